@@ -1,0 +1,96 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+
+// The agent <-> dashboard wire protocol: the one definition linked by both sides.
+// Messages are JSON objects with a "type" discriminator ("spotkeeper.notice" or
+// "spotkeeper.heartbeat") and a "version"; they travel on different routes, so a
+// heartbeat can never be mistaken for an eviction notice. Encoding, decoding and
+// validation live in messagecodec.h; signing in webhooksignature.h.
+namespace spotkeeper::protocol {
+
+inline constexpr int kNoticeVersion = 1;
+inline constexpr int kHeartbeatVersion = 1;
+inline constexpr auto kNoticeType = "spotkeeper.notice";
+inline constexpr auto kHeartbeatType = "spotkeeper.heartbeat";
+
+// Azure Scheduled Events types (IMDS api-version 2020-07-01). Unknown is kept for
+// forward compatibility: a future type is reported, never dropped.
+enum class EventType { Freeze, Reboot, Redeploy, Preempt, Terminate, Unknown };
+enum class EventStatus { Scheduled, Started, Unknown };
+
+// Who the VM is, as IMDS instance metadata tells it. Names compare case-insensitively.
+struct VmIdentity
+{
+    QString subscriptionId; // GUID
+    QString resourceGroup;
+    QString vmName;
+    QString vmId; // GUID assigned by Azure
+    QString location;
+    QString vmScaleSetName; // empty when standalone
+    QString priority;       // "Spot", "Regular" ("" from IMDS means Regular)
+    QString evictionPolicy; // "Deallocate", "Delete" or empty
+
+    // "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{vm}"
+    QString resourceId() const;
+    // resourceId() lower-cased: the key under which the dashboard files the VM.
+    QString resourceKey() const;
+    friend bool operator==(const VmIdentity &, const VmIdentity &) = default;
+};
+
+// One Scheduled Events entry, fields named as Azure names them.
+struct ScheduledEvent
+{
+    QString eventId; // GUID, upper case in every real sample
+    EventType eventType = EventType::Unknown;
+    QString eventTypeText; // verbatim from IMDS, so Unknown keeps its name
+    EventStatus eventStatus = EventStatus::Unknown;
+    QDateTime notBefore; // UTC; invalid when IMDS sent "" (event already started)
+    QString description;
+    QString eventSource;        // "Platform" | "User"
+    int durationInSeconds = -1; // -1 unknown, 0 no impact
+    QString resourceType;       // "VirtualMachine"
+    QStringList resources;      // VM names the event applies to
+    friend bool operator==(const ScheduledEvent &, const ScheduledEvent &) = default;
+};
+
+struct Notice
+{
+    VmIdentity vm;
+    ScheduledEvent event;
+    qint64 documentIncarnation = 0;
+    QString agentVersion;
+    QDateTime sentAt; // UTC
+    friend bool operator==(const Notice &, const Notice &) = default;
+};
+
+// Outcome of the agent's last IMDS poll, reported in every heartbeat.
+struct PollOutcome
+{
+    QDateTime at; // UTC; invalid if no poll has completed yet
+    bool ok = false;
+    QString error; // human-readable, empty when ok
+    friend bool operator==(const PollOutcome &, const PollOutcome &) = default;
+};
+
+struct Heartbeat
+{
+    VmIdentity vm;
+    QString agentVersion;
+    qint64 uptimeSeconds = 0;
+    PollOutcome lastPoll;
+    bool identityKnown = true; // false while IMDS instance metadata cannot be read
+    QDateTime sentAt;          // UTC
+    friend bool operator==(const Heartbeat &, const Heartbeat &) = default;
+};
+
+QString toString(EventType type);
+EventType eventTypeFromString(QStringView text);
+QString toString(EventStatus status);
+EventStatus eventStatusFromString(QStringView text);
+
+} // namespace spotkeeper::protocol

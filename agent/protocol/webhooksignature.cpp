@@ -1,0 +1,5 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "webhooksignature.h"
+
+// Implementation in progress.

@@ -1,0 +1,38 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cloudprovider.h"
+
+namespace spotkeeper::core {
+
+QString toString(FailureClass failure)
+{
+    switch (failure) {
+    case FailureClass::None:
+        return QStringLiteral("none");
+    case FailureClass::Transient:
+        return QStringLiteral("transient");
+    case FailureClass::Throttled:
+        return QStringLiteral("throttled");
+    case FailureClass::Capacity:
+        return QStringLiteral("capacity");
+    case FailureClass::Price:
+        return QStringLiteral("price");
+    case FailureClass::Quota:
+        return QStringLiteral("quota");
+    case FailureClass::Authorization:
+        return QStringLiteral("authorization");
+    case FailureClass::NotFound:
+        return QStringLiteral("not_found");
+    case FailureClass::Fatal:
+        break;
+    }
+    return QStringLiteral("fatal");
+}
+
+bool isRetryable(FailureClass failure)
+{
+    return failure == FailureClass::Transient || failure == FailureClass::Throttled
+        || failure == FailureClass::Capacity;
+}
+
+} // namespace spotkeeper::core

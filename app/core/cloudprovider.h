@@ -1,0 +1,94 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "fleettypes.h"
+
+#include <QDateTime>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+// The engine's seam to a cloud. Azure (ArmCloudProvider) first; the engine knows
+// nothing of ARM URLs, tokens or error envelopes, only these classified results.
+namespace spotkeeper::core {
+
+// How the engine should react to a failed call.
+enum class FailureClass {
+    None,          // success
+    Transient,     // 5xx, timeout, reset, 409 still deallocating/another operation: retry with backoff
+    Throttled,     // 429: retry no sooner than retryAfter
+    Capacity,      // AllocationFailed, ZonalAllocationFailed, Overconstrained*, SkuNotAvailable: retry, long backoff
+    Price,         // SpotPriceGreaterThanProvidedMaxPrice: needs operator
+    Quota,         // OperationNotAllowed quota: needs operator
+    Authorization, // AuthorizationFailed, 401 after refresh, credential errors: needs operator
+    NotFound,      // 404: VM deleted (Delete eviction policy): needs operator
+    Fatal,         // anything else that retrying cannot fix: needs operator
+};
+QString toString(FailureClass failure);
+bool isRetryable(FailureClass failure);
+
+struct CallResult
+{
+    FailureClass failure = FailureClass::None;
+    int httpStatus = 0;
+    QString errorCode;    // the most specific ARM code (details[] searched)
+    QString errorMessage; // ARM's message; never contains a token or secret
+    QString correlationId;
+    QDateTime retryAfter; // absolute UTC time before which no retry may be sent; invalid = none
+    bool ok() const { return failure == FailureClass::None; }
+};
+
+struct PowerStateResult
+{
+    CallResult call;
+    PowerState state = PowerState::Unknown;
+};
+
+struct StartResult
+{
+    CallResult call;
+    QString asyncOperationUrl; // set when ARM answered 202; persist it to resume after a crash
+    bool finished = false;     // the async operation reached Succeeded/Failed/Canceled
+};
+
+struct ListResult
+{
+    CallResult call;
+    QList<VmRecord> vms; // statusOnly: identity + powerState; full: also size, priority, tags, ...
+    int pages = 0;       // ARM calls made (nextLink pages)
+};
+
+struct EvidenceResult
+{
+    CallResult call;
+    QString evidence; // e.g. Activity Log operation id of evictSpotVM/action; empty = none found
+};
+
+class CloudProvider : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~CloudProvider() override = default;
+
+    virtual QString name() const = 0; // "azure"
+    virtual void powerState(const VmRecord &vm, std::function<void(PowerStateResult)> done) = 0;
+    // POST start; follows the async operation to a terminal state before calling done.
+    // progress(url) is called as soon as the async operation URL is known, so the
+    // engine can persist it before waiting on it.
+    virtual void start(const VmRecord &vm, std::function<void(const QString &asyncUrl)> progress,
+                       std::function<void(StartResult)> done) = 0;
+    // Resumes following a start whose async operation URL was persisted.
+    virtual void resumeStart(const VmRecord &vm, const QString &asyncUrl,
+                             std::function<void(StartResult)> done) = 0;
+    // All VMs of a subscription, every nextLink page followed.
+    virtual void listVms(const QString &subscriptionId, bool statusOnly,
+                         std::function<void(ListResult)> done) = 0;
+    virtual void evictionEvidence(const VmRecord &vm, const QDateTime &since,
+                                  std::function<void(EvidenceResult)> done) = 0;
+};
+
+} // namespace spotkeeper::core

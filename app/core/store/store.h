@@ -1,0 +1,141 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "fleettypes.h"
+
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+// The durable store: fleet, events, restart jobs, agent keys, operator tokens and the
+// append-only audit log. SQLite through Qt Sql by default (WAL, synchronous=FULL);
+// all SQL dialect differences live in one adapter (sqldialect.h) so PostgreSQL can
+// back it later. A Store owns one connection and must be used from the thread that
+// opened it; open another Store on the same path for another thread (e.g. the GUI's
+// reads). Every write method returns only after its transaction is committed.
+namespace spotkeeper::core {
+
+class Clock;
+
+struct StoreOptions
+{
+    QString path;                   // SQLite file; ":memory:" for throwaway tests
+    bool readOnly = false;
+    int busyTimeoutMs = 5000;
+    Clock *clock = nullptr; // defaults to systemClock()
+};
+
+struct StoreError
+{
+    enum class Code { None, CannotOpen, NewerSchema, Corrupt, MigrationFailed, Sql };
+    Code code = Code::None;
+    QString message; // for operators: says what to do, never contains a secret
+};
+
+// A notice as the listener hands it over after verification.
+struct IncomingNotice
+{
+    QString webhookId;
+    QString vmResourceKey; // lower-cased resource id of the VM the (verified) key speaks for
+    VmRecord vm;           // identity from the notice, to create/update the fleet row
+    EventRecord event;     // kind Notice, with eventId/eventType/eventStatus/payload
+};
+
+struct NoticeOutcome
+{
+    enum class Status { Inserted, Duplicate, Failed };
+    Status status = Status::Failed;
+    qint64 vmId = 0;
+    qint64 eventId = 0; // the stored event (existing one for a duplicate)
+};
+
+struct EventFilter
+{
+    qint64 vmId = 0; // 0 = all VMs
+    QList<EventKind> kinds; // empty = all
+    QDateTime from;         // inclusive, invalid = open
+    QDateTime to;           // exclusive, invalid = open
+    qint64 afterId = 0;     // paging: rows with id > afterId (ascending) ...
+    qint64 beforeId = 0;    // ... or id < beforeId (descending, newest first)
+    int limit = 500;
+};
+
+class Store
+{
+public:
+    virtual ~Store() = default;
+
+    // Opens (creating if needed) and migrates forward. A database written by a newer
+    // SpotKeeper, or a corrupt file, gives an error and nullptr, never a crash.
+    static std::unique_ptr<Store> open(const StoreOptions &options, StoreError *error);
+
+    static int currentSchemaVersion();
+    virtual int schemaVersion() const = 0;
+    virtual QString path() const = 0;
+    virtual StoreError lastError() const = 0;
+    virtual bool integrityCheck(QString *details) = 0; // PRAGMA integrity_check / equivalent
+
+    // --- fleet
+    virtual std::optional<VmRecord> vm(qint64 id) = 0;
+    virtual std::optional<VmRecord> vmByKey(const QString &resourceKey) = 0;
+    virtual QList<VmRecord> vms() = 0;
+    // Inserts or updates by resourceKey; keeps operator choices (autoRestart,
+    // desiredState, managedBy unless stronger) of an existing row. Returns the id, 0 on error.
+    virtual qint64 upsertVm(const VmRecord &vm) = 0;
+    virtual bool setPowerState(qint64 vmId, PowerState state, const QDateTime &at) = 0;
+    virtual bool setAutoRestart(qint64 vmId, bool enabled) = 0;
+    virtual bool setDesiredState(qint64 vmId, DesiredState state) = 0;
+    virtual bool setManagedBy(qint64 vmId, ManagedBy reason) = 0;
+    // Heartbeat: agent last seen/version/poll error. Appends a Heartbeat event only when
+    // the poll outcome changed or the agent is new (not one row per heartbeat).
+    virtual bool recordHeartbeat(const QString &vmResourceKey, const VmRecord &identity,
+                                 const QDateTime &at, const QString &agentVersion,
+                                 const QString &pollError) = 0;
+
+    // --- notices: one transaction for the whole batch (group commit), durable
+    // (synchronous=FULL) when this returns. Dedup on webhook-id and on (vm, EventId).
+    virtual QList<NoticeOutcome> insertNotices(const QList<IncomingNotice> &batch) = 0;
+
+    // --- events
+    virtual qint64 appendEvent(const EventRecord &event) = 0;
+    virtual QList<EventRecord> events(const EventFilter &filter) = 0;
+    virtual qint64 eventCount(const EventFilter &filter) = 0;
+
+    // --- restart jobs (at most one non-terminal job per VM)
+    virtual std::optional<JobRecord> activeJob(qint64 vmId) = 0;
+    virtual std::optional<JobRecord> job(qint64 jobId) = 0;
+    virtual QList<JobRecord> activeJobs() = 0;
+    virtual QList<JobRecord> jobs(qint64 vmId, int limit) = 0; // newest first, incl. finished
+    // Creates a job unless the VM already has a non-terminal one (then returns that
+    // one with created=false): work-queue semantics, enforced by a unique index.
+    virtual std::optional<JobRecord> createJob(const JobRecord &job, bool *created) = 0;
+    // Writes the whole job row and, in the same transaction, an optional event
+    // (e.g. the JobTransition or RestartAttempt that goes with it).
+    virtual bool saveJob(const JobRecord &job, const EventRecord *withEvent = nullptr) = 0;
+    // Leases: an engine owns the jobs it works on; expired leases are rescued.
+    virtual QList<JobRecord> claimJobs(const QString &owner, const QDateTime &leaseUntil, int limit) = 0;
+
+    // --- agent keys
+    virtual bool saveAgentKey(const AgentKeyRecord &key) = 0;
+    virtual std::optional<AgentKeyRecord> agentKey(const QString &keyId) = 0;
+    virtual QList<AgentKeyRecord> agentKeys() = 0;
+
+    // --- operator API tokens: only a SHA-256 hash is stored
+    virtual bool saveOperatorToken(const QString &tokenId, const QByteArray &sha256,
+                                   const QDateTime &createdAt, const QDateTime &expiresAt) = 0;
+    virtual bool revokeOperatorToken(const QString &tokenId, const QDateTime &at) = 0;
+    virtual std::optional<QString> operatorTokenIdForHash(const QByteArray &sha256,
+                                                          const QDateTime &now) = 0;
+
+    // --- audit log: append-only (UPDATE and DELETE are refused by triggers)
+    virtual qint64 appendAudit(const AuditRecord &record) = 0;
+    virtual QList<AuditRecord> audit(const QDateTime &from, const QDateTime &to, int limit) = 0;
+
+protected:
+    Store() = default;
+    Q_DISABLE_COPY_MOVE(Store)
+};
+
+} // namespace spotkeeper::core
