@@ -1,0 +1,178 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "csvexport.h"
+
+#include <QHash>
+
+#include <limits>
+
+namespace spotkeeper::core {
+
+namespace {
+constexpr int kPageSize = 10000;
+
+struct VmNames
+{
+    QString name;
+    QString resourceGroup;
+};
+
+QString storeError(Store &store, const QString &what)
+{
+    const StoreError err = store.lastError();
+    if (err.code == StoreError::Code::None)
+        return QStringLiteral("Cannot read %1 from the store").arg(what);
+    return QStringLiteral("Cannot read %1 from the store: %2").arg(what, err.message);
+}
+} // namespace
+
+QStringList eventCsvColumns()
+{
+    return {QStringLiteral("id"),
+            QStringLiteral("time_utc"),
+            QStringLiteral("vm_id"),
+            QStringLiteral("vm_name"),
+            QStringLiteral("resource_group"),
+            QStringLiteral("kind"),
+            QStringLiteral("source"),
+            QStringLiteral("event_type"),
+            QStringLiteral("event_id"),
+            QStringLiteral("event_status"),
+            QStringLiteral("http_status"),
+            QStringLiteral("arm_error_code"),
+            QStringLiteral("correlation_id"),
+            QStringLiteral("message"),
+            QStringLiteral("evidence")};
+}
+
+QStringList auditCsvColumns()
+{
+    return {QStringLiteral("id"),     QStringLiteral("time_utc"), QStringLiteral("actor"),
+            QStringLiteral("action"), QStringLiteral("target"),   QStringLiteral("detail")};
+}
+
+QStringList fleetCsvColumns()
+{
+    return {QStringLiteral("id"),
+            QStringLiteral("name"),
+            QStringLiteral("resource_group"),
+            QStringLiteral("subscription_id"),
+            QStringLiteral("location"),
+            QStringLiteral("zone"),
+            QStringLiteral("size"),
+            QStringLiteral("priority"),
+            QStringLiteral("eviction_policy"),
+            QStringLiteral("power_state"),
+            QStringLiteral("power_state_at_utc"),
+            QStringLiteral("desired_state"),
+            QStringLiteral("auto_restart"),
+            QStringLiteral("managed_by"),
+            QStringLiteral("agent_last_seen_utc"),
+            QStringLiteral("agent_version"),
+            QStringLiteral("job_state"),
+            QStringLiteral("job_attempt"),
+            QStringLiteral("job_next_attempt_utc"),
+            QStringLiteral("job_last_error_code"),
+            QStringLiteral("resource_id")};
+}
+
+bool exportEvents(Store &store, const EventFilter &filter, const QString &path,
+                  const CsvOptions &options, QString *error)
+{
+    CsvWriter writer(path, options);
+    if (!writer.open(error))
+        return false;
+    QHash<qint64, VmNames> names;
+    const QList<VmRecord> vms = store.vms();
+    names.reserve(vms.size());
+    for (const VmRecord &vm : vms)
+        names.insert(vm.id, VmNames {vm.name, vm.resourceGroup});
+
+    writer.writeRow(eventCsvColumns());
+    EventFilter page = filter;
+    page.beforeId = 0;
+    page.afterId = 0;
+    page.limit = kPageSize;
+    for (;;) {
+        const QList<EventRecord> rows = store.events(page);
+        if (rows.isEmpty() && store.lastError().code != StoreError::Code::None) {
+            if (error)
+                *error = storeError(store, QStringLiteral("events"));
+            return false;
+        }
+        for (const EventRecord &e : rows) {
+            const VmNames vm = names.value(e.vmId);
+            writer.number(e.id).time(e.at).number(e.vmId).text(vm.name).text(vm.resourceGroup);
+            writer.text(toString(e.kind)).text(e.source).text(e.eventType).text(e.eventId);
+            writer.text(e.eventStatus);
+            if (e.httpStatus != 0)
+                writer.number(qint64(e.httpStatus));
+            else
+                writer.empty();
+            writer.text(e.armErrorCode).text(e.correlationId).text(e.message).text(e.evidence);
+            writer.endRow();
+        }
+        if (rows.size() < kPageSize)
+            break;
+        page.afterId = rows.constLast().id;
+    }
+    return writer.commit(error);
+}
+
+bool exportAudit(Store &store, const QDateTime &from, const QDateTime &to, const QString &path,
+                 const CsvOptions &options, QString *error)
+{
+    CsvWriter writer(path, options);
+    if (!writer.open(error))
+        return false;
+    writer.writeRow(auditCsvColumns());
+    const QList<AuditRecord> rows = store.audit(from, to, std::numeric_limits<int>::max());
+    if (rows.isEmpty() && store.lastError().code != StoreError::Code::None) {
+        if (error)
+            *error = storeError(store, QStringLiteral("the audit log"));
+        return false;
+    }
+    for (const AuditRecord &a : rows) {
+        writer.number(a.id).time(a.at).text(a.actor).text(a.action).text(a.target).text(a.detail);
+        writer.endRow();
+    }
+    return writer.commit(error);
+}
+
+bool exportFleet(Store &store, const QString &path, const CsvOptions &options, QString *error)
+{
+    CsvWriter writer(path, options);
+    if (!writer.open(error))
+        return false;
+    const QList<VmRecord> vms = store.vms();
+    if (vms.isEmpty() && store.lastError().code != StoreError::Code::None) {
+        if (error)
+            *error = storeError(store, QStringLiteral("the fleet"));
+        return false;
+    }
+    QHash<qint64, JobRecord> jobs;
+    for (const JobRecord &job : store.activeJobs())
+        jobs.insert(job.vmId, job);
+
+    writer.writeRow(fleetCsvColumns());
+    for (const VmRecord &vm : vms) {
+        writer.number(vm.id).text(vm.name).text(vm.resourceGroup).text(vm.subscriptionId);
+        writer.text(vm.location).text(vm.zone).text(vm.size).text(vm.priority);
+        writer.text(vm.evictionPolicy).text(toString(vm.powerState)).time(vm.powerStateAt);
+        writer.text(toString(vm.desiredState));
+        writer.text(vm.autoRestart ? QStringLiteral("true") : QStringLiteral("false"));
+        writer.text(toString(vm.managedBy)).time(vm.agentLastSeen).text(vm.agentVersion);
+        const auto job = jobs.constFind(vm.id);
+        if (job != jobs.constEnd()) {
+            writer.text(toString(job->state)).number(qint64(job->attempt));
+            writer.time(job->nextAttemptAt).text(job->lastErrorCode);
+        } else {
+            writer.empty().empty().empty().empty();
+        }
+        writer.text(vm.resourceId);
+        writer.endRow();
+    }
+    return writer.commit(error);
+}
+
+} // namespace spotkeeper::core
