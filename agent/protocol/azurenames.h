@@ -9,8 +9,10 @@
 namespace spotkeeper::protocol {
 
 QString checkSubscriptionId(QStringView value); // a GUID
-QString checkResourceGroupName(QStringView value); // 1-90 of letters, digits, _ ( ) - . ; not ending '.'
-QString checkVmName(QStringView value); // 1-64, none of \/"[]:|<>+=;,?*@& ; not starting '_'; not ending '.' or '-'
+QString
+checkResourceGroupName(QStringView value); // 1-90 of letters, digits, _ ( ) - . ; not ending '.'
+QString checkVmName(
+    QStringView value); // 1-64, none of \/"[]:|<>+=;,?*@& ; not starting '_'; not ending '.' or '-'
 QString checkGuid(QStringView value);
 
 // Azure names compare case-insensitively.

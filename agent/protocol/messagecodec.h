@@ -17,7 +17,7 @@ namespace spotkeeper::protocol {
 struct ValidationError
 {
     QString field; // JSON path, e.g. "event.EventId" or "vm.subscriptionId"
-    QString rule;  // what was expected, in plain words
+    QString rule; // what was expected, in plain words
     QString message() const; // "<field>: <rule>"
     friend bool operator==(const ValidationError &, const ValidationError &) = default;
 };

@@ -13,11 +13,11 @@ struct TypeName
     QLatin1StringView name;
 };
 constexpr std::array kEventTypes = {
-    TypeName{EventType::Freeze, QLatin1StringView("Freeze")},
-    TypeName{EventType::Reboot, QLatin1StringView("Reboot")},
-    TypeName{EventType::Redeploy, QLatin1StringView("Redeploy")},
-    TypeName{EventType::Preempt, QLatin1StringView("Preempt")},
-    TypeName{EventType::Terminate, QLatin1StringView("Terminate")},
+    TypeName {EventType::Freeze, QLatin1StringView("Freeze")},
+    TypeName {EventType::Reboot, QLatin1StringView("Reboot")},
+    TypeName {EventType::Redeploy, QLatin1StringView("Redeploy")},
+    TypeName {EventType::Preempt, QLatin1StringView("Preempt")},
+    TypeName {EventType::Terminate, QLatin1StringView("Terminate")},
 };
 } // namespace
 

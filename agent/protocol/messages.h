@@ -32,7 +32,7 @@ struct VmIdentity
     QString vmId; // GUID assigned by Azure
     QString location;
     QString vmScaleSetName; // empty when standalone
-    QString priority;       // "Spot", "Regular" ("" from IMDS means Regular)
+    QString priority; // "Spot", "Regular" ("" from IMDS means Regular)
     QString evictionPolicy; // "Deallocate", "Delete" or empty
 
     // "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{vm}"
@@ -51,10 +51,10 @@ struct ScheduledEvent
     EventStatus eventStatus = EventStatus::Unknown;
     QDateTime notBefore; // UTC; invalid when IMDS sent "" (event already started)
     QString description;
-    QString eventSource;        // "Platform" | "User"
+    QString eventSource; // "Platform" | "User"
     int durationInSeconds = -1; // -1 unknown, 0 no impact
-    QString resourceType;       // "VirtualMachine"
-    QStringList resources;      // VM names the event applies to
+    QString resourceType; // "VirtualMachine"
+    QStringList resources; // VM names the event applies to
     friend bool operator==(const ScheduledEvent &, const ScheduledEvent &) = default;
 };
 
@@ -84,7 +84,7 @@ struct Heartbeat
     qint64 uptimeSeconds = 0;
     PollOutcome lastPoll;
     bool identityKnown = true; // false while IMDS instance metadata cannot be read
-    QDateTime sentAt;          // UTC
+    QDateTime sentAt; // UTC
     friend bool operator==(const Heartbeat &, const Heartbeat &) = default;
 };
 

@@ -30,9 +30,10 @@ inline constexpr auto kHeaderKeyId = "spotkeeper-key-id";
 class WebhookSecret
 {
 public:
-    static std::optional<WebhookSecret> fromString(QStringView text);
+    // On failure *error (if given) says why, without ever quoting the secret.
+    static std::optional<WebhookSecret> fromString(QStringView text, QString *error = nullptr);
     static WebhookSecret generate(); // 32 random bytes from QRandomGenerator::system()
-    QString toString() const;        // "whsec_<base64>"
+    QString toString() const; // "whsec_<base64>"
     const QByteArray &bytes() const { return m_bytes; }
     friend bool operator==(const WebhookSecret &, const WebhookSecret &) = default;
 
@@ -78,19 +79,25 @@ QString toString(VerifyError error); // stable snake_case reason, e.g. "timestam
 
 struct VerifyRequest
 {
-    QByteArray id;        // empty = header absent
+    QByteArray id; // empty = header absent
     QByteArray timestamp; // empty = header absent
     QByteArray signature; // empty = header absent
-    QByteArray keyId;     // empty = header absent
-    QByteArrayView body;  // the raw body bytes, before any parsing
+    QByteArray keyId; // empty = header absent
+    QByteArrayView body; // the raw body bytes, before any parsing
 };
 
 // Returns the secrets valid for a key id (several during rotation), or none.
 using KeyLookup = std::function<QList<WebhookSecret>(QByteArrayView keyId)>;
 
+// Compares two byte strings in time that depends only on their lengths, never on
+// where they differ (no early exit), so a signature check leaks nothing useful.
+bool constantTimeEquals(QByteArrayView a, QByteArrayView b);
+
 // Verification in the fixed order: size -> headers present -> timestamp within the
 // tolerance -> key lookup -> HMAC over the raw body -> constant-time compare.
-// Only after None may the caller parse the body.
+// Only after None may the caller parse the body. The timestamp header must be plain
+// decimal digits. lookup is called with the key id header, which is empty when the
+// header is absent and requireKeyId is false.
 VerifyError verify(const VerifyRequest &request, qint64 nowSeconds, const KeyLookup &lookup,
                    bool requireKeyId = true);
 
