@@ -116,7 +116,8 @@ std::optional<AgentCredential> AgentCredential::parse(QByteArrayView fileContent
         if (end < 0)
             end = fileContents.size();
         ++lineNumber;
-        const QString line = QString::fromUtf8(fileContents.sliced(start, end - start)).trimmed();
+        const QString line =
+            QString::fromUtf8(fileContents.sliced(start, end - start)).simplified();
         start = end + 1;
         if (line.isEmpty() || line.startsWith(u'#'))
             continue;
