@@ -25,13 +25,13 @@ using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 struct Request
 {
     QByteArray method; // "GET", "POST", ...
-    QByteArray path;   // decoded path without the query, e.g. "/api/v1/notices"
-    QByteArray query;  // raw query string without '?'
+    QByteArray path; // decoded path without the query, e.g. "/api/v1/notices"
+    QByteArray query; // raw query string without '?'
     HeaderList headers; // names as received
     QByteArray body;
     QHostAddress peer;
     QByteArray header(QByteArrayView name) const; // case-insensitive, first match, empty if absent
-    QString queryItem(const QString &key) const;  // decoded value, empty if absent
+    QString queryItem(const QString &key) const; // decoded value, empty if absent
 };
 
 struct Response
@@ -63,15 +63,15 @@ struct Limits
     qsizetype maxHeaderBytes = 16 * 1024;
     int maxHeaderFields = 64;
     int readDeadlineMs = 10'000; // from first byte of a request to its last byte
-    int idleTimeoutMs = 30'000;  // keep-alive between requests
+    int idleTimeoutMs = 30'000; // keep-alive between requests
     int maxConnections = 1024;
 };
 
 struct TlsOptions
 {
     QString certificateFile; // PEM; empty = plain HTTP
-    QString privateKeyFile;  // PEM
-    QString clientCaFile;    // PEM; non-empty = require and verify client certificates
+    QString privateKeyFile; // PEM
+    QString clientCaFile; // PEM; non-empty = require and verify client certificates
 };
 
 class HttpServer final : public QObject
@@ -93,6 +93,12 @@ public:
     bool isTls() const;
     void close(); // stop accepting; open connections finish their current request
     int openConnections() const;
+
+    // Bytes currently held by the server for all connections (parser remainder, request
+    // under construction, socket read buffers), and the largest amount ever held for one
+    // connection: lets tests prove that hostile input cannot grow memory.
+    qsizetype bufferedBytes() const;
+    qsizetype peakConnectionBufferedBytes() const;
 
 signals:
     void requestRejected(int status, const QByteArray &reason); // for metrics

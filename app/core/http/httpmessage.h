@@ -1,0 +1,18 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "httpserver.h"
+
+// Internal helpers of spotkeeper_http: response serialization and canned texts.
+namespace spotkeeper::http {
+
+QByteArray reasonPhrase(int status);
+// IMF-fixdate of the current second, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
+QByteArray httpDate();
+// Status line, the handler's headers (minus framing headers we own), Date,
+// Content-Length, and "Connection: close" when closing. HEAD keeps the length, drops the body.
+QByteArray serializeResponse(const Response &response, bool closing, bool headRequest);
+QString defaultRejectMessage(int status, const Limits &limits);
+
+} // namespace spotkeeper::http

@@ -1,0 +1,36 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fixtures.h"
+
+#include <QFile>
+#include <QtDebug>
+
+namespace spotkeeper::testsupport {
+
+QString sharedDir()
+{
+    return QStringLiteral(SPOTKEEPER_SHARED_DIR);
+}
+
+QString fixturePath(const QString &relativePath)
+{
+    return sharedDir() + QStringLiteral("/azure-fixtures/") + relativePath;
+}
+
+QByteArray fixture(const QString &relativePath)
+{
+    const QString path = fixturePath(relativePath);
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        qWarning().noquote() << "fixture not readable:" << path << f.errorString();
+        return {};
+    }
+    return f.readAll();
+}
+
+QString testDataPath(const QString &relativePath)
+{
+    return QStringLiteral(SPOTKEEPER_TEST_DATA "/") + relativePath;
+}
+
+} // namespace spotkeeper::testsupport

@@ -1,0 +1,20 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+// Locating test fixtures from any test executable linking spotkeeper_testsupport.
+namespace spotkeeper::testsupport {
+
+// Absolute path of SPOTKEEPER_SHARED_DIR/azure-fixtures/<relativePath>, e.g. "imds/x.json".
+QString fixturePath(const QString &relativePath);
+// Contents of that fixture; empty and a qWarning naming the path if unreadable.
+QByteArray fixture(const QString &relativePath);
+// Absolute path of SPOTKEEPER_TEST_DATA/<relativePath> (tests/data in the source tree).
+QString testDataPath(const QString &relativePath);
+// The shared read-only directory (../shared next to the source tree).
+QString sharedDir();
+
+} // namespace spotkeeper::testsupport
