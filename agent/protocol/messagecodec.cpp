@@ -11,6 +11,7 @@
 #include <QJsonParseError>
 #include <QJsonValue>
 
+#include <algorithm>
 #include <limits>
 
 namespace spotkeeper::protocol {
@@ -298,8 +299,10 @@ std::optional<QJsonObject> readEnvelope(Reader &r, QByteArrayView json,
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError) {
+        // Qt reports the offset just past the byte it choked on; name that byte.
+        const qsizetype offset = std::clamp<qsizetype>(parseError.offset - 1, 0, json.size());
         r.fail(u"$"_s,
-               u"malformed JSON at byte offset "_s + QString::number(parseError.offset) + u": "_s
+               u"malformed JSON at byte offset "_s + QString::number(offset) + u": "_s
                    + parseError.errorString());
         return std::nullopt;
     }

@@ -35,6 +35,33 @@ QByteArray encodeHeartbeat(const Heartbeat &heartbeat);
 
 // Both refuse a message of the other type, an unknown major version, malformed JSON
 // (the error names the byte offset), and any field that breaks its rule.
+//
+// Wire shape (keys are written sorted; see tests/data/protocol/ for golden samples):
+//   {"type", "version", "vm": {subscriptionId, resourceGroup, vmName, vmId, location,
+//    vmScaleSetName, priority, evictionPolicy}, ...}
+//   notice:    "event": {EventId, EventType, EventStatus, NotBefore, Description,
+//              EventSource, DurationInSeconds, ResourceType, Resources[]},
+//              "documentIncarnation", "agentVersion", "sentAt"
+//   heartbeat: "agentVersion", "uptimeSeconds", "identityKnown",
+//              "lastPoll": {at, ok, error}, "sentAt"
+// Times: NotBefore in RFC 1123 as Azure writes it ("" when invalid); sentAt and
+// lastPoll.at in ISO 8601 UTC with milliseconds ("" for lastPoll.at when never polled).
+//
+// Decoding rules worth knowing:
+// - Every listed field must be present with its JSON type; unknown extra fields are
+//   ignored, so a minor addition does not need a new major version.
+// - Errors: field "$" for the document itself, dotted paths otherwise
+//   ("event.Resources[1]"). A wrong type or version stops decoding (one error);
+//   otherwise every broken field is reported.
+// - EventType is kept verbatim (eventTypeText) when it is not a known type; EventStatus
+//   must be Scheduled or Started. On encode, eventTypeText wins when it is set.
+// - vmScaleSetName, priority and evictionPolicy may be empty (standalone VM, IMDS "").
+// - A heartbeat with identityKnown=false may leave every vm field empty (the agent could
+//   not read IMDS yet; the dashboard files it by the signing key id), but a non-empty
+//   field must still be valid. A notice always needs the full identity.
+// - lastPoll.ok=true needs lastPoll.at set and lastPoll.error empty.
+// - A duplicated JSON key keeps its last value (QJsonDocument); signatures cover the
+//   raw bytes, so this cannot be used to slip past verification.
 Decoded<Notice> decodeNotice(QByteArrayView json);
 Decoded<Heartbeat> decodeHeartbeat(QByteArrayView json);
 

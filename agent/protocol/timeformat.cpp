@@ -2,8 +2,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "timeformat.h"
 
-#include <QTimeZone>
-
 #include <algorithm>
 #include <array>
 
@@ -44,7 +42,7 @@ QDateTime utc(int year, int month, int day, int hour, int minute, int second, in
     const QTime time(hour, minute, second, ms);
     if (!date.isValid() || !time.isValid())
         return {};
-    return QDateTime(date, time, QTimeZone::utc());
+    return QDateTime(date, time, Qt::UTC);
 }
 
 } // namespace
