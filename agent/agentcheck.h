@@ -1,0 +1,54 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "agentconfig.h"
+#include "agentlog.h"
+#include "dashboardclient.h"
+#include "imdsclient.h"
+#include "messages.h"
+
+#include <QObject>
+
+#include <functional>
+
+// `spotkeeper-agent --check`: the first thing an operator runs after installing.
+// Reads the instance metadata, polls Scheduled Events once, checks the spool
+// directory, and sends a signed test heartbeat; prints one "OK|FAIL <check>: <why>"
+// line per check and finishes with the number of failures (0 = all passed).
+namespace spotkeeper::agent {
+
+class AgentCheck final : public QObject
+{
+    Q_OBJECT
+public:
+    using LineSink = std::function<void(const QString &line)>;
+
+    AgentCheck(const AgentConfig &config, NowFunction now, LineSink sink,
+               QObject *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(AgentCheck)
+
+    void run(std::function<void(int failures)> finished);
+
+private:
+    void report(bool ok, const QString &check, const QString &detail);
+    void checkIdentity();
+    void checkScheduledEvents();
+    void checkSpool();
+    void checkDashboard();
+
+    AgentConfig m_config;
+    NowFunction m_now;
+    LineSink m_sink;
+    ImdsClient m_imds;
+    DashboardClient m_dashboard;
+    std::function<void(int)> m_finished;
+    protocol::VmIdentity m_vm;
+    bool m_identityKnown = false;
+    QString m_identityError;
+    protocol::PollOutcome m_poll;
+    int m_failures = 0;
+    int m_checks = 0;
+};
+
+} // namespace spotkeeper::agent

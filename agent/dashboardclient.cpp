@@ -1,0 +1,110 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dashboardclient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QSslCertificate>
+#include <QTimer>
+
+namespace spotkeeper::agent {
+
+using namespace Qt::StringLiterals;
+
+DashboardClient::DashboardClient(const AgentConfig &config, NowFunction now, QObject *parent)
+    : QObject(parent)
+    , m_legacy(config.legacy)
+    , m_baseUrl(config.dashboardUrl)
+    , m_legacyUrl(config.legacyWebhookUrl)
+    , m_credential(config.credential)
+    , m_legacyApiKey(config.legacyApiKey)
+    , m_timeoutMs(config.deliveryTimeoutMs)
+    , m_now(std::move(now))
+    , m_ssl(QSslConfiguration::defaultConfiguration())
+{
+    if (!config.caFile.isEmpty()) {
+        // Added to the system CAs, not instead of them, so a later move to a public
+        // certificate keeps working.
+        const auto certificates = QSslCertificate::fromPath(config.caFile);
+        if (certificates.isEmpty())
+            qCWarning(lcAgent).noquote()
+                << u"ca-file %1 holds no PEM certificate; using the system CAs only"_s.arg(
+                       config.caFile);
+        m_ssl.addCaCertificates(certificates);
+    }
+    m_network.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+}
+
+QUrl DashboardClient::urlFor(Route route) const
+{
+    if (m_legacy)
+        return m_legacyUrl;
+    QUrl url = m_baseUrl;
+    QString path = url.path();
+    while (path.endsWith(u'/'))
+        path.chop(1);
+    url.setPath(path + (route == Route::Notice ? u"/api/v1/notices"_s : u"/api/v1/heartbeats"_s));
+    return url;
+}
+
+void DashboardClient::post(Route route, const QByteArray &body, const QByteArray &webhookId,
+                           std::function<void(const PostResult &)> done)
+{
+    QNetworkRequest request(urlFor(route));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setHeader(QNetworkRequest::UserAgentHeader,
+                      QByteArrayLiteral("spotkeeper-agent/" SPOTKEEPER_VERSION));
+    request.setSslConfiguration(m_ssl);
+    if (m_legacy) {
+        request.setRawHeader("Authorization", "Bearer " + m_legacyApiKey);
+    } else {
+        const qint64 timestamp = m_now().toSecsSinceEpoch();
+        const auto headers = protocol::sign(m_credential.secrets, webhookId, timestamp, body);
+        request.setRawHeader(protocol::kHeaderId, headers.id);
+        request.setRawHeader(protocol::kHeaderTimestamp, headers.timestamp);
+        request.setRawHeader(protocol::kHeaderSignature, headers.signature);
+        request.setRawHeader(protocol::kHeaderKeyId, m_credential.keyId.toUtf8());
+    }
+
+    QNetworkReply *reply = m_network.post(request, body);
+    auto *timer = new QTimer(reply);
+    timer->setSingleShot(true);
+    auto timedOut = std::make_shared<bool>(false);
+    connect(timer, &QTimer::timeout, reply, [reply, timedOut] {
+        *timedOut = true;
+        reply->abort();
+    });
+    timer->start(m_timeoutMs);
+    const int timeoutMs = m_timeoutMs;
+    connect(reply, &QNetworkReply::finished, this, [reply, timedOut, timeoutMs, done] {
+        reply->deleteLater();
+        PostResult result;
+        if (*timedOut) {
+            result.error = u"timed out after %1 ms"_s.arg(timeoutMs);
+        } else {
+            result.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            result.body = reply->read(64 * 1024);
+            if (result.httpStatus == 0)
+                result.error = reply->errorString();
+            else if (!result.delivered()) {
+                // The dashboard's uniform error names the reason ("bad_signature", ...).
+                const QString code = QJsonDocument::fromJson(result.body)
+                                         .object()
+                                         .value("error"_L1)
+                                         .toObject()
+                                         .value("code"_L1)
+                                         .toString();
+                result.error = u"HTTP %1"_s.arg(result.httpStatus)
+                    + (code.isEmpty() ? QString() : u" ("_s + code.left(64) + u")"_s);
+            }
+            if (result.httpStatus == 200)
+                result.duplicate =
+                    QJsonDocument::fromJson(result.body).object().value("duplicate"_L1).toBool();
+        }
+        done(result);
+    });
+}
+
+} // namespace spotkeeper::agent

@@ -1,0 +1,52 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "messages.h"
+
+#include <QByteArrayView>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+// Pure parsers for the two IMDS documents the agent reads (docs/AZURE.md §1-2):
+// Scheduled Events (api-version 2020-07-01) and instance metadata (2021-02-01).
+// No I/O here, so every real payload in shared/azure-fixtures/imds is a unit test.
+namespace spotkeeper::agent {
+
+struct ScheduledEventsDocument
+{
+    qint64 incarnation = 0;
+    QList<protocol::ScheduledEvent> events; // every event, in document order
+};
+
+template<typename T>
+struct Parsed
+{
+    std::optional<T> value;
+    QString error; // names the problem when value is empty
+};
+
+// Reads every event. A missing optional field (DurationInSeconds before 2020-07-01,
+// Description, EventSource) takes its documented default; a missing EventId, EventType,
+// EventStatus or Resources, or a NotBefore that is neither "" nor RFC 1123, is an error.
+Parsed<ScheduledEventsDocument> parseScheduledEvents(QByteArrayView json);
+
+// "Tue, 09 Aug 2022 17:07:32 GMT" -> UTC QDateTime; "" or anything else -> invalid.
+QDateTime parseRfc1123(QStringView text);
+
+// The events whose Resources name this VM (Azure names compare case-insensitively).
+QList<protocol::ScheduledEvent> eventsForVm(const QList<protocol::ScheduledEvent> &events,
+                                            QStringView vmName);
+
+// Accepts the full /metadata/instance document (reads "compute") or the compute node
+// alone. All values are strings; "" priority means Regular. subscriptionId,
+// resourceGroupName and name are required: a VM is never given an invented identity.
+Parsed<protocol::VmIdentity> parseInstanceMetadata(QByteArrayView json);
+
+// Body of POST /metadata/scheduledevents that approves events: {"StartRequests":[...]}.
+QByteArray startRequestsBody(const QStringList &eventIds);
+
+} // namespace spotkeeper::agent
