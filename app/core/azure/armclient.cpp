@@ -1,0 +1,381 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "armclient.h"
+
+#include "armparsers.h"
+#include "azurenames.h"
+#include "clock.h"
+
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QSet>
+#include <QTimer>
+#include <QUrlQuery>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+Q_DECLARE_LOGGING_CATEGORY(lcArm)
+
+namespace spotkeeper::core {
+
+namespace {
+
+CallResult failure(FailureClass cls, const QString &code, const QString &message)
+{
+    CallResult call;
+    call.failure = cls;
+    call.errorCode = code;
+    call.errorMessage = message;
+    return call;
+}
+
+CallResult badResourceId(const QString &resourceId)
+{
+    return failure(FailureClass::Fatal, u"InvalidResourceId"_s,
+                   u"not a virtual machine resource id: '%1'"_s.arg(resourceId.left(300)));
+}
+
+} // namespace
+
+struct ArmClient::Follow
+{
+    QString resourceId;
+    QUrl url;
+    QDateTime startedAt;
+    int errors = 0;
+    std::function<void(StartResult)> done;
+};
+
+struct ListState
+{
+    ListResult result;
+    QSet<QString> seen;
+    std::function<void(ListResult)> done;
+};
+
+struct EvidenceState
+{
+    EvidenceResult result;
+    int pages = 0;
+    std::function<void(EvidenceResult)> done;
+};
+
+ArmClient::ArmClient(AccessTokenSource *credential, ArmClientOptions options, const Clock &clock,
+                     QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_clock(clock)
+    , m_network(new QNetworkAccessManager(this))
+    , m_queue(new ArmRequestQueue(credential, m_network, clock, m_options.budgets, this))
+{
+    m_queue->setTimeoutMs(m_options.requestTimeoutMs);
+}
+
+ArmClient::~ArmClient() = default;
+
+QUrl ArmClient::resourceUrl(const QString &path, const QString &suffix) const
+{
+    QUrl url = m_options.armUrl;
+    QString base = url.path();
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    url.setPath(base + path + suffix);
+    QUrlQuery query;
+    query.addQueryItem(u"api-version"_s, m_options.apiVersion);
+    url.setQuery(query);
+    return url;
+}
+
+bool ArmClient::isArmUrl(const QUrl &url) const
+{
+    const QUrl &arm = m_options.armUrl;
+    return url.isValid() && url.scheme() == arm.scheme()
+        && url.host().compare(arm.host(), Qt::CaseInsensitive) == 0
+        && url.port(url.scheme() == "https"_L1 ? 443 : 80)
+        == arm.port(arm.scheme() == "https"_L1 ? 443 : 80);
+}
+
+void ArmClient::instanceView(const QString &resourceId, std::function<void(PowerStateResult)> done)
+{
+    if (!armparsers::parseVmResourceId(resourceId)) {
+        done(PowerStateResult {badResourceId(resourceId), PowerState::Unknown});
+        return;
+    }
+    m_queue->send(ArmRequestQueue::Kind::Read, "GET", resourceUrl(resourceId, u"/instanceView"_s),
+                  resourceId, [done = std::move(done)](ArmReply reply) {
+                      PowerStateResult result;
+                      result.call = reply.call;
+                      if (reply.status == 404) {
+                          result.state = PowerState::Deleted; // Delete-policy eviction
+                      } else if (reply.call.ok()) {
+                          QString error;
+                          if (const auto state = armparsers::parseInstanceView(reply.body, &error))
+                              result.state = *state;
+                          else
+                              result.call =
+                                  failure(FailureClass::Transient, u"InvalidResponse"_s, error);
+                      }
+                      done(result);
+                  });
+}
+
+void ArmClient::startVm(const QString &resourceId, std::function<void(const QString &)> progress,
+                        std::function<void(StartResult)> done)
+{
+    if (!armparsers::parseVmResourceId(resourceId)) {
+        done(StartResult {badResourceId(resourceId), {}, false});
+        return;
+    }
+    m_queue->send(
+        ArmRequestQueue::Kind::Start, "POST", resourceUrl(resourceId, u"/start"_s), resourceId,
+        [this, resourceId, progress = std::move(progress), done = std::move(done)](ArmReply reply) {
+            if (!reply.call.ok()) {
+                done(StartResult {reply.call, {}, false});
+                return;
+            }
+            if (reply.status != 202) { // 200: completed synchronously
+                done(StartResult {reply.call, {}, true});
+                return;
+            }
+            QByteArray url = armerror::headerValue(reply.headers, "Azure-AsyncOperation");
+            if (url.isEmpty())
+                url = armerror::headerValue(reply.headers, "Location");
+            if (url.isEmpty()) { // accepted, nothing to follow: the engine polls power state
+                done(StartResult {reply.call, {}, false});
+                return;
+            }
+            const QString asyncUrl = QString::fromLatin1(url.trimmed());
+            if (!isArmUrl(QUrl(asyncUrl))) {
+                done(StartResult {failure(FailureClass::Fatal, u"UntrustedAsyncUrl"_s,
+                                          u"async operation URL is not on the ARM host; not "
+                                          "following it with a token"_s),
+                                  {},
+                                  false});
+                return;
+            }
+            if (progress)
+                progress(asyncUrl);
+            auto follow = std::make_shared<Follow>();
+            follow->resourceId = resourceId;
+            follow->url = QUrl(asyncUrl);
+            follow->startedAt = m_clock.nowUtc();
+            follow->done = done;
+            schedulePoll(
+                follow,
+                armerror::parseRetryAfter(armerror::headerValue(reply.headers, "Retry-After"),
+                                          m_clock.nowUtc()));
+        });
+}
+
+void ArmClient::followOperation(const QString &resourceId, const QString &url,
+                                std::function<void(StartResult)> done)
+{
+    const QUrl parsed(url);
+    if (!isArmUrl(parsed)) {
+        done(StartResult {failure(FailureClass::Fatal, u"UntrustedAsyncUrl"_s,
+                                  u"async operation URL is not on the ARM host"_s),
+                          url, false});
+        return;
+    }
+    auto follow = std::make_shared<Follow>();
+    follow->resourceId = resourceId;
+    follow->url = parsed;
+    follow->startedAt = m_clock.nowUtc();
+    follow->done = std::move(done);
+    poll(follow);
+}
+
+void ArmClient::schedulePoll(std::shared_ptr<Follow> follow, const QDateTime &retryAfter)
+{
+    qint64 delay = m_options.defaultPollIntervalMs;
+    if (retryAfter.isValid())
+        delay = m_clock.nowUtc().msecsTo(retryAfter);
+    delay = std::clamp<qint64>(delay, 0, m_options.maxPollIntervalMs);
+    QTimer::singleShot(int(delay), this, [this, follow] { poll(follow); });
+}
+
+void ArmClient::poll(std::shared_ptr<Follow> follow)
+{
+    const QString asyncUrl = follow->url.toString(QUrl::FullyEncoded);
+    if (follow->startedAt.msecsTo(m_clock.nowUtc()) > m_options.maxFollowMs) {
+        follow->done(StartResult {failure(FailureClass::Transient, u"OperationStillInProgress"_s,
+                                          u"start still in progress; resume following later"_s),
+                                  asyncUrl, false});
+        return;
+    }
+    m_queue->send(
+        ArmRequestQueue::Kind::Read, "GET", follow->url, follow->resourceId,
+        [this, follow, asyncUrl](ArmReply reply) {
+            const QDateTime retryAfter = reply.call.retryAfter.isValid()
+                ? reply.call.retryAfter
+                : armerror::parseRetryAfter(armerror::headerValue(reply.headers, "Retry-After"),
+                                            m_clock.nowUtc());
+            if (!reply.call.ok()) {
+                if (isRetryable(reply.call.failure)
+                    && ++follow->errors <= m_options.maxPollErrors) {
+                    schedulePoll(follow, retryAfter);
+                    return;
+                }
+                follow->done(StartResult {reply.call, asyncUrl, false});
+                return;
+            }
+            follow->errors = 0;
+            if (reply.status == 202) { // Location monitor: still running
+                schedulePoll(follow, retryAfter);
+                return;
+            }
+            if (reply.body.trimmed().isEmpty()) { // Location monitor: 200 empty = done
+                follow->done(StartResult {reply.call, asyncUrl, true});
+                return;
+            }
+            QString error;
+            const auto status = armparsers::parseOperationStatus(reply.body, &error);
+            if (!status) { // a final resource body from a Location URL
+                follow->done(StartResult {reply.call, asyncUrl, true});
+                return;
+            }
+            using State = armparsers::OperationStatus::State;
+            if (status->state == State::InProgress) {
+                schedulePoll(follow, retryAfter);
+                return;
+            }
+            StartResult result {reply.call, asyncUrl, true};
+            if (status->state != State::Succeeded) {
+                const bool canceled = status->state == State::Canceled;
+                result.call.errorCode = status->error.code.isEmpty()
+                    ? (canceled ? u"OperationCanceled"_s : u"OperationFailed"_s)
+                    : status->error.code;
+                result.call.errorMessage = status->error.message.isEmpty()
+                    ? u"start operation %1"_s.arg(canceled ? u"was canceled"_s : u"failed"_s)
+                    : status->error.message;
+                FailureClass cls = armerror::classify(200, status->error);
+                if (status->error.code.isEmpty() || (canceled && cls == FailureClass::Fatal))
+                    cls = canceled ? FailureClass::Transient : FailureClass::Fatal;
+                result.call.failure = cls;
+                qCWarning(lcArm).noquote()
+                    << "start of" << follow->resourceId << "ended" << result.call.errorCode;
+            }
+            follow->done(result);
+        });
+}
+
+void ArmClient::listVms(const QString &subscriptionId, bool statusOnly,
+                        std::function<void(ListResult)> done)
+{
+    if (const QString problem = protocol::checkSubscriptionId(subscriptionId); !problem.isEmpty()) {
+        ListResult result;
+        result.call = failure(FailureClass::Fatal, u"InvalidSubscriptionId"_s,
+                              u"subscription id: %1"_s.arg(problem));
+        done(result);
+        return;
+    }
+    QUrl url = resourceUrl(
+        u"/subscriptions/%1/providers/Microsoft.Compute/virtualMachines"_s.arg(subscriptionId), {});
+    if (statusOnly) {
+        QUrlQuery query(url);
+        query.addQueryItem(u"statusOnly"_s, u"true"_s);
+        url.setQuery(query);
+    }
+    auto state = std::make_shared<ListState>();
+    state->done = std::move(done);
+    listPage(state, url);
+}
+
+void ArmClient::listPage(std::shared_ptr<ListState> state, const QUrl &url)
+{
+    state->seen.insert(url.toString());
+    m_queue->send(ArmRequestQueue::Kind::Read, "GET", url, {}, [this, state](ArmReply reply) {
+        ++state->result.pages;
+        state->result.call = reply.call;
+        if (!reply.call.ok()) {
+            state->done(state->result);
+            return;
+        }
+        QString error;
+        const auto page = armparsers::parseVmListPage(reply.body, &error);
+        if (!page) {
+            state->result.call.failure = FailureClass::Transient;
+            state->result.call.errorCode = u"InvalidResponse"_s;
+            state->result.call.errorMessage = error;
+            state->done(state->result);
+            return;
+        }
+        const QDateTime now = m_clock.nowUtc();
+        for (VmRecord vm : page->vms) {
+            vm.powerStateAt = now;
+            state->result.vms.append(std::move(vm));
+        }
+        if (page->nextLink.isEmpty()) {
+            state->done(state->result);
+            return;
+        }
+        if (!isArmUrl(page->nextLink) || state->seen.contains(page->nextLink.toString())
+            || state->result.pages >= m_options.maxListPages) {
+            state->result.call = failure(FailureClass::Fatal, u"InvalidNextLink"_s,
+                                         u"nextLink is off the ARM host, repeats, or exceeds "
+                                         "%1 pages"_s.arg(m_options.maxListPages));
+            state->done(state->result);
+            return;
+        }
+        listPage(state, page->nextLink);
+    });
+}
+
+void ArmClient::evictionEvidence(const QString &resourceId, const QDateTime &since,
+                                 std::function<void(EvidenceResult)> done)
+{
+    const auto parts = armparsers::parseVmResourceId(resourceId);
+    if (!parts) {
+        done(EvidenceResult {badResourceId(resourceId), {}});
+        return;
+    }
+    QUrl url = m_options.armUrl;
+    QString base = url.path();
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    url.setPath(
+        base
+        + u"/subscriptions/%1/providers/Microsoft.Insights/eventtypes/management/values"_s.arg(
+            parts->subscriptionId));
+    QUrlQuery query;
+    query.addQueryItem(u"api-version"_s, m_options.activityLogApiVersion);
+    const QString filter = u"eventTimestamp ge '%1' and resourceUri eq '%2'"_s.arg(
+        since.toUTC().toString(Qt::ISODate), resourceId);
+    query.addQueryItem(u"$filter"_s, QString::fromLatin1(QUrl::toPercentEncoding(filter)));
+    url.setQuery(query);
+    auto state = std::make_shared<EvidenceState>();
+    state->done = std::move(done);
+    evidencePage(state, url);
+}
+
+void ArmClient::evidencePage(std::shared_ptr<EvidenceState> state, const QUrl &url)
+{
+    m_queue->send(ArmRequestQueue::Kind::Read, "GET", url, {}, [this, state](ArmReply reply) {
+        ++state->pages;
+        state->result.call = reply.call;
+        if (!reply.call.ok()) {
+            state->done(state->result);
+            return;
+        }
+        QString error;
+        const auto page = armparsers::parseActivityLogPage(reply.body, &error);
+        if (!page) {
+            state->result.call = failure(FailureClass::Transient, u"InvalidResponse"_s, error);
+            state->done(state->result);
+            return;
+        }
+        if (state->result.evidence.isEmpty() || page->evidence.contains("Succeeded"_L1))
+            if (!page->evidence.isEmpty())
+                state->result.evidence = page->evidence;
+        const bool found = state->result.evidence.contains(" Succeeded "_L1);
+        if (found || page->nextLink.isEmpty() || !isArmUrl(page->nextLink) || state->pages >= 20) {
+            state->done(state->result);
+            return;
+        }
+        evidencePage(state, page->nextLink);
+    });
+}
+
+} // namespace spotkeeper::core

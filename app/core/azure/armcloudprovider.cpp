@@ -1,0 +1,128 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "armcloudprovider.h"
+
+#include <QNetworkAccessManager>
+#include <QRegularExpression>
+
+using namespace Qt::StringLiterals;
+
+namespace spotkeeper::core {
+
+namespace {
+// The engine's records may lack resourceId when built by hand; rebuild it from the parts.
+QString resourceIdOf(const VmRecord &vm)
+{
+    if (!vm.resourceId.isEmpty())
+        return vm.resourceId;
+    return u"/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Compute/virtualMachines/%3"_s
+        .arg(vm.subscriptionId, vm.resourceGroup, vm.name);
+}
+} // namespace
+
+QString azureConfigFromEnvironment(const QProcessEnvironment &env, AzureConfig *config)
+{
+    AzureConfig updated = *config;
+    QString cloudName = env.value(u"SPOTKEEPER_AZURE_CLOUD"_s).trimmed();
+    if (cloudName.isEmpty())
+        cloudName = env.value(u"AZURE_CLOUD"_s).trimmed();
+    if (!cloudName.isEmpty()) {
+        const auto cloud = AzureCloud::byName(cloudName);
+        if (!cloud)
+            return u"unknown Azure cloud '%1' (expected AzureCloud, AzureUSGovernment or "
+                   "AzureChinaCloud)"_s.arg(cloudName.left(60));
+        updated.cloud = *cloud;
+    }
+    if (QString error = applyEnvironmentOverrides(updated.cloud, env); !error.isEmpty())
+        return error;
+    const QString apiVersion = env.value(u"SPOTKEEPER_ARM_API_VERSION"_s).trimmed();
+    if (!apiVersion.isEmpty()) {
+        static const QRegularExpression pattern(u"^\\d{4}-\\d{2}-\\d{2}(-preview)?$"_s);
+        if (!pattern.match(apiVersion).hasMatch())
+            return u"SPOTKEEPER_ARM_API_VERSION is not an api-version like 2024-07-01: '%1'"_s.arg(
+                apiVersion.left(40));
+        updated.arm.apiVersion = apiVersion;
+    }
+    if (const QString az = env.value(u"SPOTKEEPER_AZ_PROGRAM"_s); !az.isEmpty())
+        updated.credentials.azProgram = az;
+    if (const QString imds = env.value(u"SPOTKEEPER_IMDS_URL"_s).trimmed(); !imds.isEmpty()) {
+        const QUrl url(imds, QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty() || url.scheme() != "http"_L1)
+            return u"SPOTKEEPER_IMDS_URL is not an http URL: '%1'"_s.arg(imds.left(200));
+        updated.credentials.imdsEndpoint = url;
+    }
+    if (const QString id = env.value(u"SPOTKEEPER_MANAGED_IDENTITY_CLIENT_ID"_s).trimmed();
+        !id.isEmpty())
+        updated.credentials.managedIdentityClientId = id;
+    updated.arm.armUrl = updated.cloud.armUrl;
+    *config = updated;
+    return {};
+}
+
+ArmCloudProvider::ArmCloudProvider(AccessTokenSource *credential, ArmClientOptions options,
+                                   const Clock &clock, QObject *parent)
+    : CloudProvider(parent)
+    , m_credential(credential)
+    , m_client(new ArmClient(credential, std::move(options), clock, this))
+{
+    m_credential->setParent(this);
+}
+
+ArmCloudProvider *ArmCloudProvider::create(const AzureConfig &config,
+                                           const QProcessEnvironment &env, const Clock &clock,
+                                           QObject *parent)
+{
+    ArmClientOptions options = config.arm;
+    options.armUrl = config.cloud.armUrl;
+    // The credential's network manager lives as long as the credential (its child).
+    auto *network = new QNetworkAccessManager;
+    ChainedCredential *credential =
+        ChainedCredential::createDefault(config.cloud, env, network, clock, config.credentials);
+    network->setParent(credential);
+    return new ArmCloudProvider(credential, options, clock, parent);
+}
+
+ArmCloudProvider::~ArmCloudProvider() = default;
+
+QString ArmCloudProvider::name() const
+{
+    return u"azure"_s;
+}
+
+QString ArmCloudProvider::credentialStatus() const
+{
+    const QString principal = m_credential->principal();
+    return principal.isEmpty() ? m_credential->sourceName()
+                               : m_credential->sourceName() + ": "_L1 + principal;
+}
+
+void ArmCloudProvider::powerState(const VmRecord &vm, std::function<void(PowerStateResult)> done)
+{
+    m_client->instanceView(resourceIdOf(vm), std::move(done));
+}
+
+void ArmCloudProvider::start(const VmRecord &vm, std::function<void(const QString &)> progress,
+                             std::function<void(StartResult)> done)
+{
+    m_client->startVm(resourceIdOf(vm), std::move(progress), std::move(done));
+}
+
+void ArmCloudProvider::resumeStart(const VmRecord &vm, const QString &asyncUrl,
+                                   std::function<void(StartResult)> done)
+{
+    m_client->followOperation(resourceIdOf(vm), asyncUrl, std::move(done));
+}
+
+void ArmCloudProvider::listVms(const QString &subscriptionId, bool statusOnly,
+                               std::function<void(ListResult)> done)
+{
+    m_client->listVms(subscriptionId, statusOnly, std::move(done));
+}
+
+void ArmCloudProvider::evictionEvidence(const VmRecord &vm, const QDateTime &since,
+                                        std::function<void(EvidenceResult)> done)
+{
+    m_client->evictionEvidence(resourceIdOf(vm), since, std::move(done));
+}
+
+} // namespace spotkeeper::core

@@ -1,0 +1,186 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "armparsers.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace spotkeeper::core::armparsers {
+
+namespace {
+
+std::optional<QJsonObject> objectOf(const QByteArray &body, const QString &what, QString *error)
+{
+    QJsonParseError parseError {};
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        if (error)
+            *error = u"%1 is not a JSON object (%2)"_s.arg(
+                what,
+                parseError.error == QJsonParseError::NoError ? u"wrong type"_s
+                                                             : parseError.errorString());
+        return std::nullopt;
+    }
+    return doc.object();
+}
+
+QUrl nextLinkOf(const QJsonObject &obj)
+{
+    const QString link = obj.value("nextLink"_L1).toString();
+    return link.isEmpty() ? QUrl() : QUrl(link);
+}
+
+VmRecord vmFrom(const QJsonObject &item)
+{
+    VmRecord vm;
+    vm.resourceId = item.value("id"_L1).toString();
+    vm.resourceKey = vm.resourceId.toLower();
+    if (const auto parts = parseVmResourceId(vm.resourceId)) {
+        vm.subscriptionId = parts->subscriptionId;
+        vm.resourceGroup = parts->resourceGroup;
+        vm.name = parts->name;
+    }
+    if (vm.name.isEmpty())
+        vm.name = item.value("name"_L1).toString();
+    vm.location = item.value("location"_L1).toString();
+    const QJsonArray zones = item.value("zones"_L1).toArray();
+    if (!zones.isEmpty())
+        vm.zone = zones.first().toString();
+    const QJsonObject tags = item.value("tags"_L1).toObject();
+    for (auto it = tags.constBegin(); it != tags.constEnd(); ++it)
+        vm.tags.insert(it.key(), it.value().toString());
+    const QJsonObject props = item.value("properties"_L1).toObject();
+    vm.vmId = props.value("vmId"_L1).toString();
+    vm.size = props.value("hardwareProfile"_L1).toObject().value("vmSize"_L1).toString();
+    vm.priority = props.value("priority"_L1).toString();
+    vm.evictionPolicy = props.value("evictionPolicy"_L1).toString();
+    const QJsonObject view = props.value("instanceView"_L1).toObject();
+    vm.powerState = powerStateFromStatuses(view.value("statuses"_L1).toArray());
+    return vm;
+}
+
+} // namespace
+
+std::optional<ResourceIdParts> parseVmResourceId(const QString &resourceId)
+{
+    const QStringList parts = resourceId.split(u'/', Qt::SkipEmptyParts);
+    // subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{vm}
+    if (parts.size() != 8)
+        return std::nullopt;
+    const auto is = [&](int i, QStringView word) {
+        return parts.at(i).compare(word, Qt::CaseInsensitive) == 0;
+    };
+    if (!is(0, u"subscriptions") || !is(2, u"resourceGroups") || !is(4, u"providers")
+        || !is(5, u"Microsoft.Compute") || !is(6, u"virtualMachines"))
+        return std::nullopt;
+    return ResourceIdParts {parts.at(1), parts.at(3), parts.at(7)};
+}
+
+QString subscriptionOf(const QString &pathOrUrl)
+{
+    const QString path = pathOrUrl.startsWith(u'/') ? pathOrUrl : QUrl(pathOrUrl).path();
+    const QStringList parts = path.split(u'/', Qt::SkipEmptyParts);
+    for (qsizetype i = 0; i + 1 < parts.size(); ++i) {
+        if (parts.at(i).compare("subscriptions"_L1, Qt::CaseInsensitive) == 0)
+            return parts.at(i + 1).toLower();
+    }
+    return {};
+}
+
+PowerState powerStateFromStatuses(const QJsonArray &statuses)
+{
+    for (const QJsonValue &status : statuses) {
+        const QString code = status.toObject().value("code"_L1).toString();
+        if (code.startsWith("PowerState/"_L1, Qt::CaseInsensitive))
+            return powerStateFromString(code);
+    }
+    return PowerState::Unknown;
+}
+
+std::optional<PowerState> parseInstanceView(const QByteArray &body, QString *error)
+{
+    const auto obj = objectOf(body, u"instance view"_s, error);
+    if (!obj)
+        return std::nullopt;
+    return powerStateFromStatuses(obj->value("statuses"_L1).toArray());
+}
+
+std::optional<VmListPage> parseVmListPage(const QByteArray &body, QString *error)
+{
+    const auto obj = objectOf(body, u"VM list page"_s, error);
+    if (!obj)
+        return std::nullopt;
+    if (!obj->value("value"_L1).isArray()) {
+        if (error)
+            *error = u"VM list page has no value[] array"_s;
+        return std::nullopt;
+    }
+    VmListPage page;
+    const QJsonArray items = obj->value("value"_L1).toArray();
+    page.vms.reserve(items.size());
+    for (const QJsonValue &item : items) {
+        if (item.isObject())
+            page.vms.append(vmFrom(item.toObject()));
+    }
+    page.nextLink = nextLinkOf(*obj);
+    return page;
+}
+
+std::optional<OperationStatus> parseOperationStatus(const QByteArray &body, QString *error)
+{
+    const auto obj = objectOf(body, u"async operation status"_s, error);
+    if (!obj)
+        return std::nullopt;
+    const QString status = obj->value("status"_L1).toString();
+    OperationStatus result;
+    if (status.compare("Succeeded"_L1, Qt::CaseInsensitive) == 0) {
+        result.state = OperationStatus::State::Succeeded;
+    } else if (status.compare("Failed"_L1, Qt::CaseInsensitive) == 0) {
+        result.state = OperationStatus::State::Failed;
+    } else if (status.compare("Canceled"_L1, Qt::CaseInsensitive) == 0
+               || status.compare("Cancelled"_L1, Qt::CaseInsensitive) == 0) {
+        result.state = OperationStatus::State::Canceled;
+    } else if (status.isEmpty()) {
+        if (error)
+            *error = u"async operation status has no status field"_s;
+        return std::nullopt;
+    } // InProgress and any other non-terminal state (Accepted, Running, ...)
+    if (obj->value("error"_L1).isObject())
+        result.error = armerror::parseErrorObject(obj->value("error"_L1).toObject());
+    return result;
+}
+
+std::optional<ActivityLogPage> parseActivityLogPage(const QByteArray &body, QString *error)
+{
+    const auto obj = objectOf(body, u"activity log page"_s, error);
+    if (!obj)
+        return std::nullopt;
+    ActivityLogPage page;
+    page.nextLink = nextLinkOf(*obj);
+    QString fallback;
+    const QJsonArray items = obj->value("value"_L1).toArray();
+    for (const QJsonValue &value : items) {
+        const QJsonObject item = value.toObject();
+        const QString operation =
+            item.value("operationName"_L1).toObject().value("value"_L1).toString();
+        if (!operation.endsWith("/evictSpotVM/action"_L1, Qt::CaseInsensitive))
+            continue;
+        const QString status = item.value("status"_L1).toObject().value("value"_L1).toString();
+        const QString text = u"%1 %2 at %3 (operationId %4)"_s.arg(
+            operation, status, item.value("eventTimestamp"_L1).toString(),
+            item.value("operationId"_L1).toString());
+        if (status.compare("Succeeded"_L1, Qt::CaseInsensitive) == 0) {
+            page.evidence = text;
+            return page;
+        }
+        if (fallback.isEmpty())
+            fallback = text;
+    }
+    page.evidence = fallback;
+    return page;
+}
+
+} // namespace spotkeeper::core::armparsers

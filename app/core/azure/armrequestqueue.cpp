@@ -1,0 +1,235 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "armrequestqueue.h"
+
+#include "accesstokensource.h"
+#include "armparsers.h"
+#include "clock.h"
+
+#include <QLoggingCategory>
+#include <QMetaEnum>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QPointer>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcArm, "spotkeeper.azure.arm")
+
+namespace spotkeeper::core {
+
+ArmRequestQueue::ArmRequestQueue(AccessTokenSource *credential, QNetworkAccessManager *network,
+                                 const Clock &clock, ArmBudgets budgets, QObject *parent)
+    : QObject(parent)
+    , m_credential(credential)
+    , m_network(network)
+    , m_clock(clock)
+    , m_budgets(budgets)
+{
+    m_wake.setSingleShot(true);
+    connect(&m_wake, &QTimer::timeout, this, &ArmRequestQueue::processQueue);
+}
+
+ArmRequestQueue::~ArmRequestQueue() = default;
+
+TokenBucket &ArmRequestQueue::bucket(QHash<QString, TokenBucket> &map, const QString &key,
+                                     BucketSpec spec, qint64 nowMs)
+{
+    auto it = map.find(key);
+    if (it == map.end())
+        it = map.insert(key, TokenBucket(spec, nowMs));
+    return it.value();
+}
+
+QDateTime ArmRequestQueue::blockedUntil(const QString &subscriptionId) const
+{
+    const QDateTime gate = m_gates.value(subscriptionId.toLower());
+    return gate.isValid() && m_clock.nowUtc() < gate ? gate : QDateTime();
+}
+
+void ArmRequestQueue::send(Kind kind, const QByteArray &method, const QUrl &url,
+                           const QString &vmKey, std::function<void(ArmReply)> done)
+{
+    m_queue.push_back(Pending {kind, method, url, armparsers::subscriptionOf(url.path()),
+                               vmKey.toLower(), std::move(done)});
+    processQueue();
+}
+
+qint64 ArmRequestQueue::waitMsFor(const Pending &request, qint64 nowMs)
+{
+    qint64 wait = 0;
+    const QDateTime gate = m_gates.value(request.subscription);
+    if (gate.isValid() && gate.toMSecsSinceEpoch() > nowMs)
+        wait = gate.toMSecsSinceEpoch() - nowMs;
+    if (!m_budgets.enabled)
+        return wait;
+    if (request.kind == Kind::Read) {
+        wait = std::max(wait,
+                        bucket(m_reads, request.subscription, m_budgets.subscriptionReads, nowMs)
+                            .msUntilAvailable(nowMs));
+    } else {
+        wait = std::max(wait,
+                        bucket(m_writes, request.subscription, m_budgets.subscriptionWrites, nowMs)
+                            .msUntilAvailable(nowMs));
+    }
+    if (request.kind == Kind::Start) {
+        wait = std::max(
+            wait,
+            bucket(m_starts, request.vmKey, m_budgets.vmStarts, nowMs).msUntilAvailable(nowMs));
+    }
+    return wait;
+}
+
+void ArmRequestQueue::take(const Pending &request, qint64 nowMs)
+{
+    if (!m_budgets.enabled)
+        return;
+    if (request.kind == Kind::Read)
+        m_reads[request.subscription].tryTake(nowMs);
+    else
+        m_writes[request.subscription].tryTake(nowMs);
+    if (request.kind == Kind::Start)
+        m_starts[request.vmKey].tryTake(nowMs);
+}
+
+void ArmRequestQueue::processQueue()
+{
+    const qint64 nowMs = m_clock.nowMSecs();
+    std::vector<Pending> ready;
+    qint64 minWait = -1;
+    for (auto it = m_queue.begin(); it != m_queue.end();) {
+        const qint64 wait = waitMsFor(*it, nowMs);
+        if (wait == 0) {
+            take(*it, nowMs);
+            ready.push_back(std::move(*it));
+            it = m_queue.erase(it);
+        } else {
+            minWait = minWait < 0 ? wait : std::min(minWait, wait);
+            ++it;
+        }
+    }
+    if (minWait >= 0) {
+        // Sleep until the earliest budget refill; never busy-loop.
+        const int ms = int(std::clamp<qint64>(minWait, 1, 3'600'000));
+        if (!m_wake.isActive() || m_wake.remainingTime() > ms)
+            m_wake.start(ms);
+    }
+    for (Pending &request : ready)
+        dispatch(std::move(request), false);
+}
+
+void ArmRequestQueue::dispatch(Pending request, bool isRetryAfter401)
+{
+    ++m_inFlight;
+    QPointer<ArmRequestQueue> self(this);
+    m_credential->requestToken([self, request, isRetryAfter401](TokenResult token) mutable {
+        if (!self)
+            return;
+        if (!token.ok()) {
+            --self->m_inFlight;
+            ArmReply reply;
+            reply.call.failure = token.fatal || token.status == TokenResult::Status::Unavailable
+                ? FailureClass::Authorization
+                : FailureClass::Transient;
+            reply.call.httpStatus = 0;
+            reply.call.errorCode =
+                token.errorCode.isEmpty() ? u"CredentialUnavailable"_s : token.errorCode;
+            reply.call.errorMessage = token.error;
+            request.done(reply);
+            return;
+        }
+        QNetworkRequest http(request.url);
+        http.setRawHeader("Authorization", QByteArrayLiteral("Bearer ") + token.token.token);
+        http.setRawHeader("Accept", "application/json");
+        http.setTransferTimeout(self->m_timeoutMs);
+        QNetworkReply *reply = nullptr;
+        if (request.method == "GET") {
+            reply = self->m_network->get(http);
+        } else {
+            http.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+            reply = self->m_network->sendCustomRequest(http, request.method, QByteArray());
+        }
+        ++self->m_sent;
+        QObject::connect(reply, &QNetworkReply::finished, self,
+                         [self, reply, request, isRetryAfter401]() mutable {
+                             reply->deleteLater();
+                             const int status =
+                                 reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                             self->handleReply(std::move(request), isRetryAfter401, status,
+                                               reply->readAll(), reply->rawHeaderPairs(),
+                                               int(reply->error()), reply->errorString());
+                         });
+    });
+}
+
+void ArmRequestQueue::handleReply(Pending request, bool isRetryAfter401, int status,
+                                  QByteArray body, armerror::Headers headers, int networkError,
+                                  const QString &networkText)
+{
+    --m_inFlight;
+    const qint64 nowMs = m_clock.nowMSecs();
+    const QDateTime now = m_clock.nowUtc();
+    qCDebug(lcArm).noquote() << request.method << request.url.path() << "->" << status;
+    if (status == 401 && !isRetryAfter401) {
+        // Expired or revoked token: exactly one refresh and one retry.
+        qCInfo(lcArm) << "ARM answered 401; refreshing the token and retrying once";
+        m_credential->invalidate();
+        dispatch(std::move(request), true);
+        return;
+    }
+    ArmReply reply;
+    reply.status = status;
+    reply.body = body;
+    reply.headers = headers;
+    reply.call.httpStatus = status;
+    reply.call.correlationId = armerror::correlationId(headers);
+
+    const armerror::RateLimits limits = armerror::parseRateLimits(headers);
+    if (!limits.isEmpty()) {
+        m_lastLimits = limits;
+        if (m_budgets.enabled) {
+            if (const qint64 left = limits.value(u"subscription-reads"_s); left >= 0)
+                bucket(m_reads, request.subscription, m_budgets.subscriptionReads, nowMs)
+                    .clampTo(double(left), nowMs);
+            if (const qint64 left = limits.value(u"subscription-writes"_s); left >= 0)
+                bucket(m_writes, request.subscription, m_budgets.subscriptionWrites, nowMs)
+                    .clampTo(double(left), nowMs);
+        }
+    }
+
+    if (status == 0) {
+        const auto error = QNetworkReply::NetworkError(networkError);
+        reply.call.failure = armerror::classifyNetworkError(error);
+        reply.call.errorCode = QString::fromLatin1(
+            QMetaEnum::fromType<QNetworkReply::NetworkError>().valueToKey(error));
+        reply.call.errorMessage = networkText;
+    } else if (status >= 200 && status < 300) {
+        reply.call.failure = FailureClass::None;
+    } else {
+        reply.error = armerror::parseErrorBody(body);
+        reply.call.failure = armerror::classify(status, reply.error);
+        reply.call.errorCode = reply.error.code;
+        reply.call.errorMessage =
+            reply.error.message.isEmpty() ? u"HTTP %1 from ARM"_s.arg(status) : reply.error.message;
+        QDateTime retryAfter =
+            armerror::parseRetryAfter(armerror::headerValue(headers, "Retry-After"), now);
+        if (status == 429) {
+            if (!retryAfter.isValid())
+                retryAfter = now.addMSecs(m_defaultThrottleMs);
+            QDateTime &gate = m_gates[request.subscription];
+            if (!gate.isValid() || gate < retryAfter)
+                gate = retryAfter;
+            qCWarning(lcArm).noquote() << "ARM throttled subscription" << request.subscription
+                                       << "until" << retryAfter.toString(Qt::ISODateWithMs);
+            emit throttled(request.subscription, retryAfter);
+        }
+        reply.call.retryAfter = retryAfter;
+    }
+    request.done(reply);
+    processQueue();
+}
+
+} // namespace spotkeeper::core

@@ -1,0 +1,106 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "armerror.h"
+#include "cloudprovider.h"
+#include "tokenbucket.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+
+#include <deque>
+#include <functional>
+
+class QNetworkAccessManager;
+
+namespace spotkeeper::core {
+
+class AccessTokenSource;
+class Clock;
+
+// One ARM HTTP exchange as the operations see it.
+struct ArmReply
+{
+    CallResult call; // classified (failure None for 2xx)
+    int status = 0; // HTTP status, 0 = no response
+    QByteArray body;
+    armerror::Headers headers;
+    armerror::ArmError error; // parsed envelope for non-2xx
+};
+
+// Sends ARM requests with a bearer token, but only when the client-side budgets allow
+// (AZURE.md §6): per-subscription read and write buckets, Compute's per-VM start bucket, and
+// never before a Retry-After the subscription was given. Requests wait in a FIFO instead of
+// being sent. A 401 invalidates the token and retries exactly once. Decisions use the
+// injected Clock; a timer wakes the queue, and processQueue() may be called after moving a
+// ManualClock.
+class ArmRequestQueue final : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Kind { Read, Write, Start };
+
+    ArmRequestQueue(AccessTokenSource *credential, QNetworkAccessManager *network,
+                    const Clock &clock, ArmBudgets budgets, QObject *parent = nullptr);
+    ~ArmRequestQueue() override;
+    Q_DISABLE_COPY_MOVE(ArmRequestQueue)
+
+    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+    // Fallback gate after a 429 without Retry-After.
+    void setDefaultThrottleMs(int ms) { m_defaultThrottleMs = ms; }
+
+    // vmKey (lower-cased resource id) is required for Kind::Start.
+    void send(Kind kind, const QByteArray &method, const QUrl &url, const QString &vmKey,
+              std::function<void(ArmReply)> done);
+
+    void processQueue();
+    int pending() const { return int(m_queue.size()); }
+    int inFlight() const { return m_inFlight; }
+    qint64 sentCount() const { return m_sent; }
+    // The subscription's Retry-After gate (invalid = none) and the last rate-limit headers.
+    QDateTime blockedUntil(const QString &subscriptionId) const;
+    armerror::RateLimits lastRateLimits() const { return m_lastLimits; }
+
+signals:
+    void throttled(const QString &subscriptionId, const QDateTime &retryAfter);
+
+private:
+    struct Pending
+    {
+        Kind kind;
+        QByteArray method;
+        QUrl url;
+        QString subscription;
+        QString vmKey;
+        std::function<void(ArmReply)> done;
+    };
+    qint64 waitMsFor(const Pending &request, qint64 nowMs);
+    void take(const Pending &request, qint64 nowMs);
+    void dispatch(Pending request, bool isRetryAfter401);
+    void handleReply(Pending request, bool isRetryAfter401, int status, QByteArray body,
+                     armerror::Headers headers, int networkError, const QString &networkText);
+    TokenBucket &bucket(QHash<QString, TokenBucket> &map, const QString &key, BucketSpec spec,
+                        qint64 nowMs);
+
+    AccessTokenSource *m_credential;
+    QNetworkAccessManager *m_network;
+    const Clock &m_clock;
+    ArmBudgets m_budgets;
+    int m_timeoutMs = 60'000;
+    int m_defaultThrottleMs = 10'000;
+    std::deque<Pending> m_queue;
+    QHash<QString, TokenBucket> m_reads;
+    QHash<QString, TokenBucket> m_writes;
+    QHash<QString, TokenBucket> m_starts;
+    QHash<QString, QDateTime> m_gates;
+    armerror::RateLimits m_lastLimits;
+    QTimer m_wake;
+    int m_inFlight = 0;
+    qint64 m_sent = 0;
+};
+
+} // namespace spotkeeper::core
