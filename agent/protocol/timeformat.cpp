@@ -38,6 +38,9 @@ int digits(QStringView text, qsizetype pos, qsizetype count)
 
 QDateTime utc(int year, int month, int day, int hour, int minute, int second, int ms)
 {
+    // digits() reports a non-digit as -1, and QDate takes negative years as BC.
+    if (year < 1 || month < 1 || day < 1 || hour < 0 || minute < 0 || second < 0 || ms < 0)
+        return {};
     const QDate date(year, month, day);
     const QTime time(hour, minute, second, ms);
     if (!date.isValid() || !time.isValid())

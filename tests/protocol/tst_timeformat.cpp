@@ -60,6 +60,7 @@ void TestTimeFormat::rfc1123_data()
     QTest::newRow("second 60") << u"Tue, 09 Aug 2022 23:59:60 GMT"_s << rejected;
     QTest::newRow("sign in a number") << u"Tue, 09 Aug 2022 1-:07:32 GMT"_s << rejected;
     QTest::newRow("trailing space") << u"Tue, 09 Aug 2022 17:07:32 GMT "_s << rejected;
+    QTest::newRow("non-digit in the year") << u"Tue, 09 Aug .022 17:07:32 GMT"_s << rejected;
     QTest::newRow("full-width digit") << u"Tue, 0\uFF19 Aug 2022 17:07:32 GMT"_s << rejected;
 }
 
@@ -118,6 +119,9 @@ void TestTimeFormat::iso8601_data()
     QTest::newRow("month 13") << u"2026-13-26T12:00:01Z"_s << rejected;
     QTest::newRow("31 April") << u"2026-04-31T12:00:01Z"_s << rejected;
     QTest::newRow("year 0") << u"0000-01-01T00:00:00Z"_s << rejected;
+    QTest::newRow("non-digit in the year (found by fuzzing)")
+        << u".022-08-09T17:07:03.250Z"_s << rejected;
+    QTest::newRow("non-digit in the minutes") << u"2022-08-09T17:-7:03Z"_s << rejected;
     QTest::newRow("RFC 1123 instead") << u"Tue, 09 Aug 2022 17:07:32 GMT"_s << rejected;
 }
 
