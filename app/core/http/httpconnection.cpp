@@ -439,6 +439,7 @@ void HttpConnection::writeResponse(const Response &response, bool closeAfter)
     const bool closing = closeAfter || !m_keepAlive || m_draining;
     m_socket->write(serializeResponse(response, closing, m_isHead));
     m_request = Request {};
+    m_headerBytes = 0;
     m_isHead = false;
     if (m_state == State::Closed)
         return;

@@ -154,6 +154,9 @@ void HttpServer::setHandler(Handler handler)
 
 bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error)
 {
+    // Qt's default backlog of 50 drops SYNs of a burst of clients (they retry after 1 s);
+    // the kernel caps this at net.core.somaxconn.
+    d->acceptor.setListenBacklogSize(qBound(50, d->limits.maxConnections, 4096));
     if (d->acceptor.listen(address, port))
         return true;
     if (error)
