@@ -21,7 +21,7 @@ class Clock;
 
 struct StoreOptions
 {
-    QString path;                   // SQLite file; ":memory:" for throwaway tests
+    QString path; // SQLite file; ":memory:" for throwaway tests
     bool readOnly = false;
     int busyTimeoutMs = 5000;
     Clock *clock = nullptr; // defaults to systemClock()
@@ -39,8 +39,8 @@ struct IncomingNotice
 {
     QString webhookId;
     QString vmResourceKey; // lower-cased resource id of the VM the (verified) key speaks for
-    VmRecord vm;           // identity from the notice, to create/update the fleet row
-    EventRecord event;     // kind Notice, with eventId/eventType/eventStatus/payload
+    VmRecord vm; // identity from the notice, to create/update the fleet row
+    EventRecord event; // kind Notice, with eventId/eventType/eventStatus/payload
 };
 
 struct NoticeOutcome
@@ -51,14 +51,26 @@ struct NoticeOutcome
     qint64 eventId = 0; // the stored event (existing one for a duplicate)
 };
 
+// An operator API token as listed to operators: never the token or its hash.
+struct OperatorTokenRecord
+{
+    QString tokenId;
+    QDateTime createdAt;
+    QDateTime expiresAt; // invalid = no expiry
+    QDateTime revokedAt; // invalid = active
+};
+
+// Paging: afterId (0 = from the start) pages ascending; beforeId > 0 pages descending,
+// newest first (pass std::numeric_limits<qint64>::max() for the newest page). limit <= 0
+// means no limit. eventCount() honours everything except limit.
 struct EventFilter
 {
     qint64 vmId = 0; // 0 = all VMs
     QList<EventKind> kinds; // empty = all
-    QDateTime from;         // inclusive, invalid = open
-    QDateTime to;           // exclusive, invalid = open
-    qint64 afterId = 0;     // paging: rows with id > afterId (ascending) ...
-    qint64 beforeId = 0;    // ... or id < beforeId (descending, newest first)
+    QDateTime from; // inclusive, invalid = open
+    QDateTime to; // exclusive, invalid = open
+    qint64 afterId = 0; // paging: rows with id > afterId (ascending) ...
+    qint64 beforeId = 0; // ... or id < beforeId (descending, newest first)
     int limit = 500;
 };
 
@@ -95,13 +107,17 @@ public:
                                  const QString &pollError) = 0;
 
     // --- notices: one transaction for the whole batch (group commit), durable
-    // (synchronous=FULL) when this returns. Dedup on webhook-id and on (vm, EventId).
+    // (synchronous=FULL) when this returns. Dedup on webhook-id and on (vm, EventId),
+    // also inside the batch: a duplicate changes nothing (not even the VM row) and is
+    // reported Duplicate with the stored event's id. A notice without a VM key is Failed
+    // alone; an SQL error fails (and rolls back) the whole batch. The VM row is created or
+    // refreshed, and marked managed by Agent unless already stronger (also by heartbeats).
     virtual QList<NoticeOutcome> insertNotices(const QList<IncomingNotice> &batch) = 0;
 
     // --- events
     virtual qint64 appendEvent(const EventRecord &event) = 0;
     virtual QList<EventRecord> events(const EventFilter &filter) = 0;
-    virtual qint64 eventCount(const EventFilter &filter) = 0;
+    virtual qint64 eventCount(const EventFilter &filter) = 0; // -1 on error
 
     // --- restart jobs (at most one non-terminal job per VM)
     virtual std::optional<JobRecord> activeJob(qint64 vmId) = 0;
@@ -112,10 +128,15 @@ public:
     // one with created=false): work-queue semantics, enforced by a unique index.
     virtual std::optional<JobRecord> createJob(const JobRecord &job, bool *created) = 0;
     // Writes the whole job row and, in the same transaction, an optional event
-    // (e.g. the JobTransition or RestartAttempt that goes with it).
+    // (e.g. the JobTransition or RestartAttempt that goes with it; its vmId defaults to
+    // the job's). Fills updatedAt (if invalid) and finishedAt (terminal state, if invalid).
+    // Fails when it would make a second non-terminal job for the VM.
     virtual bool saveJob(const JobRecord &job, const EventRecord *withEvent = nullptr) = 0;
-    // Leases: an engine owns the jobs it works on; expired leases are rescued.
-    virtual QList<JobRecord> claimJobs(const QString &owner, const QDateTime &leaseUntil, int limit) = 0;
+    // Leases: an engine owns the jobs it works on; expired leases are rescued. Claims
+    // (oldest first) non-terminal jobs whose lease is free, expired (clock) or already the
+    // owner's (renewal), and sets owner + leaseUntil on them. limit <= 0 = all.
+    virtual QList<JobRecord> claimJobs(const QString &owner, const QDateTime &leaseUntil,
+                                       int limit) = 0;
 
     // --- agent keys
     virtual bool saveAgentKey(const AgentKeyRecord &key) = 0;
@@ -128,9 +149,11 @@ public:
     virtual bool revokeOperatorToken(const QString &tokenId, const QDateTime &at) = 0;
     virtual std::optional<QString> operatorTokenIdForHash(const QByteArray &sha256,
                                                           const QDateTime &now) = 0;
+    virtual QList<OperatorTokenRecord> operatorTokens() = 0; // by token id
 
     // --- audit log: append-only (UPDATE and DELETE are refused by triggers)
     virtual qint64 appendAudit(const AuditRecord &record) = 0;
+    // Oldest first; from inclusive, to exclusive, invalid = open; limit <= 0 = no limit.
     virtual QList<AuditRecord> audit(const QDateTime &from, const QDateTime &to, int limit) = 0;
 
 protected:

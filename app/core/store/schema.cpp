@@ -1,0 +1,243 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "schema.h"
+
+#include "sqldialect.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+using namespace Qt::StringLiterals;
+
+namespace spotkeeper::core::schema {
+
+namespace {
+
+// Timestamps are BIGINT milliseconds since the epoch (UTC): portable, sortable, exact.
+// Optional text is NULL when empty so that the unique webhook_id / (vm_id, event_id)
+// rules ignore rows without one.
+
+QStringList version1(const SqlDialect &d)
+{
+    QStringList s {
+        u"CREATE TABLE schema_meta ("
+        " meta_key VARCHAR(64) NOT NULL PRIMARY KEY,"
+        " meta_value VARCHAR(255) NOT NULL)"_s,
+
+        u"CREATE TABLE vms ("
+        " id {ID_PK},"
+        " resource_key VARCHAR(512) NOT NULL UNIQUE,"
+        " resource_id VARCHAR(512),"
+        " subscription_id VARCHAR(64),"
+        " resource_group VARCHAR(128),"
+        " name VARCHAR(128),"
+        " vm_id VARCHAR(64),"
+        " location VARCHAR(64),"
+        " zone VARCHAR(16),"
+        " size VARCHAR(128),"
+        " priority VARCHAR(16),"
+        " eviction_policy VARCHAR(16),"
+        " tags TEXT NOT NULL DEFAULT '{}',"
+        " power_state VARCHAR(32) NOT NULL DEFAULT 'unknown',"
+        " power_state_at BIGINT,"
+        " desired_state VARCHAR(16) NOT NULL DEFAULT 'running',"
+        " auto_restart INTEGER NOT NULL DEFAULT 1,"
+        " managed_by VARCHAR(16) NOT NULL DEFAULT 'none',"
+        " agent_last_seen BIGINT,"
+        " agent_version VARCHAR(64),"
+        " agent_last_poll_error TEXT,"
+        " created_at BIGINT NOT NULL,"
+        " updated_at BIGINT NOT NULL)"_s,
+
+        u"CREATE TABLE events ("
+        " id {ID_PK},"
+        " vm_id BIGINT REFERENCES vms(id),"
+        " kind VARCHAR(32) NOT NULL,"
+        " occurred_at BIGINT NOT NULL,"
+        " source VARCHAR(32),"
+        " event_type VARCHAR(64),"
+        " event_id VARCHAR(128),"
+        " event_status VARCHAR(32),"
+        " webhook_id VARCHAR(256) UNIQUE,"
+        " http_status INTEGER,"
+        " arm_error_code VARCHAR(128),"
+        " correlation_id VARCHAR(128),"
+        " message TEXT,"
+        " evidence TEXT,"
+        " payload {BLOB})"_s,
+        // The (vm, EventId) dedup rule of notices.
+        u"CREATE UNIQUE INDEX events_notice_vm_event ON events(vm_id, event_id)"
+        " WHERE kind = 'notice' AND event_id IS NOT NULL"_s,
+
+        u"CREATE TABLE jobs ("
+        " id {ID_PK},"
+        " vm_id BIGINT NOT NULL REFERENCES vms(id),"
+        " state VARCHAR(32) NOT NULL,"
+        " trigger_source VARCHAR(32),"
+        " attempt INTEGER NOT NULL DEFAULT 0,"
+        " next_attempt_at BIGINT,"
+        " not_before BIGINT,"
+        " evicted_at BIGINT,"
+        " created_at BIGINT NOT NULL,"
+        " updated_at BIGINT NOT NULL,"
+        " finished_at BIGINT,"
+        " reason TEXT,"
+        " last_error_code VARCHAR(128),"
+        " last_error_message TEXT,"
+        " async_operation_url TEXT,"
+        " lease_owner VARCHAR(128),"
+        " lease_expires_at BIGINT)"_s,
+        // Work-queue semantics: at most one non-terminal job per VM.
+        u"CREATE UNIQUE INDEX jobs_one_active_per_vm ON jobs(vm_id)"
+        " WHERE state <> 'running' AND state <> 'cancelled'"_s,
+        u"CREATE INDEX jobs_vm ON jobs(vm_id, id)"_s,
+
+        u"CREATE TABLE agent_keys ("
+        " key_id VARCHAR(128) NOT NULL PRIMARY KEY,"
+        " vm_resource_key VARCHAR(512) NOT NULL,"
+        " created_at BIGINT NOT NULL,"
+        " revoked_at BIGINT)"_s,
+        u"CREATE TABLE agent_key_secrets ("
+        " id {ID_PK},"
+        " key_id VARCHAR(128) NOT NULL REFERENCES agent_keys(key_id) ON DELETE CASCADE,"
+        " secret {BLOB} NOT NULL,"
+        " created_at BIGINT NOT NULL,"
+        " expires_at BIGINT)"_s,
+        u"CREATE INDEX agent_key_secrets_key ON agent_key_secrets(key_id)"_s,
+
+        u"CREATE TABLE audit_log ("
+        " id {ID_PK},"
+        " occurred_at BIGINT NOT NULL,"
+        " actor VARCHAR(256) NOT NULL,"
+        " action VARCHAR(64) NOT NULL,"
+        " target VARCHAR(512),"
+        " detail TEXT)"_s,
+        u"CREATE INDEX audit_log_at ON audit_log(occurred_at)"_s,
+    };
+    for (QString &statement : s)
+        statement = d.expand(statement);
+    s << d.appendOnlyTriggers(u"audit_log"_s);
+    s << u"INSERT INTO schema_meta (meta_key, meta_value) VALUES ('schema_version', '0')"_s;
+    return s;
+}
+
+// v2: operator API bearer tokens (issue 4); only a SHA-256 of the token is kept.
+QStringList version2(const SqlDialect &d)
+{
+    return {
+        d.expand(u"CREATE TABLE operator_tokens ("
+                 " token_id VARCHAR(128) NOT NULL PRIMARY KEY,"
+                 " sha256 {BLOB} NOT NULL UNIQUE,"
+                 " created_at BIGINT NOT NULL,"
+                 " expires_at BIGINT,"
+                 " revoked_at BIGINT)"_s),
+    };
+}
+
+// v3: indexes for the timeline queries (per VM, by time range, by kind) and lease scans.
+QStringList version3(const SqlDialect &)
+{
+    return {
+        u"CREATE INDEX events_vm_id ON events(vm_id, id)"_s,
+        u"CREATE INDEX events_occurred ON events(occurred_at, id)"_s,
+        u"CREATE INDEX events_kind_occurred ON events(kind, occurred_at)"_s,
+    };
+}
+
+using Step = QStringList (*)(const SqlDialect &);
+constexpr Step kSteps[] = {version1, version2, version3};
+
+bool exec(QSqlQuery &query, const QString &sql, QString *error)
+{
+    if (query.exec(sql))
+        return true;
+    *error = u"%1 (in: %2)"_s.arg(query.lastError().text(), sql.left(80));
+    return false;
+}
+
+} // namespace
+
+int currentVersion()
+{
+    return int(std::size(kSteps));
+}
+
+QStringList migrationStatements(const SqlDialect &dialect, int version)
+{
+    if (version < 1 || version > currentVersion())
+        return {};
+    return kSteps[version - 1](dialect);
+}
+
+int readVersion(QSqlDatabase &db, QString *error)
+{
+    const QStringList tables = db.tables(QSql::Tables);
+    if (!tables.contains(u"schema_meta"_s, Qt::CaseInsensitive)) {
+        if (db.lastError().isValid()) {
+            *error = db.lastError().text();
+            return -1;
+        }
+        if (tables.isEmpty())
+            return 0;
+        *error = u"it has tables but no schema_meta: not a SpotKeeper database"_s;
+        return -1;
+    }
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    if (!query.exec(u"SELECT meta_value FROM schema_meta WHERE meta_key = 'schema_version'"_s)) {
+        *error = query.lastError().text();
+        return -1;
+    }
+    bool ok = false;
+    const int version = query.next() ? query.value(0).toString().toInt(&ok) : -1;
+    if (!ok || version < 0) {
+        *error = u"schema_meta has no valid schema_version"_s;
+        return -1;
+    }
+    return version;
+}
+
+bool migrate(QSqlDatabase &db, const SqlDialect &dialect, int targetVersion, QString *error)
+{
+    for (;;) {
+        QSqlQuery query(db);
+        if (!exec(query, dialect.beginWriteSql(), error))
+            return false;
+        const int version = readVersion(db, error);
+        if (version < 0 || version >= targetVersion) {
+            QString ignored;
+            exec(query, u"ROLLBACK"_s, &ignored);
+            return version >= 0;
+        }
+        const int next = version + 1;
+        bool ok = true;
+        for (const QString &statement : migrationStatements(dialect, next)) {
+            if (!exec(query, statement, error)) {
+                ok = false;
+                break;
+            }
+        }
+        if (ok) {
+            query.prepare(
+                u"UPDATE schema_meta SET meta_value = ? WHERE meta_key = 'schema_version'"_s);
+            query.addBindValue(QString::number(next));
+            ok = query.exec() && query.numRowsAffected() == 1;
+            if (!ok)
+                *error = u"cannot record schema version %1: %2"_s.arg(next).arg(
+                    query.lastError().text());
+        }
+        ok = ok && dialect.mirrorSchemaVersion(db, next);
+        if (!ok) {
+            const QString failure = *error;
+            QString ignored;
+            exec(query, u"ROLLBACK"_s, &ignored);
+            *error = u"migration to schema %1 failed: %2"_s.arg(next).arg(failure);
+            return false;
+        }
+        if (!exec(query, u"COMMIT"_s, error))
+            return false;
+    }
+}
+
+} // namespace spotkeeper::core::schema

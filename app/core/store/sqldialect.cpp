@@ -1,0 +1,149 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sqldialect.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+using namespace Qt::StringLiterals;
+
+namespace spotkeeper::core {
+
+namespace {
+
+// SQLite through Qt's QSQLITE driver (the system libsqlite3, >= 3.35 on bookworm).
+class SqliteDialect final : public SqlDialect
+{
+public:
+    SqliteDialect() = default;
+
+    QString driverName() const override { return u"QSQLITE"_s; }
+
+    void configure(QSqlDatabase &db, const StoreOptions &options) const override
+    {
+        db.setDatabaseName(options.path);
+        QStringList connectOptions {u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(options.busyTimeoutMs)};
+        if (options.readOnly)
+            connectOptions << u"QSQLITE_OPEN_READONLY"_s;
+        db.setConnectOptions(connectOptions.join(u';'));
+    }
+
+    bool initSession(QSqlDatabase &db, const StoreOptions &options, QSqlError *error) const override
+    {
+        return exec(db, u"PRAGMA busy_timeout = %1"_s.arg(options.busyTimeoutMs), error)
+            && exec(db, u"PRAGMA foreign_keys = ON"_s, error)
+            // Reading the schema forces SQLite to parse the header: a file that is not a
+            // database fails here instead of at some later write.
+            && exec(db, u"SELECT count(*) FROM sqlite_master"_s, error);
+    }
+
+    bool initDurability(QSqlDatabase &db, const StoreOptions &options,
+                        QSqlError *error) const override
+    {
+        if (!options.readOnly && !isMemory(options.path)) {
+            QSqlQuery query(db);
+            if (!query.exec(u"PRAGMA journal_mode = WAL"_s) || !query.next()) {
+                *error = query.lastError();
+                return false;
+            }
+            if (query.value(0).toString().compare(u"wal"_s, Qt::CaseInsensitive) != 0) {
+                *error = QSqlError(
+                    u"cannot switch to WAL journal mode (got %1)"_s.arg(query.value(0).toString()),
+                    QString(), QSqlError::ConnectionError);
+                return false;
+            }
+        }
+        // FULL: a commit is on disk (WAL fsynced) before the write call returns, which is
+        // what lets the listener acknowledge a notice.
+        return exec(db, u"PRAGMA synchronous = FULL"_s, error);
+    }
+
+    QString expand(const QString &ddl) const override
+    {
+        QString out = ddl;
+        // INTEGER PRIMARY KEY is SQLite's rowid alias (64-bit); AUTOINCREMENT keeps ids of
+        // deleted rows from being reused, so paging by id stays monotonic.
+        out.replace(u"{ID_PK}"_s, u"INTEGER PRIMARY KEY AUTOINCREMENT"_s);
+        out.replace(u"{BLOB}"_s, u"BLOB"_s);
+        return out;
+    }
+
+    QStringList appendOnlyTriggers(const QString &table) const override
+    {
+        QStringList out;
+        for (const QString &op : {u"UPDATE"_s, u"DELETE"_s}) {
+            out << u"CREATE TRIGGER %1_no_%2 BEFORE %3 ON %1 BEGIN "
+                   "SELECT RAISE(ABORT, '%1 is append-only: %3 refused'); END"_s.arg(
+                       table, op.toLower(), op);
+        }
+        return out;
+    }
+
+    QString beginWriteSql() const override { return u"BEGIN IMMEDIATE"_s; }
+
+    bool integrityCheck(QSqlDatabase &db, QString *details) const override
+    {
+        QSqlQuery query(db);
+        query.setForwardOnly(true);
+        if (!query.exec(u"PRAGMA integrity_check"_s)) {
+            if (details)
+                *details = query.lastError().text();
+            return false;
+        }
+        QStringList lines;
+        while (query.next())
+            lines << query.value(0).toString();
+        const bool ok = lines == QStringList {u"ok"_s};
+        if (details)
+            *details = lines.join(u'\n');
+        return ok;
+    }
+
+    bool mirrorSchemaVersion(QSqlDatabase &db, int version) const override
+    {
+        QSqlError ignored;
+        return exec(db, u"PRAGMA user_version = %1"_s.arg(version), &ignored);
+    }
+
+    qint64 insertedId(const QSqlQuery &query) const override
+    {
+        return query.lastInsertId().toLongLong();
+    }
+
+    bool isCorruption(const QSqlError &error) const override
+    {
+        bool ok = false;
+        const int code = error.nativeErrorCode().toInt(&ok) & 0xff; // primary result code
+        constexpr int kSqliteCorrupt = 11;
+        constexpr int kSqliteNotADb = 26;
+        if (ok && (code == kSqliteCorrupt || code == kSqliteNotADb))
+            return true;
+        const QString text = error.databaseText();
+        return text.contains(u"not a database"_s) || text.contains(u"malformed"_s);
+    }
+
+private:
+    static bool isMemory(const QString &path)
+    {
+        return path == u":memory:"_s || path.startsWith(u"file::memory:"_s);
+    }
+
+    static bool exec(QSqlDatabase &db, const QString &sql, QSqlError *error)
+    {
+        QSqlQuery query(db);
+        if (query.exec(sql))
+            return true;
+        *error = query.lastError();
+        return false;
+    }
+};
+
+} // namespace
+
+std::unique_ptr<SqlDialect> SqlDialect::sqlite()
+{
+    return std::make_unique<SqliteDialect>();
+}
+
+} // namespace spotkeeper::core

@@ -1,0 +1,64 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "store.h"
+
+#include <QSqlDatabase>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+class QSqlError;
+class QSqlQuery;
+
+// Everything engine-specific about SQL lives in this one adapter: connection options,
+// PRAGMAs, write-transaction start, the identity/blob column types, trigger syntax,
+// the integrity check, the engine's own schema-version mirror and error
+// classification. All other SQL in the store is portable (standard types, BIGINT
+// epoch-millisecond timestamps, partial unique indexes and `INSERT ... ON CONFLICT DO
+// NOTHING`, which SQLite >= 3.24 and PostgreSQL >= 9.5 both accept), so a PostgreSQL
+// (QPSQL) dialect only has to implement this interface.
+namespace spotkeeper::core {
+
+class SqlDialect
+{
+public:
+    virtual ~SqlDialect() = default;
+
+    static std::unique_ptr<SqlDialect> sqlite();
+
+    virtual QString driverName() const = 0;
+    // Called before QSqlDatabase::open(): file name, read-only flag, busy timeout.
+    virtual void configure(QSqlDatabase &db, const StoreOptions &options) const = 0;
+    // Called once after open, before the schema is read: session settings that do not
+    // write (busy timeout, foreign keys). False + message if the file is unusable.
+    virtual bool initSession(QSqlDatabase &db, const StoreOptions &options,
+                             QSqlError *error) const = 0;
+    // Called after the schema version was checked (never on a newer database):
+    // durability settings that may write to the file (WAL journal, synchronous=FULL).
+    virtual bool initDurability(QSqlDatabase &db, const StoreOptions &options,
+                                QSqlError *error) const = 0;
+
+    // DDL placeholders: {ID_PK} an auto-increment BIGINT primary key, {BLOB} a byte string.
+    virtual QString expand(const QString &ddl) const = 0;
+    // Statements that make `table` append-only (UPDATE and DELETE raise an error).
+    virtual QStringList appendOnlyTriggers(const QString &table) const = 0;
+    // Starts a transaction that holds the write lock from its first statement, so a
+    // read-then-write transaction can never fail half-way on a lock upgrade.
+    virtual QString beginWriteSql() const = 0;
+    virtual bool integrityCheck(QSqlDatabase &db, QString *details) const = 0;
+    // Mirrors the portable schema_meta version into the engine's own slot (SQLite
+    // user_version) so generic tools can see it. Must run inside the migration transaction.
+    virtual bool mirrorSchemaVersion(QSqlDatabase &db, int version) const = 0;
+    virtual qint64 insertedId(const QSqlQuery &query) const = 0;
+    // True for "this is not a database / the file is damaged" errors.
+    virtual bool isCorruption(const QSqlError &error) const = 0;
+
+protected:
+    SqlDialect() = default;
+    Q_DISABLE_COPY_MOVE(SqlDialect)
+};
+
+} // namespace spotkeeper::core

@@ -1,0 +1,426 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sqlitestore.h"
+
+#include "clock.h"
+#include "schema.h"
+#include "storerows.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <algorithm>
+#include <atomic>
+
+using namespace Qt::StringLiterals;
+
+namespace spotkeeper::core {
+
+using namespace rows;
+
+namespace {
+
+std::atomic<quint64> g_connectionCounter {0};
+
+bool isMemoryPath(const QString &path)
+{
+    return path == u":memory:"_s || path.startsWith(u"file::memory:"_s);
+}
+
+ManagedBy stronger(ManagedBy a, ManagedBy b)
+{
+    // Declaration order is strength order: None < Agent < Tag < Operator.
+    return int(a) >= int(b) ? a : b;
+}
+
+// resource_key .. updated_at, i.e. vmColumns() without id.
+void bindVm(QSqlQuery &q, const VmRecord &vm)
+{
+    q.addBindValue(vm.resourceKey);
+    q.addBindValue(optText(vm.resourceId));
+    q.addBindValue(optText(vm.subscriptionId));
+    q.addBindValue(optText(vm.resourceGroup));
+    q.addBindValue(optText(vm.name));
+    q.addBindValue(optText(vm.vmId));
+    q.addBindValue(optText(vm.location));
+    q.addBindValue(optText(vm.zone));
+    q.addBindValue(optText(vm.size));
+    q.addBindValue(optText(vm.priority));
+    q.addBindValue(optText(vm.evictionPolicy));
+    q.addBindValue(tagsToJson(vm.tags));
+    q.addBindValue(toString(vm.powerState));
+    q.addBindValue(millis(vm.powerStateAt));
+    q.addBindValue(toString(vm.desiredState));
+    q.addBindValue(vm.autoRestart ? 1 : 0);
+    q.addBindValue(toString(vm.managedBy));
+    q.addBindValue(millis(vm.agentLastSeen));
+    q.addBindValue(optText(vm.agentVersion));
+    q.addBindValue(optText(vm.agentLastPollError));
+    q.addBindValue(millis(vm.createdAt));
+    q.addBindValue(millis(vm.updatedAt));
+}
+
+void mergeText(QString &target, const QString &incoming)
+{
+    if (!incoming.isEmpty())
+        target = incoming;
+}
+
+} // namespace
+
+std::unique_ptr<Store> Store::open(const StoreOptions &options, StoreError *error)
+{
+    auto store = std::make_unique<SqliteStore>(options, SqlDialect::sqlite());
+    StoreError local;
+    if (!store->openDatabase(&local)) {
+        if (error)
+            *error = local;
+        return nullptr;
+    }
+    if (error)
+        *error = {};
+    return store;
+}
+
+int Store::currentSchemaVersion()
+{
+    return schema::currentVersion();
+}
+
+SqliteStore::SqliteStore(const StoreOptions &options, std::unique_ptr<SqlDialect> dialect)
+    : m_options(options)
+    , m_dialect(std::move(dialect))
+    , m_connectionName(u"spotkeeper-store-%1"_s.arg(++g_connectionCounter))
+{
+    m_db = QSqlDatabase::addDatabase(m_dialect->driverName(), m_connectionName);
+}
+
+SqliteStore::~SqliteStore()
+{
+    m_db.close();
+    m_db = QSqlDatabase(); // no handle may outlive removeDatabase()
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+bool SqliteStore::openDatabase(StoreError *error)
+{
+    const QString &path = m_options.path;
+    auto failWith = [&](StoreError::Code code, const QString &message) {
+        error->code = code;
+        error->message = message;
+        m_error = *error;
+        return false;
+    };
+    if (!m_db.isValid()) {
+        return failWith(StoreError::Code::CannotOpen,
+                        u"the Qt %1 driver is not available; install the Qt 6 SQLite driver "
+                        "(Debian: libqt6sql6-sqlite)"_s.arg(m_dialect->driverName()));
+    }
+    if (path.isEmpty())
+        return failWith(StoreError::Code::CannotOpen, u"no store path given (--store)"_s);
+    if (!isMemoryPath(path)) {
+        const QFileInfo info(path);
+        if (info.exists() && !info.isFile())
+            return failWith(StoreError::Code::CannotOpen,
+                            u"cannot open database %1: not a regular file"_s.arg(path));
+        if (m_options.readOnly && !info.exists())
+            return failWith(StoreError::Code::CannotOpen,
+                            u"cannot open database %1 read-only: no such file"_s.arg(path));
+        if (!m_options.readOnly && !QDir().mkpath(info.absolutePath()))
+            return failWith(StoreError::Code::CannotOpen,
+                            u"cannot create the directory of database %1"_s.arg(path));
+    }
+    if (!m_options.clock)
+        m_options.clock = &systemClock();
+
+    m_dialect->configure(m_db, m_options);
+    if (!m_db.open()) {
+        return failWith(StoreError::Code::CannotOpen,
+                        u"cannot open database %1: %2"_s.arg(path, m_db.lastError().text()));
+    }
+    auto sqlFailure = [&](const QSqlError &sqlError, const QString &stage) {
+        if (m_dialect->isCorruption(sqlError)) {
+            return failWith(
+                StoreError::Code::Corrupt,
+                u"database %1 is not a SpotKeeper database or is damaged (%2); "
+                "restore it from a backup or use another --store"_s.arg(path, sqlError.text()));
+        }
+        return failWith(StoreError::Code::CannotOpen,
+                        u"cannot open database %1 (%2): %3"_s.arg(path, stage, sqlError.text()));
+    };
+    QSqlError sqlError;
+    if (!m_dialect->initSession(m_db, m_options, &sqlError))
+        return sqlFailure(sqlError, u"session setup"_s);
+
+    QString detail;
+    const int version = schema::readVersion(m_db, &detail);
+    const int current = schema::currentVersion();
+    if (version < 0) {
+        return failWith(StoreError::Code::Corrupt,
+                        u"database %1 is not a SpotKeeper database or is damaged (%2); "
+                        "restore it from a backup or use another --store"_s.arg(path, detail));
+    }
+    if (version > current) {
+        return failWith(StoreError::Code::NewerSchema,
+                        u"database %1 was written by a newer SpotKeeper (schema %2, this build "
+                        "knows %3); upgrade SpotKeeper or use another --store"_s.arg(path)
+                            .arg(version)
+                            .arg(current));
+    }
+    if (m_options.readOnly && version < current) {
+        return failWith(StoreError::Code::MigrationFailed,
+                        u"database %1 has schema %2 but this build needs %3 and it is opened "
+                        "read-only; open it once read-write to upgrade it"_s.arg(path)
+                            .arg(version)
+                            .arg(current));
+    }
+    if (!m_dialect->initDurability(m_db, m_options, &sqlError))
+        return sqlFailure(sqlError, u"journal setup"_s);
+    if (version < current && !schema::migrate(m_db, *m_dialect, current, &detail)) {
+        QString ignored;
+        const int reached = schema::readVersion(m_db, &ignored);
+        return failWith(StoreError::Code::MigrationFailed,
+                        u"cannot upgrade database %1 from schema %2 to %3: %4 (it is left at "
+                        "schema %5)"_s.arg(path)
+                            .arg(version)
+                            .arg(current)
+                            .arg(detail)
+                            .arg(reached));
+    }
+    m_version = current;
+    m_error = {};
+    return true;
+}
+
+// --- infrastructure
+
+SqliteStore::WriteTransaction::WriteTransaction(SqliteStore &store)
+    : m_store(store)
+{
+    QSqlQuery q = m_store.query();
+    m_active = m_store.execOrFail(q, m_store.m_dialect->beginWriteSql());
+}
+
+SqliteStore::WriteTransaction::~WriteTransaction()
+{
+    if (m_active) {
+        QSqlQuery q = m_store.query();
+        q.exec(u"ROLLBACK"_s);
+    }
+}
+
+bool SqliteStore::WriteTransaction::commit()
+{
+    if (!m_active)
+        return false;
+    QSqlQuery q = m_store.query();
+    if (!m_store.execOrFail(q, u"COMMIT"_s))
+        return false; // the destructor rolls back
+    m_active = false;
+    return true;
+}
+
+QDateTime SqliteStore::now() const
+{
+    return m_options.clock->nowUtc();
+}
+
+QSqlQuery SqliteStore::query()
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    return q;
+}
+
+bool SqliteStore::execOrFail(QSqlQuery &q, const QString &sql)
+{
+    const bool ok = sql.isEmpty() ? q.exec() : q.exec(sql);
+    if (ok)
+        return true;
+    const QSqlError error = q.lastError();
+    // Bound values are never part of the message: they may be secrets.
+    return fail(u"store query failed"_s, error.text(),
+                m_dialect->isCorruption(error) ? StoreError::Code::Corrupt : StoreError::Code::Sql);
+}
+
+bool SqliteStore::prepareOrFail(QSqlQuery &q, const QString &sql)
+{
+    if (q.prepare(sql))
+        return true;
+    return fail(u"store query failed"_s, q.lastError().text(), StoreError::Code::Sql);
+}
+
+bool SqliteStore::fail(const QString &what, const QString &detail, StoreError::Code code)
+{
+    m_error.code = code;
+    m_error.message = detail.isEmpty() ? what : u"%1: %2"_s.arg(what, detail);
+    return false;
+}
+
+bool SqliteStore::invalid(const QString &what)
+{
+    return fail(what, QString(), StoreError::Code::Sql);
+}
+
+bool SqliteStore::integrityCheck(QString *details)
+{
+    clearError();
+    return m_dialect->integrityCheck(m_db, details);
+}
+
+// --- fleet
+
+std::optional<VmRecord> SqliteStore::vmWhere(const QString &column, const QVariant &value)
+{
+    clearError();
+    QSqlQuery q = query();
+    if (!prepareOrFail(q, u"SELECT %1 FROM vms WHERE %2 = ?"_s.arg(vmColumns(), column)))
+        return std::nullopt;
+    q.addBindValue(value);
+    if (!execOrFail(q) || !q.next())
+        return std::nullopt;
+    return readVm(q);
+}
+
+std::optional<VmRecord> SqliteStore::vm(qint64 id)
+{
+    return vmWhere(u"id"_s, id);
+}
+
+std::optional<VmRecord> SqliteStore::vmByKey(const QString &resourceKey)
+{
+    return vmWhere(u"resource_key"_s, resourceKey.toLower());
+}
+
+QList<VmRecord> SqliteStore::vms()
+{
+    clearError();
+    QList<VmRecord> out;
+    QSqlQuery q = query();
+    if (!execOrFail(q, u"SELECT %1 FROM vms ORDER BY id"_s.arg(vmColumns())))
+        return out;
+    while (q.next())
+        out << readVm(q);
+    return out;
+}
+
+qint64 SqliteStore::upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor)
+{
+    const QString key = (vm.resourceKey.isEmpty() ? vm.resourceId : vm.resourceKey).toLower();
+    if (key.isEmpty()) {
+        invalid(u"a VM needs a resource key"_s);
+        return 0;
+    }
+    const QDateTime at = now();
+    const std::optional<VmRecord> existing = vmByKey(key);
+    if (m_error.code != StoreError::Code::None)
+        return 0;
+    QSqlQuery q = query();
+    if (!existing) {
+        VmRecord row = vm;
+        row.resourceKey = key;
+        row.managedBy = stronger(vm.managedBy, managedFloor);
+        if (row.powerState != PowerState::Unknown && !row.powerStateAt.isValid())
+            row.powerStateAt = at;
+        if (!row.createdAt.isValid())
+            row.createdAt = at;
+        row.updatedAt = at;
+        if (!prepareOrFail(q,
+                           u"INSERT INTO vms (%1) VALUES (%2)"_s.arg(vmColumns().mid(4),
+                                                                     u"?, "_s.repeated(21) + u'?')))
+            return 0;
+        bindVm(q, row);
+        return execOrFail(q) ? m_dialect->insertedId(q) : 0;
+    }
+    // Identity is refreshed by whatever the caller knows; operator choices
+    // (autoRestart, desiredState) are kept, managedBy only grows stronger.
+    VmRecord row = *existing;
+    mergeText(row.resourceId, vm.resourceId);
+    mergeText(row.subscriptionId, vm.subscriptionId);
+    mergeText(row.resourceGroup, vm.resourceGroup);
+    mergeText(row.name, vm.name);
+    mergeText(row.vmId, vm.vmId);
+    mergeText(row.location, vm.location);
+    mergeText(row.zone, vm.zone);
+    mergeText(row.size, vm.size);
+    mergeText(row.priority, vm.priority);
+    mergeText(row.evictionPolicy, vm.evictionPolicy);
+    if (!vm.tags.isEmpty())
+        row.tags = vm.tags;
+    if (vm.powerState != PowerState::Unknown) {
+        row.powerState = vm.powerState;
+        row.powerStateAt = vm.powerStateAt.isValid() ? vm.powerStateAt : at;
+    }
+    if (vm.agentLastSeen.isValid()) {
+        row.agentLastSeen = vm.agentLastSeen;
+        row.agentVersion = vm.agentVersion;
+        row.agentLastPollError = vm.agentLastPollError;
+    }
+    row.managedBy = stronger(stronger(row.managedBy, vm.managedBy), managedFloor);
+    row.updatedAt = at;
+    if (!prepareOrFail(q,
+                       u"UPDATE vms SET resource_key = ?, resource_id = ?, subscription_id = ?, "
+                       "resource_group = ?, name = ?, vm_id = ?, location = ?, zone = ?, "
+                       "size = ?, priority = ?, eviction_policy = ?, tags = ?, power_state = ?, "
+                       "power_state_at = ?, desired_state = ?, auto_restart = ?, "
+                       "managed_by = ?, agent_last_seen = ?, agent_version = ?, "
+                       "agent_last_poll_error = ?, created_at = ?, updated_at = ? "
+                       "WHERE id = ?"_s))
+        return 0;
+    bindVm(q, row);
+    q.addBindValue(row.id);
+    return execOrFail(q) ? row.id : 0;
+}
+
+qint64 SqliteStore::upsertVm(const VmRecord &vm)
+{
+    clearError();
+    WriteTransaction tx(*this);
+    if (!tx.ok())
+        return 0;
+    const qint64 id = upsertVmLocked(vm, ManagedBy::None);
+    return id > 0 && tx.commit() ? id : 0;
+}
+
+bool SqliteStore::updateVmColumns(qint64 vmId, const QString &assignments,
+                                  const QVariantList &values)
+{
+    clearError();
+    QSqlQuery q = query();
+    if (!prepareOrFail(q, u"UPDATE vms SET %1, updated_at = ? WHERE id = ?"_s.arg(assignments)))
+        return false;
+    for (const QVariant &value : values)
+        q.addBindValue(value);
+    q.addBindValue(now().toMSecsSinceEpoch());
+    q.addBindValue(vmId);
+    if (!execOrFail(q))
+        return false;
+    if (q.numRowsAffected() == 0)
+        return invalid(u"no VM with id %1"_s.arg(vmId));
+    return true;
+}
+
+bool SqliteStore::setPowerState(qint64 vmId, PowerState state, const QDateTime &at)
+{
+    return updateVmColumns(vmId, u"power_state = ?, power_state_at = ?"_s,
+                           {toString(state), millis(at.isValid() ? at : now())});
+}
+
+bool SqliteStore::setAutoRestart(qint64 vmId, bool enabled)
+{
+    return updateVmColumns(vmId, u"auto_restart = ?"_s, {enabled ? 1 : 0});
+}
+
+bool SqliteStore::setDesiredState(qint64 vmId, DesiredState state)
+{
+    return updateVmColumns(vmId, u"desired_state = ?"_s, {toString(state)});
+}
+
+bool SqliteStore::setManagedBy(qint64 vmId, ManagedBy reason)
+{
+    return updateVmColumns(vmId, u"managed_by = ?"_s, {toString(reason)});
+}
+
+} // namespace spotkeeper::core

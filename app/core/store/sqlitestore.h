@@ -1,0 +1,118 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "sqldialect.h"
+#include "store.h"
+
+#include <QSqlDatabase>
+
+#include <memory>
+
+class QSqlQuery;
+
+// The Store over Qt Sql. Portable SQL here; everything engine-specific goes through
+// m_dialect (SQLite today). One uniquely named connection per instance, removed in
+// the destructor; use an instance only from the thread that opened it.
+namespace spotkeeper::core {
+
+class SqliteStore final : public Store
+{
+public:
+    // Use Store::open(); public only for std::make_unique.
+    SqliteStore(const StoreOptions &options, std::unique_ptr<SqlDialect> dialect);
+    ~SqliteStore() override;
+
+    bool openDatabase(StoreError *error);
+
+    int schemaVersion() const override { return m_version; }
+    QString path() const override { return m_options.path; }
+    StoreError lastError() const override { return m_error; }
+    bool integrityCheck(QString *details) override;
+
+    std::optional<VmRecord> vm(qint64 id) override;
+    std::optional<VmRecord> vmByKey(const QString &resourceKey) override;
+    QList<VmRecord> vms() override;
+    qint64 upsertVm(const VmRecord &vm) override;
+    bool setPowerState(qint64 vmId, PowerState state, const QDateTime &at) override;
+    bool setAutoRestart(qint64 vmId, bool enabled) override;
+    bool setDesiredState(qint64 vmId, DesiredState state) override;
+    bool setManagedBy(qint64 vmId, ManagedBy reason) override;
+    bool recordHeartbeat(const QString &vmResourceKey, const VmRecord &identity,
+                         const QDateTime &at, const QString &agentVersion,
+                         const QString &pollError) override;
+
+    QList<NoticeOutcome> insertNotices(const QList<IncomingNotice> &batch) override;
+
+    qint64 appendEvent(const EventRecord &event) override;
+    QList<EventRecord> events(const EventFilter &filter) override;
+    qint64 eventCount(const EventFilter &filter) override;
+
+    std::optional<JobRecord> activeJob(qint64 vmId) override;
+    std::optional<JobRecord> job(qint64 jobId) override;
+    QList<JobRecord> activeJobs() override;
+    QList<JobRecord> jobs(qint64 vmId, int limit) override;
+    std::optional<JobRecord> createJob(const JobRecord &job, bool *created) override;
+    bool saveJob(const JobRecord &job, const EventRecord *withEvent) override;
+    QList<JobRecord> claimJobs(const QString &owner, const QDateTime &leaseUntil,
+                               int limit) override;
+
+    bool saveAgentKey(const AgentKeyRecord &key) override;
+    std::optional<AgentKeyRecord> agentKey(const QString &keyId) override;
+    QList<AgentKeyRecord> agentKeys() override;
+
+    bool saveOperatorToken(const QString &tokenId, const QByteArray &sha256,
+                           const QDateTime &createdAt, const QDateTime &expiresAt) override;
+    bool revokeOperatorToken(const QString &tokenId, const QDateTime &at) override;
+    std::optional<QString> operatorTokenIdForHash(const QByteArray &sha256,
+                                                  const QDateTime &now) override;
+    QList<OperatorTokenRecord> operatorTokens() override;
+
+    qint64 appendAudit(const AuditRecord &record) override;
+    QList<AuditRecord> audit(const QDateTime &from, const QDateTime &to, int limit) override;
+
+private:
+    // Holds the write lock from BEGIN; rolls back unless commit() succeeded.
+    class WriteTransaction
+    {
+    public:
+        explicit WriteTransaction(SqliteStore &store);
+        ~WriteTransaction();
+        bool ok() const { return m_active; }
+        bool commit();
+
+    private:
+        SqliteStore &m_store;
+        bool m_active = false;
+        Q_DISABLE_COPY_MOVE(WriteTransaction)
+    };
+
+    QDateTime now() const;
+    QSqlQuery query();
+    bool prepareOrFail(QSqlQuery &query, const QString &sql);
+    bool execOrFail(QSqlQuery &query, const QString &sql = QString()); // empty: the prepared one
+    bool fail(const QString &what, const QString &detail, StoreError::Code code);
+    void clearError() { m_error = {}; }
+    bool invalid(const QString &what); // a caller error (bad argument), not an SQL one
+
+    std::optional<VmRecord> vmWhere(const QString &column, const QVariant &value);
+    // Inside a transaction. managedFloor raises managedBy to at least that value.
+    qint64 upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor);
+    qint64 insertEventLocked(const EventRecord &event);
+    bool updateVmColumns(qint64 vmId, const QString &assignments, const QVariantList &values);
+    QString eventWhere(const EventFilter &filter, QVariantList *binds) const;
+    QList<JobRecord> jobsWhere(const QString &whereAndOrder, const QVariantList &binds);
+    bool insertNotice(const IncomingNotice &notice, NoticeOutcome *outcome);
+    QList<AgentKeyRecord> agentKeysWhere(const QString &where, const QVariantList &binds);
+
+    StoreOptions m_options;
+    std::unique_ptr<SqlDialect> m_dialect;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+    StoreError m_error;
+    int m_version = 0;
+
+    Q_DISABLE_COPY_MOVE(SqliteStore)
+};
+
+} // namespace spotkeeper::core

@@ -1,0 +1,32 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "fleettypes.h"
+
+#include <QSqlQuery>
+#include <QVariant>
+
+// Row <-> record mapping shared by the SqliteStore translation units. Column lists
+// and readers are kept side by side so their order cannot drift apart.
+namespace spotkeeper::core::rows {
+
+QVariant millis(const QDateTime &at); // NULL when invalid
+QDateTime dateTime(const QVariant &value); // invalid for NULL
+QVariant optText(const QString &text); // NULL when empty
+QVariant optBlob(const QByteArray &bytes); // NULL when empty
+QString tagsToJson(const QMap<QString, QString> &tags);
+QMap<QString, QString> tagsFromJson(const QString &json);
+
+QString vmColumns(); // "id, resource_key, ..." in readVm() order
+VmRecord readVm(const QSqlQuery &query);
+
+QString eventColumns();
+EventRecord readEvent(const QSqlQuery &query);
+
+QString jobColumns();
+JobRecord readJob(const QSqlQuery &query);
+// Binds every job column except id, in jobColumns() order.
+void bindJob(QSqlQuery &query, const JobRecord &job);
+
+} // namespace spotkeeper::core::rows

@@ -1,0 +1,304 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Store: restart jobs (one active per VM, leases), agent keys, operator tokens, audit log.
+#include "clock.h"
+#include "storetestutil.h"
+
+#include <QCryptographicHash>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace spotkeeper::core;
+using namespace spotkeeper::core::testutil;
+
+class TestStoreRecords : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<Store> openStore()
+    {
+        StoreOptions options;
+        options.path = m_dir->filePath(u"store.db"_s);
+        options.clock = &m_clock;
+        return Store::open(options, nullptr);
+    }
+    JobRecord newJob(qint64 vmId) const
+    {
+        JobRecord job;
+        job.vmId = vmId;
+        job.trigger = u"notice"_s;
+        job.notBefore = m_clock.nowUtc().addSecs(30);
+        job.evictedAt = m_clock.nowUtc();
+        return job;
+    }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    ManualClock m_clock;
+
+private slots:
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        m_clock.set(QDateTime::fromSecsSinceEpoch(1'767'225'600, Qt::UTC));
+    }
+
+    void oneActiveJobPerVm()
+    {
+        auto store = openStore();
+        const qint64 vm = store->upsertVm(vmRecord(1));
+        const qint64 other = store->upsertVm(vmRecord(2));
+        bool created = false;
+        const auto job = store->createJob(newJob(vm), &created);
+        QVERIFY(job && created);
+        QVERIFY(job->id > 0);
+        QCOMPARE(job->createdAt, m_clock.nowUtc());
+        QCOMPARE(job->notBefore, m_clock.nowUtc().addSecs(30));
+
+        const auto again = store->createJob(newJob(vm), &created); // queued already: no-op
+        QVERIFY(again);
+        QVERIFY(!created);
+        QCOMPARE(again->id, job->id);
+        QCOMPARE(store->jobs(vm, 0).size(), 1);
+
+        const auto otherJob = store->createJob(newJob(other), &created);
+        QVERIFY(otherJob && created);
+        QCOMPARE(store->activeJobs().size(), 2);
+
+        // Finishing the job frees the slot; the finished one stays in history.
+        JobRecord done = *job;
+        done.state = JobState::Running;
+        done.attempt = 3;
+        EventRecord transition = eventOf(EventKind::JobTransition, 0, u"recovered"_s);
+        QVERIFY(store->saveJob(done, &transition));
+        QVERIFY(!store->activeJob(vm));
+        const auto saved = store->job(job->id);
+        QCOMPARE(toString(saved->state), toString(JobState::Running));
+        QCOMPARE(saved->attempt, 3);
+        QCOMPARE(saved->finishedAt, m_clock.nowUtc()); // filled for terminal states
+        const auto events = store->events(byKinds({EventKind::JobTransition}));
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events[0].vmId, vm); // defaulted from the job
+
+        m_clock.advanceMSecs(1000);
+        const auto second = store->createJob(newJob(vm), &created);
+        QVERIFY(second && created);
+        QVERIFY(second->id != job->id);
+        const auto history = store->jobs(vm, 10);
+        QCOMPARE(history.size(), 2);
+        QCOMPARE(history[0].id, second->id); // newest first
+        QCOMPARE(store->jobs(vm, 1).size(), 1);
+        QCOMPARE(store->activeJob(vm)->id, second->id);
+
+        // Re-opening the finished job while another is active breaks the rule: refused.
+        JobRecord reopen = *saved;
+        reopen.state = JobState::BackingOff;
+        QVERIFY(!store->saveJob(reopen));
+        QCOMPARE(store->lastError().code, StoreError::Code::Sql);
+        QCOMPARE(toString(store->job(job->id)->state), toString(JobState::Running));
+        QCOMPARE(store->activeJobs().size(), 2);
+
+        // Paused and NeedsOperator are not terminal: they still hold the slot.
+        JobRecord paused = *second;
+        paused.state = JobState::Paused;
+        QVERIFY(store->saveJob(paused));
+        const auto stillPaused = store->createJob(newJob(vm), &created);
+        QVERIFY(stillPaused);
+        QVERIFY(!created);
+        QCOMPARE(stillPaused->id, second->id);
+        QCOMPARE(toString(stillPaused->state), toString(JobState::Paused));
+    }
+
+    void jobFailurePaths()
+    {
+        auto store = openStore();
+        bool created = true;
+        QVERIFY(!store->createJob(newJob(0), &created));
+        QVERIFY(!created);
+        JobRecord ghost = newJob(1);
+        ghost.id = 999;
+        QVERIFY(!store->saveJob(ghost));
+        QVERIFY(store->lastError().message.contains(u"999"_s));
+        QVERIFY(!store->job(999));
+        // A job for a VM that does not exist violates the foreign key.
+        QVERIFY(!store->createJob(newJob(12345), &created));
+        QCOMPARE(store->lastError().code, StoreError::Code::Sql);
+    }
+
+    void saveJobRollsBackWithItsEvent()
+    {
+        auto store = openStore();
+        const qint64 vm = store->upsertVm(vmRecord(1));
+        auto job = store->createJob(newJob(vm), nullptr);
+        QVERIFY(job);
+        JobRecord next = *job;
+        next.state = JobState::Starting;
+        EventRecord bad = eventOf(EventKind::RestartAttempt, 424242); // unknown VM
+        QVERIFY(!store->saveJob(next, &bad));
+        QCOMPARE(toString(store->job(job->id)->state),
+                 toString(JobState::WaitingForDeallocation)); // all or nothing
+        QCOMPARE(store->eventCount({}), 0);
+    }
+
+    void leasesAreClaimedAndRescued()
+    {
+        auto store = openStore();
+        QList<qint64> jobIds;
+        for (int i = 1; i <= 3; ++i) {
+            const qint64 vm = store->upsertVm(vmRecord(i));
+            jobIds << store->createJob(newJob(vm), nullptr)->id;
+        }
+        const QDateTime lease = m_clock.nowUtc().addSecs(60);
+        const auto a = store->claimJobs(u"engine-a"_s, lease, 2);
+        QCOMPARE(a.size(), 2);
+        QCOMPARE(a[0].id, jobIds[0]);
+        QCOMPARE(a[0].leaseOwner, u"engine-a"_s);
+        QCOMPARE(a[0].leaseExpiresAt, lease);
+        QCOMPARE(store->job(jobIds[0])->leaseOwner, u"engine-a"_s);
+
+        const auto b = store->claimJobs(u"engine-b"_s, lease, 10);
+        QCOMPARE(b.size(), 1); // only the free one
+        QCOMPARE(b[0].id, jobIds[2]);
+        QVERIFY(store->claimJobs(u"engine-b"_s, lease, 10).size() == 1); // renews its own
+
+        // A terminal job is never claimed.
+        JobRecord done = *store->job(jobIds[2]);
+        done.state = JobState::Cancelled;
+        QVERIFY(store->saveJob(done));
+
+        // engine-a crashed: after its lease expires, engine-b rescues its jobs.
+        QVERIFY(store->claimJobs(u"engine-b"_s, lease, 10).isEmpty());
+        m_clock.advanceMSecs(60'000);
+        const auto rescued = store->claimJobs(u"engine-b"_s, m_clock.nowUtc().addSecs(60), 10);
+        QCOMPARE(rescued.size(), 2);
+        QCOMPARE(rescued[0].leaseOwner, u"engine-b"_s);
+        QVERIFY(store->claimJobs(QString(), lease, 1).isEmpty());
+        QVERIFY(!store->lastError().message.isEmpty());
+    }
+
+    void agentKeysRotateAndRevoke()
+    {
+        auto store = openStore();
+        AgentKeyRecord key;
+        key.keyId = u"key-1"_s;
+        key.vmResourceKey = vmKey(1).toUpper();
+        key.secrets << AgentKeySecret {QByteArray(32, '\x01'), m_clock.nowUtc(), {}};
+        QVERIFY(store->saveAgentKey(key));
+        auto stored = store->agentKey(u"key-1"_s);
+        QVERIFY(stored);
+        QCOMPARE(stored->vmResourceKey, vmKey(1));
+        QCOMPARE(stored->createdAt, m_clock.nowUtc());
+        QCOMPARE(stored->secrets.size(), 1);
+        QCOMPARE(stored->secrets[0].secret, QByteArray(32, '\x01'));
+        QVERIFY(!stored->secrets[0].expiresAt.isValid());
+
+        // Rotation: new secret first, old one valid for an overlap.
+        AgentKeyRecord rotated = *stored;
+        rotated.secrets[0].expiresAt = m_clock.nowUtc().addSecs(3600);
+        rotated.secrets.prepend(AgentKeySecret {QByteArray(32, '\x02'), m_clock.nowUtc(), {}});
+        QVERIFY(store->saveAgentKey(rotated));
+        stored = store->agentKey(u"key-1"_s);
+        QCOMPARE(stored->secrets.size(), 2);
+        QCOMPARE(stored->secrets[0].secret, QByteArray(32, '\x02'));
+        QCOMPARE(stored->secrets[1].expiresAt, m_clock.nowUtc().addSecs(3600));
+
+        AgentKeyRecord second;
+        second.keyId = u"key-2"_s;
+        second.vmResourceKey = vmKey(2);
+        second.secrets << AgentKeySecret {QByteArray(24, '\x03'), {}, {}};
+        QVERIFY(store->saveAgentKey(second));
+        QCOMPARE(store->agentKeys().size(), 2);
+        QCOMPARE(store->agentKeys()[1].secrets.size(), 1);
+
+        rotated.revokedAt = m_clock.nowUtc();
+        QVERIFY(store->saveAgentKey(rotated));
+        QCOMPARE(store->agentKey(u"key-1"_s)->revokedAt, m_clock.nowUtc());
+        QVERIFY(!store->agentKey(u"nope"_s));
+
+        AgentKeyRecord noVm;
+        noVm.keyId = u"x"_s;
+        QVERIFY(!store->saveAgentKey(noVm));
+        AgentKeyRecord empty;
+        empty.keyId = u"key-3"_s;
+        empty.vmResourceKey = vmKey(3);
+        empty.secrets << AgentKeySecret {};
+        QVERIFY(!store->saveAgentKey(empty));
+        QVERIFY(!store->agentKey(u"key-3"_s)); // rolled back as a whole
+    }
+
+    void operatorTokensStoreOnlyHashes()
+    {
+        auto store = openStore();
+        const QByteArray token = QByteArrayLiteral("skop_secret-token-value");
+        const QByteArray hash = QCryptographicHash::hash(token, QCryptographicHash::Sha256);
+        QVERIFY(store->saveOperatorToken(u"tok-1"_s, hash, {}, m_clock.nowUtc().addSecs(3600)));
+        QCOMPARE(store->operatorTokenIdForHash(hash, m_clock.nowUtc()), u"tok-1"_s);
+        QVERIFY(!store->operatorTokenIdForHash(hash, m_clock.nowUtc().addSecs(3600))); // expired
+        QVERIFY(!store->operatorTokenIdForHash(QByteArray(32, '\0'), m_clock.nowUtc()));
+        QVERIFY(!store->saveOperatorToken(u"tok-1"_s, hash, {}, {})); // duplicate id
+        QVERIFY(!store->saveOperatorToken(u"tok-2"_s, token, {}, {})); // not a SHA-256
+        QVERIFY(!store->lastError().message.contains(QString::fromUtf8(token)));
+
+        const QByteArray hash2 = QCryptographicHash::hash("other", QCryptographicHash::Sha256);
+        QVERIFY(store->saveOperatorToken(u"tok-2"_s, hash2, {}, {}));
+        QCOMPARE(store->operatorTokenIdForHash(hash2, m_clock.nowUtc().addYears(5)), u"tok-2"_s);
+        QVERIFY(store->revokeOperatorToken(u"tok-2"_s, m_clock.nowUtc()));
+        QVERIFY(store->revokeOperatorToken(u"tok-2"_s, m_clock.nowUtc())); // idempotent
+        QVERIFY(!store->operatorTokenIdForHash(hash2, m_clock.nowUtc()));
+        QVERIFY(!store->revokeOperatorToken(u"tok-404"_s, m_clock.nowUtc()));
+
+        const auto listed = store->operatorTokens();
+        QCOMPARE(listed.size(), 2);
+        QCOMPARE(listed[0].tokenId, u"tok-1"_s);
+        QCOMPARE(listed[0].expiresAt, m_clock.nowUtc().addSecs(3600));
+        QVERIFY(!listed[0].revokedAt.isValid());
+        QCOMPARE(listed[1].revokedAt, m_clock.nowUtc());
+
+        RawDb raw(m_dir->filePath(u"store.db"_s)); // the token itself is nowhere in the file
+        QCOMPARE(raw.scalar(u"SELECT count(*) FROM operator_tokens WHERE sha256 = X'%1'"_s.arg(
+                                QString::fromLatin1(hash.toHex())))
+                     .toInt(),
+                 1);
+    }
+
+    void auditLogIsAppendOnly()
+    {
+        auto store = openStore();
+        const QDateTime t0 = m_clock.nowUtc();
+        for (int i = 0; i < 5; ++i) {
+            AuditRecord record;
+            record.at = t0.addSecs(i);
+            record.actor = u"gui:alice"_s;
+            record.action = u"force_restart"_s;
+            record.target = vmKey(i);
+            record.detail = u"{\"n\":%1}"_s.arg(i);
+            QVERIFY(store->appendAudit(record) > 0);
+        }
+        AuditRecord noAction;
+        noAction.actor = u"cli"_s;
+        QVERIFY(store->appendAudit(noAction) == 0);
+        QCOMPARE(store->audit({}, {}, 0).size(), 5);
+        const auto range = store->audit(t0.addSecs(1), t0.addSecs(3), 0);
+        QCOMPARE(range.size(), 2);
+        QCOMPARE(range[0].target, vmKey(1));
+        QCOMPARE(range[0].actor, u"gui:alice"_s);
+        QCOMPARE(range[0].action, u"force_restart"_s);
+        QCOMPARE(range[0].detail, u"{\"n\":1}"_s);
+        QCOMPARE(store->audit({}, {}, 3).size(), 3);
+
+        RawDb raw(m_dir->filePath(u"store.db"_s));
+        const QString update = raw.exec(u"UPDATE audit_log SET actor = 'mallory'"_s);
+        QVERIFY2(update.contains(u"append-only"_s), qPrintable(update));
+        const QString remove = raw.exec(u"DELETE FROM audit_log WHERE id = 1"_s);
+        QVERIFY2(remove.contains(u"append-only"_s), qPrintable(remove));
+        QCOMPARE(raw.scalar(u"SELECT count(*) FROM audit_log WHERE actor = 'gui:alice'"_s).toInt(),
+                 5);
+        QVERIFY(raw.exec(u"INSERT INTO audit_log (occurred_at, actor, action) "
+                         "VALUES (1, 'cli', 'x')"_s)
+                    .isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStoreRecords)
+#include "tst_storerecords.moc"
