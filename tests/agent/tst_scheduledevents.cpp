@@ -1,0 +1,309 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Every real IMDS payload in shared/azure-fixtures/imds through the pure parsers.
+#include "scheduledevents.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace spotkeeper;
+using namespace spotkeeper::agent;
+using namespace Qt::StringLiterals;
+
+namespace {
+QByteArray imdsFixture(const QString &name)
+{
+    QFile file(QStringLiteral(SPOTKEEPER_SHARED_DIR) + u"/azure-fixtures/imds/"_s + name);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("missing fixture %s", qPrintable(file.fileName()));
+    return file.readAll();
+}
+} // namespace
+
+class TestScheduledEvents final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void everyScheduledEventsFixtureParses();
+    void freezeLifecycle();
+    void preemptSimulated();
+    void preemptCompactOldApiHasNoDuration();
+    void rebootUser();
+    void filtersOnOwnNameCaseInsensitively();
+    void rejectsMalformedDocuments_data();
+    void rejectsMalformedDocuments();
+    void rfc1123_data();
+    void rfc1123();
+    void instanceMetadataFixture();
+    void instanceMetadataWrappedAndRegularPriority();
+    void instanceMetadataNeverInventsIdentity_data();
+    void instanceMetadataNeverInventsIdentity();
+    void startRequestsBodyMatchesFixture();
+};
+
+void TestScheduledEvents::everyScheduledEventsFixtureParses()
+{
+    const QDir dir(QStringLiteral(SPOTKEEPER_SHARED_DIR) + u"/azure-fixtures/imds"_s);
+    const QStringList files = dir.entryList({u"scheduledevents-*.json"_s}, QDir::Files);
+    int documents = 0;
+    for (const QString &name : files) {
+        if (name.contains("startrequests"_L1))
+            continue; // a POST body, not a document
+        const auto parsed = parseScheduledEvents(imdsFixture(name));
+        QVERIFY2(parsed.value, qPrintable(name + u": "_s + parsed.error));
+        QVERIFY2(parsed.value->incarnation >= 1, qPrintable(name));
+        for (const auto &event : parsed.value->events) {
+            QVERIFY2(!event.eventId.isEmpty(), qPrintable(name));
+            QVERIFY2(event.eventType != protocol::EventType::Unknown, qPrintable(name));
+            QVERIFY2(!event.resources.isEmpty(), qPrintable(name));
+            // NotBefore: a date while Scheduled, "" once Started.
+            QCOMPARE(event.notBefore.isValid(),
+                     event.eventStatus == protocol::EventStatus::Scheduled);
+        }
+        ++documents;
+    }
+    QCOMPARE(documents, 7); // 8 files, one of them the StartRequests POST body
+}
+
+void TestScheduledEvents::freezeLifecycle()
+{
+    const auto empty1 =
+        parseScheduledEvents(imdsFixture(u"scheduledevents-01-empty-incarnation1.json"_s));
+    QVERIFY(empty1.value);
+    QCOMPARE(empty1.value->incarnation, 1);
+    QVERIFY(empty1.value->events.isEmpty());
+
+    const auto scheduled = parseScheduledEvents(
+        imdsFixture(u"scheduledevents-02-freeze-scheduled-incarnation2.json"_s));
+    QVERIFY(scheduled.value);
+    QCOMPARE(scheduled.value->incarnation, 2);
+    QCOMPARE(scheduled.value->events.size(), 1);
+    const auto &event = scheduled.value->events.first();
+    QCOMPARE(event.eventId, u"C7061BAC-AFDC-4513-B24B-AA5F13A16123"_s);
+    QVERIFY(event.eventType == protocol::EventType::Freeze);
+    QVERIFY(event.eventStatus == protocol::EventStatus::Scheduled);
+    QCOMPARE(event.resources, QStringList({u"WestNO_0"_s, u"WestNO_1"_s}));
+    QCOMPARE(event.notBefore, QDateTime(QDate(2026, 4, 11), QTime(22, 26, 58), Qt::UTC));
+    QCOMPARE(event.durationInSeconds, 5);
+    QCOMPARE(event.eventSource, u"Platform"_s);
+    QCOMPARE(event.resourceType, u"VirtualMachine"_s);
+    QVERIFY(event.description.startsWith("Virtual machine is being paused"_L1));
+
+    const auto started =
+        parseScheduledEvents(imdsFixture(u"scheduledevents-03-freeze-started-incarnation3.json"_s));
+    QVERIFY(started.value);
+    QCOMPARE(started.value->incarnation, 3);
+    QCOMPARE(started.value->events.first().eventId, event.eventId);
+    QVERIFY(started.value->events.first().eventStatus == protocol::EventStatus::Started);
+    QVERIFY(!started.value->events.first().notBefore.isValid());
+
+    const auto gone =
+        parseScheduledEvents(imdsFixture(u"scheduledevents-04-empty-incarnation4.json"_s));
+    QVERIFY(gone.value);
+    QCOMPARE(gone.value->incarnation, 4);
+    QVERIFY(gone.value->events.isEmpty());
+}
+
+void TestScheduledEvents::preemptSimulated()
+{
+    const auto doc = parseScheduledEvents(
+        imdsFixture(u"scheduledevents-preempt-simulated-api2020-07-01.json"_s));
+    QVERIFY(doc.value);
+    QCOMPARE(doc.value->events.size(), 1);
+    const auto &event = doc.value->events.first();
+    QVERIFY(event.eventType == protocol::EventType::Preempt);
+    QCOMPARE(event.eventTypeText, u"Preempt"_s);
+    QCOMPARE(event.eventId, u"C1BF8322-4CBF-4FC4-9C45-B40CF3106D0E"_s);
+    QCOMPARE(event.notBefore, QDateTime(QDate(2022, 8, 9), QTime(17, 7, 32), Qt::UTC));
+    QCOMPARE(event.durationInSeconds, -1);
+    QCOMPARE(eventsForVm(doc.value->events, u"vm-spot").size(), 1);
+}
+
+void TestScheduledEvents::preemptCompactOldApiHasNoDuration()
+{
+    const auto doc = parseScheduledEvents(
+        imdsFixture(u"scheduledevents-preempt-simulated-compact-api2019-08-01.json"_s));
+    QVERIFY(doc.value);
+    const auto &event = doc.value->events.first();
+    QVERIFY(event.eventType == protocol::EventType::Preempt);
+    QCOMPARE(event.durationInSeconds, -1); // absent before 2020-07-01: unknown
+    QCOMPARE(event.notBefore, QDateTime(QDate(2021, 3, 16), QTime(0, 58, 46), Qt::UTC));
+    QCOMPARE(event.resources, QStringList {u"myspotvm"_s});
+}
+
+void TestScheduledEvents::rebootUser()
+{
+    const auto doc = parseScheduledEvents(
+        imdsFixture(u"scheduledevents-reboot-user-scheduled-incarnation2.json"_s));
+    QVERIFY(doc.value);
+    QCOMPARE(doc.value->incarnation, 2);
+    QVERIFY(doc.value->events.first().eventType == protocol::EventType::Reboot);
+    QCOMPARE(doc.value->events.first().eventSource, u"User"_s);
+    QCOMPARE(eventsForVm(doc.value->events, u"flatcar-vm1").size(), 1);
+    QCOMPARE(eventsForVm(doc.value->events, u"flatcar-vm2").size(), 0);
+}
+
+void TestScheduledEvents::filtersOnOwnNameCaseInsensitively()
+{
+    const auto doc = parseScheduledEvents(
+        imdsFixture(u"scheduledevents-02-freeze-scheduled-incarnation2.json"_s));
+    QVERIFY(doc.value);
+    QCOMPARE(eventsForVm(doc.value->events, u"westno_1").size(), 1);
+    QCOMPARE(eventsForVm(doc.value->events, u"WESTNO_0").size(), 1);
+    QCOMPARE(eventsForVm(doc.value->events, u"WestNO_2").size(), 0);
+    QCOMPARE(eventsForVm(doc.value->events, u"WestNO").size(), 0); // no prefix match
+    QCOMPARE(eventsForVm(doc.value->events, u"").size(), 0);
+
+    // Several events, only some for us: all are read, not just the first.
+    const QByteArray mixed = R"({"DocumentIncarnation":7,"Events":[
+        {"EventId":"A","EventStatus":"Scheduled","EventType":"Freeze","ResourceType":"VirtualMachine","Resources":["other"],"NotBefore":"Tue, 09 Aug 2022 17:07:32 GMT"},
+        {"EventId":"B","EventStatus":"Started","EventType":"Preempt","ResourceType":"VirtualMachine","Resources":["x","Me"],"NotBefore":""},
+        {"EventId":"C","EventStatus":"Scheduled","EventType":"Terminate","ResourceType":"VirtualMachine","Resources":["me"],"NotBefore":"Tue, 09 Aug 2022 17:07:32 GMT"}]})";
+    const auto parsed = parseScheduledEvents(mixed);
+    QVERIFY2(parsed.value, qPrintable(parsed.error));
+    const auto mine = eventsForVm(parsed.value->events, u"ME");
+    QCOMPARE(mine.size(), 2);
+    QCOMPARE(mine.at(0).eventId, u"B"_s);
+    QVERIFY(mine.at(1).eventType == protocol::EventType::Terminate);
+}
+
+void TestScheduledEvents::rejectsMalformedDocuments_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("expected");
+    const QByteArray ok =
+        R"("EventId":"A","EventStatus":"Scheduled","EventType":"Preempt","Resources":["vm"])";
+    QTest::newRow("not json") << QByteArray("{\"Docu") << u"malformed JSON at byte"_s;
+    QTest::newRow("array") << QByteArray("[]") << u"must be a JSON object"_s;
+    QTest::newRow("no incarnation") << QByteArray(R"({"Events":[]})") << u"DocumentIncarnation"_s;
+    QTest::newRow("events not array")
+        << QByteArray(R"({"DocumentIncarnation":1,"Events":{}})") << u"Events: must be an array"_s;
+    QTest::newRow("no event id") << QByteArray(
+        R"({"DocumentIncarnation":1,"Events":[{"EventStatus":"Scheduled","EventType":"Preempt","Resources":["vm"]}]})")
+                                 << u"Events[0].EventId"_s;
+    QTest::newRow("unknown status") << QByteArray(
+        R"({"DocumentIncarnation":1,"Events":[{"EventId":"A","EventStatus":"Completed","EventType":"Preempt","Resources":["vm"]}]})")
+                                    << u"Events[0].EventStatus"_s;
+    QTest::newRow("resources not array") << QByteArray(
+        R"({"DocumentIncarnation":1,"Events":[{"EventId":"A","EventStatus":"Scheduled","EventType":"Preempt","Resources":"vm"}]})")
+                                         << u"Events[0].Resources"_s;
+    QTest::newRow("iso notbefore") << (QByteArray(R"({"DocumentIncarnation":1,"Events":[{)") + ok
+                                       + R"(,"NotBefore":"2022-08-09T17:07:32Z"}]})")
+                                   << u"Events[0].NotBefore: must be \"\" or an RFC 1123 date"_s;
+    QTest::newRow("second event bad")
+        << (QByteArray(R"({"DocumentIncarnation":1,"Events":[{)") + ok + R"(},{"EventId":"B"}]})")
+        << u"Events[1].EventType"_s;
+    QTest::newRow("duration text") << (QByteArray(R"({"DocumentIncarnation":1,"Events":[{)") + ok
+                                       + R"(,"DurationInSeconds":"soon"}]})")
+                                   << u"Events[0].DurationInSeconds"_s;
+}
+
+void TestScheduledEvents::rejectsMalformedDocuments()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, expected);
+    const auto parsed = parseScheduledEvents(json);
+    QVERIFY(!parsed.value);
+    QVERIFY2(parsed.error.contains(expected), qPrintable(parsed.error));
+}
+
+void TestScheduledEvents::rfc1123_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QDateTime>("expected");
+    QTest::newRow("doc") << u"Tue, 09 Aug 2022 17:07:32 GMT"_s
+                         << QDateTime(QDate(2022, 8, 9), QTime(17, 7, 32), Qt::UTC);
+    QTest::newRow("one digit day") << u"Tue, 9 Aug 2022 17:07:32 GMT"_s
+                                   << QDateTime(QDate(2022, 8, 9), QTime(17, 7, 32), Qt::UTC);
+    QTest::newRow("wrong weekday in Azure's own sample")
+        << u"Mon, 11 Apr 2026 22:26:58 GMT"_s
+        << QDateTime(QDate(2026, 4, 11), QTime(22, 26, 58), Qt::UTC);
+    QTest::newRow("midnight DST-free") << u"Sun, 29 Mar 2026 02:30:00 GMT"_s
+                                       << QDateTime(QDate(2026, 3, 29), QTime(2, 30), Qt::UTC);
+    QTest::newRow("empty") << QString() << QDateTime();
+    QTest::newRow("iso") << u"2022-08-09T17:07:32Z"_s << QDateTime();
+    QTest::newRow("no zone") << u"Tue, 09 Aug 2022 17:07:32"_s << QDateTime();
+    QTest::newRow("bad month") << u"Tue, 09 Foo 2022 17:07:32 GMT"_s << QDateTime();
+}
+
+void TestScheduledEvents::rfc1123()
+{
+    QFETCH(QString, text);
+    QFETCH(QDateTime, expected);
+    const QDateTime parsed = parseRfc1123(text);
+    QCOMPARE(parsed.isValid(), expected.isValid());
+    if (expected.isValid()) {
+        QCOMPARE(parsed, expected);
+        QCOMPARE(parsed.timeSpec(), Qt::UTC);
+    }
+}
+
+void TestScheduledEvents::instanceMetadataFixture()
+{
+    const auto vm =
+        parseInstanceMetadata(imdsFixture(u"instance-compute-aks-vmss-api2021-02-01.json"_s));
+    QVERIFY2(vm.value, qPrintable(vm.error));
+    QCOMPARE(vm.value->vmName,
+             u"aks-agentpool-12628255-vmss_2"_s); // compute.name, not computerName
+    QCOMPARE(vm.value->resourceGroup, u"MC_myname_group_myname_eastus"_s);
+    QCOMPARE(vm.value->subscriptionId, u"0e073ec1-c22f-4488-adde-da35ed609ccd"_s);
+    QCOMPARE(vm.value->vmId, u"220e2b43-0913-492f-ada0-b6b2795bdb9b"_s);
+    QCOMPARE(vm.value->location, u"eastus"_s);
+    QCOMPARE(vm.value->vmScaleSetName, u"aks-agentpool-12628255-vmss"_s);
+    QCOMPARE(vm.value->priority, u"Regular"_s); // "" in the real document
+    QCOMPARE(vm.value->evictionPolicy, QString());
+
+    const auto error =
+        parseInstanceMetadata(imdsFixture(u"instance-error-api-version-missing.json"_s));
+    QVERIFY(!error.value);
+    QVERIFY2(error.error.contains("subscriptionId"_L1), qPrintable(error.error));
+}
+
+void TestScheduledEvents::instanceMetadataWrappedAndRegularPriority()
+{
+    const QByteArray full = R"({"compute":{"subscriptionId":"11111111-2222-3333-4444-555555555555",
+        "resourceGroupName":"rg-spot","name":"vm-spot","vmId":"v","location":"westeurope",
+        "priority":"Spot","evictionPolicy":"Deallocate","vmScaleSetName":""},"network":{}})";
+    const auto vm = parseInstanceMetadata(full);
+    QVERIFY2(vm.value, qPrintable(vm.error));
+    QCOMPARE(vm.value->priority, u"Spot"_s);
+    QCOMPARE(vm.value->evictionPolicy, u"Deallocate"_s);
+    QCOMPARE(vm.value->resourceId(),
+             u"/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-spot/"
+             "providers/Microsoft.Compute/virtualMachines/vm-spot"_s);
+}
+
+void TestScheduledEvents::instanceMetadataNeverInventsIdentity_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("no rg") << QByteArray(
+        R"({"subscriptionId":"s","resourceGroupName":"","name":"vm"})")
+                           << u"resourceGroupName"_s;
+    QTest::newRow("no name") << QByteArray(R"({"subscriptionId":"s","resourceGroupName":"rg"})")
+                             << u"compute.name"_s;
+    QTest::newRow("not json") << QByteArray("<html>") << u"malformed JSON"_s;
+}
+
+void TestScheduledEvents::instanceMetadataNeverInventsIdentity()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, expected);
+    const auto vm = parseInstanceMetadata(json);
+    QVERIFY(!vm.value);
+    QVERIFY2(vm.error.contains(expected), qPrintable(vm.error));
+}
+
+void TestScheduledEvents::startRequestsBodyMatchesFixture()
+{
+    const QJsonDocument expected =
+        QJsonDocument::fromJson(imdsFixture(u"scheduledevents-ack-startrequests-request.json"_s));
+    QVERIFY(expected.isObject());
+    const QByteArray body = startRequestsBody({u"f020ba2e-3bc0-4c40-a10b-86575a9eabd5"_s});
+    QCOMPARE(QJsonDocument::fromJson(body), expected);
+}
+
+QTEST_GUILESS_MAIN(TestScheduledEvents)
+#include "tst_scheduledevents.moc"
