@@ -170,7 +170,7 @@ QStringList migrationStatements(const SqlDialect &dialect, int version)
     return kSteps[version - 1](dialect);
 }
 
-int readVersion(QSqlDatabase &db, QString *error)
+int readVersion(const QSqlDatabase &db, QString *error)
 {
     const QStringList tables = db.tables(QSql::Tables);
     if (!tables.contains(u"schema_meta"_s, Qt::CaseInsensitive)) {
@@ -198,7 +198,7 @@ int readVersion(QSqlDatabase &db, QString *error)
     return version;
 }
 
-bool migrate(QSqlDatabase &db, const SqlDialect &dialect, int targetVersion, QString *error)
+bool migrate(const QSqlDatabase &db, const SqlDialect &dialect, int targetVersion, QString *error)
 {
     for (;;) {
         QSqlQuery query(db);

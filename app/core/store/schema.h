@@ -24,13 +24,13 @@ QStringList migrationStatements(const SqlDialect &dialect, int version);
 // Version of an open database: 0 for an empty one (no tables at all), -1 with *error
 // for one that has tables but no schema_meta (not a SpotKeeper database) or that
 // cannot be read.
-int readVersion(QSqlDatabase &db, QString *error);
+int readVersion(const QSqlDatabase &db, QString *error);
 
 // Applies steps (current version, targetVersion] each in its own write transaction,
 // re-reading the version under the write lock so two processes opening the same old
 // file migrate it once. Tests pass a targetVersion below currentVersion() to build
 // databases of earlier versions.
-bool migrate(QSqlDatabase &db, const SqlDialect &dialect, int targetVersion, QString *error);
+bool migrate(const QSqlDatabase &db, const SqlDialect &dialect, int targetVersion, QString *error);
 
 } // namespace schema
 } // namespace spotkeeper::core

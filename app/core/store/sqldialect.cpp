@@ -29,7 +29,8 @@ public:
         db.setConnectOptions(connectOptions.join(u';'));
     }
 
-    bool initSession(QSqlDatabase &db, const StoreOptions &options, QSqlError *error) const override
+    bool initSession(const QSqlDatabase &db, const StoreOptions &options,
+                     QSqlError *error) const override
     {
         return exec(db, u"PRAGMA busy_timeout = %1"_s.arg(options.busyTimeoutMs), error)
             && exec(db, u"PRAGMA foreign_keys = ON"_s, error)
@@ -38,7 +39,7 @@ public:
             && exec(db, u"SELECT count(*) FROM sqlite_master"_s, error);
     }
 
-    bool initDurability(QSqlDatabase &db, const StoreOptions &options,
+    bool initDurability(const QSqlDatabase &db, const StoreOptions &options,
                         QSqlError *error) const override
     {
         if (!options.readOnly && !isMemory(options.path)) {
@@ -82,7 +83,7 @@ public:
 
     QString beginWriteSql() const override { return u"BEGIN IMMEDIATE"_s; }
 
-    bool integrityCheck(QSqlDatabase &db, QString *details) const override
+    bool integrityCheck(const QSqlDatabase &db, QString *details) const override
     {
         QSqlQuery query(db);
         query.setForwardOnly(true);
@@ -100,7 +101,7 @@ public:
         return ok;
     }
 
-    bool mirrorSchemaVersion(QSqlDatabase &db, int version) const override
+    bool mirrorSchemaVersion(const QSqlDatabase &db, int version) const override
     {
         QSqlError ignored;
         return exec(db, u"PRAGMA user_version = %1"_s.arg(version), &ignored);
@@ -129,7 +130,7 @@ private:
         return path == u":memory:"_s || path.startsWith(u"file::memory:"_s);
     }
 
-    static bool exec(QSqlDatabase &db, const QString &sql, QSqlError *error)
+    static bool exec(const QSqlDatabase &db, const QString &sql, QSqlError *error)
     {
         QSqlQuery query(db);
         if (query.exec(sql))

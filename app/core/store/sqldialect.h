@@ -34,11 +34,11 @@ public:
     virtual void configure(QSqlDatabase &db, const StoreOptions &options) const = 0;
     // Called once after open, before the schema is read: session settings that do not
     // write (busy timeout, foreign keys). False + message if the file is unusable.
-    virtual bool initSession(QSqlDatabase &db, const StoreOptions &options,
+    virtual bool initSession(const QSqlDatabase &db, const StoreOptions &options,
                              QSqlError *error) const = 0;
     // Called after the schema version was checked (never on a newer database):
     // durability settings that may write to the file (WAL journal, synchronous=FULL).
-    virtual bool initDurability(QSqlDatabase &db, const StoreOptions &options,
+    virtual bool initDurability(const QSqlDatabase &db, const StoreOptions &options,
                                 QSqlError *error) const = 0;
 
     // DDL placeholders: {ID_PK} an auto-increment BIGINT primary key, {BLOB} a byte string.
@@ -48,10 +48,10 @@ public:
     // Starts a transaction that holds the write lock from its first statement, so a
     // read-then-write transaction can never fail half-way on a lock upgrade.
     virtual QString beginWriteSql() const = 0;
-    virtual bool integrityCheck(QSqlDatabase &db, QString *details) const = 0;
+    virtual bool integrityCheck(const QSqlDatabase &db, QString *details) const = 0;
     // Mirrors the portable schema_meta version into the engine's own slot (SQLite
     // user_version) so generic tools can see it. Must run inside the migration transaction.
-    virtual bool mirrorSchemaVersion(QSqlDatabase &db, int version) const = 0;
+    virtual bool mirrorSchemaVersion(const QSqlDatabase &db, int version) const = 0;
     virtual qint64 insertedId(const QSqlQuery &query) const = 0;
     // True for "this is not a database / the file is damaged" errors.
     virtual bool isCorruption(const QSqlError &error) const = 0;
