@@ -1,0 +1,206 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "agentkeymanager.h"
+
+#include "clock.h"
+#include "store/store.h"
+#include "vmresourceid.h"
+
+#include <QRandomGenerator>
+
+namespace spotkeeper::core {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr qsizetype kMaxKeyIdLength = 128;
+
+std::optional<protocol::WebhookSecret> toWebhookSecret(const QByteArray &raw)
+{
+    return protocol::WebhookSecret::fromString(
+        QString(u"whsec_"_s + QString::fromLatin1(raw.toBase64())));
+}
+
+QByteArray credentialText(const QString &keyId, const protocol::WebhookSecret &secret)
+{
+    protocol::AgentCredential credential;
+    credential.keyId = keyId;
+    credential.secrets.append(secret);
+    return credential.serialize();
+}
+
+} // namespace
+
+AgentKeyManager::AgentKeyManager(Store &store, Clock &clock, qint64 cacheTtlSeconds)
+    : m_store(store)
+    , m_clock(clock)
+    , m_ttlMs(cacheTtlSeconds * 1000)
+{ }
+
+QString AgentKeyManager::newKeyId()
+{
+    quint32 words[2];
+    QRandomGenerator::system()->fillRange(words);
+    return u"key_"_s + QString::number(words[0], 16).rightJustified(8, u'0')
+        + QString::number(words[1], 16).rightJustified(8, u'0');
+}
+
+std::optional<IssuedKey> AgentKeyManager::generate(const QString &vmResourceId,
+                                                   const QString &actor, KeyError *code,
+                                                   QString *error)
+{
+    const auto vm = VmResourceId::parse(vmResourceId, error);
+    if (!vm) {
+        *code = KeyError::Invalid;
+        return std::nullopt;
+    }
+    const QDateTime now = m_clock.nowUtc();
+    const protocol::WebhookSecret secret = protocol::WebhookSecret::generate();
+    AgentKeyRecord record;
+    record.keyId = newKeyId();
+    record.vmResourceKey = vm->resourceKey();
+    record.createdAt = now;
+    record.secrets.append(AgentKeySecret {secret.bytes(), now, QDateTime()});
+    if (!m_store.saveAgentKey(record)) {
+        *code = KeyError::Failed;
+        *error = u"could not save the key: "_s + m_store.lastError().message;
+        return std::nullopt;
+    }
+    m_store.appendAudit(AuditRecord {0, now, actor, u"key_generate"_s, record.keyId,
+                                     u"vm="_s + record.vmResourceKey});
+    m_cache.remove(record.keyId);
+    *code = KeyError::None;
+    return IssuedKey {record.keyId, record.vmResourceKey, secret, QDateTime(),
+                      credentialText(record.keyId, secret)};
+}
+
+std::optional<IssuedKey> AgentKeyManager::rotate(const QString &keyId, qint64 overlapSeconds,
+                                                 const QString &actor, KeyError *code,
+                                                 QString *error)
+{
+    std::optional<AgentKeyRecord> record = m_store.agentKey(keyId);
+    if (!record) {
+        *code = KeyError::NotFound;
+        *error = u"no agent key with id "_s + keyId;
+        return std::nullopt;
+    }
+    if (record->revokedAt.isValid()) {
+        *code = KeyError::Conflict;
+        *error = u"key "_s + keyId + u" is revoked; generate a new one"_s;
+        return std::nullopt;
+    }
+    if (overlapSeconds < 0) {
+        *code = KeyError::Invalid;
+        *error = u"overlap must not be negative"_s;
+        return std::nullopt;
+    }
+    const QDateTime now = m_clock.nowUtc();
+    const QDateTime overlapEnd = now.addSecs(overlapSeconds);
+    QList<AgentKeySecret> kept;
+    for (AgentKeySecret s : std::as_const(record->secrets)) {
+        if (s.expiresAt.isValid() && s.expiresAt <= now)
+            continue; // already expired: drop it for good
+        if (!s.expiresAt.isValid() || s.expiresAt > overlapEnd)
+            s.expiresAt = overlapEnd;
+        kept.append(s);
+    }
+    const protocol::WebhookSecret secret = protocol::WebhookSecret::generate();
+    kept.append(AgentKeySecret {secret.bytes(), now, QDateTime()});
+    record->secrets = kept;
+    if (!m_store.saveAgentKey(*record)) {
+        *code = KeyError::Failed;
+        *error = u"could not save the key: "_s + m_store.lastError().message;
+        return std::nullopt;
+    }
+    m_store.appendAudit(
+        AuditRecord {0, now, actor, u"key_rotate"_s, keyId,
+                     u"previous secrets expire at "_s + overlapEnd.toString(Qt::ISODate)});
+    m_cache.remove(keyId);
+    *code = KeyError::None;
+    return IssuedKey {keyId, record->vmResourceKey, secret, overlapEnd,
+                      credentialText(keyId, secret)};
+}
+
+KeyError AgentKeyManager::revoke(const QString &keyId, const QString &actor, QString *error)
+{
+    std::optional<AgentKeyRecord> record = m_store.agentKey(keyId);
+    if (!record) {
+        *error = u"no agent key with id "_s + keyId;
+        return KeyError::NotFound;
+    }
+    if (record->revokedAt.isValid()) {
+        *error = u"key "_s + keyId + u" is already revoked"_s;
+        return KeyError::Conflict;
+    }
+    const QDateTime now = m_clock.nowUtc();
+    record->revokedAt = now;
+    if (!m_store.saveAgentKey(*record)) {
+        *error = u"could not save the key: "_s + m_store.lastError().message;
+        return KeyError::Failed;
+    }
+    m_store.appendAudit(
+        AuditRecord {0, now, actor, u"key_revoke"_s, keyId, u"vm="_s + record->vmResourceKey});
+    m_cache.remove(keyId);
+    return KeyError::None;
+}
+
+QList<AgentKeyRecord> AgentKeyManager::list()
+{
+    QList<AgentKeyRecord> keys = m_store.agentKeys();
+    for (AgentKeyRecord &key : keys) {
+        for (AgentKeySecret &secret : key.secrets)
+            secret.secret.clear();
+    }
+    return keys;
+}
+
+std::optional<AgentKeyRecord> AgentKeyManager::loadFresh(const QString &keyId)
+{
+    std::optional<AgentKeyRecord> record = m_store.agentKey(keyId);
+    if (!record) {
+        m_cache.remove(keyId);
+        return std::nullopt;
+    }
+    CacheEntry entry;
+    entry.record = *record;
+    entry.loadedAtMs = m_clock.nowMSecs();
+    for (const AgentKeySecret &s : std::as_const(record->secrets)) {
+        entry.secrets.append(toWebhookSecret(s.secret).value_or(protocol::WebhookSecret()));
+    }
+    m_cache.insert(keyId, entry);
+    return record;
+}
+
+std::optional<AgentKeyManager::ActiveKey> AgentKeyManager::lookup(QByteArrayView keyIdBytes)
+{
+    if (keyIdBytes.isEmpty() || keyIdBytes.size() > kMaxKeyIdLength)
+        return std::nullopt;
+    const QString keyId = QString::fromUtf8(keyIdBytes);
+    auto it = m_cache.constFind(keyId);
+    if (it == m_cache.constEnd() || m_clock.nowMSecs() - it->loadedAtMs >= m_ttlMs) {
+        if (!loadFresh(keyId))
+            return std::nullopt;
+        it = m_cache.constFind(keyId);
+    }
+    if (it->record.revokedAt.isValid())
+        return std::nullopt;
+    const QDateTime now = m_clock.nowUtc();
+    ActiveKey active;
+    active.vmResourceKey = it->record.vmResourceKey;
+    for (qsizetype i = 0; i < it->record.secrets.size(); ++i) {
+        const QDateTime &expires = it->record.secrets.at(i).expiresAt;
+        if (!expires.isValid() || expires > now)
+            active.secrets.append(it->secrets.at(i));
+    }
+    if (active.secrets.isEmpty())
+        return std::nullopt;
+    return active;
+}
+
+void AgentKeyManager::invalidate()
+{
+    m_cache.clear();
+}
+
+} // namespace spotkeeper::core

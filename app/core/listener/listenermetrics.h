@@ -1,0 +1,51 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QMap>
+#include <QString>
+
+#include <functional>
+
+// Counters the listener owns, and the Prometheus text exposition (format 0.0.4) of
+// them plus the fleet gauges read from the store and whatever the engine reports
+// through an extra provider (ARM calls, throttling, restarts by outcome).
+namespace spotkeeper::core {
+
+class Clock;
+class Store;
+
+class ListenerMetrics
+{
+public:
+    void countNotice(const QString &result) { ++m_notices[result]; } // stored|duplicate|failed
+    void countHeartbeat(const QString &result) { ++m_heartbeats[result]; } // accepted|failed
+    void countRejection(const QString &reason) { ++m_rejections[reason]; }
+    void countResponse(int status) { ++m_responses[status]; }
+    void countBatch(int size);
+
+    qint64 notices(const QString &result) const { return m_notices.value(result); }
+    qint64 rejections(const QString &reason) const { return m_rejections.value(reason); }
+    qint64 heartbeats(const QString &result) const { return m_heartbeats.value(result); }
+
+    // Text exposition; store gauges are skipped (and spotkeeper_store_up is 0) when
+    // the store fails.
+    QByteArray render(Store &store, Clock &clock, const std::function<QByteArray()> &extra) const;
+
+    // Helpers for other metric providers (the engine) so the format stays uniform.
+    static void appendHeader(QByteArray &out, QByteArrayView name, QByteArrayView type,
+                             QByteArrayView help);
+    static void appendSample(QByteArray &out, QByteArrayView name,
+                             const QMap<QString, QString> &labels, double value);
+
+private:
+    QMap<QString, qint64> m_notices;
+    QMap<QString, qint64> m_heartbeats;
+    QMap<QString, qint64> m_rejections;
+    QMap<int, qint64> m_responses;
+    qint64 m_batches = 0;
+    qint64 m_batchedNotices = 0;
+};
+
+} // namespace spotkeeper::core

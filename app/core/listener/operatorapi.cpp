@@ -1,0 +1,334 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "operatorapi.h"
+
+#include "agentkeymanager.h"
+#include "clock.h"
+#include "fleetoperations.h"
+#include "listenerjson.h"
+#include "operatortokens.h"
+#include "store/store.h"
+#include "vmresourceid.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace spotkeeper::core {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+http::Response ok(int status, const QJsonObject &body)
+{
+    return http::Response::json(status, QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+http::Response methodNotAllowed(const http::Request &request, QByteArrayView allowed)
+{
+    http::Response response = http::Response::error(
+        405, u"method_not_allowed"_s,
+        u"use "_s + QString::fromLatin1(allowed) + u" for "_s + QString::fromUtf8(request.path));
+    response.headers.append({QByteArrayLiteral("Allow"), allowed.toByteArray()});
+    return response;
+}
+
+http::Response notFound(const http::Request &request)
+{
+    return http::Response::error(404, u"not_found"_s,
+                                 u"no such path: "_s + QString::fromUtf8(request.path));
+}
+
+// An empty body is an empty object; anything else must be a JSON object.
+std::optional<QJsonObject> bodyObject(const http::Request &request, http::Response *error)
+{
+    if (request.body.trimmed().isEmpty())
+        return QJsonObject();
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = http::Response::error(400, u"invalid_json"_s,
+                                       u"body is not valid JSON at offset "_s
+                                           + QString::number(parseError.offset) + u": "_s
+                                           + parseError.errorString());
+        return std::nullopt;
+    }
+    if (!doc.isObject()) {
+        *error = http::Response::error(400, u"invalid_json"_s, u"body must be a JSON object"_s);
+        return std::nullopt;
+    }
+    return doc.object();
+}
+
+http::Response fromOperation(const OperationResult &result, const QString &action)
+{
+    switch (result.status) {
+    case OperationResult::Status::Ok:
+        return ok(200, {{u"ok"_s, true}, {u"action"_s, action}, {u"message"_s, result.message}});
+    case OperationResult::Status::NotFound:
+        return http::Response::error(404, u"not_found"_s, result.message);
+    case OperationResult::Status::Conflict:
+        return http::Response::error(409, u"conflict"_s, result.message);
+    case OperationResult::Status::Invalid:
+        return http::Response::error(400, u"invalid"_s, result.message);
+    case OperationResult::Status::Failed:
+        break;
+    }
+    return http::Response::error(500, u"failed"_s, result.message);
+}
+
+http::Response fromKeyError(KeyError code, const QString &message)
+{
+    switch (code) {
+    case KeyError::NotFound:
+        return http::Response::error(404, u"not_found"_s, message);
+    case KeyError::Invalid:
+        return http::Response::error(400, u"invalid"_s, message);
+    case KeyError::Conflict:
+        return http::Response::error(409, u"conflict"_s, message);
+    case KeyError::None:
+    case KeyError::Failed:
+        break;
+    }
+    return http::Response::error(500, u"failed"_s, message);
+}
+
+QJsonObject issuedJson(const IssuedKey &key)
+{
+    QJsonObject object {
+        {u"keyId"_s, key.keyId},
+        {u"vm"_s, key.vmResourceKey},
+        {u"secret"_s, key.secret.toString()},
+        {u"credentialFile"_s, QString::fromUtf8(key.credentialFile)},
+    };
+    if (key.previousSecretsExpireAt.isValid())
+        object.insert(u"previousSecretsExpireAt"_s,
+                      key.previousSecretsExpireAt.toString(Qt::ISODateWithMs));
+    return object;
+}
+
+} // namespace
+
+OperatorApi::OperatorApi(Store &store, FleetOperations &operations, Clock &clock,
+                         AgentKeyManager &keys, OperatorTokens &tokens,
+                         qint64 defaultOverlapSeconds)
+    : m_store(store)
+    , m_operations(operations)
+    , m_clock(clock)
+    , m_keys(keys)
+    , m_tokens(tokens)
+    , m_defaultOverlap(defaultOverlapSeconds)
+{ }
+
+http::Response OperatorApi::handle(const http::Request &request, const QString &actor)
+{
+    // "/api/v1/<a>/<b>..." -> ["a", "b", ...]
+    const QList<QByteArray> segments = request.path.mid(8).split('/');
+    const QByteArray &head = segments.constFirst();
+    if (head == "vms" && segments.size() == 1) {
+        return request.method == "GET" ? listVms() : methodNotAllowed(request, "GET");
+    }
+    if (head == "vms" && segments.size() == 5) {
+        return request.method == "POST" ? vmAction(segments, actor)
+                                        : methodNotAllowed(request, "POST");
+    }
+    if (head == "events" && segments.size() == 1) {
+        return request.method == "GET" ? listEvents(request) : methodNotAllowed(request, "GET");
+    }
+    if (head == "keys")
+        return keys(request, segments, actor);
+    if (head == "tokens")
+        return tokens(request, segments, actor);
+    return notFound(request);
+}
+
+http::Response OperatorApi::listVms()
+{
+    QJsonArray array;
+    const QList<VmRecord> vms = m_store.vms();
+    for (const VmRecord &vm : vms)
+        array.append(toJson(vm, m_store.activeJob(vm.id)));
+    if (m_store.lastError().code != StoreError::Code::None)
+        return http::Response::error(503, u"store_unavailable"_s, m_store.lastError().message);
+    return ok(200, {{u"vms"_s, array}});
+}
+
+http::Response OperatorApi::listEvents(const http::Request &request)
+{
+    EventFilter filter;
+    const QString vm = request.queryItem(u"vm"_s);
+    if (!vm.isEmpty()) {
+        bool numeric = false;
+        const qint64 id = vm.toLongLong(&numeric);
+        std::optional<VmRecord> record = numeric ? m_store.vm(id) : m_store.vmByKey(vm.toLower());
+        if (!record)
+            return http::Response::error(404, u"not_found"_s,
+                                         u"no VM "_s + vm + u" in the fleet"_s);
+        filter.vmId = record->id;
+    }
+    const QString type = request.queryItem(u"type"_s);
+    if (!type.isEmpty()) {
+        for (const QString &name : type.split(u',')) {
+            const EventKind kind = eventKindFromString(name);
+            if (toString(kind).compare(name, Qt::CaseInsensitive) != 0)
+                return http::Response::error(
+                    400, u"invalid_query"_s,
+                    u"type: unknown event type '"_s + name
+                        + u"' (notice, heartbeat, eviction, restart_attempt, power_change, "
+                          u"job_transition, alert)"_s);
+            filter.kinds.append(kind);
+        }
+    }
+    for (const auto &[name, target] :
+         {std::pair {u"from"_s, &filter.from}, std::pair {u"to"_s, &filter.to}}) {
+        const QString value = request.queryItem(name);
+        if (value.isEmpty())
+            continue;
+        *target = QDateTime::fromString(value, Qt::ISODateWithMs);
+        if (!target->isValid())
+            return http::Response::error(400, u"invalid_query"_s,
+                                         name + u": not an ISO 8601 time: "_s + value);
+    }
+    bool okNumber = true;
+    const QString limitText = request.queryItem(u"limit"_s);
+    filter.limit = limitText.isEmpty() ? 100 : limitText.toInt(&okNumber);
+    if (!okNumber || filter.limit < 1 || filter.limit > 1000)
+        return http::Response::error(400, u"invalid_query"_s, u"limit: a number from 1 to 1000"_s);
+    const QString cursor = request.queryItem(u"cursor"_s);
+    if (!cursor.isEmpty()) {
+        filter.beforeId = cursor.toLongLong(&okNumber);
+        if (!okNumber || filter.beforeId <= 0)
+            return http::Response::error(400, u"invalid_query"_s,
+                                         u"cursor: use the nextCursor of the previous page"_s);
+    } else {
+        filter.beforeId = std::numeric_limits<qint64>::max(); // newest first
+    }
+    const QList<EventRecord> events = m_store.events(filter);
+    if (m_store.lastError().code != StoreError::Code::None)
+        return http::Response::error(503, u"store_unavailable"_s, m_store.lastError().message);
+    QJsonArray array;
+    for (const EventRecord &event : events)
+        array.append(toJson(event));
+    const bool more = events.size() == filter.limit;
+    return ok(200,
+              {{u"events"_s, array},
+               {u"nextCursor"_s,
+                more ? QJsonValue(QString::number(events.constLast().id)) : QJsonValue()}});
+}
+
+http::Response OperatorApi::vmAction(const QList<QByteArray> &segments, const QString &actor)
+{
+    QString error;
+    const auto id =
+        VmResourceId::fromParts(QString::fromUtf8(segments[1]), QString::fromUtf8(segments[2]),
+                                QString::fromUtf8(segments[3]), &error);
+    if (!id)
+        return http::Response::error(400, u"invalid_vm"_s, error);
+    const QByteArray &action = segments[4];
+    if (action != "restart" && action != "pause" && action != "resume" && action != "cancel")
+        return http::Response::error(404, u"not_found"_s,
+                                     u"unknown action; use restart, pause, resume or cancel"_s);
+    const std::optional<VmRecord> vm = m_store.vmByKey(id->resourceKey());
+    if (!vm)
+        return http::Response::error(404, u"not_found"_s,
+                                     u"no VM "_s + id->resourceId() + u" in the fleet"_s);
+    OperationResult result;
+    if (action == "restart")
+        result = m_operations.forceRestart(vm->id, actor);
+    else if (action == "pause")
+        result = m_operations.pauseAutoRestart(vm->id, actor);
+    else if (action == "resume")
+        result = m_operations.resumeAutoRestart(vm->id, actor);
+    else
+        result = m_operations.cancelJob(vm->id, actor);
+    return fromOperation(result, QString::fromLatin1(action));
+}
+
+http::Response OperatorApi::keys(const http::Request &request, const QList<QByteArray> &segments,
+                                 const QString &actor)
+{
+    http::Response error;
+    if (segments.size() == 1 && request.method == "GET") {
+        QJsonArray array;
+        const QDateTime now = m_clock.nowUtc();
+        const QList<AgentKeyRecord> keys = m_keys.list();
+        for (const AgentKeyRecord &key : keys)
+            array.append(toJson(key, now));
+        return ok(200, {{u"keys"_s, array}});
+    }
+    if (segments.size() == 1 && request.method == "POST") {
+        const auto body = bodyObject(request, &error);
+        if (!body)
+            return error;
+        if (!body->value(u"vm"_s).isString())
+            return http::Response::error(400, u"invalid"_s,
+                                         u"body needs \"vm\": the VM's resource id"_s);
+        KeyError code = KeyError::None;
+        QString message;
+        const auto issued =
+            m_keys.generate(body->value(u"vm"_s).toString(), actor, &code, &message);
+        return issued ? ok(201, issuedJson(*issued)) : fromKeyError(code, message);
+    }
+    if (segments.size() == 1)
+        return methodNotAllowed(request, "GET, POST");
+    if (segments.size() != 3 || (segments[2] != "rotate" && segments[2] != "revoke"))
+        return notFound(request);
+    if (request.method != "POST")
+        return methodNotAllowed(request, "POST");
+    const QString keyId = QString::fromUtf8(segments[1]);
+    QString message;
+    if (segments[2] == "revoke") {
+        const KeyError code = m_keys.revoke(keyId, actor, &message);
+        return code == KeyError::None ? ok(200, {{u"keyId"_s, keyId}, {u"revoked"_s, true}})
+                                      : fromKeyError(code, message);
+    }
+    const auto body = bodyObject(request, &error);
+    if (!body)
+        return error;
+    const QJsonValue overlap = body->value(u"overlapSeconds"_s);
+    if (!overlap.isUndefined() && !overlap.isDouble())
+        return http::Response::error(400, u"invalid"_s, u"overlapSeconds must be a number"_s);
+    KeyError code = KeyError::None;
+    const auto issued =
+        m_keys.rotate(keyId, overlap.isDouble() ? qint64(overlap.toDouble()) : m_defaultOverlap,
+                      actor, &code, &message);
+    return issued ? ok(200, issuedJson(*issued)) : fromKeyError(code, message);
+}
+
+http::Response OperatorApi::tokens(const http::Request &request, const QList<QByteArray> &segments,
+                                   const QString &actor)
+{
+    http::Response error;
+    QString message;
+    if (segments.size() == 1) {
+        if (request.method != "POST")
+            return methodNotAllowed(request, "POST");
+        const auto body = bodyObject(request, &error);
+        if (!body)
+            return error;
+        const QJsonValue valid = body->value(u"validSeconds"_s);
+        if (!valid.isUndefined() && !valid.isDouble())
+            return http::Response::error(400, u"invalid"_s, u"validSeconds must be a number"_s);
+        const auto created = m_tokens.create(actor, qint64(valid.toDouble(0)), &message);
+        if (!created)
+            return http::Response::error(400, u"invalid"_s, message);
+        return ok(
+            201,
+            {{u"tokenId"_s, created->tokenId},
+             {u"token"_s, created->token},
+             {u"expiresAt"_s,
+              created->expiresAt.isValid() ? QJsonValue(created->expiresAt.toString(Qt::ISODate))
+                                           : QJsonValue()}});
+    }
+    if (segments.size() != 3 || segments[2] != "revoke")
+        return notFound(request);
+    if (request.method != "POST")
+        return methodNotAllowed(request, "POST");
+    const QString tokenId = QString::fromUtf8(segments[1]);
+    if (!m_tokens.revoke(tokenId, actor, &message))
+        return http::Response::error(404, u"not_found"_s, message);
+    return ok(200, {{u"tokenId"_s, tokenId}, {u"revoked"_s, true}});
+}
+
+} // namespace spotkeeper::core

@@ -1,0 +1,54 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "httpserver.h"
+
+#include <QString>
+
+// The operator API under /api/v1/ (everything but the agents' notices and heartbeats),
+// called by the listener once the bearer token is verified; actor is "api:<token id>".
+//   GET  /api/v1/vms                         fleet with state, job, attempts, next retry
+//   GET  /api/v1/events?vm=&type=&from=&to=&limit=&cursor=   newest first, paged
+//   POST /api/v1/vms/{subscription}/{resourceGroup}/{vm}/restart|pause|resume|cancel
+//   GET  /api/v1/keys                        agent keys, never secrets
+//   POST /api/v1/keys {"vm": "<resource id>"}  -> secret + credential file, once
+//   POST /api/v1/keys/{keyId}/rotate {"overlapSeconds": n}
+//   POST /api/v1/keys/{keyId}/revoke
+//   POST /api/v1/tokens {"validSeconds": n}  -> new operator token, once
+//   POST /api/v1/tokens/{tokenId}/revoke
+// VM actions are audited by FleetOperations, keys and tokens by their managers.
+namespace spotkeeper::core {
+
+class AgentKeyManager;
+class Clock;
+class FleetOperations;
+class OperatorTokens;
+class Store;
+
+class OperatorApi
+{
+public:
+    OperatorApi(Store &store, FleetOperations &operations, Clock &clock, AgentKeyManager &keys,
+                OperatorTokens &tokens, qint64 defaultOverlapSeconds);
+
+    http::Response handle(const http::Request &request, const QString &actor);
+
+private:
+    http::Response listVms();
+    http::Response listEvents(const http::Request &request);
+    http::Response vmAction(const QList<QByteArray> &segments, const QString &actor);
+    http::Response keys(const http::Request &request, const QList<QByteArray> &segments,
+                        const QString &actor);
+    http::Response tokens(const http::Request &request, const QList<QByteArray> &segments,
+                          const QString &actor);
+
+    Store &m_store;
+    FleetOperations &m_operations;
+    Clock &m_clock;
+    AgentKeyManager &m_keys;
+    OperatorTokens &m_tokens;
+    qint64 m_defaultOverlap;
+};
+
+} // namespace spotkeeper::core

@@ -1,0 +1,248 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "serverconfig.h"
+
+#include "azurenames.h"
+
+#include <QFile>
+#include <QHash>
+
+#include <functional>
+
+namespace spotkeeper::core {
+
+using namespace Qt::StringLiterals;
+
+bool parseBool(QStringView text, bool *ok)
+{
+    *ok = true;
+    for (const auto yes : {"true"_L1, "yes"_L1, "on"_L1, "1"_L1}) {
+        if (text.compare(yes, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    for (const auto no : {"false"_L1, "no"_L1, "off"_L1, "0"_L1}) {
+        if (text.compare(no, Qt::CaseInsensitive) == 0)
+            return false;
+    }
+    *ok = false;
+    return false;
+}
+
+namespace {
+
+using Setter = std::function<QString(ServerConfig &, const QString &)>;
+
+Setter text(QString ServerConfig::*member)
+{
+    return [member](ServerConfig &c, const QString &v) -> QString {
+        c.*member = v;
+        return QString();
+    };
+}
+
+Setter integer(int ServerConfig::*member, int min, int max)
+{
+    return [=](ServerConfig &c, const QString &v) -> QString {
+        bool ok = false;
+        const int value = v.toInt(&ok);
+        if (!ok || value < min || value > max)
+            return u"expected a whole number from "_s + QString::number(min) + u" to "_s
+                + QString::number(max);
+        c.*member = value;
+        return QString();
+    };
+}
+
+Setter boolean(bool ServerConfig::*member)
+{
+    return [member](ServerConfig &c, const QString &v) -> QString {
+        bool ok = false;
+        c.*member = parseBool(v, &ok);
+        return ok ? QString() : u"expected true or false"_s;
+    };
+}
+
+const QHash<QString, Setter> &setters()
+{
+    static const QHash<QString, Setter> table {
+        {u"listen.address"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             QHostAddress address;
+             if (!address.setAddress(v))
+                 return u"not an IP address (use 127.0.0.1, ::1, 0.0.0.0, ...)"_s;
+             c.address = address;
+             return QString();
+         }},
+        {u"listen.port"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             bool ok = false;
+             const uint port = v.toUInt(&ok);
+             if (!ok || port > 65535)
+                 return u"expected a port from 0 to 65535"_s;
+             c.port = quint16(port);
+             return QString();
+         }},
+        {u"listen.insecure"_s, boolean(&ServerConfig::insecureListen)},
+        {u"listen.max_connections"_s, integer(&ServerConfig::maxConnections, 1, 100'000)},
+        {u"listen.read_deadline_seconds"_s, integer(&ServerConfig::readDeadlineSeconds, 1, 300)},
+        {u"listen.failed_auth_per_minute"_s,
+         integer(&ServerConfig::failedAuthPerMinute, 1, 100'000)},
+        {u"tls.certificate"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             c.tls.certificateFile = v;
+             return QString();
+         }},
+        {u"tls.private_key"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             c.tls.privateKeyFile = v;
+             return QString();
+         }},
+        {u"tls.client_ca"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             c.tls.clientCaFile = v;
+             return QString();
+         }},
+        {u"store.path"_s, text(&ServerConfig::storePath)},
+        {u"azure.cloud"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             for (const auto name :
+                  {"AzureCloud"_L1, "AzureUSGovernment"_L1, "AzureChinaCloud"_L1, "Custom"_L1}) {
+                 if (v.compare(name, Qt::CaseInsensitive) == 0) {
+                     c.cloud = name;
+                     return QString();
+                 }
+             }
+             return u"expected AzureCloud, AzureUSGovernment, AzureChinaCloud or Custom"_s;
+         }},
+        {u"azure.arm_endpoint"_s, text(&ServerConfig::armEndpoint)},
+        {u"azure.authority_host"_s, text(&ServerConfig::authorityHost)},
+        {u"azure.tenant_id"_s, text(&ServerConfig::tenantId)},
+        {u"azure.client_id"_s, text(&ServerConfig::clientId)},
+        {u"azure.client_secret_file"_s, text(&ServerConfig::clientSecretFile)},
+        {u"azure.subscriptions"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             c.subscriptions.clear();
+             for (const QString &part : v.split(u',', Qt::SkipEmptyParts)) {
+                 const QString id = part.trimmed();
+                 const QString problem = protocol::checkSubscriptionId(id);
+                 if (!problem.isEmpty())
+                     return u"subscription '"_s + id + u"': "_s + problem;
+                 c.subscriptions.append(id);
+             }
+             return QString();
+         }},
+        {u"engine.reconcile_seconds"_s, integer(&ServerConfig::reconcileSeconds, 10, 86'400)},
+        {u"engine.max_concurrent_starts"_s, integer(&ServerConfig::maxConcurrentStarts, 1, 1000)},
+        {u"engine.max_starts_per_vm_per_hour"_s,
+         integer(&ServerConfig::maxStartsPerVmPerHour, 1, 240)},
+        {u"engine.max_attempts_per_job"_s, integer(&ServerConfig::maxAttemptsPerJob, 1, 10'000)},
+        {u"keys.rotation_overlap_hours"_s,
+         integer(&ServerConfig::rotationOverlapHours, 0, 24 * 90)},
+        {u"seed.enabled"_s, boolean(&ServerConfig::seedEnabled)},
+        {u"seed.subscription"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             const QString problem = protocol::checkSubscriptionId(v);
+             if (!problem.isEmpty())
+                 return problem;
+             c.seedSubscription = v;
+             return QString();
+         }},
+        {u"seed.key_file"_s, text(&ServerConfig::seedKeyFile)},
+        {u"log.level"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             const QString level = v.toLower();
+             if (level != "debug"_L1 && level != "info"_L1 && level != "warning"_L1
+                 && level != "error"_L1)
+                 return u"expected debug, info, warning or error"_s;
+             c.logLevel = level;
+             return QString();
+         }},
+    };
+    return table;
+}
+
+} // namespace
+
+std::optional<ServerConfig> ServerConfig::parse(const QByteArray &data, QString *error)
+{
+    ServerConfig config;
+    QString section;
+    const QList<QByteArray> lines = data.split('\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString line = QString::fromUtf8(lines.at(i)).trimmed();
+        const QString where = u"line "_s + QString::number(i + 1) + u": "_s;
+        if (line.isEmpty() || line.startsWith(u'#') || line.startsWith(u';'))
+            continue;
+        if (line.startsWith(u'[')) {
+            if (!line.endsWith(u']')) {
+                *error = where + u"a section header must end with ']'"_s;
+                return std::nullopt;
+            }
+            section = line.mid(1, line.size() - 2).trimmed().toLower();
+            continue;
+        }
+        const qsizetype eq = line.indexOf(u'=');
+        if (eq <= 0) {
+            *error = where + u"expected 'key = value'"_s;
+            return std::nullopt;
+        }
+        const QString key = line.left(eq).trimmed().toLower();
+        QString value = line.mid(eq + 1).trimmed();
+        if (value.size() >= 2 && value.startsWith(u'"') && value.endsWith(u'"'))
+            value = value.mid(1, value.size() - 2);
+        if (section.isEmpty()) {
+            *error = where + u"'"_s + key + u"' is outside a [section]"_s;
+            return std::nullopt;
+        }
+        const auto it = setters().constFind(section + u'.' + key);
+        if (it == setters().constEnd()) {
+            *error = where + u"unknown setting '"_s + key + u"' in ["_s + section + u"]"_s;
+            return std::nullopt;
+        }
+        const QString problem = (*it)(config, value);
+        if (!problem.isEmpty()) {
+            *error = where + section + u'.' + key + u": "_s + problem;
+            return std::nullopt;
+        }
+    }
+    return config;
+}
+
+std::optional<ServerConfig> ServerConfig::load(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read the configuration file "_s + path + u": "_s + file.errorString();
+        return std::nullopt;
+    }
+    QString problem;
+    auto config = parse(file.readAll(), &problem);
+    if (!config)
+        *error = path + u": "_s + problem;
+    return config;
+}
+
+bool ServerConfig::isLoopback() const
+{
+    return address.isLoopback();
+}
+
+QString ServerConfig::validate() const
+{
+    const bool tlsOn = !tls.certificateFile.isEmpty() || !tls.privateKeyFile.isEmpty();
+    if (tlsOn && (tls.certificateFile.isEmpty() || tls.privateKeyFile.isEmpty()))
+        return u"[tls] needs both certificate and private_key"_s;
+    if (!tls.clientCaFile.isEmpty() && !tlsOn)
+        return u"[tls] client_ca needs certificate and private_key too"_s;
+    if (!isLoopback() && !tlsOn && !insecureListen)
+        return u"listening on "_s + address.toString()
+            + u" (not loopback) needs TLS ([tls] certificate and private_key) or "
+              u"--insecure-listen"_s;
+    if (storePath.isEmpty())
+        return u"[store] path must not be empty"_s;
+    if (seedEnabled && (seedSubscription.isEmpty() || seedKeyFile.isEmpty()))
+        return u"[seed] enabled needs subscription and key_file"_s;
+    return QString();
+}
+
+} // namespace spotkeeper::core

@@ -1,0 +1,65 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "httpserver.h"
+
+#include <QHostAddress>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+// spotkeeperd's settings: one INI file (documented in docs/SERVER.md, example in
+// packaging/spotkeeperd/spotkeeperd.conf.example) overridden by command-line options.
+// Parsing is strict: an unknown section or key, a malformed value or an unsafe
+// combination is an error naming the line, never silently ignored.
+namespace spotkeeper::core {
+
+struct ServerConfig
+{
+    // [listen]
+    QHostAddress address = QHostAddress(QHostAddress::LocalHost);
+    quint16 port = 8443;
+    bool insecureListen = false; // allow a non-loopback bind without TLS
+    int maxConnections = 1024;
+    int readDeadlineSeconds = 10;
+    int failedAuthPerMinute = 20;
+    // [tls]
+    http::TlsOptions tls;
+    // [store]
+    QString storePath = QStringLiteral("/var/lib/spotkeeperd/spotkeeper.db");
+    // [azure]
+    QString cloud =
+        QStringLiteral("AzureCloud"); // AzureCloud | AzureUSGovernment | AzureChinaCloud | Custom
+    QString armEndpoint; // override, e.g. a test server
+    QString authorityHost; // override
+    QStringList subscriptions;
+    QString tenantId;
+    QString clientId;
+    QString clientSecretFile; // file holding the client secret (never the secret itself here)
+    // [engine]
+    int reconcileSeconds = 60;
+    int maxConcurrentStarts = 4;
+    int maxStartsPerVmPerHour = 12;
+    int maxAttemptsPerJob = 20;
+    // [keys]
+    int rotationOverlapHours = 24;
+    // [seed] compatibility with the original Cloudflare-worker agents, off by default
+    bool seedEnabled = false;
+    QString seedSubscription;
+    QString seedKeyFile;
+    // [log]
+    QString logLevel = QStringLiteral("info"); // debug | info | warning | error
+
+    static std::optional<ServerConfig> parse(const QByteArray &text, QString *error);
+    static std::optional<ServerConfig> load(const QString &path, QString *error);
+    // Checks the combination: a non-loopback address needs TLS or insecureListen, TLS
+    // needs both files, seed needs a subscription and a key file. Empty when fine.
+    QString validate() const;
+    bool isLoopback() const;
+};
+
+bool parseBool(QStringView text, bool *ok);
+
+} // namespace spotkeeper::core

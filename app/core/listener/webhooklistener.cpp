@@ -1,0 +1,456 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "webhooklistener.h"
+
+#include "azurenames.h"
+#include "clock.h"
+#include "fleetoperations.h"
+#include "listenerjson.h"
+#include "messagecodec.h"
+#include "operatorapi.h"
+#include "store/store.h"
+#include "vmresourceid.h"
+#include "webhooksignature.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace spotkeeper::core {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+bool constantTimeEqual(QByteArrayView a, QByteArrayView b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+VmRecord recordFor(const protocol::VmIdentity &identity)
+{
+    VmRecord vm;
+    vm.resourceKey = identity.resourceKey();
+    vm.resourceId = identity.resourceId();
+    vm.subscriptionId = identity.subscriptionId;
+    vm.resourceGroup = identity.resourceGroup;
+    vm.name = identity.vmName;
+    vm.vmId = identity.vmId;
+    vm.location = identity.location;
+    vm.priority = identity.priority;
+    vm.evictionPolicy = identity.evictionPolicy;
+    vm.managedBy = ManagedBy::Agent;
+    return vm;
+}
+
+VmRecord recordForKey(const QString &vmResourceKey)
+{
+    // Only the binding is known (heartbeat sent before IMDS answered): file it under
+    // the key's VM without inventing names the agent did not report.
+    VmRecord vm;
+    vm.resourceKey = vmResourceKey;
+    QString ignored;
+    if (const auto parsed = VmResourceId::parse(vmResourceKey, &ignored)) {
+        vm.subscriptionId = parsed->subscriptionId;
+        vm.resourceGroup = parsed->resourceGroup;
+        vm.name = parsed->name;
+        vm.resourceId = parsed->resourceId();
+    }
+    vm.managedBy = ManagedBy::Agent;
+    return vm;
+}
+
+QString missingHeader(const http::Request &request)
+{
+    for (const char *name : {protocol::kHeaderId, protocol::kHeaderTimestamp,
+                             protocol::kHeaderSignature, protocol::kHeaderKeyId}) {
+        if (request.header(QByteArrayView(name)).isEmpty())
+            return QString::fromLatin1(name);
+    }
+    return QString();
+}
+
+} // namespace
+
+WebhookListener::WebhookListener(Store &store, FleetOperations &operations, Clock &clock,
+                                 ListenerOptions options, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_operations(operations)
+    , m_clock(clock)
+    , m_options(std::move(options))
+    , m_keys(store, clock, m_options.keyCacheTtlSeconds)
+    , m_tokens(store, clock)
+    , m_rateLimiter(clock, m_options.failedAuthPerMinute)
+    , m_batcher(store, m_options.maxBatch)
+    , m_api(std::make_unique<OperatorApi>(store, operations, clock, m_keys, m_tokens,
+                                          m_options.rotationOverlapSeconds))
+{
+    m_heartbeatTimer.setSingleShot(true);
+    m_heartbeatTimer.setInterval(m_options.heartbeatFlushMs);
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, &WebhookListener::flushHeartbeats);
+    connect(&m_batcher, &NoticeBatcher::batchCommitted, this,
+            [this](int size, int, int, int) { m_metrics.countBatch(size); });
+}
+
+WebhookListener::~WebhookListener()
+{
+    flushNow();
+}
+
+void WebhookListener::attach(http::HttpServer &server)
+{
+    server.setHandler(
+        [this](const http::Request &request, std::shared_ptr<http::Responder> responder) {
+            handle(request, std::move(responder));
+        });
+    connect(&server, &http::HttpServer::requestRejected, this,
+            [this](int status, const QByteArray &reason) {
+                m_metrics.countRejection(QString::fromLatin1(reason));
+                m_metrics.countResponse(status);
+            });
+}
+
+void WebhookListener::setCredentialStatusProvider(std::function<QString()> provider)
+{
+    m_credentialStatus = std::move(provider);
+}
+
+void WebhookListener::setExtraMetricsProvider(std::function<QByteArray()> provider)
+{
+    m_extraMetrics = std::move(provider);
+}
+
+void WebhookListener::send(const std::shared_ptr<http::Responder> &responder,
+                           const http::Response &response)
+{
+    m_metrics.countResponse(response.status);
+    responder->send(response);
+}
+
+void WebhookListener::reject(const std::shared_ptr<http::Responder> &responder, int status,
+                             const QString &reason, const QString &message)
+{
+    m_metrics.countRejection(reason);
+    send(responder, http::Response::error(status, reason, message));
+}
+
+bool WebhookListener::checkMethod(const http::Request &request,
+                                  const std::shared_ptr<http::Responder> &responder,
+                                  QByteArrayView method)
+{
+    if (request.method == method)
+        return true;
+    http::Response response = http::Response::error(
+        405, u"method_not_allowed"_s,
+        u"use "_s + QString::fromLatin1(method) + u" for "_s + QString::fromUtf8(request.path));
+    response.headers.append({QByteArrayLiteral("Allow"), method.toByteArray()});
+    m_metrics.countRejection(u"method_not_allowed"_s);
+    send(responder, response);
+    return false;
+}
+
+bool WebhookListener::checkRateLimit(const http::Request &request,
+                                     const std::shared_ptr<http::Responder> &responder)
+{
+    if (!m_rateLimiter.isBlocked(request.peer))
+        return true;
+    http::Response response =
+        http::Response::error(429, u"too_many_auth_failures"_s,
+                              u"too many failed authentications from this address; retry later"_s);
+    response.headers.append({QByteArrayLiteral("Retry-After"),
+                             QByteArray::number(m_rateLimiter.retryAfterSeconds(request.peer))});
+    m_metrics.countRejection(u"rate_limited"_s);
+    send(responder, response);
+    return false;
+}
+
+void WebhookListener::handle(const http::Request &request,
+                             std::shared_ptr<http::Responder> responder)
+{
+    const QByteArray &path = request.path;
+    if (path == "/api/v1/notices") {
+        if (checkMethod(request, responder, "POST") && checkRateLimit(request, responder))
+            handleNotice(request, std::move(responder));
+    } else if (path == "/api/v1/heartbeats") {
+        if (checkMethod(request, responder, "POST") && checkRateLimit(request, responder))
+            handleHeartbeat(request, std::move(responder));
+    } else if (path == "/healthz") {
+        if (checkMethod(request, responder, "GET"))
+            handleHealth(std::move(responder));
+    } else if (path == "/metrics") {
+        if (checkMethod(request, responder, "GET"))
+            handleMetrics(std::move(responder));
+    } else if (path == "/webhook" && m_options.seedEnabled) {
+        if (checkMethod(request, responder, "POST") && checkRateLimit(request, responder))
+            handleSeedWebhook(request, std::move(responder));
+    } else if (path.startsWith("/api/v1/")) {
+        if (!checkRateLimit(request, responder))
+            return;
+        const std::optional<QString> tokenId =
+            m_tokens.authenticate(request.header("Authorization"));
+        if (!tokenId) {
+            m_rateLimiter.recordFailure(request.peer);
+            http::Response response = http::Response::error(
+                401, u"unauthorized"_s,
+                u"a valid operator token is required (Authorization: Bearer)"_s);
+            response.headers.append({QByteArrayLiteral("WWW-Authenticate"),
+                                     QByteArrayLiteral("Bearer realm=\"spotkeeper\"")});
+            m_metrics.countRejection(u"operator_unauthorized"_s);
+            send(responder, response);
+            return;
+        }
+        send(responder, m_api->handle(request, u"api:"_s + *tokenId));
+    } else {
+        m_metrics.countRejection(u"not_found"_s);
+        send(responder,
+             http::Response::error(404, u"not_found"_s,
+                                   u"no such path: "_s + QString::fromUtf8(path)));
+    }
+}
+
+std::optional<WebhookListener::Verified>
+WebhookListener::verifySigned(const http::Request &request,
+                              const std::shared_ptr<http::Responder> &responder)
+{
+    protocol::VerifyRequest verifyRequest;
+    verifyRequest.id = request.header(protocol::kHeaderId);
+    verifyRequest.timestamp = request.header(protocol::kHeaderTimestamp);
+    verifyRequest.signature = request.header(protocol::kHeaderSignature);
+    verifyRequest.keyId = request.header(protocol::kHeaderKeyId);
+    verifyRequest.body = request.body;
+
+    std::optional<AgentKeyManager::ActiveKey> key;
+    const protocol::KeyLookup lookup = [&](QByteArrayView keyId) {
+        key = m_keys.lookup(keyId);
+        return key ? key->secrets : QList<protocol::WebhookSecret>();
+    };
+    const protocol::VerifyError result =
+        protocol::verify(verifyRequest, m_clock.nowUtc().toSecsSinceEpoch(), lookup);
+    if (result == protocol::VerifyError::None && key)
+        return Verified {key->vmResourceKey, verifyRequest.keyId};
+
+    const QString reason = protocol::toString(result);
+    if (result == protocol::VerifyError::BodyTooLarge) {
+        reject(responder, 413, reason, u"body larger than 64 KiB"_s);
+        return std::nullopt;
+    }
+    QString message;
+    switch (result) {
+    case protocol::VerifyError::MissingHeader:
+        message = u"missing header "_s + missingHeader(request);
+        break;
+    case protocol::VerifyError::BadTimestamp:
+        message = u"webhook-timestamp is not an integer number of seconds"_s;
+        break;
+    case protocol::VerifyError::TimestampTooOld:
+    case protocol::VerifyError::TimestampTooNew:
+        message = u"webhook-timestamp is more than 300 s away from the server's clock"_s;
+        break;
+    case protocol::VerifyError::UnknownKey:
+        message = u"unknown, revoked or expired spotkeeper-key-id"_s;
+        break;
+    default:
+        message = u"signature does not verify"_s;
+        break;
+    }
+    m_rateLimiter.recordFailure(request.peer);
+    reject(responder, 401, reason.isEmpty() ? u"bad_signature"_s : reason, message);
+    return std::nullopt;
+}
+
+void WebhookListener::handleNotice(const http::Request &request,
+                                   std::shared_ptr<http::Responder> responder)
+{
+    const std::optional<Verified> verified = verifySigned(request, responder);
+    if (!verified)
+        return;
+    const protocol::Decoded<protocol::Notice> decoded = protocol::decodeNotice(request.body);
+    if (!decoded.ok()) {
+        reject(responder, 400, u"invalid_notice"_s, validationMessage(decoded.errors));
+        return;
+    }
+    const protocol::Notice &notice = *decoded.value;
+    if (notice.vm.resourceKey() != verified->vmResourceKey) {
+        reject(responder, 403, u"vm_mismatch"_s,
+               u"key "_s + QString::fromUtf8(verified->keyId)
+                   + u" is bound to another VM than the notice names"_s);
+        return;
+    }
+    IncomingNotice incoming;
+    incoming.webhookId = QString::fromUtf8(request.header(protocol::kHeaderId));
+    incoming.vmResourceKey = verified->vmResourceKey;
+    incoming.vm = recordFor(notice.vm);
+    incoming.vm.agentLastSeen = m_clock.nowUtc();
+    incoming.vm.agentVersion = notice.agentVersion;
+    incoming.event = noticeEvent(notice, incoming.webhookId, m_clock.nowUtc(), request.body);
+
+    m_batcher.enqueue(
+        std::move(incoming),
+        [this, responder](const NoticeOutcome &outcome, const IncomingNotice &stored) {
+            QJsonObject body;
+            switch (outcome.status) {
+            case NoticeOutcome::Status::Failed: {
+                m_metrics.countNotice(u"failed"_s);
+                http::Response response = http::Response::error(
+                    503, u"store_unavailable"_s, u"the notice could not be stored; retry"_s);
+                response.headers.append({QByteArrayLiteral("Retry-After"), QByteArrayLiteral("5")});
+                send(responder, response);
+                return;
+            }
+            case NoticeOutcome::Status::Duplicate:
+                m_metrics.countNotice(u"duplicate"_s);
+                body = {{u"stored"_s, true},
+                        {u"duplicate"_s, true},
+                        {u"eventId"_s, double(outcome.eventId)}};
+                send(responder,
+                     http::Response::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact)));
+                return;
+            case NoticeOutcome::Status::Inserted:
+                m_metrics.countNotice(u"stored"_s);
+                body = {{u"stored"_s, true},
+                        {u"duplicate"_s, false},
+                        {u"eventId"_s, double(outcome.eventId)}};
+                send(responder,
+                     http::Response::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact)));
+                EventRecord event = stored.event;
+                event.id = outcome.eventId;
+                event.vmId = outcome.vmId;
+                emit noticeStored(outcome.vmId, outcome.eventId);
+                m_operations.handleNoticeStored(outcome.vmId, event);
+                return;
+            }
+        });
+}
+
+void WebhookListener::handleHeartbeat(const http::Request &request,
+                                      std::shared_ptr<http::Responder> responder)
+{
+    const std::optional<Verified> verified = verifySigned(request, responder);
+    if (!verified)
+        return;
+    const protocol::Decoded<protocol::Heartbeat> decoded = protocol::decodeHeartbeat(request.body);
+    if (!decoded.ok()) {
+        reject(responder, 400, u"invalid_heartbeat"_s, validationMessage(decoded.errors));
+        return;
+    }
+    const protocol::Heartbeat &heartbeat = *decoded.value;
+    VmRecord identity;
+    if (heartbeat.identityKnown) {
+        if (heartbeat.vm.resourceKey() != verified->vmResourceKey) {
+            reject(responder, 403, u"vm_mismatch"_s,
+                   u"key "_s + QString::fromUtf8(verified->keyId)
+                       + u" is bound to another VM than the heartbeat names"_s);
+            return;
+        }
+        identity = recordFor(heartbeat.vm);
+    } else {
+        identity = recordForKey(verified->vmResourceKey);
+    }
+    // Heartbeats are liveness, not evidence: answered at once and written coalesced
+    // (the latest per VM) a moment later, so they never queue behind fsyncs.
+    PendingHeartbeat &pending = m_heartbeats[verified->vmResourceKey];
+    pending.identity = identity;
+    pending.at = m_clock.nowUtc();
+    pending.agentVersion = heartbeat.agentVersion;
+    pending.pollError = heartbeat.lastPoll.ok ? QString() : heartbeat.lastPoll.error;
+    if (!m_heartbeatTimer.isActive())
+        m_heartbeatTimer.start();
+    m_metrics.countHeartbeat(u"accepted"_s);
+    send(responder, http::Response::json(200, QByteArrayLiteral("{\"ok\":true}")));
+}
+
+void WebhookListener::flushHeartbeats()
+{
+    const QHash<QString, PendingHeartbeat> pending = std::exchange(m_heartbeats, {});
+    for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
+        if (!m_store.recordHeartbeat(it.key(), it->identity, it->at, it->agentVersion,
+                                     it->pollError))
+            m_metrics.countHeartbeat(u"store_failed"_s);
+    }
+}
+
+void WebhookListener::flushNow()
+{
+    m_batcher.flush();
+    m_heartbeatTimer.stop();
+    flushHeartbeats();
+}
+
+void WebhookListener::handleSeedWebhook(const http::Request &request,
+                                        std::shared_ptr<http::Responder> responder)
+{
+    const QByteArray key = bearerValue(request.header("Authorization"));
+    if (key.isEmpty() || m_options.seedKeySha256.isEmpty()
+        || !constantTimeEqual(OperatorTokens::hashToken(key), m_options.seedKeySha256)) {
+        m_rateLimiter.recordFailure(request.peer);
+        reject(responder, 401, u"bad_seed_key"_s,
+               u"Authorization: Bearer <key> with the configured seed key is required"_s);
+        return;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        reject(responder, 400, u"invalid_json"_s,
+               parseError.error != QJsonParseError::NoError ? u"body is not valid JSON at offset "_s
+                       + QString::number(parseError.offset) + u": "_s + parseError.errorString()
+                                                            : u"body must be a JSON object"_s);
+        return;
+    }
+    const QJsonObject object = doc.object();
+    const QJsonValue group = object.value(u"resourceGroup"_s);
+    const QJsonValue name = object.value(u"vmName"_s);
+    if (!group.isString() || !name.isString()) {
+        reject(responder, 400, u"invalid_seed_notice"_s,
+               u"body must have string fields \"resourceGroup\" and \"vmName\""_s);
+        return;
+    }
+    QString error;
+    const auto vmId = VmResourceId::fromParts(m_options.seedSubscriptionId, group.toString(),
+                                              name.toString(), &error);
+    if (!vmId) {
+        reject(responder, 400, u"invalid_seed_notice"_s, error);
+        return;
+    }
+    const std::optional<VmRecord> vm = m_store.vmByKey(vmId->resourceKey());
+    if (!vm) {
+        reject(responder, 403, u"unknown_vm"_s,
+               u"the seed key may only speak for VMs already in the fleet; add the VM first"_s);
+        return;
+    }
+    m_operations.handleUnconfirmedNotice(vm->id);
+    send(responder,
+         http::Response::json(202, QByteArrayLiteral("{\"accepted\":true,\"confirmed\":false}")));
+}
+
+void WebhookListener::handleHealth(std::shared_ptr<http::Responder> responder)
+{
+    m_store.vm(-1); // a cheap indexed read: proves the database still answers
+    const StoreError error = m_store.lastError();
+    const bool storeOk = error.code == StoreError::Code::None;
+    QJsonObject body {
+        {u"status"_s, storeOk ? u"ok"_s : u"degraded"_s},
+        {u"store"_s, storeOk ? u"ok"_s : u"error: "_s + error.message},
+        {u"credential"_s, m_credentialStatus ? m_credentialStatus() : u"not configured"_s},
+        {u"pendingNotices"_s, m_batcher.pending()},
+        {u"version"_s, QStringLiteral(SPOTKEEPER_VERSION)},
+    };
+    send(responder,
+         http::Response::json(storeOk ? 200 : 503,
+                              QJsonDocument(body).toJson(QJsonDocument::Compact)));
+}
+
+void WebhookListener::handleMetrics(std::shared_ptr<http::Responder> responder)
+{
+    http::Response response =
+        http::Response::text(200, m_metrics.render(m_store, m_clock, m_extraMetrics));
+    response.headers = {{QByteArrayLiteral("Content-Type"),
+                         QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8")}};
+    send(responder, response);
+}
+
+} // namespace spotkeeper::core

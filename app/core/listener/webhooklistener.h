@@ -1,0 +1,124 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "agentkeymanager.h"
+#include "authratelimiter.h"
+#include "httpserver.h"
+#include "listenermetrics.h"
+#include "noticebatcher.h"
+#include "operatortokens.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+// The listener: routes of one HttpServer for agents (signed notices and heartbeats),
+// the optional seed-compatible /webhook, /healthz, /metrics and the operator API.
+// Agent requests are verified in the fixed Standard Webhooks order (protocol::verify),
+// then bound to the key's VM (another VM -> 403), then parsed. A notice is answered
+// 2xx only after its group commit; the engine hears of it after that.
+namespace spotkeeper::core {
+
+class Clock;
+class FleetOperations;
+class OperatorApi;
+class Store;
+
+struct ListenerOptions
+{
+    int maxBatch = 256; // notices per group commit at most
+    int failedAuthPerMinute = 20; // per source address, then 429
+    int heartbeatFlushMs = 200; // heartbeats are coalesced per VM for this long
+    qint64 keyCacheTtlSeconds = 30; // see AgentKeyManager
+    qint64 rotationOverlapSeconds = 24 * 3600; // default overlap of a key rotation
+    // Seed compatibility (off by default): POST /webhook, Authorization: Bearer <legacy key>,
+    // body {"resourceGroup","vmName"}. The legacy key speaks for VMs of one subscription
+    // that are already in the fleet.
+    bool seedEnabled = false;
+    QString seedSubscriptionId;
+    QByteArray seedKeySha256; // SHA-256 of the legacy key; the key itself is not kept
+};
+
+class WebhookListener final : public QObject
+{
+    Q_OBJECT
+public:
+    WebhookListener(Store &store, FleetOperations &operations, Clock &clock,
+                    ListenerOptions options = {}, QObject *parent = nullptr);
+    ~WebhookListener() override;
+    Q_DISABLE_COPY_MOVE(WebhookListener)
+
+    // Installs the routes as the server's handler and counts its limit rejections.
+    void attach(http::HttpServer &server);
+    void handle(const http::Request &request, std::shared_ptr<http::Responder> responder);
+
+    // Shown by /healthz, e.g. "ok", "expired", "not configured" (never a secret).
+    void setCredentialStatusProvider(std::function<QString()> provider);
+    // Appended to /metrics (the engine's ARM/throttling/restart counters).
+    void setExtraMetricsProvider(std::function<QByteArray()> provider);
+
+    AgentKeyManager &keys() { return m_keys; }
+    OperatorTokens &tokens() { return m_tokens; }
+    ListenerMetrics &metrics() { return m_metrics; }
+    const ListenerOptions &options() const { return m_options; }
+
+    // Commits queued notices and heartbeats now (used when draining on shutdown).
+    void flushNow();
+    int pendingNotices() const { return m_batcher.pending(); }
+
+signals:
+    void noticeStored(qint64 vmId, qint64 eventId);
+
+private:
+    enum class Route { Notices, Heartbeats };
+    struct Verified
+    {
+        QString vmResourceKey;
+        QByteArray keyId;
+    };
+    void send(const std::shared_ptr<http::Responder> &responder, const http::Response &response);
+    void reject(const std::shared_ptr<http::Responder> &responder, int status,
+                const QString &reason, const QString &message);
+    bool checkMethod(const http::Request &request,
+                     const std::shared_ptr<http::Responder> &responder, QByteArrayView method);
+    bool checkRateLimit(const http::Request &request,
+                        const std::shared_ptr<http::Responder> &responder);
+    std::optional<Verified> verifySigned(const http::Request &request,
+                                         const std::shared_ptr<http::Responder> &responder);
+    void handleNotice(const http::Request &request, std::shared_ptr<http::Responder> responder);
+    void handleHeartbeat(const http::Request &request, std::shared_ptr<http::Responder> responder);
+    void handleSeedWebhook(const http::Request &request,
+                           std::shared_ptr<http::Responder> responder);
+    void handleHealth(std::shared_ptr<http::Responder> responder);
+    void handleMetrics(std::shared_ptr<http::Responder> responder);
+    void flushHeartbeats();
+
+    struct PendingHeartbeat
+    {
+        VmRecord identity;
+        QDateTime at;
+        QString agentVersion;
+        QString pollError;
+    };
+
+    Store &m_store;
+    FleetOperations &m_operations;
+    Clock &m_clock;
+    ListenerOptions m_options;
+    AgentKeyManager m_keys;
+    OperatorTokens m_tokens;
+    AuthRateLimiter m_rateLimiter;
+    ListenerMetrics m_metrics;
+    NoticeBatcher m_batcher;
+    std::unique_ptr<OperatorApi> m_api;
+    QHash<QString, PendingHeartbeat> m_heartbeats;
+    QTimer m_heartbeatTimer;
+    std::function<QString()> m_credentialStatus;
+    std::function<QByteArray()> m_extraMetrics;
+};
+
+} // namespace spotkeeper::core

@@ -1,0 +1,521 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "clock.h"
+#include "httpserver.h"
+#include "listenertestkit.h"
+#include "messagecodec.h"
+#include "rawhttpclient.h"
+#include "store/store.h"
+#include "webhooklistener.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <functional>
+
+using namespace spotkeeper;
+using namespace spotkeeper::listenertest;
+using namespace Qt::StringLiterals;
+
+// The agent-facing routes: verification order, durability of a 2xx, duplicates,
+// binding of keys to VMs, limits and the failed-auth rate limit.
+class TstWebhookListener : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void acceptsSignedNotice();
+    void badRequests_data();
+    void badRequests();
+    void replayedNoticeIsStoredOnce();
+    void sameEventUnderNewWebhookIdIsDuplicate();
+    void otherVmIsForbidden();
+    void oversizedBodyIsRefusedWithoutBuffering();
+    void failedAuthIsRateLimitedPerAddress();
+    void heartbeatsAreRecorded();
+    void seedWebhookIsOffByDefault();
+    void seedWebhookIsAnUnconfirmedNotice();
+    void healthAndMetrics();
+    void slowSocketsDoNotBlockNotices();
+
+private:
+    void startServer(core::ListenerOptions options = {}, http::Limits limits = {});
+    SignedRequest signedNotice(const QString &vmName, int eventNumber, const QString &webhookId);
+    testsupport::RawResponse exchange(const QByteArray &request);
+    QJsonObject json(const testsupport::RawResponse &response) const;
+    qint64 storedEvents();
+
+    std::unique_ptr<core::ManualClock> m_clock;
+    std::unique_ptr<core::Store> m_store;
+    std::unique_ptr<RecordingOperations> m_ops;
+    std::unique_ptr<http::HttpServer> m_server;
+    std::unique_ptr<core::WebhookListener> m_listener;
+    QString m_keyId;
+    QList<protocol::WebhookSecret> m_secrets;
+};
+
+void TstWebhookListener::init()
+{
+    m_clock = std::make_unique<core::ManualClock>();
+    core::StoreError error;
+    m_store =
+        core::Store::open(core::StoreOptions {u":memory:"_s, false, 5000, m_clock.get()}, &error);
+    QVERIFY2(m_store, qPrintable(error.message));
+    m_ops = std::make_unique<RecordingOperations>();
+}
+
+void TstWebhookListener::cleanup()
+{
+    m_listener.reset();
+    m_server.reset();
+    m_store.reset();
+}
+
+void TstWebhookListener::startServer(core::ListenerOptions options, http::Limits limits)
+{
+    m_server = std::make_unique<http::HttpServer>();
+    m_server->setLimits(limits);
+    m_listener = std::make_unique<core::WebhookListener>(*m_store, *m_ops, *m_clock, options);
+    m_listener->attach(*m_server);
+    QString error;
+    QVERIFY2(m_server->listen(QHostAddress(QHostAddress::LocalHost), 0, &error), qPrintable(error));
+    core::KeyError code = core::KeyError::None;
+    const auto issued =
+        m_listener->keys().generate(vmResourceId(u"vm-a"_s), u"test"_s, &code, &error);
+    QVERIFY2(issued, qPrintable(error));
+    m_keyId = issued->keyId;
+    m_secrets = {issued->secret};
+}
+
+SignedRequest TstWebhookListener::signedNotice(const QString &vmName, int eventNumber,
+                                               const QString &webhookId)
+{
+    const QByteArray body =
+        protocol::encodeNotice(makeNotice(vmName, newEventId(eventNumber), m_clock->nowUtc()));
+    return sign(body, m_keyId, m_secrets, webhookId, m_clock->nowUtc().toSecsSinceEpoch());
+}
+
+testsupport::RawResponse TstWebhookListener::exchange(const QByteArray &request)
+{
+    testsupport::RawHttpClient client;
+    if (!client.connectTo(m_server->serverPort()))
+        return {};
+    client.send(request);
+    return client.readResponse(10'000);
+}
+
+QJsonObject TstWebhookListener::json(const testsupport::RawResponse &response) const
+{
+    return QJsonDocument::fromJson(response.body).object();
+}
+
+qint64 TstWebhookListener::storedEvents()
+{
+    return m_store->eventCount(core::EventFilter {});
+}
+
+void TstWebhookListener::acceptsSignedNotice()
+{
+    startServer();
+    const SignedRequest request = signedNotice(u"vm-a"_s, 1, u"msg_1"_s);
+    const auto response =
+        exchange(rawRequest("POST", "/api/v1/notices", request.headers, request.body));
+    QCOMPARE(response.status, 200);
+    QCOMPARE(json(response).value(u"duplicate"_s).toBool(true), false);
+    // A 2xx means committed: the row is there the moment the answer is.
+    core::EventFilter notices;
+    notices.kinds = {core::EventKind::Notice};
+    QCOMPARE(m_store->eventCount(notices), 1);
+    const auto vm = m_store->vmByKey(vmResourceId(u"vm-a"_s).toLower());
+    QVERIFY(vm);
+    QCOMPARE(vm->name, u"vm-a"_s);
+    QCOMPARE(m_ops->count(u"notice"_s), 1);
+    QCOMPARE(m_ops->calls.constFirst().vmId, vm->id);
+    QVERIFY(m_ops->calls.constFirst().eventId > 0);
+}
+
+using Mutator = std::function<void(QByteArray &method, QByteArray &path, http::HeaderList &headers,
+                                   QByteArray &body)>;
+Q_DECLARE_METATYPE(Mutator)
+
+static void setHeader(http::HeaderList &headers, const QByteArray &name, const QByteArray &value)
+{
+    for (auto &h : headers) {
+        if (h.first == name) {
+            h.second = value;
+            return;
+        }
+    }
+    headers.append({name, value});
+}
+
+static void dropHeader(http::HeaderList &headers, const QByteArray &name)
+{
+    headers.removeIf([&](const auto &h) { return h.first == name; });
+}
+
+void TstWebhookListener::badRequests_data()
+{
+    QTest::addColumn<Mutator>("mutate");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("code");
+
+    QTest::newRow("wrong method") << Mutator([](auto &m, auto &, auto &, auto &b) {
+        m = "GET";
+        b.clear();
+    }) << 405 << u"method_not_allowed"_s;
+    QTest::newRow("unknown path") << Mutator([](auto &, auto &p, auto &, auto &) {
+        p = "/api/v2/notices";
+    }) << 404 << u"not_found"_s;
+    QTest::newRow("no signature header")
+        << Mutator([](auto &, auto &, auto &h, auto &) { dropHeader(h, "webhook-signature"); })
+        << 401 << u"missing_header"_s;
+    QTest::newRow("no key id") << Mutator([](auto &, auto &, auto &h, auto &) {
+        dropHeader(h, "spotkeeper-key-id");
+    }) << 401 << u"missing_header"_s;
+    QTest::newRow("tampered body")
+        << Mutator([](auto &, auto &, auto &, auto &b) { b.replace("Preempt", "Terminat"); }) << 401
+        << u"bad_signature"_s;
+    QTest::newRow("garbage signature") << Mutator([](auto &, auto &, auto &h, auto &) {
+        setHeader(h, "webhook-signature", "v1,dawfeoifkpqwoekfpqoekf");
+    }) << 401 << u"bad_signature"_s;
+    QTest::newRow("unknown key") << Mutator([](auto &, auto &, auto &h, auto &) {
+        setHeader(h, "spotkeeper-key-id", "key_0000000000000000");
+    }) << 401 << u"unknown_key"_s;
+    QTest::newRow("timestamp not a number") << Mutator([](auto &, auto &, auto &h, auto &) {
+        setHeader(h, "webhook-timestamp", "hello");
+    }) << 401 << u"bad_timestamp"_s;
+    QTest::newRow("operator route without token")
+        << Mutator([](auto &, auto &p, auto &, auto &) { p = "/api/v1/vms"; }) << 401
+        << u"unauthorized"_s;
+    QTest::newRow("oversized headers") << Mutator([](auto &, auto &, auto &h, auto &) {
+        h.append({"x-filler", QByteArray(17 * 1024, 'x')});
+    }) << 431 << QString();
+    QTest::newRow("body over 64 KiB")
+        << Mutator([](auto &, auto &, auto &, auto &b) { b = QByteArray(64 * 1024 + 1, ' '); })
+        << 413 << QString();
+}
+
+void TstWebhookListener::badRequests()
+{
+    QFETCH(Mutator, mutate);
+    QFETCH(int, status);
+    QFETCH(QString, code);
+    startServer();
+    SignedRequest request = signedNotice(u"vm-a"_s, 1, u"msg_bad"_s);
+    QByteArray method = "POST";
+    QByteArray path = "/api/v1/notices";
+    mutate(method, path, request.headers, request.body);
+    const auto response = exchange(rawRequest(method, path, request.headers, request.body));
+    QCOMPARE(response.status, status);
+    if (!code.isEmpty())
+        QCOMPARE(json(response).value(u"error"_s).toObject().value(u"code"_s).toString(), code);
+    QVERIFY(!json(response).value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty()
+            || code.isEmpty());
+    QCOMPARE(storedEvents(), 0);
+    QCOMPARE(m_store->vms().size(), 0);
+    QCOMPARE(m_ops->calls.size(), 0);
+}
+
+// Failures that need a valid signature over a body that is wrong after verification,
+// and the stale/future timestamps that need the clock moved.
+void TstWebhookListener::otherVmIsForbidden()
+{
+    startServer();
+    const SignedRequest request = signedNotice(u"vm-b"_s, 1, u"msg_other"_s);
+    const auto response =
+        exchange(rawRequest("POST", "/api/v1/notices", request.headers, request.body));
+    QCOMPARE(response.status, 403);
+    QCOMPARE(json(response).value(u"error"_s).toObject().value(u"code"_s).toString(),
+             u"vm_mismatch"_s);
+    QCOMPARE(storedEvents(), 0);
+    QCOMPARE(m_store->vms().size(), 0);
+    QCOMPARE(m_ops->calls.size(), 0);
+    QCOMPARE(m_listener->metrics().rejections(u"vm_mismatch"_s), 1);
+
+    // Same for heartbeats, and for stale, future and malformed signed bodies.
+    const QByteArray hb = protocol::encodeHeartbeat(makeHeartbeat(u"vm-b"_s, m_clock->nowUtc()));
+    const SignedRequest hbRequest =
+        sign(hb, m_keyId, m_secrets, u"msg_hb"_s, m_clock->nowUtc().toSecsSinceEpoch());
+    QCOMPARE(exchange(rawRequest("POST", "/api/v1/heartbeats", hbRequest.headers, hbRequest.body))
+                 .status,
+             403);
+
+    const QByteArray notJson = "{\"type\": \"spotkeeper.notice\", oops";
+    const SignedRequest bad =
+        sign(notJson, m_keyId, m_secrets, u"msg_json"_s, m_clock->nowUtc().toSecsSinceEpoch());
+    const auto badResponse = exchange(rawRequest("POST", "/api/v1/notices", bad.headers, bad.body));
+    QCOMPARE(badResponse.status, 400);
+    QVERIFY(
+        !json(badResponse).value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty());
+
+    const SignedRequest wrongType =
+        sign(hb, m_keyId, m_secrets, u"msg_type"_s, m_clock->nowUtc().toSecsSinceEpoch());
+    QCOMPARE(
+        exchange(rawRequest("POST", "/api/v1/notices", wrongType.headers, wrongType.body)).status,
+        400);
+
+    for (const qint64 offset : {-301, 301}) {
+        const QByteArray body =
+            protocol::encodeNotice(makeNotice(u"vm-a"_s, newEventId(9), m_clock->nowUtc()));
+        const SignedRequest stale = sign(body, m_keyId, m_secrets, u"msg_stale"_s,
+                                         m_clock->nowUtc().toSecsSinceEpoch() + offset);
+        const auto r = exchange(rawRequest("POST", "/api/v1/notices", stale.headers, stale.body));
+        QCOMPARE(r.status, 401);
+        QVERIFY(json(r)
+                    .value(u"error"_s)
+                    .toObject()
+                    .value(u"code"_s)
+                    .toString()
+                    .startsWith(u"timestamp_too_"_s));
+    }
+    QCOMPARE(storedEvents(), 0);
+    QCOMPARE(m_store->vms().size(), 0);
+}
+
+void TstWebhookListener::replayedNoticeIsStoredOnce()
+{
+    startServer();
+    const SignedRequest request = signedNotice(u"vm-a"_s, 7, u"msg_replay"_s);
+    const QByteArray bytes = rawRequest("POST", "/api/v1/notices", request.headers, request.body);
+    // 10 keep-alive connections x 100 rounds: replays arrive in the same group commit
+    // as well as in later ones.
+    constexpr int kConnections = 10;
+    std::vector<std::unique_ptr<testsupport::RawHttpClient>> clients;
+    for (int i = 0; i < kConnections; ++i) {
+        clients.push_back(std::make_unique<testsupport::RawHttpClient>());
+        QVERIFY(clients.back()->connectTo(m_server->serverPort()));
+    }
+    int fresh = 0;
+    int duplicates = 0;
+    for (int round = 0; round < 1000 / kConnections; ++round) {
+        for (auto &client : clients)
+            client->send(bytes);
+        for (auto &client : clients) {
+            const auto response = client->readResponse(10'000);
+            QCOMPARE(response.status, 200);
+            (json(response).value(u"duplicate"_s).toBool() ? duplicates : fresh)++;
+        }
+    }
+    QCOMPARE(fresh, 1);
+    QCOMPARE(duplicates, 999);
+    QCOMPARE(storedEvents(), 1);
+    QCOMPARE(m_ops->count(u"notice"_s), 1);
+    QCOMPARE(m_listener->metrics().notices(u"duplicate"_s), 999);
+}
+
+void TstWebhookListener::sameEventUnderNewWebhookIdIsDuplicate()
+{
+    startServer();
+    const SignedRequest first = signedNotice(u"vm-a"_s, 3, u"msg_first"_s);
+    QCOMPARE(exchange(rawRequest("POST", "/api/v1/notices", first.headers, first.body)).status,
+             200);
+    // The agent restarted and lost its spool: same EventId, new webhook-id.
+    const SignedRequest again = signedNotice(u"vm-a"_s, 3, u"msg_second"_s);
+    const auto response =
+        exchange(rawRequest("POST", "/api/v1/notices", again.headers, again.body));
+    QCOMPARE(response.status, 200);
+    QCOMPARE(json(response).value(u"duplicate"_s).toBool(), true);
+    const SignedRequest other = signedNotice(u"vm-a"_s, 4, u"msg_third"_s);
+    const auto third = exchange(rawRequest("POST", "/api/v1/notices", other.headers, other.body));
+    QCOMPARE(json(third).value(u"duplicate"_s).toBool(true), false);
+    QCOMPARE(storedEvents(), 2);
+    QCOMPARE(m_ops->count(u"notice"_s), 2);
+}
+
+void TstWebhookListener::oversizedBodyIsRefusedWithoutBuffering()
+{
+    startServer();
+    // Announce 64 MiB and actually send 2 MiB: the server must answer 413 on the
+    // announcement and never hold more than its limits' worth of bytes.
+    SignedRequest request = signedNotice(u"vm-a"_s, 1, u"msg_big"_s);
+    QByteArray head =
+        "POST /api/v1/notices HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 67108864\r\n";
+    for (const auto &[name, value] : request.headers)
+        head += name + ": " + value + "\r\n";
+    head += "\r\n";
+    testsupport::RawHttpClient client;
+    QVERIFY(client.connectTo(m_server->serverPort()));
+    client.send(head);
+    const QByteArray chunk(64 * 1024, 'x');
+    for (int i = 0; i < 32 && client.isConnected(); ++i) {
+        client.send(chunk);
+        QTest::qWait(1);
+    }
+    const auto response = client.readResponse(10'000);
+    QCOMPARE(response.status, 413);
+    QVERIFY2(m_server->peakConnectionBufferedBytes() < 256 * 1024,
+             qPrintable(QString::number(m_server->peakConnectionBufferedBytes())));
+    QCOMPARE(storedEvents(), 0);
+}
+
+void TstWebhookListener::failedAuthIsRateLimitedPerAddress()
+{
+    core::ListenerOptions options;
+    options.failedAuthPerMinute = 5;
+    startServer(options);
+    SignedRequest bad = signedNotice(u"vm-a"_s, 1, u"msg_x"_s);
+    setHeader(bad.headers, "webhook-signature", "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(exchange(rawRequest("POST", "/api/v1/notices", bad.headers, bad.body)).status,
+                 401);
+    // Now even a valid request from this address waits for the window to pass.
+    const SignedRequest good = signedNotice(u"vm-a"_s, 1, u"msg_good"_s);
+    const auto limited = exchange(rawRequest("POST", "/api/v1/notices", good.headers, good.body));
+    QCOMPARE(limited.status, 429);
+    QVERIFY(limited.header("Retry-After").toInt() > 0);
+    QCOMPARE(storedEvents(), 0);
+    m_clock->advanceMSecs(61'000);
+    const SignedRequest later = signedNotice(u"vm-a"_s, 1, u"msg_later"_s);
+    QCOMPARE(exchange(rawRequest("POST", "/api/v1/notices", later.headers, later.body)).status,
+             200);
+    QCOMPARE(storedEvents(), 1);
+}
+
+void TstWebhookListener::heartbeatsAreRecorded()
+{
+    core::ListenerOptions options;
+    options.heartbeatFlushMs = 10;
+    startServer(options);
+    const QByteArray body = protocol::encodeHeartbeat(makeHeartbeat(u"vm-a"_s, m_clock->nowUtc()));
+    const SignedRequest request =
+        sign(body, m_keyId, m_secrets, u"hb_1"_s, m_clock->nowUtc().toSecsSinceEpoch());
+    QCOMPARE(
+        exchange(rawRequest("POST", "/api/v1/heartbeats", request.headers, request.body)).status,
+        200);
+    QTRY_VERIFY(m_store->vmByKey(vmResourceId(u"vm-a"_s).toLower()).has_value());
+    const auto vm = m_store->vmByKey(vmResourceId(u"vm-a"_s).toLower());
+    QCOMPARE(vm->agentVersion, u"0.1.0"_s);
+    QCOMPARE(vm->agentLastSeen, m_clock->nowUtc());
+    QCOMPARE(m_ops->calls.size(), 0); // a heartbeat never triggers the engine
+}
+
+void TstWebhookListener::seedWebhookIsOffByDefault()
+{
+    startServer();
+    const auto response =
+        exchange(rawRequest("POST", "/webhook", {{"Authorization", "Bearer legacy"}},
+                            R"({"resourceGroup":"rg-spot","vmName":"vm-a"})"));
+    QCOMPARE(response.status, 404);
+    QCOMPARE(m_ops->calls.size(), 0);
+}
+
+void TstWebhookListener::seedWebhookIsAnUnconfirmedNotice()
+{
+    core::ListenerOptions options;
+    options.seedEnabled = true;
+    options.seedSubscriptionId = kSubscription;
+    options.seedKeySha256 = core::OperatorTokens::hashToken("legacy-key");
+    startServer(options);
+    const QByteArray body = R"({"resourceGroup":"rg-spot","vmName":"vm-a"})";
+    const http::HeaderList auth {{"Authorization", "Bearer legacy-key"}};
+
+    QCOMPARE(
+        exchange(rawRequest("POST", "/webhook", {{"Authorization", "Bearer wrong"}}, body)).status,
+        401);
+    QCOMPARE(exchange(rawRequest("POST", "/webhook", auth, body)).status, 403); // not in the fleet
+    QCOMPARE(exchange(rawRequest("POST", "/webhook", auth, R"({"vmName":"vm-a"})")).status, 400);
+    QCOMPARE(
+        exchange(rawRequest("POST", "/webhook", auth, R"({"resourceGroup":"rg.","vmName":"vm-a"})"))
+            .status,
+        400);
+    QCOMPARE(m_ops->calls.size(), 0);
+
+    core::VmRecord vm;
+    vm.resourceKey = vmResourceId(u"vm-a"_s).toLower();
+    vm.resourceId = vmResourceId(u"vm-a"_s);
+    vm.subscriptionId = kSubscription;
+    vm.resourceGroup = kGroup;
+    vm.name = u"vm-a"_s;
+    const qint64 id = m_store->upsertVm(vm);
+    QVERIFY(id > 0);
+    QCOMPARE(exchange(rawRequest("POST", "/webhook", auth,
+                                 R"({"resourceGroup":"RG-SPOT","vmName":"VM-A"})"))
+                 .status,
+             202);
+    QCOMPARE(m_ops->count(u"unconfirmed"_s), 1);
+    QCOMPARE(m_ops->calls.constFirst().vmId, id);
+    QCOMPARE(m_ops->count(u"notice"_s), 0); // never the confirmed path
+    QCOMPARE(storedEvents(), 0);
+}
+
+void TstWebhookListener::healthAndMetrics()
+{
+    startServer();
+    m_listener->setCredentialStatusProvider([] { return u"ok (client secret)"_s; });
+    const auto health = exchange(rawRequest("GET", "/healthz", {}, {}));
+    QCOMPARE(health.status, 200);
+    QCOMPARE(json(health).value(u"store"_s).toString(), u"ok"_s);
+    QCOMPARE(json(health).value(u"credential"_s).toString(), u"ok (client secret)"_s);
+    QCOMPARE(exchange(rawRequest("POST", "/healthz", {}, "{}")).status, 405);
+
+    const SignedRequest other = signedNotice(u"vm-b"_s, 1, u"msg_m"_s);
+    QCOMPARE(exchange(rawRequest("POST", "/api/v1/notices", other.headers, other.body)).status,
+             403);
+    const SignedRequest good = signedNotice(u"vm-a"_s, 1, u"msg_g"_s);
+    QCOMPARE(exchange(rawRequest("POST", "/api/v1/notices", good.headers, good.body)).status, 200);
+
+    const auto metrics = exchange(rawRequest("GET", "/metrics", {}, {}));
+    QCOMPARE(metrics.status, 200);
+    QVERIFY(metrics.header("Content-Type").startsWith("text/plain"));
+    QVERIFY(
+        metrics.body.contains("spotkeeper_listener_rejections_total{reason=\"vm_mismatch\"} 1\n"));
+    QVERIFY(metrics.body.contains("spotkeeper_listener_notices_total{result=\"stored\"} 1\n"));
+    QVERIFY(metrics.body.contains("spotkeeper_notices_stored_total 1\n"));
+    QVERIFY(metrics.body.contains("spotkeeper_jobs{state=\"waiting_for_deallocation\"} 0\n"));
+    QVERIFY(!metrics.body.contains(m_secrets.constFirst().toString().toUtf8()));
+}
+
+void TstWebhookListener::slowSocketsDoNotBlockNotices()
+{
+    http::Limits limits;
+    limits.readDeadlineMs = 4000;
+    startServer({}, limits);
+    QSignalSpy closedByDeadline(m_server.get(), &http::HttpServer::connectionClosedByDeadline);
+    constexpr int kSlow = 200;
+    std::vector<std::unique_ptr<testsupport::RawHttpClient>> slow;
+    for (int i = 0; i < kSlow; ++i) {
+        slow.push_back(std::make_unique<testsupport::RawHttpClient>());
+        QVERIFY(slow.back()->connectTo(m_server->serverPort()));
+    }
+    const QByteArray drip =
+        "POST /api/v1/notices HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789";
+    int sent = 0;
+    QTimer dripTimer;
+    dripTimer.setInterval(1000);
+    connect(&dripTimer, &QTimer::timeout, this, [&] {
+        for (auto &s : slow) {
+            if (s->isConnected())
+                s->send(drip.mid(sent, 1));
+        }
+        ++sent;
+    });
+    for (auto &s : slow)
+        s->send(drip.left(1));
+    sent = 1;
+    dripTimer.start();
+    QTRY_COMPARE(m_server->openConnections(), kSlow);
+
+    const SignedRequest request = signedNotice(u"vm-a"_s, 1, u"msg_fast"_s);
+    const auto response =
+        exchange(rawRequest("POST", "/api/v1/notices", request.headers, request.body));
+    QCOMPARE(response.status, 200);
+    // Accepted while every slow socket was still being waited on, not after they went.
+    QCOMPARE(closedByDeadline.size(), 0);
+    QCOMPARE(storedEvents(), 1);
+
+    for (auto &s : slow)
+        QVERIFY(s->waitForClosed(15'000));
+    dripTimer.stop();
+    QCOMPARE(closedByDeadline.size(), kSlow);
+    QTRY_COMPARE(m_server->openConnections(), 0);
+    QCOMPARE(storedEvents(), 1);
+}
+
+QTEST_GUILESS_MAIN(TstWebhookListener)
+#include "tst_webhooklistener.moc"
