@@ -21,6 +21,7 @@ private slots:
     void httpsHappyPath();
     void plainClientRefused();
     void untrustingClientRefused();
+    void silentTlsClientClosedByDeadline();
     void mutualTls_data();
     void mutualTls();
     void setTlsErrors_data();
@@ -80,12 +81,36 @@ void tst_HttpServerTls::plainClientRefused()
     QCOMPARE(reply.status, 0);
     QVERIFY(reply.error != QNetworkReply::NoError);
 
+    QSignalSpy rejected(&server, &http::HttpServer::requestRejected);
     RawHttpClient raw;
     QVERIFY(raw.connectTo(server.serverPort()));
     raw.send("GET /x HTTP/1.1\r\n\r\n"_ba);
     QVERIFY(raw.waitForClosed());
     QCOMPARE(raw.readResponse(100).status, 0);
     QCOMPARE(handled, 0);
+    QTRY_COMPARE(server.openConnections(), 0);
+    QCOMPARE(rejected.size(), 1);
+    QCOMPARE(rejected.at(0).at(1).toByteArray(), "tls_handshake_failed"_ba);
+}
+
+void tst_HttpServerTls::silentTlsClientClosedByDeadline()
+{
+    http::HttpServer server;
+    int handled = 0;
+    answer(server, &handled);
+    http::Limits limits;
+    limits.readDeadlineMs = 300;
+    server.setLimits(limits);
+    QVERIFY(server.setTls(testServerTls(), nullptr));
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0, nullptr));
+    QSignalSpy deadlines(&server, &http::HttpServer::connectionClosedByDeadline);
+    QSignalSpy rejected(&server, &http::HttpServer::requestRejected);
+    RawHttpClient raw; // connects but never starts the handshake
+    QVERIFY(raw.connectTo(server.serverPort()));
+    QVERIFY(raw.waitForClosed());
+    QCOMPARE(deadlines.size(), 1);
+    QCOMPARE(rejected.size(), 1);
+    QCOMPARE(rejected.at(0).at(1).toByteArray(), "tls_handshake_deadline"_ba);
     QTRY_COMPARE(server.openConnections(), 0);
 }
 

@@ -112,12 +112,14 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const Limits &limits, const H
         connect(ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
             const bool noCert =
                 !errors.isEmpty() && errors.constFirst().error() == QSslError::NoPeerCertificate;
-            emit rejected(noCert ? 496 : 495,
-                          noCert ? QByteArrayLiteral("tls_no_client_certificate")
-                                 : QByteArrayLiteral("tls_bad_certificate"));
+            rejectHandshake(noCert ? 496 : 495,
+                            noCert ? QByteArrayLiteral("tls_no_client_certificate")
+                                   : QByteArrayLiteral("tls_bad_certificate"));
         });
-        connect(ssl, &QSslSocket::handshakeInterruptedOnError, this, [this] {
-            // Qt aborts on its own; make sure we do not count it twice.
+        connect(ssl, &QSslSocket::errorOccurred, this, [this](QAbstractSocket::SocketError e) {
+            // A plain-HTTP client, a failed negotiation or a refused client certificate.
+            if (m_state == State::Handshake && e != QAbstractSocket::RemoteHostClosedError)
+                rejectHandshake(495, QByteArrayLiteral("tls_handshake_failed"));
         });
     }
     if (socket->state() != QAbstractSocket::ConnectedState)
@@ -167,6 +169,14 @@ void HttpConnection::deliver(quint64 sequence, const Response &response)
 void HttpConnection::armTimer(int ms)
 {
     m_timer.start(qMax(0, ms));
+}
+
+void HttpConnection::rejectHandshake(int status, const QByteArray &reason)
+{
+    if (m_handshakeRejected)
+        return; // Qt may report one failure through several signals
+    m_handshakeRejected = true;
+    emit rejected(status, reason);
 }
 
 void HttpConnection::handleEncrypted()
@@ -365,8 +375,6 @@ int HttpConnection::onHeadersComplete(http_parser *p)
         c->m_rejectReason = QByteArrayLiteral("body_too_large");
         return -1;
     }
-    if (hasLength)
-        r.body.reserve(qsizetype(p->content_length));
     const bool expectsBody = hasLength ? p->content_length > 0 : (p->flags & F_CHUNKED) != 0;
     if (expectsBody && p->http_minor >= 1
         && r.header("expect").compare(QByteArrayLiteral("100-continue"), Qt::CaseInsensitive) == 0)
@@ -468,7 +476,7 @@ void HttpConnection::handleTimeout()
     switch (m_state) {
     case State::Handshake:
         emit closedByDeadline();
-        emit rejected(408, QByteArrayLiteral("tls_handshake_deadline"));
+        rejectHandshake(408, QByteArrayLiteral("tls_handshake_deadline"));
         m_socket->abort();
         break;
     case State::Reading:

@@ -64,6 +64,7 @@ private:
     void handleBytesWritten();
     void handleTimeout();
     void handleEncrypted();
+    void rejectHandshake(int status, const QByteArray &reason);
     void processInput();
     bool addHeaderBytes(qsizetype n);
     void flushHeader();
@@ -99,6 +100,7 @@ private:
     bool m_inProcess = false;
     bool m_encrypted = false;
     bool m_shutdownSent = false;
+    bool m_handshakeRejected = false;
     int m_rejectStatus = 0;
     QByteArray m_rejectReason;
     QString m_rejectMessage;
