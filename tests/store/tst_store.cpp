@@ -253,6 +253,26 @@ private slots:
         QCOMPARE(store->lastError().code, StoreError::Code::Sql);
     }
 
+    void upsertWithoutNewsWritesNothing()
+    {
+        auto store = openStore();
+        VmRecord vm = vmRecord(1);
+        vm.name = u"vm-1"_s;
+        vm.powerState = PowerState::Running;
+        const qint64 id = store->upsertVm(vm);
+        const VmRecord first = *store->vm(id);
+        m_clock.advanceMSecs(60'000);
+        QCOMPARE(store->upsertVm(vm), id); // a periodic sweep reporting the same state
+        const VmRecord second = *store->vm(id);
+        QCOMPARE(second.updatedAt, first.updatedAt);
+        QCOMPARE(second.powerStateAt, first.powerStateAt); // "running since", not "seen at"
+        vm.powerState = PowerState::Deallocated;
+        QCOMPARE(store->upsertVm(vm), id);
+        const VmRecord third = *store->vm(id);
+        QCOMPARE(third.powerStateAt, m_clock.nowUtc());
+        QCOMPARE(third.updatedAt, m_clock.nowUtc());
+    }
+
     void setters()
     {
         auto store = openStore();

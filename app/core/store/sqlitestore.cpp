@@ -62,6 +62,17 @@ void bindVm(QSqlQuery &q, const VmRecord &vm)
     q.addBindValue(millis(vm.updatedAt));
 }
 
+bool sameVm(const VmRecord &a, const VmRecord &b)
+{
+    return a.resourceId == b.resourceId && a.subscriptionId == b.subscriptionId
+        && a.resourceGroup == b.resourceGroup && a.name == b.name && a.vmId == b.vmId
+        && a.location == b.location && a.zone == b.zone && a.size == b.size
+        && a.priority == b.priority && a.evictionPolicy == b.evictionPolicy && a.tags == b.tags
+        && a.powerState == b.powerState && a.powerStateAt == b.powerStateAt
+        && a.managedBy == b.managedBy && a.agentLastSeen == b.agentLastSeen
+        && a.agentVersion == b.agentVersion && a.agentLastPollError == b.agentLastPollError;
+}
+
 void mergeText(QString &target, const QString &incoming)
 {
     if (!incoming.isEmpty())
@@ -306,7 +317,8 @@ QList<VmRecord> SqliteStore::vms()
     return out;
 }
 
-qint64 SqliteStore::upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor)
+qint64 SqliteStore::upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor,
+                                   const std::optional<VmRecord> *known)
 {
     const QString key = (vm.resourceKey.isEmpty() ? vm.resourceId : vm.resourceKey).toLower();
     if (key.isEmpty()) {
@@ -314,7 +326,7 @@ qint64 SqliteStore::upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor)
         return 0;
     }
     const QDateTime at = now();
-    const std::optional<VmRecord> existing = vmByKey(key);
+    const std::optional<VmRecord> existing = known ? *known : vmByKey(key);
     if (m_error.code != StoreError::Code::None)
         return 0;
     QSqlQuery q = query();
@@ -349,8 +361,8 @@ qint64 SqliteStore::upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor)
     mergeText(row.evictionPolicy, vm.evictionPolicy);
     if (!vm.tags.isEmpty())
         row.tags = vm.tags;
-    if (vm.powerState != PowerState::Unknown) {
-        row.powerState = vm.powerState;
+    if (vm.powerState != PowerState::Unknown && vm.powerState != row.powerState) {
+        row.powerState = vm.powerState; // powerStateAt means "in this state since"
         row.powerStateAt = vm.powerStateAt.isValid() ? vm.powerStateAt : at;
     }
     if (vm.agentLastSeen.isValid()) {
@@ -359,6 +371,8 @@ qint64 SqliteStore::upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor)
         row.agentLastPollError = vm.agentLastPollError;
     }
     row.managedBy = stronger(stronger(row.managedBy, vm.managedBy), managedFloor);
+    if (sameVm(row, *existing))
+        return row.id; // nothing new: no write, updatedAt keeps meaning "last change"
     row.updatedAt = at;
     if (!prepareOrFail(q,
                        u"UPDATE vms SET resource_key = ?, resource_id = ?, subscription_id = ?, "

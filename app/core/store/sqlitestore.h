@@ -97,7 +97,9 @@ private:
 
     std::optional<VmRecord> vmWhere(const QString &column, const QVariant &value);
     // Inside a transaction. managedFloor raises managedBy to at least that value.
-    qint64 upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor);
+    // known: the row as already read in this transaction (saves a query).
+    qint64 upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor,
+                          const std::optional<VmRecord> *known = nullptr);
     qint64 insertEventLocked(const EventRecord &event);
     bool updateVmColumns(qint64 vmId, const QString &assignments, const QVariantList &values);
     QString eventWhere(const EventFilter &filter, QVariantList *binds) const;

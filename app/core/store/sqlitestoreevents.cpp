@@ -35,7 +35,7 @@ bool SqliteStore::recordHeartbeat(const QString &vmResourceKey, const VmRecord &
     row.agentLastSeen = seen;
     row.agentVersion = agentVersion;
     row.agentLastPollError = pollError;
-    const qint64 vmId = upsertVmLocked(row, ManagedBy::Agent);
+    const qint64 vmId = upsertVmLocked(row, ManagedBy::Agent, &existing);
     if (vmId == 0)
         return false;
 
@@ -108,7 +108,7 @@ bool SqliteStore::insertNotice(const IncomingNotice &notice, NoticeOutcome *outc
     }
     VmRecord vmRow = notice.vm;
     vmRow.resourceKey = key;
-    const qint64 vmId = upsertVmLocked(vmRow, ManagedBy::Agent);
+    const qint64 vmId = upsertVmLocked(vmRow, ManagedBy::Agent, &existing);
     if (vmId == 0)
         return false;
     EventRecord event = notice.event;
