@@ -189,6 +189,10 @@ void tst_HttpServerTls::setTlsErrors_data()
     QTest::newRow("key not a key")
         << cert << notPem << QString()
         << u"\"%1\" holds no unencrypted PEM RSA or EC private key"_s.arg(notPem);
+    QTest::newRow("key of another certificate")
+        << cert << tlsFile(u"client.key"_s) << QString()
+        << u"TLS private key \"%1\" does not match the certificate \"%2\""_s.arg(
+               tlsFile(u"client.key"_s), cert);
     QTest::newRow("certificate as key") << cert << cert << QString() << u"private key"_s;
     QTest::newRow("no key at all") << cert << QString() << QString() << u"needs a private key"_s;
     QTest::newRow("key without certificate")

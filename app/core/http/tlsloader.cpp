@@ -54,6 +54,21 @@ bool loadCertificates(const QString &path, const QString &what, QList<QSslCertif
     return true;
 }
 
+// Qt has no "does this key fit" API. Both RSA (PKCS#1) and EC (SEC1) private keys embed
+// their public part, which ends the certificate's SubjectPublicKeyInfo (RSA modulus and
+// exponent, EC point): a 32-byte window of it must appear in the private key's DER.
+bool keyMatchesCertificate(const QSslKey &key, const QSslCertificate &cert)
+{
+    const QSslKey publicKey = cert.publicKey();
+    if (publicKey.algorithm() != key.algorithm())
+        return false;
+    const QByteArray spki = publicKey.toDer();
+    const QByteArray der = key.toDer();
+    if (spki.size() < 40 || der.isEmpty())
+        return publicKey.length() == key.length(); // unknown layout: weaker check
+    return der.contains(spki.right(40).left(32));
+}
+
 } // namespace
 
 std::optional<QSslConfiguration> loadServerTls(const TlsOptions &tls, QString *error)
@@ -82,8 +97,7 @@ std::optional<QSslConfiguration> loadServerTls(const TlsOptions &tls, QString *e
                  tls.privateKeyFile));
         return std::nullopt;
     }
-    const QSslKey certKey = chain.constFirst().publicKey();
-    if (certKey.algorithm() != key.algorithm() || certKey.length() != key.length()) {
+    if (!keyMatchesCertificate(key, chain.constFirst())) {
         fail(error,
              u"TLS private key \"%1\" does not match the certificate \"%2\""_s.arg(
                  tls.privateKeyFile, tls.certificateFile));
