@@ -44,6 +44,7 @@ struct ArmClient::Follow
     QString resourceId;
     QUrl url;
     QDateTime startedAt;
+    QString correlationId; // of the start POST: the attempt operators look up in Azure
     int errors = 0;
     std::function<void(StartResult)> done;
 };
@@ -161,6 +162,7 @@ void ArmClient::startVm(const QString &resourceId, std::function<void(const QStr
             follow->resourceId = resourceId;
             follow->url = QUrl(asyncUrl);
             follow->startedAt = m_clock.nowUtc();
+            follow->correlationId = reply.call.correlationId;
             follow->done = done;
             schedulePoll(
                 follow,

@@ -1,0 +1,230 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "armparsers.h"
+#include "fixtures.h"
+#include "tokenbucket.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace spotkeeper::core;
+using spotkeeper::testsupport::fixture;
+using spotkeeper::testsupport::testDataPath;
+
+namespace {
+QByteArray specBody(const QString &name, const char *status = "200")
+{
+    const QJsonObject spec = QJsonDocument::fromJson(fixture(name)).object();
+    return QJsonDocument(spec.value("responses"_L1)
+                             .toObject()
+                             .value(QLatin1StringView(status))
+                             .toObject()
+                             .value("body"_L1)
+                             .toObject())
+        .toJson();
+}
+QByteArray testData(const QString &name)
+{
+    QFile file(testDataPath(u"azure/"_s + name));
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+} // namespace
+
+// Pure ARM body parsers on the spec examples and recordings (AZURE.md §4), and the budgets.
+class TestArmParsers : public QObject
+{
+    Q_OBJECT
+private slots:
+    void resourceIds();
+    void instanceViewSpecExample();
+    void instanceViewDeallocatedAndMissing();
+    void listAllSpecExample();
+    void listFullPropertiesFromRecordedVm();
+    void listStatusOnlyPowerState();
+    void listRejectsGarbage();
+    void operationStatus();
+    void activityLog();
+    void tokenBucket();
+};
+
+void TestArmParsers::resourceIds()
+{
+    const auto parts = armparsers::parseVmResourceId(
+        u"/subscriptions/24fb23e3-6ba3-41f0-9b6e-e41131d5d61e/resourceGroups/crptestar62841/"
+        "providers/Microsoft.Compute/virtualMachines/vm719"_s);
+    QVERIFY(parts);
+    QCOMPARE(parts->subscriptionId, u"24fb23e3-6ba3-41f0-9b6e-e41131d5d61e"_s);
+    QCOMPARE(parts->resourceGroup, u"crptestar62841"_s);
+    QCOMPARE(parts->name, u"vm719"_s);
+    QVERIFY(armparsers::parseVmResourceId(
+        u"/SUBSCRIPTIONS/s/RESOURCEGROUPS/rg/PROVIDERS/microsoft.compute/VIRTUALMACHINES/v"_s));
+    QVERIFY(!armparsers::parseVmResourceId(u"/subscriptions/s/resourceGroups/rg"_s));
+    QVERIFY(!armparsers::parseVmResourceId(
+        u"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/n"_s));
+    QCOMPARE(armparsers::subscriptionOf(
+                 u"https://management.azure.com/subscriptions/ABC/providers/Microsoft.Compute/"
+                 "locations/x/operations/1?api-version=1"_s),
+             u"abc"_s);
+    QVERIFY(armparsers::subscriptionOf(u"/providers/Microsoft.Compute"_s).isEmpty());
+}
+
+void TestArmParsers::instanceViewSpecExample()
+{
+    QString error;
+    const auto state = armparsers::parseInstanceView(
+        specBody(u"arm/spec-VirtualMachine_Get_InstanceView-2024-07-01.json"_s), &error);
+    QVERIFY2(state, qPrintable(error));
+    // vmAgent and disks carry ProvisioningState codes too; only top-level statuses count.
+    QCOMPARE(toString(*state), toString(PowerState::Running));
+}
+
+void TestArmParsers::instanceViewDeallocatedAndMissing()
+{
+    QString error;
+    const QByteArray deallocated = R"({"statuses":[
+        {"code":"ProvisioningState/succeeded","displayStatus":"Provisioning succeeded"},
+        {"code":"PowerState/deallocated","displayStatus":"VM deallocated"}]})";
+    QCOMPARE(toString(armparsers::parseInstanceView(deallocated, &error).value()),
+             toString(PowerState::Deallocated));
+    // Match on code, never displayStatus.
+    const QByteArray misleading = R"({"statuses":[{"code":"PowerState/deallocating",
+        "displayStatus":"VM running"}]})";
+    QCOMPARE(toString(armparsers::parseInstanceView(misleading, &error).value()),
+             toString(PowerState::Deallocating));
+    QCOMPARE(toString(armparsers::parseInstanceView(R"({"statuses":[]})", &error).value()),
+             toString(PowerState::Unknown));
+    QVERIFY(!armparsers::parseInstanceView("<html/>", &error));
+    QVERIFY(error.contains("instance view"_L1));
+}
+
+void TestArmParsers::listAllSpecExample()
+{
+    QString error;
+    const auto page = armparsers::parseVmListPage(
+        specBody(u"arm/spec-VirtualMachine_ListAll_MinimumSet_Gen-2024-07-01.json"_s), &error);
+    QVERIFY2(page, qPrintable(error));
+    QCOMPARE(page->vms.size(), 2);
+    QCOMPARE(page->vms.first().location, u"eastus"_s);
+    QCOMPARE(page->vms.first().name, u"{virtualMachineName}"_s);
+    QVERIFY(page->nextLink.isEmpty());
+}
+
+void TestArmParsers::listFullPropertiesFromRecordedVm()
+{
+    // The recorded Spot VM GET body, wrapped as a one-item list page.
+    const QJsonObject recording =
+        QJsonDocument::fromJson(
+            fixture(u"arm/recording-dotnet-spot-vm-asyncop-get-simulateeviction-204.json"_s))
+            .object();
+    QByteArray vmBody;
+    for (const QJsonValue &entry : recording.value("Entries"_L1).toArray()) {
+        const QJsonObject e = entry.toObject();
+        if (e.value("RequestMethod"_L1).toString() == "GET"_L1
+            && e.value("RequestUri"_L1).toString().contains("/virtualMachines/vm7856"_L1))
+            vmBody = e.value("ResponseBody"_L1).toString().toUtf8();
+    }
+    QVERIFY(!vmBody.isEmpty());
+    const QByteArray page = "{\"value\":[" + vmBody
+        + "],\"nextLink\":\"https://management.azure.com/subscriptions/x/providers/"
+          "Microsoft.Compute/virtualMachines?api-version=2024-07-01&$skiptoken=abc\"}";
+    QString error;
+    const auto parsed = armparsers::parseVmListPage(page, &error);
+    QVERIFY2(parsed, qPrintable(error));
+    QCOMPARE(parsed->vms.size(), 1);
+    const VmRecord &vm = parsed->vms.first();
+    QCOMPARE(vm.name, u"vm7856"_s);
+    QCOMPARE(vm.subscriptionId, u"e37510d7-33b6-4676-886f-ee75bcc01871"_s);
+    QCOMPARE(vm.resourceGroup, u"crptestar13411"_s);
+    QCOMPARE(vm.resourceKey, vm.resourceId.toLower());
+    QCOMPARE(vm.priority, u"Spot"_s);
+    QCOMPARE(vm.evictionPolicy, u"Deallocate"_s);
+    QCOMPARE(vm.size, u"Standard_A1_v2"_s);
+    QCOMPARE(vm.location, u"southeastasia"_s);
+    QCOMPARE(vm.vmId, u"41f538db-9083-4147-90bd-d458fe9727bc"_s);
+    QCOMPARE(vm.tags.value(u"testTag"_s), u"1"_s);
+    QCOMPARE(vm.tags.size(), 4);
+    QCOMPARE(parsed->nextLink.query(QUrl::FullyDecoded).contains("$skiptoken=abc"_L1), true);
+}
+
+void TestArmParsers::listStatusOnlyPowerState()
+{
+    const QByteArray page =
+        R"({"value":[{"id":"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/a",
+        "name":"a","location":"eastus","zones":["2"],
+        "properties":{"instanceView":{"statuses":[{"code":"ProvisioningState/succeeded"},
+        {"code":"PowerState/deallocated"}]}}}]})";
+    QString error;
+    const auto parsed = armparsers::parseVmListPage(page, &error);
+    QVERIFY(parsed);
+    QCOMPARE(toString(parsed->vms.first().powerState), toString(PowerState::Deallocated));
+    QCOMPARE(parsed->vms.first().zone, u"2"_s);
+}
+
+void TestArmParsers::listRejectsGarbage()
+{
+    QString error;
+    QVERIFY(!armparsers::parseVmListPage(R"({"items":[]})", &error));
+    QVERIFY(error.contains("value"_L1));
+    QVERIFY(!armparsers::parseVmListPage("[]", &error));
+}
+
+void TestArmParsers::operationStatus()
+{
+    QString error;
+    const auto inProgress = armparsers::parseOperationStatus(
+        fixture(u"arm/asyncop-status-inprogress-doc.json"_s), &error);
+    QVERIFY(inProgress);
+    QCOMPARE(inProgress->state, armparsers::OperationStatus::State::InProgress);
+    const auto failed = armparsers::parseOperationStatus(
+        testData(u"asyncop-failed-allocation-nested.json"_s), &error);
+    QVERIFY(failed);
+    QCOMPARE(failed->state, armparsers::OperationStatus::State::Failed);
+    QCOMPARE(failed->error.code, u"AllocationFailed"_s);
+    QCOMPARE(failed->error.topCode, u"ResourceOperationFailure"_s);
+    const auto canceled =
+        armparsers::parseOperationStatus(testData(u"asyncop-canceled-preempted.json"_s), &error);
+    QCOMPARE(canceled->state, armparsers::OperationStatus::State::Canceled);
+    QCOMPARE(canceled->error.code, u"OperationPreempted"_s);
+    QVERIFY(!armparsers::parseOperationStatus(R"({"name":"x"})", &error));
+}
+
+void TestArmParsers::activityLog()
+{
+    QString error;
+    const auto page =
+        armparsers::parseActivityLogPage(testData(u"activity-log-evict-spot.json"_s), &error);
+    QVERIFY2(page, qPrintable(error));
+    QVERIFY2(page->evidence.contains("evictSpotVM/action Succeeded"_L1),
+             qPrintable(page->evidence));
+    QVERIFY(page->evidence.contains("op-evict"_L1));
+    const auto none = armparsers::parseActivityLogPage(R"({"value":[]})", &error);
+    QVERIFY(none && none->evidence.isEmpty());
+}
+
+void TestArmParsers::tokenBucket()
+{
+    TokenBucket bucket(BucketSpec {3, 2}, 0); // burst 3, 2 per second
+    QVERIFY(bucket.tryTake(0));
+    QVERIFY(bucket.tryTake(0));
+    QVERIFY(bucket.tryTake(0));
+    QVERIFY(!bucket.tryTake(0));
+    QCOMPARE(bucket.msUntilAvailable(0), 500);
+    QCOMPARE(bucket.msUntilAvailable(250), 250);
+    QVERIFY(bucket.tryTake(500));
+    QCOMPARE(bucket.level(10'000), 3.0); // never above burst
+    bucket.clampTo(1, 10'000);
+    QCOMPARE(bucket.level(10'000), 1.0);
+    bucket.clampTo(50, 10'000); // never raised by the server's count
+    QCOMPARE(bucket.level(10'000), 1.0);
+    TokenBucket starts(ArmBudgets().vmStarts, 0);
+    for (int i = 0; i < 12; ++i)
+        QVERIFY(starts.tryTake(0));
+    QCOMPARE(starts.msUntilAvailable(0), 15'000); // 4 per minute
+}
+
+QTEST_GUILESS_MAIN(TestArmParsers)
+#include "tst_armparsers.moc"
