@@ -6,6 +6,7 @@
 
 #include <QSignalSpy>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
 
 using namespace spotkeeper;
@@ -67,6 +68,7 @@ private slots:
     void chunkedBody();
     void asyncResponder();
     void responderAfterClientLeftIsNoop();
+    void responderFromAnotherThread();
     void malformed_data();
     void malformed();
     void bodyLimit_data();
@@ -215,6 +217,28 @@ void tst_HttpServer::responderAfterClientLeftIsNoop()
     QVERIFY(!kept->isOpen());
     kept->send(http::Response::text(200, "late"_ba)); // must not crash
     kept->send(http::Response::text(200, "twice"_ba));
+}
+
+void tst_HttpServer::responderFromAnotherThread()
+{
+    http::HttpServer server;
+    std::unique_ptr<QThread> worker;
+    server.setHandler([&](const http::Request &r, std::shared_ptr<http::Responder> out) {
+        // Like a store writer thread answering after its commit.
+        worker.reset(QThread::create([out, body = r.body] {
+            out->send(http::Response::text(201, "committed:"_ba + body));
+        }));
+        worker->start();
+    });
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0, nullptr));
+    TestHttpClient client;
+    for (int i = 0; i < 3; ++i) {
+        const HttpReply reply = client.post(
+            QUrl(u"http://127.0.0.1:%1/"_s.arg(server.serverPort())), QByteArray::number(i));
+        QCOMPARE(reply.status, 201);
+        QCOMPARE(reply.body, "committed:"_ba + QByteArray::number(i));
+        QVERIFY(worker->wait(5000));
+    }
 }
 
 void tst_HttpServer::malformed_data()

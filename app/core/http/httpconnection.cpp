@@ -2,12 +2,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "httpconnection.h"
 
+#include "connectionresponder.h"
 #include "httpmessage.h"
 
 #include <QSslSocket>
-#include <QThread>
 
-#include <atomic>
 #include <limits>
 
 #ifdef Q_OS_UNIX
@@ -23,47 +22,6 @@ namespace {
 constexpr qint64 WriteHighWater = 64 * 1024;
 // How long a connection we are closing may keep sending before we abort it.
 constexpr int LingerMs = 1000;
-
-class ConnectionResponder final : public Responder
-{
-public:
-    ConnectionResponder(HttpConnection *connection, quint64 sequence)
-        : m_connection(connection)
-        , m_sequence(sequence)
-    { }
-
-    void send(const Response &response) override
-    {
-        if (m_sent.exchange(true))
-            return;
-        const QPointer<HttpConnection> connection = m_connection;
-        if (!connection)
-            return;
-        if (QThread::currentThread() == connection->thread()) {
-            connection->deliver(m_sequence, response);
-            return;
-        }
-        // Another thread (e.g. a store writer): hop to the connection's thread.
-        const quint64 sequence = m_sequence;
-        QMetaObject::invokeMethod(
-            connection.data(),
-            [connection, sequence, response] {
-                if (connection)
-                    connection->deliver(sequence, response);
-            },
-            Qt::QueuedConnection);
-    }
-
-    bool isOpen() const override
-    {
-        return !m_sent.load() && m_connection && m_connection->acceptsResponse(m_sequence);
-    }
-
-private:
-    QPointer<HttpConnection> m_connection;
-    quint64 m_sequence;
-    std::atomic<bool> m_sent {false};
-};
 
 HttpConnection *self(http_parser *p)
 {
