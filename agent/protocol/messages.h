@@ -47,7 +47,7 @@ struct ScheduledEvent
 {
     QString eventId; // GUID, upper case in every real sample
     EventType eventType = EventType::Unknown;
-    QString eventTypeText; // verbatim from IMDS, so Unknown keeps its name
+    QString eventTypeText; // verbatim from IMDS, so Unknown keeps its name; encoded if set
     EventStatus eventStatus = EventStatus::Unknown;
     QDateTime notBefore; // UTC; invalid when IMDS sent "" (event already started)
     QString description;
@@ -83,7 +83,8 @@ struct Heartbeat
     QString agentVersion;
     qint64 uptimeSeconds = 0;
     PollOutcome lastPoll;
-    bool identityKnown = true; // false while IMDS instance metadata cannot be read
+    bool identityKnown = true; // false while IMDS instance metadata cannot be read; the vm
+                               // fields may then be empty (see messagecodec.h)
     QDateTime sentAt; // UTC
     friend bool operator==(const Heartbeat &, const Heartbeat &) = default;
 };
