@@ -9,6 +9,8 @@
 #include <QThread>
 #include <QTimer>
 
+#include <stdexcept>
+
 using namespace spotkeeper;
 using namespace spotkeeper::testsupport;
 using namespace Qt::StringLiterals;
@@ -69,6 +71,7 @@ private slots:
     void asyncResponder();
     void responderAfterClientLeftIsNoop();
     void responderFromAnotherThread();
+    void throwingHandlerAnswers500();
     void malformed_data();
     void malformed();
     void bodyLimit_data();
@@ -134,6 +137,11 @@ void tst_HttpServer::keepAliveReusesConnection()
         QCOMPARE(r.body, QByteArray::number(i));
         QVERIFY(r.header("Connection").isEmpty());
     }
+    // An HTTP/1.0 client asking for keep-alive is told it got it.
+    raw.send("GET /echo HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"_ba);
+    const RawResponse old = raw.readResponse();
+    QCOMPARE(old.status, 200);
+    QCOMPARE(old.header("Connection"), "keep-alive"_ba);
     QVERIFY(raw.isConnected());
     QCOMPARE(h.server.openConnections(), 1);
 
@@ -239,6 +247,22 @@ void tst_HttpServer::responderFromAnotherThread()
         QCOMPARE(reply.body, "committed:"_ba + QByteArray::number(i));
         QVERIFY(worker->wait(5000));
     }
+}
+
+void tst_HttpServer::throwingHandlerAnswers500()
+{
+    http::HttpServer server;
+    server.setHandler([](const http::Request &r, std::shared_ptr<http::Responder> out) {
+        if (r.path == "/throw")
+            throw std::runtime_error("boom");
+        out->send(http::Response::text(200, "fine"_ba));
+    });
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0, nullptr));
+    TestHttpClient client;
+    const QString base = u"http://127.0.0.1:%1"_s.arg(server.serverPort());
+    QTest::ignoreMessage(QtWarningMsg, "spotkeeper::http: request handler threw; answered 500");
+    QCOMPARE(client.get(QUrl(base + u"/throw"_s)).status, 500);
+    QCOMPARE(client.get(QUrl(base + u"/ok"_s)).body, "fine"_ba);
 }
 
 void tst_HttpServer::malformed_data()

@@ -324,6 +324,7 @@ int HttpConnection::onHeadersComplete(http_parser *p)
     c->m_url.clear();
     c->m_keepAlive = http_should_keep_alive(p) != 0 && p->upgrade == 0;
     c->m_isHead = p->method == HTTP_HEAD;
+    c->m_http10 = p->http_major == 1 && p->http_minor == 0;
 
     // Decide from the declared length, before a single body byte is read.
     const bool hasLength = (p->flags & F_CONTENTLENGTH) != 0
@@ -376,7 +377,14 @@ void HttpConnection::dispatch()
                                         QStringLiteral("no handler installed")));
         return;
     }
-    m_handler(m_request, responder);
+    try {
+        m_handler(m_request, responder);
+    } catch (...) {
+        // A throwing handler must not take the event loop (and every connection) down.
+        qWarning("spotkeeper::http: request handler threw; answered 500");
+        responder->send(Response::error(500, QStringLiteral("internal_error"),
+                                        QStringLiteral("internal error")));
+    }
 }
 
 void HttpConnection::reject(int status, const QByteArray &reasonRef, const QString &message)
@@ -403,7 +411,7 @@ void HttpConnection::writeResponse(const Response &response, bool closeAfter)
     if (!m_socket || m_state == State::Closed)
         return;
     const bool closing = closeAfter || !m_keepAlive || m_draining;
-    m_socket->write(serializeResponse(response, closing, m_isHead));
+    m_socket->write(serializeResponse(response, closing, m_isHead, m_http10));
     m_request = Request {};
     m_headerBytes = 0;
     m_isHead = false;

@@ -96,6 +96,7 @@ private:
     bool m_messageDone = false;
     bool m_keepAlive = true;
     bool m_isHead = false;
+    bool m_http10 = false;
     bool m_draining = false;
     bool m_inProcess = false;
     bool m_encrypted = false;

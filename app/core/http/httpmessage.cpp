@@ -144,7 +144,8 @@ bool isSafeHeaderText(const QByteArray &text)
 
 } // namespace
 
-QByteArray serializeResponse(const Response &response, bool closing, bool headRequest)
+QByteArray serializeResponse(const Response &response, bool closing, bool headRequest,
+                             bool http10KeepAlive)
 {
     const int status = (response.status >= 100 && response.status <= 999) ? response.status : 500;
     const bool bodyless = status < 200 || status == 204 || status == 304;
@@ -163,6 +164,8 @@ QByteArray serializeResponse(const Response &response, bool closing, bool headRe
             + "\r\n"_ba;
     if (closing)
         out += "Connection: close\r\n"_ba;
+    else if (http10KeepAlive)
+        out += "Connection: keep-alive\r\n"_ba;
     out += "\r\n"_ba;
     if (!headRequest && !bodyless)
         out += response.body;

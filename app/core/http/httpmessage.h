@@ -11,8 +11,10 @@ QByteArray reasonPhrase(int status);
 // IMF-fixdate of the current second, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
 QByteArray httpDate();
 // Status line, the handler's headers (minus framing headers we own), Date,
-// Content-Length, and "Connection: close" when closing. HEAD keeps the length, drops the body.
-QByteArray serializeResponse(const Response &response, bool closing, bool headRequest);
+// Content-Length, and "Connection: close" when closing ("keep-alive" when an HTTP/1.0
+// client asked for it). HEAD keeps the length, drops the body.
+QByteArray serializeResponse(const Response &response, bool closing, bool headRequest,
+                             bool http10KeepAlive = false);
 QString defaultRejectMessage(int status, const Limits &limits);
 
 } // namespace spotkeeper::http
