@@ -1,0 +1,342 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "reconciler.h"
+
+#include "clock.h"
+#include "restartengine.h"
+#include "store/store.h"
+
+#include <QSet>
+
+#include <algorithm>
+
+namespace spotkeeper::core {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+bool wasUp(PowerState state)
+{
+    return state == PowerState::Running || state == PowerState::Starting;
+}
+
+bool isDown(PowerState state)
+{
+    return state == PowerState::Deallocating || state == PowerState::Deallocated;
+}
+
+QString keyOf(const VmRecord &vm)
+{
+    return vm.resourceKey.isEmpty() ? vm.resourceId.toLower() : vm.resourceKey;
+}
+
+} // namespace
+
+Reconciler::Reconciler(Store &store, CloudProvider &cloud, RestartEngine &engine, Clock &clock,
+                       ReconcilerConfig config, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_cloud(cloud)
+    , m_engine(engine)
+    , m_clock(clock)
+    , m_config(std::move(config))
+    , m_alive(std::make_shared<bool>(true))
+{
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, [this] { processDue(); });
+    connect(&m_engine, &RestartEngine::jobChanged, this, [this] { tighten(); });
+}
+
+Reconciler::~Reconciler()
+{
+    *m_alive = false;
+}
+
+QStringList Reconciler::subscriptions() const
+{
+    if (!m_config.subscriptions.isEmpty())
+        return m_config.subscriptions;
+    QStringList found;
+    QSet<QString> seen;
+    const QList<VmRecord> vms = m_store.vms();
+    for (const VmRecord &vm : vms) {
+        if (!vm.subscriptionId.isEmpty() && !seen.contains(vm.subscriptionId.toLower())) {
+            seen.insert(vm.subscriptionId.toLower());
+            found.append(vm.subscriptionId);
+        }
+    }
+    return found;
+}
+
+void Reconciler::start()
+{
+    const QDateTime now = m_clock.nowUtc();
+    const QStringList subs = subscriptions();
+    for (const QString &sub : subs)
+        m_subs[sub.toLower()].nextAt = now;
+    reschedule();
+}
+
+void Reconciler::sweepNow()
+{
+    const QStringList subs = subscriptions();
+    for (const QString &sub : subs) {
+        if (!m_subs.value(sub.toLower()).inFlight)
+            sweep(sub);
+    }
+    reschedule();
+}
+
+int Reconciler::processDue()
+{
+    const QDateTime now = m_clock.nowUtc();
+    int started = 0;
+    const QStringList subs = subscriptions();
+    for (const QString &sub : subs) {
+        Subscription &state = m_subs[sub.toLower()];
+        if (!state.nextAt.isValid())
+            state.nextAt = now; // a subscription that appeared since start()
+        if (!state.inFlight && state.nextAt <= now) {
+            sweep(sub);
+            ++started;
+        }
+    }
+    reschedule();
+    return started;
+}
+
+QDateTime Reconciler::nextDueAt() const
+{
+    QDateTime next;
+    for (const Subscription &s : m_subs) {
+        if (!s.inFlight && s.nextAt.isValid() && (!next.isValid() || s.nextAt < next))
+            next = s.nextAt;
+    }
+    return next;
+}
+
+bool Reconciler::sweeping() const
+{
+    return std::any_of(m_subs.cbegin(), m_subs.cend(),
+                       [](const Subscription &s) { return s.inFlight; });
+}
+
+void Reconciler::tighten()
+{
+    if (!m_engine.hasWaitingJobs())
+        return;
+    const QDateTime soon = m_clock.nowUtc().addMSecs(m_config.fastIntervalMs);
+    bool changed = false;
+    for (Subscription &s : m_subs) {
+        if (!s.inFlight && s.nextAt.isValid() && s.nextAt > soon) {
+            s.nextAt = soon;
+            changed = true;
+        }
+    }
+    if (changed)
+        reschedule();
+}
+
+void Reconciler::reschedule()
+{
+    if (!m_config.driveWithTimer)
+        return;
+    const QDateTime next = nextDueAt();
+    if (!next.isValid()) {
+        m_timer.stop();
+        return;
+    }
+    m_timer.start(std::chrono::milliseconds(
+        std::clamp<qint64>(m_clock.nowUtc().msecsTo(next), 0, 3'600'000)));
+}
+
+bool Reconciler::taggedForRestart(const VmRecord &vm) const
+{
+    for (auto it = vm.tags.cbegin(); it != vm.tags.cend(); ++it) {
+        if (it.key().compare(m_config.autoRestartTag, Qt::CaseInsensitive) == 0)
+            return it.value().trimmed().compare(u"true"_s, Qt::CaseInsensitive) == 0;
+    }
+    return false;
+}
+
+void Reconciler::sweep(const QString &subscriptionId)
+{
+    Subscription &state = m_subs[subscriptionId.toLower()];
+    state.inFlight = true;
+    const QDateTime now = m_clock.nowUtc();
+    const bool full = m_config.fullListIntervalMs > 0
+        && (!state.lastFullAt.isValid()
+            || state.lastFullAt.msecsTo(now) >= m_config.fullListIntervalMs);
+    auto stats = std::make_shared<SweepStats>();
+    stats->subscriptionId = subscriptionId;
+    auto status = [alive = m_alive, this, subscriptionId, stats](ListResult result) {
+        if (!*alive)
+            return;
+        applyStatus(subscriptionId, result, *stats);
+        finish(subscriptionId, *stats);
+    };
+    if (!full) {
+        m_cloud.listVms(subscriptionId, true, status);
+        return;
+    }
+    state.lastFullAt = now;
+    m_cloud.listVms(subscriptionId, false,
+                    [alive = m_alive, this, subscriptionId, stats, status](ListResult result) {
+                        if (!*alive)
+                            return;
+                        applyFull(subscriptionId, result, *stats);
+                        m_cloud.listVms(subscriptionId, true, status);
+                    });
+}
+
+void Reconciler::applyFull(const QString &subscriptionId, const ListResult &result,
+                           SweepStats &stats)
+{
+    stats.armCalls += result.pages;
+    if (!result.call.ok())
+        return; // the statusOnly list that follows still runs
+    QHash<QString, VmRecord> known;
+    const QList<VmRecord> stored = m_store.vms();
+    for (const VmRecord &vm : stored) {
+        if (vm.subscriptionId.compare(subscriptionId, Qt::CaseInsensitive) == 0)
+            known.insert(vm.resourceKey, vm);
+    }
+    for (const VmRecord &listed : result.vms) {
+        const QString key = keyOf(listed);
+        const bool tagged = taggedForRestart(listed);
+        const auto it = known.constFind(key);
+        if (it == known.cend()) {
+            VmRecord record = listed;
+            record.resourceKey = key;
+            record.managedBy = tagged ? ManagedBy::Tag : ManagedBy::None;
+            record.powerState = PowerState::Unknown;
+            if (m_store.upsertVm(record) > 0)
+                ++stats.newVms;
+            continue;
+        }
+        VmRecord merged = *it;
+        const bool changed = merged.size != listed.size || merged.priority != listed.priority
+            || merged.evictionPolicy != listed.evictionPolicy || merged.tags != listed.tags
+            || merged.location != listed.location || merged.zone != listed.zone
+            || (merged.vmId != listed.vmId && !listed.vmId.isEmpty());
+        if (changed) {
+            merged.size = listed.size;
+            merged.priority = listed.priority;
+            merged.evictionPolicy = listed.evictionPolicy;
+            merged.tags = listed.tags;
+            merged.location = listed.location;
+            merged.zone = listed.zone;
+            if (!listed.vmId.isEmpty())
+                merged.vmId = listed.vmId;
+            m_store.upsertVm(merged);
+        }
+        if (tagged && it->managedBy == ManagedBy::None)
+            m_store.setManagedBy(it->id, ManagedBy::Tag);
+        else if (!tagged && it->managedBy == ManagedBy::Tag)
+            m_store.setManagedBy(it->id, ManagedBy::None); // the operator removed the opt-in
+    }
+}
+
+void Reconciler::applyStatus(const QString &subscriptionId, const ListResult &result,
+                             SweepStats &stats)
+{
+    stats.armCalls += result.pages;
+    if (!result.call.ok()) {
+        stats.error = toString(result.call.failure) + u' ' + result.call.errorCode + u": "_s
+            + result.call.errorMessage;
+        return;
+    }
+    stats.ok = true;
+    stats.vms = int(result.vms.size());
+    const QDateTime now = m_clock.nowUtc();
+    QHash<QString, VmRecord> known;
+    const QList<VmRecord> stored = m_store.vms();
+    for (const VmRecord &vm : stored) {
+        if (vm.subscriptionId.compare(subscriptionId, Qt::CaseInsensitive) == 0)
+            known.insert(vm.resourceKey, vm);
+    }
+    QSet<QString> seen;
+    seen.reserve(result.vms.size());
+    for (const VmRecord &listed : result.vms) {
+        const QString key = keyOf(listed);
+        seen.insert(key);
+        const auto it = known.constFind(key);
+        if (it == known.cend()) {
+            VmRecord record = listed;
+            record.resourceKey = key;
+            record.managedBy = ManagedBy::None; // observed until an agent, tag or operator says so
+            record.powerStateAt = now;
+            if (m_store.upsertVm(record) > 0)
+                ++stats.newVms;
+            continue;
+        }
+        const VmRecord &vm = *it;
+        const PowerState to = listed.powerState;
+        if (to == PowerState::Unknown)
+            continue; // ARM may omit the power state now and then: not a change
+        if (to != vm.powerState) {
+            ++stats.powerChanges;
+            m_store.setPowerState(vm.id, to, now);
+            EventRecord event;
+            event.vmId = vm.id;
+            event.kind = EventKind::PowerChange;
+            event.at = now;
+            event.source = u"reconciler"_s;
+            event.message = toString(vm.powerState) + u" -> "_s + toString(to);
+            m_store.appendEvent(event);
+            Q_EMIT powerStateChanged(vm.id, vm.powerState, to);
+            if (wasUp(vm.powerState) && isDown(to)
+                && m_engine.handleUnreportedEviction(vm.id, to)) {
+                ++stats.evictionsCaught;
+                Q_EMIT unreportedEvictionFound(vm.id);
+                const QDateTime since = vm.powerStateAt.isValid()
+                    ? vm.powerStateAt
+                    : now.addMSecs(-m_config.intervalMs);
+                const qint64 vmId = vm.id;
+                VmRecord target = vm;
+                m_cloud.evictionEvidence(
+                    target, since, [alive = m_alive, this, vmId](EvidenceResult evidence) {
+                        if (!*alive)
+                            return;
+                        const bool found = evidence.call.ok() && !evidence.evidence.isEmpty();
+                        m_engine.recordEvictionEvidence(
+                            vmId, u"reconciler"_s,
+                            found ? u"running -> deallocated with no notice; "
+                                    "Activity Log confirms an eviction"_s
+                                  : u"running -> deallocated with no notice; "
+                                    "no Activity Log evidence found"_s,
+                            found ? evidence.evidence : QString());
+                    });
+            }
+        }
+        m_engine.observePowerState(vm.id, to);
+    }
+    // A VM the complete list no longer has was deleted (Delete eviction policy or a person).
+    for (auto it = known.cbegin(); it != known.cend(); ++it) {
+        if (seen.contains(it.key()) || it->powerState == PowerState::Deleted)
+            continue;
+        ++stats.powerChanges;
+        m_store.setPowerState(it->id, PowerState::Deleted, now);
+        EventRecord event;
+        event.vmId = it->id;
+        event.kind = EventKind::PowerChange;
+        event.at = now;
+        event.source = u"reconciler"_s;
+        event.message = toString(it->powerState) + u" -> deleted (no longer listed)"_s;
+        m_store.appendEvent(event);
+        Q_EMIT powerStateChanged(it->id, it->powerState, PowerState::Deleted);
+    }
+}
+
+void Reconciler::finish(const QString &subscriptionId, const SweepStats &stats)
+{
+    Subscription &state = m_subs[subscriptionId.toLower()];
+    state.inFlight = false;
+    const qint64 wait = m_engine.hasWaitingJobs() ? m_config.fastIntervalMs : m_config.intervalMs;
+    state.nextAt = m_clock.nowUtc().addMSecs(wait);
+    Q_EMIT sweepFinished(stats);
+    reschedule();
+}
+
+} // namespace spotkeeper::core

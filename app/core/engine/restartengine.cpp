@@ -1,0 +1,705 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "restartengine.h"
+
+#include "clock.h"
+#include "store/store.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+
+namespace spotkeeper::core {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+bool startable(PowerState state)
+{
+    return state == PowerState::Deallocated || state == PowerState::Stopped;
+}
+
+QString describe(const CallResult &call)
+{
+    QString text = toString(call.failure);
+    if (!call.errorCode.isEmpty())
+        text += u" ("_s + call.errorCode + u')';
+    if (call.httpStatus > 0)
+        text += u" HTTP "_s + QString::number(call.httpStatus);
+    if (!call.errorMessage.isEmpty())
+        text += u": "_s + call.errorMessage;
+    return text;
+}
+
+QString advice(FailureClass failure)
+{
+    switch (failure) {
+    case FailureClass::Price:
+        return u"the Spot price is above the VM's max price; raise maxPrice (allowed while "
+               "deallocated) or wait for the price to fall, then force a restart"_s;
+    case FailureClass::Quota:
+        return u"the Spot (low-priority) cores quota is used up (deallocated Spot VMs still "
+               "count); raise the quota or delete VMs, then force a restart"_s;
+    case FailureClass::Authorization:
+        return u"SpotKeeper's identity may not do this on the VM; grant "
+               "Microsoft.Compute/virtualMachines/start/action and read, then force a restart"_s;
+    case FailureClass::NotFound:
+        return u"the VM no longer exists (Delete eviction policy, or deleted by a person); "
+               "re-create it or cancel the job"_s;
+    default:
+        break;
+    }
+    return u"Azure refused in a way retrying cannot fix; read the error, then force a restart "
+           "or cancel the job"_s;
+}
+
+} // namespace
+
+RestartEngine::RestartEngine(Store &store, CloudProvider &cloud, Clock &clock, EngineConfig config,
+                             QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_cloud(cloud)
+    , m_clock(clock)
+    , m_config(std::move(config))
+    , m_backoff(m_config.backoff,
+                m_config.random          ? m_config.random
+                    : m_config.seed != 0 ? BackoffPolicy::seededRandom(m_config.seed)
+                                         : BackoffPolicy::Random())
+    , m_alive(std::make_shared<bool>(true))
+{
+    if (m_config.owner.isEmpty())
+        m_config.owner = u"engine:"_s + QString::number(QCoreApplication::applicationPid());
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, [this] { processDue(); });
+}
+
+RestartEngine::~RestartEngine()
+{
+    *m_alive = false;
+}
+
+QDateTime RestartEngine::now() const
+{
+    return m_clock.nowUtc();
+}
+
+void RestartEngine::start()
+{
+    m_leaseRenewAt = now();
+    renewLeases();
+    reschedule();
+}
+
+RateBudget &RestartEngine::budget(QHash<QString, RateBudget> &map, const QString &key,
+                                  const BudgetConfig &config)
+{
+    auto it = map.find(key);
+    if (it == map.end())
+        it = map.insert(key, RateBudget(config));
+    return it.value();
+}
+
+void RestartEngine::renewLeases()
+{
+    const QDateTime at = now();
+    if (m_leaseRenewAt.isValid() && at < m_leaseRenewAt)
+        return;
+    const QList<JobRecord> claimed =
+        m_store.claimJobs(m_config.owner, at.addMSecs(m_config.leaseMs), 100'000);
+    for (const JobRecord &job : claimed) {
+        auto it = m_jobs.find(job.vmId);
+        if (it == m_jobs.end()) {
+            adopt(job);
+        } else if (it->job.id == job.id) {
+            it->job.leaseOwner = job.leaseOwner;
+            it->job.leaseExpiresAt = job.leaseExpiresAt;
+        }
+    }
+    m_leaseRenewAt = at.addMSecs(std::max<qint64>(1'000, m_config.leaseMs / 2));
+}
+
+void RestartEngine::adopt(const JobRecord &job)
+{
+    if (isTerminal(job.state))
+        return;
+    Tracked t;
+    t.job = job;
+    const QDateTime at = now();
+    switch (job.state) {
+    case JobState::WaitingForDeallocation:
+        t.dueAt = std::max({at, job.notBefore.isValid() ? job.notBefore : at,
+                            job.nextAttemptAt.isValid() ? job.nextAttemptAt : at});
+        break;
+    case JobState::BackingOff:
+        t.dueAt = std::max(at, job.nextAttemptAt.isValid() ? job.nextAttemptAt : at);
+        break;
+    case JobState::Starting:
+        t.dueAt = at; // resume the async operation, or re-check the power state
+        break;
+    default:
+        break; // NeedsOperator, Paused: wait for an operator
+    }
+    EventFilter alerts;
+    alerts.vmId = job.vmId;
+    alerts.kinds = {EventKind::Alert};
+    alerts.from = job.createdAt;
+    t.alerted = m_store.eventCount(alerts) > 0;
+    m_jobs.insert(job.vmId, t);
+}
+
+std::optional<JobRecord> RestartEngine::createJob(const VmRecord &vm, JobState state,
+                                                  const QString &trigger,
+                                                  const QDateTime &notBefore,
+                                                  const QDateTime &evictedAt)
+{
+    const QDateTime at = now();
+    JobRecord job;
+    job.vmId = vm.id;
+    job.state = state;
+    job.trigger = trigger;
+    job.notBefore = notBefore;
+    job.evictedAt = evictedAt.isValid() ? evictedAt : at;
+    job.nextAttemptAt = state == JobState::BackingOff ? at : QDateTime();
+    job.createdAt = at;
+    job.updatedAt = at;
+    job.leaseOwner = m_config.owner;
+    job.leaseExpiresAt = at.addMSecs(m_config.leaseMs);
+    bool created = false;
+    const std::optional<JobRecord> stored = m_store.createJob(job, &created);
+    if (!stored) {
+        Q_EMIT storeFailed(u"cannot create a restart job: "_s + m_store.lastError().message);
+        return std::nullopt;
+    }
+    if (!created) {
+        if (!m_jobs.contains(vm.id))
+            adopt(*stored); // a job of ours from before, or one whose lease we will claim
+        return std::nullopt;
+    }
+    const EventRecord event = jobEvent(*stored, EventKind::JobTransition,
+                                       u"job created ("_s + trigger + u"): "_s + toString(state));
+    m_store.appendEvent(event);
+    adopt(*stored);
+    Q_EMIT jobChanged(vm.id, state);
+    return stored;
+}
+
+EventRecord RestartEngine::jobEvent(const JobRecord &job, EventKind kind,
+                                    const QString &message) const
+{
+    EventRecord event;
+    event.vmId = job.vmId;
+    event.kind = kind;
+    event.at = now();
+    event.source = u"engine"_s;
+    event.message = message;
+    return event;
+}
+
+bool RestartEngine::transition(qint64 vmId, JobState to, const QString &message,
+                               const EventRecord *event)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end())
+        return false;
+    const JobRecord before = it->job;
+    JobRecord &job = it->job;
+    job.state = to;
+    job.updatedAt = now();
+    if (isTerminal(to))
+        job.finishedAt = job.updatedAt;
+    if (to != JobState::Starting)
+        job.asyncOperationUrl.clear();
+    EventRecord record = event
+        ? *event
+        : jobEvent(job, EventKind::JobTransition,
+                   toString(before.state) + u" -> "_s + toString(to)
+                       + (message.isEmpty() ? QString() : u": "_s + message));
+    if (!m_store.saveJob(job, &record)) {
+        job = before; // not saved, so not acted on
+        it->dueAt = now().addMSecs(5'000);
+        Q_EMIT storeFailed(u"cannot save restart job: "_s + m_store.lastError().message);
+        return false;
+    }
+    if (isTerminal(to))
+        m_jobs.erase(it);
+    Q_EMIT jobChanged(vmId, to);
+    return true;
+}
+
+int RestartEngine::processDue()
+{
+    if (m_processing)
+        return 0;
+    m_processing = true;
+    renewLeases();
+    int acted = 0;
+    for (int pass = 0; pass < 8; ++pass) {
+        const QDateTime at = now();
+        QList<qint64> due;
+        for (auto it = m_jobs.cbegin(); it != m_jobs.cend(); ++it) {
+            if (!it->inFlight && it->dueAt.isValid() && it->dueAt <= at)
+                due.append(it.key());
+        }
+        QList<qint64> probes;
+        for (auto it = m_probes.cbegin(); it != m_probes.cend(); ++it) {
+            if (!it->inFlight && it->dueAt <= at)
+                probes.append(it.key());
+        }
+        if (due.isEmpty() && probes.isEmpty())
+            break;
+        // Oldest due first, so a shared budget is handed out in order.
+        std::sort(due.begin(), due.end(), [this](qint64 a, qint64 b) {
+            const Tracked &ta = m_jobs[a];
+            const Tracked &tb = m_jobs[b];
+            return ta.dueAt != tb.dueAt ? ta.dueAt < tb.dueAt : ta.job.id < tb.job.id;
+        });
+        for (qint64 vmId : std::as_const(due)) {
+            actOn(vmId);
+            ++acted;
+        }
+        for (qint64 vmId : std::as_const(probes))
+            processProbe(vmId);
+    }
+    const QList<qint64> ids = m_jobs.keys();
+    for (qint64 vmId : ids)
+        checkAlert(vmId);
+    m_processing = false;
+    reschedule();
+    return acted;
+}
+
+QDateTime RestartEngine::nextDueAt() const
+{
+    QDateTime next;
+    auto consider = [&next](const QDateTime &at) {
+        if (at.isValid() && (!next.isValid() || at < next))
+            next = at;
+    };
+    for (const Tracked &t : m_jobs) {
+        if (!t.inFlight)
+            consider(t.dueAt);
+        if (!t.alerted && m_config.alertAfterMs > 0 && t.job.state != JobState::Paused) {
+            const QDateTime since = t.job.evictedAt.isValid() ? t.job.evictedAt : t.job.createdAt;
+            consider(since.addMSecs(m_config.alertAfterMs));
+        }
+    }
+    for (const Probe &p : m_probes) {
+        if (!p.inFlight)
+            consider(p.dueAt);
+    }
+    if (!m_jobs.isEmpty())
+        consider(m_leaseRenewAt);
+    return next;
+}
+
+void RestartEngine::reschedule()
+{
+    if (!m_config.driveWithTimer)
+        return;
+    const QDateTime next = nextDueAt();
+    if (!next.isValid()) {
+        m_timer.stop();
+        return;
+    }
+    const qint64 wait = std::clamp<qint64>(now().msecsTo(next), 0, 3'600'000);
+    m_timer.start(std::chrono::milliseconds(wait));
+}
+
+QList<JobRecord> RestartEngine::trackedJobs() const
+{
+    QList<JobRecord> jobs;
+    for (const Tracked &t : m_jobs)
+        jobs.append(t.job);
+    std::sort(jobs.begin(), jobs.end(),
+              [](const JobRecord &a, const JobRecord &b) { return a.id < b.id; });
+    return jobs;
+}
+
+std::optional<JobRecord> RestartEngine::trackedJob(qint64 vmId) const
+{
+    const auto it = m_jobs.constFind(vmId);
+    if (it == m_jobs.cend())
+        return std::nullopt;
+    return it->job;
+}
+
+bool RestartEngine::hasWaitingJobs() const
+{
+    return std::any_of(m_jobs.cbegin(), m_jobs.cend(), [](const Tracked &t) {
+        return t.job.state == JobState::WaitingForDeallocation || t.job.state == JobState::Starting
+            || t.job.state == JobState::BackingOff;
+    });
+}
+
+void RestartEngine::actOn(qint64 vmId)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end() || it->inFlight)
+        return;
+    it->dueAt = QDateTime();
+    switch (it->job.state) {
+    case JobState::WaitingForDeallocation:
+        // Once seen deallocated, take the start tokens first, then re-check if stale:
+        // under a shared budget a VM must not lose its turn to a re-poll.
+        if (startable(it->observed))
+            tryStart(vmId);
+        else
+            poll(vmId);
+        break;
+    case JobState::BackingOff:
+        tryStart(vmId);
+        break;
+    case JobState::Starting:
+        if (!it->job.asyncOperationUrl.isEmpty()) {
+            const std::optional<VmRecord> vm = m_store.vm(vmId);
+            if (!vm) {
+                toNeedsOperator(
+                    vmId, CallResult {FailureClass::NotFound, 0, {}, u"VM row missing"_s, {}, {}},
+                    u"VM no longer in the fleet"_s);
+                return;
+            }
+            it->inFlight = true;
+            const quint64 generation = it->generation;
+            m_cloud.resumeStart(*vm, it->job.asyncOperationUrl,
+                                [alive = m_alive, this, vmId, generation](StartResult result) {
+                                    if (*alive)
+                                        handleStartDone(vmId, generation, result);
+                                });
+        } else {
+            poll(vmId); // the POST may or may not have reached Azure: look before starting again
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+void RestartEngine::poll(qint64 vmId)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end())
+        return;
+    const std::optional<VmRecord> vm = m_store.vm(vmId);
+    if (!vm) {
+        toNeedsOperator(vmId,
+                        CallResult {FailureClass::NotFound, 0, {}, u"VM row missing"_s, {}, {}},
+                        u"VM no longer in the fleet"_s);
+        return;
+    }
+    const qint64 nowMs = m_clock.nowMSecs();
+    RateBudget &vmRead = budget(m_vmRead, vm->resourceKey, m_config.vmReadBudget);
+    RateBudget &subRead =
+        budget(m_subRead, vm->subscriptionId.toLower(), m_config.subscriptionReadBudget);
+    const qint64 earliest = std::max(vmRead.earliestMs(nowMs), subRead.earliestMs(nowMs));
+    if (earliest > nowMs) {
+        it->dueAt = QDateTime::fromMSecsSinceEpoch(earliest, Qt::UTC);
+        return;
+    }
+    vmRead.tryTake(nowMs);
+    subRead.tryTake(nowMs);
+    it->inFlight = true;
+    const quint64 generation = it->generation;
+    m_cloud.powerState(*vm, [alive = m_alive, this, vmId, generation](PowerStateResult result) {
+        if (*alive)
+            handlePowerResult(vmId, generation, result);
+    });
+}
+
+void RestartEngine::handlePowerResult(qint64 vmId, quint64 generation,
+                                      const PowerStateResult &result)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end() || it->generation != generation)
+        return;
+    it->inFlight = false;
+    const QDateTime at = now();
+    const CallResult &call = result.call;
+    if (!call.ok() || result.state == PowerState::Deleted) {
+        switch (call.failure) {
+        case FailureClass::Throttled:
+        case FailureClass::Transient:
+        case FailureClass::Capacity: {
+            QDateTime due = at.addMSecs(m_config.deallocationPollMs);
+            if (call.retryAfter.isValid() && call.retryAfter > due)
+                due = call.retryAfter;
+            if (call.failure == FailureClass::Throttled) {
+                if (const auto vm = m_store.vm(vmId))
+                    budget(m_subRead, vm->subscriptionId.toLower(), m_config.subscriptionReadBudget)
+                        .blockUntil(due.toMSecsSinceEpoch());
+            }
+            it->dueAt = due;
+            break;
+        }
+        default: {
+            CallResult failed = call;
+            if (failed.ok())
+                failed.failure = FailureClass::NotFound;
+            toNeedsOperator(vmId, failed, u"reading the power state"_s);
+            break;
+        }
+        }
+        reschedule();
+        return;
+    }
+
+    const PowerState state = result.state;
+    if (state != it->observed)
+        m_store.setPowerState(vmId, state, at);
+    it->observed = state;
+    it->observedAt = at;
+    if (state != PowerState::Running && state != PowerState::Starting
+        && state != PowerState::Unknown)
+        it->sawNotRunning = true;
+
+    const JobState jobState = it->job.state;
+    if (state == PowerState::Running) {
+        const bool evictionPending = jobState == JobState::WaitingForDeallocation
+            && !it->sawNotRunning && it->job.trigger == u"notice"_s
+            && (!it->job.notBefore.isValid()
+                || at < it->job.notBefore.addMSecs(m_config.evictionGraceMs));
+        if (evictionPending) {
+            it->dueAt = at.addMSecs(m_config.deallocationPollMs); // not evicted yet
+        } else {
+            finishRunning(vmId, u"VM is running"_s);
+        }
+    } else if (startable(state)) {
+        tryStart(vmId);
+    } else if (state == PowerState::Deallocating || state == PowerState::Stopping) {
+        if (jobState != JobState::WaitingForDeallocation)
+            transition(vmId, JobState::WaitingForDeallocation, u"VM is "_s + toString(state));
+        if (auto again = m_jobs.find(vmId); again != m_jobs.end())
+            again->dueAt = at.addMSecs(m_config.deallocationPollMs);
+    } else { // Starting (someone else's start, or ours whose URL we lost) or Unknown
+        it->dueAt = at.addMSecs(jobState == JobState::Starting ? m_config.startingPollMs
+                                                               : m_config.deallocationPollMs);
+    }
+    reschedule();
+}
+
+void RestartEngine::tryStart(qint64 vmId)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end())
+        return;
+    const std::optional<VmRecord> vm = m_store.vm(vmId);
+    if (!vm)
+        return;
+    if (!it->reserved) {
+        const qint64 nowMs = m_clock.nowMSecs();
+        RateBudget &vmStart = budget(m_vmStart, vm->resourceKey, m_config.vmStartBudget);
+        RateBudget &subWrite =
+            budget(m_subWrite, vm->subscriptionId.toLower(), m_config.subscriptionWriteBudget);
+        const qint64 earliest = std::max(vmStart.earliestMs(nowMs), subWrite.earliestMs(nowMs));
+        if (earliest > nowMs) {
+            it->dueAt = QDateTime::fromMSecsSinceEpoch(earliest, Qt::UTC);
+            return;
+        }
+        vmStart.tryTake(nowMs);
+        subWrite.tryTake(nowMs);
+        it->reserved = true;
+    }
+    const bool fresh =
+        it->observedAt.isValid() && it->observedAt.msecsTo(now()) <= m_config.freshObservationMs;
+    if (!fresh || !startable(it->observed)) {
+        poll(vmId); // never start a VM we have not just seen deallocated or stopped
+        return;
+    }
+    issueStart(vmId);
+}
+
+void RestartEngine::issueStart(qint64 vmId)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end())
+        return;
+    const std::optional<VmRecord> vm = m_store.vm(vmId);
+    if (!vm)
+        return;
+    it->reserved = false;
+    it->job.attempt += 1;
+    it->job.nextAttemptAt = QDateTime();
+    it->job.asyncOperationUrl.clear();
+    const int attempt = it->job.attempt;
+    if (!transition(vmId, JobState::Starting, u"start attempt "_s + QString::number(attempt))) {
+        if (auto again = m_jobs.find(vmId); again != m_jobs.end())
+            again->job.attempt -= 1;
+        return;
+    }
+    it = m_jobs.find(vmId);
+    it->inFlight = true;
+    it->observedAt = QDateTime(); // whatever we saw no longer holds once a start is sent
+    const quint64 generation = it->generation;
+    m_cloud.start(
+        *vm,
+        [alive = m_alive, this, vmId, generation](const QString &url) {
+            if (*alive)
+                handleStartProgress(vmId, generation, url);
+        },
+        [alive = m_alive, this, vmId, generation](StartResult result) {
+            if (*alive)
+                handleStartDone(vmId, generation, result);
+        });
+}
+
+void RestartEngine::handleStartProgress(qint64 vmId, quint64 generation, const QString &url)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end() || it->generation != generation || url.isEmpty()
+        || it->job.state != JobState::Starting)
+        return;
+    it->job.asyncOperationUrl = url;
+    it->job.updatedAt = now();
+    // Persisted before we wait on it: a restarted engine follows this URL instead of
+    // POSTing start a second time.
+    if (!m_store.saveJob(it->job, nullptr))
+        Q_EMIT storeFailed(u"cannot save the async operation URL: "_s
+                           + m_store.lastError().message);
+}
+
+void RestartEngine::handleStartDone(qint64 vmId, quint64 generation, const StartResult &result)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end() || it->generation != generation || it->job.state != JobState::Starting)
+        return;
+    it->inFlight = false;
+    const CallResult &call = result.call;
+    const int attempt = it->job.attempt;
+    EventRecord event = jobEvent(it->job, EventKind::RestartAttempt, QString());
+    event.httpStatus = call.httpStatus;
+    event.armErrorCode = call.errorCode;
+    event.correlationId = call.correlationId;
+    Q_EMIT restartAttempted(vmId, attempt, call.failure);
+
+    if (call.ok()) {
+        event.message = u"start attempt "_s + QString::number(attempt) + u" succeeded"_s;
+        it->job.lastErrorCode.clear();
+        it->job.lastErrorMessage.clear();
+        m_store.setPowerState(vmId, PowerState::Running, now());
+        const QDateTime since = it->job.evictedAt.isValid() ? it->job.evictedAt : it->job.createdAt;
+        const qint64 downtime = std::max<qint64>(0, since.msecsTo(now()));
+        if (transition(vmId, JobState::Running, {}, &event))
+            Q_EMIT restartSucceeded(vmId, downtime);
+        reschedule();
+        return;
+    }
+
+    it->job.lastErrorCode = call.errorCode;
+    it->job.lastErrorMessage = call.errorMessage;
+    if (!isRetryable(call.failure)) {
+        event.message =
+            u"start attempt "_s + QString::number(attempt) + u" failed: "_s + describe(call);
+        toNeedsOperator(vmId, call, u"starting the VM"_s);
+        reschedule();
+        return;
+    }
+
+    const std::optional<VmRecord> vm = m_store.vm(vmId);
+    QDateTime budgetEarliest;
+    if (vm) {
+        if (call.failure == FailureClass::Throttled && call.retryAfter.isValid())
+            budget(m_subWrite, vm->subscriptionId.toLower(), m_config.subscriptionWriteBudget)
+                .blockUntil(call.retryAfter.toMSecsSinceEpoch());
+        const qint64 earliest = budget(m_vmStart, vm->resourceKey, m_config.vmStartBudget)
+                                    .earliestMs(m_clock.nowMSecs());
+        budgetEarliest = QDateTime::fromMSecsSinceEpoch(earliest, Qt::UTC);
+    }
+    const QDateTime next =
+        m_backoff.nextAttemptAt(now(), attempt - 1, call.failure, call.retryAfter, budgetEarliest);
+    it->job.nextAttemptAt = next;
+    event.message = u"start attempt "_s + QString::number(attempt) + u" failed: "_s + describe(call)
+        + u"; next attempt at "_s + next.toString(Qt::ISODateWithMs);
+    if (transition(vmId, JobState::BackingOff, {}, &event)) {
+        if (auto again = m_jobs.find(vmId); again != m_jobs.end())
+            again->dueAt = next;
+    }
+    reschedule();
+}
+
+void RestartEngine::toNeedsOperator(qint64 vmId, const CallResult &call, const QString &what)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end())
+        return;
+    const QString reason = what + u": "_s + describe(call) + u" — "_s + advice(call.failure);
+    it->job.reason = reason;
+    it->job.lastErrorCode = call.errorCode;
+    it->job.lastErrorMessage = call.errorMessage;
+    it->dueAt = QDateTime();
+    it->reserved = false;
+    if (call.failure == FailureClass::NotFound)
+        m_store.setPowerState(vmId, PowerState::Deleted, now());
+    EventRecord event = jobEvent(it->job, EventKind::JobTransition,
+                                 toString(it->job.state) + u" -> needs_operator: "_s + reason);
+    if (call.httpStatus > 0 || !call.errorCode.isEmpty()) {
+        event.kind = it->job.state == JobState::Starting ? EventKind::RestartAttempt
+                                                         : EventKind::JobTransition;
+        event.httpStatus = call.httpStatus;
+        event.armErrorCode = call.errorCode;
+        event.correlationId = call.correlationId;
+    }
+    if (transition(vmId, JobState::NeedsOperator, {}, &event))
+        Q_EMIT needsOperator(vmId, reason);
+}
+
+void RestartEngine::finishRunning(qint64 vmId, const QString &why)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end())
+        return;
+    const QDateTime since = it->job.evictedAt.isValid() ? it->job.evictedAt : it->job.createdAt;
+    const qint64 downtime = std::max<qint64>(0, since.msecsTo(now()));
+    m_store.setPowerState(vmId, PowerState::Running, now());
+    if (transition(vmId, JobState::Running, why))
+        Q_EMIT restartSucceeded(vmId, downtime);
+}
+
+void RestartEngine::checkAlert(qint64 vmId)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end() || it->alerted || m_config.alertAfterMs <= 0
+        || it->job.state == JobState::Paused)
+        return;
+    const QDateTime since = it->job.evictedAt.isValid() ? it->job.evictedAt : it->job.createdAt;
+    const qint64 down = since.msecsTo(now());
+    if (down < m_config.alertAfterMs)
+        return;
+    it->alerted = true;
+    const int minutes = int(down / 60'000);
+    EventRecord event = jobEvent(it->job, EventKind::Alert,
+                                 u"still down after "_s + QString::number(minutes) + u" min (job "_s
+                                     + toString(it->job.state) + u", "_s
+                                     + QString::number(it->job.attempt) + u" start attempts"_s
+                                     + (it->job.lastErrorCode.isEmpty()
+                                            ? QString()
+                                            : u", last error "_s + it->job.lastErrorCode)
+                                     + u')');
+    m_store.appendEvent(event);
+    Q_EMIT vmStillDown(vmId, minutes);
+    Q_EMIT alertRaised(vmId, event.message);
+}
+
+void RestartEngine::observePowerState(qint64 vmId, PowerState state)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end() || it->inFlight)
+        return;
+    const QDateTime at = now();
+    it->observed = state;
+    it->observedAt = at;
+    if (state != PowerState::Running && state != PowerState::Starting
+        && state != PowerState::Unknown)
+        it->sawNotRunning = true;
+    if (state == PowerState::Running) {
+        const bool evictionPending = it->job.state == JobState::WaitingForDeallocation
+            && !it->sawNotRunning && it->job.trigger == u"notice"_s;
+        if (!evictionPending && it->job.state != JobState::Paused)
+            finishRunning(vmId, u"reconciler saw the VM running"_s);
+    } else if (startable(state) && it->job.state == JobState::WaitingForDeallocation) {
+        it->dueAt = at; // start now rather than at the next poll
+    }
+    reschedule();
+}
+
+} // namespace spotkeeper::core

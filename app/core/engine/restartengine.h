@@ -1,0 +1,145 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "cloudprovider.h"
+#include "engineconfig.h"
+#include "fleetoperations.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <optional>
+
+// The restart engine: one job per evicted VM, retried until the VM runs. Every job
+// transition is saved to the store (with its event, one transaction) before it is
+// acted on, so a new engine on the same store resumes exactly where a killed one
+// stopped: a start whose async operation URL was persisted is followed, never POSTed
+// again. Single-threaded; lives in the thread that owns the Store. Production wakes
+// with a QTimer at the next due time; tests with a ManualClock call processDue().
+namespace spotkeeper::core {
+
+class Clock;
+class Store;
+
+class RestartEngine final : public QObject, public FleetOperations
+{
+    Q_OBJECT
+public:
+    RestartEngine(Store &store, CloudProvider &cloud, Clock &clock, EngineConfig config = {},
+                  QObject *parent = nullptr);
+    ~RestartEngine() override;
+    Q_DISABLE_COPY_MOVE(RestartEngine)
+
+    const EngineConfig &config() const { return m_config; }
+    // Claims (leases) the store's unfinished jobs, rescuing expired leases, and resumes them.
+    void start();
+    // Acts on everything due at clock.nowUtc(); returns how many jobs it acted on.
+    int processDue();
+    // Earliest time something is due; invalid when nothing is scheduled.
+    QDateTime nextDueAt() const;
+    // Jobs this engine works on (non-terminal), for views and tests.
+    QList<JobRecord> trackedJobs() const;
+    std::optional<JobRecord> trackedJob(qint64 vmId) const;
+    bool hasWaitingJobs() const; // a job waits on a power state (the reconciler sweeps faster)
+
+    // From the reconciler: a power state seen in a list sweep (fresh observation).
+    void observePowerState(qint64 vmId, PowerState state);
+    // From the reconciler: a managed VM went running -> deallocated with no job and no
+    // notice. Creates a job (trigger "reconciler"); returns false if one existed or the
+    // VM must not be restarted.
+    bool handleUnreportedEviction(qint64 vmId, PowerState observed);
+    // Appends the Eviction event for an eviction the reconciler found (with Activity Log
+    // evidence when there is some) and emits evictionRecorded.
+    void recordEvictionEvidence(qint64 vmId, const QString &source, const QString &message,
+                                const QString &evidence);
+
+    // FleetOperations
+    void handleNoticeStored(qint64 vmId, const EventRecord &notice) override;
+    void handleUnconfirmedNotice(qint64 vmId) override;
+    OperationResult forceRestart(qint64 vmId, const QString &actor) override;
+    OperationResult pauseAutoRestart(qint64 vmId, const QString &actor) override;
+    OperationResult resumeAutoRestart(qint64 vmId, const QString &actor) override;
+    OperationResult cancelJob(qint64 vmId, const QString &actor) override;
+    OperationResult addVm(const QString &resourceId, const QString &actor) override;
+
+Q_SIGNALS:
+    void jobChanged(qint64 vmId, spotkeeper::core::JobState state);
+    void evictionRecorded(qint64 vmId, const QString &source);
+    void restartAttempted(qint64 vmId, int attempt, spotkeeper::core::FailureClass failure);
+    void restartSucceeded(qint64 vmId, qint64 downtimeMs);
+    void needsOperator(qint64 vmId, const QString &reason);
+    void vmStillDown(qint64 vmId, int minutes);
+    void alertRaised(qint64 vmId, const QString &message);
+    void storeFailed(const QString &message);
+
+private:
+    struct Tracked
+    {
+        JobRecord job;
+        QDateTime dueAt; // invalid = waiting on a callback or on an operator
+        bool inFlight = false;
+        bool reserved = false; // start tokens already taken for the next start
+        bool sawNotRunning = false;
+        PowerState observed = PowerState::Unknown;
+        QDateTime observedAt;
+        bool alerted = false;
+        quint64 generation = 0; // bumped by operator actions: stale callbacks are ignored
+    };
+    struct Probe // handleUnconfirmedNotice: a power check not tied to a job
+    {
+        QDateTime dueAt;
+        bool inFlight = false;
+    };
+
+    // restartengine.cpp: the job state machine
+    void adopt(const JobRecord &job);
+    void actOn(qint64 vmId);
+    void poll(qint64 vmId);
+    void handlePowerResult(qint64 vmId, quint64 generation, const PowerStateResult &result);
+    void tryStart(qint64 vmId);
+    void issueStart(qint64 vmId);
+    void handleStartProgress(qint64 vmId, quint64 generation, const QString &url);
+    void handleStartDone(qint64 vmId, quint64 generation, const StartResult &result);
+    void checkAlert(qint64 vmId);
+    void renewLeases();
+    bool transition(qint64 vmId, JobState to, const QString &message,
+                    const EventRecord *event = nullptr);
+    void toNeedsOperator(qint64 vmId, const CallResult &call, const QString &what);
+    void finishRunning(qint64 vmId, const QString &why);
+    void reschedule();
+    EventRecord jobEvent(const JobRecord &job, EventKind kind, const QString &message) const;
+    QDateTime now() const;
+    RateBudget &budget(QHash<QString, RateBudget> &map, const QString &key,
+                       const BudgetConfig &config);
+    std::optional<JobRecord> createJob(const VmRecord &vm, JobState state, const QString &trigger,
+                                       const QDateTime &notBefore, const QDateTime &evictedAt);
+
+    // restartengineoperations.cpp: ingest and operator actions
+    void processProbe(qint64 vmId);
+    void handleProbeResult(qint64 vmId, const PowerStateResult &result);
+    bool mayRestart(const VmRecord &vm, QString *why) const;
+    void recordEviction(const VmRecord &vm, const QString &source, const EventRecord *notice,
+                        const QString &message);
+    OperationResult audited(const QString &actor, const QString &action, const QString &target,
+                            OperationResult result);
+
+    Store &m_store;
+    CloudProvider &m_cloud;
+    Clock &m_clock;
+    EngineConfig m_config;
+    BackoffPolicy m_backoff;
+    QHash<qint64, Tracked> m_jobs; // by vm id
+    QHash<qint64, Probe> m_probes;
+    QHash<QString, RateBudget> m_vmStart; // by resource key
+    QHash<QString, RateBudget> m_vmRead; // by resource key
+    QHash<QString, RateBudget> m_subWrite; // by subscription id (lower case)
+    QHash<QString, RateBudget> m_subRead;
+    QDateTime m_leaseRenewAt;
+    QTimer m_timer;
+    bool m_processing = false;
+    std::shared_ptr<bool> m_alive; // callbacks check it: a destroyed engine ignores late replies
+};
+
+} // namespace spotkeeper::core
