@@ -1,17 +1,135 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
+// spotkeeperd: wiring only. Exit codes: 0 clean stop, 1 refused to start / command
+// failed, 2 bad command line or configuration.
+#include "admincommands.h"
+#include "daemonlog.h"
+#include "serverconfig.h"
+#include "serverdaemon.h"
+#include "unixsignalwatcher.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
+#include <QTextStream>
+
+#include <csignal>
+
+using namespace spotkeeper;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kDefaultConfig = u"/etc/spotkeeperd/spotkeeperd.conf"_s;
+
+int refuse(const QString &message, int code)
+{
+    QTextStream(stderr) << "<3>spotkeeperd: " << message << Qt::endl;
+    return code;
+}
+
+// Command-line values win over the file.
+QString applyOverrides(const QCommandLineParser &parser, core::ServerConfig &config)
+{
+    if (parser.isSet(u"listen"_s) && !config.address.setAddress(parser.value(u"listen"_s)))
+        return u"--listen: not an IP address: "_s + parser.value(u"listen"_s);
+    if (parser.isSet(u"port"_s)) {
+        bool ok = false;
+        const uint port = parser.value(u"port"_s).toUInt(&ok);
+        if (!ok || port > 65535)
+            return u"--port: expected 0-65535"_s;
+        config.port = quint16(port);
+    }
+    if (parser.isSet(u"store"_s))
+        config.storePath = parser.value(u"store"_s);
+    if (parser.isSet(u"insecure-listen"_s))
+        config.insecureListen = true;
+    if (parser.isSet(u"log-level"_s))
+        config.logLevel = parser.value(u"log-level"_s).toLower();
+    return QString();
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("spotkeeperd"));
+    QCoreApplication::setApplicationName(u"spotkeeperd"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(SPOTKEEPER_VERSION));
+
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("SpotKeeper server: the restart engine without a GUI."));
+    parser.setApplicationDescription(
+        u"SpotKeeper server: the listener and the restart engine without a GUI.\n\n"
+        "Commands:\n"
+        "  run (default)                      serve until SIGTERM\n"
+        "  check-config                       validate the configuration and exit\n"
+        "  keys generate --vm <resource id>   new agent key; prints the credential file\n"
+        "  keys list | rotate <id> | revoke <id>\n"
+        "  token create | list | revoke <id>  operator API tokens\n"
+        "  export events|audit|fleet --out FILE"_s);
     parser.addHelpOption();
     parser.addVersionOption();
+    parser.addOptions({
+        {{u"c"_s, u"config"_s},
+         u"Configuration file (default %1 if it exists)."_s.arg(kDefaultConfig),
+         u"file"_s},
+        {u"listen"_s, u"Listen address (default 127.0.0.1)."_s, u"address"_s},
+        {u"port"_s, u"Listen port (default 8443; 0 = any free port)."_s, u"port"_s},
+        {u"store"_s, u"SQLite store path."_s, u"path"_s},
+        {u"insecure-listen"_s,
+         u"Allow a non-loopback address without TLS (warns at every start)."_s},
+        {u"log-level"_s, u"debug, info, warning or error."_s, u"level"_s},
+        {u"vm"_s, u"keys generate / export events: the VM's resource id."_s, u"resource id"_s},
+        {u"out"_s, u"keys / export: output file."_s, u"file"_s},
+        {u"overlap-hours"_s, u"keys rotate: hours the old secret stays valid (default 24)."_s,
+         u"hours"_s},
+        {u"valid-days"_s, u"token create: lifetime in days (default 0 = no expiry)."_s, u"days"_s},
+        {u"from"_s, u"export: from (ISO 8601, inclusive)."_s, u"time"_s},
+        {u"to"_s, u"export: to (ISO 8601, exclusive)."_s, u"time"_s},
+        {u"bom"_s, u"export: write a UTF-8 byte order mark (for Excel)."_s},
+    });
+    parser.addPositionalArgument(u"command"_s, u"run, check-config, keys, token or export."_s);
     parser.process(app);
-    return 0;
+
+    QString configPath = parser.value(u"config"_s);
+    if (configPath.isEmpty() && QFile::exists(kDefaultConfig))
+        configPath = kDefaultConfig;
+    core::ServerConfig config;
+    QString error;
+    if (!configPath.isEmpty()) {
+        auto loaded = core::ServerConfig::load(configPath, &error);
+        if (!loaded)
+            return refuse(u"bad configuration: "_s + error, 2);
+        config = *loaded;
+    }
+    if (error = applyOverrides(parser, config); !error.isEmpty())
+        return refuse(error, 2);
+    if (error = config.validate(); !error.isEmpty())
+        return refuse(u"bad configuration: "_s + error, 2);
+
+    const QStringList positional = parser.positionalArguments();
+    const QString command = positional.value(0, u"run"_s);
+    if (command == "check-config"_L1) {
+        QTextStream(stdout) << "configuration ok" << Qt::endl;
+        return 0;
+    }
+    if (command != "run"_L1)
+        return headless::runAdminCommand(positional, parser, config);
+
+    headless::installDaemonLogging(config.logLevel);
+    ::signal(SIGPIPE, SIG_IGN);
+    headless::ServerDaemon daemon(config);
+    if (!daemon.start(&error)) {
+        qCCritical(lcDaemon).noquote() << "refusing to start:" << error;
+        return 1;
+    }
+    headless::UnixSignalWatcher signalWatcher({SIGTERM, SIGINT});
+    QObject::connect(&signalWatcher, &headless::UnixSignalWatcher::signalReceived, &daemon,
+                     [&daemon](int number) {
+                         qCInfo(lcDaemon) << "signal" << number << "received";
+                         daemon.stop();
+                     });
+    QObject::connect(&daemon, &headless::ServerDaemon::finished, &app,
+                     [] { QCoreApplication::exit(0); });
+    return QCoreApplication::exec();
 }

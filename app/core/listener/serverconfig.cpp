@@ -119,6 +119,9 @@ const QHash<QString, Setter> &setters()
         {u"azure.tenant_id"_s, text(&ServerConfig::tenantId)},
         {u"azure.client_id"_s, text(&ServerConfig::clientId)},
         {u"azure.client_secret_file"_s, text(&ServerConfig::clientSecretFile)},
+        {u"azure.managed_identity_client_id"_s, text(&ServerConfig::managedIdentityClientId)},
+        {u"azure.imds_endpoint"_s, text(&ServerConfig::imdsEndpoint)},
+        {u"azure.az_program"_s, text(&ServerConfig::azProgram)},
         {u"azure.subscriptions"_s,
          [](ServerConfig &c, const QString &v) -> QString {
              c.subscriptions.clear();
@@ -132,10 +135,19 @@ const QHash<QString, Setter> &setters()
              return QString();
          }},
         {u"engine.reconcile_seconds"_s, integer(&ServerConfig::reconcileSeconds, 10, 86'400)},
-        {u"engine.max_concurrent_starts"_s, integer(&ServerConfig::maxConcurrentStarts, 1, 1000)},
-        {u"engine.max_starts_per_vm_per_hour"_s,
-         integer(&ServerConfig::maxStartsPerVmPerHour, 1, 240)},
-        {u"engine.max_attempts_per_job"_s, integer(&ServerConfig::maxAttemptsPerJob, 1, 10'000)},
+        {u"engine.vm_start_burst"_s, integer(&ServerConfig::vmStartBurst, 0, 1000)},
+        {u"engine.vm_starts_per_minute"_s, integer(&ServerConfig::vmStartsPerMinute, 0, 1000)},
+        {u"engine.subscription_write_burst"_s,
+         integer(&ServerConfig::subscriptionWriteBurst, 0, 100'000)},
+        {u"engine.subscription_writes_per_second"_s,
+         integer(&ServerConfig::subscriptionWritesPerSecond, 0, 10'000)},
+        {u"engine.subscription_read_burst"_s,
+         integer(&ServerConfig::subscriptionReadBurst, 0, 100'000)},
+        {u"engine.subscription_reads_per_second"_s,
+         integer(&ServerConfig::subscriptionReadsPerSecond, 0, 10'000)},
+        {u"engine.backoff_base_seconds"_s, integer(&ServerConfig::backoffBaseSeconds, 1, 3600)},
+        {u"engine.backoff_cap_seconds"_s, integer(&ServerConfig::backoffCapSeconds, 1, 86'400)},
+        {u"engine.alert_after_minutes"_s, integer(&ServerConfig::alertAfterMinutes, 0, 10'080)},
         {u"keys.rotation_overlap_hours"_s,
          integer(&ServerConfig::rotationOverlapHours, 0, 24 * 90)},
         {u"seed.enabled"_s, boolean(&ServerConfig::seedEnabled)},
@@ -240,6 +252,8 @@ QString ServerConfig::validate() const
               u"--insecure-listen"_s;
     if (storePath.isEmpty())
         return u"[store] path must not be empty"_s;
+    if (backoffCapSeconds < backoffBaseSeconds)
+        return u"[engine] backoff_cap_seconds must not be below backoff_base_seconds"_s;
     if (seedEnabled && (seedSubscription.isEmpty() || seedKeyFile.isEmpty()))
         return u"[seed] enabled needs subscription and key_file"_s;
     return QString();

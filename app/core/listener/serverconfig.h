@@ -38,11 +38,20 @@ struct ServerConfig
     QString tenantId;
     QString clientId;
     QString clientSecretFile; // file holding the client secret (never the secret itself here)
+    QString managedIdentityClientId;
+    QString imdsEndpoint; // override of http://169.254.169.254 (tests)
+    QString azProgram; // override of "az"
     // [engine]
     int reconcileSeconds = 60;
-    int maxConcurrentStarts = 4;
-    int maxStartsPerVmPerHour = 12;
-    int maxAttemptsPerJob = 20;
+    int vmStartBurst = 12; // start calls per VM: bucket size ...
+    int vmStartsPerMinute = 4; // ... and refill (Azure's Compute UpdateVM budget)
+    int subscriptionWriteBurst = 200;
+    int subscriptionWritesPerSecond = 10;
+    int subscriptionReadBurst = 250;
+    int subscriptionReadsPerSecond = 25;
+    int backoffBaseSeconds = 10;
+    int backoffCapSeconds = 300;
+    int alertAfterMinutes = 15; // 0 = never
     // [keys]
     int rotationOverlapHours = 24;
     // [seed] compatibility with the original Cloudflare-worker agents, off by default

@@ -1,0 +1,232 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "admincommands.h"
+
+#include "agentkeymanager.h"
+#include "clock.h"
+#include "export/csvexport.h"
+#include "operatortokens.h"
+#include "store/store.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTextStream>
+
+namespace spotkeeper::headless {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kActor = u"cli"_s;
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+int fail(const QString &message, int code = 1)
+{
+    QTextStream(stderr) << "spotkeeperd: " << message << Qt::endl;
+    return code;
+}
+
+QString time(const QDateTime &at)
+{
+    return at.isValid() ? at.toUTC().toString(Qt::ISODate) : u"-"_s;
+}
+
+bool writePrivateFile(const QString &path, const QByteArray &data, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        *error = u"cannot write "_s + path + u": "_s + file.errorString();
+        return false;
+    }
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    file.write(data);
+    return file.flush();
+}
+
+int printIssued(const core::IssuedKey &key, const QCommandLineParser &parser)
+{
+    if (parser.isSet(u"out"_s)) {
+        QString error;
+        if (!writePrivateFile(parser.value(u"out"_s), key.credentialFile, &error))
+            return fail(error);
+        out() << "key " << key.keyId << " for " << key.vmResourceKey << " written to "
+              << parser.value(u"out"_s) << Qt::endl;
+    } else {
+        // The credential file itself on stdout, so `> agent.key` just works.
+        out() << "# SpotKeeper agent key for " << key.vmResourceKey << '\n'
+              << QString::fromUtf8(key.credentialFile) << Qt::flush;
+    }
+    if (key.previousSecretsExpireAt.isValid())
+        QTextStream(stderr) << "spotkeeperd: the previous secret stays valid until "
+                            << time(key.previousSecretsExpireAt) << Qt::endl;
+    return 0;
+}
+
+int keysCommand(const QStringList &args, const QCommandLineParser &parser, core::Store &store)
+{
+    core::AgentKeyManager keys(store, core::systemClock());
+    const QString verb = args.value(1);
+    QString error;
+    core::KeyError code = core::KeyError::None;
+    if (verb == "generate"_L1) {
+        if (!parser.isSet(u"vm"_s))
+            return fail(u"keys generate needs --vm <VM resource id>"_s, 2);
+        const auto issued = keys.generate(parser.value(u"vm"_s), kActor, &code, &error);
+        return issued ? printIssued(*issued, parser) : fail(error);
+    }
+    if (verb == "list"_L1) {
+        const QDateTime now = core::systemClock().nowUtc();
+        const QList<core::AgentKeyRecord> all = keys.list();
+        for (const core::AgentKeyRecord &key : all) {
+            int active = 0;
+            for (const core::AgentKeySecret &s : key.secrets)
+                active += (!s.expiresAt.isValid() || s.expiresAt > now) ? 1 : 0;
+            out() << key.keyId << '\t' << key.vmResourceKey << "\tcreated " << time(key.createdAt)
+                  << '\t'
+                  << (key.revokedAt.isValid() ? u"revoked "_s + time(key.revokedAt)
+                                              : QString::number(active) + u" active secret(s)"_s)
+                  << '\n';
+        }
+        out() << Qt::flush;
+        return 0;
+    }
+    if (verb == "rotate"_L1 || verb == "revoke"_L1) {
+        if (args.size() != 3)
+            return fail(u"keys "_s + verb + u" needs a key id"_s, 2);
+        if (verb == "revoke"_L1) {
+            if (keys.revoke(args.at(2), kActor, &error) != core::KeyError::None)
+                return fail(error);
+            out() << "revoked " << args.at(2) << Qt::endl;
+            return 0;
+        }
+        bool ok = true;
+        const int hours =
+            parser.isSet(u"overlap-hours"_s) ? parser.value(u"overlap-hours"_s).toInt(&ok) : 24;
+        if (!ok || hours < 0)
+            return fail(u"--overlap-hours needs a whole number of hours"_s, 2);
+        const auto issued = keys.rotate(args.at(2), qint64(hours) * 3600, kActor, &code, &error);
+        return issued ? printIssued(*issued, parser) : fail(error);
+    }
+    return fail(u"keys: use generate, list, rotate or revoke"_s, 2);
+}
+
+int tokenCommand(const QStringList &args, const QCommandLineParser &parser, core::Store &store)
+{
+    core::OperatorTokens tokens(store, core::systemClock());
+    const QString verb = args.value(1);
+    QString error;
+    if (verb == "create"_L1) {
+        bool ok = true;
+        const int days =
+            parser.isSet(u"valid-days"_s) ? parser.value(u"valid-days"_s).toInt(&ok) : 0;
+        if (!ok || days < 0)
+            return fail(u"--valid-days needs a whole number of days (0 = no expiry)"_s, 2);
+        const auto created = tokens.create(kActor, qint64(days) * 86'400, &error);
+        if (!created)
+            return fail(error);
+        QTextStream(stderr) << "spotkeeperd: operator token " << created->tokenId
+                            << " created (expires " << time(created->expiresAt)
+                            << "); it is shown only now" << Qt::endl;
+        out() << created->token << Qt::endl;
+        return 0;
+    }
+    if (verb == "list"_L1) {
+        const QList<core::OperatorTokenRecord> all = store.operatorTokens();
+        for (const core::OperatorTokenRecord &t : all)
+            out() << t.tokenId << "\tcreated " << time(t.createdAt) << "\texpires "
+                  << time(t.expiresAt)
+                  << (t.revokedAt.isValid() ? u"\trevoked "_s + time(t.revokedAt) : QString())
+                  << '\n';
+        out() << Qt::flush;
+        return 0;
+    }
+    if (verb == "revoke"_L1) {
+        if (args.size() != 3)
+            return fail(u"token revoke needs a token id"_s, 2);
+        if (!tokens.revoke(args.at(2), kActor, &error))
+            return fail(error);
+        out() << "revoked " << args.at(2) << Qt::endl;
+        return 0;
+    }
+    return fail(u"token: use create, list or revoke"_s, 2);
+}
+
+bool parseTime(const QCommandLineParser &parser, const QString &name, QDateTime *at, QString *error)
+{
+    if (!parser.isSet(name))
+        return true;
+    *at = QDateTime::fromString(parser.value(name), Qt::ISODate);
+    if (!at->isValid())
+        *error = u"--"_s + name + u" is not an ISO 8601 time (e.g. 2026-01-31T00:00:00Z)"_s;
+    return at->isValid();
+}
+
+int exportCommand(const QStringList &args, const QCommandLineParser &parser, core::Store &store)
+{
+    const QString what = args.value(1);
+    if (!parser.isSet(u"out"_s))
+        return fail(u"export needs --out FILE"_s, 2);
+    core::CsvOptions options;
+    options.bom = parser.isSet(u"bom"_s);
+    QString error;
+    QDateTime from;
+    QDateTime to;
+    if (!parseTime(parser, u"from"_s, &from, &error) || !parseTime(parser, u"to"_s, &to, &error))
+        return fail(error, 2);
+    const QString path = parser.value(u"out"_s);
+    bool ok = false;
+    if (what == "events"_L1) {
+        core::EventFilter filter;
+        filter.from = from;
+        filter.to = to;
+        filter.limit = 0;
+        if (parser.isSet(u"vm"_s)) {
+            const auto vm = store.vmByKey(parser.value(u"vm"_s).toLower());
+            if (!vm)
+                return fail(u"no VM "_s + parser.value(u"vm"_s) + u" in the fleet"_s);
+            filter.vmId = vm->id;
+        }
+        ok = core::exportEvents(store, filter, path, options, &error);
+    } else if (what == "audit"_L1) {
+        ok = core::exportAudit(store, from, to, path, options, &error);
+    } else if (what == "fleet"_L1) {
+        ok = core::exportFleet(store, path, options, &error);
+    } else {
+        return fail(u"export: use events, audit or fleet"_s, 2);
+    }
+    if (!ok)
+        return fail(error);
+    out() << "wrote " << path << Qt::endl;
+    return 0;
+}
+
+} // namespace
+
+int runAdminCommand(const QStringList &args, const QCommandLineParser &parser,
+                    const core::ServerConfig &config)
+{
+    const QString command = args.value(0);
+    if (command != "keys"_L1 && command != "token"_L1 && command != "export"_L1)
+        return fail(u"unknown command '"_s + command + u"' (use keys, token, export or run)"_s, 2);
+    QDir().mkpath(QFileInfo(config.storePath).absolutePath());
+    core::StoreError error;
+    auto store =
+        core::Store::open(core::StoreOptions {config.storePath, false, 5000, nullptr}, &error);
+    if (!store)
+        return fail(u"cannot open the store "_s + config.storePath + u": "_s + error.message);
+    if (command == "keys"_L1)
+        return keysCommand(args, parser, *store);
+    if (command == "token"_L1)
+        return tokenCommand(args, parser, *store);
+    return exportCommand(args, parser, *store);
+}
+
+} // namespace spotkeeper::headless
