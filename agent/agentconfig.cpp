@@ -3,6 +3,7 @@
 #include "agentconfig.h"
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -63,6 +64,29 @@ const QString kKeyRefusal =
     u"refusing to take an agent key from the command line, where any local user can read "
     "it; put it in a key file (--key-file, mode 0600) or the SPOTKEEPER_AGENT_KEY "
     "environment variable"_s;
+
+// Where config, key and spool live when nothing says otherwise. Windows has no /etc:
+// the service keeps everything under %ProgramData%\SpotKeeper (docs/AGENT.md).
+QString defaultConfigDir(const QProcessEnvironment &env)
+{
+#ifdef Q_OS_WIN
+    const QString programData = env.value(u"ProgramData"_s, u"C:/ProgramData"_s);
+    return QDir::fromNativeSeparators(programData) + u"/SpotKeeper"_s;
+#else
+    Q_UNUSED(env);
+    return u"/etc/spotkeeper-agent"_s;
+#endif
+}
+
+QString defaultSpoolDir(const QProcessEnvironment &env)
+{
+#ifdef Q_OS_WIN
+    return defaultConfigDir(env) + u"/spool"_s;
+#else
+    Q_UNUSED(env);
+    return u"/var/lib/spotkeeper-agent"_s;
+#endif
+}
 
 bool isForbiddenArgument(const QString &argument)
 {
@@ -276,7 +300,7 @@ ConfigResult loadAgentConfig(const QStringList &arguments, const QProcessEnviron
     }
     if (configPath.isEmpty()) {
         const QString dir = firstDirectory(env.value("CONFIGURATION_DIRECTORY"_L1));
-        configPath = (dir.isEmpty() ? u"/etc/spotkeeper-agent"_s : dir) + u"/agent.conf"_s;
+        configPath = (dir.isEmpty() ? defaultConfigDir(env) : dir) + u"/agent.conf"_s;
     }
     QString error;
     if (configExplicit || QFileInfo::exists(configPath)) {
@@ -337,7 +361,7 @@ ConfigResult loadAgentConfig(const QStringList &arguments, const QProcessEnviron
     if (config.spoolDir.isEmpty())
         config.spoolDir = firstDirectory(env.value("STATE_DIRECTORY"_L1));
     if (config.spoolDir.isEmpty())
-        config.spoolDir = u"/var/lib/spotkeeper-agent"_s;
+        config.spoolDir = defaultSpoolDir(env);
 
     // Dashboard and key: our own settings first, then the original design's variables.
     QString keyFile = values.value("key-file"_L1);
@@ -346,7 +370,7 @@ ConfigResult loadAgentConfig(const QStringList &arguments, const QProcessEnviron
         const QString credentials = env.value("CREDENTIALS_DIRECTORY"_L1);
         keyFile = (!credentials.isEmpty() && QFileInfo::exists(credentials + u"/agent.key"_s))
             ? credentials + u"/agent.key"_s
-            : u"/etc/spotkeeper-agent/agent.key"_s;
+            : defaultConfigDir(env) + u"/agent.key"_s;
     }
     const bool ownSettings = values.contains("dashboard-url"_L1) || keyFileExplicit
         || env.contains("SPOTKEEPER_AGENT_KEY"_L1);
