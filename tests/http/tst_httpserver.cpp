@@ -30,6 +30,7 @@ struct Harness
                 http::Response resp = http::Response::text(200, r.body);
                 resp.headers.append({"X-Method"_ba, r.method});
                 resp.headers.append({"X-Query"_ba, r.query});
+                resp.headers.append({"X-Peer"_ba, r.peer.toString().toLatin1()});
                 out->send(resp);
             } else if (r.path == "/async") {
                 QTimer::singleShot(20, [out] { out->send(http::Response::text(202, "later"_ba)); });
@@ -118,6 +119,7 @@ void tst_HttpServer::routing()
     if (status == 200) {
         QCOMPARE(reply.header("X-Method"), method);
         QCOMPARE(reply.header("X-Query"), "x=1&y=%20z"_ba);
+        QCOMPARE(reply.header("X-Peer"), "127.0.0.1"_ba);
     }
     QVERIFY(!reply.header("Date").isEmpty());
     QCOMPARE(reply.header("Content-Length").toLongLong(), reply.body.size());

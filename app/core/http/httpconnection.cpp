@@ -370,6 +370,10 @@ void HttpConnection::dispatch()
     m_state = State::Handling;
     ++m_sequence;
     m_request.peer = m_socket->peerAddress();
+    bool isV4 = false;
+    const quint32 v4 = m_request.peer.toIPv4Address(&isV4);
+    if (isV4) // a dual-stack listener sees ::ffff:a.b.c.d; per-IP limits want a.b.c.d
+        m_request.peer = QHostAddress(v4);
     noteBuffered();
     auto responder = std::make_shared<ConnectionResponder>(this, m_sequence);
     if (!m_handler) {
