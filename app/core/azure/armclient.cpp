@@ -44,7 +44,7 @@ struct ArmClient::Follow
     QString resourceId;
     QUrl url;
     QDateTime startedAt;
-    QString correlationId; // of the start POST: the attempt operators look up in Azure
+    QString correlationId; // of the start POST
     int errors = 0;
     std::function<void(StartResult)> done;
 };
@@ -210,6 +210,9 @@ void ArmClient::poll(std::shared_ptr<Follow> follow)
     m_queue->send(
         ArmRequestQueue::Kind::Read, "GET", follow->url, follow->resourceId,
         [this, follow, asyncUrl](ArmReply reply) {
+            // Report the start POST's correlation id: the attempt operators look up in Azure.
+            if (!follow->correlationId.isEmpty())
+                reply.call.correlationId = follow->correlationId;
             const QDateTime retryAfter = reply.call.retryAfter.isValid()
                 ? reply.call.retryAfter
                 : armerror::parseRetryAfter(armerror::headerValue(reply.headers, "Retry-After"),
