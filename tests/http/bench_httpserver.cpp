@@ -50,7 +50,7 @@ int main(int argc, char **argv)
         return 1;
     }
     const QString url = u"%1://127.0.0.1:%2/api/v1/heartbeats"_s.arg(tls ? u"https"_s : u"http"_s)
-                                .arg(server.serverPort());
+                            .arg(server.serverPort());
     QProcess wrk;
     wrk.setProcessChannelMode(QProcess::ForwardedChannels);
     QObject::connect(&wrk, &QProcess::finished, &app, [&] {
@@ -67,7 +67,6 @@ int main(int argc, char **argv)
                 qPrintable(url), async ? "async" : "sync");
     std::fflush(stdout);
     wrk.start(u"wrk"_s,
-              {u"-t1"_s, u"-c%1"_s.arg(connections), u"-d%1s"_s.arg(seconds), u"--latency"_s,
-               url});
+              {u"-t1"_s, u"-c%1"_s.arg(connections), u"-d%1s"_s.arg(seconds), u"--latency"_s, url});
     return app.exec();
 }

@@ -134,6 +134,9 @@ void tst_FakeHttpServer::fixtureResponses()
         .enqueueFixture(200, u"imds/scheduledevents-02-freeze-scheduled-incarnation2.json"_s)
         .respondFixture(200, u"imds/scheduledevents-01-empty-incarnation1.json"_s);
     fake.route("GET"_ba, "/missing"_ba).respondFixture(200, u"imds/no-such-file.json"_s);
+    fake.route("GET"_ba, "/file"_ba)
+        .respondFile(201, fixturePath(u"README.md"_s), "text/markdown"_ba);
+    fake.route("GET"_ba, "/nofile"_ba).respondFile(200, u"/nonexistent/x.json"_s);
     TestHttpClient client;
     const HttpReply first = client.get(fake.url(u"/metadata/scheduledevents"_s));
     QCOMPARE(first.body, fixture(u"imds/scheduledevents-02-freeze-scheduled-incarnation2.json"_s));
@@ -141,6 +144,11 @@ void tst_FakeHttpServer::fixtureResponses()
     const HttpReply missing = client.get(fake.url(u"/missing"_s));
     QCOMPARE(missing.status, 500);
     QVERIFY(missing.body.contains("no-such-file.json"));
+    const HttpReply file = client.get(fake.url(u"/file"_s));
+    QCOMPARE(file.status, 201);
+    QCOMPARE(file.header("Content-Type"), "text/markdown"_ba);
+    QCOMPARE(file.body, fixture(u"README.md"_s));
+    QCOMPARE(client.get(fake.url(u"/nofile"_s)).status, 500);
 }
 
 void tst_FakeHttpServer::delayedAndAsync()

@@ -4,6 +4,7 @@
 
 #include "fixtures.h"
 
+#include <QFile>
 #include <QTest>
 #include <QTimer>
 #include <QUrlQuery>
@@ -41,7 +42,20 @@ http::Response fixtureResponse(int status, const QString &name, const QByteArray
     return http::Response {status, {{"Content-Type"_ba, contentType}}, body};
 }
 
+http::Response fileResponse(int status, const QString &path, const QByteArray &contentType)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return http::Response::error(500, u"file_missing"_s, path);
+    return http::Response {status, {{"Content-Type"_ba, contentType}}, f.readAll()};
+}
+
 } // namespace
+
+Route &Route::respondFile(int status, const QString &path, const QByteArray &contentType)
+{
+    return respond(fileResponse(status, path, contentType));
+}
 
 Route &Route::respond(const http::Response &response)
 {

@@ -57,6 +57,9 @@ public:
                           const QByteArray &contentType = QByteArrayLiteral("application/json"));
     Route &enqueueFixture(int status, const QString &fixture,
                           const QByteArray &contentType = QByteArrayLiteral("application/json"));
+    // Same with any file by absolute path (e.g. testDataPath("azure/x.json")).
+    Route &respondFile(int status, const QString &path,
+                       const QByteArray &contentType = QByteArrayLiteral("application/json"));
     Route &withHeader(const QByteArray &name, const QByteArray &value); // added to all answers
     Route &delay(int ms); // answer after ms (QTimer; the event loop keeps running)
     Route &hangUp(); // never answer (client timeouts)
