@@ -4,6 +4,7 @@
 #include "fixtures.h"
 #include "testhttpclient.h"
 
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -133,6 +134,8 @@ void tst_FakeHttpServer::fixtureResponses()
     fake.route("GET"_ba, "/metadata/scheduledevents"_ba)
         .enqueueFixture(200, u"imds/scheduledevents-02-freeze-scheduled-incarnation2.json"_s)
         .respondFixture(200, u"imds/scheduledevents-01-empty-incarnation1.json"_s);
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression(u"^fixture not readable: .*no-such-file.json"_s));
     fake.route("GET"_ba, "/missing"_ba).respondFixture(200, u"imds/no-such-file.json"_s);
     fake.route("GET"_ba, "/file"_ba)
         .respondFile(201, fixturePath(u"README.md"_s), "text/markdown"_ba);

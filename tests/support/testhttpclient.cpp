@@ -89,7 +89,8 @@ HttpReply TestHttpClient::run(QNetworkReply *reply)
     out.status = status.isValid() ? status.toInt() : 0;
     for (const auto &pair : reply->rawHeaderPairs())
         out.headers.append({pair.first, pair.second});
-    out.body = reply->readAll();
+    if (reply->isOpen())
+        out.body = reply->readAll();
     out.error = reply->error();
     if (out.status != 0 && out.error >= QNetworkReply::ContentAccessDenied
         && out.error <= QNetworkReply::UnknownServerError)
