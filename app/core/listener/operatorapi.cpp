@@ -301,9 +301,26 @@ http::Response OperatorApi::tokens(const http::Request &request, const QList<QBy
 {
     http::Response error;
     QString message;
+    if (segments.size() == 1 && request.method == "GET") {
+        QJsonArray array;
+        const QList<OperatorTokenRecord> all = m_store.operatorTokens();
+        for (const OperatorTokenRecord &t : all) {
+            array.append(QJsonObject {
+                {u"tokenId"_s, t.tokenId},
+                {u"createdAt"_s, t.createdAt.toString(Qt::ISODate)},
+                {u"expiresAt"_s,
+                 t.expiresAt.isValid() ? QJsonValue(t.expiresAt.toString(Qt::ISODate))
+                                       : QJsonValue()},
+                {u"revokedAt"_s,
+                 t.revokedAt.isValid() ? QJsonValue(t.revokedAt.toString(Qt::ISODate))
+                                       : QJsonValue()},
+            });
+        }
+        return ok(200, {{u"tokens"_s, array}});
+    }
     if (segments.size() == 1) {
         if (request.method != "POST")
-            return methodNotAllowed(request, "POST");
+            return methodNotAllowed(request, "GET, POST");
         const auto body = bodyObject(request, &error);
         if (!body)
             return error;

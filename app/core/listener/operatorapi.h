@@ -15,6 +15,7 @@
 //   POST /api/v1/keys {"vm": "<resource id>"}  -> secret + credential file, once
 //   POST /api/v1/keys/{keyId}/rotate {"overlapSeconds": n}
 //   POST /api/v1/keys/{keyId}/revoke
+//   GET  /api/v1/tokens                      operator tokens (ids and times only)
 //   POST /api/v1/tokens {"validSeconds": n}  -> new operator token, once
 //   POST /api/v1/tokens/{tokenId}/revoke
 // VM actions are audited by FleetOperations, keys and tokens by their managers.

@@ -6,6 +6,7 @@
 
 #include <QFile>
 #include <QHash>
+#include <QRegularExpression>
 
 #include <functional>
 
@@ -200,6 +201,9 @@ std::optional<ServerConfig> ServerConfig::parse(const QByteArray &data, QString 
         }
         const QString key = line.left(eq).trimmed().toLower();
         QString value = line.mid(eq + 1).trimmed();
+        // Inline comments: " # ..." (a '#' inside a value needs no space before it).
+        static const QRegularExpression inlineComment(u"\\s+[#;].*$"_s);
+        value.remove(inlineComment);
         if (value.size() >= 2 && value.startsWith(u'"') && value.endsWith(u'"'))
             value = value.mid(1, value.size() - 2);
         if (section.isEmpty()) {

@@ -1,0 +1,372 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "clock.h"
+#include "cloudprovider.h"
+#include "engine/restartengine.h"
+#include "httpserver.h"
+#include "listenertestkit.h"
+#include "messagecodec.h"
+#include "rawhttpclient.h"
+#include "store/store.h"
+#include "webhooklistener.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace spotkeeper;
+using namespace spotkeeper::listenertest;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// A cloud that never answers: the operator API is under test, not the restart path.
+class SilentCloud final : public core::CloudProvider
+{
+public:
+    QString name() const override { return u"silent"_s; }
+    void powerState(const core::VmRecord &, std::function<void(core::PowerStateResult)>) override {
+    }
+    void start(const core::VmRecord &, std::function<void(const QString &)>,
+               std::function<void(core::StartResult)>) override
+    { }
+    void resumeStart(const core::VmRecord &, const QString &,
+                     std::function<void(core::StartResult)>) override
+    { }
+    void listVms(const QString &, bool, std::function<void(core::ListResult)>) override { }
+    void evictionEvidence(const core::VmRecord &, const QDateTime &,
+                          std::function<void(core::EvidenceResult)>) override
+    { }
+};
+
+} // namespace
+
+// The operator API on the listener, with the real RestartEngine behind it so every
+// action's audit row is the one operators will see.
+class TstOperatorApi : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void tokenIsRequired();
+    void fleetAndEventsArePaged();
+    void vmActionsAreAudited_data();
+    void vmActionsAreAudited();
+    void vmActionErrors();
+    void agentKeyLifecycle();
+    void operatorTokenLifecycle();
+
+private:
+    testsupport::RawResponse call(const QByteArray &method, const QByteArray &path,
+                                  const QByteArray &body = {}, const QString &token = {});
+    int postNotice(const QString &keyId, const QList<protocol::WebhookSecret> &secrets,
+                   const QString &vmName, int eventNumber);
+    static QJsonObject json(const testsupport::RawResponse &r)
+    {
+        return QJsonDocument::fromJson(r.body).object();
+    }
+    QList<core::AuditRecord> audit() { return m_store->audit({}, {}, 0); }
+
+    std::unique_ptr<core::ManualClock> m_clock;
+    std::unique_ptr<core::Store> m_store;
+    std::unique_ptr<SilentCloud> m_cloud;
+    std::unique_ptr<core::RestartEngine> m_engine;
+    std::unique_ptr<http::HttpServer> m_server;
+    std::unique_ptr<core::WebhookListener> m_listener;
+    QString m_token;
+    QString m_tokenId;
+    int m_webhookCounter = 0;
+};
+
+void TstOperatorApi::init()
+{
+    m_clock = std::make_unique<core::ManualClock>();
+    core::StoreError error;
+    m_store =
+        core::Store::open(core::StoreOptions {u":memory:"_s, false, 5000, m_clock.get()}, &error);
+    QVERIFY2(m_store, qPrintable(error.message));
+    m_cloud = std::make_unique<SilentCloud>();
+    core::EngineConfig config;
+    config.driveWithTimer = false;
+    config.seed = 7;
+    m_engine = std::make_unique<core::RestartEngine>(*m_store, *m_cloud, *m_clock, config);
+    m_server = std::make_unique<http::HttpServer>();
+    m_listener = std::make_unique<core::WebhookListener>(*m_store, *m_engine, *m_clock);
+    m_listener->attach(*m_server);
+    QString message;
+    QVERIFY2(m_server->listen(QHostAddress(QHostAddress::LocalHost), 0, &message),
+             qPrintable(message));
+    const auto token = m_listener->tokens().create(u"test"_s, 0, &message);
+    QVERIFY2(token, qPrintable(message));
+    m_token = token->token;
+    m_tokenId = token->tokenId;
+}
+
+void TstOperatorApi::cleanup()
+{
+    m_listener.reset();
+    m_server.reset();
+    m_engine.reset();
+    m_store.reset();
+}
+
+testsupport::RawResponse TstOperatorApi::call(const QByteArray &method, const QByteArray &path,
+                                              const QByteArray &body, const QString &token)
+{
+    http::HeaderList headers;
+    const QString bearer = token.isNull() ? m_token : token;
+    if (!bearer.isEmpty())
+        headers.append({"Authorization", "Bearer " + bearer.toUtf8()});
+    testsupport::RawHttpClient client;
+    if (!client.connectTo(m_server->serverPort()))
+        return {};
+    client.send(rawRequest(method, path, headers, body));
+    return client.readResponse(10'000);
+}
+
+int TstOperatorApi::postNotice(const QString &keyId, const QList<protocol::WebhookSecret> &secrets,
+                               const QString &vmName, int eventNumber)
+{
+    const QByteArray body =
+        protocol::encodeNotice(makeNotice(vmName, newEventId(eventNumber), m_clock->nowUtc()));
+    const SignedRequest request =
+        sign(body, keyId, secrets, u"msg_"_s + QString::number(++m_webhookCounter),
+             m_clock->nowUtc().toSecsSinceEpoch());
+    testsupport::RawHttpClient client;
+    if (!client.connectTo(m_server->serverPort()))
+        return 0;
+    client.send(rawRequest("POST", "/api/v1/notices", request.headers, request.body));
+    return client.readResponse(10'000).status;
+}
+
+void TstOperatorApi::tokenIsRequired()
+{
+    const auto none = call("GET", "/api/v1/vms", {}, u""_s);
+    QCOMPARE(none.status, 401);
+    QVERIFY(none.header("WWW-Authenticate").startsWith("Bearer"));
+    QCOMPARE(json(none).value(u"error"_s).toObject().value(u"code"_s).toString(),
+             u"unauthorized"_s);
+    QCOMPARE(call("GET", "/api/v1/vms", {}, u"skop_not-a-token"_s).status, 401);
+    QCOMPARE(call("GET", "/api/v1/vms", {}, m_token + u"x"_s).status, 401);
+    QCOMPARE(call("GET", "/api/v1/vms").status, 200);
+    // Once authenticated, an unknown operator path is 404.
+    QCOMPARE(call("GET", "/api/v1/nothing").status, 404);
+
+    QString error;
+    const auto shortLived = m_listener->tokens().create(u"test"_s, 60, &error);
+    QVERIFY(shortLived);
+    QCOMPARE(call("GET", "/api/v1/vms", {}, shortLived->token).status, 200);
+    m_clock->advanceMSecs(61'000);
+    QCOMPARE(call("GET", "/api/v1/vms", {}, shortLived->token).status, 401);
+}
+
+void TstOperatorApi::fleetAndEventsArePaged()
+{
+    QString error;
+    core::KeyError code = core::KeyError::None;
+    const auto key = m_listener->keys().generate(vmResourceId(u"vm-a"_s), u"test"_s, &code, &error);
+    QVERIFY(key);
+    QCOMPARE(postNotice(key->keyId, {key->secret}, u"vm-a"_s, 1), 200);
+
+    const auto vms = call("GET", "/api/v1/vms");
+    QCOMPARE(vms.status, 200);
+    const QJsonArray fleet = json(vms).value(u"vms"_s).toArray();
+    QCOMPARE(fleet.size(), 1);
+    const QJsonObject vm = fleet.at(0).toObject();
+    QCOMPARE(vm.value(u"name"_s).toString(), u"vm-a"_s);
+    QCOMPARE(vm.value(u"resourceId"_s).toString(), vmResourceId(u"vm-a"_s));
+    // The Preempt notice made the engine open a job: state, attempts, next retry, error.
+    const QJsonObject job = vm.value(u"job"_s).toObject();
+    QVERIFY(!job.isEmpty());
+    QVERIFY(!job.value(u"state"_s).toString().isEmpty());
+    QVERIFY(job.contains(u"attempts"_s));
+    QVERIFY(job.contains(u"nextRetryAt"_s));
+    QVERIFY(job.contains(u"lastError"_s));
+
+    const qint64 vmId = qint64(vm.value(u"id"_s).toDouble());
+    for (int i = 0; i < 5; ++i) {
+        core::EventRecord event;
+        event.vmId = vmId;
+        event.kind = core::EventKind::Alert;
+        event.at = m_clock->nowUtc().addSecs(i);
+        event.source = u"test"_s;
+        event.message = u"alert "_s + QString::number(i);
+        QVERIFY(m_store->appendEvent(event) > 0);
+    }
+    core::EventFilter all;
+    all.vmId = vmId;
+    all.limit = 0;
+    const qint64 total = m_store->eventCount(all);
+    QVERIFY(total >= 6);
+
+    // Page through everything for this VM, two at a time, newest first.
+    QList<qint64> seen;
+    QByteArray path =
+        "/api/v1/events?limit=2&vm=" + QUrl::toPercentEncoding(vmResourceId(u"vm-a"_s));
+    for (int page = 0; page < 20; ++page) {
+        const auto r = call("GET", path);
+        QCOMPARE(r.status, 200);
+        const QJsonArray events = json(r).value(u"events"_s).toArray();
+        for (const QJsonValue &e : events)
+            seen.append(qint64(e.toObject().value(u"id"_s).toDouble()));
+        const QJsonValue cursor = json(r).value(u"nextCursor"_s);
+        if (cursor.isNull())
+            break;
+        path = "/api/v1/events?limit=2&vm=" + QUrl::toPercentEncoding(vmResourceId(u"vm-a"_s))
+            + "&cursor=" + cursor.toString().toUtf8();
+    }
+    QCOMPARE(seen.size(), total);
+    for (qsizetype i = 1; i < seen.size(); ++i)
+        QVERIFY(seen.at(i) < seen.at(i - 1));
+
+    const auto alerts = call("GET", "/api/v1/events?type=alert&limit=100");
+    QCOMPARE(json(alerts).value(u"events"_s).toArray().size(), 5);
+    const auto notices = call("GET", "/api/v1/events?type=notice");
+    QCOMPARE(json(notices).value(u"events"_s).toArray().size(), 1);
+    const auto future = call("GET", "/api/v1/events?from=2099-01-01T00:00:00Z");
+    QCOMPARE(json(future).value(u"events"_s).toArray().size(), 0);
+
+    const auto badType = call("GET", "/api/v1/events?type=bogus");
+    QCOMPARE(badType.status, 400);
+    QVERIFY(json(badType)
+                .value(u"error"_s)
+                .toObject()
+                .value(u"message"_s)
+                .toString()
+                .contains(u"bogus"_s));
+    QCOMPARE(call("GET", "/api/v1/events?from=yesterday").status, 400);
+    QCOMPARE(call("GET", "/api/v1/events?limit=0").status, 400);
+    QCOMPARE(call("GET", "/api/v1/events?vm=/subscriptions/x").status, 404);
+    QCOMPARE(call("POST", "/api/v1/events", "{}").status, 405);
+}
+
+void TstOperatorApi::vmActionsAreAudited_data()
+{
+    QTest::addColumn<QByteArray>("action");
+    QTest::addColumn<QString>("audited");
+    QTest::newRow("restart") << QByteArray("restart") << u"force_restart"_s;
+    QTest::newRow("pause") << QByteArray("pause") << u"pause"_s;
+    QTest::newRow("resume") << QByteArray("resume") << u"resume"_s;
+    QTest::newRow("cancel") << QByteArray("cancel") << u"cancel"_s;
+}
+
+void TstOperatorApi::vmActionsAreAudited()
+{
+    QFETCH(QByteArray, action);
+    QFETCH(QString, audited);
+    QString error;
+    core::KeyError code = core::KeyError::None;
+    const auto key = m_listener->keys().generate(vmResourceId(u"vm-a"_s), u"test"_s, &code, &error);
+    QVERIFY(key);
+    QCOMPARE(postNotice(key->keyId, {key->secret}, u"vm-a"_s, 1), 200);
+
+    const qsizetype before = audit().size();
+    const QByteArray path =
+        "/api/v1/vms/" + kSubscription.toUtf8() + '/' + kGroup.toUtf8() + "/vm-a/" + action;
+    const auto response = call("POST", path);
+    QVERIFY2(response.status == 200 || response.status == 409, response.body.constData());
+    const QList<core::AuditRecord> rows = audit();
+    QCOMPARE(rows.size(), before + 1);
+    QCOMPARE(rows.constLast().actor, u"api:"_s + m_tokenId);
+    QVERIFY2(rows.constLast().action.contains(audited), qPrintable(rows.constLast().action));
+}
+
+void TstOperatorApi::vmActionErrors()
+{
+    const qsizetype before = audit().size();
+    const QByteArray base = "/api/v1/vms/" + kSubscription.toUtf8() + '/' + kGroup.toUtf8();
+    QCOMPARE(call("POST", base + "/vm-unknown/restart").status, 404);
+    QCOMPARE(call("POST", base + "/vm-a/explode").status, 404);
+    QCOMPARE(call("GET", base + "/vm-a/restart").status, 405);
+    QCOMPARE(call("POST", "/api/v1/vms/not-a-guid/rg/vm-a/restart").status, 400);
+    QCOMPARE(call("POST", base + "/vm-a./restart").status, 400);
+    QCOMPARE(audit().size(), before);
+}
+
+void TstOperatorApi::agentKeyLifecycle()
+{
+    const qsizetype auditBefore = audit().size();
+    const QByteArray vmBody =
+        QJsonDocument(QJsonObject {{u"vm"_s, vmResourceId(u"vm-a"_s)}}).toJson();
+    QCOMPARE(call("POST", "/api/v1/keys", R"({"vm":"vm-a"})").status, 400);
+    QCOMPARE(call("POST", "/api/v1/keys", "{oops").status, 400);
+    const auto generated = call("POST", "/api/v1/keys", vmBody);
+    QCOMPARE(generated.status, 201);
+    const QString keyId = json(generated).value(u"keyId"_s).toString();
+    const QString secretText = json(generated).value(u"secret"_s).toString();
+    QVERIFY(secretText.startsWith(u"whsec_"_s));
+    QString parseError;
+    const auto credential = protocol::AgentCredential::parse(
+        json(generated).value(u"credentialFile"_s).toString().toUtf8(), &parseError);
+    QVERIFY2(credential, qPrintable(parseError));
+    QCOMPARE(credential->keyId, keyId);
+    const protocol::WebhookSecret oldSecret = *protocol::WebhookSecret::fromString(secretText);
+    QCOMPARE(credential->secrets, QList<protocol::WebhookSecret> {oldSecret});
+    QCOMPARE(postNotice(keyId, {oldSecret}, u"vm-a"_s, 1), 200);
+
+    // Listing never shows a secret.
+    const auto listed = call("GET", "/api/v1/keys");
+    QCOMPARE(listed.status, 200);
+    QVERIFY(listed.body.contains(keyId.toUtf8()));
+    QVERIFY(!listed.body.contains(secretText.mid(6, 20).toUtf8()));
+
+    // Rotate with a one-hour overlap: both secrets work, then only the new one.
+    const auto rotated =
+        call("POST", "/api/v1/keys/" + keyId.toUtf8() + "/rotate", R"({"overlapSeconds":3600})");
+    QCOMPARE(rotated.status, 200);
+    const protocol::WebhookSecret newSecret =
+        *protocol::WebhookSecret::fromString(json(rotated).value(u"secret"_s).toString());
+    QVERIFY(!(newSecret == oldSecret));
+    QCOMPARE(postNotice(keyId, {oldSecret}, u"vm-a"_s, 2), 200);
+    QCOMPARE(postNotice(keyId, {newSecret}, u"vm-a"_s, 3), 200);
+    m_clock->advanceMSecs(3601'000);
+    QCOMPARE(postNotice(keyId, {oldSecret}, u"vm-a"_s, 4), 401);
+    QCOMPARE(postNotice(keyId, {newSecret}, u"vm-a"_s, 5), 200);
+    QVERIFY(!call("GET", "/api/v1/keys")
+                 .body.contains(json(rotated).value(u"secret"_s).toString().mid(6, 20).toUtf8()));
+
+    QCOMPARE(call("POST", "/api/v1/keys/key_unknown/rotate").status, 404);
+    QCOMPARE(call("POST", "/api/v1/keys/" + keyId.toUtf8() + "/revoke").status, 200);
+    QCOMPARE(postNotice(keyId, {newSecret}, u"vm-a"_s, 6), 401);
+    QCOMPARE(call("POST", "/api/v1/keys/" + keyId.toUtf8() + "/revoke").status, 409);
+    QCOMPARE(call("POST", "/api/v1/keys/" + keyId.toUtf8() + "/rotate").status, 409);
+
+    QStringList actions;
+    const QList<core::AuditRecord> rows = audit();
+    for (qsizetype i = auditBefore; i < rows.size(); ++i) {
+        if (rows.at(i).actor == u"api:"_s + m_tokenId)
+            actions.append(rows.at(i).action);
+        QVERIFY(!rows.at(i).detail.contains(secretText.mid(6)));
+    }
+    QCOMPARE(actions, (QStringList {u"key_generate"_s, u"key_rotate"_s, u"key_revoke"_s}));
+}
+
+void TstOperatorApi::operatorTokenLifecycle()
+{
+    const auto created = call("POST", "/api/v1/tokens", R"({"validSeconds":3600})");
+    QCOMPARE(created.status, 201);
+    const QString token = json(created).value(u"token"_s).toString();
+    const QString tokenId = json(created).value(u"tokenId"_s).toString();
+    QCOMPARE(call("GET", "/api/v1/vms", {}, token).status, 200);
+    const auto listed = call("GET", "/api/v1/tokens");
+    QVERIFY(listed.body.contains(tokenId.toUtf8()));
+    QVERIFY(!listed.body.contains(token.toUtf8()));
+    QCOMPARE(call("POST", "/api/v1/tokens/" + tokenId.toUtf8() + "/revoke").status, 200);
+    QCOMPARE(call("GET", "/api/v1/vms", {}, token).status, 401);
+    QCOMPARE(call("POST", "/api/v1/tokens", R"({"validSeconds":"soon"})").status, 400);
+
+    const QList<core::AuditRecord> rows = audit();
+    QStringList actions;
+    for (const core::AuditRecord &row : rows) {
+        if (row.actor == u"api:"_s + m_tokenId)
+            actions.append(row.action + u' ' + row.target);
+    }
+    QCOMPARE(actions, (QStringList {u"token_create "_s + tokenId, u"token_revoke "_s + tokenId}));
+}
+
+QTEST_GUILESS_MAIN(TstOperatorApi)
+#include "tst_operatorapi.moc"
