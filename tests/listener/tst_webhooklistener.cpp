@@ -8,9 +8,12 @@
 #include "store/store.h"
 #include "webhooklistener.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QSslConfiguration>
+#include <QSslKey>
 #include <QTest>
 
 #include <functional>
@@ -42,9 +45,13 @@ private slots:
     void seedWebhookIsAnUnconfirmedNotice();
     void healthAndMetrics();
     void slowSocketsDoNotBlockNotices();
+    void tlsAndClientCertificates();
 
 private:
-    void startServer(core::ListenerOptions options = {}, http::Limits limits = {});
+    void startServer(core::ListenerOptions options = {}, http::Limits limits = {},
+                     const http::TlsOptions &tls = {});
+    testsupport::RawResponse tlsExchange(const QSslConfiguration &configuration,
+                                         const QByteArray &request, bool *connected);
     SignedRequest signedNotice(const QString &vmName, int eventNumber, const QString &webhookId);
     testsupport::RawResponse exchange(const QByteArray &request);
     QJsonObject json(const testsupport::RawResponse &response) const;
@@ -76,10 +83,15 @@ void TstWebhookListener::cleanup()
     m_store.reset();
 }
 
-void TstWebhookListener::startServer(core::ListenerOptions options, http::Limits limits)
+void TstWebhookListener::startServer(core::ListenerOptions options, http::Limits limits,
+                                     const http::TlsOptions &tls)
 {
     m_server = std::make_unique<http::HttpServer>();
     m_server->setLimits(limits);
+    if (!tls.certificateFile.isEmpty()) {
+        QString tlsError;
+        QVERIFY2(m_server->setTls(tls, &tlsError), qPrintable(tlsError));
+    }
     m_listener = std::make_unique<core::WebhookListener>(*m_store, *m_ops, *m_clock, options);
     m_listener->attach(*m_server);
     QString error;
@@ -514,6 +526,82 @@ void TstWebhookListener::slowSocketsDoNotBlockNotices()
     dripTimer.stop();
     QCOMPARE(closedByDeadline.size(), kSlow);
     QTRY_COMPARE(m_server->openConnections(), 0);
+    QCOMPARE(storedEvents(), 1);
+}
+
+static QString tlsFile(const char *name)
+{
+    return QStringLiteral(SPOTKEEPER_TEST_DATA "/tls/") + QLatin1StringView(name);
+}
+
+static QSslConfiguration clientConfiguration(const char *certificate, const char *key,
+                                             bool trustServer = true)
+{
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setCaCertificates(trustServer ? QSslCertificate::fromPath(tlsFile("ca.pem"))
+                                                : QList<QSslCertificate>());
+    configuration.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    if (certificate) {
+        configuration.setLocalCertificate(QSslCertificate::fromPath(tlsFile(certificate)).value(0));
+        QFile keyFile(tlsFile(key));
+        if (keyFile.open(QIODevice::ReadOnly))
+            configuration.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Ec));
+    }
+    return configuration;
+}
+
+testsupport::RawResponse TstWebhookListener::tlsExchange(const QSslConfiguration &configuration,
+                                                         const QByteArray &request, bool *connected)
+{
+    testsupport::RawHttpClient client;
+    *connected = client.connectTls(m_server->serverPort(), configuration);
+    if (!*connected)
+        return {};
+    client.send(request);
+    return client.readResponse(5'000);
+}
+
+void TstWebhookListener::tlsAndClientCertificates()
+{
+    http::TlsOptions tls {tlsFile("server.pem"), tlsFile("server.key"), QString()};
+    startServer({}, {}, tls);
+    QVERIFY(m_server->isTls());
+    bool connected = false;
+    SignedRequest request = signedNotice(u"vm-a"_s, 1, u"msg_tls"_s);
+    auto response = tlsExchange(
+        clientConfiguration(nullptr, nullptr),
+        rawRequest("POST", "/api/v1/notices", request.headers, request.body), &connected);
+    QVERIFY(connected);
+    QCOMPARE(response.status, 200);
+    // Plain HTTP to the TLS port gets no HTTP answer and stores nothing.
+    request = signedNotice(u"vm-a"_s, 2, u"msg_plain"_s);
+    QCOMPARE(exchange(rawRequest("POST", "/api/v1/notices", request.headers, request.body)).status,
+             0);
+    // A client that does not trust the server's CA refuses the handshake itself.
+    (void)tlsExchange(clientConfiguration(nullptr, nullptr, false), "GET /healthz HTTP/1.1\r\n\r\n",
+                      &connected);
+    QVERIFY(!connected);
+    QCOMPARE(storedEvents(), 1);
+
+    // Mutual TLS: only clients with a certificate from the configured CA get through.
+    cleanup();
+    init();
+    tls.clientCaFile = tlsFile("ca.pem");
+    startServer({}, {}, tls);
+    request = signedNotice(u"vm-a"_s, 3, u"msg_mtls"_s);
+    response = tlsExchange(clientConfiguration("client.pem", "client.key"),
+                           rawRequest("POST", "/api/v1/notices", request.headers, request.body),
+                           &connected);
+    QVERIFY(connected);
+    QCOMPARE(response.status, 200);
+    for (const auto &[certificate, key] : {std::pair<const char *, const char *> {nullptr, nullptr},
+                                           {"other-client.pem", "other-client.key"}}) {
+        request = signedNotice(u"vm-a"_s, 4, u"msg_refused"_s);
+        response = tlsExchange(clientConfiguration(certificate, key),
+                               rawRequest("POST", "/api/v1/notices", request.headers, request.body),
+                               &connected);
+        QCOMPARE(response.status, 0);
+    }
     QCOMPARE(storedEvents(), 1);
 }
 

@@ -1,0 +1,155 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "serverconfig.h"
+
+#include <QTest>
+
+using namespace spotkeeper;
+using namespace Qt::StringLiterals;
+
+// spotkeeperd's configuration file: the shipped example parses, every mistake is an
+// error naming its line, and unsafe combinations are refused.
+class TstServerConfig : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void shippedExampleIsValid();
+    void parsesEverySection();
+    void rejectsMistakes_data();
+    void rejectsMistakes();
+    void refusesUnsafeCombinations_data();
+    void refusesUnsafeCombinations();
+};
+
+void TstServerConfig::shippedExampleIsValid()
+{
+    QString error;
+    const auto config = core::ServerConfig::load(
+        QStringLiteral(SPOTKEEPER_TEST_DATA
+                       "/../../packaging/spotkeeperd/spotkeeperd.conf.example"),
+        &error);
+    QVERIFY2(config, qPrintable(error));
+    QVERIFY(config->validate().isEmpty());
+    // The example documents the defaults: it must agree with the code.
+    const core::ServerConfig defaults;
+    QCOMPARE(config->address, defaults.address);
+    QCOMPARE(config->port, defaults.port);
+    QCOMPARE(config->storePath, defaults.storePath);
+    QCOMPARE(config->readDeadlineSeconds, defaults.readDeadlineSeconds);
+    QCOMPARE(config->reconcileSeconds, defaults.reconcileSeconds);
+    QCOMPARE(config->vmStartsPerMinute, defaults.vmStartsPerMinute);
+    QCOMPARE(config->rotationOverlapHours, defaults.rotationOverlapHours);
+    QCOMPARE(config->seedEnabled, false);
+}
+
+void TstServerConfig::parsesEverySection()
+{
+    const QByteArray text = R"(
+# comment
+[listen]
+address = 0.0.0.0
+port = 9443 ; inline comment
+[tls]
+certificate = /etc/x/server.pem
+private_key = "/etc/x/server key.pem"
+client_ca = /etc/x/ca.pem
+[store]
+path = /srv/db.sqlite
+[azure]
+cloud = azurechinacloud
+subscriptions = 8d3c6a4e-2f4b-4c1e-9a53-3f1b2f0c7d11, 11111111-2222-3333-4444-555555555555
+arm_endpoint = http://127.0.0.1:9/
+[engine]
+reconcile_seconds = 30
+backoff_base_seconds = 5
+[seed]
+enabled = yes
+subscription = 8d3c6a4e-2f4b-4c1e-9a53-3f1b2f0c7d11
+key_file = /etc/x/seed.key
+[log]
+level = DEBUG
+)";
+    QString error;
+    const auto config = core::ServerConfig::parse(text, &error);
+    QVERIFY2(config, qPrintable(error));
+    QCOMPARE(config->address, QHostAddress(u"0.0.0.0"_s));
+    QCOMPARE(config->port, 9443);
+    QCOMPARE(config->tls.privateKeyFile, u"/etc/x/server key.pem"_s);
+    QCOMPARE(config->tls.clientCaFile, u"/etc/x/ca.pem"_s);
+    QCOMPARE(config->storePath, u"/srv/db.sqlite"_s);
+    QCOMPARE(config->cloud, u"AzureChinaCloud"_s);
+    QCOMPARE(config->subscriptions.size(), 2);
+    QCOMPARE(config->armEndpoint, u"http://127.0.0.1:9/"_s);
+    QCOMPARE(config->reconcileSeconds, 30);
+    QCOMPARE(config->backoffBaseSeconds, 5);
+    QVERIFY(config->seedEnabled);
+    QCOMPARE(config->logLevel, u"debug"_s);
+    QVERIFY2(config->validate().isEmpty(), qPrintable(config->validate())); // TLS set: 0.0.0.0 ok
+}
+
+void TstServerConfig::rejectsMistakes_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("unknown key") << QByteArray("[listen]\nprot = 1\n")
+                                 << u"line 2: unknown setting 'prot'"_s;
+    QTest::newRow("unknown section") << QByteArray("[listner]\nport = 1\n") << u"line 2"_s;
+    QTest::newRow("outside section") << QByteArray("port = 1\n") << u"line 1"_s;
+    QTest::newRow("no equals") << QByteArray("[listen]\nport 1\n") << u"expected 'key = value'"_s;
+    QTest::newRow("bad port") << QByteArray("[listen]\nport = 70000\n") << u"listen.port"_s;
+    QTest::newRow("bad address") << QByteArray("[listen]\naddress = localhost\n")
+                                 << u"not an IP address"_s;
+    QTest::newRow("bad bool") << QByteArray("[seed]\nenabled = maybe\n") << u"true or false"_s;
+    QTest::newRow("bad cloud") << QByteArray("[azure]\ncloud = AWS\n") << u"AzureCloud"_s;
+    QTest::newRow("bad subscription") << QByteArray("[azure]\nsubscriptions = abc\n") << u"'abc'"_s;
+    QTest::newRow("bad number") << QByteArray("[engine]\nreconcile_seconds = 1\n") << u"from 10"_s;
+    QTest::newRow("bad level") << QByteArray("[log]\nlevel = loud\n") << u"debug, info"_s;
+    QTest::newRow("broken header") << QByteArray("[listen\n") << u"line 1"_s;
+}
+
+void TstServerConfig::rejectsMistakes()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, expected);
+    QString error;
+    QVERIFY(!core::ServerConfig::parse(text, &error));
+    QVERIFY2(error.contains(expected), qPrintable(error));
+}
+
+void TstServerConfig::refusesUnsafeCombinations_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("expected"); // empty = valid
+    QTest::newRow("loopback plain") << QByteArray("[listen]\naddress = 127.0.0.1\n") << QString();
+    QTest::newRow("ipv6 loopback plain") << QByteArray("[listen]\naddress = ::1\n") << QString();
+    QTest::newRow("public plain") << QByteArray("[listen]\naddress = 0.0.0.0\n")
+                                  << u"--insecure-listen"_s;
+    QTest::newRow("public insecure")
+        << QByteArray("[listen]\naddress = 0.0.0.0\ninsecure = true\n") << QString();
+    QTest::newRow("cert without key")
+        << QByteArray("[tls]\ncertificate = /a.pem\n") << u"private_key"_s;
+    QTest::newRow("client ca alone")
+        << QByteArray("[tls]\nclient_ca = /ca.pem\n") << u"client_ca"_s;
+    QTest::newRow("seed without key") << QByteArray("[seed]\nenabled = true\n") << u"key_file"_s;
+    QTest::newRow("backoff cap below base")
+        << QByteArray("[engine]\nbackoff_base_seconds = 60\nbackoff_cap_seconds = 30\n")
+        << u"backoff_cap"_s;
+}
+
+void TstServerConfig::refusesUnsafeCombinations()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, expected);
+    QString error;
+    const auto config = core::ServerConfig::parse(text, &error);
+    QVERIFY2(config, qPrintable(error));
+    const QString problem = config->validate();
+    if (expected.isEmpty())
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    else
+        QVERIFY2(problem.contains(expected), qPrintable(problem));
+}
+
+QTEST_GUILESS_MAIN(TstServerConfig)
+#include "tst_serverconfig.moc"
