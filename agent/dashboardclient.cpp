@@ -22,9 +22,14 @@ DashboardClient::DashboardClient(const AgentConfig &config, NowFunction now, QOb
     , m_legacyApiKey(config.legacyApiKey)
     , m_timeoutMs(config.deliveryTimeoutMs)
     , m_now(std::move(now))
-    , m_ssl(QSslConfiguration::defaultConfiguration())
 {
-    if (!config.caFile.isEmpty()) {
+    // Touch the TLS stack only for an https dashboard: loading OpenSSL costs ~5 MB of
+    // resident memory that a plain-http (e.g. loopback or test) setup does not need.
+    const QUrl &target = m_legacy ? m_legacyUrl : m_baseUrl;
+    m_tls = target.scheme() == "https"_L1;
+    if (m_tls)
+        m_ssl = QSslConfiguration::defaultConfiguration();
+    if (m_tls && !config.caFile.isEmpty()) {
         // Added to the system CAs, not instead of them, so a later move to a public
         // certificate keeps working.
         const auto certificates = QSslCertificate::fromPath(config.caFile);
@@ -32,7 +37,7 @@ DashboardClient::DashboardClient(const AgentConfig &config, NowFunction now, QOb
             qCWarning(lcAgent).noquote()
                 << u"ca-file %1 holds no PEM certificate; using the system CAs only"_s.arg(
                        config.caFile);
-        m_ssl.addCaCertificates(certificates);
+        m_ssl->addCaCertificates(certificates);
     }
     m_network.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
 }
@@ -56,7 +61,8 @@ void DashboardClient::post(Route route, const QByteArray &body, const QByteArray
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setHeader(QNetworkRequest::UserAgentHeader,
                       QByteArrayLiteral("spotkeeper-agent/" SPOTKEEPER_VERSION));
-    request.setSslConfiguration(m_ssl);
+    if (m_ssl)
+        request.setSslConfiguration(*m_ssl);
     if (m_legacy) {
         request.setRawHeader("Authorization", "Bearer " + m_legacyApiKey);
     } else {

@@ -10,6 +10,7 @@
 #include <QSslConfiguration>
 
 #include <functional>
+#include <optional>
 
 // Sends one message to the dashboard and reports what happened. Signed mode: Standard
 // Webhooks headers (webhook-id stable per message, webhook-timestamp fresh at every
@@ -54,7 +55,8 @@ private:
     QByteArray m_legacyApiKey;
     int m_timeoutMs;
     NowFunction m_now;
-    QSslConfiguration m_ssl;
+    bool m_tls = false;
+    std::optional<QSslConfiguration> m_ssl; // even a default-constructed one loads OpenSSL
     QNetworkAccessManager m_network;
 };
 
