@@ -1,0 +1,195 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// bench_agent: the built spotkeeper-agent as a process against the fake IMDS and fake
+// dashboard on 127.0.0.1, at the default 1 s poll interval.
+//  1. Detection latency: a new Preempt appears in the fake IMDS at a random moment of
+//     the poll cycle; latency = its signed notice arriving at the fake dashboard.
+//  2. Resident memory and CPU of the agent process over a soak (from /proc).
+// Usage: bench_agent [--agent PATH] [--events N] [--soak SECONDS]
+// Not a test (not registered with CTest); results go to docs/BENCHMARKS.md.
+#include "agentfakes.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+
+#include <algorithm>
+#include <cstdio>
+#include <unistd.h>
+
+using namespace spotkeeper;
+using namespace spotkeeper::agenttest;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+struct ProcSample
+{
+    qint64 rssKb = 0;
+    qint64 hwmKb = 0;
+    qint64 cpuTicks = 0; // utime + stime
+};
+
+ProcSample sample(qint64 pid)
+{
+    ProcSample s;
+    QFile status(u"/proc/%1/status"_s.arg(pid));
+    if (status.open(QIODevice::ReadOnly)) {
+        for (const QByteArray &line : status.readAll().split('\n')) {
+            if (line.startsWith("VmRSS:"))
+                s.rssKb = line.mid(6).trimmed().split(' ').first().toLongLong();
+            if (line.startsWith("VmHWM:"))
+                s.hwmKb = line.mid(6).trimmed().split(' ').first().toLongLong();
+        }
+    }
+    QFile stat(u"/proc/%1/stat"_s.arg(pid));
+    if (stat.open(QIODevice::ReadOnly)) {
+        const QByteArray text = stat.readAll();
+        // Fields after the ")" of the command name: utime and stime are 14 and 15.
+        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 13)
+            s.cpuTicks = fields.at(11).toLongLong() + fields.at(12).toLongLong();
+    }
+    return s;
+}
+
+double percentile(QList<qint64> values, double p)
+{
+    std::sort(values.begin(), values.end());
+    if (values.isEmpty())
+        return 0;
+    const auto index = static_cast<qsizetype>(p * double(values.size() - 1) + 0.5);
+    return double(values.at(std::min(index, values.size() - 1)));
+}
+
+void print(const QString &line)
+{
+    std::printf("%s\n", qPrintable(line));
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    const QCommandLineOption agentOption(u"agent"_s, u"spotkeeper-agent binary"_s, u"path"_s,
+                                         QStringLiteral(SPOTKEEPER_AGENT_EXE));
+    const QCommandLineOption eventsOption(u"events"_s, u"Preempts to time"_s, u"n"_s, u"60"_s);
+    const QCommandLineOption soakOption(u"soak"_s, u"Seconds of idle soak"_s, u"s"_s, u"120"_s);
+    parser.addOptions({agentOption, eventsOption, soakOption});
+    parser.process(app);
+    const int events = parser.value(eventsOption).toInt();
+    const int soakSeconds = parser.value(soakOption).toInt();
+
+    FakeImds imds;
+    FakeDashboard dashboard(testCredential());
+    QString error;
+    if (!imds.start(&error) || !dashboard.start(&error)) {
+        print(u"cannot start fakes: "_s + error);
+        return 1;
+    }
+    QTemporaryDir dir;
+    QFile(dir.filePath(u"agent.conf"_s)).open(QIODevice::WriteOnly);
+    QProcessEnvironment env;
+    env.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
+    env.insert(u"SPOTKEEPER_AGENT_CONFIG"_s, dir.filePath(u"agent.conf"_s));
+    env.insert(u"SPOTKEEPER_DASHBOARD_URL"_s, dashboard.baseUrl().toString());
+    env.insert(u"SPOTKEEPER_AGENT_KEY"_s, u"agk_test whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"_s);
+    env.insert(u"SPOTKEEPER_IMDS_URL"_s, imds.baseUrl().toString());
+    env.insert(u"SPOTKEEPER_SPOOL_DIR"_s, dir.filePath(u"spool"_s));
+    // Defaults otherwise: 1 s poll interval, 60 s heartbeats.
+
+    QProcess agent;
+    agent.setProcessEnvironment(env);
+    agent.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    agent.start(parser.value(agentOption), QStringList{});
+    if (!agent.waitForStarted()) {
+        print(u"cannot start "_s + parser.value(agentOption));
+        return 1;
+    }
+    const qint64 pid = agent.processId();
+    if (!QTest::qWaitFor([&] { return imds.eventPolls() >= 2; }, 30'000)) {
+        print(u"the agent never polled"_s);
+        return 1;
+    }
+
+    // 1. Detection latency.
+    QElapsedTimer clock;
+    clock.start();
+    qint64 appearedAt = 0;
+    qint64 arrivedAt = -1;
+    QObject::connect(&dashboard.server(), &testsupport::FakeHttpServer::requestReceived,
+                     &app, [&](const testsupport::RecordedRequest &request) {
+                         if (request.path == "/api/v1/notices" && arrivedAt < 0)
+                             arrivedAt = clock.elapsed();
+                     });
+    QList<qint64> latencies;
+    qint64 incarnation = 1;
+    QRandomGenerator random(42);
+    for (int i = 0; i < events; ++i) {
+        // A random moment within the poll cycle, as a real eviction would be.
+        QTest::qWait(500 + int(random.bounded(1000)));
+        arrivedAt = -1;
+        const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces).toUpper();
+        imds.document = FakeImds::documentWith(
+            ++incarnation, {{id, u"Preempt"_s, u"Scheduled"_s, {u"vm-spot"_s}}});
+        appearedAt = clock.elapsed();
+        if (!QTest::qWaitFor([&] { return arrivedAt >= 0; }, 30'000)) {
+            print(u"notice %1 never arrived"_s.arg(i));
+            return 1;
+        }
+        latencies.append(arrivedAt - appearedAt);
+        imds.document = FakeImds::documentWith(++incarnation, {});
+    }
+    if (!latencies.isEmpty()) {
+        qint64 sum = 0;
+        for (qint64 l : latencies)
+            sum += l;
+        print(u"detection latency over %1 Preempts at the default 1 s interval: median %2 ms, "
+              "p99 %3 ms, max %4 ms, mean %5 ms"_s.arg(latencies.size())
+                  .arg(percentile(latencies, 0.5))
+                  .arg(percentile(latencies, 0.99))
+                  .arg(*std::max_element(latencies.begin(), latencies.end()))
+                  .arg(double(sum) / double(latencies.size()), 0, 'f', 1));
+    }
+    print(u"notices accepted: %1 of %2 (duplicates %3)"_s.arg(dashboard.accepted.size())
+              .arg(events)
+              .arg(dashboard.duplicates));
+
+    // 2. Idle soak: memory and CPU at 1 s polling.
+    if (soakSeconds > 0) {
+        const ProcSample before = sample(pid);
+        const int pollsBefore = imds.eventPolls();
+        QElapsedTimer wall;
+        wall.start();
+        qint64 maxRss = before.rssKb;
+        while (wall.elapsed() < qint64(soakSeconds) * 1000) {
+            QTest::qWait(1000);
+            maxRss = std::max(maxRss, sample(pid).rssKb);
+        }
+        const ProcSample after = sample(pid);
+        const double seconds = double(wall.elapsed()) / 1000.0;
+        const double cpuSeconds = double(after.cpuTicks - before.cpuTicks) / double(sysconf(_SC_CLK_TCK));
+        print(u"soak %1 s: %2 polls, RSS %3 KiB at end (max %4 KiB, VmHWM %5 KiB), CPU %6 s "
+              "= %7% of one core"_s.arg(seconds, 0, 'f', 0)
+                  .arg(imds.eventPolls() - pollsBefore)
+                  .arg(after.rssKb)
+                  .arg(maxRss)
+                  .arg(after.hwmKb)
+                  .arg(cpuSeconds, 0, 'f', 2)
+                  .arg(100.0 * cpuSeconds / seconds, 0, 'f', 3));
+    }
+    agent.terminate();
+    agent.waitForFinished(10'000);
+    print(u"agent exit code %1"_s.arg(agent.exitCode()));
+    return 0;
+}
