@@ -71,6 +71,17 @@ private slots:
                  Store::currentSchemaVersion());
     }
 
+    void inMemoryStore()
+    {
+        auto store = Store::open(options(u":memory:"_s), nullptr);
+        QVERIFY(store);
+        QCOMPARE(store->schemaVersion(), Store::currentSchemaVersion());
+        QVERIFY(store->upsertVm(vmRecord(1)) > 0);
+        QCOMPARE(store->vms().size(), 1);
+        auto other = Store::open(options(u":memory:"_s), nullptr); // its own, empty database
+        QVERIFY(other->vms().isEmpty());
+    }
+
     void eachStoreHasItsOwnConnection()
     {
         const qsizetype before = QSqlDatabase::connectionNames().size();

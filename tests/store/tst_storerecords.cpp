@@ -173,6 +173,12 @@ private slots:
         const auto rescued = store->claimJobs(u"engine-b"_s, m_clock.nowUtc().addSecs(60), 10);
         QCOMPARE(rescued.size(), 2);
         QCOMPARE(rescued[0].leaseOwner, u"engine-b"_s);
+        // Graceful shutdown hands the jobs over at once.
+        QCOMPARE(store->releaseJobs(u"engine-b"_s), 2);
+        QCOMPARE(store->job(rescued[0].id)->leaseOwner, QString());
+        QVERIFY(!store->job(rescued[0].id)->leaseExpiresAt.isValid());
+        QCOMPARE(store->claimJobs(u"engine-c"_s, m_clock.nowUtc().addSecs(60), 10).size(), 2);
+        QCOMPARE(store->releaseJobs(u"nobody"_s), 0);
         QVERIFY(store->claimJobs(QString(), lease, 1).isEmpty());
         QVERIFY(!store->lastError().message.isEmpty());
     }

@@ -56,6 +56,7 @@ public:
     bool saveJob(const JobRecord &job, const EventRecord *withEvent) override;
     QList<JobRecord> claimJobs(const QString &owner, const QDateTime &leaseUntil,
                                int limit) override;
+    int releaseJobs(const QString &owner) override;
 
     bool saveAgentKey(const AgentKeyRecord &key) override;
     std::optional<AgentKeyRecord> agentKey(const QString &keyId) override;

@@ -188,6 +188,19 @@ QList<JobRecord> SqliteStore::claimJobs(const QString &owner, const QDateTime &l
     return claimed;
 }
 
+int SqliteStore::releaseJobs(const QString &owner)
+{
+    clearError();
+    QSqlQuery q = query();
+    if (!prepareOrFail(q,
+                       u"UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL "
+                       "WHERE lease_owner = ? AND "_s
+                           + kActive))
+        return -1;
+    q.addBindValue(owner);
+    return execOrFail(q) ? q.numRowsAffected() : -1;
+}
+
 // --- agent keys
 
 bool SqliteStore::saveAgentKey(const AgentKeyRecord &key)

@@ -137,6 +137,9 @@ public:
     // owner's (renewal), and sets owner + leaseUntil on them. limit <= 0 = all.
     virtual QList<JobRecord> claimJobs(const QString &owner, const QDateTime &leaseUntil,
                                        int limit) = 0;
+    // Graceful shutdown: drops the owner's leases on non-terminal jobs so another engine
+    // need not wait for them to expire. Returns how many were released, -1 on error.
+    virtual int releaseJobs(const QString &owner) = 0;
 
     // --- agent keys
     virtual bool saveAgentKey(const AgentKeyRecord &key) = 0;
