@@ -111,7 +111,7 @@ int main(int argc, char *argv[])
     QProcess agent;
     agent.setProcessEnvironment(env);
     agent.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    agent.start(parser.value(agentOption), QStringList{});
+    agent.start(parser.value(agentOption), QStringList {});
     if (!agent.waitForStarted()) {
         print(u"cannot start "_s + parser.value(agentOption));
         return 1;
@@ -127,8 +127,8 @@ int main(int argc, char *argv[])
     clock.start();
     qint64 appearedAt = 0;
     qint64 arrivedAt = -1;
-    QObject::connect(&dashboard.server(), &testsupport::FakeHttpServer::requestReceived,
-                     &app, [&](const testsupport::RecordedRequest &request) {
+    QObject::connect(&dashboard.server(), &testsupport::FakeHttpServer::requestReceived, &app,
+                     [&](const testsupport::RecordedRequest &request) {
                          if (request.path == "/api/v1/notices" && arrivedAt < 0)
                              arrivedAt = clock.elapsed();
                      });
@@ -178,7 +178,8 @@ int main(int argc, char *argv[])
         }
         const ProcSample after = sample(pid);
         const double seconds = double(wall.elapsed()) / 1000.0;
-        const double cpuSeconds = double(after.cpuTicks - before.cpuTicks) / double(sysconf(_SC_CLK_TCK));
+        const double cpuSeconds =
+            double(after.cpuTicks - before.cpuTicks) / double(sysconf(_SC_CLK_TCK));
         print(u"soak %1 s: %2 polls, RSS %3 KiB at end (max %4 KiB, VmHWM %5 KiB), CPU %6 s "
               "= %7% of one core"_s.arg(seconds, 0, 'f', 0)
                   .arg(imds.eventPolls() - pollsBefore)
