@@ -74,7 +74,13 @@ ArmClient::ArmClient(AccessTokenSource *credential, ArmClientOptions options, co
     m_queue->setTimeoutMs(m_options.requestTimeoutMs);
 }
 
-ArmClient::~ArmClient() = default;
+ArmClient::~ArmClient()
+{
+    // The queue first: pending and in-flight callbacks capture this object and must not run
+    // while it is half destroyed; then the network manager aborts what is left.
+    delete m_queue;
+    delete m_network;
+}
 
 QUrl ArmClient::resourceUrl(const QString &path, const QString &suffix) const
 {
