@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 
 using namespace Qt::StringLiterals;
 using namespace spotkeeper::core;
@@ -26,15 +27,25 @@ double median(QList<double> values)
     return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-// Returns notices per second, or a negative value on failure.
-double runOnce(const QString &dir, int group, int total, int run)
+struct Sample
+{
+    double perWallSecond = -1; // durable notices per wall-clock second
+    double cpuMicros = 0; // process CPU time per notice (the machine is shared)
+};
+
+double cpuSeconds()
+{
+    return double(std::clock()) / CLOCKS_PER_SEC;
+}
+
+Sample runOnce(const QString &dir, int group, int total, int run)
 {
     const QString path = u"%1/bench-g%2-r%3.db"_s.arg(dir).arg(group).arg(run);
     StoreError error;
     auto store = Store::open(testutil::options(path), &error);
     if (!store) {
         std::fprintf(stderr, "open failed: %s\n", qPrintable(error.message));
-        return -1;
+        return {};
     }
     // Notices are prepared up front: only the store is timed.
     QList<QList<IncomingNotice>> batches;
@@ -50,19 +61,21 @@ double runOnce(const QString &dir, int group, int total, int run)
     }
     QElapsedTimer timer;
     timer.start();
+    const double cpuStart = cpuSeconds();
     for (const auto &batch : std::as_const(batches)) {
         const auto outcomes = store->insertNotices(batch);
         if (outcomes.isEmpty() || outcomes.front().status != NoticeOutcome::Status::Inserted) {
             std::fprintf(stderr, "insert failed: %s\n", qPrintable(store->lastError().message));
-            return -1;
+            return {};
         }
     }
     const double seconds = double(timer.nsecsElapsed()) / 1e9;
+    const double cpu = cpuSeconds() - cpuStart;
     store.reset();
     QFile::remove(path);
     QFile::remove(path + u"-wal"_s);
     QFile::remove(path + u"-shm"_s);
-    return total / seconds;
+    return {total / seconds, cpu * 1e6 / total};
 }
 
 } // namespace
@@ -91,22 +104,24 @@ int main(int argc, char *argv[])
     const int runs = std::max(1, parser.value(runsOption).toInt());
     std::printf("store: %s, WAL, synchronous=FULL, %d runs per row\n", qPrintable(temp.path()),
                 runs);
-    std::printf("%-22s %10s %16s %16s %14s\n", "notices/transaction", "notices", "median notices/s",
-                "min..max", "median tx/s");
+    std::printf("%-20s %8s %17s %17s %12s %14s\n", "notices/transaction", "notices",
+                "median notices/s", "min..max", "median tx/s", "CPU us/notice");
     for (const int group : {1, 10, 50, 200}) {
         const int total =
             (group == 1 ? parser.value(singleOption) : parser.value(groupedOption)).toInt();
         QList<double> rates;
+        QList<double> cpu;
         for (int run = 0; run < runs; ++run) {
-            const double rate = runOnce(temp.path(), group, total, run);
-            if (rate < 0)
+            const Sample sample = runOnce(temp.path(), group, total, run);
+            if (sample.perWallSecond < 0)
                 return 1;
-            rates << rate;
+            rates << sample.perWallSecond;
+            cpu << sample.cpuMicros;
         }
         const auto [lo, hi] = std::minmax_element(rates.cbegin(), rates.cend());
         const double med = median(rates);
-        std::printf("%-22d %10d %16.0f %7.0f..%-8.0f %14.1f\n", group, total, med, *lo, *hi,
-                    med / group);
+        std::printf("%-20d %8d %17.0f %8.0f..%-8.0f %12.1f %14.0f\n", group, total, med, *lo, *hi,
+                    med / group, median(cpu));
     }
     return 0;
 }

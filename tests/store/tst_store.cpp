@@ -56,6 +56,7 @@ private slots:
 
     void openCreatesCurrentSchema()
     {
+        const QStringList before = QSqlDatabase::connectionNames();
         auto store = openStore();
         QVERIFY(store);
         QCOMPARE(store->schemaVersion(), Store::currentSchemaVersion());
@@ -64,6 +65,19 @@ private slots:
         QString details;
         QVERIFY(store->integrityCheck(&details));
         QCOMPARE(details, u"ok"_s);
+        // The session settings of the store's own connection.
+        QStringList added = QSqlDatabase::connectionNames();
+        for (const QString &name : before)
+            added.removeOne(name);
+        QCOMPARE(added.size(), 1);
+        QSqlQuery pragma(QSqlDatabase::database(added.front(), false));
+        auto value = [&pragma](const QString &sql) {
+            return pragma.exec(sql) && pragma.next() ? pragma.value(0).toInt() : -1;
+        };
+        QCOMPARE(value(u"PRAGMA synchronous"_s), 2); // FULL
+        QCOMPARE(value(u"PRAGMA foreign_keys"_s), 1);
+        QCOMPARE(value(u"PRAGMA busy_timeout"_s), 5000);
+        pragma = QSqlQuery();
         RawDb raw(store->path());
         QCOMPARE(raw.scalar(u"PRAGMA journal_mode"_s).toString(), u"wal"_s);
         QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), Store::currentSchemaVersion());
