@@ -112,6 +112,8 @@ private slots:
     void unauthorizedTwiceIsAuthorization();
     void credentialFailureIsClassified();
     void connectionRefusedIsTransient();
+    void timeoutIsTransient();
+    void lowRemainingReadsSlowTheQueue();
     void evictionEvidenceFromActivityLog();
     void invalidInputsNeverReachTheNetwork();
 
@@ -617,6 +619,51 @@ void TestArmClient::connectionRefusedIsTransient()
     QCOMPARE(toString(w.value->call.failure), toString(FailureClass::Transient));
     QCOMPARE(w.value->call.httpStatus, 0);
     QCOMPARE(w.value->call.errorCode, u"ConnectionRefusedError"_s);
+}
+
+void TestArmClient::timeoutIsTransient()
+{
+    m_arm->route("GET", vmPath(kVm, "/instanceView")).hangUp();
+    ArmClientOptions options;
+    options.armUrl = m_arm->baseUrl();
+    options.requestTimeoutMs = 200;
+    ArmClient client(m_tokens.get(), options, systemClock());
+    Waiter<PowerStateResult> w;
+    client.instanceView(kVm, w.callback());
+    QVERIFY(w.wait());
+    QCOMPARE(toString(w.value->call.failure), toString(FailureClass::Transient));
+    QCOMPARE(w.value->call.httpStatus, 0);
+    QVERIFY(!w.value->call.errorCode.isEmpty());
+}
+
+void TestArmClient::lowRemainingReadsSlowTheQueue()
+{
+    // ARM says the subscription's read bucket is empty: the client mirrors that instead of
+    // spending its own (larger) local budget and provoking a 429.
+    ManualClock clock;
+    m_arm->route("GET", vmPath(kVm, "/instanceView"))
+        .respond(200, specBody(u"arm/spec-VirtualMachine_Get_InstanceView-2024-07-01.json"_s))
+        .withHeader("x-ms-ratelimit-remaining-subscription-reads", "0")
+        .withHeader("x-ms-ratelimit-remaining-resource",
+                    "Microsoft.Compute/LowCostGetSubscriptionMaximum;23995,"
+                    "Microsoft.Compute/LowCostGetResource;35");
+    ArmClient *client = makeClient({}, &clock);
+    Waiter<PowerStateResult> first;
+    client->instanceView(kVm, first.callback());
+    QVERIFY(first.wait());
+    QCOMPARE(client->queue()->lastRateLimits().value(u"subscription-reads"_s), 0);
+    QCOMPARE(
+        client->queue()->lastRateLimits().resource.value(u"Microsoft.Compute/LowCostGetResource"_s),
+        35);
+    Waiter<PowerStateResult> second;
+    client->instanceView(kVm, second.callback());
+    QTest::qWait(50);
+    QCOMPARE(m_arm->count(), 1);
+    QCOMPARE(client->queue()->pending(), 1);
+    clock.advanceMSecs(40); // 25 reads/s refill: one token after 40 ms
+    client->queue()->processQueue();
+    QVERIFY(second.wait());
+    QCOMPARE(m_arm->count(), 2);
 }
 
 void TestArmClient::evictionEvidenceFromActivityLog()
