@@ -4,7 +4,9 @@
 #include "rawhttpclient.h"
 #include "testhttpclient.h"
 
+#include <QNetworkProxy>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTest>
 #include <QThread>
 #include <QTimer>
@@ -69,6 +71,7 @@ private slots:
     void keepAliveReusesConnection();
     void pipelinedRequestsAnsweredInOrder();
     void chunkedBody();
+    void expectContinue();
     void asyncResponder();
     void responderAfterClientLeftIsNoop();
     void responderFromAnotherThread();
@@ -196,6 +199,34 @@ void tst_HttpServer::chunkedBody()
     const RawResponse r = raw.readResponse();
     QCOMPARE(r.status, 200);
     QCOMPARE(r.body, "hello world"_ba);
+}
+
+void tst_HttpServer::expectContinue()
+{
+    Harness h;
+    QVERIFY(h.listen());
+    QTcpSocket socket;
+    socket.setProxy(QNetworkProxy::NoProxy);
+    socket.connectToHost(QHostAddress(QHostAddress::LocalHost), h.server.serverPort());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("POST /echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"_ba);
+    QByteArray received;
+    QTRY_VERIFY((received += socket.readAll()).contains("\r\n\r\n"));
+    QCOMPARE(received, "HTTP/1.1 100 Continue\r\n\r\n"_ba); // and nothing else yet
+    QCOMPARE(h.handled, 0);
+    socket.write("hello"_ba);
+    QTRY_VERIFY((received += socket.readAll()).endsWith("hello"));
+    QVERIFY(received.contains("HTTP/1.1 200 OK\r\n"));
+
+    // Over the limit: the client is told 413 at once and is never invited to send.
+    QTcpSocket big;
+    big.setProxy(QNetworkProxy::NoProxy);
+    big.connectToHost(QHostAddress(QHostAddress::LocalHost), h.server.serverPort());
+    QVERIFY(big.waitForConnected(5000));
+    big.write("POST /echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 999999\r\n\r\n"_ba);
+    QByteArray answer;
+    QTRY_VERIFY((answer += big.readAll()).contains("\r\n\r\n"));
+    QVERIFY2(answer.startsWith("HTTP/1.1 413 "), answer.constData());
 }
 
 void tst_HttpServer::asyncResponder()
