@@ -72,6 +72,7 @@ private slots:
     void chainCachesAndRefreshesAt80Percent();
     void chainCoalescesConcurrentRequests();
     void chainInvalidateForcesRefresh();
+    void chainKeepsValidTokenWhenEarlyRefreshFails();
     void chainFallsThroughToManagedIdentity();
     void chainStopsAtConfiguredFailingSource();
     void chainNothingAvailable();
@@ -239,6 +240,34 @@ void TestCredentials::chainInvalidateForcesRefresh()
     chain.requestToken(b.callback());
     QVERIFY(b.wait());
     QCOMPARE(m_entra->count(), 2);
+}
+
+void TestCredentials::chainKeepsValidTokenWhenEarlyRefreshFails()
+{
+    m_entra->route("POST", kTokenPath)
+        .enqueueFixture(200, u"entra/token-v2-client-credentials-response-doc.json"_s)
+        .respond(503, R"({"error":"temporarily_unavailable"})");
+    ManualClock clock;
+    auto *source = new ClientSecretCredential(QString::fromLatin1(kTenant), u"app"_s, "secret",
+                                              cloudAt(*m_entra), m_network.get(), clock);
+    ChainedCredential chain({source}, clock);
+    TokenWaiter first;
+    chain.requestToken(first.callback());
+    QVERIFY(first.wait());
+    clock.advanceMSecs(3000'000); // past 80% of 3599 s, 599 s left
+    TokenWaiter second;
+    chain.requestToken(second.callback());
+    QVERIFY(second.wait());
+    QVERIFY(second.value->ok()); // the refresh failed, the still-valid token is served
+    QCOMPARE(second.value->token.token, first.value->token.token);
+    QCOMPARE(m_entra->count(), 2);
+    QVERIFY(chain.lastError().contains("503"_L1));
+    clock.advanceMSecs(560'000); // 39 s left: no longer worth handing out
+    TokenWaiter third;
+    chain.requestToken(third.callback());
+    QVERIFY(third.wait());
+    QVERIFY(!third.value->ok());
+    QCOMPARE(m_entra->count(), 3);
 }
 
 void TestCredentials::chainFallsThroughToManagedIdentity()

@@ -131,16 +131,21 @@ void ChainedCredential::tryFrom(int index, QStringList unavailable)
 void ChainedCredential::finish(const TokenResult &result)
 {
     m_fetching = false;
+    TokenResult delivered = result;
     if (result.ok()) {
         m_cached = result.token;
         m_lastError.clear();
     } else {
         m_lastError = result.error;
         qCWarning(lcAzureCredential).noquote() << "Azure token request failed:" << result.error;
+        // An early refresh failed but the cached token is still good for a while: keep
+        // using it (the next request tries again) rather than failing ARM calls now.
+        if (m_cached.isValid() && m_clock.nowUtc().addSecs(60) < m_cached.expiresOn)
+            delivered = TokenResult::success(m_cached);
     }
     const auto waiting = std::exchange(m_waiting, {});
     for (const auto &callback : waiting)
-        callback(result);
+        callback(delivered);
 }
 
 } // namespace spotkeeper::core

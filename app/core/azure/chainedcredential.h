@@ -30,7 +30,8 @@ struct CredentialOptions
 // Unavailable are skipped; the first that answers is kept for later requests (a Failed
 // configured source stops the chain rather than silently falling through). Caches the token,
 // refreshes at 80% of its lifetime (injected Clock), coalesces concurrent requests, and
-// invalidate() forces the next request to fetch anew (ARM answered 401).
+// invalidate() forces the next request to fetch anew (ARM answered 401). When an early
+// refresh fails, the cached token keeps being used until a minute before it expires.
 // sourceName()/principal() tell the GUI status bar and /healthz what is in use.
 class ChainedCredential final : public AccessTokenSource
 {
