@@ -104,16 +104,11 @@ private slots:
     void listFollowsNextLinkPages();
     void listFullProperties();
     void listRefusesForeignNextLink();
-    void retryAfterSecondsHoldsQueue();
-    void retryAfterHttpDateHoldsQueue();
-    void readBudgetQueuesInsteadOfSending();
-    void perVmStartBudget();
     void unauthorizedRefreshesOnceAndRetries();
     void unauthorizedTwiceIsAuthorization();
     void credentialFailureIsClassified();
     void connectionRefusedIsTransient();
     void timeoutIsTransient();
-    void lowRemainingReadsSlowTheQueue();
     void evictionEvidenceFromActivityLog();
     void invalidInputsNeverReachTheNetwork();
 
@@ -447,119 +442,6 @@ void TestArmClient::listRefusesForeignNextLink()
     QCOMPARE(elsewhere.count(), 0);
 }
 
-void TestArmClient::retryAfterSecondsHoldsQueue()
-{
-    http::Response throttled = http::Response::json(
-        429, testsupport::fixture(u"arm/error-429-compute-throttling-doc.json"_s));
-    throttled.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray("1")));
-    m_arm->route("GET", vmPath(kVm, "/instanceView"))
-        .enqueue(throttled)
-        .respond(200, specBody(u"arm/spec-VirtualMachine_Get_InstanceView-2024-07-01.json"_s));
-    QList<QDateTime> arrivals;
-    connect(m_arm.get(), &FakeHttpServer::requestReceived, this,
-            [&] { arrivals << QDateTime::currentDateTimeUtc(); });
-    ArmClient *client = makeClient();
-    Waiter<PowerStateResult> first;
-    client->instanceView(kVm, first.callback());
-    QVERIFY(first.wait());
-    QCOMPARE(toString(first.value->call.failure), toString(FailureClass::Throttled));
-    QCOMPARE(first.value->call.errorCode, u"TooManyRequests"_s);
-    const QDateTime retryAfter = first.value->call.retryAfter;
-    QVERIFY(retryAfter.isValid());
-    QVERIFY(client->queue()->blockedUntil(kSub).isValid());
-    // The engine asks again at once, for this VM and another in the same subscription:
-    Waiter<PowerStateResult> second;
-    Waiter<PowerStateResult> other;
-    client->instanceView(kVm, second.callback());
-    client->instanceView(kVm2, other.callback());
-    QCOMPARE(client->queue()->pending(), 2); // held, not sent
-    QVERIFY(second.wait());
-    QVERIFY(other.wait());
-    QVERIFY(second.value->call.ok());
-    QCOMPARE(arrivals.size(), 3);
-    QVERIFY2(arrivals.at(1) >= retryAfter, qPrintable(arrivals.at(1).toString(Qt::ISODateWithMs)));
-    QVERIFY(arrivals.at(2) >= retryAfter);
-}
-
-void TestArmClient::retryAfterHttpDateHoldsQueue()
-{
-    const QDateTime until = QDateTime::currentDateTimeUtc().addSecs(2);
-    const QByteArray date =
-        QLocale::c().toString(until, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s).toLatin1();
-    http::Response throttled =
-        http::Response::json(429, testData(u"error-retryable-another-operation.json"_s));
-    throttled.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray(date)));
-    m_arm->route("POST", vmPath(kVm, "/start"))
-        .enqueue(throttled)
-        .respond(http::Response::json(200, {}));
-    QList<QDateTime> arrivals;
-    connect(m_arm.get(), &FakeHttpServer::requestReceived, this,
-            [&] { arrivals << QDateTime::currentDateTimeUtc(); });
-    ArmClient *client = makeClient();
-    Waiter<StartResult> first;
-    client->startVm(kVm, {}, first.callback());
-    QVERIFY(first.wait());
-    QCOMPARE(toString(first.value->call.failure), toString(FailureClass::Throttled));
-    QCOMPARE(first.value->call.retryAfter.toSecsSinceEpoch(), until.toSecsSinceEpoch());
-    Waiter<StartResult> second;
-    client->startVm(kVm, {}, second.callback());
-    QVERIFY(second.wait());
-    QVERIFY2(second.value->call.ok(), qPrintable(second.value->call.errorMessage));
-    QVERIFY(second.value->finished); // 200 = started synchronously
-    QCOMPARE(arrivals.size(), 2);
-    QVERIFY(arrivals.at(1) >= first.value->call.retryAfter);
-}
-
-void TestArmClient::readBudgetQueuesInsteadOfSending()
-{
-    ManualClock clock;
-    ArmBudgets budgets;
-    budgets.subscriptionReads = BucketSpec {2, 1.0 / 60.0}; // 2 now, then one a minute
-    m_arm->route("GET", vmPath(kVm, "/instanceView"))
-        .respond(200, specBody(u"arm/spec-VirtualMachine_Get_InstanceView-2024-07-01.json"_s));
-    ArmClient *client = makeClient(budgets, &clock);
-    int done = 0;
-    for (int i = 0; i < 5; ++i)
-        client->instanceView(kVm, [&](PowerStateResult r) { done += r.call.ok() ? 1 : 0; });
-    QVERIFY(QTest::qWaitFor([&] { return done == 2; }));
-    QTest::qWait(100);
-    QCOMPARE(m_arm->count(), 2);
-    QCOMPARE(client->queue()->pending(), 3);
-    clock.advanceMSecs(30'000);
-    client->queue()->processQueue();
-    QTest::qWait(50);
-    QCOMPARE(m_arm->count(), 2); // half a token is not a token
-    clock.advanceMSecs(30'000);
-    client->queue()->processQueue();
-    QVERIFY(QTest::qWaitFor([&] { return done == 3; }));
-    QCOMPARE(m_arm->count(), 3);
-    clock.advanceMSecs(120'000);
-    client->queue()->processQueue();
-    QVERIFY(QTest::qWaitFor([&] { return done == 5; }));
-    QCOMPARE(m_arm->count(), 5);
-}
-
-void TestArmClient::perVmStartBudget()
-{
-    ManualClock clock;
-    ArmBudgets budgets;
-    budgets.vmStarts = BucketSpec {2, 4.0 / 60.0};
-    m_arm->routeRegex("POST", u"/start$"_s).respond(http::Response::json(200, {}));
-    ArmClient *client = makeClient(budgets, &clock);
-    int done = 0;
-    for (int i = 0; i < 3; ++i)
-        client->startVm(kVm, {}, [&](StartResult) { ++done; });
-    client->startVm(kVm2, {}, [&](StartResult) { ++done; }); // another VM is not held up
-    QVERIFY(QTest::qWaitFor([&] { return done == 3; }));
-    QTest::qWait(100);
-    QCOMPARE(m_arm->count("POST", vmPath(kVm, "/start")), 2);
-    QCOMPARE(m_arm->count("POST", vmPath(kVm2, "/start")), 1);
-    clock.advanceMSecs(15'000); // 4 per minute
-    client->queue()->processQueue();
-    QVERIFY(QTest::qWaitFor([&] { return done == 4; }));
-    QCOMPARE(m_arm->count("POST", vmPath(kVm, "/start")), 3);
-}
-
 void TestArmClient::unauthorizedRefreshesOnceAndRetries()
 {
     m_arm->route("GET", vmPath(kVm, "/instanceView"))
@@ -634,36 +516,6 @@ void TestArmClient::timeoutIsTransient()
     QCOMPARE(toString(w.value->call.failure), toString(FailureClass::Transient));
     QCOMPARE(w.value->call.httpStatus, 0);
     QVERIFY(!w.value->call.errorCode.isEmpty());
-}
-
-void TestArmClient::lowRemainingReadsSlowTheQueue()
-{
-    // ARM says the subscription's read bucket is empty: the client mirrors that instead of
-    // spending its own (larger) local budget and provoking a 429.
-    ManualClock clock;
-    m_arm->route("GET", vmPath(kVm, "/instanceView"))
-        .respond(200, specBody(u"arm/spec-VirtualMachine_Get_InstanceView-2024-07-01.json"_s))
-        .withHeader("x-ms-ratelimit-remaining-subscription-reads", "0")
-        .withHeader("x-ms-ratelimit-remaining-resource",
-                    "Microsoft.Compute/LowCostGetSubscriptionMaximum;23995,"
-                    "Microsoft.Compute/LowCostGetResource;35");
-    ArmClient *client = makeClient({}, &clock);
-    Waiter<PowerStateResult> first;
-    client->instanceView(kVm, first.callback());
-    QVERIFY(first.wait());
-    QCOMPARE(client->queue()->lastRateLimits().value(u"subscription-reads"_s), 0);
-    QCOMPARE(
-        client->queue()->lastRateLimits().resource.value(u"Microsoft.Compute/LowCostGetResource"_s),
-        35);
-    Waiter<PowerStateResult> second;
-    client->instanceView(kVm, second.callback());
-    QTest::qWait(50);
-    QCOMPARE(m_arm->count(), 1);
-    QCOMPARE(client->queue()->pending(), 1);
-    clock.advanceMSecs(40); // 25 reads/s refill: one token after 40 ms
-    client->queue()->processQueue();
-    QVERIFY(second.wait());
-    QCOMPARE(m_arm->count(), 2);
 }
 
 void TestArmClient::evictionEvidenceFromActivityLog()
