@@ -1,0 +1,353 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SimServer: the ARM half (AZURE.md §4-6).
+#include "clock.h"
+#include "fleetmodel.h"
+#include "simjson.h"
+#include "simserver.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QTimer>
+#include <QUrlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace spotkeeper::sim {
+
+namespace {
+
+bool is(const QStringList &parts, int i, QLatin1StringView word)
+{
+    return i < parts.size() && parts.at(i).compare(word, Qt::CaseInsensitive) == 0;
+}
+
+QByteArray guidHeader(QRandomGenerator &rng)
+{
+    return QByteArray::number(rng.generate64(), 16).rightJustified(16, '0').insert(8, '-')
+        + "-4000-8000-"
+        + QByteArray::number(rng.generate64() & 0xffffffffffffULL, 16).rightJustified(12, '0');
+}
+
+QByteArray compact(const QJsonObject &obj)
+{
+    return QJsonDocument(obj).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+http::Response SimServer::armError(int status, const QString &code, const QString &message) const
+{
+    return http::Response::error(status, code, message);
+}
+
+void SimServer::handleArm(const http::Request &request, const ResponderPtr &responder)
+{
+    // Faults first: they model the network and ARM's front door, before any bookkeeping.
+    if (m_options.dropRate > 0 && m_rng.generateDouble() < m_options.dropRate) {
+        ++m_dropped; // never answered: the client times out as after a lost connection
+        m_requests.push_back(RequestRecord {m_wall.nowMSecs(), request.method,
+                                            QString::fromUtf8(request.path), 0, u"arm"_s});
+        return;
+    }
+    if (m_options.delayMs > 0) {
+        QTimer::singleShot(m_options.delayMs, this, [this, request, responder] {
+            if (responder->isOpen())
+                routeArm(request, responder);
+        });
+        return;
+    }
+    routeArm(request, responder);
+}
+
+void SimServer::routeArm(const http::Request &request, const ResponderPtr &responder)
+{
+    m_model.advance();
+    const auto send = [&](http::Response response) {
+        response.headers.append({"x-ms-request-id", guidHeader(m_rng)});
+        response.headers.append({"x-ms-correlation-request-id", guidHeader(m_rng)});
+        reply(request, responder, std::move(response), u"arm"_s);
+    };
+    if (m_options.error5xxRate > 0 && m_rng.generateDouble() < m_options.error5xxRate) {
+        ++m_injected5xx;
+        const bool five03 = m_rng.bounded(2) == 0;
+        return send(armError(five03 ? 503 : 500,
+                             five03 ? u"ServiceUnavailable"_s : u"InternalServerError"_s,
+                             u"An internal execution error occurred. Please retry later."_s));
+    }
+    // Authentication: a bearer token this simulator issued and that has not expired.
+    const QByteArray auth = request.header("Authorization");
+    if (!auth.startsWith("Bearer "))
+        return send(armError(401, u"AuthenticationFailed"_s,
+                             u"Authentication failed. The 'Authorization' header is missing."_s));
+    const auto token = m_tokens.constFind(auth.mid(7).trimmed());
+    if (token == m_tokens.constEnd())
+        return send(
+            armError(401, u"InvalidAuthenticationToken"_s, u"The access token is invalid."_s));
+    if (*token <= m_wall.nowMSecs())
+        return send(armError(401, u"ExpiredAuthenticationToken"_s,
+                             u"The access token expiry UTC time is earlier than current UTC "
+                             "time."_s));
+
+    const QStringList parts = QString::fromUtf8(request.path).split(u'/', Qt::SkipEmptyParts);
+    const QString sub = parts.value(1);
+    ArmLimits::Kind kind = ArmLimits::Kind::Read;
+    QString vmKey;
+    enum class Route { None, ListAll, ListLocation, ListRg, Vm, VmAction, Operation, Activity };
+    Route route = Route::None;
+    int vm = -1;
+    if (parts.size() == 5 && is(parts, 2, "providers"_L1) && is(parts, 3, "Microsoft.Compute"_L1)
+        && is(parts, 4, "virtualMachines"_L1)) {
+        route = Route::ListAll;
+    } else if (parts.size() == 7 && is(parts, 3, "Microsoft.Compute"_L1)
+               && is(parts, 4, "locations"_L1) && is(parts, 6, "virtualMachines"_L1)) {
+        route = Route::ListLocation;
+    } else if (parts.size() == 8 && is(parts, 3, "Microsoft.Compute"_L1)
+               && is(parts, 4, "locations"_L1) && is(parts, 6, "operations"_L1)) {
+        route = Route::Operation;
+    } else if (parts.size() == 7 && is(parts, 3, "Microsoft.Insights"_L1)
+               && is(parts, 4, "eventtypes"_L1)) {
+        route = Route::Activity;
+    } else if (parts.size() >= 7 && is(parts, 2, "resourceGroups"_L1)
+               && is(parts, 4, "providers"_L1) && is(parts, 5, "Microsoft.Compute"_L1)
+               && is(parts, 6, "virtualMachines"_L1)) {
+        if (parts.size() == 7)
+            route = Route::ListRg;
+        else if (parts.size() == 8 || parts.size() == 9) {
+            route = parts.size() == 8 ? Route::Vm : Route::VmAction;
+            vm = m_model.find(sub, parts.at(3), parts.at(7));
+            vmKey = u"/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Compute/"
+                    "virtualMachines/%3"_s.arg(sub, parts.at(3), parts.at(7))
+                        .toLower();
+        }
+    }
+    if (route == Route::None)
+        return send(armError(404, u"InvalidResourceType"_s,
+                             u"The resource type could not be found in the namespace for api "
+                             "version."_s));
+    if (request.queryItem(u"api-version"_s).isEmpty())
+        return send(armError(400, u"MissingApiVersionParameter"_s,
+                             u"The api-version query parameter (?api-version=) is required for "
+                             "all requests."_s));
+    const QString action = route == Route::VmAction ? parts.at(8).toLower() : QString();
+    if (route == Route::ListAll || route == Route::ListLocation || route == Route::ListRg)
+        kind = ArmLimits::Kind::List;
+    else if (route == Route::Operation)
+        kind = ArmLimits::Kind::OperationStatus;
+    else if (route == Route::VmAction && request.method == "POST")
+        kind = ArmLimits::Kind::Start;
+
+    const ArmLimits::Decision decision = m_limits.check(kind, sub, vmKey, m_wall.nowMSecs());
+    if (!decision.allowed) {
+        http::Response throttled;
+        const bool compute =
+            decision.policy.startsWith("UpdateVM"_L1) || decision.policy.startsWith("HighCost"_L1);
+        if (compute) { // CRP's body (AZURE.md §6)
+            throttled = http::Response::json(
+                429,
+                compact(QJsonObject {{u"code"_s, u"OperationNotAllowed"_s},
+                                     {u"message"_s,
+                                      u"The server rejected the request because too many "
+                                      "requests have been received for this subscription."_s},
+                                     {u"details"_s,
+                                      QJsonArray {QJsonObject {{u"code"_s, u"TooManyRequests"_s},
+                                                               {u"target"_s, decision.policy}}}}}));
+        } else {
+            throttled = armError(429, u"SubscriptionRequestsThrottled"_s,
+                                 u"Number of requests for subscription '%1' exceeded the limit "
+                                 "(%2). Please try again after '%3' seconds."_s.arg(sub)
+                                     .arg(decision.policy)
+                                     .arg(decision.retryAfterSeconds));
+        }
+        throttled.headers.append({"Retry-After", QByteArray::number(decision.retryAfterSeconds)});
+        return send(std::move(throttled));
+    }
+    http::Response response;
+    switch (route) {
+    case Route::ListAll:
+        response = listVms(request, sub, {}, {});
+        break;
+    case Route::ListLocation:
+        response = listVms(request, sub, {}, parts.at(5));
+        break;
+    case Route::ListRg:
+        response = listVms(request, sub, parts.at(3), {});
+        break;
+    case Route::Operation:
+        response = operationStatus(request, parts.at(7));
+        break;
+    case Route::Activity:
+        response = activityLog(request, sub);
+        break;
+    case Route::Vm:
+    case Route::VmAction:
+        if (vm < 0 || m_model.vm(vm).power == Power::Deleted) {
+            response = vm < 0
+                ? armError(404, u"ResourceNotFound"_s,
+                           u"The Resource 'Microsoft.Compute/virtualMachines/%1' "
+                           "under resource group '%2' was not found. For more "
+                           "details please go to "
+                           "https://aka.ms/ARMResourceNotFoundFix"_s.arg(parts.at(7), parts.at(3)))
+                : armError(404, u"NotFound"_s,
+                           u"The entity was not found in this Azure location."_s);
+        } else if (route == Route::Vm) {
+            response = request.method != "GET"
+                ? armError(405, u"MethodNotAllowed"_s, u"only GET is simulated"_s)
+                : http::Response::json(
+                    200,
+                    compact(simjson::vmBody(m_model.vm(vm),
+                                            request.queryItem(u"$expand"_s) == "instanceView"_L1,
+                                            m_model.nowMs())));
+        } else {
+            response = vmAction(request, vm, action);
+        }
+        break;
+    case Route::None:
+        break;
+    }
+    response.headers.append(decision.headers);
+    send(std::move(response));
+}
+
+http::Response SimServer::vmAction(const http::Request &request, int vm, const QString &action)
+{
+    if (action == "instanceview"_L1 && request.method == "GET")
+        return http::Response::json(
+            200, compact(simjson::instanceView(m_model.vm(vm), m_model.nowMs())));
+    if (action == "simulateeviction"_L1 && request.method == "POST") {
+        if (m_model.vm(vm).priority != "Spot"_L1)
+            return armError(409, u"OperationNotAllowed"_s,
+                            u"Operation 'simulateEviction' is allowed only for Spot Virtual "
+                            "Machines"_s);
+        evict(0, {m_model.vm(vm).name}, {}, true);
+        return http::Response {204, {}, {}};
+    }
+    if (action != "start"_L1 || request.method != "POST")
+        return armError(405, u"MethodNotAllowed"_s,
+                        u"only GET instanceView, POST start and POST simulateEviction are "
+                        "simulated"_s);
+    const StartOutcome out = m_model.start(vm, m_wall.nowMSecs());
+    if (out.httpStatus != 202)
+        return armError(out.httpStatus, out.errorCode, out.errorMessage);
+    const SimVm &v = m_model.vm(vm);
+    const QString opBase = hostBase(request)
+        + u"/subscriptions/%1/providers/Microsoft.Compute/locations/%2/operations/%3"_s.arg(
+            v.subscriptionId, v.location, out.opId);
+    const QString apiVersion = request.queryItem(u"api-version"_s);
+    http::Response accepted {202, {}, {}};
+    accepted.headers.append(
+        {"Azure-AsyncOperation",
+         (opBase + u"?p=%1&api-version=%2"_s.arg(out.opId, apiVersion)).toUtf8()});
+    accepted.headers.append(
+        {"Location",
+         (opBase + u"?p=%1&monitor=true&api-version=%2"_s.arg(out.opId, apiVersion)).toUtf8()});
+    accepted.headers.append({"Retry-After", QByteArray::number(m_options.startRetryAfterSeconds)});
+    return accepted;
+}
+
+http::Response SimServer::operationStatus(const http::Request &request, const QString &opId)
+{
+    const SimOperation *op = m_model.operation(opId);
+    if (!op)
+        return armError(404, u"NotFound"_s, u"The operation was not found."_s);
+    const bool monitor = request.queryItem(u"monitor"_s) == "true"_L1;
+    http::Response response;
+    if (op->status == "InProgress"_L1) {
+        response = monitor ? http::Response {202, {}, {}}
+                           : http::Response::json(200, compact(simjson::operationStatus(*op)));
+        response.headers.append(
+            {"Retry-After", QByteArray::number(m_options.pollRetryAfterSeconds)});
+        return response;
+    }
+    if (monitor && op->status == "Succeeded"_L1)
+        return http::Response {200, {}, {}}; // the recorded empty 200
+    return http::Response::json(200, compact(simjson::operationStatus(*op)));
+}
+
+http::Response SimServer::listVms(const http::Request &request, const QString &subscription,
+                                  const QString &resourceGroup, const QString &location)
+{
+    const bool statusOnly = request.queryItem(u"statusOnly"_s) == "true"_L1;
+    bool knownSubscription = false;
+    QList<int> matching;
+    for (int i = 0; i < m_model.vmCount(); ++i) {
+        const SimVm &vm = m_model.vm(i);
+        if (vm.subscriptionId.compare(subscription, Qt::CaseInsensitive) != 0)
+            continue;
+        knownSubscription = true;
+        if (vm.power == Power::Deleted)
+            continue;
+        if (!resourceGroup.isEmpty()
+            && vm.resourceGroup.compare(resourceGroup, Qt::CaseInsensitive) != 0)
+            continue;
+        if (!location.isEmpty() && vm.location.compare(location, Qt::CaseInsensitive) != 0)
+            continue;
+        matching.append(i);
+    }
+    if (!knownSubscription)
+        return armError(404, u"SubscriptionNotFound"_s,
+                        u"The subscription '%1' could not be found."_s.arg(subscription));
+    bool ok = false;
+    const qsizetype skip = request.queryItem(u"$skiptoken"_s).toLongLong(&ok);
+    const qsizetype from = ok && skip > 0 ? skip : 0;
+    const qsizetype pageSize = std::max(1, m_options.pageSize);
+    QJsonArray value;
+    for (qsizetype i = from; i < matching.size() && i < from + pageSize; ++i) {
+        const SimVm &vm = m_model.vm(matching.at(i));
+        value.append(statusOnly ? simjson::vmStatusOnly(vm, m_model.nowMs())
+                                : simjson::vmBody(vm, false, m_model.nowMs()));
+    }
+    QJsonObject body {{u"value"_s, value}};
+    if (from + pageSize < matching.size()) {
+        QUrlQuery query;
+        query.addQueryItem(u"api-version"_s, request.queryItem(u"api-version"_s));
+        if (statusOnly)
+            query.addQueryItem(u"statusOnly"_s, u"true"_s);
+        query.addQueryItem(u"$skiptoken"_s, QString::number(from + pageSize));
+        body.insert(u"nextLink"_s,
+                    QString(hostBase(request) + QString::fromUtf8(request.path) + u'?'
+                            + query.toString(QUrl::FullyEncoded)));
+    }
+    return http::Response::json(200, compact(body));
+}
+
+http::Response SimServer::activityLog(const http::Request &request, const QString &subscription)
+{
+    QString filter = request.queryItem(u"$filter"_s);
+    if (filter.contains("%27"_L1)) // a client that encoded the filter twice
+        filter = QUrl::fromPercentEncoding(filter.toLatin1());
+    static const QRegularExpression since(u"eventTimestamp\\s+ge\\s+'([^']+)'"_s,
+                                          QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression resource(u"resourceUri\\s+eq\\s+'([^']+)'"_s,
+                                             QRegularExpression::CaseInsensitiveOption);
+    const auto sinceMatch = since.match(filter);
+    if (!sinceMatch.hasMatch())
+        return armError(400, u"BadRequest"_s,
+                        u"The $filter must contain eventTimestamp ge '<time>'."_s);
+    const QDateTime sinceTime = QDateTime::fromString(sinceMatch.captured(1), Qt::ISODateWithMs);
+    if (!sinceTime.isValid())
+        return armError(400, u"BadRequest"_s, u"eventTimestamp is not an ISO 8601 time."_s);
+    const QString key = resource.match(filter).captured(1).toLower();
+    const QList<ActivityEntry> entries = m_model.activity(key, sinceTime.toMSecsSinceEpoch());
+    bool ok = false;
+    const qsizetype skip = request.queryItem(u"$skiptoken"_s).toLongLong(&ok);
+    const qsizetype from = ok && skip > 0 ? skip : 0;
+    const qsizetype pageSize = std::max(1, m_options.pageSize);
+    QJsonArray value;
+    for (qsizetype i = from; i < entries.size() && i < from + pageSize; ++i)
+        value.append(simjson::activityEntry(entries.at(i), subscription));
+    QJsonObject body {{u"value"_s, value}};
+    if (from + pageSize < entries.size()) {
+        QUrlQuery query;
+        query.addQueryItem(u"api-version"_s, request.queryItem(u"api-version"_s));
+        query.addQueryItem(u"$filter"_s, QString::fromLatin1(QUrl::toPercentEncoding(filter)));
+        query.addQueryItem(u"$skiptoken"_s, QString::number(from + pageSize));
+        body.insert(u"nextLink"_s,
+                    QString(hostBase(request) + QString::fromUtf8(request.path) + u'?'
+                            + query.toString(QUrl::FullyEncoded)));
+    }
+    return http::Response::json(200, compact(body));
+}
+
+} // namespace spotkeeper::sim

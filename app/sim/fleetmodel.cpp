@@ -1,0 +1,451 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fleetmodel.h"
+
+#include "clock.h"
+
+#include <QUuid>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace spotkeeper::sim {
+
+QString powerCode(Power power)
+{
+    switch (power) {
+    case Power::Running:
+        return u"running"_s;
+    case Power::Deallocating:
+        return u"deallocating"_s;
+    case Power::Deallocated:
+        return u"deallocated"_s;
+    case Power::Starting:
+        return u"starting"_s;
+    case Power::Deleting:
+        return u"deleting"_s;
+    case Power::Deleted:
+        return u"deleted"_s;
+    }
+    return u"unknown"_s;
+}
+
+QString SimVm::resourceId() const
+{
+    return u"/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Compute/virtualMachines/%3"_s
+        .arg(subscriptionId, resourceGroup, name);
+}
+
+namespace {
+
+QString capacityMessage(const QString &code, const SimVm &vm)
+{
+    if (code == "ZonalAllocationFailed"_L1)
+        return u"Allocation failed. We do not have sufficient capacity for the requested VM size "
+               "in this zone. Read more about improving likelihood of allocation success at "
+               "http://aka.ms/allocation-guidance"_s;
+    if (code == "SkuNotAvailable"_L1)
+        return u"The requested tier for resource '%1' is currently not available in location "
+               "'%2' for subscription '%3'. Try another tier or deploy to a different location."_s
+                   .arg(vm.resourceId(), vm.location, vm.subscriptionId);
+    return u"Allocation failed. We do not have sufficient capacity for the requested VM size in "
+           "this region. Read more about improving likelihood of allocation success at "
+           "http://aka.ms/allocation-guidance"_s;
+}
+
+} // namespace
+
+FleetModel::FleetModel(const core::Clock &clock, quint32 seed, Timings timings)
+    : m_clock(clock)
+    , m_rng(seed)
+    , m_timings(timings)
+    , m_epochMs(clock.nowMSecs())
+{ }
+
+qint64 FleetModel::nowMs() const
+{
+    return m_clock.nowMSecs();
+}
+
+QString FleetModel::newGuid()
+{
+    // Seeded, so a scenario replays with the same ids.
+    QByteArray bytes(16, '\0');
+    for (char &b : bytes)
+        b = char(m_rng.bounded(256));
+    bytes[6] = char((bytes[6] & 0x0f) | 0x40);
+    bytes[8] = char((bytes[8] & 0x3f) | 0x80);
+    return QUuid::fromRfc4122(bytes).toString(QUuid::WithoutBraces);
+}
+
+int FleetModel::addVm(SimVm vm, QString *error)
+{
+    const auto fail = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return -1;
+    };
+    if (vm.subscriptionId.isEmpty() || vm.resourceGroup.isEmpty() || vm.name.isEmpty()
+        || vm.location.isEmpty() || vm.size.isEmpty())
+        return fail(
+            u"VM '%1': subscription, resourceGroup, name, location and size are required"_s.arg(
+                vm.name));
+    if (m_byName.contains(vm.name.toLower()))
+        return fail(u"VM name '%1' is used twice (IMDS paths address VMs by name)"_s.arg(vm.name));
+    if (vm.evictionPolicy != "Deallocate"_L1 && vm.evictionPolicy != "Delete"_L1)
+        return fail(u"VM '%1': evictionPolicy must be Deallocate or Delete"_s.arg(vm.name));
+    if (vm.vmId.isEmpty())
+        vm.vmId = newGuid();
+    vm.powerSinceMs = nowMs();
+    const int index = int(m_vms.size());
+    m_byName.insert(vm.name.toLower(), index);
+    m_vms.push_back(std::move(vm));
+    return index;
+}
+
+int FleetModel::findByName(const QString &name) const
+{
+    return m_byName.value(name.toLower(), -1);
+}
+
+int FleetModel::find(const QString &subscriptionId, const QString &resourceGroup,
+                     const QString &name) const
+{
+    const int index = findByName(name);
+    if (index < 0)
+        return -1;
+    const SimVm &vm = m_vms.at(index);
+    if (vm.subscriptionId.compare(subscriptionId, Qt::CaseInsensitive) != 0
+        || vm.resourceGroup.compare(resourceGroup, Qt::CaseInsensitive) != 0)
+        return -1;
+    return index;
+}
+
+void FleetModel::setPower(SimVm &vm, Power power, qint64 atMs)
+{
+    vm.power = power;
+    vm.powerSinceMs = atMs;
+}
+
+void FleetModel::advance()
+{
+    const qint64 now = nowMs();
+    for (int i = 0; i < int(m_vms.size()); ++i)
+        stepVm(i, now);
+}
+
+void FleetModel::stepVm(int index, qint64 now)
+{
+    SimVm &vm = m_vms[index];
+    for (int guard = 0; guard < 8; ++guard) {
+        if (vm.evictAtMs > 0 && vm.evictAtMs <= now && vm.power == Power::Running) {
+            completeEviction(index, vm.evictAtMs);
+            continue;
+        }
+        if (!vm.startOp.isEmpty()) {
+            auto it = m_ops.find(vm.startOp);
+            if (it != m_ops.end() && it->doneAtMs <= now) {
+                finishOperation(*it, it->doneAtMs);
+                continue;
+            }
+        }
+        if (vm.nextAtMs > 0 && vm.nextAtMs <= now
+            && (vm.power == Power::Deallocating || vm.power == Power::Deleting)) {
+            const qint64 at = vm.nextAtMs;
+            vm.nextAtMs = 0;
+            setPower(vm, vm.power == Power::Deallocating ? Power::Deallocated : Power::Deleted, at);
+            if (!vm.events.isEmpty()) { // the Started Preempt disappears
+                vm.events.clear();
+                bumpIncarnation(vm);
+            }
+            if (vm.power == Power::Deallocated)
+                vm.unavoidableEndMs = capacityFreeAt(vm, at) + m_timings.startingMs;
+            continue;
+        }
+        break;
+    }
+}
+
+bool FleetModel::evict(int index, bool notice)
+{
+    advance();
+    if (index < 0 || index >= int(m_vms.size()))
+        return false;
+    SimVm &vm = m_vms[index];
+    if (vm.power != Power::Running || vm.evictAtMs > 0)
+        return false;
+    const qint64 now = nowMs();
+    if (!notice) {
+        ++m_counters.evictionsWithoutNotice;
+        completeEviction(index, now);
+        return true;
+    }
+    SimEvent event;
+    event.eventId = newGuid().toUpper();
+    event.status = u"Scheduled"_s;
+    event.notBeforeMs = now + m_timings.noticeMs;
+    vm.events.append(event);
+    bumpIncarnation(vm);
+    vm.evictAtMs = event.notBeforeMs;
+    return true;
+}
+
+void FleetModel::completeEviction(int index, qint64 atMs)
+{
+    SimVm &vm = m_vms[index];
+    vm.evictAtMs = 0;
+    bool changed = false;
+    for (SimEvent &event : vm.events) {
+        if (event.status == "Scheduled"_L1) {
+            event.status = u"Started"_s;
+            event.notBeforeMs = 0;
+            changed = true;
+        }
+    }
+    if (changed)
+        bumpIncarnation(vm);
+    const bool deleting = vm.evictionPolicy == "Delete"_L1;
+    setPower(vm, deleting ? Power::Deleting : Power::Deallocating, atMs);
+    vm.nextAtMs = atMs + (deleting ? m_timings.deletingMs : m_timings.deallocatingMs);
+    vm.evictedAtMs = atMs;
+    vm.unavoidableEndMs =
+        capacityFreeAt(vm, vm.nextAtMs) + m_timings.startingMs; // refined when deallocated
+    ++m_counters.evictions;
+    m_activity.append(ActivityEntry {vm.resourceId(),
+                                     u"Microsoft.Compute/virtualMachines/evictSpotVM/action"_s,
+                                     u"Succeeded"_s, atMs, newGuid()});
+}
+
+QList<int> FleetModel::evictRandom(int count, const QString &region, bool notice)
+{
+    advance();
+    QList<int> candidates;
+    for (int i = 0; i < int(m_vms.size()); ++i) {
+        const SimVm &vm = m_vms.at(i);
+        if (vm.power == Power::Running && vm.evictAtMs == 0
+            && (region.isEmpty() || vm.location.compare(region, Qt::CaseInsensitive) == 0))
+            candidates.append(i);
+    }
+    QList<int> chosen;
+    while (chosen.size() < count && !candidates.isEmpty()) {
+        const int pick = int(m_rng.bounded(quint32(candidates.size())));
+        const int index = candidates.takeAt(pick);
+        if (evict(index, notice))
+            chosen.append(index);
+    }
+    std::sort(chosen.begin(), chosen.end());
+    return chosen;
+}
+
+QList<int> FleetModel::evictRegion(const QString &region, bool notice)
+{
+    return evictRandom(int(m_vms.size()), region, notice);
+}
+
+void FleetModel::acknowledge(int index, const QStringList &eventIds)
+{
+    advance();
+    SimVm &vm = m_vms[index];
+    for (const SimEvent &event : std::as_const(vm.events)) {
+        if (event.status == "Scheduled"_L1
+            && eventIds.contains(event.eventId, Qt::CaseInsensitive)) {
+            ++m_counters.acks;
+            vm.evictAtMs = nowMs(); // approval releases the event now
+        }
+    }
+    stepVm(index, nowMs());
+}
+
+std::optional<CapacityWindow> FleetModel::shortage(const SimVm &vm, qint64 atMs) const
+{
+    for (const CapacityWindow &w : m_windows) {
+        if (atMs < w.fromMs || atMs >= w.untilMs)
+            continue;
+        if (!w.region.isEmpty() && w.region.compare(vm.location, Qt::CaseInsensitive) != 0)
+            continue;
+        if (!w.size.isEmpty() && w.size.compare(vm.size, Qt::CaseInsensitive) != 0)
+            continue;
+        return w;
+    }
+    return std::nullopt;
+}
+
+qint64 FleetModel::capacityFreeAt(const SimVm &vm, qint64 atMs) const
+{
+    qint64 t = atMs;
+    for (int guard = 0; guard < 1000; ++guard) {
+        const auto w = shortage(vm, t);
+        if (!w)
+            return t;
+        t = w->untilMs;
+    }
+    return t;
+}
+
+void FleetModel::addCapacityWindow(CapacityWindow window)
+{
+    if (window.fromMs == 0)
+        window.fromMs = nowMs();
+    m_windows.append(window);
+}
+
+double FleetModel::spotPrice(const QString &size) const
+{
+    return m_prices.value(size.toLower(), 0.02);
+}
+
+StartOutcome FleetModel::start(int index, qint64 wallMs)
+{
+    advance();
+    SimVm &vm = m_vms[index];
+    const qint64 now = nowMs();
+    StartRecord record;
+    record.simMs = now;
+    record.wallMs = wallMs;
+    record.vmKey = vm.key();
+    record.powerBefore = vm.power;
+    const auto inFlight = m_ops.constFind(vm.startOp);
+    record.whileInFlight = inFlight != m_ops.constEnd() && inFlight->status == "InProgress"_L1;
+    record.onRunning = vm.power == Power::Running;
+    if (record.whileInFlight)
+        ++m_counters.doubleStarts;
+    if (record.onRunning)
+        ++m_counters.startsOnRunning;
+
+    StartOutcome out;
+    const auto refuse = [&](int status, const QString &code, const QString &message) {
+        out.httpStatus = status;
+        out.errorCode = code;
+        out.errorMessage = message;
+        record.httpStatus = status;
+        record.outcome = code;
+        m_starts.append(record);
+        return out;
+    };
+    if (vm.power == Power::Deleted)
+        return refuse(404, u"NotFound"_s, u"The entity was not found in this Azure location."_s);
+    if (record.whileInFlight || vm.power == Power::Deallocating || vm.power == Power::Deleting) {
+        ++m_counters.startsRefusedBusy;
+        return refuse(409, u"Conflict"_s,
+                      u"Operation 'start' is not allowed on VM '%1' since another operation is in "
+                      "progress."_s.arg(vm.name));
+    }
+    SimOperation op;
+    op.id = newGuid();
+    op.vm = index;
+    op.subscriptionId = vm.subscriptionId;
+    op.location = vm.location;
+    op.startMs = now;
+    if (vm.power == Power::Running) {
+        op.doneAtMs = now + m_timings.runningStartNoopMs;
+    } else {
+        const double price = spotPrice(vm.size);
+        if (vm.maxPrice >= 0 && vm.maxPrice < price) {
+            ++m_counters.startsRefusedPrice;
+            return refuse(409, u"SpotPriceGreaterThanProvidedMaxPrice"_s,
+                          u"Unable to perform operation 'start' since the provided max price "
+                          "'%1 USD' is lower than the current spot price '%2 USD' for Azure Spot "
+                          "Virtual Machine size '%3'."_s.arg(vm.maxPrice)
+                              .arg(price)
+                              .arg(vm.size));
+        }
+        if (const auto w = shortage(vm, now)) {
+            ++m_counters.startsRefusedCapacity;
+            QString code = w->code;
+            if (code == "ZonalAllocationFailed"_L1 && vm.zone.isEmpty())
+                code = u"AllocationFailed"_s;
+            if (!w->async || code == "SkuNotAvailable"_L1)
+                return refuse(409, code, capacityMessage(code, vm));
+            op.failCode = code;
+            op.failMessage = capacityMessage(code, vm);
+            op.doneAtMs = now + m_timings.startFailMs;
+        } else {
+            op.doneAtMs = now + m_timings.startingMs;
+        }
+        setPower(vm, Power::Starting, now);
+    }
+    ++m_counters.startsAccepted;
+    vm.startOp = op.id;
+    out.opId = op.id;
+    record.httpStatus = 202;
+    record.outcome = u"accepted"_s;
+    m_starts.append(record);
+    m_activity.append(ActivityEntry {vm.resourceId(),
+                                     u"Microsoft.Compute/virtualMachines/start/action"_s,
+                                     u"Started"_s, now, op.id});
+    m_ops.insert(op.id, op);
+    return out;
+}
+
+void FleetModel::finishOperation(SimOperation &op, qint64 atMs)
+{
+    SimVm &vm = m_vms[op.vm];
+    vm.startOp.clear();
+    if (!op.failCode.isEmpty()) {
+        op.status = u"Failed"_s;
+        ++m_counters.startsFailed;
+        if (vm.power == Power::Starting)
+            setPower(vm, Power::Deallocated, atMs);
+        return;
+    }
+    op.status = u"Succeeded"_s;
+    ++m_counters.startsSucceeded;
+    if (vm.power == Power::Starting) {
+        setPower(vm, Power::Running, atMs);
+        if (vm.evictedAtMs > 0) {
+            vm.downMs += atMs - vm.evictedAtMs;
+            vm.unavoidableDownMs +=
+                std::max<qint64>(0, std::min(vm.unavoidableEndMs, atMs) - vm.evictedAtMs);
+            vm.evictedAtMs = 0;
+        }
+    }
+}
+
+const SimOperation *FleetModel::operation(const QString &id) const
+{
+    const auto it = m_ops.constFind(id);
+    return it == m_ops.constEnd() ? nullptr : &*it;
+}
+
+QList<ActivityEntry> FleetModel::activity(const QString &resourceKey, qint64 sinceMs) const
+{
+    QList<ActivityEntry> out;
+    for (const ActivityEntry &entry : m_activity) {
+        if (entry.atMs < sinceMs)
+            continue;
+        if (!resourceKey.isEmpty() && entry.resourceId.toLower() != resourceKey)
+            continue;
+        out.append(entry);
+    }
+    return out;
+}
+
+FleetModel::Availability FleetModel::availability() const
+{
+    const qint64 now = nowMs();
+    Availability result;
+    for (const SimVm &vm : m_vms) {
+        if (vm.power == Power::Deleted || vm.power == Power::Deleting)
+            continue;
+        const double total = double(now - m_epochMs);
+        double down = double(vm.downMs);
+        double unavoidable = double(vm.unavoidableDownMs);
+        if (vm.evictedAtMs > 0) {
+            down += double(now - vm.evictedAtMs);
+            unavoidable +=
+                double(std::max<qint64>(0, std::min(vm.unavoidableEndMs, now) - vm.evictedAtMs));
+        }
+        result.runningVmMs += total - down;
+        result.bestVmMs += total - unavoidable;
+    }
+    return result;
+}
+
+qint64 FleetModel::runningCount() const
+{
+    return std::count_if(m_vms.begin(), m_vms.end(),
+                         [](const SimVm &vm) { return vm.power == Power::Running; });
+}
+
+} // namespace spotkeeper::sim

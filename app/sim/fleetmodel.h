@@ -1,0 +1,105 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "simtypes.h"
+
+#include <QHash>
+#include <QRandomGenerator>
+
+#include <deque>
+#include <optional>
+
+namespace spotkeeper::core {
+class Clock;
+}
+
+// The simulated fleet, pure and deterministic: no network, no timers. Time comes from the
+// injected (simulated) clock and every call first applies the transitions that are due
+// (advance()), so tests drive it with a ManualClock. Evictions follow Azure: a Preempt
+// scheduled event with NotBefore = now + notice, then deallocation (or deletion for the
+// Delete policy) and an Activity Log entry; starts go deallocated -> starting -> running
+// through an async operation, or fail on capacity windows and max price; every start is
+// recorded with what would make it wrong (VM running, another start in flight).
+namespace spotkeeper::sim {
+
+class FleetModel
+{
+public:
+    explicit FleetModel(const core::Clock &clock, quint32 seed = 1, Timings timings = {});
+
+    const core::Clock &clock() const { return m_clock; }
+    qint64 nowMs() const;
+    const Timings &timings() const { return m_timings; }
+    void setTimings(const Timings &timings) { m_timings = timings; }
+
+    // Adds a running VM; fills vmId if empty. Returns its index, or -1 (and *error) when the
+    // name is taken (IMDS paths address VMs by name) or a field is missing.
+    int addVm(SimVm vm, QString *error = nullptr);
+    int vmCount() const { return int(m_vms.size()); }
+    const SimVm &vm(int index) const { return m_vms.at(index); }
+    int findByName(const QString &name) const; // case-insensitive, -1 if none
+    int find(const QString &subscriptionId, const QString &resourceGroup,
+             const QString &name) const;
+
+    void advance(); // applies every transition due at clock.nowUtc(), in time order
+
+    // Schedules an eviction of a running VM. notice=false evicts at once without any
+    // Preempt document (the "agent loss" case). False when the VM is not running or an
+    // eviction is already pending.
+    bool evict(int index, bool notice = true);
+    // Evicts up to count running VMs (seeded random pick), optionally in one region.
+    QList<int> evictRandom(int count, const QString &region = {}, bool notice = true);
+    QList<int> evictRegion(const QString &region, bool notice = true);
+    // POST StartRequests from the VM's IMDS: approved Preempts evict now.
+    void acknowledge(int index, const QStringList &eventIds);
+
+    StartOutcome start(int index, qint64 wallMs);
+    const SimOperation *operation(const QString &id) const;
+
+    void addCapacityWindow(CapacityWindow window); // fromMs 0 = now
+    const QList<CapacityWindow> &capacityWindows() const { return m_windows; }
+    // End of the capacity shortage for this VM at time t (t itself when none).
+    qint64 capacityFreeAt(const SimVm &vm, qint64 atMs) const;
+    void setSpotPrice(const QString &size, double usd) { m_prices.insert(size.toLower(), usd); }
+    double spotPrice(const QString &size) const;
+
+    QList<ActivityEntry> activity(const QString &resourceKey, qint64 sinceMs) const;
+    const QList<StartRecord> &starts() const { return m_starts; }
+    const ModelCounters &counters() const { return m_counters; }
+    // Sum over the VMs that still exist of running time and of the best achievable
+    // running time since the model was created (a VM can at best start once it is
+    // deallocated and its region/size has capacity); open outages count up to now.
+    struct Availability
+    {
+        double runningVmMs = 0;
+        double bestVmMs = 0;
+        double ratio() const { return bestVmMs > 0 ? runningVmMs / bestVmMs : 1.0; }
+    };
+    Availability availability() const;
+    qint64 runningCount() const;
+
+private:
+    void setPower(SimVm &vm, Power power, qint64 atMs);
+    void stepVm(int index, qint64 nowMs);
+    void completeEviction(int index, qint64 atMs);
+    void finishOperation(SimOperation &op, qint64 atMs);
+    QString newGuid();
+    void bumpIncarnation(SimVm &vm) { vm.incarnation += 1 + (m_rng.bounded(4) == 0 ? 1 : 0); }
+    std::optional<CapacityWindow> shortage(const SimVm &vm, qint64 atMs) const;
+
+    const core::Clock &m_clock;
+    QRandomGenerator m_rng;
+    Timings m_timings;
+    qint64 m_epochMs;
+    std::deque<SimVm> m_vms;
+    QHash<QString, int> m_byName;
+    QHash<QString, SimOperation> m_ops;
+    QList<CapacityWindow> m_windows;
+    QHash<QString, double> m_prices;
+    QList<ActivityEntry> m_activity;
+    QList<StartRecord> m_starts;
+    ModelCounters m_counters;
+};
+
+} // namespace spotkeeper::sim

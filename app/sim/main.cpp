@@ -1,0 +1,257 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// spotkeeper-sim: a simulated Azure on 127.0.0.1 (docs/SIMULATOR.md). Wiring only.
+// Exit codes: 0 stopped, 1 could not start, 2 bad command line or scenario.
+#include "agentkeymanager.h"
+#include "clock.h"
+#include "fleetmodel.h"
+#include "scenario.h"
+#include "simagents.h"
+#include "simclock.h"
+#include "simserver.h"
+#include "store/store.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <QTextStream>
+
+#include <csignal>
+
+using namespace spotkeeper;
+using namespace spotkeeper::sim;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kTenant = u"00000000-0000-4000-8000-0000000051a1"_s;
+const QString kQuickSubscription = u"00000000-0000-4000-8000-00000000f1ee"_s;
+
+int fail(const QString &message, int code)
+{
+    QTextStream(stderr) << "spotkeeper-sim: " << message << Qt::endl;
+    return code;
+}
+
+bool writePrivate(const QString &path, const QByteArray &data, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        *error = u"cannot write "_s + path + u": "_s + file.errorString();
+        return false;
+    }
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    file.write(data);
+    return file.flush();
+}
+
+Scenario quickFleet(int count, int agents)
+{
+    Scenario s;
+    s.name = u"fleet"_s;
+    static const QStringList regions {u"eastus"_s, u"westeurope"_s};
+    for (int i = 0; i < count; ++i) {
+        SimVm vm;
+        vm.subscriptionId = kQuickSubscription;
+        vm.resourceGroup = u"sim-rg"_s;
+        vm.name = u"vm-"_s + QString::number(i + 1).rightJustified(4, u'0');
+        vm.location = regions.at(i % regions.size());
+        vm.size = u"Standard_D2s_v5"_s;
+        vm.tags.insert(u"spotkeeper:auto-restart"_s, u"true"_s);
+        vm.agent = i < agents;
+        s.vms.append(vm);
+    }
+    return s;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"spotkeeper-sim"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(SPOTKEEPER_VERSION));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"A simulated Azure (Entra ID, ARM Compute, IMDS) on "
+                                     "127.0.0.1 for demos, end-to-end tests and benchmarks."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({
+        {u"port"_s, u"Port on 127.0.0.1 (default 0 = any free port)."_s, u"port"_s, u"0"_s},
+        {u"scenario"_s, u"Scenario file (JSON, docs/SIMULATOR.md)."_s, u"file"_s},
+        {u"demo"_s, u"Use the built-in demo scenario (the default without --scenario/--fleet)."_s},
+        {u"fleet"_s, u"Quick fleet of N auto-restart VMs instead of a scenario."_s, u"N"_s},
+        {u"agents"_s, u"With --fleet: the first N VMs get simulated agents."_s, u"N"_s},
+        {u"speed"_s, u"Simulated seconds per real second (overrides the scenario)."_s, u"x"_s},
+        {u"seed"_s, u"Random seed (overrides the scenario)."_s, u"n"_s},
+        {u"dashboard-url"_s, u"Where simulated agents send notices (e.g. http://127.0.0.1:8443)."_s,
+         u"url"_s},
+        {u"agent-keys"_s, u"JSON {resourceId: \"<keyId> whsec_...\"} for the simulated agents."_s,
+         u"file"_s},
+        {u"provision-store"_s,
+         u"Generate a key for every simulated agent in this SpotKeeper store (spotkeeperd's "
+         "--store) before serving."_s,
+         u"path"_s},
+        {u"agent-keys-out"_s, u"Write the agents' keys as JSON {resourceId: credential}."_s,
+         u"file"_s},
+        {u"client-secret-out"_s, u"Write the accepted client secret to this file (0600)."_s,
+         u"file"_s},
+        {u"print-endpoints"_s, u"Print KEY=value lines (URLs, tenant, client id) on stdout."_s},
+        {u"page-size"_s, u"VMs per list page (nextLink beyond)."_s, u"n"_s},
+        {u"start-retry-after"_s, u"Retry-After of the start 202, seconds (default 10)."_s, u"s"_s},
+        {u"poll-retry-after"_s, u"Retry-After while an operation runs, seconds (default 5)."_s,
+         u"s"_s},
+        {u"token-lifetime"_s, u"Access token lifetime, seconds (default 3599)."_s, u"s"_s},
+        {u"heartbeat-interval"_s, u"Simulated agents' heartbeat interval, seconds (default 60)."_s,
+         u"s"_s},
+    });
+    parser.process(app);
+
+    std::optional<Scenario> scenario;
+    QString error;
+    if (parser.isSet(u"scenario"_s)) {
+        scenario = Scenario::load(parser.value(u"scenario"_s), &error);
+        if (!scenario)
+            return fail(error, 2);
+    } else if (parser.isSet(u"fleet"_s)) {
+        bool ok = false;
+        const int count = parser.value(u"fleet"_s).toInt(&ok);
+        if (!ok || count < 1 || count > 100'000)
+            return fail(u"--fleet: expected 1..100000"_s, 2);
+        scenario = quickFleet(count, parser.value(u"agents"_s).toInt());
+    } else {
+        scenario = Scenario::demo();
+    }
+    if (parser.isSet(u"speed"_s)) {
+        bool ok = false;
+        scenario->speed = parser.value(u"speed"_s).toDouble(&ok);
+        if (!ok || scenario->speed <= 0 || scenario->speed > 10'000)
+            return fail(u"--speed: expected a number in (0, 10000]"_s, 2);
+    }
+    if (parser.isSet(u"seed"_s))
+        scenario->seed = parser.value(u"seed"_s).toUInt();
+
+    core::Clock &wall = core::systemClock();
+    ScaledClock simClock(wall, scenario->speed);
+    FleetModel model(simClock, scenario->seed, scenario->timings);
+    for (const SimVm &vm : std::as_const(scenario->vms)) {
+        if (model.addVm(vm, &error) < 0)
+            return fail(error, 2);
+    }
+    for (auto it = scenario->spotPrices.cbegin(); it != scenario->spotPrices.cend(); ++it)
+        model.setSpotPrice(it.key(), it.value());
+
+    ServerOptions options;
+    options.seed = scenario->seed;
+    options.pageSize =
+        parser.isSet(u"page-size"_s) ? parser.value(u"page-size"_s).toInt() : scenario->pageSize;
+    if (parser.isSet(u"start-retry-after"_s))
+        options.startRetryAfterSeconds = parser.value(u"start-retry-after"_s).toInt();
+    if (parser.isSet(u"poll-retry-after"_s))
+        options.pollRetryAfterSeconds = parser.value(u"poll-retry-after"_s).toInt();
+    if (parser.isSet(u"token-lifetime"_s))
+        options.tokenLifetimeSeconds = std::max(1, parser.value(u"token-lifetime"_s).toInt());
+    SimServer server(model, wall, options);
+    server.limits().setConfig(scenario->limits);
+    const quint16 port = quint16(parser.value(u"port"_s).toUInt());
+    if (!server.listen(port, &error))
+        return fail(u"cannot listen on 127.0.0.1:%1: %2"_s.arg(port).arg(error), 1);
+
+    // Agent keys: from a file, or generated into SpotKeeper's store.
+    QHash<QString, protocol::AgentCredential> credentials; // by lower-cased resource id
+    if (parser.isSet(u"agent-keys"_s)) {
+        QFile file(parser.value(u"agent-keys"_s));
+        if (!file.open(QIODevice::ReadOnly))
+            return fail(u"cannot read --agent-keys file: "_s + file.errorString(), 2);
+        const QJsonObject keys = QJsonDocument::fromJson(file.readAll()).object();
+        for (auto it = keys.constBegin(); it != keys.constEnd(); ++it) {
+            const auto credential =
+                protocol::AgentCredential::parse(it.value().toString().toUtf8(), &error);
+            if (!credential)
+                return fail(u"--agent-keys: entry for %1: %2"_s.arg(it.key(), error), 2);
+            credentials.insert(it.key().toLower(), *credential);
+        }
+    }
+    if (parser.isSet(u"provision-store"_s)) {
+        core::StoreError storeError;
+        auto store = core::Store::open(
+            core::StoreOptions {parser.value(u"provision-store"_s), false, 10'000, nullptr},
+            &storeError);
+        if (!store)
+            return fail(u"cannot open --provision-store: "_s + storeError.message, 1);
+        core::AgentKeyManager keys(*store, wall);
+        for (int i = 0; i < model.vmCount(); ++i) {
+            const SimVm &vm = model.vm(i);
+            if (!vm.agent || credentials.contains(vm.key()))
+                continue;
+            core::KeyError code = core::KeyError::None;
+            const auto issued = keys.generate(vm.resourceId(), u"spotkeeper-sim"_s, &code, &error);
+            if (!issued)
+                return fail(u"cannot provision a key for %1: %2"_s.arg(vm.name, error), 1);
+            const auto credential =
+                protocol::AgentCredential::parse(issued->credentialFile, &error);
+            if (credential)
+                credentials.insert(vm.key(), *credential);
+        }
+    }
+    if (parser.isSet(u"agent-keys-out"_s)) {
+        QJsonObject out;
+        for (int i = 0; i < model.vmCount(); ++i) {
+            const auto it = credentials.constFind(model.vm(i).key());
+            if (it != credentials.constEnd())
+                out.insert(model.vm(i).resourceId(), QString::fromUtf8(it->serialize()).trimmed());
+        }
+        if (!writePrivate(parser.value(u"agent-keys-out"_s), QJsonDocument(out).toJson(), &error))
+            return fail(error, 1);
+    }
+    if (parser.isSet(u"client-secret-out"_s)
+        && !writePrivate(parser.value(u"client-secret-out"_s), options.clientSecret, &error))
+        return fail(error, 1);
+
+    std::unique_ptr<SimAgents> agents;
+    if (parser.isSet(u"dashboard-url"_s)) {
+        const QUrl url(parser.value(u"dashboard-url"_s), QUrl::StrictMode);
+        if (!url.isValid() || url.scheme().isEmpty())
+            return fail(u"--dashboard-url is not a URL"_s, 2);
+        agents = std::make_unique<SimAgents>(model, wall, url);
+        for (int i = 0; i < model.vmCount(); ++i) {
+            const auto it = credentials.constFind(model.vm(i).key());
+            if (model.vm(i).agent && it != credentials.constEnd())
+                agents->addAgent(i, *it);
+        }
+        const int heartbeat = parser.isSet(u"heartbeat-interval"_s)
+            ? parser.value(u"heartbeat-interval"_s).toInt() * 1000
+            : 60'000;
+        agents->start(1000, std::max(1000, heartbeat));
+    }
+
+    ScenarioRunner runner(server, scenario->timeline);
+    runner.start();
+    QTimer tick;
+    QObject::connect(&tick, &QTimer::timeout, &app, [&model] { model.advance(); });
+    tick.start(200);
+
+    QSet<QString> subscriptions;
+    for (int i = 0; i < model.vmCount(); ++i)
+        subscriptions.insert(model.vm(i).subscriptionId);
+    QStringList subs = subscriptions.values();
+    subs.sort();
+    if (parser.isSet(u"print-endpoints"_s)) {
+        QTextStream out(stdout);
+        out << "SPOTKEEPER_SIM_URL=" << server.baseUrl() << '\n'
+            << "SPOTKEEPER_ARM_URL=" << server.baseUrl() << "/\n"
+            << "AZURE_AUTHORITY_HOST=" << server.baseUrl() << "/\n"
+            << "AZURE_TENANT_ID=" << kTenant << '\n'
+            << "AZURE_CLIENT_ID=" << options.clientId << '\n'
+            << "SPOTKEEPER_SIM_SUBSCRIPTIONS=" << subs.join(u',') << '\n'
+            << "SPOTKEEPER_SIM_VMS=" << model.vmCount() << '\n'
+            << "SPOTKEEPER_SIM_AGENTS=" << (agents ? agents->agentCount() : 0) << '\n'
+            << "SPOTKEEPER_SIM_SPEED=" << scenario->speed << '\n'
+            << "SPOTKEEPER_SIM_READY=1" << Qt::endl;
+    }
+    ::signal(SIGPIPE, SIG_IGN);
+    return QCoreApplication::exec();
+}

@@ -1,0 +1,272 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "scenario.h"
+
+#include "fleetmodel.h"
+#include "simserver.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace spotkeeper::sim {
+
+qint64 parseScenarioDuration(const QJsonValue &value)
+{
+    if (value.isDouble())
+        return value.toDouble() < 0 ? -1 : qint64(value.toDouble() * 1000);
+    QString text = value.toString().trimmed();
+    double factor = 1000;
+    if (text.endsWith("ms"_L1)) {
+        factor = 1;
+        text.chop(2);
+    } else if (text.endsWith(u's')) {
+        text.chop(1);
+    } else if (text.endsWith(u'm')) {
+        factor = 60'000;
+        text.chop(1);
+    } else if (text.endsWith(u'h')) {
+        factor = 3'600'000;
+        text.chop(1);
+    }
+    bool ok = false;
+    const double number = text.toDouble(&ok);
+    return ok && number >= 0 ? qint64(number * factor) : -1;
+}
+
+namespace {
+
+const QStringList kActions {u"evict"_s, u"agent-loss"_s, u"capacity"_s, u"throttle-storm"_s,
+                            u"faults"_s};
+
+bool readDuration(const QJsonObject &obj, const char *key, qint64 *out, const QString &where,
+                  QString *error)
+{
+    const QJsonValue value = obj.value(QLatin1StringView(key));
+    if (value.isUndefined())
+        return true;
+    const qint64 ms = parseScenarioDuration(value);
+    if (ms < 0) {
+        *error = u"%1.%2: not a duration (e.g. 30, \"30s\", \"2m\", \"1h\")"_s.arg(
+            where, QLatin1StringView(key));
+        return false;
+    }
+    *out = ms;
+    return true;
+}
+
+} // namespace
+
+std::optional<Scenario> Scenario::parse(const QByteArray &json, QString *error)
+{
+    QJsonParseError parseError {};
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        *error = u"scenario is not a JSON object: %1 at offset %2"_s.arg(
+            parseError.errorString(), QString::number(parseError.offset));
+        return std::nullopt;
+    }
+    const QJsonObject root = doc.object();
+    Scenario s;
+    s.name = root.value("name"_L1).toString();
+    s.speed = root.value("speed"_L1).toDouble(1.0);
+    if (s.speed <= 0 || s.speed > 10'000) {
+        *error = u"speed must be within (0, 10000]"_s;
+        return std::nullopt;
+    }
+    s.seed = quint32(root.value("seed"_L1).toInt(1));
+    s.pageSize = root.value("pageSize"_L1).toInt(50);
+    const QJsonObject timings = root.value("timings"_L1).toObject();
+    if (!readDuration(timings, "notice", &s.timings.noticeMs, u"timings"_s, error)
+        || !readDuration(timings, "deallocating", &s.timings.deallocatingMs, u"timings"_s, error)
+        || !readDuration(timings, "deleting", &s.timings.deletingMs, u"timings"_s, error)
+        || !readDuration(timings, "starting", &s.timings.startingMs, u"timings"_s, error)
+        || !readDuration(timings, "startFail", &s.timings.startFailMs, u"timings"_s, error))
+        return std::nullopt;
+    const QJsonObject limits = root.value("limits"_L1).toObject();
+    s.limits.readBurst = limits.value("readBurst"_L1).toDouble(s.limits.readBurst);
+    s.limits.readsPerSecond = limits.value("readsPerSecond"_L1).toDouble(s.limits.readsPerSecond);
+    s.limits.writeBurst = limits.value("writeBurst"_L1).toDouble(s.limits.writeBurst);
+    s.limits.writesPerSecond =
+        limits.value("writesPerSecond"_L1).toDouble(s.limits.writesPerSecond);
+    s.limits.vmStartBurst = limits.value("vmStartBurst"_L1).toDouble(s.limits.vmStartBurst);
+    s.limits.vmStartsPerMinute =
+        limits.value("vmStartsPerMinute"_L1).toDouble(s.limits.vmStartsPerMinute);
+    const QJsonObject prices = root.value("spotPrices"_L1).toObject();
+    for (auto it = prices.constBegin(); it != prices.constEnd(); ++it)
+        s.spotPrices.insert(it.key().toLower(), it.value().toDouble());
+
+    const QJsonArray fleet = root.value("fleet"_L1).toArray();
+    if (fleet.isEmpty()) {
+        *error = u"fleet: at least one group of VMs is required"_s;
+        return std::nullopt;
+    }
+    for (qsizetype g = 0; g < fleet.size(); ++g) {
+        const QJsonObject group = fleet.at(g).toObject();
+        const QString where = u"fleet[%1]"_s.arg(g);
+        const int count = group.value("count"_L1).toInt(1);
+        const QString prefix = group.value("namePrefix"_L1).toString(u"spot-vm-"_s);
+        const QJsonArray zones = group.value("zones"_L1).toArray();
+        if (count < 1 || count > 100'000) {
+            *error = where + u".count must be within 1..100000"_s;
+            return std::nullopt;
+        }
+        for (int i = 0; i < count; ++i) {
+            SimVm vm;
+            vm.subscriptionId = group.value("subscription"_L1).toString();
+            vm.resourceGroup = group.value("resourceGroup"_L1).toString();
+            vm.name = count == 1 && group.contains("name"_L1)
+                ? group.value("name"_L1).toString()
+                : prefix + QString::number(i + 1).rightJustified(count >= 1000 ? 4 : 3, u'0');
+            vm.location = group.value("location"_L1).toString();
+            vm.size = group.value("size"_L1).toString(u"Standard_D2s_v5"_s);
+            vm.evictionPolicy = group.value("evictionPolicy"_L1).toString(u"Deallocate"_s);
+            vm.maxPrice = group.value("maxPrice"_L1).toDouble(-1);
+            vm.agent = group.value("agents"_L1).toBool(false);
+            if (!zones.isEmpty())
+                vm.zone = zones.at(i % zones.size()).toString();
+            const QJsonObject tags = group.value("tags"_L1).toObject();
+            for (auto it = tags.constBegin(); it != tags.constEnd(); ++it)
+                vm.tags.insert(it.key(), it.value().toString());
+            if (vm.subscriptionId.isEmpty() || vm.resourceGroup.isEmpty()
+                || vm.location.isEmpty()) {
+                *error = where + u": subscription, resourceGroup and location are required"_s;
+                return std::nullopt;
+            }
+            s.vms.append(vm);
+        }
+    }
+    const QJsonArray timeline = root.value("timeline"_L1).toArray();
+    for (qsizetype i = 0; i < timeline.size(); ++i) {
+        const QJsonObject item = timeline.at(i).toObject();
+        const QString where = u"timeline[%1]"_s.arg(i);
+        TimelineAction action;
+        action.action = item.value("action"_L1).toString();
+        if (!kActions.contains(action.action)) {
+            *error = where + u".action must be one of "_s + kActions.join(u", "_s);
+            return std::nullopt;
+        }
+        if (!readDuration(item, "at", &action.atMs, where, error)
+            || !readDuration(item, "every", &action.everyMs, where, error))
+            return std::nullopt;
+        action.repeat = item.value("repeat"_L1).toInt(0);
+        action.args = item;
+        s.timeline.append(action);
+    }
+    return s;
+}
+
+std::optional<Scenario> Scenario::load(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read scenario %1: %2"_s.arg(path, file.errorString());
+        return std::nullopt;
+    }
+    auto scenario = parse(file.readAll(), error);
+    if (!scenario)
+        *error = path + u": "_s + *error;
+    return scenario;
+}
+
+Scenario Scenario::demo()
+{
+    const QByteArray json = R"({
+      "name": "demo", "speed": 1, "seed": 7,
+      "timings": {"notice": "30s", "deallocating": "40s", "starting": "50s", "startFail": "15s"},
+      "fleet": [
+        {"count": 14, "namePrefix": "web-eus-", "subscription": "00000000-0000-4000-8000-00000000d3e0",
+         "resourceGroup": "demo-web", "location": "eastus", "zones": ["1","2","3"],
+         "size": "Standard_D2s_v5", "tags": {"spotkeeper:auto-restart": "true", "env": "demo"},
+         "agents": true},
+        {"count": 12, "namePrefix": "batch-weu-", "subscription": "00000000-0000-4000-8000-00000000d3e0",
+         "resourceGroup": "demo-batch", "location": "westeurope", "size": "Standard_F4s_v2",
+         "tags": {"spotkeeper:auto-restart": "true", "env": "demo"}, "agents": true},
+        {"count": 8, "namePrefix": "ml-wus-", "subscription": "00000000-0000-4000-8000-00000000d3e0",
+         "resourceGroup": "demo-ml", "location": "westus2", "size": "Standard_NC4as_T4_v3",
+         "evictionPolicy": "Deallocate", "tags": {"spotkeeper:auto-restart": "true"}, "agents": true},
+        {"count": 2, "namePrefix": "tmp-wus-", "subscription": "00000000-0000-4000-8000-00000000d3e0",
+         "resourceGroup": "demo-ml", "location": "westus2", "size": "Standard_D2s_v5",
+         "evictionPolicy": "Delete", "tags": {"spotkeeper:auto-restart": "true"}, "agents": true}
+      ],
+      "timeline": [
+        {"at": "45s", "every": "3m", "action": "evict", "count": 3},
+        {"at": "4m", "every": "15m", "action": "capacity", "region": "westeurope",
+         "size": "Standard_F4s_v2", "seconds": 240, "code": "AllocationFailed"},
+        {"at": "5m", "every": "15m", "action": "evict", "region": "westeurope", "count": 4},
+        {"at": "10m", "every": "20m", "action": "agent-loss", "count": 1},
+        {"at": "12m", "every": "30m", "action": "throttle-storm", "seconds": 20}
+      ]
+    })";
+    QString error;
+    return *parse(json, &error);
+}
+
+ScenarioRunner::ScenarioRunner(SimServer &server, QList<TimelineAction> timeline, QObject *parent)
+    : QObject(parent)
+    , m_server(server)
+    , m_timeline(std::move(timeline))
+{
+    m_done = QList<int>(m_timeline.size(), 0);
+    m_timer.setInterval(100);
+    connect(&m_timer, &QTimer::timeout, this, &ScenarioRunner::tick);
+}
+
+void ScenarioRunner::start()
+{
+    m_startMs = m_server.model().nowMs();
+    m_timer.start();
+    tick();
+}
+
+void ScenarioRunner::tick()
+{
+    const qint64 elapsed = m_server.model().nowMs() - m_startMs;
+    for (qsizetype i = 0; i < m_timeline.size(); ++i) {
+        const TimelineAction &action = m_timeline.at(i);
+        int &done = m_done[i];
+        const bool repeating = action.everyMs > 0;
+        if (!repeating && done > 0)
+            continue;
+        if (repeating && action.repeat > 0 && done >= action.repeat)
+            continue;
+        const qint64 due = action.atMs + (repeating ? qint64(done) * action.everyMs : 0);
+        if (elapsed < due)
+            continue;
+        ++done;
+        run(action);
+    }
+}
+
+bool ScenarioRunner::run(const TimelineAction &action, QString *error)
+{
+    const QJsonObject &a = action.args;
+    ++m_actionsRun;
+    QStringList vms;
+    for (const QJsonValue &v : a.value("vms"_L1).toArray())
+        vms << v.toString();
+    if (action.action == "evict"_L1 || action.action == "agent-loss"_L1) {
+        m_server.evict(a.value("count"_L1).toInt(0), vms, a.value("region"_L1).toString(),
+                       action.action == "evict"_L1 && a.value("notice"_L1).toBool(true));
+    } else if (action.action == "capacity"_L1) {
+        m_server.capacityShortage(a.value("region"_L1).toString(), a.value("size"_L1).toString(),
+                                  parseScenarioDuration(a.value("seconds"_L1)) / 1000,
+                                  a.value("code"_L1).toString(u"AllocationFailed"_s),
+                                  a.value("mode"_L1).toString(u"async"_s) == "async"_L1);
+    } else if (action.action == "throttle-storm"_L1) {
+        m_server.throttleStorm(parseScenarioDuration(a.value("seconds"_L1)) / 1000);
+    } else if (action.action == "faults"_L1) {
+        m_server.setFaults(a.value("error5xxRate"_L1).toDouble(0),
+                           a.value("dropRate"_L1).toDouble(0), a.value("delayMs"_L1).toInt(0),
+                           a.value("tokenFailureRate"_L1).toDouble(0));
+    } else {
+        if (error)
+            *error = u"unknown action "_s + action.action;
+        return false;
+    }
+    return true;
+}
+
+} // namespace spotkeeper::sim

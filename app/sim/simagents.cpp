@@ -1,0 +1,175 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "simagents.h"
+
+#include "clock.h"
+#include "fleetmodel.h"
+#include "messagecodec.h"
+
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+
+using namespace Qt::StringLiterals;
+
+namespace spotkeeper::sim {
+
+namespace {
+
+protocol::VmIdentity identityOf(const SimVm &vm)
+{
+    protocol::VmIdentity id;
+    id.subscriptionId = vm.subscriptionId;
+    id.resourceGroup = vm.resourceGroup;
+    id.vmName = vm.name;
+    id.vmId = vm.vmId;
+    id.location = vm.location;
+    id.priority = vm.priority;
+    id.evictionPolicy = vm.evictionPolicy;
+    return id;
+}
+
+} // namespace
+
+SimAgents::SimAgents(FleetModel &model, const core::Clock &wallClock, QUrl dashboardUrl,
+                     QObject *parent)
+    : QObject(parent)
+    , m_model(model)
+    , m_wall(wallClock)
+    , m_dashboard(std::move(dashboardUrl))
+{
+    m_network.setProxy(QNetworkProxy::NoProxy);
+    connect(&m_timer, &QTimer::timeout, this, &SimAgents::poll);
+}
+
+void SimAgents::addAgent(int vmIndex, const protocol::AgentCredential &credential)
+{
+    Agent agent;
+    agent.vm = vmIndex;
+    agent.credential = credential;
+    m_agents.push_back(std::move(agent));
+}
+
+void SimAgents::start(int pollIntervalMs, int heartbeatIntervalMs)
+{
+    m_heartbeatIntervalMs = heartbeatIntervalMs;
+    const qint64 now = m_wall.nowMSecs();
+    // Spread the first heartbeats over one interval, as agents booted at different times.
+    for (size_t i = 0; i < m_agents.size(); ++i) {
+        m_agents[i].startedMs = now;
+        m_agents[i].nextHeartbeatMs =
+            now + qint64(i) * heartbeatIntervalMs / qint64(std::max<size_t>(1, m_agents.size()));
+    }
+    m_timer.start(pollIntervalMs);
+    poll();
+}
+
+void SimAgents::poll()
+{
+    m_model.advance();
+    const qint64 now = m_wall.nowMSecs();
+    for (Agent &agent : m_agents) {
+        const SimVm &vm = m_model.vm(agent.vm);
+        for (const SimEvent &event : vm.events) {
+            if (!agent.delivered.contains(event.eventId) && !agent.inFlight.contains(event.eventId))
+                sendNotice(agent, event.eventId);
+        }
+        if (now >= agent.nextHeartbeatMs && vm.power == Power::Running) {
+            agent.nextHeartbeatMs = now + m_heartbeatIntervalMs;
+            sendHeartbeat(agent);
+        }
+    }
+}
+
+void SimAgents::sendNotice(Agent &agent, const QString &eventId)
+{
+    const SimVm &vm = m_model.vm(agent.vm);
+    const SimEvent *found = nullptr;
+    for (const SimEvent &e : vm.events)
+        if (e.eventId == eventId)
+            found = &e;
+    if (!found)
+        return;
+    protocol::Notice notice;
+    notice.vm = identityOf(vm);
+    notice.event.eventId = found->eventId;
+    notice.event.eventType = protocol::EventType::Preempt;
+    notice.event.eventStatus = found->status == "Started"_L1 ? protocol::EventStatus::Started
+                                                             : protocol::EventStatus::Scheduled;
+    if (found->notBeforeMs > 0)
+        notice.event.notBefore = QDateTime::fromMSecsSinceEpoch(found->notBeforeMs, Qt::UTC);
+    notice.event.eventSource = u"Platform"_s;
+    notice.event.durationInSeconds = -1;
+    notice.event.resourceType = u"VirtualMachine"_s;
+    notice.event.resources = QStringList {vm.name};
+    notice.documentIncarnation = vm.incarnation;
+    notice.agentVersion = u"sim-agent/"_s + QLatin1StringView(SPOTKEEPER_VERSION);
+    notice.sentAt = m_wall.nowUtc();
+    const QByteArray body = protocol::encodeNotice(notice);
+    // Stable across retries, so the dashboard's dedupe sees one delivery.
+    const QByteArray webhookId = "msg_sim_" + eventId.toLatin1();
+    agent.inFlight.insert(eventId);
+    ++m_sent;
+    const int index = int(&agent - m_agents.data());
+    const QString vmKey = vm.key();
+    post(u"/api/v1/notices"_s, agent.credential, body, webhookId,
+         [this, index, eventId, vmKey](bool delivered) {
+             Agent &a = m_agents[size_t(index)];
+             a.inFlight.remove(eventId);
+             if (!delivered) {
+                 ++m_failures;
+                 return; // the next poll sends it again
+             }
+             if (!a.delivered.contains(eventId)) {
+                 a.delivered.insert(eventId);
+                 m_acked.append(AckedNotice {vmKey, eventId, m_wall.nowMSecs()});
+             }
+         });
+}
+
+void SimAgents::sendHeartbeat(Agent &agent)
+{
+    const SimVm &vm = m_model.vm(agent.vm);
+    protocol::Heartbeat hb;
+    hb.vm = identityOf(vm);
+    hb.agentVersion = u"sim-agent/"_s + QLatin1StringView(SPOTKEEPER_VERSION);
+    hb.uptimeSeconds = (m_wall.nowMSecs() - agent.startedMs) / 1000;
+    hb.lastPoll.at = m_wall.nowUtc();
+    hb.lastPoll.ok = true;
+    hb.sentAt = m_wall.nowUtc();
+    const QByteArray id =
+        "msg_simhb_" + QByteArray::number(m_wall.nowMSecs()) + "_" + QByteArray::number(agent.vm);
+    post(u"/api/v1/heartbeats"_s, agent.credential, protocol::encodeHeartbeat(hb), id,
+         [this](bool delivered) {
+             if (delivered)
+                 ++m_heartbeats;
+         });
+}
+
+void SimAgents::post(const QString &route, const protocol::AgentCredential &credential,
+                     const QByteArray &body, const QByteArray &webhookId,
+                     std::function<void(bool)> done)
+{
+    QUrl url = m_dashboard;
+    QString path = url.path();
+    while (path.endsWith(u'/'))
+        path.chop(1);
+    url.setPath(path + route);
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setTransferTimeout(10'000);
+    const auto headers =
+        protocol::sign(credential.secrets, webhookId, m_wall.nowMSecs() / 1000, body);
+    request.setRawHeader(protocol::kHeaderId, headers.id);
+    request.setRawHeader(protocol::kHeaderTimestamp, headers.timestamp);
+    request.setRawHeader(protocol::kHeaderSignature, headers.signature);
+    request.setRawHeader(protocol::kHeaderKeyId, credential.keyId.toUtf8());
+    QNetworkReply *reply = m_network.post(request, body);
+    connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        done(status >= 200 && status < 300);
+    });
+}
+
+} // namespace spotkeeper::sim

@@ -1,0 +1,29 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "clock.h"
+
+// Simulated time: starts at the base clock's "now" and runs `speed` times faster, so a
+// 24 h scenario plays in 24 min at --speed 60. Fleet dynamics (notices, deallocation,
+// starts, capacity windows, the scenario timeline) follow this clock; anything a real
+// client measures in real seconds (ARM buckets, Retry-After, token expiry) does not.
+namespace spotkeeper::sim {
+
+class ScaledClock final : public core::Clock
+{
+public:
+    explicit ScaledClock(const core::Clock &base, double speed = 1.0);
+    QDateTime nowUtc() const override;
+    double speed() const { return m_speed; }
+    // Sim milliseconds for a span of real milliseconds, and back.
+    qint64 toSimMs(qint64 realMs) const { return qint64(double(realMs) * m_speed); }
+    qint64 toRealMs(qint64 simMs) const { return qint64(double(simMs) / m_speed); }
+
+private:
+    const core::Clock &m_base;
+    double m_speed;
+    qint64 m_baseStartMs;
+};
+
+} // namespace spotkeeper::sim

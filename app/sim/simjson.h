@@ -1,0 +1,25 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "simtypes.h"
+
+#include <QJsonObject>
+
+// The simulator's payloads, shaped like the recorded ones in shared/azure-fixtures:
+// ARM VM bodies (full, statusOnly, instance view), async-operation status, Activity Log
+// entries, and IMDS instance metadata / Scheduled Events documents.
+namespace spotkeeper::sim::simjson {
+
+QString isoTime(qint64 ms); // 2026-01-01T00:00:00.0000000+00:00 as ARM writes it
+QString rfc1123(qint64 ms); // Tue, 09 Aug 2022 17:07:32 GMT
+
+QJsonObject instanceView(const SimVm &vm, qint64 nowMs);
+QJsonObject vmBody(const SimVm &vm, bool withInstanceView, qint64 nowMs);
+QJsonObject vmStatusOnly(const SimVm &vm, qint64 nowMs);
+QJsonObject operationStatus(const SimOperation &op);
+QJsonObject activityEntry(const ActivityEntry &entry, const QString &subscriptionId);
+QJsonObject imdsInstance(const SimVm &vm);
+QJsonObject scheduledEvents(const SimVm &vm);
+
+} // namespace spotkeeper::sim::simjson

@@ -1,0 +1,121 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "armlimits.h"
+#include "httpserver.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QRandomGenerator>
+#include <QTimer>
+
+#include <deque>
+#include <memory>
+
+namespace spotkeeper::core {
+class Clock;
+}
+
+// The simulator's HTTP front on one spotkeeper::http::HttpServer (127.0.0.1 only):
+//   POST /{tenant}/oauth2/v2.0/token                     Entra ID client credentials
+//   /subscriptions/...                                   ARM Compute + Activity Log
+//   /imds/{vmName}/metadata/{instance,scheduledevents}    IMDS of each VM
+//   /control/...                                         the control API (docs/SIMULATOR.md)
+// ARM requests need a bearer token it issued and pass through ArmLimits (wall clock);
+// injectable faults (5xx, dropped requests, delays) apply to ARM only. Every request is
+// recorded for the end-to-end checks.
+namespace spotkeeper::sim {
+
+class FleetModel;
+
+struct ServerOptions
+{
+    QString clientId = QStringLiteral("00000000-0000-0000-0000-00000000c11e");
+    QByteArray clientSecret = QByteArrayLiteral("sim-secret"); // accepted secret
+    int tokenLifetimeSeconds = 3599;
+    double tokenFailureRate = 0; // fraction of token requests answered 503
+    int pageSize = 50; // VMs per list page (nextLink beyond)
+    int startRetryAfterSeconds = 10; // Retry-After of the start 202 (recorded: 10)
+    int pollRetryAfterSeconds = 5; // Retry-After while the operation is InProgress
+    double error5xxRate = 0; // fraction of ARM requests answered 500/503
+    double dropRate = 0; // fraction of ARM requests never answered (connection lost)
+    int delayMs = 0; // added before every ARM answer
+    int imdsRequestsPerSecond = 5;
+    quint32 seed = 1;
+};
+
+struct RequestRecord
+{
+    qint64 wallMs = 0;
+    QByteArray method;
+    QString path;
+    int status = 0;
+    QString area; // "arm", "token", "imds", "control"
+};
+
+class SimServer final : public QObject
+{
+    Q_OBJECT
+public:
+    SimServer(FleetModel &model, const core::Clock &wallClock, ServerOptions options = {},
+              QObject *parent = nullptr);
+    ~SimServer() override;
+    Q_DISABLE_COPY_MOVE(SimServer)
+
+    bool listen(quint16 port, QString *error); // 127.0.0.1 only
+    quint16 port() const;
+    QString baseUrl() const; // http://127.0.0.1:<port>
+    FleetModel &model() { return m_model; }
+    ArmLimits &limits() { return m_limits; }
+    ServerOptions &options() { return m_options; }
+
+    // Control actions (also reached through /control and scenario files).
+    QStringList evict(int count, const QStringList &names, const QString &region, bool notice);
+    void capacityShortage(const QString &region, const QString &size, qint64 simSeconds,
+                          const QString &code, bool async);
+    void throttleStorm(qint64 realSeconds);
+    void setFaults(double error5xxRate, double dropRate, int delayMs, double tokenFailureRate);
+
+    QJsonObject stateJson() const;
+    QJsonObject recordsJson() const;
+    const std::deque<RequestRecord> &requests() const { return m_requests; }
+    qint64 tokensIssued() const { return m_tokensIssued; }
+
+    // Hook for the scenario runner / simulated agents: called after every eviction.
+    std::function<void(const QStringList &)> onEvicted;
+
+private:
+    using ResponderPtr = std::shared_ptr<http::Responder>;
+    void handle(const http::Request &request, ResponderPtr responder);
+    void reply(const http::Request &request, const ResponderPtr &responder, http::Response response,
+               const QString &area);
+    void handleToken(const http::Request &request, const ResponderPtr &responder);
+    void handleArm(const http::Request &request, const ResponderPtr &responder);
+    void routeArm(const http::Request &request, const ResponderPtr &responder);
+    void handleImds(const http::Request &request, const ResponderPtr &responder);
+    void handleControl(const http::Request &request, const ResponderPtr &responder);
+    http::Response armError(int status, const QString &code, const QString &message) const;
+    http::Response listVms(const http::Request &request, const QString &subscription,
+                           const QString &resourceGroup, const QString &location);
+    http::Response activityLog(const http::Request &request, const QString &subscription);
+    http::Response vmAction(const http::Request &request, int vm, const QString &action);
+    http::Response operationStatus(const http::Request &request, const QString &opId);
+    QString hostBase(const http::Request &request) const;
+
+    FleetModel &m_model;
+    const core::Clock &m_wall;
+    ServerOptions m_options;
+    ArmLimits m_limits;
+    std::unique_ptr<http::HttpServer> m_server;
+    QRandomGenerator m_rng;
+    QHash<QByteArray, qint64> m_tokens; // access token -> wall expiry ms
+    QHash<QString, std::deque<qint64>> m_imdsHits; // vm name -> recent wall ms
+    std::deque<RequestRecord> m_requests;
+    qint64 m_tokensIssued = 0;
+    qint64 m_dropped = 0;
+    qint64 m_injected5xx = 0;
+};
+
+} // namespace spotkeeper::sim

@@ -1,0 +1,133 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QList>
+#include <QMap>
+#include <QString>
+
+// Plain data of the simulated Azure: VMs, their scheduled events, start operations,
+// capacity windows, Activity Log entries and the records the end-to-end checks read.
+// Times named *Ms are simulated epoch milliseconds unless named wall*.
+namespace spotkeeper::sim {
+
+enum class Power { Running, Deallocating, Deallocated, Starting, Deleting, Deleted };
+QString powerCode(Power power); // "running", "deallocated", ... (as in "PowerState/<code>")
+
+struct Timings
+{
+    qint64 noticeMs = 30'000; // Preempt NotBefore - now
+    qint64 deallocatingMs = 30'000;
+    qint64 deletingMs = 30'000;
+    qint64 startingMs = 60'000; // start accepted -> running
+    qint64 startFailMs = 10'000; // start accepted -> async Failed (capacity)
+    qint64 runningStartNoopMs = 1'000; // start on a running VM: op succeeds after this
+};
+
+struct SimEvent
+{
+    QString eventId; // upper-case GUID
+    QString status; // "Scheduled" | "Started"
+    qint64 notBeforeMs = 0; // 0 once Started (NotBefore "")
+};
+
+struct SimVm
+{
+    QString subscriptionId;
+    QString resourceGroup;
+    QString name;
+    QString location;
+    QString zone; // "" = regional
+    QString size;
+    QString priority = QStringLiteral("Spot");
+    QString evictionPolicy = QStringLiteral("Deallocate");
+    double maxPrice = -1; // -1: never evicted or refused for price
+    QMap<QString, QString> tags;
+    QString vmId;
+    bool agent = false; // a simulated agent watches it
+
+    Power power = Power::Running;
+    qint64 powerSinceMs = 0;
+    qint64 nextAtMs = 0; // when the current transition completes (0 = none)
+    qint64 evictAtMs = 0; // pending eviction (Preempt scheduled); 0 = none
+    qint64 incarnation = 1; // Scheduled Events DocumentIncarnation
+    QList<SimEvent> events;
+    QString startOp; // id of the start operation in flight
+    // availability bookkeeping (simulated ms)
+    qint64 evictedAtMs = 0; // start of the current outage, 0 = none
+    qint64 downMs = 0; // actual outage time
+    qint64 unavoidableDownMs = 0; // outage that no restarter could have avoided
+    qint64 unavoidableEndMs = 0; // earliest the current outage could have ended
+
+    QString resourceId() const;
+    QString key() const { return resourceId().toLower(); }
+};
+
+struct SimOperation
+{
+    QString id;
+    int vm = -1;
+    QString subscriptionId;
+    QString location;
+    qint64 startMs = 0;
+    qint64 doneAtMs = 0;
+    QString status = QStringLiteral("InProgress"); // InProgress | Succeeded | Failed
+    QString failCode; // set when it will fail
+    QString failMessage;
+};
+
+struct CapacityWindow
+{
+    QString region; // "" = every region
+    QString size; // "" = every size
+    qint64 fromMs = 0;
+    qint64 untilMs = 0;
+    QString code = QStringLiteral("AllocationFailed"); // | SkuNotAvailable | ZonalAllocationFailed
+    bool async = true; // AllocationFailed arrives as a Failed async op; false = sync 409
+};
+
+struct ActivityEntry
+{
+    QString resourceId;
+    QString operationName; // Microsoft.Compute/virtualMachines/evictSpotVM/action, .../start/action
+    QString status; // Succeeded
+    qint64 atMs = 0;
+    QString operationId;
+};
+
+struct StartRecord
+{
+    qint64 simMs = 0;
+    qint64 wallMs = 0;
+    QString vmKey;
+    Power powerBefore = Power::Deallocated;
+    bool onRunning = false; // the VM was running: a start SpotKeeper must never send
+    bool whileInFlight = false; // another start of this VM was still in flight
+    int httpStatus = 0;
+    QString outcome; // "accepted", error code, ...
+};
+
+struct ModelCounters
+{
+    qint64 evictions = 0;
+    qint64 evictionsWithoutNotice = 0;
+    qint64 startsAccepted = 0;
+    qint64 startsOnRunning = 0;
+    qint64 doubleStarts = 0;
+    qint64 startsRefusedCapacity = 0;
+    qint64 startsRefusedPrice = 0;
+    qint64 startsRefusedBusy = 0; // 409 while deallocating/deleting
+    qint64 startsSucceeded = 0;
+    qint64 startsFailed = 0;
+    qint64 acks = 0;
+};
+
+struct StartOutcome
+{
+    int httpStatus = 202; // 202 accepted (opId set), 404, 409
+    QString opId;
+    QString errorCode;
+    QString errorMessage;
+};
+
+} // namespace spotkeeper::sim
