@@ -30,10 +30,6 @@ const QString kVm = u"/subscriptions/24fb23e3-6ba3-41f0-9b6e-e41131d5d61e/resour
                     "crptestar62841/providers/Microsoft.Compute/virtualMachines/vm719"_s;
 const QString kVm2 = u"/subscriptions/24fb23e3-6ba3-41f0-9b6e-e41131d5d61e/resourceGroups/"
                      "crptestar62841/providers/Microsoft.Compute/virtualMachines/vm720"_s;
-[[maybe_unused]] const QByteArray kOpPath =
-    "/subscriptions/24fb23e3-6ba3-41f0-9b6e-e41131d5d61e/providers/"
-    "Microsoft.Compute/locations/southeastasia/operations/"
-    "bcb419ef-2210-4457-aa09-a26acbb39bb0";
 
 template<typename T>
 struct Waiter
