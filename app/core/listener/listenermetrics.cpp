@@ -48,10 +48,11 @@ void appendCounterMap(QByteArray &out, QByteArrayView name, QByteArrayView help,
 
 } // namespace
 
-void ListenerMetrics::countBatch(int size)
+void ListenerMetrics::countBatch(int size, qint64 commitMicroseconds)
 {
     ++m_batches;
     m_batchedNotices += size;
+    m_commitUs = commitMicroseconds;
 }
 
 void ListenerMetrics::appendHeader(QByteArray &out, QByteArrayView name, QByteArrayView type,
@@ -99,6 +100,9 @@ QByteArray ListenerMetrics::render(Store &store, Clock &clock,
     appendHeader(out, "spotkeeper_listener_committed_notices_total", "counter",
                  "Notices that went through a group commit (incl. duplicates).");
     appendSample(out, "spotkeeper_listener_committed_notices_total", {}, double(m_batchedNotices));
+    appendHeader(out, "spotkeeper_listener_commit_seconds_total", "counter",
+                 "Time spent committing notice batches to the store.");
+    appendSample(out, "spotkeeper_listener_commit_seconds_total", {}, double(m_commitUs) / 1e6);
 
     // Fleet gauges straight from the store, so they are right after a restart too.
     const QList<VmRecord> vms = store.vms();

@@ -23,7 +23,7 @@ public:
     void countHeartbeat(const QString &result) { ++m_heartbeats[result]; } // accepted|failed
     void countRejection(const QString &reason) { ++m_rejections[reason]; }
     void countResponse(int status) { ++m_responses[status]; }
-    void countBatch(int size);
+    void countBatch(int size, qint64 commitMicroseconds);
 
     qint64 notices(const QString &result) const { return m_notices.value(result); }
     qint64 rejections(const QString &reason) const { return m_rejections.value(reason); }
@@ -46,6 +46,7 @@ private:
     QMap<int, qint64> m_responses;
     qint64 m_batches = 0;
     qint64 m_batchedNotices = 0;
+    qint64 m_commitUs = 0;
 };
 
 } // namespace spotkeeper::core

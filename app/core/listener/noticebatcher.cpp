@@ -2,17 +2,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "noticebatcher.h"
 
-#include <QMetaObject>
+#include <QElapsedTimer>
 
 #include <algorithm>
 
 namespace spotkeeper::core {
 
-NoticeBatcher::NoticeBatcher(Store &store, int maxBatch, QObject *parent)
+NoticeBatcher::NoticeBatcher(Store &store, int maxBatch, int windowMs, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_maxBatch(std::max(1, maxBatch))
-{ }
+{
+    m_window.setSingleShot(true);
+    m_window.setTimerType(Qt::PreciseTimer);
+    m_window.setInterval(std::max(0, windowMs));
+    connect(&m_window, &QTimer::timeout, this, &NoticeBatcher::flush);
+}
 
 NoticeBatcher::~NoticeBatcher() = default;
 
@@ -27,22 +32,15 @@ void NoticeBatcher::enqueue(IncomingNotice notice, Done done)
 
 void NoticeBatcher::scheduleFlush()
 {
-    if (m_flushScheduled)
-        return;
-    m_flushScheduled = true;
-    // A queued call runs after the sockets that are readable in this turn were served,
-    // which is what groups concurrent notices into one transaction.
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            m_flushScheduled = false;
-            flush();
-        },
-        Qt::QueuedConnection);
+    // A timer fires after the sockets that are readable now were served, which is what
+    // groups concurrent notices into one transaction.
+    if (!m_window.isActive())
+        m_window.start();
 }
 
 void NoticeBatcher::flush()
 {
+    m_window.stop();
     if (m_queue.isEmpty())
         return;
     const QList<Item> items = std::exchange(m_queue, {});
@@ -70,7 +68,11 @@ void NoticeBatcher::flush()
         batch.append(n);
     }
 
+    QElapsedTimer timer;
+    timer.start();
     QList<NoticeOutcome> outcomes = m_store.insertNotices(batch);
+    m_commitUs += timer.nsecsElapsed() / 1000;
+    m_notices += items.size();
     ++m_batches;
     m_largest = std::max<qint64>(m_largest, batch.size());
 

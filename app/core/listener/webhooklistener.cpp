@@ -86,15 +86,16 @@ WebhookListener::WebhookListener(Store &store, FleetOperations &operations, Cloc
     , m_keys(store, clock, m_options.keyCacheTtlSeconds)
     , m_tokens(store, clock)
     , m_rateLimiter(clock, m_options.failedAuthPerMinute)
-    , m_batcher(store, m_options.maxBatch)
+    , m_batcher(store, m_options.maxBatch, m_options.commitWindowMs)
     , m_api(std::make_unique<OperatorApi>(store, operations, clock, m_keys, m_tokens,
                                           m_options.rotationOverlapSeconds))
 {
     m_heartbeatTimer.setSingleShot(true);
     m_heartbeatTimer.setInterval(m_options.heartbeatFlushMs);
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &WebhookListener::flushHeartbeats);
-    connect(&m_batcher, &NoticeBatcher::batchCommitted, this,
-            [this](int size, int, int, int) { m_metrics.countBatch(size); });
+    connect(&m_batcher, &NoticeBatcher::batchCommitted, this, [this](int size, int, int, int) {
+        m_metrics.countBatch(size, m_batcher.commitMicroseconds());
+    });
 }
 
 WebhookListener::~WebhookListener()

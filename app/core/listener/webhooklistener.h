@@ -31,6 +31,7 @@ class Store;
 struct ListenerOptions
 {
     int maxBatch = 256; // notices per group commit at most
+    int commitWindowMs = 2; // a group commit waits this long for more notices to join
     int failedAuthPerMinute = 20; // per source address, then 429
     int heartbeatFlushMs = 200; // heartbeats are coalesced per VM for this long
     qint64 keyCacheTtlSeconds = 30; // see AgentKeyManager
@@ -69,6 +70,7 @@ public:
     // Commits queued notices and heartbeats now (used when draining on shutdown).
     void flushNow();
     int pendingNotices() const { return m_batcher.pending(); }
+    const NoticeBatcher &batcher() const { return m_batcher; }
 
 signals:
     void noticeStored(qint64 vmId, qint64 eventId);

@@ -1,0 +1,277 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// bench_listener: the listener with its real SQLite store (WAL, synchronous=FULL) on
+// 127.0.0.1, driven by Debian's `wrk` with pre-signed requests (a Lua script cycles
+// through them; wrk's Lua has no HMAC), or by 200 slow sockets.
+//   bench_listener notices    [seconds=10] [connections=64]
+//   bench_listener heartbeats [seconds=10] [rate=2000] [connections=20]
+//   bench_listener slow       [sockets=200] [seconds=12]
+// The FleetOperations behind the listener does nothing: this measures ingest, not restarts.
+#include "clock.h"
+#include "httpserver.h"
+#include "listenertestkit.h"
+#include "messagecodec.h"
+#include "store/store.h"
+#include "webhooklistener.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace spotkeeper;
+using namespace spotkeeper::listenertest;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+class NoOperations final : public core::FleetOperations
+{
+public:
+    void handleNoticeStored(qint64, const core::EventRecord &) override { }
+    void handleUnconfirmedNotice(qint64) override { }
+    core::OperationResult forceRestart(qint64, const QString &) override { return {}; }
+    core::OperationResult pauseAutoRestart(qint64, const QString &) override { return {}; }
+    core::OperationResult resumeAutoRestart(qint64, const QString &) override { return {}; }
+    core::OperationResult cancelJob(qint64, const QString &) override { return {}; }
+    core::OperationResult addVm(const QString &, const QString &) override { return {}; }
+};
+
+const char *kLua = R"(
+local lines = {}
+local idx = 0
+local path = "/"
+local pause = 0
+function init(args)
+  path = args[2]
+  pause = tonumber(args[3])
+  for line in io.lines(args[1]) do lines[#lines + 1] = line end
+end
+function delay()
+  return pause
+end
+function request()
+  idx = idx + 1
+  if idx > #lines then idx = 1 end
+  local id, ts, sig, key, body = lines[idx]:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
+  return wrk.format("POST", path, {["webhook-id"] = id, ["webhook-timestamp"] = ts,
+    ["webhook-signature"] = sig, ["spotkeeper-key-id"] = key,
+    ["Content-Type"] = "application/json"}, body)
+end
+)";
+
+long statusKb(const char *field)
+{
+    QFile file(u"/proc/self/status"_s);
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (line.startsWith(field))
+            return line.mid(qstrlen(field)).trimmed().split(' ').value(0).toLong();
+    }
+    return -1;
+}
+
+struct Bench
+{
+    QTemporaryDir dir;
+    std::unique_ptr<core::Store> store;
+    NoOperations operations;
+    http::HttpServer server;
+    std::unique_ptr<core::WebhookListener> listener;
+    QList<QPair<QString, protocol::WebhookSecret>> keys; // per VM "bench-<i>"
+
+    bool start(int vms, QString *error)
+    {
+        core::StoreError storeError;
+        store = core::Store::open(
+            core::StoreOptions {dir.filePath(u"bench.db"_s), false, 5000, nullptr}, &storeError);
+        if (!store) {
+            *error = storeError.message;
+            return false;
+        }
+        listener = std::make_unique<core::WebhookListener>(*store, operations, core::systemClock());
+        listener->attach(server);
+        for (int i = 0; i < vms; ++i) {
+            core::KeyError code = core::KeyError::None;
+            const auto key = listener->keys().generate(
+                vmResourceId(u"bench-"_s + QString::number(i)), u"bench"_s, &code, error);
+            if (!key)
+                return false;
+            keys.append({key->keyId, key->secret});
+        }
+        return server.listen(QHostAddress(QHostAddress::LocalHost), 0, error);
+    }
+
+    // One line per request: id, timestamp, signature, key id, body (tab-separated).
+    QString writeRequests(bool notices, int count)
+    {
+        const QString path = dir.filePath(notices ? u"notices.tsv"_s : u"heartbeats.tsv"_s);
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly))
+            return {};
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        for (int n = 0; n < count; ++n) {
+            const int vm = n % int(keys.size());
+            const QString name = u"bench-"_s + QString::number(vm);
+            const QByteArray body = notices
+                ? protocol::encodeNotice(makeNotice(name, newEventId(n), now))
+                : protocol::encodeHeartbeat(makeHeartbeat(name, now));
+            const SignedRequest r = sign(body, keys.at(vm).first, {keys.at(vm).second},
+                                         u"msg_"_s + QString::number(n), now.toSecsSinceEpoch());
+            QByteArray line;
+            for (const auto &h : r.headers)
+                line += h.second + '\t';
+            file.write(line + body + '\n');
+        }
+        return path;
+    }
+};
+
+int runWrk(QCoreApplication &app, Bench &bench, const QString &requests, const QByteArray &path,
+           int seconds, int connections, int delayMs)
+{
+    const QString script = bench.dir.filePath(u"signed.lua"_s);
+    QFile lua(script);
+    if (!lua.open(QIODevice::WriteOnly))
+        return 1;
+    lua.write(kLua);
+    lua.close();
+    QProcess wrk;
+    wrk.setProcessChannelMode(QProcess::ForwardedChannels);
+    QObject::connect(&wrk, &QProcess::finished, &app, [&] { app.exit(wrk.exitCode()); });
+    QObject::connect(&wrk, &QProcess::errorOccurred, &app, [&] {
+        std::fprintf(stderr, "cannot run wrk (apt install wrk)\n");
+        app.exit(1);
+    });
+    const QString url = u"http://127.0.0.1:"_s + QString::number(bench.server.serverPort()) + u'/';
+    wrk.start(u"wrk"_s,
+              {u"-t1"_s, u"-c"_s + QString::number(connections),
+               u"-d"_s + QString::number(seconds) + u's', u"--latency"_s, u"-s"_s, script, url,
+               u"--"_s, requests, QString::fromLatin1(path), QString::number(delayMs)});
+    return app.exec();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const QString mode = args.value(1, u"notices"_s);
+    const auto arg = [&](int i, int fallback) {
+        return args.size() > i ? args.at(i).toInt() : fallback;
+    };
+    Bench bench;
+    QString error;
+    if (!bench.start(64, &error)) {
+        std::fprintf(stderr, "cannot start: %s\n", qPrintable(error));
+        return 1;
+    }
+    if (mode == u"notices"_s || mode == u"heartbeats"_s) {
+        const bool notices = mode == u"notices"_s;
+        const int seconds = arg(2, 10);
+        const int rate = notices ? 0 : arg(3, 2000);
+        const int connections = notices ? arg(3, 64) : arg(4, 20);
+        // Enough distinct notices that wrk never wraps around to duplicates.
+        const int count = notices ? seconds * 15'000 : std::max(1000, rate * 2);
+        const QString requests = bench.writeRequests(notices, count);
+        const int delayMs = notices ? 0 : connections * 1000 / std::max(1, rate);
+        std::printf(
+            "%s: %d pre-signed requests, %d connections, %d s%s\n", qPrintable(mode), count,
+            connections, seconds,
+            notices ? "" : qPrintable(u", %1 ms between requests per connection"_s.arg(delayMs)));
+        std::fflush(stdout);
+        const long rssBefore = statusKb("VmRSS:");
+        const int rc =
+            runWrk(app, bench, requests, notices ? "/api/v1/notices" : "/api/v1/heartbeats",
+                   seconds, connections, delayMs);
+        bench.listener->flushNow();
+        core::EventFilter filter;
+        filter.kinds = {core::EventKind::Notice};
+        filter.limit = 0;
+        const qint64 stored = bench.store->eventCount(filter);
+        std::printf(
+            "stored notices: %lld (%.0f durable notices/s over %d s); answered: stored %lld, "
+            "duplicate %lld, failed %lld; rejections: %lld\n",
+            stored, double(stored) / seconds, seconds,
+            bench.listener->metrics().notices(u"stored"_s),
+            bench.listener->metrics().notices(u"duplicate"_s),
+            bench.listener->metrics().notices(u"failed"_s),
+            bench.listener->metrics().rejections(u"bad_signature"_s)
+                + bench.listener->metrics().rejections(u"timestamp_too_old"_s));
+        const core::NoticeBatcher &batcher = bench.listener->batcher();
+        std::printf("group commits: %lld, mean batch %.1f, largest %lld, mean commit %.2f ms\n",
+                    batcher.batches(),
+                    batcher.batches() ? double(batcher.notices()) / batcher.batches() : 0.0,
+                    batcher.largestBatch(),
+                    batcher.batches()
+                        ? double(batcher.commitMicroseconds()) / 1000.0 / batcher.batches()
+                        : 0.0);
+        std::printf("heartbeats accepted: %lld; RSS before %ld KiB, peak (VmHWM) %ld KiB\n",
+                    bench.listener->metrics().heartbeats(u"accepted"_s), rssBefore,
+                    statusKb("VmHWM:"));
+        return rc;
+    }
+    if (mode == u"slow"_s) {
+        const int sockets = arg(2, 200);
+        const int seconds = arg(3, 12);
+        const long rssBefore = statusKb("VmRSS:");
+        std::vector<std::unique_ptr<QTcpSocket>> slow;
+        const QByteArray drip =
+            "POST /api/v1/notices HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n";
+        int sent = 0;
+        long rssPeak = rssBefore;
+        for (int i = 0; i < sockets; ++i) {
+            slow.push_back(std::make_unique<QTcpSocket>());
+            slow.back()->connectToHost(QHostAddress(QHostAddress::LocalHost),
+                                       bench.server.serverPort());
+        }
+        QTimer drip1s;
+        QObject::connect(&drip1s, &QTimer::timeout, &app, [&] {
+            for (auto &s : slow) {
+                if (s->state() == QAbstractSocket::ConnectedState)
+                    s->write(drip.mid(sent % drip.size(), 1));
+            }
+            ++sent;
+            rssPeak = std::max(rssPeak, statusKb("VmRSS:"));
+            std::printf("t=%ds open=%d rss=%ld KiB\n", sent, bench.server.openConnections(),
+                        statusKb("VmRSS:"));
+            std::fflush(stdout);
+            if (sent >= seconds)
+                app.exit(0);
+        });
+        drip1s.start(1000);
+        // A signed notice in the middle of it: how long does it take?
+        QTcpSocket probe;
+        QElapsedTimer probeTimer;
+        QTimer::singleShot(3000, &app, [&] {
+            const QByteArray body = protocol::encodeNotice(
+                makeNotice(u"bench-0"_s, newEventId(1), QDateTime::currentDateTimeUtc()));
+            const SignedRequest r = sign(body, bench.keys.at(0).first, {bench.keys.at(0).second},
+                                         u"probe"_s, QDateTime::currentSecsSinceEpoch());
+            probe.connectToHost(QHostAddress(QHostAddress::LocalHost), bench.server.serverPort());
+            probeTimer.start();
+            probe.write(rawRequest("POST", "/api/v1/notices", r.headers, r.body));
+        });
+        QObject::connect(&probe, &QTcpSocket::readyRead, &app, [&] {
+            const QByteArray answer = probe.readAll();
+            std::printf("signed notice answered in %lld ms: %s\n", probeTimer.elapsed(),
+                        answer.left(answer.indexOf('\r')).constData());
+        });
+        app.exec();
+        std::printf("%d slow sockets: RSS before %ld KiB, peak %ld KiB (+%ld KiB, client sockets "
+                    "included), server peak buffered bytes per connection %lld\n",
+                    sockets, rssBefore, rssPeak, rssPeak - rssBefore,
+                    qint64(bench.server.peakConnectionBufferedBytes()));
+        return 0;
+    }
+    std::fprintf(stderr, "usage: bench_listener notices|heartbeats|slow [...]\n");
+    return 2;
+}
