@@ -1,0 +1,113 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "auditmodel.h"
+
+#include "fleetsource.h"
+
+#include <algorithm>
+
+namespace spotkeeper::gui {
+
+AuditModel::AuditModel(FleetSource &source, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_source(source)
+{
+    connect(&source, &FleetSource::auditAppended, this, &AuditModel::reload);
+}
+
+AuditModel::~AuditModel() = default;
+
+void AuditModel::setRange(const QDateTime &from, const QDateTime &to)
+{
+    m_from = from;
+    m_to = to;
+    reload();
+}
+
+void AuditModel::reload()
+{
+    beginResetModel();
+    m_rows = m_source.audit(m_from, m_to, m_limit);
+    // Newest first whatever order the source answers in.
+    std::stable_sort(m_rows.begin(), m_rows.end(),
+                     [](const core::AuditRecord &a, const core::AuditRecord &b) {
+                         return a.at != b.at ? a.at > b.at : a.id > b.id;
+                     });
+    endResetModel();
+}
+
+int AuditModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int AuditModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString AuditModel::actionText(const QString &action)
+{
+    if (action == QLatin1StringView("force_restart"))
+        return tr("Force restart");
+    if (action == QLatin1StringView("pause"))
+        return tr("Pause auto-restart");
+    if (action == QLatin1StringView("resume"))
+        return tr("Resume auto-restart");
+    if (action == QLatin1StringView("cancel"))
+        return tr("Cancel job");
+    if (action == QLatin1StringView("add_vm"))
+        return tr("Add VM");
+    if (action == QLatin1StringView("key_generate"))
+        return tr("Enroll agent");
+    if (action == QLatin1StringView("export"))
+        return tr("Export");
+    return action;
+}
+
+QVariant AuditModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case Time:
+        return tr("Time (UTC)");
+    case Actor:
+        return tr("Actor");
+    case Action:
+        return tr("Action");
+    case Target:
+        return tr("Target");
+    case Detail:
+        return tr("Detail");
+    default:
+        return {};
+    }
+}
+
+QVariant AuditModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const core::AuditRecord &a = m_rows.at(index.row());
+    if (role == Qt::ToolTipRole && index.column() == Action)
+        return a.action;
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (index.column()) {
+    case Time:
+        return a.at.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    case Actor:
+        return a.actor;
+    case Action:
+        return actionText(a.action);
+    case Target:
+        return a.target;
+    case Detail:
+        return a.detail;
+    default:
+        return {};
+    }
+}
+
+} // namespace spotkeeper::gui

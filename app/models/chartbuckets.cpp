@@ -1,0 +1,149 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "chartbuckets.h"
+
+#include <QCoreApplication>
+#include <QMap>
+
+#include <numeric>
+
+namespace spotkeeper::gui::buckets {
+
+int Stacked::total() const
+{
+    int sum = 0;
+    for (const QList<int> &series : counts)
+        sum = std::accumulate(series.cbegin(), series.cend(), sum);
+    return sum;
+}
+
+int Distribution::total() const
+{
+    return std::accumulate(counts.cbegin(), counts.cend(), 0);
+}
+
+qint64 bucketSecondsFor(const QDateTime &from, const QDateTime &to)
+{
+    const qint64 span = from.secsTo(to);
+    if (span <= 2 * 3600)
+        return 300;
+    if (span <= 48 * 3600)
+        return 3600;
+    return 86400;
+}
+
+Stacked evictionsOverTime(const QList<core::EventRecord> &evictions,
+                          const QHash<qint64, core::VmRecord> &vms, const QDateTime &from,
+                          const QDateTime &to, qint64 bucketSecs, GroupBy groupBy)
+{
+    Stacked out;
+    out.bucketSecs = qMax<qint64>(1, bucketSecs);
+    if (!from.isValid() || !to.isValid() || to <= from)
+        return out;
+    const qint64 first = from.toSecsSinceEpoch() / out.bucketSecs * out.bucketSecs;
+    const qint64 end = to.toSecsSinceEpoch();
+    for (qint64 t = first; t < end; t += out.bucketSecs)
+        out.starts.append(QDateTime::fromSecsSinceEpoch(t, Qt::UTC));
+    const int n = int(out.starts.size());
+
+    QMap<QString, QList<int>> byGroup; // sorted by name
+    const QString unknown = QCoreApplication::translate("ChartBuckets", "unknown");
+    for (const core::EventRecord &e : evictions) {
+        if (e.kind != core::EventKind::Eviction || e.at < from || e.at >= to)
+            continue;
+        const auto vm = vms.constFind(e.vmId);
+        QString group = unknown;
+        if (vm != vms.constEnd()) {
+            const QString &value = groupBy == GroupBy::Region ? vm->location : vm->resourceGroup;
+            if (!value.isEmpty())
+                group = value;
+        }
+        QList<int> &series = byGroup[group];
+        if (series.isEmpty())
+            series.fill(0, n);
+        const int bucket = int((e.at.toSecsSinceEpoch() - first) / out.bucketSecs);
+        if (bucket >= 0 && bucket < n)
+            ++series[bucket];
+    }
+    for (auto it = byGroup.cbegin(); it != byGroup.cend(); ++it) {
+        out.groups.append(it.key());
+        out.counts.append(it.value());
+    }
+    return out;
+}
+
+QList<qint64> recoveryBinUpperSecs()
+{
+    return {60, 5 * 60, 15 * 60, 60 * 60, 4 * 3600};
+}
+
+Distribution timeToRecovery(const QList<core::JobRecord> &jobs, const QDateTime &from,
+                            const QDateTime &to)
+{
+    Distribution out;
+    out.labels = {QCoreApplication::translate("ChartBuckets", "< 1 min"),
+                  QCoreApplication::translate("ChartBuckets", "1-5 min"),
+                  QCoreApplication::translate("ChartBuckets", "5-15 min"),
+                  QCoreApplication::translate("ChartBuckets", "15-60 min"),
+                  QCoreApplication::translate("ChartBuckets", "1-4 h"),
+                  QCoreApplication::translate("ChartBuckets", "> 4 h")};
+    out.counts.fill(0, out.labels.size());
+    const QList<qint64> edges = recoveryBinUpperSecs();
+    for (const core::JobRecord &job : jobs) {
+        if (job.state != core::JobState::Running || !job.finishedAt.isValid())
+            continue;
+        if ((from.isValid() && job.finishedAt < from) || (to.isValid() && job.finishedAt >= to))
+            continue;
+        const QDateTime began = job.evictedAt.isValid() ? job.evictedAt : job.createdAt;
+        if (!began.isValid())
+            continue;
+        const qint64 secs = qMax<qint64>(0, began.secsTo(job.finishedAt));
+        int bin = int(edges.size());
+        for (int i = 0; i < edges.size(); ++i) {
+            if (secs < edges.at(i)) {
+                bin = i;
+                break;
+            }
+        }
+        ++out.counts[bin];
+    }
+    return out;
+}
+
+Distribution restartOutcomes(const QList<core::JobRecord> &jobs, const QDateTime &from,
+                             const QDateTime &to)
+{
+    Distribution out;
+    out.labels = {QCoreApplication::translate("ChartBuckets", "Recovered"),
+                  QCoreApplication::translate("ChartBuckets", "Needs operator"),
+                  QCoreApplication::translate("ChartBuckets", "Cancelled"),
+                  QCoreApplication::translate("ChartBuckets", "In progress"),
+                  QCoreApplication::translate("ChartBuckets", "Paused")};
+    out.counts.fill(0, out.labels.size());
+    for (const core::JobRecord &job : jobs) {
+        if ((from.isValid() && job.createdAt < from) || (to.isValid() && job.createdAt >= to))
+            continue;
+        switch (job.state) {
+        case core::JobState::Running:
+            ++out.counts[0];
+            break;
+        case core::JobState::NeedsOperator:
+            ++out.counts[1];
+            break;
+        case core::JobState::Cancelled:
+            ++out.counts[2];
+            break;
+        case core::JobState::WaitingForDeallocation:
+        case core::JobState::Starting:
+        case core::JobState::BackingOff:
+            ++out.counts[3];
+            break;
+        case core::JobState::Paused:
+            ++out.counts[4];
+            break;
+        }
+    }
+    return out;
+}
+
+} // namespace spotkeeper::gui::buckets

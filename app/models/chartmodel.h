@@ -1,0 +1,82 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "chartbuckets.h"
+
+#include <QAbstractTableModel>
+#include <QObject>
+#include <QTimer>
+
+namespace spotkeeper::core {
+class Clock;
+}
+
+namespace spotkeeper::gui {
+
+class FleetSource;
+
+// One chart's data as a table: column 0 is the category (bucket time or bin), each
+// further column one series. The chart wrapper draws it; "show as table" shows it as is.
+class ChartModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    explicit ChartModel(QObject *parent = nullptr);
+    ~ChartModel() override;
+    Q_DISABLE_COPY_MOVE(ChartModel)
+
+    void setStacked(const buckets::Stacked &data);
+    void setDistribution(const buckets::Distribution &data, const QString &seriesName);
+
+    QStringList categories() const { return m_categories; }
+    QStringList seriesNames() const { return m_series; }
+    int value(int series, int category) const { return m_values.at(series).at(category); }
+    int total() const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+private:
+    QString m_categoryTitle;
+    QStringList m_categories;
+    QStringList m_series;
+    QList<QList<int>> m_values; // [series][category]
+};
+
+// The dashboard's three charts for one time range, re-read from the source when the
+// range or grouping changes and (throttled) when new evictions arrive.
+class FleetCharts final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit FleetCharts(FleetSource &source, const core::Clock &clock, QObject *parent = nullptr);
+    ~FleetCharts() override;
+    Q_DISABLE_COPY_MOVE(FleetCharts)
+
+    void setRange(const QDateTime &from, const QDateTime &to);
+    void setGroupBy(buckets::GroupBy groupBy);
+    void reload();
+
+    ChartModel *evictions() { return &m_evictions; }
+    ChartModel *recovery() { return &m_recovery; }
+    ChartModel *outcomes() { return &m_outcomes; }
+
+Q_SIGNALS:
+    void reloaded();
+
+private:
+    FleetSource &m_source;
+    const core::Clock &m_clock;
+    ChartModel m_evictions;
+    ChartModel m_recovery;
+    ChartModel m_outcomes;
+    QDateTime m_from;
+    QDateTime m_to;
+    buckets::GroupBy m_groupBy = buckets::GroupBy::Region;
+    QTimer m_reloadTimer;
+};
+
+} // namespace spotkeeper::gui

@@ -1,0 +1,48 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "fleetoperations.h"
+
+#include <QCoreApplication>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace spotkeeper::gui {
+
+class FleetSource;
+
+// The operator actions behind the toolbar, menus and shortcuts, without any widget: they
+// call FleetOperations once per selected VM (the engine writes one audit row per call) and
+// sum up the outcome for the status bar. Whether an action is possible, and if not why,
+// is answered here too so every button and menu entry shows the same reason.
+class FleetActions
+{
+    Q_DECLARE_TR_FUNCTIONS(FleetActions)
+public:
+    enum class Kind { ForceRestart, Pause, Resume, Cancel };
+
+    struct Outcome
+    {
+        int succeeded = 0;
+        QStringList failures; // "<vm name>: <message>"
+    };
+
+    FleetActions(FleetSource &source, QString actor);
+
+    QString disabledReason() const; // empty = actions are possible
+    Outcome run(Kind kind, const QList<qint64> &vmIds);
+    core::OperationResult addVm(const QString &resourceId);
+
+    static QString actorForCurrentUser(); // "gui:<login name>"
+    static QString confirmationText(Kind kind, int count);
+    static QString summaryText(Kind kind, const Outcome &outcome);
+    static QString kindName(Kind kind);
+
+private:
+    FleetSource &m_source;
+    QString m_actor;
+};
+
+} // namespace spotkeeper::gui

@@ -1,0 +1,93 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fleetfilterproxy.h"
+
+#include "fleettablemodel.h"
+
+namespace spotkeeper::gui {
+
+FleetFilterProxy::FleetFilterProxy(QObject *parent)
+    : QSortFilterProxyModel(parent)
+{
+    setSortRole(FleetTableModel::SortRole);
+    setSortCaseSensitivity(Qt::CaseInsensitive);
+    setSortLocaleAware(true);
+    setDynamicSortFilter(true);
+}
+
+FleetFilterProxy::~FleetFilterProxy() = default;
+
+void FleetFilterProxy::refilter()
+{
+    // Qt 6.4 has no begin/endFilterChange; invalidateFilter() is the 6.4 way.
+    invalidateFilter();
+}
+
+void FleetFilterProxy::setFilterText(const QString &text)
+{
+    if (text == m_text)
+        return;
+    m_text = text;
+    // Every whitespace-separated term must match (AND), case-insensitively.
+    m_terms = text.toLower().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    refilter();
+}
+
+void FleetFilterProxy::setHealthFacet(const QSet<Health> &states)
+{
+    if (states == m_health)
+        return;
+    m_health = states;
+    refilter();
+}
+
+void FleetFilterProxy::setRegionFacet(const QSet<QString> &regions)
+{
+    if (regions == m_regions)
+        return;
+    m_regions = regions;
+    refilter();
+}
+
+void FleetFilterProxy::setResourceGroupFacet(const QSet<QString> &groups)
+{
+    if (groups == m_groups)
+        return;
+    m_groups = groups;
+    refilter();
+}
+
+void FleetFilterProxy::setOnlyProblems(bool only)
+{
+    if (only == m_onlyProblems)
+        return;
+    m_onlyProblems = only;
+    refilter();
+}
+
+bool FleetFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    const QAbstractItemModel *model = sourceModel();
+    const QModelIndex idx = model->index(sourceRow, 0, sourceParent);
+    if (m_onlyProblems && !idx.data(FleetTableModel::ProblemRole).toBool())
+        return false;
+    if (!m_health.isEmpty()
+        && !m_health.contains(static_cast<Health>(idx.data(FleetTableModel::HealthRole).toInt())))
+        return false;
+    if (!m_regions.isEmpty()
+        && !m_regions.contains(idx.data(FleetTableModel::RegionRole).toString()))
+        return false;
+    if (!m_groups.isEmpty()
+        && !m_groups.contains(idx.data(FleetTableModel::ResourceGroupRole).toString()))
+        return false;
+    if (m_terms.isEmpty())
+        return true;
+    const QString haystack = idx.data(FleetTableModel::SearchTextRole).toString();
+    for (const QString &term : m_terms) {
+        if (!haystack.contains(term))
+            return false;
+    }
+    return true;
+}
+
+} // namespace spotkeeper::gui

@@ -1,0 +1,86 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "cloudprovider.h"
+#include "fleetoperations.h"
+#include "fleettypes.h"
+#include "store/store.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+// The seam between the dashboard's views and where the fleet lives. Every model and view
+// reads only this interface: LocalFleetSource answers from the in-process store and engine,
+// a remote source would answer from spotkeeperd's operator API. Calls are synchronous reads
+// on the GUI thread (the local store answers in microseconds; a remote source keeps a cache)
+// and change signals tell the models what to re-read.
+namespace spotkeeper::gui {
+
+// What the status bar shows and what decides whether actions are possible.
+struct SourceStatus
+{
+    QString description; // "local store ~/.local/share/...", "spotkeeperd at https://..."
+    QString listenerAddress; // "0.0.0.0:8443"; empty = no listener
+    bool listenerTls = false;
+    QDateTime lastNoticeAt;
+    QString credentialSource; // "azure cli", "service principal", "managed identity", "" = none
+    QString principal; // display name / app id, never a secret
+    QDateTime tokenExpiresAt;
+    int armBudgetHeadroom = -1; // remaining ARM calls in the current window; -1 = unknown
+    bool credentialsAvailable = false;
+    QString actionsDisabledReason; // why operator actions are off; empty = they are on
+};
+
+struct EnrollResult
+{
+    bool ok = false;
+    QString error;
+    QString keyId;
+    QByteArray secret; // shown once in the enrollment dialog, never logged or stored in settings
+    QString endpoint; // where the agent should send notices
+};
+
+class FleetSource : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~FleetSource() override = default;
+
+    virtual QList<core::VmRecord> vms() = 0;
+    virtual std::optional<core::VmRecord> vm(qint64 vmId) = 0;
+    virtual QList<core::JobRecord> activeJobs() = 0;
+    virtual std::optional<core::JobRecord> activeJob(qint64 vmId) = 0;
+    virtual QList<core::JobRecord> jobs(qint64 vmId, int limit) = 0; // newest first
+    virtual QList<core::EventRecord> events(const core::EventFilter &filter) = 0;
+    virtual QList<core::AuditRecord> audit(const QDateTime &from, const QDateTime &to,
+                                           int limit) = 0;
+
+    virtual SourceStatus status() const = 0;
+    // nullptr when the source is read-only (then status().actionsDisabledReason says why).
+    virtual core::FleetOperations *operations() = 0;
+    // Actions that are not engine operations; each writes one audit row.
+    virtual EnrollResult enrollAgent(const core::VmRecord &vm, const QString &actor) = 0;
+    virtual bool canDiscover() const = 0;
+    virtual void discoverVms(const QString &subscriptionId,
+                             std::function<void(core::ListResult)> done) = 0;
+    virtual bool appendAudit(const core::AuditRecord &record) = 0;
+    // The local store for exports; nullptr for a remote source (exports then go through the API).
+    virtual core::Store *store() = 0;
+
+Q_SIGNALS:
+    void vmChanged(qint64 vmId); // row added or changed
+    void jobChanged(qint64 vmId); // the VM's active job changed, started or finished
+    void eventAppended(const spotkeeper::core::EventRecord &event);
+    void auditAppended();
+    void statusChanged();
+    void fleetReset(); // many things changed: re-read everything
+};
+
+} // namespace spotkeeper::gui

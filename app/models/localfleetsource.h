@@ -1,0 +1,62 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "fleetsource.h"
+
+namespace spotkeeper::core {
+class Clock;
+}
+
+namespace spotkeeper::gui {
+
+// FleetSource over the in-process store and engine (the default dashboard mode). Reads go
+// straight to the store on the GUI thread. Operations are forwarded to the engine and then
+// announced (vmChanged/jobChanged/auditAppended), so the views refresh even for changes the
+// engine does not signal itself; whoever owns the engine and listener calls the notify*
+// slots for everything else (see DashboardSession).
+class LocalFleetSource final : public FleetSource
+{
+    Q_OBJECT
+public:
+    LocalFleetSource(core::Store &store, core::FleetOperations *operations,
+                     const core::Clock &clock, QObject *parent = nullptr);
+    ~LocalFleetSource() override;
+    Q_DISABLE_COPY_MOVE(LocalFleetSource)
+
+    void setCloudProvider(core::CloudProvider *provider) { m_cloud = provider; }
+    void setOperations(core::FleetOperations *operations);
+    void setStatus(const SourceStatus &status);
+
+    QList<core::VmRecord> vms() override;
+    std::optional<core::VmRecord> vm(qint64 vmId) override;
+    QList<core::JobRecord> activeJobs() override;
+    std::optional<core::JobRecord> activeJob(qint64 vmId) override;
+    QList<core::JobRecord> jobs(qint64 vmId, int limit) override;
+    QList<core::EventRecord> events(const core::EventFilter &filter) override;
+    QList<core::AuditRecord> audit(const QDateTime &from, const QDateTime &to, int limit) override;
+    SourceStatus status() const override;
+    core::FleetOperations *operations() override;
+    EnrollResult enrollAgent(const core::VmRecord &vm, const QString &actor) override;
+    bool canDiscover() const override { return m_cloud != nullptr; }
+    void discoverVms(const QString &subscriptionId,
+                     std::function<void(core::ListResult)> done) override;
+    bool appendAudit(const core::AuditRecord &record) override;
+    core::Store *store() override { return &m_store; }
+
+    void notifyVmChanged(qint64 vmId) { Q_EMIT vmChanged(vmId); }
+    void notifyJobChanged(qint64 vmId) { Q_EMIT jobChanged(vmId); }
+    void notifyEventAppended(const core::EventRecord &event);
+    void notifyFleetReset() { Q_EMIT fleetReset(); }
+
+private:
+    class Forwarder;
+
+    core::Store &m_store;
+    const core::Clock &m_clock;
+    core::CloudProvider *m_cloud = nullptr;
+    std::unique_ptr<Forwarder> m_forwarder;
+    SourceStatus m_status;
+};
+
+} // namespace spotkeeper::gui

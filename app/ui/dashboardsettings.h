@@ -1,0 +1,36 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace spotkeeper::gui {
+
+// The dashboard's non-secret settings, one QSettings key table. Secrets (the service
+// principal's client secret) go through SecretStore under kClientSecretKey, never here.
+struct DashboardSettings
+{
+    QString listenAddress = QStringLiteral("127.0.0.1");
+    int listenPort = 8443;
+    bool tls = false;
+    QString tlsCertificate;
+    QString tlsKey;
+    QString credentialSource =
+        QStringLiteral("auto"); // auto | cli | service_principal | managed_identity | none
+    QString tenantId;
+    QString clientId;
+    QStringList subscriptions;
+    int armCallsPerMinute = 200;
+    int maxConcurrentStarts = 20;
+    QString theme = QStringLiteral("system"); // system | light | dark
+    QString language = QStringLiteral("system");
+    bool csvBom = false;
+    QString storePath; // empty = the default under AppDataLocation
+
+    static DashboardSettings load();
+    void save() const;
+    static inline const QString kClientSecretKey = QStringLiteral("azure/client-secret");
+};
+
+} // namespace spotkeeper::gui

@@ -1,0 +1,171 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "detailpane.h"
+
+#include "eventsmodel.h"
+#include "fleetsource.h"
+#include "fleetstatus.h"
+
+#include <QClipboard>
+#include <QDesktopServices>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableView>
+#include <QTabWidget>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace spotkeeper::gui {
+
+namespace {
+QTableView *eventTable(EventsModel *model, QWidget *parent, const QString &name)
+{
+    auto *view = new QTableView(parent);
+    view->setModel(model);
+    view->verticalHeader()->setVisible(false);
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setWordWrap(false);
+    view->setAccessibleName(name);
+    view->setColumnWidth(EventsModel::Time, 140);
+    return view;
+}
+
+QString utc(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"))
+                       : QStringLiteral("-");
+}
+} // namespace
+
+DetailPane::DetailPane(FleetSource &source, QWidget *parent)
+    : QWidget(parent)
+    , m_source(source)
+    , m_title(new QLabel(this))
+    , m_facts(new QLabel(this))
+    , m_agent(new QLabel(this))
+    , m_job(new QLabel(this))
+    , m_copy(new QPushButton(tr("&Copy resource ID"), this))
+    , m_portal(new QPushButton(tr("Open in Azure &portal"), this))
+    , m_timeline(new EventsModel(source, this))
+    , m_attempts(new EventsModel(source, this))
+{
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    for (QLabel *label : {m_facts, m_agent, m_job}) {
+        label->setWordWrap(true);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    }
+    m_copy->setToolTip(tr("Copy the VM's ARM resource ID to the clipboard"));
+    m_portal->setToolTip(tr("Open the VM in the Azure portal in your browser"));
+    connect(m_copy, &QPushButton::clicked, this,
+            [this] { QGuiApplication::clipboard()->setText(m_resourceId); });
+    connect(m_portal, &QPushButton::clicked, this,
+            [this] { QDesktopServices::openUrl(QUrl(portalUrl(m_resourceId))); });
+
+    auto *tabs = new QTabWidget(this);
+    tabs->addTab(eventTable(m_timeline, tabs, tr("Timeline")), tr("&Timeline"));
+    tabs->addTab(eventTable(m_attempts, tabs, tr("Restart attempts")), tr("&Attempts"));
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_copy);
+    buttons->addWidget(m_portal);
+    buttons->addStretch(1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_title);
+    layout->addWidget(m_facts);
+    layout->addWidget(m_agent);
+    layout->addWidget(m_job);
+    layout->addLayout(buttons);
+    layout->addWidget(tabs, 1);
+    connect(&source, &FleetSource::vmChanged, this, [this](qint64 id) {
+        if (id == m_vmId)
+            refresh();
+    });
+    connect(&source, &FleetSource::jobChanged, this, [this](qint64 id) {
+        if (id == m_vmId)
+            refresh();
+    });
+    showVm(0);
+}
+
+DetailPane::~DetailPane() = default;
+
+QString DetailPane::portalUrl(const QString &resourceId)
+{
+    return QStringLiteral("https://portal.azure.com/#resource") + resourceId
+        + QStringLiteral("/overview");
+}
+
+void DetailPane::showVm(qint64 vmId)
+{
+    m_vmId = vmId;
+    m_timeline->setFilter(vmId, {}, {});
+    m_attempts->setFilter(vmId, {}, {}, {core::EventKind::RestartAttempt});
+    if (vmId == 0) {
+        // All-zero would show the whole fleet's events: keep the tables empty instead.
+        m_timeline->setFilter(-1, {}, {});
+        m_attempts->setFilter(-1, {}, {});
+    }
+    refresh();
+}
+
+void DetailPane::refresh()
+{
+    const auto vm = m_vmId != 0 ? m_source.vm(m_vmId) : std::nullopt;
+    m_copy->setEnabled(vm.has_value());
+    m_portal->setEnabled(vm.has_value());
+    if (!vm) {
+        m_resourceId.clear();
+        m_title->setText(tr("No VM selected"));
+        m_facts->setText(tr("Select a VM in the fleet table to see its timeline."));
+        m_agent->clear();
+        m_job->clear();
+        return;
+    }
+    m_resourceId = vm->resourceId;
+    const auto job = m_source.activeJob(m_vmId);
+    m_title->setText(vm->name);
+    m_facts->setText(tr("%1 · %2 · %3 · %4 · power: %5 · auto-restart: %6")
+                         .arg(vm->resourceGroup,
+                              vm->zone.isEmpty()
+                                  ? vm->location
+                                  : vm->location + QLatin1StringView(" / ") + vm->zone,
+                              vm->size, vm->priority, powerStateText(vm->powerState),
+                              vm->autoRestart ? tr("on") : tr("off")));
+    if (vm->agentLastSeen.isValid()) {
+        m_agent->setText(
+            tr("Agent %1, last seen %2%3")
+                .arg(vm->agentVersion.isEmpty() ? tr("(unknown version)") : vm->agentVersion,
+                     utc(vm->agentLastSeen),
+                     vm->agentLastPollError.isEmpty()
+                         ? QString()
+                         : tr("; last poll failed: %1").arg(vm->agentLastPollError)));
+    } else {
+        m_agent->setText(tr("No agent has reported for this VM (observed through ARM only)."));
+    }
+    if (job) {
+        QString text = tr("Restart job: %1, attempt %2, next attempt %3")
+                           .arg(jobStateText(job->state))
+                           .arg(job->attempt)
+                           .arg(utc(job->nextAttemptAt));
+        if (!job->lastErrorCode.isEmpty())
+            text += tr("; last error %1").arg(job->lastErrorCode);
+        if (!job->reason.isEmpty())
+            text += QLatin1StringView(" — ") + job->reason;
+        m_job->setText(text);
+    } else {
+        m_job->setText(tr("No active restart job."));
+    }
+    for (EventsModel *model : {m_timeline, m_attempts}) {
+        if (model->rowCount() == 0 && model->canFetchMore({}))
+            model->fetchMore({});
+    }
+}
+
+} // namespace spotkeeper::gui

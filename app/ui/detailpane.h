@@ -1,0 +1,48 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QTableView;
+
+namespace spotkeeper::gui {
+
+class EventsModel;
+class FleetSource;
+
+// The selected VM: identity, agent, active job, its timeline (notices, evictions, restart
+// attempts with HTTP status, ARM error code and correlation id), "Copy resource ID" and
+// "Open in Azure portal".
+class DetailPane final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit DetailPane(FleetSource &source, QWidget *parent = nullptr);
+    ~DetailPane() override;
+    Q_DISABLE_COPY_MOVE(DetailPane)
+
+    void showVm(qint64 vmId);
+    void refresh(); // re-reads the shown VM (after a change signal)
+    qint64 vmId() const { return m_vmId; }
+    EventsModel *timeline() const { return m_timeline; }
+    EventsModel *attempts() const { return m_attempts; }
+    static QString portalUrl(const QString &resourceId);
+
+private:
+    FleetSource &m_source;
+    qint64 m_vmId = 0;
+    QString m_resourceId;
+    QLabel *m_title = nullptr;
+    QLabel *m_facts = nullptr;
+    QLabel *m_agent = nullptr;
+    QLabel *m_job = nullptr;
+    QPushButton *m_copy = nullptr;
+    QPushButton *m_portal = nullptr;
+    EventsModel *m_timeline = nullptr;
+    EventsModel *m_attempts = nullptr;
+};
+
+} // namespace spotkeeper::gui

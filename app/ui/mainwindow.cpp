@@ -1,0 +1,294 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "mainwindow.h"
+
+#include "auditmodel.h"
+#include "chartmodel.h"
+#include "chartspanel.h"
+#include "clock.h"
+#include "detailpane.h"
+#include "fleetfilterproxy.h"
+#include "fleetsource.h"
+#include "fleetstatus.h"
+#include "fleettablemodel.h"
+#include "fleetview.h"
+#include "notificationcenter.h"
+#include "retrypanel.h"
+#include "timerangepicker.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListView>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QTableView>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace spotkeeper::gui {
+
+MainWindow::MainWindow(FleetSource &source, const core::Clock &clock, SecretStore &secrets,
+                       QWidget *parent)
+    : QMainWindow(parent)
+    , m_source(source)
+    , m_clock(clock)
+    , m_secrets(secrets)
+    , m_settings(DashboardSettings::load())
+    , m_actions(source, FleetActions::actorForCurrentUser())
+{
+    setWindowTitle(tr("SpotKeeper"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/spotkeeper.svg")));
+    m_fleet = new FleetTableModel(source, clock, this);
+    m_charts = new FleetCharts(source, clock, this);
+    m_audit = new AuditModel(source, this);
+    m_notifications = new NotificationCenter(source, clock, this);
+
+    m_summary = new SummaryStrip(*m_fleet, this);
+    m_range = new TimeRangePicker(clock, this);
+    m_fleetView = new FleetView(*m_fleet, this);
+    m_detail = new DetailPane(source, this);
+    m_retries = new RetryPanel(*m_fleet, clock, this);
+    m_chartsPanel = new ChartsPanel(*m_charts, this);
+
+    auto *fleetSplit = new QSplitter(Qt::Horizontal, this);
+    fleetSplit->setObjectName(QStringLiteral("fleetSplitter"));
+    fleetSplit->addWidget(m_fleetView);
+    fleetSplit->addWidget(m_detail);
+    fleetSplit->setStretchFactor(0, 3);
+    fleetSplit->setStretchFactor(1, 2);
+
+    auto *auditTable = new QTableView(this);
+    auditTable->setModel(m_audit);
+    auditTable->verticalHeader()->setVisible(false);
+    auditTable->horizontalHeader()->setStretchLastSection(true);
+    auditTable->setAccessibleName(tr("Audit log"));
+    m_notificationList = new QListView(this);
+    m_notificationList->setModel(m_notifications);
+    m_notificationList->setAccessibleName(tr("Notifications"));
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(fleetSplit, tr("&Fleet"));
+    m_tabs->addTab(m_retries, tr("&Retries"));
+    m_tabs->addTab(m_chartsPanel, tr("C&harts"));
+    m_tabs->addTab(auditTable, tr("A&udit"));
+    m_tabs->addTab(m_notificationList, tr("&Notifications"));
+
+    auto *dashboard = new QWidget(this);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_summary, 1);
+    top->addWidget(m_range);
+    auto *layout = new QVBoxLayout(dashboard);
+    layout->setContentsMargins(6, 6, 6, 0);
+    layout->addLayout(top);
+    layout->addWidget(m_tabs, 1);
+
+    m_pages = new QStackedWidget(this);
+    m_pages->addWidget(buildFirstRunPage());
+    m_pages->addWidget(dashboard);
+    setCentralWidget(m_pages);
+
+    buildMenus();
+    buildStatusBar();
+
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->setToolTip(tr("SpotKeeper"));
+        m_tray->show();
+        connect(m_tray, &QSystemTrayIcon::activated, this, &MainWindow::raiseWindow);
+    }
+    connect(m_notifications, &NotificationCenter::notify, this, &MainWindow::showNotification);
+    connect(m_summary, &SummaryStrip::healthClicked, this, [this](Health h) {
+        m_tabs->setCurrentIndex(0);
+        m_fleetView->proxy()->setHealthFacet({h});
+    });
+    connect(m_fleetView, &FleetView::currentVmChanged, m_detail, &DetailPane::showVm);
+    connect(m_fleetView, &FleetView::selectionChanged, this, &MainWindow::updateActions);
+    connect(m_retries, &RetryPanel::vmActivated, this, [this](qint64 vmId) {
+        m_tabs->setCurrentIndex(0);
+        m_detail->showVm(vmId);
+    });
+    connect(m_range, &TimeRangePicker::rangeChanged, this, &MainWindow::setRange);
+    connect(&source, &FleetSource::statusChanged, this, [this] {
+        updateStatusBar();
+        updateActions();
+        updateFirstRun();
+    });
+    connect(m_fleet, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateFirstRun);
+    connect(m_fleet, &QAbstractItemModel::modelReset, this, &MainWindow::updateFirstRun);
+
+    setRange(m_range->from(), m_range->to());
+    updateStatusBar();
+    updateActions();
+    updateFirstRun();
+
+    const QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1280, 800);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    fleetSplit->restoreState(settings.value(QStringLiteral("window/fleetSplitter")).toByteArray());
+}
+
+MainWindow::~MainWindow() = default;
+
+QAction *MainWindow::action(const QString &objectName) const
+{
+    return findChild<QAction *>(objectName);
+}
+
+bool MainWindow::isShowingFirstRun() const
+{
+    return m_pages->currentIndex() == 0;
+}
+
+void MainWindow::setConfirmer(std::function<bool(const QString &)> confirmer)
+{
+    m_confirmer = std::move(confirmer);
+}
+
+void MainWindow::raiseWindow()
+{
+    show();
+    setWindowState((windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
+    raise();
+    activateWindow();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    if (auto *split = findChild<QSplitter *>(QStringLiteral("fleetSplitter")))
+        settings.setValue(QStringLiteral("window/fleetSplitter"), split->saveState());
+    m_fleetView->saveState();
+    event->accept();
+}
+
+QWidget *MainWindow::buildFirstRunPage()
+{
+    auto *page = new QWidget(this);
+    auto *text = new QLabel(page);
+    text->setWordWrap(true);
+    text->setTextFormat(Qt::RichText);
+    text->setText(
+        tr("<h2>Welcome to SpotKeeper</h2>"
+           "<p>SpotKeeper watches your Azure Spot VMs and restarts them after an eviction. "
+           "There are no VMs in the fleet yet and no Azure credentials, so there is nothing "
+           "to show. Choose one way to start:</p>"
+           "<ol>"
+           "<li><b>Azure CLI:</b> run <code>az login</code> in a terminal, then restart "
+           "SpotKeeper; it picks up the CLI's sign-in.</li>"
+           "<li><b>Service principal:</b> open <i>Settings → Azure</i> and enter the tenant "
+           "ID, client ID and client secret (kept in the system keychain).</li>"
+           "<li><b>Attach to a spotkeeperd server</b> that already watches the fleet, through "
+           "its operator API.</li>"
+           "</ol>"
+           "<p>Then add VMs one by one, discover the Spot VMs of a subscription, or enroll an "
+           "agent on a VM: it reports evictions the moment Azure announces them.</p>"));
+    auto *settings = new QPushButton(tr("Open &settings"), page);
+    auto *addVmButton = new QPushButton(tr("&Add a VM…"), page);
+    auto *attach = new QPushButton(tr("A&ttach to spotkeeperd…"), page);
+    attach->setEnabled(false);
+    attach->setToolTip(tr("Attaching to a remote spotkeeperd is not available in this version."));
+    connect(settings, &QPushButton::clicked, this, &MainWindow::openSettings);
+    connect(addVmButton, &QPushButton::clicked, this, &MainWindow::addVm);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(settings);
+    buttons->addWidget(addVmButton);
+    buttons->addWidget(attach);
+    buttons->addStretch(1);
+    auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(48, 32, 48, 32);
+    layout->addWidget(text);
+    layout->addLayout(buttons);
+    layout->addStretch(1);
+    return page;
+}
+
+void MainWindow::updateFirstRun()
+{
+    const bool empty = m_fleet->rowCount() == 0 && !m_source.status().credentialsAvailable;
+    m_pages->setCurrentIndex(empty ? 0 : 1);
+}
+
+void MainWindow::buildStatusBar()
+{
+    m_listenerLabel = new QLabel(this);
+    m_noticeLabel = new QLabel(this);
+    m_credentialLabel = new QLabel(this);
+    m_tokenLabel = new QLabel(this);
+    m_budgetLabel = new QLabel(this);
+    for (QLabel *label :
+         {m_listenerLabel, m_noticeLabel, m_credentialLabel, m_tokenLabel, m_budgetLabel})
+        statusBar()->addPermanentWidget(label);
+}
+
+void MainWindow::updateStatusBar()
+{
+    const SourceStatus s = m_source.status();
+    m_listenerLabel->setText(
+        s.listenerAddress.isEmpty()
+            ? tr("Listener off")
+            : tr("Listening on %1 (%2)")
+                  .arg(s.listenerAddress, s.listenerTls ? tr("TLS") : tr("no TLS")));
+    m_noticeLabel->setText(
+        s.lastNoticeAt.isValid()
+            ? tr("Last notice %1").arg(relativeTime(s.lastNoticeAt, m_clock.nowUtc()))
+            : tr("No notice yet"));
+    m_noticeLabel->setToolTip(s.lastNoticeAt.toUTC().toString(Qt::ISODate));
+    m_credentialLabel->setText(s.credentialSource.isEmpty()
+                                   ? tr("No Azure credentials")
+                                   : tr("Azure: %1 (%2)").arg(s.credentialSource, s.principal));
+    m_tokenLabel->setText(
+        s.tokenExpiresAt.isValid()
+            ? tr("Token expires %1").arg(countdownText(s.tokenExpiresAt, m_clock.nowUtc()))
+            : QString());
+    m_budgetLabel->setText(s.armBudgetHeadroom >= 0
+                               ? tr("ARM budget: %n call(s) left", nullptr, s.armBudgetHeadroom)
+                               : tr("ARM budget: unknown"));
+}
+
+void MainWindow::setRange(const QDateTime &from, const QDateTime &to)
+{
+    m_charts->setRange(from, to);
+    m_audit->setRange(from, to);
+}
+
+void MainWindow::updateActions()
+{
+    const QString reason = m_actions.disabledReason();
+    const int selected = int(m_fleetView->selectedVmIds().size());
+    for (QAction *a : std::as_const(m_fleetActions)) {
+        a->setEnabled(reason.isEmpty());
+        a->setToolTip(reason.isEmpty() ? a->text().remove(QLatin1Char('&')) : reason);
+    }
+    for (QAction *a : std::as_const(m_selectionActions)) {
+        const bool ok = reason.isEmpty() && selected > 0;
+        a->setEnabled(ok);
+        a->setToolTip(!reason.isEmpty()   ? reason
+                          : selected == 0 ? tr("Select one or more VMs in the fleet table first.")
+                                          : a->text().remove(QLatin1Char('&')));
+    }
+}
+
+void MainWindow::showNotification(const Notification &n)
+{
+    if (m_tray && m_tray->isVisible()) {
+        m_tray->showMessage(n.title(), n.body(),
+                            n.kind == Notification::Kind::Recovered ? QSystemTrayIcon::Information
+                                                                    : QSystemTrayIcon::Warning);
+    } else {
+        // No tray: the Notifications tab is the fallback, announced in the status bar.
+        statusBar()->showMessage(n.title(), 10000);
+        m_tabs->setTabText(4, tr("&Notifications (%1)").arg(m_notifications->rowCount()));
+    }
+}
+
+} // namespace spotkeeper::gui

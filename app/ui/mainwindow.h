@@ -1,0 +1,116 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "dashboardsettings.h"
+#include "fleetactions.h"
+
+#include <QMainWindow>
+
+#include <functional>
+
+class QAction;
+class QLabel;
+class QListView;
+class QStackedWidget;
+class QSystemTrayIcon;
+class QTabWidget;
+
+namespace spotkeeper::core {
+class Clock;
+}
+
+namespace spotkeeper::gui {
+
+class AuditModel;
+class ChartsPanel;
+class DetailPane;
+class FleetCharts;
+class FleetSource;
+class FleetTableModel;
+class FleetView;
+class NotificationCenter;
+class RetryPanel;
+class SecretStore;
+class SummaryStrip;
+class TimeRangePicker;
+struct Notification;
+
+// The dashboard window. It only reads a FleetSource (local engine or, later, a remote
+// spotkeeperd) and acts through FleetActions; it owns the models and the widgets.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+public:
+    MainWindow(FleetSource &source, const core::Clock &clock, SecretStore &secrets,
+               QWidget *parent = nullptr);
+    ~MainWindow() override;
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+    FleetTableModel *fleetModel() const { return m_fleet; }
+    FleetView *fleetView() const { return m_fleetView; }
+    DetailPane *detailPane() const { return m_detail; }
+    NotificationCenter *notifications() const { return m_notifications; }
+    QAction *action(const QString &objectName) const; // e.g. "actionForceRestart"
+    bool isShowingFirstRun() const;
+    // Confirmation hook (tests answer it without a modal dialog).
+    void setConfirmer(std::function<bool(const QString &text)> confirmer);
+    void raiseWindow();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    void buildStatusBar();
+    QWidget *buildFirstRunPage();
+    void updateActions();
+    void updateStatusBar();
+    void updateFirstRun();
+    void setRange(const QDateTime &from, const QDateTime &to);
+    void runAction(FleetActions::Kind kind);
+    void addVm();
+    void discoverVms();
+    void enrollAgent();
+    void exportCurrentView();
+    void exportEvents();
+    void exportAudit();
+    void openSettings();
+    void snooze(bool wholeGroup);
+    void showNotification(const Notification &notification);
+    QString askExportPath(const QString &suggestedName);
+
+    FleetSource &m_source;
+    const core::Clock &m_clock;
+    SecretStore &m_secrets;
+    DashboardSettings m_settings;
+    FleetActions m_actions;
+    std::function<bool(const QString &)> m_confirmer;
+
+    FleetTableModel *m_fleet = nullptr;
+    FleetCharts *m_charts = nullptr;
+    AuditModel *m_audit = nullptr;
+    NotificationCenter *m_notifications = nullptr;
+
+    QStackedWidget *m_pages = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    FleetView *m_fleetView = nullptr;
+    DetailPane *m_detail = nullptr;
+    RetryPanel *m_retries = nullptr;
+    ChartsPanel *m_chartsPanel = nullptr;
+    SummaryStrip *m_summary = nullptr;
+    TimeRangePicker *m_range = nullptr;
+    QListView *m_notificationList = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
+
+    QLabel *m_listenerLabel = nullptr;
+    QLabel *m_noticeLabel = nullptr;
+    QLabel *m_credentialLabel = nullptr;
+    QLabel *m_tokenLabel = nullptr;
+    QLabel *m_budgetLabel = nullptr;
+
+    QList<QAction *> m_selectionActions; // need a selection and credentials
+    QList<QAction *> m_fleetActions; // need credentials only
+};
+
+} // namespace spotkeeper::gui

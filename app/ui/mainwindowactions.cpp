@@ -1,0 +1,356 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// MainWindow: menus, shortcuts and the operator actions behind them.
+#include "auditmodel.h"
+#include "clock.h"
+#include "detailpane.h"
+#include "enrolldialog.h"
+#include "export/csvexport.h"
+#include "fleetfilterproxy.h"
+#include "fleetsource.h"
+#include "fleettablemodel.h"
+#include "fleetview.h"
+#include "mainwindow.h"
+#include "modelcsv.h"
+#include "notificationcenter.h"
+#include "secretstore.h"
+#include "settingsdialog.h"
+#include "theme.h"
+#include "timerangepicker.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QFileDialog>
+#include <QInputDialog>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+
+namespace spotkeeper::gui {
+
+namespace {
+QAction *makeAction(QObject *parent, const QString &name, const QString &text,
+                    const QKeySequence &shortcut, const QString &icon = {})
+{
+    auto *a = new QAction(text, parent);
+    a->setObjectName(name);
+    a->setShortcut(shortcut);
+    if (!icon.isEmpty())
+        a->setIcon(QIcon(QStringLiteral(":/icons/%1.svg").arg(icon)));
+    return a;
+}
+} // namespace
+
+void MainWindow::buildMenus()
+{
+    using K = FleetActions::Kind;
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *exportView =
+        makeAction(this, QStringLiteral("actionExportView"), tr("&Export current view…"),
+                   QKeySequence(QStringLiteral("Ctrl+E")), QStringLiteral("export"));
+    QAction *exportEventsAction = makeAction(this, QStringLiteral("actionExportEvents"),
+                                             tr("Export &events for the time range…"),
+                                             QKeySequence(QStringLiteral("Ctrl+Shift+E")));
+    QAction *exportAuditAction =
+        makeAction(this, QStringLiteral("actionExportAudit"), tr("Export the &audit log…"),
+                   QKeySequence(QStringLiteral("Ctrl+Shift+L")));
+    QAction *settings = makeAction(this, QStringLiteral("actionSettings"), tr("&Settings…"),
+                                   QKeySequence::Preferences, QStringLiteral("settings"));
+    if (settings->shortcut().isEmpty())
+        settings->setShortcut(QKeySequence(QStringLiteral("Ctrl+,")));
+    QAction *quit = makeAction(this, QStringLiteral("actionQuit"), tr("&Quit"),
+                               QKeySequence(QStringLiteral("Ctrl+Q")));
+    file->addActions({exportView, exportEventsAction, exportAuditAction});
+    file->addSeparator();
+    file->addAction(settings);
+    file->addSeparator();
+    file->addAction(quit);
+    connect(exportView, &QAction::triggered, this, &MainWindow::exportCurrentView);
+    connect(exportEventsAction, &QAction::triggered, this, &MainWindow::exportEvents);
+    connect(exportAuditAction, &QAction::triggered, this, &MainWindow::exportAudit);
+    connect(settings, &QAction::triggered, this, &MainWindow::openSettings);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *find = makeAction(this, QStringLiteral("actionFind"), tr("&Find…"), QKeySequence::Find,
+                               QStringLiteral("find"));
+    QAction *problems = makeAction(this, QStringLiteral("actionOnlyProblems"), tr("Only &problems"),
+                                   QKeySequence(QStringLiteral("Ctrl+Shift+O")));
+    problems->setCheckable(true);
+    QAction *clearFilters =
+        makeAction(this, QStringLiteral("actionClearFilters"), tr("&Clear state filter"),
+                   QKeySequence(QStringLiteral("Ctrl+Shift+A")));
+    view->addActions({find, problems, clearFilters});
+    view->addSeparator();
+    connect(find, &QAction::triggered, this, [this] {
+        m_tabs->setCurrentIndex(0);
+        m_fleetView->focusFilter();
+    });
+    connect(problems, &QAction::toggled, m_fleetView, &FleetView::setOnlyProblems);
+    connect(clearFilters, &QAction::triggered, this,
+            [this] { m_fleetView->proxy()->setHealthFacet({}); });
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        QAction *tab =
+            makeAction(this, QStringLiteral("actionTab%1").arg(i + 1), m_tabs->tabText(i),
+                       QKeySequence(QStringLiteral("Alt+%1").arg(i + 1)));
+        connect(tab, &QAction::triggered, this, [this, i] { m_tabs->setCurrentIndex(i); });
+        view->addAction(tab);
+    }
+
+    QMenu *actions = menuBar()->addMenu(tr("&Actions"));
+    const struct
+    {
+        const char *name;
+        QString text;
+        const char *keys;
+        const char *icon;
+        K kind;
+    } vmActions[] = {
+        {"actionForceRestart", tr("Force &restart"), "Ctrl+R", "restart", K::ForceRestart},
+        {"actionPause", tr("&Pause auto-restart"), "Ctrl+Shift+P", "pause", K::Pause},
+        {"actionResume", tr("Res&ume auto-restart"), "Ctrl+Shift+U", "resume", K::Resume},
+        {"actionCancel", tr("&Cancel job"), "Ctrl+Shift+X", "cancel", K::Cancel},
+    };
+    for (const auto &def : vmActions) {
+        QAction *a =
+            makeAction(this, QLatin1StringView(def.name), def.text,
+                       QKeySequence(QLatin1StringView(def.keys)), QLatin1StringView(def.icon));
+        const K kind = def.kind;
+        connect(a, &QAction::triggered, this, [this, kind] { runAction(kind); });
+        actions->addAction(a);
+        m_selectionActions.append(a);
+    }
+    QAction *enroll =
+        makeAction(this, QStringLiteral("actionEnroll"), tr("&Enroll agent…"),
+                   QKeySequence(QStringLiteral("Ctrl+Shift+K")), QStringLiteral("key"));
+    connect(enroll, &QAction::triggered, this, &MainWindow::enrollAgent);
+    actions->addAction(enroll);
+    m_selectionActions.append(enroll);
+    actions->addSeparator();
+    QAction *add = makeAction(this, QStringLiteral("actionAddVm"), tr("&Add VM…"),
+                              QKeySequence(QStringLiteral("Ctrl+N")), QStringLiteral("add"));
+    QAction *discover =
+        makeAction(this, QStringLiteral("actionDiscover"), tr("&Discover Spot VMs…"),
+                   QKeySequence(QStringLiteral("Ctrl+Shift+D")), QStringLiteral("discover"));
+    connect(add, &QAction::triggered, this, &MainWindow::addVm);
+    connect(discover, &QAction::triggered, this, &MainWindow::discoverVms);
+    actions->addActions({add, discover});
+    m_fleetActions = {add, discover};
+    actions->addSeparator();
+    QAction *snoozeVm = makeAction(this, QStringLiteral("actionSnoozeVm"),
+                                   tr("Snooze notifications for this &VM (1 h)"),
+                                   QKeySequence(QStringLiteral("Ctrl+Shift+S")));
+    QAction *snoozeGroup = makeAction(this, QStringLiteral("actionSnoozeGroup"),
+                                      tr("Snooze notifications for its resource &group (1 h)"),
+                                      QKeySequence(QStringLiteral("Ctrl+Shift+G")));
+    connect(snoozeVm, &QAction::triggered, this, [this] { snooze(false); });
+    connect(snoozeGroup, &QAction::triggered, this, [this] { snooze(true); });
+    actions->addActions({snoozeVm, snoozeGroup});
+
+    QToolBar *bar = addToolBar(tr("Main toolbar"));
+    bar->setObjectName(QStringLiteral("mainToolbar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addActions({m_selectionActions.at(0), m_selectionActions.at(1), m_selectionActions.at(2),
+                     m_selectionActions.at(3)});
+    bar->addSeparator();
+    bar->addActions({add, discover, enroll});
+    bar->addSeparator();
+    bar->addActions({exportView, settings});
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = makeAction(this, QStringLiteral("actionAbout"), tr("&About SpotKeeper"),
+                                QKeySequence::HelpContents);
+    connect(about, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About SpotKeeper"),
+                           tr("SpotKeeper %1 keeps Azure Spot VMs running.")
+                               .arg(QStringLiteral(SPOTKEEPER_VERSION)));
+    });
+    help->addAction(about);
+}
+
+void MainWindow::runAction(FleetActions::Kind kind)
+{
+    const QList<qint64> ids = m_fleetView->selectedVmIds();
+    if (ids.isEmpty())
+        return;
+    const QString question = FleetActions::confirmationText(kind, int(ids.size()));
+    const bool confirmed = m_confirmer
+        ? m_confirmer(question)
+        : QMessageBox::question(this, FleetActions::kindName(kind), question) == QMessageBox::Yes;
+    if (!confirmed)
+        return;
+    const FleetActions::Outcome outcome = m_actions.run(kind, ids);
+    statusBar()->showMessage(FleetActions::summaryText(kind, outcome), 15000);
+    m_detail->refresh();
+}
+
+void MainWindow::addVm()
+{
+    bool ok = false;
+    const QString id = QInputDialog::getText(
+        this, tr("Add VM"),
+        tr("ARM resource ID of the VM "
+           "(/subscriptions/…/resourceGroups/…/providers/Microsoft.Compute/virtualMachines/…):"),
+        QLineEdit::Normal, QString(), &ok);
+    if (!ok || id.trimmed().isEmpty())
+        return;
+    const core::OperationResult result = m_actions.addVm(id);
+    if (!result.ok())
+        QMessageBox::warning(this, tr("Add VM"), result.message);
+    else
+        statusBar()->showMessage(tr("VM added: %1").arg(id.trimmed()), 10000);
+}
+
+void MainWindow::discoverVms()
+{
+    if (!m_source.canDiscover()) {
+        QMessageBox::information(this, tr("Discover Spot VMs"),
+                                 tr("Discovery needs Azure credentials: configure them in "
+                                    "Settings → Azure."));
+        return;
+    }
+    bool ok = false;
+    const QString sub = QInputDialog::getItem(this, tr("Discover Spot VMs"), tr("Subscription ID:"),
+                                              m_settings.subscriptions, 0, true, &ok);
+    if (!ok || sub.trimmed().isEmpty())
+        return;
+    statusBar()->showMessage(tr("Listing the VMs of %1…").arg(sub));
+    m_source.discoverVms(sub.trimmed(), [this](const core::ListResult &result) {
+        if (!result.call.ok()) {
+            QMessageBox::warning(this, tr("Discover Spot VMs"), result.call.errorMessage);
+            return;
+        }
+        QStringList spot;
+        for (const core::VmRecord &vm : result.vms) {
+            if (vm.priority.compare(QLatin1StringView("Spot"), Qt::CaseInsensitive) == 0)
+                spot.append(vm.resourceId);
+        }
+        const QString question =
+            tr("Found %n Spot VM(s). Add them all to the fleet?", nullptr, int(spot.size()));
+        if (spot.isEmpty()
+            || (m_confirmer ? !m_confirmer(question)
+                            : QMessageBox::question(this, tr("Discover Spot VMs"), question)
+                        != QMessageBox::Yes)) {
+            statusBar()->showMessage(tr("Found %n Spot VM(s).", nullptr, int(spot.size())), 10000);
+            return;
+        }
+        int added = 0;
+        for (const QString &id : std::as_const(spot))
+            added += m_actions.addVm(id).ok() ? 1 : 0;
+        statusBar()->showMessage(tr("%n VM(s) added.", nullptr, added), 10000);
+    });
+}
+
+void MainWindow::enrollAgent()
+{
+    const qint64 vmId = m_fleetView->currentVmId();
+    const auto vm = vmId ? m_source.vm(vmId) : std::nullopt;
+    if (!vm)
+        return;
+    const EnrollResult key = m_source.enrollAgent(*vm, FleetActions::actorForCurrentUser());
+    if (!key.ok) {
+        QMessageBox::warning(this, tr("Enroll agent"), key.error);
+        return;
+    }
+    EnrollDialog dialog(*vm, key, this);
+    dialog.exec();
+}
+
+QString MainWindow::askExportPath(const QString &suggestedName)
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    return QFileDialog::getSaveFileName(this, tr("Export CSV"), QDir(dir).filePath(suggestedName),
+                                        tr("CSV files (*.csv)"));
+}
+
+void MainWindow::exportCurrentView()
+{
+    const QString path = askExportPath(QStringLiteral("spotkeeper-fleet.csv"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportModel(*m_fleetView->proxy(), m_fleetView->visibleColumns(), path,
+                     core::CsvOptions {m_settings.csvBom}, &error))
+        QMessageBox::warning(this, tr("Export"), error);
+    else
+        statusBar()->showMessage(tr("Exported %1").arg(path), 10000);
+}
+
+void MainWindow::exportEvents()
+{
+    core::Store *store = m_source.store();
+    if (!store)
+        return;
+    const QString path = askExportPath(QStringLiteral("spotkeeper-events.csv"));
+    if (path.isEmpty())
+        return;
+    core::EventFilter filter;
+    filter.from = m_range->from();
+    filter.to = m_range->to();
+    QString error;
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    const bool ok =
+        core::exportEvents(*store, filter, path, core::CsvOptions {m_settings.csvBom}, &error);
+    QApplication::restoreOverrideCursor();
+    if (!ok)
+        QMessageBox::warning(this, tr("Export"), error);
+    else
+        statusBar()->showMessage(tr("Exported %1").arg(path), 10000);
+}
+
+void MainWindow::exportAudit()
+{
+    core::Store *store = m_source.store();
+    if (!store)
+        return;
+    const QString path = askExportPath(QStringLiteral("spotkeeper-audit.csv"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!core::exportAudit(*store, m_range->from(), m_range->to(), path,
+                           core::CsvOptions {m_settings.csvBom}, &error))
+        QMessageBox::warning(this, tr("Export"), error);
+    else
+        statusBar()->showMessage(tr("Exported %1").arg(path), 10000);
+}
+
+void MainWindow::openSettings()
+{
+    SettingsDialog dialog(m_settings, m_secrets, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const DashboardSettings before = m_settings;
+    m_settings = dialog.settings();
+    if (before.theme != m_settings.theme)
+        applyTheme(themeFromString(m_settings.theme));
+    if (before.language != m_settings.language)
+        statusBar()->showMessage(tr("The new language applies from the next start."), 10000);
+    if (before.listenAddress != m_settings.listenAddress
+        || before.listenPort != m_settings.listenPort || before.tls != m_settings.tls
+        || before.credentialSource != m_settings.credentialSource)
+        statusBar()->showMessage(tr("Listener and credential changes apply from the next start."),
+                                 10000);
+}
+
+void MainWindow::snooze(bool wholeGroup)
+{
+    const qint64 vmId = m_fleetView->currentVmId();
+    const auto vm = vmId ? m_source.vm(vmId) : std::nullopt;
+    if (!vm)
+        return;
+    const QDateTime until = m_clock.nowUtc().addSecs(3600);
+    if (wholeGroup)
+        m_notifications->snoozeResourceGroup(vm->resourceGroup, until);
+    else
+        m_notifications->snoozeVm(vm->id, until);
+    statusBar()->showMessage(
+        wholeGroup ? tr("Notifications for %1 snoozed for 1 hour").arg(vm->resourceGroup)
+                   : tr("Notifications for %1 snoozed for 1 hour").arg(vm->name),
+        10000);
+}
+
+} // namespace spotkeeper::gui

@@ -1,0 +1,79 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+
+// Where the dashboard keeps secrets (service principal client secret, operator tokens):
+// never QSettings. KeychainSecretStore uses the platform keychain through QtKeychain with
+// its insecure plain-text fallback off; MemorySecretStore holds secrets for this run only
+// (tests, and the fallback when no keychain is available, which the UI says plainly).
+namespace spotkeeper::gui {
+
+class SecretStore : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~SecretStore() override = default;
+
+    using ReadDone = std::function<void(bool ok, const QByteArray &secret, const QString &error)>;
+    using WriteDone = std::function<void(bool ok, const QString &error)>;
+
+    // false: secrets are kept in memory for this run only; persistenceNote() says why.
+    virtual bool isPersistent() const = 0;
+    virtual QString persistenceNote() const = 0;
+    virtual void readSecret(const QString &key, ReadDone done) = 0;
+    virtual void writeSecret(const QString &key, const QByteArray &secret, WriteDone done) = 0;
+    virtual void deleteSecret(const QString &key, WriteDone done) = 0;
+};
+
+class MemorySecretStore final : public SecretStore
+{
+    Q_OBJECT
+public:
+    explicit MemorySecretStore(QString note = {}, QObject *parent = nullptr);
+    ~MemorySecretStore() override;
+    Q_DISABLE_COPY_MOVE(MemorySecretStore)
+
+    bool isPersistent() const override { return false; }
+    QString persistenceNote() const override { return m_note; }
+    void readSecret(const QString &key, ReadDone done) override;
+    void writeSecret(const QString &key, const QByteArray &secret, WriteDone done) override;
+    void deleteSecret(const QString &key, WriteDone done) override;
+
+private:
+    QString m_note;
+    QHash<QString, QByteArray> m_secrets;
+};
+
+// QtKeychain-backed store. If the keychain answers "no backend available", it switches to
+// memory for the rest of the run and reports that through isPersistent()/persistenceNote().
+class KeychainSecretStore final : public SecretStore
+{
+    Q_OBJECT
+public:
+    explicit KeychainSecretStore(QString service, QObject *parent = nullptr);
+    ~KeychainSecretStore() override;
+    Q_DISABLE_COPY_MOVE(KeychainSecretStore)
+
+    bool isPersistent() const override { return !m_fallback; }
+    QString persistenceNote() const override;
+    void readSecret(const QString &key, ReadDone done) override;
+    void writeSecret(const QString &key, const QByteArray &secret, WriteDone done) override;
+    void deleteSecret(const QString &key, WriteDone done) override;
+
+private:
+    void useFallback(const QString &reason);
+
+    QString m_service;
+    MemorySecretStore *m_fallback = nullptr;
+    QString m_fallbackReason;
+};
+
+} // namespace spotkeeper::gui

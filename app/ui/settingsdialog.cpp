@@ -1,0 +1,173 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "settingsdialog.h"
+
+#include "secretstore.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace spotkeeper::gui {
+
+namespace {
+QComboBox *combo(QWidget *parent, const QList<QPair<QString, QString>> &items,
+                 const QString &current)
+{
+    auto *box = new QComboBox(parent);
+    for (const auto &[label, value] : items)
+        box->addItem(label, value);
+    box->setCurrentIndex(qMax(0, box->findData(current)));
+    return box;
+}
+} // namespace
+
+SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets, QWidget *parent)
+    : QDialog(parent)
+    , m_secrets(secrets)
+    , m_initial(s)
+{
+    setWindowTitle(tr("SpotKeeper settings"));
+    auto *tabs = new QTabWidget(this);
+
+    auto *listener = new QWidget(tabs);
+    auto *lf = new QFormLayout(listener);
+    m_address = new QLineEdit(s.listenAddress, listener);
+    m_port = new QSpinBox(listener);
+    m_port->setRange(1, 65535);
+    m_port->setValue(s.listenPort);
+    m_tls = new QCheckBox(tr("Serve HTTPS (recommended beyond localhost)"), listener);
+    m_tls->setChecked(s.tls);
+    m_cert = new QLineEdit(s.tlsCertificate, listener);
+    m_key = new QLineEdit(s.tlsKey, listener);
+    m_cert->setPlaceholderText(tr("PEM certificate chain"));
+    m_key->setPlaceholderText(tr("PEM private key (file mode 0600)"));
+    lf->addRow(tr("Listen &address:"), m_address);
+    lf->addRow(tr("&Port:"), m_port);
+    lf->addRow(QString(), m_tls);
+    lf->addRow(tr("TLS &certificate:"), m_cert);
+    lf->addRow(tr("TLS &key:"), m_key);
+    auto *keysNote = new QLabel(tr("Agent keys are generated per VM with Actions → Enroll agent; "
+                                   "their secrets are shown once and stored only as agent key "
+                                   "records in the store."),
+                                listener);
+    keysNote->setWordWrap(true);
+    lf->addRow(tr("Agent keys:"), keysNote);
+    tabs->addTab(listener, tr("&Listener"));
+
+    auto *creds = new QWidget(tabs);
+    auto *cf = new QFormLayout(creds);
+    m_source =
+        combo(creds,
+              {{tr("Automatic (environment, Azure CLI, managed identity)"), QStringLiteral("auto")},
+               {tr("Azure CLI (az login)"), QStringLiteral("cli")},
+               {tr("Service principal"), QStringLiteral("service_principal")},
+               {tr("Managed identity"), QStringLiteral("managed_identity")},
+               {tr("None (observe only)"), QStringLiteral("none")}},
+              s.credentialSource);
+    m_tenant = new QLineEdit(s.tenantId, creds);
+    m_client = new QLineEdit(s.clientId, creds);
+    m_secret = new QLineEdit(creds);
+    m_secret->setEchoMode(QLineEdit::Password);
+    m_secret->setPlaceholderText(tr("unchanged"));
+    m_secretNote = new QLabel(secrets.persistenceNote(), creds);
+    m_secretNote->setWordWrap(true);
+    cf->addRow(tr("Credential &source:"), m_source);
+    cf->addRow(tr("&Tenant ID:"), m_tenant);
+    cf->addRow(tr("&Client ID:"), m_client);
+    cf->addRow(tr("Client s&ecret:"), m_secret);
+    cf->addRow(QString(), m_secretNote);
+    m_subscriptions = new QPlainTextEdit(s.subscriptions.join(QLatin1Char('\n')), creds);
+    m_subscriptions->setPlaceholderText(tr("One subscription ID per line"));
+    cf->addRow(tr("S&ubscriptions:"), m_subscriptions);
+    tabs->addTab(creds, tr("&Azure"));
+
+    auto *budgets = new QWidget(tabs);
+    auto *bf = new QFormLayout(budgets);
+    m_armBudget = new QSpinBox(budgets);
+    m_armBudget->setRange(1, 10000);
+    m_armBudget->setValue(s.armCallsPerMinute);
+    m_maxStarts = new QSpinBox(budgets);
+    m_maxStarts->setRange(1, 1000);
+    m_maxStarts->setValue(s.maxConcurrentStarts);
+    bf->addRow(tr("ARM calls per &minute:"), m_armBudget);
+    bf->addRow(tr("Concurrent &starts:"), m_maxStarts);
+    tabs->addTab(budgets, tr("&Budgets"));
+
+    auto *look = new QWidget(tabs);
+    auto *af = new QFormLayout(look);
+    m_theme = combo(look,
+                    {{tr("Follow the system"), QStringLiteral("system")},
+                     {tr("Light"), QStringLiteral("light")},
+                     {tr("Dark"), QStringLiteral("dark")}},
+                    s.theme);
+    m_language = combo(look,
+                       {{tr("Follow the system"), QStringLiteral("system")},
+                        {QStringLiteral("English"), QStringLiteral("en")},
+                        {QStringLiteral("Deutsch"), QStringLiteral("de")}},
+                       s.language);
+    m_bom = new QCheckBox(tr("Write a UTF-8 byte order mark in CSV exports"), look);
+    m_bom->setChecked(s.csvBom);
+    af->addRow(tr("T&heme:"), m_theme);
+    af->addRow(tr("&Language:"), m_language);
+    af->addRow(tr("CSV:"), m_bom);
+    tabs->addTab(look, tr("A&ppearance"));
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(tabs);
+    layout->addWidget(buttons);
+}
+
+SettingsDialog::~SettingsDialog() = default;
+
+DashboardSettings SettingsDialog::settings() const
+{
+    DashboardSettings s = m_initial;
+    s.listenAddress = m_address->text().trimmed();
+    s.listenPort = m_port->value();
+    s.tls = m_tls->isChecked();
+    s.tlsCertificate = m_cert->text().trimmed();
+    s.tlsKey = m_key->text().trimmed();
+    s.credentialSource = m_source->currentData().toString();
+    s.tenantId = m_tenant->text().trimmed();
+    s.clientId = m_client->text().trimmed();
+    s.subscriptions = m_subscriptions->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (QString &sub : s.subscriptions)
+        sub = sub.trimmed();
+    s.armCallsPerMinute = m_armBudget->value();
+    s.maxConcurrentStarts = m_maxStarts->value();
+    s.theme = m_theme->currentData().toString();
+    s.language = m_language->currentData().toString();
+    s.csvBom = m_bom->isChecked();
+    return s;
+}
+
+void SettingsDialog::accept()
+{
+    const DashboardSettings s = settings();
+    if (s.tls && (s.tlsCertificate.isEmpty() || s.tlsKey.isEmpty())) {
+        QMessageBox::warning(this, windowTitle(),
+                             tr("HTTPS needs both a certificate and a private key file."));
+        return;
+    }
+    if (!m_secret->text().isEmpty()) {
+        m_secrets.writeSecret(DashboardSettings::kClientSecretKey, m_secret->text().toUtf8(),
+                              [](bool, const QString &) {});
+        m_secret->clear();
+    }
+    s.save();
+    QDialog::accept();
+}
+
+} // namespace spotkeeper::gui

@@ -1,0 +1,56 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "dashboardsettings.h"
+
+#include <QDialog>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QSpinBox;
+
+namespace spotkeeper::gui {
+
+class SecretStore;
+
+// Listener, TLS, keys, credentials, subscriptions, budgets, theme and language. The client
+// secret is written to the SecretStore only (never QSettings); if the store cannot persist,
+// the dialog says that the secret lasts for this run only.
+class SettingsDialog final : public QDialog
+{
+    Q_OBJECT
+public:
+    SettingsDialog(const DashboardSettings &settings, SecretStore &secrets,
+                   QWidget *parent = nullptr);
+    ~SettingsDialog() override;
+    Q_DISABLE_COPY_MOVE(SettingsDialog)
+
+    DashboardSettings settings() const;
+    void accept() override;
+
+private:
+    SecretStore &m_secrets;
+    DashboardSettings m_initial;
+    QLineEdit *m_address = nullptr;
+    QSpinBox *m_port = nullptr;
+    QCheckBox *m_tls = nullptr;
+    QLineEdit *m_cert = nullptr;
+    QLineEdit *m_key = nullptr;
+    QComboBox *m_source = nullptr;
+    QLineEdit *m_tenant = nullptr;
+    QLineEdit *m_client = nullptr;
+    QLineEdit *m_secret = nullptr;
+    QLabel *m_secretNote = nullptr;
+    QPlainTextEdit *m_subscriptions = nullptr;
+    QSpinBox *m_armBudget = nullptr;
+    QSpinBox *m_maxStarts = nullptr;
+    QComboBox *m_theme = nullptr;
+    QComboBox *m_language = nullptr;
+    QCheckBox *m_bom = nullptr;
+};
+
+} // namespace spotkeeper::gui
