@@ -110,6 +110,7 @@ SqliteStore::SqliteStore(const StoreOptions &options, std::unique_ptr<SqlDialect
 
 SqliteStore::~SqliteStore()
 {
+    m_statements.clear(); // statements before the connection
     m_db.close();
     m_db = QSqlDatabase(); // no handle may outlive removeDatabase()
     QSqlDatabase::removeDatabase(m_connectionName);
@@ -233,6 +234,25 @@ bool SqliteStore::WriteTransaction::commit()
     return true;
 }
 
+SqliteStore::CachedStatement::CachedStatement(SqliteStore &store, const QString &sql)
+{
+    auto it = store.m_statements.find(sql);
+    if (it == store.m_statements.end()) {
+        auto prepared = std::make_shared<QSqlQuery>(store.m_db);
+        prepared->setForwardOnly(true);
+        if (!store.prepareOrFail(*prepared, sql))
+            return;
+        it = store.m_statements.insert(sql, prepared);
+    }
+    m_query = it->get();
+}
+
+SqliteStore::CachedStatement::~CachedStatement()
+{
+    if (m_query)
+        m_query->finish();
+}
+
 QDateTime SqliteStore::now() const
 {
     return m_options.clock->nowUtc();
@@ -286,9 +306,10 @@ bool SqliteStore::integrityCheck(QString *details)
 std::optional<VmRecord> SqliteStore::vmWhere(const QString &column, const QVariant &value)
 {
     clearError();
-    QSqlQuery q = query();
-    if (!prepareOrFail(q, u"SELECT %1 FROM vms WHERE %2 = ?"_s.arg(vmColumns(), column)))
+    CachedStatement statement(*this, u"SELECT %1 FROM vms WHERE %2 = ?"_s.arg(vmColumns(), column));
+    if (!statement.ok())
         return std::nullopt;
+    QSqlQuery &q = statement.query();
     q.addBindValue(value);
     if (!execOrFail(q) || !q.next())
         return std::nullopt;

@@ -5,6 +5,7 @@
 #include "sqldialect.h"
 #include "store.h"
 
+#include <QHash>
 #include <QSqlDatabase>
 
 #include <memory>
@@ -88,6 +89,21 @@ private:
         Q_DISABLE_COPY_MOVE(WriteTransaction)
     };
 
+    // A statement prepared once per connection and reused on the hot paths (notice
+    // ingest, VM lookups); the guard resets it so no read snapshot outlives the call.
+    class CachedStatement
+    {
+    public:
+        CachedStatement(SqliteStore &store, const QString &sql);
+        ~CachedStatement();
+        bool ok() const { return m_query != nullptr; }
+        QSqlQuery &query() { return *m_query; }
+
+    private:
+        QSqlQuery *m_query = nullptr;
+        Q_DISABLE_COPY_MOVE(CachedStatement)
+    };
+
     QDateTime now() const;
     QSqlQuery query();
     bool prepareOrFail(QSqlQuery &query, const QString &sql);
@@ -114,6 +130,7 @@ private:
     QSqlDatabase m_db;
     StoreError m_error;
     int m_version = 0;
+    QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
 
     Q_DISABLE_COPY_MOVE(SqliteStore)
 };

@@ -76,9 +76,10 @@ bool SqliteStore::insertNotice(const IncomingNotice &notice, NoticeOutcome *outc
         outcome->vmId = q.value(1).toLongLong();
     };
     if (!notice.webhookId.isEmpty()) {
-        QSqlQuery q = query();
-        if (!prepareOrFail(q, u"SELECT id, vm_id FROM events WHERE webhook_id = ?"_s))
+        CachedStatement statement(*this, u"SELECT id, vm_id FROM events WHERE webhook_id = ?"_s);
+        if (!statement.ok())
             return false;
+        QSqlQuery &q = statement.query();
         q.addBindValue(notice.webhookId);
         if (!execOrFail(q))
             return false;
@@ -91,11 +92,12 @@ bool SqliteStore::insertNotice(const IncomingNotice &notice, NoticeOutcome *outc
     if (m_error.code != StoreError::Code::None)
         return false;
     if (existing && !notice.event.eventId.isEmpty()) {
-        QSqlQuery q = query();
-        if (!prepareOrFail(q,
-                           u"SELECT id, vm_id FROM events WHERE kind = ? AND vm_id = ? AND "
-                           "event_id = ?"_s))
+        CachedStatement statement(*this,
+                                  u"SELECT id, vm_id FROM events WHERE kind = ? AND "
+                                  "vm_id = ? AND event_id = ?"_s);
+        if (!statement.ok())
             return false;
+        QSqlQuery &q = statement.query();
         q.addBindValue(toString(EventKind::Notice));
         q.addBindValue(existing->id);
         q.addBindValue(notice.event.eventId);
@@ -149,11 +151,12 @@ QList<NoticeOutcome> SqliteStore::insertNotices(const QList<IncomingNotice> &bat
 
 qint64 SqliteStore::insertEventLocked(const EventRecord &event)
 {
-    QSqlQuery q = query();
-    if (!prepareOrFail(q,
-                       u"INSERT INTO events (%1) VALUES (%2)"_s.arg(eventColumns().mid(4),
-                                                                    u"?, "_s.repeated(13) + u'?')))
+    CachedStatement statement(*this,
+                              u"INSERT INTO events (%1) VALUES (%2)"_s.arg(
+                                  eventColumns().mid(4), u"?, "_s.repeated(13) + u'?'));
+    if (!statement.ok())
         return 0;
+    QSqlQuery &q = statement.query();
     q.addBindValue(event.vmId > 0 ? QVariant(event.vmId) : QVariant());
     q.addBindValue(toString(event.kind));
     q.addBindValue(millis(event.at.isValid() ? event.at : now()));
