@@ -1,0 +1,287 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The simulator's HTTP front spoken to by the real Azure client (ClientSecretCredential,
+// ArmCloudProvider) and by a plain HTTP client for IMDS, auth and control routes.
+#include "azure/armcloudprovider.h"
+#include "azure/clientsecretcredential.h"
+#include "clock.h"
+#include "fleetmodel.h"
+#include "simserver.h"
+#include "testhttpclient.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QTest>
+
+using namespace spotkeeper;
+using namespace spotkeeper::sim;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kSub = u"00000000-0000-4000-8000-000000000001"_s;
+const QString kTenant = u"00000000-0000-4000-8000-0000000051a1"_s;
+
+struct Rig
+{
+    core::ManualClock simClock;
+    FleetModel model {simClock, 5};
+    SimServer server {model, core::systemClock()};
+    QNetworkAccessManager network;
+    core::ArmCloudProvider *provider = nullptr;
+
+    explicit Rig(int vms, int pageSize = 50)
+    {
+        server.options().pageSize = pageSize;
+        server.options().startRetryAfterSeconds = 1;
+        server.options().pollRetryAfterSeconds = 1;
+        for (int i = 0; i < vms; ++i) {
+            SimVm vm;
+            vm.subscriptionId = kSub;
+            vm.resourceGroup = u"rg"_s;
+            vm.name = u"vm%1"_s.arg(i);
+            vm.location = u"eastus"_s;
+            vm.size = u"Standard_D2s_v5"_s;
+            vm.tags.insert(u"spotkeeper:auto-restart"_s, u"true"_s);
+            model.addVm(vm);
+        }
+        QString error;
+        if (!server.listen(0, &error))
+            qFatal("listen: %s", qPrintable(error));
+        provider = makeProvider(server.options().clientSecret, true);
+    }
+    ~Rig() { delete provider; }
+    Rig(const Rig &) = delete;
+    Rig &operator=(const Rig &) = delete;
+
+    QString url(const QString &path) const { return server.baseUrl() + path; }
+
+    core::ArmCloudProvider *makeProvider(const QByteArray &secret, bool clientBudgets)
+    {
+        const QUrl base(server.baseUrl() + u"/"_s);
+        const auto cloud = core::AzureCloud::custom(base, base, u"https://management.azure.com/"_s);
+        auto *credential = new core::ClientSecretCredential(
+            kTenant, server.options().clientId, secret, cloud, &network, core::systemClock());
+        core::ArmClientOptions options;
+        options.armUrl = base;
+        options.budgets.enabled = clientBudgets;
+        return new core::ArmCloudProvider(credential, options, core::systemClock());
+    }
+
+    core::VmRecord record(int index) const
+    {
+        core::VmRecord vm;
+        vm.resourceId = model.vm(index).resourceId();
+        vm.resourceKey = vm.resourceId.toLower();
+        return vm;
+    }
+};
+
+} // namespace
+
+class TestSimServer : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void listsEveryPageWithTheRealClient()
+    {
+        Rig rig(23, 5);
+        rig.model.evict(3, false);
+        for (bool statusOnly : {true, false}) {
+            std::optional<core::ListResult> result;
+            rig.provider->listVms(kSub, statusOnly, [&](core::ListResult r) { result = r; });
+            QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 15'000);
+            QVERIFY2(result->call.ok(), qPrintable(result->call.errorMessage));
+            QCOMPARE(result->vms.size(), 23);
+            QCOMPARE(result->pages, 5);
+            if (statusOnly) {
+                QVERIFY(result->vms.at(3).powerState == core::PowerState::Deallocating);
+                QVERIFY(result->vms.at(4).powerState == core::PowerState::Running);
+            } else {
+                QCOMPARE(result->vms.at(0).size, u"Standard_D2s_v5"_s);
+                QCOMPARE(result->vms.at(0).priority, u"Spot"_s);
+                QCOMPARE(result->vms.at(0).tags.value(u"spotkeeper:auto-restart"_s), u"true"_s);
+            }
+        }
+        QVERIFY(rig.server.tokensIssued() >= 1);
+    }
+
+    void startFollowsTheAsyncOperation()
+    {
+        Rig rig(2);
+        QVERIFY(rig.model.evict(1, false));
+        rig.simClock.advanceMSecs(rig.model.timings().deallocatingMs);
+        std::optional<core::PowerStateResult> power;
+        rig.provider->powerState(rig.record(1), [&](core::PowerStateResult r) { power = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(power.has_value(), 15'000);
+        QVERIFY(power->state == core::PowerState::Deallocated);
+
+        QString asyncUrl;
+        std::optional<core::StartResult> started;
+        rig.provider->start(
+            rig.record(1), [&](const QString &url) { asyncUrl = url; },
+            [&](core::StartResult r) { started = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(!asyncUrl.isEmpty(), 15'000);
+        QVERIFY(asyncUrl.startsWith(rig.server.baseUrl()));
+        QVERIFY(asyncUrl.contains(u"/providers/Microsoft.Compute/locations/eastus/operations/"_s));
+        QVERIFY(!started.has_value()); // InProgress until the simulated start completes
+        rig.simClock.advanceMSecs(rig.model.timings().startingMs);
+        QTRY_VERIFY_WITH_TIMEOUT(started.has_value(), 15'000);
+        QVERIFY2(started->call.ok(), qPrintable(started->call.errorMessage));
+        QVERIFY(started->finished);
+        QCOMPARE(rig.model.vm(1).power, Power::Running);
+        QCOMPARE(rig.model.counters().doubleStarts, 0);
+        QCOMPARE(rig.model.counters().startsOnRunning, 0);
+    }
+
+    void capacityFailureArrivesOnTheOperation()
+    {
+        Rig rig(1);
+        QVERIFY(rig.model.evict(0, false));
+        rig.simClock.advanceMSecs(rig.model.timings().deallocatingMs);
+        rig.server.capacityShortage(u"eastus"_s, {}, 3600, u"AllocationFailed"_s, true);
+        std::optional<core::StartResult> started;
+        rig.provider->start(rig.record(0), {}, [&](core::StartResult r) { started = r; });
+        QTRY_COMPARE_WITH_TIMEOUT(rig.model.counters().startsAccepted, 1, 15'000);
+        rig.simClock.advanceMSecs(rig.model.timings().startFailMs);
+        QTRY_VERIFY_WITH_TIMEOUT(started.has_value(), 15'000);
+        QCOMPARE(started->call.errorCode, u"AllocationFailed"_s);
+        QVERIFY(!started->call.ok());
+        QCOMPARE(rig.model.vm(0).power, Power::Deallocated);
+    }
+
+    void throttledStartCarriesRetryAfter()
+    {
+        Rig rig(1);
+        LimitsConfig limits;
+        limits.vmStartBurst = 1;
+        rig.server.limits().setConfig(limits);
+        delete rig.provider;
+        rig.provider = rig.makeProvider(rig.server.options().clientSecret, false);
+        QVERIFY(rig.model.evict(0, false));
+        rig.simClock.advanceMSecs(rig.model.timings().deallocatingMs);
+        std::optional<core::StartResult> first;
+        rig.provider->start(rig.record(0), {}, [&](core::StartResult r) { first = r; });
+        QTRY_COMPARE_WITH_TIMEOUT(rig.model.counters().startsAccepted, 1, 15'000);
+        rig.simClock.advanceMSecs(rig.model.timings().startingMs);
+        QTRY_VERIFY_WITH_TIMEOUT(first.has_value(), 15'000);
+        QVERIFY(first->call.ok());
+        std::optional<core::StartResult> second;
+        rig.provider->start(rig.record(0), {}, [&](core::StartResult r) { second = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(second.has_value(), 15'000);
+        QVERIFY(second->call.failure == core::FailureClass::Throttled);
+        QVERIFY(second->call.retryAfter.isValid());
+        QVERIFY(second->call.retryAfter > QDateTime::currentDateTimeUtc().addSecs(5));
+        QCOMPARE(rig.server.limits().throttled(), 1);
+    }
+
+    void evictionEvidenceFromTheActivityLog()
+    {
+        Rig rig(3);
+        const QDateTime since = rig.simClock.nowUtc().addSecs(-60);
+        QVERIFY(rig.model.evict(2, false));
+        std::optional<core::EvidenceResult> evidence;
+        rig.provider->evictionEvidence(rig.record(2), since,
+                                       [&](core::EvidenceResult r) { evidence = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(evidence.has_value(), 15'000);
+        QVERIFY2(evidence->call.ok(), qPrintable(evidence->call.errorMessage));
+        QVERIFY(evidence->evidence.contains(u"evictSpotVM/action Succeeded"_s));
+        std::optional<core::EvidenceResult> none;
+        rig.provider->evictionEvidence(rig.record(1), since,
+                                       [&](core::EvidenceResult r) { none = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(none.has_value(), 15'000);
+        QVERIFY(none->evidence.isEmpty());
+    }
+
+    void wrongSecretIsAFatalTokenError()
+    {
+        Rig rig(1);
+        delete rig.provider;
+        rig.provider = rig.makeProvider("not-the-secret", true);
+        std::optional<core::ListResult> result;
+        rig.provider->listVms(kSub, true, [&](core::ListResult r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 15'000);
+        QVERIFY(!result->call.ok());
+        QCOMPARE(rig.server.tokensIssued(), 0);
+    }
+
+    void armNeedsAValidToken()
+    {
+        Rig rig(1);
+        testsupport::TestHttpClient http;
+        const QUrl vmUrl(rig.url(rig.model.vm(0).resourceId() + u"?api-version=2024-07-01"_s));
+        auto reply = http.get(vmUrl);
+        QCOMPARE(reply.status, 401);
+        reply = http.get(vmUrl, {{"Authorization", "Bearer forged"}});
+        QCOMPARE(reply.status, 401);
+        QCOMPARE(reply.json().object().value("error"_L1).toObject().value("code"_L1).toString(),
+                 u"InvalidAuthenticationToken"_s);
+    }
+
+    void imdsPerVm()
+    {
+        Rig rig(2);
+        testsupport::TestHttpClient http;
+        const QUrl events(rig.url(u"/imds/vm1/metadata/scheduledevents?api-version=2020-07-01"_s));
+        QCOMPARE(http.get(events).status, 400); // no Metadata: true
+        const http::HeaderList md {{"Metadata", "true"}};
+        auto reply = http.get(events, md);
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.json().object().value("Events"_L1).toArray().size(), 0);
+        rig.model.evict(1);
+        reply = http.get(events, md);
+        const QJsonObject event =
+            reply.json().object().value("Events"_L1).toArray().first().toObject();
+        QCOMPARE(event.value("EventType"_L1).toString(), u"Preempt"_s);
+        QCOMPARE(event.value("Resources"_L1).toArray().first().toString(), u"vm1"_s);
+        QVERIFY(event.value("NotBefore"_L1).toString().endsWith(u" GMT"_s));
+        const QByteArray ack = QByteArrayLiteral("{\"StartRequests\":[{\"EventId\":\"")
+            + event.value("EventId"_L1).toString().toLatin1() + QByteArrayLiteral("\"}]}");
+        QCOMPARE(http.post(events, ack, md).status, 200);
+        QCOMPARE(rig.model.vm(1).power, Power::Deallocating);
+        QCOMPARE(http.post(events, "{}", md).status, 400);
+        // 5 requests per second per VM: hammering vm0 gets 429 within a second.
+        const QUrl instance(rig.url(u"/imds/vm0/metadata/instance?api-version=2021-02-01"_s));
+        int throttled = 0;
+        for (int i = 0; i < 8; ++i)
+            throttled += http.get(instance, md).status == 429 ? 1 : 0;
+        QVERIFY(throttled >= 1);
+        QCOMPARE(
+            http.get(QUrl(rig.url(u"/imds/nope/metadata/instance?api-version=1"_s)), md).status,
+            404);
+    }
+
+    void controlApi()
+    {
+        Rig rig(4);
+        testsupport::TestHttpClient http;
+        auto reply = http.post(QUrl(rig.url(u"/control/evict"_s)), R"({"count":2})");
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.json().object().value("evicted"_L1).toArray().size(), 2);
+        QCOMPARE(http.post(QUrl(rig.url(u"/control/evict"_s)), "{}").status, 400);
+        QCOMPARE(http.post(QUrl(rig.url(u"/control/capacity"_s)),
+                           R"({"region":"eastus","seconds":60,"code":"Nope"})")
+                     .status,
+                 400);
+        QCOMPARE(http.post(QUrl(rig.url(u"/control/agent-loss"_s)), R"({"vms":["vm3"]})").status,
+                 200);
+        QCOMPARE(rig.model.counters().evictionsWithoutNotice, 1);
+        reply = http.get(QUrl(rig.url(u"/control/state"_s)));
+        QCOMPARE(reply.status, 200);
+        const QJsonObject state = reply.json().object();
+        QCOMPARE(state.value("vmCount"_L1).toInt(), 4);
+        // Two Preempts still pending (NotBefore in 30 s), one eviction without notice done.
+        QCOMPARE(state.value("counters"_L1).toObject().value("evictions"_L1).toInt(), 1);
+        int pending = 0;
+        for (const QJsonValue &vm : state.value("vms"_L1).toArray())
+            pending += vm.toObject().value("evictionPending"_L1).toBool() ? 1 : 0;
+        QCOMPARE(pending, 2);
+        reply = http.get(QUrl(rig.url(u"/control/records"_s)));
+        QVERIFY(reply.json().object().value("requests"_L1).toArray().size() >= 4);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSimServer)
+#include "tst_simserver.moc"
