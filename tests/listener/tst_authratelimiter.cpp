@@ -1,0 +1,65 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "authratelimiter.h"
+#include "clock.h"
+
+#include <QTest>
+
+using namespace spotkeeper;
+using namespace Qt::StringLiterals;
+
+// Failed-authentication limits per source address: a sliding minute, an injected
+// clock, and bounded memory however many addresses fail.
+class TstAuthRateLimiter : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void blocksAfterLimitWithinAMinute()
+    {
+        core::ManualClock clock;
+        core::AuthRateLimiter limiter(clock, 3);
+        const QHostAddress peer(u"192.0.2.7"_s);
+        const QHostAddress other(u"192.0.2.8"_s);
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(!limiter.isBlocked(peer));
+            limiter.recordFailure(peer);
+            clock.advanceMSecs(10'000);
+        }
+        QVERIFY(limiter.isBlocked(peer));
+        QVERIFY(!limiter.isBlocked(other)); // per address
+        // The first failure (t=0) leaves the window at t=60 s; now is t=30 s.
+        QCOMPARE(limiter.retryAfterSeconds(peer), 30);
+        clock.advanceMSecs(30'001);
+        QVERIFY(!limiter.isBlocked(peer)); // sliding, not a fixed minute
+        limiter.recordFailure(peer);
+        QVERIFY(limiter.isBlocked(peer));
+    }
+
+    void ipv4MappedCountsAsIpv4()
+    {
+        core::ManualClock clock;
+        core::AuthRateLimiter limiter(clock, 2);
+        limiter.recordFailure(QHostAddress(u"192.0.2.1"_s));
+        limiter.recordFailure(QHostAddress(u"::ffff:192.0.2.1"_s));
+        QVERIFY(limiter.isBlocked(QHostAddress(u"192.0.2.1"_s)));
+    }
+
+    void memoryIsBounded()
+    {
+        core::ManualClock clock;
+        core::AuthRateLimiter limiter(clock, 5, 100);
+        for (quint32 i = 0; i < 2000; ++i) {
+            limiter.recordFailure(QHostAddress(0x0A000000u + i));
+            clock.advanceMSecs(1);
+        }
+        QVERIFY(limiter.trackedAddresses() <= 100);
+        // The most recent offender is still remembered.
+        for (int i = 0; i < 4; ++i)
+            limiter.recordFailure(QHostAddress(0x0A000000u + 1999));
+        QVERIFY(limiter.isBlocked(QHostAddress(0x0A000000u + 1999)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstAuthRateLimiter)
+#include "tst_authratelimiter.moc"
