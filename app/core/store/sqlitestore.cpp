@@ -211,15 +211,16 @@ bool SqliteStore::openDatabase(StoreError *error)
 SqliteStore::WriteTransaction::WriteTransaction(SqliteStore &store)
     : m_store(store)
 {
-    QSqlQuery q = m_store.query();
-    m_active = m_store.execOrFail(q, m_store.m_dialect->beginWriteSql());
+    CachedStatement begin(m_store, m_store.m_dialect->beginWriteSql());
+    m_active = begin.ok() && m_store.execOrFail(begin.query());
 }
 
 SqliteStore::WriteTransaction::~WriteTransaction()
 {
     if (m_active) {
-        QSqlQuery q = m_store.query();
-        q.exec(u"ROLLBACK"_s);
+        CachedStatement rollback(m_store, u"ROLLBACK"_s);
+        if (rollback.ok())
+            rollback.query().exec();
     }
 }
 
@@ -227,8 +228,8 @@ bool SqliteStore::WriteTransaction::commit()
 {
     if (!m_active)
         return false;
-    QSqlQuery q = m_store.query();
-    if (!m_store.execOrFail(q, u"COMMIT"_s))
+    CachedStatement commit(m_store, u"COMMIT"_s);
+    if (!commit.ok() || !m_store.execOrFail(commit.query()))
         return false; // the destructor rolls back
     m_active = false;
     return true;
