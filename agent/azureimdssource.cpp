@@ -20,6 +20,8 @@ AzureImdsSource::AzureImdsSource(const QUrl &imdsUrl, const ImdsTiming &timing, 
     , m_pollBackoff(timing.errorBackoffBaseMs, timing.errorBackoffCapMs, seed ^ 0x9e3779b9U)
 {
     m_timer.setSingleShot(true);
+    // A coarse timer may fire 5% early: 190 ms gaps would break IMDS's 5 requests/s.
+    m_timer.setTimerType(Qt::PreciseTimer);
     connect(&m_timer, &QTimer::timeout, this, [this] {
         if (m_identityKnown)
             poll();
