@@ -92,7 +92,7 @@ WebhookListener::WebhookListener(Store &store, FleetOperations &operations, Cloc
 {
     m_heartbeatTimer.setSingleShot(true);
     m_heartbeatTimer.setInterval(m_options.heartbeatFlushMs);
-    connect(&m_heartbeatTimer, &QTimer::timeout, this, &WebhookListener::flushHeartbeats);
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, [this] { flushHeartbeats(); });
     connect(&m_batcher, &NoticeBatcher::batchCommitted, this, [this](int size, int, int, int) {
         m_metrics.countBatch(size, m_batcher.commitMicroseconds());
     });
@@ -365,21 +365,41 @@ void WebhookListener::handleHeartbeat(const http::Request &request,
     send(responder, http::Response::json(200, QByteArrayLiteral("{\"ok\":true}")));
 }
 
-void WebhookListener::flushHeartbeats()
+void WebhookListener::flushHeartbeats(bool everything)
 {
-    const QHash<QString, PendingHeartbeat> pending = std::exchange(m_heartbeats, {});
-    for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
-        if (!m_store.recordHeartbeat(it.key(), it->identity, it->at, it->agentVersion,
-                                     it->pollError))
+    const qint64 nowMs = m_clock.nowMSecs();
+    const qint64 persistMs = qint64(m_options.heartbeatPersistSeconds) * 1000;
+    int written = 0;
+    for (auto it = m_heartbeats.begin(); it != m_heartbeats.end();) {
+        const auto persisted = m_persistedHeartbeats.constFind(it.key());
+        const bool changed = persisted == m_persistedHeartbeats.constEnd()
+            || persisted->agentVersion != it->agentVersion || persisted->pollError != it->pollError;
+        if (!changed && nowMs - persisted->atMs < persistMs) {
+            it = m_heartbeats.erase(it); // nothing new worth a transaction
+            continue;
+        }
+        if (!everything && written >= m_options.heartbeatWritesPerFlush) {
+            ++it; // next flush
+            continue;
+        }
+        if (m_store.recordHeartbeat(it.key(), it->identity, it->at, it->agentVersion,
+                                    it->pollError))
+            m_persistedHeartbeats.insert(
+                it.key(), PersistedHeartbeat {nowMs, it->agentVersion, it->pollError});
+        else
             m_metrics.countHeartbeat(u"store_failed"_s);
+        ++written;
+        it = m_heartbeats.erase(it);
     }
+    if (!m_heartbeats.isEmpty() && !m_heartbeatTimer.isActive())
+        m_heartbeatTimer.start();
 }
 
 void WebhookListener::flushNow()
 {
     m_batcher.flush();
     m_heartbeatTimer.stop();
-    flushHeartbeats();
+    flushHeartbeats(true);
 }
 
 void WebhookListener::handleSeedWebhook(const http::Request &request,

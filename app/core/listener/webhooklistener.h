@@ -34,6 +34,12 @@ struct ListenerOptions
     int commitWindowMs = 2; // a group commit waits this long for more notices to join
     int failedAuthPerMinute = 20; // per source address, then 429
     int heartbeatFlushMs = 200; // heartbeats are coalesced per VM for this long
+    // A VM's heartbeat is written at most this often unless its agent version or poll
+    // outcome changed (agentLastSeen in the store is up to this stale), and at most
+    // heartbeatWritesPerFlush VMs are written per flush: heartbeats never hold the event
+    // loop in fsyncs for long.
+    int heartbeatPersistSeconds = 30;
+    int heartbeatWritesPerFlush = 16;
     qint64 keyCacheTtlSeconds = 30; // see AgentKeyManager
     qint64 rotationOverlapSeconds = 24 * 3600; // default overlap of a key rotation
     // Seed compatibility (off by default): POST /webhook, Authorization: Bearer <legacy key>,
@@ -97,7 +103,7 @@ private:
                            std::shared_ptr<http::Responder> responder);
     void handleHealth(std::shared_ptr<http::Responder> responder);
     void handleMetrics(std::shared_ptr<http::Responder> responder);
-    void flushHeartbeats();
+    void flushHeartbeats(bool everything = false);
 
     struct PendingHeartbeat
     {
@@ -118,6 +124,13 @@ private:
     NoticeBatcher m_batcher;
     std::unique_ptr<OperatorApi> m_api;
     QHash<QString, PendingHeartbeat> m_heartbeats;
+    struct PersistedHeartbeat
+    {
+        qint64 atMs = 0;
+        QString agentVersion;
+        QString pollError;
+    };
+    QHash<QString, PersistedHeartbeat> m_persistedHeartbeats; // by VM key, bounded by keys
     QTimer m_heartbeatTimer;
     std::function<QString()> m_credentialStatus;
     std::function<QByteArray()> m_extraMetrics;
