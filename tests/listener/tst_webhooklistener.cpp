@@ -394,17 +394,38 @@ void TstWebhookListener::heartbeatsAreRecorded()
     core::ListenerOptions options;
     options.heartbeatFlushMs = 10;
     startServer(options);
-    const QByteArray body = protocol::encodeHeartbeat(makeHeartbeat(u"vm-a"_s, m_clock->nowUtc()));
-    const SignedRequest request =
-        sign(body, m_keyId, m_secrets, u"hb_1"_s, m_clock->nowUtc().toSecsSinceEpoch());
-    QCOMPARE(
-        exchange(rawRequest("POST", "/api/v1/heartbeats", request.headers, request.body)).status,
-        200);
-    QTRY_VERIFY(m_store->vmByKey(vmResourceId(u"vm-a"_s).toLower()).has_value());
-    const auto vm = m_store->vmByKey(vmResourceId(u"vm-a"_s).toLower());
-    QCOMPARE(vm->agentVersion, u"0.1.0"_s);
-    QCOMPARE(vm->agentLastSeen, m_clock->nowUtc());
+    const QString key = vmResourceId(u"vm-a"_s).toLower();
+    int n = 0;
+    const auto beat = [&](bool ok) {
+        protocol::Heartbeat heartbeat = makeHeartbeat(u"vm-a"_s, m_clock->nowUtc());
+        heartbeat.lastPoll.ok = ok;
+        heartbeat.lastPoll.error = ok ? QString() : u"IMDS answered 500"_s;
+        const SignedRequest request =
+            sign(protocol::encodeHeartbeat(heartbeat), m_keyId, m_secrets,
+                 u"hb_"_s + QString::number(++n), m_clock->nowUtc().toSecsSinceEpoch());
+        return exchange(rawRequest("POST", "/api/v1/heartbeats", request.headers, request.body))
+            .status;
+    };
+    QCOMPARE(beat(true), 200);
+    QTRY_VERIFY(m_store->vmByKey(key).has_value());
+    const QDateTime first = m_clock->nowUtc();
+    QCOMPARE(m_store->vmByKey(key)->agentVersion, u"0.1.0"_s);
+    QCOMPARE(m_store->vmByKey(key)->agentLastSeen, first);
+
+    // Same news 10 s later: answered, but not worth a transaction yet.
+    m_clock->advanceMSecs(10'000);
+    QCOMPARE(beat(true), 200);
+    m_listener->flushNow();
+    QCOMPARE(m_store->vmByKey(key)->agentLastSeen, first);
+    // A changed poll outcome is written at once.
+    QCOMPARE(beat(false), 200);
+    QTRY_COMPARE(m_store->vmByKey(key)->agentLastPollError, u"IMDS answered 500"_s);
+    // And the same news again after the persist interval refreshes agentLastSeen.
+    m_clock->advanceMSecs(31'000);
+    QCOMPARE(beat(false), 200);
+    QTRY_COMPARE(m_store->vmByKey(key)->agentLastSeen, m_clock->nowUtc());
     QCOMPARE(m_ops->calls.size(), 0); // a heartbeat never triggers the engine
+    QVERIFY(storedEvents() >= 1); // the store notes a first-seen agent
 }
 
 void TstWebhookListener::seedWebhookIsOffByDefault()
