@@ -173,6 +173,11 @@ bool FakeDashboard::start(QString *error)
     return m_server.start(error);
 }
 
+bool FakeDashboard::startTls(const http::TlsOptions &tls, QString *error)
+{
+    return m_server.startTls(tls, error);
+}
+
 int FakeDashboard::noticeAttempts() const
 {
     return m_server.count("POST", "/api/v1/notices");

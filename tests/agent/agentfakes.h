@@ -69,6 +69,7 @@ public:
 
     explicit FakeDashboard(protocol::AgentCredential credential);
     bool start(QString *error);
+    bool startTls(const http::TlsOptions &tls, QString *error);
     QUrl baseUrl() const { return m_server.baseUrl(); }
     testsupport::FakeHttpServer &server() { return m_server; }
 

@@ -6,6 +6,7 @@
 #include "agentfakes.h"
 #include "messagecodec.h"
 #include "noticebuilder.h"
+#include "testtls.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -69,6 +70,7 @@ private slots:
     void identityUnreadableRetriesAndHeartbeatSaysSo();
     void acknowledgeAfterDrainHook();
     void legacyModeSendsSeedBody();
+    void privateCaFileTrustsTheDashboard();
 
 private:
     AgentConfig config() const;
@@ -516,6 +518,34 @@ void TestAgent::legacyModeSendsSeedBody()
              (QJsonObject {{u"resourceGroup"_s, u"rg-spot"_s}, {u"vmName"_s, u"vm-spot"_s}}));
     QVERIFY(m_dashboard->heartbeats.isEmpty());
     QCOMPARE(m_dashboard->noticeAttempts(), 0);
+}
+
+void TestAgent::privateCaFileTrustsTheDashboard()
+{
+    // An https dashboard with a certificate from a private CA: untrusted until ca-file
+    // names that CA, then delivered (the system CAs stay trusted alongside it).
+    FakeDashboard tlsDashboard(testCredential());
+    QString error;
+    QVERIFY2(tlsDashboard.startTls(testsupport::testServerTls(), &error), qPrintable(error));
+    AgentConfig c = config();
+    c.dashboardUrl = tlsDashboard.baseUrl();
+    QCOMPARE(c.dashboardUrl.scheme(), u"https"_s);
+    m_imds->document =
+        FakeImds::documentWith(2, {{kPreempt, u"Preempt"_s, u"Scheduled"_s, {u"vm-spot"_s}}});
+    const qsizetype mark = logMark();
+    startAgent(c);
+    QTRY_VERIFY_WITH_TIMEOUT(logText(mark).count("delivery: Preempt"_L1) >= 2, kWaitMs);
+    QVERIFY(tlsDashboard.accepted.isEmpty()); // the handshake failed: nothing was sent
+    const QString failures = logText(mark);
+    QVERIFY2(failures.contains("SSL"_L1, Qt::CaseInsensitive)
+                 || failures.contains("certificate"_L1, Qt::CaseInsensitive),
+             qPrintable(failures));
+    m_agent.reset();
+
+    c.caFile = testsupport::tlsFile(u"ca.pem"_s);
+    startAgent(c);
+    QTRY_COMPARE_WITH_TIMEOUT(tlsDashboard.accepted.size(), 1, kWaitMs);
+    QCOMPARE(tlsDashboard.badSignatures, 0);
 }
 
 QTEST_GUILESS_MAIN(TestAgent)
