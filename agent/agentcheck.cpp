@@ -136,7 +136,7 @@ void AgentCheck::checkDashboard()
             else if (result.httpStatus == 404)
                 hint = m_config.legacy ? u" - is seed compatibility enabled on the dashboard?"_s
                                        : u" - check dashboard-url"_s;
-            else if (result.httpStatus == 0)
+            else if (result.httpStatus == 0 && !result.error.startsWith("not sent"_L1))
                 hint = u" - is the dashboard reachable from this VM?"_s;
             report(false, u"dashboard"_s,
                    u"%1 to %2 failed: %3%4"_s.arg(
@@ -150,7 +150,10 @@ void AgentCheck::checkDashboard()
     };
     if (m_config.legacy) {
         if (!m_identityKnown) {
-            finish({0, {}, u"the legacy body needs the VM's identity, which is unknown"_s, false},
+            finish({0,
+                    {},
+                    u"not sent: the legacy body needs the VM's identity, which is unknown"_s,
+                    false},
                    u"legacy webhook"_s);
             return;
         }

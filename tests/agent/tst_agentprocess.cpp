@@ -33,6 +33,7 @@ private slots:
     void checkAllOk();
     void checkReportsEachFailure_data();
     void checkReportsEachFailure();
+    void checkLegacyMode();
     void keyOnCommandLineRefused();
     void badConfigExitsWithMessage();
 
@@ -276,6 +277,26 @@ void TestAgentProcess::checkReportsEachFailure()
     for (const QString &text : expected)
         QVERIFY2(out.contains(text), qPrintable(u"missing '"_s + text + u"' in:\n"_s + out));
     QVERIFY(out.trimmed().split(u'\n').size() == 6); // one line per check, then the total
+}
+
+void TestAgentProcess::checkLegacyMode()
+{
+    // Drop-in migration: only the original design's variables are set.
+    QProcessEnvironment env = environment();
+    env.remove(u"SPOTKEEPER_DASHBOARD_URL"_s);
+    env.remove(u"SPOTKEEPER_AGENT_KEY"_s);
+    env.insert(u"WEBHOOK_URL"_s, m_dashboard->baseUrl().toString());
+    env.insert(u"WEBHOOK_API_KEY"_s, u"legacy-bearer-secret"_s);
+    int exitCode = -1;
+    QByteArray err;
+    const QByteArray out = runCheck(env, &exitCode, &err);
+    QCOMPARE(exitCode, 0);
+    QVERIFY2(out.contains("OK   config: legacy webhook http://127.0.0.1:"), out.constData());
+    QVERIFY2(out.contains("OK   dashboard: legacy webhook accepted by"), out.constData());
+    QCOMPARE(m_dashboard->legacy.size(), 1);
+    QCOMPARE(m_dashboard->legacy.first().header("Authorization"),
+             QByteArray("Bearer legacy-bearer-secret"));
+    QVERIFY(!out.contains("legacy-bearer-secret") && !err.contains("legacy-bearer-secret"));
 }
 
 void TestAgentProcess::keyOnCommandLineRefused()
