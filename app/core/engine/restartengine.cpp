@@ -126,6 +126,10 @@ void RestartEngine::adopt(const JobRecord &job)
         return;
     Tracked t;
     t.job = job;
+    if (const std::optional<VmRecord> vm = m_store.vm(job.vmId)) {
+        t.resourceKey = vm->resourceKey;
+        t.subscriptionKey = vm->subscriptionId.toLower();
+    }
     const QDateTime at = now();
     switch (job.state) {
     case JobState::WaitingForDeallocation:
@@ -381,20 +385,19 @@ void RestartEngine::poll(qint64 vmId)
     auto it = m_jobs.find(vmId);
     if (it == m_jobs.end())
         return;
+    const qint64 nowMs = m_clock.nowMSecs();
+    RateBudget &vmRead = budget(m_vmRead, it->resourceKey, m_config.vmReadBudget);
+    RateBudget &subRead = budget(m_subRead, it->subscriptionKey, m_config.subscriptionReadBudget);
+    const qint64 earliest = std::max(vmRead.earliestMs(nowMs), subRead.earliestMs(nowMs));
+    if (earliest > nowMs) {
+        it->dueAt = QDateTime::fromMSecsSinceEpoch(earliest, Qt::UTC);
+        return;
+    }
     const std::optional<VmRecord> vm = m_store.vm(vmId);
     if (!vm) {
         toNeedsOperator(vmId,
                         CallResult {FailureClass::NotFound, 0, {}, u"VM row missing"_s, {}, {}},
                         u"VM no longer in the fleet"_s);
-        return;
-    }
-    const qint64 nowMs = m_clock.nowMSecs();
-    RateBudget &vmRead = budget(m_vmRead, vm->resourceKey, m_config.vmReadBudget);
-    RateBudget &subRead =
-        budget(m_subRead, vm->subscriptionId.toLower(), m_config.subscriptionReadBudget);
-    const qint64 earliest = std::max(vmRead.earliestMs(nowMs), subRead.earliestMs(nowMs));
-    if (earliest > nowMs) {
-        it->dueAt = QDateTime::fromMSecsSinceEpoch(earliest, Qt::UTC);
         return;
     }
     vmRead.tryTake(nowMs);
@@ -483,14 +486,11 @@ void RestartEngine::tryStart(qint64 vmId)
     auto it = m_jobs.find(vmId);
     if (it == m_jobs.end())
         return;
-    const std::optional<VmRecord> vm = m_store.vm(vmId);
-    if (!vm)
-        return;
     if (!it->reserved) {
         const qint64 nowMs = m_clock.nowMSecs();
-        RateBudget &vmStart = budget(m_vmStart, vm->resourceKey, m_config.vmStartBudget);
+        RateBudget &vmStart = budget(m_vmStart, it->resourceKey, m_config.vmStartBudget);
         RateBudget &subWrite =
-            budget(m_subWrite, vm->subscriptionId.toLower(), m_config.subscriptionWriteBudget);
+            budget(m_subWrite, it->subscriptionKey, m_config.subscriptionWriteBudget);
         const qint64 earliest = std::max(vmStart.earliestMs(nowMs), subWrite.earliestMs(nowMs));
         if (earliest > nowMs) {
             it->dueAt = QDateTime::fromMSecsSinceEpoch(earliest, Qt::UTC);

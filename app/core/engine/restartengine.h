@@ -78,6 +78,8 @@ private:
     struct Tracked
     {
         JobRecord job;
+        QString resourceKey; // budget keys, cached: budget checks must not hit the store
+        QString subscriptionKey; // lower-cased subscription id
         QDateTime dueAt; // invalid = waiting on a callback or on an operator
         bool inFlight = false;
         bool reserved = false; // start tokens already taken for the next start
