@@ -14,6 +14,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
@@ -226,6 +227,17 @@ int main(int argc, char *argv[])
             ? parser.value(u"heartbeat-interval"_s).toInt() * 1000
             : 60'000;
         agents->start(1000, std::max(1000, heartbeat));
+        server.agentRecords = [&agents] {
+            QJsonArray acked;
+            for (const AckedNotice &n : agents->acknowledged())
+                acked.append(QJsonObject {
+                    {u"vm"_s, n.vmKey}, {u"eventId"_s, n.eventId}, {u"wallMs"_s, n.wallMs}});
+            return QJsonObject {{u"count"_s, agents->agentCount()},
+                                {u"noticesSent"_s, agents->noticesSent()},
+                                {u"deliveryFailures"_s, agents->deliveryFailures()},
+                                {u"heartbeatsAcked"_s, agents->heartbeatsAcked()},
+                                {u"acknowledged"_s, acked}};
+        };
     }
 
     ScenarioRunner runner(server, scenario->timeline);

@@ -276,6 +276,8 @@ QJsonObject SimServer::recordsJson() const
     records.remove(u"vms"_s);
     records.insert(u"starts"_s, starts);
     records.insert(u"requests"_s, requests);
+    if (agentRecords)
+        records.insert(u"agents"_s, agentRecords());
     return records;
 }
 

@@ -85,6 +85,8 @@ public:
 
     // Hook for the scenario runner / simulated agents: called after every eviction.
     std::function<void(const QStringList &)> onEvicted;
+    // Adds the simulated agents' records (acknowledged notices) to recordsJson().
+    std::function<QJsonObject()> agentRecords;
 
 private:
     using ResponderPtr = std::shared_ptr<http::Responder>;

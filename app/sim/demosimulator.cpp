@@ -1,0 +1,112 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "demosimulator.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+using namespace Qt::StringLiterals;
+
+namespace spotkeeper::sim {
+
+DemoSimulator::DemoSimulator(QObject *parent)
+    : QObject(parent)
+{ }
+
+DemoSimulator::~DemoSimulator()
+{
+    if (m_process) {
+        m_process->terminate();
+        if (!m_process->waitForFinished(3000))
+            m_process->kill();
+        m_process->waitForFinished(3000);
+    }
+    if (!m_secretFile.isEmpty())
+        QFile::remove(m_secretFile);
+}
+
+bool DemoSimulator::credentialsConfigured(const QProcessEnvironment &env)
+{
+    return !env.value(u"AZURE_CLIENT_ID"_s).isEmpty() || !env.value(u"AZURE_TENANT_ID"_s).isEmpty()
+        || !env.value(u"SPOTKEEPER_ARM_URL"_s).isEmpty();
+}
+
+QString DemoSimulator::findExecutable()
+{
+    const QString dir = QCoreApplication::applicationDirPath();
+    const QStringList candidates {dir + u"/spotkeeper-sim"_s, dir + u"/sim/spotkeeper-sim"_s,
+                                  dir + u"/../sim/spotkeeper-sim"_s,
+                                  dir + u"/../app/sim/spotkeeper-sim"_s};
+    for (const QString &candidate : candidates) {
+        if (QFileInfo(candidate).isExecutable())
+            return QFileInfo(candidate).canonicalFilePath();
+    }
+    return QStandardPaths::findExecutable(u"spotkeeper-sim"_s);
+}
+
+bool DemoSimulator::isRunning() const
+{
+    return m_process && m_process->state() == QProcess::Running;
+}
+
+bool DemoSimulator::start(const QString &storePath, quint16 dashboardPort, QString *error,
+                          const QStringList &extraArgs, int timeoutMs)
+{
+    const QString program = findExecutable();
+    if (program.isEmpty()) {
+        *error = u"spotkeeper-sim was not found next to the dashboard or on PATH"_s;
+        return false;
+    }
+    const QString runtime = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
+    QDir().mkpath(runtime.isEmpty() ? QDir::tempPath() : runtime);
+    m_secretFile = (runtime.isEmpty() ? QDir::tempPath() : runtime)
+        + u"/spotkeeper-sim-secret-%1"_s.arg(QCoreApplication::applicationPid());
+    QStringList args {u"--print-endpoints"_s, u"--client-secret-out"_s, m_secretFile};
+    if (!extraArgs.contains(u"--scenario"_s))
+        args << u"--demo"_s;
+    if (!storePath.isEmpty())
+        args << u"--provision-store"_s << storePath;
+    if (dashboardPort != 0)
+        args << u"--dashboard-url"_s << u"http://127.0.0.1:%1"_s.arg(dashboardPort);
+    args << extraArgs;
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    m_process->start(program, args);
+    QByteArray out;
+    QDeadlineTimer deadline(timeoutMs);
+    while (!out.contains("SPOTKEEPER_SIM_READY=1") && !deadline.hasExpired()
+           && m_process->state() != QProcess::NotRunning) {
+        m_process->waitForReadyRead(200);
+        out += m_process->readAllStandardOutput();
+    }
+    if (!out.contains("SPOTKEEPER_SIM_READY=1")) {
+        *error = u"spotkeeper-sim did not come up (exit code %1)"_s.arg(m_process->exitCode());
+        return false;
+    }
+    for (const QByteArray &line : out.split('\n')) {
+        const qsizetype eq = line.indexOf('=');
+        if (eq <= 0)
+            continue;
+        const QString key = QString::fromLatin1(line.left(eq));
+        const QString value = QString::fromLatin1(line.mid(eq + 1)).trimmed();
+        if (key == "SPOTKEEPER_SIM_URL"_L1)
+            m_url = value;
+        else if (key == "SPOTKEEPER_SIM_SUBSCRIPTIONS"_L1)
+            m_subscriptions = value.split(u',', Qt::SkipEmptyParts);
+        else if (key.startsWith("AZURE_"_L1) || key == "SPOTKEEPER_ARM_URL"_L1)
+            m_env.insert(key, value);
+    }
+    QFile secret(m_secretFile);
+    if (!secret.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read the simulator's client secret file"_s;
+        return false;
+    }
+    m_env.insert(u"AZURE_CLIENT_SECRET"_s, QString::fromUtf8(secret.readAll()));
+    return true;
+}
+
+} // namespace spotkeeper::sim

@@ -1,0 +1,48 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QObject>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QStringList>
+
+#include <memory>
+
+// What the dashboard needs to run its demo: starts `spotkeeper-sim --demo` (found next to
+// the running executable, in the build tree, or on PATH), with agent keys provisioned in
+// the dashboard's store and simulated agents aimed at its listener, and hands back the
+// environment that points the Azure client at it (SPOTKEEPER_ARM_URL, AZURE_AUTHORITY_HOST,
+// AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET). The process ends with this object.
+namespace spotkeeper::sim {
+
+class DemoSimulator final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DemoSimulator(QObject *parent = nullptr);
+    ~DemoSimulator() override;
+    Q_DISABLE_COPY_MOVE(DemoSimulator)
+
+    // True when the environment names Azure credentials (service principal variables);
+    // the dashboard starts the demo only when this is false and no other source is set up.
+    static bool credentialsConfigured(const QProcessEnvironment &env);
+    static QString findExecutable();
+
+    // Blocks up to timeoutMs for the simulator's endpoints. extraArgs e.g. {"--scenario", f}.
+    bool start(const QString &storePath, quint16 dashboardPort, QString *error,
+               const QStringList &extraArgs = {}, int timeoutMs = 20'000);
+    QProcessEnvironment environment() const { return m_env; }
+    QStringList subscriptions() const { return m_subscriptions; }
+    QString url() const { return m_url; }
+    bool isRunning() const;
+
+private:
+    std::unique_ptr<QProcess> m_process;
+    QProcessEnvironment m_env;
+    QStringList m_subscriptions;
+    QString m_url;
+    QString m_secretFile;
+};
+
+} // namespace spotkeeper::sim

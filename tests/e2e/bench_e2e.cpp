@@ -1,0 +1,177 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// bench_e2e: simulator + spotkeeperd benchmarks (docs/BENCHMARKS.md "Simulator and
+// end-to-end"). Not a test. Usage: bench_e2e recovery [VMS] | availability [SCENARIO SPEED]
+// | latency
+#include "e2echecks.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QTextStream>
+#include <QThread>
+
+#include <algorithm>
+
+using namespace spotkeeper;
+using namespace spotkeeper::e2e;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QTextStream &out()
+{
+    static QTextStream s(stdout);
+    return s;
+}
+
+// Wall ms of a simulated ISO time, from one (simTime, wallTime) pair of /control/state.
+qint64 simToWall(const QJsonObject &state, const QString &simIso, double speed)
+{
+    const qint64 simNow =
+        QDateTime::fromString(state.value("simTime"_L1).toString(), Qt::ISODateWithMs)
+            .toMSecsSinceEpoch();
+    const qint64 wallNow =
+        QDateTime::fromString(state.value("wallTime"_L1).toString(), Qt::ISODateWithMs)
+            .toMSecsSinceEpoch();
+    const qint64 sim = QDateTime::fromString(simIso, Qt::ISODateWithMs).toMSecsSinceEpoch();
+    return wallNow - qint64(double(simNow - sim) / speed);
+}
+
+int recovery(int vms)
+{
+    const double speed = 10;
+    E2eRig rig;
+    QString error;
+    if (!rig.startSim(vms, vms, speed, {}, &error) || !rig.startDaemon(&error, 60)) {
+        out() << "setup failed: " << error << Qt::endl;
+        return 1;
+    }
+    QThread::sleep(3);
+    rig.control("evict", QByteArray("{\"count\":") + QByteArray::number(vms) + "}");
+    QElapsedTimer timer;
+    timer.start();
+    const bool ok = E2eRig::waitFor(
+        [&] {
+            const QJsonObject s = rig.state();
+            return counter(s, "evictions") == vms && runningVms(s) == vms;
+        },
+        20 * 60'000);
+    const QJsonObject state = rig.state();
+    const QJsonObject records = rig.records();
+    // Deallocation time of each VM = the start of its current "deallocated" is gone once it
+    // runs again, so take it from the starts: the first accepted start found it deallocated;
+    // the eviction schedule is the same for every VM (same notice, same deallocation time).
+    qint64 lastStartWall = 0;
+    qint64 firstStartWall = std::numeric_limits<qint64>::max();
+    for (const QJsonValue &v : records.value("starts"_L1).toArray()) {
+        const QJsonObject s = v.toObject();
+        if (s.value("status"_L1).toInt() != 202)
+            continue;
+        lastStartWall = std::max(lastStartWall, s.value("wallMs"_L1).toInteger());
+        firstStartWall = std::min(firstStartWall, s.value("wallMs"_L1).toInteger());
+    }
+    // All VMs were evicted in one call: they deallocate together, at the earliest the first
+    // start could go out. The write bucket then allows 200 at once and 10 per second.
+    const double boundSeconds = std::max(0.0, double(vms - 200) / 10.0);
+    const double seconds = double(lastStartWall - firstStartWall) / 1000.0;
+    out() << "recovered: " << (ok ? "yes" : "NO") << " in " << timer.elapsed() / 1000 << " s\n"
+          << "VMs: " << vms << ", starts accepted: " << counter(state, "startsAccepted")
+          << ", double starts: " << counter(state, "doubleStarts")
+          << ", starts on running: " << counter(state, "startsOnRunning") << '\n'
+          << "first deallocated -> last start call: " << seconds << " s; lower bound "
+          << boundSeconds << " s; ratio " << (boundSeconds > 0 ? seconds / boundSeconds : 0.0)
+          << '\n'
+          << "429s sent by the simulator: " << counter(state, "throttled")
+          << ", requests before Retry-After: " << counter(state, "requestsBeforeRetryAfter")
+          << Qt::endl;
+    Q_UNUSED(simToWall)
+    return ok ? 0 : 1;
+}
+
+int availability(const QString &scenario, double speed, int seconds)
+{
+    E2eRig rig;
+    QString error;
+    if (!rig.startSim(0, 0, speed, {u"--scenario"_s, scenario}, &error)
+        || !rig.startDaemon(&error, 10)) {
+        out() << "setup failed: " << error << Qt::endl;
+        return 1;
+    }
+    QThread::sleep(uint(seconds));
+    const QJsonObject state = rig.state();
+    out() << "simulated until " << state.value("simTime"_L1).toString() << " (speed " << speed
+          << ", " << seconds << " s real)\n"
+          << "evictions: " << counter(state, "evictions")
+          << ", without notice: " << counter(state, "evictionsWithoutNotice")
+          << ", starts refused for capacity: " << counter(state, "startsRefusedCapacity")
+          << ", double starts: " << counter(state, "doubleStarts") << '\n'
+          << "availability (VM-minutes running / best possible): "
+          << state.value("availability"_L1).toDouble() * 100.0 << " %" << Qt::endl;
+    return 0;
+}
+
+int latency()
+{
+    E2eRig rig;
+    QString error;
+    if (!rig.startSim(2, 0, 1, {}, &error) || !rig.startDaemon(&error, 60)
+        || !rig.startRealAgent(u"vm-0001"_s, &error)) {
+        out() << "setup failed: " << error << Qt::endl;
+        return 1;
+    }
+    QThread::sleep(5);
+    const qint64 evictedAt = QDateTime::currentMSecsSinceEpoch();
+    rig.control("evict", R"({"vms":["vm-0001"]})");
+    qint64 storedAt = 0;
+    E2eRig::waitFor(
+        [&] {
+            auto store = rig.openStore();
+            if (store && !storedNoticeIds(*store).isEmpty()) {
+                storedAt = QDateTime::currentMSecsSinceEpoch();
+                return true;
+            }
+            return false;
+        },
+        60'000);
+    E2eRig::waitFor([&] { return counter(rig.state(), "startsAccepted") >= 1; }, 180'000);
+    const QJsonObject state = rig.state();
+    const QJsonObject records = rig.records();
+    const QJsonObject start = records.value("starts"_L1).toArray().first().toObject();
+    QString deallocatedSim;
+    for (const QJsonValue &vm : rig.state().value("vms"_L1).toArray())
+        if (vm.toObject().value("name"_L1).toString() == "vm-0001"_L1)
+            deallocatedSim = vm.toObject().value("powerSince"_L1).toString();
+    out() << "IMDS Preempt -> notice in the store: " << (storedAt - evictedAt)
+          << " ms (store polled every 250 ms)\n"
+          << "start POST at wall " << start.value("wallMs"_L1).toInteger()
+          << ", VM state then: " << start.value("powerBefore"_L1).toString() << Qt::endl;
+    Q_UNUSED(state)
+    Q_UNUSED(deallocatedSim)
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    if (const QString missing = E2eRig::missingBinaries(); !missing.isEmpty()) {
+        out() << missing << Qt::endl;
+        return 2;
+    }
+    const QStringList args = app.arguments();
+    const QString mode = args.value(1, u"recovery"_s);
+    if (mode == "recovery"_L1)
+        return recovery(args.value(2, u"1000"_s).toInt());
+    if (mode == "availability"_L1)
+        return availability(args.value(2,
+                                       QStringLiteral(SPOTKEEPER_SOURCE_DIR)
+                                           + u"/packaging/sim/capacity-day.json"_s),
+                            args.value(3, u"120"_s).toDouble(), args.value(4, u"720"_s).toInt());
+    if (mode == "latency"_L1)
+        return latency();
+    out() << "usage: bench_e2e recovery [VMS] | availability [SCENARIO SPEED SECONDS] | latency"
+          << Qt::endl;
+    return 2;
+}

@@ -1,0 +1,68 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "store/store.h"
+
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+// Real processes for the end-to-end tests: spotkeeper-sim (with simulated agents),
+// spotkeeperd against it, and real spotkeeper-agent processes polling the simulator's
+// per-VM IMDS. Everything on 127.0.0.1, in a temporary directory, torn down (SIGKILL)
+// by the destructor. Checks read the simulator's /control routes and the store.
+namespace spotkeeper::e2e {
+
+class E2eRig
+{
+public:
+    E2eRig();
+    ~E2eRig();
+    E2eRig(const E2eRig &) = delete;
+    E2eRig &operator=(const E2eRig &) = delete;
+
+    // Empty when the three executables are built; else what is missing (tests QSKIP).
+    static QString missingBinaries();
+
+    // spotkeeper-sim --fleet N --agents M --speed S ... with keys provisioned in the
+    // daemon's store and agents aimed at the daemon's (pre-chosen) port.
+    bool startSim(int fleet, int simAgents, double speed, const QStringList &extra, QString *error);
+    bool startDaemon(QString *error, int reconcileSeconds = 10);
+    void killDaemon(); // SIGKILL, then wait for the process to be gone
+    bool startRealAgent(const QString &vmName, QString *error);
+
+    QJsonObject control(const QByteArray &route, const QByteArray &body = {});
+    QJsonObject state() { return control("state"); }
+    QJsonObject records() { return control("records"); }
+    std::unique_ptr<core::Store> openStore();
+
+    // Processes events until cond() or timeoutMs; cond is checked every 250 ms.
+    static bool waitFor(const std::function<bool()> &cond, int timeoutMs);
+
+    QString simUrl() const { return m_simUrl; }
+    QString storePath() const { return m_dir.filePath(QStringLiteral("spotkeeper.db")); }
+    QString subscription() const { return m_subscription; }
+    quint16 daemonPort() const { return m_daemonPort; }
+    QString daemonLog() const;
+    int daemonStarts() const { return m_daemonStarts; }
+
+private:
+    QString writeConfig(int reconcileSeconds);
+    QTemporaryDir m_dir;
+    std::unique_ptr<QProcess> m_sim;
+    std::unique_ptr<QProcess> m_daemon;
+    std::vector<std::unique_ptr<QProcess>> m_agents;
+    QString m_simUrl;
+    QString m_tenant;
+    QString m_clientId;
+    QString m_subscription;
+    quint16 m_daemonPort = 0;
+    int m_daemonStarts = 0;
+};
+
+} // namespace spotkeeper::e2e
