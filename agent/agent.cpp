@@ -6,6 +6,7 @@
 #include "messagecodec.h"
 #include "noticebuilder.h"
 
+#include <QFile>
 #include <QPointer>
 #include <QUuid>
 
@@ -56,8 +57,21 @@ void Agent::setDeliveryTiming(const DeliveryTiming &timing)
 
 bool Agent::start(QString *error)
 {
-    if (!m_spool.load(error))
-        return false;
+    QString loadError;
+    if (!m_spool.load(&loadError)) {
+        // Starting blind is better than not watching at all: notice ids are derived from
+        // the event, so a notice sent again is a duplicate the dashboard recognises. The
+        // bad file is kept for a post-mortem; QSaveFile means a crash cannot cause this.
+        const QString aside =
+            m_spool.filePath() + u".corrupt-"_s + QString::number(m_now().toSecsSinceEpoch());
+        if (!QFile::rename(m_spool.filePath(), aside)) {
+            *error = loadError + u"; and it cannot be moved aside"_s;
+            return false;
+        }
+        qCWarning(lcAgent).noquote()
+            << u"start: %1; moved it to %2 and starting with an empty spool"_s.arg(loadError,
+                                                                                   aside);
+    }
     m_uptime.start();
     m_delivery =
         std::make_unique<NoticeDelivery>(m_client, m_spool, m_deliveryTiming, m_seed ^ 0x27d4eb2dU);

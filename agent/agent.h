@@ -34,7 +34,8 @@ public:
     Q_DISABLE_COPY_MOVE(Agent)
 
     void setDeliveryTiming(const DeliveryTiming &timing); // before start(); tests shorten it
-    bool start(QString *error); // loads the spool; false if it is unreadable
+    // Loads the spool (a corrupt one is moved aside); false if that fails too.
+    bool start(QString *error);
     void shutdown(); // stop everything and write the spool
 
     NoticeSpool &spool() { return m_spool; }

@@ -8,6 +8,7 @@
 #include "noticebuilder.h"
 #include "testtls.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -71,6 +72,7 @@ private slots:
     void acknowledgeAfterDrainHook();
     void legacyModeSendsSeedBody();
     void privateCaFileTrustsTheDashboard();
+    void corruptSpoolIsMovedAsideNotFatal();
 
 private:
     AgentConfig config() const;
@@ -546,6 +548,24 @@ void TestAgent::privateCaFileTrustsTheDashboard()
     startAgent(c);
     QTRY_COMPARE_WITH_TIMEOUT(tlsDashboard.accepted.size(), 1, kWaitMs);
     QCOMPARE(tlsDashboard.badSignatures, 0);
+}
+
+void TestAgent::corruptSpoolIsMovedAsideNotFatal()
+{
+    {
+        QFile spool(m_spoolDir->filePath(u"notices.json"_s));
+        QVERIFY(spool.open(QIODevice::WriteOnly));
+        spool.write("{\"version\":1,\"entries\":[{\"webhookId\"");
+    }
+    m_imds->document =
+        FakeImds::documentWith(2, {{kPreempt, u"Preempt"_s, u"Scheduled"_s, {u"vm-spot"_s}}});
+    startAgent(config());
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->accepted.size(), 1, kWaitMs);
+    const QStringList aside =
+        QDir(m_spoolDir->path()).entryList({u"notices.json.corrupt-*"_s}, QDir::Files);
+    QCOMPARE(aside.size(), 1);
+    QVERIFY(logText().contains("is corrupt"_L1));
+    QVERIFY(logText().contains("starting with an empty spool"_L1));
 }
 
 QTEST_GUILESS_MAIN(TestAgent)
