@@ -33,7 +33,7 @@ public:
     explicit NoticeSpool(QString directory);
 
     // Reads the spool file; a missing file is an empty spool. An unreadable or corrupt
-    // file is an error (the caller decides; the agent refuses to start blind).
+    // file is an error (the caller decides: the agent moves it aside and starts empty).
     bool load(QString *error);
     bool save(QString *error) const;
     QString filePath() const;
