@@ -3,6 +3,7 @@
 #include "schema.h"
 
 #include "sqldialect.h"
+#include "storerows.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -152,7 +153,7 @@ bool exec(QSqlQuery &query, const QString &sql, QString *error)
 {
     if (query.exec(sql))
         return true;
-    *error = u"%1 (in: %2)"_s.arg(query.lastError().text(), sql.left(80));
+    *error = u"%1 (in: %2)"_s.arg(rows::errorText(query.lastError()), sql.left(80));
     return false;
 }
 
@@ -175,7 +176,7 @@ int readVersion(const QSqlDatabase &db, QString *error)
     const QStringList tables = db.tables(QSql::Tables);
     if (!tables.contains(u"schema_meta"_s, Qt::CaseInsensitive)) {
         if (db.lastError().isValid()) {
-            *error = db.lastError().text();
+            *error = rows::errorText(db.lastError());
             return -1;
         }
         if (tables.isEmpty())
@@ -186,7 +187,7 @@ int readVersion(const QSqlDatabase &db, QString *error)
     QSqlQuery query(db);
     query.setForwardOnly(true);
     if (!query.exec(u"SELECT meta_value FROM schema_meta WHERE meta_key = 'schema_version'"_s)) {
-        *error = query.lastError().text();
+        *error = rows::errorText(query.lastError());
         return -1;
     }
     bool ok = false;
@@ -225,7 +226,7 @@ bool migrate(const QSqlDatabase &db, const SqlDialect &dialect, int targetVersio
             ok = query.exec() && query.numRowsAffected() == 1;
             if (!ok)
                 *error = u"cannot record schema version %1: %2"_s.arg(next).arg(
-                    query.lastError().text());
+                    rows::errorText(query.lastError()));
         }
         ok = ok && dialect.mirrorSchemaVersion(db, next);
         if (!ok) {

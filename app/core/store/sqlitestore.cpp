@@ -150,17 +150,18 @@ bool SqliteStore::openDatabase(StoreError *error)
     m_dialect->configure(m_db, m_options);
     if (!m_db.open()) {
         return failWith(StoreError::Code::CannotOpen,
-                        u"cannot open database %1: %2"_s.arg(path, m_db.lastError().text()));
+                        u"cannot open database %1: %2"_s.arg(path, errorText(m_db.lastError())));
     }
     auto sqlFailure = [&](const QSqlError &sqlError, const QString &stage) {
         if (m_dialect->isCorruption(sqlError)) {
             return failWith(
                 StoreError::Code::Corrupt,
                 u"database %1 is not a SpotKeeper database or is damaged (%2); "
-                "restore it from a backup or use another --store"_s.arg(path, sqlError.text()));
+                "restore it from a backup or use another --store"_s.arg(path, errorText(sqlError)));
         }
-        return failWith(StoreError::Code::CannotOpen,
-                        u"cannot open database %1 (%2): %3"_s.arg(path, stage, sqlError.text()));
+        return failWith(
+            StoreError::Code::CannotOpen,
+            u"cannot open database %1 (%2): %3"_s.arg(path, stage, errorText(sqlError)));
     };
     QSqlError sqlError;
     if (!m_dialect->initSession(m_db, m_options, &sqlError))
@@ -273,7 +274,7 @@ bool SqliteStore::execOrFail(QSqlQuery &q, const QString &sql)
         return true;
     const QSqlError error = q.lastError();
     // Bound values are never part of the message: they may be secrets.
-    return fail(u"store query failed"_s, error.text(),
+    return fail(u"store query failed"_s, errorText(error),
                 m_dialect->isCorruption(error) ? StoreError::Code::Corrupt : StoreError::Code::Sql);
 }
 
@@ -281,7 +282,7 @@ bool SqliteStore::prepareOrFail(QSqlQuery &q, const QString &sql)
 {
     if (q.prepare(sql))
         return true;
-    return fail(u"store query failed"_s, q.lastError().text(), StoreError::Code::Sql);
+    return fail(u"store query failed"_s, errorText(q.lastError()), StoreError::Code::Sql);
 }
 
 bool SqliteStore::fail(const QString &what, const QString &detail, StoreError::Code code)

@@ -105,7 +105,7 @@ std::optional<JobRecord> SqliteStore::createJob(const JobRecord &job, bool *crea
     }
     const QList<JobRecord> existing = jobsWhere(u"WHERE vm_id = ? AND "_s + kActive, {job.vmId});
     if (existing.isEmpty()) {
-        fail(u"restart job not created"_s, q.lastError().text(), StoreError::Code::Sql);
+        fail(u"restart job not created"_s, errorText(q.lastError()), StoreError::Code::Sql);
         return std::nullopt;
     }
     tx.commit();

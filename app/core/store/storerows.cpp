@@ -9,6 +9,12 @@ using namespace Qt::StringLiterals;
 
 namespace spotkeeper::core::rows {
 
+QString errorText(const QSqlError &error)
+{
+    const QString text = error.databaseText();
+    return text.isEmpty() ? error.text() : text;
+}
+
 QVariant millis(const QDateTime &at)
 {
     return at.isValid() ? QVariant(at.toMSecsSinceEpoch()) : QVariant();

@@ -4,12 +4,16 @@
 
 #include "fleettypes.h"
 
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 
 // Row <-> record mapping shared by the SqliteStore translation units. Column lists
 // and readers are kept side by side so their order cannot drift apart.
 namespace spotkeeper::core::rows {
+
+// The engine's own message ("file is not a database") rather than Qt's composite text.
+QString errorText(const QSqlError &error);
 
 QVariant millis(const QDateTime &at); // NULL when invalid
 QDateTime dateTime(const QVariant &value); // invalid for NULL
