@@ -169,6 +169,7 @@ void TestArmThrottling::readBudgetQueuesInsteadOfSending()
 {
     ManualClock clock;
     ArmBudgets budgets;
+    budgets.refillLagMs = 0; // exact bucket arithmetic
     budgets.subscriptionReads = BucketSpec {2, 1.0 / 60.0}; // 2 now, then one a minute
     m_arm->route("GET", vmPath(kVm, "/instanceView"))
         .respond(200, specBody(u"arm/spec-VirtualMachine_Get_InstanceView-2024-07-01.json"_s));
@@ -198,6 +199,7 @@ void TestArmThrottling::perVmStartBudget()
 {
     ManualClock clock;
     ArmBudgets budgets;
+    budgets.refillLagMs = 0;
     budgets.vmStarts = BucketSpec {2, 4.0 / 60.0};
     m_arm->routeRegex("POST", u"/start$"_s).respond(http::Response::json(200, {}));
     ArmClient *client = makeClient(budgets, &clock);
@@ -226,7 +228,9 @@ void TestArmThrottling::lowRemainingReadsSlowTheQueue()
         .withHeader("x-ms-ratelimit-remaining-resource",
                     "Microsoft.Compute/LowCostGetSubscriptionMaximum;23995,"
                     "Microsoft.Compute/LowCostGetResource;35");
-    ArmClient *client = makeClient({}, &clock);
+    ArmBudgets budgets;
+    budgets.refillLagMs = 0;
+    ArmClient *client = makeClient(budgets, &clock);
     Waiter<PowerStateResult> first;
     client->instanceView(kVm, first.callback());
     QVERIFY(first.wait());

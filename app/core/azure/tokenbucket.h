@@ -20,6 +20,11 @@ struct ArmBudgets
     BucketSpec subscriptionWrites {200, 10}; // per subscription: POST/PUT/PATCH/DELETE
     BucketSpec vmStarts {12, 4.0 / 60.0}; // Compute UpdateVM per VM: burst 12, 4 per minute
     bool enabled = true; // false = no client-side pacing (tests only)
+    // Refills are counted this much late. ARM's bucket runs on its own clock and rounds on
+    // its own; without a margin a request sent the instant our bucket refills can arrive
+    // just before ARM's does (bench_armclient: 2 of 400 starts got 429). A constant shift
+    // costs latency once, not throughput.
+    int refillLagMs = 250;
 };
 
 class TokenBucket
