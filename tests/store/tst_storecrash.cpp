@@ -6,6 +6,7 @@
 // either wholly present or wholly absent.
 #include "storetestutil.h"
 
+#include <QDeadlineTimer>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
@@ -51,7 +52,9 @@ private slots:
             auto acks = [&out] {
                 return out.count("ack ");
             };
-            while (acks() < killAfter[round] && writer.state() == QProcess::Running) {
+            QDeadlineTimer hangGuard(120'000); // only against a hung writer, not a timing check
+            while (acks() < killAfter[round] && writer.state() == QProcess::Running
+                   && !hangGuard.hasExpired()) {
                 writer.waitForReadyRead(1000);
                 out += writer.readAllStandardOutput();
             }
