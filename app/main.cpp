@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The dashboard: wiring only (session, window, single instance, theme, language).
+#include "apptranslations.h"
 #include "clock.h"
 #include "dashboardsession.h"
 #include "dashboardsettings.h"

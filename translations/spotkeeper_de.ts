@@ -1,1241 +1,1180 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="de_DE">
 <context>
     <name>ChartBuckets</name>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannt</translation>
     </message>
     <message>
         <source>&lt; 1 min</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt; 1 Min.</translation>
     </message>
     <message>
         <source>1-5 min</source>
-        <translation type="unfinished"></translation>
+        <translation>1–5 Min.</translation>
     </message>
     <message>
         <source>5-15 min</source>
-        <translation type="unfinished"></translation>
+        <translation>5–15 Min.</translation>
     </message>
     <message>
         <source>15-60 min</source>
-        <translation type="unfinished"></translation>
+        <translation>15–60 Min.</translation>
     </message>
     <message>
         <source>1-4 h</source>
-        <translation type="unfinished"></translation>
+        <translation>1–4 Std.</translation>
     </message>
     <message>
         <source>&gt; 4 h</source>
-        <translation type="unfinished"></translation>
+        <translation>&gt; 4 Std.</translation>
     </message>
     <message>
         <source>Recovered</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederhergestellt</translation>
     </message>
     <message>
         <source>Needs operator</source>
-        <translation type="unfinished"></translation>
+        <translation>Benötigt Bediener</translation>
     </message>
     <message>
         <source>Cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen</translation>
     </message>
     <message>
         <source>In progress</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft</translation>
     </message>
     <message>
         <source>Paused</source>
-        <translation type="unfinished"></translation>
+        <translation>Pausiert</translation>
     </message>
 </context>
 <context>
     <name>FleetActions</name>
     <message>
         <source>This view is read-only: no restart engine is attached.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Ansicht ist schreibgeschützt: Keine Neustart-Engine ist angebunden.</translation>
     </message>
     <message>
         <source>No Azure credentials: sign in with az login or configure a service principal in Settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Azure-Anmeldedaten: Melden Sie sich mit az login an oder richten Sie in den Einstellungen einen Dienstprinzipal ein.</translation>
     </message>
     <message>
         <source>Not a VM resource id: expected /subscriptions/&lt;id&gt;/resourceGroups/&lt;group&gt;/providers/Microsoft.Compute/virtualMachines/&lt;name&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine VM-Ressourcen-ID: erwartet wird /subscriptions/&lt;id&gt;/resourceGroups/&lt;gruppe&gt;/providers/Microsoft.Compute/virtualMachines/&lt;name&gt;</translation>
     </message>
     <message>
         <source>Force restart</source>
-        <translation type="unfinished"></translation>
+        <translation>Neustart erzwingen</translation>
     </message>
     <message>
         <source>Pause auto-restart</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatischen Neustart pausieren</translation>
     </message>
     <message>
         <source>Resume auto-restart</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatischen Neustart fortsetzen</translation>
     </message>
     <message>
         <source>Cancel job</source>
-        <translation type="unfinished"></translation>
+        <translation>Auftrag abbrechen</translation>
     </message>
     <message numerus="yes">
         <source>Force a restart of %n VM(s) now? Backoff is skipped; ARM budgets still apply.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>Neustart von %n VM jetzt erzwingen? Die Wartezeit entfällt; ARM-Budgets gelten weiterhin.</numerusform><numerusform>Neustart von %n VMs jetzt erzwingen? Die Wartezeit entfällt; ARM-Budgets gelten weiterhin.</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>Pause auto-restart for %n VM(s)?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>Automatischen Neustart für %n VM pausieren?</numerusform><numerusform>Automatischen Neustart für %n VMs pausieren?</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>Resume auto-restart for %n VM(s)?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>Automatischen Neustart für %n VM fortsetzen?</numerusform><numerusform>Automatischen Neustart für %n VMs fortsetzen?</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>Cancel the restart job of %n VM(s)?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>Neustartauftrag von %n VM abbrechen?</numerusform><numerusform>Neustartaufträge von %n VMs abbrechen?</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%1: %n VM(s) done</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%1: %n VM erledigt</numerusform><numerusform>%1: %n VMs erledigt</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n failed</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%n fehlgeschlagen</numerusform><numerusform>%n fehlgeschlagen</numerusform></translation>
     </message>
 </context>
 <context>
     <name>FleetStatus</name>
     <message>
         <source>Running</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft</translation>
     </message>
     <message>
         <source>Recovered</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederhergestellt</translation>
     </message>
     <message>
         <source>Evicted</source>
-        <translation type="unfinished"></translation>
+        <translation>Verdrängt</translation>
     </message>
     <message>
         <source>Waiting for deallocation</source>
-        <translation type="unfinished"></translation>
+        <translation>Wartet auf Freigabe</translation>
     </message>
     <message>
         <source>Restarting</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird neu gestartet</translation>
     </message>
     <message>
         <source>Needs operator</source>
-        <translation type="unfinished"></translation>
+        <translation>Benötigt Bediener</translation>
     </message>
     <message>
         <source>Paused</source>
-        <translation type="unfinished"></translation>
+        <translation>Pausiert</translation>
     </message>
     <message>
         <source>Stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>Angehalten</translation>
     </message>
     <message>
         <source>Unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbekannt</translation>
     </message>
     <message>
         <source>Starting</source>
-        <translation type="unfinished"></translation>
+        <translation>Startet</translation>
     </message>
     <message>
         <source>Backing off</source>
-        <translation type="unfinished"></translation>
+        <translation>Wartet vor neuem Versuch</translation>
     </message>
     <message>
         <source>Cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen</translation>
     </message>
     <message>
         <source>Stopping</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird angehalten</translation>
     </message>
     <message>
         <source>Deallocating</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird freigegeben</translation>
     </message>
     <message>
         <source>Deallocated</source>
-        <translation type="unfinished"></translation>
+        <translation>Freigegeben</translation>
     </message>
     <message>
         <source>Deleted</source>
-        <translation type="unfinished"></translation>
+        <translation>Gelöscht</translation>
     </message>
     <message>
         <source>just now</source>
-        <translation type="unfinished"></translation>
+        <translation>gerade eben</translation>
     </message>
     <message numerus="yes">
         <source>%n minute(s) ago</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>vor %n Minute</numerusform><numerusform>vor %n Minuten</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n hour(s) ago</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>vor %n Stunde</numerusform><numerusform>vor %n Stunden</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n day(s) ago</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>vor %n Tag</numerusform><numerusform>vor %n Tagen</numerusform></translation>
     </message>
     <message>
         <source>due now</source>
-        <translation type="unfinished"></translation>
+        <translation>jetzt fällig</translation>
     </message>
     <message numerus="yes">
         <source>in %n second(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>in %n Sekunde</numerusform><numerusform>in %n Sekunden</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>in %n minute(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>in %n Minute</numerusform><numerusform>in %n Minuten</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>in %n hour(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>in %n Stunde</numerusform><numerusform>in %n Stunden</numerusform></translation>
     </message>
 </context>
 <context>
     <name>Notification</name>
     <message numerus="yes">
         <source>%n VM(s) evicted in %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%n VM in %1 verdrängt</numerusform><numerusform>%n VMs in %1 verdrängt</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n VM(s) recovered in %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%n VM in %1 wiederhergestellt</numerusform><numerusform>%n VMs in %1 wiederhergestellt</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n VM(s) still down in %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%n VM in %1 noch ausgefallen</numerusform><numerusform>%n VMs in %1 noch ausgefallen</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>and %n more</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>und %n weitere</numerusform><numerusform>und %n weitere</numerusform></translation>
     </message>
     <message>
         <source>an unknown region</source>
-        <translation type="unfinished"></translation>
+        <translation>einer unbekannten Region</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::AuditModel</name>
     <message>
         <source>Force restart</source>
-        <translation type="unfinished"></translation>
+        <translation>Neustart erzwingen</translation>
     </message>
     <message>
         <source>Pause auto-restart</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatischen Neustart pausieren</translation>
     </message>
     <message>
         <source>Resume auto-restart</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatischen Neustart fortsetzen</translation>
     </message>
     <message>
         <source>Cancel job</source>
-        <translation type="unfinished"></translation>
+        <translation>Auftrag abbrechen</translation>
     </message>
     <message>
         <source>Add VM</source>
-        <translation type="unfinished"></translation>
+        <translation>VM hinzufügen</translation>
     </message>
     <message>
         <source>Enroll agent</source>
-        <translation type="unfinished"></translation>
+        <translation>Agent registrieren</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>Export</translation>
     </message>
     <message>
         <source>Time (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit (UTC)</translation>
     </message>
     <message>
         <source>Actor</source>
-        <translation type="unfinished"></translation>
+        <translation>Akteur</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktion</translation>
     </message>
     <message>
         <source>Target</source>
-        <translation type="unfinished"></translation>
+        <translation>Ziel</translation>
     </message>
     <message>
         <source>Detail</source>
-        <translation type="unfinished"></translation>
+        <translation>Details</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::ChartModel</name>
     <message>
         <source>Time (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit (UTC)</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::ChartWidget</name>
     <message>
         <source>Show as table</source>
-        <translation type="unfinished"></translation>
+        <translation>Als Tabelle zeigen</translation>
     </message>
     <message>
         <source>%1 (table)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Tabelle)</translation>
     </message>
     <message>
         <source>Show %1 as table</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 als Tabelle zeigen</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::ChartsPanel</name>
     <message>
         <source>Region</source>
-        <translation type="unfinished"></translation>
+        <translation>Region</translation>
     </message>
     <message>
         <source>Resource group</source>
-        <translation type="unfinished"></translation>
+        <translation>Ressourcengruppe</translation>
     </message>
     <message>
         <source>Stack evictions by</source>
-        <translation type="unfinished"></translation>
+        <translation>Verdrängungen stapeln nach</translation>
     </message>
     <message>
         <source>Stack evictions &amp;by:</source>
-        <translation type="unfinished"></translation>
+        <translation>Verdrängungen stapeln &amp;nach:</translation>
     </message>
     <message>
         <source>Evictions over time</source>
-        <translation type="unfinished"></translation>
+        <translation>Verdrängungen im Zeitverlauf</translation>
     </message>
     <message>
         <source>Time to recovery</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit bis zur Wiederherstellung</translation>
     </message>
     <message>
         <source>Restart outcomes</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnisse der Neustarts</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::DashboardSession</name>
     <message>
         <source>The restart engine is not running in this dashboard yet: actions are unavailable.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Neustart-Engine läuft in diesem Dashboard noch nicht: Aktionen sind nicht verfügbar.</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::DetailPane</name>
     <message>
         <source>&amp;Copy resource ID</source>
-        <translation type="unfinished"></translation>
+        <translation>Ressourcen-ID &amp;kopieren</translation>
     </message>
     <message>
         <source>Open in Azure &amp;portal</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Azure-&amp;Portal öffnen</translation>
     </message>
     <message>
-        <source>Copy the VM&apos;s ARM resource ID to the clipboard</source>
-        <translation type="unfinished"></translation>
+        <source>Copy the VM's ARM resource ID to the clipboard</source>
+        <translation>Die ARM-Ressourcen-ID der VM in die Zwischenablage kopieren</translation>
     </message>
     <message>
         <source>Open the VM in the Azure portal in your browser</source>
-        <translation type="unfinished"></translation>
+        <translation>Die VM im Azure-Portal im Browser öffnen</translation>
     </message>
     <message>
         <source>Timeline</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitleiste</translation>
     </message>
     <message>
         <source>&amp;Timeline</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zeitleiste</translation>
     </message>
     <message>
         <source>Restart attempts</source>
-        <translation type="unfinished"></translation>
+        <translation>Neustartversuche</translation>
     </message>
     <message>
         <source>&amp;Attempts</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Versuche</translation>
     </message>
     <message>
         <source>No VM selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine VM ausgewählt</translation>
     </message>
     <message>
         <source>Select a VM in the fleet table to see its timeline.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie eine VM in der Flottentabelle, um ihre Zeitleiste zu sehen.</translation>
     </message>
     <message>
         <source>%1 · %2 · %3 · %4 · power: %5 · auto-restart: %6</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2 · %3 · %4 · Zustand: %5 · automatischer Neustart: %6</translation>
     </message>
     <message>
         <source>on</source>
-        <translation type="unfinished"></translation>
+        <translation>an</translation>
     </message>
     <message>
         <source>off</source>
-        <translation type="unfinished"></translation>
+        <translation>aus</translation>
     </message>
     <message>
         <source>Agent %1, last seen %2%3</source>
-        <translation type="unfinished"></translation>
+        <translation>Agent %1, zuletzt gesehen %2%3</translation>
     </message>
     <message>
         <source>(unknown version)</source>
-        <translation type="unfinished"></translation>
+        <translation>(unbekannte Version)</translation>
     </message>
     <message>
         <source>; last poll failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>; letzte Abfrage fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>No agent has reported for this VM (observed through ARM only).</source>
-        <translation type="unfinished"></translation>
+        <translation>Für diese VM hat sich kein Agent gemeldet (nur über ARM beobachtet).</translation>
     </message>
     <message>
         <source>Restart job: %1, attempt %2, next attempt %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Neustartauftrag: %1, Versuch %2, nächster Versuch %3</translation>
     </message>
     <message>
         <source>; last error %1</source>
-        <translation type="unfinished"></translation>
+        <translation>; letzter Fehler %1</translation>
     </message>
     <message>
         <source>No active restart job.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein aktiver Neustartauftrag.</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::EnrollDialog</name>
     <message>
         <source>Enroll an agent on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Agent auf %1 registrieren</translation>
     </message>
     <message>
         <source>A new agent key &lt;b&gt;%1&lt;/b&gt; was generated for %2. The secret is shown only now: copy a snippet and run it on the VM.</source>
-        <translation type="unfinished"></translation>
+        <translation>Für %2 wurde ein neuer Agent-Schlüssel &lt;b&gt;%1&lt;/b&gt; erzeugt. Das Geheimnis wird nur jetzt angezeigt: Kopieren Sie ein Snippet und führen Sie es auf der VM aus.</translation>
     </message>
     <message>
         <source>Linux (systemd)</source>
-        <translation type="unfinished"></translation>
+        <translation>Linux (systemd)</translation>
     </message>
     <message>
         <source>cloud-init</source>
-        <translation type="unfinished"></translation>
+        <translation>cloud-init</translation>
     </message>
     <message>
         <source>Windows</source>
-        <translation type="unfinished"></translation>
+        <translation>Windows</translation>
     </message>
     <message>
         <source>%1 install snippet</source>
-        <translation type="unfinished"></translation>
+        <translation>Installations-Snippet für %1</translation>
     </message>
     <message>
         <source>&amp;Copy snippet</source>
-        <translation type="unfinished"></translation>
+        <translation>Snippet &amp;kopieren</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::EventsModel</name>
     <message>
         <source>Notice</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinweis</translation>
     </message>
     <message>
         <source>Agent</source>
-        <translation type="unfinished"></translation>
+        <translation>Agent</translation>
     </message>
     <message>
         <source>Eviction</source>
-        <translation type="unfinished"></translation>
+        <translation>Verdrängung</translation>
     </message>
     <message>
         <source>Restart attempt</source>
-        <translation type="unfinished"></translation>
+        <translation>Neustartversuch</translation>
     </message>
     <message>
         <source>Power change</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustandswechsel</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Auftrag</translation>
     </message>
     <message>
         <source>Alert</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm</translation>
     </message>
     <message>
         <source>Time (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit (UTC)</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Art</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>Quelle</translation>
     </message>
     <message>
         <source>Type / status</source>
-        <translation type="unfinished"></translation>
+        <translation>Typ / Status</translation>
     </message>
     <message>
         <source>HTTP</source>
-        <translation type="unfinished"></translation>
+        <translation>HTTP</translation>
     </message>
     <message>
         <source>ARM error</source>
-        <translation type="unfinished"></translation>
+        <translation>ARM-Fehler</translation>
     </message>
     <message>
         <source>Correlation id</source>
-        <translation type="unfinished"></translation>
+        <translation>Korrelations-ID</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Meldung</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::FleetCharts</name>
     <message>
         <source>VMs recovered</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederhergestellte VMs</translation>
     </message>
     <message>
         <source>Restart jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Neustartaufträge</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::FleetTableModel</name>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Resource group</source>
-        <translation type="unfinished"></translation>
+        <translation>Ressourcengruppe</translation>
     </message>
     <message>
         <source>Subscription</source>
-        <translation type="unfinished"></translation>
+        <translation>Abonnement</translation>
     </message>
     <message>
         <source>Region / zone</source>
-        <translation type="unfinished"></translation>
+        <translation>Region / Zone</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Power state</source>
-        <translation type="unfinished"></translation>
+        <translation>Betriebszustand</translation>
     </message>
     <message>
         <source>Auto-restart</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatischer Neustart</translation>
     </message>
     <message>
         <source>Job state</source>
-        <translation type="unfinished"></translation>
+        <translation>Auftragsstatus</translation>
     </message>
     <message>
         <source>Attempt</source>
-        <translation type="unfinished"></translation>
+        <translation>Versuch</translation>
     </message>
     <message>
         <source>Next retry</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächster Versuch</translation>
     </message>
     <message>
         <source>Last eviction</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte Verdrängung</translation>
     </message>
     <message>
         <source>Evictions 24 h</source>
-        <translation type="unfinished"></translation>
+        <translation>Verdrängungen 24 Std.</translation>
     </message>
     <message>
         <source>Evictions 7 d</source>
-        <translation type="unfinished"></translation>
+        <translation>Verdrängungen 7 T.</translation>
     </message>
     <message>
         <source>Agent last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Agent zuletzt gesehen</translation>
     </message>
     <message>
         <source>Last ARM error</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzter ARM-Fehler</translation>
     </message>
     <message>
         <source>On</source>
-        <translation type="unfinished"></translation>
+        <translation>An</translation>
     </message>
     <message>
         <source>Off</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus</translation>
     </message>
     <message>
         <source>never</source>
-        <translation type="unfinished"></translation>
+        <translation>nie</translation>
     </message>
     <message>
         <source>%1 (last poll failed: %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (letzte Abfrage fehlgeschlagen: %2)</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::FleetView</name>
     <message>
         <source>Fleet</source>
-        <translation type="unfinished"></translation>
+        <translation>Flotte</translation>
     </message>
     <message>
         <source>Filter by name, group, region, size, error (Ctrl+F)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Name, Gruppe, Region, Größe, Fehler filtern (Strg+F)</translation>
     </message>
     <message>
         <source>Fleet filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Flottenfilter</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>Region</source>
-        <translation type="unfinished"></translation>
+        <translation>Region</translation>
     </message>
     <message>
         <source>Resource group</source>
-        <translation type="unfinished"></translation>
+        <translation>Ressourcengruppe</translation>
     </message>
     <message>
         <source>Only &amp;problems</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur &amp;Probleme</translation>
     </message>
     <message>
         <source>Columns</source>
-        <translation type="unfinished"></translation>
+        <translation>Spalten</translation>
     </message>
     <message>
         <source>Choose the visible columns</source>
-        <translation type="unfinished"></translation>
+        <translation>Die sichtbaren Spalten wählen</translation>
     </message>
     <message>
         <source>Choose columns</source>
-        <translation type="unfinished"></translation>
+        <translation>Spalten wählen</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::KeychainSecretStore</name>
     <message>
         <source>Secrets are kept in the system keychain.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geheimnisse werden im Schlüsselbund des Systems gespeichert.</translation>
     </message>
     <message>
         <source>No system keychain is available (%1): secrets are kept in memory for this run only and must be entered again next time.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Schlüsselbund verfügbar (%1): Geheimnisse werden nur für diese Sitzung im Speicher gehalten und müssen beim nächsten Mal erneut eingegeben werden.</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::LocalFleetSource</name>
     <message>
         <source>Local store %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lokaler Speicher %1</translation>
     </message>
     <message>
         <source>The VM has no resource id; add it to the fleet first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die VM hat keine Ressourcen-ID; fügen Sie sie zuerst der Flotte hinzu.</translation>
     </message>
     <message>
         <source>The key could not be saved: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüssel konnte nicht gespeichert werden: %1</translation>
     </message>
     <message>
         <source>No Azure credentials are configured.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es sind keine Azure-Anmeldedaten eingerichtet.</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::MainWindow</name>
     <message>
         <source>SpotKeeper</source>
-        <translation type="unfinished"></translation>
+        <translation>SpotKeeper</translation>
     </message>
     <message>
         <source>Audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfprotokoll</translation>
     </message>
     <message>
         <source>Notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigungen</translation>
     </message>
     <message>
         <source>&amp;Fleet</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Flotte</translation>
     </message>
     <message>
         <source>&amp;Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Wiederholungen</translation>
     </message>
     <message>
         <source>C&amp;harts</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Diagramme</translation>
     </message>
     <message>
         <source>A&amp;udit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Prüfprotokoll</translation>
     </message>
     <message>
         <source>&amp;Notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Benachrichtigungen</translation>
     </message>
     <message>
-        <source>&lt;h2&gt;Welcome to SpotKeeper&lt;/h2&gt;&lt;p&gt;SpotKeeper watches your Azure Spot VMs and restarts them after an eviction. There are no VMs in the fleet yet and no Azure credentials, so there is nothing to show. Choose one way to start:&lt;/p&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Azure CLI:&lt;/b&gt; run &lt;code&gt;az login&lt;/code&gt; in a terminal, then restart SpotKeeper; it picks up the CLI&apos;s sign-in.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Service principal:&lt;/b&gt; open &lt;i&gt;Settings → Azure&lt;/i&gt; and enter the tenant ID, client ID and client secret (kept in the system keychain).&lt;/li&gt;&lt;li&gt;&lt;b&gt;Attach to a spotkeeperd server&lt;/b&gt; that already watches the fleet, through its operator API.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;Then add VMs one by one, discover the Spot VMs of a subscription, or enroll an agent on a VM: it reports evictions the moment Azure announces them.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <source>&lt;h2&gt;Welcome to SpotKeeper&lt;/h2&gt;&lt;p&gt;SpotKeeper watches your Azure Spot VMs and restarts them after an eviction. There are no VMs in the fleet yet and no Azure credentials, so there is nothing to show. Choose one way to start:&lt;/p&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Azure CLI:&lt;/b&gt; run &lt;code&gt;az login&lt;/code&gt; in a terminal, then restart SpotKeeper; it picks up the CLI's sign-in.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Service principal:&lt;/b&gt; open &lt;i&gt;Settings → Azure&lt;/i&gt; and enter the tenant ID, client ID and client secret (kept in the system keychain).&lt;/li&gt;&lt;li&gt;&lt;b&gt;Attach to a spotkeeperd server&lt;/b&gt; that already watches the fleet, through its operator API.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;Then add VMs one by one, discover the Spot VMs of a subscription, or enroll an agent on a VM: it reports evictions the moment Azure announces them.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;Willkommen bei SpotKeeper&lt;/h2&gt;&lt;p&gt;SpotKeeper überwacht Ihre Azure-Spot-VMs und startet sie nach einer Verdrängung neu. Die Flotte enthält noch keine VMs und es gibt keine Azure-Anmeldedaten, daher gibt es nichts anzuzeigen. Wählen Sie einen Einstieg:&lt;/p&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Azure CLI:&lt;/b&gt; Führen Sie &lt;code&gt;az login&lt;/code&gt; in einem Terminal aus und starten Sie SpotKeeper neu; es übernimmt die Anmeldung der CLI.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Dienstprinzipal:&lt;/b&gt; Öffnen Sie &lt;i&gt;Einstellungen → Azure&lt;/i&gt; und geben Sie Mandanten-ID, Client-ID und Clientgeheimnis ein (im Schlüsselbund des Systems gespeichert).&lt;/li&gt;&lt;li&gt;&lt;b&gt;Mit einem spotkeeperd-Server verbinden&lt;/b&gt;, der die Flotte bereits überwacht, über dessen Operator-API.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;Fügen Sie dann VMs einzeln hinzu, ermitteln Sie die Spot-VMs eines Abonnements oder registrieren Sie einen Agent auf einer VM: Er meldet Verdrängungen, sobald Azure sie ankündigt.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Open &amp;settings</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Einstellungen öffnen</translation>
     </message>
     <message>
         <source>&amp;Add a VM…</source>
-        <translation type="unfinished"></translation>
+        <translation>VM &amp;hinzufügen…</translation>
     </message>
     <message>
         <source>A&amp;ttach to spotkeeperd…</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit spotkeeperd &amp;verbinden…</translation>
     </message>
     <message>
         <source>Attaching to a remote spotkeeperd is not available in this version.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Verbindung zu einem entfernten spotkeeperd ist in dieser Version nicht verfügbar.</translation>
     </message>
     <message>
         <source>Listener off</source>
-        <translation type="unfinished"></translation>
+        <translation>Empfänger aus</translation>
     </message>
     <message>
         <source>Listening on %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Empfängt auf %1 (%2)</translation>
     </message>
     <message>
         <source>TLS</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS</translation>
     </message>
     <message>
         <source>no TLS</source>
-        <translation type="unfinished"></translation>
+        <translation>ohne TLS</translation>
     </message>
     <message>
         <source>Last notice %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzter Hinweis %1</translation>
     </message>
     <message>
         <source>No notice yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch kein Hinweis</translation>
     </message>
     <message>
         <source>No Azure credentials</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Azure-Anmeldedaten</translation>
     </message>
     <message>
         <source>Azure: %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Azure: %1 (%2)</translation>
     </message>
     <message>
         <source>Token expires %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Token läuft ab %1</translation>
     </message>
     <message numerus="yes">
         <source>ARM budget: %n call(s) left</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>ARM-Budget: noch %n Aufruf</numerusform><numerusform>ARM-Budget: noch %n Aufrufe</numerusform></translation>
     </message>
     <message>
         <source>ARM budget: unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>ARM-Budget: unbekannt</translation>
     </message>
     <message>
         <source>Select one or more VMs in the fleet table first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie zuerst eine oder mehrere VMs in der Flottentabelle.</translation>
     </message>
     <message>
         <source>&amp;Notifications (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Benachrichtigungen (%1)</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>&amp;Export current view…</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktuelle Ansicht &amp;exportieren…</translation>
     </message>
     <message>
         <source>Export &amp;events for the time range…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ereignisse des Zeitraums exportieren…</translation>
     </message>
     <message>
         <source>Export the &amp;audit log…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Prüfprotokoll exportieren…</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ansicht</translation>
     </message>
     <message>
         <source>&amp;Find…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Suchen…</translation>
     </message>
     <message>
         <source>Only &amp;problems</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur &amp;Probleme</translation>
     </message>
     <message>
         <source>&amp;Clear state filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustandsfilter &amp;löschen</translation>
     </message>
     <message>
         <source>&amp;Actions</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;ktionen</translation>
     </message>
     <message>
         <source>Force &amp;restart</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Neustart erzwingen</translation>
     </message>
     <message>
         <source>&amp;Pause auto-restart</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatischen Neustart &amp;pausieren</translation>
     </message>
     <message>
         <source>Res&amp;ume auto-restart</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatischen Neustart &amp;fortsetzen</translation>
     </message>
     <message>
         <source>&amp;Cancel job</source>
-        <translation type="unfinished"></translation>
+        <translation>Auftrag &amp;abbrechen</translation>
     </message>
     <message>
         <source>&amp;Enroll agent…</source>
-        <translation type="unfinished"></translation>
+        <translation>Agent &amp;registrieren…</translation>
     </message>
     <message>
         <source>&amp;Add VM…</source>
-        <translation type="unfinished"></translation>
+        <translation>VM &amp;hinzufügen…</translation>
     </message>
     <message>
         <source>&amp;Discover Spot VMs…</source>
-        <translation type="unfinished"></translation>
+        <translation>Spot-VMs &amp;ermitteln…</translation>
     </message>
     <message>
         <source>Snooze notifications for this &amp;VM (1 h)</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigungen für diese &amp;VM stummschalten (1 Std.)</translation>
     </message>
     <message>
         <source>Snooze notifications for its resource &amp;group (1 h)</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigungen für ihre Ressourcen&amp;gruppe stummschalten (1 Std.)</translation>
     </message>
     <message>
         <source>Main toolbar</source>
-        <translation type="unfinished"></translation>
+        <translation>Hauptwerkzeugleiste</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
         <source>&amp;About SpotKeeper</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Über SpotKeeper</translation>
     </message>
     <message>
         <source>About SpotKeeper</source>
-        <translation type="unfinished"></translation>
+        <translation>Über SpotKeeper</translation>
     </message>
     <message>
         <source>SpotKeeper %1 keeps Azure Spot VMs running.</source>
-        <translation type="unfinished"></translation>
+        <translation>SpotKeeper %1 hält Azure-Spot-VMs am Laufen.</translation>
     </message>
     <message>
         <source>Add VM</source>
-        <translation type="unfinished"></translation>
+        <translation>VM hinzufügen</translation>
     </message>
     <message>
         <source>ARM resource ID of the VM (/subscriptions/…/resourceGroups/…/providers/Microsoft.Compute/virtualMachines/…):</source>
-        <translation type="unfinished"></translation>
+        <translation>ARM-Ressourcen-ID der VM (/subscriptions/…/resourceGroups/…/providers/Microsoft.Compute/virtualMachines/…):</translation>
     </message>
     <message>
         <source>VM added: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>VM hinzugefügt: %1</translation>
     </message>
     <message>
         <source>Discover Spot VMs</source>
-        <translation type="unfinished"></translation>
+        <translation>Spot-VMs ermitteln</translation>
     </message>
     <message>
         <source>Discovery needs Azure credentials: configure them in Settings → Azure.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ermitteln braucht Azure-Anmeldedaten: Richten Sie sie unter Einstellungen → Azure ein.</translation>
     </message>
     <message>
         <source>Subscription ID:</source>
-        <translation type="unfinished"></translation>
+        <translation>Abonnement-ID:</translation>
     </message>
     <message>
         <source>Listing the VMs of %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>VMs von %1 werden aufgelistet…</translation>
     </message>
     <message numerus="yes">
         <source>Found %n Spot VM(s). Add them all to the fleet?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%n Spot-VM gefunden. Zur Flotte hinzufügen?</numerusform><numerusform>%n Spot-VMs gefunden. Alle zur Flotte hinzufügen?</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>Found %n Spot VM(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%n Spot-VM gefunden.</numerusform><numerusform>%n Spot-VMs gefunden.</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n VM(s) added.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%n VM hinzugefügt.</numerusform><numerusform>%n VMs hinzugefügt.</numerusform></translation>
     </message>
     <message>
         <source>Enroll agent</source>
-        <translation type="unfinished"></translation>
+        <translation>Agent registrieren</translation>
     </message>
     <message>
         <source>Export CSV</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV exportieren</translation>
     </message>
     <message>
         <source>CSV files (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>Export</translation>
     </message>
     <message>
         <source>Exported %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 exportiert</translation>
     </message>
     <message>
         <source>The new language applies from the next start.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die neue Sprache gilt ab dem nächsten Start.</translation>
     </message>
     <message>
         <source>Listener and credential changes apply from the next start.</source>
-        <translation type="unfinished"></translation>
+        <translation>Änderungen an Empfänger und Anmeldedaten gelten ab dem nächsten Start.</translation>
     </message>
     <message>
         <source>Notifications for %1 snoozed for 1 hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigungen für %1 für 1 Stunde stummgeschaltet</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::MemorySecretStore</name>
     <message>
         <source>Secrets are kept in memory for this run only.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geheimnisse werden nur für diese Sitzung im Speicher gehalten.</translation>
     </message>
     <message>
         <source>No secret stored under %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Unter %1 ist kein Geheimnis gespeichert</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::RetryPanel</name>
     <message>
         <source>Active restart jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktive Neustartaufträge</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::SettingsDialog</name>
     <message>
         <source>SpotKeeper settings</source>
-        <translation type="unfinished"></translation>
+        <translation>SpotKeeper-Einstellungen</translation>
     </message>
     <message>
         <source>Serve HTTPS (recommended beyond localhost)</source>
-        <translation type="unfinished"></translation>
+        <translation>HTTPS anbieten (außerhalb von localhost empfohlen)</translation>
     </message>
     <message>
         <source>PEM certificate chain</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM-Zertifikatskette</translation>
     </message>
     <message>
         <source>PEM private key (file mode 0600)</source>
-        <translation type="unfinished"></translation>
+        <translation>Privater PEM-Schlüssel (Dateimodus 0600)</translation>
     </message>
     <message>
         <source>Listen &amp;address:</source>
-        <translation type="unfinished"></translation>
+        <translation>Empfangs&amp;adresse:</translation>
     </message>
     <message>
         <source>&amp;Port:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Port:</translation>
     </message>
     <message>
         <source>TLS &amp;certificate:</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS-&amp;Zertifikat:</translation>
     </message>
     <message>
         <source>TLS &amp;key:</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS-&amp;Schlüssel:</translation>
     </message>
     <message>
         <source>Agent keys are generated per VM with Actions → Enroll agent; their secrets are shown once and stored only as agent key records in the store.</source>
-        <translation type="unfinished"></translation>
+        <translation>Agent-Schlüssel werden pro VM mit Aktionen → Agent registrieren erzeugt; ihre Geheimnisse werden einmal angezeigt und nur als Agent-Schlüssel im Speicher abgelegt.</translation>
     </message>
     <message>
         <source>Agent keys:</source>
-        <translation type="unfinished"></translation>
+        <translation>Agent-Schlüssel:</translation>
     </message>
     <message>
         <source>&amp;Listener</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Empfänger</translation>
     </message>
     <message>
         <source>Automatic (environment, Azure CLI, managed identity)</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatisch (Umgebung, Azure CLI, verwaltete Identität)</translation>
     </message>
     <message>
         <source>Azure CLI (az login)</source>
-        <translation type="unfinished"></translation>
+        <translation>Azure CLI (az login)</translation>
     </message>
     <message>
         <source>Service principal</source>
-        <translation type="unfinished"></translation>
+        <translation>Dienstprinzipal</translation>
     </message>
     <message>
         <source>Managed identity</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwaltete Identität</translation>
     </message>
     <message>
         <source>None (observe only)</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine (nur beobachten)</translation>
     </message>
     <message>
         <source>unchanged</source>
-        <translation type="unfinished"></translation>
+        <translation>unverändert</translation>
     </message>
     <message>
         <source>Credential &amp;source:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Quelle der Anmeldedaten:</translation>
     </message>
     <message>
         <source>&amp;Tenant ID:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Mandanten-ID:</translation>
     </message>
     <message>
         <source>&amp;Client ID:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Client-ID:</translation>
     </message>
     <message>
         <source>Client s&amp;ecret:</source>
-        <translation type="unfinished"></translation>
+        <translation>Client&amp;geheimnis:</translation>
     </message>
     <message>
         <source>One subscription ID per line</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Abonnement-ID pro Zeile</translation>
     </message>
     <message>
         <source>S&amp;ubscriptions:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Abonnements:</translation>
     </message>
     <message>
         <source>&amp;Azure</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Azure</translation>
     </message>
     <message>
         <source>ARM calls per &amp;minute:</source>
-        <translation type="unfinished"></translation>
+        <translation>ARM-Aufrufe pro &amp;Minute:</translation>
     </message>
     <message>
         <source>Concurrent &amp;starts:</source>
-        <translation type="unfinished"></translation>
+        <translation>Gleichzeitige &amp;Starts:</translation>
     </message>
     <message>
         <source>&amp;Budgets</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Budgets</translation>
     </message>
     <message>
         <source>Follow the system</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie das System</translation>
     </message>
     <message>
         <source>Light</source>
-        <translation type="unfinished"></translation>
+        <translation>Hell</translation>
     </message>
     <message>
         <source>Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>Dunkel</translation>
     </message>
     <message>
         <source>Write a UTF-8 byte order mark in CSV exports</source>
-        <translation type="unfinished"></translation>
+        <translation>UTF-8-Byte-Order-Mark in CSV-Exporte schreiben</translation>
     </message>
     <message>
         <source>T&amp;heme:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Farbschema:</translation>
     </message>
     <message>
         <source>&amp;Language:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Sprache:</translation>
     </message>
     <message>
         <source>CSV:</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV:</translation>
     </message>
     <message>
         <source>A&amp;ppearance</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Darstellung</translation>
     </message>
     <message>
         <source>HTTPS needs both a certificate and a private key file.</source>
-        <translation type="unfinished"></translation>
+        <translation>HTTPS braucht eine Zertifikats- und eine Schlüsseldatei.</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::SummaryStrip</name>
     <message>
         <source>Show only VMs that are: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur VMs zeigen mit Zustand: %1</translation>
     </message>
 </context>
 <context>
     <name>spotkeeper::gui::TimeRangePicker</name>
     <message>
         <source>Last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte Stunde</translation>
     </message>
     <message>
         <source>Last 24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte 24 Stunden</translation>
     </message>
     <message>
         <source>Last 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte 7 Tage</translation>
     </message>
     <message>
         <source>Last 30 days</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte 30 Tage</translation>
     </message>
     <message>
         <source>Custom range</source>
-        <translation type="unfinished"></translation>
+        <translation>Eigener Zeitraum</translation>
     </message>
     <message>
         <source>Time range</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitraum</translation>
     </message>
     <message>
         <source>Time range for charts, events and the audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitraum für Diagramme, Ereignisse und Prüfprotokoll</translation>
     </message>
     <message>
         <source>Range start (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Beginn (UTC)</translation>
     </message>
     <message>
         <source>Range end (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ende (UTC)</translation>
     </message>
     <message>
         <source>&amp;Range:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zeitraum:</translation>
     </message>
 </context>
 </TS>

@@ -4,6 +4,8 @@
 
 #include "fleetsource.h"
 
+#include <QScopedValueRollback>
+
 #include <limits>
 
 namespace spotkeeper::gui {
@@ -27,8 +29,9 @@ void EventsModel::setFilter(qint64 vmId, const QDateTime &from, const QDateTime 
     m_filter.to = to;
     m_filter.kinds = kinds;
     m_rows.clear();
-    m_exhausted = false;
+    m_exhausted = true; // no fetchMore() from handlers of the reset signals themselves
     endResetModel();
+    m_exhausted = false;
 }
 
 const core::EventRecord *EventsModel::eventAt(int row) const
@@ -48,13 +51,14 @@ int EventsModel::columnCount(const QModelIndex &parent) const
 
 bool EventsModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && !m_exhausted;
+    return !parent.isValid() && !m_exhausted && !m_fetching;
 }
 
 void EventsModel::fetchMore(const QModelIndex &parent)
 {
-    if (parent.isValid() || m_exhausted)
+    if (parent.isValid() || m_exhausted || m_fetching)
         return;
+    const QScopedValueRollback<bool> guard(m_fetching, true);
     core::EventFilter page = m_filter;
     page.limit = m_pageSize;
     // Newest first: descending ids below the oldest row we have.

@@ -61,6 +61,7 @@ private:
     QList<core::EventRecord> m_rows;
     int m_pageSize = 200;
     bool m_exhausted = true;
+    bool m_fetching = false; // views and testers may call fetchMore() from inside an insert
 };
 
 } // namespace spotkeeper::gui

@@ -157,7 +157,7 @@ void DetailPane::refresh()
         if (!job->lastErrorCode.isEmpty())
             text += tr("; last error %1").arg(job->lastErrorCode);
         if (!job->reason.isEmpty())
-            text += QLatin1StringView(" — ") + job->reason;
+            text += QStringLiteral(" — ") + job->reason;
         m_job->setText(text);
     } else {
         m_job->setText(tr("No active restart job."));

@@ -124,6 +124,8 @@ MainWindow::MainWindow(FleetSource &source, const core::Clock &clock, SecretStor
     connect(m_fleet, &QAbstractItemModel::modelReset, this, &MainWindow::updateFirstRun);
 
     setRange(m_range->from(), m_range->to());
+    if (m_fleet->rowCount() > 0) // the worst VM first (sorted by status), its detail shown
+        m_fleetView->table()->selectRow(0);
     updateStatusBar();
     updateActions();
     updateFirstRun();

@@ -3,12 +3,9 @@
 #include "theme.h"
 
 #include <QApplication>
-#include <QLibraryInfo>
-#include <QLocale>
 #include <QPalette>
 #include <QStyle>
 #include <QStyleFactory>
-#include <QTranslator>
 
 namespace spotkeeper::gui {
 
@@ -67,40 +64,6 @@ void applyTheme(Theme theme)
         p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
     }
     QApplication::setPalette(p);
-}
-
-QString installTranslations(const QString &language)
-{
-    static QTranslator *app = nullptr;
-    static QTranslator *qt = nullptr;
-    for (QTranslator *t : {app, qt}) {
-        if (t) {
-            QCoreApplication::removeTranslator(t);
-            delete t;
-        }
-    }
-    app = nullptr;
-    qt = nullptr;
-    const QLocale locale = (language.isEmpty() || language == QLatin1StringView("system"))
-        ? QLocale::system()
-        : QLocale(language);
-    auto *appTranslator = new QTranslator(qApp);
-    if (appTranslator->load(locale, QStringLiteral("spotkeeper"), QStringLiteral("_"),
-                            QStringLiteral(":/i18n"))) {
-        QCoreApplication::installTranslator(appTranslator);
-        app = appTranslator;
-    } else {
-        delete appTranslator;
-    }
-    auto *qtTranslator = new QTranslator(qApp);
-    if (qtTranslator->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
-                           QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
-        QCoreApplication::installTranslator(qtTranslator);
-        qt = qtTranslator;
-    } else {
-        delete qtTranslator;
-    }
-    return app ? locale.name() : QStringLiteral("en");
 }
 
 } // namespace spotkeeper::gui

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Fills spotkeeper_de.ts from the table below and spotkeeper_en.ts with English plural forms.
+# Run after lupdate: python3 translations/fill_de.py   (reports any source text left untranslated)
+import re, sys, xml.etree.ElementTree as ET
+from pathlib import Path
+
+here = Path(__file__).resolve().parent
+S = {
+ 'unknown': 'unbekannt', '< 1 min': '< 1 Min.', '1-5 min': '1–5 Min.', '5-15 min': '5–15 Min.',
+ '15-60 min': '15–60 Min.', '1-4 h': '1–4 Std.', '> 4 h': '> 4 Std.', 'Recovered': 'Wiederhergestellt',
+ 'Needs operator': 'Benötigt Bediener', 'Cancelled': 'Abgebrochen', 'In progress': 'Läuft',
+ 'Paused': 'Pausiert',
+ 'This view is read-only: no restart engine is attached.': 'Diese Ansicht ist schreibgeschützt: Keine Neustart-Engine ist angebunden.',
+ 'No Azure credentials: sign in with az login or configure a service principal in Settings.': 'Keine Azure-Anmeldedaten: Melden Sie sich mit az login an oder richten Sie in den Einstellungen einen Dienstprinzipal ein.',
+ 'Not a VM resource id: expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Compute/virtualMachines/<name>': 'Keine VM-Ressourcen-ID: erwartet wird /subscriptions/<id>/resourceGroups/<gruppe>/providers/Microsoft.Compute/virtualMachines/<name>',
+ 'Force restart': 'Neustart erzwingen', 'Pause auto-restart': 'Automatischen Neustart pausieren',
+ 'Resume auto-restart': 'Automatischen Neustart fortsetzen', 'Cancel job': 'Auftrag abbrechen',
+ 'Running': 'Läuft', 'Evicted': 'Verdrängt', 'Waiting for deallocation': 'Wartet auf Freigabe',
+ 'Restarting': 'Wird neu gestartet', 'Stopped': 'Angehalten', 'Unknown': 'Unbekannt', 'Starting': 'Startet',
+ 'Backing off': 'Wartet vor neuem Versuch', 'Stopping': 'Wird angehalten', 'Deallocating': 'Wird freigegeben',
+ 'Deallocated': 'Freigegeben', 'Deleted': 'Gelöscht', 'just now': 'gerade eben', 'due now': 'jetzt fällig',
+ 'an unknown region': 'einer unbekannten Region', 'Add VM': 'VM hinzufügen', 'Enroll agent': 'Agent registrieren',
+ 'Export': 'Export', 'Time (UTC)': 'Zeit (UTC)', 'Actor': 'Akteur', 'Action': 'Aktion', 'Target': 'Ziel',
+ 'Detail': 'Details', 'Show as table': 'Als Tabelle zeigen', '%1 (table)': '%1 (Tabelle)',
+ 'Show %1 as table': '%1 als Tabelle zeigen', 'Region': 'Region', 'Resource group': 'Ressourcengruppe',
+ 'Stack evictions by': 'Verdrängungen stapeln nach', 'Stack evictions &by:': 'Verdrängungen stapeln &nach:',
+ 'Evictions over time': 'Verdrängungen im Zeitverlauf', 'Time to recovery': 'Zeit bis zur Wiederherstellung',
+ 'Restart outcomes': 'Ergebnisse der Neustarts',
+ 'The restart engine is not running in this dashboard yet: actions are unavailable.': 'Die Neustart-Engine läuft in diesem Dashboard noch nicht: Aktionen sind nicht verfügbar.',
+ '&Copy resource ID': 'Ressourcen-ID &kopieren', 'Open in Azure &portal': 'Im Azure-&Portal öffnen',
+ "Copy the VM's ARM resource ID to the clipboard": 'Die ARM-Ressourcen-ID der VM in die Zwischenablage kopieren',
+ 'Open the VM in the Azure portal in your browser': 'Die VM im Azure-Portal im Browser öffnen',
+ 'Timeline': 'Zeitleiste', '&Timeline': '&Zeitleiste', 'Restart attempts': 'Neustartversuche', '&Attempts': '&Versuche',
+ 'No VM selected': 'Keine VM ausgewählt', 'Select a VM in the fleet table to see its timeline.': 'Wählen Sie eine VM in der Flottentabelle, um ihre Zeitleiste zu sehen.',
+ '%1 · %2 · %3 · %4 · power: %5 · auto-restart: %6': '%1 · %2 · %3 · %4 · Zustand: %5 · automatischer Neustart: %6',
+ 'on': 'an', 'off': 'aus', 'Agent %1, last seen %2%3': 'Agent %1, zuletzt gesehen %2%3',
+ '(unknown version)': '(unbekannte Version)', '; last poll failed: %1': '; letzte Abfrage fehlgeschlagen: %1',
+ 'No agent has reported for this VM (observed through ARM only).': 'Für diese VM hat sich kein Agent gemeldet (nur über ARM beobachtet).',
+ 'Restart job: %1, attempt %2, next attempt %3': 'Neustartauftrag: %1, Versuch %2, nächster Versuch %3',
+ '; last error %1': '; letzter Fehler %1', 'No active restart job.': 'Kein aktiver Neustartauftrag.',
+ 'Enroll an agent on %1': 'Agent auf %1 registrieren',
+ 'A new agent key <b>%1</b> was generated for %2. The secret is shown only now: copy a snippet and run it on the VM.': 'Für %2 wurde ein neuer Agent-Schlüssel <b>%1</b> erzeugt. Das Geheimnis wird nur jetzt angezeigt: Kopieren Sie ein Snippet und führen Sie es auf der VM aus.',
+ 'Linux (systemd)': 'Linux (systemd)', 'cloud-init': 'cloud-init', 'Windows': 'Windows',
+ '%1 install snippet': 'Installations-Snippet für %1', '&Copy snippet': 'Snippet &kopieren',
+ 'Notice': 'Hinweis', 'Agent': 'Agent', 'Eviction': 'Verdrängung', 'Restart attempt': 'Neustartversuch',
+ 'Power change': 'Zustandswechsel', 'Job': 'Auftrag', 'Alert': 'Alarm', 'Kind': 'Art', 'Source': 'Quelle',
+ 'Type / status': 'Typ / Status', 'HTTP': 'HTTP', 'ARM error': 'ARM-Fehler', 'Correlation id': 'Korrelations-ID',
+ 'Message': 'Meldung', 'VMs recovered': 'Wiederhergestellte VMs', 'Restart jobs': 'Neustartaufträge',
+ 'Name': 'Name', 'Status': 'Status', 'Subscription': 'Abonnement', 'Region / zone': 'Region / Zone',
+ 'Size': 'Größe', 'Power state': 'Betriebszustand', 'Auto-restart': 'Automatischer Neustart',
+ 'Job state': 'Auftragsstatus', 'Attempt': 'Versuch', 'Next retry': 'Nächster Versuch',
+ 'Last eviction': 'Letzte Verdrängung', 'Evictions 24 h': 'Verdrängungen 24 Std.', 'Evictions 7 d': 'Verdrängungen 7 T.',
+ 'Agent last seen': 'Agent zuletzt gesehen', 'Last ARM error': 'Letzter ARM-Fehler', 'On': 'An', 'Off': 'Aus',
+ 'never': 'nie', '%1 (last poll failed: %2)': '%1 (letzte Abfrage fehlgeschlagen: %2)', 'Fleet': 'Flotte',
+ 'Filter by name, group, region, size, error (Ctrl+F)': 'Nach Name, Gruppe, Region, Größe, Fehler filtern (Strg+F)',
+ 'Fleet filter': 'Flottenfilter', 'State': 'Zustand', 'Only &problems': 'Nur &Probleme', 'Columns': 'Spalten',
+ 'Choose the visible columns': 'Die sichtbaren Spalten wählen', 'Choose columns': 'Spalten wählen',
+ 'Secrets are kept in the system keychain.': 'Geheimnisse werden im Schlüsselbund des Systems gespeichert.',
+ 'No system keychain is available (%1): secrets are kept in memory for this run only and must be entered again next time.': 'Kein Schlüsselbund verfügbar (%1): Geheimnisse werden nur für diese Sitzung im Speicher gehalten und müssen beim nächsten Mal erneut eingegeben werden.',
+ 'Local store %1': 'Lokaler Speicher %1', 'The VM has no resource id; add it to the fleet first.': 'Die VM hat keine Ressourcen-ID; fügen Sie sie zuerst der Flotte hinzu.',
+ 'The key could not be saved: %1': 'Der Schlüssel konnte nicht gespeichert werden: %1',
+ 'No Azure credentials are configured.': 'Es sind keine Azure-Anmeldedaten eingerichtet.',
+ 'SpotKeeper': 'SpotKeeper', 'Audit log': 'Prüfprotokoll', 'Notifications': 'Benachrichtigungen',
+ '&Fleet': '&Flotte', '&Retries': '&Wiederholungen', 'C&harts': '&Diagramme', 'A&udit': '&Prüfprotokoll',
+ '&Notifications': '&Benachrichtigungen',
+ "<h2>Welcome to SpotKeeper</h2><p>SpotKeeper watches your Azure Spot VMs and restarts them after an eviction. There are no VMs in the fleet yet and no Azure credentials, so there is nothing to show. Choose one way to start:</p><ol><li><b>Azure CLI:</b> run <code>az login</code> in a terminal, then restart SpotKeeper; it picks up the CLI's sign-in.</li><li><b>Service principal:</b> open <i>Settings → Azure</i> and enter the tenant ID, client ID and client secret (kept in the system keychain).</li><li><b>Attach to a spotkeeperd server</b> that already watches the fleet, through its operator API.</li></ol><p>Then add VMs one by one, discover the Spot VMs of a subscription, or enroll an agent on a VM: it reports evictions the moment Azure announces them.</p>":
+ "<h2>Willkommen bei SpotKeeper</h2><p>SpotKeeper überwacht Ihre Azure-Spot-VMs und startet sie nach einer Verdrängung neu. Die Flotte enthält noch keine VMs und es gibt keine Azure-Anmeldedaten, daher gibt es nichts anzuzeigen. Wählen Sie einen Einstieg:</p><ol><li><b>Azure CLI:</b> Führen Sie <code>az login</code> in einem Terminal aus und starten Sie SpotKeeper neu; es übernimmt die Anmeldung der CLI.</li><li><b>Dienstprinzipal:</b> Öffnen Sie <i>Einstellungen → Azure</i> und geben Sie Mandanten-ID, Client-ID und Clientgeheimnis ein (im Schlüsselbund des Systems gespeichert).</li><li><b>Mit einem spotkeeperd-Server verbinden</b>, der die Flotte bereits überwacht, über dessen Operator-API.</li></ol><p>Fügen Sie dann VMs einzeln hinzu, ermitteln Sie die Spot-VMs eines Abonnements oder registrieren Sie einen Agent auf einer VM: Er meldet Verdrängungen, sobald Azure sie ankündigt.</p>",
+ 'Open &settings': '&Einstellungen öffnen', '&Add a VM…': 'VM &hinzufügen…', 'A&ttach to spotkeeperd…': 'Mit spotkeeperd &verbinden…',
+ 'Attaching to a remote spotkeeperd is not available in this version.': 'Die Verbindung zu einem entfernten spotkeeperd ist in dieser Version nicht verfügbar.',
+ 'Listener off': 'Empfänger aus', 'Listening on %1 (%2)': 'Empfängt auf %1 (%2)', 'TLS': 'TLS', 'no TLS': 'ohne TLS',
+ 'Last notice %1': 'Letzter Hinweis %1', 'No notice yet': 'Noch kein Hinweis', 'No Azure credentials': 'Keine Azure-Anmeldedaten',
+ 'Azure: %1 (%2)': 'Azure: %1 (%2)', 'Token expires %1': 'Token läuft ab %1', 'ARM budget: unknown': 'ARM-Budget: unbekannt',
+ 'Select one or more VMs in the fleet table first.': 'Wählen Sie zuerst eine oder mehrere VMs in der Flottentabelle.',
+ '&Notifications (%1)': '&Benachrichtigungen (%1)', '&File': '&Datei', '&Export current view…': 'Aktuelle Ansicht &exportieren…',
+ 'Export &events for the time range…': '&Ereignisse des Zeitraums exportieren…', 'Export the &audit log…': '&Prüfprotokoll exportieren…',
+ '&Settings…': '&Einstellungen…', '&Quit': '&Beenden', '&View': '&Ansicht', '&Find…': '&Suchen…',
+ '&Clear state filter': 'Zustandsfilter &löschen', '&Actions': 'A&ktionen', 'Force &restart': '&Neustart erzwingen',
+ '&Pause auto-restart': 'Automatischen Neustart &pausieren', 'Res&ume auto-restart': 'Automatischen Neustart &fortsetzen',
+ '&Cancel job': 'Auftrag &abbrechen', '&Enroll agent…': 'Agent &registrieren…', '&Add VM…': 'VM &hinzufügen…',
+ '&Discover Spot VMs…': 'Spot-VMs &ermitteln…', 'Snooze notifications for this &VM (1 h)': 'Benachrichtigungen für diese &VM stummschalten (1 Std.)',
+ 'Snooze notifications for its resource &group (1 h)': 'Benachrichtigungen für ihre Ressourcen&gruppe stummschalten (1 Std.)',
+ 'Main toolbar': 'Hauptwerkzeugleiste', '&Help': '&Hilfe', '&About SpotKeeper': '&Über SpotKeeper', 'About SpotKeeper': 'Über SpotKeeper',
+ 'SpotKeeper %1 keeps Azure Spot VMs running.': 'SpotKeeper %1 hält Azure-Spot-VMs am Laufen.',
+ 'ARM resource ID of the VM (/subscriptions/…/resourceGroups/…/providers/Microsoft.Compute/virtualMachines/…):': 'ARM-Ressourcen-ID der VM (/subscriptions/…/resourceGroups/…/providers/Microsoft.Compute/virtualMachines/…):',
+ 'VM added: %1': 'VM hinzugefügt: %1', 'Discover Spot VMs': 'Spot-VMs ermitteln',
+ 'Discovery needs Azure credentials: configure them in Settings → Azure.': 'Das Ermitteln braucht Azure-Anmeldedaten: Richten Sie sie unter Einstellungen → Azure ein.',
+ 'Subscription ID:': 'Abonnement-ID:', 'Listing the VMs of %1…': 'VMs von %1 werden aufgelistet…',
+ 'Export CSV': 'CSV exportieren', 'CSV files (*.csv)': 'CSV-Dateien (*.csv)', 'Exported %1': '%1 exportiert',
+ 'The new language applies from the next start.': 'Die neue Sprache gilt ab dem nächsten Start.',
+ 'Listener and credential changes apply from the next start.': 'Änderungen an Empfänger und Anmeldedaten gelten ab dem nächsten Start.',
+ 'Notifications for %1 snoozed for 1 hour': 'Benachrichtigungen für %1 für 1 Stunde stummgeschaltet',
+ 'Secrets are kept in memory for this run only.': 'Geheimnisse werden nur für diese Sitzung im Speicher gehalten.',
+ 'No secret stored under %1': 'Unter %1 ist kein Geheimnis gespeichert', 'Active restart jobs': 'Aktive Neustartaufträge',
+ 'SpotKeeper settings': 'SpotKeeper-Einstellungen', 'Serve HTTPS (recommended beyond localhost)': 'HTTPS anbieten (außerhalb von localhost empfohlen)',
+ 'PEM certificate chain': 'PEM-Zertifikatskette', 'PEM private key (file mode 0600)': 'Privater PEM-Schlüssel (Dateimodus 0600)',
+ 'Listen &address:': 'Empfangs&adresse:', '&Port:': '&Port:', 'TLS &certificate:': 'TLS-&Zertifikat:', 'TLS &key:': 'TLS-&Schlüssel:',
+ 'Agent keys are generated per VM with Actions → Enroll agent; their secrets are shown once and stored only as agent key records in the store.': 'Agent-Schlüssel werden pro VM mit Aktionen → Agent registrieren erzeugt; ihre Geheimnisse werden einmal angezeigt und nur als Agent-Schlüssel im Speicher abgelegt.',
+ 'Agent keys:': 'Agent-Schlüssel:', '&Listener': '&Empfänger',
+ 'Automatic (environment, Azure CLI, managed identity)': 'Automatisch (Umgebung, Azure CLI, verwaltete Identität)',
+ 'Azure CLI (az login)': 'Azure CLI (az login)', 'Service principal': 'Dienstprinzipal', 'Managed identity': 'Verwaltete Identität',
+ 'None (observe only)': 'Keine (nur beobachten)', 'unchanged': 'unverändert', 'Credential &source:': '&Quelle der Anmeldedaten:',
+ '&Tenant ID:': '&Mandanten-ID:', '&Client ID:': '&Client-ID:', 'Client s&ecret:': 'Client&geheimnis:',
+ 'One subscription ID per line': 'Eine Abonnement-ID pro Zeile', 'S&ubscriptions:': '&Abonnements:', '&Azure': '&Azure',
+ 'ARM calls per &minute:': 'ARM-Aufrufe pro &Minute:', 'Concurrent &starts:': 'Gleichzeitige &Starts:', '&Budgets': '&Budgets',
+ 'Follow the system': 'Wie das System', 'Light': 'Hell', 'Dark': 'Dunkel',
+ 'Write a UTF-8 byte order mark in CSV exports': 'UTF-8-Byte-Order-Mark in CSV-Exporte schreiben',
+ 'T&heme:': '&Farbschema:', '&Language:': '&Sprache:', 'CSV:': 'CSV:', 'A&ppearance': '&Darstellung',
+ 'HTTPS needs both a certificate and a private key file.': 'HTTPS braucht eine Zertifikats- und eine Schlüsseldatei.',
+ 'Show only VMs that are: %1': 'Nur VMs zeigen mit Zustand: %1', 'Last hour': 'Letzte Stunde', 'Last 24 hours': 'Letzte 24 Stunden',
+ 'Last 7 days': 'Letzte 7 Tage', 'Last 30 days': 'Letzte 30 Tage', 'Custom range': 'Eigener Zeitraum', 'Time range': 'Zeitraum',
+ 'Time range for charts, events and the audit log': 'Zeitraum für Diagramme, Ereignisse und Prüfprotokoll',
+ 'Range start (UTC)': 'Beginn (UTC)', 'Range end (UTC)': 'Ende (UTC)', '&Range:': '&Zeitraum:',
+}
+# Plural forms: [singular, plural] (German: nplurals=2).
+N = {
+ 'Force a restart of %n VM(s) now? Backoff is skipped; ARM budgets still apply.': ['Neustart von %n VM jetzt erzwingen? Die Wartezeit entfällt; ARM-Budgets gelten weiterhin.', 'Neustart von %n VMs jetzt erzwingen? Die Wartezeit entfällt; ARM-Budgets gelten weiterhin.'],
+ 'Pause auto-restart for %n VM(s)?': ['Automatischen Neustart für %n VM pausieren?', 'Automatischen Neustart für %n VMs pausieren?'],
+ 'Resume auto-restart for %n VM(s)?': ['Automatischen Neustart für %n VM fortsetzen?', 'Automatischen Neustart für %n VMs fortsetzen?'],
+ 'Cancel the restart job of %n VM(s)?': ['Neustartauftrag von %n VM abbrechen?', 'Neustartaufträge von %n VMs abbrechen?'],
+ '%1: %n VM(s) done': ['%1: %n VM erledigt', '%1: %n VMs erledigt'],
+ '%n failed': ['%n fehlgeschlagen', '%n fehlgeschlagen'],
+ '%n minute(s) ago': ['vor %n Minute', 'vor %n Minuten'], '%n hour(s) ago': ['vor %n Stunde', 'vor %n Stunden'],
+ '%n day(s) ago': ['vor %n Tag', 'vor %n Tagen'], 'in %n second(s)': ['in %n Sekunde', 'in %n Sekunden'],
+ 'in %n minute(s)': ['in %n Minute', 'in %n Minuten'], 'in %n hour(s)': ['in %n Stunde', 'in %n Stunden'],
+ '%n VM(s) evicted in %1': ['%n VM in %1 verdrängt', '%n VMs in %1 verdrängt'],
+ '%n VM(s) recovered in %1': ['%n VM in %1 wiederhergestellt', '%n VMs in %1 wiederhergestellt'],
+ '%n VM(s) still down in %1': ['%n VM in %1 noch ausgefallen', '%n VMs in %1 noch ausgefallen'],
+ 'and %n more': ['und %n weitere', 'und %n weitere'],
+ 'ARM budget: %n call(s) left': ['ARM-Budget: noch %n Aufruf', 'ARM-Budget: noch %n Aufrufe'],
+ 'Found %n Spot VM(s). Add them all to the fleet?': ['%n Spot-VM gefunden. Zur Flotte hinzufügen?', '%n Spot-VMs gefunden. Alle zur Flotte hinzufügen?'],
+ 'Found %n Spot VM(s).': ['%n Spot-VM gefunden.', '%n Spot-VMs gefunden.'],
+ '%n VM(s) added.': ['%n VM hinzugefügt.', '%n VMs hinzugefügt.'],
+}
+
+def fill(path, german):
+    tree = ET.parse(path)
+    missing = []
+    for msg in tree.getroot().iter('message'):
+        src = msg.find('source').text
+        tr = msg.find('translation')
+        numerus = msg.get('numerus') == 'yes'
+        for f in list(tr):
+            tr.remove(f)
+        tr.text = None
+        if 'type' in tr.attrib:
+            del tr.attrib['type']
+        if numerus:
+            forms = N.get(src) if german else [re.sub(r'\(s\)', '', src), re.sub(r'\(s\)', 's', src)]
+            if not forms:
+                missing.append(src); tr.set('type', 'unfinished'); continue
+            for f in forms:
+                ET.SubElement(tr, 'numerusform').text = f
+        elif german:
+            if src not in S:
+                missing.append(src); tr.set('type', 'unfinished'); continue
+            tr.text = S[src]
+    tree.write(path, encoding='utf-8', xml_declaration=True)
+    return missing
+
+miss = fill(here / 'spotkeeper_de.ts', True)
+fill(here / 'spotkeeper_en.ts', False)
+for m in miss:
+    print('untranslated:', m)
+sys.exit(1 if miss else 0)
