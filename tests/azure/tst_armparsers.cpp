@@ -220,6 +220,15 @@ void TestArmParsers::tokenBucket()
     QCOMPARE(bucket.level(10'000), 1.0);
     bucket.clampTo(50, 10'000); // never raised by the server's count
     QCOMPARE(bucket.level(10'000), 1.0);
+    // A refill delay postpones the refill after a burst starts, once.
+    TokenBucket delayed(BucketSpec {2, 10}, 0, 250);
+    QVERIFY(delayed.tryTake(0));
+    QVERIFY(delayed.tryTake(0));
+    QCOMPARE(delayed.msUntilAvailable(0), 350); // 250 ms delay + 100 ms for one token
+    QVERIFY(!delayed.tryTake(300));
+    QVERIFY(delayed.tryTake(350));
+    QVERIFY(!delayed.tryTake(350));
+    QCOMPARE(delayed.msUntilAvailable(350), 100); // steady state: no further delay
     TokenBucket starts(ArmBudgets().vmStarts, 0);
     for (int i = 0; i < 12; ++i)
         QVERIFY(starts.tryTake(0));

@@ -40,7 +40,7 @@ TokenBucket &ArmRequestQueue::bucket(QHash<QString, TokenBucket> &map, const QSt
 {
     auto it = map.find(key);
     if (it == map.end())
-        it = map.insert(key, TokenBucket(spec, nowMs));
+        it = map.insert(key, TokenBucket(spec, nowMs, m_budgets.refillLagMs));
     return it.value();
 }
 
@@ -66,7 +66,6 @@ qint64 ArmRequestQueue::waitMsFor(const Pending &request, qint64 nowMs)
         wait = gate.toMSecsSinceEpoch() - nowMs;
     if (!m_budgets.enabled)
         return wait;
-    nowMs -= m_budgets.refillLagMs; // buckets only: see ArmBudgets::refillLagMs
     if (request.kind == Kind::Read) {
         wait = std::max(wait,
                         bucket(m_reads, request.subscription, m_budgets.subscriptionReads, nowMs)
@@ -88,7 +87,6 @@ void ArmRequestQueue::take(const Pending &request, qint64 nowMs)
 {
     if (!m_budgets.enabled)
         return;
-    nowMs -= m_budgets.refillLagMs;
     if (request.kind == Kind::Read)
         m_reads[request.subscription].tryTake(nowMs);
     else
@@ -193,13 +191,12 @@ void ArmRequestQueue::handleReply(Pending request, bool isRetryAfter401, int sta
     if (!limits.isEmpty()) {
         m_lastLimits = limits;
         if (m_budgets.enabled) {
-            const qint64 bucketMs = nowMs - m_budgets.refillLagMs;
             if (const qint64 left = limits.value(u"subscription-reads"_s); left >= 0)
-                bucket(m_reads, request.subscription, m_budgets.subscriptionReads, bucketMs)
-                    .clampTo(double(left), bucketMs);
+                bucket(m_reads, request.subscription, m_budgets.subscriptionReads, nowMs)
+                    .clampTo(double(left), nowMs);
             if (const qint64 left = limits.value(u"subscription-writes"_s); left >= 0)
-                bucket(m_writes, request.subscription, m_budgets.subscriptionWrites, bucketMs)
-                    .clampTo(double(left), bucketMs);
+                bucket(m_writes, request.subscription, m_budgets.subscriptionWrites, nowMs)
+                    .clampTo(double(left), nowMs);
         }
     }
 

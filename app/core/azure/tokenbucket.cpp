@@ -7,10 +7,11 @@
 
 namespace spotkeeper::core {
 
-TokenBucket::TokenBucket(BucketSpec spec, qint64 nowMs)
+TokenBucket::TokenBucket(BucketSpec spec, qint64 nowMs, qint64 refillDelayMs)
     : m_spec(spec)
     , m_tokens(spec.burst)
     , m_lastMs(nowMs)
+    , m_refillDelayMs(refillDelayMs)
 { }
 
 void TokenBucket::refill(qint64 nowMs)
@@ -35,7 +36,9 @@ qint64 TokenBucket::msUntilAvailable(qint64 nowMs)
         return 0;
     if (m_spec.refillPerSecond <= 0)
         return 3'600'000; // a bucket that never refills: check again in an hour
-    return static_cast<qint64>(std::ceil((1.0 - m_tokens) * 1000.0 / m_spec.refillPerSecond));
+    const qint64 delay = std::max<qint64>(0, m_lastMs - nowMs); // refill not started yet
+    return delay
+        + static_cast<qint64>(std::ceil((1.0 - m_tokens) * 1000.0 / m_spec.refillPerSecond));
 }
 
 bool TokenBucket::tryTake(qint64 nowMs)
@@ -43,7 +46,10 @@ bool TokenBucket::tryTake(qint64 nowMs)
     refill(nowMs);
     if (m_tokens < 1.0)
         return false;
+    const bool wasFull = m_tokens >= m_spec.burst;
     m_tokens -= 1.0;
+    if (wasFull) // refilling starts now (plus the delay), as it does on the server
+        m_lastMs = std::max(m_lastMs, nowMs + m_refillDelayMs);
     return true;
 }
 

@@ -20,10 +20,11 @@ struct ArmBudgets
     BucketSpec subscriptionWrites {200, 10}; // per subscription: POST/PUT/PATCH/DELETE
     BucketSpec vmStarts {12, 4.0 / 60.0}; // Compute UpdateVM per VM: burst 12, 4 per minute
     bool enabled = true; // false = no client-side pacing (tests only)
-    // Refills are counted this much late. ARM's bucket runs on its own clock and rounds on
-    // its own; without a margin a request sent the instant our bucket refills can arrive
-    // just before ARM's does (bench_armclient: 2 of 400 starts got 429). A constant shift
-    // costs latency once, not throughput.
+    // After a burst starts (the bucket was full), refilling begins this much later. ARM
+    // starts refilling when the first request *arrives*; without the delay, the first
+    // request's extra latency (connection setup) lets later ones arrive before ARM's bucket
+    // has refilled (bench_armclient: 1-2 of 400 starts got 429). Costs latency once per
+    // burst, not throughput.
     int refillLagMs = 250;
 };
 
@@ -31,7 +32,8 @@ class TokenBucket
 {
 public:
     TokenBucket() = default;
-    TokenBucket(BucketSpec spec, qint64 nowMs);
+    // refillDelayMs: see ArmBudgets::refillLagMs.
+    TokenBucket(BucketSpec spec, qint64 nowMs, qint64 refillDelayMs = 0);
 
     // Milliseconds until one token is available (0 = now).
     qint64 msUntilAvailable(qint64 nowMs);
@@ -47,6 +49,7 @@ private:
     BucketSpec m_spec;
     double m_tokens = 0;
     qint64 m_lastMs = 0;
+    qint64 m_refillDelayMs = 0;
 };
 
 } // namespace spotkeeper::core
