@@ -24,6 +24,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <sys/resource.h>
 
 using namespace spotkeeper;
 using namespace spotkeeper::listenertest;
@@ -65,6 +66,14 @@ function request()
     ["Content-Type"] = "application/json"}, body)
 end
 )";
+
+double cpuSeconds() // this process (the listener), not wrk
+{
+    rusage usage = {};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
 
 long statusKb(const char *field)
 {
@@ -189,6 +198,7 @@ int main(int argc, char *argv[])
             notices ? "" : qPrintable(u", %1 ms between requests per connection"_s.arg(delayMs)));
         std::fflush(stdout);
         const long rssBefore = statusKb("VmRSS:");
+        const double cpuBefore = cpuSeconds();
         const int rc =
             runWrk(app, bench, requests, notices ? "/api/v1/notices" : "/api/v1/heartbeats",
                    seconds, connections, delayMs);
@@ -206,6 +216,12 @@ int main(int argc, char *argv[])
             bench.listener->metrics().notices(u"failed"_s),
             bench.listener->metrics().rejections(u"bad_signature"_s)
                 + bench.listener->metrics().rejections(u"timestamp_too_old"_s));
+        const double cpu = cpuSeconds() - cpuBefore;
+        const qint64 answered =
+            notices ? stored : bench.listener->metrics().heartbeats(u"accepted"_s);
+        std::printf("listener CPU: %.2f s over %d s wall (%.0f%% of one core); %.0f requests per "
+                    "listener CPU-second\n",
+                    cpu, seconds, 100.0 * cpu / seconds, cpu > 0 ? double(answered) / cpu : 0.0);
         const core::NoticeBatcher &batcher = bench.listener->batcher();
         std::printf("group commits: %lld, mean batch %.1f, largest %lld, mean commit %.2f ms\n",
                     batcher.batches(),

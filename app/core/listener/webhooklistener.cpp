@@ -360,7 +360,7 @@ void WebhookListener::handleHeartbeat(const http::Request &request,
     pending.agentVersion = heartbeat.agentVersion;
     pending.pollError = heartbeat.lastPoll.ok ? QString() : heartbeat.lastPoll.error;
     if (!m_heartbeatTimer.isActive())
-        m_heartbeatTimer.start();
+        m_heartbeatTimer.start(m_options.heartbeatFlushMs);
     m_metrics.countHeartbeat(u"accepted"_s);
     send(responder, http::Response::json(200, QByteArrayLiteral("{\"ok\":true}")));
 }
@@ -391,8 +391,11 @@ void WebhookListener::flushHeartbeats(bool everything)
         ++written;
         it = m_heartbeats.erase(it);
     }
+    // A backlog is written one small step per event-loop turn, so requests are served
+    // between the steps instead of waiting behind a row of fsyncs.
     if (!m_heartbeats.isEmpty() && !m_heartbeatTimer.isActive())
-        m_heartbeatTimer.start();
+        m_heartbeatTimer.start(
+            written >= m_options.heartbeatWritesPerFlush ? 0 : m_options.heartbeatFlushMs);
 }
 
 void WebhookListener::flushNow()

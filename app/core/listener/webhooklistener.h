@@ -36,10 +36,10 @@ struct ListenerOptions
     int heartbeatFlushMs = 200; // heartbeats are coalesced per VM for this long
     // A VM's heartbeat is written at most this often unless its agent version or poll
     // outcome changed (agentLastSeen in the store is up to this stale), and at most
-    // heartbeatWritesPerFlush VMs are written per flush: heartbeats never hold the event
-    // loop in fsyncs for long.
+    // heartbeatWritesPerFlush VMs are written per event-loop turn: heartbeats never
+    // hold the event loop in fsyncs for long.
     int heartbeatPersistSeconds = 30;
-    int heartbeatWritesPerFlush = 16;
+    int heartbeatWritesPerFlush = 1;
     qint64 keyCacheTtlSeconds = 30; // see AgentKeyManager
     qint64 rotationOverlapSeconds = 24 * 3600; // default overlap of a key rotation
     // Seed compatibility (off by default): POST /webhook, Authorization: Bearer <legacy key>,
