@@ -119,16 +119,17 @@ int main(int argc, char *argv[])
     headless::installDaemonLogging(config.logLevel);
     ::signal(SIGPIPE, SIG_IGN);
     headless::ServerDaemon daemon(config);
-    if (!daemon.start(&error)) {
-        qCCritical(lcDaemon).noquote() << "refusing to start:" << error;
-        return 1;
-    }
+    // Installed before the port opens: a SIGTERM right after "listening on" still drains.
     headless::UnixSignalWatcher signalWatcher({SIGTERM, SIGINT});
     QObject::connect(&signalWatcher, &headless::UnixSignalWatcher::signalReceived, &daemon,
                      [&daemon](int number) {
                          qCInfo(lcDaemon) << "signal" << number << "received";
                          daemon.stop();
                      });
+    if (!daemon.start(&error)) {
+        qCCritical(lcDaemon).noquote() << "refusing to start:" << error;
+        return 1;
+    }
     QObject::connect(&daemon, &headless::ServerDaemon::finished, &app,
                      [] { QCoreApplication::exit(0); });
     return QCoreApplication::exec();
