@@ -55,7 +55,9 @@ void ArmRequestQueue::send(Kind kind, const QByteArray &method, const QUrl &url,
 {
     m_queue.push_back(Pending {kind, method, url, armparsers::subscriptionOf(url.path()),
                                vmKey.toLower(), std::move(done)});
-    processQueue();
+    // Batch: a burst of sends (a mass eviction) is scanned once, not once per send.
+    if (!m_wake.isActive() || m_wake.remainingTime() > 0)
+        m_wake.start(0);
 }
 
 qint64 ArmRequestQueue::waitMsFor(const Pending &request, qint64 nowMs)
@@ -228,8 +230,9 @@ void ArmRequestQueue::handleReply(Pending request, bool isRetryAfter401, int sta
         }
         reply.call.retryAfter = retryAfter;
     }
+    // No queue scan here: a reply only ever lengthens waits (gates, clamps); the wake timer
+    // re-checks, and a wake that comes early simply re-arms.
     request.done(reply);
-    processQueue();
 }
 
 } // namespace spotkeeper::core
