@@ -1,19 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "clock.h"
-#include "httpserver.h"
-#include "listenertestkit.h"
+#include "listenertestbase.h"
 #include "messagecodec.h"
-#include "rawhttpclient.h"
-#include "store/store.h"
-#include "webhooklistener.h"
 
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSignalSpy>
-#include <QSslConfiguration>
-#include <QSslKey>
 #include <QTest>
 
 #include <functional>
@@ -23,14 +14,15 @@ using namespace spotkeeper::listenertest;
 using namespace Qt::StringLiterals;
 
 // The agent-facing routes: verification order, durability of a 2xx, duplicates,
-// binding of keys to VMs, limits and the failed-auth rate limit.
-class TstWebhookListener : public QObject
+// binding of keys to VMs, the failed-auth rate limit, seed compatibility, health and
+// metrics. Transport limits and TLS: tst_listenerlimits.
+class TstWebhookListener : public ListenerTestBase
 {
     Q_OBJECT
 
 private slots:
-    void init();
-    void cleanup();
+    void init() { setUpStore(); }
+    void cleanup() { tearDown(); }
 
     void acceptsSignedNotice();
     void badRequests_data();
@@ -38,98 +30,12 @@ private slots:
     void replayedNoticeIsStoredOnce();
     void sameEventUnderNewWebhookIdIsDuplicate();
     void otherVmIsForbidden();
-    void oversizedBodyIsRefusedWithoutBuffering();
     void failedAuthIsRateLimitedPerAddress();
     void heartbeatsAreRecorded();
     void seedWebhookIsOffByDefault();
     void seedWebhookIsAnUnconfirmedNotice();
     void healthAndMetrics();
-    void slowSocketsDoNotBlockNotices();
-    void tlsAndClientCertificates();
-
-private:
-    void startServer(core::ListenerOptions options = {}, http::Limits limits = {},
-                     const http::TlsOptions &tls = {});
-    testsupport::RawResponse tlsExchange(const QSslConfiguration &configuration,
-                                         const QByteArray &request, bool *connected);
-    SignedRequest signedNotice(const QString &vmName, int eventNumber, const QString &webhookId);
-    testsupport::RawResponse exchange(const QByteArray &request);
-    QJsonObject json(const testsupport::RawResponse &response) const;
-    qint64 storedEvents();
-
-    std::unique_ptr<core::ManualClock> m_clock;
-    std::unique_ptr<core::Store> m_store;
-    std::unique_ptr<RecordingOperations> m_ops;
-    std::unique_ptr<http::HttpServer> m_server;
-    std::unique_ptr<core::WebhookListener> m_listener;
-    QString m_keyId;
-    QList<protocol::WebhookSecret> m_secrets;
 };
-
-void TstWebhookListener::init()
-{
-    m_clock = std::make_unique<core::ManualClock>();
-    core::StoreError error;
-    m_store =
-        core::Store::open(core::StoreOptions {u":memory:"_s, false, 5000, m_clock.get()}, &error);
-    QVERIFY2(m_store, qPrintable(error.message));
-    m_ops = std::make_unique<RecordingOperations>();
-}
-
-void TstWebhookListener::cleanup()
-{
-    m_listener.reset();
-    m_server.reset();
-    m_store.reset();
-}
-
-void TstWebhookListener::startServer(core::ListenerOptions options, http::Limits limits,
-                                     const http::TlsOptions &tls)
-{
-    m_server = std::make_unique<http::HttpServer>();
-    m_server->setLimits(limits);
-    if (!tls.certificateFile.isEmpty()) {
-        QString tlsError;
-        QVERIFY2(m_server->setTls(tls, &tlsError), qPrintable(tlsError));
-    }
-    m_listener = std::make_unique<core::WebhookListener>(*m_store, *m_ops, *m_clock, options);
-    m_listener->attach(*m_server);
-    QString error;
-    QVERIFY2(m_server->listen(QHostAddress(QHostAddress::LocalHost), 0, &error), qPrintable(error));
-    core::KeyError code = core::KeyError::None;
-    const auto issued =
-        m_listener->keys().generate(vmResourceId(u"vm-a"_s), u"test"_s, &code, &error);
-    QVERIFY2(issued, qPrintable(error));
-    m_keyId = issued->keyId;
-    m_secrets = {issued->secret};
-}
-
-SignedRequest TstWebhookListener::signedNotice(const QString &vmName, int eventNumber,
-                                               const QString &webhookId)
-{
-    const QByteArray body =
-        protocol::encodeNotice(makeNotice(vmName, newEventId(eventNumber), m_clock->nowUtc()));
-    return sign(body, m_keyId, m_secrets, webhookId, m_clock->nowUtc().toSecsSinceEpoch());
-}
-
-testsupport::RawResponse TstWebhookListener::exchange(const QByteArray &request)
-{
-    testsupport::RawHttpClient client;
-    if (!client.connectTo(m_server->serverPort()))
-        return {};
-    client.send(request);
-    return client.readResponse(10'000);
-}
-
-QJsonObject TstWebhookListener::json(const testsupport::RawResponse &response) const
-{
-    return QJsonDocument::fromJson(response.body).object();
-}
-
-qint64 TstWebhookListener::storedEvents()
-{
-    return m_store->eventCount(core::EventFilter {});
-}
 
 void TstWebhookListener::acceptsSignedNotice()
 {
@@ -340,32 +246,6 @@ void TstWebhookListener::sameEventUnderNewWebhookIdIsDuplicate()
     QCOMPARE(m_ops->count(u"notice"_s), 2);
 }
 
-void TstWebhookListener::oversizedBodyIsRefusedWithoutBuffering()
-{
-    startServer();
-    // Announce 64 MiB and actually send 2 MiB: the server must answer 413 on the
-    // announcement and never hold more than its limits' worth of bytes.
-    SignedRequest request = signedNotice(u"vm-a"_s, 1, u"msg_big"_s);
-    QByteArray head =
-        "POST /api/v1/notices HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 67108864\r\n";
-    for (const auto &[name, value] : request.headers)
-        head += name + ": " + value + "\r\n";
-    head += "\r\n";
-    testsupport::RawHttpClient client;
-    QVERIFY(client.connectTo(m_server->serverPort()));
-    client.send(head);
-    const QByteArray chunk(64 * 1024, 'x');
-    for (int i = 0; i < 32 && client.isConnected(); ++i) {
-        client.send(chunk);
-        QTest::qWait(1);
-    }
-    const auto response = client.readResponse(10'000);
-    QCOMPARE(response.status, 413);
-    QVERIFY2(m_server->peakConnectionBufferedBytes() < 256 * 1024,
-             qPrintable(QString::number(m_server->peakConnectionBufferedBytes())));
-    QCOMPARE(storedEvents(), 0);
-}
-
 void TstWebhookListener::failedAuthIsRateLimitedPerAddress()
 {
     core::ListenerOptions options;
@@ -502,128 +382,6 @@ void TstWebhookListener::healthAndMetrics()
     QVERIFY(metrics.body.contains("spotkeeper_notices_stored_total 1\n"));
     QVERIFY(metrics.body.contains("spotkeeper_jobs{state=\"waiting_for_deallocation\"} 0\n"));
     QVERIFY(!metrics.body.contains(m_secrets.constFirst().toString().toUtf8()));
-}
-
-void TstWebhookListener::slowSocketsDoNotBlockNotices()
-{
-    http::Limits limits;
-    limits.readDeadlineMs = 4000;
-    startServer({}, limits);
-    QSignalSpy closedByDeadline(m_server.get(), &http::HttpServer::connectionClosedByDeadline);
-    constexpr int kSlow = 200;
-    std::vector<std::unique_ptr<testsupport::RawHttpClient>> slow;
-    for (int i = 0; i < kSlow; ++i) {
-        slow.push_back(std::make_unique<testsupport::RawHttpClient>());
-        QVERIFY(slow.back()->connectTo(m_server->serverPort()));
-    }
-    const QByteArray drip =
-        "POST /api/v1/notices HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789";
-    int sent = 0;
-    QTimer dripTimer;
-    dripTimer.setInterval(1000);
-    connect(&dripTimer, &QTimer::timeout, this, [&] {
-        for (auto &s : slow) {
-            if (s->isConnected())
-                s->send(drip.mid(sent, 1));
-        }
-        ++sent;
-    });
-    for (auto &s : slow)
-        s->send(drip.left(1));
-    sent = 1;
-    dripTimer.start();
-    QTRY_COMPARE(m_server->openConnections(), kSlow);
-
-    const SignedRequest request = signedNotice(u"vm-a"_s, 1, u"msg_fast"_s);
-    const auto response =
-        exchange(rawRequest("POST", "/api/v1/notices", request.headers, request.body));
-    QCOMPARE(response.status, 200);
-    // Accepted while every slow socket was still being waited on, not after they went.
-    QCOMPARE(closedByDeadline.size(), 0);
-    QCOMPARE(storedEvents(), 1);
-
-    for (auto &s : slow)
-        QVERIFY(s->waitForClosed(15'000));
-    dripTimer.stop();
-    QCOMPARE(closedByDeadline.size(), kSlow);
-    QTRY_COMPARE(m_server->openConnections(), 0);
-    QCOMPARE(storedEvents(), 1);
-}
-
-static QString tlsFile(const char *name)
-{
-    return QStringLiteral(SPOTKEEPER_TEST_DATA "/tls/") + QLatin1StringView(name);
-}
-
-static QSslConfiguration clientConfiguration(const char *certificate, const char *key,
-                                             bool trustServer = true)
-{
-    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
-    configuration.setCaCertificates(trustServer ? QSslCertificate::fromPath(tlsFile("ca.pem"))
-                                                : QList<QSslCertificate>());
-    configuration.setPeerVerifyMode(QSslSocket::VerifyPeer);
-    if (certificate) {
-        configuration.setLocalCertificate(QSslCertificate::fromPath(tlsFile(certificate)).value(0));
-        QFile keyFile(tlsFile(key));
-        if (keyFile.open(QIODevice::ReadOnly))
-            configuration.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Ec));
-    }
-    return configuration;
-}
-
-testsupport::RawResponse TstWebhookListener::tlsExchange(const QSslConfiguration &configuration,
-                                                         const QByteArray &request, bool *connected)
-{
-    testsupport::RawHttpClient client;
-    *connected = client.connectTls(m_server->serverPort(), configuration);
-    if (!*connected)
-        return {};
-    client.send(request);
-    return client.readResponse(5'000);
-}
-
-void TstWebhookListener::tlsAndClientCertificates()
-{
-    http::TlsOptions tls {tlsFile("server.pem"), tlsFile("server.key"), QString()};
-    startServer({}, {}, tls);
-    QVERIFY(m_server->isTls());
-    bool connected = false;
-    SignedRequest request = signedNotice(u"vm-a"_s, 1, u"msg_tls"_s);
-    auto response = tlsExchange(
-        clientConfiguration(nullptr, nullptr),
-        rawRequest("POST", "/api/v1/notices", request.headers, request.body), &connected);
-    QVERIFY(connected);
-    QCOMPARE(response.status, 200);
-    // Plain HTTP to the TLS port gets no HTTP answer and stores nothing.
-    request = signedNotice(u"vm-a"_s, 2, u"msg_plain"_s);
-    QCOMPARE(exchange(rawRequest("POST", "/api/v1/notices", request.headers, request.body)).status,
-             0);
-    // A client that does not trust the server's CA refuses the handshake itself.
-    (void)tlsExchange(clientConfiguration(nullptr, nullptr, false), "GET /healthz HTTP/1.1\r\n\r\n",
-                      &connected);
-    QVERIFY(!connected);
-    QCOMPARE(storedEvents(), 1);
-
-    // Mutual TLS: only clients with a certificate from the configured CA get through.
-    cleanup();
-    init();
-    tls.clientCaFile = tlsFile("ca.pem");
-    startServer({}, {}, tls);
-    request = signedNotice(u"vm-a"_s, 3, u"msg_mtls"_s);
-    response = tlsExchange(clientConfiguration("client.pem", "client.key"),
-                           rawRequest("POST", "/api/v1/notices", request.headers, request.body),
-                           &connected);
-    QVERIFY(connected);
-    QCOMPARE(response.status, 200);
-    for (const auto &[certificate, key] : {std::pair<const char *, const char *> {nullptr, nullptr},
-                                           {"other-client.pem", "other-client.key"}}) {
-        request = signedNotice(u"vm-a"_s, 4, u"msg_refused"_s);
-        response = tlsExchange(clientConfiguration(certificate, key),
-                               rawRequest("POST", "/api/v1/notices", request.headers, request.body),
-                               &connected);
-        QCOMPARE(response.status, 0);
-    }
-    QCOMPARE(storedEvents(), 1);
 }
 
 QTEST_GUILESS_MAIN(TstWebhookListener)
