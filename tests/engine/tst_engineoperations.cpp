@@ -48,6 +48,7 @@ private Q_SLOTS:
     void unconfirmedNoticeActsOnlyOnADeallocatedVm();
     void alertFiresOnceAcrossEngineRestarts();
     void addVmMarksItManagedAndReadsItsPowerState();
+    void timerDrivesTheEngineWithoutProcessDue();
 };
 
 void TestEngineOperations::everyActionWritesExactlyOneAuditRow()
@@ -249,6 +250,22 @@ void TestEngineOperations::addVmMarksItManagedAndReadsItsPowerState()
         u"api:tok1"_s);
     QVERIFY(bad.status == OperationResult::Status::Invalid);
     QVERIFY2(bad.message.contains(u"VM name"_s), qPrintable(bad.message));
+}
+
+void TestEngineOperations::timerDrivesTheEngineWithoutProcessDue()
+{
+    // Production wiring: nobody calls processDue(); the engine's QTimer wakes it. The
+    // manual clock stands still, so everything is due "now" and the timer fires at once.
+    EngineConfig config = EngineHarness::defaultConfig();
+    config.driveWithTimer = true;
+    EngineHarness h(config);
+    const VmRecord vm = h.addVm(u"spot-1"_s, ManagedBy::Agent, PowerState::Deallocated);
+    h.cloud->latencyMs = 0;
+    h.engine->handleUnconfirmedNotice(vm.id);
+    QTRY_COMPARE(h.cloud->count(Kind::PowerState), 1);
+    h.cloud->deliverDue(); // deallocated: a job is created, due now
+    QTRY_COMPARE(h.cloud->count(Kind::Start), 1);
+    QCOMPARE_ENUM(h.store->activeJob(vm.id)->state, JobState::Starting);
 }
 
 QTEST_GUILESS_MAIN(TestEngineOperations)
