@@ -13,6 +13,9 @@ FleetFilterProxy::FleetFilterProxy(QObject *parent)
     setSortCaseSensitivity(Qt::CaseInsensitive);
     setSortLocaleAware(true);
     setDynamicSortFilter(true);
+    // A change announced for DisplayRole only (the 1 s countdown tick) then neither re-sorts
+    // nor re-filters: the proxy skips roles it does not sort or filter on.
+    setFilterRole(FleetTableModel::SearchTextRole);
 }
 
 FleetFilterProxy::~FleetFilterProxy() = default;

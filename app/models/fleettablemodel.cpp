@@ -9,11 +9,13 @@
 #include <QCoreApplication>
 
 #include <algorithm>
+#include <limits>
 
 namespace spotkeeper::gui {
 
 namespace {
 constexpr int kEvictionPage = 20000;
+constexpr int kSliceRows = 48; // VMs re-read per event-loop pass during a burst
 constexpr qint64 kWeekSecs = 7 * 24 * 3600;
 
 QString utcText(const QDateTime &when)
@@ -38,7 +40,7 @@ FleetTableModel::FleetTableModel(FleetSource &source, const core::Clock &clock, 
 {
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(150);
-    connect(&m_flushTimer, &QTimer::timeout, this, &FleetTableModel::flushPendingChanges);
+    connect(&m_flushTimer, &QTimer::timeout, this, &FleetTableModel::flushSlice);
     m_clockTimer.setInterval(1000);
     connect(&m_clockTimer, &QTimer::timeout, this, &FleetTableModel::tickClock);
     m_clockTimer.start();
@@ -155,11 +157,37 @@ void FleetTableModel::handleEvent(const core::EventRecord &event)
 
 void FleetTableModel::flushPendingChanges()
 {
+    applyPending(std::numeric_limits<int>::max());
+}
+
+void FleetTableModel::flushSlice()
+{
+    // A burst (thousands of dirty VMs) is applied in slices, each its own event-loop pass,
+    // so input and painting are never blocked for the whole burst.
+    applyPending(kSliceRows);
+    if (!m_dirty.isEmpty())
+        QTimer::singleShot(0, this, &FleetTableModel::flushSlice);
+}
+
+void FleetTableModel::applyPending(int maxRows)
+{
     m_flushTimer.stop();
     if (m_dirty.isEmpty())
         return;
-    const QSet<qint64> dirty = std::exchange(m_dirty, {});
-    const QList<core::EventRecord> evictions = std::exchange(m_pendingEvictions, {});
+    QSet<qint64> dirty;
+    if (m_dirty.size() <= maxRows) {
+        dirty = std::exchange(m_dirty, {});
+    } else {
+        for (auto it = m_dirty.begin(); it != m_dirty.end() && dirty.size() < maxRows;) {
+            dirty.insert(*it);
+            it = m_dirty.erase(it);
+        }
+    }
+    QList<core::EventRecord> evictions;
+    QList<core::EventRecord> later;
+    for (const core::EventRecord &e : std::as_const(m_pendingEvictions))
+        (dirty.contains(e.vmId) ? evictions : later).append(e);
+    m_pendingEvictions = later;
     const QDateTime now = m_clock.nowUtc();
     QHash<qint64, QList<QDateTime>> newEvictions;
     for (const core::EventRecord &e : evictions)
@@ -243,7 +271,7 @@ void FleetTableModel::tickClock()
     // Countdowns move every second, but only rows with an active job have one.
     QList<int> withJobs;
     for (int r = 0; r < m_rows.size(); ++r) {
-        if (m_rows.at(r).job)
+        if (m_rows.at(r).job && m_rows.at(r).job->nextAttemptAt.isValid())
             withJobs.append(r);
     }
     emitRanges(withJobs, NextRetry, NextRetry, {Qt::DisplayRole});

@@ -108,6 +108,8 @@ Q_SIGNALS:
 
 private:
     void markDirty(qint64 vmId);
+    void flushSlice();
+    void applyPending(int maxRows);
     void handleEvent(const core::EventRecord &event);
     void refreshRow(FleetRow &row, const QDateTime &now);
     void recount();

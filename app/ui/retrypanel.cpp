@@ -123,6 +123,7 @@ RetryPanel::RetryPanel(FleetTableModel &model, const core::Clock &clock, QWidget
     auto *proxy = new ActiveJobsProxy(this);
     proxy->setSourceModel(&model);
     proxy->setSortRole(FleetTableModel::SortRole);
+    proxy->setFilterRole(FleetTableModel::JobStartedRole);
     proxy->setDynamicSortFilter(true);
     m_table->setModel(proxy);
     m_table->setItemDelegateForColumn(FleetTableModel::NextRetry,
