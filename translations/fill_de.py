@@ -110,6 +110,10 @@ S = {
  'Show only VMs that are: %1': 'Nur VMs zeigen mit Zustand: %1', 'Last hour': 'Letzte Stunde', 'Last 24 hours': 'Letzte 24 Stunden',
  'Last 7 days': 'Letzte 7 Tage', 'Last 30 days': 'Letzte 30 Tage', 'Custom range': 'Eigener Zeitraum', 'Time range': 'Zeitraum',
  'Time range for charts, events and the audit log': 'Zeitraum für Diagramme, Ereignisse und Prüfprotokoll',
+ 'Azure credentials are turned off in Settings: the dashboard only observes.': 'Azure-Anmeldedaten sind in den Einstellungen ausgeschaltet: Das Dashboard beobachtet nur.',
+ 'Signing in to Azure…': 'Anmeldung bei Azure…',
+ 'Azure configuration error: %1': 'Fehler in der Azure-Konfiguration: %1',
+ 'No Azure credentials (%1): sign in with az login or configure a service principal in Settings.': 'Keine Azure-Anmeldedaten (%1): Melden Sie sich mit az login an oder richten Sie in den Einstellungen einen Dienstprinzipal ein.',
  'Range start (UTC)': 'Beginn (UTC)', 'Range end (UTC)': 'Ende (UTC)', '&Range:': '&Zeitraum:',
 }
 # Plural forms: [singular, plural] (German: nplurals=2).

@@ -335,8 +335,20 @@
 <context>
     <name>spotkeeper::gui::DashboardSession</name>
     <message>
-        <source>The restart engine is not running in this dashboard yet: actions are unavailable.</source>
-        <translation>Die Neustart-Engine läuft in diesem Dashboard noch nicht: Aktionen sind nicht verfügbar.</translation>
+        <source>Azure credentials are turned off in Settings: the dashboard only observes.</source>
+        <translation>Azure-Anmeldedaten sind in den Einstellungen ausgeschaltet: Das Dashboard beobachtet nur.</translation>
+    </message>
+    <message>
+        <source>Signing in to Azure…</source>
+        <translation>Anmeldung bei Azure…</translation>
+    </message>
+    <message>
+        <source>Azure configuration error: %1</source>
+        <translation>Fehler in der Azure-Konfiguration: %1</translation>
+    </message>
+    <message>
+        <source>No Azure credentials (%1): sign in with az login or configure a service principal in Settings.</source>
+        <translation>Keine Azure-Anmeldedaten (%1): Melden Sie sich mit az login an oder richten Sie in den Einstellungen einen Dienstprinzipal ein.</translation>
     </message>
 </context>
 <context>
