@@ -25,8 +25,11 @@ QString installTranslations(const QString &language)
         ? QLocale::system()
         : QLocale(language);
     auto *appTranslator = new QTranslator(QCoreApplication::instance());
+    const bool followSystem = language.isEmpty() || language == QLatin1StringView("system");
+    // A system language we do not ship (or the C locale) gets English with its plural forms.
     if (appTranslator->load(locale, QStringLiteral("spotkeeper"), QStringLiteral("_"),
-                            QStringLiteral(":/i18n"))) {
+                            QStringLiteral(":/i18n"))
+        || (followSystem && appTranslator->load(QStringLiteral(":/i18n/spotkeeper_en.qm")))) {
         QCoreApplication::installTranslator(appTranslator);
         app = appTranslator;
     } else {
