@@ -1,6 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "apptranslations.h"
+#include "chartmodel.h"
+#include "chartwidget.h"
 #include "clock.h"
 #include "detailpane.h"
 #include "fleetfilterproxy.h"
@@ -10,9 +12,11 @@
 #include "localfleetsource.h"
 #include "mainwindow.h"
 #include "secretstore.h"
+#include "singleinstance.h"
 
 #include <QAction>
 #include <QItemSelectionModel>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
@@ -31,6 +35,41 @@ private Q_SLOTS:
     {
         QStandardPaths::setTestModeEnabled(true);
         installTranslations(QStringLiteral("en"));
+    }
+
+    void secondInstanceRaisesTheFirst()
+    {
+        const QString name =
+            QStringLiteral("spotkeeper-test-%1").arg(QCoreApplication::applicationPid());
+        SingleInstance first(name);
+        QVERIFY(first.claim());
+        QSignalSpy raised(&first, &SingleInstance::raiseRequested);
+        SingleInstance second(name);
+        QVERIFY(!second.claim());
+        QTRY_COMPARE(raised.size(), 1);
+    }
+
+    void chartShowsAsTable()
+    {
+        ChartModel model;
+        buckets::Stacked data;
+        data.bucketSecs = 3600;
+        data.starts = {QDateTime::fromSecsSinceEpoch(0, Qt::UTC),
+                       QDateTime::fromSecsSinceEpoch(3600, Qt::UTC)};
+        data.groups = {QStringLiteral("eastus"), QStringLiteral("westus2")};
+        data.counts = {{1, 2}, {0, 5}};
+        model.setStacked(data);
+        ChartWidget chart(QStringLiteral("Evictions"), model, true);
+        QCOMPARE(chart.seriesCount(), 2);
+        QVERIFY(!chart.showsTable());
+        chart.setShowAsTable(true);
+        QVERIFY(chart.showsTable());
+        QTableView *table = chart.findChild<QTableView *>();
+        QVERIFY(table);
+        QCOMPARE(table->model()->rowCount(), 2);
+        QCOMPARE(table->model()->index(1, 2).data().toInt(), 5);
+        QCOMPARE(table->model()->headerData(2, Qt::Horizontal).toString(),
+                 QStringLiteral("westus2"));
     }
 
     void firstRunExplainsWhatToDo()
