@@ -63,6 +63,9 @@ void DashboardSession::startEngine()
 {
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     core::AzureConfig azure;
+    // A workstation is no Azure VM: probing the metadata endpoint for a managed identity
+    // would only time out. SPOTKEEPER_MANAGED_IDENTITY=on turns it back on.
+    azure.credentials.excludeManagedIdentity = true;
     const QString configError = core::azureConfigFromEnvironment(env, &azure);
     m_cloud = core::ArmCloudProvider::create(azure, env, m_clock, this);
     m_engine = std::make_unique<core::RestartEngine>(*m_store, *m_cloud, m_clock);

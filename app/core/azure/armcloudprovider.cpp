@@ -51,6 +51,17 @@ QString azureConfigFromEnvironment(const QProcessEnvironment &env, AzureConfig *
             return u"SPOTKEEPER_IMDS_URL is not an http URL: '%1'"_s.arg(imds.left(200));
         updated.credentials.imdsEndpoint = url;
     }
+    // SPOTKEEPER_MANAGED_IDENTITY=off|on overrides the caller's default: the server tries managed
+    // identity (it may run on an Azure VM), the desktop dashboard does not (a workstation).
+    if (const QString mi = env.value(u"SPOTKEEPER_MANAGED_IDENTITY"_s).trimmed().toLower();
+        !mi.isEmpty()) {
+        if (mi == "off"_L1 || mi == "0"_L1 || mi == "false"_L1)
+            updated.credentials.excludeManagedIdentity = true;
+        else if (mi == "on"_L1 || mi == "1"_L1 || mi == "true"_L1)
+            updated.credentials.excludeManagedIdentity = false;
+        else
+            return u"SPOTKEEPER_MANAGED_IDENTITY must be on or off, not '%1'"_s.arg(mi.left(20));
+    }
     if (const QString id = env.value(u"SPOTKEEPER_MANAGED_IDENTITY_CLIENT_ID"_s).trimmed();
         !id.isEmpty())
         updated.credentials.managedIdentityClientId = id;
