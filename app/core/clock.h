@@ -24,8 +24,7 @@ class ManualClock final : public Clock
 public:
     explicit ManualClock(QDateTime start = QDateTime::fromSecsSinceEpoch(1'767'225'600, Qt::UTC))
         : m_now(std::move(start))
-    {
-    }
+    { }
     QDateTime nowUtc() const override { return m_now; }
     void advanceMSecs(qint64 ms) { m_now = m_now.addMSecs(ms); }
     void set(QDateTime now) { m_now = std::move(now); }

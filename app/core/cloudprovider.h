@@ -17,15 +17,16 @@ namespace spotkeeper::core {
 
 // How the engine should react to a failed call.
 enum class FailureClass {
-    None,          // success
-    Transient,     // 5xx, timeout, reset, 409 still deallocating/another operation: retry with backoff
-    Throttled,     // 429: retry no sooner than retryAfter
-    Capacity,      // AllocationFailed, ZonalAllocationFailed, Overconstrained*, SkuNotAvailable: retry, long backoff
-    Price,         // SpotPriceGreaterThanProvidedMaxPrice: needs operator
-    Quota,         // OperationNotAllowed quota: needs operator
+    None, // success
+    Transient, // 5xx, timeout, reset, 409 still deallocating/another operation: retry with backoff
+    Throttled, // 429: retry no sooner than retryAfter
+    Capacity, // AllocationFailed, ZonalAllocationFailed, Overconstrained*, SkuNotAvailable: retry,
+              // long backoff
+    Price, // SpotPriceGreaterThanProvidedMaxPrice: needs operator
+    Quota, // OperationNotAllowed quota: needs operator
     Authorization, // AuthorizationFailed, 401 after refresh, credential errors: needs operator
-    NotFound,      // 404: VM deleted (Delete eviction policy): needs operator
-    Fatal,         // anything else that retrying cannot fix: needs operator
+    NotFound, // 404: VM deleted (Delete eviction policy): needs operator
+    Fatal, // anything else that retrying cannot fix: needs operator
 };
 QString toString(FailureClass failure);
 bool isRetryable(FailureClass failure);
@@ -34,7 +35,7 @@ struct CallResult
 {
     FailureClass failure = FailureClass::None;
     int httpStatus = 0;
-    QString errorCode;    // the most specific ARM code (details[] searched)
+    QString errorCode; // the most specific ARM code (details[] searched)
     QString errorMessage; // ARM's message; never contains a token or secret
     QString correlationId;
     QDateTime retryAfter; // absolute UTC time before which no retry may be sent; invalid = none
@@ -51,14 +52,14 @@ struct StartResult
 {
     CallResult call;
     QString asyncOperationUrl; // set when ARM answered 202; persist it to resume after a crash
-    bool finished = false;     // the async operation reached Succeeded/Failed/Canceled
+    bool finished = false; // the async operation reached Succeeded/Failed/Canceled
 };
 
 struct ListResult
 {
     CallResult call;
     QList<VmRecord> vms; // statusOnly: identity + powerState; full: also size, priority, tags, ...
-    int pages = 0;       // ARM calls made (nextLink pages)
+    int pages = 0; // ARM calls made (nextLink pages)
 };
 
 struct EvidenceResult

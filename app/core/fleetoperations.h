@@ -32,7 +32,8 @@ public:
     virtual void handleUnconfirmedNotice(qint64 vmId) = 0;
 
     // Operator actions. actor: "gui:<user>", "api:<token id>", "cli".
-    virtual OperationResult forceRestart(qint64 vmId, const QString &actor) = 0; // skips backoff, not budgets
+    virtual OperationResult forceRestart(qint64 vmId,
+                                         const QString &actor) = 0; // skips backoff, not budgets
     virtual OperationResult pauseAutoRestart(qint64 vmId, const QString &actor) = 0;
     virtual OperationResult resumeAutoRestart(qint64 vmId, const QString &actor) = 0;
     virtual OperationResult cancelJob(qint64 vmId, const QString &actor) = 0;

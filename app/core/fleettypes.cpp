@@ -33,46 +33,46 @@ Enum valueOf(const std::array<std::pair<Enum, QLatin1StringView>, N> &table, QSt
 using L = QLatin1StringView;
 
 constexpr std::array kPowerStates = {
-    std::pair{PowerState::Unknown, L("unknown")},
-    std::pair{PowerState::Starting, L("starting")},
-    std::pair{PowerState::Running, L("running")},
-    std::pair{PowerState::Stopping, L("stopping")},
-    std::pair{PowerState::Stopped, L("stopped")},
-    std::pair{PowerState::Deallocating, L("deallocating")},
-    std::pair{PowerState::Deallocated, L("deallocated")},
-    std::pair{PowerState::Deleted, L("deleted")},
+    std::pair {PowerState::Unknown, L("unknown")},
+    std::pair {PowerState::Starting, L("starting")},
+    std::pair {PowerState::Running, L("running")},
+    std::pair {PowerState::Stopping, L("stopping")},
+    std::pair {PowerState::Stopped, L("stopped")},
+    std::pair {PowerState::Deallocating, L("deallocating")},
+    std::pair {PowerState::Deallocated, L("deallocated")},
+    std::pair {PowerState::Deleted, L("deleted")},
 };
 
 constexpr std::array kDesiredStates = {
-    std::pair{DesiredState::Running, L("running")},
-    std::pair{DesiredState::Stopped, L("stopped")},
+    std::pair {DesiredState::Running, L("running")},
+    std::pair {DesiredState::Stopped, L("stopped")},
 };
 
 constexpr std::array kManagedBy = {
-    std::pair{ManagedBy::None, L("none")},
-    std::pair{ManagedBy::Agent, L("agent")},
-    std::pair{ManagedBy::Tag, L("tag")},
-    std::pair{ManagedBy::Operator, L("operator")},
+    std::pair {ManagedBy::None, L("none")},
+    std::pair {ManagedBy::Agent, L("agent")},
+    std::pair {ManagedBy::Tag, L("tag")},
+    std::pair {ManagedBy::Operator, L("operator")},
 };
 
 constexpr std::array kJobStates = {
-    std::pair{JobState::WaitingForDeallocation, L("waiting_for_deallocation")},
-    std::pair{JobState::Starting, L("starting")},
-    std::pair{JobState::BackingOff, L("backing_off")},
-    std::pair{JobState::Running, L("running")},
-    std::pair{JobState::NeedsOperator, L("needs_operator")},
-    std::pair{JobState::Paused, L("paused")},
-    std::pair{JobState::Cancelled, L("cancelled")},
+    std::pair {JobState::WaitingForDeallocation, L("waiting_for_deallocation")},
+    std::pair {JobState::Starting, L("starting")},
+    std::pair {JobState::BackingOff, L("backing_off")},
+    std::pair {JobState::Running, L("running")},
+    std::pair {JobState::NeedsOperator, L("needs_operator")},
+    std::pair {JobState::Paused, L("paused")},
+    std::pair {JobState::Cancelled, L("cancelled")},
 };
 
 constexpr std::array kEventKinds = {
-    std::pair{EventKind::Notice, L("notice")},
-    std::pair{EventKind::Heartbeat, L("heartbeat")},
-    std::pair{EventKind::Eviction, L("eviction")},
-    std::pair{EventKind::RestartAttempt, L("restart_attempt")},
-    std::pair{EventKind::PowerChange, L("power_change")},
-    std::pair{EventKind::JobTransition, L("job_transition")},
-    std::pair{EventKind::Alert, L("alert")},
+    std::pair {EventKind::Notice, L("notice")},
+    std::pair {EventKind::Heartbeat, L("heartbeat")},
+    std::pair {EventKind::Eviction, L("eviction")},
+    std::pair {EventKind::RestartAttempt, L("restart_attempt")},
+    std::pair {EventKind::PowerChange, L("power_change")},
+    std::pair {EventKind::JobTransition, L("job_transition")},
+    std::pair {EventKind::Alert, L("alert")},
 };
 
 } // namespace

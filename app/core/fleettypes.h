@@ -13,9 +13,18 @@ namespace spotkeeper::core {
 
 // Power state as ARM reports it in instanceView.statuses[] ("PowerState/<x>"),
 // plus Deleted (GET answered 404: a Delete-policy eviction) and Unknown.
-enum class PowerState { Unknown, Starting, Running, Stopping, Stopped, Deallocating, Deallocated, Deleted };
-QString toString(PowerState state);                 // "running", "deallocated", ...
-PowerState powerStateFromString(QStringView text);  // accepts "PowerState/running" and "running"
+enum class PowerState {
+    Unknown,
+    Starting,
+    Running,
+    Stopping,
+    Stopped,
+    Deallocating,
+    Deallocated,
+    Deleted
+};
+QString toString(PowerState state); // "running", "deallocated", ...
+PowerState powerStateFromString(QStringView text); // accepts "PowerState/running" and "running"
 
 enum class DesiredState { Running, Stopped };
 QString toString(DesiredState state);
@@ -29,28 +38,36 @@ ManagedBy managedByFromString(QStringView text);
 // A restart job's life: WaitingForDeallocation -> Starting -> Running (recovered),
 // with BackingOff between attempts; NeedsOperator stops until an operator acts;
 // Paused and Cancelled are operator states. Running and Cancelled are terminal.
-enum class JobState { WaitingForDeallocation, Starting, BackingOff, Running, NeedsOperator, Paused, Cancelled };
+enum class JobState {
+    WaitingForDeallocation,
+    Starting,
+    BackingOff,
+    Running,
+    NeedsOperator,
+    Paused,
+    Cancelled
+};
 QString toString(JobState state); // "waiting_for_deallocation", "starting", ...
 JobState jobStateFromString(QStringView text);
 bool isTerminal(JobState state);
 
 enum class EventKind {
-    Notice,         // a Scheduled Events notice from an agent
-    Heartbeat,      // recorded only when something changed (first seen, poll outcome flip)
-    Eviction,       // the engine concluded the VM was evicted (notice or reconciler)
+    Notice, // a Scheduled Events notice from an agent
+    Heartbeat, // recorded only when something changed (first seen, poll outcome flip)
+    Eviction, // the engine concluded the VM was evicted (notice or reconciler)
     RestartAttempt, // one ARM start call: HTTP status, ARM error code, correlation id
-    PowerChange,    // the reconciler saw a power state change
-    JobTransition,  // a restart job changed state
-    Alert,          // e.g. still down after the alert threshold
+    PowerChange, // the reconciler saw a power state change
+    JobTransition, // a restart job changed state
+    Alert, // e.g. still down after the alert threshold
 };
 QString toString(EventKind kind);
 EventKind eventKindFromString(QStringView text);
 
 struct VmRecord
 {
-    qint64 id = 0;       // store row id, 0 = not stored yet
+    qint64 id = 0; // store row id, 0 = not stored yet
     QString resourceKey; // lower-cased ARM resource id, unique
-    QString resourceId;  // ARM resource id as Azure spells it
+    QString resourceId; // ARM resource id as Azure spells it
     QString subscriptionId;
     QString resourceGroup;
     QString name;
@@ -58,7 +75,7 @@ struct VmRecord
     QString location;
     QString zone;
     QString size;
-    QString priority;       // "Spot" | "Regular" | ""
+    QString priority; // "Spot" | "Regular" | ""
     QString evictionPolicy; // "Deallocate" | "Delete" | ""
     QMap<QString, QString> tags;
     PowerState powerState = PowerState::Unknown;
@@ -78,18 +95,18 @@ struct EventRecord
     qint64 id = 0;
     qint64 vmId = 0;
     EventKind kind = EventKind::Notice;
-    QDateTime at;          // when it happened (UTC)
-    QString source;        // "agent", "reconciler", "engine", "operator", "seed"
-    QString eventType;     // Scheduled Events type for notices/evictions ("Preempt", ...)
-    QString eventId;       // Scheduled Events EventId, when there is one
-    QString eventStatus;   // "Scheduled" | "Started" for notices
-    QString webhookId;     // for notices: the webhook-id (unique)
-    int httpStatus = 0;    // restart attempts
-    QString armErrorCode;  // restart attempts
+    QDateTime at; // when it happened (UTC)
+    QString source; // "agent", "reconciler", "engine", "operator", "seed"
+    QString eventType; // Scheduled Events type for notices/evictions ("Preempt", ...)
+    QString eventId; // Scheduled Events EventId, when there is one
+    QString eventStatus; // "Scheduled" | "Started" for notices
+    QString webhookId; // for notices: the webhook-id (unique)
+    int httpStatus = 0; // restart attempts
+    QString armErrorCode; // restart attempts
     QString correlationId; // x-ms-correlation-request-id of the ARM call
-    QString message;       // human-readable summary
-    QString evidence;      // e.g. Activity Log evictSpotVM operation id
-    QByteArray payload;    // raw JSON of a notice, if any
+    QString message; // human-readable summary
+    QString evidence; // e.g. Activity Log evictSpotVM operation id
+    QByteArray payload; // raw JSON of a notice, if any
 };
 
 struct JobRecord
@@ -133,7 +150,7 @@ struct AuditRecord
 {
     qint64 id = 0;
     QDateTime at;
-    QString actor;  // "gui:<user>", "api:<token id>", "cli"
+    QString actor; // "gui:<user>", "api:<token id>", "cli"
     QString action; // "force_restart", "pause", "resume", "cancel", "key_generate", ...
     QString target; // resource key, key id, ...
     QString detail; // free text / JSON, never a secret
