@@ -74,6 +74,11 @@ void SimAgents::poll()
             if (!agent.delivered.contains(event.eventId) && !agent.inFlight.contains(event.eventId))
                 sendNotice(agent, event.eventId);
         }
+        const QStringList spooled = agent.pending.keys();
+        for (const QString &eventId : spooled) {
+            if (!agent.inFlight.contains(eventId))
+                sendNotice(agent, eventId);
+        }
         if (now >= agent.nextHeartbeatMs && vm.power == Power::Running) {
             agent.nextHeartbeatMs = now + m_heartbeatIntervalMs;
             sendHeartbeat(agent);
@@ -84,28 +89,32 @@ void SimAgents::poll()
 void SimAgents::sendNotice(Agent &agent, const QString &eventId)
 {
     const SimVm &vm = m_model.vm(agent.vm);
+    QByteArray body = agent.pending.value(eventId);
     const SimEvent *found = nullptr;
     for (const SimEvent &e : vm.events)
         if (e.eventId == eventId)
             found = &e;
-    if (!found)
+    if (body.isEmpty() && !found)
         return;
-    protocol::Notice notice;
-    notice.vm = identityOf(vm);
-    notice.event.eventId = found->eventId;
-    notice.event.eventType = protocol::EventType::Preempt;
-    notice.event.eventStatus = found->status == "Started"_L1 ? protocol::EventStatus::Started
-                                                             : protocol::EventStatus::Scheduled;
-    if (found->notBeforeMs > 0)
-        notice.event.notBefore = QDateTime::fromMSecsSinceEpoch(found->notBeforeMs, Qt::UTC);
-    notice.event.eventSource = u"Platform"_s;
-    notice.event.durationInSeconds = -1;
-    notice.event.resourceType = u"VirtualMachine"_s;
-    notice.event.resources = QStringList {vm.name};
-    notice.documentIncarnation = vm.incarnation;
-    notice.agentVersion = u"sim-agent/"_s + QLatin1StringView(SPOTKEEPER_VERSION);
-    notice.sentAt = m_wall.nowUtc();
-    const QByteArray body = protocol::encodeNotice(notice);
+    if (body.isEmpty()) {
+        protocol::Notice notice;
+        notice.vm = identityOf(vm);
+        notice.event.eventId = found->eventId;
+        notice.event.eventType = protocol::EventType::Preempt;
+        notice.event.eventStatus = found->status == "Started"_L1 ? protocol::EventStatus::Started
+                                                                 : protocol::EventStatus::Scheduled;
+        if (found->notBeforeMs > 0)
+            notice.event.notBefore = QDateTime::fromMSecsSinceEpoch(found->notBeforeMs, Qt::UTC);
+        notice.event.eventSource = u"Platform"_s;
+        notice.event.durationInSeconds = -1;
+        notice.event.resourceType = u"VirtualMachine"_s;
+        notice.event.resources = QStringList {vm.name};
+        notice.documentIncarnation = vm.incarnation;
+        notice.agentVersion = u"sim-agent/"_s + QLatin1StringView(SPOTKEEPER_VERSION);
+        notice.sentAt = m_wall.nowUtc();
+        body = protocol::encodeNotice(notice);
+        agent.pending.insert(eventId, body);
+    }
     // Stable across retries, so the dashboard's dedupe sees one delivery.
     const QByteArray webhookId = "msg_sim_" + eventId.toLatin1();
     agent.inFlight.insert(eventId);
@@ -120,6 +129,7 @@ void SimAgents::sendNotice(Agent &agent, const QString &eventId)
                  ++m_failures;
                  return; // the next poll sends it again
              }
+             a.pending.remove(eventId);
              if (!a.delivered.contains(eventId)) {
                  a.delivered.insert(eventId);
                  m_acked.append(AckedNotice {vmKey, eventId, m_wall.nowMSecs()});
@@ -157,7 +167,7 @@ void SimAgents::post(const QString &route, const protocol::AgentCredential &cred
     url.setPath(path + route);
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setTransferTimeout(10'000);
+    request.setTransferTimeout(30'000);
     const auto headers =
         protocol::sign(credential.secrets, webhookId, m_wall.nowMSecs() / 1000, body);
     request.setRawHeader(protocol::kHeaderId, headers.id);

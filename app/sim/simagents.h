@@ -57,6 +57,9 @@ private:
         protocol::AgentCredential credential;
         QSet<QString> delivered; // event ids the dashboard acknowledged
         QSet<QString> inFlight;
+        // Notices seen but not yet acknowledged, kept (like the real agent's spool) even
+        // after the event left the document: eventId -> encoded body.
+        QHash<QString, QByteArray> pending;
         qint64 nextHeartbeatMs = 0;
         qint64 startedMs = 0;
     };
