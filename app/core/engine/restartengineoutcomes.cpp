@@ -1,0 +1,217 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// RestartEngine: what the engine does with outcomes (start results, operator-stops,
+// recovery, the alert threshold, power states the reconciler saw).
+#include "clock.h"
+#include "restartengine.h"
+#include "store/store.h"
+
+#include <algorithm>
+
+namespace spotkeeper::core {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+bool startable(PowerState state)
+{
+    return state == PowerState::Deallocated || state == PowerState::Stopped;
+}
+
+QString describe(const CallResult &call)
+{
+    QString text = toString(call.failure);
+    if (!call.errorCode.isEmpty())
+        text += u" ("_s + call.errorCode + u')';
+    if (call.httpStatus > 0)
+        text += u" HTTP "_s + QString::number(call.httpStatus);
+    if (!call.errorMessage.isEmpty())
+        text += u": "_s + call.errorMessage;
+    return text;
+}
+
+QString advice(FailureClass failure)
+{
+    switch (failure) {
+    case FailureClass::Price:
+        return u"the Spot price is above the VM's max price; raise maxPrice (allowed while "
+               "deallocated) or wait for the price to fall, then force a restart"_s;
+    case FailureClass::Quota:
+        return u"the Spot (low-priority) cores quota is used up (deallocated Spot VMs still "
+               "count); raise the quota or delete VMs, then force a restart"_s;
+    case FailureClass::Authorization:
+        return u"SpotKeeper's identity may not do this on the VM; grant "
+               "Microsoft.Compute/virtualMachines/start/action and read, then force a restart"_s;
+    case FailureClass::NotFound:
+        return u"the VM no longer exists (Delete eviction policy, or deleted by a person); "
+               "re-create it or cancel the job"_s;
+    default:
+        break;
+    }
+    return u"Azure refused in a way retrying cannot fix; read the error, then force a restart "
+           "or cancel the job"_s;
+}
+
+} // namespace
+
+void RestartEngine::handleStartProgress(qint64 vmId, quint64 generation, const QString &url)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end() || it->generation != generation || url.isEmpty()
+        || it->job.state != JobState::Starting)
+        return;
+    it->job.asyncOperationUrl = url;
+    it->job.updatedAt = now();
+    // Persisted before we wait on it: a restarted engine follows this URL instead of
+    // POSTing start a second time.
+    if (!m_store.saveJob(it->job, nullptr))
+        Q_EMIT storeFailed(u"cannot save the async operation URL: "_s
+                           + m_store.lastError().message);
+}
+
+void RestartEngine::handleStartDone(qint64 vmId, quint64 generation, const StartResult &result)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end() || it->generation != generation || it->job.state != JobState::Starting)
+        return;
+    it->inFlight = false;
+    const CallResult &call = result.call;
+    const int attempt = it->job.attempt;
+    EventRecord event = jobEvent(it->job, EventKind::RestartAttempt, QString());
+    event.httpStatus = call.httpStatus;
+    event.armErrorCode = call.errorCode;
+    event.correlationId = call.correlationId;
+    Q_EMIT restartAttempted(vmId, attempt, call.failure);
+
+    if (call.ok()) {
+        event.message = u"start attempt "_s + QString::number(attempt) + u" succeeded"_s;
+        it->job.lastErrorCode.clear();
+        it->job.lastErrorMessage.clear();
+        m_store.setPowerState(vmId, PowerState::Running, now());
+        const QDateTime since = it->job.evictedAt.isValid() ? it->job.evictedAt : it->job.createdAt;
+        const qint64 downtime = std::max<qint64>(0, since.msecsTo(now()));
+        if (transition(vmId, JobState::Running, {}, &event))
+            Q_EMIT restartSucceeded(vmId, downtime);
+        reschedule();
+        return;
+    }
+
+    it->job.lastErrorCode = call.errorCode;
+    it->job.lastErrorMessage = call.errorMessage;
+    if (!isRetryable(call.failure)) {
+        event.message =
+            u"start attempt "_s + QString::number(attempt) + u" failed: "_s + describe(call);
+        toNeedsOperator(vmId, call, u"starting the VM"_s);
+        reschedule();
+        return;
+    }
+
+    const std::optional<VmRecord> vm = m_store.vm(vmId);
+    QDateTime budgetEarliest;
+    if (vm) {
+        if (call.failure == FailureClass::Throttled && call.retryAfter.isValid())
+            budget(m_subWrite, vm->subscriptionId.toLower(), m_config.subscriptionWriteBudget)
+                .blockUntil(call.retryAfter.toMSecsSinceEpoch());
+        const qint64 earliest = budget(m_vmStart, vm->resourceKey, m_config.vmStartBudget)
+                                    .earliestMs(m_clock.nowMSecs());
+        budgetEarliest = QDateTime::fromMSecsSinceEpoch(earliest, Qt::UTC);
+    }
+    const QDateTime next =
+        m_backoff.nextAttemptAt(now(), attempt - 1, call.failure, call.retryAfter, budgetEarliest);
+    it->job.nextAttemptAt = next;
+    event.message = u"start attempt "_s + QString::number(attempt) + u" failed: "_s + describe(call)
+        + u"; next attempt at "_s + next.toString(Qt::ISODateWithMs);
+    if (transition(vmId, JobState::BackingOff, {}, &event)) {
+        if (auto again = m_jobs.find(vmId); again != m_jobs.end())
+            again->dueAt = next;
+    }
+    reschedule();
+}
+
+void RestartEngine::toNeedsOperator(qint64 vmId, const CallResult &call, const QString &what)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end())
+        return;
+    const QString reason = what + u": "_s + describe(call) + u" — "_s + advice(call.failure);
+    it->job.reason = reason;
+    it->job.lastErrorCode = call.errorCode;
+    it->job.lastErrorMessage = call.errorMessage;
+    it->dueAt = QDateTime();
+    it->reserved = false;
+    if (call.failure == FailureClass::NotFound)
+        m_store.setPowerState(vmId, PowerState::Deleted, now());
+    EventRecord event = jobEvent(it->job, EventKind::JobTransition,
+                                 toString(it->job.state) + u" -> needs_operator: "_s + reason);
+    if (call.httpStatus > 0 || !call.errorCode.isEmpty()) {
+        event.kind = it->job.state == JobState::Starting ? EventKind::RestartAttempt
+                                                         : EventKind::JobTransition;
+        event.httpStatus = call.httpStatus;
+        event.armErrorCode = call.errorCode;
+        event.correlationId = call.correlationId;
+    }
+    if (transition(vmId, JobState::NeedsOperator, {}, &event))
+        Q_EMIT needsOperator(vmId, reason);
+}
+
+void RestartEngine::finishRunning(qint64 vmId, const QString &why)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end())
+        return;
+    const QDateTime since = it->job.evictedAt.isValid() ? it->job.evictedAt : it->job.createdAt;
+    const qint64 downtime = std::max<qint64>(0, since.msecsTo(now()));
+    m_store.setPowerState(vmId, PowerState::Running, now());
+    if (transition(vmId, JobState::Running, why))
+        Q_EMIT restartSucceeded(vmId, downtime);
+}
+
+void RestartEngine::checkAlert(qint64 vmId)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end() || it->alerted || m_config.alertAfterMs <= 0
+        || it->job.state == JobState::Paused)
+        return;
+    const QDateTime since = it->job.evictedAt.isValid() ? it->job.evictedAt : it->job.createdAt;
+    const qint64 down = since.msecsTo(now());
+    if (down < m_config.alertAfterMs)
+        return;
+    it->alerted = true;
+    const int minutes = int(down / 60'000);
+    EventRecord event = jobEvent(it->job, EventKind::Alert,
+                                 u"still down after "_s + QString::number(minutes) + u" min (job "_s
+                                     + toString(it->job.state) + u", "_s
+                                     + QString::number(it->job.attempt) + u" start attempts"_s
+                                     + (it->job.lastErrorCode.isEmpty()
+                                            ? QString()
+                                            : u", last error "_s + it->job.lastErrorCode)
+                                     + u')');
+    m_store.appendEvent(event);
+    Q_EMIT vmStillDown(vmId, minutes);
+    Q_EMIT alertRaised(vmId, event.message);
+}
+
+void RestartEngine::observePowerState(qint64 vmId, PowerState state)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end() || it->inFlight)
+        return;
+    const QDateTime at = now();
+    it->observed = state;
+    it->observedAt = at;
+    if (state != PowerState::Running && state != PowerState::Starting
+        && state != PowerState::Unknown)
+        it->sawNotRunning = true;
+    if (state == PowerState::Running) {
+        const bool evictionPending = it->job.state == JobState::WaitingForDeallocation
+            && !it->sawNotRunning && it->job.trigger == u"notice"_s;
+        if (!evictionPending && it->job.state != JobState::Paused)
+            finishRunning(vmId, u"reconciler saw the VM running"_s);
+    } else if (startable(state) && it->job.state == JobState::WaitingForDeallocation) {
+        it->dueAt = at; // start now rather than at the next poll
+    }
+    reschedule();
+}
+
+} // namespace spotkeeper::core
