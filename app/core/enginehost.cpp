@@ -1,0 +1,245 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "enginehost.h"
+
+#include "azure/armcloudprovider.h"
+#include "azure/armrequestqueue.h"
+#include "clock.h"
+#include "engine/reconciler.h"
+#include "engine/restartengine.h"
+#include "enginemetrics.h"
+#include "httpserver.h"
+#include "operatortokens.h"
+#include "webhooklistener.h"
+
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QProcessEnvironment>
+
+namespace spotkeeper::core {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString readSecretFile(const QString &path, const QString &what, QByteArray *out)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return u"cannot read the "_s + what + u" file "_s + path + u": "_s + file.errorString();
+    *out = file.readAll().trimmed();
+    if (out->isEmpty())
+        return u"the "_s + what + u" file "_s + path + u" is empty"_s;
+    return QString();
+}
+
+EngineConfig engineConfig(const ServerConfig &c)
+{
+    EngineConfig config;
+    config.vmStartBudget = {c.vmStartBurst, c.vmStartsPerMinute, 60'000};
+    config.subscriptionWriteBudget = {c.subscriptionWriteBurst, c.subscriptionWritesPerSecond,
+                                      1'000};
+    config.subscriptionReadBudget = {c.subscriptionReadBurst, c.subscriptionReadsPerSecond, 1'000};
+    config.backoff.baseMs = qint64(c.backoffBaseSeconds) * 1000;
+    config.backoff.capMs = qint64(c.backoffCapSeconds) * 1000;
+    config.alertAfterMs = qint64(c.alertAfterMinutes) * 60'000;
+    return config;
+}
+
+} // namespace
+
+EngineHost::EngineHost(ServerConfig config, Store &store, Clock &clock, EngineHostOptions options,
+                       QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_store(store)
+    , m_clock(clock)
+    , m_options(options)
+{
+    m_drainTimer.setInterval(50);
+    connect(&m_drainTimer, &QTimer::timeout, this, &EngineHost::checkDrained);
+}
+
+EngineHost::~EngineHost()
+{
+    // The listener may still hand a committed notice to the engine: it goes first.
+    m_server.reset();
+    m_listener.reset();
+    m_reconciler.reset();
+    m_engine.reset();
+}
+
+bool EngineHost::startCloud(QString *error)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const auto set = [&env](const char *name, const QString &value) {
+        if (!value.isEmpty())
+            env.insert(QString::fromLatin1(name), value);
+    };
+    if (m_config.cloud != "Custom"_L1)
+        set("SPOTKEEPER_AZURE_CLOUD", m_config.cloud);
+    set("SPOTKEEPER_ARM_URL", m_config.armEndpoint);
+    set("AZURE_AUTHORITY_HOST", m_config.authorityHost);
+    set("SPOTKEEPER_IMDS_URL", m_config.imdsEndpoint);
+    set("SPOTKEEPER_AZ_PROGRAM", m_config.azProgram);
+    set("SPOTKEEPER_MANAGED_IDENTITY_CLIENT_ID", m_config.managedIdentityClientId);
+    set("AZURE_TENANT_ID", m_config.tenantId);
+    set("AZURE_CLIENT_ID", m_config.clientId);
+    if (!m_config.clientSecretFile.isEmpty()) {
+        QByteArray secret;
+        if (QString problem =
+                readSecretFile(m_config.clientSecretFile, u"client secret"_s, &secret);
+            !problem.isEmpty()) {
+            *error = problem;
+            return false;
+        }
+        // Only in this process's copy of the environment handed to the credential.
+        env.insert(u"AZURE_CLIENT_SECRET"_s, QString::fromUtf8(secret));
+    }
+    AzureConfig azure;
+    azure.credentials.excludeManagedIdentity = m_options.excludeManagedIdentity;
+    if (const QString problem = azureConfigFromEnvironment(env, &azure); !problem.isEmpty()) {
+        if (!m_options.tolerateAzureConfigError) {
+            *error = u"Azure settings: "_s + problem;
+            return false;
+        }
+        m_azureConfigError = problem;
+    }
+    m_cloud = ArmCloudProvider::create(azure, env, m_clock, this);
+    return true;
+}
+
+bool EngineHost::prepare(QString *error)
+{
+    if (m_prepared)
+        return true;
+    // Cheap refusals first, so a bad setting never leaves a half-built engine.
+    ListenerOptions options;
+    options.failedAuthPerMinute = m_config.failedAuthPerMinute;
+    options.rotationOverlapSeconds = qint64(m_config.rotationOverlapHours) * 3600;
+    if (m_config.seedEnabled) {
+        QByteArray key;
+        if (QString problem = readSecretFile(m_config.seedKeyFile, u"seed key"_s, &key);
+            !problem.isEmpty()) {
+            *error = problem;
+            return false;
+        }
+        options.seedEnabled = true;
+        options.seedSubscriptionId = m_config.seedSubscription;
+        options.seedKeySha256 = OperatorTokens::hashToken(key);
+    }
+
+    auto server = std::make_unique<http::HttpServer>();
+    http::Limits limits;
+    limits.maxConnections = m_config.maxConnections;
+    limits.readDeadlineMs = m_config.readDeadlineSeconds * 1000;
+    server->setLimits(limits);
+    if (!m_config.tls.certificateFile.isEmpty()) {
+        QString problem;
+        if (!server->setTls(m_config.tls, &problem)) {
+            *error = u"TLS: "_s + problem;
+            return false;
+        }
+    }
+    if (!startCloud(error))
+        return false;
+    m_server = std::move(server);
+
+    m_engine = std::make_unique<RestartEngine>(m_store, *m_cloud, m_clock, engineConfig(m_config));
+    ReconcilerConfig reconcile;
+    reconcile.subscriptions = m_config.subscriptions;
+    reconcile.intervalMs = qint64(m_config.reconcileSeconds) * 1000;
+    m_reconciler = std::make_unique<Reconciler>(m_store, *m_cloud, *m_engine, m_clock, reconcile);
+    m_engineMetrics = std::make_unique<EngineMetrics>();
+    m_engineMetrics->watch(*m_engine);
+    m_engineMetrics->watch(*m_reconciler);
+    m_engineMetrics->watch(*m_cloud->client()->queue());
+
+    m_listener = std::make_unique<WebhookListener>(m_store, *m_engine, m_clock, options);
+    m_listener->setCredentialStatusProvider([this] { return m_cloud->credentialStatus(); });
+    m_listener->setExtraMetricsProvider([this] { return m_engineMetrics->render(); });
+    m_listener->attach(*m_server);
+    m_prepared = true;
+    return true;
+}
+
+bool EngineHost::listen(QString *error)
+{
+    if (!prepare(error))
+        return false;
+    QString problem;
+    if (!m_server->listen(m_config.address, m_config.port, &problem)) {
+        *error = u"cannot listen on "_s + m_config.address.toString() + u':'
+            + QString::number(m_config.port) + u": "_s + problem;
+        return false;
+    }
+    m_listening = true;
+    return true;
+}
+
+void EngineHost::startEngine()
+{
+    if (!m_prepared)
+        return;
+    m_engine->start();
+    m_reconciler->start();
+}
+
+bool EngineHost::start(QString *error)
+{
+    if (!prepare(error) || !listen(error))
+        return false;
+    startEngine();
+    return true;
+}
+
+bool EngineHost::isListening() const
+{
+    return m_listening;
+}
+
+bool EngineHost::isTls() const
+{
+    return m_server && m_server->isTls();
+}
+
+QString EngineHost::listenAddress() const
+{
+    if (!isListening())
+        return QString();
+    return m_server->serverAddress().toString() + u':' + QString::number(m_server->serverPort());
+}
+
+QString EngineHost::credentialStatus() const
+{
+    return m_cloud ? m_cloud->credentialStatus() : QString();
+}
+
+void EngineHost::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    if (!m_server) {
+        emit drained(0);
+        return;
+    }
+    m_server->close();
+    m_listening = false;
+    m_listener->flushNow();
+    m_drainDeadlineMs = QDeadlineTimer(qint64(m_config.readDeadlineSeconds) * 1000).deadline();
+    m_drainTimer.start();
+    checkDrained();
+}
+
+void EngineHost::checkDrained()
+{
+    m_listener->flushNow();
+    const bool timedOut = QDeadlineTimer::current().deadline() >= m_drainDeadlineMs;
+    if (m_server->openConnections() > 0 && !timedOut)
+        return;
+    m_drainTimer.stop();
+    emit drained(m_server->openConnections());
+}
+
+} // namespace spotkeeper::core
