@@ -28,6 +28,7 @@ struct SourceStatus
     QString description; // "local store ~/.local/share/...", "spotkeeperd at https://..."
     QString listenerAddress; // "0.0.0.0:8443"; empty = no listener
     bool listenerTls = false;
+    QString listenerProblem; // why the in-process listener is not running; empty = no problem
     QDateTime lastNoticeAt;
     QString credentialSource; // "azure cli", "service principal", "managed identity", "" = none
     QString principal; // display name / app id, never a secret

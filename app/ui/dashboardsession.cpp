@@ -4,12 +4,15 @@
 
 #include "armcloudprovider.h"
 #include "clock.h"
+#include "engine/reconciler.h"
 #include "engine/restartengine.h"
+#include "enginehost.h"
 #include "localfleetsource.h"
+#include "serverconfig.h"
 #include "store/store.h"
+#include "webhooklistener.h"
 
 #include <QDir>
-#include <QProcessEnvironment>
 #include <QStandardPaths>
 
 #include <limits>
@@ -24,8 +27,11 @@ DashboardSession::DashboardSession(core::Clock &clock, QObject *parent)
 DashboardSession::~DashboardSession()
 {
     // The source forwards to the engine: drop that link before the engine goes.
-    if (m_source)
+    if (m_source) {
         m_source->setOperations(nullptr);
+        m_source->setCloudProvider(nullptr);
+    }
+    m_host.reset();
 }
 
 QString DashboardSession::defaultStorePath()
@@ -55,44 +61,78 @@ bool DashboardSession::open(const DashboardSettings &settings, QString *error)
         m_source->setStatus(status);
         return true;
     }
-    startEngine();
+    startEngine(settings);
     return true;
 }
 
-void DashboardSession::startEngine()
+void DashboardSession::startEngine(const DashboardSettings &settings)
 {
-    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    core::AzureConfig azure;
-    // A workstation is no Azure VM: probing the metadata endpoint for a managed identity
-    // would only time out. SPOTKEEPER_MANAGED_IDENTITY=on turns it back on.
-    azure.credentials.excludeManagedIdentity = true;
-    const QString configError = core::azureConfigFromEnvironment(env, &azure);
-    m_cloud = core::ArmCloudProvider::create(azure, env, m_clock, this);
-    m_engine = std::make_unique<core::RestartEngine>(*m_store, *m_cloud, m_clock);
-    m_source->setOperations(m_engine.get());
-    m_source->setCloudProvider(m_cloud);
-    connect(m_engine.get(), &core::RestartEngine::jobChanged, this, [this](qint64 vmId) {
+    core::ServerConfig config;
+    config.cloud.clear(); // the environment chooses the cloud, as for the az CLI
+    config.subscriptions = settings.subscriptions;
+    config.port = quint16(settings.listenPort);
+    QString listenerProblem;
+    if (!config.address.setAddress(settings.listenAddress.trimmed())) {
+        listenerProblem =
+            tr("the listen address %1 is not an IP address").arg(settings.listenAddress);
+    }
+    if (settings.tls) {
+        config.tls.certificateFile = settings.tlsCertificate;
+        config.tls.privateKeyFile = settings.tlsKey;
+    }
+    if (listenerProblem.isEmpty())
+        listenerProblem = config.validate();
+    core::EngineHostOptions options;
+    options.excludeManagedIdentity = true; // SPOTKEEPER_MANAGED_IDENTITY=on turns it back on
+    options.tolerateAzureConfigError = true;
+    m_host = std::make_unique<core::EngineHost>(config, *m_store, m_clock, options);
+    QString error;
+    if (!m_host->prepare(&error)) {
+        // Only the certificate can refuse here: run without the listener.
+        listenerProblem = error;
+        config.tls = {};
+        m_host = std::make_unique<core::EngineHost>(config, *m_store, m_clock, options);
+        m_host->prepare(&error);
+    }
+    if (listenerProblem.isEmpty())
+        m_host->listen(&listenerProblem);
+
+    core::RestartEngine *engine = m_host->engine();
+    core::ArmCloudProvider *cloud = m_host->cloud();
+    m_source->setOperations(engine);
+    m_source->setCloudProvider(cloud);
+    connect(engine, &core::RestartEngine::jobChanged, this, [this](qint64 vmId) {
         m_source->notifyVmChanged(vmId);
         m_source->notifyJobChanged(vmId);
     });
-    connect(m_engine.get(), &core::RestartEngine::evictionRecorded, this,
+    connect(engine, &core::RestartEngine::evictionRecorded, this,
             [this](qint64 vmId) { notifyLatestEvent(vmId, core::EventKind::Eviction); });
-    connect(m_engine.get(), &core::RestartEngine::alertRaised, this,
+    connect(engine, &core::RestartEngine::alertRaised, this,
             [this](qint64 vmId) { notifyLatestEvent(vmId, core::EventKind::Alert); });
-    m_engine->start();
+    connect(m_host->reconciler(), &core::Reconciler::powerStateChanged, this,
+            [this](qint64 vmId) { m_source->notifyVmChanged(vmId); });
+    connect(m_host->listener(), &core::WebhookListener::noticeStored, this, [this](qint64 vmId) {
+        m_source->notifyVmChanged(vmId);
+        notifyLatestEvent(vmId, core::EventKind::Notice);
+    });
+    m_host->startEngine();
 
+    const QString configError = m_host->azureConfigError();
     SourceStatus status = m_source->status();
+    status.listenerAddress = m_host->listenAddress();
+    status.listenerTls = m_host->isTls();
+    status.listenerProblem = listenerProblem;
     status.credentialsAvailable = false;
     status.actionsDisabledReason = configError.isEmpty()
         ? tr("Signing in to Azure…")
         : tr("Azure configuration error: %1").arg(configError);
     m_source->setStatus(status);
     // Ask for a token once now, so the status bar and the actions know where we stand.
-    m_cloud->credential()->requestToken([this](const core::TokenResult &result) {
+    cloud->credential()->requestToken([this, cloud](const core::TokenResult &result) {
         SourceStatus s = m_source->status();
         s.credentialsAvailable = result.ok();
-        s.credentialSource = result.ok() ? m_cloud->credential()->sourceName() : QString();
-        s.principal = result.ok() ? m_cloud->credential()->principal() : QString();
+        s.credentialSource = result.ok() ? cloud->credential()->sourceName() : QString();
+        s.principal = result.ok() ? cloud->credential()->principal() : QString();
         s.tokenExpiresAt = result.ok() ? result.token.expiresOn : QDateTime();
         s.actionsDisabledReason = result.ok()
             ? QString()

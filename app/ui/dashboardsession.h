@@ -10,9 +10,8 @@
 #include <memory>
 
 namespace spotkeeper::core {
-class ArmCloudProvider;
 class Clock;
-class RestartEngine;
+class EngineHost;
 class Store;
 } // namespace spotkeeper::core
 
@@ -21,12 +20,14 @@ namespace spotkeeper::gui {
 class FleetSource;
 class LocalFleetSource;
 
-// Everything the in-process dashboard runs besides the window: the store, the Azure
-// provider (DefaultAzureCredential order: environment, Azure CLI, managed identity), the
-// restart engine, and the LocalFleetSource the views read, with the engine's signals turned
-// into the source's change signals. main.cpp only creates one of these and a MainWindow over
-// source(). (The webhook listener is not started in-process yet: agents report to
-// spotkeeperd, which shares the store.)
+// Everything the in-process dashboard runs besides the window: the store, a core::EngineHost
+// (the Azure provider in DefaultAzureCredential order: environment, Azure CLI, managed
+// identity only with SPOTKEEPER_MANAGED_IDENTITY=on; the restart engine; the reconciler over
+// the configured subscriptions; the webhook listener on the configured address and port,
+// 127.0.0.1:8443 by default) and the LocalFleetSource the views read, with the engine's,
+// reconciler's and listener's signals turned into the source's change signals. A busy port
+// or a bad certificate only turns the listener off (the status bar says why). main.cpp only
+// creates one of these and a MainWindow over source().
 class DashboardSession final : public QObject
 {
     Q_OBJECT
@@ -39,16 +40,16 @@ public:
     bool open(const DashboardSettings &settings, QString *error);
     FleetSource &source();
     core::Store *store() const { return m_store.get(); }
+    core::EngineHost *host() const { return m_host.get(); } // null when credentials are off
     static QString defaultStorePath();
 
 private:
     core::Clock &m_clock;
     std::unique_ptr<core::Store> m_store;
     std::unique_ptr<LocalFleetSource> m_source;
-    core::ArmCloudProvider *m_cloud = nullptr; // child of this
-    std::unique_ptr<core::RestartEngine> m_engine;
+    std::unique_ptr<core::EngineHost> m_host;
 
-    void startEngine();
+    void startEngine(const DashboardSettings &settings);
     void notifyLatestEvent(qint64 vmId, core::EventKind kind);
 };
 

@@ -237,7 +237,8 @@ void MainWindow::updateStatusBar()
     const SourceStatus s = m_source.status();
     m_listenerLabel->setText(
         s.listenerAddress.isEmpty()
-            ? tr("Listener off")
+            ? (s.listenerProblem.isEmpty() ? tr("Listener off")
+                                           : tr("Listener not running: %1").arg(s.listenerProblem))
             : tr("Listening on %1 (%2)")
                   .arg(s.listenerAddress, s.listenerTls ? tr("TLS") : tr("no TLS")));
     m_noticeLabel->setText(
