@@ -4,6 +4,7 @@
 
 #include "clock.h"
 
+#include <QHostAddress>
 #include <QRandomGenerator>
 
 namespace spotkeeper::gui {
@@ -155,7 +156,12 @@ EnrollResult LocalFleetSource::enrollAgent(const core::VmRecord &vm, const QStri
     result.ok = true;
     result.keyId = key.keyId;
     result.secret = secret;
-    result.endpoint = m_status.listenerAddress;
+    // A loopback listener is out of the VMs' reach: the snippet keeps its placeholder then.
+    const QString host = m_status.listenerAddress.section(QLatin1Char(':'), 0, -2);
+    if (!m_status.listenerAddress.isEmpty() && !QHostAddress(host).isLoopback())
+        result.endpoint =
+            (m_status.listenerTls ? QStringLiteral("https://") : QStringLiteral("http://"))
+            + m_status.listenerAddress;
     return result;
 }
 

@@ -114,6 +114,13 @@ void TestDashboardSession::acceptsSignedNoticeOnItsListener()
     // The views hear of it: the event is appended and the status bar's last notice is set.
     QTRY_VERIFY(!appended.isEmpty());
     QVERIFY(session.source().status().lastNoticeAt.isValid());
+    // The listener is on loopback, out of the VMs' reach: the enrollment snippet keeps its
+    // placeholder instead of a bare 127.0.0.1 address.
+    const QList<core::VmRecord> vms = session.source().vms();
+    QCOMPARE(vms.size(), 1);
+    const gui::EnrollResult enrolled = session.source().enrollAgent(vms.constFirst(), u"test"_s);
+    QVERIFY2(enrolled.ok, qPrintable(enrolled.error));
+    QVERIFY2(enrolled.endpoint.isEmpty(), qPrintable(enrolled.endpoint));
 }
 
 void TestDashboardSession::rejectsUnsignedNotice()
