@@ -9,6 +9,7 @@
 #include "simserver.h"
 #include "testhttpclient.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -245,8 +246,12 @@ private slots:
         // 5 requests per second per VM: hammering vm0 gets 429 within a second.
         const QUrl instance(rig.url(u"/imds/vm0/metadata/instance?api-version=2021-02-01"_s));
         int throttled = 0;
-        for (int i = 0; i < 8; ++i)
+        QElapsedTimer burst;
+        burst.start();
+        for (int i = 0; i < 40 && burst.elapsed() < 900; ++i)
             throttled += http.get(instance, md).status == 429 ? 1 : 0;
+        if (burst.elapsed() >= 900 && throttled == 0)
+            QSKIP("the machine is too slow to send 6 requests within a second");
         QVERIFY(throttled >= 1);
         QCOMPARE(
             http.get(QUrl(rig.url(u"/imds/nope/metadata/instance?api-version=1"_s)), md).status,
