@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "dashboardsession.h"
 #include "dashboardsettings.h"
+#include "demosimulator.h"
 #include "mainwindow.h"
 #include "secretstore.h"
 #include "singleinstance.h"
@@ -12,7 +13,14 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
+#include <QLabel>
 #include <QMessageBox>
+#include <QProcessEnvironment>
+#include <QStandardPaths>
+#include <QStatusBar>
+
+#include <memory>
 
 using namespace spotkeeper;
 
@@ -35,8 +43,17 @@ int main(int argc, char *argv[])
     const QCommandLineOption multiOption(
         QStringLiteral("allow-multiple"),
         QStringLiteral("Do not hand over to an already running dashboard."));
+    const QCommandLineOption demoOption(
+        QStringLiteral("demo"),
+        QStringLiteral(
+            "Run against spotkeeper-sim, a simulated Azure with a demo fleet (the default "
+            "when no Azure credentials are configured)."));
+    const QCommandLineOption noDemoOption(QStringLiteral("no-demo"),
+                                          QStringLiteral("Never start the simulated demo fleet."));
     parser.addOption(storeOption);
     parser.addOption(multiOption);
+    parser.addOption(demoOption);
+    parser.addOption(noDemoOption);
     parser.process(app);
 
     gui::SingleInstance instance;
@@ -49,6 +66,32 @@ int main(int argc, char *argv[])
     gui::installTranslations(settings.language);
     gui::applyTheme(gui::themeFromString(settings.theme));
 
+    // No Azure credentials at all (no service principal, no Azure CLI): show SpotKeeper working
+    // against the simulator, with its own store so demo VMs never mix with a real fleet.
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const bool wantDemo = parser.isSet(demoOption)
+        || (!parser.isSet(noDemoOption) && settings.credentialSource == QLatin1StringView("auto")
+            && !parser.isSet(storeOption) && !sim::DemoSimulator::credentialsConfigured(env)
+            && QStandardPaths::findExecutable(QStringLiteral("az")).isEmpty());
+    std::unique_ptr<sim::DemoSimulator> demo;
+    if (wantDemo) {
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        QDir().mkpath(dir);
+        settings.storePath = QDir(dir).filePath(QStringLiteral("spotkeeper-demo.db"));
+        demo = std::make_unique<sim::DemoSimulator>();
+        QString demoError;
+        if (demo->start(settings.storePath, quint16(settings.listenPort), &demoError)) {
+            const QProcessEnvironment demoEnv = demo->environment();
+            for (const QString &key : demoEnv.keys())
+                qputenv(key.toLatin1().constData(), demoEnv.value(key).toUtf8());
+            settings.subscriptions = demo->subscriptions();
+        } else {
+            qWarning("demo: %s", qPrintable(demoError));
+            demo.reset();
+            settings.storePath.clear();
+        }
+    }
+
     gui::DashboardSession session(core::systemClock());
     QString error;
     if (!session.open(settings, &error)) {
@@ -59,6 +102,12 @@ int main(int argc, char *argv[])
     gui::MainWindow window(session.source(), core::systemClock(), secrets);
     QObject::connect(&instance, &gui::SingleInstance::raiseRequested, &window,
                      &gui::MainWindow::raiseWindow);
+    if (demo) {
+        window.setWindowTitle(QObject::tr("SpotKeeper — Simulated Azure (demo)"));
+        auto *label = new QLabel(QObject::tr("Simulated Azure: demo fleet from spotkeeper-sim"));
+        label->setAccessibleName(label->text());
+        window.statusBar()->addPermanentWidget(label);
+    }
     window.show();
     return QApplication::exec();
 }
