@@ -39,6 +39,7 @@ private Q_SLOTS:
     void killWithUrlPersistedResumesWithoutSecondPost_data();
     void killWithUrlPersistedResumesWithoutSecondPost();
     void killBeforeUrlRechecksPowerState();
+    void idleEngineRescuesKilledEnginesLease();
     void runningVmIsNeverStarted();
     void vmStartedBySomeoneElseWhileBackingOff();
     void stopClassesNeedOperator_data();
@@ -289,6 +290,49 @@ void TestRestartEngine::killBeforeUrlRechecksPowerState()
     h.runFor(5 * 60'000);
     QCOMPARE(h.cloud->count(Kind::Start), 1); // looked first, saw it starting/running
     QCOMPARE_ENUM(h.latestJob(vm.id)->state, JobState::Running);
+}
+
+void TestRestartEngine::idleEngineRescuesKilledEnginesLease()
+{
+    EngineHarness h; // engine A ("engine-a")
+    EngineConfig configB = EngineHarness::defaultConfig();
+    configB.owner = u"engine-b"_s;
+    auto b = std::make_unique<RestartEngine>(*h.store, *h.cloud, h.clock, configB);
+    b->start(); // already running, nothing of its own
+    QVERIFY(b->trackedJobs().isEmpty());
+    QVERIFY2(b->nextDueAt().isValid(), "an idle engine must still wake to rescue leases");
+
+    const VmRecord vm = h.addVm(u"spot-1"_s, ManagedBy::Agent, PowerState::Running);
+    const QDateTime t0 = h.clock.nowUtc();
+    h.cloud->setPowerAt(vm.resourceKey, t0.addSecs(35), PowerState::Deallocated);
+    h.notice(vm, t0.addSecs(30)); // A claims the job
+    const auto leased = h.store->activeJob(vm.id);
+    QVERIFY(leased);
+    QCOMPARE(leased->leaseOwner, u"engine-a"_s);
+    const QDateTime expiry = leased->leaseExpiresAt;
+    QVERIFY(expiry > t0.addSecs(35));
+    h.runFor(10'000); // A works on it, nothing polled yet (NotBefore)
+    QCOMPARE(h.cloud->count(Kind::PowerState), 0);
+
+    // SIGKILL A: no releaseJobs(), its replies are lost. Only B's own due times drive now.
+    h.engine.reset();
+    h.cloud->dropPendingReplies();
+    h.engine = std::move(b);
+    QVERIFY(h.runUntilTrue(
+        [&] {
+            const auto job = h.latestJob(vm.id);
+            return job && job->state == JobState::Running;
+        },
+        10 * 60'000));
+    const QList<QDateTime> polls = h.cloud->times(Kind::PowerState, vm.resourceKey);
+    QVERIFY(!polls.isEmpty());
+    QCOMPARE(polls.first(), expiry); // woke at the dead lease's expiry, not before or later
+    QCOMPARE(h.cloud->count(Kind::Start), 1);
+    QCOMPARE(h.cloud->startsWhileRunning, 0);
+    const auto done = h.latestJob(vm.id);
+    QCOMPARE(done->leaseOwner, u"engine-b"_s);
+    QVERIFY(h.engine->trackedJobs().isEmpty());
+    QVERIFY(h.engine->nextDueAt().isValid()); // keeps watching for other dead leases
 }
 
 void TestRestartEngine::runningVmIsNeverStarted()

@@ -70,7 +70,8 @@ RateBudget &RestartEngine::budget(QHash<QString, RateBudget> &map, const QString
 void RestartEngine::renewLeases()
 {
     const QDateTime at = now();
-    if (m_leaseRenewAt.isValid() && at < m_leaseRenewAt)
+    if (m_leaseRenewAt.isValid() && at < m_leaseRenewAt
+        && (!m_leaseRescueAt.isValid() || at < m_leaseRescueAt))
         return;
     const QList<JobRecord> claimed =
         m_store.claimJobs(m_config.owner, at.addMSecs(m_config.leaseMs), 100'000);
@@ -83,7 +84,16 @@ void RestartEngine::renewLeases()
             it->job.leaseExpiresAt = job.leaseExpiresAt;
         }
     }
-    m_leaseRenewAt = at.addMSecs(std::max<qint64>(1'000, m_config.leaseMs / 2));
+    // Renewal doubles as the rescue sweep: a killed engine's leases are claimed here even
+    // when nothing of our own is due, so this wakes the engine on its own (nextDueAt()).
+    m_leaseRenewAt = at.addMSecs(std::max<qint64>(1'000, m_config.leaseMs / 3));
+    m_leaseRescueAt = QDateTime(); // and at the earliest expiry of another owner's lease
+    for (const JobRecord &job : m_store.activeJobs()) {
+        if (job.leaseOwner != m_config.owner && job.leaseExpiresAt.isValid()
+            && job.leaseExpiresAt > at
+            && (!m_leaseRescueAt.isValid() || job.leaseExpiresAt < m_leaseRescueAt))
+            m_leaseRescueAt = job.leaseExpiresAt;
+    }
 }
 
 void RestartEngine::adopt(const JobRecord &job)
@@ -259,8 +269,8 @@ QDateTime RestartEngine::nextDueAt() const
         if (!p.inFlight)
             consider(p.dueAt);
     }
-    if (!m_jobs.isEmpty())
-        consider(m_leaseRenewAt);
+    consider(m_leaseRenewAt); // also with no jobs of our own: rescue expired leases
+    consider(m_leaseRescueAt);
     return next;
 }
 

@@ -138,7 +138,8 @@ private:
     QHash<QString, RateBudget> m_vmRead; // by resource key
     QHash<QString, RateBudget> m_subWrite; // by subscription id (lower case)
     QHash<QString, RateBudget> m_subRead;
-    QDateTime m_leaseRenewAt;
+    QDateTime m_leaseRenewAt; // every leaseMs/3 once started: renew ours, rescue expired ones
+    QDateTime m_leaseRescueAt; // earliest expiry of another owner's lease (invalid = none)
     QTimer m_timer;
     bool m_processing = false;
     std::shared_ptr<bool> m_alive; // callbacks check it: a destroyed engine ignores late replies
