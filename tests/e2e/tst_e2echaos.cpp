@@ -41,7 +41,8 @@ private slots:
         }
         QCOMPARE(rig.daemonStarts(), kKills + 1);
         // Jobs leased by a killed process wait for their lease (EngineConfig::leaseMs,
-        // 120 s) before the running spotkeeperd may rescue them: allow for it.
+        // 120 s) before the running spotkeeperd rescues them (it wakes at the earliest
+        // expiry, docs/ENGINE.md): allow for it.
         QElapsedTimer sinceLastKill;
         sinceLastKill.start();
         const bool recovered = E2eRig::waitFor(
@@ -60,11 +61,6 @@ private slots:
         qInfo("%d of %d VMs running %lld s after the last SIGKILL; active jobs: %s",
               runningVms(state), kFleet, sinceLastKill.elapsed() / 1000,
               qPrintable(jobs.left(600)));
-        // Known engine defect (reported with issue 7): RestartEngine::nextDueAt() ignores
-        // the lease-renewal time, so a spotkeeperd with nothing of its own due never calls
-        // claimJobs() again and jobs leased by a killed process stay orphaned until the next
-        // restart. Remove this line once the engine wakes up to rescue expired leases.
-        QEXPECT_FAIL("", "orphaned job leases are not rescued by a running engine", Continue);
         QVERIFY2(recovered, qPrintable(u"running %1 of %2"_s.arg(runningVms(state)).arg(kFleet)));
         QCOMPARE(counter(state, "doubleStarts"), 0);
         QCOMPARE(counter(state, "startsOnRunning"), 0);
