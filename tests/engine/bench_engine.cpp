@@ -24,7 +24,7 @@ namespace {
 
 double cpuMs()
 {
-    timespec ts{};
+    timespec ts {};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
 }
@@ -37,7 +37,7 @@ QString storeDir()
 
 struct BenchStore
 {
-    QTemporaryDir dir{storeDir() + u"/spotkeeper-bench-XXXXXX"_s};
+    QTemporaryDir dir {storeDir() + u"/spotkeeper-bench-XXXXXX"_s};
     QString path() const { return dir.filePath(u"bench.db"_s); }
 };
 
@@ -57,7 +57,8 @@ VmRecord fleetVm(int i, const QString &prefix)
 double percentile(QList<qint64> values, double p)
 {
     std::sort(values.begin(), values.end());
-    const qsizetype index = std::min<qsizetype>(values.size() - 1, qsizetype(p * double(values.size())));
+    const qsizetype index =
+        std::min<qsizetype>(values.size() - 1, qsizetype(p * double(values.size())));
     return double(values[index]);
 }
 
@@ -189,7 +190,8 @@ void reconciler(int count, int pageSize)
     for (int i = 0; i < count / 100; ++i) // 1% deallocated (unmanaged: observed only)
         h.cloud->setPower(fleetVm(i * 100, u"fleet"_s).resourceKey, PowerState::Deallocated);
     sweepOnce();
-    const char *labels[] = {"first sweep (inserts)", "steady sweep, no change", "sweep, 1% changed"};
+    const char *labels[] = {"first sweep (inserts)", "steady sweep, no change",
+                            "sweep, 1% changed"};
     std::printf("reconciler, %d VMs, page size %d (target calls/sweep = ceil(N/page) = %d):\n",
                 count, pageSize, (count + pageSize - 1) / pageSize);
     for (int i = 0; i < int(sweeps.size()) && i < 3; ++i)
