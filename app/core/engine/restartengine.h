@@ -97,6 +97,7 @@ private:
 
     // restartengine.cpp: the job state machine
     void adopt(const JobRecord &job);
+    void adoptStoredJob(qint64 vmId); // adopt(vmId's active stored job) unless tracked already
     void actOn(qint64 vmId);
     void poll(qint64 vmId);
     void handlePowerResult(qint64 vmId, quint64 generation, const PowerStateResult &result);

@@ -216,10 +216,7 @@ OperationResult RestartEngine::forceRestart(qint64 vmId, const QString &actor)
     if (!vm)
         return audited(actor, action, QString::number(vmId),
                        {OperationResult::Status::NotFound, u"no such VM"_s});
-    if (!m_jobs.contains(vmId)) {
-        if (const auto active = m_store.activeJob(vmId))
-            adopt(*active);
-    }
+    adoptStoredJob(vmId);
     auto it = m_jobs.find(vmId);
     if (it != m_jobs.end()) {
         if (it->inFlight && it->job.state == JobState::Starting)
@@ -253,10 +250,7 @@ OperationResult RestartEngine::pauseAutoRestart(qint64 vmId, const QString &acto
     if (!m_store.setAutoRestart(vmId, false))
         return audited(actor, action, vm->resourceKey,
                        {OperationResult::Status::Failed, u"the store refused the change"_s});
-    if (!m_jobs.contains(vmId)) {
-        if (const auto active = m_store.activeJob(vmId))
-            adopt(*active);
-    }
+    adoptStoredJob(vmId);
     auto it = m_jobs.find(vmId);
     if (it != m_jobs.end() && it->job.state != JobState::Paused) {
         ++it->generation;
@@ -280,10 +274,7 @@ OperationResult RestartEngine::resumeAutoRestart(qint64 vmId, const QString &act
     if (!m_store.setAutoRestart(vmId, true))
         return audited(actor, action, vm->resourceKey,
                        {OperationResult::Status::Failed, u"the store refused the change"_s});
-    if (!m_jobs.contains(vmId)) {
-        if (const auto active = m_store.activeJob(vmId))
-            adopt(*active);
-    }
+    adoptStoredJob(vmId);
     auto it = m_jobs.find(vmId);
     if (it != m_jobs.end() && it->job.state == JobState::Paused) {
         it->job.reason.clear();
@@ -304,10 +295,7 @@ OperationResult RestartEngine::cancelJob(qint64 vmId, const QString &actor)
     if (!vm)
         return audited(actor, action, QString::number(vmId),
                        {OperationResult::Status::NotFound, u"no such VM"_s});
-    if (!m_jobs.contains(vmId)) {
-        if (const auto active = m_store.activeJob(vmId))
-            adopt(*active);
-    }
+    adoptStoredJob(vmId);
     auto it = m_jobs.find(vmId);
     if (it == m_jobs.end())
         return audited(actor, action, vm->resourceKey,
@@ -371,6 +359,15 @@ OperationResult RestartEngine::addVm(const QString &resourceId, const QString &a
     }
     return audited(actor, action, record.resourceKey,
                    {OperationResult::Status::Ok, u"VM added as managed by operator"_s});
+}
+
+void RestartEngine::adoptStoredJob(qint64 vmId)
+{
+    // An operator may act on a job another engine owned (or this one has not claimed yet).
+    if (!m_jobs.contains(vmId)) {
+        if (const auto active = m_store.activeJob(vmId))
+            adopt(*active);
+    }
 }
 
 } // namespace spotkeeper::core
