@@ -86,4 +86,15 @@ QStringList LogCapture::lines() const
     return g_lines;
 }
 
+core::ArmClientOptions fastArmOptions(const QUrl &armUrl, const core::ArmBudgets &budgets)
+{
+    core::ArmClientOptions options;
+    options.armUrl = armUrl;
+    options.budgets = budgets;
+    options.maxPollIntervalMs = 20;
+    options.defaultPollIntervalMs = 10;
+    options.requestTimeoutMs = 10'000;
+    return options;
+}
+
 } // namespace spotkeeper::azuretest

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "accesstokensource.h"
+#include "armclient.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -30,6 +31,10 @@ public:
     bool fail = false;
     bool fatal = false;
 };
+
+// ArmClient options for tests against a fake ARM: short polls (the recorded Retry-After of 10 s
+// is honoured but capped at 20 ms) and the given budgets.
+core::ArmClientOptions fastArmOptions(const QUrl &armUrl, const core::ArmBudgets &budgets = {});
 
 QByteArray testData(const QString &name); // tests/data/azure/<name>
 // The 200 body of an azure-rest-api-specs example fixture.

@@ -20,6 +20,7 @@ using namespace Qt::StringLiterals;
 using namespace spotkeeper;
 using namespace spotkeeper::core;
 using azuretest::CountingTokenSource;
+using azuretest::fastArmOptions;
 using azuretest::specBody;
 using azuretest::testData;
 using testsupport::FakeHttpServer;
@@ -92,13 +93,8 @@ void TestArmThrottling::cleanup()
 
 ArmClient *TestArmThrottling::makeClient(ArmBudgets budgets, const Clock *clock)
 {
-    ArmClientOptions options;
-    options.armUrl = m_arm->baseUrl();
-    options.budgets = budgets;
-    options.maxPollIntervalMs = 20; // the recorded Retry-After (10 s) is honoured but capped
-    options.defaultPollIntervalMs = 10;
-    options.requestTimeoutMs = 10'000;
-    m_client = std::make_unique<ArmClient>(m_tokens.get(), options, clock ? *clock : systemClock());
+    m_client = std::make_unique<ArmClient>(
+        m_tokens.get(), fastArmOptions(m_arm->baseUrl(), budgets), clock ? *clock : systemClock());
     return m_client.get();
 }
 
