@@ -2,12 +2,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dashboardclient.h"
 
+#include "httpexchange.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 #include <QSslCertificate>
-#include <QTimer>
 
 namespace spotkeeper::agent {
 
@@ -39,7 +38,6 @@ DashboardClient::DashboardClient(const AgentConfig &config, NowFunction now, QOb
                        config.caFile);
         m_ssl->addCaCertificates(certificates);
     }
-    m_network.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
 }
 
 QUrl DashboardClient::urlFor(Route route) const
@@ -57,60 +55,54 @@ QUrl DashboardClient::urlFor(Route route) const
 void DashboardClient::post(Route route, const QByteArray &body, const QByteArray &webhookId,
                            std::function<void(const PostResult &)> done)
 {
-    QNetworkRequest request(urlFor(route));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setHeader(QNetworkRequest::UserAgentHeader,
-                      QByteArrayLiteral("spotkeeper-agent/" SPOTKEEPER_VERSION));
-    if (m_ssl)
-        request.setSslConfiguration(*m_ssl);
+    HttpRequest request;
+    request.verb = QByteArrayLiteral("POST");
+    request.url = urlFor(route);
+    request.body = body;
+    request.timeoutMs = m_timeoutMs;
+    request.headers.append(
+        {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    request.headers.append({QByteArrayLiteral("User-Agent"),
+                            QByteArrayLiteral("spotkeeper-agent/" SPOTKEEPER_VERSION)});
     if (m_legacy) {
-        request.setRawHeader("Authorization", "Bearer " + m_legacyApiKey);
+        request.headers.append({QByteArrayLiteral("Authorization"), "Bearer " + m_legacyApiKey});
     } else {
         const qint64 timestamp = m_now().toSecsSinceEpoch();
         const auto headers = protocol::sign(m_credential.secrets, webhookId, timestamp, body);
-        request.setRawHeader(protocol::kHeaderId, headers.id);
-        request.setRawHeader(protocol::kHeaderTimestamp, headers.timestamp);
-        request.setRawHeader(protocol::kHeaderSignature, headers.signature);
-        request.setRawHeader(protocol::kHeaderKeyId, m_credential.keyId.toUtf8());
+        request.headers.append({protocol::kHeaderId, headers.id});
+        request.headers.append({protocol::kHeaderTimestamp, headers.timestamp});
+        request.headers.append({protocol::kHeaderSignature, headers.signature});
+        request.headers.append({protocol::kHeaderKeyId, m_credential.keyId.toUtf8()});
     }
 
-    QNetworkReply *reply = m_network.post(request, body);
-    auto *timer = new QTimer(reply);
-    timer->setSingleShot(true);
-    auto timedOut = std::make_shared<bool>(false);
-    connect(timer, &QTimer::timeout, reply, [reply, timedOut] {
-        *timedOut = true;
-        reply->abort();
-    });
-    timer->start(m_timeoutMs);
-    const int timeoutMs = m_timeoutMs;
-    connect(reply, &QNetworkReply::finished, this, [reply, timedOut, timeoutMs, done] {
-        reply->deleteLater();
-        PostResult result;
-        if (*timedOut) {
-            result.error = u"timed out after %1 ms"_s.arg(timeoutMs);
-        } else {
-            result.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            result.body = reply->read(64 * 1024);
-            if (result.httpStatus == 0)
-                result.error = reply->errorString();
-            else if (!result.delivered()) {
-                // The dashboard's uniform error names the reason ("bad_signature", ...).
-                const QString code = QJsonDocument::fromJson(result.body)
-                                         .object()
-                                         .value("error"_L1)
-                                         .toObject()
-                                         .value("code"_L1)
-                                         .toString();
-                result.error = u"HTTP %1"_s.arg(result.httpStatus)
-                    + (code.isEmpty() ? QString() : u" ("_s + code.left(64) + u")"_s);
+    HttpExchange::start(
+        request, m_ssl ? &*m_ssl : nullptr,
+        [done](const HttpResponse &response) {
+            PostResult result;
+            result.httpStatus = response.status;
+            result.error = response.error;
+            result.body = response.body.left(64 * 1024);
+            if (result.httpStatus != 0) {
+                if (!result.delivered()) {
+                    // The dashboard's uniform error names the reason ("bad_signature", ...).
+                    const QString code = QJsonDocument::fromJson(result.body)
+                                             .object()
+                                             .value("error"_L1)
+                                             .toObject()
+                                             .value("code"_L1)
+                                             .toString();
+                    result.error = u"HTTP %1"_s.arg(result.httpStatus)
+                        + (code.isEmpty() ? QString() : u" ("_s + code.left(64) + u")"_s);
+                }
+                if (result.httpStatus == 200)
+                    result.duplicate = QJsonDocument::fromJson(result.body)
+                                           .object()
+                                           .value("duplicate"_L1)
+                                           .toBool();
             }
-            if (result.httpStatus == 200)
-                result.duplicate =
-                    QJsonDocument::fromJson(result.body).object().value("duplicate"_L1).toBool();
-        }
-        done(result);
-    });
+            done(result);
+        },
+        this);
 }
 
 } // namespace spotkeeper::agent

@@ -5,7 +5,6 @@
 #include "agentconfig.h"
 #include "agentlog.h"
 
-#include <QNetworkAccessManager>
 #include <QObject>
 #include <QSslConfiguration>
 
@@ -57,7 +56,6 @@ private:
     NowFunction m_now;
     bool m_tls = false;
     std::optional<QSslConfiguration> m_ssl; // even a default-constructed one loads OpenSSL
-    QNetworkAccessManager m_network;
 };
 
 } // namespace spotkeeper::agent

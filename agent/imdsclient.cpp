@@ -2,13 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "imdsclient.h"
 
+#include "httpexchange.h"
 #include "scheduledevents.h"
 
-#include <QNetworkProxy>
-#include <QNetworkReply>
-#include <QNetworkRequest>
-#include <QPointer>
-#include <QTimer>
 #include <QUrlQuery>
 
 namespace spotkeeper::agent {
@@ -18,12 +14,7 @@ using namespace Qt::StringLiterals;
 ImdsClient::ImdsClient(QUrl baseUrl, QObject *parent)
     : QObject(parent)
     , m_base(std::move(baseUrl))
-{
-    // Auto-discovered proxies break IMDS: bypass every proxy, always.
-    m_network.setProxy(QNetworkProxy::NoProxy);
-    m_network.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-}
-
+{ }
 void ImdsClient::getInstance(int timeoutMs, Callback done)
 {
     send("GET", u"/metadata/instance"_s, QLatin1StringView(kInstanceApiVersion), {}, timeoutMs,
@@ -54,43 +45,33 @@ void ImdsClient::send(const QByteArray &verb, const QString &path, const QString
     query.addQueryItem(u"api-version"_s, apiVersion);
     url.setQuery(query);
 
-    QNetworkRequest request(url);
-    request.setRawHeader("Metadata", "true");
-    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
-                         QNetworkRequest::AlwaysNetwork);
-    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    HttpRequest request;
+    request.verb = verb;
+    request.url = url;
+    request.headers.append({QByteArrayLiteral("Metadata"), QByteArrayLiteral("true")});
     if (!body.isEmpty())
-        request.setHeader(QNetworkRequest::ContentTypeHeader,
-                          QByteArrayLiteral("application/json"));
+        request.headers.append(
+            {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    request.body = body;
+    request.timeoutMs = timeoutMs;
+    // Auto-discovered proxies break IMDS: bypass every proxy, always. No redirects are
+    // followed (HttpExchange never follows one).
+    request.noProxy = true;
 
     ++m_requestsSent;
-    QNetworkReply *reply = m_network.sendCustomRequest(request, verb, body);
-    auto *timer = new QTimer(reply);
-    timer->setSingleShot(true);
-    auto timedOut = std::make_shared<bool>(false);
-    connect(timer, &QTimer::timeout, reply, [reply, timedOut] {
-        *timedOut = true;
-        reply->abort();
-    });
-    timer->start(timeoutMs);
-    connect(reply, &QNetworkReply::finished, this, [reply, timedOut, timeoutMs, done] {
-        reply->deleteLater();
-        ImdsReply result;
-        result.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        result.timedOut = *timedOut;
-        if (*timedOut) {
-            result.httpStatus = 0;
-            result.error = u"timed out after %1 ms"_s.arg(timeoutMs);
-        } else {
-            result.body = reply->readAll();
-            if (result.httpStatus == 0)
-                result.error = reply->errorString();
-            else if (result.httpStatus != 200)
+    HttpExchange::start(
+        request, nullptr,
+        [done](const HttpResponse &response) {
+            ImdsReply result;
+            result.httpStatus = response.status;
+            result.timedOut = response.timedOut;
+            result.body = response.body;
+            result.error = response.error;
+            if (result.error.isEmpty() && result.httpStatus != 200)
                 result.error = u"HTTP %1"_s.arg(result.httpStatus);
-        }
-        done(result);
-    });
+            done(result);
+        },
+        this);
 }
 
 } // namespace spotkeeper::agent

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <QByteArray>
-#include <QNetworkAccessManager>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -50,7 +49,6 @@ private:
               const QByteArray &body, int timeoutMs, Callback done);
 
     QUrl m_base;
-    QNetworkAccessManager m_network;
     int m_requestsSent = 0;
 };
 
