@@ -32,6 +32,7 @@ private slots:
     void otherVmIsForbidden();
     void failedAuthIsRateLimitedPerAddress();
     void heartbeatsAreRecorded();
+    void heartbeatsOfManyVmsShareOneTransaction();
     void seedWebhookIsOffByDefault();
     void seedWebhookIsAnUnconfirmedNotice();
     void healthAndMetrics();
@@ -306,6 +307,42 @@ void TstWebhookListener::heartbeatsAreRecorded()
     QTRY_COMPARE(m_store->vmByKey(key)->agentLastSeen, m_clock->nowUtc());
     QCOMPARE(m_ops->calls.size(), 0); // a heartbeat never triggers the engine
     QVERIFY(storedEvents() >= 1); // the store notes a first-seen agent
+}
+
+void TstWebhookListener::heartbeatsOfManyVmsShareOneTransaction()
+{
+    core::ListenerOptions options;
+    options.heartbeatFlushMs = 60'000; // only flushNow() writes: the test decides when
+    startServer(options);
+    constexpr int kVms = 12;
+    for (int i = 0; i < kVms; ++i) {
+        const QString name = u"vm-hb-"_s + QString::number(i);
+        core::KeyError code = core::KeyError::None;
+        QString error;
+        const auto key = m_listener->keys().generate(vmResourceId(name), u"test"_s, &code, &error);
+        QVERIFY2(key, qPrintable(error));
+        const SignedRequest request =
+            sign(protocol::encodeHeartbeat(makeHeartbeat(name, m_clock->nowUtc())), key->keyId,
+                 {key->secret}, u"hb_many_"_s + QString::number(i),
+                 m_clock->nowUtc().toSecsSinceEpoch());
+        // Answered before anything is written.
+        QCOMPARE(exchange(rawRequest("POST", "/api/v1/heartbeats", request.headers, request.body))
+                     .status,
+                 200);
+        QVERIFY(!m_store->vmByKey(vmResourceId(name)).has_value());
+    }
+    QCOMPARE(m_listener->metrics().heartbeatBatches(), 0);
+    m_listener->flushNow();
+    QCOMPARE(m_listener->metrics().heartbeatBatches(), 1);
+    QCOMPARE(m_listener->metrics().heartbeatsWritten(), kVms);
+    for (int i = 0; i < kVms; ++i) {
+        const auto vm = m_store->vmByKey(vmResourceId(u"vm-hb-"_s + QString::number(i)));
+        QVERIFY(vm.has_value());
+        QCOMPARE(vm->agentLastSeen, m_clock->nowUtc());
+    }
+    // Nothing new: the next flush writes nothing at all.
+    m_listener->flushNow();
+    QCOMPARE(m_listener->metrics().heartbeatBatches(), 1);
 }
 
 void TstWebhookListener::seedWebhookIsOffByDefault()

@@ -175,6 +175,7 @@ void ArmRequestQueue::handleReply(Pending request, bool isRetryAfter401, int sta
     const qint64 nowMs = m_clock.nowMSecs();
     const QDateTime now = m_clock.nowUtc();
     qCDebug(lcArm).noquote() << request.method << request.url.path() << "->" << status;
+    emit callFinished(status, request.kind, status == 429);
     if (status == 401 && !isRetryAfter401) {
         // Expired or revoked token: exactly one refresh and one retry.
         qCInfo(lcArm) << "ARM answered 401; refreshing the token and retrying once";

@@ -43,6 +43,7 @@ class ArmRequestQueue final : public QObject
     Q_OBJECT
 public:
     enum class Kind { Read, Write, Start };
+    Q_ENUM(Kind)
 
     ArmRequestQueue(AccessTokenSource *credential, QNetworkAccessManager *network,
                     const Clock &clock, ArmBudgets budgets, QObject *parent = nullptr);
@@ -67,6 +68,10 @@ public:
 
 signals:
     void throttled(const QString &subscriptionId, const QDateTime &retryAfter);
+    // Every ARM HTTP exchange that got an answer or a network error, incl. a 401 that is
+    // retried (status 0 = no HTTP response): the observer hook behind /metrics'
+    // spotkeeper_arm_requests_total. Not emitted when no request was sent (no token).
+    void callFinished(int status, spotkeeper::core::ArmRequestQueue::Kind kind, bool throttled);
 
 private:
     struct Pending

@@ -54,6 +54,15 @@ void EngineMetrics::watch(Reconciler &reconciler)
 void EngineMetrics::watch(ArmRequestQueue &queue)
 {
     connect(&queue, &ArmRequestQueue::throttled, this, [this] { ++m_throttled; });
+    connect(&queue, &ArmRequestQueue::callFinished, this,
+            [this](int status, ArmRequestQueue::Kind kind, bool) {
+                const QString statusLabel =
+                    status > 0 ? QString::number(status) : u"network_error"_s;
+                const QString kindLabel = kind == ArmRequestQueue::Kind::Start ? u"start"_s
+                    : kind == ArmRequestQueue::Kind::Write                     ? u"write"_s
+                                                                               : u"read"_s;
+                ++m_armCalls[{statusLabel, kindLabel}];
+            });
 }
 
 QByteArray EngineMetrics::render() const
@@ -72,6 +81,17 @@ QByteArray EngineMetrics::render() const
     counter(out, "spotkeeper_arm_throttled_total", "ARM answers of 429 (throttled).", m_throttled);
     counter(out, "spotkeeper_arm_list_calls_total", "ARM list calls made by reconciler sweeps.",
             m_listCalls);
+    {
+        const QByteArrayView name = "spotkeeper_arm_requests_total";
+        ListenerMetrics::appendHeader(
+            out, name, "counter",
+            "ARM HTTP calls by status (network_error = no response) and kind (read, write, "
+            "start); 401s that were retried with a fresh token count too.");
+        for (auto it = m_armCalls.cbegin(); it != m_armCalls.cend(); ++it)
+            ListenerMetrics::appendSample(
+                out, name, {{u"status"_s, it.key().first}, {u"kind"_s, it.key().second}},
+                double(it.value()));
+    }
     counterMap(out, "spotkeeper_reconcile_sweeps_total", "Reconciler sweeps by result.",
                u"result"_s, m_sweeps);
     return out;

@@ -9,8 +9,8 @@
 // Counts what the restart engine, the reconciler and the ARM request queue report
 // through their signals, for /metrics: start calls by result (the failure class of
 // each ARM start call), recoveries, needs-operator stops, evictions by source,
-// throttling and reconciler sweeps. Counters restart at zero with the process, as
-// Prometheus counters do; the store-derived gauges come from ListenerMetrics.
+// ARM HTTP calls by status and kind, throttling and reconciler sweeps. Counters restart at zero
+// with the process, as Prometheus counters do; the store-derived gauges come from ListenerMetrics.
 namespace spotkeeper::core {
 
 class ArmRequestQueue;
@@ -39,6 +39,7 @@ private:
     qint64 m_alerts = 0;
     qint64 m_throttled = 0;
     qint64 m_listCalls = 0;
+    QMap<QPair<QString, QString>, qint64> m_armCalls; // by (HTTP status, kind)
 };
 
 } // namespace spotkeeper::core

@@ -103,6 +103,14 @@ QByteArray ListenerMetrics::render(Store &store, Clock &clock,
     appendHeader(out, "spotkeeper_listener_commit_seconds_total", "counter",
                  "Time spent committing notice batches to the store.");
     appendSample(out, "spotkeeper_listener_commit_seconds_total", {}, double(m_commitUs) / 1e6);
+    appendHeader(out, "spotkeeper_listener_heartbeat_batches_total", "counter",
+                 "Transactions writing coalesced heartbeats.");
+    appendSample(out, "spotkeeper_listener_heartbeat_batches_total", {},
+                 double(m_heartbeatBatches));
+    appendHeader(out, "spotkeeper_listener_heartbeat_writes_total", "counter",
+                 "VM heartbeats written to the store (at most one per VM per batch).");
+    appendSample(out, "spotkeeper_listener_heartbeat_writes_total", {},
+                 double(m_heartbeatsWritten));
 
     // Fleet gauges straight from the store, so they are right after a restart too.
     const QList<VmRecord> vms = store.vms();

@@ -24,6 +24,13 @@ public:
     void countRejection(const QString &reason) { ++m_rejections[reason]; }
     void countResponse(int status) { ++m_responses[status]; }
     void countBatch(int size, qint64 commitMicroseconds);
+    void countHeartbeatBatch(int size)
+    {
+        ++m_heartbeatBatches;
+        m_heartbeatsWritten += size;
+    }
+    qint64 heartbeatBatches() const { return m_heartbeatBatches; }
+    qint64 heartbeatsWritten() const { return m_heartbeatsWritten; }
 
     qint64 notices(const QString &result) const { return m_notices.value(result); }
     qint64 rejections(const QString &reason) const { return m_rejections.value(reason); }
@@ -47,6 +54,8 @@ private:
     qint64 m_batches = 0;
     qint64 m_batchedNotices = 0;
     qint64 m_commitUs = 0;
+    qint64 m_heartbeatBatches = 0;
+    qint64 m_heartbeatsWritten = 0;
 };
 
 } // namespace spotkeeper::core

@@ -365,44 +365,39 @@ void WebhookListener::handleHeartbeat(const http::Request &request,
     send(responder, http::Response::json(200, QByteArrayLiteral("{\"ok\":true}")));
 }
 
-void WebhookListener::flushHeartbeats(bool everything)
+void WebhookListener::flushHeartbeats()
 {
     const qint64 nowMs = m_clock.nowMSecs();
     const qint64 persistMs = qint64(m_options.heartbeatPersistSeconds) * 1000;
-    int written = 0;
-    for (auto it = m_heartbeats.begin(); it != m_heartbeats.end();) {
+    QList<HeartbeatUpdate> due;
+    for (auto it = m_heartbeats.cbegin(); it != m_heartbeats.cend(); ++it) {
         const auto persisted = m_persistedHeartbeats.constFind(it.key());
         const bool changed = persisted == m_persistedHeartbeats.constEnd()
             || persisted->agentVersion != it->agentVersion || persisted->pollError != it->pollError;
-        if (!changed && nowMs - persisted->atMs < persistMs) {
-            it = m_heartbeats.erase(it); // nothing new worth a transaction
-            continue;
-        }
-        if (!everything && written >= m_options.heartbeatWritesPerFlush) {
-            ++it; // next flush
-            continue;
-        }
-        if (m_store.recordHeartbeat(it.key(), it->identity, it->at, it->agentVersion,
-                                    it->pollError))
-            m_persistedHeartbeats.insert(
-                it.key(), PersistedHeartbeat {nowMs, it->agentVersion, it->pollError});
-        else
-            m_metrics.countHeartbeat(u"store_failed"_s);
-        ++written;
-        it = m_heartbeats.erase(it);
+        if (changed || nowMs - persisted->atMs >= persistMs)
+            due.append(
+                HeartbeatUpdate {it.key(), it->identity, it->at, it->agentVersion, it->pollError});
     }
-    // A backlog is written one small step per event-loop turn, so requests are served
-    // between the steps instead of waiting behind a row of fsyncs.
-    if (!m_heartbeats.isEmpty() && !m_heartbeatTimer.isActive())
-        m_heartbeatTimer.start(
-            written >= m_options.heartbeatWritesPerFlush ? 0 : m_options.heartbeatFlushMs);
+    m_heartbeats.clear(); // what is not due has nothing new worth a transaction
+    if (due.isEmpty())
+        return;
+    if (!m_store.recordHeartbeats(due)) {
+        for (qsizetype i = 0; i < due.size(); ++i)
+            m_metrics.countHeartbeat(u"store_failed"_s);
+        return;
+    }
+    m_metrics.countHeartbeatBatch(int(due.size()));
+    for (const HeartbeatUpdate &update : std::as_const(due))
+        m_persistedHeartbeats.insert(
+            update.vmResourceKey,
+            PersistedHeartbeat {nowMs, update.agentVersion, update.pollError});
 }
 
 void WebhookListener::flushNow()
 {
     m_batcher.flush();
     m_heartbeatTimer.stop();
-    flushHeartbeats(true);
+    flushHeartbeats();
 }
 
 void WebhookListener::handleSeedWebhook(const http::Request &request,

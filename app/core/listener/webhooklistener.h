@@ -33,13 +33,13 @@ struct ListenerOptions
     int maxBatch = 256; // notices per group commit at most
     int commitWindowMs = 2; // a group commit waits this long for more notices to join
     int failedAuthPerMinute = 20; // per source address, then 429
-    int heartbeatFlushMs = 200; // heartbeats are coalesced per VM for this long
-    // A VM's heartbeat is written at most this often unless its agent version or poll
-    // outcome changed (agentLastSeen in the store is up to this stale), and at most
-    // heartbeatWritesPerFlush VMs are written per event-loop turn: heartbeats never
-    // hold the event loop in fsyncs for long.
+    // Heartbeats are answered at once and written coalesced (the latest per VM): every
+    // heartbeatFlushMs, all due VMs in ONE transaction (one fsync). A VM is due when its
+    // agent version or poll outcome changed, or heartbeatPersistSeconds after its last
+    // write (agentLastSeen in the store is up to that stale), so at a steady state a
+    // flush writes nothing most of the time and never holds the event loop for long.
+    int heartbeatFlushMs = 200;
     int heartbeatPersistSeconds = 30;
-    int heartbeatWritesPerFlush = 1;
     qint64 keyCacheTtlSeconds = 30; // see AgentKeyManager
     qint64 rotationOverlapSeconds = 24 * 3600; // default overlap of a key rotation
     // Seed compatibility (off by default): POST /webhook, Authorization: Bearer <legacy key>,
@@ -103,7 +103,7 @@ private:
                            std::shared_ptr<http::Responder> responder);
     void handleHealth(std::shared_ptr<http::Responder> responder);
     void handleMetrics(std::shared_ptr<http::Responder> responder);
-    void flushHeartbeats(bool everything = false);
+    void flushHeartbeats();
 
     struct PendingHeartbeat
     {

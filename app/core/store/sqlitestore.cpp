@@ -62,14 +62,21 @@ void bindVm(QSqlQuery &q, const VmRecord &vm)
     q.addBindValue(millis(vm.updatedAt));
 }
 
+// Everything upsertVmLocked may change except managedBy and the agent columns.
+bool sameIdentity(const VmRecord &a, const VmRecord &b)
+{
+    return a.resourceKey == b.resourceKey && a.resourceId == b.resourceId
+        && a.subscriptionId == b.subscriptionId && a.resourceGroup == b.resourceGroup
+        && a.name == b.name && a.vmId == b.vmId && a.location == b.location && a.zone == b.zone
+        && a.size == b.size && a.priority == b.priority && a.evictionPolicy == b.evictionPolicy
+        && a.tags == b.tags && a.powerState == b.powerState && a.powerStateAt == b.powerStateAt
+        && a.desiredState == b.desiredState && a.autoRestart == b.autoRestart
+        && a.createdAt == b.createdAt;
+}
+
 bool sameVm(const VmRecord &a, const VmRecord &b)
 {
-    return a.resourceId == b.resourceId && a.subscriptionId == b.subscriptionId
-        && a.resourceGroup == b.resourceGroup && a.name == b.name && a.vmId == b.vmId
-        && a.location == b.location && a.zone == b.zone && a.size == b.size
-        && a.priority == b.priority && a.evictionPolicy == b.evictionPolicy && a.tags == b.tags
-        && a.powerState == b.powerState && a.powerStateAt == b.powerStateAt
-        && a.managedBy == b.managedBy && a.agentLastSeen == b.agentLastSeen
+    return sameIdentity(a, b) && a.managedBy == b.managedBy && a.agentLastSeen == b.agentLastSeen
         && a.agentVersion == b.agentVersion && a.agentLastPollError == b.agentLastPollError;
 }
 
@@ -352,7 +359,6 @@ qint64 SqliteStore::upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor,
     const std::optional<VmRecord> existing = known ? *known : vmByKey(key);
     if (m_error.code != StoreError::Code::None)
         return 0;
-    QSqlQuery q = query();
     if (!existing) {
         VmRecord row = vm;
         row.resourceKey = key;
@@ -362,10 +368,12 @@ qint64 SqliteStore::upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor,
         if (!row.createdAt.isValid())
             row.createdAt = at;
         row.updatedAt = at;
-        if (!prepareOrFail(q,
-                           u"INSERT INTO vms (%1) VALUES (%2)"_s.arg(vmColumns().mid(4),
-                                                                     u"?, "_s.repeated(21) + u'?')))
+        CachedStatement statement(*this,
+                                  u"INSERT INTO vms (%1) VALUES (%2)"_s.arg(
+                                      vmColumns().mid(4), u"?, "_s.repeated(21) + u'?'));
+        if (!statement.ok())
             return 0;
+        QSqlQuery &q = statement.query();
         bindVm(q, row);
         return execOrFail(q) ? m_dialect->insertedId(q) : 0;
     }
@@ -397,15 +405,36 @@ qint64 SqliteStore::upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor,
     if (sameVm(row, *existing))
         return row.id; // nothing new: no write, updatedAt keeps meaning "last change"
     row.updatedAt = at;
-    if (!prepareOrFail(q,
-                       u"UPDATE vms SET resource_key = ?, resource_id = ?, subscription_id = ?, "
-                       "resource_group = ?, name = ?, vm_id = ?, location = ?, zone = ?, "
-                       "size = ?, priority = ?, eviction_policy = ?, tags = ?, power_state = ?, "
-                       "power_state_at = ?, desired_state = ?, auto_restart = ?, "
-                       "managed_by = ?, agent_last_seen = ?, agent_version = ?, "
-                       "agent_last_poll_error = ?, created_at = ?, updated_at = ? "
-                       "WHERE id = ?"_s))
+    if (sameIdentity(row, *existing)) {
+        // The common refresh (a notice or heartbeat: agent columns only) binds 6 values
+        // instead of 23.
+        CachedStatement statement(*this,
+                                  u"UPDATE vms SET managed_by = ?, agent_last_seen = ?, "
+                                  "agent_version = ?, agent_last_poll_error = ?, updated_at = ? "
+                                  "WHERE id = ?"_s);
+        if (!statement.ok())
+            return 0;
+        QSqlQuery &q = statement.query();
+        q.addBindValue(toString(row.managedBy));
+        q.addBindValue(millis(row.agentLastSeen));
+        q.addBindValue(optText(row.agentVersion));
+        q.addBindValue(optText(row.agentLastPollError));
+        q.addBindValue(millis(row.updatedAt));
+        q.addBindValue(row.id);
+        return execOrFail(q) ? row.id : 0;
+    }
+    CachedStatement statement(*this,
+                              u"UPDATE vms SET resource_key = ?, resource_id = ?, "
+                              "subscription_id = ?, resource_group = ?, name = ?, vm_id = ?, "
+                              "location = ?, zone = ?, size = ?, priority = ?, "
+                              "eviction_policy = ?, tags = ?, power_state = ?, "
+                              "power_state_at = ?, desired_state = ?, auto_restart = ?, "
+                              "managed_by = ?, agent_last_seen = ?, agent_version = ?, "
+                              "agent_last_poll_error = ?, created_at = ?, updated_at = ? "
+                              "WHERE id = ?"_s);
+    if (!statement.ok())
         return 0;
+    QSqlQuery &q = statement.query();
     bindVm(q, row);
     q.addBindValue(row.id);
     return execOrFail(q) ? row.id : 0;

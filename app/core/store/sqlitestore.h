@@ -42,6 +42,7 @@ public:
     bool recordHeartbeat(const QString &vmResourceKey, const VmRecord &identity,
                          const QDateTime &at, const QString &agentVersion,
                          const QString &pollError) override;
+    bool recordHeartbeats(const QList<HeartbeatUpdate> &batch) override;
 
     QList<NoticeOutcome> insertNotices(const QList<IncomingNotice> &batch) override;
 
@@ -122,6 +123,7 @@ private:
     QString eventWhere(const EventFilter &filter, QVariantList *binds) const;
     QList<JobRecord> jobsWhere(const QString &whereAndOrder, const QVariantList &binds);
     bool insertNotice(const IncomingNotice &notice, NoticeOutcome *outcome);
+    bool recordHeartbeatLocked(const HeartbeatUpdate &update);
     QList<AgentKeyRecord> agentKeysWhere(const QString &where, const QVariantList &binds);
 
     StoreOptions m_options;

@@ -43,6 +43,16 @@ struct IncomingNotice
     EventRecord event; // kind Notice, with eventId/eventType/eventStatus/payload
 };
 
+// One agent heartbeat (see Store::recordHeartbeat).
+struct HeartbeatUpdate
+{
+    QString vmResourceKey;
+    VmRecord identity;
+    QDateTime at;
+    QString agentVersion;
+    QString pollError;
+};
+
 struct NoticeOutcome
 {
     enum class Status { Inserted, Duplicate, Failed };
@@ -105,6 +115,10 @@ public:
     virtual bool recordHeartbeat(const QString &vmResourceKey, const VmRecord &identity,
                                  const QDateTime &at, const QString &agentVersion,
                                  const QString &pollError) = 0;
+    // The same for many VMs in one transaction (one fsync; the listener's coalesced
+    // heartbeat flush). An SQL error rolls back the whole batch and returns false; an
+    // update without a VM key fails the call before anything is written.
+    virtual bool recordHeartbeats(const QList<HeartbeatUpdate> &batch) = 0;
 
     // --- notices: one transaction for the whole batch (group commit), durable
     // (synchronous=FULL) when this returns. Dedup on webhook-id and on (vm, EventId),
