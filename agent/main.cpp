@@ -115,6 +115,8 @@ int runAgent(int argc, char *argv[])
     });
 #ifdef Q_OS_WIN
     QObject::connect(&app, &QCoreApplication::aboutToQuit, &agent, [&agent] { agent.shutdown(); });
+    if (windowsServiceStopRequested()) // stopped while starting: quit once the loop runs
+        QMetaObject::invokeMethod(&app, &QCoreApplication::quit, Qt::QueuedConnection);
 #endif
     if (!agent.start(&error)) {
         qCCritical(lcAgent).noquote() << u"start: "_s + error;

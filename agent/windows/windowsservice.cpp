@@ -1,84 +1,72 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The Qt half of the service shim: log file, arguments, and the stop request as a quit
+// posted to the agent's event loop. The Win32 half is servicecontrol.cpp.
 #include "windowsservice.h"
 
 #include "agentlog.h"
+#include "servicecontrol.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QMetaObject>
 
+#include <atomic>
 #include <vector>
-#include <windows.h>
 
 namespace spotkeeper::agent {
 
 namespace {
-wchar_t kServiceName[] = L"spotkeeper-agent";
-SERVICE_STATUS_HANDLE g_statusHandle = nullptr;
-SERVICE_STATUS g_status = {};
-AgentMain g_agentMain = nullptr;
-std::vector<char *> g_arguments; // argv without "--service"
+std::atomic_bool g_stopRequested = false;
 
-void reportStatus(DWORD state, DWORD exitCode = NO_ERROR, DWORD waitHintMs = 0)
+struct ServiceRun
 {
-    g_status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
-    g_status.dwCurrentState = state;
-    g_status.dwWin32ExitCode = exitCode == 0 ? NO_ERROR : ERROR_SERVICE_SPECIFIC_ERROR;
-    g_status.dwServiceSpecificExitCode = exitCode;
-    g_status.dwWaitHint = waitHintMs;
-    g_status.dwControlsAccepted =
-        state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN : 0;
-    SetServiceStatus(g_statusHandle, &g_status);
-}
+    AgentMain agentMain = nullptr;
+    std::vector<char *> arguments; // argv without "--service", null-terminated
+};
 
-DWORD WINAPI controlHandler(DWORD control, DWORD, LPVOID, LPVOID)
+int runAgentAsService(void *context)
 {
-    switch (control) {
-    case SERVICE_CONTROL_STOP:
-    case SERVICE_CONTROL_SHUTDOWN:
-        reportStatus(SERVICE_STOP_PENDING, NO_ERROR, 10'000);
-        // Runs on the SCM's thread: hand the quit to the agent's event loop, where
-        // aboutToQuit flushes the spool.
-        if (QCoreApplication *app = QCoreApplication::instance())
-            QMetaObject::invokeMethod(app, &QCoreApplication::quit, Qt::QueuedConnection);
-        return NO_ERROR;
-    case SERVICE_CONTROL_INTERROGATE:
-        return NO_ERROR;
-    default:
-        return ERROR_CALL_NOT_IMPLEMENTED;
-    }
-}
-
-void WINAPI serviceMain(DWORD, LPWSTR *)
-{
-    g_statusHandle = RegisterServiceCtrlHandlerExW(kServiceName, controlHandler, nullptr);
-    if (!g_statusHandle)
-        return;
-    reportStatus(SERVICE_START_PENDING, NO_ERROR, 5'000);
+    auto *run = static_cast<ServiceRun *>(context);
+    // Services have no console: log to a rotating file next to the config.
     const QString programData = QString::fromLocal8Bit(qgetenv("ProgramData"));
     const QString logDir = (programData.isEmpty() ? QStringLiteral("C:/ProgramData") : programData)
         + QStringLiteral("/SpotKeeper");
     QDir().mkpath(logDir);
     setAgentLogFile(logDir + QStringLiteral("/agent.log"));
-    reportStatus(SERVICE_RUNNING);
-    const int exitCode = g_agentMain(static_cast<int>(g_arguments.size()) - 1, g_arguments.data());
-    reportStatus(SERVICE_STOPPED, static_cast<DWORD>(exitCode));
+    return run->agentMain(static_cast<int>(run->arguments.size()) - 1, run->arguments.data());
+}
+
+void requestQuit(void *)
+{
+    // The SCM's thread: hand the quit to the agent's event loop, where aboutToQuit
+    // flushes the spool. The flag is set first: a stop that comes before the application
+    // exists is seen by runAgent() once it does (windowsServiceStopRequested()).
+    g_stopRequested = true;
+    if (QCoreApplication *app = QCoreApplication::instance())
+        QMetaObject::invokeMethod(app, &QCoreApplication::quit, Qt::QueuedConnection);
 }
 } // namespace
 
+bool windowsServiceStopRequested()
+{
+    return g_stopRequested;
+}
+
 int runAsWindowsService(int argc, char *argv[], AgentMain agentMain)
 {
-    g_agentMain = agentMain;
+    static ServiceRun run;
+    run.agentMain = agentMain;
     for (int i = 0; i < argc; ++i) {
         if (i != 1) // argv[1] is "--service"
-            g_arguments.push_back(argv[i]);
+            run.arguments.push_back(argv[i]);
     }
-    g_arguments.push_back(nullptr);
-    SERVICE_TABLE_ENTRYW table[] = {{kServiceName, serviceMain}, {nullptr, nullptr}};
-    if (!StartServiceCtrlDispatcherW(table))
-        return static_cast<int>(GetLastError()); // not started by the SCM
-    return 0;
+    run.arguments.push_back(nullptr);
+    winservice::ServiceHooks hooks;
+    hooks.run = &runAgentAsService;
+    hooks.requestStop = &requestQuit;
+    hooks.context = &run;
+    return static_cast<int>(winservice::runService(L"spotkeeper-agent", hooks));
 }
 
 } // namespace spotkeeper::agent
