@@ -48,13 +48,17 @@ void AgentCheck::checkIdentity()
     m_imds.getInstance(m_config.pollTimeoutMs, [this](const ImdsReply &reply) {
         QString problem = reply.error;
         if (reply.ok()) {
-            const auto parsed = parseInstanceMetadata(reply.body);
+            QString warning;
+            const auto parsed = parseInstanceMetadata(reply.body, &warning);
             if (parsed.value) {
                 m_vm = *parsed.value;
                 m_identityKnown = true;
+                // The resource id is what the agent key must be bound to on the dashboard.
                 report(true, u"identity"_s,
-                       u"VM %1, resource group %2, subscription %3, priority %4"_s.arg(
-                           m_vm.vmName, m_vm.resourceGroup, m_vm.subscriptionId, m_vm.priority));
+                       u"VM %1, resource group %2, subscription %3, priority %4, resource id %5%6"_s
+                           .arg(m_vm.vmName, m_vm.resourceGroup, m_vm.subscriptionId, m_vm.priority,
+                                m_vm.resourceId(),
+                                warning.isEmpty() ? QString() : u" ("_s + warning + u")"_s));
                 checkScheduledEvents();
                 return;
             }

@@ -63,19 +63,23 @@ void AzureImdsSource::handleIdentity(const ImdsReply &reply)
         return;
     QString problem = reply.error;
     if (reply.ok()) {
-        const auto parsed = parseInstanceMetadata(reply.body);
+        QString warning;
+        const auto parsed = parseInstanceMetadata(reply.body, &warning);
         if (parsed.value) {
             m_identity = *parsed.value;
             m_identityKnown = true;
             m_identityError.clear();
             m_identityBackoff.reset();
+            if (!warning.isEmpty())
+                qCWarning(lcAgent).noquote() << u"identity: "_s + warning;
             qCInfo(lcAgent).noquote()
-                << u"identity: VM %1 in resource group %2, subscription %3 (priority %4%5)"_s.arg(
-                       m_identity.vmName, m_identity.resourceGroup, m_identity.subscriptionId,
-                       m_identity.priority,
-                       m_identity.evictionPolicy.isEmpty()
-                           ? QString()
-                           : u", eviction policy "_s + m_identity.evictionPolicy);
+                << u"identity: VM %1 in resource group %2, subscription %3 (priority %4%5), "
+                   "resource id %6"_s.arg(m_identity.vmName, m_identity.resourceGroup,
+                                          m_identity.subscriptionId, m_identity.priority,
+                                          m_identity.evictionPolicy.isEmpty()
+                                              ? QString()
+                                              : u", eviction policy "_s + m_identity.evictionPolicy,
+                                          m_identity.resourceId());
             emit identityResolved(m_identity);
             scheduleNext(kMinRequestGapMs);
             return;

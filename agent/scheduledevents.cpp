@@ -172,7 +172,7 @@ QList<ScheduledEvent> eventsForVm(const QList<ScheduledEvent> &events, QStringVi
     return mine;
 }
 
-Parsed<protocol::VmIdentity> parseInstanceMetadata(QByteArrayView json)
+Parsed<protocol::VmIdentity> parseInstanceMetadata(QByteArrayView json, QString *warning)
 {
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(json.toByteArray(), &error);
@@ -205,6 +205,14 @@ Parsed<protocol::VmIdentity> parseInstanceMetadata(QByteArrayView json)
         return {std::nullopt, u"compute.resourceGroupName is missing or empty"_s};
     if (vm.vmName.isEmpty())
         return {std::nullopt, u"compute.name is missing or empty"_s};
+    vm.armResourceId = text("resourceId"_L1);
+    if (const QString rule = protocol::checkArmResourceId(vm); !rule.isEmpty()) {
+        const QString ignored = vm.armResourceId.left(300);
+        vm.armResourceId.clear();
+        if (warning)
+            *warning = u"ignoring compute.resourceId \"%1\" (%2); using %3"_s.arg(ignored, rule,
+                                                                                  vm.resourceId());
+    }
     return {vm, {}};
 }
 

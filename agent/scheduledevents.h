@@ -44,7 +44,11 @@ QList<protocol::ScheduledEvent> eventsForVm(const QList<protocol::ScheduledEvent
 // Accepts the full /metadata/instance document (reads "compute") or the compute node
 // alone. All values are strings; "" priority means Regular. subscriptionId,
 // resourceGroupName and name are required: a VM is never given an invented identity.
-Parsed<protocol::VmIdentity> parseInstanceMetadata(QByteArrayView json);
+// compute.resourceId becomes VmIdentity::armResourceId, the id the dashboard files the
+// VM under (the only right one for a uniform scale set instance); when it is absent
+// (api-versions before 2019-03-11) the id is composed, and when it does not fit the other
+// fields it is ignored and *warning says so.
+Parsed<protocol::VmIdentity> parseInstanceMetadata(QByteArrayView json, QString *warning = nullptr);
 
 // Body of POST /metadata/scheduledevents that approves events: {"StartRequests":[...]}.
 QByteArray startRequestsBody(const QStringList &eventIds);

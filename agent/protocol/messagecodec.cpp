@@ -29,7 +29,7 @@ namespace {
 
 QJsonObject encodeVm(const VmIdentity &vm)
 {
-    return QJsonObject {
+    QJsonObject object {
         {u"subscriptionId"_s, vm.subscriptionId},
         {u"resourceGroup"_s, vm.resourceGroup},
         {u"vmName"_s, vm.vmName},
@@ -39,6 +39,9 @@ QJsonObject encodeVm(const VmIdentity &vm)
         {u"priority"_s, vm.priority},
         {u"evictionPolicy"_s, vm.evictionPolicy},
     };
+    if (!vm.armResourceId.isEmpty()) // optional: a reader that predates it ignores it
+        object.insert(u"resourceId"_s, vm.armResourceId);
+    return object;
 }
 
 QJsonObject encodeEvent(const ScheduledEvent &event)
@@ -237,6 +240,11 @@ VmIdentity readVm(Reader &r, const QJsonObject &root, bool identityRequired)
     vm.vmScaleSetName = r.checked(*object, p, "vmScaleSetName"_L1, checkVmName, true);
     vm.priority = r.checked(*object, p, "priority"_L1, checkWord);
     vm.evictionPolicy = r.checked(*object, p, "evictionPolicy"_L1, checkWord);
+    if (object->contains("resourceId"_L1)) { // optional, added after version 1 shipped
+        vm.armResourceId = r.string(*object, p, "resourceId"_L1).value_or(QString());
+        if (const QString rule = checkArmResourceId(vm); !rule.isEmpty())
+            r.fail(u"vm.resourceId"_s, rule);
+    }
     return vm;
 }
 

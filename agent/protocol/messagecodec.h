@@ -38,7 +38,10 @@ QByteArray encodeHeartbeat(const Heartbeat &heartbeat);
 //
 // Wire shape (keys are written sorted; see tests/data/protocol/ for golden samples):
 //   {"type", "version", "vm": {subscriptionId, resourceGroup, vmName, vmId, location,
-//    vmScaleSetName, priority, evictionPolicy}, ...}
+//    vmScaleSetName, priority, evictionPolicy[, resourceId]}, ...}
+//   resourceId (IMDS compute.resourceId) is optional and written only when known; when
+//   present it must be a VM resource id that agrees with the other vm fields
+//   (checkArmResourceId in messages.h), and it is then what resourceId() returns.
 //   notice:    "event": {EventId, EventType, EventStatus, NotBefore, Description,
 //              EventSource, DurationInSeconds, ResourceType, Resources[]},
 //              "documentIncarnation", "agentVersion", "sentAt"

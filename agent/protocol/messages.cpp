@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "messages.h"
 
+#include "azurenames.h"
+
 #include <array>
 
 namespace spotkeeper::protocol {
@@ -23,6 +25,8 @@ constexpr std::array kEventTypes = {
 
 QString VmIdentity::resourceId() const
 {
+    if (!armResourceId.isEmpty())
+        return armResourceId;
     return QStringLiteral("/subscriptions/") + subscriptionId + QStringLiteral("/resourceGroups/")
         + resourceGroup + QStringLiteral("/providers/Microsoft.Compute/virtualMachines/") + vmName;
 }
@@ -30,6 +34,43 @@ QString VmIdentity::resourceId() const
 QString VmIdentity::resourceKey() const
 {
     return resourceId().toLower();
+}
+
+QString checkArmResourceId(const VmIdentity &vm)
+{
+    if (vm.armResourceId.isEmpty())
+        return {};
+    const QList<QStringView> parts = QStringView(vm.armResourceId).split(u'/');
+    const auto is = [](QStringView a, QStringView b) {
+        return a.compare(b, Qt::CaseInsensitive) == 0;
+    };
+    // "", subscriptions, {sub}, resourceGroups, {rg}, providers, Microsoft.Compute, then
+    // virtualMachines/{name} or virtualMachineScaleSets/{vmss}/virtualMachines/{id}
+    const bool standalone = parts.size() == 9 && is(parts[7], u"virtualMachines");
+    const bool uniform = parts.size() == 11 && is(parts[7], u"virtualMachineScaleSets")
+        && is(parts[9], u"virtualMachines");
+    if ((!standalone && !uniform) || !parts[0].isEmpty() || !is(parts[1], u"subscriptions")
+        || !is(parts[3], u"resourceGroups") || !is(parts[5], u"providers")
+        || !is(parts[6], u"Microsoft.Compute"))
+        return QStringLiteral("must be a VM resource id: /subscriptions/<id>/resourceGroups/"
+                              "<group>/providers/Microsoft.Compute/virtualMachines/<name> or "
+                              ".../virtualMachineScaleSets/<scale set>/virtualMachines/<instance>");
+    if (!sameAzureName(parts[2], vm.subscriptionId))
+        return QStringLiteral("names another subscription than subscriptionId");
+    if (!sameAzureName(parts[4], vm.resourceGroup))
+        return QStringLiteral("names another resource group than resourceGroup");
+    if (standalone && !sameAzureName(parts[8], vm.vmName))
+        return QStringLiteral("names another VM than vmName");
+    if (uniform) {
+        if (!sameAzureName(parts[8], vm.vmScaleSetName))
+            return QStringLiteral("names another scale set than vmScaleSetName");
+        bool digits = !parts[10].isEmpty() && parts[10].size() <= 10;
+        for (const QChar c : parts[10])
+            digits = digits && c >= u'0' && c <= u'9';
+        if (!digits)
+            return QStringLiteral("must end in a scale set instance id (digits)");
+    }
+    return {};
 }
 
 QString toString(EventType type)

@@ -34,7 +34,13 @@ struct VmIdentity
     QString vmScaleSetName; // empty when standalone
     QString priority; // "Spot", "Regular" ("" from IMDS means Regular)
     QString evictionPolicy; // "Deallocate", "Delete" or empty
+    // IMDS compute.resourceId (api-version 2019-03-11 and later): the VM's real ARM id,
+    // which for a uniform scale set instance is ".../virtualMachineScaleSets/{vmss}/
+    // virtualMachines/{instanceId}" and cannot be composed from the fields above. Empty
+    // when not reported (older agents, older api-versions).
+    QString armResourceId;
 
+    // armResourceId when set, else composed:
     // "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{vm}"
     QString resourceId() const;
     // resourceId() lower-cased: the key under which the dashboard files the VM.
@@ -88,6 +94,12 @@ struct Heartbeat
     QDateTime sentAt; // UTC
     friend bool operator==(const Heartbeat &, const Heartbeat &) = default;
 };
+
+// Empty when vm.armResourceId is empty or a VM resource id (standalone/flexible:
+// .../virtualMachines/{vmName}; uniform scale set: .../virtualMachineScaleSets/
+// {vmScaleSetName}/virtualMachines/{instanceId}) whose parts agree with vm's fields
+// (case-insensitively); otherwise the rule it breaks.
+QString checkArmResourceId(const VmIdentity &vm);
 
 QString toString(EventType type);
 EventType eventTypeFromString(QStringView text);

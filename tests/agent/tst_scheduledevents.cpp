@@ -20,6 +20,15 @@ QByteArray imdsFixture(const QString &name)
         qFatal("missing fixture %s", qPrintable(file.fileName()));
     return file.readAll();
 }
+
+// Derived documents (tests/data/agent/README.md says from what).
+QByteArray agentData(const QString &name)
+{
+    QFile file(QStringLiteral(SPOTKEEPER_TEST_DATA) + u"/agent/"_s + name);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("missing test data %s", qPrintable(file.fileName()));
+    return file.readAll();
+}
 } // namespace
 
 class TestScheduledEvents final : public QObject
@@ -38,6 +47,9 @@ private slots:
     void rfc1123();
     void instanceMetadataFixture();
     void instanceMetadataWrappedAndRegularPriority();
+    void resourceIdFromImds_data();
+    void resourceIdFromImds();
+    void inconsistentResourceIdIsIgnored();
     void instanceMetadataNeverInventsIdentity_data();
     void instanceMetadataNeverInventsIdentity();
     void startRequestsBodyMatchesFixture();
@@ -273,6 +285,70 @@ void TestScheduledEvents::instanceMetadataWrappedAndRegularPriority()
     QCOMPARE(vm.value->resourceId(),
              u"/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-spot/"
              "providers/Microsoft.Compute/virtualMachines/vm-spot"_s);
+}
+
+void TestScheduledEvents::resourceIdFromImds_data()
+{
+    QTest::addColumn<QByteArray>("document");
+    QTest::addColumn<QString>("resourceId");
+    QTest::addColumn<QString>("vmName");
+    QTest::addColumn<QString>("scaleSet");
+    const QString sub = u"/subscriptions/0e073ec1-c22f-4488-adde-da35ed609ccd/resourceGroups/"_s;
+    // The real AKS node: a uniform scale set instance, whose ARM id cannot be composed
+    // from compute.name ("<vmss>_<instanceId>").
+    QTest::newRow("uniform scale set instance (real)")
+        << imdsFixture(u"instance-compute-aks-vmss-api2021-02-01.json"_s)
+        << sub
+            + u"MC_myname_group_myname_eastus/providers/Microsoft.Compute/"
+              "virtualMachineScaleSets/aks-agentpool-12628255-vmss/virtualMachines/2"_s
+        << u"aks-agentpool-12628255-vmss_2"_s << u"aks-agentpool-12628255-vmss"_s;
+    QTest::newRow("standalone Spot VM (derived)")
+        << agentData(u"instance-standalone-spot-api2021-02-01.json"_s)
+        << sub + u"rg-spot-fleet/providers/Microsoft.Compute/virtualMachines/spot-worker-01"_s
+        << u"spot-worker-01"_s << QString();
+    QTest::newRow("flexible scale set VM (derived)")
+        << agentData(u"instance-vmss-flex-spot-api2021-02-01.json"_s)
+        << sub + u"rg-spot-fleet/providers/Microsoft.Compute/virtualMachines/flexspot_3f1a2b9c"_s
+        << u"flexspot_3f1a2b9c"_s << u"flexspot"_s;
+    // No compute.resourceId (api-version before 2019-03-11): composed, the only choice.
+    QTest::newRow("no resourceId: composed")
+        << agentData(u"instance-vmss-uniform-no-resourceid.json"_s)
+        << sub
+            + u"MC_myname_group_myname_eastus/providers/Microsoft.Compute/virtualMachines/"
+              "aks-agentpool-12628255-vmss_2"_s
+        << u"aks-agentpool-12628255-vmss_2"_s << u"aks-agentpool-12628255-vmss"_s;
+}
+
+void TestScheduledEvents::resourceIdFromImds()
+{
+    QFETCH(QByteArray, document);
+    QFETCH(QString, resourceId);
+    QFETCH(QString, vmName);
+    QFETCH(QString, scaleSet);
+    QString warning;
+    const auto vm = parseInstanceMetadata(document, &warning);
+    QVERIFY2(vm.value, qPrintable(vm.error));
+    QCOMPARE(warning, QString());
+    QCOMPARE(vm.value->resourceId(), resourceId);
+    QCOMPARE(vm.value->resourceKey(), resourceId.toLower());
+    QCOMPARE(vm.value->vmName, vmName); // Resources[] in Scheduled Events name this
+    QCOMPARE(vm.value->vmScaleSetName, scaleSet);
+}
+
+void TestScheduledEvents::inconsistentResourceIdIsIgnored()
+{
+    // A resourceId that names another VM must not become the key the notice is filed
+    // under: it is ignored, said so, and the id composed.
+    QByteArray document = imdsFixture(u"instance-compute-aks-vmss-api2021-02-01.json"_s);
+    document.replace("virtualMachineScaleSets/aks-agentpool-12628255-vmss/",
+                     "virtualMachineScaleSets/other-vmss/");
+    QString warning;
+    const auto vm = parseInstanceMetadata(document, &warning);
+    QVERIFY2(vm.value, qPrintable(vm.error));
+    QVERIFY2(warning.contains("names another scale set than vmScaleSetName"_L1),
+             qPrintable(warning));
+    QVERIFY(vm.value->armResourceId.isEmpty());
+    QVERIFY(vm.value->resourceId().endsWith("/virtualMachines/aks-agentpool-12628255-vmss_2"_L1));
 }
 
 void TestScheduledEvents::instanceMetadataNeverInventsIdentity_data()

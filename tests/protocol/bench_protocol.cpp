@@ -36,7 +36,8 @@ Notice sampleNotice(int i)
                             u"westeurope"_s,
                             QString(),
                             u"Spot"_s,
-                            u"Deallocate"_s};
+                            u"Deallocate"_s,
+                            QString()};
     notice.event.eventId =
         u"C1BF8322-4CBF-4FC4-9C45-"_s + QString::number(i).rightJustified(12, u'0');
     notice.event.eventType = EventType::Preempt;
