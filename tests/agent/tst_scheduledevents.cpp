@@ -5,7 +5,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace spotkeeper;
@@ -36,6 +38,7 @@ class TestScheduledEvents final : public QObject
     Q_OBJECT
 private slots:
     void everyScheduledEventsFixtureParses();
+    void everyImdsFixtureHasAKnownOutcome();
     void freezeLifecycle();
     void preemptSimulated();
     void preemptCompactOldApiHasNoDuration();
@@ -77,6 +80,45 @@ void TestScheduledEvents::everyScheduledEventsFixtureParses()
         ++documents;
     }
     QCOMPARE(documents, 7); // 8 files, one of them the StartRequests POST body
+}
+
+void TestScheduledEvents::everyImdsFixtureHasAKnownOutcome()
+{
+    // Every file of shared/azure-fixtures/imds goes through the agent's parsers with a
+    // stated outcome; a new fixture fails here until it is given one.
+    const QDir dir(QStringLiteral(SPOTKEEPER_SHARED_DIR) + u"/azure-fixtures/imds"_s);
+    const QStringList files = dir.entryList({u"*.json"_s}, QDir::Files);
+    QVERIFY(files.size() >= 11);
+    for (const QString &name : files) {
+        const QByteArray body = imdsFixture(name);
+        const auto events = parseScheduledEvents(body);
+        const auto identity = parseInstanceMetadata(body);
+        if (name.contains("startrequests"_L1)) { // the approval POST body
+            const QJsonDocument expected = QJsonDocument::fromJson(body);
+            const QString id = expected.object()
+                                   .value("StartRequests"_L1)
+                                   .toArray()
+                                   .first()
+                                   .toObject()
+                                   .value("EventId"_L1)
+                                   .toString();
+            QCOMPARE(QJsonDocument::fromJson(startRequestsBody({id})), expected);
+        } else if (name.startsWith("scheduledevents-"_L1)) {
+            QVERIFY2(events.value, qPrintable(name + u": "_s + events.error));
+            QVERIFY2(!identity.value, qPrintable(name)); // never mistaken for an identity
+        } else if (name.startsWith("instance-compute-"_L1)) {
+            QVERIFY2(identity.value, qPrintable(name + u": "_s + identity.error));
+            QVERIFY2(!events.value, qPrintable(name));
+        } else if (name.startsWith("instance-error-"_L1)
+                   || name.startsWith("identity-oauth2-token"_L1)) {
+            // An IMDS error body, or the managed identity token (the dashboard's, not the
+            // agent's): neither is an identity nor an events document, and each says why.
+            QVERIFY2(!identity.value && !identity.error.isEmpty(), qPrintable(name));
+            QVERIFY2(!events.value && !events.error.isEmpty(), qPrintable(name));
+        } else {
+            QFAIL(qPrintable(u"no expected outcome for IMDS fixture "_s + name));
+        }
+    }
 }
 
 void TestScheduledEvents::freezeLifecycle()
