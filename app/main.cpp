@@ -1,12 +1,15 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The dashboard: wiring only (session, window, single instance, theme, language).
+// The dashboard: wiring only (local session or remote spotkeeperd, window, single instance,
+// theme, language).
 #include "apptranslations.h"
 #include "clock.h"
 #include "dashboardsession.h"
 #include "dashboardsettings.h"
 #include "demosimulator.h"
 #include "mainwindow.h"
+#include "remoteattach.h"
+#include "remotefleetsource.h"
 #include "secretstore.h"
 #include "singleinstance.h"
 #include "theme.h"
@@ -20,6 +23,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 
+#include <functional>
 #include <memory>
 
 using namespace spotkeeper;
@@ -50,6 +54,18 @@ int main(int argc, char *argv[])
             "when no Azure credentials are configured)."));
     const QCommandLineOption noDemoOption(QStringLiteral("no-demo"),
                                           QStringLiteral("Never start the simulated demo fleet."));
+    const QCommandLineOption attachOption(
+        QStringLiteral("attach"),
+        QStringLiteral("Attach to a remote spotkeeperd through its operator API instead of "
+                       "running the engine here (the operator token is read from the system "
+                       "keychain, or asked for once)."),
+        QStringLiteral("url"));
+    const QCommandLineOption caOption(
+        QStringLiteral("ca-file"),
+        QStringLiteral("PEM CA certificate of the remote spotkeeperd, for a private certificate."),
+        QStringLiteral("path"));
+    parser.addOption(attachOption);
+    parser.addOption(caOption);
     parser.addOption(storeOption);
     parser.addOption(multiOption);
     parser.addOption(demoOption);
@@ -65,14 +81,25 @@ int main(int argc, char *argv[])
         settings.storePath = parser.value(storeOption);
     gui::installTranslations(settings.language);
     gui::applyTheme(gui::themeFromString(settings.theme));
+    gui::KeychainSecretStore secrets(QStringLiteral("io.github.spotkeeper.SpotKeeper"));
+    if (parser.isSet(attachOption)) { // for this run; Settings → Remote server keeps it
+        settings.remoteUrl = parser.value(attachOption);
+        settings.attachAtStart = true;
+    }
+    if (parser.isSet(caOption))
+        settings.remoteCaFile = parser.value(caOption);
+    const bool attach = settings.attachAtStart && !settings.remoteUrl.isEmpty()
+        && (parser.isSet(attachOption) || !parser.isSet(storeOption));
 
     // No Azure credentials at all (no service principal, no Azure CLI): show SpotKeeper working
     // against the simulator, with its own store so demo VMs never mix with a real fleet.
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    const bool wantDemo = parser.isSet(demoOption)
-        || (!parser.isSet(noDemoOption) && settings.credentialSource == QLatin1StringView("auto")
-            && !parser.isSet(storeOption) && !sim::DemoSimulator::credentialsConfigured(env)
-            && QStandardPaths::findExecutable(QStringLiteral("az")).isEmpty());
+    const bool wantDemo = !attach
+        && (parser.isSet(demoOption)
+            || (!parser.isSet(noDemoOption)
+                && settings.credentialSource == QLatin1StringView("auto")
+                && !parser.isSet(storeOption) && !sim::DemoSimulator::credentialsConfigured(env)
+                && QStandardPaths::findExecutable(QStringLiteral("az")).isEmpty()));
     std::unique_ptr<sim::DemoSimulator> demo;
     if (wantDemo) {
         const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
@@ -92,22 +119,76 @@ int main(int argc, char *argv[])
         }
     }
 
-    gui::DashboardSession session(core::systemClock());
+    // Local: the engine in-process (DashboardSession). Remote: a RemoteFleetSource. The
+    // window is replaced when the operator attaches later (Settings → Remote server).
+    std::unique_ptr<gui::DashboardSession> session;
+    std::unique_ptr<gui::RemoteFleetSource> remote;
+    std::unique_ptr<gui::MainWindow> window;
+    std::function<void()> attachNow;
+    const auto openWindow = [&](gui::FleetSource &source, const QString &title) {
+        auto next = std::make_unique<gui::MainWindow>(source, core::systemClock(), secrets);
+        if (!title.isEmpty())
+            next->setWindowTitle(title);
+        QObject::connect(&instance, &gui::SingleInstance::raiseRequested, next.get(),
+                         &gui::MainWindow::raiseWindow);
+        QObject::connect(
+            next.get(), &gui::MainWindow::attachRequested, next.get(),
+            [&attachNow] { attachNow(); }, Qt::QueuedConnection);
+        next->show();
+        window = std::move(next);
+    };
+    attachNow = [&] {
+        QString attachError;
+        const gui::DashboardSettings saved = gui::DashboardSettings::load();
+        gui::DashboardSettings wanted = settings;
+        wanted.remoteUrl = saved.remoteUrl.isEmpty() ? settings.remoteUrl : saved.remoteUrl;
+        wanted.remoteCaFile = saved.remoteCaFile;
+        auto next = gui::attachRemote(wanted, secrets, core::systemClock(), window.get(), true,
+                                      &attachError);
+        if (!next) {
+            QMessageBox::warning(window.get(), QObject::tr("Attach to spotkeeperd"), attachError);
+            return;
+        }
+        // The old window's models read the old source until the window is gone.
+        if (window) {
+            if (remote)
+                remote.release()->setParent(window.get());
+            window.release()->deleteLater();
+        }
+        if (session)
+            session->shutdown(); // the local engine drains; the remote one is in charge now
+        remote = std::move(next);
+        openWindow(*remote, QObject::tr("SpotKeeper — %1").arg(remote->status().description));
+    };
+
+    if (attach) {
+        QString attachError;
+        remote =
+            gui::attachRemote(settings, secrets, core::systemClock(), nullptr, true, &attachError);
+        if (!remote) {
+            QMessageBox::critical(nullptr, QObject::tr("SpotKeeper"), attachError);
+            return 1;
+        }
+        openWindow(*remote, QObject::tr("SpotKeeper — %1").arg(remote->status().description));
+        return QApplication::exec();
+    }
+
+    session = std::make_unique<gui::DashboardSession>(core::systemClock());
     QString error;
-    if (!session.open(settings, &error)) {
+    if (!session->open(settings, &error)) {
         QMessageBox::critical(nullptr, QObject::tr("SpotKeeper"), error);
         return 1;
     }
-    gui::KeychainSecretStore secrets(QStringLiteral("io.github.spotkeeper.SpotKeeper"));
-    gui::MainWindow window(session.source(), core::systemClock(), secrets);
-    QObject::connect(&instance, &gui::SingleInstance::raiseRequested, &window,
-                     &gui::MainWindow::raiseWindow);
+    openWindow(session->source(),
+               demo ? QObject::tr("SpotKeeper — Simulated Azure (demo)") : QString());
     if (demo) {
-        window.setWindowTitle(QObject::tr("SpotKeeper — Simulated Azure (demo)"));
         auto *label = new QLabel(QObject::tr("Simulated Azure: demo fleet from spotkeeper-sim"));
         label->setAccessibleName(label->text());
-        window.statusBar()->addPermanentWidget(label);
+        window->statusBar()->addPermanentWidget(label);
     }
-    window.show();
-    return QApplication::exec();
+    const int rc = QApplication::exec();
+    // Quit drains: no new connections, in-flight notices committed and answered, timers
+    // stopped, job leases released, before the store closes.
+    session->shutdown();
+    return rc;
 }

@@ -115,6 +115,47 @@ S = {
  'Azure configuration error: %1': 'Fehler in der Azure-Konfiguration: %1',
  'No Azure credentials (%1): sign in with az login or configure a service principal in Settings.': 'Keine Azure-Anmeldedaten (%1): Melden Sie sich mit az login an oder richten Sie in den Einstellungen einen Dienstprinzipal ein.',
  'Range start (UTC)': 'Beginn (UTC)', 'Range end (UTC)': 'Ende (UTC)', '&Range:': '&Zeitraum:',
+ 'The VM is not in the fleet.': 'Die VM gehört nicht zur Flotte.',
+ 'the listen address %1 is not an IP address': 'die Lauschadresse %1 ist keine IP-Adresse',
+ 'Azure credentials are turned off in Settings: notices are received and stored, but no VM can be restarted.': 'Azure-Anmeldedaten sind in den Einstellungen ausgeschaltet: Meldungen werden empfangen und gespeichert, aber keine VM kann neu gestartet werden.',
+ "Show a remote spotkeeperd's fleet through its operator API.": 'Die Flotte eines entfernten spotkeeperd über dessen Operator-API anzeigen.',
+ '%1 (%2)': '%1 (%2)',
+ 'Listener not running: %1': 'Listener läuft nicht: %1',
+ 'Not connected: %1': 'Nicht verbunden: %1',
+ 'Azure credentials off: notices are stored, no VM is restarted': 'Azure-Anmeldedaten aus: Meldungen werden gespeichert, keine VM wird neu gestartet',
+ 'Azure: %1': 'Azure: %1',
+ 'The lowest x-ms-ratelimit-remaining-* counter of the last ARM answer': 'Der niedrigste x-ms-ratelimit-remaining-*-Zähler der letzten ARM-Antwort',
+ 'Exports of events and of the audit log run on the server: spotkeeperd export events|audit (the current view can be exported here).': 'Exporte der Ereignisse und des Prüfprotokolls laufen auf dem Server: spotkeeperd export events|audit (die aktuelle Ansicht lässt sich hier exportieren).',
+ 'spotkeeperd at %1': 'spotkeeperd unter %1',
+ 'Connecting…': 'Verbinde…',
+ 'Connecting to %1…': 'Verbinde mit %1…',
+ '%1 is not a URL: use https://host:port': '%1 ist keine URL: verwenden Sie https://host:port',
+ '%1: use an https:// (or http:// on a loopback address) URL': '%1: verwenden Sie eine https://-URL (oder http:// auf einer Loopback-Adresse)',
+ 'An operator token is needed (spotkeeperd token create).': 'Ein Operator-Token wird benötigt (spotkeeperd token create).',
+ 'The CA file %1 holds no PEM certificate.': 'Die CA-Datei %1 enthält kein PEM-Zertifikat.',
+ '%1 is unreachable: %2': '%1 ist nicht erreichbar: %2',
+ '%1 refused the operator token (401): set a valid token in Settings → Remote server.': '%1 hat das Operator-Token abgelehnt (401): Tragen Sie unter Einstellungen → Entfernter Server ein gültiges Token ein.',
+ '%1 answered HTTP %2 with a body that is not a JSON object (%3)': '%1 antwortete mit HTTP %2 und einem Inhalt, der kein JSON-Objekt ist (%3)',
+ 'not an object': 'kein Objekt',
+ '%1 answered HTTP %2: %3': '%1 antwortete mit HTTP %2: %3',
+ 'no message': 'keine Meldung',
+ '%1 answered without the expected fields': '%1 antwortete ohne die erwarteten Felder',
+ '%1 has no working Azure credentials (%2).': '%1 hat keine funktionierenden Azure-Anmeldedaten (%2).',
+ '%1 answered without a usable key secret.': '%1 antwortete ohne ein verwendbares Schlüsselgeheimnis.',
+ "Discovery runs on the server: use spotkeeperd's subscriptions.": 'Die Ermittlung läuft auf dem Server: Verwenden Sie die Abonnements von spotkeeperd.',
+ 'Attach to spotkeeperd': 'Mit spotkeeperd verbinden',
+ 'Operator token for %1 (create one on the server with spotkeeperd token create):': 'Operator-Token für %1 (auf dem Server mit spotkeeperd token create erzeugen):',
+ 'PEM file, only for a private certificate': 'PEM-Datei, nur für ein privates Zertifikat',
+ 'Attach to this server instead of running the engine here': 'Mit diesem Server verbinden, statt die Engine hier auszuführen',
+ 'Create an operator token on the server with <code>spotkeeperd token create</code>. It is kept in the system keychain. %1': 'Erzeugen Sie auf dem Server ein Operator-Token mit <code>spotkeeperd token create</code>. Es wird im Schlüsselbund des Systems gespeichert. %1',
+ 'Server &URL:': 'Server-&URL:',
+ 'Operator &token:': 'Operator-&Token:',
+ 'C&A certificate:': 'C&A-Zertifikat:',
+ '&Remote server': '&Entfernter Server',
+ 'Enter the URL of the spotkeeperd server.': 'Geben Sie die URL des spotkeeperd-Servers ein.',
+ '%1 is not a server URL: use https://host:port.': '%1 ist keine Server-URL: verwenden Sie https://host:port.',
+ 'A&ttach to spotkeeperd…': 'Mit spotkeeperd &verbinden…',
+ 'Reading the status of %1…': 'Lese den Status von %1…',
 }
 # Plural forms: [singular, plural] (German: nplurals=2).
 N = {
@@ -140,6 +181,7 @@ N = {
 def fill(path, german):
     tree = ET.parse(path)
     missing = []
+    drop = []
     for msg in tree.getroot().iter('message'):
         src = msg.find('source').text
         tr = msg.find('translation')
@@ -149,6 +191,8 @@ def fill(path, german):
         tr.text = None
         if 'type' in tr.attrib:
             del tr.attrib['type']
+        if not german and not numerus:
+            drop.append(msg); continue  # English is the source: only its plural forms are kept
         if numerus:
             forms = N.get(src) if german else [re.sub(r'\(s\)', '', src), re.sub(r'\(s\)', 's', src)]
             if not forms:
@@ -159,6 +203,12 @@ def fill(path, german):
             if src not in S:
                 missing.append(src); tr.set('type', 'unfinished'); continue
             tr.text = S[src]
+    for context in list(tree.getroot()):
+        for msg in list(context.iter('message')):
+            if msg in drop:
+                context.remove(msg)
+        if context.find('message') is None:
+            tree.getroot().remove(context)
     tree.write(path, encoding='utf-8', xml_declaration=True)
     return missing
 

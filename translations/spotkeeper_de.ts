@@ -229,6 +229,13 @@
     </message>
 </context>
 <context>
+    <name>core</name>
+    <message>
+        <source>The VM is not in the fleet.</source>
+        <translation>Die VM gehört nicht zur Flotte.</translation>
+    </message>
+</context>
+<context>
     <name>spotkeeper::gui::AuditModel</name>
     <message>
         <source>Force restart</source>
@@ -335,10 +342,6 @@
 <context>
     <name>spotkeeper::gui::DashboardSession</name>
     <message>
-        <source>Azure credentials are turned off in Settings: the dashboard only observes.</source>
-        <translation>Azure-Anmeldedaten sind in den Einstellungen ausgeschaltet: Das Dashboard beobachtet nur.</translation>
-    </message>
-    <message>
         <source>Signing in to Azure…</source>
         <translation>Anmeldung bei Azure…</translation>
     </message>
@@ -349,6 +352,14 @@
     <message>
         <source>No Azure credentials (%1): sign in with az login or configure a service principal in Settings.</source>
         <translation>Keine Azure-Anmeldedaten (%1): Melden Sie sich mit az login an oder richten Sie in den Einstellungen einen Dienstprinzipal ein.</translation>
+    </message>
+    <message>
+        <source>the listen address %1 is not an IP address</source>
+        <translation>die Lauschadresse %1 ist keine IP-Adresse</translation>
+    </message>
+    <message>
+        <source>Azure credentials are turned off in Settings: notices are received and stored, but no VM can be restarted.</source>
+        <translation>Azure-Anmeldedaten sind in den Einstellungen ausgeschaltet: Meldungen werden empfangen und gespeichert, aber keine VM kann neu gestartet werden.</translation>
     </message>
 </context>
 <context>
@@ -746,10 +757,6 @@
         <translation>Mit spotkeeperd &amp;verbinden…</translation>
     </message>
     <message>
-        <source>Attaching to a remote spotkeeperd is not available in this version.</source>
-        <translation>Die Verbindung zu einem entfernten spotkeeperd ist in dieser Version nicht verfügbar.</translation>
-    </message>
-    <message>
         <source>Listener off</source>
         <translation>Empfänger aus</translation>
     </message>
@@ -973,6 +980,38 @@
         <source>Notifications for %1 snoozed for 1 hour</source>
         <translation>Benachrichtigungen für %1 für 1 Stunde stummgeschaltet</translation>
     </message>
+    <message>
+        <source>Show a remote spotkeeperd's fleet through its operator API.</source>
+        <translation>Die Flotte eines entfernten spotkeeperd über dessen Operator-API anzeigen.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Listener not running: %1</source>
+        <translation>Listener läuft nicht: %1</translation>
+    </message>
+    <message>
+        <source>Not connected: %1</source>
+        <translation>Nicht verbunden: %1</translation>
+    </message>
+    <message>
+        <source>Azure credentials off: notices are stored, no VM is restarted</source>
+        <translation>Azure-Anmeldedaten aus: Meldungen werden gespeichert, keine VM wird neu gestartet</translation>
+    </message>
+    <message>
+        <source>Azure: %1</source>
+        <translation>Azure: %1</translation>
+    </message>
+    <message>
+        <source>The lowest x-ms-ratelimit-remaining-* counter of the last ARM answer</source>
+        <translation>Der niedrigste x-ms-ratelimit-remaining-*-Zähler der letzten ARM-Antwort</translation>
+    </message>
+    <message>
+        <source>Exports of events and of the audit log run on the server: spotkeeperd export events|audit (the current view can be exported here).</source>
+        <translation>Exporte der Ereignisse und des Prüfprotokolls laufen auf dem Server: spotkeeperd export events|audit (die aktuelle Ansicht lässt sich hier exportieren).</translation>
+    </message>
 </context>
 <context>
     <name>spotkeeper::gui::MemorySecretStore</name>
@@ -983,6 +1022,92 @@
     <message>
         <source>No secret stored under %1</source>
         <translation>Unter %1 ist kein Geheimnis gespeichert</translation>
+    </message>
+</context>
+<context>
+    <name>spotkeeper::gui::RemoteAttach</name>
+    <message>
+        <source>Attach to spotkeeperd</source>
+        <translation>Mit spotkeeperd verbinden</translation>
+    </message>
+    <message>
+        <source>Operator token for %1 (create one on the server with spotkeeperd token create):</source>
+        <translation>Operator-Token für %1 (auf dem Server mit spotkeeperd token create erzeugen):</translation>
+    </message>
+</context>
+<context>
+    <name>spotkeeper::gui::RemoteFleetSource</name>
+    <message>
+        <source>spotkeeperd at %1</source>
+        <translation>spotkeeperd unter %1</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbinde…</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Verbinde mit %1…</translation>
+    </message>
+    <message>
+        <source>%1 is not a URL: use https://host:port</source>
+        <translation>%1 ist keine URL: verwenden Sie https://host:port</translation>
+    </message>
+    <message>
+        <source>%1: use an https:// (or http:// on a loopback address) URL</source>
+        <translation>%1: verwenden Sie eine https://-URL (oder http:// auf einer Loopback-Adresse)</translation>
+    </message>
+    <message>
+        <source>An operator token is needed (spotkeeperd token create).</source>
+        <translation>Ein Operator-Token wird benötigt (spotkeeperd token create).</translation>
+    </message>
+    <message>
+        <source>The CA file %1 holds no PEM certificate.</source>
+        <translation>Die CA-Datei %1 enthält kein PEM-Zertifikat.</translation>
+    </message>
+    <message>
+        <source>%1 is unreachable: %2</source>
+        <translation>%1 ist nicht erreichbar: %2</translation>
+    </message>
+    <message>
+        <source>%1 refused the operator token (401): set a valid token in Settings → Remote server.</source>
+        <translation>%1 hat das Operator-Token abgelehnt (401): Tragen Sie unter Einstellungen → Entfernter Server ein gültiges Token ein.</translation>
+    </message>
+    <message>
+        <source>%1 answered HTTP %2 with a body that is not a JSON object (%3)</source>
+        <translation>%1 antwortete mit HTTP %2 und einem Inhalt, der kein JSON-Objekt ist (%3)</translation>
+    </message>
+    <message>
+        <source>not an object</source>
+        <translation>kein Objekt</translation>
+    </message>
+    <message>
+        <source>%1 answered HTTP %2: %3</source>
+        <translation>%1 antwortete mit HTTP %2: %3</translation>
+    </message>
+    <message>
+        <source>no message</source>
+        <translation>keine Meldung</translation>
+    </message>
+    <message>
+        <source>%1 answered without the expected fields</source>
+        <translation>%1 antwortete ohne die erwarteten Felder</translation>
+    </message>
+    <message>
+        <source>%1 has no working Azure credentials (%2).</source>
+        <translation>%1 hat keine funktionierenden Azure-Anmeldedaten (%2).</translation>
+    </message>
+    <message>
+        <source>%1 answered without a usable key secret.</source>
+        <translation>%1 antwortete ohne ein verwendbares Schlüsselgeheimnis.</translation>
+    </message>
+    <message>
+        <source>Discovery runs on the server: use spotkeeperd's subscriptions.</source>
+        <translation>Die Ermittlung läuft auf dem Server: Verwenden Sie die Abonnements von spotkeeperd.</translation>
+    </message>
+    <message>
+        <source>Reading the status of %1…</source>
+        <translation>Lese den Status von %1…</translation>
     </message>
 </context>
 <context>
@@ -1137,6 +1262,42 @@
     <message>
         <source>HTTPS needs both a certificate and a private key file.</source>
         <translation>HTTPS braucht eine Zertifikats- und eine Schlüsseldatei.</translation>
+    </message>
+    <message>
+        <source>PEM file, only for a private certificate</source>
+        <translation>PEM-Datei, nur für ein privates Zertifikat</translation>
+    </message>
+    <message>
+        <source>Attach to this server instead of running the engine here</source>
+        <translation>Mit diesem Server verbinden, statt die Engine hier auszuführen</translation>
+    </message>
+    <message>
+        <source>Create an operator token on the server with &lt;code&gt;spotkeeperd token create&lt;/code&gt;. It is kept in the system keychain. %1</source>
+        <translation>Erzeugen Sie auf dem Server ein Operator-Token mit &lt;code&gt;spotkeeperd token create&lt;/code&gt;. Es wird im Schlüsselbund des Systems gespeichert. %1</translation>
+    </message>
+    <message>
+        <source>Server &amp;URL:</source>
+        <translation>Server-&amp;URL:</translation>
+    </message>
+    <message>
+        <source>Operator &amp;token:</source>
+        <translation>Operator-&amp;Token:</translation>
+    </message>
+    <message>
+        <source>C&amp;A certificate:</source>
+        <translation>C&amp;A-Zertifikat:</translation>
+    </message>
+    <message>
+        <source>&amp;Remote server</source>
+        <translation>&amp;Entfernter Server</translation>
+    </message>
+    <message>
+        <source>Enter the URL of the spotkeeperd server.</source>
+        <translation>Geben Sie die URL des spotkeeperd-Servers ein.</translation>
+    </message>
+    <message>
+        <source>%1 is not a server URL: use https://host:port.</source>
+        <translation>%1 ist keine Server-URL: verwenden Sie https://host:port.</translation>
     </message>
 </context>
 <context>

@@ -26,7 +26,7 @@
         <source>%n failed</source>
         <translation><numerusform>%n failed</numerusform><numerusform>%n failed</numerusform></translation>
     </message>
-</context>
+    </context>
 <context>
     <name>FleetStatus</name>
     <message numerus="yes">
@@ -53,7 +53,7 @@
         <source>in %n hour(s)</source>
         <translation><numerusform>in %n hour</numerusform><numerusform>in %n hours</numerusform></translation>
     </message>
-</context>
+    </context>
 <context>
     <name>Notification</name>
     <message numerus="yes">
@@ -72,7 +72,7 @@
         <source>and %n more</source>
         <translation><numerusform>and %n more</numerusform><numerusform>and %n more</numerusform></translation>
     </message>
-</context>
+    </context>
 <context>
     <name>spotkeeper::gui::MainWindow</name>
     <message numerus="yes">
@@ -91,5 +91,5 @@
         <source>%n VM(s) added.</source>
         <translation><numerusform>%n VM added.</numerusform><numerusform>%n VMs added.</numerusform></translation>
     </message>
-</context>
+    </context>
 </TS>

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "enginehost.h"
 
+#include "azure/armclient.h"
 #include "azure/armcloudprovider.h"
 #include "azure/armrequestqueue.h"
 #include "clock.h"
@@ -9,12 +10,16 @@
 #include "engine/restartengine.h"
 #include "enginemetrics.h"
 #include "httpserver.h"
+#include "listenermetrics.h"
 #include "operatortokens.h"
 #include "webhooklistener.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QProcessEnvironment>
+
+#include <algorithm>
+#include <limits>
 
 namespace spotkeeper::core {
 
@@ -46,6 +51,27 @@ EngineConfig engineConfig(const ServerConfig &c)
     return config;
 }
 
+// What the listener calls when the host only observes: notices are stored (by the
+// listener) and nothing more; operator actions say why they cannot run.
+class ObserveOnlyOperations final : public FleetOperations
+{
+public:
+    void handleNoticeStored(qint64, const EventRecord &) override { }
+    void handleUnconfirmedNotice(qint64) override { }
+    OperationResult forceRestart(qint64, const QString &) override { return refused(); }
+    OperationResult pauseAutoRestart(qint64, const QString &) override { return refused(); }
+    OperationResult resumeAutoRestart(qint64, const QString &) override { return refused(); }
+    OperationResult cancelJob(qint64, const QString &) override { return refused(); }
+    OperationResult addVm(const QString &, const QString &) override { return refused(); }
+
+private:
+    static OperationResult refused()
+    {
+        return {OperationResult::Status::Failed,
+                u"Azure credentials are off: this host only stores notices and cannot act"_s};
+    }
+};
+
 } // namespace
 
 EngineHost::EngineHost(ServerConfig config, Store &store, Clock &clock, EngineHostOptions options,
@@ -65,6 +91,7 @@ EngineHost::~EngineHost()
     // The listener may still hand a committed notice to the engine: it goes first.
     m_server.reset();
     m_listener.reset();
+    m_observer.reset();
     m_reconciler.reset();
     m_engine.reset();
 }
@@ -141,6 +168,15 @@ bool EngineHost::prepare(QString *error)
             return false;
         }
     }
+    if (m_options.observeOnly) {
+        m_server = std::move(server);
+        m_observer = std::make_unique<ObserveOnlyOperations>();
+        m_listener = std::make_unique<WebhookListener>(m_store, *m_observer, m_clock, options);
+        m_listener->setCredentialStatusProvider([] { return u"off (observe only)"_s; });
+        m_listener->attach(*m_server);
+        m_prepared = true;
+        return true;
+    }
     if (!startCloud(error))
         return false;
     m_server = std::move(server);
@@ -157,7 +193,10 @@ bool EngineHost::prepare(QString *error)
 
     m_listener = std::make_unique<WebhookListener>(m_store, *m_engine, m_clock, options);
     m_listener->setCredentialStatusProvider([this] { return m_cloud->credentialStatus(); });
-    m_listener->setExtraMetricsProvider([this] { return m_engineMetrics->render(); });
+    m_listener->setExtraMetricsProvider(
+        // -> QByteArray: with QT_USE_QSTRINGBUILDER a deduced return type would be a
+        // QStringBuilder referring to the two temporaries, read after they are destroyed.
+        [this]() -> QByteArray { return m_engineMetrics->render() + rateLimitMetrics(); });
     m_listener->attach(*m_server);
     m_prepared = true;
     return true;
@@ -179,7 +218,7 @@ bool EngineHost::listen(QString *error)
 
 void EngineHost::startEngine()
 {
-    if (!m_prepared)
+    if (!m_prepared || !m_engine || m_stopping)
         return;
     m_engine->start();
     m_reconciler->start();
@@ -210,6 +249,34 @@ QString EngineHost::listenAddress() const
     return m_server->serverAddress().toString() + u':' + QString::number(m_server->serverPort());
 }
 
+int EngineHost::armBudgetHeadroom() const
+{
+    if (!m_cloud)
+        return -1;
+    const QMap<QString, qint64> counters = m_cloud->client()->queue()->lastRateLimits().counters;
+    qint64 lowest = -1;
+    for (const qint64 value : counters)
+        lowest = lowest < 0 ? value : std::min(lowest, value);
+    return int(std::min<qint64>(lowest, std::numeric_limits<int>::max()));
+}
+
+QByteArray EngineHost::rateLimitMetrics() const
+{
+    QByteArray out;
+    if (!m_cloud)
+        return out;
+    const QMap<QString, qint64> counters = m_cloud->client()->queue()->lastRateLimits().counters;
+    if (counters.isEmpty())
+        return out;
+    // A dashboard attached to this server shows the lowest one as "ARM budget".
+    const QByteArrayView name = "spotkeeper_arm_ratelimit_remaining";
+    ListenerMetrics::appendHeader(out, name, "gauge",
+                                  "x-ms-ratelimit-remaining-* of the last ARM answer.");
+    for (auto it = counters.cbegin(); it != counters.cend(); ++it)
+        ListenerMetrics::appendSample(out, name, {{u"counter"_s, it.key()}}, double(it.value()));
+    return out;
+}
+
 QString EngineHost::credentialStatus() const
 {
     return m_cloud ? m_cloud->credentialStatus() : QString();
@@ -221,6 +288,7 @@ void EngineHost::stop()
         return;
     m_stopping = true;
     if (!m_server) {
+        finishStop();
         emit drained(0);
         return;
     }
@@ -239,7 +307,27 @@ void EngineHost::checkDrained()
     if (m_server->openConnections() > 0 && !timedOut)
         return;
     m_drainTimer.stop();
-    emit drained(m_server->openConnections());
+    const int leftOpen = m_server->openConnections();
+    finishStop();
+    emit drained(leftOpen);
+}
+
+void EngineHost::finishStop()
+{
+    // The listener calls the engine: it goes first. Destroying them stops every timer
+    // (group commit, heartbeats, retries, sweeps, lease renewal).
+    if (m_server)
+        m_server->close();
+    m_listener.reset();
+    m_observer.reset();
+    m_reconciler.reset();
+    if (m_engine) {
+        // Another engine (a restarted dashboard or spotkeeperd) takes the jobs over at once
+        // instead of waiting for the leases to expire.
+        m_store.releaseJobs(m_engine->config().owner);
+        m_engine.reset();
+    }
+    m_stopped = true;
 }
 
 } // namespace spotkeeper::core

@@ -15,7 +15,10 @@
 // spotkeeperd calls start() and exits on a false; the dashboard calls prepare(), then
 // listen() (a busy port only turns the listener off), then startEngine().
 // stop() drains: no new connections, queued notices committed and answered, open requests
-// finished (bounded by the read deadline), then drained() is emitted.
+// finished (bounded by the read deadline); then the listener, the reconciler and the engine
+// are shut down (their timers stop, the engine's job leases are released so another engine
+// takes over at once) and drained() is emitted. After that only config() and the (closed)
+// server remain; the other accessors return null.
 namespace spotkeeper::http {
 class HttpServer;
 }
@@ -25,6 +28,7 @@ namespace spotkeeper::core {
 class ArmCloudProvider;
 class Clock;
 class EngineMetrics;
+class FleetOperations;
 class Reconciler;
 class RestartEngine;
 class Store;
@@ -38,6 +42,10 @@ struct EngineHostOptions
     // The dashboard keeps running (observe only) on a bad Azure setting: the provider is
     // created with the defaults and azureConfigError() says what is wrong.
     bool tolerateAzureConfigError = false;
+    // Credentials turned off (the dashboard's "none"): no Azure provider, restart engine or
+    // reconciler; the listener still verifies and stores notices and heartbeats, and every
+    // operator action answers that this host only observes. engine()/cloud() are null.
+    bool observeOnly = false;
 };
 
 class EngineHost final : public QObject
@@ -57,6 +65,7 @@ public:
     bool listen(QString *error);
     void startEngine();
     void stop();
+    bool isStopped() const { return m_stopped; }
 
     const ServerConfig &config() const { return m_config; }
     RestartEngine *engine() const { return m_engine.get(); }
@@ -70,6 +79,10 @@ public:
     QString listenAddress() const; // "127.0.0.1:8443"; empty when not listening
     QString credentialStatus() const; // never a secret
     QString azureConfigError() const { return m_azureConfigError; }
+    // The lowest x-ms-ratelimit-remaining-* counter of the ARM client's last answer (the
+    // dashboard's "ARM budget", and spotkeeper_arm_ratelimit_remaining in /metrics);
+    // -1 before an answer carried one, or without an Azure client.
+    int armBudgetHeadroom() const;
 
 signals:
     void drained(int connectionsLeftOpen);
@@ -77,6 +90,8 @@ signals:
 private:
     bool startCloud(QString *error);
     void checkDrained();
+    void finishStop();
+    QByteArray rateLimitMetrics() const;
 
     ServerConfig m_config;
     Store &m_store;
@@ -86,6 +101,7 @@ private:
     std::unique_ptr<RestartEngine> m_engine;
     std::unique_ptr<Reconciler> m_reconciler;
     std::unique_ptr<EngineMetrics> m_engineMetrics;
+    std::unique_ptr<FleetOperations> m_observer; // observeOnly: what the listener calls
     std::unique_ptr<WebhookListener> m_listener;
     std::unique_ptr<http::HttpServer> m_server;
     QString m_azureConfigError;
@@ -94,6 +110,7 @@ private:
     bool m_prepared = false;
     bool m_listening = false;
     bool m_stopping = false;
+    bool m_stopped = false;
 };
 
 } // namespace spotkeeper::core

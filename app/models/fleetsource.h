@@ -35,6 +35,9 @@ struct SourceStatus
     QDateTime tokenExpiresAt;
     int armBudgetHeadroom = -1; // remaining ARM calls in the current window; -1 = unknown
     bool credentialsAvailable = false;
+    bool observeOnly = false; // credentials off: notices are stored, nothing is restarted
+    bool connected = true; // a remote source reached its server at the last poll
+    QString connectionProblem; // why the last poll of a remote source failed; empty = none
     QString actionsDisabledReason; // why operator actions are off; empty = they are on
 };
 

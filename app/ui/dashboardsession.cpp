@@ -13,6 +13,7 @@
 #include "webhooklistener.h"
 
 #include <QDir>
+#include <QEventLoop>
 #include <QStandardPaths>
 
 #include <limits>
@@ -26,12 +27,45 @@ DashboardSession::DashboardSession(core::Clock &clock, QObject *parent)
 
 DashboardSession::~DashboardSession()
 {
+    shutdown();
+    m_host.reset();
+}
+
+void DashboardSession::shutdown()
+{
+    if (m_budgetTimer)
+        m_budgetTimer->stop();
     // The source forwards to the engine: drop that link before the engine goes.
     if (m_source) {
         m_source->setOperations(nullptr);
         m_source->setCloudProvider(nullptr);
     }
-    m_host.reset();
+    if (!m_host || m_host->isStopped())
+        return;
+    QEventLoop loop;
+    connect(m_host.get(), &core::EngineHost::drained, &loop, &QEventLoop::quit);
+    m_host->stop(); // may drain at once (nothing open)
+    if (!m_host->isStopped())
+        loop.exec(); // bounded: the host gives up on open connections at the read deadline
+}
+
+void DashboardSession::setBudgetRefreshMs(int ms)
+{
+    m_budgetRefreshMs = ms;
+    if (m_budgetTimer)
+        m_budgetTimer->setInterval(ms);
+}
+
+void DashboardSession::refreshBudget()
+{
+    if (!m_host || !m_host->cloud())
+        return;
+    const int headroom = m_host->armBudgetHeadroom();
+    SourceStatus status = m_source->status();
+    if (status.armBudgetHeadroom == headroom)
+        return;
+    status.armBudgetHeadroom = headroom;
+    m_source->setStatus(status);
 }
 
 QString DashboardSession::defaultStorePath()
@@ -54,13 +88,6 @@ bool DashboardSession::open(const DashboardSettings &settings, QString *error)
         return false;
     }
     m_source = std::make_unique<LocalFleetSource>(*m_store, nullptr, m_clock);
-    if (settings.credentialSource == QLatin1StringView("none")) {
-        SourceStatus status = m_source->status();
-        status.actionsDisabledReason = tr("Azure credentials are turned off in Settings: the "
-                                          "dashboard only observes.");
-        m_source->setStatus(status);
-        return true;
-    }
     startEngine(settings);
     return true;
 }
@@ -85,6 +112,7 @@ void DashboardSession::startEngine(const DashboardSettings &settings)
     core::EngineHostOptions options;
     options.excludeManagedIdentity = true; // SPOTKEEPER_MANAGED_IDENTITY=on turns it back on
     options.tolerateAzureConfigError = true;
+    options.observeOnly = settings.credentialSource == QLatin1StringView("none");
     m_host = std::make_unique<core::EngineHost>(config, *m_store, m_clock, options);
     QString error;
     if (!m_host->prepare(&error)) {
@@ -96,7 +124,34 @@ void DashboardSession::startEngine(const DashboardSettings &settings)
     }
     if (listenerProblem.isEmpty())
         m_host->listen(&listenerProblem);
+    connect(m_host->listener(), &core::WebhookListener::noticeStored, this, [this](qint64 vmId) {
+        m_source->notifyVmChanged(vmId);
+        notifyLatestEvent(vmId, core::EventKind::Notice);
+    });
 
+    SourceStatus status = m_source->status();
+    status.listenerAddress = m_host->listenAddress();
+    status.listenerTls = m_host->isTls();
+    status.listenerProblem = listenerProblem;
+    status.credentialsAvailable = false;
+    if (options.observeOnly) {
+        status.observeOnly = true;
+        status.actionsDisabledReason =
+            tr("Azure credentials are turned off in Settings: notices are received and stored, "
+               "but no VM can be restarted.");
+        m_source->setStatus(status);
+        return;
+    }
+    const QString configError = m_host->azureConfigError();
+    status.actionsDisabledReason = configError.isEmpty()
+        ? tr("Signing in to Azure…")
+        : tr("Azure configuration error: %1").arg(configError);
+    m_source->setStatus(status);
+    wireEngine();
+}
+
+void DashboardSession::wireEngine()
+{
     core::RestartEngine *engine = m_host->engine();
     core::ArmCloudProvider *cloud = m_host->cloud();
     m_source->setOperations(engine);
@@ -111,22 +166,11 @@ void DashboardSession::startEngine(const DashboardSettings &settings)
             [this](qint64 vmId) { notifyLatestEvent(vmId, core::EventKind::Alert); });
     connect(m_host->reconciler(), &core::Reconciler::powerStateChanged, this,
             [this](qint64 vmId) { m_source->notifyVmChanged(vmId); });
-    connect(m_host->listener(), &core::WebhookListener::noticeStored, this, [this](qint64 vmId) {
-        m_source->notifyVmChanged(vmId);
-        notifyLatestEvent(vmId, core::EventKind::Notice);
-    });
     m_host->startEngine();
-
-    const QString configError = m_host->azureConfigError();
-    SourceStatus status = m_source->status();
-    status.listenerAddress = m_host->listenAddress();
-    status.listenerTls = m_host->isTls();
-    status.listenerProblem = listenerProblem;
-    status.credentialsAvailable = false;
-    status.actionsDisabledReason = configError.isEmpty()
-        ? tr("Signing in to Azure…")
-        : tr("Azure configuration error: %1").arg(configError);
-    m_source->setStatus(status);
+    m_budgetTimer = std::make_unique<QTimer>();
+    m_budgetTimer->setInterval(m_budgetRefreshMs);
+    connect(m_budgetTimer.get(), &QTimer::timeout, this, &DashboardSession::refreshBudget);
+    m_budgetTimer->start();
     // Ask for a token once now, so the status bar and the actions know where we stand.
     cloud->credential()->requestToken([this, cloud](const core::TokenResult &result) {
         SourceStatus s = m_source->status();

@@ -6,6 +6,7 @@
 #include "fleettypes.h"
 
 #include <QObject>
+#include <QTimer>
 
 #include <memory>
 
@@ -26,8 +27,10 @@ class LocalFleetSource;
 // the configured subscriptions; the webhook listener on the configured address and port,
 // 127.0.0.1:8443 by default) and the LocalFleetSource the views read, with the engine's,
 // reconciler's and listener's signals turned into the source's change signals. A busy port
-// or a bad certificate only turns the listener off (the status bar says why). main.cpp only
-// creates one of these and a MainWindow over source().
+// or a bad certificate only turns the listener off (the status bar says why). With Azure
+// credentials off ("none") the host only observes: the listener still stores notices, no
+// engine runs, and the status says that nothing can be restarted. main.cpp only creates one
+// of these and a MainWindow over source(), and calls shutdown() when the app quits.
 class DashboardSession final : public QObject
 {
     Q_OBJECT
@@ -42,6 +45,12 @@ public:
     core::Store *store() const { return m_store.get(); }
     core::EngineHost *host() const { return m_host.get(); } // null when credentials are off
     static QString defaultStorePath();
+    // Drains the host (no new connections, in-flight requests answered, the current group
+    // commit written, engine and reconciler timers stopped, job leases released) and waits
+    // for it, bounded by the listener's read deadline. Safe to call twice.
+    void shutdown();
+    // The ARM budget shown in the status bar is re-read this often (ms; before open()).
+    void setBudgetRefreshMs(int ms);
 
 private:
     core::Clock &m_clock;
@@ -50,6 +59,10 @@ private:
     std::unique_ptr<core::EngineHost> m_host;
 
     void startEngine(const DashboardSettings &settings);
+    void wireEngine();
+    void refreshBudget();
+    std::unique_ptr<QTimer> m_budgetTimer;
+    int m_budgetRefreshMs = 2000;
     void notifyLatestEvent(qint64 vmId, core::EventKind kind);
 };
 

@@ -27,6 +27,9 @@ DashboardSettings DashboardSettings::load()
     d.language = s.value(QStringLiteral("ui/language"), d.language).toString();
     d.csvBom = s.value(QStringLiteral("export/bom"), d.csvBom).toBool();
     d.storePath = s.value(QStringLiteral("store/path")).toString();
+    d.remoteUrl = s.value(QStringLiteral("remote/url")).toString();
+    d.remoteCaFile = s.value(QStringLiteral("remote/caFile")).toString();
+    d.attachAtStart = s.value(QStringLiteral("remote/attachAtStart"), false).toBool();
     return d;
 }
 
@@ -48,6 +51,9 @@ void DashboardSettings::save() const
     s.setValue(QStringLiteral("ui/language"), language);
     s.setValue(QStringLiteral("export/bom"), csvBom);
     s.setValue(QStringLiteral("store/path"), storePath);
+    s.setValue(QStringLiteral("remote/url"), remoteUrl);
+    s.setValue(QStringLiteral("remote/caFile"), remoteCaFile);
+    s.setValue(QStringLiteral("remote/attachAtStart"), attachAtStart);
 }
 
 } // namespace spotkeeper::gui

@@ -27,10 +27,16 @@ struct DashboardSettings
     QString language = QStringLiteral("system");
     bool csvBom = false;
     QString storePath; // empty = the default under AppDataLocation
+    // A remote spotkeeperd to attach to instead of running the engine in-process; its
+    // operator token is kept in the SecretStore under kOperatorTokenKey, never here.
+    QString remoteUrl;
+    QString remoteCaFile; // PEM CA for a server with a private certificate
+    bool attachAtStart = false;
 
     static DashboardSettings load();
     void save() const;
     static inline const QString kClientSecretKey = QStringLiteral("azure/client-secret");
+    static inline const QString kOperatorTokenKey = QStringLiteral("remote/operator-token");
 };
 
 } // namespace spotkeeper::gui

@@ -30,6 +30,7 @@
 #include <QSystemTrayIcon>
 #include <QTableView>
 #include <QTabWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace spotkeeper::gui {
@@ -123,6 +124,12 @@ MainWindow::MainWindow(FleetSource &source, const core::Clock &clock, SecretStor
     connect(m_fleet, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateFirstRun);
     connect(m_fleet, &QAbstractItemModel::modelReset, this, &MainWindow::updateFirstRun);
 
+    // "Last notice 3 minutes ago" and the token countdown age even when nothing changes.
+    auto *statusTicker = new QTimer(this);
+    statusTicker->setInterval(30'000);
+    connect(statusTicker, &QTimer::timeout, this, &MainWindow::updateStatusBar);
+    statusTicker->start();
+
     setRange(m_range->from(), m_range->to());
     if (m_fleet->rowCount() > 0) // the worst VM first (sorted by status), its detail shown
         m_fleetView->table()->selectRow(0);
@@ -197,8 +204,9 @@ QWidget *MainWindow::buildFirstRunPage()
     auto *settings = new QPushButton(tr("Open &settings"), page);
     auto *addVmButton = new QPushButton(tr("&Add a VM…"), page);
     auto *attach = new QPushButton(tr("A&ttach to spotkeeperd…"), page);
-    attach->setEnabled(false);
-    attach->setToolTip(tr("Attaching to a remote spotkeeperd is not available in this version."));
+    attach->setObjectName(QStringLiteral("attachButton"));
+    attach->setToolTip(tr("Show a remote spotkeeperd's fleet through its operator API."));
+    connect(attach, &QPushButton::clicked, this, &MainWindow::attachToServer);
     connect(settings, &QPushButton::clicked, this, &MainWindow::openSettings);
     connect(addVmButton, &QPushButton::clicked, this, &MainWindow::addVm);
     auto *buttons = new QHBoxLayout;
@@ -216,7 +224,10 @@ QWidget *MainWindow::buildFirstRunPage()
 
 void MainWindow::updateFirstRun()
 {
-    const bool empty = m_fleet->rowCount() == 0 && !m_source.status().credentialsAvailable;
+    // A remote source shows its (possibly empty) fleet and says in the status bar whether
+    // the server answers; the welcome page is for a local dashboard with nothing to show.
+    const bool empty = m_fleet->rowCount() == 0 && !m_source.status().credentialsAvailable
+        && m_source.store() != nullptr;
     m_pages->setCurrentIndex(empty ? 0 : 1);
 }
 
@@ -235,20 +246,26 @@ void MainWindow::buildStatusBar()
 void MainWindow::updateStatusBar()
 {
     const SourceStatus s = m_source.status();
-    m_listenerLabel->setText(
-        s.listenerAddress.isEmpty()
-            ? (s.listenerProblem.isEmpty() ? tr("Listener off")
-                                           : tr("Listener not running: %1").arg(s.listenerProblem))
-            : tr("Listening on %1 (%2)")
-                  .arg(s.listenerAddress, s.listenerTls ? tr("TLS") : tr("no TLS")));
+    const QString tls = s.listenerTls ? tr("TLS") : tr("no TLS");
+    m_listenerLabel->setText(!m_source.store() ? tr("%1 (%2)").arg(s.description, tls)
+                                 : s.listenerAddress.isEmpty()
+                                 ? (s.listenerProblem.isEmpty()
+                                        ? tr("Listener off")
+                                        : tr("Listener not running: %1").arg(s.listenerProblem))
+                                 : tr("Listening on %1 (%2)").arg(s.listenerAddress, tls));
     m_noticeLabel->setText(
         s.lastNoticeAt.isValid()
             ? tr("Last notice %1").arg(relativeTime(s.lastNoticeAt, m_clock.nowUtc()))
             : tr("No notice yet"));
     m_noticeLabel->setToolTip(s.lastNoticeAt.toUTC().toString(Qt::ISODate));
-    m_credentialLabel->setText(s.credentialSource.isEmpty()
-                                   ? tr("No Azure credentials")
-                                   : tr("Azure: %1 (%2)").arg(s.credentialSource, s.principal));
+    m_credentialLabel->setText(
+        !s.connected        ? tr("Not connected: %1").arg(s.connectionProblem)
+            : s.observeOnly ? tr("Azure credentials off: notices are stored, no VM is restarted")
+            : s.credentialSource.isEmpty() ? tr("No Azure credentials")
+            : s.principal.isEmpty()        ? tr("Azure: %1").arg(s.credentialSource)
+                                    : tr("Azure: %1 (%2)").arg(s.credentialSource, s.principal));
+    m_credentialLabel->setToolTip(s.actionsDisabledReason.isEmpty() ? s.description
+                                                                    : s.actionsDisabledReason);
     m_tokenLabel->setText(
         s.tokenExpiresAt.isValid()
             ? tr("Token expires %1").arg(countdownText(s.tokenExpiresAt, m_clock.nowUtc()))
@@ -256,6 +273,8 @@ void MainWindow::updateStatusBar()
     m_budgetLabel->setText(s.armBudgetHeadroom >= 0
                                ? tr("ARM budget: %n call(s) left", nullptr, s.armBudgetHeadroom)
                                : tr("ARM budget: unknown"));
+    m_budgetLabel->setToolTip(
+        tr("The lowest x-ms-ratelimit-remaining-* counter of the last ARM answer"));
 }
 
 void MainWindow::setRange(const QDateTime &from, const QDateTime &to)
@@ -271,6 +290,14 @@ void MainWindow::updateActions()
     for (QAction *a : std::as_const(m_fleetActions)) {
         a->setEnabled(reason.isEmpty());
         a->setToolTip(reason.isEmpty() ? a->text().remove(QLatin1Char('&')) : reason);
+    }
+    const bool local = m_source.store() != nullptr;
+    for (QAction *a : std::as_const(m_storeActions)) {
+        a->setEnabled(local);
+        a->setToolTip(local ? a->text().remove(QLatin1Char('&'))
+                            : tr("Exports of events and of the audit log run on the server: "
+                                 "spotkeeperd export events|audit (the current view can be "
+                                 "exported here)."));
     }
     for (QAction *a : std::as_const(m_selectionActions)) {
         const bool ok = reason.isEmpty() && selected > 0;

@@ -32,11 +32,12 @@ class FleetView;
 class NotificationCenter;
 class RetryPanel;
 class SecretStore;
+class SettingsDialog;
 class SummaryStrip;
 class TimeRangePicker;
 struct Notification;
 
-// The dashboard window. It only reads a FleetSource (local engine or, later, a remote
+// The dashboard window. It only reads a FleetSource (the local engine or a remote
 // spotkeeperd) and acts through FleetActions; it owns the models and the widgets.
 class MainWindow final : public QMainWindow
 {
@@ -57,6 +58,11 @@ public:
     void setConfirmer(std::function<bool(const QString &text)> confirmer);
     void raiseWindow();
 
+Q_SIGNALS:
+    // Settings now say to attach to a remote spotkeeperd (URL, CA, token in the SecretStore):
+    // main.cpp replaces this window with one over a RemoteFleetSource.
+    void attachRequested();
+
 protected:
     void closeEvent(QCloseEvent *event) override;
 
@@ -76,6 +82,8 @@ private:
     void exportEvents();
     void exportAudit();
     void openSettings();
+    void attachToServer();
+    bool runSettings(SettingsDialog &dialog);
     void snooze(bool wholeGroup);
     void showNotification(const Notification &notification);
     QString askExportPath(const QString &suggestedName);
@@ -111,6 +119,7 @@ private:
 
     QList<QAction *> m_selectionActions; // need a selection and credentials
     QList<QAction *> m_fleetActions; // need credentials only
+    QList<QAction *> m_storeActions; // need the local store (exports of events and audit)
 };
 
 } // namespace spotkeeper::gui

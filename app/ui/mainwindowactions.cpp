@@ -64,9 +64,14 @@ void MainWindow::buildMenus()
         settings->setShortcut(QKeySequence(QStringLiteral("Ctrl+,")));
     QAction *quit = makeAction(this, QStringLiteral("actionQuit"), tr("&Quit"),
                                QKeySequence(QStringLiteral("Ctrl+Q")));
+    QAction *attach =
+        makeAction(this, QStringLiteral("actionAttach"), tr("A&ttach to spotkeeperd…"),
+                   QKeySequence(QStringLiteral("Ctrl+Shift+T")));
     file->addActions({exportView, exportEventsAction, exportAuditAction});
+    m_storeActions = {exportEventsAction, exportAuditAction};
     file->addSeparator();
-    file->addAction(settings);
+    file->addActions({settings, attach});
+    connect(attach, &QAction::triggered, this, &MainWindow::attachToServer);
     file->addSeparator();
     file->addAction(quit);
     connect(exportView, &QAction::triggered, this, &MainWindow::exportCurrentView);
@@ -321,8 +326,23 @@ void MainWindow::exportAudit()
 void MainWindow::openSettings()
 {
     SettingsDialog dialog(m_settings, m_secrets, this);
+    const bool attachedBefore = m_settings.attachAtStart;
+    if (runSettings(dialog) && !attachedBefore && m_settings.attachAtStart && m_source.store())
+        Q_EMIT attachRequested();
+}
+
+void MainWindow::attachToServer()
+{
+    SettingsDialog dialog(m_settings, m_secrets, this);
+    dialog.showRemoteTab();
+    if (runSettings(dialog) && m_settings.attachAtStart)
+        Q_EMIT attachRequested();
+}
+
+bool MainWindow::runSettings(SettingsDialog &dialog)
+{
     if (dialog.exec() != QDialog::Accepted)
-        return;
+        return false;
     const DashboardSettings before = m_settings;
     m_settings = dialog.settings();
     if (before.theme != m_settings.theme)
@@ -334,6 +354,7 @@ void MainWindow::openSettings()
         || before.credentialSource != m_settings.credentialSource)
         statusBar()->showMessage(tr("Listener and credential changes apply from the next start."),
                                  10000);
+    return true;
 }
 
 void MainWindow::snooze(bool wholeGroup)

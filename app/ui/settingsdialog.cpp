@@ -14,6 +14,7 @@
 #include <QPlainTextEdit>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace spotkeeper::gui {
@@ -121,6 +122,32 @@ SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets,
     af->addRow(tr("CSV:"), m_bom);
     tabs->addTab(look, tr("A&ppearance"));
 
+    m_remoteTab = new QWidget(tabs);
+    auto *rf = new QFormLayout(m_remoteTab);
+    m_remoteUrl = new QLineEdit(s.remoteUrl, m_remoteTab);
+    m_remoteUrl->setPlaceholderText(QStringLiteral("https://spotkeeperd.example.com:8443"));
+    m_remoteToken = new QLineEdit(m_remoteTab);
+    m_remoteToken->setEchoMode(QLineEdit::Password);
+    m_remoteToken->setPlaceholderText(tr("unchanged"));
+    m_remoteCa = new QLineEdit(s.remoteCaFile, m_remoteTab);
+    m_remoteCa->setPlaceholderText(tr("PEM file, only for a private certificate"));
+    m_attach =
+        new QCheckBox(tr("Attach to this server instead of running the engine here"), m_remoteTab);
+    m_attach->setChecked(s.attachAtStart);
+    auto *remoteNote = new QLabel(tr("Create an operator token on the server with "
+                                     "<code>spotkeeperd token create</code>. It is kept in the "
+                                     "system keychain. %1")
+                                      .arg(secrets.persistenceNote()),
+                                  m_remoteTab);
+    remoteNote->setWordWrap(true);
+    rf->addRow(tr("Server &URL:"), m_remoteUrl);
+    rf->addRow(tr("Operator &token:"), m_remoteToken);
+    rf->addRow(tr("C&A certificate:"), m_remoteCa);
+    rf->addRow(QString(), m_attach);
+    rf->addRow(QString(), remoteNote);
+    tabs->addTab(m_remoteTab, tr("&Remote server"));
+    m_tabs = tabs;
+
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -130,6 +157,13 @@ SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets,
 }
 
 SettingsDialog::~SettingsDialog() = default;
+
+void SettingsDialog::showRemoteTab()
+{
+    m_tabs->setCurrentWidget(m_remoteTab);
+    m_attach->setChecked(true);
+    m_remoteUrl->setFocus();
+}
 
 DashboardSettings SettingsDialog::settings() const
 {
@@ -150,6 +184,9 @@ DashboardSettings SettingsDialog::settings() const
     s.theme = m_theme->currentData().toString();
     s.language = m_language->currentData().toString();
     s.csvBom = m_bom->isChecked();
+    s.remoteUrl = m_remoteUrl->text().trimmed();
+    s.remoteCaFile = m_remoteCa->text().trimmed();
+    s.attachAtStart = m_attach->isChecked() && !s.remoteUrl.isEmpty();
     return s;
 }
 
@@ -160,6 +197,27 @@ void SettingsDialog::accept()
         QMessageBox::warning(this, windowTitle(),
                              tr("HTTPS needs both a certificate and a private key file."));
         return;
+    }
+    if (m_attach->isChecked() && s.remoteUrl.isEmpty()) {
+        QMessageBox::warning(this, windowTitle(), tr("Enter the URL of the spotkeeperd server."));
+        return;
+    }
+    if (!s.remoteUrl.isEmpty()) {
+        const QUrl url(s.remoteUrl);
+        if (!url.isValid() || url.host().isEmpty()
+            || (url.scheme() != QLatin1StringView("https")
+                && url.scheme() != QLatin1StringView("http"))) {
+            QMessageBox::warning(
+                this, windowTitle(),
+                tr("%1 is not a server URL: use https://host:port.").arg(s.remoteUrl));
+            return;
+        }
+    }
+    if (!m_remoteToken->text().isEmpty()) {
+        m_secrets.writeSecret(DashboardSettings::kOperatorTokenKey,
+                              m_remoteToken->text().trimmed().toUtf8(),
+                              [](bool, const QString &) {});
+        m_remoteToken->clear();
     }
     if (!m_secret->text().isEmpty()) {
         m_secrets.writeSecret(DashboardSettings::kClientSecretKey, m_secret->text().toUtf8(),

@@ -12,14 +12,16 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QSpinBox;
+class QTabWidget;
 
 namespace spotkeeper::gui {
 
 class SecretStore;
 
-// Listener, TLS, keys, credentials, subscriptions, budgets, theme and language. The client
-// secret is written to the SecretStore only (never QSettings); if the store cannot persist,
-// the dialog says that the secret lasts for this run only.
+// Listener, TLS, keys, credentials, subscriptions, budgets, theme, language and the remote
+// spotkeeperd to attach to. The client secret and the operator token are written to the
+// SecretStore only (never QSettings); if the store cannot persist, the dialog says that the
+// secret lasts for this run only.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT
@@ -31,6 +33,7 @@ public:
 
     DashboardSettings settings() const;
     void accept() override;
+    void showRemoteTab(); // the first run's "Attach to spotkeeperd…"
 
 private:
     SecretStore &m_secrets;
@@ -51,6 +54,12 @@ private:
     QComboBox *m_theme = nullptr;
     QComboBox *m_language = nullptr;
     QCheckBox *m_bom = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QWidget *m_remoteTab = nullptr;
+    QLineEdit *m_remoteUrl = nullptr;
+    QLineEdit *m_remoteToken = nullptr;
+    QLineEdit *m_remoteCa = nullptr;
+    QCheckBox *m_attach = nullptr;
 };
 
 } // namespace spotkeeper::gui

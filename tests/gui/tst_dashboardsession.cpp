@@ -8,6 +8,7 @@
 #include "engine/reconciler.h"
 #include "engine/restartengine.h"
 #include "enginehost.h"
+#include "fakehttpserver.h"
 #include "fleetsource.h"
 #include "listenertestkit.h"
 #include "messagecodec.h"
@@ -16,8 +17,10 @@
 #include "webhooklistener.h"
 
 #include <QHostAddress>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -34,10 +37,17 @@ private slots:
     void rejectsUnsignedNotice();
     void busyPortLeavesTheDashboardRunning();
     void nonLoopbackWithoutTlsIsRefused();
-    void credentialsOffMeansNoEngine();
+    void credentialsOffStillStoresNotices();
+    void shutdownDrainsInFlightNotices();
+    void shutdownReleasesJobLeases();
+    void armBudgetComesFromTheArmAnswers();
 
 private:
     gui::DashboardSettings settings() const;
+    // A new agent key for vmName on the host's listener and a notice signed with it (an empty
+    // body if the key could not be made).
+    static listenertest::SignedRequest signedNotice(core::EngineHost &host, const QString &vmName,
+                                                    int eventNumber);
     std::unique_ptr<QTemporaryDir> m_dir;
 };
 
@@ -67,6 +77,25 @@ gui::DashboardSettings TestDashboardSession::settings() const
     s.listenPort = 0; // any free port
     s.subscriptions = {listenertest::kSubscription};
     return s;
+}
+
+listenertest::SignedRequest
+TestDashboardSession::signedNotice(core::EngineHost &host, const QString &vmName, int eventNumber)
+{
+    core::KeyError code = core::KeyError::None;
+    QString error;
+    const auto issued = host.listener()->keys().generate(listenertest::vmResourceId(vmName),
+                                                         u"test"_s, &code, &error);
+    if (!issued) {
+        qWarning("agent key: %s", qPrintable(error));
+        return {};
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    return listenertest::sign(protocol::encodeNotice(listenertest::makeNotice(
+                                  vmName, listenertest::newEventId(eventNumber), now)),
+                              issued->keyId, {issued->secret},
+                              u"msg_"_s + vmName + u'_' + QString::number(eventNumber),
+                              now.toSecsSinceEpoch());
 }
 
 void TestDashboardSession::acceptsSignedNoticeOnItsListener()
@@ -179,16 +208,155 @@ void TestDashboardSession::nonLoopbackWithoutTlsIsRefused()
              qPrintable(bad.source().status().listenerProblem));
 }
 
-void TestDashboardSession::credentialsOffMeansNoEngine()
+void TestDashboardSession::credentialsOffStillStoresNotices()
 {
     gui::DashboardSettings s = settings();
     s.credentialSource = u"none"_s;
     gui::DashboardSession session(core::systemClock());
     QString error;
     QVERIFY2(session.open(s, &error), qPrintable(error));
-    QVERIFY(!session.host());
-    QVERIFY(session.source().status().listenerAddress.isEmpty());
-    QVERIFY(!session.source().status().actionsDisabledReason.isEmpty());
+    core::EngineHost *host = session.host();
+    QVERIFY(host);
+    QVERIFY(!host->engine()); // nothing can restart a VM ...
+    QVERIFY(!host->cloud());
+    QVERIFY(host->isListening()); // ... but the agents' notices are still received
+    const gui::SourceStatus status = session.source().status();
+    QVERIFY(status.observeOnly);
+    QVERIFY(!status.listenerAddress.isEmpty());
+    QVERIFY2(status.actionsDisabledReason.contains(u"no VM can be restarted"_s),
+             qPrintable(status.actionsDisabledReason));
+    QVERIFY(!session.source().operations());
+
+    const listenertest::SignedRequest request = signedNotice(*host, u"vm-b"_s, 3);
+    QVERIFY(!request.body.isEmpty());
+    QSignalSpy appended(&session.source(), &gui::FleetSource::eventAppended);
+    testsupport::TestHttpClient client;
+    const testsupport::HttpReply reply =
+        client.post(QUrl(u"http://"_s + status.listenerAddress + u"/api/v1/notices"_s),
+                    request.body, request.headers);
+    QVERIFY2(reply.status / 100 == 2, qPrintable(QString::fromUtf8(reply.body)));
+    core::EventFilter notices;
+    notices.kinds = {core::EventKind::Notice};
+    QCOMPARE(session.store()->eventCount(notices), 1);
+    QTRY_VERIFY(!appended.isEmpty());
+    QCOMPARE(session.source().vms().size(), 1);
+    QVERIFY(session.store()->activeJobs().isEmpty()); // no engine: no restart job
+}
+
+void TestDashboardSession::shutdownDrainsInFlightNotices()
+{
+    gui::DashboardSession session(core::systemClock());
+    QString error;
+    QVERIFY2(session.open(settings(), &error), qPrintable(error));
+    core::EngineHost *host = session.host();
+    const listenertest::SignedRequest request = signedNotice(*host, u"vm-c"_s, 4);
+    QVERIFY(!request.body.isEmpty());
+    const QByteArray raw =
+        listenertest::rawRequest("POST", "/api/v1/notices", request.headers, request.body);
+
+    // A request half sent when the dashboard quits: the host stops accepting, but this one
+    // is finished, committed and answered before the store closes.
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress(QHostAddress::LocalHost), host->server()->serverPort());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write(raw.left(raw.size() - 10));
+    QTRY_COMPARE(host->server()->openConnections(), 1);
+    QSignalSpy drained(host, &core::EngineHost::drained);
+    host->stop();
+    QVERIFY(!host->isListening());
+    QTcpSocket late;
+    late.connectToHost(QHostAddress(QHostAddress::LocalHost), host->server()->serverPort());
+    QVERIFY(!late.waitForConnected(2000)); // no new connections
+    socket.write(raw.right(10));
+    QVERIFY(drained.wait(15'000));
+    QCOMPARE(drained.constFirst().constFirst().toInt(), 0);
+    QTRY_VERIFY(socket.bytesAvailable() > 0 || socket.waitForReadyRead(100));
+    const QByteArray answer = socket.readAll();
+    QVERIFY2(answer.startsWith("HTTP/1.1 2"), answer.constData());
+    core::EventFilter notices;
+    notices.kinds = {core::EventKind::Notice};
+    QCOMPARE(session.store()->eventCount(notices), 1);
+    // Everything behind the listener is shut down: no timer can fire into a closed store.
+    QVERIFY(host->isStopped());
+    QVERIFY(!host->listener());
+    QVERIFY(!host->engine());
+    QVERIFY(!host->reconciler());
+    session.shutdown(); // a second call (the app's quit after the window closed) is harmless
+}
+
+void TestDashboardSession::shutdownReleasesJobLeases()
+{
+    gui::DashboardSession session(core::systemClock());
+    QString error;
+    QVERIFY2(session.open(settings(), &error), qPrintable(error));
+    const QString owner = session.host()->engine()->config().owner;
+    core::VmRecord vm;
+    vm.resourceId = listenertest::vmResourceId(u"vm-d"_s);
+    vm.resourceKey = vm.resourceId.toLower();
+    vm.subscriptionId = listenertest::kSubscription;
+    vm.resourceGroup = listenertest::kGroup;
+    vm.name = u"vm-d"_s;
+    const qint64 vmId = session.store()->upsertVm(vm);
+    QVERIFY(vmId > 0);
+    core::JobRecord job;
+    job.vmId = vmId;
+    job.state = core::JobState::BackingOff;
+    job.nextAttemptAt = QDateTime::currentDateTimeUtc().addSecs(3600);
+    bool created = false;
+    QVERIFY(session.store()->createJob(job, &created));
+    const QList<core::JobRecord> claimed =
+        session.store()->claimJobs(owner, QDateTime::currentDateTimeUtc().addSecs(600), 0);
+    QCOMPARE(claimed.size(), 1);
+    session.shutdown();
+    QVERIFY(session.host()->isStopped());
+    const auto after = session.store()->activeJob(vmId);
+    QVERIFY(after);
+    QVERIFY2(after->leaseOwner.isEmpty(), qPrintable(after->leaseOwner));
+}
+
+// The status bar's ARM budget: the lowest x-ms-ratelimit-remaining-* of the ARM client's last
+// answer (here the reconciler's first list sweep against a fake ARM), also in /metrics.
+void TestDashboardSession::armBudgetComesFromTheArmAnswers()
+{
+    testsupport::FakeHttpServer entra;
+    testsupport::FakeHttpServer arm;
+    QVERIFY(entra.start());
+    QVERIFY(arm.start());
+    const QByteArray tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    entra.route("POST", "/" + tenant + "/oauth2/v2.0/token")
+        .respondFixture(200, u"entra/token-v2-client-credentials-response-recorded.json"_s);
+    arm.routePrefix("GET", "/subscriptions/")
+        .respond(200, R"({"value": []})")
+        .withHeader("x-ms-ratelimit-remaining-subscription-reads", "249")
+        .withHeader("x-ms-ratelimit-remaining-subscription-global-reads", "3749");
+    qputenv("AZURE_TENANT_ID", tenant);
+    qputenv("AZURE_CLIENT_ID", "0a1b2c3d-0000-4000-8000-00000000c11e");
+    qputenv("AZURE_CLIENT_SECRET", "not-a-real-secret");
+    qputenv("AZURE_AUTHORITY_HOST", entra.baseUrl().toString().toUtf8());
+    qputenv("SPOTKEEPER_ARM_URL", arm.baseUrl().toString().toUtf8());
+    const auto restoreEnvironment = qScopeGuard([] {
+        for (const char *name :
+             {"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_AUTHORITY_HOST"})
+            qunsetenv(name);
+        qputenv("SPOTKEEPER_ARM_URL", "http://127.0.0.1:9");
+    });
+
+    gui::DashboardSession session(core::systemClock());
+    session.setBudgetRefreshMs(50);
+    QString error;
+    QVERIFY2(session.open(settings(), &error), qPrintable(error));
+    QCOMPARE(session.source().status().armBudgetHeadroom, -1); // unknown before ARM answered
+    QTRY_COMPARE_WITH_TIMEOUT(session.source().status().armBudgetHeadroom, 249, 20'000);
+    QCOMPARE(session.host()->armBudgetHeadroom(), 249);
+    QVERIFY(arm.count() >= 1);
+
+    testsupport::TestHttpClient client;
+    const testsupport::HttpReply metrics =
+        client.get(QUrl(u"http://"_s + session.source().status().listenerAddress + u"/metrics"_s));
+    QCOMPARE(metrics.status, 200);
+    QVERIFY2(metrics.body.contains(
+                 "spotkeeper_arm_ratelimit_remaining{counter=\"subscription-reads\"} 249"),
+             metrics.body.constData());
 }
 
 QTEST_MAIN(TestDashboardSession)

@@ -11,13 +11,17 @@
 #include "guitestsupport.h"
 #include "localfleetsource.h"
 #include "mainwindow.h"
+#include "remotefleetsource.h"
 #include "secretstore.h"
 #include "singleinstance.h"
 
 #include <QAction>
 #include <QItemSelectionModel>
+#include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTest>
 
@@ -84,6 +88,48 @@ private Q_SLOTS:
         QVERIFY(add);
         QVERIFY(!add->isEnabled());
         QVERIFY(!add->toolTip().isEmpty()); // the reason
+    }
+
+    void firstRunOffersToAttach()
+    {
+        auto store = test::openStore(QStringLiteral(":memory:"), &m_clock);
+        LocalFleetSource source(*store, nullptr, m_clock);
+        MemorySecretStore secrets;
+        MainWindow window(source, m_clock, secrets);
+        window.show();
+        auto *attach = window.findChild<QPushButton *>(QStringLiteral("attachButton"));
+        QVERIFY(attach);
+        QVERIFY(attach->isEnabled());
+        QAction *menuAttach = window.action(QStringLiteral("actionAttach"));
+        QVERIFY(menuAttach);
+        QVERIFY(!menuAttach->shortcut().isEmpty());
+        QVERIFY(window.action(QStringLiteral("actionExportEvents"))->isEnabled());
+    }
+
+    void remoteWindowSaysWhereItIsAttached()
+    {
+        RemoteSourceOptions options;
+        options.baseUrl = QUrl(QStringLiteral("https://spotkeeperd.example.invalid:8443"));
+        options.token = QByteArrayLiteral("skop_test");
+        RemoteFleetSource source(options, m_clock); // not started: never connects
+        MemorySecretStore secrets;
+        MainWindow window(source, m_clock, secrets);
+        window.show();
+        QVERIFY(!window.isShowingFirstRun()); // the status bar says what is wrong instead
+        QAction *exportEvents = window.action(QStringLiteral("actionExportEvents"));
+        QVERIFY(!exportEvents->isEnabled());
+        QVERIFY2(exportEvents->toolTip().contains(QStringLiteral("spotkeeperd export")),
+                 qPrintable(exportEvents->toolTip()));
+        QVERIFY(!window.action(QStringLiteral("actionExportAudit"))->isEnabled());
+        QVERIFY(window.action(QStringLiteral("actionExportView"))->isEnabled());
+        bool described = false;
+        for (const QLabel *label : window.statusBar()->findChildren<QLabel *>())
+            described = described
+                || label->text().contains(
+                    QStringLiteral("spotkeeperd at https://spotkeeperd.example.invalid:8443"));
+        QVERIFY(described);
+        QAction *restart = window.action(QStringLiteral("actionForceRestart"));
+        QVERIFY(!restart->isEnabled()); // not connected yet
     }
 
     void populatedFleetAndForceRestart()

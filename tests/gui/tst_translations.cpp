@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QTest>
+#include <QXmlStreamReader>
 
 using namespace spotkeeper::gui;
 
@@ -52,6 +53,45 @@ private Q_SLOTS:
         QVERIFY(loaded == QLatin1StringView("en") || loaded == QLatin1StringView("de"));
         QVERIFY(!FleetActions::confirmationText(FleetActions::Kind::Pause, 2)
                      .contains(QLatin1StringView("(s)")));
+    }
+
+    // Every message of the committed German file is translated, plural forms included (the
+    // check_translations CTest also proves the file is current with the sources).
+    void germanFileHasNoUnfinishedString()
+    {
+        QFile file(QStringLiteral(SPOTKEEPER_TEST_DATA "/../../translations/spotkeeper_de.ts"));
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+        QXmlStreamReader xml(&file);
+        QString source;
+        QStringList unfinished;
+        int messages = 0;
+        while (!xml.atEnd()) {
+            if (xml.readNext() != QXmlStreamReader::StartElement)
+                continue;
+            if (xml.name() == QLatin1StringView("source")) {
+                source = xml.readElementText();
+            } else if (xml.name() == QLatin1StringView("translation")) {
+                ++messages;
+                const bool open = xml.attributes().value(QLatin1StringView("type"))
+                    == QLatin1StringView("unfinished");
+                QStringList forms;
+                QString text;
+                while (!(xml.readNext() == QXmlStreamReader::EndElement
+                         && xml.name() == QLatin1StringView("translation"))) {
+                    if (xml.isCharacters())
+                        text += xml.text();
+                    else if (xml.isStartElement() && xml.name() == QLatin1StringView("numerusform"))
+                        forms.append(xml.readElementText());
+                }
+                const bool empty = forms.isEmpty() ? text.trimmed().isEmpty()
+                                                   : forms.size() < 2 || forms.contains(QString());
+                if (open || empty)
+                    unfinished.append(source);
+            }
+        }
+        QVERIFY(!xml.hasError());
+        QVERIFY(messages > 100);
+        QVERIFY2(unfinished.isEmpty(), qPrintable(unfinished.join(QStringLiteral("\n"))));
     }
 
     void unknownLanguageFallsBackToSource()

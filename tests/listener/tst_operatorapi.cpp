@@ -59,6 +59,8 @@ private slots:
     void vmActionErrors();
     void agentKeyLifecycle();
     void operatorTokenLifecycle();
+    void remoteDashboardReads();
+    void addVmIsAudited();
 
 private:
     testsupport::RawResponse call(const QByteArray &method, const QByteArray &path,
@@ -366,6 +368,112 @@ void TstOperatorApi::operatorTokenLifecycle()
             actions.append(row.action + u' ' + row.target);
     }
     QCOMPARE(actions, (QStringList {u"token_create "_s + tokenId, u"token_revoke "_s + tokenId}));
+}
+
+// What a remote dashboard (RemoteFleetSource) reads: events after a cursor (oldest first),
+// one VM's jobs, the audit log after a row; each with its bad-query answers.
+void TstOperatorApi::remoteDashboardReads()
+{
+    QString error;
+    core::KeyError code = core::KeyError::None;
+    const auto key = m_listener->keys().generate(vmResourceId(u"vm-a"_s), u"test"_s, &code, &error);
+    QVERIFY(key);
+    QCOMPARE(postNotice(key->keyId, {key->secret}, u"vm-a"_s, 1), 200);
+    const QJsonObject vm =
+        json(call("GET", "/api/v1/vms")).value(u"vms"_s).toArray().at(0).toObject();
+    const qint64 vmId = qint64(vm.value(u"id"_s).toDouble());
+    QVERIFY(vm.contains(u"zone"_s)); // the fields the fleet table shows
+    QVERIFY(vm.contains(u"size"_s));
+    QVERIFY(vm.value(u"job"_s).toObject().contains(u"evictedAt"_s));
+    for (int i = 0; i < 4; ++i) {
+        core::EventRecord event;
+        event.vmId = vmId;
+        event.kind = core::EventKind::Alert;
+        event.at = m_clock->nowUtc().addSecs(i);
+        event.message = u"alert "_s + QString::number(i);
+        QVERIFY(m_store->appendEvent(event) > 0);
+    }
+    // after=0 pages from the oldest; nextAfter continues until everything is read.
+    QList<qint64> seen;
+    QByteArray path = "/api/v1/events?limit=2&after=0";
+    for (int page = 0; page < 20; ++page) {
+        const auto r = call("GET", path);
+        QCOMPARE(r.status, 200);
+        for (const QJsonValue &e : json(r).value(u"events"_s).toArray())
+            seen.append(qint64(e.toObject().value(u"id"_s).toDouble()));
+        const QJsonValue next = json(r).value(u"nextAfter"_s);
+        if (next.isNull())
+            break;
+        path = "/api/v1/events?limit=2&after=" + next.toString().toUtf8();
+    }
+    core::EventFilter all;
+    all.limit = 0;
+    QCOMPARE(seen.size(), m_store->eventCount(all));
+    for (qsizetype i = 1; i < seen.size(); ++i)
+        QVERIFY(seen.at(i) > seen.at(i - 1));
+    const auto tail = call("GET", "/api/v1/events?after=" + QByteArray::number(seen.at(1)));
+    QCOMPARE(json(tail).value(u"events"_s).toArray().size(), seen.size() - 2);
+    QCOMPARE(call("GET", "/api/v1/events?after=-1").status, 400);
+    QCOMPARE(call("GET", "/api/v1/events?after=x").status, 400);
+
+    const auto jobs = call("GET", "/api/v1/jobs?vm=" + QByteArray::number(vmId));
+    QCOMPARE(jobs.status, 200);
+    const QJsonArray jobList = json(jobs).value(u"jobs"_s).toArray();
+    QCOMPARE(jobList.size(), m_store->jobs(vmId, 50).size());
+    QVERIFY(!jobList.isEmpty());
+    QCOMPARE(qint64(jobList.at(0).toObject().value(u"vmId"_s).toDouble()), vmId);
+    QCOMPARE(
+        call("GET", "/api/v1/jobs?vm=" + QUrl::toPercentEncoding(vmResourceId(u"vm-a"_s))).status,
+        200);
+    QCOMPARE(call("GET", "/api/v1/jobs").status, 400);
+    QCOMPARE(call("GET", "/api/v1/jobs?vm=999999").status, 404);
+    QCOMPARE(call("GET", "/api/v1/jobs?vm=1&limit=0").status, 400);
+    QCOMPARE(call("POST", "/api/v1/jobs").status, 405);
+
+    const QByteArray action =
+        "/api/v1/vms/" + kSubscription.toUtf8() + '/' + kGroup.toUtf8() + "/vm-a/pause";
+    QCOMPARE(call("POST", action).status, 200);
+    const QList<core::AuditRecord> rows = audit();
+    QVERIFY(rows.size() >= 2);
+    const auto auditAll = call("GET", "/api/v1/audit");
+    QCOMPARE(auditAll.status, 200);
+    const QJsonArray auditRows = json(auditAll).value(u"audit"_s).toArray();
+    QCOMPARE(auditRows.size(), rows.size());
+    QCOMPARE(auditRows.last().toObject().value(u"action"_s).toString(), rows.constLast().action);
+    QCOMPARE(auditRows.last().toObject().value(u"actor"_s).toString(), u"api:"_s + m_tokenId);
+    const auto newer =
+        call("GET", "/api/v1/audit?after=" + QByteArray::number(rows.at(rows.size() - 2).id));
+    QCOMPARE(json(newer).value(u"audit"_s).toArray().size(), 1);
+    QCOMPARE(json(call("GET", "/api/v1/audit?from=2099-01-01T00:00:00Z"))
+                 .value(u"audit"_s)
+                 .toArray()
+                 .size(),
+             0);
+    QCOMPARE(call("GET", "/api/v1/audit?from=yesterday").status, 400);
+    QCOMPARE(call("GET", "/api/v1/audit?limit=99999").status, 400);
+    QCOMPARE(call("GET", "/api/v1/audit?after=-3").status, 400);
+    QCOMPARE(call("DELETE", "/api/v1/audit").status, 405);
+}
+
+void TstOperatorApi::addVmIsAudited()
+{
+    const qsizetype before = audit().size();
+    const QString id = vmResourceId(u"vm-new"_s);
+    const auto added =
+        call("POST", "/api/v1/vms", QJsonDocument(QJsonObject {{u"resourceId"_s, id}}).toJson());
+    QVERIFY2(added.status == 200, added.body.constData());
+    QCOMPARE(json(added).value(u"vm"_s).toObject().value(u"name"_s).toString(), u"vm-new"_s);
+    QVERIFY(m_store->vmByKey(id.toLower()));
+    QCOMPARE(audit().size(), before + 1);
+    QCOMPARE(audit().constLast().actor, u"api:"_s + m_tokenId);
+    QCOMPARE(call("POST", "/api/v1/vms", "{oops").status, 400);
+    QCOMPARE(call("POST", "/api/v1/vms", R"({"resourceId": 5})").status, 400);
+    QCOMPARE(call("PUT", "/api/v1/vms").status, 405);
+    QCOMPARE(audit().size(), before + 1); // a malformed request never reaches the engine
+    // A well-formed request for something that is no VM is the engine's to refuse (and audit).
+    const auto refused = call("POST", "/api/v1/vms", R"({"resourceId": "/not/a/vm"})");
+    QCOMPARE(refused.status, 400);
+    QVERIFY(!json(refused).value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TstOperatorApi)

@@ -18,6 +18,13 @@ QJsonValue text(const QString &value)
 {
     return value.isEmpty() ? QJsonValue() : QJsonValue(value);
 }
+QJsonObject tagsJson(const QMap<QString, QString> &tags)
+{
+    QJsonObject object;
+    for (auto it = tags.cbegin(); it != tags.cend(); ++it)
+        object.insert(it.key(), it.value());
+    return object;
+}
 } // namespace
 
 QString validationMessage(const QList<protocol::ValidationError> &errors)
@@ -55,7 +62,10 @@ QJsonObject toJson(const JobRecord &job)
         {u"id"_s, double(job.id)},
         {u"state"_s, toString(job.state)},
         {u"trigger"_s, job.trigger},
+        {u"vmId"_s, double(job.vmId)},
         {u"attempts"_s, job.attempt},
+        {u"notBefore"_s, time(job.notBefore)},
+        {u"evictedAt"_s, time(job.evictedAt)},
         {u"nextRetryAt"_s, time(job.nextAttemptAt)},
         {u"createdAt"_s, time(job.createdAt)},
         {u"updatedAt"_s, time(job.updatedAt)},
@@ -74,7 +84,13 @@ QJsonObject toJson(const VmRecord &vm, const std::optional<JobRecord> &job)
         {u"subscriptionId"_s, vm.subscriptionId},
         {u"resourceGroup"_s, vm.resourceGroup},
         {u"name"_s, vm.name},
+        {u"vmId"_s, text(vm.vmId)},
         {u"location"_s, text(vm.location)},
+        {u"zone"_s, text(vm.zone)},
+        {u"size"_s, text(vm.size)},
+        {u"tags"_s, tagsJson(vm.tags)},
+        {u"createdAt"_s, time(vm.createdAt)},
+        {u"updatedAt"_s, time(vm.updatedAt)},
         {u"priority"_s, text(vm.priority)},
         {u"evictionPolicy"_s, text(vm.evictionPolicy)},
         {u"powerState"_s, toString(vm.powerState)},

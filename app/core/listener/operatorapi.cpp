@@ -127,7 +127,9 @@ http::Response OperatorApi::handle(const http::Request &request, const QString &
     const QList<QByteArray> segments = request.path.mid(8).split('/');
     const QByteArray &head = segments.constFirst();
     if (head == "vms" && segments.size() == 1) {
-        return request.method == "GET" ? listVms() : methodNotAllowed(request, "GET");
+        if (request.method == "POST")
+            return addVm(request, actor);
+        return request.method == "GET" ? listVms() : methodNotAllowed(request, "GET, POST");
     }
     if (head == "vms" && segments.size() == 5) {
         return request.method == "POST" ? vmAction(segments, actor)
@@ -136,6 +138,10 @@ http::Response OperatorApi::handle(const http::Request &request, const QString &
     if (head == "events" && segments.size() == 1) {
         return request.method == "GET" ? listEvents(request) : methodNotAllowed(request, "GET");
     }
+    if (head == "jobs" && segments.size() == 1)
+        return request.method == "GET" ? listJobs(request) : methodNotAllowed(request, "GET");
+    if (head == "audit" && segments.size() == 1)
+        return request.method == "GET" ? listAudit(request) : methodNotAllowed(request, "GET");
     if (head == "keys")
         return keys(request, segments, actor);
     if (head == "tokens")
@@ -196,7 +202,14 @@ http::Response OperatorApi::listEvents(const http::Request &request)
     if (!okNumber || filter.limit < 1 || filter.limit > 1000)
         return http::Response::error(400, u"invalid_query"_s, u"limit: a number from 1 to 1000"_s);
     const QString cursor = request.queryItem(u"cursor"_s);
-    if (!cursor.isEmpty()) {
+    const QString after = request.queryItem(u"after"_s);
+    if (!after.isEmpty() && cursor.isEmpty()) {
+        // Incremental reads (the remote dashboard): oldest first from id > after.
+        filter.afterId = after.toLongLong(&okNumber);
+        if (!okNumber || filter.afterId < 0)
+            return http::Response::error(400, u"invalid_query"_s,
+                                         u"after: the id of the last event already read"_s);
+    } else if (!cursor.isEmpty()) {
         filter.beforeId = cursor.toLongLong(&okNumber);
         if (!okNumber || filter.beforeId <= 0)
             return http::Response::error(400, u"invalid_query"_s,
@@ -211,10 +224,11 @@ http::Response OperatorApi::listEvents(const http::Request &request)
     for (const EventRecord &event : events)
         array.append(toJson(event));
     const bool more = events.size() == filter.limit;
-    return ok(200,
-              {{u"events"_s, array},
-               {u"nextCursor"_s,
-                more ? QJsonValue(QString::number(events.constLast().id)) : QJsonValue()}});
+    const QJsonValue next =
+        more ? QJsonValue(QString::number(events.constLast().id)) : QJsonValue();
+    if (filter.beforeId == 0) // ascending: the next page is after=<nextAfter>
+        return ok(200, {{u"events"_s, array}, {u"nextAfter"_s, next}});
+    return ok(200, {{u"events"_s, array}, {u"nextCursor"_s, next}});
 }
 
 http::Response OperatorApi::vmAction(const QList<QByteArray> &segments, const QString &actor)
@@ -243,6 +257,26 @@ http::Response OperatorApi::vmAction(const QList<QByteArray> &segments, const QS
     else
         result = m_operations.cancelJob(vm->id, actor);
     return fromOperation(result, QString::fromLatin1(action));
+}
+
+http::Response OperatorApi::addVm(const http::Request &request, const QString &actor)
+{
+    http::Response error;
+    const auto body = bodyObject(request, &error);
+    if (!body)
+        return error;
+    const QJsonValue resourceId = body->value(u"resourceId"_s);
+    if (!resourceId.isString())
+        return http::Response::error(
+            400, u"invalid"_s, u"body needs {\"resourceId\": \"<the VM's ARM resource id>\"}"_s);
+    const OperationResult result = m_operations.addVm(resourceId.toString(), actor);
+    if (!result.ok())
+        return fromOperation(result, u"add"_s);
+    const std::optional<VmRecord> vm = m_store.vmByKey(resourceId.toString().trimmed().toLower());
+    return ok(200,
+              {{u"ok"_s, true},
+               {u"message"_s, result.message},
+               {u"vm"_s, vm ? QJsonValue(toJson(*vm, m_store.activeJob(vm->id))) : QJsonValue()}});
 }
 
 http::Response OperatorApi::keys(const http::Request &request, const QList<QByteArray> &segments,

@@ -2,14 +2,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "fleettypes.h"
 #include "httpserver.h"
 
 #include <QString>
 
+#include <optional>
+
 // The operator API under /api/v1/ (everything but the agents' notices and heartbeats),
 // called by the listener once the bearer token is verified; actor is "api:<token id>".
 //   GET  /api/v1/vms                         fleet with state, job, attempts, next retry
+//   POST /api/v1/vms {"resourceId": "<VM resource id>"}   add a VM to the fleet
 //   GET  /api/v1/events?vm=&type=&from=&to=&limit=&cursor=   newest first, paged
+//   GET  /api/v1/events?after=<id>&...       oldest first from id > after (incremental)
+//   GET  /api/v1/jobs?vm=&limit=             one VM's restart jobs, newest first
+//   GET  /api/v1/audit?from=&to=&after=&limit=   audit rows, oldest first
 //   POST /api/v1/vms/{subscription}/{resourceGroup}/{vm}/restart|pause|resume|cancel
 //   GET  /api/v1/keys                        agent keys, never secrets
 //   POST /api/v1/keys {"vm": "<resource id>"}  -> secret + credential file, once
@@ -39,6 +46,11 @@ private:
     http::Response listVms();
     http::Response listEvents(const http::Request &request);
     http::Response vmAction(const QList<QByteArray> &segments, const QString &actor);
+    http::Response addVm(const http::Request &request, const QString &actor);
+    // operatorapiviews.cpp: what the remote dashboard reads (RemoteFleetSource)
+    http::Response listJobs(const http::Request &request);
+    http::Response listAudit(const http::Request &request);
+    std::optional<VmRecord> vmFromQuery(const QString &value);
     http::Response keys(const http::Request &request, const QList<QByteArray> &segments,
                         const QString &actor);
     http::Response tokens(const http::Request &request, const QList<QByteArray> &segments,

@@ -1,0 +1,604 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "remotefleetsource.h"
+
+#include "clock.h"
+#include "remotefleetsourcejson.h"
+#include "webhooksignature.h"
+
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QSslCertificate>
+
+#include <algorithm>
+
+namespace spotkeeper::gui {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+QString iso(const QDateTime &at)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(at.toUTC().toString(Qt::ISODateWithMs)));
+}
+
+core::OperationResult fromReply(const RemoteFleetSource::Reply &reply)
+{
+    using S = core::OperationResult::Status;
+    if (reply.ok())
+        return {S::Ok, reply.json.value(u"message"_s).toString()};
+    const S status = reply.status == 404 ? S::NotFound
+        : reply.status == 409            ? S::Conflict
+        : reply.status == 400            ? S::Invalid
+                                         : S::Failed;
+    return {status, reply.error};
+}
+} // namespace
+
+// Operator actions as API calls; the server audits them (actor "api:<token id>").
+class RemoteFleetSource::Operations final : public core::FleetOperations
+{
+public:
+    explicit Operations(RemoteFleetSource &owner)
+        : m_owner(owner)
+    { }
+    void handleNoticeStored(qint64, const core::EventRecord &) override { }
+    void handleUnconfirmedNotice(qint64) override { }
+    core::OperationResult forceRestart(qint64 vmId, const QString &) override
+    {
+        return act(vmId, u"restart"_s);
+    }
+    core::OperationResult pauseAutoRestart(qint64 vmId, const QString &) override
+    {
+        return act(vmId, u"pause"_s);
+    }
+    core::OperationResult resumeAutoRestart(qint64 vmId, const QString &) override
+    {
+        return act(vmId, u"resume"_s);
+    }
+    core::OperationResult cancelJob(qint64 vmId, const QString &) override
+    {
+        return act(vmId, u"cancel"_s);
+    }
+    core::OperationResult addVm(const QString &resourceId, const QString &) override
+    {
+        const Reply reply =
+            m_owner.callNow("POST", u"/api/v1/vms"_s, {{u"resourceId"_s, resourceId.trimmed()}});
+        m_owner.pollNow();
+        return fromReply(reply);
+    }
+
+private:
+    core::OperationResult act(qint64 vmId, const QString &action)
+    {
+        const std::optional<core::VmRecord> vm = m_owner.vm(vmId);
+        if (!vm)
+            return {core::OperationResult::Status::NotFound, tr("The VM is not in the fleet.")};
+        const auto part = [](const QString &s) {
+            return QString::fromLatin1(QUrl::toPercentEncoding(s));
+        };
+        const Reply reply =
+            m_owner.callNow("POST",
+                            u"/api/v1/vms/"_s + part(vm->subscriptionId) + u'/'
+                                + part(vm->resourceGroup) + u'/' + part(vm->name) + u'/' + action);
+        m_owner.pollNow();
+        return fromReply(reply);
+    }
+    static QString tr(const char *text) { return RemoteFleetSource::tr(text); }
+
+    RemoteFleetSource &m_owner;
+};
+
+RemoteFleetSource::RemoteFleetSource(RemoteSourceOptions options, const core::Clock &clock,
+                                     QObject *parent)
+    : FleetSource(parent)
+    , m_options(std::move(options))
+    , m_clock(clock)
+    , m_network(new QNetworkAccessManager(this))
+    , m_ssl(QSslConfiguration::defaultConfiguration())
+    , m_operations(std::make_unique<Operations>(*this))
+{
+    if (!m_options.caFile.isEmpty()) {
+        QList<QSslCertificate> cas = m_ssl.caCertificates();
+        cas.append(QSslCertificate::fromPath(m_options.caFile, QSsl::Pem));
+        m_ssl.setCaCertificates(cas);
+    }
+    const QUrl &url = m_options.baseUrl;
+    m_status.description = tr("spotkeeperd at %1").arg(url.toDisplayString());
+    m_status.listenerAddress =
+        url.host() + u':' + QString::number(url.port(url.scheme() == "https"_L1 ? 443 : 80));
+    m_status.listenerTls = url.scheme() == "https"_L1;
+    m_status.connected = false;
+    m_status.connectionProblem = tr("Connecting…");
+    m_status.actionsDisabledReason = tr("Connecting to %1…").arg(m_status.description);
+    m_pollTimer.setInterval(m_options.pollMs);
+    m_statusTimer.setInterval(m_options.statusPollMs);
+    connect(&m_pollTimer, &QTimer::timeout, this, &RemoteFleetSource::pollNow);
+    connect(&m_statusTimer, &QTimer::timeout, this, &RemoteFleetSource::pollStatus);
+}
+
+RemoteFleetSource::~RemoteFleetSource() = default;
+
+QString RemoteFleetSource::checkOptions(const RemoteSourceOptions &options)
+{
+    const QUrl &url = options.baseUrl;
+    if (!url.isValid() || url.host().isEmpty())
+        return tr("%1 is not a URL: use https://host:port").arg(url.toDisplayString());
+    if (url.scheme() != "https"_L1 && url.scheme() != "http"_L1)
+        return tr("%1: use an https:// (or http:// on a loopback address) URL")
+            .arg(url.toDisplayString());
+    if (options.token.isEmpty())
+        return tr("An operator token is needed (spotkeeperd token create).");
+    if (!options.caFile.isEmpty() && QSslCertificate::fromPath(options.caFile, QSsl::Pem).isEmpty())
+        return tr("The CA file %1 holds no PEM certificate.").arg(options.caFile);
+    return {};
+}
+
+void RemoteFleetSource::start()
+{
+    m_pollTimer.start();
+    m_statusTimer.start();
+    pollNow();
+    pollStatus();
+}
+
+QNetworkReply *RemoteFleetSource::send(const QByteArray &method, const QString &pathAndQuery,
+                                       const QByteArray &body)
+{
+    QUrl url = m_options.baseUrl;
+    const qsizetype q = pathAndQuery.indexOf(u'?');
+    QString basePath = url.path();
+    if (basePath.endsWith(u'/'))
+        basePath.chop(1);
+    url.setPath(basePath + pathAndQuery.left(q), QUrl::TolerantMode);
+    url.setQuery(q < 0 ? QString() : pathAndQuery.mid(q + 1), QUrl::TolerantMode);
+    QNetworkRequest request(url);
+    request.setRawHeader("Authorization", "Bearer " + m_options.token);
+    request.setRawHeader("Accept", "application/json");
+    if (!body.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/json"));
+    request.setTransferTimeout(m_options.requestTimeoutMs);
+    if (url.scheme() == "https"_L1)
+        request.setSslConfiguration(m_ssl);
+    return m_network->sendCustomRequest(request, method, body);
+}
+
+RemoteFleetSource::Reply RemoteFleetSource::finish(QNetworkReply *reply, bool expectJson) const
+{
+    Reply r;
+    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    r.body = reply->readAll();
+    const QString where = m_status.description;
+    if (r.status == 0) {
+        // No HTTP answer: the error string names the cause (refused, TLS, timeout).
+        r.error = tr("%1 is unreachable: %2").arg(where, reply->errorString());
+        return r;
+    }
+    if (r.status == 401) {
+        r.error = tr("%1 refused the operator token (401): set a valid token in Settings → "
+                     "Remote server.")
+                      .arg(where);
+        return r;
+    }
+    if (!expectJson)
+        return r;
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(r.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        r.error = tr("%1 answered HTTP %2 with a body that is not a JSON object (%3)")
+                      .arg(where)
+                      .arg(r.status)
+                      .arg(parseError.error != QJsonParseError::NoError ? parseError.errorString()
+                                                                        : tr("not an object"));
+        return r;
+    }
+    r.json = doc.object();
+    if (r.status < 200 || r.status >= 300) {
+        const QString message = r.json.value(u"error"_s).toObject().value(u"message"_s).toString();
+        r.error = tr("%1 answered HTTP %2: %3")
+                      .arg(where)
+                      .arg(r.status)
+                      .arg(message.isEmpty() ? tr("no message") : message);
+    }
+    return r;
+}
+
+void RemoteFleetSource::get(const QString &pathAndQuery, Done done)
+{
+    QNetworkReply *reply = send("GET", pathAndQuery, {});
+    connect(reply, &QNetworkReply::finished, this, [this, reply, done = std::move(done)] {
+        reply->deleteLater();
+        done(finish(reply, true));
+    });
+}
+
+RemoteFleetSource::Reply RemoteFleetSource::callNow(const QByteArray &method, const QString &path,
+                                                    const QJsonObject &body)
+{
+    QNetworkReply *reply = send(method, path,
+                                body.isEmpty() && method == "GET"
+                                    ? QByteArray()
+                                    : QJsonDocument(body).toJson(QJsonDocument::Compact));
+    if (!reply->isFinished()) {
+        QEventLoop loop;
+        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        loop.exec(QEventLoop::ExcludeUserInputEvents); // bounded by the transfer timeout
+    }
+    const Reply result = finish(reply, true);
+    reply->deleteLater();
+    return result;
+}
+
+void RemoteFleetSource::pollNow()
+{
+    if (m_polling)
+        return;
+    m_polling = true;
+    runStep(Step::Vms);
+}
+
+void RemoteFleetSource::runStep(Step step)
+{
+    switch (step) {
+    case Step::Vms:
+        get(u"/api/v1/vms"_s, [this](const Reply &r) {
+            if (!r.ok() || !r.json.value(u"vms"_s).isArray())
+                return failPoll(r);
+            applyVms(r.json);
+            runStep(Step::Events);
+        });
+        return;
+    case Step::Events: {
+        QString query = u"/api/v1/events?limit=1000&after="_s + QString::number(m_lastEventId);
+        if (!m_eventsLoaded)
+            query += u"&from="_s + iso(m_clock.nowUtc().addDays(-m_options.eventDays));
+        get(query, [this](const Reply &r) {
+            if (!r.ok() || !r.json.value(u"events"_s).isArray())
+                return failPoll(r);
+            runStep(applyEvents(r.json) ? Step::Events : Step::Audit);
+        });
+        return;
+    }
+    case Step::Audit: {
+        QString query = u"/api/v1/audit?limit=1000&after="_s
+            + QString::number(m_audit.isEmpty() ? 0 : m_audit.constLast().id) + u"&from="_s
+            + iso(m_audit.isEmpty() ? m_clock.nowUtc().addDays(-m_options.eventDays)
+                                    : m_audit.constLast().at);
+        get(query, [this](const Reply &r) {
+            if (!r.ok() || !r.json.value(u"audit"_s).isArray())
+                return failPoll(r);
+            applyAudit(r.json);
+            runStep(Step::Done);
+        });
+        return;
+    }
+    case Step::Done:
+        break;
+    }
+    m_polling = false;
+    const bool first = !m_loaded;
+    m_loaded = true;
+    setConnected(true, {});
+    if (first)
+        Q_EMIT fleetReset();
+    fetchNextJobs();
+    Q_EMIT pollFinished(true);
+}
+
+void RemoteFleetSource::failPoll(const Reply &reply)
+{
+    m_polling = false;
+    setConnected(false,
+                 reply.error.isEmpty()
+                     ? tr("%1 answered without the expected fields").arg(m_status.description)
+                     : reply.error);
+    Q_EMIT pollFinished(false);
+}
+
+void RemoteFleetSource::setConnected(bool connected, const QString &problem)
+{
+    if (m_status.connected == connected && m_status.connectionProblem == problem)
+        return;
+    m_status.connected = connected;
+    m_status.connectionProblem = problem;
+    const bool serverCanAct = connected && m_status.credentialsAvailable;
+    if (!connected)
+        m_status.actionsDisabledReason = problem;
+    else if (serverCanAct)
+        m_status.actionsDisabledReason.clear();
+    else if (m_status.credentialSource.isEmpty())
+        m_status.actionsDisabledReason = tr("Reading the status of %1…").arg(m_status.description);
+    else
+        m_status.actionsDisabledReason = tr("%1 has no working Azure credentials (%2).")
+                                             .arg(m_status.description, m_status.credentialSource);
+    Q_EMIT statusChanged();
+}
+
+void RemoteFleetSource::applyVms(const QJsonObject &json)
+{
+    QList<core::VmRecord> vms;
+    QHash<qint64, int> index;
+    QHash<qint64, core::JobRecord> jobs;
+    QHash<qint64, QJsonObject> raw;
+    QList<qint64> changedVms;
+    QList<qint64> changedJobs;
+    const QJsonArray array = json.value(u"vms"_s).toArray();
+    for (const QJsonValue &value : array) {
+        const QJsonObject object = value.toObject();
+        const std::optional<core::VmRecord> vm = remotejson::vmFromJson(object);
+        if (!vm)
+            continue;
+        index.insert(vm->id, int(vms.size()));
+        vms.append(*vm);
+        raw.insert(vm->id, object);
+        if (const auto job = remotejson::jobFromJson(object.value(u"job"_s).toObject(), vm->id))
+            jobs.insert(vm->id, *job);
+        const QJsonObject before = m_vmJson.value(vm->id);
+        if (before == object)
+            continue;
+        changedVms.append(vm->id);
+        if (before.value(u"job"_s) != object.value(u"job"_s))
+            changedJobs.append(vm->id);
+    }
+    bool removed = false;
+    for (auto it = m_vmJson.cbegin(); it != m_vmJson.cend() && !removed; ++it)
+        removed = !raw.contains(it.key());
+    m_vms = std::move(vms);
+    m_vmIndex = std::move(index);
+    m_activeJobs = std::move(jobs);
+    m_vmJson = std::move(raw);
+    if (!m_loaded)
+        return; // the first poll ends with fleetReset
+    if (removed) {
+        Q_EMIT fleetReset();
+        return;
+    }
+    for (qint64 id : std::as_const(changedVms))
+        Q_EMIT vmChanged(id);
+    for (qint64 id : std::as_const(changedJobs)) {
+        if (m_jobs.contains(id) && !m_jobQueue.contains(id))
+            m_jobQueue.append(id); // refreshed in the background, the stale list meanwhile
+        Q_EMIT jobChanged(id);
+    }
+}
+
+bool RemoteFleetSource::applyEvents(const QJsonObject &json)
+{
+    const QJsonArray array = json.value(u"events"_s).toArray();
+    QList<core::EventRecord> fresh;
+    for (const QJsonValue &value : array) {
+        const std::optional<core::EventRecord> event = remotejson::eventFromJson(value.toObject());
+        if (!event || event->id <= m_lastEventId)
+            continue;
+        m_lastEventId = event->id;
+        m_events.append(*event);
+        fresh.append(*event);
+        if (event->kind == core::EventKind::Notice
+            && (!m_status.lastNoticeAt.isValid() || event->at > m_status.lastNoticeAt))
+            m_status.lastNoticeAt = event->at;
+    }
+    if (m_events.size() > m_options.maxCachedEvents)
+        m_events.remove(0, m_events.size() - m_options.maxCachedEvents);
+    const bool more = json.value(u"nextAfter"_s).isString() && !fresh.isEmpty();
+    if (m_eventsLoaded) {
+        for (const core::EventRecord &event : std::as_const(fresh))
+            Q_EMIT eventAppended(event);
+    } else if (!more) {
+        m_eventsLoaded = true; // the history is in: from now on, new events are announced
+        if (m_loaded)
+            Q_EMIT fleetReset();
+    }
+    return more;
+}
+
+void RemoteFleetSource::applyAudit(const QJsonObject &json)
+{
+    const qint64 lastId = m_audit.isEmpty() ? 0 : m_audit.constLast().id;
+    bool appended = false;
+    const QJsonArray array = json.value(u"audit"_s).toArray();
+    for (const QJsonValue &value : array) {
+        const std::optional<core::AuditRecord> row = remotejson::auditFromJson(value.toObject());
+        if (!row || row->id <= lastId)
+            continue;
+        m_audit.append(*row);
+        appended = true;
+    }
+    if (appended)
+        Q_EMIT auditAppended();
+}
+
+void RemoteFleetSource::pollStatus()
+{
+    get(u"/healthz"_s, [this](const Reply &r) {
+        if (r.json.isEmpty())
+            return; // the fleet poll reports unreachable servers
+        const QString credential = r.json.value(u"credential"_s).toString();
+        const bool available = !credential.isEmpty() && !credential.startsWith(u"off"_s)
+            && credential != u"not configured"_s;
+        m_status.credentialSource = credential.section(u": "_s, 0, 0);
+        m_status.principal = credential.section(u": "_s, 1);
+        m_status.credentialsAvailable = available;
+        const bool connected = m_status.connected;
+        m_status.connected = !connected; // force setConnected to recompute the reason
+        setConnected(connected, m_status.connectionProblem);
+    });
+    QNetworkReply *reply = send("GET", u"/metrics"_s, {});
+    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        const Reply r = finish(reply, false);
+        if (!r.ok())
+            return;
+        // Prometheus text: spotkeeper_arm_ratelimit_remaining{counter="..."} <value>
+        int lowest = -1;
+        for (const QByteArray &line : r.body.split('\n')) {
+            if (!line.startsWith("spotkeeper_arm_ratelimit_remaining{"))
+                continue;
+            bool ok = false;
+            const int value = int(line.mid(line.lastIndexOf(' ') + 1).toDouble(&ok));
+            if (ok)
+                lowest = lowest < 0 ? value : std::min(lowest, value);
+        }
+        if (lowest == m_status.armBudgetHeadroom)
+            return;
+        m_status.armBudgetHeadroom = lowest;
+        Q_EMIT statusChanged();
+    });
+}
+
+void RemoteFleetSource::fetchNextJobs()
+{
+    if (m_fetchingJobs || !m_status.connected)
+        return;
+    if (m_jobQueue.isEmpty()) {
+        if (m_jobMisses) {
+            m_jobMisses = false;
+            Q_EMIT fleetReset(); // the views re-read with every asked-for job list cached
+        }
+        return;
+    }
+    const qint64 vmId = m_jobQueue.takeFirst();
+    m_fetchingJobs = true;
+    get(u"/api/v1/jobs?limit=50&vm="_s + QString::number(vmId), [this, vmId](const Reply &r) {
+        m_fetchingJobs = false;
+        if (!r.ok()) {
+            m_jobs.insert(vmId, {}); // asked once; the next job change asks again
+        } else {
+            QList<core::JobRecord> jobs;
+            const QJsonArray array = r.json.value(u"jobs"_s).toArray();
+            for (const QJsonValue &value : array) {
+                if (const auto job = remotejson::jobFromJson(value.toObject(), vmId))
+                    jobs.append(*job);
+            }
+            const bool known = m_jobs.contains(vmId);
+            m_jobs.insert(vmId, jobs);
+            if (known)
+                Q_EMIT jobChanged(vmId);
+        }
+        fetchNextJobs();
+    });
+}
+
+QList<core::VmRecord> RemoteFleetSource::vms()
+{
+    return m_vms;
+}
+
+std::optional<core::VmRecord> RemoteFleetSource::vm(qint64 vmId)
+{
+    const auto it = m_vmIndex.constFind(vmId);
+    return it == m_vmIndex.cend() ? std::nullopt : std::optional(m_vms.at(*it));
+}
+
+QList<core::JobRecord> RemoteFleetSource::activeJobs()
+{
+    return m_activeJobs.values();
+}
+
+std::optional<core::JobRecord> RemoteFleetSource::activeJob(qint64 vmId)
+{
+    const auto it = m_activeJobs.constFind(vmId);
+    return it == m_activeJobs.cend() ? std::nullopt : std::optional(*it);
+}
+
+QList<core::JobRecord> RemoteFleetSource::jobs(qint64 vmId, int limit)
+{
+    const auto it = m_jobs.constFind(vmId);
+    if (it == m_jobs.cend()) {
+        if (!m_jobQueue.contains(vmId))
+            m_jobQueue.append(vmId);
+        m_jobMisses = true;
+        QTimer::singleShot(0, this, &RemoteFleetSource::fetchNextJobs);
+        const auto active = activeJob(vmId);
+        return active ? QList<core::JobRecord> {*active} : QList<core::JobRecord> {};
+    }
+    return limit > 0 ? it->mid(0, limit) : *it;
+}
+
+QList<core::EventRecord> RemoteFleetSource::events(const core::EventFilter &filter)
+{
+    const auto matches = [&filter](const core::EventRecord &e) {
+        return (filter.vmId == 0 || e.vmId == filter.vmId)
+            && (filter.kinds.isEmpty() || filter.kinds.contains(e.kind))
+            && (!filter.from.isValid() || e.at >= filter.from)
+            && (!filter.to.isValid() || e.at < filter.to);
+    };
+    const auto byId = [](const core::EventRecord &e, qint64 id) {
+        return e.id < id;
+    };
+    const qsizetype limit = filter.limit > 0 ? filter.limit : m_events.size();
+    QList<core::EventRecord> out;
+    if (filter.beforeId > 0) { // newest first
+        const auto end =
+            std::lower_bound(m_events.cbegin(), m_events.cend(), filter.beforeId, byId);
+        for (auto it = end; it != m_events.cbegin() && out.size() < limit;) {
+            --it;
+            if (matches(*it))
+                out.append(*it);
+        }
+        return out;
+    }
+    auto it = std::lower_bound(m_events.cbegin(), m_events.cend(), filter.afterId + 1, byId);
+    for (; it != m_events.cend() && out.size() < limit; ++it) {
+        if (matches(*it))
+            out.append(*it);
+    }
+    return out;
+}
+
+QList<core::AuditRecord> RemoteFleetSource::audit(const QDateTime &from, const QDateTime &to,
+                                                  int limit)
+{
+    QList<core::AuditRecord> out;
+    for (const core::AuditRecord &row : std::as_const(m_audit)) {
+        if ((from.isValid() && row.at < from) || (to.isValid() && row.at >= to))
+            continue;
+        out.append(row);
+        if (limit > 0 && out.size() >= limit)
+            break;
+    }
+    return out;
+}
+
+core::FleetOperations *RemoteFleetSource::operations()
+{
+    return m_operations.get();
+}
+
+EnrollResult RemoteFleetSource::enrollAgent(const core::VmRecord &vm, const QString &)
+{
+    EnrollResult result;
+    const Reply reply = callNow("POST", u"/api/v1/keys"_s, {{u"vm"_s, vm.resourceId}});
+    const auto secret =
+        protocol::WebhookSecret::fromString(reply.json.value(u"secret"_s).toString());
+    if (!reply.ok() || !secret) {
+        result.error = reply.ok()
+            ? tr("%1 answered without a usable key secret.").arg(m_status.description)
+            : reply.error;
+        return result;
+    }
+    result.ok = true;
+    result.keyId = reply.json.value(u"keyId"_s).toString();
+    result.secret = secret->bytes();
+    result.endpoint = m_options.baseUrl.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
+    pollNow(); // the server wrote an audit row
+    return result;
+}
+
+void RemoteFleetSource::discoverVms(const QString &, std::function<void(core::ListResult)> done)
+{
+    core::ListResult result;
+    result.call.failure = core::FailureClass::Authorization;
+    result.call.errorMessage = tr("Discovery runs on the server: use spotkeeperd's subscriptions.");
+    done(result);
+}
+
+bool RemoteFleetSource::appendAudit(const core::AuditRecord &)
+{
+    return false; // the server audits every action it performs itself
+}
+
+} // namespace spotkeeper::gui

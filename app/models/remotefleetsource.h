@@ -1,0 +1,133 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "fleetsource.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QNetworkReply>
+#include <QSslConfiguration>
+#include <QTimer>
+#include <QUrl>
+
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace spotkeeper::core {
+class Clock;
+}
+
+namespace spotkeeper::gui {
+
+struct RemoteSourceOptions
+{
+    QUrl baseUrl; // http(s)://host:port of spotkeeperd (its listener)
+    QByteArray token; // operator bearer token, from the SecretStore; never logged or shown
+    QString caFile; // PEM CA certificate(s) for a server with a private certificate
+    int pollMs = 2000; // fleet, new events and new audit rows
+    int statusPollMs = 10'000; // /healthz and /metrics (credential, ARM budget)
+    int eventDays = 30; // events cached at attach time (what the charts can show)
+    int maxCachedEvents = 200'000; // oldest dropped beyond this
+    int requestTimeoutMs = 10'000;
+};
+
+// FleetSource over a remote spotkeeperd's operator API: the same views as the in-process
+// engine. Reads answer from a cache that polling keeps fresh (the fleet with its active jobs
+// every pollMs, events and audit rows incrementally after the last id seen, /healthz and
+// /metrics every statusPollMs) and the change signals say what changed. Operations, adding
+// a VM and enrolling an agent are API calls made synchronously (a bounded local event loop
+// that ignores user input), then a poll. Unreachable, 401 and bad answers keep the last
+// cache, and status() says what is wrong (connected=false, connectionProblem).
+class RemoteFleetSource final : public FleetSource
+{
+    Q_OBJECT
+public:
+    explicit RemoteFleetSource(RemoteSourceOptions options, const core::Clock &clock,
+                               QObject *parent = nullptr);
+    ~RemoteFleetSource() override;
+    Q_DISABLE_COPY_MOVE(RemoteFleetSource)
+
+    // Empty when the URL can be attached to, else why not (scheme, host, a readable CA).
+    static QString checkOptions(const RemoteSourceOptions &options);
+    void start(); // first poll now, then every pollMs
+    void pollNow();
+    bool hasLoaded() const { return m_loaded; } // one full poll succeeded
+
+    QList<core::VmRecord> vms() override;
+    std::optional<core::VmRecord> vm(qint64 vmId) override;
+    QList<core::JobRecord> activeJobs() override;
+    std::optional<core::JobRecord> activeJob(qint64 vmId) override;
+    QList<core::JobRecord> jobs(qint64 vmId, int limit) override;
+    QList<core::EventRecord> events(const core::EventFilter &filter) override;
+    QList<core::AuditRecord> audit(const QDateTime &from, const QDateTime &to, int limit) override;
+    SourceStatus status() const override { return m_status; }
+    core::FleetOperations *operations() override;
+    EnrollResult enrollAgent(const core::VmRecord &vm, const QString &actor) override;
+    bool canDiscover() const override { return false; }
+    void discoverVms(const QString &subscriptionId,
+                     std::function<void(core::ListResult)> done) override;
+    bool appendAudit(const core::AuditRecord &record) override;
+    core::Store *store() override { return nullptr; }
+
+    // One answer of the API: status 0 = no answer (error says why); json = parsed body.
+    struct Reply
+    {
+        int status = 0;
+        QByteArray body;
+        QJsonObject json;
+        QString error; // for operators: what failed, never the token
+        bool ok() const { return status >= 200 && status < 300 && error.isEmpty(); }
+    };
+    // The synchronous call behind operations and enrollment (bounded by requestTimeoutMs).
+    Reply callNow(const QByteArray &method, const QString &path, const QJsonObject &body = {});
+
+Q_SIGNALS:
+    void pollFinished(bool ok); // after each poll cycle (tests wait on it)
+
+private:
+    class Operations;
+    enum class Step { Vms, Events, Audit, Done };
+    using Done = std::function<void(Reply)>;
+
+    QNetworkReply *send(const QByteArray &method, const QString &pathAndQuery,
+                        const QByteArray &body);
+    void get(const QString &pathAndQuery, Done done);
+    Reply finish(QNetworkReply *reply, bool expectJson) const;
+    void runStep(Step step);
+    void failPoll(const Reply &reply);
+    void applyVms(const QJsonObject &json);
+    bool applyEvents(const QJsonObject &json);
+    void applyAudit(const QJsonObject &json);
+    void pollStatus();
+    void fetchNextJobs();
+    void setConnected(bool connected, const QString &problem);
+
+    RemoteSourceOptions m_options;
+    const core::Clock &m_clock;
+    QNetworkAccessManager *m_network = nullptr;
+    QSslConfiguration m_ssl;
+    QTimer m_pollTimer;
+    QTimer m_statusTimer;
+    std::unique_ptr<Operations> m_operations;
+    SourceStatus m_status;
+    bool m_polling = false;
+    bool m_loaded = false;
+    bool m_eventsLoaded = false;
+
+    QList<core::VmRecord> m_vms;
+    QHash<qint64, int> m_vmIndex; // vm id -> index in m_vms
+    QHash<qint64, core::JobRecord> m_activeJobs; // by vm id
+    QHash<qint64, QJsonObject> m_vmJson; // what the last poll said, to see changes
+    QList<core::EventRecord> m_events; // ascending by id
+    qint64 m_lastEventId = 0;
+    QList<core::AuditRecord> m_audit; // ascending by id
+    QHash<qint64, QList<core::JobRecord>> m_jobs; // one VM's jobs, newest first
+    QList<qint64> m_jobQueue; // VMs whose jobs are to be fetched
+    bool m_fetchingJobs = false;
+    bool m_jobMisses = false; // a view asked for jobs not yet cached: reset when fetched
+};
+
+} // namespace spotkeeper::gui
