@@ -60,6 +60,13 @@ void DashboardSession::refreshBudget()
 {
     if (!m_host || !m_host->cloud())
         return;
+    const QDateTime now = m_clock.nowUtc();
+    const SourceStatus shown = m_source->status();
+    const bool expiring =
+        shown.tokenExpiresAt.isValid() && shown.tokenExpiresAt.addSecs(-300) < now;
+    const bool retry = !shown.credentialsAvailable && m_credentialsCheckedAt.addSecs(300) < now;
+    if ((expiring || retry) && m_credentialsCheckedAt.addSecs(30) < now)
+        refreshCredentials();
     const int headroom = m_host->armBudgetHeadroom();
     SourceStatus status = m_source->status();
     if (status.armBudgetHeadroom == headroom)
@@ -171,7 +178,18 @@ void DashboardSession::wireEngine()
     m_budgetTimer->setInterval(m_budgetRefreshMs);
     connect(m_budgetTimer.get(), &QTimer::timeout, this, &DashboardSession::refreshBudget);
     m_budgetTimer->start();
-    // Ask for a token once now, so the status bar and the actions know where we stand.
+    // Ask for a token now, so the status bar and the actions know where we stand, and again
+    // whenever the shown one nears its expiry (or every few minutes while there is none: an
+    // `az login` done after the start is picked up without a restart).
+    refreshCredentials();
+}
+
+void DashboardSession::refreshCredentials()
+{
+    core::ArmCloudProvider *cloud = m_host ? m_host->cloud() : nullptr;
+    if (!cloud)
+        return;
+    m_credentialsCheckedAt = m_clock.nowUtc();
     cloud->credential()->requestToken([this, cloud](const core::TokenResult &result) {
         SourceStatus s = m_source->status();
         s.credentialsAvailable = result.ok();

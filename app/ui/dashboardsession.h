@@ -5,6 +5,7 @@
 #include "dashboardsettings.h"
 #include "fleettypes.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QTimer>
 
@@ -43,7 +44,7 @@ public:
     bool open(const DashboardSettings &settings, QString *error);
     FleetSource &source();
     core::Store *store() const { return m_store.get(); }
-    core::EngineHost *host() const { return m_host.get(); } // null when credentials are off
+    core::EngineHost *host() const { return m_host.get(); } // set by open()
     static QString defaultStorePath();
     // Drains the host (no new connections, in-flight requests answered, the current group
     // commit written, engine and reconciler timers stopped, job leases released) and waits
@@ -60,7 +61,9 @@ private:
 
     void startEngine(const DashboardSettings &settings);
     void wireEngine();
-    void refreshBudget();
+    void refreshBudget(); // the ARM budget, and the credential when its token nears expiry
+    void refreshCredentials();
+    QDateTime m_credentialsCheckedAt;
     std::unique_ptr<QTimer> m_budgetTimer;
     int m_budgetRefreshMs = 2000;
     void notifyLatestEvent(qint64 vmId, core::EventKind kind);

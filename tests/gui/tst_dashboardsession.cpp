@@ -17,7 +17,6 @@
 #include "webhooklistener.h"
 
 #include <QHostAddress>
-#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -41,6 +40,7 @@ private slots:
     void shutdownDrainsInFlightNotices();
     void shutdownReleasesJobLeases();
     void armBudgetComesFromTheArmAnswers();
+    void credentialsAreRetriedWithoutARestart();
 
 private:
     gui::DashboardSettings settings() const;
@@ -314,33 +314,52 @@ void TestDashboardSession::shutdownReleasesJobLeases()
     QVERIFY2(after->leaseOwner.isEmpty(), qPrintable(after->leaseOwner));
 }
 
-// The status bar's ARM budget: the lowest x-ms-ratelimit-remaining-* of the ARM client's last
-// answer (here the reconciler's first list sweep against a fake ARM), also in /metrics.
-void TestDashboardSession::armBudgetComesFromTheArmAnswers()
+namespace {
+// A fake Entra (service principal tokens) and a fake ARM (empty VM lists carrying rate-limit
+// headers) that the session's Azure client is pointed at through the environment.
+struct FakeAzure
 {
+    static inline const QByteArray kTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
     testsupport::FakeHttpServer entra;
     testsupport::FakeHttpServer arm;
-    QVERIFY(entra.start());
-    QVERIFY(arm.start());
-    const QByteArray tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-    entra.route("POST", "/" + tenant + "/oauth2/v2.0/token")
-        .respondFixture(200, u"entra/token-v2-client-credentials-response-recorded.json"_s);
-    arm.routePrefix("GET", "/subscriptions/")
-        .respond(200, R"({"value": []})")
-        .withHeader("x-ms-ratelimit-remaining-subscription-reads", "249")
-        .withHeader("x-ms-ratelimit-remaining-subscription-global-reads", "3749");
-    qputenv("AZURE_TENANT_ID", tenant);
-    qputenv("AZURE_CLIENT_ID", "0a1b2c3d-0000-4000-8000-00000000c11e");
-    qputenv("AZURE_CLIENT_SECRET", "not-a-real-secret");
-    qputenv("AZURE_AUTHORITY_HOST", entra.baseUrl().toString().toUtf8());
-    qputenv("SPOTKEEPER_ARM_URL", arm.baseUrl().toString().toUtf8());
-    const auto restoreEnvironment = qScopeGuard([] {
+
+    bool start()
+    {
+        if (!entra.start() || !arm.start())
+            return false;
+        arm.routePrefix("GET", "/subscriptions/")
+            .respond(200, R"({"value": []})")
+            .withHeader("x-ms-ratelimit-remaining-subscription-reads", "249")
+            .withHeader("x-ms-ratelimit-remaining-subscription-global-reads", "3749");
+        qputenv("AZURE_TENANT_ID", kTenant);
+        qputenv("AZURE_CLIENT_ID", "0a1b2c3d-0000-4000-8000-00000000c11e");
+        qputenv("AZURE_CLIENT_SECRET", "not-a-real-secret");
+        qputenv("AZURE_AUTHORITY_HOST", entra.baseUrl().toString().toUtf8());
+        qputenv("SPOTKEEPER_ARM_URL", arm.baseUrl().toString().toUtf8());
+        return true;
+    }
+    testsupport::Route &token()
+    {
+        return entra.route("POST", "/" + kTenant + "/oauth2/v2.0/token");
+    }
+    ~FakeAzure()
+    {
         for (const char *name :
              {"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_AUTHORITY_HOST"})
             qunsetenv(name);
         qputenv("SPOTKEEPER_ARM_URL", "http://127.0.0.1:9");
-    });
+    }
+};
+} // namespace
 
+// The status bar's ARM budget: the lowest x-ms-ratelimit-remaining-* of the ARM client's last
+// answer (here the reconciler's first list sweep against a fake ARM), also in /metrics.
+void TestDashboardSession::armBudgetComesFromTheArmAnswers()
+{
+    FakeAzure azure;
+    QVERIFY(azure.start());
+    azure.token().respondFixture(200,
+                                 u"entra/token-v2-client-credentials-response-recorded.json"_s);
     gui::DashboardSession session(core::systemClock());
     session.setBudgetRefreshMs(50);
     QString error;
@@ -348,7 +367,7 @@ void TestDashboardSession::armBudgetComesFromTheArmAnswers()
     QCOMPARE(session.source().status().armBudgetHeadroom, -1); // unknown before ARM answered
     QTRY_COMPARE_WITH_TIMEOUT(session.source().status().armBudgetHeadroom, 249, 20'000);
     QCOMPARE(session.host()->armBudgetHeadroom(), 249);
-    QVERIFY(arm.count() >= 1);
+    QVERIFY(azure.arm.count() >= 1);
 
     testsupport::TestHttpClient client;
     const testsupport::HttpReply metrics =
@@ -357,6 +376,34 @@ void TestDashboardSession::armBudgetComesFromTheArmAnswers()
     QVERIFY2(metrics.body.contains(
                  "spotkeeper_arm_ratelimit_remaining{counter=\"subscription-reads\"} 249"),
              metrics.body.constData());
+}
+
+// Credentials that fail at the start are asked again a few minutes later, so signing in
+// after the dashboard started needs no restart.
+void TestDashboardSession::credentialsAreRetriedWithoutARestart()
+{
+    FakeAzure azure;
+    QVERIFY(azure.start());
+    azure.token()
+        .enqueue(401, R"({"error":"invalid_client","error_description":"AADSTS7000215"})")
+        .respondFixture(200, u"entra/token-v2-client-credentials-response-recorded.json"_s);
+    core::ManualClock clock(QDateTime::currentDateTimeUtc());
+    gui::DashboardSession session(clock);
+    session.setBudgetRefreshMs(20);
+    QString error;
+    QVERIFY2(session.open(settings(), &error), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        session.source().status().actionsDisabledReason.startsWith(u"No Azure credentials"_s),
+        20'000);
+    QVERIFY(!session.source().status().credentialsAvailable);
+    QVERIFY(azure.entra.count() >= 1);
+    clock.advanceMSecs(60'000); // not yet: failures are asked again every five minutes
+    QTest::qWait(200);
+    QVERIFY(!session.source().status().credentialsAvailable);
+    clock.advanceMSecs(241'000);
+    QTRY_VERIFY_WITH_TIMEOUT(session.source().status().credentialsAvailable, 20'000);
+    QVERIFY(session.source().status().tokenExpiresAt.isValid());
+    QVERIFY(session.source().status().actionsDisabledReason.isEmpty());
 }
 
 QTEST_MAIN(TestDashboardSession)
