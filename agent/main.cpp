@@ -47,7 +47,7 @@ void scheduleIdlePageRelease(QCoreApplication &app)
         const PageRelease released = releaseIdlePages();
         if (log && released.ok)
             qCInfo(lcAgent).noquote()
-                << u"memory: released %1 KiB of start-up pages (%2 read-only mappings)"_s
+                << u"memory: released %1 KiB of clean read-only file pages (%2 mappings)"_s
                        .arg(released.residentKb)
                        .arg(released.mappings);
     };
