@@ -5,7 +5,9 @@
 //  1. Detection latency: a new Preempt appears in the fake IMDS at a random moment of
 //     the poll cycle; latency = its signed notice arriving at the fake dashboard.
 //  2. Resident memory and CPU of the agent process over a soak (from /proc).
-// Usage: bench_agent [--agent PATH] [--events N] [--soak SECONDS]
+//  3. With --baseline, a second agent with SPOTKEEPER_RELEASE_IDLE_PAGES=0 soaks beside
+//     the first, so the effect of releasing idle pages is a side-by-side ratio.
+// Usage: bench_agent [--agent PATH] [--events N] [--soak SECONDS] [--baseline]
 // Not a test (not registered with CTest); results go to docs/BENCHMARKS.md.
 #include "agentfakes.h"
 
@@ -13,6 +15,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHash>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
@@ -21,6 +24,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <unistd.h>
 
 using namespace spotkeeper;
@@ -35,6 +39,43 @@ struct ProcSample
     qint64 hwmKb = 0;
     qint64 cpuTicks = 0; // utime + stime
 };
+
+// "Rss 5316 kB, Pss 2239, Anonymous 864, Shared_Clean 4284, Private_Clean 276" plus the
+// five largest mappings by Rss, from /proc/<pid>/smaps_rollup and smaps.
+QString smapsSummary(qint64 pid)
+{
+    QStringList parts;
+    QFile rollup(u"/proc/%1/smaps_rollup"_s.arg(pid));
+    if (rollup.open(QIODevice::ReadOnly)) {
+        for (const QByteArray &line : rollup.readAll().split('\n')) {
+            for (const char *field : {"Rss:", "Pss:", "Anonymous:", "Shared_Clean:",
+                                      "Private_Clean:", "Private_Dirty:"}) {
+                if (line.startsWith(field))
+                    parts.append(QString::fromLatin1(line.simplified()));
+            }
+        }
+    }
+    QHash<QString, qint64> byFile;
+    QFile smaps(u"/proc/%1/smaps"_s.arg(pid));
+    QString current;
+    if (smaps.open(QIODevice::ReadOnly)) {
+        for (const QByteArray &line : smaps.readAll().split('\n')) {
+            const QList<QByteArray> fields = line.simplified().split(' ');
+            if (fields.size() >= 5 && fields.first().contains('-') && !line.startsWith("VmFlags"))
+                current = fields.size() >= 6 ? QString::fromLatin1(fields.at(5)) : u"[anon]"_s;
+            else if (line.startsWith("Rss:") && fields.size() >= 2)
+                byFile[current.section(u'/', -1)] += fields.at(1).toLongLong();
+        }
+    }
+    QList<QPair<qint64, QString>> sorted;
+    for (auto it = byFile.cbegin(); it != byFile.cend(); ++it)
+        sorted.append({it.value(), it.key()});
+    std::sort(sorted.begin(), sorted.end(), std::greater<>());
+    QStringList top;
+    for (qsizetype i = 0; i < std::min<qsizetype>(6, sorted.size()); ++i)
+        top.append(u"%1 %2"_s.arg(sorted.at(i).second).arg(sorted.at(i).first));
+    return parts.join(u", "_s) + u"; largest (kB): "_s + top.join(u", "_s);
+}
 
 ProcSample sample(qint64 pid)
 {
@@ -85,7 +126,9 @@ int main(int argc, char *argv[])
                                          QStringLiteral(SPOTKEEPER_AGENT_EXE));
     const QCommandLineOption eventsOption(u"events"_s, u"Preempts to time"_s, u"n"_s, u"60"_s);
     const QCommandLineOption soakOption(u"soak"_s, u"Seconds of idle soak"_s, u"s"_s, u"120"_s);
-    parser.addOptions({agentOption, eventsOption, soakOption});
+    const QCommandLineOption baselineOption(
+        u"baseline"_s, u"Also soak an agent with SPOTKEEPER_RELEASE_IDLE_PAGES=0 beside it"_s);
+    parser.addOptions({agentOption, eventsOption, soakOption, baselineOption});
     parser.process(app);
     const int events = parser.value(eventsOption).toInt();
     const int soakSeconds = parser.value(soakOption).toInt();
@@ -167,6 +210,21 @@ int main(int argc, char *argv[])
 
     // 2. Idle soak: memory and CPU at 1 s polling.
     if (soakSeconds > 0) {
+        QProcess baseline;
+        qint64 baselinePid = 0;
+        if (parser.isSet(baselineOption)) {
+            QProcessEnvironment baselineEnv = env;
+            baselineEnv.insert(u"SPOTKEEPER_RELEASE_IDLE_PAGES"_s, u"0"_s);
+            baselineEnv.insert(u"SPOTKEEPER_SPOOL_DIR"_s, dir.filePath(u"spool-baseline"_s));
+            baseline.setProcessEnvironment(baselineEnv);
+            baseline.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+            baseline.start(parser.value(agentOption), QStringList {});
+            if (!baseline.waitForStarted()) {
+                print(u"cannot start the baseline agent"_s);
+                return 1;
+            }
+            baselinePid = baseline.processId();
+        }
         const ProcSample before = sample(pid);
         const int pollsBefore = imds.eventPolls();
         QElapsedTimer wall;
@@ -180,14 +238,30 @@ int main(int argc, char *argv[])
         const double seconds = double(wall.elapsed()) / 1000.0;
         const double cpuSeconds =
             double(after.cpuTicks - before.cpuTicks) / double(sysconf(_SC_CLK_TCK));
-        print(u"soak %1 s: %2 polls, RSS %3 KiB at end (max %4 KiB, VmHWM %5 KiB), CPU %6 s "
+        print(u"soak %1 s: %2 polls%8, RSS %3 KiB at end (max %4 KiB, VmHWM %5 KiB), CPU %6 s "
               "= %7% of one core"_s.arg(seconds, 0, 'f', 0)
                   .arg(imds.eventPolls() - pollsBefore)
                   .arg(after.rssKb)
                   .arg(maxRss)
                   .arg(after.hwmKb)
                   .arg(cpuSeconds, 0, 'f', 2)
-                  .arg(100.0 * cpuSeconds / seconds, 0, 'f', 3));
+                  .arg(100.0 * cpuSeconds / seconds, 0, 'f', 3)
+                  .arg(baselinePid != 0 ? u" (of both agents)"_s : QString()));
+        print(u"  smaps: "_s + smapsSummary(pid));
+        if (baselinePid != 0) {
+            const ProcSample other = sample(baselinePid);
+            print(
+                u"baseline agent (SPOTKEEPER_RELEASE_IDLE_PAGES=0, started with the soak): RSS "
+                "%1 KiB at end, VmHWM %2 KiB; with release / without: RSS %3, VmHWM %4"_s
+                    .arg(other.rssKb)
+                    .arg(other.hwmKb)
+                    .arg(double(after.rssKb) / double(std::max<qint64>(1, other.rssKb)), 0, 'f', 2)
+                    .arg(double(after.hwmKb) / double(std::max<qint64>(1, other.hwmKb)), 0, 'f',
+                         2));
+            print(u"  smaps: "_s + smapsSummary(baselinePid));
+            baseline.terminate();
+            baseline.waitForFinished(10'000);
+        }
     }
     agent.terminate();
     agent.waitForFinished(10'000);
