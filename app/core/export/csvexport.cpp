@@ -8,23 +8,13 @@
 
 namespace spotkeeper::core {
 
-namespace {
-constexpr int kPageSize = 10000;
-
-struct VmNames
-{
-    QString name;
-    QString resourceGroup;
-};
-
-QString storeError(Store &store, const QString &what)
+QString exportStoreError(Store &store, const QString &what)
 {
     const StoreError err = store.lastError();
     if (err.code == StoreError::Code::None)
         return QStringLiteral("Cannot read %1 from the store").arg(what);
     return QStringLiteral("Cannot read %1 from the store: %2").arg(what, err.message);
 }
-} // namespace
 
 QStringList eventCsvColumns()
 {
@@ -76,49 +66,6 @@ QStringList fleetCsvColumns()
             QStringLiteral("resource_id")};
 }
 
-bool exportEvents(Store &store, const EventFilter &filter, const QString &path,
-                  const CsvOptions &options, QString *error)
-{
-    CsvWriter writer(path, options);
-    if (!writer.open(error))
-        return false;
-    QHash<qint64, VmNames> names;
-    const QList<VmRecord> vms = store.vms();
-    names.reserve(vms.size());
-    for (const VmRecord &vm : vms)
-        names.insert(vm.id, VmNames {vm.name, vm.resourceGroup});
-
-    writer.writeRow(eventCsvColumns());
-    EventFilter page = filter;
-    page.beforeId = 0;
-    page.afterId = 0;
-    page.limit = kPageSize;
-    for (;;) {
-        const QList<EventRecord> rows = store.events(page);
-        if (rows.isEmpty() && store.lastError().code != StoreError::Code::None) {
-            if (error)
-                *error = storeError(store, QStringLiteral("events"));
-            return false;
-        }
-        for (const EventRecord &e : rows) {
-            const VmNames vm = names.value(e.vmId);
-            writer.number(e.id).time(e.at).number(e.vmId).text(vm.name).text(vm.resourceGroup);
-            writer.text(toString(e.kind)).text(e.source).text(e.eventType).text(e.eventId);
-            writer.text(e.eventStatus);
-            if (e.httpStatus != 0)
-                writer.number(qint64(e.httpStatus));
-            else
-                writer.empty();
-            writer.text(e.armErrorCode).text(e.correlationId).text(e.message).text(e.evidence);
-            writer.endRow();
-        }
-        if (rows.size() < kPageSize)
-            break;
-        page.afterId = rows.constLast().id;
-    }
-    return writer.commit(error);
-}
-
 bool exportAudit(Store &store, const QDateTime &from, const QDateTime &to, const QString &path,
                  const CsvOptions &options, QString *error)
 {
@@ -129,7 +76,7 @@ bool exportAudit(Store &store, const QDateTime &from, const QDateTime &to, const
     const QList<AuditRecord> rows = store.audit(from, to, std::numeric_limits<int>::max());
     if (rows.isEmpty() && store.lastError().code != StoreError::Code::None) {
         if (error)
-            *error = storeError(store, QStringLiteral("the audit log"));
+            *error = exportStoreError(store, QStringLiteral("the audit log"));
         return false;
     }
     for (const AuditRecord &a : rows) {
@@ -147,7 +94,7 @@ bool exportFleet(Store &store, const QString &path, const CsvOptions &options, Q
     const QList<VmRecord> vms = store.vms();
     if (vms.isEmpty() && store.lastError().code != StoreError::Code::None) {
         if (error)
-            *error = storeError(store, QStringLiteral("the fleet"));
+            *error = exportStoreError(store, QStringLiteral("the fleet"));
         return false;
     }
     QHash<qint64, JobRecord> jobs;

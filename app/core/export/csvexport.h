@@ -9,8 +9,9 @@
 #include <QString>
 
 // CSV exports of the store, shared by the dashboard and `spotkeeperd export`. Each writes
-// a header row and then every matching row (the store is read in pages, so memory stays
-// flat for millions of events); the file appears only when the whole export succeeded.
+// a header row and then every matching row (events are streamed forward-only from the
+// store into the writer's buffer, so memory stays flat for millions of events); the file
+// appears only when the whole export succeeded.
 // No secret is ever exported: agent keys, tokens and raw notice payloads are left out.
 namespace spotkeeper::core {
 
@@ -28,5 +29,8 @@ bool exportFleet(Store &store, const QString &path, const CsvOptions &options, Q
 QStringList eventCsvColumns();
 QStringList auditCsvColumns();
 QStringList fleetCsvColumns();
+
+// "Cannot read <what> from the store: <reason>" (shared by the export files).
+QString exportStoreError(Store &store, const QString &what);
 
 } // namespace spotkeeper::core

@@ -49,6 +49,8 @@ public:
     qint64 appendEvent(const EventRecord &event) override;
     QList<EventRecord> events(const EventFilter &filter) override;
     qint64 eventCount(const EventFilter &filter) override;
+    bool forEachEvent(const EventFilter &filter,
+                      const std::function<bool(const EventRecord &)> &visit) override;
 
     std::optional<JobRecord> activeJob(qint64 vmId) override;
     std::optional<JobRecord> job(qint64 jobId) override;

@@ -101,6 +101,60 @@ QList<EventRecord> SqliteStore::events(const EventFilter &filter)
     return out;
 }
 
+// The portable default for other Store implementations: keyset pages by id, so every
+// page is an index seek (never an OFFSET scan) and memory stays at one page.
+bool Store::forEachEvent(const EventFilter &filter,
+                         const std::function<bool(const EventRecord &)> &visit)
+{
+    EventFilter page = filter;
+    page.beforeId = 0; // events() would page descending
+    page.limit = 10000;
+    for (;;) {
+        const QList<EventRecord> rows = events(page);
+        if (rows.isEmpty())
+            return lastError().code == StoreError::Code::None;
+        for (const EventRecord &e : rows) {
+            if ((filter.beforeId > 0 && e.id >= filter.beforeId) || !visit(e))
+                return true;
+        }
+        if (rows.size() < page.limit)
+            return true;
+        page.afterId = rows.constLast().id;
+    }
+}
+
+// One forward-only statement over one read snapshot: no row cache, columns read by index,
+// and no payload (the largest column, never exported: NULL in its place).
+bool SqliteStore::forEachEvent(const EventFilter &filter,
+                               const std::function<bool(const EventRecord &)> &visit)
+{
+    clearError();
+    QVariantList binds;
+    const QString sql =
+        u"SELECT %1 FROM events"_s.arg(eventColumns().replace(u"payload"_s, u"NULL"_s))
+        + eventWhere(filter, &binds) + u" ORDER BY id"_s;
+    QSqlQuery q = query(); // forward-only
+    if (!prepareOrFail(q, sql))
+        return false;
+    for (const QVariant &value : std::as_const(binds))
+        q.addBindValue(value);
+    if (!execOrFail(q))
+        return false;
+    EventRecord e;
+    while (q.next()) {
+        e = readEvent(q);
+        if (!visit(e))
+            return true;
+    }
+    if (q.lastError().type() != QSqlError::NoError) {
+        const QSqlError error = q.lastError();
+        return fail(u"store query failed"_s, errorText(error),
+                    m_dialect->isCorruption(error) ? StoreError::Code::Corrupt
+                                                   : StoreError::Code::Sql);
+    }
+    return true;
+}
+
 qint64 SqliteStore::eventCount(const EventFilter &filter)
 {
     clearError();

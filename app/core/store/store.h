@@ -6,6 +6,7 @@
 
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -132,6 +133,14 @@ public:
     virtual qint64 appendEvent(const EventRecord &event) = 0;
     virtual QList<EventRecord> events(const EventFilter &filter) = 0;
     virtual qint64 eventCount(const EventFilter &filter) = 0; // -1 on error
+    // Forward-only read for exports: visit(event) for every event matching filter (vmId,
+    // kinds, from, to; afterId > 0: id > afterId; beforeId > 0: id < beforeId; limit
+    // ignored) in ascending id order, until visit returns false. The record is reused
+    // between calls (copy what you keep); its payload is left empty. Memory stays flat
+    // however many rows match. False on a store error (lastError()). The default pages
+    // through events() by id (keyset).
+    virtual bool forEachEvent(const EventFilter &filter,
+                              const std::function<bool(const EventRecord &)> &visit);
 
     // --- restart jobs (at most one non-terminal job per VM)
     virtual std::optional<JobRecord> activeJob(qint64 vmId) = 0;
