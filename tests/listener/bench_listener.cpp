@@ -3,7 +3,8 @@
 // bench_listener: the listener with its real SQLite store (WAL, synchronous=FULL) on
 // 127.0.0.1, driven by Debian's `wrk` with pre-signed requests (a Lua script cycles
 // through them; wrk's Lua has no HMAC), or by 200 slow sockets.
-//   bench_listener notices    [seconds=10] [connections=64]
+//   bench_listener notices    [seconds=10] [connections=64] [thread|inline]
+//     (inline: group commits on the event loop instead of the writer thread)
 //   bench_listener heartbeats [seconds=10] [rate=2000] [connections=20]
 //   bench_listener slow       [sockets=200] [seconds=12]
 // The FleetOperations behind the listener does nothing: this measures ingest, not restarts.
@@ -96,7 +97,7 @@ struct Bench
     std::unique_ptr<core::WebhookListener> listener;
     QList<QPair<QString, protocol::WebhookSecret>> keys; // per VM "bench-<i>"
 
-    bool start(int vms, QString *error)
+    bool start(int vms, bool commitThread, QString *error)
     {
         core::StoreError storeError;
         store = core::Store::open(
@@ -105,7 +106,10 @@ struct Bench
             *error = storeError.message;
             return false;
         }
-        listener = std::make_unique<core::WebhookListener>(*store, operations, core::systemClock());
+        core::ListenerOptions options;
+        options.commitThread = commitThread;
+        listener = std::make_unique<core::WebhookListener>(*store, operations, core::systemClock(),
+                                                           options);
         listener->attach(server);
         for (int i = 0; i < vms; ++i) {
             core::KeyError code = core::KeyError::None;
@@ -179,7 +183,8 @@ int main(int argc, char *argv[])
     };
     Bench bench;
     QString error;
-    if (!bench.start(64, &error)) {
+    const bool inlineCommits = mode == u"notices"_s && args.value(4) == u"inline"_s;
+    if (!bench.start(64, !inlineCommits, &error)) {
         std::fprintf(stderr, "cannot start: %s\n", qPrintable(error));
         return 1;
     }
@@ -230,9 +235,14 @@ int main(int argc, char *argv[])
                     batcher.batches()
                         ? double(batcher.commitMicroseconds()) / 1000.0 / batcher.batches()
                         : 0.0);
-        std::printf("heartbeats accepted: %lld; RSS before %ld KiB, peak (VmHWM) %ld KiB\n",
-                    bench.listener->metrics().heartbeats(u"accepted"_s), rssBefore,
-                    statusKb("VmHWM:"));
+        std::printf("commits on %s\n",
+                    bench.listener->batcher().hasWriterThread() ? "the writer thread"
+                                                                : "the event loop");
+        std::printf("heartbeats accepted: %lld, written %lld in %lld transactions; RSS before %ld "
+                    "KiB, peak (VmHWM) %ld KiB\n",
+                    bench.listener->metrics().heartbeats(u"accepted"_s),
+                    bench.listener->metrics().heartbeatsWritten(),
+                    bench.listener->metrics().heartbeatBatches(), rssBefore, statusKb("VmHWM:"));
         return rc;
     }
     if (mode == u"slow"_s) {

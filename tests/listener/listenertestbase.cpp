@@ -13,12 +13,11 @@ namespace spotkeeper::listenertest {
 
 using namespace Qt::StringLiterals;
 
-void ListenerTestBase::setUpStore()
+void ListenerTestBase::setUpStore(const QString &path)
 {
     m_clock = std::make_unique<core::ManualClock>();
     core::StoreError error;
-    m_store =
-        core::Store::open(core::StoreOptions {u":memory:"_s, false, 5000, m_clock.get()}, &error);
+    m_store = core::Store::open(core::StoreOptions {path, false, 5000, m_clock.get()}, &error);
     QVERIFY2(m_store, qPrintable(error.message));
     m_ops = std::make_unique<RecordingOperations>();
 }

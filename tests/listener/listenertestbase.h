@@ -22,7 +22,7 @@ namespace spotkeeper::listenertest {
 class ListenerTestBase : public QObject
 {
 protected:
-    void setUpStore();
+    void setUpStore(const QString &path = QStringLiteral(":memory:"));
     void tearDown();
     void startServer(core::ListenerOptions options = {}, http::Limits limits = {},
                      const http::TlsOptions &tls = {});

@@ -5,6 +5,8 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <functional>
@@ -33,6 +35,7 @@ private slots:
     void failedAuthIsRateLimitedPerAddress();
     void heartbeatsAreRecorded();
     void heartbeatsOfManyVmsShareOneTransaction();
+    void concurrentNoticesCommitOnTheWriterThread();
     void seedWebhookIsOffByDefault();
     void seedWebhookIsAnUnconfirmedNotice();
     void healthAndMetrics();
@@ -343,6 +346,45 @@ void TstWebhookListener::heartbeatsOfManyVmsShareOneTransaction()
     // Nothing new: the next flush writes nothing at all.
     m_listener->flushNow();
     QCOMPARE(m_listener->metrics().heartbeatBatches(), 1);
+}
+
+void TstWebhookListener::concurrentNoticesCommitOnTheWriterThread()
+{
+    // A file-backed store: group commits run on the NoticeWriter thread.
+    tearDown();
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    setUpStore(dir.filePath(u"listener.db"_s));
+    startServer();
+    QVERIFY(m_listener->batcher().hasWriterThread());
+
+    constexpr int kNotices = 40;
+    constexpr int kReplays = 8;
+    std::vector<std::unique_ptr<testsupport::RawHttpClient>> clients;
+    for (int i = 0; i < kNotices + kReplays; ++i) {
+        // Replays repeat notice 0 (same webhook-id): in its batch or a later one.
+        const int n = i < kNotices ? i : 0;
+        const SignedRequest request = signedNotice(u"vm-a"_s, n, u"msg_w"_s + QString::number(n));
+        clients.push_back(std::make_unique<testsupport::RawHttpClient>());
+        QVERIFY(clients.back()->connectTo(m_server->serverPort()));
+        clients.back()->send(rawRequest("POST", "/api/v1/notices", request.headers, request.body));
+    }
+    int duplicates = 0;
+    QSet<qint64> eventIds;
+    for (const auto &client : clients) {
+        const testsupport::RawResponse response = client->readResponse(20'000);
+        QCOMPARE(response.status, 200);
+        const QJsonObject body = json(response);
+        duplicates += body.value(u"duplicate"_s).toBool() ? 1 : 0;
+        eventIds.insert(qint64(body.value(u"eventId"_s).toDouble()));
+    }
+    QCOMPARE(duplicates, kReplays);
+    QCOMPARE(eventIds.size(), kNotices);
+    QCOMPARE(storedEvents(), kNotices); // read on the main connection: committed before 2xx
+    QCOMPARE(m_ops->calls.size(), kNotices); // the engine hears of each stored notice once
+    QVERIFY(m_listener->batcher().batches() >= 1);
+    QCOMPARE(m_listener->pendingNotices(), 0);
+    tearDown(); // before the directory goes
 }
 
 void TstWebhookListener::seedWebhookIsOffByDefault()

@@ -14,12 +14,15 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 
 namespace spotkeeper::core {
 
 using namespace Qt::StringLiterals;
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcListener, "spotkeeper.listener")
 
 bool constantTimeEqual(QByteArrayView a, QByteArrayView b)
 {
@@ -90,6 +93,11 @@ WebhookListener::WebhookListener(Store &store, FleetOperations &operations, Cloc
     , m_api(std::make_unique<OperatorApi>(store, operations, clock, m_keys, m_tokens,
                                           m_options.rotationOverlapSeconds))
 {
+    if (m_options.commitThread) {
+        QString error;
+        if (!m_batcher.useWriterThread(store.path(), &clock, &error))
+            qCDebug(lcListener).noquote() << "notices commit on the event loop:" << error;
+    }
     m_heartbeatTimer.setSingleShot(true);
     m_heartbeatTimer.setInterval(m_options.heartbeatFlushMs);
     connect(&m_heartbeatTimer, &QTimer::timeout, this, [this] { flushHeartbeats(); });

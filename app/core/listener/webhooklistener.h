@@ -32,6 +32,9 @@ struct ListenerOptions
 {
     int maxBatch = 256; // notices per group commit at most
     int commitWindowMs = 2; // a group commit waits this long for more notices to join
+    // Group commits run on a thread with its own connection to the store's file (not for
+    // ":memory:"), so the event loop keeps serving requests during an fsync.
+    bool commitThread = true;
     int failedAuthPerMinute = 20; // per source address, then 429
     // Heartbeats are answered at once and written coalesced (the latest per VM): every
     // heartbeatFlushMs, all due VMs in ONE transaction (one fsync). A VM is due when its

@@ -1,0 +1,103 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "noticewriter.h"
+
+#include <QElapsedTimer>
+
+namespace spotkeeper::core {
+
+using namespace Qt::StringLiterals;
+
+void NoticeWriter::Result::wait()
+{
+    std::unique_lock lock(mutex);
+    ready.wait(lock, [this] { return done; });
+}
+
+std::unique_ptr<NoticeWriter> NoticeWriter::start(const QString &path, Clock *clock, QString *error)
+{
+    if (path.isEmpty() || path == u":memory:"_s) {
+        *error = u"an in-memory store has no second connection"_s;
+        return nullptr;
+    }
+    std::unique_ptr<NoticeWriter> writer(new NoticeWriter);
+    NoticeWriter *self = writer.get();
+    writer->m_thread = std::thread([self, path, clock] { self->run(path, clock); });
+    std::unique_lock lock(writer->m_mutex);
+    writer->m_wake.wait(lock, [self] { return self->m_opened || self->m_stop; });
+    if (!writer->m_opened) {
+        *error = writer->m_openError;
+        lock.unlock();
+        writer->m_thread.join();
+        return nullptr;
+    }
+    return writer;
+}
+
+NoticeWriter::~NoticeWriter()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+std::shared_ptr<NoticeWriter::Result> NoticeWriter::submit(QList<IncomingNotice> batch,
+                                                           Notify notify)
+{
+    auto result = std::make_shared<Result>();
+    {
+        std::lock_guard lock(m_mutex);
+        m_jobs.push_back(Job {std::move(batch), result, std::move(notify)});
+    }
+    m_wake.notify_all();
+    return result;
+}
+
+void NoticeWriter::run(QString path, Clock *clock)
+{
+    StoreError storeError;
+    // The connection belongs to this thread: opened, used and closed here.
+    std::unique_ptr<Store> store =
+        Store::open(StoreOptions {path, false, 5000, clock}, &storeError);
+    {
+        std::lock_guard lock(m_mutex);
+        m_opened = store != nullptr;
+        if (!store) {
+            m_openError = storeError.message;
+            m_stop = true;
+        }
+    }
+    m_wake.notify_all();
+    if (!store)
+        return;
+    for (;;) {
+        Job job;
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [this] { return m_stop || !m_jobs.empty(); });
+            if (m_jobs.empty())
+                break; // stopping, and everything submitted is done
+            job = std::move(m_jobs.front());
+            m_jobs.pop_front();
+        }
+        QElapsedTimer timer;
+        timer.start();
+        QList<NoticeOutcome> outcomes = store->insertNotices(job.batch);
+        const qint64 us = timer.nsecsElapsed() / 1000;
+        {
+            std::lock_guard lock(job.result->mutex);
+            job.result->outcomes = std::move(outcomes);
+            job.result->commitMicroseconds = us;
+            job.result->done = true;
+        }
+        job.result->ready.notify_all();
+        if (job.notify)
+            job.notify(job.result.get());
+    }
+}
+
+} // namespace spotkeeper::core
