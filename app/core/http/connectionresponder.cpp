@@ -35,6 +35,27 @@ void ConnectionResponder::send(const Response &response)
         Qt::QueuedConnection);
 }
 
+void ConnectionResponder::reset()
+{
+    if (m_sent.exchange(true))
+        return;
+    const QPointer<HttpConnection> connection = m_connection;
+    if (!connection)
+        return;
+    const quint64 sequence = m_sequence;
+    if (QThread::currentThread() == connection->thread()) {
+        connection->resetConnection(sequence);
+        return;
+    }
+    QMetaObject::invokeMethod(
+        connection.data(),
+        [connection, sequence] {
+            if (connection)
+                connection->resetConnection(sequence);
+        },
+        Qt::QueuedConnection);
+}
+
 bool ConnectionResponder::isOpen() const
 {
     return !m_sent.load() && m_connection && m_connection->acceptsResponse(m_sequence);

@@ -20,6 +20,7 @@ public:
     ConnectionResponder(HttpConnection *connection, quint64 sequence);
     void send(const Response &response) override;
     bool isOpen() const override;
+    void reset() override;
 
 private:
     QPointer<HttpConnection> m_connection;

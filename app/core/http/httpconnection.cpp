@@ -124,6 +124,21 @@ void HttpConnection::deliver(quint64 sequence, const Response &response)
         processInput();
 }
 
+void HttpConnection::resetConnection(quint64 sequence)
+{
+    if (!acceptsResponse(sequence) || !m_socket)
+        return;
+    // Linger on, timeout 0: close() sends RST instead of FIN and discards unsent data.
+    const qintptr fd = m_socket->socketDescriptor();
+    if (fd >= 0) {
+        const linger hard {1, 0};
+        ::setsockopt(int(fd), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    }
+    m_state = State::Lingering; // nothing more is read or answered
+    m_socket->abort();
+    finish();
+}
+
 void HttpConnection::armTimer(int ms)
 {
     m_timer.start(qMax(0, ms));

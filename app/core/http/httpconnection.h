@@ -32,6 +32,8 @@ public:
     qsizetype bufferedBytes() const;
     // Called by the Responder (same thread).
     void deliver(quint64 sequence, const Response &response);
+    // Drops the connection with a TCP RST instead of answering request `sequence`.
+    void resetConnection(quint64 sequence);
     bool acceptsResponse(quint64 sequence) const;
 
     // Bytes read from the socket per step: bounds the unparsed remainder we keep.

@@ -53,6 +53,10 @@ public:
     virtual ~Responder() = default;
     virtual void send(const Response &response) = 0;
     virtual bool isOpen() const = 0;
+    // Instead of answering, drops the connection with a TCP RST (SO_LINGER {1, 0}): the
+    // peer sees ECONNRESET ("connection reset by peer"). For fault injection (the
+    // simulator, tests). Counts as the answer: a later send() is a no-op.
+    virtual void reset() { }
 };
 
 using Handler = std::function<void(const Request &request, std::shared_ptr<Responder> responder)>;
