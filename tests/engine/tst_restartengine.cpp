@@ -34,6 +34,7 @@ private Q_SLOTS:
     void retryAfterIsHonouredForTheWholeSubscription();
     void deallocatingAnd409sThenStarts();
     void capacityForAnHourThenSuccess();
+    void capacityBackInOnePoolWakesItsWaiters();
     void perVmPaceHoldsEvenWithoutBackoff();
     void asyncFailedThenRetry();
     void killWithUrlPersistedResumesWithoutSecondPost_data();
@@ -194,6 +195,54 @@ void TestRestartEngine::capacityForAnHourThenSuccess()
     QCOMPARE(stillDown.size(), 1);
     QCOMPARE(stillDown[0][1].toInt(), 15);
     QCOMPARE(h.events(vm.id, EventKind::Alert).size(), 1);
+}
+
+void TestRestartEngine::capacityBackInOnePoolWakesItsWaiters()
+{
+    // Ceilings 30, 60, 120, 240, 300 s. A is noticed at 0, B (same subscription, region
+    // and size) and C (another subscription: another pool) at 200 s; capacity is back at
+    // 660 s. A retries at 451 (refused) and 751 (accepted); B and C at 651 (refused), and
+    // without the wake-up both would retry next at 951.
+    EngineHarness h(maxJitter());
+    const QString otherSubscription = u"99999999-2222-3333-4444-555555555555"_s;
+    const VmRecord a = h.addVm(u"spot-a"_s, ManagedBy::Agent, PowerState::Deallocated);
+    const VmRecord b = h.addVm(u"spot-b"_s, ManagedBy::Agent, PowerState::Deallocated);
+    const VmRecord c =
+        h.addVm(u"spot-c"_s, ManagedBy::Agent, PowerState::Deallocated, otherSubscription);
+    const QDateTime t0 = h.clock.nowUtc();
+    h.cloud->startRule = [&](const QString &) -> std::optional<Script> {
+        if (h.clock.nowUtc() < t0.addSecs(660))
+            return Script {FailureClass::Capacity, u"AllocationFailed"_s, 409};
+        return std::nullopt;
+    };
+    h.notice(a, t0);
+    h.runFor(200'000);
+    h.notice(b, h.clock.nowUtc());
+    h.notice(c, h.clock.nowUtc());
+    h.runFor(20 * 60'000);
+
+    const QList<QDateTime> startsA = h.cloud->times(Kind::Start, a.resourceKey);
+    const QList<QDateTime> startsB = h.cloud->times(Kind::Start, b.resourceKey);
+    const QList<QDateTime> startsC = h.cloud->times(Kind::Start, c.resourceKey);
+    QVERIFY(!startsA.isEmpty() && !startsB.isEmpty() && !startsC.isEmpty());
+    QVERIFY2(startsA.last() >= t0.addSecs(660) && startsA.last() < t0.addSecs(760),
+             qPrintable(startsA.last().toString(Qt::ISODateWithMs)));
+    // B retried right after A's start succeeded (the fake's start takes a while), long
+    // before its own backoff was up.
+    const QDateTime aRunning = h.latestJob(a.id)->finishedAt;
+    QVERIFY(aRunning.isValid());
+    QVERIFY2(startsB.last() >= aRunning && startsB.last() < aRunning.addSecs(2),
+             qPrintable(startsB.last().toString(Qt::ISODateWithMs) + u" vs "_s
+                        + aRunning.toString(Qt::ISODateWithMs)));
+    QVERIFY(startsB.last() < t0.addSecs(940));
+    QVERIFY(startsB[startsB.size() - 2] < t0.addSecs(660));
+    // C is in another pool: its schedule is untouched.
+    QVERIFY2(startsC.last() >= t0.addSecs(940),
+             qPrintable(startsC.last().toString(Qt::ISODateWithMs)));
+    QCOMPARE_ENUM(h.latestJob(b.id)->state, JobState::Running);
+    QCOMPARE_ENUM(h.latestJob(c.id)->state, JobState::Running);
+    QCOMPARE(h.cloud->paceViolations(), 0);
+    QCOMPARE(h.cloud->startsWhileRunning, 0);
 }
 
 void TestRestartEngine::perVmPaceHoldsEvenWithoutBackoff()

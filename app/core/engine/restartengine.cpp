@@ -105,6 +105,8 @@ void RestartEngine::adopt(const JobRecord &job)
     if (const std::optional<VmRecord> vm = m_store.vm(job.vmId)) {
         t.resourceKey = vm->resourceKey;
         t.subscriptionKey = vm->subscriptionId.toLower();
+        if (!vm->location.isEmpty() && !vm->size.isEmpty())
+            t.capacityKey = (vm->subscriptionId + u'|' + vm->location + u'|' + vm->size).toLower();
     }
     const QDateTime at = now();
     switch (job.state) {

@@ -80,6 +80,8 @@ private:
         JobRecord job;
         QString resourceKey; // budget keys, cached: budget checks must not hit the store
         QString subscriptionKey; // lower-cased subscription id
+        QString capacityKey; // subscription|location|size, lower case: one capacity pool
+        bool capacityWait = false; // backing off after a capacity error
         QDateTime dueAt; // invalid = waiting on a callback or on an operator
         bool inFlight = false;
         bool reserved = false; // start tokens already taken for the next start
@@ -106,6 +108,7 @@ private:
     void handleStartProgress(qint64 vmId, quint64 generation, const QString &url);
     void handleStartDone(qint64 vmId, quint64 generation, const StartResult &result);
     void checkAlert(qint64 vmId);
+    void wakeCapacityWaiters(const QString &capacityKey);
     void renewLeases();
     bool transition(qint64 vmId, JobState to, const QString &message,
                     const EventRecord *event = nullptr);

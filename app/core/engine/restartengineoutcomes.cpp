@@ -91,8 +91,10 @@ void RestartEngine::handleStartDone(qint64 vmId, quint64 generation, const Start
         m_store.setPowerState(vmId, PowerState::Running, now());
         const QDateTime since = it->job.evictedAt.isValid() ? it->job.evictedAt : it->job.createdAt;
         const qint64 downtime = std::max<qint64>(0, since.msecsTo(now()));
+        const QString capacityKey = it->capacityKey;
         if (transition(vmId, JobState::Running, {}, &event))
             Q_EMIT restartSucceeded(vmId, downtime);
+        wakeCapacityWaiters(capacityKey);
         reschedule();
         return;
     }
@@ -123,10 +125,31 @@ void RestartEngine::handleStartDone(qint64 vmId, quint64 generation, const Start
     event.message = u"start attempt "_s + QString::number(attempt) + u" failed: "_s + describe(call)
         + u"; next attempt at "_s + next.toString(Qt::ISODateWithMs);
     if (transition(vmId, JobState::BackingOff, {}, &event)) {
-        if (auto again = m_jobs.find(vmId); again != m_jobs.end())
+        if (auto again = m_jobs.find(vmId); again != m_jobs.end()) {
             again->dueAt = next;
+            again->capacityWait = call.failure == FailureClass::Capacity;
+        }
     }
     reschedule();
+}
+
+void RestartEngine::wakeCapacityWaiters(const QString &capacityKey)
+{
+    // A start just succeeded in this subscription/region/size, so capacity is back: the
+    // VMs backing off on a capacity error there retry now instead of at the end of a
+    // backoff that has grown to minutes during the shortage. Budgets still pace them
+    // (tryStart), and a VM refused again backs off with its next, larger ceiling.
+    if (capacityKey.isEmpty())
+        return;
+    const QDateTime at = now();
+    for (Tracked &t : m_jobs) {
+        if (!t.capacityWait || t.capacityKey != capacityKey || t.inFlight
+            || t.job.state != JobState::BackingOff)
+            continue;
+        t.capacityWait = false;
+        if (t.dueAt.isValid() && t.dueAt > at)
+            t.dueAt = at;
+    }
 }
 
 void RestartEngine::toNeedsOperator(qint64 vmId, const CallResult &call, const QString &what)
