@@ -62,8 +62,12 @@ ArmLimits::Decision ArmLimits::refuse(const QString &scope, const QString &polic
     d.allowed = false;
     d.policy = policy;
     d.retryAfterSeconds = int(std::max<qint64>(1, (waitMs + 999) / 1000));
-    m_gates.insert(scope,
-                   std::max(m_gates.value(scope), nowMs + qint64(d.retryAfterSeconds) * 1000));
+    const qint64 gate = nowMs + qint64(d.retryAfterSeconds) * 1000;
+    if (gate > m_gates.value(scope)) {
+        if (m_gates.value(scope) <= nowMs) // a new gate, not an extension of an open one
+            m_gatesRaisedAt.insert(scope, nowMs);
+        m_gates.insert(scope, gate);
+    }
     ++m_throttled;
     return d;
 }
@@ -79,6 +83,7 @@ ArmLimits::Decision ArmLimits::check(Kind kind, const QString &subscription, con
 
     // Early requests: ARM doesn't process them and answers with the time still to wait.
     bool early = false;
+    bool inFlight = true;
     qint64 earlyWait = 0;
     for (const QString &scope : {subScope, vmScope, listScope}) {
         if (scope == vmScope && kind != Kind::Start)
@@ -89,12 +94,21 @@ ArmLimits::Decision ArmLimits::check(Kind kind, const QString &subscription, con
         if (gate > nowMs + 5) { // 5 ms: clock granularity between processes
             early = true;
             earlyWait = std::max(earlyWait, gate - nowMs);
+            if (nowMs >= m_gatesRaisedAt.value(scope) + InFlightMs)
+                inFlight = false;
         }
     }
     if (early) {
-        ++m_violations;
-        Decision d = refuse(subScope, u"RetryAfterNotHonoured"_s, earlyWait, nowMs);
-        d.violation = true;
+        // Answered with the time still to wait; the gate itself stays where it is.
+        Decision d;
+        d.allowed = false;
+        d.policy = u"RetryAfterNotHonoured"_s;
+        d.retryAfterSeconds = int(std::max<qint64>(1, (earlyWait + 999) / 1000));
+        ++m_throttled;
+        if (!inFlight) {
+            ++m_violations;
+            d.violation = true;
+        }
         return d;
     }
     if (m_stormUntilMs > nowMs)

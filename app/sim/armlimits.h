@@ -45,6 +45,9 @@ class ArmLimits
 {
 public:
     enum class Kind { Read, List, Start, OperationStatus };
+    // A request reaching ARM this soon after the 429 that set its gate was already in flight
+    // when that 429 left (concurrent requests of one client): refused, not a violation.
+    static constexpr qint64 InFlightMs = 250;
     struct Decision
     {
         bool allowed = true;
@@ -72,6 +75,7 @@ private:
     LimitsConfig m_config;
     QHash<QString, TokenBucketSim> m_buckets;
     QHash<QString, qint64> m_gates; // scope -> wall ms before which requests are early
+    QHash<QString, qint64> m_gatesRaisedAt; // scope -> wall ms of the 429 that set the gate
     qint64 m_stormUntilMs = 0;
     qint64 m_throttled = 0;
     qint64 m_violations = 0;

@@ -51,6 +51,13 @@ void SimServer::handleArm(const http::Request &request, const ResponderPtr &resp
                                             QString::fromUtf8(request.path), 0, u"arm"_s});
         return;
     }
+    if (m_options.resetRate > 0 && m_rng.generateDouble() < m_options.resetRate) {
+        ++m_resets; // a real TCP RST: the client sees "connection reset by peer"
+        m_requests.push_back(RequestRecord {m_wall.nowMSecs(), request.method,
+                                            QString::fromUtf8(request.path), 0, u"arm"_s});
+        responder->reset();
+        return;
+    }
     if (m_options.delayMs > 0) {
         QTimer::singleShot(m_options.delayMs, this, [this, request, responder] {
             if (responder->isOpen())

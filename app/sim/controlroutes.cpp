@@ -91,12 +91,13 @@ void SimServer::handleControl(const http::Request &request, const ResponderPtr &
     if (what == "faults") {
         const double rate5xx = body.value("error5xxRate"_L1).toDouble(0);
         const double drop = body.value("dropRate"_L1).toDouble(0);
+        const double reset = body.value("resetRate"_L1).toDouble(0);
         const double token = body.value("tokenFailureRate"_L1).toDouble(0);
         const int delay = body.value("delayMs"_L1).toInt(0);
         if (rate5xx < 0 || rate5xx > 1 || drop < 0 || drop > 1 || token < 0 || token > 1
-            || delay < 0 || delay > 120'000)
+            || reset < 0 || reset > 1 || delay < 0 || delay > 120'000)
             return bad(u"faults: rates must be within 0..1 and delayMs within 0..120000"_s);
-        setFaults(rate5xx, drop, delay, token);
+        setFaults(rate5xx, drop, delay, token, reset);
         return send(200, QJsonObject {{u"ok"_s, true}});
     }
     reply(request, responder, http::Response::error(404, u"NotFound"_s, u"unknown control route"_s),

@@ -53,10 +53,15 @@ bool DemoSimulator::isRunning() const
     return m_process && m_process->state() == QProcess::Running;
 }
 
+qint64 DemoSimulator::processId() const
+{
+    return isRunning() ? m_process->processId() : 0;
+}
+
 bool DemoSimulator::start(const QString &storePath, quint16 dashboardPort, QString *error,
                           const QStringList &extraArgs, int timeoutMs)
 {
-    const QString program = findExecutable();
+    const QString program = m_program.isEmpty() ? findExecutable() : m_program;
     if (program.isEmpty()) {
         *error = u"spotkeeper-sim was not found next to the dashboard or on PATH"_s;
         return false;
@@ -65,7 +70,11 @@ bool DemoSimulator::start(const QString &storePath, quint16 dashboardPort, QStri
     QDir().mkpath(runtime.isEmpty() ? QDir::tempPath() : runtime);
     m_secretFile = (runtime.isEmpty() ? QDir::tempPath() : runtime)
         + u"/spotkeeper-sim-secret-%1"_s.arg(QCoreApplication::applicationPid());
-    QStringList args {u"--print-endpoints"_s, u"--client-secret-out"_s, m_secretFile};
+    // The simulator's stdin is a pipe whose write end only we hold: if we are killed it
+    // reads EOF and exits (plus the parent-death signal; see app/sim/parentwatch.h).
+    QStringList args {u"--print-endpoints"_s, u"--client-secret-out"_s,
+                      m_secretFile,           u"--exit-with-parent"_s,
+                      u"--parent-pid"_s,      QString::number(QCoreApplication::applicationPid())};
     if (!extraArgs.contains(u"--scenario"_s))
         args << u"--demo"_s;
     if (!storePath.isEmpty())
@@ -106,6 +115,8 @@ bool DemoSimulator::start(const QString &storePath, quint16 dashboardPort, QStri
         return false;
     }
     m_env.insert(u"AZURE_CLIENT_SECRET"_s, QString::fromUtf8(secret.readAll()));
+    secret.close();
+    QFile::remove(m_secretFile); // read once; nothing is left behind if we are killed later
     return true;
 }
 

@@ -13,7 +13,8 @@
 // the running executable, in the build tree, or on PATH), with agent keys provisioned in
 // the dashboard's store and simulated agents aimed at its listener, and hands back the
 // environment that points the Azure client at it (SPOTKEEPER_ARM_URL, AZURE_AUTHORITY_HOST,
-// AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET). The process ends with this object.
+// AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET). The process ends with this object,
+// and with this process even when it is killed (the simulator runs --exit-with-parent).
 namespace spotkeeper::sim {
 
 class DemoSimulator final : public QObject
@@ -28,6 +29,8 @@ public:
     // the dashboard starts the demo only when this is false and no other source is set up.
     static bool credentialsConfigured(const QProcessEnvironment &env);
     static QString findExecutable();
+    // Overrides findExecutable() (tests).
+    void setProgram(const QString &program) { m_program = program; }
 
     // Blocks up to timeoutMs for the simulator's endpoints. extraArgs e.g. {"--scenario", f}.
     bool start(const QString &storePath, quint16 dashboardPort, QString *error,
@@ -36,6 +39,7 @@ public:
     QStringList subscriptions() const { return m_subscriptions; }
     QString url() const { return m_url; }
     bool isRunning() const;
+    qint64 processId() const; // 0 when not running
 
 private:
     std::unique_ptr<QProcess> m_process;
@@ -43,6 +47,7 @@ private:
     QStringList m_subscriptions;
     QString m_url;
     QString m_secretFile;
+    QString m_program;
 };
 
 } // namespace spotkeeper::sim

@@ -159,8 +159,10 @@ void FleetModel::stepVm(int index, qint64 now)
                 vm.events.clear();
                 bumpIncarnation(vm);
             }
-            if (vm.power == Power::Deallocated)
+            if (vm.power == Power::Deallocated) {
                 vm.unavoidableEndMs = capacityFreeAt(vm, at) + m_timings.startingMs;
+                vm.deallocatedAtMs = at;
+            }
             continue;
         }
         break;
@@ -209,6 +211,10 @@ void FleetModel::completeEviction(int index, qint64 atMs)
     setPower(vm, deleting ? Power::Deleting : Power::Deallocating, atMs);
     vm.nextAtMs = atMs + (deleting ? m_timings.deletingMs : m_timings.deallocatingMs);
     vm.evictedAtMs = atMs;
+    vm.outageNoticed = changed;
+    vm.deallocatedAtMs = 0;
+    vm.firstStartAtMs = 0;
+    vm.startsRefused = 0;
     vm.unavoidableEndMs =
         capacityFreeAt(vm, vm.nextAtMs) + m_timings.startingMs; // refined when deallocated
     ++m_counters.evictions;
@@ -313,8 +319,13 @@ StartOutcome FleetModel::start(int index, qint64 wallMs)
     if (record.onRunning)
         ++m_counters.startsOnRunning;
 
+    const bool inOutage = vm.evictedAtMs > 0 && vm.deallocatedAtMs > 0;
+    if (inOutage && vm.firstStartAtMs == 0)
+        vm.firstStartAtMs = now;
     StartOutcome out;
     const auto refuse = [&](int status, const QString &code, const QString &message) {
+        if (inOutage)
+            ++vm.startsRefused;
         out.httpStatus = status;
         out.errorCode = code;
         out.errorMessage = message;
@@ -359,6 +370,8 @@ StartOutcome FleetModel::start(int index, qint64 wallMs)
                 return refuse(409, code, capacityMessage(code, vm));
             op.failCode = code;
             op.failMessage = capacityMessage(code, vm);
+            if (inOutage)
+                ++vm.startsRefused;
             op.doneAtMs = now + m_timings.startFailMs;
         } else {
             op.doneAtMs = now + m_timings.startingMs;
@@ -394,12 +407,33 @@ void FleetModel::finishOperation(SimOperation &op, qint64 atMs)
     if (vm.power == Power::Starting) {
         setPower(vm, Power::Running, atMs);
         if (vm.evictedAtMs > 0) {
+            recordLoss(vm, op.startMs);
             vm.downMs += atMs - vm.evictedAtMs;
             vm.unavoidableDownMs +=
                 std::max<qint64>(0, std::min(vm.unavoidableEndMs, atMs) - vm.evictedAtMs);
             vm.evictedAtMs = 0;
         }
     }
+}
+
+void FleetModel::recordLoss(const SimVm &vm, qint64 acceptedAtMs)
+{
+    if (vm.deallocatedAtMs <= 0)
+        return; // started while never deallocated: not an outage the engine had to end
+    const qint64 capacityFree = capacityFreeAt(vm, vm.deallocatedAtMs);
+    const qint64 loss = std::max<qint64>(0, acceptedAtMs - capacityFree);
+    LossBreakdown &l = m_losses;
+    ++l.outages;
+    if (vm.outageNoticed)
+        ++l.outagesWithNotice;
+    const bool shortage = capacityFree > vm.deallocatedAtMs;
+    if (shortage)
+        ++l.outagesWithShortage;
+    if (vm.startsRefused == 0)
+        (vm.outageNoticed ? l.detectionMs : l.detectionNoNoticeMs) += loss;
+    else
+        (shortage ? l.retriesShortageMs : l.retriesMs) += loss;
+    l.maxLossMs = std::max(l.maxLossMs, loss);
 }
 
 const SimOperation *FleetModel::operation(const QString &id) const

@@ -8,6 +8,7 @@
 #include <QRandomGenerator>
 
 #include <deque>
+#include <functional>
 #include <optional>
 
 namespace spotkeeper::core {
@@ -32,6 +33,11 @@ public:
     qint64 nowMs() const;
     const Timings &timings() const { return m_timings; }
     void setTimings(const Timings &timings) { m_timings = timings; }
+    // Maps a simulated epoch ms to the clients' (real) clock, for timestamps clients act on
+    // (NotBefore): at --speed 24 an eviction 30 simulated seconds ahead is 1.25 real seconds
+    // ahead. Identity until set.
+    void setToWall(std::function<qint64(qint64 simMs)> toWall) { m_toWall = std::move(toWall); }
+    qint64 toWallMs(qint64 simMs) const { return m_toWall ? m_toWall(simMs) : simMs; }
 
     // Adds a running VM; fills vmId if empty. Returns its index, or -1 (and *error) when the
     // name is taken (IMDS paths address VMs by name) or a field is missing.
@@ -77,6 +83,7 @@ public:
         double ratio() const { return bestVmMs > 0 ? runningVmMs / bestVmMs : 1.0; }
     };
     Availability availability() const;
+    const LossBreakdown &losses() const { return m_losses; }
     qint64 runningCount() const;
 
 private:
@@ -84,11 +91,13 @@ private:
     void stepVm(int index, qint64 nowMs);
     void completeEviction(int index, qint64 atMs);
     void finishOperation(SimOperation &op, qint64 atMs);
+    void recordLoss(const SimVm &vm, qint64 acceptedAtMs);
     QString newGuid();
     void bumpIncarnation(SimVm &vm) { vm.incarnation += 1 + (m_rng.bounded(4) == 0 ? 1 : 0); }
     std::optional<CapacityWindow> shortage(const SimVm &vm, qint64 atMs) const;
 
     const core::Clock &m_clock;
+    std::function<qint64(qint64)> m_toWall;
     QRandomGenerator m_rng;
     Timings m_timings;
     qint64 m_epochMs;
@@ -100,6 +109,7 @@ private:
     QList<ActivityEntry> m_activity;
     QList<StartRecord> m_starts;
     ModelCounters m_counters;
+    LossBreakdown m_losses;
 };
 
 } // namespace spotkeeper::sim

@@ -52,8 +52,9 @@ void SimServer::handleImds(const http::Request &request, const ResponderPtr &res
     if (rest != "/metadata/scheduledevents"_L1)
         return send(404, R"({"error":"Not found"})");
     if (request.method == "GET")
-        return send(200,
-                    QJsonDocument(simjson::scheduledEvents(vm)).toJson(QJsonDocument::Compact));
+        return send(200, QJsonDocument(simjson::scheduledEvents(vm, [this](qint64 simMs) {
+                             return m_model.toWallMs(simMs);
+                         })).toJson(QJsonDocument::Compact));
     if (request.method != "POST")
         return send(405, R"({"error":"Method not allowed"})");
     QJsonParseError error {};

@@ -5,6 +5,7 @@
 #include "agentkeymanager.h"
 #include "clock.h"
 #include "fleetmodel.h"
+#include "parentwatch.h"
 #include "scenario.h"
 #include "simagents.h"
 #include "simclock.h"
@@ -108,8 +109,27 @@ int main(int argc, char *argv[])
         {u"token-lifetime"_s, u"Access token lifetime, seconds (default 3599)."_s, u"s"_s},
         {u"heartbeat-interval"_s, u"Simulated agents' heartbeat interval, seconds (default 60)."_s,
          u"s"_s},
+        {u"exit-with-parent"_s,
+         u"Exit when the process that started this one is gone, even if it was killed "
+         "(parent-death signal, end of file on a piped stdin, parent pid check)."_s},
+        {u"parent-pid"_s,
+         u"With --exit-with-parent: the parent's pid (exit at once if it is "
+         "not our parent any more)."_s,
+         u"pid"_s},
     });
     parser.process(app);
+
+    // First, before any work: a child of a parent that already died must not linger.
+    ParentWatch parentWatch;
+    if (parser.isSet(u"exit-with-parent"_s)) {
+        QString why;
+        if (!parentWatch.arm(parser.value(u"parent-pid"_s).toLongLong(), &why))
+            return fail(why, 1);
+        QObject::connect(&parentWatch, &ParentWatch::parentGone, &app, [](const QString &reason) {
+            QTextStream(stderr) << "spotkeeper-sim: " << reason << "; exiting" << Qt::endl;
+            QCoreApplication::exit(0);
+        });
+    }
 
     std::optional<Scenario> scenario;
     QString error;
@@ -138,6 +158,7 @@ int main(int argc, char *argv[])
     core::Clock &wall = core::systemClock();
     ScaledClock simClock(wall, scenario->speed);
     FleetModel model(simClock, scenario->seed, scenario->timings);
+    model.setToWall([&simClock](qint64 simMs) { return simClock.toBaseEpochMs(simMs); });
     for (const SimVm &vm : std::as_const(scenario->vms)) {
         if (model.addVm(vm, &error) < 0)
             return fail(error, 2);

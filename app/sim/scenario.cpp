@@ -260,7 +260,8 @@ bool ScenarioRunner::run(const TimelineAction &action, QString *error)
     } else if (action.action == "faults"_L1) {
         m_server.setFaults(a.value("error5xxRate"_L1).toDouble(0),
                            a.value("dropRate"_L1).toDouble(0), a.value("delayMs"_L1).toInt(0),
-                           a.value("tokenFailureRate"_L1).toDouble(0));
+                           a.value("tokenFailureRate"_L1).toDouble(0),
+                           a.value("resetRate"_L1).toDouble(0));
     } else {
         if (error)
             *error = u"unknown action "_s + action.action;

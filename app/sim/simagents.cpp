@@ -104,7 +104,8 @@ void SimAgents::sendNotice(Agent &agent, const QString &eventId)
         notice.event.eventStatus = found->status == "Started"_L1 ? protocol::EventStatus::Started
                                                                  : protocol::EventStatus::Scheduled;
         if (found->notBeforeMs > 0)
-            notice.event.notBefore = QDateTime::fromMSecsSinceEpoch(found->notBeforeMs, Qt::UTC);
+            notice.event.notBefore =
+                QDateTime::fromMSecsSinceEpoch(m_model.toWallMs(found->notBeforeMs), Qt::UTC);
         notice.event.eventSource = u"Platform"_s;
         notice.event.durationInSeconds = -1;
         notice.event.resourceType = u"VirtualMachine"_s;

@@ -19,6 +19,12 @@ public:
     // Sim milliseconds for a span of real milliseconds, and back.
     qint64 toSimMs(qint64 realMs) const { return qint64(double(realMs) * m_speed); }
     qint64 toRealMs(qint64 simMs) const { return qint64(double(simMs) / m_speed); }
+    // The base clock's epoch ms at which this clock shows simEpochMs: what a simulated
+    // timestamp (a NotBefore) means to a client living on the base (real) clock.
+    qint64 toBaseEpochMs(qint64 simEpochMs) const
+    {
+        return m_baseStartMs + toRealMs(simEpochMs - m_baseStartMs);
+    }
 
 private:
     const core::Clock &m_base;

@@ -198,7 +198,7 @@ QJsonObject imdsInstance(const SimVm &vm)
     return QJsonObject {{u"compute"_s, compute}, {u"network"_s, QJsonObject {}}};
 }
 
-QJsonObject scheduledEvents(const SimVm &vm)
+QJsonObject scheduledEvents(const SimVm &vm, const std::function<qint64(qint64)> &toWall)
 {
     QJsonArray events;
     for (const SimEvent &e : vm.events) {
@@ -208,7 +208,9 @@ QJsonObject scheduledEvents(const SimVm &vm)
             {u"EventType"_s, u"Preempt"_s},
             {u"ResourceType"_s, u"VirtualMachine"_s},
             {u"Resources"_s, QJsonArray {vm.name}},
-            {u"NotBefore"_s, e.notBeforeMs > 0 ? rfc1123(e.notBeforeMs) : QString()},
+            {u"NotBefore"_s,
+             e.notBeforeMs > 0 ? rfc1123(toWall ? toWall(e.notBeforeMs) : e.notBeforeMs)
+                               : QString()},
             {u"Description"_s, u""_s},
             {u"EventSource"_s, u"Platform"_s},
             {u"DurationInSeconds"_s, -1},

@@ -6,6 +6,8 @@
 
 #include <QJsonObject>
 
+#include <functional>
+
 // The simulator's payloads, shaped like the recorded ones in shared/azure-fixtures:
 // ARM VM bodies (full, statusOnly, instance view), async-operation status, Activity Log
 // entries, and IMDS instance metadata / Scheduled Events documents.
@@ -20,6 +22,8 @@ QJsonObject vmStatusOnly(const SimVm &vm, qint64 nowMs);
 QJsonObject operationStatus(const SimOperation &op);
 QJsonObject activityEntry(const ActivityEntry &entry, const QString &subscriptionId);
 QJsonObject imdsInstance(const SimVm &vm);
-QJsonObject scheduledEvents(const SimVm &vm);
+// NotBefore is written on the clients' clock (toWall: simulated ms -> real ms; identity
+// when empty), since clients compare it with their own time.
+QJsonObject scheduledEvents(const SimVm &vm, const std::function<qint64(qint64)> &toWall = {});
 
 } // namespace spotkeeper::sim::simjson

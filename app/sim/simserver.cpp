@@ -191,8 +191,9 @@ void SimServer::throttleStorm(qint64 realSeconds)
 }
 
 void SimServer::setFaults(double error5xxRate, double dropRate, int delayMs,
-                          double tokenFailureRate)
+                          double tokenFailureRate, double resetRate)
 {
+    m_options.resetRate = resetRate;
     m_options.error5xxRate = error5xxRate;
     m_options.dropRate = dropRate;
     m_options.delayMs = delayMs;
@@ -244,9 +245,28 @@ QJsonObject SimServer::stateJson() const
                                       {u"tokensIssued"_s, m_tokensIssued},
                                       {u"injected5xx"_s, m_injected5xx},
                                       {u"dropped"_s, m_dropped},
+                                      {u"resets"_s, m_resets},
                                       {u"requests"_s, qint64(m_requests.size())}}},
                         {u"availability"_s, availability.ratio()},
+                        {u"runningVmMinutes"_s, availability.runningVmMs / 60'000.0},
+                        {u"bestVmMinutes"_s, availability.bestVmMs / 60'000.0},
+                        {u"losses"_s, lossesJson(m_model.losses())},
                         {u"vms"_s, vms}};
+}
+
+QJsonObject SimServer::lossesJson(const LossBreakdown &l)
+{
+    const auto minutes = [](qint64 ms) {
+        return double(ms) / 60'000.0;
+    };
+    return QJsonObject {{u"outages"_s, l.outages},
+                        {u"outagesWithNotice"_s, l.outagesWithNotice},
+                        {u"outagesWithShortage"_s, l.outagesWithShortage},
+                        {u"detectionVmMinutes"_s, minutes(l.detectionMs)},
+                        {u"detectionNoNoticeVmMinutes"_s, minutes(l.detectionNoNoticeMs)},
+                        {u"retriesVmMinutes"_s, minutes(l.retriesMs)},
+                        {u"retriesShortageVmMinutes"_s, minutes(l.retriesShortageMs)},
+                        {u"maxLossMinutes"_s, minutes(l.maxLossMs)}};
 }
 
 QJsonObject SimServer::recordsJson() const

@@ -4,6 +4,7 @@
 
 #include "armlimits.h"
 #include "httpserver.h"
+#include "simtypes.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -41,6 +42,7 @@ struct ServerOptions
     int pollRetryAfterSeconds = 5; // Retry-After while the operation is InProgress
     double error5xxRate = 0; // fraction of ARM requests answered 500/503
     double dropRate = 0; // fraction of ARM requests never answered (connection lost)
+    double resetRate = 0; // fraction of ARM requests answered by a TCP RST (ECONNRESET)
     int delayMs = 0; // added before every ARM answer
     int imdsRequestsPerSecond = 5;
     quint32 seed = 1;
@@ -76,10 +78,12 @@ public:
     void capacityShortage(const QString &region, const QString &size, qint64 simSeconds,
                           const QString &code, bool async);
     void throttleStorm(qint64 realSeconds);
-    void setFaults(double error5xxRate, double dropRate, int delayMs, double tokenFailureRate);
+    void setFaults(double error5xxRate, double dropRate, int delayMs, double tokenFailureRate,
+                   double resetRate = 0);
 
     QJsonObject stateJson() const;
     QJsonObject recordsJson() const;
+    static QJsonObject lossesJson(const LossBreakdown &losses);
     const std::deque<RequestRecord> &requests() const { return m_requests; }
     qint64 tokensIssued() const { return m_tokensIssued; }
 
@@ -117,6 +121,7 @@ private:
     std::deque<RequestRecord> m_requests;
     qint64 m_tokensIssued = 0;
     qint64 m_dropped = 0;
+    qint64 m_resets = 0;
     qint64 m_injected5xx = 0;
 };
 

@@ -58,6 +58,11 @@ struct SimVm
     qint64 downMs = 0; // actual outage time
     qint64 unavoidableDownMs = 0; // outage that no restarter could have avoided
     qint64 unavoidableEndMs = 0; // earliest the current outage could have ended
+    // loss breakdown of the current outage (simulated ms, 0 = not yet)
+    bool outageNoticed = false; // a Preempt document announced it
+    qint64 deallocatedAtMs = 0;
+    qint64 firstStartAtMs = 0; // first start POST once deallocated
+    qint64 startsRefused = 0; // start POSTs of this outage that did not start it
 
     QString resourceId() const;
     QString key() const { return resourceId().toLower(); }
@@ -120,6 +125,24 @@ struct ModelCounters
     qint64 startsSucceeded = 0;
     qint64 startsFailed = 0;
     qint64 acks = 0;
+};
+
+// Where the VM-minutes beyond the unavoidable went, summed over finished outages
+// (simulated ms). For each outage: capacityFree = when its region/size had capacity again
+// after deallocation (the deallocation itself when there was no shortage).
+//   detection: capacityFree -> first start POST, when that POST started the VM
+//   retries: capacityFree -> the accepted start, when earlier POSTs were refused (capacity
+//            backoff overshoot, 409 Conflict while deallocating, ...)
+struct LossBreakdown
+{
+    qint64 outages = 0;
+    qint64 outagesWithNotice = 0;
+    qint64 outagesWithShortage = 0;
+    qint64 detectionMs = 0; // with notice
+    qint64 detectionNoNoticeMs = 0; // agent loss: the reconciler finds it
+    qint64 retriesMs = 0; // outages that needed more than one POST
+    qint64 retriesShortageMs = 0; // ... of which those that met a capacity shortage
+    qint64 maxLossMs = 0; // the worst single outage
 };
 
 struct StartOutcome

@@ -98,14 +98,54 @@ int availability(const QString &scenario, double speed, int seconds)
         out() << "setup failed: " << error << Qt::endl;
         return 1;
     }
-    QThread::sleep(uint(seconds));
+    // Progress every simulated hour, so a long run shows where it stands.
+    QElapsedTimer timer;
+    timer.start();
+    const qint64 stepMs = std::max<qint64>(1'000, qint64(3'600'000.0 / speed));
+    while (timer.elapsed() < qint64(seconds) * 1000) {
+        const qint64 left = qint64(seconds) * 1000 - timer.elapsed();
+        E2eRig::waitFor([] { return false; }, int(std::min(stepMs, left)));
+        const QJsonObject s = rig.state();
+        out() << "  " << s.value("simTime"_L1).toString() << "  availability "
+              << s.value("availability"_L1).toDouble() * 100.0 << " %  evictions "
+              << counter(s, "evictions") << Qt::endl;
+    }
     const QJsonObject state = rig.state();
+    const QJsonObject l = state.value("losses"_L1).toObject();
+    const double running = state.value("runningVmMinutes"_L1).toDouble();
+    const double best = state.value("bestVmMinutes"_L1).toDouble();
+    const auto perOutage = [&](const char *key, qint64 outages) {
+        const double minutes = l.value(QLatin1StringView(key)).toDouble();
+        return u"%1 VM-min (%2 simulated s = %3 real s per outage)"_s.arg(minutes, 0, 'f', 1)
+            .arg(outages > 0 ? minutes * 60.0 / double(outages) : 0.0, 0, 'f', 1)
+            .arg(outages > 0 ? minutes * 60.0 / double(outages) / speed : 0.0, 0, 'f', 2);
+    };
+    const qint64 outages = l.value("outages"_L1).toInteger();
+    const qint64 noticed = l.value("outagesWithNotice"_L1).toInteger();
+    const qint64 shortage = l.value("outagesWithShortage"_L1).toInteger();
     out() << "simulated until " << state.value("simTime"_L1).toString() << " (speed " << speed
           << ", " << seconds << " s real)\n"
           << "evictions: " << counter(state, "evictions")
           << ", without notice: " << counter(state, "evictionsWithoutNotice")
           << ", starts refused for capacity: " << counter(state, "startsRefusedCapacity")
-          << ", double starts: " << counter(state, "doubleStarts") << '\n'
+          << ", double starts: " << counter(state, "doubleStarts")
+          << ", starts on running: " << counter(state, "startsOnRunning")
+          << ", requests before Retry-After: " << counter(state, "requestsBeforeRetryAfter")
+          << ", 429s: " << counter(state, "throttled") << '\n'
+          << "VM-minutes running " << running << " of best possible " << best << ", lost "
+          << (best - running) << '\n'
+          << "finished outages: " << outages << " (" << noticed << " with notice, " << shortage
+          << " met a capacity shortage)\n"
+          << "  lost to detection, notice (deallocated -> start POST): "
+          << perOutage("detectionVmMinutes", noticed) << '\n'
+          << "  lost to detection, no notice (reconciler): "
+          << perOutage("detectionNoNoticeVmMinutes", outages - noticed) << '\n'
+          << "  lost to retries after a capacity shortage (capacity back -> accepted start): "
+          << perOutage("retriesShortageVmMinutes", shortage) << '\n'
+          << "  lost to other retries (409 while deallocating, 5xx, ...): "
+          << l.value("retriesVmMinutes"_L1).toDouble() << " VM-min\n"
+          << "  worst single outage: " << l.value("maxLossMinutes"_L1).toDouble()
+          << " min beyond the unavoidable\n"
           << "availability (VM-minutes running / best possible): "
           << state.value("availability"_L1).toDouble() * 100.0 << " %" << Qt::endl;
     return 0;
@@ -166,7 +206,7 @@ int main(int argc, char *argv[])
         return availability(args.value(2,
                                        QStringLiteral(SPOTKEEPER_SOURCE_DIR)
                                            + u"/packaging/sim/capacity-day.json"_s),
-                            args.value(3, u"120"_s).toDouble(), args.value(4, u"720"_s).toInt());
+                            args.value(3, u"24"_s).toDouble(), args.value(4, u"3600"_s).toInt());
     if (mode == "latency"_L1)
         return latency();
     out() << "usage: bench_e2e recovery [VMS] | availability [SCENARIO SPEED SECONDS] | latency"

@@ -41,6 +41,21 @@ E2eRig::E2eRig() = default;
 
 E2eRig::~E2eRig()
 {
+    // A child that died before teardown (a sanitizer report, a crash) explains a failure:
+    // show the end of its log, which lives in the temporary directory about to go.
+    const auto report = [this](const std::unique_ptr<QProcess> &p, const QString &log) {
+        if (!p || p->state() == QProcess::Running)
+            return;
+        QFile file(m_dir.filePath(log));
+        if (file.open(QIODevice::ReadOnly)) {
+            const QByteArray text = file.readAll().right(4000);
+            if (p->exitStatus() == QProcess::CrashExit || p->exitCode() != 0)
+                qWarning().noquote() << log << "(exit" << p->exitCode() << "):\n"
+                                     << QString::fromUtf8(text);
+        }
+    };
+    report(m_sim, u"sim.log"_s);
+    report(m_daemon, u"daemon.log"_s);
     for (auto &agent : m_agents)
         agent->kill();
     if (m_daemon)
@@ -89,7 +104,8 @@ bool E2eRig::startSim(int fleet, int simAgents, double speed, const QStringList 
                       u"--start-retry-after"_s,
                       u"2"_s,
                       u"--poll-retry-after"_s,
-                      u"1"_s};
+                      u"1"_s,
+                      u"--exit-with-parent"_s}; // a crashed test leaves no simulator behind
     args << extra;
     m_sim->start(bin(kSim), args);
     if (!m_sim->waitForStarted(10'000)) {

@@ -7,8 +7,11 @@
 #include "clock.h"
 #include "fleetmodel.h"
 #include "scenario.h"
+#include "simclock.h"
+#include "simjson.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QTest>
 
 using namespace spotkeeper;
@@ -221,6 +224,84 @@ private slots:
         QCOMPARE(qint64(a.bestVmMs - a.runningVmMs), 60'000);
     }
 
+    void lossesAreFiledByCause()
+    {
+        core::ManualClock clock;
+        FleetModel model(clock);
+        const int noticed = model.addVm(makeVm(u"a"_s));
+        const int lost = model.addVm(makeVm(u"b"_s));
+        const int shortage = model.addVm(makeVm(u"c"_s, u"westeurope"_s));
+        const Timings t = model.timings();
+        QVERIFY(model.evict(noticed));
+        QVERIFY(model.evict(lost, false));
+        QVERIFY(model.evict(shortage));
+        CapacityWindow window;
+        window.region = u"westeurope"_s;
+        window.untilMs = clock.nowMSecs() + 600'000; // 10 min from now
+        window.async = false;
+        model.addCapacityWindow(window);
+        // a: deallocated at notice + deallocating, started 7 s later.
+        clock.advanceMSecs(t.noticeMs + t.deallocatingMs);
+        model.advance();
+        QCOMPARE(model.vm(noticed).power, Power::Deallocated);
+        QCOMPARE(model.vm(lost).power, Power::Deallocated);
+        clock.advanceMSecs(7'000);
+        QCOMPARE(model.start(noticed, 0).httpStatus, 202);
+        // b (agent loss): started 20 s after a.
+        clock.advanceMSecs(20'000);
+        QCOMPARE(model.start(lost, 0).httpStatus, 202);
+        // c: refused during the shortage, accepted 45 s after it ended.
+        QCOMPARE(model.start(shortage, 0).httpStatus, 409);
+        clock.set(QDateTime::fromMSecsSinceEpoch(window.untilMs + 45'000, Qt::UTC));
+        QCOMPARE(model.start(shortage, 0).httpStatus, 202);
+        clock.advanceMSecs(t.startingMs);
+        model.advance();
+        const LossBreakdown &l = model.losses();
+        QCOMPARE(l.outages, 3);
+        QCOMPARE(l.outagesWithNotice, 2);
+        QCOMPARE(l.outagesWithShortage, 1);
+        QCOMPARE(l.detectionMs, 7'000);
+        // b was evicted at once: deallocated after deallocatingMs, i.e. noticeMs before a.
+        QCOMPARE(l.detectionNoNoticeMs, t.noticeMs + 7'000 + 20'000);
+        QCOMPARE(l.retriesShortageMs, 45'000);
+        QCOMPARE(l.retriesMs, 0);
+        QCOMPARE(l.maxLossMs, t.noticeMs + 27'000); // b's
+    }
+
+    void notBeforeIsWrittenOnTheClientsClock()
+    {
+        // Simulated time at 24x: the eviction 30 simulated seconds ahead is 1.25 real
+        // seconds ahead, and that is what a client reading NotBefore must see.
+        core::ManualClock wall;
+        ScaledClock sim(wall, 24);
+        FleetModel model(sim);
+        model.setToWall([&sim](qint64 simMs) { return sim.toBaseEpochMs(simMs); });
+        const int vm = model.addVm(makeVm(u"a"_s));
+        wall.advanceMSecs(3'600'000); // an hour of real time: the sim clock is a day ahead
+        QVERIFY(model.evict(vm));
+        const QString notBefore =
+            simjson::scheduledEvents(model.vm(vm), [&](qint64 ms) { return model.toWallMs(ms); })
+                .value("Events"_L1)
+                .toArray()
+                .first()
+                .toObject()
+                .value("NotBefore"_L1)
+                .toString();
+        QCOMPARE(notBefore, simjson::rfc1123(wall.nowMSecs() + 1'250));
+        // Without a mapping the document is in simulated time (tests of the model alone).
+        FleetModel plain(wall);
+        const int other = plain.addVm(makeVm(u"b"_s));
+        QVERIFY(plain.evict(other));
+        QCOMPARE(simjson::scheduledEvents(plain.vm(other))
+                     .value("Events"_L1)
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value("NotBefore"_L1)
+                     .toString(),
+                 simjson::rfc1123(wall.nowMSecs() + 30'000));
+    }
+
     void startBucketThrottlesWithRetryAfter()
     {
         ArmLimits limits;
@@ -231,6 +312,13 @@ private slots:
         const auto refused = limits.check(ArmLimits::Kind::Start, sub, u"vm1"_s, now);
         QVERIFY(!refused.allowed);
         QCOMPARE(refused.retryAfterSeconds, 15); // 4 per minute
+        QCOMPARE(limits.violations(), 0);
+        // Already in flight when that 429 left (arrives within InFlightMs): refused, not a
+        // violation, and the gate does not move.
+        const auto concurrent =
+            limits.check(ArmLimits::Kind::Start, sub, u"vm1"_s, now + ArmLimits::InFlightMs - 1);
+        QVERIFY(!concurrent.allowed);
+        QVERIFY(!concurrent.violation);
         QCOMPARE(limits.violations(), 0);
         // Another VM is not affected.
         QVERIFY(limits.check(ArmLimits::Kind::Start, sub, u"vm2"_s, now).allowed);

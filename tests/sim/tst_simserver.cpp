@@ -208,6 +208,29 @@ private slots:
         QCOMPARE(rig.server.tokensIssued(), 0);
     }
 
+    void connectionResetIsATransientFailureAndTheRetryWorks()
+    {
+        Rig rig(1);
+        rig.server.setFaults(0, 0, 0, 0, 1.0); // every ARM request: TCP RST
+        std::optional<core::PowerStateResult> first;
+        rig.provider->powerState(rig.record(0), [&](core::PowerStateResult r) { first = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(first.has_value(), 30'000);
+        QVERIFY(!first->call.ok());
+        // A reset, not a timeout: Qt reports the peer's RST as RemoteHostClosedError.
+        QCOMPARE(first->call.errorCode, u"RemoteHostClosedError"_s);
+        QVERIFY(core::isRetryable(first->call.failure));
+        const qint64 resets =
+            rig.server.stateJson().value("counters"_L1).toObject().value("resets"_L1).toInteger();
+        QVERIFY(resets >= 1);
+
+        rig.server.setFaults(0, 0, 0, 0, 0); // the network heals: the retry goes through
+        std::optional<core::PowerStateResult> again;
+        rig.provider->powerState(rig.record(0), [&](core::PowerStateResult r) { again = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(again.has_value(), 30'000);
+        QVERIFY2(again->call.ok(), qPrintable(again->call.errorMessage));
+        QVERIFY(again->state == core::PowerState::Running);
+    }
+
     void armNeedsAValidToken()
     {
         Rig rig(1);
