@@ -193,8 +193,6 @@ private slots:
     void allErrorsAtOnce();
     void malformedJsonNamesTheOffset();
     void validationMessage();
-    void armResourceId_data();
-    void armResourceId();
 };
 
 void TestMessageCodec::goldenFiles_data()
@@ -534,58 +532,6 @@ void TestMessageCodec::validationMessage()
 {
     const ValidationError error {u"vm.resourceGroup"_s, u"must not end with '.'"_s};
     QCOMPARE(error.message(), u"vm.resourceGroup: must not end with '.'"_s);
-}
-
-void TestMessageCodec::armResourceId_data()
-{
-    // IMDS compute.resourceId: optional on the wire, validated against the vm fields.
-    QTest::addColumn<QString>("resourceId");
-    QTest::addColumn<QString>("rule"); // empty: accepted
-    const QString base = u"/subscriptions/0e073ec1-c22f-4488-adde-da35ed609ccd/resourceGroups/"
-                         "MC_myname_group_myname_eastus/providers/Microsoft.Compute/"_s;
-    QTest::newRow("uniform instance (real)")
-        << base + u"virtualMachineScaleSets/aks-agentpool-12628255-vmss/virtualMachines/2"_s
-        << QString();
-    QTest::newRow("other letter case") << base.toLower()
-            + u"VIRTUALMACHINESCALESETS/AKS-AGENTPOOL-12628255-VMSS/"
-              "virtualmachines/2"_s << QString();
-    QTest::newRow("flexible: an ordinary VM id")
-        << base + u"virtualMachines/aks-agentpool-12628255-vmss_2"_s << QString();
-    QTest::newRow("other subscription") << QString(base).replace(u"0e073ec1"_s, u"1e073ec1"_s)
-            + u"virtualMachines/aks-agentpool-12628255-vmss_2"_s
-                                        << u"names another subscription than subscriptionId"_s;
-    QTest::newRow("other VM") << base + u"virtualMachines/someone-else"_s
-                              << u"names another VM than vmName"_s;
-    QTest::newRow("other scale set") << base + u"virtualMachineScaleSets/other/virtualMachines/2"_s
-                                     << u"names another scale set than vmScaleSetName"_s;
-    QTest::newRow("instance id not digits")
-        << base + u"virtualMachineScaleSets/aks-agentpool-12628255-vmss/virtualMachines/x"_s
-        << u"must end in a scale set instance id (digits)"_s;
-    QTest::newRow("not a VM") << base + u"disks/d1"_s << u"must be a VM resource id"_s;
-}
-
-void TestMessageCodec::armResourceId()
-{
-    QFETCH(QString, resourceId);
-    QFETCH(QString, rule);
-    Notice notice = freezeStartedNotice();
-    QVERIFY(!encodeNotice(notice).contains("resourceId")); // unknown: not written at all
-    QVERIFY(notice.vm.resourceId().endsWith("/virtualMachines/aks-agentpool-12628255-vmss_2"_L1));
-    notice.vm.armResourceId = resourceId;
-    QCOMPARE(checkArmResourceId(notice.vm).isEmpty(), rule.isEmpty());
-    const auto decoded = decodeNotice(encodeNotice(notice));
-    if (rule.isEmpty()) {
-        QVERIFY(decoded.ok());
-        QCOMPARE(*decoded.value, notice);
-        QCOMPARE(decoded.value->vm.resourceId(), resourceId);
-        QCOMPARE(decoded.value->vm.resourceKey(), resourceId.toLower());
-    } else {
-        QVERIFY(!decoded.ok());
-        QCOMPARE(decoded.errors.size(), 1);
-        QCOMPARE(decoded.errors.first().field, u"vm.resourceId"_s);
-        QVERIFY2(decoded.errors.first().rule.startsWith(rule),
-                 qPrintable(decoded.errors.first().rule));
-    }
 }
 
 QTEST_GUILESS_MAIN(TestMessageCodec)
