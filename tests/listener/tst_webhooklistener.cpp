@@ -384,6 +384,8 @@ void TstWebhookListener::concurrentNoticesCommitOnTheWriterThread()
     QCOMPARE(m_ops->calls.size(), kNotices); // the engine hears of each stored notice once
     QVERIFY(m_listener->batcher().batches() >= 1);
     QCOMPARE(m_listener->pendingNotices(), 0);
+    // The writer's connection takes "now" from the listener's (injected) clock.
+    QCOMPARE(m_store->vmByKey(vmResourceId(u"vm-a"_s))->createdAt, m_clock->nowUtc());
     tearDown(); // before the directory goes
 }
 

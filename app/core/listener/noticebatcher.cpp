@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "noticebatcher.h"
 
+#include "clock.h"
 #include "noticewriter.h"
 
 #include <QElapsedTimer>
@@ -37,7 +38,8 @@ NoticeBatcher::~NoticeBatcher()
 bool NoticeBatcher::useWriterThread(const QString &storePath, Clock *clock, QString *error)
 {
     flush();
-    m_writer = NoticeWriter::start(storePath, clock, error);
+    m_clock = clock;
+    m_writer = NoticeWriter::start(storePath, error);
     return m_writer != nullptr;
 }
 
@@ -96,7 +98,8 @@ void NoticeBatcher::startBatch()
     m_inFlight = std::move(inFlight);
     // The writer thread posts the completion back to this thread (the writer is joined
     // before this object goes away, see the destructor).
-    m_inFlight->result = m_writer->submit(batch, [this](const NoticeWriter::Result *result) {
+    const QDateTime now = m_clock ? m_clock->nowUtc() : QDateTime::currentDateTimeUtc();
+    m_inFlight->result = m_writer->submit(batch, now, [this](const NoticeWriter::Result *result) {
         QMetaObject::invokeMethod(
             this, [this, result] { completeInFlight(result); }, Qt::QueuedConnection);
     });

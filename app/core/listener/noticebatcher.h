@@ -84,6 +84,7 @@ private:
     QList<Item> m_queue;
     QTimer m_window;
     std::unique_ptr<NoticeWriter> m_writer;
+    Clock *m_clock = nullptr; // the listener's, read on this thread only
     std::unique_ptr<InFlight> m_inFlight;
     qint64 m_batches = 0;
     qint64 m_largest = 0;

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "noticewriter.h"
 
+#include "clock.h"
+
 #include <QElapsedTimer>
 
 namespace spotkeeper::core {
@@ -14,7 +16,7 @@ void NoticeWriter::Result::wait()
     ready.wait(lock, [this] { return done; });
 }
 
-std::unique_ptr<NoticeWriter> NoticeWriter::start(const QString &path, Clock *clock, QString *error)
+std::unique_ptr<NoticeWriter> NoticeWriter::start(const QString &path, QString *error)
 {
     if (path.isEmpty() || path == u":memory:"_s) {
         *error = u"an in-memory store has no second connection"_s;
@@ -22,7 +24,7 @@ std::unique_ptr<NoticeWriter> NoticeWriter::start(const QString &path, Clock *cl
     }
     std::unique_ptr<NoticeWriter> writer(new NoticeWriter);
     NoticeWriter *self = writer.get();
-    writer->m_thread = std::thread([self, path, clock] { self->run(path, clock); });
+    writer->m_thread = std::thread([self, path] { self->run(path); });
     std::unique_lock lock(writer->m_mutex);
     writer->m_wake.wait(lock, [self] { return self->m_opened || self->m_stop; });
     if (!writer->m_opened) {
@@ -46,23 +48,24 @@ NoticeWriter::~NoticeWriter()
 }
 
 std::shared_ptr<NoticeWriter::Result> NoticeWriter::submit(QList<IncomingNotice> batch,
-                                                           Notify notify)
+                                                           const QDateTime &now, Notify notify)
 {
     auto result = std::make_shared<Result>();
     {
         std::lock_guard lock(m_mutex);
-        m_jobs.push_back(Job {std::move(batch), result, std::move(notify)});
+        m_jobs.push_back(Job {std::move(batch), now, result, std::move(notify)});
     }
     m_wake.notify_all();
     return result;
 }
 
-void NoticeWriter::run(QString path, Clock *clock)
+void NoticeWriter::run(QString path)
 {
     StoreError storeError;
-    // The connection belongs to this thread: opened, used and closed here.
+    // The connection and its clock belong to this thread: opened, used and closed here.
+    ManualClock clock;
     std::unique_ptr<Store> store =
-        Store::open(StoreOptions {path, false, 5000, clock}, &storeError);
+        Store::open(StoreOptions {path, false, 5000, &clock}, &storeError);
     {
         std::lock_guard lock(m_mutex);
         m_opened = store != nullptr;
@@ -84,6 +87,7 @@ void NoticeWriter::run(QString path, Clock *clock)
             job = std::move(m_jobs.front());
             m_jobs.pop_front();
         }
+        clock.set(job.now);
         QElapsedTimer timer;
         timer.start();
         QList<NoticeOutcome> outcomes = store->insertNotices(job.batch);

@@ -19,8 +19,6 @@
 // synchronous=FULL). SQLite serialises it with the main connection's writes.
 namespace spotkeeper::core {
 
-class Clock;
-
 class NoticeWriter final
 {
 public:
@@ -38,22 +36,26 @@ public:
     // Opens a connection on a new thread; nullptr with *error when it cannot (":memory:"
     // has no second connection, an unreadable file, ...): then the caller commits on its
     // own connection.
-    static std::unique_ptr<NoticeWriter> start(const QString &path, Clock *clock, QString *error);
+    static std::unique_ptr<NoticeWriter> start(const QString &path, QString *error);
     ~NoticeWriter(); // finishes what was submitted, then ends the thread
     Q_DISABLE_COPY_MOVE(NoticeWriter)
 
     // notify runs on the writer thread after the result is filled (post back from there);
     // it gets the address of the returned Result.
     using Notify = std::function<void(const Result *result)>;
-    std::shared_ptr<Result> submit(QList<IncomingNotice> batch, Notify notify);
+    // now: the caller's clock at submission; the writer's store uses it as "now" for the
+    // batch (VM created/updated times), so no Clock is read from two threads.
+    std::shared_ptr<Result> submit(QList<IncomingNotice> batch, const QDateTime &now,
+                                   Notify notify);
 
 private:
     NoticeWriter() = default;
-    void run(QString path, Clock *clock);
+    void run(QString path);
 
     struct Job
     {
         QList<IncomingNotice> batch;
+        QDateTime now;
         std::shared_ptr<Result> result;
         Notify notify;
     };
