@@ -45,7 +45,7 @@ FleetTableModel::FleetTableModel(FleetSource &source, const core::Clock &clock, 
     connect(&m_clockTimer, &QTimer::timeout, this, &FleetTableModel::tickClock);
     m_clockTimer.start();
     connect(&source, &FleetSource::vmChanged, this, &FleetTableModel::markDirty);
-    connect(&source, &FleetSource::jobChanged, this, &FleetTableModel::markDirty);
+    connect(&source, &FleetSource::jobChanged, this, &FleetTableModel::markJobDirty);
     connect(&source, &FleetSource::eventAppended, this, &FleetTableModel::handleEvent);
     connect(&source, &FleetSource::fleetReset, this, &FleetTableModel::reload);
     reload();
@@ -79,6 +79,7 @@ void FleetTableModel::reload()
     m_rows.clear();
     m_rowById.clear();
     m_dirty.clear();
+    m_jobDirty.clear();
     m_pendingEvictions.clear();
     const QDateTime now = m_clock.nowUtc();
     const QList<core::VmRecord> vms = m_source.vms();
@@ -147,6 +148,12 @@ void FleetTableModel::markDirty(qint64 vmId)
         m_flushTimer.start();
 }
 
+void FleetTableModel::markJobDirty(qint64 vmId)
+{
+    m_jobDirty.insert(vmId);
+    markDirty(vmId);
+}
+
 void FleetTableModel::handleEvent(const core::EventRecord &event)
 {
     if (event.kind != core::EventKind::Eviction)
@@ -200,15 +207,24 @@ void FleetTableModel::applyPending(int maxRows)
         std::optional<core::VmRecord> vm = m_source.vm(id);
         const int r = m_rowById.value(id, -1);
         if (!vm) {
+            m_jobDirty.remove(id);
             if (r >= 0)
                 removed.append(id);
             continue;
         }
-        FleetRow fresh {std::move(*vm), m_source.activeJob(id), {}, {}, Health::Unknown};
+        // The job is re-read only when it was announced changed (or the row is new): most
+        // changes are power states, and the job query is as costly as the VM's.
+        const bool jobChanged = m_jobDirty.remove(id) || r < 0;
+        FleetRow fresh {std::move(*vm),
+                        jobChanged ? m_source.activeJob(id) : std::nullopt,
+                        {},
+                        {},
+                        Health::Unknown};
         FleetRow &row = r >= 0 ? m_rows[r] : fresh;
         if (r >= 0) {
             row.vm = std::move(fresh.vm);
-            row.job = std::move(fresh.job);
+            if (jobChanged)
+                row.job = std::move(fresh.job);
         }
         const auto more = newEvictions.constFind(id);
         if (more != newEvictions.constEnd()) {

@@ -37,7 +37,8 @@ struct FleetRow
 };
 
 // The fleet table: one row per VM with its active restart job. Change signals from the
-// FleetSource only mark VMs dirty; once per tick the dirty rows are re-read and announced
+// FleetSource only mark VMs dirty; once per tick the dirty rows are re-read (the active job
+// only after a jobChanged, or for a new row: a power-state change costs one read) and announced
 // as one dataChanged per contiguous row range, so a burst of thousands of state changes
 // costs the view a handful of repaints. Relative times (countdown, "3 min ago") are
 // refreshed by a 1 s clock tick for the rows that need it.
@@ -108,6 +109,7 @@ Q_SIGNALS:
 
 private:
     void markDirty(qint64 vmId);
+    void markJobDirty(qint64 vmId);
     void flushSlice();
     void applyPending(int maxRows);
     void handleEvent(const core::EventRecord &event);
@@ -123,6 +125,7 @@ private:
     QList<FleetRow> m_rows;
     QHash<qint64, int> m_rowById;
     QSet<qint64> m_dirty;
+    QSet<qint64> m_jobDirty; // subset of m_dirty whose active job must be re-read too
     QList<core::EventRecord> m_pendingEvictions;
     HealthCounts m_counts {};
     QTimer m_flushTimer;
