@@ -51,8 +51,8 @@ TokenBucketSim &ArmLimits::bucket(const QString &key, double capacity, double pe
 {
     auto it = m_buckets.find(key);
     if (it == m_buckets.end())
-        it = m_buckets.insert(key, TokenBucketSim(capacity, perMs, nowMs));
-    return *it;
+        it = m_buckets.emplace(key, TokenBucketSim(capacity, perMs, nowMs)).first;
+    return it->second;
 }
 
 ArmLimits::Decision ArmLimits::refuse(const QString &scope, const QString &policy, qint64 waitMs,

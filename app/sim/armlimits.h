@@ -8,6 +8,8 @@
 #include <QPair>
 #include <QString>
 
+#include <map>
+
 // ARM's throttling as a client sees it (AZURE.md §6), in real (wall) milliseconds:
 // per-subscription read and write token buckets, Compute's per-VM start policy and the
 // subscription-wide high-cost-get (list) policy. A refused request gets 429 + Retry-After,
@@ -73,7 +75,9 @@ private:
     Decision refuse(const QString &scope, const QString &policy, qint64 waitMs, qint64 nowMs);
 
     LimitsConfig m_config;
-    QHash<QString, TokenBucketSim> m_buckets;
+    // std::map: check() holds references to two buckets while a third may be inserted;
+    // a QHash rehash would leave them dangling (ASan found it in the chaos test).
+    std::map<QString, TokenBucketSim> m_buckets;
     QHash<QString, qint64> m_gates; // scope -> wall ms before which requests are early
     QHash<QString, qint64> m_gatesRaisedAt; // scope -> wall ms of the 429 that set the gate
     qint64 m_stormUntilMs = 0;
