@@ -50,6 +50,32 @@ struct EnrollResult
     QString endpoint; // where the agent should send notices
 };
 
+// One agent key as the keys panel shows it: never a secret, only times and state.
+struct AgentKeyInfo
+{
+    enum class State { Active, Overlap, Revoked, Expired };
+    QString keyId;
+    QString vmResourceKey; // the one VM the key speaks for
+    QDateTime createdAt;
+    QDateTime revokedAt; // invalid = not revoked
+    QDateTime overlapEndsAt; // Overlap: when the previous secret(s) stop being accepted
+    State state = State::Active;
+};
+// The state and times of a stored key at `now` (secrets, if any, are ignored).
+AgentKeyInfo agentKeyInfo(const core::AgentKeyRecord &record, const QDateTime &now);
+
+// The answer to a rotation or revocation. After a rotation `secret` holds the new secret
+// (raw bytes, shown once, never logged) and overlapEndsAt says until when the old one works.
+struct KeyActionResult
+{
+    bool ok = false;
+    QString error;
+    QString keyId;
+    QString vmResourceKey;
+    QByteArray secret;
+    QDateTime overlapEndsAt;
+};
+
 class FleetSource : public QObject
 {
     Q_OBJECT
@@ -77,6 +103,14 @@ public:
     virtual bool appendAudit(const core::AuditRecord &record) = 0;
     // The local store for exports; nullptr for a remote source (exports then go through the API).
     virtual core::Store *store() = 0;
+
+    // Agent key management (the keys panel). Empty when the source can list, rotate and
+    // revoke keys, else why not (the panel's buttons are disabled with it as the tooltip).
+    // Rotation and revocation each write one audit row (the key manager or the server does).
+    virtual QString keyManagementUnavailableReason() const;
+    virtual QList<AgentKeyInfo> listAgentKeys(QString *error);
+    virtual KeyActionResult rotateAgentKey(const QString &keyId, const QString &actor);
+    virtual KeyActionResult revokeAgentKey(const QString &keyId, const QString &actor);
 
 Q_SIGNALS:
     void vmChanged(qint64 vmId); // row added or changed

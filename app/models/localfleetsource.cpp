@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "localfleetsource.h"
 
+#include "agentkeymanager.h"
 #include "clock.h"
 
 #include <QHostAddress>
@@ -184,6 +185,62 @@ bool LocalFleetSource::appendAudit(const core::AuditRecord &record)
     if (ok)
         Q_EMIT auditAppended();
     return ok;
+}
+
+void LocalFleetSource::setKeyManager(core::AgentKeyManager *keys, qint64 rotationOverlapSeconds)
+{
+    m_keys = keys;
+    m_rotationOverlapSeconds = rotationOverlapSeconds;
+}
+
+QString LocalFleetSource::keyManagementUnavailableReason() const
+{
+    return m_keys ? QString()
+                  : tr("The in-process listener is not running, so its keys cannot "
+                       "be managed here.");
+}
+
+QList<AgentKeyInfo> LocalFleetSource::listAgentKeys(QString *error)
+{
+    if (!m_keys)
+        return FleetSource::listAgentKeys(error);
+    const QDateTime now = m_clock.nowUtc();
+    QList<AgentKeyInfo> out;
+    const QList<core::AgentKeyRecord> keys = m_keys->list();
+    for (const core::AgentKeyRecord &key : keys)
+        out.append(agentKeyInfo(key, now));
+    return out;
+}
+
+KeyActionResult LocalFleetSource::rotateAgentKey(const QString &keyId, const QString &actor)
+{
+    if (!m_keys)
+        return FleetSource::rotateAgentKey(keyId, actor);
+    KeyActionResult result;
+    result.keyId = keyId;
+    core::KeyError code = core::KeyError::None;
+    const auto issued =
+        m_keys->rotate(keyId, m_rotationOverlapSeconds, actor, &code, &result.error);
+    if (issued) { // the manager wrote the audit row
+        result.ok = true;
+        result.vmResourceKey = issued->vmResourceKey;
+        result.secret = issued->secret.bytes();
+        result.overlapEndsAt = issued->previousSecretsExpireAt;
+        Q_EMIT auditAppended();
+    }
+    return result;
+}
+
+KeyActionResult LocalFleetSource::revokeAgentKey(const QString &keyId, const QString &actor)
+{
+    if (!m_keys)
+        return FleetSource::revokeAgentKey(keyId, actor);
+    KeyActionResult result;
+    result.keyId = keyId;
+    result.ok = m_keys->revoke(keyId, actor, &result.error) == core::KeyError::None;
+    if (result.ok) // the manager wrote the audit row
+        Q_EMIT auditAppended();
+    return result;
 }
 
 void LocalFleetSource::notifyEventAppended(const core::EventRecord &event)

@@ -5,8 +5,9 @@
 #include "fleetsource.h"
 
 namespace spotkeeper::core {
+class AgentKeyManager;
 class Clock;
-}
+} // namespace spotkeeper::core
 
 namespace spotkeeper::gui {
 
@@ -27,6 +28,9 @@ public:
     void setCloudProvider(core::CloudProvider *provider) { m_cloud = provider; }
     void setOperations(core::FleetOperations *operations);
     void setStatus(const SourceStatus &status);
+    // The listener's key manager (so a rotation or revocation takes effect in its cache at
+    // once) and the overlap a rotation gives the previous secret. Null = no key management.
+    void setKeyManager(core::AgentKeyManager *keys, qint64 rotationOverlapSeconds);
 
     QList<core::VmRecord> vms() override;
     std::optional<core::VmRecord> vm(qint64 vmId) override;
@@ -43,6 +47,10 @@ public:
                      std::function<void(core::ListResult)> done) override;
     bool appendAudit(const core::AuditRecord &record) override;
     core::Store *store() override { return &m_store; }
+    QString keyManagementUnavailableReason() const override;
+    QList<AgentKeyInfo> listAgentKeys(QString *error) override;
+    KeyActionResult rotateAgentKey(const QString &keyId, const QString &actor) override;
+    KeyActionResult revokeAgentKey(const QString &keyId, const QString &actor) override;
 
     void notifyVmChanged(qint64 vmId) { Q_EMIT vmChanged(vmId); }
     void notifyJobChanged(qint64 vmId) { Q_EMIT jobChanged(vmId); }
@@ -55,6 +63,8 @@ private:
     core::Store &m_store;
     const core::Clock &m_clock;
     core::CloudProvider *m_cloud = nullptr;
+    core::AgentKeyManager *m_keys = nullptr;
+    qint64 m_rotationOverlapSeconds = 24 * 3600;
     std::unique_ptr<Forwarder> m_forwarder;
     SourceStatus m_status;
 };

@@ -71,6 +71,11 @@ public:
                      std::function<void(core::ListResult)> done) override;
     bool appendAudit(const core::AuditRecord &record) override;
     core::Store *store() override { return nullptr; }
+    // Key management through /api/v1/keys (remotefleetsourcekeys.cpp); the server audits.
+    QString keyManagementUnavailableReason() const override { return {}; }
+    QList<AgentKeyInfo> listAgentKeys(QString *error) override;
+    KeyActionResult rotateAgentKey(const QString &keyId, const QString &actor) override;
+    KeyActionResult revokeAgentKey(const QString &keyId, const QString &actor) override;
 
     // One answer of the API: status 0 = no answer (error says why); json = parsed body.
     struct Reply

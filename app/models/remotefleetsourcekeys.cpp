@@ -1,0 +1,97 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// RemoteFleetSource: agent key management over the operator API's /api/v1/keys routes.
+// The server audits each rotation and revocation itself; a poll then fetches the rows.
+#include "clock.h"
+#include "remotefleetsource.h"
+#include "webhooksignature.h"
+
+#include <QJsonArray>
+#include <QUrl>
+
+namespace spotkeeper::gui {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QDateTime time(const QJsonValue &value)
+{
+    return value.isString() ? QDateTime::fromString(value.toString(), Qt::ISODateWithMs)
+                            : QDateTime();
+}
+
+QString keyPath(const QString &keyId, QLatin1StringView action)
+{
+    return u"/api/v1/keys/"_s + QString::fromLatin1(QUrl::toPercentEncoding(keyId)) + u'/' + action;
+}
+
+} // namespace
+
+QList<AgentKeyInfo> RemoteFleetSource::listAgentKeys(QString *error)
+{
+    const Reply reply = callNow("GET", u"/api/v1/keys"_s);
+    if (!reply.ok() || !reply.json.value(u"keys"_s).isArray()) {
+        if (error)
+            *error = reply.ok() ? tr("%1 answered without a key list.").arg(m_status.description)
+                                : reply.error;
+        return {};
+    }
+    const QDateTime now = m_clock.nowUtc();
+    QList<AgentKeyInfo> out;
+    const QJsonArray keys = reply.json.value(u"keys"_s).toArray();
+    for (const QJsonValue &value : keys) {
+        const QJsonObject key = value.toObject();
+        // The same record the store holds, without secret bytes: one rule for the state.
+        core::AgentKeyRecord record;
+        record.keyId = key.value(u"keyId"_s).toString();
+        record.vmResourceKey = key.value(u"vm"_s).toString();
+        record.createdAt = time(key.value(u"createdAt"_s));
+        record.revokedAt = time(key.value(u"revokedAt"_s));
+        const QJsonArray secrets = key.value(u"secrets"_s).toArray();
+        for (const QJsonValue &secret : secrets) {
+            const QJsonObject s = secret.toObject();
+            record.secrets.append(
+                {QByteArray(), time(s.value(u"createdAt"_s)), time(s.value(u"expiresAt"_s))});
+        }
+        if (!record.keyId.isEmpty())
+            out.append(agentKeyInfo(record, now));
+    }
+    return out;
+}
+
+KeyActionResult RemoteFleetSource::rotateAgentKey(const QString &keyId, const QString &)
+{
+    KeyActionResult result;
+    result.keyId = keyId;
+    // No overlapSeconds: the server's configured rotation overlap applies.
+    const Reply reply = callNow("POST", keyPath(keyId, "rotate"_L1), {});
+    const auto secret =
+        protocol::WebhookSecret::fromString(reply.json.value(u"secret"_s).toString());
+    if (!reply.ok() || !secret) {
+        result.error = reply.ok()
+            ? tr("%1 answered without a usable key secret.").arg(m_status.description)
+            : reply.error;
+        return result;
+    }
+    result.ok = true;
+    result.vmResourceKey = reply.json.value(u"vm"_s).toString();
+    result.secret = secret->bytes();
+    result.overlapEndsAt = time(reply.json.value(u"previousSecretsExpireAt"_s));
+    pollNow(); // the server wrote an audit row
+    return result;
+}
+
+KeyActionResult RemoteFleetSource::revokeAgentKey(const QString &keyId, const QString &)
+{
+    KeyActionResult result;
+    result.keyId = keyId;
+    const Reply reply = callNow("POST", keyPath(keyId, "revoke"_L1), {});
+    result.ok = reply.ok();
+    result.error = reply.error;
+    if (result.ok)
+        pollNow();
+    return result;
+}
+
+} // namespace spotkeeper::gui
