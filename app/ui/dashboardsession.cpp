@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dashboardsession.h"
 
+#include "agentkeymanager.h"
 #include "armcloudprovider.h"
 #include "clock.h"
 #include "engine/reconciler.h"
@@ -37,6 +38,7 @@ void DashboardSession::shutdown()
         m_budgetTimer->stop();
     // The source forwards to the engine: drop that link before the engine goes.
     if (m_source) {
+        m_source->setKeyManager(nullptr, 0);
         m_source->setOperations(nullptr);
         m_source->setCloudProvider(nullptr);
     }
@@ -105,6 +107,18 @@ void DashboardSession::startEngine(const DashboardSettings &settings)
     config.cloud.clear(); // the environment chooses the cloud, as for the az CLI
     config.subscriptions = settings.subscriptions;
     config.port = quint16(settings.listenPort);
+    // The engine's budgets; a hand-edited bad value keeps the engine's defaults (the
+    // Settings dialog refuses such values with the same message).
+    if (const QString problem = settings.budgetProblem(); problem.isEmpty()) {
+        config.subscriptionWritesPerSecond = settings.subscriptionWritesPerSecond;
+        config.subscriptionWriteBurst = settings.subscriptionWriteBurst;
+        config.subscriptionReadsPerSecond = settings.subscriptionReadsPerSecond;
+        config.subscriptionReadBurst = settings.subscriptionReadBurst;
+        config.vmStartsPerMinute = settings.vmStartsPerMinute;
+        config.vmStartBurst = settings.vmStartBurst;
+    } else {
+        qWarning("Settings -> Budgets ignored, the defaults apply: %s", qUtf8Printable(problem));
+    }
     QString listenerProblem;
     if (!config.address.setAddress(settings.listenAddress.trimmed())) {
         listenerProblem =
@@ -131,6 +145,10 @@ void DashboardSession::startEngine(const DashboardSettings &settings)
     }
     if (listenerProblem.isEmpty())
         m_host->listen(&listenerProblem);
+    // The keys panel goes through the listener's manager, so its cache sees changes at once.
+    if (m_host->listener())
+        m_source->setKeyManager(&m_host->listener()->keys(),
+                                qint64(config.rotationOverlapHours) * 3600);
     connect(m_host->listener(), &core::WebhookListener::noticeStored, this, [this](qint64 vmId) {
         m_source->notifyVmChanged(vmId);
         notifyLatestEvent(vmId, core::EventKind::Notice);

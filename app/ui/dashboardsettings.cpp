@@ -2,9 +2,44 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dashboardsettings.h"
 
+#include <QCoreApplication>
 #include <QSettings>
 
 namespace spotkeeper::gui {
+
+QString DashboardSettings::budgetProblem() const
+{
+    // Upper bounds: Azure's own per-subscription buckets (writes 200/10 per s, reads
+    // 250/25 per s; Compute start 12/4 per min per VM) times 15, the global limit across
+    // principals. A budget above that only turns into 429s.
+    const struct
+    {
+        int value;
+        int max;
+        const char *name;
+    } checks[] = {
+        {subscriptionWritesPerSecond, 150,
+         QT_TRANSLATE_NOOP("DashboardSettings", "ARM writes per second per subscription")},
+        {subscriptionWriteBurst, 3000,
+         QT_TRANSLATE_NOOP("DashboardSettings", "ARM write burst per subscription")},
+        {subscriptionReadsPerSecond, 375,
+         QT_TRANSLATE_NOOP("DashboardSettings", "ARM reads per second per subscription")},
+        {subscriptionReadBurst, 3750,
+         QT_TRANSLATE_NOOP("DashboardSettings", "ARM read burst per subscription")},
+        {vmStartsPerMinute, 60,
+         QT_TRANSLATE_NOOP("DashboardSettings", "Start calls per minute per VM")},
+        {vmStartBurst, 180, QT_TRANSLATE_NOOP("DashboardSettings", "Start call burst per VM")},
+    };
+    for (const auto &check : checks) {
+        if (check.value < 1 || check.value > check.max)
+            return QCoreApplication::translate("DashboardSettings",
+                                               "%1 must be between 1 and %2 (it is %3).")
+                .arg(QCoreApplication::translate("DashboardSettings", check.name))
+                .arg(check.max)
+                .arg(check.value);
+    }
+    return {};
+}
 
 DashboardSettings DashboardSettings::load()
 {
@@ -19,10 +54,15 @@ DashboardSettings DashboardSettings::load()
     d.tenantId = s.value(QStringLiteral("azure/tenantId")).toString();
     d.clientId = s.value(QStringLiteral("azure/clientId")).toString();
     d.subscriptions = s.value(QStringLiteral("azure/subscriptions")).toStringList();
-    d.armCallsPerMinute =
-        s.value(QStringLiteral("budgets/armCallsPerMinute"), d.armCallsPerMinute).toInt();
-    d.maxConcurrentStarts =
-        s.value(QStringLiteral("budgets/maxConcurrentStarts"), d.maxConcurrentStarts).toInt();
+    const auto budget = [&s](const char *key, int *value) {
+        *value = s.value(QLatin1StringView("budgets/") + QLatin1StringView(key), *value).toInt();
+    };
+    budget("subscriptionWritesPerSecond", &d.subscriptionWritesPerSecond);
+    budget("subscriptionWriteBurst", &d.subscriptionWriteBurst);
+    budget("subscriptionReadsPerSecond", &d.subscriptionReadsPerSecond);
+    budget("subscriptionReadBurst", &d.subscriptionReadBurst);
+    budget("vmStartsPerMinute", &d.vmStartsPerMinute);
+    budget("vmStartBurst", &d.vmStartBurst);
     d.theme = s.value(QStringLiteral("ui/theme"), d.theme).toString();
     d.language = s.value(QStringLiteral("ui/language"), d.language).toString();
     d.csvBom = s.value(QStringLiteral("export/bom"), d.csvBom).toBool();
@@ -45,8 +85,15 @@ void DashboardSettings::save() const
     s.setValue(QStringLiteral("azure/tenantId"), tenantId);
     s.setValue(QStringLiteral("azure/clientId"), clientId);
     s.setValue(QStringLiteral("azure/subscriptions"), subscriptions);
-    s.setValue(QStringLiteral("budgets/armCallsPerMinute"), armCallsPerMinute);
-    s.setValue(QStringLiteral("budgets/maxConcurrentStarts"), maxConcurrentStarts);
+    s.setValue(QStringLiteral("budgets/subscriptionWritesPerSecond"), subscriptionWritesPerSecond);
+    s.setValue(QStringLiteral("budgets/subscriptionWriteBurst"), subscriptionWriteBurst);
+    s.setValue(QStringLiteral("budgets/subscriptionReadsPerSecond"), subscriptionReadsPerSecond);
+    s.setValue(QStringLiteral("budgets/subscriptionReadBurst"), subscriptionReadBurst);
+    s.setValue(QStringLiteral("budgets/vmStartsPerMinute"), vmStartsPerMinute);
+    s.setValue(QStringLiteral("budgets/vmStartBurst"), vmStartBurst);
+    // The old fields (never applied to the engine) are gone.
+    s.remove(QStringLiteral("budgets/armCallsPerMinute"));
+    s.remove(QStringLiteral("budgets/maxConcurrentStarts"));
     s.setValue(QStringLiteral("ui/theme"), theme);
     s.setValue(QStringLiteral("ui/language"), language);
     s.setValue(QStringLiteral("export/bom"), csvBom);

@@ -21,8 +21,14 @@ struct DashboardSettings
     QString tenantId;
     QString clientId;
     QStringList subscriptions;
-    int armCallsPerMinute = 200;
-    int maxConcurrentStarts = 20;
+    // The restart engine's client-side ARM budgets (core::EngineConfig, mirroring Azure's
+    // token buckets, AZURE.md section 6). Read when the local engine starts.
+    int subscriptionWritesPerSecond = 10;
+    int subscriptionWriteBurst = 200;
+    int subscriptionReadsPerSecond = 25;
+    int subscriptionReadBurst = 250;
+    int vmStartsPerMinute = 4;
+    int vmStartBurst = 12;
     QString theme = QStringLiteral("system"); // system | light | dark
     QString language = QStringLiteral("system");
     bool csvBom = false;
@@ -33,6 +39,8 @@ struct DashboardSettings
     QString remoteCaFile; // PEM CA for a server with a private certificate
     bool attachAtStart = false;
 
+    // Empty when the budgets are usable, else a message naming the setting and its range.
+    QString budgetProblem() const;
     static DashboardSettings load();
     void save() const;
     static inline const QString kClientSecretKey = QStringLiteral("azure/client-secret");

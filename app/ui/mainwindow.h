@@ -78,6 +78,7 @@ private:
     void addVm();
     void discoverVms();
     void enrollAgent();
+    void openAgentKeys();
     void exportCurrentView();
     void exportEvents();
     void exportAudit();

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // MainWindow: menus, shortcuts and the operator actions behind them.
+#include "agentkeysdialog.h"
 #include "auditmodel.h"
 #include "clock.h"
 #include "detailpane.h"
@@ -135,6 +136,17 @@ void MainWindow::buildMenus()
     connect(enroll, &QAction::triggered, this, &MainWindow::enrollAgent);
     actions->addAction(enroll);
     m_selectionActions.append(enroll);
+    QAction *keys = makeAction(this, QStringLiteral("actionAgentKeys"), tr("Agent &keys…"),
+                               QKeySequence(QStringLiteral("Ctrl+Alt+K")));
+    connect(keys, &QAction::triggered, this, &MainWindow::openAgentKeys);
+    actions->addAction(keys);
+    const auto updateKeys = [this, keys] {
+        const QString reason = m_source.keyManagementUnavailableReason();
+        keys->setEnabled(reason.isEmpty());
+        keys->setToolTip(reason.isEmpty() ? tr("List, rotate and revoke agent keys") : reason);
+    };
+    connect(&m_source, &FleetSource::statusChanged, keys, updateKeys);
+    updateKeys();
     actions->addSeparator();
     QAction *add = makeAction(this, QStringLiteral("actionAddVm"), tr("&Add VM…"),
                               QKeySequence(QStringLiteral("Ctrl+N")), QStringLiteral("add"));
@@ -262,6 +274,12 @@ void MainWindow::enrollAgent()
         return;
     }
     EnrollDialog dialog(*vm, key, this);
+    dialog.exec();
+}
+
+void MainWindow::openAgentKeys()
+{
+    AgentKeysDialog dialog(m_source, FleetActions::actorForCurrentUser(), this);
     dialog.exec();
 }
 

@@ -56,7 +56,8 @@ SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets,
     lf->addRow(QString(), m_tls);
     lf->addRow(tr("TLS &certificate:"), m_cert);
     lf->addRow(tr("TLS &key:"), m_key);
-    auto *keysNote = new QLabel(tr("Agent keys are generated per VM with Actions → Enroll agent; "
+    auto *keysNote = new QLabel(tr("Agent keys are generated per VM with Actions → Enroll agent, "
+                                   "and listed, rotated and revoked with Actions → Agent keys; "
                                    "their secrets are shown once and stored only as agent key "
                                    "records in the store."),
                                 listener);
@@ -93,14 +94,32 @@ SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets,
 
     auto *budgets = new QWidget(tabs);
     auto *bf = new QFormLayout(budgets);
-    m_armBudget = new QSpinBox(budgets);
-    m_armBudget->setRange(1, 10000);
-    m_armBudget->setValue(s.armCallsPerMinute);
-    m_maxStarts = new QSpinBox(budgets);
-    m_maxStarts->setRange(1, 1000);
-    m_maxStarts->setValue(s.maxConcurrentStarts);
-    bf->addRow(tr("ARM calls per &minute:"), m_armBudget);
-    bf->addRow(tr("Concurrent &starts:"), m_maxStarts);
+    // The range is wider than the validation on purpose: a hand-edited value shows as it is
+    // and accept() says what is wrong with it.
+    const auto spin = [budgets](int value) {
+        auto *box = new QSpinBox(budgets);
+        box->setRange(0, 100'000);
+        box->setValue(value);
+        return box;
+    };
+    m_writesPerSecond = spin(s.subscriptionWritesPerSecond);
+    m_writeBurst = spin(s.subscriptionWriteBurst);
+    m_readsPerSecond = spin(s.subscriptionReadsPerSecond);
+    m_readBurst = spin(s.subscriptionReadBurst);
+    m_startsPerMinute = spin(s.vmStartsPerMinute);
+    m_startBurst = spin(s.vmStartBurst);
+    auto *budgetNote = new QLabel(tr("The restart engine paces its Azure calls with these token "
+                                     "buckets so that Azure does not throttle it (defaults: "
+                                     "Azure's own limits). They apply at the next start."),
+                                  budgets);
+    budgetNote->setWordWrap(true);
+    bf->addRow(budgetNote);
+    bf->addRow(tr("ARM &writes per second per subscription:"), m_writesPerSecond);
+    bf->addRow(tr("ARM write b&urst per subscription:"), m_writeBurst);
+    bf->addRow(tr("ARM &reads per second per subscription:"), m_readsPerSecond);
+    bf->addRow(tr("ARM read bu&rst per subscription:"), m_readBurst);
+    bf->addRow(tr("&Start calls per minute per VM:"), m_startsPerMinute);
+    bf->addRow(tr("Start call burst per &VM:"), m_startBurst);
     tabs->addTab(budgets, tr("&Budgets"));
 
     auto *look = new QWidget(tabs);
@@ -179,8 +198,12 @@ DashboardSettings SettingsDialog::settings() const
     s.subscriptions = m_subscriptions->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     for (QString &sub : s.subscriptions)
         sub = sub.trimmed();
-    s.armCallsPerMinute = m_armBudget->value();
-    s.maxConcurrentStarts = m_maxStarts->value();
+    s.subscriptionWritesPerSecond = m_writesPerSecond->value();
+    s.subscriptionWriteBurst = m_writeBurst->value();
+    s.subscriptionReadsPerSecond = m_readsPerSecond->value();
+    s.subscriptionReadBurst = m_readBurst->value();
+    s.vmStartsPerMinute = m_startsPerMinute->value();
+    s.vmStartBurst = m_startBurst->value();
     s.theme = m_theme->currentData().toString();
     s.language = m_language->currentData().toString();
     s.csvBom = m_bom->isChecked();
@@ -196,6 +219,10 @@ void SettingsDialog::accept()
     if (s.tls && (s.tlsCertificate.isEmpty() || s.tlsKey.isEmpty())) {
         QMessageBox::warning(this, windowTitle(),
                              tr("HTTPS needs both a certificate and a private key file."));
+        return;
+    }
+    if (const QString problem = s.budgetProblem(); !problem.isEmpty()) {
+        QMessageBox::warning(this, windowTitle(), problem);
         return;
     }
     if (m_attach->isChecked() && s.remoteUrl.isEmpty()) {

@@ -49,8 +49,12 @@ private:
     QLineEdit *m_secret = nullptr;
     QLabel *m_secretNote = nullptr;
     QPlainTextEdit *m_subscriptions = nullptr;
-    QSpinBox *m_armBudget = nullptr;
-    QSpinBox *m_maxStarts = nullptr;
+    QSpinBox *m_writesPerSecond = nullptr;
+    QSpinBox *m_writeBurst = nullptr;
+    QSpinBox *m_readsPerSecond = nullptr;
+    QSpinBox *m_readBurst = nullptr;
+    QSpinBox *m_startsPerMinute = nullptr;
+    QSpinBox *m_startBurst = nullptr;
     QComboBox *m_theme = nullptr;
     QComboBox *m_language = nullptr;
     QCheckBox *m_bom = nullptr;
