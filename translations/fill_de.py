@@ -178,6 +178,44 @@ N = {
  '%n VM(s) added.': ['%n VM hinzugefügt.', '%n VMs hinzugefügt.'],
 }
 
+# Agent keys panel and Settings -> Budgets (engine budgets).
+S.update({
+ 'This fleet source cannot manage agent keys.': 'Diese Flottenquelle kann keine Agent-Schlüssel verwalten.',
+ 'The in-process listener is not running, so its keys cannot be managed here.': 'Der eingebaute Listener läuft nicht, daher können seine Schlüssel hier nicht verwaltet werden.',
+ '%1 answered without a key list.': '%1 antwortete ohne Schlüsselliste.',
+ 'ARM writes per second per subscription': 'ARM-Schreibaufrufe pro Sekunde je Abonnement',
+ 'ARM write burst per subscription': 'ARM-Schreib-Burst je Abonnement',
+ 'ARM reads per second per subscription': 'ARM-Leseaufrufe pro Sekunde je Abonnement',
+ 'ARM read burst per subscription': 'ARM-Lese-Burst je Abonnement',
+ 'Start calls per minute per VM': 'Startaufrufe pro Minute je VM',
+ 'Start call burst per VM': 'Startaufruf-Burst je VM',
+ '%1 must be between 1 and %2 (it is %3).': '%1 muss zwischen 1 und %2 liegen (ist %3).',
+ "The restart engine paces its Azure calls with these token buckets so that Azure does not throttle it (defaults: Azure's own limits). They apply at the next start.": 'Die Neustart-Engine verteilt ihre Azure-Aufrufe mit diesen Token-Buckets, damit Azure sie nicht drosselt (Standard: die Grenzen von Azure selbst). Sie gelten ab dem nächsten Start.',
+ 'ARM &writes per second per subscription:': 'ARM-&Schreibaufrufe pro Sekunde je Abonnement:',
+ 'ARM write b&urst per subscription:': 'ARM-Schreib-B&urst je Abonnement:',
+ 'ARM &reads per second per subscription:': 'ARM-&Leseaufrufe pro Sekunde je Abonnement:',
+ 'ARM read bu&rst per subscription:': 'ARM-Lese-Bu&rst je Abonnement:',
+ '&Start calls per minute per VM:': 'S&tartaufrufe pro Minute je VM:',
+ 'Start call burst per &VM:': 'Startaufruf-Burst je &VM:',
+ 'Agent keys are generated per VM with Actions → Enroll agent, and listed, rotated and revoked with Actions → Agent keys; their secrets are shown once and stored only as agent key records in the store.': 'Agent-Schlüssel werden je VM mit Aktionen → Agent registrieren erzeugt und mit Aktionen → Agent-Schlüssel aufgelistet, rotiert und widerrufen; ihre Geheimnisse werden einmal angezeigt und nur als Agent-Schlüsseldatensätze im Speicher abgelegt.',
+ 'Agent &keys…': 'Agent-&Schlüssel…',
+ 'List, rotate and revoke agent keys': 'Agent-Schlüssel auflisten, rotieren und widerrufen',
+ 'Agent keys': 'Agent-Schlüssel', 'Key ID': 'Schlüssel-ID', 'VM': 'VM', 'Created': 'Erstellt',
+ 'Previous secret valid until': 'Bisheriges Geheimnis gültig bis', 'State': 'Zustand',
+ 'R&otate…': 'R&otieren…', 'Re&voke…': '&Widerrufen…', 'Re&fresh': '&Aktualisieren',
+ 'Active': 'Aktiv', 'Rotated (old secret still valid)': 'Rotiert (altes Geheimnis noch gültig)',
+ 'Revoked': 'Widerrufen', 'Expired': 'Abgelaufen', 'Revoked at %1': 'Widerrufen am %1',
+ 'Select a key first.': 'Wählen Sie zuerst einen Schlüssel.',
+ 'This key is revoked: enroll the agent again for a new key.': 'Dieser Schlüssel ist widerrufen: Registrieren Sie den Agenten erneut, um einen neuen Schlüssel zu erhalten.',
+ 'Issue a new secret; the current one stays valid for the overlap period': 'Ein neues Geheimnis ausstellen; das aktuelle bleibt für die Überlappungszeit gültig',
+ 'Stop accepting this key at once': 'Diesen Schlüssel ab sofort nicht mehr annehmen',
+ 'Rotate agent key': 'Agent-Schlüssel rotieren', 'Revoke agent key': 'Agent-Schlüssel widerrufen',
+ "Revoke key %1 of VM %2? Its agent's notices are rejected from now on, until the agent is enrolled again.": 'Schlüssel %1 der VM %2 widerrufen? Die Meldungen ihres Agenten werden ab jetzt abgewiesen, bis der Agent erneut registriert wird.',
+ 'Rotated agent key %1': 'Rotierter Agent-Schlüssel %1',
+ "A new secret was issued for key <b>%1</b> (VM %2). It is shown only now. Replace the agent's key file (<code>/etc/spotkeeper-agent/agent.key</code> or <code>%ProgramData%\\SpotKeeper\\agent.key</code>) with this line and restart the agent. The previous secret stays valid until %3; after that the agent must use the new one.": 'Für den Schlüssel <b>%1</b> (VM %2) wurde ein neues Geheimnis ausgestellt. Es wird nur jetzt angezeigt. Ersetzen Sie die Schlüsseldatei des Agenten (<code>/etc/spotkeeper-agent/agent.key</code> oder <code>%ProgramData%\\SpotKeeper\\agent.key</code>) durch diese Zeile und starten Sie den Agenten neu. Das bisherige Geheimnis bleibt bis %3 gültig; danach muss der Agent das neue verwenden.',
+ 'New agent key line': 'Neue Agent-Schlüsselzeile', '&Copy key line': 'Schlüsselzeile &kopieren',
+})
+
 def fill(path, german):
     tree = ET.parse(path)
     missing = []

@@ -52,6 +52,37 @@
     </message>
 </context>
 <context>
+    <name>DashboardSettings</name>
+    <message>
+        <source>ARM writes per second per subscription</source>
+        <translation>ARM-Schreibaufrufe pro Sekunde je Abonnement</translation>
+    </message>
+    <message>
+        <source>ARM write burst per subscription</source>
+        <translation>ARM-Schreib-Burst je Abonnement</translation>
+    </message>
+    <message>
+        <source>ARM reads per second per subscription</source>
+        <translation>ARM-Leseaufrufe pro Sekunde je Abonnement</translation>
+    </message>
+    <message>
+        <source>ARM read burst per subscription</source>
+        <translation>ARM-Lese-Burst je Abonnement</translation>
+    </message>
+    <message>
+        <source>Start calls per minute per VM</source>
+        <translation>Startaufrufe pro Minute je VM</translation>
+    </message>
+    <message>
+        <source>Start call burst per VM</source>
+        <translation>Startaufruf-Burst je VM</translation>
+    </message>
+    <message>
+        <source>%1 must be between 1 and %2 (it is %3).</source>
+        <translation>%1 muss zwischen 1 und %2 liegen (ist %3).</translation>
+    </message>
+</context>
+<context>
     <name>FleetActions</name>
     <message>
         <source>This view is read-only: no restart engine is attached.</source>
@@ -233,6 +264,109 @@
     <message>
         <source>The VM is not in the fleet.</source>
         <translation>Die VM gehört nicht zur Flotte.</translation>
+    </message>
+</context>
+<context>
+    <name>spotkeeper::gui::AgentKeysDialog</name>
+    <message>
+        <source>Agent keys</source>
+        <translation>Agent-Schlüssel</translation>
+    </message>
+    <message>
+        <source>Key ID</source>
+        <translation>Schlüssel-ID</translation>
+    </message>
+    <message>
+        <source>VM</source>
+        <translation>VM</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Previous secret valid until</source>
+        <translation>Bisheriges Geheimnis gültig bis</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>R&amp;otate…</source>
+        <translation>R&amp;otieren…</translation>
+    </message>
+    <message>
+        <source>Re&amp;voke…</source>
+        <translation>&amp;Widerrufen…</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>Rotated (old secret still valid)</source>
+        <translation>Rotiert (altes Geheimnis noch gültig)</translation>
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation>Widerrufen</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Abgelaufen</translation>
+    </message>
+    <message>
+        <source>Revoked at %1</source>
+        <translation>Widerrufen am %1</translation>
+    </message>
+    <message>
+        <source>Select a key first.</source>
+        <translation>Wählen Sie zuerst einen Schlüssel.</translation>
+    </message>
+    <message>
+        <source>This key is revoked: enroll the agent again for a new key.</source>
+        <translation>Dieser Schlüssel ist widerrufen: Registrieren Sie den Agenten erneut, um einen neuen Schlüssel zu erhalten.</translation>
+    </message>
+    <message>
+        <source>Issue a new secret; the current one stays valid for the overlap period</source>
+        <translation>Ein neues Geheimnis ausstellen; das aktuelle bleibt für die Überlappungszeit gültig</translation>
+    </message>
+    <message>
+        <source>Stop accepting this key at once</source>
+        <translation>Diesen Schlüssel ab sofort nicht mehr annehmen</translation>
+    </message>
+    <message>
+        <source>Rotate agent key</source>
+        <translation>Agent-Schlüssel rotieren</translation>
+    </message>
+    <message>
+        <source>Revoke key %1 of VM %2? Its agent's notices are rejected from now on, until the agent is enrolled again.</source>
+        <translation>Schlüssel %1 der VM %2 widerrufen? Die Meldungen ihres Agenten werden ab jetzt abgewiesen, bis der Agent erneut registriert wird.</translation>
+    </message>
+    <message>
+        <source>Revoke agent key</source>
+        <translation>Agent-Schlüssel widerrufen</translation>
+    </message>
+    <message>
+        <source>Rotated agent key %1</source>
+        <translation>Rotierter Agent-Schlüssel %1</translation>
+    </message>
+    <message>
+        <source>A new secret was issued for key &lt;b&gt;%1&lt;/b&gt; (VM %2). It is shown only now. Replace the agent's key file (&lt;code&gt;/etc/spotkeeper-agent/agent.key&lt;/code&gt; or &lt;code&gt;%ProgramData%\SpotKeeper\agent.key&lt;/code&gt;) with this line and restart the agent. The previous secret stays valid until %3; after that the agent must use the new one.</source>
+        <translation>Für den Schlüssel &lt;b&gt;%1&lt;/b&gt; (VM %2) wurde ein neues Geheimnis ausgestellt. Es wird nur jetzt angezeigt. Ersetzen Sie die Schlüsseldatei des Agenten (&lt;code&gt;/etc/spotkeeper-agent/agent.key&lt;/code&gt; oder &lt;code&gt;%ProgramData%\SpotKeeper\agent.key&lt;/code&gt;) durch diese Zeile und starten Sie den Agenten neu. Das bisherige Geheimnis bleibt bis %3 gültig; danach muss der Agent das neue verwenden.</translation>
+    </message>
+    <message>
+        <source>New agent key line</source>
+        <translation>Neue Agent-Schlüsselzeile</translation>
+    </message>
+    <message>
+        <source>&amp;Copy key line</source>
+        <translation>Schlüsselzeile &amp;kopieren</translation>
     </message>
 </context>
 <context>
@@ -551,6 +685,13 @@
     </message>
 </context>
 <context>
+    <name>spotkeeper::gui::FleetSource</name>
+    <message>
+        <source>This fleet source cannot manage agent keys.</source>
+        <translation>Diese Flottenquelle kann keine Agent-Schlüssel verwalten.</translation>
+    </message>
+</context>
+<context>
     <name>spotkeeper::gui::FleetTableModel</name>
     <message>
         <source>Name</source>
@@ -704,6 +845,10 @@
     <message>
         <source>No Azure credentials are configured.</source>
         <translation>Es sind keine Azure-Anmeldedaten eingerichtet.</translation>
+    </message>
+    <message>
+        <source>The in-process listener is not running, so its keys cannot be managed here.</source>
+        <translation>Der eingebaute Listener läuft nicht, daher können seine Schlüssel hier nicht verwaltet werden.</translation>
     </message>
 </context>
 <context>
@@ -1012,6 +1157,14 @@
         <source>Exports of events and of the audit log run on the server: spotkeeperd export events|audit (the current view can be exported here).</source>
         <translation>Exporte der Ereignisse und des Prüfprotokolls laufen auf dem Server: spotkeeperd export events|audit (die aktuelle Ansicht lässt sich hier exportieren).</translation>
     </message>
+    <message>
+        <source>Agent &amp;keys…</source>
+        <translation>Agent-&amp;Schlüssel…</translation>
+    </message>
+    <message>
+        <source>List, rotate and revoke agent keys</source>
+        <translation>Agent-Schlüssel auflisten, rotieren und widerrufen</translation>
+    </message>
 </context>
 <context>
     <name>spotkeeper::gui::MemorySecretStore</name>
@@ -1109,6 +1262,10 @@
         <source>Reading the status of %1…</source>
         <translation>Lese den Status von %1…</translation>
     </message>
+    <message>
+        <source>%1 answered without a key list.</source>
+        <translation>%1 antwortete ohne Schlüsselliste.</translation>
+    </message>
 </context>
 <context>
     <name>spotkeeper::gui::RetryPanel</name>
@@ -1150,10 +1307,6 @@
     <message>
         <source>TLS &amp;key:</source>
         <translation>TLS-&amp;Schlüssel:</translation>
-    </message>
-    <message>
-        <source>Agent keys are generated per VM with Actions → Enroll agent; their secrets are shown once and stored only as agent key records in the store.</source>
-        <translation>Agent-Schlüssel werden pro VM mit Aktionen → Agent registrieren erzeugt; ihre Geheimnisse werden einmal angezeigt und nur als Agent-Schlüssel im Speicher abgelegt.</translation>
     </message>
     <message>
         <source>Agent keys:</source>
@@ -1214,14 +1367,6 @@
     <message>
         <source>&amp;Azure</source>
         <translation>&amp;Azure</translation>
-    </message>
-    <message>
-        <source>ARM calls per &amp;minute:</source>
-        <translation>ARM-Aufrufe pro &amp;Minute:</translation>
-    </message>
-    <message>
-        <source>Concurrent &amp;starts:</source>
-        <translation>Gleichzeitige &amp;Starts:</translation>
     </message>
     <message>
         <source>&amp;Budgets</source>
@@ -1298,6 +1443,38 @@
     <message>
         <source>%1 is not a server URL: use https://host:port.</source>
         <translation>%1 ist keine Server-URL: verwenden Sie https://host:port.</translation>
+    </message>
+    <message>
+        <source>Agent keys are generated per VM with Actions → Enroll agent, and listed, rotated and revoked with Actions → Agent keys; their secrets are shown once and stored only as agent key records in the store.</source>
+        <translation>Agent-Schlüssel werden je VM mit Aktionen → Agent registrieren erzeugt und mit Aktionen → Agent-Schlüssel aufgelistet, rotiert und widerrufen; ihre Geheimnisse werden einmal angezeigt und nur als Agent-Schlüsseldatensätze im Speicher abgelegt.</translation>
+    </message>
+    <message>
+        <source>The restart engine paces its Azure calls with these token buckets so that Azure does not throttle it (defaults: Azure's own limits). They apply at the next start.</source>
+        <translation>Die Neustart-Engine verteilt ihre Azure-Aufrufe mit diesen Token-Buckets, damit Azure sie nicht drosselt (Standard: die Grenzen von Azure selbst). Sie gelten ab dem nächsten Start.</translation>
+    </message>
+    <message>
+        <source>ARM &amp;writes per second per subscription:</source>
+        <translation>ARM-&amp;Schreibaufrufe pro Sekunde je Abonnement:</translation>
+    </message>
+    <message>
+        <source>ARM write b&amp;urst per subscription:</source>
+        <translation>ARM-Schreib-B&amp;urst je Abonnement:</translation>
+    </message>
+    <message>
+        <source>ARM &amp;reads per second per subscription:</source>
+        <translation>ARM-&amp;Leseaufrufe pro Sekunde je Abonnement:</translation>
+    </message>
+    <message>
+        <source>ARM read bu&amp;rst per subscription:</source>
+        <translation>ARM-Lese-Bu&amp;rst je Abonnement:</translation>
+    </message>
+    <message>
+        <source>&amp;Start calls per minute per VM:</source>
+        <translation>S&amp;tartaufrufe pro Minute je VM:</translation>
+    </message>
+    <message>
+        <source>Start call burst per &amp;VM:</source>
+        <translation>Startaufruf-Burst je &amp;VM:</translation>
     </message>
 </context>
 <context>
