@@ -213,6 +213,7 @@ S.update({
  "Revoke key %1 of VM %2? Its agent's notices are rejected from now on, until the agent is enrolled again.": 'Schlüssel %1 der VM %2 widerrufen? Die Meldungen ihres Agenten werden ab jetzt abgewiesen, bis der Agent erneut registriert wird.',
  'Rotated agent key %1': 'Rotierter Agent-Schlüssel %1',
  "A new secret was issued for key <b>%1</b> (VM %2). It is shown only now. Replace the agent's key file (<code>/etc/spotkeeper-agent/agent.key</code> or <code>%ProgramData%\\SpotKeeper\\agent.key</code>) with this line and restart the agent. The previous secret stays valid until %3; after that the agent must use the new one.": 'Für den Schlüssel <b>%1</b> (VM %2) wurde ein neues Geheimnis ausgestellt. Es wird nur jetzt angezeigt. Ersetzen Sie die Schlüsseldatei des Agenten (<code>/etc/spotkeeper-agent/agent.key</code> oder <code>%ProgramData%\\SpotKeeper\\agent.key</code>) durch diese Zeile und starten Sie den Agenten neu. Das bisherige Geheimnis bleibt bis %3 gültig; danach muss der Agent das neue verwenden.',
+ 'Listener, credential and budget changes apply from the next start.': 'Änderungen an Listener, Anmeldedaten und Budgets gelten ab dem nächsten Start.',
  'New agent key line': 'Neue Agent-Schlüsselzeile', '&Copy key line': 'Schlüsselzeile &kopieren',
 })
 

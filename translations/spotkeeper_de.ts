@@ -1118,10 +1118,6 @@
         <translation>Die neue Sprache gilt ab dem nächsten Start.</translation>
     </message>
     <message>
-        <source>Listener and credential changes apply from the next start.</source>
-        <translation>Änderungen an Empfänger und Anmeldedaten gelten ab dem nächsten Start.</translation>
-    </message>
-    <message>
         <source>Notifications for %1 snoozed for 1 hour</source>
         <translation>Benachrichtigungen für %1 für 1 Stunde stummgeschaltet</translation>
     </message>
@@ -1164,6 +1160,10 @@
     <message>
         <source>List, rotate and revoke agent keys</source>
         <translation>Agent-Schlüssel auflisten, rotieren und widerrufen</translation>
+    </message>
+    <message>
+        <source>Listener, credential and budget changes apply from the next start.</source>
+        <translation>Änderungen an Listener, Anmeldedaten und Budgets gelten ab dem nächsten Start.</translation>
     </message>
 </context>
 <context>

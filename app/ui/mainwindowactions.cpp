@@ -369,9 +369,15 @@ bool MainWindow::runSettings(SettingsDialog &dialog)
         statusBar()->showMessage(tr("The new language applies from the next start."), 10000);
     if (before.listenAddress != m_settings.listenAddress
         || before.listenPort != m_settings.listenPort || before.tls != m_settings.tls
-        || before.credentialSource != m_settings.credentialSource)
-        statusBar()->showMessage(tr("Listener and credential changes apply from the next start."),
-                                 10000);
+        || before.credentialSource != m_settings.credentialSource
+        || before.subscriptionWritesPerSecond != m_settings.subscriptionWritesPerSecond
+        || before.subscriptionWriteBurst != m_settings.subscriptionWriteBurst
+        || before.subscriptionReadsPerSecond != m_settings.subscriptionReadsPerSecond
+        || before.subscriptionReadBurst != m_settings.subscriptionReadBurst
+        || before.vmStartsPerMinute != m_settings.vmStartsPerMinute
+        || before.vmStartBurst != m_settings.vmStartBurst)
+        statusBar()->showMessage(
+            tr("Listener, credential and budget changes apply from the next start."), 10000);
     return true;
 }
 
