@@ -156,6 +156,12 @@ S = {
  '%1 is not a server URL: use https://host:port.': '%1 ist keine Server-URL: verwenden Sie https://host:port.',
  'A&ttach to spotkeeperd…': 'Mit spotkeeperd &verbinden…',
  'Reading the status of %1…': 'Lese den Status von %1…',
+ 'An export is already running.': 'Es läuft bereits ein Export.',
+ 'Exporting events to %1…': 'Exportiere Ereignisse nach %1…',
+ 'Exporting the audit log to %1…': 'Exportiere das Prüfprotokoll nach %1…',
+ 'Cancel': 'Abbrechen',
+ 'Export cancelled: no file was written.': 'Export abgebrochen: Es wurde keine Datei geschrieben.',
+ 'The export to %1 failed: %2': 'Der Export nach %1 ist fehlgeschlagen: %2',
 }
 # Plural forms: [singular, plural] (German: nplurals=2).
 N = {
@@ -172,6 +178,7 @@ N = {
  '%n VM(s) recovered in %1': ['%n VM in %1 wiederhergestellt', '%n VMs in %1 wiederhergestellt'],
  '%n VM(s) still down in %1': ['%n VM in %1 noch ausgefallen', '%n VMs in %1 noch ausgefallen'],
  'and %n more': ['und %n weitere', 'und %n weitere'],
+ 'Exported %n row(s) to %1': ['%n Zeile nach %1 exportiert', '%n Zeilen nach %1 exportiert'],
  'ARM budget: %n call(s) left': ['ARM-Budget: noch %n Aufruf', 'ARM-Budget: noch %n Aufrufe'],
  'Found %n Spot VM(s). Add them all to the fleet?': ['%n Spot-VM gefunden. Zur Flotte hinzufügen?', '%n Spot-VMs gefunden. Alle zur Flotte hinzufügen?'],
  'Found %n Spot VM(s).': ['%n Spot-VM gefunden.', '%n Spot-VMs gefunden.'],

@@ -1165,6 +1165,34 @@
         <source>Listener, credential and budget changes apply from the next start.</source>
         <translation>Änderungen an Listener, Anmeldedaten und Budgets gelten ab dem nächsten Start.</translation>
     </message>
+    <message>
+        <source>An export is already running.</source>
+        <translation>Es läuft bereits ein Export.</translation>
+    </message>
+    <message>
+        <source>Exporting events to %1…</source>
+        <translation>Exportiere Ereignisse nach %1…</translation>
+    </message>
+    <message>
+        <source>Exporting the audit log to %1…</source>
+        <translation>Exportiere das Prüfprotokoll nach %1…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n row(s) to %1</source>
+        <translation><numerusform>%n Zeile nach %1 exportiert</numerusform><numerusform>%n Zeilen nach %1 exportiert</numerusform></translation>
+    </message>
+    <message>
+        <source>Export cancelled: no file was written.</source>
+        <translation>Export abgebrochen: Es wurde keine Datei geschrieben.</translation>
+    </message>
+    <message>
+        <source>The export to %1 failed: %2</source>
+        <translation>Der Export nach %1 ist fehlgeschlagen: %2</translation>
+    </message>
 </context>
 <context>
     <name>spotkeeper::gui::MemorySecretStore</name>

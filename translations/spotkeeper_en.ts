@@ -91,5 +91,9 @@
         <source>%n VM(s) added.</source>
         <translation><numerusform>%n VM added.</numerusform><numerusform>%n VMs added.</numerusform></translation>
     </message>
+    <message numerus="yes">
+        <source>Exported %n row(s) to %1</source>
+        <translation><numerusform>Exported %n row to %1</numerusform><numerusform>Exported %n rows to %1</numerusform></translation>
+    </message>
     </context>
 </TS>

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "dashboardsettings.h"
+#include "exportjob.h"
 #include "fleetactions.h"
 
 #include <QMainWindow>
@@ -12,6 +13,7 @@
 class QAction;
 class QLabel;
 class QListView;
+class QProgressDialog;
 class QStackedWidget;
 class QSystemTrayIcon;
 class QTabWidget;
@@ -56,12 +58,19 @@ public:
     bool isShowingFirstRun() const;
     // Confirmation hook (tests answer it without a modal dialog).
     void setConfirmer(std::function<bool(const QString &text)> confirmer);
+    // Export hooks for tests: the file name instead of the save dialog, and a function the
+    // export's worker thread runs before it starts (e.g. to hold it until Cancel is pressed).
+    void setExportPathChooser(std::function<QString(const QString &suggestedName)> chooser);
+    void setExportWorkerStartHook(std::function<void()> hook);
+    bool isExporting() const { return m_exportJob != nullptr; }
     void raiseWindow();
 
 Q_SIGNALS:
     // Settings now say to attach to a remote spotkeeperd (URL, CA, token in the SecretStore):
     // main.cpp replaces this window with one over a RemoteFleetSource.
     void attachRequested();
+    // An export of events or of the audit log ended (ok, failed or cancelled).
+    void storeExportFinished(bool ok);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -82,12 +91,15 @@ private:
     void exportCurrentView();
     void exportEvents();
     void exportAudit();
+    void startStoreExport(ExportJob::Request request, const QString &label);
+    void finishStoreExport(const ExportJob::Result &result, const QString &path);
     void openSettings();
     void attachToServer();
     bool runSettings(SettingsDialog &dialog);
     void snooze(bool wholeGroup);
     void showNotification(const Notification &notification);
     QString askExportPath(const QString &suggestedName);
+    QString askStoreExportPath(const QString &suggestedName); // empty: no store export now
 
     FleetSource &m_source;
     const core::Clock &m_clock;
@@ -95,6 +107,10 @@ private:
     DashboardSettings m_settings;
     FleetActions m_actions;
     std::function<bool(const QString &)> m_confirmer;
+    std::function<QString(const QString &)> m_exportPathChooser;
+    std::function<void()> m_exportStartHook;
+    ExportJob *m_exportJob = nullptr; // the running export of events or audit, if any
+    QProgressDialog *m_exportProgress = nullptr;
 
     FleetTableModel *m_fleet = nullptr;
     FleetCharts *m_charts = nullptr;

@@ -6,27 +6,20 @@
 #include "clock.h"
 #include "detailpane.h"
 #include "enrolldialog.h"
-#include "export/csvexport.h"
 #include "fleetfilterproxy.h"
 #include "fleetsource.h"
 #include "fleettablemodel.h"
 #include "fleetview.h"
 #include "mainwindow.h"
-#include "modelcsv.h"
 #include "notificationcenter.h"
 #include "secretstore.h"
 #include "settingsdialog.h"
 #include "theme.h"
-#include "timerangepicker.h"
 
 #include <QAction>
-#include <QApplication>
-#include <QDir>
-#include <QFileDialog>
 #include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
@@ -281,64 +274,6 @@ void MainWindow::openAgentKeys()
 {
     AgentKeysDialog dialog(m_source, FleetActions::actorForCurrentUser(), this);
     dialog.exec();
-}
-
-QString MainWindow::askExportPath(const QString &suggestedName)
-{
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    return QFileDialog::getSaveFileName(this, tr("Export CSV"), QDir(dir).filePath(suggestedName),
-                                        tr("CSV files (*.csv)"));
-}
-
-void MainWindow::exportCurrentView()
-{
-    const QString path = askExportPath(QStringLiteral("spotkeeper-fleet.csv"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!exportModel(*m_fleetView->proxy(), m_fleetView->visibleColumns(), path,
-                     core::CsvOptions {m_settings.csvBom}, &error))
-        QMessageBox::warning(this, tr("Export"), error);
-    else
-        statusBar()->showMessage(tr("Exported %1").arg(path), 10000);
-}
-
-void MainWindow::exportEvents()
-{
-    core::Store *store = m_source.store();
-    if (!store)
-        return;
-    const QString path = askExportPath(QStringLiteral("spotkeeper-events.csv"));
-    if (path.isEmpty())
-        return;
-    core::EventFilter filter;
-    filter.from = m_range->from();
-    filter.to = m_range->to();
-    QString error;
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    const bool ok =
-        core::exportEvents(*store, filter, path, core::CsvOptions {m_settings.csvBom}, &error);
-    QApplication::restoreOverrideCursor();
-    if (!ok)
-        QMessageBox::warning(this, tr("Export"), error);
-    else
-        statusBar()->showMessage(tr("Exported %1").arg(path), 10000);
-}
-
-void MainWindow::exportAudit()
-{
-    core::Store *store = m_source.store();
-    if (!store)
-        return;
-    const QString path = askExportPath(QStringLiteral("spotkeeper-audit.csv"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!core::exportAudit(*store, m_range->from(), m_range->to(), path,
-                           core::CsvOptions {m_settings.csvBom}, &error))
-        QMessageBox::warning(this, tr("Export"), error);
-    else
-        statusBar()->showMessage(tr("Exported %1").arg(path), 10000);
 }
 
 void MainWindow::openSettings()

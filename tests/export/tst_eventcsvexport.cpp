@@ -7,12 +7,15 @@
 #include "export/csvwriter.h"
 #include "store/store.h"
 
+#include <QDir>
 #include <QFile>
 #include <QRandomGenerator>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace spotkeeper;
 using namespace spotkeeper::core;
@@ -347,6 +350,46 @@ private Q_SLOTS:
         QCOMPARE(csv.size(), want.size());
         QVERIFY(csv == want);
         QVERIFY(!csv.contains("whsec_"));
+    }
+
+    void progressReportsEveryChunkAndCancels()
+    {
+        const QString path = csvPath(m_dir, "progress.csv");
+        QList<qint64> rows;
+        QList<qint64> stepsDone;
+        qint64 stepsInAll = 0;
+        ExportProgress progress;
+        progress.report = [&](qint64 done, qint64 step, qint64 steps) {
+            rows.append(done);
+            stepsDone.append(step);
+            stepsInAll = steps;
+            return true;
+        };
+        QString error;
+        QVERIFY2(exportEvents(*m_store, {}, path, {}, &error, &progress), qPrintable(error));
+        QCOMPARE(readAll(path), referenceExport(*m_store, {})); // the same bytes
+        QVERIFY(!progress.cancelled);
+        QCOMPARE(progress.rows, qint64(kEvents));
+        QVERIFY(stepsInAll >= 2); // the two-thread path, one report per chunk
+        QCOMPARE(stepsDone.size(), stepsInAll + 1);
+        for (qsizetype i = 0; i < stepsDone.size(); ++i)
+            QCOMPARE(stepsDone.at(i), qint64(i));
+        QCOMPARE(rows.constFirst(), 0);
+        QCOMPARE(rows.constLast(), qint64(kEvents));
+        QVERIFY(std::is_sorted(rows.cbegin(), rows.cend()));
+
+        // Cancelled after the second chunk: no file, and the caller learns why.
+        QVERIFY(QFile::remove(path));
+        ExportProgress cancelling;
+        cancelling.report = [](qint64, qint64 step, qint64) {
+            return step < 2;
+        };
+        QVERIFY(!exportEvents(*m_store, {}, path, {}, &error, &cancelling));
+        QVERIFY(cancelling.cancelled);
+        QVERIFY2(error.contains(QLatin1StringView("cancelled")), qPrintable(error));
+        QVERIFY(!QFile::exists(path));
+        QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("progress.csv*")}, QDir::Files),
+                 QStringList {});
     }
 
     void exportFromOneThreadIsTheSame()

@@ -16,6 +16,17 @@ QString exportStoreError(Store &store, const QString &what)
     return QStringLiteral("Cannot read %1 from the store: %2").arg(what, err.message);
 }
 
+bool continueExport(ExportProgress *progress, qint64 rows, qint64 step, qint64 steps,
+                    QString *error)
+{
+    if (!progress || !progress->report || progress->report(rows, step, steps))
+        return true;
+    progress->cancelled = true;
+    if (error)
+        *error = QStringLiteral("Export cancelled: no file was written");
+    return false; // the caller's QSaveFile is discarded
+}
+
 QStringList eventCsvColumns()
 {
     return {QStringLiteral("id"),
@@ -67,8 +78,9 @@ QStringList fleetCsvColumns()
 }
 
 bool exportAudit(Store &store, const QDateTime &from, const QDateTime &to, const QString &path,
-                 const CsvOptions &options, QString *error)
+                 const CsvOptions &options, QString *error, ExportProgress *progress)
 {
+    constexpr qsizetype kRowsPerStep = 4096;
     CsvWriter writer(path, options);
     if (!writer.open(error))
         return false;
@@ -79,11 +91,23 @@ bool exportAudit(Store &store, const QDateTime &from, const QDateTime &to, const
             *error = exportStoreError(store, QStringLiteral("the audit log"));
         return false;
     }
-    for (const AuditRecord &a : rows) {
+    const qint64 steps = qMax<qint64>(1, (rows.size() + kRowsPerStep - 1) / kRowsPerStep);
+    if (!continueExport(progress, 0, 0, steps, error))
+        return false;
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        const AuditRecord &a = rows.at(i);
         writer.number(a.id).time(a.at).text(a.actor).text(a.action).text(a.target).text(a.detail);
         writer.endRow();
+        if ((i + 1) % kRowsPerStep == 0 || i + 1 == rows.size()) {
+            if (!continueExport(progress, i + 1, (i + kRowsPerStep) / kRowsPerStep, steps, error))
+                return false;
+        }
     }
-    return writer.commit(error);
+    if (!writer.commit(error))
+        return false;
+    if (progress)
+        progress->rows = rows.size();
+    return true;
 }
 
 bool exportFleet(Store &store, const QString &path, const CsvOptions &options, QString *error)

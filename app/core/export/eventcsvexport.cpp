@@ -191,7 +191,7 @@ QList<IdRange> splitIds(IdRange all)
 } // namespace
 
 bool exportEvents(Store &store, const EventFilter &filter, const QString &path,
-                  const CsvOptions &options, QString *error)
+                  const CsvOptions &options, QString *error, ExportProgress *progress)
 {
     CsvWriter writer(path, options);
     if (!writer.open(error))
@@ -218,14 +218,32 @@ bool exportEvents(Store &store, const EventFilter &filter, const QString &path,
     const std::optional<IdRange> ids = matchingIds(store, filter);
     if (!ids)
         return storeFailed();
-    if (ids->last < ids->first)
-        return writer.commit(error); // nothing matches: the header alone
-    const QList<IdRange> chunks = splitIds(*ids);
+    const QList<IdRange> chunks = ids->last < ids->first ? QList<IdRange> {} : splitIds(*ids);
+    const qint64 steps = qMax<qint64>(1, chunks.size());
+    auto done = [&writer, error, progress] {
+        if (!writer.commit(error))
+            return false;
+        if (progress)
+            progress->rows = writer.rowsWritten() - 1; // without the header
+        return true;
+    };
+    // Rows written so far (without the header) and whether to go on after `step` chunks.
+    auto carryOn = [&writer, error, progress, steps](qint64 step) {
+        return continueExport(progress, writer.rowsWritten() - 1, step, steps, error);
+    };
+    if (!carryOn(0))
+        return false;
+    if (chunks.isEmpty())
+        return done(); // nothing matches: the header alone
     const std::atomic_bool neverStop = false;
     if (chunks.size() < 2 || isMemoryDatabase(store.path())) {
-        if (!encodeRange(store, filter, *ids, shared, writer, neverStop))
-            return storeFailed();
-        return writer.commit(error);
+        for (qsizetype k = 0; k < chunks.size(); ++k) {
+            if (!encodeRange(store, filter, chunks.at(k), shared, writer, neverStop))
+                return storeFailed();
+            if (!carryOn(k + 1))
+                return false;
+        }
+        return done();
     }
     std::optional<OddChunkEncoder> helper;
     helper.emplace(store.path(), filter, shared, chunks);
@@ -235,15 +253,19 @@ bool exportEvents(Store &store, const EventFilter &filter, const QString &path,
             const EncodedChunk chunk = helper->take();
             if (chunk.ok) {
                 writer.appendEncodedRows(chunk.bytes, chunk.rows);
+                if (!carryOn(k + 1))
+                    return false; // ~OddChunkEncoder stops and joins the helper
                 continue;
             }
             helperFailed = true; // e.g. its connection did not open: go on alone
         }
         if (!encodeRange(store, filter, chunks.at(k), shared, writer, neverStop))
             return storeFailed(); // ~OddChunkEncoder stops and joins the helper
+        if (!carryOn(k + 1))
+            return false;
     }
     helper.reset();
-    return writer.commit(error);
+    return done();
 }
 
 } // namespace spotkeeper::core
