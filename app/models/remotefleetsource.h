@@ -88,6 +88,9 @@ public:
     };
     // The synchronous call behind operations and enrollment (bounded by requestTimeoutMs).
     Reply callNow(const QByteArray &method, const QString &path, const QJsonObject &body = {});
+    // The secret a key-issuing call (enroll, rotate) answered with; nullopt with *error set
+    // when the call failed or its answer carries no usable secret.
+    std::optional<QByteArray> issuedSecret(const Reply &reply, QString *error) const;
 
 Q_SIGNALS:
     void pollFinished(bool ok); // after each poll cycle (tests wait on it)

@@ -60,23 +60,33 @@ QList<AgentKeyInfo> RemoteFleetSource::listAgentKeys(QString *error)
     return out;
 }
 
+std::optional<QByteArray> RemoteFleetSource::issuedSecret(const Reply &reply, QString *error) const
+{
+    if (!reply.ok()) {
+        *error = reply.error;
+        return std::nullopt;
+    }
+    const auto secret =
+        protocol::WebhookSecret::fromString(reply.json.value(u"secret"_s).toString());
+    if (!secret) {
+        *error = tr("%1 answered without a usable key secret.").arg(m_status.description);
+        return std::nullopt;
+    }
+    return secret->bytes();
+}
+
 KeyActionResult RemoteFleetSource::rotateAgentKey(const QString &keyId, const QString &)
 {
     KeyActionResult result;
     result.keyId = keyId;
     // No overlapSeconds: the server's configured rotation overlap applies.
     const Reply reply = callNow("POST", keyPath(keyId, "rotate"_L1), {});
-    const auto secret =
-        protocol::WebhookSecret::fromString(reply.json.value(u"secret"_s).toString());
-    if (!reply.ok() || !secret) {
-        result.error = reply.ok()
-            ? tr("%1 answered without a usable key secret.").arg(m_status.description)
-            : reply.error;
+    const auto secret = issuedSecret(reply, &result.error);
+    if (!secret)
         return result;
-    }
     result.ok = true;
     result.vmResourceKey = reply.json.value(u"vm"_s).toString();
-    result.secret = secret->bytes();
+    result.secret = *secret;
     result.overlapEndsAt = time(reply.json.value(u"previousSecretsExpireAt"_s));
     pollNow(); // the server wrote an audit row
     return result;

@@ -3,7 +3,6 @@
 // RemoteFleetSource: the synchronous reads the views make (answered from the cache) and the
 // calls that are not engine operations (enrollment, discovery, audit).
 #include "remotefleetsource.h"
-#include "webhooksignature.h"
 
 #include <QTimer>
 
@@ -98,17 +97,12 @@ EnrollResult RemoteFleetSource::enrollAgent(const core::VmRecord &vm, const QStr
 {
     EnrollResult result;
     const Reply reply = callNow("POST", u"/api/v1/keys"_s, {{u"vm"_s, vm.resourceId}});
-    const auto secret =
-        protocol::WebhookSecret::fromString(reply.json.value(u"secret"_s).toString());
-    if (!reply.ok() || !secret) {
-        result.error = reply.ok()
-            ? tr("%1 answered without a usable key secret.").arg(m_status.description)
-            : reply.error;
+    const auto secret = issuedSecret(reply, &result.error);
+    if (!secret)
         return result;
-    }
     result.ok = true;
     result.keyId = reply.json.value(u"keyId"_s).toString();
-    result.secret = secret->bytes();
+    result.secret = *secret;
     result.endpoint = m_options.baseUrl.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
     pollNow(); // the server wrote an audit row
     return result;
