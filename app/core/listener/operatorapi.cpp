@@ -186,21 +186,11 @@ http::Response OperatorApi::listEvents(const http::Request &request)
             filter.kinds.append(kind);
         }
     }
-    for (const auto &[name, target] :
-         {std::pair {u"from"_s, &filter.from}, std::pair {u"to"_s, &filter.to}}) {
-        const QString value = request.queryItem(name);
-        if (value.isEmpty())
-            continue;
-        *target = QDateTime::fromString(value, Qt::ISODateWithMs);
-        if (!target->isValid())
-            return http::Response::error(400, u"invalid_query"_s,
-                                         name + u": not an ISO 8601 time: "_s + value);
-    }
+    http::Response error;
+    if (!readTimeRange(request, &filter.from, &filter.to, &error)
+        || !readLimit(request, 100, 1000, &filter.limit, &error))
+        return error;
     bool okNumber = true;
-    const QString limitText = request.queryItem(u"limit"_s);
-    filter.limit = limitText.isEmpty() ? 100 : limitText.toInt(&okNumber);
-    if (!okNumber || filter.limit < 1 || filter.limit > 1000)
-        return http::Response::error(400, u"invalid_query"_s, u"limit: a number from 1 to 1000"_s);
     const QString cursor = request.queryItem(u"cursor"_s);
     const QString after = request.queryItem(u"after"_s);
     if (!after.isEmpty() && cursor.isEmpty()) {

@@ -51,6 +51,12 @@ private:
     http::Response listJobs(const http::Request &request);
     http::Response listAudit(const http::Request &request);
     std::optional<VmRecord> vmFromQuery(const QString &value);
+    // Query parsing shared by the list routes: false with a 400 in *error on a bad value.
+    // limit=<n> within [1, max], fallback when absent; from/to as ISO 8601 times.
+    static bool readLimit(const http::Request &request, int fallback, int max, int *limit,
+                          http::Response *error);
+    static bool readTimeRange(const http::Request &request, QDateTime *from, QDateTime *to,
+                              http::Response *error);
     http::Response keys(const http::Request &request, const QList<QByteArray> &segments,
                         const QString &actor);
     http::Response tokens(const http::Request &request, const QList<QByteArray> &segments,

@@ -31,9 +31,19 @@ bool storeFailed(Store &store)
     return store.lastError().code != StoreError::Code::None;
 }
 
-// limit=<n> within [1, max]; fallback when absent. False with a 400 in *error otherwise.
-bool readLimit(const http::Request &request, int fallback, int max, int *limit,
-               http::Response *error)
+QJsonObject auditJson(const AuditRecord &record)
+{
+    return QJsonObject {
+        {u"id"_s, double(record.id)}, {u"at"_s, record.at.toUTC().toString(Qt::ISODateWithMs)},
+        {u"actor"_s, record.actor},   {u"action"_s, record.action},
+        {u"target"_s, record.target}, {u"detail"_s, record.detail},
+    };
+}
+
+} // namespace
+
+bool OperatorApi::readLimit(const http::Request &request, int fallback, int max, int *limit,
+                            http::Response *error)
 {
     const QString text = request.queryItem(u"limit"_s);
     bool okNumber = true;
@@ -45,16 +55,22 @@ bool readLimit(const http::Request &request, int fallback, int max, int *limit,
     return false;
 }
 
-QJsonObject auditJson(const AuditRecord &record)
+bool OperatorApi::readTimeRange(const http::Request &request, QDateTime *from, QDateTime *to,
+                                http::Response *error)
 {
-    return QJsonObject {
-        {u"id"_s, double(record.id)}, {u"at"_s, record.at.toUTC().toString(Qt::ISODateWithMs)},
-        {u"actor"_s, record.actor},   {u"action"_s, record.action},
-        {u"target"_s, record.target}, {u"detail"_s, record.detail},
-    };
+    for (const auto &[name, target] : {std::pair {u"from"_s, from}, std::pair {u"to"_s, to}}) {
+        const QString value = request.queryItem(name);
+        if (value.isEmpty())
+            continue;
+        *target = QDateTime::fromString(value, Qt::ISODateWithMs);
+        if (!target->isValid()) {
+            *error = http::Response::error(400, u"invalid_query"_s,
+                                           name + u": not an ISO 8601 time: "_s + value);
+            return false;
+        }
+    }
+    return true;
 }
-
-} // namespace
 
 std::optional<VmRecord> OperatorApi::vmFromQuery(const QString &value)
 {
@@ -90,18 +106,10 @@ http::Response OperatorApi::listAudit(const http::Request &request)
 {
     QDateTime from;
     QDateTime to;
-    for (const auto &[name, target] : {std::pair {u"from"_s, &from}, std::pair {u"to"_s, &to}}) {
-        const QString value = request.queryItem(name);
-        if (value.isEmpty())
-            continue;
-        *target = QDateTime::fromString(value, Qt::ISODateWithMs);
-        if (!target->isValid())
-            return http::Response::error(400, u"invalid_query"_s,
-                                         name + u": not an ISO 8601 time: "_s + value);
-    }
     int limit = 0;
     http::Response error;
-    if (!readLimit(request, 1000, 5000, &limit, &error))
+    if (!readTimeRange(request, &from, &to, &error)
+        || !readLimit(request, 1000, 5000, &limit, &error))
         return error;
     qint64 after = 0;
     const QString afterText = request.queryItem(u"after"_s);
