@@ -195,7 +195,7 @@ Parsed<protocol::VmIdentity> parseInstanceMetadata(QByteArrayView json, QString 
     vm.location = text("location"_L1);
     vm.vmScaleSetName = text("vmScaleSetName"_L1);
     vm.priority = text("priority"_L1);
-    if (vm.priority.isEmpty()) // a real regular VM returns "" (docs/AZURE.md §2)
+    if (vm.priority.isEmpty()) // a real regular VM returns "" (AZURE-PROTOCOL.md §2)
         vm.priority = u"Regular"_s;
     vm.evictionPolicy = text("evictionPolicy"_L1);
 

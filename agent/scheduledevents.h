@@ -11,9 +11,9 @@
 
 #include <optional>
 
-// Pure parsers for the two IMDS documents the agent reads (docs/AZURE.md §1-2):
+// Pure parsers for the two IMDS documents the agent reads (AZURE-PROTOCOL.md §1-2):
 // Scheduled Events (api-version 2020-07-01) and instance metadata (2021-02-01).
-// No I/O here, so every real payload in shared/azure-fixtures/imds is a unit test.
+// No I/O here, so every real payload in tests/data/azure-fixtures/imds is a unit test.
 namespace spotkeeper::agent {
 
 struct ScheduledEventsDocument

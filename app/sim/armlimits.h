@@ -10,7 +10,7 @@
 
 #include <map>
 
-// ARM's throttling as a client sees it (AZURE.md §6), in real (wall) milliseconds:
+// ARM's throttling as a client sees it (AZURE-PROTOCOL.md §6), in real (wall) milliseconds:
 // per-subscription read and write token buckets, Compute's per-VM start policy and the
 // subscription-wide high-cost-get (list) policy. A refused request gets 429 + Retry-After,
 // and a request sent before a Retry-After it was given is counted as a violation (and

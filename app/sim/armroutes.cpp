@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-// SimServer: the ARM half (AZURE.md §4-6).
+// SimServer: the ARM half (AZURE-PROTOCOL.md §4-6).
 #include "clock.h"
 #include "fleetmodel.h"
 #include "simjson.h"
@@ -150,7 +150,7 @@ void SimServer::routeArm(const http::Request &request, const ResponderPtr &respo
         http::Response throttled;
         const bool compute =
             decision.policy.startsWith("UpdateVM"_L1) || decision.policy.startsWith("HighCost"_L1);
-        if (compute) { // CRP's body (AZURE.md §6)
+        if (compute) { // CRP's body (AZURE-PROTOCOL.md §6)
             throttled = http::Response::json(
                 429,
                 compact(QJsonObject {{u"code"_s, u"OperationNotAllowed"_s},

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-// SimServer: IMDS per VM under /imds/{vmName} (AZURE.md §1-2).
+// SimServer: IMDS per VM under /imds/{vmName} (AZURE-PROTOCOL.md §1-2).
 #include "clock.h"
 #include "fleetmodel.h"
 #include "simjson.h"

@@ -8,7 +8,7 @@
 
 #include <functional>
 
-// The simulator's payloads, shaped like the recorded ones in shared/azure-fixtures:
+// The simulator's payloads, shaped like the recorded ones in tests/data/azure-fixtures:
 // ARM VM bodies (full, statusOnly, instance view), async-operation status, Activity Log
 // entries, and IMDS instance metadata / Scheduled Events documents.
 namespace spotkeeper::sim::simjson {

@@ -22,7 +22,7 @@ struct DashboardSettings
     QString clientId;
     QStringList subscriptions;
     // The restart engine's client-side ARM budgets (core::EngineConfig, mirroring Azure's
-    // token buckets, AZURE.md section 6). Read when the local engine starts.
+    // token buckets, docs/AZURE-PROTOCOL.md section 6). Read when the local engine starts.
     int subscriptionWritesPerSecond = 10;
     int subscriptionWriteBurst = 200;
     int subscriptionReadsPerSecond = 25;

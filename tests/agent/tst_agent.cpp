@@ -369,7 +369,7 @@ void TestAgent::fixtureLifecycleScheduledStartedGone()
 {
     // The documented Freeze lifecycle, verbatim, for a VM named like its Resources.
     const auto fixture = [](const char *name) {
-        QFile file(QStringLiteral(SPOTKEEPER_SHARED_DIR) + u"/azure-fixtures/imds/"_s
+        QFile file(QStringLiteral(SPOTKEEPER_TEST_DATA) + u"/azure-fixtures/imds/"_s
                    + QLatin1StringView(name));
         if (!file.open(QIODevice::ReadOnly))
             qFatal("missing fixture %s", name);

@@ -49,9 +49,9 @@ void TestAgentListener::noticeAcceptedForTheBoundResourceId_data()
     QTest::addColumn<QString>("document");
     QTest::addColumn<QString>("boundTo"); // "imds": the id IMDS reports; else this id
     QTest::addColumn<bool>("accepted");
-    const QString shared = QStringLiteral(SPOTKEEPER_SHARED_DIR) + u"/azure-fixtures/imds/"_s;
+    const QString recorded = QStringLiteral(SPOTKEEPER_TEST_DATA) + u"/azure-fixtures/imds/"_s;
     const QString data = QStringLiteral(SPOTKEEPER_TEST_DATA) + u"/agent/"_s;
-    const QString uniform = shared + u"instance-compute-aks-vmss-api2021-02-01.json"_s;
+    const QString uniform = recorded + u"instance-compute-aks-vmss-api2021-02-01.json"_s;
     QTest::newRow("uniform scale set instance") << uniform << u"imds"_s << true;
     QTest::newRow("standalone VM")
         << data + u"instance-standalone-spot-api2021-02-01.json"_s << u"imds"_s << true;

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Every real IMDS payload in shared/azure-fixtures/imds through the pure parsers.
+// Every real IMDS payload in tests/data/azure-fixtures/imds through the pure parsers.
 #include "scheduledevents.h"
 
 #include <QDir>
@@ -17,7 +17,7 @@ using namespace Qt::StringLiterals;
 namespace {
 QByteArray imdsFixture(const QString &name)
 {
-    QFile file(QStringLiteral(SPOTKEEPER_SHARED_DIR) + u"/azure-fixtures/imds/"_s + name);
+    QFile file(QStringLiteral(SPOTKEEPER_TEST_DATA) + u"/azure-fixtures/imds/"_s + name);
     if (!file.open(QIODevice::ReadOnly))
         qFatal("missing fixture %s", qPrintable(file.fileName()));
     return file.readAll();
@@ -60,7 +60,7 @@ private slots:
 
 void TestScheduledEvents::everyScheduledEventsFixtureParses()
 {
-    const QDir dir(QStringLiteral(SPOTKEEPER_SHARED_DIR) + u"/azure-fixtures/imds"_s);
+    const QDir dir(QStringLiteral(SPOTKEEPER_TEST_DATA) + u"/azure-fixtures/imds"_s);
     const QStringList files = dir.entryList({u"scheduledevents-*.json"_s}, QDir::Files);
     int documents = 0;
     for (const QString &name : files) {
@@ -84,9 +84,9 @@ void TestScheduledEvents::everyScheduledEventsFixtureParses()
 
 void TestScheduledEvents::everyImdsFixtureHasAKnownOutcome()
 {
-    // Every file of shared/azure-fixtures/imds goes through the agent's parsers with a
+    // Every file of tests/data/azure-fixtures/imds goes through the agent's parsers with a
     // stated outcome; a new fixture fails here until it is given one.
-    const QDir dir(QStringLiteral(SPOTKEEPER_SHARED_DIR) + u"/azure-fixtures/imds"_s);
+    const QDir dir(QStringLiteral(SPOTKEEPER_TEST_DATA) + u"/azure-fixtures/imds"_s);
     const QStringList files = dir.entryList({u"*.json"_s}, QDir::Files);
     QVERIFY(files.size() >= 11);
     for (const QString &name : files) {

@@ -34,7 +34,8 @@ QByteArray testData(const QString &name)
 }
 } // namespace
 
-// Pure ARM body parsers on the spec examples and recordings (AZURE.md §4), and the budgets.
+// Pure ARM body parsers on the spec examples and recordings (AZURE-PROTOCOL.md §4), and the
+// budgets.
 class TestArmParsers : public QObject
 {
     Q_OBJECT

@@ -11,7 +11,8 @@ using namespace Qt::StringLiterals;
 using namespace spotkeeper::core;
 using spotkeeper::testsupport::fixture;
 
-// Cloud table (AZURE.md §3.4) and the three token reply parsers (§3.1-3.3) on real fixtures.
+// Cloud table (AZURE-PROTOCOL.md §3.4) and the three token reply parsers (§3.1-3.3) on real
+// fixtures.
 class TestTokenParsers : public QObject
 {
     Q_OBJECT

@@ -11,7 +11,7 @@ using namespace spotkeeper::protocol;
 using namespace Qt::StringLiterals;
 
 namespace {
-// The real AKS node of shared/azure-fixtures/imds (a uniform scale set instance).
+// The real AKS node of tests/data/azure-fixtures/imds (a uniform scale set instance).
 Notice uniformInstanceNotice()
 {
     Notice notice;

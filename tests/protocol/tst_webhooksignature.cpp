@@ -22,7 +22,7 @@ constexpr qint64 kNow = 1'800'000'000;
 
 QJsonObject loadVectors()
 {
-    QFile file(QStringLiteral(SPOTKEEPER_SHARED_DIR "/webhook-vectors/standard-webhooks.json"));
+    QFile file(QStringLiteral(SPOTKEEPER_TEST_DATA "/webhook-vectors/standard-webhooks.json"));
     if (!file.open(QIODevice::ReadOnly))
         qFatal("cannot open the Standard Webhooks vectors: %s", qPrintable(file.fileName()));
     return QJsonDocument::fromJson(file.readAll()).object();

@@ -51,7 +51,7 @@ public:
     Route &respondAsync(AsyncHandler handler); // you call responder->send(), or never
     Route &enqueue(const http::Response &response); // scripted: consumed one per request
     Route &enqueue(int status, const QByteArray &jsonBody);
-    // Body read from SPOTKEEPER_SHARED_DIR/azure-fixtures/<fixture>; QFAIL-worthy if missing
+    // Body read from tests/data/azure-fixtures/<fixture>; QFAIL-worthy if missing
     // (returns 500 with the path in the body so the test's assertion shows it).
     Route &respondFixture(int status, const QString &fixture,
                           const QByteArray &contentType = QByteArrayLiteral("application/json"));

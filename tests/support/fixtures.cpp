@@ -7,14 +7,9 @@
 
 namespace spotkeeper::testsupport {
 
-QString sharedDir()
-{
-    return QStringLiteral(SPOTKEEPER_SHARED_DIR);
-}
-
 QString fixturePath(const QString &relativePath)
 {
-    return sharedDir() + QStringLiteral("/azure-fixtures/") + relativePath;
+    return testDataPath(QStringLiteral("azure-fixtures/") + relativePath);
 }
 
 QByteArray fixture(const QString &relativePath)

@@ -8,13 +8,12 @@
 // Locating test fixtures from any test executable linking spotkeeper_testsupport.
 namespace spotkeeper::testsupport {
 
-// Absolute path of SPOTKEEPER_SHARED_DIR/azure-fixtures/<relativePath>, e.g. "imds/x.json".
+// Absolute path of tests/data/azure-fixtures/<relativePath>, e.g. "imds/x.json" (payloads
+// recorded or documented by Microsoft and others; the folder's README.md says where from).
 QString fixturePath(const QString &relativePath);
 // Contents of that fixture; empty and a qWarning naming the path if unreadable.
 QByteArray fixture(const QString &relativePath);
 // Absolute path of SPOTKEEPER_TEST_DATA/<relativePath> (tests/data in the source tree).
 QString testDataPath(const QString &relativePath);
-// The shared read-only directory (../shared next to the source tree).
-QString sharedDir();
 
 } // namespace spotkeeper::testsupport

@@ -29,7 +29,7 @@ struct ArmClientOptions
     int maxListPages = 10'000;
 };
 
-// ARM Compute operations SpotKeeper needs (AZURE.md §4), every request paced by an
+// ARM Compute operations SpotKeeper needs (AZURE-PROTOCOL.md §4), every request paced by an
 // ArmRequestQueue. Results carry a classified CallResult; a start's async operation is
 // followed (never POSTed again) until Succeeded/Failed/Canceled. Bearer tokens are only sent
 // to URLs on the configured ARM host: an async-operation or nextLink URL elsewhere is refused.

@@ -13,7 +13,7 @@
 #include <QPair>
 #include <QString>
 
-// Pure ARM error handling (AZURE.md §5, §6): the error envelope with nested details[], the
+// Pure ARM error handling (AZURE-PROTOCOL.md §5, §6): the error envelope with nested details[], the
 // classification table to FailureClass, Retry-After and x-ms-ratelimit-remaining-* headers.
 namespace spotkeeper::core::armerror {
 

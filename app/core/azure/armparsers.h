@@ -12,7 +12,7 @@
 
 #include <optional>
 
-// Pure parsers for ARM Compute bodies (AZURE.md §4). Power state comes from the
+// Pure parsers for ARM Compute bodies (AZURE-PROTOCOL.md §4). Power state comes from the
 // "PowerState/<x>" code in statuses[], never from displayStatus.
 namespace spotkeeper::core::armparsers {
 

@@ -33,8 +33,8 @@ struct ArmReply
 };
 
 // Sends ARM requests with a bearer token, but only when the client-side budgets allow
-// (AZURE.md §6): per-subscription read and write buckets, Compute's per-VM start bucket, and
-// never before a Retry-After the subscription was given. Requests wait in a FIFO instead of
+// (AZURE-PROTOCOL.md §6): per-subscription read and write buckets, Compute's per-VM start bucket,
+// and never before a Retry-After the subscription was given. Requests wait in a FIFO instead of
 // being sent. A 401 invalidates the token and retries exactly once. Decisions use the
 // injected Clock; a timer wakes the queue, and processQueue() may be called after moving a
 // ManualClock.

@@ -9,8 +9,8 @@ namespace spotkeeper::core {
 
 class Clock;
 
-// Runs `az account get-access-token --resource {audience} --output json` (AZURE.md §3.3), so an
-// operator who ran `az login` needs no secret. The program is configurable (tests put a fake
+// Runs `az account get-access-token --resource {audience} --output json` (AZURE-PROTOCOL.md §3.3),
+// so an operator who ran `az login` needs no secret. The program is configurable (tests put a fake
 // `az` first on PATH or pass its path). Unavailable when az is missing or not logged in.
 class AzureCliCredential final : public AccessTokenSource
 {

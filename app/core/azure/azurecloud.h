@@ -8,7 +8,7 @@
 
 #include <optional>
 
-// The endpoints of one Azure cloud (AZURE.md §3.4). armUrl is where requests go and can be
+// The endpoints of one Azure cloud (AZURE-PROTOCOL.md §3.4). armUrl is where requests go and can be
 // overridden (SPOTKEEPER_ARM_URL, for tests and simulation); armResource stays the cloud's
 // canonical ARM identifier because tokens are minted for it, not for the override.
 namespace spotkeeper::core {

@@ -11,10 +11,11 @@ namespace spotkeeper::core {
 
 class Clock;
 
-// Entra ID client-credentials flow (AZURE.md §3.1): POST {authority}/{tenant}/oauth2/v2.0/token,
-// form-encoded, scope {arm}/.default. Configured from AZURE_TENANT_ID / AZURE_CLIENT_ID /
-// AZURE_CLIENT_SECRET; Unavailable when any is missing. The secret is kept in memory only and
-// never appears in a message. principal() = "client <id> in tenant <tenant>".
+// Entra ID client-credentials flow (AZURE-PROTOCOL.md §3.1):
+// POST {authority}/{tenant}/oauth2/v2.0/token, form-encoded, scope {arm}/.default. Configured from
+// AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET; Unavailable when any is missing. The
+// secret is kept in memory only and never appears in a message. principal() = "client <id> in
+// tenant <tenant>".
 class ClientSecretCredential final : public AccessTokenSource
 {
     Q_OBJECT

@@ -14,7 +14,7 @@ namespace spotkeeper::core {
 
 class Clock;
 
-// Managed identity through IMDS (AZURE.md §3.2): GET /metadata/identity/oauth2/token
+// Managed identity through IMDS (AZURE-PROTOCOL.md §3.2): GET /metadata/identity/oauth2/token
 // ?api-version=2018-02-01&resource=<arm> with `Metadata: true`, never through a proxy. Retries
 // 404, 410, 429 and 5xx with backoff, not other 4xx. Unavailable when IMDS never answered
 // (not on an Azure VM). A user-assigned identity is chosen by client id.
@@ -30,7 +30,7 @@ public:
 
     void setEndpoint(const QUrl &base) { m_endpoint = base; } // default http://169.254.169.254
     void setClientId(const QString &clientId) { m_clientId = clientId; }
-    // Delays before each retry; default 2, 6, 14, 30 s (AZURE.md). Tests use short ones.
+    // Delays before each retry; default 2, 6, 14, 30 s (AZURE-PROTOCOL.md). Tests use short ones.
     void setRetryDelaysMs(QList<int> delays) { m_retryDelaysMs = std::move(delays); }
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
     QUrl tokenUrl() const;

@@ -4,7 +4,7 @@
 
 #include <QtGlobal>
 
-// Client-side budgets mirroring ARM's own buckets (AZURE.md §6), so SpotKeeper queues
+// Client-side budgets mirroring ARM's own buckets (AZURE-PROTOCOL.md §6), so SpotKeeper queues
 // requests instead of provoking 429s. Time is passed in (from the injected Clock).
 namespace spotkeeper::core {
 

@@ -10,8 +10,8 @@
 
 #include <optional>
 
-// Pure parsers for the three token replies (AZURE.md §3). No I/O, no logging; tested on the
-// fixtures. Error strings name the problem but never include the token.
+// Pure parsers for the three token replies (AZURE-PROTOCOL.md §3). No I/O, no logging; tested on
+// the fixtures. Error strings name the problem but never include the token.
 namespace spotkeeper::core::tokenparsers {
 
 // A JSON number or a numeric string ("3599"); nullopt for anything else.

@@ -19,7 +19,8 @@ struct EngineConfig
     quint32 seed = 0; // jitter seed; 0 = random
     BackoffPolicy::Random random; // overrides seed when set (tests)
 
-    // Client-side budgets mirroring Azure's buckets (AZURE.md §6). Unlimited when burst <= 0.
+    // Client-side budgets mirroring Azure's buckets (AZURE-PROTOCOL.md §6).
+    // Unlimited when burst <= 0.
     BudgetConfig vmStartBudget {12, 4, 60'000}; // Compute "Update VM" per resource
     BudgetConfig vmReadBudget {36, 12, 60'000}; // Compute "Low cost get" per resource
     BudgetConfig subscriptionWriteBudget {200, 10, 1'000}; // ARM writes per subscription
