@@ -15,7 +15,9 @@
 #include "theme.h"
 
 #include <QApplication>
+#include <QByteArrayView>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDir>
 #include <QLabel>
 #include <QMessageBox>
@@ -28,13 +30,29 @@
 
 using namespace spotkeeper;
 
+namespace {
+// --help, --help-all and --version need no display: they are answered before any GUI object
+// exists (QApplication aborts without one), so they work over SSH like spotkeeperd's and
+// spotkeeper-agent's.
+bool asksForHelpOrVersion(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArrayView arg(argv[i]);
+        if (arg == "--")
+            break;
+        if (arg == "-h" || arg == "-?" || arg == "--help" || arg == "--help-all" || arg == "-v"
+            || arg == "--version")
+            return true;
+    }
+    return false;
+}
+} // namespace
+
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("spotkeeper"));
-    QApplication::setOrganizationName(QStringLiteral("SpotKeeper"));
-    QApplication::setApplicationVersion(QStringLiteral(SPOTKEEPER_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("io.github.spotkeeper.SpotKeeper"));
+    QCoreApplication::setApplicationName(QStringLiteral("spotkeeper"));
+    QCoreApplication::setOrganizationName(QStringLiteral("SpotKeeper"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SPOTKEEPER_VERSION));
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("SpotKeeper dashboard: keeps Azure Spot VMs running."));
@@ -70,6 +88,13 @@ int main(int argc, char *argv[])
     parser.addOption(multiOption);
     parser.addOption(demoOption);
     parser.addOption(noDemoOption);
+    if (asksForHelpOrVersion(argc, argv)) {
+        const QCoreApplication noGui(argc, argv);
+        parser.process(noGui); // prints the answer and exits
+    }
+
+    QApplication app(argc, argv);
+    QApplication::setDesktopFileName(QStringLiteral("io.github.spotkeeper.SpotKeeper"));
     parser.process(app);
 
     gui::SingleInstance instance;
