@@ -25,6 +25,8 @@ void ChartModel::setStacked(const buckets::Stacked &data)
     beginResetModel();
     m_categoryTitle = tr("Time (UTC)");
     m_categories.clear();
+    m_starts = data.starts;
+    m_bucketSecs = data.bucketSecs;
     const QString format = data.bucketSecs >= 86400 ? QStringLiteral("yyyy-MM-dd")
                                                     : QStringLiteral("yyyy-MM-dd HH:mm");
     for (const QDateTime &start : data.starts)
@@ -39,6 +41,8 @@ void ChartModel::setDistribution(const buckets::Distribution &data, const QStrin
     beginResetModel();
     m_categoryTitle = QString();
     m_categories = data.labels;
+    m_starts.clear();
+    m_bucketSecs = 0;
     m_series = {seriesName};
     m_values = {data.counts};
     endResetModel();
@@ -94,11 +98,15 @@ FleetCharts::FleetCharts(FleetSource &source, const core::Clock &clock, QObject 
     , m_clock(clock)
 {
     m_to = clock.nowUtc();
-    m_from = m_to.addSecs(-24 * 3600);
+    m_from = m_to.addSecs(-m_spanSecs);
     // Evictions arrive in bursts: redraw at most every 2 s.
     m_reloadTimer.setSingleShot(true);
     m_reloadTimer.setInterval(2000);
     connect(&m_reloadTimer, &QTimer::timeout, this, &FleetCharts::reload);
+    // A relative range slides with the clock even when nothing happens: new buckets
+    // appear at the right, old evictions leave at the left.
+    m_followTimer.setInterval(kFollowIntervalMs);
+    connect(&m_followTimer, &QTimer::timeout, this, &FleetCharts::reload);
     connect(&source, &FleetSource::eventAppended, this, [this](const core::EventRecord &e) {
         if (e.kind == core::EventKind::Eviction && !m_reloadTimer.isActive())
             m_reloadTimer.start();
@@ -110,8 +118,17 @@ FleetCharts::~FleetCharts() = default;
 
 void FleetCharts::setRange(const QDateTime &from, const QDateTime &to)
 {
+    m_spanSecs = 0;
+    m_followTimer.stop();
     m_from = from;
     m_to = to;
+    reload();
+}
+
+void FleetCharts::setRelativeRange(qint64 spanSecs)
+{
+    m_spanSecs = qMax<qint64>(1, spanSecs);
+    m_followTimer.start();
     reload();
 }
 
@@ -124,6 +141,11 @@ void FleetCharts::setGroupBy(buckets::GroupBy groupBy)
 void FleetCharts::reload()
 {
     m_reloadTimer.stop();
+    if (m_spanSecs > 0) {
+        // The end is exclusive: one second past now so an eviction stamped "now" counts.
+        m_to = m_clock.nowUtc().addSecs(1);
+        m_from = m_to.addSecs(-m_spanSecs);
+    }
     QHash<qint64, core::VmRecord> vms;
     for (const core::VmRecord &vm : m_source.vms())
         vms.insert(vm.id, vm);

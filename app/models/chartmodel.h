@@ -30,6 +30,10 @@ public:
     void setDistribution(const buckets::Distribution &data, const QString &seriesName);
 
     QStringList categories() const { return m_categories; }
+    // Charts over time (setStacked): each category's bucket start (UTC) and the bucket
+    // length; empty for distributions.
+    QList<QDateTime> bucketStarts() const { return m_starts; }
+    qint64 bucketSecs() const { return m_bucketSecs; }
     QStringList seriesNames() const { return m_series; }
     int value(int series, int category) const { return m_values.at(series).at(category); }
     int total() const;
@@ -42,12 +46,17 @@ public:
 private:
     QString m_categoryTitle;
     QStringList m_categories;
+    QList<QDateTime> m_starts;
+    qint64 m_bucketSecs = 0;
     QStringList m_series;
     QList<QList<int>> m_values; // [series][category]
 };
 
 // The dashboard's three charts for one time range, re-read from the source when the
-// range or grouping changes and (throttled) when new evictions arrive.
+// range or grouping changes and (throttled) when new evictions arrive. A relative range
+// ("last 24 hours") ends at the clock's now on every reload and is re-read every minute,
+// so evictions that happen while the window is open land in it and old ones leave; an
+// absolute range stays where it was put.
 class FleetCharts final : public QObject
 {
     Q_OBJECT
@@ -56,9 +65,16 @@ public:
     ~FleetCharts() override;
     Q_DISABLE_COPY_MOVE(FleetCharts)
 
-    void setRange(const QDateTime &from, const QDateTime &to);
+    static constexpr int kFollowIntervalMs = 60'000;
+
+    void setRange(const QDateTime &from, const QDateTime &to); // absolute
+    void setRelativeRange(qint64 spanSecs); // the last spanSecs, ending now
     void setGroupBy(buckets::GroupBy groupBy);
     void reload();
+
+    bool followsClock() const { return m_spanSecs > 0; }
+    QDateTime from() const { return m_from; } // of the last reload
+    QDateTime to() const { return m_to; }
 
     ChartModel *evictions() { return &m_evictions; }
     ChartModel *recovery() { return &m_recovery; }
@@ -75,8 +91,10 @@ private:
     ChartModel m_outcomes;
     QDateTime m_from;
     QDateTime m_to;
+    qint64 m_spanSecs = 24 * 3600; // > 0: relative to now; 0: [m_from, m_to) as set
     buckets::GroupBy m_groupBy = buckets::GroupBy::Region;
     QTimer m_reloadTimer;
+    QTimer m_followTimer;
 };
 
 } // namespace spotkeeper::gui

@@ -25,9 +25,11 @@ ChartsPanel::ChartsPanel(FleetCharts &charts, QWidget *parent)
     auto *label = new QLabel(tr("Stack evictions &by:"), this);
     label->setBuddy(groupBy);
 
-    m_charts = {new ChartWidget(tr("Evictions over time"), *charts.evictions(), true, this),
-                new ChartWidget(tr("Time to recovery"), *charts.recovery(), false, this),
-                new ChartWidget(tr("Restart outcomes"), *charts.outcomes(), false, this)};
+    m_charts = {
+        new ChartWidget(tr("Evictions over time"), *charts.evictions(), ChartWidget::Kind::OverTime,
+                        this),
+        new ChartWidget(tr("Time to recovery"), *charts.recovery(), ChartWidget::Kind::Bars, this),
+        new ChartWidget(tr("Restart outcomes"), *charts.outcomes(), ChartWidget::Kind::Bars, this)};
     auto *top = new QHBoxLayout;
     top->addWidget(label);
     top->addWidget(groupBy);

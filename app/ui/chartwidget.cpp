@@ -7,33 +7,128 @@
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
+#include <QFontMetricsF>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QSet>
 #include <QStackedBarSeries>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QValueAxis>
 #include <QVBoxLayout>
 
+#include <array>
+
 namespace spotkeeper::gui {
 
-ChartWidget::ChartWidget(const QString &title, ChartModel &model, bool stacked, QWidget *parent)
+namespace {
+
+// Label steps in buckets: 5-min buckets give 5/10/15/20/30/60 min, hourly ones
+// 1/2/3/4/6/12 h, daily ones 1/2/3/4/6/12 days; the steps align to UTC.
+constexpr std::array kBucketsPerLabel = {1, 2, 3, 4, 6, 12, 24, 48, 96, 192, 384};
+
+// A bucket boundary's label: the time of day, or the date where a day starts (and
+// always for daily buckets), so "12-07" marks midnight on an hourly axis.
+QString boundaryLabel(const QDateTime &start, qint64 bucketSecs)
+{
+    const QDateTime utc = start.toUTC();
+    if (bucketSecs >= 86400 || utc.time() == QTime(0, 0))
+        return utc.toString(QStringLiteral("MM-dd"));
+    return utc.toString(QStringLiteral("HH:mm"));
+}
+
+struct Tick
+{
+    QString label;
+    qreal at = 0; // axis value: bucket j spans [j - 0.5, j + 0.5]
+};
+
+// The labelled boundaries: bucket starts 1..n-1 (the left edge would be half cut off)
+// whose start is a multiple of step buckets since the epoch. Labels are unique
+// (QCategoryAxis needs that): a repeated time of day gets invisible zero-width spaces.
+QList<Tick> timeTicks(const QList<QDateTime> &starts, qint64 bucketSecs, int step)
+{
+    QList<Tick> ticks;
+    if (bucketSecs <= 0)
+        return ticks;
+    QSet<QString> used;
+    for (int j = 1; j < starts.size(); ++j) {
+        if ((starts.at(j).toSecsSinceEpoch() / bucketSecs) % step != 0)
+            continue;
+        QString label = boundaryLabel(starts.at(j), bucketSecs);
+        while (used.contains(label))
+            label += QChar(0x200B);
+        used.insert(label);
+        ticks.append({label, qreal(j) - 0.5});
+    }
+    return ticks;
+}
+
+// A category label as Qt Charts draws it (rich text): escaped, and broken at the space
+// nearest its middle when it is wider than a category, so "Needs operator" stays whole
+// instead of being cut to "Needs op...".
+QString categoryLabel(const QString &text, const QFontMetricsF &metrics, qreal available)
+{
+    const QString escaped = text.toHtmlEscaped();
+    if (metrics.horizontalAdvance(text) <= available)
+        return escaped;
+    int best = -1;
+    for (int i = 0; i < text.size(); ++i) {
+        if (text.at(i) == QLatin1Char(' ')
+            && (best < 0 || qAbs(i - text.size() / 2) < qAbs(best - text.size() / 2)))
+            best = i;
+    }
+    if (best < 0)
+        return escaped;
+    return text.left(best).toHtmlEscaped() + QStringLiteral("<br>")
+        + text.mid(best + 1).toHtmlEscaped();
+}
+
+} // namespace
+
+ChartWidget::ChartWidget(const QString &title, ChartModel &model, Kind kind, QWidget *parent)
     : QWidget(parent)
-    , m_title(title)
     , m_model(model)
-    , m_stacked(stacked)
+    , m_kind(kind)
     , m_stack(new QStackedWidget(this))
     , m_asTable(new QCheckBox(tr("Show as table"), this))
+    , m_chart(new QChart)
 {
-    auto *chartView = new QChartView(new QChart, m_stack);
+    m_chart->setAnimationOptions(QChart::NoAnimation);
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_chart->setBackgroundVisible(false);
+    if (kind == Kind::OverTime) {
+        m_series = new QStackedBarSeries;
+        m_series->setBarWidth(0.85);
+        auto *axis = new QCategoryAxis;
+        axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+        axis->setStartValue(-0.5);
+        axis->setGridLineVisible(true);
+        m_axisX = axis;
+    } else {
+        m_series = new QBarSeries;
+        m_axisX = new QBarCategoryAxis;
+    }
+    m_axisY = new QValueAxis;
+    m_axisY->setLabelFormat(QStringLiteral("%d"));
+    m_axisY->setRange(0, 1);
+    m_axisY->setTickCount(2);
+    m_chart->addSeries(m_series);
+    m_chart->addAxis(m_axisX, Qt::AlignBottom);
+    m_chart->addAxis(m_axisY, Qt::AlignLeft);
+    m_series->attachAxis(m_axisX);
+    m_series->attachAxis(m_axisY);
+
+    auto *chartView = new QChartView(m_chart, m_stack);
     chartView->setRenderHint(QPainter::Antialiasing);
     chartView->setAccessibleName(title);
     chartView->setMinimumHeight(180);
-    m_chartView = chartView;
     auto *table = new QTableView(m_stack);
     table->setModel(&model);
     table->verticalHeader()->setVisible(false);
@@ -52,8 +147,15 @@ ChartWidget::ChartWidget(const QString &title, ChartModel &model, bool stacked, 
     layout->addLayout(top);
     layout->addWidget(m_stack, 1);
     connect(m_asTable, &QCheckBox::toggled, this, &ChartWidget::setShowAsTable);
-    connect(&model, &QAbstractItemModel::modelReset, this, &ChartWidget::rebuild);
-    rebuild();
+    connect(&model, &QAbstractItemModel::modelReset, this, &ChartWidget::updateFromModel);
+    // A wider or narrower plot fits more or fewer labels.
+    connect(m_chart, &QChart::plotAreaChanged, this, [this] {
+        if (m_kind == Kind::OverTime)
+            updateTimeAxis(false);
+        else
+            updateCategoryAxis();
+    });
+    updateFromModel();
 }
 
 ChartWidget::~ChartWidget() = default;
@@ -71,60 +173,139 @@ bool ChartWidget::showsTable() const
 
 int ChartWidget::seriesCount() const
 {
-    return m_series;
+    return int(m_series->count());
 }
 
-void ChartWidget::rebuild()
+QList<QBarSet *> ChartWidget::barSets() const
 {
-    auto *view = static_cast<QChartView *>(m_chartView);
-    auto *chart = new QChart;
-    chart->setAnimationOptions(QChart::NoAnimation);
-    chart->legend()->setVisible(m_model.seriesNames().size() > 1);
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setMargins(QMargins(4, 4, 4, 4));
-    chart->setBackgroundVisible(false);
-    QAbstractBarSeries *series = m_stacked
-        ? static_cast<QAbstractBarSeries *>(new QStackedBarSeries)
-        : static_cast<QAbstractBarSeries *>(new QBarSeries);
-    const QStringList names = m_model.seriesNames();
+    return m_series->barSets();
+}
+
+QStringList ChartWidget::axisLabels() const
+{
+    if (m_kind == Kind::OverTime)
+        return static_cast<QCategoryAxis *>(m_axisX)->categoriesLabels();
+    return static_cast<QBarCategoryAxis *>(m_axisX)->categories();
+}
+
+void ChartWidget::updateFromModel()
+{
+    updateBars();
+    if (m_kind == Kind::OverTime)
+        updateTimeAxis(true);
+    else
+        updateCategoryAxis();
+}
+
+qreal ChartWidget::plotWidth() const
+{
+    const qreal width = m_chart->plotArea().width();
+    return width > 0 ? width : qMax(200, m_stack->width() - 60); // not laid out yet: guess
+}
+
+void ChartWidget::updateCategoryAxis()
+{
+    auto *axis = static_cast<QBarCategoryAxis *>(m_axisX);
     const QStringList categories = m_model.categories();
-    int maxValue = 0;
-    QList<int> stackTotals(categories.size(), 0);
-    for (int s = 0; s < names.size(); ++s) {
-        auto *set = new QBarSet(names.at(s));
-        for (int c = 0; c < categories.size(); ++c) {
-            const int v = m_model.value(s, c);
-            *set << v;
-            stackTotals[c] += v;
-            maxValue = qMax(maxValue, m_stacked ? stackTotals.at(c) : v);
-        }
-        series->append(set);
-    }
-    m_series = int(names.size());
-    chart->addSeries(series);
-    auto *axisX = new QBarCategoryAxis;
-    // Long time axes: label every n-th bucket so labels stay readable.
-    const int step = qMax(1, int(categories.size()) / 12);
+    const QFontMetricsF metrics(axis->labelsFont());
+    // Qt Charts gives each label the width / (categories + 1), less its padding and the
+    // text item's margins.
+    const qreal available = plotWidth() / qreal(categories.size() + 1) - 24;
     QStringList labels;
-    for (int c = 0; c < categories.size(); ++c) {
-        QString label = categories.at(c);
-        if (label.size() > 11 && label.at(4) == QLatin1Char('-'))
-            label = label.mid(5); // drop the year
-        labels.append(c % step == 0 ? label : QString(c, QChar(0x200B))); // unique blanks
+    for (const QString &category : categories)
+        labels.append(categoryLabel(category, metrics, available));
+    if (axis->categories() != labels)
+        axis->setCategories(labels);
+}
+
+void ChartWidget::updateBars()
+{
+    const QStringList names = m_model.seriesNames();
+    const int n = int(m_model.categories().size());
+    QList<QBarSet *> sets = m_series->barSets();
+    while (sets.size() > names.size())
+        m_series->remove(sets.takeLast());
+    int maxValue = 0;
+    QList<int> stackTotals(n, 0);
+    for (int s = 0; s < names.size(); ++s) {
+        QBarSet *set = nullptr;
+        if (s < sets.size()) {
+            set = sets.at(s);
+            if (set->label() != names.at(s))
+                set->setLabel(names.at(s));
+        } else {
+            set = new QBarSet(names.at(s));
+            m_series->append(set);
+        }
+        QList<qreal> values;
+        values.reserve(n);
+        for (int c = 0; c < n; ++c) {
+            const int v = m_model.value(s, c);
+            values.append(v);
+            stackTotals[c] += v;
+            maxValue = qMax(maxValue, m_kind == Kind::OverTime ? stackTotals.at(c) : v);
+        }
+        if (set->count() == n) { // the usual case: same buckets, a few values changed
+            for (int c = 0; c < n; ++c) {
+                if (set->at(c) != values.at(c))
+                    set->replace(c, values.at(c));
+            }
+        } else {
+            if (set->count() > 0)
+                set->remove(0, set->count());
+            set->append(values);
+        }
     }
-    axisX->append(labels);
-    axisX->setLabelsAngle(categories.size() > 8 ? -45 : 0);
-    chart->addAxis(axisX, Qt::AlignBottom);
-    series->attachAxis(axisX);
-    auto *axisY = new QValueAxis;
-    axisY->setRange(0, qMax(1, maxValue));
-    axisY->setLabelFormat(QStringLiteral("%d"));
-    axisY->setTickCount(qMin(6, qMax(2, maxValue + 1)));
-    chart->addAxis(axisY, Qt::AlignLeft);
-    series->attachAxis(axisY);
-    QChart *old = view->chart();
-    view->setChart(chart);
-    delete old;
+    m_chart->legend()->setVisible(names.size() > 1);
+    const int top = qMax(1, maxValue);
+    if (m_axisY->max() != top) {
+        m_axisY->setRange(0, top);
+        m_axisY->setTickCount(qMin(6, top + 1));
+    }
+}
+
+int ChartWidget::chooseBucketsPerLabel() const
+{
+    const int n = int(m_model.bucketStarts().size());
+    const qreal width = plotWidth();
+    const QFontMetricsF metrics(m_axisX->labelsFont());
+    // Qt Charts gives each label the width / (labels + 1), less its padding and the text
+    // item's margins, and cuts what does not fit.
+    const qreal needed = qMax(metrics.horizontalAdvance(QStringLiteral("00:00")),
+                              metrics.horizontalAdvance(QStringLiteral("00-00")))
+        + 24;
+    for (const int step : kBucketsPerLabel) {
+        if (width / qreal(n / step + 2) >= needed)
+            return step;
+    }
+    return kBucketsPerLabel.back();
+}
+
+void ChartWidget::updateTimeAxis(bool force)
+{
+    auto *axis = static_cast<QCategoryAxis *>(m_axisX);
+    const int step = chooseBucketsPerLabel();
+    if (!force && step == m_bucketsPerLabel)
+        return;
+    m_bucketsPerLabel = step;
+    const QList<QDateTime> starts = m_model.bucketStarts();
+    const QList<Tick> ticks = timeTicks(starts, m_model.bucketSecs(), step);
+    // Only touch the axis when its labels change (a minute's slide mostly does not).
+    QStringList labels;
+    for (const Tick &tick : ticks)
+        labels.append(tick.label);
+    bool same = axis->categoriesLabels() == labels;
+    for (int i = 0; same && i < ticks.size(); ++i)
+        same = axis->endValue(labels.at(i)) == ticks.at(i).at;
+    if (!same) {
+        for (const QString &old : axis->categoriesLabels())
+            axis->remove(old);
+        for (const Tick &tick : ticks)
+            axis->append(tick.label, tick.at);
+    }
+    const qreal max = qMax(qreal(0.5), qreal(starts.size()) - 0.5);
+    if (axis->min() != -0.5 || axis->max() != max)
+        axis->setRange(-0.5, max);
 }
 
 } // namespace spotkeeper::gui

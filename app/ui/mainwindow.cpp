@@ -279,8 +279,14 @@ void MainWindow::updateStatusBar()
 
 void MainWindow::setRange(const QDateTime &from, const QDateTime &to)
 {
-    m_charts->setRange(from, to);
-    m_audit->setRange(from, to);
+    // "Last 24 hours" follows the clock: the charts slide, and the audit log's end stays
+    // open so actions taken while the window is open appear. A custom range stays fixed.
+    const qint64 span = m_range->spanSecs();
+    if (span > 0)
+        m_charts->setRelativeRange(span);
+    else
+        m_charts->setRange(from, to);
+    m_audit->setRange(from, span > 0 ? QDateTime() : to);
 }
 
 void MainWindow::updateActions()

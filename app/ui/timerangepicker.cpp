@@ -69,22 +69,27 @@ QDateTime TimeRangePicker::to() const
     return preset() == Preset::Custom ? m_to->dateTime().toUTC() : m_clock.nowUtc();
 }
 
-QDateTime TimeRangePicker::from() const
+qint64 TimeRangePicker::spanSecs() const
 {
-    const QDateTime end = to();
     switch (preset()) {
     case Preset::LastHour:
-        return end.addSecs(-3600);
+        return 3600;
     case Preset::Last24h:
-        return end.addDays(-1);
+        return 24 * 3600;
     case Preset::Last7d:
-        return end.addDays(-7);
+        return 7 * 24 * 3600;
     case Preset::Last30d:
-        return end.addDays(-30);
+        return 30 * 24 * 3600;
     case Preset::Custom:
         break;
     }
-    return m_from->dateTime().toUTC();
+    return 0;
+}
+
+QDateTime TimeRangePicker::from() const
+{
+    const qint64 span = spanSecs();
+    return span > 0 ? to().addSecs(-span) : m_from->dateTime().toUTC();
 }
 
 void TimeRangePicker::handleChange()

@@ -29,6 +29,9 @@ public:
     Preset preset() const;
     QDateTime from() const;
     QDateTime to() const;
+    // The length of a preset ("last 24 hours": the views follow the clock), 0 for a
+    // custom range (fixed).
+    qint64 spanSecs() const;
 
 Q_SIGNALS:
     void rangeChanged(const QDateTime &from, const QDateTime &to);

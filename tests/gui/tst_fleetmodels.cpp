@@ -305,6 +305,68 @@ private Q_SLOTS:
         QVERIFY(charts.evictions()->seriesNames().contains(QStringLiteral("rg-render")));
     }
 
+    // Evictions in [from, to) straight from the store, to compare the charts with.
+    int storedEvictions(const QDateTime &from, const QDateTime &to)
+    {
+        core::EventFilter f;
+        f.kinds = {core::EventKind::Eviction};
+        f.from = from;
+        f.to = to;
+        return int(m_store->eventCount(f));
+    }
+
+    void relativeRangeFollowsTheClock()
+    {
+        FleetCharts charts(*m_source, m_clock);
+        QSignalSpy reloaded(&charts, &FleetCharts::reloaded);
+        charts.setRelativeRange(24 * 3600);
+        QVERIFY(charts.followsClock());
+        const int atStart = charts.evictions()->total();
+        QCOMPARE(atStart, storedEvictions(charts.from(), charts.to()));
+
+        // Ten minutes after start, a VM is evicted: the chart (redrawn after its 2 s
+        // throttle) counts it in the last bucket.
+        m_clock.advanceMSecs(10 * 60 * 1000);
+        core::EventRecord ev;
+        ev.vmId = vmIdByName(QStringLiteral("train-004"));
+        ev.kind = core::EventKind::Eviction;
+        ev.at = m_clock.nowUtc();
+        ev.id = m_store->appendEvent(ev);
+        reloaded.clear();
+        m_source->notifyEventAppended(ev);
+        QVERIFY(reloaded.wait(20'000));
+        QVERIFY(charts.to() > ev.at);
+        QCOMPARE(charts.evictions()->total(), storedEvictions(charts.from(), charts.to()));
+        const ChartModel &model = *charts.evictions();
+        const int last = model.rowCount() - 1;
+        int lastBucket = 0;
+        for (int s = 0; s < model.seriesNames().size(); ++s)
+            lastBucket += model.value(s, last);
+        QVERIFY(lastBucket >= 1);
+        QVERIFY(model.bucketStarts().constLast() <= ev.at);
+
+        // A day later, with nothing new, it has left the last 24 hours.
+        m_clock.advanceMSecs(25LL * 3600 * 1000);
+        charts.reload(); // what the follow timer does every minute
+        QCOMPARE(charts.evictions()->total(), storedEvictions(charts.from(), charts.to()));
+        QCOMPARE(charts.evictions()->total(), 0);
+
+        // An absolute range stays put: a later eviction is outside it.
+        const QDateTime end = m_clock.nowUtc();
+        charts.setRange(end.addDays(-2), end);
+        QVERIFY(!charts.followsClock());
+        const int fixed = charts.evictions()->total();
+        QCOMPARE(fixed, storedEvictions(end.addDays(-2), end));
+        QVERIFY(fixed >= 1);
+        m_clock.advanceMSecs(60 * 1000);
+        ev.at = m_clock.nowUtc();
+        ev.id = m_store->appendEvent(ev);
+        m_source->notifyEventAppended(ev);
+        charts.reload();
+        QCOMPARE(charts.to(), end);
+        QCOMPARE(charts.evictions()->total(), fixed);
+    }
+
     void notificationsAreGroupedAndSnoozed()
     {
         NotificationCenter center(*m_source, m_clock);

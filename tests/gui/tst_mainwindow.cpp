@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "apptranslations.h"
 #include "chartmodel.h"
+#include "chartspanel.h"
 #include "chartwidget.h"
 #include "clock.h"
 #include "detailpane.h"
@@ -15,18 +16,88 @@
 #include "secretstore.h"
 #include "singleinstance.h"
 
+#include <QAbstractBarSeries>
 #include <QAction>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QGraphicsScene>
+#include <QGraphicsTextItem>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTabWidget>
 #include <QTest>
 
 using namespace spotkeeper;
 using namespace spotkeeper::gui;
+
+namespace {
+
+// What a chart draws: the sum of every bar set's values (read from Qt Charts itself).
+int drawnTotal(QChart *chart)
+{
+    qreal sum = 0;
+    for (QAbstractSeries *series : chart->series()) {
+        if (auto *bars = qobject_cast<QAbstractBarSeries *>(series)) {
+            for (const QBarSet *set : bars->barSets()) {
+                for (int i = 0; i < set->count(); ++i)
+                    sum += set->at(i);
+            }
+        }
+    }
+    return int(sum);
+}
+
+// The texts a chart shows (axis labels, legend, title), as laid out on screen.
+QStringList visibleTexts(QChart *chart)
+{
+    QStringList texts;
+    for (QGraphicsItem *item : chart->scene()->items()) {
+        const auto *text = dynamic_cast<QGraphicsTextItem *>(item);
+        if (text && text->isVisible() && !text->toPlainText().trimmed().isEmpty())
+            texts.append(text->toPlainText());
+    }
+    return texts;
+}
+
+// A seeded store with the recording operations behind a local source.
+struct DemoSource
+{
+    std::unique_ptr<core::Store> store;
+    std::unique_ptr<test::RecordingOperations> ops;
+    std::unique_ptr<LocalFleetSource> source;
+};
+
+DemoSource demoSource(core::ManualClock &clock, const test::DemoOptions &options)
+{
+    DemoSource demo;
+    demo.store = test::openStore(QStringLiteral(":memory:"), &clock);
+    test::seedDemoFleet(*demo.store, clock.nowUtc(), options);
+    demo.ops = std::make_unique<test::RecordingOperations>(*demo.store, clock.nowUtc());
+    demo.source = std::make_unique<LocalFleetSource>(*demo.store, demo.ops.get(), clock);
+    return demo;
+}
+
+// Shows the window at its default size on the Charts tab.
+ChartsPanel *showCharts(MainWindow &window)
+{
+    window.resize(1280, 800);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        return nullptr;
+    auto *panel = window.findChild<ChartsPanel *>();
+    if (panel)
+        window.findChild<QTabWidget *>()->setCurrentWidget(panel);
+    return panel;
+}
+
+} // namespace
 
 class TestMainWindow : public QObject
 {
@@ -63,7 +134,7 @@ private Q_SLOTS:
         data.groups = {QStringLiteral("eastus"), QStringLiteral("westus2")};
         data.counts = {{1, 2}, {0, 5}};
         model.setStacked(data);
-        ChartWidget chart(QStringLiteral("Evictions"), model, true);
+        ChartWidget chart(QStringLiteral("Evictions"), model, ChartWidget::Kind::OverTime);
         QCOMPARE(chart.seriesCount(), 2);
         QVERIFY(!chart.showsTable());
         chart.setShowAsTable(true);
@@ -74,6 +145,78 @@ private Q_SLOTS:
         QCOMPARE(table->model()->index(1, 2).data().toInt(), 5);
         QCOMPARE(table->model()->headerData(2, Qt::Horizontal).toString(),
                  QStringLiteral("westus2"));
+    }
+
+    // Issue 13.2: "Last 24 hours" was computed once when the window opened, so every
+    // eviction after that fell outside the charts. An eviction ten minutes after start
+    // must appear in what the chart draws, updated in place (the same chart object).
+    void chartsShowEvictionsAfterStart()
+    {
+        DemoSource demo = demoSource(m_clock, {24, 2, 5});
+        core::Store *store = demo.store.get();
+        LocalFleetSource &source = *demo.source;
+        MemorySecretStore secrets;
+        MainWindow window(source, m_clock, secrets);
+        ChartsPanel *panel = showCharts(window);
+        QVERIFY(panel);
+        QChartView *view = panel->charts().at(0)->findChild<QChartView *>();
+        QChart *const chart = view->chart();
+        const auto evictionsInLastDay = [&] {
+            core::EventFilter f;
+            f.kinds = {core::EventKind::Eviction};
+            f.from = m_clock.nowUtc().addSecs(1 - 24 * 3600);
+            f.to = m_clock.nowUtc().addSecs(1);
+            return int(store->eventCount(f));
+        };
+        QCOMPARE(drawnTotal(chart), evictionsInLastDay());
+
+        m_clock.advanceMSecs(10 * 60 * 1000);
+        core::EventRecord ev;
+        ev.vmId = store->vms().constFirst().id;
+        ev.kind = core::EventKind::Eviction;
+        ev.at = m_clock.nowUtc();
+        ev.id = store->appendEvent(ev);
+        source.notifyEventAppended(ev);
+        const int expected = evictionsInLastDay();
+        QTRY_COMPARE_WITH_TIMEOUT(drawnTotal(view->chart()), expected, 20'000);
+        QCOMPARE(view->chart(), chart); // updated in place, not replaced
+
+        // The audit log of a "last ..." range has an open end: an action taken now shows.
+        const auto auditRows = [&window] {
+            for (QTableView *table : window.findChildren<QTableView *>()) {
+                if (table->accessibleName() == QLatin1StringView("Audit log"))
+                    return table->model()->rowCount();
+            }
+            return -1;
+        };
+        const int rowsBefore = auditRows();
+        QVERIFY(rowsBefore >= 0);
+        source.appendAudit({0, m_clock.nowUtc(), QStringLiteral("gui:alice"),
+                            QStringLiteral("pause"), QStringLiteral("vm"), QString()});
+        QCOMPARE(auditRows(), rowsBefore + 1);
+        window.close();
+    }
+
+    // Issue 13.2: the x-axis labels were cut to "12-..." at the default window size.
+    void chartLabelsAreReadableAtDefaultSize()
+    {
+        DemoSource demo = demoSource(m_clock, {24, 6, 5});
+        MemorySecretStore secrets;
+        MainWindow window(*demo.source, m_clock, secrets);
+        ChartsPanel *panel = showCharts(window);
+        QVERIFY(panel);
+        QChart *evictions = panel->charts().at(0)->findChild<QChartView *>()->chart();
+        QTRY_VERIFY(visibleTexts(evictions).size() >= 8); // laid out
+        for (ChartWidget *widget : panel->charts()) {
+            QChart *chart = widget->findChild<QChartView *>()->chart();
+            for (const QString &text : visibleTexts(chart)) // Qt Charts cuts with "..."
+                QVERIFY2(!text.endsWith(QLatin1StringView("...")), qPrintable(text));
+        }
+        // The 24 h axis names hours of the day (several of them), whole.
+        const QRegularExpression hour(QStringLiteral("^\\d\\d:00$"));
+        QVERIFY2(visibleTexts(evictions).filter(hour).size() >= 4,
+                 qPrintable(visibleTexts(evictions).join(QLatin1Char('|'))));
+        window.close();
     }
 
     void firstRunExplainsWhatToDo()
@@ -134,10 +277,10 @@ private Q_SLOTS:
 
     void populatedFleetAndForceRestart()
     {
-        auto store = test::openStore(QStringLiteral(":memory:"), &m_clock);
-        test::seedDemoFleet(*store, m_clock.nowUtc(), {24, 2, 5});
-        test::RecordingOperations ops(*store, m_clock.nowUtc());
-        LocalFleetSource source(*store, &ops, m_clock);
+        DemoSource demo = demoSource(m_clock, {24, 2, 5});
+        core::Store *store = demo.store.get();
+        test::RecordingOperations &ops = *demo.ops;
+        LocalFleetSource &source = *demo.source;
         SourceStatus status;
         status.credentialsAvailable = true;
         status.credentialSource = QStringLiteral("azure cli");
