@@ -7,6 +7,9 @@
 //     (inline: group commits on the event loop instead of the writer thread)
 //   bench_listener heartbeats [seconds=10] [rate=2000] [connections=20]
 //   bench_listener slow       [sockets=200] [seconds=12]
+//   bench_listener metrics    [seconds=4] [vms=10000] [rounds=3] [connections=16]
+//     (notices while a second wrk polls GET /metrics as hard as it can: the store gauges
+//      read on every scrape, as before, side by side with the cached ones; medians)
 // The FleetOperations behind the listener does nothing: this measures ingest, not restarts.
 #include "clock.h"
 #include "httpserver.h"
@@ -18,12 +21,15 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 #include <sys/resource.h>
 
@@ -123,14 +129,15 @@ struct Bench
     }
 
     // One line per request: id, timestamp, signature, key id, body (tab-separated).
-    QString writeRequests(bool notices, int count)
+    QString writeRequests(bool notices, int count, int first = 0)
     {
-        const QString path = dir.filePath(notices ? u"notices.tsv"_s : u"heartbeats.tsv"_s);
+        const QString path = dir.filePath((notices ? u"notices-"_s : u"heartbeats-"_s)
+                                          + QString::number(first) + u".tsv"_s);
         QFile file(path);
         if (!file.open(QIODevice::WriteOnly))
             return {};
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        for (int n = 0; n < count; ++n) {
+        for (int n = first; n < first + count; ++n) {
             const int vm = n % int(keys.size());
             const QString name = u"bench-"_s + QString::number(vm);
             const QByteArray body = notices
@@ -147,15 +154,22 @@ struct Bench
     }
 };
 
-int runWrk(QCoreApplication &app, Bench &bench, const QString &requests, const QByteArray &path,
-           int seconds, int connections, int delayMs)
+// wrk's script that sends the pre-signed requests; empty when it cannot be written.
+QString writeLuaScript(Bench &bench)
 {
     const QString script = bench.dir.filePath(u"signed.lua"_s);
     QFile lua(script);
-    if (!lua.open(QIODevice::WriteOnly))
+    if (!lua.open(QIODevice::WriteOnly) || lua.write(kLua) < 0)
+        return {};
+    return script;
+}
+
+int runWrk(QCoreApplication &app, Bench &bench, const QString &requests, const QByteArray &path,
+           int seconds, int connections, int delayMs)
+{
+    const QString script = writeLuaScript(bench);
+    if (script.isEmpty())
         return 1;
-    lua.write(kLua);
-    lua.close();
     QProcess wrk;
     wrk.setProcessChannelMode(QProcess::ForwardedChannels);
     QObject::connect(&wrk, &QProcess::finished, &app, [&] { app.exit(wrk.exitCode()); });
@@ -169,6 +183,198 @@ int runWrk(QCoreApplication &app, Bench &bench, const QString &requests, const Q
                u"-d"_s + QString::number(seconds) + u's', u"--latency"_s, u"-s"_s, script, url,
                u"--"_s, requests, QString::fromLatin1(path), QString::number(delayMs)});
     return app.exec();
+}
+
+// --- metrics mode: notices while a scraper polls /metrics
+
+struct WrkFigures
+{
+    double requestsPerSec = 0;
+    double p50Ms = 0;
+    double p99Ms = 0;
+};
+
+double toMs(const QString &value) // wrk's "850.00us", "1.23ms", "1.02s"
+{
+    if (value.endsWith(u"us"_s))
+        return value.chopped(2).toDouble() / 1000.0;
+    if (value.endsWith(u"ms"_s))
+        return value.chopped(2).toDouble();
+    if (value.endsWith(u's'))
+        return value.chopped(1).toDouble() * 1000.0;
+    return value.toDouble();
+}
+
+WrkFigures parseWrk(const QByteArray &output)
+{
+    WrkFigures f;
+    const QString text = QString::fromUtf8(output);
+    const QRegularExpression rps(u"Requests/sec:\\s+([0-9.]+)"_s);
+    const QRegularExpression p50(u"\\s50%\\s+([0-9.]+[mu]?s)"_s);
+    const QRegularExpression p99(u"\\s99%\\s+([0-9.]+[mu]?s)"_s);
+    if (const auto m = rps.match(text); m.hasMatch())
+        f.requestsPerSec = m.captured(1).toDouble();
+    if (const auto m = p50.match(text); m.hasMatch())
+        f.p50Ms = toMs(m.captured(1));
+    if (const auto m = p99.match(text); m.hasMatch())
+        f.p99Ms = toMs(m.captured(1));
+    return f;
+}
+
+// Runs the wrk command lines side by side and returns what each printed.
+QList<QByteArray> runWrks(const QList<QStringList> &argLists)
+{
+    std::vector<std::unique_ptr<QProcess>> processes;
+    QEventLoop loop;
+    int running = int(argLists.size());
+    for (const QStringList &args : argLists) {
+        auto process = std::make_unique<QProcess>();
+        process->setProcessChannelMode(QProcess::MergedChannels);
+        QObject::connect(process.get(), &QProcess::finished, &loop, [&] {
+            if (--running == 0)
+                loop.quit();
+        });
+        QObject::connect(process.get(), &QProcess::errorOccurred, &loop, [&] {
+            std::fprintf(stderr, "cannot run wrk (apt install wrk)\n");
+            loop.exit(1);
+        });
+        process->start(u"wrk"_s, args);
+        processes.push_back(std::move(process));
+    }
+    QList<QByteArray> outputs;
+    if (loop.exec() != 0)
+        return outputs;
+    for (const auto &process : processes)
+        outputs.append(process->readAll());
+    return outputs;
+}
+
+double median(QList<double> values)
+{
+    if (values.isEmpty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    return values.at(values.size() / 2);
+}
+
+// 10,000 VMs (each with one stored notice) in one transaction, as a big fleet's store.
+bool fillStore(core::Store &store, int vms)
+{
+    QList<core::IncomingNotice> batch;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (int i = 0; i < vms; ++i) {
+        core::IncomingNotice n;
+        n.webhookId = u"fill_"_s + QString::number(i);
+        n.vm.name = u"fill-"_s + QString::number(i);
+        n.vm.resourceId = vmResourceId(n.vm.name);
+        n.vm.resourceKey = n.vm.resourceId.toLower();
+        n.vm.resourceGroup = u"rg-fill"_s;
+        n.vm.location = i % 2 ? u"eastus"_s : u"westeurope"_s;
+        n.vmResourceKey = n.vm.resourceKey;
+        n.event.kind = core::EventKind::Notice;
+        n.event.at = now;
+        n.event.source = u"agent"_s;
+        n.event.eventType = u"Preempt"_s;
+        n.event.eventStatus = u"Scheduled"_s;
+        n.event.eventId = newEventId(10'000'000 + i);
+        n.event.webhookId = n.webhookId;
+        batch.append(n);
+    }
+    const QList<core::NoticeOutcome> outcomes = store.insertNotices(batch);
+    return std::all_of(outcomes.cbegin(), outcomes.cend(), [](const core::NoticeOutcome &o) {
+        return o.status == core::NoticeOutcome::Status::Inserted;
+    });
+}
+
+int metricsBench(Bench &bench, int seconds, int vms, int rounds, int connections)
+{
+    QElapsedTimer fillTimer;
+    fillTimer.start();
+    if (!fillStore(*bench.store, vms)) {
+        std::fprintf(stderr, "cannot fill the store\n");
+        return 1;
+    }
+    std::printf("metrics: %d VMs (and notices) written in %lld ms\n", vms, fillTimer.elapsed());
+
+    // What one scrape costs the event loop, measured in-process.
+    core::ListenerMetrics &metrics = bench.listener->metrics();
+    QElapsedTimer t;
+    metrics.setStoreGaugeTtlMs(0);
+    constexpr int kUncached = 20;
+    t.start();
+    for (int i = 0; i < kUncached; ++i)
+        metrics.render(*bench.store, core::systemClock(), {});
+    const double uncachedMs = double(t.nsecsElapsed()) / 1e6 / kUncached;
+    metrics.setStoreGaugeTtlMs(core::ListenerMetrics::kDefaultStoreGaugeTtlMs);
+    metrics.render(*bench.store, core::systemClock(), {});
+    constexpr int kCached = 2000;
+    t.restart();
+    for (int i = 0; i < kCached; ++i)
+        metrics.render(*bench.store, core::systemClock(), {});
+    const double cachedMs = double(t.nsecsElapsed()) / 1e6 / kCached;
+    std::printf("one /metrics render: %.2f ms reading the store on every scrape, %.4f ms with "
+                "the store gauges cached (%lld ms TTL)\n",
+                uncachedMs, cachedMs, core::ListenerMetrics::kDefaultStoreGaugeTtlMs);
+
+    const QString script = writeLuaScript(bench);
+    if (script.isEmpty())
+        return 1;
+    const QString base = u"http://127.0.0.1:"_s + QString::number(bench.server.serverPort());
+    const QString duration = u"-d"_s + QString::number(seconds) + u's';
+
+    struct Phase
+    {
+        const char *name;
+        bool scraper;
+        qint64 ttlMs;
+        QList<double> notices, p50, p99, scrapes, reads;
+    };
+    const qint64 ttl = core::ListenerMetrics::kDefaultStoreGaugeTtlMs;
+    QList<Phase> phases {{"no scraper", false, ttl, {}, {}, {}, {}, {}},
+                         {"scraper, store read every scrape (before)", true, 0, {}, {}, {}, {}, {}},
+                         {"scraper, store gauges cached (after)", true, ttl, {}, {}, {}, {}, {}}};
+    int first = 0;
+    for (int round = 1; round <= rounds; ++round) {
+        for (Phase &phase : phases) {
+            const int count = seconds * 10'000;
+            const QString requests = bench.writeRequests(true, count, first);
+            first += count;
+            metrics.setStoreGaugeTtlMs(phase.ttlMs);
+            const qint64 readsBefore = metrics.storeGaugeReads();
+            QList<QStringList> commands {{u"-t1"_s, u"-c"_s + QString::number(connections),
+                                          duration, u"--latency"_s, u"-s"_s, script, base + u'/',
+                                          u"--"_s, requests, u"/api/v1/notices"_s, u"0"_s}};
+            if (phase.scraper)
+                commands.append(
+                    {u"-t1"_s, u"-c4"_s, duration, u"--latency"_s, base + u"/metrics"_s});
+            const QList<QByteArray> outputs = runWrks(commands);
+            if (outputs.size() != commands.size())
+                return 1;
+            const WrkFigures notices = parseWrk(outputs.at(0));
+            const WrkFigures scrapes = phase.scraper ? parseWrk(outputs.at(1)) : WrkFigures {};
+            bench.listener->flushNow();
+            const qint64 reads = metrics.storeGaugeReads() - readsBefore;
+            phase.notices.append(notices.requestsPerSec);
+            phase.p50.append(notices.p50Ms);
+            phase.p99.append(notices.p99Ms);
+            phase.scrapes.append(scrapes.requestsPerSec);
+            phase.reads.append(double(reads));
+            std::printf("round %d, %-42s notices %7.0f/s p50 %6.2f ms p99 %7.2f ms; scrapes "
+                        "%7.0f/s, store reads %lld\n",
+                        round, phase.name, notices.requestsPerSec, notices.p50Ms, notices.p99Ms,
+                        scrapes.requestsPerSec, reads);
+            std::fflush(stdout);
+        }
+    }
+    std::printf("\nmedians of %d rounds of %d s (%d notice connections, 4 scraper connections, "
+                "%d VMs):\n",
+                rounds, seconds, connections, vms);
+    for (const Phase &phase : std::as_const(phases))
+        std::printf("  %-42s notices %7.0f/s p50 %6.2f ms p99 %7.2f ms; scrapes %7.0f/s, "
+                    "store reads %.0f\n",
+                    phase.name, median(phase.notices), median(phase.p50), median(phase.p99),
+                    median(phase.scrapes), median(phase.reads));
+    return 0;
 }
 
 } // namespace
@@ -298,6 +504,8 @@ int main(int argc, char *argv[])
                     qint64(bench.server.peakConnectionBufferedBytes()));
         return 0;
     }
-    std::fprintf(stderr, "usage: bench_listener notices|heartbeats|slow [...]\n");
+    if (mode == u"metrics"_s)
+        return metricsBench(bench, arg(2, 4), arg(3, 10'000), arg(4, 3), arg(5, 16));
+    std::fprintf(stderr, "usage: bench_listener notices|heartbeats|slow|metrics [...]\n");
     return 2;
 }

@@ -31,6 +31,9 @@ QByteArray escapeLabel(const QString &value)
     return out;
 }
 
+constexpr std::array kJobStates = {JobState::WaitingForDeallocation, JobState::Starting,
+                                   JobState::BackingOff, JobState::NeedsOperator, JobState::Paused};
+
 template<typename Map>
 void appendCounterMap(QByteArray &out, QByteArrayView name, QByteArrayView help,
                       const QString &label, const Map &values)
@@ -80,8 +83,43 @@ void ListenerMetrics::appendSample(QByteArray &out, QByteArrayView name,
     out += ' ' + QByteArray::number(value, 'g', 15) + '\n';
 }
 
+void ListenerMetrics::setStoreGaugeTtlMs(qint64 ms)
+{
+    m_storeGaugeTtlMs = ms;
+    m_gaugesReadMs = -1; // the next scrape reads
+}
+
+void ListenerMetrics::readStoreGauges(Store &store, qint64 nowMs)
+{
+    static_assert(kJobStates.size() == std::tuple_size_v<decltype(StoreGauges::jobs)>);
+    ++m_storeGaugeReads;
+    m_gaugesReadMs = nowMs;
+    StoreGauges g;
+    g.vms = store.vms().size();
+    const QList<JobRecord> jobs = store.activeJobs();
+    EventFilter evictions;
+    evictions.kinds = {EventKind::Eviction};
+    g.evictions = store.eventCount(evictions);
+    EventFilter notices;
+    notices.kinds = {EventKind::Notice};
+    g.notices = store.eventCount(notices);
+    g.up = store.lastError().code == StoreError::Code::None;
+    for (const JobRecord &job : jobs) {
+        const auto state = std::find(kJobStates.cbegin(), kJobStates.cend(), job.state);
+        if (state == kJobStates.cend())
+            continue;
+        ++g.jobs.at(size_t(state - kJobStates.cbegin()));
+        if (job.state == JobState::WaitingForDeallocation || job.state == JobState::BackingOff) {
+            const qint64 created = job.createdAt.toMSecsSinceEpoch();
+            if (g.oldestWaitingCreatedMs < 0 || created < g.oldestWaitingCreatedMs)
+                g.oldestWaitingCreatedMs = created;
+        }
+    }
+    m_gauges = g;
+}
+
 QByteArray ListenerMetrics::render(Store &store, Clock &clock,
-                                   const std::function<QByteArray()> &extra) const
+                                   const std::function<QByteArray()> &extra)
 {
     QByteArray out;
     out.reserve(4096);
@@ -112,49 +150,39 @@ QByteArray ListenerMetrics::render(Store &store, Clock &clock,
     appendSample(out, "spotkeeper_listener_heartbeat_writes_total", {},
                  double(m_heartbeatsWritten));
 
-    // Fleet gauges straight from the store, so they are right after a restart too.
-    const QList<VmRecord> vms = store.vms();
-    const QList<JobRecord> jobs = store.activeJobs();
-    const bool storeUp = store.lastError().code == StoreError::Code::None;
+    // Fleet gauges from the store, so they are right after a restart too; read at most once
+    // per TTL so that polling /metrics costs the event loop next to nothing.
+    const qint64 now = clock.nowMSecs();
+    if (m_gaugesReadMs < 0 || m_storeGaugeTtlMs <= 0 || now < m_gaugesReadMs
+        || now - m_gaugesReadMs >= m_storeGaugeTtlMs)
+        readStoreGauges(store, now);
     appendHeader(out, "spotkeeper_store_up", "gauge", "1 if the store answered the last query.");
-    appendSample(out, "spotkeeper_store_up", {}, storeUp ? 1 : 0);
-    if (storeUp) {
+    appendSample(out, "spotkeeper_store_up", {}, m_gauges.up ? 1 : 0);
+    appendHeader(out, "spotkeeper_store_gauges_age_seconds", "gauge",
+                 "Seconds since the store gauges (store_up, vms, jobs, evictions_total, "
+                 "notices_stored_total) were read; they are read at most every few seconds.");
+    appendSample(out, "spotkeeper_store_gauges_age_seconds", {},
+                 double(qMax<qint64>(0, now - m_gaugesReadMs)) / 1000.0);
+    if (m_gauges.up) {
         appendHeader(out, "spotkeeper_vms", "gauge", "VMs in the fleet.");
-        appendSample(out, "spotkeeper_vms", {}, double(vms.size()));
-
-        constexpr std::array kStates = {JobState::WaitingForDeallocation, JobState::Starting,
-                                        JobState::BackingOff, JobState::NeedsOperator,
-                                        JobState::Paused};
+        appendSample(out, "spotkeeper_vms", {}, double(m_gauges.vms));
         appendHeader(out, "spotkeeper_jobs", "gauge", "Non-terminal restart jobs, by state.");
-        qint64 oldestWaitingMs = 0;
-        const qint64 now = clock.nowMSecs();
-        for (const JobState state : kStates) {
-            qint64 count = 0;
-            for (const JobRecord &job : jobs) {
-                if (job.state != state)
-                    continue;
-                ++count;
-                if (state == JobState::WaitingForDeallocation || state == JobState::BackingOff)
-                    oldestWaitingMs =
-                        std::max(oldestWaitingMs, now - job.createdAt.toMSecsSinceEpoch());
-            }
-            appendSample(out, "spotkeeper_jobs", {{u"state"_s, toString(state)}}, double(count));
-        }
+        for (size_t i = 0; i < kJobStates.size(); ++i)
+            appendSample(out, "spotkeeper_jobs", {{u"state"_s, toString(kJobStates.at(i))}},
+                         double(m_gauges.jobs.at(i)));
         appendHeader(out, "spotkeeper_oldest_waiting_job_age_seconds", "gauge",
                      "Age of the oldest job waiting for deallocation or backing off.");
+        const qint64 oldestMs = m_gauges.oldestWaitingCreatedMs < 0
+            ? 0
+            : std::max<qint64>(0, now - m_gauges.oldestWaitingCreatedMs);
         appendSample(out, "spotkeeper_oldest_waiting_job_age_seconds", {},
-                     double(oldestWaitingMs) / 1000.0);
-
-        EventFilter evictions;
-        evictions.kinds = {EventKind::Eviction};
+                     double(oldestMs) / 1000.0);
         appendHeader(out, "spotkeeper_evictions_total", "counter",
                      "Evictions recorded in the store.");
-        appendSample(out, "spotkeeper_evictions_total", {}, double(store.eventCount(evictions)));
-        EventFilter notices;
-        notices.kinds = {EventKind::Notice};
+        appendSample(out, "spotkeeper_evictions_total", {}, double(m_gauges.evictions));
         appendHeader(out, "spotkeeper_notices_stored_total", "counter",
                      "Agent notices recorded in the store.");
-        appendSample(out, "spotkeeper_notices_stored_total", {}, double(store.eventCount(notices)));
+        appendSample(out, "spotkeeper_notices_stored_total", {}, double(m_gauges.notices));
     }
     if (extra)
         out += extra();

@@ -6,11 +6,15 @@
 #include <QMap>
 #include <QString>
 
+#include <array>
 #include <functional>
 
 // Counters the listener owns, and the Prometheus text exposition (format 0.0.4) of
 // them plus the fleet gauges read from the store and whatever the engine reports
 // through an extra provider (ARM calls, throttling, restarts by outcome).
+// /metrics is unauthenticated and answered on the event loop that also answers agents, so
+// the store-derived gauges (which read every VM and count events) are read at most once
+// per store-gauge TTL, however often a scraper polls; everything else is in memory.
 namespace spotkeeper::core {
 
 class Clock;
@@ -37,8 +41,14 @@ public:
     qint64 heartbeats(const QString &result) const { return m_heartbeats.value(result); }
 
     // Text exposition; store gauges are skipped (and spotkeeper_store_up is 0) when
-    // the store fails.
-    QByteArray render(Store &store, Clock &clock, const std::function<QByteArray()> &extra) const;
+    // the store fails. The store is read only when the last read is older than the TTL
+    // (by clock); the oldest waiting job's age is still computed against clock's now.
+    QByteArray render(Store &store, Clock &clock, const std::function<QByteArray()> &extra);
+
+    static constexpr qint64 kDefaultStoreGaugeTtlMs = 5000;
+    // 0 reads the store on every scrape (the benchmark's "before").
+    void setStoreGaugeTtlMs(qint64 ms);
+    qint64 storeGaugeReads() const { return m_storeGaugeReads; }
 
     // Helpers for other metric providers (the engine) so the format stays uniform.
     static void appendHeader(QByteArray &out, QByteArrayView name, QByteArrayView type,
@@ -47,6 +57,18 @@ public:
                              const QMap<QString, QString> &labels, double value);
 
 private:
+    // What one read of the store found; rendered until it is older than the TTL.
+    struct StoreGauges
+    {
+        bool up = false;
+        qint64 vms = 0;
+        std::array<qint64, 5> jobs {}; // by kJobStates in listenermetrics.cpp
+        qint64 oldestWaitingCreatedMs = -1; // -1: no job waiting or backing off
+        qint64 evictions = 0;
+        qint64 notices = 0;
+    };
+    void readStoreGauges(Store &store, qint64 nowMs);
+
     QMap<QString, qint64> m_notices;
     QMap<QString, qint64> m_heartbeats;
     QMap<QString, qint64> m_rejections;
@@ -56,6 +78,10 @@ private:
     qint64 m_commitUs = 0;
     qint64 m_heartbeatBatches = 0;
     qint64 m_heartbeatsWritten = 0;
+    StoreGauges m_gauges;
+    qint64 m_gaugesReadMs = -1; // clock time of the last store read, -1 = never
+    qint64 m_storeGaugeTtlMs = kDefaultStoreGaugeTtlMs;
+    qint64 m_storeGaugeReads = 0;
 };
 
 } // namespace spotkeeper::core
