@@ -181,13 +181,6 @@ QList<QBarSet *> ChartWidget::barSets() const
     return m_series->barSets();
 }
 
-QStringList ChartWidget::axisLabels() const
-{
-    if (m_kind == Kind::OverTime)
-        return static_cast<QCategoryAxis *>(m_axisX)->categoriesLabels();
-    return static_cast<QBarCategoryAxis *>(m_axisX)->categories();
-}
-
 void ChartWidget::updateFromModel()
 {
     updateBars();

@@ -42,8 +42,6 @@ public:
     // For tests: what is drawn (the chart stays the same object across updates).
     QChart *chart() const { return m_chart; }
     QList<QBarSet *> barSets() const;
-    QStringList axisLabels() const; // x labels as drawn (rich text)
-    int bucketsPerLabel() const { return m_bucketsPerLabel; }
 
 private:
     void updateFromModel();

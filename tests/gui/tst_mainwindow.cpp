@@ -145,6 +145,22 @@ private Q_SLOTS:
         QCOMPARE(table->model()->index(1, 2).data().toInt(), 5);
         QCOMPARE(table->model()->headerData(2, Qt::Horizontal).toString(),
                  QStringLiteral("westus2"));
+
+        // New data is drawn in place: the same chart and bar sets, new values.
+        QChart *const drawn = chart.chart();
+        const QList<QBarSet *> sets = chart.barSets();
+        data.counts = {{1, 3}, {0, 6}};
+        model.setStacked(data);
+        QCOMPARE(chart.chart(), drawn);
+        QCOMPARE(chart.barSets(), sets);
+        QCOMPARE(sets.at(1)->at(1), 6.0);
+        QCOMPARE(drawnTotal(drawn), 10);
+        data.groups.append(QStringLiteral("westeurope")); // a new region: one more set
+        data.counts.append({2, 0});
+        model.setStacked(data);
+        QCOMPARE(chart.seriesCount(), 3);
+        QCOMPARE(chart.barSets().mid(0, 2), sets);
+        QCOMPARE(drawnTotal(drawn), 12);
     }
 
     // Issue 13.2: "Last 24 hours" was computed once when the window opened, so every
