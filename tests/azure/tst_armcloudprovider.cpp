@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTest>
 
 #include <optional>
@@ -45,6 +46,31 @@ struct Waiter
     }
 };
 
+const QString kScaleSet = u"/subscriptions/24fb23e3-6ba3-41f0-9b6e-e41131d5d61e/resourceGroups/"
+                          "rg-aks-nodes/providers/Microsoft.Compute/virtualMachineScaleSets/"
+                          "pool-spot"_s;
+
+// A uniform instance as the listener files it from an agent (resourceId from IMDS).
+VmRecord instanceRecord(const QString &scaleSetId, int instance)
+{
+    VmRecord vm;
+    vm.resourceId = scaleSetId + u"/virtualMachines/"_s + QString::number(instance);
+    vm.resourceKey = vm.resourceId.toLower();
+    vm.subscriptionId = kSub;
+    vm.resourceGroup = u"rg-aks-nodes"_s;
+    vm.name = u"pool-spot_"_s + QString::number(instance);
+    return vm;
+}
+
+http::Response acceptedWith(const QUrl &asyncUrl)
+{
+    http::Response accepted;
+    accepted.status = 202;
+    accepted.headers.append(
+        qMakePair(QByteArray("Azure-AsyncOperation"), asyncUrl.toString().toLatin1()));
+    return accepted;
+}
+
 VmRecord vmRecord()
 {
     VmRecord vm;
@@ -68,15 +94,21 @@ private slots:
     void configRejectsBadValues();
     void endToEndFromEnvironment();
     void startProgressThenResume();
+    void scaleSetInstancePowerAndStart();
+    void scaleSetStartsAreBatched();
+    void listVmsAddsSpotUniformInstances();
+    void listVmsFailsWhenScaleSetsCannotBeListed();
     void secretsNeverReachLogsOrErrors();
 
 private:
+    void routeScaleSetListing(); // token, the VM list and vmss-list-all.json
     QProcessEnvironment environment() const;
     ArmCloudProvider *makeProvider(const Clock &clock = systemClock());
 
     std::unique_ptr<FakeHttpServer> m_entra;
     std::unique_ptr<FakeHttpServer> m_arm;
     std::unique_ptr<ArmCloudProvider> m_provider;
+    int m_startWindowMs = 0; // scale set start coalescing: only one event-loop pass
 };
 
 void TestArmCloudProvider::init()
@@ -111,6 +143,7 @@ ArmCloudProvider *TestArmCloudProvider::makeProvider(const Clock &clock)
     const QProcessEnvironment env = environment();
     AzureConfig config;
     config.arm.maxPollIntervalMs = 20;
+    config.arm.scaleSetStartWindowMs = m_startWindowMs;
     config.credentials.excludeManagedIdentity = true;
     const QString error = azureConfigFromEnvironment(env, &config);
     if (!error.isEmpty())
@@ -190,6 +223,11 @@ void TestArmCloudProvider::endToEndFromEnvironment()
                     + "/providers/Microsoft.Compute/virtualMachines")
         .respond(200,
                  specBody(u"arm/spec-VirtualMachine_ListAll_MinimumSet_Gen-2024-07-01.json"_s));
+    m_arm
+        ->route("GET",
+                "/subscriptions/" + kSub.toLatin1()
+                    + "/providers/Microsoft.Compute/virtualMachineScaleSets")
+        .respond(200, R"({"value":[]})");
     ArmCloudProvider *provider = makeProvider();
     QCOMPARE(provider->name(), u"azure"_s);
     Waiter<PowerStateResult> power;
@@ -249,6 +287,144 @@ void TestArmCloudProvider::startProgressThenResume()
     QVERIFY(second.value->finished);
     QCOMPARE(second.value->asyncOperationUrl, persisted);
     QCOMPARE(m_arm->count("POST", kVm.toLatin1() + "/start"), 1); // never started twice
+}
+
+void TestArmCloudProvider::scaleSetInstancePowerAndStart()
+{
+    // Before scale sets were understood, both calls failed with InvalidResourceId and the
+    // engine handed every evicted instance to an operator.
+    m_entra->route("POST", "/" + kTenant.toLatin1() + "/oauth2/v2.0/token")
+        .respondFixture(200, u"entra/token-v2-client-credentials-response-recorded.json"_s);
+    const VmRecord vm = instanceRecord(kScaleSet, 3);
+    m_arm->route("GET", vm.resourceId.toLatin1() + "/instanceView")
+        .respond(200, R"({"statuses":[{"code":"ProvisioningState/succeeded"},
+                                      {"code":"PowerState/deallocated"}]})");
+    const QByteArray opPath = "/subscriptions/" + kSub.toLatin1()
+        + "/providers/Microsoft.Compute/locations/westeurope/operations/op-3";
+    m_arm->route("POST", vm.resourceId.toLatin1() + "/start")
+        .respond(acceptedWith(m_arm->url(QString::fromLatin1(opPath) + u"?api-version=1"_s)));
+    m_arm->route("GET", opPath).respond(200, R"({"status":"Succeeded","name":"op-3"})");
+    ArmCloudProvider *provider = makeProvider();
+    Waiter<PowerStateResult> power;
+    provider->powerState(vm, power.callback());
+    QVERIFY(power.wait());
+    QVERIFY2(power.value->call.ok(), qPrintable(power.value->call.errorMessage));
+    QCOMPARE(toString(power.value->state), toString(PowerState::Deallocated));
+    Waiter<StartResult> started;
+    QString progress;
+    provider->start(
+        vm, [&](const QString &url) { progress = url; }, started.callback());
+    QVERIFY(started.wait());
+    QVERIFY2(started.value->call.ok(), qPrintable(started.value->call.errorMessage));
+    QVERIFY(started.value->finished);
+    QVERIFY(progress.contains("op-3"_L1));
+    // A lone instance uses its own start, not the scale set's.
+    QCOMPARE(m_arm->count("POST", vm.resourceId.toLatin1() + "/start"), 1);
+    QCOMPARE(m_arm->count("POST", kScaleSet.toLatin1() + "/start"), 0);
+}
+
+void TestArmCloudProvider::scaleSetStartsAreBatched()
+{
+    m_entra->route("POST", "/" + kTenant.toLatin1() + "/oauth2/v2.0/token")
+        .respondFixture(200, u"entra/token-v2-client-credentials-response-recorded.json"_s);
+    const QString otherSet = u"/subscriptions/%1/resourceGroups/rg-b/providers/"
+                             "Microsoft.Compute/virtualMachineScaleSets/pool-b"_s.arg(kSub);
+    const QByteArray opPath = "/subscriptions/" + kSub.toLatin1()
+        + "/providers/Microsoft.Compute/locations/westeurope/operations/op-batch";
+    const QUrl opUrl = m_arm->url(QString::fromLatin1(opPath) + u"?api-version=1"_s);
+    m_arm->route("POST", kScaleSet.toLatin1() + "/start").respond(acceptedWith(opUrl));
+    m_arm->route("POST", otherSet.toLatin1() + "/virtualMachines/7/start")
+        .respond(acceptedWith(opUrl));
+    m_arm->route("GET", opPath).respond(200, R"({"status":"Succeeded","name":"op-batch"})");
+    ArmCloudProvider *provider = makeProvider();
+    // A storm: three instances of one scale set and one of another, asked for together.
+    std::vector<std::unique_ptr<Waiter<StartResult>>> done;
+    QStringList progress;
+    const QList<VmRecord> vms {instanceRecord(kScaleSet, 1), instanceRecord(kScaleSet, 2),
+                               instanceRecord(kScaleSet, 5), instanceRecord(otherSet, 7)};
+    for (const VmRecord &vm : vms) {
+        done.push_back(std::make_unique<Waiter<StartResult>>());
+        provider->start(
+            vm, [&](const QString &url) { progress << url; }, done.back()->callback());
+    }
+    for (auto &waiter : done) {
+        QVERIFY(waiter->wait());
+        QVERIFY2(waiter->value->call.ok(), qPrintable(waiter->value->call.errorMessage));
+        QVERIFY(waiter->value->finished);
+        QCOMPARE(waiter->value->asyncOperationUrl, opUrl.toString());
+    }
+    QCOMPARE(progress.size(), 4); // every job can persist the URL it shares
+    const QList<testsupport::RecordedRequest> batch =
+        m_arm->requests("POST", kScaleSet.toLatin1() + "/start");
+    QCOMPARE(batch.size(), 1); // one call for the three
+    QCOMPARE(batch.first().json().object().value("instanceIds"_L1).toArray(),
+             (QJsonArray {u"1"_s, u"2"_s, u"5"_s}));
+    QCOMPARE(batch.first().header("Content-Type"), QByteArray("application/json"));
+    QCOMPARE(m_arm->count("POST", otherSet.toLatin1() + "/virtualMachines/7/start"), 1);
+    for (int i : {1, 2, 5})
+        QCOMPARE(
+            m_arm->count("POST", (kScaleSet + u"/virtualMachines/%1/start"_s.arg(i)).toLatin1()),
+            0);
+}
+
+void TestArmCloudProvider::routeScaleSetListing()
+{
+    m_entra->route("POST", "/" + kTenant.toLatin1() + "/oauth2/v2.0/token")
+        .respondFixture(200, u"entra/token-v2-client-credentials-response-recorded.json"_s);
+    const QByteArray subPath = "/subscriptions/" + kSub.toLatin1() + "/providers/Microsoft.Compute";
+    m_arm->route("GET", subPath + "/virtualMachines")
+        .respond(200,
+                 specBody(u"arm/spec-VirtualMachine_ListAll_MinimumSet_Gen-2024-07-01.json"_s));
+    m_arm->route("GET", subPath + "/virtualMachineScaleSets")
+        .respond(200, testData(u"vmss-list-all.json"_s));
+}
+
+void TestArmCloudProvider::listVmsAddsSpotUniformInstances()
+{
+    routeScaleSetListing();
+    m_arm->route("GET", kScaleSet.toLatin1() + "/virtualMachines")
+        .respond(200, testData(u"vmss-vm-list-instanceview.json"_s));
+    ArmCloudProvider *provider = makeProvider();
+    for (const bool statusOnly : {true, false}) {
+        Waiter<ListResult> list;
+        provider->listVms(kSub, statusOnly, list.callback());
+        QVERIFY(list.wait());
+        QVERIFY2(list.value->call.ok(), qPrintable(list.value->call.errorMessage));
+        QCOMPARE(list.value->vms.size(), 4); // two VMs, two instances of the Spot uniform set
+        QCOMPARE(list.value->pages, 3);
+        const VmRecord &instance = list.value->vms.at(2);
+        QCOMPARE(instance.resourceId, kScaleSet + u"/virtualMachines/0"_s);
+        QCOMPARE(instance.name, u"pool-spot_0"_s);
+        QCOMPARE(instance.priority, u"Spot"_s); // the scale set's profile
+        QCOMPARE(instance.evictionPolicy, u"Deallocate"_s);
+        // The scale set's opt-in wins over the instance's stale copy; other tags are added.
+        QCOMPARE(instance.tags.value(u"spotkeeper:auto-restart"_s), u"true"_s);
+        QCOMPARE(instance.tags.value(u"team"_s), u"batch"_s);
+        QCOMPARE(toString(list.value->vms.at(3).powerState), toString(PowerState::Deallocated));
+        const testsupport::RecordedRequest last = m_arm->last();
+        QCOMPARE(last.path, kScaleSet.toLatin1() + "/virtualMachines");
+        QCOMPARE(last.queryItem(u"$expand"_s), statusOnly ? u"instanceView"_s : QString());
+    }
+    // Neither the Regular nor the Flexible scale set had its instances listed.
+    for (const QRegularExpression &skipped : {QRegularExpression(u"pool-regular/virtualMachines"_s),
+                                              QRegularExpression(u"flex-spot/virtualMachines"_s)}) {
+        for (const testsupport::RecordedRequest &r : m_arm->requests())
+            QVERIFY2(!skipped.match(QString::fromLatin1(r.path)).hasMatch(), r.path.constData());
+    }
+}
+
+void TestArmCloudProvider::listVmsFailsWhenScaleSetsCannotBeListed()
+{
+    // A list without the instances would make the reconciler think they were deleted.
+    routeScaleSetListing();
+    m_arm->route("GET", kScaleSet.toLatin1() + "/virtualMachines")
+        .respond(403, testData(u"error-authorization-failed.json"_s));
+    ArmCloudProvider *provider = makeProvider();
+    Waiter<ListResult> list;
+    provider->listVms(kSub, true, list.callback());
+    QVERIFY(list.wait());
+    QVERIFY(!list.value->call.ok());
+    QCOMPARE(toString(list.value->call.failure), toString(FailureClass::Authorization));
 }
 
 void TestArmCloudProvider::secretsNeverReachLogsOrErrors()

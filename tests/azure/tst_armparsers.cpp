@@ -41,6 +41,10 @@ class TestArmParsers : public QObject
     Q_OBJECT
 private slots:
     void resourceIds();
+    void scaleSetInstanceIds_data();
+    void scaleSetInstanceIds();
+    void scaleSetListPage();
+    void scaleSetVmListPage();
     void instanceViewSpecExample();
     void instanceViewDeallocatedAndMissing();
     void listAllSpecExample();
@@ -71,6 +75,100 @@ void TestArmParsers::resourceIds()
                  "locations/x/operations/1?api-version=1"_s),
              u"abc"_s);
     QVERIFY(armparsers::subscriptionOf(u"/providers/Microsoft.Compute"_s).isEmpty());
+}
+
+void TestArmParsers::scaleSetInstanceIds_data()
+{
+    QTest::addColumn<QString>("id");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("instance");
+    const QString base = u"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/"_s;
+    QTest::newRow("uniform") << base + u"virtualMachineScaleSets/pool/virtualMachines/17"_s << true
+                             << u"pool_17"_s << u"17"_s;
+    QTest::newRow("case") << u"/SUBSCRIPTIONS/s/RESOURCEGROUPS/rg/PROVIDERS/MICROSOFT.COMPUTE/"
+                             "VIRTUALMACHINESCALESETS/pool/VIRTUALMACHINES/0"_s
+                          << true << u"pool_0"_s << u"0"_s;
+    QTest::newRow("flexible name") << base + u"virtualMachineScaleSets/pool/virtualMachines/vm1"_s
+                                   << false << QString() << QString();
+    QTest::newRow("scale set itself")
+        << base + u"virtualMachineScaleSets/pool"_s << false << QString() << QString();
+    QTest::newRow("instance view")
+        << base + u"virtualMachineScaleSets/pool/virtualMachines/1/instanceView"_s << false
+        << QString() << QString();
+    QTest::newRow("too long id") << base
+            + u"virtualMachineScaleSets/p/virtualMachines/12345678901"_s
+                                 << false << QString() << QString();
+}
+
+void TestArmParsers::scaleSetInstanceIds()
+{
+    QFETCH(QString, id);
+    QFETCH(bool, valid);
+    QFETCH(QString, name);
+    QFETCH(QString, instance);
+    const auto parts = armparsers::parseVmResourceId(id);
+    QCOMPARE(parts.has_value(), valid);
+    if (!valid)
+        return;
+    QVERIFY(parts->isScaleSetInstance());
+    QCOMPARE(parts->name, name);
+    QCOMPARE(parts->instanceId, instance);
+    QCOMPARE(parts->resourceGroup, u"rg"_s);
+    QVERIFY(parts->scaleSetId().endsWith(u"/virtualMachineScaleSets/"_s + parts->scaleSet));
+    QVERIFY(id.startsWith(parts->scaleSetId(), Qt::CaseInsensitive));
+    // A standalone VM is not an instance and names no scale set.
+    const auto vm = armparsers::parseVmResourceId(
+        u"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/v"_s);
+    QVERIFY(vm && !vm->isScaleSetInstance() && vm->scaleSetId().isEmpty());
+}
+
+void TestArmParsers::scaleSetListPage()
+{
+    QString error;
+    const auto page = armparsers::parseScaleSetListPage(testData(u"vmss-list-all.json"_s), &error);
+    QVERIFY2(page, qPrintable(error));
+    QCOMPARE(page->scaleSets.size(), 3);
+    const armparsers::ScaleSetInfo &spot = page->scaleSets.at(0);
+    QCOMPARE(spot.name, u"pool-spot"_s);
+    QVERIFY(spot.isUniform());
+    QCOMPARE(spot.priority, u"Spot"_s);
+    QCOMPARE(spot.evictionPolicy, u"Deallocate"_s);
+    QCOMPARE(spot.size, u"Standard_D4s_v5"_s);
+    QCOMPARE(spot.tags.value(u"spotkeeper:auto-restart"_s), u"true"_s);
+    QVERIFY(spot.spotRestoreEnabled);
+    QCOMPARE(spot.spotRestoreTimeout, u"PT1H"_s);
+    QVERIFY(page->scaleSets.at(1).isUniform()); // no orchestrationMode: Uniform
+    QCOMPARE(page->scaleSets.at(1).priority, u"Regular"_s);
+    QVERIFY(!page->scaleSets.at(2).isUniform());
+    QVERIFY(page->nextLink.isEmpty());
+    QVERIFY(!armparsers::parseScaleSetListPage(R"({"value":{}})", &error));
+    QVERIFY(error.contains("value[]"_L1));
+}
+
+void TestArmParsers::scaleSetVmListPage()
+{
+    QString error;
+    const auto page =
+        armparsers::parseVmListPage(testData(u"vmss-vm-list-instanceview.json"_s), &error);
+    QVERIFY2(page, qPrintable(error));
+    QCOMPARE(page->vms.size(), 2);
+    const VmRecord &first = page->vms.at(0);
+    QCOMPARE(first.name, u"pool-spot_0"_s);
+    QCOMPARE(first.resourceGroup, u"rg-aks-nodes"_s);
+    QCOMPARE(first.size, u"Standard_D4s_v5"_s); // from sku: instances have no hardwareProfile
+    QCOMPARE(toString(first.powerState), toString(PowerState::Running));
+    const VmRecord &second = page->vms.at(1);
+    QCOMPARE(second.zone, u"2"_s);
+    QCOMPARE(toString(second.powerState), toString(PowerState::Deallocated));
+    QCOMPARE(second.resourceKey, second.resourceId.toLower());
+    // The spec example: identity from the id alone.
+    const auto spec = armparsers::parseVmListPage(
+        testData(u"spec-VirtualMachineScaleSetVM_List_MinimumSet_Gen-2024-07-01.json"_s), &error);
+    QVERIFY2(spec, qPrintable(error));
+    QCOMPARE(spec->vms.size(), 1);
+    QCOMPARE(spec->vms.first().name, u"{vmss-name}_0"_s);
+    QCOMPARE(spec->vms.first().location, u"westus"_s);
 }
 
 void TestArmParsers::instanceViewSpecExample()

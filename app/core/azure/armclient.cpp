@@ -6,6 +6,9 @@
 #include "azurenames.h"
 #include "clock.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QSet>
@@ -13,6 +16,7 @@
 #include <QUrlQuery>
 
 #include <algorithm>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -29,6 +33,16 @@ CallResult failure(FailureClass cls, const QString &code, const QString &message
     call.errorCode = code;
     call.errorMessage = message;
     return call;
+}
+
+// Empty when the id is usable; else the call result that says why not.
+std::optional<CallResult> badSubscription(const QString &subscriptionId)
+{
+    const QString problem = protocol::checkSubscriptionId(subscriptionId);
+    if (problem.isEmpty())
+        return std::nullopt;
+    return failure(FailureClass::Fatal, u"InvalidSubscriptionId"_s,
+                   u"subscription id: %1"_s.arg(problem));
 }
 
 CallResult badResourceId(const QString &resourceId)
@@ -51,9 +65,12 @@ struct ArmClient::Follow
 
 struct ListState
 {
-    ListResult result;
+    ListResult result; // pages and call for either kind
     QSet<QString> seen;
     std::function<void(ListResult)> done;
+    bool scaleSets = false; // a scale set listing: sets, doneScaleSets
+    QList<armparsers::ScaleSetInfo> sets;
+    std::function<void(ScaleSetListResult)> doneScaleSets;
 };
 
 struct EvidenceState
@@ -135,8 +152,36 @@ void ArmClient::startVm(const QString &resourceId, std::function<void(const QStr
         done(StartResult {badResourceId(resourceId), {}, false});
         return;
     }
+    postStart(resourceUrl(resourceId, u"/start"_s), resourceId, {}, std::move(progress),
+              std::move(done));
+}
+
+void ArmClient::startScaleSetInstances(const QString &scaleSetId, const QStringList &instanceIds,
+                                       std::function<void(const QString &)> progress,
+                                       std::function<void(StartResult)> done)
+{
+    // The same check as for one instance: the scale set's id plus any instance must parse.
+    if (instanceIds.isEmpty()
+        || !armparsers::parseVmResourceId(scaleSetId + u"/virtualMachines/"_s
+                                          + instanceIds.first())) {
+        done(StartResult {badResourceId(scaleSetId), {}, false});
+        return;
+    }
+    QJsonArray ids;
+    for (const QString &id : instanceIds)
+        ids.append(id);
+    const QByteArray body =
+        QJsonDocument(QJsonObject {{u"instanceIds"_s, ids}}).toJson(QJsonDocument::Compact);
+    postStart(resourceUrl(scaleSetId, u"/start"_s), scaleSetId, body, std::move(progress),
+              std::move(done));
+}
+
+void ArmClient::postStart(const QUrl &target, const QString &resourceId, const QByteArray &body,
+                          std::function<void(const QString &)> progress,
+                          std::function<void(StartResult)> done)
+{
     m_queue->send(
-        ArmRequestQueue::Kind::Start, "POST", resourceUrl(resourceId, u"/start"_s), resourceId,
+        ArmRequestQueue::Kind::Start, "POST", target, resourceId, body,
         [this, resourceId, progress = std::move(progress), done = std::move(done)](ArmReply reply) {
             if (!reply.call.ok()) {
                 done(StartResult {reply.call, {}, false});
@@ -275,10 +320,9 @@ void ArmClient::poll(std::shared_ptr<Follow> follow)
 void ArmClient::listVms(const QString &subscriptionId, bool statusOnly,
                         std::function<void(ListResult)> done)
 {
-    if (const QString problem = protocol::checkSubscriptionId(subscriptionId); !problem.isEmpty()) {
+    if (const auto bad = badSubscription(subscriptionId)) {
         ListResult result;
-        result.call = failure(FailureClass::Fatal, u"InvalidSubscriptionId"_s,
-                              u"subscription id: %1"_s.arg(problem));
+        result.call = *bad;
         done(result);
         return;
     }
@@ -294,6 +338,52 @@ void ArmClient::listVms(const QString &subscriptionId, bool statusOnly,
     listPage(state, url);
 }
 
+void ArmClient::listScaleSets(const QString &subscriptionId,
+                              std::function<void(ScaleSetListResult)> done)
+{
+    if (const auto bad = badSubscription(subscriptionId)) {
+        ScaleSetListResult result;
+        result.call = *bad;
+        done(result);
+        return;
+    }
+    auto state = std::make_shared<ListState>();
+    state->scaleSets = true;
+    state->doneScaleSets = std::move(done);
+    listPage(
+        state,
+        resourceUrl(u"/subscriptions/%1/providers/Microsoft.Compute/virtualMachineScaleSets"_s.arg(
+                        subscriptionId),
+                    {}));
+}
+
+void ArmClient::listScaleSetVms(const QString &scaleSetId, bool withInstanceView,
+                                std::function<void(ListResult)> done)
+{
+    QUrl url = resourceUrl(scaleSetId, u"/virtualMachines"_s);
+    if (withInstanceView) { // VMSS VMs have no statusOnly: the instance view carries the power
+        QUrlQuery query(url);
+        query.addQueryItem(u"$expand"_s, u"instanceView"_s);
+        url.setQuery(query);
+    }
+    auto state = std::make_shared<ListState>();
+    state->done = std::move(done);
+    listPage(state, url);
+}
+
+void ArmClient::finishList(const std::shared_ptr<ListState> &state)
+{
+    if (!state->scaleSets) {
+        state->done(state->result);
+        return;
+    }
+    ScaleSetListResult sets;
+    sets.call = state->result.call;
+    sets.pages = state->result.pages;
+    sets.scaleSets = state->sets;
+    state->doneScaleSets(sets);
+}
+
 void ArmClient::listPage(std::shared_ptr<ListState> state, const QUrl &url)
 {
     state->seen.insert(url.toString());
@@ -301,36 +391,47 @@ void ArmClient::listPage(std::shared_ptr<ListState> state, const QUrl &url)
         ++state->result.pages;
         state->result.call = reply.call;
         if (!reply.call.ok()) {
-            state->done(state->result);
+            finishList(state);
             return;
         }
         QString error;
-        const auto page = armparsers::parseVmListPage(reply.body, &error);
-        if (!page) {
+        QUrl nextLink;
+        bool parsed = false;
+        if (state->scaleSets) {
+            if (const auto page = armparsers::parseScaleSetListPage(reply.body, &error)) {
+                parsed = true;
+                state->sets.append(page->scaleSets);
+                nextLink = page->nextLink;
+            }
+        } else if (const auto page = armparsers::parseVmListPage(reply.body, &error)) {
+            parsed = true;
+            const QDateTime now = m_clock.nowUtc();
+            for (VmRecord vm : page->vms) {
+                vm.powerStateAt = now;
+                state->result.vms.append(std::move(vm));
+            }
+            nextLink = page->nextLink;
+        }
+        if (!parsed) {
             state->result.call.failure = FailureClass::Transient;
             state->result.call.errorCode = u"InvalidResponse"_s;
             state->result.call.errorMessage = error;
-            state->done(state->result);
+            finishList(state);
             return;
         }
-        const QDateTime now = m_clock.nowUtc();
-        for (VmRecord vm : page->vms) {
-            vm.powerStateAt = now;
-            state->result.vms.append(std::move(vm));
-        }
-        if (page->nextLink.isEmpty()) {
-            state->done(state->result);
+        if (nextLink.isEmpty()) {
+            finishList(state);
             return;
         }
-        if (!isArmUrl(page->nextLink) || state->seen.contains(page->nextLink.toString())
+        if (!isArmUrl(nextLink) || state->seen.contains(nextLink.toString())
             || state->result.pages >= m_options.maxListPages) {
             state->result.call = failure(FailureClass::Fatal, u"InvalidNextLink"_s,
                                          u"nextLink is off the ARM host, repeats, or exceeds "
                                          "%1 pages"_s.arg(m_options.maxListPages));
-            state->done(state->result);
+            finishList(state);
             return;
         }
-        listPage(state, page->nextLink);
+        listPage(state, nextLink);
     });
 }
 

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "armparsers.h"
 #include "armrequestqueue.h"
 #include "cloudprovider.h"
 
@@ -15,6 +16,13 @@ namespace spotkeeper::core {
 class AccessTokenSource;
 class Clock;
 
+struct ScaleSetListResult
+{
+    CallResult call;
+    QList<armparsers::ScaleSetInfo> scaleSets;
+    int pages = 0;
+};
+
 struct ArmClientOptions
 {
     QUrl armUrl = QUrl(QStringLiteral("https://management.azure.com/"));
@@ -27,6 +35,11 @@ struct ArmClientOptions
     int maxFollowMs = 30 * 60'000; // give up following (finished=false) after this
     int maxPollErrors = 5; // consecutive failed polls before giving up
     int maxListPages = 10'000;
+    // Starts of uniform scale set instances wait this long for others of the same scale set,
+    // then go out as one POST .../virtualMachineScaleSets/{ss}/start {"instanceIds": [...]}
+    // (ArmCloudProvider). 0 = only starts asked for in the same event-loop pass are merged.
+    int scaleSetStartWindowMs = 1'000;
+    int maxScaleSetStartBatch = 50; // instance ids per batched start
 };
 
 // ARM Compute operations SpotKeeper needs (AZURE-PROTOCOL.md §4), every request paced by an
@@ -43,13 +56,24 @@ public:
     Q_DISABLE_COPY_MOVE(ArmClient)
 
     void instanceView(const QString &resourceId, std::function<void(PowerStateResult)> done);
+    // resourceId: a VM or a uniform scale set instance (POST .../start either way).
     void startVm(const QString &resourceId, std::function<void(const QString &)> progress,
                  std::function<void(StartResult)> done);
+    // POST {scaleSetId}/start {"instanceIds": [...]}: one call, one async operation for all.
+    void startScaleSetInstances(const QString &scaleSetId, const QStringList &instanceIds,
+                                std::function<void(const QString &)> progress,
+                                std::function<void(StartResult)> done);
     // Follows an Azure-AsyncOperation or Location URL (a persisted one after a restart).
     void followOperation(const QString &resourceId, const QString &url,
                          std::function<void(StartResult)> done);
     void listVms(const QString &subscriptionId, bool statusOnly,
                  std::function<void(ListResult)> done);
+    // GET /subscriptions/{s}/providers/Microsoft.Compute/virtualMachineScaleSets, every page.
+    void listScaleSets(const QString &subscriptionId, std::function<void(ScaleSetListResult)> done);
+    // GET {scaleSetId}/virtualMachines[?$expand=instanceView], every page: the instances of a
+    // uniform scale set with their own resource ids (.../virtualMachines/{instanceId}).
+    void listScaleSetVms(const QString &scaleSetId, bool withInstanceView,
+                         std::function<void(ListResult)> done);
     // Activity Log: Microsoft.Compute/virtualMachines/evictSpotVM/action on this VM since.
     void evictionEvidence(const QString &resourceId, const QDateTime &since,
                           std::function<void(EvidenceResult)> done);
@@ -61,7 +85,11 @@ private:
     struct Follow;
     void poll(std::shared_ptr<Follow> follow);
     void schedulePoll(std::shared_ptr<Follow> follow, const QDateTime &retryAfter);
+    void postStart(const QUrl &target, const QString &resourceId, const QByteArray &body,
+                   std::function<void(const QString &)> progress,
+                   std::function<void(StartResult)> done);
     void listPage(std::shared_ptr<struct ListState> state, const QUrl &url);
+    void finishList(const std::shared_ptr<struct ListState> &state);
     void evidencePage(std::shared_ptr<struct EvidenceState> state, const QUrl &url);
     QUrl resourceUrl(const QString &path, const QString &suffix) const;
     bool isArmUrl(const QUrl &url) const;

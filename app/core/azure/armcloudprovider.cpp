@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "armcloudprovider.h"
 
+#include "scalesetstartbatcher.h"
+
 #include <QNetworkAccessManager>
 #include <QRegularExpression>
 
@@ -18,7 +20,47 @@ QString resourceIdOf(const VmRecord &vm)
     return u"/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Compute/virtualMachines/%3"_s
         .arg(vm.subscriptionId, vm.resourceGroup, vm.name);
 }
+bool isSpot(const armparsers::ScaleSetInfo &set)
+{
+    return set.priority.compare("Spot"_L1, Qt::CaseInsensitive) == 0
+        || set.priority.compare("Low"_L1, Qt::CaseInsensitive) == 0; // the old name of Spot
+}
+
+// A scale set's instance as the engine sees it: the scale set's Spot settings, and its tags
+// over the instance's own copies (an opt-in removed from the scale set must take effect).
+VmRecord instanceRecord(VmRecord vm, const armparsers::ScaleSetInfo &set)
+{
+    if (vm.priority.isEmpty())
+        vm.priority =
+            set.priority.compare("Low"_L1, Qt::CaseInsensitive) == 0 ? u"Spot"_s : set.priority;
+    if (vm.evictionPolicy.isEmpty())
+        vm.evictionPolicy = set.evictionPolicy;
+    if (vm.location.isEmpty())
+        vm.location = set.location;
+    if (vm.size.isEmpty())
+        vm.size = set.size;
+    for (auto it = set.tags.cbegin(); it != set.tags.cend(); ++it) {
+        for (auto own = vm.tags.begin(); own != vm.tags.end();) {
+            if (own.key().compare(it.key(), Qt::CaseInsensitive) == 0)
+                own = vm.tags.erase(own);
+            else
+                ++own;
+        }
+        vm.tags.insert(it.key(), it.value());
+    }
+    return vm;
+}
+
 } // namespace
+
+// One listVms: the VM list, then the scale sets, then each Spot uniform scale set's instances.
+struct ScaleSetSweep
+{
+    bool statusOnly = false;
+    ListResult result;
+    QList<armparsers::ScaleSetInfo> sets; // still to list
+    std::function<void(ListResult)> done;
+};
 
 QString azureConfigFromEnvironment(const QProcessEnvironment &env, AzureConfig *config)
 {
@@ -74,7 +116,9 @@ ArmCloudProvider::ArmCloudProvider(AccessTokenSource *credential, ArmClientOptio
                                    const Clock &clock, QObject *parent)
     : CloudProvider(parent)
     , m_credential(credential)
-    , m_client(new ArmClient(credential, std::move(options), clock, this))
+    , m_client(new ArmClient(credential, options, clock, this))
+    , m_batcher(new ScaleSetStartBatcher(*m_client, options.scaleSetStartWindowMs,
+                                         options.maxScaleSetStartBatch, this))
 {
     m_credential->setParent(this);
 }
@@ -115,7 +159,12 @@ void ArmCloudProvider::powerState(const VmRecord &vm, std::function<void(PowerSt
 void ArmCloudProvider::start(const VmRecord &vm, std::function<void(const QString &)> progress,
                              std::function<void(StartResult)> done)
 {
-    m_client->startVm(resourceIdOf(vm), std::move(progress), std::move(done));
+    const QString id = resourceIdOf(vm);
+    const auto parts = armparsers::parseVmResourceId(id);
+    if (parts && parts->isScaleSetInstance())
+        m_batcher->start(id, std::move(progress), std::move(done));
+    else
+        m_client->startVm(id, std::move(progress), std::move(done));
 }
 
 void ArmCloudProvider::resumeStart(const VmRecord &vm, const QString &asyncUrl,
@@ -127,7 +176,50 @@ void ArmCloudProvider::resumeStart(const VmRecord &vm, const QString &asyncUrl,
 void ArmCloudProvider::listVms(const QString &subscriptionId, bool statusOnly,
                                std::function<void(ListResult)> done)
 {
-    m_client->listVms(subscriptionId, statusOnly, std::move(done));
+    auto sweep = std::make_shared<ScaleSetSweep>();
+    sweep->statusOnly = statusOnly;
+    sweep->done = std::move(done);
+    m_client->listVms(subscriptionId, statusOnly, [this, sweep, subscriptionId](ListResult vms) {
+        sweep->result = std::move(vms);
+        if (!sweep->result.call.ok()) {
+            sweep->done(sweep->result);
+            return;
+        }
+        m_client->listScaleSets(subscriptionId, [this, sweep](ScaleSetListResult sets) {
+            sweep->result.pages += sets.pages;
+            if (!sets.call.ok()) { // a partial list would make instances look deleted
+                sweep->result.call = sets.call;
+                sweep->done(sweep->result);
+                return;
+            }
+            for (const armparsers::ScaleSetInfo &set : std::as_const(sets.scaleSets)) {
+                if (set.isUniform() && isSpot(set))
+                    sweep->sets.append(set);
+            }
+            listScaleSetInstances(sweep);
+        });
+    });
+}
+
+void ArmCloudProvider::listScaleSetInstances(std::shared_ptr<ScaleSetSweep> sweep)
+{
+    if (sweep->sets.isEmpty()) {
+        sweep->done(sweep->result);
+        return;
+    }
+    const armparsers::ScaleSetInfo set = sweep->sets.takeFirst();
+    m_client->listScaleSetVms(set.resourceId, sweep->statusOnly,
+                              [this, sweep, set](ListResult instances) {
+                                  sweep->result.pages += instances.pages;
+                                  if (!instances.call.ok()) {
+                                      sweep->result.call = instances.call;
+                                      sweep->done(sweep->result);
+                                      return;
+                                  }
+                                  for (VmRecord &vm : instances.vms)
+                                      sweep->result.vms.append(instanceRecord(std::move(vm), set));
+                                  listScaleSetInstances(sweep);
+                              });
 }
 
 void ArmCloudProvider::evictionEvidence(const VmRecord &vm, const QDateTime &since,

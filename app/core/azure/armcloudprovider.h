@@ -9,6 +9,8 @@
 
 #include <QProcessEnvironment>
 
+#include <memory>
+
 namespace spotkeeper::core {
 
 class Clock;
@@ -27,7 +29,15 @@ struct AzureConfig
 // Returns an error naming the variable on bad input (config unchanged then).
 QString azureConfigFromEnvironment(const QProcessEnvironment &env, AzureConfig *config);
 
-// The engine's CloudProvider for Azure: an ArmClient over a ChainedCredential.
+class ScaleSetStartBatcher;
+
+// The engine's CloudProvider for Azure: an ArmClient over a ChainedCredential. Uniform scale
+// set instances (".../virtualMachineScaleSets/{ss}/virtualMachines/{id}") are VMs to the engine:
+// power state and start use their own ARM paths, starts of one scale set are coalesced into one
+// call (ScaleSetStartBatcher), and listVms adds the instances of the subscription's Spot
+// uniform scale sets, each carrying its scale set's priority, eviction policy and tags (so the
+// opt-in tag on a scale set opts in all its instances). Flexible scale set VMs are listed by
+// ARM as ordinary VMs and need nothing here.
 class ArmCloudProvider final : public CloudProvider
 {
     Q_OBJECT
@@ -58,8 +68,11 @@ public:
     ArmClient *client() const { return m_client; }
 
 private:
+    void listScaleSetInstances(std::shared_ptr<struct ScaleSetSweep> sweep);
+
     AccessTokenSource *m_credential;
     ArmClient *m_client;
+    ScaleSetStartBatcher *m_batcher;
 };
 
 } // namespace spotkeeper::core

@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace spotkeeper::core::armparsers {
@@ -55,6 +57,8 @@ VmRecord vmFrom(const QJsonObject &item)
     const QJsonObject props = item.value("properties"_L1).toObject();
     vm.vmId = props.value("vmId"_L1).toString();
     vm.size = props.value("hardwareProfile"_L1).toObject().value("vmSize"_L1).toString();
+    if (vm.size.isEmpty()) // a uniform scale set instance names its size in sku
+        vm.size = item.value("sku"_L1).toObject().value("name"_L1).toString();
     vm.priority = props.value("priority"_L1).toString();
     vm.evictionPolicy = props.value("evictionPolicy"_L1).toString();
     const QJsonObject view = props.value("instanceView"_L1).toObject();
@@ -64,19 +68,43 @@ VmRecord vmFrom(const QJsonObject &item)
 
 } // namespace
 
+QString ResourceIdParts::scaleSetId() const
+{
+    if (scaleSet.isEmpty())
+        return {};
+    return u"/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Compute/"
+           "virtualMachineScaleSets/%3"_s.arg(subscriptionId, resourceGroup, scaleSet);
+}
+
 std::optional<ResourceIdParts> parseVmResourceId(const QString &resourceId)
 {
     const QStringList parts = resourceId.split(u'/', Qt::SkipEmptyParts);
-    // subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{vm}
-    if (parts.size() != 8)
+    // subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Compute/ then
+    // virtualMachines/{vm} or virtualMachineScaleSets/{ss}/virtualMachines/{instanceId}
+    if (parts.size() != 8 && parts.size() != 10)
         return std::nullopt;
     const auto is = [&](int i, QStringView word) {
         return parts.at(i).compare(word, Qt::CaseInsensitive) == 0;
     };
     if (!is(0, u"subscriptions") || !is(2, u"resourceGroups") || !is(4, u"providers")
-        || !is(5, u"Microsoft.Compute") || !is(6, u"virtualMachines"))
+        || !is(5, u"Microsoft.Compute"))
         return std::nullopt;
-    return ResourceIdParts {parts.at(1), parts.at(3), parts.at(7)};
+    if (parts.size() == 8) {
+        if (!is(6, u"virtualMachines"))
+            return std::nullopt;
+        return ResourceIdParts {parts.at(1), parts.at(3), parts.at(7), {}, {}};
+    }
+    if (!is(6, u"virtualMachineScaleSets") || !is(8, u"virtualMachines"))
+        return std::nullopt;
+    const QString &instance = parts.at(9);
+    const bool digits = !instance.isEmpty() && instance.size() <= 10
+        && std::all_of(instance.cbegin(), instance.cend(),
+                       [](QChar c) { return c >= u'0' && c <= u'9'; });
+    if (!digits)
+        return std::nullopt; // a Flexible VM is addressed as .../virtualMachines/{name}
+    // ARM names a uniform instance "{scaleSet}_{instanceId}" (IMDS compute.name says the same).
+    return ResourceIdParts {parts.at(1), parts.at(3), parts.at(7) + u'_' + instance, parts.at(7),
+                            instance};
 }
 
 QString subscriptionOf(const QString &pathOrUrl)
@@ -124,6 +152,50 @@ std::optional<VmListPage> parseVmListPage(const QByteArray &body, QString *error
     for (const QJsonValue &item : items) {
         if (item.isObject())
             page.vms.append(vmFrom(item.toObject()));
+    }
+    page.nextLink = nextLinkOf(*obj);
+    return page;
+}
+
+bool ScaleSetInfo::isUniform() const
+{
+    return orchestrationMode.isEmpty()
+        || orchestrationMode.compare("Uniform"_L1, Qt::CaseInsensitive) == 0;
+}
+
+std::optional<ScaleSetListPage> parseScaleSetListPage(const QByteArray &body, QString *error)
+{
+    const auto obj = objectOf(body, u"scale set list page"_s, error);
+    if (!obj)
+        return std::nullopt;
+    if (!obj->value("value"_L1).isArray()) {
+        if (error)
+            *error = u"scale set list page has no value[] array"_s;
+        return std::nullopt;
+    }
+    ScaleSetListPage page;
+    const QJsonArray items = obj->value("value"_L1).toArray();
+    for (const QJsonValue &value : items) {
+        const QJsonObject item = value.toObject();
+        ScaleSetInfo set;
+        set.resourceId = item.value("id"_L1).toString();
+        if (set.resourceId.isEmpty())
+            continue;
+        set.name = item.value("name"_L1).toString();
+        set.location = item.value("location"_L1).toString();
+        set.size = item.value("sku"_L1).toObject().value("name"_L1).toString();
+        const QJsonObject tags = item.value("tags"_L1).toObject();
+        for (auto it = tags.constBegin(); it != tags.constEnd(); ++it)
+            set.tags.insert(it.key(), it.value().toString());
+        const QJsonObject props = item.value("properties"_L1).toObject();
+        set.orchestrationMode = props.value("orchestrationMode"_L1).toString();
+        const QJsonObject profile = props.value("virtualMachineProfile"_L1).toObject();
+        set.priority = profile.value("priority"_L1).toString();
+        set.evictionPolicy = profile.value("evictionPolicy"_L1).toString();
+        const QJsonObject restore = props.value("spotRestorePolicy"_L1).toObject();
+        set.spotRestoreEnabled = restore.value("enabled"_L1).toBool();
+        set.spotRestoreTimeout = restore.value("restoreTimeout"_L1).toString();
+        page.scaleSets.append(set);
     }
     page.nextLink = nextLinkOf(*obj);
     return page;

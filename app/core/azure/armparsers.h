@@ -7,6 +7,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QUrl>
 
@@ -20,10 +21,17 @@ struct ResourceIdParts
 {
     QString subscriptionId;
     QString resourceGroup;
-    QString name;
+    QString name; // the VM name; for a uniform scale set instance "{scaleSet}_{instanceId}"
+    QString scaleSet; // set only for a uniform scale set instance
+    QString instanceId; // set only for a uniform scale set instance (digits)
+    bool isScaleSetInstance() const { return !scaleSet.isEmpty(); }
+    // "/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Compute/
+    // virtualMachineScaleSets/{scaleSet}" for an instance; empty otherwise.
+    QString scaleSetId() const;
 };
-// "/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{vm}"
-// (segment names case-insensitive); nullopt if it is not a VM id.
+// "/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{vm}" or a
+// uniform scale set instance ".../virtualMachineScaleSets/{ss}/virtualMachines/{instanceId}"
+// (segment names case-insensitive); nullopt if it is neither.
 std::optional<ResourceIdParts> parseVmResourceId(const QString &resourceId);
 // Subscription id from any ARM path or URL ("/subscriptions/{s}/..."); empty if none.
 QString subscriptionOf(const QString &pathOrUrl);
@@ -42,6 +50,30 @@ struct VmListPage
 // zones[0], hardwareProfile.vmSize, priority, evictionPolicy, tags, vmId and the power state
 // from properties.instanceView.statuses when present (statusOnly).
 std::optional<VmListPage> parseVmListPage(const QByteArray &body, QString *error);
+
+// One scale set of a ListAll page (GET /subscriptions/{s}/providers/Microsoft.Compute/
+// virtualMachineScaleSets). Uniform orchestration (the default when orchestrationMode is
+// absent) is what SpotKeeper lists instances of; Flexible instances are ordinary VMs.
+struct ScaleSetInfo
+{
+    QString resourceId;
+    QString name;
+    QString location;
+    QString orchestrationMode; // "Uniform" | "Flexible" (as given; "" = Uniform)
+    QString priority; // virtualMachineProfile.priority: "Spot" | "Regular" | ""
+    QString evictionPolicy; // virtualMachineProfile.evictionPolicy
+    QString size; // sku.name
+    QMap<QString, QString> tags;
+    bool spotRestoreEnabled = false; // properties.spotRestorePolicy.enabled
+    QString spotRestoreTimeout; // properties.spotRestorePolicy.restoreTimeout (ISO 8601)
+    bool isUniform() const;
+};
+struct ScaleSetListPage
+{
+    QList<ScaleSetInfo> scaleSets;
+    QUrl nextLink;
+};
+std::optional<ScaleSetListPage> parseScaleSetListPage(const QByteArray &body, QString *error);
 
 // Async operation status body: {"status":"InProgress|Succeeded|Failed|Canceled", "error"?}.
 struct OperationStatus

@@ -53,8 +53,15 @@ QDateTime ArmRequestQueue::blockedUntil(const QString &subscriptionId) const
 void ArmRequestQueue::send(Kind kind, const QByteArray &method, const QUrl &url,
                            const QString &vmKey, std::function<void(ArmReply)> done)
 {
+    send(kind, method, url, vmKey, QByteArray(), std::move(done));
+}
+
+void ArmRequestQueue::send(Kind kind, const QByteArray &method, const QUrl &url,
+                           const QString &vmKey, const QByteArray &jsonBody,
+                           std::function<void(ArmReply)> done)
+{
     m_queue.push_back(Pending {kind, method, url, armparsers::subscriptionOf(url.path()),
-                               vmKey.toLower(), std::move(done)});
+                               vmKey.toLower(), std::move(done), jsonBody});
     // Batch: a burst of sends (a mass eviction) is scanned once, not once per send.
     if (!m_wake.isActive() || m_wake.remainingTime() > 0)
         m_wake.start(0);
@@ -152,7 +159,7 @@ void ArmRequestQueue::dispatch(Pending request, bool isRetryAfter401)
             reply = self->m_network->get(http);
         } else {
             http.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-            reply = self->m_network->sendCustomRequest(http, request.method, QByteArray());
+            reply = self->m_network->sendCustomRequest(http, request.method, request.body);
         }
         ++self->m_sent;
         QObject::connect(reply, &QNetworkReply::finished, self,

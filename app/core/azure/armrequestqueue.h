@@ -57,6 +57,9 @@ public:
     // vmKey (lower-cased resource id) is required for Kind::Start.
     void send(Kind kind, const QByteArray &method, const QUrl &url, const QString &vmKey,
               std::function<void(ArmReply)> done);
+    // The same with a JSON request body (a scale set's start with {"instanceIds": [...]}).
+    void send(Kind kind, const QByteArray &method, const QUrl &url, const QString &vmKey,
+              const QByteArray &jsonBody, std::function<void(ArmReply)> done);
 
     void processQueue();
     int pending() const { return int(m_queue.size()); }
@@ -82,6 +85,7 @@ private:
         QString subscription;
         QString vmKey;
         std::function<void(ArmReply)> done;
+        QByteArray body; // sent with a non-GET method; empty = none
     };
     qint64 waitMsFor(const Pending &request, qint64 nowMs);
     void take(const Pending &request, qint64 nowMs);

@@ -1,0 +1,62 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "cloudprovider.h"
+
+#include <QHash>
+#include <QObject>
+#include <QStringList>
+
+#include <functional>
+
+namespace spotkeeper::core {
+
+class ArmClient;
+
+// Coalesces starts of uniform scale set instances. The first start of a scale set opens a
+// batch for windowMs; every start of that scale set asked for meanwhile joins it. The batch
+// then goes out as one ARM call: a lone instance as POST .../virtualMachines/{id}/start,
+// several as POST .../virtualMachineScaleSets/{ss}/start {"instanceIds": [...]}, which costs
+// one write and one start token instead of one per instance. Every member sees the same
+// async operation URL (progress) and the same result (done), so the engine's job per VM
+// stays unaware of the batching. A batch that reaches maxBatch goes out at once.
+class ScaleSetStartBatcher final : public QObject
+{
+    Q_OBJECT
+public:
+    ScaleSetStartBatcher(ArmClient &client, int windowMs, int maxBatch, QObject *parent = nullptr);
+    ~ScaleSetStartBatcher() override;
+    Q_DISABLE_COPY_MOVE(ScaleSetStartBatcher)
+
+    // instanceResourceId must be a uniform scale set instance id (armparsers::parseVmResourceId).
+    void start(const QString &instanceResourceId, std::function<void(const QString &)> progress,
+               std::function<void(StartResult)> done);
+    int openBatches() const { return int(m_open.size()); }
+    qint64 batchesSent() const { return m_sent; }
+
+private:
+    struct Member
+    {
+        QString resourceId;
+        QString instanceId;
+        std::function<void(const QString &)> progress;
+        std::function<void(StartResult)> done;
+    };
+    struct Batch
+    {
+        quint64 serial = 0;
+        QString scaleSetId;
+        QList<Member> members;
+    };
+    void flush(const QString &key, quint64 serial);
+
+    ArmClient &m_client;
+    int m_windowMs;
+    int m_maxBatch;
+    QHash<QString, Batch> m_open; // by lower-cased scale set id
+    quint64 m_serial = 0;
+    qint64 m_sent = 0;
+};
+
+} // namespace spotkeeper::core
