@@ -101,12 +101,47 @@ void SimServer::routeArm(const http::Request &request, const ResponderPtr &respo
     const QString sub = parts.value(1);
     ArmLimits::Kind kind = ArmLimits::Kind::Read;
     QString vmKey;
-    enum class Route { None, ListAll, ListLocation, ListRg, Vm, VmAction, Operation, Activity };
+    enum class Route {
+        None,
+        ListAll,
+        ListLocation,
+        ListRg,
+        Vm,
+        VmAction,
+        Operation,
+        Activity,
+        ListScaleSets,
+        ListInstances,
+        ScaleSetStart,
+    };
     Route route = Route::None;
     int vm = -1;
+    // .../virtualMachineScaleSets/{ss}[/start | /virtualMachines[/{id}[/{action}]]]
+    const bool scaleSetPath = parts.size() >= 9 && is(parts, 2, "resourceGroups"_L1)
+        && is(parts, 4, "providers"_L1) && is(parts, 5, "Microsoft.Compute"_L1)
+        && is(parts, 6, "virtualMachineScaleSets"_L1);
     if (parts.size() == 5 && is(parts, 2, "providers"_L1) && is(parts, 3, "Microsoft.Compute"_L1)
         && is(parts, 4, "virtualMachines"_L1)) {
         route = Route::ListAll;
+    } else if (parts.size() == 5 && is(parts, 2, "providers"_L1)
+               && is(parts, 3, "Microsoft.Compute"_L1)
+               && is(parts, 4, "virtualMachineScaleSets"_L1)) {
+        route = Route::ListScaleSets;
+    } else if (scaleSetPath && parts.size() == 9 && is(parts, 8, "start"_L1)) {
+        route = Route::ScaleSetStart;
+        vmKey = u"/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Compute/"
+                "virtualMachineScaleSets/%3"_s.arg(sub, parts.at(3), parts.at(7))
+                    .toLower();
+    } else if (scaleSetPath && parts.size() == 9 && is(parts, 8, "virtualMachines"_L1)) {
+        route = Route::ListInstances;
+    } else if (scaleSetPath && (parts.size() == 10 || parts.size() == 11)
+               && is(parts, 8, "virtualMachines"_L1)) {
+        route = parts.size() == 10 ? Route::Vm : Route::VmAction;
+        vm = m_model.findInstance(sub, parts.at(3), parts.at(7), parts.at(9));
+        vmKey = u"/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Compute/"
+                "virtualMachineScaleSets/%3/virtualMachines/%4"_s
+                    .arg(sub, parts.at(3), parts.at(7), parts.at(9))
+                    .toLower();
     } else if (parts.size() == 7 && is(parts, 3, "Microsoft.Compute"_L1)
                && is(parts, 4, "locations"_L1) && is(parts, 6, "virtualMachines"_L1)) {
         route = Route::ListLocation;
@@ -137,12 +172,14 @@ void SimServer::routeArm(const http::Request &request, const ResponderPtr &respo
         return send(armError(400, u"MissingApiVersionParameter"_s,
                              u"The api-version query parameter (?api-version=) is required for "
                              "all requests."_s));
-    const QString action = route == Route::VmAction ? parts.at(8).toLower() : QString();
-    if (route == Route::ListAll || route == Route::ListLocation || route == Route::ListRg)
+    const QString action = route == Route::VmAction ? parts.last().toLower() : QString();
+    if (route == Route::ListAll || route == Route::ListLocation || route == Route::ListRg
+        || route == Route::ListScaleSets || route == Route::ListInstances)
         kind = ArmLimits::Kind::List;
     else if (route == Route::Operation)
         kind = ArmLimits::Kind::OperationStatus;
-    else if (route == Route::VmAction && request.method == "POST")
+    else if ((route == Route::VmAction || route == Route::ScaleSetStart)
+             && request.method == "POST")
         kind = ArmLimits::Kind::Start;
 
     const ArmLimits::Decision decision = m_limits.check(kind, sub, vmKey, m_wall.nowMSecs());
@@ -181,6 +218,15 @@ void SimServer::routeArm(const http::Request &request, const ResponderPtr &respo
     case Route::ListRg:
         response = listVms(request, sub, parts.at(3), {});
         break;
+    case Route::ListScaleSets:
+        response = listScaleSets(request, sub);
+        break;
+    case Route::ListInstances:
+        response = listInstances(request, sub, parts.at(3), parts.at(7));
+        break;
+    case Route::ScaleSetStart:
+        response = startScaleSet(request, sub, parts.at(3), parts.at(7));
+        break;
     case Route::Operation:
         response = operationStatus(request, parts.at(7));
         break;
@@ -191,11 +237,13 @@ void SimServer::routeArm(const http::Request &request, const ResponderPtr &respo
     case Route::VmAction:
         if (vm < 0 || m_model.vm(vm).power == Power::Deleted) {
             response = vm < 0
-                ? armError(404, u"ResourceNotFound"_s,
-                           u"The Resource 'Microsoft.Compute/virtualMachines/%1' "
-                           "under resource group '%2' was not found. For more "
-                           "details please go to "
-                           "https://aka.ms/ARMResourceNotFoundFix"_s.arg(parts.at(7), parts.at(3)))
+                ? armError(
+                    404, u"ResourceNotFound"_s,
+                    u"The Resource 'Microsoft.Compute/virtualMachines/%1' "
+                    "under resource group '%2' was not found. For more "
+                    "details please go to "
+                    "https://aka.ms/ARMResourceNotFoundFix"_s.arg(
+                        parts.size() >= 10 ? parts.mid(7, 3).join(u'/') : parts.at(7), parts.at(3)))
                 : armError(404, u"NotFound"_s,
                            u"The entity was not found in this Azure location."_s);
         } else if (route == Route::Vm) {
@@ -203,9 +251,15 @@ void SimServer::routeArm(const http::Request &request, const ResponderPtr &respo
                 ? armError(405, u"MethodNotAllowed"_s, u"only GET is simulated"_s)
                 : http::Response::json(
                     200,
-                    compact(simjson::vmBody(m_model.vm(vm),
-                                            request.queryItem(u"$expand"_s) == "instanceView"_L1,
-                                            m_model.nowMs())));
+                    compact(
+                        m_model.vm(vm).scaleSet.isEmpty()
+                            ? simjson::vmBody(m_model.vm(vm),
+                                              request.queryItem(u"$expand"_s) == "instanceView"_L1,
+                                              m_model.nowMs())
+                            : simjson::instanceBody(m_model.vm(vm),
+                                                    request.queryItem(u"$expand"_s)
+                                                        == "instanceView"_L1,
+                                                    m_model.nowMs())));
         } else {
             response = vmAction(request, vm, action);
         }
@@ -238,17 +292,22 @@ http::Response SimServer::vmAction(const http::Request &request, int vm, const Q
     if (out.httpStatus != 202)
         return armError(out.httpStatus, out.errorCode, out.errorMessage);
     const SimVm &v = m_model.vm(vm);
+    return startAccepted(request, v.subscriptionId, v.location, out.opId);
+}
+
+http::Response SimServer::startAccepted(const http::Request &request, const QString &subscriptionId,
+                                        const QString &location, const QString &opId) const
+{
     const QString opBase = hostBase(request)
         + u"/subscriptions/%1/providers/Microsoft.Compute/locations/%2/operations/%3"_s.arg(
-            v.subscriptionId, v.location, out.opId);
+            subscriptionId, location, opId);
     const QString apiVersion = request.queryItem(u"api-version"_s);
     http::Response accepted {202, {}, {}};
-    accepted.headers.append(
-        {"Azure-AsyncOperation",
-         (opBase + u"?p=%1&api-version=%2"_s.arg(out.opId, apiVersion)).toUtf8()});
+    accepted.headers.append({"Azure-AsyncOperation",
+                             (opBase + u"?p=%1&api-version=%2"_s.arg(opId, apiVersion)).toUtf8()});
     accepted.headers.append(
         {"Location",
-         (opBase + u"?p=%1&monitor=true&api-version=%2"_s.arg(out.opId, apiVersion)).toUtf8()});
+         (opBase + u"?p=%1&monitor=true&api-version=%2"_s.arg(opId, apiVersion)).toUtf8()});
     accepted.headers.append({"Retry-After", QByteArray::number(m_options.startRetryAfterSeconds)});
     return accepted;
 }
@@ -283,8 +342,8 @@ http::Response SimServer::listVms(const http::Request &request, const QString &s
         if (vm.subscriptionId.compare(subscription, Qt::CaseInsensitive) != 0)
             continue;
         knownSubscription = true;
-        if (vm.power == Power::Deleted)
-            continue;
+        if (vm.power == Power::Deleted || !vm.scaleSet.isEmpty())
+            continue; // uniform scale set instances are listed under their scale set only
         if (!resourceGroup.isEmpty()
             && vm.resourceGroup.compare(resourceGroup, Qt::CaseInsensitive) != 0)
             continue;
@@ -295,28 +354,36 @@ http::Response SimServer::listVms(const http::Request &request, const QString &s
     if (!knownSubscription)
         return armError(404, u"SubscriptionNotFound"_s,
                         u"The subscription '%1' could not be found."_s.arg(subscription));
+    QUrlQuery query;
+    query.addQueryItem(u"api-version"_s, request.queryItem(u"api-version"_s));
+    if (statusOnly)
+        query.addQueryItem(u"statusOnly"_s, u"true"_s);
+    return http::Response::json(200,
+                                compact(page(request, matching.size(), query, [&](qsizetype i) {
+                                    const SimVm &vm = m_model.vm(matching.at(i));
+                                    return statusOnly ? simjson::vmStatusOnly(vm, m_model.nowMs())
+                                                      : simjson::vmBody(vm, false, m_model.nowMs());
+                                })));
+}
+
+QJsonObject SimServer::page(const http::Request &request, qsizetype total, QUrlQuery query,
+                            const std::function<QJsonObject(qsizetype)> &item) const
+{
     bool ok = false;
     const qsizetype skip = request.queryItem(u"$skiptoken"_s).toLongLong(&ok);
     const qsizetype from = ok && skip > 0 ? skip : 0;
     const qsizetype pageSize = std::max(1, m_options.pageSize);
     QJsonArray value;
-    for (qsizetype i = from; i < matching.size() && i < from + pageSize; ++i) {
-        const SimVm &vm = m_model.vm(matching.at(i));
-        value.append(statusOnly ? simjson::vmStatusOnly(vm, m_model.nowMs())
-                                : simjson::vmBody(vm, false, m_model.nowMs()));
-    }
+    for (qsizetype i = from; i < total && i < from + pageSize; ++i)
+        value.append(item(i));
     QJsonObject body {{u"value"_s, value}};
-    if (from + pageSize < matching.size()) {
-        QUrlQuery query;
-        query.addQueryItem(u"api-version"_s, request.queryItem(u"api-version"_s));
-        if (statusOnly)
-            query.addQueryItem(u"statusOnly"_s, u"true"_s);
+    if (from + pageSize < total) {
         query.addQueryItem(u"$skiptoken"_s, QString::number(from + pageSize));
         body.insert(u"nextLink"_s,
                     QString(hostBase(request) + QString::fromUtf8(request.path) + u'?'
                             + query.toString(QUrl::FullyEncoded)));
     }
-    return http::Response::json(200, compact(body));
+    return body;
 }
 
 http::Response SimServer::activityLog(const http::Request &request, const QString &subscription)
@@ -337,24 +404,12 @@ http::Response SimServer::activityLog(const http::Request &request, const QStrin
         return armError(400, u"BadRequest"_s, u"eventTimestamp is not an ISO 8601 time."_s);
     const QString key = resource.match(filter).captured(1).toLower();
     const QList<ActivityEntry> entries = m_model.activity(key, sinceTime.toMSecsSinceEpoch());
-    bool ok = false;
-    const qsizetype skip = request.queryItem(u"$skiptoken"_s).toLongLong(&ok);
-    const qsizetype from = ok && skip > 0 ? skip : 0;
-    const qsizetype pageSize = std::max(1, m_options.pageSize);
-    QJsonArray value;
-    for (qsizetype i = from; i < entries.size() && i < from + pageSize; ++i)
-        value.append(simjson::activityEntry(entries.at(i), subscription));
-    QJsonObject body {{u"value"_s, value}};
-    if (from + pageSize < entries.size()) {
-        QUrlQuery query;
-        query.addQueryItem(u"api-version"_s, request.queryItem(u"api-version"_s));
-        query.addQueryItem(u"$filter"_s, QString::fromLatin1(QUrl::toPercentEncoding(filter)));
-        query.addQueryItem(u"$skiptoken"_s, QString::number(from + pageSize));
-        body.insert(u"nextLink"_s,
-                    QString(hostBase(request) + QString::fromUtf8(request.path) + u'?'
-                            + query.toString(QUrl::FullyEncoded)));
-    }
-    return http::Response::json(200, compact(body));
+    QUrlQuery query;
+    query.addQueryItem(u"api-version"_s, request.queryItem(u"api-version"_s));
+    query.addQueryItem(u"$filter"_s, QString::fromLatin1(QUrl::toPercentEncoding(filter)));
+    return http::Response::json(200, compact(page(request, entries.size(), query, [&](qsizetype i) {
+                                    return simjson::activityEntry(entries.at(i), subscription);
+                                })));
 }
 
 } // namespace spotkeeper::sim

@@ -31,8 +31,18 @@ QString powerCode(Power power)
     return u"unknown"_s;
 }
 
+QString SimScaleSet::resourceId() const
+{
+    return u"/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Compute/"
+           "virtualMachineScaleSets/%3"_s.arg(subscriptionId, resourceGroup, name);
+}
+
 QString SimVm::resourceId() const
 {
+    if (!scaleSet.isEmpty())
+        return u"/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Compute/"
+               "virtualMachineScaleSets/%3/virtualMachines/%4"_s.arg(subscriptionId, resourceGroup,
+                                                                     scaleSet, instanceId);
     return u"/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Compute/virtualMachines/%3"_s
         .arg(subscriptionId, resourceGroup, name);
 }
@@ -86,6 +96,25 @@ int FleetModel::addVm(SimVm vm, QString *error)
             *error = message;
         return -1;
     };
+    if (!vm.scaleSet.isEmpty()) {
+        bool digits = !vm.instanceId.isEmpty();
+        for (const QChar c : std::as_const(vm.instanceId))
+            digits = digits && c.isDigit();
+        if (!digits)
+            return fail(
+                u"instance of scale set '%1': instanceId must be digits"_s.arg(vm.scaleSet));
+        const SimScaleSet *set = scaleSet(vm.subscriptionId, vm.resourceGroup, vm.scaleSet);
+        if (!set)
+            return fail(u"instance %1: no scale set '%2' in that resource group"_s.arg(
+                vm.instanceId, vm.scaleSet));
+        vm.name = vm.scaleSet + u'_' + vm.instanceId;
+        vm.priority = set->priority; // an instance follows its scale set's profile
+        vm.evictionPolicy = set->evictionPolicy;
+        if (vm.location.isEmpty())
+            vm.location = set->location;
+        if (vm.size.isEmpty())
+            vm.size = set->size;
+    }
     if (vm.subscriptionId.isEmpty() || vm.resourceGroup.isEmpty() || vm.name.isEmpty()
         || vm.location.isEmpty() || vm.size.isEmpty())
         return fail(
@@ -101,6 +130,45 @@ int FleetModel::addVm(SimVm vm, QString *error)
     const int index = int(m_vms.size());
     m_byName.insert(vm.name.toLower(), index);
     m_vms.push_back(std::move(vm));
+    return index;
+}
+
+int FleetModel::addScaleSet(SimScaleSet set, QString *error)
+{
+    if (set.subscriptionId.isEmpty() || set.resourceGroup.isEmpty() || set.name.isEmpty()
+        || set.location.isEmpty() || set.size.isEmpty()) {
+        if (error)
+            *error = u"scale set '%1': subscription, resourceGroup, name, location and size are "
+                     "required"_s.arg(set.name);
+        return -1;
+    }
+    if (scaleSet(set.subscriptionId, set.resourceGroup, set.name)) {
+        if (error)
+            *error = u"scale set name '%1' is used twice"_s.arg(set.name);
+        return -1;
+    }
+    m_scaleSets.append(std::move(set));
+    return int(m_scaleSets.size()) - 1;
+}
+
+const SimScaleSet *FleetModel::scaleSet(const QString &subscriptionId, const QString &resourceGroup,
+                                        const QString &name) const
+{
+    for (const SimScaleSet &set : m_scaleSets) {
+        if (set.subscriptionId.compare(subscriptionId, Qt::CaseInsensitive) == 0
+            && set.resourceGroup.compare(resourceGroup, Qt::CaseInsensitive) == 0
+            && set.name.compare(name, Qt::CaseInsensitive) == 0)
+            return &set;
+    }
+    return nullptr;
+}
+
+int FleetModel::findInstance(const QString &subscriptionId, const QString &resourceGroup,
+                             const QString &scaleSet, const QString &instanceId) const
+{
+    const int index = find(subscriptionId, resourceGroup, scaleSet + u'_' + instanceId);
+    if (index < 0 || m_vms.at(index).scaleSet.compare(scaleSet, Qt::CaseInsensitive) != 0)
+        return -1;
     return index;
 }
 
@@ -133,6 +201,67 @@ void FleetModel::advance()
     const qint64 now = nowMs();
     for (int i = 0; i < int(m_vms.size()); ++i)
         stepVm(i, now);
+    settleBatches();
+}
+
+void FleetModel::settleBatches()
+{
+    for (auto id = m_batchOps.begin(); id != m_batchOps.end();) {
+        SimOperation &batch = m_ops[*id];
+        bool running = false;
+        qint64 doneAt = batch.startMs;
+        for (const QString &childId : std::as_const(batch.children)) {
+            const SimOperation child = m_ops.value(childId);
+            if (child.status == "InProgress"_L1) {
+                running = true;
+                break;
+            }
+            doneAt = std::max(doneAt, child.doneAtMs);
+            if (child.status == "Failed"_L1 && batch.failCode.isEmpty()) {
+                batch.failCode = child.failCode;
+                batch.failMessage = child.failMessage;
+            }
+        }
+        if (running) {
+            ++id;
+            continue;
+        }
+        batch.doneAtMs = doneAt;
+        batch.status = batch.failCode.isEmpty() ? u"Succeeded"_s : u"Failed"_s;
+        id = m_batchOps.erase(id);
+    }
+}
+
+StartOutcome FleetModel::startInstances(const QList<int> &indices, qint64 wallMs)
+{
+    advance();
+    ++m_counters.scaleSetStarts;
+    m_counters.scaleSetStartInstances += indices.size();
+    SimOperation batch;
+    batch.id = newGuid();
+    batch.startMs = nowMs();
+    std::optional<StartOutcome> refused;
+    for (const int index : indices) {
+        const StartOutcome out = start(index, wallMs);
+        if (out.httpStatus == 202) {
+            batch.children.append(out.opId);
+            batch.subscriptionId = m_vms.at(index).subscriptionId;
+            batch.location = m_vms.at(index).location;
+        } else if (!refused) {
+            refused = out;
+        }
+    }
+    if (batch.children.isEmpty())
+        return refused.value_or(StartOutcome {404, {}, u"NotFound"_s, u"no instance"_s});
+    if (refused) { // a partial start: the operation reports the refusal once the rest is done
+        batch.failCode = refused->errorCode;
+        batch.failMessage = refused->errorMessage;
+    }
+    m_ops.insert(batch.id, batch);
+    m_batchOps.append(batch.id);
+    StartOutcome out;
+    out.opId = batch.id;
+    return out;
 }
 
 void FleetModel::stepVm(int index, qint64 now)

@@ -45,6 +45,14 @@ public:
     int vmCount() const { return int(m_vms.size()); }
     const SimVm &vm(int index) const { return m_vms.at(index); }
     int findByName(const QString &name) const; // case-insensitive, -1 if none
+    // Scale sets (Uniform or Flexible); their instances are added with addVm (scaleSet and
+    // instanceId set). -1 (and *error) when the name is taken or a field is missing.
+    int addScaleSet(SimScaleSet set, QString *error = nullptr);
+    const QList<SimScaleSet> &scaleSets() const { return m_scaleSets; }
+    const SimScaleSet *scaleSet(const QString &subscriptionId, const QString &resourceGroup,
+                                const QString &name) const;
+    int findInstance(const QString &subscriptionId, const QString &resourceGroup,
+                     const QString &scaleSet, const QString &instanceId) const;
     int find(const QString &subscriptionId, const QString &resourceGroup,
              const QString &name) const;
 
@@ -61,6 +69,10 @@ public:
     void acknowledge(int index, const QStringList &eventIds);
 
     StartOutcome start(int index, qint64 wallMs);
+    // POST .../virtualMachineScaleSets/{ss}/start {"instanceIds"}: every instance is started as
+    // by start(); one operation covers them (Succeeded once all did, Failed if one failed or
+    // was refused). All refused: the first refusal is the answer.
+    StartOutcome startInstances(const QList<int> &indices, qint64 wallMs);
     const SimOperation *operation(const QString &id) const;
 
     void addCapacityWindow(CapacityWindow window); // fromMs 0 = now
@@ -91,6 +103,7 @@ private:
     void stepVm(int index, qint64 nowMs);
     void completeEviction(int index, qint64 atMs);
     void finishOperation(SimOperation &op, qint64 atMs);
+    void settleBatches();
     void recordLoss(const SimVm &vm, qint64 acceptedAtMs);
     QString newGuid();
     void bumpIncarnation(SimVm &vm) { vm.incarnation += 1 + (m_rng.bounded(4) == 0 ? 1 : 0); }
@@ -104,6 +117,8 @@ private:
     std::deque<SimVm> m_vms;
     QHash<QString, int> m_byName;
     QHash<QString, SimOperation> m_ops;
+    QStringList m_batchOps; // scale set starts still InProgress
+    QList<SimScaleSet> m_scaleSets;
     QList<CapacityWindow> m_windows;
     QHash<QString, double> m_prices;
     QList<ActivityEntry> m_activity;

@@ -50,19 +50,37 @@ bool writePrivate(const QString &path, const QByteArray &data, QString *error)
     return file.flush();
 }
 
-Scenario quickFleet(int count, int agents)
+// count VMs; the last `instances` of them are the instances 0.. of the uniform Spot scale set
+// "vmss-spot" (tagged for auto-restart on the scale set), the rest standalone VMs.
+Scenario quickFleet(int count, int agents, int instances)
 {
     Scenario s;
     s.name = u"fleet"_s;
     static const QStringList regions {u"eastus"_s, u"westeurope"_s};
+    const int standalone = count - instances;
+    if (instances > 0) {
+        SimScaleSet set;
+        set.subscriptionId = kQuickSubscription;
+        set.resourceGroup = u"sim-rg"_s;
+        set.name = u"vmss-spot"_s;
+        set.location = regions.first();
+        set.size = u"Standard_D2s_v5"_s;
+        set.tags.insert(u"spotkeeper:auto-restart"_s, u"true"_s);
+        s.scaleSets.append(set);
+    }
     for (int i = 0; i < count; ++i) {
         SimVm vm;
         vm.subscriptionId = kQuickSubscription;
         vm.resourceGroup = u"sim-rg"_s;
-        vm.name = u"vm-"_s + QString::number(i + 1).rightJustified(4, u'0');
-        vm.location = regions.at(i % regions.size());
+        if (i < standalone) {
+            vm.name = u"vm-"_s + QString::number(i + 1).rightJustified(4, u'0');
+            vm.location = regions.at(i % regions.size());
+            vm.tags.insert(u"spotkeeper:auto-restart"_s, u"true"_s);
+        } else {
+            vm.scaleSet = u"vmss-spot"_s;
+            vm.instanceId = QString::number(i - standalone);
+        }
         vm.size = u"Standard_D2s_v5"_s;
-        vm.tags.insert(u"spotkeeper:auto-restart"_s, u"true"_s);
         vm.agent = i < agents;
         s.vms.append(vm);
     }
@@ -87,6 +105,10 @@ int main(int argc, char *argv[])
         {u"demo"_s, u"Use the built-in demo scenario (the default without --scenario/--fleet)."_s},
         {u"fleet"_s, u"Quick fleet of N auto-restart VMs instead of a scenario."_s, u"N"_s},
         {u"agents"_s, u"With --fleet: the first N VMs get simulated agents."_s, u"N"_s},
+        {u"scale-set-instances"_s,
+         u"With --fleet: the last N VMs are instances of the uniform Spot scale set "
+         "vmss-spot (auto-restart tag on the scale set)."_s,
+         u"N"_s},
         {u"speed"_s, u"Simulated seconds per real second (overrides the scenario)."_s, u"x"_s},
         {u"seed"_s, u"Random seed (overrides the scenario)."_s, u"n"_s},
         {u"dashboard-url"_s, u"Where simulated agents send notices (e.g. http://127.0.0.1:8443)."_s,
@@ -142,7 +164,10 @@ int main(int argc, char *argv[])
         const int count = parser.value(u"fleet"_s).toInt(&ok);
         if (!ok || count < 1 || count > 100'000)
             return fail(u"--fleet: expected 1..100000"_s, 2);
-        scenario = quickFleet(count, parser.value(u"agents"_s).toInt());
+        const int instances = parser.value(u"scale-set-instances"_s).toInt(&ok);
+        if (parser.isSet(u"scale-set-instances"_s) && (!ok || instances < 0 || instances > count))
+            return fail(u"--scale-set-instances: expected 0..--fleet"_s, 2);
+        scenario = quickFleet(count, parser.value(u"agents"_s).toInt(), ok ? instances : 0);
     } else {
         scenario = Scenario::demo();
     }
@@ -159,6 +184,10 @@ int main(int argc, char *argv[])
     ScaledClock simClock(wall, scenario->speed);
     FleetModel model(simClock, scenario->seed, scenario->timings);
     model.setToWall([&simClock](qint64 simMs) { return simClock.toBaseEpochMs(simMs); });
+    for (const SimScaleSet &set : std::as_const(scenario->scaleSets)) {
+        if (model.addScaleSet(set, &error) < 0)
+            return fail(error, 2);
+    }
     for (const SimVm &vm : std::as_const(scenario->vms)) {
         if (model.addVm(vm, &error) < 0)
             return fail(error, 2);

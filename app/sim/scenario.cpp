@@ -113,6 +113,30 @@ std::optional<Scenario> Scenario::parse(const QByteArray &json, QString *error)
             *error = where + u".count must be within 1..100000"_s;
             return std::nullopt;
         }
+        // A group with "scaleSet" is one uniform scale set of count instances (ids 0..);
+        // its tags, priority and eviction policy are the scale set's.
+        const QString scaleSet = group.value("scaleSet"_L1).toString();
+        if (!scaleSet.isEmpty()) {
+            SimScaleSet set;
+            set.subscriptionId = group.value("subscription"_L1).toString();
+            set.resourceGroup = group.value("resourceGroup"_L1).toString();
+            set.name = scaleSet;
+            set.location = group.value("location"_L1).toString();
+            set.size = group.value("size"_L1).toString(u"Standard_D2s_v5"_s);
+            set.evictionPolicy = group.value("evictionPolicy"_L1).toString(u"Deallocate"_s);
+            set.orchestrationMode = group.value("orchestrationMode"_L1).toString(u"Uniform"_s);
+            set.spotRestore = group.value("spotRestore"_L1).toBool(false);
+            const QJsonObject setTags = group.value("tags"_L1).toObject();
+            for (auto it = setTags.constBegin(); it != setTags.constEnd(); ++it)
+                set.tags.insert(it.key(), it.value().toString());
+            if (set.orchestrationMode != "Uniform"_L1) {
+                *error = where
+                    + u".orchestrationMode: only Uniform scale sets are simulated "
+                      "(Flexible VMs are plain VMs: use a group without scaleSet)"_s;
+                return std::nullopt;
+            }
+            s.scaleSets.append(set);
+        }
         for (int i = 0; i < count; ++i) {
             SimVm vm;
             vm.subscriptionId = group.value("subscription"_L1).toString();
@@ -127,8 +151,12 @@ std::optional<Scenario> Scenario::parse(const QByteArray &json, QString *error)
             vm.agent = group.value("agents"_L1).toBool(false);
             if (!zones.isEmpty())
                 vm.zone = zones.at(i % zones.size()).toString();
+            if (!scaleSet.isEmpty()) {
+                vm.scaleSet = scaleSet;
+                vm.instanceId = QString::number(i);
+            }
             const QJsonObject tags = group.value("tags"_L1).toObject();
-            for (auto it = tags.constBegin(); it != tags.constEnd(); ++it)
+            for (auto it = tags.constBegin(); scaleSet.isEmpty() && it != tags.constEnd(); ++it)
                 vm.tags.insert(it.key(), it.value().toString());
             if (vm.subscriptionId.isEmpty() || vm.resourceGroup.isEmpty()
                 || vm.location.isEmpty()) {

@@ -37,6 +37,7 @@ struct Scenario
     Timings timings;
     LimitsConfig limits;
     int pageSize = 50;
+    QList<SimScaleSet> scaleSets; // added before vms (instances name theirs)
     QList<SimVm> vms;
     QHash<QString, double> spotPrices;
     QList<TimelineAction> timeline;

@@ -26,6 +26,10 @@ protocol::VmIdentity identityOf(const SimVm &vm)
     id.location = vm.location;
     id.priority = vm.priority;
     id.evictionPolicy = vm.evictionPolicy;
+    if (!vm.scaleSet.isEmpty()) { // IMDS compute.resourceId: the only way to name an instance
+        id.vmScaleSetName = vm.scaleSet;
+        id.armResourceId = vm.resourceId();
+    }
     return id;
 }
 

@@ -60,6 +60,14 @@ QString provisioning(const SimVm &vm)
     return u"succeeded"_s;
 }
 
+QJsonObject tagsJson(const QMap<QString, QString> &map)
+{
+    QJsonObject tags;
+    for (auto it = map.cbegin(); it != map.cend(); ++it)
+        tags.insert(it.key(), it.value());
+    return tags;
+}
+
 QJsonArray statuses(const SimVm &vm)
 {
     const QString prov = provisioning(vm);
@@ -95,9 +103,7 @@ QJsonObject instanceView(const SimVm &vm, qint64 nowMs)
 
 QJsonObject vmBody(const SimVm &vm, bool withInstanceView, qint64 nowMs)
 {
-    QJsonObject tags;
-    for (auto it = vm.tags.cbegin(); it != vm.tags.cend(); ++it)
-        tags.insert(it.key(), it.value());
+    const QJsonObject tags = tagsJson(vm.tags);
     QJsonObject props {
         {u"vmId"_s, vm.vmId},
         {u"hardwareProfile"_s, QJsonObject {{u"vmSize"_s, vm.size}}},
@@ -134,6 +140,56 @@ QJsonObject vmStatusOnly(const SimVm &vm, qint64 nowMs)
         {u"location"_s, vm.location},
         {u"properties"_s,
          QJsonObject {{u"instanceView"_s, QJsonObject {{u"statuses"_s, statuses(vm)}}}}}};
+}
+
+QJsonObject scaleSetBody(const SimScaleSet &set, int capacity)
+{
+    const QJsonObject tags = tagsJson(set.tags);
+    QJsonObject props {
+        {u"orchestrationMode"_s, set.orchestrationMode},
+        {u"provisioningState"_s, u"Succeeded"_s},
+        {u"upgradePolicy"_s, QJsonObject {{u"mode"_s, u"Manual"_s}}},
+        {u"spotRestorePolicy"_s,
+         QJsonObject {{u"enabled"_s, set.spotRestore}, {u"restoreTimeout"_s, u"PT1H"_s}}},
+        {u"virtualMachineProfile"_s,
+         QJsonObject {{u"priority"_s, set.priority},
+                      {u"evictionPolicy"_s, set.evictionPolicy},
+                      {u"billingProfile"_s, QJsonObject {{u"maxPrice"_s, -1}}}}},
+    };
+    return QJsonObject {
+        {u"name"_s, set.name},
+        {u"id"_s, set.resourceId()},
+        {u"type"_s, u"Microsoft.Compute/virtualMachineScaleSets"_s},
+        {u"location"_s, set.location},
+        {u"tags"_s, tags},
+        {u"sku"_s,
+         QJsonObject {
+             {u"name"_s, set.size}, {u"tier"_s, u"Standard"_s}, {u"capacity"_s, capacity}}},
+        {u"properties"_s, props},
+    };
+}
+
+QJsonObject instanceBody(const SimVm &vm, bool withInstanceView, qint64 nowMs)
+{
+    const QJsonObject tags = tagsJson(vm.tags);
+    QJsonObject props {
+        {u"latestModelApplied"_s, true},
+        {u"vmId"_s, vm.vmId},
+        {u"provisioningState"_s, vm.power == Power::Starting ? u"Updating"_s : u"Succeeded"_s},
+    };
+    if (withInstanceView)
+        props.insert(u"instanceView"_s, instanceView(vm, nowMs));
+    QJsonObject body {{u"name"_s, vm.name},
+                      {u"id"_s, vm.resourceId()},
+                      {u"type"_s, u"Microsoft.Compute/virtualMachineScaleSets/virtualMachines"_s},
+                      {u"instanceId"_s, vm.instanceId},
+                      {u"location"_s, vm.location},
+                      {u"tags"_s, tags},
+                      {u"sku"_s, QJsonObject {{u"name"_s, vm.size}, {u"tier"_s, u"Standard"_s}}},
+                      {u"properties"_s, props}};
+    if (!vm.zone.isEmpty())
+        body.insert(u"zones"_s, QJsonArray {vm.zone});
+    return body;
 }
 
 QJsonObject operationStatus(const SimOperation &op)
@@ -191,7 +247,7 @@ QJsonObject imdsInstance(const SimVm &vm)
         {u"subscriptionId"_s, vm.subscriptionId},
         {u"tags"_s, tagText.join(u';')},
         {u"vmId"_s, vm.vmId},
-        {u"vmScaleSetName"_s, u""_s},
+        {u"vmScaleSetName"_s, vm.scaleSet},
         {u"vmSize"_s, vm.size},
         {u"zone"_s, vm.zone},
     };

@@ -19,6 +19,10 @@ QString rfc1123(qint64 ms); // Tue, 09 Aug 2022 17:07:32 GMT
 QJsonObject instanceView(const SimVm &vm, qint64 nowMs);
 QJsonObject vmBody(const SimVm &vm, bool withInstanceView, qint64 nowMs);
 QJsonObject vmStatusOnly(const SimVm &vm, qint64 nowMs);
+// A scale set (ListAll item) and a uniform instance (VMSS VM list item, sku instead of
+// hardwareProfile, no priority: that is the scale set's).
+QJsonObject scaleSetBody(const SimScaleSet &set, int capacity);
+QJsonObject instanceBody(const SimVm &vm, bool withInstanceView, qint64 nowMs);
 QJsonObject operationStatus(const SimOperation &op);
 QJsonObject activityEntry(const ActivityEntry &entry, const QString &subscriptionId);
 QJsonObject imdsInstance(const SimVm &vm);

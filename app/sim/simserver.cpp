@@ -240,6 +240,8 @@ QJsonObject SimServer::stateJson() const
                                       {u"startsSucceeded"_s, c.startsSucceeded},
                                       {u"startsFailed"_s, c.startsFailed},
                                       {u"acks"_s, c.acks},
+                                      {u"scaleSetStarts"_s, c.scaleSetStarts},
+                                      {u"scaleSetStartInstances"_s, c.scaleSetStartInstances},
                                       {u"throttled"_s, m_limits.throttled()},
                                       {u"requestsBeforeRetryAfter"_s, m_limits.violations()},
                                       {u"tokensIssued"_s, m_tokensIssued},

@@ -11,8 +11,10 @@
 #include <QObject>
 #include <QRandomGenerator>
 #include <QTimer>
+#include <QUrlQuery>
 
 #include <deque>
+#include <functional>
 #include <memory>
 
 namespace spotkeeper::core {
@@ -107,8 +109,20 @@ private:
                            const QString &resourceGroup, const QString &location);
     http::Response activityLog(const http::Request &request, const QString &subscription);
     http::Response vmAction(const http::Request &request, int vm, const QString &action);
+    http::Response startAccepted(const http::Request &request, const QString &subscriptionId,
+                                 const QString &location, const QString &opId) const;
+    // Uniform scale sets (scalesetroutes.cpp).
+    http::Response listScaleSets(const http::Request &request, const QString &subscription);
+    http::Response listInstances(const http::Request &request, const QString &subscription,
+                                 const QString &resourceGroup, const QString &scaleSet);
+    http::Response startScaleSet(const http::Request &request, const QString &subscription,
+                                 const QString &resourceGroup, const QString &scaleSet);
     http::Response operationStatus(const http::Request &request, const QString &opId);
     QString hostBase(const http::Request &request) const;
+    // One page ($skiptoken = offset, m_options.pageSize items) of a list of total items as
+    // {"value": [...], "nextLink"?}; the nextLink carries query plus the next $skiptoken.
+    QJsonObject page(const http::Request &request, qsizetype total, QUrlQuery query,
+                     const std::function<QJsonObject(qsizetype)> &item) const;
 
     FleetModel &m_model;
     const core::Clock &m_wall;

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <QStringList>
 
 // Plain data of the simulated Azure: VMs, their scheduled events, start operations,
 // capacity windows, Activity Log entries and the records the end-to-end checks read.
@@ -45,6 +46,10 @@ struct SimVm
     QMap<QString, QString> tags;
     QString vmId;
     bool agent = false; // a simulated agent watches it
+    // A uniform scale set instance: its scale set's name and instance id (digits); name is
+    // then "{scaleSet}_{instanceId}" as ARM and IMDS spell it. Empty = a standalone VM.
+    QString scaleSet;
+    QString instanceId;
 
     Power power = Power::Running;
     qint64 powerSinceMs = 0;
@@ -68,10 +73,27 @@ struct SimVm
     QString key() const { return resourceId().toLower(); }
 };
 
+// A scale set whose instances are SimVms with scaleSet set (Uniform orchestration). Tags and
+// the Spot settings live here, as on Azure; instances inherit them.
+struct SimScaleSet
+{
+    QString subscriptionId;
+    QString resourceGroup;
+    QString name;
+    QString location;
+    QString size;
+    QString orchestrationMode = QStringLiteral("Uniform"); // | Flexible
+    QString priority = QStringLiteral("Spot");
+    QString evictionPolicy = QStringLiteral("Deallocate");
+    QMap<QString, QString> tags;
+    bool spotRestore = false; // properties.spotRestorePolicy.enabled (reported, not simulated)
+    QString resourceId() const;
+};
+
 struct SimOperation
 {
     QString id;
-    int vm = -1;
+    int vm = -1; // -1 for a scale set start: children hold the instances' operations
     QString subscriptionId;
     QString location;
     qint64 startMs = 0;
@@ -79,6 +101,7 @@ struct SimOperation
     QString status = QStringLiteral("InProgress"); // InProgress | Succeeded | Failed
     QString failCode; // set when it will fail
     QString failMessage;
+    QStringList children; // a scale set start: one operation per instance started
 };
 
 struct CapacityWindow
@@ -125,6 +148,8 @@ struct ModelCounters
     qint64 startsSucceeded = 0;
     qint64 startsFailed = 0;
     qint64 acks = 0;
+    qint64 scaleSetStarts = 0; // POST .../virtualMachineScaleSets/{ss}/start calls
+    qint64 scaleSetStartInstances = 0; // instance ids those calls named
 };
 
 // Where the VM-minutes beyond the unavoidable went, summed over finished outages

@@ -189,12 +189,13 @@ void E2eRig::killDaemon()
     m_daemon->waitForFinished(10'000);
 }
 
-bool E2eRig::startRealAgent(const QString &vmName, QString *error)
+bool E2eRig::startRealAgent(const QString &vmName, QString *error, const QString &vmResourceId)
 {
     const QString keyFile = m_dir.filePath(vmName + u".key"_s);
-    const QString resourceId =
-        u"/subscriptions/%1/resourceGroups/sim-rg/providers/Microsoft.Compute/virtualMachines/%2"_s
-            .arg(m_subscription, vmName);
+    const QString resourceId = !vmResourceId.isEmpty()
+        ? vmResourceId
+        : u"/subscriptions/%1/resourceGroups/sim-rg/providers/Microsoft.Compute/"
+          "virtualMachines/%2"_s.arg(m_subscription, vmName);
     QProcess keys;
     keys.start(bin(kDaemon),
                {u"--store"_s, storePath(), u"keys"_s, u"generate"_s, u"--vm"_s, resourceId,

@@ -34,7 +34,9 @@ public:
     bool startSim(int fleet, int simAgents, double speed, const QStringList &extra, QString *error);
     bool startDaemon(QString *error, int reconcileSeconds = 10);
     void killDaemon(); // SIGKILL, then wait for the process to be gone
-    bool startRealAgent(const QString &vmName, QString *error);
+    // resourceId: the VM's ARM id when it is not sim-rg's virtualMachines/{vmName} (a scale set
+    // instance: .../virtualMachineScaleSets/{ss}/virtualMachines/{id}, vmName "{ss}_{id}").
+    bool startRealAgent(const QString &vmName, QString *error, const QString &resourceId = {});
 
     QJsonObject control(const QByteArray &route, const QByteArray &body = {});
     QJsonObject state() { return control("state"); }

@@ -39,6 +39,62 @@ class TestFleetModel : public QObject
     Q_OBJECT
 
 private slots:
+    void scaleSetStartCoversItsInstances()
+    {
+        core::ManualClock clock;
+        FleetModel model(clock);
+        SimScaleSet set;
+        set.subscriptionId = u"00000000-0000-4000-8000-000000000001"_s;
+        set.resourceGroup = u"rg"_s;
+        set.name = u"pool"_s;
+        set.location = u"eastus"_s;
+        set.size = u"Standard_D2s_v5"_s;
+        QVERIFY(model.addScaleSet(set) >= 0);
+        QCOMPARE(model.addScaleSet(set), -1); // the name is taken
+        QList<int> ids;
+        for (int i = 0; i < 3; ++i) {
+            SimVm vm;
+            vm.subscriptionId = set.subscriptionId;
+            vm.resourceGroup = u"rg"_s;
+            vm.scaleSet = u"pool"_s;
+            vm.instanceId = QString::number(i);
+            ids.append(model.addVm(vm));
+        }
+        SimVm bad = model.vm(ids.first());
+        bad.instanceId = u"x"_s;
+        QString error;
+        QCOMPARE(model.addVm(bad, &error), -1);
+        QVERIFY(error.contains("digits"_L1));
+        QCOMPARE(model.findInstance(set.subscriptionId, u"RG"_s, u"POOL"_s, u"1"_s), ids.at(1));
+        QVERIFY(model.vm(ids.at(1)).resourceId().endsWith(
+            u"/virtualMachineScaleSets/pool/virtualMachines/1"_s));
+        QCOMPARE(model.vm(ids.at(1)).priority, u"Spot"_s);
+
+        // 0 and 1 deallocated, 2 still deallocating: a partial start.
+        QVERIFY(model.evict(ids.at(0), false));
+        QVERIFY(model.evict(ids.at(1), false));
+        clock.advanceMSecs(model.timings().deallocatingMs);
+        QVERIFY(model.evict(ids.at(2), false));
+        const StartOutcome out = model.startInstances(ids, 0);
+        QCOMPARE(out.httpStatus, 202);
+        QCOMPARE(model.counters().scaleSetStarts, 1);
+        QCOMPARE(model.counters().scaleSetStartInstances, 3);
+        QCOMPARE(model.operation(out.opId)->status, u"InProgress"_s);
+        clock.advanceMSecs(model.timings().startingMs);
+        model.advance();
+        QCOMPARE(model.vm(ids.at(0)).power, Power::Running);
+        QCOMPARE(model.vm(ids.at(1)).power, Power::Running);
+        QCOMPARE(model.operation(out.opId)->status, u"Failed"_s); // 2 was refused (busy)
+        QCOMPARE(model.operation(out.opId)->failCode, u"Conflict"_s);
+        // Every instance refused: the refusal is the answer, no operation.
+        QVERIFY(model.evict(ids.at(0), false));
+        const StartOutcome none = model.startInstances({ids.at(0)}, 0);
+        QCOMPARE(none.httpStatus, 409);
+        QCOMPARE(none.errorCode, u"Conflict"_s);
+        QVERIFY(none.opId.isEmpty());
+        QCOMPARE(model.counters().startsOnRunning, 0);
+    }
+
     void evictionFollowsPreemptThenDeallocation()
     {
         core::ManualClock clock;

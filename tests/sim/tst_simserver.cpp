@@ -86,6 +86,72 @@ class TestSimServer : public QObject
     Q_OBJECT
 
 private slots:
+    void scaleSetInstancesWithTheRealClient()
+    {
+        Rig rig(2);
+        SimScaleSet set;
+        set.subscriptionId = kSub;
+        set.resourceGroup = u"rg"_s;
+        set.name = u"pool"_s;
+        set.location = u"eastus"_s;
+        set.size = u"Standard_D2s_v5"_s;
+        set.tags.insert(u"spotkeeper:auto-restart"_s, u"true"_s);
+        QVERIFY(rig.model.addScaleSet(set) >= 0);
+        QList<int> instances;
+        for (int i = 0; i < 3; ++i) {
+            SimVm vm;
+            vm.subscriptionId = kSub;
+            vm.resourceGroup = u"rg"_s;
+            vm.scaleSet = u"pool"_s;
+            vm.instanceId = QString::number(i);
+            instances.append(rig.model.addVm(vm));
+            QVERIFY(instances.last() >= 0);
+        }
+        QCOMPARE(rig.model.vm(instances.at(2)).name, u"pool_2"_s);
+        QVERIFY(rig.model.evict(instances.at(0), false));
+        QVERIFY(rig.model.evict(instances.at(2), false));
+        rig.simClock.advanceMSecs(rig.model.timings().deallocatingMs);
+
+        // The listing: two VMs, then the scale set's instances with its tags.
+        std::optional<core::ListResult> listed;
+        rig.provider->listVms(kSub, true, [&](core::ListResult r) { listed = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(listed.has_value(), 15'000);
+        QVERIFY2(listed->call.ok(), qPrintable(listed->call.errorMessage));
+        QCOMPARE(listed->vms.size(), 5);
+        QCOMPARE(listed->vms.at(2).resourceId, rig.model.vm(instances.at(0)).resourceId());
+        QVERIFY(listed->vms.at(2).powerState == core::PowerState::Deallocated);
+        QVERIFY(listed->vms.at(3).powerState == core::PowerState::Running);
+        QCOMPARE(listed->vms.at(2).tags.value(u"spotkeeper:auto-restart"_s), u"true"_s);
+        QCOMPARE(listed->vms.at(2).priority, u"Spot"_s);
+
+        std::optional<core::PowerStateResult> power;
+        rig.provider->powerState(rig.record(instances.at(2)),
+                                 [&](core::PowerStateResult r) { power = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(power.has_value(), 15'000);
+        QVERIFY2(power->call.ok(), qPrintable(power->call.errorMessage));
+        QVERIFY(power->state == core::PowerState::Deallocated);
+
+        // Both evicted instances asked for together: one scale set start for the two.
+        std::optional<core::StartResult> first;
+        std::optional<core::StartResult> second;
+        rig.provider->start(rig.record(instances.at(0)), {},
+                            [&](core::StartResult r) { first = r; });
+        rig.provider->start(rig.record(instances.at(2)), {},
+                            [&](core::StartResult r) { second = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(rig.model.counters().scaleSetStarts == 1, 15'000);
+        QCOMPARE(rig.model.counters().scaleSetStartInstances, 2);
+        QCOMPARE(rig.model.vm(instances.at(0)).power, Power::Starting);
+        rig.simClock.advanceMSecs(rig.model.timings().startingMs);
+        QTRY_VERIFY_WITH_TIMEOUT(first.has_value() && second.has_value(), 15'000);
+        QVERIFY2(first->call.ok(), qPrintable(first->call.errorMessage));
+        QVERIFY(first->finished && second->finished);
+        QCOMPARE(first->asyncOperationUrl, second->asyncOperationUrl);
+        for (int i : instances)
+            QCOMPARE(rig.model.vm(i).power, Power::Running);
+        QCOMPARE(rig.model.counters().startsOnRunning, 0);
+        QCOMPARE(rig.model.counters().doubleStarts, 0);
+    }
+
     void listsEveryPageWithTheRealClient()
     {
         Rig rig(23, 5);
