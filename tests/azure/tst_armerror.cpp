@@ -5,6 +5,8 @@
 
 #include <QTest>
 
+#include <time.h>
+
 using namespace Qt::StringLiterals;
 using namespace spotkeeper::core;
 using spotkeeper::testsupport::fixture;
@@ -33,6 +35,8 @@ private slots:
     void retryAfterSeconds();
     void retryAfterHttpDate();
     void retryAfterInvalid();
+    void retryAfterIsCapped();
+    void retryAfterDateIsUtcInAnyZone();
     void rateLimitHeaders();
     void correlationIdPrefersCorrelationHeader();
 };
@@ -179,8 +183,15 @@ void TestArmError::networkErrors()
              toString(FailureClass::Transient));
     QCOMPARE(toString(armerror::classifyNetworkError(QNetworkReply::ConnectionRefusedError)),
              toString(FailureClass::Transient));
+    // Unknown or unlisted network errors never park a VM for a person (issue 12).
     QCOMPARE(toString(armerror::classifyNetworkError(QNetworkReply::SslHandshakeFailedError)),
-             toString(FailureClass::Fatal));
+             toString(FailureClass::Transient));
+    QCOMPARE(toString(armerror::classifyNetworkError(QNetworkReply::UnknownServerError)),
+             toString(FailureClass::Transient));
+    QCOMPARE(toString(armerror::classifyNetworkError(QNetworkReply::ProtocolFailure)),
+             toString(FailureClass::Transient));
+    QCOMPARE(toString(armerror::classifyNetworkError(QNetworkReply::NetworkError(9999))),
+             toString(FailureClass::Transient));
     QCOMPARE(toString(armerror::classifyNetworkError(QNetworkReply::NoError)),
              toString(FailureClass::None));
 }
@@ -210,6 +221,39 @@ void TestArmError::retryAfterInvalid()
     QVERIFY(!armerror::parseRetryAfter("", now).isValid());
     QVERIFY(!armerror::parseRetryAfter("soon", now).isValid());
     QVERIFY(!armerror::parseRetryAfter("-5", now).isValid());
+}
+
+void TestArmError::retryAfterIsCapped()
+{
+    const QDateTime now = QDateTime(QDate(2026, 10, 21), QTime(7, 27, 0), Qt::UTC);
+    const QDateTime cap = now.addMSecs(armerror::kMaxRetryAfterMs);
+    QCOMPARE(armerror::parseRetryAfter("86400", now), cap); // not a day
+    QCOMPARE(armerror::parseRetryAfter("99999999999999999", now), cap);
+    QCOMPARE(armerror::parseRetryAfter("Thu, 22 Oct 2026 07:27:00 GMT", now), cap);
+    QCOMPARE(armerror::parseRetryAfter("30", now, 10'000), now.addSecs(10));
+    QCOMPARE(armerror::parseRetryAfter("Wed, 21 Oct 2026 07:00:00 GMT", now), now); // past: now
+}
+
+void TestArmError::retryAfterDateIsUtcInAnyZone()
+{
+    // 02:30 GMT on 29 March 2026 does not exist in Berlin local time (clocks jump 02:00 ->
+    // 03:00 that night... in local time; 01:00 UTC). A parser that goes through local time
+    // loses or shifts it.
+    const QByteArray oldTz = qgetenv("TZ");
+    qputenv("TZ", "Europe/Berlin");
+    tzset();
+    const QDateTime now = QDateTime(QDate(2026, 3, 29), QTime(2, 29, 0), Qt::UTC);
+    const QDateTime parsed = armerror::parseRetryAfter("Sun, 29 Mar 2026 02:30:00 GMT", now);
+    const QDateTime other = armerror::parseRetryAfter("Sun, 25 Oct 2026 02:30:00 GMT",
+                                                      QDateTime(QDate(2026, 10, 25), QTime(2, 29, 0), Qt::UTC));
+    if (oldTz.isNull())
+        qunsetenv("TZ");
+    else
+        qputenv("TZ", oldTz);
+    tzset();
+    QCOMPARE(parsed, QDateTime(QDate(2026, 3, 29), QTime(2, 30, 0), Qt::UTC));
+    QCOMPARE(parsed.timeSpec(), Qt::UTC);
+    QCOMPARE(other, QDateTime(QDate(2026, 10, 25), QTime(2, 30, 0), Qt::UTC));
 }
 
 void TestArmError::rateLimitHeaders()

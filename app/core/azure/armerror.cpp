@@ -7,6 +7,8 @@
 #include <QLocale>
 #include <QRegularExpression>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace spotkeeper::core::armerror {
@@ -170,45 +172,42 @@ FailureClass classify(int httpStatus, const ArmError &error)
 
 FailureClass classifyNetworkError(QNetworkReply::NetworkError error)
 {
-    switch (error) {
-    case QNetworkReply::NoError:
-        return FailureClass::None;
-    case QNetworkReply::ConnectionRefusedError:
-    case QNetworkReply::RemoteHostClosedError:
-    case QNetworkReply::HostNotFoundError:
-    case QNetworkReply::TimeoutError:
-    case QNetworkReply::OperationCanceledError: // transfer timeout in Qt 6.4
-    case QNetworkReply::TemporaryNetworkFailureError:
-    case QNetworkReply::NetworkSessionFailedError:
-    case QNetworkReply::UnknownNetworkError:
-    case QNetworkReply::ProxyConnectionRefusedError:
-    case QNetworkReply::ProxyConnectionClosedError:
-    case QNetworkReply::ProxyTimeoutError:
-    case QNetworkReply::ProxyNotFoundError:
-        return FailureClass::Transient;
-    default:
-        return FailureClass::Fatal;
-    }
+    // No HTTP answer means ARM never judged the request: a timeout, a reset, a TLS handshake
+    // that failed (a proxy or middlebox hiccup, a certificate being rotated), a code Qt adds
+    // later. Retrying with backoff is always right; parking the VM for a person never is.
+    // Authorization problems come back as HTTP 401/403 and are classified by classify().
+    return error == QNetworkReply::NoError ? FailureClass::None : FailureClass::Transient;
 }
 
-QDateTime parseRetryAfter(const QByteArray &value, const QDateTime &now)
+QDateTime parseRetryAfter(const QByteArray &value, const QDateTime &now, qint64 maxMs)
 {
     const QByteArray trimmed = value.trimmed();
     if (trimmed.isEmpty())
         return {};
+    const QDateTime nowUtc = now.toUTC();
+    const QDateTime latest = nowUtc.addMSecs(std::max<qint64>(0, maxMs));
+    const auto bounded = [&](const QDateTime &at) {
+        return std::clamp(at.toUTC(), nowUtc, latest);
+    };
     bool ok = false;
     const qint64 seconds = trimmed.toLongLong(&ok);
     if (ok)
-        return seconds < 0 ? QDateTime() : now.toUTC().addSecs(seconds);
+        return seconds < 0 ? QDateTime() : bounded(nowUtc.addSecs(std::min<qint64>(seconds, maxMs / 1000 + 1)));
     const QString text = QString::fromLatin1(trimmed);
-    // IMF-fixdate (RFC 9110) first, then whatever RFC 2822 variants Qt accepts.
-    QDateTime date = QLocale::c().toDateTime(text, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s);
-    if (date.isValid()) {
-        date.setTimeSpec(Qt::UTC);
-        return date;
+    // IMF-fixdate (RFC 9110): date and time parsed apart and joined as UTC, so the local
+    // time zone never takes part (a GMT time inside a local DST gap is still valid).
+    static const QRegularExpression imf(
+        u"^[A-Za-z]{3}, (\\d{2} [A-Za-z]{3} \\d{4}) (\\d{2}:\\d{2}:\\d{2}) GMT$"_s);
+    if (const auto match = imf.match(text); match.hasMatch()) {
+        const QDate date = QLocale::c().toDate(match.captured(1), u"dd MMM yyyy"_s);
+        const QTime time = QLocale::c().toTime(match.captured(2), u"HH:mm:ss"_s);
+        if (date.isValid() && time.isValid())
+            return bounded(QDateTime(date, time, Qt::UTC));
+        return {};
     }
-    date = QDateTime::fromString(text, Qt::RFC2822Date);
-    return date.isValid() ? date.toUTC() : QDateTime();
+    // Other RFC 2822 forms carry their own offset ("+0200").
+    const QDateTime date = QDateTime::fromString(text, Qt::RFC2822Date);
+    return date.isValid() ? bounded(date) : QDateTime();
 }
 
 QMap<QString, qint64> parseResourceRateLimit(const QByteArray &value)

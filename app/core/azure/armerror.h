@@ -36,13 +36,21 @@ ArmError parseErrorObject(const QJsonObject &error);
 // The classification table. httpStatus 0 = no HTTP response (see classifyNetworkError).
 // Throttling is recognised by HTTP 429 only, never by OperationNotAllowed (also used for quota).
 FailureClass classify(int httpStatus, const ArmError &error);
+// Every network error without an HTTP answer is Transient (resets, TLS handshake failures,
+// codes added in later Qt versions): none is a reason to park an evicted VM for a person.
 FailureClass classifyNetworkError(QNetworkReply::NetworkError error);
 // True for codes the table knows (used to pick the most specific details[] entry).
 bool isKnownCode(QStringView code);
 
-// Retry-After as delta-seconds ("10") or an HTTP-date ("Wed, 21 Oct 2026 07:28:00 GMT").
-// Returns the absolute UTC time, or an invalid QDateTime when absent or unparsable.
-QDateTime parseRetryAfter(const QByteArray &value, const QDateTime &now);
+// The longest wait one Retry-After may impose (10 minutes): a 429 with "Retry-After: 86400"
+// must not stall a subscription for a day. Azure's own throttling windows are shorter.
+inline constexpr qint64 kMaxRetryAfterMs = 10 * 60'000;
+
+// Retry-After as delta-seconds ("10") or an HTTP-date ("Wed, 21 Oct 2026 07:28:00 GMT"),
+// read as UTC whatever the local time zone. Returns the absolute UTC time, capped at
+// now + maxMs, or an invalid QDateTime when absent or unparsable. A date in the past is now.
+QDateTime parseRetryAfter(const QByteArray &value, const QDateTime &now,
+                          qint64 maxMs = kMaxRetryAfterMs);
 
 // x-ms-ratelimit-remaining-* of one response.
 struct RateLimits
