@@ -6,6 +6,7 @@
 #include "azure/armcloudprovider.h"
 #include "azure/armrequestqueue.h"
 #include "clock.h"
+#include "engine/engineidentity.h"
 #include "engine/reconciler.h"
 #include "engine/restartengine.h"
 #include "enginemetrics.h"
@@ -38,13 +39,23 @@ QString readSecretFile(const QString &path, const QString &what, QByteArray *out
     return QString();
 }
 
+} // namespace
+
+ArmBudgets armBudgets(const ServerConfig &c)
+{
+    ArmBudgets budgets;
+    budgets.vmStarts = {c.vmStartBurst, c.vmStartsPerMinute, 60'000};
+    budgets.subscriptionWrites = {c.subscriptionWriteBurst, c.subscriptionWritesPerSecond, 1'000};
+    budgets.subscriptionReads = {c.subscriptionReadBurst, c.subscriptionReadsPerSecond, 1'000};
+    return budgets;
+}
+
+namespace {
+
 EngineConfig engineConfig(const ServerConfig &c)
 {
     EngineConfig config;
-    config.vmStartBudget = {c.vmStartBurst, c.vmStartsPerMinute, 60'000};
-    config.subscriptionWriteBudget = {c.subscriptionWriteBurst, c.subscriptionWritesPerSecond,
-                                      1'000};
-    config.subscriptionReadBudget = {c.subscriptionReadBurst, c.subscriptionReadsPerSecond, 1'000};
+    config.budgets = armBudgets(c);
     config.backoff.baseMs = qint64(c.backoffBaseSeconds) * 1000;
     config.backoff.capMs = qint64(c.backoffCapSeconds) * 1000;
     config.alertAfterMs = qint64(c.alertAfterMinutes) * 60'000;
@@ -94,6 +105,7 @@ EngineHost::~EngineHost()
     m_observer.reset();
     m_reconciler.reset();
     m_engine.reset();
+    m_identity.reset();
 }
 
 bool EngineHost::startCloud(QString *error)
@@ -132,6 +144,8 @@ bool EngineHost::startCloud(QString *error)
         }
         m_azureConfigError = problem;
     }
+    // One budget: the ARM request queue paces the wire with the numbers the engine plans by.
+    azure.arm.budgets = armBudgets(m_config);
     m_cloud = ArmCloudProvider::create(azure, env, m_clock, this);
     return true;
 }
@@ -181,7 +195,11 @@ bool EngineHost::prepare(QString *error)
         return false;
     m_server = std::move(server);
 
-    m_engine = std::make_unique<RestartEngine>(m_store, *m_cloud, m_clock, engineConfig(m_config));
+    // A stable identity: a restarted engine reclaims its own leases at once.
+    m_identity = EngineIdentity::acquire(m_store, m_config.engineId);
+    EngineConfig engine = engineConfig(m_config);
+    engine.owner = m_identity->owner();
+    m_engine = std::make_unique<RestartEngine>(m_store, *m_cloud, m_clock, engine);
     ReconcilerConfig reconcile;
     reconcile.subscriptions = m_config.subscriptions;
     reconcile.intervalMs = qint64(m_config.reconcileSeconds) * 1000;
@@ -327,6 +345,7 @@ void EngineHost::finishStop()
         m_store.releaseJobs(m_engine->config().owner);
         m_engine.reset();
     }
+    m_identity.reset(); // the lock file goes with it
     m_stopped = true;
 }
 

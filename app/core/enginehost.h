@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "ratebudget.h"
 #include "serverconfig.h"
 
 #include <QObject>
@@ -27,12 +28,17 @@ namespace spotkeeper::core {
 
 class ArmCloudProvider;
 class Clock;
+class EngineIdentity;
 class EngineMetrics;
 class FleetOperations;
 class Reconciler;
 class RestartEngine;
 class Store;
 class WebhookListener;
+
+// The ARM budgets of a configuration ([engine] in spotkeeperd.conf, Settings -> Budgets):
+// what both the restart engine and the ARM request queue pace by.
+ArmBudgets armBudgets(const ServerConfig &config);
 
 struct EngineHostOptions
 {
@@ -98,6 +104,7 @@ private:
     Clock &m_clock;
     EngineHostOptions m_options;
     ArmCloudProvider *m_cloud = nullptr; // QObject child
+    std::unique_ptr<EngineIdentity> m_identity; // held (lock file) while the engine runs
     std::unique_ptr<RestartEngine> m_engine;
     std::unique_ptr<Reconciler> m_reconciler;
     std::unique_ptr<EngineMetrics> m_engineMetrics;

@@ -128,6 +128,9 @@ struct JobRecord
     QString asyncOperationUrl; // an in-flight start being followed (resumed after a restart)
     QString leaseOwner;
     QDateTime leaseExpiresAt;
+    // Bumped by every write of the row (saves, a claim by a new owner, a release): an
+    // engine's conditional save (Store::saveJobIfUnchanged) fails once anyone else wrote.
+    qint64 version = 0;
 };
 
 struct AgentKeySecret

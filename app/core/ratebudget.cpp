@@ -6,8 +6,9 @@
 
 namespace spotkeeper::core {
 
-RateBudget::RateBudget(BudgetConfig config)
+RateBudget::RateBudget(BudgetConfig config, qint64 refillLagMs)
     : m_config(config)
+    , m_refillLagMs(std::max<qint64>(0, refillLagMs))
 { }
 
 qint64 RateBudget::intervalMs() const
@@ -34,7 +35,8 @@ bool RateBudget::tryTake(qint64 nowMs)
         return true;
     if (earliestMs(nowMs) > nowMs)
         return false;
-    m_tat = std::max(m_tat, nowMs) + intervalMs();
+    const bool full = m_tat <= nowMs;
+    m_tat = std::max(m_tat, nowMs) + intervalMs() + (full ? m_refillLagMs : 0);
     return true;
 }
 
@@ -51,6 +53,15 @@ void RateBudget::blockUntil(qint64 untilMs)
         return;
     // An empty bucket at untilMs: exactly one token then, refilling from there.
     m_tat = std::max(m_tat, untilMs + toleranceMs());
+}
+
+void RateBudget::clampTo(qint64 nowMs, qint64 remaining)
+{
+    if (m_config.unlimited())
+        return;
+    // available(now) == remaining exactly when tat = now + tolerance - (remaining - 1) * I.
+    const qint64 left = std::clamp<qint64>(remaining, 0, m_config.burst);
+    m_tat = std::max(m_tat, nowMs + toleranceMs() - (left - 1) * intervalMs());
 }
 
 int RateBudget::available(qint64 nowMs) const

@@ -4,10 +4,13 @@
 
 #include <QtGlobal>
 
-// A client-side token bucket that mirrors one of Azure's throttling buckets (ARM's
-// per-subscription reads/writes, Compute's per-VM start policy), so the engine does
-// not cause 429s in the first place. Implemented as GCRA on integer milliseconds:
-// exact, no floating point, and "earliest time a call may go" is one subtraction.
+// The one client-side rate limiter of SpotKeeper: a token bucket that mirrors one of
+// Azure's throttling buckets (ARM's per-subscription reads/writes, Compute's per-VM start
+// policy), so SpotKeeper does not cause 429s in the first place. The restart engine paces
+// its jobs with it and the ARM request queue paces every request with it, both from the same
+// ArmBudgets (EngineConfig, [engine] in spotkeeperd.conf, Settings -> Budgets).
+// Implemented as GCRA on integer milliseconds: exact, no floating point, and "earliest time
+// a call may go" is one subtraction.
 namespace spotkeeper::core {
 
 struct BudgetConfig
@@ -16,16 +19,35 @@ struct BudgetConfig
     int refill = 0; // tokens added per period; <= 0 means unlimited
     qint64 periodMs = 1'000; // e.g. 4 per 60'000 ms
     bool unlimited() const { return burst <= 0 || refill <= 0 || periodMs <= 0; }
+    friend bool operator==(const BudgetConfig &, const BudgetConfig &) = default;
+};
+
+// ARM's buckets (AZURE.md §6), one set of numbers for the whole process.
+struct ArmBudgets
+{
+    BudgetConfig subscriptionReads {250, 25, 1'000}; // GET (incl. op polls, list pages)
+    BudgetConfig subscriptionWrites {200, 10, 1'000}; // POST/PUT/PATCH/DELETE
+    BudgetConfig vmStarts {12, 4, 60'000}; // Compute "UpdateVM" per VM: 12, then 4 a minute
+    BudgetConfig vmReads {36, 12, 60'000}; // Compute "Low cost get" per VM (engine reads)
+    // After a burst starts (the bucket was full), refilling begins this much later. ARM
+    // starts refilling when the first request *arrives*; without the delay, the first
+    // request's extra latency (connection setup) lets later ones arrive before ARM's bucket
+    // has refilled (bench_armclient: 1-2 of 400 starts got 429). Costs the last few tokens
+    // of a burst up to this much latency, once per burst, not throughput.
+    int refillLagMs = 250;
+    bool enabled = true; // false = no client-side pacing (tests only)
+    friend bool operator==(const ArmBudgets &, const ArmBudgets &) = default;
 };
 
 class RateBudget
 {
 public:
-    explicit RateBudget(BudgetConfig config = {});
+    explicit RateBudget(BudgetConfig config = {}, qint64 refillLagMs = 0);
 
     const BudgetConfig &config() const { return m_config; }
     // Earliest time (ms since epoch, >= nowMs) at which one token is available.
     qint64 earliestMs(qint64 nowMs) const;
+    qint64 msUntilAvailable(qint64 nowMs) const { return earliestMs(nowMs) - nowMs; }
     bool canTake(qint64 nowMs) const { return earliestMs(nowMs) <= nowMs; }
     // Takes one token if available now.
     bool tryTake(qint64 nowMs);
@@ -34,6 +56,9 @@ public:
     void charge(qint64 nowMs, int count);
     // The server said the bucket is empty until untilMs (429 Retry-After).
     void blockUntil(qint64 untilMs);
+    // The server said only `remaining` tokens are left (x-ms-ratelimit-remaining-*): lowers
+    // what is available now to that, never raises it.
+    void clampTo(qint64 nowMs, qint64 remaining);
     // Whole tokens available at nowMs (for metrics/tests).
     int available(qint64 nowMs) const;
 
@@ -42,6 +67,7 @@ private:
     qint64 toleranceMs() const; // (burst - 1) * interval
 
     BudgetConfig m_config;
+    qint64 m_refillLagMs = 0;
     qint64 m_tat = 0; // GCRA theoretical arrival time; 0 = never used
 };
 

@@ -182,6 +182,18 @@ void SimServer::routeArm(const http::Request &request, const ResponderPtr &respo
              && request.method == "POST")
         kind = ArmLimits::Kind::Start;
 
+    // What a client spends of ARM's buckets, by kind of call (bench_e2e: reads per VM).
+    if (request.method == "GET") {
+        ++m_armReads.total;
+        if (kind == ArmLimits::Kind::List)
+            ++m_armReads.listPages;
+        else if (kind == ArmLimits::Kind::OperationStatus)
+            ++m_armReads.operationPolls;
+        else if (route == Route::Vm || route == Route::VmAction)
+            ++m_armReads.vmGets;
+    } else {
+        ++m_armWrites;
+    }
     const ArmLimits::Decision decision = m_limits.check(kind, sub, vmKey, m_wall.nowMSecs());
     if (!decision.allowed) {
         http::Response throttled;

@@ -136,6 +136,14 @@ private:
     qint64 m_tokensIssued = 0;
     qint64 m_dropped = 0;
     qint64 m_resets = 0;
+    struct ArmReads
+    {
+        qint64 total = 0;
+        qint64 listPages = 0;
+        qint64 vmGets = 0;
+        qint64 operationPolls = 0;
+    } m_armReads;
+    qint64 m_armWrites = 0;
     qint64 m_injected5xx = 0;
 };
 

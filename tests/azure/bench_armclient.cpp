@@ -10,7 +10,7 @@
 #include "azuretestsupport.h"
 #include "clock.h"
 #include "fakehttpserver.h"
-#include "tokenbucket.h"
+#include "ratebudget.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -42,13 +42,13 @@ QString vmId(int i)
         .arg(i);
 }
 
-void pacing(int vms, double burst, double rate)
+void pacing(int vms, int burst, int rate)
 {
     testsupport::FakeHttpServer arm;
     arm.start();
     QElapsedTimer serverTime;
     serverTime.start();
-    TokenBucket serverBucket(BucketSpec {burst, rate}, 0); // ARM's own bucket
+    RateBudget serverBucket(BudgetConfig {burst, rate, 1'000}); // ARM's own bucket
     int throttled = 0;
     qint64 lastArrivalMs = 0;
     arm.routeRegex("POST", u"/start$"_s).respondWith([&](const testsupport::RecordedRequest &) {
@@ -64,7 +64,7 @@ void pacing(int vms, double burst, double rate)
     azuretest::CountingTokenSource tokens;
     ArmClientOptions options;
     options.armUrl = arm.baseUrl();
-    options.budgets.subscriptionWrites = BucketSpec {burst, rate};
+    options.budgets.subscriptionWrites = BudgetConfig {burst, rate, 1'000};
     ArmClient client(&tokens, options, systemClock());
     int done = 0;
     const qint64 startMs = serverTime.elapsed();
@@ -76,7 +76,7 @@ void pacing(int vms, double burst, double rate)
         return;
     }
     const double seconds = double(lastArrivalMs - startMs) / 1000.0;
-    const double bound = std::max(0.0, (vms - burst) / rate);
+    const double bound = std::max(0.0, double(vms - burst) / rate);
     std::cout << "pacing: vms=" << vms << " burst=" << burst << " rate=" << rate << "/s"
               << " issued_in=" << seconds << "s lower_bound=" << bound
               << "s ratio=" << (bound > 0 ? seconds / bound : 0.0) << " http_429=" << throttled
@@ -149,7 +149,7 @@ int main(int argc, char **argv)
     parser.addOption({u"page-size"_s, u"VMs per list page"_s, u"n"_s, u"1000"_s});
     parser.process(app);
     sweep(parser.value(u"sweep-vms"_s).toInt(), parser.value(u"page-size"_s).toInt());
-    pacing(parser.value(u"vms"_s).toInt(), parser.value(u"burst"_s).toDouble(),
-           parser.value(u"rate"_s).toDouble());
+    pacing(parser.value(u"vms"_s).toInt(), parser.value(u"burst"_s).toInt(),
+           parser.value(u"rate"_s).toInt());
     return 0;
 }

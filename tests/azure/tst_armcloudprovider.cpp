@@ -159,11 +159,11 @@ void TestArmCloudProvider::configDefaults()
     QCOMPARE(config.cloud.name, u"AzureCloud"_s);
     QCOMPARE(config.arm.armUrl, QUrl(u"https://management.azure.com/"_s));
     QCOMPARE(config.arm.apiVersion, u"2024-07-01"_s);
-    QCOMPARE(config.arm.budgets.subscriptionReads.burst, 250.0);
-    QCOMPARE(config.arm.budgets.subscriptionReads.refillPerSecond, 25.0);
-    QCOMPARE(config.arm.budgets.subscriptionWrites.burst, 200.0);
-    QCOMPARE(config.arm.budgets.subscriptionWrites.refillPerSecond, 10.0);
-    QCOMPARE(config.arm.budgets.vmStarts.burst, 12.0);
+    QCOMPARE(config.arm.budgets.subscriptionReads.burst, 250);
+    QCOMPARE(config.arm.budgets.subscriptionReads.refill, 25);
+    QCOMPARE(config.arm.budgets.subscriptionWrites.burst, 200);
+    QCOMPARE(config.arm.budgets.subscriptionWrites.refill, 10);
+    QCOMPARE(config.arm.budgets.vmStarts.burst, 12);
 }
 
 void TestArmCloudProvider::configFromEnvironment()

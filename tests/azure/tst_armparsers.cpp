@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "armparsers.h"
 #include "fixtures.h"
-#include "tokenbucket.h"
+#include "ratebudget.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -306,7 +306,8 @@ void TestArmParsers::activityLog()
 
 void TestArmParsers::tokenBucket()
 {
-    TokenBucket bucket(BucketSpec {3, 2}, 0); // burst 3, 2 per second
+    // The ARM request queue's buckets are the engine's RateBudget (one limiter, issue 12).
+    RateBudget bucket(BudgetConfig {3, 2, 1'000}); // burst 3, 2 per second
     QVERIFY(bucket.tryTake(0));
     QVERIFY(bucket.tryTake(0));
     QVERIFY(bucket.tryTake(0));
@@ -314,21 +315,25 @@ void TestArmParsers::tokenBucket()
     QCOMPARE(bucket.msUntilAvailable(0), 500);
     QCOMPARE(bucket.msUntilAvailable(250), 250);
     QVERIFY(bucket.tryTake(500));
-    QCOMPARE(bucket.level(10'000), 3.0); // never above burst
-    bucket.clampTo(1, 10'000);
-    QCOMPARE(bucket.level(10'000), 1.0);
-    bucket.clampTo(50, 10'000); // never raised by the server's count
-    QCOMPARE(bucket.level(10'000), 1.0);
-    // A refill delay postpones the refill after a burst starts, once.
-    TokenBucket delayed(BucketSpec {2, 10}, 0, 250);
+    QCOMPARE(bucket.available(10'000), 3); // never above burst
+    bucket.clampTo(10'000, 1);
+    QCOMPARE(bucket.available(10'000), 1);
+    bucket.clampTo(10'000, 50); // never raised by the server's count
+    QCOMPARE(bucket.available(10'000), 1);
+    bucket.clampTo(10'000, 0);
+    QCOMPARE(bucket.available(10'000), 0);
+    QCOMPARE(bucket.msUntilAvailable(10'000), 500);
+    // A refill lag postpones the refill after a burst starts, once; the burst's last token
+    // waits for it too (conservative: never earlier than ARM's own bucket allows).
+    RateBudget delayed(BudgetConfig {2, 10, 1'000}, 250);
     QVERIFY(delayed.tryTake(0));
-    QVERIFY(delayed.tryTake(0));
-    QCOMPARE(delayed.msUntilAvailable(0), 350); // 250 ms delay + 100 ms for one token
-    QVERIFY(!delayed.tryTake(300));
+    QCOMPARE(delayed.msUntilAvailable(0), 250);
+    QVERIFY(!delayed.tryTake(200));
+    QVERIFY(delayed.tryTake(250));
+    QCOMPARE(delayed.msUntilAvailable(250), 100); // steady state: no further delay
     QVERIFY(delayed.tryTake(350));
-    QVERIFY(!delayed.tryTake(350));
-    QCOMPARE(delayed.msUntilAvailable(350), 100); // steady state: no further delay
-    TokenBucket starts(ArmBudgets().vmStarts, 0);
+    QCOMPARE(delayed.msUntilAvailable(350), 100);
+    RateBudget starts(ArmBudgets().vmStarts);
     for (int i = 0; i < 12; ++i)
         QVERIFY(starts.tryTake(0));
     QCOMPARE(starts.msUntilAvailable(0), 15'000); // 4 per minute

@@ -166,7 +166,7 @@ void TestArmThrottling::readBudgetQueuesInsteadOfSending()
     ManualClock clock;
     ArmBudgets budgets;
     budgets.refillLagMs = 0; // exact bucket arithmetic
-    budgets.subscriptionReads = BucketSpec {2, 1.0 / 60.0}; // 2 now, then one a minute
+    budgets.subscriptionReads = BudgetConfig {2, 1, 60'000}; // 2 now, then one a minute
     m_arm->route("GET", vmPath(kVm, "/instanceView"))
         .respond(200, specBody(u"arm/spec-VirtualMachine_Get_InstanceView-2024-07-01.json"_s));
     ArmClient *client = makeClient(budgets, &clock);
@@ -196,7 +196,7 @@ void TestArmThrottling::perVmStartBudget()
     ManualClock clock;
     ArmBudgets budgets;
     budgets.refillLagMs = 0;
-    budgets.vmStarts = BucketSpec {2, 4.0 / 60.0};
+    budgets.vmStarts = BudgetConfig {2, 4, 60'000};
     m_arm->routeRegex("POST", u"/start$"_s).respond(http::Response::json(200, {}));
     ArmClient *client = makeClient(budgets, &clock);
     int done = 0;

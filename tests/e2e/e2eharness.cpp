@@ -19,14 +19,18 @@ namespace spotkeeper::e2e {
 
 namespace {
 
-QString bin(const char *relative)
-{
-    return QStringLiteral(SPOTKEEPER_BINARY_DIR) + u'/' + QLatin1StringView(relative);
-}
-
 const char *kSim = "app/sim/spotkeeper-sim";
 const char *kDaemon = "app/headless/spotkeeperd";
 const char *kAgent = "agent/spotkeeper-agent";
+
+QString bin(const char *relative)
+{
+    // Benchmarks compare daemons: SPOTKEEPER_E2E_DAEMON names another spotkeeperd (e.g. one
+    // built from an older commit) to run against this build's simulator.
+    if (relative == kDaemon && qEnvironmentVariableIsSet("SPOTKEEPER_E2E_DAEMON"))
+        return qEnvironmentVariable("SPOTKEEPER_E2E_DAEMON");
+    return QStringLiteral(SPOTKEEPER_BINARY_DIR) + u'/' + QLatin1StringView(relative);
+}
 
 quint16 freePort()
 {
@@ -60,12 +64,16 @@ E2eRig::~E2eRig()
         agent->kill();
     if (m_daemon)
         m_daemon->kill();
+    if (m_daemon2)
+        m_daemon2->kill();
     if (m_sim)
         m_sim->kill();
     for (auto &agent : m_agents)
         agent->waitForFinished(5000);
     if (m_daemon)
         m_daemon->waitForFinished(5000);
+    if (m_daemon2)
+        m_daemon2->waitForFinished(5000);
     if (m_sim)
         m_sim->waitForFinished(5000);
 }
@@ -141,9 +149,9 @@ bool E2eRig::startSim(int fleet, int simAgents, double speed, const QStringList 
     return !m_simUrl.isEmpty();
 }
 
-QString E2eRig::writeConfig(int reconcileSeconds)
+QString E2eRig::writeConfig(int reconcileSeconds, quint16 port, const QString &name)
 {
-    const QString path = m_dir.filePath(u"spotkeeperd.conf"_s);
+    const QString path = m_dir.filePath(name + u".conf"_s);
     QFile file(path);
     file.open(QIODevice::WriteOnly | QIODevice::Truncate);
     const QString text =
@@ -153,7 +161,7 @@ QString E2eRig::writeConfig(int reconcileSeconds)
         "tenant_id = %5\nclient_id = %6\nclient_secret_file = %7\n[engine]\n"
         "reconcile_seconds = %8\nbackoff_base_seconds = 2\nbackoff_cap_seconds = 20\n"
         "[log]\nlevel = info\n"_s.arg(
-            QString::number(m_daemonPort), storePath(), m_simUrl, m_subscription, m_tenant,
+            QString::number(port), storePath(), m_simUrl, m_subscription, m_tenant,
             m_clientId, m_dir.filePath(u"client-secret"_s), QString::number(reconcileSeconds));
     file.write(text.toUtf8());
     return path;
@@ -161,23 +169,40 @@ QString E2eRig::writeConfig(int reconcileSeconds)
 
 bool E2eRig::startDaemon(QString *error, int reconcileSeconds)
 {
-    const QString config = writeConfig(reconcileSeconds);
-    m_daemon = std::make_unique<QProcess>();
-    m_daemon->setStandardOutputFile(m_dir.filePath(u"daemon.log"_s), QIODevice::Append);
-    m_daemon->setStandardErrorFile(m_dir.filePath(u"daemon.log"_s), QIODevice::Append);
-    m_daemon->start(bin(kDaemon), {u"--config"_s, config, u"run"_s});
-    if (!m_daemon->waitForStarted(10'000)) {
-        *error = u"spotkeeperd did not start: "_s + m_daemon->errorString();
+    if (!launchDaemon(m_daemon, m_daemonPort, u"daemon"_s, reconcileSeconds, error))
+        return false;
+    ++m_daemonStarts;
+    return true;
+}
+
+bool E2eRig::startSecondDaemon(QString *error, int reconcileSeconds)
+{
+    return launchDaemon(m_daemon2, freePort(), u"daemon2"_s, reconcileSeconds, error);
+}
+
+bool E2eRig::launchDaemon(std::unique_ptr<QProcess> &process, quint16 port, const QString &name,
+                          int reconcileSeconds, QString *error)
+{
+    const QString config = writeConfig(reconcileSeconds, port, name);
+    const QString log = m_dir.filePath(name + u".log"_s);
+    process = std::make_unique<QProcess>();
+    process->setStandardOutputFile(log, QIODevice::Append);
+    process->setStandardErrorFile(log, QIODevice::Append);
+    process->start(bin(kDaemon), {u"--config"_s, config, u"run"_s});
+    if (!process->waitForStarted(10'000)) {
+        *error = u"spotkeeperd did not start: "_s + process->errorString();
         return false;
     }
-    ++m_daemonStarts;
     testsupport::TestHttpClient http(2000);
-    const QUrl health(u"http://127.0.0.1:%1/healthz"_s.arg(m_daemonPort));
+    const QUrl health(u"http://127.0.0.1:%1/healthz"_s.arg(port));
+    QProcess *p = process.get();
     const bool up = waitFor(
-        [&] { return m_daemon->state() == QProcess::Running && http.get(health).status == 200; },
-        30'000);
-    if (!up)
-        *error = u"spotkeeperd not healthy: "_s + daemonLog().right(2000);
+        [&] { return p->state() == QProcess::Running && http.get(health).status == 200; }, 30'000);
+    if (!up) {
+        QFile file(log);
+        file.open(QIODevice::ReadOnly);
+        *error = u"spotkeeperd not healthy: "_s + QString::fromUtf8(file.readAll().right(2000));
+    }
     return up;
 }
 
@@ -246,6 +271,13 @@ bool E2eRig::waitFor(const std::function<bool()> &cond, int timeoutMs)
         QThread::msleep(250);
     }
     return cond();
+}
+
+QString E2eRig::secondDaemonLog() const
+{
+    QFile file(m_dir.filePath(u"daemon2.log"_s));
+    file.open(QIODevice::ReadOnly);
+    return QString::fromUtf8(file.readAll());
 }
 
 QString E2eRig::daemonLog() const

@@ -34,6 +34,9 @@ public:
     bool startSim(int fleet, int simAgents, double speed, const QStringList &extra, QString *error);
     bool startDaemon(QString *error, int reconcileSeconds = 10);
     void killDaemon(); // SIGKILL, then wait for the process to be gone
+    // A second spotkeeperd on the same store (its own port and log, no agents aimed at it).
+    bool startSecondDaemon(QString *error, int reconcileSeconds = 10);
+    QString secondDaemonLog() const;
     // resourceId: the VM's ARM id when it is not sim-rg's virtualMachines/{vmName} (a scale set
     // instance: .../virtualMachineScaleSets/{ss}/virtualMachines/{id}, vmName "{ss}_{id}").
     bool startRealAgent(const QString &vmName, QString *error, const QString &resourceId = {});
@@ -54,10 +57,13 @@ public:
     int daemonStarts() const { return m_daemonStarts; }
 
 private:
-    QString writeConfig(int reconcileSeconds);
+    QString writeConfig(int reconcileSeconds, quint16 port, const QString &name);
+    bool launchDaemon(std::unique_ptr<QProcess> &process, quint16 port, const QString &name,
+                      int reconcileSeconds, QString *error);
     QTemporaryDir m_dir;
     std::unique_ptr<QProcess> m_sim;
     std::unique_ptr<QProcess> m_daemon;
+    std::unique_ptr<QProcess> m_daemon2;
     std::vector<std::unique_ptr<QProcess>> m_agents;
     QString m_simUrl;
     QString m_tenant;

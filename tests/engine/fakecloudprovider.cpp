@@ -267,6 +267,14 @@ void FakeCloudProvider::start(const VmRecord &vm, std::function<void(const QStri
         return;
     }
 
+    if (script.acceptedWithoutUrl) {
+        StartResult result;
+        result.call.httpStatus = 202;
+        calls.append(call);
+        post(nowMs + latencyMs, [done, result] { done(result); });
+        return;
+    }
+
     // 202 Accepted: the async operation runs operationMs, then Succeeded or Failed.
     const QString url = u"https://fake.invalid/operations/op"_s + QString::number(++m_opCounter);
     Operation op;

@@ -41,6 +41,8 @@ public:
         qint64 retryAfterMs = 0; // Throttled: Retry-After
         bool failAsync = false; // 202 first, then the async operation ends Failed
         qint64 operationMs = 20'000; // how long the async operation runs
+        // 202 Accepted without an async-operation URL; the VM does not start (Azure lost it)
+        bool acceptedWithoutUrl = false;
     };
 
     explicit FakeCloudProvider(ManualClock &clock, QObject *parent = nullptr);

@@ -119,7 +119,7 @@ void TestEngineOperations::everyActionWritesExactlyOneAuditRow()
 void TestEngineOperations::forceRestartSkipsBackoffButNotBudgets()
 {
     EngineConfig config = maxJitter();
-    config.vmStartBudget = {2, 1, 60'000}; // two starts, then one a minute
+    config.budgets.vmStarts = {2, 1, 60'000}; // two starts, then one a minute
     EngineHarness h(config);
     const VmRecord vm = h.addVm(u"spot-1"_s, ManagedBy::Agent, PowerState::Deallocated);
     alwaysCapacity(h);

@@ -111,6 +111,16 @@ private:
         QCOMPARE(toString(job->state), u"backing_off"_s);
         QCOMPARE(job->attempt, 2);
         QCOMPARE(job->leaseOwner, u"engine-old"_s);
+        // v4: the upgraded row has a version, and the engine's conditional save works on it.
+        QCOMPARE(job->version, 0);
+        JobRecord mine = *job;
+        QVERIFY2(store->saveJobIfUnchanged(mine), qPrintable(store->lastError().message));
+        QCOMPARE(mine.version, 1);
+        JobRecord stale = *job;
+        QVERIFY(!store->saveJobIfUnchanged(stale));
+        QVERIFY(store->lastError().code == StoreError::Code::Conflict);
+        QCOMPARE(store->metaValueOrInsert(u"engine_id:host"_s, u"engine:a"_s), u"engine:a"_s);
+        QCOMPARE(store->metaValueOrInsert(u"engine_id:host"_s, u"engine:b"_s), u"engine:a"_s);
 
         const auto key = store->agentKey(u"key-1"_s);
         QVERIFY(key);

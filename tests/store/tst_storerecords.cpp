@@ -183,6 +183,54 @@ private slots:
         QVERIFY(!store->lastError().message.isEmpty());
     }
 
+    void saveIsConditionalOnTheVersion()
+    {
+        // Issue 12: an engine that lost its lease, or whose job an operator changed, cannot
+        // overwrite the row; renewing one's own lease does not disturb one's own saves.
+        auto store = openStore();
+        const qint64 vm = store->upsertVm(vmRecord(1));
+        const QDateTime lease = m_clock.nowUtc().addSecs(60);
+        JobRecord a = store->claimJobs(u"engine-a"_s, lease, 0).value(0);
+        QVERIFY(store->claimJobs(u"engine-a"_s, lease, 0).isEmpty()); // nothing yet
+        a = *store->createJob(newJob(vm), nullptr);
+        QCOMPARE(a.version, 0);
+        a = store->claimJobs(u"engine-a"_s, lease, 0).value(0);
+        QCOMPARE(a.version, 1); // free -> engine-a
+        QCOMPARE(store->claimJobs(u"engine-a"_s, lease, 0).value(0).version, 1); // renewal
+        a.state = JobState::Starting;
+        QVERIFY2(store->saveJobIfUnchanged(a), qPrintable(store->lastError().message));
+        QCOMPARE(a.version, 2);
+        QCOMPARE(store->job(a.id)->version, 2);
+
+        // engine-a stalls past its lease; engine-b rescues the job.
+        m_clock.advanceMSecs(61'000);
+        JobRecord b = store->claimJobs(u"engine-b"_s, m_clock.nowUtc().addSecs(60), 0).value(0);
+        QCOMPARE(b.version, 3);
+        JobRecord late = a;
+        late.state = JobState::Running;
+        EventRecord event;
+        event.kind = EventKind::JobTransition;
+        event.at = m_clock.nowUtc();
+        event.message = u"late"_s;
+        QVERIFY(!store->saveJobIfUnchanged(late, &event));
+        QVERIFY(store->lastError().code == StoreError::Code::Conflict);
+        QCOMPARE(toString(store->job(a.id)->state), toString(JobState::Starting));
+        QCOMPARE(store->eventCount({}), 0); // nor its event
+        QCOMPARE(late.version, 2); // the caller's copy is left as it was
+
+        // An operator's unconditional save (pause) wins over engine-b's next write too.
+        JobRecord paused = *store->job(a.id);
+        paused.state = JobState::Paused;
+        QVERIFY(store->saveJob(paused));
+        b.state = JobState::BackingOff;
+        QVERIFY(!store->saveJobIfUnchanged(b));
+        QCOMPARE(toString(store->job(a.id)->state), toString(JobState::Paused));
+        JobRecord ghost = b;
+        ghost.id = 999;
+        QVERIFY(!store->saveJobIfUnchanged(ghost));
+        QVERIFY(store->lastError().code != StoreError::Code::Conflict);
+    }
+
     void agentKeysRotateAndRevoke()
     {
         auto store = openStore();

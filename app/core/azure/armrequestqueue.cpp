@@ -35,12 +35,12 @@ ArmRequestQueue::ArmRequestQueue(AccessTokenSource *credential, QNetworkAccessMa
 
 ArmRequestQueue::~ArmRequestQueue() = default;
 
-TokenBucket &ArmRequestQueue::bucket(QHash<QString, TokenBucket> &map, const QString &key,
-                                     BucketSpec spec, qint64 nowMs)
+RateBudget &ArmRequestQueue::bucket(QHash<QString, RateBudget> &map, const QString &key,
+                                    const BudgetConfig &config)
 {
     auto it = map.find(key);
     if (it == map.end())
-        it = map.insert(key, TokenBucket(spec, nowMs, m_budgets.refillLagMs));
+        it = map.insert(key, RateBudget(config, m_budgets.refillLagMs));
     return it.value();
 }
 
@@ -76,18 +76,15 @@ qint64 ArmRequestQueue::waitMsFor(const Pending &request, qint64 nowMs)
     if (!m_budgets.enabled)
         return wait;
     if (request.kind == Kind::Read) {
-        wait = std::max(wait,
-                        bucket(m_reads, request.subscription, m_budgets.subscriptionReads, nowMs)
-                            .msUntilAvailable(nowMs));
+        wait = std::max(wait, bucket(m_reads, request.subscription, m_budgets.subscriptionReads)
+                                  .msUntilAvailable(nowMs));
     } else {
-        wait = std::max(wait,
-                        bucket(m_writes, request.subscription, m_budgets.subscriptionWrites, nowMs)
-                            .msUntilAvailable(nowMs));
+        wait = std::max(wait, bucket(m_writes, request.subscription, m_budgets.subscriptionWrites)
+                                  .msUntilAvailable(nowMs));
     }
     if (request.kind == Kind::Start) {
         wait = std::max(
-            wait,
-            bucket(m_starts, request.vmKey, m_budgets.vmStarts, nowMs).msUntilAvailable(nowMs));
+            wait, bucket(m_starts, request.vmKey, m_budgets.vmStarts).msUntilAvailable(nowMs));
     }
     return wait;
 }
@@ -202,11 +199,11 @@ void ArmRequestQueue::handleReply(Pending request, bool isRetryAfter401, int sta
         m_lastLimits = limits;
         if (m_budgets.enabled) {
             if (const qint64 left = limits.value(u"subscription-reads"_s); left >= 0)
-                bucket(m_reads, request.subscription, m_budgets.subscriptionReads, nowMs)
-                    .clampTo(double(left), nowMs);
+                bucket(m_reads, request.subscription, m_budgets.subscriptionReads)
+                    .clampTo(nowMs, left);
             if (const qint64 left = limits.value(u"subscription-writes"_s); left >= 0)
-                bucket(m_writes, request.subscription, m_budgets.subscriptionWrites, nowMs)
-                    .clampTo(double(left), nowMs);
+                bucket(m_writes, request.subscription, m_budgets.subscriptionWrites)
+                    .clampTo(nowMs, left);
         }
     }
 

@@ -4,7 +4,7 @@
 
 #include "armerror.h"
 #include "cloudprovider.h"
-#include "tokenbucket.h"
+#include "ratebudget.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -92,8 +92,8 @@ private:
     void dispatch(Pending request, bool isRetryAfter401);
     void handleReply(Pending request, bool isRetryAfter401, int status, QByteArray body,
                      armerror::Headers headers, int networkError, const QString &networkText);
-    TokenBucket &bucket(QHash<QString, TokenBucket> &map, const QString &key, BucketSpec spec,
-                        qint64 nowMs);
+    RateBudget &bucket(QHash<QString, RateBudget> &map, const QString &key,
+                       const BudgetConfig &config);
 
     AccessTokenSource *m_credential;
     QNetworkAccessManager *m_network;
@@ -102,9 +102,9 @@ private:
     int m_timeoutMs = 60'000;
     int m_defaultThrottleMs = 10'000;
     std::deque<Pending> m_queue;
-    QHash<QString, TokenBucket> m_reads;
-    QHash<QString, TokenBucket> m_writes;
-    QHash<QString, TokenBucket> m_starts;
+    QHash<QString, RateBudget> m_reads;
+    QHash<QString, RateBudget> m_writes;
+    QHash<QString, RateBudget> m_starts;
     QHash<QString, QDateTime> m_gates;
     armerror::RateLimits m_lastLimits;
     QTimer m_wake;

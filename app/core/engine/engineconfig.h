@@ -12,19 +12,17 @@ namespace spotkeeper::core {
 
 struct EngineConfig
 {
-    QString owner; // lease owner; empty = "engine:<pid>"
+    QString owner; // lease owner; empty = "engine:<pid>" (EngineHost sets an EngineIdentity)
     qint64 leaseMs = 120'000;
 
     BackoffConfig backoff;
     quint32 seed = 0; // jitter seed; 0 = random
     BackoffPolicy::Random random; // overrides seed when set (tests)
 
-    // Client-side budgets mirroring Azure's buckets (AZURE-PROTOCOL.md §6).
-    // Unlimited when burst <= 0.
-    BudgetConfig vmStartBudget {12, 4, 60'000}; // Compute "Update VM" per resource
-    BudgetConfig vmReadBudget {36, 12, 60'000}; // Compute "Low cost get" per resource
-    BudgetConfig subscriptionWriteBudget {200, 10, 1'000}; // ARM writes per subscription
-    BudgetConfig subscriptionReadBudget {250, 25, 1'000}; // ARM reads per subscription
+    // Client-side budgets mirroring Azure's buckets (AZURE-PROTOCOL.md §6), the same numbers the ARM
+    // request queue paces with (EngineHost hands one ArmBudgets to both). A bucket is
+    // unlimited when its burst <= 0.
+    ArmBudgets budgets;
 
     qint64 deallocationPollMs = 2'000; // power-state cadence while waiting for deallocation
     qint64 startingPollMs = 10'000; // re-check of a start whose async URL was never seen

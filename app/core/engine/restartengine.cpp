@@ -6,8 +6,12 @@
 #include "store/store.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
+#include <QSet>
 
 #include <algorithm>
+
+Q_LOGGING_CATEGORY(lcEngine, "spotkeeper.engine")
 
 namespace spotkeeper::core {
 
@@ -62,8 +66,10 @@ RateBudget &RestartEngine::budget(QHash<QString, RateBudget> &map, const QString
                                   const BudgetConfig &config)
 {
     auto it = map.find(key);
+    // No refill lag here: the engine only orders its jobs; the ARM request queue, which
+    // paces the wire with the same numbers, adds the lag where requests meet ARM.
     if (it == map.end())
-        it = map.insert(key, RateBudget(config));
+        it = map.insert(key, RateBudget(m_config.budgets.enabled ? config : BudgetConfig {}));
     return it.value();
 }
 
@@ -75,13 +81,28 @@ void RestartEngine::renewLeases()
         return;
     const QList<JobRecord> claimed =
         m_store.claimJobs(m_config.owner, at.addMSecs(m_config.leaseMs), 100'000);
+    const bool claimOk = m_store.lastError().code == StoreError::Code::None;
+    QSet<qint64> ours;
     for (const JobRecord &job : claimed) {
+        ours.insert(job.vmId);
         auto it = m_jobs.find(job.vmId);
         if (it == m_jobs.end()) {
             adopt(job);
-        } else if (it->job.id == job.id) {
+        } else if (it->job.id == job.id && it->job.version == job.version) {
             it->job.leaseOwner = job.leaseOwner;
             it->job.leaseExpiresAt = job.leaseExpiresAt;
+        } else { // changed under us (an operator elsewhere): start again from the row
+            m_jobs.erase(it);
+            adopt(job);
+        }
+    }
+    // A tracked job the claim did not return is someone else's now (its lease was taken
+    // over after ours lapsed, or an operator acted on it through another engine).
+    if (claimOk) {
+        const QList<qint64> tracked = m_jobs.keys();
+        for (qint64 vmId : tracked) {
+            if (!ours.contains(vmId))
+                loseJob(vmId, u"the lease is no longer ours"_s);
         }
     }
     // Renewal doubles as the rescue sweep: a killed engine's leases are claimed here even
@@ -94,6 +115,14 @@ void RestartEngine::renewLeases()
             && (!m_leaseRescueAt.isValid() || job.leaseExpiresAt < m_leaseRescueAt))
             m_leaseRescueAt = job.leaseExpiresAt;
     }
+}
+
+void RestartEngine::loseJob(qint64 vmId, const QString &why)
+{
+    // Nothing is written: the row belongs to whoever changed it. Late replies to our calls
+    // find no tracked job and are dropped.
+    if (m_jobs.remove(vmId) > 0)
+        qCInfo(lcEngine).noquote() << "job of VM" << vmId << "left to its new owner:" << why;
 }
 
 void RestartEngine::adopt(const JobRecord &job)
@@ -155,8 +184,10 @@ std::optional<JobRecord> RestartEngine::createJob(const VmRecord &vm, JobState s
         return std::nullopt;
     }
     if (!created) {
-        if (!m_jobs.contains(vm.id))
-            adopt(*stored); // a job of ours from before, or one whose lease we will claim
+        // A job of ours from before is adopted; another engine's is left to it (or rescued
+        // by renewLeases() once its lease expires): two engines never work on one job.
+        if (!m_jobs.contains(vm.id) && stored->leaseOwner == m_config.owner)
+            adopt(*stored);
         return std::nullopt;
     }
     const EventRecord event = jobEvent(*stored, EventKind::JobTransition,
@@ -198,7 +229,11 @@ bool RestartEngine::transition(qint64 vmId, JobState to, const QString &message,
         : jobEvent(job, EventKind::JobTransition,
                    toString(before.state) + u" -> "_s + toString(to)
                        + (message.isEmpty() ? QString() : u": "_s + message));
-    if (!m_store.saveJob(job, &record)) {
+    if (!m_store.saveJobIfUnchanged(job, &record)) {
+        if (m_store.lastError().code == StoreError::Code::Conflict) {
+            loseJob(vmId, m_store.lastError().message); // another engine or an operator
+            return false;
+        }
         job = before; // not saved, so not acted on
         it->dueAt = now().addMSecs(5'000);
         Q_EMIT storeFailed(u"cannot save restart job: "_s + m_store.lastError().message);
@@ -364,8 +399,8 @@ void RestartEngine::poll(qint64 vmId)
     if (it == m_jobs.end())
         return;
     const qint64 nowMs = m_clock.nowMSecs();
-    RateBudget &vmRead = budget(m_vmRead, it->resourceKey, m_config.vmReadBudget);
-    RateBudget &subRead = budget(m_subRead, it->subscriptionKey, m_config.subscriptionReadBudget);
+    RateBudget &vmRead = budget(m_vmRead, it->resourceKey, m_config.budgets.vmReads);
+    RateBudget &subRead = budget(m_subRead, it->subscriptionKey, m_config.budgets.subscriptionReads);
     const qint64 earliest = std::max(vmRead.earliestMs(nowMs), subRead.earliestMs(nowMs));
     if (earliest > nowMs) {
         it->dueAt = QDateTime::fromMSecsSinceEpoch(earliest, Qt::UTC);
@@ -407,7 +442,7 @@ void RestartEngine::handlePowerResult(qint64 vmId, quint64 generation,
                 due = call.retryAfter;
             if (call.failure == FailureClass::Throttled) {
                 if (const auto vm = m_store.vm(vmId))
-                    budget(m_subRead, vm->subscriptionId.toLower(), m_config.subscriptionReadBudget)
+                    budget(m_subRead, vm->subscriptionId.toLower(), m_config.budgets.subscriptionReads)
                         .blockUntil(due.toMSecsSinceEpoch());
             }
             it->dueAt = due;
@@ -466,9 +501,9 @@ void RestartEngine::tryStart(qint64 vmId)
         return;
     if (!it->reserved) {
         const qint64 nowMs = m_clock.nowMSecs();
-        RateBudget &vmStart = budget(m_vmStart, it->resourceKey, m_config.vmStartBudget);
+        RateBudget &vmStart = budget(m_vmStart, it->resourceKey, m_config.budgets.vmStarts);
         RateBudget &subWrite =
-            budget(m_subWrite, it->subscriptionKey, m_config.subscriptionWriteBudget);
+            budget(m_subWrite, it->subscriptionKey, m_config.budgets.subscriptionWrites);
         const qint64 earliest = std::max(vmStart.earliestMs(nowMs), subWrite.earliestMs(nowMs));
         if (earliest > nowMs) {
             it->dueAt = QDateTime::fromMSecsSinceEpoch(earliest, Qt::UTC);

@@ -99,6 +99,7 @@ private:
 
     // restartengine.cpp: the job state machine
     void adopt(const JobRecord &job);
+    void loseJob(qint64 vmId, const QString &why); // our save met a newer row: not ours now
     void adoptStoredJob(qint64 vmId); // adopt(vmId's active stored job) unless tracked already
     void actOn(qint64 vmId);
     void poll(qint64 vmId);

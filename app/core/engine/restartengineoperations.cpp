@@ -127,9 +127,9 @@ void RestartEngine::processProbe(qint64 vmId)
         return;
     }
     const qint64 nowMs = m_clock.nowMSecs();
-    RateBudget &vmRead = budget(m_vmRead, vm->resourceKey, m_config.vmReadBudget);
+    RateBudget &vmRead = budget(m_vmRead, vm->resourceKey, m_config.budgets.vmReads);
     RateBudget &subRead =
-        budget(m_subRead, vm->subscriptionId.toLower(), m_config.subscriptionReadBudget);
+        budget(m_subRead, vm->subscriptionId.toLower(), m_config.budgets.subscriptionReads);
     const qint64 earliest = std::max(vmRead.earliestMs(nowMs), subRead.earliestMs(nowMs));
     if (earliest > nowMs) {
         it->dueAt = QDateTime::fromMSecsSinceEpoch(earliest, Qt::UTC);
@@ -364,9 +364,14 @@ OperationResult RestartEngine::addVm(const QString &resourceId, const QString &a
 void RestartEngine::adoptStoredJob(qint64 vmId)
 {
     // An operator may act on a job another engine owned (or this one has not claimed yet).
+    // The action takes the lease over: the save is conditional on the version read here,
+    // and the other engine's next save of its stale copy fails, so it lets the job go.
     if (!m_jobs.contains(vmId)) {
-        if (const auto active = m_store.activeJob(vmId))
+        if (auto active = m_store.activeJob(vmId)) {
+            active->leaseOwner = m_config.owner;
+            active->leaseExpiresAt = now().addMSecs(m_config.leaseMs);
             adopt(*active);
+        }
     }
 }
 

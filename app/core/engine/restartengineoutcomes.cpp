@@ -65,9 +65,13 @@ void RestartEngine::handleStartProgress(qint64 vmId, quint64 generation, const Q
     it->job.updatedAt = now();
     // Persisted before we wait on it: a restarted engine follows this URL instead of
     // POSTing start a second time.
-    if (!m_store.saveJob(it->job, nullptr))
-        Q_EMIT storeFailed(u"cannot save the async operation URL: "_s
-                           + m_store.lastError().message);
+    if (!m_store.saveJobIfUnchanged(it->job, nullptr)) {
+        if (m_store.lastError().code == StoreError::Code::Conflict)
+            loseJob(vmId, m_store.lastError().message);
+        else
+            Q_EMIT storeFailed(u"cannot save the async operation URL: "_s
+                               + m_store.lastError().message);
+    }
 }
 
 void RestartEngine::handleStartDone(qint64 vmId, quint64 generation, const StartResult &result)
@@ -84,6 +88,18 @@ void RestartEngine::handleStartDone(qint64 vmId, quint64 generation, const Start
     event.correlationId = call.correlationId;
     Q_EMIT restartAttempted(vmId, attempt, call.failure);
 
+    if (call.ok() && !result.finished && result.asyncOperationUrl.isEmpty()) {
+        // 202 Accepted with nothing to follow: Azure took the request, nothing more. Only a
+        // power read that says running makes this a success; until then the job stays
+        // Starting and is checked every startingPollMs (a VM still deallocated is started again).
+        event.message = u"start attempt "_s + QString::number(attempt)
+            + u" accepted without an async operation URL; confirming by the power state"_s;
+        m_store.appendEvent(event);
+        it->observedAt = QDateTime();
+        it->dueAt = now().addMSecs(m_config.startingPollMs);
+        reschedule();
+        return;
+    }
     if (call.ok()) {
         event.message = u"start attempt "_s + QString::number(attempt) + u" succeeded"_s;
         it->job.lastErrorCode.clear();
@@ -113,9 +129,9 @@ void RestartEngine::handleStartDone(qint64 vmId, quint64 generation, const Start
     QDateTime budgetEarliest;
     if (vm) {
         if (call.failure == FailureClass::Throttled && call.retryAfter.isValid())
-            budget(m_subWrite, vm->subscriptionId.toLower(), m_config.subscriptionWriteBudget)
+            budget(m_subWrite, vm->subscriptionId.toLower(), m_config.budgets.subscriptionWrites)
                 .blockUntil(call.retryAfter.toMSecsSinceEpoch());
-        const qint64 earliest = budget(m_vmStart, vm->resourceKey, m_config.vmStartBudget)
+        const qint64 earliest = budget(m_vmStart, vm->resourceKey, m_config.budgets.vmStarts)
                                     .earliestMs(m_clock.nowMSecs());
         budgetEarliest = QDateTime::fromMSecsSinceEpoch(earliest, Qt::UTC);
     }

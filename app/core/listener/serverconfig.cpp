@@ -135,6 +135,14 @@ const QHash<QString, Setter> &setters()
              }
              return QString();
          }},
+        {u"engine.id"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             const QString id = v.trimmed();
+             if (id.isEmpty() || id.size() > 100)
+                 return u"expected 1 to 100 characters"_s;
+             c.engineId = id;
+             return QString();
+         }},
         {u"engine.reconcile_seconds"_s, integer(&ServerConfig::reconcileSeconds, 10, 86'400)},
         {u"engine.vm_start_burst"_s, integer(&ServerConfig::vmStartBurst, 0, 1000)},
         {u"engine.vm_starts_per_minute"_s, integer(&ServerConfig::vmStartsPerMinute, 0, 1000)},

@@ -42,6 +42,7 @@ struct ServerConfig
     QString imdsEndpoint; // override of http://169.254.169.254 (tests)
     QString azProgram; // override of "az"
     // [engine]
+    QString engineId; // lease owner; empty = a random id the store keeps for this host
     int reconcileSeconds = 60;
     int vmStartBurst = 12; // start calls per VM: bucket size ...
     int vmStartsPerMinute = 4; // ... and refill (Azure's Compute UpdateVM budget)

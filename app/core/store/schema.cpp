@@ -146,8 +146,18 @@ QStringList version3(const SqlDialect &)
     };
 }
 
+// v4: a version on each job row, bumped by every write: an engine's save is conditional on
+// the version it read, so one that lost its lease (or whose job an operator paused or
+// cancelled meanwhile) cannot overwrite the row (issue 12).
+QStringList version4(const SqlDialect &)
+{
+    return {
+        u"ALTER TABLE jobs ADD COLUMN version BIGINT NOT NULL DEFAULT 0"_s,
+    };
+}
+
 using Step = QStringList (*)(const SqlDialect &);
-constexpr Step kSteps[] = {version1, version2, version3};
+constexpr Step kSteps[] = {version1, version2, version3, version4};
 
 bool exec(QSqlQuery &query, const QString &sql, QString *error)
 {

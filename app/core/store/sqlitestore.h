@@ -58,9 +58,11 @@ public:
     QList<JobRecord> jobs(qint64 vmId, int limit) override;
     std::optional<JobRecord> createJob(const JobRecord &job, bool *created) override;
     bool saveJob(const JobRecord &job, const EventRecord *withEvent) override;
+    bool saveJobIfUnchanged(JobRecord &job, const EventRecord *withEvent) override;
     QList<JobRecord> claimJobs(const QString &owner, const QDateTime &leaseUntil,
                                int limit) override;
     int releaseJobs(const QString &owner) override;
+    QString metaValueOrInsert(const QString &key, const QString &valueIfAbsent) override;
 
     bool saveAgentKey(const AgentKeyRecord &key) override;
     std::optional<AgentKeyRecord> agentKey(const QString &keyId) override;
@@ -114,6 +116,7 @@ private:
     bool fail(const QString &what, const QString &detail, StoreError::Code code);
     void clearError() { m_error = {}; }
     bool invalid(const QString &what); // a caller error (bad argument), not an SQL one
+    bool writeJob(JobRecord &job, const EventRecord *withEvent, bool conditional);
 
     std::optional<VmRecord> vmWhere(const QString &column, const QVariant &value);
     // Inside a transaction. managedFloor raises managedBy to at least that value.

@@ -26,7 +26,7 @@ QList<JobRecord> SqliteStore::jobsWhere(const QString &whereAndOrder, const QVar
 {
     QList<JobRecord> out;
     QSqlQuery q = query();
-    if (!prepareOrFail(q, u"SELECT %1 FROM jobs "_s.arg(jobColumns()) + whereAndOrder))
+    if (!prepareOrFail(q, u"SELECT %1 FROM jobs "_s.arg(jobSelectColumns()) + whereAndOrder))
         return out;
     for (const QVariant &value : binds)
         q.addBindValue(value);
@@ -80,6 +80,7 @@ std::optional<JobRecord> SqliteStore::createJob(const JobRecord &job, bool *crea
         return std::nullopt;
     JobRecord row = job;
     row.id = 0;
+    row.version = 0;
     const QDateTime at = now();
     if (!row.createdAt.isValid())
         row.createdAt = at;
@@ -114,6 +115,17 @@ std::optional<JobRecord> SqliteStore::createJob(const JobRecord &job, bool *crea
 
 bool SqliteStore::saveJob(const JobRecord &job, const EventRecord *withEvent)
 {
+    JobRecord row = job;
+    return writeJob(row, withEvent, false);
+}
+
+bool SqliteStore::saveJobIfUnchanged(JobRecord &job, const EventRecord *withEvent)
+{
+    return writeJob(job, withEvent, true);
+}
+
+bool SqliteStore::writeJob(JobRecord &job, const EventRecord *withEvent, bool conditional)
+{
     clearError();
     if (job.id <= 0 || job.vmId <= 0)
         return invalid(u"saveJob needs a stored job"_s);
@@ -132,14 +144,22 @@ bool SqliteStore::saveJob(const JobRecord &job, const EventRecord *withEvent)
                        "next_attempt_at = ?, not_before = ?, evicted_at = ?, created_at = ?, "
                        "updated_at = ?, finished_at = ?, reason = ?, last_error_code = ?, "
                        "last_error_message = ?, async_operation_url = ?, lease_owner = ?, "
-                       "lease_expires_at = ? WHERE id = ?"_s))
+                       "lease_expires_at = ?, version = version + 1 WHERE id = ?"_s
+                           + (conditional ? u" AND version = ?"_s : QString())))
         return false;
     bindJob(q, row);
     q.addBindValue(row.id);
+    if (conditional)
+        q.addBindValue(row.version);
     if (!execOrFail(q))
         return false;
-    if (q.numRowsAffected() != 1)
+    if (q.numRowsAffected() != 1) {
+        if (conditional && !jobsWhere(u"WHERE id = ?"_s, {row.id}).isEmpty())
+            return fail(u"restart job %1 changed since it was read (another engine or an "
+                        "operator wrote it); not overwritten"_s.arg(row.id),
+                        QString(), StoreError::Code::Conflict);
         return invalid(u"no restart job with id %1"_s.arg(row.id));
+    }
     if (withEvent) {
         EventRecord event = *withEvent;
         if (event.vmId == 0)
@@ -147,7 +167,11 @@ bool SqliteStore::saveJob(const JobRecord &job, const EventRecord *withEvent)
         if (insertEventLocked(event) == 0)
             return false;
     }
-    return tx.commit();
+    if (!tx.commit())
+        return false;
+    row.version += 1;
+    job = row;
+    return true;
 }
 
 QList<JobRecord> SqliteStore::claimJobs(const QString &owner, const QDateTime &leaseUntil,
@@ -172,14 +196,19 @@ QList<JobRecord> SqliteStore::claimJobs(const QString &owner, const QDateTime &l
     for (JobRecord &row : claimed) {
         QSqlQuery q = query();
         if (!prepareOrFail(q,
-                           u"UPDATE jobs SET lease_owner = ?, lease_expires_at = ? "
-                           "WHERE id = ?"_s))
+                           u"UPDATE jobs SET lease_owner = ?, lease_expires_at = ?, "
+                           "version = version + ? WHERE id = ?"_s))
             return {};
+        // A new owner bumps the version: the engine that lost the lease can no longer
+        // save the job. Renewing one's own lease changes nothing of the job.
+        const int bump = row.leaseOwner == owner ? 0 : 1;
         q.addBindValue(owner);
         q.addBindValue(leaseUntil.toMSecsSinceEpoch());
+        q.addBindValue(bump);
         q.addBindValue(row.id);
         if (!execOrFail(q))
             return {};
+        row.version += bump;
         row.leaseOwner = owner;
         row.leaseExpiresAt = leaseUntil.toUTC();
     }
@@ -193,12 +222,45 @@ int SqliteStore::releaseJobs(const QString &owner)
     clearError();
     QSqlQuery q = query();
     if (!prepareOrFail(q,
-                       u"UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL "
-                       "WHERE lease_owner = ? AND "_s
+                       u"UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, "
+                       "version = version + 1 WHERE lease_owner = ? AND "_s
                            + kActive))
         return -1;
     q.addBindValue(owner);
     return execOrFail(q) ? q.numRowsAffected() : -1;
+}
+
+QString SqliteStore::metaValueOrInsert(const QString &key, const QString &valueIfAbsent)
+{
+    clearError();
+    if (key.isEmpty() || key.size() > 64 || key == "schema_version"_L1
+        || valueIfAbsent.isEmpty() || valueIfAbsent.size() > 255) {
+        invalid(u"a store setting needs a key (1-64 characters) and a value (1-255)"_s);
+        return {};
+    }
+    WriteTransaction tx(*this);
+    if (!tx.ok())
+        return {};
+    QSqlQuery q = query();
+    if (!prepareOrFail(q, u"SELECT meta_value FROM schema_meta WHERE meta_key = ?"_s))
+        return {};
+    q.addBindValue(key);
+    if (!execOrFail(q))
+        return {};
+    if (q.next()) {
+        const QString value = q.value(0).toString();
+        q.finish();
+        tx.commit();
+        return value;
+    }
+    q.finish();
+    if (!prepareOrFail(q, u"INSERT INTO schema_meta (meta_key, meta_value) VALUES (?, ?)"_s))
+        return {};
+    q.addBindValue(key);
+    q.addBindValue(valueIfAbsent);
+    if (!execOrFail(q) || !tx.commit())
+        return {};
+    return valueIfAbsent;
 }
 
 // --- agent keys

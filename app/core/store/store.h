@@ -30,7 +30,8 @@ struct StoreOptions
 
 struct StoreError
 {
-    enum class Code { None, CannotOpen, NewerSchema, Corrupt, MigrationFailed, Sql };
+    // Conflict: a conditional write found the row changed by someone else (saveJobIfUnchanged).
+    enum class Code { None, CannotOpen, NewerSchema, Corrupt, MigrationFailed, Sql, Conflict };
     Code code = Code::None;
     QString message; // for operators: says what to do, never contains a secret
 };
@@ -154,15 +155,27 @@ public:
     // (e.g. the JobTransition or RestartAttempt that goes with it; its vmId defaults to
     // the job's). Fills updatedAt (if invalid) and finishedAt (terminal state, if invalid).
     // Fails when it would make a second non-terminal job for the VM.
+    // Bumps the row's version (unconditional: tools, tests, seeding).
     virtual bool saveJob(const JobRecord &job, const EventRecord *withEvent = nullptr) = 0;
+    // The engine's write: the same, but only while the stored row still has job.version
+    // (nobody else saved it, claimed its lease or released it since it was read). On
+    // success job gets the new version (and the filled timestamps); on a changed row it
+    // fails with StoreError::Code::Conflict and writes nothing, not even the event.
+    virtual bool saveJobIfUnchanged(JobRecord &job, const EventRecord *withEvent = nullptr) = 0;
     // Leases: an engine owns the jobs it works on; expired leases are rescued. Claims
     // (oldest first) non-terminal jobs whose lease is free, expired (clock) or already the
-    // owner's (renewal), and sets owner + leaseUntil on them. limit <= 0 = all.
+    // owner's (renewal), and sets owner + leaseUntil on them; a change of owner bumps the
+    // version (renewal does not). limit <= 0 = all.
     virtual QList<JobRecord> claimJobs(const QString &owner, const QDateTime &leaseUntil,
                                        int limit) = 0;
     // Graceful shutdown: drops the owner's leases on non-terminal jobs so another engine
     // need not wait for them to expire. Returns how many were released, -1 on error.
     virtual int releaseJobs(const QString &owner) = 0;
+
+    // --- small settings of the store itself (schema_meta): returns key's value, storing
+    // valueIfAbsent first when the key has none (one transaction). Empty on error. Keys
+    // up to 64 characters, values up to 255.
+    virtual QString metaValueOrInsert(const QString &key, const QString &valueIfAbsent) = 0;
 
     // --- agent keys
     virtual bool saveAgentKey(const AgentKeyRecord &key) = 0;

@@ -125,6 +125,11 @@ QString jobColumns()
            "async_operation_url, lease_owner, lease_expires_at"_s;
 }
 
+QString jobSelectColumns()
+{
+    return jobColumns() + u", version"_s;
+}
+
 JobRecord readJob(const QSqlQuery &q)
 {
     JobRecord j;
@@ -145,6 +150,7 @@ JobRecord readJob(const QSqlQuery &q)
     j.asyncOperationUrl = q.value(14).toString();
     j.leaseOwner = q.value(15).toString();
     j.leaseExpiresAt = dateTime(q.value(16));
+    j.version = q.value(17).toLongLong();
     return j;
 }
 

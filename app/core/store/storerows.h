@@ -29,6 +29,7 @@ QString eventColumns();
 EventRecord readEvent(const QSqlQuery &query);
 
 QString jobColumns();
+QString jobSelectColumns(); // jobColumns() and the row version (what readJob reads)
 JobRecord readJob(const QSqlQuery &query);
 // Binds every job column except id, in jobColumns() order.
 void bindJob(QSqlQuery &query, const JobRecord &job);
