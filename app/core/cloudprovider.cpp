@@ -29,6 +29,11 @@ QString toString(FailureClass failure)
     return QStringLiteral("fatal");
 }
 
+void CloudProvider::startWithoutFollowing(const VmRecord &vm, std::function<void(StartResult)> done)
+{
+    start(vm, {}, std::move(done));
+}
+
 bool isRetryable(FailureClass failure)
 {
     return failure == FailureClass::Transient || failure == FailureClass::Throttled

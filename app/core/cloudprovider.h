@@ -82,6 +82,11 @@ public:
     // engine can persist it before waiting on it.
     virtual void start(const VmRecord &vm, std::function<void(const QString &asyncUrl)> progress,
                        std::function<void(StartResult)> done) = 0;
+    // POST start without following its async operation: done() gets the POST's own answer
+    // (on a 202: call ok, finished false, asyncOperationUrl set when Azure sent one). For
+    // storms, where one paged power-state list confirms many starts at once instead of one
+    // operation poll per VM. The default follows, as start() does.
+    virtual void startWithoutFollowing(const VmRecord &vm, std::function<void(StartResult)> done);
     // Resumes following a start whose async operation URL was persisted.
     virtual void resumeStart(const VmRecord &vm, const QString &asyncUrl,
                              std::function<void(StartResult)> done) = 0;

@@ -59,6 +59,7 @@ EngineConfig engineConfig(const ServerConfig &c)
     config.backoff.baseMs = qint64(c.backoffBaseSeconds) * 1000;
     config.backoff.capMs = qint64(c.backoffCapSeconds) * 1000;
     config.alertAfterMs = qint64(c.alertAfterMinutes) * 60'000;
+    config.listPowerThreshold = c.listPowerThreshold;
     return config;
 }
 

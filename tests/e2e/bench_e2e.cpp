@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // bench_e2e: simulator + spotkeeperd benchmarks (docs/BENCHMARKS.md "Simulator and
-// end-to-end"). Not a test. Usage: bench_e2e recovery [VMS] | storm [VMS RECONCILE_SECONDS]
+// end-to-end"). Not a test. Usage: bench_e2e recovery [VMS] | storm [VMS RECONCILE LISTS]
 // | availability [SCENARIO SPEED]
 // | latency
 #include "e2echecks.h"
@@ -93,11 +93,13 @@ int recovery(int vms)
 // Issue 12: 1,000 VMs evicted at once with no agent (only the reconciler sees them go), the
 // simulator's default ARM limits (writes 200 + 10/s, reads 250 + 25/s per subscription). The
 // physical bound is the write bucket; the ARM reads it took are counted per evicted VM.
-int storm(int vms, int reconcileSeconds)
+int storm(int vms, int reconcileSeconds, int listThreshold)
 {
     const double speed = 10;
     E2eRig rig;
     QString error;
+    if (listThreshold >= 0) // 0: per-VM reads and followed starts, as before issue 12
+        rig.setEngineOptions(u"list_power_threshold = %1"_s.arg(listThreshold));
     if (!rig.startSim(vms, 0, speed, {}, &error) || !rig.startDaemon(&error, reconcileSeconds)) {
         out() << "setup failed: " << error << Qt::endl;
         return 1;
@@ -131,7 +133,9 @@ int storm(int vms, int reconcileSeconds)
         20 * 60'000);
     const qint64 recoveredMs = timer.elapsed();
     const QJsonObject state = rig.state();
-    const auto delta = [&](const char *name) { return counter(state, name) - counter(before, name); };
+    const auto delta = [&](const char *name) {
+        return counter(state, name) - counter(before, name);
+    };
     qint64 lastStartWall = 0;
     qint64 firstStartWall = std::numeric_limits<qint64>::max();
     for (const QJsonValue &v : rig.records().value("starts"_L1).toArray()) {
@@ -150,8 +154,7 @@ int storm(int vms, int reconcileSeconds)
           << " s; ratio " << (boundSeconds > 0 ? seconds / boundSeconds : 0.0) << '\n'
           << "starts accepted: " << delta("startsAccepted")
           << ", double starts: " << delta("doubleStarts")
-          << ", starts on running: " << delta("startsOnRunning")
-          << ", 429s: " << delta("throttled")
+          << ", starts on running: " << delta("startsOnRunning") << ", 429s: " << delta("throttled")
           << ", requests before Retry-After: " << delta("requestsBeforeRetryAfter") << '\n'
           << "ARM reads: " << reads << " (" << reads / vms << " per evicted VM): list pages "
           << delta("armReadListPages") << ", VM GETs " << delta("armReadVmGets")
@@ -276,7 +279,8 @@ int main(int argc, char *argv[])
     if (mode == "recovery"_L1)
         return recovery(args.value(2, u"1000"_s).toInt());
     if (mode == "storm"_L1)
-        return storm(args.value(2, u"1000"_s).toInt(), args.value(3, u"10"_s).toInt());
+        return storm(args.value(2, u"1000"_s).toInt(), args.value(3, u"10"_s).toInt(),
+                     args.value(4, u"-1"_s).toInt());
     if (mode == "availability"_L1)
         return availability(args.value(2,
                                        QStringLiteral(SPOTKEEPER_SOURCE_DIR)
@@ -284,7 +288,8 @@ int main(int argc, char *argv[])
                             args.value(3, u"24"_s).toDouble(), args.value(4, u"3600"_s).toInt());
     if (mode == "latency"_L1)
         return latency();
-    out() << "usage: bench_e2e recovery [VMS] | storm [VMS RECONCILE_SECONDS] | availability "
+    out() << "usage: bench_e2e recovery [VMS] | storm [VMS RECONCILE_SECONDS LIST_THRESHOLD] | "
+             "availability "
              "[SCENARIO SPEED SECONDS] | latency"
           << Qt::endl;
     return 2;

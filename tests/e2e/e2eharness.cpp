@@ -159,10 +159,11 @@ QString E2eRig::writeConfig(int reconcileSeconds, quint16 port, const QString &n
         "cloud = AzureCloud\narm_endpoint = %3/\nauthority_host = %3/\nimds_endpoint = "
         "%3/imds/no-managed-identity\naz_program = /nonexistent/az\nsubscriptions = %4\n"
         "tenant_id = %5\nclient_id = %6\nclient_secret_file = %7\n[engine]\n"
-        "reconcile_seconds = %8\nbackoff_base_seconds = 2\nbackoff_cap_seconds = 20\n"
+        "reconcile_seconds = %8\nbackoff_base_seconds = 2\nbackoff_cap_seconds = 20\n%9"
         "[log]\nlevel = info\n"_s.arg(
-            QString::number(port), storePath(), m_simUrl, m_subscription, m_tenant,
-            m_clientId, m_dir.filePath(u"client-secret"_s), QString::number(reconcileSeconds));
+            QString::number(port), storePath(), m_simUrl, m_subscription, m_tenant, m_clientId,
+            m_dir.filePath(u"client-secret"_s), QString::number(reconcileSeconds),
+            m_engineOptions.isEmpty() ? QString() : m_engineOptions + u'\n');
     file.write(text.toUtf8());
     return path;
 }

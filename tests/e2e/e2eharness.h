@@ -33,6 +33,8 @@ public:
     // daemon's store and agents aimed at the daemon's (pre-chosen) port.
     bool startSim(int fleet, int simAgents, double speed, const QStringList &extra, QString *error);
     bool startDaemon(QString *error, int reconcileSeconds = 10);
+    // Extra "key = value" lines for the daemons' [engine] section (benchmarks).
+    void setEngineOptions(const QString &lines) { m_engineOptions = lines; }
     void killDaemon(); // SIGKILL, then wait for the process to be gone
     // A second spotkeeperd on the same store (its own port and log, no agents aimed at it).
     bool startSecondDaemon(QString *error, int reconcileSeconds = 10);
@@ -71,6 +73,7 @@ private:
     QString m_subscription;
     quint16 m_daemonPort = 0;
     int m_daemonStarts = 0;
+    QString m_engineOptions;
 };
 
 } // namespace spotkeeper::e2e

@@ -57,11 +57,11 @@ private slots:
             },
             60'000); // half the lease: only a reclaim, never a rescue, finishes in time
         const QJsonObject state = rig.state();
-        QVERIFY2(recovered, qPrintable(u"running %1 of %2 after %3 ms; log: %4"_s
-                                           .arg(runningVms(state))
-                                           .arg(kFleet)
-                                           .arg(sinceRestart.elapsed())
-                                           .arg(rig.daemonLog().right(1500))));
+        QVERIFY2(recovered,
+                 qPrintable(u"running %1 of %2 after %3 ms; log: %4"_s.arg(runningVms(state))
+                                .arg(kFleet)
+                                .arg(sinceRestart.elapsed())
+                                .arg(rig.daemonLog().right(1500))));
         QCOMPARE(counter(state, "doubleStarts"), 0);
         QCOMPARE(counter(state, "startsOnRunning"), 0);
         // The restarted process finished the jobs under the same identity.

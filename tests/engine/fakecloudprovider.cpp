@@ -297,6 +297,34 @@ void FakeCloudProvider::start(const VmRecord &vm, std::function<void(const QStri
     post(op.finishMs, [done, result] { done(result); });
 }
 
+void FakeCloudProvider::startWithoutFollowing(const VmRecord &vm,
+                                              std::function<void(StartResult)> done)
+{
+    // The same start (script, budgets, power timeline, operation), but done() gets the 202
+    // itself: ok, not finished, with the operation's URL (a later resumeStart follows it).
+    ++startsNotFollowed;
+    auto url = std::make_shared<QString>();
+    auto answered = std::make_shared<bool>(false);
+    start(
+        vm, [url](const QString &u) { *url = u; },
+        [this, done, url, answered](StartResult result) {
+            if (*answered)
+                return;
+            *answered = true;
+            done(result); // a synchronous failure (or a 202 without URL) as start() gives it
+        });
+    // start() queued progress(url) at now + latency: answer right after it.
+    post(m_clock.nowMSecs() + latencyMs, [this, done, url, answered] {
+        if (*answered || url->isEmpty())
+            return;
+        *answered = true;
+        StartResult accepted;
+        accepted.call.httpStatus = 202;
+        accepted.asyncOperationUrl = *url;
+        done(accepted);
+    });
+}
+
 void FakeCloudProvider::resumeStart(const VmRecord &vm, const QString &asyncUrl,
                                     std::function<void(StartResult)> done)
 {

@@ -94,8 +94,10 @@ public:
     void powerState(const VmRecord &vm, std::function<void(PowerStateResult)> done) override;
     void start(const VmRecord &vm, std::function<void(const QString &asyncUrl)> progress,
                std::function<void(StartResult)> done) override;
+    void startWithoutFollowing(const VmRecord &vm, std::function<void(StartResult)> done) override;
     void resumeStart(const VmRecord &vm, const QString &asyncUrl,
                      std::function<void(StartResult)> done) override;
+    int startsNotFollowed = 0;
     void listVms(const QString &subscriptionId, bool statusOnly,
                  std::function<void(ListResult)> done) override;
     void evictionEvidence(const VmRecord &vm, const QDateTime &since,

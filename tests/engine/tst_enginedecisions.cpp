@@ -8,7 +8,6 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QSysInfo>
-
 #include <QTest>
 
 using namespace spotkeeper::core;
@@ -25,6 +24,8 @@ private Q_SLOTS:
     void lostLeaseCannotOverwriteAPausedJob();
     void secondEngineNeverStartsWhatAnotherStarts();
     void identityIsStablePerStoreAndHostAndExclusive();
+    void stormReadsComeFromListsAndTheWriteBucketSetsThePace();
+    void stormStartThatDidNotTakeIsAskedOnceThenRetried();
 };
 
 namespace {
@@ -64,7 +65,7 @@ void TestEngineDecisions::lostLeaseCannotOverwriteAPausedJob()
     EngineHarness h; // engine A
     const VmRecord vm = h.addVm(u"spot-1"_s, ManagedBy::Agent, PowerState::Deallocated);
     Script slow;
-    slow.operationMs = 60'000;
+    slow.operationMs = 20'000; // done before A's next lease renewal (leaseMs / 3)
     h.cloud->scriptStarts(vm.resourceKey, {slow});
     h.notice(vm, h.clock.nowUtc());
     h.runFor(1'000);
@@ -77,7 +78,7 @@ void TestEngineDecisions::lostLeaseCannotOverwriteAPausedJob()
     QVERIFY(b.pauseAutoRestart(vm.id, u"alice"_s).ok());
     QCOMPARE_ENUM(h.store->activeJob(vm.id)->state, JobState::Paused);
 
-    h.runFor(5 * 60'000); // A's start completes: its save must not undo the pause
+    h.runFor(90'000); // A's start completes (B's lease still holds): no undoing the pause
     const auto job = h.latestJob(vm.id);
     QCOMPARE_ENUM(job->state, JobState::Paused);
     QCOMPARE(job->leaseOwner, u"engine-b"_s);
@@ -100,8 +101,8 @@ void TestEngineDecisions::secondEngineNeverStartsWhatAnotherStarts()
 
     // A stalls (no lease renewal); B rescues the job once A's lease expired and starts it.
     std::unique_ptr<RestartEngine> a = std::move(h.engine);
-    h.engine = std::make_unique<RestartEngine>(*h.store, *h.cloud, h.clock,
-                                               ownerConfig(u"engine-b"_s));
+    h.engine =
+        std::make_unique<RestartEngine>(*h.store, *h.cloud, h.clock, ownerConfig(u"engine-b"_s));
     h.engine->start();
     QVERIFY(h.runUntilTrue(
         [&] {
@@ -158,6 +159,87 @@ void TestEngineDecisions::identityIsStablePerStoreAndHostAndExclusive()
     auto configured = EngineIdentity::acquire(*other.store, u"engine:blue"_s);
     QCOMPARE(configured->owner(), u"engine:blue"_s);
     QVERIFY(configured->isStable());
+}
+
+void TestEngineDecisions::stormReadsComeFromListsAndTheWriteBucketSetsThePace()
+{
+    // 200 VMs deallocated at once; ARM's write bucket (here 20 + 2/s) allows (200 - 20) / 2 =
+    // 90 s of starts at best. The reads must not set the pace, and must stay near one list
+    // page per 50 VMs per sweep instead of GETs and operation polls per VM.
+    constexpr int kVms = 200;
+    EngineConfig config = EngineHarness::defaultConfig();
+    config.budgets.subscriptionWrites = {20, 2, 1'000};
+    EngineHarness h(config);
+    h.cloud->enforceWriteBucket(20, 2);
+    h.cloud->listPageSize = 50;
+    const QDateTime t0 = h.clock.nowUtc();
+    QList<VmRecord> vms;
+    for (int i = 0; i < kVms; ++i) {
+        vms.append(h.addVm(u"spot-%1"_s.arg(i, 3, 10, QChar(u'0')), ManagedBy::Agent,
+                           PowerState::Running));
+        h.cloud->setPowerAt(vms.last().resourceKey, t0.addSecs(35), PowerState::Deallocated);
+    }
+    for (const VmRecord &vm : std::as_const(vms))
+        h.notice(vm, t0.addSecs(30), u"Preempt"_s, u"ev-"_s + vm.name);
+    QVERIFY(h.runUntilTrue(
+        [&] {
+            for (const VmRecord &vm : std::as_const(vms)) {
+                const auto job = h.latestJob(vm.id);
+                if (!job || job->state != JobState::Running)
+                    return false;
+            }
+            return true;
+        },
+        30 * 60'000));
+
+    int listPages = 0;
+    for (const auto &call : std::as_const(h.cloud->calls))
+        listPages += call.kind == Kind::List ? call.pages : 0;
+    const int gets = h.cloud->count(Kind::PowerState);
+    const int polls = h.cloud->count(Kind::ResumeStart);
+    const double readsPerVm = double(listPages + gets + polls) / kVms;
+    QVERIFY2(
+        readsPerVm <= 1.5,
+        qPrintable(
+            u"%1 list pages, %2 GETs, %3 operation follows"_s.arg(listPages).arg(gets).arg(polls)));
+    QCOMPARE(h.cloud->count(Kind::Start), kVms);
+    QCOMPARE(h.cloud->throttledStarts(), 0);
+    QCOMPARE(h.cloud->startsWhileRunning, 0);
+    const QList<QDateTime> starts = h.cloud->times(Kind::Start);
+    const double spanSeconds = double(starts.first().msecsTo(starts.last())) / 1000.0;
+    const double boundSeconds = (kVms - 20) / 2.0;
+    QVERIFY2(spanSeconds <= 1.1 * boundSeconds,
+             qPrintable(u"starts took %1 s, bound %2 s"_s.arg(spanSeconds).arg(boundSeconds)));
+}
+
+void TestEngineDecisions::stormStartThatDidNotTakeIsAskedOnceThenRetried()
+{
+    constexpr int kVms = 12; // over the storm threshold (10)
+    EngineHarness h;
+    h.cloud->listPageSize = 50;
+    QList<VmRecord> vms;
+    for (int i = 0; i < kVms; ++i)
+        vms.append(h.addVm(u"spot-%1"_s.arg(i), ManagedBy::Agent, PowerState::Deallocated));
+    Script asyncFail {FailureClass::Capacity, u"ZonalAllocationFailed"_s, 200};
+    asyncFail.failAsync = true;
+    asyncFail.operationMs = 5'000;
+    h.cloud->scriptStarts(vms.first().resourceKey, {asyncFail});
+    for (const VmRecord &vm : std::as_const(vms))
+        h.notice(vm, h.clock.nowUtc(), u"Preempt"_s, u"ev-"_s + vm.name);
+    QVERIFY(h.runUntilTrue(
+        [&] {
+            const auto job = h.latestJob(vms.first().id);
+            return job && job->state == JobState::Running;
+        },
+        20 * 60'000));
+    // The failed operation was read once (a list cannot say why), then the VM started again.
+    QCOMPARE(h.cloud->count(Kind::ResumeStart, vms.first().resourceKey), 1);
+    QCOMPARE(h.cloud->count(Kind::Start, vms.first().resourceKey), 2);
+    const QList<EventRecord> attempts = h.events(vms.first().id, EventKind::RestartAttempt);
+    bool sawCode = false;
+    for (const EventRecord &e : attempts)
+        sawCode = sawCode || e.armErrorCode == u"ZonalAllocationFailed"_s;
+    QVERIFY(sawCode);
 }
 
 QTEST_GUILESS_MAIN(TestEngineDecisions)

@@ -5,8 +5,10 @@
 // core::EngineHost (service principal against a fake Entra, reconciler sweep against a
 // fake ARM) read back over GET /metrics. Real HTTP on 127.0.0.1 only.
 #include "armclient.h"
+#include "armcloudprovider.h"
 #include "azuretestsupport.h"
 #include "clock.h"
+#include "engine/restartengine.h"
 #include "enginehost.h"
 #include "enginemetrics.h"
 #include "fakehttpserver.h"
@@ -133,6 +135,10 @@ void TstArmMetrics::engineHostExposesArmCallsInMetrics()
     config.imdsEndpoint = u"http://127.0.0.1:1"_s;
     config.azProgram = u"/bin/false"_s;
     config.reconcileSeconds = 1; // a retry of the failed first sweep comes soon
+    config.subscriptionReadBurst = 700; // [engine] budgets: one limiter for engine and queue
+    config.subscriptionReadsPerSecond = 70;
+    config.subscriptionWriteBurst = 30;
+    config.vmStartBurst = 5;
 
     StoreError storeError;
     const auto store = Store::open(StoreOptions {u":memory:"_s, false, 5000, nullptr}, &storeError);
@@ -141,6 +147,13 @@ void TstArmMetrics::engineHostExposesArmCallsInMetrics()
     options.excludeManagedIdentity = true;
     EngineHost host(config, *store, systemClock(), options);
     QVERIFY2(host.start(&error), qPrintable(error));
+    // Issue 12.4: the ARM request queue paces with the numbers the engine plans by.
+    const ArmBudgets &queueBudgets = host.cloud()->client()->options().budgets;
+    QVERIFY(queueBudgets == host.engine()->config().budgets);
+    QCOMPARE(queueBudgets.subscriptionWrites.burst, 30);
+    QCOMPARE(queueBudgets.subscriptionReads.burst, 700);
+    QCOMPARE(queueBudgets.subscriptionReads.refill, 70);
+    QCOMPARE(queueBudgets.vmStarts.burst, 5);
 
     const QUrl metricsUrl(u"http://127.0.0.1:%1/metrics"_s.arg(host.server()->serverPort()));
     testsupport::TestHttpClient http;

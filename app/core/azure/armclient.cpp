@@ -146,14 +146,14 @@ void ArmClient::instanceView(const QString &resourceId, std::function<void(Power
 }
 
 void ArmClient::startVm(const QString &resourceId, std::function<void(const QString &)> progress,
-                        std::function<void(StartResult)> done)
+                        std::function<void(StartResult)> done, bool follow)
 {
     if (!armparsers::parseVmResourceId(resourceId)) {
         done(StartResult {badResourceId(resourceId), {}, false});
         return;
     }
     postStart(resourceUrl(resourceId, u"/start"_s), resourceId, {}, std::move(progress),
-              std::move(done));
+              std::move(done), follow);
 }
 
 void ArmClient::startScaleSetInstances(const QString &scaleSetId, const QStringList &instanceIds,
@@ -178,11 +178,12 @@ void ArmClient::startScaleSetInstances(const QString &scaleSetId, const QStringL
 
 void ArmClient::postStart(const QUrl &target, const QString &resourceId, const QByteArray &body,
                           std::function<void(const QString &)> progress,
-                          std::function<void(StartResult)> done)
+                          std::function<void(StartResult)> done, bool follow)
 {
     m_queue->send(
         ArmRequestQueue::Kind::Start, "POST", target, resourceId, body,
-        [this, resourceId, progress = std::move(progress), done = std::move(done)](ArmReply reply) {
+        [this, resourceId, follow, progress = std::move(progress),
+         done = std::move(done)](ArmReply reply) {
             if (!reply.call.ok()) {
                 done(StartResult {reply.call, {}, false});
                 return;
@@ -207,16 +208,20 @@ void ArmClient::postStart(const QUrl &target, const QString &resourceId, const Q
                                   false});
                 return;
             }
+            if (!follow) {
+                done(StartResult {reply.call, asyncUrl, false});
+                return;
+            }
             if (progress)
                 progress(asyncUrl);
-            auto follow = std::make_shared<Follow>();
-            follow->resourceId = resourceId;
-            follow->url = QUrl(asyncUrl);
-            follow->startedAt = m_clock.nowUtc();
-            follow->correlationId = reply.call.correlationId;
-            follow->done = done;
+            auto state = std::make_shared<Follow>();
+            state->resourceId = resourceId;
+            state->url = QUrl(asyncUrl);
+            state->startedAt = m_clock.nowUtc();
+            state->correlationId = reply.call.correlationId;
+            state->done = done;
             schedulePoll(
-                follow,
+                state,
                 armerror::parseRetryAfter(armerror::headerValue(reply.headers, "Retry-After"),
                                           m_clock.nowUtc()));
         });

@@ -57,8 +57,9 @@ public:
 
     void instanceView(const QString &resourceId, std::function<void(PowerStateResult)> done);
     // resourceId: a VM or a uniform scale set instance (POST .../start either way).
+    // follow = false: done() with the 202 itself (finished false, the async URL when sent).
     void startVm(const QString &resourceId, std::function<void(const QString &)> progress,
-                 std::function<void(StartResult)> done);
+                 std::function<void(StartResult)> done, bool follow = true);
     // POST {scaleSetId}/start {"instanceIds": [...]}: one call, one async operation for all.
     void startScaleSetInstances(const QString &scaleSetId, const QStringList &instanceIds,
                                 std::function<void(const QString &)> progress,
@@ -87,7 +88,7 @@ private:
     void schedulePoll(std::shared_ptr<Follow> follow, const QDateTime &retryAfter);
     void postStart(const QUrl &target, const QString &resourceId, const QByteArray &body,
                    std::function<void(const QString &)> progress,
-                   std::function<void(StartResult)> done);
+                   std::function<void(StartResult)> done, bool follow = true);
     void listPage(std::shared_ptr<struct ListState> state, const QUrl &url);
     void finishList(const std::shared_ptr<struct ListState> &state);
     void evidencePage(std::shared_ptr<struct EvidenceState> state, const QUrl &url);

@@ -167,6 +167,12 @@ void ArmCloudProvider::start(const VmRecord &vm, std::function<void(const QStrin
         m_client->startVm(id, std::move(progress), std::move(done));
 }
 
+void ArmCloudProvider::startWithoutFollowing(const VmRecord &vm,
+                                             std::function<void(StartResult)> done)
+{
+    m_client->startVm(resourceIdOf(vm), {}, std::move(done), false);
+}
+
 void ArmCloudProvider::resumeStart(const VmRecord &vm, const QString &asyncUrl,
                                    std::function<void(StartResult)> done)
 {

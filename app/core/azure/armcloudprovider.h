@@ -57,6 +57,7 @@ public:
                std::function<void(StartResult)> done) override;
     void resumeStart(const VmRecord &vm, const QString &asyncUrl,
                      std::function<void(StartResult)> done) override;
+    void startWithoutFollowing(const VmRecord &vm, std::function<void(StartResult)> done) override;
     void listVms(const QString &subscriptionId, bool statusOnly,
                  std::function<void(ListResult)> done) override;
     void evictionEvidence(const VmRecord &vm, const QDateTime &since,

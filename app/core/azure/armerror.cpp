@@ -192,7 +192,8 @@ QDateTime parseRetryAfter(const QByteArray &value, const QDateTime &now, qint64 
     bool ok = false;
     const qint64 seconds = trimmed.toLongLong(&ok);
     if (ok)
-        return seconds < 0 ? QDateTime() : bounded(nowUtc.addSecs(std::min<qint64>(seconds, maxMs / 1000 + 1)));
+        return seconds < 0 ? QDateTime()
+                           : bounded(nowUtc.addSecs(std::min<qint64>(seconds, maxMs / 1000 + 1)));
     const QString text = QString::fromLatin1(trimmed);
     // IMF-fixdate (RFC 9110): date and time parsed apart and joined as UTC, so the local
     // time zone never takes part (a GMT time inside a local DST gap is still valid).

@@ -76,11 +76,13 @@ qint64 ArmRequestQueue::waitMsFor(const Pending &request, qint64 nowMs)
     if (!m_budgets.enabled)
         return wait;
     if (request.kind == Kind::Read) {
-        wait = std::max(wait, bucket(m_reads, request.subscription, m_budgets.subscriptionReads)
-                                  .msUntilAvailable(nowMs));
+        wait = std::max(wait,
+                        bucket(m_reads, request.subscription, m_budgets.subscriptionReads)
+                            .msUntilAvailable(nowMs));
     } else {
-        wait = std::max(wait, bucket(m_writes, request.subscription, m_budgets.subscriptionWrites)
-                                  .msUntilAvailable(nowMs));
+        wait = std::max(wait,
+                        bucket(m_writes, request.subscription, m_budgets.subscriptionWrites)
+                            .msUntilAvailable(nowMs));
     }
     if (request.kind == Kind::Start) {
         wait = std::max(

@@ -31,6 +31,18 @@ struct EngineConfig
         5 * 60'000; // a noticed VM still running this long after NotBefore: done
     qint64 alertAfterMs = 15 * 60'000; // still down this long: alert once (0 = never)
 
+    // Storms (docs/ENGINE.md "Storms"): once a subscription has listPowerThreshold jobs, their
+    // power states come from one paged statusOnly list of the subscription (50 VMs a read,
+    // at most every listPowerIntervalMs) instead of one GET per VM, and starts are not
+    // followed one operation poll at a time: the same list confirms them. Per-VM reads are
+    // left for what a list cannot answer (a VM missing from it; why a start did not take).
+    int listPowerThreshold = 10; // jobs in one subscription; 0 = never
+    qint64 listPowerIntervalMs = 3'000;
+    // An accepted, unfollowed start whose VM a list still shows deallocated this long after:
+    // the operation is asked once (it failed, or Azure lost it).
+    qint64 startConfirmGraceMs = 30'000;
+    qint64 startConfirmTimeoutMs = 120'000; // no list confirmed it by then: follow the operation
+
     bool driveWithTimer = true; // production: a QTimer wakes at the next due time
 };
 

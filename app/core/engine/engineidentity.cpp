@@ -53,8 +53,8 @@ std::unique_ptr<EngineIdentity> EngineIdentity::acquire(Store &store, const QStr
 {
     std::unique_ptr<EngineIdentity> identity(new EngineIdentity);
     const QString host = hostName();
-    const QString perRun = u"engine:"_s + host + u':' + QString::number(QCoreApplication::applicationPid())
-        + u'-' + randomHex(3);
+    const QString perRun = u"engine:"_s + host + u':'
+        + QString::number(QCoreApplication::applicationPid()) + u'-' + randomHex(3);
     QString stable = configured.trimmed();
     if (stable.isEmpty() && isFileStore(store.path()))
         stable = store.metaValueOrInsert(u"engine_id:"_s + host,

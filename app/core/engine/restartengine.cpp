@@ -93,6 +93,7 @@ void RestartEngine::renewLeases()
             it->job.leaseExpiresAt = job.leaseExpiresAt;
         } else { // changed under us (an operator elsewhere): start again from the row
             m_jobs.erase(it);
+            m_jobsBySubscriptionDirty = true;
             adopt(job);
         }
     }
@@ -121,6 +122,7 @@ void RestartEngine::loseJob(qint64 vmId, const QString &why)
 {
     // Nothing is written: the row belongs to whoever changed it. Late replies to our calls
     // find no tracked job and are dropped.
+    m_jobsBySubscriptionDirty = true;
     if (m_jobs.remove(vmId) > 0)
         qCInfo(lcEngine).noquote() << "job of VM" << vmId << "left to its new owner:" << why;
 }
@@ -158,6 +160,7 @@ void RestartEngine::adopt(const JobRecord &job)
     alerts.from = job.createdAt;
     t.alerted = m_store.eventCount(alerts) > 0;
     m_jobs.insert(job.vmId, t);
+    m_jobsBySubscriptionDirty = true;
 }
 
 std::optional<JobRecord> RestartEngine::createJob(const VmRecord &vm, JobState state,
@@ -239,8 +242,10 @@ bool RestartEngine::transition(qint64 vmId, JobState to, const QString &message,
         Q_EMIT storeFailed(u"cannot save restart job: "_s + m_store.lastError().message);
         return false;
     }
-    if (isTerminal(to))
+    if (isTerminal(to)) {
         m_jobs.erase(it);
+        m_jobsBySubscriptionDirty = true;
+    }
     Q_EMIT jobChanged(vmId, to);
     return true;
 }
@@ -264,7 +269,11 @@ int RestartEngine::processDue()
             if (!it->inFlight && it->dueAt <= at)
                 probes.append(it.key());
         }
-        if (due.isEmpty() && probes.isEmpty())
+        const bool listDue =
+            std::any_of(m_powerLists.cbegin(), m_powerLists.cend(), [&at](const PowerList &l) {
+                return l.wanted && !l.inFlight && (!l.nextAt.isValid() || l.nextAt <= at);
+            });
+        if (due.isEmpty() && probes.isEmpty() && !listDue)
             break;
         // Oldest due first, so a shared budget is handed out in order.
         std::sort(due.begin(), due.end(), [this](qint64 a, qint64 b) {
@@ -278,6 +287,7 @@ int RestartEngine::processDue()
         }
         for (qint64 vmId : std::as_const(probes))
             processProbe(vmId);
+        processPowerLists(); // after the jobs: the ones that just asked are served together
     }
     const QList<qint64> ids = m_jobs.keys();
     for (qint64 vmId : ids)
@@ -305,6 +315,10 @@ QDateTime RestartEngine::nextDueAt() const
     for (const Probe &p : m_probes) {
         if (!p.inFlight)
             consider(p.dueAt);
+    }
+    for (const PowerList &l : m_powerLists) {
+        if (l.wanted && !l.inFlight)
+            consider(l.nextAt);
     }
     consider(m_leaseRenewAt); // also with no jobs of our own: rescue expired leases
     consider(m_leaseRescueAt);
@@ -384,6 +398,9 @@ void RestartEngine::actOn(qint64 vmId)
                                     if (*alive)
                                         handleStartDone(vmId, generation, result);
                                 });
+        } else if (startable(it->observed) && it->observedAt.isValid()
+                   && it->observedAt.msecsTo(now()) <= m_config.freshObservationMs) {
+            tryStart(vmId); // just seen down after an accepted start that did not take
         } else {
             poll(vmId); // the POST may or may not have reached Azure: look before starting again
         }
@@ -398,9 +415,18 @@ void RestartEngine::poll(qint64 vmId)
     auto it = m_jobs.find(vmId);
     if (it == m_jobs.end())
         return;
+    if (!it->listMissed && inStorm(*it)) {
+        // One list of the subscription answers for every waiting job; a watchdog due time
+        // falls back to asking again should no list come.
+        it->awaitingList = true;
+        it->dueAt = now().addMSecs(4 * std::max<qint64>(1'000, m_config.listPowerIntervalMs));
+        wantPowerList(it->subscriptionKey);
+        return;
+    }
     const qint64 nowMs = m_clock.nowMSecs();
     RateBudget &vmRead = budget(m_vmRead, it->resourceKey, m_config.budgets.vmReads);
-    RateBudget &subRead = budget(m_subRead, it->subscriptionKey, m_config.budgets.subscriptionReads);
+    RateBudget &subRead =
+        budget(m_subRead, it->subscriptionKey, m_config.budgets.subscriptionReads);
     const qint64 earliest = std::max(vmRead.earliestMs(nowMs), subRead.earliestMs(nowMs));
     if (earliest > nowMs) {
         it->dueAt = QDateTime::fromMSecsSinceEpoch(earliest, Qt::UTC);
@@ -415,6 +441,8 @@ void RestartEngine::poll(qint64 vmId)
     }
     vmRead.tryTake(nowMs);
     subRead.tryTake(nowMs);
+    it->listMissed = false;
+    it->awaitingList = false;
     it->inFlight = true;
     const quint64 generation = it->generation;
     m_cloud.powerState(*vm, [alive = m_alive, this, vmId, generation](PowerStateResult result) {
@@ -442,7 +470,8 @@ void RestartEngine::handlePowerResult(qint64 vmId, quint64 generation,
                 due = call.retryAfter;
             if (call.failure == FailureClass::Throttled) {
                 if (const auto vm = m_store.vm(vmId))
-                    budget(m_subRead, vm->subscriptionId.toLower(), m_config.budgets.subscriptionReads)
+                    budget(m_subRead, vm->subscriptionId.toLower(),
+                           m_config.budgets.subscriptionReads)
                         .blockUntil(due.toMSecsSinceEpoch());
             }
             it->dueAt = due;
@@ -543,7 +572,16 @@ void RestartEngine::issueStart(qint64 vmId)
     it = m_jobs.find(vmId);
     it->inFlight = true;
     it->observedAt = QDateTime(); // whatever we saw no longer holds once a start is sent
+    it->acceptedAt = QDateTime();
     const quint64 generation = it->generation;
+    if (inStorm(*it)) { // the power list confirms it, not an operation poll per VM
+        m_cloud.startWithoutFollowing(
+            *vm, [alive = m_alive, this, vmId, generation](StartResult result) {
+                if (*alive)
+                    handleStartDone(vmId, generation, result);
+            });
+        return;
+    }
     m_cloud.start(
         *vm,
         [alive = m_alive, this, vmId, generation](const QString &url) {

@@ -90,6 +90,15 @@ private:
         QDateTime observedAt;
         bool alerted = false;
         quint64 generation = 0; // bumped by operator actions: stale callbacks are ignored
+        bool awaitingList = false; // storm: the next power list of the subscription answers
+        bool listMissed = false; // the list did not have the VM: one GET instead
+        QDateTime acceptedAt; // a start accepted and not followed: a power list confirms it
+    };
+    struct PowerList // storm: one statusOnly list per subscription serves every job in it
+    {
+        bool wanted = false;
+        bool inFlight = false;
+        QDateTime nextAt; // not before (interval, read budget)
     };
     struct Probe // handleUnconfirmedNotice: a power check not tied to a job
     {
@@ -108,6 +117,13 @@ private:
     void issueStart(qint64 vmId);
     void handleStartProgress(qint64 vmId, quint64 generation, const QString &url);
     void handleStartDone(qint64 vmId, quint64 generation, const StartResult &result);
+    bool handleStartAccepted(qint64 vmId, const StartResult &result, EventRecord event);
+    // restartenginestorm.cpp: power states and start confirmation from paged lists
+    bool inStorm(const Tracked &t);
+    void wantPowerList(const QString &subscriptionKey);
+    void processPowerLists();
+    void startPowerList(const QString &subscriptionKey);
+    void handlePowerList(const QString &subscriptionKey, const ListResult &result);
     void checkAlert(qint64 vmId);
     void wakeCapacityWaiters(const QString &capacityKey);
     void renewLeases();
@@ -139,6 +155,9 @@ private:
     BackoffPolicy m_backoff;
     QHash<qint64, Tracked> m_jobs; // by vm id
     QHash<qint64, Probe> m_probes;
+    QHash<QString, PowerList> m_powerLists; // by subscription key
+    QHash<QString, int> m_jobsBySubscription; // storm detection, rebuilt when dirty
+    bool m_jobsBySubscriptionDirty = true;
     QHash<QString, RateBudget> m_vmStart; // by resource key
     QHash<QString, RateBudget> m_vmRead; // by resource key
     QHash<QString, RateBudget> m_subWrite; // by subscription id (lower case)

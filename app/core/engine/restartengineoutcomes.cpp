@@ -88,6 +88,11 @@ void RestartEngine::handleStartDone(qint64 vmId, quint64 generation, const Start
     event.correlationId = call.correlationId;
     Q_EMIT restartAttempted(vmId, attempt, call.failure);
 
+    if (call.ok() && !result.finished && !result.asyncOperationUrl.isEmpty()) {
+        handleStartAccepted(vmId, result, event);
+        reschedule();
+        return;
+    }
     if (call.ok() && !result.finished && result.asyncOperationUrl.isEmpty()) {
         // 202 Accepted with nothing to follow: Azure took the request, nothing more. Only a
         // power read that says running makes this a success; until then the job stays
@@ -96,6 +101,7 @@ void RestartEngine::handleStartDone(qint64 vmId, quint64 generation, const Start
             + u" accepted without an async operation URL; confirming by the power state"_s;
         m_store.appendEvent(event);
         it->observedAt = QDateTime();
+        it->acceptedAt = now();
         it->dueAt = now().addMSecs(m_config.startingPollMs);
         reschedule();
         return;
@@ -237,18 +243,33 @@ void RestartEngine::observePowerState(qint64 vmId, PowerState state)
     if (it == m_jobs.end() || it->inFlight)
         return;
     const QDateTime at = now();
+    const bool waited = it->awaitingList; // this job asked for a list (a storm)
+    it->awaitingList = false;
     it->observed = state;
     it->observedAt = at;
     if (state != PowerState::Running && state != PowerState::Starting
         && state != PowerState::Unknown)
         it->sawNotRunning = true;
+    const JobState jobState = it->job.state;
     if (state == PowerState::Running) {
-        const bool evictionPending = it->job.state == JobState::WaitingForDeallocation
-            && !it->sawNotRunning && it->job.trigger == u"notice"_s;
-        if (!evictionPending && it->job.state != JobState::Paused)
-            finishRunning(vmId, u"reconciler saw the VM running"_s);
-    } else if (startable(state) && it->job.state == JobState::WaitingForDeallocation) {
+        const bool evictionPending = jobState == JobState::WaitingForDeallocation
+            && !it->sawNotRunning && it->job.trigger == u"notice"_s
+            && (!it->job.notBefore.isValid()
+                || at < it->job.notBefore.addMSecs(m_config.evictionGraceMs));
+        if (!evictionPending && jobState != JobState::Paused)
+            finishRunning(vmId, u"a power-state list saw the VM running"_s);
+        else if (waited)
+            it->dueAt = at.addMSecs(m_config.deallocationPollMs);
+    } else if (startable(state) && jobState == JobState::WaitingForDeallocation) {
         it->dueAt = at; // start now rather than at the next poll
+    } else if (startable(state) && jobState == JobState::Starting) {
+        // An accepted start whose VM is still down well after: it failed or was lost.
+        if (it->acceptedAt.isValid() && it->acceptedAt.msecsTo(at) >= m_config.startConfirmGraceMs)
+            it->dueAt = at; // with its URL: one operation read says why; without: start again
+    } else if (waited) {
+        it->dueAt = at.addMSecs(jobState == JobState::Starting ? m_config.startingPollMs
+                                    : startable(state)         ? 0
+                                                               : m_config.deallocationPollMs);
     }
     reschedule();
 }

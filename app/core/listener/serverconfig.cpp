@@ -157,6 +157,8 @@ const QHash<QString, Setter> &setters()
         {u"engine.backoff_base_seconds"_s, integer(&ServerConfig::backoffBaseSeconds, 1, 3600)},
         {u"engine.backoff_cap_seconds"_s, integer(&ServerConfig::backoffCapSeconds, 1, 86'400)},
         {u"engine.alert_after_minutes"_s, integer(&ServerConfig::alertAfterMinutes, 0, 10'080)},
+        {u"engine.list_power_threshold"_s,
+         integer(&ServerConfig::listPowerThreshold, 0, 1'000'000)},
         {u"keys.rotation_overlap_hours"_s,
          integer(&ServerConfig::rotationOverlapHours, 0, 24 * 90)},
         {u"seed.enabled"_s, boolean(&ServerConfig::seedEnabled)},

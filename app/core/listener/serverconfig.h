@@ -53,6 +53,7 @@ struct ServerConfig
     int backoffBaseSeconds = 10;
     int backoffCapSeconds = 300;
     int alertAfterMinutes = 15; // 0 = never
+    int listPowerThreshold = 10; // jobs in a subscription from which lists replace GETs; 0 = never
     // [keys]
     int rotationOverlapHours = 24;
     // [seed] compatibility with the original Cloudflare-worker agents, off by default

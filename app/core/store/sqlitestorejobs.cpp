@@ -233,8 +233,8 @@ int SqliteStore::releaseJobs(const QString &owner)
 QString SqliteStore::metaValueOrInsert(const QString &key, const QString &valueIfAbsent)
 {
     clearError();
-    if (key.isEmpty() || key.size() > 64 || key == "schema_version"_L1
-        || valueIfAbsent.isEmpty() || valueIfAbsent.size() > 255) {
+    if (key.isEmpty() || key.size() > 64 || key == "schema_version"_L1 || valueIfAbsent.isEmpty()
+        || valueIfAbsent.size() > 255) {
         invalid(u"a store setting needs a key (1-64 characters) and a value (1-255)"_s);
         return {};
     }
