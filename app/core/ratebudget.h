@@ -22,7 +22,7 @@ struct BudgetConfig
     friend bool operator==(const BudgetConfig &, const BudgetConfig &) = default;
 };
 
-// ARM's buckets (AZURE.md §6), one set of numbers for the whole process.
+// ARM's buckets (AZURE-PROTOCOL.md §6), one set of numbers for the whole process.
 struct ArmBudgets
 {
     BudgetConfig subscriptionReads {250, 25, 1'000}; // GET (incl. op polls, list pages)

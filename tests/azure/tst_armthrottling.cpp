@@ -67,6 +67,7 @@ private slots:
     void readBudgetQueuesInsteadOfSending();
     void perVmStartBudget();
     void lowRemainingReadsSlowTheQueue();
+    void evidenceReadsWaitBehindTheEnginesReads();
 
 private:
     ArmClient *makeClient(ArmBudgets budgets = {}, const Clock *clock = nullptr);
@@ -189,6 +190,36 @@ void TestArmThrottling::readBudgetQueuesInsteadOfSending()
     client->queue()->processQueue();
     QVERIFY(QTest::qWaitFor([&] { return done == 5; }));
     QCOMPARE(m_arm->count(), 5);
+}
+
+void TestArmThrottling::evidenceReadsWaitBehindTheEnginesReads()
+{
+    // Issue 12.5: in a storm, Activity Log evidence must not take the read tokens the power
+    // reads need. Evidence queued first still goes after the power read queued later.
+    ManualClock clock;
+    ArmBudgets budgets;
+    budgets.refillLagMs = 0;
+    budgets.subscriptionReads = BudgetConfig {1, 1, 60'000}; // one now, then one a minute
+    m_arm->route("GET", vmPath(kVm, "/instanceView"))
+        .respond(200, specBody(u"arm/spec-VirtualMachine_Get_InstanceView-2024-07-01.json"_s));
+    m_arm->routeRegex("GET", u"/eventtypes/management/values$"_s)
+        .respond(http::Response::json(200, R"({"value":[]})"));
+    QStringList order;
+    connect(m_arm.get(), &FakeHttpServer::requestReceived, this,
+            [&](const testsupport::RecordedRequest &r) {
+                order << (r.path.contains("instanceView") ? u"power"_s : u"evidence"_s);
+            });
+    ArmClient *client = makeClient(budgets, &clock);
+    Waiter<EvidenceResult> evidence;
+    Waiter<PowerStateResult> power;
+    client->evictionEvidence(kVm, clock.nowUtc().addSecs(-60), evidence.callback());
+    client->instanceView(kVm, power.callback());
+    QVERIFY(power.wait());
+    QCOMPARE(order, QStringList {u"power"_s});
+    clock.advanceMSecs(60'000);
+    client->queue()->processQueue();
+    QVERIFY(evidence.wait());
+    QCOMPARE(order, (QStringList {u"power"_s, u"evidence"_s}));
 }
 
 void TestArmThrottling::perVmStartBudget()

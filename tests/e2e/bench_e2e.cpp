@@ -106,17 +106,8 @@ int storm(int vms, int reconcileSeconds, int listThreshold)
     }
     // The reconciler must have seen every VM running (and tagged) before they go.
     auto store = rig.openStore();
-    const bool known = E2eRig::waitFor(
-        [&] {
-            int running = 0;
-            for (const core::VmRecord &vm : store->vms())
-                running += vm.powerState == core::PowerState::Running
-                        && vm.managedBy != core::ManagedBy::None
-                    ? 1
-                    : 0;
-            return running == vms;
-        },
-        5 * 60'000);
+    const bool known =
+        E2eRig::waitFor([&] { return managedRunningVms(*store) == vms; }, 5 * 60'000);
     if (!known) {
         out() << "the reconciler did not list the fleet" << Qt::endl;
         return 1;

@@ -26,6 +26,18 @@ inline int runningVms(const QJsonObject &state)
         .toInt();
 }
 
+// VMs the store knows as running and managed (the reconciler listed and tagged them): only
+// those are restarted when they go without a notice.
+inline int managedRunningVms(core::Store &store)
+{
+    int running = 0;
+    for (const core::VmRecord &vm : store.vms())
+        running +=
+            vm.powerState == core::PowerState::Running && vm.managedBy != core::ManagedBy::None ? 1
+                                                                                                : 0;
+    return running;
+}
+
 // Event ids of the notices the store holds (any VM).
 inline QSet<QString> storedNoticeIds(core::Store &store)
 {

@@ -469,30 +469,34 @@ void ArmClient::evictionEvidence(const QString &resourceId, const QDateTime &sin
 
 void ArmClient::evidencePage(std::shared_ptr<EvidenceState> state, const QUrl &url)
 {
-    m_queue->send(ArmRequestQueue::Kind::Read, "GET", url, {}, [this, state](ArmReply reply) {
-        ++state->pages;
-        state->result.call = reply.call;
-        if (!reply.call.ok()) {
-            state->done(state->result);
-            return;
-        }
-        QString error;
-        const auto page = armparsers::parseActivityLogPage(reply.body, &error);
-        if (!page) {
-            state->result.call = failure(FailureClass::Transient, u"InvalidResponse"_s, error);
-            state->done(state->result);
-            return;
-        }
-        if (state->result.evidence.isEmpty() || page->evidence.contains("Succeeded"_L1))
-            if (!page->evidence.isEmpty())
-                state->result.evidence = page->evidence;
-        const bool found = state->result.evidence.contains(" Succeeded "_L1);
-        if (found || page->nextLink.isEmpty() || !isArmUrl(page->nextLink) || state->pages >= 20) {
-            state->done(state->result);
-            return;
-        }
-        evidencePage(state, page->nextLink);
-    });
+    m_queue->send(
+        ArmRequestQueue::Kind::Read, "GET", url, {},
+        [this, state](ArmReply reply) {
+            ++state->pages;
+            state->result.call = reply.call;
+            if (!reply.call.ok()) {
+                state->done(state->result);
+                return;
+            }
+            QString error;
+            const auto page = armparsers::parseActivityLogPage(reply.body, &error);
+            if (!page) {
+                state->result.call = failure(FailureClass::Transient, u"InvalidResponse"_s, error);
+                state->done(state->result);
+                return;
+            }
+            if (state->result.evidence.isEmpty() || page->evidence.contains("Succeeded"_L1))
+                if (!page->evidence.isEmpty())
+                    state->result.evidence = page->evidence;
+            const bool found = state->result.evidence.contains(" Succeeded "_L1);
+            if (found || page->nextLink.isEmpty() || !isArmUrl(page->nextLink)
+                || state->pages >= 20) {
+                state->done(state->result);
+                return;
+            }
+            evidencePage(state, page->nextLink);
+        },
+        ArmRequestQueue::Priority::Background);
 }
 
 } // namespace spotkeeper::core

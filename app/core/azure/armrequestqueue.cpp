@@ -12,6 +12,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPointer>
+#include <QSet>
 
 #include <algorithm>
 
@@ -51,17 +52,18 @@ QDateTime ArmRequestQueue::blockedUntil(const QString &subscriptionId) const
 }
 
 void ArmRequestQueue::send(Kind kind, const QByteArray &method, const QUrl &url,
-                           const QString &vmKey, std::function<void(ArmReply)> done)
+                           const QString &vmKey, std::function<void(ArmReply)> done,
+                           Priority priority)
 {
-    send(kind, method, url, vmKey, QByteArray(), std::move(done));
+    send(kind, method, url, vmKey, QByteArray(), std::move(done), priority);
 }
 
 void ArmRequestQueue::send(Kind kind, const QByteArray &method, const QUrl &url,
                            const QString &vmKey, const QByteArray &jsonBody,
-                           std::function<void(ArmReply)> done)
+                           std::function<void(ArmReply)> done, Priority priority)
 {
     m_queue.push_back(Pending {kind, method, url, armparsers::subscriptionOf(url.path()),
-                               vmKey.toLower(), std::move(done), jsonBody});
+                               vmKey.toLower(), std::move(done), jsonBody, priority});
     // Batch: a burst of sends (a mass eviction) is scanned once, not once per send.
     if (!m_wake.isActive() || m_wake.remainingTime() > 0)
         m_wake.start(0);
@@ -108,15 +110,29 @@ void ArmRequestQueue::processQueue()
     const qint64 nowMs = m_clock.nowMSecs();
     std::vector<Pending> ready;
     qint64 minWait = -1;
-    for (auto it = m_queue.begin(); it != m_queue.end();) {
-        const qint64 wait = waitMsFor(*it, nowMs);
-        if (wait == 0) {
-            take(*it, nowMs);
-            ready.push_back(std::move(*it));
-            it = m_queue.erase(it);
-        } else {
-            minWait = minWait < 0 ? wait : std::min(minWait, wait);
-            ++it;
+    // Normal requests first (FIFO); background ones take what is left, and none of a
+    // subscription whose normal reads are still waiting for tokens.
+    QSet<QString> readsWaiting;
+    for (const Priority pass : {Priority::Normal, Priority::Background}) {
+        for (auto it = m_queue.begin(); it != m_queue.end();) {
+            if (it->priority != pass) {
+                ++it;
+                continue;
+            }
+            const bool held =
+                pass == Priority::Background && readsWaiting.contains(it->subscription);
+            const qint64 wait = held ? m_timeoutMs : waitMsFor(*it, nowMs);
+            if (wait == 0) {
+                take(*it, nowMs);
+                ready.push_back(std::move(*it));
+                it = m_queue.erase(it);
+            } else {
+                if (pass == Priority::Normal && it->kind == Kind::Read)
+                    readsWaiting.insert(it->subscription);
+                if (!held)
+                    minWait = minWait < 0 ? wait : std::min(minWait, wait);
+                ++it;
+            }
         }
     }
     if (minWait >= 0) {

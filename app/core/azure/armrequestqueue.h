@@ -44,6 +44,9 @@ class ArmRequestQueue final : public QObject
 public:
     enum class Kind { Read, Write, Start };
     Q_ENUM(Kind)
+    // Background requests (Activity Log evidence) get a bucket's tokens only when no normal
+    // request is waiting for them: in a storm the engine's power lists and starts go first.
+    enum class Priority { Normal, Background };
 
     ArmRequestQueue(AccessTokenSource *credential, QNetworkAccessManager *network,
                     const Clock &clock, ArmBudgets budgets, QObject *parent = nullptr);
@@ -56,10 +59,11 @@ public:
 
     // vmKey (lower-cased resource id) is required for Kind::Start.
     void send(Kind kind, const QByteArray &method, const QUrl &url, const QString &vmKey,
-              std::function<void(ArmReply)> done);
+              std::function<void(ArmReply)> done, Priority priority = Priority::Normal);
     // The same with a JSON request body (a scale set's start with {"instanceIds": [...]}).
     void send(Kind kind, const QByteArray &method, const QUrl &url, const QString &vmKey,
-              const QByteArray &jsonBody, std::function<void(ArmReply)> done);
+              const QByteArray &jsonBody, std::function<void(ArmReply)> done,
+              Priority priority = Priority::Normal);
 
     void processQueue();
     int pending() const { return int(m_queue.size()); }
@@ -86,6 +90,7 @@ private:
         QString vmKey;
         std::function<void(ArmReply)> done;
         QByteArray body; // sent with a non-GET method; empty = none
+        Priority priority = Priority::Normal;
     };
     qint64 waitMsFor(const Pending &request, qint64 nowMs);
     void take(const Pending &request, qint64 nowMs);

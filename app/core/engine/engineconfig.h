@@ -19,9 +19,9 @@ struct EngineConfig
     quint32 seed = 0; // jitter seed; 0 = random
     BackoffPolicy::Random random; // overrides seed when set (tests)
 
-    // Client-side budgets mirroring Azure's buckets (AZURE-PROTOCOL.md §6), the same numbers the ARM
-    // request queue paces with (EngineHost hands one ArmBudgets to both). A bucket is
-    // unlimited when its burst <= 0.
+    // Client-side budgets mirroring Azure's buckets (AZURE-PROTOCOL.md §6), the same numbers the
+    // ARM request queue paces with (EngineHost hands one ArmBudgets to both). A bucket is unlimited
+    // when its burst <= 0.
     ArmBudgets budgets;
 
     qint64 deallocationPollMs = 2'000; // power-state cadence while waiting for deallocation
