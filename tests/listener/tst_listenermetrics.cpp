@@ -106,7 +106,15 @@ public:
     {
         return m_inner->claimJobs(owner, leaseUntil, limit);
     }
+    bool saveJobIfUnchanged(JobRecord &job, const EventRecord *withEvent) override
+    {
+        return m_inner->saveJobIfUnchanged(job, withEvent);
+    }
     int releaseJobs(const QString &owner) override { return m_inner->releaseJobs(owner); }
+    QString metaValueOrInsert(const QString &key, const QString &valueIfAbsent) override
+    {
+        return m_inner->metaValueOrInsert(key, valueIfAbsent);
+    }
     bool saveAgentKey(const AgentKeyRecord &key) override { return m_inner->saveAgentKey(key); }
     std::optional<AgentKeyRecord> agentKey(const QString &keyId) override
     {
