@@ -170,7 +170,13 @@ void ArmCloudProvider::start(const VmRecord &vm, std::function<void(const QStrin
 void ArmCloudProvider::startWithoutFollowing(const VmRecord &vm,
                                              std::function<void(StartResult)> done)
 {
-    m_client->startVm(resourceIdOf(vm), {}, std::move(done), false);
+    // Scale set instances keep their batch: one start and one followed operation for many.
+    const QString id = resourceIdOf(vm);
+    const auto parts = armparsers::parseVmResourceId(id);
+    if (parts && parts->isScaleSetInstance())
+        m_batcher->start(id, {}, std::move(done));
+    else
+        m_client->startVm(id, {}, std::move(done), false);
 }
 
 void ArmCloudProvider::resumeStart(const VmRecord &vm, const QString &asyncUrl,
