@@ -40,4 +40,17 @@ bool isRetryable(FailureClass failure)
         || failure == FailureClass::Capacity;
 }
 
+QString toString(EvidenceKind kind)
+{
+    switch (kind) {
+    case EvidenceKind::Eviction:
+        return QStringLiteral("eviction");
+    case EvidenceKind::Deliberate:
+        return QStringLiteral("deliberate");
+    case EvidenceKind::None:
+        break;
+    }
+    return QStringLiteral("none");
+}
+
 } // namespace spotkeeper::core

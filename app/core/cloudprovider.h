@@ -62,10 +62,23 @@ struct ListResult
     int pages = 0; // ARM calls made (nextLink pages)
 };
 
+// What the cloud's own records say about why a VM went down (Azure: the Activity Log).
+enum class EvidenceKind {
+    None, // nothing recorded (yet: the Activity Log lags by minutes)
+    Eviction, // the platform evicted the VM (evictSpotVM, simulateEviction)
+    Deliberate, // someone deallocated, powered off or deleted it (caller + operation)
+};
+QString toString(EvidenceKind kind); // "none", "eviction", "deliberate"
+
 struct EvidenceResult
 {
     CallResult call;
-    QString evidence; // e.g. Activity Log operation id of evictSpotVM/action; empty = none found
+    // Human-readable record: "<operation> <status> at <time> (operationId <id>)"; empty = none.
+    QString evidence;
+    EvidenceKind kind = EvidenceKind::None;
+    QString caller; // who did it (Deliberate; for an eviction whatever the cloud records)
+    QString operation; // e.g. Microsoft.Compute/virtualMachines/deallocate/action
+    QDateTime at; // when the operation was recorded
 };
 
 class CloudProvider : public QObject
@@ -93,8 +106,13 @@ public:
     // All VMs of a subscription, every nextLink page followed.
     virtual void listVms(const QString &subscriptionId, bool statusOnly,
                          std::function<void(ListResult)> done) = 0;
+    // Classifies the most recent power operation recorded on the VM since `since`: an
+    // eviction, a deliberate stop (deallocate, power off, delete, with its caller), or none.
     virtual void evictionEvidence(const VmRecord &vm, const QDateTime &since,
                                   std::function<void(EvidenceResult)> done) = 0;
+    // Deallocates the VM (an operator's "Stop on purpose"). Done when the cloud accepted the
+    // request; the power change itself is observed like any other.
+    virtual void deallocate(const VmRecord &vm, std::function<void(CallResult)> done) = 0;
 };
 
 } // namespace spotkeeper::core

@@ -60,6 +60,8 @@ EngineConfig engineConfig(const ServerConfig &c)
     config.backoff.capMs = qint64(c.backoffCapSeconds) * 1000;
     config.alertAfterMs = qint64(c.alertAfterMinutes) * 60'000;
     config.listPowerThreshold = c.listPowerThreshold;
+    config.evidenceWaitMs = qint64(c.evidenceWaitSeconds) * 1000;
+    config.restartUnproven = c.restartUnprovenDeallocation;
     return config;
 }
 
@@ -75,6 +77,8 @@ public:
     OperationResult resumeAutoRestart(qint64, const QString &) override { return refused(); }
     OperationResult cancelJob(qint64, const QString &) override { return refused(); }
     OperationResult addVm(const QString &, const QString &) override { return refused(); }
+    OperationResult stopOnPurpose(qint64, const QString &) override { return refused(); }
+    OperationResult startVm(qint64, const QString &) override { return refused(); }
 
 private:
     static OperationResult refused()

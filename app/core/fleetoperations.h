@@ -39,6 +39,11 @@ public:
     virtual OperationResult cancelJob(qint64 vmId, const QString &actor) = 0;
     // Adds (or marks managed) a VM by resource id; the engine fetches its properties.
     virtual OperationResult addVm(const QString &resourceId, const QString &actor) = 0;
+    // "Stop on purpose": desired state stopped (no restart, whoever deallocates it), any
+    // restart job cancelled, then the cloud deallocates the VM.
+    virtual OperationResult stopOnPurpose(qint64 vmId, const QString &actor) = 0;
+    // Undoes it: desired state running, auto-restart on, and the VM started if it is down.
+    virtual OperationResult startVm(qint64 vmId, const QString &actor) = 0;
 };
 
 } // namespace spotkeeper::core

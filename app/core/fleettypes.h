@@ -81,6 +81,11 @@ struct VmRecord
     PowerState powerState = PowerState::Unknown;
     QDateTime powerStateAt;
     DesiredState desiredState = DesiredState::Running;
+    // Set while desiredState is Stopped because someone stopped the VM on purpose: who (an
+    // Activity Log caller, or the operator's actor), with which operation, when.
+    QString stoppedBy;
+    QString stoppedOperation;
+    QDateTime stoppedAt;
     bool autoRestart = true;
     ManagedBy managedBy = ManagedBy::None;
     QDateTime agentLastSeen;

@@ -4,15 +4,19 @@
 
 #include "agentkeymanager.h"
 #include "clock.h"
+#include "engine/restartengine.h"
+#include "enginehost.h"
 #include "export/csvexport.h"
 #include "operatortokens.h"
 #include "store/store.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QTextStream>
+#include <QTimer>
 
 namespace spotkeeper::headless {
 
@@ -208,14 +212,69 @@ int exportCommand(const QStringList &args, const QCommandLineParser &parser, cor
     return 0;
 }
 
+// vm stop|start --vm <resource id>: the engine's own Stop on purpose / Start, through ARM.
+int vmCommand(const QStringList &args, const QCommandLineParser &parser,
+              const core::ServerConfig &config, core::Store &store)
+{
+    const QString what = args.value(1);
+    if ((what != "stop"_L1 && what != "start"_L1) || !parser.isSet(u"vm"_s))
+        return fail(u"usage: vm stop|start --vm <resource id>"_s, 2);
+    const std::optional<core::VmRecord> vm = store.vmByKey(parser.value(u"vm"_s).toLower());
+    if (!vm)
+        return fail(u"no VM "_s + parser.value(u"vm"_s) + u" in the fleet"_s);
+    core::EngineHost host(config, store, core::systemClock());
+    QString error;
+    if (!host.prepare(&error))
+        return fail(error);
+    core::RestartEngine &engine = *host.engine();
+    if (what == "start"_L1) {
+        // The server's engine (or this one's job, claimed by the server) does the start.
+        const core::OperationResult result = engine.startVm(vm->id, kActor);
+        store.releaseJobs(engine.config().owner); // the running server takes the job at once
+        if (!result.ok())
+            return fail(result.message);
+        out() << vm->name << ": " << result.message << Qt::endl;
+        return 0;
+    }
+    bool answered = false;
+    bool accepted = false;
+    QString message;
+    QObject::connect(&engine, &core::RestartEngine::deallocateAnswered, &engine,
+                     [&](qint64 id, bool ok, const QString &text) {
+                         if (id != vm->id)
+                             return;
+                         answered = true;
+                         accepted = ok;
+                         message = text;
+                         QCoreApplication::exit(0);
+                     });
+    const core::OperationResult result = engine.stopOnPurpose(vm->id, kActor);
+    if (!result.ok())
+        return fail(result.message);
+    if (!answered) {
+        QTimer::singleShot(120'000, [] { QCoreApplication::exit(1); });
+        QCoreApplication::exec();
+    }
+    if (!answered)
+        return fail(vm->name
+                    + u": desired state stopped; no answer from Azure to the deallocate "
+                      "request within 120 s"_s);
+    if (!accepted)
+        return fail(message);
+    out() << vm->name << ": desired state stopped; deallocation accepted" << Qt::endl;
+    return 0;
+}
+
 } // namespace
 
 int runAdminCommand(const QStringList &args, const QCommandLineParser &parser,
                     const core::ServerConfig &config)
 {
     const QString command = args.value(0);
-    if (command != "keys"_L1 && command != "token"_L1 && command != "export"_L1)
-        return fail(u"unknown command '"_s + command + u"' (use keys, token, export or run)"_s, 2);
+    if (command != "keys"_L1 && command != "token"_L1 && command != "export"_L1
+        && command != "vm"_L1)
+        return fail(u"unknown command '"_s + command + u"' (use keys, token, export, vm or run)"_s,
+                    2);
     QDir().mkpath(QFileInfo(config.storePath).absolutePath());
     core::StoreError error;
     auto store =
@@ -226,6 +285,8 @@ int runAdminCommand(const QStringList &args, const QCommandLineParser &parser,
         return keysCommand(args, parser, *store);
     if (command == "token"_L1)
         return tokenCommand(args, parser, *store);
+    if (command == "vm"_L1)
+        return vmCommand(args, parser, config, *store);
     return exportCommand(args, parser, *store);
 }
 

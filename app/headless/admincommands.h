@@ -16,6 +16,8 @@ class QCommandLineParser;
 //   [--overlap-hours N] [--out FILE] | keys revoke <key id>
 //   token create [--valid-days N] | token list | token revoke <token id>
 //   export events|audit|fleet --out FILE [--vm ID] [--from T] [--to T] [--bom]
+//   vm stop --vm <resource id>   Stop on purpose: desired state stopped, then ARM deallocate
+//   vm start --vm <resource id>  undo it: desired state running, a restart job if it is down
 // Returns the process exit code: 0 done, 1 failed, 2 usage error.
 namespace spotkeeper::headless {
 

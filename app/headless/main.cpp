@@ -66,7 +66,9 @@ int main(int argc, char *argv[])
         "  keys generate --vm <resource id>   new agent key; prints the credential file\n"
         "  keys list | rotate <id> | revoke <id>\n"
         "  token create | list | revoke <id>  operator API tokens\n"
-        "  export events|audit|fleet --out FILE"_s);
+        "  export events|audit|fleet --out FILE\n"
+        "  vm stop|start --vm <resource id>   stop on purpose (deallocate, never restarted) / "
+        "start again"_s);
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
@@ -79,7 +81,7 @@ int main(int argc, char *argv[])
         {u"insecure-listen"_s,
          u"Allow a non-loopback address without TLS (warns at every start)."_s},
         {u"log-level"_s, u"debug, info, warning or error."_s, u"level"_s},
-        {u"vm"_s, u"keys generate / export events: the VM's resource id."_s, u"resource id"_s},
+        {u"vm"_s, u"keys generate / export events / vm: the VM's resource id."_s, u"resource id"_s},
         {u"out"_s, u"keys / export: output file."_s, u"file"_s},
         {u"overlap-hours"_s, u"keys rotate: hours the old secret stays valid (default 24)."_s,
          u"hours"_s},
@@ -88,7 +90,7 @@ int main(int argc, char *argv[])
         {u"to"_s, u"export: to (ISO 8601, exclusive)."_s, u"time"_s},
         {u"bom"_s, u"export: write a UTF-8 byte order mark (for Excel)."_s},
     });
-    parser.addPositionalArgument(u"command"_s, u"run, check-config, keys, token or export."_s);
+    parser.addPositionalArgument(u"command"_s, u"run, check-config, keys, token, export or vm."_s);
     parser.process(app);
 
     QString configPath = parser.value(u"config"_s);

@@ -63,6 +63,12 @@ FleetActions::Outcome FleetActions::run(Kind kind, const QList<qint64> &vmIds)
         case Kind::Cancel:
             result = ops->cancelJob(vmId, m_actor);
             break;
+        case Kind::StopOnPurpose:
+            result = ops->stopOnPurpose(vmId, m_actor);
+            break;
+        case Kind::Start:
+            result = ops->startVm(vmId, m_actor);
+            break;
         }
         if (result.ok()) {
             ++outcome.succeeded;
@@ -105,6 +111,10 @@ QString FleetActions::kindName(Kind kind)
         return tr("Resume auto-restart");
     case Kind::Cancel:
         return tr("Cancel job");
+    case Kind::StopOnPurpose:
+        return tr("Stop on purpose");
+    case Kind::Start:
+        return tr("Start");
     }
     return {};
 }
@@ -121,6 +131,12 @@ QString FleetActions::confirmationText(Kind kind, int count)
         return tr("Resume auto-restart for %n VM(s)?", nullptr, count);
     case Kind::Cancel:
         return tr("Cancel the restart job of %n VM(s)?", nullptr, count);
+    case Kind::StopOnPurpose:
+        return tr("Deallocate %n VM(s) and keep them stopped? SpotKeeper will not restart them "
+                  "until you start them again.",
+                  nullptr, count);
+    case Kind::Start:
+        return tr("Start %n VM(s) and restart them again after evictions?", nullptr, count);
     }
     return {};
 }

@@ -21,7 +21,7 @@ class FleetActions
 {
     Q_DECLARE_TR_FUNCTIONS(FleetActions)
 public:
-    enum class Kind { ForceRestart, Pause, Resume, Cancel };
+    enum class Kind { ForceRestart, Pause, Resume, Cancel, StopOnPurpose, Start };
 
     struct Outcome
     {

@@ -39,6 +39,14 @@ public:
     {
         return announce(vmId, m_target.cancelJob(vmId, actor));
     }
+    core::OperationResult stopOnPurpose(qint64 vmId, const QString &actor) override
+    {
+        return announce(vmId, m_target.stopOnPurpose(vmId, actor));
+    }
+    core::OperationResult startVm(qint64 vmId, const QString &actor) override
+    {
+        return announce(vmId, m_target.startVm(vmId, actor));
+    }
     core::OperationResult addVm(const QString &resourceId, const QString &actor) override
     {
         const core::OperationResult result = m_target.addVm(resourceId, actor);

@@ -61,6 +61,14 @@ public:
     {
         return act(vmId, u"cancel"_s);
     }
+    core::OperationResult stopOnPurpose(qint64 vmId, const QString &) override
+    {
+        return act(vmId, u"stop"_s);
+    }
+    core::OperationResult startVm(qint64 vmId, const QString &) override
+    {
+        return act(vmId, u"start"_s);
+    }
     core::OperationResult addVm(const QString &resourceId, const QString &) override
     {
         const Reply reply =

@@ -51,6 +51,9 @@ std::optional<core::VmRecord> vmFromJson(const QJsonObject &o)
     vm.agentLastPollError = text(o, u"agentLastPollError"_s);
     vm.createdAt = time(o, u"createdAt"_s);
     vm.updatedAt = time(o, u"updatedAt"_s);
+    vm.stoppedBy = text(o, u"stoppedBy"_s);
+    vm.stoppedOperation = text(o, u"stoppedOperation"_s);
+    vm.stoppedAt = time(o, u"stoppedAt"_s);
     return vm;
 }
 

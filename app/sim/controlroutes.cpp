@@ -64,6 +64,20 @@ void SimServer::handleControl(const http::Request &request, const ResponderPtr &
                     QJsonObject {{u"evicted"_s, QJsonArray::fromStringList(evicted)},
                                  {u"notice"_s, notice}});
     }
+    if (what == "deallocate") {
+        const QStringList vms = stringList(body.value("vms"_L1));
+        const QString caller = body.value("caller"_L1).toString();
+        const qint64 delay = body.value("logDelaySeconds"_L1).toInteger(0);
+        if (vms.isEmpty() || caller.isEmpty() || caller.size() > 256)
+            return bad(u"deallocate needs vms [names] and caller (who, as the Activity Log "
+                       "records it, at most 256 characters)"_s);
+        if (delay < 0 || delay > 86'400)
+            return bad(u"deallocate: logDelaySeconds must be within 0..86400 (simulated)"_s);
+        const QStringList done = deallocateAsUser(vms, caller, delay * 1000);
+        return send(200,
+                    QJsonObject {{u"deallocated"_s, QJsonArray::fromStringList(done)},
+                                 {u"caller"_s, caller}});
+    }
     if (what == "capacity") {
         const qint64 seconds = body.value("seconds"_L1).toInteger(0);
         if (seconds <= 0)

@@ -49,6 +49,9 @@ QString SimVm::resourceId() const
 
 namespace {
 
+// The caller the Activity Log records for platform operations (and, here, for starts).
+const QString kPlatform = QStringLiteral("Microsoft.Compute");
+
 QString capacityMessage(const QString &code, const SimVm &vm)
 {
     if (code == "ZonalAllocationFailed"_L1)
@@ -298,14 +301,21 @@ void FleetModel::stepVm(int index, qint64 now)
     }
 }
 
-bool FleetModel::evict(int index, bool notice)
+SimVm *FleetModel::runningVm(int index)
 {
     advance();
     if (index < 0 || index >= int(m_vms.size()))
-        return false;
+        return nullptr;
     SimVm &vm = m_vms[index];
-    if (vm.power != Power::Running || vm.evictAtMs > 0)
+    return vm.power == Power::Running && vm.evictAtMs == 0 ? &vm : nullptr;
+}
+
+bool FleetModel::evict(int index, bool notice)
+{
+    SimVm *running = runningVm(index);
+    if (!running)
         return false;
+    SimVm &vm = *running;
     const qint64 now = nowMs();
     if (!notice) {
         ++m_counters.evictionsWithoutNotice;
@@ -349,7 +359,25 @@ void FleetModel::completeEviction(int index, qint64 atMs)
     ++m_counters.evictions;
     m_activity.append(ActivityEntry {vm.resourceId(),
                                      u"Microsoft.Compute/virtualMachines/evictSpotVM/action"_s,
-                                     u"Succeeded"_s, atMs, newGuid()});
+                                     u"Succeeded"_s, atMs, newGuid(), kPlatform, 0});
+}
+
+bool FleetModel::deallocate(int index, const QString &caller, qint64 logDelayMs)
+{
+    SimVm *running = runningVm(index);
+    if (!running)
+        return false;
+    SimVm &vm = *running;
+    const qint64 now = nowMs();
+    setPower(vm, Power::Deallocating, now);
+    vm.nextAtMs = now + m_timings.deallocatingMs;
+    vm.evictedAtMs = 0; // somebody's decision, not an outage
+    vm.deallocatedAtMs = 0;
+    ++m_counters.userDeallocations;
+    m_activity.append(ActivityEntry {
+        vm.resourceId(), u"Microsoft.Compute/virtualMachines/deallocate/action"_s, u"Succeeded"_s,
+        now, newGuid(), caller, now + std::max<qint64>(0, logDelayMs)});
+    return true;
 }
 
 QList<int> FleetModel::evictRandom(int count, const QString &region, bool notice)
@@ -515,7 +543,7 @@ StartOutcome FleetModel::start(int index, qint64 wallMs)
     m_starts.append(record);
     m_activity.append(ActivityEntry {vm.resourceId(),
                                      u"Microsoft.Compute/virtualMachines/start/action"_s,
-                                     u"Started"_s, now, op.id});
+                                     u"Started"_s, now, op.id, kPlatform, 0});
     m_ops.insert(op.id, op);
     return out;
 }
@@ -574,8 +602,9 @@ const SimOperation *FleetModel::operation(const QString &id) const
 QList<ActivityEntry> FleetModel::activity(const QString &resourceKey, qint64 sinceMs) const
 {
     QList<ActivityEntry> out;
+    const qint64 now = nowMs();
     for (const ActivityEntry &entry : m_activity) {
-        if (entry.atMs < sinceMs)
+        if (entry.atMs < sinceMs || entry.visibleAtMs > now)
             continue;
         if (!resourceKey.isEmpty() && entry.resourceId.toLower() != resourceKey)
             continue;

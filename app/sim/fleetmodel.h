@@ -65,6 +65,10 @@ public:
     // Evicts up to count running VMs (seeded random pick), optionally in one region.
     QList<int> evictRandom(int count, const QString &region = {}, bool notice = true);
     QList<int> evictRegion(const QString &region, bool notice = true);
+    // A person or pipeline deallocates a running VM through ARM: no Scheduled Event, an
+    // Activity Log deallocate/action entry with that caller, visible logDelayMs later (the
+    // log lags). Not an outage. False when the VM is not running or an eviction is pending.
+    bool deallocate(int index, const QString &caller, qint64 logDelayMs = 0);
     // POST StartRequests from the VM's IMDS: approved Preempts evict now.
     void acknowledge(int index, const QStringList &eventIds);
 
@@ -99,6 +103,7 @@ public:
     qint64 runningCount() const;
 
 private:
+    SimVm *runningVm(int index); // advance()d; null unless running with no eviction pending
     void setPower(SimVm &vm, Power power, qint64 atMs);
     void stepVm(int index, qint64 nowMs);
     void completeEviction(int index, qint64 atMs);

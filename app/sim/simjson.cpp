@@ -208,11 +208,12 @@ QJsonObject activityEntry(const ActivityEntry &entry, const QString &subscriptio
 {
     const QString localized = entry.operationName.endsWith("evictSpotVM/action"_L1)
         ? u"Evict Spot Virtual Machine"_s
-        : u"Start Virtual Machine"_s;
+        : entry.operationName.endsWith("deallocate/action"_L1) ? u"Deallocate Virtual Machine"_s
+                                                               : u"Start Virtual Machine"_s;
     return QJsonObject {
         {u"authorization"_s,
          QJsonObject {{u"action"_s, entry.operationName}, {u"scope"_s, entry.resourceId}}},
-        {u"caller"_s, u"Microsoft.Compute"_s},
+        {u"caller"_s, entry.caller},
         {u"category"_s,
          QJsonObject {{u"value"_s, u"Administrative"_s},
                       {u"localizedValue"_s, u"Administrative"_s}}},

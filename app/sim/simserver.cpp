@@ -171,6 +171,18 @@ QStringList SimServer::evict(int count, const QStringList &names, const QString 
     return out;
 }
 
+QStringList SimServer::deallocateAsUser(const QStringList &names, const QString &caller,
+                                        qint64 logDelayMs)
+{
+    QStringList out;
+    for (const QString &name : names) {
+        const int index = m_model.findByName(name);
+        if (index >= 0 && m_model.deallocate(index, caller, logDelayMs))
+            out << m_model.vm(index).name;
+    }
+    return out;
+}
+
 void SimServer::capacityShortage(const QString &region, const QString &size, qint64 simSeconds,
                                  const QString &code, bool async)
 {
@@ -242,6 +254,7 @@ QJsonObject SimServer::stateJson() const
                                       {u"acks"_s, c.acks},
                                       {u"scaleSetStarts"_s, c.scaleSetStarts},
                                       {u"scaleSetStartInstances"_s, c.scaleSetStartInstances},
+                                      {u"userDeallocations"_s, c.userDeallocations},
                                       {u"throttled"_s, m_limits.throttled()},
                                       {u"requestsBeforeRetryAfter"_s, m_limits.violations()},
                                       {u"tokensIssued"_s, m_tokensIssued},

@@ -77,6 +77,10 @@ public:
 
     // Control actions (also reached through /control and scenario files).
     QStringList evict(int count, const QStringList &names, const QString &region, bool notice);
+    // Deallocates running VMs "as a user" (caller): no notice, an Activity Log entry that
+    // becomes readable logDelayMs (simulated) later. Returns the names deallocated.
+    QStringList deallocateAsUser(const QStringList &names, const QString &caller,
+                                 qint64 logDelayMs);
     void capacityShortage(const QString &region, const QString &size, qint64 simSeconds,
                           const QString &code, bool async);
     void throttleStorm(qint64 realSeconds);

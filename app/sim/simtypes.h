@@ -121,6 +121,8 @@ struct ActivityEntry
     QString status; // Succeeded
     qint64 atMs = 0;
     QString operationId;
+    QString caller; // who: "Microsoft.Compute" for the platform, or a user's UPN
+    qint64 visibleAtMs = 0; // the Activity Log lags: hidden from reads before this (0 = at once)
 };
 
 struct StartRecord
@@ -150,6 +152,7 @@ struct ModelCounters
     qint64 acks = 0;
     qint64 scaleSetStarts = 0; // POST .../virtualMachineScaleSets/{ss}/start calls
     qint64 scaleSetStartInstances = 0; // instance ids those calls named
+    qint64 userDeallocations = 0; // deallocated "as a user" (control route or ARM deallocate)
 };
 
 // Where the VM-minutes beyond the unavoidable went, summed over finished outages

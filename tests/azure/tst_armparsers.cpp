@@ -53,6 +53,7 @@ private slots:
     void listRejectsGarbage();
     void operationStatus();
     void activityLog();
+    void activityLogUserDeallocation();
     void tokenBucket();
 };
 
@@ -297,11 +298,56 @@ void TestArmParsers::activityLog()
     const auto page =
         armparsers::parseActivityLogPage(testData(u"activity-log-evict-spot.json"_s), &error);
     QVERIFY2(page, qPrintable(error));
-    QVERIFY2(page->evidence.contains("evictSpotVM/action Succeeded"_L1),
-             qPrintable(page->evidence));
-    QVERIFY(page->evidence.contains("op-evict"_L1));
+    QVERIFY2(page->decisive.evidence.contains("evictSpotVM/action Succeeded"_L1),
+             qPrintable(page->decisive.evidence));
+    QVERIFY(page->decisive.evidence.contains("op-evict"_L1));
+    QCOMPARE(toString(page->decisive.kind), toString(EvidenceKind::Eviction));
     const auto none = armparsers::parseActivityLogPage(R"({"value":[]})", &error);
-    QVERIFY(none && none->evidence.isEmpty());
+    QVERIFY(none && none->decisive.evidence.isEmpty());
+    QCOMPARE(toString(none->decisive.kind), toString(EvidenceKind::None));
+    // A start alone decides nothing.
+    const auto started = armparsers::parseActivityLogPage(
+        R"({"value":[{"caller":"bob","operationName":{"value":)"
+        R"("Microsoft.Compute/virtualMachines/start/action"},"status":{"value":"Succeeded"},)"
+        R"("eventTimestamp":"2026-01-01T00:00:00Z"}]})",
+        &error);
+    QVERIFY(started);
+    QCOMPARE(toString(started->decisive.kind), toString(EvidenceKind::None));
+}
+
+void TestArmParsers::activityLogUserDeallocation()
+{
+    // The latest power operation decides: alice's deallocate after an older eviction; the
+    // later powerOff failed and changed nothing; start is no evidence either way.
+    QString error;
+    const auto page =
+        armparsers::parseActivityLogPage(testData(u"activity-log-user-deallocate.json"_s), &error);
+    QVERIFY2(page, qPrintable(error));
+    QCOMPARE(toString(page->decisive.kind), toString(EvidenceKind::Deliberate));
+    QCOMPARE(page->decisive.caller, u"alice@contoso.com"_s);
+    QCOMPARE(page->decisive.operation, u"Microsoft.Compute/virtualMachines/deallocate/action"_s);
+    QCOMPARE(page->decisive.at, QDateTime(QDate(2026, 1, 1), QTime(0, 21, 10), Qt::UTC));
+    QVERIFY2(page->decisive.evidence.contains("deallocate/action Succeeded"_L1),
+             qPrintable(page->decisive.evidence));
+    // Delete and powerOff by a person are deliberate too; simulateEviction is an eviction.
+    const struct
+    {
+        const char *operation;
+        EvidenceKind kind;
+    } rows[] = {
+        {"Microsoft.Compute/virtualMachines/delete", EvidenceKind::Deliberate},
+        {"Microsoft.Compute/virtualMachines/powerOff/action", EvidenceKind::Deliberate},
+        {"Microsoft.Compute/virtualMachines/simulateEviction/action", EvidenceKind::Eviction},
+        {"Microsoft.Compute/virtualMachines/restart/action", EvidenceKind::None},
+    };
+    for (const auto &row : rows) {
+        const QByteArray body = R"({"value":[{"caller":"ci@contoso.com","operationName":{"value":")"
+            + QByteArray(row.operation)
+            + R"("},"status":{"value":"Accepted"},"eventTimestamp":"2026-01-01T00:00:00Z"}]})";
+        const auto one = armparsers::parseActivityLogPage(body, &error);
+        QVERIFY2(one, qPrintable(error));
+        QCOMPARE(toString(one->decisive.kind), toString(row.kind));
+    }
 }
 
 void TestArmParsers::tokenBucket()

@@ -215,6 +215,22 @@ void E2eRig::killDaemon()
     m_daemon->waitForFinished(10'000);
 }
 
+int E2eRig::runCli(const QStringList &args, QString *output)
+{
+    QProcess cli;
+    cli.setProcessChannelMode(QProcess::MergedChannels);
+    cli.start(bin(kDaemon), QStringList {u"--config"_s, m_dir.filePath(u"daemon.conf"_s)} + args);
+    const bool done = cli.waitForFinished(150'000);
+    *output = QString::fromUtf8(cli.readAll());
+    return done && cli.exitStatus() == QProcess::NormalExit ? cli.exitCode() : -1;
+}
+
+QString E2eRig::resourceIdOf(const QString &vmName) const
+{
+    return u"/subscriptions/%1/resourceGroups/sim-rg/providers/Microsoft.Compute/virtualMachines/%2"_s
+        .arg(m_subscription, vmName);
+}
+
 bool E2eRig::startRealAgent(const QString &vmName, QString *error, const QString &vmResourceId)
 {
     const QString keyFile = m_dir.filePath(vmName + u".key"_s);

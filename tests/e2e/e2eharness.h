@@ -42,6 +42,9 @@ public:
     // resourceId: the VM's ARM id when it is not sim-rg's virtualMachines/{vmName} (a scale set
     // instance: .../virtualMachineScaleSets/{ss}/virtualMachines/{id}, vmName "{ss}_{id}").
     bool startRealAgent(const QString &vmName, QString *error, const QString &resourceId = {});
+    // spotkeeperd --config <the daemon's config> args...: exit code, stdout+stderr in *output.
+    int runCli(const QStringList &args, QString *output);
+    QString resourceIdOf(const QString &vmName) const;
 
     QJsonObject control(const QByteArray &route, const QByteArray &body = {});
     QJsonObject state() { return control("state"); }

@@ -387,10 +387,22 @@ void FakeCloudProvider::evictionEvidence(const VmRecord &vm, const QDateTime &si
     Q_UNUSED(since);
     const QDateTime now = m_clock.nowUtc();
     calls.append({Kind::Evidence, vm.resourceKey, now, false, 0, FailureClass::None});
-    EvidenceResult result;
+    EvidenceResult result = m_evidence.value(vm.resourceKey);
+    result.call = CallResult {};
     result.call.httpStatus = 200;
-    result.evidence = m_evidence.value(vm.resourceKey);
     post(now.toMSecsSinceEpoch() + latencyMs, [done, result] { done(result); });
+}
+
+void FakeCloudProvider::deallocate(const VmRecord &vm, std::function<void(CallResult)> done)
+{
+    const QDateTime now = m_clock.nowUtc();
+    const CallResult answer = deallocateAnswer;
+    calls.append({Kind::Deallocate, vm.resourceKey, now, false, 0, answer.failure});
+    if (answer.ok() && m_vms.contains(vm.resourceKey)) {
+        setPowerAt(vm.resourceKey, now.addMSecs(latencyMs), PowerState::Deallocating);
+        setPowerAt(vm.resourceKey, now.addMSecs(latencyMs + 30'000), PowerState::Deallocated);
+    }
+    post(now.toMSecsSinceEpoch() + latencyMs, [done, answer] { done(answer); });
 }
 
 } // namespace spotkeeper::core::test

@@ -23,7 +23,7 @@ class FakeCloudProvider final : public CloudProvider
 {
     Q_OBJECT
 public:
-    enum class Kind { PowerState, Start, ResumeStart, List, Evidence };
+    enum class Kind { PowerState, Start, ResumeStart, List, Evidence, Deallocate };
     struct Call
     {
         Kind kind = Kind::PowerState;
@@ -64,10 +64,22 @@ public:
     std::function<std::optional<StartScript>(const QString &key)> startRule;
     // Scripted failures of power-state reads, consumed in order.
     void scriptPowerFailures(const QString &key, const QList<CallResult> &failures);
+    // An eviction record (evictSpotVM) in the VM's Activity Log.
     void setEvidence(const QString &key, const QString &evidence)
     {
-        m_evidence.insert(key, evidence);
+        EvidenceResult result;
+        result.kind = EvidenceKind::Eviction;
+        result.evidence = evidence;
+        result.operation = QStringLiteral("Microsoft.Compute/virtualMachines/evictSpotVM/action");
+        m_evidence.insert(key, result);
     }
+    // What the VM's Activity Log says from now on (a deliberate stop, an eviction, nothing).
+    void setEvidenceResult(const QString &key, const EvidenceResult &result)
+    {
+        m_evidence.insert(key, result);
+    }
+    // deallocate() answers with this (and then the VM deallocates); ok by default.
+    CallResult deallocateAnswer;
 
     // --- budgets (off until enabled)
     void enforceWriteBucket(int burst, int perSecond);
@@ -102,6 +114,7 @@ public:
                  std::function<void(ListResult)> done) override;
     void evictionEvidence(const VmRecord &vm, const QDateTime &since,
                           std::function<void(EvidenceResult)> done) override;
+    void deallocate(const VmRecord &vm, std::function<void(CallResult)> done) override;
 
 private:
     struct Vm
@@ -126,7 +139,7 @@ private:
     ManualClock &m_clock;
     QHash<QString, Vm> m_vms;
     QHash<QString, Operation> m_ops; // by async URL
-    QHash<QString, QString> m_evidence;
+    QHash<QString, EvidenceResult> m_evidence;
     QMap<QPair<qint64, quint64>, std::function<void()>> m_pending;
     quint64 m_seq = 0;
     int m_opCounter = 0;

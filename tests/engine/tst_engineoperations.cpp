@@ -200,7 +200,8 @@ void TestEngineOperations::unconfirmedNoticeActsOnlyOnADeallocatedVm()
     h.engine->handleUnconfirmedNotice(up.id);
     h.engine->handleUnconfirmedNotice(down.id);
     h.runFor(60'000);
-    QCOMPARE(h.cloud->count(Kind::PowerState, up.resourceKey), 1);
+    // The running VM is watched (issue 12.6: bounded, tst_deliberatestop), never started.
+    QVERIFY(h.cloud->count(Kind::PowerState, up.resourceKey) >= 1);
     QVERIFY(h.store->jobs(up.id, 10).isEmpty());
     QVERIFY(h.events(up.id, EventKind::Eviction).isEmpty());
     QCOMPARE(h.cloud->count(Kind::Start, up.resourceKey), 0);

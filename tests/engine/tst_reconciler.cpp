@@ -41,7 +41,9 @@ void TestReconciler::catchesUnreportedEvictionOfManagedVmsOnly()
     // All three go down; no agent says anything (they died with their VMs).
     for (const VmRecord &vm : {tagged, agent, person})
         h.cloud->setPower(vm.resourceKey, PowerState::Deallocated);
-    h.runFor(3 * 60'000);
+    // The tagged VM's eviction is in the Activity Log; the agent VM's is not: it is
+    // restarted once evidence_wait has passed (unproven_deallocation = restart).
+    h.runFor(3 * 60'000 + h.engine->config().evidenceWaitMs);
 
     for (const VmRecord &vm : {tagged, agent}) {
         const auto job = h.latestJob(vm.id);

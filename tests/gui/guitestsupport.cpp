@@ -196,6 +196,18 @@ core::OperationResult RecordingOperations::cancelJob(qint64 vmId, const QString 
     return record(QStringLiteral("cancel"), vmId, actor, QString::number(vmId));
 }
 
+core::OperationResult RecordingOperations::stopOnPurpose(qint64 vmId, const QString &actor)
+{
+    m_store.setStoppedOnPurpose(vmId, actor, QStringLiteral("stop on purpose (deallocate)"), m_now);
+    return record(QStringLiteral("stop_on_purpose"), vmId, actor, QString::number(vmId));
+}
+
+core::OperationResult RecordingOperations::startVm(qint64 vmId, const QString &actor)
+{
+    m_store.setDesiredState(vmId, core::DesiredState::Running);
+    return record(QStringLiteral("start"), vmId, actor, QString::number(vmId));
+}
+
 core::OperationResult RecordingOperations::addVm(const QString &resourceId, const QString &actor)
 {
     return record(QStringLiteral("add_vm"), 0, actor, resourceId);

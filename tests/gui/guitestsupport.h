@@ -46,6 +46,8 @@ public:
     core::OperationResult resumeAutoRestart(qint64 vmId, const QString &actor) override;
     core::OperationResult cancelJob(qint64 vmId, const QString &actor) override;
     core::OperationResult addVm(const QString &resourceId, const QString &actor) override;
+    core::OperationResult stopOnPurpose(qint64 vmId, const QString &actor) override;
+    core::OperationResult startVm(qint64 vmId, const QString &actor) override;
 
     QList<Call> calls;
     qint64 failVmId = -1; // answer NotFound for this VM

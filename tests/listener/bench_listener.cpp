@@ -47,6 +47,8 @@ public:
     core::OperationResult forceRestart(qint64, const QString &) override { return {}; }
     core::OperationResult pauseAutoRestart(qint64, const QString &) override { return {}; }
     core::OperationResult resumeAutoRestart(qint64, const QString &) override { return {}; }
+    core::OperationResult stopOnPurpose(qint64, const QString &) override { return {}; }
+    core::OperationResult startVm(qint64, const QString &) override { return {}; }
     core::OperationResult cancelJob(qint64, const QString &) override { return {}; }
     core::OperationResult addVm(const QString &, const QString &) override { return {}; }
 };

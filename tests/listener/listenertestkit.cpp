@@ -130,6 +130,14 @@ core::OperationResult RecordingOperations::cancelJob(qint64 vmId, const QString 
 {
     return record(u"cancel"_s, vmId, actor);
 }
+core::OperationResult RecordingOperations::stopOnPurpose(qint64 vmId, const QString &actor)
+{
+    return record(u"stop"_s, vmId, actor);
+}
+core::OperationResult RecordingOperations::startVm(qint64 vmId, const QString &actor)
+{
+    return record(u"start"_s, vmId, actor);
+}
 core::OperationResult RecordingOperations::addVm(const QString &, const QString &actor)
 {
     return record(u"add"_s, 0, actor);

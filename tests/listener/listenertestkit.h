@@ -56,6 +56,8 @@ public:
     core::OperationResult resumeAutoRestart(qint64 vmId, const QString &actor) override;
     core::OperationResult cancelJob(qint64 vmId, const QString &actor) override;
     core::OperationResult addVm(const QString &resourceId, const QString &actor) override;
+    core::OperationResult stopOnPurpose(qint64 vmId, const QString &actor) override;
+    core::OperationResult startVm(qint64 vmId, const QString &actor) override;
 
 private:
     core::OperationResult record(const QString &what, qint64 vmId, const QString &actor);

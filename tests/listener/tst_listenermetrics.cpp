@@ -53,6 +53,11 @@ public:
     {
         return m_inner->setDesiredState(vmId, state);
     }
+    bool setStoppedOnPurpose(qint64 vmId, const QString &by, const QString &operation,
+                             const QDateTime &at) override
+    {
+        return m_inner->setStoppedOnPurpose(vmId, by, operation, at);
+    }
     bool setManagedBy(qint64 vmId, ManagedBy reason) override
     {
         return m_inner->setManagedBy(vmId, reason);

@@ -38,6 +38,7 @@ public:
     void evictionEvidence(const core::VmRecord &, const QDateTime &,
                           std::function<void(core::EvidenceResult)>) override
     { }
+    void deallocate(const core::VmRecord &, std::function<void(core::CallResult)>) override { }
 };
 
 } // namespace
@@ -254,6 +255,8 @@ void TstOperatorApi::vmActionsAreAudited_data()
     QTest::newRow("pause") << QByteArray("pause") << u"pause"_s;
     QTest::newRow("resume") << QByteArray("resume") << u"resume"_s;
     QTest::newRow("cancel") << QByteArray("cancel") << u"cancel"_s;
+    QTest::newRow("stop") << QByteArray("stop") << u"stop_on_purpose"_s;
+    QTest::newRow("start") << QByteArray("start") << u"start"_s;
 }
 
 void TstOperatorApi::vmActionsAreAudited()
@@ -275,6 +278,14 @@ void TstOperatorApi::vmActionsAreAudited()
     QCOMPARE(rows.size(), before + 1);
     QCOMPARE(rows.constLast().actor, u"api:"_s + m_tokenId);
     QVERIFY2(rows.constLast().action.contains(audited), qPrintable(rows.constLast().action));
+    if (action == "stop") {
+        // The fleet shows who stopped it on purpose.
+        const auto fleet = json(call("GET", "/api/v1/vms"));
+        const QJsonObject vm = fleet.value(u"vms"_s).toArray().at(0).toObject();
+        QCOMPARE(vm.value(u"desiredState"_s).toString(), u"stopped"_s);
+        QCOMPARE(vm.value(u"stoppedOnPurpose"_s).toString(),
+                 u"Stopped on purpose by api:"_s + m_tokenId);
+    }
 }
 
 void TstOperatorApi::vmActionErrors()

@@ -262,6 +262,52 @@ private slots:
         QVERIFY(none->evidence.isEmpty());
     }
 
+    void userDeallocationIsDeliberateInTheActivityLog()
+    {
+        Rig rig(4);
+        const QDateTime since = rig.simClock.nowUtc().addSecs(-60);
+        testsupport::TestHttpClient http;
+        // A person deallocates vm1 through ARM; the log shows it 90 s (simulated) later.
+        auto reply = http.post(QUrl(rig.url(u"/control/deallocate"_s)),
+                               R"({"vms":["vm1"],"caller":"alice@contoso.com",)"
+                               R"("logDelaySeconds":90})");
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.json().object().value("deallocated"_L1).toArray().size(), 1);
+        QCOMPARE(http.post(QUrl(rig.url(u"/control/deallocate"_s)), R"({"vms":["vm2"]})").status,
+                 400);
+        QCOMPARE(rig.model.counters().userDeallocations, 1);
+        QCOMPARE(rig.model.counters().evictions, 0);
+        const auto read = [&](int index) {
+            std::optional<core::EvidenceResult> out;
+            rig.provider->evictionEvidence(rig.record(index), since,
+                                           [&](core::EvidenceResult r) { out = r; });
+            if (!QTest::qWaitFor([&] { return out.has_value(); }, 15'000))
+                qFatal("no evidence reply");
+            return *out;
+        };
+        QCOMPARE(core::toString(read(1).kind), core::toString(core::EvidenceKind::None));
+        rig.simClock.advanceMSecs(90'000);
+        const core::EvidenceResult user = read(1);
+        QVERIFY2(user.call.ok(), qPrintable(user.call.errorMessage));
+        QCOMPARE(core::toString(user.kind), core::toString(core::EvidenceKind::Deliberate));
+        QCOMPARE(user.caller, u"alice@contoso.com"_s);
+        QCOMPARE(user.operation, u"Microsoft.Compute/virtualMachines/deallocate/action"_s);
+        // An eviction of another VM stays an eviction.
+        QVERIFY(rig.model.evict(2, false));
+        QCOMPARE(core::toString(read(2).kind), core::toString(core::EvidenceKind::Eviction));
+
+        // SpotKeeper's own Stop on purpose: ARM deallocate, recorded with its client id.
+        std::optional<core::CallResult> stop;
+        rig.provider->deallocate(rig.record(3), [&](core::CallResult r) { stop = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(stop.has_value(), 15'000);
+        QVERIFY2(stop->ok(), qPrintable(stop->errorMessage));
+        QCOMPARE(stop->httpStatus, 202);
+        QVERIFY(rig.model.vm(3).power == Power::Deallocating);
+        const core::EvidenceResult own = read(3);
+        QCOMPARE(core::toString(own.kind), core::toString(core::EvidenceKind::Deliberate));
+        QCOMPARE(own.caller, rig.server.options().clientId);
+    }
+
     void wrongSecretIsAFatalTokenError()
     {
         Rig rig(1);

@@ -146,6 +146,17 @@ private:
         // New features work on the upgraded file.
         QVERIFY(store->saveOperatorToken(u"tok-new"_s, QByteArray(32, '\x07'), {}, {}));
         QCOMPARE(store->eventCount(byVm(1)), 2);
+        // v4: an old VM row is not stopped on purpose; the columns take a stop and a start.
+        QVERIFY(store->vm(1)->stoppedBy.isEmpty());
+        QVERIFY(store->setStoppedOnPurpose(1, u"alice@contoso.com"_s,
+                                           u"Microsoft.Compute/virtualMachines/deallocate/action"_s,
+                                           QDateTime::fromMSecsSinceEpoch(kT0, Qt::UTC)));
+        QCOMPARE(store->vm(1)->stoppedBy, u"alice@contoso.com"_s);
+        QCOMPARE(toString(store->vm(1)->desiredState), u"stopped"_s);
+        QCOMPARE(store->vm(1)->stoppedAt.toMSecsSinceEpoch(), kT0);
+        QVERIFY(store->setDesiredState(1, DesiredState::Running));
+        QVERIFY(store->vm(1)->stoppedBy.isEmpty());
+        QVERIFY(!store->vm(1)->stoppedAt.isValid());
         store.reset();
 
         RawDb raw(path);

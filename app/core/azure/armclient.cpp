@@ -73,6 +73,8 @@ struct ListState
     std::function<void(ScaleSetListResult)> doneScaleSets;
 };
 
+constexpr int kMaxEvidencePages = 20;
+
 struct EvidenceState
 {
     EvidenceResult result;
@@ -225,6 +227,17 @@ void ArmClient::postStart(const QUrl &target, const QString &resourceId, const Q
                 armerror::parseRetryAfter(armerror::headerValue(reply.headers, "Retry-After"),
                                           m_clock.nowUtc()));
         });
+}
+
+void ArmClient::deallocateVm(const QString &resourceId, std::function<void(CallResult)> done)
+{
+    if (!armparsers::parseVmResourceId(resourceId)) {
+        done(badResourceId(resourceId));
+        return;
+    }
+    // Accepted (202) is enough: the reconciler and the engine observe the power change.
+    m_queue->send(ArmRequestQueue::Kind::Start, "POST", resourceUrl(resourceId, u"/deallocate"_s),
+                  resourceId, [done = std::move(done)](ArmReply reply) { done(reply.call); });
 }
 
 void ArmClient::followOperation(const QString &resourceId, const QString &url,
@@ -445,7 +458,9 @@ void ArmClient::evictionEvidence(const QString &resourceId, const QDateTime &sin
 {
     const auto parts = armparsers::parseVmResourceId(resourceId);
     if (!parts) {
-        done(EvidenceResult {badResourceId(resourceId), {}});
+        EvidenceResult result;
+        result.call = badResourceId(resourceId);
+        done(result);
         return;
     }
     QUrl url = m_options.armUrl;
@@ -485,12 +500,18 @@ void ArmClient::evidencePage(std::shared_ptr<EvidenceState> state, const QUrl &u
                 state->done(state->result);
                 return;
             }
-            if (state->result.evidence.isEmpty() || page->evidence.contains("Succeeded"_L1))
-                if (!page->evidence.isEmpty())
-                    state->result.evidence = page->evidence;
-            const bool found = state->result.evidence.contains(" Succeeded "_L1);
-            if (found || page->nextLink.isEmpty() || !isArmUrl(page->nextLink)
-                || state->pages >= 20) {
+            const EvidenceResult &decisive = page->decisive;
+            EvidenceResult &best = state->result;
+            if (decisive.kind != EvidenceKind::None
+                && (best.kind == EvidenceKind::None || !best.at.isValid() || !decisive.at.isValid()
+                    || decisive.at >= best.at)) {
+                const CallResult call = best.call;
+                best = decisive;
+                best.call = call;
+            }
+            // Every page is read (bounded): the latest power operation decides, not the first.
+            if (page->nextLink.isEmpty() || !isArmUrl(page->nextLink)
+                || state->pages >= kMaxEvidencePages) {
                 state->done(state->result);
                 return;
             }

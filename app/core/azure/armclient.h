@@ -64,6 +64,8 @@ public:
     void startScaleSetInstances(const QString &scaleSetId, const QStringList &instanceIds,
                                 std::function<void(const QString &)> progress,
                                 std::function<void(StartResult)> done);
+    // POST deallocate; done once ARM accepted it (the async operation is not followed).
+    void deallocateVm(const QString &resourceId, std::function<void(CallResult)> done);
     // Follows an Azure-AsyncOperation or Location URL (a persisted one after a restart).
     void followOperation(const QString &resourceId, const QString &url,
                          std::function<void(StartResult)> done);
@@ -75,7 +77,7 @@ public:
     // uniform scale set with their own resource ids (.../virtualMachines/{instanceId}).
     void listScaleSetVms(const QString &scaleSetId, bool withInstanceView,
                          std::function<void(ListResult)> done);
-    // Activity Log: Microsoft.Compute/virtualMachines/evictSpotVM/action on this VM since.
+    // Activity Log since `since` on this VM, classified (armparsers::parseActivityLogPage).
     void evictionEvidence(const QString &resourceId, const QDateTime &since,
                           std::function<void(EvidenceResult)> done);
 

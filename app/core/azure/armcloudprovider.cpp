@@ -240,4 +240,9 @@ void ArmCloudProvider::evictionEvidence(const VmRecord &vm, const QDateTime &sin
     m_client->evictionEvidence(resourceIdOf(vm), since, std::move(done));
 }
 
+void ArmCloudProvider::deallocate(const VmRecord &vm, std::function<void(CallResult)> done)
+{
+    m_client->deallocateVm(resourceIdOf(vm), std::move(done));
+}
+
 } // namespace spotkeeper::core

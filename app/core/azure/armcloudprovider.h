@@ -62,6 +62,7 @@ public:
                  std::function<void(ListResult)> done) override;
     void evictionEvidence(const VmRecord &vm, const QDateTime &since,
                           std::function<void(EvidenceResult)> done) override;
+    void deallocate(const VmRecord &vm, std::function<void(CallResult)> done) override;
 
     // For the status bar / healthz: "environment: client <id> in tenant <t>"; never a secret.
     QString credentialStatus() const;

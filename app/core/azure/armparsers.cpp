@@ -225,6 +225,29 @@ std::optional<OperationStatus> parseOperationStatus(const QByteArray &body, QStr
     return result;
 }
 
+namespace {
+
+EvidenceKind classifyOperation(const QString &operation)
+{
+    static const QLatin1StringView evictions[] = {"/evictSpotVM/action"_L1,
+                                                  "/simulateEviction/action"_L1};
+    static const QLatin1StringView deliberate[] = {"/deallocate/action"_L1, "/powerOff/action"_L1,
+                                                   "/virtualMachines/delete"_L1};
+    if (!operation.startsWith("Microsoft.Compute/virtualMachines/"_L1, Qt::CaseInsensitive))
+        return EvidenceKind::None;
+    for (QLatin1StringView suffix : evictions) {
+        if (operation.endsWith(suffix, Qt::CaseInsensitive))
+            return EvidenceKind::Eviction;
+    }
+    for (QLatin1StringView suffix : deliberate) {
+        if (operation.endsWith(suffix, Qt::CaseInsensitive))
+            return EvidenceKind::Deliberate;
+    }
+    return EvidenceKind::None;
+}
+
+} // namespace
+
 std::optional<ActivityLogPage> parseActivityLogPage(const QByteArray &body, QString *error)
 {
     const auto obj = objectOf(body, u"activity log page"_s, error);
@@ -232,26 +255,31 @@ std::optional<ActivityLogPage> parseActivityLogPage(const QByteArray &body, QStr
         return std::nullopt;
     ActivityLogPage page;
     page.nextLink = nextLinkOf(*obj);
-    QString fallback;
     const QJsonArray items = obj->value("value"_L1).toArray();
     for (const QJsonValue &value : items) {
         const QJsonObject item = value.toObject();
         const QString operation =
             item.value("operationName"_L1).toObject().value("value"_L1).toString();
-        if (!operation.endsWith("/evictSpotVM/action"_L1, Qt::CaseInsensitive))
+        const EvidenceKind kind = classifyOperation(operation);
+        if (kind == EvidenceKind::None)
             continue;
         const QString status = item.value("status"_L1).toObject().value("value"_L1).toString();
-        const QString text = u"%1 %2 at %3 (operationId %4)"_s.arg(
-            operation, status, item.value("eventTimestamp"_L1).toString(),
-            item.value("operationId"_L1).toString());
-        if (status.compare("Succeeded"_L1, Qt::CaseInsensitive) == 0) {
-            page.evidence = text;
-            return page;
-        }
-        if (fallback.isEmpty())
-            fallback = text;
+        if (status.compare("Failed"_L1, Qt::CaseInsensitive) == 0)
+            continue; // a refused deallocate or eviction changed nothing
+        const QString timestamp = item.value("eventTimestamp"_L1).toString();
+        const QDateTime at = QDateTime::fromString(timestamp, Qt::ISODateWithMs).toUTC();
+        // Started, Accepted and Succeeded entries of one operation: the latest one wins, and
+        // of two operations the later (an eviction after a user's start, ...).
+        if (page.decisive.kind != EvidenceKind::None && at.isValid() && page.decisive.at.isValid()
+            && at < page.decisive.at)
+            continue;
+        page.decisive.kind = kind;
+        page.decisive.operation = operation;
+        page.decisive.caller = item.value("caller"_L1).toString().left(256);
+        page.decisive.at = at;
+        page.decisive.evidence = u"%1 %2 at %3 (operationId %4)"_s.arg(
+            operation, status, timestamp, item.value("operationId"_L1).toString());
     }
-    page.evidence = fallback;
     return page;
 }
 

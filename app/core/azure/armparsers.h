@@ -3,6 +3,7 @@
 #pragma once
 
 #include "armerror.h"
+#include "cloudprovider.h"
 #include "fleettypes.h"
 
 #include <QByteArray>
@@ -84,12 +85,14 @@ struct OperationStatus
 };
 std::optional<OperationStatus> parseOperationStatus(const QByteArray &body, QString *error);
 
-// Activity Log page (Microsoft.Insights eventtypes/management/values): the first entry whose
-// operationName is .../evictSpotVM/action and whose status is Succeeded (or any status when
-// none succeeded). Returns "<operationName> <status> at <eventTimestamp> (operationId <id>)".
+// Activity Log page (Microsoft.Insights eventtypes/management/values), classified: of the
+// entries that change a VM's power on someone's or the platform's behalf — evictSpotVM and
+// simulateEviction (an eviction), deallocate, powerOff and delete (deliberate, with caller) —
+// whose status is not Failed, the latest by eventTimestamp. start and the rest are ignored.
+// evidence: "<operationName> <status> at <eventTimestamp> (operationId <id>)".
 struct ActivityLogPage
 {
-    QString evidence;
+    EvidenceResult decisive; // call unused; kind None when the page has no such entry
     QUrl nextLink;
 };
 std::optional<ActivityLogPage> parseActivityLogPage(const QByteArray &body, QString *error);

@@ -42,6 +42,17 @@ struct EngineConfig
     // the operation is asked once (it failed, or Azure lost it).
     qint64 startConfirmGraceMs = 30'000;
     qint64 startConfirmTimeoutMs = 120'000; // no list confirmed it by then: follow the operation
+    // A managed VM that went down with no notice: the Activity Log decides (eviction ->
+    // restart; deallocate/powerOff/delete by anyone -> stopped on purpose). It lags, so it is
+    // read every evidencePollMs for evidenceWaitMs, then restartUnproven decides
+    // (spotkeeperd.conf [engine] evidence_wait_seconds, unproven_deallocation=restart|leave).
+    qint64 evidenceWaitMs = 5 * 60'000;
+    qint64 evidencePollMs = 30'000;
+    qint64 evidenceLookBackMs = 2 * 60'000; // before the last sight of the VM running
+    bool restartUnproven = true;
+    // An unconfirmed (seed-format) notice watches the VM's power state this long (every
+    // deallocationPollMs, within the read budgets) so the start follows the deallocation.
+    qint64 unconfirmedWatchMs = 3 * 60'000;
 
     bool driveWithTimer = true; // production: a QTimer wakes at the next due time
 };

@@ -286,28 +286,17 @@ void Reconciler::applyStatus(const QString &subscriptionId, const ListResult &re
             event.message = toString(vm.powerState) + u" -> "_s + toString(to);
             m_store.appendEvent(event);
             Q_EMIT powerStateChanged(vm.id, vm.powerState, to);
+            // Eviction or somebody's decision? The engine reads the Activity Log first, from
+            // about the last sweep that saw the VM up (powerStateAt is when it came up: an
+            // old deallocate before that must not decide).
+            const QDateTime lastSweep = now.addMSecs(-m_config.intervalMs);
+            const QDateTime lastSeenUp = vm.powerStateAt.isValid() && vm.powerStateAt > lastSweep
+                ? vm.powerStateAt
+                : lastSweep;
             if (wasUp(vm.powerState) && isDown(to)
-                && m_engine.handleUnreportedEviction(vm.id, to)) {
+                && m_engine.handleUnreportedDeallocation(vm.id, to, lastSeenUp)) {
                 ++stats.evictionsCaught;
                 Q_EMIT unreportedEvictionFound(vm.id);
-                const QDateTime since = vm.powerStateAt.isValid()
-                    ? vm.powerStateAt
-                    : now.addMSecs(-m_config.intervalMs);
-                const qint64 vmId = vm.id;
-                VmRecord target = vm;
-                m_cloud.evictionEvidence(
-                    target, since, [alive = m_alive, this, vmId](EvidenceResult evidence) {
-                        if (!*alive)
-                            return;
-                        const bool found = evidence.call.ok() && !evidence.evidence.isEmpty();
-                        m_engine.recordEvictionEvidence(
-                            vmId, u"reconciler"_s,
-                            found ? u"running -> deallocated with no notice; "
-                                    "Activity Log confirms an eviction"_s
-                                  : u"running -> deallocated with no notice; "
-                                    "no Activity Log evidence found"_s,
-                            found ? evidence.evidence : QString());
-                    });
             }
         }
         m_engine.observePowerState(vm.id, to);

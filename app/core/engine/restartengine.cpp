@@ -273,7 +273,12 @@ int RestartEngine::processDue()
             std::any_of(m_powerLists.cbegin(), m_powerLists.cend(), [&at](const PowerList &l) {
                 return l.wanted && !l.inFlight && (!l.nextAt.isValid() || l.nextAt <= at);
             });
-        if (due.isEmpty() && probes.isEmpty() && !listDue)
+        QList<qint64> watches;
+        for (auto it = m_watches.cbegin(); it != m_watches.cend(); ++it) {
+            if (!it->inFlight && it->dueAt <= at)
+                watches.append(it.key());
+        }
+        if (due.isEmpty() && probes.isEmpty() && !listDue && watches.isEmpty())
             break;
         // Oldest due first, so a shared budget is handed out in order.
         std::sort(due.begin(), due.end(), [this](qint64 a, qint64 b) {
@@ -288,6 +293,8 @@ int RestartEngine::processDue()
         for (qint64 vmId : std::as_const(probes))
             processProbe(vmId);
         processPowerLists(); // after the jobs: the ones that just asked are served together
+        for (qint64 vmId : std::as_const(watches))
+            processWatch(vmId);
     }
     const QList<qint64> ids = m_jobs.keys();
     for (qint64 vmId : ids)
@@ -319,6 +326,10 @@ QDateTime RestartEngine::nextDueAt() const
     for (const PowerList &l : m_powerLists) {
         if (l.wanted && !l.inFlight)
             consider(l.nextAt);
+    }
+    for (const EvidenceWatch &w : m_watches) {
+        if (!w.inFlight)
+            consider(w.dueAt);
     }
     consider(m_leaseRenewAt); // also with no jobs of our own: rescue expired leases
     consider(m_leaseRescueAt);

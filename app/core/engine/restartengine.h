@@ -47,8 +47,15 @@ public:
     // From the reconciler: a power state seen in a list sweep (fresh observation).
     void observePowerState(qint64 vmId, PowerState state);
     // From the reconciler: a managed VM went running -> deallocated with no job and no
-    // notice. Creates a job (trigger "reconciler"); returns false if one existed or the
-    // VM must not be restarted.
+    // notice. Reads the Activity Log from lastSeenUp (minus evidenceLookBackMs) until it
+    // shows an eviction (job), a deliberate stop (desired state stopped, audited) or
+    // evidenceWaitMs pass (restartUnproven decides). False if a job exists already, the VM
+    // must not be restarted, or it is being looked at.
+    bool handleUnreportedDeallocation(qint64 vmId, PowerState observed,
+                                      const QDateTime &lastSeenUp);
+    bool awaitingEvidence(qint64 vmId) const { return m_watches.contains(vmId); }
+    // Creates a job (trigger "reconciler") for an eviction found without a notice; false if
+    // one existed or the VM must not be restarted.
     bool handleUnreportedEviction(qint64 vmId, PowerState observed);
     // Appends the Eviction event for an eviction the reconciler found (with Activity Log
     // evidence when there is some) and emits evictionRecorded.
@@ -63,6 +70,8 @@ public:
     OperationResult resumeAutoRestart(qint64 vmId, const QString &actor) override;
     OperationResult cancelJob(qint64 vmId, const QString &actor) override;
     OperationResult addVm(const QString &resourceId, const QString &actor) override;
+    OperationResult stopOnPurpose(qint64 vmId, const QString &actor) override;
+    OperationResult startVm(qint64 vmId, const QString &actor) override;
 
 Q_SIGNALS:
     void jobChanged(qint64 vmId, spotkeeper::core::JobState state);
@@ -73,6 +82,10 @@ Q_SIGNALS:
     void vmStillDown(qint64 vmId, int minutes);
     void alertRaised(qint64 vmId, const QString &message);
     void storeFailed(const QString &message);
+    // A managed VM's deallocation was someone's decision (Activity Log caller or operator).
+    void stoppedOnPurpose(qint64 vmId, const QString &by, const QString &operation);
+    // The cloud answered a Stop on purpose's deallocate request (ok: accepted).
+    void deallocateAnswered(qint64 vmId, bool ok, const QString &message);
 
 private:
     struct Tracked
@@ -100,10 +113,20 @@ private:
         bool inFlight = false;
         QDateTime nextAt; // not before (interval, read budget)
     };
-    struct Probe // handleUnconfirmedNotice: a power check not tied to a job
+    struct Probe // handleUnconfirmedNotice: a bounded power watch not tied to a job
     {
         QDateTime dueAt;
         bool inFlight = false;
+        QDateTime until; // unconfirmedWatchMs after the notice: stop watching
+    };
+    struct EvidenceWatch // handleUnreportedDeallocation: Activity Log reads until it decides
+    {
+        QDateTime since; // read the Activity Log from here
+        QDateTime deadline; // then restartUnproven decides
+        QDateTime dueAt;
+        PowerState observed = PowerState::Unknown;
+        bool inFlight = false;
+        int reads = 0;
     };
 
     // restartengine.cpp: the job state machine
@@ -133,6 +156,8 @@ private:
     void finishRunning(qint64 vmId, const QString &why);
     void reschedule();
     EventRecord jobEvent(const JobRecord &job, EventKind kind, const QString &message) const;
+    EventRecord vmEvent(qint64 vmId, EventKind kind, const QString &source,
+                        const QString &message) const;
     QDateTime now() const;
     RateBudget &budget(QHash<QString, RateBudget> &map, const QString &key,
                        const BudgetConfig &config);
@@ -143,6 +168,16 @@ private:
     void processProbe(qint64 vmId);
     void handleProbeResult(qint64 vmId, const PowerStateResult &result);
     bool mayRestart(const VmRecord &vm, QString *why) const;
+    OperationResult restartNow(const VmRecord &vm, const QString &actor);
+    OperationResult resumeOrStart(qint64 vmId, const QString &actor, const QString &action);
+    void parkDeleteEvicted(qint64 vmId);
+
+    // restartengineevidence.cpp: what the Activity Log says about a deallocation
+    void processWatch(qint64 vmId);
+    void handleWatchResult(qint64 vmId, const EvidenceResult &result);
+    void concludeUnproven(qint64 vmId);
+    void markStoppedOnPurpose(const VmRecord &vm, const QString &by, const QString &operation,
+                              const QString &source, const QString &evidence);
     void recordEviction(const VmRecord &vm, const QString &source, const EventRecord *notice,
                         const QString &message);
     OperationResult audited(const QString &actor, const QString &action, const QString &target,
@@ -158,6 +193,7 @@ private:
     QHash<QString, PowerList> m_powerLists; // by subscription key
     QHash<QString, int> m_jobsBySubscription; // storm detection, rebuilt when dirty
     bool m_jobsBySubscriptionDirty = true;
+    QHash<qint64, EvidenceWatch> m_watches;
     QHash<QString, RateBudget> m_vmStart; // by resource key
     QHash<QString, RateBudget> m_vmRead; // by resource key
     QHash<QString, RateBudget> m_subWrite; // by subscription id (lower case)

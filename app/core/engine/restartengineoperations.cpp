@@ -23,10 +23,24 @@ QDateTime noticeNotBefore(const EventRecord &notice)
     return decoded.value->event.notBefore;
 }
 
-bool isEvictionType(const QString &type)
+bool isPreempt(const QString &type)
 {
-    return type.compare(u"Preempt"_s, Qt::CaseInsensitive) == 0
-        || type.compare(u"Terminate"_s, Qt::CaseInsensitive) == 0;
+    return type.compare(u"Preempt"_s, Qt::CaseInsensitive) == 0;
+}
+
+bool isTerminate(const QString &type)
+{
+    return type.compare(u"Terminate"_s, Qt::CaseInsensitive) == 0;
+}
+
+bool deletedOnEviction(const VmRecord &vm)
+{
+    return vm.evictionPolicy.compare(u"Delete"_s, Qt::CaseInsensitive) == 0;
+}
+
+bool isUp(PowerState state)
+{
+    return state == PowerState::Running || state == PowerState::Starting;
 }
 
 } // namespace
@@ -82,10 +96,19 @@ void RestartEngine::recordEvictionEvidence(qint64 vmId, const QString &source,
 
 void RestartEngine::handleNoticeStored(qint64 vmId, const EventRecord &notice)
 {
-    if (!isEvictionType(notice.eventType))
-        return; // Freeze, Reboot, Redeploy: the VM comes back by itself
     if (m_jobs.contains(vmId) || m_store.activeJob(vmId))
         return; // work-queue semantics: this VM is already being restarted
+    if (isTerminate(notice.eventType)) {
+        // The VM is being deleted (by a person, a pipeline or a scale-in): nothing to undo.
+        if (const std::optional<VmRecord> vm = m_store.vm(vmId);
+            vm && vm->desiredState == DesiredState::Running) {
+            markStoppedOnPurpose(*vm, u"a Terminate (delete) of the VM"_s, u"Terminate"_s,
+                                 u"agent"_s, notice.eventId);
+        }
+        return;
+    }
+    if (!isPreempt(notice.eventType))
+        return; // Freeze, Reboot, Redeploy: the VM comes back by itself
     std::optional<VmRecord> vm = m_store.vm(vmId);
     if (!vm)
         return;
@@ -100,10 +123,13 @@ void RestartEngine::handleNoticeStored(qint64 vmId, const EventRecord &notice)
     recordEviction(*vm, u"agent"_s, &notice,
                    notice.eventType + u" notice"_s
                        + (restart ? u"; restart job created"_s : u"; not restarted: "_s + why));
+    m_watches.remove(vmId); // the notice is the evidence: no Activity Log needed
     if (restart) {
         const QDateTime at = now();
-        createJob(*vm, JobState::WaitingForDeallocation, u"notice"_s, notBefore,
-                  notBefore.isValid() ? std::max(at, notBefore) : at);
+        if (createJob(*vm, JobState::WaitingForDeallocation, u"notice"_s, notBefore,
+                      notBefore.isValid() ? std::max(at, notBefore) : at)
+            && deletedOnEviction(*vm))
+            parkDeleteEvicted(vmId);
     }
     reschedule();
 }
@@ -112,7 +138,8 @@ void RestartEngine::handleUnconfirmedNotice(qint64 vmId)
 {
     if (m_jobs.contains(vmId) || m_probes.contains(vmId))
         return;
-    m_probes.insert(vmId, Probe {now(), false});
+    const QDateTime at = now();
+    m_probes.insert(vmId, Probe {at, false, at.addMSecs(m_config.unconfirmedWatchMs)});
     reschedule();
 }
 
@@ -146,10 +173,29 @@ void RestartEngine::processProbe(qint64 vmId)
 
 void RestartEngine::handleProbeResult(qint64 vmId, const PowerStateResult &result)
 {
-    m_probes.remove(vmId);
+    auto probe = m_probes.find(vmId);
+    if (probe == m_probes.end())
+        return; // stopped on purpose meanwhile
+    probe->inFlight = false;
+    const QDateTime at = now();
+    const bool settled = result.call.ok()
+        && (result.state == PowerState::Deallocated || result.state == PowerState::Deleted
+            || result.state == PowerState::Stopped);
+    if (!settled && at < probe->until) {
+        // The seed's agent posts at Scheduled, before the VM goes down: keep watching (a
+        // bounded watch, like a signed Preempt's job) so the start follows the deallocation.
+        QDateTime due = at.addMSecs(m_config.deallocationPollMs);
+        if (result.call.retryAfter.isValid() && result.call.retryAfter > due)
+            due = result.call.retryAfter;
+        probe->dueAt = due;
+        if (result.call.ok())
+            m_store.setPowerState(vmId, result.state, at);
+        reschedule();
+        return;
+    }
+    m_probes.erase(probe);
     if (!result.call.ok())
         return; // an unconfirmed notice is only a hint; the reconciler sweeps anyway
-    const QDateTime at = now();
     m_store.setPowerState(vmId, result.state, at);
     const std::optional<VmRecord> vm = m_store.vm(vmId);
     if (!vm || result.state != PowerState::Deallocated || m_jobs.contains(vmId)
@@ -209,6 +255,29 @@ OperationResult RestartEngine::audited(const QString &actor, const QString &acti
     return result;
 }
 
+OperationResult RestartEngine::restartNow(const VmRecord &vm, const QString &actor)
+{
+    const qint64 vmId = vm.id;
+    m_watches.remove(vmId);
+    adoptStoredJob(vmId);
+    auto it = m_jobs.find(vmId);
+    if (it != m_jobs.end()) {
+        if (it->inFlight && it->job.state == JobState::Starting)
+            return {OperationResult::Status::Conflict, u"a start is already in progress"_s};
+        ++it->generation; // a poll in flight no longer decides anything
+        it->inFlight = false;
+        it->job.nextAttemptAt = now();
+        it->job.reason.clear();
+        if (!transition(vmId, JobState::BackingOff, u"force restart by "_s + actor))
+            return {OperationResult::Status::Failed, u"the store refused the change"_s};
+        if (auto again = m_jobs.find(vmId); again != m_jobs.end())
+            again->dueAt = now(); // backoff skipped; budgets and the power check still apply
+    } else if (!createJob(vm, JobState::BackingOff, u"operator"_s, {}, now())) {
+        return {OperationResult::Status::Failed, u"cannot create a restart job"_s};
+    }
+    return {OperationResult::Status::Ok, u"restart requested"_s};
+}
+
 OperationResult RestartEngine::forceRestart(qint64 vmId, const QString &actor)
 {
     const QString action = u"force_restart"_s;
@@ -216,28 +285,59 @@ OperationResult RestartEngine::forceRestart(qint64 vmId, const QString &actor)
     if (!vm)
         return audited(actor, action, QString::number(vmId),
                        {OperationResult::Status::NotFound, u"no such VM"_s});
-    adoptStoredJob(vmId);
-    auto it = m_jobs.find(vmId);
-    if (it != m_jobs.end()) {
-        if (it->inFlight && it->job.state == JobState::Starting)
-            return audited(
-                actor, action, vm->resourceKey,
-                {OperationResult::Status::Conflict, u"a start is already in progress"_s});
-        ++it->generation; // a poll in flight no longer decides anything
-        it->inFlight = false;
-        it->job.nextAttemptAt = now();
-        it->job.reason.clear();
-        if (!transition(vmId, JobState::BackingOff, u"force restart by "_s + actor))
-            return audited(actor, action, vm->resourceKey,
-                           {OperationResult::Status::Failed, u"the store refused the change"_s});
-        if (auto again = m_jobs.find(vmId); again != m_jobs.end())
-            again->dueAt = now(); // backoff skipped; budgets and the power check still apply
-    } else if (!createJob(*vm, JobState::BackingOff, u"operator"_s, {}, now())) {
+    return audited(actor, action, vm->resourceKey, restartNow(*vm, actor));
+}
+
+OperationResult RestartEngine::stopOnPurpose(qint64 vmId, const QString &actor)
+{
+    const QString action = u"stop_on_purpose"_s;
+    const std::optional<VmRecord> vm = m_store.vm(vmId);
+    if (!vm)
+        return audited(actor, action, QString::number(vmId),
+                       {OperationResult::Status::NotFound, u"no such VM"_s});
+    if (vm->powerState == PowerState::Deleted)
         return audited(actor, action, vm->resourceKey,
-                       {OperationResult::Status::Failed, u"cannot create a restart job"_s});
+                       {OperationResult::Status::Invalid, u"the VM no longer exists"_s});
+    // Desired state first: whatever the deallocation looks like, nothing restarts the VM.
+    markStoppedOnPurpose(*vm, actor, u"stop on purpose (deallocate)"_s, u"operator"_s, {});
+    const std::optional<VmRecord> stored = m_store.vm(vmId);
+    if (!stored || stored->desiredState != DesiredState::Stopped)
+        return audited(actor, action, vm->resourceKey,
+                       {OperationResult::Status::Failed, u"the store refused the change"_s});
+    adoptStoredJob(vmId);
+    if (auto it = m_jobs.find(vmId); it != m_jobs.end()) {
+        ++it->generation;
+        it->inFlight = false;
+        it->job.reason = u"stopped on purpose by "_s + actor;
+        transition(vmId, JobState::Cancelled, it->job.reason);
     }
-    return audited(actor, action, vm->resourceKey,
-                   {OperationResult::Status::Ok, u"restart requested"_s});
+    m_cloud.deallocate(*stored, [alive = m_alive, this, vmId, actor](CallResult call) {
+        if (!*alive)
+            return;
+        if (call.ok()) {
+            Q_EMIT deallocateAnswered(vmId, true, u"deallocation accepted"_s);
+            return;
+        }
+        EventRecord event = vmEvent(
+            vmId, EventKind::Alert, u"operator"_s,
+            u"Stop on purpose by "_s + actor + u": the deallocation failed: "_s
+                + toString(call.failure) + u' ' + call.errorCode + u": "_s + call.errorMessage
+                + u" (desired state stays stopped; stop the VM again or Start it)"_s);
+        event.httpStatus = call.httpStatus;
+        event.armErrorCode = call.errorCode;
+        event.correlationId = call.correlationId;
+        m_store.appendEvent(event);
+        Q_EMIT alertRaised(vmId, event.message);
+        Q_EMIT deallocateAnswered(vmId, false, event.message);
+    });
+    return audited(
+        actor, action, vm->resourceKey,
+        {OperationResult::Status::Ok, u"desired state stopped; deallocation requested"_s});
+}
+
+OperationResult RestartEngine::startVm(qint64 vmId, const QString &actor)
+{
+    return resumeOrStart(vmId, actor, u"start"_s);
 }
 
 OperationResult RestartEngine::pauseAutoRestart(qint64 vmId, const QString &actor)
@@ -266,14 +366,30 @@ OperationResult RestartEngine::pauseAutoRestart(qint64 vmId, const QString &acto
 
 OperationResult RestartEngine::resumeAutoRestart(qint64 vmId, const QString &actor)
 {
-    const QString action = u"resume"_s;
+    return resumeOrStart(vmId, actor, u"resume"_s);
+}
+
+OperationResult RestartEngine::resumeOrStart(qint64 vmId, const QString &actor,
+                                             const QString &action)
+{
     const std::optional<VmRecord> vm = m_store.vm(vmId);
     if (!vm)
         return audited(actor, action, QString::number(vmId),
                        {OperationResult::Status::NotFound, u"no such VM"_s});
-    if (!m_store.setAutoRestart(vmId, true))
+    const bool wasStopped = vm->desiredState == DesiredState::Stopped;
+    if (!m_store.setAutoRestart(vmId, true)
+        || (wasStopped && !m_store.setDesiredState(vmId, DesiredState::Running)))
         return audited(actor, action, vm->resourceKey,
                        {OperationResult::Status::Failed, u"the store refused the change"_s});
+    if ((wasStopped || action == u"start"_s) && vm->powerState != PowerState::Deleted
+        && !isUp(vm->powerState) && !m_store.activeJob(vmId)) {
+        // Undoing a stop on purpose: the VM is down and nothing would start it otherwise.
+        const OperationResult started = restartNow(*vm, actor);
+        return audited(actor, action, vm->resourceKey,
+                       started.ok() ? OperationResult {OperationResult::Status::Ok,
+                                                       u"desired state running; start requested"_s}
+                                    : started);
+    }
     adoptStoredJob(vmId);
     auto it = m_jobs.find(vmId);
     if (it != m_jobs.end() && it->job.state == JobState::Paused) {
@@ -285,7 +401,9 @@ OperationResult RestartEngine::resumeAutoRestart(qint64 vmId, const QString &act
         }
     }
     return audited(actor, action, vm->resourceKey,
-                   {OperationResult::Status::Ok, u"auto-restart resumed"_s});
+                   {OperationResult::Status::Ok,
+                    wasStopped ? u"desired state running; auto-restart resumed"_s
+                               : u"auto-restart resumed"_s});
 }
 
 OperationResult RestartEngine::cancelJob(qint64 vmId, const QString &actor)

@@ -200,6 +200,23 @@ void RestartEngine::toNeedsOperator(qint64 vmId, const CallResult &call, const Q
         Q_EMIT needsOperator(vmId, reason);
 }
 
+void RestartEngine::parkDeleteEvicted(qint64 vmId)
+{
+    auto it = m_jobs.find(vmId);
+    if (it == m_jobs.end())
+        return;
+    const QString reason =
+        u"Spot VM with the Delete eviction policy: Azure deletes it when it evicts it, so it "
+        "cannot be started again — re-create it (or give it the Deallocate policy), then "
+        "cancel this job"_s;
+    it->job.reason = reason;
+    it->dueAt = QDateTime();
+    it->reserved = false;
+    if (transition(vmId, JobState::NeedsOperator,
+                   toString(it->job.state) + u" -> needs_operator: "_s + reason))
+        Q_EMIT needsOperator(vmId, reason);
+}
+
 void RestartEngine::finishRunning(qint64 vmId, const QString &why)
 {
     auto it = m_jobs.find(vmId);
@@ -239,6 +256,13 @@ void RestartEngine::checkAlert(qint64 vmId)
 
 void RestartEngine::observePowerState(qint64 vmId, PowerState state)
 {
+    if (state == PowerState::Running || state == PowerState::Starting)
+        m_watches.remove(vmId); // back up before anything was decided: nothing to decide
+    if (auto probe = m_probes.find(vmId);
+        probe != m_probes.end() && !probe->inFlight && startable(state)) {
+        probe->dueAt = now(); // an unconfirmed notice's VM is down: look now
+        reschedule();
+    }
     auto it = m_jobs.find(vmId);
     if (it == m_jobs.end() || it->inFlight)
         return;

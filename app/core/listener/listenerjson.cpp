@@ -101,6 +101,13 @@ QJsonObject toJson(const VmRecord &vm, const std::optional<JobRecord> &job)
         {u"agentLastSeen"_s, time(vm.agentLastSeen)},
         {u"agentVersion"_s, text(vm.agentVersion)},
         {u"agentLastPollError"_s, text(vm.agentLastPollError)},
+        {u"stoppedBy"_s, text(vm.stoppedBy)},
+        {u"stoppedOperation"_s, text(vm.stoppedOperation)},
+        {u"stoppedAt"_s, time(vm.stoppedAt)},
+        {u"stoppedOnPurpose"_s,
+         vm.desiredState == DesiredState::Stopped && !vm.stoppedBy.isEmpty()
+             ? QJsonValue(u"Stopped on purpose by "_s + vm.stoppedBy)
+             : QJsonValue()},
         {u"job"_s, job ? QJsonValue(toJson(*job)) : QJsonValue()},
     };
 }

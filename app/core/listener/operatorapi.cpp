@@ -230,9 +230,11 @@ http::Response OperatorApi::vmAction(const QList<QByteArray> &segments, const QS
     if (!id)
         return http::Response::error(400, u"invalid_vm"_s, error);
     const QByteArray &action = segments[4];
-    if (action != "restart" && action != "pause" && action != "resume" && action != "cancel")
-        return http::Response::error(404, u"not_found"_s,
-                                     u"unknown action; use restart, pause, resume or cancel"_s);
+    if (action != "restart" && action != "pause" && action != "resume" && action != "cancel"
+        && action != "stop" && action != "start")
+        return http::Response::error(
+            404, u"not_found"_s,
+            u"unknown action; use restart, pause, resume, cancel, stop or start"_s);
     const std::optional<VmRecord> vm = m_store.vmByKey(id->resourceKey());
     if (!vm)
         return http::Response::error(404, u"not_found"_s,
@@ -244,6 +246,10 @@ http::Response OperatorApi::vmAction(const QList<QByteArray> &segments, const QS
         result = m_operations.pauseAutoRestart(vm->id, actor);
     else if (action == "resume")
         result = m_operations.resumeAutoRestart(vm->id, actor);
+    else if (action == "stop")
+        result = m_operations.stopOnPurpose(vm->id, actor);
+    else if (action == "start")
+        result = m_operations.startVm(vm->id, actor);
     else
         result = m_operations.cancelJob(vm->id, actor);
     return fromOperation(result, QString::fromLatin1(action));

@@ -17,7 +17,7 @@
 //   GET  /api/v1/events?after=<id>&...       oldest first from id > after (incremental)
 //   GET  /api/v1/jobs?vm=&limit=             one VM's restart jobs, newest first
 //   GET  /api/v1/audit?from=&to=&after=&limit=   audit rows, oldest first
-//   POST /api/v1/vms/{subscription}/{resourceGroup}/{vm}/restart|pause|resume|cancel
+//   POST /api/v1/vms/{subscription}/{resourceGroup}/{vm}/restart|pause|resume|cancel|stop|start
 //   GET  /api/v1/keys                        agent keys, never secrets
 //   POST /api/v1/keys {"vm": "<resource id>"}  -> secret + credential file, once
 //   POST /api/v1/keys/{keyId}/rotate {"overlapSeconds": n}

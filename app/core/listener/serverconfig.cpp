@@ -159,6 +159,17 @@ const QHash<QString, Setter> &setters()
         {u"engine.alert_after_minutes"_s, integer(&ServerConfig::alertAfterMinutes, 0, 10'080)},
         {u"engine.list_power_threshold"_s,
          integer(&ServerConfig::listPowerThreshold, 0, 1'000'000)},
+        {u"engine.evidence_wait_seconds"_s, integer(&ServerConfig::evidenceWaitSeconds, 0, 3600)},
+        {u"engine.unproven_deallocation"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             if (v.compare("restart"_L1, Qt::CaseInsensitive) == 0)
+                 c.restartUnprovenDeallocation = true;
+             else if (v.compare("leave"_L1, Qt::CaseInsensitive) == 0)
+                 c.restartUnprovenDeallocation = false;
+             else
+                 return u"expected restart or leave"_s;
+             return QString();
+         }},
         {u"keys.rotation_overlap_hours"_s,
          integer(&ServerConfig::rotationOverlapHours, 0, 24 * 90)},
         {u"seed.enabled"_s, boolean(&ServerConfig::seedEnabled)},

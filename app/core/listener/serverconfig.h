@@ -54,6 +54,10 @@ struct ServerConfig
     int backoffCapSeconds = 300;
     int alertAfterMinutes = 15; // 0 = never
     int listPowerThreshold = 10; // jobs in a subscription from which lists replace GETs; 0 = never
+    // A managed VM down with no notice: read the Activity Log this long for an eviction or a
+    // deliberate stop, then restart (true) or leave it deallocated (docs/ENGINE.md).
+    int evidenceWaitSeconds = 300;
+    bool restartUnprovenDeallocation = true; // unproven_deallocation = restart | leave
     // [keys]
     int rotationOverlapHours = 24;
     // [seed] compatibility with the original Cloudflare-worker agents, off by default

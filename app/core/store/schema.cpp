@@ -156,8 +156,19 @@ QStringList version4(const SqlDialect &)
     };
 }
 
+// v5: who stopped a VM on purpose (issue 12.1): the Activity Log caller of a deallocate,
+// powerOff or delete, or the operator who used "Stop on purpose"; NULL while it runs.
+QStringList version5(const SqlDialect &)
+{
+    return {
+        u"ALTER TABLE vms ADD COLUMN stopped_by VARCHAR(256)"_s,
+        u"ALTER TABLE vms ADD COLUMN stopped_operation VARCHAR(128)"_s,
+        u"ALTER TABLE vms ADD COLUMN stopped_at BIGINT"_s,
+    };
+}
+
 using Step = QStringList (*)(const SqlDialect &);
-constexpr Step kSteps[] = {version1, version2, version3, version4};
+constexpr Step kSteps[] = {version1, version2, version3, version4, version5};
 
 bool exec(QSqlQuery &query, const QString &sql, QString *error)
 {

@@ -35,7 +35,7 @@ ManagedBy stronger(ManagedBy a, ManagedBy b)
     return int(a) >= int(b) ? a : b;
 }
 
-// resource_key .. updated_at, i.e. vmColumns() without id.
+// resource_key .. updated_at, i.e. vmWriteColumns().
 void bindVm(QSqlQuery &q, const VmRecord &vm)
 {
     q.addBindValue(vm.resourceKey);
@@ -370,7 +370,7 @@ qint64 SqliteStore::upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor,
         row.updatedAt = at;
         CachedStatement statement(*this,
                                   u"INSERT INTO vms (%1) VALUES (%2)"_s.arg(
-                                      vmColumns().mid(4), u"?, "_s.repeated(21) + u'?'));
+                                      vmWriteColumns(), u"?, "_s.repeated(21) + u'?'));
         if (!statement.ok())
             return 0;
         QSqlQuery &q = statement.query();
@@ -481,7 +481,23 @@ bool SqliteStore::setAutoRestart(qint64 vmId, bool enabled)
 
 bool SqliteStore::setDesiredState(qint64 vmId, DesiredState state)
 {
+    // Whoever stopped it on purpose no longer explains a VM that should run.
+    if (state == DesiredState::Running)
+        return updateVmColumns(vmId,
+                               u"desired_state = ?, stopped_by = NULL, stopped_operation = NULL, "
+                               "stopped_at = NULL"_s,
+                               {toString(state)});
     return updateVmColumns(vmId, u"desired_state = ?"_s, {toString(state)});
+}
+
+bool SqliteStore::setStoppedOnPurpose(qint64 vmId, const QString &by, const QString &operation,
+                                      const QDateTime &at)
+{
+    return updateVmColumns(vmId,
+                           u"desired_state = ?, stopped_by = ?, stopped_operation = ?, "
+                           "stopped_at = ?"_s,
+                           {toString(DesiredState::Stopped), by.left(256), operation.left(128),
+                            millis(at.isValid() ? at : now())});
 }
 
 bool SqliteStore::setManagedBy(qint64 vmId, ManagedBy reason)

@@ -38,6 +38,8 @@ public:
     bool setPowerState(qint64 vmId, PowerState state, const QDateTime &at) override;
     bool setAutoRestart(qint64 vmId, bool enabled) override;
     bool setDesiredState(qint64 vmId, DesiredState state) override;
+    bool setStoppedOnPurpose(qint64 vmId, const QString &by, const QString &operation,
+                             const QDateTime &at) override;
     bool setManagedBy(qint64 vmId, ManagedBy reason) override;
     bool recordHeartbeat(const QString &vmResourceKey, const VmRecord &identity,
                          const QDateTime &at, const QString &agentVersion,

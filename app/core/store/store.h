@@ -110,7 +110,11 @@ public:
     virtual qint64 upsertVm(const VmRecord &vm) = 0;
     virtual bool setPowerState(qint64 vmId, PowerState state, const QDateTime &at) = 0;
     virtual bool setAutoRestart(qint64 vmId, bool enabled) = 0;
+    // Running also clears the stopped-on-purpose columns.
     virtual bool setDesiredState(qint64 vmId, DesiredState state) = 0;
+    // Desired state Stopped, with who stopped it on purpose and how (fleet view, operator API).
+    virtual bool setStoppedOnPurpose(qint64 vmId, const QString &by, const QString &operation,
+                                     const QDateTime &at) = 0;
     virtual bool setManagedBy(qint64 vmId, ManagedBy reason) = 0;
     // Heartbeat: agent last seen/version/poll error. Appends a Heartbeat event only when
     // the poll outcome changed or the agent is new (not one row per heartbeat).

@@ -59,7 +59,14 @@ QString vmColumns()
     return u"id, resource_key, resource_id, subscription_id, resource_group, name, vm_id, "
            "location, zone, size, priority, eviction_policy, tags, power_state, power_state_at, "
            "desired_state, auto_restart, managed_by, agent_last_seen, agent_version, "
-           "agent_last_poll_error, created_at, updated_at"_s;
+           "agent_last_poll_error, created_at, updated_at, stopped_by, stopped_operation, "
+           "stopped_at"_s;
+}
+
+QString vmWriteColumns()
+{
+    const QString all = vmColumns();
+    return all.mid(4, all.indexOf(u", stopped_by"_s) - 4);
 }
 
 VmRecord readVm(const QSqlQuery &q)
@@ -88,6 +95,9 @@ VmRecord readVm(const QSqlQuery &q)
     vm.agentLastPollError = q.value(20).toString();
     vm.createdAt = dateTime(q.value(21));
     vm.updatedAt = dateTime(q.value(22));
+    vm.stoppedBy = q.value(23).toString();
+    vm.stoppedOperation = q.value(24).toString();
+    vm.stoppedAt = dateTime(q.value(25));
     return vm;
 }
 

@@ -23,6 +23,9 @@ QString tagsToJson(const QMap<QString, QString> &tags);
 QMap<QString, QString> tagsFromJson(const QString &json);
 
 QString vmColumns(); // "id, resource_key, ..." in readVm() order
+// The columns bindVm() writes: vmColumns() without id and the stopped_* columns, which only
+// setStoppedOnPurpose()/setDesiredState() change.
+QString vmWriteColumns();
 VmRecord readVm(const QSqlQuery &query);
 
 QString eventColumns();
