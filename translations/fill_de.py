@@ -7,6 +7,9 @@ from pathlib import Path
 
 here = Path(__file__).resolve().parent
 S = {
+ 'Stop on purpose': 'Absichtlich anhalten', 'Start': 'Starten',
+ 'S&top on purpose': 'Absichtlich an&halten', '&Start': '&Starten',
+ 'Stopped on purpose by %1': 'Absichtlich angehalten von %1',
  'unknown': 'unbekannt', '< 1 min': '< 1 Min.', '1-5 min': '1–5 Min.', '5-15 min': '5–15 Min.',
  '15-60 min': '15–60 Min.', '1-4 h': '1–4 Std.', '> 4 h': '> 4 Std.', 'Recovered': 'Wiederhergestellt',
  'Needs operator': 'Benötigt Bediener', 'Cancelled': 'Abgebrochen', 'In progress': 'Läuft',
@@ -165,6 +168,8 @@ S = {
 }
 # Plural forms: [singular, plural] (German: nplurals=2).
 N = {
+ 'Deallocate %n VM(s) and keep them stopped? SpotKeeper will not restart them until you start them again.': ['%n VM freigeben und angehalten lassen? SpotKeeper startet sie erst wieder, wenn Sie sie selbst starten.', '%n VMs freigeben und angehalten lassen? SpotKeeper startet sie erst wieder, wenn Sie sie selbst starten.'],
+ 'Start %n VM(s) and restart them again after evictions?': ['%n VM starten und nach Verdrängungen wieder neu starten?', '%n VMs starten und nach Verdrängungen wieder neu starten?'],
  'Force a restart of %n VM(s) now? Backoff is skipped; ARM budgets still apply.': ['Neustart von %n VM jetzt erzwingen? Die Wartezeit entfällt; ARM-Budgets gelten weiterhin.', 'Neustart von %n VMs jetzt erzwingen? Die Wartezeit entfällt; ARM-Budgets gelten weiterhin.'],
  'Pause auto-restart for %n VM(s)?': ['Automatischen Neustart für %n VM pausieren?', 'Automatischen Neustart für %n VMs pausieren?'],
  'Resume auto-restart for %n VM(s)?': ['Automatischen Neustart für %n VM fortsetzen?', 'Automatischen Neustart für %n VMs fortsetzen?'],

@@ -136,6 +136,22 @@
         <source>%n failed</source>
         <translation><numerusform>%n fehlgeschlagen</numerusform><numerusform>%n fehlgeschlagen</numerusform></translation>
     </message>
+    <message>
+        <source>Stop on purpose</source>
+        <translation>Absichtlich anhalten</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message numerus="yes">
+        <source>Deallocate %n VM(s) and keep them stopped? SpotKeeper will not restart them until you start them again.</source>
+        <translation><numerusform>%n VM freigeben und angehalten lassen? SpotKeeper startet sie erst wieder, wenn Sie sie selbst starten.</numerusform><numerusform>%n VMs freigeben und angehalten lassen? SpotKeeper startet sie erst wieder, wenn Sie sie selbst starten.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Start %n VM(s) and restart them again after evictions?</source>
+        <translation><numerusform>%n VM starten und nach Verdrängungen wieder neu starten?</numerusform><numerusform>%n VMs starten und nach Verdrängungen wieder neu starten?</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>FleetStatus</name>
@@ -773,6 +789,10 @@
         <source>%1 (last poll failed: %2)</source>
         <translation>%1 (letzte Abfrage fehlgeschlagen: %2)</translation>
     </message>
+    <message>
+        <source>Stopped on purpose by %1</source>
+        <translation>Absichtlich angehalten von %1</translation>
+    </message>
 </context>
 <context>
     <name>spotkeeper::gui::FleetView</name>
@@ -1192,6 +1212,14 @@
     <message>
         <source>The export to %1 failed: %2</source>
         <translation>Der Export nach %1 ist fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>S&amp;top on purpose</source>
+        <translation>Absichtlich an&amp;halten</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
     </message>
 </context>
 <context>

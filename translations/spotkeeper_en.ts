@@ -26,7 +26,15 @@
         <source>%n failed</source>
         <translation><numerusform>%n failed</numerusform><numerusform>%n failed</numerusform></translation>
     </message>
-    </context>
+    <message numerus="yes">
+        <source>Deallocate %n VM(s) and keep them stopped? SpotKeeper will not restart them until you start them again.</source>
+        <translation><numerusform>Deallocate %n VM and keep them stopped? SpotKeeper will not restart them until you start them again.</numerusform><numerusform>Deallocate %n VMs and keep them stopped? SpotKeeper will not restart them until you start them again.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Start %n VM(s) and restart them again after evictions?</source>
+        <translation><numerusform>Start %n VM and restart them again after evictions?</numerusform><numerusform>Start %n VMs and restart them again after evictions?</numerusform></translation>
+    </message>
+</context>
 <context>
     <name>FleetStatus</name>
     <message numerus="yes">

@@ -374,6 +374,8 @@ QVariant FleetTableModel::displayData(const FleetRow &row, int column, const QDa
     case Name:
         return vm.name;
     case Status:
+        if (row.health == Health::Stopped && !vm.stoppedBy.isEmpty())
+            return tr("Stopped on purpose by %1").arg(vm.stoppedBy);
         return healthText(row.health);
     case ResourceGroup:
         return vm.resourceGroup;

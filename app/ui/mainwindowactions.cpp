@@ -21,6 +21,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTabWidget>
 #include <QToolBar>
 
@@ -113,6 +114,9 @@ void MainWindow::buildMenus()
         {"actionPause", tr("&Pause auto-restart"), "Ctrl+Shift+P", "pause", K::Pause},
         {"actionResume", tr("Res&ume auto-restart"), "Ctrl+Shift+U", "resume", K::Resume},
         {"actionCancel", tr("&Cancel job"), "Ctrl+Shift+X", "cancel", K::Cancel},
+        {"actionStopOnPurpose", tr("S&top on purpose"), "Ctrl+Alt+T", "status-stopped",
+         K::StopOnPurpose},
+        {"actionStart", tr("&Start"), "Ctrl+Alt+S", "status-healthy", K::Start},
     };
     for (const auto &def : vmActions) {
         QAction *a =
@@ -123,6 +127,9 @@ void MainWindow::buildMenus()
         actions->addAction(a);
         m_selectionActions.append(a);
     }
+    // The same actions on the fleet table's rows (right click).
+    m_fleetView->table()->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_fleetView->table()->addActions(m_selectionActions);
     QAction *enroll =
         makeAction(this, QStringLiteral("actionEnroll"), tr("&Enroll agent…"),
                    QKeySequence(QStringLiteral("Ctrl+Shift+K")), QStringLiteral("key"));
@@ -165,7 +172,7 @@ void MainWindow::buildMenus()
     bar->setObjectName(QStringLiteral("mainToolbar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addActions({m_selectionActions.at(0), m_selectionActions.at(1), m_selectionActions.at(2),
-                     m_selectionActions.at(3)});
+                     m_selectionActions.at(3), m_selectionActions.at(4), m_selectionActions.at(5)});
     bar->addSeparator();
     bar->addActions({add, discover, enroll});
     bar->addSeparator();

@@ -3,6 +3,7 @@
 #include "apptranslations.h"
 #include "clock.h"
 #include "fleetactions.h"
+#include "fleettablemodel.h"
 #include "guitestsupport.h"
 #include "localfleetsource.h"
 
@@ -83,6 +84,43 @@ private Q_SLOTS:
         for (const core::AuditRecord &a : audit) {
             QVERIFY(!a.detail.contains(QString::fromLatin1(key.secret.toBase64())));
         }
+    }
+
+    void stopOnPurposeShowsWhoInTheFleetTable()
+    {
+        auto store = test::openStore(QStringLiteral(":memory:"), &m_clock);
+        core::VmRecord vm;
+        vm.resourceId = QStringLiteral("/subscriptions/s/resourceGroups/rg/providers/"
+                                       "Microsoft.Compute/virtualMachines/vm1");
+        vm.resourceKey = vm.resourceId.toLower();
+        vm.name = QStringLiteral("vm1");
+        vm.managedBy = core::ManagedBy::Tag;
+        vm.powerState = core::PowerState::Running;
+        QVERIFY(store->upsertVm(vm) > 0);
+        test::RecordingOperations ops(*store, m_clock.nowUtc());
+        LocalFleetSource source(*store, &ops, m_clock);
+        SourceStatus status;
+        status.credentialsAvailable = true;
+        source.setStatus(status);
+        FleetActions actions(source, QStringLiteral("gui:alice"));
+        const qint64 id = store->vms().constFirst().id;
+        QVERIFY(store->vm(id)->stoppedBy.isEmpty());
+        store->setPowerState(id, core::PowerState::Deallocated, m_clock.nowUtc());
+        QCOMPARE(actions.run(FleetActions::Kind::StopOnPurpose, {id}).succeeded, 1);
+        QCOMPARE(ops.calls.constLast().op, QStringLiteral("stop_on_purpose"));
+        FleetTableModel model(source, m_clock);
+        const int row = model.rowOfVm(id);
+        QVERIFY(row >= 0);
+        QCOMPARE(model.index(row, FleetTableModel::Status).data().toString(),
+                 QStringLiteral("Stopped on purpose by gui:alice"));
+        QCOMPARE(actions.run(FleetActions::Kind::Start, {id}).succeeded, 1);
+        QCOMPARE(ops.calls.constLast().op, QStringLiteral("start"));
+        model.reload();
+        QVERIFY(!model.index(row, FleetTableModel::Status)
+                     .data()
+                     .toString()
+                     .startsWith(QLatin1StringView("Stopped on purpose")));
+        QCOMPARE(store->audit({}, {}, 100).size(), 2);
     }
 
     void disabledWithReason()
