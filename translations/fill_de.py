@@ -7,6 +7,10 @@ from pathlib import Path
 
 here = Path(__file__).resolve().parent
 S = {
+ ' s': ' s', 'Restart it': 'Neu starten', 'Leave it deallocated': 'Freigegeben lassen',
+ 'Activity &Log wait for an unexplained deallocation:': 'Wartezeit im Aktivitäts&protokoll bei unerklärter Freigabe:',
+ '&No evidence by then:': '&Kein Nachweis bis dahin:',
+ 'A managed VM went down without a notice: how long the Activity Log is read for an eviction (restart) or a person\'s deallocation (leave it stopped).': 'Eine verwaltete VM ist ohne Benachrichtigung ausgefallen: So lange wird das Aktivitätsprotokoll nach einer Verdrängung (Neustart) oder einer Freigabe durch eine Person (angehalten lassen) durchsucht.',
  'Stop on purpose': 'Absichtlich anhalten', 'Start': 'Starten',
  'S&top on purpose': 'Absichtlich an&halten', '&Start': '&Starten',
  'Stopped on purpose by %1': 'Absichtlich angehalten von %1',

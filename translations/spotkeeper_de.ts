@@ -1532,6 +1532,30 @@
         <source>Start call burst per &amp;VM:</source>
         <translation>Startaufruf-Burst je &amp;VM:</translation>
     </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>A managed VM went down without a notice: how long the Activity Log is read for an eviction (restart) or a person's deallocation (leave it stopped).</source>
+        <translation>Eine verwaltete VM ist ohne Benachrichtigung ausgefallen: So lange wird das Aktivitätsprotokoll nach einer Verdrängung (Neustart) oder einer Freigabe durch eine Person (angehalten lassen) durchsucht.</translation>
+    </message>
+    <message>
+        <source>Restart it</source>
+        <translation>Neu starten</translation>
+    </message>
+    <message>
+        <source>Leave it deallocated</source>
+        <translation>Freigegeben lassen</translation>
+    </message>
+    <message>
+        <source>&amp;No evidence by then:</source>
+        <translation>&amp;Kein Nachweis bis dahin:</translation>
+    </message>
+    <message>
+        <source>Activity &amp;Log wait for an unexplained deallocation:</source>
+        <translation>Wartezeit im Aktivitäts&amp;protokoll bei unerklärter Freigabe:</translation>
+    </message>
 </context>
 <context>
     <name>spotkeeper::gui::SummaryStrip</name>

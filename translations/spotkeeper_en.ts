@@ -34,7 +34,7 @@
         <source>Start %n VM(s) and restart them again after evictions?</source>
         <translation><numerusform>Start %n VM and restart them again after evictions?</numerusform><numerusform>Start %n VMs and restart them again after evictions?</numerusform></translation>
     </message>
-</context>
+    </context>
 <context>
     <name>FleetStatus</name>
     <message numerus="yes">

@@ -17,6 +17,7 @@
 #include <QEventLoop>
 #include <QStandardPaths>
 
+#include <algorithm>
 #include <limits>
 
 namespace spotkeeper::gui {
@@ -119,6 +120,8 @@ void DashboardSession::startEngine(const DashboardSettings &settings)
     } else {
         qWarning("Settings -> Budgets ignored, the defaults apply: %s", qUtf8Printable(problem));
     }
+    config.evidenceWaitSeconds = std::clamp(settings.evidenceWaitSeconds, 0, 3600);
+    config.restartUnprovenDeallocation = settings.restartUnprovenDeallocation;
     QString listenerProblem;
     if (!config.address.setAddress(settings.listenAddress.trimmed())) {
         listenerProblem =

@@ -5,6 +5,8 @@
 #include <QCoreApplication>
 #include <QSettings>
 
+#include <algorithm>
+
 namespace spotkeeper::gui {
 
 QString DashboardSettings::budgetProblem() const
@@ -63,6 +65,12 @@ DashboardSettings DashboardSettings::load()
     budget("subscriptionReadBurst", &d.subscriptionReadBurst);
     budget("vmStartsPerMinute", &d.vmStartsPerMinute);
     budget("vmStartBurst", &d.vmStartBurst);
+    d.evidenceWaitSeconds = std::clamp(
+        s.value(QStringLiteral("engine/evidenceWaitSeconds"), d.evidenceWaitSeconds).toInt(), 0,
+        3600);
+    d.restartUnprovenDeallocation =
+        s.value(QStringLiteral("engine/unprovenDeallocation"), QStringLiteral("restart")).toString()
+        != QLatin1StringView("leave");
     d.theme = s.value(QStringLiteral("ui/theme"), d.theme).toString();
     d.language = s.value(QStringLiteral("ui/language"), d.language).toString();
     d.csvBom = s.value(QStringLiteral("export/bom"), d.csvBom).toBool();
@@ -91,6 +99,9 @@ void DashboardSettings::save() const
     s.setValue(QStringLiteral("budgets/subscriptionReadBurst"), subscriptionReadBurst);
     s.setValue(QStringLiteral("budgets/vmStartsPerMinute"), vmStartsPerMinute);
     s.setValue(QStringLiteral("budgets/vmStartBurst"), vmStartBurst);
+    s.setValue(QStringLiteral("engine/evidenceWaitSeconds"), evidenceWaitSeconds);
+    s.setValue(QStringLiteral("engine/unprovenDeallocation"),
+               restartUnprovenDeallocation ? QStringLiteral("restart") : QStringLiteral("leave"));
     // The old fields (never applied to the engine) are gone.
     s.remove(QStringLiteral("budgets/armCallsPerMinute"));
     s.remove(QStringLiteral("budgets/maxConcurrentStarts"));

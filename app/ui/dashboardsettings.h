@@ -29,6 +29,11 @@ struct DashboardSettings
     int subscriptionReadBurst = 250;
     int vmStartsPerMinute = 4;
     int vmStartBurst = 12;
+    // A managed VM down with no notice: how long the Activity Log is read for an eviction or
+    // a deliberate stop, then restart it or leave it (spotkeeperd.conf [engine]
+    // evidence_wait_seconds, unproven_deallocation; docs/ENGINE.md).
+    int evidenceWaitSeconds = 300;
+    bool restartUnprovenDeallocation = true;
     QString theme = QStringLiteral("system"); // system | light | dark
     QString language = QStringLiteral("system");
     bool csvBom = false;

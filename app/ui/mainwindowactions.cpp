@@ -317,7 +317,9 @@ bool MainWindow::runSettings(SettingsDialog &dialog)
         || before.subscriptionReadsPerSecond != m_settings.subscriptionReadsPerSecond
         || before.subscriptionReadBurst != m_settings.subscriptionReadBurst
         || before.vmStartsPerMinute != m_settings.vmStartsPerMinute
-        || before.vmStartBurst != m_settings.vmStartBurst)
+        || before.vmStartBurst != m_settings.vmStartBurst
+        || before.evidenceWaitSeconds != m_settings.evidenceWaitSeconds
+        || before.restartUnprovenDeallocation != m_settings.restartUnprovenDeallocation)
         statusBar()->showMessage(
             tr("Listener, credential and budget changes apply from the next start."), 10000);
     return true;

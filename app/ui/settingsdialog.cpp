@@ -120,6 +120,20 @@ SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets,
     bf->addRow(tr("ARM read bu&rst per subscription:"), m_readBurst);
     bf->addRow(tr("&Start calls per minute per VM:"), m_startsPerMinute);
     bf->addRow(tr("Start call burst per &VM:"), m_startBurst);
+    // Eviction or someone's decision (docs/ENGINE.md): the Activity Log decides.
+    m_evidenceWait = new QSpinBox(budgets);
+    m_evidenceWait->setRange(0, 3600);
+    m_evidenceWait->setSuffix(tr(" s"));
+    m_evidenceWait->setValue(s.evidenceWaitSeconds);
+    m_evidenceWait->setToolTip(
+        tr("A managed VM went down without a notice: how long the Activity Log is read for an "
+           "eviction (restart) or a person's deallocation (leave it stopped)."));
+    m_unproven = new QComboBox(budgets);
+    m_unproven->addItem(tr("Restart it"), true);
+    m_unproven->addItem(tr("Leave it deallocated"), false);
+    m_unproven->setCurrentIndex(s.restartUnprovenDeallocation ? 0 : 1);
+    bf->addRow(tr("Activity &Log wait for an unexplained deallocation:"), m_evidenceWait);
+    bf->addRow(tr("&No evidence by then:"), m_unproven);
     tabs->addTab(budgets, tr("&Budgets"));
 
     auto *look = new QWidget(tabs);
@@ -204,6 +218,8 @@ DashboardSettings SettingsDialog::settings() const
     s.subscriptionReadBurst = m_readBurst->value();
     s.vmStartsPerMinute = m_startsPerMinute->value();
     s.vmStartBurst = m_startBurst->value();
+    s.evidenceWaitSeconds = m_evidenceWait->value();
+    s.restartUnprovenDeallocation = m_unproven->currentData().toBool();
     s.theme = m_theme->currentData().toString();
     s.language = m_language->currentData().toString();
     s.csvBom = m_bom->isChecked();

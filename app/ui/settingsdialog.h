@@ -55,6 +55,8 @@ private:
     QSpinBox *m_readBurst = nullptr;
     QSpinBox *m_startsPerMinute = nullptr;
     QSpinBox *m_startBurst = nullptr;
+    QSpinBox *m_evidenceWait = nullptr;
+    QComboBox *m_unproven = nullptr;
     QComboBox *m_theme = nullptr;
     QComboBox *m_language = nullptr;
     QCheckBox *m_bom = nullptr;

@@ -166,6 +166,8 @@ private Q_SLOTS:
         s.subscriptionReadBurst = 70;
         s.vmStartsPerMinute = 2;
         s.vmStartBurst = 5;
+        s.evidenceWaitSeconds = 90;
+        s.restartUnprovenDeallocation = false;
         DashboardSession session(core::systemClock());
         QString error;
         QVERIFY2(session.open(s, &error), qPrintable(error));
@@ -182,6 +184,8 @@ private Q_SLOTS:
         // One budget (issue 12): the ARM request queue paces with the very same numbers.
         QVERIFY(session.host()->cloud());
         QVERIFY(session.host()->cloud()->client()->options().budgets == config.budgets);
+        QCOMPARE(config.evidenceWaitMs, 90'000);
+        QVERIFY(!config.restartUnproven);
         // The session hands the listener's key manager to the keys panel.
         QVERIFY(session.source().keyManagementUnavailableReason().isEmpty());
         core::KeyError code = core::KeyError::None;
