@@ -93,6 +93,12 @@ void AgentCheck::checkScheduledEvents()
                            .arg(described.isEmpty() ? QString()
                                                     : u" ("_s + described.join(u", "_s) + u")"_s)
                            .arg(parsed.value->events.size() - mine.size()));
+                const QString unreadable =
+                    describeUnreadable(unreadableForVm(parsed.value->unreadable, m_vm.vmName));
+                if (!unreadable.isEmpty()) {
+                    m_poll = {m_now(), false, unreadable};
+                    report(false, u"scheduled events"_s, unreadable);
+                }
                 checkSpool();
                 return;
             }

@@ -120,6 +120,7 @@ void AzureImdsSource::handlePoll(const ImdsReply &reply)
             m_answeredOnce = true;
             m_pollBackoff.reset();
             m_lastPoll = {m_now(), true, {}};
+            reportUnreadable(unreadableForVm(parsed.value->unreadable, m_identity.vmName));
             EventSnapshot snapshot;
             snapshot.incarnation = parsed.value->incarnation;
             snapshot.events = eventsForVm(parsed.value->events, m_identity.vmName);
@@ -147,6 +148,23 @@ void AzureImdsSource::handlePoll(const ImdsReply &reply)
                                         .arg(delay);
     emit pollFailed(problem);
     scheduleNext(delay);
+}
+
+void AzureImdsSource::reportUnreadable(const QList<UnreadableEvent> &events)
+{
+    // The poll itself worked: no backoff, and every readable event is delivered. The
+    // heartbeat's poll outcome and the log say which event could not be read, so an
+    // operator learns of it; the log says it once per change, not once a second.
+    const QString report = describeUnreadable(events);
+    if (!report.isEmpty())
+        m_lastPoll = {m_now(), false, report};
+    if (report == m_lastUnreadableReport)
+        return;
+    m_lastUnreadableReport = report;
+    if (report.isEmpty())
+        qCInfo(lcAgent).noquote() << u"scheduled events: every event is readable again"_s;
+    else
+        qCWarning(lcAgent).noquote() << u"scheduled events: "_s + report;
 }
 
 void AzureImdsSource::acknowledge(const QString &eventId,

@@ -6,6 +6,7 @@
 #include "backoff.h"
 #include "imdsclient.h"
 #include "noticesource.h"
+#include "scheduledevents.h"
 
 #include <QElapsedTimer>
 #include <QTimer>
@@ -14,8 +15,9 @@
 // polled at a fixed start-to-start interval. The first Scheduled Events call gets a
 // long timeout (IMDS enables the service on it and may take two minutes), later ones
 // a short one. Errors (429, 410, 5xx, timeouts, bad JSON) back off with jitter and
-// the loop never stops; consecutive requests are at least 200 ms apart so the agent
-// stays under IMDS's 5 requests per second.
+// the loop never stops; one unreadable event is not an error of the poll: the others
+// are reported at once and the poll outcome names the unreadable one; consecutive requests are at
+// least 200 ms apart so the agent stays under IMDS's 5 requests per second.
 namespace spotkeeper::agent {
 
 struct ImdsTiming
@@ -55,6 +57,7 @@ private:
     void handleIdentity(const ImdsReply &reply);
     void poll();
     void handlePoll(const ImdsReply &reply);
+    void reportUnreadable(const QList<UnreadableEvent> &events);
     void scheduleNext(int delayMs);
 
     ImdsClient m_client;
@@ -71,6 +74,7 @@ private:
     QString m_identityError = QStringLiteral("not read yet");
     protocol::PollOutcome m_lastPoll;
     qint64 m_lastIncarnation = -1;
+    QString m_lastUnreadableReport; // last logged, so a bad event is not logged every second
 };
 
 } // namespace spotkeeper::agent

@@ -3,12 +3,15 @@
 #include "scheduledevents.h"
 
 #include "azurenames.h"
+#include "timeformat.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
 #include <QLocale>
+
+#include <algorithm>
 
 namespace spotkeeper::agent {
 
@@ -33,6 +36,24 @@ std::optional<qint64> integerValue(const QJsonValue &value)
             return parsed;
     }
     return std::nullopt;
+}
+
+// What can be read of an event that fails, so its report names it and the agent can
+// tell whether it may be about its own VM.
+UnreadableEvent identify(const QJsonObject &object, qsizetype index, const QString &error)
+{
+    UnreadableEvent out;
+    out.index = index;
+    out.error = error;
+    out.eventId = object.value("EventId"_L1).toString();
+    for (const QJsonValue &name : object.value("Resources"_L1).toArray()) {
+        if (!name.isString()) {
+            out.resources.clear();
+            break;
+        }
+        out.resources.append(name.toString());
+    }
+    return out;
 }
 
 Parsed<ScheduledEvent> parseEvent(const QJsonObject &object, qsizetype index)
@@ -74,9 +95,12 @@ Parsed<ScheduledEvent> parseEvent(const QJsonObject &object, qsizetype index)
         return fail(u"NotBefore"_s, u"must be a string"_s);
     const QString notBeforeText = notBefore.toString();
     if (!notBeforeText.isEmpty()) {
-        event.notBefore = parseRfc1123(notBeforeText);
+        event.notBefore = parseNotBefore(notBeforeText);
         if (!event.notBefore.isValid())
-            return fail(u"NotBefore"_s, u"must be \"\" or an RFC 1123 date"_s);
+            return fail(
+                u"NotBefore"_s,
+                u"must be \"\", an RFC 1123 or an ISO 8601 date with a zone (got \"%1\")"_s.arg(
+                    notBeforeText.left(64)));
     }
 
     event.resourceType = object.value("ResourceType"_L1).toString();
@@ -125,6 +149,20 @@ QDateTime parseRfc1123(QStringView text)
     return {};
 }
 
+QDateTime parseNotBefore(QStringView text)
+{
+    const QStringView trimmed = text.trimmed();
+    if (const QDateTime rfc = parseRfc1123(trimmed); rfc.isValid())
+        return rfc;
+    if (const QDateTime zulu = protocol::parseIso8601Utc(trimmed); zulu.isValid())
+        return zulu;
+    // An explicit offset ("+02:00"): Qt reads it; a stamp without any zone stays invalid.
+    const QDateTime offset = QDateTime::fromString(trimmed.toString(), Qt::ISODateWithMs);
+    if (offset.isValid() && offset.timeSpec() != Qt::LocalTime)
+        return offset.toUTC();
+    return {};
+}
+
 Parsed<ScheduledEventsDocument> parseScheduledEvents(QByteArrayView json)
 {
     QJsonParseError error;
@@ -146,14 +184,46 @@ Parsed<ScheduledEventsDocument> parseScheduledEvents(QByteArrayView json)
         return {std::nullopt, u"Events: must be an array"_s};
     const QJsonArray array = events.toArray();
     for (qsizetype i = 0; i < array.size(); ++i) {
-        if (!array.at(i).isObject())
-            return {std::nullopt, u"Events[%1]: must be an object"_s.arg(i)};
-        auto event = parseEvent(array.at(i).toObject(), i);
-        if (!event.value)
-            return {std::nullopt, event.error};
-        result.events.append(*event.value);
+        // One event the parser cannot read must not hide the others (a Preempt among
+        // them): it is set aside with its reason and the loop goes on.
+        const QJsonObject object = array.at(i).toObject();
+        if (!array.at(i).isObject()) {
+            result.unreadable.append(
+                identify(object, i, u"Events[%1]: must be an object"_s.arg(i)));
+            continue;
+        }
+        auto event = parseEvent(object, i);
+        if (event.value)
+            result.events.append(*event.value);
+        else
+            result.unreadable.append(identify(object, i, event.error));
     }
     return {result, {}};
+}
+
+QString describeUnreadable(const QList<UnreadableEvent> &events)
+{
+    if (events.isEmpty())
+        return {};
+    QStringList reasons;
+    for (const UnreadableEvent &event : events)
+        reasons << (event.eventId.isEmpty() ? event.error
+                                            : u"EventId %1: %2"_s.arg(event.eventId, event.error));
+    return u"%1 event(s) unreadable, the others were read: %2"_s.arg(events.size())
+        .arg(reasons.join(u"; "_s));
+}
+
+QList<UnreadableEvent> unreadableForVm(const QList<UnreadableEvent> &events, QStringView vmName)
+{
+    QList<UnreadableEvent> mine;
+    for (const UnreadableEvent &event : events) {
+        const bool names = std::any_of(
+            event.resources.cbegin(), event.resources.cend(),
+            [&](const QString &resource) { return protocol::sameAzureName(resource, vmName); });
+        if (event.resources.isEmpty() || names)
+            mine.append(event);
+    }
+    return mine;
 }
 
 QList<ScheduledEvent> eventsForVm(const QList<ScheduledEvent> &events, QStringView vmName)

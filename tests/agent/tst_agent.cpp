@@ -67,6 +67,8 @@ private slots:
     void skippedIncarnations();
     void fixtureLifecycleScheduledStartedGone();
     void cancelledEventIsNeverDelivered();
+    void mockServerScenariosAreAllDelivered();
+    void unreadableEventDoesNotHideAPreempt();
     void slowFirstCallIsWaitedFor();
     void identityUnreadableRetriesAndHeartbeatSaysSo();
     void acknowledgeAfterDrainHook();
@@ -394,6 +396,84 @@ void TestAgent::fixtureLifecycleScheduledStartedGone()
     QVERIFY(second.event.eventStatus == protocol::EventStatus::Started);
     QVERIFY(!second.event.notBefore.isValid());
     QCOMPARE(first.vm.vmName, u"WestNO_1"_s);
+}
+
+void TestAgent::mockServerScenariosAreAllDelivered()
+{
+    // Microsoft's mock server through its six scenarios, phase by phase
+    // (tests/data/agent/mock-server): every Scheduled and Started phase reaches the
+    // dashboard, and no poll fails on its ISO 8601 NotBefore.
+    const QDir dir(QStringLiteral(SPOTKEEPER_TEST_DATA) + u"/agent/mock-server"_s);
+    const QStringList files = dir.entryList({u"*.json"_s}, QDir::Files, QDir::Name);
+    QCOMPARE(files.size(), 17);
+    m_imds->instance = FakeImds::instanceFor(u"vmss_vm1"_s);
+    startAgent(config());
+    waitForPolls(1);
+    const qsizetype mark = logMark();
+    qsizetype expected = 0;
+    for (const QString &name : files) {
+        QFile file(dir.filePath(name));
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(name));
+        m_imds->document = file.readAll();
+        if (name.endsWith("-completed.json"_L1) || name.endsWith("-canceled.json"_L1)) {
+            waitForPolls(2);
+            continue;
+        }
+        ++expected;
+        QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->accepted.size(), expected, kWaitMs);
+    }
+    int scheduled = 0;
+    for (const auto &request : std::as_const(m_dashboard->accepted)) {
+        const protocol::Notice notice = noticeOf(request);
+        if (notice.event.eventStatus == protocol::EventStatus::Scheduled) {
+            QVERIFY(notice.event.notBefore.isValid());
+            ++scheduled;
+        }
+    }
+    QCOMPARE(scheduled, 6);
+    QCOMPARE(expected, 11);
+    QVERIFY(!logText(mark).contains("poll failed"_L1));
+}
+
+void TestAgent::unreadableEventDoesNotHideAPreempt()
+{
+    AgentConfig c = config();
+    c.heartbeatIntervalMs = 1000;
+    startAgent(c);
+    waitForPolls(1);
+    const qsizetype mark = logMark();
+    // An event for this VM with a NotBefore nobody can read, and a Preempt.
+    m_imds->document = R"({"DocumentIncarnation":2,"Events":[
+        {"EventId":"BAD-1","EventStatus":"Scheduled","EventType":"Freeze","ResourceType":"VirtualMachine",
+         "Resources":["vm-spot"],"NotBefore":"in a while"},
+        {"EventId":"C1BF8322-4CBF-4FC4-9C45-B40CF3106D0E","EventStatus":"Scheduled","EventType":"Preempt",
+         "ResourceType":"VirtualMachine","Resources":["vm-spot"],"NotBefore":"Tue, 09 Aug 2022 17:07:32 GMT"}]})";
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->accepted.size(), 1, kWaitMs);
+    QCOMPARE(noticeOf(m_dashboard->accepted.first()).event.eventId, kPreempt);
+    waitForPolls(3);
+    QCOMPARE(m_dashboard->noticeAttempts(), 1);
+    // Not a failed poll (no backoff), but said once in the log and in every heartbeat.
+    const QString log = logText(mark);
+    QVERIFY2(!log.contains("poll failed"_L1), qPrintable(log));
+    QCOMPARE(log.count("event(s) unreadable"_L1), 1);
+    QVERIFY(log.contains("EventId BAD-1: Events[0].NotBefore"_L1));
+    QVERIFY(!m_agent->source().lastPoll().ok);
+    QVERIFY(m_agent->source().lastPoll().error.contains("BAD-1"_L1));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            if (m_dashboard->heartbeats.isEmpty())
+                return false;
+            const auto last = protocol::decodeHeartbeat(m_dashboard->heartbeats.last().body);
+            return last.ok() && !last.value->lastPoll.ok
+                && last.value->lastPoll.error.contains("1 event(s) unreadable"_L1);
+        }(),
+        kWaitMs);
+
+    // Once the event is readable again, the poll outcome is clean.
+    m_imds->document =
+        FakeImds::documentWith(3, {{kPreempt, u"Preempt"_s, u"Scheduled"_s, {u"vm-spot"_s}}});
+    QTRY_VERIFY_WITH_TIMEOUT(m_agent->source().lastPoll().ok, kWaitMs);
+    QVERIFY(logText(mark).contains("every event is readable again"_L1));
 }
 
 void TestAgent::cancelledEventIsNeverDelivered()

@@ -46,6 +46,12 @@ private slots:
     void filtersOnOwnNameCaseInsensitively();
     void rejectsMalformedDocuments_data();
     void rejectsMalformedDocuments();
+    void unreadableEventKeepsTheOthers_data();
+    void unreadableEventKeepsTheOthers();
+    void unreadableEventsForThisVm();
+    void mockServerScenarios();
+    void notBefore_data();
+    void notBefore();
     void rfc1123_data();
     void rfc1123();
     void instanceMetadataFixture();
@@ -227,31 +233,13 @@ void TestScheduledEvents::rejectsMalformedDocuments_data()
 {
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("expected");
-    const QByteArray ok =
-        R"("EventId":"A","EventStatus":"Scheduled","EventType":"Preempt","Resources":["vm"])";
+    // Only the document as a whole can be rejected; an unreadable event is set aside
+    // (unreadableEventKeepsTheOthers).
     QTest::newRow("not json") << QByteArray("{\"Docu") << u"malformed JSON at byte"_s;
     QTest::newRow("array") << QByteArray("[]") << u"must be a JSON object"_s;
     QTest::newRow("no incarnation") << QByteArray(R"({"Events":[]})") << u"DocumentIncarnation"_s;
     QTest::newRow("events not array")
         << QByteArray(R"({"DocumentIncarnation":1,"Events":{}})") << u"Events: must be an array"_s;
-    QTest::newRow("no event id") << QByteArray(
-        R"({"DocumentIncarnation":1,"Events":[{"EventStatus":"Scheduled","EventType":"Preempt","Resources":["vm"]}]})")
-                                 << u"Events[0].EventId"_s;
-    QTest::newRow("unknown status") << QByteArray(
-        R"({"DocumentIncarnation":1,"Events":[{"EventId":"A","EventStatus":"Completed","EventType":"Preempt","Resources":["vm"]}]})")
-                                    << u"Events[0].EventStatus"_s;
-    QTest::newRow("resources not array") << QByteArray(
-        R"({"DocumentIncarnation":1,"Events":[{"EventId":"A","EventStatus":"Scheduled","EventType":"Preempt","Resources":"vm"}]})")
-                                         << u"Events[0].Resources"_s;
-    QTest::newRow("iso notbefore") << (QByteArray(R"({"DocumentIncarnation":1,"Events":[{)") + ok
-                                       + R"(,"NotBefore":"2022-08-09T17:07:32Z"}]})")
-                                   << u"Events[0].NotBefore: must be \"\" or an RFC 1123 date"_s;
-    QTest::newRow("second event bad")
-        << (QByteArray(R"({"DocumentIncarnation":1,"Events":[{)") + ok + R"(},{"EventId":"B"}]})")
-        << u"Events[1].EventType"_s;
-    QTest::newRow("duration text") << (QByteArray(R"({"DocumentIncarnation":1,"Events":[{)") + ok
-                                       + R"(,"DurationInSeconds":"soon"}]})")
-                                   << u"Events[0].DurationInSeconds"_s;
 }
 
 void TestScheduledEvents::rejectsMalformedDocuments()
@@ -261,6 +249,156 @@ void TestScheduledEvents::rejectsMalformedDocuments()
     const auto parsed = parseScheduledEvents(json);
     QVERIFY(!parsed.value);
     QVERIFY2(parsed.error.contains(expected), qPrintable(parsed.error));
+}
+
+void TestScheduledEvents::unreadableEventKeepsTheOthers_data()
+{
+    // Each row: a readable Preempt for "vm", then one event the parser cannot read. The
+    // Preempt must come through; the other is reported with why.
+    QTest::addColumn<QByteArray>("bad");
+    QTest::addColumn<QString>("expected");
+    QTest::addColumn<QString>("eventId"); // what of the bad event could still be named
+    const QByteArray ok =
+        R"("EventId":"B","EventStatus":"Scheduled","EventType":"Freeze","Resources":["vm"])";
+    QTest::newRow("no event id") << QByteArray(
+        R"({"EventStatus":"Scheduled","EventType":"Preempt","Resources":["vm"]})")
+                                 << u"Events[1].EventId"_s << QString();
+    QTest::newRow("no event type")
+        << QByteArray(R"({"EventId":"B"})") << u"Events[1].EventType"_s << u"B"_s;
+    QTest::newRow("unknown status") << QByteArray(
+        R"({"EventId":"B","EventStatus":"Completed","EventType":"Preempt","Resources":["vm"]})")
+                                    << u"Events[1].EventStatus"_s << u"B"_s;
+    QTest::newRow("resources not array") << QByteArray(
+        R"({"EventId":"B","EventStatus":"Scheduled","EventType":"Preempt","Resources":"vm"})")
+                                         << u"Events[1].Resources"_s << u"B"_s;
+    QTest::newRow("notbefore unreadable")
+        << (QByteArray("{") + ok + R"(,"NotBefore":"next Tuesday"})")
+        << u"Events[1].NotBefore: must be \"\", an RFC 1123 or an ISO 8601 date"_s << u"B"_s;
+    QTest::newRow("notbefore without zone")
+        << (QByteArray("{") + ok + R"(,"NotBefore":"2022-08-09T17:07:32"})")
+        << u"Events[1].NotBefore"_s << u"B"_s;
+    QTest::newRow("duration text") << (QByteArray("{") + ok + R"(,"DurationInSeconds":"soon"})")
+                                   << u"Events[1].DurationInSeconds"_s << u"B"_s;
+    QTest::newRow("not an object")
+        << QByteArray(R"("B")") << u"Events[1]: must be an object"_s << QString();
+}
+
+void TestScheduledEvents::unreadableEventKeepsTheOthers()
+{
+    QFETCH(QByteArray, bad);
+    QFETCH(QString, expected);
+    QFETCH(QString, eventId);
+    const QByteArray json =
+        R"({"DocumentIncarnation":4,"Events":[{"EventId":"A","EventStatus":"Scheduled",)"
+        R"("EventType":"Preempt","Resources":["vm"],"NotBefore":"Tue, 09 Aug 2022 17:07:32 GMT"},)"
+        + bad + "]}";
+    const auto parsed = parseScheduledEvents(json);
+    QVERIFY2(parsed.value, qPrintable(parsed.error));
+    QCOMPARE(parsed.value->incarnation, 4);
+    QCOMPARE(parsed.value->events.size(), 1);
+    QCOMPARE(parsed.value->events.first().eventId, u"A"_s);
+    QVERIFY(parsed.value->events.first().eventType == protocol::EventType::Preempt);
+    QCOMPARE(parsed.value->unreadable.size(), 1);
+    const UnreadableEvent &unreadable = parsed.value->unreadable.first();
+    QCOMPARE(unreadable.index, 1);
+    QCOMPARE(unreadable.eventId, eventId);
+    QVERIFY2(unreadable.error.contains(expected), qPrintable(unreadable.error));
+    const QString described = describeUnreadable(parsed.value->unreadable);
+    QVERIFY2(described.startsWith("1 event(s) unreadable"_L1), qPrintable(described));
+    QVERIFY2(described.contains(expected), qPrintable(described));
+}
+
+void TestScheduledEvents::unreadableEventsForThisVm()
+{
+    const QByteArray json = R"({"DocumentIncarnation":2,"Events":[
+        {"EventId":"A","EventStatus":"Scheduled","EventType":"Preempt","Resources":["other"],"NotBefore":"?"},
+        {"EventId":"B","EventStatus":"Scheduled","EventType":"Preempt","Resources":["x","ME"],"NotBefore":"?"},
+        {"EventId":"C","EventStatus":"Scheduled","EventType":"Preempt","Resources":[1],"NotBefore":"?"},
+        {"EventId":"D","EventStatus":"Started","EventType":"Preempt","Resources":["me"],"NotBefore":""}]})";
+    const auto parsed = parseScheduledEvents(json);
+    QVERIFY2(parsed.value, qPrintable(parsed.error));
+    QCOMPARE(parsed.value->events.size(), 1);
+    QCOMPARE(parsed.value->unreadable.size(), 3);
+    // Another VM's bad event is not ours to report; one that names us, or whose
+    // Resources cannot be read (it might name us), is.
+    const auto mine = unreadableForVm(parsed.value->unreadable, u"me");
+    QCOMPARE(mine.size(), 2);
+    QCOMPARE(mine.at(0).eventId, u"B"_s);
+    QCOMPARE(mine.at(1).eventId, u"C"_s);
+    QCOMPARE(describeUnreadable({}), QString());
+}
+
+void TestScheduledEvents::mockServerScenarios()
+{
+    // Microsoft's mock server writes NotBefore as ISO 8601; every phase of its six
+    // scenarios must be read (tests/data/agent/mock-server/README.md).
+    const QDir dir(QStringLiteral(SPOTKEEPER_TEST_DATA) + u"/agent/mock-server"_s);
+    const QStringList files = dir.entryList({u"*.json"_s}, QDir::Files, QDir::Name);
+    QCOMPARE(files.size(), 17);
+    int scheduled = 0;
+    int started = 0;
+    int empty = 0;
+    for (const QString &name : files) {
+        const auto parsed = parseScheduledEvents(agentData(u"mock-server/"_s + name));
+        QVERIFY2(parsed.value, qPrintable(name + u": "_s + parsed.error));
+        QVERIFY2(parsed.value->unreadable.isEmpty(),
+                 qPrintable(name + u": "_s + describeUnreadable(parsed.value->unreadable)));
+        if (parsed.value->events.isEmpty()) {
+            QVERIFY2(name.endsWith("-completed.json"_L1) || name.endsWith("-canceled.json"_L1),
+                     qPrintable(name));
+            ++empty;
+            continue;
+        }
+        QCOMPARE(parsed.value->events.size(), 1);
+        const protocol::ScheduledEvent &event = parsed.value->events.first();
+        QCOMPARE(eventsForVm(parsed.value->events, u"vmss_vm1").size(), 1);
+        if (event.eventStatus == protocol::EventStatus::Scheduled) {
+            QVERIFY2(event.notBefore.isValid(), qPrintable(name));
+            QCOMPARE(event.notBefore.timeSpec(), Qt::UTC);
+            ++scheduled;
+        } else {
+            QVERIFY2(!event.notBefore.isValid(), qPrintable(name));
+            ++started;
+        }
+    }
+    QCOMPARE(scheduled, 6);
+    QCOMPARE(started, 5);
+    QCOMPARE(empty, 6);
+
+    const auto live =
+        parseScheduledEvents(agentData(u"mock-server/1-live-migration-1-scheduled.json"_s));
+    QVERIFY(live.value && !live.value->events.isEmpty());
+    const protocol::ScheduledEvent &event = live.value->events.first();
+    QVERIFY(event.eventType == protocol::EventType::Freeze);
+    QCOMPARE(event.notBefore, QDateTime(QDate(2026, 12, 7), QTime(3, 10), Qt::UTC));
+    QCOMPARE(event.durationInSeconds, 5);
+}
+
+void TestScheduledEvents::notBefore_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QDateTime>("expected");
+    const QDateTime t(QDate(2025, 1, 1), QTime(12, 0), Qt::UTC);
+    QTest::newRow("rfc 1123 (IMDS)") << u"Wed, 01 Jan 2025 12:00:00 GMT"_s << t;
+    QTest::newRow("iso Z (mock server)") << u"2025-01-01T12:00:00Z"_s << t;
+    QTest::newRow("iso fraction") << u"2025-01-01T12:00:00.250Z"_s << t.addMSecs(250);
+    QTest::newRow("iso offset") << u"2025-01-01T14:00:00+02:00"_s << t;
+    QTest::newRow("iso no zone") << u"2025-01-01T12:00:00"_s << QDateTime();
+    QTest::newRow("date only") << u"2025-01-01"_s << QDateTime();
+    QTest::newRow("garbage") << u"soon"_s << QDateTime();
+    QTest::newRow("empty") << QString() << QDateTime();
+}
+
+void TestScheduledEvents::notBefore()
+{
+    QFETCH(QString, text);
+    QFETCH(QDateTime, expected);
+    const QDateTime parsed = parseNotBefore(text);
+    QCOMPARE(parsed.isValid(), expected.isValid());
+    if (expected.isValid()) {
+        QCOMPARE(parsed, expected);
+        QCOMPARE(parsed.timeSpec(), Qt::UTC);
+    }
 }
 
 void TestScheduledEvents::rfc1123_data()
