@@ -205,10 +205,15 @@ QString describeUnreadable(const QList<UnreadableEvent> &events)
 {
     if (events.isEmpty())
         return {};
+    // Bounded: it travels in every heartbeat, whatever IMDS (or a mock) put in the document.
+    constexpr qsizetype kListed = 5;
     QStringList reasons;
-    for (const UnreadableEvent &event : events)
-        reasons << (event.eventId.isEmpty() ? event.error
-                                            : u"EventId %1: %2"_s.arg(event.eventId, event.error));
+    for (const UnreadableEvent &event : events.first(std::min(events.size(), kListed)))
+        reasons << (event.eventId.isEmpty()
+                        ? event.error
+                        : u"EventId %1: %2"_s.arg(event.eventId.left(64), event.error));
+    if (events.size() > kListed)
+        reasons << u"and %1 more"_s.arg(events.size() - kListed);
     return u"%1 event(s) unreadable, the others were read: %2"_s.arg(events.size())
         .arg(reasons.join(u"; "_s));
 }

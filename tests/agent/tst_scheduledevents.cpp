@@ -326,6 +326,13 @@ void TestScheduledEvents::unreadableEventsForThisVm()
     QCOMPARE(mine.at(0).eventId, u"B"_s);
     QCOMPARE(mine.at(1).eventId, u"C"_s);
     QCOMPARE(describeUnreadable({}), QString());
+
+    // The report travels in every heartbeat: bounded however many events are bad.
+    QList<UnreadableEvent> many(40, UnreadableEvent {0, QString(300, u'X'), {}, u"bad"_s});
+    const QString report = describeUnreadable(many);
+    QVERIFY2(report.startsWith("40 event(s) unreadable"_L1), qPrintable(report));
+    QVERIFY2(report.endsWith("and 35 more"_L1), qPrintable(report));
+    QVERIFY(report.size() < 600);
 }
 
 void TestScheduledEvents::mockServerScenarios()
