@@ -383,11 +383,11 @@ private slots:
         IncomingNotice again = notice(1, u"wh-9"_s, u"ev-A"_s);
         again.vm.location = u"changed"_s; // a duplicate changes nothing, not even the VM
         const QList<NoticeOutcome> second =
-            store->insertNotices({again, notice(1, u"wh-2"_s, u"ev-Z"_s)});
+            store->insertNotices({again, notice(1, u"wh-1"_s, u"ev-Z"_s)});
         QCOMPARE(second[0].status, NoticeOutcome::Status::Duplicate);
         QCOMPARE(second[0].eventId, first[0].eventId);
         QCOMPARE(second[1].status, NoticeOutcome::Status::Duplicate);
-        QCOMPARE(second[1].eventId, first[1].eventId);
+        QCOMPARE(second[1].eventId, first[0].eventId);
         const VmRecord after = *store->vm(first[0].vmId);
         QCOMPARE(after.location, before.location);
         QCOMPARE(after.updatedAt, before.updatedAt);
@@ -403,6 +403,41 @@ private slots:
         QCOMPARE(stored[0].payload, QByteArray(R"({"EventId":"ev-A"})"));
         QCOMPARE(stored[0].at, QDateTime::fromSecsSinceEpoch(1'767'225'600, Qt::UTC));
         QCOMPARE(toString(store->vm(first[0].vmId)->managedBy), toString(ManagedBy::Agent));
+    }
+
+    // Issue 13: one notice per phase, and a webhook-id only dedups within its VM.
+    void noticePhasesAndWebhookIdsArePerVm()
+    {
+        auto store = openStore();
+        IncomingNotice started = notice(1, u"wh-started"_s, u"ev-A"_s);
+        started.event.eventStatus = u"Started"_s;
+        const QList<NoticeOutcome> first = store->insertNotices({
+            notice(1, u"wh-scheduled"_s, u"ev-A"_s),
+            started, // the next phase of the same event: new evidence
+            notice(2, u"wh-scheduled"_s, u"ev-B"_s), // VM 1's webhook-id, VM 2's notice
+        });
+        QCOMPARE(first[0].status, NoticeOutcome::Status::Inserted);
+        QCOMPARE(first[1].status, NoticeOutcome::Status::Inserted);
+        QCOMPARE(first[2].status, NoticeOutcome::Status::Inserted);
+        QVERIFY(first[1].eventId != first[0].eventId);
+        QCOMPARE(store->eventCount(byVm(first[0].vmId)), 2);
+
+        // A VM whose key posted first under another VM's id cannot silence that VM.
+        const QList<NoticeOutcome> squat = store->insertNotices({notice(3, u"wh-b"_s, u"ev-X"_s)});
+        QCOMPARE(squat[0].status, NoticeOutcome::Status::Inserted);
+        const QList<NoticeOutcome> real = store->insertNotices({notice(4, u"wh-b"_s, u"ev-P"_s)});
+        QCOMPARE(real[0].status, NoticeOutcome::Status::Inserted);
+
+        // Each phase once; a repeated phase under a new id is still a duplicate.
+        IncomingNotice startedAgain = started;
+        startedAgain.webhookId = u"wh-other"_s;
+        const QList<NoticeOutcome> again =
+            store->insertNotices({startedAgain, notice(2, u"wh-scheduled"_s, u"ev-C"_s)});
+        QCOMPARE(again[0].status, NoticeOutcome::Status::Duplicate);
+        QCOMPARE(again[0].eventId, first[1].eventId);
+        QCOMPARE(again[1].status, NoticeOutcome::Status::Duplicate);
+        QCOMPARE(again[1].eventId, first[2].eventId);
+        QCOMPARE(store->eventCount({}), 5);
     }
 
     void noticeWithoutVmKeyFailsAlone()

@@ -157,10 +157,32 @@ private:
         QVERIFY(store->setDesiredState(1, DesiredState::Running));
         QVERIFY(store->vm(1)->stoppedBy.isEmpty());
         QVERIFY(!store->vm(1)->stoppedAt.isValid());
+        // v6: the next phase of an old notice is stored, and the old webhook-id only
+        // dedups within its own VM. Ids go on from where the old file left them.
+        const qint64 lastOldId = events[1].id;
+        IncomingNotice started = notice(1, u"wh-started"_s, u"ev-1"_s);
+        started.event.eventStatus = u"Started"_s;
+        const auto v6 = store->insertNotices({started, notice(2, u"wh-1"_s, u"ev-1"_s)});
+        QCOMPARE(v6[0].status, NoticeOutcome::Status::Inserted);
+        QCOMPARE(v6[1].status, NoticeOutcome::Status::Inserted);
+        QVERIFY(v6[0].eventId > lastOldId);
+        QCOMPARE(store->eventCount(byVm(1)), 3);
         store.reset();
 
         RawDb raw(path);
         QVERIFY(raw.exec(u"DELETE FROM audit_log"_s).contains(u"append-only"_s));
+        // The rebuilt events table kept no global webhook_id rule and has its indexes.
+        QCOMPARE(raw.scalar(u"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                            "tbl_name = 'events' AND sql IS NOT NULL"_s)
+                     .toInt(),
+                 5);
+        QCOMPARE(raw.scalar(u"SELECT count(*) FROM sqlite_master WHERE name LIKE "
+                            "'sqlite_autoindex_events%'"_s)
+                     .toInt(),
+                 0);
+        QCOMPARE(
+            raw.scalar(u"SELECT count(*) FROM sqlite_sequence WHERE name LIKE 'events%'"_s).toInt(),
+            1);
         QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), Store::currentSchemaVersion());
     }
 

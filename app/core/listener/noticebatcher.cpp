@@ -140,15 +140,19 @@ NoticeBatcher::Prepared NoticeBatcher::prepare()
     QHash<QString, qsizetype> byEvent;
     for (qsizetype i = 0; i < p.items.size(); ++i) {
         const IncomingNotice &n = p.items.at(i).notice;
-        const QString eventKey = n.vmResourceKey + u'\n' + n.event.eventId;
-        qsizetype first = byWebhookId.value(n.webhookId, -1);
+        // The store's rules (schema v6), per VM: webhook-id, and (EventId, EventStatus).
+        const QString vm = n.vmResourceKey.toLower() + u'\n';
+        const QString webhookKey = vm + n.webhookId;
+        const QString eventKey = vm + n.event.eventId + u'\n' + n.event.eventStatus;
+        qsizetype first = n.webhookId.isEmpty() ? -1 : byWebhookId.value(webhookKey, -1);
         if (first < 0 && !n.event.eventId.isEmpty())
             first = byEvent.value(eventKey, -1);
         if (first >= 0) {
             p.firstOf[i] = first;
             continue;
         }
-        byWebhookId.insert(n.webhookId, i);
+        if (!n.webhookId.isEmpty())
+            byWebhookId.insert(webhookKey, i);
         if (!n.event.eventId.isEmpty())
             byEvent.insert(eventKey, i);
         p.batchIndex[i] = p.batch.size();

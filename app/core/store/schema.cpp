@@ -16,8 +16,8 @@ namespace spotkeeper::core::schema {
 namespace {
 
 // Timestamps are BIGINT milliseconds since the epoch (UTC): portable, sortable, exact.
-// Optional text is NULL when empty so that the unique webhook_id / (vm_id, event_id)
-// rules ignore rows without one.
+// Optional text is NULL when empty so that the unique (vm_id, webhook_id) and
+// (vm_id, event_id, event_status) rules (v6) ignore rows without one.
 
 QStringList version1(const SqlDialect &d)
 {
@@ -167,8 +167,52 @@ QStringList version5(const SqlDialect &)
     };
 }
 
+// v6 (issue 13): a notice is unique per (VM, EventId, EventStatus), so the Started
+// phase after a Scheduled one is stored instead of being answered "duplicate"; and a
+// webhook-id is unique per VM instead of globally, so one VM's key cannot post under
+// another VM's (predictable) id first and have that VM's real notice dropped. The
+// column-level UNIQUE on webhook_id can only go with a rebuild of the table.
+QStringList version6(const SqlDialect &d)
+{
+    const QString columns = u"id, vm_id, kind, occurred_at, source, event_type, event_id, "
+                            "event_status, webhook_id, http_status, arm_error_code, "
+                            "correlation_id, message, evidence, payload"_s;
+    QStringList s {
+        u"DROP INDEX events_notice_vm_event"_s,
+        u"DROP INDEX events_vm_id"_s,
+        u"DROP INDEX events_occurred"_s,
+        u"DROP INDEX events_kind_occurred"_s,
+    };
+    s << d.rebuildTable(u"events"_s,
+                        d.expand(u"CREATE TABLE {TABLE} ("
+                                 " id {ID_PK},"
+                                 " vm_id BIGINT REFERENCES vms(id),"
+                                 " kind VARCHAR(32) NOT NULL,"
+                                 " occurred_at BIGINT NOT NULL,"
+                                 " source VARCHAR(32),"
+                                 " event_type VARCHAR(64),"
+                                 " event_id VARCHAR(128),"
+                                 " event_status VARCHAR(32),"
+                                 " webhook_id VARCHAR(256),"
+                                 " http_status INTEGER,"
+                                 " arm_error_code VARCHAR(128),"
+                                 " correlation_id VARCHAR(128),"
+                                 " message TEXT,"
+                                 " evidence TEXT,"
+                                 " payload {BLOB})"_s),
+                        columns);
+    s << u"CREATE UNIQUE INDEX events_notice_vm_event_status ON events(vm_id, event_id, "
+         "event_status) WHERE kind = 'notice' AND event_id IS NOT NULL"_s
+      << u"CREATE UNIQUE INDEX events_vm_webhook ON events(vm_id, webhook_id)"
+         " WHERE webhook_id IS NOT NULL"_s
+      << u"CREATE INDEX events_vm_id ON events(vm_id, id)"_s
+      << u"CREATE INDEX events_occurred ON events(occurred_at, id)"_s
+      << u"CREATE INDEX events_kind_occurred ON events(kind, occurred_at)"_s;
+    return s;
+}
+
 using Step = QStringList (*)(const SqlDialect &);
-constexpr Step kSteps[] = {version1, version2, version3, version4, version5};
+constexpr Step kSteps[] = {version1, version2, version3, version4, version5, version6};
 
 bool exec(QSqlQuery &query, const QString &sql, QString *error)
 {

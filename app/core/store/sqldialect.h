@@ -15,10 +15,10 @@ class QSqlQuery;
 
 // Everything engine-specific about SQL lives in this one adapter: connection options,
 // PRAGMAs, write-transaction start, the identity/blob column types, trigger syntax,
-// the integrity check, the engine's own schema-version mirror and error
-// classification. All other SQL in the store is portable (standard types, BIGINT
-// epoch-millisecond timestamps, partial unique indexes and `INSERT ... ON CONFLICT DO
-// NOTHING`, which SQLite >= 3.24 and PostgreSQL >= 9.5 both accept), so a PostgreSQL
+// the integrity check, the engine's own schema-version mirror, a table rebuild (to
+// drop a column constraint) and error classification. All other SQL in the store is portable
+// (standard types, BIGINT epoch-millisecond timestamps, partial unique indexes and `INSERT ... ON
+// CONFLICT DO NOTHING`, which SQLite >= 3.24 and PostgreSQL >= 9.5 both accept), so a PostgreSQL
 // (QPSQL) dialect only has to implement this interface.
 namespace spotkeeper::core {
 
@@ -45,6 +45,12 @@ public:
     virtual QString expand(const QString &ddl) const = 0;
     // Statements that make `table` append-only (UPDATE and DELETE raise an error).
     virtual QStringList appendOnlyTriggers(const QString &table) const = 0;
+    // Statements that give `table` a new definition, keeping its rows: createDdl is a
+    // CREATE TABLE with {TABLE} where the name goes (already expanded), columns the
+    // comma-separated list copied over. Indexes on the old table are the caller's to
+    // drop before and re-create after; ids and the identity sequence are kept.
+    virtual QStringList rebuildTable(const QString &table, const QString &createDdl,
+                                     const QString &columns) const = 0;
     // Starts a transaction that holds the write lock from its first statement, so a
     // read-then-write transaction can never fail half-way on a lock upgrade.
     virtual QString beginWriteSql() const = 0;

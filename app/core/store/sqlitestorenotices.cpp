@@ -97,11 +97,19 @@ bool SqliteStore::insertNotice(const IncomingNotice &notice, NoticeOutcome *outc
         outcome->eventId = q.value(0).toLongLong();
         outcome->vmId = q.value(1).toLongLong();
     };
-    if (!notice.webhookId.isEmpty()) {
-        CachedStatement statement(*this, u"SELECT id, vm_id FROM events WHERE webhook_id = ?"_s);
+    // Both dedup rules are scoped to the notice's VM, which the listener has checked is
+    // the VM of the signing key: one VM's agent can never make another's notice a
+    // "duplicate" (schema v6).
+    const std::optional<VmRecord> existing = vmByKey(key);
+    if (m_error.code != StoreError::Code::None)
+        return false;
+    if (existing && !notice.webhookId.isEmpty()) {
+        CachedStatement statement(
+            *this, u"SELECT id, vm_id FROM events WHERE vm_id = ? AND webhook_id = ?"_s);
         if (!statement.ok())
             return false;
         QSqlQuery &q = statement.query();
+        q.addBindValue(existing->id);
         q.addBindValue(notice.webhookId);
         if (!execOrFail(q))
             return false;
@@ -110,19 +118,18 @@ bool SqliteStore::insertNotice(const IncomingNotice &notice, NoticeOutcome *outc
             return true;
         }
     }
-    const std::optional<VmRecord> existing = vmByKey(key);
-    if (m_error.code != StoreError::Code::None)
-        return false;
+    // One notice per phase: a Started after a Scheduled is new evidence.
     if (existing && !notice.event.eventId.isEmpty()) {
         CachedStatement statement(*this,
                                   u"SELECT id, vm_id FROM events WHERE kind = ? AND "
-                                  "vm_id = ? AND event_id = ?"_s);
+                                  "vm_id = ? AND event_id = ? AND event_status = ?"_s);
         if (!statement.ok())
             return false;
         QSqlQuery &q = statement.query();
         q.addBindValue(toString(EventKind::Notice));
         q.addBindValue(existing->id);
         q.addBindValue(notice.event.eventId);
+        q.addBindValue(notice.event.eventStatus);
         if (!execOrFail(q))
             return false;
         if (q.next()) {

@@ -127,11 +127,12 @@ public:
     virtual bool recordHeartbeats(const QList<HeartbeatUpdate> &batch) = 0;
 
     // --- notices: one transaction for the whole batch (group commit), durable
-    // (synchronous=FULL) when this returns. Dedup on webhook-id and on (vm, EventId),
-    // also inside the batch: a duplicate changes nothing (not even the VM row) and is
-    // reported Duplicate with the stored event's id. A notice without a VM key is Failed
-    // alone; an SQL error fails (and rolls back) the whole batch. The VM row is created or
-    // refreshed, and marked managed by Agent unless already stronger (also by heartbeats).
+    // (synchronous=FULL) when this returns. Dedup per VM, on webhook-id and on
+    // (EventId, EventStatus) - one notice per phase of an event - also inside the batch: a
+    // duplicate changes nothing (not even the VM row) and is reported Duplicate with the stored
+    // event's id. A notice without a VM key is Failed alone; an SQL error fails (and rolls back)
+    // the whole batch. The VM row is created or refreshed, and marked managed by Agent unless
+    // already stronger (also by heartbeats).
     virtual QList<NoticeOutcome> insertNotices(const QList<IncomingNotice> &batch) = 0;
 
     // --- events
