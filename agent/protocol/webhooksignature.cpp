@@ -227,7 +227,11 @@ VerifyError verify(const VerifyRequest &request, qint64 nowSeconds, const KeyLoo
         return VerifyError::TimestampTooOld;
     if (*timestamp - nowSeconds > kTimestampToleranceSeconds)
         return VerifyError::TimestampTooNew;
-    const QList<WebhookSecret> secrets = lookup ? lookup(request.keyId) : QList<WebhookSecret>();
+    QList<WebhookSecret> secrets = lookup ? lookup(request.keyId) : QList<WebhookSecret>();
+    // Fail closed: a default-constructed or truncated secret (a stored one that did not
+    // parse) would make an HMAC anyone can compute. It is never a key.
+    secrets.removeIf(
+        [](const WebhookSecret &secret) { return secret.bytes().size() < kMinSecretBytes; });
     if (secrets.isEmpty())
         return VerifyError::UnknownKey;
 

@@ -97,7 +97,8 @@ bool constantTimeEquals(QByteArrayView a, QByteArrayView b);
 // tolerance -> key lookup -> HMAC over the raw body -> constant-time compare.
 // Only after None may the caller parse the body. The timestamp header must be plain
 // decimal digits. lookup is called with the key id header, which is empty when the
-// header is absent and requireKeyId is false.
+// header is absent and requireKeyId is false. A secret shorter than 24 bytes (an empty
+// one above all) is ignored: it never verifies anything.
 VerifyError verify(const VerifyRequest &request, qint64 nowSeconds, const KeyLookup &lookup,
                    bool requireKeyId = true);
 

@@ -28,12 +28,31 @@ private slots:
         }
         QVERIFY(limiter.isBlocked(peer));
         QVERIFY(!limiter.isBlocked(other)); // per address
+        QVERIFY(!limiter.isBlocked(peer, "key_other")); // and per key id at that address
         // The first failure (t=0) leaves the window at t=60 s; now is t=30 s.
         QCOMPARE(limiter.retryAfterSeconds(peer), 30);
         clock.advanceMSecs(30'001);
         QVERIFY(!limiter.isBlocked(peer)); // sliding, not a fixed minute
         limiter.recordFailure(peer);
         QVERIFY(limiter.isBlocked(peer));
+    }
+
+    void perAddressAndKeyId()
+    {
+        // Agents behind one NAT address: each key id has its own count.
+        core::ManualClock clock;
+        core::AuthRateLimiter limiter(clock, 2);
+        const QHostAddress nat(u"198.51.100.1"_s);
+        limiter.recordFailure(nat, "key_bad");
+        limiter.recordFailure(nat, "key_bad");
+        QVERIFY(limiter.isBlocked(nat, "key_bad"));
+        QVERIFY(!limiter.isBlocked(nat, "key_good"));
+        QVERIFY(!limiter.isBlocked(nat)); // operator tokens: the address alone
+        QCOMPARE(limiter.retryAfterSeconds(nat, "key_good"), 0);
+        // An over-long id is cut, so it cannot grow memory per entry.
+        limiter.recordFailure(nat, QByteArray(10'000, 'k'));
+        limiter.recordFailure(nat, QByteArray(20'000, 'k'));
+        QVERIFY(limiter.isBlocked(nat, QByteArray(128, 'k')));
     }
 
     void ipv4MappedCountsAsIpv4()

@@ -327,6 +327,15 @@ void TstOperatorApi::agentKeyLifecycle()
     QVERIFY(listed.body.contains(keyId.toUtf8()));
     QVERIFY(!listed.body.contains(secretText.mid(6, 20).toUtf8()));
 
+    // The overlap is bounded (a rotation must end the old secret) and checked as a
+    // number before any cast.
+    for (const QByteArray &body :
+         {QByteArray(R"({"overlapSeconds":1e300})"), QByteArray(R"({"overlapSeconds":7776001})"),
+          QByteArray(R"({"overlapSeconds":-1})")}) {
+        const auto refused = call("POST", "/api/v1/keys/" + keyId.toUtf8() + "/rotate", body);
+        QCOMPARE(refused.status, 400);
+    }
+
     // Rotate with a one-hour overlap: both secrets work, then only the new one.
     const auto rotated =
         call("POST", "/api/v1/keys/" + keyId.toUtf8() + "/rotate", R"({"overlapSeconds":3600})");

@@ -63,6 +63,7 @@ private slots:
     void verificationOrder();
     void keyLookupGetsTheKeyId();
     void rotationWithTwoSecrets();
+    void malformedSecretNeverVerifies();
     void constantTimeEquals_data();
     void constantTimeEquals();
     void secretRoundTrip();
@@ -368,6 +369,32 @@ void TestWebhookSignature::rotationWithTwoSecrets()
     // After the old secret is retired, an agent still on it is refused.
     QCOMPARE(reason(verify(requestFor(onlyOld, kBody), kNow, knows({newSecret}))),
              reason(VerifyError::BadSignature));
+}
+
+void TestWebhookSignature::malformedSecretNeverVerifies()
+{
+    // A secret that did not parse must not turn into an empty (or short) HMAC key: a
+    // signature over the empty key is one anyone can compute.
+    const WebhookSecret empty;
+    const auto truncated = WebhookSecret::fromString(u"whsec_AAAA"_s);
+    QVERIFY(!truncated); // what a parser says; a caller must not fall back to `empty`
+    const WebhookSecret good = WebhookSecret::generate();
+    const SignedHeaders forged = sign({empty}, kId, kNow, kBody);
+    const KeyLookup onlyEmpty = [empty](QByteArrayView) {
+        return QList<WebhookSecret> {empty};
+    };
+    QCOMPARE(reason(verify(requestFor(forged, kBody), kNow, onlyEmpty)),
+             reason(VerifyError::UnknownKey));
+    QCOMPARE(reason(verifyWithSecret(requestFor(forged, kBody), kNow, empty)),
+             reason(VerifyError::UnknownKey));
+    // Next to a good secret the empty one is ignored: the forgery fails, the agent works.
+    const KeyLookup both = [empty, good](QByteArrayView) {
+        return QList<WebhookSecret> {empty, good};
+    };
+    QCOMPARE(reason(verify(requestFor(forged, kBody), kNow, both)),
+             reason(VerifyError::BadSignature));
+    const SignedHeaders real = sign({good}, kId, kNow, kBody);
+    QCOMPARE(reason(verify(requestFor(real, kBody), kNow, both)), reason(VerifyError::None));
 }
 
 void TestWebhookSignature::constantTimeEquals_data()

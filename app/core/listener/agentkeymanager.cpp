@@ -6,6 +6,7 @@
 #include "store/store.h"
 #include "vmresourceid.h"
 
+#include <QLoggingCategory>
 #include <QRandomGenerator>
 
 namespace spotkeeper::core {
@@ -13,6 +14,8 @@ namespace spotkeeper::core {
 using namespace Qt::StringLiterals;
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcKeys, "spotkeeper.keys")
 
 constexpr qsizetype kMaxKeyIdLength = 128;
 
@@ -90,9 +93,9 @@ std::optional<IssuedKey> AgentKeyManager::rotate(const QString &keyId, qint64 ov
         *error = u"key "_s + keyId + u" is revoked; generate a new one"_s;
         return std::nullopt;
     }
-    if (overlapSeconds < 0) {
+    if (overlapSeconds < 0 || overlapSeconds > kMaxOverlapSeconds) {
         *code = KeyError::Invalid;
-        *error = u"overlap must not be negative"_s;
+        *error = u"overlap must be between 0 and %1 seconds (90 days)"_s.arg(kMaxOverlapSeconds);
         return std::nullopt;
     }
     const QDateTime now = m_clock.nowUtc();
@@ -155,10 +158,17 @@ QList<AgentKeyRecord> AgentKeyManager::list()
     return keys;
 }
 
-std::optional<AgentKeyRecord> AgentKeyManager::loadFresh(const QString &keyId)
+std::optional<AgentKeyRecord> AgentKeyManager::loadFresh(const QString &keyId, bool *storeFailed)
 {
     std::optional<AgentKeyRecord> record = m_store.agentKey(keyId);
     if (!record) {
+        if (m_store.lastError().code != StoreError::Code::None) {
+            // Not "unknown": the store did not answer. Keep any cached entry out of use
+            // too (it is stale), and let the caller say "retry".
+            *storeFailed = true;
+            qCWarning(lcKeys).noquote() << u"cannot read agent key %1: %2"_s.arg(
+                keyId.left(kMaxKeyIdLength), m_store.lastError().message);
+        }
         m_cache.remove(keyId);
         return std::nullopt;
     }
@@ -166,20 +176,33 @@ std::optional<AgentKeyRecord> AgentKeyManager::loadFresh(const QString &keyId)
     entry.record = *record;
     entry.loadedAtMs = m_clock.nowMSecs();
     for (const AgentKeySecret &s : std::as_const(record->secrets)) {
-        entry.secrets.append(toWebhookSecret(s.secret).value_or(protocol::WebhookSecret()));
+        std::optional<protocol::WebhookSecret> secret = toWebhookSecret(s.secret);
+        if (!secret) // never the secret itself in the log
+            qCWarning(lcKeys).noquote()
+                << u"agent key %1 has a stored secret that is not a valid secret (%2 bytes); "
+                   "it is never accepted - rotate the key"_s.arg(keyId)
+                       .arg(s.secret.size());
+        entry.secrets.append(std::move(secret));
     }
     m_cache.insert(keyId, entry);
     return record;
 }
 
-std::optional<AgentKeyManager::ActiveKey> AgentKeyManager::lookup(QByteArrayView keyIdBytes)
+std::optional<AgentKeyManager::ActiveKey> AgentKeyManager::lookup(QByteArrayView keyIdBytes,
+                                                                  bool *storeFailed)
 {
+    bool failed = false;
+    if (storeFailed)
+        *storeFailed = false;
     if (keyIdBytes.isEmpty() || keyIdBytes.size() > kMaxKeyIdLength)
         return std::nullopt;
     const QString keyId = QString::fromUtf8(keyIdBytes);
     auto it = m_cache.constFind(keyId);
     if (it == m_cache.constEnd() || m_clock.nowMSecs() - it->loadedAtMs >= m_ttlMs) {
-        if (!loadFresh(keyId))
+        const bool loaded = loadFresh(keyId, &failed).has_value();
+        if (storeFailed)
+            *storeFailed = failed;
+        if (!loaded)
             return std::nullopt;
         it = m_cache.constFind(keyId);
     }
@@ -190,8 +213,8 @@ std::optional<AgentKeyManager::ActiveKey> AgentKeyManager::lookup(QByteArrayView
     active.vmResourceKey = it->record.vmResourceKey;
     for (qsizetype i = 0; i < it->record.secrets.size(); ++i) {
         const QDateTime &expires = it->record.secrets.at(i).expiresAt;
-        if (!expires.isValid() || expires > now)
-            active.secrets.append(it->secrets.at(i));
+        if ((!expires.isValid() || expires > now) && it->secrets.at(i))
+            active.secrets.append(*it->secrets.at(i)); // fail closed on an unreadable one
     }
     if (active.secrets.isEmpty())
         return std::nullopt;

@@ -39,7 +39,12 @@ public:
 
     std::optional<IssuedKey> generate(const QString &vmResourceId, const QString &actor,
                                       KeyError *code, QString *error);
-    // Adds a new secret; the key's current secrets stay valid for overlapSeconds more.
+    // The longest a rotation lets the previous secrets live on (the same bound as
+    // keys.rotation_overlap_hours): a rotation is meant to end the old secret.
+    static constexpr qint64 kMaxOverlapSeconds = 90LL * 24 * 3600;
+
+    // Adds a new secret; the key's current secrets stay valid for overlapSeconds more
+    // (0..kMaxOverlapSeconds, else Invalid).
     std::optional<IssuedKey> rotate(const QString &keyId, qint64 overlapSeconds,
                                     const QString &actor, KeyError *code, QString *error);
     KeyError revoke(const QString &keyId, const QString &actor, QString *error);
@@ -52,18 +57,22 @@ public:
         QList<protocol::WebhookSecret> secrets; // valid now
     };
     // Verification side: the VM and the secrets valid now, or nullopt (unknown, revoked
-    // or every secret expired).
-    std::optional<ActiveKey> lookup(QByteArrayView keyId);
+    // or every secret expired). A stored secret that does not parse is never used (a key
+    // with no usable secret is nullopt), so it can never verify with an empty HMAC key.
+    // When the store cannot be read, nullopt and *storeFailed = true: the caller must
+    // answer "try again", not "unknown key".
+    std::optional<ActiveKey> lookup(QByteArrayView keyId, bool *storeFailed = nullptr);
     void invalidate();
 
 private:
     struct CacheEntry
     {
         AgentKeyRecord record;
-        QList<protocol::WebhookSecret> secrets; // parallel to record.secrets
+        // Parallel to record.secrets; nullopt where the stored bytes are not a secret.
+        QList<std::optional<protocol::WebhookSecret>> secrets;
         qint64 loadedAtMs = 0;
     };
-    std::optional<AgentKeyRecord> loadFresh(const QString &keyId);
+    std::optional<AgentKeyRecord> loadFresh(const QString &keyId, bool *storeFailed);
     static QString newKeyId();
 
     Store &m_store;

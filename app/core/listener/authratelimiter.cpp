@@ -10,7 +10,8 @@ namespace spotkeeper::core {
 
 namespace {
 constexpr qint64 kWindowMs = 60'000;
-}
+constexpr qsizetype kMaxCredentialIdBytes = 128; // longer ids are refused unread anyway
+} // namespace
 
 AuthRateLimiter::AuthRateLimiter(Clock &clock, int maxFailuresPerMinute, int maxTrackedAddresses)
     : m_clock(clock)
@@ -18,12 +19,15 @@ AuthRateLimiter::AuthRateLimiter(Clock &clock, int maxFailuresPerMinute, int max
     , m_maxTracked(std::max(1, maxTrackedAddresses))
 { }
 
-QString AuthRateLimiter::keyFor(const QHostAddress &peer)
+QString AuthRateLimiter::keyFor(const QHostAddress &peer, QByteArrayView credentialId)
 {
     // An IPv4 client on a dual-stack socket shows up as ::ffff:a.b.c.d; count it once.
     bool ok = false;
     const quint32 v4 = peer.toIPv4Address(&ok);
-    return ok ? QHostAddress(v4).toString() : peer.toString();
+    const QString address = ok ? QHostAddress(v4).toString() : peer.toString();
+    return address + u' '
+        + QString::fromLatin1(
+               credentialId.first(std::min(credentialId.size(), kMaxCredentialIdBytes)));
 }
 
 void AuthRateLimiter::prune(QList<qint64> &times, qint64 nowMs) const
@@ -33,9 +37,9 @@ void AuthRateLimiter::prune(QList<qint64> &times, qint64 nowMs) const
     times.erase(times.begin(), firstLive);
 }
 
-bool AuthRateLimiter::isBlocked(const QHostAddress &peer)
+bool AuthRateLimiter::isBlocked(const QHostAddress &peer, QByteArrayView credentialId)
 {
-    const auto it = m_failures.find(keyFor(peer));
+    const auto it = m_failures.find(keyFor(peer, credentialId));
     if (it == m_failures.end())
         return false;
     prune(*it, m_clock.nowMSecs());
@@ -46,18 +50,18 @@ bool AuthRateLimiter::isBlocked(const QHostAddress &peer)
     return it->size() >= m_maxFailures;
 }
 
-int AuthRateLimiter::retryAfterSeconds(const QHostAddress &peer)
+int AuthRateLimiter::retryAfterSeconds(const QHostAddress &peer, QByteArrayView credentialId)
 {
-    const auto it = m_failures.constFind(keyFor(peer));
+    const auto it = m_failures.constFind(keyFor(peer, credentialId));
     if (it == m_failures.constEnd() || it->isEmpty())
         return 0;
     const qint64 leavesAt = it->constFirst() + kWindowMs;
     return int(std::max<qint64>(1, (leavesAt - m_clock.nowMSecs() + 999) / 1000));
 }
 
-void AuthRateLimiter::recordFailure(const QHostAddress &peer)
+void AuthRateLimiter::recordFailure(const QHostAddress &peer, QByteArrayView credentialId)
 {
-    const QString key = keyFor(peer);
+    const QString key = keyFor(peer, credentialId);
     const qint64 now = m_clock.nowMSecs();
     if (!m_failures.contains(key) && m_failures.size() >= m_maxTracked)
         evictStalest();

@@ -2,13 +2,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QByteArrayView>
 #include <QHash>
 #include <QHostAddress>
 #include <QList>
 
-// Counts failed authentications per source address over a sliding minute and says when
-// an address must be answered 429. Memory is bounded: at most maxTrackedAddresses are
-// remembered; when full, the stalest entries are dropped first.
+// Counts failed authentications per (source address, credential id) over a sliding
+// minute and says when that pair must be answered 429. The credential id is the agent
+// key id a signed request names ("" where there is none: operator tokens, the seed
+// key): agents behind one NAT address each have their own count, so a misconfigured or
+// hostile neighbour cannot lock a good agent out. Memory is bounded: at most
+// maxTrackedAddresses pairs are remembered; when full, the stalest are dropped first.
 namespace spotkeeper::core {
 
 class Clock;
@@ -19,21 +23,21 @@ public:
     explicit AuthRateLimiter(Clock &clock, int maxFailuresPerMinute = 20,
                              int maxTrackedAddresses = 10'000);
 
-    bool isBlocked(const QHostAddress &peer);
+    bool isBlocked(const QHostAddress &peer, QByteArrayView credentialId = {});
     // Seconds until the oldest counted failure leaves the window (for Retry-After).
-    int retryAfterSeconds(const QHostAddress &peer);
-    void recordFailure(const QHostAddress &peer);
+    int retryAfterSeconds(const QHostAddress &peer, QByteArrayView credentialId = {});
+    void recordFailure(const QHostAddress &peer, QByteArrayView credentialId = {});
     int trackedAddresses() const { return int(m_failures.size()); }
 
 private:
     void prune(QList<qint64> &times, qint64 nowMs) const;
     void evictStalest();
-    static QString keyFor(const QHostAddress &peer);
+    static QString keyFor(const QHostAddress &peer, QByteArrayView credentialId);
 
     Clock &m_clock;
     int m_maxFailures;
     int m_maxTracked;
-    QHash<QString, QList<qint64>> m_failures; // address -> failure times (ms), ascending
+    QHash<QString, QList<qint64>> m_failures; // address + id -> failure times (ms), ascending
 };
 
 } // namespace spotkeeper::core

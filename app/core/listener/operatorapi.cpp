@@ -317,12 +317,18 @@ http::Response OperatorApi::keys(const http::Request &request, const QList<QByte
     if (!body)
         return error;
     const QJsonValue overlap = body->value(u"overlapSeconds"_s);
-    if (!overlap.isUndefined() && !overlap.isDouble())
-        return http::Response::error(400, u"invalid"_s, u"overlapSeconds must be a number"_s);
+    // Range-checked as a double first: casting 1e300 to an integer is undefined.
+    const double seconds = overlap.toDouble(-1);
+    if (!overlap.isUndefined()
+        && (!overlap.isDouble() || !(seconds >= 0)
+            || seconds > double(AgentKeyManager::kMaxOverlapSeconds)))
+        return http::Response::error(
+            400, u"invalid"_s,
+            u"overlapSeconds must be a number from 0 to %1 (90 days)"_s.arg(
+                AgentKeyManager::kMaxOverlapSeconds));
     KeyError code = KeyError::None;
-    const auto issued =
-        m_keys.rotate(keyId, overlap.isDouble() ? qint64(overlap.toDouble()) : m_defaultOverlap,
-                      actor, &code, &message);
+    const auto issued = m_keys.rotate(
+        keyId, overlap.isDouble() ? qint64(seconds) : m_defaultOverlap, actor, &code, &message);
     return issued ? ok(200, issuedJson(*issued)) : fromKeyError(code, message);
 }
 

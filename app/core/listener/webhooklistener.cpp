@@ -182,11 +182,14 @@ void WebhookListener::handle(const http::Request &request,
                              std::shared_ptr<http::Responder> responder)
 {
     const QByteArray &path = request.path;
+    // Signed routes are not gated on the address: a request whose signature verifies is
+    // always served, whatever other clients behind the same address got wrong
+    // (verifySigned limits failures per address and key id).
     if (path == "/api/v1/notices") {
-        if (checkMethod(request, responder, "POST") && checkRateLimit(request, responder))
+        if (checkMethod(request, responder, "POST"))
             handleNotice(request, std::move(responder));
     } else if (path == "/api/v1/heartbeats") {
-        if (checkMethod(request, responder, "POST") && checkRateLimit(request, responder))
+        if (checkMethod(request, responder, "POST"))
             handleHeartbeat(request, std::move(responder));
     } else if (path == "/healthz") {
         if (checkMethod(request, responder, "GET"))
@@ -234,14 +237,25 @@ WebhookListener::verifySigned(const http::Request &request,
     verifyRequest.body = request.body;
 
     std::optional<AgentKeyManager::ActiveKey> key;
+    bool storeFailed = false;
     const protocol::KeyLookup lookup = [&](QByteArrayView keyId) {
-        key = m_keys.lookup(keyId);
+        key = m_keys.lookup(keyId, &storeFailed);
         return key ? key->secrets : QList<protocol::WebhookSecret>();
     };
     const protocol::VerifyError result =
         protocol::verify(verifyRequest, m_clock.nowUtc().toSecsSinceEpoch(), lookup);
     if (result == protocol::VerifyError::None && key)
         return Verified {key->vmResourceKey, verifyRequest.keyId};
+    if (storeFailed) {
+        // The key could not be read: the agent is not at fault and must retry, and
+        // this is no failed authentication to count against it.
+        http::Response response = http::Response::error(
+            503, u"store_unavailable"_s, u"the agent key could not be read; retry"_s);
+        response.headers.append({QByteArrayLiteral("Retry-After"), QByteArrayLiteral("5")});
+        m_metrics.countRejection(u"store_unavailable"_s);
+        send(responder, response);
+        return std::nullopt;
+    }
 
     const QString reason = protocol::toString(result);
     if (result == protocol::VerifyError::BodyTooLarge) {
@@ -267,7 +281,20 @@ WebhookListener::verifySigned(const http::Request &request,
         message = u"signature does not verify"_s;
         break;
     }
-    m_rateLimiter.recordFailure(request.peer);
+    // Counted per (address, key id): agents behind one NAT address do not share a count.
+    const bool blocked = m_rateLimiter.isBlocked(request.peer, verifyRequest.keyId);
+    m_rateLimiter.recordFailure(request.peer, verifyRequest.keyId);
+    if (blocked) {
+        http::Response response = http::Response::error(
+            429, u"too_many_auth_failures"_s,
+            u"too many failed authentications for this key from this address: "_s + message);
+        response.headers.append({QByteArrayLiteral("Retry-After"),
+                                 QByteArray::number(m_rateLimiter.retryAfterSeconds(
+                                     request.peer, verifyRequest.keyId))});
+        m_metrics.countRejection(u"rate_limited"_s);
+        send(responder, response);
+        return std::nullopt;
+    }
     reject(responder, 401, reason.isEmpty() ? u"bad_signature"_s : reason, message);
     return std::nullopt;
 }

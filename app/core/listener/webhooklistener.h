@@ -35,7 +35,7 @@ struct ListenerOptions
     // Group commits run on a thread with its own connection to the store's file (not for
     // ":memory:"), so the event loop keeps serving requests during an fsync.
     bool commitThread = true;
-    int failedAuthPerMinute = 20; // per source address, then 429
+    int failedAuthPerMinute = 20; // per (address, agent key id), then 429
     // Heartbeats are answered at once and written coalesced (the latest per VM): every
     // heartbeatFlushMs, all due VMs in ONE transaction (one fsync). A VM is due when its
     // agent version or poll outcome changed, or heartbeatPersistSeconds after its last
