@@ -138,6 +138,7 @@ S = {
  'Connecting to %1…': 'Verbinde mit %1…',
  '%1 is not a URL: use https://host:port': '%1 ist keine URL: verwenden Sie https://host:port',
  '%1: use an https:// (or http:// on a loopback address) URL': '%1: verwenden Sie eine https://-URL (oder http:// auf einer Loopback-Adresse)',
+ '%1: http:// would send the operator token in clear over the network; use https:// (http:// is only for a loopback address)': '%1: http:// würde das Operator-Token unverschlüsselt über das Netz senden; verwenden Sie https:// (http:// nur für eine Loopback-Adresse)',
  'An operator token is needed (spotkeeperd token create).': 'Ein Operator-Token wird benötigt (spotkeeperd token create).',
  'The CA file %1 holds no PEM certificate.': 'Die CA-Datei %1 enthält kein PEM-Zertifikat.',
  '%1 is unreachable: %2': '%1 ist nicht erreichbar: %2',

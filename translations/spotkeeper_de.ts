@@ -1322,6 +1322,10 @@
         <source>%1 answered without a key list.</source>
         <translation>%1 antwortete ohne Schlüsselliste.</translation>
     </message>
+    <message>
+        <source>%1: http:// would send the operator token in clear over the network; use https:// (http:// is only for a loopback address)</source>
+        <translation>%1: http:// würde das Operator-Token unverschlüsselt über das Netz senden; verwenden Sie https:// (http:// nur für eine Loopback-Adresse)</translation>
+    </message>
 </context>
 <context>
     <name>spotkeeper::gui::RetryPanel</name>
@@ -1495,10 +1499,6 @@
     <message>
         <source>Enter the URL of the spotkeeperd server.</source>
         <translation>Geben Sie die URL des spotkeeperd-Servers ein.</translation>
-    </message>
-    <message>
-        <source>%1 is not a server URL: use https://host:port.</source>
-        <translation>%1 ist keine Server-URL: verwenden Sie https://host:port.</translation>
     </message>
     <message>
         <source>Agent keys are generated per VM with Actions → Enroll agent, and listed, rotated and revoked with Actions → Agent keys; their secrets are shown once and stored only as agent key records in the store.</source>

@@ -6,6 +6,7 @@
 #include "remotefleetsourcejson.h"
 
 #include <QEventLoop>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -128,14 +129,32 @@ RemoteFleetSource::RemoteFleetSource(RemoteSourceOptions options, const core::Cl
 
 RemoteFleetSource::~RemoteFleetSource() = default;
 
-QString RemoteFleetSource::checkOptions(const RemoteSourceOptions &options)
+bool RemoteFleetSource::isLoopbackHost(const QString &host)
 {
-    const QUrl &url = options.baseUrl;
+    if (host.compare("localhost"_L1, Qt::CaseInsensitive) == 0)
+        return true;
+    const QHostAddress address(host);
+    return !address.isNull() && address.isLoopback();
+}
+
+QString RemoteFleetSource::checkUrl(const QUrl &url)
+{
     if (!url.isValid() || url.host().isEmpty())
         return tr("%1 is not a URL: use https://host:port").arg(url.toDisplayString());
     if (url.scheme() != "https"_L1 && url.scheme() != "http"_L1)
         return tr("%1: use an https:// (or http:// on a loopback address) URL")
             .arg(url.toDisplayString());
+    if (url.scheme() == "http"_L1 && !isLoopbackHost(url.host()))
+        return tr("%1: http:// would send the operator token in clear over the network; use "
+                  "https:// (http:// is only for a loopback address)")
+            .arg(url.toDisplayString());
+    return {};
+}
+
+QString RemoteFleetSource::checkOptions(const RemoteSourceOptions &options)
+{
+    if (const QString problem = checkUrl(options.baseUrl); !problem.isEmpty())
+        return problem;
     if (options.token.isEmpty())
         return tr("An operator token is needed (spotkeeperd token create).");
     if (!options.caFile.isEmpty() && QSslCertificate::fromPath(options.caFile, QSsl::Pem).isEmpty())
@@ -162,7 +181,12 @@ QNetworkReply *RemoteFleetSource::send(const QByteArray &method, const QString &
     url.setPath(basePath + pathAndQuery.left(q), QUrl::TolerantMode);
     url.setQuery(q < 0 ? QString() : pathAndQuery.mid(q + 1), QUrl::TolerantMode);
     QNetworkRequest request(url);
-    request.setRawHeader("Authorization", "Bearer " + m_options.token);
+    // Never the token in clear to another host, whoever built these options; and a
+    // redirect must not carry it elsewhere either.
+    if (checkUrl(url).isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_options.token);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::SameOriginRedirectPolicy);
     request.setRawHeader("Accept", "application/json");
     if (!body.isEmpty())
         request.setHeader(QNetworkRequest::ContentTypeHeader,

@@ -52,6 +52,11 @@ public:
 
     // Empty when the URL can be attached to, else why not (scheme, host, a readable CA).
     static QString checkOptions(const RemoteSourceOptions &options);
+    // The URL part of checkOptions, checked before a token is asked for: https://, or
+    // http:// only to a loopback host (the token would otherwise cross the network in
+    // clear).
+    static QString checkUrl(const QUrl &url);
+    static bool isLoopbackHost(const QString &host);
     void start(); // first poll now, then every pollMs
     void pollNow();
     bool hasLoaded() const { return m_loaded; } // one full poll succeeded

@@ -37,6 +37,11 @@ std::unique_ptr<RemoteFleetSource> attachRemote(const DashboardSettings &setting
     RemoteSourceOptions options;
     options.baseUrl = QUrl(settings.remoteUrl.trimmed(), QUrl::StrictMode);
     options.caFile = settings.remoteCaFile;
+    // The URL first: no token is read or asked for to be sent where it would go in clear.
+    if (const QString problem = RemoteFleetSource::checkUrl(options.baseUrl); !problem.isEmpty()) {
+        *error = problem;
+        return nullptr;
+    }
     options.token = readSecretNow(secrets, DashboardSettings::kOperatorTokenKey).trimmed();
     if (options.token.isEmpty() && mayAsk) {
         bool ok = false;

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "settingsdialog.h"
 
+#include "remotefleetsource.h"
 #include "secretstore.h"
 
 #include <QCheckBox>
@@ -246,13 +247,9 @@ void SettingsDialog::accept()
         return;
     }
     if (!s.remoteUrl.isEmpty()) {
-        const QUrl url(s.remoteUrl);
-        if (!url.isValid() || url.host().isEmpty()
-            || (url.scheme() != QLatin1StringView("https")
-                && url.scheme() != QLatin1StringView("http"))) {
-            QMessageBox::warning(
-                this, windowTitle(),
-                tr("%1 is not a server URL: use https://host:port.").arg(s.remoteUrl));
+        const QString problem = RemoteFleetSource::checkUrl(QUrl(s.remoteUrl));
+        if (!problem.isEmpty()) {
+            QMessageBox::warning(this, windowTitle(), problem);
             return;
         }
     }

@@ -323,6 +323,18 @@ private Q_SLOTS:
         QVERIFY(RemoteFleetSource::checkOptions(o).contains(u"https://"_s));
         o.baseUrl = QUrl(u"not a url"_s);
         QVERIFY(!RemoteFleetSource::checkOptions(o).isEmpty());
+        // http:// would carry the operator token in clear: only to a loopback host.
+        for (const char *url : {"http://spotkeeperd.example.net:8443", "http://10.0.0.5:8443",
+                                "http://192.0.2.1", "http://[2001:db8::1]:8443"}) {
+            o.baseUrl = QUrl(QString::fromLatin1(url));
+            QVERIFY2(RemoteFleetSource::checkOptions(o).contains(u"in clear"_s), url);
+            QVERIFY2(!RemoteFleetSource::checkUrl(o.baseUrl).isEmpty(), url);
+        }
+        for (const char *url : {"http://127.0.0.1:8443", "http://localhost:8443",
+                                "http://[::1]:8443", "https://spotkeeperd.example.net:8443"}) {
+            o.baseUrl = QUrl(QString::fromLatin1(url));
+            QVERIFY2(RemoteFleetSource::checkOptions(o).isEmpty(), url);
+        }
         o = options();
         o.token.clear();
         QVERIFY(RemoteFleetSource::checkOptions(o).contains(u"token"_s));

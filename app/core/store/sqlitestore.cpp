@@ -7,6 +7,7 @@
 #include "storerows.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -27,6 +28,49 @@ std::atomic<quint64> g_connectionCounter {0};
 bool isMemoryPath(const QString &path)
 {
     return path == u":memory:"_s || path.startsWith(u"file::memory:"_s);
+}
+
+constexpr QFile::Permissions kOwnerOnlyFile = QFile::ReadOwner | QFile::WriteOwner;
+constexpr QFile::Permissions kOwnerOnlyDir = kOwnerOnlyFile | QFile::ExeOwner;
+constexpr QFile::Permissions kOthers = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup
+    | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
+
+// The store holds every agent key's secret: it, its folder and its -wal/-shm are owner
+// only, whatever the umask. Missing folders are created 0700 one by one; the database
+// file is created empty with 0600 before SQLite opens it (an empty file is an empty
+// database), and SQLite gives -wal and -shm the mode of the database file. A file an
+// earlier build left readable by others is tightened (with any -wal/-shm beside it).
+bool prepareOwnerOnly(const QString &path, QString *error)
+{
+    const QFileInfo info(path);
+    QStringList missing;
+    for (QString folder = info.absolutePath(); !QFileInfo::exists(folder);) {
+        missing.prepend(folder);
+        const QString parent = QFileInfo(folder).absolutePath();
+        if (parent == folder)
+            break;
+        folder = parent;
+    }
+    for (const QString &folder : std::as_const(missing)) {
+        if (!QDir().mkdir(folder, kOwnerOnlyDir) && !QFileInfo(folder).isDir()) {
+            *error = u"cannot create the directory %1 of database %2"_s.arg(folder, path);
+            return false;
+        }
+    }
+    if (!info.exists()) {
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, kOwnerOnlyFile)
+            && !QFileInfo::exists(path)) {
+            *error = u"cannot create database %1: %2"_s.arg(path, file.errorString());
+            return false;
+        }
+        return true;
+    }
+    for (const QString &file : QStringList {path, path + u"-wal"_s, path + u"-shm"_s}) {
+        if (QFileInfo::exists(file) && (QFile::permissions(file) & kOthers))
+            QFile::setPermissions(file, QFile::permissions(file) & ~kOthers); // best effort
+    }
+    return true;
 }
 
 ManagedBy stronger(ManagedBy a, ManagedBy b)
@@ -147,9 +191,9 @@ bool SqliteStore::openDatabase(StoreError *error)
         if (m_options.readOnly && !info.exists())
             return failWith(StoreError::Code::CannotOpen,
                             u"cannot open database %1 read-only: no such file"_s.arg(path));
-        if (!m_options.readOnly && !QDir().mkpath(info.absolutePath()))
-            return failWith(StoreError::Code::CannotOpen,
-                            u"cannot create the directory of database %1"_s.arg(path));
+        QString problem;
+        if (!m_options.readOnly && !prepareOwnerOnly(path, &problem))
+            return failWith(StoreError::Code::CannotOpen, problem);
     }
     if (!m_options.clock)
         m_options.clock = &systemClock();
