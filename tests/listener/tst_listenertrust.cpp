@@ -135,6 +135,8 @@ void TstListenerTrust::startedAfterScheduledIsStored()
     QCOMPARE(history.size(), 2);
     QCOMPARE(history.at(0).eventStatus, u"Scheduled"_s);
     QCOMPARE(history.at(1).eventStatus, u"Started"_s);
+    // The engine acted on the first phase; the second is history, not a second eviction.
+    QCOMPARE(m_ops->count(u"notice"_s), 1);
     // The same phase again (an agent that lost its spool) is still a duplicate.
     QCOMPARE(json(post(notice, a, u"msg_started_again"_s)).value(u"duplicate"_s).toBool(), true);
 }

@@ -420,6 +420,9 @@ private slots:
         QCOMPARE(first[1].status, NoticeOutcome::Status::Inserted);
         QCOMPARE(first[2].status, NoticeOutcome::Status::Inserted);
         QVERIFY(first[1].eventId != first[0].eventId);
+        QVERIFY(!first[0].laterPhase);
+        QVERIFY(first[1].laterPhase); // stored, but the engine already heard of ev-A
+        QVERIFY(!first[2].laterPhase);
         QCOMPARE(store->eventCount(byVm(first[0].vmId)), 2);
 
         // A VM whose key posted first under another VM's id cannot silence that VM.

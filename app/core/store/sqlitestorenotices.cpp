@@ -118,23 +118,27 @@ bool SqliteStore::insertNotice(const IncomingNotice &notice, NoticeOutcome *outc
             return true;
         }
     }
-    // One notice per phase: a Started after a Scheduled is new evidence.
+    // One notice per phase: a Started after a Scheduled is new evidence, stored and
+    // marked as a later phase.
+    bool laterPhase = false;
     if (existing && !notice.event.eventId.isEmpty()) {
         CachedStatement statement(*this,
-                                  u"SELECT id, vm_id FROM events WHERE kind = ? AND "
-                                  "vm_id = ? AND event_id = ? AND event_status = ?"_s);
+                                  u"SELECT id, vm_id, event_status FROM events WHERE kind = ? "
+                                  "AND vm_id = ? AND event_id = ?"_s);
         if (!statement.ok())
             return false;
         QSqlQuery &q = statement.query();
         q.addBindValue(toString(EventKind::Notice));
         q.addBindValue(existing->id);
         q.addBindValue(notice.event.eventId);
-        q.addBindValue(notice.event.eventStatus);
         if (!execOrFail(q))
             return false;
-        if (q.next()) {
-            duplicateOf(q);
-            return true;
+        while (q.next()) {
+            if (q.value(2).toString() == notice.event.eventStatus) {
+                duplicateOf(q);
+                return true;
+            }
+            laterPhase = true;
         }
     }
     VmRecord vmRow = notice.vm;
@@ -154,6 +158,7 @@ bool SqliteStore::insertNotice(const IncomingNotice &notice, NoticeOutcome *outc
     outcome->status = NoticeOutcome::Status::Inserted;
     outcome->vmId = vmId;
     outcome->eventId = eventId;
+    outcome->laterPhase = laterPhase;
     return true;
 }
 

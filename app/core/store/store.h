@@ -61,6 +61,9 @@ struct NoticeOutcome
     Status status = Status::Failed;
     qint64 vmId = 0;
     qint64 eventId = 0; // the stored event (existing one for a duplicate)
+    // Inserted, but an earlier phase of the same event (VM + EventId) was stored before:
+    // history, not news for the engine, which acted on the first phase.
+    bool laterPhase = false;
 };
 
 // An operator API token as listed to operators: never the token or its hash.
