@@ -358,7 +358,7 @@ void WebhookListener::handleNotice(const http::Request &request,
                 event.vmId = outcome.vmId;
                 emit noticeStored(outcome.vmId, outcome.eventId);
                 // The engine hears each event once, at its first phase (as before schema
-                // v5 kept later phases): a Started after a Scheduled is history only.
+                // v6 kept later phases): a Started after a Scheduled is history only.
                 if (!outcome.laterPhase)
                     m_operations.handleNoticeStored(outcome.vmId, event);
                 return;
