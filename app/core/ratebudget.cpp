@@ -6,9 +6,10 @@
 
 namespace spotkeeper::core {
 
-RateBudget::RateBudget(BudgetConfig config, qint64 refillLagMs)
+RateBudget::RateBudget(BudgetConfig config, qint64 refillLagMs, qint64 reserveMs)
     : m_config(config)
     , m_refillLagMs(std::max<qint64>(0, refillLagMs))
+    , m_reserveMs(std::max<qint64>(0, reserveMs))
 { }
 
 qint64 RateBudget::intervalMs() const
@@ -21,12 +22,17 @@ qint64 RateBudget::toleranceMs() const
     return qint64(m_config.burst - 1) * intervalMs();
 }
 
+qint64 RateBudget::usableToleranceMs() const
+{
+    return std::max<qint64>(0, toleranceMs() - m_reserveMs);
+}
+
 qint64 RateBudget::earliestMs(qint64 nowMs) const
 {
     if (m_config.unlimited())
         return nowMs;
     const qint64 tat = std::max(m_tat, nowMs);
-    return std::max(nowMs, tat - toleranceMs());
+    return std::max(nowMs, tat - usableToleranceMs());
 }
 
 bool RateBudget::tryTake(qint64 nowMs)

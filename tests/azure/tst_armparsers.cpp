@@ -10,6 +10,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 using namespace spotkeeper::core;
 using spotkeeper::testsupport::fixture;
@@ -379,6 +381,33 @@ void TestArmParsers::tokenBucket()
     QCOMPARE(delayed.msUntilAvailable(250), 100); // steady state: no further delay
     QVERIFY(delayed.tryTake(350));
     QCOMPARE(delayed.msUntilAvailable(350), 100);
+    // The jitter reserve. ARM starts a burst's clock when its first request arrives, the
+    // queue when it sends it: a burst held up on its way (a busy host, connection setup) by
+    // more than the refill lag, followed by requests that are not, must still fit ARM's bucket.
+    const auto refusedOnArrival = [](qint64 reserveMs) {
+        const ArmBudgets budgets;
+        RateBudget client(budgets.subscriptionWrites, budgets.refillLagMs, reserveMs);
+        RateBudget arm(budgets.subscriptionWrites);
+        QList<qint64> arrivals;
+        for (qint64 now = 0; arrivals.size() < 400; now += 10) {
+            while (arrivals.size() < 400 && client.tryTake(now)) { // one connection: in order
+                const qint64 sent = now + (now == 0 ? 600 : 20);
+                arrivals.append(arrivals.isEmpty() ? sent : std::max(arrivals.last(), sent));
+            }
+        }
+        int refused = 0;
+        for (const qint64 at : arrivals)
+            refused += arm.tryTake(at) ? 0 : 1;
+        return refused;
+    };
+    QVERIFY(refusedOnArrival(0) > 0);
+    QCOMPARE(refusedOnArrival(ArmBudgets().jitterReserveMs), 0);
+    RateBudget reserved(BudgetConfig {10, 10, 1'000}, 0, 300); // 3 tokens kept back
+    for (int i = 0; i < 7; ++i)
+        QVERIFY(reserved.tryTake(0));
+    QVERIFY(!reserved.tryTake(0));
+    QCOMPARE(reserved.msUntilAvailable(0), 100);
+
     RateBudget starts(ArmBudgets().vmStarts);
     for (int i = 0; i < 12; ++i)
         QVERIFY(starts.tryTake(0));

@@ -167,6 +167,7 @@ void TestArmThrottling::readBudgetQueuesInsteadOfSending()
     ManualClock clock;
     ArmBudgets budgets;
     budgets.refillLagMs = 0; // exact bucket arithmetic
+    budgets.jitterReserveMs = 0;
     budgets.subscriptionReads = BudgetConfig {2, 1, 60'000}; // 2 now, then one a minute
     m_arm->route("GET", vmPath(kVm, "/instanceView"))
         .respond(200, specBody(u"arm/spec-VirtualMachine_Get_InstanceView-2024-07-01.json"_s));
@@ -199,6 +200,7 @@ void TestArmThrottling::evidenceReadsWaitBehindTheEnginesReads()
     ManualClock clock;
     ArmBudgets budgets;
     budgets.refillLagMs = 0;
+    budgets.jitterReserveMs = 0;
     budgets.subscriptionReads = BudgetConfig {1, 1, 60'000}; // one now, then one a minute
     m_arm->route("GET", vmPath(kVm, "/instanceView"))
         .respond(200, specBody(u"arm/spec-VirtualMachine_Get_InstanceView-2024-07-01.json"_s));
@@ -227,6 +229,7 @@ void TestArmThrottling::perVmStartBudget()
     ManualClock clock;
     ArmBudgets budgets;
     budgets.refillLagMs = 0;
+    budgets.jitterReserveMs = 0;
     budgets.vmStarts = BudgetConfig {2, 4, 60'000};
     m_arm->routeRegex("POST", u"/start$"_s).respond(http::Response::json(200, {}));
     ArmClient *client = makeClient(budgets, &clock);
@@ -257,6 +260,7 @@ void TestArmThrottling::lowRemainingReadsSlowTheQueue()
                     "Microsoft.Compute/LowCostGetResource;35");
     ArmBudgets budgets;
     budgets.refillLagMs = 0;
+    budgets.jitterReserveMs = 0;
     ArmClient *client = makeClient(budgets, &clock);
     Waiter<PowerStateResult> first;
     client->instanceView(kVm, first.callback());

@@ -41,7 +41,7 @@ RateBudget &ArmRequestQueue::bucket(QHash<QString, RateBudget> &map, const QStri
 {
     auto it = map.find(key);
     if (it == map.end())
-        it = map.insert(key, RateBudget(config, m_budgets.refillLagMs));
+        it = map.insert(key, RateBudget(config, m_budgets.refillLagMs, m_budgets.jitterReserveMs));
     return it.value();
 }
 
