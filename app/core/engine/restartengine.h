@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <optional>
 
 // The restart engine: one job per evicted VM, retried until the VM runs. Every job
@@ -182,6 +183,10 @@ private:
                         const QString &message);
     OperationResult audited(const QString &actor, const QString &action, const QString &target,
                             OperationResult result);
+    // Looks the VM up and writes one audit row for the action: op runs only for a VM that
+    // exists ("no such VM" otherwise), and its result is what the row records.
+    OperationResult auditedOnVm(qint64 vmId, const QString &actor, const QString &action,
+                                const std::function<OperationResult(const VmRecord &)> &op);
 
     Store &m_store;
     CloudProvider &m_cloud;

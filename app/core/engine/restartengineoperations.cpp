@@ -255,6 +255,17 @@ OperationResult RestartEngine::audited(const QString &actor, const QString &acti
     return result;
 }
 
+OperationResult
+RestartEngine::auditedOnVm(qint64 vmId, const QString &actor, const QString &action,
+                           const std::function<OperationResult(const VmRecord &)> &op)
+{
+    const std::optional<VmRecord> vm = m_store.vm(vmId);
+    if (!vm)
+        return audited(actor, action, QString::number(vmId),
+                       {OperationResult::Status::NotFound, u"no such VM"_s});
+    return audited(actor, action, vm->resourceKey, op(*vm));
+}
+
 OperationResult RestartEngine::restartNow(const VmRecord &vm, const QString &actor)
 {
     const qint64 vmId = vm.id;
@@ -280,59 +291,52 @@ OperationResult RestartEngine::restartNow(const VmRecord &vm, const QString &act
 
 OperationResult RestartEngine::forceRestart(qint64 vmId, const QString &actor)
 {
-    const QString action = u"force_restart"_s;
-    const std::optional<VmRecord> vm = m_store.vm(vmId);
-    if (!vm)
-        return audited(actor, action, QString::number(vmId),
-                       {OperationResult::Status::NotFound, u"no such VM"_s});
-    return audited(actor, action, vm->resourceKey, restartNow(*vm, actor));
+    return auditedOnVm(vmId, actor, u"force_restart"_s, [&](const VmRecord &vm) -> OperationResult {
+        return restartNow(vm, actor);
+    });
 }
 
 OperationResult RestartEngine::stopOnPurpose(qint64 vmId, const QString &actor)
 {
-    const QString action = u"stop_on_purpose"_s;
-    const std::optional<VmRecord> vm = m_store.vm(vmId);
-    if (!vm)
-        return audited(actor, action, QString::number(vmId),
-                       {OperationResult::Status::NotFound, u"no such VM"_s});
-    if (vm->powerState == PowerState::Deleted)
-        return audited(actor, action, vm->resourceKey,
-                       {OperationResult::Status::Invalid, u"the VM no longer exists"_s});
-    // Desired state first: whatever the deallocation looks like, nothing restarts the VM.
-    markStoppedOnPurpose(*vm, actor, u"stop on purpose (deallocate)"_s, u"operator"_s, {});
-    const std::optional<VmRecord> stored = m_store.vm(vmId);
-    if (!stored || stored->desiredState != DesiredState::Stopped)
-        return audited(actor, action, vm->resourceKey,
-                       {OperationResult::Status::Failed, u"the store refused the change"_s});
-    adoptStoredJob(vmId);
-    if (auto it = m_jobs.find(vmId); it != m_jobs.end()) {
-        ++it->generation;
-        it->inFlight = false;
-        it->job.reason = u"stopped on purpose by "_s + actor;
-        transition(vmId, JobState::Cancelled, it->job.reason);
-    }
-    m_cloud.deallocate(*stored, [alive = m_alive, this, vmId, actor](CallResult call) {
-        if (!*alive)
-            return;
-        if (call.ok()) {
-            Q_EMIT deallocateAnswered(vmId, true, u"deallocation accepted"_s);
-            return;
-        }
-        EventRecord event = vmEvent(
-            vmId, EventKind::Alert, u"operator"_s,
-            u"Stop on purpose by "_s + actor + u": the deallocation failed: "_s
-                + toString(call.failure) + u' ' + call.errorCode + u": "_s + call.errorMessage
-                + u" (desired state stays stopped; stop the VM again or Start it)"_s);
-        event.httpStatus = call.httpStatus;
-        event.armErrorCode = call.errorCode;
-        event.correlationId = call.correlationId;
-        m_store.appendEvent(event);
-        Q_EMIT alertRaised(vmId, event.message);
-        Q_EMIT deallocateAnswered(vmId, false, event.message);
-    });
-    return audited(
-        actor, action, vm->resourceKey,
-        {OperationResult::Status::Ok, u"desired state stopped; deallocation requested"_s});
+    return auditedOnVm(
+        vmId, actor, u"stop_on_purpose"_s, [&](const VmRecord &vm) -> OperationResult {
+            if (vm.powerState == PowerState::Deleted)
+                return {OperationResult::Status::Invalid, u"the VM no longer exists"_s};
+            // Desired state first: whatever the deallocation looks like, nothing restarts the VM.
+            markStoppedOnPurpose(vm, actor, u"stop on purpose (deallocate)"_s, u"operator"_s, {});
+            const std::optional<VmRecord> stored = m_store.vm(vmId);
+            if (!stored || stored->desiredState != DesiredState::Stopped)
+                return {OperationResult::Status::Failed, u"the store refused the change"_s};
+            adoptStoredJob(vmId);
+            if (auto it = m_jobs.find(vmId); it != m_jobs.end()) {
+                ++it->generation;
+                it->inFlight = false;
+                it->job.reason = u"stopped on purpose by "_s + actor;
+                transition(vmId, JobState::Cancelled, it->job.reason);
+            }
+            m_cloud.deallocate(*stored, [alive = m_alive, this, vmId, actor](CallResult call) {
+                if (!*alive)
+                    return;
+                if (call.ok()) {
+                    Q_EMIT deallocateAnswered(vmId, true, u"deallocation accepted"_s);
+                    return;
+                }
+                EventRecord event = vmEvent(
+                    vmId, EventKind::Alert, u"operator"_s,
+                    u"Stop on purpose by "_s + actor + u": the deallocation failed: "_s
+                        + toString(call.failure) + u' ' + call.errorCode + u": "_s
+                        + call.errorMessage
+                        + u" (desired state stays stopped; stop the VM again or Start it)"_s);
+                event.httpStatus = call.httpStatus;
+                event.armErrorCode = call.errorCode;
+                event.correlationId = call.correlationId;
+                m_store.appendEvent(event);
+                Q_EMIT alertRaised(vmId, event.message);
+                Q_EMIT deallocateAnswered(vmId, false, event.message);
+            });
+            return {OperationResult::Status::Ok,
+                    u"desired state stopped; deallocation requested"_s};
+        });
 }
 
 OperationResult RestartEngine::startVm(qint64 vmId, const QString &actor)
@@ -342,26 +346,21 @@ OperationResult RestartEngine::startVm(qint64 vmId, const QString &actor)
 
 OperationResult RestartEngine::pauseAutoRestart(qint64 vmId, const QString &actor)
 {
-    const QString action = u"pause"_s;
-    const std::optional<VmRecord> vm = m_store.vm(vmId);
-    if (!vm)
-        return audited(actor, action, QString::number(vmId),
-                       {OperationResult::Status::NotFound, u"no such VM"_s});
-    if (!m_store.setAutoRestart(vmId, false))
-        return audited(actor, action, vm->resourceKey,
-                       {OperationResult::Status::Failed, u"the store refused the change"_s});
-    adoptStoredJob(vmId);
-    auto it = m_jobs.find(vmId);
-    if (it != m_jobs.end() && it->job.state != JobState::Paused) {
-        ++it->generation;
-        it->inFlight = false;
-        it->reserved = false;
-        it->dueAt = QDateTime();
-        it->job.reason = u"auto-restart paused by "_s + actor;
-        transition(vmId, JobState::Paused, it->job.reason);
-    }
-    return audited(actor, action, vm->resourceKey,
-                   {OperationResult::Status::Ok, u"auto-restart paused"_s});
+    return auditedOnVm(vmId, actor, u"pause"_s, [&](const VmRecord &) -> OperationResult {
+        if (!m_store.setAutoRestart(vmId, false))
+            return {OperationResult::Status::Failed, u"the store refused the change"_s};
+        adoptStoredJob(vmId);
+        auto it = m_jobs.find(vmId);
+        if (it != m_jobs.end() && it->job.state != JobState::Paused) {
+            ++it->generation;
+            it->inFlight = false;
+            it->reserved = false;
+            it->dueAt = QDateTime();
+            it->job.reason = u"auto-restart paused by "_s + actor;
+            transition(vmId, JobState::Paused, it->job.reason);
+        }
+        return {OperationResult::Status::Ok, u"auto-restart paused"_s};
+    });
 }
 
 OperationResult RestartEngine::resumeAutoRestart(qint64 vmId, const QString &actor)
@@ -372,60 +371,49 @@ OperationResult RestartEngine::resumeAutoRestart(qint64 vmId, const QString &act
 OperationResult RestartEngine::resumeOrStart(qint64 vmId, const QString &actor,
                                              const QString &action)
 {
-    const std::optional<VmRecord> vm = m_store.vm(vmId);
-    if (!vm)
-        return audited(actor, action, QString::number(vmId),
-                       {OperationResult::Status::NotFound, u"no such VM"_s});
-    const bool wasStopped = vm->desiredState == DesiredState::Stopped;
-    if (!m_store.setAutoRestart(vmId, true)
-        || (wasStopped && !m_store.setDesiredState(vmId, DesiredState::Running)))
-        return audited(actor, action, vm->resourceKey,
-                       {OperationResult::Status::Failed, u"the store refused the change"_s});
-    if ((wasStopped || action == u"start"_s) && vm->powerState != PowerState::Deleted
-        && !isUp(vm->powerState) && !m_store.activeJob(vmId)) {
-        // Undoing a stop on purpose: the VM is down and nothing would start it otherwise.
-        const OperationResult started = restartNow(*vm, actor);
-        return audited(actor, action, vm->resourceKey,
-                       started.ok() ? OperationResult {OperationResult::Status::Ok,
-                                                       u"desired state running; start requested"_s}
-                                    : started);
-    }
-    adoptStoredJob(vmId);
-    auto it = m_jobs.find(vmId);
-    if (it != m_jobs.end() && it->job.state == JobState::Paused) {
-        it->job.reason.clear();
-        it->observedAt = QDateTime();
-        if (transition(vmId, JobState::WaitingForDeallocation, u"resumed by "_s + actor)) {
-            if (auto again = m_jobs.find(vmId); again != m_jobs.end())
-                again->dueAt = now(); // look at the VM now; start it if it is still down
+    return auditedOnVm(vmId, actor, action, [&](const VmRecord &vm) -> OperationResult {
+        const bool wasStopped = vm.desiredState == DesiredState::Stopped;
+        if (!m_store.setAutoRestart(vmId, true)
+            || (wasStopped && !m_store.setDesiredState(vmId, DesiredState::Running)))
+            return {OperationResult::Status::Failed, u"the store refused the change"_s};
+        if ((wasStopped || action == u"start"_s) && vm.powerState != PowerState::Deleted
+            && !isUp(vm.powerState) && !m_store.activeJob(vmId)) {
+            // Undoing a stop on purpose: the VM is down and nothing would start it otherwise.
+            const OperationResult started = restartNow(vm, actor);
+            return started.ok() ? OperationResult {OperationResult::Status::Ok,
+                                                   u"desired state running; start requested"_s}
+                                : started;
         }
-    }
-    return audited(actor, action, vm->resourceKey,
-                   {OperationResult::Status::Ok,
-                    wasStopped ? u"desired state running; auto-restart resumed"_s
-                               : u"auto-restart resumed"_s});
+        adoptStoredJob(vmId);
+        auto it = m_jobs.find(vmId);
+        if (it != m_jobs.end() && it->job.state == JobState::Paused) {
+            it->job.reason.clear();
+            it->observedAt = QDateTime();
+            if (transition(vmId, JobState::WaitingForDeallocation, u"resumed by "_s + actor)) {
+                if (auto again = m_jobs.find(vmId); again != m_jobs.end())
+                    again->dueAt = now(); // look at the VM now; start it if it is still down
+            }
+        }
+        return {OperationResult::Status::Ok,
+                wasStopped ? u"desired state running; auto-restart resumed"_s
+                           : u"auto-restart resumed"_s};
+    });
 }
 
 OperationResult RestartEngine::cancelJob(qint64 vmId, const QString &actor)
 {
-    const QString action = u"cancel"_s;
-    const std::optional<VmRecord> vm = m_store.vm(vmId);
-    if (!vm)
-        return audited(actor, action, QString::number(vmId),
-                       {OperationResult::Status::NotFound, u"no such VM"_s});
-    adoptStoredJob(vmId);
-    auto it = m_jobs.find(vmId);
-    if (it == m_jobs.end())
-        return audited(actor, action, vm->resourceKey,
-                       {OperationResult::Status::NotFound, u"no restart job to cancel"_s});
-    ++it->generation;
-    it->inFlight = false;
-    it->job.reason = u"cancelled by "_s + actor;
-    if (!transition(vmId, JobState::Cancelled, it->job.reason))
-        return audited(actor, action, vm->resourceKey,
-                       {OperationResult::Status::Failed, u"the store refused the change"_s});
-    return audited(actor, action, vm->resourceKey,
-                   {OperationResult::Status::Ok, u"job cancelled"_s});
+    return auditedOnVm(vmId, actor, u"cancel"_s, [&](const VmRecord &) -> OperationResult {
+        adoptStoredJob(vmId);
+        auto it = m_jobs.find(vmId);
+        if (it == m_jobs.end())
+            return {OperationResult::Status::NotFound, u"no restart job to cancel"_s};
+        ++it->generation;
+        it->inFlight = false;
+        it->job.reason = u"cancelled by "_s + actor;
+        if (!transition(vmId, JobState::Cancelled, it->job.reason))
+            return {OperationResult::Status::Failed, u"the store refused the change"_s};
+        return {OperationResult::Status::Ok, u"job cancelled"_s};
+    });
 }
 
 OperationResult RestartEngine::addVm(const QString &resourceId, const QString &actor)
