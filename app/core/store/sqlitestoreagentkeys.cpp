@@ -1,0 +1,128 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SqliteStore: agent keys and their secrets (the keys agents sign notices with).
+#include "sqlitestore.h"
+#include "storerows.h"
+
+#include <QSqlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace spotkeeper::core {
+
+using namespace rows;
+
+// --- agent keys
+
+bool SqliteStore::saveAgentKey(const AgentKeyRecord &key)
+{
+    clearError();
+    if (key.keyId.isEmpty() || key.vmResourceKey.isEmpty())
+        return invalid(u"an agent key needs a key id and a VM resource key"_s);
+    WriteTransaction tx(*this);
+    if (!tx.ok())
+        return false;
+    QSqlQuery q = query();
+    if (!prepareOrFail(q,
+                       u"UPDATE agent_keys SET vm_resource_key = ?, created_at = ?, "
+                       "revoked_at = ? WHERE key_id = ?"_s))
+        return false;
+    const QVariant createdAt = millis(key.createdAt.isValid() ? key.createdAt : now());
+    q.addBindValue(key.vmResourceKey.toLower());
+    q.addBindValue(createdAt);
+    q.addBindValue(millis(key.revokedAt));
+    q.addBindValue(key.keyId);
+    if (!execOrFail(q))
+        return false;
+    if (q.numRowsAffected() == 0) {
+        if (!prepareOrFail(q,
+                           u"INSERT INTO agent_keys (key_id, vm_resource_key, created_at, "
+                           "revoked_at) VALUES (?, ?, ?, ?)"_s))
+            return false;
+        q.addBindValue(key.keyId);
+        q.addBindValue(key.vmResourceKey.toLower());
+        q.addBindValue(createdAt);
+        q.addBindValue(millis(key.revokedAt));
+        if (!execOrFail(q))
+            return false;
+    }
+    if (!prepareOrFail(q, u"DELETE FROM agent_key_secrets WHERE key_id = ?"_s))
+        return false;
+    q.addBindValue(key.keyId);
+    if (!execOrFail(q))
+        return false;
+    for (const AgentKeySecret &secret : key.secrets) {
+        if (secret.secret.isEmpty())
+            return invalid(u"agent key %1 has an empty secret"_s.arg(key.keyId));
+        if (!prepareOrFail(q,
+                           u"INSERT INTO agent_key_secrets (key_id, secret, created_at, "
+                           "expires_at) VALUES (?, ?, ?, ?)"_s))
+            return false;
+        q.addBindValue(key.keyId);
+        q.addBindValue(secret.secret);
+        q.addBindValue(millis(secret.createdAt.isValid() ? secret.createdAt : now()));
+        q.addBindValue(millis(secret.expiresAt));
+        if (!execOrFail(q))
+            return false;
+    }
+    return tx.commit();
+}
+
+QList<AgentKeyRecord> SqliteStore::agentKeysWhere(const QString &where, const QVariantList &binds)
+{
+    QList<AgentKeyRecord> out;
+    QSqlQuery q = query();
+    if (!prepareOrFail(q,
+                       u"SELECT key_id, vm_resource_key, created_at, revoked_at "
+                       "FROM agent_keys "_s
+                           + where + u" ORDER BY key_id"_s))
+        return out;
+    for (const QVariant &value : binds)
+        q.addBindValue(value);
+    if (!execOrFail(q))
+        return out;
+    QHash<QString, qsizetype> index;
+    while (q.next()) {
+        AgentKeyRecord key;
+        key.keyId = q.value(0).toString();
+        key.vmResourceKey = q.value(1).toString();
+        key.createdAt = dateTime(q.value(2));
+        key.revokedAt = dateTime(q.value(3));
+        index.insert(key.keyId, out.size());
+        out << key;
+    }
+    if (out.isEmpty())
+        return out;
+    QSqlQuery s = query();
+    if (!prepareOrFail(s,
+                       u"SELECT key_id, secret, created_at, expires_at FROM agent_key_secrets "_s
+                           + where + u" ORDER BY id"_s))
+        return {};
+    for (const QVariant &value : binds)
+        s.addBindValue(value);
+    if (!execOrFail(s))
+        return {};
+    while (s.next()) {
+        const auto it = index.constFind(s.value(0).toString());
+        if (it == index.cend())
+            continue;
+        out[*it].secrets << AgentKeySecret {s.value(1).toByteArray(), dateTime(s.value(2)),
+                                            dateTime(s.value(3))};
+    }
+    return out;
+}
+
+std::optional<AgentKeyRecord> SqliteStore::agentKey(const QString &keyId)
+{
+    clearError();
+    const QList<AgentKeyRecord> found = agentKeysWhere(u"WHERE key_id = ?"_s, {keyId});
+    return found.isEmpty() ? std::nullopt : std::optional(found.front());
+}
+
+QList<AgentKeyRecord> SqliteStore::agentKeys()
+{
+    clearError();
+    return agentKeysWhere(QString(), {});
+}
+
+} // namespace spotkeeper::core
