@@ -416,6 +416,7 @@ private slots:
         QTest::newRow("demo") << u"demo.json"_s;
         QTest::newRow("storm") << u"eviction-storm.json"_s;
         QTest::newRow("day") << u"capacity-day.json"_s;
+        QTest::newRow("scale sets") << u"scale-sets.json"_s;
     }
 
     void scenarioFiles()
@@ -429,8 +430,19 @@ private slots:
         QVERIFY(!s->timeline.isEmpty());
         core::ManualClock clock;
         FleetModel model(clock);
+        for (const SimScaleSet &set : s->scaleSets)
+            QVERIFY2(model.addScaleSet(set, &error) >= 0, qPrintable(error));
         for (const SimVm &vm : s->vms)
             QVERIFY2(model.addVm(vm, &error) >= 0, qPrintable(error));
+        if (file == "scale-sets.json"_L1) { // instances 0..count-1, tags on the scale set
+            QCOMPARE(s->scaleSets.size(), 2);
+            QVERIFY(s->scaleSets.last().spotRestore);
+            QCOMPARE(s->scaleSets.first().tags.value(u"spotkeeper:auto-restart"_s), u"true"_s);
+            const int last = model.findByName(u"batch-vmss_11"_s);
+            QVERIFY(last >= 0);
+            QVERIFY(model.vm(last).tags.isEmpty());
+            QCOMPARE(model.vm(last).instanceId, u"11"_s);
+        }
     }
 
     void scenarioErrorsNameTheProblem_data()
@@ -451,6 +463,10 @@ private slots:
             << QByteArray("{" + fleet + R"(,"timeline":[{"action":"evict","at":"soon"}]})")
             << u"timeline[0].at"_s;
         QTest::newRow("bad speed") << QByteArray("{" + fleet + R"(,"speed":0})") << u"speed"_s;
+        QTest::newRow("flexible scale set")
+            << QByteArray(R"({"fleet":[{"subscription":"s","resourceGroup":"r","location":"l",)"
+                          R"("scaleSet":"f","orchestrationMode":"Flexible"}]})")
+            << u"fleet[0].orchestrationMode"_s;
     }
 
     void scenarioErrorsNameTheProblem()
