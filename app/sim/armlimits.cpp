@@ -76,7 +76,7 @@ ArmLimits::Decision ArmLimits::check(Kind kind, const QString &subscription, con
                                      qint64 nowMs)
 {
     const QString sub = subscription.toLower();
-    const bool write = kind == Kind::Start;
+    const bool write = kind == Kind::Start || kind == Kind::Write;
     const QString subScope = (write ? u"writes:"_s : u"reads:"_s) + sub;
     const QString vmScope = u"start:"_s + vmKey;
     const QString listScope = u"lists:"_s + sub;

@@ -46,7 +46,8 @@ private:
 class ArmLimits
 {
 public:
-    enum class Kind { Read, List, Start, OperationStatus };
+    // Write: a write with no per-VM policy (a scale set's start naming several instances).
+    enum class Kind { Read, List, Start, OperationStatus, Write };
     // A request reaching ARM this soon after the 429 that set its gate was already in flight
     // when that 429 left (concurrent requests of one client): refused, not a violation.
     static constexpr qint64 InFlightMs = 250;

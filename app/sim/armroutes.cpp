@@ -178,9 +178,10 @@ void SimServer::routeArm(const http::Request &request, const ResponderPtr &respo
         kind = ArmLimits::Kind::List;
     else if (route == Route::Operation)
         kind = ArmLimits::Kind::OperationStatus;
-    else if ((route == Route::VmAction || route == Route::ScaleSetStart)
-             && request.method == "POST")
+    else if (route == Route::VmAction && request.method == "POST")
         kind = ArmLimits::Kind::Start;
+    else if (route == Route::ScaleSetStart) // no documented per-scale-set policy: a write
+        kind = ArmLimits::Kind::Write;
 
     // What a client spends of ARM's buckets, by kind of call (bench_e2e: reads per VM).
     if (request.method == "GET") {

@@ -96,6 +96,7 @@ private slots:
     void startProgressThenResume();
     void scaleSetInstancePowerAndStart();
     void scaleSetStartsAreBatched();
+    void scaleSetStartsWaitForTheUnansweredCall();
     void listVmsAddsSpotUniformInstances();
     void listVmsFailsWhenScaleSetsCannotBeListed();
     void secretsNeverReachLogsOrErrors();
@@ -377,6 +378,45 @@ void TestArmCloudProvider::routeScaleSetListing()
                  specBody(u"arm/spec-VirtualMachine_ListAll_MinimumSet_Gen-2024-07-01.json"_s));
     m_arm->route("GET", subPath + "/virtualMachineScaleSets")
         .respond(200, testData(u"vmss-list-all.json"_s));
+}
+
+void TestArmCloudProvider::scaleSetStartsWaitForTheUnansweredCall()
+{
+    m_entra->route("POST", "/" + kTenant.toLatin1() + "/oauth2/v2.0/token")
+        .respondFixture(200, u"entra/token-v2-client-credentials-response-recorded.json"_s);
+    const QByteArray opPath = "/subscriptions/" + kSub.toLatin1()
+        + "/providers/Microsoft.Compute/locations/westeurope/operations/op-w";
+    const QUrl opUrl = m_arm->url(QString::fromLatin1(opPath) + u"?api-version=1"_s);
+    // The first start's POST is held (as ARM's queue or the client's budget would hold it).
+    std::shared_ptr<http::Responder> held;
+    m_arm->route("POST", (kScaleSet + u"/virtualMachines/1/start"_s).toLatin1())
+        .respondAsync([&](const testsupport::RecordedRequest &,
+                          std::shared_ptr<http::Responder> responder) { held = responder; });
+    m_arm->route("POST", kScaleSet.toLatin1() + "/start").respond(acceptedWith(opUrl));
+    m_arm->route("GET", opPath).respond(200, R"({"status":"Succeeded","name":"op-w"})");
+    ArmCloudProvider *provider = makeProvider();
+    Waiter<StartResult> first;
+    provider->start(instanceRecord(kScaleSet, 1), {}, first.callback());
+    QVERIFY(QTest::qWaitFor([&] { return held != nullptr; }, 10'000));
+    // Asked for later, in separate passes: they must not go out while the first is unanswered.
+    std::vector<std::unique_ptr<Waiter<StartResult>>> later;
+    for (int instance : {2, 3, 4}) {
+        later.push_back(std::make_unique<Waiter<StartResult>>());
+        provider->start(instanceRecord(kScaleSet, instance), {}, later.back()->callback());
+        QTest::qWait(20); // no assertion on time: only lets the window timers fire
+    }
+    QCOMPARE(m_arm->count("POST", kScaleSet.toLatin1() + "/start"), 0);
+    held->send(acceptedWith(opUrl));
+    for (auto &waiter : later) {
+        QVERIFY(waiter->wait());
+        QVERIFY2(waiter->value->call.ok(), qPrintable(waiter->value->call.errorMessage));
+    }
+    QVERIFY(first.wait());
+    const QList<testsupport::RecordedRequest> batch =
+        m_arm->requests("POST", kScaleSet.toLatin1() + "/start");
+    QCOMPARE(batch.size(), 1);
+    QCOMPARE(batch.first().json().object().value("instanceIds"_L1).toArray(),
+             (QJsonArray {u"2"_s, u"3"_s, u"4"_s}));
 }
 
 void TestArmCloudProvider::listVmsAddsSpotUniformInstances()

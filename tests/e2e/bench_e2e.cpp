@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // bench_e2e: simulator + spotkeeperd benchmarks (docs/BENCHMARKS.md "Simulator and
-// end-to-end"). Not a test. Usage: bench_e2e recovery [VMS] | storm [VMS RECONCILE LISTS]
-// | availability [SCENARIO SPEED]
+// end-to-end"). Not a test. Usage: bench_e2e recovery [VMS [SCALE_SET_INSTANCES]] |
+// storm [VMS RECONCILE LISTS] | availability [SCENARIO SPEED]
 // | latency
 #include "e2echecks.h"
 
@@ -39,12 +39,15 @@ qint64 simToWall(const QJsonObject &state, const QString &simIso, double speed)
     return wallNow - qint64(double(simNow - sim) / speed);
 }
 
-int recovery(int vms)
+int recovery(int vms, int instances)
 {
     const double speed = 10;
     E2eRig rig;
     QString error;
-    if (!rig.startSim(vms, vms, speed, {}, &error) || !rig.startDaemon(&error, 60)) {
+    const QStringList extra = instances > 0
+        ? QStringList {u"--scale-set-instances"_s, QString::number(instances)}
+        : QStringList();
+    if (!rig.startSim(vms, vms, speed, extra, &error) || !rig.startDaemon(&error, 60)) {
         out() << "setup failed: " << error << Qt::endl;
         return 1;
     }
@@ -83,6 +86,11 @@ int recovery(int vms)
           << "first deallocated -> last start call: " << seconds << " s; lower bound "
           << boundSeconds << " s; ratio " << (boundSeconds > 0 ? seconds / boundSeconds : 0.0)
           << '\n'
+          << "start POSTs: "
+          << counter(state, "scaleSetStarts") + records.value("starts"_L1).toArray().size()
+            - counter(state, "scaleSetStartInstances")
+          << " (" << counter(state, "scaleSetStarts") << " scale set starts naming "
+          << counter(state, "scaleSetStartInstances") << " of the " << instances << " instances)\n"
           << "429s sent by the simulator: " << counter(state, "throttled")
           << ", requests before Retry-After: " << counter(state, "requestsBeforeRetryAfter")
           << Qt::endl;
@@ -268,7 +276,7 @@ int main(int argc, char *argv[])
     const QStringList args = app.arguments();
     const QString mode = args.value(1, u"recovery"_s);
     if (mode == "recovery"_L1)
-        return recovery(args.value(2, u"1000"_s).toInt());
+        return recovery(args.value(2, u"1000"_s).toInt(), args.value(3, u"0"_s).toInt());
     if (mode == "storm"_L1)
         return storm(args.value(2, u"1000"_s).toInt(), args.value(3, u"10"_s).toInt(),
                      args.value(4, u"-1"_s).toInt());
@@ -279,9 +287,8 @@ int main(int argc, char *argv[])
                             args.value(3, u"24"_s).toDouble(), args.value(4, u"3600"_s).toInt());
     if (mode == "latency"_L1)
         return latency();
-    out() << "usage: bench_e2e recovery [VMS] | storm [VMS RECONCILE_SECONDS LIST_THRESHOLD] | "
-             "availability "
-             "[SCENARIO SPEED SECONDS] | latency"
+    out() << "usage: bench_e2e recovery [VMS [INSTANCES]] | storm [VMS RECONCILE_SECONDS "
+             "LIST_THRESHOLD] | availability [SCENARIO SPEED SECONDS] | latency"
           << Qt::endl;
     return 2;
 }

@@ -154,13 +154,13 @@ void ArmClient::startVm(const QString &resourceId, std::function<void(const QStr
         done(StartResult {badResourceId(resourceId), {}, false});
         return;
     }
-    postStart(resourceUrl(resourceId, u"/start"_s), resourceId, {}, std::move(progress),
-              std::move(done), follow);
+    postStart(ArmRequestQueue::Kind::Start, resourceUrl(resourceId, u"/start"_s), resourceId, {},
+              std::move(progress), std::move(done), follow);
 }
 
 void ArmClient::startScaleSetInstances(const QString &scaleSetId, const QStringList &instanceIds,
                                        std::function<void(const QString &)> progress,
-                                       std::function<void(StartResult)> done)
+                                       std::function<void(StartResult)> done, bool follow)
 {
     // The same check as for one instance: the scale set's id plus any instance must parse.
     if (instanceIds.isEmpty()
@@ -174,16 +174,18 @@ void ArmClient::startScaleSetInstances(const QString &scaleSetId, const QStringL
         ids.append(id);
     const QByteArray body =
         QJsonDocument(QJsonObject {{u"instanceIds"_s, ids}}).toJson(QJsonDocument::Compact);
-    postStart(resourceUrl(scaleSetId, u"/start"_s), scaleSetId, body, std::move(progress),
-              std::move(done));
+    // Compute's per-VM start policy is per VM resource and Microsoft documents none for a scale
+    // set's start: it is charged to the subscription's write bucket only.
+    postStart(ArmRequestQueue::Kind::Write, resourceUrl(scaleSetId, u"/start"_s), scaleSetId, body,
+              std::move(progress), std::move(done), follow);
 }
 
-void ArmClient::postStart(const QUrl &target, const QString &resourceId, const QByteArray &body,
-                          std::function<void(const QString &)> progress,
+void ArmClient::postStart(ArmRequestQueue::Kind kind, const QUrl &target, const QString &resourceId,
+                          const QByteArray &body, std::function<void(const QString &)> progress,
                           std::function<void(StartResult)> done, bool follow)
 {
     m_queue->send(
-        ArmRequestQueue::Kind::Start, "POST", target, resourceId, body,
+        kind, "POST", target, resourceId, body,
         [this, resourceId, follow, progress = std::move(progress),
          done = std::move(done)](ArmReply reply) {
             if (!reply.call.ok()) {

@@ -39,7 +39,8 @@ struct ArmClientOptions
     // then go out as one POST .../virtualMachineScaleSets/{ss}/start {"instanceIds": [...]}
     // (ArmCloudProvider). 0 = only starts asked for in the same event-loop pass are merged.
     int scaleSetStartWindowMs = 1'000;
-    int maxScaleSetStartBatch = 50; // instance ids per batched start
+    // Instance ids per batched start; a uniform scale set holds at most 1,000 instances.
+    int maxScaleSetStartBatch = 1'000;
 };
 
 // ARM Compute operations SpotKeeper needs (AZURE-PROTOCOL.md §4), every request paced by an
@@ -63,7 +64,7 @@ public:
     // POST {scaleSetId}/start {"instanceIds": [...]}: one call, one async operation for all.
     void startScaleSetInstances(const QString &scaleSetId, const QStringList &instanceIds,
                                 std::function<void(const QString &)> progress,
-                                std::function<void(StartResult)> done);
+                                std::function<void(StartResult)> done, bool follow = true);
     // POST deallocate; done once ARM accepted it (the async operation is not followed).
     void deallocateVm(const QString &resourceId, std::function<void(CallResult)> done);
     // Follows an Azure-AsyncOperation or Location URL (a persisted one after a restart).
@@ -88,8 +89,8 @@ private:
     struct Follow;
     void poll(std::shared_ptr<Follow> follow);
     void schedulePoll(std::shared_ptr<Follow> follow, const QDateTime &retryAfter);
-    void postStart(const QUrl &target, const QString &resourceId, const QByteArray &body,
-                   std::function<void(const QString &)> progress,
+    void postStart(ArmRequestQueue::Kind kind, const QUrl &target, const QString &resourceId,
+                   const QByteArray &body, std::function<void(const QString &)> progress,
                    std::function<void(StartResult)> done, bool follow = true);
     void listPage(std::shared_ptr<struct ListState> state, const QUrl &url);
     void finishList(const std::shared_ptr<struct ListState> &state);

@@ -170,11 +170,12 @@ void ArmCloudProvider::start(const VmRecord &vm, std::function<void(const QStrin
 void ArmCloudProvider::startWithoutFollowing(const VmRecord &vm,
                                              std::function<void(StartResult)> done)
 {
-    // Scale set instances keep their batch: one start and one followed operation for many.
+    // Scale set instances keep their batch: one start call for many (batched apart from
+    // followed starts, since done() must get the POST's own answer here).
     const QString id = resourceIdOf(vm);
     const auto parts = armparsers::parseVmResourceId(id);
     if (parts && parts->isScaleSetInstance())
-        m_batcher->start(id, {}, std::move(done));
+        m_batcher->start(id, {}, std::move(done), false);
     else
         m_client->startVm(id, {}, std::move(done), false);
 }
