@@ -19,11 +19,9 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
-#include <QLabel>
 #include <QMessageBox>
 #include <QProcessEnvironment>
 #include <QStandardPaths>
-#include <QStatusBar>
 
 #include <functional>
 #include <memory>
@@ -206,11 +204,9 @@ int main(int argc, char *argv[])
     }
     openWindow(session->source(),
                demo ? QObject::tr("SpotKeeper — Simulated Azure (demo)") : QString());
-    if (demo) {
-        auto *label = new QLabel(QObject::tr("Simulated Azure: demo fleet from spotkeeper-sim"));
-        label->setAccessibleName(label->text());
-        window->statusBar()->addPermanentWidget(label);
-    }
+    if (demo)
+        window->addStatusNote(QObject::tr("Demo: simulated Azure"),
+                              QObject::tr("Simulated Azure: demo fleet from spotkeeper-sim"));
     const int rc = QApplication::exec();
     // Quit drains: no new connections, in-flight notices committed and answered, timers
     // stopped, job leases released, before the store closes.

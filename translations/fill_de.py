@@ -234,6 +234,21 @@ S.update({
  'New agent key line': 'Neue Agent-Schlüsselzeile', '&Copy key line': 'Schlüsselzeile &kopieren',
 })
 
+# Actions that do nothing for the selected VM are disabled with the reason (FleetActions).
+S.update({
+ '%1 was stopped on purpose: Start runs it again.': '%1 wurde absichtlich angehalten: Starten lässt sie wieder laufen.',
+ '%1 no longer exists.': '%1 existiert nicht mehr.',
+ '%1 is running and has no restart job.': '%1 läuft und hat keinen Neustartauftrag.',
+ 'Auto-restart of %1 is paused already.': 'Der automatische Neustart von %1 ist bereits pausiert.',
+ 'Auto-restart of %1 is on already.': 'Der automatische Neustart von %1 ist bereits an.',
+ '%1 has no restart job to cancel.': '%1 hat keinen Neustartauftrag zum Abbrechen.',
+ '%1 is stopped on purpose already.': '%1 ist bereits absichtlich angehalten.',
+ '%1 is running and auto-restart is on.': '%1 läuft und der automatische Neustart ist an.',
+ 'auto-restart: %1': 'automatischer Neustart: %1',
+ 'Stopped on purpose': 'Absichtlich angehalten',
+ '%1 · %2 · %3 · %4 · power: %5 · %6': '%1 · %2 · %3 · %4 · Zustand: %5 · %6',
+})
+
 def fill(path, german):
     tree = ET.parse(path)
     missing = []

@@ -152,6 +152,38 @@
         <source>Start %n VM(s) and restart them again after evictions?</source>
         <translation><numerusform>%n VM starten und nach Verdrängungen wieder neu starten?</numerusform><numerusform>%n VMs starten und nach Verdrängungen wieder neu starten?</numerusform></translation>
     </message>
+    <message>
+        <source>%1 was stopped on purpose: Start runs it again.</source>
+        <translation>%1 wurde absichtlich angehalten: Starten lässt sie wieder laufen.</translation>
+    </message>
+    <message>
+        <source>%1 no longer exists.</source>
+        <translation>%1 existiert nicht mehr.</translation>
+    </message>
+    <message>
+        <source>%1 is running and has no restart job.</source>
+        <translation>%1 läuft und hat keinen Neustartauftrag.</translation>
+    </message>
+    <message>
+        <source>Auto-restart of %1 is paused already.</source>
+        <translation>Der automatische Neustart von %1 ist bereits pausiert.</translation>
+    </message>
+    <message>
+        <source>Auto-restart of %1 is on already.</source>
+        <translation>Der automatische Neustart von %1 ist bereits an.</translation>
+    </message>
+    <message>
+        <source>%1 has no restart job to cancel.</source>
+        <translation>%1 hat keinen Neustartauftrag zum Abbrechen.</translation>
+    </message>
+    <message>
+        <source>%1 is stopped on purpose already.</source>
+        <translation>%1 ist bereits absichtlich angehalten.</translation>
+    </message>
+    <message>
+        <source>%1 is running and auto-restart is on.</source>
+        <translation>%1 läuft und der automatische Neustart ist an.</translation>
+    </message>
 </context>
 <context>
     <name>FleetStatus</name>
@@ -555,10 +587,6 @@
         <translation>Wählen Sie eine VM in der Flottentabelle, um ihre Zeitleiste zu sehen.</translation>
     </message>
     <message>
-        <source>%1 · %2 · %3 · %4 · power: %5 · auto-restart: %6</source>
-        <translation>%1 · %2 · %3 · %4 · Zustand: %5 · automatischer Neustart: %6</translation>
-    </message>
-    <message>
         <source>on</source>
         <translation>an</translation>
     </message>
@@ -593,6 +621,22 @@
     <message>
         <source>No active restart job.</source>
         <translation>Kein aktiver Neustartauftrag.</translation>
+    </message>
+    <message>
+        <source>auto-restart: %1</source>
+        <translation>automatischer Neustart: %1</translation>
+    </message>
+    <message>
+        <source>Stopped on purpose</source>
+        <translation>Absichtlich angehalten</translation>
+    </message>
+    <message>
+        <source>Stopped on purpose by %1</source>
+        <translation>Absichtlich angehalten von %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 · %4 · power: %5 · %6</source>
+        <translation>%1 · %2 · %3 · %4 · Zustand: %5 · %6</translation>
     </message>
 </context>
 <context>

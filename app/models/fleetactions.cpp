@@ -3,6 +3,7 @@
 #include "fleetactions.h"
 
 #include "fleetsource.h"
+#include "fleettablemodel.h"
 
 #include <QRegularExpression>
 
@@ -38,6 +39,72 @@ QString FleetActions::disabledReason() const
             : status.actionsDisabledReason;
     }
     return {};
+}
+
+QString FleetActions::inapplicableReason(Kind kind, const core::VmRecord &vm,
+                                         const std::optional<core::JobRecord> &job)
+{
+    using core::PowerState;
+    const bool stopped = vm.desiredState == core::DesiredState::Stopped;
+    const bool up = vm.powerState == PowerState::Running || vm.powerState == PowerState::Starting;
+    const bool hasJob = job && !core::isTerminal(job->state);
+    const bool pausedJob = hasJob && job->state == core::JobState::Paused;
+    const bool deleted = vm.powerState == PowerState::Deleted;
+    switch (kind) {
+    case Kind::ForceRestart:
+        if (stopped)
+            return tr("%1 was stopped on purpose: Start runs it again.").arg(vm.name);
+        if (deleted)
+            return tr("%1 no longer exists.").arg(vm.name);
+        if (up && !hasJob)
+            return tr("%1 is running and has no restart job.").arg(vm.name);
+        return {};
+    case Kind::Pause:
+        if (!vm.autoRestart && (!hasJob || pausedJob))
+            return tr("Auto-restart of %1 is paused already.").arg(vm.name);
+        return {};
+    case Kind::Resume:
+        if (vm.autoRestart && !stopped && !pausedJob)
+            return tr("Auto-restart of %1 is on already.").arg(vm.name);
+        return {};
+    case Kind::Cancel:
+        if (!hasJob)
+            return tr("%1 has no restart job to cancel.").arg(vm.name);
+        return {};
+    case Kind::StopOnPurpose:
+        if (stopped)
+            return tr("%1 is stopped on purpose already.").arg(vm.name);
+        if (deleted)
+            return tr("%1 no longer exists.").arg(vm.name);
+        return {};
+    case Kind::Start:
+        if (deleted)
+            return tr("%1 no longer exists.").arg(vm.name);
+        if (up && vm.autoRestart && !stopped && !pausedJob)
+            return tr("%1 is running and auto-restart is on.").arg(vm.name);
+        return {};
+    }
+    return {};
+}
+
+QList<qint64> FleetActions::applicableVms(Kind kind, const FleetTableModel &fleet,
+                                          const QList<qint64> &vmIds, QString *reason)
+{
+    QList<qint64> applicable;
+    QString firstReason;
+    for (qint64 vmId : vmIds) {
+        const FleetRow *row = fleet.rowAt(fleet.rowOfVm(vmId));
+        if (!row)
+            continue;
+        const QString why = inapplicableReason(kind, row->vm, row->job);
+        if (why.isEmpty())
+            applicable.append(vmId);
+        else if (firstReason.isEmpty())
+            firstReason = why;
+    }
+    if (reason)
+        *reason = firstReason;
+    return applicable;
 }
 
 FleetActions::Outcome FleetActions::run(Kind kind, const QList<qint64> &vmIds)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "fleetoperations.h"
+#include "fleettypes.h"
 
 #include <QCoreApplication>
 #include <QList>
@@ -12,6 +13,7 @@
 namespace spotkeeper::gui {
 
 class FleetSource;
+class FleetTableModel;
 
 // The operator actions behind the toolbar, menus and shortcuts, without any widget: they
 // call FleetOperations once per selected VM (the engine writes one audit row per call) and
@@ -32,6 +34,16 @@ public:
     FleetActions(FleetSource &source, QString actor);
 
     QString disabledReason() const; // empty = actions are possible
+    // Why `kind` means nothing for this VM (empty = it does something): Start or Resume on a
+    // running VM whose auto-restart is on, Pause when it is off already, Cancel without a
+    // job, Stop on purpose twice, Force restart on a VM stopped on purpose (Start undoes a
+    // stop) or on a running VM with no job. Enroll is not an engine action: always possible.
+    static QString inapplicableReason(Kind kind, const core::VmRecord &vm,
+                                      const std::optional<core::JobRecord> &job);
+    // The VMs of vmIds that `kind` does something for, as the fleet table shows them;
+    // *reason (if given) says why not for the first one it does nothing for.
+    static QList<qint64> applicableVms(Kind kind, const FleetTableModel &fleet,
+                                       const QList<qint64> &vmIds, QString *reason = nullptr);
     Outcome run(Kind kind, const QList<qint64> &vmIds);
     core::OperationResult addVm(const QString &resourceId);
 

@@ -28,6 +28,10 @@ Health healthOf(const core::VmRecord &vm, const std::optional<core::JobRecord> &
             break;
         }
     }
+    // Stopped on purpose (by an operator's action or Activity Log evidence) is what the row
+    // says from the moment the decision is stored, while the deallocation is still under way.
+    if (vm.desiredState == core::DesiredState::Stopped && vm.powerState != PowerState::Unknown)
+        return Health::Stopped;
     switch (vm.powerState) {
     case PowerState::Running:
     case PowerState::Starting:

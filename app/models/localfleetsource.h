@@ -56,6 +56,7 @@ public:
     void notifyJobChanged(qint64 vmId) { Q_EMIT jobChanged(vmId); }
     void notifyEventAppended(const core::EventRecord &event);
     void notifyFleetReset() { Q_EMIT fleetReset(); }
+    void notifyAuditAppended() { Q_EMIT auditAppended(); }
 
 private:
     class Forwarder;

@@ -265,9 +265,14 @@ RemoteFleetSource::Reply RemoteFleetSource::callNow(const QByteArray &method, co
 
 void RemoteFleetSource::pollNow()
 {
-    if (m_polling)
+    if (m_polling) {
+        // The poll under way may have read the fleet before a change (an action just
+        // answered): read it again as soon as this one ends.
+        m_pollAgain = true;
         return;
+    }
     m_polling = true;
+    m_pollAgain = false;
     runStep(Step::Vms);
 }
 
@@ -317,6 +322,8 @@ void RemoteFleetSource::runStep(Step step)
         Q_EMIT fleetReset();
     fetchNextJobs();
     Q_EMIT pollFinished(true);
+    if (m_pollAgain)
+        pollNow();
 }
 
 void RemoteFleetSource::failPoll(const Reply &reply)
@@ -327,6 +334,8 @@ void RemoteFleetSource::failPoll(const Reply &reply)
                      ? tr("%1 answered without the expected fields").arg(m_status.description)
                      : reply.error);
     Q_EMIT pollFinished(false);
+    if (m_pollAgain)
+        pollNow();
 }
 
 void RemoteFleetSource::setConnected(bool connected, const QString &problem)

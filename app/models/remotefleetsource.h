@@ -127,6 +127,7 @@ private:
     std::unique_ptr<Operations> m_operations;
     SourceStatus m_status;
     bool m_polling = false;
+    bool m_pollAgain = false; // pollNow() was asked for while a poll was under way
     bool m_loaded = false;
     bool m_eventsLoaded = false;
 

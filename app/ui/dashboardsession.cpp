@@ -192,6 +192,16 @@ void DashboardSession::wireEngine()
             [this](qint64 vmId) { notifyLatestEvent(vmId, core::EventKind::Eviction); });
     connect(engine, &core::RestartEngine::alertRaised, this,
             [this](qint64 vmId) { notifyLatestEvent(vmId, core::EventKind::Alert); });
+    // A stop on purpose (the operator's, or one the Activity Log proved) changes the VM's
+    // desired state and writes a timeline event; then the cloud answers the deallocation.
+    connect(engine, &core::RestartEngine::stoppedOnPurpose, this, [this](qint64 vmId) {
+        m_source->notifyVmChanged(vmId);
+        m_source->notifyJobChanged(vmId);
+        notifyLatestEvent(vmId, core::EventKind::PowerChange);
+        m_source->notifyAuditAppended(); // a reconciler decision writes its own audit row
+    });
+    connect(engine, &core::RestartEngine::deallocateAnswered, this,
+            [this](qint64 vmId) { m_source->notifyVmChanged(vmId); });
     connect(m_host->reconciler(), &core::Reconciler::powerStateChanged, this,
             [this](qint64 vmId) { m_source->notifyVmChanged(vmId); });
     m_host->startEngine();

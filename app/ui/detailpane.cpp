@@ -57,6 +57,7 @@ DetailPane::DetailPane(FleetSource &source, QWidget *parent)
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
     titleFont.setBold(true);
     m_title->setFont(titleFont);
+    m_facts->setObjectName(QStringLiteral("facts"));
     for (QLabel *label : {m_facts, m_agent, m_job}) {
         label->setWordWrap(true);
         label->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -131,13 +132,19 @@ void DetailPane::refresh()
     m_resourceId = vm->resourceId;
     const auto job = m_source.activeJob(m_vmId);
     m_title->setText(vm->name);
-    m_facts->setText(tr("%1 · %2 · %3 · %4 · power: %5 · auto-restart: %6")
+    // A VM stopped on purpose is not restarted whatever its auto-restart flag says: the
+    // pane says who stopped it instead.
+    const bool stopped = vm->desiredState == core::DesiredState::Stopped;
+    const QString restart = !stopped
+        ? tr("auto-restart: %1").arg(vm->autoRestart ? tr("on") : tr("off"))
+        : vm->stoppedBy.isEmpty() ? tr("Stopped on purpose")
+                                  : tr("Stopped on purpose by %1").arg(vm->stoppedBy);
+    m_facts->setText(tr("%1 · %2 · %3 · %4 · power: %5 · %6")
                          .arg(vm->resourceGroup,
                               vm->zone.isEmpty()
                                   ? vm->location
                                   : vm->location + QLatin1StringView(" / ") + vm->zone,
-                              vm->size, vm->priority, powerStateText(vm->powerState),
-                              vm->autoRestart ? tr("on") : tr("off")));
+                              vm->size, vm->priority, powerStateText(vm->powerState), restart));
     if (vm->agentLastSeen.isValid()) {
         m_agent->setText(
             tr("Agent %1, last seen %2%3")

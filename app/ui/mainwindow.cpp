@@ -33,6 +33,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace spotkeeper::gui {
 
 MainWindow::MainWindow(FleetSource &source, const core::Clock &clock, SecretStore &secrets,
@@ -121,6 +123,10 @@ MainWindow::MainWindow(FleetSource &source, const core::Clock &clock, SecretStor
         updateActions();
         updateFirstRun();
     });
+    // The actions follow the selected VMs' state (a stop on purpose disables Stop, enables
+    // Start) as the model applies the source's changes.
+    connect(m_fleet, &FleetTableModel::flushed, this, &MainWindow::updateActions);
+    connect(m_fleet, &QAbstractItemModel::modelReset, this, &MainWindow::updateActions);
     connect(m_fleet, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateFirstRun);
     connect(m_fleet, &QAbstractItemModel::modelReset, this, &MainWindow::updateFirstRun);
 
@@ -243,29 +249,54 @@ void MainWindow::buildStatusBar()
         statusBar()->addPermanentWidget(label);
 }
 
+namespace {
+// The status bar holds six notes side by side: a long one (a principal, a remote URL) is
+// shortened in the middle to maxWidth pixels, the whole text in its tooltip.
+void setElidedText(QLabel *label, const QString &text, const QString &toolTip, int maxWidth)
+{
+    const QString shown = label->fontMetrics().elidedText(text, Qt::ElideMiddle, maxWidth);
+    label->setText(shown);
+    label->setToolTip(shown == text           ? toolTip
+                          : toolTip.isEmpty() ? text
+                                              : text + QLatin1Char('\n') + toolTip);
+}
+} // namespace
+
+void MainWindow::addStatusNote(const QString &text, const QString &toolTip)
+{
+    auto *label = new QLabel(this);
+    label->setObjectName(QStringLiteral("statusNote"));
+    setElidedText(label, text, toolTip, 200);
+    label->setAccessibleName(toolTip.isEmpty() ? text : toolTip);
+    statusBar()->addPermanentWidget(label);
+}
+
 void MainWindow::updateStatusBar()
 {
     const SourceStatus s = m_source.status();
     const QString tls = s.listenerTls ? tr("TLS") : tr("no TLS");
-    m_listenerLabel->setText(!m_source.store() ? tr("%1 (%2)").arg(s.description, tls)
-                                 : s.listenerAddress.isEmpty()
-                                 ? (s.listenerProblem.isEmpty()
-                                        ? tr("Listener off")
-                                        : tr("Listener not running: %1").arg(s.listenerProblem))
-                                 : tr("Listening on %1 (%2)").arg(s.listenerAddress, tls));
+    const int longNote = fontMetrics().averageCharWidth() * 42;
+    setElidedText(m_listenerLabel,
+                  !m_source.store() ? tr("%1 (%2)").arg(s.description, tls)
+                      : s.listenerAddress.isEmpty()
+                      ? (s.listenerProblem.isEmpty()
+                             ? tr("Listener off")
+                             : tr("Listener not running: %1").arg(s.listenerProblem))
+                      : tr("Listening on %1 (%2)").arg(s.listenerAddress, tls),
+                  {}, longNote);
     m_noticeLabel->setText(
         s.lastNoticeAt.isValid()
             ? tr("Last notice %1").arg(relativeTime(s.lastNoticeAt, m_clock.nowUtc()))
             : tr("No notice yet"));
     m_noticeLabel->setToolTip(s.lastNoticeAt.toUTC().toString(Qt::ISODate));
-    m_credentialLabel->setText(
+    setElidedText(
+        m_credentialLabel,
         !s.connected        ? tr("Not connected: %1").arg(s.connectionProblem)
             : s.observeOnly ? tr("Azure credentials off: notices are stored, no VM is restarted")
             : s.credentialSource.isEmpty() ? tr("No Azure credentials")
             : s.principal.isEmpty()        ? tr("Azure: %1").arg(s.credentialSource)
-                                    : tr("Azure: %1 (%2)").arg(s.credentialSource, s.principal));
-    m_credentialLabel->setToolTip(s.actionsDisabledReason.isEmpty() ? s.description
-                                                                    : s.actionsDisabledReason);
+                                    : tr("Azure: %1 (%2)").arg(s.credentialSource, s.principal),
+        s.actionsDisabledReason.isEmpty() ? s.description : s.actionsDisabledReason, longNote);
     m_tokenLabel->setText(
         s.tokenExpiresAt.isValid()
             ? tr("Token expires %1").arg(countdownText(s.tokenExpiresAt, m_clock.nowUtc()))
@@ -305,12 +336,19 @@ void MainWindow::updateActions()
                                  "spotkeeperd export events|audit (the current view can be "
                                  "exported here)."));
     }
+    const QList<qint64> ids = m_fleetView->selectedVmIds();
+    const QString selectFirst = tr("Select one or more VMs in the fleet table first.");
     for (QAction *a : std::as_const(m_selectionActions)) {
-        const bool ok = reason.isEmpty() && selected > 0;
-        a->setEnabled(ok);
-        a->setToolTip(!reason.isEmpty()   ? reason
-                          : selected == 0 ? tr("Select one or more VMs in the fleet table first.")
-                                          : a->text().remove(QLatin1Char('&')));
+        QString why = !reason.isEmpty() ? reason : selected == 0 ? selectFirst : QString();
+        const auto kind = std::find_if(m_vmActions.cbegin(), m_vmActions.cend(),
+                                       [a](const auto &pair) { return pair.first == a; });
+        if (why.isEmpty() && kind != m_vmActions.cend()) {
+            QString notFor; // e.g. "vm-1 is running and auto-restart is on."
+            if (FleetActions::applicableVms(kind->second, *m_fleet, ids, &notFor).isEmpty())
+                why = notFor.isEmpty() ? selectFirst : notFor;
+        }
+        a->setEnabled(why.isEmpty());
+        a->setToolTip(why.isEmpty() ? a->text().remove(QLatin1Char('&')) : why);
     }
 }
 

@@ -9,6 +9,7 @@
 #include <QMainWindow>
 
 #include <functional>
+#include <utility>
 
 class QAction;
 class QLabel;
@@ -64,6 +65,9 @@ public:
     void setExportWorkerStartHook(std::function<void()> hook);
     bool isExporting() const { return m_exportJob != nullptr; }
     void raiseWindow();
+    // One more note at the end of the status bar (e.g. that the fleet is the simulated demo);
+    // a long text is shortened, toolTip (or the whole text) says more.
+    void addStatusNote(const QString &text, const QString &toolTip = {});
 
 Q_SIGNALS:
     // Settings now say to attach to a remote spotkeeperd (URL, CA, token in the SecretStore):
@@ -135,6 +139,9 @@ private:
     QLabel *m_budgetLabel = nullptr;
 
     QList<QAction *> m_selectionActions; // need a selection and credentials
+    // The engine actions among them, each enabled only when it does something for one of
+    // the selected VMs (FleetActions::inapplicableReason).
+    QList<std::pair<QAction *, FleetActions::Kind>> m_vmActions;
     QList<QAction *> m_fleetActions; // need credentials only
     QList<QAction *> m_storeActions; // need the local store (exports of events and audit)
 };

@@ -126,6 +126,7 @@ void MainWindow::buildMenus()
         connect(a, &QAction::triggered, this, [this, kind] { runAction(kind); });
         actions->addAction(a);
         m_selectionActions.append(a);
+        m_vmActions.append({a, kind});
     }
     // The same actions on the fleet table's rows (right click).
     m_fleetView->table()->setContextMenuPolicy(Qt::ActionsContextMenu);
@@ -191,7 +192,9 @@ void MainWindow::buildMenus()
 
 void MainWindow::runAction(FleetActions::Kind kind)
 {
-    const QList<qint64> ids = m_fleetView->selectedVmIds();
+    // Only the VMs the action does something for (a shortcut may fire on any selection).
+    const QList<qint64> ids =
+        FleetActions::applicableVms(kind, *m_fleet, m_fleetView->selectedVmIds());
     if (ids.isEmpty())
         return;
     const QString question = FleetActions::confirmationText(kind, int(ids.size()));
@@ -202,7 +205,10 @@ void MainWindow::runAction(FleetActions::Kind kind)
         return;
     const FleetActions::Outcome outcome = m_actions.run(kind, ids);
     statusBar()->showMessage(FleetActions::summaryText(kind, outcome), 15000);
+    // The source announced the changed VMs; show them now rather than at the next tick.
+    m_fleet->flushPendingChanges();
     m_detail->refresh();
+    updateActions();
 }
 
 void MainWindow::addVm()

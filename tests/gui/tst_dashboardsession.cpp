@@ -39,6 +39,7 @@ private slots:
     void credentialsOffStillStoresNotices();
     void shutdownDrainsInFlightNotices();
     void shutdownReleasesJobLeases();
+    void stopOnPurposeReachesTheViews();
     void armBudgetComesFromTheArmAnswers();
     void credentialsAreRetriedWithoutARestart();
 
@@ -46,6 +47,7 @@ private:
     gui::DashboardSettings settings() const;
     // A new agent key for vmName on the host's listener and a notice signed with it (an empty
     // body if the key could not be made).
+    static qint64 storeVm(core::Store &store, const QString &name, core::PowerState power);
     static listenertest::SignedRequest signedNotice(core::EngineHost &host, const QString &vmName,
                                                     int eventNumber);
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -77,6 +79,19 @@ gui::DashboardSettings TestDashboardSession::settings() const
     s.listenPort = 0; // any free port
     s.subscriptions = {listenertest::kSubscription};
     return s;
+}
+
+qint64 TestDashboardSession::storeVm(core::Store &store, const QString &name,
+                                     core::PowerState power)
+{
+    core::VmRecord vm;
+    vm.resourceId = listenertest::vmResourceId(name);
+    vm.resourceKey = vm.resourceId.toLower();
+    vm.subscriptionId = listenertest::kSubscription;
+    vm.resourceGroup = listenertest::kGroup;
+    vm.name = name;
+    vm.powerState = power;
+    return store.upsertVm(vm);
 }
 
 listenertest::SignedRequest
@@ -290,13 +305,7 @@ void TestDashboardSession::shutdownReleasesJobLeases()
     QString error;
     QVERIFY2(session.open(settings(), &error), qPrintable(error));
     const QString owner = session.host()->engine()->config().owner;
-    core::VmRecord vm;
-    vm.resourceId = listenertest::vmResourceId(u"vm-d"_s);
-    vm.resourceKey = vm.resourceId.toLower();
-    vm.subscriptionId = listenertest::kSubscription;
-    vm.resourceGroup = listenertest::kGroup;
-    vm.name = u"vm-d"_s;
-    const qint64 vmId = session.store()->upsertVm(vm);
+    const qint64 vmId = storeVm(*session.store(), u"vm-d"_s, core::PowerState::Unknown);
     QVERIFY(vmId > 0);
     core::JobRecord job;
     job.vmId = vmId;
@@ -312,6 +321,27 @@ void TestDashboardSession::shutdownReleasesJobLeases()
     const auto after = session.store()->activeJob(vmId);
     QVERIFY(after);
     QVERIFY2(after->leaseOwner.isEmpty(), qPrintable(after->leaseOwner));
+}
+
+// The engine's own decision (a stop on purpose the Activity Log proved, or an operator's
+// through any door) reaches the views at once: the VM, its job and its timeline are re-read.
+void TestDashboardSession::stopOnPurposeReachesTheViews()
+{
+    gui::DashboardSession session(core::systemClock());
+    QString error;
+    QVERIFY2(session.open(settings(), &error), qPrintable(error));
+    const qint64 vmId = storeVm(*session.store(), u"vm-s"_s, core::PowerState::Running);
+    QVERIFY(vmId > 0);
+    QSignalSpy changed(&session.source(), &gui::FleetSource::vmChanged);
+    QSignalSpy events(&session.source(), &gui::FleetSource::eventAppended);
+    QSignalSpy audit(&session.source(), &gui::FleetSource::auditAppended);
+    QVERIFY(session.host()->engine()->stopOnPurpose(vmId, u"cli"_s).ok());
+    QVERIFY(changed.contains(QVariantList {vmId}));
+    QVERIFY(!events.isEmpty());
+    QCOMPARE(events.constLast().constFirst().value<core::EventRecord>().vmId, vmId);
+    QVERIFY(!audit.isEmpty());
+    QVERIFY(session.source().vm(vmId)->desiredState == core::DesiredState::Stopped);
+    session.shutdown();
 }
 
 namespace {

@@ -97,6 +97,23 @@ ChartsPanel *showCharts(MainWindow &window)
     return panel;
 }
 
+// Selects the VM's row in the window's fleet table (and makes it the current one).
+void selectVm(MainWindow &window, qint64 vmId)
+{
+    QTableView *table = window.fleetView()->table();
+    const QModelIndex source = window.fleetModel()->index(window.fleetModel()->rowOfVm(vmId), 0);
+    const QModelIndex index = window.fleetView()->proxy()->mapFromSource(source);
+    table->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+// The text the fleet table shows in the VM's Status column.
+QString statusText(const MainWindow &window, qint64 vmId)
+{
+    FleetTableModel *model = window.fleetModel();
+    return model->index(model->rowOfVm(vmId), FleetTableModel::Status).data().toString();
+}
+
 } // namespace
 
 class TestMainWindow : public QObject
@@ -284,11 +301,114 @@ private Q_SLOTS:
         bool described = false;
         for (const QLabel *label : window.statusBar()->findChildren<QLabel *>())
             described = described
-                || label->text().contains(
-                    QStringLiteral("spotkeeperd at https://spotkeeperd.example.invalid:8443"));
+                || QString(label->text() + label->toolTip())
+                       .contains(QStringLiteral(
+                           "spotkeeperd at https://spotkeeperd.example.invalid:8443"));
         QVERIFY(described);
         QAction *restart = window.action(QStringLiteral("actionForceRestart"));
         QVERIFY(!restart->isEnabled()); // not connected yet
+    }
+
+    // A running VM with auto-restart on: Start, Resume, Cancel and Force restart do nothing
+    // for it, so they are disabled (toolbar, menu and the table's context menu share the
+    // QActions); Stop on purpose shows at once in the row and the detail pane, and then
+    // Stop is disabled and Start enabled.
+    void stopOnPurposeShowsAtOnceAndActionsFollow()
+    {
+        DemoSource demo = demoSource(m_clock, {24, 2, 5});
+        SourceStatus status;
+        status.credentialsAvailable = true;
+        status.credentialSource = QStringLiteral("azure cli");
+        demo.source->setStatus(status);
+        qint64 running = 0;
+        for (const core::VmRecord &vm : demo.store->vms()) {
+            if (!running && vm.powerState == core::PowerState::Running && vm.autoRestart
+                && !demo.store->activeJob(vm.id))
+                running = vm.id;
+        }
+        QVERIFY(running != 0);
+        MemorySecretStore secrets;
+        MainWindow window(*demo.source, m_clock, secrets);
+        window.setConfirmer([](const QString &) { return true; });
+        window.show();
+        selectVm(window, running);
+        QCOMPARE(window.fleetView()->selectedVmIds(), QList<qint64> {running});
+        const auto enabled = [&window](const char *name) {
+            return window.action(QLatin1StringView(name))->isEnabled();
+        };
+        QVERIFY(enabled("actionStopOnPurpose"));
+        QVERIFY(enabled("actionPause"));
+        QVERIFY(!enabled("actionStart"));
+        QVERIFY(!enabled("actionResume"));
+        QVERIFY(!enabled("actionCancel"));
+        QVERIFY(!enabled("actionForceRestart"));
+        QVERIFY2(window.action(QStringLiteral("actionStart"))
+                     ->toolTip()
+                     .contains(QLatin1StringView("auto-restart is on")),
+                 qPrintable(window.action(QStringLiteral("actionStart"))->toolTip()));
+        QVERIFY(window.fleetView()->table()->actions().contains(
+            window.action(QStringLiteral("actionStart"))));
+        QCOMPARE(statusText(window, running), QStringLiteral("Running"));
+
+        window.action(QStringLiteral("actionStopOnPurpose"))->trigger();
+        QCOMPARE(demo.ops->calls.size(), 1);
+        // No wait for the model's coalescing timer: the row and the pane show it now.
+        QVERIFY2(
+            statusText(window, running).startsWith(QLatin1StringView("Stopped on purpose by gui:")),
+            qPrintable(statusText(window, running)));
+        const QString facts =
+            window.detailPane()->findChild<QLabel *>(QStringLiteral("facts"))->text();
+        QVERIFY2(facts.contains(QLatin1StringView("Stopped on purpose by gui:"))
+                     && !facts.contains(QLatin1StringView("auto-restart: on")),
+                 qPrintable(facts));
+        QVERIFY(!enabled("actionStopOnPurpose"));
+        QVERIFY(enabled("actionStart"));
+        QVERIFY(!enabled("actionForceRestart")); // Start undoes a stop on purpose
+
+        // A change the engine announces (not this window's action) updates them as well.
+        demo.store->setDesiredState(running, core::DesiredState::Running);
+        demo.source->notifyVmChanged(running);
+        window.fleetModel()->flushPendingChanges();
+        QVERIFY(enabled("actionStopOnPurpose"));
+        QVERIFY(!enabled("actionStart"));
+    }
+
+    // The demo's status bar at the default window size: every note is shown whole or
+    // shortened with its text in the tooltip, none is cut off at the window's edge.
+    void statusBarFitsAtDefaultSize()
+    {
+        DemoSource demo = demoSource(m_clock, {8, 1, 5});
+        SourceStatus status;
+        status.credentialsAvailable = true;
+        status.credentialSource = QStringLiteral("environment");
+        status.principal = QStringLiteral("client 00000000-0000-0000-0000-00000000c11e in tenant "
+                                          "00000000-0000-4000-8000-0000000051a1");
+        status.tokenExpiresAt = m_clock.nowUtc().addSecs(3540);
+        status.armBudgetHeadroom = 248;
+        status.listenerAddress = QStringLiteral("127.0.0.1:8443");
+        demo.source->setStatus(status);
+        MemorySecretStore secrets;
+        MainWindow window(*demo.source, m_clock, secrets);
+        window.addStatusNote(QStringLiteral("Demo: simulated Azure"),
+                             QStringLiteral("Simulated Azure: demo fleet from spotkeeper-sim"));
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        int needed = 0;
+        QLabel *credential = nullptr;
+        for (QLabel *label : window.statusBar()->findChildren<QLabel *>()) {
+            if (!label->isVisible() || label->text().isEmpty())
+                continue;
+            needed += label->sizeHint().width() + 6; // QStatusBar's spacing between items
+            if (label->text().startsWith(QLatin1StringView("Azure:")))
+                credential = label;
+        }
+        QVERIFY2(
+            needed <= window.statusBar()->width(),
+            qPrintable(QStringLiteral("%1 > %2").arg(needed).arg(window.statusBar()->width())));
+        QVERIFY(credential);
+        QVERIFY2(credential->toolTip().contains(status.principal),
+                 qPrintable(credential->toolTip()));
     }
 
     void populatedFleetAndForceRestart()
