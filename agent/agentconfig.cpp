@@ -2,6 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "agentconfig.h"
 
+#include "base/configfile.h"
+#include "base/duration.h"
+
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFile>
@@ -60,6 +63,8 @@ constexpr std::array kSettings = {
 constexpr std::array kForbiddenOptions = {"key"_L1,     "agent-key"_L1,       "secret"_L1,
                                           "api-key"_L1, "webhook-api-key"_L1, "token"_L1};
 
+constexpr qint64 kLongestDurationMs = 7LL * 24 * 3600 * 1000;
+
 const QString kKeyRefusal =
     u"refusing to take an agent key from the command line, where any local user can read "
     "it; put it in a key file (--key-file, mode 0600) or the SPOTKEEPER_AGENT_KEY "
@@ -116,56 +121,28 @@ const Setting *findSetting(QStringView name)
     return nullptr;
 }
 
-// key = value lines; '#' or ';' start a comment line; values may be double-quoted.
+// The config file's settings (base/configfile.h has the syntax); `_` and `-` are the same
+// in a key. The agent key is refused here: the config file is world-readable by design.
 bool readConfigFile(const QString &path, QHash<QString, QString> *values, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
-        *error = u"cannot read config file %1: %2"_s.arg(path, file.errorString());
+    const auto file = base::ConfigFile::read(path, base::ConfigFile::Sections::None, error);
+    if (!file)
         return false;
-    }
-    int lineNumber = 0;
-    while (!file.atEnd()) {
-        ++lineNumber;
-        const QString line = QString::fromUtf8(file.readLine()).trimmed();
-        if (line.isEmpty() || line.startsWith(u'#') || line.startsWith(u';'))
-            continue;
-        const qsizetype equals = line.indexOf(u'=');
-        if (equals <= 0) {
-            *error = u"%1:%2: expected \"key = value\""_s.arg(path).arg(lineNumber);
-            return false;
-        }
-        const QString key = line.left(equals).trimmed().replace(u'_', u'-').toLower();
-        QString value = line.mid(equals + 1).trimmed();
-        if (value.size() >= 2 && value.startsWith(u'"') && value.endsWith(u'"'))
-            value = value.mid(1, value.size() - 2);
+    for (const base::ConfigEntry &entry : file->entries()) {
+        const QString key = QString(entry.key).replace(u'_', u'-');
         if (key == "agent-key"_L1 || key == "key"_L1 || key == "secret"_L1) {
-            *error = u"%1:%2: the agent key does not belong in the config file; point key-file "
-                     "at a file of mode 0600 instead"_s.arg(path)
-                         .arg(lineNumber);
+            *error = file->errorAt(entry.line,
+                                   u"the agent key does not belong in the config file; point "
+                                   "key-file at a file of mode 0600 instead"_s);
             return false;
         }
         if (!findSetting(key)) {
-            *error = u"%1:%2: unknown setting '%3'"_s.arg(path).arg(lineNumber).arg(key);
+            *error = file->errorAt(entry.line, u"unknown setting '%1'"_s.arg(key));
             return false;
         }
-        values->insert(key, value);
+        values->insert(key, entry.value);
     }
     return true;
-}
-
-bool parseBool(const QString &text, bool *value)
-{
-    const QString lower = text.trimmed().toLower();
-    if (lower == "yes"_L1 || lower == "true"_L1 || lower == "on"_L1 || lower == "1"_L1) {
-        *value = true;
-        return true;
-    }
-    if (lower == "no"_L1 || lower == "false"_L1 || lower == "off"_L1 || lower == "0"_L1) {
-        *value = false;
-        return true;
-    }
-    return false;
 }
 
 bool parseUrl(const QString &name, const QString &text, QUrl *url, QString *error)
@@ -224,26 +201,6 @@ bool loadCredential(const QProcessEnvironment &env, const QString &keyFile, bool
 }
 
 } // namespace
-
-qint64 parseDurationMs(QStringView text)
-{
-    QStringView value = text.trimmed();
-    double factor = 1000.0;
-    if (value.endsWith("ms"_L1)) {
-        factor = 1.0;
-        value.chop(2);
-    } else if (value.endsWith(u's')) {
-        value.chop(1);
-    } else if (value.endsWith(u'm')) {
-        factor = 60'000.0;
-        value.chop(1);
-    }
-    bool ok = false;
-    const double number = value.trimmed().toDouble(&ok);
-    if (!ok || number < 0 || number * factor > 7.0 * 24 * 3600 * 1000)
-        return -1;
-    return static_cast<qint64>(number * factor + 0.5);
-}
 
 ConfigResult loadAgentConfig(const QStringList &arguments, const QProcessEnvironment &env)
 {
@@ -315,17 +272,24 @@ ConfigResult loadAgentConfig(const QStringList &arguments, const QProcessEnviron
             values.insert(setting.name, parser.value(QString(setting.name)));
     }
 
+    // Durations follow base/duration.h; none of the agent's is longer than a week.
     auto duration = [&](QLatin1StringView name, int minimumMs, int *target) {
         if (!values.contains(name))
             return true;
-        const qint64 ms = parseDurationMs(values.value(name));
-        if (ms < minimumMs) {
-            error = u"%1: '%2' is not a duration of at least %3 ms (e.g. 500ms, 1s, 2m)"_s
-                        .arg(name, values.value(name))
+        const QString text = values.value(name);
+        QString problem;
+        const auto ms = base::parseDuration(text, &problem);
+        if (!ms) {
+            error = name + u": "_s + problem;
+            return false;
+        }
+        if (*ms < minimumMs || *ms > kLongestDurationMs) {
+            error = u"%1: '%2' is not a duration of at least %3 ms and at most 7 days (e.g. "
+                    "500ms, 1s, 2m)"_s.arg(name, text)
                         .arg(minimumMs);
             return false;
         }
-        *target = static_cast<int>(ms);
+        *target = static_cast<int>(*ms);
         return true;
     };
     // 200 ms floor: IMDS allows 5 requests per second per VM for all calls together.
@@ -340,12 +304,16 @@ ConfigResult loadAgentConfig(const QStringList &arguments, const QProcessEnviron
     if (values.contains("imds-url"_L1)
         && !parseUrl(u"imds-url"_s, values.value("imds-url"_L1), &config.imdsUrl, &error))
         return {std::nullopt, error, {}};
-    if (values.contains("acknowledge-events"_L1)
-        && !parseBool(values.value("acknowledge-events"_L1), &config.acknowledgeEvents))
-        return {std::nullopt,
-                u"acknowledge-events: '%1' is not yes or no"_s.arg(
-                    values.value("acknowledge-events"_L1)),
-                {}};
+    if (values.contains("acknowledge-events"_L1)) {
+        const std::optional<bool> acknowledge =
+            base::parseBool(values.value("acknowledge-events"_L1));
+        if (!acknowledge)
+            return {std::nullopt,
+                    u"acknowledge-events: '%1' is not yes or no"_s.arg(
+                        values.value("acknowledge-events"_L1)),
+                    {}};
+        config.acknowledgeEvents = *acknowledge;
+    }
     config.drainHook = values.value("drain-hook"_L1).trimmed();
     if (!config.drainHook.isEmpty() && QProcess::splitCommand(config.drainHook).isEmpty())
         return {std::nullopt, u"drain-hook: cannot split the command line"_s, {}};

@@ -57,7 +57,4 @@ struct ConfigResult
 
 ConfigResult loadAgentConfig(const QStringList &arguments, const QProcessEnvironment &environment);
 
-// "250ms", "1s", "2m", "1.5s"; a bare number means seconds. -1 when malformed.
-qint64 parseDurationMs(QStringView text);
-
 } // namespace spotkeeper::agent

@@ -5,19 +5,21 @@
 #include "agentcheck.h"
 #include "agentconfig.h"
 #include "agentlog.h"
+#include "base/signalwatcher.h"
 #include "residentmemory.h"
-#include "signalwatcher.h"
 
 #include <QCoreApplication>
 #include <QRandomGenerator>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
 
 #ifdef Q_OS_WIN
 #include "windows/windowsservice.h"
 #endif
 
+using namespace spotkeeper;
 using namespace spotkeeper::agent;
 using namespace Qt::StringLiterals;
 
@@ -101,14 +103,19 @@ int runAgent(int argc, char *argv[])
         break;
     }
 
-    SignalWatcher signals_;
+    base::SignalWatcher signals_;
+#ifdef Q_OS_WIN
+    const QList<int> stopSignals; // the service shim stops the agent
+#else
+    const QList<int> stopSignals {SIGTERM, SIGINT, SIGHUP};
+#endif
     QString error;
-    if (!signals_.install(&error)) {
+    if (!signals_.install(stopSignals, &error)) {
         printLine(stderr, u"spotkeeper-agent: cannot install signal handlers: "_s + error);
         return 1;
     }
     Agent agent(config, nullptr, systemNow(), QRandomGenerator::system()->generate());
-    QObject::connect(&signals_, &SignalWatcher::received, &app, [&agent](int number) {
+    QObject::connect(&signals_, &base::SignalWatcher::received, &app, [&agent](int number) {
         qCInfo(lcAgent).noquote() << u"stop: signal %1 received"_s.arg(number);
         agent.shutdown();
         QCoreApplication::quit();

@@ -2,12 +2,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "noticespool.h"
 
+#include "base/privatefile.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 
 namespace spotkeeper::agent {
 
@@ -97,12 +98,8 @@ bool NoticeSpool::save(QString *error) const
     const QByteArray data =
         QJsonDocument(QJsonObject {{u"version"_s, kSpoolVersion}, {u"entries"_s, entries}})
             .toJson(QJsonDocument::Compact);
-    QSaveFile file(filePath());
-    if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit()) {
-        *error = u"cannot write spool %1: %2"_s.arg(filePath(), file.errorString());
-        return false;
-    }
-    return true;
+    // Owner-only: the spool holds signed notices the agent alone re-sends.
+    return base::writePrivateFile(filePath(), data, error);
 }
 
 bool NoticeSpool::contains(const QString &webhookId) const

@@ -9,9 +9,9 @@
 
 // The agent's durable memory of notices: every (EventId, EventStatus) it has seen
 // for this VM, pending or delivered, so a restart neither loses nor repeats one.
-// Every change is written at once with QSaveFile (write-to-temp + rename), so a crash
-// leaves the old or the new file, never half of one. Entries are pruned when their
-// event is gone from IMDS.
+// Every change is written at once, owner-only, with base::writePrivateFile (write-to-temp
+// + rename), so a crash leaves the old or the new file, never half of one. Entries are pruned when
+// their event is gone from IMDS.
 namespace spotkeeper::agent {
 
 struct SpoolEntry

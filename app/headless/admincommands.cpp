@@ -3,6 +3,7 @@
 #include "admincommands.h"
 
 #include "agentkeymanager.h"
+#include "base/privatefile.h"
 #include "clock.h"
 #include "engine/restartengine.h"
 #include "enginehost.h"
@@ -43,23 +44,11 @@ QString time(const QDateTime &at)
     return at.isValid() ? at.toUTC().toString(Qt::ISODate) : u"-"_s;
 }
 
-bool writePrivateFile(const QString &path, const QByteArray &data, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-        *error = u"cannot write "_s + path + u": "_s + file.errorString();
-        return false;
-    }
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    file.write(data);
-    return file.flush();
-}
-
 int printIssued(const core::IssuedKey &key, const QCommandLineParser &parser)
 {
     if (parser.isSet(u"out"_s)) {
         QString error;
-        if (!writePrivateFile(parser.value(u"out"_s), key.credentialFile, &error))
+        if (!base::writePrivateFile(parser.value(u"out"_s), key.credentialFile, &error))
             return fail(error);
         out() << "key " << key.keyId << " for " << key.vmResourceKey << " written to "
               << parser.value(u"out"_s) << Qt::endl;

@@ -3,10 +3,10 @@
 // spotkeeperd: wiring only. Exit codes: 0 clean stop, 1 refused to start / command
 // failed, 2 bad command line or configuration.
 #include "admincommands.h"
+#include "base/signalwatcher.h"
 #include "daemonlog.h"
 #include "serverconfig.h"
 #include "serverdaemon.h"
-#include "unixsignalwatcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -122,8 +122,12 @@ int main(int argc, char *argv[])
     ::signal(SIGPIPE, SIG_IGN);
     headless::ServerDaemon daemon(config);
     // Installed before the port opens: a SIGTERM right after "listening on" still drains.
-    headless::UnixSignalWatcher signalWatcher({SIGTERM, SIGINT});
-    QObject::connect(&signalWatcher, &headless::UnixSignalWatcher::signalReceived, &daemon,
+    base::SignalWatcher signalWatcher;
+    if (!signalWatcher.install({SIGTERM, SIGINT}, &error)) {
+        qCCritical(lcDaemon).noquote() << "cannot watch signals:" << error;
+        return 1;
+    }
+    QObject::connect(&signalWatcher, &base::SignalWatcher::received, &daemon,
                      [&daemon](int number) {
                          qCInfo(lcDaemon) << "signal" << number << "received";
                          daemon.stop();

@@ -3,6 +3,7 @@
 // spotkeeper-sim: a simulated Azure on 127.0.0.1 (docs/SIMULATOR.md). Wiring only.
 // Exit codes: 0 stopped, 1 could not start, 2 bad command line or scenario.
 #include "agentkeymanager.h"
+#include "base/privatefile.h"
 #include "clock.h"
 #include "fleetmodel.h"
 #include "parentwatch.h"
@@ -36,18 +37,6 @@ int fail(const QString &message, int code)
 {
     QTextStream(stderr) << "spotkeeper-sim: " << message << Qt::endl;
     return code;
-}
-
-bool writePrivate(const QString &path, const QByteArray &data, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-        *error = u"cannot write "_s + path + u": "_s + file.errorString();
-        return false;
-    }
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    file.write(data);
-    return file.flush();
 }
 
 // count VMs; the last `instances` of them are the instances 0.. of the uniform Spot scale set
@@ -255,11 +244,13 @@ int main(int argc, char *argv[])
             if (it != credentials.constEnd())
                 out.insert(model.vm(i).resourceId(), QString::fromUtf8(it->serialize()).trimmed());
         }
-        if (!writePrivate(parser.value(u"agent-keys-out"_s), QJsonDocument(out).toJson(), &error))
+        if (!base::writePrivateFile(parser.value(u"agent-keys-out"_s), QJsonDocument(out).toJson(),
+                                    &error))
             return fail(error, 1);
     }
     if (parser.isSet(u"client-secret-out"_s)
-        && !writePrivate(parser.value(u"client-secret-out"_s), options.clientSecret, &error))
+        && !base::writePrivateFile(parser.value(u"client-secret-out"_s), options.clientSecret,
+                                   &error))
         return fail(error, 1);
 
     std::unique_ptr<SimAgents> agents;

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "scenario.h"
 
+#include "base/duration.h"
 #include "fleetmodel.h"
 #include "simserver.h"
 
@@ -13,27 +14,17 @@ using namespace Qt::StringLiterals;
 
 namespace spotkeeper::sim {
 
-qint64 parseScenarioDuration(const QJsonValue &value)
+qint64 parseScenarioDuration(const QJsonValue &value, QString *error)
 {
+    std::optional<qint64> ms;
     if (value.isDouble())
-        return value.toDouble() < 0 ? -1 : qint64(value.toDouble() * 1000);
-    QString text = value.toString().trimmed();
-    double factor = 1000;
-    if (text.endsWith("ms"_L1)) {
-        factor = 1;
-        text.chop(2);
-    } else if (text.endsWith(u's')) {
-        text.chop(1);
-    } else if (text.endsWith(u'm')) {
-        factor = 60'000;
-        text.chop(1);
-    } else if (text.endsWith(u'h')) {
-        factor = 3'600'000;
-        text.chop(1);
-    }
-    bool ok = false;
-    const double number = text.toDouble(&ok);
-    return ok && number >= 0 ? qint64(number * factor) : -1;
+        ms = base::durationFromSeconds(value.toDouble(), error);
+    else if (value.isString())
+        ms = base::parseDuration(value.toString(), error);
+    else if (error)
+        *error = u"not a duration (a number of seconds, or a string such as \"30s\", \"2m\", "
+                 "\"1h\")"_s;
+    return ms.value_or(-1);
 }
 
 namespace {
@@ -47,10 +38,10 @@ bool readDuration(const QJsonObject &obj, const char *key, qint64 *out, const QS
     const QJsonValue value = obj.value(QLatin1StringView(key));
     if (value.isUndefined())
         return true;
-    const qint64 ms = parseScenarioDuration(value);
+    QString problem;
+    const qint64 ms = parseScenarioDuration(value, &problem);
     if (ms < 0) {
-        *error = u"%1.%2: not a duration (e.g. 30, \"30s\", \"2m\", \"1h\")"_s.arg(
-            where, QLatin1StringView(key));
+        *error = u"%1.%2: %3"_s.arg(where, QLatin1StringView(key), problem);
         return false;
     }
     *out = ms;

@@ -51,8 +51,9 @@ struct Scenario
     static Scenario demo();
 };
 
-// "90", "90s", "2m", "1h", "500ms" -> milliseconds; -1 when malformed.
-qint64 parseScenarioDuration(const QJsonValue &value);
+// A scenario's duration: a JSON number counts seconds, a string follows base/duration.h
+// ("90", "90s", "2m", "1h", "500ms"). Milliseconds; -1 with *error (when given) if malformed.
+qint64 parseScenarioDuration(const QJsonValue &value, QString *error = nullptr);
 
 class ScenarioRunner final : public QObject
 {

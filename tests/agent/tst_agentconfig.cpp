@@ -100,7 +100,7 @@ void TestAgentConfig::precedenceCommandLineOverEnvironmentOverFile()
                                    "# comment\n"
                                    "dashboard-url = https://from-file.example\n"
                                    "poll_interval = 2s\n"
-                                   "heartbeat-interval = 5m\n"
+                                   "heartbeat-interval = 5min   # a trailing comment\n"
                                    "imds-url = \"http://127.0.0.1:9\"\n"
                                    "acknowledge-events = yes\n"
                                    "drain-hook = /bin/true --flag\n"
@@ -252,8 +252,9 @@ void TestAgentConfig::badInput_data()
                               << u"acknowledge-events: 'maybe' is not yes or no"_s;
     QTest::newRow("unknown option") << QStringList {u"--frobnicate"_s} << u"frobnicate"_s;
     QTest::newRow("positional") << QStringList {u"extra"_s} << u"unexpected argument 'extra'"_s;
-    QTest::newRow("missing config") << QStringList {u"--config"_s, u"/nonexistent/agent.conf"_s}
-                                    << u"cannot read config file /nonexistent/agent.conf"_s;
+    QTest::newRow("missing config")
+        << QStringList {u"--config"_s, u"/nonexistent/agent.conf"_s}
+        << u"cannot read the configuration file /nonexistent/agent.conf"_s;
     QTest::newRow("missing key file") << QStringList {u"--dashboard-url"_s, u"https://d.example"_s,
                                                       u"--key-file"_s, u"/nonexistent/agent.key"_s}
                                       << u"cannot read the agent key file /nonexistent/agent.key"_s;
@@ -272,14 +273,32 @@ void TestAgentConfig::badInput()
 
 void TestAgentConfig::durations()
 {
-    QCOMPARE(parseDurationMs(u"250ms"), 250);
-    QCOMPARE(parseDurationMs(u"1s"), 1000);
-    QCOMPARE(parseDurationMs(u"1.5s"), 1500);
-    QCOMPARE(parseDurationMs(u"2m"), 120'000);
-    QCOMPARE(parseDurationMs(u"3"), 3000);
-    QCOMPARE(parseDurationMs(u"-1s"), -1);
-    QCOMPARE(parseDurationMs(u"soon"), -1);
-    QCOMPARE(parseDurationMs(u""), -1);
+    // The grammar is base/duration.h's (tests/base/tst_duration); the agent adds its range.
+    auto load = [this](const QString &option, const QString &value) {
+        return loadAgentConfig({u"spotkeeper-agent"_s, u"--dashboard-url"_s, u"https://d.example"_s,
+                                u"--key-file"_s, m_keyFile, option, value},
+                               baseEnv());
+    };
+    const auto minutes = load(u"--heartbeat-interval"_s, u"2min"_s);
+    QVERIFY2(minutes.config, qPrintable(minutes.error));
+    QCOMPARE(minutes.config->heartbeatIntervalMs, 120'000);
+    const auto fraction = load(u"--drain-timeout"_s, u"1.5s"_s);
+    QVERIFY2(fraction.config, qPrintable(fraction.error));
+    QCOMPARE(fraction.config->drainTimeoutMs, 1500);
+    const auto week = load(u"--poll-interval"_s, u"168h"_s);
+    QVERIFY2(week.config, qPrintable(week.error));
+    QCOMPARE(week.config->pollIntervalMs, 604'800'000);
+
+    const auto tooLong = load(u"--poll-interval"_s, u"169h"_s);
+    QVERIFY(!tooLong.config);
+    QCOMPARE(tooLong.error,
+             u"poll-interval: '169h' is not a duration of at least 200 ms and at most 7 days "
+             "(e.g. 500ms, 1s, 2m)"_s);
+    const auto unknownUnit = load(u"--poll-timeout"_s, u"2d"_s);
+    QVERIFY(!unknownUnit.config);
+    QVERIFY2(unknownUnit.error.startsWith("poll-timeout: '2d' is not a duration: unknown unit "
+                                          "'d'"_L1),
+             qPrintable(unknownUnit.error));
 }
 
 void TestAgentConfig::helpAndVersion()

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "serverconfig.h"
 
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace spotkeeper;
@@ -20,6 +22,8 @@ private slots:
     void rejectsMistakes();
     void refusesUnsafeCombinations_data();
     void refusesUnsafeCombinations();
+    void quotedValuesKeepCommentCharacters();
+    void fileErrorsNameFileAndLine();
 };
 
 void TstServerConfig::shippedExampleIsValid()
@@ -149,6 +153,34 @@ void TstServerConfig::refusesUnsafeCombinations()
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     else
         QVERIFY2(problem.contains(expected), qPrintable(problem));
+}
+
+void TstServerConfig::quotedValuesKeepCommentCharacters()
+{
+    // The reader is base/configfile.h's: a '#' inside double quotes is part of the value.
+    QString error;
+    const auto config = core::ServerConfig::parse(
+        "[store]\npath = \"/srv/spot #1/spotkeeper.db\"   # the second disk\n", &error);
+    QVERIFY2(config, qPrintable(error));
+    QCOMPARE(config->storePath, u"/srv/spot #1/spotkeeper.db"_s);
+}
+
+void TstServerConfig::fileErrorsNameFileAndLine()
+{
+    QString error;
+    QVERIFY(!core::ServerConfig::load(u"/nonexistent/spotkeeperd.conf"_s, &error));
+    QVERIFY2(
+        error.startsWith("cannot read the configuration file /nonexistent/spotkeeperd.conf: "_L1),
+        qPrintable(error));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"spotkeeperd.conf"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("[listen]\nport = 8443\nprot = 1\n");
+    file.close();
+    QVERIFY(!core::ServerConfig::load(path, &error));
+    QCOMPARE(error, path + u":3: unknown setting 'prot' in [listen]"_s);
 }
 
 QTEST_GUILESS_MAIN(TstServerConfig)

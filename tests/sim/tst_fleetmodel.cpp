@@ -461,7 +461,13 @@ private slots:
             << u"timeline[0].action"_s;
         QTest::newRow("bad duration")
             << QByteArray("{" + fleet + R"(,"timeline":[{"action":"evict","at":"soon"}]})")
-            << u"timeline[0].at"_s;
+            << u"timeline[0].at: 'soon' is not a duration"_s;
+        QTest::newRow("duration of the wrong type")
+            << QByteArray("{" + fleet + R"(,"timings":{"notice":true}})")
+            << u"timings.notice: not a duration"_s;
+        QTest::newRow("negative seconds")
+            << QByteArray("{" + fleet + R"(,"timings":{"notice":-30}})")
+            << u"timings.notice: -30 is not a duration"_s;
         QTest::newRow("bad speed") << QByteArray("{" + fleet + R"(,"speed":0})") << u"speed"_s;
         QTest::newRow("flexible scale set")
             << QByteArray(R"({"fleet":[{"subscription":"s","resourceGroup":"r","location":"l",)"
@@ -486,6 +492,10 @@ private slots:
         QCOMPARE(parseScenarioDuration(QJsonValue(u"250ms"_s)), 250);
         QCOMPARE(parseScenarioDuration(QJsonValue(u"-3s"_s)), -1);
         QCOMPARE(parseScenarioDuration(QJsonValue(u"x"_s)), -1);
+        // The grammar is base/duration.h's, the same as the agent's settings.
+        QCOMPARE(parseScenarioDuration(QJsonValue(u"2 min"_s)), 120'000);
+        QCOMPARE(parseScenarioDuration(QJsonValue(1.5)), 1500);
+        QCOMPARE(parseScenarioDuration(QJsonValue(true)), -1);
     }
 };
 

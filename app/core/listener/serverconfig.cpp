@@ -3,31 +3,15 @@
 #include "serverconfig.h"
 
 #include "azurenames.h"
+#include "base/configfile.h"
 
-#include <QFile>
 #include <QHash>
-#include <QRegularExpression>
 
 #include <functional>
 
 namespace spotkeeper::core {
 
 using namespace Qt::StringLiterals;
-
-bool parseBool(QStringView text, bool *ok)
-{
-    *ok = true;
-    for (const auto yes : {"true"_L1, "yes"_L1, "on"_L1, "1"_L1}) {
-        if (text.compare(yes, Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    for (const auto no : {"false"_L1, "no"_L1, "off"_L1, "0"_L1}) {
-        if (text.compare(no, Qt::CaseInsensitive) == 0)
-            return false;
-    }
-    *ok = false;
-    return false;
-}
 
 namespace {
 
@@ -57,9 +41,11 @@ Setter integer(int ServerConfig::*member, int min, int max)
 Setter boolean(bool ServerConfig::*member)
 {
     return [member](ServerConfig &c, const QString &v) -> QString {
-        bool ok = false;
-        c.*member = parseBool(v, &ok);
-        return ok ? QString() : u"expected true or false"_s;
+        const std::optional<bool> value = base::parseBool(v);
+        if (!value)
+            return u"expected true or false"_s;
+        c.*member = *value;
+        return QString();
     };
 }
 
@@ -197,66 +183,43 @@ const QHash<QString, Setter> &setters()
 
 } // namespace
 
-std::optional<ServerConfig> ServerConfig::parse(const QByteArray &data, QString *error)
+namespace {
+
+std::optional<ServerConfig> fromFile(const std::optional<base::ConfigFile> &file, QString *error)
 {
+    if (!file)
+        return std::nullopt;
     ServerConfig config;
-    QString section;
-    const QList<QByteArray> lines = data.split('\n');
-    for (qsizetype i = 0; i < lines.size(); ++i) {
-        const QString line = QString::fromUtf8(lines.at(i)).trimmed();
-        const QString where = u"line "_s + QString::number(i + 1) + u": "_s;
-        if (line.isEmpty() || line.startsWith(u'#') || line.startsWith(u';'))
-            continue;
-        if (line.startsWith(u'[')) {
-            if (!line.endsWith(u']')) {
-                *error = where + u"a section header must end with ']'"_s;
-                return std::nullopt;
-            }
-            section = line.mid(1, line.size() - 2).trimmed().toLower();
-            continue;
-        }
-        const qsizetype eq = line.indexOf(u'=');
-        if (eq <= 0) {
-            *error = where + u"expected 'key = value'"_s;
-            return std::nullopt;
-        }
-        const QString key = line.left(eq).trimmed().toLower();
-        QString value = line.mid(eq + 1).trimmed();
-        // Inline comments: " # ..." (a '#' inside a value needs no space before it).
-        static const QRegularExpression inlineComment(u"\\s+[#;].*$"_s);
-        value.remove(inlineComment);
-        if (value.size() >= 2 && value.startsWith(u'"') && value.endsWith(u'"'))
-            value = value.mid(1, value.size() - 2);
-        if (section.isEmpty()) {
-            *error = where + u"'"_s + key + u"' is outside a [section]"_s;
-            return std::nullopt;
-        }
-        const auto it = setters().constFind(section + u'.' + key);
+    for (const base::ConfigEntry &entry : file->entries()) {
+        const auto it = setters().constFind(entry.section + u'.' + entry.key);
         if (it == setters().constEnd()) {
-            *error = where + u"unknown setting '"_s + key + u"' in ["_s + section + u"]"_s;
+            *error = file->errorAt(entry.line,
+                                   u"unknown setting '"_s + entry.key + u"' in ["_s + entry.section
+                                       + u"]"_s);
             return std::nullopt;
         }
-        const QString problem = (*it)(config, value);
+        const QString problem = (*it)(config, entry.value);
         if (!problem.isEmpty()) {
-            *error = where + section + u'.' + key + u": "_s + problem;
+            *error =
+                file->errorAt(entry.line, entry.section + u'.' + entry.key + u": "_s + problem);
             return std::nullopt;
         }
     }
     return config;
 }
 
+} // namespace
+
+std::optional<ServerConfig> ServerConfig::parse(const QByteArray &data, QString *error)
+{
+    return fromFile(base::ConfigFile::parse(data, base::ConfigFile::Sections::Required, error),
+                    error);
+}
+
 std::optional<ServerConfig> ServerConfig::load(const QString &path, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = u"cannot read the configuration file "_s + path + u": "_s + file.errorString();
-        return std::nullopt;
-    }
-    QString problem;
-    auto config = parse(file.readAll(), &problem);
-    if (!config)
-        *error = path + u": "_s + problem;
-    return config;
+    return fromFile(base::ConfigFile::read(path, base::ConfigFile::Sections::Required, error),
+                    error);
 }
 
 bool ServerConfig::isLoopback() const

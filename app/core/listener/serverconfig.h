@@ -75,6 +75,4 @@ struct ServerConfig
     bool isLoopback() const;
 };
 
-bool parseBool(QStringView text, bool *ok);
-
 } // namespace spotkeeper::core
