@@ -1,24 +1,23 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The dashboard: wiring only (local session or remote spotkeeperd, window, single instance,
-// theme, language).
+// The dashboard: wiring only. DashboardStartup decides (local engine, demo or remote attach);
+// this file creates what it decided and connects it (session or remote source, window,
+// single instance, theme, language, the drain on quit).
 #include "apptranslations.h"
 #include "clock.h"
 #include "dashboardsession.h"
 #include "dashboardsettings.h"
+#include "dashboardstartup.h"
 #include "demosimulator.h"
 #include "mainwindow.h"
 #include "remoteattach.h"
 #include "remotefleetsource.h"
-#include "secretstore.h"
+#include "secretstores.h"
 #include "singleinstance.h"
 #include "theme.h"
 
 #include <QApplication>
-#include <QByteArrayView>
 #include <QCommandLineParser>
-#include <QCoreApplication>
-#include <QDir>
 #include <QMessageBox>
 #include <QProcessEnvironment>
 #include <QStandardPaths>
@@ -28,65 +27,17 @@
 
 using namespace spotkeeper;
 
-namespace {
-// --help, --help-all and --version need no display: they are answered before any GUI object
-// exists (QApplication aborts without one), so they work over SSH like spotkeeperd's and
-// spotkeeper-agent's.
-bool asksForHelpOrVersion(int argc, char *argv[])
-{
-    for (int i = 1; i < argc; ++i) {
-        const QByteArrayView arg(argv[i]);
-        if (arg == "--")
-            break;
-        if (arg == "-h" || arg == "-?" || arg == "--help" || arg == "--help-all" || arg == "-v"
-            || arg == "--version")
-            return true;
-    }
-    return false;
-}
-} // namespace
-
 int main(int argc, char *argv[])
 {
     QCoreApplication::setApplicationName(QStringLiteral("spotkeeper"));
     QCoreApplication::setOrganizationName(QStringLiteral("SpotKeeper"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SPOTKEEPER_VERSION));
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("SpotKeeper dashboard: keeps Azure Spot VMs running."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption storeOption(
-        QStringLiteral("store"),
-        QStringLiteral("SQLite store to open (default: the per-user one)."),
-        QStringLiteral("path"));
-    const QCommandLineOption multiOption(
-        QStringLiteral("allow-multiple"),
-        QStringLiteral("Do not hand over to an already running dashboard."));
-    const QCommandLineOption demoOption(
-        QStringLiteral("demo"),
-        QStringLiteral(
-            "Run against spotkeeper-sim, a simulated Azure with a demo fleet (the default "
-            "when no Azure credentials are configured)."));
-    const QCommandLineOption noDemoOption(QStringLiteral("no-demo"),
-                                          QStringLiteral("Never start the simulated demo fleet."));
-    const QCommandLineOption attachOption(
-        QStringLiteral("attach"),
-        QStringLiteral("Attach to a remote spotkeeperd through its operator API instead of "
-                       "running the engine here (the operator token is read from the system "
-                       "keychain, or asked for once)."),
-        QStringLiteral("url"));
-    const QCommandLineOption caOption(
-        QStringLiteral("ca-file"),
-        QStringLiteral("PEM CA certificate of the remote spotkeeperd, for a private certificate."),
-        QStringLiteral("path"));
-    parser.addOption(attachOption);
-    parser.addOption(caOption);
-    parser.addOption(storeOption);
-    parser.addOption(multiOption);
-    parser.addOption(demoOption);
-    parser.addOption(noDemoOption);
-    if (asksForHelpOrVersion(argc, argv)) {
+    gui::DashboardStartup::addOptions(parser);
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    if (gui::DashboardStartup::asksForHelpOrVersion(arguments)) {
         const QCoreApplication noGui(argc, argv);
         parser.process(noGui); // prints the answer and exits
     }
@@ -94,40 +45,24 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     QApplication::setDesktopFileName(QStringLiteral("io.github.spotkeeper.SpotKeeper"));
     parser.process(app);
+    gui::DashboardStartup::Plan plan = gui::DashboardStartup::plan(
+        gui::DashboardStartup::request(parser), gui::DashboardSettings::load(),
+        QProcessEnvironment::systemEnvironment(),
+        !QStandardPaths::findExecutable(QStringLiteral("az")).isEmpty());
 
     gui::SingleInstance instance;
-    if (!parser.isSet(multiOption) && !instance.claim())
+    if (plan.claimSingleInstance && !instance.claim())
         return 0; // the running dashboard was raised
 
-    gui::DashboardSettings settings = gui::DashboardSettings::load();
-    if (parser.isSet(storeOption))
-        settings.storePath = parser.value(storeOption);
+    gui::DashboardSettings &settings = plan.settings;
     gui::installTranslations(settings.language);
     gui::applyTheme(gui::themeFromString(settings.theme));
     gui::KeychainSecretStore secrets(QStringLiteral("io.github.spotkeeper.SpotKeeper"));
-    if (parser.isSet(attachOption)) { // for this run; Settings → Remote server keeps it
-        settings.remoteUrl = parser.value(attachOption);
-        settings.attachAtStart = true;
-    }
-    if (parser.isSet(caOption))
-        settings.remoteCaFile = parser.value(caOption);
-    const bool attach = settings.attachAtStart && !settings.remoteUrl.isEmpty()
-        && (parser.isSet(attachOption) || !parser.isSet(storeOption));
 
-    // No Azure credentials at all (no service principal, no Azure CLI): show SpotKeeper working
-    // against the simulator, with its own store so demo VMs never mix with a real fleet.
-    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    const bool wantDemo = !attach
-        && (parser.isSet(demoOption)
-            || (!parser.isSet(noDemoOption)
-                && settings.credentialSource == QLatin1StringView("auto")
-                && !parser.isSet(storeOption) && !sim::DemoSimulator::credentialsConfigured(env)
-                && QStandardPaths::findExecutable(QStringLiteral("az")).isEmpty()));
+    // The demo: spotkeeper-sim as a child process (it exits with this one), whose Azure
+    // endpoints and service principal the in-process engine then uses.
     std::unique_ptr<sim::DemoSimulator> demo;
-    if (wantDemo) {
-        const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-        QDir().mkpath(dir);
-        settings.storePath = QDir(dir).filePath(QStringLiteral("spotkeeper-demo.db"));
+    if (plan.mode == gui::DashboardStartup::Mode::Demo) {
         demo = std::make_unique<sim::DemoSimulator>();
         QString demoError;
         if (demo->start(settings.storePath, quint16(settings.listenPort), &demoError)) {
@@ -147,7 +82,7 @@ int main(int argc, char *argv[])
     std::unique_ptr<gui::DashboardSession> session;
     std::unique_ptr<gui::RemoteFleetSource> remote;
     std::unique_ptr<gui::MainWindow> window;
-    std::function<void()> attachNow;
+    std::function<void()> attachLater;
     const auto openWindow = [&](gui::FleetSource &source, const QString &title) {
         auto next = std::make_unique<gui::MainWindow>(source, core::systemClock(), secrets);
         if (!title.isEmpty())
@@ -156,22 +91,11 @@ int main(int argc, char *argv[])
                          &gui::MainWindow::raiseWindow);
         QObject::connect(
             next.get(), &gui::MainWindow::attachRequested, next.get(),
-            [&attachNow] { attachNow(); }, Qt::QueuedConnection);
+            [&attachLater] { attachLater(); }, Qt::QueuedConnection);
         next->show();
         window = std::move(next);
     };
-    attachNow = [&] {
-        QString attachError;
-        const gui::DashboardSettings saved = gui::DashboardSettings::load();
-        gui::DashboardSettings wanted = settings;
-        wanted.remoteUrl = saved.remoteUrl.isEmpty() ? settings.remoteUrl : saved.remoteUrl;
-        wanted.remoteCaFile = saved.remoteCaFile;
-        auto next = gui::attachRemote(wanted, secrets, core::systemClock(), window.get(), true,
-                                      &attachError);
-        if (!next) {
-            QMessageBox::warning(window.get(), QObject::tr("Attach to spotkeeperd"), attachError);
-            return;
-        }
+    const auto showRemote = [&](std::unique_ptr<gui::RemoteFleetSource> next) {
         // The old window's models read the old source until the window is gone.
         if (window) {
             if (remote)
@@ -183,16 +107,51 @@ int main(int argc, char *argv[])
         remote = std::move(next);
         openWindow(*remote, QObject::tr("SpotKeeper — %1").arg(remote->status().description));
     };
+    attachLater = [&] {
+        const gui::DashboardSettings saved = gui::DashboardSettings::load();
+        gui::DashboardSettings wanted = settings;
+        wanted.remoteUrl = saved.remoteUrl.isEmpty() ? settings.remoteUrl : saved.remoteUrl;
+        wanted.remoteCaFile = saved.remoteCaFile;
+        gui::attachRemote(wanted, secrets, core::systemClock(), window.get(), true,
+                          [&](std::unique_ptr<gui::RemoteFleetSource> next, const QString &error) {
+                              if (!next)
+                                  QMessageBox::warning(window.get(),
+                                                       QObject::tr("Attach to spotkeeperd"), error);
+                              else
+                                  showRemote(std::move(next));
+                          });
+    };
 
-    if (attach) {
-        QString attachError;
-        remote =
-            gui::attachRemote(settings, secrets, core::systemClock(), nullptr, true, &attachError);
-        if (!remote) {
-            QMessageBox::critical(nullptr, QObject::tr("SpotKeeper"), attachError);
-            return 1;
+    // Quit drains the local engine first: no new connections, in-flight notices committed
+    // and answered, timers stopped, job leases released, before the store closes.
+    QApplication::setQuitOnLastWindowClosed(false);
+    QObject::connect(&app, &QGuiApplication::lastWindowClosed, &app, [&session] {
+        if (!session || session->isStopped()) {
+            QCoreApplication::quit();
+            return;
         }
-        openWindow(*remote, QObject::tr("SpotKeeper — %1").arg(remote->status().description));
+        QObject::connect(session.get(), &gui::DashboardSession::stopped, qApp,
+                         &QCoreApplication::quit);
+        session->shutdown();
+    });
+
+    if (plan.mode == gui::DashboardStartup::Mode::Attach) {
+        // From inside the event loop: the keychain answers there, and a failure ends it.
+        QMetaObject::invokeMethod(
+            &app,
+            [&] {
+                gui::attachRemote(
+                    settings, secrets, core::systemClock(), nullptr, true,
+                    [&](std::unique_ptr<gui::RemoteFleetSource> next, const QString &error) {
+                        if (!next) {
+                            QMessageBox::critical(nullptr, QObject::tr("SpotKeeper"), error);
+                            QCoreApplication::exit(1);
+                            return;
+                        }
+                        showRemote(std::move(next));
+                    });
+            },
+            Qt::QueuedConnection);
         return QApplication::exec();
     }
 
@@ -207,9 +166,5 @@ int main(int argc, char *argv[])
     if (demo)
         window->addStatusNote(QObject::tr("Demo: simulated Azure"),
                               QObject::tr("Simulated Azure: demo fleet from spotkeeper-sim"));
-    const int rc = QApplication::exec();
-    // Quit drains: no new connections, in-flight notices committed and answered, timers
-    // stopped, job leases released, before the store closes.
-    session->shutdown();
-    return rc;
+    return QApplication::exec();
 }

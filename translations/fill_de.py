@@ -247,6 +247,7 @@ S.update({
  'auto-restart: %1': 'automatischer Neustart: %1',
  'Stopped on purpose': 'Absichtlich angehalten',
  '%1 · %2 · %3 · %4 · power: %5 · %6': '%1 · %2 · %3 · %4 · Zustand: %5 · %6',
+ 'Exports of events and of the audit log run where the store is.': 'Exporte von Ereignissen und des Prüfprotokolls laufen dort, wo der Speicher ist.',
 })
 
 def fill(path, german):

@@ -308,13 +308,6 @@
     </message>
 </context>
 <context>
-    <name>core</name>
-    <message>
-        <source>The VM is not in the fleet.</source>
-        <translation>Die VM gehört nicht zur Flotte.</translation>
-    </message>
-</context>
-<context>
     <name>spotkeeper::gui::AgentKeysDialog</name>
     <message>
         <source>Agent keys</source>
@@ -749,6 +742,10 @@
     <message>
         <source>This fleet source cannot manage agent keys.</source>
         <translation>Diese Flottenquelle kann keine Agent-Schlüssel verwalten.</translation>
+    </message>
+    <message>
+        <source>Exports of events and of the audit log run where the store is.</source>
+        <translation>Exporte von Ereignissen und des Prüfprotokolls laufen dort, wo der Speicher ist.</translation>
     </message>
 </context>
 <context>
@@ -1369,6 +1366,10 @@
     <message>
         <source>%1: http:// would send the operator token in clear over the network; use https:// (http:// is only for a loopback address)</source>
         <translation>%1: http:// würde das Operator-Token unverschlüsselt über das Netz senden; verwenden Sie https:// (http:// nur für eine Loopback-Adresse)</translation>
+    </message>
+    <message>
+        <source>The VM is not in the fleet.</source>
+        <translation>Die VM gehört nicht zur Flotte.</translation>
     </message>
 </context>
 <context>

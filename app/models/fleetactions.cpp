@@ -7,6 +7,8 @@
 
 #include <QRegularExpression>
 
+#include <memory>
+
 namespace spotkeeper::gui {
 
 FleetActions::FleetActions(FleetSource &source, QString actor)
@@ -27,7 +29,7 @@ QString FleetActions::actorForCurrentUser()
 QString FleetActions::disabledReason() const
 {
     const SourceStatus status = m_source.status();
-    if (!m_source.operations()) {
+    if (!m_source.canOperate()) {
         return status.actionsDisabledReason.isEmpty()
             ? tr("This view is read-only: no restart engine is attached.")
             : status.actionsDisabledReason;
@@ -107,48 +109,44 @@ QList<qint64> FleetActions::applicableVms(Kind kind, const FleetTableModel &flee
     return applicable;
 }
 
-FleetActions::Outcome FleetActions::run(Kind kind, const QList<qint64> &vmIds)
+void FleetActions::run(Kind kind, const QList<qint64> &vmIds,
+                       std::function<void(const Outcome &)> done)
 {
-    Outcome outcome;
-    core::FleetOperations *ops = m_source.operations();
-    if (!ops) {
-        outcome.failures.append(disabledReason());
-        return outcome;
+    if (!m_source.canOperate() || vmIds.isEmpty()) {
+        Outcome outcome;
+        if (!vmIds.isEmpty())
+            outcome.failures.append(disabledReason());
+        done(outcome);
+        return;
     }
+    struct Pending
+    {
+        Outcome outcome;
+        qsizetype waiting = 0;
+        std::function<void(const Outcome &)> done;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->waiting = vmIds.size();
+    pending->done = std::move(done);
+    FleetSource *source = &m_source;
     for (qint64 vmId : vmIds) {
-        core::OperationResult result;
-        switch (kind) {
-        case Kind::ForceRestart:
-            result = ops->forceRestart(vmId, m_actor);
-            break;
-        case Kind::Pause:
-            result = ops->pauseAutoRestart(vmId, m_actor);
-            break;
-        case Kind::Resume:
-            result = ops->resumeAutoRestart(vmId, m_actor);
-            break;
-        case Kind::Cancel:
-            result = ops->cancelJob(vmId, m_actor);
-            break;
-        case Kind::StopOnPurpose:
-            result = ops->stopOnPurpose(vmId, m_actor);
-            break;
-        case Kind::Start:
-            result = ops->startVm(vmId, m_actor);
-            break;
-        }
-        if (result.ok()) {
-            ++outcome.succeeded;
-            continue;
-        }
-        const auto vm = m_source.vm(vmId);
-        const QString name = vm ? vm->name : QString::number(vmId);
-        outcome.failures.append(name + QLatin1StringView(": ") + result.message);
+        m_source.operate(kind, vmId, m_actor,
+                         [pending, source, vmId](const core::OperationResult &result) {
+                             if (result.ok()) {
+                                 ++pending->outcome.succeeded;
+                             } else {
+                                 const auto vm = source->vm(vmId);
+                                 const QString name = vm ? vm->name : QString::number(vmId);
+                                 pending->outcome.failures.append(name + QLatin1StringView(": ")
+                                                                  + result.message);
+                             }
+                             if (--pending->waiting == 0)
+                                 pending->done(pending->outcome);
+                         });
     }
-    return outcome;
 }
 
-core::OperationResult FleetActions::addVm(const QString &resourceId)
+void FleetActions::addVm(const QString &resourceId, OperationDone done)
 {
     // /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/virtualMachines/<name>
     static const QRegularExpression pattern(
@@ -157,14 +155,16 @@ core::OperationResult FleetActions::addVm(const QString &resourceId)
         QRegularExpression::CaseInsensitiveOption);
     const QString id = resourceId.trimmed();
     if (!pattern.match(id).hasMatch()) {
-        return {core::OperationResult::Status::Invalid,
-                tr("Not a VM resource id: expected /subscriptions/<id>/resourceGroups/<group>/"
-                   "providers/Microsoft.Compute/virtualMachines/<name>")};
+        done({core::OperationResult::Status::Invalid,
+              tr("Not a VM resource id: expected /subscriptions/<id>/resourceGroups/<group>/"
+                 "providers/Microsoft.Compute/virtualMachines/<name>")});
+        return;
     }
-    core::FleetOperations *ops = m_source.operations();
-    if (!ops)
-        return {core::OperationResult::Status::Failed, disabledReason()};
-    return ops->addVm(id, m_actor);
+    if (!m_source.canOperate()) {
+        done({core::OperationResult::Status::Failed, disabledReason()});
+        return;
+    }
+    m_source.addVm(id, m_actor, std::move(done));
 }
 
 QString FleetActions::kindName(Kind kind)

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "fleetoperations.h"
+#include "fleetsource.h"
 #include "fleettypes.h"
 
 #include <QCoreApplication>
@@ -10,20 +10,21 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+
 namespace spotkeeper::gui {
 
-class FleetSource;
 class FleetTableModel;
 
 // The operator actions behind the toolbar, menus and shortcuts, without any widget: they
-// call FleetOperations once per selected VM (the engine writes one audit row per call) and
-// sum up the outcome for the status bar. Whether an action is possible, and if not why,
-// is answered here too so every button and menu entry shows the same reason.
+// ask the FleetSource once per selected VM (the engine writes one audit row per call) and,
+// when every answer is in, sum up the outcome for the status bar. Whether an action is possible,
+// and if not why, is answered here too so every button and menu entry shows the same reason.
 class FleetActions
 {
     Q_DECLARE_TR_FUNCTIONS(FleetActions)
 public:
-    enum class Kind { ForceRestart, Pause, Resume, Cancel, StopOnPurpose, Start };
+    using Kind = OperatorAction;
 
     struct Outcome
     {
@@ -44,8 +45,10 @@ public:
     // *reason (if given) says why not for the first one it does nothing for.
     static QList<qint64> applicableVms(Kind kind, const FleetTableModel &fleet,
                                        const QList<qint64> &vmIds, QString *reason = nullptr);
-    Outcome run(Kind kind, const QList<qint64> &vmIds);
-    core::OperationResult addVm(const QString &resourceId);
+    // done runs once, when the source answered for every VM (at once for the local engine).
+    void run(Kind kind, const QList<qint64> &vmIds, std::function<void(const Outcome &)> done);
+    // Checks the resource id's shape before asking the source.
+    void addVm(const QString &resourceId, OperationDone done);
 
     static QString actorForCurrentUser(); // "gui:<login name>"
     static QString confirmationText(Kind kind, int count);

@@ -40,27 +40,32 @@ QString FleetSource::keyManagementUnavailableReason() const
     return tr("This fleet source cannot manage agent keys.");
 }
 
-QList<AgentKeyInfo> FleetSource::listAgentKeys(QString *error)
+void FleetSource::listAgentKeys(AgentKeysDone done)
+{
+    done({}, keyManagementUnavailableReason());
+}
+
+void FleetSource::rotateAgentKey(const QString &keyId, const QString &, KeyActionDone done)
+{
+    KeyActionResult result;
+    result.keyId = keyId;
+    result.error = keyManagementUnavailableReason();
+    done(result);
+}
+
+void FleetSource::revokeAgentKey(const QString &keyId, const QString &, KeyActionDone done)
+{
+    KeyActionResult result;
+    result.keyId = keyId;
+    result.error = keyManagementUnavailableReason();
+    done(result);
+}
+
+bool FleetSource::exportHere(const StoreExportRequest &, qint64 *, QString *error)
 {
     if (error)
-        *error = keyManagementUnavailableReason();
-    return {};
-}
-
-KeyActionResult FleetSource::rotateAgentKey(const QString &keyId, const QString &)
-{
-    KeyActionResult result;
-    result.keyId = keyId;
-    result.error = keyManagementUnavailableReason();
-    return result;
-}
-
-KeyActionResult FleetSource::revokeAgentKey(const QString &keyId, const QString &)
-{
-    KeyActionResult result;
-    result.keyId = keyId;
-    result.error = keyManagementUnavailableReason();
-    return result;
+        *error = tr("Exports of events and of the audit log run where the store is.");
+    return false;
 }
 
 } // namespace spotkeeper::gui

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cloudprovider.h"
+#include "export/csvexport.h"
 #include "fleetoperations.h"
 #include "fleettypes.h"
 #include "store/store.h"
@@ -17,9 +18,14 @@
 
 // The seam between the dashboard's views and where the fleet lives. Every model and view
 // reads only this interface: LocalFleetSource answers from the in-process store and engine,
-// a remote source would answer from spotkeeperd's operator API. Calls are synchronous reads
-// on the GUI thread (the local store answers in microseconds; a remote source keeps a cache)
-// and change signals tell the models what to re-read.
+// RemoteFleetSource from spotkeeperd's operator API. The seam never blocks:
+// - reads (vms(), events(), ...) answer from what the source holds (the local store, which
+//   answers in microseconds, or a remote source's cache that polling keeps fresh); the change
+//   signals tell the models what to re-read;
+// - everything that may need a round trip (operator actions, adding a VM, enrollment, agent
+//   keys) takes a callback that runs once on the GUI thread with the answer, possibly before
+//   the call returns (the in-process engine answers at once). The source announces what
+//   changed (vmChanged, jobChanged, auditAppended) before it calls back.
 namespace spotkeeper::gui {
 
 // What the status bar shows and what decides whether actions are possible.
@@ -76,6 +82,27 @@ struct KeyActionResult
     QDateTime overlapEndsAt;
 };
 
+// The operator actions on one VM (each writes one audit row where the engine runs).
+enum class OperatorAction { ForceRestart, Pause, Resume, Cancel, StopOnPurpose, Start };
+
+// One store export: the events a filter selects, or the audit rows from <= at < to, to a CSV
+// file (core::exportEvents / core::exportAudit).
+struct StoreExportRequest
+{
+    enum class Kind { Events, Audit };
+    Kind kind = Kind::Events;
+    core::EventFilter filter; // Events
+    QDateTime from; // Audit
+    QDateTime to;
+    QString path; // the CSV file
+    core::CsvOptions options;
+};
+
+using OperationDone = std::function<void(const core::OperationResult &)>;
+using EnrollDone = std::function<void(const EnrollResult &)>;
+using AgentKeysDone = std::function<void(const QList<AgentKeyInfo> &keys, const QString &error)>;
+using KeyActionDone = std::function<void(const KeyActionResult &)>;
+
 class FleetSource : public QObject
 {
     Q_OBJECT
@@ -93,24 +120,32 @@ public:
                                            int limit) = 0;
 
     virtual SourceStatus status() const = 0;
-    // nullptr when the source is read-only (then status().actionsDisabledReason says why).
-    virtual core::FleetOperations *operations() = 0;
+    // False when the source is read-only (then status().actionsDisabledReason says why).
+    virtual bool canOperate() const = 0;
+    // An operator action on one VM; done gets the engine's (or the server's) answer.
+    virtual void operate(OperatorAction action, qint64 vmId, const QString &actor,
+                         OperationDone done) = 0;
+    virtual void addVm(const QString &resourceId, const QString &actor, OperationDone done) = 0;
     // Actions that are not engine operations; each writes one audit row.
-    virtual EnrollResult enrollAgent(const core::VmRecord &vm, const QString &actor) = 0;
+    virtual void enrollAgent(const core::VmRecord &vm, const QString &actor, EnrollDone done) = 0;
     virtual bool canDiscover() const = 0;
     virtual void discoverVms(const QString &subscriptionId,
                              std::function<void(core::ListResult)> done) = 0;
-    virtual bool appendAudit(const core::AuditRecord &record) = 0;
-    // The local store for exports; nullptr for a remote source (exports then go through the API).
-    virtual core::Store *store() = 0;
+
+    // Store exports (events, audit log) read the source's own store file: its path (a worker
+    // opens it read-only), empty when the store is not here (a remote server exports with
+    // `spotkeeperd export`). A store a second connection cannot open (in memory: tests,
+    // demos) exports with exportHere(), on the calling thread.
+    virtual QString storePath() const { return {}; }
+    virtual bool exportHere(const StoreExportRequest &request, qint64 *rows, QString *error);
 
     // Agent key management (the keys panel). Empty when the source can list, rotate and
     // revoke keys, else why not (the panel's buttons are disabled with it as the tooltip).
     // Rotation and revocation each write one audit row (the key manager or the server does).
     virtual QString keyManagementUnavailableReason() const;
-    virtual QList<AgentKeyInfo> listAgentKeys(QString *error);
-    virtual KeyActionResult rotateAgentKey(const QString &keyId, const QString &actor);
-    virtual KeyActionResult revokeAgentKey(const QString &keyId, const QString &actor);
+    virtual void listAgentKeys(AgentKeysDone done);
+    virtual void rotateAgentKey(const QString &keyId, const QString &actor, KeyActionDone done);
+    virtual void revokeAgentKey(const QString &keyId, const QString &actor, KeyActionDone done);
 
 Q_SIGNALS:
     void vmChanged(qint64 vmId); // row added or changed

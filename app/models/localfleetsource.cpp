@@ -10,64 +10,27 @@
 
 namespace spotkeeper::gui {
 
-// Forwards operator actions to the engine and announces their effect.
-class LocalFleetSource::Forwarder final : public core::FleetOperations
+namespace {
+core::OperationResult runOn(core::FleetOperations &engine, OperatorAction action, qint64 vmId,
+                            const QString &actor)
 {
-public:
-    Forwarder(LocalFleetSource &owner, core::FleetOperations &target)
-        : m_owner(owner)
-        , m_target(target)
-    { }
-    void handleNoticeStored(qint64 vmId, const core::EventRecord &notice) override
-    {
-        m_target.handleNoticeStored(vmId, notice);
+    switch (action) {
+    case OperatorAction::ForceRestart:
+        return engine.forceRestart(vmId, actor);
+    case OperatorAction::Pause:
+        return engine.pauseAutoRestart(vmId, actor);
+    case OperatorAction::Resume:
+        return engine.resumeAutoRestart(vmId, actor);
+    case OperatorAction::Cancel:
+        return engine.cancelJob(vmId, actor);
+    case OperatorAction::StopOnPurpose:
+        return engine.stopOnPurpose(vmId, actor);
+    case OperatorAction::Start:
+        return engine.startVm(vmId, actor);
     }
-    void handleUnconfirmedNotice(qint64 vmId) override { m_target.handleUnconfirmedNotice(vmId); }
-    core::OperationResult forceRestart(qint64 vmId, const QString &actor) override
-    {
-        return announce(vmId, m_target.forceRestart(vmId, actor));
-    }
-    core::OperationResult pauseAutoRestart(qint64 vmId, const QString &actor) override
-    {
-        return announce(vmId, m_target.pauseAutoRestart(vmId, actor));
-    }
-    core::OperationResult resumeAutoRestart(qint64 vmId, const QString &actor) override
-    {
-        return announce(vmId, m_target.resumeAutoRestart(vmId, actor));
-    }
-    core::OperationResult cancelJob(qint64 vmId, const QString &actor) override
-    {
-        return announce(vmId, m_target.cancelJob(vmId, actor));
-    }
-    core::OperationResult stopOnPurpose(qint64 vmId, const QString &actor) override
-    {
-        return announce(vmId, m_target.stopOnPurpose(vmId, actor));
-    }
-    core::OperationResult startVm(qint64 vmId, const QString &actor) override
-    {
-        return announce(vmId, m_target.startVm(vmId, actor));
-    }
-    core::OperationResult addVm(const QString &resourceId, const QString &actor) override
-    {
-        const core::OperationResult result = m_target.addVm(resourceId, actor);
-        if (const auto vm = m_owner.m_store.vmByKey(resourceId.toLower()))
-            Q_EMIT m_owner.vmChanged(vm->id);
-        Q_EMIT m_owner.auditAppended();
-        return result;
-    }
-
-private:
-    core::OperationResult announce(qint64 vmId, core::OperationResult result)
-    {
-        Q_EMIT m_owner.vmChanged(vmId);
-        Q_EMIT m_owner.jobChanged(vmId);
-        Q_EMIT m_owner.auditAppended();
-        return result;
-    }
-
-    LocalFleetSource &m_owner;
-    core::FleetOperations &m_target;
-};
+    return {core::OperationResult::Status::Invalid, QStringLiteral("unknown action")};
+}
+} // namespace
 
 LocalFleetSource::LocalFleetSource(core::Store &store, core::FleetOperations *operations,
                                    const core::Clock &clock, QObject *parent)
@@ -83,7 +46,7 @@ LocalFleetSource::~LocalFleetSource() = default;
 
 void LocalFleetSource::setOperations(core::FleetOperations *operations)
 {
-    m_forwarder = operations ? std::make_unique<Forwarder>(*this, *operations) : nullptr;
+    m_engine = operations;
 }
 
 void LocalFleetSource::setStatus(const SourceStatus &status)
@@ -133,12 +96,39 @@ SourceStatus LocalFleetSource::status() const
     return m_status;
 }
 
-core::FleetOperations *LocalFleetSource::operations()
+void LocalFleetSource::operate(OperatorAction action, qint64 vmId, const QString &actor,
+                               OperationDone done)
 {
-    return m_forwarder.get();
+    if (!m_engine) {
+        done({core::OperationResult::Status::Failed, m_status.actionsDisabledReason});
+        return;
+    }
+    const core::OperationResult result = runOn(*m_engine, action, vmId, actor);
+    Q_EMIT vmChanged(vmId);
+    Q_EMIT jobChanged(vmId);
+    Q_EMIT auditAppended();
+    done(result);
 }
 
-EnrollResult LocalFleetSource::enrollAgent(const core::VmRecord &vm, const QString &actor)
+void LocalFleetSource::addVm(const QString &resourceId, const QString &actor, OperationDone done)
+{
+    if (!m_engine) {
+        done({core::OperationResult::Status::Failed, m_status.actionsDisabledReason});
+        return;
+    }
+    const core::OperationResult result = m_engine->addVm(resourceId, actor);
+    if (const auto vm = m_store.vmByKey(resourceId.toLower()))
+        Q_EMIT vmChanged(vm->id);
+    Q_EMIT auditAppended();
+    done(result);
+}
+
+void LocalFleetSource::enrollAgent(const core::VmRecord &vm, const QString &actor, EnrollDone done)
+{
+    done(enroll(vm, actor));
+}
+
+EnrollResult LocalFleetSource::enroll(const core::VmRecord &vm, const QString &actor)
 {
     EnrollResult result;
     if (vm.resourceKey.isEmpty()) {
@@ -160,8 +150,11 @@ EnrollResult LocalFleetSource::enrollAgent(const core::VmRecord &vm, const QStri
         result.error = tr("The key could not be saved: %1").arg(m_store.lastError().message);
         return result;
     }
-    appendAudit(core::AuditRecord {0, now, actor, QStringLiteral("key_generate"), vm.resourceKey,
-                                   QStringLiteral("key id %1").arg(key.keyId)});
+    if (m_store.appendAudit(core::AuditRecord {0, now, actor, QStringLiteral("key_generate"),
+                                               vm.resourceKey,
+                                               QStringLiteral("key id %1").arg(key.keyId)})
+        != 0)
+        Q_EMIT auditAppended();
     result.ok = true;
     result.keyId = key.keyId;
     result.secret = secret;
@@ -187,11 +180,22 @@ void LocalFleetSource::discoverVms(const QString &subscriptionId,
     m_cloud->listVms(subscriptionId, false, std::move(done));
 }
 
-bool LocalFleetSource::appendAudit(const core::AuditRecord &record)
+QString LocalFleetSource::storePath() const
 {
-    const bool ok = m_store.appendAudit(record) != 0;
-    if (ok)
-        Q_EMIT auditAppended();
+    const QString path = m_store.path();
+    return path.isEmpty() ? QStringLiteral(":memory:") : path;
+}
+
+bool LocalFleetSource::exportHere(const StoreExportRequest &request, qint64 *rows, QString *error)
+{
+    core::ExportProgress progress;
+    const bool ok = request.kind == StoreExportRequest::Kind::Events
+        ? core::exportEvents(m_store, request.filter, request.path, request.options, error,
+                             &progress)
+        : core::exportAudit(m_store, request.from, request.to, request.path, request.options, error,
+                            &progress);
+    if (rows)
+        *rows = progress.rows;
     return ok;
 }
 
@@ -208,22 +212,32 @@ QString LocalFleetSource::keyManagementUnavailableReason() const
                        "be managed here.");
 }
 
-QList<AgentKeyInfo> LocalFleetSource::listAgentKeys(QString *error)
+void LocalFleetSource::listAgentKeys(AgentKeysDone done)
 {
-    if (!m_keys)
-        return FleetSource::listAgentKeys(error);
+    if (!m_keys) {
+        FleetSource::listAgentKeys(std::move(done));
+        return;
+    }
     const QDateTime now = m_clock.nowUtc();
     QList<AgentKeyInfo> out;
     const QList<core::AgentKeyRecord> keys = m_keys->list();
     for (const core::AgentKeyRecord &key : keys)
         out.append(agentKeyInfo(key, now));
-    return out;
+    done(out, {});
 }
 
-KeyActionResult LocalFleetSource::rotateAgentKey(const QString &keyId, const QString &actor)
+void LocalFleetSource::rotateAgentKey(const QString &keyId, const QString &actor,
+                                      KeyActionDone done)
 {
-    if (!m_keys)
-        return FleetSource::rotateAgentKey(keyId, actor);
+    if (!m_keys) {
+        FleetSource::rotateAgentKey(keyId, actor, std::move(done));
+        return;
+    }
+    done(rotate(keyId, actor));
+}
+
+KeyActionResult LocalFleetSource::rotate(const QString &keyId, const QString &actor)
+{
     KeyActionResult result;
     result.keyId = keyId;
     core::KeyError code = core::KeyError::None;
@@ -239,10 +253,18 @@ KeyActionResult LocalFleetSource::rotateAgentKey(const QString &keyId, const QSt
     return result;
 }
 
-KeyActionResult LocalFleetSource::revokeAgentKey(const QString &keyId, const QString &actor)
+void LocalFleetSource::revokeAgentKey(const QString &keyId, const QString &actor,
+                                      KeyActionDone done)
 {
-    if (!m_keys)
-        return FleetSource::revokeAgentKey(keyId, actor);
+    if (!m_keys) {
+        FleetSource::revokeAgentKey(keyId, actor, std::move(done));
+        return;
+    }
+    done(revoke(keyId, actor));
+}
+
+KeyActionResult LocalFleetSource::revoke(const QString &keyId, const QString &actor)
+{
     KeyActionResult result;
     result.keyId = keyId;
     result.ok = m_keys->revoke(keyId, actor, &result.error) == core::KeyError::None;

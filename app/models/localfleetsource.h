@@ -12,10 +12,11 @@ class Clock;
 namespace spotkeeper::gui {
 
 // FleetSource over the in-process store and engine (the default dashboard mode). Reads go
-// straight to the store on the GUI thread. Operations are forwarded to the engine and then
-// announced (vmChanged/jobChanged/auditAppended), so the views refresh even for changes the
-// engine does not signal itself; whoever owns the engine and listener calls the notify*
-// slots for everything else (see DashboardSession).
+// straight to the store on the GUI thread. Operations are forwarded to the engine, which
+// answers at once; the source then announces their effect (vmChanged/jobChanged/
+// auditAppended) so the views refresh even for changes the engine does not signal itself,
+// and calls back. Whoever owns the engine and listener calls the notify* slots for
+// everything else (see DashboardSession).
 class LocalFleetSource final : public FleetSource
 {
     Q_OBJECT
@@ -40,17 +41,20 @@ public:
     QList<core::EventRecord> events(const core::EventFilter &filter) override;
     QList<core::AuditRecord> audit(const QDateTime &from, const QDateTime &to, int limit) override;
     SourceStatus status() const override;
-    core::FleetOperations *operations() override;
-    EnrollResult enrollAgent(const core::VmRecord &vm, const QString &actor) override;
+    bool canOperate() const override { return m_engine != nullptr; }
+    void operate(OperatorAction action, qint64 vmId, const QString &actor,
+                 OperationDone done) override;
+    void addVm(const QString &resourceId, const QString &actor, OperationDone done) override;
+    void enrollAgent(const core::VmRecord &vm, const QString &actor, EnrollDone done) override;
     bool canDiscover() const override { return m_cloud != nullptr; }
     void discoverVms(const QString &subscriptionId,
                      std::function<void(core::ListResult)> done) override;
-    bool appendAudit(const core::AuditRecord &record) override;
-    core::Store *store() override { return &m_store; }
+    QString storePath() const override;
+    bool exportHere(const StoreExportRequest &request, qint64 *rows, QString *error) override;
     QString keyManagementUnavailableReason() const override;
-    QList<AgentKeyInfo> listAgentKeys(QString *error) override;
-    KeyActionResult rotateAgentKey(const QString &keyId, const QString &actor) override;
-    KeyActionResult revokeAgentKey(const QString &keyId, const QString &actor) override;
+    void listAgentKeys(AgentKeysDone done) override;
+    void rotateAgentKey(const QString &keyId, const QString &actor, KeyActionDone done) override;
+    void revokeAgentKey(const QString &keyId, const QString &actor, KeyActionDone done) override;
 
     void notifyVmChanged(qint64 vmId) { Q_EMIT vmChanged(vmId); }
     void notifyJobChanged(qint64 vmId) { Q_EMIT jobChanged(vmId); }
@@ -59,14 +63,16 @@ public:
     void notifyAuditAppended() { Q_EMIT auditAppended(); }
 
 private:
-    class Forwarder;
+    EnrollResult enroll(const core::VmRecord &vm, const QString &actor);
+    KeyActionResult rotate(const QString &keyId, const QString &actor);
+    KeyActionResult revoke(const QString &keyId, const QString &actor);
 
     core::Store &m_store;
     const core::Clock &m_clock;
     core::CloudProvider *m_cloud = nullptr;
     core::AgentKeyManager *m_keys = nullptr;
     qint64 m_rotationOverlapSeconds = 24 * 3600;
-    std::unique_ptr<Forwarder> m_forwarder;
+    core::FleetOperations *m_engine = nullptr;
     SourceStatus m_status;
 };
 

@@ -5,7 +5,6 @@
 #include "clock.h"
 #include "remotefleetsourcejson.h"
 
-#include <QEventLoop>
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -35,69 +34,26 @@ core::OperationResult fromReply(const RemoteFleetSource::Reply &reply)
                                          : S::Failed;
     return {status, reply.error};
 }
-} // namespace
 
-// Operator actions as API calls; the server audits them (actor "api:<token id>").
-class RemoteFleetSource::Operations final : public core::FleetOperations
+QString actionPath(OperatorAction action)
 {
-public:
-    explicit Operations(RemoteFleetSource &owner)
-        : m_owner(owner)
-    { }
-    void handleNoticeStored(qint64, const core::EventRecord &) override { }
-    void handleUnconfirmedNotice(qint64) override { }
-    core::OperationResult forceRestart(qint64 vmId, const QString &) override
-    {
-        return act(vmId, u"restart"_s);
+    switch (action) {
+    case OperatorAction::ForceRestart:
+        return u"restart"_s;
+    case OperatorAction::Pause:
+        return u"pause"_s;
+    case OperatorAction::Resume:
+        return u"resume"_s;
+    case OperatorAction::Cancel:
+        return u"cancel"_s;
+    case OperatorAction::StopOnPurpose:
+        return u"stop"_s;
+    case OperatorAction::Start:
+        return u"start"_s;
     }
-    core::OperationResult pauseAutoRestart(qint64 vmId, const QString &) override
-    {
-        return act(vmId, u"pause"_s);
-    }
-    core::OperationResult resumeAutoRestart(qint64 vmId, const QString &) override
-    {
-        return act(vmId, u"resume"_s);
-    }
-    core::OperationResult cancelJob(qint64 vmId, const QString &) override
-    {
-        return act(vmId, u"cancel"_s);
-    }
-    core::OperationResult stopOnPurpose(qint64 vmId, const QString &) override
-    {
-        return act(vmId, u"stop"_s);
-    }
-    core::OperationResult startVm(qint64 vmId, const QString &) override
-    {
-        return act(vmId, u"start"_s);
-    }
-    core::OperationResult addVm(const QString &resourceId, const QString &) override
-    {
-        const Reply reply =
-            m_owner.callNow("POST", u"/api/v1/vms"_s, {{u"resourceId"_s, resourceId.trimmed()}});
-        m_owner.pollNow();
-        return fromReply(reply);
-    }
-
-private:
-    core::OperationResult act(qint64 vmId, const QString &action)
-    {
-        const std::optional<core::VmRecord> vm = m_owner.vm(vmId);
-        if (!vm)
-            return {core::OperationResult::Status::NotFound, tr("The VM is not in the fleet.")};
-        const auto part = [](const QString &s) {
-            return QString::fromLatin1(QUrl::toPercentEncoding(s));
-        };
-        const Reply reply =
-            m_owner.callNow("POST",
-                            u"/api/v1/vms/"_s + part(vm->subscriptionId) + u'/'
-                                + part(vm->resourceGroup) + u'/' + part(vm->name) + u'/' + action);
-        m_owner.pollNow();
-        return fromReply(reply);
-    }
-    static QString tr(const char *text) { return RemoteFleetSource::tr(text); }
-
-    RemoteFleetSource &m_owner;
-};
+    return {};
+}
+} // namespace
 
 RemoteFleetSource::RemoteFleetSource(RemoteSourceOptions options, const core::Clock &clock,
                                      QObject *parent)
@@ -106,7 +62,6 @@ RemoteFleetSource::RemoteFleetSource(RemoteSourceOptions options, const core::Cl
     , m_clock(clock)
     , m_network(new QNetworkAccessManager(this))
     , m_ssl(QSslConfiguration::defaultConfiguration())
-    , m_operations(std::make_unique<Operations>(*this))
 {
     if (!m_options.caFile.isEmpty()) {
         QList<QSslCertificate> cas = m_ssl.caCertificates();
@@ -246,21 +201,52 @@ void RemoteFleetSource::get(const QString &pathAndQuery, Done done)
     });
 }
 
-RemoteFleetSource::Reply RemoteFleetSource::callNow(const QByteArray &method, const QString &path,
-                                                    const QJsonObject &body)
+void RemoteFleetSource::call(const QByteArray &method, const QString &path, const QJsonObject &body,
+                             Done done)
 {
     QNetworkReply *reply = send(method, path,
                                 body.isEmpty() && method == "GET"
                                     ? QByteArray()
                                     : QJsonDocument(body).toJson(QJsonDocument::Compact));
-    if (!reply->isFinished()) {
-        QEventLoop loop;
-        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec(QEventLoop::ExcludeUserInputEvents); // bounded by the transfer timeout
+    connect(reply, &QNetworkReply::finished, this, [this, reply, done = std::move(done)] {
+        reply->deleteLater();
+        done(finish(reply, true));
+    });
+}
+
+void RemoteFleetSource::operate(OperatorAction action, qint64 vmId, const QString &,
+                                OperationDone done)
+{
+    const std::optional<core::VmRecord> vm = this->vm(vmId);
+    if (!vm) {
+        done({core::OperationResult::Status::NotFound, tr("The VM is not in the fleet.")});
+        return;
     }
-    const Reply result = finish(reply, true);
-    reply->deleteLater();
-    return result;
+    const auto part = [](const QString &s) {
+        return QString::fromLatin1(QUrl::toPercentEncoding(s));
+    };
+    // The server audits the action (actor "api:<token id>"); the poll shows its effect.
+    call("POST",
+         u"/api/v1/vms/"_s + part(vm->subscriptionId) + u'/' + part(vm->resourceGroup) + u'/'
+             + part(vm->name) + u'/' + actionPath(action),
+         {}, [this, done = std::move(done)](const Reply &reply) {
+             pollNow();
+             done(fromReply(reply));
+         });
+}
+
+void RemoteFleetSource::addVm(const QString &resourceId, const QString &, OperationDone done)
+{
+    call("POST", u"/api/v1/vms"_s, {{u"resourceId"_s, resourceId.trimmed()}},
+         [this, done = std::move(done)](const Reply &reply) {
+             pollNow();
+             done(fromReply(reply));
+         });
+}
+
+bool RemoteFleetSource::canOperate() const
+{
+    return true; // every action is an API call; the status says when the server cannot act
 }
 
 void RemoteFleetSource::pollNow()
@@ -519,11 +505,6 @@ void RemoteFleetSource::fetchNextJobs()
         }
         fetchNextJobs();
     });
-}
-
-core::FleetOperations *RemoteFleetSource::operations()
-{
-    return m_operations.get();
 }
 
 } // namespace spotkeeper::gui

@@ -38,8 +38,8 @@ struct RemoteSourceOptions
 // engine. Reads answer from a cache that polling keeps fresh (the fleet with its active jobs
 // every pollMs, events and audit rows incrementally after the last id seen, /healthz and
 // /metrics every statusPollMs) and the change signals say what changed. Operations, adding
-// a VM and enrolling an agent are API calls made synchronously (a bounded local event loop
-// that ignores user input), then a poll. Unreachable, 401 and bad answers keep the last
+// a VM, enrolling an agent and the agent keys are API calls answered by callback (each
+// bounded by requestTimeoutMs), followed by a poll. Unreachable, 401 and bad answers keep the last
 // cache, and status() says what is wrong (connected=false, connectionProblem).
 class RemoteFleetSource final : public FleetSource
 {
@@ -69,18 +69,19 @@ public:
     QList<core::EventRecord> events(const core::EventFilter &filter) override;
     QList<core::AuditRecord> audit(const QDateTime &from, const QDateTime &to, int limit) override;
     SourceStatus status() const override { return m_status; }
-    core::FleetOperations *operations() override;
-    EnrollResult enrollAgent(const core::VmRecord &vm, const QString &actor) override;
+    bool canOperate() const override;
+    void operate(OperatorAction action, qint64 vmId, const QString &actor,
+                 OperationDone done) override;
+    void addVm(const QString &resourceId, const QString &actor, OperationDone done) override;
+    void enrollAgent(const core::VmRecord &vm, const QString &actor, EnrollDone done) override;
     bool canDiscover() const override { return false; }
     void discoverVms(const QString &subscriptionId,
                      std::function<void(core::ListResult)> done) override;
-    bool appendAudit(const core::AuditRecord &record) override;
-    core::Store *store() override { return nullptr; }
     // Key management through /api/v1/keys (remotefleetsourcekeys.cpp); the server audits.
     QString keyManagementUnavailableReason() const override { return {}; }
-    QList<AgentKeyInfo> listAgentKeys(QString *error) override;
-    KeyActionResult rotateAgentKey(const QString &keyId, const QString &actor) override;
-    KeyActionResult revokeAgentKey(const QString &keyId, const QString &actor) override;
+    void listAgentKeys(AgentKeysDone done) override;
+    void rotateAgentKey(const QString &keyId, const QString &actor, KeyActionDone done) override;
+    void revokeAgentKey(const QString &keyId, const QString &actor, KeyActionDone done) override;
 
     // One answer of the API: status 0 = no answer (error says why); json = parsed body.
     struct Reply
@@ -91,8 +92,9 @@ public:
         QString error; // for operators: what failed, never the token
         bool ok() const { return status >= 200 && status < 300 && error.isEmpty(); }
     };
-    // The synchronous call behind operations and enrollment (bounded by requestTimeoutMs).
-    Reply callNow(const QByteArray &method, const QString &path, const QJsonObject &body = {});
+    using Done = std::function<void(Reply)>;
+    // The call behind operations, enrollment and keys (bounded by requestTimeoutMs).
+    void call(const QByteArray &method, const QString &path, const QJsonObject &body, Done done);
     // The secret a key-issuing call (enroll, rotate) answered with; nullopt with *error set
     // when the call failed or its answer carries no usable secret.
     std::optional<QByteArray> issuedSecret(const Reply &reply, QString *error) const;
@@ -101,9 +103,7 @@ Q_SIGNALS:
     void pollFinished(bool ok); // after each poll cycle (tests wait on it)
 
 private:
-    class Operations;
     enum class Step { Vms, Events, Audit, Done };
-    using Done = std::function<void(Reply)>;
 
     QNetworkReply *send(const QByteArray &method, const QString &pathAndQuery,
                         const QByteArray &body);
@@ -124,7 +124,6 @@ private:
     QSslConfiguration m_ssl;
     QTimer m_pollTimer;
     QTimer m_statusTimer;
-    std::unique_ptr<Operations> m_operations;
     SourceStatus m_status;
     bool m_polling = false;
     bool m_pollAgain = false; // pollNow() was asked for while a poll was under way

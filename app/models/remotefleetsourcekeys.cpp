@@ -28,36 +28,37 @@ QString keyPath(const QString &keyId, QLatin1StringView action)
 
 } // namespace
 
-QList<AgentKeyInfo> RemoteFleetSource::listAgentKeys(QString *error)
+void RemoteFleetSource::listAgentKeys(AgentKeysDone done)
 {
-    const Reply reply = callNow("GET", u"/api/v1/keys"_s);
-    if (!reply.ok() || !reply.json.value(u"keys"_s).isArray()) {
-        if (error)
-            *error = reply.ok() ? tr("%1 answered without a key list.").arg(m_status.description)
-                                : reply.error;
-        return {};
-    }
-    const QDateTime now = m_clock.nowUtc();
-    QList<AgentKeyInfo> out;
-    const QJsonArray keys = reply.json.value(u"keys"_s).toArray();
-    for (const QJsonValue &value : keys) {
-        const QJsonObject key = value.toObject();
-        // The same record the store holds, without secret bytes: one rule for the state.
-        core::AgentKeyRecord record;
-        record.keyId = key.value(u"keyId"_s).toString();
-        record.vmResourceKey = key.value(u"vm"_s).toString();
-        record.createdAt = time(key.value(u"createdAt"_s));
-        record.revokedAt = time(key.value(u"revokedAt"_s));
-        const QJsonArray secrets = key.value(u"secrets"_s).toArray();
-        for (const QJsonValue &secret : secrets) {
-            const QJsonObject s = secret.toObject();
-            record.secrets.append(
-                {QByteArray(), time(s.value(u"createdAt"_s)), time(s.value(u"expiresAt"_s))});
+    call("GET", u"/api/v1/keys"_s, {}, [this, done = std::move(done)](const Reply &reply) {
+        if (!reply.ok() || !reply.json.value(u"keys"_s).isArray()) {
+            done({},
+                 reply.ok() ? tr("%1 answered without a key list.").arg(m_status.description)
+                            : reply.error);
+            return;
         }
-        if (!record.keyId.isEmpty())
-            out.append(agentKeyInfo(record, now));
-    }
-    return out;
+        const QDateTime now = m_clock.nowUtc();
+        QList<AgentKeyInfo> out;
+        const QJsonArray keys = reply.json.value(u"keys"_s).toArray();
+        for (const QJsonValue &value : keys) {
+            const QJsonObject key = value.toObject();
+            // The same record the store holds, without secret bytes: one rule for the state.
+            core::AgentKeyRecord record;
+            record.keyId = key.value(u"keyId"_s).toString();
+            record.vmResourceKey = key.value(u"vm"_s).toString();
+            record.createdAt = time(key.value(u"createdAt"_s));
+            record.revokedAt = time(key.value(u"revokedAt"_s));
+            const QJsonArray secrets = key.value(u"secrets"_s).toArray();
+            for (const QJsonValue &secret : secrets) {
+                const QJsonObject s = secret.toObject();
+                record.secrets.append(
+                    {QByteArray(), time(s.value(u"createdAt"_s)), time(s.value(u"expiresAt"_s))});
+            }
+            if (!record.keyId.isEmpty())
+                out.append(agentKeyInfo(record, now));
+        }
+        done(out, {});
+    });
 }
 
 std::optional<QByteArray> RemoteFleetSource::issuedSecret(const Reply &reply, QString *error) const
@@ -75,33 +76,36 @@ std::optional<QByteArray> RemoteFleetSource::issuedSecret(const Reply &reply, QS
     return secret->bytes();
 }
 
-KeyActionResult RemoteFleetSource::rotateAgentKey(const QString &keyId, const QString &)
+void RemoteFleetSource::rotateAgentKey(const QString &keyId, const QString &, KeyActionDone done)
 {
-    KeyActionResult result;
-    result.keyId = keyId;
     // No overlapSeconds: the server's configured rotation overlap applies.
-    const Reply reply = callNow("POST", keyPath(keyId, "rotate"_L1), {});
-    const auto secret = issuedSecret(reply, &result.error);
-    if (!secret)
-        return result;
-    result.ok = true;
-    result.vmResourceKey = reply.json.value(u"vm"_s).toString();
-    result.secret = *secret;
-    result.overlapEndsAt = time(reply.json.value(u"previousSecretsExpireAt"_s));
-    pollNow(); // the server wrote an audit row
-    return result;
+    call("POST", keyPath(keyId, "rotate"_L1), {},
+         [this, keyId, done = std::move(done)](const Reply &reply) {
+             KeyActionResult result;
+             result.keyId = keyId;
+             if (const auto secret = issuedSecret(reply, &result.error)) {
+                 result.ok = true;
+                 result.vmResourceKey = reply.json.value(u"vm"_s).toString();
+                 result.secret = *secret;
+                 result.overlapEndsAt = time(reply.json.value(u"previousSecretsExpireAt"_s));
+                 pollNow(); // the server wrote an audit row
+             }
+             done(result);
+         });
 }
 
-KeyActionResult RemoteFleetSource::revokeAgentKey(const QString &keyId, const QString &)
+void RemoteFleetSource::revokeAgentKey(const QString &keyId, const QString &, KeyActionDone done)
 {
-    KeyActionResult result;
-    result.keyId = keyId;
-    const Reply reply = callNow("POST", keyPath(keyId, "revoke"_L1), {});
-    result.ok = reply.ok();
-    result.error = reply.error;
-    if (result.ok)
-        pollNow();
-    return result;
+    call("POST", keyPath(keyId, "revoke"_L1), {},
+         [this, keyId, done = std::move(done)](const Reply &reply) {
+             KeyActionResult result;
+             result.keyId = keyId;
+             result.ok = reply.ok();
+             result.error = reply.error;
+             if (result.ok)
+                 pollNow();
+             done(result);
+         });
 }
 
 } // namespace spotkeeper::gui

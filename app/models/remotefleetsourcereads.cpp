@@ -93,19 +93,22 @@ QList<core::AuditRecord> RemoteFleetSource::audit(const QDateTime &from, const Q
     return out;
 }
 
-EnrollResult RemoteFleetSource::enrollAgent(const core::VmRecord &vm, const QString &)
+void RemoteFleetSource::enrollAgent(const core::VmRecord &vm, const QString &, EnrollDone done)
 {
-    EnrollResult result;
-    const Reply reply = callNow("POST", u"/api/v1/keys"_s, {{u"vm"_s, vm.resourceId}});
-    const auto secret = issuedSecret(reply, &result.error);
-    if (!secret)
-        return result;
-    result.ok = true;
-    result.keyId = reply.json.value(u"keyId"_s).toString();
-    result.secret = *secret;
-    result.endpoint = m_options.baseUrl.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
-    pollNow(); // the server wrote an audit row
-    return result;
+    call("POST", u"/api/v1/keys"_s, {{u"vm"_s, vm.resourceId}},
+         [this, done = std::move(done)](const Reply &reply) {
+             EnrollResult result;
+             const auto secret = issuedSecret(reply, &result.error);
+             if (secret) {
+                 result.ok = true;
+                 result.keyId = reply.json.value(u"keyId"_s).toString();
+                 result.secret = *secret;
+                 result.endpoint =
+                     m_options.baseUrl.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
+                 pollNow(); // the server wrote an audit row
+             }
+             done(result);
+         });
 }
 
 void RemoteFleetSource::discoverVms(const QString &, std::function<void(core::ListResult)> done)
@@ -114,11 +117,6 @@ void RemoteFleetSource::discoverVms(const QString &, std::function<void(core::Li
     result.call.failure = core::FailureClass::Authorization;
     result.call.errorMessage = tr("Discovery runs on the server: use spotkeeperd's subscriptions.");
     done(result);
-}
-
-bool RemoteFleetSource::appendAudit(const core::AuditRecord &)
-{
-    return false; // the server audits every action it performs itself
 }
 
 } // namespace spotkeeper::gui

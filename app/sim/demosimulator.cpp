@@ -29,12 +29,6 @@ DemoSimulator::~DemoSimulator()
         QFile::remove(m_secretFile);
 }
 
-bool DemoSimulator::credentialsConfigured(const QProcessEnvironment &env)
-{
-    return !env.value(u"AZURE_CLIENT_ID"_s).isEmpty() || !env.value(u"AZURE_TENANT_ID"_s).isEmpty()
-        || !env.value(u"SPOTKEEPER_ARM_URL"_s).isEmpty();
-}
-
 QString DemoSimulator::findExecutable()
 {
     const QString dir = QCoreApplication::applicationDirPath();

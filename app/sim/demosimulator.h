@@ -25,9 +25,6 @@ public:
     ~DemoSimulator() override;
     Q_DISABLE_COPY_MOVE(DemoSimulator)
 
-    // True when the environment names Azure credentials (service principal variables);
-    // the dashboard starts the demo only when this is false and no other source is set up.
-    static bool credentialsConfigured(const QProcessEnvironment &env);
     static QString findExecutable();
     // Overrides findExecutable() (tests).
     void setProgram(const QString &program) { m_program = program; }

@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -110,13 +111,24 @@ QString AgentKeysDialog::vmName(const QString &resourceKey) const
 
 void AgentKeysDialog::reload()
 {
+    const QString unavailable = m_source.keyManagementUnavailableReason();
+    if (!unavailable.isEmpty()) {
+        showKeys({}, unavailable);
+        return;
+    }
+    m_source.listAgentKeys([dialog = QPointer<AgentKeysDialog>(this)](
+                               const QList<AgentKeyInfo> &keys, const QString &error) {
+        if (dialog)
+            dialog->showKeys(keys, error);
+    });
+}
+
+void AgentKeysDialog::showKeys(const QList<AgentKeyInfo> &keys, const QString &problem)
+{
     const QString selected =
         m_list->currentItem() ? m_list->currentItem()->text(KeyIdColumn) : QString();
     m_list->clear();
-    QString error;
-    const QString unavailable = m_source.keyManagementUnavailableReason();
-    m_keys = unavailable.isEmpty() ? m_source.listAgentKeys(&error) : QList<AgentKeyInfo>();
-    const QString problem = unavailable.isEmpty() ? error : unavailable;
+    m_keys = keys;
     m_problem->setText(problem);
     m_problem->setVisible(!problem.isEmpty());
     for (qsizetype i = 0; i < m_keys.size(); ++i) {
@@ -136,6 +148,7 @@ void AgentKeysDialog::reload()
     if (!selected.isEmpty())
         selectKey(selected);
     updateButtons();
+    Q_EMIT keysShown();
 }
 
 bool AgentKeysDialog::selectKey(const QString &keyId)
@@ -171,16 +184,19 @@ void AgentKeysDialog::rotateSelected()
     const QTreeWidgetItem *item = m_list->currentItem();
     if (!item || !m_rotate->isEnabled())
         return;
-    const KeyActionResult result = m_source.rotateAgentKey(item->text(KeyIdColumn), m_actor);
-    reload();
-    if (!result.ok) {
-        QMessageBox::warning(this, tr("Rotate agent key"), result.error);
-        return;
-    }
-    if (m_presenter)
-        m_presenter(result);
-    else
-        showRotated(result);
+    m_source.rotateAgentKey(
+        item->text(KeyIdColumn), m_actor,
+        [dialog = QPointer<AgentKeysDialog>(this)](const KeyActionResult &result) {
+            if (!dialog)
+                return; // the new secret is never shown: the operator closed the panel
+            dialog->reload();
+            if (!result.ok)
+                QMessageBox::warning(dialog, tr("Rotate agent key"), result.error);
+            else if (dialog->m_presenter)
+                dialog->m_presenter(result);
+            else
+                dialog->showRotated(result);
+        });
 }
 
 void AgentKeysDialog::revokeSelected()
@@ -198,17 +214,23 @@ void AgentKeysDialog::revokeSelected()
         : QMessageBox::question(this, tr("Revoke agent key"), question) == QMessageBox::Yes;
     if (!yes)
         return;
-    const KeyActionResult result = m_source.revokeAgentKey(key.keyId, m_actor);
-    reload();
-    if (!result.ok)
-        QMessageBox::warning(this, tr("Revoke agent key"), result.error);
+    m_source.revokeAgentKey(
+        key.keyId, m_actor,
+        [dialog = QPointer<AgentKeysDialog>(this)](const KeyActionResult &result) {
+            if (!dialog)
+                return;
+            dialog->reload();
+            if (!result.ok)
+                QMessageBox::warning(dialog, tr("Revoke agent key"), result.error);
+        });
 }
 
 void AgentKeysDialog::showRotated(const KeyActionResult &rotated)
 {
     // Like the enrollment dialog: the secret exists only in this dialog's memory.
-    QDialog dialog(this);
-    dialog.setWindowTitle(tr("Rotated agent key %1").arg(rotated.keyId));
+    auto *dialog = new QDialog(this); // not exec(): this runs in the source's answer
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Rotated agent key %1").arg(rotated.keyId));
     auto *intro = new QLabel(
         tr("A new secret was issued for key <b>%1</b> (VM %2). It is shown only now. Replace "
            "the agent's key file (<code>/etc/spotkeeper-agent/agent.key</code> or "
@@ -217,23 +239,23 @@ void AgentKeysDialog::showRotated(const KeyActionResult &rotated)
            "new one.")
             .arg(rotated.keyId.toHtmlEscaped(), vmName(rotated.vmResourceKey).toHtmlEscaped(),
                  utc(rotated.overlapEndsAt)),
-        &dialog);
+        dialog);
     intro->setWordWrap(true);
-    auto *line = new QLineEdit(keyLine(rotated), &dialog);
+    auto *line = new QLineEdit(keyLine(rotated), dialog);
     line->setReadOnly(true);
     line->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     line->setAccessibleName(tr("New agent key line"));
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
     QPushButton *copy = buttons->addButton(tr("&Copy key line"), QDialogButtonBox::ActionRole);
     connect(copy, &QPushButton::clicked, line,
             [line] { QApplication::clipboard()->setText(line->text()); });
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    auto *layout = new QVBoxLayout(&dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(dialog);
     layout->addWidget(intro);
     layout->addWidget(line);
     layout->addWidget(buttons);
-    dialog.resize(640, 220);
-    dialog.exec();
+    dialog->resize(640, 220);
+    dialog->open();
 }
 
 } // namespace spotkeeper::gui

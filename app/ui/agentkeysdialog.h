@@ -32,6 +32,7 @@ public:
     void setConfirmer(std::function<bool(const QString &text)> confirmer);
     void setSecretPresenter(std::function<void(const KeyActionResult &)> presenter);
 
+    // Asks the source for the keys; the list shows them when they arrive (keysShown).
     void reload();
     bool selectKey(const QString &keyId);
     void rotateSelected();
@@ -44,7 +45,11 @@ public:
     // The one line of the agent's key file: "<keyId> whsec_<base64>".
     static QString keyLine(const KeyActionResult &rotated);
 
+Q_SIGNALS:
+    void keysShown(); // the list shows the source's latest answer
+
 private:
+    void showKeys(const QList<AgentKeyInfo> &keys, const QString &problem);
     void updateButtons();
     QString vmName(const QString &resourceKey) const;
     void showRotated(const KeyActionResult &rotated);

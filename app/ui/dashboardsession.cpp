@@ -14,7 +14,6 @@
 #include "webhooklistener.h"
 
 #include <QDir>
-#include <QEventLoop>
 #include <QStandardPaths>
 
 #include <algorithm>
@@ -43,13 +42,25 @@ void DashboardSession::shutdown()
         m_source->setOperations(nullptr);
         m_source->setCloudProvider(nullptr);
     }
-    if (!m_host || m_host->isStopped())
+    if (m_host && !m_host->isStopped()) {
+        m_host->stop(); // may drain at once (nothing open)
+        if (!m_host->isStopped())
+            return; // stopped() follows the host's drained()
+    }
+    announceStopped();
+}
+
+void DashboardSession::announceStopped()
+{
+    if (m_stoppedAnnounced)
         return;
-    QEventLoop loop;
-    connect(m_host.get(), &core::EngineHost::drained, &loop, &QEventLoop::quit);
-    m_host->stop(); // may drain at once (nothing open)
-    if (!m_host->isStopped())
-        loop.exec(); // bounded: the host gives up on open connections at the read deadline
+    m_stoppedAnnounced = true;
+    Q_EMIT stopped();
+}
+
+bool DashboardSession::isStopped() const
+{
+    return !m_host || m_host->isStopped();
 }
 
 void DashboardSession::setBudgetRefreshMs(int ms)
@@ -146,6 +157,7 @@ void DashboardSession::startEngine(const DashboardSettings &settings)
         m_host = std::make_unique<core::EngineHost>(config, *m_store, m_clock, options);
         m_host->prepare(&error);
     }
+    connect(m_host.get(), &core::EngineHost::drained, this, &DashboardSession::announceStopped);
     if (listenerProblem.isEmpty())
         m_host->listen(&listenerProblem);
     // The keys panel goes through the listener's manager, so its cache sees changes at once.

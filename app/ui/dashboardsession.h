@@ -31,7 +31,8 @@ class LocalFleetSource;
 // or a bad certificate only turns the listener off (the status bar says why). With Azure
 // credentials off ("none") the host only observes: the listener still stores notices, no
 // engine runs, and the status says that nothing can be restarted. main.cpp only creates one
-// of these and a MainWindow over source(), and calls shutdown() when the app quits.
+// of these and a MainWindow over source(), and calls shutdown() when the app quits (and
+// quits when stopped() says the drain is done).
 class DashboardSession final : public QObject
 {
     Q_OBJECT
@@ -46,10 +47,17 @@ public:
     core::Store *store() const { return m_store.get(); }
     core::EngineHost *host() const { return m_host.get(); } // set by open()
     static QString defaultStorePath();
-    // Drains the host (no new connections, in-flight requests answered, the current group
-    // commit written, engine and reconciler timers stopped, job leases released) and waits
-    // for it, bounded by the listener's read deadline. Safe to call twice.
+    // Drains the host: no new connections, in-flight requests answered, the current group
+    // commit written, engine and reconciler timers stopped, job leases released. It does
+    // not wait: stopped() is emitted when that is done (at once when nothing was open; at
+    // the latest at the listener's read deadline). Safe to call twice; stopped() comes once.
     void shutdown();
+    bool isStopped() const;
+
+Q_SIGNALS:
+    void stopped();
+
+public:
     // The ARM budget shown in the status bar is re-read this often (ms; before open()).
     void setBudgetRefreshMs(int ms);
 
@@ -60,6 +68,8 @@ private:
     std::unique_ptr<core::EngineHost> m_host;
 
     void startEngine(const DashboardSettings &settings);
+    void announceStopped();
+    bool m_stoppedAnnounced = false;
     void wireEngine();
     void refreshBudget(); // the ARM budget, and the credential when its token nears expiry
     void refreshCredentials();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "export/csvexport.h"
+#include "fleetsource.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -25,16 +26,10 @@ class ExportJob final : public QObject
 {
     Q_OBJECT
 public:
-    enum class Kind { Events, Audit };
-    struct Request
+    using Kind = StoreExportRequest::Kind;
+    struct Request : StoreExportRequest
     {
-        Kind kind = Kind::Events;
         QString storePath; // an SQLite file: an in-memory store cannot be opened twice
-        core::EventFilter filter; // Events
-        QDateTime from; // Audit: from <= at < to
-        QDateTime to;
-        QString path; // the CSV file
-        core::CsvOptions options;
     };
     struct Result
     {

@@ -233,7 +233,7 @@ void MainWindow::updateFirstRun()
     // A remote source shows its (possibly empty) fleet and says in the status bar whether
     // the server answers; the welcome page is for a local dashboard with nothing to show.
     const bool empty = m_fleet->rowCount() == 0 && !m_source.status().credentialsAvailable
-        && m_source.store() != nullptr;
+        && !m_source.storePath().isEmpty();
     m_pages->setCurrentIndex(empty ? 0 : 1);
 }
 
@@ -277,7 +277,7 @@ void MainWindow::updateStatusBar()
     const QString tls = s.listenerTls ? tr("TLS") : tr("no TLS");
     const int longNote = fontMetrics().averageCharWidth() * 42;
     setElidedText(m_listenerLabel,
-                  !m_source.store() ? tr("%1 (%2)").arg(s.description, tls)
+                  m_source.storePath().isEmpty() ? tr("%1 (%2)").arg(s.description, tls)
                       : s.listenerAddress.isEmpty()
                       ? (s.listenerProblem.isEmpty()
                              ? tr("Listener off")
@@ -328,7 +328,7 @@ void MainWindow::updateActions()
         a->setEnabled(reason.isEmpty());
         a->setToolTip(reason.isEmpty() ? a->text().remove(QLatin1Char('&')) : reason);
     }
-    const bool local = m_source.store() != nullptr;
+    const bool local = !m_source.storePath().isEmpty();
     for (QAction *a : std::as_const(m_storeActions)) {
         a->setEnabled(local);
         a->setToolTip(local ? a->text().remove(QLatin1Char('&'))

@@ -5,6 +5,7 @@
 #include "dashboardsettings.h"
 #include "exportjob.h"
 #include "fleetactions.h"
+#include "secretstore.h"
 
 #include <QMainWindow>
 
@@ -34,7 +35,7 @@ class FleetTableModel;
 class FleetView;
 class NotificationCenter;
 class RetryPanel;
-class SecretStore;
+using core::SecretStore;
 class SettingsDialog;
 class SummaryStrip;
 class TimeRangePicker;

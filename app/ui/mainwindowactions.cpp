@@ -12,7 +12,7 @@
 #include "fleetview.h"
 #include "mainwindow.h"
 #include "notificationcenter.h"
-#include "secretstore.h"
+#include "secretstores.h"
 #include "settingsdialog.h"
 #include "theme.h"
 
@@ -20,10 +20,14 @@
 #include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTabWidget>
 #include <QToolBar>
+
+#include <memory>
+#include <utility>
 
 namespace spotkeeper::gui {
 
@@ -203,12 +207,15 @@ void MainWindow::runAction(FleetActions::Kind kind)
         : QMessageBox::question(this, FleetActions::kindName(kind), question) == QMessageBox::Yes;
     if (!confirmed)
         return;
-    const FleetActions::Outcome outcome = m_actions.run(kind, ids);
-    statusBar()->showMessage(FleetActions::summaryText(kind, outcome), 15000);
-    // The source announced the changed VMs; show them now rather than at the next tick.
-    m_fleet->flushPendingChanges();
-    m_detail->refresh();
-    updateActions();
+    m_actions.run(kind, ids, [window = QPointer<MainWindow>(this), kind](const auto &outcome) {
+        if (!window)
+            return; // the window closed before the answer came
+        window->statusBar()->showMessage(FleetActions::summaryText(kind, outcome), 15000);
+        // The source announced the changed VMs; show them now rather than at the next tick.
+        window->m_fleet->flushPendingChanges();
+        window->m_detail->refresh();
+        window->updateActions();
+    });
 }
 
 void MainWindow::addVm()
@@ -221,11 +228,14 @@ void MainWindow::addVm()
         QLineEdit::Normal, QString(), &ok);
     if (!ok || id.trimmed().isEmpty())
         return;
-    const core::OperationResult result = m_actions.addVm(id);
-    if (!result.ok())
-        QMessageBox::warning(this, tr("Add VM"), result.message);
-    else
-        statusBar()->showMessage(tr("VM added: %1").arg(id.trimmed()), 10000);
+    m_actions.addVm(id, [window = QPointer<MainWindow>(this), id](const auto &result) {
+        if (!window)
+            return;
+        if (!result.ok())
+            QMessageBox::warning(window, tr("Add VM"), result.message);
+        else
+            window->statusBar()->showMessage(tr("VM added: %1").arg(id.trimmed()), 10000);
+    });
 }
 
 void MainWindow::discoverVms()
@@ -261,10 +271,16 @@ void MainWindow::discoverVms()
             statusBar()->showMessage(tr("Found %n Spot VM(s).", nullptr, int(spot.size())), 10000);
             return;
         }
-        int added = 0;
-        for (const QString &id : std::as_const(spot))
-            added += m_actions.addVm(id).ok() ? 1 : 0;
-        statusBar()->showMessage(tr("%n VM(s) added.", nullptr, added), 10000);
+        // Counted as the answers come in; the message says the total once all are in.
+        auto added = std::make_shared<std::pair<int, qsizetype>>(0, spot.size());
+        for (const QString &id : std::as_const(spot)) {
+            m_actions.addVm(id, [window = QPointer<MainWindow>(this), added](const auto &answer) {
+                added->first += answer.ok() ? 1 : 0;
+                if (--added->second == 0 && window)
+                    window->statusBar()->showMessage(tr("%n VM(s) added.", nullptr, added->first),
+                                                     10000);
+            });
+        }
     });
 }
 
@@ -274,13 +290,20 @@ void MainWindow::enrollAgent()
     const auto vm = vmId ? m_source.vm(vmId) : std::nullopt;
     if (!vm)
         return;
-    const EnrollResult key = m_source.enrollAgent(*vm, FleetActions::actorForCurrentUser());
-    if (!key.ok) {
-        QMessageBox::warning(this, tr("Enroll agent"), key.error);
-        return;
-    }
-    EnrollDialog dialog(*vm, key, this);
-    dialog.exec();
+    m_source.enrollAgent(*vm, FleetActions::actorForCurrentUser(),
+                         [window = QPointer<MainWindow>(this), vm = *vm](const EnrollResult &key) {
+                             if (!window)
+                                 return; // the secret dies with this answer, never shown
+                             if (!key.ok) {
+                                 QMessageBox::warning(window, tr("Enroll agent"), key.error);
+                                 return;
+                             }
+                             // Window-modal without a nested exec(): the answer may arrive from the
+                             // network.
+                             auto *dialog = new EnrollDialog(vm, key, window);
+                             dialog->setAttribute(Qt::WA_DeleteOnClose);
+                             dialog->open();
+                         });
 }
 
 void MainWindow::openAgentKeys()
@@ -293,7 +316,8 @@ void MainWindow::openSettings()
 {
     SettingsDialog dialog(m_settings, m_secrets, this);
     const bool attachedBefore = m_settings.attachAtStart;
-    if (runSettings(dialog) && !attachedBefore && m_settings.attachAtStart && m_source.store())
+    if (runSettings(dialog) && !attachedBefore && m_settings.attachAtStart
+        && !m_source.storePath().isEmpty())
         Q_EMIT attachRequested();
 }
 

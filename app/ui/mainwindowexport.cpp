@@ -66,7 +66,7 @@ void MainWindow::exportCurrentView()
 
 QString MainWindow::askStoreExportPath(const QString &suggestedName)
 {
-    if (!m_source.store())
+    if (m_source.storePath().isEmpty())
         return {};
     if (m_exportJob) {
         statusBar()->showMessage(tr("An export is already running."), 10000);
@@ -103,24 +103,16 @@ void MainWindow::exportAudit()
 
 void MainWindow::startStoreExport(ExportJob::Request request, const QString &label)
 {
-    core::Store *store = m_source.store();
-    request.storePath = store->path();
+    request.storePath = m_source.storePath();
     request.options = core::CsvOptions {m_settings.csvBom};
     const QString path = request.path;
     if (isMemoryStore(request.storePath)) {
         // A second connection cannot see an in-memory database (tests, demos): such a store
-        // is small, so it exports here, through the same core code.
-        core::ExportProgress progress;
+        // is small, so the source exports it here, through the same core code.
         ExportJob::Result result;
         QApplication::setOverrideCursor(Qt::WaitCursor);
-        if (request.kind == ExportJob::Kind::Events)
-            result.ok = core::exportEvents(*store, request.filter, path, request.options,
-                                           &result.error, &progress);
-        else
-            result.ok = core::exportAudit(*store, request.from, request.to, path, request.options,
-                                          &result.error, &progress);
+        result.ok = m_source.exportHere(request, &result.rows, &result.error);
         QApplication::restoreOverrideCursor();
-        result.rows = progress.rows;
         finishStoreExport(result, path);
         return;
     }

@@ -3,9 +3,11 @@
 #pragma once
 
 #include "dashboardsettings.h"
+#include "secretstore.h"
 
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 class QWidget;
@@ -17,15 +19,17 @@ class Clock;
 namespace spotkeeper::gui {
 
 class RemoteFleetSource;
-class SecretStore;
+using core::SecretStore;
 
 // Attaching the dashboard to a remote spotkeeperd: the RemoteFleetSource for
 // settings.remoteUrl / remoteCaFile with the operator token read from the SecretStore. When
 // none is stored and mayAsk, the operator is asked once (a password field) and the answer is
-// written to the SecretStore, never to the settings. Null with *error saying
-// why (bad URL, unreadable CA file, no token). The source is started (first poll under way).
-std::unique_ptr<RemoteFleetSource> attachRemote(const DashboardSettings &settings,
-                                                SecretStore &secrets, const core::Clock &clock,
-                                                QWidget *parent, bool mayAsk, QString *error);
+// written to the SecretStore, never to the settings. done gets the started source (first
+// poll under way) or null and why not (bad URL, unreadable CA file, no token); it runs when
+// the keychain has answered, which may be after attachRemote returned.
+using AttachDone =
+    std::function<void(std::unique_ptr<RemoteFleetSource> source, const QString &error)>;
+void attachRemote(const DashboardSettings &settings, SecretStore &secrets, const core::Clock &clock,
+                  QWidget *parent, bool mayAsk, AttachDone done);
 
 } // namespace spotkeeper::gui

@@ -3,7 +3,7 @@
 #include "settingsdialog.h"
 
 #include "remotefleetsource.h"
-#include "secretstore.h"
+#include "secretstores.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "dashboardsettings.h"
+#include "secretstore.h"
 
 #include <QDialog>
 
@@ -16,7 +17,7 @@ class QTabWidget;
 
 namespace spotkeeper::gui {
 
-class SecretStore;
+using core::SecretStore;
 
 // Listener, TLS, keys, credentials, subscriptions, budgets, theme, language and the remote
 // spotkeeperd to attach to. The client secret and the operator token are written to the

@@ -13,7 +13,7 @@
 #include "guitestsupport.h"
 #include "localfleetsource.h"
 #include "mainwindow.h"
-#include "secretstore.h"
+#include "secretstores.h"
 
 #include <QApplication>
 #include <QDir>

@@ -5,6 +5,7 @@
 // real listener on 127.0.0.1 port 0. A rotation keeps the old secret valid for the overlap
 // only, a revocation ends the key, each writes exactly one audit row, and no secret is listed.
 #include "agentkeymanager.h"
+#include "awaitanswer.h"
 #include "clock.h"
 #include "guitestsupport.h"
 #include "httpserver.h"
@@ -82,12 +83,12 @@ private Q_SLOTS:
         LocalFleetSource source(*m_store, nullptr, m_clock);
         QVERIFY(!source.keyManagementUnavailableReason().isEmpty());
         QString error;
-        QVERIFY(source.listAgentKeys(&error).isEmpty());
+        QVERIFY(test::listKeys(source, &error).isEmpty());
         QCOMPARE(error, source.keyManagementUnavailableReason());
-        const KeyActionResult rotated = source.rotateAgentKey(u"key_x"_s, u"gui:alice"_s);
+        const KeyActionResult rotated = test::rotateKey(source, u"key_x"_s, u"gui:alice"_s);
         QVERIFY(!rotated.ok);
         QVERIFY(!rotated.error.isEmpty());
-        QVERIFY(!source.revokeAgentKey(u"key_x"_s, u"gui:alice"_s).ok);
+        QVERIFY(!test::revokeKey(source, u"key_x"_s, u"gui:alice"_s).ok);
         QCOMPARE(m_store->audit({}, {}, 0).size(), 0);
     }
 
@@ -102,14 +103,14 @@ private Q_SLOTS:
         QVERIFY(source.keyManagementUnavailableReason().isEmpty());
 
         QString error;
-        auto listed = find(source.listAgentKeys(&error), id);
+        auto listed = find(test::listKeys(source, &error), id);
         QVERIFY2(listed, qPrintable(error));
         QCOMPARE(listed->vmResourceKey, kVm.toLower());
         QCOMPARE(listed->createdAt, m_clock.nowUtc());
         QCOMPARE(listed->state, AgentKeyInfo::State::Active);
 
         QSignalSpy audit(&source, &FleetSource::auditAppended);
-        const KeyActionResult rotated = source.rotateAgentKey(id, u"gui:alice"_s);
+        const KeyActionResult rotated = test::rotateKey(source, id, u"gui:alice"_s);
         QVERIFY2(rotated.ok, qPrintable(rotated.error));
         QCOMPARE(rotated.secret.size(), 32);
         QVERIFY(rotated.secret != oldSecret);
@@ -119,28 +120,28 @@ private Q_SLOTS:
         QCOMPARE(audit.size(), 1);
         QVERIFY(accepts(keys, id, oldSecret)); // overlap: both valid
         QVERIFY(accepts(keys, id, rotated.secret));
-        listed = find(source.listAgentKeys(&error), id);
+        listed = find(test::listKeys(source, &error), id);
         QCOMPARE(listed->state, AgentKeyInfo::State::Overlap);
         QCOMPARE(listed->overlapEndsAt, rotated.overlapEndsAt);
 
         m_clock.advanceMSecs(3601 * 1000);
         QVERIFY(!accepts(keys, id, oldSecret)); // overlap over
         QVERIFY(accepts(keys, id, rotated.secret));
-        QCOMPARE(find(source.listAgentKeys(&error), id)->state, AgentKeyInfo::State::Active);
+        QCOMPARE(find(test::listKeys(source, &error), id)->state, AgentKeyInfo::State::Active);
 
-        const KeyActionResult revoked = source.revokeAgentKey(id, u"gui:alice"_s);
+        const KeyActionResult revoked = test::revokeKey(source, id, u"gui:alice"_s);
         QVERIFY2(revoked.ok, qPrintable(revoked.error));
         QVERIFY(!accepts(keys, id, rotated.secret));
-        QCOMPARE(find(source.listAgentKeys(&error), id)->state, AgentKeyInfo::State::Revoked);
+        QCOMPARE(find(test::listKeys(source, &error), id)->state, AgentKeyInfo::State::Revoked);
         QCOMPARE(auditRows(u"key_revoke"_s), 1);
         QCOMPARE(audit.size(), 2);
 
         // Failure paths: no audit row, a message naming the key.
-        const KeyActionResult again = source.revokeAgentKey(id, u"gui:alice"_s);
+        const KeyActionResult again = test::revokeKey(source, id, u"gui:alice"_s);
         QVERIFY(!again.ok);
         QVERIFY(again.error.contains(id));
-        QVERIFY(!source.rotateAgentKey(id, u"gui:alice"_s).ok);
-        QVERIFY(!source.rotateAgentKey(u"key_missing"_s, u"gui:alice"_s).ok);
+        QVERIFY(!test::rotateKey(source, id, u"gui:alice"_s).ok);
+        QVERIFY(!test::rotateKey(source, u"key_missing"_s, u"gui:alice"_s).ok);
         QCOMPARE(auditRows(u"key_rotate"_s), 1);
         QCOMPARE(auditRows(u"key_revoke"_s), 1);
         QCOMPARE(audit.size(), 2);
@@ -171,27 +172,27 @@ private Q_SLOTS:
         RemoteFleetSource source(o, m_clock);
         QVERIFY(source.keyManagementUnavailableReason().isEmpty());
 
-        const auto listed = find(source.listAgentKeys(&error), id);
+        const auto listed = find(test::listKeys(source, &error), id);
         QVERIFY2(listed, qPrintable(error));
         QCOMPARE(listed->vmResourceKey, kVm.toLower());
         QCOMPARE(listed->state, AgentKeyInfo::State::Active);
 
-        const KeyActionResult rotated = source.rotateAgentKey(id, u"gui:alice"_s);
+        const KeyActionResult rotated = test::rotateKey(source, id, u"gui:alice"_s);
         QVERIFY2(rotated.ok, qPrintable(rotated.error));
         QCOMPARE(rotated.secret.size(), 32);
         QCOMPARE(rotated.overlapEndsAt, m_clock.nowUtc().addSecs(7200));
         QVERIFY(accepts(listener.keys(), id, oldSecret));
         QVERIFY(accepts(listener.keys(), id, rotated.secret));
-        QCOMPARE(find(source.listAgentKeys(&error), id)->state, AgentKeyInfo::State::Overlap);
+        QCOMPARE(find(test::listKeys(source, &error), id)->state, AgentKeyInfo::State::Overlap);
         QCOMPARE(auditRows(u"key_rotate"_s), 1);
 
-        const KeyActionResult revoked = source.revokeAgentKey(id, u"gui:alice"_s);
+        const KeyActionResult revoked = test::revokeKey(source, id, u"gui:alice"_s);
         QVERIFY2(revoked.ok, qPrintable(revoked.error));
         QVERIFY(!accepts(listener.keys(), id, rotated.secret));
-        QCOMPARE(find(source.listAgentKeys(&error), id)->state, AgentKeyInfo::State::Revoked);
+        QCOMPARE(find(test::listKeys(source, &error), id)->state, AgentKeyInfo::State::Revoked);
         QCOMPARE(auditRows(u"key_revoke"_s), 1);
 
-        const KeyActionResult again = source.revokeAgentKey(id, u"gui:alice"_s);
+        const KeyActionResult again = test::revokeKey(source, id, u"gui:alice"_s);
         QVERIFY(!again.ok);
         QVERIFY(again.error.contains(u"409"_s));
         QCOMPARE(auditRows(u"key_revoke"_s), 1);

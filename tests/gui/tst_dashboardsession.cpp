@@ -3,6 +3,7 @@
 // The dashboard hosts the listener and the engine (core::EngineHost): a signed agent notice
 // sent to its port is stored and reaches the views; a busy port or a bad address only turns
 // the listener off, with the reason for the status bar.
+#include "awaitanswer.h"
 #include "clock.h"
 #include "dashboardsession.h"
 #include "engine/reconciler.h"
@@ -39,6 +40,7 @@ private slots:
     void credentialsOffStillStoresNotices();
     void shutdownDrainsInFlightNotices();
     void shutdownReleasesJobLeases();
+    void shutdownDoesNotWait();
     void stopOnPurposeReachesTheViews();
     void armBudgetComesFromTheArmAnswers();
     void credentialsAreRetriedWithoutARestart();
@@ -162,7 +164,8 @@ void TestDashboardSession::acceptsSignedNoticeOnItsListener()
     // placeholder instead of a bare 127.0.0.1 address.
     const QList<core::VmRecord> vms = session.source().vms();
     QCOMPARE(vms.size(), 1);
-    const gui::EnrollResult enrolled = session.source().enrollAgent(vms.constFirst(), u"test"_s);
+    const gui::EnrollResult enrolled =
+        gui::test::enroll(session.source(), vms.constFirst(), u"test"_s);
     QVERIFY2(enrolled.ok, qPrintable(enrolled.error));
     QVERIFY2(enrolled.endpoint.isEmpty(), qPrintable(enrolled.endpoint));
 }
@@ -240,7 +243,7 @@ void TestDashboardSession::credentialsOffStillStoresNotices()
     QVERIFY(!status.listenerAddress.isEmpty());
     QVERIFY2(status.actionsDisabledReason.contains(u"no VM can be restarted"_s),
              qPrintable(status.actionsDisabledReason));
-    QVERIFY(!session.source().operations());
+    QVERIFY(!session.source().canOperate());
 
     const listenertest::SignedRequest request = signedNotice(*host, u"vm-b"_s, 3);
     QVERIFY(!request.body.isEmpty());
@@ -264,25 +267,25 @@ void TestDashboardSession::shutdownDrainsInFlightNotices()
     QString error;
     QVERIFY2(session.open(settings(), &error), qPrintable(error));
     core::EngineHost *host = session.host();
+    // A request half sent when the dashboard quits: the host stops accepting, but this one
+    // is finished, committed and answered before the store closes.
     const listenertest::SignedRequest request = signedNotice(*host, u"vm-c"_s, 4);
     QVERIFY(!request.body.isEmpty());
     const QByteArray raw =
         listenertest::rawRequest("POST", "/api/v1/notices", request.headers, request.body);
-
-    // A request half sent when the dashboard quits: the host stops accepting, but this one
-    // is finished, committed and answered before the store closes.
     QTcpSocket socket;
     socket.connectToHost(QHostAddress(QHostAddress::LocalHost), host->server()->serverPort());
     QVERIFY(socket.waitForConnected(5000));
     socket.write(raw.left(raw.size() - 10));
     QTRY_COMPARE(host->server()->openConnections(), 1);
+    const QByteArray rest = raw.right(10);
     QSignalSpy drained(host, &core::EngineHost::drained);
     host->stop();
     QVERIFY(!host->isListening());
     QTcpSocket late;
     late.connectToHost(QHostAddress(QHostAddress::LocalHost), host->server()->serverPort());
     QVERIFY(!late.waitForConnected(2000)); // no new connections
-    socket.write(raw.right(10));
+    socket.write(rest);
     QVERIFY(drained.wait(15'000));
     QCOMPARE(drained.constFirst().constFirst().toInt(), 0);
     QTRY_VERIFY(socket.bytesAvailable() > 0 || socket.waitForReadyRead(100));
@@ -297,6 +300,37 @@ void TestDashboardSession::shutdownDrainsInFlightNotices()
     QVERIFY(!host->engine());
     QVERIFY(!host->reconciler());
     session.shutdown(); // a second call (the app's quit after the window closed) is harmless
+}
+
+// The app's quit: shutdown() starts the drain and returns at once (no nested event loop);
+// stopped() says when the half-sent notice was committed and answered.
+void TestDashboardSession::shutdownDoesNotWait()
+{
+    gui::DashboardSession session(core::systemClock());
+    QString error;
+    QVERIFY2(session.open(settings(), &error), qPrintable(error));
+    core::EngineHost *host = session.host();
+    const listenertest::SignedRequest request = signedNotice(*host, u"vm-w"_s, 5);
+    QVERIFY(!request.body.isEmpty());
+    const QByteArray raw =
+        listenertest::rawRequest("POST", "/api/v1/notices", request.headers, request.body);
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress(QHostAddress::LocalHost), host->server()->serverPort());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write(raw.left(raw.size() - 10));
+    QTRY_COMPARE(host->server()->openConnections(), 1);
+    const QByteArray rest = raw.right(10);
+    QSignalSpy stopped(&session, &gui::DashboardSession::stopped);
+    session.shutdown();
+    QVERIFY(!session.isStopped()); // returned while the request is still open
+    QCOMPARE(stopped.size(), 0);
+    socket.write(rest);
+    QVERIFY(stopped.wait(15'000));
+    QVERIFY(session.isStopped());
+    QTRY_VERIFY(socket.bytesAvailable() > 0 || socket.waitForReadyRead(100));
+    QVERIFY(socket.readAll().startsWith("HTTP/1.1 2"));
+    session.shutdown(); // again: harmless, and stopped() is not announced twice
+    QCOMPARE(stopped.size(), 1);
 }
 
 void TestDashboardSession::shutdownReleasesJobLeases()

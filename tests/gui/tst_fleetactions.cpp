@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "apptranslations.h"
+#include "awaitanswer.h"
 #include "clock.h"
 #include "fleetactions.h"
 #include "fleettablemodel.h"
@@ -43,7 +44,7 @@ private Q_SLOTS:
             ids.append(vm.id);
         ops.failVmId = ids.at(2);
         const FleetActions::Outcome outcome =
-            actions.run(FleetActions::Kind::ForceRestart, ids.mid(0, 3));
+            test::run(actions, FleetActions::Kind::ForceRestart, ids.mid(0, 3));
         QCOMPARE(outcome.succeeded, 2);
         QCOMPARE(outcome.failures.size(), 1);
         QVERIFY(outcome.failures.constFirst().contains(QLatin1StringView("no such VM")));
@@ -54,28 +55,28 @@ private Q_SLOTS:
         QCOMPARE(auditSpy.size(), 3);
         QCOMPARE(store->audit({}, {}, 100).size(), 2); // the failed call wrote none
 
-        actions.run(FleetActions::Kind::Pause, {ids.at(0)});
+        test::run(actions, FleetActions::Kind::Pause, {ids.at(0)});
         QCOMPARE(store->vm(ids.at(0))->autoRestart, false);
-        actions.run(FleetActions::Kind::Resume, {ids.at(0)});
+        test::run(actions, FleetActions::Kind::Resume, {ids.at(0)});
         QCOMPARE(store->vm(ids.at(0))->autoRestart, true);
-        actions.run(FleetActions::Kind::Cancel, {ids.at(1)});
+        test::run(actions, FleetActions::Kind::Cancel, {ids.at(1)});
         QCOMPARE(ops.calls.constLast().op, QStringLiteral("cancel"));
         QCOMPARE(store->audit({}, {}, 100).size(), 5);
 
         // Add VM validates the resource id before calling the engine.
-        QVERIFY(actions.addVm(QStringLiteral("not-an-id")).status
+        QVERIFY(test::addVm(actions, QStringLiteral("not-an-id")).status
                 == core::OperationResult::Status::Invalid);
         const int before = int(ops.calls.size());
-        QVERIFY(actions
-                    .addVm(QStringLiteral(" /subscriptions/s/resourceGroups/rg/providers/"
-                                          "Microsoft.Compute/virtualMachines/vm1 "))
+        QVERIFY(test::addVm(actions,
+                            QStringLiteral(" /subscriptions/s/resourceGroups/rg/providers/"
+                                           "Microsoft.Compute/virtualMachines/vm1 "))
                     .ok());
         QCOMPARE(ops.calls.size(), before + 1);
         QCOMPARE(store->audit({}, {}, 100).size(), 6);
 
         // Enrolling an agent stores a key for that VM and writes one audit row, no secret in it.
         const core::VmRecord vm = *store->vm(ids.at(0));
-        const EnrollResult key = source.enrollAgent(vm, QStringLiteral("gui:tester"));
+        const EnrollResult key = test::enroll(source, vm, QStringLiteral("gui:tester"));
         QVERIFY(key.ok);
         QCOMPARE(key.secret.size(), 32);
         QCOMPARE(store->agentKey(key.keyId)->vmResourceKey, vm.resourceKey);
@@ -106,14 +107,14 @@ private Q_SLOTS:
         const qint64 id = store->vms().constFirst().id;
         QVERIFY(store->vm(id)->stoppedBy.isEmpty());
         store->setPowerState(id, core::PowerState::Deallocated, m_clock.nowUtc());
-        QCOMPARE(actions.run(FleetActions::Kind::StopOnPurpose, {id}).succeeded, 1);
+        QCOMPARE(test::run(actions, FleetActions::Kind::StopOnPurpose, {id}).succeeded, 1);
         QCOMPARE(ops.calls.constLast().op, QStringLiteral("stop_on_purpose"));
         FleetTableModel model(source, m_clock);
         const int row = model.rowOfVm(id);
         QVERIFY(row >= 0);
         QCOMPARE(model.index(row, FleetTableModel::Status).data().toString(),
                  QStringLiteral("Stopped on purpose by gui:alice"));
-        QCOMPARE(actions.run(FleetActions::Kind::Start, {id}).succeeded, 1);
+        QCOMPARE(test::run(actions, FleetActions::Kind::Start, {id}).succeeded, 1);
         QCOMPARE(ops.calls.constLast().op, QStringLiteral("start"));
         model.reload();
         QVERIFY(!model.index(row, FleetTableModel::Status)
@@ -129,7 +130,7 @@ private Q_SLOTS:
         LocalFleetSource readOnly(*store, nullptr, m_clock);
         FleetActions actions(readOnly, QStringLiteral("gui:tester"));
         QVERIFY(!actions.disabledReason().isEmpty());
-        const auto outcome = actions.run(FleetActions::Kind::ForceRestart, {1});
+        const auto outcome = test::run(actions, FleetActions::Kind::ForceRestart, {1});
         QCOMPARE(outcome.succeeded, 0);
         QCOMPARE(outcome.failures.size(), 1);
 

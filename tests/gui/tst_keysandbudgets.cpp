@@ -6,6 +6,7 @@
 // the in-process engine's options, and the session wires the listener's key manager).
 #include "agentkeymanager.h"
 #include "agentkeysdialog.h"
+#include "awaitanswer.h"
 #include "azure/armclient.h"
 #include "azure/armcloudprovider.h"
 #include "clock.h"
@@ -192,7 +193,7 @@ private Q_SLOTS:
         const auto issued = session.host()->listener()->keys().generate(
             listenertest::vmResourceId(u"vm-s"_s), u"test"_s, &code, &error);
         QVERIFY2(issued, qPrintable(error));
-        QCOMPARE(session.source().listAgentKeys(&error).size(), 1);
+        QCOMPARE(test::listKeys(session.source(), &error).size(), 1);
         session.shutdown();
 
         // A hand-edited bad value keeps the engine's defaults.

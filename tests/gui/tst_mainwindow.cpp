@@ -13,7 +13,7 @@
 #include "localfleetsource.h"
 #include "mainwindow.h"
 #include "remotefleetsource.h"
-#include "secretstore.h"
+#include "secretstores.h"
 #include "singleinstance.h"
 
 #include <QAbstractBarSeries>
@@ -224,8 +224,9 @@ private Q_SLOTS:
         };
         const int rowsBefore = auditRows();
         QVERIFY(rowsBefore >= 0);
-        source.appendAudit({0, m_clock.nowUtc(), QStringLiteral("gui:alice"),
+        store->appendAudit({0, m_clock.nowUtc(), QStringLiteral("gui:alice"),
                             QStringLiteral("pause"), QStringLiteral("vm"), QString()});
+        source.notifyAuditAppended();
         QCOMPARE(auditRows(), rowsBefore + 1);
         window.close();
     }

@@ -9,7 +9,7 @@
 #include "guitestsupport.h"
 #include "localfleetsource.h"
 #include "mainwindow.h"
-#include "secretstore.h"
+#include "secretstores.h"
 #include "timerangepicker.h"
 
 #include <QAction>

@@ -5,6 +5,7 @@
 // arrive as signals, actions and enrollment go through the API, and an unreachable server, a
 // bad token and an answer that is not JSON each say so in the status.
 #include "auditmodel.h"
+#include "awaitanswer.h"
 #include "clock.h"
 #include "eventsmodel.h"
 #include "fakehttpserver.h"
@@ -155,7 +156,7 @@ private Q_SLOTS:
         QTRY_VERIFY(source.status().credentialsAvailable);
         QCOMPARE(source.status().credentialSource, u"azure cli"_s);
         QVERIFY(source.status().actionsDisabledReason.isEmpty());
-        QVERIFY(source.store() == nullptr);
+        QVERIFY(source.storePath().isEmpty()); // exports run on the server
     }
 
     void changesArriveAsSignals()
@@ -195,10 +196,18 @@ private Q_SLOTS:
         const core::VmRecord vm = m_store->vms().constFirst();
         QSignalSpy auditAppended(&source, &FleetSource::auditAppended);
         const int auditBefore = int(source.audit({}, {}, 0).size());
-        core::FleetOperations *ops = source.operations();
-        QVERIFY(ops);
-        QVERIFY(ops->forceRestart(vm.id, u"gui:alice"_s).ok());
-        QVERIFY(ops->pauseAutoRestart(vm.id, u"gui:alice"_s).ok());
+        QVERIFY(source.canOperate());
+        using A = OperatorAction;
+        // The answer comes by callback, after the call returned: nothing blocks.
+        bool answered = false;
+        source.operate(A::ForceRestart, vm.id, u"gui:alice"_s,
+                       [&answered](const core::OperationResult &result) {
+                           QVERIFY(result.ok());
+                           answered = true;
+                       });
+        QVERIFY(!answered);
+        QTRY_VERIFY(answered);
+        QVERIFY(test::operate(source, A::Pause, vm.id, u"gui:alice"_s).ok());
         QCOMPARE(m_ops->calls.size(), 2);
         QCOMPARE(m_ops->calls.at(0).op, u"force_restart"_s);
         QCOMPARE(m_ops->calls.at(0).vmId, vm.id);
@@ -208,20 +217,44 @@ private Q_SLOTS:
         QTRY_COMPARE(int(source.audit({}, {}, 0).size()), auditBefore + 2);
 
         m_ops->failVmId = vm.id;
-        const core::OperationResult failed = ops->cancelJob(vm.id, u"gui:alice"_s);
+        const core::OperationResult failed =
+            test::operate(source, A::Cancel, vm.id, u"gui:alice"_s);
         QVERIFY(failed.status == core::OperationResult::Status::NotFound);
         QVERIFY2(failed.message.contains(u"no such VM"_s), qPrintable(failed.message));
-        QVERIFY(ops->forceRestart(999'999, u"gui:alice"_s).status
+        QVERIFY(test::operate(source, A::ForceRestart, 999'999, u"gui:alice"_s).status
                 == core::OperationResult::Status::NotFound);
 
-        const EnrollResult key = source.enrollAgent(vm, u"gui:alice"_s);
+        const EnrollResult key = test::enroll(source, vm, u"gui:alice"_s);
         QVERIFY2(key.ok, qPrintable(key.error));
         QCOMPARE(key.secret.size(), 32);
         QCOMPARE(key.endpoint, options().baseUrl.toString());
         const auto stored = m_store->agentKey(key.keyId);
         QVERIFY(stored);
         QCOMPARE(stored->vmResourceKey, vm.resourceKey);
-        QVERIFY(!source.appendAudit({}));
+    }
+
+    // An action answered while a poll is under way (that poll may have read the fleet before
+    // the change): the source polls again at once, so the VM shows the change without
+    // waiting for the next poll interval.
+    void actionDuringAPollIsShownAtOnce()
+    {
+        RemoteFleetSource source(options(), m_clock); // polls only when asked (60 s)
+        QVERIFY(poll(source));
+        qint64 running = 0;
+        for (const core::VmRecord &vm : m_store->vms()) {
+            if (!running && vm.desiredState == core::DesiredState::Running)
+                running = vm.id;
+        }
+        QVERIFY(running != 0);
+        QSignalSpy polls(&source, &RemoteFleetSource::pollFinished);
+        source.pollNow(); // under way when the action's answer arrives
+        const core::OperationResult result =
+            test::operate(source, OperatorAction::StopOnPurpose, running, u"gui:alice"_s);
+        QVERIFY2(result.ok(), qPrintable(result.message));
+        QTRY_VERIFY(source.vm(running)->desiredState == core::DesiredState::Stopped);
+        QCOMPARE(source.vm(running)->stoppedBy, u"api:"_s + m_tokenId);
+        // The one under way, and the one the answer asked for (no timer polls in this test).
+        QTRY_VERIFY(polls.size() >= 2);
     }
 
     void modelsOverTheRemoteSourcePassTheTester()
@@ -252,7 +285,7 @@ private Q_SLOTS:
         ofVm.vmId = vm.id;
         QCOMPARE(events.rowCount(), int(m_store->eventCount(ofVm)));
         QVERIFY(events.rowCount() > 0);
-        QVERIFY(source.operations()->resumeAutoRestart(vm.id, u"gui:bob"_s).ok());
+        QVERIFY(test::operate(source, OperatorAction::Resume, vm.id, u"gui:bob"_s).ok());
         QTRY_VERIFY(audit.rowCount() > 0);
         m_clock.advanceMSecs(1000);
         m_store->setPowerState(vm.id, core::PowerState::Running, m_clock.nowUtc());
@@ -270,7 +303,8 @@ private Q_SLOTS:
         QVERIFY(!status.connectionProblem.contains(u"skop_wrong"_s)); // never the token
         QCOMPARE(status.actionsDisabledReason, status.connectionProblem);
         QVERIFY(source.vms().isEmpty());
-        const core::OperationResult result = source.operations()->addVm(u"/x"_s, u"gui"_s);
+        const core::OperationResult result = test::awaitAnswer<core::OperationResult>(
+            [&](OperationDone done) { source.addVm(u"/x"_s, u"gui"_s, std::move(done)); });
         QVERIFY(!result.ok());
     }
 

@@ -2,36 +2,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QByteArray>
+#include "secretstore.h"
+
 #include <QHash>
-#include <QObject>
-#include <QString>
 
-#include <functional>
-
-// Where the dashboard keeps secrets (service principal client secret, operator tokens):
-// never QSettings. KeychainSecretStore uses the platform keychain through QtKeychain with
-// its insecure plain-text fallback off; MemorySecretStore holds secrets for this run only
-// (tests, and the fallback when no keychain is available, which the UI says plainly).
+// The dashboard's SecretStore implementations (the interface is core::SecretStore):
+// KeychainSecretStore uses the platform keychain through QtKeychain with its insecure
+// plain-text fallback off; MemorySecretStore holds secrets for this run only (tests, and the
+// fallback when no keychain is available, which the UI says plainly).
 namespace spotkeeper::gui {
 
-class SecretStore : public QObject
-{
-    Q_OBJECT
-public:
-    using QObject::QObject;
-    ~SecretStore() override = default;
-
-    using ReadDone = std::function<void(bool ok, const QByteArray &secret, const QString &error)>;
-    using WriteDone = std::function<void(bool ok, const QString &error)>;
-
-    // false: secrets are kept in memory for this run only; persistenceNote() says why.
-    virtual bool isPersistent() const = 0;
-    virtual QString persistenceNote() const = 0;
-    virtual void readSecret(const QString &key, ReadDone done) = 0;
-    virtual void writeSecret(const QString &key, const QByteArray &secret, WriteDone done) = 0;
-    virtual void deleteSecret(const QString &key, WriteDone done) = 0;
-};
+using core::SecretStore;
 
 class MemorySecretStore final : public SecretStore
 {
