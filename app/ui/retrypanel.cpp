@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "retrypanel.h"
 
+#include "activejobsproxy.h"
 #include "clock.h"
 #include "fleettablemodel.h"
 
@@ -10,7 +11,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPainter>
-#include <QSortFilterProxyModel>
 #include <QStyledItemDelegate>
 #include <QTableView>
 #include <QToolButton>
@@ -19,23 +19,6 @@
 namespace spotkeeper::gui {
 
 namespace {
-
-// Rows with an active job only.
-class ActiveJobsProxy final : public QSortFilterProxyModel
-{
-public:
-    using QSortFilterProxyModel::QSortFilterProxyModel;
-
-protected:
-    bool filterAcceptsRow(int row, const QModelIndex &parent) const override
-    {
-        return sourceModel()
-            ->index(row, 0, parent)
-            .data(FleetTableModel::JobStartedRole)
-            .toDateTime()
-            .isValid();
-    }
-};
 
 // Draws the countdown as a progress bar filling up towards the next attempt.
 class CountdownDelegate final : public QStyledItemDelegate

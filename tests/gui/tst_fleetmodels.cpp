@@ -1,5 +1,6 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "activejobsproxy.h"
 #include "apptranslations.h"
 #include "auditmodel.h"
 #include "chartmodel.h"
@@ -72,6 +73,24 @@ private Q_SLOTS:
         m_source->notifyVmChanged(id);
         model.flushPendingChanges();
         model.reload();
+    }
+
+    // The Retries panel's rows: exactly the VMs with an active restart job.
+    void activeJobsProxyKeepsRowsWithAJob()
+    {
+        FleetTableModel model(*m_source, m_clock);
+        ActiveJobsProxy proxy;
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.setSourceModel(&model);
+        const QList<core::JobRecord> jobs = m_store->activeJobs();
+        QVERIFY(!jobs.isEmpty());
+        QCOMPARE(proxy.rowCount(), int(jobs.size()));
+        QSet<qint64> shown;
+        for (int r = 0; r < proxy.rowCount(); ++r)
+            shown.insert(proxy.index(r, 0).data(FleetTableModel::VmIdRole).toLongLong());
+        for (const core::JobRecord &job : jobs)
+            QVERIFY(shown.contains(job.vmId));
     }
 
     void statusHasColourIconAndText()
