@@ -3,6 +3,7 @@
 #include "messagecodec.h"
 
 #include "azurenames.h"
+#include "gcpnames.h"
 #include "timeformat.h"
 
 #include <QJsonArray>
@@ -29,6 +30,16 @@ namespace {
 
 QJsonObject encodeVm(const VmIdentity &vm)
 {
+    if (vm.cloud == Cloud::Gcp) // version 2
+        return QJsonObject {
+            {u"cloud"_s, toString(vm.cloud)},
+            {u"projectId"_s, vm.projectId},
+            {u"zone"_s, vm.zone},
+            {u"vmName"_s, vm.vmName},
+            {u"vmId"_s, vm.vmId},
+            {u"priority"_s, vm.priority},
+            {u"evictionPolicy"_s, vm.evictionPolicy},
+        };
     QJsonObject object {
         {u"subscriptionId"_s, vm.subscriptionId},
         {u"resourceGroup"_s, vm.resourceGroup},
@@ -224,7 +235,21 @@ QString checkAgentVersion(QStringView value)
 
 // With identityKnown false the agent could not read IMDS yet: every field may be
 // empty, but whatever it does send must still be valid.
-VmIdentity readVm(Reader &r, const QJsonObject &root, bool identityRequired)
+// Version 2's Google Cloud identity (docs/PROTOCOL.md): no Azure fields.
+void readGcpVm(Reader &r, const QJsonObject &object, bool optional, VmIdentity *vm)
+{
+    const QString p = u"vm"_s;
+    vm->projectId = r.checked(object, p, "projectId"_L1, checkGcpProjectId, optional);
+    vm->zone = r.checked(object, p, "zone"_L1, checkGcpZone, optional);
+    vm->location = vm->zone;
+    vm->vmName = r.checked(object, p, "vmName"_L1, checkGcpInstanceName, optional);
+    vm->vmId = r.checked(object, p, "vmId"_L1, checkGcpInstanceId, optional);
+    vm->priority = r.checked(object, p, "priority"_L1, checkWord);
+    vm->evictionPolicy = r.checked(object, p, "evictionPolicy"_L1, checkWord);
+}
+
+// Version 1 has no cloud field and is Azure; version 2 must name the cloud.
+VmIdentity readVm(Reader &r, const QJsonObject &root, bool identityRequired, qint64 version)
 {
     VmIdentity vm;
     const auto object = r.object(root, {}, "vm"_L1);
@@ -232,6 +257,21 @@ VmIdentity readVm(Reader &r, const QJsonObject &root, bool identityRequired)
         return vm;
     const QString p = u"vm"_s;
     const bool optional = !identityRequired;
+    if (version >= kCloudVersion) {
+        const auto text = r.string(*object, p, "cloud"_L1);
+        if (!text)
+            return vm;
+        const auto cloud = cloudFromString(*text);
+        if (!cloud) {
+            r.fail(u"vm.cloud"_s, u"must be \"azure\" or \"gcp\""_s);
+            return vm;
+        }
+        vm.cloud = *cloud;
+        if (vm.cloud == Cloud::Gcp) {
+            readGcpVm(r, *object, optional, &vm);
+            return vm;
+        }
+    }
     vm.subscriptionId = r.checked(*object, p, "subscriptionId"_L1, checkSubscriptionId, optional);
     vm.resourceGroup = r.checked(*object, p, "resourceGroup"_L1, checkResourceGroupName, optional);
     vm.vmName = r.checked(*object, p, "vmName"_L1, checkVmName, optional);
@@ -248,8 +288,9 @@ VmIdentity readVm(Reader &r, const QJsonObject &root, bool identityRequired)
     return vm;
 }
 
-ScheduledEvent readEvent(Reader &r, const QJsonObject &root)
+ScheduledEvent readEvent(Reader &r, const QJsonObject &root, Cloud cloud)
 {
+    const auto checkName = cloud == Cloud::Gcp ? checkGcpInstanceName : checkVmName;
     ScheduledEvent event;
     const auto object = r.object(root, {}, "event"_L1);
     if (!object)
@@ -289,7 +330,7 @@ ScheduledEvent readEvent(Reader &r, const QJsonObject &root)
                     continue;
                 }
                 const QString name = item.toString();
-                if (const QString rule = checkVmName(name); !rule.isEmpty())
+                if (const QString rule = checkName(name); !rule.isEmpty())
                     r.fail(field, rule);
                 event.resources.append(name);
             }
@@ -300,9 +341,11 @@ ScheduledEvent readEvent(Reader &r, const QJsonObject &root)
 
 // Parses the envelope shared by both messages: a JSON object of the expected type
 // and a version this build reads. Returns nullopt (errors recorded) otherwise.
+// *version is set to the version read (1 or 2).
 std::optional<QJsonObject> readEnvelope(Reader &r, QByteArrayView json,
                                         QLatin1StringView expectedType, QLatin1StringView otherType,
-                                        QStringView otherName, int supportedVersion)
+                                        QStringView otherName, int supportedVersion,
+                                        qint64 *versionRead)
 {
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray(), &parseError);
@@ -333,12 +376,14 @@ std::optional<QJsonObject> readEnvelope(Reader &r, QByteArrayView json,
                                    std::numeric_limits<qint64>::max());
     if (!version)
         return std::nullopt;
-    if (*version != supportedVersion) {
+    if (*version != supportedVersion && *version != kCloudVersion) {
         r.fail(u"version"_s,
                u"unsupported major version "_s + QString::number(*version)
-                   + u"; this build reads version "_s + QString::number(supportedVersion));
+                   + u"; this build reads versions "_s + QString::number(supportedVersion)
+                   + u" and "_s + QString::number(kCloudVersion));
         return std::nullopt;
     }
+    *versionRead = *version;
     return root;
 }
 
@@ -358,7 +403,7 @@ QByteArray encodeNotice(const Notice &notice)
 {
     const QJsonObject root {
         {u"type"_s, QLatin1StringView(kNoticeType)},
-        {u"version"_s, kNoticeVersion},
+        {u"version"_s, notice.vm.cloud == Cloud::Azure ? kNoticeVersion : kCloudVersion},
         {u"vm"_s, encodeVm(notice.vm)},
         {u"event"_s, encodeEvent(notice.event)},
         {u"documentIncarnation"_s, notice.documentIncarnation},
@@ -377,7 +422,7 @@ QByteArray encodeHeartbeat(const Heartbeat &heartbeat)
     };
     const QJsonObject root {
         {u"type"_s, QLatin1StringView(kHeartbeatType)},
-        {u"version"_s, kHeartbeatVersion},
+        {u"version"_s, heartbeat.vm.cloud == Cloud::Azure ? kHeartbeatVersion : kCloudVersion},
         {u"vm"_s, encodeVm(heartbeat.vm)},
         {u"agentVersion"_s, heartbeat.agentVersion},
         {u"uptimeSeconds"_s, heartbeat.uptimeSeconds},
@@ -392,14 +437,15 @@ Decoded<Notice> decodeNotice(QByteArrayView json)
 {
     QList<ValidationError> errors;
     Reader r(&errors);
+    qint64 version = 0;
     const auto root =
         readEnvelope(r, json, QLatin1StringView(kNoticeType), QLatin1StringView(kHeartbeatType),
-                     u"a heartbeat is not a notice", kNoticeVersion);
+                     u"a heartbeat is not a notice", kNoticeVersion, &version);
     if (!root)
         return finish(Notice {}, errors);
     Notice notice;
-    notice.vm = readVm(r, *root, true);
-    notice.event = readEvent(r, *root);
+    notice.vm = readVm(r, *root, true, version);
+    notice.event = readEvent(r, *root, notice.vm.cloud);
     notice.documentIncarnation =
         r.integer(*root, {}, "documentIncarnation"_L1, 0, std::numeric_limits<qint64>::max())
             .value_or(0);
@@ -412,15 +458,16 @@ Decoded<Heartbeat> decodeHeartbeat(QByteArrayView json)
 {
     QList<ValidationError> errors;
     Reader r(&errors);
+    qint64 version = 0;
     const auto root =
         readEnvelope(r, json, QLatin1StringView(kHeartbeatType), QLatin1StringView(kNoticeType),
-                     u"a notice is not a heartbeat", kHeartbeatVersion);
+                     u"a notice is not a heartbeat", kHeartbeatVersion, &version);
     if (!root)
         return finish(Heartbeat {}, errors);
     Heartbeat heartbeat;
     // identityKnown first: it decides how strictly "vm" is read.
     heartbeat.identityKnown = r.boolean(*root, {}, "identityKnown"_L1).value_or(true);
-    heartbeat.vm = readVm(r, *root, heartbeat.identityKnown);
+    heartbeat.vm = readVm(r, *root, heartbeat.identityKnown, version);
     heartbeat.agentVersion = r.checked(*root, {}, "agentVersion"_L1, checkAgentVersion);
     heartbeat.uptimeSeconds =
         r.integer(*root, {}, "uptimeSeconds"_L1, 0, std::numeric_limits<qint64>::max()).value_or(0);

@@ -50,6 +50,12 @@ QByteArray encodeHeartbeat(const Heartbeat &heartbeat);
 // Times: NotBefore in RFC 1123 as Azure writes it ("" when invalid); sentAt and
 // lastPoll.at in ISO 8601 UTC with milliseconds ("" for lastPoll.at when never polled).
 //
+// Version 2 (kCloudVersion) adds "vm.cloud": "azure" (then the vm fields are those above)
+// or "gcp", whose vm is {cloud, projectId, zone, vmName, vmId, priority, evictionPolicy}
+// checked against Google's naming rules (gcpnames.h), and whose event Resources are
+// instance names. A version 1 message is Azure. encode* write version 1 for Azure, so a
+// dashboard that predates version 2 still reads them, and version 2 for Google Cloud.
+//
 // Decoding rules worth knowing:
 // - Every listed field must be present with its JSON type; unknown extra fields are
 //   ignored, so a minor addition does not need a new major version.

@@ -25,6 +25,9 @@ constexpr std::array kEventTypes = {
 
 QString VmIdentity::resourceId() const
 {
+    if (cloud == Cloud::Gcp)
+        return QStringLiteral("projects/") + projectId + QStringLiteral("/zones/") + zone
+            + QStringLiteral("/instances/") + vmName;
     if (!armResourceId.isEmpty())
         return armResourceId;
     return QStringLiteral("/subscriptions/") + subscriptionId + QStringLiteral("/resourceGroups/")
@@ -71,6 +74,20 @@ QString checkArmResourceId(const VmIdentity &vm)
             return QStringLiteral("must end in a scale set instance id (digits)");
     }
     return {};
+}
+
+QString toString(Cloud cloud)
+{
+    return cloud == Cloud::Gcp ? QStringLiteral("gcp") : QStringLiteral("azure");
+}
+
+std::optional<Cloud> cloudFromString(QStringView text)
+{
+    if (text == u"azure")
+        return Cloud::Azure;
+    if (text == u"gcp")
+        return Cloud::Gcp;
+    return std::nullopt;
 }
 
 QString toString(EventType type)

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 // The agent <-> dashboard wire protocol: the one definition linked by both sides.
 // Messages are JSON objects with a "type" discriminator ("spotkeeper.notice" or
 // "spotkeeper.heartbeat") and a "version"; they travel on different routes, so a
@@ -13,8 +15,13 @@
 // validation live in messagecodec.h; signing in webhooksignature.h.
 namespace spotkeeper::protocol {
 
+// Version 1 is Azure's shape (no cloud field). Version 2 adds "vm.cloud" so a notice can
+// come from another cloud (docs/PROTOCOL.md). Azure identities are still written as
+// version 1, so dashboards that predate version 2 keep accepting Azure agents; a reader
+// accepts both, and a version 1 message is Azure.
 inline constexpr int kNoticeVersion = 1;
 inline constexpr int kHeartbeatVersion = 1;
+inline constexpr int kCloudVersion = 2; // notices and heartbeats with vm.cloud
 inline constexpr auto kNoticeType = "spotkeeper.notice";
 inline constexpr auto kHeartbeatType = "spotkeeper.heartbeat";
 
@@ -23,7 +30,15 @@ inline constexpr auto kHeartbeatType = "spotkeeper.heartbeat";
 enum class EventType { Freeze, Reboot, Redeploy, Preempt, Terminate, Unknown };
 enum class EventStatus { Scheduled, Started, Unknown };
 
-// Who the VM is, as IMDS instance metadata tells it. Names compare case-insensitively.
+// Where the VM runs. The wire names are "azure" and "gcp".
+enum class Cloud { Azure, Gcp };
+
+// Who the VM is, as the cloud's metadata service tells it. For Azure: IMDS instance
+// metadata, names compare case-insensitively. For Google Cloud (cloud == Gcp): projectId,
+// zone, vmName (the instance name) and vmId (the numeric instance id) from the metadata
+// server; priority is the provisioning model ("SPOT", "STANDARD") and evictionPolicy the
+// instance termination action ("STOP", "DELETE" or ""); location is the zone; the Azure-only
+// fields stay empty.
 struct VmIdentity
 {
     QString subscriptionId; // GUID
@@ -39,9 +54,15 @@ struct VmIdentity
     // virtualMachines/{instanceId}" and cannot be composed from the fields above. Empty
     // when not reported (older agents, older api-versions).
     QString armResourceId;
+    // Added with protocol version 2: last, and with default initialisers, so positional
+    // initialisers of the fields above stay valid (and -Wmissing-field-initializers quiet).
+    Cloud cloud = Cloud::Azure;
+    QString projectId {}; // Google Cloud only
+    QString zone {}; // Google Cloud only
 
-    // armResourceId when set, else composed:
+    // Azure: armResourceId when set, else composed:
     // "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{vm}"
+    // Google Cloud: "projects/{projectId}/zones/{zone}/instances/{vmName}".
     QString resourceId() const;
     // resourceId() lower-cased: the key under which the dashboard files the VM.
     QString resourceKey() const;
@@ -100,6 +121,9 @@ struct Heartbeat
 // {vmScaleSetName}/virtualMachines/{instanceId}) whose parts agree with vm's fields
 // (case-insensitively); otherwise the rule it breaks.
 QString checkArmResourceId(const VmIdentity &vm);
+
+QString toString(Cloud cloud); // "azure", "gcp"
+std::optional<Cloud> cloudFromString(QStringView text); // exact, lower case
 
 QString toString(EventType type);
 EventType eventTypeFromString(QStringView text);

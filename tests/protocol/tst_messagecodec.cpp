@@ -375,10 +375,11 @@ void TestMessageCodec::rejections_data()
     n("version missing", u"version"_s, absent, u"version"_s, required);
     n("version as string", u"version"_s, u"1"_s, u"version"_s, integer);
     n("version fractional", u"version"_s, 1.5, u"version"_s, integer);
-    n("version 2", u"version"_s, 2, u"version"_s,
-      u"unsupported major version 2; this build reads version 1"_s);
+    n("version 2 without a cloud", u"version"_s, 2, u"vm.cloud"_s, required);
+    n("version 3", u"version"_s, 3, u"version"_s,
+      u"unsupported major version 3; this build reads versions 1 and 2"_s);
     n("version 0", u"version"_s, 0, u"version"_s,
-      u"unsupported major version 0; this build reads version 1"_s);
+      u"unsupported major version 0; this build reads versions 1 and 2"_s);
     n("vm missing", u"vm"_s, absent, u"vm"_s, required);
     n("vm not an object", u"vm"_s, u"vm-spot"_s, u"vm"_s, u"must be an object"_s);
     n("subscription not a GUID", u"vm.subscriptionId"_s, u"my-subscription"_s,
@@ -451,7 +452,7 @@ void TestMessageCodec::rejections_data()
     h("heartbeat type unknown", heartbeat, u"type"_s, u"spotkeeper.ping"_s, u"type"_s,
       u"must be \"spotkeeper.heartbeat\""_s);
     h("heartbeat version 3", heartbeat, u"version"_s, 3, u"version"_s,
-      u"unsupported major version 3; this build reads version 1"_s);
+      u"unsupported major version 3; this build reads versions 1 and 2"_s);
     h("identityKnown missing", heartbeat, u"identityKnown"_s, absent, u"identityKnown"_s, required);
     h("identityKnown a string", heartbeat, u"identityKnown"_s, u"yes"_s, u"identityKnown"_s,
       u"must be true or false"_s);

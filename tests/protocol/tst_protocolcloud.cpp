@@ -1,0 +1,277 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The cloud discriminator (protocol version 2): Google Cloud notices and heartbeats, and
+// version 1 messages, which carry no cloud, read as Azure.
+#include "gcpnames.h"
+#include "messagecodec.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace spotkeeper::protocol;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QByteArray readData(const QString &name)
+{
+    QFile file(QStringLiteral(SPOTKEEPER_TEST_DATA "/protocol/") + name);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+VmIdentity gcpVm()
+{
+    VmIdentity vm;
+    vm.cloud = Cloud::Gcp;
+    vm.projectId = u"spot-fleet-1"_s;
+    vm.zone = u"europe-west1-b"_s;
+    vm.location = vm.zone;
+    vm.vmName = u"worker-7"_s;
+    vm.vmId = u"8230498714093811747"_s; // above 2^53: must survive as text
+    vm.priority = u"SPOT"_s;
+    vm.evictionPolicy = u"STOP"_s;
+    return vm;
+}
+
+Notice gcpNotice()
+{
+    Notice notice;
+    notice.vm = gcpVm();
+    notice.event.eventId = u"6F0C54A4-1C4B-5E67-9C39-7A3E8D8C1E2B"_s;
+    notice.event.eventType = EventType::Preempt;
+    notice.event.eventTypeText = u"Preempt"_s;
+    notice.event.eventStatus = EventStatus::Started;
+    notice.event.description = u"instance/preempted is TRUE"_s;
+    notice.event.eventSource = u"Platform"_s;
+    notice.event.durationInSeconds = -1;
+    notice.event.resourceType = u"VirtualMachine"_s;
+    notice.event.resources = {u"worker-7"_s};
+    notice.documentIncarnation = 2;
+    notice.agentVersion = u"0.1.0"_s;
+    notice.sentAt = QDateTime(QDate(2026, 12, 7), QTime(6, 0, 1, 250), Qt::UTC);
+    return notice;
+}
+
+Heartbeat gcpHeartbeat()
+{
+    Heartbeat heartbeat;
+    heartbeat.vm = gcpVm();
+    heartbeat.agentVersion = u"0.1.0"_s;
+    heartbeat.uptimeSeconds = 61;
+    heartbeat.lastPoll = {QDateTime(QDate(2026, 12, 7), QTime(6, 0, 0), Qt::UTC), true, {}};
+    heartbeat.sentAt = QDateTime(QDate(2026, 12, 7), QTime(6, 0, 1), Qt::UTC);
+    return heartbeat;
+}
+
+QByteArray withVmField(const QByteArray &json, const QString &key, const QJsonValue &value,
+                       const QJsonValue &version = QJsonValue(QJsonValue::Undefined))
+{
+    QJsonObject root = QJsonDocument::fromJson(json).object();
+    QJsonObject vm = root.value("vm"_L1).toObject();
+    if (value.isUndefined())
+        vm.remove(key);
+    else
+        vm.insert(key, value);
+    root.insert(u"vm"_s, vm);
+    if (!version.isUndefined())
+        root.insert(u"version"_s, version);
+    return QJsonDocument(root).toJson(QJsonDocument::Compact);
+}
+
+QString describe(const QList<ValidationError> &errors)
+{
+    QStringList lines;
+    for (const ValidationError &e : errors)
+        lines << e.message();
+    return lines.join(u" | ");
+}
+
+} // namespace
+
+class TestProtocolCloud final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void gcpGoldenFiles();
+    void gcpResourceId();
+    void azureStaysVersion1();
+    void version1IsAzure();
+    void version2NamesItsCloud_data();
+    void version2NamesItsCloud();
+    void gcpRejections_data();
+    void gcpRejections();
+    void gcpNames_data();
+    void gcpNames();
+};
+
+void TestProtocolCloud::gcpGoldenFiles()
+{
+    const QByteArray notice = encodeNotice(gcpNotice());
+    const QByteArray heartbeat = encodeHeartbeat(gcpHeartbeat());
+    if (qEnvironmentVariableIsSet("SPOTKEEPER_UPDATE_GOLDEN")) {
+        for (const auto &[name, bytes] : {std::pair {u"notice-gcp-preempt-started.json"_s, notice},
+                                          std::pair {u"heartbeat-gcp-healthy.json"_s, heartbeat}}) {
+            QFile out(QStringLiteral(SPOTKEEPER_TEST_DATA "/protocol/") + name);
+            QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            out.write(bytes);
+        }
+    }
+    QCOMPARE(notice, readData(u"notice-gcp-preempt-started.json"_s));
+    QCOMPARE(heartbeat, readData(u"heartbeat-gcp-healthy.json"_s));
+    const auto decodedNotice = decodeNotice(notice);
+    QVERIFY2(decodedNotice.ok(), qPrintable(describe(decodedNotice.errors)));
+    QCOMPARE(*decodedNotice.value, gcpNotice());
+    const auto decodedHeartbeat = decodeHeartbeat(heartbeat);
+    QVERIFY2(decodedHeartbeat.ok(), qPrintable(describe(decodedHeartbeat.errors)));
+    QCOMPARE(*decodedHeartbeat.value, gcpHeartbeat());
+    const QJsonObject root = QJsonDocument::fromJson(notice).object();
+    QCOMPARE(root.value("version"_L1).toInt(), kCloudVersion);
+    QCOMPARE(root.value("vm"_L1).toObject().value("cloud"_L1).toString(), u"gcp"_s);
+    QVERIFY(!root.value("vm"_L1).toObject().contains("subscriptionId"_L1));
+}
+
+void TestProtocolCloud::gcpResourceId()
+{
+    QCOMPARE(gcpVm().resourceId(),
+             u"projects/spot-fleet-1/zones/europe-west1-b/instances/worker-7"_s);
+    QCOMPARE(gcpVm().resourceKey(), gcpVm().resourceId());
+}
+
+void TestProtocolCloud::azureStaysVersion1()
+{
+    // An Azure agent must keep talking to dashboards that only read version 1.
+    VmIdentity vm {u"0e073ec1-c22f-4488-adde-da35ed609ccd"_s,
+                   u"rg"_s,
+                   u"vm1"_s,
+                   u"220e2b43-0913-492f-ada0-b6b2795bdb9b"_s,
+                   u"westeurope"_s,
+                   {},
+                   u"Spot"_s,
+                   u"Deallocate"_s,
+                   {}};
+    Heartbeat heartbeat = gcpHeartbeat();
+    heartbeat.vm = vm;
+    const QJsonObject root = QJsonDocument::fromJson(encodeHeartbeat(heartbeat)).object();
+    QCOMPARE(root.value("version"_L1).toInt(), 1);
+    QVERIFY(!root.value("vm"_L1).toObject().contains("cloud"_L1));
+}
+
+void TestProtocolCloud::version1IsAzure()
+{
+    // The golden notice of an agent that predates the cloud field.
+    const auto decoded = decodeNotice(readData(u"notice-preempt-scheduled.json"_s));
+    QVERIFY2(decoded.ok(), qPrintable(describe(decoded.errors)));
+    QVERIFY(decoded.value->vm.cloud == Cloud::Azure);
+    QVERIFY(decoded.value->vm.resourceId().startsWith("/subscriptions/"_L1));
+    const auto heartbeat = decodeHeartbeat(readData(u"heartbeat-healthy.json"_s));
+    QVERIFY2(heartbeat.ok(), qPrintable(describe(heartbeat.errors)));
+    QVERIFY(heartbeat.value->vm.cloud == Cloud::Azure);
+}
+
+void TestProtocolCloud::version2NamesItsCloud_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("error"); // empty: accepted as Azure
+    const QByteArray azure = readData(u"notice-preempt-scheduled.json"_s);
+    QTest::newRow("v2 azure") << withVmField(azure, u"cloud"_s, u"azure"_s, 2) << QString();
+    QTest::newRow("v2 without cloud")
+        << withVmField(azure, u"cloud"_s, QJsonValue::Undefined, 2) << u"vm.cloud: is required"_s;
+    QTest::newRow("v2 unknown cloud") << withVmField(azure, u"cloud"_s, u"aws"_s, 2)
+                                      << u"vm.cloud: must be \"azure\" or \"gcp\""_s;
+    QTest::newRow("v2 cloud not a string")
+        << withVmField(azure, u"cloud"_s, 1, 2) << u"vm.cloud: must be a string"_s;
+    QTest::newRow("v2 gcp with azure fields only")
+        << withVmField(azure, u"cloud"_s, u"gcp"_s, 2) << u"vm.projectId: is required"_s;
+    QTest::newRow("v3") << withVmField(azure, u"cloud"_s, u"azure"_s, 3)
+                        << u"version: unsupported major version 3; this build reads versions 1 "
+                           "and 2"_s;
+}
+
+void TestProtocolCloud::version2NamesItsCloud()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, error);
+    const auto decoded = decodeNotice(json);
+    if (error.isEmpty()) {
+        QVERIFY2(decoded.ok(), qPrintable(describe(decoded.errors)));
+        QVERIFY(decoded.value->vm.cloud == Cloud::Azure);
+        return;
+    }
+    QVERIFY(!decoded.ok());
+    QCOMPARE(decoded.errors.first().message(), error);
+}
+
+void TestProtocolCloud::gcpRejections_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QJsonValue>("value");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("project upper case")
+        << u"projectId"_s << QJsonValue(u"Spot-Fleet"_s) << u"vm.projectId"_s;
+    QTest::newRow("project too short")
+        << u"projectId"_s << QJsonValue(u"ab"_s) << u"vm.projectId"_s;
+    QTest::newRow("zone with slash")
+        << u"zone"_s << QJsonValue(u"zones/us-east1-b"_s) << u"vm.zone"_s;
+    QTest::newRow("name with underscore")
+        << u"vmName"_s << QJsonValue(u"worker_7"_s) << u"vm.vmName"_s;
+    QTest::newRow("id not numeric") << u"vmId"_s << QJsonValue(u"12ab"_s) << u"vm.vmId"_s;
+    QTest::newRow("id as JSON number") << u"vmId"_s << QJsonValue(12) << u"vm.vmId"_s;
+    QTest::newRow("id beyond 64 bits")
+        << u"vmId"_s << QJsonValue(u"99999999999999999999"_s) << u"vm.vmId"_s;
+    QTest::newRow("priority with space")
+        << u"priority"_s << QJsonValue(u"SPOT VM"_s) << u"vm.priority"_s;
+}
+
+void TestProtocolCloud::gcpRejections()
+{
+    QFETCH(QString, key);
+    QFETCH(QJsonValue, value);
+    QFETCH(QString, field);
+    const auto decoded = decodeNotice(withVmField(encodeNotice(gcpNotice()), key, value));
+    QVERIFY(!decoded.ok());
+    QCOMPARE(decoded.errors.size(), 1);
+    QCOMPARE(decoded.errors.first().field, field);
+}
+
+void TestProtocolCloud::gcpNames_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<bool>("valid");
+    QTest::newRow("project") << u"project"_s << u"my-project-123"_s << true;
+    QTest::newRow("project domain") << u"project"_s << u"example.com:my-project"_s << true;
+    QTest::newRow("project trailing hyphen") << u"project"_s << u"my-project-"_s << false;
+    QTest::newRow("project digit first") << u"project"_s << u"1project"_s << false;
+    QTest::newRow("project 31 chars") << u"project"_s << QString(31, u'a') << false;
+    QTest::newRow("zone") << u"zone"_s << u"us-central1-a"_s << true;
+    QTest::newRow("zone empty") << u"zone"_s << QString() << false;
+    QTest::newRow("name 63") << u"name"_s << u"a"_s + QString(62, u'b') << true;
+    QTest::newRow("name 64") << u"name"_s << u"a"_s + QString(63, u'b') << false;
+    QTest::newRow("name upper") << u"name"_s << u"Worker"_s << false;
+    QTest::newRow("id max") << u"id"_s << u"18446744073709551615"_s << true;
+    QTest::newRow("id overflow") << u"id"_s << u"18446744073709551616"_s << false;
+    QTest::newRow("id sign") << u"id"_s << u"-1"_s << false;
+}
+
+void TestProtocolCloud::gcpNames()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, value);
+    QFETCH(bool, valid);
+    QString rule;
+    if (kind == "project"_L1)
+        rule = checkGcpProjectId(value);
+    else if (kind == "zone"_L1)
+        rule = checkGcpZone(value);
+    else if (kind == "name"_L1)
+        rule = checkGcpInstanceName(value);
+    else
+        rule = checkGcpInstanceId(value);
+    QCOMPARE(rule.isEmpty(), valid);
+}
+
+QTEST_APPLESS_MAIN(TestProtocolCloud)
+#include "tst_protocolcloud.moc"
