@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "agent.h"
 
-#include "azureimdssource.h"
+#include "cloudselect.h"
 #include "messagecodec.h"
 #include "noticebuilder.h"
 
@@ -14,25 +14,13 @@ namespace spotkeeper::agent {
 
 using namespace Qt::StringLiterals;
 
-std::unique_ptr<NoticeSource> Agent::createAzureSource(const AgentConfig &config, quint32 seed,
-                                                       NowFunction now)
-{
-    ImdsTiming timing;
-    timing.pollIntervalMs = config.pollIntervalMs;
-    timing.firstPollTimeoutMs = config.firstPollTimeoutMs;
-    timing.pollTimeoutMs = config.pollTimeoutMs;
-    timing.identityTimeoutMs = config.pollTimeoutMs;
-    timing.errorBackoffBaseMs = std::min(1000, config.pollIntervalMs);
-    return std::make_unique<AzureImdsSource>(config.imdsUrl, timing, seed, std::move(now));
-}
-
 Agent::Agent(const AgentConfig &config, std::unique_ptr<NoticeSource> source, NowFunction now,
              quint32 seed, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_now(std::move(now))
     , m_seed(seed)
-    , m_source(source ? std::move(source) : createAzureSource(config, seed, m_now))
+    , m_source(source ? std::move(source) : createNoticeSource(config, seed, m_now))
     , m_spool(config.spoolDir)
     , m_client(config, m_now)
 {

@@ -27,7 +27,7 @@ class Agent final : public QObject
 {
     Q_OBJECT
 public:
-    // Builds the Azure IMDS source from the config when source is null.
+    // Builds the source config.cloud names (cloudselect.h) when source is null.
     Agent(const AgentConfig &config, std::unique_ptr<NoticeSource> source, NowFunction now,
           quint32 seed, QObject *parent = nullptr);
     ~Agent() override;
@@ -40,9 +40,6 @@ public:
 
     NoticeSpool &spool() { return m_spool; }
     NoticeSource &source() { return *m_source; }
-
-    static std::unique_ptr<NoticeSource> createAzureSource(const AgentConfig &config, quint32 seed,
-                                                           NowFunction now);
 
 signals:
     void noticeQueued(const spotkeeper::agent::SpoolEntry &entry);

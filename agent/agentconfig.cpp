@@ -4,6 +4,7 @@
 
 #include "base/configfile.h"
 #include "base/duration.h"
+#include "gcemetadataclient.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -34,8 +35,12 @@ constexpr std::array kSettings = {
     Setting {"key-file"_L1, "SPOTKEEPER_AGENT_KEY_FILE"_L1, "path"_L1,
              "Agent key file, one line \"<keyId> whsec_...\" (default: "
              "$CREDENTIALS_DIRECTORY/agent.key, then /etc/spotkeeper-agent/agent.key)"_L1},
+    Setting {"cloud"_L1, "SPOTKEEPER_CLOUD"_L1, "azure|gcp|auto"_L1,
+             "Where this VM runs: azure (IMDS), gcp (Compute Engine metadata server) or auto "
+             "(ask the metadata address once; default azure)"_L1},
     Setting {"imds-url"_L1, "SPOTKEEPER_IMDS_URL"_L1, "url"_L1,
-             "IMDS base URL (default http://169.254.169.254)"_L1},
+             "Metadata service base URL (default http://169.254.169.254; for gcp also "
+             "GCE_METADATA_HOST)"_L1},
     Setting {"poll-interval"_L1, "SPOTKEEPER_POLL_INTERVAL"_L1, "duration"_L1,
              "Scheduled Events poll interval, at least 200ms (default 1s)"_L1},
     Setting {"heartbeat-interval"_L1, "SPOTKEEPER_HEARTBEAT_INTERVAL"_L1, "duration"_L1,
@@ -202,6 +207,39 @@ bool loadCredential(const QProcessEnvironment &env, const QString &keyFile, bool
 
 } // namespace
 
+namespace {
+
+// cloud, and where Google's metadata server is: imds-url wins, then the GCE_METADATA_HOST
+// ("host[:port]") that Google's own client libraries honour, then the default address.
+bool readCloud(const QHash<QString, QString> &values, const QProcessEnvironment &env,
+               AgentConfig *config, QString *error)
+{
+    const QString cloud = values.value("cloud"_L1, u"azure"_s).trimmed().toLower();
+    if (cloud == "azure"_L1) {
+        config->cloud = AgentConfig::Cloud::Azure;
+    } else if (cloud == "gcp"_L1) {
+        config->cloud = AgentConfig::Cloud::Gcp;
+    } else if (cloud == "auto"_L1) {
+        config->cloud = AgentConfig::Cloud::Auto;
+    } else {
+        *error = u"cloud: '%1' is not azure, gcp or auto"_s.arg(values.value("cloud"_L1));
+        return false;
+    }
+    if (values.contains("imds-url"_L1)) {
+        config->gceMetadataUrl = config->imdsUrl;
+    } else if (const QString host = env.value("GCE_METADATA_HOST"_L1); !host.isEmpty()) {
+        const QUrl url = GceMetadataClient::urlFromHostVariable(host);
+        if (!url.isValid()) {
+            *error = u"GCE_METADATA_HOST: '%1' is not host or host:port"_s.arg(host);
+            return false;
+        }
+        config->gceMetadataUrl = url;
+    }
+    return true;
+}
+
+} // namespace
+
 ConfigResult loadAgentConfig(const QStringList &arguments, const QProcessEnvironment &env)
 {
     for (const QString &argument : arguments.mid(1)) {
@@ -211,7 +249,8 @@ ConfigResult loadAgentConfig(const QStringList &arguments, const QProcessEnviron
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        u"Watches Azure Scheduled Events on this VM and reports them to SpotKeeper."_s);
+        u"Watches this VM's eviction and maintenance notices (Azure Scheduled Events, Google "
+        "Cloud's metadata server) and reports them to SpotKeeper."_s);
     const QCommandLineOption help({u"h"_s, u"help"_s}, u"Show this help."_s);
     const QCommandLineOption version({u"v"_s, u"version"_s}, u"Show the version."_s);
     const QCommandLineOption check(u"check"_s,
@@ -303,6 +342,8 @@ ConfigResult loadAgentConfig(const QStringList &arguments, const QProcessEnviron
 
     if (values.contains("imds-url"_L1)
         && !parseUrl(u"imds-url"_s, values.value("imds-url"_L1), &config.imdsUrl, &error))
+        return {std::nullopt, error, {}};
+    if (!readCloud(values, env, &config, &error))
         return {std::nullopt, error, {}};
     if (values.contains("acknowledge-events"_L1)) {
         const std::optional<bool> acknowledge =

@@ -32,7 +32,13 @@ struct AgentConfig
     QUrl legacyWebhookUrl; // full URL notices are POSTed to in legacy mode
     QByteArray legacyApiKey; // secret: never logged
 
+    // Which metadata service tells this VM's identity and events (cloudselect.h).
+    enum class Cloud { Azure, Gcp, Auto };
+    Cloud cloud = Cloud::Azure;
     QUrl imdsUrl {QStringLiteral("http://169.254.169.254")};
+    // Google's metadata server: imds-url when set, else GCE_METADATA_HOST, else the same
+    // link-local address (which Google's metadata.google.internal resolves to).
+    QUrl gceMetadataUrl {QStringLiteral("http://169.254.169.254")};
     int pollIntervalMs = 1000;
     int heartbeatIntervalMs = 60'000;
     int firstPollTimeoutMs = 120'000; // IMDS may take two minutes to enable the service

@@ -146,6 +146,7 @@ bool HttpExchange::parseHead(QString *error)
     }
     m_contentLength = -1;
     m_chunked = false;
+    m_headers.clear();
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray &line = lines.at(i);
         const qsizetype colon = line.indexOf(':');
@@ -153,6 +154,7 @@ bool HttpExchange::parseHead(QString *error)
             continue;
         const QByteArray name = line.left(colon).trimmed().toLower();
         const QByteArray value = line.mid(colon + 1).trimmed();
+        m_headers.append({name, value});
         if (name == "content-length") {
             m_contentLength = value.toLongLong(&ok);
             if (!ok || m_contentLength < 0) {
@@ -210,6 +212,7 @@ void HttpExchange::tryComplete(bool closed)
     const QByteArrayView body = QByteArrayView(m_buffer).sliced(m_headEnd);
     HttpResponse response;
     response.status = m_status;
+    response.headers = m_headers;
     if (m_chunked) {
         QString error;
         const auto decoded = decodeChunked(body, &error);
@@ -240,6 +243,15 @@ void HttpExchange::tryComplete(bool closed)
         response.body = body.toByteArray();
     }
     finish(response);
+}
+
+std::optional<QByteArray> HttpResponse::header(QByteArrayView lowerName) const
+{
+    for (const auto &[name, value] : headers) {
+        if (name == lowerName)
+            return value;
+    }
+    return std::nullopt;
 }
 
 std::optional<QByteArray> HttpExchange::decodeChunked(QByteArrayView data, QString *error)

@@ -42,6 +42,10 @@ struct HttpResponse
     QByteArray body;
     QString error; // transport error or "timed out after N ms"; empty when status is set
     bool timedOut = false;
+    QList<QPair<QByteArray, QByteArray>> headers {}; // names lower-cased, in arrival order
+
+    // The first header of that name (give it lower case); nullopt when absent.
+    std::optional<QByteArray> header(QByteArrayView lowerName) const;
 };
 
 class HttpExchange final : public QObject
@@ -77,6 +81,7 @@ private:
     QByteArray m_buffer;
     qsizetype m_headEnd = -1; // offset of the body in m_buffer once the head is read
     int m_status = 0;
+    QList<QPair<QByteArray, QByteArray>> m_headers;
     qint64 m_contentLength = -1;
     bool m_chunked = false;
     bool m_finished = false;
