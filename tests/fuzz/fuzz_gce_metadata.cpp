@@ -1,0 +1,118 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// libFuzzer target: the agent's parsers of Compute Engine metadata server answers
+// (agent/gcemetadata.h), which read whatever answers on the metadata address. The first
+// input byte picks a mode:
+//   0  parsePreempted(rest): TRUE/FALSE or an error, never both, never a crash
+//   1  parseMaintenanceEvent(rest); a value read becomes an event that the dashboard's
+//      strict decoder must accept unchanged (encode -> decode)
+//   2  rest cut at '\n' into project id, instance id, name, zone, scheduling JSON:
+//      parseGceIdentity; an identity it accepts must pass the wire protocol's checks
+//      (a heartbeat with it survives encode -> decode unchanged), and a preemption
+//      notice for it too
+// A broken property aborts, so libFuzzer reports it like a crash.
+#include "gcemetadata.h"
+#include "messagecodec.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+
+using namespace spotkeeper;
+using namespace spotkeeper::agent;
+
+namespace {
+
+[[noreturn]] void broken(const char *property)
+{
+    std::fprintf(stderr, "fuzz_gce_metadata: property broken: %s\n", property);
+    std::abort();
+}
+
+const QDateTime &sentAt()
+{
+    static const QDateTime time = QDateTime::fromSecsSinceEpoch(1'800'000'000, Qt::UTC);
+    return time;
+}
+
+protocol::VmIdentity knownVm()
+{
+    protocol::VmIdentity vm;
+    vm.cloud = protocol::Cloud::Gcp;
+    vm.projectId = QStringLiteral("spot-fleet-1");
+    vm.zone = QStringLiteral("europe-west1-b");
+    vm.location = vm.zone;
+    vm.vmName = QStringLiteral("worker-7");
+    vm.vmId = QStringLiteral("8230498714093811747");
+    vm.priority = QStringLiteral("SPOT");
+    vm.evictionPolicy = QStringLiteral("STOP");
+    return vm;
+}
+
+void noticeRoundTrip(const protocol::VmIdentity &vm, const protocol::ScheduledEvent &event)
+{
+    protocol::Notice notice;
+    notice.vm = vm;
+    notice.event = event;
+    notice.documentIncarnation = 1;
+    notice.agentVersion = QStringLiteral("0.1.0");
+    notice.sentAt = sentAt();
+    const auto decoded = protocol::decodeNotice(protocol::encodeNotice(notice));
+    if (!decoded.ok())
+        broken("a notice built from a parsed answer is refused by the decoder");
+    if (!(*decoded.value == notice))
+        broken("a notice built from a parsed answer changes on the wire");
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+{
+    if (size == 0)
+        return 0;
+    const QByteArrayView rest(reinterpret_cast<const char *>(data) + 1, qsizetype(size - 1));
+    switch (data[0] % 3) {
+    case 0: {
+        const auto parsed = parsePreempted(rest);
+        if (parsed.value.has_value() == !parsed.error.isEmpty())
+            broken("parsePreempted: exactly one of value and error");
+        break;
+    }
+    case 1: {
+        const auto parsed = parseMaintenanceEvent(rest);
+        if (parsed.value.has_value() == !parsed.error.isEmpty())
+            broken("parseMaintenanceEvent: exactly one of value and error");
+        if (parsed.value && *parsed.value != QLatin1StringView("NONE"))
+            noticeRoundTrip(knownVm(),
+                            maintenanceEvent(knownVm(), *parsed.value, 1, QStringLiteral("boot")));
+        break;
+    }
+    default: {
+        const QList<QByteArray> parts = rest.toByteArray().split('\n');
+        GceIdentityAnswers answers;
+        QByteArray *fields[] = {&answers.projectId, &answers.instanceId, &answers.name,
+                                &answers.zone, &answers.scheduling};
+        for (qsizetype i = 0; i < parts.size() && i < 5; ++i)
+            *fields[i] = parts.at(i);
+        const auto parsed = parseGceIdentity(answers);
+        if (parsed.value.has_value() == !parsed.error.isEmpty())
+            broken("parseGceIdentity: exactly one of value and error");
+        if (!parsed.value)
+            break;
+        protocol::Heartbeat heartbeat;
+        heartbeat.vm = *parsed.value;
+        heartbeat.agentVersion = QStringLiteral("0.1.0");
+        heartbeat.lastPoll = {sentAt(), true, {}};
+        heartbeat.sentAt = sentAt();
+        const auto decoded = protocol::decodeHeartbeat(protocol::encodeHeartbeat(heartbeat));
+        if (!decoded.ok())
+            broken("an identity parseGceIdentity accepts is refused by the protocol");
+        if (!(*decoded.value == heartbeat))
+            broken("an identity parseGceIdentity accepts changes on the wire");
+        noticeRoundTrip(*parsed.value, preemptionEvent(*parsed.value, QStringLiteral("boot")));
+        break;
+    }
+    }
+    return 0;
+}
