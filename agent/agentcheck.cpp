@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "agentcheck.h"
 
+#include "cloudselect.h"
 #include "messagecodec.h"
 #include "noticebuilder.h"
 #include "noticespool.h"
@@ -32,7 +33,68 @@ void AgentCheck::run(std::function<void(int)> finished)
                m_config.legacy ? u"legacy webhook"_s : u"dashboard"_s,
                m_dashboard.urlFor(Route::Notice).toString(), m_config.keySource,
                m_config.configFile.isEmpty() ? QString() : u", config "_s + m_config.configFile));
-    checkIdentity();
+    if (m_config.cloud == AgentConfig::Cloud::Azure)
+        checkIdentity();
+    else
+        checkWithSource();
+}
+
+void AgentCheck::checkWithSource()
+{
+    m_source = createNoticeSource(m_config, 1, m_now);
+    connect(m_source.get(), &NoticeSource::identityResolved, this,
+            [this](const protocol::VmIdentity &vm) {
+                m_vm = vm;
+                m_identityKnown = true;
+                report(true, u"identity"_s,
+                       u"%1 VM %2, priority %3, resource id %4"_s.arg(
+                           vm.cloud == protocol::Cloud::Gcp ? u"Google Cloud"_s : u"Azure"_s,
+                           vm.vmName, vm.priority, vm.resourceId()));
+            });
+    connect(m_source.get(), &NoticeSource::eventsObserved, this,
+            [this](const EventSnapshot &snapshot) {
+                if (m_sourceDone)
+                    return;
+                QStringList described;
+                for (const auto &event : snapshot.events)
+                    described.append(event.eventTypeText + u' '
+                                     + protocol::toString(event.eventStatus));
+                m_poll = m_source->lastPoll();
+                report(true, u"events"_s,
+                       u"%1 event(s) for this VM%2"_s.arg(snapshot.events.size())
+                           .arg(described.isEmpty() ? QString()
+                                                    : u" ("_s + described.join(u", "_s) + u")"_s));
+                finishSourceCheck(false);
+            });
+    m_sourceDeadline.setSingleShot(true);
+    connect(&m_sourceDeadline, &QTimer::timeout, this, [this] { finishSourceCheck(true); });
+    m_sourceDeadline.start(m_config.firstPollTimeoutMs);
+    m_source->start();
+}
+
+void AgentCheck::finishSourceCheck(bool timedOut)
+{
+    if (m_sourceDone)
+        return;
+    m_sourceDone = true;
+    m_sourceDeadline.stop();
+    m_source->stop();
+    if (timedOut) {
+        if (!m_identityKnown) {
+            m_identityError = m_source->identityError();
+            report(false, u"identity"_s,
+                   u"cannot read the metadata service at %1 (%2)"_s.arg(
+                       (m_config.cloud == AgentConfig::Cloud::Gcp ? m_config.gceMetadataUrl
+                                                                  : m_config.imdsUrl)
+                           .toString(),
+                       m_identityError));
+        }
+        m_poll = m_source->lastPoll();
+        report(false, u"events"_s,
+               u"no answer about events within %1 ms%2"_s.arg(m_config.firstPollTimeoutMs)
+                   .arg(m_poll.error.isEmpty() ? QString() : u" ("_s + m_poll.error + u')'));
+    }
+    checkSpool();
 }
 
 void AgentCheck::report(bool ok, const QString &check, const QString &detail)

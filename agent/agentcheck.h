@@ -7,15 +7,20 @@
 #include "dashboardclient.h"
 #include "imdsclient.h"
 #include "messages.h"
+#include "noticesource.h"
 
 #include <QObject>
+#include <QTimer>
 
 #include <functional>
+#include <memory>
 
 // `spotkeeper-agent --check`: the first thing an operator runs after installing.
 // Reads the instance metadata, polls Scheduled Events once, checks the spool
 // directory, and sends a signed test heartbeat; prints one "OK|FAIL <check>: <why>"
-// line per check and finishes with the number of failures (0 = all passed).
+// line per check and finishes with the number of failures (0 = all passed). With
+// cloud = gcp or auto the first two are done by the configured notice source instead
+// (identity, then its first answer about events), within first-poll-timeout.
 namespace spotkeeper::agent {
 
 class AgentCheck final : public QObject
@@ -34,6 +39,8 @@ private:
     void report(bool ok, const QString &check, const QString &detail);
     void checkIdentity();
     void checkScheduledEvents();
+    void checkWithSource(); // cloud gcp/auto: the notice source reads identity and events
+    void finishSourceCheck(bool timedOut);
     void checkSpool();
     void checkDashboard();
 
@@ -43,6 +50,9 @@ private:
     ImdsClient m_imds;
     DashboardClient m_dashboard;
     std::function<void(int)> m_finished;
+    std::unique_ptr<NoticeSource> m_source; // cloud gcp/auto only
+    QTimer m_sourceDeadline;
+    bool m_sourceDone = false;
     protocol::VmIdentity m_vm;
     bool m_identityKnown = false;
     QString m_identityError;

@@ -39,6 +39,8 @@ QString SimScaleSet::resourceId() const
 
 QString SimVm::resourceId() const
 {
+    if (isGcp())
+        return u"projects/%1/zones/%2/instances/%3"_s.arg(gcpProject, location, name);
     if (!scaleSet.isEmpty())
         return u"/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Compute/"
                "virtualMachineScaleSets/%3/virtualMachines/%4"_s.arg(subscriptionId, resourceGroup,
@@ -118,8 +120,19 @@ int FleetModel::addVm(SimVm vm, QString *error)
         if (vm.size.isEmpty())
             vm.size = set->size;
     }
-    if (vm.subscriptionId.isEmpty() || vm.resourceGroup.isEmpty() || vm.name.isEmpty()
-        || vm.location.isEmpty() || vm.size.isEmpty())
+    if (vm.isGcp()) {
+        // Compute Engine: a project id, an RFC 1035 name, a zone; numeric instance id.
+        if (!vm.subscriptionId.isEmpty() || !vm.resourceGroup.isEmpty() || !vm.scaleSet.isEmpty())
+            return fail(u"VM '%1': a Google Cloud VM has no subscription, resource group or "
+                        "scale set"_s.arg(vm.name));
+        if (vm.name.isEmpty() || vm.name != vm.name.toLower() || vm.location.isEmpty()
+            || vm.size.isEmpty())
+            return fail(u"Google Cloud VM '%1': a lower-case name, a zone (location) and a "
+                        "size are required"_s.arg(vm.name));
+        if (vm.vmId.isEmpty())
+            vm.vmId = QString::number(m_rng.generate64() >> 1);
+    } else if (vm.subscriptionId.isEmpty() || vm.resourceGroup.isEmpty() || vm.name.isEmpty()
+               || vm.location.isEmpty() || vm.size.isEmpty())
         return fail(
             u"VM '%1': subscription, resourceGroup, name, location and size are required"_s.arg(
                 vm.name));

@@ -149,8 +149,21 @@ std::optional<Scenario> Scenario::parse(const QByteArray &json, QString *error)
             const QJsonObject tags = group.value("tags"_L1).toObject();
             for (auto it = tags.constBegin(); scaleSet.isEmpty() && it != tags.constEnd(); ++it)
                 vm.tags.insert(it.key(), it.value().toString());
-            if (vm.subscriptionId.isEmpty() || vm.resourceGroup.isEmpty()
-                || vm.location.isEmpty()) {
+            // "project": a Google Cloud VM (location = its zone, e.g. "europe-west1-b"),
+            // watched by a real `spotkeeper-agent --cloud gcp` against /gce/{name}.
+            vm.gcpProject = group.value("project"_L1).toString();
+            if (vm.isGcp()) {
+                if (!vm.subscriptionId.isEmpty() || !vm.resourceGroup.isEmpty()
+                    || !scaleSet.isEmpty() || vm.location.isEmpty() || vm.agent) {
+                    *error = where
+                        + u": a Google Cloud group (project) needs a location (its zone) and "
+                          "no subscription, resourceGroup, scaleSet or simulated agents"_s;
+                    return std::nullopt;
+                }
+                vm.name = vm.name.toLower();
+                vm.size = group.value("size"_L1).toString(u"e2-standard-2"_s);
+            } else if (vm.subscriptionId.isEmpty() || vm.resourceGroup.isEmpty()
+                       || vm.location.isEmpty()) {
                 *error = where + u": subscription, resourceGroup and location are required"_s;
                 return std::nullopt;
             }

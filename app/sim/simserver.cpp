@@ -46,6 +46,7 @@ SimServer::SimServer(FleetModel &model, const core::Clock &wallClock, ServerOpti
     m_server->setHandler([this](const http::Request &request, ResponderPtr responder) {
         handle(request, responder);
     });
+    connect(&m_gceTimer, &QTimer::timeout, this, &SimServer::answerGceWaiters);
 }
 
 SimServer::~SimServer() = default;
@@ -89,6 +90,8 @@ void SimServer::handle(const http::Request &request, ResponderPtr responder)
         handleControl(request, responder);
     else if (path.startsWith("/imds/"))
         handleImds(request, responder);
+    else if (path.startsWith("/gce/"))
+        handleGce(request, responder);
     else if (path.startsWith("/subscriptions/"))
         handleArm(request, responder);
     else if (path.endsWith("/oauth2/v2.0/token"))

@@ -25,6 +25,7 @@ class Clock;
 //   POST /{tenant}/oauth2/v2.0/token                     Entra ID client credentials
 //   /subscriptions/...                                   ARM Compute + Activity Log
 //   /imds/{vmName}/metadata/{instance,scheduledevents}    IMDS of each VM
+//   /gce/{vmName}/computeMetadata/v1/...                 metadata server of each Google Cloud VM
 //   /control/...                                         the control API (docs/SIMULATOR.md)
 // ARM requests need a bearer token it issued and pass through ArmLimits (wall clock);
 // injectable faults (5xx, dropped requests, delays) apply to ARM only. Every request is
@@ -108,6 +109,9 @@ private:
     void routeArm(const http::Request &request, const ResponderPtr &responder);
     void handleImds(const http::Request &request, const ResponderPtr &responder);
     void handleControl(const http::Request &request, const ResponderPtr &responder);
+    // Google Cloud metadata server per GCP VM, long polls included (gceroutes.cpp).
+    void handleGce(const http::Request &request, const ResponderPtr &responder);
+    void answerGceWaiters();
     http::Response armError(int status, const QString &code, const QString &message) const;
     http::Response listVms(const http::Request &request, const QString &subscription,
                            const QString &resourceGroup, const QString &location);
@@ -149,6 +153,18 @@ private:
     } m_armReads;
     qint64 m_armWrites = 0;
     qint64 m_injected5xx = 0;
+    struct GceWaiter
+    {
+        http::Request request; // for the request record once answered
+        ResponderPtr responder;
+        QString vmName;
+        QString key;
+        bool json = false;
+        QByteArray etag; // what the client has seen
+        qint64 deadlineWallMs = 0;
+    };
+    std::vector<GceWaiter> m_gceWaiters; // open ?wait_for_change=true requests
+    QTimer m_gceTimer; // checks them every kGceCheckMs while any is open
 };
 
 } // namespace spotkeeper::sim

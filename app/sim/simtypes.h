@@ -69,6 +69,14 @@ struct SimVm
     qint64 firstStartAtMs = 0; // first start POST once deallocated
     qint64 startsRefused = 0; // start POSTs of this outage that did not start it
 
+    // A Google Cloud (Compute Engine) VM when set: its project id. It has no subscription or
+    // resource group, is not listed by the ARM routes, its metadata server is under
+    // /gce/{name}/computeMetadata/v1/, location holds its zone, and a pending or completed
+    // eviction reads there as instance/preempted TRUE (docs/SIMULATOR.md).
+    QString gcpProject {};
+
+    bool isGcp() const { return !gcpProject.isEmpty(); }
+    // ARM id, or for a Google Cloud VM "projects/{project}/zones/{zone}/instances/{name}".
     QString resourceId() const;
     QString key() const { return resourceId().toLower(); }
 };

@@ -3,10 +3,14 @@
 #include "agentfakes.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
 
 namespace spotkeeper::agenttest {
 
@@ -210,6 +214,35 @@ protocol::AgentCredential testCredential()
     credential.secrets = {
         *protocol::WebhookSecret::fromString(u"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"_s)};
     return credential;
+}
+
+QProcessEnvironment agentProcessEnvironment(const QTemporaryDir &dir, const QUrl &dashboard,
+                                            const QString &metadataUrl)
+{
+    QFile(dir.filePath(u"agent.conf"_s)).open(QIODevice::WriteOnly);
+    QProcessEnvironment env;
+    env.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
+    env.insert(u"SPOTKEEPER_AGENT_CONFIG"_s, dir.filePath(u"agent.conf"_s));
+    env.insert(u"SPOTKEEPER_DASHBOARD_URL"_s, dashboard.toString());
+    env.insert(u"SPOTKEEPER_AGENT_KEY"_s, u"agk_test whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"_s);
+    env.insert(u"SPOTKEEPER_IMDS_URL"_s, metadataUrl);
+    env.insert(u"SPOTKEEPER_SPOOL_DIR"_s, dir.filePath(u"spool"_s));
+    return env;
+}
+
+double percentile(QList<qint64> values, double p)
+{
+    std::sort(values.begin(), values.end());
+    if (values.isEmpty())
+        return 0;
+    const auto index = static_cast<qsizetype>(p * double(values.size() - 1) + 0.5);
+    return double(values.at(std::min(index, values.size() - 1)));
+}
+
+void printLine(const QString &line)
+{
+    std::printf("%s\n", qPrintable(line));
+    std::fflush(stdout);
 }
 
 } // namespace spotkeeper::agenttest

@@ -6,7 +6,9 @@
 #include "webhooksignature.h"
 
 #include <QList>
+#include <QProcessEnvironment>
 #include <QSet>
+#include <QTemporaryDir>
 
 #include <memory>
 
@@ -91,5 +93,13 @@ private:
 };
 
 protocol::AgentCredential testCredential();
+
+// For the benchmarks that run the built agent as a process: its environment (an empty config
+// file in dir, the fake dashboard, testCredential()'s key, metadataUrl as imds-url, the spool
+// in dir), a percentile of latencies and a flushed output line.
+QProcessEnvironment agentProcessEnvironment(const QTemporaryDir &dir, const QUrl &dashboard,
+                                            const QString &metadataUrl);
+double percentile(QList<qint64> values, double p);
+void printLine(const QString &line);
 
 } // namespace spotkeeper::agenttest

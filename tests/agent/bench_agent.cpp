@@ -100,19 +100,9 @@ ProcSample sample(qint64 pid)
     return s;
 }
 
-double percentile(QList<qint64> values, double p)
-{
-    std::sort(values.begin(), values.end());
-    if (values.isEmpty())
-        return 0;
-    const auto index = static_cast<qsizetype>(p * double(values.size() - 1) + 0.5);
-    return double(values.at(std::min(index, values.size() - 1)));
-}
-
 void print(const QString &line)
 {
-    std::printf("%s\n", qPrintable(line));
-    std::fflush(stdout);
+    printLine(line);
 }
 
 } // namespace
@@ -141,14 +131,8 @@ int main(int argc, char *argv[])
         return 1;
     }
     QTemporaryDir dir;
-    QFile(dir.filePath(u"agent.conf"_s)).open(QIODevice::WriteOnly);
-    QProcessEnvironment env;
-    env.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
-    env.insert(u"SPOTKEEPER_AGENT_CONFIG"_s, dir.filePath(u"agent.conf"_s));
-    env.insert(u"SPOTKEEPER_DASHBOARD_URL"_s, dashboard.baseUrl().toString());
-    env.insert(u"SPOTKEEPER_AGENT_KEY"_s, u"agk_test whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"_s);
-    env.insert(u"SPOTKEEPER_IMDS_URL"_s, imds.baseUrl().toString());
-    env.insert(u"SPOTKEEPER_SPOOL_DIR"_s, dir.filePath(u"spool"_s));
+    const QProcessEnvironment env =
+        agentProcessEnvironment(dir, dashboard.baseUrl(), imds.baseUrl().toString());
     // Defaults otherwise: 1 s poll interval, 60 s heartbeats.
 
     QProcess agent;

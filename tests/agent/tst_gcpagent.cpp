@@ -5,6 +5,7 @@
 // settings, and the whole agent delivering a preemption to a fake dashboard exactly once.
 // Assertions are on order and counts, never on wall-clock durations.
 #include "agent.h"
+#include "agentcheck.h"
 #include "agentconfig.h"
 #include "agentfakes.h"
 #include "azureimdssource.h"
@@ -65,6 +66,25 @@ struct Snapshots
     EventSnapshot last() const { return all.isEmpty() ? EventSnapshot {} : all.last(); }
 };
 
+// An agent configured for Google Cloud against the fake metadata server and dashboard.
+AgentConfig gcpConfig(const FakeGceMetadata &fake, const FakeDashboard &dashboard,
+                      const QTemporaryDir &spool)
+{
+    AgentConfig config;
+    config.cloud = AgentConfig::Cloud::Gcp;
+    config.gceMetadataUrl = fake.baseUrl();
+    config.imdsUrl = QUrl(u"http://127.0.0.1:9"_s); // never used for gcp
+    config.dashboardUrl = dashboard.baseUrl();
+    config.credential = testCredential();
+    config.keySource = u"test"_s;
+    config.pollIntervalMs = 200;
+    config.pollTimeoutMs = 1'000;
+    config.firstPollTimeoutMs = 3'000;
+    config.deliveryTimeoutMs = 1'000;
+    config.spoolDir = spool.path();
+    return config;
+}
+
 quint16 closedPort()
 {
     QTcpServer server;
@@ -98,6 +118,7 @@ private slots:
     void configCloudAndMetadataHost();
 
     void agentDeliversPreemptionExactlyOnce();
+    void checkReadsTheMetadataServer();
 
 private:
     std::unique_ptr<FakeGceMetadata> m_fake;
@@ -365,7 +386,6 @@ void TestGcpAgent::configCloudAndMetadataHost()
     QProcessEnvironment env;
     env.insert(u"SPOTKEEPER_DASHBOARD_URL"_s, u"https://dash.example"_s);
     env.insert(u"SPOTKEEPER_AGENT_KEY"_s, u"agk_1 whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"_s);
-    const QString noConfig = u"--config=/nonexistent/agent.conf"_s;
     auto load = [&](QStringList args, const QProcessEnvironment &e) {
         args.prepend(u"spotkeeper-agent"_s);
         return loadAgentConfig(args, e);
@@ -402,7 +422,6 @@ void TestGcpAgent::configCloudAndMetadataHost()
         QVERIFY2(!result.config, qPrintable(bad));
         QVERIFY(result.error.startsWith("GCE_METADATA_HOST:"_L1));
     }
-    Q_UNUSED(noConfig);
 }
 
 void TestGcpAgent::agentDeliversPreemptionExactlyOnce()
@@ -411,17 +430,7 @@ void TestGcpAgent::agentDeliversPreemptionExactlyOnce()
     QString error;
     QVERIFY2(dashboard.start(&error), qPrintable(error));
     QTemporaryDir spool;
-    AgentConfig config;
-    config.cloud = AgentConfig::Cloud::Gcp;
-    config.gceMetadataUrl = m_fake->baseUrl();
-    config.imdsUrl = QUrl(u"http://127.0.0.1:9"_s); // never used for gcp
-    config.dashboardUrl = dashboard.baseUrl();
-    config.credential = testCredential();
-    config.keySource = u"test"_s;
-    config.pollIntervalMs = 200;
-    config.pollTimeoutMs = 1'000;
-    config.deliveryTimeoutMs = 1'000;
-    config.spoolDir = spool.path();
+    const AgentConfig config = gcpConfig(*m_fake, dashboard, spool);
     auto makeAgent = [&] {
         auto agent = std::make_unique<Agent>(config, nullptr, systemNow(), 99);
         DeliveryTiming timing;
@@ -467,6 +476,40 @@ void TestGcpAgent::agentDeliversPreemptionExactlyOnce()
     QCOMPARE(dashboard.accepted.size(), 1);
     QCOMPARE(dashboard.duplicates, 0);
     QCOMPARE(dashboard.badSignatures, 0);
+}
+
+void TestGcpAgent::checkReadsTheMetadataServer()
+{
+    FakeDashboard dashboard(testCredential());
+    QString error;
+    QVERIFY2(dashboard.start(&error), qPrintable(error));
+    QTemporaryDir spool;
+    const AgentConfig config = gcpConfig(*m_fake, dashboard, spool);
+    const auto run = [&](QStringList *lines) {
+        int failures = -1;
+        AgentCheck check(config, systemNow(),
+                         [lines](const QString &line) { lines->append(line); });
+        check.run([&failures](int n) { failures = n; });
+        if (!QTest::qWaitFor([&] { return failures >= 0; }, kWaitMs))
+            return -1;
+        return failures;
+    };
+    QStringList lines;
+    QCOMPARE(run(&lines), 0);
+    const QString text = lines.join(u'\n');
+    QVERIFY2(text.contains("OK   identity: Google Cloud VM worker-7, priority SPOT, resource id "
+                           "projects/spot-fleet-1/zones/europe-west1-b/instances/worker-7"_L1),
+             qPrintable(text));
+    QVERIFY2(text.contains("OK   events: 0 event(s) for this VM"_L1), qPrintable(text));
+
+    m_fake->flavorHeader = false; // not Google's server: both checks fail, in bounded time
+    lines.clear();
+    QVERIFY(run(&lines) >= 2);
+    const QString failed = lines.join(u'\n');
+    QVERIFY2(failed.contains("FAIL identity: cannot read the metadata service"_L1),
+             qPrintable(failed));
+    QVERIFY2(failed.contains("FAIL events: no answer about events within 3000 ms"_L1),
+             qPrintable(failed));
 }
 
 QTEST_MAIN(TestGcpAgent)

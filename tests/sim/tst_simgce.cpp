@@ -1,0 +1,189 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The simulator's Google Cloud metadata server (/gce/{vm}/computeMetadata/v1/...) spoken
+// to by the agent's own GceMetadataSource: identity, the long poll on instance/preempted
+// answered by an eviction, the header rule, and GCP VMs kept out of Azure's routes.
+#include "clock.h"
+#include "fleetmodel.h"
+#include "gcemetadatasource.h"
+#include "scenario.h"
+#include "simserver.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace spotkeeper;
+using namespace spotkeeper::sim;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kWaitMs = 15'000;
+
+struct Rig
+{
+    core::ManualClock simClock;
+    FleetModel model {simClock, 5};
+    SimServer server {model, core::systemClock()};
+    int gcp = -1;
+    int azure = -1;
+
+    Rig()
+    {
+        SimVm vm;
+        vm.gcpProject = u"spot-fleet-1"_s;
+        vm.name = u"worker-1"_s;
+        vm.location = u"europe-west1-b"_s;
+        vm.size = u"e2-standard-2"_s;
+        QString error;
+        gcp = model.addVm(vm, &error);
+        if (gcp < 0)
+            qFatal("addVm: %s", qPrintable(error));
+        SimVm az;
+        az.subscriptionId = u"00000000-0000-4000-8000-000000000001"_s;
+        az.resourceGroup = u"rg"_s;
+        az.name = u"azure-1"_s;
+        az.location = u"eastus"_s;
+        az.size = u"Standard_D2s_v5"_s;
+        azure = model.addVm(az);
+        if (!server.listen(0, &error))
+            qFatal("listen: %s", qPrintable(error));
+    }
+    QUrl gceUrl(const QString &vm) const { return QUrl(server.baseUrl() + u"/gce/"_s + vm); }
+};
+
+agent::GceTiming timing()
+{
+    agent::GceTiming t;
+    t.pollIntervalMs = 100;
+    t.requestTimeoutMs = 2'000;
+    t.errorBackoffBaseMs = 50;
+    t.errorBackoffCapMs = 200;
+    t.identityBackoffCapMs = 200;
+    return t;
+}
+
+int get(QNetworkAccessManager &network, const QUrl &url, bool header, QByteArray *flavor = nullptr)
+{
+    QNetworkRequest request(url);
+    if (header)
+        request.setRawHeader("Metadata-Flavor", "Google");
+    QNetworkReply *reply = network.get(request);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!finished.wait(kWaitMs))
+        return -1;
+    if (flavor)
+        *flavor = reply->rawHeader("Metadata-Flavor");
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    reply->deleteLater();
+    return status;
+}
+
+} // namespace
+
+class TestSimGce final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void agentSourceReadsIdentityAndSeesThePreemption();
+    void headerRuleAndRoutes();
+    void scenarioGroupWithProject();
+};
+
+void TestSimGce::agentSourceReadsIdentityAndSeesThePreemption()
+{
+    Rig rig;
+    agent::GceMetadataSource source(rig.gceUrl(u"worker-1"_s), timing(), 3, agent::systemNow(),
+                                    u"boot"_s);
+    QList<agent::EventSnapshot> snapshots;
+    connect(&source, &agent::NoticeSource::eventsObserved, this,
+            [&](const agent::EventSnapshot &s) { snapshots.append(s); });
+    source.start();
+    QTRY_VERIFY_WITH_TIMEOUT(source.identityKnown(), kWaitMs);
+    const protocol::VmIdentity vm = source.identity();
+    QVERIFY(vm.cloud == protocol::Cloud::Gcp);
+    QCOMPARE(vm.projectId, u"spot-fleet-1"_s);
+    QCOMPARE(vm.zone, u"europe-west1-b"_s);
+    QCOMPARE(vm.vmName, u"worker-1"_s);
+    QCOMPARE(vm.vmId, rig.model.vm(rig.gcp).vmId);
+    QCOMPARE(vm.priority, u"SPOT"_s);
+    QCOMPARE(vm.evictionPolicy, u"STOP"_s);
+    QCOMPARE(vm.resourceKey(), rig.model.vm(rig.gcp).key()); // one id on both sides
+    QTRY_VERIFY_WITH_TIMEOUT(source.longPolling(u"instance/preempted"_s)
+                                 && source.longPolling(u"instance/maintenance-event"_s),
+                             kWaitMs);
+    QVERIFY(!snapshots.isEmpty());
+    QVERIFY(snapshots.last().events.isEmpty());
+
+    // The preemption notice flips instance/preempted; the open long poll answers it.
+    QVERIFY(rig.model.evict(rig.gcp));
+    QTRY_VERIFY_WITH_TIMEOUT(!snapshots.last().events.isEmpty(), kWaitMs);
+    QVERIFY(snapshots.last().events.first().eventType == protocol::EventType::Preempt);
+    // Still TRUE once the VM is stopped (TERMINATED), FALSE when it runs again.
+    rig.simClock.advanceMSecs(rig.model.timings().noticeMs + rig.model.timings().deallocatingMs
+                              + 1);
+    rig.model.advance();
+    QVERIFY(rig.model.vm(rig.gcp).power == Power::Deallocated);
+    QNetworkAccessManager network;
+    network.setProxy(QNetworkProxy::NoProxy);
+    QCOMPARE(rig.model.start(rig.gcp, QDateTime::currentMSecsSinceEpoch()).httpStatus, 202);
+    rig.simClock.advanceMSecs(rig.model.timings().startingMs + 1);
+    rig.model.advance();
+    QVERIFY(rig.model.vm(rig.gcp).power == Power::Running);
+    QTRY_VERIFY_WITH_TIMEOUT(snapshots.last().events.isEmpty(), kWaitMs);
+    source.stop();
+}
+
+void TestSimGce::headerRuleAndRoutes()
+{
+    Rig rig;
+    QNetworkAccessManager network;
+    network.setProxy(QNetworkProxy::NoProxy);
+    const QUrl preempted(rig.gceUrl(u"worker-1"_s).toString()
+                         + u"/computeMetadata/v1/instance/preempted"_s);
+    QByteArray flavor;
+    QCOMPARE(get(network, preempted, false, &flavor), 403); // no Metadata-Flavor: refused
+    QCOMPARE(flavor, QByteArray("Google"));
+    QCOMPARE(get(network, preempted, true, &flavor), 200);
+    QCOMPARE(flavor, QByteArray("Google"));
+    // An Azure VM has no Google metadata server, and a GCP VM no Azure IMDS answer of use.
+    QCOMPARE(get(network,
+                 QUrl(rig.gceUrl(u"azure-1"_s).toString() + u"/computeMetadata/v1/instance/id"_s),
+                 true),
+             404);
+    QCOMPARE(get(network,
+                 QUrl(rig.gceUrl(u"worker-1"_s).toString() + u"/computeMetadata/v1/nothing"_s),
+                 true),
+             404);
+    QCOMPARE(rig.model.vm(rig.gcp).resourceId(),
+             u"projects/spot-fleet-1/zones/europe-west1-b/instances/worker-1"_s);
+}
+
+void TestSimGce::scenarioGroupWithProject()
+{
+    QString error;
+    const auto scenario = Scenario::parse(R"({"name":"mixed","fleet":[
+        {"count":2,"namePrefix":"gce-","project":"spot-fleet-1","location":"us-central1-a"},
+        {"count":1,"subscription":"00000000-0000-4000-8000-000000000001","resourceGroup":"rg",
+         "location":"eastus"}]})",
+                                          &error);
+    QVERIFY2(scenario, qPrintable(error));
+    QCOMPARE(scenario->vms.size(), 3);
+    QVERIFY(scenario->vms.at(0).isGcp());
+    QCOMPARE(scenario->vms.at(0).name, u"gce-001"_s);
+    QCOMPARE(scenario->vms.at(0).location, u"us-central1-a"_s);
+    QVERIFY(!scenario->vms.at(2).isGcp());
+    QVERIFY(!Scenario::parse(R"({"name":"bad","fleet":[{"project":"p-123456","location":"z",
+        "resourceGroup":"rg"}]})",
+                             &error));
+    QVERIFY2(error.contains("Google Cloud group"_L1), qPrintable(error));
+    QVERIFY(!Scenario::parse(R"({"name":"bad","fleet":[{"project":"p-123456","location":"z",
+        "agents":true}]})",
+                             &error));
+}
+
+QTEST_MAIN(TestSimGce)
+#include "tst_simgce.moc"
