@@ -41,7 +41,7 @@ QString readSecretFile(const QString &path, const QString &what, QByteArray *out
 
 } // namespace
 
-ArmBudgets armBudgets(const ServerConfig &c)
+ArmBudgets armBudgets(const EngineHostConfig &c)
 {
     ArmBudgets budgets;
     budgets.vmStarts = {c.vmStartBurst, c.vmStartsPerMinute, 60'000};
@@ -52,7 +52,7 @@ ArmBudgets armBudgets(const ServerConfig &c)
 
 namespace {
 
-EngineConfig engineConfig(const ServerConfig &c)
+EngineConfig engineConfig(const EngineHostConfig &c)
 {
     EngineConfig config;
     config.budgets = armBudgets(c);
@@ -90,8 +90,8 @@ private:
 
 } // namespace
 
-EngineHost::EngineHost(ServerConfig config, Store &store, Clock &clock, EngineHostOptions options,
-                       QObject *parent)
+EngineHost::EngineHost(EngineHostConfig config, Store &store, Clock &clock,
+                       EngineHostOptions options, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_store(store)

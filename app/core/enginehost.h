@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "enginehostconfig.h"
 #include "ratebudget.h"
-#include "serverconfig.h"
 
 #include <QObject>
 #include <QTimer>
@@ -11,7 +11,7 @@
 #include <memory>
 
 // The running engine both shells host: over one Store, the Azure provider (from the
-// ServerConfig's [azure] section and the process environment), the restart engine, the
+// EngineHostConfig's [azure] settings and the process environment), the restart engine, the
 // reconciler, the engine metrics and the webhook listener on its HttpServer.
 // spotkeeperd calls start() and exits on a false; the dashboard calls prepare(), then
 // listen() (a busy port only turns the listener off), then startEngine().
@@ -38,7 +38,7 @@ class WebhookListener;
 
 // The ARM budgets of a configuration ([engine] in spotkeeperd.conf, Settings -> Budgets):
 // what both the restart engine and the ARM request queue pace by.
-ArmBudgets armBudgets(const ServerConfig &config);
+ArmBudgets armBudgets(const EngineHostConfig &config);
 
 struct EngineHostOptions
 {
@@ -58,7 +58,7 @@ class EngineHost final : public QObject
 {
     Q_OBJECT
 public:
-    EngineHost(ServerConfig config, Store &store, Clock &clock, EngineHostOptions options = {},
+    EngineHost(EngineHostConfig config, Store &store, Clock &clock, EngineHostOptions options = {},
                QObject *parent = nullptr);
     ~EngineHost() override;
     Q_DISABLE_COPY_MOVE(EngineHost)
@@ -73,7 +73,7 @@ public:
     void stop();
     bool isStopped() const { return m_stopped; }
 
-    const ServerConfig &config() const { return m_config; }
+    const EngineHostConfig &config() const { return m_config; }
     RestartEngine *engine() const { return m_engine.get(); }
     Reconciler *reconciler() const { return m_reconciler.get(); }
     WebhookListener *listener() const { return m_listener.get(); }
@@ -99,7 +99,7 @@ private:
     void finishStop();
     QByteArray rateLimitMetrics() const;
 
-    ServerConfig m_config;
+    EngineHostConfig m_config;
     Store &m_store;
     Clock &m_clock;
     EngineHostOptions m_options;

@@ -202,8 +202,8 @@ int exportCommand(const QStringList &args, const QCommandLineParser &parser, cor
 }
 
 // vm stop|start --vm <resource id>: the engine's own Stop on purpose / Start, through ARM.
-int vmCommand(const QStringList &args, const QCommandLineParser &parser,
-              const core::ServerConfig &config, core::Store &store)
+int vmCommand(const QStringList &args, const QCommandLineParser &parser, const ServerConfig &config,
+              core::Store &store)
 {
     const QString what = args.value(1);
     if ((what != "stop"_L1 && what != "start"_L1) || !parser.isSet(u"vm"_s))
@@ -257,7 +257,7 @@ int vmCommand(const QStringList &args, const QCommandLineParser &parser,
 } // namespace
 
 int runAdminCommand(const QStringList &args, const QCommandLineParser &parser,
-                    const core::ServerConfig &config)
+                    const ServerConfig &config)
 {
     const QString command = args.value(0);
     if (command != "keys"_L1 && command != "token"_L1 && command != "export"_L1

@@ -22,6 +22,6 @@ class QCommandLineParser;
 namespace spotkeeper::headless {
 
 int runAdminCommand(const QStringList &positional, const QCommandLineParser &parser,
-                    const core::ServerConfig &config);
+                    const ServerConfig &config);
 
 } // namespace spotkeeper::headless

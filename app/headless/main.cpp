@@ -29,7 +29,7 @@ int refuse(const QString &message, int code)
 }
 
 // Command-line values win over the file.
-QString applyOverrides(const QCommandLineParser &parser, core::ServerConfig &config)
+QString applyOverrides(const QCommandLineParser &parser, headless::ServerConfig &config)
 {
     if (parser.isSet(u"listen"_s) && !config.address.setAddress(parser.value(u"listen"_s)))
         return u"--listen: not an IP address: "_s + parser.value(u"listen"_s);
@@ -96,10 +96,10 @@ int main(int argc, char *argv[])
     QString configPath = parser.value(u"config"_s);
     if (configPath.isEmpty() && QFile::exists(kDefaultConfig))
         configPath = kDefaultConfig;
-    core::ServerConfig config;
+    headless::ServerConfig config;
     QString error;
     if (!configPath.isEmpty()) {
-        auto loaded = core::ServerConfig::load(configPath, &error);
+        auto loaded = headless::ServerConfig::load(configPath, &error);
         if (!loaded)
             return refuse(u"bad configuration: "_s + error, 2);
         config = *loaded;

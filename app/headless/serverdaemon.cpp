@@ -15,7 +15,7 @@ namespace spotkeeper::headless {
 
 using namespace Qt::StringLiterals;
 
-ServerDaemon::ServerDaemon(core::ServerConfig config, QObject *parent)
+ServerDaemon::ServerDaemon(ServerConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
 { }

@@ -25,7 +25,7 @@ class ServerDaemon final : public QObject
 {
     Q_OBJECT
 public:
-    explicit ServerDaemon(core::ServerConfig config, QObject *parent = nullptr);
+    explicit ServerDaemon(ServerConfig config, QObject *parent = nullptr);
     ~ServerDaemon() override;
     Q_DISABLE_COPY_MOVE(ServerDaemon)
 
@@ -36,7 +36,7 @@ signals:
     void finished();
 
 private:
-    core::ServerConfig m_config;
+    ServerConfig m_config;
     std::unique_ptr<core::Store> m_store;
     std::unique_ptr<core::EngineHost> m_host;
     bool m_stopping = false;

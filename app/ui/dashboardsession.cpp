@@ -9,7 +9,6 @@
 #include "engine/restartengine.h"
 #include "enginehost.h"
 #include "localfleetsource.h"
-#include "serverconfig.h"
 #include "store/store.h"
 #include "webhooklistener.h"
 
@@ -115,7 +114,7 @@ bool DashboardSession::open(const DashboardSettings &settings, QString *error)
 
 void DashboardSession::startEngine(const DashboardSettings &settings)
 {
-    core::ServerConfig config;
+    core::EngineHostConfig config;
     config.cloud.clear(); // the environment chooses the cloud, as for the az CLI
     config.subscriptions = settings.subscriptions;
     config.port = quint16(settings.listenPort);

@@ -13,7 +13,6 @@
 #include "enginemetrics.h"
 #include "fakehttpserver.h"
 #include "fixtures.h"
-#include "serverconfig.h"
 #include "store/store.h"
 #include "testhttpclient.h"
 #include "webhooklistener.h"
@@ -123,9 +122,8 @@ void TstArmMetrics::engineHostExposesArmCallsInMetrics()
     secret.close();
     secret.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
 
-    ServerConfig config;
+    EngineHostConfig config;
     config.port = 0;
-    config.storePath = u":memory:"_s;
     config.armEndpoint = azure.baseUrl().toString();
     config.authorityHost = azure.baseUrl().toString();
     config.subscriptions = {kSub};

@@ -9,7 +9,7 @@
 
 #include <functional>
 
-namespace spotkeeper::core {
+namespace spotkeeper::headless {
 
 using namespace Qt::StringLiterals;
 
@@ -222,29 +222,13 @@ std::optional<ServerConfig> ServerConfig::load(const QString &path, QString *err
                     error);
 }
 
-bool ServerConfig::isLoopback() const
-{
-    return address.isLoopback();
-}
-
 QString ServerConfig::validate() const
 {
-    const bool tlsOn = !tls.certificateFile.isEmpty() || !tls.privateKeyFile.isEmpty();
-    if (tlsOn && (tls.certificateFile.isEmpty() || tls.privateKeyFile.isEmpty()))
-        return u"[tls] needs both certificate and private_key"_s;
-    if (!tls.clientCaFile.isEmpty() && !tlsOn)
-        return u"[tls] client_ca needs certificate and private_key too"_s;
-    if (!isLoopback() && !tlsOn && !insecureListen)
-        return u"listening on "_s + address.toString()
-            + u" (not loopback) needs TLS ([tls] certificate and private_key) or "
-              u"--insecure-listen"_s;
+    if (QString problem = EngineHostConfig::validate(); !problem.isEmpty())
+        return problem;
     if (storePath.isEmpty())
         return u"[store] path must not be empty"_s;
-    if (backoffCapSeconds < backoffBaseSeconds)
-        return u"[engine] backoff_cap_seconds must not be below backoff_base_seconds"_s;
-    if (seedEnabled && (seedSubscription.isEmpty() || seedKeyFile.isEmpty()))
-        return u"[seed] enabled needs subscription and key_file"_s;
     return QString();
 }
 
-} // namespace spotkeeper::core
+} // namespace spotkeeper::headless

@@ -24,19 +24,20 @@ private slots:
     void refusesUnsafeCombinations();
     void quotedValuesKeepCommentCharacters();
     void fileErrorsNameFileAndLine();
+    void hostSettingsAreCheckedWithoutTheFile();
 };
 
 void TstServerConfig::shippedExampleIsValid()
 {
     QString error;
-    const auto config = core::ServerConfig::load(
+    const auto config = headless::ServerConfig::load(
         QStringLiteral(SPOTKEEPER_TEST_DATA
                        "/../../packaging/spotkeeperd/spotkeeperd.conf.example"),
         &error);
     QVERIFY2(config, qPrintable(error));
     QVERIFY(config->validate().isEmpty());
     // The example documents the defaults: it must agree with the code.
-    const core::ServerConfig defaults;
+    const headless::ServerConfig defaults;
     QCOMPARE(config->address, defaults.address);
     QCOMPARE(config->port, defaults.port);
     QCOMPARE(config->storePath, defaults.storePath);
@@ -75,7 +76,7 @@ key_file = /etc/x/seed.key
 level = DEBUG
 )";
     QString error;
-    const auto config = core::ServerConfig::parse(text, &error);
+    const auto config = headless::ServerConfig::parse(text, &error);
     QVERIFY2(config, qPrintable(error));
     QCOMPARE(config->address, QHostAddress(u"0.0.0.0"_s));
     QCOMPARE(config->port, 9443);
@@ -117,7 +118,7 @@ void TstServerConfig::rejectsMistakes()
     QFETCH(QByteArray, text);
     QFETCH(QString, expected);
     QString error;
-    QVERIFY(!core::ServerConfig::parse(text, &error));
+    QVERIFY(!headless::ServerConfig::parse(text, &error));
     QVERIFY2(error.contains(expected), qPrintable(error));
 }
 
@@ -146,7 +147,7 @@ void TstServerConfig::refusesUnsafeCombinations()
     QFETCH(QByteArray, text);
     QFETCH(QString, expected);
     QString error;
-    const auto config = core::ServerConfig::parse(text, &error);
+    const auto config = headless::ServerConfig::parse(text, &error);
     QVERIFY2(config, qPrintable(error));
     const QString problem = config->validate();
     if (expected.isEmpty())
@@ -159,7 +160,7 @@ void TstServerConfig::quotedValuesKeepCommentCharacters()
 {
     // The reader is base/configfile.h's: a '#' inside double quotes is part of the value.
     QString error;
-    const auto config = core::ServerConfig::parse(
+    const auto config = headless::ServerConfig::parse(
         "[store]\npath = \"/srv/spot #1/spotkeeper.db\"   # the second disk\n", &error);
     QVERIFY2(config, qPrintable(error));
     QCOMPARE(config->storePath, u"/srv/spot #1/spotkeeper.db"_s);
@@ -168,7 +169,7 @@ void TstServerConfig::quotedValuesKeepCommentCharacters()
 void TstServerConfig::fileErrorsNameFileAndLine()
 {
     QString error;
-    QVERIFY(!core::ServerConfig::load(u"/nonexistent/spotkeeperd.conf"_s, &error));
+    QVERIFY(!headless::ServerConfig::load(u"/nonexistent/spotkeeperd.conf"_s, &error));
     QVERIFY2(
         error.startsWith("cannot read the configuration file /nonexistent/spotkeeperd.conf: "_L1),
         qPrintable(error));
@@ -179,8 +180,25 @@ void TstServerConfig::fileErrorsNameFileAndLine()
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("[listen]\nport = 8443\nprot = 1\n");
     file.close();
-    QVERIFY(!core::ServerConfig::load(path, &error));
+    QVERIFY(!headless::ServerConfig::load(path, &error));
     QCOMPARE(error, path + u":3: unknown setting 'prot' in [listen]"_s);
+}
+
+void TstServerConfig::hostSettingsAreCheckedWithoutTheFile()
+{
+    // The dashboard fills a core::EngineHostConfig from its Settings: the same checks apply.
+    core::EngineHostConfig host;
+    QVERIFY(host.validate().isEmpty());
+    host.address = QHostAddress(QHostAddress::AnyIPv4);
+    QVERIFY2(host.validate().contains("needs TLS"_L1), qPrintable(host.validate()));
+    host.tls.certificateFile = u"server.crt"_s;
+    QCOMPARE(host.validate(), u"[tls] needs both certificate and private_key"_s);
+    host.tls.privateKeyFile = u"server.key"_s;
+    QVERIFY(host.validate().isEmpty());
+    // The daemon adds its own: a store path.
+    headless::ServerConfig server;
+    server.storePath.clear();
+    QCOMPARE(server.validate(), u"[store] path must not be empty"_s);
 }
 
 QTEST_GUILESS_MAIN(TstServerConfig)

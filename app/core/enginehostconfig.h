@@ -8,17 +8,15 @@
 #include <QString>
 #include <QStringList>
 
-#include <optional>
-
-// spotkeeperd's settings: one INI file (documented in docs/SERVER.md, example in
-// packaging/spotkeeperd/spotkeeperd.conf.example) overridden by command-line options.
-// Parsing is strict: an unknown section or key, a malformed value or an unsafe
-// combination is an error naming the line, never silently ignored.
+// What one EngineHost runs with: the listener, TLS, the Azure provider, the restart engine's
+// budgets and backoff, key rotation and the seed compatibility. spotkeeperd reads it from its
+// configuration file (headless::ServerConfig, docs/SERVER.md); the dashboard fills it from its
+// Settings. The defaults are the documented ones.
 namespace spotkeeper::core {
 
-struct ServerConfig
+struct EngineHostConfig
 {
-    // [listen]
+    // [listen] (the sections of spotkeeperd.conf)
     QHostAddress address = QHostAddress(QHostAddress::LocalHost);
     quint16 port = 8443;
     bool insecureListen = false; // allow a non-loopback bind without TLS
@@ -27,8 +25,6 @@ struct ServerConfig
     int failedAuthPerMinute = 20;
     // [tls]
     http::TlsOptions tls;
-    // [store]
-    QString storePath = QStringLiteral("/var/lib/spotkeeperd/spotkeeper.db");
     // [azure]
     QString cloud =
         QStringLiteral("AzureCloud"); // AzureCloud | AzureUSGovernment | AzureChinaCloud | Custom
@@ -64,11 +60,7 @@ struct ServerConfig
     bool seedEnabled = false;
     QString seedSubscription;
     QString seedKeyFile;
-    // [log]
-    QString logLevel = QStringLiteral("info"); // debug | info | warning | error
 
-    static std::optional<ServerConfig> parse(const QByteArray &text, QString *error);
-    static std::optional<ServerConfig> load(const QString &path, QString *error);
     // Checks the combination: a non-loopback address needs TLS or insecureListen, TLS
     // needs both files, seed needs a subscription and a key file. Empty when fine.
     QString validate() const;
