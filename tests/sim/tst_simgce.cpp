@@ -3,16 +3,22 @@
 // The simulator's Google Cloud metadata server (/gce/{vm}/computeMetadata/v1/...) spoken
 // to by the agent's own GceMetadataSource: identity, the long poll on instance/preempted
 // answered by an eviction, the header rule, and GCP VMs kept out of Azure's routes.
+#include "agentfakes.h"
 #include "clock.h"
 #include "fleetmodel.h"
 #include "gcemetadatasource.h"
+#include "messagecodec.h"
 #include "scenario.h"
 #include "simserver.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace spotkeeper;
@@ -91,6 +97,7 @@ private slots:
     void agentSourceReadsIdentityAndSeesThePreemption();
     void headerRuleAndRoutes();
     void scenarioGroupWithProject();
+    void realAgentProcessDetectsGoogleAndDelivers();
 };
 
 void TestSimGce::agentSourceReadsIdentityAndSeesThePreemption()
@@ -183,6 +190,42 @@ void TestSimGce::scenarioGroupWithProject()
     QVERIFY(!Scenario::parse(R"({"name":"bad","fleet":[{"project":"p-123456","location":"z",
         "agents":true}]})",
                              &error));
+}
+
+void TestSimGce::realAgentProcessDetectsGoogleAndDelivers()
+{
+    // The built agent, `cloud = auto`, against the simulator's metadata server of one VM.
+    Rig rig;
+    agenttest::FakeDashboard dashboard(agenttest::testCredential());
+    QString error;
+    QVERIFY2(dashboard.start(&error), qPrintable(error));
+    QTemporaryDir dir;
+    QProcessEnvironment env = agenttest::agentProcessEnvironment(
+        dir, dashboard.baseUrl(), rig.gceUrl(u"worker-1"_s).toString());
+    env.insert(u"SPOTKEEPER_CLOUD"_s, u"auto"_s);
+    QProcess agent;
+    agent.setProcessEnvironment(env);
+    agent.setProcessChannelMode(QProcess::MergedChannels);
+    agent.start(QStringLiteral(SPOTKEEPER_AGENT_EXE), QStringList {});
+    QVERIFY(agent.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(!dashboard.heartbeats.isEmpty(), kWaitMs);
+    const auto heartbeat = protocol::decodeHeartbeat(dashboard.heartbeats.first().body);
+    QVERIFY2(heartbeat.ok(), qPrintable(heartbeat.errors.value(0).message()));
+    QVERIFY(heartbeat.value->vm.cloud == protocol::Cloud::Gcp);
+    QCOMPARE(heartbeat.value->vm.resourceKey(), rig.model.vm(rig.gcp).key());
+
+    QVERIFY(rig.model.evict(rig.gcp));
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.accepted.size(), 1, kWaitMs);
+    const auto notice = protocol::decodeNotice(dashboard.accepted.first().body);
+    QVERIFY2(notice.ok(), qPrintable(notice.errors.value(0).message()));
+    QVERIFY(notice.value->event.eventType == protocol::EventType::Preempt);
+    QCOMPARE(notice.value->vm.vmId, rig.model.vm(rig.gcp).vmId);
+    QCOMPARE(dashboard.badSignatures, 0);
+    agent.terminate();
+    QVERIFY(agent.waitForFinished(kWaitMs));
+    const QString log = QString::fromUtf8(agent.readAll());
+    QVERIFY2(log.contains("cloud: Google Cloud, because the metadata server at"_L1),
+             qPrintable(log));
 }
 
 QTEST_MAIN(TestSimGce)
