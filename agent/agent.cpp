@@ -14,6 +14,25 @@ namespace spotkeeper::agent {
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+// "IMDS http://169.254.169.254" (Azure), "Google metadata server http://..." or both for auto.
+QString metadataDescription(const AgentConfig &config)
+{
+    switch (config.cloud) {
+    case AgentConfig::Cloud::Gcp:
+        return u"Google metadata server "_s + config.gceMetadataUrl.toString();
+    case AgentConfig::Cloud::Auto:
+        return u"cloud auto (Google metadata server %1, else IMDS %2)"_s.arg(
+            config.gceMetadataUrl.toString(), config.imdsUrl.toString());
+    case AgentConfig::Cloud::Azure:
+        break;
+    }
+    return u"IMDS "_s + config.imdsUrl.toString();
+}
+
+} // namespace
+
 Agent::Agent(const AgentConfig &config, std::unique_ptr<NoticeSource> source, NowFunction now,
              quint32 seed, QObject *parent)
     : QObject(parent)
@@ -68,7 +87,7 @@ bool Agent::start(QString *error)
     qCInfo(lcAgent).noquote()
         << u"start: spotkeeper-agent %1, IMDS %2, %3 %4, poll every %5 ms, spool %6 (%7 "
            "pending, %8 delivered)"_s
-               .arg(QLatin1StringView(SPOTKEEPER_VERSION), m_config.imdsUrl.toString(),
+               .arg(QLatin1StringView(SPOTKEEPER_VERSION), metadataDescription(m_config),
                     m_client.isLegacy() ? u"legacy webhook"_s : u"dashboard"_s,
                     m_client.urlFor(Route::Notice).toString())
                .arg(m_config.pollIntervalMs)
