@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cloudprovider.h"
 
+#include <memory>
+
 namespace spotkeeper::core {
 
 QString toString(FailureClass failure)
@@ -32,6 +34,37 @@ QString toString(FailureClass failure)
 void CloudProvider::startWithoutFollowing(const VmRecord &vm, std::function<void(StartResult)> done)
 {
     start(vm, {}, std::move(done));
+}
+
+void CloudProvider::evictionEvidenceForVms(const QString &subscriptionId,
+                                           const QList<VmRecord> &vms, const QDateTime &since,
+                                           std::function<void(FleetEvidenceResult)> done)
+{
+    Q_UNUSED(subscriptionId);
+    struct Gather
+    {
+        FleetEvidenceResult result;
+        qsizetype left = 0;
+        std::function<void(FleetEvidenceResult)> done;
+    };
+    auto gather = std::make_shared<Gather>();
+    gather->left = vms.size();
+    gather->done = std::move(done);
+    if (vms.isEmpty()) {
+        gather->done(gather->result);
+        return;
+    }
+    for (const VmRecord &vm : vms) {
+        evictionEvidence(vm, since, [gather, key = vm.resourceKey](const EvidenceResult &one) {
+            ++gather->result.pages;
+            if (!one.call.ok() && gather->result.call.ok())
+                gather->result.call = one.call;
+            else if (one.kind != EvidenceKind::None)
+                gather->result.byVm.insert(key, one);
+            if (--gather->left == 0)
+                gather->done(gather->result);
+        });
+    }
 }
 
 bool isRetryable(FailureClass failure)

@@ -5,6 +5,8 @@
 #include "fleettypes.h"
 
 #include <QDateTime>
+#include <QHash>
+#include <QList>
 #include <QObject>
 #include <QString>
 
@@ -81,6 +83,16 @@ struct EvidenceResult
     QDateTime at; // when the operation was recorded
 };
 
+// The Activity Log of many VMs of one subscription, read at once (evictionEvidenceForVms).
+struct FleetEvidenceResult
+{
+    CallResult call;
+    // resourceKey -> the latest decisive entry since `since`; a VM without one is absent.
+    QHash<QString, EvidenceResult> byVm;
+    int pages = 0; // reads made
+    bool complete = true; // false: the page bound stopped the listing before its end
+};
+
 class CloudProvider : public QObject
 {
     Q_OBJECT
@@ -110,6 +122,12 @@ public:
     // eviction, a deliberate stop (deallocate, power off, delete, with its caller), or none.
     virtual void evictionEvidence(const VmRecord &vm, const QDateTime &since,
                                   std::function<void(EvidenceResult)> done) = 0;
+    // The same for many VMs of one subscription: one paged listing of the subscription's
+    // records since `since` answers all of them (Azure: the Activity Log of
+    // Microsoft.Compute, not one query per VM). The default asks evictionEvidence per VM.
+    virtual void evictionEvidenceForVms(const QString &subscriptionId, const QList<VmRecord> &vms,
+                                        const QDateTime &since,
+                                        std::function<void(FleetEvidenceResult)> done);
     // Deallocates the VM (an operator's "Stop on purpose"). Done when the cloud accepted the
     // request; the power change itself is observed like any other.
     virtual void deallocate(const VmRecord &vm, std::function<void(CallResult)> done) = 0;

@@ -12,6 +12,8 @@
 #include <QTimer>
 #include <QUrlQuery>
 
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace spotkeeper::sim {
@@ -192,6 +194,8 @@ void SimServer::routeArm(const http::Request &request, const ResponderPtr &respo
             ++m_armReads.operationPolls;
         else if (route == Route::Vm || route == Route::VmAction)
             ++m_armReads.vmGets;
+        else if (route == Route::Activity)
+            ++m_armReads.activityPages;
     } else {
         ++m_armWrites;
     }
@@ -390,12 +394,12 @@ http::Response SimServer::listVms(const http::Request &request, const QString &s
 }
 
 QJsonObject SimServer::page(const http::Request &request, qsizetype total, QUrlQuery query,
-                            const std::function<QJsonObject(qsizetype)> &item) const
+                            const std::function<QJsonObject(qsizetype)> &item, int size) const
 {
     bool ok = false;
     const qsizetype skip = request.queryItem(u"$skiptoken"_s).toLongLong(&ok);
     const qsizetype from = ok && skip > 0 ? skip : 0;
-    const qsizetype pageSize = std::max(1, m_options.pageSize);
+    const qsizetype pageSize = std::max(1, size > 0 ? size : m_options.pageSize);
     QJsonArray value;
     for (qsizetype i = from; i < total && i < from + pageSize; ++i)
         value.append(item(i));
@@ -409,30 +413,118 @@ QJsonObject SimServer::page(const http::Request &request, qsizetype total, QUrlQ
     return body;
 }
 
+namespace {
+
+// The Activity Log's $filter, as Azure documents it (AZURE-PROTOCOL.md §7): clauses joined by
+// "and", eventTimestamp ge (required) and le, and at most one of resourceUri,
+// resourceGroupName, resourceProvider or correlationId eq. Anything else is refused.
+struct ActivityFilter
+{
+    QDateTime since;
+    QDateTime until; // invalid = no upper end
+    QString field; // "", "resourceuri", "resourcegroupname", "resourceprovider", "correlationid"
+    QString value; // lower-case
+};
+
+std::optional<ActivityFilter> parseActivityFilter(const QString &filter, QString *error)
+{
+    static const QRegularExpression clause(u"^\\s*(\\w+)\\s+(ge|le|eq)\\s+'([^']*)'\\s*$"_s,
+                                           QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression conjunction(u"\\s+and\\s+"_s,
+                                                QRegularExpression::CaseInsensitiveOption);
+    ActivityFilter out;
+    for (const QString &part : filter.split(conjunction)) {
+        const auto match = clause.match(part);
+        if (!match.hasMatch()) {
+            *error = u"The $filter clause '%1' is not supported."_s.arg(part.trimmed());
+            return std::nullopt;
+        }
+        const QString field = match.captured(1).toLower();
+        const QString op = match.captured(2).toLower();
+        const QString value = match.captured(3);
+        if (field == "eventtimestamp"_L1 && op != "eq"_L1) {
+            const QDateTime at = QDateTime::fromString(value, Qt::ISODateWithMs);
+            if (!at.isValid()) {
+                *error = u"eventTimestamp '%1' is not an ISO 8601 time."_s.arg(value);
+                return std::nullopt;
+            }
+            (op == "ge"_L1 ? out.since : out.until) = at;
+        } else if (op == "eq"_L1 && out.field.isEmpty()
+                   && (field == "resourceuri"_L1 || field == "resourcegroupname"_L1
+                       || field == "resourceprovider"_L1 || field == "correlationid"_L1)) {
+            out.field = field;
+            out.value = value.toLower();
+        } else {
+            *error = u"The $filter clause '%1' is not supported."_s.arg(part.trimmed());
+            return std::nullopt;
+        }
+    }
+    if (!out.since.isValid()) {
+        *error = u"The $filter must contain eventTimestamp ge '<time>'."_s;
+        return std::nullopt;
+    }
+    return out;
+}
+
+bool matches(const ActivityFilter &filter, const ActivityEntry &entry)
+{
+    if (filter.until.isValid() && entry.atMs > filter.until.toMSecsSinceEpoch())
+        return false;
+    const QString id = entry.resourceId.toLower();
+    const QStringList parts = id.split(u'/', Qt::SkipEmptyParts);
+    if (filter.field == "resourceuri"_L1)
+        return id == filter.value;
+    if (filter.field == "resourcegroupname"_L1)
+        return parts.value(2) == "resourcegroups"_L1 && parts.value(3) == filter.value;
+    if (filter.field == "resourceprovider"_L1)
+        return parts.value(4) == "providers"_L1 && parts.value(5) == filter.value;
+    if (filter.field == "correlationid"_L1)
+        return entry.operationId.toLower() == filter.value;
+    return true;
+}
+
+} // namespace
+
 http::Response SimServer::activityLog(const http::Request &request, const QString &subscription)
 {
-    QString filter = request.queryItem(u"$filter"_s);
-    if (filter.contains("%27"_L1)) // a client that encoded the filter twice
-        filter = QUrl::fromPercentEncoding(filter.toLatin1());
-    static const QRegularExpression since(u"eventTimestamp\\s+ge\\s+'([^']+)'"_s,
-                                          QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression resource(u"resourceUri\\s+eq\\s+'([^']+)'"_s,
-                                             QRegularExpression::CaseInsensitiveOption);
-    const auto sinceMatch = since.match(filter);
-    if (!sinceMatch.hasMatch())
-        return armError(400, u"BadRequest"_s,
-                        u"The $filter must contain eventTimestamp ge '<time>'."_s);
-    const QDateTime sinceTime = QDateTime::fromString(sinceMatch.captured(1), Qt::ISODateWithMs);
-    if (!sinceTime.isValid())
-        return armError(400, u"BadRequest"_s, u"eventTimestamp is not an ISO 8601 time."_s);
-    const QString key = resource.match(filter).captured(1).toLower();
-    const QList<ActivityEntry> entries = m_model.activity(key, sinceTime.toMSecsSinceEpoch());
+    QString text = request.queryItem(u"$filter"_s);
+    if (text.contains("%27"_L1)) // a client that encoded the filter twice
+        text = QUrl::fromPercentEncoding(text.toLatin1());
+    QString error;
+    const auto filter = parseActivityFilter(text, &error);
+    if (!filter)
+        return armError(400, u"BadRequest"_s, error);
+    QList<ActivityEntry> entries;
+    for (const ActivityEntry &entry : m_model.activity({}, filter->since.toMSecsSinceEpoch())) {
+        if (matches(*filter, entry))
+            entries.append(entry);
+    }
+    // $select: a comma-separated list of top-level properties to return (all when absent).
+    const QString selectText = request.queryItem(u"$select"_s);
+    QStringList select;
+    for (const QString &name : selectText.split(u',', Qt::SkipEmptyParts))
+        select.append(name.trimmed());
     QUrlQuery query;
     query.addQueryItem(u"api-version"_s, request.queryItem(u"api-version"_s));
-    query.addQueryItem(u"$filter"_s, QString::fromLatin1(QUrl::toPercentEncoding(filter)));
-    return http::Response::json(200, compact(page(request, entries.size(), query, [&](qsizetype i) {
-                                    return simjson::activityEntry(entries.at(i), subscription);
-                                })));
+    query.addQueryItem(u"$filter"_s, QString::fromLatin1(QUrl::toPercentEncoding(text)));
+    if (!selectText.isEmpty())
+        query.addQueryItem(u"$select"_s, QString::fromLatin1(QUrl::toPercentEncoding(selectText)));
+    return http::Response::json(200,
+                                compact(page(
+                                    request, entries.size(), query,
+                                    [&](qsizetype i) {
+                                        const QJsonObject full =
+                                            simjson::activityEntry(entries.at(i), subscription);
+                                        if (select.isEmpty())
+                                            return full;
+                                        QJsonObject picked;
+                                        for (const QString &name : std::as_const(select)) {
+                                            if (full.contains(name))
+                                                picked.insert(name, full.value(name));
+                                        }
+                                        return picked;
+                                    },
+                                    m_options.activityPageSize)));
 }
 
 } // namespace spotkeeper::sim

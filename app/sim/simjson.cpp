@@ -209,7 +209,9 @@ QJsonObject activityEntry(const ActivityEntry &entry, const QString &subscriptio
     const QString localized = entry.operationName.endsWith("evictSpotVM/action"_L1)
         ? u"Evict Spot Virtual Machine"_s
         : entry.operationName.endsWith("deallocate/action"_L1) ? u"Deallocate Virtual Machine"_s
+        : entry.operationName.endsWith("powerOff/action"_L1)   ? u"Power Off Virtual Machine"_s
                                                                : u"Start Virtual Machine"_s;
+    const QStringList idParts = entry.resourceId.split(u'/', Qt::SkipEmptyParts);
     return QJsonObject {
         {u"authorization"_s,
          QJsonObject {{u"action"_s, entry.operationName}, {u"scope"_s, entry.resourceId}}},
@@ -225,6 +227,9 @@ QJsonObject activityEntry(const ActivityEntry &entry, const QString &subscriptio
         {u"operationName"_s,
          QJsonObject {{u"value"_s, entry.operationName}, {u"localizedValue"_s, localized}}},
         {u"resourceId"_s, entry.resourceId},
+        {u"resourceGroupName"_s, idParts.value(3)},
+        {u"resourceProviderName"_s,
+         QJsonObject {{u"value"_s, idParts.value(5)}, {u"localizedValue"_s, idParts.value(5)}}},
         {u"status"_s,
          QJsonObject {{u"value"_s, entry.status}, {u"localizedValue"_s, entry.status}}},
         {u"subscriptionId"_s, subscriptionId},

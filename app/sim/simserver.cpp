@@ -268,6 +268,7 @@ QJsonObject SimServer::stateJson() const
                                       {u"armReadListPages"_s, m_armReads.listPages},
                                       {u"armReadVmGets"_s, m_armReads.vmGets},
                                       {u"armReadOperationPolls"_s, m_armReads.operationPolls},
+                                      {u"armReadActivityPages"_s, m_armReads.activityPages},
                                       {u"armWrites"_s, m_armWrites},
                                       {u"requests"_s, qint64(m_requests.size())}}},
                         {u"availability"_s, availability.ratio()},

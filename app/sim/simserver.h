@@ -41,6 +41,7 @@ struct ServerOptions
     int tokenLifetimeSeconds = 3599;
     double tokenFailureRate = 0; // fraction of token requests answered 503
     int pageSize = 50; // VMs per list page (nextLink beyond)
+    int activityPageSize = 200; // Activity Log records per page (nextLink beyond)
     int startRetryAfterSeconds = 10; // Retry-After of the start 202 (recorded: 10)
     int pollRetryAfterSeconds = 5; // Retry-After while the operation is InProgress
     double error5xxRate = 0; // fraction of ARM requests answered 500/503
@@ -130,7 +131,8 @@ private:
     // One page ($skiptoken = offset, m_options.pageSize items) of a list of total items as
     // {"value": [...], "nextLink"?}; the nextLink carries query plus the next $skiptoken.
     QJsonObject page(const http::Request &request, qsizetype total, QUrlQuery query,
-                     const std::function<QJsonObject(qsizetype)> &item) const;
+                     const std::function<QJsonObject(qsizetype)> &item,
+                     int pageSize = 0) const; // 0 = m_options.pageSize
 
     FleetModel &m_model;
     const core::Clock &m_wall;
@@ -150,6 +152,7 @@ private:
         qint64 listPages = 0;
         qint64 vmGets = 0;
         qint64 operationPolls = 0;
+        qint64 activityPages = 0;
     } m_armReads;
     qint64 m_armWrites = 0;
     qint64 m_injected5xx = 0;

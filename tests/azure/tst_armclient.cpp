@@ -111,6 +111,8 @@ private slots:
     void connectionRefusedIsTransient();
     void timeoutIsTransient();
     void evictionEvidenceFromActivityLog();
+    void subscriptionEvidenceIsOnePagedListing();
+    void subscriptionEvidenceStopsAtItsPageBound();
     void invalidInputsNeverReachTheNetwork();
 
 private:
@@ -531,6 +533,104 @@ void TestArmClient::evictionEvidenceFromActivityLog()
     QVERIFY(filter.contains(kVm));
 }
 
+namespace {
+
+QJsonObject activityRecord(const QString &resourceId, const QString &operation, const QString &at,
+                           const QString &caller)
+{
+    return QJsonObject {
+        {u"resourceId"_s, resourceId},
+        {u"operationName"_s, QJsonObject {{u"value"_s, operation}}},
+        {u"status"_s, QJsonObject {{u"value"_s, u"Succeeded"_s}}},
+        {u"eventTimestamp"_s, at},
+        {u"caller"_s, caller},
+        {u"operationId"_s, QString(u"op-"_s + at)},
+    };
+}
+
+} // namespace
+
+void TestArmClient::subscriptionEvidenceIsOnePagedListing()
+{
+    // Issue 12.5: one listing of the subscription's Compute records answers every VM waiting
+    // for evidence; every nextLink page is read, and the latest record of each VM decides.
+    const QByteArray path = "/subscriptions/" + kSub.toLatin1()
+        + "/providers/Microsoft.Insights/eventtypes/management/values";
+    const QString vmA = kVm;
+    const QString vmB = u"/subscriptions/%1/resourceGroups/rg/providers/Microsoft.Compute/"
+                        "virtualMachineScaleSets/pool/virtualMachines/3"_s.arg(kSub);
+    const QString vmC = u"/subscriptions/%1/resourceGroups/rg/providers/Microsoft.Compute/"
+                        "virtualMachines/started-only"_s.arg(kSub);
+    const QString evict = u"Microsoft.Compute/virtualMachines/evictSpotVM/action"_s;
+    const QJsonObject first {
+        {u"value"_s,
+         QJsonArray {activityRecord(vmA, evict, u"2026-01-01T00:01:00Z"_s, u"Microsoft.Compute"_s),
+                     activityRecord(vmC, u"Microsoft.Compute/virtualMachines/start/action"_s,
+                                    u"2026-01-01T00:01:30Z"_s, u"Microsoft.Compute"_s)}},
+        {u"nextLink"_s,
+         m_arm->url(QString::fromLatin1(path) + u"?api-version=2015-04-01&$skiptoken=2"_s)
+             .toString()},
+    };
+    const QJsonObject second {
+        {u"value"_s,
+         QJsonArray {activityRecord(vmA.toUpper(),
+                                    u"Microsoft.Compute/virtualMachines/deallocate/action"_s,
+                                    u"2026-01-01T00:02:00Z"_s, u"alice@contoso.com"_s),
+                     activityRecord(vmB,
+                                    u"Microsoft.Compute/virtualMachineScaleSets/virtualMachines/"
+                                    "evictSpotVM/action"_s,
+                                    u"2026-01-01T00:01:10Z"_s, u"Microsoft.Compute"_s)}},
+    };
+    m_arm->route("GET", path)
+        .enqueue(200, QJsonDocument(first).toJson())
+        .enqueue(200, QJsonDocument(second).toJson());
+    Waiter<FleetEvidenceResult> w;
+    makeClient()->evictionEvidenceInSubscription(
+        kSub, QDateTime(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC), w.callback());
+    QVERIFY(w.wait());
+    QVERIFY2(w.value->call.ok(), qPrintable(w.value->call.errorMessage));
+    QCOMPARE(m_arm->count(), 2);
+    QCOMPARE(w.value->pages, 2);
+    QVERIFY(w.value->complete);
+    const testsupport::RecordedRequest request = m_arm->requests().constFirst();
+    const QString filter = request.queryItem(u"$filter"_s);
+    QCOMPARE(filter,
+             u"eventTimestamp ge '2026-01-01T00:00:00Z' and resourceProvider eq "
+             "'Microsoft.Compute'"_s);
+    const QString select = request.queryItem(u"$select"_s);
+    for (const char *field : {"eventTimestamp", "operationName", "status", "resourceId", "caller"})
+        QVERIFY2(select.split(u',').contains(QLatin1StringView(field)), qPrintable(select));
+    QCOMPARE(w.value->byVm.size(), 2); // vmC has only a start: no evidence
+    const EvidenceResult a = w.value->byVm.value(vmA.toLower());
+    QCOMPARE(toString(a.kind), toString(EvidenceKind::Deliberate)); // the later record
+    QCOMPARE(a.caller, u"alice@contoso.com"_s);
+    const EvidenceResult b = w.value->byVm.value(vmB.toLower());
+    QCOMPARE(toString(b.kind), toString(EvidenceKind::Eviction));
+}
+
+void TestArmClient::subscriptionEvidenceStopsAtItsPageBound()
+{
+    const QByteArray path = "/subscriptions/" + kSub.toLatin1()
+        + "/providers/Microsoft.Insights/eventtypes/management/values";
+    const QJsonObject page {
+        {u"value"_s, QJsonArray {}},
+        {u"nextLink"_s,
+         m_arm->url(QString::fromLatin1(path) + u"?api-version=2015-04-01&$skiptoken=1"_s)
+             .toString()},
+    };
+    m_arm->route("GET", path).respond(200, QJsonDocument(page).toJson());
+    ArmClientOptions options = fastArmOptions(m_arm->baseUrl(), {});
+    options.maxEvidenceListPages = 3;
+    ArmClient client(m_tokens.get(), options, systemClock());
+    Waiter<FleetEvidenceResult> w;
+    client.evictionEvidenceInSubscription(kSub, QDateTime::currentDateTimeUtc().addSecs(-600),
+                                          w.callback());
+    QVERIFY(w.wait());
+    QVERIFY(w.value->call.ok());
+    QCOMPARE(m_arm->count(), 3);
+    QVERIFY(!w.value->complete);
+}
+
 void TestArmClient::invalidInputsNeverReachTheNetwork()
 {
     ArmClient *client = makeClient();
@@ -542,6 +642,11 @@ void TestArmClient::invalidInputsNeverReachTheNetwork()
     client->listVms(u"not-a-guid/../x"_s, true, b.callback());
     QVERIFY(b.wait());
     QCOMPARE(b.value->call.errorCode, u"InvalidSubscriptionId"_s);
+    Waiter<FleetEvidenceResult> d;
+    client->evictionEvidenceInSubscription(u"not-a-guid/../x"_s, QDateTime::currentDateTimeUtc(),
+                                           d.callback());
+    QVERIFY(d.wait());
+    QCOMPARE(d.value->call.errorCode, u"InvalidSubscriptionId"_s);
     Waiter<StartResult> c;
     client->followOperation(kVm, u"ftp://example.com/op"_s, c.callback());
     QVERIFY(c.wait());

@@ -157,9 +157,10 @@ int storm(int vms, int reconcileSeconds, int listThreshold)
           << ", requests before Retry-After: " << delta("requestsBeforeRetryAfter") << '\n'
           << "ARM reads: " << reads << " (" << reads / vms << " per evicted VM): list pages "
           << delta("armReadListPages") << ", VM GETs " << delta("armReadVmGets")
-          << ", operation polls " << delta("armReadOperationPolls") << ", other "
+          << ", operation polls " << delta("armReadOperationPolls") << ", Activity Log pages "
+          << delta("armReadActivityPages") << ", other "
           << (reads - delta("armReadListPages") - delta("armReadVmGets")
-              - delta("armReadOperationPolls"))
+              - delta("armReadOperationPolls") - delta("armReadActivityPages"))
           << "; ARM writes: " << delta("armWrites") << Qt::endl;
     return ok ? 0 : 1;
 }

@@ -393,6 +393,38 @@ void FakeCloudProvider::evictionEvidence(const VmRecord &vm, const QDateTime &si
     post(now.toMSecsSinceEpoch() + latencyMs, [done, result] { done(result); });
 }
 
+void FakeCloudProvider::evictionEvidenceForVms(const QString &subscriptionId,
+                                               const QList<VmRecord> &vms, const QDateTime &since,
+                                               std::function<void(FleetEvidenceResult)> done)
+{
+    Q_UNUSED(since);
+    // The listing returns every record of the subscription, asked about or not: pages follow
+    // from all of them.
+    qsizetype records = 0;
+    for (auto it = m_evidence.cbegin(); it != m_evidence.cend(); ++it) {
+        const auto vm = m_vms.constFind(it.key());
+        if (it->kind != EvidenceKind::None && vm != m_vms.cend()
+            && vm->record.subscriptionId.compare(subscriptionId, Qt::CaseInsensitive) == 0)
+            ++records;
+    }
+    const int pageSize = std::max(1, evidencePageSize);
+    const int needed = std::max(1, int((records + pageSize - 1) / pageSize));
+    FleetEvidenceResult result;
+    result.pages = std::min(needed, std::max(1, maxEvidencePages));
+    result.complete = result.pages == needed;
+    result.call.httpStatus = 200;
+    if (result.complete) { // a cut-short listing: which records it holds is not modelled
+        for (const VmRecord &vm : vms) {
+            const auto found = m_evidence.constFind(vm.resourceKey);
+            if (found != m_evidence.cend() && found->kind != EvidenceKind::None)
+                result.byVm.insert(vm.resourceKey, *found);
+        }
+    }
+    const QDateTime now = m_clock.nowUtc();
+    calls.append({Kind::EvidenceListing, QString(), now, false, result.pages, FailureClass::None});
+    post(now.toMSecsSinceEpoch() + latencyMs * result.pages, [done, result] { done(result); });
+}
+
 void FakeCloudProvider::deallocate(const VmRecord &vm, std::function<void(CallResult)> done)
 {
     const QDateTime now = m_clock.nowUtc();

@@ -23,7 +23,8 @@ class FakeCloudProvider final : public CloudProvider
 {
     Q_OBJECT
 public:
-    enum class Kind { PowerState, Start, ResumeStart, List, Evidence, Deallocate };
+    // Evidence: one VM's Activity Log; EvidenceListing: a subscription's, for many VMs.
+    enum class Kind { PowerState, Start, ResumeStart, List, Evidence, EvidenceListing, Deallocate };
     struct Call
     {
         Kind kind = Kind::PowerState;
@@ -90,6 +91,8 @@ public:
     // --- delivery
     qint64 latencyMs = 100;
     int listPageSize = 1'000;
+    int evidencePageSize = 200; // records per Activity Log page of a subscription listing
+    int maxEvidencePages = 50; // a listing stops there (complete = false)
     int deliverDue();
     QDateTime nextReplyAt() const;
     int pendingReplies() const { return int(m_pending.size()); }
@@ -114,6 +117,9 @@ public:
                  std::function<void(ListResult)> done) override;
     void evictionEvidence(const VmRecord &vm, const QDateTime &since,
                           std::function<void(EvidenceResult)> done) override;
+    void evictionEvidenceForVms(const QString &subscriptionId, const QList<VmRecord> &vms,
+                                const QDateTime &since,
+                                std::function<void(FleetEvidenceResult)> done) override;
     void deallocate(const VmRecord &vm, std::function<void(CallResult)> done) override;
 
 private:

@@ -50,6 +50,9 @@ private Q_SLOTS:
     void userDeallocationStaysStopped();
     void evictionEvidenceRestarts();
     void lateEvidenceIsWaitedFor();
+    void manyWaitingVmsShareOneListing_data();
+    void manyWaitingVmsShareOneListing();
+    void aListingCutShortFallsBackToOneQueryPerVm();
     void unprovenDeallocationFollowsTheConfiguredDefault_data();
     void unprovenDeallocationFollowsTheConfiguredDefault();
     void preemptNoticeNeedsNoActivityLog();
@@ -151,6 +154,83 @@ void TestDeliberateStop::lateEvidenceIsWaitedFor()
     QVERIFY(reads.size() <= config.evidenceWaitMs / config.evidencePollMs + 1);
     for (qsizetype i = 1; i < reads.size(); ++i)
         QVERIFY(reads[i - 1].msecsTo(reads[i]) >= config.evidencePollMs);
+}
+
+void TestDeliberateStop::manyWaitingVmsShareOneListing_data()
+{
+    QTest::addColumn<int>("vms");
+    QTest::newRow("1 VM: its own query") << 1;
+    QTest::newRow("2 VMs: their own queries") << 2;
+    QTest::newRow("3 VMs: one listing") << 3;
+    QTest::newRow("40 VMs: one listing") << 40;
+    QTest::newRow("450 VMs: one listing of 3 pages") << 450;
+}
+
+void TestDeliberateStop::manyWaitingVmsShareOneListing()
+{
+    // Issue 12.5: N VMs deallocated with no notice at once. One paged Activity Log listing of
+    // the subscription answers all of them (one read per 200 records), not one query per VM;
+    // one or two waiting VMs keep the cheaper per-VM query. Every fifth VM was stopped by
+    // Alice (stays stopped), the rest were evicted (restarted).
+    QFETCH(int, vms);
+    EngineHarness h;
+    QList<VmRecord> fleet;
+    for (int i = 0; i < vms; ++i)
+        fleet.append(taggedRunningVm(h, u"spot-%1"_s.arg(i, 4, 10, QChar(u'0'))));
+    h.addReconciler({});
+    h.runFor(10'000);
+    for (int i = 0; i < vms; ++i) {
+        const QString key = fleet[i].resourceKey;
+        if (i % 5 == 4)
+            h.cloud->setEvidenceResult(key, deliberate(kAlice, kDeallocate));
+        else
+            h.cloud->setEvidence(key, u"evictSpotVM/action Succeeded (operationId e-%1)"_s.arg(i));
+        h.cloud->setPower(key, PowerState::Deallocated);
+    }
+    h.runFor(10 * 60'000);
+
+    const int deliberateVms = vms / 5;
+    QCOMPARE(h.cloud->count(Kind::Start), vms - deliberateVms);
+    for (int i = 0; i < vms; ++i) {
+        const VmRecord after = *h.store->vm(fleet[i].id);
+        QCOMPARE_ENUM(after.desiredState,
+                      i % 5 == 4 ? DesiredState::Stopped : DesiredState::Running);
+    }
+    int listingPages = 0;
+    for (const FakeCloudProvider::Call &call : std::as_const(h.cloud->calls))
+        listingPages += call.kind == Kind::EvidenceListing ? call.pages : 0;
+    if (vms < 3) {
+        QCOMPARE(h.cloud->count(Kind::Evidence), vms);
+        QCOMPARE(h.cloud->count(Kind::EvidenceListing), 0);
+    } else {
+        // The first listing decided every VM: no second one, no per-VM query.
+        QCOMPARE(h.cloud->count(Kind::Evidence), 0);
+        QCOMPARE(h.cloud->count(Kind::EvidenceListing), 1);
+        QCOMPARE(listingPages, (vms + h.cloud->evidencePageSize - 1) / h.cloud->evidencePageSize);
+    }
+}
+
+void TestDeliberateStop::aListingCutShortFallsBackToOneQueryPerVm()
+{
+    // A listing that reaches its page bound before its end cannot say "nothing recorded" of
+    // the VMs it did not reach: those ask about themselves next, one query each.
+    EngineHarness h;
+    h.cloud->evidencePageSize = 2;
+    h.cloud->maxEvidencePages = 2; // 5 records need 3 pages
+    QList<VmRecord> fleet;
+    for (int i = 0; i < 5; ++i)
+        fleet.append(taggedRunningVm(h, u"spot-%1"_s.arg(i)));
+    h.addReconciler({});
+    h.runFor(10'000);
+    for (const VmRecord &vm : std::as_const(fleet)) {
+        h.cloud->setEvidence(vm.resourceKey, u"evictSpotVM/action Succeeded"_s);
+        h.cloud->setPower(vm.resourceKey, PowerState::Deallocated);
+    }
+    h.runFor(10 * 60'000);
+    QCOMPARE(h.cloud->count(Kind::EvidenceListing), 1);
+    for (const VmRecord &vm : std::as_const(fleet))
+        QCOMPARE(h.cloud->count(Kind::Evidence, vm.resourceKey), 1);
+    QCOMPARE(h.cloud->count(Kind::Start), 5);
 }
 
 void TestDeliberateStop::unprovenDeallocationFollowsTheConfiguredDefault_data()

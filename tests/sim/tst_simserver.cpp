@@ -308,6 +308,52 @@ private slots:
         QCOMPARE(own.caller, rig.server.options().clientId);
     }
 
+    void evidenceOfManyVmsIsOnePagedListing()
+    {
+        // Issue 12.5: the subscription's Compute records since the window start, paged by
+        // nextLink (activityPageSize a page), with $select honoured; one listing answers them all.
+        Rig rig(6);
+        rig.server.options().activityPageSize = 2;
+        const QDateTime since = rig.simClock.nowUtc().addSecs(-60);
+        for (int i : {0, 2, 4})
+            QVERIFY(rig.model.evict(i, false));
+        QCOMPARE(rig.server.deallocateAsUser({u"vm5"_s}, u"alice@contoso.com"_s, 0).size(), 1);
+        QList<core::VmRecord> asked;
+        for (int i = 0; i < 6; ++i)
+            asked.append(rig.record(i));
+        const auto activityReads = [&rig] {
+            return rig.server.stateJson()
+                .value("counters"_L1)
+                .toObject()
+                .value("armReadActivityPages"_L1)
+                .toInteger();
+        };
+        const qint64 readsBefore = activityReads();
+        std::optional<core::FleetEvidenceResult> fleet;
+        rig.provider->evictionEvidenceForVms(kSub, asked, since,
+                                             [&](core::FleetEvidenceResult r) { fleet = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(fleet.has_value(), 15'000);
+        QVERIFY2(fleet->call.ok(), qPrintable(fleet->call.errorMessage));
+        QVERIFY(fleet->complete);
+        QCOMPARE(fleet->pages, 2); // 4 records, 2 a page
+        QCOMPARE(activityReads() - readsBefore, 2);
+        QCOMPARE(fleet->byVm.size(), 4);
+        for (int i : {0, 2, 4})
+            QCOMPARE(core::toString(fleet->byVm.value(asked[i].resourceKey).kind),
+                     core::toString(core::EvidenceKind::Eviction));
+        const core::EvidenceResult alice = fleet->byVm.value(asked[5].resourceKey);
+        QCOMPARE(core::toString(alice.kind), core::toString(core::EvidenceKind::Deliberate));
+        QCOMPARE(alice.caller, u"alice@contoso.com"_s);
+        // The window is honoured: nothing recorded since now.
+        std::optional<core::FleetEvidenceResult> later;
+        rig.provider->evictionEvidenceForVms(kSub, asked, rig.simClock.nowUtc().addSecs(1),
+                                             [&](core::FleetEvidenceResult r) { later = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(later.has_value(), 15'000);
+        QVERIFY(later->call.ok());
+        QVERIFY(later->byVm.isEmpty());
+        QCOMPARE(later->pages, 1);
+    }
+
     void wrongSecretIsAFatalTokenError()
     {
         Rig rig(1);

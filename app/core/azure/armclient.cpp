@@ -79,7 +79,22 @@ struct EvidenceState
 {
     EvidenceResult result;
     int pages = 0;
+    int maxPages = kMaxEvidencePages;
     std::function<void(EvidenceResult)> done;
+    // A subscription-wide listing (evictionEvidenceInSubscription): every resource's latest.
+    FleetEvidenceResult fleet;
+    std::function<void(FleetEvidenceResult)> doneFleet;
+
+    void finish()
+    {
+        if (doneFleet) {
+            fleet.call = result.call;
+            fleet.pages = pages;
+            doneFleet(fleet);
+        } else {
+            done(result);
+        }
+    }
 };
 
 ArmClient::ArmClient(AccessTokenSource *credential, ArmClientOptions options, const Clock &clock,
@@ -455,6 +470,26 @@ void ArmClient::listPage(std::shared_ptr<ListState> state, const QUrl &url)
     });
 }
 
+QUrl ArmClient::activityLogUrl(const QString &subscriptionId, const QString &filter,
+                               const QString &select) const
+{
+    QUrl url = m_options.armUrl;
+    QString base = url.path();
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    url.setPath(
+        base
+        + u"/subscriptions/%1/providers/Microsoft.Insights/eventtypes/management/values"_s.arg(
+            subscriptionId));
+    QUrlQuery query;
+    query.addQueryItem(u"api-version"_s, m_options.activityLogApiVersion);
+    query.addQueryItem(u"$filter"_s, QString::fromLatin1(QUrl::toPercentEncoding(filter)));
+    if (!select.isEmpty())
+        query.addQueryItem(u"$select"_s, select);
+    url.setQuery(query);
+    return url;
+}
+
 void ArmClient::evictionEvidence(const QString &resourceId, const QDateTime &since,
                                  std::function<void(EvidenceResult)> done)
 {
@@ -465,23 +500,37 @@ void ArmClient::evictionEvidence(const QString &resourceId, const QDateTime &sin
         done(result);
         return;
     }
-    QUrl url = m_options.armUrl;
-    QString base = url.path();
-    while (base.endsWith(u'/'))
-        base.chop(1);
-    url.setPath(
-        base
-        + u"/subscriptions/%1/providers/Microsoft.Insights/eventtypes/management/values"_s.arg(
-            parts->subscriptionId));
-    QUrlQuery query;
-    query.addQueryItem(u"api-version"_s, m_options.activityLogApiVersion);
     const QString filter = u"eventTimestamp ge '%1' and resourceUri eq '%2'"_s.arg(
         since.toUTC().toString(Qt::ISODate), resourceId);
-    query.addQueryItem(u"$filter"_s, QString::fromLatin1(QUrl::toPercentEncoding(filter)));
-    url.setQuery(query);
     auto state = std::make_shared<EvidenceState>();
     state->done = std::move(done);
-    evidencePage(state, url);
+    evidencePage(state, activityLogUrl(parts->subscriptionId, filter, {}));
+}
+
+void ArmClient::evictionEvidenceInSubscription(const QString &subscriptionId,
+                                               const QDateTime &since,
+                                               std::function<void(FleetEvidenceResult)> done)
+{
+    if (const auto bad = badSubscription(subscriptionId)) {
+        FleetEvidenceResult result;
+        result.call = *bad;
+        done(result);
+        return;
+    }
+    // The documented "events for a resource provider" pattern: the Activity Log cannot filter
+    // by operation, so every Compute record since `since` comes back, and $select keeps each
+    // one to the fields the classification reads. No upper end (eventTimestamp le): only the
+    // start is required, and a clock other than ours (a simulator's) must not hide records.
+    const QString filter =
+        u"eventTimestamp ge '%1' and resourceProvider eq 'Microsoft.Compute'"_s.arg(
+            since.toUTC().toString(Qt::ISODate));
+    auto state = std::make_shared<EvidenceState>();
+    state->maxPages = std::max(1, m_options.maxEvidenceListPages);
+    state->doneFleet = std::move(done);
+    evidencePage(state,
+                 activityLogUrl(subscriptionId, filter,
+                                u"eventTimestamp,operationName,status,resourceId,caller,"
+                                "operationId"_s));
 }
 
 void ArmClient::evidencePage(std::shared_ptr<EvidenceState> state, const QUrl &url)
@@ -492,29 +541,29 @@ void ArmClient::evidencePage(std::shared_ptr<EvidenceState> state, const QUrl &u
             ++state->pages;
             state->result.call = reply.call;
             if (!reply.call.ok()) {
-                state->done(state->result);
+                state->finish();
                 return;
             }
             QString error;
             const auto page = armparsers::parseActivityLogPage(reply.body, &error);
             if (!page) {
                 state->result.call = failure(FailureClass::Transient, u"InvalidResponse"_s, error);
-                state->done(state->result);
+                state->finish();
                 return;
             }
-            const EvidenceResult &decisive = page->decisive;
-            EvidenceResult &best = state->result;
-            if (decisive.kind != EvidenceKind::None
-                && (best.kind == EvidenceKind::None || !best.at.isValid() || !decisive.at.isValid()
-                    || decisive.at >= best.at)) {
-                const CallResult call = best.call;
-                best = decisive;
-                best.call = call;
+            armparsers::keepLatest(state->result, page->decisive);
+            if (state->doneFleet) {
+                for (auto it = page->byResource.cbegin(); it != page->byResource.cend(); ++it)
+                    armparsers::keepLatest(state->fleet.byVm[it.key()], it.value());
             }
             // Every page is read (bounded): the latest power operation decides, not the first.
-            if (page->nextLink.isEmpty() || !isArmUrl(page->nextLink)
-                || state->pages >= kMaxEvidencePages) {
-                state->done(state->result);
+            if (page->nextLink.isEmpty() || !isArmUrl(page->nextLink)) {
+                state->finish();
+                return;
+            }
+            if (state->pages >= state->maxPages) {
+                state->fleet.complete = false;
+                state->finish();
                 return;
             }
             evidencePage(state, page->nextLink);

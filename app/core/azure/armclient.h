@@ -35,6 +35,9 @@ struct ArmClientOptions
     int maxFollowMs = 30 * 60'000; // give up following (finished=false) after this
     int maxPollErrors = 5; // consecutive failed polls before giving up
     int maxListPages = 10'000;
+    // Pages of one subscription-wide Activity Log listing (evictionEvidenceInSubscription);
+    // Azure does not document its page size; the simulator sends 200 records a page.
+    int maxEvidenceListPages = 50;
     // Starts of uniform scale set instances wait this long for others of the same scale set,
     // then go out as one POST .../virtualMachineScaleSets/{ss}/start {"instanceIds": [...]}
     // (ArmCloudProvider). 0 = only starts asked for in the same event-loop pass are merged.
@@ -81,6 +84,11 @@ public:
     // Activity Log since `since` on this VM, classified (armparsers::parseActivityLogPage).
     void evictionEvidence(const QString &resourceId, const QDateTime &since,
                           std::function<void(EvidenceResult)> done);
+    // One paged listing of the subscription's Compute records since `since` (at most
+    // maxEvidenceListPages reads), classified per resource: byVm is keyed by the lower-cased
+    // resourceId of each record.
+    void evictionEvidenceInSubscription(const QString &subscriptionId, const QDateTime &since,
+                                        std::function<void(FleetEvidenceResult)> done);
 
     ArmRequestQueue *queue() const { return m_queue; }
     const ArmClientOptions &options() const { return m_options; }
@@ -95,6 +103,8 @@ private:
     void listPage(std::shared_ptr<struct ListState> state, const QUrl &url);
     void finishList(const std::shared_ptr<struct ListState> &state);
     void evidencePage(std::shared_ptr<struct EvidenceState> state, const QUrl &url);
+    QUrl activityLogUrl(const QString &subscriptionId, const QString &filter,
+                        const QString &select) const;
     QUrl resourceUrl(const QString &path, const QString &suffix) const;
     bool isArmUrl(const QUrl &url) const;
 

@@ -241,6 +241,28 @@ void ArmCloudProvider::evictionEvidence(const VmRecord &vm, const QDateTime &sin
     m_client->evictionEvidence(resourceIdOf(vm), since, std::move(done));
 }
 
+void ArmCloudProvider::evictionEvidenceForVms(const QString &subscriptionId,
+                                              const QList<VmRecord> &vms, const QDateTime &since,
+                                              std::function<void(FleetEvidenceResult)> done)
+{
+    QHash<QString, QString> keyOf; // lower-cased resource id -> resourceKey
+    for (const VmRecord &vm : vms)
+        keyOf.insert(resourceIdOf(vm).toLower(), vm.resourceKey);
+    m_client->evictionEvidenceInSubscription(
+        subscriptionId, since, [keyOf, done = std::move(done)](FleetEvidenceResult listed) {
+            FleetEvidenceResult result;
+            result.call = listed.call;
+            result.pages = listed.pages;
+            result.complete = listed.complete;
+            for (auto it = listed.byVm.cbegin(); it != listed.byVm.cend(); ++it) {
+                const auto key = keyOf.constFind(it.key());
+                if (key != keyOf.cend())
+                    result.byVm.insert(*key, it.value());
+            }
+            done(result);
+        });
+}
+
 void ArmCloudProvider::deallocate(const VmRecord &vm, std::function<void(CallResult)> done)
 {
     m_client->deallocateVm(resourceIdOf(vm), std::move(done));

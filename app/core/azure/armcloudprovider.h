@@ -62,6 +62,9 @@ public:
                  std::function<void(ListResult)> done) override;
     void evictionEvidence(const VmRecord &vm, const QDateTime &since,
                           std::function<void(EvidenceResult)> done) override;
+    void evictionEvidenceForVms(const QString &subscriptionId, const QList<VmRecord> &vms,
+                                const QDateTime &since,
+                                std::function<void(FleetEvidenceResult)> done) override;
     void deallocate(const VmRecord &vm, std::function<void(CallResult)> done) override;
 
     // For the status bar / healthz: "environment: client <id> in tenant <t>"; never a secret.

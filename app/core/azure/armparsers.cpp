@@ -233,7 +233,11 @@ EvidenceKind classifyOperation(const QString &operation)
                                                   "/simulateEviction/action"_L1};
     static const QLatin1StringView deliberate[] = {"/deallocate/action"_L1, "/powerOff/action"_L1,
                                                    "/virtualMachines/delete"_L1};
-    if (!operation.startsWith("Microsoft.Compute/virtualMachines/"_L1, Qt::CaseInsensitive))
+    // A VM, or one VM of a uniform scale set (...ScaleSets/virtualMachines/..., the instance's
+    // own resource id): the scale set's own operations name no instance.
+    if (!operation.startsWith("Microsoft.Compute/virtualMachines/"_L1, Qt::CaseInsensitive)
+        && !operation.startsWith("Microsoft.Compute/virtualMachineScaleSets/virtualMachines/"_L1,
+                                 Qt::CaseInsensitive))
         return EvidenceKind::None;
     for (QLatin1StringView suffix : evictions) {
         if (operation.endsWith(suffix, Qt::CaseInsensitive))
@@ -247,6 +251,20 @@ EvidenceKind classifyOperation(const QString &operation)
 }
 
 } // namespace
+
+void keepLatest(EvidenceResult &best, const EvidenceResult &candidate)
+{
+    if (candidate.kind == EvidenceKind::None)
+        return;
+    // Started, Accepted and Succeeded entries of one operation: the latest one wins, and
+    // of two operations the later (an eviction after a user's start, ...).
+    if (best.kind != EvidenceKind::None && candidate.at.isValid() && best.at.isValid()
+        && candidate.at < best.at)
+        return;
+    const CallResult call = best.call;
+    best = candidate;
+    best.call = call;
+}
 
 std::optional<ActivityLogPage> parseActivityLogPage(const QByteArray &body, QString *error)
 {
@@ -267,18 +285,17 @@ std::optional<ActivityLogPage> parseActivityLogPage(const QByteArray &body, QStr
         if (status.compare("Failed"_L1, Qt::CaseInsensitive) == 0)
             continue; // a refused deallocate or eviction changed nothing
         const QString timestamp = item.value("eventTimestamp"_L1).toString();
-        const QDateTime at = QDateTime::fromString(timestamp, Qt::ISODateWithMs).toUTC();
-        // Started, Accepted and Succeeded entries of one operation: the latest one wins, and
-        // of two operations the later (an eviction after a user's start, ...).
-        if (page.decisive.kind != EvidenceKind::None && at.isValid() && page.decisive.at.isValid()
-            && at < page.decisive.at)
-            continue;
-        page.decisive.kind = kind;
-        page.decisive.operation = operation;
-        page.decisive.caller = item.value("caller"_L1).toString().left(256);
-        page.decisive.at = at;
-        page.decisive.evidence = u"%1 %2 at %3 (operationId %4)"_s.arg(
+        EvidenceResult entry;
+        entry.kind = kind;
+        entry.operation = operation;
+        entry.caller = item.value("caller"_L1).toString().left(256);
+        entry.at = QDateTime::fromString(timestamp, Qt::ISODateWithMs).toUTC();
+        entry.evidence = u"%1 %2 at %3 (operationId %4)"_s.arg(
             operation, status, timestamp, item.value("operationId"_L1).toString());
+        keepLatest(page.decisive, entry);
+        const QString resource = item.value("resourceId"_L1).toString().toLower();
+        if (!resource.isEmpty())
+            keepLatest(page.byResource[resource], entry);
     }
     return page;
 }

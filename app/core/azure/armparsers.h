@@ -7,6 +7,7 @@
 #include "fleettypes.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -87,14 +88,20 @@ std::optional<OperationStatus> parseOperationStatus(const QByteArray &body, QStr
 
 // Activity Log page (Microsoft.Insights eventtypes/management/values), classified: of the
 // entries that change a VM's power on someone's or the platform's behalf — evictSpotVM and
-// simulateEviction (an eviction), deallocate, powerOff and delete (deliberate, with caller) —
-// whose status is not Failed, the latest by eventTimestamp. start and the rest are ignored.
+// simulateEviction (an eviction), deallocate, powerOff and delete (deliberate, with caller),
+// on a VM or a scale set's VM — whose status is not Failed, the latest by eventTimestamp.
+// start and the rest are ignored.
 // evidence: "<operationName> <status> at <eventTimestamp> (operationId <id>)".
 struct ActivityLogPage
 {
     EvidenceResult decisive; // call unused; kind None when the page has no such entry
+    // The same, per resource: lower-cased resourceId -> its latest decisive entry (a
+    // subscription-wide listing answers many VMs at once).
+    QHash<QString, EvidenceResult> byResource;
     QUrl nextLink;
 };
+// Keeps the later of two decisive entries in `best` (an invalid time never loses to none).
+void keepLatest(EvidenceResult &best, const EvidenceResult &candidate);
 std::optional<ActivityLogPage> parseActivityLogPage(const QByteArray &body, QString *error);
 
 } // namespace spotkeeper::core::armparsers

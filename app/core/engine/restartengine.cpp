@@ -293,8 +293,7 @@ int RestartEngine::processDue()
         for (qint64 vmId : std::as_const(probes))
             processProbe(vmId);
         processPowerLists(); // after the jobs: the ones that just asked are served together
-        for (qint64 vmId : std::as_const(watches))
-            processWatch(vmId);
+        processWatches(watches);
     }
     const QList<qint64> ids = m_jobs.keys();
     for (qint64 vmId : ids)

@@ -128,6 +128,8 @@ private:
         PowerState observed = PowerState::Unknown;
         bool inFlight = false;
         int reads = 0;
+        QString subscriptionId; // watches of one subscription share one Activity Log listing
+        bool alone = false; // a shared listing hit its page bound without this VM: own reads
     };
 
     // restartengine.cpp: the job state machine
@@ -174,7 +176,10 @@ private:
     void parkDeleteEvicted(qint64 vmId);
 
     // restartengineevidence.cpp: what the Activity Log says about a deallocation
-    void processWatch(qint64 vmId);
+    void processWatches(const QList<qint64> &due);
+    std::optional<VmRecord> watchedVm(qint64 vmId); // nullopt: the watch is over or concluded
+    void readEvidenceAlone(const VmRecord &vm);
+    void readEvidenceTogether(const QString &subscriptionId, const QList<VmRecord> &vms);
     void handleWatchResult(qint64 vmId, const EvidenceResult &result);
     void concludeUnproven(qint64 vmId);
     void markStoppedOnPurpose(const VmRecord &vm, const QString &by, const QString &operation,

@@ -24,35 +24,117 @@ bool RestartEngine::handleUnreportedDeallocation(qint64 vmId, PowerState observe
     watch.deadline = at.addMSecs(m_config.evidenceWaitMs);
     watch.dueAt = at;
     watch.observed = observed;
+    watch.subscriptionId = vm->subscriptionId;
     m_watches.insert(vmId, watch);
     reschedule();
     return true;
 }
 
-void RestartEngine::processWatch(qint64 vmId)
+std::optional<VmRecord> RestartEngine::watchedVm(qint64 vmId)
 {
     auto it = m_watches.find(vmId);
     if (it == m_watches.end() || it->inFlight)
-        return;
-    const std::optional<VmRecord> vm = m_store.vm(vmId);
+        return std::nullopt;
+    std::optional<VmRecord> vm = m_store.vm(vmId);
     QString why;
     if (!vm || m_jobs.contains(vmId) || !mayRestart(*vm, &why)) {
         m_watches.erase(it); // a notice, an operator or a job got there first
-        return;
+        return std::nullopt;
     }
-    const QDateTime at = now();
-    if (it->reads > 0 && at >= it->deadline) {
+    if (it->reads > 0 && now() >= it->deadline) {
         concludeUnproven(vmId);
-        return;
+        return std::nullopt;
     }
+    return vm;
+}
+
+void RestartEngine::processWatches(const QList<qint64> &due)
+{
+    // Watches of one subscription share one Activity Log listing when there are enough of
+    // them (a storm): kEvidenceTogetherFrom or more waiting, due or not — a watch not due yet
+    // rides along, as the same pages answer it. Below that, one query per VM is cheaper (a
+    // listing returns every Compute record of the window, not just theirs).
+    constexpr qsizetype kEvidenceTogetherFrom = 3;
+    QHash<QString, QList<qint64>> bySubscription;
+    for (qint64 vmId : due) {
+        const auto it = m_watches.constFind(vmId);
+        if (it != m_watches.cend() && !it->inFlight)
+            bySubscription[it->alone ? QString() : it->subscriptionId.toLower()].append(vmId);
+    }
+    for (auto group = bySubscription.cbegin(); group != bySubscription.cend(); ++group) {
+        QList<qint64> ids = group.value();
+        if (!group.key().isEmpty()) {
+            QList<qint64> riders;
+            for (auto it = m_watches.cbegin(); it != m_watches.cend(); ++it) {
+                if (!it->inFlight && !it->alone && !ids.contains(it.key())
+                    && it->subscriptionId.compare(group.key(), Qt::CaseInsensitive) == 0)
+                    riders.append(it.key());
+            }
+            if (ids.size() + riders.size() >= kEvidenceTogetherFrom)
+                ids += riders;
+        }
+        QList<VmRecord> vms;
+        for (qint64 vmId : std::as_const(ids)) {
+            if (auto vm = watchedVm(vmId))
+                vms.append(*vm);
+        }
+        if (!group.key().isEmpty() && vms.size() >= kEvidenceTogetherFrom) {
+            readEvidenceTogether(vms.constFirst().subscriptionId, vms);
+            continue;
+        }
+        for (const VmRecord &vm : std::as_const(vms))
+            readEvidenceAlone(vm);
+    }
+}
+
+void RestartEngine::readEvidenceAlone(const VmRecord &vm)
+{
     // One read per evidencePollMs; the ARM request queue paces it against the subscription's
     // read budget (behind the engine's own reads: Priority::Background).
-    it->inFlight = true;
-    ++it->reads;
-    m_cloud.evictionEvidence(*vm, it->since, [alive = m_alive, this, vmId](EvidenceResult result) {
-        if (*alive)
-            handleWatchResult(vmId, result);
-    });
+    EvidenceWatch &watch = m_watches[vm.id];
+    watch.inFlight = true;
+    ++watch.reads;
+    m_cloud.evictionEvidence(vm, watch.since,
+                             [alive = m_alive, this, vmId = vm.id](EvidenceResult result) {
+                                 if (*alive)
+                                     handleWatchResult(vmId, result);
+                             });
+}
+
+void RestartEngine::readEvidenceTogether(const QString &subscriptionId, const QList<VmRecord> &vms)
+{
+    QDateTime since;
+    QList<QPair<qint64, QString>> keys;
+    for (const VmRecord &vm : vms) {
+        EvidenceWatch &watch = m_watches[vm.id];
+        watch.inFlight = true;
+        ++watch.reads;
+        if (!since.isValid() || watch.since < since)
+            since = watch.since;
+        keys.append({vm.id, vm.resourceKey});
+    }
+    m_cloud.evictionEvidenceForVms(
+        subscriptionId, vms, since,
+        [alive = m_alive, this, keys](const FleetEvidenceResult &fleet) {
+            if (!*alive)
+                return;
+            for (const auto &[vmId, key] : keys) {
+                auto it = m_watches.find(vmId);
+                if (it == m_watches.end())
+                    continue;
+                EvidenceResult result;
+                const auto found = fleet.byVm.constFind(key);
+                // The listing reaches back to the oldest watch: an entry before this VM's own
+                // window is an older story (last week's deallocation), not this one.
+                if (fleet.call.ok() && found != fleet.byVm.cend()
+                    && (!found->at.isValid() || found->at >= it->since))
+                    result = *found;
+                else if (fleet.call.ok() && !fleet.complete)
+                    it->alone = true; // the bound cut the listing short: ask for this VM alone
+                result.call = fleet.call;
+                handleWatchResult(vmId, result);
+            }
+        });
 }
 
 void RestartEngine::handleWatchResult(qint64 vmId, const EvidenceResult &result)
