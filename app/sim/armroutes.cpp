@@ -311,10 +311,20 @@ http::Response SimServer::vmAction(const http::Request &request, int vm, const Q
                 u"The VM cannot be deallocated while it is %1."_s.arg(powerCode(v.power)));
         return http::Response {202, {}, {}}; // accepted; the power change shows in reads
     }
+    if (action == "poweroff"_L1 && request.method == "POST") {
+        const SimVm &v = m_model.vm(vm);
+        if (v.power == Power::Stopped || v.power == Power::Stopping)
+            return http::Response {200, {}, {}}; // already what was asked
+        if (!m_model.powerOff(vm, m_options.clientId))
+            return armError(
+                409, u"OperationNotAllowed"_s,
+                u"The VM cannot be powered off while it is %1."_s.arg(powerCode(v.power)));
+        return http::Response {202, {}, {}};
+    }
     if (action != "start"_L1 || request.method != "POST")
         return armError(405, u"MethodNotAllowed"_s,
-                        u"only GET instanceView, POST start, deallocate and simulateEviction are "
-                        "simulated"_s);
+                        u"only GET instanceView, POST start, deallocate, powerOff and "
+                        "simulateEviction are simulated"_s);
     const StartOutcome out = m_model.start(vm, m_wall.nowMSecs());
     if (out.httpStatus != 202)
         return armError(out.httpStatus, out.errorCode, out.errorMessage);

@@ -64,18 +64,22 @@ void SimServer::handleControl(const http::Request &request, const ResponderPtr &
                     QJsonObject {{u"evicted"_s, QJsonArray::fromStringList(evicted)},
                                  {u"notice"_s, notice}});
     }
-    if (what == "deallocate") {
+    if (what == "deallocate" || what == "power-off") {
+        const QString verb = QString::fromLatin1(what);
         const QStringList vms = stringList(body.value("vms"_L1));
         const QString caller = body.value("caller"_L1).toString();
         const qint64 delay = body.value("logDelaySeconds"_L1).toInteger(0);
         if (vms.isEmpty() || caller.isEmpty() || caller.size() > 256)
-            return bad(u"deallocate needs vms [names] and caller (who, as the Activity Log "
-                       "records it, at most 256 characters)"_s);
+            return bad(verb
+                       + u" needs vms [names] and caller (who, as the Activity Log records it, "
+                         "at most 256 characters)"_s);
         if (delay < 0 || delay > 86'400)
-            return bad(u"deallocate: logDelaySeconds must be within 0..86400 (simulated)"_s);
-        const QStringList done = deallocateAsUser(vms, caller, delay * 1000);
+            return bad(verb + u": logDelaySeconds must be within 0..86400 (simulated)"_s);
+        const bool deallocate = what == "deallocate";
+        const QStringList done = stopAsUser(vms, caller, delay * 1000, deallocate);
         return send(200,
-                    QJsonObject {{u"deallocated"_s, QJsonArray::fromStringList(done)},
+                    QJsonObject {{deallocate ? u"deallocated"_s : u"stopped"_s,
+                                  QJsonArray::fromStringList(done)},
                                  {u"caller"_s, caller}});
     }
     if (what == "capacity") {

@@ -27,6 +27,10 @@ QString powerCode(Power power)
         return u"deleting"_s;
     case Power::Deleted:
         return u"deleted"_s;
+    case Power::Stopping:
+        return u"stopping"_s;
+    case Power::Stopped:
+        return u"stopped"_s;
     }
     return u"unknown"_s;
 }
@@ -295,6 +299,12 @@ void FleetModel::stepVm(int index, qint64 now)
                 continue;
             }
         }
+        if (vm.nextAtMs > 0 && vm.nextAtMs <= now && vm.power == Power::Stopping) {
+            const qint64 at = vm.nextAtMs;
+            vm.nextAtMs = 0;
+            setPower(vm, Power::Stopped, at);
+            continue;
+        }
         if (vm.nextAtMs > 0 && vm.nextAtMs <= now
             && (vm.power == Power::Deallocating || vm.power == Power::Deleting)) {
             const qint64 at = vm.nextAtMs;
@@ -377,19 +387,34 @@ void FleetModel::completeEviction(int index, qint64 atMs)
 
 bool FleetModel::deallocate(int index, const QString &caller, qint64 logDelayMs)
 {
-    SimVm *running = runningVm(index);
-    if (!running)
+    return stopAsUser(index, caller, logDelayMs, true);
+}
+
+bool FleetModel::powerOff(int index, const QString &caller, qint64 logDelayMs)
+{
+    return stopAsUser(index, caller, logDelayMs, false);
+}
+
+bool FleetModel::stopAsUser(int index, const QString &caller, qint64 logDelayMs, bool deallocate)
+{
+    SimVm *vmp = runningVm(index);
+    if (!vmp && deallocate && index >= 0 && index < int(m_vms.size())
+        && m_vms[index].power == Power::Stopped)
+        vmp = &m_vms[index]; // a stopped VM can still be deallocated
+    if (!vmp)
         return false;
-    SimVm &vm = *running;
+    SimVm &vm = *vmp;
     const qint64 now = nowMs();
-    setPower(vm, Power::Deallocating, now);
-    vm.nextAtMs = now + m_timings.deallocatingMs;
+    setPower(vm, deallocate ? Power::Deallocating : Power::Stopping, now);
+    vm.nextAtMs = now + (deallocate ? m_timings.deallocatingMs : m_timings.stoppingMs);
     vm.evictedAtMs = 0; // somebody's decision, not an outage
     vm.deallocatedAtMs = 0;
-    ++m_counters.userDeallocations;
+    ++(deallocate ? m_counters.userDeallocations : m_counters.userPowerOffs);
     m_activity.append(ActivityEntry {
-        vm.resourceId(), u"Microsoft.Compute/virtualMachines/deallocate/action"_s, u"Succeeded"_s,
-        now, newGuid(), caller, now + std::max<qint64>(0, logDelayMs)});
+        vm.resourceId(),
+        deallocate ? u"Microsoft.Compute/virtualMachines/deallocate/action"_s
+                   : u"Microsoft.Compute/virtualMachines/powerOff/action"_s,
+        u"Succeeded"_s, now, newGuid(), caller, now + std::max<qint64>(0, logDelayMs)});
     return true;
 }
 
@@ -506,7 +531,8 @@ StartOutcome FleetModel::start(int index, qint64 wallMs)
     };
     if (vm.power == Power::Deleted)
         return refuse(404, u"NotFound"_s, u"The entity was not found in this Azure location."_s);
-    if (record.whileInFlight || vm.power == Power::Deallocating || vm.power == Power::Deleting) {
+    if (record.whileInFlight || vm.power == Power::Deallocating || vm.power == Power::Deleting
+        || vm.power == Power::Stopping) {
         ++m_counters.startsRefusedBusy;
         return refuse(409, u"Conflict"_s,
                       u"Operation 'start' is not allowed on VM '%1' since another operation is in "
@@ -520,6 +546,10 @@ StartOutcome FleetModel::start(int index, qint64 wallMs)
     op.startMs = now;
     if (vm.power == Power::Running) {
         op.doneAtMs = now + m_timings.runningStartNoopMs;
+    } else if (vm.power == Power::Stopped) {
+        // Powered off, still allocated: no capacity or price check, it only boots.
+        op.doneAtMs = now + m_timings.startingMs;
+        setPower(vm, Power::Starting, now);
     } else {
         const double price = spotPrice(vm.size);
         if (vm.maxPrice >= 0 && vm.maxPrice < price) {

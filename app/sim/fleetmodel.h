@@ -69,6 +69,9 @@ public:
     // Activity Log deallocate/action entry with that caller, visible logDelayMs later (the
     // log lags). Not an outage. False when the VM is not running or an eviction is pending.
     bool deallocate(int index, const QString &caller, qint64 logDelayMs = 0);
+    // The same with powerOff: the VM stops but stays allocated (PowerState/stopped); an
+    // Activity Log powerOff/action entry. start() boots it again (no capacity needed).
+    bool powerOff(int index, const QString &caller, qint64 logDelayMs = 0);
     // POST StartRequests from the VM's IMDS: approved Preempts evict now.
     void acknowledge(int index, const QStringList &eventIds);
 
@@ -103,6 +106,7 @@ public:
     qint64 runningCount() const;
 
 private:
+    bool stopAsUser(int index, const QString &caller, qint64 logDelayMs, bool deallocate);
     SimVm *runningVm(int index); // advance()d; null unless running with no eviction pending
     void setPower(SimVm &vm, Power power, qint64 atMs);
     void stepVm(int index, qint64 nowMs);

@@ -47,6 +47,10 @@ QString powerDisplay(Power power)
     case Power::Deleting:
     case Power::Deleted:
         return u"VM deleting"_s;
+    case Power::Stopping:
+        return u"VM stopping"_s;
+    case Power::Stopped:
+        return u"VM stopped"_s;
     }
     return {};
 }

@@ -177,10 +177,18 @@ QStringList SimServer::evict(int count, const QStringList &names, const QString 
 QStringList SimServer::deallocateAsUser(const QStringList &names, const QString &caller,
                                         qint64 logDelayMs)
 {
+    return stopAsUser(names, caller, logDelayMs, true);
+}
+
+QStringList SimServer::stopAsUser(const QStringList &names, const QString &caller,
+                                  qint64 logDelayMs, bool deallocate)
+{
     QStringList out;
     for (const QString &name : names) {
         const int index = m_model.findByName(name);
-        if (index >= 0 && m_model.deallocate(index, caller, logDelayMs))
+        if (index >= 0
+            && (deallocate ? m_model.deallocate(index, caller, logDelayMs)
+                           : m_model.powerOff(index, caller, logDelayMs)))
             out << m_model.vm(index).name;
     }
     return out;
@@ -258,6 +266,7 @@ QJsonObject SimServer::stateJson() const
                                       {u"scaleSetStarts"_s, c.scaleSetStarts},
                                       {u"scaleSetStartInstances"_s, c.scaleSetStartInstances},
                                       {u"userDeallocations"_s, c.userDeallocations},
+                                      {u"userPowerOffs"_s, c.userPowerOffs},
                                       {u"throttled"_s, m_limits.throttled()},
                                       {u"requestsBeforeRetryAfter"_s, m_limits.violations()},
                                       {u"tokensIssued"_s, m_tokensIssued},

@@ -83,6 +83,9 @@ public:
     // becomes readable logDelayMs (simulated) later. Returns the names deallocated.
     QStringList deallocateAsUser(const QStringList &names, const QString &caller,
                                  qint64 logDelayMs);
+    // deallocate = false: powerOff instead (the VMs stop but stay allocated).
+    QStringList stopAsUser(const QStringList &names, const QString &caller, qint64 logDelayMs,
+                           bool deallocate);
     void capacityShortage(const QString &region, const QString &size, qint64 simSeconds,
                           const QString &code, bool async);
     void throttleStorm(qint64 realSeconds);

@@ -12,7 +12,17 @@
 // Times named *Ms are simulated epoch milliseconds unless named wall*.
 namespace spotkeeper::sim {
 
-enum class Power { Running, Deallocating, Deallocated, Starting, Deleting, Deleted };
+// Stopping/Stopped: powered off (powerOff), still allocated and billed; start needs no capacity.
+enum class Power {
+    Running,
+    Deallocating,
+    Deallocated,
+    Starting,
+    Deleting,
+    Deleted,
+    Stopping,
+    Stopped
+};
 QString powerCode(Power power); // "running", "deallocated", ... (as in "PowerState/<code>")
 
 struct Timings
@@ -20,6 +30,7 @@ struct Timings
     qint64 noticeMs = 30'000; // Preempt NotBefore - now
     qint64 deallocatingMs = 30'000;
     qint64 deletingMs = 30'000;
+    qint64 stoppingMs = 10'000; // powerOff accepted -> stopped
     qint64 startingMs = 60'000; // start accepted -> running
     qint64 startFailMs = 10'000; // start accepted -> async Failed (capacity)
     qint64 runningStartNoopMs = 1'000; // start on a running VM: op succeeds after this
@@ -161,6 +172,7 @@ struct ModelCounters
     qint64 scaleSetStarts = 0; // POST .../virtualMachineScaleSets/{ss}/start calls
     qint64 scaleSetStartInstances = 0; // instance ids those calls named
     qint64 userDeallocations = 0; // deallocated "as a user" (control route or ARM deallocate)
+    qint64 userPowerOffs = 0; // powered off "as a user" (control route or ARM powerOff)
 };
 
 // Where the VM-minutes beyond the unavoidable went, summed over finished outages

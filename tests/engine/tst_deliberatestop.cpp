@@ -48,6 +48,8 @@ class TestDeliberateStop : public QObject
 private Q_SLOTS:
     void userDeallocationStaysStopped_data();
     void userDeallocationStaysStopped();
+    void userPowerOffStaysStopped();
+    void unexplainedPowerOffIsLeftStopped();
     void evictionEvidenceRestarts();
     void lateEvidenceIsWaitedFor();
     void manyWaitingVmsShareOneListing_data();
@@ -108,6 +110,50 @@ void TestDeliberateStop::userDeallocationStaysStopped()
     QCOMPARE(timeline, 1);
     // The decision came from one Activity Log read, not a poll loop.
     QCOMPARE(h.cloud->count(Kind::Evidence, vm.resourceKey), 1);
+}
+
+void TestDeliberateStop::userPowerOffStaysStopped()
+{
+    // Powered off (PowerState/stopped, still allocated), not deallocated: the reconciler
+    // reads the Activity Log for it as well, and Bob's powerOff keeps it stopped.
+    const QString powerOff = u"Microsoft.Compute/virtualMachines/powerOff/action"_s;
+    EngineHarness h;
+    const VmRecord vm = taggedRunningVm(h, u"spot-off"_s);
+    h.addReconciler({});
+    h.runFor(10'000);
+    h.cloud->setEvidenceResult(vm.resourceKey, deliberate(u"bob@contoso.com"_s, powerOff));
+    h.cloud->setPower(vm.resourceKey, PowerState::Stopped);
+    h.runFor(10 * 60'000);
+    QCOMPARE(h.cloud->count(Kind::Start), 0);
+    QCOMPARE(h.cloud->count(Kind::Evidence, vm.resourceKey), 1);
+    const VmRecord after = *h.store->vm(vm.id);
+    QCOMPARE_ENUM(after.desiredState, DesiredState::Stopped);
+    QCOMPARE(after.stoppedBy, u"bob@contoso.com"_s);
+    QCOMPARE(after.stoppedOperation, powerOff);
+    const QList<AuditRecord> audit = auditRows(h);
+    QCOMPARE(audit.size(), 1);
+    QVERIFY(audit[0].detail.contains(powerOff));
+}
+
+void TestDeliberateStop::unexplainedPowerOffIsLeftStopped()
+{
+    // No evidence at all, and unproven_deallocation = restart: a powered-off VM is still left
+    // alone, as no eviction powers a VM off (a shutdown from inside the guest looks like this).
+    EngineConfig config = EngineHarness::defaultConfig();
+    config.restartUnproven = true;
+    EngineHarness h(config);
+    const VmRecord vm = taggedRunningVm(h, u"spot-halted"_s);
+    h.addReconciler({});
+    h.runFor(10'000);
+    h.cloud->setPower(vm.resourceKey, PowerState::Stopped);
+    h.runFor(15 * 60'000);
+    QCOMPARE(h.cloud->count(Kind::Start), 0);
+    QVERIFY(h.cloud->count(Kind::Evidence, vm.resourceKey) >= 2); // it did look
+    QVERIFY(h.store->jobs(vm.id, 10).isEmpty());
+    bool left = false;
+    for (const EventRecord &e : h.events(vm.id, EventKind::PowerChange))
+        left = left || e.message.contains(u"left stopped"_s);
+    QVERIFY(left);
 }
 
 void TestDeliberateStop::evictionEvidenceRestarts()

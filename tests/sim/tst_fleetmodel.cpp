@@ -157,6 +157,43 @@ private slots:
         QVERIFY(model.starts().last().whileInFlight);
     }
 
+    void powerOffStopsButKeepsTheVmAllocated()
+    {
+        core::ManualClock clock;
+        FleetModel model(clock);
+        const int vm = model.addVm(makeVm(u"a"_s));
+        QVERIFY(model.powerOff(vm, u"bob@contoso.com"_s));
+        QCOMPARE(model.vm(vm).power, Power::Stopping);
+        QCOMPARE(powerCode(model.vm(vm).power), u"stopping"_s);
+        QCOMPARE(model.start(vm, 0).httpStatus, 409); // still stopping
+        QVERIFY(!model.powerOff(vm, u"bob@contoso.com"_s));
+        clock.advanceMSecs(model.timings().stoppingMs);
+        model.advance();
+        QCOMPARE(model.vm(vm).power, Power::Stopped);
+        QCOMPARE(powerCode(model.vm(vm).power), u"stopped"_s);
+        QCOMPARE(model.counters().userPowerOffs, 1);
+        QCOMPARE(model.counters().evictions, 0);
+        const auto log = model.activity({}, 0);
+        QCOMPARE(log.size(), 1);
+        QCOMPARE(log.first().operationName, u"Microsoft.Compute/virtualMachines/powerOff/action"_s);
+        QCOMPARE(log.first().caller, u"bob@contoso.com"_s);
+        // Still allocated: a start needs no capacity, even in a shortage of its region.
+        model.addCapacityWindow(CapacityWindow {
+            u"eastus"_s, {}, 0, clock.nowMSecs() + 600'000, u"AllocationFailed"_s, true});
+        const StartOutcome out = model.start(vm, 0);
+        QCOMPARE(out.httpStatus, 202);
+        QCOMPARE(model.vm(vm).power, Power::Starting);
+        clock.advanceMSecs(model.timings().startingMs);
+        model.advance();
+        QCOMPARE(model.vm(vm).power, Power::Running);
+        QCOMPARE(model.operation(out.opId)->status, u"Succeeded"_s);
+        // A stopped VM can be deallocated as well.
+        QVERIFY(model.powerOff(vm, u"bob@contoso.com"_s));
+        clock.advanceMSecs(model.timings().stoppingMs);
+        QVERIFY(model.deallocate(vm, u"bob@contoso.com"_s));
+        QCOMPARE(model.vm(vm).power, Power::Deallocating);
+    }
+
     void agentLossHasNoNotice()
     {
         core::ManualClock clock;

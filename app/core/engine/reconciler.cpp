@@ -21,9 +21,12 @@ bool wasUp(PowerState state)
     return state == PowerState::Running || state == PowerState::Starting;
 }
 
+// Deallocated (an eviction or a person) or powered off (a person: an eviction never leaves a
+// VM stopped and allocated); either way the Activity Log decides.
 bool isDown(PowerState state)
 {
-    return state == PowerState::Deallocating || state == PowerState::Deallocated;
+    return state == PowerState::Deallocating || state == PowerState::Deallocated
+        || state == PowerState::Stopping || state == PowerState::Stopped;
 }
 
 QString keyOf(const VmRecord &vm)

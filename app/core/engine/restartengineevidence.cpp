@@ -183,6 +183,17 @@ void RestartEngine::concludeUnproven(qint64 vmId)
 {
     const EvidenceWatch watch = m_watches.take(vmId);
     const QString waited = QString::number(m_config.evidenceWaitMs / 1000) + u" s"_s;
+    if (watch.observed == PowerState::Stopped || watch.observed == PowerState::Stopping) {
+        // Not a deallocation: a Spot eviction deallocates or deletes, it never leaves a VM
+        // powered off and allocated. Someone (or the guest OS) shut it down: leave it.
+        m_store.appendEvent(vmEvent(vmId, EventKind::PowerChange, u"engine"_s,
+                                    u"running -> stopped with no notice; no Activity Log "
+                                    "evidence within "_s
+                                        + waited
+                                        + u"; left stopped (an eviction deallocates or deletes a "
+                                          "VM, it never powers it off)"_s));
+        return;
+    }
     if (m_config.restartUnproven) {
         if (handleUnreportedEviction(vmId, watch.observed))
             recordEvictionEvidence(vmId, u"reconciler"_s,
