@@ -3,12 +3,11 @@
 #include "remotefleetsource.h"
 
 #include "clock.h"
-#include "remotefleetsourcejson.h"
+#include "operatorapi/operatorapijson.h"
 
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QNetworkAccessManager>
 #include <QSslCertificate>
 
 #include <algorithm>
@@ -60,14 +59,9 @@ RemoteFleetSource::RemoteFleetSource(RemoteSourceOptions options, const core::Cl
     : FleetSource(parent)
     , m_options(std::move(options))
     , m_clock(clock)
-    , m_network(new QNetworkAccessManager(this))
-    , m_ssl(QSslConfiguration::defaultConfiguration())
+    , m_client(new core::OperatorClient(
+          {m_options.baseUrl, m_options.token, m_options.caFile, m_options.requestTimeoutMs}, this))
 {
-    if (!m_options.caFile.isEmpty()) {
-        QList<QSslCertificate> cas = m_ssl.caCertificates();
-        cas.append(QSslCertificate::fromPath(m_options.caFile, QSsl::Pem));
-        m_ssl.setCaCertificates(cas);
-    }
     const QUrl &url = m_options.baseUrl;
     m_status.description = tr("spotkeeperd at %1").arg(url.toDisplayString());
     m_status.listenerAddress =
@@ -86,10 +80,7 @@ RemoteFleetSource::~RemoteFleetSource() = default;
 
 bool RemoteFleetSource::isLoopbackHost(const QString &host)
 {
-    if (host.compare("localhost"_L1, Qt::CaseInsensitive) == 0)
-        return true;
-    const QHostAddress address(host);
-    return !address.isNull() && address.isLoopback();
+    return core::OperatorClient::isLoopbackHost(host);
 }
 
 QString RemoteFleetSource::checkUrl(const QUrl &url)
@@ -125,93 +116,58 @@ void RemoteFleetSource::start()
     pollStatus();
 }
 
-QNetworkReply *RemoteFleetSource::send(const QByteArray &method, const QString &pathAndQuery,
-                                       const QByteArray &body)
+RemoteFleetSource::Reply RemoteFleetSource::toReply(const core::OperatorClient::Reply &answer) const
 {
-    QUrl url = m_options.baseUrl;
-    const qsizetype q = pathAndQuery.indexOf(u'?');
-    QString basePath = url.path();
-    if (basePath.endsWith(u'/'))
-        basePath.chop(1);
-    url.setPath(basePath + pathAndQuery.left(q), QUrl::TolerantMode);
-    url.setQuery(q < 0 ? QString() : pathAndQuery.mid(q + 1), QUrl::TolerantMode);
-    QNetworkRequest request(url);
-    // Never the token in clear to another host, whoever built these options; and a
-    // redirect must not carry it elsewhere either.
-    if (checkUrl(url).isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_options.token);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::SameOriginRedirectPolicy);
-    request.setRawHeader("Accept", "application/json");
-    if (!body.isEmpty())
-        request.setHeader(QNetworkRequest::ContentTypeHeader,
-                          QByteArrayLiteral("application/json"));
-    request.setTransferTimeout(m_options.requestTimeoutMs);
-    if (url.scheme() == "https"_L1)
-        request.setSslConfiguration(m_ssl);
-    return m_network->sendCustomRequest(request, method, body);
-}
-
-RemoteFleetSource::Reply RemoteFleetSource::finish(QNetworkReply *reply, bool expectJson) const
-{
+    using F = core::OperatorClient::Reply::Failure;
     Reply r;
-    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    r.body = reply->readAll();
+    r.status = answer.status;
+    r.body = answer.body;
+    r.json = answer.json;
     const QString where = m_status.description;
-    if (r.status == 0) {
-        // No HTTP answer: the error string names the cause (refused, TLS, timeout).
-        r.error = tr("%1 is unreachable: %2").arg(where, reply->errorString());
-        return r;
-    }
-    if (r.status == 401) {
+    switch (answer.failure) {
+    case F::None:
+        break;
+    case F::Unreachable: // the network error names the cause (refused, TLS, timeout)
+        r.error = tr("%1 is unreachable: %2").arg(where, answer.detail);
+        break;
+    case F::Unauthorized:
         r.error = tr("%1 refused the operator token (401): set a valid token in Settings → "
                      "Remote server.")
                       .arg(where);
-        return r;
-    }
-    if (!expectJson)
-        return r;
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(r.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        break;
+    case F::NotJson:
         r.error = tr("%1 answered HTTP %2 with a body that is not a JSON object (%3)")
                       .arg(where)
                       .arg(r.status)
-                      .arg(parseError.error != QJsonParseError::NoError ? parseError.errorString()
-                                                                        : tr("not an object"));
-        return r;
-    }
-    r.json = doc.object();
-    if (r.status < 200 || r.status >= 300) {
-        const QString message = r.json.value(u"error"_s).toObject().value(u"message"_s).toString();
+                      .arg(answer.detail.isEmpty() ? tr("not an object") : answer.detail);
+        break;
+    case F::Http:
         r.error = tr("%1 answered HTTP %2: %3")
                       .arg(where)
                       .arg(r.status)
-                      .arg(message.isEmpty() ? tr("no message") : message);
+                      .arg(answer.detail.isEmpty() ? tr("no message") : answer.detail);
+        break;
     }
     return r;
 }
 
-void RemoteFleetSource::get(const QString &pathAndQuery, Done done)
+void RemoteFleetSource::get(const QString &pathAndQuery, Done done, bool expectJson)
 {
-    QNetworkReply *reply = send("GET", pathAndQuery, {});
-    connect(reply, &QNetworkReply::finished, this, [this, reply, done = std::move(done)] {
-        reply->deleteLater();
-        done(finish(reply, true));
-    });
+    m_client->get(
+        pathAndQuery,
+        [this, done = std::move(done)](const core::OperatorClient::Reply &answer) {
+            done(toReply(answer));
+        },
+        expectJson);
 }
 
 void RemoteFleetSource::call(const QByteArray &method, const QString &path, const QJsonObject &body,
                              Done done)
 {
-    QNetworkReply *reply = send(method, path,
-                                body.isEmpty() && method == "GET"
-                                    ? QByteArray()
-                                    : QJsonDocument(body).toJson(QJsonDocument::Compact));
-    connect(reply, &QNetworkReply::finished, this, [this, reply, done = std::move(done)] {
-        reply->deleteLater();
-        done(finish(reply, true));
-    });
+    m_client->call(method, path, body,
+                   [this, done = std::move(done)](const core::OperatorClient::Reply &answer) {
+                       done(toReply(answer));
+                   });
 }
 
 void RemoteFleetSource::operate(OperatorAction action, qint64 vmId, const QString &,
@@ -354,13 +310,13 @@ void RemoteFleetSource::applyVms(const QJsonObject &json)
     const QJsonArray array = json.value(u"vms"_s).toArray();
     for (const QJsonValue &value : array) {
         const QJsonObject object = value.toObject();
-        const std::optional<core::VmRecord> vm = remotejson::vmFromJson(object);
+        const std::optional<core::VmRecord> vm = core::vmFromJson(object);
         if (!vm)
             continue;
         index.insert(vm->id, int(vms.size()));
         vms.append(*vm);
         raw.insert(vm->id, object);
-        if (const auto job = remotejson::jobFromJson(object.value(u"job"_s).toObject(), vm->id))
+        if (const auto job = core::jobFromJson(object.value(u"job"_s).toObject(), vm->id))
             jobs.insert(vm->id, *job);
         const QJsonObject before = m_vmJson.value(vm->id);
         if (before == object)
@@ -396,7 +352,7 @@ bool RemoteFleetSource::applyEvents(const QJsonObject &json)
     const QJsonArray array = json.value(u"events"_s).toArray();
     QList<core::EventRecord> fresh;
     for (const QJsonValue &value : array) {
-        const std::optional<core::EventRecord> event = remotejson::eventFromJson(value.toObject());
+        const std::optional<core::EventRecord> event = core::eventFromJson(value.toObject());
         if (!event || event->id <= m_lastEventId)
             continue;
         m_lastEventId = event->id;
@@ -426,7 +382,7 @@ void RemoteFleetSource::applyAudit(const QJsonObject &json)
     bool appended = false;
     const QJsonArray array = json.value(u"audit"_s).toArray();
     for (const QJsonValue &value : array) {
-        const std::optional<core::AuditRecord> row = remotejson::auditFromJson(value.toObject());
+        const std::optional<core::AuditRecord> row = core::auditFromJson(value.toObject());
         if (!row || row->id <= lastId)
             continue;
         m_audit.append(*row);
@@ -451,27 +407,27 @@ void RemoteFleetSource::pollStatus()
         m_status.connected = !connected; // force setConnected to recompute the reason
         setConnected(connected, m_status.connectionProblem);
     });
-    QNetworkReply *reply = send("GET", u"/metrics"_s, {});
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
-        reply->deleteLater();
-        const Reply r = finish(reply, false);
-        if (!r.ok())
-            return;
-        // Prometheus text: spotkeeper_arm_ratelimit_remaining{counter="..."} <value>
-        int lowest = -1;
-        for (const QByteArray &line : r.body.split('\n')) {
-            if (!line.startsWith("spotkeeper_arm_ratelimit_remaining{"))
-                continue;
-            bool ok = false;
-            const int value = int(line.mid(line.lastIndexOf(' ') + 1).toDouble(&ok));
-            if (ok)
-                lowest = lowest < 0 ? value : std::min(lowest, value);
-        }
-        if (lowest == m_status.armBudgetHeadroom)
-            return;
-        m_status.armBudgetHeadroom = lowest;
-        Q_EMIT statusChanged();
-    });
+    get(
+        u"/metrics"_s,
+        [this](const Reply &r) {
+            if (!r.ok())
+                return;
+            // Prometheus text: spotkeeper_arm_ratelimit_remaining{counter="..."} <value>
+            int lowest = -1;
+            for (const QByteArray &line : r.body.split('\n')) {
+                if (!line.startsWith("spotkeeper_arm_ratelimit_remaining{"))
+                    continue;
+                bool ok = false;
+                const int value = int(line.mid(line.lastIndexOf(' ') + 1).toDouble(&ok));
+                if (ok)
+                    lowest = lowest < 0 ? value : std::min(lowest, value);
+            }
+            if (lowest == m_status.armBudgetHeadroom)
+                return;
+            m_status.armBudgetHeadroom = lowest;
+            Q_EMIT statusChanged();
+        },
+        false);
 }
 
 void RemoteFleetSource::fetchNextJobs()
@@ -495,7 +451,7 @@ void RemoteFleetSource::fetchNextJobs()
             QList<core::JobRecord> jobs;
             const QJsonArray array = r.json.value(u"jobs"_s).toArray();
             for (const QJsonValue &value : array) {
-                if (const auto job = remotejson::jobFromJson(value.toObject(), vmId))
+                if (const auto job = core::jobFromJson(value.toObject(), vmId))
                     jobs.append(*job);
             }
             const bool known = m_jobs.contains(vmId);

@@ -3,18 +3,15 @@
 #pragma once
 
 #include "fleetsource.h"
+#include "operatorapi/operatorclient.h"
 
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
-#include <QNetworkReply>
-#include <QSslConfiguration>
 #include <QTimer>
 #include <QUrl>
 
 #include <memory>
-
-class QNetworkAccessManager;
 
 namespace spotkeeper::core {
 class Clock;
@@ -105,10 +102,8 @@ Q_SIGNALS:
 private:
     enum class Step { Vms, Events, Audit, Done };
 
-    QNetworkReply *send(const QByteArray &method, const QString &pathAndQuery,
-                        const QByteArray &body);
-    void get(const QString &pathAndQuery, Done done);
-    Reply finish(QNetworkReply *reply, bool expectJson) const;
+    void get(const QString &pathAndQuery, Done done, bool expectJson = true);
+    Reply toReply(const core::OperatorClient::Reply &answer) const; // words the failure
     void runStep(Step step);
     void failPoll(const Reply &reply);
     void applyVms(const QJsonObject &json);
@@ -120,8 +115,7 @@ private:
 
     RemoteSourceOptions m_options;
     const core::Clock &m_clock;
-    QNetworkAccessManager *m_network = nullptr;
-    QSslConfiguration m_ssl;
+    core::OperatorClient *m_client = nullptr; // the HTTP side of the API
     QTimer m_pollTimer;
     QTimer m_statusTimer;
     SourceStatus m_status;

@@ -3,6 +3,7 @@
 // RemoteFleetSource: agent key management over the operator API's /api/v1/keys routes.
 // The server audits each rotation and revocation itself; a poll then fetches the rows.
 #include "clock.h"
+#include "operatorapi/operatorapijson.h"
 #include "remotefleetsource.h"
 #include "webhooksignature.h"
 
@@ -41,21 +42,9 @@ void RemoteFleetSource::listAgentKeys(AgentKeysDone done)
         QList<AgentKeyInfo> out;
         const QJsonArray keys = reply.json.value(u"keys"_s).toArray();
         for (const QJsonValue &value : keys) {
-            const QJsonObject key = value.toObject();
             // The same record the store holds, without secret bytes: one rule for the state.
-            core::AgentKeyRecord record;
-            record.keyId = key.value(u"keyId"_s).toString();
-            record.vmResourceKey = key.value(u"vm"_s).toString();
-            record.createdAt = time(key.value(u"createdAt"_s));
-            record.revokedAt = time(key.value(u"revokedAt"_s));
-            const QJsonArray secrets = key.value(u"secrets"_s).toArray();
-            for (const QJsonValue &secret : secrets) {
-                const QJsonObject s = secret.toObject();
-                record.secrets.append(
-                    {QByteArray(), time(s.value(u"createdAt"_s)), time(s.value(u"expiresAt"_s))});
-            }
-            if (!record.keyId.isEmpty())
-                out.append(agentKeyInfo(record, now));
+            if (const auto record = core::agentKeyFromJson(value.toObject()))
+                out.append(agentKeyInfo(*record, now));
         }
         done(out, {});
     });

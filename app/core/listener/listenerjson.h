@@ -4,23 +4,20 @@
 
 #include "fleettypes.h"
 #include "messagecodec.h"
+#include "operatorapi/operatorapijson.h"
 
 #include <QJsonObject>
 #include <QList>
 
 #include <optional>
 
-// Pure conversions between the listener's wire forms and the core's records. The JSON
-// of an agent key never carries a secret.
+// Pure conversions between the listener's wire forms and the core's records. The operator
+// API's JSON (toJson of VMs, jobs, events, audit rows, agent keys) is operatorapijson.h's,
+// shared with the remote client.
 namespace spotkeeper::core {
 
 QString validationMessage(const QList<protocol::ValidationError> &errors);
 EventRecord noticeEvent(const protocol::Notice &notice, const QString &webhookId,
                         const QDateTime &receivedAt, const QByteArray &rawBody);
-
-QJsonObject toJson(const VmRecord &vm, const std::optional<JobRecord> &job);
-QJsonObject toJson(const JobRecord &job);
-QJsonObject toJson(const EventRecord &event);
-QJsonObject toJson(const AgentKeyRecord &key, const QDateTime &now);
 
 } // namespace spotkeeper::core

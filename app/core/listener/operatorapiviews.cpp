@@ -31,15 +31,6 @@ bool storeFailed(Store &store)
     return store.lastError().code != StoreError::Code::None;
 }
 
-QJsonObject auditJson(const AuditRecord &record)
-{
-    return QJsonObject {
-        {u"id"_s, double(record.id)}, {u"at"_s, record.at.toUTC().toString(Qt::ISODateWithMs)},
-        {u"actor"_s, record.actor},   {u"action"_s, record.action},
-        {u"target"_s, record.target}, {u"detail"_s, record.detail},
-    };
-}
-
 } // namespace
 
 bool OperatorApi::readLimit(const http::Request &request, int fallback, int max, int *limit,
@@ -128,7 +119,7 @@ http::Response OperatorApi::listAudit(const http::Request &request)
     QJsonArray array;
     for (const AuditRecord &row : rows) {
         if (row.id > after)
-            array.append(auditJson(row));
+            array.append(toJson(row));
     }
     return okJson(200, {{u"audit"_s, array}, {u"more"_s, rows.size() == limit}});
 }
