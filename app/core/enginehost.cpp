@@ -62,6 +62,7 @@ EngineConfig engineConfig(const EngineHostConfig &c)
     config.listPowerThreshold = c.listPowerThreshold;
     config.evidenceWaitMs = qint64(c.evidenceWaitSeconds) * 1000;
     config.restartUnproven = c.restartUnprovenDeallocation;
+    config.leaseMs = qint64(c.leaseSeconds) * 1000;
     return config;
 }
 

@@ -39,6 +39,9 @@ struct EngineHostConfig
     QString azProgram; // override of "az"
     // [engine]
     QString engineId; // lease owner; empty = a random id the store keeps for this host
+    // How long a job stays an engine's without renewal: another server (replica) takes
+    // the jobs of one that died once their lease ended.
+    int leaseSeconds = 120;
     int reconcileSeconds = 60;
     int vmStartBurst = 12; // start calls per VM: bucket size ...
     int vmStartsPerMinute = 4; // ... and refill (Azure's Compute UpdateVM budget)

@@ -264,12 +264,11 @@ int runAdminCommand(const QStringList &args, const QCommandLineParser &parser,
         && command != "vm"_L1)
         return fail(u"unknown command '"_s + command + u"' (use keys, token, export, vm or run)"_s,
                     2);
-    QDir().mkpath(QFileInfo(config.storePath).absolutePath());
     core::StoreError error;
-    auto store =
-        core::Store::open(core::StoreOptions {config.storePath, false, 5000, nullptr}, &error);
+    const core::StoreOptions storeOptions = config.storeOptions();
+    auto store = core::Store::open(storeOptions, &error);
     if (!store)
-        return fail(u"cannot open the store "_s + config.storePath + u": "_s + error.message);
+        return fail(u"cannot open the store "_s + storeOptions.path + u": "_s + error.message);
     if (command == "keys"_L1)
         return keysCommand(args, parser, *store);
     if (command == "token"_L1)

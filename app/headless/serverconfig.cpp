@@ -90,6 +90,24 @@ const QHash<QString, Setter> &setters()
              return QString();
          }},
         {u"store.path"_s, text(&ServerConfig::storePath)},
+        {u"store.url"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             if (!v.startsWith(u"postgresql://"_s) && !v.startsWith(u"postgres://"_s))
+                 return u"expected postgresql://USER@HOST:PORT/DATABASE"_s;
+             c.storeUrl = v;
+             return QString();
+         }},
+        {u"store.password_file"_s, text(&ServerConfig::storePasswordFile)},
+        {u"store.sslmode"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             const QStringList modes {u"disable"_s, u"allow"_s,     u"prefer"_s,
+                                      u"require"_s, u"verify-ca"_s, u"verify-full"_s};
+             if (!modes.contains(v))
+                 return u"expected one of "_s + modes.join(u", "_s);
+             c.storeSslMode = v;
+             return QString();
+         }},
+        {u"store.sslrootcert"_s, text(&ServerConfig::storeSslRootCert)},
         {u"azure.cloud"_s,
          [](ServerConfig &c, const QString &v) -> QString {
              for (const auto name :
@@ -130,6 +148,7 @@ const QHash<QString, Setter> &setters()
              return QString();
          }},
         {u"engine.reconcile_seconds"_s, integer(&ServerConfig::reconcileSeconds, 10, 86'400)},
+        {u"engine.lease_seconds"_s, integer(&ServerConfig::leaseSeconds, 6, 3600)},
         {u"engine.vm_start_burst"_s, integer(&ServerConfig::vmStartBurst, 0, 1000)},
         {u"engine.vm_starts_per_minute"_s, integer(&ServerConfig::vmStartsPerMinute, 0, 1000)},
         {u"engine.subscription_write_burst"_s,
@@ -222,12 +241,25 @@ std::optional<ServerConfig> ServerConfig::load(const QString &path, QString *err
                     error);
 }
 
+core::StoreOptions ServerConfig::storeOptions() const
+{
+    core::StoreOptions options;
+    options.path = storeUrl.isEmpty() ? storePath : storeUrl;
+    options.passwordFile = storePasswordFile;
+    options.sslMode = storeSslMode;
+    options.sslRootCert = storeSslRootCert;
+    return options;
+}
+
 QString ServerConfig::validate() const
 {
     if (QString problem = EngineHostConfig::validate(); !problem.isEmpty())
         return problem;
-    if (storePath.isEmpty())
+    if (storePath.isEmpty() && storeUrl.isEmpty())
         return u"[store] path must not be empty"_s;
+    if (storeUrl.isEmpty()
+        && !(storePasswordFile.isEmpty() && storeSslMode.isEmpty() && storeSslRootCert.isEmpty()))
+        return u"[store] password_file, sslmode and sslrootcert need [store] url"_s;
     return QString();
 }
 

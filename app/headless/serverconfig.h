@@ -3,6 +3,7 @@
 #pragma once
 
 #include "enginehostconfig.h"
+#include "store/store.h"
 
 #include <QString>
 
@@ -19,11 +20,20 @@ struct ServerConfig : core::EngineHostConfig
 {
     // [store]
     QString storePath = QStringLiteral("/var/lib/spotkeeperd/spotkeeper.db");
+    // PostgreSQL instead (several servers on one database): postgresql://USER@HOST:PORT/DB;
+    // the password from a 0600 file or libpq's PGPASSFILE, TLS through libpq's sslmode and
+    // sslrootcert.
+    QString storeUrl;
+    QString storePasswordFile;
+    QString storeSslMode;
+    QString storeSslRootCert;
     // [log]
     QString logLevel = QStringLiteral("info"); // debug | info | warning | error
 
     static std::optional<ServerConfig> parse(const QByteArray &text, QString *error);
     static std::optional<ServerConfig> load(const QString &path, QString *error);
+    // How to open the store: [store] url when set, else [store] path.
+    core::StoreOptions storeOptions() const;
     // EngineHostConfig::validate(), and a store path. Empty when fine.
     QString validate() const;
 };

@@ -29,12 +29,12 @@ ServerDaemon::~ServerDaemon()
 
 bool ServerDaemon::start(QString *error)
 {
-    QDir().mkpath(QFileInfo(m_config.storePath).absolutePath());
+    // The store creates a missing SQLite folder itself (owner-only).
     core::StoreError storeError;
-    m_store = core::Store::open(core::StoreOptions {m_config.storePath, false, 5000, nullptr},
-                                &storeError);
+    const core::StoreOptions storeOptions = m_config.storeOptions();
+    m_store = core::Store::open(storeOptions, &storeError);
     if (!m_store) {
-        *error = u"cannot open the store "_s + m_config.storePath + u": "_s + storeError.message;
+        *error = u"cannot open the store "_s + storeOptions.path + u": "_s + storeError.message;
         return false;
     }
     m_host = std::make_unique<core::EngineHost>(m_config, *m_store, core::systemClock());

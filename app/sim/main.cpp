@@ -217,9 +217,10 @@ int main(int argc, char *argv[])
     }
     if (parser.isSet(u"provision-store"_s)) {
         core::StoreError storeError;
-        auto store = core::Store::open(
-            core::StoreOptions {parser.value(u"provision-store"_s), false, 10'000, nullptr},
-            &storeError);
+        core::StoreOptions storeOptions;
+        storeOptions.path = parser.value(u"provision-store"_s);
+        storeOptions.busyTimeoutMs = 10'000;
+        auto store = core::Store::open(storeOptions, &storeError);
         if (!store)
             return fail(u"cannot open --provision-store: "_s + storeError.message, 1);
         core::AgentKeyManager keys(*store, wall);

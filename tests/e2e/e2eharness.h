@@ -55,7 +55,14 @@ public:
     static bool waitFor(const std::function<bool()> &cond, int timeoutMs);
 
     QString simUrl() const { return m_simUrl; }
-    QString storePath() const { return m_dir.filePath(QStringLiteral("spotkeeper.db")); }
+    // The store every process uses: an SQLite file in the rig's folder, or the location set
+    // (a postgresql:// URL; its password through PGPASSFILE in the environment).
+    QString storePath() const
+    {
+        return m_storeLocation.isEmpty() ? m_dir.filePath(QStringLiteral("spotkeeper.db"))
+                                         : m_storeLocation;
+    }
+    void setStoreLocation(const QString &location) { m_storeLocation = location; }
     QString subscription() const { return m_subscription; }
     quint16 daemonPort() const { return m_daemonPort; }
     QString daemonLog() const;
@@ -77,6 +84,7 @@ private:
     quint16 m_daemonPort = 0;
     int m_daemonStarts = 0;
     QString m_engineOptions;
+    QString m_storeLocation;
 };
 
 } // namespace spotkeeper::e2e

@@ -4,6 +4,7 @@
 
 #include <QFile>
 #include <QTemporaryDir>
+#include <QTemporaryFile>
 #include <QTest>
 
 using namespace spotkeeper;
@@ -25,6 +26,7 @@ private slots:
     void quotedValuesKeepCommentCharacters();
     void fileErrorsNameFileAndLine();
     void hostSettingsAreCheckedWithoutTheFile();
+    void postgresqlStore();
 };
 
 void TstServerConfig::shippedExampleIsValid()
@@ -110,6 +112,10 @@ void TstServerConfig::rejectsMistakes_data()
     QTest::newRow("bad subscription") << QByteArray("[azure]\nsubscriptions = abc\n") << u"'abc'"_s;
     QTest::newRow("bad number") << QByteArray("[engine]\nreconcile_seconds = 1\n") << u"from 10"_s;
     QTest::newRow("bad level") << QByteArray("[log]\nlevel = loud\n") << u"debug, info"_s;
+    QTest::newRow("store url not postgresql")
+        << QByteArray("[store]\nurl = mysql://db/x\n") << u"postgresql://USER@HOST"_s;
+    QTest::newRow("bad sslmode") << QByteArray("[store]\nsslmode = sometimes\n")
+                                 << u"verify-full"_s;
     QTest::newRow("broken header") << QByteArray("[listen\n") << u"line 1"_s;
 }
 
@@ -199,6 +205,30 @@ void TstServerConfig::hostSettingsAreCheckedWithoutTheFile()
     headless::ServerConfig server;
     server.storePath.clear();
     QCOMPARE(server.validate(), u"[store] path must not be empty"_s);
+}
+
+void TstServerConfig::postgresqlStore()
+{
+    QTemporaryFile file;
+    QVERIFY(file.open());
+    file.write("[store]\nurl = postgresql://spotkeeper@db.example:5433/fleet\n"
+               "password_file = /etc/spotkeeperd/db-password\nsslmode = verify-full\n"
+               "sslrootcert = /etc/spotkeeperd/db-ca.pem\n");
+    file.close();
+    QString error;
+    const auto config = headless::ServerConfig::load(file.fileName(), &error);
+    QVERIFY2(config, qPrintable(error));
+    QCOMPARE(config->validate(), QString());
+    const core::StoreOptions options = config->storeOptions();
+    QCOMPARE(options.path, u"postgresql://spotkeeper@db.example:5433/fleet"_s);
+    QCOMPARE(options.passwordFile, u"/etc/spotkeeperd/db-password"_s);
+    QCOMPARE(options.sslMode, u"verify-full"_s);
+    QCOMPARE(options.sslRootCert, u"/etc/spotkeeperd/db-ca.pem"_s);
+    // Without a url: the SQLite path, and the PostgreSQL options are a mistake.
+    headless::ServerConfig sqlite;
+    QCOMPARE(sqlite.storeOptions().path, sqlite.storePath);
+    sqlite.storeSslMode = u"require"_s;
+    QVERIFY(sqlite.validate().contains(u"need [store] url"_s));
 }
 
 QTEST_GUILESS_MAIN(TstServerConfig)

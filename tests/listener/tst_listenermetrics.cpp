@@ -31,6 +31,7 @@ public:
 
     int schemaVersion() const override { return m_inner->schemaVersion(); }
     QString path() const override { return m_inner->path(); }
+    StoreOptions openOptions() const override { return m_inner->openOptions(); }
     StoreError lastError() const override { return m_inner->lastError(); }
     bool integrityCheck(QString *details) override { return m_inner->integrityCheck(details); }
     std::optional<VmRecord> vm(qint64 id) override { return m_inner->vm(id); }

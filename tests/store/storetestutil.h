@@ -2,12 +2,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "pgcluster.h"
 #include "store/store.h"
 
+#include <QFile>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QString>
+#include <QUrl>
 
 // Small builders shared by the store tests.
 namespace spotkeeper::core::testutil {
@@ -54,6 +57,15 @@ inline StoreOptions options(const QString &path, bool readOnly = false)
     return o;
 }
 
+// A store of this test case on the backend under test (SQLite, or PostgreSQL when
+// SPOTKEEPER_TEST_STORE=postgresql): `name` in dir, or a database of its own.
+inline StoreOptions backendOptions(const QString &dir, const QString &name, bool readOnly = false)
+{
+    StoreOptions o = options(spotkeeper::testsupport::StoreBackend::location(dir, name), readOnly);
+    o.passwordFile = spotkeeper::testsupport::StoreBackend::passwordFile();
+    return o;
+}
+
 inline EventFilter byKinds(const QList<EventKind> &kinds, int limit = 500)
 {
     EventFilter f;
@@ -87,13 +99,29 @@ inline EventRecord eventOf(EventKind kind, qint64 vmId = 0, const QString &messa
     return e;
 }
 
-// A raw connection for what the Store API deliberately cannot do (tamper, inspect).
+// A raw connection for what the Store API deliberately cannot do (tamper, inspect): an
+// SQLite file, or a store database of the test PostgreSQL cluster (its URL).
 class RawDb
 {
 public:
-    explicit RawDb(const QString &path)
+    explicit RawDb(
+        const QString &path,
+        const QString &passwordFile = spotkeeper::testsupport::StoreBackend::passwordFile())
         : m_name(QStringLiteral("raw-%1").arg(quintptr(this)))
     {
+        const QUrl url(path);
+        if (url.scheme() == QStringLiteral("postgresql")) {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_name);
+            db.setHostName(url.host());
+            db.setPort(url.port());
+            db.setDatabaseName(url.path().mid(1));
+            db.setUserName(url.userName());
+            QFile password(passwordFile);
+            if (password.open(QIODevice::ReadOnly))
+                db.setPassword(QString::fromUtf8(password.readAll()).trimmed());
+            db.open();
+            return;
+        }
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
         db.setDatabaseName(path);
         db.open();
@@ -110,10 +138,14 @@ public:
         QSqlQuery q(db());
         return q.exec(sql) ? QString() : q.lastError().text();
     }
-    QVariant scalar(const QString &sql) const
+    QVariant scalar(const QString &sql, const QVariantList &binds = {}) const
     {
         QSqlQuery q(db());
-        return q.exec(sql) && q.next() ? q.value(0) : QVariant();
+        if (!q.prepare(sql))
+            return {};
+        for (const QVariant &value : binds)
+            q.addBindValue(value);
+        return q.exec() && q.next() ? q.value(0) : QVariant();
     }
 
 private:

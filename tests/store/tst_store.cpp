@@ -1,7 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Store: opening and its errors, the fleet, heartbeats, notices (dedup) and events.
-// Jobs, keys, tokens and the audit log are in tst_storerecords.
+// Jobs, keys, tokens and the audit log are in tst_storerecords. Runs on SQLite (tst_store)
+// and on PostgreSQL (tst_store_postgresql); file-level cases are SQLite's alone.
 #include "clock.h"
 #include "storetestutil.h"
 
@@ -22,8 +23,7 @@ class TestStore : public QObject
 private:
     std::unique_ptr<Store> openStore(const QString &name = u"store.db"_s)
     {
-        StoreOptions options;
-        options.path = m_dir->filePath(name);
+        StoreOptions options = backendOptions(m_dir->path(), name);
         options.clock = &m_clock;
         StoreError error;
         auto store = Store::open(options, &error);
@@ -36,6 +36,7 @@ private:
         StoreOptions options;
         options.path = path;
         options.readOnly = readOnly;
+        options.passwordFile = spotkeeper::testsupport::StoreBackend::passwordFile();
         StoreError error;
         auto store = Store::open(options, &error);
         if (store)
@@ -47,6 +48,9 @@ private:
     ManualClock m_clock;
 
 private slots:
+    void initTestCase() { SPOTKEEPER_STORE_BACKEND_INIT(); }
+    void cleanupTestCase() { spotkeeper::testsupport::StoreBackend::cleanup(); }
+
     void init()
     {
         m_dir = std::make_unique<QTemporaryDir>();
@@ -61,10 +65,17 @@ private slots:
         QVERIFY(store);
         QCOMPARE(store->schemaVersion(), Store::currentSchemaVersion());
         QVERIFY(Store::currentSchemaVersion() >= 2);
-        QCOMPARE(store->path(), m_dir->filePath(u"store.db"_s));
+        QCOMPARE(store->path(),
+                 spotkeeper::testsupport::StoreBackend::location(m_dir->path(), u"store.db"_s));
         QString details;
         QVERIFY(store->integrityCheck(&details));
         QCOMPARE(details, u"ok"_s);
+        if (spotkeeper::testsupport::StoreBackend::postgres()) {
+            RawDb raw(store->path());
+            QCOMPARE(raw.scalar(u"SELECT meta_value FROM schema_meta"_s).toInt(),
+                     Store::currentSchemaVersion());
+            return; // the rest are SQLite's session settings
+        }
         // The session settings of the store's own connection.
         QStringList added = QSqlDatabase::connectionNames();
         for (const QString &name : before)
@@ -87,6 +98,7 @@ private slots:
 
     void inMemoryStore()
     {
+        SPOTKEEPER_SQLITE_ONLY("an SQLite in-memory database");
         auto store = Store::open(options(u":memory:"_s), nullptr);
         QVERIFY(store);
         QCOMPARE(store->schemaVersion(), Store::currentSchemaVersion());
@@ -112,9 +124,10 @@ private slots:
 
     void newerSchemaIsRefused()
     {
-        const QString path = m_dir->filePath(u"newer.db"_s);
+        const QString path =
+            spotkeeper::testsupport::StoreBackend::location(m_dir->path(), u"newer.db"_s);
         {
-            QVERIFY(Store::open(options(path), nullptr));
+            QVERIFY(Store::open(backendOptions(m_dir->path(), u"newer.db"_s), nullptr));
         }
         const int newer = Store::currentSchemaVersion() + 7;
         {
@@ -147,6 +160,7 @@ private slots:
 
     void corruptFileIsRefused()
     {
+        SPOTKEEPER_SQLITE_ONLY("damaged SQLite files");
         QFETCH(QByteArray, content);
         const QString path = m_dir->filePath(u"corrupt.db"_s);
         QFile file(path);
@@ -163,6 +177,7 @@ private slots:
 
     void foreignSqliteDatabaseIsRefused()
     {
+        SPOTKEEPER_SQLITE_ONLY("another application's SQLite file");
         const QString path = m_dir->filePath(u"foreign.db"_s);
         {
             RawDb raw(path);
@@ -175,6 +190,7 @@ private slots:
 
     void damagedPagesFailIntegrityCheck()
     {
+        SPOTKEEPER_SQLITE_ONLY("SQLite file pages overwritten");
         const QString path = m_dir->filePath(u"damaged.db"_s);
         {
             auto store = openStore(u"damaged.db"_s);
@@ -203,6 +219,7 @@ private slots:
 
     void openErrors()
     {
+        SPOTKEEPER_SQLITE_ONLY("SQLite file paths");
         QCOMPARE(openError(QString()).code, StoreError::Code::CannotOpen);
         const QString missing = m_dir->filePath(u"missing.db"_s);
         const StoreError ro = openError(missing, true);
@@ -219,7 +236,7 @@ private slots:
             auto store = openStore();
             QVERIFY(store->upsertVm(vmRecord(1)) > 0);
         }
-        auto store = Store::open(options(m_dir->filePath(u"store.db"_s), true), nullptr);
+        auto store = Store::open(backendOptions(m_dir->path(), u"store.db"_s, true), nullptr);
         QVERIFY(store);
         QCOMPARE(store->vms().size(), 1);
         QCOMPARE(store->upsertVm(vmRecord(2)), 0);

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Store: restart jobs (one active per VM, leases), agent keys, operator tokens, audit log.
+// Runs on SQLite (tst_storerecords) and on PostgreSQL (tst_storerecords_postgresql).
 #include "clock.h"
 #include "storetestutil.h"
 
@@ -19,10 +20,13 @@ class TestStoreRecords : public QObject
 private:
     std::unique_ptr<Store> openStore()
     {
-        StoreOptions options;
-        options.path = m_dir->filePath(u"store.db"_s);
+        StoreOptions options = backendOptions(m_dir->path(), u"store.db"_s);
         options.clock = &m_clock;
-        return Store::open(options, nullptr);
+        StoreError error;
+        auto store = Store::open(options, &error);
+        if (!store)
+            qWarning() << "open failed:" << error.message;
+        return store;
     }
     JobRecord newJob(qint64 vmId) const
     {
@@ -38,6 +42,9 @@ private:
     ManualClock m_clock;
 
 private slots:
+    void initTestCase() { SPOTKEEPER_STORE_BACKEND_INIT(); }
+    void cleanupTestCase() { spotkeeper::testsupport::StoreBackend::cleanup(); }
+
     void init()
     {
         m_dir = std::make_unique<QTemporaryDir>();
@@ -309,11 +316,10 @@ private slots:
         QVERIFY(!listed[0].revokedAt.isValid());
         QCOMPARE(listed[1].revokedAt, m_clock.nowUtc());
 
-        RawDb raw(m_dir->filePath(u"store.db"_s)); // the token itself is nowhere in the file
-        QCOMPARE(raw.scalar(u"SELECT count(*) FROM operator_tokens WHERE sha256 = X'%1'"_s.arg(
-                                QString::fromLatin1(hash.toHex())))
-                     .toInt(),
-                 1);
+        RawDb raw(store->path()); // the token itself is nowhere in the file
+        QCOMPARE(
+            raw.scalar(u"SELECT count(*) FROM operator_tokens WHERE sha256 = ?"_s, {hash}).toInt(),
+            1);
     }
 
     void auditLogIsAppendOnly()
@@ -341,7 +347,7 @@ private slots:
         QCOMPARE(range[0].detail, u"{\"n\":1}"_s);
         QCOMPARE(store->audit({}, {}, 3).size(), 3);
 
-        RawDb raw(m_dir->filePath(u"store.db"_s));
+        RawDb raw(store->path());
         const QString update = raw.exec(u"UPDATE audit_log SET actor = 'mallory'"_s);
         QVERIFY2(update.contains(u"append-only"_s), qPrintable(update));
         const QString remove = raw.exec(u"DELETE FROM audit_log WHERE id = 1"_s);

@@ -35,11 +35,11 @@ NoticeBatcher::~NoticeBatcher()
     m_writer.reset();
 }
 
-bool NoticeBatcher::useWriterThread(const QString &storePath, Clock *clock, QString *error)
+bool NoticeBatcher::useWriterThread(const StoreOptions &store, Clock *clock, QString *error)
 {
     flush();
     m_clock = clock;
-    m_writer = NoticeWriter::start(storePath, error);
+    m_writer = NoticeWriter::start(store, error);
     return m_writer != nullptr;
 }
 

@@ -41,7 +41,7 @@ public:
 
     // Commits on a thread with its own connection to the store's file; false (and
     // *error) when the store has none (":memory:"): commits stay on this thread.
-    bool useWriterThread(const QString &storePath, Clock *clock, QString *error);
+    bool useWriterThread(const StoreOptions &store, Clock *clock, QString *error);
     bool hasWriterThread() const { return m_writer != nullptr; }
 
     void enqueue(IncomingNotice notice, Done done);

@@ -16,15 +16,15 @@ void NoticeWriter::Result::wait()
     ready.wait(lock, [this] { return done; });
 }
 
-std::unique_ptr<NoticeWriter> NoticeWriter::start(const QString &path, QString *error)
+std::unique_ptr<NoticeWriter> NoticeWriter::start(const StoreOptions &options, QString *error)
 {
-    if (path.isEmpty() || path == u":memory:"_s) {
+    if (options.path.isEmpty() || options.path == u":memory:"_s) {
         *error = u"an in-memory store has no second connection"_s;
         return nullptr;
     }
     std::unique_ptr<NoticeWriter> writer(new NoticeWriter);
     NoticeWriter *self = writer.get();
-    writer->m_thread = std::thread([self, path] { self->run(path); });
+    writer->m_thread = std::thread([self, options] { self->run(options); });
     std::unique_lock lock(writer->m_mutex);
     writer->m_wake.wait(lock, [self] { return self->m_opened || self->m_stop; });
     if (!writer->m_opened) {
@@ -59,13 +59,14 @@ std::shared_ptr<NoticeWriter::Result> NoticeWriter::submit(QList<IncomingNotice>
     return result;
 }
 
-void NoticeWriter::run(QString path)
+void NoticeWriter::run(StoreOptions options)
 {
     StoreError storeError;
     // The connection and its clock belong to this thread: opened, used and closed here.
     ManualClock clock;
-    std::unique_ptr<Store> store =
-        Store::open(StoreOptions {path, false, 5000, &clock}, &storeError);
+    options.readOnly = false;
+    options.clock = &clock;
+    std::unique_ptr<Store> store = Store::open(options, &storeError);
     {
         std::lock_guard lock(m_mutex);
         m_opened = store != nullptr;

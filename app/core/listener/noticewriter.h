@@ -36,7 +36,7 @@ public:
     // Opens a connection on a new thread; nullptr with *error when it cannot (":memory:"
     // has no second connection, an unreadable file, ...): then the caller commits on its
     // own connection.
-    static std::unique_ptr<NoticeWriter> start(const QString &path, QString *error);
+    static std::unique_ptr<NoticeWriter> start(const StoreOptions &options, QString *error);
     ~NoticeWriter(); // finishes what was submitted, then ends the thread
     Q_DISABLE_COPY_MOVE(NoticeWriter)
 
@@ -50,7 +50,7 @@ public:
 
 private:
     NoticeWriter() = default;
-    void run(QString path);
+    void run(StoreOptions options);
 
     struct Job
     {

@@ -95,7 +95,7 @@ WebhookListener::WebhookListener(Store &store, FleetOperations &operations, Cloc
 {
     if (m_options.commitThread) {
         QString error;
-        if (!m_batcher.useWriterThread(store.path(), &clock, &error))
+        if (!m_batcher.useWriterThread(store.openOptions(), &clock, &error))
             qCDebug(lcListener).noquote() << "notices commit on the event loop:" << error;
     }
     m_heartbeatTimer.setSingleShot(true);

@@ -267,9 +267,18 @@ int readVersion(const QSqlDatabase &db, QString *error)
 bool migrate(const QSqlDatabase &db, const SqlDialect &dialect, int targetVersion, QString *error)
 {
     for (;;) {
+        // The write lock makes several processes migrating one database at once take turns;
+        // each step re-reads the version under it, so a step runs once.
         QSqlQuery query(db);
-        if (!exec(query, dialect.beginWriteSql(), error))
-            return false;
+        const QStringList begin = dialect.beginWriteSql();
+        for (qsizetype i = 0; i < begin.size(); ++i) {
+            if (!exec(query, begin.at(i), error)) {
+                QString ignored;
+                if (i > 0)
+                    exec(query, u"ROLLBACK"_s, &ignored);
+                return false;
+            }
+        }
         const int version = readVersion(db, error);
         if (version < 0 || version >= targetVersion) {
             QString ignored;

@@ -2,6 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sqldialect.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -12,6 +15,54 @@ namespace spotkeeper::core {
 
 namespace {
 
+bool isMemoryPath(const QString &path)
+{
+    return path == u":memory:"_s || path.startsWith(u"file::memory:"_s);
+}
+
+constexpr QFile::Permissions kOwnerOnlyFile = QFile::ReadOwner | QFile::WriteOwner;
+constexpr QFile::Permissions kOwnerOnlyDir = kOwnerOnlyFile | QFile::ExeOwner;
+constexpr QFile::Permissions kOthers = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup
+    | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
+
+// The store holds every agent key's secret: it, its folder and its -wal/-shm are owner
+// only, whatever the umask. Missing folders are created 0700 one by one; the database
+// file is created empty with 0600 before SQLite opens it (an empty file is an empty
+// database), and SQLite gives -wal and -shm the mode of the database file. A file an
+// earlier build left readable by others is tightened (with any -wal/-shm beside it).
+bool prepareOwnerOnly(const QString &path, QString *error)
+{
+    const QFileInfo info(path);
+    QStringList missing;
+    for (QString folder = info.absolutePath(); !QFileInfo::exists(folder);) {
+        missing.prepend(folder);
+        const QString parent = QFileInfo(folder).absolutePath();
+        if (parent == folder)
+            break;
+        folder = parent;
+    }
+    for (const QString &folder : std::as_const(missing)) {
+        if (!QDir().mkdir(folder, kOwnerOnlyDir) && !QFileInfo(folder).isDir()) {
+            *error = u"cannot create the directory %1 of database %2"_s.arg(folder, path);
+            return false;
+        }
+    }
+    if (!info.exists()) {
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, kOwnerOnlyFile)
+            && !QFileInfo::exists(path)) {
+            *error = u"cannot create database %1: %2"_s.arg(path, file.errorString());
+            return false;
+        }
+        return true;
+    }
+    for (const QString &file : QStringList {path, path + u"-wal"_s, path + u"-shm"_s}) {
+        if (QFileInfo::exists(file) && (QFile::permissions(file) & kOthers))
+            QFile::setPermissions(file, QFile::permissions(file) & ~kOthers); // best effort
+    }
+    return true;
+}
+
 // SQLite through Qt's QSQLITE driver (the system libsqlite3, >= 3.35 on bookworm).
 class SqliteDialect final : public SqlDialect
 {
@@ -19,14 +70,30 @@ public:
     SqliteDialect() = default;
 
     QString driverName() const override { return u"QSQLITE"_s; }
+    QString driverPackage() const override { return u"libqt6sql6-sqlite"_s; }
 
-    void configure(QSqlDatabase &db, const StoreOptions &options) const override
+    bool configure(QSqlDatabase &db, const StoreOptions &options, QString *error) const override
     {
-        db.setDatabaseName(options.path);
+        const QString &path = options.path;
+        if (!isMemoryPath(path)) {
+            const QFileInfo info(path);
+            if (info.exists() && !info.isFile()) {
+                *error = u"cannot open database %1: not a regular file"_s.arg(path);
+                return false;
+            }
+            if (options.readOnly && !info.exists()) {
+                *error = u"cannot open database %1 read-only: no such file"_s.arg(path);
+                return false;
+            }
+            if (!options.readOnly && !prepareOwnerOnly(path, error))
+                return false;
+        }
+        db.setDatabaseName(path);
         QStringList connectOptions {u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(options.busyTimeoutMs)};
         if (options.readOnly)
             connectOptions << u"QSQLITE_OPEN_READONLY"_s;
         db.setConnectOptions(connectOptions.join(u';'));
+        return true;
     }
 
     bool initSession(const QSqlDatabase &db, const StoreOptions &options,
@@ -42,7 +109,7 @@ public:
     bool initDurability(const QSqlDatabase &db, const StoreOptions &options,
                         QSqlError *error) const override
     {
-        if (!options.readOnly && !isMemory(options.path)) {
+        if (!options.readOnly && !isMemoryPath(options.path)) {
             QSqlQuery query(db);
             if (!query.exec(u"PRAGMA journal_mode = WAL"_s) || !query.next()) {
                 *error = query.lastError();
@@ -102,7 +169,10 @@ public:
         };
     }
 
-    QString beginWriteSql() const override { return u"BEGIN IMMEDIATE"_s; }
+    QStringList beginWriteSql() const override { return {u"BEGIN IMMEDIATE"_s}; }
+    QString returningId() const override { return {}; }
+    QString lockSkipLocked() const override { return {}; } // one writer at a time anyway
+    bool streamsResults() const override { return true; }
 
     bool integrityCheck(const QSqlDatabase &db, QString *details) const override
     {
@@ -128,9 +198,10 @@ public:
         return exec(db, u"PRAGMA user_version = %1"_s.arg(version), &ignored);
     }
 
-    qint64 insertedId(const QSqlQuery &query) const override
+    qint64 insertedId(QSqlQuery &query) const override
     {
-        return query.lastInsertId().toLongLong();
+        // lastInsertId() is the connection's last insert: only this one's if it inserted.
+        return query.numRowsAffected() == 1 ? query.lastInsertId().toLongLong() : 0;
     }
 
     bool isCorruption(const QSqlError &error) const override
@@ -144,28 +215,30 @@ public:
         const QString text = error.databaseText();
         return text.contains(u"not a database"_s) || text.contains(u"malformed"_s);
     }
-
-private:
-    static bool isMemory(const QString &path)
-    {
-        return path == u":memory:"_s || path.startsWith(u"file::memory:"_s);
-    }
-
-    static bool exec(const QSqlDatabase &db, const QString &sql, QSqlError *error)
-    {
-        QSqlQuery query(db);
-        if (query.exec(sql))
-            return true;
-        *error = query.lastError();
-        return false;
-    }
 };
 
 } // namespace
 
+bool SqlDialect::exec(const QSqlDatabase &db, const QString &sql, QSqlError *error)
+{
+    QSqlQuery query(db);
+    if (query.exec(sql))
+        return true;
+    *error = query.lastError();
+    return false;
+}
+
 std::unique_ptr<SqlDialect> SqlDialect::sqlite()
 {
     return std::make_unique<SqliteDialect>();
+}
+
+std::unique_ptr<SqlDialect> SqlDialect::forLocation(const QString &location)
+{
+    if (location.startsWith(u"postgresql://"_s, Qt::CaseInsensitive)
+        || location.startsWith(u"postgres://"_s, Qt::CaseInsensitive))
+        return postgresql();
+    return sqlite();
 }
 
 } // namespace spotkeeper::core

@@ -13,13 +13,14 @@
 class QSqlError;
 class QSqlQuery;
 
-// Everything engine-specific about SQL lives in this one adapter: connection options,
-// PRAGMAs, write-transaction start, the identity/blob column types, trigger syntax,
-// the integrity check, the engine's own schema-version mirror, a table rebuild (to
-// drop a column constraint) and error classification. All other SQL in the store is portable
-// (standard types, BIGINT epoch-millisecond timestamps, partial unique indexes and `INSERT ... ON
-// CONFLICT DO NOTHING`, which SQLite >= 3.24 and PostgreSQL >= 9.5 both accept), so a PostgreSQL
-// (QPSQL) dialect only has to implement this interface.
+// Everything engine-specific about SQL lives in this one adapter: where the database is and
+// how to connect, session settings, write-transaction start (and the lock that serialises
+// writers), the identity/blob column types, trigger syntax, the integrity check, the engine's
+// own schema-version mirror, a table rebuild (to drop a column constraint), how an inserted id
+// comes back, row locks for claims and error classification. All other SQL in the store is
+// portable (standard types, BIGINT epoch-millisecond timestamps, partial unique indexes and
+// `INSERT ... ON CONFLICT DO NOTHING`, which SQLite >= 3.24 and PostgreSQL >= 9.5 both accept).
+// Two dialects: SQLite (QSQLITE, a file) and PostgreSQL (QPSQL, a postgresql:// URL).
 namespace spotkeeper::core {
 
 class SqlDialect
@@ -28,10 +29,16 @@ public:
     virtual ~SqlDialect() = default;
 
     static std::unique_ptr<SqlDialect> sqlite();
+    static std::unique_ptr<SqlDialect> postgresql();
+    // The dialect for a store location: a postgresql:// (or postgres://) URL, else SQLite.
+    static std::unique_ptr<SqlDialect> forLocation(const QString &location);
 
     virtual QString driverName() const = 0;
-    // Called before QSqlDatabase::open(): file name, read-only flag, busy timeout.
-    virtual void configure(QSqlDatabase &db, const StoreOptions &options) const = 0;
+    virtual QString driverPackage() const = 0; // the Debian package with the Qt driver
+    // Called before QSqlDatabase::open(): checks and prepares the location (an SQLite file
+    // owner-only; a PostgreSQL URL, its password file, TLS options) and sets the connection
+    // up. False + an operator-readable message (never a secret) when it cannot be used.
+    virtual bool configure(QSqlDatabase &db, const StoreOptions &options, QString *error) const = 0;
     // Called once after open, before the schema is read: session settings that do not
     // write (busy timeout, foreign keys). False + message if the file is unusable.
     virtual bool initSession(const QSqlDatabase &db, const StoreOptions &options,
@@ -51,19 +58,32 @@ public:
     // drop before and re-create after; ids and the identity sequence are kept.
     virtual QStringList rebuildTable(const QString &table, const QString &createDdl,
                                      const QString &columns) const = 0;
-    // Starts a transaction that holds the write lock from its first statement, so a
-    // read-then-write transaction can never fail half-way on a lock upgrade.
-    virtual QString beginWriteSql() const = 0;
+    // Statements (run in order, unprepared) that start a transaction holding the write lock
+    // from its start, so a read-then-write transaction can never fail half-way on a lock
+    // upgrade and writers of several processes (or servers) take turns.
+    virtual QStringList beginWriteSql() const = 0;
+    // Appended to an INSERT so that insertedId() can read the new row's id.
+    virtual QString returningId() const = 0;
+    // Appended to a SELECT inside a write transaction: rows another transaction holds are
+    // skipped instead of waited for (claims).
+    virtual QString lockSkipLocked() const = 0;
+    // True when a forward-only query hands rows over one by one (memory flat however many
+    // match); false when the driver loads the whole result first (then pages are used).
+    virtual bool streamsResults() const = 0;
     virtual bool integrityCheck(const QSqlDatabase &db, QString *details) const = 0;
     // Mirrors the portable schema_meta version into the engine's own slot (SQLite
     // user_version) so generic tools can see it. Must run inside the migration transaction.
     virtual bool mirrorSchemaVersion(const QSqlDatabase &db, int version) const = 0;
-    virtual qint64 insertedId(const QSqlQuery &query) const = 0;
+    // After an executed INSERT ... returningId(): the new row's id, 0 if it inserted none
+    // (ON CONFLICT DO NOTHING).
+    virtual qint64 insertedId(QSqlQuery &query) const = 0;
     // True for "this is not a database / the file is damaged" errors.
     virtual bool isCorruption(const QSqlError &error) const = 0;
 
 protected:
     SqlDialect() = default;
+    // Runs one unprepared statement; false + the error on failure.
+    static bool exec(const QSqlDatabase &db, const QString &sql, QSqlError *error);
     Q_DISABLE_COPY_MOVE(SqlDialect)
 };
 

@@ -6,9 +6,6 @@
 #include "schema.h"
 #include "storerows.h"
 
-#include <QDir>
-#include <QFile>
-#include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -24,54 +21,6 @@ using namespace rows;
 namespace {
 
 std::atomic<quint64> g_connectionCounter {0};
-
-bool isMemoryPath(const QString &path)
-{
-    return path == u":memory:"_s || path.startsWith(u"file::memory:"_s);
-}
-
-constexpr QFile::Permissions kOwnerOnlyFile = QFile::ReadOwner | QFile::WriteOwner;
-constexpr QFile::Permissions kOwnerOnlyDir = kOwnerOnlyFile | QFile::ExeOwner;
-constexpr QFile::Permissions kOthers = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup
-    | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
-
-// The store holds every agent key's secret: it, its folder and its -wal/-shm are owner
-// only, whatever the umask. Missing folders are created 0700 one by one; the database
-// file is created empty with 0600 before SQLite opens it (an empty file is an empty
-// database), and SQLite gives -wal and -shm the mode of the database file. A file an
-// earlier build left readable by others is tightened (with any -wal/-shm beside it).
-bool prepareOwnerOnly(const QString &path, QString *error)
-{
-    const QFileInfo info(path);
-    QStringList missing;
-    for (QString folder = info.absolutePath(); !QFileInfo::exists(folder);) {
-        missing.prepend(folder);
-        const QString parent = QFileInfo(folder).absolutePath();
-        if (parent == folder)
-            break;
-        folder = parent;
-    }
-    for (const QString &folder : std::as_const(missing)) {
-        if (!QDir().mkdir(folder, kOwnerOnlyDir) && !QFileInfo(folder).isDir()) {
-            *error = u"cannot create the directory %1 of database %2"_s.arg(folder, path);
-            return false;
-        }
-    }
-    if (!info.exists()) {
-        QFile file(path);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, kOwnerOnlyFile)
-            && !QFileInfo::exists(path)) {
-            *error = u"cannot create database %1: %2"_s.arg(path, file.errorString());
-            return false;
-        }
-        return true;
-    }
-    for (const QString &file : QStringList {path, path + u"-wal"_s, path + u"-shm"_s}) {
-        if (QFileInfo::exists(file) && (QFile::permissions(file) & kOthers))
-            QFile::setPermissions(file, QFile::permissions(file) & ~kOthers); // best effort
-    }
-    return true;
-}
 
 ManagedBy stronger(ManagedBy a, ManagedBy b)
 {
@@ -134,7 +83,7 @@ void mergeText(QString &target, const QString &incoming)
 
 std::unique_ptr<Store> Store::open(const StoreOptions &options, StoreError *error)
 {
-    auto store = std::make_unique<SqliteStore>(options, SqlDialect::sqlite());
+    auto store = std::make_unique<SqliteStore>(options, SqlDialect::forLocation(options.path));
     StoreError local;
     if (!store->openDatabase(&local)) {
         if (error)
@@ -178,27 +127,17 @@ bool SqliteStore::openDatabase(StoreError *error)
     };
     if (!m_db.isValid()) {
         return failWith(StoreError::Code::CannotOpen,
-                        u"the Qt %1 driver is not available; install the Qt 6 SQLite driver "
-                        "(Debian: libqt6sql6-sqlite)"_s.arg(m_dialect->driverName()));
+                        u"the Qt %1 driver is not available; install it (Debian: %2)"_s.arg(
+                            m_dialect->driverName(), m_dialect->driverPackage()));
     }
     if (path.isEmpty())
         return failWith(StoreError::Code::CannotOpen, u"no store path given (--store)"_s);
-    if (!isMemoryPath(path)) {
-        const QFileInfo info(path);
-        if (info.exists() && !info.isFile())
-            return failWith(StoreError::Code::CannotOpen,
-                            u"cannot open database %1: not a regular file"_s.arg(path));
-        if (m_options.readOnly && !info.exists())
-            return failWith(StoreError::Code::CannotOpen,
-                            u"cannot open database %1 read-only: no such file"_s.arg(path));
-        QString problem;
-        if (!m_options.readOnly && !prepareOwnerOnly(path, &problem))
-            return failWith(StoreError::Code::CannotOpen, problem);
-    }
     if (!m_options.clock)
         m_options.clock = &systemClock();
 
-    m_dialect->configure(m_db, m_options);
+    QString problem;
+    if (!m_dialect->configure(m_db, m_options, &problem))
+        return failWith(StoreError::Code::CannotOpen, problem);
     if (!m_db.open()) {
         return failWith(StoreError::Code::CannotOpen,
                         u"cannot open database %1: %2"_s.arg(path, errorText(m_db.lastError())));
@@ -263,16 +202,27 @@ bool SqliteStore::openDatabase(StoreError *error)
 SqliteStore::WriteTransaction::WriteTransaction(SqliteStore &store)
     : m_store(store)
 {
-    CachedStatement begin(m_store, m_store.m_dialect->beginWriteSql());
-    m_active = begin.ok() && m_store.execOrFail(begin.query());
+    // Transaction control is run unprepared: not every driver can prepare it (QPSQL
+    // prepares with SQL PREPARE, which takes no BEGIN).
+    const QStringList statements = m_store.m_dialect->beginWriteSql();
+    for (qsizetype i = 0; i < statements.size(); ++i) {
+        QSqlQuery q = m_store.query();
+        if (!m_store.execOrFail(q, statements.at(i))) {
+            if (i > 0) {
+                QSqlQuery rollback = m_store.query();
+                rollback.exec(u"ROLLBACK"_s);
+            }
+            return;
+        }
+    }
+    m_active = true;
 }
 
 SqliteStore::WriteTransaction::~WriteTransaction()
 {
     if (m_active) {
-        CachedStatement rollback(m_store, u"ROLLBACK"_s);
-        if (rollback.ok())
-            rollback.query().exec();
+        QSqlQuery rollback = m_store.query();
+        rollback.exec(u"ROLLBACK"_s);
     }
 }
 
@@ -280,8 +230,8 @@ bool SqliteStore::WriteTransaction::commit()
 {
     if (!m_active)
         return false;
-    CachedStatement commit(m_store, u"COMMIT"_s);
-    if (!commit.ok() || !m_store.execOrFail(commit.query()))
+    QSqlQuery commit = m_store.query();
+    if (!m_store.execOrFail(commit, u"COMMIT"_s))
         return false; // the destructor rolls back
     m_active = false;
     return true;
@@ -414,7 +364,8 @@ qint64 SqliteStore::upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor,
         row.updatedAt = at;
         CachedStatement statement(*this,
                                   u"INSERT INTO vms (%1) VALUES (%2)"_s.arg(
-                                      vmWriteColumns(), u"?, "_s.repeated(21) + u'?'));
+                                      vmWriteColumns(), u"?, "_s.repeated(21) + u'?')
+                                      + m_dialect->returningId());
         if (!statement.ok())
             return 0;
         QSqlQuery &q = statement.query();
@@ -498,6 +449,9 @@ bool SqliteStore::updateVmColumns(qint64 vmId, const QString &assignments,
                                   const QVariantList &values)
 {
     clearError();
+    WriteTransaction tx(*this); // one statement, but writers take turns (see WriteTransaction)
+    if (!tx.ok())
+        return false;
     QSqlQuery q = query();
     if (!prepareOrFail(q, u"UPDATE vms SET %1, updated_at = ? WHERE id = ?"_s.arg(assignments)))
         return false;
@@ -509,7 +463,7 @@ bool SqliteStore::updateVmColumns(qint64 vmId, const QString &assignments,
         return false;
     if (q.numRowsAffected() == 0)
         return invalid(u"no VM with id %1"_s.arg(vmId));
-    return true;
+    return tx.commit();
 }
 
 bool SqliteStore::setPowerState(qint64 vmId, PowerState state, const QDateTime &at)

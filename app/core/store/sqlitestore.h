@@ -28,6 +28,7 @@ public:
 
     int schemaVersion() const override { return m_version; }
     QString path() const override { return m_options.path; }
+    StoreOptions openOptions() const override { return m_options; }
     StoreError lastError() const override { return m_error; }
     bool integrityCheck(QString *details) override;
 

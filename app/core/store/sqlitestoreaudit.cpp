@@ -24,7 +24,8 @@ qint64 SqliteStore::appendAudit(const AuditRecord &record)
     QSqlQuery q = query();
     if (!prepareOrFail(q,
                        u"INSERT INTO audit_log (occurred_at, actor, action, target, detail) "
-                       "VALUES (?, ?, ?, ?, ?)"_s))
+                       "VALUES (?, ?, ?, ?, ?)"_s
+                           + m_dialect->returningId()))
         return 0;
     q.addBindValue(millis(record.at.isValid() ? record.at : now()));
     q.addBindValue(record.actor);

@@ -19,7 +19,8 @@ qint64 SqliteStore::insertEventLocked(const EventRecord &event)
 {
     CachedStatement statement(*this,
                               u"INSERT INTO events (%1) VALUES (%2)"_s.arg(
-                                  eventColumns().mid(4), u"?, "_s.repeated(13) + u'?'));
+                                  eventColumns().mid(4), u"?, "_s.repeated(13) + u'?')
+                                  + m_dialect->returningId());
     if (!statement.ok())
         return 0;
     QSqlQuery &q = statement.query();
@@ -129,6 +130,8 @@ bool SqliteStore::forEachEvent(const EventFilter &filter,
                                const std::function<bool(const EventRecord &)> &visit)
 {
     clearError();
+    if (!m_dialect->streamsResults())
+        return Store::forEachEvent(filter, visit); // keyset pages: memory stays flat
     QVariantList binds;
     const QString sql =
         u"SELECT %1 FROM events"_s.arg(eventColumns().replace(u"payload"_s, u"NULL"_s))

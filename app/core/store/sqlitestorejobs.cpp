@@ -91,13 +91,14 @@ std::optional<JobRecord> SqliteStore::createJob(const JobRecord &job, bool *crea
     // for the VM into a no-op instead of an error; the existing job is returned.
     if (!prepareOrFail(q,
                        u"INSERT INTO jobs (%1) VALUES (%2) ON CONFLICT DO NOTHING"_s.arg(
-                           jobColumns().mid(4), u"?, "_s.repeated(15) + u'?')))
+                           jobColumns().mid(4), u"?, "_s.repeated(15) + u'?')
+                           + m_dialect->returningId()))
         return std::nullopt;
     bindJob(q, row);
     if (!execOrFail(q))
         return std::nullopt;
-    if (q.numRowsAffected() == 1) {
-        row.id = m_dialect->insertedId(q);
+    row.id = m_dialect->insertedId(q);
+    if (row.id > 0) {
         if (!tx.commit())
             return std::nullopt;
         if (created)
@@ -190,6 +191,8 @@ QList<JobRecord> SqliteStore::claimJobs(const QString &owner, const QDateTime &l
           " OR lease_expires_at <= ?) ORDER BY id"_s;
     if (limit > 0)
         clause += u" LIMIT %1"_s.arg(limit);
+    // Another server's claim in progress holds its rows: skip them rather than wait.
+    clause += m_dialect->lockSkipLocked();
     QList<JobRecord> claimed = jobsWhere(clause, {owner, now().toMSecsSinceEpoch()});
     if (m_error.code != StoreError::Code::None)
         return {};
@@ -220,6 +223,9 @@ QList<JobRecord> SqliteStore::claimJobs(const QString &owner, const QDateTime &l
 int SqliteStore::releaseJobs(const QString &owner)
 {
     clearError();
+    WriteTransaction tx(*this);
+    if (!tx.ok())
+        return -1;
     QSqlQuery q = query();
     if (!prepareOrFail(q,
                        u"UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, "
@@ -227,7 +233,10 @@ int SqliteStore::releaseJobs(const QString &owner)
                            + kActive))
         return -1;
     q.addBindValue(owner);
-    return execOrFail(q) ? q.numRowsAffected() : -1;
+    if (!execOrFail(q))
+        return -1;
+    const int released = q.numRowsAffected();
+    return tx.commit() ? released : -1;
 }
 
 QString SqliteStore::metaValueOrInsert(const QString &key, const QString &valueIfAbsent)

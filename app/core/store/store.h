@@ -11,21 +11,37 @@
 #include <optional>
 
 // The durable store: fleet, events, restart jobs, agent keys, operator tokens and the
-// append-only audit log. SQLite through Qt Sql by default (WAL, synchronous=FULL);
-// all SQL dialect differences live in one adapter (sqldialect.h) so PostgreSQL can
-// back it later. A Store owns one connection and must be used from the thread that
-// opened it; open another Store on the same path for another thread (e.g. the GUI's
-// reads). Every write method returns only after its transaction is committed.
+// append-only audit log. SQLite through Qt Sql by default (WAL, synchronous=FULL), or
+// PostgreSQL (QPSQL) for several servers sharing one database; all SQL dialect differences
+// live in one adapter (sqldialect.h). A Store owns one connection and must be used from the
+// thread that opened it; open another Store on the same path for another thread (e.g. the
+// GUI's reads). Every write method returns only after its transaction is committed.
 namespace spotkeeper::core {
 
 class Clock;
 
 struct StoreOptions
 {
-    QString path; // SQLite file; ":memory:" for throwaway tests
+    // Positional like the aggregate it was: StoreOptions {path, readOnly, busyTimeoutMs, clock}.
+    explicit StoreOptions(QString path_ = {}, bool readOnly_ = false, int busyTimeoutMs_ = 5000,
+                          Clock *clock_ = nullptr)
+        : path(std::move(path_))
+        , readOnly(readOnly_)
+        , busyTimeoutMs(busyTimeoutMs_)
+        , clock(clock_)
+    { }
+
+    // SQLite file (":memory:" for throwaway tests), or a PostgreSQL URL
+    // postgresql://USER@HOST:PORT/DATABASE (never with a password in it).
+    QString path;
     bool readOnly = false;
     int busyTimeoutMs = 5000;
     Clock *clock = nullptr; // defaults to systemClock()
+    // PostgreSQL only: a file (mode 0600) holding the password; empty = libpq's own
+    // PGPASSFILE / ~/.pgpass. sslMode and sslRootCert go to libpq (sslmode, sslrootcert).
+    QString passwordFile;
+    QString sslMode;
+    QString sslRootCert;
 };
 
 struct StoreError
@@ -101,6 +117,8 @@ public:
     static int currentSchemaVersion();
     virtual int schemaVersion() const = 0;
     virtual QString path() const = 0;
+    // The options it was opened with (for a second connection to the same store).
+    virtual StoreOptions openOptions() const = 0;
     virtual StoreError lastError() const = 0;
     virtual bool integrityCheck(QString *details) = 0; // PRAGMA integrity_check / equivalent
 
