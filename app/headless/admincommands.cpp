@@ -10,6 +10,7 @@
 #include "export/csvexport.h"
 #include "operatortokens.h"
 #include "store/store.h"
+#include "store/storecopy.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -254,12 +255,40 @@ int vmCommand(const QStringList &args, const QCommandLineParser &parser, const S
     return 0;
 }
 
+// migrate-store --from sqlite:PATH [--to postgresql://...] [--into-non-empty]: the target is
+// [store] (url, password_file, sslmode, sslrootcert) unless --to names another URL.
+int migrateStoreCommand(const QCommandLineParser &parser, const ServerConfig &config)
+{
+    QString from = parser.value(u"from"_s);
+    if (from.startsWith(u"sqlite:"_s))
+        from = from.mid(7);
+    if (from.isEmpty())
+        return fail(u"migrate-store needs --from sqlite:PATH"_s, 2);
+    core::StoreOptions target = config.storeOptions();
+    if (parser.isSet(u"to"_s))
+        target.path = parser.value(u"to"_s);
+    if (target.path == from)
+        return fail(u"migrate-store: --from and the target are the same store"_s, 2);
+    core::StoreOptions source(from, true);
+    const core::StoreCopyResult result =
+        core::copyStore(source, target, parser.isSet(u"into-non-empty"_s));
+    if (!result.error.isEmpty())
+        return fail(u"migrate-store: "_s + result.error);
+    QTextStream out(stdout);
+    for (const auto &[table, rows] : result.rowsPerTable)
+        out << table << ": " << rows << " rows\n";
+    out << "copied " << from << " to " << target.path << "\n";
+    return 0;
+}
+
 } // namespace
 
 int runAdminCommand(const QStringList &args, const QCommandLineParser &parser,
                     const ServerConfig &config)
 {
     const QString command = args.value(0);
+    if (command == "migrate-store"_L1)
+        return migrateStoreCommand(parser, config);
     if (command != "keys"_L1 && command != "token"_L1 && command != "export"_L1
         && command != "vm"_L1)
         return fail(u"unknown command '"_s + command + u"' (use keys, token, export, vm or run)"_s,

@@ -68,7 +68,9 @@ int main(int argc, char *argv[])
         "  token create | list | revoke <id>  operator API tokens\n"
         "  export events|audit|fleet --out FILE\n"
         "  vm stop|start --vm <resource id>   stop on purpose (deallocate, never restarted) / "
-        "start again"_s);
+        "start again\n"
+        "  migrate-store --from sqlite:PATH [--to postgresql://...] [--into-non-empty]\n"
+        "                                     copy a store into [store] (or --to)"_s);
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
@@ -86,11 +88,17 @@ int main(int argc, char *argv[])
         {u"overlap-hours"_s, u"keys rotate: hours the old secret stays valid (default 24)."_s,
          u"hours"_s},
         {u"valid-days"_s, u"token create: lifetime in days (default 0 = no expiry)."_s, u"days"_s},
-        {u"from"_s, u"export: from (ISO 8601, inclusive)."_s, u"time"_s},
-        {u"to"_s, u"export: to (ISO 8601, exclusive)."_s, u"time"_s},
+        {u"from"_s,
+         u"export: from (ISO 8601, inclusive). migrate-store: the store to copy (sqlite:PATH)."_s,
+         u"time|store"_s},
+        {u"to"_s,
+         u"export: to (ISO 8601, exclusive). migrate-store: the target URL (default [store])."_s,
+         u"time|url"_s},
+        {u"into-non-empty"_s, u"migrate-store: add to a target that already holds rows."_s},
         {u"bom"_s, u"export: write a UTF-8 byte order mark (for Excel)."_s},
     });
-    parser.addPositionalArgument(u"command"_s, u"run, check-config, keys, token, export or vm."_s);
+    parser.addPositionalArgument(u"command"_s,
+                                 u"run, check-config, keys, token, export, vm or migrate-store."_s);
     parser.process(app);
 
     QString configPath = parser.value(u"config"_s);

@@ -6,9 +6,11 @@
 // options) reach libpq or fail clearly. The common cases run on both backends in
 // tst_store_postgresql / tst_storerecords_postgresql; this binary needs PostgreSQL.
 #include "clock.h"
+#include "store/storecopy.h"
 #include "storetestutil.h"
 
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -75,6 +77,109 @@ private:
                 *errors << m;
         }
         return opened;
+    }
+
+    // Every row the Store API shows, field by field, ids included.
+    static QStringList dump(Store &store)
+    {
+        QStringList out;
+        auto t = [](const QDateTime &at) {
+            return at.isValid() ? at.toString(Qt::ISODateWithMs) : u"-"_s;
+        };
+        for (const VmRecord &v : store.vms()) {
+            QStringList tags;
+            for (auto it = v.tags.cbegin(); it != v.tags.cend(); ++it)
+                tags << it.key() + u'=' + it.value();
+            out << QStringList {u"vm"_s,
+                                QString::number(v.id),
+                                v.resourceKey,
+                                v.resourceId,
+                                v.subscriptionId,
+                                v.resourceGroup,
+                                v.name,
+                                v.vmId,
+                                v.location,
+                                v.zone,
+                                v.size,
+                                v.priority,
+                                v.evictionPolicy,
+                                tags.join(u','),
+                                toString(v.powerState),
+                                t(v.powerStateAt),
+                                toString(v.desiredState),
+                                v.stoppedBy,
+                                v.stoppedOperation,
+                                t(v.stoppedAt),
+                                QString::number(v.autoRestart),
+                                toString(v.managedBy),
+                                t(v.agentLastSeen),
+                                v.agentVersion,
+                                v.agentLastPollError,
+                                t(v.createdAt),
+                                t(v.updatedAt)}
+                       .join(u'|');
+            for (const JobRecord &j : store.jobs(v.id, 0)) {
+                out << QStringList {u"job"_s,
+                                    QString::number(j.id),
+                                    QString::number(j.vmId),
+                                    toString(j.state),
+                                    j.trigger,
+                                    QString::number(j.attempt),
+                                    t(j.nextAttemptAt),
+                                    t(j.notBefore),
+                                    t(j.evictedAt),
+                                    t(j.createdAt),
+                                    t(j.updatedAt),
+                                    t(j.finishedAt),
+                                    j.reason,
+                                    j.lastErrorCode,
+                                    j.lastErrorMessage,
+                                    j.asyncOperationUrl,
+                                    j.leaseOwner,
+                                    t(j.leaseExpiresAt),
+                                    QString::number(j.version)}
+                           .join(u'|');
+            }
+        }
+        EventFilter all;
+        all.limit = 0;
+        for (const EventRecord &e : store.events(all)) {
+            out << QStringList {u"event"_s,
+                                QString::number(e.id),
+                                QString::number(e.vmId),
+                                toString(e.kind),
+                                t(e.at),
+                                e.source,
+                                e.eventType,
+                                e.eventId,
+                                e.eventStatus,
+                                e.webhookId,
+                                QString::number(e.httpStatus),
+                                e.armErrorCode,
+                                e.correlationId,
+                                e.message,
+                                e.evidence,
+                                QString::fromLatin1(e.payload.toHex())}
+                       .join(u'|');
+        }
+        for (const AgentKeyRecord &k : store.agentKeys()) {
+            out << QStringList {u"key"_s, k.keyId, k.vmResourceKey, t(k.createdAt), t(k.revokedAt)}
+                       .join(u'|');
+            for (const AgentKeySecret &secret : k.secrets)
+                out << u"secret|%1|%2|%3"_s.arg(QString::fromLatin1(secret.secret.toHex()),
+                                                t(secret.createdAt), t(secret.expiresAt));
+        }
+        for (const OperatorTokenRecord &o : store.operatorTokens())
+            out << QStringList {u"token"_s, o.tokenId, t(o.createdAt), t(o.expiresAt),
+                                t(o.revokedAt)}
+                       .join(u'|');
+        for (const AuditRecord &a : store.audit({}, {}, 0))
+            out << QStringList {u"audit"_s, QString::number(a.id),
+                                t(a.at),    a.actor,
+                                a.action,   a.target,
+                                a.detail}
+                       .join(u'|');
+        return out;
     }
 
     PgCluster m_pg;
@@ -260,6 +365,125 @@ private slots:
         unknown.path += u"?options=-c%20x"_s;
         QVERIFY(!Store::open(unknown, &error));
         QVERIFY2(error.message.contains(u"unknown option options"_s), qPrintable(error.message));
+    }
+
+    void migrateStoreCopiesEverything()
+    {
+        StoreOptions sqlite(m_dir.filePath(u"source.db"_s));
+        sqlite.clock = &m_clock;
+        {
+            auto source = Store::open(sqlite, nullptr);
+            QVERIFY(source);
+            VmRecord tagged = vmRecord(1);
+            tagged.tags = {{u"env"_s, u"prod"_s}, {u"spotkeeper:auto-restart"_s, u"true"_s}};
+            tagged.powerState = PowerState::Running;
+            QVERIFY(source->upsertVm(tagged) > 0);
+            QList<IncomingNotice> notices;
+            for (int i = 0; i < 6; ++i)
+                notices << notice(i % 3, u"wh-%1"_s.arg(i), u"ev-%1"_s.arg(i / 2));
+            source->insertNotices(notices);
+            QVERIFY(source->recordHeartbeat(vmKey(1), {}, m_clock.nowUtc(), u"1.2.3"_s,
+                                            u"imds: timeout"_s));
+            const qint64 vm2 = source->vmByKey(vmKey(2))->id;
+            QVERIFY(source->setStoppedOnPurpose(vm2, u"alice@example.com"_s, u"deallocate"_s, {}));
+            JobRecord job;
+            job.vmId = source->vmByKey(vmKey(0))->id;
+            job.trigger = u"notice"_s;
+            bool created = false;
+            auto stored = source->createJob(job, &created);
+            QVERIFY(stored && created);
+            QCOMPARE(source->claimJobs(u"engine:a"_s, m_clock.nowUtc().addSecs(120), 0).size(), 1);
+            AgentKeyRecord key;
+            key.keyId = u"key-1"_s;
+            key.vmResourceKey = vmKey(1);
+            key.secrets << AgentKeySecret {QByteArray(32, '\x01'), m_clock.nowUtc(), {}}
+                        << AgentKeySecret {QByteArray(32, '\xfe'), m_clock.nowUtc(),
+                                           m_clock.nowUtc().addDays(1)};
+            QVERIFY(source->saveAgentKey(key));
+            QVERIFY(source->saveOperatorToken(u"tok-1"_s, QByteArray(32, '\x7f'), {}, {}));
+            QVERIFY(source->revokeOperatorToken(u"tok-1"_s, {}));
+            AuditRecord audit;
+            audit.actor = u"cli"_s;
+            audit.action = u"key_generate"_s;
+            audit.target = u"key-1"_s;
+            QVERIFY(source->appendAudit(audit) > 0);
+            QCOMPARE(source->metaValueOrInsert(u"engine_id"_s, u"engine:a"_s), u"engine:a"_s);
+        }
+        const StoreOptions pg = optionsFor(u"copy"_s);
+        const StoreCopyResult result = copyStore(sqlite, pg, false);
+        QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
+        QHash<QString, qint64> counts;
+        for (const auto &[table, rows] : result.rowsPerTable)
+            counts.insert(table, rows);
+        QCOMPARE(counts.value(u"vms"_s), 3);
+        QCOMPARE(counts.value(u"jobs"_s), 1);
+        QCOMPARE(counts.value(u"agent_key_secrets"_s), 2);
+        QCOMPARE(counts.value(u"audit_log"_s), 1);
+
+        auto source = Store::open(sqlite, nullptr);
+        auto target = Store::open(pg, nullptr);
+        QVERIFY(source && target);
+        const QStringList before = dump(*source);
+        QCOMPARE(dump(*target), before);
+        QCOMPARE(target->metaValueOrInsert(u"engine_id"_s, u"other"_s), u"engine:a"_s);
+        // The target's ids continue after the copied ones.
+        const qint64 next = target->appendEvent(eventOf(EventKind::Alert, 0, u"after"_s));
+        QCOMPARE(next, source->appendEvent(eventOf(EventKind::Alert, 0, u"after"_s)));
+
+        // A second copy is refused; told to add anyway, the taken ids fail it as a whole.
+        const StoreCopyResult again = copyStore(sqlite, pg, false);
+        QVERIFY2(again.error.contains(u"not empty"_s), qPrintable(again.error));
+        const QStringList filled = dump(*target);
+        const StoreCopyResult forced = copyStore(sqlite, pg, true);
+        QVERIFY2(forced.error.contains(u"left as it was"_s), qPrintable(forced.error));
+        QCOMPARE(dump(*target), filled);
+    }
+
+    void migrateStoreCommand()
+    {
+        const QString daemon = QStringLiteral(SPOTKEEPER_BINARY_DIR "/app/headless/spotkeeperd");
+        if (!QFile::exists(daemon))
+            QSKIP("spotkeeperd is not built");
+        const QString sqlite = m_dir.filePath(u"cli.db"_s);
+        {
+            auto source = Store::open(StoreOptions(sqlite), nullptr);
+            QVERIFY(source);
+            QVERIFY(source->upsertVm(vmRecord(1)) > 0);
+            QVERIFY(source->upsertVm(vmRecord(2)) > 0);
+        }
+        QString error;
+        QVERIFY2(m_pg.createDatabase(u"cli"_s, &error), qPrintable(error));
+        const QString config = m_dir.filePath(u"spotkeeperd.conf"_s);
+        {
+            QFile file(config);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(u"[store]\nurl = %1\npassword_file = %2\n"_s
+                           .arg(m_pg.url(u"cli"_s), m_pg.passwordFile())
+                           .toUtf8());
+        }
+        auto run = [&](const QStringList &extra, QString *output) {
+            QProcess p;
+            p.setProcessChannelMode(QProcess::MergedChannels);
+            p.start(daemon,
+                    QStringList {u"--config"_s, config, u"migrate-store"_s, u"--from"_s,
+                                 u"sqlite:"_s + sqlite}
+                        + extra);
+            p.waitForFinished(60'000);
+            *output = QString::fromUtf8(p.readAll());
+            return p.exitCode();
+        };
+        QString output;
+        QCOMPARE(run({}, &output), 0);
+        QVERIFY2(output.contains(u"vms: 2 rows"_s), qPrintable(output));
+        auto target = Store::open(optionsFor(u"cli"_s), nullptr);
+        QVERIFY(target);
+        QCOMPARE(target->vms().size(), 2);
+        QCOMPARE(run({}, &output), 1); // refused: not empty
+        QVERIFY2(output.contains(u"--into-non-empty"_s), qPrintable(output));
+        QFile password(m_pg.passwordFile());
+        QVERIFY(password.open(QIODevice::ReadOnly));
+        QVERIFY(!output.contains(QString::fromUtf8(password.readAll().trimmed())));
+        QCOMPARE(target->vms().size(), 2);
     }
 };
 

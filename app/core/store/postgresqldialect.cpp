@@ -176,8 +176,7 @@ public:
         return {
             create,
             u"INSERT INTO %1 (%3) SELECT %3 FROM %2"_s.arg(next, table, columns),
-            u"SELECT setval(pg_get_serial_sequence('%1', 'id'), "
-            "COALESCE((SELECT max(id) FROM %1), 0) + 1, false)"_s.arg(next),
+            continueIdentity(next).constFirst(),
             u"DROP TABLE %1"_s.arg(table),
             u"ALTER TABLE %1 RENAME TO %2"_s.arg(next, table),
         };
@@ -188,6 +187,11 @@ public:
         return {u"BEGIN"_s, u"SELECT pg_advisory_xact_lock(%1)"_s.arg(kWriteLockKey)};
     }
     QString returningId() const override { return u" RETURNING id"_s; }
+    QStringList continueIdentity(const QString &table) const override
+    {
+        return {u"SELECT setval(pg_get_serial_sequence('%1', 'id'), "
+                "COALESCE((SELECT max(id) FROM %1), 0) + 1, false)"_s.arg(table)};
+    }
     QString lockSkipLocked() const override { return u" FOR UPDATE SKIP LOCKED"_s; }
     bool streamsResults() const override { return false; } // QPSQL reads whole results
 

@@ -171,6 +171,8 @@ public:
 
     QStringList beginWriteSql() const override { return {u"BEGIN IMMEDIATE"_s}; }
     QString returningId() const override { return {}; }
+    // AUTOINCREMENT already keeps sqlite_sequence at the highest id inserted.
+    QStringList continueIdentity(const QString &) const override { return {}; }
     QString lockSkipLocked() const override { return {}; } // one writer at a time anyway
     bool streamsResults() const override { return true; }
 

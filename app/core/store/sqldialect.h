@@ -74,6 +74,9 @@ public:
     // Mirrors the portable schema_meta version into the engine's own slot (SQLite
     // user_version) so generic tools can see it. Must run inside the migration transaction.
     virtual bool mirrorSchemaVersion(const QSqlDatabase &db, int version) const = 0;
+    // Statements run after rows were inserted into `table` with explicit ids (a store copy):
+    // the identity continues after the highest id.
+    virtual QStringList continueIdentity(const QString &table) const = 0;
     // After an executed INSERT ... returningId(): the new row's id, 0 if it inserted none
     // (ON CONFLICT DO NOTHING).
     virtual qint64 insertedId(QSqlQuery &query) const = 0;

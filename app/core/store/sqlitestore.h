@@ -25,6 +25,9 @@ public:
     ~SqliteStore() override;
 
     bool openDatabase(StoreError *error);
+    // For a store copy (storecopy.cpp): the connection and its dialect.
+    const QSqlDatabase &database() const { return m_db; }
+    const SqlDialect &dialect() const { return *m_dialect; }
 
     int schemaVersion() const override { return m_version; }
     QString path() const override { return m_options.path; }
