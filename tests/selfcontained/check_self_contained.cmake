@@ -12,6 +12,7 @@ endif()
 # the rest is data, not paths).
 file(GLOB_RECURSE candidates LIST_DIRECTORIES false RELATIVE "${SOURCE_DIR}"
     "${SOURCE_DIR}/CMakeLists.txt" "${SOURCE_DIR}/CMakePresets.json" "${SOURCE_DIR}/README.md"
+    "${SOURCE_DIR}/INSTALL.md" "${SOURCE_DIR}/CONTRIBUTING.md"
     "${SOURCE_DIR}/.ci/*"
     "${SOURCE_DIR}/agent/*" "${SOURCE_DIR}/app/*" "${SOURCE_DIR}/docs/*"
     "${SOURCE_DIR}/packaging/*" "${SOURCE_DIR}/tests/*" "${SOURCE_DIR}/translations/*")
