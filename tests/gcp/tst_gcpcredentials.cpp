@@ -1,12 +1,18 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Google Cloud credentials without the network: the service-account key file, the RS256 JWT
-// grant (verified here with the public half of a key made for the test), the token answer and
-// the Application Default Credentials order.
+// Google Cloud credentials: the service-account key file, the RS256 JWT grant (verified here
+// with the public half of a key made for the test), the token answer, the Application Default
+// Credentials order, and ServiceAccountCredential against a fake token endpoint (real HTTP on
+// 127.0.0.1) that verifies each grant with that public key.
+#include "clock.h"
+#include "fakehttpserver.h"
 #include "gcpcredentials.h"
+#include "serviceaccountcredential.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -14,6 +20,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+using namespace spotkeeper;
 using namespace spotkeeper::gcp;
 using namespace Qt::StringLiterals;
 
@@ -39,7 +46,8 @@ void makeKey(Key *key, bool rsa)
     BIO_free(bio);
 }
 
-QByteArray keyFile(const QByteArray &pem, const QString &type = u"service_account"_s)
+QByteArray keyFile(const QByteArray &pem, const QString &type = u"service_account"_s,
+                   const QString &tokenUri = u"https://oauth2.googleapis.com/token"_s)
 {
     return QJsonDocument(
                QJsonObject {
@@ -48,9 +56,18 @@ QByteArray keyFile(const QByteArray &pem, const QString &type = u"service_accoun
                    {u"private_key_id"_s, u"0123456789abcdef"_s},
                    {u"private_key"_s, QString::fromLatin1(pem)},
                    {u"client_email"_s, u"spotkeeper@spot-fleet-1.iam.gserviceaccount.com"_s},
-                   {u"token_uri"_s, u"https://oauth2.googleapis.com/token"_s},
+                   {u"token_uri"_s, tokenUri},
                })
         .toJson();
+}
+
+core::TokenResult request(ServiceAccountCredential &credential)
+{
+    std::optional<core::TokenResult> result;
+    credential.requestToken([&](core::TokenResult r) { result = std::move(r); });
+    if (!QTest::qWaitFor([&] { return result.has_value(); }, 15'000))
+        return core::TokenResult::failure(u"no answer in 15 s"_s, false);
+    return *result;
 }
 
 QJsonObject part(const QByteArray &jwt, int index)
@@ -89,6 +106,7 @@ private slots:
     void unusableKeys();
     void tokenResponse();
     void adcOrder();
+    void tokenSourceGrantVerifiedCachedAndRefused();
 };
 
 void TestGcpCredentials::signsAVerifiableGrant()
@@ -222,5 +240,64 @@ void TestGcpCredentials::adcOrder()
         QStringList {u"C:/Users/op/AppData/Roaming/gcloud/application_default_credentials.json"_s});
 }
 
-QTEST_APPLESS_MAIN(TestGcpCredentials)
+void TestGcpCredentials::tokenSourceGrantVerifiedCachedAndRefused()
+{
+    Key rsa;
+    makeKey(&rsa, true);
+    EVP_PKEY *pkey = rsa.pkey;
+    testsupport::FakeHttpServer server;
+    QString error;
+    QVERIFY2(server.start(&error), qPrintable(error));
+    int verified = 0;
+    bool refuse = false;
+    server.route("POST", "/token").respondWith([&](const testsupport::RecordedRequest &r) {
+        const QUrlQuery form(QString::fromLatin1(r.body));
+        const QByteArray jwt = form.queryItemValue(u"assertion"_s, QUrl::FullyDecoded).toLatin1();
+        if (form.queryItemValue(u"grant_type"_s, QUrl::FullyDecoded)
+                != "urn:ietf:params:oauth:grant-type:jwt-bearer"_L1
+            || !verifies(pkey, jwt) || refuse)
+            return http::Response::json(
+                400, R"({"error":"invalid_grant","error_description":"Invalid JWT Signature."})");
+        ++verified;
+        return http::Response::json(
+            200, R"({"access_token":"ya29.test-token","expires_in":3599,"token_type":"Bearer"})");
+    });
+    const QByteArray keyJson =
+        keyFile(rsa.pem, u"service_account"_s, server.url(u"/token"_s).toString());
+    auto key = parseServiceAccountKey(keyJson, &error);
+    QVERIFY2(key, qPrintable(error));
+    core::ManualClock clock;
+    QNetworkAccessManager network;
+    network.setProxy(QNetworkProxy::NoProxy);
+    ServiceAccountCredential credential(*key, {QString::fromLatin1(kComputeScope)}, &network,
+                                        clock);
+    QCOMPARE(credential.principal(), u"spotkeeper@spot-fleet-1.iam.gserviceaccount.com"_s);
+
+    core::TokenResult result = request(credential);
+    QVERIFY2(result.ok(), qPrintable(result.error));
+    QCOMPARE(result.token.token, QByteArray("ya29.test-token"));
+    QCOMPARE(result.token.expiresOn, clock.nowUtc().addSecs(3599));
+    QCOMPARE(verified, 1);
+    // Cached until five minutes before it expires.
+    clock.advanceMSecs(3000 * 1000);
+    QVERIFY(request(credential).ok());
+    QCOMPARE(server.count("POST", "/token"), 1);
+    clock.advanceMSecs(400 * 1000);
+    QVERIFY(request(credential).ok());
+    QCOMPARE(verified, 2);
+
+    // A revoked key: fatal, with Google's code, and neither key nor token in the message.
+    refuse = true;
+    credential.invalidate();
+    result = request(credential);
+    QVERIFY(!result.ok());
+    QVERIFY(result.fatal);
+    QCOMPARE(result.httpStatus, 400);
+    QCOMPARE(result.errorCode, u"invalid_grant"_s);
+    QVERIFY2(result.error.contains("(invalid_grant)"_L1), qPrintable(result.error));
+    QVERIFY(!result.error.contains("PRIVATE"_L1));
+    QVERIFY(!result.error.contains("ya29"_L1));
+}
+
+QTEST_MAIN(TestGcpCredentials)
 #include "tst_gcpcredentials.moc"
