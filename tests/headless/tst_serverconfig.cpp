@@ -70,6 +70,8 @@ arm_endpoint = http://127.0.0.1:9/
 [engine]
 reconcile_seconds = 30
 backoff_base_seconds = 5
+evidence_wait_seconds = 120
+unproven_deallocation = leave
 [seed]
 enabled = yes
 subscription = 8d3c6a4e-2f4b-4c1e-9a53-3f1b2f0c7d11
@@ -90,6 +92,8 @@ level = DEBUG
     QCOMPARE(config->armEndpoint, u"http://127.0.0.1:9/"_s);
     QCOMPARE(config->reconcileSeconds, 30);
     QCOMPARE(config->backoffBaseSeconds, 5);
+    QCOMPARE(config->evidenceWaitSeconds, 120);
+    QVERIFY(!config->restartUnprovenDeallocation);
     QVERIFY(config->seedEnabled);
     QCOMPARE(config->logLevel, u"debug"_s);
     QVERIFY2(config->validate().isEmpty(), qPrintable(config->validate())); // TLS set: 0.0.0.0 ok
@@ -111,6 +115,12 @@ void TstServerConfig::rejectsMistakes_data()
     QTest::newRow("bad cloud") << QByteArray("[azure]\ncloud = AWS\n") << u"AzureCloud"_s;
     QTest::newRow("bad subscription") << QByteArray("[azure]\nsubscriptions = abc\n") << u"'abc'"_s;
     QTest::newRow("bad number") << QByteArray("[engine]\nreconcile_seconds = 1\n") << u"from 10"_s;
+    QTest::newRow("bad unproven default")
+        << QByteArray("[engine]\nunproven_deallocation = maybe\n")
+        << u"engine.unproven_deallocation: expected restart or leave"_s;
+    QTest::newRow("evidence wait too long")
+        << QByteArray("[engine]\nevidence_wait_seconds = 4000\n")
+        << u"engine.evidence_wait_seconds"_s;
     QTest::newRow("bad level") << QByteArray("[log]\nlevel = loud\n") << u"debug, info"_s;
     QTest::newRow("store url not postgresql")
         << QByteArray("[store]\nurl = mysql://db/x\n") << u"postgresql://USER@HOST"_s;
