@@ -1,12 +1,12 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Wiring only: configuration -> --check or the running agent.
-#include "agent.h"
-#include "agentcheck.h"
-#include "agentconfig.h"
-#include "agentlog.h"
+#include "agentcore/agent.h"
+#include "agentcore/agentcheck.h"
+#include "agentcore/agentconfig.h"
+#include "agentcore/agentlog.h"
+#include "agentcore/residentmemory.h"
 #include "base/signalwatcher.h"
-#include "residentmemory.h"
 
 #include <QCoreApplication>
 #include <QRandomGenerator>

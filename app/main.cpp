@@ -3,18 +3,18 @@
 // The dashboard: wiring only. DashboardStartup decides (local engine, demo or remote attach);
 // this file creates what it decided and connects it (session or remote source, window,
 // single instance, theme, language, the drain on quit).
-#include "apptranslations.h"
-#include "clock.h"
-#include "dashboardsession.h"
-#include "dashboardsettings.h"
-#include "dashboardstartup.h"
-#include "demosimulator.h"
-#include "mainwindow.h"
-#include "remoteattach.h"
-#include "remotefleetsource.h"
-#include "secretstores.h"
-#include "singleinstance.h"
-#include "theme.h"
+#include "fleet/clock.h"
+#include "models/apptranslations.h"
+#include "models/remotefleetsource.h"
+#include "sim/demosimulator.h"
+#include "ui/dashboardsession.h"
+#include "ui/dashboardsettings.h"
+#include "ui/dashboardstartup.h"
+#include "ui/mainwindow.h"
+#include "ui/remoteattach.h"
+#include "ui/secretstores.h"
+#include "ui/singleinstance.h"
+#include "ui/theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "messagecodec.h"
+#include "protocol/messagecodec.h"
 
-#include "azurenames.h"
-#include "gcpnames.h"
-#include "timeformat.h"
+#include "protocol/azurenames.h"
+#include "protocol/gcpnames.h"
+#include "protocol/timeformat.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "messages.h"
+#include "protocol/messages.h"
 
 #include <QByteArray>
 #include <QList>

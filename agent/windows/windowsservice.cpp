@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Qt half of the service shim: log file, arguments, and the stop request as a quit
 // posted to the agent's event loop. The Win32 half is servicecontrol.cpp.
-#include "windowsservice.h"
+#include "windows/windowsservice.h"
 
-#include "agentlog.h"
-#include "servicecontrol.h"
+#include "agentcore/agentlog.h"
+#include "windows/servicecontrol.h"
 
 #include <QCoreApplication>
 #include <QDir>

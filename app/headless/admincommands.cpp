@@ -1,14 +1,14 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "admincommands.h"
+#include "headless/admincommands.h"
 
-#include "agentkeymanager.h"
 #include "base/privatefile.h"
-#include "clock.h"
 #include "engine/restartengine.h"
-#include "enginehost.h"
 #include "export/csvexport.h"
-#include "operatortokens.h"
+#include "fleet/clock.h"
+#include "fleet/enginehost.h"
+#include "listener/agentkeymanager.h"
+#include "listener/operatortokens.h"
 #include "store/store.h"
 #include "store/storecopy.h"
 

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "serverconfig.h"
+#include "headless/serverconfig.h"
 
 #include <QStringList>
 

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "daemonlog.h"
+#include "headless/daemonlog.h"
 
 Q_LOGGING_CATEGORY(lcDaemon, "spotkeeperd", QtInfoMsg)
 

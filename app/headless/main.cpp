@@ -2,11 +2,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // spotkeeperd: wiring only. Exit codes: 0 clean stop, 1 refused to start / command
 // failed, 2 bad command line or configuration.
-#include "admincommands.h"
 #include "base/signalwatcher.h"
-#include "daemonlog.h"
-#include "serverconfig.h"
-#include "serverdaemon.h"
+#include "headless/admincommands.h"
+#include "headless/daemonlog.h"
+#include "headless/serverconfig.h"
+#include "headless/serverdaemon.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "serverconfig.h"
+#include "headless/serverconfig.h"
 
-#include "azurenames.h"
 #include "base/configfile.h"
+#include "protocol/azurenames.h"
 
 #include <QHash>
 

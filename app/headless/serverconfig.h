@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "enginehostconfig.h"
+#include "fleet/enginehostconfig.h"
 #include "store/store.h"
 
 #include <QString>

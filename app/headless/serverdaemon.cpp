@@ -1,11 +1,11 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "serverdaemon.h"
+#include "headless/serverdaemon.h"
 
-#include "clock.h"
-#include "daemonlog.h"
-#include "enginehost.h"
-#include "httpserver.h"
+#include "fleet/clock.h"
+#include "fleet/enginehost.h"
+#include "headless/daemonlog.h"
+#include "http/httpserver.h"
 #include "store/store.h"
 
 #include <QDir>

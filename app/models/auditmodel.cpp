@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "auditmodel.h"
+#include "models/auditmodel.h"
 
-#include "fleetsource.h"
+#include "models/fleetsource.h"
 
 #include <algorithm>
 

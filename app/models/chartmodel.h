@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "chartbuckets.h"
+#include "models/chartbuckets.h"
 
 #include <QAbstractTableModel>
 #include <QObject>

@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "fleetactions.h"
+#include "models/fleetactions.h"
 
-#include "fleetsource.h"
-#include "fleettablemodel.h"
+#include "models/fleetsource.h"
+#include "models/fleettablemodel.h"
 
 #include <QRegularExpression>
 

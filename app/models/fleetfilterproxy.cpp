@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "fleetfilterproxy.h"
+#include "models/fleetfilterproxy.h"
 
-#include "fleettablemodel.h"
+#include "models/fleettablemodel.h"
 
 namespace spotkeeper::gui {
 

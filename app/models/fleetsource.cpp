@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "fleetsource.h"
+#include "models/fleetsource.h"
 
 namespace spotkeeper::gui {
 

@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "cloudprovider.h"
 #include "export/csvexport.h"
-#include "fleetoperations.h"
-#include "fleettypes.h"
+#include "fleet/cloudprovider.h"
+#include "fleet/fleetoperations.h"
+#include "fleet/fleettypes.h"
 #include "store/store.h"
 
 #include <QByteArray>

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "fleetstatus.h"
-#include "fleettypes.h"
+#include "fleet/fleettypes.h"
+#include "models/fleetstatus.h"
 
 #include <QAbstractTableModel>
 #include <QDateTime>

@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "localfleetsource.h"
+#include "models/localfleetsource.h"
 
-#include "agentkeymanager.h"
-#include "clock.h"
+#include "fleet/clock.h"
+#include "listener/agentkeymanager.h"
 
 #include <QHostAddress>
 #include <QRandomGenerator>

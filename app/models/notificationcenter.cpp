@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "notificationcenter.h"
+#include "models/notificationcenter.h"
 
-#include "clock.h"
-#include "fleetsource.h"
+#include "fleet/clock.h"
+#include "models/fleetsource.h"
 
 #include <QCoreApplication>
 

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "fleetsource.h"
+#include "models/fleetsource.h"
 #include "operatorapi/operatorclient.h"
 
 #include <QHash>

@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RemoteFleetSource: agent key management over the operator API's /api/v1/keys routes.
 // The server audits each rotation and revocation itself; a poll then fetches the rows.
-#include "clock.h"
+#include "fleet/clock.h"
 #include "operatorapi/operatorapijson.h"
-#include "remotefleetsource.h"
-#include "webhooksignature.h"
+#include "models/remotefleetsource.h"
+#include "protocol/webhooksignature.h"
 
 #include <QJsonArray>
 #include <QUrl>

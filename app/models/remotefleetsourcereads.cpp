@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RemoteFleetSource: the synchronous reads the views make (answered from the cache) and the
 // calls that are not engine operations (enrollment, discovery, audit).
-#include "remotefleetsource.h"
+#include "models/remotefleetsource.h"
 
 #include <QTimer>
 

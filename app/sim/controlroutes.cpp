@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SimServer: the control API (docs/SIMULATOR.md "Control API").
-#include "fleetmodel.h"
-#include "simserver.h"
+#include "sim/fleetmodel.h"
+#include "sim/simserver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "fleetmodel.h"
+#include "sim/fleetmodel.h"
 
-#include "clock.h"
+#include "fleet/clock.h"
 
 #include <QUuid>
 

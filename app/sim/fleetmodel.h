@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "simtypes.h"
+#include "sim/simtypes.h"
 
 #include <QHash>
 #include <QRandomGenerator>

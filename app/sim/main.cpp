@@ -2,15 +2,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // spotkeeper-sim: a simulated Azure on 127.0.0.1 (docs/SIMULATOR.md). Wiring only.
 // Exit codes: 0 stopped, 1 could not start, 2 bad command line or scenario.
-#include "agentkeymanager.h"
 #include "base/privatefile.h"
-#include "clock.h"
-#include "fleetmodel.h"
-#include "parentwatch.h"
-#include "scenario.h"
-#include "simagents.h"
-#include "simclock.h"
-#include "simserver.h"
+#include "fleet/clock.h"
+#include "listener/agentkeymanager.h"
+#include "sim/fleetmodel.h"
+#include "sim/parentwatch.h"
+#include "sim/scenario.h"
+#include "sim/simagents.h"
+#include "sim/simclock.h"
+#include "sim/simserver.h"
 #include "store/store.h"
 
 #include <QCommandLineParser>

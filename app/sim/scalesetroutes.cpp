@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SimServer: uniform scale sets (list scale sets, list instances, batched start).
-#include "clock.h"
-#include "fleetmodel.h"
-#include "simjson.h"
-#include "simserver.h"
+#include "fleet/clock.h"
+#include "sim/fleetmodel.h"
+#include "sim/simjson.h"
+#include "sim/simserver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

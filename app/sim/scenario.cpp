@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "scenario.h"
+#include "sim/scenario.h"
 
 #include "base/duration.h"
-#include "fleetmodel.h"
-#include "simserver.h"
+#include "sim/fleetmodel.h"
+#include "sim/simserver.h"
 
 #include <QFile>
 #include <QJsonArray>

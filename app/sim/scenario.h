@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "armlimits.h"
-#include "simtypes.h"
+#include "sim/armlimits.h"
+#include "sim/simtypes.h"
 
 #include <QHash>
 #include <QJsonObject>

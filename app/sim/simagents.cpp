@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "simagents.h"
+#include "sim/simagents.h"
 
-#include "clock.h"
-#include "fleetmodel.h"
-#include "messagecodec.h"
+#include "fleet/clock.h"
+#include "protocol/messagecodec.h"
+#include "sim/fleetmodel.h"
 
 #include <QNetworkProxy>
 #include <QNetworkReply>

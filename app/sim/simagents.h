@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "webhooksignature.h"
+#include "protocol/webhooksignature.h"
 
 #include <QHash>
 #include <QNetworkAccessManager>

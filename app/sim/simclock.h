@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "clock.h"
+#include "fleet/clock.h"
 
 // Simulated time: starts at the base clock's "now" and runs `speed` times faster, so a
 // 24 h scenario plays in 24 min at --speed 60. Fleet dynamics (notices, deallocation,

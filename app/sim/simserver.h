@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "armlimits.h"
-#include "httpserver.h"
-#include "simtypes.h"
+#include "http/httpserver.h"
+#include "sim/armlimits.h"
+#include "sim/simtypes.h"
 
 #include <QHash>
 #include <QJsonObject>

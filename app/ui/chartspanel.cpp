@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "chartspanel.h"
+#include "ui/chartspanel.h"
 
-#include "chartmodel.h"
-#include "chartwidget.h"
+#include "models/chartmodel.h"
+#include "ui/chartwidget.h"
 
 #include <QComboBox>
 #include <QGridLayout>

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "chartwidget.h"
+#include "ui/chartwidget.h"
 
-#include "chartmodel.h"
+#include "models/chartmodel.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>

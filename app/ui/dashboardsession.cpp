@@ -1,16 +1,16 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "dashboardsession.h"
+#include "ui/dashboardsession.h"
 
-#include "agentkeymanager.h"
-#include "armcloudprovider.h"
-#include "clock.h"
+#include "azure/armcloudprovider.h"
 #include "engine/reconciler.h"
 #include "engine/restartengine.h"
-#include "enginehost.h"
-#include "localfleetsource.h"
+#include "fleet/clock.h"
+#include "fleet/enginehost.h"
+#include "listener/agentkeymanager.h"
+#include "listener/webhooklistener.h"
+#include "models/localfleetsource.h"
 #include "store/store.h"
-#include "webhooklistener.h"
 
 #include <QDir>
 #include <QStandardPaths>

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "dashboardsettings.h"
-#include "fleettypes.h"
+#include "fleet/fleettypes.h"
+#include "ui/dashboardsettings.h"
 
 #include <QDateTime>
 #include <QObject>

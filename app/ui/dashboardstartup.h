@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "dashboardsettings.h"
+#include "ui/dashboardsettings.h"
 
 #include <QProcessEnvironment>
 #include <QString>

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "detailpane.h"
+#include "ui/detailpane.h"
 
-#include "eventsmodel.h"
-#include "fleetsource.h"
-#include "fleetstatus.h"
+#include "models/eventsmodel.h"
+#include "models/fleetsource.h"
+#include "models/fleetstatus.h"
 
 #include <QClipboard>
 #include <QDesktopServices>

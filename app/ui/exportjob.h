@@ -3,7 +3,7 @@
 #pragma once
 
 #include "export/csvexport.h"
-#include "fleetsource.h"
+#include "models/fleetsource.h"
 
 #include <QDateTime>
 #include <QObject>

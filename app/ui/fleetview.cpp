@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "fleetview.h"
+#include "ui/fleetview.h"
 
-#include "fleetfilterproxy.h"
-#include "fleettablemodel.h"
+#include "models/fleetfilterproxy.h"
+#include "models/fleettablemodel.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>

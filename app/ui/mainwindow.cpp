@@ -1,20 +1,20 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "mainwindow.h"
+#include "ui/mainwindow.h"
 
-#include "auditmodel.h"
-#include "chartmodel.h"
-#include "chartspanel.h"
-#include "clock.h"
-#include "detailpane.h"
-#include "fleetfilterproxy.h"
-#include "fleetsource.h"
-#include "fleetstatus.h"
-#include "fleettablemodel.h"
-#include "fleetview.h"
-#include "notificationcenter.h"
-#include "retrypanel.h"
-#include "timerangepicker.h"
+#include "fleet/clock.h"
+#include "models/auditmodel.h"
+#include "models/chartmodel.h"
+#include "models/fleetfilterproxy.h"
+#include "models/fleetsource.h"
+#include "models/fleetstatus.h"
+#include "models/fleettablemodel.h"
+#include "models/notificationcenter.h"
+#include "ui/chartspanel.h"
+#include "ui/detailpane.h"
+#include "ui/fleetview.h"
+#include "ui/retrypanel.h"
+#include "ui/timerangepicker.h"
 
 #include <QAction>
 #include <QCloseEvent>

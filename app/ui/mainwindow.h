@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "dashboardsettings.h"
-#include "exportjob.h"
-#include "fleetactions.h"
-#include "secretstore.h"
+#include "fleet/secretstore.h"
+#include "models/fleetactions.h"
+#include "ui/dashboardsettings.h"
+#include "ui/exportjob.h"
 
 #include <QMainWindow>
 

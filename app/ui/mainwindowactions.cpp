@@ -1,20 +1,20 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // MainWindow: menus, shortcuts and the operator actions behind them.
-#include "agentkeysdialog.h"
-#include "auditmodel.h"
-#include "clock.h"
-#include "detailpane.h"
-#include "enrolldialog.h"
-#include "fleetfilterproxy.h"
-#include "fleetsource.h"
-#include "fleettablemodel.h"
-#include "fleetview.h"
-#include "mainwindow.h"
-#include "notificationcenter.h"
-#include "secretstores.h"
-#include "settingsdialog.h"
-#include "theme.h"
+#include "fleet/clock.h"
+#include "models/auditmodel.h"
+#include "models/fleetfilterproxy.h"
+#include "models/fleetsource.h"
+#include "models/fleettablemodel.h"
+#include "models/notificationcenter.h"
+#include "ui/agentkeysdialog.h"
+#include "ui/detailpane.h"
+#include "ui/enrolldialog.h"
+#include "ui/fleetview.h"
+#include "ui/mainwindow.h"
+#include "ui/secretstores.h"
+#include "ui/settingsdialog.h"
+#include "ui/theme.h"
 
 #include <QAction>
 #include <QInputDialog>

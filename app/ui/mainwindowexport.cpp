@@ -4,12 +4,12 @@
 // audit log can be millions of rows and run as an ExportJob on a worker thread, with a
 // progress dialog whose Cancel aborts the write (no file is left behind).
 #include "export/csvexport.h"
-#include "fleetfilterproxy.h"
-#include "fleetsource.h"
-#include "fleetview.h"
-#include "mainwindow.h"
-#include "modelcsv.h"
-#include "timerangepicker.h"
+#include "models/fleetfilterproxy.h"
+#include "models/fleetsource.h"
+#include "models/modelcsv.h"
+#include "ui/fleetview.h"
+#include "ui/mainwindow.h"
+#include "ui/timerangepicker.h"
 
 #include <QApplication>
 #include <QDir>

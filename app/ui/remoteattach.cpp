@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "remoteattach.h"
+#include "ui/remoteattach.h"
 
-#include "remotefleetsource.h"
+#include "models/remotefleetsource.h"
 
 #include <QCoreApplication>
 #include <QInputDialog>

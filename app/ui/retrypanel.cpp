@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "retrypanel.h"
+#include "ui/retrypanel.h"
 
-#include "activejobsproxy.h"
-#include "clock.h"
-#include "fleettablemodel.h"
+#include "fleet/clock.h"
+#include "models/activejobsproxy.h"
+#include "models/fleettablemodel.h"
 
 #include <QApplication>
 #include <QHBoxLayout>

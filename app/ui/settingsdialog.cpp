@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "settingsdialog.h"
+#include "ui/settingsdialog.h"
 
-#include "remotefleetsource.h"
-#include "secretstores.h"
+#include "models/remotefleetsource.h"
+#include "ui/secretstores.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "dashboardsettings.h"
-#include "secretstore.h"
+#include "fleet/secretstore.h"
+#include "ui/dashboardsettings.h"
 
 #include <QDialog>
 

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "singleinstance.h"
+#include "ui/singleinstance.h"
 
 #include <QLocalServer>
 #include <QLocalSocket>

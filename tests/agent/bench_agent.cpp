@@ -9,7 +9,7 @@
 //     the first, so the effect of releasing idle pages is a side-by-side ratio.
 // Usage: bench_agent [--agent PATH] [--events N] [--soak SECONDS] [--baseline]
 // Not a test (not registered with CTest); results go to docs/BENCHMARKS.md.
-#include "agentfakes.h"
+#include "support/agent/agentfakes.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

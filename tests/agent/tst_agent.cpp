@@ -2,11 +2,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The agent in-process against a fake IMDS and a fake dashboard (real HTTP servers on
 // 127.0.0.1). Assertions are on order and counts, never on wall-clock durations.
-#include "agent.h"
-#include "agentfakes.h"
-#include "messagecodec.h"
-#include "noticebuilder.h"
-#include "testtls.h"
+#include "agentcore/agent.h"
+#include "agentcore/noticebuilder.h"
+#include "protocol/messagecodec.h"
+#include "support/agent/agentfakes.h"
+#include "support/http/testtls.h"
 
 #include <QDir>
 #include <QFile>

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Configuration: precedence, the key never from the command line, legacy variables,
 // and a clear error for each bad input.
-#include "agentconfig.h"
+#include "agentcore/agentconfig.h"
 
 #include <QFile>
 #include <QTemporaryDir>

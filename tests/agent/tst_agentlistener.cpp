@@ -5,14 +5,14 @@
 // ones) from a fake IMDS and delivers a Preempt to the REAL listener (core::WebhookListener
 // on an HttpServer, in-memory store), whose agent key is bound to the resource id an
 // operator copies from `spotkeeper-agent --check`. A key bound to any other id is refused.
-#include "agent.h"
-#include "agentfakes.h"
-#include "clock.h"
-#include "httpserver.h"
-#include "listenertestkit.h"
-#include "scheduledevents.h"
+#include "agentcore/agent.h"
+#include "agentcore/scheduledevents.h"
+#include "fleet/clock.h"
+#include "http/httpserver.h"
+#include "listener/webhooklistener.h"
 #include "store/store.h"
-#include "webhooklistener.h"
+#include "support/agent/agentfakes.h"
+#include "support/listener/listenertestkit.h"
 
 #include <QFile>
 #include <QTemporaryDir>

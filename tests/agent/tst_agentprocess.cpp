@@ -3,8 +3,8 @@
 // The built spotkeeper-agent as a real process (QProcess) against the fakes: killed
 // and restarted with an undelivered notice, SIGTERM, --check for each failure, the key
 // refused on the command line, and no secret in anything it prints.
-#include "agentfakes.h"
-#include "messagecodec.h"
+#include "protocol/messagecodec.h"
+#include "support/agent/agentfakes.h"
 
 #include <QFile>
 #include <QProcess>

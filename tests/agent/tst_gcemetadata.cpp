@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The pure Google Cloud metadata parsers and event builders (agent/gcemetadata.h), on the
+// The pure Google Cloud metadata parsers and event builders (agent/agentcore/gcemetadata.h), on the
 // answers in tests/data/gcp/metadata (provenance in tests/data/gcp/README.md).
-#include "gcemetadata.h"
-#include "messagecodec.h"
+#include "agentcore/gcemetadata.h"
+#include "protocol/messagecodec.h"
 
 #include <QFile>
 #include <QTest>

@@ -1,18 +1,18 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Google Cloud in the agent: GceMetadataSource against a fake metadata server (real HTTP on
-// 127.0.0.1, tests/support/fakegcemetadata.h), `cloud = auto` detection, the gcp config
+// 127.0.0.1, tests/support/gcp/fakegcemetadata.h), `cloud = auto` detection, the gcp config
 // settings, and the whole agent delivering a preemption to a fake dashboard exactly once.
 // Assertions are on order and counts, never on wall-clock durations.
-#include "agent.h"
-#include "agentcheck.h"
-#include "agentconfig.h"
-#include "agentfakes.h"
-#include "azureimdssource.h"
-#include "cloudselect.h"
-#include "fakegcemetadata.h"
-#include "gcemetadatasource.h"
-#include "messagecodec.h"
+#include "agentcore/agent.h"
+#include "agentcore/agentcheck.h"
+#include "agentcore/agentconfig.h"
+#include "agentcore/azureimdssource.h"
+#include "agentcore/cloudselect.h"
+#include "agentcore/gcemetadatasource.h"
+#include "protocol/messagecodec.h"
+#include "support/agent/agentfakes.h"
+#include "support/gcp/fakegcemetadata.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -3,7 +3,7 @@
 // The agent's small HTTP/1.1 client against a raw TCP server on 127.0.0.1 that answers
 // scripted bytes (framing cases a real server library would never produce). The proxy
 // rule (IMDS never through one) cannot be observed here: Qt never proxies loopback.
-#include "httpexchange.h"
+#include "agentcore/httpexchange.h"
 
 #include <QTcpServer>
 #include <QTcpSocket>

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The spool (durable, atomic, pruned), the notice ids it is keyed by, and backoff.
-#include "backoff.h"
-#include "messagecodec.h"
-#include "noticebuilder.h"
-#include "noticespool.h"
+#include "agentcore/backoff.h"
+#include "agentcore/noticebuilder.h"
+#include "agentcore/noticespool.h"
+#include "protocol/messagecodec.h"
 
 #include <QDir>
 #include <QFile>

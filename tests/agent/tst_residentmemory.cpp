@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // releaseIdlePages() drops clean read-only file pages from the resident set and never
 // touches a page that differs from its file (the agent would lose data otherwise).
-#include "residentmemory.h"
+#include "agentcore/residentmemory.h"
 
 #include <QFile>
 #include <QTemporaryFile>

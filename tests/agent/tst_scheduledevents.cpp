@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Every real IMDS payload in tests/data/azure-fixtures/imds through the pure parsers.
-#include "scheduledevents.h"
+#include "agentcore/scheduledevents.h"
 
 #include <QDir>
 #include <QFile>

@@ -17,7 +17,7 @@ execute_process(
     COMMAND "${MINGW_CXX}" -std=c++20 -Wall -Wextra -Werror -Wpedantic -Wold-style-cast
         -Woverloaded-virtual -Wnon-virtual-dtor -Wshadow=local -Wcast-qual -Wformat=2
         -O2 -DUNICODE -D_UNICODE
-        -I "${SOURCE_DIR}/agent/windows"
+        -I "${SOURCE_DIR}/agent"
         "${SOURCE_DIR}/agent/windows/servicecontrol.cpp"
         "${SOURCE_DIR}/tests/agent/windows/servicedriver.cpp"
         -static-libgcc -static-libstdc++ -ladvapi32 -o "${out}"

@@ -6,11 +6,11 @@
 //    them against the bucket's lower bound (N - burst) / rate, and the 429 count.
 // 2. Sweep: listVms(statusOnly) over a subscription of V VMs served in pages of P: ARM calls
 //    made and CPU time spent.
-#include "armclient.h"
-#include "azuretestsupport.h"
-#include "clock.h"
-#include "fakehttpserver.h"
-#include "ratebudget.h"
+#include "azure/armclient.h"
+#include "fleet/clock.h"
+#include "fleet/ratebudget.h"
+#include "support/azure/azuretestsupport.h"
+#include "support/http/fakehttpserver.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "armclient.h"
-#include "azuretestsupport.h"
-#include "clock.h"
-#include "fakehttpserver.h"
-#include "fixtures.h"
+#include "azure/armclient.h"
+#include "fleet/clock.h"
+#include "support/azure/azuretestsupport.h"
+#include "support/common/fixtures.h"
+#include "support/http/fakehttpserver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

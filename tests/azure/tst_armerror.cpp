@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "armerror.h"
-#include "fixtures.h"
+#include "azure/armerror.h"
+#include "support/common/fixtures.h"
 
 #include <QTest>
 

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "armparsers.h"
-#include "fixtures.h"
-#include "ratebudget.h"
+#include "azure/armparsers.h"
+#include "fleet/ratebudget.h"
+#include "support/common/fixtures.h"
 
 #include <QFile>
 #include <QJsonArray>

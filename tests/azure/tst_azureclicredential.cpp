@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "azureclicredential.h"
-#include "chainedcredential.h"
-#include "clock.h"
-#include "fixtures.h"
+#include "azure/azureclicredential.h"
+#include "azure/chainedcredential.h"
+#include "fleet/clock.h"
+#include "support/common/fixtures.h"
 
 #include <QDir>
 #include <QFile>

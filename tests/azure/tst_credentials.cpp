@@ -1,11 +1,11 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "chainedcredential.h"
-#include "clientsecretcredential.h"
-#include "clock.h"
-#include "fakehttpserver.h"
-#include "fixtures.h"
-#include "managedidentitycredential.h"
+#include "azure/chainedcredential.h"
+#include "azure/clientsecretcredential.h"
+#include "azure/managedidentitycredential.h"
+#include "fleet/clock.h"
+#include "support/common/fixtures.h"
+#include "support/http/fakehttpserver.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "azurecloud.h"
-#include "fixtures.h"
-#include "tokenparsers.h"
+#include "azure/azurecloud.h"
+#include "azure/tokenparsers.h"
+#include "support/common/fixtures.h"
 
 #include <QJsonArray>
 #include <QTest>

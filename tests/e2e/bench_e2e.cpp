@@ -4,7 +4,7 @@
 // end-to-end"). Not a test. Usage: bench_e2e recovery [VMS [SCALE_SET_INSTANCES]] |
 // storm [VMS RECONCILE LISTS] | availability [SCENARIO SPEED]
 // | latency
-#include "e2echecks.h"
+#include "support/e2e/e2echecks.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

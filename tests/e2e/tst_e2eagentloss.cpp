@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // End-to-end 2: VMs evicted with no Preempt document (agent loss) are caught by
 // spotkeeperd's reconciler from ARM's list and restarted, once each.
-#include "e2echecks.h"
+#include "support/e2e/e2echecks.h"
 
 #include <QTest>
 

@@ -4,7 +4,7 @@
 // times, while a 200-VM fleet is evicted and restarted. Afterwards: no notice an agent got
 // a 2xx for is missing from the store, no double start, PRAGMA integrity_check ok, and
 // every VM runs.
-#include "e2echecks.h"
+#include "support/e2e/e2echecks.h"
 
 #include <QElapsedTimer>
 #include <QRandomGenerator>

@@ -4,7 +4,7 @@
 // names the caller, even when it lags), VMs the platform evicts without a notice are
 // restarted, and spotkeeperd's own "vm stop" / "vm start" deallocate and restart a VM. VMs a
 // user powers off (stopped, still allocated) stay stopped too.
-#include "e2echecks.h"
+#include "support/e2e/e2echecks.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -5,7 +5,7 @@
 // identity it reclaims its jobs at once (not after the 120 s lease), the second one never
 // works on them meanwhile, and the simulator sees no double start and no start of a
 // running VM.
-#include "e2echecks.h"
+#include "support/e2e/e2echecks.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>

@@ -4,7 +4,7 @@
 // processes, one VM without agent) ends running; the simulator never saw a start for a
 // running VM nor two starts in flight for one VM. 15 % of ARM requests are answered by a
 // TCP reset meanwhile: the ARM client and the engine must retry them.
-#include "e2echecks.h"
+#include "support/e2e/e2echecks.h"
 
 #include <QJsonDocument>
 #include <QTest>

@@ -7,7 +7,7 @@
 // no agent, which only the reconciler's scale set listing can find. Every VM is evicted with
 // notice; every one must end running, with no start on a running VM, no two starts in flight
 // and no job left for an operator.
-#include "e2echecks.h"
+#include "support/e2e/e2echecks.h"
 
 #include <QJsonDocument>
 #include <QTest>

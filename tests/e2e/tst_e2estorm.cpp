@@ -7,7 +7,7 @@
 // GET and one operation poll per VM, and the Activity Log evidence of all of them from one
 // listing of the subscription, not one query per VM (that alone was 1.0 read per VM: at
 // most 10 Activity Log pages here, 300 when it was one query per VM).
-#include "e2echecks.h"
+#include "support/e2e/e2echecks.h"
 
 #include <QTest>
 

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // End-to-end 3: during a throttle storm (every ARM call answered 429 + Retry-After)
 // spotkeeperd sends nothing before its Retry-After, and everything recovers after it.
-#include "e2echecks.h"
+#include "support/e2e/e2echecks.h"
 
 #include <QTest>
 

@@ -5,7 +5,7 @@
 //   mass        1,000 simultaneous evictions against a fake ARM write bucket (200 burst, 10/s)
 //   reconciler  one statusOnly sweep over 10,000 VMs: ARM calls and CPU time
 // Usage: bench_engine [single|mass|reconciler|all] [--trials N] [--no-reconciler]
-#include "enginetestharness.h"
+#include "support/engine/enginetestharness.h"
 
 #include <QCoreApplication>
 #include <QDir>

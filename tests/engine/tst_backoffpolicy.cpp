@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/backoffpolicy.h"
-#include "ratebudget.h"
+#include "fleet/ratebudget.h"
 
 #include <QTest>
 

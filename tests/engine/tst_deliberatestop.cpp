@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Issue 12.1: a VM a person or a pipeline stopped stays stopped; 12.6: an unconfirmed
 // notice watches the VM's power state so the start follows the deallocation.
-#include "enginetestharness.h"
+#include "support/engine/enginetestharness.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -3,7 +3,7 @@
 // Engine decisions an operator can trust (issue 12): a 202 without an async-operation URL,
 // two engines on one store, storms paced by ARM's write budget rather than by reads.
 #include "engine/engineidentity.h"
-#include "enginetestharness.h"
+#include "support/engine/enginetestharness.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Operator actions (FleetOperations), unconfirmed notices and the alert threshold.
-#include "enginetestharness.h"
+#include "support/engine/enginetestharness.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The reconciler: statusOnly sweeps, unreported evictions, managed vs unmanaged VMs.
-#include "enginetestharness.h"
+#include "support/engine/enginetestharness.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 //
 // libFuzzer target: the agent's parsers of Compute Engine metadata server answers
-// (agent/gcemetadata.h), which read whatever answers on the metadata address. The first
+// (agent/agentcore/gcemetadata.h), which read whatever answers on the metadata address. The first
 // input byte picks a mode:
 //   0  parsePreempted(rest): TRUE/FALSE or an error, never both, never a crash
 //   1  parseMaintenanceEvent(rest); a value read becomes an event that the dashboard's
@@ -12,8 +12,8 @@
 //      (a heartbeat with it survives encode -> decode unchanged), and a preemption
 //      notice for it too
 // A broken property aborts, so libFuzzer reports it like a crash.
-#include "gcemetadata.h"
-#include "messagecodec.h"
+#include "agentcore/gcemetadata.h"
+#include "protocol/messagecodec.h"
 
 #include <cstdint>
 #include <cstdio>

@@ -12,8 +12,8 @@
 //   4  AgentCredential::parse(rest) and WebhookSecret::fromString(rest); a parsed
 //      credential must survive serialize -> parse unchanged
 // A broken property aborts, so libFuzzer reports it like a crash.
-#include "messagecodec.h"
-#include "webhooksignature.h"
+#include "protocol/messagecodec.h"
+#include "protocol/webhooksignature.h"
 
 #include <cstdint>
 #include <cstdio>

@@ -4,10 +4,10 @@
 // with the public half of a key made for the test), the token answer, the Application Default
 // Credentials order, and ServiceAccountCredential against a fake token endpoint (real HTTP on
 // 127.0.0.1) that verifies each grant with that public key.
-#include "clock.h"
-#include "fakehttpserver.h"
-#include "gcpcredentials.h"
-#include "serviceaccountcredential.h"
+#include "fleet/clock.h"
+#include "support/http/fakehttpserver.h"
+#include "gcp/gcpcredentials.h"
+#include "gcp/serviceaccountcredential.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

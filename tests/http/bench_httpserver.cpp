@@ -3,7 +3,7 @@
 // Throughput of the bare HTTP layer (no store, no signature): runs an HttpServer on
 // 127.0.0.1 and drives it with Debian's `wrk` as a child process.
 //   bench_httpserver [seconds=5] [connections=64] [sync|async] [plain|tls]
-#include "httpserver.h"
+#include "http/httpserver.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "fakehttpserver.h"
-#include "fixtures.h"
-#include "testhttpclient.h"
+#include "support/common/fixtures.h"
+#include "support/http/fakehttpserver.h"
+#include "support/http/testhttpclient.h"
 
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -12,7 +12,7 @@ using namespace spotkeeper;
 using namespace spotkeeper::testsupport;
 using namespace Qt::StringLiterals;
 
-class tst_FakeHttpServer final : public QObject
+class TestFakeHttpServer final : public QObject
 {
     Q_OBJECT
 private slots:
@@ -25,7 +25,7 @@ private slots:
     void unmatchedIs404();
 };
 
-void tst_FakeHttpServer::routesAndRecording()
+void TestFakeHttpServer::routesAndRecording()
 {
     FakeHttpServer fake;
     QString error;
@@ -61,7 +61,7 @@ void tst_FakeHttpServer::routesAndRecording()
     QCOMPARE(fake.count(), 0);
 }
 
-void tst_FakeHttpServer::scriptedQueueThenFallback()
+void TestFakeHttpServer::scriptedQueueThenFallback()
 {
     FakeHttpServer fake;
     QVERIFY(fake.start());
@@ -88,7 +88,7 @@ void tst_FakeHttpServer::scriptedQueueThenFallback()
     QCOMPARE(onlyQueue.hits(), 2);
 }
 
-void tst_FakeHttpServer::mostRecentRouteWins()
+void TestFakeHttpServer::mostRecentRouteWins()
 {
     FakeHttpServer fake;
     QVERIFY(fake.start());
@@ -101,7 +101,7 @@ void tst_FakeHttpServer::mostRecentRouteWins()
     QCOMPARE(client.get(fake.url(u"/x"_s)).status, 404);
 }
 
-void tst_FakeHttpServer::prefixRegexAndAnyMethod()
+void TestFakeHttpServer::prefixRegexAndAnyMethod()
 {
     FakeHttpServer fake;
     QVERIFY(fake.start());
@@ -125,7 +125,7 @@ void tst_FakeHttpServer::prefixRegexAndAnyMethod()
     QCOMPARE(fake.unmatched(), 1);
 }
 
-void tst_FakeHttpServer::fixtureResponses()
+void TestFakeHttpServer::fixtureResponses()
 {
     const QByteArray expected = fixture(u"imds/scheduledevents-01-empty-incarnation1.json"_s);
     QVERIFY(!expected.isEmpty());
@@ -154,7 +154,7 @@ void tst_FakeHttpServer::fixtureResponses()
     QCOMPARE(client.get(fake.url(u"/nofile"_s)).status, 500);
 }
 
-void tst_FakeHttpServer::delayedAndAsync()
+void TestFakeHttpServer::delayedAndAsync()
 {
     FakeHttpServer fake;
     QVERIFY(fake.start());
@@ -187,7 +187,7 @@ void tst_FakeHttpServer::delayedAndAsync()
     QCOMPARE(never.status, 0);
 }
 
-void tst_FakeHttpServer::unmatchedIs404()
+void TestFakeHttpServer::unmatchedIs404()
 {
     FakeHttpServer fake;
     QVERIFY(fake.start());
@@ -201,5 +201,5 @@ void tst_FakeHttpServer::unmatchedIs404()
     QVERIFY(!fake.waitForRequests(2, 10));
 }
 
-QTEST_GUILESS_MAIN(tst_FakeHttpServer)
+QTEST_GUILESS_MAIN(TestFakeHttpServer)
 #include "tst_fakehttpserver.moc"

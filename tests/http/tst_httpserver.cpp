@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "httpserver.h"
-#include "rawhttpclient.h"
-#include "testhttpclient.h"
+#include "http/httpserver.h"
+#include "support/http/rawhttpclient.h"
+#include "support/http/testhttpclient.h"
 
 #include <QNetworkProxy>
 #include <QSignalSpy>
@@ -62,7 +62,7 @@ struct Harness
 
 } // namespace
 
-class tst_HttpServer final : public QObject
+class TestHttpServer final : public QObject
 {
     Q_OBJECT
 private slots:
@@ -86,7 +86,7 @@ private slots:
     void responseFraming();
 };
 
-void tst_HttpServer::routing_data()
+void TestHttpServer::routing_data()
 {
     QTest::addColumn<QByteArray>("method");
     QTest::addColumn<QString>("path");
@@ -105,7 +105,7 @@ void tst_HttpServer::routing_data()
         << "{\"error\":{\"code\":\"not_found\",\"message\":\"no such path\"}}"_ba;
 }
 
-void tst_HttpServer::routing()
+void TestHttpServer::routing()
 {
     QFETCH(QByteArray, method);
     QFETCH(QString, path);
@@ -128,7 +128,7 @@ void tst_HttpServer::routing()
     QCOMPARE(reply.header("Content-Length").toLongLong(), reply.body.size());
 }
 
-void tst_HttpServer::keepAliveReusesConnection()
+void TestHttpServer::keepAliveReusesConnection()
 {
     Harness h;
     QVERIFY(h.listen());
@@ -164,7 +164,7 @@ void tst_HttpServer::keepAliveReusesConnection()
     QCOMPARE(h.server.openConnections(), 1);
 }
 
-void tst_HttpServer::pipelinedRequestsAnsweredInOrder()
+void TestHttpServer::pipelinedRequestsAnsweredInOrder()
 {
     Harness h;
     QVERIFY(h.listen());
@@ -186,7 +186,7 @@ void tst_HttpServer::pipelinedRequestsAnsweredInOrder()
     QCOMPARE(h.handled, 3);
 }
 
-void tst_HttpServer::chunkedBody()
+void TestHttpServer::chunkedBody()
 {
     Harness h;
     QVERIFY(h.listen());
@@ -201,7 +201,7 @@ void tst_HttpServer::chunkedBody()
     QCOMPARE(r.body, "hello world"_ba);
 }
 
-void tst_HttpServer::expectContinue()
+void TestHttpServer::expectContinue()
 {
     Harness h;
     QVERIFY(h.listen());
@@ -229,7 +229,7 @@ void tst_HttpServer::expectContinue()
     QVERIFY2(answer.startsWith("HTTP/1.1 413 "), answer.constData());
 }
 
-void tst_HttpServer::asyncResponder()
+void TestHttpServer::asyncResponder()
 {
     Harness h;
     QVERIFY(h.listen());
@@ -239,7 +239,7 @@ void tst_HttpServer::asyncResponder()
     QCOMPARE(reply.body, "later"_ba);
 }
 
-void tst_HttpServer::responderAfterClientLeftIsNoop()
+void TestHttpServer::responderAfterClientLeftIsNoop()
 {
     http::HttpServer server;
     std::shared_ptr<http::Responder> kept;
@@ -260,7 +260,7 @@ void tst_HttpServer::responderAfterClientLeftIsNoop()
     kept->send(http::Response::text(200, "twice"_ba));
 }
 
-void tst_HttpServer::responderFromAnotherThread()
+void TestHttpServer::responderFromAnotherThread()
 {
     http::HttpServer server;
     std::unique_ptr<QThread> worker;
@@ -282,7 +282,7 @@ void tst_HttpServer::responderFromAnotherThread()
     }
 }
 
-void tst_HttpServer::throwingHandlerAnswers500()
+void TestHttpServer::throwingHandlerAnswers500()
 {
     http::HttpServer server;
     server.setHandler([](const http::Request &r, std::shared_ptr<http::Responder> out) {
@@ -298,7 +298,7 @@ void tst_HttpServer::throwingHandlerAnswers500()
     QCOMPARE(client.get(QUrl(base + u"/ok"_s)).body, "fine"_ba);
 }
 
-void tst_HttpServer::malformed_data()
+void TestHttpServer::malformed_data()
 {
     QTest::addColumn<QByteArray>("request");
     QTest::newRow("garbage") << "\x01\x02\x03 nonsense\r\n\r\n"_ba;
@@ -316,7 +316,7 @@ void tst_HttpServer::malformed_data()
     QTest::newRow("bad target") << "GET  HTTP/1.1\r\n\r\n"_ba;
 }
 
-void tst_HttpServer::malformed()
+void TestHttpServer::malformed()
 {
     QFETCH(QByteArray, request);
     Harness h;
@@ -335,7 +335,7 @@ void tst_HttpServer::malformed()
     QCOMPARE(rejected.at(0).at(0).toInt(), 400);
 }
 
-void tst_HttpServer::bodyLimit_data()
+void TestHttpServer::bodyLimit_data()
 {
     QTest::addColumn<qsizetype>("size");
     QTest::addColumn<int>("status");
@@ -346,7 +346,7 @@ void tst_HttpServer::bodyLimit_data()
     QTest::newRow("10 MiB") << qsizetype(10 * 1024 * 1024) << 413;
 }
 
-void tst_HttpServer::bodyLimit()
+void TestHttpServer::bodyLimit()
 {
     QFETCH(qsizetype, size);
     QFETCH(int, status);
@@ -371,7 +371,7 @@ void tst_HttpServer::bodyLimit()
              QByteArray::number(h.server.peakConnectionBufferedBytes()).constData());
 }
 
-void tst_HttpServer::chunkedBodyOverLimit()
+void TestHttpServer::chunkedBodyOverLimit()
 {
     http::Limits limits;
     limits.maxBodyBytes = 1000;
@@ -393,7 +393,7 @@ void tst_HttpServer::chunkedBodyOverLimit()
     QVERIFY(h.server.peakConnectionBufferedBytes() <= 1000 + 2 * 16 * 1024);
 }
 
-void tst_HttpServer::headerLimits_data()
+void TestHttpServer::headerLimits_data()
 {
     QTest::addColumn<int>("fields");
     QTest::addColumn<int>("valueSize");
@@ -407,7 +407,7 @@ void tst_HttpServer::headerLimits_data()
     QTest::newRow("1 MiB value") << 1 << 1024 * 1024 << 431 << "headers_too_large"_ba;
 }
 
-void tst_HttpServer::headerLimits()
+void TestHttpServer::headerLimits()
 {
     QFETCH(int, fields);
     QFETCH(int, valueSize);
@@ -434,7 +434,7 @@ void tst_HttpServer::headerLimits()
     QVERIFY(h.server.peakConnectionBufferedBytes() <= 16 * 1024 + 3 * 16 * 1024);
 }
 
-void tst_HttpServer::responseFraming()
+void TestHttpServer::responseFraming()
 {
     http::HttpServer server;
     server.setHandler([](const http::Request &r, std::shared_ptr<http::Responder> out) {
@@ -463,5 +463,5 @@ void tst_HttpServer::responseFraming()
     QVERIFY(raw.waitForClosed());
 }
 
-QTEST_GUILESS_MAIN(tst_HttpServer)
+QTEST_GUILESS_MAIN(TestHttpServer)
 #include "tst_httpserver.moc"

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "httpserver.h"
-#include "rawhttpclient.h"
-#include "testhttpclient.h"
+#include "http/httpserver.h"
+#include "support/http/rawhttpclient.h"
+#include "support/http/testhttpclient.h"
 
 #include <QNetworkProxy>
 #include <QSignalSpy>
@@ -19,7 +19,7 @@ using namespace Qt::StringLiterals;
 
 // Read deadline, idle timeout, connection cap and graceful close: the limits that keep
 // slow or numerous clients from holding the listener.
-class tst_HttpServerDeadlines final : public QObject
+class TestHttpServerDeadlines final : public QObject
 {
     Q_OBJECT
 private slots:
@@ -44,7 +44,7 @@ void echoHandler(http::HttpServer &server, int *handled = nullptr)
 
 } // namespace
 
-void tst_HttpServerDeadlines::slowLorisClosedWhileOthersServed()
+void TestHttpServerDeadlines::slowLorisClosedWhileOthersServed()
 {
     constexpr int SlowClients = 200;
     http::HttpServer server;
@@ -105,7 +105,7 @@ void tst_HttpServerDeadlines::slowLorisClosedWhileOthersServed()
     QCOMPARE(server.bufferedBytes(), 0);
 }
 
-void tst_HttpServerDeadlines::partialRequestGets408()
+void TestHttpServerDeadlines::partialRequestGets408()
 {
     http::HttpServer server;
     http::Limits limits;
@@ -131,7 +131,7 @@ void tst_HttpServerDeadlines::partialRequestGets408()
     QCOMPARE(rejected.at(0).at(1).toByteArray(), "read_deadline"_ba);
 }
 
-void tst_HttpServerDeadlines::silentConnectionClosed()
+void TestHttpServerDeadlines::silentConnectionClosed()
 {
     http::HttpServer server;
     http::Limits limits;
@@ -147,7 +147,7 @@ void tst_HttpServerDeadlines::silentConnectionClosed()
     QTRY_COMPARE(server.openConnections(), 0);
 }
 
-void tst_HttpServerDeadlines::idleKeepAliveClosedQuietly()
+void TestHttpServerDeadlines::idleKeepAliveClosedQuietly()
 {
     http::HttpServer server;
     http::Limits limits;
@@ -168,7 +168,7 @@ void tst_HttpServerDeadlines::idleKeepAliveClosedQuietly()
     QCOMPARE(rejected.size(), 0);
 }
 
-void tst_HttpServerDeadlines::maxConnections()
+void TestHttpServerDeadlines::maxConnections()
 {
     http::HttpServer server;
     http::Limits limits;
@@ -205,7 +205,7 @@ void tst_HttpServerDeadlines::maxConnections()
     QCOMPARE(again.readResponse().body, "B"_ba);
 }
 
-void tst_HttpServerDeadlines::closeDrainsInFlightRequest()
+void TestHttpServerDeadlines::closeDrainsInFlightRequest()
 {
     http::HttpServer server;
     std::shared_ptr<http::Responder> pending;
@@ -241,5 +241,5 @@ void tst_HttpServerDeadlines::closeDrainsInFlightRequest()
     QVERIFY(!late.connectTo(port, 1000));
 }
 
-QTEST_GUILESS_MAIN(tst_HttpServerDeadlines)
+QTEST_GUILESS_MAIN(TestHttpServerDeadlines)
 #include "tst_httpserverdeadlines.moc"

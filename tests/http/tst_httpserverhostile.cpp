@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "httpserver.h"
-#include "rawhttpclient.h"
-#include "testhttpclient.h"
+#include "http/httpserver.h"
+#include "support/http/rawhttpclient.h"
+#include "support/http/testhttpclient.h"
 
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -17,7 +17,7 @@ using namespace Qt::StringLiterals;
 
 // Hostile clients: they must neither crash the server nor grow its memory, and the server
 // must keep answering well-behaved clients.
-class tst_HttpServerHostile final : public QObject
+class TestHttpServerHostile final : public QObject
 {
     Q_OBJECT
 private slots:
@@ -27,7 +27,7 @@ private slots:
     void manyOversizedRequestsAtOnce();
 };
 
-void tst_HttpServerHostile::pipelineFloodWithoutReadingIsBackPressured()
+void TestHttpServerHostile::pipelineFloodWithoutReadingIsBackPressured()
 {
     constexpr int Requests = 2000;
     const QByteArray big(10 * 1024, 'r');
@@ -73,14 +73,14 @@ void tst_HttpServerHostile::pipelineFloodWithoutReadingIsBackPressured()
     QCOMPARE(handled, Requests);
 }
 
-void tst_HttpServerHostile::randomBytesNeverCrash_data()
+void TestHttpServerHostile::randomBytesNeverCrash_data()
 {
     QTest::addColumn<quint32>("seed");
     for (quint32 seed : {1u, 2u, 3u, 42u, 1234u})
         QTest::newRow(QByteArray::number(seed).constData()) << seed;
 }
 
-void tst_HttpServerHostile::randomBytesNeverCrash()
+void TestHttpServerHostile::randomBytesNeverCrash()
 {
     QFETCH(quint32, seed);
     QRandomGenerator rng(seed);
@@ -126,7 +126,7 @@ void tst_HttpServerHostile::randomBytesNeverCrash()
     QCOMPARE(reply.body, "alive"_ba);
 }
 
-void tst_HttpServerHostile::manyOversizedRequestsAtOnce()
+void TestHttpServerHostile::manyOversizedRequestsAtOnce()
 {
     http::HttpServer server; // default limits: 64 KiB body, 16 KiB headers
     int handled = 0;
@@ -162,5 +162,5 @@ void tst_HttpServerHostile::manyOversizedRequestsAtOnce()
     QTRY_COMPARE(server.openConnections(), 0);
 }
 
-QTEST_GUILESS_MAIN(tst_HttpServerHostile)
+QTEST_GUILESS_MAIN(TestHttpServerHostile)
 #include "tst_httpserverhostile.moc"

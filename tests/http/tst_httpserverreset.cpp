@@ -3,7 +3,7 @@
 // Responder::reset(): the connection is dropped with a TCP RST, so the peer's recv()
 // fails with ECONNRESET (an ordinary close gives EOF instead). Read with a raw POSIX
 // socket, because Qt reports both as RemoteHostClosedError.
-#include "httpserver.h"
+#include "http/httpserver.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>

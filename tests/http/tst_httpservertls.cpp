@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "httpserver.h"
-#include "rawhttpclient.h"
-#include "testhttpclient.h"
-#include "testtls.h"
+#include "http/httpserver.h"
+#include "support/http/rawhttpclient.h"
+#include "support/http/testhttpclient.h"
+#include "support/http/testtls.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -13,7 +13,7 @@ using namespace spotkeeper::testsupport;
 using namespace Qt::StringLiterals;
 
 // TLS and mutual TLS with the committed test PKI (tests/data/tls).
-class tst_HttpServerTls final : public QObject
+class TestHttpServerTls final : public QObject
 {
     Q_OBJECT
 private slots:
@@ -41,13 +41,13 @@ private:
     }
 };
 
-void tst_HttpServerTls::initTestCase()
+void TestHttpServerTls::initTestCase()
 {
     if (!QSslSocket::supportsSsl())
         QSKIP("no TLS backend");
 }
 
-void tst_HttpServerTls::httpsHappyPath()
+void TestHttpServerTls::httpsHappyPath()
 {
     http::HttpServer server;
     int handled = 0;
@@ -68,7 +68,7 @@ void tst_HttpServerTls::httpsHappyPath()
     QCOMPARE(server.openConnections(), 1);
 }
 
-void tst_HttpServerTls::plainClientRefused()
+void TestHttpServerTls::plainClientRefused()
 {
     http::HttpServer server;
     int handled = 0;
@@ -93,7 +93,7 @@ void tst_HttpServerTls::plainClientRefused()
     QCOMPARE(rejected.at(0).at(1).toByteArray(), "tls_handshake_failed"_ba);
 }
 
-void tst_HttpServerTls::silentTlsClientClosedByDeadline()
+void TestHttpServerTls::silentTlsClientClosedByDeadline()
 {
     http::HttpServer server;
     int handled = 0;
@@ -114,7 +114,7 @@ void tst_HttpServerTls::silentTlsClientClosedByDeadline()
     QTRY_COMPARE(server.openConnections(), 0);
 }
 
-void tst_HttpServerTls::untrustingClientRefused()
+void TestHttpServerTls::untrustingClientRefused()
 {
     http::HttpServer server;
     int handled = 0;
@@ -128,7 +128,7 @@ void tst_HttpServerTls::untrustingClientRefused()
     QCOMPARE(handled, 0);
 }
 
-void tst_HttpServerTls::mutualTls_data()
+void TestHttpServerTls::mutualTls_data()
 {
     QTest::addColumn<QString>("clientCert");
     QTest::addColumn<bool>("accepted");
@@ -137,7 +137,7 @@ void tst_HttpServerTls::mutualTls_data()
     QTest::newRow("untrusted CA") << u"other-client"_s << false;
 }
 
-void tst_HttpServerTls::mutualTls()
+void TestHttpServerTls::mutualTls()
 {
     QFETCH(QString, clientCert);
     QFETCH(bool, accepted);
@@ -167,7 +167,7 @@ void tst_HttpServerTls::mutualTls()
     QTRY_COMPARE(server.openConnections(), accepted ? 1 : 0);
 }
 
-void tst_HttpServerTls::setTlsErrors_data()
+void TestHttpServerTls::setTlsErrors_data()
 {
     QTest::addColumn<QString>("cert");
     QTest::addColumn<QString>("key");
@@ -203,7 +203,7 @@ void tst_HttpServerTls::setTlsErrors_data()
         << cert << key << notPem << u"TLS client CA file \"%1\" holds no PEM"_s.arg(notPem);
 }
 
-void tst_HttpServerTls::setTlsErrors()
+void TestHttpServerTls::setTlsErrors()
 {
     QFETCH(QString, cert);
     QFETCH(QString, key);
@@ -217,5 +217,5 @@ void tst_HttpServerTls::setTlsErrors()
     QVERIFY(!server.setTls(http::TlsOptions {cert, key, ca}, nullptr)); // null error is fine
 }
 
-QTEST_GUILESS_MAIN(tst_HttpServerTls)
+QTEST_GUILESS_MAIN(TestHttpServerTls)
 #include "tst_httpservertls.moc"

@@ -11,12 +11,12 @@
 //     (notices while a second wrk polls GET /metrics as hard as it can: the store gauges
 //      read on every scrape, as before, side by side with the cached ones; medians)
 // The FleetOperations behind the listener does nothing: this measures ingest, not restarts.
-#include "clock.h"
-#include "httpserver.h"
-#include "listenertestkit.h"
-#include "messagecodec.h"
+#include "fleet/clock.h"
+#include "http/httpserver.h"
+#include "listener/webhooklistener.h"
+#include "protocol/messagecodec.h"
 #include "store/store.h"
-#include "webhooklistener.h"
+#include "support/listener/listenertestkit.h"
 
 #include <QCoreApplication>
 #include <QDir>

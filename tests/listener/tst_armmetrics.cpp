@@ -4,18 +4,18 @@
 // EngineMetrics, first on an ArmClient against a fake ARM, then through a whole
 // core::EngineHost (service principal against a fake Entra, reconciler sweep against a
 // fake ARM) read back over GET /metrics. Real HTTP on 127.0.0.1 only.
-#include "armclient.h"
-#include "armcloudprovider.h"
-#include "azuretestsupport.h"
-#include "clock.h"
+#include "azure/armclient.h"
+#include "azure/armcloudprovider.h"
 #include "engine/restartengine.h"
-#include "enginehost.h"
-#include "enginemetrics.h"
-#include "fakehttpserver.h"
-#include "fixtures.h"
+#include "fleet/clock.h"
+#include "fleet/enginehost.h"
+#include "listener/enginemetrics.h"
+#include "listener/webhooklistener.h"
 #include "store/store.h"
-#include "testhttpclient.h"
-#include "webhooklistener.h"
+#include "support/azure/azuretestsupport.h"
+#include "support/common/fixtures.h"
+#include "support/http/fakehttpserver.h"
+#include "support/http/testhttpclient.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -48,7 +48,7 @@ bool waitFor(const std::function<bool()> &done)
 }
 } // namespace
 
-class TstArmMetrics : public QObject
+class TestArmMetrics : public QObject
 {
     Q_OBJECT
 private slots:
@@ -56,7 +56,7 @@ private slots:
     void engineHostExposesArmCallsInMetrics();
 };
 
-void TstArmMetrics::countsEveryCallByStatusAndKind()
+void TestArmMetrics::countsEveryCallByStatusAndKind()
 {
     testsupport::FakeHttpServer arm;
     QString error;
@@ -101,7 +101,7 @@ void TstArmMetrics::countsEveryCallByStatusAndKind()
     QCOMPARE(sample(text, "spotkeeper_arm_throttled_total"), 1.0);
 }
 
-void TstArmMetrics::engineHostExposesArmCallsInMetrics()
+void TestArmMetrics::engineHostExposesArmCallsInMetrics()
 {
     testsupport::FakeHttpServer azure; // Entra and ARM on one fake
     QString error;
@@ -168,5 +168,5 @@ void TstArmMetrics::engineHostExposesArmCallsInMetrics()
     host.stop();
 }
 
-QTEST_GUILESS_MAIN(TstArmMetrics)
+QTEST_GUILESS_MAIN(TestArmMetrics)
 #include "tst_armmetrics.moc"

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "authratelimiter.h"
-#include "clock.h"
+#include "fleet/clock.h"
+#include "listener/authratelimiter.h"
 
 #include <QTest>
 
@@ -10,7 +10,7 @@ using namespace Qt::StringLiterals;
 
 // Failed-authentication limits per source address: a sliding minute, an injected
 // clock, and bounded memory however many addresses fail.
-class TstAuthRateLimiter : public QObject
+class TestAuthRateLimiter : public QObject
 {
     Q_OBJECT
 
@@ -80,5 +80,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstAuthRateLimiter)
+QTEST_GUILESS_MAIN(TestAuthRateLimiter)
 #include "tst_authratelimiter.moc"

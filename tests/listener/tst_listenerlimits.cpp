@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "listenertestbase.h"
-#include "messagecodec.h"
+#include "protocol/messagecodec.h"
+#include "support/listener/listenertestbase.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -13,7 +13,7 @@ using namespace Qt::StringLiterals;
 // The listener behind the HTTP layer's limits: oversized bodies are refused without
 // buffering, slow sockets neither block a signed notice nor outlive the deadline, and
 // TLS / mutual TLS accept the right clients and refuse the others.
-class TstListenerLimits : public ListenerTestBase
+class TestListenerLimits : public ListenerTestBase
 {
     Q_OBJECT
 
@@ -26,7 +26,7 @@ private slots:
     void tlsAndClientCertificates();
 };
 
-void TstListenerLimits::oversizedBodyIsRefusedWithoutBuffering()
+void TestListenerLimits::oversizedBodyIsRefusedWithoutBuffering()
 {
     startServer();
     // Announce 64 MiB and actually send 2 MiB: the server must answer 413 on the
@@ -52,7 +52,7 @@ void TstListenerLimits::oversizedBodyIsRefusedWithoutBuffering()
     QCOMPARE(storedEvents(), 0);
 }
 
-void TstListenerLimits::slowSocketsDoNotBlockNotices()
+void TestListenerLimits::slowSocketsDoNotBlockNotices()
 {
     http::Limits limits;
     limits.readDeadlineMs = 6000;
@@ -99,7 +99,7 @@ void TstListenerLimits::slowSocketsDoNotBlockNotices()
     QCOMPARE(storedEvents(), 1);
 }
 
-void TstListenerLimits::tlsAndClientCertificates()
+void TestListenerLimits::tlsAndClientCertificates()
 {
     http::TlsOptions tls {tlsFile("server.pem"), tlsFile("server.key"), QString()};
     startServer({}, {}, tls);
@@ -143,5 +143,5 @@ void TstListenerLimits::tlsAndClientCertificates()
     QCOMPARE(storedEvents(), 1);
 }
 
-QTEST_GUILESS_MAIN(TstListenerLimits)
+QTEST_GUILESS_MAIN(TestListenerLimits)
 #include "tst_listenerlimits.moc"

@@ -3,8 +3,8 @@
 // /metrics stays cheap however hard it is polled: the store-derived gauges are read at
 // most once per TTL (by the injected clock), counted through a Store wrapper that
 // forwards to a real SQLite store and counts the reads /metrics makes.
-#include "clock.h"
-#include "listenermetrics.h"
+#include "fleet/clock.h"
+#include "listener/listenermetrics.h"
 #include "store/store.h"
 
 #include <QTest>
@@ -163,7 +163,7 @@ std::optional<double> sample(const QByteArray &metrics, const QByteArray &series
 
 } // namespace
 
-class TstListenerMetrics : public QObject
+class TestListenerMetrics : public QObject
 {
     Q_OBJECT
 private:
@@ -258,5 +258,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstListenerMetrics)
+QTEST_GUILESS_MAIN(TestListenerMetrics)
 #include "tst_listenermetrics.moc"

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "listenertestbase.h"
-#include "messagecodec.h"
+#include "protocol/messagecodec.h"
+#include "support/listener/listenertestbase.h"
 
 #include <QJsonObject>
 #include <QSqlDatabase>
@@ -17,7 +17,7 @@ using namespace Qt::StringLiterals;
 // through a shared NAT address, make its notice a "duplicate" with a predictable
 // webhook-id, or have a later phase of its event dropped; and what a broken store or a
 // broken stored secret must never turn into (an "unknown key", an empty HMAC key).
-class TstListenerTrust : public ListenerTestBase
+class TestListenerTrust : public ListenerTestBase
 {
     Q_OBJECT
 
@@ -61,7 +61,7 @@ private slots:
     void rotationOverlapIsBounded();
 };
 
-void TstListenerTrust::misconfiguredNeighbourDoesNotLockOutGoodAgents()
+void TestListenerTrust::misconfiguredNeighbourDoesNotLockOutGoodAgents()
 {
     setUpStore();
     core::ListenerOptions options;
@@ -94,7 +94,7 @@ void TstListenerTrust::misconfiguredNeighbourDoesNotLockOutGoodAgents()
     QCOMPARE(m_listener->metrics().rejections(u"rate_limited"_s), 20);
 }
 
-void TstListenerTrust::webhookIdOfAnotherVmIsNotADuplicate()
+void TestListenerTrust::webhookIdOfAnotherVmIsNotADuplicate()
 {
     setUpStore();
     startServer();
@@ -116,7 +116,7 @@ void TstListenerTrust::webhookIdOfAnotherVmIsNotADuplicate()
     QCOMPARE(storedEvents(), 2);
 }
 
-void TstListenerTrust::startedAfterScheduledIsStored()
+void TestListenerTrust::startedAfterScheduledIsStored()
 {
     setUpStore();
     startServer();
@@ -141,7 +141,7 @@ void TstListenerTrust::startedAfterScheduledIsStored()
     QCOMPARE(json(post(notice, a, u"msg_started_again"_s)).value(u"duplicate"_s).toBool(), true);
 }
 
-void TstListenerTrust::storeReadErrorIsRetryNotUnknownKey()
+void TestListenerTrust::storeReadErrorIsRetryNotUnknownKey()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(u"store.db"_s);
@@ -181,7 +181,7 @@ void TstListenerTrust::storeReadErrorIsRetryNotUnknownKey()
     QCOMPARE(storedEvents(), 1);
 }
 
-void TstListenerTrust::malformedStoredSecretFailsClosed()
+void TestListenerTrust::malformedStoredSecretFailsClosed()
 {
     setUpStore();
     startServer();
@@ -215,7 +215,7 @@ void TstListenerTrust::malformedStoredSecretFailsClosed()
              200);
 }
 
-void TstListenerTrust::rotationOverlapIsBounded()
+void TestListenerTrust::rotationOverlapIsBounded()
 {
     setUpStore();
     startServer();
@@ -232,5 +232,5 @@ void TstListenerTrust::rotationOverlapIsBounded()
     QCOMPARE(rotated->previousSecretsExpireAt, m_clock->nowUtc().addSecs(kMax));
 }
 
-QTEST_GUILESS_MAIN(TstListenerTrust)
+QTEST_GUILESS_MAIN(TestListenerTrust)
 #include "tst_listenertrust.moc"

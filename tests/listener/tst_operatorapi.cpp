@@ -1,14 +1,14 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "clock.h"
-#include "cloudprovider.h"
 #include "engine/restartengine.h"
-#include "httpserver.h"
-#include "listenertestkit.h"
-#include "messagecodec.h"
-#include "rawhttpclient.h"
+#include "fleet/clock.h"
+#include "fleet/cloudprovider.h"
+#include "http/httpserver.h"
+#include "listener/webhooklistener.h"
+#include "protocol/messagecodec.h"
 #include "store/store.h"
-#include "webhooklistener.h"
+#include "support/http/rawhttpclient.h"
+#include "support/listener/listenertestkit.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -45,7 +45,7 @@ public:
 
 // The operator API on the listener, with the real RestartEngine behind it so every
 // action's audit row is the one operators will see.
-class TstOperatorApi : public QObject
+class TestOperatorApi : public QObject
 {
     Q_OBJECT
 
@@ -85,7 +85,7 @@ private:
     int m_webhookCounter = 0;
 };
 
-void TstOperatorApi::init()
+void TestOperatorApi::init()
 {
     m_clock = std::make_unique<core::ManualClock>();
     core::StoreError error;
@@ -109,7 +109,7 @@ void TstOperatorApi::init()
     m_tokenId = token->tokenId;
 }
 
-void TstOperatorApi::cleanup()
+void TestOperatorApi::cleanup()
 {
     m_listener.reset();
     m_server.reset();
@@ -117,8 +117,8 @@ void TstOperatorApi::cleanup()
     m_store.reset();
 }
 
-testsupport::RawResponse TstOperatorApi::call(const QByteArray &method, const QByteArray &path,
-                                              const QByteArray &body, const QString &token)
+testsupport::RawResponse TestOperatorApi::call(const QByteArray &method, const QByteArray &path,
+                                               const QByteArray &body, const QString &token)
 {
     http::HeaderList headers;
     const QString bearer = token.isNull() ? m_token : token;
@@ -131,8 +131,8 @@ testsupport::RawResponse TstOperatorApi::call(const QByteArray &method, const QB
     return client.readResponse(10'000);
 }
 
-int TstOperatorApi::postNotice(const QString &keyId, const QList<protocol::WebhookSecret> &secrets,
-                               const QString &vmName, int eventNumber)
+int TestOperatorApi::postNotice(const QString &keyId, const QList<protocol::WebhookSecret> &secrets,
+                                const QString &vmName, int eventNumber)
 {
     const QByteArray body =
         protocol::encodeNotice(makeNotice(vmName, newEventId(eventNumber), m_clock->nowUtc()));
@@ -146,7 +146,7 @@ int TstOperatorApi::postNotice(const QString &keyId, const QList<protocol::Webho
     return client.readResponse(10'000).status;
 }
 
-void TstOperatorApi::tokenIsRequired()
+void TestOperatorApi::tokenIsRequired()
 {
     const auto none = call("GET", "/api/v1/vms", {}, u""_s);
     QCOMPARE(none.status, 401);
@@ -167,7 +167,7 @@ void TstOperatorApi::tokenIsRequired()
     QCOMPARE(call("GET", "/api/v1/vms", {}, shortLived->token).status, 401);
 }
 
-void TstOperatorApi::fleetAndEventsArePaged()
+void TestOperatorApi::fleetAndEventsArePaged()
 {
     QString error;
     core::KeyError code = core::KeyError::None;
@@ -247,7 +247,7 @@ void TstOperatorApi::fleetAndEventsArePaged()
     QCOMPARE(call("POST", "/api/v1/events", "{}").status, 405);
 }
 
-void TstOperatorApi::vmActionsAreAudited_data()
+void TestOperatorApi::vmActionsAreAudited_data()
 {
     QTest::addColumn<QByteArray>("action");
     QTest::addColumn<QString>("audited");
@@ -259,7 +259,7 @@ void TstOperatorApi::vmActionsAreAudited_data()
     QTest::newRow("start") << QByteArray("start") << u"start"_s;
 }
 
-void TstOperatorApi::vmActionsAreAudited()
+void TestOperatorApi::vmActionsAreAudited()
 {
     QFETCH(QByteArray, action);
     QFETCH(QString, audited);
@@ -288,7 +288,7 @@ void TstOperatorApi::vmActionsAreAudited()
     }
 }
 
-void TstOperatorApi::vmActionErrors()
+void TestOperatorApi::vmActionErrors()
 {
     const qsizetype before = audit().size();
     const QByteArray base = "/api/v1/vms/" + kSubscription.toUtf8() + '/' + kGroup.toUtf8();
@@ -300,7 +300,7 @@ void TstOperatorApi::vmActionErrors()
     QCOMPARE(audit().size(), before);
 }
 
-void TstOperatorApi::agentKeyLifecycle()
+void TestOperatorApi::agentKeyLifecycle()
 {
     const qsizetype auditBefore = audit().size();
     const QByteArray vmBody =
@@ -367,7 +367,7 @@ void TstOperatorApi::agentKeyLifecycle()
     QCOMPARE(actions, (QStringList {u"key_generate"_s, u"key_rotate"_s, u"key_revoke"_s}));
 }
 
-void TstOperatorApi::operatorTokenLifecycle()
+void TestOperatorApi::operatorTokenLifecycle()
 {
     const auto created = call("POST", "/api/v1/tokens", R"({"validSeconds":3600})");
     QCOMPARE(created.status, 201);
@@ -392,7 +392,7 @@ void TstOperatorApi::operatorTokenLifecycle()
 
 // What a remote dashboard (RemoteFleetSource) reads: events after a cursor (oldest first),
 // one VM's jobs, the audit log after a row; each with its bad-query answers.
-void TstOperatorApi::remoteDashboardReads()
+void TestOperatorApi::remoteDashboardReads()
 {
     QString error;
     core::KeyError code = core::KeyError::None;
@@ -475,7 +475,7 @@ void TstOperatorApi::remoteDashboardReads()
     QCOMPARE(call("DELETE", "/api/v1/audit").status, 405);
 }
 
-void TstOperatorApi::addVmIsAudited()
+void TestOperatorApi::addVmIsAudited()
 {
     const qsizetype before = audit().size();
     const QString id = vmResourceId(u"vm-new"_s);
@@ -496,5 +496,5 @@ void TstOperatorApi::addVmIsAudited()
     QVERIFY(!json(refused).value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty());
 }
 
-QTEST_GUILESS_MAIN(TstOperatorApi)
+QTEST_GUILESS_MAIN(TestOperatorApi)
 #include "tst_operatorapi.moc"

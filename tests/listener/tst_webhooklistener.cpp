@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "listenertestbase.h"
-#include "messagecodec.h"
+#include "protocol/messagecodec.h"
+#include "support/listener/listenertestbase.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -18,7 +18,7 @@ using namespace Qt::StringLiterals;
 // The agent-facing routes: verification order, durability of a 2xx, duplicates,
 // binding of keys to VMs, the failed-auth rate limit, seed compatibility, health and
 // metrics. Transport limits and TLS: tst_listenerlimits.
-class TstWebhookListener : public ListenerTestBase
+class TestWebhookListener : public ListenerTestBase
 {
     Q_OBJECT
 
@@ -41,7 +41,7 @@ private slots:
     void healthAndMetrics();
 };
 
-void TstWebhookListener::acceptsSignedNotice()
+void TestWebhookListener::acceptsSignedNotice()
 {
     startServer();
     const SignedRequest request = signedNotice(u"vm-a"_s, 1, u"msg_1"_s);
@@ -81,7 +81,7 @@ static void dropHeader(http::HeaderList &headers, const QByteArray &name)
     headers.removeIf([&](const auto &h) { return h.first == name; });
 }
 
-void TstWebhookListener::badRequests_data()
+void TestWebhookListener::badRequests_data()
 {
     QTest::addColumn<Mutator>("mutate");
     QTest::addColumn<int>("status");
@@ -123,7 +123,7 @@ void TstWebhookListener::badRequests_data()
         << 413 << QString();
 }
 
-void TstWebhookListener::badRequests()
+void TestWebhookListener::badRequests()
 {
     QFETCH(Mutator, mutate);
     QFETCH(int, status);
@@ -146,7 +146,7 @@ void TstWebhookListener::badRequests()
 
 // Failures that need a valid signature over a body that is wrong after verification,
 // and the stale/future timestamps that need the clock moved.
-void TstWebhookListener::otherVmIsForbidden()
+void TestWebhookListener::otherVmIsForbidden()
 {
     startServer();
     const SignedRequest request = signedNotice(u"vm-b"_s, 1, u"msg_other"_s);
@@ -200,7 +200,7 @@ void TstWebhookListener::otherVmIsForbidden()
     QCOMPARE(m_store->vms().size(), 0);
 }
 
-void TstWebhookListener::replayedNoticeIsStoredOnce()
+void TestWebhookListener::replayedNoticeIsStoredOnce()
 {
     startServer();
     const SignedRequest request = signedNotice(u"vm-a"_s, 7, u"msg_replay"_s);
@@ -231,7 +231,7 @@ void TstWebhookListener::replayedNoticeIsStoredOnce()
     QCOMPARE(m_listener->metrics().notices(u"duplicate"_s), 999);
 }
 
-void TstWebhookListener::sameEventUnderNewWebhookIdIsDuplicate()
+void TestWebhookListener::sameEventUnderNewWebhookIdIsDuplicate()
 {
     startServer();
     const SignedRequest first = signedNotice(u"vm-a"_s, 3, u"msg_first"_s);
@@ -250,7 +250,7 @@ void TstWebhookListener::sameEventUnderNewWebhookIdIsDuplicate()
     QCOMPARE(m_ops->count(u"notice"_s), 2);
 }
 
-void TstWebhookListener::failedAuthIsRateLimitedPerAddress()
+void TestWebhookListener::failedAuthIsRateLimitedPerAddress()
 {
     core::ListenerOptions options;
     options.failedAuthPerMinute = 5;
@@ -273,7 +273,7 @@ void TstWebhookListener::failedAuthIsRateLimitedPerAddress()
     QCOMPARE(exchange(rawRequest("POST", "/api/v1/notices", bad.headers, bad.body)).status, 401);
 }
 
-void TstWebhookListener::heartbeatsAreRecorded()
+void TestWebhookListener::heartbeatsAreRecorded()
 {
     core::ListenerOptions options;
     options.heartbeatFlushMs = 10;
@@ -312,7 +312,7 @@ void TstWebhookListener::heartbeatsAreRecorded()
     QVERIFY(storedEvents() >= 1); // the store notes a first-seen agent
 }
 
-void TstWebhookListener::heartbeatsOfManyVmsShareOneTransaction()
+void TestWebhookListener::heartbeatsOfManyVmsShareOneTransaction()
 {
     core::ListenerOptions options;
     options.heartbeatFlushMs = 60'000; // only flushNow() writes: the test decides when
@@ -348,7 +348,7 @@ void TstWebhookListener::heartbeatsOfManyVmsShareOneTransaction()
     QCOMPARE(m_listener->metrics().heartbeatBatches(), 1);
 }
 
-void TstWebhookListener::concurrentNoticesCommitOnTheWriterThread()
+void TestWebhookListener::concurrentNoticesCommitOnTheWriterThread()
 {
     // A file-backed store: group commits run on the NoticeWriter thread.
     tearDown();
@@ -389,7 +389,7 @@ void TstWebhookListener::concurrentNoticesCommitOnTheWriterThread()
     tearDown(); // before the directory goes
 }
 
-void TstWebhookListener::seedWebhookIsOffByDefault()
+void TestWebhookListener::seedWebhookIsOffByDefault()
 {
     startServer();
     const auto response =
@@ -399,7 +399,7 @@ void TstWebhookListener::seedWebhookIsOffByDefault()
     QCOMPARE(m_ops->calls.size(), 0);
 }
 
-void TstWebhookListener::seedWebhookIsAnUnconfirmedNotice()
+void TestWebhookListener::seedWebhookIsAnUnconfirmedNotice()
 {
     core::ListenerOptions options;
     options.seedEnabled = true;
@@ -438,7 +438,7 @@ void TstWebhookListener::seedWebhookIsAnUnconfirmedNotice()
     QCOMPARE(storedEvents(), 0);
 }
 
-void TstWebhookListener::healthAndMetrics()
+void TestWebhookListener::healthAndMetrics()
 {
     startServer();
     m_listener->setCredentialStatusProvider([] { return u"ok (client secret)"_s; });
@@ -465,5 +465,5 @@ void TstWebhookListener::healthAndMetrics()
     QVERIFY(!metrics.body.contains(m_secrets.constFirst().toString().toUtf8()));
 }
 
-QTEST_GUILESS_MAIN(TstWebhookListener)
+QTEST_GUILESS_MAIN(TestWebhookListener)
 #include "tst_webhooklistener.moc"

@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // FleetTableModel's refresh reads: a vmChanged re-reads the VM only, a jobChanged (or a new
 // row) also the active job; so 1,000 power-state changes a second cost one query each.
-#include "clock.h"
-#include "fleettablemodel.h"
-#include "guitestsupport.h"
-#include "localfleetsource.h"
+#include "fleet/clock.h"
+#include "models/fleettablemodel.h"
+#include "models/localfleetsource.h"
+#include "support/gui/guitestsupport.h"
 
 #include <QTest>
 

@@ -3,7 +3,7 @@
 // OperatorClient, the GUI-free HTTP client of the operator API, against a fake server on
 // 127.0.0.1: answers by callback, the token only where it cannot travel in clear, and each
 // failure classified for the caller to word.
-#include "fakehttpserver.h"
+#include "support/http/fakehttpserver.h"
 #include "operatorapi/operatorclient.h"
 
 #include <QHostAddress>

@@ -6,8 +6,8 @@
 // Usage: bench_protocol [--runs N] [--count M]; prints the median of N runs of M
 // messages each, per CPU-second of the benchmark thread and per wall-clock second. Not a test:
 // figures go to docs/BENCHMARKS.md.
-#include "messagecodec.h"
-#include "webhooksignature.h"
+#include "protocol/messagecodec.h"
+#include "protocol/webhooksignature.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

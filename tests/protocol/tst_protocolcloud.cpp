@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The cloud discriminator (protocol version 2): Google Cloud notices and heartbeats, and
 // version 1 messages, which carry no cloud, read as Azure.
-#include "gcpnames.h"
-#include "messagecodec.h"
+#include "protocol/gcpnames.h"
+#include "protocol/messagecodec.h"
 
 #include <QFile>
 #include <QJsonDocument>

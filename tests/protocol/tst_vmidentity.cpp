@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // VmIdentity::armResourceId (IMDS compute.resourceId): what resourceId() returns when set,
 // optional on the wire, and checked against the other vm fields when decoded.
-#include "messagecodec.h"
-#include "messages.h"
+#include "protocol/messagecodec.h"
+#include "protocol/messages.h"
 
 #include <QTest>
 

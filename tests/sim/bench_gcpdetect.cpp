@@ -8,10 +8,10 @@
 // (which verifies every signature, as the real listener does).
 // Usage: bench_gcpdetect [--agent PATH] [--events N]
 // Not a test (not registered with CTest); results go to docs/BENCHMARKS.md.
-#include "agentfakes.h"
-#include "clock.h"
-#include "fleetmodel.h"
-#include "simserver.h"
+#include "fleet/clock.h"
+#include "sim/fleetmodel.h"
+#include "sim/simserver.h"
+#include "support/agent/agentfakes.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -3,7 +3,7 @@
 // Helper of tst_demoorphan (not a test): plays the dashboard. Starts spotkeeper-sim
 // through DemoSimulator exactly as app/main.cpp does, prints SIM_PID=<pid>, then idles
 // until it is killed. Usage: demoorphanparent <path to spotkeeper-sim>
-#include "demosimulator.h"
+#include "sim/demosimulator.h"
 
 #include <QCoreApplication>
 #include <QTextStream>

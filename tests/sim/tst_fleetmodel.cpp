@@ -3,12 +3,12 @@
 // The simulation model without any network: power transitions, Preempt documents,
 // starts and what makes them wrong, capacity windows, max price, Delete policy,
 // availability bookkeeping, the ARM limits and scenario parsing.
-#include "armlimits.h"
-#include "clock.h"
-#include "fleetmodel.h"
-#include "scenario.h"
-#include "simclock.h"
-#include "simjson.h"
+#include "fleet/clock.h"
+#include "sim/armlimits.h"
+#include "sim/fleetmodel.h"
+#include "sim/scenario.h"
+#include "sim/simclock.h"
+#include "sim/simjson.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -3,13 +3,13 @@
 // The simulator's Google Cloud metadata server (/gce/{vm}/computeMetadata/v1/...) spoken
 // to by the agent's own GceMetadataSource: identity, the long poll on instance/preempted
 // answered by an eviction, the header rule, and GCP VMs kept out of Azure's routes.
-#include "agentfakes.h"
-#include "clock.h"
-#include "fleetmodel.h"
-#include "gcemetadatasource.h"
-#include "messagecodec.h"
-#include "scenario.h"
-#include "simserver.h"
+#include "agentcore/gcemetadatasource.h"
+#include "fleet/clock.h"
+#include "protocol/messagecodec.h"
+#include "sim/fleetmodel.h"
+#include "sim/scenario.h"
+#include "sim/simserver.h"
+#include "support/agent/agentfakes.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -4,10 +4,10 @@
 // ArmCloudProvider) and by a plain HTTP client for IMDS, auth and control routes.
 #include "azure/armcloudprovider.h"
 #include "azure/clientsecretcredential.h"
-#include "clock.h"
-#include "fleetmodel.h"
-#include "simserver.h"
-#include "testhttpclient.h"
+#include "fleet/clock.h"
+#include "sim/fleetmodel.h"
+#include "sim/simserver.h"
+#include "support/http/testhttpclient.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

@@ -4,7 +4,7 @@
 // with WAL + synchronous=FULL on a real file, one notice per transaction versus groups
 // of 10/50/200 per transaction (group commit). Prints medians over several runs.
 // Usage: bench_store [--runs N] [--single N] [--grouped N] [--dir DIR]
-#include "storetestutil.h"
+#include "support/store/storetestutil.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -4,7 +4,7 @@
 // batches forever (or up to a maximum), printing "ack <webhook-id>" for each notice only
 // after insertNotices() returned, i.e. after the commit. The test SIGKILLs it mid-stream.
 // Usage: storewriter <db path> <tag> [max notices]
-#include "storetestutil.h"
+#include "support/store/storetestutil.h"
 
 #include <QCoreApplication>
 

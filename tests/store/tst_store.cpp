@@ -3,8 +3,8 @@
 // Store: opening and its errors, the fleet, heartbeats, notices (dedup) and events.
 // Jobs, keys, tokens and the audit log are in tst_storerecords. Runs on SQLite (tst_store)
 // and on PostgreSQL (tst_store_postgresql); file-level cases are SQLite's alone.
-#include "clock.h"
-#include "storetestutil.h"
+#include "fleet/clock.h"
+#include "support/store/storetestutil.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -4,7 +4,7 @@
 // writes run on their own threads (each with its own Store) while the UI thread reads
 // through a third Store. Nothing may fail (no SQLITE_BUSY surfacing), readers see
 // monotonic counts, and the final counts are exact.
-#include "storetestutil.h"
+#include "support/store/storetestutil.h"
 
 #include <QTemporaryDir>
 #include <QTest>

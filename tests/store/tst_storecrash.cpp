@@ -4,7 +4,7 @@
 // times over the same file. After each kill the database passes integrity_check, every
 // notice the writer acknowledged (printed after commit) is there, and every batch is
 // either wholly present or wholly absent.
-#include "storetestutil.h"
+#include "support/store/storetestutil.h"
 
 #include <QDeadlineTimer>
 #include <QProcess>

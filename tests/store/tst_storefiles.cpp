@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The store file holds every agent key's secret: it, its -wal/-shm and the folders the
 // store creates are owner-only, whatever the umask (issue 13). Checked with stat(2).
-#include "storetestutil.h"
+#include "support/store/storetestutil.h"
 
 #include <QFile>
 #include <QTemporaryDir>

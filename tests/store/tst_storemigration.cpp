@@ -4,7 +4,7 @@
 // with the current code at the current version and with its data intact.
 #include "store/schema.h"
 #include "store/sqldialect.h"
-#include "storetestutil.h"
+#include "support/store/storetestutil.h"
 
 #include <QCryptographicHash>
 #include <QFile>

@@ -5,9 +5,9 @@
 // two replicas never claim one job, and the connection settings (URL, password file, TLS
 // options) reach libpq or fail clearly. The common cases run on both backends in
 // tst_store_postgresql / tst_storerecords_postgresql; this binary needs PostgreSQL.
-#include "clock.h"
+#include "fleet/clock.h"
 #include "store/storecopy.h"
-#include "storetestutil.h"
+#include "support/store/storetestutil.h"
 
 #include <QFile>
 #include <QProcess>

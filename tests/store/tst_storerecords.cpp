@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Store: restart jobs (one active per VM, leases), agent keys, operator tokens, audit log.
 // Runs on SQLite (tst_storerecords) and on PostgreSQL (tst_storerecords_postgresql).
-#include "clock.h"
-#include "storetestutil.h"
+#include "fleet/clock.h"
+#include "support/store/storetestutil.h"
 
 #include <QCryptographicHash>
 #include <QTemporaryDir>

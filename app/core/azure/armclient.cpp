@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "armclient.h"
+#include "azure/armclient.h"
 
-#include "armparsers.h"
-#include "azurenames.h"
-#include "clock.h"
+#include "azure/armparsers.h"
+#include "fleet/clock.h"
+#include "protocol/azurenames.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

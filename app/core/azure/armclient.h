@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "armparsers.h"
-#include "armrequestqueue.h"
-#include "cloudprovider.h"
+#include "azure/armparsers.h"
+#include "azure/armrequestqueue.h"
+#include "fleet/cloudprovider.h"
 
 #include <QObject>
 #include <QUrl>

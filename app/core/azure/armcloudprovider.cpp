@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "armcloudprovider.h"
+#include "azure/armcloudprovider.h"
 
-#include "scalesetstartbatcher.h"
+#include "azure/scalesetstartbatcher.h"
 
 #include <QNetworkAccessManager>
 #include <QRegularExpression>

@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "armclient.h"
-#include "azurecloud.h"
-#include "chainedcredential.h"
-#include "cloudprovider.h"
+#include "azure/armclient.h"
+#include "azure/azurecloud.h"
+#include "azure/chainedcredential.h"
+#include "fleet/cloudprovider.h"
 
 #include <QProcessEnvironment>
 

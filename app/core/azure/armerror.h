@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "cloudprovider.h"
+#include "fleet/cloudprovider.h"
 
 #include <QByteArray>
 #include <QDateTime>

@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "armerror.h"
-#include "cloudprovider.h"
-#include "fleettypes.h"
+#include "azure/armerror.h"
+#include "fleet/cloudprovider.h"
+#include "fleet/fleettypes.h"
 
 #include <QByteArray>
 #include <QHash>

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "armrequestqueue.h"
+#include "azure/armrequestqueue.h"
 
-#include "accesstokensource.h"
-#include "armparsers.h"
-#include "clock.h"
+#include "azure/accesstokensource.h"
+#include "azure/armparsers.h"
+#include "fleet/clock.h"
 
 #include <QLoggingCategory>
 #include <QMetaEnum>

@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "azureclicredential.h"
+#include "azure/azureclicredential.h"
 
-#include "clock.h"
-#include "tokenparsers.h"
+#include "azure/tokenparsers.h"
+#include "fleet/clock.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

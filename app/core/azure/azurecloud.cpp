@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "azurecloud.h"
+#include "azure/azurecloud.h"
 
 using namespace Qt::StringLiterals;
 

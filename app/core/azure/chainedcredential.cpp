@@ -1,11 +1,11 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "chainedcredential.h"
+#include "azure/chainedcredential.h"
 
-#include "azureclicredential.h"
-#include "clientsecretcredential.h"
-#include "clock.h"
-#include "managedidentitycredential.h"
+#include "azure/azureclicredential.h"
+#include "azure/clientsecretcredential.h"
+#include "azure/managedidentitycredential.h"
+#include "fleet/clock.h"
 
 #include <QLoggingCategory>
 

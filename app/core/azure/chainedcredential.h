@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "accesstokensource.h"
-#include "azurecloud.h"
+#include "azure/accesstokensource.h"
+#include "azure/azurecloud.h"
 
 #include <QList>
 #include <QPointer>

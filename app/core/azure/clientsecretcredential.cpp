@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "clientsecretcredential.h"
+#include "azure/clientsecretcredential.h"
 
-#include "clock.h"
-#include "tokenparsers.h"
+#include "azure/tokenparsers.h"
+#include "fleet/clock.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>

@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "scalesetstartbatcher.h"
+#include "azure/scalesetstartbatcher.h"
 
-#include "armclient.h"
-#include "armparsers.h"
+#include "azure/armclient.h"
+#include "azure/armparsers.h"
 
 #include <QPointer>
 #include <QTimer>

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "accesstokensource.h"
+#include "azure/accesstokensource.h"
 
 #include <QByteArray>
 #include <QDateTime>

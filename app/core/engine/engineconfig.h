@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "backoffpolicy.h"
-#include "ratebudget.h"
+#include "engine/backoffpolicy.h"
+#include "fleet/ratebudget.h"
 
 #include <QString>
 

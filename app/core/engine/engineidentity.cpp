@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "engineidentity.h"
+#include "engine/engineidentity.h"
 
 #include "store/store.h"
 

@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "reconciler.h"
+#include "engine/reconciler.h"
 
-#include "clock.h"
-#include "restartengine.h"
+#include "engine/restartengine.h"
+#include "fleet/clock.h"
 #include "store/store.h"
 
 #include <QSet>

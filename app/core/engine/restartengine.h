@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "cloudprovider.h"
-#include "engineconfig.h"
-#include "fleetoperations.h"
+#include "engine/engineconfig.h"
+#include "fleet/cloudprovider.h"
+#include "fleet/fleetoperations.h"
 
 #include <QHash>
 #include <QObject>

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RestartEngine: notice ingest, unreported evictions and the operator actions.
-#include "azurenames.h"
-#include "clock.h"
-#include "messagecodec.h"
-#include "restartengine.h"
+#include "engine/restartengine.h"
+#include "fleet/clock.h"
+#include "protocol/azurenames.h"
+#include "protocol/messagecodec.h"
 #include "store/store.h"
 
 namespace spotkeeper::core {

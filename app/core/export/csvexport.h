@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "csvwriter.h"
+#include "export/csvwriter.h"
 #include "store/store.h"
 
 #include <QDateTime>

@@ -9,7 +9,7 @@
 // odd ones into memory, one chunk ahead, and the caller appends them in order. The id range
 // is fixed when the export starts and events are append-only (AUTOINCREMENT ids), so both
 // connections see the same rows. Small exports and in-memory databases stay on one thread.
-#include "csvexport.h"
+#include "export/csvexport.h"
 
 #include <QHash>
 

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "gcpcredentials.h"
+#include "gcp/gcpcredentials.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

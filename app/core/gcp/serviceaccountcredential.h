@@ -3,7 +3,7 @@
 #pragma once
 
 #include "azure/accesstokensource.h"
-#include "gcpcredentials.h"
+#include "gcp/gcpcredentials.h"
 
 class QNetworkAccessManager;
 

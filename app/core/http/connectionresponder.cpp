@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "connectionresponder.h"
+#include "http/connectionresponder.h"
 
-#include "httpconnection.h"
+#include "http/httpconnection.h"
 
 #include <QThread>
 

@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "httpconnection.h"
+#include "http/httpconnection.h"
 
-#include "connectionresponder.h"
-#include "httpmessage.h"
+#include "http/connectionresponder.h"
+#include "http/httpmessage.h"
 
 #include <QSslSocket>
 

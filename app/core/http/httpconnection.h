@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "httpserver.h"
+#include "http/httpserver.h"
 
 #include <QByteArray>
 #include <QObject>

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "httpserver.h"
+#include "http/httpserver.h"
 
 // Internal helpers of spotkeeper_http: response serialization and canned texts.
 namespace spotkeeper::http {

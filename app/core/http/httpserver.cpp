@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "httpserver.h"
+#include "http/httpserver.h"
 
-#include "httpconnection.h"
-#include "httpmessage.h"
-#include "tlsloader.h"
+#include "http/httpconnection.h"
+#include "http/httpmessage.h"
+#include "http/tlsloader.h"
 
 #include <QSet>
 #include <QSslSocket>

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "tlsloader.h"
+#include "http/tlsloader.h"
 
 #include <QDateTime>
 #include <QFile>

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "agentkeymanager.h"
+#include "listener/agentkeymanager.h"
 
-#include "clock.h"
+#include "fleet/clock.h"
+#include "listener/vmresourceid.h"
 #include "store/store.h"
-#include "vmresourceid.h"
 
 #include <QLoggingCategory>
 #include <QRandomGenerator>

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "fleettypes.h"
-#include "webhooksignature.h"
+#include "fleet/fleettypes.h"
+#include "protocol/webhooksignature.h"
 
 #include <QByteArrayView>
 #include <QHash>

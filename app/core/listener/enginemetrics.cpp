@@ -1,11 +1,11 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "enginemetrics.h"
+#include "listener/enginemetrics.h"
 
 #include "azure/armrequestqueue.h"
 #include "engine/reconciler.h"
 #include "engine/restartengine.h"
-#include "listenermetrics.h"
+#include "listener/listenermetrics.h"
 
 namespace spotkeeper::core {
 

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "fleettypes.h"
-#include "messagecodec.h"
+#include "fleet/fleettypes.h"
+#include "protocol/messagecodec.h"
 #include "operatorapi/operatorapijson.h"
 
 #include <QJsonObject>

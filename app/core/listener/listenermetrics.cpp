@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "listenermetrics.h"
+#include "listener/listenermetrics.h"
 
-#include "clock.h"
-#include "fleettypes.h"
+#include "fleet/clock.h"
+#include "fleet/fleettypes.h"
 #include "store/store.h"
 
 #include <algorithm>

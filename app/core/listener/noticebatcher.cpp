@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "noticebatcher.h"
+#include "listener/noticebatcher.h"
 
-#include "clock.h"
-#include "noticewriter.h"
+#include "fleet/clock.h"
+#include "listener/noticewriter.h"
 
 #include <QElapsedTimer>
 

@@ -1,14 +1,14 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "operatorapi.h"
+#include "listener/operatorapi.h"
 
-#include "agentkeymanager.h"
-#include "clock.h"
-#include "fleetoperations.h"
-#include "listenerjson.h"
-#include "operatortokens.h"
+#include "fleet/clock.h"
+#include "fleet/fleetoperations.h"
+#include "listener/agentkeymanager.h"
+#include "listener/listenerjson.h"
+#include "listener/operatortokens.h"
+#include "listener/vmresourceid.h"
 #include "store/store.h"
-#include "vmresourceid.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

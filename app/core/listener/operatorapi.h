@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "fleettypes.h"
-#include "httpserver.h"
+#include "fleet/fleettypes.h"
+#include "http/httpserver.h"
 
 #include <QString>
 

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // OperatorApi: the reads a remote dashboard needs besides the fleet and the events
 // (one VM's jobs, the audit log); see operatorapi.h for the routes.
-#include "listenerjson.h"
-#include "operatorapi.h"
+#include "listener/listenerjson.h"
+#include "listener/operatorapi.h"
 #include "store/store.h"
 
 #include <QJsonArray>

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "vmresourceid.h"
+#include "listener/vmresourceid.h"
 
-#include "azurenames.h"
+#include "protocol/azurenames.h"
 
 #include <QStringList>
 

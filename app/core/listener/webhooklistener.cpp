@@ -1,16 +1,16 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "webhooklistener.h"
+#include "listener/webhooklistener.h"
 
-#include "azurenames.h"
-#include "clock.h"
-#include "fleetoperations.h"
-#include "listenerjson.h"
-#include "messagecodec.h"
-#include "operatorapi.h"
+#include "fleet/clock.h"
+#include "fleet/fleetoperations.h"
+#include "listener/listenerjson.h"
+#include "listener/operatorapi.h"
+#include "listener/vmresourceid.h"
+#include "protocol/azurenames.h"
+#include "protocol/messagecodec.h"
+#include "protocol/webhooksignature.h"
 #include "store/store.h"
-#include "vmresourceid.h"
-#include "webhooksignature.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -2,12 +2,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "agentkeymanager.h"
-#include "authratelimiter.h"
-#include "httpserver.h"
-#include "listenermetrics.h"
-#include "noticebatcher.h"
-#include "operatortokens.h"
+#include "http/httpserver.h"
+#include "listener/agentkeymanager.h"
+#include "listener/authratelimiter.h"
+#include "listener/listenermetrics.h"
+#include "listener/noticebatcher.h"
+#include "listener/operatortokens.h"
 
 #include <QHash>
 #include <QObject>

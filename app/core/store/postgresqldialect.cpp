@@ -5,7 +5,7 @@
 // the store the same one-writer-at-a-time guarantee SQLite's BEGIN IMMEDIATE gives it, across
 // servers: a read-then-write transaction (notice dedup, VM upsert, job claim, migration step)
 // never sees another server's half-done work and never fails half-way.
-#include "sqldialect.h"
+#include "store/sqldialect.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "schema.h"
+#include "store/schema.h"
 
-#include "sqldialect.h"
-#include "storerows.h"
+#include "store/sqldialect.h"
+#include "store/storerows.h"
 
 #include <QSqlError>
 #include <QSqlQuery>

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "sqlitestore.h"
+#include "store/sqlitestore.h"
 
-#include "clock.h"
-#include "schema.h"
-#include "storerows.h"
+#include "fleet/clock.h"
+#include "store/schema.h"
+#include "store/storerows.h"
 
 #include <QSqlError>
 #include <QSqlQuery>

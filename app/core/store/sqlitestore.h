@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "sqldialect.h"
-#include "store.h"
+#include "store/sqldialect.h"
+#include "store/store.h"
 
 #include <QHash>
 #include <QSqlDatabase>

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SqliteStore, part 2: the event timeline (heartbeats and notices: sqlitestorenotices.cpp).
-#include "sqlitestore.h"
-#include "storerows.h"
+#include "store/sqlitestore.h"
+#include "store/storerows.h"
 
 #include <QSqlError>
 #include <QSqlQuery>

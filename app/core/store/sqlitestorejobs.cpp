@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SqliteStore, part 3: restart jobs and their leases, and the store's own small settings.
-#include "sqlitestore.h"
-#include "storerows.h"
+#include "store/sqlitestore.h"
+#include "store/storerows.h"
 
 #include <QSqlError>
 #include <QSqlQuery>

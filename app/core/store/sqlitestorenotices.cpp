@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SqliteStore, part 4: agent heartbeats and notices, each batch in one transaction
 // (group commit: one fsync for the batch).
-#include "sqlitestore.h"
-#include "storerows.h"
+#include "store/sqlitestore.h"
+#include "store/storerows.h"
 
 #include <QSqlQuery>
 

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SqliteStore: operator API tokens (only a SHA-256 of each token is stored).
-#include "sqlitestore.h"
-#include "storerows.h"
+#include "store/sqlitestore.h"
+#include "store/storerows.h"
 
 #include <QSqlQuery>
 

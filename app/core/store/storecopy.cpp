@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "storecopy.h"
+#include "store/storecopy.h"
 
-#include "sqlitestore.h"
-#include "storerows.h"
+#include "store/sqlitestore.h"
+#include "store/storerows.h"
 
 #include <QSqlError>
 #include <QSqlQuery>

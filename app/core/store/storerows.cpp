@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "storerows.h"
+#include "store/storerows.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

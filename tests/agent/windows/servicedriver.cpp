@@ -5,7 +5,7 @@
 //   sc.exe create sk-shim-test binPath= "C:\path\servicedriver.exe"
 //   sc.exe start sk-shim-test & sc.exe query sk-shim-test & sc.exe stop sk-shim-test
 // It runs until the SCM stops it and then exits 0; started from a console it says so.
-#include "servicecontrol.h"
+#include "windows/servicecontrol.h"
 
 #include <cstdio>
 #include <windows.h>

@@ -1,0 +1,150 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "agentcore/cloudselect.h"
+
+#include "agentcore/azureimdssource.h"
+#include "agentcore/gcemetadatasource.h"
+
+#include <algorithm>
+
+namespace spotkeeper::agent {
+
+using namespace Qt::StringLiterals;
+
+CloudDetectingSource::CloudDetectingSource(const QUrl &gceMetadataUrl, Factory gcp, Factory azure,
+                                           QObject *parent)
+    : NoticeSource(parent)
+    , m_client(gceMetadataUrl)
+    , m_gcp(std::move(gcp))
+    , m_azure(std::move(azure))
+{
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, &CloudDetectingSource::probe);
+}
+
+void CloudDetectingSource::start()
+{
+    m_running = true;
+    if (m_inner) {
+        m_inner->start();
+        return;
+    }
+    if (!m_retry.isActive() && m_attempt == 0)
+        probe();
+}
+
+void CloudDetectingSource::stop()
+{
+    m_running = false;
+    m_retry.stop();
+    if (m_inner)
+        m_inner->stop();
+}
+
+protocol::VmIdentity CloudDetectingSource::identity() const
+{
+    return m_inner ? m_inner->identity() : protocol::VmIdentity {};
+}
+
+QString CloudDetectingSource::identityError() const
+{
+    if (m_inner)
+        return m_inner->identityError();
+    return m_lastProblem.isEmpty() ? u"detecting the cloud"_s
+                                   : u"detecting the cloud: "_s + m_lastProblem;
+}
+
+protocol::PollOutcome CloudDetectingSource::lastPoll() const
+{
+    return m_inner ? m_inner->lastPoll() : protocol::PollOutcome {};
+}
+
+void CloudDetectingSource::acknowledge(const QString &eventId,
+                                       std::function<void(bool, const QString &)> done)
+{
+    if (m_inner) {
+        m_inner->acknowledge(eventId, std::move(done));
+        return;
+    }
+    QTimer::singleShot(0, this, [done] { done(false, u"the cloud is not known yet"_s); });
+}
+
+void CloudDetectingSource::probe()
+{
+    if (!m_running || m_inner)
+        return;
+    ++m_attempt;
+    m_client.get(u"instance/id"_s, {}, kProbeTimeoutMs, [this](const GceReply &reply) {
+        if (m_inner)
+            return;
+        if (reply.fromMetadataServer) { // even a 503 of Google's server says where we are
+            choose(AgentConfig::Cloud::Gcp,
+                   u"the metadata server at %1 answered with Metadata-Flavor: Google"_s.arg(
+                       m_client.baseUrl().toString()));
+            return;
+        }
+        if (reply.httpStatus != 0) {
+            choose(AgentConfig::Cloud::Azure,
+                   u"%1 is not Google's metadata server (%2)"_s.arg(m_client.baseUrl().toString(),
+                                                                    reply.error));
+            return;
+        }
+        m_lastProblem = reply.error;
+        if (m_attempt >= kAttempts) {
+            choose(
+                AgentConfig::Cloud::Azure,
+                u"nothing answered at %1 in %2 attempts (%3)"_s.arg(m_client.baseUrl().toString())
+                    .arg(m_attempt)
+                    .arg(reply.error));
+            return;
+        }
+        if (m_running)
+            m_retry.start(250);
+    });
+}
+
+void CloudDetectingSource::choose(AgentConfig::Cloud cloud, const QString &why)
+{
+    m_detected = cloud;
+    m_inner = cloud == AgentConfig::Cloud::Gcp ? m_gcp() : m_azure();
+    qCInfo(lcAgent).noquote() << u"cloud: %1, because %2"_s.arg(
+        cloud == AgentConfig::Cloud::Gcp ? u"Google Cloud"_s : u"Azure"_s, why);
+    connect(m_inner.get(), &NoticeSource::identityResolved, this, &NoticeSource::identityResolved);
+    connect(m_inner.get(), &NoticeSource::eventsObserved, this, &NoticeSource::eventsObserved);
+    connect(m_inner.get(), &NoticeSource::pollFailed, this, &NoticeSource::pollFailed);
+    emit cloudDetected(cloud);
+    if (m_running)
+        m_inner->start();
+}
+
+std::unique_ptr<NoticeSource> createNoticeSource(const AgentConfig &config, quint32 seed,
+                                                 NowFunction now)
+{
+    auto azure = [config, seed, now]() -> std::unique_ptr<NoticeSource> {
+        ImdsTiming timing;
+        timing.pollIntervalMs = config.pollIntervalMs;
+        timing.firstPollTimeoutMs = config.firstPollTimeoutMs;
+        timing.pollTimeoutMs = config.pollTimeoutMs;
+        timing.identityTimeoutMs = config.pollTimeoutMs;
+        timing.errorBackoffBaseMs = std::min(1000, config.pollIntervalMs);
+        return std::make_unique<AzureImdsSource>(config.imdsUrl, timing, seed, now);
+    };
+    auto gcp = [config, seed, now]() -> std::unique_ptr<NoticeSource> {
+        GceTiming timing;
+        timing.pollIntervalMs = config.pollIntervalMs;
+        timing.requestTimeoutMs = config.pollTimeoutMs;
+        timing.errorBackoffBaseMs = std::min(1000, config.pollIntervalMs);
+        return std::make_unique<GceMetadataSource>(config.gceMetadataUrl, timing, seed, now);
+    };
+    switch (config.cloud) {
+    case AgentConfig::Cloud::Gcp:
+        return gcp();
+    case AgentConfig::Cloud::Auto:
+        return std::make_unique<CloudDetectingSource>(config.gceMetadataUrl, gcp, azure);
+    case AgentConfig::Cloud::Azure:
+        break;
+    }
+    return azure();
+}
+
+} // namespace spotkeeper::agent

@@ -1,0 +1,67 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "agentcore/gcemetadataclient.h"
+
+#include "agentcore/httpexchange.h"
+
+namespace spotkeeper::agent {
+
+using namespace Qt::StringLiterals;
+
+GceMetadataClient::GceMetadataClient(QUrl baseUrl, QObject *parent)
+    : QObject(parent)
+    , m_base(std::move(baseUrl))
+{ }
+
+QUrl GceMetadataClient::urlFromHostVariable(const QString &hostAndPort)
+{
+    const QString trimmed = hostAndPort.trimmed();
+    if (trimmed.isEmpty() || trimmed.contains(u'/') || trimmed.contains(u'@'))
+        return {};
+    const QUrl url(u"http://"_s + trimmed, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty() || !url.path().isEmpty())
+        return {};
+    return url;
+}
+
+void GceMetadataClient::get(const QString &key, const QUrlQuery &query, int timeoutMs,
+                            Callback done)
+{
+    QUrl url = m_base;
+    QString basePath = url.path();
+    while (basePath.endsWith(u'/'))
+        basePath.chop(1);
+    url.setPath(basePath + u"/computeMetadata/v1/"_s + key);
+    url.setQuery(query);
+
+    HttpRequest request;
+    request.url = url;
+    request.headers.append({QByteArrayLiteral("Metadata-Flavor"), QByteArrayLiteral("Google")});
+    request.timeoutMs = timeoutMs;
+    request.noProxy = true; // the metadata server is link-local: a proxy would be wrong
+    request.maxResponseBytes = 256 * 1024;
+
+    ++m_requestsSent;
+    HttpExchange::start(
+        request, nullptr,
+        [done](const HttpResponse &response) {
+            GceReply reply;
+            reply.httpStatus = response.status;
+            reply.timedOut = response.timedOut;
+            reply.body = response.body;
+            reply.error = response.error;
+            reply.etag = response.header("etag").value_or(QByteArray());
+            reply.fromMetadataServer = response.header("metadata-flavor") == "Google";
+            if (reply.error.isEmpty() && !reply.fromMetadataServer)
+                reply.error =
+                    u"HTTP %1 without the header Metadata-Flavor: Google, so not from "
+                    "the metadata server (a proxy, another cloud's metadata service?)"_s.arg(
+                        reply.httpStatus);
+            else if (reply.error.isEmpty() && reply.httpStatus != 200)
+                reply.error = u"HTTP %1"_s.arg(reply.httpStatus);
+            done(reply);
+        },
+        this);
+}
+
+} // namespace spotkeeper::agent

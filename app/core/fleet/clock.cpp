@@ -1,0 +1,21 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fleet/clock.h"
+
+namespace spotkeeper::core {
+
+namespace {
+class SystemClock final : public Clock
+{
+public:
+    QDateTime nowUtc() const override { return QDateTime::currentDateTimeUtc(); }
+};
+} // namespace
+
+Clock &systemClock()
+{
+    static SystemClock clock;
+    return clock;
+}
+
+} // namespace spotkeeper::core

@@ -1,0 +1,89 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fleet/cloudprovider.h"
+
+#include <memory>
+
+namespace spotkeeper::core {
+
+QString toString(FailureClass failure)
+{
+    switch (failure) {
+    case FailureClass::None:
+        return QStringLiteral("none");
+    case FailureClass::Transient:
+        return QStringLiteral("transient");
+    case FailureClass::Throttled:
+        return QStringLiteral("throttled");
+    case FailureClass::Capacity:
+        return QStringLiteral("capacity");
+    case FailureClass::Price:
+        return QStringLiteral("price");
+    case FailureClass::Quota:
+        return QStringLiteral("quota");
+    case FailureClass::Authorization:
+        return QStringLiteral("authorization");
+    case FailureClass::NotFound:
+        return QStringLiteral("not_found");
+    case FailureClass::Fatal:
+        break;
+    }
+    return QStringLiteral("fatal");
+}
+
+void CloudProvider::startWithoutFollowing(const VmRecord &vm, std::function<void(StartResult)> done)
+{
+    start(vm, {}, std::move(done));
+}
+
+void CloudProvider::evictionEvidenceForVms(const QString &subscriptionId,
+                                           const QList<VmRecord> &vms, const QDateTime &since,
+                                           std::function<void(FleetEvidenceResult)> done)
+{
+    Q_UNUSED(subscriptionId);
+    struct Gather
+    {
+        FleetEvidenceResult result;
+        qsizetype left = 0;
+        std::function<void(FleetEvidenceResult)> done;
+    };
+    auto gather = std::make_shared<Gather>();
+    gather->left = vms.size();
+    gather->done = std::move(done);
+    if (vms.isEmpty()) {
+        gather->done(gather->result);
+        return;
+    }
+    for (const VmRecord &vm : vms) {
+        evictionEvidence(vm, since, [gather, key = vm.resourceKey](const EvidenceResult &one) {
+            ++gather->result.pages;
+            if (!one.call.ok() && gather->result.call.ok())
+                gather->result.call = one.call;
+            else if (one.kind != EvidenceKind::None)
+                gather->result.byVm.insert(key, one);
+            if (--gather->left == 0)
+                gather->done(gather->result);
+        });
+    }
+}
+
+bool isRetryable(FailureClass failure)
+{
+    return failure == FailureClass::Transient || failure == FailureClass::Throttled
+        || failure == FailureClass::Capacity;
+}
+
+QString toString(EvidenceKind kind)
+{
+    switch (kind) {
+    case EvidenceKind::Eviction:
+        return QStringLiteral("eviction");
+    case EvidenceKind::Deliberate:
+        return QStringLiteral("deliberate");
+    case EvidenceKind::None:
+        break;
+    }
+    return QStringLiteral("none");
+}
+
+} // namespace spotkeeper::core

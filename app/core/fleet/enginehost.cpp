@@ -1,0 +1,358 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fleet/enginehost.h"
+
+#include "azure/armclient.h"
+#include "azure/armcloudprovider.h"
+#include "azure/armrequestqueue.h"
+#include "engine/engineidentity.h"
+#include "engine/reconciler.h"
+#include "engine/restartengine.h"
+#include "fleet/clock.h"
+#include "http/httpserver.h"
+#include "listener/enginemetrics.h"
+#include "listener/listenermetrics.h"
+#include "listener/operatortokens.h"
+#include "listener/webhooklistener.h"
+
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QProcessEnvironment>
+
+#include <algorithm>
+#include <limits>
+
+namespace spotkeeper::core {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString readSecretFile(const QString &path, const QString &what, QByteArray *out)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return u"cannot read the "_s + what + u" file "_s + path + u": "_s + file.errorString();
+    *out = file.readAll().trimmed();
+    if (out->isEmpty())
+        return u"the "_s + what + u" file "_s + path + u" is empty"_s;
+    return QString();
+}
+
+} // namespace
+
+ArmBudgets armBudgets(const EngineHostConfig &c)
+{
+    ArmBudgets budgets;
+    budgets.vmStarts = {c.vmStartBurst, c.vmStartsPerMinute, 60'000};
+    budgets.subscriptionWrites = {c.subscriptionWriteBurst, c.subscriptionWritesPerSecond, 1'000};
+    budgets.subscriptionReads = {c.subscriptionReadBurst, c.subscriptionReadsPerSecond, 1'000};
+    return budgets;
+}
+
+namespace {
+
+EngineConfig engineConfig(const EngineHostConfig &c)
+{
+    EngineConfig config;
+    config.budgets = armBudgets(c);
+    config.backoff.baseMs = qint64(c.backoffBaseSeconds) * 1000;
+    config.backoff.capMs = qint64(c.backoffCapSeconds) * 1000;
+    config.alertAfterMs = qint64(c.alertAfterMinutes) * 60'000;
+    config.listPowerThreshold = c.listPowerThreshold;
+    config.evidenceWaitMs = qint64(c.evidenceWaitSeconds) * 1000;
+    config.restartUnproven = c.restartUnprovenDeallocation;
+    config.leaseMs = qint64(c.leaseSeconds) * 1000;
+    return config;
+}
+
+// What the listener calls when the host only observes: notices are stored (by the
+// listener) and nothing more; operator actions say why they cannot run.
+class ObserveOnlyOperations final : public FleetOperations
+{
+public:
+    void handleNoticeStored(qint64, const EventRecord &) override { }
+    void handleUnconfirmedNotice(qint64) override { }
+    OperationResult forceRestart(qint64, const QString &) override { return refused(); }
+    OperationResult pauseAutoRestart(qint64, const QString &) override { return refused(); }
+    OperationResult resumeAutoRestart(qint64, const QString &) override { return refused(); }
+    OperationResult cancelJob(qint64, const QString &) override { return refused(); }
+    OperationResult addVm(const QString &, const QString &) override { return refused(); }
+    OperationResult stopOnPurpose(qint64, const QString &) override { return refused(); }
+    OperationResult startVm(qint64, const QString &) override { return refused(); }
+
+private:
+    static OperationResult refused()
+    {
+        return {OperationResult::Status::Failed,
+                u"Azure credentials are off: this host only stores notices and cannot act"_s};
+    }
+};
+
+} // namespace
+
+EngineHost::EngineHost(EngineHostConfig config, Store &store, Clock &clock,
+                       EngineHostOptions options, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_store(store)
+    , m_clock(clock)
+    , m_options(options)
+{
+    m_drainTimer.setInterval(50);
+    connect(&m_drainTimer, &QTimer::timeout, this, &EngineHost::checkDrained);
+}
+
+EngineHost::~EngineHost()
+{
+    // The listener may still hand a committed notice to the engine: it goes first.
+    m_server.reset();
+    m_listener.reset();
+    m_observer.reset();
+    m_reconciler.reset();
+    m_engine.reset();
+    m_identity.reset();
+}
+
+bool EngineHost::startCloud(QString *error)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const auto set = [&env](const char *name, const QString &value) {
+        if (!value.isEmpty())
+            env.insert(QString::fromLatin1(name), value);
+    };
+    if (m_config.cloud != "Custom"_L1)
+        set("SPOTKEEPER_AZURE_CLOUD", m_config.cloud);
+    set("SPOTKEEPER_ARM_URL", m_config.armEndpoint);
+    set("AZURE_AUTHORITY_HOST", m_config.authorityHost);
+    set("SPOTKEEPER_IMDS_URL", m_config.imdsEndpoint);
+    set("SPOTKEEPER_AZ_PROGRAM", m_config.azProgram);
+    set("SPOTKEEPER_MANAGED_IDENTITY_CLIENT_ID", m_config.managedIdentityClientId);
+    set("AZURE_TENANT_ID", m_config.tenantId);
+    set("AZURE_CLIENT_ID", m_config.clientId);
+    if (!m_config.clientSecretFile.isEmpty()) {
+        QByteArray secret;
+        if (QString problem =
+                readSecretFile(m_config.clientSecretFile, u"client secret"_s, &secret);
+            !problem.isEmpty()) {
+            *error = problem;
+            return false;
+        }
+        // Only in this process's copy of the environment handed to the credential.
+        env.insert(u"AZURE_CLIENT_SECRET"_s, QString::fromUtf8(secret));
+    }
+    AzureConfig azure;
+    azure.credentials.excludeManagedIdentity = m_options.excludeManagedIdentity;
+    if (const QString problem = azureConfigFromEnvironment(env, &azure); !problem.isEmpty()) {
+        if (!m_options.tolerateAzureConfigError) {
+            *error = u"Azure settings: "_s + problem;
+            return false;
+        }
+        m_azureConfigError = problem;
+    }
+    // One budget: the ARM request queue paces the wire with the numbers the engine plans by.
+    azure.arm.budgets = armBudgets(m_config);
+    m_cloud = ArmCloudProvider::create(azure, env, m_clock, this);
+    return true;
+}
+
+bool EngineHost::prepare(QString *error)
+{
+    if (m_prepared)
+        return true;
+    // Cheap refusals first, so a bad setting never leaves a half-built engine.
+    ListenerOptions options;
+    options.failedAuthPerMinute = m_config.failedAuthPerMinute;
+    options.rotationOverlapSeconds = qint64(m_config.rotationOverlapHours) * 3600;
+    if (m_config.seedEnabled) {
+        QByteArray key;
+        if (QString problem = readSecretFile(m_config.seedKeyFile, u"seed key"_s, &key);
+            !problem.isEmpty()) {
+            *error = problem;
+            return false;
+        }
+        options.seedEnabled = true;
+        options.seedSubscriptionId = m_config.seedSubscription;
+        options.seedKeySha256 = OperatorTokens::hashToken(key);
+    }
+
+    auto server = std::make_unique<http::HttpServer>();
+    http::Limits limits;
+    limits.maxConnections = m_config.maxConnections;
+    limits.readDeadlineMs = m_config.readDeadlineSeconds * 1000;
+    server->setLimits(limits);
+    if (!m_config.tls.certificateFile.isEmpty()) {
+        QString problem;
+        if (!server->setTls(m_config.tls, &problem)) {
+            *error = u"TLS: "_s + problem;
+            return false;
+        }
+    }
+    if (m_options.observeOnly) {
+        m_server = std::move(server);
+        m_observer = std::make_unique<ObserveOnlyOperations>();
+        m_listener = std::make_unique<WebhookListener>(m_store, *m_observer, m_clock, options);
+        m_listener->setCredentialStatusProvider([] { return u"off (observe only)"_s; });
+        m_listener->attach(*m_server);
+        m_prepared = true;
+        return true;
+    }
+    if (!startCloud(error))
+        return false;
+    m_server = std::move(server);
+
+    // A stable identity: a restarted engine reclaims its own leases at once.
+    m_identity = EngineIdentity::acquire(m_store, m_config.engineId);
+    EngineConfig engine = engineConfig(m_config);
+    engine.owner = m_identity->owner();
+    m_engine = std::make_unique<RestartEngine>(m_store, *m_cloud, m_clock, engine);
+    ReconcilerConfig reconcile;
+    reconcile.subscriptions = m_config.subscriptions;
+    reconcile.intervalMs = qint64(m_config.reconcileSeconds) * 1000;
+    m_reconciler = std::make_unique<Reconciler>(m_store, *m_cloud, *m_engine, m_clock, reconcile);
+    m_engineMetrics = std::make_unique<EngineMetrics>();
+    m_engineMetrics->watch(*m_engine);
+    m_engineMetrics->watch(*m_reconciler);
+    m_engineMetrics->watch(*m_cloud->client()->queue());
+
+    m_listener = std::make_unique<WebhookListener>(m_store, *m_engine, m_clock, options);
+    m_listener->setCredentialStatusProvider([this] { return m_cloud->credentialStatus(); });
+    m_listener->setExtraMetricsProvider(
+        // -> QByteArray: with QT_USE_QSTRINGBUILDER a deduced return type would be a
+        // QStringBuilder referring to the two temporaries, read after they are destroyed.
+        [this]() -> QByteArray { return m_engineMetrics->render() + rateLimitMetrics(); });
+    m_listener->attach(*m_server);
+    m_prepared = true;
+    return true;
+}
+
+bool EngineHost::listen(QString *error)
+{
+    if (!prepare(error))
+        return false;
+    QString problem;
+    if (!m_server->listen(m_config.address, m_config.port, &problem)) {
+        *error = u"cannot listen on "_s + m_config.address.toString() + u':'
+            + QString::number(m_config.port) + u": "_s + problem;
+        return false;
+    }
+    m_listening = true;
+    return true;
+}
+
+void EngineHost::startEngine()
+{
+    if (!m_prepared || !m_engine || m_stopping)
+        return;
+    m_engine->start();
+    m_reconciler->start();
+}
+
+bool EngineHost::start(QString *error)
+{
+    if (!prepare(error) || !listen(error))
+        return false;
+    startEngine();
+    return true;
+}
+
+bool EngineHost::isListening() const
+{
+    return m_listening;
+}
+
+bool EngineHost::isTls() const
+{
+    return m_server && m_server->isTls();
+}
+
+QString EngineHost::listenAddress() const
+{
+    if (!isListening())
+        return QString();
+    return m_server->serverAddress().toString() + u':' + QString::number(m_server->serverPort());
+}
+
+int EngineHost::armBudgetHeadroom() const
+{
+    if (!m_cloud)
+        return -1;
+    const QMap<QString, qint64> counters = m_cloud->client()->queue()->lastRateLimits().counters;
+    qint64 lowest = -1;
+    for (const qint64 value : counters)
+        lowest = lowest < 0 ? value : std::min(lowest, value);
+    return int(std::min<qint64>(lowest, std::numeric_limits<int>::max()));
+}
+
+QByteArray EngineHost::rateLimitMetrics() const
+{
+    QByteArray out;
+    if (!m_cloud)
+        return out;
+    const QMap<QString, qint64> counters = m_cloud->client()->queue()->lastRateLimits().counters;
+    if (counters.isEmpty())
+        return out;
+    // A dashboard attached to this server shows the lowest one as "ARM budget".
+    const QByteArrayView name = "spotkeeper_arm_ratelimit_remaining";
+    ListenerMetrics::appendHeader(out, name, "gauge",
+                                  "x-ms-ratelimit-remaining-* of the last ARM answer.");
+    for (auto it = counters.cbegin(); it != counters.cend(); ++it)
+        ListenerMetrics::appendSample(out, name, {{u"counter"_s, it.key()}}, double(it.value()));
+    return out;
+}
+
+QString EngineHost::credentialStatus() const
+{
+    return m_cloud ? m_cloud->credentialStatus() : QString();
+}
+
+void EngineHost::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    if (!m_server) {
+        finishStop();
+        emit drained(0);
+        return;
+    }
+    m_server->close();
+    m_listening = false;
+    m_listener->flushNow();
+    m_drainDeadlineMs = QDeadlineTimer(qint64(m_config.readDeadlineSeconds) * 1000).deadline();
+    m_drainTimer.start();
+    checkDrained();
+}
+
+void EngineHost::checkDrained()
+{
+    m_listener->flushNow();
+    const bool timedOut = QDeadlineTimer::current().deadline() >= m_drainDeadlineMs;
+    if (m_server->openConnections() > 0 && !timedOut)
+        return;
+    m_drainTimer.stop();
+    const int leftOpen = m_server->openConnections();
+    finishStop();
+    emit drained(leftOpen);
+}
+
+void EngineHost::finishStop()
+{
+    // The listener calls the engine: it goes first. Destroying them stops every timer
+    // (group commit, heartbeats, retries, sweeps, lease renewal).
+    if (m_server)
+        m_server->close();
+    m_listener.reset();
+    m_observer.reset();
+    m_reconciler.reset();
+    if (m_engine) {
+        // Another engine (a restarted dashboard or spotkeeperd) takes the jobs over at once
+        // instead of waiting for the leases to expire.
+        m_store.releaseJobs(m_engine->config().owner);
+        m_engine.reset();
+    }
+    m_identity.reset(); // the lock file goes with it
+    m_stopped = true;
+}
+
+} // namespace spotkeeper::core

@@ -1,0 +1,123 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "fleet/enginehostconfig.h"
+#include "fleet/ratebudget.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+// The running engine both shells host: over one Store, the Azure provider (from the
+// EngineHostConfig's [azure] settings and the process environment), the restart engine, the
+// reconciler, the engine metrics and the webhook listener on its HttpServer.
+// spotkeeperd calls start() and exits on a false; the dashboard calls prepare(), then
+// listen() (a busy port only turns the listener off), then startEngine().
+// stop() drains: no new connections, queued notices committed and answered, open requests
+// finished (bounded by the read deadline); then the listener, the reconciler and the engine
+// are shut down (their timers stop, the engine's job leases are released so another engine
+// takes over at once) and drained() is emitted. After that only config() and the (closed)
+// server remain; the other accessors return null.
+namespace spotkeeper::http {
+class HttpServer;
+}
+
+namespace spotkeeper::core {
+
+class ArmCloudProvider;
+class Clock;
+class EngineIdentity;
+class EngineMetrics;
+class FleetOperations;
+class Reconciler;
+class RestartEngine;
+class Store;
+class WebhookListener;
+
+// The ARM budgets of a configuration ([engine] in spotkeeperd.conf, Settings -> Budgets):
+// what both the restart engine and the ARM request queue pace by.
+ArmBudgets armBudgets(const EngineHostConfig &config);
+
+struct EngineHostOptions
+{
+    // A workstation is no Azure VM: probing the metadata endpoint for a managed identity
+    // would only time out (the dashboard sets this unless SPOTKEEPER_MANAGED_IDENTITY=on).
+    bool excludeManagedIdentity = false;
+    // The dashboard keeps running (observe only) on a bad Azure setting: the provider is
+    // created with the defaults and azureConfigError() says what is wrong.
+    bool tolerateAzureConfigError = false;
+    // Credentials turned off (the dashboard's "none"): no Azure provider, restart engine or
+    // reconciler; the listener still verifies and stores notices and heartbeats, and every
+    // operator action answers that this host only observes. engine()/cloud() are null.
+    bool observeOnly = false;
+};
+
+class EngineHost final : public QObject
+{
+    Q_OBJECT
+public:
+    EngineHost(EngineHostConfig config, Store &store, Clock &clock, EngineHostOptions options = {},
+               QObject *parent = nullptr);
+    ~EngineHost() override;
+    Q_DISABLE_COPY_MOVE(EngineHost)
+
+    // prepare() + listen() + startEngine(); false with a message saying what to fix.
+    bool start(QString *error);
+    // Builds everything without binding or starting: refuses an unreadable seed key or
+    // client secret file, a bad certificate or (unless tolerated) a bad Azure setting.
+    bool prepare(QString *error);
+    bool listen(QString *error);
+    void startEngine();
+    void stop();
+    bool isStopped() const { return m_stopped; }
+
+    const EngineHostConfig &config() const { return m_config; }
+    RestartEngine *engine() const { return m_engine.get(); }
+    Reconciler *reconciler() const { return m_reconciler.get(); }
+    WebhookListener *listener() const { return m_listener.get(); }
+    ArmCloudProvider *cloud() const { return m_cloud; }
+    EngineMetrics *engineMetrics() const { return m_engineMetrics.get(); }
+    http::HttpServer *server() const { return m_server.get(); }
+    bool isListening() const;
+    bool isTls() const;
+    QString listenAddress() const; // "127.0.0.1:8443"; empty when not listening
+    QString credentialStatus() const; // never a secret
+    QString azureConfigError() const { return m_azureConfigError; }
+    // The lowest x-ms-ratelimit-remaining-* counter of the ARM client's last answer (the
+    // dashboard's "ARM budget", and spotkeeper_arm_ratelimit_remaining in /metrics);
+    // -1 before an answer carried one, or without an Azure client.
+    int armBudgetHeadroom() const;
+
+signals:
+    void drained(int connectionsLeftOpen);
+
+private:
+    bool startCloud(QString *error);
+    void checkDrained();
+    void finishStop();
+    QByteArray rateLimitMetrics() const;
+
+    EngineHostConfig m_config;
+    Store &m_store;
+    Clock &m_clock;
+    EngineHostOptions m_options;
+    ArmCloudProvider *m_cloud = nullptr; // QObject child
+    std::unique_ptr<EngineIdentity> m_identity; // held (lock file) while the engine runs
+    std::unique_ptr<RestartEngine> m_engine;
+    std::unique_ptr<Reconciler> m_reconciler;
+    std::unique_ptr<EngineMetrics> m_engineMetrics;
+    std::unique_ptr<FleetOperations> m_observer; // observeOnly: what the listener calls
+    std::unique_ptr<WebhookListener> m_listener;
+    std::unique_ptr<http::HttpServer> m_server;
+    QString m_azureConfigError;
+    QTimer m_drainTimer;
+    qint64 m_drainDeadlineMs = 0;
+    bool m_prepared = false;
+    bool m_listening = false;
+    bool m_stopping = false;
+    bool m_stopped = false;
+};
+
+} // namespace spotkeeper::core

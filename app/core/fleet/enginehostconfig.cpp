@@ -1,0 +1,32 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fleet/enginehostconfig.h"
+
+namespace spotkeeper::core {
+
+using namespace Qt::StringLiterals;
+
+bool EngineHostConfig::isLoopback() const
+{
+    return address.isLoopback();
+}
+
+QString EngineHostConfig::validate() const
+{
+    const bool tlsOn = !tls.certificateFile.isEmpty() || !tls.privateKeyFile.isEmpty();
+    if (tlsOn && (tls.certificateFile.isEmpty() || tls.privateKeyFile.isEmpty()))
+        return u"[tls] needs both certificate and private_key"_s;
+    if (!tls.clientCaFile.isEmpty() && !tlsOn)
+        return u"[tls] client_ca needs certificate and private_key too"_s;
+    if (!isLoopback() && !tlsOn && !insecureListen)
+        return u"listening on "_s + address.toString()
+            + u" (not loopback) needs TLS ([tls] certificate and private_key) or "
+              u"--insecure-listen"_s;
+    if (backoffCapSeconds < backoffBaseSeconds)
+        return u"[engine] backoff_cap_seconds must not be below backoff_base_seconds"_s;
+    if (seedEnabled && (seedSubscription.isEmpty() || seedKeyFile.isEmpty()))
+        return u"[seed] enabled needs subscription and key_file"_s;
+    return QString();
+}
+
+} // namespace spotkeeper::core

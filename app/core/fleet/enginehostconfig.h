@@ -1,0 +1,73 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "http/httpserver.h"
+
+#include <QHostAddress>
+#include <QString>
+#include <QStringList>
+
+// What one EngineHost runs with: the listener, TLS, the Azure provider, the restart engine's
+// budgets and backoff, key rotation and the seed compatibility. spotkeeperd reads it from its
+// configuration file (headless::ServerConfig, docs/SERVER.md); the dashboard fills it from its
+// Settings. The defaults are the documented ones.
+namespace spotkeeper::core {
+
+struct EngineHostConfig
+{
+    // [listen] (the sections of spotkeeperd.conf)
+    QHostAddress address = QHostAddress(QHostAddress::LocalHost);
+    quint16 port = 8443;
+    bool insecureListen = false; // allow a non-loopback bind without TLS
+    int maxConnections = 1024;
+    int readDeadlineSeconds = 10;
+    int failedAuthPerMinute = 20;
+    // [tls]
+    http::TlsOptions tls;
+    // [azure]
+    QString cloud =
+        QStringLiteral("AzureCloud"); // AzureCloud | AzureUSGovernment | AzureChinaCloud | Custom
+    QString armEndpoint; // override, e.g. a test server
+    QString authorityHost; // override
+    QStringList subscriptions;
+    QString tenantId;
+    QString clientId;
+    QString clientSecretFile; // file holding the client secret (never the secret itself here)
+    QString managedIdentityClientId;
+    QString imdsEndpoint; // override of http://169.254.169.254 (tests)
+    QString azProgram; // override of "az"
+    // [engine]
+    QString engineId; // lease owner; empty = a random id the store keeps for this host
+    // How long a job stays an engine's without renewal: another server (replica) takes
+    // the jobs of one that died once their lease ended.
+    int leaseSeconds = 120;
+    int reconcileSeconds = 60;
+    int vmStartBurst = 12; // start calls per VM: bucket size ...
+    int vmStartsPerMinute = 4; // ... and refill (Azure's Compute UpdateVM budget)
+    int subscriptionWriteBurst = 200;
+    int subscriptionWritesPerSecond = 10;
+    int subscriptionReadBurst = 250;
+    int subscriptionReadsPerSecond = 25;
+    int backoffBaseSeconds = 10;
+    int backoffCapSeconds = 300;
+    int alertAfterMinutes = 15; // 0 = never
+    int listPowerThreshold = 10; // jobs in a subscription from which lists replace GETs; 0 = never
+    // A managed VM down with no notice: read the Activity Log this long for an eviction or a
+    // deliberate stop, then restart (true) or leave it deallocated (docs/ENGINE.md).
+    int evidenceWaitSeconds = 300;
+    bool restartUnprovenDeallocation = true; // unproven_deallocation = restart | leave
+    // [keys]
+    int rotationOverlapHours = 24;
+    // [seed] compatibility with the original Cloudflare-worker agents, off by default
+    bool seedEnabled = false;
+    QString seedSubscription;
+    QString seedKeyFile;
+
+    // Checks the combination: a non-loopback address needs TLS or insecureListen, TLS
+    // needs both files, seed needs a subscription and a key file. Empty when fine.
+    QString validate() const;
+    bool isLoopback() const;
+};
+
+} // namespace spotkeeper::core

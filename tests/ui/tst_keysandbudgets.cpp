@@ -1,0 +1,211 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The keys panel (AgentKeysDialog over a LocalFleetSource: the list shows the store's keys and
+// never a secret, Rotate hands the new secret over once, Revoke asks naming the VM, buttons are
+// disabled with the reason) and Settings -> Budgets (validation messages; the values reach
+// the in-process engine's options, and the session wires the listener's key manager).
+#include "azure/armclient.h"
+#include "azure/armcloudprovider.h"
+#include "engine/restartengine.h"
+#include "fleet/clock.h"
+#include "fleet/enginehost.h"
+#include "listener/agentkeymanager.h"
+#include "listener/webhooklistener.h"
+#include "models/localfleetsource.h"
+#include "store/store.h"
+#include "support/gui/awaitanswer.h"
+#include "support/listener/listenertestkit.h"
+#include "ui/agentkeysdialog.h"
+#include "ui/dashboardsession.h"
+#include "ui/dashboardsettings.h"
+
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace spotkeeper;
+using namespace spotkeeper::gui;
+using namespace Qt::StringLiterals;
+
+class TestKeysAndBudgets final : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    core::ManualClock m_clock;
+
+    DashboardSettings settings() const
+    {
+        DashboardSettings s;
+        s.storePath = m_dir->filePath(u"spotkeeper.db"_s);
+        s.listenPort = 0;
+        s.subscriptions = {listenertest::kSubscription};
+        return s;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // Nothing here may reach Azure (as in tst_dashboardsession).
+        qputenv("SPOTKEEPER_ARM_URL", "http://127.0.0.1:9");
+        qputenv("SPOTKEEPER_AZ_PROGRAM", "/nonexistent/az");
+        for (const char *name : {"AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET",
+                                 "AZURE_FEDERATED_TOKEN_FILE", "AZURE_CLOUD"})
+            qunsetenv(name);
+        if (qEnvironmentVariableIsEmpty("SPOTKEEPER_IMDS_URL"))
+            qputenv("SPOTKEEPER_IMDS_URL", "http://127.0.0.1:9");
+    }
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+    }
+
+    void panelListsRotatesAndRevokes()
+    {
+        core::StoreOptions options;
+        options.path = m_dir->filePath(u"keys.db"_s);
+        options.clock = &m_clock;
+        core::StoreError storeError;
+        auto store = core::Store::open(options, &storeError);
+        QVERIFY2(store, qPrintable(storeError.message));
+        core::AgentKeyManager keys(*store, m_clock);
+        core::KeyError code = core::KeyError::None;
+        QString error;
+        const auto issued =
+            keys.generate(listenertest::vmResourceId(u"vm-panel"_s), u"test"_s, &code, &error);
+        QVERIFY2(issued, qPrintable(error));
+
+        LocalFleetSource source(*store, nullptr, m_clock);
+        {
+            AgentKeysDialog unavailable(source, u"gui:alice"_s);
+            QCOMPARE(unavailable.keyList()->topLevelItemCount(), 0);
+            QVERIFY(!unavailable.rotateButton()->isEnabled());
+            QCOMPARE(unavailable.rotateButton()->toolTip(),
+                     source.keyManagementUnavailableReason());
+            QVERIFY(!unavailable.revokeButton()->isEnabled());
+        }
+        source.setKeyManager(&keys, 600);
+        AgentKeysDialog dialog(source, u"gui:alice"_s);
+        QCOMPARE(dialog.keyList()->topLevelItemCount(), 1);
+        const QTreeWidgetItem *row = dialog.keyList()->topLevelItem(0);
+        QCOMPARE(row->text(0), issued->keyId);
+        QCOMPARE(row->text(1), u"vm-panel"_s); // not in the fleet: the name part of the id
+        QCOMPARE(row->text(4), AgentKeysDialog::stateText(AgentKeyInfo::State::Active));
+        const QString secretText = issued->secret.toString();
+        for (int c = 0; c < dialog.keyList()->columnCount(); ++c)
+            QVERIFY(!row->text(c).contains(secretText.mid(6, 12)));
+        QVERIFY(!dialog.rotateButton()->isEnabled()); // nothing selected yet
+        QVERIFY(dialog.selectKey(issued->keyId));
+        QVERIFY(dialog.rotateButton()->isEnabled());
+
+        QList<KeyActionResult> shown;
+        dialog.setSecretPresenter([&shown](const KeyActionResult &r) { shown.append(r); });
+        dialog.rotateSelected();
+        QCOMPARE(shown.size(), 1);
+        QCOMPARE(shown.constFirst().secret.size(), 32);
+        QCOMPARE(shown.constFirst().overlapEndsAt, m_clock.nowUtc().addSecs(600));
+        QVERIFY(
+            AgentKeysDialog::keyLine(shown.constFirst()).startsWith(issued->keyId + u" whsec_"_s));
+        row = dialog.keyList()->topLevelItem(0);
+        QCOMPARE(row->text(4), AgentKeysDialog::stateText(AgentKeyInfo::State::Overlap));
+        QVERIFY(!row->text(3).isEmpty());
+
+        QStringList asked;
+        dialog.setConfirmer([&asked](const QString &text) {
+            asked.append(text);
+            return false;
+        });
+        QVERIFY(dialog.selectKey(issued->keyId));
+        dialog.revokeSelected();
+        QCOMPARE(asked.size(), 1);
+        QVERIFY(asked.constFirst().contains(u"vm-panel"_s));
+        QVERIFY(keys.lookup(issued->keyId.toUtf8())); // declined: still valid
+        dialog.setConfirmer([](const QString &) { return true; });
+        dialog.revokeSelected();
+        keys.invalidate();
+        QVERIFY(!keys.lookup(issued->keyId.toUtf8()));
+        QVERIFY(dialog.selectKey(issued->keyId));
+        QCOMPARE(dialog.keyList()->currentItem()->text(4),
+                 AgentKeysDialog::stateText(AgentKeyInfo::State::Revoked));
+        QVERIFY(!dialog.rotateButton()->isEnabled());
+        QVERIFY(!dialog.rotateButton()->toolTip().isEmpty());
+
+        int rotations = 0;
+        int revocations = 0;
+        const QList<core::AuditRecord> rows = store->audit({}, {}, 0);
+        for (const core::AuditRecord &r : rows) {
+            rotations += r.action == u"key_rotate"_s ? 1 : 0;
+            revocations += r.action == u"key_revoke"_s ? 1 : 0;
+            QVERIFY(!r.detail.contains(secretText.mid(6, 12)));
+        }
+        QCOMPARE(rotations, 1);
+        QCOMPARE(revocations, 1);
+    }
+
+    void budgetValidationNamesTheSetting()
+    {
+        DashboardSettings s;
+        QVERIFY(s.budgetProblem().isEmpty()); // the defaults are Azure's limits
+        s.subscriptionWritesPerSecond = 0;
+        QVERIFY2(s.budgetProblem().contains(u"ARM writes per second per subscription"_s),
+                 qPrintable(s.budgetProblem()));
+        s = {};
+        s.vmStartBurst = 1000;
+        QVERIFY2(s.budgetProblem().contains(u"Start call burst per VM"_s)
+                     && s.budgetProblem().contains(u"1000"_s),
+                 qPrintable(s.budgetProblem()));
+    }
+
+    void budgetsReachTheEngine()
+    {
+        DashboardSettings s = settings();
+        s.subscriptionWritesPerSecond = 3;
+        s.subscriptionWriteBurst = 30;
+        s.subscriptionReadsPerSecond = 7;
+        s.subscriptionReadBurst = 70;
+        s.vmStartsPerMinute = 2;
+        s.vmStartBurst = 5;
+        s.evidenceWaitSeconds = 90;
+        s.restartUnprovenDeallocation = false;
+        DashboardSession session(core::systemClock());
+        QString error;
+        QVERIFY2(session.open(s, &error), qPrintable(error));
+        QVERIFY(session.host()->engine());
+        const core::EngineConfig &config = session.host()->engine()->config();
+        QCOMPARE(config.budgets.subscriptionWrites.refill, 3);
+        QCOMPARE(config.budgets.subscriptionWrites.burst, 30);
+        QCOMPARE(config.budgets.subscriptionWrites.periodMs, 1000);
+        QCOMPARE(config.budgets.subscriptionReads.refill, 7);
+        QCOMPARE(config.budgets.subscriptionReads.burst, 70);
+        QCOMPARE(config.budgets.vmStarts.refill, 2);
+        QCOMPARE(config.budgets.vmStarts.burst, 5);
+        QCOMPARE(config.budgets.vmStarts.periodMs, 60'000);
+        // One budget (issue 12): the ARM request queue paces with the very same numbers.
+        QVERIFY(session.host()->cloud());
+        QVERIFY(session.host()->cloud()->client()->options().budgets == config.budgets);
+        QCOMPARE(config.evidenceWaitMs, 90'000);
+        QVERIFY(!config.restartUnproven);
+        // The session hands the listener's key manager to the keys panel.
+        QVERIFY(session.source().keyManagementUnavailableReason().isEmpty());
+        core::KeyError code = core::KeyError::None;
+        const auto issued = session.host()->listener()->keys().generate(
+            listenertest::vmResourceId(u"vm-s"_s), u"test"_s, &code, &error);
+        QVERIFY2(issued, qPrintable(error));
+        QCOMPARE(test::listKeys(session.source(), &error).size(), 1);
+        session.shutdown();
+
+        // A hand-edited bad value keeps the engine's defaults.
+        s.storePath = m_dir->filePath(u"second.db"_s);
+        s.subscriptionWriteBurst = -5;
+        DashboardSession second(core::systemClock());
+        QVERIFY2(second.open(s, &error), qPrintable(error));
+        QCOMPARE(second.host()->engine()->config().budgets.subscriptionWrites.burst,
+                 core::EngineConfig().budgets.subscriptionWrites.burst);
+        second.shutdown();
+    }
+};
+
+QTEST_MAIN(TestKeysAndBudgets)
+#include "tst_keysandbudgets.moc"
