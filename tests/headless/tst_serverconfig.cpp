@@ -12,7 +12,7 @@ using namespace Qt::StringLiterals;
 
 // spotkeeperd's configuration file: the shipped example parses, every mistake is an
 // error naming its line, and unsafe combinations are refused.
-class TstServerConfig : public QObject
+class TestServerConfig : public QObject
 {
     Q_OBJECT
 
@@ -29,7 +29,7 @@ private slots:
     void postgresqlStore();
 };
 
-void TstServerConfig::shippedExampleIsValid()
+void TestServerConfig::shippedExampleIsValid()
 {
     QString error;
     const auto config = headless::ServerConfig::load(
@@ -50,7 +50,7 @@ void TstServerConfig::shippedExampleIsValid()
     QCOMPARE(config->seedEnabled, false);
 }
 
-void TstServerConfig::parsesEverySection()
+void TestServerConfig::parsesEverySection()
 {
     const QByteArray text = R"(
 # comment
@@ -99,7 +99,7 @@ level = DEBUG
     QVERIFY2(config->validate().isEmpty(), qPrintable(config->validate())); // TLS set: 0.0.0.0 ok
 }
 
-void TstServerConfig::rejectsMistakes_data()
+void TestServerConfig::rejectsMistakes_data()
 {
     QTest::addColumn<QByteArray>("text");
     QTest::addColumn<QString>("expected");
@@ -129,7 +129,7 @@ void TstServerConfig::rejectsMistakes_data()
     QTest::newRow("broken header") << QByteArray("[listen\n") << u"line 1"_s;
 }
 
-void TstServerConfig::rejectsMistakes()
+void TestServerConfig::rejectsMistakes()
 {
     QFETCH(QByteArray, text);
     QFETCH(QString, expected);
@@ -138,7 +138,7 @@ void TstServerConfig::rejectsMistakes()
     QVERIFY2(error.contains(expected), qPrintable(error));
 }
 
-void TstServerConfig::refusesUnsafeCombinations_data()
+void TestServerConfig::refusesUnsafeCombinations_data()
 {
     QTest::addColumn<QByteArray>("text");
     QTest::addColumn<QString>("expected"); // empty = valid
@@ -158,7 +158,7 @@ void TstServerConfig::refusesUnsafeCombinations_data()
         << u"backoff_cap"_s;
 }
 
-void TstServerConfig::refusesUnsafeCombinations()
+void TestServerConfig::refusesUnsafeCombinations()
 {
     QFETCH(QByteArray, text);
     QFETCH(QString, expected);
@@ -172,7 +172,7 @@ void TstServerConfig::refusesUnsafeCombinations()
         QVERIFY2(problem.contains(expected), qPrintable(problem));
 }
 
-void TstServerConfig::quotedValuesKeepCommentCharacters()
+void TestServerConfig::quotedValuesKeepCommentCharacters()
 {
     // The reader is base/configfile.h's: a '#' inside double quotes is part of the value.
     QString error;
@@ -182,7 +182,7 @@ void TstServerConfig::quotedValuesKeepCommentCharacters()
     QCOMPARE(config->storePath, u"/srv/spot #1/spotkeeper.db"_s);
 }
 
-void TstServerConfig::fileErrorsNameFileAndLine()
+void TestServerConfig::fileErrorsNameFileAndLine()
 {
     QString error;
     QVERIFY(!headless::ServerConfig::load(u"/nonexistent/spotkeeperd.conf"_s, &error));
@@ -200,7 +200,7 @@ void TstServerConfig::fileErrorsNameFileAndLine()
     QCOMPARE(error, path + u":3: unknown setting 'prot' in [listen]"_s);
 }
 
-void TstServerConfig::hostSettingsAreCheckedWithoutTheFile()
+void TestServerConfig::hostSettingsAreCheckedWithoutTheFile()
 {
     // The dashboard fills a core::EngineHostConfig from its Settings: the same checks apply.
     core::EngineHostConfig host;
@@ -217,7 +217,7 @@ void TstServerConfig::hostSettingsAreCheckedWithoutTheFile()
     QCOMPARE(server.validate(), u"[store] path must not be empty"_s);
 }
 
-void TstServerConfig::postgresqlStore()
+void TestServerConfig::postgresqlStore()
 {
     QTemporaryFile file;
     QVERIFY(file.open());
@@ -241,5 +241,5 @@ void TstServerConfig::postgresqlStore()
     QVERIFY(sqlite.validate().contains(u"need [store] url"_s));
 }
 
-QTEST_GUILESS_MAIN(TstServerConfig)
+QTEST_GUILESS_MAIN(TestServerConfig)
 #include "tst_serverconfig.moc"
