@@ -3,8 +3,8 @@
 // RemoteFleetSource: agent key management over the operator API's /api/v1/keys routes.
 // The server audits each rotation and revocation itself; a poll then fetches the rows.
 #include "fleet/clock.h"
-#include "operatorapi/operatorapijson.h"
 #include "models/remotefleetsource.h"
+#include "operatorapi/operatorapijson.h"
 #include "protocol/webhooksignature.h"
 
 #include <QJsonArray>

@@ -5,8 +5,8 @@
 // started again: the other one takes its jobs over when their lease ends and brings every VM
 // back, with no double start and no start of a running VM. Needs PostgreSQL (skips without
 // it, fails where CI=true).
-#include "support/e2e/e2echecks.h"
 #include "support/common/pgcluster.h"
+#include "support/e2e/e2echecks.h"
 
 #include <QElapsedTimer>
 #include <QFile>

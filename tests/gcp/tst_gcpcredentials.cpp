@@ -5,9 +5,9 @@
 // Credentials order, and ServiceAccountCredential against a fake token endpoint (real HTTP on
 // 127.0.0.1) that verifies each grant with that public key.
 #include "fleet/clock.h"
-#include "support/http/fakehttpserver.h"
 #include "gcp/gcpcredentials.h"
 #include "gcp/serviceaccountcredential.h"
+#include "support/http/fakehttpserver.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

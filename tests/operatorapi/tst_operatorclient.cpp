@@ -3,8 +3,8 @@
 // OperatorClient, the GUI-free HTTP client of the operator API, against a fake server on
 // 127.0.0.1: answers by callback, the token only where it cannot travel in clear, and each
 // failure classified for the caller to word.
-#include "support/http/fakehttpserver.h"
 #include "operatorapi/operatorclient.h"
+#include "support/http/fakehttpserver.h"
 
 #include <QHostAddress>
 #include <QTcpServer>

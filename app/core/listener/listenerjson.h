@@ -3,8 +3,8 @@
 #pragma once
 
 #include "fleet/fleettypes.h"
-#include "protocol/messagecodec.h"
 #include "operatorapi/operatorapijson.h"
+#include "protocol/messagecodec.h"
 
 #include <QJsonObject>
 #include <QList>

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "support/common/pgcluster.h"
 #include "store/store.h"
+#include "support/common/pgcluster.h"
 
 #include <QFile>
 #include <QSqlDatabase>
