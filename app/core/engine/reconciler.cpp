@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/reconciler.h"
 
+#include "engine/duetimer.h"
 #include "engine/restartengine.h"
 #include "fleet/clock.h"
 #include "store/store.h"
@@ -145,13 +146,7 @@ void Reconciler::reschedule()
 {
     if (!m_config.driveWithTimer)
         return;
-    const QDateTime next = nextDueAt();
-    if (!next.isValid()) {
-        m_timer.stop();
-        return;
-    }
-    m_timer.start(std::chrono::milliseconds(
-        std::clamp<qint64>(m_clock.nowUtc().msecsTo(next), 0, 3'600'000)));
+    armForDue(m_timer, m_clock.nowUtc(), nextDueAt());
 }
 
 bool Reconciler::taggedForRestart(const VmRecord &vm) const

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/restartengine.h"
 
+#include "engine/duetimer.h"
 #include "fleet/clock.h"
 #include "store/store.h"
 
@@ -60,6 +61,33 @@ void RestartEngine::start()
     m_leaseRenewAt = now();
     renewLeases();
     reschedule();
+}
+
+void RestartEngine::Tracked::observe(PowerState state, const QDateTime &at)
+{
+    observed = state;
+    observedAt = at;
+    if (state != PowerState::Running && state != PowerState::Starting
+        && state != PowerState::Unknown)
+        sawNotRunning = true;
+}
+
+bool RestartEngine::evictionPending(const Tracked &t, const QDateTime &at) const
+{
+    return t.job.state == JobState::WaitingForDeallocation && !t.sawNotRunning
+        && t.job.trigger == u"notice"_s
+        && (!t.job.notBefore.isValid() || at < t.job.notBefore.addMSecs(m_config.evictionGraceMs));
+}
+
+QDateTime RestartEngine::takeTokens(RateBudget &vm, RateBudget &subscription)
+{
+    const qint64 nowMs = m_clock.nowMSecs();
+    const qint64 earliest = std::max(vm.earliestMs(nowMs), subscription.earliestMs(nowMs));
+    if (earliest > nowMs)
+        return QDateTime::fromMSecsSinceEpoch(earliest, Qt::UTC);
+    vm.tryTake(nowMs);
+    subscription.tryTake(nowMs);
+    return {};
 }
 
 RateBudget &RestartEngine::budget(QHash<QString, RateBudget> &map, const QString &key,
@@ -339,13 +367,7 @@ void RestartEngine::reschedule()
 {
     if (!m_config.driveWithTimer)
         return;
-    const QDateTime next = nextDueAt();
-    if (!next.isValid()) {
-        m_timer.stop();
-        return;
-    }
-    const qint64 wait = std::clamp<qint64>(now().msecsTo(next), 0, 3'600'000);
-    m_timer.start(std::chrono::milliseconds(wait));
+    armForDue(m_timer, now(), nextDueAt());
 }
 
 QList<JobRecord> RestartEngine::trackedJobs() const
@@ -433,13 +455,11 @@ void RestartEngine::poll(qint64 vmId)
         wantPowerList(it->subscriptionKey);
         return;
     }
-    const qint64 nowMs = m_clock.nowMSecs();
-    RateBudget &vmRead = budget(m_vmRead, it->resourceKey, m_config.budgets.vmReads);
-    RateBudget &subRead =
-        budget(m_subRead, it->subscriptionKey, m_config.budgets.subscriptionReads);
-    const qint64 earliest = std::max(vmRead.earliestMs(nowMs), subRead.earliestMs(nowMs));
-    if (earliest > nowMs) {
-        it->dueAt = QDateTime::fromMSecsSinceEpoch(earliest, Qt::UTC);
+    if (const QDateTime wait =
+            takeTokens(budget(m_vmRead, it->resourceKey, m_config.budgets.vmReads),
+                       budget(m_subRead, it->subscriptionKey, m_config.budgets.subscriptionReads));
+        wait.isValid()) {
+        it->dueAt = wait;
         return;
     }
     const std::optional<VmRecord> vm = m_store.vm(vmId);
@@ -449,8 +469,6 @@ void RestartEngine::poll(qint64 vmId)
                         u"VM no longer in the fleet"_s);
         return;
     }
-    vmRead.tryTake(nowMs);
-    subRead.tryTake(nowMs);
     it->listMissed = false;
     it->awaitingList = false;
     it->inFlight = true;
@@ -502,19 +520,11 @@ void RestartEngine::handlePowerResult(qint64 vmId, quint64 generation,
     const PowerState state = result.state;
     if (state != it->observed)
         m_store.setPowerState(vmId, state, at);
-    it->observed = state;
-    it->observedAt = at;
-    if (state != PowerState::Running && state != PowerState::Starting
-        && state != PowerState::Unknown)
-        it->sawNotRunning = true;
+    it->observe(state, at);
 
     const JobState jobState = it->job.state;
     if (state == PowerState::Running) {
-        const bool evictionPending = jobState == JobState::WaitingForDeallocation
-            && !it->sawNotRunning && it->job.trigger == u"notice"_s
-            && (!it->job.notBefore.isValid()
-                || at < it->job.notBefore.addMSecs(m_config.evictionGraceMs));
-        if (evictionPending) {
+        if (evictionPending(*it, at)) {
             it->dueAt = at.addMSecs(m_config.deallocationPollMs); // not evicted yet
         } else {
             finishRunning(vmId, u"VM is running"_s);
@@ -539,17 +549,13 @@ void RestartEngine::tryStart(qint64 vmId)
     if (it == m_jobs.end())
         return;
     if (!it->reserved) {
-        const qint64 nowMs = m_clock.nowMSecs();
-        RateBudget &vmStart = budget(m_vmStart, it->resourceKey, m_config.budgets.vmStarts);
-        RateBudget &subWrite =
-            budget(m_subWrite, it->subscriptionKey, m_config.budgets.subscriptionWrites);
-        const qint64 earliest = std::max(vmStart.earliestMs(nowMs), subWrite.earliestMs(nowMs));
-        if (earliest > nowMs) {
-            it->dueAt = QDateTime::fromMSecsSinceEpoch(earliest, Qt::UTC);
+        if (const QDateTime wait = takeTokens(
+                budget(m_vmStart, it->resourceKey, m_config.budgets.vmStarts),
+                budget(m_subWrite, it->subscriptionKey, m_config.budgets.subscriptionWrites));
+            wait.isValid()) {
+            it->dueAt = wait;
             return;
         }
-        vmStart.tryTake(nowMs);
-        subWrite.tryTake(nowMs);
         it->reserved = true;
     }
     const bool fresh =

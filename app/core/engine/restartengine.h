@@ -107,6 +107,10 @@ private:
         bool awaitingList = false; // storm: the next power list of the subscription answers
         bool listMissed = false; // the list did not have the VM: one GET instead
         QDateTime acceptedAt; // a start accepted and not followed: a power list confirms it
+
+        // The VM was seen in `state` at `at` (by a GET or a list); any state but running,
+        // starting or unknown is remembered as the VM having been down.
+        void observe(PowerState state, const QDateTime &at);
     };
     struct PowerList // storm: one statusOnly list per subscription serves every job in it
     {
@@ -162,6 +166,11 @@ private:
     EventRecord vmEvent(qint64 vmId, EventKind kind, const QString &source,
                         const QString &message) const;
     QDateTime now() const;
+    // A notice's job whose VM still runs within the eviction grace: the eviction is to come.
+    bool evictionPending(const Tracked &t, const QDateTime &at) const;
+    // A call costs a token of both the VM's and its subscription's budget: takes one of each
+    // and returns an invalid time, or takes none and returns when both will have one.
+    QDateTime takeTokens(RateBudget &vm, RateBudget &subscription);
     RateBudget &budget(QHash<QString, RateBudget> &map, const QString &key,
                        const BudgetConfig &config);
     std::optional<JobRecord> createJob(const VmRecord &vm, JobState state, const QString &trigger,

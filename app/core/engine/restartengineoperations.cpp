@@ -153,17 +153,13 @@ void RestartEngine::processProbe(qint64 vmId)
         m_probes.erase(it);
         return;
     }
-    const qint64 nowMs = m_clock.nowMSecs();
-    RateBudget &vmRead = budget(m_vmRead, vm->resourceKey, m_config.budgets.vmReads);
-    RateBudget &subRead =
-        budget(m_subRead, vm->subscriptionId.toLower(), m_config.budgets.subscriptionReads);
-    const qint64 earliest = std::max(vmRead.earliestMs(nowMs), subRead.earliestMs(nowMs));
-    if (earliest > nowMs) {
-        it->dueAt = QDateTime::fromMSecsSinceEpoch(earliest, Qt::UTC);
+    if (const QDateTime wait = takeTokens(
+            budget(m_vmRead, vm->resourceKey, m_config.budgets.vmReads),
+            budget(m_subRead, vm->subscriptionId.toLower(), m_config.budgets.subscriptionReads));
+        wait.isValid()) {
+        it->dueAt = wait;
         return;
     }
-    vmRead.tryTake(nowMs);
-    subRead.tryTake(nowMs);
     it->inFlight = true;
     m_cloud.powerState(*vm, [alive = m_alive, this, vmId](PowerStateResult result) {
         if (*alive)

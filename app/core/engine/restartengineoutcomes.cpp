@@ -269,18 +269,10 @@ void RestartEngine::observePowerState(qint64 vmId, PowerState state)
     const QDateTime at = now();
     const bool waited = it->awaitingList; // this job asked for a list (a storm)
     it->awaitingList = false;
-    it->observed = state;
-    it->observedAt = at;
-    if (state != PowerState::Running && state != PowerState::Starting
-        && state != PowerState::Unknown)
-        it->sawNotRunning = true;
+    it->observe(state, at);
     const JobState jobState = it->job.state;
     if (state == PowerState::Running) {
-        const bool evictionPending = jobState == JobState::WaitingForDeallocation
-            && !it->sawNotRunning && it->job.trigger == u"notice"_s
-            && (!it->job.notBefore.isValid()
-                || at < it->job.notBefore.addMSecs(m_config.evictionGraceMs));
-        if (!evictionPending && jobState != JobState::Paused)
+        if (!evictionPending(*it, at) && jobState != JobState::Paused)
             finishRunning(vmId, u"a power-state list saw the VM running"_s);
         else if (waited)
             it->dueAt = at.addMSecs(m_config.deallocationPollMs);
