@@ -165,21 +165,11 @@ public:
         };
     }
 
-    QStringList rebuildTable(const QString &table, const QString &createDdl,
-                             const QString &columns) const override
+    // The identity sequence of the rebuilt table continues after the highest copied id
+    // (continueIdentity, after the copy): nothing to carry before it.
+    QStringList carryIdentityBeforeCopy(const QString &, const QString &) const override
     {
-        // Same shape as SQLite's (new table, copy, swap) so both dialects share the migration;
-        // the identity sequence of the new table continues after the highest copied id.
-        const QString next = table + u"_rebuild"_s;
-        QString create = createDdl;
-        create.replace(u"{TABLE}"_s, next);
-        return {
-            create,
-            u"INSERT INTO %1 (%3) SELECT %3 FROM %2"_s.arg(next, table, columns),
-            continueIdentity(next).constFirst(),
-            u"DROP TABLE %1"_s.arg(table),
-            u"ALTER TABLE %1 RENAME TO %2"_s.arg(next, table),
-        };
+        return {};
     }
 
     QStringList beginWriteSql() const override

@@ -19,6 +19,32 @@ namespace {
 // Optional text is NULL when empty so that the unique (vm_id, webhook_id) and
 // (vm_id, event_id, event_status) rules (v6) ignore rows without one.
 
+// The events table as version 1 created it and version 6 rebuilt it: the same columns, only
+// webhook_id's constraint differs (v1 UNIQUE; v6 none, the index events_vm_webhook instead).
+// Not to be changed: a later change to the table is a new step.
+QString eventsTable(const QString &name, const QString &webhookIdConstraint)
+{
+    return u"CREATE TABLE "_s + name
+        + u" ("
+          " id {ID_PK},"
+          " vm_id BIGINT REFERENCES vms(id),"
+          " kind VARCHAR(32) NOT NULL,"
+          " occurred_at BIGINT NOT NULL,"
+          " source VARCHAR(32),"
+          " event_type VARCHAR(64),"
+          " event_id VARCHAR(128),"
+          " event_status VARCHAR(32),"
+          " webhook_id VARCHAR(256)"_s
+        + webhookIdConstraint
+        + u","
+          " http_status INTEGER,"
+          " arm_error_code VARCHAR(128),"
+          " correlation_id VARCHAR(128),"
+          " message TEXT,"
+          " evidence TEXT,"
+          " payload {BLOB})"_s;
+}
+
 QStringList version1(const SqlDialect &d)
 {
     QStringList s {
@@ -51,22 +77,7 @@ QStringList version1(const SqlDialect &d)
         " created_at BIGINT NOT NULL,"
         " updated_at BIGINT NOT NULL)"_s,
 
-        u"CREATE TABLE events ("
-        " id {ID_PK},"
-        " vm_id BIGINT REFERENCES vms(id),"
-        " kind VARCHAR(32) NOT NULL,"
-        " occurred_at BIGINT NOT NULL,"
-        " source VARCHAR(32),"
-        " event_type VARCHAR(64),"
-        " event_id VARCHAR(128),"
-        " event_status VARCHAR(32),"
-        " webhook_id VARCHAR(256) UNIQUE,"
-        " http_status INTEGER,"
-        " arm_error_code VARCHAR(128),"
-        " correlation_id VARCHAR(128),"
-        " message TEXT,"
-        " evidence TEXT,"
-        " payload {BLOB})"_s,
+        eventsTable(u"events"_s, u" UNIQUE"_s),
         // The (vm, EventId) dedup rule of notices.
         u"CREATE UNIQUE INDEX events_notice_vm_event ON events(vm_id, event_id)"
         " WHERE kind = 'notice' AND event_id IS NOT NULL"_s,
@@ -183,24 +194,7 @@ QStringList version6(const SqlDialect &d)
         u"DROP INDEX events_occurred"_s,
         u"DROP INDEX events_kind_occurred"_s,
     };
-    s << d.rebuildTable(u"events"_s,
-                        d.expand(u"CREATE TABLE {TABLE} ("
-                                 " id {ID_PK},"
-                                 " vm_id BIGINT REFERENCES vms(id),"
-                                 " kind VARCHAR(32) NOT NULL,"
-                                 " occurred_at BIGINT NOT NULL,"
-                                 " source VARCHAR(32),"
-                                 " event_type VARCHAR(64),"
-                                 " event_id VARCHAR(128),"
-                                 " event_status VARCHAR(32),"
-                                 " webhook_id VARCHAR(256),"
-                                 " http_status INTEGER,"
-                                 " arm_error_code VARCHAR(128),"
-                                 " correlation_id VARCHAR(128),"
-                                 " message TEXT,"
-                                 " evidence TEXT,"
-                                 " payload {BLOB})"_s),
-                        columns);
+    s << d.rebuildTable(u"events"_s, d.expand(eventsTable(u"{TABLE}"_s, QString())), columns);
     s << u"CREATE UNIQUE INDEX events_notice_vm_event_status ON events(vm_id, event_id, "
          "event_status) WHERE kind = 'notice' AND event_id IS NOT NULL"_s
       << u"CREATE UNIQUE INDEX events_vm_webhook ON events(vm_id, webhook_id)"

@@ -148,25 +148,13 @@ public:
         return out;
     }
 
-    QStringList rebuildTable(const QString &table, const QString &createDdl,
-                             const QString &columns) const override
+    QStringList carryIdentityBeforeCopy(const QString &table, const QString &next) const override
     {
-        // SQLite cannot drop a column constraint: the documented way is a new table, a
-        // copy and a rename, all inside the migration's transaction. The AUTOINCREMENT
-        // high-water mark is carried over first, so no id is ever handed out twice;
-        // the rename moves it (and nothing references `table`: no foreign key, view or
-        // trigger points at it).
-        const QString next = table + u"_rebuild"_s;
-        QString create = createDdl;
-        create.replace(u"{TABLE}"_s, next);
-        return {
-            create,
-            u"INSERT INTO sqlite_sequence (name, seq) SELECT '%1', seq FROM sqlite_sequence "
-            "WHERE name = '%2'"_s.arg(next, table),
-            u"INSERT INTO %1 (%3) SELECT %3 FROM %2"_s.arg(next, table, columns),
-            u"DROP TABLE %1"_s.arg(table),
-            u"ALTER TABLE %1 RENAME TO %2"_s.arg(next, table),
-        };
+        // The AUTOINCREMENT high-water mark is carried over before the copy (which would
+        // create the sequence row itself), so no id is ever handed out twice; the rename
+        // moves it.
+        return {u"INSERT INTO sqlite_sequence (name, seq) SELECT '%1', seq FROM sqlite_sequence "
+                "WHERE name = '%2'"_s.arg(next, table)};
     }
 
     QStringList beginWriteSql() const override { return {u"BEGIN IMMEDIATE"_s}; }
@@ -228,6 +216,23 @@ bool SqlDialect::exec(const QSqlDatabase &db, const QString &sql, QSqlError *err
         return true;
     *error = query.lastError();
     return false;
+}
+
+QStringList SqlDialect::rebuildTable(const QString &table, const QString &createDdl,
+                                     const QString &columns) const
+{
+    // SQLite cannot drop a column constraint: the documented way is a new table, a copy and a
+    // rename, all inside the migration's transaction; PostgreSQL does the same so that both
+    // share the migration. Nothing references `table` (no foreign key, view or trigger points
+    // at it), so the rename is safe.
+    const QString next = table + u"_rebuild"_s;
+    QString create = createDdl;
+    create.replace(u"{TABLE}"_s, next);
+    return QStringList {create} + carryIdentityBeforeCopy(table, next)
+        + QStringList {u"INSERT INTO %1 (%3) SELECT %3 FROM %2"_s.arg(next, table, columns)}
+    + continueIdentity(next)
+        + QStringList {u"DROP TABLE %1"_s.arg(table),
+                       u"ALTER TABLE %1 RENAME TO %2"_s.arg(next, table)};
 }
 
 std::unique_ptr<SqlDialect> SqlDialect::sqlite()

@@ -55,9 +55,10 @@ public:
     // Statements that give `table` a new definition, keeping its rows: createDdl is a
     // CREATE TABLE with {TABLE} where the name goes (already expanded), columns the
     // comma-separated list copied over. Indexes on the old table are the caller's to
-    // drop before and re-create after; ids and the identity sequence are kept.
-    virtual QStringList rebuildTable(const QString &table, const QString &createDdl,
-                                     const QString &columns) const = 0;
+    // drop before and re-create after; ids and the identity sequence are kept. Both dialects
+    // do it the same way (new table, copy, swap) inside the migration's transaction.
+    QStringList rebuildTable(const QString &table, const QString &createDdl,
+                             const QString &columns) const;
     // Statements (run in order, unprepared) that start a transaction holding the write lock
     // from its start, so a read-then-write transaction can never fail half-way on a lock
     // upgrade and writers of several processes (or servers) take turns.
@@ -85,6 +86,10 @@ public:
 
 protected:
     SqlDialect() = default;
+    // rebuildTable's statements between creating `next` and copying `table`'s rows into it
+    // (continueIdentity(next) runs after the copy).
+    virtual QStringList carryIdentityBeforeCopy(const QString &table,
+                                                const QString &next) const = 0;
     // Runs one unprepared statement; false + the error on failure.
     static bool exec(const QSqlDatabase &db, const QString &sql, QSqlError *error);
     Q_DISABLE_COPY_MOVE(SqlDialect)

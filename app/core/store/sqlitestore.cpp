@@ -286,6 +286,15 @@ bool SqliteStore::prepareOrFail(QSqlQuery &q, const QString &sql)
     return fail(u"store query failed"_s, errorText(q.lastError()), StoreError::Code::Sql);
 }
 
+bool SqliteStore::runOrFail(QSqlQuery &q, const QString &sql, const QVariantList &binds)
+{
+    if (!prepareOrFail(q, sql))
+        return false;
+    for (const QVariant &value : binds)
+        q.addBindValue(value);
+    return execOrFail(q);
+}
+
 bool SqliteStore::fail(const QString &what, const QString &detail, StoreError::Code code)
 {
     m_error.code = code;

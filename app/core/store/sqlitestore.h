@@ -119,6 +119,8 @@ private:
     QSqlQuery query();
     bool prepareOrFail(QSqlQuery &query, const QString &sql);
     bool execOrFail(QSqlQuery &query, const QString &sql = QString()); // empty: the prepared one
+    // Prepares sql, binds `binds` in order and runs it.
+    bool runOrFail(QSqlQuery &query, const QString &sql, const QVariantList &binds);
     bool fail(const QString &what, const QString &detail, StoreError::Code code);
     void clearError() { m_error = {}; }
     bool invalid(const QString &what); // a caller error (bad argument), not an SQL one

@@ -72,14 +72,10 @@ QList<AgentKeyRecord> SqliteStore::agentKeysWhere(const QString &where, const QV
 {
     QList<AgentKeyRecord> out;
     QSqlQuery q = query();
-    if (!prepareOrFail(q,
-                       u"SELECT key_id, vm_resource_key, created_at, revoked_at "
-                       "FROM agent_keys "_s
-                           + where + u" ORDER BY key_id"_s))
-        return out;
-    for (const QVariant &value : binds)
-        q.addBindValue(value);
-    if (!execOrFail(q))
+    if (!runOrFail(q,
+                   u"SELECT key_id, vm_resource_key, created_at, revoked_at FROM agent_keys "_s
+                       + where + u" ORDER BY key_id"_s,
+                   binds))
         return out;
     QHash<QString, qsizetype> index;
     while (q.next()) {
@@ -94,13 +90,10 @@ QList<AgentKeyRecord> SqliteStore::agentKeysWhere(const QString &where, const QV
     if (out.isEmpty())
         return out;
     QSqlQuery s = query();
-    if (!prepareOrFail(s,
-                       u"SELECT key_id, secret, created_at, expires_at FROM agent_key_secrets "_s
-                           + where + u" ORDER BY id"_s))
-        return {};
-    for (const QVariant &value : binds)
-        s.addBindValue(value);
-    if (!execOrFail(s))
+    if (!runOrFail(s,
+                   u"SELECT key_id, secret, created_at, expires_at FROM agent_key_secrets "_s
+                       + where + u" ORDER BY id"_s,
+                   binds))
         return {};
     while (s.next()) {
         const auto it = index.constFind(s.value(0).toString());

@@ -56,11 +56,7 @@ QList<AuditRecord> SqliteStore::audit(const QDateTime &from, const QDateTime &to
     if (limit > 0)
         sql += u" LIMIT %1"_s.arg(limit);
     QSqlQuery q = query();
-    if (!prepareOrFail(q, sql))
-        return out;
-    for (const QVariant &value : std::as_const(binds))
-        q.addBindValue(value);
-    if (!execOrFail(q))
+    if (!runOrFail(q, sql, binds))
         return out;
     while (q.next()) {
         out << AuditRecord {q.value(0).toLongLong(), dateTime(q.value(1)),  q.value(2).toString(),

@@ -91,11 +91,7 @@ QList<EventRecord> SqliteStore::events(const EventFilter &filter)
     if (filter.limit > 0)
         sql += u" LIMIT %1"_s.arg(filter.limit);
     QSqlQuery q = query();
-    if (!prepareOrFail(q, sql))
-        return out;
-    for (const QVariant &value : std::as_const(binds))
-        q.addBindValue(value);
-    if (!execOrFail(q))
+    if (!runOrFail(q, sql, binds))
         return out;
     while (q.next())
         out << readEvent(q);
@@ -137,11 +133,7 @@ bool SqliteStore::forEachEvent(const EventFilter &filter,
         u"SELECT %1 FROM events"_s.arg(eventColumns().replace(u"payload"_s, u"NULL"_s))
         + eventWhere(filter, &binds) + u" ORDER BY id"_s;
     QSqlQuery q = query(); // forward-only
-    if (!prepareOrFail(q, sql))
-        return false;
-    for (const QVariant &value : std::as_const(binds))
-        q.addBindValue(value);
-    if (!execOrFail(q))
+    if (!runOrFail(q, sql, binds))
         return false;
     EventRecord e;
     while (q.next()) {
@@ -163,11 +155,8 @@ qint64 SqliteStore::eventCount(const EventFilter &filter)
     clearError();
     QVariantList binds;
     QSqlQuery q = query();
-    if (!prepareOrFail(q, u"SELECT COUNT(*) FROM events"_s + eventWhere(filter, &binds)))
-        return -1;
-    for (const QVariant &value : std::as_const(binds))
-        q.addBindValue(value);
-    if (!execOrFail(q) || !q.next())
+    const QString sql = u"SELECT COUNT(*) FROM events"_s + eventWhere(filter, &binds);
+    if (!runOrFail(q, sql, binds) || !q.next())
         return -1;
     return q.value(0).toLongLong();
 }

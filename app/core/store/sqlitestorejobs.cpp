@@ -26,11 +26,7 @@ QList<JobRecord> SqliteStore::jobsWhere(const QString &whereAndOrder, const QVar
 {
     QList<JobRecord> out;
     QSqlQuery q = query();
-    if (!prepareOrFail(q, u"SELECT %1 FROM jobs "_s.arg(jobSelectColumns()) + whereAndOrder))
-        return out;
-    for (const QVariant &value : binds)
-        q.addBindValue(value);
-    if (!execOrFail(q))
+    if (!runOrFail(q, u"SELECT %1 FROM jobs "_s.arg(jobSelectColumns()) + whereAndOrder, binds))
         return out;
     while (q.next())
         out << readJob(q);
