@@ -9,6 +9,9 @@
 
 #include <functional>
 
+class QNetworkAccessManager;
+class QUrl;
+
 // Where ARM bearer tokens come from. Implementations: ClientSecretCredential (environment),
 // AzureCliCredential, ManagedIdentityCredential, and ChainedCredential over them.
 // A token or secret never appears in a TokenResult's error, principal or any log line.
@@ -58,6 +61,17 @@ public:
     virtual void requestToken(std::function<void(TokenResult)> done) = 0;
     // Forget any cached token (ARM answered 401); sources without a cache ignore it.
     virtual void invalidate() { }
+
+protected:
+    using FormAnswer =
+        std::function<void(int httpStatus, const QByteArray &body, const QString &error)>;
+    // The OAuth 2.0 token request of the sources that hold a secret (Entra ID's client
+    // credentials, Google's JWT grant): POSTs `form` (application/x-www-form-urlencoded) to
+    // `url` and wipes `form` once the request has it. `answered` runs once, on this object
+    // and never after it is gone, with the HTTP status and body; status 0 means no answer,
+    // `error` then says why (host and socket error, never the form).
+    void postTokenForm(QNetworkAccessManager *network, const QUrl &url, QByteArray &form,
+                       int timeoutMs, FormAnswer answered);
 };
 
 } // namespace spotkeeper::core

@@ -5,10 +5,8 @@
 #include "azure/tokenparsers.h"
 #include "fleet/clock.h"
 
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 #include <QRegularExpression>
+#include <QUrl>
 
 using namespace Qt::StringLiterals;
 
@@ -89,22 +87,16 @@ void ClientSecretCredential::requestToken(std::function<void(TokenResult)> done)
         + QUrl::toPercentEncoding(m_clientId) + QByteArrayLiteral("&scope=")
         + QUrl::toPercentEncoding(m_cloud.armScope()) + QByteArrayLiteral("&client_secret=")
         + QUrl::toPercentEncoding(QString::fromUtf8(m_clientSecret));
-    QNetworkRequest request(tokenUrl());
-    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/x-www-form-urlencoded"_s);
-    request.setTransferTimeout(m_timeoutMs);
-    QNetworkReply *reply = m_network->post(request, body);
-    body.fill('\0');
-    connect(reply, &QNetworkReply::finished, this, [this, reply, done = std::move(done)] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status == 0) {
-            // errorString() names the host and the socket error, never the form body.
-            done(TokenResult::failure(
-                u"Entra ID token endpoint unreachable: %1"_s.arg(reply->errorString()), false));
-            return;
-        }
-        done(tokenparsers::parseEntraReply(status, reply->readAll(), m_clock.nowUtc()));
-    });
+    postTokenForm(
+        m_network, tokenUrl(), body, m_timeoutMs,
+        [this, done = std::move(done)](int status, const QByteArray &answer, const QString &error) {
+            if (status == 0) {
+                done(TokenResult::failure(u"Entra ID token endpoint unreachable: %1"_s.arg(error),
+                                          false));
+                return;
+            }
+            done(tokenparsers::parseEntraReply(status, answer, m_clock.nowUtc()));
+        });
 }
 
 } // namespace spotkeeper::core

@@ -6,9 +6,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
+#include <QUrl>
 
 namespace spotkeeper::gcp {
 
@@ -40,41 +38,41 @@ void ServiceAccountCredential::requestToken(std::function<void(core::TokenResult
     }
     QByteArray body = jwtGrantBody(assertion);
     assertion.fill('\0');
-    QNetworkRequest request {QUrl(m_key.tokenUri)};
-    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/x-www-form-urlencoded"_s);
-    request.setTransferTimeout(m_timeoutMs);
-    QNetworkReply *reply = m_network->post(request, body);
-    body.fill('\0');
-    connect(reply, &QNetworkReply::finished, this, [this, reply, done = std::move(done)] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QString endpoint = m_key.tokenUri;
-        if (status == 0) {
-            done(core::TokenResult::failure(
-                u"Google token endpoint %1 unreachable: %2"_s.arg(endpoint, reply->errorString()),
-                false));
-            return;
-        }
-        const QByteArray answer = reply->readAll();
-        QString problem;
-        const auto token =
-            status == 200 ? parseTokenResponse(answer, m_clock.nowUtc(), &problem) : std::nullopt;
-        if (token) {
-            m_cached = core::AccessToken {token->token, token->expiresAt, m_clock.nowUtc()};
-            done(core::TokenResult::success(m_cached));
-            return;
-        }
-        // {"error":"invalid_grant","error_description":"..."}: a code is safe to show.
-        const QString code =
-            QJsonDocument::fromJson(answer).object().value("error"_L1).toString().left(64);
-        const bool fatal = code == "invalid_grant"_L1 || code == "unauthorized_client"_L1
-            || code == "invalid_client"_L1;
+    postTokenForm(m_network, QUrl(m_key.tokenUri), body, m_timeoutMs,
+                  [this, done = std::move(done)](int status, const QByteArray &answer,
+                                                 const QString &unreachable) {
+                      handleTokenAnswer(status, answer, unreachable, done);
+                  });
+}
+
+void ServiceAccountCredential::handleTokenAnswer(int status, const QByteArray &answer,
+                                                 const QString &error,
+                                                 const std::function<void(core::TokenResult)> &done)
+{
+    const QString endpoint = m_key.tokenUri;
+    if (status == 0) {
         done(core::TokenResult::failure(
-            u"Google token endpoint %1 answered HTTP %2%3"_s.arg(endpoint).arg(status).arg(
-                code.isEmpty() ? (problem.isEmpty() ? QString() : u": "_s + problem)
-                               : u" ("_s + code + u')'),
-            fatal, status, code));
-    });
+            u"Google token endpoint %1 unreachable: %2"_s.arg(endpoint, error), false));
+        return;
+    }
+    QString problem;
+    const auto token =
+        status == 200 ? parseTokenResponse(answer, m_clock.nowUtc(), &problem) : std::nullopt;
+    if (token) {
+        m_cached = core::AccessToken {token->token, token->expiresAt, m_clock.nowUtc()};
+        done(core::TokenResult::success(m_cached));
+        return;
+    }
+    // {"error":"invalid_grant","error_description":"..."}: a code is safe to show.
+    const QString code =
+        QJsonDocument::fromJson(answer).object().value("error"_L1).toString().left(64);
+    const bool fatal = code == "invalid_grant"_L1 || code == "unauthorized_client"_L1
+        || code == "invalid_client"_L1;
+    done(core::TokenResult::failure(
+        u"Google token endpoint %1 answered HTTP %2%3"_s.arg(endpoint).arg(status).arg(
+            code.isEmpty() ? (problem.isEmpty() ? QString() : u": "_s + problem)
+                           : u" ("_s + code + u')'),
+        fatal, status, code));
 }
 
 } // namespace spotkeeper::gcp

@@ -33,6 +33,9 @@ public:
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
 private:
+    void handleTokenAnswer(int status, const QByteArray &answer, const QString &error,
+                           const std::function<void(core::TokenResult)> &done);
+
     ServiceAccountKey m_key;
     QStringList m_scopes;
     QNetworkAccessManager *m_network;
