@@ -90,6 +90,8 @@ private slots:
     void cleanup();
     void configDefaults();
     void configFromEnvironment();
+    void managedIdentitySwitch_data();
+    void managedIdentitySwitch();
     void configRejectsBadValues_data();
     void configRejectsBadValues();
     void endToEndFromEnvironment();
@@ -187,6 +189,33 @@ void TestArmCloudProvider::configFromEnvironment()
     QCOMPARE(config.arm.armUrl, QUrl(u"http://127.0.0.1:1234/"_s));
 }
 
+void TestArmCloudProvider::managedIdentitySwitch_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<bool>("excluded");
+    // The one yes/no spelling of base::parseBool, in any case.
+    QTest::newRow("off") << u"off"_s << true;
+    QTest::newRow("0") << u"0"_s << true;
+    QTest::newRow("false") << u"False"_s << true;
+    QTest::newRow("no") << u" NO "_s << true;
+    QTest::newRow("on") << u"ON"_s << false;
+    QTest::newRow("1") << u"1"_s << false;
+    QTest::newRow("true") << u"true"_s << false;
+    QTest::newRow("yes") << u"yes"_s << false;
+}
+
+void TestArmCloudProvider::managedIdentitySwitch()
+{
+    QFETCH(QString, value);
+    QFETCH(bool, excluded);
+    QProcessEnvironment env;
+    env.insert(u"SPOTKEEPER_MANAGED_IDENTITY"_s, value);
+    AzureConfig config;
+    config.credentials.excludeManagedIdentity = !excluded;
+    QCOMPARE(azureConfigFromEnvironment(env, &config), QString());
+    QCOMPARE(config.credentials.excludeManagedIdentity, excluded);
+}
+
 void TestArmCloudProvider::configRejectsBadValues_data()
 {
     QTest::addColumn<QString>("variable");
@@ -196,6 +225,7 @@ void TestArmCloudProvider::configRejectsBadValues_data()
     QTest::newRow("authority") << u"AZURE_AUTHORITY_HOST"_s << u"login.microsoftonline.com"_s;
     QTest::newRow("api version") << u"SPOTKEEPER_ARM_API_VERSION"_s << u"latest"_s;
     QTest::newRow("imds https") << u"SPOTKEEPER_IMDS_URL"_s << u"https://169.254.169.254"_s;
+    QTest::newRow("managed identity") << u"SPOTKEEPER_MANAGED_IDENTITY"_s << u"maybe"_s;
 }
 
 void TestArmCloudProvider::configRejectsBadValues()

@@ -3,6 +3,7 @@
 #include "azure/armcloudprovider.h"
 
 #include "azure/scalesetstartbatcher.h"
+#include "base/configfile.h"
 
 #include <QNetworkAccessManager>
 #include <QRegularExpression>
@@ -95,14 +96,11 @@ QString azureConfigFromEnvironment(const QProcessEnvironment &env, AzureConfig *
     }
     // SPOTKEEPER_MANAGED_IDENTITY=off|on overrides the caller's default: the server tries managed
     // identity (it may run on an Azure VM), the desktop dashboard does not (a workstation).
-    if (const QString mi = env.value(u"SPOTKEEPER_MANAGED_IDENTITY"_s).trimmed().toLower();
-        !mi.isEmpty()) {
-        if (mi == "off"_L1 || mi == "0"_L1 || mi == "false"_L1)
-            updated.credentials.excludeManagedIdentity = true;
-        else if (mi == "on"_L1 || mi == "1"_L1 || mi == "true"_L1)
-            updated.credentials.excludeManagedIdentity = false;
-        else
+    if (const QString mi = env.value(u"SPOTKEEPER_MANAGED_IDENTITY"_s).trimmed(); !mi.isEmpty()) {
+        const std::optional<bool> on = base::parseBool(mi);
+        if (!on)
             return u"SPOTKEEPER_MANAGED_IDENTITY must be on or off, not '%1'"_s.arg(mi.left(20));
+        updated.credentials.excludeManagedIdentity = !*on;
     }
     if (const QString id = env.value(u"SPOTKEEPER_MANAGED_IDENTITY_CLIENT_ID"_s).trimmed();
         !id.isEmpty())
