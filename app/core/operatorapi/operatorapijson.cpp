@@ -4,6 +4,8 @@
 
 #include <QJsonArray>
 
+#include <span>
+
 namespace spotkeeper::core {
 
 using namespace Qt::StringLiterals;
@@ -24,76 +26,150 @@ QJsonObject tagsJson(const QMap<QString, QString> &tags)
         object.insert(it.key(), it.value());
     return object;
 }
-QDateTime time(const QJsonObject &o, const QString &key)
+QDateTime time(const QJsonObject &o, QStringView key)
 {
     return QDateTime::fromString(o.value(key).toString(), Qt::ISODateWithMs);
 }
-QString text(const QJsonObject &o, const QString &key)
+QString text(const QJsonObject &o, QStringView key)
 {
     return o.value(key).toString();
 }
-qint64 id(const QJsonObject &o, const QString &key)
+qint64 id(const QJsonObject &o, QStringView key)
 {
     return qint64(o.value(key).toDouble());
 }
+
+// A record's plain text and time fields, one entry each: the encoder and the decoder read
+// the same table, so a key cannot be spelt one way on the server and another in the client.
+template<class Record>
+struct TextField
+{
+    QStringView key;
+    QString Record::*member;
+    bool keepEmpty = false; // sent as "" rather than null when empty
+};
+template<class Record>
+struct TimeField
+{
+    QStringView key;
+    QDateTime Record::*member;
+};
+template<class Record>
+struct Fields
+{
+    std::span<const TextField<Record>> texts;
+    std::span<const TimeField<Record>> times;
+};
+
+template<class Record>
+void writeFields(QJsonObject &o, const Record &r, const Fields<Record> &fields)
+{
+    for (const TextField<Record> &f : fields.texts)
+        o.insert(f.key, f.keepEmpty ? QJsonValue(r.*f.member) : text(r.*f.member));
+    for (const TimeField<Record> &f : fields.times)
+        o.insert(f.key, time(r.*f.member));
+}
+
+template<class Record>
+void readFields(const QJsonObject &o, Record &r, const Fields<Record> &fields)
+{
+    for (const TextField<Record> &f : fields.texts)
+        r.*f.member = text(o, f.key);
+    for (const TimeField<Record> &f : fields.times)
+        r.*f.member = time(o, f.key);
+}
+
+const TextField<VmRecord> kVmTexts[] = {
+    {u"resourceId", &VmRecord::resourceId, true},
+    {u"subscriptionId", &VmRecord::subscriptionId, true},
+    {u"resourceGroup", &VmRecord::resourceGroup, true},
+    {u"name", &VmRecord::name, true},
+    {u"vmId", &VmRecord::vmId},
+    {u"location", &VmRecord::location},
+    {u"zone", &VmRecord::zone},
+    {u"size", &VmRecord::size},
+    {u"priority", &VmRecord::priority},
+    {u"evictionPolicy", &VmRecord::evictionPolicy},
+    {u"agentVersion", &VmRecord::agentVersion},
+    {u"agentLastPollError", &VmRecord::agentLastPollError},
+    {u"stoppedBy", &VmRecord::stoppedBy},
+    {u"stoppedOperation", &VmRecord::stoppedOperation},
+};
+const TimeField<VmRecord> kVmTimes[] = {
+    {u"createdAt", &VmRecord::createdAt},       {u"updatedAt", &VmRecord::updatedAt},
+    {u"powerStateAt", &VmRecord::powerStateAt}, {u"agentLastSeen", &VmRecord::agentLastSeen},
+    {u"stoppedAt", &VmRecord::stoppedAt},
+};
+const Fields<VmRecord> kVmFields {kVmTexts, kVmTimes};
+
+const TextField<JobRecord> kJobTexts[] = {
+    {u"trigger", &JobRecord::trigger, true},
+    {u"reason", &JobRecord::reason},
+    {u"lastErrorCode", &JobRecord::lastErrorCode},
+    {u"lastError", &JobRecord::lastErrorMessage},
+};
+const TimeField<JobRecord> kJobTimes[] = {
+    {u"notBefore", &JobRecord::notBefore},       {u"evictedAt", &JobRecord::evictedAt},
+    {u"nextRetryAt", &JobRecord::nextAttemptAt}, {u"createdAt", &JobRecord::createdAt},
+    {u"updatedAt", &JobRecord::updatedAt},       {u"finishedAt", &JobRecord::finishedAt},
+};
+const Fields<JobRecord> kJobFields {kJobTexts, kJobTimes};
+
+const TextField<EventRecord> kEventTexts[] = {
+    {u"source", &EventRecord::source},
+    {u"eventType", &EventRecord::eventType},
+    {u"eventId", &EventRecord::eventId},
+    {u"eventStatus", &EventRecord::eventStatus},
+    {u"webhookId", &EventRecord::webhookId},
+    {u"message", &EventRecord::message},
+    {u"evidence", &EventRecord::evidence},
+    {u"armErrorCode", &EventRecord::armErrorCode},
+    {u"correlationId", &EventRecord::correlationId},
+};
+const TimeField<EventRecord> kEventTimes[] = {{u"at", &EventRecord::at}};
+const Fields<EventRecord> kEventFields {kEventTexts, kEventTimes};
+
+const TextField<AuditRecord> kAuditTexts[] = {
+    {u"actor", &AuditRecord::actor, true},
+    {u"action", &AuditRecord::action, true},
+    {u"target", &AuditRecord::target, true},
+    {u"detail", &AuditRecord::detail, true},
+};
+const TimeField<AuditRecord> kAuditTimes[] = {{u"at", &AuditRecord::at}};
+const Fields<AuditRecord> kAuditFields {kAuditTexts, kAuditTimes};
 } // namespace
 
 // Encoding: what the server sends.
 
 QJsonObject toJson(const JobRecord &job)
 {
-    return QJsonObject {
+    QJsonObject object {
         {u"id"_s, double(job.id)},
         {u"state"_s, toString(job.state)},
-        {u"trigger"_s, job.trigger},
         {u"vmId"_s, double(job.vmId)},
         {u"attempts"_s, job.attempt},
-        {u"notBefore"_s, time(job.notBefore)},
-        {u"evictedAt"_s, time(job.evictedAt)},
-        {u"nextRetryAt"_s, time(job.nextAttemptAt)},
-        {u"createdAt"_s, time(job.createdAt)},
-        {u"updatedAt"_s, time(job.updatedAt)},
-        {u"finishedAt"_s, time(job.finishedAt)},
-        {u"reason"_s, text(job.reason)},
-        {u"lastErrorCode"_s, text(job.lastErrorCode)},
-        {u"lastError"_s, text(job.lastErrorMessage)},
     };
+    writeFields(object, job, kJobFields);
+    return object;
 }
 
 QJsonObject toJson(const VmRecord &vm, const std::optional<JobRecord> &job)
 {
-    return QJsonObject {
+    QJsonObject object {
         {u"id"_s, double(vm.id)},
-        {u"resourceId"_s, vm.resourceId},
-        {u"subscriptionId"_s, vm.subscriptionId},
-        {u"resourceGroup"_s, vm.resourceGroup},
-        {u"name"_s, vm.name},
-        {u"vmId"_s, text(vm.vmId)},
-        {u"location"_s, text(vm.location)},
-        {u"zone"_s, text(vm.zone)},
-        {u"size"_s, text(vm.size)},
         {u"tags"_s, tagsJson(vm.tags)},
-        {u"createdAt"_s, time(vm.createdAt)},
-        {u"updatedAt"_s, time(vm.updatedAt)},
-        {u"priority"_s, text(vm.priority)},
-        {u"evictionPolicy"_s, text(vm.evictionPolicy)},
         {u"powerState"_s, toString(vm.powerState)},
-        {u"powerStateAt"_s, time(vm.powerStateAt)},
         {u"desiredState"_s, toString(vm.desiredState)},
         {u"autoRestart"_s, vm.autoRestart},
         {u"managedBy"_s, toString(vm.managedBy)},
-        {u"agentLastSeen"_s, time(vm.agentLastSeen)},
-        {u"agentVersion"_s, text(vm.agentVersion)},
-        {u"agentLastPollError"_s, text(vm.agentLastPollError)},
-        {u"stoppedBy"_s, text(vm.stoppedBy)},
-        {u"stoppedOperation"_s, text(vm.stoppedOperation)},
-        {u"stoppedAt"_s, time(vm.stoppedAt)},
         {u"stoppedOnPurpose"_s,
          vm.desiredState == DesiredState::Stopped && !vm.stoppedBy.isEmpty()
              ? QJsonValue(u"Stopped on purpose by "_s + vm.stoppedBy)
              : QJsonValue()},
         {u"job"_s, job ? QJsonValue(toJson(*job)) : QJsonValue()},
     };
+    writeFields(object, vm, kVmFields);
+    return object;
 }
 
 QJsonObject toJson(const EventRecord &event)
@@ -102,17 +178,8 @@ QJsonObject toJson(const EventRecord &event)
         {u"id"_s, double(event.id)},
         {u"vmId"_s, double(event.vmId)},
         {u"kind"_s, toString(event.kind)},
-        {u"at"_s, time(event.at)},
-        {u"source"_s, text(event.source)},
-        {u"eventType"_s, text(event.eventType)},
-        {u"eventId"_s, text(event.eventId)},
-        {u"eventStatus"_s, text(event.eventStatus)},
-        {u"webhookId"_s, text(event.webhookId)},
-        {u"message"_s, text(event.message)},
-        {u"evidence"_s, text(event.evidence)},
-        {u"armErrorCode"_s, text(event.armErrorCode)},
-        {u"correlationId"_s, text(event.correlationId)},
     };
+    writeFields(object, event, kEventFields);
     if (event.httpStatus != 0)
         object.insert(u"httpStatus"_s, event.httpStatus);
     return object;
@@ -144,10 +211,9 @@ QJsonObject toJson(const AgentKeyRecord &key, const QDateTime &now)
 
 QJsonObject toJson(const AuditRecord &record)
 {
-    return QJsonObject {
-        {u"id"_s, double(record.id)}, {u"at"_s, time(record.at)},   {u"actor"_s, record.actor},
-        {u"action"_s, record.action}, {u"target"_s, record.target}, {u"detail"_s, record.detail},
-    };
+    QJsonObject object {{u"id"_s, double(record.id)}};
+    writeFields(object, record, kAuditFields);
+    return object;
 }
 
 // Decoding: what the remote client reads back.
@@ -155,94 +221,54 @@ QJsonObject toJson(const AuditRecord &record)
 std::optional<VmRecord> vmFromJson(const QJsonObject &o)
 {
     VmRecord vm;
-    vm.id = id(o, u"id"_s);
-    vm.resourceId = text(o, u"resourceId"_s);
+    vm.id = id(o, u"id");
+    readFields(o, vm, kVmFields);
     if (vm.id <= 0 || vm.resourceId.isEmpty())
         return std::nullopt;
     vm.resourceKey = vm.resourceId.toLower();
-    vm.subscriptionId = text(o, u"subscriptionId"_s);
-    vm.resourceGroup = text(o, u"resourceGroup"_s);
-    vm.name = text(o, u"name"_s);
-    vm.vmId = text(o, u"vmId"_s);
-    vm.location = text(o, u"location"_s);
-    vm.zone = text(o, u"zone"_s);
-    vm.size = text(o, u"size"_s);
-    vm.priority = text(o, u"priority"_s);
-    vm.evictionPolicy = text(o, u"evictionPolicy"_s);
     const QJsonObject tags = o.value(u"tags"_s).toObject();
     for (auto it = tags.constBegin(); it != tags.constEnd(); ++it)
         vm.tags.insert(it.key(), it.value().toString());
-    vm.powerState = powerStateFromString(text(o, u"powerState"_s));
-    vm.powerStateAt = time(o, u"powerStateAt"_s);
-    vm.desiredState = desiredStateFromString(text(o, u"desiredState"_s));
+    vm.powerState = powerStateFromString(text(o, u"powerState"));
+    vm.desiredState = desiredStateFromString(text(o, u"desiredState"));
     vm.autoRestart = o.value(u"autoRestart"_s).toBool(true);
-    vm.managedBy = managedByFromString(text(o, u"managedBy"_s));
-    vm.agentLastSeen = time(o, u"agentLastSeen"_s);
-    vm.agentVersion = text(o, u"agentVersion"_s);
-    vm.agentLastPollError = text(o, u"agentLastPollError"_s);
-    vm.createdAt = time(o, u"createdAt"_s);
-    vm.updatedAt = time(o, u"updatedAt"_s);
-    vm.stoppedBy = text(o, u"stoppedBy"_s);
-    vm.stoppedOperation = text(o, u"stoppedOperation"_s);
-    vm.stoppedAt = time(o, u"stoppedAt"_s);
+    vm.managedBy = managedByFromString(text(o, u"managedBy"));
     return vm;
 }
 
 std::optional<JobRecord> jobFromJson(const QJsonObject &o, qint64 vmId)
 {
     JobRecord job;
-    job.id = id(o, u"id"_s);
+    job.id = id(o, u"id");
     if (job.id <= 0 || !o.value(u"state"_s).isString())
         return std::nullopt;
-    job.vmId = o.contains(u"vmId"_s) ? id(o, u"vmId"_s) : vmId;
-    job.state = jobStateFromString(text(o, u"state"_s));
-    job.trigger = text(o, u"trigger"_s);
+    job.vmId = o.contains(u"vmId"_s) ? id(o, u"vmId") : vmId;
+    job.state = jobStateFromString(text(o, u"state"));
     job.attempt = o.value(u"attempts"_s).toInt();
-    job.nextAttemptAt = time(o, u"nextRetryAt"_s);
-    job.notBefore = time(o, u"notBefore"_s);
-    job.evictedAt = time(o, u"evictedAt"_s);
-    job.createdAt = time(o, u"createdAt"_s);
-    job.updatedAt = time(o, u"updatedAt"_s);
-    job.finishedAt = time(o, u"finishedAt"_s);
-    job.reason = text(o, u"reason"_s);
-    job.lastErrorCode = text(o, u"lastErrorCode"_s);
-    job.lastErrorMessage = text(o, u"lastError"_s);
+    readFields(o, job, kJobFields);
     return job;
 }
 
 std::optional<EventRecord> eventFromJson(const QJsonObject &o)
 {
     EventRecord event;
-    event.id = id(o, u"id"_s);
-    event.at = time(o, u"at"_s);
+    event.id = id(o, u"id");
+    readFields(o, event, kEventFields);
     if (event.id <= 0 || !event.at.isValid())
         return std::nullopt;
-    event.vmId = id(o, u"vmId"_s);
-    event.kind = eventKindFromString(text(o, u"kind"_s));
-    event.source = text(o, u"source"_s);
-    event.eventType = text(o, u"eventType"_s);
-    event.eventId = text(o, u"eventId"_s);
-    event.eventStatus = text(o, u"eventStatus"_s);
-    event.webhookId = text(o, u"webhookId"_s);
+    event.vmId = id(o, u"vmId");
+    event.kind = eventKindFromString(text(o, u"kind"));
     event.httpStatus = o.value(u"httpStatus"_s).toInt();
-    event.armErrorCode = text(o, u"armErrorCode"_s);
-    event.correlationId = text(o, u"correlationId"_s);
-    event.message = text(o, u"message"_s);
-    event.evidence = text(o, u"evidence"_s);
     return event;
 }
 
 std::optional<AuditRecord> auditFromJson(const QJsonObject &o)
 {
     AuditRecord record;
-    record.id = id(o, u"id"_s);
-    record.at = time(o, u"at"_s);
+    record.id = id(o, u"id");
+    readFields(o, record, kAuditFields);
     if (record.id <= 0 || !record.at.isValid())
         return std::nullopt;
-    record.actor = text(o, u"actor"_s);
-    record.action = text(o, u"action"_s);
-    record.target = text(o, u"target"_s);
-    record.detail = text(o, u"detail"_s);
     return record;
 }
 
