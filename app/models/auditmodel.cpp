@@ -48,20 +48,23 @@ int AuditModel::columnCount(const QModelIndex &parent) const
 
 QString AuditModel::actionText(const QString &action)
 {
-    if (action == QLatin1StringView("force_restart"))
-        return tr("Force restart");
-    if (action == QLatin1StringView("pause"))
-        return tr("Pause auto-restart");
-    if (action == QLatin1StringView("resume"))
-        return tr("Resume auto-restart");
-    if (action == QLatin1StringView("cancel"))
-        return tr("Cancel job");
-    if (action == QLatin1StringView("add_vm"))
-        return tr("Add VM");
-    if (action == QLatin1StringView("key_generate"))
-        return tr("Enroll agent");
-    if (action == QLatin1StringView("export"))
-        return tr("Export");
+    static const struct
+    {
+        const char *action;
+        const char *text;
+    } kTexts[] = {
+        {"force_restart", QT_TR_NOOP("Force restart")},
+        {"pause", QT_TR_NOOP("Pause auto-restart")},
+        {"resume", QT_TR_NOOP("Resume auto-restart")},
+        {"cancel", QT_TR_NOOP("Cancel job")},
+        {"add_vm", QT_TR_NOOP("Add VM")},
+        {"key_generate", QT_TR_NOOP("Enroll agent")},
+        {"export", QT_TR_NOOP("Export")},
+    };
+    for (const auto &entry : kTexts) {
+        if (action == QLatin1StringView(entry.action))
+            return tr(entry.text);
+    }
     return action;
 }
 

@@ -5,6 +5,8 @@
 #include <QCoreApplication>
 #include <QMap>
 
+#include <algorithm>
+#include <functional>
 #include <numeric>
 
 namespace spotkeeper::gui::buckets {
@@ -77,73 +79,82 @@ QList<qint64> recoveryBinUpperSecs()
     return {60, 5 * 60, 15 * 60, 60 * 60, 4 * 3600};
 }
 
+namespace {
+
+// [from, to), an invalid end leaving that side open.
+bool inWindow(const QDateTime &at, const QDateTime &from, const QDateTime &to)
+{
+    return (!from.isValid() || at >= from) && (!to.isValid() || at < to);
+}
+
+// One count per label: binOf gives a job's label index, or -1 to leave the job out.
+Distribution countJobs(QStringList labels, const QList<core::JobRecord> &jobs,
+                       const std::function<int(const core::JobRecord &)> &binOf)
+{
+    Distribution out;
+    out.labels = std::move(labels);
+    out.counts.fill(0, out.labels.size());
+    for (const core::JobRecord &job : jobs) {
+        if (const int bin = binOf(job); bin >= 0)
+            ++out.counts[bin];
+    }
+    return out;
+}
+
+} // namespace
+
 Distribution timeToRecovery(const QList<core::JobRecord> &jobs, const QDateTime &from,
                             const QDateTime &to)
 {
-    Distribution out;
-    out.labels = {QCoreApplication::translate("ChartBuckets", "< 1 min"),
-                  QCoreApplication::translate("ChartBuckets", "1-5 min"),
-                  QCoreApplication::translate("ChartBuckets", "5-15 min"),
-                  QCoreApplication::translate("ChartBuckets", "15-60 min"),
-                  QCoreApplication::translate("ChartBuckets", "1-4 h"),
-                  QCoreApplication::translate("ChartBuckets", "> 4 h")};
-    out.counts.fill(0, out.labels.size());
     const QList<qint64> edges = recoveryBinUpperSecs();
-    for (const core::JobRecord &job : jobs) {
-        if (job.state != core::JobState::Running || !job.finishedAt.isValid())
-            continue;
-        if ((from.isValid() && job.finishedAt < from) || (to.isValid() && job.finishedAt >= to))
-            continue;
+    const auto bin = [&](const core::JobRecord &job) {
+        if (job.state != core::JobState::Running || !job.finishedAt.isValid()
+            || !inWindow(job.finishedAt, from, to))
+            return -1;
         const QDateTime began = job.evictedAt.isValid() ? job.evictedAt : job.createdAt;
         if (!began.isValid())
-            continue;
+            return -1;
         const qint64 secs = qMax<qint64>(0, began.secsTo(job.finishedAt));
-        int bin = int(edges.size());
-        for (int i = 0; i < edges.size(); ++i) {
-            if (secs < edges.at(i)) {
-                bin = i;
-                break;
-            }
-        }
-        ++out.counts[bin];
-    }
-    return out;
+        // The first bin whose upper edge is above secs; past the last edge, the last bin.
+        return int(std::upper_bound(edges.cbegin(), edges.cend(), secs) - edges.cbegin());
+    };
+    return countJobs({QCoreApplication::translate("ChartBuckets", "< 1 min"),
+                      QCoreApplication::translate("ChartBuckets", "1-5 min"),
+                      QCoreApplication::translate("ChartBuckets", "5-15 min"),
+                      QCoreApplication::translate("ChartBuckets", "15-60 min"),
+                      QCoreApplication::translate("ChartBuckets", "1-4 h"),
+                      QCoreApplication::translate("ChartBuckets", "> 4 h")},
+                     jobs, bin);
 }
 
 Distribution restartOutcomes(const QList<core::JobRecord> &jobs, const QDateTime &from,
                              const QDateTime &to)
 {
-    Distribution out;
-    out.labels = {QCoreApplication::translate("ChartBuckets", "Recovered"),
-                  QCoreApplication::translate("ChartBuckets", "Needs operator"),
-                  QCoreApplication::translate("ChartBuckets", "Cancelled"),
-                  QCoreApplication::translate("ChartBuckets", "In progress"),
-                  QCoreApplication::translate("ChartBuckets", "Paused")};
-    out.counts.fill(0, out.labels.size());
-    for (const core::JobRecord &job : jobs) {
-        if ((from.isValid() && job.createdAt < from) || (to.isValid() && job.createdAt >= to))
-            continue;
+    const auto bin = [&](const core::JobRecord &job) {
+        if (!inWindow(job.createdAt, from, to))
+            return -1;
         switch (job.state) {
         case core::JobState::Running:
-            ++out.counts[0];
-            break;
+            return 0;
         case core::JobState::NeedsOperator:
-            ++out.counts[1];
-            break;
+            return 1;
         case core::JobState::Cancelled:
-            ++out.counts[2];
-            break;
+            return 2;
         case core::JobState::WaitingForDeallocation:
         case core::JobState::Starting:
         case core::JobState::BackingOff:
-            ++out.counts[3];
-            break;
+            return 3;
         case core::JobState::Paused:
-            ++out.counts[4];
-            break;
+            return 4;
         }
-    }
-    return out;
+        return -1;
+    };
+    return countJobs({QCoreApplication::translate("ChartBuckets", "Recovered"),
+                      QCoreApplication::translate("ChartBuckets", "Needs operator"),
+                      QCoreApplication::translate("ChartBuckets", "Cancelled"),
+                      QCoreApplication::translate("ChartBuckets", "In progress"),
+                      QCoreApplication::translate("ChartBuckets", "Paused")},
+                     jobs, bin);
 }
 
 } // namespace spotkeeper::gui::buckets
