@@ -67,6 +67,24 @@ void KeychainSecretStore::useFallback(const QString &reason)
     m_fallback = new MemorySecretStore(QString(), this);
 }
 
+void KeychainSecretStore::runJob(QKeychain::Job *job, const QString &key,
+                                 std::function<void()> onMemory, std::function<void()> finished)
+{
+    job->setInsecureFallback(false); // never a plain-text file
+    job->setAutoDelete(true);
+    job->setKey(key);
+    connect(job, &QKeychain::Job::finished, this,
+            [this, job, onMemory = std::move(onMemory), finished = std::move(finished)] {
+                if (noBackend(job->error())) {
+                    useFallback(job->errorString());
+                    onMemory();
+                    return;
+                }
+                finished();
+            });
+    job->start();
+}
+
 void KeychainSecretStore::readSecret(const QString &key, ReadDone done)
 {
     if (m_fallback) {
@@ -74,21 +92,14 @@ void KeychainSecretStore::readSecret(const QString &key, ReadDone done)
         return;
     }
     auto *job = new QKeychain::ReadPasswordJob(m_service, this);
-    job->setInsecureFallback(false); // never a plain-text file
-    job->setAutoDelete(true);
-    job->setKey(key);
-    connect(job, &QKeychain::Job::finished, this, [this, job, key, done](QKeychain::Job *) {
-        if (noBackend(job->error())) {
-            useFallback(job->errorString());
-            m_fallback->readSecret(key, done);
-            return;
-        }
-        if (job->error() != QKeychain::NoError)
-            done(false, {}, job->errorString());
-        else
-            done(true, job->binaryData(), {});
-    });
-    job->start();
+    runJob(
+        job, key, [this, key, done] { m_fallback->readSecret(key, done); },
+        [job, done] {
+            if (job->error() != QKeychain::NoError)
+                done(false, {}, job->errorString());
+            else
+                done(true, job->binaryData(), {});
+        });
 }
 
 void KeychainSecretStore::writeSecret(const QString &key, const QByteArray &secret, WriteDone done)
@@ -98,19 +109,10 @@ void KeychainSecretStore::writeSecret(const QString &key, const QByteArray &secr
         return;
     }
     auto *job = new QKeychain::WritePasswordJob(m_service, this);
-    job->setInsecureFallback(false);
-    job->setAutoDelete(true);
-    job->setKey(key);
     job->setBinaryData(secret);
-    connect(job, &QKeychain::Job::finished, this, [this, job, key, secret, done](QKeychain::Job *) {
-        if (noBackend(job->error())) {
-            useFallback(job->errorString());
-            m_fallback->writeSecret(key, secret, done);
-            return;
-        }
-        done(job->error() == QKeychain::NoError, job->errorString());
-    });
-    job->start();
+    runJob(
+        job, key, [this, key, secret, done] { m_fallback->writeSecret(key, secret, done); },
+        [job, done] { done(job->error() == QKeychain::NoError, job->errorString()); });
 }
 
 void KeychainSecretStore::deleteSecret(const QString &key, WriteDone done)
@@ -120,19 +122,12 @@ void KeychainSecretStore::deleteSecret(const QString &key, WriteDone done)
         return;
     }
     auto *job = new QKeychain::DeletePasswordJob(m_service, this);
-    job->setInsecureFallback(false);
-    job->setAutoDelete(true);
-    job->setKey(key);
-    connect(job, &QKeychain::Job::finished, this, [this, job, key, done](QKeychain::Job *) {
-        if (noBackend(job->error())) {
-            useFallback(job->errorString());
-            m_fallback->deleteSecret(key, done);
-            return;
-        }
-        done(job->error() == QKeychain::NoError || job->error() == QKeychain::EntryNotFound,
-             job->errorString());
-    });
-    job->start();
+    runJob(
+        job, key, [this, key, done] { m_fallback->deleteSecret(key, done); },
+        [job, done] {
+            done(job->error() == QKeychain::NoError || job->error() == QKeychain::EntryNotFound,
+                 job->errorString());
+        });
 }
 
 } // namespace spotkeeper::gui

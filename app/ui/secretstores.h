@@ -6,6 +6,12 @@
 
 #include <QHash>
 
+#include <functional>
+
+namespace QKeychain {
+class Job;
+}
+
 // The dashboard's SecretStore implementations (the interface is core::SecretStore):
 // KeychainSecretStore uses the platform keychain through QtKeychain with its insecure
 // plain-text fallback off; MemorySecretStore holds secrets for this run only (tests, and the
@@ -51,6 +57,11 @@ public:
 
 private:
     void useFallback(const QString &reason);
+    // Runs a QtKeychain job for `key` (never a plain-text fallback; the job deletes itself).
+    // Where the platform has no keychain the store switches to memory for the rest of the run
+    // and onMemory makes the same call there; otherwise finished reads the job's answer.
+    void runJob(QKeychain::Job *job, const QString &key, std::function<void()> onMemory,
+                std::function<void()> finished);
 
     QString m_service;
     MemorySecretStore *m_fallback = nullptr;
