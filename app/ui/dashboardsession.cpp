@@ -121,12 +121,7 @@ void DashboardSession::startEngine(const DashboardSettings &settings)
     // The engine's budgets; a hand-edited bad value keeps the engine's defaults (the
     // Settings dialog refuses such values with the same message).
     if (const QString problem = settings.budgetProblem(); problem.isEmpty()) {
-        config.subscriptionWritesPerSecond = settings.subscriptionWritesPerSecond;
-        config.subscriptionWriteBurst = settings.subscriptionWriteBurst;
-        config.subscriptionReadsPerSecond = settings.subscriptionReadsPerSecond;
-        config.subscriptionReadBurst = settings.subscriptionReadBurst;
-        config.vmStartsPerMinute = settings.vmStartsPerMinute;
-        config.vmStartBurst = settings.vmStartBurst;
+        config.budgets() = settings.budgets();
     } else {
         qWarning("Settings -> Budgets ignored, the defaults apply: %s", qUtf8Printable(problem));
     }

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "fleet/ratebudget.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -9,7 +11,9 @@ namespace spotkeeper::gui {
 
 // The dashboard's non-secret settings, one QSettings key table. Secrets (the service
 // principal's client secret) go through SecretStore under kClientSecretKey, never here.
-struct DashboardSettings
+// The restart engine's client-side ARM budgets are the core::BudgetSettings base (mirroring
+// Azure's token buckets, docs/AZURE-PROTOCOL.md section 6), read when the local engine starts.
+struct DashboardSettings : core::BudgetSettings
 {
     QString listenAddress = QStringLiteral("127.0.0.1");
     int listenPort = 8443;
@@ -21,14 +25,6 @@ struct DashboardSettings
     QString tenantId;
     QString clientId;
     QStringList subscriptions;
-    // The restart engine's client-side ARM budgets (core::EngineConfig, mirroring Azure's
-    // token buckets, docs/AZURE-PROTOCOL.md section 6). Read when the local engine starts.
-    int subscriptionWritesPerSecond = 10;
-    int subscriptionWriteBurst = 200;
-    int subscriptionReadsPerSecond = 25;
-    int subscriptionReadBurst = 250;
-    int vmStartsPerMinute = 4;
-    int vmStartBurst = 12;
     // A managed VM down with no notice: how long the Activity Log is read for an eviction or
     // a deliberate stop, then restart it or leave it (spotkeeperd.conf [engine]
     // evidence_wait_seconds, unproven_deallocation; docs/ENGINE.md).

@@ -342,12 +342,7 @@ bool MainWindow::runSettings(SettingsDialog &dialog)
     if (before.listenAddress != m_settings.listenAddress
         || before.listenPort != m_settings.listenPort || before.tls != m_settings.tls
         || before.credentialSource != m_settings.credentialSource
-        || before.subscriptionWritesPerSecond != m_settings.subscriptionWritesPerSecond
-        || before.subscriptionWriteBurst != m_settings.subscriptionWriteBurst
-        || before.subscriptionReadsPerSecond != m_settings.subscriptionReadsPerSecond
-        || before.subscriptionReadBurst != m_settings.subscriptionReadBurst
-        || before.vmStartsPerMinute != m_settings.vmStartsPerMinute
-        || before.vmStartBurst != m_settings.vmStartBurst
+        || before.budgets() != m_settings.budgets()
         || before.evidenceWaitSeconds != m_settings.evidenceWaitSeconds
         || before.restartUnprovenDeallocation != m_settings.restartUnprovenDeallocation)
         statusBar()->showMessage(

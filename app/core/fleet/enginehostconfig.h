@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "fleet/ratebudget.h"
 #include "http/httpserver.h"
 
 #include <QHostAddress>
@@ -14,7 +15,8 @@
 // Settings. The defaults are the documented ones.
 namespace spotkeeper::core {
 
-struct EngineHostConfig
+// The [engine] budgets are the BudgetSettings base (vmStartBurst, subscriptionReadBurst, ...).
+struct EngineHostConfig : BudgetSettings
 {
     // [listen] (the sections of spotkeeperd.conf)
     QHostAddress address = QHostAddress(QHostAddress::LocalHost);
@@ -43,12 +45,6 @@ struct EngineHostConfig
     // the jobs of one that died once their lease ended.
     int leaseSeconds = 120;
     int reconcileSeconds = 60;
-    int vmStartBurst = 12; // start calls per VM: bucket size ...
-    int vmStartsPerMinute = 4; // ... and refill (Azure's Compute UpdateVM budget)
-    int subscriptionWriteBurst = 200;
-    int subscriptionWritesPerSecond = 10;
-    int subscriptionReadBurst = 250;
-    int subscriptionReadsPerSecond = 25;
     int backoffBaseSeconds = 10;
     int backoffCapSeconds = 300;
     int alertAfterMinutes = 15; // 0 = never

@@ -46,6 +46,24 @@ struct ArmBudgets
     friend bool operator==(const ArmBudgets &, const ArmBudgets &) = default;
 };
 
+// The engine's three ARM budgets as an operator sets them, each a burst and a refill in the
+// unit Azure documents it in: spotkeeperd.conf [engine] (EngineHostConfig) and the
+// dashboard's Settings -> Budgets (DashboardSettings) both hold one. armBudgets()
+// (fleet/enginehost.h) turns them into the ArmBudgets above.
+struct BudgetSettings
+{
+    int vmStartBurst = 12; // start calls per VM: bucket size ...
+    int vmStartsPerMinute = 4; // ... and refill (Azure's Compute UpdateVM budget)
+    int subscriptionWriteBurst = 200;
+    int subscriptionWritesPerSecond = 10;
+    int subscriptionReadBurst = 250;
+    int subscriptionReadsPerSecond = 25;
+    // The budgets part of a settings struct that derives from this one.
+    BudgetSettings &budgets() { return *this; }
+    const BudgetSettings &budgets() const { return *this; }
+    friend bool operator==(const BudgetSettings &, const BudgetSettings &) = default;
+};
+
 class RateBudget
 {
 public:
