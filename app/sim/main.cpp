@@ -100,7 +100,9 @@ int main(int argc, char *argv[])
          u"N"_s},
         {u"speed"_s, u"Simulated seconds per real second (overrides the scenario)."_s, u"x"_s},
         {u"seed"_s, u"Random seed (overrides the scenario)."_s, u"n"_s},
-        {u"dashboard-url"_s, u"Where simulated agents send notices (e.g. http://127.0.0.1:8443)."_s,
+        {u"dashboard-url"_s,
+         u"Where simulated agents send notices (e.g. http://127.0.0.1:8443); repeat it for "
+         "several replicas: requests go to each in turn."_s,
          u"url"_s},
         {u"agent-keys"_s, u"JSON {resourceId: \"<keyId> whsec_...\"} for the simulated agents."_s,
          u"file"_s},
@@ -256,10 +258,14 @@ int main(int argc, char *argv[])
 
     std::unique_ptr<SimAgents> agents;
     if (parser.isSet(u"dashboard-url"_s)) {
-        const QUrl url(parser.value(u"dashboard-url"_s), QUrl::StrictMode);
-        if (!url.isValid() || url.scheme().isEmpty())
-            return fail(u"--dashboard-url is not a URL"_s, 2);
-        agents = std::make_unique<SimAgents>(model, wall, url);
+        QList<QUrl> urls;
+        for (const QString &value : parser.values(u"dashboard-url"_s)) {
+            const QUrl url(value, QUrl::StrictMode);
+            if (!url.isValid() || url.scheme().isEmpty())
+                return fail(u"--dashboard-url is not a URL"_s, 2);
+            urls << url;
+        }
+        agents = std::make_unique<SimAgents>(model, wall, urls);
         for (int i = 0; i < model.vmCount(); ++i) {
             const auto it = credentials.constFind(model.vm(i).key());
             if (model.vm(i).agent && it != credentials.constEnd())

@@ -35,12 +35,12 @@ protocol::VmIdentity identityOf(const SimVm &vm)
 
 } // namespace
 
-SimAgents::SimAgents(FleetModel &model, const core::Clock &wallClock, QUrl dashboardUrl,
+SimAgents::SimAgents(FleetModel &model, const core::Clock &wallClock, QList<QUrl> dashboardUrls,
                      QObject *parent)
     : QObject(parent)
     , m_model(model)
     , m_wall(wallClock)
-    , m_dashboard(std::move(dashboardUrl))
+    , m_dashboards(std::move(dashboardUrls))
 {
     m_network.setProxy(QNetworkProxy::NoProxy);
     connect(&m_timer, &QTimer::timeout, this, &SimAgents::poll);
@@ -165,7 +165,8 @@ void SimAgents::post(const QString &route, const protocol::AgentCredential &cred
                      const QByteArray &body, const QByteArray &webhookId,
                      std::function<void(bool)> done)
 {
-    QUrl url = m_dashboard;
+    QUrl url = m_dashboards.at(m_nextDashboard);
+    m_nextDashboard = (m_nextDashboard + 1) % m_dashboards.size();
     QString path = url.path();
     while (path.endsWith(u'/'))
         path.chop(1);

@@ -36,7 +36,8 @@ class SimAgents final : public QObject
 {
     Q_OBJECT
 public:
-    SimAgents(FleetModel &model, const core::Clock &wallClock, QUrl dashboardUrl,
+    // Several dashboard URLs (replicas): each request goes to the next one, round robin.
+    SimAgents(FleetModel &model, const core::Clock &wallClock, QList<QUrl> dashboardUrls,
               QObject *parent = nullptr);
     Q_DISABLE_COPY_MOVE(SimAgents)
 
@@ -71,7 +72,8 @@ private:
 
     FleetModel &m_model;
     const core::Clock &m_wall;
-    QUrl m_dashboard;
+    QList<QUrl> m_dashboards;
+    qsizetype m_nextDashboard = 0;
     QNetworkAccessManager m_network;
     std::vector<Agent> m_agents;
     QList<AckedNotice> m_acked;

@@ -22,32 +22,17 @@ class TestE2eReplicas : public QObject
 
 private:
     testsupport::PgCluster m_pg;
-    QString m_pgpass;
 
 private slots:
     void initTestCase()
     {
         if (const QString missing = E2eRig::missingBinaries(); !missing.isEmpty())
             QSKIP(qPrintable(missing));
-        QString why = testsupport::PgCluster::unavailableReason();
-        if (why.isEmpty() && !m_pg.start(&why))
-            QVERIFY2(false, qPrintable(why));
-        if (!why.isEmpty()) {
-            if (testsupport::PgCluster::required())
-                QFAIL(qPrintable(u"PostgreSQL tests cannot run (CI=true): "_s + why));
-            QSKIP(qPrintable(u"PostgreSQL tests skipped: "_s + why));
-        }
+        SPOTKEEPER_PG_CLUSTER_START(m_pg);
         // Every process (simulator, replicas, CLI, this test's own reads) finds the password
         // the standard way: libpq's PGPASSFILE.
-        QFile password(m_pg.passwordFile());
-        QVERIFY(password.open(QIODevice::ReadOnly));
-        m_pgpass = QFileInfo(m_pg.passwordFile()).absolutePath() + u"/pgpass"_s;
-        QFile pgpass(m_pgpass);
-        QVERIFY(pgpass.open(QIODevice::WriteOnly, QFile::ReadOwner | QFile::WriteOwner));
-        pgpass.write("127.0.0.1:" + QByteArray::number(m_pg.port()) + ":*:"
-                     + m_pg.superUser().toUtf8() + ':' + password.readAll().trimmed() + '\n');
-        pgpass.close();
-        qputenv("PGPASSFILE", QFile::encodeName(m_pgpass));
+        QString error;
+        QVERIFY2(m_pg.usePgPassFile(&error), qPrintable(error));
     }
 
     void survivorTakesOverADeadReplicasJobs()

@@ -8,6 +8,9 @@
 //   bench_listener heartbeats [seconds=10] [rate=2000] [connections=20]
 //   bench_listener slow       [sockets=200] [seconds=12]
 //   bench_listener metrics    [seconds=4] [vms=10000] [rounds=3] [connections=16]
+//   SPOTKEEPER_BENCH_STORE=postgresql bench_listener notices ...: the same on a throwaway
+//     PostgreSQL (tests/support/common/pgcluster.h) with fsync and full_page_writes on, so a
+//     commit is as durable as SQLite's synchronous=FULL
 //     (notices while a second wrk polls GET /metrics as hard as it can: the store gauges
 //      read on every scrape, as before, side by side with the cached ones; medians)
 // The FleetOperations behind the listener does nothing: this measures ingest, not restarts.
@@ -16,6 +19,7 @@
 #include "listener/webhooklistener.h"
 #include "protocol/messagecodec.h"
 #include "store/store.h"
+#include "support/common/pgcluster.h"
 #include "support/listener/listenertestkit.h"
 
 #include <QCoreApplication>
@@ -99,6 +103,7 @@ long statusKb(const char *field)
 struct Bench
 {
     QTemporaryDir dir;
+    std::unique_ptr<testsupport::PgCluster> pg; // SPOTKEEPER_BENCH_STORE=postgresql
     std::unique_ptr<core::Store> store;
     NoOperations operations;
     http::HttpServer server;
@@ -107,9 +112,19 @@ struct Bench
 
     bool start(int vms, bool commitThread, QString *error)
     {
+        core::StoreOptions storeOptions {dir.filePath(u"bench.db"_s), false, 5000, nullptr};
+        if (qEnvironmentVariable("SPOTKEEPER_BENCH_STORE") == u"postgresql"_s) {
+            pg = std::make_unique<testsupport::PgCluster>();
+            pg->setServerSetting(u"fsync"_s, u"on"_s); // durable like SQLite's FULL
+            pg->setServerSetting(u"full_page_writes"_s, u"on"_s);
+            if (!pg->start(error) || !pg->createDatabase(u"bench"_s, error))
+                return false;
+            storeOptions.path = pg->url(u"bench"_s);
+            storeOptions.passwordFile = pg->passwordFile();
+        }
+        std::printf("store: %s\n", qPrintable(pg ? u"PostgreSQL (fsync on)"_s : u"SQLite"_s));
         core::StoreError storeError;
-        store = core::Store::open(
-            core::StoreOptions {dir.filePath(u"bench.db"_s), false, 5000, nullptr}, &storeError);
+        store = core::Store::open(storeOptions, &storeError);
         if (!store) {
             *error = storeError.message;
             return false;

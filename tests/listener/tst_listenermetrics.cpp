@@ -121,6 +121,27 @@ public:
     {
         return m_inner->metaValueOrInsert(key, valueIfAbsent);
     }
+    SweepClaim claimSweep(const QString &subscriptionKey, const QString &owner,
+                          const QDateTime &leaseUntil, const QDateTime &finishedNotAfter) override
+    {
+        return m_inner->claimSweep(subscriptionKey, owner, leaseUntil, finishedNotAfter);
+    }
+    bool finishSweep(const QString &subscriptionKey, const QString &owner,
+                     const QDateTime &finishedAt) override
+    {
+        return m_inner->finishSweep(subscriptionKey, owner, finishedAt);
+    }
+    NamedLock holdNamedLock(const QString &name) override { return m_inner->holdNamedLock(name); }
+    bool updateBudgets(const QStringList &keys,
+                       const std::function<bool(QList<qint64> &states)> &change) override
+    {
+        return m_inner->updateBudgets(keys, change);
+    }
+    bool watchJobOwners(QObject *context,
+                        std::function<void(qint64 vmId, const QString &owner)> handler) override
+    {
+        return m_inner->watchJobOwners(context, std::move(handler));
+    }
     bool saveAgentKey(const AgentKeyRecord &key) override { return m_inner->saveAgentKey(key); }
     std::optional<AgentKeyRecord> agentKey(const QString &keyId) override
     {

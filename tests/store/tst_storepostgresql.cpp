@@ -189,14 +189,7 @@ private:
 private slots:
     void initTestCase()
     {
-        QString why = PgCluster::unavailableReason();
-        if (why.isEmpty() && !m_pg.start(&why))
-            QVERIFY2(false, qPrintable(why));
-        if (!why.isEmpty()) {
-            if (PgCluster::required())
-                QFAIL(qPrintable(u"PostgreSQL tests cannot run (CI=true): "_s + why));
-            QSKIP(qPrintable(u"PostgreSQL tests skipped: "_s + why));
-        }
+        SPOTKEEPER_PG_CLUSTER_START(m_pg);
         m_clock.set(QDateTime::fromSecsSinceEpoch(1'767'225'600, Qt::UTC));
     }
 
@@ -231,6 +224,46 @@ private slots:
         const QList<NoticeOutcome> phase = b->insertNotices({notice(1, u"wh-2"_s, u"ev-1"_s)});
         QCOMPARE(phase[0].status, NoticeOutcome::Status::Duplicate);
         QCOMPARE(a->eventCount(byKinds({EventKind::Notice})), 1);
+    }
+
+    void reconnectsAfterTheServerRestarts()
+    {
+        const StoreOptions options = optionsFor(u"reconnect"_s);
+        auto store = Store::open(options, nullptr);
+        QVERIFY(store);
+        QCOMPARE(store->insertNotices({notice(1, u"wh-1"_s, u"ev-1"_s)})[0].status,
+                 NoticeOutcome::Status::Inserted);
+
+        QVERIFY(m_pg.stopServer()); // the database server restarts (or fails over)
+        // Meanwhile nothing is committed, so nothing may be acknowledged: every write fails
+        // (the listener answers 503 with Retry-After) and says why.
+        for (int i = 0; i < 3; ++i) {
+            const QList<NoticeOutcome> down =
+                store->insertNotices({notice(2, u"wh-2"_s, u"ev-2"_s)});
+            QCOMPARE(down.size(), 1);
+            QCOMPARE(down[0].status, NoticeOutcome::Status::Failed);
+            QVERIFY(store->lastError().code != StoreError::Code::None);
+        }
+        QVERIFY2(store->lastError().message.contains(u"connection"_s),
+                 qPrintable(store->lastError().message));
+
+        QString error;
+        QVERIFY2(m_pg.startServer(&error), qPrintable(error));
+        // The same store reconnects by itself (after its backoff) and the retried notice is
+        // stored; what was acknowledged before the outage is still there, once.
+        NoticeOutcome::Status status = NoticeOutcome::Status::Failed;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                status = store->insertNotices({notice(2, u"wh-2"_s, u"ev-2"_s)})[0].status;
+                return status != NoticeOutcome::Status::Failed;
+            },
+            20'000));
+        QCOMPARE(status, NoticeOutcome::Status::Inserted);
+        QCOMPARE(store->insertNotices({notice(1, u"wh-1"_s, u"ev-1"_s)})[0].status,
+                 NoticeOutcome::Status::Duplicate);
+        QCOMPARE(store->eventCount(byKinds({EventKind::Notice})), 2);
+        // Statements prepared before the outage were prepared again on the new connection.
+        QVERIFY(store->vmByKey(vmKey(1)));
     }
 
     void sameNoticeOnTwoReplicasAtOnceIsStoredOnce()

@@ -190,6 +190,54 @@ private slots:
         QVERIFY(!store->lastError().message.isEmpty());
     }
 
+    void sweepLeasesTakeTurns()
+    {
+        auto store = openStore();
+        const QString sub = u"11111111-2222-3333-4444-555555555555"_s;
+        const QDateTime t0 = m_clock.nowUtc();
+        const QDateTime lease = t0.addSecs(30);
+        const SweepClaim a = store->claimSweep(sub, u"engine-a"_s, lease, t0.addSecs(-60));
+        QVERIFY(a.granted);
+        QCOMPARE(a.holder, u"engine-a"_s);
+        QCOMPARE(a.heldUntil, lease);
+        // engine-b is refused while engine-a sweeps, and told who holds it until when.
+        const SweepClaim b = store->claimSweep(sub, u"engine-b"_s, lease, t0.addSecs(-60));
+        QVERIFY(!b.granted);
+        QCOMPARE(b.holder, u"engine-a"_s);
+        QCOMPARE(b.heldUntil, lease);
+        QVERIFY(!b.lastFinishedAt.isValid());
+        // Another subscription is free.
+        QVERIFY(store->claimSweep(u"other"_s, u"engine-b"_s, lease, t0.addSecs(-60)).granted);
+        QVERIFY(!store->finishSweep(sub, u"engine-b"_s, t0)); // not engine-b's sweep
+
+        m_clock.advanceMSecs(5'000);
+        QVERIFY(store->finishSweep(sub, u"engine-a"_s, m_clock.nowUtc()));
+        const QDateTime finished = m_clock.nowUtc();
+        // Free now, but swept 0 s ago: not before an interval has passed.
+        const SweepClaim early =
+            store->claimSweep(sub, u"engine-b"_s, finished.addSecs(30), finished.addSecs(-60));
+        QVERIFY(!early.granted);
+        QVERIFY(!early.heldUntil.isValid());
+        QCOMPARE(early.lastFinishedAt, finished);
+        m_clock.advanceMSecs(60'000);
+        QVERIFY(store
+                    ->claimSweep(sub, u"engine-b"_s, m_clock.nowUtc().addSecs(30),
+                                 m_clock.nowUtc().addSecs(-60))
+                    .granted);
+        // engine-b died mid-sweep: its lease ends and engine-a takes the next turn.
+        QVERIFY(
+            !store->claimSweep(sub, u"engine-a"_s, m_clock.nowUtc().addSecs(30), m_clock.nowUtc())
+                 .granted);
+        m_clock.advanceMSecs(30'000);
+        const SweepClaim takeover = store->claimSweep(
+            sub, u"engine-a"_s, m_clock.nowUtc().addSecs(30), m_clock.nowUtc().addSecs(-60));
+        QVERIFY(takeover.granted);
+        QCOMPARE(takeover.lastFinishedAt, finished);
+        QVERIFY(!store->finishSweep(sub, u"engine-b"_s, m_clock.nowUtc())); // too late
+        QVERIFY(!store->claimSweep(QString(), u"engine-a"_s, lease, t0).granted);
+        QVERIFY(!store->lastError().message.isEmpty());
+    }
+
     void saveIsConditionalOnTheVersion()
     {
         // Issue 12: an engine that lost its lease, or whose job an operator changed, cannot

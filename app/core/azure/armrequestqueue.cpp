@@ -5,6 +5,7 @@
 #include "azure/accesstokensource.h"
 #include "azure/armparsers.h"
 #include "fleet/clock.h"
+#include "fleet/sharedratebudgets.h"
 
 #include <QLoggingCategory>
 #include <QMetaEnum>
@@ -93,6 +94,21 @@ qint64 ArmRequestQueue::waitMsFor(const Pending &request, qint64 nowMs)
     return wait;
 }
 
+qint64 ArmRequestQueue::takeShared(const Pending &request, qint64 nowMs)
+{
+    if (!m_shared || !m_budgets.enabled)
+        return 0;
+    QList<SharedRateBudgets::Bucket> buckets;
+    if (request.kind == Kind::Read)
+        buckets.append({u"reads|"_s + request.subscription, m_budgets.subscriptionReads});
+    else
+        buckets.append({u"writes|"_s + request.subscription, m_budgets.subscriptionWrites});
+    if (request.kind == Kind::Start)
+        buckets.append({u"start|"_s + request.vmKey, m_budgets.vmStarts});
+    return m_shared->take(m_credential ? m_credential->principal() : QString(), buckets,
+                          m_budgets.refillLagMs, m_budgets.jitterReserveMs, nowMs);
+}
+
 void ArmRequestQueue::take(const Pending &request, qint64 nowMs)
 {
     if (!m_budgets.enabled)
@@ -121,7 +137,9 @@ void ArmRequestQueue::processQueue()
             }
             const bool held =
                 pass == Priority::Background && readsWaiting.contains(it->subscription);
-            const qint64 wait = held ? m_timeoutMs : waitMsFor(*it, nowMs);
+            qint64 wait = held ? m_timeoutMs : waitMsFor(*it, nowMs);
+            if (wait == 0)
+                wait = takeShared(*it, nowMs); // the other replicas' share of the allowance
             if (wait == 0) {
                 take(*it, nowMs);
                 ready.push_back(std::move(*it));

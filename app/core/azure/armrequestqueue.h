@@ -21,6 +21,7 @@ namespace spotkeeper::core {
 
 class AccessTokenSource;
 class Clock;
+class SharedRateBudgets;
 
 // One ARM HTTP exchange as the operations see it.
 struct ArmReply
@@ -54,6 +55,11 @@ public:
     Q_DISABLE_COPY_MOVE(ArmRequestQueue)
 
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+    // Replicas on one store: a request also needs tokens of the buckets they share (per
+    // principal and subscription, per VM for starts), so N replicas stay within one allowance.
+    // nullptr (the default) = this process's buckets only. Not owned; must outlive the queue's
+    // use of it.
+    void setSharedBudgets(SharedRateBudgets *shared) { m_shared = shared; }
     // Fallback gate after a 429 without Retry-After.
     void setDefaultThrottleMs(int ms) { m_defaultThrottleMs = ms; }
 
@@ -93,6 +99,7 @@ private:
         Priority priority = Priority::Normal;
     };
     qint64 waitMsFor(const Pending &request, qint64 nowMs);
+    qint64 takeShared(const Pending &request, qint64 nowMs); // 0 = taken
     void take(const Pending &request, qint64 nowMs);
     void dispatch(Pending request, bool isRetryAfter401);
     void handleReply(Pending request, bool isRetryAfter401, int status, QByteArray body,
@@ -104,6 +111,7 @@ private:
     QNetworkAccessManager *m_network;
     const Clock &m_clock;
     ArmBudgets m_budgets;
+    SharedRateBudgets *m_shared = nullptr;
     int m_timeoutMs = 60'000;
     int m_defaultThrottleMs = 10'000;
     std::deque<Pending> m_queue;

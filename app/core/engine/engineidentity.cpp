@@ -19,6 +19,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+// Replicas of one store on one host (tests, a small deployment) each get a stable identity.
+constexpr int kHostSlots = 8;
+
 QString randomHex(int bytes)
 {
     QByteArray raw(bytes, Qt::Uninitialized);
@@ -55,7 +58,8 @@ std::unique_ptr<EngineIdentity> EngineIdentity::acquire(Store &store, const QStr
     const QString host = hostName();
     const QString perRun = u"engine:"_s + host + u':'
         + QString::number(QCoreApplication::applicationPid()) + u'-' + randomHex(3);
-    QString stable = configured.trimmed();
+    const QString wanted = configured.trimmed();
+    QString stable = wanted;
     if (stable.isEmpty() && isFileStore(store.path()))
         stable = store.metaValueOrInsert(u"engine_id:"_s + host,
                                          u"engine:"_s + host + u':' + randomHex(6));
@@ -66,10 +70,38 @@ std::unique_ptr<EngineIdentity> EngineIdentity::acquire(Store &store, const QStr
         identity->m_stable = !stable.isEmpty();
         return identity;
     }
+    // A database server shared by replicas: the identity is a lock of this engine's own
+    // connection, freed by the server when the process dies, so a restarted replica gets
+    // its identity (and its leases) back at once. Several replicas on one host take the
+    // host's identity in turn: slot 2, 3, ... (a configured identity has no slots).
+    const int slotCount = wanted.isEmpty() ? kHostSlots : 1;
+    for (int slot = 1; slot <= slotCount; ++slot) {
+        const QString candidate = slot == 1 ? stable : stable + u'#' + QString::number(slot);
+        const Store::NamedLock lock = store.holdNamedLock(u"engine-identity:"_s + candidate);
+        if (lock == Store::NamedLock::Unsupported)
+            return lockBesideFile(std::move(identity), stable, perRun, store.path());
+        if (lock == Store::NamedLock::Held) {
+            identity->m_owner = candidate;
+            identity->m_stable = true;
+            return identity;
+        }
+    }
+    qCWarning(lcIdentity).noquote() << "engine identity" << stable << "is in use by" << slotCount
+                                    << "other engines on this store; this engine runs as" << perRun
+                                    << "(its jobs are not reclaimed on restart)";
+    identity->m_owner = perRun;
+    identity->m_stable = false;
+    return identity;
+}
+
+std::unique_ptr<EngineIdentity>
+EngineIdentity::lockBesideFile(std::unique_ptr<EngineIdentity> identity, const QString &stable,
+                               const QString &perRun, const QString &storePath)
+{
     const QByteArray digest =
         QCryptographicHash::hash(stable.toUtf8(), QCryptographicHash::Sha256).toHex().left(12);
-    auto lock = std::make_unique<QLockFile>(store.path() + u".engine-"_s
-                                            + QString::fromLatin1(digest) + u".lock"_s);
+    auto lock = std::make_unique<QLockFile>(storePath + u".engine-"_s + QString::fromLatin1(digest)
+                                            + u".lock"_s);
     lock->setStaleLockTime(0); // stale only when its process is gone, never by age
     if (lock->tryLock(0)) {
         identity->m_owner = stable;

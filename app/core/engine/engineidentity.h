@@ -12,10 +12,13 @@ class QLockFile;
 // identity per store and host, so an engine restarted after a crash reclaims its own
 // leases at once instead of waiting up to the lease time for them to expire: a random id
 // persisted in the store (schema_meta, keyed by host name), or the one configured
-// ([engine] id). A lock file beside the store, held while the engine runs, keeps two
-// processes from working under one identity: a second engine on the same host and store
-// gets an identity of its own for this run. A lock left by a killed process is stale (its
-// pid is gone) and taken over.
+// ([engine] id). A lock held while the engine runs keeps two processes from working under
+// one identity. On a file store it is a lock file beside the store: a second engine on the
+// same host gets an identity of its own for this run, and a lock left by a killed process
+// is stale (its pid is gone) and taken over. On a database server (PostgreSQL) it is a
+// lock of the engine's own connection (Store::holdNamedLock), which the server frees when
+// the process dies: several replicas on one host take numbered slots of the host's
+// identity ("<id>#2", ...), each stable across restarts.
 namespace spotkeeper::core {
 
 class Store;
@@ -34,6 +37,10 @@ public:
 
 private:
     EngineIdentity() = default;
+    static std::unique_ptr<EngineIdentity> lockBesideFile(std::unique_ptr<EngineIdentity> identity,
+                                                          const QString &stable,
+                                                          const QString &perRun,
+                                                          const QString &storePath);
 
     QString m_owner;
     bool m_stable = false;

@@ -86,7 +86,8 @@ void Reconciler::sweepNow()
 {
     const QStringList subs = subscriptions();
     for (const QString &sub : subs) {
-        if (!m_subs.value(sub.toLower()).inFlight)
+        Subscription &state = m_subs[sub.toLower()];
+        if (!state.inFlight && claimTurn(sub, state))
             sweep(sub);
     }
     reschedule();
@@ -101,7 +102,7 @@ int Reconciler::processDue()
         Subscription &state = m_subs[sub.toLower()];
         if (!state.nextAt.isValid())
             state.nextAt = now; // a subscription that appeared since start()
-        if (!state.inFlight && state.nextAt <= now) {
+        if (!state.inFlight && state.nextAt <= now && claimTurn(sub, state)) {
             sweep(sub);
             ++started;
         }
@@ -155,6 +156,33 @@ bool Reconciler::taggedForRestart(const VmRecord &vm) const
         if (it.key().compare(m_config.autoRestartTag, Qt::CaseInsensitive) == 0)
             return it.value().trimmed().compare(u"true"_s, Qt::CaseInsensitive) == 0;
     }
+    return false;
+}
+
+qint64 Reconciler::currentIntervalMs() const
+{
+    return m_engine.hasWaitingJobs() ? m_config.fastIntervalMs : m_config.intervalMs;
+}
+
+bool Reconciler::claimTurn(const QString &subscriptionId, Subscription &state)
+{
+    if (m_config.owner.isEmpty())
+        return true;
+    const QDateTime now = m_clock.nowUtc();
+    const qint64 interval = currentIntervalMs();
+    const SweepClaim claim =
+        m_store.claimSweep(subscriptionId.toLower(), m_config.owner,
+                           now.addMSecs(m_config.sweepLeaseMs), now.addMSecs(-interval));
+    if (claim.granted)
+        return true;
+    // Another engine sweeps it now (ask again when it should be done, or when its lease ends
+    // if it died) or swept it less than an interval ago (ask again an interval after that).
+    QDateTime retry = now.addMSecs(interval);
+    if (claim.heldUntil.isValid() && claim.heldUntil > now && claim.holder != m_config.owner)
+        retry = std::min(retry, claim.heldUntil);
+    else if (claim.lastFinishedAt.isValid())
+        retry = claim.lastFinishedAt.addMSecs(interval);
+    state.nextAt = std::max(retry, now.addMSecs(1'000));
     return false;
 }
 
@@ -320,8 +348,9 @@ void Reconciler::finish(const QString &subscriptionId, const SweepStats &stats)
 {
     Subscription &state = m_subs[subscriptionId.toLower()];
     state.inFlight = false;
-    const qint64 wait = m_engine.hasWaitingJobs() ? m_config.fastIntervalMs : m_config.intervalMs;
-    state.nextAt = m_clock.nowUtc().addMSecs(wait);
+    if (!m_config.owner.isEmpty())
+        m_store.finishSweep(subscriptionId.toLower(), m_config.owner, m_clock.nowUtc());
+    state.nextAt = m_clock.nowUtc().addMSecs(currentIntervalMs());
     Q_EMIT sweepFinished(stats);
     reschedule();
 }

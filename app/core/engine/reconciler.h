@@ -31,6 +31,12 @@ struct ReconcilerConfig
     qint64 fullListIntervalMs = 10 * 60'000; // full listing (tags, ...); 0 = never
     QString autoRestartTag = QStringLiteral("spotkeeper:auto-restart"); // "true" opts a VM in
     bool driveWithTimer = true;
+    // Engines sharing one store (replicas on PostgreSQL) take turns through the store's
+    // sweep leases: one sweep of a subscription at a time and per interval, taken over by
+    // another engine when the holder dies (its lease of sweepLeaseMs ends). Empty owner = this
+    // reconciler sweeps on its own schedule without asking (a single engine, tests).
+    QString owner;
+    qint64 sweepLeaseMs = 120'000;
 };
 
 struct SweepStats
@@ -76,6 +82,9 @@ private:
     };
 
     QStringList subscriptions() const;
+    // True when this engine may sweep now; otherwise state.nextAt says when to ask again.
+    bool claimTurn(const QString &subscriptionId, Subscription &state);
+    qint64 currentIntervalMs() const; // shorter while the engine has jobs waiting
     void sweep(const QString &subscriptionId);
     void applyFull(const QString &subscriptionId, const ListResult &result, SweepStats &stats);
     void applyStatus(const QString &subscriptionId, const ListResult &result, SweepStats &stats);

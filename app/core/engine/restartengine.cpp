@@ -60,6 +60,10 @@ void RestartEngine::start()
 {
     m_leaseRenewAt = now();
     renewLeases();
+    // Replicas on PostgreSQL hear at once when a job changes hands elsewhere (LISTEN/NOTIFY);
+    // on SQLite the next renewal finds out.
+    m_store.watchJobOwners(
+        this, [this](qint64 vmId, const QString &owner) { handleJobOwnerChanged(vmId, owner); });
     reschedule();
 }
 
@@ -88,6 +92,21 @@ QDateTime RestartEngine::takeTokens(RateBudget &vm, RateBudget &subscription)
     vm.tryTake(nowMs);
     subscription.tryTake(nowMs);
     return {};
+}
+
+void RestartEngine::handleJobOwnerChanged(qint64 vmId, const QString &owner)
+{
+    if (owner.isEmpty()) {
+        // Another engine released its jobs (it stopped): claim them now, not at the next
+        // renewal.
+        m_leaseRenewAt = now();
+        reschedule();
+        return;
+    }
+    // An operator action through another replica (or a rescue) made the job someone else's:
+    // let it go now instead of at the next renewal. Its next save would fail anyway.
+    if (owner != m_config.owner && m_jobs.contains(vmId))
+        loseJob(vmId, u"taken over by "_s + owner);
 }
 
 RateBudget &RestartEngine::budget(QHash<QString, RateBudget> &map, const QString &key,

@@ -139,6 +139,8 @@ private:
     // restartengine.cpp: the job state machine
     void adopt(const JobRecord &job);
     void loseJob(qint64 vmId, const QString &why); // our save met a newer row: not ours now
+    // Store::watchJobOwners: vmId's job is owner's now (0 + "": jobs were released).
+    void handleJobOwnerChanged(qint64 vmId, const QString &owner);
     void adoptStoredJob(qint64 vmId); // adopt(vmId's active stored job) unless tracked already
     void actOn(qint64 vmId);
     void poll(qint64 vmId);

@@ -9,6 +9,7 @@
 #include "engine/reconciler.h"
 #include "engine/restartengine.h"
 #include "fleet/clock.h"
+#include "fleet/sharedratebudgets.h"
 #include "http/httpserver.h"
 #include "listener/enginemetrics.h"
 #include "listener/listenermetrics.h"
@@ -112,6 +113,9 @@ EngineHost::~EngineHost()
     m_reconciler.reset();
     m_engine.reset();
     m_identity.reset();
+    if (m_cloud)
+        m_cloud->client()->queue()->setSharedBudgets(nullptr);
+    m_sharedBudgets.reset();
 }
 
 bool EngineHost::startCloud(QString *error)
@@ -201,6 +205,14 @@ bool EngineHost::prepare(QString *error)
         return false;
     m_server = std::move(server);
 
+    // Replicas on a database server share ARM's allowance through it; a single server on an
+    // SQLite file keeps its buckets in memory (no write per ARM request).
+    if (m_store.path().startsWith(u"postgresql://"_s, Qt::CaseInsensitive)
+        || m_store.path().startsWith(u"postgres://"_s, Qt::CaseInsensitive)) {
+        m_sharedBudgets = std::make_unique<StoreRateBudgets>(m_store);
+        m_cloud->client()->queue()->setSharedBudgets(m_sharedBudgets.get());
+    }
+
     // A stable identity: a restarted engine reclaims its own leases at once.
     m_identity = EngineIdentity::acquire(m_store, m_config.engineId);
     EngineConfig engine = engineConfig(m_config);
@@ -209,6 +221,9 @@ bool EngineHost::prepare(QString *error)
     ReconcilerConfig reconcile;
     reconcile.subscriptions = m_config.subscriptions;
     reconcile.intervalMs = qint64(m_config.reconcileSeconds) * 1000;
+    // Replicas on one store take turns sweeping; a dead one's turn ends with its job leases.
+    reconcile.owner = engine.owner;
+    reconcile.sweepLeaseMs = engine.leaseMs;
     m_reconciler = std::make_unique<Reconciler>(m_store, *m_cloud, *m_engine, m_clock, reconcile);
     m_engineMetrics = std::make_unique<EngineMetrics>();
     m_engineMetrics->watch(*m_engine);

@@ -34,6 +34,7 @@ class FleetOperations;
 class Reconciler;
 class RestartEngine;
 class Store;
+class StoreRateBudgets;
 class WebhookListener;
 
 // The ARM budgets of a configuration ([engine] in spotkeeperd.conf, Settings -> Budgets):
@@ -105,6 +106,7 @@ private:
     EngineHostOptions m_options;
     ArmCloudProvider *m_cloud = nullptr; // QObject child
     std::unique_ptr<EngineIdentity> m_identity; // held (lock file) while the engine runs
+    std::unique_ptr<StoreRateBudgets> m_sharedBudgets; // replicas: ARM buckets in the store
     std::unique_ptr<RestartEngine> m_engine;
     std::unique_ptr<Reconciler> m_reconciler;
     std::unique_ptr<EngineMetrics> m_engineMetrics;

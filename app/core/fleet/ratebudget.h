@@ -87,6 +87,10 @@ public:
     void clampTo(qint64 nowMs, qint64 remaining);
     // Whole tokens available at nowMs (for metrics/tests).
     int available(qint64 nowMs) const;
+    // The bucket's whole state, to keep it elsewhere (buckets several replicas share through
+    // their store: sharedratebudgets.h). 0 = never used.
+    qint64 state() const { return m_tat; }
+    void restoreState(qint64 state) { m_tat = state; }
 
 private:
     qint64 intervalMs() const; // ms per token, rounded up (conservative)

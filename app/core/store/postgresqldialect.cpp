@@ -183,6 +183,11 @@ public:
                 "COALESCE((SELECT max(id) FROM %1), 0) + 1, false)"_s.arg(table)};
     }
     QString lockSkipLocked() const override { return u" FOR UPDATE SKIP LOCKED"_s; }
+    QString notifySql() const override { return u"SELECT pg_notify(?, ?)"_s; }
+    QString tryNamedLockSql(qint64 key) const override
+    {
+        return u"SELECT pg_try_advisory_lock(%1)"_s.arg(key);
+    }
     bool streamsResults() const override { return false; } // QPSQL reads whole results
 
     bool integrityCheck(const QSqlDatabase &db, QString *details) const override
@@ -207,6 +212,18 @@ public:
     qint64 insertedId(QSqlQuery &query) const override
     {
         return query.next() ? query.value(0).toLongLong() : 0;
+    }
+
+    bool isConnectionLoss(const QSqlError &error) const override
+    {
+        // libpq's own errors (the server closed the connection, cannot connect) carry no
+        // SQLSTATE; the server's say class 08 (connection exception) or 57P01-57P03 (shut
+        // down, crashed, starting up).
+        const QString state = error.nativeErrorCode();
+        if (state.isEmpty())
+            return error.type() != QSqlError::NoError;
+        return state.startsWith(u"08"_s) || state == u"57P01"_s || state == u"57P02"_s
+            || state == u"57P03"_s;
     }
 
     bool isCorruption(const QSqlError &error) const override

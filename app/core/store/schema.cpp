@@ -205,8 +205,27 @@ QStringList version6(const SqlDialect &d)
     return s;
 }
 
+// v7 (issue 14): what the engines of one store (replicas on PostgreSQL) share besides job
+// leases. sweep_leases: who sweeps a subscription now (owner, lease_until) and when the last
+// sweep finished, so one engine sweeps it per interval and another takes over when it dies.
+// rate_budgets: the state of ARM's buckets (per principal and subscription, per VM), so the
+// replicas together stay within one allowance.
+QStringList version7(const SqlDialect &)
+{
+    return {
+        u"CREATE TABLE sweep_leases ("
+        " subscription_key VARCHAR(64) NOT NULL PRIMARY KEY,"
+        " owner VARCHAR(128) NOT NULL,"
+        " lease_until BIGINT,"
+        " finished_at BIGINT)"_s,
+        u"CREATE TABLE rate_budgets ("
+        " budget_key VARCHAR(700) NOT NULL PRIMARY KEY,"
+        " state BIGINT NOT NULL)"_s,
+    };
+}
+
 using Step = QStringList (*)(const SqlDialect &);
-constexpr Step kSteps[] = {version1, version2, version3, version4, version5, version6};
+constexpr Step kSteps[] = {version1, version2, version3, version4, version5, version6, version7};
 
 bool exec(QSqlQuery &query, const QString &sql, QString *error)
 {

@@ -162,6 +162,8 @@ public:
     // AUTOINCREMENT already keeps sqlite_sequence at the highest id inserted.
     QStringList continueIdentity(const QString &) const override { return {}; }
     QString lockSkipLocked() const override { return {}; } // one writer at a time anyway
+    QString tryNamedLockSql(qint64) const override { return {}; }
+    QString notifySql() const override { return {}; }
     bool streamsResults() const override { return true; }
 
     bool integrityCheck(const QSqlDatabase &db, QString *details) const override
@@ -194,6 +196,7 @@ public:
         return query.numRowsAffected() == 1 ? query.lastInsertId().toLongLong() : 0;
     }
 
+    bool isConnectionLoss(const QSqlError &) const override { return false; } // a file
     bool isCorruption(const QSqlError &error) const override
     {
         bool ok = false;

@@ -68,6 +68,13 @@ public:
     // Appended to a SELECT inside a write transaction: rows another transaction holds are
     // skipped instead of waited for (claims).
     virtual QString lockSkipLocked() const = 0;
+    // A statement that tries to take the session-level lock `key` without waiting and
+    // answers one boolean row (true = taken); empty when the engine has no such locks
+    // (SQLite: one host, lock files do it).
+    virtual QString tryNamedLockSql(qint64 key) const = 0;
+    // A statement with two placeholders (channel, payload) that tells every listening
+    // connection once the transaction commits; empty when the engine cannot (SQLite).
+    virtual QString notifySql() const = 0;
     // True when a forward-only query hands rows over one by one (memory flat however many
     // match); false when the driver loads the whole result first (then pages are used).
     virtual bool streamsResults() const = 0;
@@ -81,6 +88,9 @@ public:
     // After an executed INSERT ... returningId(): the new row's id, 0 if it inserted none
     // (ON CONFLICT DO NOTHING).
     virtual qint64 insertedId(QSqlQuery &query) const = 0;
+    // True when the error says the connection itself is gone (a database server that
+    // restarted, failed over or became unreachable): the store reconnects. Never for SQLite.
+    virtual bool isConnectionLoss(const QSqlError &error) const = 0;
     // True for "this is not a database / the file is damaged" errors.
     virtual bool isCorruption(const QSqlError &error) const = 0;
 

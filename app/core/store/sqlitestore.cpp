@@ -6,11 +6,13 @@
 #include "store/schema.h"
 #include "store/storerows.h"
 
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 
 #include <algorithm>
 #include <atomic>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -202,6 +204,7 @@ bool SqliteStore::openDatabase(StoreError *error)
 SqliteStore::WriteTransaction::WriteTransaction(SqliteStore &store)
     : m_store(store)
 {
+    ++m_store.m_busy;
     // Transaction control is run unprepared: not every driver can prepare it (QPSQL
     // prepares with SQL PREPARE, which takes no BEGIN).
     const QStringList statements = m_store.m_dialect->beginWriteSql();
@@ -224,6 +227,7 @@ SqliteStore::WriteTransaction::~WriteTransaction()
         QSqlQuery rollback = m_store.query();
         rollback.exec(u"ROLLBACK"_s);
     }
+    --m_store.m_busy;
 }
 
 bool SqliteStore::WriteTransaction::commit()
@@ -238,7 +242,9 @@ bool SqliteStore::WriteTransaction::commit()
 }
 
 SqliteStore::CachedStatement::CachedStatement(SqliteStore &store, const QString &sql)
+    : m_store(store)
 {
+    ++m_store.m_busy;
     auto it = store.m_statements.find(sql);
     if (it == store.m_statements.end()) {
         auto prepared = std::make_shared<QSqlQuery>(store.m_db);
@@ -254,6 +260,7 @@ SqliteStore::CachedStatement::~CachedStatement()
 {
     if (m_query)
         m_query->finish();
+    --m_store.m_busy;
 }
 
 QDateTime SqliteStore::now() const
@@ -268,12 +275,88 @@ QSqlQuery SqliteStore::query()
     return q;
 }
 
+void SqliteStore::clearError()
+{
+    m_error = {};
+    reconnectIfDue();
+}
+
+void SqliteStore::noteFailure(const QSqlError &error)
+{
+    if (m_lost || !m_dialect->isConnectionLoss(error))
+        return;
+    m_lost = true;
+    m_reconnectDelayMs = 250;
+    m_reconnectAt = QDeadlineTimer(m_reconnectDelayMs);
+    qWarning("store: the connection to %s is lost (%s); reconnecting", qPrintable(path()),
+             qPrintable(errorText(error)));
+}
+
+void SqliteStore::reconnectIfDue()
+{
+    if (!m_lost || m_busy > 0 || !m_reconnectAt.hasExpired())
+        return;
+    QString problem;
+    m_lost = false; // the new session's own statements run
+    if (reopenSession(&problem) && !m_lost) {
+        qInfo("store: reconnected to %s", qPrintable(path()));
+        return;
+    }
+    m_lost = true;
+    m_reconnectDelayMs = std::min(m_reconnectDelayMs * 2, 5'000);
+    m_reconnectAt = QDeadlineTimer(m_reconnectDelayMs);
+    fail(u"the connection to the database is lost; reconnecting"_s, problem,
+         StoreError::Code::CannotOpen);
+}
+
+bool SqliteStore::reopenSession(QString *problem)
+{
+    // Statements prepared on the old connection die with it; the settings of configure()
+    // (host, port, password, TLS options) stay on the connection object.
+    m_statements.clear();
+    m_db.close();
+    QSqlError error;
+    if (!m_db.open()) {
+        *problem = errorText(m_db.lastError());
+        return false;
+    }
+    if (!m_dialect->initSession(m_db, m_options, &error)
+        || !m_dialect->initDurability(m_db, m_options, &error)) {
+        *problem = errorText(error);
+        m_db.close();
+        return false;
+    }
+    // So did its LISTEN: notifications from now on (missed ones are caught by lease renewal).
+    if (m_watchingJobs) {
+        QSqlDriver *driver = m_db.driver();
+        const QString channel = u"spotkeeper_jobs"_s;
+        if (driver->subscribedToNotifications().contains(channel))
+            driver->unsubscribeFromNotification(channel);
+        if (!driver->subscribeToNotification(channel))
+            qWarning("store: after reconnecting, cannot listen for job changes again");
+    }
+    // Locks of the old session went with it: take them again (a replica that lost its
+    // identity to another meanwhile says so; its leases stay conditional on versions).
+    const QStringList locks = std::exchange(m_namedLocks, {});
+    for (const QString &name : locks) {
+        if (holdNamedLock(name) != NamedLock::Held)
+            qWarning("store: after reconnecting, the lock %s is held by another connection",
+                     qPrintable(name));
+    }
+    return true;
+}
+
 bool SqliteStore::execOrFail(QSqlQuery &q, const QString &sql)
 {
+    if (m_lost) {
+        return fail(u"the connection to the database is lost; reconnecting"_s, QString(),
+                    StoreError::Code::CannotOpen);
+    }
     const bool ok = sql.isEmpty() ? q.exec() : q.exec(sql);
     if (ok)
         return true;
     const QSqlError error = q.lastError();
+    noteFailure(error);
     // Bound values are never part of the message: they may be secrets.
     return fail(u"store query failed"_s, errorText(error),
                 m_dialect->isCorruption(error) ? StoreError::Code::Corrupt : StoreError::Code::Sql);
@@ -281,8 +364,13 @@ bool SqliteStore::execOrFail(QSqlQuery &q, const QString &sql)
 
 bool SqliteStore::prepareOrFail(QSqlQuery &q, const QString &sql)
 {
+    if (m_lost) {
+        return fail(u"the connection to the database is lost; reconnecting"_s, QString(),
+                    StoreError::Code::CannotOpen);
+    }
     if (q.prepare(sql))
         return true;
+    noteFailure(q.lastError());
     return fail(u"store query failed"_s, errorText(q.lastError()), StoreError::Code::Sql);
 }
 

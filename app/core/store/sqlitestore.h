@@ -5,6 +5,7 @@
 #include "store/sqldialect.h"
 #include "store/store.h"
 
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QSqlDatabase>
 
@@ -69,6 +70,15 @@ public:
                                int limit) override;
     int releaseJobs(const QString &owner) override;
     QString metaValueOrInsert(const QString &key, const QString &valueIfAbsent) override;
+    SweepClaim claimSweep(const QString &subscriptionKey, const QString &owner,
+                          const QDateTime &leaseUntil, const QDateTime &finishedNotAfter) override;
+    bool finishSweep(const QString &subscriptionKey, const QString &owner,
+                     const QDateTime &finishedAt) override;
+    NamedLock holdNamedLock(const QString &name) override;
+    bool updateBudgets(const QStringList &keys,
+                       const std::function<bool(QList<qint64> &states)> &change) override;
+    bool watchJobOwners(QObject *context,
+                        std::function<void(qint64 vmId, const QString &owner)> handler) override;
 
     bool saveAgentKey(const AgentKeyRecord &key) override;
     std::optional<AgentKeyRecord> agentKey(const QString &keyId) override;
@@ -111,6 +121,7 @@ private:
         QSqlQuery &query() { return *m_query; }
 
     private:
+        SqliteStore &m_store;
         QSqlQuery *m_query = nullptr;
         Q_DISABLE_COPY_MOVE(CachedStatement)
     };
@@ -122,9 +133,18 @@ private:
     // Prepares sql, binds `binds` in order and runs it.
     bool runOrFail(QSqlQuery &query, const QString &sql, const QVariantList &binds);
     bool fail(const QString &what, const QString &detail, StoreError::Code code);
-    void clearError() { m_error = {}; }
+    // Every public call starts here: clears the last error and, after a lost connection,
+    // reconnects once the backoff allows.
+    void clearError();
+    // A failed statement: a lost connection (dialect) is closed and reopened later.
+    void noteFailure(const QSqlError &error);
+    void reconnectIfDue();
+    bool reopenSession(QString *problem);
     bool invalid(const QString &what); // a caller error (bad argument), not an SQL one
     bool writeJob(JobRecord &job, const EventRecord *withEvent, bool conditional);
+    // Inside a write transaction: tells the other connections (watchJobOwners) that vmId's
+    // job is owner's now, when the transaction commits. True where the dialect cannot.
+    bool announceJobOwner(qint64 vmId, const QString &owner);
 
     std::optional<VmRecord> vmWhere(const QString &column, const QVariant &value);
     // Inside a transaction. managedFloor raises managedBy to at least that value.
@@ -146,6 +166,15 @@ private:
     StoreError m_error;
     int m_version = 0;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
+    QStringList m_namedLocks; // held by this connection (holdNamedLock)
+    // The database server went away (PostgreSQL): calls fail at once until the next attempt
+    // to reconnect, 250 ms after the loss, doubling up to 5 s. Never under an open
+    // transaction or cached statement (m_busy).
+    bool m_watchingJobs = false; // subscribed to job-owner notifications (again after a reconnect)
+    bool m_lost = false;
+    int m_reconnectDelayMs = 0;
+    QDeadlineTimer m_reconnectAt;
+    int m_busy = 0;
 
     Q_DISABLE_COPY_MOVE(SqliteStore)
 };

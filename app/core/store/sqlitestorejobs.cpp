@@ -164,7 +164,7 @@ bool SqliteStore::writeJob(JobRecord &job, const EventRecord *withEvent, bool co
         if (insertEventLocked(event) == 0)
             return false;
     }
-    if (!tx.commit())
+    if (!announceJobOwner(row.vmId, row.leaseOwner) || !tx.commit())
         return false;
     row.version += 1;
     job = row;
@@ -205,7 +205,7 @@ QList<JobRecord> SqliteStore::claimJobs(const QString &owner, const QDateTime &l
         q.addBindValue(leaseUntil.toMSecsSinceEpoch());
         q.addBindValue(bump);
         q.addBindValue(row.id);
-        if (!execOrFail(q))
+        if (!execOrFail(q) || (bump != 0 && !announceJobOwner(row.vmId, owner)))
             return {};
         row.version += bump;
         row.leaseOwner = owner;
@@ -232,6 +232,8 @@ int SqliteStore::releaseJobs(const QString &owner)
     if (!execOrFail(q))
         return -1;
     const int released = q.numRowsAffected();
+    if (released > 0 && !announceJobOwner(0, QString()))
+        return -1;
     return tx.commit() ? released : -1;
 }
 

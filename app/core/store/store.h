@@ -5,6 +5,9 @@
 #include "fleet/fleettypes.h"
 
 #include <QString>
+#include <QStringList>
+
+class QObject;
 
 #include <functional>
 #include <memory>
@@ -69,6 +72,15 @@ struct HeartbeatUpdate
     QDateTime at;
     QString agentVersion;
     QString pollError;
+};
+
+// A reconciler's claim on a subscription's sweep (Store::claimSweep).
+struct SweepClaim
+{
+    bool granted = false;
+    QString holder; // who holds the sweep now, or held it last
+    QDateTime heldUntil; // the holder's lease end; invalid = nobody sweeps now
+    QDateTime lastFinishedAt; // the last finished sweep by any engine; invalid = never
 };
 
 struct NoticeOutcome
@@ -197,6 +209,40 @@ public:
     // Graceful shutdown: drops the owner's leases on non-terminal jobs so another engine
     // need not wait for them to expire. Returns how many were released, -1 on error.
     virtual int releaseJobs(const QString &owner) = 0;
+
+    // --- reconciler sweeps shared by every engine on the store: one sweep of a subscription
+    // at a time, and not again before the last one is old enough. Grants (and leases until
+    // leaseUntil) when nobody holds the sweep (free, expired by the clock, or the owner's own)
+    // and the last sweep finished at or before finishedNotAfter (or never). Either way the
+    // claim says who holds it and when the last sweep finished, so a refused engine knows
+    // when to ask again. subscriptionKey: the lower-cased subscription id.
+    virtual SweepClaim claimSweep(const QString &subscriptionKey, const QString &owner,
+                                  const QDateTime &leaseUntil,
+                                  const QDateTime &finishedNotAfter) = 0;
+    // The owner's sweep is done: records finishedAt and frees the lease. False when the
+    // owner no longer holds it (its lease expired and another engine took it) or on error.
+    virtual bool finishSweep(const QString &subscriptionKey, const QString &owner,
+                             const QDateTime &finishedAt) = 0;
+    // A lock on `name` held by this connection until it closes (or the process dies), for
+    // engine identities on a shared database server. Held: this connection has it; Busy:
+    // another connection does; Unsupported: the store has no such locks (a file store: the
+    // caller uses a lock file). Re-taken after a reconnect.
+    enum class NamedLock { Held, Busy, Unsupported };
+    virtual NamedLock holdNamedLock(const QString &name) = 0;
+
+    // Job rows that changed hands on another connection (another engine claimed, adopted for
+    // an operator action, saved or released them): handler(vmId, owner) runs on this Store's
+    // thread as soon as the database server says so (PostgreSQL LISTEN/NOTIFY), until context
+    // is destroyed. vmId 0 with an empty owner: jobs were released. False when the store
+    // cannot tell (SQLite: the engines of one file learn it when they renew their leases).
+    virtual bool watchJobOwners(QObject *context,
+                                std::function<void(qint64 vmId, const QString &owner)> handler) = 0;
+
+    // Rate-limit buckets several engines share (fleet/sharedratebudgets.h): in one write
+    // transaction, reads the stored state of each key (0 = never used), lets change() edit
+    // them and, when it returns true, stores them. False on a store error (nothing changed).
+    virtual bool updateBudgets(const QStringList &keys,
+                               const std::function<bool(QList<qint64> &states)> &change) = 0;
 
     // --- small settings of the store itself (schema_meta): returns key's value, storing
     // valueIfAbsent first when the key has none (one transaction). Empty on error. Keys

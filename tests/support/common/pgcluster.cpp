@@ -198,6 +198,12 @@ bool PgCluster::startOnce(QString *error)
         *error = u"no free port on 127.0.0.1"_s;
         return false;
     }
+    return launch(error);
+}
+
+bool PgCluster::launch(QString *error)
+{
+    const QString root = m_dir->path();
     // fsync off: a test cluster need not survive a power cut, and the tests run faster.
     QStringList server = runAs(
         u"postgres"_s,
@@ -205,8 +211,10 @@ bool PgCluster::startOnce(QString *error)
          u"listen_addresses=127.0.0.1"_s, u"-c"_s, u"unix_socket_directories="_s + root, u"-c"_s,
          u"fsync=off"_s, u"-c"_s, u"full_page_writes=off"_s, u"-c"_s, u"shared_buffers=16MB"_s,
          u"-c"_s, u"max_connections=100"_s, u"-c"_s, u"log_min_messages=warning"_s});
+    for (const QString &setting : std::as_const(m_settings))
+        server << u"-c"_s << setting; // later settings win
     m_server.setWorkingDirectory(root);
-    m_server.setStandardOutputFile(root + u"/client/server.log"_s);
+    m_server.setStandardOutputFile(root + u"/client/server.log"_s, QIODevice::Append);
     m_server.setProcessChannelMode(QProcess::MergedChannels);
     m_server.start(server.takeFirst(), server);
     if (!m_server.waitForStarted(10000)) {
@@ -240,15 +248,32 @@ void PgCluster::stop()
         if (name.startsWith(u"pgcluster-"_s))
             QSqlDatabase::removeDatabase(name);
     }
-    if (m_server.state() != QProcess::NotRunning) {
-        ::kill(pid_t(m_server.processId()), SIGINT); // fast shutdown
-        if (!m_server.waitForFinished(30000)) {
-            m_server.kill();
-            m_server.waitForFinished(5000);
-        }
-    }
+    stopServer();
     m_databases.clear();
     m_dir.reset();
+}
+
+bool PgCluster::stopServer()
+{
+    if (m_server.state() == QProcess::NotRunning)
+        return false;
+    ::kill(pid_t(m_server.processId()), SIGINT); // fast shutdown: clients are disconnected
+    if (!m_server.waitForFinished(30000)) {
+        m_server.kill();
+        m_server.waitForFinished(5000);
+    }
+    return true;
+}
+
+bool PgCluster::startServer(QString *error)
+{
+    if (!m_dir || m_port == 0) {
+        *error = u"the cluster was never started"_s;
+        return false;
+    }
+    if (isRunning())
+        return true;
+    return launch(error);
 }
 
 bool PgCluster::isRunning() const
@@ -259,6 +284,23 @@ bool PgCluster::isRunning() const
 QString PgCluster::passwordFile() const
 {
     return m_dir ? m_dir->path() + u"/client/password"_s : QString();
+}
+
+bool PgCluster::usePgPassFile(QString *error)
+{
+    if (!m_dir) {
+        *error = u"the cluster is not started"_s;
+        return false;
+    }
+    const QString path = m_dir->path() + u"/client/pgpass"_s;
+    if (!writePrivate(path,
+                      "127.0.0.1:" + QByteArray::number(m_port) + ":*:" + superUser().toUtf8() + ':'
+                          + m_password.toLatin1() + '\n')) {
+        *error = u"cannot write "_s + path;
+        return false;
+    }
+    qputenv("PGPASSFILE", QFile::encodeName(path));
+    return true;
 }
 
 QString PgCluster::url(const QString &database) const

@@ -30,14 +30,28 @@ public:
     // True where a missing PostgreSQL must fail a test instead of skipping it (CI=true).
     static bool required();
 
+    // A postgres setting (-c key=value) over the test defaults (fsync off, ...); before start().
+    void setServerSetting(const QString &key, const QString &value)
+    {
+        m_settings << key + QLatin1Char('=') + value;
+    }
     bool start(QString *error);
     void stop();
     bool isRunning() const;
+    // An outage or a restart of the database server: stopServer() shuts the server down
+    // (fast: its clients are disconnected) and keeps the data; startServer() brings it back
+    // on the same port. False when there was nothing to stop / it cannot start.
+    bool stopServer();
+    bool startServer(QString *error);
 
     quint16 port() const { return m_port; }
     QString superUser() const { return QStringLiteral("spotkeeper"); }
     // A 0600 file with the superuser's password, owned by the test's own user.
     QString passwordFile() const;
+    // Writes a libpq password file (0600) for this cluster and points PGPASSFILE in this
+    // process's environment at it, so every child process (spotkeeperd, the simulator) finds
+    // the password the standard way.
+    bool usePgPassFile(QString *error);
     // postgresql://spotkeeper@127.0.0.1:PORT/<database>
     QString url(const QString &database) const;
     // CREATE DATABASE (once per name); false + error on failure.
@@ -47,6 +61,7 @@ public:
 
 private:
     bool startOnce(QString *error);
+    bool launch(QString *error); // starts postgres on m_port over m_dir, waits until ready
     QStringList runAs(const QString &program, const QStringList &arguments) const;
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -55,6 +70,7 @@ private:
     quint16 m_port = 0;
     QString m_password;
     QSet<QString> m_databases;
+    QStringList m_settings; // setServerSetting()
 };
 
 // A store test run against SQLite (default) or PostgreSQL (SPOTKEEPER_TEST_STORE=postgresql:
@@ -86,6 +102,20 @@ public:
             if (spotkeeper::testsupport::PgCluster::required())                                    \
                 QFAIL(qPrintable(u"PostgreSQL tests cannot run (CI=true): "_s + backendReason_));  \
             QSKIP(qPrintable(u"PostgreSQL tests skipped: "_s + backendReason_));                   \
+        }                                                                                          \
+    } while (false)
+
+// In initTestCase() of a test that needs PostgreSQL: start `cluster` (a PgCluster), or fail
+// (CI=true) / skip (elsewhere) with the reason.
+#define SPOTKEEPER_PG_CLUSTER_START(cluster)                                                       \
+    do {                                                                                           \
+        QString pgReason_ = spotkeeper::testsupport::PgCluster::unavailableReason();               \
+        if (pgReason_.isEmpty() && !(cluster).start(&pgReason_))                                   \
+            QFAIL(qPrintable(u"cannot start PostgreSQL: "_s + pgReason_));                         \
+        if (!pgReason_.isEmpty()) {                                                                \
+            if (spotkeeper::testsupport::PgCluster::required())                                    \
+                QFAIL(qPrintable(u"PostgreSQL tests cannot run (CI=true): "_s + pgReason_));       \
+            QSKIP(qPrintable(u"PostgreSQL tests skipped: "_s + pgReason_));                        \
         }                                                                                          \
     } while (false)
 

@@ -62,6 +62,12 @@ E2eRig::~E2eRig()
     report(m_daemon, u"daemon.log"_s);
     for (auto &agent : m_agents)
         agent->kill();
+    for (auto &replica : m_replicas) {
+        if (replica) {
+            replica->kill();
+            replica->waitForFinished(5000);
+        }
+    }
     if (m_daemon)
         m_daemon->kill();
     if (m_daemon2)
@@ -114,6 +120,13 @@ bool E2eRig::startSim(int fleet, int simAgents, double speed, const QStringList 
                       u"--poll-retry-after"_s,
                       u"1"_s,
                       u"--exit-with-parent"_s}; // a crashed test leaves no simulator behind
+    if (!m_replicaPorts.isEmpty()) {
+        // A round-robin client: every simulated agent sends to each replica in turn.
+        const qsizetype at = args.indexOf(u"--dashboard-url"_s);
+        args.remove(at, 2);
+        for (quint16 port : std::as_const(m_replicaPorts))
+            args << u"--dashboard-url"_s << u"http://127.0.0.1:%1"_s.arg(port);
+    }
     args << extra;
     m_sim->start(bin(kSim), args);
     if (!m_sim->waitForStarted(10'000)) {
@@ -205,6 +218,42 @@ bool E2eRig::launchDaemon(std::unique_ptr<QProcess> &process, quint16 port, cons
         *error = u"spotkeeperd not healthy: "_s + QString::fromUtf8(file.readAll().right(2000));
     }
     return up;
+}
+
+void E2eRig::setReplicaCount(int count)
+{
+    m_replicaPorts.clear();
+    m_replicas.clear();
+    for (int i = 0; i < count; ++i)
+        m_replicaPorts << freePort();
+    m_replicas.resize(size_t(count));
+}
+
+bool E2eRig::startReplica(int index, QString *error, int reconcileSeconds)
+{
+    if (index < 0 || index >= m_replicaPorts.size()) {
+        *error = u"no replica %1 (setReplicaCount first)"_s.arg(index);
+        return false;
+    }
+    return launchDaemon(m_replicas[size_t(index)], m_replicaPorts.at(index),
+                        u"replica%1"_s.arg(index), reconcileSeconds, error);
+}
+
+void E2eRig::killReplica(int index)
+{
+    QProcess *p =
+        index >= 0 && size_t(index) < m_replicas.size() ? m_replicas[size_t(index)].get() : nullptr;
+    if (!p || p->state() == QProcess::NotRunning)
+        return;
+    ::kill(pid_t(p->processId()), SIGKILL);
+    p->waitForFinished(10'000);
+}
+
+QString E2eRig::replicaLog(int index) const
+{
+    QFile file(m_dir.filePath(u"replica%1.log"_s.arg(index)));
+    file.open(QIODevice::ReadOnly);
+    return QString::fromUtf8(file.readAll());
 }
 
 void E2eRig::killDaemon()

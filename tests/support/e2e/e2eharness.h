@@ -39,6 +39,13 @@ public:
     // A second spotkeeperd on the same store (its own port and log, no agents aimed at it).
     bool startSecondDaemon(QString *error, int reconcileSeconds = 10);
     QString secondDaemonLog() const;
+    // Replicas on one store (PostgreSQL): set the count before startSim; the simulated agents
+    // then send to every replica in turn (a round-robin client). Each replica keeps its port
+    // across restarts; its log is replica<index>.log.
+    void setReplicaCount(int count);
+    bool startReplica(int index, QString *error, int reconcileSeconds = 10);
+    void killReplica(int index); // SIGKILL, then wait for the process to be gone
+    QString replicaLog(int index) const;
     // resourceId: the VM's ARM id when it is not sim-rg's virtualMachines/{vmName} (a scale set
     // instance: .../virtualMachineScaleSets/{ss}/virtualMachines/{id}, vmName "{ss}_{id}").
     bool startRealAgent(const QString &vmName, QString *error, const QString &resourceId = {});
@@ -77,6 +84,8 @@ private:
     std::unique_ptr<QProcess> m_daemon;
     std::unique_ptr<QProcess> m_daemon2;
     std::vector<std::unique_ptr<QProcess>> m_agents;
+    std::vector<std::unique_ptr<QProcess>> m_replicas;
+    QList<quint16> m_replicaPorts;
     QString m_simUrl;
     QString m_tenant;
     QString m_clientId;

@@ -377,7 +377,8 @@ void FakeCloudProvider::listVms(const QString &subscriptionId, bool statusOnly,
     }
     result.pages = std::max<int>(1, int((result.vms.size() + listPageSize - 1) / listPageSize));
     result.call.httpStatus = 200;
-    calls.append({Kind::List, QString(), now, statusOnly, result.pages, FailureClass::None});
+    calls.append(
+        {Kind::List, subscriptionId.toLower(), now, statusOnly, result.pages, FailureClass::None});
     post(now.toMSecsSinceEpoch() + latencyMs * result.pages, [done, result] { done(result); });
 }
 

@@ -28,7 +28,7 @@ public:
     struct Call
     {
         Kind kind = Kind::PowerState;
-        QString vm; // resource key ("" for lists)
+        QString vm; // resource key (lists: the lower-cased subscription id)
         QDateTime at;
         bool statusOnly = false;
         int pages = 0;
