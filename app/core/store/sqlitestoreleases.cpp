@@ -31,12 +31,10 @@ SweepClaim SqliteStore::claimSweep(const QString &subscriptionKey, const QString
     if (!tx.ok())
         return claim;
     QSqlQuery q = query();
-    if (!prepareOrFail(q,
-                       u"SELECT owner, lease_until, finished_at FROM sweep_leases "
-                       "WHERE subscription_key = ?"_s))
-        return claim;
-    q.addBindValue(subscriptionKey);
-    if (!execOrFail(q))
+    if (!runOrFail(q,
+                   u"SELECT owner, lease_until, finished_at FROM sweep_leases "
+                   "WHERE subscription_key = ?"_s,
+                   {subscriptionKey}))
         return claim;
     const bool exists = q.next();
     if (exists) {
@@ -53,16 +51,13 @@ SweepClaim SqliteStore::claimSweep(const QString &subscriptionKey, const QString
         tx.commit(); // nothing written
         return claim;
     }
-    if (!prepareOrFail(q,
-                       exists ? u"UPDATE sweep_leases SET owner = ?, lease_until = ? "
-                                "WHERE subscription_key = ?"_s
-                              : u"INSERT INTO sweep_leases (owner, lease_until, "
-                                "subscription_key) VALUES (?, ?, ?)"_s))
-        return claim;
-    q.addBindValue(owner);
-    q.addBindValue(millis(leaseUntil));
-    q.addBindValue(subscriptionKey);
-    if (!execOrFail(q) || !tx.commit())
+    if (!runOrFail(q,
+                   exists ? u"UPDATE sweep_leases SET owner = ?, lease_until = ? "
+                            "WHERE subscription_key = ?"_s
+                          : u"INSERT INTO sweep_leases (owner, lease_until, "
+                            "subscription_key) VALUES (?, ?, ?)"_s,
+                   {owner, millis(leaseUntil), subscriptionKey})
+        || !tx.commit())
         return claim;
     claim.granted = true;
     claim.holder = owner;
@@ -78,14 +73,10 @@ bool SqliteStore::finishSweep(const QString &subscriptionKey, const QString &own
     if (!tx.ok())
         return false;
     QSqlQuery q = query();
-    if (!prepareOrFail(q,
-                       u"UPDATE sweep_leases SET lease_until = NULL, finished_at = ? "
-                       "WHERE subscription_key = ? AND owner = ? AND lease_until IS NOT NULL"_s))
-        return false;
-    q.addBindValue(millis(finishedAt));
-    q.addBindValue(subscriptionKey);
-    q.addBindValue(owner);
-    if (!execOrFail(q))
+    if (!runOrFail(q,
+                   u"UPDATE sweep_leases SET lease_until = NULL, finished_at = ? "
+                   "WHERE subscription_key = ? AND owner = ? AND lease_until IS NOT NULL"_s,
+                   {millis(finishedAt), subscriptionKey, owner}))
         return false;
     const bool mine = q.numRowsAffected() == 1;
     return tx.commit() && mine;
@@ -141,14 +132,11 @@ bool SqliteStore::updateBudgets(const QStringList &keys,
     for (qsizetype i = 0; i < keys.size(); ++i) {
         if (stored.at(i) && states.at(i) == before.at(i))
             continue;
-        if (!prepareOrFail(q,
-                           stored.at(i)
-                               ? u"UPDATE rate_budgets SET state = ? WHERE budget_key = ?"_s
-                               : u"INSERT INTO rate_budgets (state, budget_key) VALUES (?, ?)"_s))
-            return false;
-        q.addBindValue(states.at(i));
-        q.addBindValue(keys.at(i));
-        if (!execOrFail(q))
+        if (!runOrFail(q,
+                       stored.at(i)
+                           ? u"UPDATE rate_budgets SET state = ? WHERE budget_key = ?"_s
+                           : u"INSERT INTO rate_budgets (state, budget_key) VALUES (?, ?)"_s,
+                       {states.at(i), keys.at(i)}))
             return false;
     }
     return tx.commit();
@@ -166,11 +154,8 @@ bool SqliteStore::announceJobOwner(qint64 vmId, const QString &owner)
     if (sql.isEmpty())
         return true;
     QSqlQuery q = query();
-    if (!prepareOrFail(q, sql))
-        return false;
-    q.addBindValue(QString(kJobsChannel));
-    q.addBindValue(QString(QString::number(vmId) + u' ' + owner));
-    return execOrFail(q);
+    return runOrFail(q, sql,
+                     {QString(kJobsChannel), QString(QString::number(vmId) + u' ' + owner)});
 }
 
 bool SqliteStore::watchJobOwners(QObject *context,
