@@ -196,6 +196,10 @@ private slots:
                              starts[i - 1].msecsTo(starts[i]))));
             }
         }
+        // "Sweep now" sweeps at once, however recent the last sweep was.
+        const qsizetype before = sweepStarts({a.get(), b.get()}, kSubscription).size();
+        b->reconciler->sweepNow();
+        QCOMPARE(sweepStarts({a.get(), b.get()}, kSubscription).size(), before + 1);
     }
 
     void survivorSweepsWhenTheHolderDies()

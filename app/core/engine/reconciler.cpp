@@ -87,7 +87,7 @@ void Reconciler::sweepNow()
     const QStringList subs = subscriptions();
     for (const QString &sub : subs) {
         Subscription &state = m_subs[sub.toLower()];
-        if (!state.inFlight && claimTurn(sub, state))
+        if (!state.inFlight && claimTurn(sub, state, true))
             sweep(sub);
     }
     reschedule();
@@ -164,15 +164,16 @@ qint64 Reconciler::currentIntervalMs() const
     return m_engine.hasWaitingJobs() ? m_config.fastIntervalMs : m_config.intervalMs;
 }
 
-bool Reconciler::claimTurn(const QString &subscriptionId, Subscription &state)
+bool Reconciler::claimTurn(const QString &subscriptionId, Subscription &state, bool evenIfRecent)
 {
     if (m_config.owner.isEmpty())
         return true;
     const QDateTime now = m_clock.nowUtc();
     const qint64 interval = currentIntervalMs();
-    const SweepClaim claim =
-        m_store.claimSweep(subscriptionId.toLower(), m_config.owner,
-                           now.addMSecs(m_config.sweepLeaseMs), now.addMSecs(-interval));
+    // sweepNow(): however recent the last sweep, but never beside another engine's sweep.
+    const SweepClaim claim = m_store.claimSweep(subscriptionId.toLower(), m_config.owner,
+                                                now.addMSecs(m_config.sweepLeaseMs),
+                                                evenIfRecent ? now : now.addMSecs(-interval));
     if (claim.granted)
         return true;
     // Another engine sweeps it now (ask again when it should be done, or when its lease ends

@@ -83,7 +83,8 @@ private:
 
     QStringList subscriptions() const;
     // True when this engine may sweep now; otherwise state.nextAt says when to ask again.
-    bool claimTurn(const QString &subscriptionId, Subscription &state);
+    // evenIfRecent: sweepNow() (not beside another engine's sweep, but whatever the interval).
+    bool claimTurn(const QString &subscriptionId, Subscription &state, bool evenIfRecent = false);
     qint64 currentIntervalMs() const; // shorter while the engine has jobs waiting
     void sweep(const QString &subscriptionId);
     void applyFull(const QString &subscriptionId, const ListResult &result, SweepStats &stats);
