@@ -41,7 +41,7 @@ void RemoteFleetSource::listAgentKeys(AgentKeysDone done)
         const QDateTime now = m_clock.nowUtc();
         QList<AgentKeyInfo> out;
         const QJsonArray keys = reply.json.value(u"keys"_s).toArray();
-        for (const QJsonValue &value : keys) {
+        for (const auto &value : keys) {
             // The same record the store holds, without secret bytes: one rule for the state.
             if (const auto record = core::agentKeyFromJson(value.toObject()))
                 out.append(agentKeyInfo(*record, now));
@@ -65,7 +65,9 @@ std::optional<QByteArray> RemoteFleetSource::issuedSecret(const Reply &reply, QS
     return secret->bytes();
 }
 
-void RemoteFleetSource::rotateAgentKey(const QString &keyId, const QString &, KeyActionDone done)
+// The actor is not sent: the server audits the operator its token names.
+void RemoteFleetSource::rotateAgentKey(const QString &keyId, const QString & /*actor*/,
+                                       KeyActionDone done)
 {
     // No overlapSeconds: the server's configured rotation overlap applies.
     call("POST", keyPath(keyId, "rotate"_L1), {},
@@ -83,7 +85,8 @@ void RemoteFleetSource::rotateAgentKey(const QString &keyId, const QString &, Ke
          });
 }
 
-void RemoteFleetSource::revokeAgentKey(const QString &keyId, const QString &, KeyActionDone done)
+void RemoteFleetSource::revokeAgentKey(const QString &keyId, const QString & /*actor*/,
+                                       KeyActionDone done)
 {
     call("POST", keyPath(keyId, "revoke"_L1), {},
          [this, keyId, done = std::move(done)](const Reply &reply) {

@@ -26,10 +26,16 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+// Owns its EVP_PKEY: neither copied nor moved, so it is freed exactly once.
 struct Key
 {
     EVP_PKEY *pkey = nullptr;
     QByteArray pem;
+    Key() = default;
+    Key(const Key &) = delete;
+    Key &operator=(const Key &) = delete;
+    Key(Key &&) = delete;
+    Key &operator=(Key &&) = delete;
     ~Key() { EVP_PKEY_free(pkey); }
 };
 
@@ -279,10 +285,10 @@ void TestGcpCredentials::tokenSourceGrantVerifiedCachedAndRefused()
     QCOMPARE(result.token.expiresOn, clock.nowUtc().addSecs(3599));
     QCOMPARE(verified, 1);
     // Cached until five minutes before it expires.
-    clock.advanceMSecs(3000 * 1000);
+    clock.advanceMSecs(qint64(3000) * 1000);
     QVERIFY(request(credential).ok());
     QCOMPARE(server.count("POST", "/token"), 1);
-    clock.advanceMSecs(400 * 1000);
+    clock.advanceMSecs(qint64(400) * 1000);
     QVERIFY(request(credential).ok());
     QCOMPARE(verified, 2);
 
