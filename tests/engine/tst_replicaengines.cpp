@@ -258,6 +258,12 @@ private slots:
         auto a = replica(u"release"_s, u"engine-a"_s, fleet);
         QVERIFY(a && b);
         QVERIFY(b->engine->trackedJob(vm.id));
+        // A's engine is built again on the same store connection (an engine restarted in
+        // process): it still hears.
+        const EngineConfig config = a->engine->config();
+        a->reconciler.reset();
+        a->engine = std::make_unique<RestartEngine>(*a->store, *a->cloud, m_clock, config);
+        a->engine->start();
         // B stops gracefully: it releases its leases, and A claims them at once instead of
         // at its next renewal (the clock stands still).
         b->reconciler.reset();

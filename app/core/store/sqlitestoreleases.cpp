@@ -165,7 +165,9 @@ bool SqliteStore::watchJobOwners(QObject *context,
     if (m_dialect->notifySql().isEmpty() || !context || !handler)
         return false;
     QSqlDriver *driver = m_db.driver();
-    if (!driver->subscribeToNotification(QString(kJobsChannel))) {
+    // Listening once per connection is enough: a second watcher (an engine built again on
+    // the same store) only adds its handler.
+    if (!m_watchingJobs && !driver->subscribeToNotification(QString(kJobsChannel))) {
         fail(u"cannot listen for job changes"_s, errorText(driver->lastError()),
              StoreError::Code::Sql);
         return false;
