@@ -29,10 +29,66 @@ std::optional<QJsonObject> objectOf(const QByteArray &body, const QString &what,
     return doc.object();
 }
 
+// An ARM list page: {"value": [...], "nextLink": "..."}; nullopt with *error when the body
+// is not an object or has no value array.
+std::optional<QJsonObject> listPageOf(const QByteArray &body, const QString &what, QString *error)
+{
+    auto obj = objectOf(body, what, error);
+    if (obj && !obj->value("value"_L1).isArray()) {
+        if (error)
+            *error = u"%1 has no value[] array"_s.arg(what);
+        return std::nullopt;
+    }
+    return obj;
+}
+
 QUrl nextLinkOf(const QJsonObject &obj)
 {
     const QString link = obj.value("nextLink"_L1).toString();
     return link.isEmpty() ? QUrl() : QUrl(link);
+}
+
+// A list page's items (each value[] entry through itemOf; nullopt: left out) and its nextLink.
+template<class Page, class Item, class ItemOf>
+std::optional<Page> parseListPage(const QByteArray &body, const QString &what, QString *error,
+                                  QList<Item> Page::*items, ItemOf itemOf)
+{
+    const auto obj = listPageOf(body, what, error);
+    if (!obj)
+        return std::nullopt;
+    Page page;
+    const QJsonArray values = obj->value("value"_L1).toArray();
+    (page.*items).reserve(values.size());
+    for (const QJsonValue &value : values) {
+        if (std::optional<Item> item = itemOf(value))
+            (page.*items).append(std::move(*item));
+    }
+    page.nextLink = nextLinkOf(*obj);
+    return page;
+}
+
+std::optional<ScaleSetInfo> scaleSetFrom(const QJsonValue &value)
+{
+    const QJsonObject item = value.toObject();
+    ScaleSetInfo set;
+    set.resourceId = item.value("id"_L1).toString();
+    if (set.resourceId.isEmpty())
+        return std::nullopt;
+    set.name = item.value("name"_L1).toString();
+    set.location = item.value("location"_L1).toString();
+    set.size = item.value("sku"_L1).toObject().value("name"_L1).toString();
+    const QJsonObject tags = item.value("tags"_L1).toObject();
+    for (auto it = tags.constBegin(); it != tags.constEnd(); ++it)
+        set.tags.insert(it.key(), it.value().toString());
+    const QJsonObject props = item.value("properties"_L1).toObject();
+    set.orchestrationMode = props.value("orchestrationMode"_L1).toString();
+    const QJsonObject profile = props.value("virtualMachineProfile"_L1).toObject();
+    set.priority = profile.value("priority"_L1).toString();
+    set.evictionPolicy = profile.value("evictionPolicy"_L1).toString();
+    const QJsonObject restore = props.value("spotRestorePolicy"_L1).toObject();
+    set.spotRestoreEnabled = restore.value("enabled"_L1).toBool();
+    set.spotRestoreTimeout = restore.value("restoreTimeout"_L1).toString();
+    return set;
 }
 
 VmRecord vmFrom(const QJsonObject &item)
@@ -138,23 +194,12 @@ std::optional<PowerState> parseInstanceView(const QByteArray &body, QString *err
 
 std::optional<VmListPage> parseVmListPage(const QByteArray &body, QString *error)
 {
-    const auto obj = objectOf(body, u"VM list page"_s, error);
-    if (!obj)
-        return std::nullopt;
-    if (!obj->value("value"_L1).isArray()) {
-        if (error)
-            *error = u"VM list page has no value[] array"_s;
-        return std::nullopt;
-    }
-    VmListPage page;
-    const QJsonArray items = obj->value("value"_L1).toArray();
-    page.vms.reserve(items.size());
-    for (const QJsonValue &item : items) {
-        if (item.isObject())
-            page.vms.append(vmFrom(item.toObject()));
-    }
-    page.nextLink = nextLinkOf(*obj);
-    return page;
+    return parseListPage(body, u"VM list page"_s, error, &VmListPage::vms,
+                         [](const QJsonValue &value) -> std::optional<VmRecord> {
+                             if (!value.isObject())
+                                 return std::nullopt;
+                             return vmFrom(value.toObject());
+                         });
 }
 
 bool ScaleSetInfo::isUniform() const
@@ -165,40 +210,8 @@ bool ScaleSetInfo::isUniform() const
 
 std::optional<ScaleSetListPage> parseScaleSetListPage(const QByteArray &body, QString *error)
 {
-    const auto obj = objectOf(body, u"scale set list page"_s, error);
-    if (!obj)
-        return std::nullopt;
-    if (!obj->value("value"_L1).isArray()) {
-        if (error)
-            *error = u"scale set list page has no value[] array"_s;
-        return std::nullopt;
-    }
-    ScaleSetListPage page;
-    const QJsonArray items = obj->value("value"_L1).toArray();
-    for (const QJsonValue &value : items) {
-        const QJsonObject item = value.toObject();
-        ScaleSetInfo set;
-        set.resourceId = item.value("id"_L1).toString();
-        if (set.resourceId.isEmpty())
-            continue;
-        set.name = item.value("name"_L1).toString();
-        set.location = item.value("location"_L1).toString();
-        set.size = item.value("sku"_L1).toObject().value("name"_L1).toString();
-        const QJsonObject tags = item.value("tags"_L1).toObject();
-        for (auto it = tags.constBegin(); it != tags.constEnd(); ++it)
-            set.tags.insert(it.key(), it.value().toString());
-        const QJsonObject props = item.value("properties"_L1).toObject();
-        set.orchestrationMode = props.value("orchestrationMode"_L1).toString();
-        const QJsonObject profile = props.value("virtualMachineProfile"_L1).toObject();
-        set.priority = profile.value("priority"_L1).toString();
-        set.evictionPolicy = profile.value("evictionPolicy"_L1).toString();
-        const QJsonObject restore = props.value("spotRestorePolicy"_L1).toObject();
-        set.spotRestoreEnabled = restore.value("enabled"_L1).toBool();
-        set.spotRestoreTimeout = restore.value("restoreTimeout"_L1).toString();
-        page.scaleSets.append(set);
-    }
-    page.nextLink = nextLinkOf(*obj);
-    return page;
+    return parseListPage(body, u"scale set list page"_s, error, &ScaleSetListPage::scaleSets,
+                         scaleSetFrom);
 }
 
 std::optional<OperationStatus> parseOperationStatus(const QByteArray &body, QString *error)
