@@ -45,6 +45,27 @@ std::optional<CallResult> badSubscription(const QString &subscriptionId)
                    u"subscription id: %1"_s.arg(problem));
 }
 
+QUrl withQueryItem(QUrl url, const QString &key, const QString &value)
+{
+    QUrlQuery query(url);
+    query.addQueryItem(key, value);
+    url.setQuery(query);
+    return url;
+}
+
+// A malformed subscription id: done is answered at once (nothing is sent) and true returned.
+template<class Result>
+bool refusedSubscription(const QString &subscriptionId, const std::function<void(Result)> &done)
+{
+    const auto bad = badSubscription(subscriptionId);
+    if (!bad)
+        return false;
+    Result result;
+    result.call = *bad;
+    done(result);
+    return true;
+}
+
 CallResult badResourceId(const QString &resourceId)
 {
     return failure(FailureClass::Fatal, u"InvalidResourceId"_s,
@@ -355,33 +376,18 @@ void ArmClient::poll(std::shared_ptr<Follow> follow)
 void ArmClient::listVms(const QString &subscriptionId, bool statusOnly,
                         std::function<void(ListResult)> done)
 {
-    if (const auto bad = badSubscription(subscriptionId)) {
-        ListResult result;
-        result.call = *bad;
-        done(result);
+    if (refusedSubscription(subscriptionId, done))
         return;
-    }
-    QUrl url = resourceUrl(
+    const QUrl url = resourceUrl(
         u"/subscriptions/%1/providers/Microsoft.Compute/virtualMachines"_s.arg(subscriptionId), {});
-    if (statusOnly) {
-        QUrlQuery query(url);
-        query.addQueryItem(u"statusOnly"_s, u"true"_s);
-        url.setQuery(query);
-    }
-    auto state = std::make_shared<ListState>();
-    state->done = std::move(done);
-    listPage(state, url);
+    listVmPages(statusOnly ? withQueryItem(url, u"statusOnly"_s, u"true"_s) : url, std::move(done));
 }
 
 void ArmClient::listScaleSets(const QString &subscriptionId,
                               std::function<void(ScaleSetListResult)> done)
 {
-    if (const auto bad = badSubscription(subscriptionId)) {
-        ScaleSetListResult result;
-        result.call = *bad;
-        done(result);
+    if (refusedSubscription(subscriptionId, done))
         return;
-    }
     auto state = std::make_shared<ListState>();
     state->scaleSets = true;
     state->doneScaleSets = std::move(done);
@@ -395,12 +401,14 @@ void ArmClient::listScaleSets(const QString &subscriptionId,
 void ArmClient::listScaleSetVms(const QString &scaleSetId, bool withInstanceView,
                                 std::function<void(ListResult)> done)
 {
-    QUrl url = resourceUrl(scaleSetId, u"/virtualMachines"_s);
-    if (withInstanceView) { // VMSS VMs have no statusOnly: the instance view carries the power
-        QUrlQuery query(url);
-        query.addQueryItem(u"$expand"_s, u"instanceView"_s);
-        url.setQuery(query);
-    }
+    // VMSS VMs have no statusOnly: the instance view carries the power state.
+    const QUrl url = resourceUrl(scaleSetId, u"/virtualMachines"_s);
+    listVmPages(withInstanceView ? withQueryItem(url, u"$expand"_s, u"instanceView"_s) : url,
+                std::move(done));
+}
+
+void ArmClient::listVmPages(const QUrl &url, std::function<void(ListResult)> done)
+{
     auto state = std::make_shared<ListState>();
     state->done = std::move(done);
     listPage(state, url);
@@ -511,12 +519,8 @@ void ArmClient::evictionEvidenceInSubscription(const QString &subscriptionId,
                                                const QDateTime &since,
                                                std::function<void(FleetEvidenceResult)> done)
 {
-    if (const auto bad = badSubscription(subscriptionId)) {
-        FleetEvidenceResult result;
-        result.call = *bad;
-        done(result);
+    if (refusedSubscription(subscriptionId, done))
         return;
-    }
     // The documented "events for a resource provider" pattern: the Activity Log cannot filter
     // by operation, so every Compute record since `since` comes back, and $select keeps each
     // one to the fields the classification reads. No upper end (eventTimestamp le): only the

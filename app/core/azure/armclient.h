@@ -101,6 +101,7 @@ private:
                    const QByteArray &body, std::function<void(const QString &)> progress,
                    std::function<void(StartResult)> done, bool follow = true);
     void listPage(std::shared_ptr<struct ListState> state, const QUrl &url);
+    void listVmPages(const QUrl &url, std::function<void(ListResult)> done); // every page
     void finishList(const std::shared_ptr<struct ListState> &state);
     void evidencePage(std::shared_ptr<struct EvidenceState> state, const QUrl &url);
     QUrl activityLogUrl(const QString &subscriptionId, const QString &filter,
