@@ -70,13 +70,18 @@ void writeFields(QJsonObject &o, const Record &r, const Fields<Record> &fields)
         o.insert(f.key, time(r.*f.member));
 }
 
+// A record with its id and the fields of its table read; the caller validates and adds
+// the rest.
 template<class Record>
-void readFields(const QJsonObject &o, Record &r, const Fields<Record> &fields)
+Record readRecord(const QJsonObject &o, const Fields<Record> &fields)
 {
+    Record r;
+    r.id = id(o, u"id");
     for (const TextField<Record> &f : fields.texts)
         r.*f.member = text(o, f.key);
     for (const TimeField<Record> &f : fields.times)
         r.*f.member = time(o, f.key);
+    return r;
 }
 
 const TextField<VmRecord> kVmTexts[] = {
@@ -220,9 +225,7 @@ QJsonObject toJson(const AuditRecord &record)
 
 std::optional<VmRecord> vmFromJson(const QJsonObject &o)
 {
-    VmRecord vm;
-    vm.id = id(o, u"id");
-    readFields(o, vm, kVmFields);
+    VmRecord vm = readRecord(o, kVmFields);
     if (vm.id <= 0 || vm.resourceId.isEmpty())
         return std::nullopt;
     vm.resourceKey = vm.resourceId.toLower();
@@ -238,22 +241,18 @@ std::optional<VmRecord> vmFromJson(const QJsonObject &o)
 
 std::optional<JobRecord> jobFromJson(const QJsonObject &o, qint64 vmId)
 {
-    JobRecord job;
-    job.id = id(o, u"id");
+    JobRecord job = readRecord(o, kJobFields);
     if (job.id <= 0 || !o.value(u"state"_s).isString())
         return std::nullopt;
     job.vmId = o.contains(u"vmId"_s) ? id(o, u"vmId") : vmId;
     job.state = jobStateFromString(text(o, u"state"));
     job.attempt = o.value(u"attempts"_s).toInt();
-    readFields(o, job, kJobFields);
     return job;
 }
 
 std::optional<EventRecord> eventFromJson(const QJsonObject &o)
 {
-    EventRecord event;
-    event.id = id(o, u"id");
-    readFields(o, event, kEventFields);
+    EventRecord event = readRecord(o, kEventFields);
     if (event.id <= 0 || !event.at.isValid())
         return std::nullopt;
     event.vmId = id(o, u"vmId");
@@ -264,9 +263,7 @@ std::optional<EventRecord> eventFromJson(const QJsonObject &o)
 
 std::optional<AuditRecord> auditFromJson(const QJsonObject &o)
 {
-    AuditRecord record;
-    record.id = id(o, u"id");
-    readFields(o, record, kAuditFields);
+    AuditRecord record = readRecord(o, kAuditFields);
     if (record.id <= 0 || !record.at.isValid())
         return std::nullopt;
     return record;
