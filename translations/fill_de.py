@@ -234,6 +234,17 @@ S.update({
  'New agent key line': 'Neue Agent-Schlüsselzeile', '&Copy key line': 'Schlüsselzeile &kopieren',
 })
 
+# Silent agents (issue 17): fleet status, tooltip, Settings -> Budgets.
+S.update({
+ 'Agent silent': 'Agent stumm',
+ 'The VM is running but its agent has sent no heartbeat since %1 (silent since %2): the agent is down, not the VM.': 'Die VM läuft, aber ihr Agent hat seit %1 kein Lebenszeichen gesendet (stumm seit %2): Der Agent ist ausgefallen, nicht die VM.',
+ "The agents' heartbeat-interval (60 s unless changed).": 'Das heartbeat-interval der Agenten (60 s, sofern nicht geändert).',
+ 'Never alert': 'Nie alarmieren',
+ 'Alert when the agent of a running VM has missed this many heartbeats (a deallocated VM is never alerted).': 'Alarmieren, wenn der Agent einer laufenden VM so viele Lebenszeichen verpasst hat (eine freigegebene VM löst nie einen Alarm aus).',
+ 'Agent &heartbeat interval:': '&Lebenszeichen-Intervall der Agenten:',
+ 'Silent a&gent after missed heartbeats:': 'Agent &stumm nach verpassten Lebenszeichen:',
+})
+
 # Actions that do nothing for the selected VM are disabled with the reason (FleetActions).
 S.update({
  '%1 was stopped on purpose: Start runs it again.': '%1 wurde absichtlich angehalten: Starten lässt sie wieder laufen.',

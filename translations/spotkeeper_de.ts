@@ -283,6 +283,10 @@
         <source>in %n hour(s)</source>
         <translation><numerusform>in %n Stunde</numerusform><numerusform>in %n Stunden</numerusform></translation>
     </message>
+    <message>
+        <source>Agent silent</source>
+        <translation>Agent stumm</translation>
+    </message>
 </context>
 <context>
     <name>Notification</name>
@@ -833,6 +837,10 @@
     <message>
         <source>Stopped on purpose by %1</source>
         <translation>Absichtlich angehalten von %1</translation>
+    </message>
+    <message>
+        <source>The VM is running but its agent has sent no heartbeat since %1 (silent since %2): the agent is down, not the VM.</source>
+        <translation>Die VM läuft, aber ihr Agent hat seit %1 kein Lebenszeichen gesendet (stumm seit %2): Der Agent ist ausgefallen, nicht die VM.</translation>
     </message>
 </context>
 <context>
@@ -1600,6 +1608,26 @@
     <message>
         <source>Activity &amp;Log wait for an unexplained deallocation:</source>
         <translation>Wartezeit im Aktivitäts&amp;protokoll bei unerklärter Freigabe:</translation>
+    </message>
+    <message>
+        <source>The agents' heartbeat-interval (60 s unless changed).</source>
+        <translation>Das heartbeat-interval der Agenten (60 s, sofern nicht geändert).</translation>
+    </message>
+    <message>
+        <source>Never alert</source>
+        <translation>Nie alarmieren</translation>
+    </message>
+    <message>
+        <source>Alert when the agent of a running VM has missed this many heartbeats (a deallocated VM is never alerted).</source>
+        <translation>Alarmieren, wenn der Agent einer laufenden VM so viele Lebenszeichen verpasst hat (eine freigegebene VM löst nie einen Alarm aus).</translation>
+    </message>
+    <message>
+        <source>Agent &amp;heartbeat interval:</source>
+        <translation>&amp;Lebenszeichen-Intervall der Agenten:</translation>
+    </message>
+    <message>
+        <source>Silent a&amp;gent after missed heartbeats:</source>
+        <translation>Agent &amp;stumm nach verpassten Lebenszeichen:</translation>
     </message>
 </context>
 <context>

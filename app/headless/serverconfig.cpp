@@ -162,6 +162,9 @@ const QHash<QString, Setter> &setters()
         {u"engine.backoff_base_seconds"_s, integer(&ServerConfig::backoffBaseSeconds, 1, 3600)},
         {u"engine.backoff_cap_seconds"_s, integer(&ServerConfig::backoffCapSeconds, 1, 86'400)},
         {u"engine.alert_after_minutes"_s, integer(&ServerConfig::alertAfterMinutes, 0, 10'080)},
+        {u"engine.heartbeat_interval_seconds"_s,
+         integer(&ServerConfig::heartbeatIntervalSeconds, 1, 86'400)},
+        {u"engine.agent_silent_intervals"_s, integer(&ServerConfig::agentSilentIntervals, 0, 1000)},
         {u"engine.list_power_threshold"_s,
          integer(&ServerConfig::listPowerThreshold, 0, 1'000'000)},
         {u"engine.evidence_wait_seconds"_s, integer(&ServerConfig::evidenceWaitSeconds, 0, 3600)},
@@ -210,6 +213,15 @@ std::optional<ServerConfig> fromFile(const std::optional<base::ConfigFile> &file
         return std::nullopt;
     ServerConfig config;
     for (const base::ConfigEntry &entry : file->entries()) {
+        if (entry.section == "notify"_L1 || entry.section.startsWith("notify."_L1)) {
+            if (const QString problem = config.notify.set(entry.section, entry.key, entry.value);
+                !problem.isEmpty()) {
+                *error = file->errorAt(
+                    entry.line, u"["_s + entry.section + u"] "_s + entry.key + u": "_s + problem);
+                return std::nullopt;
+            }
+            continue;
+        }
         const auto it = setters().constFind(entry.section + u'.' + entry.key);
         if (it == setters().constEnd()) {
             *error = file->errorAt(entry.line,

@@ -4,6 +4,8 @@
 
 #include <QCoreApplication>
 
+#include <iterator>
+
 namespace spotkeeper::gui {
 
 // lupdate reads the literal context of each translate() call.
@@ -35,6 +37,9 @@ Health healthOf(const core::VmRecord &vm, const std::optional<core::JobRecord> &
     switch (vm.powerState) {
     case PowerState::Running:
     case PowerState::Starting:
+        // The VM runs but its agent does not answer: the agent is dead, not the VM.
+        if (core::isAgentSilent(vm))
+            return Health::AgentSilent;
         if (lastEviction.isValid() && lastEviction.secsTo(now) < 24 * 3600)
             return Health::Recovered;
         return Health::Healthy;
@@ -62,6 +67,7 @@ bool isProblem(Health health)
     case Health::Retrying:
     case Health::NeedsOperator:
     case Health::Paused:
+    case Health::AgentSilent:
         return true;
     default:
         return false;
@@ -87,6 +93,8 @@ QString healthText(Health health)
         return QCoreApplication::translate("FleetStatus", "Paused");
     case Health::Stopped:
         return QCoreApplication::translate("FleetStatus", "Stopped");
+    case Health::AgentSilent:
+        return QCoreApplication::translate("FleetStatus", "Agent silent");
     case Health::Unknown:
         break;
     }
@@ -95,9 +103,10 @@ QString healthText(Health health)
 
 QString healthKey(Health health)
 {
-    static const char *const keys[] = {"healthy", "recovered", "evicted",
-                                       "waiting", "retrying",  "needs_operator",
-                                       "paused",  "stopped",   "unknown"};
+    static const char *const keys[] = {"healthy",      "recovered",      "evicted", "waiting",
+                                       "retrying",     "needs_operator", "paused",  "stopped",
+                                       "agent_silent", "unknown"};
+    static_assert(std::size(keys) == kHealthCount);
     return QLatin1StringView(keys[static_cast<int>(health)]);
 }
 
@@ -118,6 +127,8 @@ QColor healthColor(Health health)
         return QColor(0xad, 0x14, 0x57);
     case Health::Paused:
         return QColor(0x6d, 0x4c, 0x41);
+    case Health::AgentSilent:
+        return QColor(0x6a, 0x1b, 0x9a);
     case Health::Stopped:
     case Health::Unknown:
         break;

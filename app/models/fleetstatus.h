@@ -23,9 +23,10 @@ enum class Health {
     NeedsOperator,
     Paused,
     Stopped,
+    AgentSilent, // VM running, its agent silent too long (core::isAgentSilent)
     Unknown
 };
-inline constexpr int kHealthCount = 9;
+inline constexpr int kHealthCount = 10;
 inline size_t qHash(Health health, size_t seed = 0) noexcept
 {
     return ::qHash(static_cast<int>(health), seed);

@@ -446,6 +446,10 @@ QVariant FleetTableModel::toolTipData(const FleetRow &row, int column) const
     case Status:
         if (row.job && !row.job->reason.isEmpty())
             return QString(healthText(row.health) + QLatin1StringView(": ") + row.job->reason);
+        if (row.health == Health::AgentSilent)
+            return tr("The VM is running but its agent has sent no heartbeat since %1 (silent "
+                      "since %2): the agent is down, not the VM.")
+                .arg(utcText(row.vm.agentLastSeen), utcText(row.vm.agentSilentSince));
         return healthText(row.health);
     case LastEviction:
         return utcText(row.lastEviction());

@@ -3,6 +3,7 @@
 #include "ui/dashboardsession.h"
 
 #include "azure/armcloudprovider.h"
+#include "engine/agentwatch.h"
 #include "engine/reconciler.h"
 #include "engine/restartengine.h"
 #include "fleet/clock.h"
@@ -127,6 +128,8 @@ void DashboardSession::startEngine(const DashboardSettings &settings)
     }
     config.evidenceWaitSeconds = std::clamp(settings.evidenceWaitSeconds, 0, 3600);
     config.restartUnprovenDeallocation = settings.restartUnprovenDeallocation;
+    config.heartbeatIntervalSeconds = std::clamp(settings.heartbeatIntervalSeconds, 1, 86'400);
+    config.agentSilentIntervals = std::clamp(settings.agentSilentIntervals, 0, 1000);
     QString listenerProblem;
     if (!config.address.setAddress(settings.listenAddress.trimmed())) {
         listenerProblem =
@@ -162,6 +165,15 @@ void DashboardSession::startEngine(const DashboardSettings &settings)
         m_source->notifyVmChanged(vmId);
         notifyLatestEvent(vmId, core::EventKind::Notice);
     });
+    // Silent agents: the row's status and the timeline (and the tray, for the alert).
+    connect(m_host->agentWatch(), &core::AgentWatch::agentSilent, this, [this](qint64 vmId) {
+        m_source->notifyVmChanged(vmId);
+        notifyLatestEvent(vmId, core::EventKind::Alert);
+    });
+    connect(m_host->agentWatch(), &core::AgentWatch::agentResumed, this, [this](qint64 vmId) {
+        m_source->notifyVmChanged(vmId);
+        notifyLatestEvent(vmId, core::EventKind::Heartbeat);
+    });
 
     SourceStatus status = m_source->status();
     status.listenerAddress = m_host->listenAddress();
@@ -169,6 +181,7 @@ void DashboardSession::startEngine(const DashboardSettings &settings)
     status.listenerProblem = listenerProblem;
     status.credentialsAvailable = false;
     if (options.observeOnly) {
+        m_host->startEngine(); // no engine: the agent watch alone
         status.observeOnly = true;
         status.actionsDisabledReason =
             tr("Azure credentials are turned off in Settings: notices are received and stored, "

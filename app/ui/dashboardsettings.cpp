@@ -68,6 +68,13 @@ DashboardSettings DashboardSettings::load()
     d.evidenceWaitSeconds = std::clamp(
         s.value(QStringLiteral("engine/evidenceWaitSeconds"), d.evidenceWaitSeconds).toInt(), 0,
         3600);
+    d.heartbeatIntervalSeconds = std::clamp(
+        s.value(QStringLiteral("engine/heartbeatIntervalSeconds"), d.heartbeatIntervalSeconds)
+            .toInt(),
+        1, 86'400);
+    d.agentSilentIntervals = std::clamp(
+        s.value(QStringLiteral("engine/agentSilentIntervals"), d.agentSilentIntervals).toInt(), 0,
+        1000);
     d.restartUnprovenDeallocation =
         s.value(QStringLiteral("engine/unprovenDeallocation"), QStringLiteral("restart")).toString()
         != QLatin1StringView("leave");
@@ -100,6 +107,8 @@ void DashboardSettings::save() const
     s.setValue(QStringLiteral("budgets/vmStartsPerMinute"), vmStartsPerMinute);
     s.setValue(QStringLiteral("budgets/vmStartBurst"), vmStartBurst);
     s.setValue(QStringLiteral("engine/evidenceWaitSeconds"), evidenceWaitSeconds);
+    s.setValue(QStringLiteral("engine/heartbeatIntervalSeconds"), heartbeatIntervalSeconds);
+    s.setValue(QStringLiteral("engine/agentSilentIntervals"), agentSilentIntervals);
     s.setValue(QStringLiteral("engine/unprovenDeallocation"),
                restartUnprovenDeallocation ? QStringLiteral("restart") : QStringLiteral("leave"));
     // The old fields (never applied to the engine) are gone.

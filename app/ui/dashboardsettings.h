@@ -30,6 +30,10 @@ struct DashboardSettings : core::BudgetSettings
     // evidence_wait_seconds, unproven_deallocation; docs/ENGINE.md).
     int evidenceWaitSeconds = 300;
     bool restartUnprovenDeallocation = true;
+    // Silent agents (spotkeeperd.conf [engine] heartbeat_interval_seconds,
+    // agent_silent_intervals): alert after this many missed heartbeats; 0 = never.
+    int heartbeatIntervalSeconds = 60;
+    int agentSilentIntervals = 3;
     QString theme = QStringLiteral("system"); // system | light | dark
     QString language = QStringLiteral("system");
     bool csvBom = false;

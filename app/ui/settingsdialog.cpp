@@ -135,6 +135,21 @@ SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets,
     m_unproven->setCurrentIndex(s.restartUnprovenDeallocation ? 0 : 1);
     bf->addRow(tr("Activity &Log wait for an unexplained deallocation:"), m_evidenceWait);
     bf->addRow(tr("&No evidence by then:"), m_unproven);
+    // Silent agents: a running VM whose agent stopped sending heartbeats.
+    m_heartbeatInterval = new QSpinBox(budgets);
+    m_heartbeatInterval->setRange(1, 86'400);
+    m_heartbeatInterval->setSuffix(tr(" s"));
+    m_heartbeatInterval->setValue(s.heartbeatIntervalSeconds);
+    m_heartbeatInterval->setToolTip(tr("The agents' heartbeat-interval (60 s unless changed)."));
+    m_agentSilentIntervals = new QSpinBox(budgets);
+    m_agentSilentIntervals->setRange(0, 1000);
+    m_agentSilentIntervals->setSpecialValueText(tr("Never alert"));
+    m_agentSilentIntervals->setValue(s.agentSilentIntervals);
+    m_agentSilentIntervals->setToolTip(
+        tr("Alert when the agent of a running VM has missed this many heartbeats (a "
+           "deallocated VM is never alerted)."));
+    bf->addRow(tr("Agent &heartbeat interval:"), m_heartbeatInterval);
+    bf->addRow(tr("Silent a&gent after missed heartbeats:"), m_agentSilentIntervals);
     tabs->addTab(budgets, tr("&Budgets"));
 
     auto *look = new QWidget(tabs);
@@ -221,6 +236,8 @@ DashboardSettings SettingsDialog::settings() const
     s.vmStartBurst = m_startBurst->value();
     s.evidenceWaitSeconds = m_evidenceWait->value();
     s.restartUnprovenDeallocation = m_unproven->currentData().toBool();
+    s.heartbeatIntervalSeconds = m_heartbeatInterval->value();
+    s.agentSilentIntervals = m_agentSilentIntervals->value();
     s.theme = m_theme->currentData().toString();
     s.language = m_language->currentData().toString();
     s.csvBom = m_bom->isChecked();

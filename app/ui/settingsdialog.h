@@ -58,6 +58,8 @@ private:
     QSpinBox *m_startBurst = nullptr;
     QSpinBox *m_evidenceWait = nullptr;
     QComboBox *m_unproven = nullptr;
+    QSpinBox *m_heartbeatInterval = nullptr;
+    QSpinBox *m_agentSilentIntervals = nullptr;
     QComboBox *m_theme = nullptr;
     QComboBox *m_language = nullptr;
     QCheckBox *m_bom = nullptr;

@@ -48,6 +48,14 @@ void TestServerConfig::shippedExampleIsValid()
     QCOMPARE(config->vmStartsPerMinute, defaults.vmStartsPerMinute);
     QCOMPARE(config->rotationOverlapHours, defaults.rotationOverlapHours);
     QCOMPARE(config->seedEnabled, false);
+    QCOMPARE(config->heartbeatIntervalSeconds, defaults.heartbeatIntervalSeconds);
+    QCOMPARE(config->agentSilentIntervals, defaults.agentSilentIntervals);
+    QCOMPARE(config->notify.groupWindowSeconds, defaults.notify.groupWindowSeconds);
+    QCOMPARE(config->notify.groupMin, defaults.notify.groupMin);
+    QCOMPARE(config->notify.retryBaseSeconds, defaults.notify.retryBaseSeconds);
+    QCOMPARE(config->notify.retryCapSeconds, defaults.notify.retryCapSeconds);
+    QCOMPARE(config->notify.timeoutMs, defaults.notify.timeoutMs);
+    QVERIFY(config->notify.channels.isEmpty());
 }
 
 void TestServerConfig::parsesEverySection()
@@ -72,6 +80,19 @@ reconcile_seconds = 30
 backoff_base_seconds = 5
 evidence_wait_seconds = 120
 unproven_deallocation = leave
+heartbeat_interval_seconds = 30
+agent_silent_intervals = 4
+[notify]
+group_window_seconds = 60
+[notify.ops]
+type = webhook
+url = https://alerts.example.com/hook
+secret_file = /etc/x/ops.secret
+events = eviction, agent_silent
+template = {title}\n{text}
+[notify.chat]
+type = slack
+url_file = /etc/x/slack.url
 [seed]
 enabled = yes
 subscription = 8d3c6a4e-2f4b-4c1e-9a53-3f1b2f0c7d11
@@ -96,6 +117,15 @@ level = DEBUG
     QVERIFY(!config->restartUnprovenDeallocation);
     QVERIFY(config->seedEnabled);
     QCOMPARE(config->logLevel, u"debug"_s);
+    QCOMPARE(config->heartbeatIntervalSeconds, 30);
+    QCOMPARE(config->agentSilentIntervals, 4);
+    QCOMPARE(config->notify.groupWindowSeconds, 60);
+    QCOMPARE(config->notify.channels.size(), 2);
+    QCOMPARE(config->notify.channels.at(0).name, u"ops"_s);
+    QCOMPARE(config->notify.channels.at(0).secretFile, u"/etc/x/ops.secret"_s);
+    QCOMPARE(config->notify.channels.at(0).events, QStringList({u"eviction"_s, u"agent_silent"_s}));
+    QCOMPARE(config->notify.channels.at(0).templateText, u"{title}\n{text}"_s);
+    QVERIFY(config->notify.channels.at(1).type == core::ChannelType::Slack);
     QVERIFY2(config->validate().isEmpty(), qPrintable(config->validate())); // TLS set: 0.0.0.0 ok
 }
 
@@ -127,6 +157,11 @@ void TestServerConfig::rejectsMistakes_data()
     QTest::newRow("bad sslmode") << QByteArray("[store]\nsslmode = sometimes\n")
                                  << u"verify-full"_s;
     QTest::newRow("broken header") << QByteArray("[listen\n") << u"line 1"_s;
+    QTest::newRow("bad notify kind") << QByteArray("[notify.ops]\nevents = lunch\n")
+                                     << u"line 2: [notify.ops] events: unknown event 'lunch'"_s;
+    QTest::newRow("bad notify setting") << QByteArray("[notify]\ncolour = red\n") << u"line 2"_s;
+    QTest::newRow("bad silent intervals") << QByteArray("[engine]\nagent_silent_intervals = -1\n")
+                                          << u"engine.agent_silent_intervals"_s;
 }
 
 void TestServerConfig::rejectsMistakes()

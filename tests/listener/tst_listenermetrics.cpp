@@ -63,6 +63,24 @@ public:
     {
         return m_inner->setManagedBy(vmId, reason);
     }
+    bool setAgentSilent(qint64 vmId, const QDateTime &since, const EventRecord &event) override
+    {
+        return m_inner->setAgentSilent(vmId, since, event);
+    }
+    bool enqueueNotifications(const QList<OutboxEntry> &entries, const QString &cursorKey,
+                              const QString &cursorValue) override
+    {
+        return m_inner->enqueueNotifications(entries, cursorKey, cursorValue);
+    }
+    QList<OutboxEntry> dueNotifications(const QDateTime &now, int limit) override
+    {
+        return m_inner->dueNotifications(now, limit);
+    }
+    bool updateNotification(const OutboxEntry &entry) override
+    {
+        return m_inner->updateNotification(entry);
+    }
+    QList<OutboxCount> notificationCounts() override { return m_inner->notificationCounts(); }
     bool recordHeartbeat(const QString &key, const VmRecord &identity, const QDateTime &at,
                          const QString &version, const QString &pollError) override
     {
@@ -257,6 +275,24 @@ private slots:
         QCOMPARE(sample(text, "spotkeeper_vms"), 5.0);
         QCOMPARE(sample(text, "spotkeeper_store_gauges_age_seconds"), 0.0);
         QCOMPARE(metrics.storeGaugeReads(), 2);
+    }
+
+    // Issue 17: /metrics counts running VMs whose agent is silent, not deallocated ones.
+    void silentAgentsAreCounted()
+    {
+        EventRecord alert;
+        alert.kind = EventKind::Alert;
+        alert.eventType = u"agent_silent"_s;
+        const QList<VmRecord> vms = m_store->vms();
+        QVERIFY(vms.size() >= 2);
+        for (int i = 0; i < 2; ++i) {
+            QVERIFY(m_store->setPowerState(vms.at(i).id, PowerState::Running, m_clock.nowUtc()));
+            QVERIFY(m_store->setAgentSilent(vms.at(i).id, m_clock.nowUtc(), alert));
+        }
+        QVERIFY(m_store->setPowerState(vms.at(1).id, PowerState::Deallocated, m_clock.nowUtc()));
+        ListenerMetrics metrics;
+        const QByteArray text = metrics.render(*m_store, m_clock, {});
+        QCOMPARE(sample(text, "spotkeeper_agents_silent"), 1.0);
     }
 
     void zeroTtlReadsOnEveryScrape()

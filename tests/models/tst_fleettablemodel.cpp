@@ -81,6 +81,63 @@ private Q_SLOTS:
         QCOMPARE(model.pendingChangeCount(), 0);
         QCOMPARE(model.rowOfVm(987654), -1);
     }
+
+    // Issue 17: a running VM whose agent is silent shows "Agent silent" (a problem, counted in
+    // the summary); a deallocated VM with the same stale flag does not; the first heartbeat
+    // after the flag shows it running again.
+    void silentAgentIsItsOwnHealth()
+    {
+        core::ManualClock clock;
+        auto store = test::openStore(QStringLiteral(":memory:"), &clock);
+        core::VmRecord vm;
+        vm.resourceKey = QStringLiteral("/subscriptions/s/resourcegroups/rg/providers/"
+                                        "microsoft.compute/virtualmachines/web-1");
+        vm.name = QStringLiteral("web-1");
+        vm.powerState = core::PowerState::Running;
+        const qint64 vmId = store->upsertVm(vm);
+        QVERIFY(
+            store->recordHeartbeat(vm.resourceKey, {}, clock.nowUtc(), QStringLiteral("1.0"), {}));
+        clock.advanceMSecs(180'000);
+        LocalFleetSource source(*store, nullptr, clock);
+        FleetTableModel model(source, clock);
+        const int row = model.rowOfVm(vmId);
+        QVERIFY(row >= 0);
+        QCOMPARE(model.rowAt(row)->health, Health::Healthy);
+
+        core::EventRecord alert;
+        alert.kind = core::EventKind::Alert;
+        alert.eventType = QStringLiteral("agent_silent");
+        QVERIFY(store->setAgentSilent(vmId, clock.nowUtc(), alert));
+        source.notifyVmChanged(vmId);
+        model.flushPendingChanges();
+        QCOMPARE(model.rowAt(row)->health, Health::AgentSilent);
+        QCOMPARE(model.index(row, FleetTableModel::Status).data().toString(),
+                 healthText(Health::AgentSilent));
+        QVERIFY(
+            model.index(row, FleetTableModel::Name).data(FleetTableModel::ProblemRole).toBool());
+        QVERIFY(model.index(row, FleetTableModel::Status)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("agent")));
+        QCOMPARE(model.healthCounts().at(static_cast<std::size_t>(Health::AgentSilent)), 1);
+        QCOMPARE(healthKey(Health::AgentSilent), QStringLiteral("agent_silent"));
+
+        // Deallocated (evicted): its agent is expected to be quiet, whatever the flag says.
+        QVERIFY(store->setPowerState(vmId, core::PowerState::Deallocated, clock.nowUtc()));
+        source.notifyVmChanged(vmId);
+        model.flushPendingChanges();
+        QCOMPARE(model.rowAt(row)->health, Health::Evicted);
+        QCOMPARE(model.healthCounts().at(static_cast<std::size_t>(Health::AgentSilent)), 0);
+
+        // Running again and a heartbeat after the flag: running, before the watch clears it.
+        QVERIFY(store->setPowerState(vmId, core::PowerState::Running, clock.nowUtc()));
+        clock.advanceMSecs(1000);
+        QVERIFY(
+            store->recordHeartbeat(vm.resourceKey, {}, clock.nowUtc(), QStringLiteral("1.0"), {}));
+        source.notifyVmChanged(vmId);
+        model.flushPendingChanges();
+        QVERIFY(model.rowAt(row)->health != Health::AgentSilent);
+    }
 };
 
 QTEST_MAIN(TestFleetTableModel)

@@ -50,6 +50,7 @@ VmRecord fullVm()
     vm.agentLastSeen = at(3);
     vm.agentVersion = u"0.1.0"_s;
     vm.agentLastPollError = u"IMDS timeout"_s;
+    vm.agentSilentSince = at(5);
     vm.createdAt = at(-1000);
     vm.updatedAt = at(4);
     return vm;
@@ -106,6 +107,7 @@ void compareVm(const VmRecord &a, const VmRecord &b)
     QCOMPARE(a.agentLastSeen, b.agentLastSeen);
     QCOMPARE(a.agentVersion, b.agentVersion);
     QCOMPARE(a.agentLastPollError, b.agentLastPollError);
+    QCOMPARE(a.agentSilentSince, b.agentSilentSince);
     QCOMPARE(a.createdAt, b.createdAt);
     QCOMPARE(a.updatedAt, b.updatedAt);
 }

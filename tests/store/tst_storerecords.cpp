@@ -370,6 +370,106 @@ private slots:
             1);
     }
 
+    // Issue 17: the AgentWatch's verdict and its event go together; a heartbeat after the
+    // flag shows the agent alive before the watch clears it; a cleared flag reads back empty.
+    void agentSilentFlagAndEventInOneTransaction()
+    {
+        auto store = openStore();
+        VmRecord record = vmRecord(1);
+        record.powerState = PowerState::Running;
+        const qint64 vm = store->upsertVm(record);
+        QVERIFY(store->recordHeartbeat(record.resourceKey, {}, m_clock.nowUtc(), u"1.0"_s, {}));
+        m_clock.advanceMSecs(180'000);
+        EventRecord alert;
+        alert.kind = EventKind::Alert;
+        alert.eventType = u"agent_silent"_s;
+        alert.message = u"agent silent"_s;
+        QVERIFY(store->setAgentSilent(vm, m_clock.nowUtc(), alert));
+        QCOMPARE(store->vm(vm)->agentSilentSince, m_clock.nowUtc());
+        QVERIFY(isAgentSilent(*store->vm(vm)));
+        EventFilter alerts;
+        alerts.kinds = {EventKind::Alert};
+        const QList<EventRecord> events = store->events(alerts);
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.constFirst().vmId, vm);
+        QCOMPARE(events.constFirst().eventType, u"agent_silent"_s);
+
+        m_clock.advanceMSecs(1000);
+        QVERIFY(store->recordHeartbeat(record.resourceKey, {}, m_clock.nowUtc(), u"1.0"_s, {}));
+        QVERIFY(!isAgentSilent(*store->vm(vm))); // alive again, flag not yet cleared
+        QVERIFY(store->vm(vm)->agentSilentSince.isValid());
+        EventRecord resumed;
+        resumed.kind = EventKind::Heartbeat;
+        resumed.eventType = u"agent_resumed"_s;
+        QVERIFY(store->setAgentSilent(vm, QDateTime(), resumed));
+        QVERIFY(!store->vm(vm)->agentSilentSince.isValid());
+        QVERIFY(!store->setAgentSilent(vm + 100, m_clock.nowUtc(), alert)); // no such VM
+        QCOMPARE(store->eventCount(alerts), 1); // ... and nothing written
+    }
+
+    // Issue 17: the notification outbox. An event key is enqueued once per channel however
+    // often it is offered, together with the cursor; delivered entries are no longer due.
+    void outboxEnqueuesOnceAndTracksDelivery()
+    {
+        auto store = openStore();
+        const auto entry = [this](const QString &channel, const QString &key) {
+            OutboxEntry e;
+            e.channel = channel;
+            e.eventKey = key;
+            e.kind = u"eviction"_s;
+            e.payload = u"{\"n\":1}"_s;
+            e.nextAttemptAt = m_clock.nowUtc();
+            return e;
+        };
+        QVERIFY(store->enqueueNotifications(
+            {entry(u"ops"_s, u"evt_1"_s), entry(u"slack"_s, u"evt_1"_s)}, u"notify_cursor"_s,
+            u"1"_s));
+        QVERIFY(
+            store->enqueueNotifications({entry(u"ops"_s, u"evt_1"_s), entry(u"ops"_s, u"evt_2"_s)},
+                                        u"notify_cursor"_s, u"2"_s));
+        QCOMPARE(store->metaValueOrInsert(u"notify_cursor"_s, u"0"_s), u"2"_s);
+        QList<OutboxEntry> due = store->dueNotifications(m_clock.nowUtc(), 0);
+        QCOMPARE(due.size(), 3);
+        QCOMPARE(due.at(0).channel, u"ops"_s);
+        QCOMPARE(due.at(0).eventKey, u"evt_1"_s);
+        QCOMPARE(due.at(0).payload, u"{\"n\":1}"_s);
+        QCOMPARE(due.at(2).eventKey, u"evt_2"_s);
+        QCOMPARE(store->dueNotifications(m_clock.nowUtc(), 1).size(), 1);
+
+        OutboxEntry delivered = due.at(0);
+        delivered.state = OutboxEntry::State::Delivered;
+        delivered.attempts = 1;
+        delivered.deliveredAt = m_clock.nowUtc();
+        QVERIFY(store->updateNotification(delivered));
+        OutboxEntry later = due.at(1);
+        later.attempts = 1;
+        later.lastError = u"HTTP 503"_s;
+        later.nextAttemptAt = m_clock.nowUtc().addSecs(10);
+        QVERIFY(store->updateNotification(later));
+        due = store->dueNotifications(m_clock.nowUtc(), 0);
+        QCOMPARE(due.size(), 1);
+        QCOMPARE(due.at(0).eventKey, u"evt_2"_s);
+        m_clock.advanceMSecs(10'000);
+        due = store->dueNotifications(m_clock.nowUtc(), 0);
+        QCOMPARE(due.size(), 2);
+        QCOMPARE(due.at(0).lastError, u"HTTP 503"_s);
+        QCOMPARE(due.at(0).attempts, 1);
+
+        const QList<OutboxCount> counts = store->notificationCounts();
+        QCOMPARE(counts.size(), 3);
+        QCOMPARE(counts.at(0).channel, u"ops"_s);
+        QVERIFY(counts.at(0).state == OutboxEntry::State::Delivered);
+        QCOMPARE(counts.at(0).count, 1);
+        QVERIFY(counts.at(1).state == OutboxEntry::State::Pending);
+        QCOMPARE(counts.at(1).count, 1);
+
+        // A bad entry fails the call before anything is written, the cursor included.
+        QVERIFY(!store->enqueueNotifications(
+            {entry(u"ops"_s, u"evt_3"_s), entry(QString(), u"x"_s)}, u"notify_cursor"_s, u"3"_s));
+        QCOMPARE(store->metaValueOrInsert(u"notify_cursor"_s, u"0"_s), u"2"_s);
+        QCOMPARE(store->dueNotifications(m_clock.nowUtc(), 0).size(), 2);
+    }
+
     void auditLogIsAppendOnly()
     {
         auto store = openStore();

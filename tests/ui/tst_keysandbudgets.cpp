@@ -6,6 +6,7 @@
 // the in-process engine's options, and the session wires the listener's key manager).
 #include "azure/armclient.h"
 #include "azure/armcloudprovider.h"
+#include "engine/agentwatch.h"
 #include "engine/restartengine.h"
 #include "fleet/clock.h"
 #include "fleet/enginehost.h"
@@ -169,6 +170,8 @@ private Q_SLOTS:
         s.vmStartBurst = 5;
         s.evidenceWaitSeconds = 90;
         s.restartUnprovenDeallocation = false;
+        s.heartbeatIntervalSeconds = 20;
+        s.agentSilentIntervals = 5;
         DashboardSession session(core::systemClock());
         QString error;
         QVERIFY2(session.open(s, &error), qPrintable(error));
@@ -187,6 +190,9 @@ private Q_SLOTS:
         QVERIFY(session.host()->cloud()->client()->options().budgets == config.budgets);
         QCOMPARE(config.evidenceWaitMs, 90'000);
         QVERIFY(!config.restartUnproven);
+        // Silent agents (issue 17): Settings -> Budgets reach the agent watch.
+        QVERIFY(session.host()->agentWatch());
+        QCOMPARE(session.host()->agentWatch()->config().silentAfterMs(), 100'000);
         // The session hands the listener's key manager to the keys panel.
         QVERIFY(session.source().keyManagementUnavailableReason().isEmpty());
         core::KeyError code = core::KeyError::None;

@@ -5,6 +5,7 @@
 #include "azure/armclient.h"
 #include "azure/armcloudprovider.h"
 #include "azure/armrequestqueue.h"
+#include "engine/agentwatch.h"
 #include "engine/engineidentity.h"
 #include "engine/reconciler.h"
 #include "engine/restartengine.h"
@@ -15,6 +16,7 @@
 #include "listener/listenermetrics.h"
 #include "listener/operatortokens.h"
 #include "listener/webhooklistener.h"
+#include "notify/notifier.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
@@ -67,6 +69,16 @@ EngineConfig engineConfig(const EngineHostConfig &c)
     return config;
 }
 
+AgentWatchConfig agentWatchConfig(const EngineHostConfig &c)
+{
+    AgentWatchConfig config;
+    config.heartbeatIntervalMs = qint64(c.heartbeatIntervalSeconds) * 1000;
+    config.silentIntervals = c.agentSilentIntervals;
+    // Often enough that an alert comes within a quarter interval of the threshold.
+    config.checkIntervalMs = std::clamp<qint64>(config.heartbeatIntervalMs / 4, 1000, 60'000);
+    return config;
+}
+
 // What the listener calls when the host only observes: notices are stored (by the
 // listener) and nothing more; operator actions say why they cannot run.
 class ObserveOnlyOperations final : public FleetOperations
@@ -110,6 +122,8 @@ EngineHost::~EngineHost()
     m_server.reset();
     m_listener.reset();
     m_observer.reset();
+    m_notifier.reset();
+    m_agentWatch.reset();
     m_reconciler.reset();
     m_engine.reset();
     m_identity.reset();
@@ -192,11 +206,25 @@ bool EngineHost::prepare(QString *error)
             return false;
         }
     }
+    std::unique_ptr<Notifier> notifier;
+    if (m_config.notify.enabled()) {
+        QString problem;
+        notifier = Notifier::create(m_config.notify, m_store, m_clock, &problem);
+        if (!notifier) {
+            *error = problem;
+            return false;
+        }
+    }
+    m_notifier = std::move(notifier);
+    m_agentWatch = std::make_unique<AgentWatch>(m_store, m_clock, agentWatchConfig(m_config));
     if (m_options.observeOnly) {
         m_server = std::move(server);
         m_observer = std::make_unique<ObserveOnlyOperations>();
         m_listener = std::make_unique<WebhookListener>(m_store, *m_observer, m_clock, options);
         m_listener->setCredentialStatusProvider([] { return u"off (observe only)"_s; });
+        if (m_notifier)
+            m_listener->setExtraMetricsProvider(
+                [this]() -> QByteArray { return m_notifier->renderMetrics(); });
         m_listener->attach(*m_server);
         m_prepared = true;
         return true;
@@ -229,13 +257,19 @@ bool EngineHost::prepare(QString *error)
     m_engineMetrics->watch(*m_engine);
     m_engineMetrics->watch(*m_reconciler);
     m_engineMetrics->watch(*m_cloud->client()->queue());
+    m_engineMetrics->watch(*m_agentWatch);
 
     m_listener = std::make_unique<WebhookListener>(m_store, *m_engine, m_clock, options);
     m_listener->setCredentialStatusProvider([this] { return m_cloud->credentialStatus(); });
     m_listener->setExtraMetricsProvider(
         // -> QByteArray: with QT_USE_QSTRINGBUILDER a deduced return type would be a
         // QStringBuilder referring to the two temporaries, read after they are destroyed.
-        [this]() -> QByteArray { return m_engineMetrics->render() + rateLimitMetrics(); });
+        [this]() -> QByteArray {
+            QByteArray out = m_engineMetrics->render() + rateLimitMetrics();
+            if (m_notifier)
+                out += m_notifier->renderMetrics();
+            return out;
+        });
     m_listener->attach(*m_server);
     m_prepared = true;
     return true;
@@ -257,7 +291,12 @@ bool EngineHost::listen(QString *error)
 
 void EngineHost::startEngine()
 {
-    if (!m_prepared || !m_engine || m_stopping)
+    if (!m_prepared || m_stopping)
+        return;
+    m_agentWatch->start(); // observing hosts watch agents too
+    if (m_notifier)
+        m_notifier->start();
+    if (!m_engine)
         return;
     m_engine->start();
     m_reconciler->start();
@@ -359,6 +398,8 @@ void EngineHost::finishStop()
         m_server->close();
     m_listener.reset();
     m_observer.reset();
+    m_notifier.reset();
+    m_agentWatch.reset();
     m_reconciler.reset();
     if (m_engine) {
         // Another engine (a restarted dashboard or spotkeeperd) takes the jobs over at once

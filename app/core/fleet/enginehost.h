@@ -26,11 +26,13 @@ class HttpServer;
 
 namespace spotkeeper::core {
 
+class AgentWatch;
 class ArmCloudProvider;
 class Clock;
 class EngineIdentity;
 class EngineMetrics;
 class FleetOperations;
+class Notifier;
 class Reconciler;
 class RestartEngine;
 class Store;
@@ -77,6 +79,8 @@ public:
     const EngineHostConfig &config() const { return m_config; }
     RestartEngine *engine() const { return m_engine.get(); }
     Reconciler *reconciler() const { return m_reconciler.get(); }
+    AgentWatch *agentWatch() const { return m_agentWatch.get(); }
+    Notifier *notifier() const { return m_notifier.get(); } // null without [notify] channels
     WebhookListener *listener() const { return m_listener.get(); }
     ArmCloudProvider *cloud() const { return m_cloud; }
     EngineMetrics *engineMetrics() const { return m_engineMetrics.get(); }
@@ -109,6 +113,8 @@ private:
     std::unique_ptr<StoreRateBudgets> m_sharedBudgets; // replicas: ARM buckets in the store
     std::unique_ptr<RestartEngine> m_engine;
     std::unique_ptr<Reconciler> m_reconciler;
+    std::unique_ptr<AgentWatch> m_agentWatch;
+    std::unique_ptr<Notifier> m_notifier;
     std::unique_ptr<EngineMetrics> m_engineMetrics;
     std::unique_ptr<FleetOperations> m_observer; // observeOnly: what the listener calls
     std::unique_ptr<WebhookListener> m_listener;

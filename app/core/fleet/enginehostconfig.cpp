@@ -26,7 +26,7 @@ QString EngineHostConfig::validate() const
         return u"[engine] backoff_cap_seconds must not be below backoff_base_seconds"_s;
     if (seedEnabled && (seedSubscription.isEmpty() || seedKeyFile.isEmpty()))
         return u"[seed] enabled needs subscription and key_file"_s;
-    return QString();
+    return notify.validate();
 }
 
 } // namespace spotkeeper::core

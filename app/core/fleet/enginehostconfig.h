@@ -4,6 +4,7 @@
 
 #include "fleet/ratebudget.h"
 #include "http/httpserver.h"
+#include "notify/notifyconfig.h"
 
 #include <QHostAddress>
 #include <QString>
@@ -48,6 +49,10 @@ struct EngineHostConfig : BudgetSettings
     int backoffBaseSeconds = 10;
     int backoffCapSeconds = 300;
     int alertAfterMinutes = 15; // 0 = never
+    // Silent agents: a running VM's agent quiet for agentSilentIntervals x
+    // heartbeatIntervalSeconds (the agents' heartbeat-interval) is alerted; 0 = never.
+    int heartbeatIntervalSeconds = 60;
+    int agentSilentIntervals = 3;
     int listPowerThreshold = 10; // jobs in a subscription from which lists replace GETs; 0 = never
     // A managed VM down with no notice: read the Activity Log this long for an eviction or a
     // deliberate stop, then restart (true) or leave it deallocated (docs/ENGINE.md).
@@ -59,6 +64,8 @@ struct EngineHostConfig : BudgetSettings
     bool seedEnabled = false;
     QString seedSubscription;
     QString seedKeyFile;
+    // [notify] and [notify.<channel>]: outbound notifications (docs/NOTIFICATIONS.md)
+    NotifyConfig notify;
 
     // Checks the combination: a non-loopback address needs TLS or insecureListen, TLS
     // needs both files, seed needs a subscription and a key file. Empty when fine.

@@ -134,4 +134,11 @@ EventKind eventKindFromString(QStringView text)
     return valueOf(kEventKinds, text);
 }
 
+bool isAgentSilent(const VmRecord &vm)
+{
+    return vm.agentSilentSince.isValid() && vm.powerState == PowerState::Running
+        && vm.desiredState == DesiredState::Running
+        && !(vm.agentLastSeen.isValid() && vm.agentLastSeen > vm.agentSilentSince);
+}
+
 } // namespace spotkeeper::core

@@ -91,9 +91,17 @@ struct VmRecord
     QDateTime agentLastSeen;
     QString agentVersion;
     QString agentLastPollError; // from the last heartbeat; empty when ok
+    // Set by the AgentWatch when the agent of a running VM fell silent (no heartbeat for the
+    // configured number of intervals); invalid while it answers or the VM is not running.
+    QDateTime agentSilentSince;
     QDateTime createdAt;
     QDateTime updatedAt;
 };
+
+// The agent of a running VM is silent: flagged by the AgentWatch and no heartbeat came since
+// (a heartbeat after the flag shows the agent alive at once, before the watch clears it).
+// A deallocated or stopped VM is never "agent silent": its agent is expected to be quiet.
+bool isAgentSilent(const VmRecord &vm);
 
 struct EventRecord
 {

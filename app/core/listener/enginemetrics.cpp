@@ -3,6 +3,7 @@
 #include "listener/enginemetrics.h"
 
 #include "azure/armrequestqueue.h"
+#include "engine/agentwatch.h"
 #include "engine/reconciler.h"
 #include "engine/restartengine.h"
 #include "listener/listenermetrics.h"
@@ -51,6 +52,11 @@ void EngineMetrics::watch(Reconciler &reconciler)
     });
 }
 
+void EngineMetrics::watch(AgentWatch &watch)
+{
+    connect(&watch, &AgentWatch::agentSilent, this, [this] { ++m_silentAgentAlerts; });
+}
+
 void EngineMetrics::watch(ArmRequestQueue &queue)
 {
     connect(&queue, &ArmRequestQueue::throttled, this, [this] { ++m_throttled; });
@@ -76,6 +82,8 @@ QByteArray EngineMetrics::render() const
     counter(out, "spotkeeper_restarts_needs_operator_total",
             "Restart jobs stopped until an operator acts.", m_needsOperator);
     counter(out, "spotkeeper_alerts_total", "Still-down alerts raised.", m_alerts);
+    counter(out, "spotkeeper_agent_silent_alerts_total",
+            "Running VMs whose agent fell silent (alerts raised).", m_silentAgentAlerts);
     counterMap(out, "spotkeeper_evictions_detected_total",
                "Evictions the engine recorded, by source.", u"source"_s, m_evictions);
     counter(out, "spotkeeper_arm_throttled_total", "ARM answers of 429 (throttled).", m_throttled);

@@ -13,6 +13,7 @@
 // with the process, as Prometheus counters do; the store-derived gauges come from ListenerMetrics.
 namespace spotkeeper::core {
 
+class AgentWatch;
 class ArmRequestQueue;
 class Reconciler;
 class RestartEngine;
@@ -28,6 +29,7 @@ public:
     void watch(RestartEngine &engine);
     void watch(Reconciler &reconciler);
     void watch(ArmRequestQueue &queue);
+    void watch(AgentWatch &watch);
     QByteArray render() const;
 
 private:
@@ -37,6 +39,7 @@ private:
     qint64 m_recovered = 0;
     qint64 m_needsOperator = 0;
     qint64 m_alerts = 0;
+    qint64 m_silentAgentAlerts = 0;
     qint64 m_throttled = 0;
     qint64 m_listCalls = 0;
     QMap<QPair<QString, QString>, qint64> m_armCalls; // by (HTTP status, kind)

@@ -95,7 +95,9 @@ void ListenerMetrics::readStoreGauges(Store &store, qint64 nowMs)
     ++m_storeGaugeReads;
     m_gaugesReadMs = nowMs;
     StoreGauges g;
-    g.vms = store.vms().size();
+    const QList<VmRecord> vms = store.vms();
+    g.vms = vms.size();
+    g.silentAgents = std::count_if(vms.cbegin(), vms.cend(), isAgentSilent);
     const QList<JobRecord> jobs = store.activeJobs();
     EventFilter evictions;
     evictions.kinds = {EventKind::Eviction};
@@ -166,6 +168,9 @@ QByteArray ListenerMetrics::render(Store &store, Clock &clock,
     if (m_gauges.up) {
         appendHeader(out, "spotkeeper_vms", "gauge", "VMs in the fleet.");
         appendSample(out, "spotkeeper_vms", {}, double(m_gauges.vms));
+        appendHeader(out, "spotkeeper_agents_silent", "gauge",
+                     "Running VMs whose agent has been silent too long (agent dead, VM up).");
+        appendSample(out, "spotkeeper_agents_silent", {}, double(m_gauges.silentAgents));
         appendHeader(out, "spotkeeper_jobs", "gauge", "Non-terminal restart jobs, by state.");
         for (size_t i = 0; i < kJobStates.size(); ++i)
             appendSample(out, "spotkeeper_jobs", {{u"state"_s, toString(kJobStates.at(i))}},

@@ -66,6 +66,7 @@ private:
         qint64 oldestWaitingCreatedMs = -1; // -1: no job waiting or backing off
         qint64 evictions = 0;
         qint64 notices = 0;
+        qint64 silentAgents = 0; // running VMs whose agent is silent (isAgentSilent)
     };
     void readStoreGauges(Store &store, qint64 nowMs);
 

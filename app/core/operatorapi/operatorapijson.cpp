@@ -103,7 +103,7 @@ const TextField<VmRecord> kVmTexts[] = {
 const TimeField<VmRecord> kVmTimes[] = {
     {u"createdAt", &VmRecord::createdAt},       {u"updatedAt", &VmRecord::updatedAt},
     {u"powerStateAt", &VmRecord::powerStateAt}, {u"agentLastSeen", &VmRecord::agentLastSeen},
-    {u"stoppedAt", &VmRecord::stoppedAt},
+    {u"stoppedAt", &VmRecord::stoppedAt},       {u"agentSilentSince", &VmRecord::agentSilentSince},
 };
 const Fields<VmRecord> kVmFields {kVmTexts, kVmTimes};
 
@@ -167,6 +167,7 @@ QJsonObject toJson(const VmRecord &vm, const std::optional<JobRecord> &job)
         {u"desiredState"_s, toString(vm.desiredState)},
         {u"autoRestart"_s, vm.autoRestart},
         {u"managedBy"_s, toString(vm.managedBy)},
+        {u"agentSilent"_s, isAgentSilent(vm)},
         {u"stoppedOnPurpose"_s,
          vm.desiredState == DesiredState::Stopped && !vm.stoppedBy.isEmpty()
              ? QJsonValue(u"Stopped on purpose by "_s + vm.stoppedBy)

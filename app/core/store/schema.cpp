@@ -224,8 +224,41 @@ QStringList version7(const SqlDialect &)
     };
 }
 
+// v8 (issue 17): since when the agent of a running VM has been silent (the AgentWatch sets
+// and clears it); NULL while it answers.
+QStringList version8(const SqlDialect &)
+{
+    return {
+        u"ALTER TABLE vms ADD COLUMN agent_silent_since BIGINT"_s,
+    };
+}
+
+// v9 (issue 17): the notification outbox, one row per (channel, event key) - the key is the
+// receivers' idempotency key (webhook-id) - delivered until a 2xx (docs/NOTIFICATIONS.md).
+QStringList version9(const SqlDialect &d)
+{
+    return {
+        d.expand(u"CREATE TABLE notify_outbox ("
+                 " id {ID_PK},"
+                 " channel VARCHAR(64) NOT NULL,"
+                 " event_key VARCHAR(128) NOT NULL,"
+                 " kind VARCHAR(32) NOT NULL,"
+                 " vm_id BIGINT,"
+                 " created_at BIGINT NOT NULL,"
+                 " payload TEXT NOT NULL,"
+                 " state VARCHAR(16) NOT NULL DEFAULT 'pending',"
+                 " attempts INTEGER NOT NULL DEFAULT 0,"
+                 " next_attempt_at BIGINT NOT NULL,"
+                 " delivered_at BIGINT,"
+                 " last_error TEXT)"_s),
+        u"CREATE UNIQUE INDEX notify_outbox_key ON notify_outbox(channel, event_key)"_s,
+        u"CREATE INDEX notify_outbox_due ON notify_outbox(state, next_attempt_at)"_s,
+    };
+}
+
 using Step = QStringList (*)(const SqlDialect &);
-constexpr Step kSteps[] = {version1, version2, version3, version4, version5, version6, version7};
+constexpr Step kSteps[] = {version1, version2, version3, version4, version5,
+                           version6, version7, version8, version9};
 
 bool exec(QSqlQuery &query, const QString &sql, QString *error)
 {

@@ -600,4 +600,26 @@ bool SqliteStore::setManagedBy(qint64 vmId, ManagedBy reason)
     return updateVmColumns(vmId, u"managed_by = ?"_s, {toString(reason)});
 }
 
+bool SqliteStore::setAgentSilent(qint64 vmId, const QDateTime &since, const EventRecord &event)
+{
+    clearError();
+    WriteTransaction tx(*this);
+    if (!tx.ok())
+        return false;
+    QSqlQuery q = query();
+    if (!prepareOrFail(q, u"UPDATE vms SET agent_silent_since = ?, updated_at = ? WHERE id = ?"_s))
+        return false;
+    q.addBindValue(millis(since));
+    q.addBindValue(now().toMSecsSinceEpoch());
+    q.addBindValue(vmId);
+    if (!execOrFail(q))
+        return false;
+    if (q.numRowsAffected() == 0)
+        return invalid(u"no VM with id %1"_s.arg(vmId));
+    EventRecord withVm = event;
+    if (withVm.vmId <= 0)
+        withVm.vmId = vmId;
+    return insertEventLocked(withVm) > 0 && tx.commit();
+}
+
 } // namespace spotkeeper::core

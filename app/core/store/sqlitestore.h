@@ -46,6 +46,12 @@ public:
     bool setStoppedOnPurpose(qint64 vmId, const QString &by, const QString &operation,
                              const QDateTime &at) override;
     bool setManagedBy(qint64 vmId, ManagedBy reason) override;
+    bool setAgentSilent(qint64 vmId, const QDateTime &since, const EventRecord &event) override;
+    bool enqueueNotifications(const QList<OutboxEntry> &entries, const QString &cursorKey,
+                              const QString &cursorValue) override;
+    QList<OutboxEntry> dueNotifications(const QDateTime &now, int limit) override;
+    bool updateNotification(const OutboxEntry &entry) override;
+    QList<OutboxCount> notificationCounts() override;
     bool recordHeartbeat(const QString &vmResourceKey, const VmRecord &identity,
                          const QDateTime &at, const QString &agentVersion,
                          const QString &pollError) override;

@@ -83,6 +83,33 @@ struct SweepClaim
     QDateTime lastFinishedAt; // the last finished sweep by any engine; invalid = never
 };
 
+// One notification for one channel in the durable outbox (issue 17, docs/NOTIFICATIONS.md):
+// written once per (channel, eventKey), delivered until the receiver answers 2xx.
+struct OutboxEntry
+{
+    enum class State { Pending, Delivered, Failed }; // Failed: given up (config gone, 4xx)
+    qint64 id = 0;
+    QString channel; // the [notify] channel's name
+    QString eventKey; // idempotency key: the receiver's webhook-id; unique per channel
+    QString kind; // eviction, restarted, needs_operator, stopped, agent_silent, ...
+    qint64 vmId = 0; // 0: several VMs (a grouped storm)
+    QDateTime createdAt;
+    QString payload; // JSON: the facts the channel's template renders
+    State state = State::Pending;
+    int attempts = 0;
+    QDateTime nextAttemptAt;
+    QDateTime deliveredAt;
+    QString lastError; // never a secret
+};
+QString toString(OutboxEntry::State state); // "pending" | "delivered" | "failed"
+
+struct OutboxCount
+{
+    QString channel;
+    OutboxEntry::State state = OutboxEntry::State::Pending;
+    qint64 count = 0;
+};
+
 struct NoticeOutcome
 {
     enum class Status { Inserted, Duplicate, Failed };
@@ -149,6 +176,9 @@ public:
     virtual bool setStoppedOnPurpose(qint64 vmId, const QString &by, const QString &operation,
                                      const QDateTime &at) = 0;
     virtual bool setManagedBy(qint64 vmId, ManagedBy reason) = 0;
+    // The AgentWatch's verdict: since (invalid = clear) into agent_silent_since and event
+    // (the alert, or why it cleared; its vmId defaults to vmId) in one transaction.
+    virtual bool setAgentSilent(qint64 vmId, const QDateTime &since, const EventRecord &event) = 0;
     // Heartbeat: agent last seen/version/poll error. Appends a Heartbeat event only when
     // the poll outcome changed or the agent is new (not one row per heartbeat).
     virtual bool recordHeartbeat(const QString &vmResourceKey, const VmRecord &identity,
@@ -248,6 +278,18 @@ public:
     // valueIfAbsent first when the key has none (one transaction). Empty on error. Keys
     // up to 64 characters, values up to 255.
     virtual QString metaValueOrInsert(const QString &key, const QString &valueIfAbsent) = 0;
+
+    // --- notification outbox (issue 17). Adds entries - an existing (channel, eventKey) is
+    // kept as it is, so an event is never enqueued twice - and sets the store setting
+    // cursorKey (schema_meta, as metaValueOrInsert) to cursorValue, in one transaction.
+    virtual bool enqueueNotifications(const QList<OutboxEntry> &entries, const QString &cursorKey,
+                                      const QString &cursorValue) = 0;
+    // Pending entries with nextAttemptAt <= now, oldest first; limit <= 0 = all.
+    virtual QList<OutboxEntry> dueNotifications(const QDateTime &now, int limit) = 0;
+    // Writes state, attempts, nextAttemptAt, deliveredAt and lastError of the entry's row.
+    virtual bool updateNotification(const OutboxEntry &entry) = 0;
+    // How many entries each channel has in each state (/metrics).
+    virtual QList<OutboxCount> notificationCounts() = 0;
 
     // --- agent keys
     virtual bool saveAgentKey(const AgentKeyRecord &key) = 0;

@@ -30,6 +30,7 @@ constexpr Table kTables[] = {
     {"agent_key_secrets"_L1, "id"_L1, true},
     {"operator_tokens"_L1, "token_id"_L1, false},
     {"audit_log"_L1, "id"_L1, true},
+    {"notify_outbox"_L1, "id"_L1, true},
 };
 
 QString sqlError(const QSqlQuery &q)

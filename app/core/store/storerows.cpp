@@ -60,7 +60,7 @@ QString vmColumns()
            "location, zone, size, priority, eviction_policy, tags, power_state, power_state_at, "
            "desired_state, auto_restart, managed_by, agent_last_seen, agent_version, "
            "agent_last_poll_error, created_at, updated_at, stopped_by, stopped_operation, "
-           "stopped_at"_s;
+           "stopped_at, agent_silent_since"_s;
 }
 
 QString vmWriteColumns()
@@ -98,6 +98,7 @@ VmRecord readVm(const QSqlQuery &q)
     vm.stoppedBy = q.value(23).toString();
     vm.stoppedOperation = q.value(24).toString();
     vm.stoppedAt = dateTime(q.value(25));
+    vm.agentSilentSince = dateTime(q.value(26));
     return vm;
 }
 

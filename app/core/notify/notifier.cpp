@@ -1,0 +1,304 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "notify/notifier.h"
+
+#include "fleet/clock.h"
+#include "listener/listenermetrics.h"
+#include "notify/notification.h"
+#include "store/store.h"
+
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+
+#include <algorithm>
+#include <limits>
+
+namespace spotkeeper::core {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kEventsPerPump = 1000;
+constexpr int kDeliveriesPerPump = 50;
+
+// Downtime of the restart job that just finished on vmId (evicted -> running).
+qint64 downtimeOf(Store &store, qint64 vmId)
+{
+    const QList<JobRecord> jobs = store.jobs(vmId, 1);
+    if (jobs.isEmpty() || !jobs.constFirst().finishedAt.isValid())
+        return -1;
+    const JobRecord &job = jobs.constFirst();
+    const QDateTime since = job.evictedAt.isValid() ? job.evictedAt : job.createdAt;
+    return std::max<qint64>(0, since.msecsTo(job.finishedAt));
+}
+
+} // namespace
+
+Notifier::Notifier(const NotifyConfig &config, Store &store, Clock &clock)
+    : m_config(config)
+    , m_store(store)
+    , m_clock(clock)
+    , m_network(std::make_unique<QNetworkAccessManager>())
+{
+    connect(&m_timer, &QTimer::timeout, this, &Notifier::pump);
+}
+
+Notifier::~Notifier() = default;
+
+std::unique_ptr<Notifier> Notifier::create(const NotifyConfig &config, Store &store, Clock &clock,
+                                           QString *error)
+{
+    if (const QString problem = config.validate(); !problem.isEmpty()) {
+        *error = problem;
+        return nullptr;
+    }
+    std::unique_ptr<Notifier> notifier(new Notifier(config, store, clock));
+    for (const NotifyChannel &channel : config.channels) {
+        Channel c {channel, {}};
+        if (const QString problem = loadChannelSecrets(channel, &c.secrets); !problem.isEmpty()) {
+            *error = problem;
+            return nullptr;
+        }
+        notifier->m_channels.insert(channel.name, c);
+    }
+    return notifier;
+}
+
+void Notifier::start(int intervalMs)
+{
+    pump();
+    m_timer.start(intervalMs);
+}
+
+void Notifier::stop()
+{
+    m_timer.stop();
+}
+
+void Notifier::pump()
+{
+    enqueueNew();
+    deliverDue();
+}
+
+int Notifier::enqueueNew()
+{
+    const QString cursorKey = QLatin1StringView(kCursorKey);
+    // The first start begins after the newest event (no history is sent): the cursor is
+    // created with that id, atomically, the first time only.
+    EventFilter newest;
+    newest.beforeId = std::numeric_limits<qint64>::max();
+    newest.limit = 1;
+    const QList<EventRecord> last = m_store.events(newest);
+    const QString cursorText = m_store.metaValueOrInsert(
+        cursorKey, QString::number(last.isEmpty() ? 0 : last.constFirst().id));
+    if (cursorText.isEmpty())
+        return -1;
+    const qint64 cursor = cursorText.toLongLong();
+
+    EventFilter filter;
+    filter.afterId = cursor;
+    filter.kinds = {EventKind::Eviction, EventKind::JobTransition, EventKind::PowerChange,
+                    EventKind::Alert};
+    filter.limit = kEventsPerPump;
+    const QList<EventRecord> events = m_store.events(filter);
+    if (m_store.lastError().code != StoreError::Code::None)
+        return -1;
+    if (events.isEmpty())
+        return 0;
+
+    const QDateTime now = m_clock.nowUtc();
+    const qint64 windowMs = qint64(m_config.groupWindowSeconds) * 1000;
+    QHash<qint64, VmRecord> vms;
+    const auto vmOf = [&](qint64 id) -> const VmRecord & {
+        auto it = vms.find(id);
+        if (it == vms.end())
+            it = vms.insert(id, m_store.vm(id).value_or(VmRecord {}));
+        return *it;
+    };
+
+    QList<Notification> out;
+    QList<Notification> window; // evictions of the open group window
+    QDateTime windowEnd;
+    const auto closeWindow = [&] {
+        if (window.size() >= m_config.groupMin && m_config.groupMin > 1) {
+            QHash<qint64, int> counts; // the worst cases: most evictions in 7 days
+            for (const Notification &n : std::as_const(window)) {
+                if (counts.contains(n.vmId) || counts.size() >= 200)
+                    continue;
+                EventFilter recent;
+                recent.vmId = n.vmId;
+                recent.kinds = {EventKind::Eviction};
+                recent.from = now.addDays(-7);
+                counts.insert(n.vmId, int(m_store.eventCount(recent)));
+            }
+            out.append(groupEvictions(window, counts));
+        } else {
+            out.append(window);
+        }
+        window.clear();
+        windowEnd = QDateTime();
+    };
+    qint64 processed = cursor;
+    for (const EventRecord &event : events) {
+        if (event.kind == EventKind::Eviction && windowMs > 0) {
+            if (windowEnd.isValid() && event.at >= windowEnd)
+                closeWindow();
+            if (!windowEnd.isValid()) {
+                windowEnd = event.at.addMSecs(windowMs);
+                if (now < windowEnd)
+                    break; // the window is still open: wait for the rest of the storm
+            }
+        }
+        const VmRecord &vm = vmOf(event.vmId);
+        const bool restarted = event.kind == EventKind::JobTransition;
+        std::optional<Notification> n =
+            notificationFor(event, vm, restarted ? downtimeOf(m_store, event.vmId) : -1);
+        if (n && n->kind == u"eviction"_s && windowMs > 0)
+            window.append(*n);
+        else if (n)
+            out.append(*n);
+        processed = event.id;
+    }
+    closeWindow();
+
+    QList<OutboxEntry> entries;
+    for (const Notification &n : std::as_const(out)) {
+        const QByteArray facts = QJsonDocument(n.facts).toJson(QJsonDocument::Compact);
+        for (const Channel &channel : std::as_const(m_channels)) {
+            if (!channel.config.wants(n.kind, n.subscriptionId))
+                continue;
+            OutboxEntry e;
+            e.channel = channel.config.name;
+            e.eventKey = n.key;
+            e.kind = n.kind;
+            e.vmId = n.vmId;
+            e.createdAt = now;
+            e.payload = QString::fromUtf8(facts);
+            e.nextAttemptAt = now;
+            entries.append(e);
+        }
+    }
+    if (processed == cursor)
+        return 0;
+    if (!m_store.enqueueNotifications(entries, cursorKey, QString::number(processed)))
+        return -1;
+    return int(entries.size());
+}
+
+void Notifier::deliverDue()
+{
+    const QDateTime now = m_clock.nowUtc();
+    const QList<OutboxEntry> due = m_store.dueNotifications(now, kDeliveriesPerPump);
+    for (const OutboxEntry &entry : due) {
+        if (m_inFlight.contains(entry.id))
+            continue;
+        const auto channel = m_channels.constFind(entry.channel);
+        if (channel == m_channels.constEnd()) {
+            // Configured away: nobody to deliver to; kept as failed, visible in /metrics.
+            OutboxEntry gone = entry;
+            gone.state = OutboxEntry::State::Failed;
+            gone.lastError = u"channel no longer configured"_s;
+            m_store.updateNotification(gone);
+            continue;
+        }
+        const QJsonObject facts = QJsonDocument::fromJson(entry.payload.toUtf8()).object();
+        const QByteArray body =
+            channelBody(channel->config.type, channel->config.templateText, entry.kind, facts);
+        QNetworkRequest request(channel->secrets.url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+        request.setTransferTimeout(m_config.timeoutMs);
+        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                             QNetworkRequest::ManualRedirectPolicy);
+        const QByteArray id = entry.eventKey.toUtf8();
+        request.setRawHeader(protocol::kHeaderId, id);
+        if (channel->secrets.secret) {
+            const protocol::SignedHeaders signature =
+                protocol::sign({*channel->secrets.secret}, id, now.toSecsSinceEpoch(), body);
+            request.setRawHeader(protocol::kHeaderTimestamp, signature.timestamp);
+            request.setRawHeader(protocol::kHeaderSignature, signature.signature);
+        }
+        m_inFlight.insert(entry.id);
+        QNetworkReply *reply = m_network->post(request, body);
+        const qint64 rowId = entry.id;
+        const QString channelName = entry.channel;
+        const QString key = entry.eventKey;
+        const int attempts = entry.attempts + 1;
+        connect(reply, &QNetworkReply::finished, this,
+                [this, reply, rowId, channelName, key, attempts] {
+                    reply->deleteLater();
+                    const int status =
+                        reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                    QString error;
+                    if (status < 200 || status > 299) {
+                        // Never the URL: for Slack and Teams it is the credential.
+                        if (status > 0)
+                            error = u"HTTP "_s + QString::number(status);
+                        else if (reply->error() == QNetworkReply::OperationCanceledError
+                                 || reply->error() == QNetworkReply::TimeoutError)
+                            error = u"timed out"_s;
+                        else
+                            error = u"network error "_s + QString::number(int(reply->error()));
+                    }
+                    finish(rowId, channelName, key, attempts, status, error);
+                });
+    }
+}
+
+void Notifier::finish(qint64 rowId, const QString &channel, const QString &eventKey, int attempts,
+                      int status, const QString &error)
+{
+    m_inFlight.remove(rowId);
+    const QDateTime now = m_clock.nowUtc();
+    OutboxEntry row;
+    row.id = rowId;
+    row.attempts = attempts;
+    if (error.isEmpty()) {
+        row.state = OutboxEntry::State::Delivered;
+        row.deliveredAt = now;
+        row.nextAttemptAt = now;
+        ++m_results[{channel, u"delivered"_s}];
+        m_lastSuccessMs.insert(channel, now.toMSecsSinceEpoch());
+    } else {
+        const qint64 base = qint64(m_config.retryBaseSeconds) * 1000;
+        const qint64 cap = qint64(m_config.retryCapSeconds) * 1000;
+        const int shift = std::min(attempts - 1, 30);
+        row.nextAttemptAt = now.addMSecs(std::min(cap, base << shift));
+        row.lastError = error;
+        ++m_results[{channel, u"failed"_s}];
+    }
+    m_store.updateNotification(row);
+    if (error.isEmpty())
+        Q_EMIT delivered(channel, eventKey, status);
+    else
+        Q_EMIT deliveryFailed(channel, eventKey, error);
+}
+
+QByteArray Notifier::renderMetrics()
+{
+    QByteArray out;
+    ListenerMetrics::appendHeader(out, "spotkeeper_notify_attempts_total", "counter",
+                                  "Notification deliveries by channel and result.");
+    for (auto it = m_results.cbegin(); it != m_results.cend(); ++it)
+        ListenerMetrics::appendSample(
+            out, "spotkeeper_notify_attempts_total",
+            {{u"channel"_s, it.key().first}, {u"result"_s, it.key().second}}, double(it.value()));
+    ListenerMetrics::appendHeader(out, "spotkeeper_notify_outbox", "gauge",
+                                  "Outbox rows by channel and state (pending, delivered, failed).");
+    for (const OutboxCount &count : m_store.notificationCounts())
+        ListenerMetrics::appendSample(
+            out, "spotkeeper_notify_outbox",
+            {{u"channel"_s, count.channel}, {u"state"_s, toString(count.state)}},
+            double(count.count));
+    ListenerMetrics::appendHeader(out, "spotkeeper_notify_last_success_timestamp_seconds", "gauge",
+                                  "When each channel last answered 2xx (unix seconds).");
+    for (auto it = m_lastSuccessMs.cbegin(); it != m_lastSuccessMs.cend(); ++it)
+        ListenerMetrics::appendSample(out, "spotkeeper_notify_last_success_timestamp_seconds",
+                                      {{u"channel"_s, it.key()}}, double(it.value() / 1000));
+    return out;
+}
+
+} // namespace spotkeeper::core

@@ -1,0 +1,78 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "notify/notifyconfig.h"
+
+#include <QHash>
+#include <QMap>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <memory>
+
+class QNetworkAccessManager;
+
+// The durable notification dispatcher (issue 17, docs/NOTIFICATIONS.md). Every pump:
+//  1. enqueue: the events after the store's notify cursor that are news (notification.h)
+//     become outbox rows, one per routed channel, in ONE transaction with the cursor's move,
+//     so an event is enqueued exactly once even across a crash. Evictions wait for their
+//     group window to close; a window with groupMin or more becomes one message.
+//  2. deliver: due rows are POSTed (webhook: signed with Standard Webhooks, webhook-id = the
+//     row's event key); a 2xx marks the row delivered, anything else (status, timeout,
+//     network error) schedules a retry with exponential backoff. Pending rows survive a
+//     restart; a row is never POSTed again once a 2xx was recorded.
+// Time comes from the injected Clock; tests call pump() themselves.
+namespace spotkeeper::core {
+
+class Clock;
+class Store;
+
+class Notifier final : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr auto kCursorKey = "notify_cursor";
+
+    // Reads every channel's files; nullptr and *error (naming channel and file, never a
+    // secret) when one is missing or unusable.
+    static std::unique_ptr<Notifier> create(const NotifyConfig &config, Store &store, Clock &clock,
+                                            QString *error);
+    ~Notifier() override;
+    Q_DISABLE_COPY_MOVE(Notifier)
+
+    void start(int intervalMs = 1000);
+    void stop();
+    void pump(); // enqueue, then deliver what is due
+    int enqueueNew(); // rows added; -1 on a store error
+    void deliverDue();
+    int inFlight() const { return int(m_inFlight.size()); }
+    QByteArray renderMetrics(); // per-channel delivery status for /metrics
+
+Q_SIGNALS:
+    void delivered(const QString &channel, const QString &eventKey, int httpStatus);
+    void deliveryFailed(const QString &channel, const QString &eventKey, const QString &error);
+
+private:
+    Notifier(const NotifyConfig &config, Store &store, Clock &clock);
+    struct Channel
+    {
+        NotifyChannel config;
+        ChannelSecrets secrets;
+    };
+    void finish(qint64 rowId, const QString &channel, const QString &eventKey, int attempts,
+                int status, const QString &error);
+
+    NotifyConfig m_config;
+    Store &m_store;
+    Clock &m_clock;
+    QMap<QString, Channel> m_channels;
+    std::unique_ptr<QNetworkAccessManager> m_network;
+    QSet<qint64> m_inFlight;
+    QTimer m_timer;
+    QMap<QPair<QString, QString>, qint64> m_results; // (channel, delivered|failed) counts
+    QHash<QString, qint64> m_lastSuccessMs; // by channel
+};
+
+} // namespace spotkeeper::core

@@ -1,0 +1,163 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SqliteStore: the notification outbox (issue 17; docs/NOTIFICATIONS.md).
+#include "store/sqlitestore.h"
+#include "store/storerows.h"
+
+#include <QSqlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace spotkeeper::core {
+
+using namespace rows;
+
+namespace {
+
+OutboxEntry::State outboxStateFromString(const QString &text)
+{
+    if (text == "delivered"_L1)
+        return OutboxEntry::State::Delivered;
+    if (text == "failed"_L1)
+        return OutboxEntry::State::Failed;
+    return OutboxEntry::State::Pending;
+}
+
+} // namespace
+
+QString toString(OutboxEntry::State state)
+{
+    switch (state) {
+    case OutboxEntry::State::Delivered:
+        return u"delivered"_s;
+    case OutboxEntry::State::Failed:
+        return u"failed"_s;
+    case OutboxEntry::State::Pending:
+        break;
+    }
+    return u"pending"_s;
+}
+
+bool SqliteStore::enqueueNotifications(const QList<OutboxEntry> &entries, const QString &cursorKey,
+                                       const QString &cursorValue)
+{
+    clearError();
+    if (cursorKey.isEmpty() || cursorKey.size() > 64 || cursorKey == "schema_version"_L1
+        || cursorValue.isEmpty() || cursorValue.size() > 255)
+        return invalid(u"an outbox cursor needs a key (1-64 characters) and a value (1-255)"_s);
+    for (const OutboxEntry &entry : entries) {
+        if (entry.channel.isEmpty() || entry.channel.size() > 64 || entry.eventKey.isEmpty()
+            || entry.eventKey.size() > 128 || entry.kind.isEmpty() || entry.kind.size() > 32)
+            return invalid(u"an outbox entry needs a channel (1-64 characters), an event key "
+                           "(1-128) and a kind (1-32)"_s);
+    }
+    WriteTransaction tx(*this);
+    if (!tx.ok())
+        return false;
+    const QDateTime at = now();
+    for (const OutboxEntry &entry : entries) {
+        // Never twice: a (channel, event key) already there stays as it is.
+        CachedStatement statement(
+            *this,
+            u"INSERT INTO notify_outbox (channel, event_key, kind, vm_id, created_at, payload, "
+            "state, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?) "
+            "ON CONFLICT (channel, event_key) DO NOTHING"_s);
+        if (!statement.ok())
+            return false;
+        QSqlQuery &q = statement.query();
+        q.addBindValue(entry.channel);
+        q.addBindValue(entry.eventKey);
+        q.addBindValue(entry.kind);
+        q.addBindValue(entry.vmId > 0 ? QVariant(entry.vmId) : QVariant());
+        q.addBindValue(millis(entry.createdAt.isValid() ? entry.createdAt : at));
+        q.addBindValue(entry.payload);
+        q.addBindValue(millis(entry.nextAttemptAt.isValid() ? entry.nextAttemptAt : at));
+        if (!execOrFail(q))
+            return false;
+    }
+    QSqlQuery q = query();
+    if (!prepareOrFail(q,
+                       u"INSERT INTO schema_meta (meta_key, meta_value) VALUES (?, ?) "
+                       "ON CONFLICT (meta_key) DO UPDATE SET meta_value = excluded.meta_value"_s))
+        return false;
+    q.addBindValue(cursorKey);
+    q.addBindValue(cursorValue);
+    return execOrFail(q) && tx.commit();
+}
+
+QList<OutboxEntry> SqliteStore::dueNotifications(const QDateTime &now, int limit)
+{
+    clearError();
+    QList<OutboxEntry> result;
+    QSqlQuery q = query();
+    q.setForwardOnly(true);
+    if (!prepareOrFail(q,
+                       u"SELECT id, channel, event_key, kind, vm_id, created_at, payload, state, "
+                       "attempts, next_attempt_at, delivered_at, last_error FROM notify_outbox "
+                       "WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id%1"_s.arg(
+                           limit > 0 ? QString(u" LIMIT "_s + QString::number(limit)) : QString())))
+        return result;
+    q.addBindValue(now.toMSecsSinceEpoch());
+    if (!execOrFail(q))
+        return result;
+    while (q.next()) {
+        OutboxEntry e;
+        e.id = q.value(0).toLongLong();
+        e.channel = q.value(1).toString();
+        e.eventKey = q.value(2).toString();
+        e.kind = q.value(3).toString();
+        e.vmId = q.value(4).toLongLong();
+        e.createdAt = dateTime(q.value(5));
+        e.payload = q.value(6).toString();
+        e.state = outboxStateFromString(q.value(7).toString());
+        e.attempts = q.value(8).toInt();
+        e.nextAttemptAt = dateTime(q.value(9));
+        e.deliveredAt = dateTime(q.value(10));
+        e.lastError = q.value(11).toString();
+        result.append(e);
+    }
+    return result;
+}
+
+bool SqliteStore::updateNotification(const OutboxEntry &entry)
+{
+    clearError();
+    WriteTransaction tx(*this); // one statement, but writers take turns
+    if (!tx.ok())
+        return false;
+    QSqlQuery q = query();
+    if (!prepareOrFail(q,
+                       u"UPDATE notify_outbox SET state = ?, attempts = ?, next_attempt_at = ?, "
+                       "delivered_at = ?, last_error = ? WHERE id = ?"_s))
+        return false;
+    q.addBindValue(toString(entry.state));
+    q.addBindValue(entry.attempts);
+    q.addBindValue(millis(entry.nextAttemptAt.isValid() ? entry.nextAttemptAt : now()));
+    q.addBindValue(millis(entry.deliveredAt));
+    q.addBindValue(optText(entry.lastError.left(1000)));
+    q.addBindValue(entry.id);
+    if (!execOrFail(q))
+        return false;
+    if (q.numRowsAffected() == 0)
+        return invalid(u"no outbox entry with id %1"_s.arg(entry.id));
+    return tx.commit();
+}
+
+QList<OutboxCount> SqliteStore::notificationCounts()
+{
+    clearError();
+    QList<OutboxCount> result;
+    QSqlQuery q = query();
+    q.setForwardOnly(true);
+    if (!execOrFail(q,
+                    u"SELECT channel, state, COUNT(*) FROM notify_outbox GROUP BY channel, "
+                    "state ORDER BY channel, state"_s))
+        return result;
+    while (q.next())
+        result.append(OutboxCount {q.value(0).toString(),
+                                   outboxStateFromString(q.value(1).toString()),
+                                   q.value(2).toLongLong()});
+    return result;
+}
+
+} // namespace spotkeeper::core
