@@ -187,6 +187,7 @@ N = {
  '%n VM(s) evicted in %1': ['%n VM in %1 verdrängt', '%n VMs in %1 verdrängt'],
  '%n VM(s) recovered in %1': ['%n VM in %1 wiederhergestellt', '%n VMs in %1 wiederhergestellt'],
  '%n VM(s) still down in %1': ['%n VM in %1 noch ausgefallen', '%n VMs in %1 noch ausgefallen'],
+ '%n running VM(s) with a silent agent in %1': ['%n laufende VM mit stummem Agenten in %1', '%n laufende VMs mit stummem Agenten in %1'],
  'and %n more': ['und %n weitere', 'und %n weitere'],
  'Exported %n row(s) to %1': ['%n Zeile nach %1 exportiert', '%n Zeilen nach %1 exportiert'],
  'ARM budget: %n call(s) left': ['ARM-Budget: noch %n Aufruf', 'ARM-Budget: noch %n Aufrufe'],

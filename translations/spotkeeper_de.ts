@@ -310,6 +310,10 @@
         <source>an unknown region</source>
         <translation>einer unbekannten Region</translation>
     </message>
+    <message numerus="yes">
+        <source>%n running VM(s) with a silent agent in %1</source>
+        <translation><numerusform>%n laufende VM mit stummem Agenten in %1</numerusform><numerusform>%n laufende VMs mit stummem Agenten in %1</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>spotkeeper::gui::AgentKeysDialog</name>

@@ -80,6 +80,10 @@
         <source>and %n more</source>
         <translation><numerusform>and %n more</numerusform><numerusform>and %n more</numerusform></translation>
     </message>
+    <message numerus="yes">
+        <source>%n running VM(s) with a silent agent in %1</source>
+        <translation><numerusform>%n running VM with a silent agent in %1</numerusform><numerusform>%n running VMs with a silent agent in %1</numerusform></translation>
+    </message>
     </context>
 <context>
     <name>spotkeeper::gui::MainWindow</name>

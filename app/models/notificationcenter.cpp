@@ -27,6 +27,10 @@ QString Notification::title() const
     case Kind::StillDown:
         return QCoreApplication::translate("Notification", "%n VM(s) still down in %1", nullptr, n)
             .arg(region);
+    case Kind::AgentSilent:
+        return QCoreApplication::translate("Notification",
+                                           "%n running VM(s) with a silent agent in %1", nullptr, n)
+            .arg(region);
     }
     return {};
 }
@@ -88,6 +92,8 @@ void NotificationCenter::handleEvent(const core::EventRecord &event)
     if (event.kind == core::EventKind::Eviction) {
         m_down.insert(vm->id);
         add(Notification::Kind::Evicted, *vm);
+    } else if (event.eventType == QLatin1StringView("agent_silent")) {
+        add(Notification::Kind::AgentSilent, *vm); // the VM runs: its agent does not answer
     } else {
         add(Notification::Kind::StillDown, *vm);
     }

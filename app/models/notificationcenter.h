@@ -20,7 +20,7 @@ class FleetSource;
 
 struct Notification
 {
-    enum class Kind { Evicted, Recovered, StillDown };
+    enum class Kind { Evicted, Recovered, StillDown, AgentSilent };
     Kind kind = Kind::Evicted;
     QString region; // the group key: VMs of one kind and region become one message
     QList<qint64> vmIds;

@@ -414,6 +414,17 @@ private Q_SLOTS:
         QCOMPARE(n.title(), QStringLiteral("5 VMs evicted in eastus"));
         QCOMPARE(center.rowCount(), 1);
 
+        // Issue 17: a silent agent's alert is not a "still down" (the VM runs).
+        core::EventRecord silent;
+        silent.vmId = eastus.at(2).id;
+        silent.kind = core::EventKind::Alert;
+        silent.eventType = QStringLiteral("agent_silent");
+        m_source->notifyEventAppended(silent);
+        center.flush();
+        QCOMPARE(spy.size(), 2);
+        QCOMPARE(spy.at(1).at(0).value<Notification>().title(),
+                 QStringLiteral("1 running VM with a silent agent in eastus"));
+
         // A snoozed resource group stays quiet until the snooze ends.
         center.snoozeResourceGroup(eastus.at(1).resourceGroup.toUpper(),
                                    m_clock.nowUtc().addSecs(60));
