@@ -26,7 +26,7 @@ QByteArray ec2Fixture(const QString &name)
 
 QDateTime utc(int y, int mo, int d, int h, int mi, int s)
 {
-    return QDateTime(QDate(y, mo, d), QTime(h, mi, s), QTimeZone::utc());
+    return {QDate(y, mo, d), QTime(h, mi, s), QTimeZone::utc()};
 }
 
 } // namespace
@@ -177,7 +177,7 @@ void TestEc2Parsers::wrongRootOrBrokenXml_data()
 {
     QTest::addColumn<QByteArray>("xml");
     QTest::newRow("empty") << QByteArray();
-    QTest::newRow("not xml") << "{\"error\": 1}"_ba;
+    QTest::newRow("not xml") << R"({"error": 1})"_ba;
     QTest::newRow("error document") << ec2Fixture(u"error-request-limit-exceeded.xml"_s);
     QTest::newRow("other action") << ec2Fixture(u"start-instances.xml"_s);
     QTest::newRow("truncated") << ec2Fixture(u"describe-instances-spot.xml"_s).left(900);

@@ -93,7 +93,7 @@ SigV4Request vanillaRequest()
 
 QDateTime suiteTime()
 {
-    return QDateTime(QDate(2015, 8, 30), QTime(12, 36, 0), QTimeZone::utc());
+    return {QDate(2015, 8, 30), QTime(12, 36, 0), QTimeZone::utc()};
 }
 
 } // namespace

@@ -77,7 +77,7 @@ void readState(QXmlStreamReader &reader, Ec2InstanceState &state, int *code)
         } else if (name == u"code") {
             bool ok = false;
             const int value = text(reader).toInt(&ok);
-            if (code && ok)
+            if (code != nullptr && ok)
                 *code = value;
         } else {
             reader.skipCurrentElement();

@@ -17,7 +17,7 @@
 // than kMaxEc2ResponseBytes or not well-formed gives an error and no data.
 namespace spotkeeper::core::aws {
 
-inline constexpr qsizetype kMaxEc2ResponseBytes = 32 * 1024 * 1024;
+inline constexpr qsizetype kMaxEc2ResponseBytes = qsizetype {32} * 1024 * 1024;
 
 // instanceState/name and its documented codes (the low byte of code).
 enum class Ec2InstanceState {

@@ -62,7 +62,7 @@ bool isPrintableAscii(QByteArrayView value)
 
 void setError(QString *error, const QString &message)
 {
-    if (error)
+    if (error != nullptr)
         *error = message;
 }
 
@@ -118,7 +118,7 @@ SigV4Request Ec2Query::toRequest(const QByteArray &host) const
 
 BytePairList parseFormBody(QByteArrayView body, bool *ok)
 {
-    if (ok)
+    if (ok != nullptr)
         *ok = true;
     BytePairList pairs;
     if (body.isEmpty())
@@ -135,7 +135,7 @@ BytePairList parseFormBody(QByteArrayView body, bool *ok)
         QByteArray name;
         QByteArray value;
         if (!decodeComponent(rawName, name) || !decodeComponent(rawValue, value)) {
-            if (ok)
+            if (ok != nullptr)
                 *ok = false;
             return {};
         }

@@ -5,6 +5,7 @@
 #include <QTimeZone>
 
 #include <algorithm>
+#include <array>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -142,7 +143,7 @@ void removeHeader(BytePairList &headers, QByteArrayView name)
 
 QByteArray uriEncode(QByteArrayView bytes, bool encodeSlash)
 {
-    static constexpr char kHex[] = "0123456789ABCDEF";
+    static constexpr QByteArrayView kHex = "0123456789ABCDEF";
     QByteArray out;
     out.reserve(bytes.size() * 3);
     for (const char c : bytes) {
@@ -151,8 +152,8 @@ QByteArray uriEncode(QByteArrayView bytes, bool encodeSlash)
         } else {
             const auto byte = static_cast<unsigned char>(c);
             out.append('%');
-            out.append(kHex[byte >> 4]);
-            out.append(kHex[byte & 0x0F]);
+            out.append(kHex.at(byte >> 4));
+            out.append(kHex.at(byte & 0x0F));
         }
     }
     return out;
@@ -198,10 +199,10 @@ QDateTime parseAmzDate(QByteArrayView value)
 
 QByteArray sha256Hex(QByteArrayView data)
 {
-    unsigned char digest[SHA256_DIGEST_LENGTH];
+    std::array<unsigned char, SHA256_DIGEST_LENGTH> digest {};
     SHA256(reinterpret_cast<const unsigned char *>(data.data()), static_cast<size_t>(data.size()),
-           digest);
-    return QByteArray(reinterpret_cast<const char *>(digest), SHA256_DIGEST_LENGTH).toHex();
+           digest.data());
+    return QByteArray(reinterpret_cast<const char *>(digest.data()), SHA256_DIGEST_LENGTH).toHex();
 }
 
 SigV4Result signV4(const SigV4Request &request, const AwsCredentials &credentials,
