@@ -83,8 +83,9 @@ private:
     {
         for (Replica *r : replicas) {
             for (int i = 0; i < count; ++i)
-                r->client->instanceView(
-                    kVm, [done](PowerStateResult result) { *done += result.call.ok() ? 1 : 0; });
+                r->client->instanceView(kVm, [done](const PowerStateResult &result) {
+                    *done += result.call.ok() ? 1 : 0;
+                });
         }
         QTest::qWait(300);
         return m_arm->count();
@@ -124,7 +125,7 @@ private slots:
         // 8 reads each at once: the subscription's bucket holds 4 for both of them.
         QCOMPARE(readThroughEach({a.get(), b.get()}, 8, &done), 4);
         QCOMPARE(a->client->queue()->pending() + b->client->queue()->pending(), 12);
-        m_clock.advanceMSecs(2 * 60'000); // two tokens refill, for both together
+        m_clock.advanceMSecs(120'000); // two tokens refill, for both together
         a->client->queue()->processQueue();
         b->client->queue()->processQueue();
         QTest::qWait(300);

@@ -227,7 +227,7 @@ private slots:
     void operatorActionElsewhereReachesTheOwnerAtOnce()
     {
         const QList<VmRecord> fleet = seedFleet(u"notify"_s);
-        const VmRecord vm = fleet.first();
+        const VmRecord &vm = fleet.first();
         QVERIFY(seedWaitingJob(u"notify"_s, vm));
         auto b = replica(u"notify"_s, u"engine-b"_s, fleet); // claims the job first
         auto a = replica(u"notify"_s, u"engine-a"_s, fleet);
@@ -252,7 +252,7 @@ private slots:
     void releasedJobsAreClaimedAtOnce()
     {
         const QList<VmRecord> fleet = seedFleet(u"release"_s);
-        const VmRecord vm = fleet.first();
+        const VmRecord &vm = fleet.first();
         QVERIFY(seedWaitingJob(u"release"_s, vm));
         auto b = replica(u"release"_s, u"engine-b"_s, fleet);
         auto a = replica(u"release"_s, u"engine-a"_s, fleet);

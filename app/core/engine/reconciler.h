@@ -28,7 +28,7 @@ struct ReconcilerConfig
     QStringList subscriptions; // empty = every subscription in the fleet table
     qint64 intervalMs = 60'000; // sweep cadence
     qint64 fastIntervalMs = 15'000; // cadence while the engine has jobs waiting
-    qint64 fullListIntervalMs = 10 * 60'000; // full listing (tags, ...); 0 = never
+    qint64 fullListIntervalMs = 600'000; // full listing (tags, ...); 0 = never
     QString autoRestartTag = QStringLiteral("spotkeeper:auto-restart"); // "true" opts a VM in
     bool driveWithTimer = true;
     // Engines sharing one store (replicas on PostgreSQL) take turns through the store's

@@ -162,7 +162,7 @@ bool SqliteStore::watchJobOwners(QObject *context,
                                  std::function<void(qint64 vmId, const QString &owner)> handler)
 {
     clearError();
-    if (m_dialect->notifySql().isEmpty() || !context || !handler)
+    if (m_dialect->notifySql().isEmpty() || context == nullptr || !handler)
         return false;
     QSqlDriver *driver = m_db.driver();
     // Listening once per connection is enough: a second watcher (an engine built again on

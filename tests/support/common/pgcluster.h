@@ -23,6 +23,7 @@ class PgCluster
 public:
     PgCluster() = default;
     ~PgCluster();
+    Q_DISABLE_COPY_MOVE(PgCluster)
 
     // Why a PostgreSQL test cannot run here ("" = it can): no initdb/postgres (Debian:
     // postgresql), no Qt QPSQL driver (libqt6sql6-psql), or root without a postgres user.
@@ -95,6 +96,7 @@ public:
 } // namespace spotkeeper::testsupport
 
 // In initTestCase(): start the backend, or fail (CI) / skip (elsewhere) with the reason.
+// NOLINTNEXTLINE(cppcoreguidelines-macro-usage): QFAIL/QSKIP must return from the test function
 #define SPOTKEEPER_STORE_BACKEND_INIT()                                                            \
     do {                                                                                           \
         QString backendReason_;                                                                    \
@@ -107,6 +109,7 @@ public:
 
 // In initTestCase() of a test that needs PostgreSQL: start `cluster` (a PgCluster), or fail
 // (CI=true) / skip (elsewhere) with the reason.
+// NOLINTNEXTLINE(cppcoreguidelines-macro-usage): QFAIL/QSKIP must return from the test function
 #define SPOTKEEPER_PG_CLUSTER_START(cluster)                                                       \
     do {                                                                                           \
         QString pgReason_ = spotkeeper::testsupport::PgCluster::unavailableReason();               \
@@ -120,6 +123,7 @@ public:
     } while (false)
 
 // In a SQLite-only test case: skip it on the PostgreSQL run, saying why.
+// NOLINTNEXTLINE(cppcoreguidelines-macro-usage): QFAIL/QSKIP must return from the test function
 #define SPOTKEEPER_SQLITE_ONLY(why)                                                                \
     do {                                                                                           \
         if (spotkeeper::testsupport::StoreBackend::postgres())                                     \

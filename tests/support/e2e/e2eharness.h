@@ -23,8 +23,7 @@ class E2eRig
 public:
     E2eRig();
     ~E2eRig();
-    E2eRig(const E2eRig &) = delete;
-    E2eRig &operator=(const E2eRig &) = delete;
+    Q_DISABLE_COPY_MOVE(E2eRig)
 
     // Empty when the three executables are built; else what is missing (tests QSKIP).
     static QString missingBinaries();
