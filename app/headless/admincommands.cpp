@@ -7,6 +7,7 @@
 #include "export/csvexport.h"
 #include "fleet/clock.h"
 #include "fleet/enginehost.h"
+#include "headless/tlsinit.h"
 #include "listener/agentkeymanager.h"
 #include "listener/operatortokens.h"
 #include "store/store.h"
@@ -27,6 +28,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QString kActor = u"cli"_s;
+const QString kDefaultTlsDirectory = u"/etc/spotkeeperd/tls"_s;
 
 QTextStream &out()
 {
@@ -281,6 +283,46 @@ int migrateStoreCommand(const QCommandLineParser &parser, const ServerConfig &co
     return 0;
 }
 
+// tls init|renew --san NAME... [--dir DIR] [--valid-days N] [--force]: no store involved.
+int tlsCommand(const QStringList &args, const QCommandLineParser &parser)
+{
+    const QString verb = args.value(1);
+    if (args.size() != 2 || (verb != "init"_L1 && verb != "renew"_L1))
+        return fail(u"usage: tls init|renew --san NAME [--san NAME...] [--dir DIR] "
+                    "[--valid-days N] [--force]"_s,
+                    2);
+    TlsInitOptions options;
+    options.directory = parser.isSet(u"dir"_s) ? parser.value(u"dir"_s) : kDefaultTlsDirectory;
+    options.subjectAltNames = parser.values(u"san"_s);
+    options.force = parser.isSet(u"force"_s);
+    if (parser.isSet(u"valid-days"_s)) {
+        bool ok = false;
+        options.serverValidityDays = parser.value(u"valid-days"_s).toInt(&ok);
+        if (!ok || options.serverValidityDays < 1 || options.serverValidityDays > 3650)
+            return fail(u"--valid-days: the server certificate's validity, 1-3650 days"_s, 2);
+    }
+    QString error;
+    const std::optional<TlsFiles> files =
+        verb == "init"_L1 ? tlsInit(options, &error) : tlsRenew(options, &error);
+    if (!files)
+        return fail(error);
+    if (verb == "init"_L1)
+        out() << "CA certificate  " << files->caCertificate << " (until "
+              << time(files->caExpiresAt) << "; agents trust it)\n"
+              << "CA private key  " << files->caKey << " (owner only; needed to renew)\n";
+    out() << "certificate     " << files->certificate << " (until "
+          << time(files->certificateExpiresAt) << ")\n"
+          << "private key     " << files->privateKey << " (owner only)\n";
+    if (verb == "init"_L1)
+        out() << "\nIn spotkeeperd.conf:\n[tls]\ncertificate = " << files->certificate
+              << "\nprivate_key = " << files->privateKey << "\nagent_ca = " << files->caCertificate
+              << '\n';
+    else
+        out() << "A running spotkeeperd serves the new certificate to new connections.\n";
+    out() << Qt::flush;
+    return 0;
+}
+
 } // namespace
 
 int runAdminCommand(const QStringList &args, const QCommandLineParser &parser,
@@ -289,10 +331,12 @@ int runAdminCommand(const QStringList &args, const QCommandLineParser &parser,
     const QString command = args.value(0);
     if (command == "migrate-store"_L1)
         return migrateStoreCommand(parser, config);
+    if (command == "tls"_L1)
+        return tlsCommand(args, parser);
     if (command != "keys"_L1 && command != "token"_L1 && command != "export"_L1
         && command != "vm"_L1)
-        return fail(u"unknown command '"_s + command + u"' (use keys, token, export, vm or run)"_s,
-                    2);
+        return fail(
+            u"unknown command '"_s + command + u"' (use keys, token, export, vm, tls or run)"_s, 2);
     core::StoreError error;
     const core::StoreOptions storeOptions = config.storeOptions();
     auto store = core::Store::open(storeOptions, &error);

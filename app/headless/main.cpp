@@ -70,7 +70,12 @@ int main(int argc, char *argv[])
         "  vm stop|start --vm <resource id>   stop on purpose (deallocate, never restarted) / "
         "start again\n"
         "  migrate-store --from sqlite:PATH [--to postgresql://...] [--into-non-empty]\n"
-        "                                     copy a store into [store] (or --to)"_s);
+        "                                     copy a store into [store] (or --to)\n"
+        "  tls init --san NAME [--san NAME...] [--dir DIR] [--valid-days N] [--force]\n"
+        "                                     private CA and server certificate (default dir\n"
+        "                                     /etc/spotkeeperd/tls)\n"
+        "  tls renew --san NAME [--san NAME...] [--dir DIR] [--valid-days N]\n"
+        "                                     new server certificate from the same CA"_s);
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
@@ -87,7 +92,14 @@ int main(int argc, char *argv[])
         {u"out"_s, u"keys / export: output file."_s, u"file"_s},
         {u"overlap-hours"_s, u"keys rotate: hours the old secret stays valid (default 24)."_s,
          u"hours"_s},
-        {u"valid-days"_s, u"token create: lifetime in days (default 0 = no expiry)."_s, u"days"_s},
+        {u"valid-days"_s,
+         u"token create: lifetime in days (default 0 = no expiry). tls: the server "
+         "certificate's (default 365)."_s,
+         u"days"_s},
+        {u"san"_s, u"tls: a DNS name or IP address agents reach the server by (repeat)."_s,
+         u"name"_s},
+        {u"dir"_s, u"tls: the folder of the CA and certificate files."_s, u"folder"_s},
+        {u"force"_s, u"tls init: replace an existing CA and certificate."_s},
         {u"from"_s,
          u"export: from (ISO 8601, inclusive). migrate-store: the store to copy (sqlite:PATH)."_s,
          u"time|store"_s},
@@ -97,8 +109,8 @@ int main(int argc, char *argv[])
         {u"into-non-empty"_s, u"migrate-store: add to a target that already holds rows."_s},
         {u"bom"_s, u"export: write a UTF-8 byte order mark (for Excel)."_s},
     });
-    parser.addPositionalArgument(u"command"_s,
-                                 u"run, check-config, keys, token, export, vm or migrate-store."_s);
+    parser.addPositionalArgument(
+        u"command"_s, u"run, check-config, keys, token, export, vm, migrate-store or tls."_s);
     parser.process(app);
 
     QString configPath = parser.value(u"config"_s);
@@ -131,14 +143,17 @@ int main(int argc, char *argv[])
     headless::ServerDaemon daemon(config);
     // Installed before the port opens: a SIGTERM right after "listening on" still drains.
     base::SignalWatcher signalWatcher;
-    if (!signalWatcher.install({SIGTERM, SIGINT}, &error)) {
+    if (!signalWatcher.install({SIGTERM, SIGINT, SIGHUP}, &error)) {
         qCCritical(lcDaemon).noquote() << "cannot watch signals:" << error;
         return 1;
     }
     QObject::connect(&signalWatcher, &base::SignalWatcher::received, &daemon,
                      [&daemon](int number) {
                          qCInfo(lcDaemon) << "signal" << number << "received";
-                         daemon.stop();
+                         if (number == SIGHUP)
+                             daemon.reloadTls(); // `systemctl reload spotkeeperd`
+                         else
+                             daemon.stop();
                      });
     if (!daemon.start(&error)) {
         qCCritical(lcDaemon).noquote() << "refusing to start:" << error;

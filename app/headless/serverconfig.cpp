@@ -89,6 +89,7 @@ const QHash<QString, Setter> &setters()
              c.tls.clientCaFile = v;
              return QString();
          }},
+        {u"tls.agent_ca"_s, text(&ServerConfig::agentCaFile)},
         {u"store.path"_s, text(&ServerConfig::storePath)},
         {u"store.url"_s,
          [](ServerConfig &c, const QString &v) -> QString {

@@ -67,6 +67,18 @@ bool ServerDaemon::start(QString *error)
     return true;
 }
 
+void ServerDaemon::reloadTls()
+{
+    if (!m_host || m_stopping)
+        return;
+    QString error;
+    // The reloader logs the outcome (spotkeeper.tls); only "nothing to reload" is said here.
+    if (!m_host->isTls())
+        qCInfo(lcDaemon) << "SIGHUP: TLS is off, nothing to reload";
+    else
+        m_host->reloadTls(&error);
+}
+
 void ServerDaemon::stop()
 {
     if (m_stopping)

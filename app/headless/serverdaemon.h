@@ -31,6 +31,8 @@ public:
 
     bool start(QString *error);
     void stop();
+    // SIGHUP: loads the TLS certificate and key again (a bad file keeps the old ones, logged).
+    void reloadTls();
 
 signals:
     void finished();

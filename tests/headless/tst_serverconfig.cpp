@@ -69,6 +69,7 @@ port = 9443 ; inline comment
 certificate = /etc/x/server.pem
 private_key = "/etc/x/server key.pem"
 client_ca = /etc/x/ca.pem
+agent_ca = /etc/x/private-ca.pem
 [store]
 path = /srv/db.sqlite
 [azure]
@@ -107,6 +108,7 @@ level = DEBUG
     QCOMPARE(config->port, 9443);
     QCOMPARE(config->tls.privateKeyFile, u"/etc/x/server key.pem"_s);
     QCOMPARE(config->tls.clientCaFile, u"/etc/x/ca.pem"_s);
+    QCOMPARE(config->agentCaFile, u"/etc/x/private-ca.pem"_s);
     QCOMPARE(config->storePath, u"/srv/db.sqlite"_s);
     QCOMPARE(config->cloud, u"AzureChinaCloud"_s);
     QCOMPARE(config->subscriptions.size(), 2);
@@ -187,6 +189,7 @@ void TestServerConfig::refusesUnsafeCombinations_data()
         << QByteArray("[tls]\ncertificate = /a.pem\n") << u"private_key"_s;
     QTest::newRow("client ca alone")
         << QByteArray("[tls]\nclient_ca = /ca.pem\n") << u"client_ca"_s;
+    QTest::newRow("agent ca alone") << QByteArray("[tls]\nagent_ca = /ca.pem\n") << u"agent_ca"_s;
     QTest::newRow("seed without key") << QByteArray("[seed]\nenabled = true\n") << u"key_file"_s;
     QTest::newRow("backoff cap below base")
         << QByteArray("[engine]\nbackoff_base_seconds = 60\nbackoff_cap_seconds = 30\n")

@@ -237,6 +237,11 @@ void TestSpotkeeperd::refusesToStart_data()
     QTest::newRow("unreadable certificate") << QByteArray(
         "[tls]\ncertificate = /nonexistent/server.pem\nprivate_key = /nonexistent/server.key\n")
                                             << QString() << 1 << u"TLS"_s;
+    QTest::newRow("agent CA not a certificate")
+        << QByteArray("[tls]\ncertificate = " SPOTKEEPER_TEST_DATA
+                      "/tls/server.pem\nprivate_key = " SPOTKEEPER_TEST_DATA
+                      "/tls/server.key\nagent_ca = " SPOTKEEPER_TEST_DATA "/tls/not-pem.txt\n")
+        << QString() << 1 << u"agent CA file"_s;
     QTest::newRow("busy port") << QByteArray() << u"busy"_s << 1
                                << u"cannot listen on 127.0.0.1:"_s;
     QTest::newRow("newer schema") << QByteArray() << u"newer"_s << 1 << u"newer SpotKeeper"_s;

@@ -11,7 +11,9 @@
 #include "engine/restartengine.h"
 #include "fleet/clock.h"
 #include "fleet/sharedratebudgets.h"
+#include "http/certificatereloader.h"
 #include "http/httpserver.h"
+#include "http/tlsloader.h"
 #include "listener/enginemetrics.h"
 #include "listener/listenermetrics.h"
 #include "listener/operatortokens.h"
@@ -21,6 +23,7 @@
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QProcessEnvironment>
+#include <QSslCertificate>
 
 #include <algorithm>
 #include <limits>
@@ -119,6 +122,7 @@ EngineHost::EngineHost(EngineHostConfig config, Store &store, Clock &clock,
 EngineHost::~EngineHost()
 {
     // The listener may still hand a committed notice to the engine: it goes first.
+    m_tlsReloader.reset(); // it holds the server
     m_server.reset();
     m_listener.reset();
     m_observer.reset();
@@ -199,12 +203,24 @@ bool EngineHost::prepare(QString *error)
     limits.maxConnections = m_config.maxConnections;
     limits.readDeadlineMs = m_config.readDeadlineSeconds * 1000;
     server->setLimits(limits);
+    std::unique_ptr<http::CertificateReloader> reloader;
     if (!m_config.tls.certificateFile.isEmpty()) {
         QString problem;
         if (!server->setTls(m_config.tls, &problem)) {
             *error = u"TLS: "_s + problem;
             return false;
         }
+        reloader = std::make_unique<http::CertificateReloader>(*server, m_config.tls);
+    }
+    if (!m_config.agentCaFile.isEmpty()) {
+        QString problem;
+        const auto cas = http::loadCertificateFile(m_config.agentCaFile, u"agent CA"_s, &problem);
+        if (!cas) {
+            *error = u"TLS: "_s + problem;
+            return false;
+        }
+        for (const QSslCertificate &ca : *cas)
+            options.agentCaPem += ca.toPem();
     }
     std::unique_ptr<Notifier> notifier;
     if (m_config.notify.enabled()) {
@@ -219,12 +235,16 @@ bool EngineHost::prepare(QString *error)
     m_agentWatch = std::make_unique<AgentWatch>(m_store, m_clock, agentWatchConfig(m_config));
     if (m_options.observeOnly) {
         m_server = std::move(server);
+        m_tlsReloader = std::move(reloader);
         m_observer = std::make_unique<ObserveOnlyOperations>();
         m_listener = std::make_unique<WebhookListener>(m_store, *m_observer, m_clock, options);
         m_listener->setCredentialStatusProvider([] { return u"off (observe only)"_s; });
-        if (m_notifier)
-            m_listener->setExtraMetricsProvider(
-                [this]() -> QByteArray { return m_notifier->renderMetrics(); });
+        m_listener->setExtraMetricsProvider([this]() -> QByteArray {
+            QByteArray out = tlsMetrics();
+            if (m_notifier)
+                out += m_notifier->renderMetrics();
+            return out;
+        });
         m_listener->attach(*m_server);
         m_prepared = true;
         return true;
@@ -232,6 +252,7 @@ bool EngineHost::prepare(QString *error)
     if (!startCloud(error))
         return false;
     m_server = std::move(server);
+    m_tlsReloader = std::move(reloader);
 
     // Replicas on a database server share ARM's allowance through it; a single server on an
     // SQLite file keeps its buckets in memory (no write per ARM request).
@@ -265,7 +286,7 @@ bool EngineHost::prepare(QString *error)
         // -> QByteArray: with QT_USE_QSTRINGBUILDER a deduced return type would be a
         // QStringBuilder referring to the two temporaries, read after they are destroyed.
         [this]() -> QByteArray {
-            QByteArray out = m_engineMetrics->render() + rateLimitMetrics();
+            QByteArray out = m_engineMetrics->render() + rateLimitMetrics() + tlsMetrics();
             if (m_notifier)
                 out += m_notifier->renderMetrics();
             return out;
@@ -286,6 +307,8 @@ bool EngineHost::listen(QString *error)
         return false;
     }
     m_listening = true;
+    if (m_tlsReloader)
+        m_tlsReloader->watch();
     return true;
 }
 
@@ -318,6 +341,40 @@ bool EngineHost::isListening() const
 bool EngineHost::isTls() const
 {
     return m_server && m_server->isTls();
+}
+
+bool EngineHost::reloadTls(QString *error)
+{
+    if (!m_tlsReloader) {
+        *error = u"TLS is off ([tls] certificate and private_key are not set)"_s;
+        return false;
+    }
+    return m_tlsReloader->reload(error);
+}
+
+QByteArray EngineHost::tlsMetrics() const
+{
+    QByteArray out;
+    if (!m_tlsReloader || !m_server)
+        return out;
+    const QSslCertificate certificate = m_server->certificate();
+    if (!certificate.isNull()) {
+        // Alert on it: time() > spotkeeper_tls_certificate_expiry_timestamp_seconds - 14 * 86400
+        const QByteArrayView name = "spotkeeper_tls_certificate_expiry_timestamp_seconds";
+        ListenerMetrics::appendHeader(
+            out, name, "gauge",
+            "When the certificate the listener serves expires (Unix time, seconds).");
+        ListenerMetrics::appendSample(out, name, {},
+                                      double(certificate.expiryDate().toSecsSinceEpoch()));
+    }
+    const QByteArrayView reloads = "spotkeeper_tls_certificate_reloads_total";
+    ListenerMetrics::appendHeader(out, reloads, "counter",
+                                  "Certificate reloads (SIGHUP or a changed file) by result.");
+    ListenerMetrics::appendSample(out, reloads, {{u"result"_s, u"ok"_s}},
+                                  double(m_tlsReloader->reloadCount()));
+    ListenerMetrics::appendSample(out, reloads, {{u"result"_s, u"failed"_s}},
+                                  double(m_tlsReloader->failureCount()));
+    return out;
 }
 
 QString EngineHost::listenAddress() const

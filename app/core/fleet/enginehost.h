@@ -21,8 +21,9 @@
 // takes over at once) and drained() is emitted. After that only config() and the (closed)
 // server remain; the other accessors return null.
 namespace spotkeeper::http {
+class CertificateReloader;
 class HttpServer;
-}
+} // namespace spotkeeper::http
 
 namespace spotkeeper::core {
 
@@ -87,6 +88,10 @@ public:
     http::HttpServer *server() const { return m_server.get(); }
     bool isListening() const;
     bool isTls() const;
+    // Loads [tls] certificate and private_key again (spotkeeperd on SIGHUP; the files are also
+    // watched, http::CertificateReloader): new connections get the new certificate. false and
+    // *error when they do not load (the old certificate stays) or TLS is off.
+    bool reloadTls(QString *error);
     QString listenAddress() const; // "127.0.0.1:8443"; empty when not listening
     QString credentialStatus() const; // never a secret
     QString azureConfigError() const { return m_azureConfigError; }
@@ -103,6 +108,7 @@ private:
     void checkDrained();
     void finishStop();
     QByteArray rateLimitMetrics() const;
+    QByteArray tlsMetrics() const;
 
     EngineHostConfig m_config;
     Store &m_store;
@@ -119,6 +125,7 @@ private:
     std::unique_ptr<FleetOperations> m_observer; // observeOnly: what the listener calls
     std::unique_ptr<WebhookListener> m_listener;
     std::unique_ptr<http::HttpServer> m_server;
+    std::unique_ptr<http::CertificateReloader> m_tlsReloader; // with TLS only; uses m_server
     QString m_azureConfigError;
     QTimer m_drainTimer;
     qint64 m_drainDeadlineMs = 0;

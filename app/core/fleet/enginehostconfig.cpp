@@ -18,6 +18,8 @@ QString EngineHostConfig::validate() const
         return u"[tls] needs both certificate and private_key"_s;
     if (!tls.clientCaFile.isEmpty() && !tlsOn)
         return u"[tls] client_ca needs certificate and private_key too"_s;
+    if (!agentCaFile.isEmpty() && !tlsOn)
+        return u"[tls] agent_ca needs certificate and private_key too"_s;
     if (!isLoopback() && !tlsOn && !insecureListen)
         return u"listening on "_s + address.toString()
             + u" (not loopback) needs TLS ([tls] certificate and private_key) or "

@@ -28,6 +28,10 @@ struct EngineHostConfig : BudgetSettings
     int failedAuthPerMinute = 20;
     // [tls]
     http::TlsOptions tls;
+    // PEM CA certificate(s) that signed tls.certificateFile, handed to agents with every key
+    // issued through the operator API ("caCertificate"), so the enrolment snippet makes the
+    // agent trust this server (`spotkeeperd tls init` writes it as ca.pem).
+    QString agentCaFile;
     // [azure]
     QString cloud =
         QStringLiteral("AzureCloud"); // AzureCloud | AzureUSGovernment | AzureChinaCloud | Custom

@@ -181,6 +181,11 @@ bool HttpServer::isTls() const
     return d->tls.has_value();
 }
 
+QSslCertificate HttpServer::certificate() const
+{
+    return d->tls ? d->tls->localCertificate() : QSslCertificate();
+}
+
 void HttpServer::close()
 {
     d->acceptor.close();

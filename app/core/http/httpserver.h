@@ -12,6 +12,8 @@
 #include <functional>
 #include <memory>
 
+class QSslCertificate;
+
 // A small, bounded HTTP/1.1 server on QTcpServer / QSslServer, with requests parsed by
 // Debian's libhttp-parser (nodejs/http-parser). Unlike QHttpServer in Qt 6.4 it enforces
 // every limit an exposed listener needs: body size (413 without buffering the rest),
@@ -87,7 +89,9 @@ public:
     Q_DISABLE_COPY_MOVE(HttpServer)
 
     void setLimits(const Limits &limits);
-    // Loads and checks the files; false with a clear message if unreadable or invalid.
+    // Loads and checks the files; false with a clear message if unreadable or invalid, and
+    // then the previous TLS setting stays. Connections accepted after a successful call use
+    // the new certificate (CertificateReloader calls it again while the server runs).
     bool setTls(const TlsOptions &tls, QString *error);
     void setHandler(Handler handler);
 
@@ -95,6 +99,7 @@ public:
     quint16 serverPort() const;
     QHostAddress serverAddress() const;
     bool isTls() const;
+    QSslCertificate certificate() const; // the one served now; null without TLS
     void close(); // stop accepting; open connections finish their current request
     int openConnections() const;
 

@@ -71,6 +71,15 @@ bool keyMatchesCertificate(const QSslKey &key, const QSslCertificate &cert)
 
 } // namespace
 
+std::optional<QList<QSslCertificate>> loadCertificateFile(const QString &path, const QString &what,
+                                                          QString *error)
+{
+    QList<QSslCertificate> certificates;
+    if (!loadCertificates(path, what, &certificates, error))
+        return std::nullopt;
+    return certificates;
+}
+
 std::optional<QSslConfiguration> loadServerTls(const TlsOptions &tls, QString *error)
 {
     if (!QSslSocket::supportsSsl()) {

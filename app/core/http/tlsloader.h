@@ -16,4 +16,9 @@ namespace spotkeeper::http {
 // holds no usable certificate/key, is expired, or the key does not match the certificate.
 std::optional<QSslConfiguration> loadServerTls(const TlsOptions &tls, QString *error);
 
+// The certificates of one PEM file (a CA, a chain), checked as above: readable, PEM, none
+// expired; `what` names it in the message ("agent CA").
+std::optional<QList<QSslCertificate>> loadCertificateFile(const QString &path, const QString &what,
+                                                          QString *error);
+
 } // namespace spotkeeper::http

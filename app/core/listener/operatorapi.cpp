@@ -94,7 +94,7 @@ http::Response fromKeyError(KeyError code, const QString &message)
     return http::Response::error(500, u"failed"_s, message);
 }
 
-QJsonObject issuedJson(const IssuedKey &key)
+QJsonObject issuedJson(const IssuedKey &key, const QByteArray &agentCa)
 {
     QJsonObject object {
         {u"keyId"_s, key.keyId},
@@ -102,6 +102,8 @@ QJsonObject issuedJson(const IssuedKey &key)
         {u"secret"_s, key.secret.toString()},
         {u"credentialFile"_s, QString::fromUtf8(key.credentialFile)},
     };
+    if (!agentCa.isEmpty())
+        object.insert(u"caCertificate"_s, QString::fromLatin1(agentCa));
     if (key.previousSecretsExpireAt.isValid())
         object.insert(u"previousSecretsExpireAt"_s,
                       key.previousSecretsExpireAt.toString(Qt::ISODateWithMs));
@@ -298,7 +300,7 @@ http::Response OperatorApi::keys(const http::Request &request, const QList<QByte
         QString message;
         const auto issued =
             m_keys.generate(body->value(u"vm"_s).toString(), actor, &code, &message);
-        return issued ? ok(201, issuedJson(*issued)) : fromKeyError(code, message);
+        return issued ? ok(201, issuedJson(*issued, m_agentCa)) : fromKeyError(code, message);
     }
     if (segments.size() == 1)
         return methodNotAllowed(request, "GET, POST");
@@ -329,7 +331,7 @@ http::Response OperatorApi::keys(const http::Request &request, const QList<QByte
     KeyError code = KeyError::None;
     const auto issued = m_keys.rotate(
         keyId, overlap.isDouble() ? qint64(seconds) : m_defaultOverlap, actor, &code, &message);
-    return issued ? ok(200, issuedJson(*issued)) : fromKeyError(code, message);
+    return issued ? ok(200, issuedJson(*issued, m_agentCa)) : fromKeyError(code, message);
 }
 
 http::Response OperatorApi::tokens(const http::Request &request, const QList<QByteArray> &segments,

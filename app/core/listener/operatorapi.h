@@ -41,6 +41,8 @@ public:
                 OperatorTokens &tokens, qint64 defaultOverlapSeconds);
 
     http::Response handle(const http::Request &request, const QString &actor);
+    // PEM sent as "caCertificate" with every issued key (ListenerOptions::agentCaPem).
+    void setAgentCa(const QByteArray &pem) { m_agentCa = pem; }
 
 private:
     http::Response listVms();
@@ -68,6 +70,7 @@ private:
     AgentKeyManager &m_keys;
     OperatorTokens &m_tokens;
     qint64 m_defaultOverlap;
+    QByteArray m_agentCa;
 };
 
 } // namespace spotkeeper::core

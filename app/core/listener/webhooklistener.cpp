@@ -93,6 +93,7 @@ WebhookListener::WebhookListener(Store &store, FleetOperations &operations, Cloc
     , m_api(std::make_unique<OperatorApi>(store, operations, clock, m_keys, m_tokens,
                                           m_options.rotationOverlapSeconds))
 {
+    m_api->setAgentCa(m_options.agentCaPem);
     if (m_options.commitThread) {
         QString error;
         if (!m_batcher.useWriterThread(store.openOptions(), &clock, &error))

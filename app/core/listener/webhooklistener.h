@@ -45,6 +45,9 @@ struct ListenerOptions
     int heartbeatPersistSeconds = 30;
     qint64 keyCacheTtlSeconds = 30; // see AgentKeyManager
     qint64 rotationOverlapSeconds = 24 * 3600; // default overlap of a key rotation
+    // PEM of the CA that signed the listener's certificate ([tls] agent_ca), sent with every
+    // issued key as "caCertificate" so the enrolled agent trusts this server; empty = none.
+    QByteArray agentCaPem;
     // Seed compatibility (off by default): POST /webhook, Authorization: Bearer <legacy key>,
     // body {"resourceGroup","vmName"}. The legacy key speaks for VMs of one subscription
     // that are already in the fleet.
