@@ -54,6 +54,9 @@ struct EnrollResult
     QString keyId;
     QByteArray secret; // shown once in the enrollment dialog, never logged or stored in settings
     QString endpoint; // where the agent should send notices
+    // PEM of the private CA the server's certificate comes from (spotkeeperd's [tls] agent_ca):
+    // the snippet installs it as the agent's ca-file. Empty = the system CAs suffice.
+    QByteArray caCertificate;
 };
 
 // One agent key as the keys panel shows it: never a secret, only times and state.

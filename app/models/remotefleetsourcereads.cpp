@@ -105,6 +105,7 @@ void RemoteFleetSource::enrollAgent(const core::VmRecord &vm, const QString &, E
                  result.secret = *secret;
                  result.endpoint =
                      m_options.baseUrl.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
+                 result.caCertificate = reply.json.value(u"caCertificate"_s).toString().toLatin1();
                  pollNow(); // the server wrote an audit row
              }
              done(result);

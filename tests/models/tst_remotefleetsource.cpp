@@ -57,6 +57,9 @@ private:
             return false;
         return done.constFirst().constFirst().toBool();
     }
+    static inline const QByteArray kAgentCa =
+        QByteArrayLiteral("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+
     static QList<qint64> ids(const QList<core::EventRecord> &events)
     {
         QList<qint64> out;
@@ -73,7 +76,11 @@ private Q_SLOTS:
         test::seedDemoFleet(*m_store, m_clock.nowUtc(), {24, 6, 11});
         m_ops = std::make_unique<test::RecordingOperations>(*m_store, m_clock.nowUtc());
         m_server = std::make_unique<http::HttpServer>();
-        m_listener = std::make_unique<core::WebhookListener>(*m_store, *m_ops, m_clock);
+        core::ListenerOptions listenerOptions;
+        listenerOptions.agentCaPem =
+            kAgentCa; // what spotkeeperd's [tls] agent_ca gives the listener
+        m_listener =
+            std::make_unique<core::WebhookListener>(*m_store, *m_ops, m_clock, listenerOptions);
         m_listener->attach(*m_server);
         m_listener->setExtraMetricsProvider([] {
             return QByteArrayLiteral(
@@ -228,6 +235,7 @@ private Q_SLOTS:
         QVERIFY2(key.ok, qPrintable(key.error));
         QCOMPARE(key.secret.size(), 32);
         QCOMPARE(key.endpoint, options().baseUrl.toString());
+        QCOMPARE(key.caCertificate, kAgentCa); // the snippet installs it as the agent's ca-file
         const auto stored = m_store->agentKey(key.keyId);
         QVERIFY(stored);
         QCOMPARE(stored->vmResourceKey, vm.resourceKey);
