@@ -27,6 +27,7 @@ private slots:
     void cleanup() { tearDown(); }
 
     void acceptsSignedNotice();
+    void acceptsSignedGoogleCloudNotice();
     void badRequests_data();
     void badRequests();
     void replayedNoticeIsStoredOnce();
@@ -59,6 +60,88 @@ void TestWebhookListener::acceptsSignedNotice()
     QCOMPARE(m_ops->count(u"notice"_s), 1);
     QCOMPARE(m_ops->calls.constFirst().vmId, vm->id);
     QVERIFY(m_ops->calls.constFirst().eventId > 0);
+}
+
+// Issue 15: a key bound to a Google Cloud instance (projects/P/zones/Z/instances/N) is issued,
+// its agent's version 2 notice is stored under that id with the project as its scope, and its
+// heartbeats before the metadata server answered file under the same VM; the key speaks for
+// no other instance.
+void TestWebhookListener::acceptsSignedGoogleCloudNotice()
+{
+    startServer();
+    const QString id = u"projects/spot-fleet-1/zones/europe-west1-b/instances/worker-7"_s;
+    core::KeyError code = core::KeyError::None;
+    QString error;
+    const auto key = m_listener->keys().generate(id, u"test"_s, &code, &error);
+    QVERIFY2(key, qPrintable(error));
+    QCOMPARE(key->vmResourceKey, id);
+
+    protocol::Notice notice = makeNotice(u"worker-7"_s, newEventId(7), m_clock->nowUtc());
+    notice.vm = protocol::VmIdentity {};
+    notice.vm.cloud = protocol::Cloud::Gcp;
+    notice.vm.projectId = u"spot-fleet-1"_s;
+    notice.vm.zone = u"europe-west1-b"_s;
+    notice.vm.location = notice.vm.zone;
+    notice.vm.vmName = u"worker-7"_s;
+    notice.vm.vmId = u"8230498714093811747"_s;
+    notice.vm.priority = u"SPOT"_s;
+    notice.vm.evictionPolicy = u"STOP"_s;
+    notice.event.eventStatus = protocol::EventStatus::Started;
+    notice.event.notBefore = QDateTime();
+    const QList<protocol::WebhookSecret> secrets {key->secret};
+    const auto post = [&](const QByteArray &path, const QByteArray &body,
+                          const QString &webhookId) {
+        const SignedRequest request =
+            sign(body, key->keyId, secrets, webhookId, m_clock->nowUtc().toSecsSinceEpoch());
+        return exchange(rawRequest("POST", path, request.headers, request.body));
+    };
+    const auto response = post("/api/v1/notices", protocol::encodeNotice(notice), u"msg_g1"_s);
+    QCOMPARE(response.status, 200);
+    const auto vm = m_store->vmByKey(id);
+    QVERIFY(vm);
+    QVERIFY(vm->cloud() == core::Cloud::Gcp);
+    QCOMPARE(vm->resourceId, id);
+    QCOMPARE(vm->subscriptionId, u"spot-fleet-1"_s); // the project: the listing scope
+    QCOMPARE(vm->resourceGroup, QString());
+    QCOMPARE(vm->name, u"worker-7"_s);
+    QCOMPARE(vm->location, u"europe-west1-b"_s);
+    QCOMPARE(vm->vmId, u"8230498714093811747"_s);
+    QCOMPARE(vm->priority, u"SPOT"_s);
+    QCOMPARE(vm->evictionPolicy, u"STOP"_s);
+    QVERIFY(vm->managedBy == core::ManagedBy::Agent);
+    QCOMPARE(m_ops->count(u"notice"_s), 1);
+    QCOMPARE(m_ops->calls.constFirst().vmId, vm->id);
+
+    // The same key naming another instance (or an Azure VM) is refused.
+    protocol::Notice other = notice;
+    other.vm.vmName = u"worker-8"_s;
+    other.event.resources = {u"worker-8"_s};
+    QCOMPARE(post("/api/v1/notices", protocol::encodeNotice(other), u"msg_g2"_s).status, 403);
+    QCOMPARE(
+        post("/api/v1/notices",
+             protocol::encodeNotice(makeNotice(u"worker-7"_s, newEventId(8), m_clock->nowUtc())),
+             u"msg_g3"_s)
+            .status,
+        403);
+
+    // A heartbeat before the metadata server answered files under the key's instance.
+    const QString idleId = u"projects/spot-fleet-1/zones/us-central1-a/instances/idle-1"_s;
+    const auto idleKey = m_listener->keys().generate(idleId, u"test"_s, &code, &error);
+    QVERIFY2(idleKey, qPrintable(error));
+    protocol::Heartbeat heartbeat = makeHeartbeat(u"idle-1"_s, m_clock->nowUtc());
+    heartbeat.identityKnown = false;
+    heartbeat.vm = protocol::VmIdentity {};
+    const SignedRequest beat =
+        sign(protocol::encodeHeartbeat(heartbeat), idleKey->keyId, {idleKey->secret}, u"hb_g1"_s,
+             m_clock->nowUtc().toSecsSinceEpoch());
+    QCOMPARE(exchange(rawRequest("POST", "/api/v1/heartbeats", beat.headers, beat.body)).status,
+             200);
+    m_listener->flushNow();
+    const auto idle = m_store->vmByKey(idleId);
+    QVERIFY(idle);
+    QVERIFY(idle->cloud() == core::Cloud::Gcp);
+    QCOMPARE(idle->subscriptionId, u"spot-fleet-1"_s);
+    QCOMPARE(idle->name, u"idle-1"_s);
 }
 
 using Mutator = std::function<void(QByteArray &method, QByteArray &path, http::HeaderList &headers,

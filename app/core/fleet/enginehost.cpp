@@ -10,6 +10,7 @@
 #include "engine/reconciler.h"
 #include "engine/restartengine.h"
 #include "fleet/clock.h"
+#include "fleet/cloudrouter.h"
 #include "fleet/sharedratebudgets.h"
 #include "http/certificatereloader.h"
 #include "http/httpserver.h"
@@ -175,6 +176,8 @@ bool EngineHost::startCloud(QString *error)
     // One budget: the ARM request queue paces the wire with the numbers the engine plans by.
     azure.arm.budgets = armBudgets(m_config);
     m_cloud = ArmCloudProvider::create(azure, env, m_clock, this);
+    m_router = new CloudRouter(this);
+    m_router->setProvider(Cloud::Azure, m_cloud);
     return true;
 }
 
@@ -266,14 +269,14 @@ bool EngineHost::prepare(QString *error)
     m_identity = EngineIdentity::acquire(m_store, m_config.engineId);
     EngineConfig engine = engineConfig(m_config);
     engine.owner = m_identity->owner();
-    m_engine = std::make_unique<RestartEngine>(m_store, *m_cloud, m_clock, engine);
+    m_engine = std::make_unique<RestartEngine>(m_store, *m_router, m_clock, engine);
     ReconcilerConfig reconcile;
     reconcile.subscriptions = m_config.subscriptions;
     reconcile.intervalMs = qint64(m_config.reconcileSeconds) * 1000;
     // Replicas on one store take turns sweeping; a dead one's turn ends with its job leases.
     reconcile.owner = engine.owner;
     reconcile.sweepLeaseMs = engine.leaseMs;
-    m_reconciler = std::make_unique<Reconciler>(m_store, *m_cloud, *m_engine, m_clock, reconcile);
+    m_reconciler = std::make_unique<Reconciler>(m_store, *m_router, *m_engine, m_clock, reconcile);
     m_engineMetrics = std::make_unique<EngineMetrics>();
     m_engineMetrics->watch(*m_engine);
     m_engineMetrics->watch(*m_reconciler);

@@ -11,7 +11,8 @@
 #include <memory>
 
 // The running engine both shells host: over one Store, the Azure provider (from the
-// EngineHostConfig's [azure] settings and the process environment), the restart engine, the
+// EngineHostConfig's [azure] settings and the process environment) behind a CloudRouter
+// (each VM's calls go to its cloud's provider), the restart engine, the
 // reconciler, the engine metrics and the webhook listener on its HttpServer.
 // spotkeeperd calls start() and exits on a false; the dashboard calls prepare(), then
 // listen() (a busy port only turns the listener off), then startEngine().
@@ -30,6 +31,7 @@ namespace spotkeeper::core {
 class AgentWatch;
 class ArmCloudProvider;
 class Clock;
+class CloudRouter;
 class EngineIdentity;
 class EngineMetrics;
 class FleetOperations;
@@ -115,6 +117,7 @@ private:
     Clock &m_clock;
     EngineHostOptions m_options;
     ArmCloudProvider *m_cloud = nullptr; // QObject child
+    CloudRouter *m_router = nullptr; // QObject child: what the engine and reconciler call
     std::unique_ptr<EngineIdentity> m_identity; // held (lock file) while the engine runs
     std::unique_ptr<StoreRateBudgets> m_sharedBudgets; // replicas: ARM buckets in the store
     std::unique_ptr<RestartEngine> m_engine;

@@ -3,6 +3,7 @@
 #include "listener/vmresourceid.h"
 
 #include "protocol/azurenames.h"
+#include "protocol/gcpnames.h"
 
 #include <QStringList>
 
@@ -10,24 +11,18 @@ namespace spotkeeper::core {
 
 using namespace Qt::StringLiterals;
 
-QString VmResourceId::resourceId() const
+namespace {
+
+bool is(QStringView a, QLatin1StringView b)
 {
-    if (!scaleSet.isEmpty())
-        return u"/subscriptions/"_s + subscriptionId + u"/resourceGroups/"_s + resourceGroup
-            + u"/providers/Microsoft.Compute/virtualMachineScaleSets/"_s + scaleSet
-            + u"/virtualMachines/"_s + name;
-    return u"/subscriptions/"_s + subscriptionId + u"/resourceGroups/"_s + resourceGroup
-        + u"/providers/Microsoft.Compute/virtualMachines/"_s + name;
+    return a.compare(b, Qt::CaseInsensitive) == 0;
 }
 
-QString VmResourceId::resourceKey() const
-{
-    return resourceId().toLower();
-}
+// ---- Azure: /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/...
 
-std::optional<VmResourceId> VmResourceId::fromParts(const QString &subscriptionId,
-                                                    const QString &resourceGroup,
-                                                    const QString &name, QString *error)
+std::optional<VmResourceId> azureFromParts(const QString &subscriptionId,
+                                           const QString &resourceGroup, const QString &name,
+                                           QString *error)
 {
     QString problem = protocol::checkSubscriptionId(subscriptionId);
     if (!problem.isEmpty()) {
@@ -47,20 +42,18 @@ std::optional<VmResourceId> VmResourceId::fromParts(const QString &subscriptionI
     return VmResourceId {subscriptionId, resourceGroup, name, {}};
 }
 
-std::optional<VmResourceId> VmResourceId::parse(QStringView text, QString *error)
+std::optional<VmResourceId> azureParse(QStringView text, QString *error)
 {
     const QList<QStringView> parts = text.split(u'/');
     // "", "subscriptions", sub, "resourceGroups", rg, "providers", "Microsoft.Compute",
     // "virtualMachines", name
-    const auto is = [](QStringView a, QLatin1StringView b) {
-        return a.compare(b, Qt::CaseInsensitive) == 0;
-    };
     // A uniform scale set instance: ".../virtualMachineScaleSets/{vmss}/virtualMachines/{id}".
     if (parts.size() == 11 && parts[0].isEmpty() && is(parts[1], "subscriptions"_L1)
         && is(parts[3], "resourceGroups"_L1) && is(parts[5], "providers"_L1)
         && is(parts[6], "Microsoft.Compute"_L1) && is(parts[7], "virtualMachineScaleSets"_L1)
         && is(parts[9], "virtualMachines"_L1)) {
-        auto id = fromParts(parts[2].toString(), parts[4].toString(), parts[8].toString(), error);
+        auto id =
+            azureFromParts(parts[2].toString(), parts[4].toString(), parts[8].toString(), error);
         if (!id)
             return std::nullopt; // the scale set name follows the VM name rules
         bool digits = !parts[10].isEmpty() && parts[10].size() <= 10;
@@ -79,10 +72,114 @@ std::optional<VmResourceId> VmResourceId::parse(QStringView text, QString *error
         || !is(parts[6], "Microsoft.Compute"_L1) || !is(parts[7], "virtualMachines"_L1)) {
         *error = u"not a VM resource id: expected /subscriptions/<id>/resourceGroups/<group>"
                  u"/providers/Microsoft.Compute/virtualMachines/<name> (or .../"
-                 u"virtualMachineScaleSets/<scale set>/virtualMachines/<instance id>)"_s;
+                 u"virtualMachineScaleSets/<scale set>/virtualMachines/<instance id>), or for "
+                 u"Google Cloud projects/<project>/zones/<zone>/instances/<name>"_s;
         return std::nullopt;
     }
-    return fromParts(parts[2].toString(), parts[4].toString(), parts[8].toString(), error);
+    return azureFromParts(parts[2].toString(), parts[4].toString(), parts[8].toString(), error);
+}
+
+// ---- Google Cloud: projects/{project}/zones/{zone}/instances/{name} (docs/GCP-PROTOCOL.md §2)
+
+std::optional<VmResourceId> gcpFromParts(const QString &projectId, const QString &zone,
+                                         const QString &name, QString *error)
+{
+    QString problem = protocol::checkGcpProjectId(projectId);
+    if (!problem.isEmpty()) {
+        *error = u"project id: "_s + problem;
+        return std::nullopt;
+    }
+    problem = protocol::checkGcpZone(zone);
+    if (!problem.isEmpty()) {
+        *error = u"zone: "_s + problem;
+        return std::nullopt;
+    }
+    problem = protocol::checkGcpInstanceName(name);
+    if (!problem.isEmpty()) {
+        *error = u"instance name: "_s + problem;
+        return std::nullopt;
+    }
+    VmResourceId id;
+    id.cloud = Cloud::Gcp;
+    id.projectId = projectId;
+    id.zone = zone;
+    id.name = name;
+    return id;
+}
+
+std::optional<VmResourceId> gcpParse(QStringView text, QString *error)
+{
+    const QList<QStringView> parts = text.split(u'/');
+    if (parts.size() != 6 || !is(parts[0], "projects"_L1) || !is(parts[2], "zones"_L1)
+        || !is(parts[4], "instances"_L1)) {
+        *error = u"not a Google Cloud instance id: expected "
+                 "projects/<project>/zones/<zone>/instances/<name>"_s;
+        return std::nullopt;
+    }
+    return gcpFromParts(parts[1].toString(), parts[3].toString(), parts[5].toString(), error);
+}
+
+// One row per cloud: everything cloud-specific about a VM's id.
+struct IdForm
+{
+    Cloud cloud;
+    std::optional<VmResourceId> (*parse)(QStringView, QString *);
+    std::optional<VmResourceId> (*fromParts)(const QString &, const QString &, const QString &,
+                                             QString *);
+};
+
+constexpr IdForm kForms[] = {
+    {Cloud::Azure, azureParse, azureFromParts},
+    {Cloud::Gcp, gcpParse, gcpFromParts},
+};
+
+const IdForm &formOf(Cloud cloud)
+{
+    for (const IdForm &form : kForms) {
+        if (form.cloud == cloud)
+            return form;
+    }
+    return kForms[0];
+}
+
+} // namespace
+
+QString VmResourceId::resourceId() const
+{
+    if (cloud == Cloud::Gcp)
+        return u"projects/"_s + projectId + u"/zones/"_s + zone + u"/instances/"_s + name;
+    if (!scaleSet.isEmpty())
+        return u"/subscriptions/"_s + subscriptionId + u"/resourceGroups/"_s + resourceGroup
+            + u"/providers/Microsoft.Compute/virtualMachineScaleSets/"_s + scaleSet
+            + u"/virtualMachines/"_s + name;
+    return u"/subscriptions/"_s + subscriptionId + u"/resourceGroups/"_s + resourceGroup
+        + u"/providers/Microsoft.Compute/virtualMachines/"_s + name;
+}
+
+QString VmResourceId::resourceKey() const
+{
+    return resourceId().toLower();
+}
+
+void VmResourceId::fillRecord(VmRecord *vm) const
+{
+    vm->resourceKey = resourceKey();
+    vm->resourceId = resourceId();
+    vm->subscriptionId = scope();
+    vm->resourceGroup = resourceGroup;
+    vm->name = name;
+}
+
+std::optional<VmResourceId> VmResourceId::fromParts(const QString &scope, const QString &group,
+                                                    const QString &name, QString *error)
+{
+    // Neither a GUID nor a project id: Azure's error, the older and commoner form.
+    return formOf(cloudOfScope(scope)).fromParts(scope, group, name, error);
+}
+
+std::optional<VmResourceId> VmResourceId::parse(QStringView text, QString *error)
+{
+    return formOf(cloudOfResourceId(text)).parse(text, error);
 }
 
 } // namespace spotkeeper::core

@@ -34,36 +34,37 @@ bool constantTimeEqual(QByteArrayView a, QByteArrayView b)
     return diff == 0;
 }
 
-VmRecord recordFor(const protocol::VmIdentity &identity)
+// resourceId: as the agent spells it, or the key when that is all there is.
+VmRecord recordForId(const QString &resourceId, const QString &vmResourceKey)
 {
     VmRecord vm;
-    vm.resourceKey = identity.resourceKey();
-    vm.resourceId = identity.resourceId();
-    vm.subscriptionId = identity.subscriptionId;
-    vm.resourceGroup = identity.resourceGroup;
-    vm.name = identity.vmName;
-    vm.vmId = identity.vmId;
-    vm.location = identity.location;
-    vm.priority = identity.priority;
-    vm.evictionPolicy = identity.evictionPolicy;
+    QString ignored;
+    if (const auto parsed = VmResourceId::parse(resourceId, &ignored))
+        parsed->fillRecord(&vm);
+    vm.resourceKey = vmResourceKey;
     vm.managedBy = ManagedBy::Agent;
     return vm;
 }
 
 VmRecord recordForKey(const QString &vmResourceKey)
 {
-    // Only the binding is known (heartbeat sent before IMDS answered): file it under
-    // the key's VM without inventing names the agent did not report.
-    VmRecord vm;
-    vm.resourceKey = vmResourceKey;
-    QString ignored;
-    if (const auto parsed = VmResourceId::parse(vmResourceKey, &ignored)) {
-        vm.subscriptionId = parsed->subscriptionId;
-        vm.resourceGroup = parsed->resourceGroup;
-        vm.name = parsed->name;
-        vm.resourceId = parsed->resourceId();
-    }
-    vm.managedBy = ManagedBy::Agent;
+    // Only the binding is known (heartbeat sent before the metadata service answered): file
+    // it under the key's VM without inventing names the agent did not report.
+    return recordForId(vmResourceKey, vmResourceKey);
+}
+
+VmRecord recordFor(const protocol::VmIdentity &identity)
+{
+    // The identity parts (the scope: subscription or Google Cloud project) come from the
+    // id's own parser; what the agent reported besides is the same for every cloud
+    // (location: an Azure region, or a Google Cloud zone).
+    VmRecord vm = recordForId(identity.resourceId(), identity.resourceKey());
+    vm.resourceId = identity.resourceId();
+    vm.name = identity.vmName;
+    vm.vmId = identity.vmId;
+    vm.location = identity.location;
+    vm.priority = identity.priority;
+    vm.evictionPolicy = identity.evictionPolicy;
     return vm;
 }
 

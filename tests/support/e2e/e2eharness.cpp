@@ -282,11 +282,52 @@ QString E2eRig::resourceIdOf(const QString &vmName) const
 
 bool E2eRig::startRealAgent(const QString &vmName, QString *error, const QString &vmResourceId)
 {
-    const QString keyFile = m_dir.filePath(vmName + u".key"_s);
     const QString resourceId = !vmResourceId.isEmpty()
         ? vmResourceId
         : u"/subscriptions/%1/resourceGroups/sim-rg/providers/Microsoft.Compute/"
           "virtualMachines/%2"_s.arg(m_subscription, vmName);
+    return launchAgent(vmName, resourceId,
+                       {u"--imds-url"_s, m_simUrl + u"/imds/"_s + vmName, u"--poll-interval"_s,
+                        u"1s"_s, u"--first-poll-timeout"_s, u"10s"_s},
+                       error);
+}
+
+bool E2eRig::startRealGcpAgent(const QString &vmName, const QString &project, const QString &zone,
+                               QString *error)
+{
+    return launchAgent(vmName, u"projects/%1/zones/%2/instances/%3"_s.arg(project, zone, vmName),
+                       {u"--cloud"_s, u"gcp"_s, u"--imds-url"_s, m_simUrl + u"/gce/"_s + vmName},
+                       error);
+}
+
+void E2eRig::stopAgents()
+{
+    for (auto &agent : m_agents)
+        agent->kill();
+    for (auto &agent : m_agents)
+        agent->waitForFinished(5000);
+    m_agents.clear();
+}
+
+QString E2eRig::writeGcpScenario(int gcpVms, const QString &project, const QString &zone)
+{
+    const QString path = m_dir.filePath(u"gcp-scenario.json"_s);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return {};
+    file.write(uR"({"name":"gcp","speed":1,"fleet":[
+        {"count":1,"namePrefix":"az-","subscription":"6b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+         "resourceGroup":"sim-rg","location":"westeurope"},
+        {"count":%1,"namePrefix":"gce-","project":"%2","location":"%3"}]})"_s
+                   .arg(QString::number(gcpVms), project, zone)
+                   .toUtf8());
+    return path;
+}
+
+bool E2eRig::launchAgent(const QString &vmName, const QString &resourceId, const QStringList &args,
+                         QString *error)
+{
+    const QString keyFile = m_dir.filePath(vmName + u".key"_s);
     QProcess keys;
     keys.start(bin(kDaemon),
                {u"--store"_s, storePath(), u"keys"_s, u"generate"_s, u"--vm"_s, resourceId,
@@ -299,10 +340,10 @@ bool E2eRig::startRealAgent(const QString &vmName, QString *error, const QString
     agent->setStandardOutputFile(m_dir.filePath(vmName + u".log"_s));
     agent->setStandardErrorFile(m_dir.filePath(vmName + u".log"_s));
     agent->start(bin(kAgent),
-                 {u"--dashboard-url"_s, u"http://127.0.0.1:%1"_s.arg(m_daemonPort), u"--key-file"_s,
-                  keyFile, u"--imds-url"_s, m_simUrl + u"/imds/"_s + vmName, u"--poll-interval"_s,
-                  u"1s"_s, u"--first-poll-timeout"_s, u"10s"_s, u"--heartbeat-interval"_s, u"30s"_s,
-                  u"--spool-dir"_s, m_dir.filePath(vmName + u"-spool"_s)});
+                 QStringList {u"--dashboard-url"_s, u"http://127.0.0.1:%1"_s.arg(m_daemonPort),
+                              u"--key-file"_s, keyFile, u"--heartbeat-interval"_s, u"30s"_s,
+                              u"--spool-dir"_s, m_dir.filePath(vmName + u"-spool"_s)}
+                     + args);
     if (!agent->waitForStarted(10'000)) {
         *error = u"spotkeeper-agent did not start: "_s + agent->errorString();
         return false;

@@ -48,6 +48,15 @@ public:
     // resourceId: the VM's ARM id when it is not sim-rg's virtualMachines/{vmName} (a scale set
     // instance: .../virtualMachineScaleSets/{ss}/virtualMachines/{id}, vmName "{ss}_{id}").
     bool startRealAgent(const QString &vmName, QString *error, const QString &resourceId = {});
+    // A real `spotkeeper-agent --cloud gcp` for the simulator's Google Cloud VM vmName (a
+    // scenario group with "project"), watching its metadata server under /gce/{vmName}; its
+    // key is bound to projects/{project}/zones/{zone}/instances/{vmName}.
+    bool startRealGcpAgent(const QString &vmName, const QString &project, const QString &zone,
+                           QString *error);
+    void stopAgents(); // SIGKILL every real agent started so far
+    // A scenario file for startSim's --scenario: one Azure VM "az-001" (so the daemon has a
+    // subscription) and gcpVms Google Cloud Spot VMs "gce-001"... in project and zone.
+    QString writeGcpScenario(int gcpVms, const QString &project, const QString &zone);
     // spotkeeperd --config <the daemon's config> args...: exit code, stdout+stderr in *output.
     int runCli(const QStringList &args, QString *output);
     QString resourceIdOf(const QString &vmName) const;
@@ -75,6 +84,8 @@ public:
     int daemonStarts() const { return m_daemonStarts; }
 
 private:
+    bool launchAgent(const QString &vmName, const QString &resourceId, const QStringList &args,
+                     QString *error);
     QString writeConfig(int reconcileSeconds, quint16 port, const QString &name);
     bool launchDaemon(std::unique_ptr<QProcess> &process, quint16 port, const QString &name,
                       int reconcileSeconds, QString *error);

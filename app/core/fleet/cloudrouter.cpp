@@ -1,0 +1,113 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fleet/cloudrouter.h"
+
+#include <QStringList>
+
+namespace spotkeeper::core {
+
+using namespace Qt::StringLiterals;
+
+CloudRouter::CloudRouter(QObject *parent)
+    : CloudProvider(parent)
+{ }
+
+void CloudRouter::setProvider(Cloud cloud, CloudProvider *provider)
+{
+    if (provider)
+        m_providers.insert(cloud, provider);
+    else
+        m_providers.remove(cloud);
+}
+
+CallResult CloudRouter::noProvider(Cloud cloud)
+{
+    CallResult result;
+    result.failure = FailureClass::Fatal;
+    result.errorCode = u"NoCloudProvider"_s;
+    result.errorMessage = cloud == Cloud::Gcp
+        ? u"no Google Cloud provider is configured (the [gcp] section of spotkeeperd.conf, "
+          "docs/GCP.md)"_s
+        : u"no Azure provider is configured"_s;
+    return result;
+}
+
+QString CloudRouter::name() const
+{
+    QStringList names;
+    for (const CloudProvider *provider : m_providers)
+        names.append(provider->name());
+    return names.join(u'+');
+}
+
+void CloudRouter::powerState(const VmRecord &vm, std::function<void(PowerStateResult)> done)
+{
+    if (CloudProvider *p = provider(vm.cloud()))
+        return p->powerState(vm, std::move(done));
+    done(PowerStateResult {noProvider(vm.cloud()), PowerState::Unknown});
+}
+
+void CloudRouter::start(const VmRecord &vm, std::function<void(const QString &)> progress,
+                        std::function<void(StartResult)> done)
+{
+    if (CloudProvider *p = provider(vm.cloud()))
+        return p->start(vm, std::move(progress), std::move(done));
+    done(StartResult {noProvider(vm.cloud()), {}, true});
+}
+
+void CloudRouter::startWithoutFollowing(const VmRecord &vm, std::function<void(StartResult)> done)
+{
+    if (CloudProvider *p = provider(vm.cloud()))
+        return p->startWithoutFollowing(vm, std::move(done));
+    done(StartResult {noProvider(vm.cloud()), {}, true});
+}
+
+void CloudRouter::resumeStart(const VmRecord &vm, const QString &asyncUrl,
+                              std::function<void(StartResult)> done)
+{
+    if (CloudProvider *p = provider(vm.cloud()))
+        return p->resumeStart(vm, asyncUrl, std::move(done));
+    done(StartResult {noProvider(vm.cloud()), {}, true});
+}
+
+void CloudRouter::listVms(const QString &subscriptionId, bool statusOnly,
+                          std::function<void(ListResult)> done)
+{
+    const Cloud cloud = cloudOfScope(subscriptionId);
+    if (CloudProvider *p = provider(cloud))
+        return p->listVms(subscriptionId, statusOnly, std::move(done));
+    ListResult result;
+    result.call = noProvider(cloud);
+    done(result);
+}
+
+void CloudRouter::evictionEvidence(const VmRecord &vm, const QDateTime &since,
+                                   std::function<void(EvidenceResult)> done)
+{
+    if (CloudProvider *p = provider(vm.cloud()))
+        return p->evictionEvidence(vm, since, std::move(done));
+    EvidenceResult result;
+    result.call = noProvider(vm.cloud());
+    done(result);
+}
+
+void CloudRouter::evictionEvidenceForVms(const QString &subscriptionId, const QList<VmRecord> &vms,
+                                         const QDateTime &since,
+                                         std::function<void(FleetEvidenceResult)> done)
+{
+    const Cloud cloud = cloudOfScope(subscriptionId);
+    if (CloudProvider *p = provider(cloud))
+        return p->evictionEvidenceForVms(subscriptionId, vms, since, std::move(done));
+    FleetEvidenceResult result;
+    result.call = noProvider(cloud);
+    done(result);
+}
+
+void CloudRouter::deallocate(const VmRecord &vm, std::function<void(CallResult)> done)
+{
+    if (CloudProvider *p = provider(vm.cloud()))
+        return p->deallocate(vm, std::move(done));
+    done(noProvider(vm.cloud()));
+}
+
+} // namespace spotkeeper::core

@@ -1,0 +1,89 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// End-to-end, Google Cloud (issue 15): a real `spotkeeper-agent --cloud gcp` watches the
+// simulator's metadata server of a Spot VM; its key is bound to the instance's Google Cloud
+// id by `spotkeeperd keys generate`; when the simulator preempts the VM, the agent's signed
+// version 2 notice is verified and stored by spotkeeperd under that id.
+#include "support/e2e/e2echecks.h"
+
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace spotkeeper;
+using namespace spotkeeper::e2e;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kProject = u"spot-e2e-1"_s;
+const QString kZone = u"europe-west1-b"_s;
+
+} // namespace
+
+class TestE2eGcp : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void preemptionNoticeIsStored()
+    {
+        if (const QString missing = E2eRig::missingBinaries(); !missing.isEmpty())
+            QSKIP(qPrintable(missing));
+        E2eRig rig;
+        const QString scenario = rig.writeGcpScenario(2, kProject, kZone);
+        QVERIFY(!scenario.isEmpty());
+        QString error;
+        QVERIFY2(rig.startSim(1, 0, 1, {u"--scenario"_s, scenario}, &error), qPrintable(error));
+        QVERIFY2(rig.startDaemon(&error), qPrintable(error));
+        QVERIFY2(rig.startRealGcpAgent(u"gce-001"_s, kProject, kZone, &error), qPrintable(error));
+        const QString key = u"projects/%1/zones/%2/instances/gce-001"_s.arg(kProject, kZone);
+        auto store = rig.openStore();
+        QVERIFY(store);
+        // The first heartbeat: the agent read its identity from the metadata server.
+        QVERIFY2(E2eRig::waitFor(
+                     [&] {
+                         const auto vm = store->vmByKey(key);
+                         return vm && vm->agentLastSeen.isValid() && !vm->vmId.isEmpty();
+                     },
+                     60'000),
+                 qPrintable(u"no heartbeat; daemon log tail: "_s + rig.daemonLog().right(1500)));
+
+        const QJsonObject evicted = rig.control("evict", R"({"vms":["gce-001"]})");
+        QCOMPARE(evicted.value("evicted"_L1).toArray().size(), 1);
+        const auto noticeOf = [&]() -> std::optional<core::EventRecord> {
+            const auto vm = store->vmByKey(key);
+            if (!vm)
+                return std::nullopt;
+            core::EventFilter filter;
+            filter.vmId = vm->id;
+            filter.kinds = {core::EventKind::Notice};
+            const QList<core::EventRecord> notices = store->events(filter);
+            if (notices.isEmpty())
+                return std::nullopt;
+            return notices.constFirst();
+        };
+        QVERIFY2(
+            E2eRig::waitFor([&] { return noticeOf().has_value(); }, 30'000),
+            qPrintable(u"no notice stored; daemon log tail: "_s + rig.daemonLog().right(1500)));
+        const core::EventRecord notice = *noticeOf();
+        QCOMPARE(notice.eventType, u"Preempt"_s);
+        QCOMPARE(notice.eventStatus, u"Started"_s);
+        QCOMPARE(notice.source, u"agent"_s);
+        const auto vm = store->vmByKey(key);
+        QVERIFY(vm->cloud() == core::Cloud::Gcp);
+        QCOMPARE(vm->resourceId, key);
+        QCOMPARE(vm->subscriptionId, kProject);
+        QCOMPARE(vm->location, kZone);
+        QCOMPARE(vm->name, u"gce-001"_s);
+        QCOMPARE(vm->priority, u"SPOT"_s);
+        QCOMPARE(vm->evictionPolicy, u"STOP"_s);
+        QVERIFY(vm->managedBy == core::ManagedBy::Agent);
+        // The payload is the agent's signed version 2 notice.
+        const QJsonObject payload = QJsonDocument::fromJson(notice.payload).object();
+        QCOMPARE(payload.value("vm"_L1).toObject().value("cloud"_L1).toString(), u"gcp"_s);
+    }
+
+};
+
+QTEST_GUILESS_MAIN(TestE2eGcp)
+#include "tst_e2egcp.moc"
