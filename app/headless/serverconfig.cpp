@@ -4,6 +4,7 @@
 
 #include "base/configfile.h"
 #include "protocol/azurenames.h"
+#include "protocol/gcpnames.h"
 
 #include <QHash>
 
@@ -137,6 +138,22 @@ const QHash<QString, Setter> &setters()
                  if (!problem.isEmpty())
                      return u"subscription '"_s + id + u"': "_s + problem;
                  c.subscriptions.append(id);
+             }
+             return QString();
+         }},
+        {u"gcp.credentials_file"_s, text(&ServerConfig::gcpCredentialsFile)},
+        {u"gcp.token_uri"_s, text(&ServerConfig::gcpTokenUri)},
+        {u"gcp.compute_endpoint"_s, text(&ServerConfig::gcpComputeEndpoint)},
+        {u"gcp.list_filter"_s, text(&ServerConfig::gcpListFilter)},
+        {u"gcp.projects"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             c.gcpProjects.clear();
+             for (const QString &part : v.split(u',', Qt::SkipEmptyParts)) {
+                 const QString id = part.trimmed();
+                 const QString problem = protocol::checkGcpProjectId(id);
+                 if (!problem.isEmpty())
+                     return u"project '"_s + id + u"': "_s + problem;
+                 c.gcpProjects.append(id);
              }
              return QString();
          }},

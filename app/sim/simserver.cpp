@@ -92,6 +92,10 @@ void SimServer::handle(const http::Request &request, ResponderPtr responder)
         handleImds(request, responder);
     else if (path.startsWith("/gce/"))
         handleGce(request, responder);
+    else if (path.startsWith("/compute/v1/"))
+        handleCompute(request, responder);
+    else if (path == "/gcp/token")
+        handleGcpToken(request, responder);
     else if (path.startsWith("/subscriptions/"))
         handleArm(request, responder);
     else if (path.endsWith("/oauth2/v2.0/token"))

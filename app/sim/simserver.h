@@ -26,6 +26,8 @@ class Clock;
 //   /subscriptions/...                                   ARM Compute + Activity Log
 //   /imds/{vmName}/metadata/{instance,scheduledevents}    IMDS of each VM
 //   /gce/{vmName}/computeMetadata/v1/...                 metadata server of each Google Cloud VM
+//   /gcp/token                                           Google's token endpoint (JWT grant)
+//   /compute/v1/projects/{p}/...                         Compute Engine API of the GCP VMs
 //   /control/...                                         the control API (docs/SIMULATOR.md)
 // ARM requests need a bearer token it issued and pass through ArmLimits (wall clock);
 // injectable faults (5xx, dropped requests, delays) apply to ARM only. Every request is
@@ -116,6 +118,13 @@ private:
     // Google Cloud metadata server per GCP VM, long polls included (gceroutes.cpp).
     void handleGce(const http::Request &request, const ResponderPtr &responder);
     void answerGceWaiters();
+    // Google's token endpoint and the Compute Engine API of the GCP VMs (computeroutes.cpp).
+    void handleGcpToken(const http::Request &request, const ResponderPtr &responder);
+    void handleCompute(const http::Request &request, const ResponderPtr &responder);
+    http::Response computeList(const http::Request &request, const QString &project);
+    QJsonObject computeInstance(const http::Request &request, const SimVm &vm) const;
+    QJsonObject computeOperation(const http::Request &request, const SimVm &vm,
+                                 const SimOperation *op, const QString &opId) const;
     http::Response armError(int status, const QString &code, const QString &message) const;
     http::Response listVms(const http::Request &request, const QString &subscription,
                            const QString &resourceGroup, const QString &location);

@@ -3,7 +3,9 @@
 // End-to-end, Google Cloud (issue 15): a real `spotkeeper-agent --cloud gcp` watches the
 // simulator's metadata server of a Spot VM; its key is bound to the instance's Google Cloud
 // id by `spotkeeperd keys generate`; when the simulator preempts the VM, the agent's signed
-// version 2 notice is verified and stored by spotkeeperd under that id.
+// version 2 notice is verified and stored by spotkeeperd under that id. With [gcp] pointing at
+// the simulator's token endpoint and Compute API, spotkeeperd then starts the TERMINATED
+// instance again (instances.start, its zone operation followed to DONE).
 #include "support/e2e/e2echecks.h"
 
 #include <QJsonDocument>
@@ -83,6 +85,59 @@ private slots:
         QCOMPARE(payload.value("vm"_L1).toObject().value("cloud"_L1).toString(), u"gcp"_s);
     }
 
+    void preemptedVmIsRestarted()
+    {
+        if (const QString missing = E2eRig::missingBinaries(); !missing.isEmpty())
+            QSKIP(qPrintable(missing));
+        E2eRig rig;
+        const QString scenario = rig.writeGcpScenario(2, kProject, kZone);
+        QVERIFY(!scenario.isEmpty());
+        QString error;
+        QVERIFY2(rig.startSim(1, 0, 10, {u"--scenario"_s, scenario}, &error), qPrintable(error));
+        rig.enableGcp(kProject);
+        QVERIFY2(rig.startDaemon(&error), qPrintable(error));
+        QVERIFY2(rig.startRealGcpAgent(u"gce-002"_s, kProject, kZone, &error), qPrintable(error));
+        const QString key = u"projects/%1/zones/%2/instances/gce-002"_s.arg(kProject, kZone);
+        auto store = rig.openStore();
+        QVERIFY(store);
+        QVERIFY2(E2eRig::waitFor(
+                     [&] {
+                         const auto vm = store->vmByKey(key);
+                         return vm && vm->agentLastSeen.isValid() && !vm->vmId.isEmpty();
+                     },
+                     60'000),
+                 qPrintable(u"no heartbeat; daemon log tail: "_s + rig.daemonLog().right(1500)));
+        QCOMPARE(runningVms(rig.state()), 3);
+        const QJsonObject evicted = rig.control("evict", R"({"vms":["gce-002"]})");
+        QCOMPARE(evicted.value("evicted"_L1).toArray().size(), 1);
+        // Preempted (TERMINATED), then started again by spotkeeperd through the Compute API.
+        QVERIFY2(E2eRig::waitFor([&] { return counter(rig.state(), "evictions") == 1; }, 60'000),
+                 "the simulator never preempted the VM");
+        const bool restarted = E2eRig::waitFor(
+            [&] {
+                const QJsonObject s = rig.state();
+                return runningVms(s) == 3 && counter(s, "startsSucceeded") >= 1;
+            },
+            150'000);
+        QVERIFY2(restarted,
+                 qPrintable(u"not restarted; daemon log tail: "_s + rig.daemonLog().right(2500)));
+        const auto vm = store->vmByKey(key);
+        QVERIFY(vm);
+        core::EventFilter attempts;
+        attempts.vmId = vm->id;
+        attempts.kinds = {core::EventKind::RestartAttempt};
+        // The start's operation is recorded once spotkeeperd has followed it to DONE (the
+        // simulator may show the VM running a moment before).
+        QVERIFY2(E2eRig::waitFor(
+                     [&] {
+                         return store->eventCount(attempts) >= 1
+                             && !store->activeJob(vm->id).has_value(); // the job ended
+                     },
+                     30'000),
+                 qPrintable(u"no restart attempt recorded; daemon log tail: "_s
+                            + rig.daemonLog().right(2500)));
+        QCOMPARE(counter(rig.state(), "startsOnRunning"), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestE2eGcp)

@@ -22,6 +22,8 @@ private Q_SLOTS:
     void armCallsPerSweepArePages();
     void vanishedVmIsMarkedDeleted();
     void tagOptInAndOptOut();
+    void partialListingProvesNoDeletion();
+    void googleCloudLabelOptsIn();
 };
 
 void TestReconciler::catchesUnreportedEvictionOfManagedVmsOnly()
@@ -184,6 +186,34 @@ void TestReconciler::tagOptInAndOptOut()
     h.cloud->setPower(vm.resourceKey, PowerState::Deallocated);
     h.runFor(2 * 60'000);
     QVERIFY(h.store->jobs(vm.id, 10).isEmpty());
+}
+
+// Issue 15: Google Cloud's listing is filtered by the opt-in label; a VM it lacks (an agent's
+// VM without the label) is not deleted, while a complete listing's gap still is.
+void TestReconciler::partialListingProvesNoDeletion()
+{
+    EngineHarness h;
+    const VmRecord vm = h.addVm(u"spot-gone"_s, ManagedBy::Agent, PowerState::Running);
+    h.cloud->listsComplete = false;
+    h.addReconciler({});
+    h.runFor(5'000);
+    h.cloud->setPower(vm.resourceKey, PowerState::Deleted); // absent from the listing
+    h.runFor(2 * 60'000);
+    QCOMPARE_ENUM(h.store->vm(vm.id)->powerState, PowerState::Running);
+    QVERIFY(h.events(vm.id, EventKind::PowerChange).isEmpty());
+}
+
+// The same opt-in as Azure's tag, as a Google Cloud label (whose keys allow no ':').
+void TestReconciler::googleCloudLabelOptsIn()
+{
+    EngineHarness h;
+    const VmRecord vm = h.addVm(u"spot-label"_s, ManagedBy::None, PowerState::Running);
+    h.cloud->setTags(vm.resourceKey, {{u"spotkeeper-auto-restart"_s, u"true"_s}});
+    ReconcilerConfig config;
+    config.fullListIntervalMs = 120'000;
+    h.addReconciler(config);
+    h.runFor(5'000);
+    QCOMPARE_ENUM(h.store->vm(vm.id)->managedBy, ManagedBy::Tag);
 }
 
 QTEST_GUILESS_MAIN(TestReconciler)

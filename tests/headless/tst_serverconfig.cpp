@@ -76,6 +76,12 @@ path = /srv/db.sqlite
 cloud = azurechinacloud
 subscriptions = 8d3c6a4e-2f4b-4c1e-9a53-3f1b2f0c7d11, 11111111-2222-3333-4444-555555555555
 arm_endpoint = http://127.0.0.1:9/
+[gcp]
+credentials_file = /etc/x/gcp-key.json
+projects = spot-fleet-1, example.com:other-proj
+list_filter =
+token_uri = http://127.0.0.1:9/gcp/token
+compute_endpoint = http://127.0.0.1:9/compute/v1/
 [engine]
 reconcile_seconds = 30
 backoff_base_seconds = 5
@@ -113,6 +119,11 @@ level = DEBUG
     QCOMPARE(config->cloud, u"AzureChinaCloud"_s);
     QCOMPARE(config->subscriptions.size(), 2);
     QCOMPARE(config->armEndpoint, u"http://127.0.0.1:9/"_s);
+    QCOMPARE(config->gcpCredentialsFile, u"/etc/x/gcp-key.json"_s);
+    QCOMPARE(config->gcpProjects, QStringList({u"spot-fleet-1"_s, u"example.com:other-proj"_s}));
+    QCOMPARE(config->gcpListFilter, QString());
+    QCOMPARE(config->gcpTokenUri, u"http://127.0.0.1:9/gcp/token"_s);
+    QCOMPARE(config->gcpComputeEndpoint, u"http://127.0.0.1:9/compute/v1/"_s);
     QCOMPARE(config->reconcileSeconds, 30);
     QCOMPARE(config->backoffBaseSeconds, 5);
     QCOMPARE(config->evidenceWaitSeconds, 120);
@@ -146,6 +157,10 @@ void TestServerConfig::rejectsMistakes_data()
     QTest::newRow("bad bool") << QByteArray("[seed]\nenabled = maybe\n") << u"true or false"_s;
     QTest::newRow("bad cloud") << QByteArray("[azure]\ncloud = AWS\n") << u"AzureCloud"_s;
     QTest::newRow("bad subscription") << QByteArray("[azure]\nsubscriptions = abc\n") << u"'abc'"_s;
+    QTest::newRow("bad project") << QByteArray("[gcp]\nprojects = My_Project\n")
+                                 << u"'My_Project'"_s;
+    QTest::newRow("unknown gcp key")
+        << QByteArray("[gcp]\nkey = x\n") << u"unknown setting 'key'"_s;
     QTest::newRow("bad number") << QByteArray("[engine]\nreconcile_seconds = 1\n") << u"from 10"_s;
     QTest::newRow("bad unproven default")
         << QByteArray("[engine]\nunproven_deallocation = maybe\n")

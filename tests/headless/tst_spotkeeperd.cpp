@@ -245,6 +245,13 @@ void TestSpotkeeperd::refusesToStart_data()
     QTest::newRow("busy port") << QByteArray() << u"busy"_s << 1
                                << u"cannot listen on 127.0.0.1:"_s;
     QTest::newRow("newer schema") << QByteArray() << u"newer"_s << 1 << u"newer SpotKeeper"_s;
+    // Issue 15: a Google Cloud key file that is missing or no service-account key.
+    QTest::newRow("missing gcp key file")
+        << QByteArray("[gcp]\ncredentials_file = /nonexistent/gcp-key.json\n") << QString() << 1
+        << u"cannot read the Google Cloud credentials file /nonexistent/gcp-key.json"_s;
+    QTest::newRow("gcp key file of another kind")
+        << QByteArray("[gcp]\ncredentials_file = " SPOTKEEPER_TEST_DATA "/gcp/README.md\n")
+        << QString() << 1 << u"Google Cloud credentials"_s;
 }
 
 void TestSpotkeeperd::refusesToStart()

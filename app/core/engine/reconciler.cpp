@@ -153,7 +153,8 @@ void Reconciler::reschedule()
 bool Reconciler::taggedForRestart(const VmRecord &vm) const
 {
     for (auto it = vm.tags.cbegin(); it != vm.tags.cend(); ++it) {
-        if (it.key().compare(m_config.autoRestartTag, Qt::CaseInsensitive) == 0)
+        if (it.key().compare(m_config.autoRestartTag, Qt::CaseInsensitive) == 0
+            || it.key().compare(m_config.autoRestartLabel, Qt::CaseInsensitive) == 0)
             return it.value().trimmed().compare(u"true"_s, Qt::CaseInsensitive) == 0;
     }
     return false;
@@ -329,7 +330,8 @@ void Reconciler::applyStatus(const QString &subscriptionId, const ListResult &re
         m_engine.observePowerState(vm.id, to);
     }
     // A VM the complete list no longer has was deleted (Delete eviction policy or a person).
-    for (auto it = known.cbegin(); it != known.cend(); ++it) {
+    // A partial list (ListResult::complete false) proves nothing about the VMs it lacks.
+    for (auto it = known.cbegin(); result.complete && it != known.cend(); ++it) {
         if (seen.contains(it.key()) || it->powerState == PowerState::Deleted)
             continue;
         ++stats.powerChanges;

@@ -30,6 +30,8 @@ struct ReconcilerConfig
     qint64 fastIntervalMs = 15'000; // cadence while the engine has jobs waiting
     qint64 fullListIntervalMs = 600'000; // full listing (tags, ...); 0 = never
     QString autoRestartTag = QStringLiteral("spotkeeper:auto-restart"); // "true" opts a VM in
+    // The same opt-in as a Google Cloud label (label keys allow no ':').
+    QString autoRestartLabel = QStringLiteral("spotkeeper-auto-restart");
     bool driveWithTimer = true;
     // Engines sharing one store (replicas on PostgreSQL) take turns through the store's
     // sweep leases: one sweep of a subscription at a time and per interval, taken over by

@@ -62,6 +62,9 @@ struct ListResult
     CallResult call;
     QList<VmRecord> vms; // statusOnly: identity + powerState; full: also size, priority, tags, ...
     int pages = 0; // ARM calls made (nextLink pages)
+    // false: the listing covers only part of the scope (Google Cloud: filtered by the opt-in
+    // label, or zones that did not answer), so a VM it lacks is not known to be gone.
+    bool complete = true;
 };
 
 // What the cloud's own records say about why a VM went down (Azure: the Activity Log).

@@ -12,6 +12,8 @@
 #include "fleet/clock.h"
 #include "fleet/cloudrouter.h"
 #include "fleet/sharedratebudgets.h"
+#include "gcp/computecloudprovider.h"
+#include "gcp/serviceaccountcredential.h"
 #include "http/certificatereloader.h"
 #include "http/httpserver.h"
 #include "http/tlsloader.h"
@@ -22,7 +24,9 @@
 #include "notify/notifier.h"
 
 #include <QDeadlineTimer>
+#include <QDebug>
 #include <QFile>
+#include <QNetworkAccessManager>
 #include <QProcessEnvironment>
 #include <QSslCertificate>
 
@@ -178,6 +182,53 @@ bool EngineHost::startCloud(QString *error)
     m_cloud = ArmCloudProvider::create(azure, env, m_clock, this);
     m_router = new CloudRouter(this);
     m_router->setProvider(Cloud::Azure, m_cloud);
+    return startGoogleCloud(env, error);
+}
+
+bool EngineHost::startGoogleCloud(const QProcessEnvironment &env, QString *error)
+{
+    // The service-account key file: [gcp] credentials_file, else GOOGLE_APPLICATION_CREDENTIALS
+    // (the first place Google's Application Default Credentials look). Neither: no Google
+    // Cloud provider, and the router answers NoCloudProvider for Google Cloud VMs.
+    const bool configured = !m_config.gcpCredentialsFile.isEmpty();
+    const QString path =
+        configured ? m_config.gcpCredentialsFile : env.value(u"GOOGLE_APPLICATION_CREDENTIALS"_s);
+    if (path.isEmpty())
+        return true;
+    QByteArray json;
+    QString problem = readSecretFile(path, u"Google Cloud credentials"_s, &json);
+    std::optional<gcp::ServiceAccountKey> key;
+    if (problem.isEmpty()) {
+        key = gcp::parseServiceAccountKey(json, &problem);
+        json.fill('\0');
+        if (!key)
+            problem = u"Google Cloud credentials "_s + path + u": "_s + problem;
+    }
+    if (!key) {
+        // A file named in the configuration must work; one the environment names may be
+        // another tool's (gcloud's user credentials): then Google Cloud stays off, said once.
+        if (configured) {
+            *error = problem;
+            return false;
+        }
+        qWarning().noquote() << "Google Cloud off:" << problem;
+        return true;
+    }
+    if (!m_config.gcpTokenUri.isEmpty())
+        key->tokenUri = m_config.gcpTokenUri;
+    gcp::ComputeOptions options;
+    if (!m_config.gcpComputeEndpoint.isEmpty())
+        options.computeUrl = QUrl(m_config.gcpComputeEndpoint);
+    if (!options.computeUrl.isValid() || options.computeUrl.host().isEmpty()) {
+        *error = u"[gcp] compute_endpoint is not a URL: "_s + m_config.gcpComputeEndpoint;
+        return false;
+    }
+    options.listFilter = m_config.gcpListFilter;
+    auto *network = new QNetworkAccessManager(this);
+    auto *credential = new gcp::ServiceAccountCredential(
+        std::move(*key), {QString::fromLatin1(gcp::kComputeScope)}, network, m_clock);
+    m_gcp = new gcp::ComputeCloudProvider(credential, options, m_clock, this);
+    m_router->setProvider(Cloud::Gcp, m_gcp);
     return true;
 }
 
@@ -271,7 +322,9 @@ bool EngineHost::prepare(QString *error)
     engine.owner = m_identity->owner();
     m_engine = std::make_unique<RestartEngine>(m_store, *m_router, m_clock, engine);
     ReconcilerConfig reconcile;
-    reconcile.subscriptions = m_config.subscriptions;
+    // Configured scopes: the subscriptions, and the Google Cloud projects beside them; with
+    // neither, every scope the fleet table holds.
+    reconcile.subscriptions = m_config.subscriptions + m_config.gcpProjects;
     reconcile.intervalMs = qint64(m_config.reconcileSeconds) * 1000;
     // Replicas on one store take turns sweeping; a dead one's turn ends with its job leases.
     reconcile.owner = engine.owner;
@@ -284,7 +337,7 @@ bool EngineHost::prepare(QString *error)
     m_engineMetrics->watch(*m_agentWatch);
 
     m_listener = std::make_unique<WebhookListener>(m_store, *m_engine, m_clock, options);
-    m_listener->setCredentialStatusProvider([this] { return m_cloud->credentialStatus(); });
+    m_listener->setCredentialStatusProvider([this] { return credentialStatus(); });
     m_listener->setExtraMetricsProvider(
         // -> QByteArray: with QT_USE_QSTRINGBUILDER a deduced return type would be a
         // QStringBuilder referring to the two temporaries, read after they are destroyed.
@@ -417,7 +470,10 @@ QByteArray EngineHost::rateLimitMetrics() const
 
 QString EngineHost::credentialStatus() const
 {
-    return m_cloud ? m_cloud->credentialStatus() : QString();
+    QString status = m_cloud ? m_cloud->credentialStatus() : QString();
+    if (m_gcp)
+        status += (status.isEmpty() ? u""_s : u"; "_s) + u"gcp: "_s + m_gcp->credentialStatus();
+    return status;
 }
 
 void EngineHost::stop()

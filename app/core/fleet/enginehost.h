@@ -21,10 +21,16 @@
 // are shut down (their timers stop, the engine's job leases are released so another engine
 // takes over at once) and drained() is emitted. After that only config() and the (closed)
 // server remain; the other accessors return null.
+class QProcessEnvironment;
+
 namespace spotkeeper::http {
 class CertificateReloader;
 class HttpServer;
 } // namespace spotkeeper::http
+
+namespace spotkeeper::gcp {
+class ComputeCloudProvider;
+}
 
 namespace spotkeeper::core {
 
@@ -86,6 +92,7 @@ public:
     Notifier *notifier() const { return m_notifier.get(); } // null without [notify] channels
     WebhookListener *listener() const { return m_listener.get(); }
     ArmCloudProvider *cloud() const { return m_cloud; }
+    gcp::ComputeCloudProvider *googleCloud() const { return m_gcp; }
     EngineMetrics *engineMetrics() const { return m_engineMetrics.get(); }
     http::HttpServer *server() const { return m_server.get(); }
     bool isListening() const;
@@ -107,6 +114,7 @@ signals:
 
 private:
     bool startCloud(QString *error);
+    bool startGoogleCloud(const QProcessEnvironment &env, QString *error);
     void checkDrained();
     void finishStop();
     QByteArray rateLimitMetrics() const;
@@ -118,6 +126,7 @@ private:
     EngineHostOptions m_options;
     ArmCloudProvider *m_cloud = nullptr; // QObject child
     CloudRouter *m_router = nullptr; // QObject child: what the engine and reconciler call
+    gcp::ComputeCloudProvider *m_gcp = nullptr; // QObject child; null without [gcp] credentials
     std::unique_ptr<EngineIdentity> m_identity; // held (lock file) while the engine runs
     std::unique_ptr<StoreRateBudgets> m_sharedBudgets; // replicas: ARM buckets in the store
     std::unique_ptr<RestartEngine> m_engine;

@@ -44,6 +44,13 @@ struct EngineHostConfig : BudgetSettings
     QString managedIdentityClientId;
     QString imdsEndpoint; // override of http://169.254.169.254 (tests)
     QString azProgram; // override of "az"
+    // [gcp] (docs/GCP.md): on when a service-account key file is named here or by
+    // GOOGLE_APPLICATION_CREDENTIALS; then Google Cloud VMs are restarted through Compute.
+    QString gcpCredentialsFile; // the key file (never the key itself here)
+    QString gcpTokenUri; // override of the key file's token_uri (tests, private endpoints)
+    QString gcpComputeEndpoint; // override of https://compute.googleapis.com/compute/v1/
+    QStringList gcpProjects; // projects the reconciler lists (with [azure] subscriptions)
+    QString gcpListFilter = QStringLiteral("labels.spotkeeper-auto-restart=true");
     // [engine]
     QString engineId; // lease owner; empty = a random id the store keeps for this host
     // How long a job stays an engine's without renewal: another server (replica) takes

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "support/e2e/e2eharness.h"
 
+#include "support/common/fixtures.h"
 #include "support/http/testhttpclient.h"
 
 #include <QCoreApplication>
@@ -178,6 +179,12 @@ QString E2eRig::writeConfig(int reconcileSeconds, quint16 port, const QString &n
             m_dir.filePath(u"client-secret"_s), QString::number(reconcileSeconds),
             m_engineOptions.isEmpty() ? QString() : m_engineOptions + u'\n');
     file.write(text.toUtf8());
+    if (!m_gcpProject.isEmpty())
+        file.write(u"[gcp]\ncredentials_file = %1\ntoken_uri = %2/gcp/token\n"
+                   "compute_endpoint = %2/compute/v1/\nprojects = %3\n"_s
+                       .arg(testsupport::testDataPath(u"gcp/test-service-account.json"_s), m_simUrl,
+                            m_gcpProject)
+                       .toUtf8());
     return path;
 }
 

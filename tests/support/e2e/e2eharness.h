@@ -32,6 +32,9 @@ public:
     // daemon's store and agents aimed at the daemon's (pre-chosen) port.
     bool startSim(int fleet, int simAgents, double speed, const QStringList &extra, QString *error);
     bool startDaemon(QString *error, int reconcileSeconds = 10);
+    // The daemons get a [gcp] section: the test service-account key (tests/data/gcp), the
+    // simulator's token endpoint and Compute API, and this project to reconcile.
+    void enableGcp(const QString &project) { m_gcpProject = project; }
     // Extra "key = value" lines for the daemons' [engine] section (benchmarks).
     void setEngineOptions(const QString &lines) { m_engineOptions = lines; }
     void killDaemon(); // SIGKILL, then wait for the process to be gone
@@ -104,6 +107,7 @@ private:
     int m_daemonStarts = 0;
     QString m_engineOptions;
     QString m_storeLocation;
+    QString m_gcpProject;
 };
 
 } // namespace spotkeeper::e2e

@@ -376,6 +376,7 @@ void FakeCloudProvider::listVms(const QString &subscriptionId, bool statusOnly,
         result.vms.append(listed);
     }
     result.pages = std::max<int>(1, int((result.vms.size() + listPageSize - 1) / listPageSize));
+    result.complete = listsComplete;
     result.call.httpStatus = 200;
     calls.append(
         {Kind::List, subscriptionId.toLower(), now, statusOnly, result.pages, FailureClass::None});

@@ -91,6 +91,7 @@ public:
     // --- delivery
     qint64 latencyMs = 100;
     int listPageSize = 1'000;
+    bool listsComplete = true; // false: listings say they cover part of the scope (a label filter)
     int evidencePageSize = 200; // records per Activity Log page of a subscription listing
     int maxEvidencePages = 50; // a listing stops there (complete = false)
     int deliverDue();

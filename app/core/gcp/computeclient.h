@@ -1,0 +1,121 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "fleet/cloudprovider.h"
+#include "fleet/ratebudget.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPair>
+#include <QTimer>
+#include <QUrl>
+
+#include <deque>
+#include <functional>
+
+class QNetworkAccessManager;
+
+namespace spotkeeper::core {
+class AccessTokenSource;
+class Clock;
+} // namespace spotkeeper::core
+
+// Sends Compute Engine API requests (docs/GCP-PROTOCOL.md §5) with a bearer token, paced by
+// client-side budgets per project and kind (Compute's rate quotas are per project and per
+// minute, counted separately for reads, writes, operation reads and aggregated lists), and
+// never before a project's throttle gate: after a 429 or a 403 rateLimitExceeded, until its
+// Retry-After, or without one for defaultThrottleMs (the quota refills each minute). Requests
+// wait in a FIFO instead of being sent. A 401 invalidates the token and retries exactly once.
+// The token only goes to the configured Compute base URL's scheme, host and port.
+namespace spotkeeper::gcp {
+
+struct ComputeBudgets
+{
+    // Ours, below Compute's default per-project rate quotas; [gcp] in spotkeeperd.conf.
+    core::BudgetConfig reads {60, 10, 1'000}; // instances.get
+    core::BudgetConfig writes {30, 5, 1'000}; // instances.start, instances.stop
+    core::BudgetConfig operationReads {60, 10, 1'000}; // zoneOperations.get
+    core::BudgetConfig lists {10, 1, 1'000}; // instances.aggregatedList pages
+    bool enabled = true; // false = no client-side pacing (tests only)
+};
+
+struct ComputeOptions
+{
+    QUrl computeUrl = QUrl(QStringLiteral("https://compute.googleapis.com/compute/v1/"));
+    ComputeBudgets budgets;
+    int requestTimeoutMs = 60'000;
+    int operationPollMs = 2'000; // between GETs of a zone operation
+    int maxFollowMs = 30 * 60'000; // give up following (finished = false) after this
+    int maxPollErrors = 5; // consecutive failed operation reads before giving up
+    int defaultThrottleMs = 60'000; // throttled without Retry-After: the quota's minute
+    int maxListPages = 1'000;
+    int pageSize = 500; // maxResults of aggregatedList (Google's maximum)
+    // The reconciler's listing: only instances carrying the opt-in label (empty = every
+    // instance of the project). A filtered listing is not complete (ListResult::complete).
+    QString listFilter = QStringLiteral("labels.spotkeeper-auto-restart=true");
+};
+
+struct ComputeReply
+{
+    core::CallResult call; // classified; failure None for 2xx
+    int status = 0; // HTTP status, 0 = no response
+    QByteArray body;
+};
+
+class ComputeClient final : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Kind { Read, Write, OperationRead, List };
+
+    ComputeClient(core::AccessTokenSource *credential, ComputeOptions options,
+                  const core::Clock &clock, QObject *parent = nullptr);
+    ~ComputeClient() override;
+    Q_DISABLE_COPY_MOVE(ComputeClient)
+
+    // path relative to the base URL, e.g. "projects/p/zones/z/instances/n"; query items are
+    // percent-encoded here (a filter's '=', a page token's '+' and '/').
+    QUrl url(const QString &path, const QList<QPair<QString, QString>> &query = {}) const;
+    bool isComputeUrl(const QUrl &url) const;
+    void send(Kind kind, const QByteArray &method, const QUrl &url, const QString &project,
+              std::function<void(ComputeReply)> done);
+
+    void processQueue();
+    const ComputeOptions &options() const { return m_options; }
+    core::AccessTokenSource *credential() const { return m_credential; }
+    QDateTime blockedUntil(const QString &project) const { return m_gates.value(project); }
+    qint64 sentCount() const { return m_sent; }
+    int pending() const { return int(m_queue.size()); }
+
+signals:
+    void throttled(const QString &project, const QDateTime &until);
+
+private:
+    struct Pending
+    {
+        Kind kind;
+        QByteArray method;
+        QUrl url;
+        QString project;
+        std::function<void(ComputeReply)> done;
+    };
+    core::RateBudget &bucket(Kind kind, const QString &project);
+    void dispatch(Pending request, bool isRetryAfter401);
+    void handleReply(Pending request, bool isRetryAfter401, int status, const QByteArray &body,
+                     const QByteArray &retryAfter, int networkError, const QString &networkText);
+
+    core::AccessTokenSource *m_credential;
+    ComputeOptions m_options;
+    const core::Clock &m_clock;
+    QNetworkAccessManager *m_network;
+    std::deque<Pending> m_queue;
+    QHash<QString, core::RateBudget> m_buckets; // "<kind>/<project>"
+    QHash<QString, QDateTime> m_gates;
+    QTimer m_wake;
+    qint64 m_sent = 0;
+};
+
+} // namespace spotkeeper::gcp

@@ -1,0 +1,66 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "fleet/cloudprovider.h"
+#include "gcp/computeclient.h"
+
+#include <memory>
+
+namespace spotkeeper::core {
+class AccessTokenSource;
+class Clock;
+} // namespace spotkeeper::core
+
+// Google Cloud behind the engine's CloudProvider seam (docs/GCP-PROTOCOL.md §5, docs/GCP.md):
+// instances.get for the power state (404 = deleted), instances.start with a requestId, its
+// zone operation followed by GET until DONE and the errors inside it classified (capacity ->
+// retry with backoff; quota, permission -> an operator), instances.aggregatedList (opt-in
+// label filter, every pageToken followed) for the reconciler, instances.stop for an
+// operator's stop. The audit log is not read yet: evictionEvidence answers "none".
+namespace spotkeeper::gcp {
+
+class ComputeCloudProvider final : public core::CloudProvider
+{
+    Q_OBJECT
+public:
+    // credential: owned (reparented to the provider).
+    ComputeCloudProvider(core::AccessTokenSource *credential, ComputeOptions options,
+                         const core::Clock &clock, QObject *parent = nullptr);
+    ~ComputeCloudProvider() override;
+    Q_DISABLE_COPY_MOVE(ComputeCloudProvider)
+
+    QString name() const override { return QStringLiteral("gcp"); }
+    QString credentialStatus() const; // never a secret
+    ComputeClient *client() const { return m_client; }
+
+    void powerState(const core::VmRecord &vm,
+                    std::function<void(core::PowerStateResult)> done) override;
+    void start(const core::VmRecord &vm, std::function<void(const QString &asyncUrl)> progress,
+               std::function<void(core::StartResult)> done) override;
+    void startWithoutFollowing(const core::VmRecord &vm,
+                               std::function<void(core::StartResult)> done) override;
+    void resumeStart(const core::VmRecord &vm, const QString &asyncUrl,
+                     std::function<void(core::StartResult)> done) override;
+    void listVms(const QString &projectId, bool statusOnly,
+                 std::function<void(core::ListResult)> done) override;
+    void evictionEvidence(const core::VmRecord &vm, const QDateTime &since,
+                          std::function<void(core::EvidenceResult)> done) override;
+    void deallocate(const core::VmRecord &vm, std::function<void(core::CallResult)> done) override;
+
+private:
+    struct Follow;
+    struct ListState;
+    void postStart(const core::VmRecord &vm, bool follow,
+                   std::function<void(const QString &)> progress,
+                   std::function<void(core::StartResult)> done);
+    void afterOperation(std::shared_ptr<Follow> follow, const QByteArray &body);
+    void pollLater(std::shared_ptr<Follow> follow, const QDateTime &retryAfter);
+    void poll(std::shared_ptr<Follow> follow);
+    void listPage(std::shared_ptr<ListState> state);
+
+    ComputeClient *m_client;
+    const core::Clock &m_clock;
+};
+
+} // namespace spotkeeper::gcp
