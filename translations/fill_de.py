@@ -12,6 +12,7 @@ S = {
  '&No evidence by then:': '&Kein Nachweis bis dahin:',
  'A managed VM went down without a notice: how long the Activity Log is read for an eviction (restart) or a person\'s deallocation (leave it stopped).': 'Eine verwaltete VM ist ohne Benachrichtigung ausgefallen: So lange wird das Aktivitätsprotokoll nach einer Verdrängung (Neustart) oder einer Freigabe durch eine Person (angehalten lassen) durchsucht.',
  'Stop on purpose': 'Absichtlich anhalten', 'Start': 'Starten',
+ 'Cloud': 'Cloud', 'Azure': 'Azure', 'Google Cloud': 'Google Cloud',
  'S&top on purpose': 'Absichtlich an&halten', '&Start': '&Starten',
  'Stopped on purpose by %1': 'Absichtlich angehalten von %1',
  'unknown': 'unbekannt', '< 1 min': '< 1 Min.', '1-5 min': '1–5 Min.', '5-15 min': '5–15 Min.',

@@ -846,6 +846,18 @@
         <source>The VM is running but its agent has sent no heartbeat since %1 (silent since %2): the agent is down, not the VM.</source>
         <translation>Die VM läuft, aber ihr Agent hat seit %1 kein Lebenszeichen gesendet (stumm seit %2): Der Agent ist ausgefallen, nicht die VM.</translation>
     </message>
+    <message>
+        <source>Cloud</source>
+        <translation>Cloud</translation>
+    </message>
+    <message>
+        <source>Google Cloud</source>
+        <translation>Google Cloud</translation>
+    </message>
+    <message>
+        <source>Azure</source>
+        <translation>Azure</translation>
+    </message>
 </context>
 <context>
     <name>spotkeeper::gui::FleetView</name>

@@ -353,6 +353,8 @@ QString FleetTableModel::columnTitle(int column)
         return tr("Agent last seen");
     case LastError:
         return tr("Last ARM error");
+    case Cloud:
+        return tr("Cloud");
     default:
         return {};
     }
@@ -407,9 +409,16 @@ QVariant FleetTableModel::displayData(const FleetRow &row, int column, const QDa
         return vm.agentLastSeen.isValid() ? relativeTime(vm.agentLastSeen, now) : tr("never");
     case LastError:
         return row.lastArmError;
+    case Cloud:
+        return cloudText(vm.cloud());
     default:
         return {};
     }
+}
+
+QString FleetTableModel::cloudText(core::Cloud cloud)
+{
+    return cloud == core::Cloud::Gcp ? tr("Google Cloud") : tr("Azure");
 }
 
 QVariant FleetTableModel::sortData(const FleetRow &row, int column) const
@@ -507,8 +516,9 @@ QVariant FleetTableModel::data(const QModelIndex &index, int role) const
     case ResourceIdRole:
         return row.vm.resourceId;
     case SearchTextRole:
-        return QStringList {row.vm.name,     row.vm.resourceGroup, row.vm.subscriptionId,
-                            row.vm.location, row.vm.size,          row.lastArmError}
+        return QStringList {
+            row.vm.name, row.vm.resourceGroup, row.vm.subscriptionId,    row.vm.location,
+            row.vm.size, row.lastArmError,     cloudText(row.vm.cloud())}
             .join(QLatin1Char('\n'))
             .toLower();
     case NextAttemptRole:

@@ -63,6 +63,7 @@ public:
         Evictions7d,
         AgentLastSeen,
         LastError,
+        Cloud, // Azure or Google Cloud (from the VM's id); last, so saved column layouts hold
         ColumnCount
     };
     Q_ENUM(Column)
@@ -102,6 +103,7 @@ public:
     HealthCounts healthCounts() const { return m_counts; }
     QStringList distinctValues(Role role) const; // facets: regions, resource groups
     static QString columnTitle(int column);
+    static QString cloudText(core::Cloud cloud); // "Azure", "Google Cloud" (translated)
 
 Q_SIGNALS:
     void summaryChanged();

@@ -295,7 +295,10 @@ void TestOperatorApi::vmActionErrors()
     QCOMPARE(call("POST", base + "/vm-unknown/restart").status, 404);
     QCOMPARE(call("POST", base + "/vm-a/explode").status, 404);
     QCOMPARE(call("GET", base + "/vm-a/restart").status, 405);
-    QCOMPARE(call("POST", "/api/v1/vms/not-a-guid/rg/vm-a/restart").status, 400);
+    // Neither a subscription GUID nor a Google Cloud project id ("not-a-guid" would be one).
+    QCOMPARE(call("POST", "/api/v1/vms/Not_A_Guid/rg/vm-a/restart").status, 400);
+    // A Google Cloud VM's path (project/zone/name) the fleet does not hold.
+    QCOMPARE(call("POST", "/api/v1/vms/spot-fleet-1/europe-west1-b/worker-7/restart").status, 404);
     QCOMPARE(call("POST", base + "/vm-a./restart").status, 400);
     QCOMPARE(audit().size(), before);
 }

@@ -144,9 +144,22 @@ private Q_SLOTS:
                                     "id,time_utc,actor"));
         QVERIFY(auditCsv.contains(",gui:alice,pause,vm-1,'-detail\r\n"));
 
+        // A Google Cloud VM beside the Azure ones: the last column says each one's cloud.
+        core::VmRecord gcp;
+        gcp.resourceId = QStringLiteral("projects/spot-fleet-1/zones/europe-west1-b/instances/w-7");
+        gcp.resourceKey = gcp.resourceId;
+        gcp.subscriptionId = QStringLiteral("spot-fleet-1");
+        gcp.name = QStringLiteral("w-7");
+        QVERIFY(store->upsertVm(gcp) > 0);
         const QString fleet = m_dir.filePath(QStringLiteral("fleet.csv"));
         QVERIFY(core::exportFleet(*store, fleet, {}, &error));
-        QCOMPARE(readAll(fleet).count("\r\n"), 13);
+        const QByteArray fleetCsv = readAll(fleet);
+        QCOMPARE(fleetCsv.count("\r\n"), 14);
+        QVERIFY(fleetCsv.startsWith("id,name,"));
+        QVERIFY(fleetCsv.contains(",resource_id,cloud\r\n"));
+        QCOMPARE(fleetCsv.count(",azure\r\n"), 12);
+        QVERIFY(
+            fleetCsv.contains(",projects/spot-fleet-1/zones/europe-west1-b/instances/w-7,gcp\r\n"));
     }
 
     void exportsAModelView()

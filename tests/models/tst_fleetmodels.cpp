@@ -75,6 +75,31 @@ private Q_SLOTS:
         model.reload();
     }
 
+    // Issue 15: the Cloud column says each VM's cloud (from its id), and the free-text filter
+    // finds Google Cloud VMs by it.
+    void cloudColumnNamesEachVmsCloud()
+    {
+        core::VmRecord gcp;
+        gcp.resourceId = QStringLiteral("projects/spot-fleet-1/zones/europe-west1-b/instances/w-7");
+        gcp.resourceKey = gcp.resourceId;
+        gcp.subscriptionId = QStringLiteral("spot-fleet-1");
+        gcp.name = QStringLiteral("w-7");
+        const qint64 id = m_store->upsertVm(gcp);
+        QVERIFY(id > 0);
+        FleetTableModel model(*m_source, m_clock);
+        QCOMPARE(model.headerData(FleetTableModel::Cloud, Qt::Horizontal).toString(),
+                 QStringLiteral("Cloud"));
+        const QModelIndex google = model.index(model.rowOfVm(id), FleetTableModel::Cloud);
+        QCOMPARE(google.data().toString(), QStringLiteral("Google Cloud"));
+        const QModelIndex azure = model.index(
+            model.rowOfVm(vmIdByName(QStringLiteral("batch-001"))), FleetTableModel::Cloud);
+        QCOMPARE(azure.data().toString(), QStringLiteral("Azure"));
+        QVERIFY(google.siblingAtColumn(0)
+                    .data(FleetTableModel::SearchTextRole)
+                    .toString()
+                    .contains(QStringLiteral("google cloud")));
+    }
+
     // The Retries panel's rows: exactly the VMs with an active restart job.
     void activeJobsProxyKeepsRowsWithAJob()
     {

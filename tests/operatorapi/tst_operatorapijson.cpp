@@ -170,6 +170,25 @@ private Q_SLOTS:
         QVERIFY(!vmFromJson(QJsonObject {{u"name"_s, u"no id"_s}}));
     }
 
+    // Issue 15: each VM says its cloud, from its id; a Google Cloud VM comes back as one.
+    void cloudOfEachVm()
+    {
+        const QJsonObject azure = overTheWire(toJson(fullVm(), std::nullopt));
+        QCOMPARE(azure.value(u"cloud"_s).toString(), u"azure"_s);
+        VmRecord gcp;
+        gcp.id = 6;
+        gcp.resourceId = u"projects/spot-fleet-1/zones/europe-west1-b/instances/worker-7"_s;
+        gcp.resourceKey = gcp.resourceId;
+        gcp.subscriptionId = u"spot-fleet-1"_s;
+        gcp.location = u"europe-west1-b"_s;
+        const QJsonObject wire = overTheWire(toJson(gcp, std::nullopt));
+        QCOMPARE(wire.value(u"cloud"_s).toString(), u"gcp"_s);
+        const std::optional<VmRecord> back = vmFromJson(wire);
+        QVERIFY(back);
+        QVERIFY(back->cloud() == spotkeeper::core::Cloud::Gcp);
+        compareVm(*back, gcp);
+    }
+
     void jobOfAVm()
     {
         JobRecord job = fullJob(12);

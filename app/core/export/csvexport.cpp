@@ -74,7 +74,8 @@ QStringList fleetCsvColumns()
             QStringLiteral("job_attempt"),
             QStringLiteral("job_next_attempt_utc"),
             QStringLiteral("job_last_error_code"),
-            QStringLiteral("resource_id")};
+            QStringLiteral("resource_id"),
+            QStringLiteral("cloud")}; // "azure" | "gcp" (last: older readers keep their indexes)
 }
 
 bool exportAudit(Store &store, const QDateTime &from, const QDateTime &to, const QString &path,
@@ -140,7 +141,7 @@ bool exportFleet(Store &store, const QString &path, const CsvOptions &options, Q
         } else {
             writer.empty().empty().empty().empty();
         }
-        writer.text(vm.resourceId);
+        writer.text(vm.resourceId).text(toString(vm.cloud()));
         writer.endRow();
     }
     return writer.commit(error);
