@@ -3,6 +3,7 @@
 #include "models/fleettablemodel.h"
 
 #include "fleet/clock.h"
+#include "fleet/cloud.h"
 #include "models/fleetsource.h"
 
 #include <QBrush>
@@ -14,6 +15,14 @@
 namespace spotkeeper::gui {
 
 namespace {
+
+// "Azure", "Google Cloud" (translated): the Cloud column.
+QString cloudText(core::Cloud cloud)
+{
+    return cloud == core::Cloud::Gcp ? FleetTableModel::tr("Google Cloud")
+                                     : FleetTableModel::tr("Azure");
+}
+
 constexpr int kEvictionPage = 20000;
 constexpr int kSliceRows = 48; // VMs re-read per event-loop pass during a burst
 constexpr qint64 kWeekSecs = 7 * 24 * 3600;
@@ -410,15 +419,10 @@ QVariant FleetTableModel::displayData(const FleetRow &row, int column, const QDa
     case LastError:
         return row.lastArmError;
     case Cloud:
-        return cloudText(vm.cloud());
+        return cloudText(cloudOf(vm));
     default:
         return {};
     }
-}
-
-QString FleetTableModel::cloudText(core::Cloud cloud)
-{
-    return cloud == core::Cloud::Gcp ? tr("Google Cloud") : tr("Azure");
 }
 
 QVariant FleetTableModel::sortData(const FleetRow &row, int column) const
@@ -517,8 +521,8 @@ QVariant FleetTableModel::data(const QModelIndex &index, int role) const
         return row.vm.resourceId;
     case SearchTextRole:
         return QStringList {
-            row.vm.name, row.vm.resourceGroup, row.vm.subscriptionId,    row.vm.location,
-            row.vm.size, row.lastArmError,     cloudText(row.vm.cloud())}
+            row.vm.name, row.vm.resourceGroup, row.vm.subscriptionId,     row.vm.location,
+            row.vm.size, row.lastArmError,     cloudText(cloudOf(row.vm))}
             .join(QLatin1Char('\n'))
             .toLower();
     case NextAttemptRole:

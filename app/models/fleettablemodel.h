@@ -103,7 +103,6 @@ public:
     HealthCounts healthCounts() const { return m_counts; }
     QStringList distinctValues(Role role) const; // facets: regions, resource groups
     static QString columnTitle(int column);
-    static QString cloudText(core::Cloud cloud); // "Azure", "Google Cloud" (translated)
 
 Q_SIGNALS:
     void summaryChanged();

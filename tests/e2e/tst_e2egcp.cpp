@@ -20,6 +20,36 @@ namespace {
 const QString kProject = u"spot-e2e-1"_s;
 const QString kZone = u"europe-west1-b"_s;
 
+QString instanceKey(const QString &name)
+{
+    return u"projects/%1/zones/%2/instances/%3"_s.arg(kProject, kZone, name);
+}
+
+// The simulator (Google Cloud VMs gce-001, gce-002 at `speed`), spotkeeperd (with [gcp] when
+// asked) and a real agent on `vm`, up to the agent's first heartbeat at spotkeeperd: it has
+// read its identity from the metadata server and is watching. Empty, or what failed.
+QString startWithAgent(E2eRig &rig, double speed, bool gcp, const QString &vm)
+{
+    const QString scenario = rig.writeGcpScenario(2, kProject, kZone);
+    QString error;
+    if (scenario.isEmpty() || !rig.startSim(1, 0, speed, {u"--scenario"_s, scenario}, &error))
+        return u"simulator: "_s + error;
+    if (gcp)
+        rig.enableGcp(kProject);
+    if (!rig.startDaemon(&error) || !rig.startRealGcpAgent(vm, kProject, kZone, &error))
+        return error;
+    auto store = rig.openStore();
+    const bool seen =
+        store
+        && E2eRig::waitFor(
+            [&] {
+                const auto record = store->vmByKey(instanceKey(vm));
+                return record && record->agentLastSeen.isValid() && !record->vmId.isEmpty();
+            },
+            60'000);
+    return seen ? QString() : u"no heartbeat; daemon log tail: "_s + rig.daemonLog().right(1500);
+}
+
 } // namespace
 
 class TestE2eGcp : public QObject
@@ -32,23 +62,11 @@ private slots:
         if (const QString missing = E2eRig::missingBinaries(); !missing.isEmpty())
             QSKIP(qPrintable(missing));
         E2eRig rig;
-        const QString scenario = rig.writeGcpScenario(2, kProject, kZone);
-        QVERIFY(!scenario.isEmpty());
-        QString error;
-        QVERIFY2(rig.startSim(1, 0, 1, {u"--scenario"_s, scenario}, &error), qPrintable(error));
-        QVERIFY2(rig.startDaemon(&error), qPrintable(error));
-        QVERIFY2(rig.startRealGcpAgent(u"gce-001"_s, kProject, kZone, &error), qPrintable(error));
-        const QString key = u"projects/%1/zones/%2/instances/gce-001"_s.arg(kProject, kZone);
+        const QString failed = startWithAgent(rig, 1, false, u"gce-001"_s);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        const QString key = instanceKey(u"gce-001"_s);
         auto store = rig.openStore();
         QVERIFY(store);
-        // The first heartbeat: the agent read its identity from the metadata server.
-        QVERIFY2(E2eRig::waitFor(
-                     [&] {
-                         const auto vm = store->vmByKey(key);
-                         return vm && vm->agentLastSeen.isValid() && !vm->vmId.isEmpty();
-                     },
-                     60'000),
-                 qPrintable(u"no heartbeat; daemon log tail: "_s + rig.daemonLog().right(1500)));
 
         const QJsonObject evicted = rig.control("evict", R"({"vms":["gce-001"]})");
         QCOMPARE(evicted.value("evicted"_L1).toArray().size(), 1);
@@ -72,7 +90,7 @@ private slots:
         QCOMPARE(notice.eventStatus, u"Started"_s);
         QCOMPARE(notice.source, u"agent"_s);
         const auto vm = store->vmByKey(key);
-        QVERIFY(vm->cloud() == core::Cloud::Gcp);
+        QVERIFY(cloudOf(*vm) == core::Cloud::Gcp);
         QCOMPARE(vm->resourceId, key);
         QCOMPARE(vm->subscriptionId, kProject);
         QCOMPARE(vm->location, kZone);
@@ -90,23 +108,11 @@ private slots:
         if (const QString missing = E2eRig::missingBinaries(); !missing.isEmpty())
             QSKIP(qPrintable(missing));
         E2eRig rig;
-        const QString scenario = rig.writeGcpScenario(2, kProject, kZone);
-        QVERIFY(!scenario.isEmpty());
-        QString error;
-        QVERIFY2(rig.startSim(1, 0, 10, {u"--scenario"_s, scenario}, &error), qPrintable(error));
-        rig.enableGcp(kProject);
-        QVERIFY2(rig.startDaemon(&error), qPrintable(error));
-        QVERIFY2(rig.startRealGcpAgent(u"gce-002"_s, kProject, kZone, &error), qPrintable(error));
-        const QString key = u"projects/%1/zones/%2/instances/gce-002"_s.arg(kProject, kZone);
+        const QString failed = startWithAgent(rig, 10, true, u"gce-002"_s);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        const QString key = instanceKey(u"gce-002"_s);
         auto store = rig.openStore();
         QVERIFY(store);
-        QVERIFY2(E2eRig::waitFor(
-                     [&] {
-                         const auto vm = store->vmByKey(key);
-                         return vm && vm->agentLastSeen.isValid() && !vm->vmId.isEmpty();
-                     },
-                     60'000),
-                 qPrintable(u"no heartbeat; daemon log tail: "_s + rig.daemonLog().right(1500)));
         QCOMPARE(runningVms(rig.state()), 3);
         const QJsonObject evicted = rig.control("evict", R"({"vms":["gce-002"]})");
         QCOMPARE(evicted.value("evicted"_L1).toArray().size(), 1);
@@ -141,4 +147,5 @@ private slots:
 };
 
 QTEST_GUILESS_MAIN(TestE2eGcp)
+#include "fleet/cloud.h"
 #include "tst_e2egcp.moc"

@@ -98,8 +98,8 @@ void TestCloudRouter::cloudOfIdsAndScopes()
     QVERIFY(cloudOfResourceId(kAzureId) == Cloud::Azure);
     QVERIFY(cloudOfResourceId(kGcpId) == Cloud::Gcp);
     QVERIFY(cloudOfResourceId(kGcpId.toUpper()) == Cloud::Gcp);
-    QVERIFY(vmWithId(kGcpId).cloud() == Cloud::Gcp);
-    QVERIFY(vmWithId(kAzureId).cloud() == Cloud::Azure);
+    QVERIFY(cloudOf(vmWithId(kGcpId)) == Cloud::Gcp);
+    QVERIFY(cloudOf(vmWithId(kAzureId)) == Cloud::Azure);
     QVERIFY(cloudOfScope(u"8d3c6a4e-2f4b-4c1e-9a53-3f1b2f0c7d11") == Cloud::Azure);
     QVERIFY(cloudOfScope(u"spot-fleet-1") == Cloud::Gcp);
     QVERIFY(cloudOfScope(u"example.com:spot-fleet-1") == Cloud::Gcp);

@@ -36,7 +36,7 @@ void checkInstance(const compute::Instance &instance)
     if (!id || id->cloud != core::Cloud::Gcp)
         broken("an accepted instance has an id VmResourceId accepts");
     const core::VmRecord vm = compute::toVmRecord(instance);
-    if (vm.cloud() != core::Cloud::Gcp || vm.resourceKey != id->resourceKey()
+    if (cloudOf(vm) != core::Cloud::Gcp || vm.resourceKey != id->resourceKey()
         || vm.subscriptionId != instance.project)
         broken("an instance's record is a Google Cloud VM under its id");
     static_cast<void>(compute::powerStateOf(instance.status));

@@ -1,5 +1,6 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "fleet/cloud.h"
 #include "gcp/computeparsers.h"
 #include "support/common/fixtures.h"
 
@@ -56,7 +57,7 @@ void TestComputeParsers::instance()
     const core::VmRecord vm = compute::toVmRecord(*instance);
     QCOMPARE(vm.resourceId, u"projects/spot-fleet-1/zones/europe-west1-b/instances/worker-7"_s);
     QCOMPARE(vm.resourceKey, vm.resourceId);
-    QVERIFY(vm.cloud() == core::Cloud::Gcp);
+    QVERIFY(cloudOf(vm) == core::Cloud::Gcp);
     QCOMPARE(vm.subscriptionId, u"spot-fleet-1"_s);
     QCOMPARE(vm.location, u"europe-west1-b"_s);
     QCOMPARE(vm.size, u"e2-standard-2"_s);

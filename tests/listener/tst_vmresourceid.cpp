@@ -62,7 +62,7 @@ void TestVmResourceId::parsesBothClouds()
     QVERIFY(cloudOfResourceId(id->resourceKey()) == id->cloud);
     VmRecord vm;
     id->fillRecord(&vm);
-    QVERIFY(vm.cloud() == id->cloud);
+    QVERIFY(cloudOf(vm) == id->cloud);
     QCOMPARE(vm.subscriptionId, id->scope());
     QVERIFY(cloudOfScope(vm.subscriptionId) == id->cloud);
 }

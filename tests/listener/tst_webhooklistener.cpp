@@ -1,5 +1,6 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "fleet/cloud.h"
 #include "protocol/messagecodec.h"
 #include "support/listener/listenertestbase.h"
 
@@ -99,7 +100,7 @@ void TestWebhookListener::acceptsSignedGoogleCloudNotice()
     QCOMPARE(response.status, 200);
     const auto vm = m_store->vmByKey(id);
     QVERIFY(vm);
-    QVERIFY(vm->cloud() == core::Cloud::Gcp);
+    QVERIFY(cloudOf(*vm) == core::Cloud::Gcp);
     QCOMPARE(vm->resourceId, id);
     QCOMPARE(vm->subscriptionId, u"spot-fleet-1"_s); // the project: the listing scope
     QCOMPARE(vm->resourceGroup, QString());
@@ -139,7 +140,7 @@ void TestWebhookListener::acceptsSignedGoogleCloudNotice()
     m_listener->flushNow();
     const auto idle = m_store->vmByKey(idleId);
     QVERIFY(idle);
-    QVERIFY(idle->cloud() == core::Cloud::Gcp);
+    QVERIFY(cloudOf(*idle) == core::Cloud::Gcp);
     QCOMPARE(idle->subscriptionId, u"spot-fleet-1"_s);
     QCOMPARE(idle->name, u"idle-1"_s);
 }

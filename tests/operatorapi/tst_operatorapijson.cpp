@@ -185,7 +185,7 @@ private Q_SLOTS:
         QCOMPARE(wire.value(u"cloud"_s).toString(), u"gcp"_s);
         const std::optional<VmRecord> back = vmFromJson(wire);
         QVERIFY(back);
-        QVERIFY(back->cloud() == spotkeeper::core::Cloud::Gcp);
+        QVERIFY(cloudOf(*back) == spotkeeper::core::Cloud::Gcp);
         compareVm(*back, gcp);
     }
 
@@ -285,4 +285,5 @@ private Q_SLOTS:
 };
 
 QTEST_GUILESS_MAIN(TestOperatorApiJson)
+#include "fleet/cloud.h"
 #include "tst_operatorapijson.moc"

@@ -4,15 +4,12 @@
 
 #include "azure/accesstokensource.h"
 #include "azure/armparsers.h"
+#include "fleet/bearerexchange.h"
 #include "fleet/clock.h"
 #include "fleet/sharedratebudgets.h"
 
 #include <QLoggingCategory>
-#include <QMetaEnum>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
-#include <QPointer>
 #include <QSet>
 
 #include <algorithm>
@@ -166,45 +163,23 @@ void ArmRequestQueue::processQueue()
 void ArmRequestQueue::dispatch(Pending request, bool isRetryAfter401)
 {
     ++m_inFlight;
-    QPointer<ArmRequestQueue> self(this);
-    m_credential->requestToken([self, request, isRetryAfter401](TokenResult token) mutable {
-        if (!self)
-            return;
-        if (!token.ok()) {
-            --self->m_inFlight;
-            ArmReply reply;
-            reply.call.failure = token.fatal || token.status == TokenResult::Status::Unavailable
-                ? FailureClass::Authorization
-                : FailureClass::Transient;
-            reply.call.httpStatus = 0;
-            reply.call.errorCode =
-                token.errorCode.isEmpty() ? u"CredentialUnavailable"_s : token.errorCode;
-            reply.call.errorMessage = token.error;
-            request.done(reply);
-            return;
-        }
-        QNetworkRequest http(request.url);
-        http.setRawHeader("Authorization", QByteArrayLiteral("Bearer ") + token.token.token);
-        http.setRawHeader("Accept", "application/json");
-        http.setTransferTimeout(self->m_timeoutMs);
-        QNetworkReply *reply = nullptr;
-        if (request.method == "GET") {
-            reply = self->m_network->get(http);
-        } else {
-            http.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-            reply = self->m_network->sendCustomRequest(http, request.method, request.body);
-        }
-        ++self->m_sent;
-        QObject::connect(reply, &QNetworkReply::finished, self,
-                         [self, reply, request, isRetryAfter401]() mutable {
-                             reply->deleteLater();
-                             const int status =
-                                 reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                             self->handleReply(std::move(request), isRetryAfter401, status,
-                                               reply->readAll(), reply->rawHeaderPairs(),
-                                               int(reply->error()), reply->errorString());
-                         });
-    });
+    const QUrl url = request.url;
+    const QByteArray method = request.method;
+    const QByteArray body = request.body;
+    sendWithBearer(
+        m_credential, m_network, this, method, url, body, m_timeoutMs,
+        [this, request = std::move(request), isRetryAfter401](BearerAnswer answer) mutable {
+            if (answer.tokenFailed) {
+                --m_inFlight;
+                ArmReply reply;
+                reply.call = answer.call;
+                request.done(reply);
+                return;
+            }
+            handleReply(std::move(request), isRetryAfter401, answer.status, std::move(answer.body),
+                        std::move(answer.headers), answer.networkError, answer.networkText);
+        },
+        [this] { ++m_sent; });
 }
 
 void ArmRequestQueue::handleReply(Pending request, bool isRetryAfter401, int status,
@@ -244,11 +219,10 @@ void ArmRequestQueue::handleReply(Pending request, bool isRetryAfter401, int sta
     }
 
     if (status == 0) {
-        const auto error = QNetworkReply::NetworkError(networkError);
-        reply.call.failure = armerror::classifyNetworkError(error);
-        reply.call.errorCode = QString::fromLatin1(
-            QMetaEnum::fromType<QNetworkReply::NetworkError>().valueToKey(error));
-        reply.call.errorMessage = networkText;
+        const CallResult failure = networkFailure(networkError, networkText);
+        reply.call.failure = failure.failure;
+        reply.call.errorCode = failure.errorCode;
+        reply.call.errorMessage = failure.errorMessage;
     } else if (status >= 200 && status < 300) {
         reply.call.failure = FailureClass::None;
     } else {

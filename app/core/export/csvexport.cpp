@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "export/csvexport.h"
 
+#include "fleet/cloud.h"
+
 #include <QHash>
 
 #include <limits>
@@ -141,7 +143,7 @@ bool exportFleet(Store &store, const QString &path, const CsvOptions &options, Q
         } else {
             writer.empty().empty().empty().empty();
         }
-        writer.text(vm.resourceId).text(toString(vm.cloud()));
+        writer.text(vm.resourceId).text(toString(cloudOf(vm)));
         writer.endRow();
     }
     return writer.commit(error);

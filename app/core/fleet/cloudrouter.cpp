@@ -42,32 +42,32 @@ QString CloudRouter::name() const
 
 void CloudRouter::powerState(const VmRecord &vm, std::function<void(PowerStateResult)> done)
 {
-    if (CloudProvider *p = provider(vm.cloud()))
+    if (CloudProvider *p = provider(cloudOf(vm)))
         return p->powerState(vm, std::move(done));
-    done(PowerStateResult {noProvider(vm.cloud()), PowerState::Unknown});
+    done(PowerStateResult {noProvider(cloudOf(vm)), PowerState::Unknown});
 }
 
 void CloudRouter::start(const VmRecord &vm, std::function<void(const QString &)> progress,
                         std::function<void(StartResult)> done)
 {
-    if (CloudProvider *p = provider(vm.cloud()))
+    if (CloudProvider *p = provider(cloudOf(vm)))
         return p->start(vm, std::move(progress), std::move(done));
-    done(StartResult {noProvider(vm.cloud()), {}, true});
+    done(StartResult {noProvider(cloudOf(vm)), {}, true});
 }
 
 void CloudRouter::startWithoutFollowing(const VmRecord &vm, std::function<void(StartResult)> done)
 {
-    if (CloudProvider *p = provider(vm.cloud()))
+    if (CloudProvider *p = provider(cloudOf(vm)))
         return p->startWithoutFollowing(vm, std::move(done));
-    done(StartResult {noProvider(vm.cloud()), {}, true});
+    done(StartResult {noProvider(cloudOf(vm)), {}, true});
 }
 
 void CloudRouter::resumeStart(const VmRecord &vm, const QString &asyncUrl,
                               std::function<void(StartResult)> done)
 {
-    if (CloudProvider *p = provider(vm.cloud()))
+    if (CloudProvider *p = provider(cloudOf(vm)))
         return p->resumeStart(vm, asyncUrl, std::move(done));
-    done(StartResult {noProvider(vm.cloud()), {}, true});
+    done(StartResult {noProvider(cloudOf(vm)), {}, true});
 }
 
 void CloudRouter::listVms(const QString &subscriptionId, bool statusOnly,
@@ -84,10 +84,10 @@ void CloudRouter::listVms(const QString &subscriptionId, bool statusOnly,
 void CloudRouter::evictionEvidence(const VmRecord &vm, const QDateTime &since,
                                    std::function<void(EvidenceResult)> done)
 {
-    if (CloudProvider *p = provider(vm.cloud()))
+    if (CloudProvider *p = provider(cloudOf(vm)))
         return p->evictionEvidence(vm, since, std::move(done));
     EvidenceResult result;
-    result.call = noProvider(vm.cloud());
+    result.call = noProvider(cloudOf(vm));
     done(result);
 }
 
@@ -105,9 +105,9 @@ void CloudRouter::evictionEvidenceForVms(const QString &subscriptionId, const QL
 
 void CloudRouter::deallocate(const VmRecord &vm, std::function<void(CallResult)> done)
 {
-    if (CloudProvider *p = provider(vm.cloud()))
+    if (CloudProvider *p = provider(cloudOf(vm)))
         return p->deallocate(vm, std::move(done));
-    done(noProvider(vm.cloud()));
+    done(noProvider(cloudOf(vm)));
 }
 
 } // namespace spotkeeper::core

@@ -2,12 +2,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "fleet/cloud.h"
 #include "fleet/cloudprovider.h"
 
 #include <QMap>
 
 // The one CloudProvider the engine and the reconciler talk to when the fleet spans clouds:
-// each call goes to the provider of the VM's cloud (VmRecord::cloud()), or of the scope's
+// each call goes to the provider of the VM's cloud (cloudOf in fleet/cloud.h), or of the scope's
 // (cloudOfScope) for listings. A cloud without a provider answers every call with a Fatal
 // "NoCloudProvider" failure that says which section of the configuration is missing, so
 // such a VM's job waits for an operator instead of reaching another cloud's API.

@@ -2,8 +2,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fleet/fleettypes.h"
 
-#include "protocol/gcpnames.h"
-
 #include <array>
 #include <utility>
 
@@ -78,18 +76,6 @@ constexpr std::array kEventKinds = {
 };
 
 } // namespace
-
-Cloud cloudOfResourceId(QStringView resourceId)
-{
-    return resourceId.startsWith(QLatin1StringView("projects/"), Qt::CaseInsensitive)
-        ? Cloud::Gcp
-        : Cloud::Azure;
-}
-
-Cloud cloudOfScope(QStringView scope)
-{
-    return protocol::checkGcpProjectId(scope).isEmpty() ? Cloud::Gcp : Cloud::Azure;
-}
 
 QString toString(PowerState state)
 {

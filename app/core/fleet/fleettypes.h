@@ -2,8 +2,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "protocol/messages.h"
-
 #include <QByteArray>
 #include <QDateTime>
 #include <QList>
@@ -12,19 +10,6 @@
 
 // Plain value types shared by the store, the engine, the listener and the GUI models.
 namespace spotkeeper::core {
-
-// Where a VM runs: Azure or Google Cloud (the wire protocol's names, "azure" and "gcp").
-// toString(Cloud) and cloudFromString are protocol's (found by argument lookup).
-using Cloud = protocol::Cloud;
-
-// The cloud a resource id belongs to, from its form alone: Google Cloud's
-// "projects/{project}/zones/{zone}/instances/{name}" (any letter case), Azure's
-// "/subscriptions/..." otherwise. The one place that tells the clouds' ids apart
-// (listener/vmresourceid.h parses each form).
-Cloud cloudOfResourceId(QStringView resourceId);
-// The cloud of a listing scope (VmRecord::subscriptionId): an Azure subscription id is a
-// GUID (36 characters), a Google Cloud project id is not (6-30, or "domain:project").
-Cloud cloudOfScope(QStringView scope);
 
 // Power state as ARM reports it in instanceView.statuses[] ("PowerState/<x>"),
 // plus Deleted (GET answered 404: a Delete-policy eviction) and Unknown.
@@ -78,26 +63,20 @@ enum class EventKind {
 QString toString(EventKind kind);
 EventKind eventKindFromString(QStringView text);
 
-// A VM of either cloud. The cloud follows from the resource id (cloud()), so it is stored
-// with the id and can never disagree with it. For a Google Cloud VM: subscriptionId holds
-// the project id (the scope one fleet listing covers, as a subscription on Azure),
-// resourceGroup is empty, location holds the zone ("europe-west1-b"), zone is empty,
-// priority is the provisioning model ("SPOT", "STANDARD") and evictionPolicy the instance
-// termination action ("STOP", "DELETE").
 struct VmRecord
 {
     qint64 id = 0; // store row id, 0 = not stored yet
-    QString resourceKey; // lower-cased resource id, unique
-    QString resourceId; // ARM resource id as Azure spells it, or projects/P/zones/Z/instances/N
-    QString subscriptionId; // Azure subscription, or Google Cloud project id
+    QString resourceKey; // lower-cased ARM resource id, unique
+    QString resourceId; // ARM resource id as Azure spells it
+    QString subscriptionId;
     QString resourceGroup;
     QString name;
     QString vmId;
     QString location;
     QString zone;
     QString size;
-    QString priority; // "Spot" | "Regular" | "" (Google Cloud: "SPOT" | "STANDARD" | ...)
-    QString evictionPolicy; // "Deallocate" | "Delete" | "" (Google Cloud: "STOP" | "DELETE")
+    QString priority; // "Spot" | "Regular" | ""
+    QString evictionPolicy; // "Deallocate" | "Delete" | ""
     QMap<QString, QString> tags;
     PowerState powerState = PowerState::Unknown;
     QDateTime powerStateAt;
@@ -117,11 +96,6 @@ struct VmRecord
     QDateTime agentSilentSince;
     QDateTime createdAt;
     QDateTime updatedAt;
-
-    Cloud cloud() const
-    {
-        return cloudOfResourceId(resourceKey.isEmpty() ? resourceId : resourceKey);
-    }
 };
 
 // The agent of a running VM is silent: flagged by the AgentWatch and no heartbeat came since

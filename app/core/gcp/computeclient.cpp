@@ -4,14 +4,12 @@
 
 #include "azure/accesstokensource.h"
 #include "azure/armerror.h"
+#include "fleet/bearerexchange.h"
 #include "fleet/clock.h"
 #include "gcp/computeparsers.h"
 
 #include <QLoggingCategory>
-#include <QMetaEnum>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QPointer>
 
 #include <algorithm>
 
@@ -134,46 +132,26 @@ void ComputeClient::processQueue()
 
 void ComputeClient::dispatch(Pending request, bool isRetryAfter401)
 {
-    QPointer<ComputeClient> self(this);
-    m_credential->requestToken([self, request, isRetryAfter401](core::TokenResult token) mutable {
-        if (!self)
-            return;
-        if (!token.ok()) {
-            ComputeReply reply;
-            reply.call.failure =
-                token.fatal || token.status == core::TokenResult::Status::Unavailable
-                ? FailureClass::Authorization
-                : FailureClass::Transient;
-            reply.call.errorCode =
-                token.errorCode.isEmpty() ? u"CredentialUnavailable"_s : token.errorCode;
-            reply.call.errorMessage = token.error;
-            request.done(reply);
-            return;
-        }
-        QNetworkRequest http(request.url);
-        http.setRawHeader("Authorization", QByteArrayLiteral("Bearer ") + token.token.token);
-        http.setRawHeader("Accept", "application/json");
-        http.setTransferTimeout(self->m_options.requestTimeoutMs);
-        http.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                          QNetworkRequest::ManualRedirectPolicy); // the token stays on the host
-        QNetworkReply *reply = nullptr;
-        if (request.method == "GET") {
-            reply = self->m_network->get(http);
-        } else {
-            http.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-            reply = self->m_network->sendCustomRequest(http, request.method, QByteArray());
-        }
-        ++self->m_sent;
-        QObject::connect(reply, &QNetworkReply::finished, self,
-                         [self, reply, request, isRetryAfter401]() mutable {
-                             reply->deleteLater();
-                             const int status =
-                                 reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                             self->handleReply(std::move(request), isRetryAfter401, status,
-                                               reply->readAll(), reply->rawHeader("Retry-After"),
-                                               int(reply->error()), reply->errorString());
-                         });
-    });
+    const QUrl url = request.url;
+    const QByteArray method = request.method;
+    core::sendWithBearer(
+        m_credential, m_network, this, method, url, QByteArray(), m_options.requestTimeoutMs,
+        [this, request = std::move(request), isRetryAfter401](core::BearerAnswer answer) mutable {
+            if (answer.tokenFailed) {
+                ComputeReply reply;
+                reply.call = answer.call;
+                request.done(reply);
+                return;
+            }
+            QByteArray retryAfter;
+            for (const auto &[name, value] : std::as_const(answer.headers)) {
+                if (name.compare("Retry-After", Qt::CaseInsensitive) == 0)
+                    retryAfter = value;
+            }
+            handleReply(std::move(request), isRetryAfter401, answer.status, answer.body, retryAfter,
+                        answer.networkError, answer.networkText);
+        },
+        [this] { ++m_sent; });
 }
 
 void ComputeClient::handleReply(Pending request, bool isRetryAfter401, int status,
@@ -193,11 +171,8 @@ void ComputeClient::handleReply(Pending request, bool isRetryAfter401, int statu
     reply.call.httpStatus = status;
     const QDateTime now = m_clock.nowUtc();
     if (status == 0) {
-        const auto error = QNetworkReply::NetworkError(networkError);
-        reply.call.failure = core::armerror::classifyNetworkError(error);
-        reply.call.errorCode = QString::fromLatin1(
-            QMetaEnum::fromType<QNetworkReply::NetworkError>().valueToKey(error));
-        reply.call.errorMessage = networkText;
+        reply.call = core::networkFailure(networkError, networkText);
+        reply.call.httpStatus = 0;
     } else if (status >= 200 && status < 300) {
         reply.call.failure = FailureClass::None;
     } else {

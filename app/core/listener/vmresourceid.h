@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "fleet/fleettypes.h"
+#include "fleet/cloud.h"
 
 #include <QString>
 
