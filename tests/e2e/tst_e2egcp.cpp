@@ -6,6 +6,7 @@
 // version 2 notice is verified and stored by spotkeeperd under that id. With [gcp] pointing at
 // the simulator's token endpoint and Compute API, spotkeeperd then starts the TERMINATED
 // instance again (instances.start, its zone operation followed to DONE).
+#include "fleet/cloud.h"
 #include "support/e2e/e2echecks.h"
 
 #include <QJsonDocument>
@@ -147,5 +148,4 @@ private slots:
 };
 
 QTEST_GUILESS_MAIN(TestE2eGcp)
-#include "fleet/cloud.h"
 #include "tst_e2egcp.moc"

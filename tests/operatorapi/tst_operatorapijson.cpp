@@ -3,6 +3,7 @@
 // The operator API's one JSON codec, round trip: what the server encodes (toJson, as the
 // listener's operator routes send it, through the bytes on the wire) the remote client
 // decodes (*FromJson) to the same record, every field the API carries.
+#include "fleet/cloud.h"
 #include "operatorapi/operatorapijson.h"
 
 #include <QJsonDocument>
@@ -285,5 +286,4 @@ private Q_SLOTS:
 };
 
 QTEST_GUILESS_MAIN(TestOperatorApiJson)
-#include "fleet/cloud.h"
 #include "tst_operatorapijson.moc"
