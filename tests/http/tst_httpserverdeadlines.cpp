@@ -29,6 +29,7 @@ private slots:
     void idleKeepAliveClosedQuietly();
     void maxConnections();
     void closeDrainsInFlightRequest();
+    void closeAnswersAFreshConnectionsFirstRequest();
 };
 
 namespace {
@@ -239,6 +240,28 @@ void TestHttpServerDeadlines::closeDrainsInFlightRequest()
 
     RawHttpClient late; // no longer listening
     QVERIFY(!late.connectTo(port, 1000));
+}
+
+// A client that connected just before the close and sends its request after it (its bytes may
+// have been in flight, unread, at the close) is answered, not cut off: the dashboard's quit with
+// an agent's notice on the way.
+void TestHttpServerDeadlines::closeAnswersAFreshConnectionsFirstRequest()
+{
+    http::HttpServer server;
+    echoHandler(server);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0, nullptr));
+    RawHttpClient fresh;
+    QVERIFY(fresh.connectTo(server.serverPort()));
+    QTRY_COMPARE(server.openConnections(), 1);
+
+    server.close();
+    fresh.send("POST / HTTP/1.1\r\nContent-Length: 4\r\n\r\nlate"_ba);
+    const RawResponse r = fresh.readResponse();
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body, "late"_ba);
+    QCOMPARE(r.header("Connection"), "close"_ba);
+    QVERIFY(fresh.waitForClosed());
+    QTRY_COMPARE(server.openConnections(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestHttpServerDeadlines)

@@ -87,8 +87,9 @@ private Q_SLOTS:
         const qint64 id = m_store->upsertVm(gcp);
         QVERIFY(id > 0);
         FleetTableModel model(*m_source, m_clock);
-        QCOMPARE(model.headerData(FleetTableModel::Cloud, Qt::Horizontal, Qt::DisplayRole).toString(),
-                 QStringLiteral("Cloud"));
+        QCOMPARE(
+            model.headerData(FleetTableModel::Cloud, Qt::Horizontal, Qt::DisplayRole).toString(),
+            QStringLiteral("Cloud"));
         const QModelIndex google = model.index(model.rowOfVm(id), FleetTableModel::Cloud);
         QCOMPARE(google.data().toString(), QStringLiteral("Google Cloud"));
         const QModelIndex azure = model.index(

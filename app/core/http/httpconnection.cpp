@@ -95,11 +95,20 @@ HttpConnection::~HttpConnection()
 void HttpConnection::drain()
 {
     m_draining = true;
-    if (m_state == State::Reading && !m_inMessage && m_pending.isEmpty()) {
-        startLinger();
-    } else if (m_state == State::Handshake) {
+    if (m_state == State::Handshake) {
         m_socket->abort();
+        return;
     }
+    if (m_state != State::Reading || m_inMessage || !m_pending.isEmpty())
+        return; // the request under way is answered, with "Connection: close"
+    // A connection that has not sent its first request yet may have it on the way: its bytes
+    // can be in the kernel, not yet read. It keeps its read deadline and is answered (and
+    // closed) like any other; the owner's drain deadline bounds the wait. Only a keep-alive
+    // connection idle after an answer closes at once (a client that races a request against
+    // that close sees the connection end unanswered and retries, RFC 9112 section 9.3.1).
+    if (m_sequence == 0 || (m_socket && m_socket->bytesAvailable() > 0))
+        return;
+    startLinger();
 }
 
 qsizetype HttpConnection::bufferedBytes() const
