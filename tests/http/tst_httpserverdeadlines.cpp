@@ -36,11 +36,12 @@ namespace {
 
 void echoHandler(http::HttpServer &server, int *handled = nullptr)
 {
-    server.setHandler([handled](const http::Request &r, std::shared_ptr<http::Responder> out) {
-        if (handled)
-            ++*handled;
-        out->send(http::Response::text(200, r.body));
-    });
+    server.setHandler(
+        [handled](const http::Request &r, const std::shared_ptr<http::Responder> &out) {
+            if (handled != nullptr)
+                ++*handled;
+            out->send(http::Response::text(200, r.body));
+        });
 }
 
 } // namespace
@@ -53,7 +54,7 @@ void TestHttpServerDeadlines::slowLorisClosedWhileOthersServed()
     limits.readDeadlineMs = 1500;
     server.setLimits(limits);
     int openAtNormalRequest = -1;
-    server.setHandler([&](const http::Request &, std::shared_ptr<http::Responder> out) {
+    server.setHandler([&](const http::Request &, const std::shared_ptr<http::Responder> &out) {
         openAtNormalRequest = server.openConnections();
         out->send(http::Response::text(200, "served"_ba));
     });

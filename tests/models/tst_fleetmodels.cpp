@@ -191,7 +191,7 @@ private Q_SLOTS:
         for (int i = 0; i < 200; ++i) {
             const core::VmRecord &vm = vms.at(i % vms.size());
             m_store->setPowerState(
-                vm.id, i % 2 ? core::PowerState::Running : core::PowerState::Deallocating,
+                vm.id, i % 2 != 0 ? core::PowerState::Running : core::PowerState::Deallocating,
                 m_clock.nowUtc());
             m_source->notifyVmChanged(vm.id);
             m_source->notifyJobChanged(vm.id);
@@ -365,14 +365,14 @@ private Q_SLOTS:
     {
         FleetCharts charts(*m_source, m_clock);
         QSignalSpy reloaded(&charts, &FleetCharts::reloaded);
-        charts.setRelativeRange(24 * 3600);
+        charts.setRelativeRange(qint64(24) * 3600);
         QVERIFY(charts.followsClock());
         const int atStart = charts.evictions()->total();
         QCOMPARE(atStart, storedEvictions(charts.from(), charts.to()));
 
         // Ten minutes after start, a VM is evicted: the chart (redrawn after its 2 s
         // throttle) counts it in the last bucket.
-        m_clock.advanceMSecs(10 * 60 * 1000);
+        m_clock.advanceMSecs(qint64(10) * 60 * 1000);
         core::EventRecord ev;
         ev.vmId = vmIdByName(QStringLiteral("train-004"));
         ev.kind = core::EventKind::Eviction;
@@ -404,7 +404,7 @@ private Q_SLOTS:
         const int fixed = charts.evictions()->total();
         QCOMPARE(fixed, storedEvictions(end.addDays(-2), end));
         QVERIFY(fixed >= 1);
-        m_clock.advanceMSecs(60 * 1000);
+        m_clock.advanceMSecs(qint64(60) * 1000);
         ev.at = m_clock.nowUtc();
         ev.id = m_store->appendEvent(ev);
         m_source->notifyEventAppended(ev);
@@ -455,7 +455,7 @@ private Q_SLOTS:
         center.snoozeResourceGroup(eastus.at(1).resourceGroup.toUpper(),
                                    m_clock.nowUtc().addSecs(60));
         QVERIFY(center.isSnoozed(eastus.at(1)));
-        m_clock.advanceMSecs(61 * 1000);
+        m_clock.advanceMSecs(qint64(61) * 1000);
         QVERIFY(!center.isSnoozed(eastus.at(1)));
     }
 };

@@ -7,6 +7,7 @@
 
 #include <QSslSocket>
 
+#include <array>
 #include <limits>
 
 #ifdef Q_OS_UNIX
@@ -19,7 +20,7 @@ namespace {
 
 // Responses waiting in the socket beyond this stop us from parsing the next pipelined
 // request: a client that sends but never reads cannot grow our write buffer.
-constexpr qint64 WriteHighWater = 64 * 1024;
+constexpr qint64 WriteHighWater = qint64(64) * 1024;
 // How long a connection we are closing may keep sending before we abort it.
 constexpr int LingerMs = 1000;
 
@@ -30,13 +31,14 @@ HttpConnection *self(http_parser *p)
 
 } // namespace
 
-HttpConnection::HttpConnection(QTcpSocket *socket, const Limits &limits, const Handler &handler,
+HttpConnection::HttpConnection(QTcpSocket *socket, const Limits &limits, Handler handler,
                                bool encrypted, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_limits(limits)
-    , m_handler(handler)
+    , m_handler(std::move(handler))
     , m_encrypted(encrypted)
+    , m_timerIsDeadline(true) // a new connection must start its first request promptly
 {
     socket->setParent(this);
     // Qt stops reading from the kernel once this much is buffered: TCP back-pressure
@@ -62,10 +64,9 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const Limits &limits, const H
 
     // A new connection must start its first request (and TLS handshake) promptly.
     armTimer(qMin(m_limits.readDeadlineMs, m_limits.idleTimeoutMs));
-    m_timerIsDeadline = true;
     if (encrypted) {
         m_state = State::Handshake;
-        auto *ssl = static_cast<QSslSocket *>(socket);
+        auto *ssl = qobject_cast<QSslSocket *>(socket); // the server made it one when encrypted
         connect(ssl, &QSslSocket::encrypted, this, &HttpConnection::handleEncrypted);
         connect(ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
             const bool noCert =
@@ -86,7 +87,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const Limits &limits, const H
 
 HttpConnection::~HttpConnection()
 {
-    if (m_socket) {
+    if (!m_socket.isNull()) {
         m_socket->disconnect(this);
         delete m_socket.data();
     }
@@ -106,7 +107,7 @@ void HttpConnection::drain()
     // closed) like any other; the owner's drain deadline bounds the wait. Only a keep-alive
     // connection idle after an answer closes at once (a client that races a request against
     // that close sees the connection end unanswered and retries, RFC 9112 section 9.3.1).
-    if (m_sequence == 0 || (m_socket && m_socket->bytesAvailable() > 0))
+    if (m_sequence == 0 || (!m_socket.isNull() && m_socket->bytesAvailable() > 0))
         return;
     startLinger();
 }
@@ -114,7 +115,7 @@ void HttpConnection::drain()
 qsizetype HttpConnection::bufferedBytes() const
 {
     qsizetype n = m_pending.size() + m_headerBytes + m_request.body.size();
-    if (m_socket)
+    if (!m_socket.isNull())
         n += m_socket->bytesAvailable();
     return n;
 }
@@ -135,7 +136,7 @@ void HttpConnection::deliver(quint64 sequence, const Response &response)
 
 void HttpConnection::resetConnection(quint64 sequence)
 {
-    if (!acceptsResponse(sequence) || !m_socket)
+    if (!acceptsResponse(sequence) || m_socket.isNull())
         return;
     // Linger on, timeout 0: close() sends RST instead of FIN and discards unsent data.
     const qintptr fd = m_socket->socketDescriptor();
@@ -172,8 +173,8 @@ void HttpConnection::handleReadyRead()
     if (m_state == State::Lingering) {
         // Read and drop: we answered and are closing, but an unread receive buffer
         // would make the kernel reset the connection before the client saw our answer.
-        char sink[4096];
-        while (m_socket && m_socket->read(sink, sizeof sink) > 0) { }
+        std::array<char, 4096> sink {};
+        while (!m_socket.isNull() && m_socket->read(sink.data(), qint64(sink.size())) > 0) { }
         return;
     }
     if (m_state == State::Reading && !m_inProcess)
@@ -182,7 +183,7 @@ void HttpConnection::handleReadyRead()
 
 void HttpConnection::handleBytesWritten()
 {
-    if (!m_socket)
+    if (m_socket.isNull())
         return;
     if (m_state == State::Lingering) {
         if (m_socket->bytesToWrite() == 0 && !m_shutdownSent)
@@ -208,7 +209,7 @@ void HttpConnection::shutdownWrite()
 void HttpConnection::processInput()
 {
     m_inProcess = true;
-    while (m_state == State::Reading && m_socket) {
+    while (m_state == State::Reading && !m_socket.isNull()) {
         if (m_socket->bytesToWrite() > WriteHighWater)
             break; // resumed from handleBytesWritten
         if (m_pending.isEmpty()) {
@@ -330,7 +331,7 @@ int HttpConnection::onHeadersComplete(http_parser *p)
     c->flushHeader();
     Request &r = c->m_request;
     r.method = QByteArray(http_method_str(http_method(p->method)));
-    http_parser_url url;
+    http_parser_url url {};
     http_parser_url_init(&url);
     if (http_parser_parse_url(c->m_url.constData(), size_t(c->m_url.size()), 0, &url) != 0) {
         c->m_rejectStatus = 400;
@@ -338,12 +339,12 @@ int HttpConnection::onHeadersComplete(http_parser *p)
         c->m_rejectMessage = QStringLiteral("invalid request target");
         return -1;
     }
-    if (url.field_set & (1 << UF_PATH))
+    if ((url.field_set & (1 << UF_PATH)) != 0)
         r.path = QByteArray::fromPercentEncoding(
             c->m_url.mid(url.field_data[UF_PATH].off, url.field_data[UF_PATH].len));
     if (r.path.isEmpty())
         r.path = QByteArrayLiteral("/");
-    if (url.field_set & (1 << UF_QUERY))
+    if ((url.field_set & (1 << UF_QUERY)) != 0)
         r.query = c->m_url.mid(url.field_data[UF_QUERY].off, url.field_data[UF_QUERY].len);
     c->m_url.clear();
     c->m_keepAlive = http_should_keep_alive(p) != 0 && p->upgrade == 0;
@@ -417,7 +418,8 @@ void HttpConnection::dispatch()
 
 void HttpConnection::reject(int status, const QByteArray &reasonRef, const QString &message)
 {
-    const QByteArray reason = reasonRef; // may alias m_rejectReason, cleared below
+    const QByteArray reason = reasonRef; // NOLINT(performance-unnecessary-copy-initialization): may
+                                         // alias m_rejectReason, cleared below
     m_rejectStatus = 0;
     m_rejectReason.clear();
     QString text = message.isEmpty() ? m_rejectMessage : message;
@@ -436,7 +438,7 @@ void HttpConnection::reject(int status, const QByteArray &reasonRef, const QStri
 
 void HttpConnection::writeResponse(const Response &response, bool closeAfter)
 {
-    if (!m_socket || m_state == State::Closed)
+    if (m_socket.isNull() || m_state == State::Closed)
         return;
     const bool closing = closeAfter || !m_keepAlive || m_draining;
     m_socket->write(serializeResponse(response, closing, m_isHead, m_http10));
@@ -461,7 +463,7 @@ void HttpConnection::startLinger()
     m_request = Request {};
     armTimer(LingerMs);
     handleReadyRead();
-    if (m_socket && m_socket->bytesToWrite() == 0 && !m_shutdownSent)
+    if (!m_socket.isNull() && m_socket->bytesToWrite() == 0 && !m_shutdownSent)
         shutdownWrite();
 }
 

@@ -22,7 +22,7 @@ class HttpConnection final : public QObject
 {
     Q_OBJECT
 public:
-    HttpConnection(QTcpSocket *socket, const Limits &limits, const Handler &handler, bool encrypted,
+    HttpConnection(QTcpSocket *socket, const Limits &limits, Handler handler, bool encrypted,
                    QObject *parent);
     ~HttpConnection() override;
     Q_DISABLE_COPY_MOVE(HttpConnection)
