@@ -37,7 +37,7 @@ public:
     bool acceptsResponse(quint64 sequence) const;
 
     // Bytes read from the socket per step: bounds the unparsed remainder we keep.
-    static constexpr qsizetype ReadChunk = 16 * 1024;
+    static constexpr qsizetype ReadChunk = qsizetype(16) * 1024;
 
 signals:
     void rejected(int status, const QByteArray &reason);
