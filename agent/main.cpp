@@ -90,7 +90,8 @@ int runAgent(int argc, char *argv[])
         printLine(stdout, loaded.text);
         return 0;
     case AgentConfig::Mode::Check: {
-        AgentCheck check(config, systemNow(), [](const QString &line) { printLine(stdout, line); });
+        AgentCheck check(config, base::systemClock(),
+                         [](const QString &line) { printLine(stdout, line); });
         int failures = 0;
         check.run([&failures](int count) {
             failures = count;
@@ -114,7 +115,7 @@ int runAgent(int argc, char *argv[])
         printLine(stderr, u"spotkeeper-agent: cannot install signal handlers: "_s + error);
         return 1;
     }
-    Agent agent(config, nullptr, systemNow(), QRandomGenerator::system()->generate());
+    Agent agent(config, nullptr, base::systemClock(), QRandomGenerator::system()->generate());
     QObject::connect(&signals_, &base::SignalWatcher::received, &app, [&agent](int number) {
         qCInfo(lcAgent).noquote() << u"stop: signal %1 received"_s.arg(number);
         agent.shutdown();

@@ -3,7 +3,7 @@
 // The dashboard: wiring only. DashboardStartup decides (local engine, demo or remote attach);
 // this file creates what it decided and connects it (session or remote source, window,
 // single instance, theme, language, the drain on quit).
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "models/apptranslations.h"
 #include "models/remotefleetsource.h"
 #include "sim/demosimulator.h"
@@ -84,7 +84,7 @@ int main(int argc, char *argv[])
     std::unique_ptr<gui::MainWindow> window;
     std::function<void()> attachLater;
     const auto openWindow = [&](gui::FleetSource &source, const QString &title) {
-        auto next = std::make_unique<gui::MainWindow>(source, core::systemClock(), secrets);
+        auto next = std::make_unique<gui::MainWindow>(source, base::systemClock(), secrets);
         if (!title.isEmpty())
             next->setWindowTitle(title);
         QObject::connect(&instance, &gui::SingleInstance::raiseRequested, next.get(),
@@ -112,7 +112,7 @@ int main(int argc, char *argv[])
         gui::DashboardSettings wanted = settings;
         wanted.remoteUrl = saved.remoteUrl.isEmpty() ? settings.remoteUrl : saved.remoteUrl;
         wanted.remoteCaFile = saved.remoteCaFile;
-        gui::attachRemote(wanted, secrets, core::systemClock(), window.get(), true,
+        gui::attachRemote(wanted, secrets, base::systemClock(), window.get(), true,
                           [&](std::unique_ptr<gui::RemoteFleetSource> next, const QString &error) {
                               if (!next)
                                   QMessageBox::warning(window.get(),
@@ -141,7 +141,7 @@ int main(int argc, char *argv[])
             &app,
             [&] {
                 gui::attachRemote(
-                    settings, secrets, core::systemClock(), nullptr, true,
+                    settings, secrets, base::systemClock(), nullptr, true,
                     [&](std::unique_ptr<gui::RemoteFleetSource> next, const QString &error) {
                         if (!next) {
                             QMessageBox::critical(nullptr, QObject::tr("SpotKeeper"), error);
@@ -155,7 +155,7 @@ int main(int argc, char *argv[])
         return QApplication::exec();
     }
 
-    session = std::make_unique<gui::DashboardSession>(core::systemClock());
+    session = std::make_unique<gui::DashboardSession>(base::systemClock());
     QString error;
     if (!session->open(settings, &error)) {
         QMessageBox::critical(nullptr, QObject::tr("SpotKeeper"), error);

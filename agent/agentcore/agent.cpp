@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "agentcore/agent.h"
 
+#include "agentcore/agentlog.h"
 #include "agentcore/cloudselect.h"
 #include "agentcore/noticebuilder.h"
 #include "protocol/messagecodec.h"
@@ -33,15 +34,15 @@ QString metadataDescription(const AgentConfig &config)
 
 } // namespace
 
-Agent::Agent(const AgentConfig &config, std::unique_ptr<NoticeSource> source, NowFunction now,
-             quint32 seed, QObject *parent)
+Agent::Agent(const AgentConfig &config, std::unique_ptr<NoticeSource> source,
+             const base::Clock &clock, quint32 seed, QObject *parent)
     : QObject(parent)
     , m_config(config)
-    , m_now(std::move(now))
+    , m_clock(clock)
     , m_seed(seed)
-    , m_source(source ? std::move(source) : createNoticeSource(config, seed, m_now))
+    , m_source(source ? std::move(source) : createNoticeSource(config, seed, m_clock))
     , m_spool(config.spoolDir)
-    , m_client(config, m_now)
+    , m_client(config, m_clock)
 {
     m_heartbeatTimer.setInterval(config.heartbeatIntervalMs);
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &Agent::sendHeartbeat);
@@ -69,8 +70,8 @@ bool Agent::start(QString *error)
         // Starting blind is better than not watching at all: notice ids are derived from
         // the event, so a notice sent again is a duplicate the dashboard recognises. The
         // bad file is kept for a post-mortem; QSaveFile means a crash cannot cause this.
-        const QString aside =
-            m_spool.filePath() + u".corrupt-"_s + QString::number(m_now().toSecsSinceEpoch());
+        const QString aside = m_spool.filePath() + u".corrupt-"_s
+            + QString::number(m_clock.nowUtc().toSecsSinceEpoch());
         if (!QFile::rename(m_spool.filePath(), aside)) {
             *error = loadError + u"; and it cannot be moved aside"_s;
             return false;
@@ -142,8 +143,8 @@ void Agent::handleSnapshot(const EventSnapshot &snapshot)
     QSet<QString> live;
     for (const protocol::ScheduledEvent &event : snapshot.events) {
         live.insert(event.eventId);
-        SpoolEntry entry =
-            buildNoticeEntry(vm, event, snapshot.incarnation, m_now(), m_client.isLegacy());
+        SpoolEntry entry = buildNoticeEntry(vm, event, snapshot.incarnation, m_clock.nowUtc(),
+                                            m_client.isLegacy());
         if (m_spool.contains(entry.webhookId))
             continue;
         const QString notBefore =
@@ -258,7 +259,7 @@ void Agent::sendHeartbeat()
     heartbeat.lastPoll = m_source->lastPoll();
     if (!heartbeat.identityKnown && heartbeat.lastPoll.error.isEmpty())
         heartbeat.lastPoll.error = u"identity unknown: "_s + m_source->identityError();
-    heartbeat.sentAt = m_now();
+    heartbeat.sentAt = m_clock.nowUtc();
     const QByteArray body = protocol::encodeHeartbeat(heartbeat);
     const QByteArray id = "hb_" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
     QPointer<Agent> self(this);

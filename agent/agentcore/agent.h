@@ -3,12 +3,12 @@
 #pragma once
 
 #include "agentcore/agentconfig.h"
-#include "agentcore/agentlog.h"
 #include "agentcore/dashboardclient.h"
 #include "agentcore/drainhook.h"
 #include "agentcore/noticedelivery.h"
 #include "agentcore/noticesource.h"
 #include "agentcore/noticespool.h"
+#include "base/clock.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -28,7 +28,7 @@ class Agent final : public QObject
     Q_OBJECT
 public:
     // Builds the source config.cloud names (cloudselect.h) when source is null.
-    Agent(const AgentConfig &config, std::unique_ptr<NoticeSource> source, NowFunction now,
+    Agent(const AgentConfig &config, std::unique_ptr<NoticeSource> source, const base::Clock &clock,
           quint32 seed, QObject *parent = nullptr);
     ~Agent() override;
     Q_DISABLE_COPY_MOVE(Agent)
@@ -54,7 +54,7 @@ private:
     void sendHeartbeat();
 
     AgentConfig m_config;
-    NowFunction m_now;
+    const base::Clock &m_clock;
     quint32 m_seed;
     std::unique_ptr<NoticeSource> m_source;
     NoticeSpool m_spool;

@@ -16,13 +16,14 @@ namespace spotkeeper::agent {
 
 using namespace Qt::StringLiterals;
 
-AgentCheck::AgentCheck(const AgentConfig &config, NowFunction now, LineSink sink, QObject *parent)
+AgentCheck::AgentCheck(const AgentConfig &config, const base::Clock &clock, LineSink sink,
+                       QObject *parent)
     : QObject(parent)
     , m_config(config)
-    , m_now(std::move(now))
+    , m_clock(clock)
     , m_sink(std::move(sink))
     , m_imds(config.imdsUrl)
-    , m_dashboard(config, m_now)
+    , m_dashboard(config, m_clock)
 { }
 
 void AgentCheck::run(std::function<void(int)> finished)
@@ -41,7 +42,7 @@ void AgentCheck::run(std::function<void(int)> finished)
 
 void AgentCheck::checkWithSource()
 {
-    m_source = createNoticeSource(m_config, 1, m_now);
+    m_source = createNoticeSource(m_config, 1, m_clock);
     connect(m_source.get(), &NoticeSource::identityResolved, this,
             [this](const protocol::VmIdentity &vm) {
                 m_vm = vm;
@@ -142,7 +143,7 @@ void AgentCheck::checkScheduledEvents()
         if (reply.ok()) {
             const auto parsed = parseScheduledEvents(reply.body);
             if (parsed.value) {
-                m_poll = {m_now(), true, {}};
+                m_poll = {m_clock.nowUtc(), true, {}};
                 const auto mine = eventsForVm(parsed.value->events, m_vm.vmName);
                 QStringList described;
                 for (const auto &event : mine)
@@ -158,7 +159,7 @@ void AgentCheck::checkScheduledEvents()
                 const QString unreadable =
                     describeUnreadable(unreadableForVm(parsed.value->unreadable, m_vm.vmName));
                 if (!unreadable.isEmpty()) {
-                    m_poll = {m_now(), false, unreadable};
+                    m_poll = {m_clock.nowUtc(), false, unreadable};
                     report(false, u"scheduled events"_s, unreadable);
                 }
                 checkSpool();
@@ -166,7 +167,7 @@ void AgentCheck::checkScheduledEvents()
             }
             problem = u"unreadable document: "_s + parsed.error;
         }
-        m_poll = {m_now(), false, problem};
+        m_poll = {m_clock.nowUtc(), false, problem};
         report(false, u"scheduled events"_s, u"poll failed (%1)"_s.arg(problem));
         checkSpool();
     });
@@ -242,7 +243,7 @@ void AgentCheck::checkDashboard()
     heartbeat.lastPoll = m_poll;
     if (!m_identityKnown && heartbeat.lastPoll.error.isEmpty())
         heartbeat.lastPoll.error = u"identity unknown: "_s + m_identityError;
-    heartbeat.sentAt = m_now();
+    heartbeat.sentAt = m_clock.nowUtc();
     const QByteArray id = "hb_check_" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
     m_dashboard.post(
         Route::Heartbeat, protocol::encodeHeartbeat(heartbeat), id,

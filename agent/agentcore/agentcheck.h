@@ -3,10 +3,10 @@
 #pragma once
 
 #include "agentcore/agentconfig.h"
-#include "agentcore/agentlog.h"
 #include "agentcore/dashboardclient.h"
 #include "agentcore/imdsclient.h"
 #include "agentcore/noticesource.h"
+#include "base/clock.h"
 #include "protocol/messages.h"
 
 #include <QObject>
@@ -29,7 +29,7 @@ class AgentCheck final : public QObject
 public:
     using LineSink = std::function<void(const QString &line)>;
 
-    AgentCheck(const AgentConfig &config, NowFunction now, LineSink sink,
+    AgentCheck(const AgentConfig &config, const base::Clock &clock, LineSink sink,
                QObject *parent = nullptr);
     Q_DISABLE_COPY_MOVE(AgentCheck)
 
@@ -45,7 +45,7 @@ private:
     void checkDashboard();
 
     AgentConfig m_config;
-    NowFunction m_now;
+    const base::Clock &m_clock;
     LineSink m_sink;
     ImdsClient m_imds;
     DashboardClient m_dashboard;

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "agentcore/agentlog.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QMutex>
 
@@ -63,13 +64,6 @@ void handler(QtMsgType type, const QMessageLogContext &, const QString &message)
     std::fflush(stderr);
 }
 } // namespace
-
-NowFunction systemNow()
-{
-    return [] {
-        return QDateTime::currentDateTimeUtc();
-    };
-}
 
 void installAgentMessageHandler(bool journalPrefixes)
 {

@@ -2,20 +2,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QDateTime>
 #include <QLoggingCategory>
-
-#include <functional>
 
 // One logging category for the whole agent: one line per decision, never a secret.
 // main() installs the stderr format (systemd's journal adds the time stamp).
 Q_DECLARE_LOGGING_CATEGORY(lcAgent)
 
 namespace spotkeeper::agent {
-
-// Injected time source: decisions that depend on the clock take one of these.
-using NowFunction = std::function<QDateTime()>;
-NowFunction systemNow();
 
 // "<3>message" style priorities for the journal when stderr is the journal, plain
 // "warning: ..." otherwise.

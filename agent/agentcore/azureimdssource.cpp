@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "agentcore/azureimdssource.h"
 
+#include "agentcore/agentlog.h"
 #include "agentcore/scheduledevents.h"
 
 #include <algorithm>
@@ -11,11 +12,11 @@ namespace spotkeeper::agent {
 using namespace Qt::StringLiterals;
 
 AzureImdsSource::AzureImdsSource(const QUrl &imdsUrl, const ImdsTiming &timing, quint32 seed,
-                                 NowFunction now, QObject *parent)
+                                 const base::Clock &clock, QObject *parent)
     : NoticeSource(parent)
     , m_client(imdsUrl)
     , m_timing(timing)
-    , m_now(std::move(now))
+    , m_clock(clock)
     , m_identityBackoff(timing.errorBackoffBaseMs, timing.identityBackoffCapMs, seed)
     , m_pollBackoff(timing.errorBackoffBaseMs, timing.errorBackoffCapMs, seed ^ 0x9e3779b9U)
 {
@@ -119,7 +120,7 @@ void AzureImdsSource::handlePoll(const ImdsReply &reply)
                            m_pollBackoff.failures());
             m_answeredOnce = true;
             m_pollBackoff.reset();
-            m_lastPoll = {m_now(), true, {}};
+            m_lastPoll = {m_clock.nowUtc(), true, {}};
             reportUnreadable(unreadableForVm(parsed.value->unreadable, m_identity.vmName));
             EventSnapshot snapshot;
             snapshot.incarnation = parsed.value->incarnation;
@@ -140,7 +141,7 @@ void AzureImdsSource::handlePoll(const ImdsReply &reply)
         }
         problem = u"unreadable document: "_s + parsed.error;
     }
-    m_lastPoll = {m_now(), false, problem};
+    m_lastPoll = {m_clock.nowUtc(), false, problem};
     const int delay = std::max(m_timing.pollIntervalMs, m_pollBackoff.nextDelayMs());
     qCWarning(lcAgent).noquote() << u"scheduled events: poll failed (%1); retry %2 in %3 ms"_s
                                         .arg(problem)
@@ -157,7 +158,7 @@ void AzureImdsSource::reportUnreadable(const QList<UnreadableEvent> &events)
     // operator learns of it; the log says it once per change, not once a second.
     const QString report = describeUnreadable(events);
     if (!report.isEmpty())
-        m_lastPoll = {m_now(), false, report};
+        m_lastPoll = {m_clock.nowUtc(), false, report};
     if (report == m_lastUnreadableReport)
         return;
     m_lastUnreadableReport = report;

@@ -2,14 +2,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "agentcore/agentlog.h"
 #include "agentcore/backoff.h"
 #include "agentcore/imdsclient.h"
 #include "agentcore/noticesource.h"
 #include "agentcore/scheduledevents.h"
+#include "base/clock.h"
 
 #include <QElapsedTimer>
 #include <QTimer>
+
+#include <functional>
 
 // Azure's NoticeSource: identity from IMDS instance metadata, then Scheduled Events
 // polled at a fixed start-to-start interval. The first Scheduled Events call gets a
@@ -35,8 +37,8 @@ class AzureImdsSource final : public NoticeSource
 {
     Q_OBJECT
 public:
-    AzureImdsSource(const QUrl &imdsUrl, const ImdsTiming &timing, quint32 seed, NowFunction now,
-                    QObject *parent = nullptr);
+    AzureImdsSource(const QUrl &imdsUrl, const ImdsTiming &timing, quint32 seed,
+                    const base::Clock &clock, QObject *parent = nullptr);
     Q_DISABLE_COPY_MOVE(AzureImdsSource)
 
     void start() override;
@@ -62,7 +64,7 @@ private:
 
     ImdsClient m_client;
     ImdsTiming m_timing;
-    NowFunction m_now;
+    const base::Clock &m_clock;
     Backoff m_identityBackoff;
     Backoff m_pollBackoff;
     QTimer m_timer;

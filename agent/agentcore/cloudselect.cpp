@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "agentcore/cloudselect.h"
 
+#include "agentcore/agentlog.h"
 #include "agentcore/azureimdssource.h"
 #include "agentcore/gcemetadatasource.h"
 
@@ -118,23 +119,23 @@ void CloudDetectingSource::choose(AgentConfig::Cloud cloud, const QString &why)
 }
 
 std::unique_ptr<NoticeSource> createNoticeSource(const AgentConfig &config, quint32 seed,
-                                                 NowFunction now)
+                                                 const base::Clock &clock)
 {
-    auto azure = [config, seed, now]() -> std::unique_ptr<NoticeSource> {
+    auto azure = [config, seed, &clock]() -> std::unique_ptr<NoticeSource> {
         ImdsTiming timing;
         timing.pollIntervalMs = config.pollIntervalMs;
         timing.firstPollTimeoutMs = config.firstPollTimeoutMs;
         timing.pollTimeoutMs = config.pollTimeoutMs;
         timing.identityTimeoutMs = config.pollTimeoutMs;
         timing.errorBackoffBaseMs = std::min(1000, config.pollIntervalMs);
-        return std::make_unique<AzureImdsSource>(config.imdsUrl, timing, seed, now);
+        return std::make_unique<AzureImdsSource>(config.imdsUrl, timing, seed, clock);
     };
-    auto gcp = [config, seed, now]() -> std::unique_ptr<NoticeSource> {
+    auto gcp = [config, seed, &clock]() -> std::unique_ptr<NoticeSource> {
         GceTiming timing;
         timing.pollIntervalMs = config.pollIntervalMs;
         timing.requestTimeoutMs = config.pollTimeoutMs;
         timing.errorBackoffBaseMs = std::min(1000, config.pollIntervalMs);
-        return std::make_unique<GceMetadataSource>(config.gceMetadataUrl, timing, seed, now);
+        return std::make_unique<GceMetadataSource>(config.gceMetadataUrl, timing, seed, clock);
     };
     switch (config.cloud) {
     case AgentConfig::Cloud::Gcp:

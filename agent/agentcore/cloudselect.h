@@ -3,9 +3,9 @@
 #pragma once
 
 #include "agentcore/agentconfig.h"
-#include "agentcore/agentlog.h"
 #include "agentcore/gcemetadataclient.h"
 #include "agentcore/noticesource.h"
+#include "base/clock.h"
 
 #include <QTimer>
 
@@ -66,6 +66,6 @@ private:
 
 // The source config.cloud asks for (timings from config; seed and clock as given).
 std::unique_ptr<NoticeSource> createNoticeSource(const AgentConfig &config, quint32 seed,
-                                                 NowFunction now);
+                                                 const base::Clock &clock);
 
 } // namespace spotkeeper::agent

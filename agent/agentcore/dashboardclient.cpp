@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "agentcore/dashboardclient.h"
 
+#include "agentcore/agentlog.h"
 #include "agentcore/httpexchange.h"
 
 #include <QJsonDocument>
@@ -12,7 +13,8 @@ namespace spotkeeper::agent {
 
 using namespace Qt::StringLiterals;
 
-DashboardClient::DashboardClient(const AgentConfig &config, NowFunction now, QObject *parent)
+DashboardClient::DashboardClient(const AgentConfig &config, const base::Clock &clock,
+                                 QObject *parent)
     : QObject(parent)
     , m_legacy(config.legacy)
     , m_baseUrl(config.dashboardUrl)
@@ -20,7 +22,7 @@ DashboardClient::DashboardClient(const AgentConfig &config, NowFunction now, QOb
     , m_credential(config.credential)
     , m_legacyApiKey(config.legacyApiKey)
     , m_timeoutMs(config.deliveryTimeoutMs)
-    , m_now(std::move(now))
+    , m_clock(clock)
 {
     // Touch the TLS stack only for an https dashboard: loading OpenSSL costs ~5 MB of
     // resident memory that a plain-http (e.g. loopback or test) setup does not need.
@@ -67,7 +69,7 @@ void DashboardClient::post(Route route, const QByteArray &body, const QByteArray
     if (m_legacy) {
         request.headers.append({QByteArrayLiteral("Authorization"), "Bearer " + m_legacyApiKey});
     } else {
-        const qint64 timestamp = m_now().toSecsSinceEpoch();
+        const qint64 timestamp = m_clock.nowUtc().toSecsSinceEpoch();
         const auto headers = protocol::sign(m_credential.secrets, webhookId, timestamp, body);
         request.headers.append({protocol::kHeaderId, headers.id});
         request.headers.append({protocol::kHeaderTimestamp, headers.timestamp});

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "agentcore/agentconfig.h"
-#include "agentcore/agentlog.h"
+#include "base/clock.h"
 
 #include <QObject>
 #include <QSslConfiguration>
@@ -38,7 +38,7 @@ class DashboardClient final : public QObject
 {
     Q_OBJECT
 public:
-    DashboardClient(const AgentConfig &config, NowFunction now, QObject *parent = nullptr);
+    DashboardClient(const AgentConfig &config, const base::Clock &clock, QObject *parent = nullptr);
     Q_DISABLE_COPY_MOVE(DashboardClient)
 
     bool isLegacy() const { return m_legacy; }
@@ -53,7 +53,7 @@ private:
     protocol::AgentCredential m_credential;
     QByteArray m_legacyApiKey;
     int m_timeoutMs;
-    NowFunction m_now;
+    const base::Clock &m_clock;
     bool m_tls = false;
     std::optional<QSslConfiguration> m_ssl; // even a default-constructed one loads OpenSSL
 };

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "agentcore/gcemetadatasource.h"
 
+#include "agentcore/agentlog.h"
 #include "agentcore/gcemetadata.h"
 
 #include <QSysInfo>
@@ -50,11 +51,11 @@ struct GceMetadataSource::Watch
 };
 
 GceMetadataSource::GceMetadataSource(const QUrl &metadataUrl, const GceTiming &timing, quint32 seed,
-                                     NowFunction now, QString bootId, QObject *parent)
+                                     const base::Clock &clock, QString bootId, QObject *parent)
     : NoticeSource(parent)
     , m_client(metadataUrl)
     , m_timing(timing)
-    , m_now(std::move(now))
+    , m_clock(clock)
     , m_bootId(std::move(bootId))
     , m_identityBackoff(timing.errorBackoffBaseMs, timing.identityBackoffCapMs, seed)
     , m_preempted(std::make_unique<Watch>(u"instance/preempted"_s, timing.errorBackoffBaseMs,
@@ -232,7 +233,7 @@ void GceMetadataSource::handleWatch(Watch &watch, const GceReply &reply)
             watch.etag = reply.etag;
             // Without an ETag a long poll could miss a change between two requests.
             watch.longPoll = !watch.etag.isEmpty();
-            m_lastPoll = {m_now(), true, {}};
+            m_lastPoll = {m_clock.nowUtc(), true, {}};
             publish();
             const int elapsed = int(watch.sinceStart.elapsed());
             const int gap = watch.longPoll ? kMinRequestGapMs : m_timing.pollIntervalMs;
@@ -241,7 +242,7 @@ void GceMetadataSource::handleWatch(Watch &watch, const GceReply &reply)
         }
     }
     watch.longPoll = false;
-    m_lastPoll = {m_now(), false, watch.key + u": "_s + problem};
+    m_lastPoll = {m_clock.nowUtc(), false, watch.key + u": "_s + problem};
     const int delay = std::max(m_timing.pollIntervalMs, watch.backoff.nextDelayMs());
     qCWarning(lcAgent).noquote()
         << u"%1: read failed (%2); polling instead of waiting for changes, retry %3 in %4 ms"_s

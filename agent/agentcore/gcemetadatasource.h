@@ -2,14 +2,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "agentcore/agentlog.h"
 #include "agentcore/backoff.h"
 #include "agentcore/gcemetadataclient.h"
 #include "agentcore/noticesource.h"
+#include "base/clock.h"
 
 #include <QElapsedTimer>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 
 // Google Cloud's NoticeSource (docs/GCP-PROTOCOL.md §1-3, docs/AGENT.md). Identity from
@@ -43,7 +44,7 @@ public:
     // bootId tells one boot's preemption from the next (QSysInfo::bootUniqueId() when
     // empty; a random id when the system has none).
     GceMetadataSource(const QUrl &metadataUrl, const GceTiming &timing, quint32 seed,
-                      NowFunction now, QString bootId = {}, QObject *parent = nullptr);
+                      const base::Clock &clock, QString bootId = {}, QObject *parent = nullptr);
     ~GceMetadataSource() override;
     Q_DISABLE_COPY_MOVE(GceMetadataSource)
 
@@ -76,7 +77,7 @@ private:
 
     GceMetadataClient m_client;
     GceTiming m_timing;
-    NowFunction m_now;
+    const base::Clock &m_clock;
     QString m_bootId;
     Backoff m_identityBackoff;
     QTimer m_identityTimer;

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "agentcore/noticedelivery.h"
 
+#include "agentcore/agentlog.h"
+
 #include <QPointer>
 
 namespace spotkeeper::agent {

@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "headless/admincommands.h"
 
+#include "base/clock.h"
 #include "base/privatefile.h"
 #include "engine/restartengine.h"
 #include "export/csvexport.h"
-#include "fleet/clock.h"
 #include "fleet/enginehost.h"
 #include "headless/tlsinit.h"
 #include "listener/agentkeymanager.h"
@@ -68,7 +68,7 @@ int printIssued(const core::IssuedKey &key, const QCommandLineParser &parser)
 
 int keysCommand(const QStringList &args, const QCommandLineParser &parser, core::Store &store)
 {
-    core::AgentKeyManager keys(store, core::systemClock());
+    core::AgentKeyManager keys(store, base::systemClock());
     const QString verb = args.value(1);
     QString error;
     core::KeyError code = core::KeyError::None;
@@ -79,7 +79,7 @@ int keysCommand(const QStringList &args, const QCommandLineParser &parser, core:
         return issued ? printIssued(*issued, parser) : fail(error);
     }
     if (verb == "list"_L1) {
-        const QDateTime now = core::systemClock().nowUtc();
+        const QDateTime now = base::systemClock().nowUtc();
         const QList<core::AgentKeyRecord> all = keys.list();
         for (const core::AgentKeyRecord &key : all) {
             int active = 0;
@@ -116,7 +116,7 @@ int keysCommand(const QStringList &args, const QCommandLineParser &parser, core:
 
 int tokenCommand(const QStringList &args, const QCommandLineParser &parser, core::Store &store)
 {
-    core::OperatorTokens tokens(store, core::systemClock());
+    core::OperatorTokens tokens(store, base::systemClock());
     const QString verb = args.value(1);
     QString error;
     if (verb == "create"_L1) {
@@ -214,7 +214,7 @@ int vmCommand(const QStringList &args, const QCommandLineParser &parser, const S
     const std::optional<core::VmRecord> vm = store.vmByKey(parser.value(u"vm"_s).toLower());
     if (!vm)
         return fail(u"no VM "_s + parser.value(u"vm"_s) + u" in the fleet"_s);
-    core::EngineHost host(config, store, core::systemClock());
+    core::EngineHost host(config, store, base::systemClock());
     QString error;
     if (!host.prepare(&error))
         return fail(error);

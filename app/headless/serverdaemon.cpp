@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "headless/serverdaemon.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "fleet/enginehost.h"
 #include "headless/daemonlog.h"
 #include "http/httpserver.h"
@@ -37,7 +37,7 @@ bool ServerDaemon::start(QString *error)
         *error = u"cannot open the store "_s + storeOptions.path + u": "_s + storeError.message;
         return false;
     }
-    m_host = std::make_unique<core::EngineHost>(m_config, *m_store, core::systemClock());
+    m_host = std::make_unique<core::EngineHost>(m_config, *m_store, base::systemClock());
     connect(m_host.get(), &core::EngineHost::drained, this, [this](int leftOpen) {
         if (leftOpen > 0)
             qCWarning(lcDaemon) << "drain deadline reached with" << leftOpen

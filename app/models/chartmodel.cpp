@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "models/chartmodel.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "models/fleetsource.h"
 
 #include <QSet>
@@ -92,7 +92,7 @@ QVariant ChartModel::headerData(int section, Qt::Orientation orientation, int ro
     return {};
 }
 
-FleetCharts::FleetCharts(FleetSource &source, const core::Clock &clock, QObject *parent)
+FleetCharts::FleetCharts(FleetSource &source, const base::Clock &clock, QObject *parent)
     : QObject(parent)
     , m_source(source)
     , m_clock(clock)

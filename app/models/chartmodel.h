@@ -2,15 +2,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "models/chartbuckets.h"
 
 #include <QAbstractTableModel>
 #include <QObject>
 #include <QTimer>
-
-namespace spotkeeper::core {
-class Clock;
-}
 
 namespace spotkeeper::gui {
 
@@ -61,7 +58,7 @@ class FleetCharts final : public QObject
 {
     Q_OBJECT
 public:
-    explicit FleetCharts(FleetSource &source, const core::Clock &clock, QObject *parent = nullptr);
+    explicit FleetCharts(FleetSource &source, const base::Clock &clock, QObject *parent = nullptr);
     ~FleetCharts() override;
     Q_DISABLE_COPY_MOVE(FleetCharts)
 
@@ -85,7 +82,7 @@ Q_SIGNALS:
 
 private:
     FleetSource &m_source;
-    const core::Clock &m_clock;
+    const base::Clock &m_clock;
     ChartModel m_evictions;
     ChartModel m_recovery;
     ChartModel m_outcomes;

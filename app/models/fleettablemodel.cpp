@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "models/fleettablemodel.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "fleet/cloud.h"
 #include "models/fleetsource.h"
 
@@ -42,7 +42,7 @@ int countSince(const QList<QDateTime> &times, const QDateTime &since)
 }
 } // namespace
 
-FleetTableModel::FleetTableModel(FleetSource &source, const core::Clock &clock, QObject *parent)
+FleetTableModel::FleetTableModel(FleetSource &source, const base::Clock &clock, QObject *parent)
     : QAbstractTableModel(parent)
     , m_source(source)
     , m_clock(clock)

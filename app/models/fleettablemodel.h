@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "fleet/fleettypes.h"
 #include "models/fleetstatus.h"
 
@@ -14,10 +15,6 @@
 
 #include <array>
 #include <optional>
-
-namespace spotkeeper::core {
-class Clock;
-}
 
 namespace spotkeeper::gui {
 
@@ -82,7 +79,7 @@ public:
     };
     using HealthCounts = std::array<int, kHealthCount>;
 
-    explicit FleetTableModel(FleetSource &source, const core::Clock &clock,
+    explicit FleetTableModel(FleetSource &source, const base::Clock &clock,
                              QObject *parent = nullptr);
     ~FleetTableModel() override;
     Q_DISABLE_COPY_MOVE(FleetTableModel)
@@ -122,7 +119,7 @@ private:
     void emitRanges(QList<int> rows, int firstColumn, int lastColumn, const QList<int> &roles);
 
     FleetSource &m_source;
-    const core::Clock &m_clock;
+    const base::Clock &m_clock;
     QList<FleetRow> m_rows;
     QHash<qint64, int> m_rowById;
     QSet<qint64> m_dirty;

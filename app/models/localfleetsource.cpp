@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "models/localfleetsource.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "listener/agentkeymanager.h"
 
 #include <QHostAddress>
@@ -33,7 +33,7 @@ core::OperationResult runOn(core::FleetOperations &engine, OperatorAction action
 } // namespace
 
 LocalFleetSource::LocalFleetSource(core::Store &store, core::FleetOperations *operations,
-                                   const core::Clock &clock, QObject *parent)
+                                   const base::Clock &clock, QObject *parent)
     : FleetSource(parent)
     , m_store(store)
     , m_clock(clock)

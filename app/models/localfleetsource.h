@@ -2,11 +2,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "models/fleetsource.h"
 
 namespace spotkeeper::core {
 class AgentKeyManager;
-class Clock;
 } // namespace spotkeeper::core
 
 namespace spotkeeper::gui {
@@ -22,7 +22,7 @@ class LocalFleetSource final : public FleetSource
     Q_OBJECT
 public:
     LocalFleetSource(core::Store &store, core::FleetOperations *operations,
-                     const core::Clock &clock, QObject *parent = nullptr);
+                     const base::Clock &clock, QObject *parent = nullptr);
     ~LocalFleetSource() override;
     Q_DISABLE_COPY_MOVE(LocalFleetSource)
 
@@ -68,7 +68,7 @@ private:
     KeyActionResult revoke(const QString &keyId, const QString &actor);
 
     core::Store &m_store;
-    const core::Clock &m_clock;
+    const base::Clock &m_clock;
     core::CloudProvider *m_cloud = nullptr;
     core::AgentKeyManager *m_keys = nullptr;
     qint64 m_rotationOverlapSeconds = 24 * 3600;

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "models/notificationcenter.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "models/fleetsource.h"
 
 #include <QCoreApplication>
@@ -47,7 +47,7 @@ QString Notification::body() const
     return text;
 }
 
-NotificationCenter::NotificationCenter(FleetSource &source, const core::Clock &clock,
+NotificationCenter::NotificationCenter(FleetSource &source, const base::Clock &clock,
                                        QObject *parent)
     : QAbstractListModel(parent)
     , m_source(source)

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "fleet/fleettypes.h"
 
 #include <QAbstractListModel>
@@ -9,10 +10,6 @@
 #include <QHash>
 #include <QSet>
 #include <QTimer>
-
-namespace spotkeeper::core {
-class Clock;
-}
 
 namespace spotkeeper::gui {
 
@@ -40,7 +37,7 @@ class NotificationCenter final : public QAbstractListModel
 {
     Q_OBJECT
 public:
-    NotificationCenter(FleetSource &source, const core::Clock &clock, QObject *parent = nullptr);
+    NotificationCenter(FleetSource &source, const base::Clock &clock, QObject *parent = nullptr);
     ~NotificationCenter() override;
     Q_DISABLE_COPY_MOVE(NotificationCenter)
 
@@ -64,7 +61,7 @@ private:
     void handleJobChanged(qint64 vmId);
 
     FleetSource &m_source;
-    const core::Clock &m_clock;
+    const base::Clock &m_clock;
     QTimer m_flushTimer;
     QList<Notification> m_pending;
     QList<Notification> m_history; // newest first, bounded

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "models/remotefleetsource.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "operatorapi/operatorapijson.h"
 
 #include <QHostAddress>
@@ -54,7 +54,7 @@ QString actionPath(OperatorAction action)
 }
 } // namespace
 
-RemoteFleetSource::RemoteFleetSource(RemoteSourceOptions options, const core::Clock &clock,
+RemoteFleetSource::RemoteFleetSource(RemoteSourceOptions options, const base::Clock &clock,
                                      QObject *parent)
     : FleetSource(parent)
     , m_options(std::move(options))

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "models/fleetsource.h"
 #include "operatorapi/operatorclient.h"
 
@@ -12,10 +13,6 @@
 #include <QUrl>
 
 #include <memory>
-
-namespace spotkeeper::core {
-class Clock;
-}
 
 namespace spotkeeper::gui {
 
@@ -42,7 +39,7 @@ class RemoteFleetSource final : public FleetSource
 {
     Q_OBJECT
 public:
-    explicit RemoteFleetSource(RemoteSourceOptions options, const core::Clock &clock,
+    explicit RemoteFleetSource(RemoteSourceOptions options, const base::Clock &clock,
                                QObject *parent = nullptr);
     ~RemoteFleetSource() override;
     Q_DISABLE_COPY_MOVE(RemoteFleetSource)
@@ -114,7 +111,7 @@ private:
     void setConnected(bool connected, const QString &problem);
 
     RemoteSourceOptions m_options;
-    const core::Clock &m_clock;
+    const base::Clock &m_clock;
     core::OperatorClient *m_client = nullptr; // the HTTP side of the API
     QTimer m_pollTimer;
     QTimer m_statusTimer;

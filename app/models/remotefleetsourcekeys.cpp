@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RemoteFleetSource: agent key management over the operator API's /api/v1/keys routes.
 // The server audits each rotation and revocation itself; a poll then fetches the rows.
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "models/remotefleetsource.h"
 #include "operatorapi/operatorapijson.h"
 #include "protocol/webhooksignature.h"

@@ -5,7 +5,7 @@
 // docs/SIMULATOR.md): instances.get, instances.start with its zone operation,
 // zoneOperations.get, instances.aggregatedList (label filter, pageToken). A preempted VM
 // reads TERMINATED; a start without capacity ends DONE with ZONE_RESOURCE_POOL_EXHAUSTED.
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "sim/fleetmodel.h"
 #include "sim/simserver.h"
 

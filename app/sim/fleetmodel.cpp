@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sim/fleetmodel.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 
 #include <QUuid>
 
@@ -75,7 +75,7 @@ QString capacityMessage(const QString &code, const SimVm &vm)
 
 } // namespace
 
-FleetModel::FleetModel(const core::Clock &clock, quint32 seed, Timings timings)
+FleetModel::FleetModel(const base::Clock &clock, quint32 seed, Timings timings)
     : m_clock(clock)
     , m_rng(seed)
     , m_timings(timings)

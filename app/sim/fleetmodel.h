@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "sim/simtypes.h"
 
 #include <QHash>
@@ -10,10 +11,6 @@
 #include <deque>
 #include <functional>
 #include <optional>
-
-namespace spotkeeper::core {
-class Clock;
-}
 
 // The simulated fleet, pure and deterministic: no network, no timers. Time comes from the
 // injected (simulated) clock and every call first applies the transitions that are due
@@ -27,9 +24,9 @@ namespace spotkeeper::sim {
 class FleetModel
 {
 public:
-    explicit FleetModel(const core::Clock &clock, quint32 seed = 1, Timings timings = {});
+    explicit FleetModel(const base::Clock &clock, quint32 seed = 1, Timings timings = {});
 
-    const core::Clock &clock() const { return m_clock; }
+    const base::Clock &clock() const { return m_clock; }
     qint64 nowMs() const;
     const Timings &timings() const { return m_timings; }
     void setTimings(const Timings &timings) { m_timings = timings; }
@@ -118,7 +115,7 @@ private:
     void bumpIncarnation(SimVm &vm) { vm.incarnation += 1 + (m_rng.bounded(4) == 0 ? 1 : 0); }
     std::optional<CapacityWindow> shortage(const SimVm &vm, qint64 atMs) const;
 
-    const core::Clock &m_clock;
+    const base::Clock &m_clock;
     std::function<qint64(qint64)> m_toWall;
     QRandomGenerator m_rng;
     Timings m_timings;

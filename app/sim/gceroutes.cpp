@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SimServer: the Compute Engine metadata server of each Google Cloud VM under
 // /gce/{vmName}/computeMetadata/v1/... (docs/GCP-PROTOCOL.md §1-3, docs/SIMULATOR.md).
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "sim/fleetmodel.h"
 #include "sim/simserver.h"
 

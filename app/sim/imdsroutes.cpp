@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SimServer: IMDS per VM under /imds/{vmName} (AZURE-PROTOCOL.md §1-2).
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "sim/fleetmodel.h"
 #include "sim/simjson.h"
 #include "sim/simserver.h"

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // spotkeeper-sim: a simulated Azure on 127.0.0.1 (docs/SIMULATOR.md). Wiring only.
 // Exit codes: 0 stopped, 1 could not start, 2 bad command line or scenario.
+#include "base/clock.h"
 #include "base/privatefile.h"
-#include "fleet/clock.h"
 #include "listener/agentkeymanager.h"
 #include "sim/fleetmodel.h"
 #include "sim/parentwatch.h"
@@ -171,7 +171,7 @@ int main(int argc, char *argv[])
     if (parser.isSet(u"seed"_s))
         scenario->seed = parser.value(u"seed"_s).toUInt();
 
-    core::Clock &wall = core::systemClock();
+    base::Clock &wall = base::systemClock();
     ScaledClock simClock(wall, scenario->speed);
     FleetModel model(simClock, scenario->seed, scenario->timings);
     model.setToWall([&simClock](qint64 simMs) { return simClock.toBaseEpochMs(simMs); });

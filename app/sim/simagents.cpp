@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sim/simagents.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "protocol/messagecodec.h"
 #include "sim/fleetmodel.h"
 
@@ -35,7 +35,7 @@ protocol::VmIdentity identityOf(const SimVm &vm)
 
 } // namespace
 
-SimAgents::SimAgents(FleetModel &model, const core::Clock &wallClock, QList<QUrl> dashboardUrls,
+SimAgents::SimAgents(FleetModel &model, const base::Clock &wallClock, QList<QUrl> dashboardUrls,
                      QObject *parent)
     : QObject(parent)
     , m_model(model)

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "protocol/webhooksignature.h"
 
 #include <QHash>
@@ -17,10 +18,6 @@
 // (protocol library: same JSON, same Standard Webhooks headers, same routes). A notice is
 // re-sent with the same webhook-id until the dashboard answers 2xx; those answers are the
 // "acknowledged notices" the chaos test checks against the store.
-namespace spotkeeper::core {
-class Clock;
-}
-
 namespace spotkeeper::sim {
 
 class FleetModel;
@@ -37,7 +34,7 @@ class SimAgents final : public QObject
     Q_OBJECT
 public:
     // Several dashboard URLs (replicas): each request goes to the next one, round robin.
-    SimAgents(FleetModel &model, const core::Clock &wallClock, QList<QUrl> dashboardUrls,
+    SimAgents(FleetModel &model, const base::Clock &wallClock, QList<QUrl> dashboardUrls,
               QObject *parent = nullptr);
     Q_DISABLE_COPY_MOVE(SimAgents)
 
@@ -71,7 +68,7 @@ private:
               std::function<void(bool delivered)> done);
 
     FleetModel &m_model;
-    const core::Clock &m_wall;
+    const base::Clock &m_wall;
     QList<QUrl> m_dashboards;
     qsizetype m_nextDashboard = 0;
     QNetworkAccessManager m_network;

@@ -4,10 +4,10 @@
 
 namespace spotkeeper::sim {
 
-ScaledClock::ScaledClock(const core::Clock &base, double speed)
-    : m_base(base)
+ScaledClock::ScaledClock(const base::Clock &baseClock, double speed)
+    : m_base(baseClock)
     , m_speed(speed > 0 ? speed : 1.0)
-    , m_baseStartMs(base.nowMSecs())
+    , m_baseStartMs(baseClock.nowMSecs())
 { }
 
 QDateTime ScaledClock::nowUtc() const

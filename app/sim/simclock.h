@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 
 // Simulated time: starts at the base clock's "now" and runs `speed` times faster, so a
 // 24 h scenario plays in 24 min at --speed 60. Fleet dynamics (notices, deallocation,
@@ -10,10 +10,10 @@
 // client measures in real seconds (ARM buckets, Retry-After, token expiry) does not.
 namespace spotkeeper::sim {
 
-class ScaledClock final : public core::Clock
+class ScaledClock final : public base::Clock
 {
 public:
-    explicit ScaledClock(const core::Clock &base, double speed = 1.0);
+    explicit ScaledClock(const base::Clock &baseClock, double speed = 1.0);
     QDateTime nowUtc() const override;
     double speed() const { return m_speed; }
     // Sim milliseconds for a span of real milliseconds, and back.
@@ -27,7 +27,7 @@ public:
     }
 
 private:
-    const core::Clock &m_base;
+    const base::Clock &m_base;
     double m_speed;
     qint64 m_baseStartMs;
 };

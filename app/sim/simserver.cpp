@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sim/simserver.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "sim/fleetmodel.h"
 #include "sim/simjson.h"
 
@@ -30,7 +30,7 @@ QByteArray entraError(const char *error, int code, const QString &description)
 }
 } // namespace
 
-SimServer::SimServer(FleetModel &model, const core::Clock &wallClock, ServerOptions options,
+SimServer::SimServer(FleetModel &model, const base::Clock &wallClock, ServerOptions options,
                      QObject *parent)
     : QObject(parent)
     , m_model(model)

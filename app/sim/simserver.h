@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "http/httpserver.h"
 #include "sim/armlimits.h"
 #include "sim/simtypes.h"
@@ -16,10 +17,6 @@
 #include <deque>
 #include <functional>
 #include <memory>
-
-namespace spotkeeper::core {
-class Clock;
-}
 
 // The simulator's HTTP front on one spotkeeper::http::HttpServer (127.0.0.1 only):
 //   POST /{tenant}/oauth2/v2.0/token                     Entra ID client credentials
@@ -67,7 +64,7 @@ class SimServer final : public QObject
 {
     Q_OBJECT
 public:
-    SimServer(FleetModel &model, const core::Clock &wallClock, ServerOptions options = {},
+    SimServer(FleetModel &model, const base::Clock &wallClock, ServerOptions options = {},
               QObject *parent = nullptr);
     ~SimServer() override;
     Q_DISABLE_COPY_MOVE(SimServer)
@@ -147,7 +144,7 @@ private:
                      int pageSize = 0) const; // 0 = m_options.pageSize
 
     FleetModel &m_model;
-    const core::Clock &m_wall;
+    const base::Clock &m_wall;
     ServerOptions m_options;
     ArmLimits m_limits;
     std::unique_ptr<http::HttpServer> m_server;

@@ -6,7 +6,7 @@
 #include "engine/agentwatch.h"
 #include "engine/reconciler.h"
 #include "engine/restartengine.h"
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "fleet/enginehost.h"
 #include "listener/agentkeymanager.h"
 #include "listener/webhooklistener.h"
@@ -21,7 +21,7 @@
 
 namespace spotkeeper::gui {
 
-DashboardSession::DashboardSession(core::Clock &clock, QObject *parent)
+DashboardSession::DashboardSession(base::Clock &clock, QObject *parent)
     : QObject(parent)
     , m_clock(clock)
 { }

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "fleet/fleettypes.h"
 #include "ui/dashboardsettings.h"
 
@@ -12,7 +13,6 @@
 #include <memory>
 
 namespace spotkeeper::core {
-class Clock;
 class EngineHost;
 class Store;
 } // namespace spotkeeper::core
@@ -37,7 +37,7 @@ class DashboardSession final : public QObject
 {
     Q_OBJECT
 public:
-    explicit DashboardSession(core::Clock &clock, QObject *parent = nullptr);
+    explicit DashboardSession(base::Clock &clock, QObject *parent = nullptr);
     ~DashboardSession() override;
     Q_DISABLE_COPY_MOVE(DashboardSession)
 
@@ -62,7 +62,7 @@ public:
     void setBudgetRefreshMs(int ms);
 
 private:
-    core::Clock &m_clock;
+    base::Clock &m_clock;
     std::unique_ptr<core::Store> m_store;
     std::unique_ptr<LocalFleetSource> m_source;
     std::unique_ptr<core::EngineHost> m_host;

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/mainwindow.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "models/auditmodel.h"
 #include "models/chartmodel.h"
 #include "models/fleetfilterproxy.h"
@@ -37,7 +37,7 @@
 
 namespace spotkeeper::gui {
 
-MainWindow::MainWindow(FleetSource &source, const core::Clock &clock, SecretStore &secrets,
+MainWindow::MainWindow(FleetSource &source, const base::Clock &clock, SecretStore &secrets,
                        QWidget *parent)
     : QMainWindow(parent)
     , m_source(source)

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "fleet/secretstore.h"
 #include "models/fleetactions.h"
 #include "ui/dashboardsettings.h"
@@ -19,10 +20,6 @@ class QProgressDialog;
 class QStackedWidget;
 class QSystemTrayIcon;
 class QTabWidget;
-
-namespace spotkeeper::core {
-class Clock;
-}
 
 namespace spotkeeper::gui {
 
@@ -47,7 +44,7 @@ class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    MainWindow(FleetSource &source, const core::Clock &clock, SecretStore &secrets,
+    MainWindow(FleetSource &source, const base::Clock &clock, SecretStore &secrets,
                QWidget *parent = nullptr);
     ~MainWindow() override;
     Q_DISABLE_COPY_MOVE(MainWindow)
@@ -107,7 +104,7 @@ private:
     QString askStoreExportPath(const QString &suggestedName); // empty: no store export now
 
     FleetSource &m_source;
-    const core::Clock &m_clock;
+    const base::Clock &m_clock;
     SecretStore &m_secrets;
     DashboardSettings m_settings;
     FleetActions m_actions;

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // MainWindow: menus, shortcuts and the operator actions behind them.
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "models/auditmodel.h"
 #include "models/fleetfilterproxy.h"
 #include "models/fleetsource.h"

@@ -11,7 +11,7 @@
 
 namespace spotkeeper::gui {
 
-void attachRemote(const DashboardSettings &settings, SecretStore &secrets, const core::Clock &clock,
+void attachRemote(const DashboardSettings &settings, SecretStore &secrets, const base::Clock &clock,
                   QWidget *parent, bool mayAsk, AttachDone done)
 {
     RemoteSourceOptions options;

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "fleet/secretstore.h"
 #include "ui/dashboardsettings.h"
 
@@ -11,10 +12,6 @@
 #include <memory>
 
 class QWidget;
-
-namespace spotkeeper::core {
-class Clock;
-}
 
 namespace spotkeeper::gui {
 
@@ -29,7 +26,7 @@ using core::SecretStore;
 // the keychain has answered, which may be after attachRemote returned.
 using AttachDone =
     std::function<void(std::unique_ptr<RemoteFleetSource> source, const QString &error)>;
-void attachRemote(const DashboardSettings &settings, SecretStore &secrets, const core::Clock &clock,
+void attachRemote(const DashboardSettings &settings, SecretStore &secrets, const base::Clock &clock,
                   QWidget *parent, bool mayAsk, AttachDone done);
 
 } // namespace spotkeeper::gui

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/retrypanel.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "models/activejobsproxy.h"
 #include "models/fleettablemodel.h"
 
@@ -24,7 +24,7 @@ namespace {
 class CountdownDelegate final : public QStyledItemDelegate
 {
 public:
-    CountdownDelegate(const core::Clock &clock, QObject *parent)
+    CountdownDelegate(const base::Clock &clock, QObject *parent)
         : QStyledItemDelegate(parent)
         , m_clock(clock)
     { }
@@ -51,7 +51,7 @@ public:
     }
 
 private:
-    const core::Clock &m_clock;
+    const base::Clock &m_clock;
 };
 
 } // namespace
@@ -99,7 +99,7 @@ void SummaryStrip::refresh()
     }
 }
 
-RetryPanel::RetryPanel(FleetTableModel &model, const core::Clock &clock, QWidget *parent)
+RetryPanel::RetryPanel(FleetTableModel &model, const base::Clock &clock, QWidget *parent)
     : QWidget(parent)
     , m_table(new QTableView(this))
 {

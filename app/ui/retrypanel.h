@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "models/fleetstatus.h"
 
 #include <QWidget>
@@ -9,10 +10,6 @@
 class QLabel;
 class QTableView;
 class QToolButton;
-
-namespace spotkeeper::core {
-class Clock;
-}
 
 namespace spotkeeper::gui {
 
@@ -46,7 +43,7 @@ class RetryPanel final : public QWidget
 {
     Q_OBJECT
 public:
-    RetryPanel(FleetTableModel &model, const core::Clock &clock, QWidget *parent = nullptr);
+    RetryPanel(FleetTableModel &model, const base::Clock &clock, QWidget *parent = nullptr);
     ~RetryPanel() override;
     Q_DISABLE_COPY_MOVE(RetryPanel)
 

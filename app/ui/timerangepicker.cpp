@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/timerangepicker.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 
 #include <QComboBox>
 #include <QDateTimeEdit>
@@ -11,7 +11,7 @@
 
 namespace spotkeeper::gui {
 
-TimeRangePicker::TimeRangePicker(const core::Clock &clock, QWidget *parent)
+TimeRangePicker::TimeRangePicker(const base::Clock &clock, QWidget *parent)
     : QWidget(parent)
     , m_clock(clock)
     , m_preset(new QComboBox(this))

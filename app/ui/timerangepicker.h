@@ -2,15 +2,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
+
 #include <QDateTime>
 #include <QWidget>
 
 class QComboBox;
 class QDateTimeEdit;
-
-namespace spotkeeper::core {
-class Clock;
-}
 
 namespace spotkeeper::gui {
 
@@ -21,7 +19,7 @@ class TimeRangePicker final : public QWidget
 public:
     enum class Preset { LastHour, Last24h, Last7d, Last30d, Custom };
 
-    explicit TimeRangePicker(const core::Clock &clock, QWidget *parent = nullptr);
+    explicit TimeRangePicker(const base::Clock &clock, QWidget *parent = nullptr);
     ~TimeRangePicker() override;
     Q_DISABLE_COPY_MOVE(TimeRangePicker)
 
@@ -39,7 +37,7 @@ Q_SIGNALS:
 private:
     void handleChange();
 
-    const core::Clock &m_clock;
+    const base::Clock &m_clock;
     QComboBox *m_preset = nullptr;
     QDateTimeEdit *m_from = nullptr;
     QDateTimeEdit *m_to = nullptr;

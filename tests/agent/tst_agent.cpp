@@ -142,7 +142,7 @@ AgentConfig TestAgent::config() const
 
 void TestAgent::startAgent(const AgentConfig &c)
 {
-    m_agent = std::make_unique<Agent>(c, nullptr, systemNow(), 1234);
+    m_agent = std::make_unique<Agent>(c, nullptr, base::systemClock(), 1234);
     DeliveryTiming timing;
     timing.retryBaseMs = 50;
     timing.retryCapMs = 200;

@@ -7,11 +7,11 @@
 // operator copies from `spotkeeper-agent --check`. A key bound to any other id is refused.
 #include "agentcore/agent.h"
 #include "agentcore/scheduledevents.h"
-#include "fleet/clock.h"
 #include "http/httpserver.h"
 #include "listener/webhooklistener.h"
 #include "store/store.h"
 #include "support/agent/agentfakes.h"
+#include "support/base/manualclock.h"
 #include "support/listener/listenertestkit.h"
 
 #include <QFile>
@@ -76,7 +76,7 @@ void TestAgentListener::noticeAcceptedForTheBoundResourceId()
     const auto identity = parseInstanceMetadata(instance);
     QVERIFY2(identity.value, qPrintable(identity.error));
 
-    core::ManualClock clock(QDateTime::currentDateTimeUtc());
+    testsupport::ManualClock clock(QDateTime::currentDateTimeUtc());
     core::StoreError storeError;
     auto store =
         core::Store::open(core::StoreOptions {u":memory:"_s, false, 5000, &clock}, &storeError);
@@ -109,8 +109,7 @@ void TestAgentListener::noticeAcceptedForTheBoundResourceId()
     config.firstPollTimeoutMs = 5'000;
     config.deliveryTimeoutMs = 5'000;
     config.spoolDir = spool.path();
-    Agent agent(
-        config, nullptr, [&clock] { return clock.nowUtc(); }, 7);
+    Agent agent(config, nullptr, clock, 7);
     QList<int> heartbeats;
     QObject::connect(&agent, &Agent::heartbeatSent, &agent,
                      [&heartbeats](int status) { heartbeats.append(status); });

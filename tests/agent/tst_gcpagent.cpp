@@ -48,7 +48,8 @@ GceTiming fastTiming()
 std::unique_ptr<GceMetadataSource> sourceFor(const FakeGceMetadata &fake,
                                              const GceTiming &timing = fastTiming())
 {
-    return std::make_unique<GceMetadataSource>(fake.baseUrl(), timing, 7, systemNow(), u"boot-1"_s);
+    return std::make_unique<GceMetadataSource>(fake.baseUrl(), timing, 7, base::systemClock(),
+                                               u"boot-1"_s);
 }
 
 // The last snapshot the source published.
@@ -354,7 +355,7 @@ void TestGcpAgent::detectsAzure()
             ImdsTiming timing;
             timing.pollIntervalMs = 200;
             return std::unique_ptr<NoticeSource>(
-                std::make_unique<AzureImdsSource>(imds.baseUrl(), timing, 1, systemNow()));
+                std::make_unique<AzureImdsSource>(imds.baseUrl(), timing, 1, base::systemClock()));
         });
     QSignalSpy resolved(&source, &NoticeSource::identityResolved);
     source.start();
@@ -371,7 +372,7 @@ void TestGcpAgent::detectsAzureWhenNothingAnswers()
         nowhere, [] { return std::unique_ptr<NoticeSource>(); },
         [&] {
             return std::unique_ptr<NoticeSource>(
-                std::make_unique<AzureImdsSource>(nowhere, ImdsTiming {}, 1, systemNow()));
+                std::make_unique<AzureImdsSource>(nowhere, ImdsTiming {}, 1, base::systemClock()));
         });
     QSignalSpy detected(&source, &CloudDetectingSource::cloudDetected);
     QVERIFY(source.identityError().startsWith("detecting the cloud"_L1));
@@ -432,7 +433,7 @@ void TestGcpAgent::agentDeliversPreemptionExactlyOnce()
     QTemporaryDir spool;
     const AgentConfig config = gcpConfig(*m_fake, dashboard, spool);
     auto makeAgent = [&] {
-        auto agent = std::make_unique<Agent>(config, nullptr, systemNow(), 99);
+        auto agent = std::make_unique<Agent>(config, nullptr, base::systemClock(), 99);
         DeliveryTiming timing;
         timing.retryBaseMs = 50;
         timing.retryCapMs = 200;
@@ -487,7 +488,7 @@ void TestGcpAgent::checkReadsTheMetadataServer()
     const AgentConfig config = gcpConfig(*m_fake, dashboard, spool);
     const auto run = [&](QStringList *lines) {
         int failures = -1;
-        AgentCheck check(config, systemNow(),
+        AgentCheck check(config, base::systemClock(),
                          [lines](const QString &line) { lines->append(line); });
         check.run([&failures](int n) { failures = n; });
         if (!QTest::qWaitFor([&] { return failures >= 0; }, kWaitMs))

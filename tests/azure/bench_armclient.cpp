@@ -7,7 +7,7 @@
 // 2. Sweep: listVms(statusOnly) over a subscription of V VMs served in pages of P: ARM calls
 //    made and CPU time spent.
 #include "azure/armclient.h"
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "fleet/ratebudget.h"
 #include "support/azure/azuretestsupport.h"
 #include "support/http/fakehttpserver.h"
@@ -65,7 +65,7 @@ void pacing(int vms, int burst, int rate)
     ArmClientOptions options;
     options.armUrl = arm.baseUrl();
     options.budgets.subscriptionWrites = BudgetConfig {burst, rate, 1'000};
-    ArmClient client(&tokens, options, systemClock());
+    ArmClient client(&tokens, options, base::systemClock());
     int done = 0;
     const qint64 startMs = serverTime.elapsed();
     const double cpu0 = cpuSeconds();
@@ -121,7 +121,7 @@ void sweep(int vms, int pageSize)
     azuretest::CountingTokenSource tokens;
     ArmClientOptions options;
     options.armUrl = arm.baseUrl();
-    ArmClient client(&tokens, options, systemClock());
+    ArmClient client(&tokens, options, base::systemClock());
     std::optional<ListResult> result;
     QElapsedTimer wall;
     wall.start();

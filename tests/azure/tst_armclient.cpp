@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "azure/armclient.h"
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "support/azure/azuretestsupport.h"
 #include "support/common/fixtures.h"
 #include "support/http/fakehttpserver.h"
@@ -116,7 +116,7 @@ private slots:
     void invalidInputsNeverReachTheNetwork();
 
 private:
-    ArmClient *makeClient(ArmBudgets budgets = {}, const Clock *clock = nullptr);
+    ArmClient *makeClient(ArmBudgets budgets = {}, const base::Clock *clock = nullptr);
 
     std::unique_ptr<FakeHttpServer> m_arm;
     std::unique_ptr<CountingTokenSource> m_tokens;
@@ -138,10 +138,11 @@ void TestArmClient::cleanup()
     m_arm.reset();
 }
 
-ArmClient *TestArmClient::makeClient(ArmBudgets budgets, const Clock *clock)
+ArmClient *TestArmClient::makeClient(ArmBudgets budgets, const base::Clock *clock)
 {
-    m_client = std::make_unique<ArmClient>(
-        m_tokens.get(), fastArmOptions(m_arm->baseUrl(), budgets), clock ? *clock : systemClock());
+    m_client =
+        std::make_unique<ArmClient>(m_tokens.get(), fastArmOptions(m_arm->baseUrl(), budgets),
+                                    clock ? *clock : base::systemClock());
     return m_client.get();
 }
 
@@ -492,7 +493,7 @@ void TestArmClient::connectionRefusedIsTransient()
     probe.close();
     ArmClientOptions options;
     options.armUrl = QUrl(u"http://127.0.0.1:%1/"_s.arg(port));
-    ArmClient client(m_tokens.get(), options, systemClock());
+    ArmClient client(m_tokens.get(), options, base::systemClock());
     Waiter<PowerStateResult> w;
     client.instanceView(kVm, w.callback());
     QVERIFY(w.wait());
@@ -507,7 +508,7 @@ void TestArmClient::timeoutIsTransient()
     ArmClientOptions options;
     options.armUrl = m_arm->baseUrl();
     options.requestTimeoutMs = 200;
-    ArmClient client(m_tokens.get(), options, systemClock());
+    ArmClient client(m_tokens.get(), options, base::systemClock());
     Waiter<PowerStateResult> w;
     client.instanceView(kVm, w.callback());
     QVERIFY(w.wait());
@@ -621,7 +622,7 @@ void TestArmClient::subscriptionEvidenceStopsAtItsPageBound()
     m_arm->route("GET", path).respond(200, QJsonDocument(page).toJson());
     ArmClientOptions options = fastArmOptions(m_arm->baseUrl(), {});
     options.maxEvidenceListPages = 3;
-    ArmClient client(m_tokens.get(), options, systemClock());
+    ArmClient client(m_tokens.get(), options, base::systemClock());
     Waiter<FleetEvidenceResult> w;
     client.evictionEvidenceInSubscription(kSub, QDateTime::currentDateTimeUtc().addSecs(-600),
                                           w.callback());

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "azure/armcloudprovider.h"
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "support/azure/azuretestsupport.h"
 #include "support/common/fixtures.h"
 #include "support/http/fakehttpserver.h"
@@ -106,7 +106,7 @@ private slots:
 private:
     void routeScaleSetListing(); // token, the VM list and vmss-list-all.json
     QProcessEnvironment environment() const;
-    ArmCloudProvider *makeProvider(const Clock &clock = systemClock());
+    ArmCloudProvider *makeProvider(const base::Clock &clock = base::systemClock());
 
     std::unique_ptr<FakeHttpServer> m_entra;
     std::unique_ptr<FakeHttpServer> m_arm;
@@ -141,7 +141,7 @@ QProcessEnvironment TestArmCloudProvider::environment() const
     return env;
 }
 
-ArmCloudProvider *TestArmCloudProvider::makeProvider(const Clock &clock)
+ArmCloudProvider *TestArmCloudProvider::makeProvider(const base::Clock &clock)
 {
     const QProcessEnvironment env = environment();
     AzureConfig config;

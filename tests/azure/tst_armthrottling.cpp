@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "azure/armclient.h"
-#include "fleet/clock.h"
 #include "support/azure/azuretestsupport.h"
+#include "support/base/manualclock.h"
 #include "support/common/fixtures.h"
 #include "support/http/fakehttpserver.h"
 
@@ -23,6 +23,7 @@ using azuretest::CountingTokenSource;
 using azuretest::fastArmOptions;
 using azuretest::specBody;
 using azuretest::testData;
+using spotkeeper::testsupport::ManualClock;
 using testsupport::FakeHttpServer;
 
 namespace {
@@ -70,7 +71,7 @@ private slots:
     void evidenceReadsWaitBehindTheEnginesReads();
 
 private:
-    ArmClient *makeClient(ArmBudgets budgets = {}, const Clock *clock = nullptr);
+    ArmClient *makeClient(ArmBudgets budgets = {}, const base::Clock *clock = nullptr);
 
     std::unique_ptr<FakeHttpServer> m_arm;
     std::unique_ptr<CountingTokenSource> m_tokens;
@@ -92,10 +93,11 @@ void TestArmThrottling::cleanup()
     m_arm.reset();
 }
 
-ArmClient *TestArmThrottling::makeClient(ArmBudgets budgets, const Clock *clock)
+ArmClient *TestArmThrottling::makeClient(ArmBudgets budgets, const base::Clock *clock)
 {
-    m_client = std::make_unique<ArmClient>(
-        m_tokens.get(), fastArmOptions(m_arm->baseUrl(), budgets), clock ? *clock : systemClock());
+    m_client =
+        std::make_unique<ArmClient>(m_tokens.get(), fastArmOptions(m_arm->baseUrl(), budgets),
+                                    clock ? *clock : base::systemClock());
     return m_client.get();
 }
 

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "azure/azureclicredential.h"
 #include "azure/chainedcredential.h"
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "support/common/fixtures.h"
 
 #include <QDir>
@@ -108,7 +108,7 @@ QStringList TestAzureCliCredential::args() const
 void TestAzureCliCredential::expiresOnFromCurrentCli()
 {
     write(u"stdout.txt"_s, testsupport::fixture(u"azcli/get-access-token-output-doc.json"_s));
-    AzureCliCredential cli(AzureCloud::publicCloud(), systemClock());
+    AzureCliCredential cli(AzureCloud::publicCloud(), base::systemClock());
     TokenWaiter w;
     cli.requestToken(w.callback());
     QVERIFY(w.wait());
@@ -134,7 +134,7 @@ void TestAzureCliCredential::olderCliExpiresOnOnly()
     write(u"stdout.txt"_s,
           R"({"accessToken":"older-token","expiresOn":"2023-10-31 21:59:10.000000",)"
           R"("subscription":"sub","tenant":"ten","tokenType":"Bearer"})");
-    AzureCliCredential cli(AzureCloud::china(), systemClock());
+    AzureCliCredential cli(AzureCloud::china(), base::systemClock());
     TokenWaiter w;
     cli.requestToken(w.callback());
     QVERIFY(w.wait());
@@ -150,7 +150,7 @@ void TestAzureCliCredential::notLoggedInIsUnavailable()
 {
     write(u"stderr.txt"_s, "ERROR: Please run 'az login' to setup account.\n");
     write(u"exitcode.txt"_s, "1");
-    AzureCliCredential cli(AzureCloud::publicCloud(), systemClock());
+    AzureCliCredential cli(AzureCloud::publicCloud(), base::systemClock());
     TokenWaiter w;
     cli.requestToken(w.callback());
     QVERIFY(w.wait());
@@ -162,7 +162,7 @@ void TestAzureCliCredential::otherFailureIsFailed()
 {
     write(u"stderr.txt"_s, "ERROR: Tenant 'x' not found.\nmore\n");
     write(u"exitcode.txt"_s, "2");
-    AzureCliCredential cli(AzureCloud::publicCloud(), systemClock());
+    AzureCliCredential cli(AzureCloud::publicCloud(), base::systemClock());
     TokenWaiter w;
     cli.requestToken(w.callback());
     QVERIFY(w.wait());
@@ -173,7 +173,7 @@ void TestAzureCliCredential::otherFailureIsFailed()
 
 void TestAzureCliCredential::missingAzIsUnavailable()
 {
-    AzureCliCredential cli(AzureCloud::publicCloud(), systemClock());
+    AzureCliCredential cli(AzureCloud::publicCloud(), base::systemClock());
     cli.setProgram(u"az-not-installed-anywhere"_s);
     TokenWaiter w;
     cli.requestToken(w.callback());
@@ -187,7 +187,7 @@ void TestAzureCliCredential::hangingAzTimesOut()
 {
     write(u"sleep.txt"_s, "5");
     write(u"stdout.txt"_s, testsupport::fixture(u"azcli/get-access-token-output-doc.json"_s));
-    AzureCliCredential cli(AzureCloud::publicCloud(), systemClock());
+    AzureCliCredential cli(AzureCloud::publicCloud(), base::systemClock());
     cli.setTimeoutMs(200);
     TokenWaiter w;
     cli.requestToken(w.callback());
@@ -203,7 +203,7 @@ void TestAzureCliCredential::chainUsesCliWithoutEnvironment()
     CredentialOptions options;
     options.excludeManagedIdentity = true;
     std::unique_ptr<ChainedCredential> chain(ChainedCredential::createDefault(
-        AzureCloud::publicCloud(), QProcessEnvironment(), &network, systemClock(), options));
+        AzureCloud::publicCloud(), QProcessEnvironment(), &network, base::systemClock(), options));
     TokenWaiter w;
     chain->requestToken(w.callback());
     QVERIFY(w.wait());

@@ -3,7 +3,7 @@
 #include "azure/chainedcredential.h"
 #include "azure/clientsecretcredential.h"
 #include "azure/managedidentitycredential.h"
-#include "fleet/clock.h"
+#include "support/base/manualclock.h"
 #include "support/common/fixtures.h"
 #include "support/http/fakehttpserver.h"
 
@@ -18,6 +18,7 @@
 using namespace Qt::StringLiterals;
 using namespace spotkeeper;
 using namespace spotkeeper::core;
+using spotkeeper::testsupport::ManualClock;
 using testsupport::FakeHttpServer;
 
 namespace {
@@ -135,7 +136,7 @@ void TestCredentials::clientSecretMissingVariablesIsUnavailable()
     env.insert(u"AZURE_TENANT_ID"_s, QString::fromLatin1(kTenant));
     env.insert(u"AZURE_CLIENT_ID"_s, u"app"_s);
     std::unique_ptr<ClientSecretCredential> credential(ClientSecretCredential::fromEnvironment(
-        env, cloudAt(*m_entra), m_network.get(), systemClock()));
+        env, cloudAt(*m_entra), m_network.get(), base::systemClock()));
     TokenWaiter w;
     credential->requestToken(w.callback());
     QVERIFY(w.wait());
@@ -147,7 +148,7 @@ void TestCredentials::clientSecretMissingVariablesIsUnavailable()
 void TestCredentials::clientSecretBadTenantRefused()
 {
     ClientSecretCredential credential(u"../evil?x="_s, u"app"_s, "secret", cloudAt(*m_entra),
-                                      m_network.get(), systemClock());
+                                      m_network.get(), base::systemClock());
     TokenWaiter w;
     credential.requestToken(w.callback());
     QVERIFY(w.wait());
@@ -163,7 +164,7 @@ void TestCredentials::clientSecretInvalidSecretIsFatal()
             401,
             R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.","error_codes":[7000215],"trace_id":"t","correlation_id":"c"})");
     ClientSecretCredential credential(QString::fromLatin1(kTenant), u"app"_s, kSecret.toUtf8(),
-                                      cloudAt(*m_entra), m_network.get(), systemClock());
+                                      cloudAt(*m_entra), m_network.get(), base::systemClock());
     TokenWaiter w;
     credential.requestToken(w.callback());
     QVERIFY(w.wait());
@@ -212,9 +213,10 @@ void TestCredentials::chainCoalescesConcurrentRequests()
     m_entra->route("POST", kTokenPath)
         .respondFixture(200, u"entra/token-v2-client-credentials-response-recorded.json"_s)
         .delay(50);
-    auto *source = new ClientSecretCredential(QString::fromLatin1(kTenant), u"app"_s, "secret",
-                                              cloudAt(*m_entra), m_network.get(), systemClock());
-    ChainedCredential chain({source}, systemClock());
+    auto *source =
+        new ClientSecretCredential(QString::fromLatin1(kTenant), u"app"_s, "secret",
+                                   cloudAt(*m_entra), m_network.get(), base::systemClock());
+    ChainedCredential chain({source}, base::systemClock());
     TokenWaiter a, b, c;
     chain.requestToken(a.callback());
     chain.requestToken(b.callback());
@@ -228,9 +230,10 @@ void TestCredentials::chainInvalidateForcesRefresh()
 {
     m_entra->route("POST", kTokenPath)
         .respondFixture(200, u"entra/token-v2-client-credentials-response-recorded.json"_s);
-    auto *source = new ClientSecretCredential(QString::fromLatin1(kTenant), u"app"_s, "secret",
-                                              cloudAt(*m_entra), m_network.get(), systemClock());
-    ChainedCredential chain({source}, systemClock());
+    auto *source =
+        new ClientSecretCredential(QString::fromLatin1(kTenant), u"app"_s, "secret",
+                                   cloudAt(*m_entra), m_network.get(), base::systemClock());
+    ChainedCredential chain({source}, base::systemClock());
     TokenWaiter a;
     chain.requestToken(a.callback());
     QVERIFY(a.wait());
@@ -277,8 +280,9 @@ void TestCredentials::chainFallsThroughToManagedIdentity()
     CredentialOptions options;
     options.azProgram = u"/nonexistent/dir/az"_s;
     options.imdsEndpoint = m_imds->baseUrl();
-    std::unique_ptr<ChainedCredential> chain(ChainedCredential::createDefault(
-        AzureCloud::publicCloud(), QProcessEnvironment(), m_network.get(), systemClock(), options));
+    std::unique_ptr<ChainedCredential> chain(
+        ChainedCredential::createDefault(AzureCloud::publicCloud(), QProcessEnvironment(),
+                                         m_network.get(), base::systemClock(), options));
     QSignalSpy selected(chain.get(), &ChainedCredential::sourceSelected);
     TokenWaiter w;
     chain->requestToken(w.callback());
@@ -308,7 +312,7 @@ void TestCredentials::chainStopsAtConfiguredFailingSource()
     options.azProgram = u"/nonexistent/dir/az"_s;
     options.imdsEndpoint = m_imds->baseUrl();
     std::unique_ptr<ChainedCredential> chain(ChainedCredential::createDefault(
-        cloudAt(*m_entra), env, m_network.get(), systemClock(), options));
+        cloudAt(*m_entra), env, m_network.get(), base::systemClock(), options));
     TokenWaiter w;
     chain->requestToken(w.callback());
     QVERIFY(w.wait());
@@ -324,8 +328,9 @@ void TestCredentials::chainNothingAvailable()
     CredentialOptions options;
     options.azProgram = u"/nonexistent/dir/az"_s;
     options.imdsEndpoint = QUrl(u"http://127.0.0.1:%1"_s.arg(closedPort()));
-    std::unique_ptr<ChainedCredential> chain(ChainedCredential::createDefault(
-        AzureCloud::publicCloud(), QProcessEnvironment(), m_network.get(), systemClock(), options));
+    std::unique_ptr<ChainedCredential> chain(
+        ChainedCredential::createDefault(AzureCloud::publicCloud(), QProcessEnvironment(),
+                                         m_network.get(), base::systemClock(), options));
     TokenWaiter w;
     chain->requestToken(w.callback());
     QVERIFY(w.wait());
@@ -341,7 +346,7 @@ void TestCredentials::managedIdentityStringNumbers()
 {
     m_imds->route("GET", "/metadata/identity/oauth2/token")
         .respondFixture(200, u"imds/identity-oauth2-token-response.json"_s);
-    ManagedIdentityCredential mi(AzureCloud::usGovernment(), systemClock());
+    ManagedIdentityCredential mi(AzureCloud::usGovernment(), base::systemClock());
     mi.setEndpoint(m_imds->baseUrl());
     mi.setClientId(u"user-assigned-1"_s);
     TokenWaiter w;
@@ -362,7 +367,7 @@ void TestCredentials::managedIdentityRetriesRetryableStatuses()
         .enqueue(410, "{}")
         .enqueue(404, "{}")
         .respondFixture(200, u"imds/identity-oauth2-token-response.json"_s);
-    ManagedIdentityCredential mi(AzureCloud::publicCloud(), systemClock());
+    ManagedIdentityCredential mi(AzureCloud::publicCloud(), base::systemClock());
     mi.setEndpoint(m_imds->baseUrl());
     mi.setRetryDelaysMs({5, 5, 5, 5});
     TokenWaiter w;
@@ -388,7 +393,7 @@ void TestCredentials::managedIdentityDoesNotRetry400()
 {
     m_imds->route("GET", "/metadata/identity/oauth2/token")
         .respond(400, R"({"error":"invalid_resource","error_description":"AADSTS500011"})");
-    ManagedIdentityCredential mi(AzureCloud::publicCloud(), systemClock());
+    ManagedIdentityCredential mi(AzureCloud::publicCloud(), base::systemClock());
     mi.setEndpoint(m_imds->baseUrl());
     mi.setRetryDelaysMs({5, 5, 5});
     TokenWaiter w;
@@ -402,7 +407,7 @@ void TestCredentials::managedIdentityDoesNotRetry400()
 
 void TestCredentials::managedIdentityUnreachableIsUnavailable()
 {
-    ManagedIdentityCredential mi(AzureCloud::publicCloud(), systemClock());
+    ManagedIdentityCredential mi(AzureCloud::publicCloud(), base::systemClock());
     mi.setEndpoint(QUrl(u"http://127.0.0.1:%1"_s.arg(closedPort())));
     mi.setRetryDelaysMs({5, 5});
     TokenWaiter w;

@@ -6,10 +6,10 @@
 // without it, fails where CI=true).
 #include "azure/armclient.h"
 #include "azure/armrequestqueue.h"
-#include "fleet/clock.h"
 #include "fleet/sharedratebudgets.h"
 #include "store/store.h"
 #include "support/azure/azuretestsupport.h"
+#include "support/base/manualclock.h"
 #include "support/common/pgcluster.h"
 #include "support/http/fakehttpserver.h"
 
@@ -23,6 +23,7 @@ using namespace spotkeeper::core;
 using azuretest::CountingTokenSource;
 using azuretest::fastArmOptions;
 using azuretest::specBody;
+using spotkeeper::testsupport::ManualClock;
 using testsupport::FakeHttpServer;
 using testsupport::PgCluster;
 

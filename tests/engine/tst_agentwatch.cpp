@@ -3,8 +3,8 @@
 // Issue 17: silent agents. A running VM whose agent misses N heartbeats is alerted once,
 // the alert clears when heartbeats resume; a deallocated VM is never "agent silent".
 #include "engine/agentwatch.h"
-#include "fleet/clock.h"
 #include "store/store.h"
+#include "support/base/manualclock.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -12,6 +12,7 @@
 
 using namespace spotkeeper::core;
 using namespace Qt::StringLiterals;
+using spotkeeper::testsupport::ManualClock;
 
 namespace {
 

@@ -17,6 +17,7 @@ using namespace spotkeeper::core::test;
 using namespace Qt::StringLiterals;
 using spotkeeper::testsupport::PgCluster;
 using Kind = FakeCloudProvider::Kind;
+using spotkeeper::testsupport::ManualClock;
 
 namespace {
 

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "fleet/clock.h"
 #include "gcp/computecloudprovider.h"
 #include "support/azure/azuretestsupport.h"
 #include "support/common/fixtures.h"
 #include "support/http/fakehttpserver.h"
+#include "support/base/manualclock.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -79,7 +79,7 @@ private:
     ComputeOptions fastOptions() const;
 
     std::unique_ptr<FakeHttpServer> m_fake;
-    std::unique_ptr<core::ManualClock> m_clock;
+    std::unique_ptr<testsupport::ManualClock> m_clock;
     QPointer<azuretest::CountingTokenSource> m_token;
 };
 
@@ -88,7 +88,7 @@ void TestComputeCloudProvider::init()
     m_fake = std::make_unique<FakeHttpServer>();
     QString error;
     QVERIFY2(m_fake->start(&error), qPrintable(error));
-    m_clock = std::make_unique<core::ManualClock>();
+    m_clock = std::make_unique<testsupport::ManualClock>();
 }
 
 void TestComputeCloudProvider::cleanup()

@@ -4,9 +4,9 @@
 // with the public half of a key made for the test), the token answer, the Application Default
 // Credentials order, and ServiceAccountCredential against a fake token endpoint (real HTTP on
 // 127.0.0.1) that verifies each grant with that public key.
-#include "fleet/clock.h"
 #include "gcp/gcpcredentials.h"
 #include "gcp/serviceaccountcredential.h"
+#include "support/base/manualclock.h"
 #include "support/http/fakehttpserver.h"
 
 #include <QJsonDocument>
@@ -272,7 +272,7 @@ void TestGcpCredentials::tokenSourceGrantVerifiedCachedAndRefused()
         keyFile(rsa.pem, u"service_account"_s, server.url(u"/token"_s).toString());
     auto key = parseServiceAccountKey(keyJson, &error);
     QVERIFY2(key, qPrintable(error));
-    core::ManualClock clock;
+    testsupport::ManualClock clock;
     QNetworkAccessManager network;
     network.setProxy(QNetworkProxy::NoProxy);
     ServiceAccountCredential credential(*key, {QString::fromLatin1(kComputeScope)}, &network,

@@ -14,7 +14,7 @@
 //     (notices while a second wrk polls GET /metrics as hard as it can: the store gauges
 //      read on every scrape, as before, side by side with the cached ones; medians)
 // The FleetOperations behind the listener does nothing: this measures ingest, not restarts.
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "http/httpserver.h"
 #include "listener/webhooklistener.h"
 #include "protocol/messagecodec.h"
@@ -131,7 +131,7 @@ struct Bench
         }
         core::ListenerOptions options;
         options.commitThread = commitThread;
-        listener = std::make_unique<core::WebhookListener>(*store, operations, core::systemClock(),
+        listener = std::make_unique<core::WebhookListener>(*store, operations, base::systemClock(),
                                                            options);
         listener->attach(server);
         for (int i = 0; i < vms; ++i) {
@@ -320,14 +320,14 @@ int metricsBench(Bench &bench, int seconds, int vms, int rounds, int connections
     constexpr int kUncached = 20;
     t.start();
     for (int i = 0; i < kUncached; ++i)
-        metrics.render(*bench.store, core::systemClock(), {});
+        metrics.render(*bench.store, base::systemClock(), {});
     const double uncachedMs = double(t.nsecsElapsed()) / 1e6 / kUncached;
     metrics.setStoreGaugeTtlMs(core::ListenerMetrics::kDefaultStoreGaugeTtlMs);
-    metrics.render(*bench.store, core::systemClock(), {});
+    metrics.render(*bench.store, base::systemClock(), {});
     constexpr int kCached = 2000;
     t.restart();
     for (int i = 0; i < kCached; ++i)
-        metrics.render(*bench.store, core::systemClock(), {});
+        metrics.render(*bench.store, base::systemClock(), {});
     const double cachedMs = double(t.nsecsElapsed()) / 1e6 / kCached;
     std::printf("one /metrics render: %.2f ms reading the store on every scrape, %.4f ms with "
                 "the store gauges cached (%lld ms TTL)\n",

@@ -6,8 +6,8 @@
 // fake ARM) read back over GET /metrics. Real HTTP on 127.0.0.1 only.
 #include "azure/armclient.h"
 #include "azure/armcloudprovider.h"
+#include "base/clock.h"
 #include "engine/restartengine.h"
-#include "fleet/clock.h"
 #include "fleet/enginehost.h"
 #include "listener/enginemetrics.h"
 #include "listener/webhooklistener.h"
@@ -73,7 +73,7 @@ void TestArmMetrics::countsEveryCallByStatusAndKind()
     arm.route("POST", kVm.toUtf8() + "/start").respond(http::Response::json(200, {}));
 
     azuretest::CountingTokenSource tokens;
-    ArmClient client(&tokens, azuretest::fastArmOptions(arm.baseUrl()), systemClock());
+    ArmClient client(&tokens, azuretest::fastArmOptions(arm.baseUrl()), base::systemClock());
     EngineMetrics metrics;
     metrics.watch(*client.queue());
     QList<int> statuses;
@@ -143,7 +143,7 @@ void TestArmMetrics::engineHostExposesArmCallsInMetrics()
     QVERIFY2(store, qPrintable(storeError.message));
     EngineHostOptions options;
     options.excludeManagedIdentity = true;
-    EngineHost host(config, *store, systemClock(), options);
+    EngineHost host(config, *store, base::systemClock(), options);
     QVERIFY2(host.start(&error), qPrintable(error));
     // Issue 12.4: the ARM request queue paces with the numbers the engine plans by.
     const ArmBudgets &queueBudgets = host.cloud()->client()->options().budgets;

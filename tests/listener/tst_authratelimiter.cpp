@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "fleet/clock.h"
 #include "listener/authratelimiter.h"
+#include "support/base/manualclock.h"
 
 #include <QTest>
 
@@ -17,7 +17,7 @@ class TestAuthRateLimiter : public QObject
 private slots:
     void blocksAfterLimitWithinAMinute()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         core::AuthRateLimiter limiter(clock, 3);
         const QHostAddress peer(u"192.0.2.7"_s);
         const QHostAddress other(u"192.0.2.8"_s);
@@ -40,7 +40,7 @@ private slots:
     void perAddressAndKeyId()
     {
         // Agents behind one NAT address: each key id has its own count.
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         core::AuthRateLimiter limiter(clock, 2);
         const QHostAddress nat(u"198.51.100.1"_s);
         limiter.recordFailure(nat, "key_bad");
@@ -57,7 +57,7 @@ private slots:
 
     void ipv4MappedCountsAsIpv4()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         core::AuthRateLimiter limiter(clock, 2);
         limiter.recordFailure(QHostAddress(u"192.0.2.1"_s));
         limiter.recordFailure(QHostAddress(u"::ffff:192.0.2.1"_s));
@@ -66,7 +66,7 @@ private slots:
 
     void memoryIsBounded()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         core::AuthRateLimiter limiter(clock, 5, 100);
         for (quint32 i = 0; i < 2000; ++i) {
             limiter.recordFailure(QHostAddress(0x0A000000u + i));

@@ -3,9 +3,9 @@
 // /metrics stays cheap however hard it is polled: the store-derived gauges are read at
 // most once per TTL (by the injected clock), counted through a Store wrapper that
 // forwards to a real SQLite store and counts the reads /metrics makes.
-#include "fleet/clock.h"
 #include "listener/listenermetrics.h"
 #include "store/store.h"
+#include "support/base/manualclock.h"
 
 #include <QTest>
 
@@ -14,6 +14,7 @@
 using namespace Qt::StringLiterals;
 using namespace spotkeeper;
 using namespace spotkeeper::core;
+using spotkeeper::testsupport::ManualClock;
 
 namespace {
 

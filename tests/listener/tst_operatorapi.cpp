@@ -1,12 +1,12 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/restartengine.h"
-#include "fleet/clock.h"
 #include "fleet/cloudprovider.h"
 #include "http/httpserver.h"
 #include "listener/webhooklistener.h"
 #include "protocol/messagecodec.h"
 #include "store/store.h"
+#include "support/base/manualclock.h"
 #include "support/http/rawhttpclient.h"
 #include "support/listener/listenertestkit.h"
 
@@ -74,7 +74,7 @@ private:
     }
     QList<core::AuditRecord> audit() { return m_store->audit({}, {}, 0); }
 
-    std::unique_ptr<core::ManualClock> m_clock;
+    std::unique_ptr<testsupport::ManualClock> m_clock;
     std::unique_ptr<core::Store> m_store;
     std::unique_ptr<SilentCloud> m_cloud;
     std::unique_ptr<core::RestartEngine> m_engine;
@@ -87,7 +87,7 @@ private:
 
 void TestOperatorApi::init()
 {
-    m_clock = std::make_unique<core::ManualClock>();
+    m_clock = std::make_unique<testsupport::ManualClock>();
     core::StoreError error;
     m_store =
         core::Store::open(core::StoreOptions {u":memory:"_s, false, 5000, m_clock.get()}, &error);

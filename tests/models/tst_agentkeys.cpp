@@ -4,12 +4,12 @@
 // source over the listener's AgentKeyManager and the remote source over the operator API of a
 // real listener on 127.0.0.1 port 0. A rotation keeps the old secret valid for the overlap
 // only, a revocation ends the key, each writes exactly one audit row, and no secret is listed.
-#include "fleet/clock.h"
 #include "http/httpserver.h"
 #include "listener/agentkeymanager.h"
 #include "listener/webhooklistener.h"
 #include "models/localfleetsource.h"
 #include "models/remotefleetsource.h"
+#include "support/base/manualclock.h"
 #include "support/gui/awaitanswer.h"
 #include "support/gui/guitestsupport.h"
 
@@ -30,7 +30,7 @@ class TestAgentKeys final : public QObject
 {
     Q_OBJECT
 private:
-    core::ManualClock m_clock;
+    testsupport::ManualClock m_clock;
     std::unique_ptr<core::Store> m_store;
 
     int auditRows(const QString &action)

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "export/csvexport.h"
 #include "export/csvwriter.h"
-#include "fleet/clock.h"
 #include "models/modelcsv.h"
+#include "support/base/manualclock.h"
 #include "support/gui/guitestsupport.h"
 
 #include <QFile>
@@ -103,7 +103,7 @@ private Q_SLOTS:
 
     void exportsStoreEventsAuditFleet()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         auto store = gui::test::openStore(QStringLiteral(":memory:"), &clock);
         gui::test::seedDemoFleet(*store, clock.nowUtc(), {12, 3, 1});
         // A text that would run as a formula, and a secret-looking payload that must not leak.

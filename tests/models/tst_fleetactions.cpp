@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "fleet/clock.h"
 #include "models/apptranslations.h"
 #include "models/fleetactions.h"
 #include "models/fleettablemodel.h"
 #include "models/localfleetsource.h"
+#include "support/base/manualclock.h"
 #include "support/gui/awaitanswer.h"
 #include "support/gui/guitestsupport.h"
 
@@ -18,7 +18,7 @@ class TestFleetActions : public QObject
 {
     Q_OBJECT
 private:
-    core::ManualClock m_clock;
+    testsupport::ManualClock m_clock;
 
 private Q_SLOTS:
     void initTestCase()

@@ -1,6 +1,5 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "fleet/clock.h"
 #include "models/activejobsproxy.h"
 #include "models/apptranslations.h"
 #include "models/auditmodel.h"
@@ -10,6 +9,7 @@
 #include "models/fleettablemodel.h"
 #include "models/localfleetsource.h"
 #include "models/notificationcenter.h"
+#include "support/base/manualclock.h"
 #include "support/gui/guitestsupport.h"
 
 #include <QAbstractItemModelTester>
@@ -24,7 +24,7 @@ class TestFleetModels : public QObject
 {
     Q_OBJECT
 private:
-    core::ManualClock m_clock;
+    testsupport::ManualClock m_clock;
     std::unique_ptr<core::Store> m_store;
     std::unique_ptr<LocalFleetSource> m_source;
 

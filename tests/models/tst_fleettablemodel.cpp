@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // FleetTableModel's refresh reads: a vmChanged re-reads the VM only, a jobChanged (or a new
 // row) also the active job; so 1,000 power-state changes a second cost one query each.
-#include "fleet/clock.h"
 #include "models/fleettablemodel.h"
 #include "models/localfleetsource.h"
+#include "support/base/manualclock.h"
 #include "support/gui/guitestsupport.h"
 
 #include <QTest>
@@ -18,7 +18,7 @@ class TestFleetTableModel : public QObject
 private Q_SLOTS:
     void jobIsReReadOnlyWhenAnnounced()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         auto store = test::openStore(QStringLiteral(":memory:"), &clock);
         test::seedDemoFleet(*store, clock.nowUtc(), {24, 0, 7});
         LocalFleetSource source(*store, nullptr, clock);
@@ -87,7 +87,7 @@ private Q_SLOTS:
     // after the flag shows it running again.
     void silentAgentIsItsOwnHealth()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         auto store = test::openStore(QStringLiteral(":memory:"), &clock);
         core::VmRecord vm;
         vm.resourceKey = QStringLiteral("/subscriptions/s/resourcegroups/rg/providers/"

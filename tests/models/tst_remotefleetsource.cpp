@@ -4,7 +4,6 @@
 // 127.0.0.1 port 0 over a SQLite store holding a demo fleet: the cache equals the store, changes
 // arrive as signals, actions and enrollment go through the API, and an unreachable server, a
 // bad token and an answer that is not JSON each say so in the status.
-#include "fleet/clock.h"
 #include "http/httpserver.h"
 #include "listener/webhooklistener.h"
 #include "models/auditmodel.h"
@@ -12,6 +11,7 @@
 #include "models/fleetfilterproxy.h"
 #include "models/fleettablemodel.h"
 #include "models/remotefleetsource.h"
+#include "support/base/manualclock.h"
 #include "support/gui/awaitanswer.h"
 #include "support/gui/guitestsupport.h"
 #include "support/http/fakehttpserver.h"
@@ -32,7 +32,7 @@ class TestRemoteFleetSource final : public QObject
 {
     Q_OBJECT
 private:
-    core::ManualClock m_clock;
+    testsupport::ManualClock m_clock;
     std::unique_ptr<core::Store> m_store;
     std::unique_ptr<test::RecordingOperations> m_ops;
     std::unique_ptr<http::HttpServer> m_server;

@@ -3,10 +3,10 @@
 // Issue 17: the durable notification outbox against fake receivers on 127.0.0.1 - delivery,
 // Standard Webhooks signature, retry after 5xx and timeouts, exactly once across a restart of
 // the dispatcher, a storm grouped into one message, routing, Slack/Teams payloads, bad config.
-#include "fleet/clock.h"
 #include "notify/notifier.h"
 #include "store/store.h"
 #include "support/http/fakehttpserver.h"
+#include "support/base/manualclock.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -19,6 +19,7 @@ using namespace spotkeeper;
 using namespace spotkeeper::core;
 using namespace spotkeeper::testsupport;
 using namespace Qt::StringLiterals;
+using spotkeeper::testsupport::ManualClock;
 
 namespace {
 

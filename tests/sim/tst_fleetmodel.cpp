@@ -3,12 +3,12 @@
 // The simulation model without any network: power transitions, Preempt documents,
 // starts and what makes them wrong, capacity windows, max price, Delete policy,
 // availability bookkeeping, the ARM limits and scenario parsing.
-#include "fleet/clock.h"
 #include "sim/armlimits.h"
 #include "sim/fleetmodel.h"
 #include "sim/scenario.h"
 #include "sim/simclock.h"
 #include "sim/simjson.h"
+#include "support/base/manualclock.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -41,7 +41,7 @@ class TestFleetModel : public QObject
 private slots:
     void scaleSetStartCoversItsInstances()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         FleetModel model(clock);
         SimScaleSet set;
         set.subscriptionId = u"00000000-0000-4000-8000-000000000001"_s;
@@ -97,7 +97,7 @@ private slots:
 
     void evictionFollowsPreemptThenDeallocation()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         FleetModel model(clock);
         const int vm = model.addVm(makeVm(u"a"_s));
         const qint64 inc0 = model.vm(vm).incarnation;
@@ -138,7 +138,7 @@ private slots:
 
     void wrongStartsAreRecorded()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         FleetModel model(clock);
         const int vm = model.addVm(makeVm(u"a"_s));
         QCOMPARE(model.start(vm, 0).httpStatus, 202); // running: Azure accepts, we record
@@ -159,7 +159,7 @@ private slots:
 
     void powerOffStopsButKeepsTheVmAllocated()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         FleetModel model(clock);
         const int vm = model.addVm(makeVm(u"a"_s));
         QVERIFY(model.powerOff(vm, u"bob@contoso.com"_s));
@@ -196,7 +196,7 @@ private slots:
 
     void agentLossHasNoNotice()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         FleetModel model(clock);
         const int vm = model.addVm(makeVm(u"a"_s));
         QVERIFY(model.evict(vm, false));
@@ -208,7 +208,7 @@ private slots:
 
     void acknowledgeEvictsNow()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         FleetModel model(clock);
         const int vm = model.addVm(makeVm(u"a"_s));
         QVERIFY(model.evict(vm));
@@ -221,7 +221,7 @@ private slots:
 
     void capacityWindows()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         FleetModel model(clock);
         const int eus = model.addVm(makeVm(u"a"_s));
         const int weu = model.addVm(makeVm(u"b"_s, u"westeurope"_s));
@@ -261,7 +261,7 @@ private slots:
 
     void maxPriceAndDeletePolicy()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         FleetModel model(clock);
         SimVm cheap = makeVm(u"cheap"_s);
         cheap.maxPrice = 0.01;
@@ -282,7 +282,7 @@ private slots:
 
     void refusesBadVms()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         FleetModel model(clock);
         QString error;
         QVERIFY(model.addVm(makeVm(u"a"_s), &error) >= 0);
@@ -298,7 +298,7 @@ private slots:
 
     void availabilityCountsOnlyAvoidableDowntime()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         FleetModel model(clock);
         const int fast = model.addVm(makeVm(u"fast"_s));
         const int slow = model.addVm(makeVm(u"slow"_s));
@@ -319,7 +319,7 @@ private slots:
 
     void lossesAreFiledByCause()
     {
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         FleetModel model(clock);
         const int noticed = model.addVm(makeVm(u"a"_s));
         const int lost = model.addVm(makeVm(u"b"_s));
@@ -365,7 +365,7 @@ private slots:
     {
         // Simulated time at 24x: the eviction 30 simulated seconds ahead is 1.25 real
         // seconds ahead, and that is what a client reading NotBefore must see.
-        core::ManualClock wall;
+        testsupport::ManualClock wall;
         ScaledClock sim(wall, 24);
         FleetModel model(sim);
         model.setToWall([&sim](qint64 simMs) { return sim.toBaseEpochMs(simMs); });
@@ -465,7 +465,7 @@ private slots:
         QVERIFY2(s, qPrintable(error));
         QVERIFY(!s->vms.isEmpty());
         QVERIFY(!s->timeline.isEmpty());
-        core::ManualClock clock;
+        testsupport::ManualClock clock;
         FleetModel model(clock);
         for (const SimScaleSet &set : s->scaleSets)
             QVERIFY2(model.addScaleSet(set, &error) >= 0, qPrintable(error));

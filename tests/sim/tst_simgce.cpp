@@ -4,12 +4,12 @@
 // to by the agent's own GceMetadataSource: identity, the long poll on instance/preempted
 // answered by an eviction, the header rule, and GCP VMs kept out of Azure's routes.
 #include "agentcore/gcemetadatasource.h"
-#include "fleet/clock.h"
 #include "protocol/messagecodec.h"
 #include "sim/fleetmodel.h"
 #include "sim/scenario.h"
 #include "sim/simserver.h"
 #include "support/agent/agentfakes.h"
+#include "support/base/manualclock.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -31,9 +31,9 @@ constexpr int kWaitMs = 15'000;
 
 struct Rig
 {
-    core::ManualClock simClock;
+    testsupport::ManualClock simClock;
     FleetModel model {simClock, 5};
-    SimServer server {model, core::systemClock()};
+    SimServer server {model, base::systemClock()};
     int gcp = -1;
     int azure = -1;
 
@@ -103,7 +103,7 @@ private slots:
 void TestSimGce::agentSourceReadsIdentityAndSeesThePreemption()
 {
     Rig rig;
-    agent::GceMetadataSource source(rig.gceUrl(u"worker-1"_s), timing(), 3, agent::systemNow(),
+    agent::GceMetadataSource source(rig.gceUrl(u"worker-1"_s), timing(), 3, base::systemClock(),
                                     u"boot"_s);
     QList<agent::EventSnapshot> snapshots;
     connect(&source, &agent::NoticeSource::eventsObserved, this,

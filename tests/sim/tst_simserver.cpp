@@ -4,9 +4,9 @@
 // ArmCloudProvider) and by a plain HTTP client for IMDS, auth and control routes.
 #include "azure/armcloudprovider.h"
 #include "azure/clientsecretcredential.h"
-#include "fleet/clock.h"
 #include "sim/fleetmodel.h"
 #include "sim/simserver.h"
+#include "support/base/manualclock.h"
 #include "support/http/testhttpclient.h"
 
 #include <QElapsedTimer>
@@ -26,9 +26,9 @@ const QString kTenant = u"00000000-0000-4000-8000-0000000051a1"_s;
 
 struct Rig
 {
-    core::ManualClock simClock;
+    testsupport::ManualClock simClock;
     FleetModel model {simClock, 5};
-    SimServer server {model, core::systemClock()};
+    SimServer server {model, base::systemClock()};
     QNetworkAccessManager network;
     core::ArmCloudProvider *provider = nullptr;
 
@@ -63,11 +63,11 @@ struct Rig
         const QUrl base(server.baseUrl() + u"/"_s);
         const auto cloud = core::AzureCloud::custom(base, base, u"https://management.azure.com/"_s);
         auto *credential = new core::ClientSecretCredential(
-            kTenant, server.options().clientId, secret, cloud, &network, core::systemClock());
+            kTenant, server.options().clientId, secret, cloud, &network, base::systemClock());
         core::ArmClientOptions options;
         options.armUrl = base;
         options.budgets.enabled = clientBudgets;
-        return new core::ArmCloudProvider(credential, options, core::systemClock());
+        return new core::ArmCloudProvider(credential, options, base::systemClock());
     }
 
     core::VmRecord record(int index) const

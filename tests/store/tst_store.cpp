@@ -3,7 +3,7 @@
 // Store: opening and its errors, the fleet, heartbeats, notices (dedup) and events.
 // Jobs, keys, tokens and the audit log are in tst_storerecords. Runs on SQLite (tst_store)
 // and on PostgreSQL (tst_store_postgresql); file-level cases are SQLite's alone.
-#include "fleet/clock.h"
+#include "support/base/manualclock.h"
 #include "support/store/storetestutil.h"
 
 #include <QFile>
@@ -15,6 +15,7 @@
 using namespace Qt::StringLiterals;
 using namespace spotkeeper::core;
 using namespace spotkeeper::core::testutil;
+using spotkeeper::testsupport::ManualClock;
 
 class TestStore : public QObject
 {

@@ -5,8 +5,8 @@
 // two replicas never claim one job, and the connection settings (URL, password file, TLS
 // options) reach libpq or fail clearly. The common cases run on both backends in
 // tst_store_postgresql / tst_storerecords_postgresql; this binary needs PostgreSQL.
-#include "fleet/clock.h"
 #include "store/storecopy.h"
+#include "support/base/manualclock.h"
 #include "support/store/storetestutil.h"
 
 #include <QFile>
@@ -22,6 +22,7 @@
 using namespace Qt::StringLiterals;
 using namespace spotkeeper::core;
 using namespace spotkeeper::core::testutil;
+using spotkeeper::testsupport::ManualClock;
 using spotkeeper::testsupport::PgCluster;
 
 class TestStorePostgresql : public QObject

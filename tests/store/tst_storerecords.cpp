@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Store: restart jobs (one active per VM, leases), agent keys, operator tokens, audit log.
 // Runs on SQLite (tst_storerecords) and on PostgreSQL (tst_storerecords_postgresql).
-#include "fleet/clock.h"
+#include "support/base/manualclock.h"
 #include "support/store/storetestutil.h"
 
 #include <QCryptographicHash>
@@ -12,6 +12,7 @@
 using namespace Qt::StringLiterals;
 using namespace spotkeeper::core;
 using namespace spotkeeper::core::testutil;
+using spotkeeper::testsupport::ManualClock;
 
 class TestStoreRecords : public QObject
 {

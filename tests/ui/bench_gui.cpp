@@ -6,8 +6,8 @@
 //   bench_gui firstpaint <db>     start to first paint of the fleet table over 1,000,000 events
 //   bench_gui export <db>         CSV export of 1,000,000 events
 // <db> is created (with 1,000,000 events) on first use and reused afterwards.
+#include "base/clock.h"
 #include "export/csvexport.h"
-#include "fleet/clock.h"
 #include "models/fleettablemodel.h"
 #include "models/localfleetsource.h"
 #include "support/gui/guitestsupport.h"
@@ -72,7 +72,7 @@ void ensureMillionEvents(const QString &path)
 {
     if (QFile::exists(path))
         return;
-    const QDateTime now = core::systemClock().nowUtc();
+    const QDateTime now = base::systemClock().nowUtc();
     {
         auto store = gui::test::openStore(path, nullptr);
         seedVms(*store, 1000, now);
@@ -122,7 +122,7 @@ int latency(int seconds)
     QTemporaryDir dir(QDir(QStringLiteral("/dev/shm")).exists()
                           ? QStringLiteral("/dev/shm/spotkeeper-bench-XXXXXX")
                           : QDir::temp().filePath(QStringLiteral("spotkeeper-bench-XXXXXX")));
-    core::Clock &clock = core::systemClock();
+    base::Clock &clock = base::systemClock();
     auto store = gui::test::openStore(dir.filePath(QStringLiteral("bench.db")), nullptr);
     seedVms(*store, 10000, clock.nowUtc());
     gui::LocalFleetSource source(*store, nullptr, clock);
@@ -231,7 +231,7 @@ int firstPaint(const QString &path)
     ensureMillionEvents(path);
     QElapsedTimer timer;
     timer.start();
-    core::Clock &clock = core::systemClock();
+    base::Clock &clock = base::systemClock();
     auto store = gui::test::openStore(path, nullptr);
     gui::LocalFleetSource source(*store, nullptr, clock);
     gui::MemorySecretStore secrets;

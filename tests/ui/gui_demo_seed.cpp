@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Writes the demo fleet into a new SQLite store, for the README screenshot:
 //   gui_demo_seed /tmp/demo.db [vms]  &&  spotkeeper --store /tmp/demo.db
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "support/gui/guitestsupport.h"
 
 #include <QCoreApplication>
@@ -21,6 +21,6 @@ int main(int argc, char *argv[])
     spotkeeper::gui::test::DemoOptions options;
     if (args.size() > 2)
         options.vms = args.at(2).toInt();
-    spotkeeper::gui::test::seedDemoFleet(*store, spotkeeper::core::systemClock().nowUtc(), options);
+    spotkeeper::gui::test::seedDemoFleet(*store, spotkeeper::base::systemClock().nowUtc(), options);
     return 0;
 }

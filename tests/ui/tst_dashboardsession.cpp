@@ -5,12 +5,12 @@
 // the listener off, with the reason for the status bar.
 #include "engine/reconciler.h"
 #include "engine/restartengine.h"
-#include "fleet/clock.h"
 #include "fleet/enginehost.h"
 #include "listener/webhooklistener.h"
 #include "models/fleetsource.h"
 #include "protocol/messagecodec.h"
 #include "store/store.h"
+#include "support/base/manualclock.h"
 #include "support/gui/awaitanswer.h"
 #include "support/http/fakehttpserver.h"
 #include "support/http/testhttpclient.h"
@@ -117,7 +117,7 @@ TestDashboardSession::signedNotice(core::EngineHost &host, const QString &vmName
 
 void TestDashboardSession::acceptsSignedNoticeOnItsListener()
 {
-    gui::DashboardSession session(core::systemClock());
+    gui::DashboardSession session(base::systemClock());
     QString error;
     QVERIFY2(session.open(settings(), &error), qPrintable(error));
     core::EngineHost *host = session.host();
@@ -172,7 +172,7 @@ void TestDashboardSession::acceptsSignedNoticeOnItsListener()
 
 void TestDashboardSession::rejectsUnsignedNotice()
 {
-    gui::DashboardSession session(core::systemClock());
+    gui::DashboardSession session(base::systemClock());
     QString error;
     QVERIFY2(session.open(settings(), &error), qPrintable(error));
     const QString address = session.source().status().listenerAddress;
@@ -194,7 +194,7 @@ void TestDashboardSession::busyPortLeavesTheDashboardRunning()
     QVERIFY(occupier.listen(QHostAddress(QHostAddress::LocalHost), 0));
     gui::DashboardSettings s = settings();
     s.listenPort = occupier.serverPort();
-    gui::DashboardSession session(core::systemClock());
+    gui::DashboardSession session(base::systemClock());
     QString error;
     QVERIFY2(session.open(s, &error), qPrintable(error));
     QVERIFY(session.host());
@@ -210,7 +210,7 @@ void TestDashboardSession::nonLoopbackWithoutTlsIsRefused()
 {
     gui::DashboardSettings s = settings();
     s.listenAddress = u"0.0.0.0"_s;
-    gui::DashboardSession session(core::systemClock());
+    gui::DashboardSession session(base::systemClock());
     QString error;
     QVERIFY2(session.open(s, &error), qPrintable(error));
     QVERIFY(!session.host()->isListening());
@@ -219,7 +219,7 @@ void TestDashboardSession::nonLoopbackWithoutTlsIsRefused()
     QVERIFY2(status.listenerProblem.contains(u"needs TLS"_s), qPrintable(status.listenerProblem));
 
     s.listenAddress = u"localhost-ish"_s;
-    gui::DashboardSession bad(core::systemClock());
+    gui::DashboardSession bad(base::systemClock());
     s.storePath = m_dir->filePath(u"other.db"_s);
     QVERIFY2(bad.open(s, &error), qPrintable(error));
     QVERIFY2(bad.source().status().listenerProblem.contains(u"localhost-ish"_s),
@@ -230,7 +230,7 @@ void TestDashboardSession::credentialsOffStillStoresNotices()
 {
     gui::DashboardSettings s = settings();
     s.credentialSource = u"none"_s;
-    gui::DashboardSession session(core::systemClock());
+    gui::DashboardSession session(base::systemClock());
     QString error;
     QVERIFY2(session.open(s, &error), qPrintable(error));
     core::EngineHost *host = session.host();
@@ -263,7 +263,7 @@ void TestDashboardSession::credentialsOffStillStoresNotices()
 
 void TestDashboardSession::shutdownDrainsInFlightNotices()
 {
-    gui::DashboardSession session(core::systemClock());
+    gui::DashboardSession session(base::systemClock());
     QString error;
     QVERIFY2(session.open(settings(), &error), qPrintable(error));
     core::EngineHost *host = session.host();
@@ -307,7 +307,7 @@ void TestDashboardSession::shutdownDrainsInFlightNotices()
 // shutdownDrainsInFlightNotices' part).
 void TestDashboardSession::shutdownDoesNotWait()
 {
-    gui::DashboardSession session(core::systemClock());
+    gui::DashboardSession session(base::systemClock());
     QString error;
     QVERIFY2(session.open(settings(), &error), qPrintable(error));
     core::EngineHost *host = session.host();
@@ -337,7 +337,7 @@ void TestDashboardSession::shutdownDoesNotWait()
 
 void TestDashboardSession::shutdownReleasesJobLeases()
 {
-    gui::DashboardSession session(core::systemClock());
+    gui::DashboardSession session(base::systemClock());
     QString error;
     QVERIFY2(session.open(settings(), &error), qPrintable(error));
     const QString owner = session.host()->engine()->config().owner;
@@ -363,7 +363,7 @@ void TestDashboardSession::shutdownReleasesJobLeases()
 // through any door) reaches the views at once: the VM, its job and its timeline are re-read.
 void TestDashboardSession::stopOnPurposeReachesTheViews()
 {
-    gui::DashboardSession session(core::systemClock());
+    gui::DashboardSession session(base::systemClock());
     QString error;
     QVERIFY2(session.open(settings(), &error), qPrintable(error));
     const qint64 vmId = storeVm(*session.store(), u"vm-s"_s, core::PowerState::Running);
@@ -426,7 +426,7 @@ void TestDashboardSession::armBudgetComesFromTheArmAnswers()
     QVERIFY(azure.start());
     azure.token().respondFixture(200,
                                  u"entra/token-v2-client-credentials-response-recorded.json"_s);
-    gui::DashboardSession session(core::systemClock());
+    gui::DashboardSession session(base::systemClock());
     session.setBudgetRefreshMs(50);
     QString error;
     QVERIFY2(session.open(settings(), &error), qPrintable(error));
@@ -453,7 +453,7 @@ void TestDashboardSession::credentialsAreRetriedWithoutARestart()
     azure.token()
         .enqueue(401, R"({"error":"invalid_client","error_description":"AADSTS7000215"})")
         .respondFixture(200, u"entra/token-v2-client-credentials-response-recorded.json"_s);
-    core::ManualClock clock(QDateTime::currentDateTimeUtc());
+    testsupport::ManualClock clock(QDateTime::currentDateTimeUtc());
     gui::DashboardSession session(clock);
     session.setBudgetRefreshMs(20);
     QString error;

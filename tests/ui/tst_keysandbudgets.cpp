@@ -8,7 +8,6 @@
 #include "azure/armcloudprovider.h"
 #include "engine/agentwatch.h"
 #include "engine/restartengine.h"
-#include "fleet/clock.h"
 #include "fleet/enginehost.h"
 #include "listener/agentkeymanager.h"
 #include "listener/webhooklistener.h"
@@ -19,6 +18,7 @@
 #include "ui/agentkeysdialog.h"
 #include "ui/dashboardsession.h"
 #include "ui/dashboardsettings.h"
+#include "support/base/manualclock.h"
 
 #include <QPushButton>
 #include <QTemporaryDir>
@@ -34,7 +34,7 @@ class TestKeysAndBudgets final : public QObject
     Q_OBJECT
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
-    core::ManualClock m_clock;
+    testsupport::ManualClock m_clock;
 
     DashboardSettings settings() const
     {
@@ -172,7 +172,7 @@ private Q_SLOTS:
         s.restartUnprovenDeallocation = false;
         s.heartbeatIntervalSeconds = 20;
         s.agentSilentIntervals = 5;
-        DashboardSession session(core::systemClock());
+        DashboardSession session(base::systemClock());
         QString error;
         QVERIFY2(session.open(s, &error), qPrintable(error));
         QVERIFY(session.host()->engine());
@@ -205,7 +205,7 @@ private Q_SLOTS:
         // A hand-edited bad value keeps the engine's defaults.
         s.storePath = m_dir->filePath(u"second.db"_s);
         s.subscriptionWriteBurst = -5;
-        DashboardSession second(core::systemClock());
+        DashboardSession second(base::systemClock());
         QVERIFY2(second.open(s, &error), qPrintable(error));
         QCOMPARE(second.host()->engine()->config().budgets.subscriptionWrites.burst,
                  core::EngineConfig().budgets.subscriptionWrites.burst);

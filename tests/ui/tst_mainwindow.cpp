@@ -1,12 +1,12 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "fleet/clock.h"
 #include "models/apptranslations.h"
 #include "models/chartmodel.h"
 #include "models/fleetfilterproxy.h"
 #include "models/fleettablemodel.h"
 #include "models/localfleetsource.h"
 #include "models/remotefleetsource.h"
+#include "support/base/manualclock.h"
 #include "support/gui/guitestsupport.h"
 #include "ui/chartspanel.h"
 #include "ui/chartwidget.h"
@@ -74,7 +74,7 @@ struct DemoSource
     std::unique_ptr<LocalFleetSource> source;
 };
 
-DemoSource demoSource(core::ManualClock &clock, const test::DemoOptions &options)
+DemoSource demoSource(testsupport::ManualClock &clock, const test::DemoOptions &options)
 {
     DemoSource demo;
     demo.store = test::openStore(QStringLiteral(":memory:"), &clock);
@@ -120,7 +120,7 @@ class TestMainWindow : public QObject
 {
     Q_OBJECT
 private:
-    core::ManualClock m_clock;
+    testsupport::ManualClock m_clock;
 
 private Q_SLOTS:
     void initTestCase()

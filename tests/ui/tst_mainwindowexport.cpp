@@ -4,9 +4,9 @@
 // asynchronously with the same bytes as the synchronous core export, Cancel and a write
 // error leave no file.
 #include "export/csvexport.h"
-#include "fleet/clock.h"
 #include "models/apptranslations.h"
 #include "models/localfleetsource.h"
+#include "support/base/manualclock.h"
 #include "support/gui/guitestsupport.h"
 #include "ui/mainwindow.h"
 #include "ui/secretstores.h"
@@ -72,7 +72,7 @@ private:
 // `held`, an export's worker waits at its start until gate.release().
 struct ExportingWindow
 {
-    ExportingWindow(core::Store &store, const core::Clock &clock, QString outPath, bool held)
+    ExportingWindow(core::Store &store, const base::Clock &clock, QString outPath, bool held)
         : source(store, nullptr, clock)
         , window(source, clock, secrets)
         , path(std::move(outPath))
@@ -100,7 +100,7 @@ class TestMainWindowExport : public QObject
 {
     Q_OBJECT
 private:
-    core::ManualClock m_clock;
+    testsupport::ManualClock m_clock;
     QTemporaryDir m_dir {tempDirTemplate()};
     std::unique_ptr<core::Store> m_store;
     QString m_outDir;

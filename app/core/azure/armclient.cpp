@@ -3,7 +3,7 @@
 #include "azure/armclient.h"
 
 #include "azure/armparsers.h"
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "protocol/azurenames.h"
 
 #include <QJsonArray>
@@ -118,8 +118,8 @@ struct EvidenceState
     }
 };
 
-ArmClient::ArmClient(AccessTokenSource *credential, ArmClientOptions options, const Clock &clock,
-                     QObject *parent)
+ArmClient::ArmClient(AccessTokenSource *credential, ArmClientOptions options,
+                     const base::Clock &clock, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
     , m_clock(clock)

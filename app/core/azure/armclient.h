@@ -4,6 +4,7 @@
 
 #include "azure/armparsers.h"
 #include "azure/armrequestqueue.h"
+#include "base/clock.h"
 #include "fleet/cloudprovider.h"
 
 #include <QObject>
@@ -14,7 +15,6 @@ class QNetworkAccessManager;
 namespace spotkeeper::core {
 
 class AccessTokenSource;
-class Clock;
 
 struct ScaleSetListResult
 {
@@ -54,7 +54,7 @@ class ArmClient final : public QObject
 {
     Q_OBJECT
 public:
-    ArmClient(AccessTokenSource *credential, ArmClientOptions options, const Clock &clock,
+    ArmClient(AccessTokenSource *credential, ArmClientOptions options, const base::Clock &clock,
               QObject *parent = nullptr);
     ~ArmClient() override;
     Q_DISABLE_COPY_MOVE(ArmClient)
@@ -110,7 +110,7 @@ private:
     bool isArmUrl(const QUrl &url) const;
 
     ArmClientOptions m_options;
-    const Clock &m_clock;
+    const base::Clock &m_clock;
     QNetworkAccessManager *m_network;
     ArmRequestQueue *m_queue;
 };

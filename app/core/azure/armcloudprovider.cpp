@@ -111,7 +111,7 @@ QString azureConfigFromEnvironment(const QProcessEnvironment &env, AzureConfig *
 }
 
 ArmCloudProvider::ArmCloudProvider(AccessTokenSource *credential, ArmClientOptions options,
-                                   const Clock &clock, QObject *parent)
+                                   const base::Clock &clock, QObject *parent)
     : CloudProvider(parent)
     , m_credential(credential)
     , m_client(new ArmClient(credential, options, clock, this))
@@ -122,7 +122,7 @@ ArmCloudProvider::ArmCloudProvider(AccessTokenSource *credential, ArmClientOptio
 }
 
 ArmCloudProvider *ArmCloudProvider::create(const AzureConfig &config,
-                                           const QProcessEnvironment &env, const Clock &clock,
+                                           const QProcessEnvironment &env, const base::Clock &clock,
                                            QObject *parent)
 {
     ArmClientOptions options = config.arm;

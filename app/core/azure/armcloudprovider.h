@@ -5,6 +5,7 @@
 #include "azure/armclient.h"
 #include "azure/azurecloud.h"
 #include "azure/chainedcredential.h"
+#include "base/clock.h"
 #include "fleet/cloudprovider.h"
 
 #include <QProcessEnvironment>
@@ -12,8 +13,6 @@
 #include <memory>
 
 namespace spotkeeper::core {
-
-class Clock;
 
 // Everything needed to reach Azure, usually from the environment (see fromEnvironment).
 struct AzureConfig
@@ -43,11 +42,11 @@ class ArmCloudProvider final : public CloudProvider
     Q_OBJECT
 public:
     // Takes ownership (re-parents) of credential.
-    ArmCloudProvider(AccessTokenSource *credential, ArmClientOptions options, const Clock &clock,
-                     QObject *parent = nullptr);
+    ArmCloudProvider(AccessTokenSource *credential, ArmClientOptions options,
+                     const base::Clock &clock, QObject *parent = nullptr);
     // The usual wiring: DefaultAzureCredential order from env + ArmClient for config.cloud.
     static ArmCloudProvider *create(const AzureConfig &config, const QProcessEnvironment &env,
-                                    const Clock &clock, QObject *parent = nullptr);
+                                    const base::Clock &clock, QObject *parent = nullptr);
     ~ArmCloudProvider() override;
     Q_DISABLE_COPY_MOVE(ArmCloudProvider)
 

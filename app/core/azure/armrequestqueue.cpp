@@ -5,7 +5,7 @@
 #include "azure/accesstokensource.h"
 #include "azure/armparsers.h"
 #include "fleet/bearerexchange.h"
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "fleet/sharedratebudgets.h"
 
 #include <QLoggingCategory>
@@ -21,7 +21,7 @@ Q_LOGGING_CATEGORY(lcArm, "spotkeeper.azure.arm")
 namespace spotkeeper::core {
 
 ArmRequestQueue::ArmRequestQueue(AccessTokenSource *credential, QNetworkAccessManager *network,
-                                 const Clock &clock, ArmBudgets budgets, QObject *parent)
+                                 const base::Clock &clock, ArmBudgets budgets, QObject *parent)
     : QObject(parent)
     , m_credential(credential)
     , m_network(network)

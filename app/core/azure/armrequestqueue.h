@@ -3,6 +3,7 @@
 #pragma once
 
 #include "azure/armerror.h"
+#include "base/clock.h"
 #include "fleet/cloudprovider.h"
 #include "fleet/ratebudget.h"
 
@@ -20,7 +21,6 @@ class QNetworkAccessManager;
 namespace spotkeeper::core {
 
 class AccessTokenSource;
-class Clock;
 class SharedRateBudgets;
 
 // One ARM HTTP exchange as the operations see it.
@@ -50,7 +50,7 @@ public:
     enum class Priority { Normal, Background };
 
     ArmRequestQueue(AccessTokenSource *credential, QNetworkAccessManager *network,
-                    const Clock &clock, ArmBudgets budgets, QObject *parent = nullptr);
+                    const base::Clock &clock, ArmBudgets budgets, QObject *parent = nullptr);
     ~ArmRequestQueue() override;
     Q_DISABLE_COPY_MOVE(ArmRequestQueue)
 
@@ -109,7 +109,7 @@ private:
 
     AccessTokenSource *m_credential;
     QNetworkAccessManager *m_network;
-    const Clock &m_clock;
+    const base::Clock &m_clock;
     ArmBudgets m_budgets;
     SharedRateBudgets *m_shared = nullptr;
     int m_timeoutMs = 60'000;

@@ -3,7 +3,7 @@
 #include "azure/azureclicredential.h"
 
 #include "azure/tokenparsers.h"
-#include "fleet/clock.h"
+#include "base/clock.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -32,7 +32,7 @@ QString firstLine(const QByteArray &text)
 }
 } // namespace
 
-AzureCliCredential::AzureCliCredential(AzureCloud cloud, const Clock &clock, QObject *parent)
+AzureCliCredential::AzureCliCredential(AzureCloud cloud, const base::Clock &clock, QObject *parent)
     : AccessTokenSource(parent)
     , m_cloud(std::move(cloud))
     , m_clock(clock)

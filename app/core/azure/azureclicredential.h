@@ -4,10 +4,9 @@
 
 #include "azure/accesstokensource.h"
 #include "azure/azurecloud.h"
+#include "base/clock.h"
 
 namespace spotkeeper::core {
-
-class Clock;
 
 // Runs `az account get-access-token --resource {audience} --output json` (AZURE-PROTOCOL.md §3.3),
 // so an operator who ran `az login` needs no secret. The program is configurable (tests put a fake
@@ -16,7 +15,7 @@ class AzureCliCredential final : public AccessTokenSource
 {
     Q_OBJECT
 public:
-    AzureCliCredential(AzureCloud cloud, const Clock &clock, QObject *parent = nullptr);
+    AzureCliCredential(AzureCloud cloud, const base::Clock &clock, QObject *parent = nullptr);
     ~AzureCliCredential() override;
     Q_DISABLE_COPY_MOVE(AzureCliCredential)
 
@@ -30,7 +29,7 @@ public:
 
 private:
     AzureCloud m_cloud;
-    const Clock &m_clock;
+    const base::Clock &m_clock;
     QString m_program;
     QString m_tenant;
     QString m_principal;

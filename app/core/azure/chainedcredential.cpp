@@ -5,7 +5,7 @@
 #include "azure/azureclicredential.h"
 #include "azure/clientsecretcredential.h"
 #include "azure/managedidentitycredential.h"
-#include "fleet/clock.h"
+#include "base/clock.h"
 
 #include <QLoggingCategory>
 
@@ -15,7 +15,7 @@ Q_LOGGING_CATEGORY(lcAzureCredential, "spotkeeper.azure.credential")
 
 namespace spotkeeper::core {
 
-ChainedCredential::ChainedCredential(QList<AccessTokenSource *> sources, const Clock &clock,
+ChainedCredential::ChainedCredential(QList<AccessTokenSource *> sources, const base::Clock &clock,
                                      QObject *parent)
     : AccessTokenSource(parent)
     , m_clock(clock)
@@ -33,7 +33,7 @@ ChainedCredential::~ChainedCredential()
 
 ChainedCredential *
 ChainedCredential::createDefault(const AzureCloud &cloud, const QProcessEnvironment &env,
-                                 QNetworkAccessManager *network, const Clock &clock,
+                                 QNetworkAccessManager *network, const base::Clock &clock,
                                  const CredentialOptions &options, QObject *parent)
 {
     QList<AccessTokenSource *> sources;

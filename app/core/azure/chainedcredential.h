@@ -4,6 +4,7 @@
 
 #include "azure/accesstokensource.h"
 #include "azure/azurecloud.h"
+#include "base/clock.h"
 
 #include <QList>
 #include <QPointer>
@@ -11,8 +12,6 @@
 class QNetworkAccessManager;
 
 namespace spotkeeper::core {
-
-class Clock;
 
 struct CredentialOptions
 {
@@ -38,14 +37,15 @@ class ChainedCredential final : public AccessTokenSource
     Q_OBJECT
 public:
     // Takes ownership (re-parents) of the sources; order = try order.
-    ChainedCredential(QList<AccessTokenSource *> sources, const Clock &clock,
+    ChainedCredential(QList<AccessTokenSource *> sources, const base::Clock &clock,
                       QObject *parent = nullptr);
     ~ChainedCredential() override;
     Q_DISABLE_COPY_MOVE(ChainedCredential)
 
     // environment -> azure-cli -> managed-identity from the process environment.
     static ChainedCredential *createDefault(const AzureCloud &cloud, const QProcessEnvironment &env,
-                                            QNetworkAccessManager *network, const Clock &clock,
+                                            QNetworkAccessManager *network,
+                                            const base::Clock &clock,
                                             const CredentialOptions &options = {},
                                             QObject *parent = nullptr);
 
@@ -66,7 +66,7 @@ private:
     void finish(const TokenResult &result);
 
     QList<QPointer<AccessTokenSource>> m_sources;
-    const Clock &m_clock;
+    const base::Clock &m_clock;
     AccessTokenSource *m_selected = nullptr;
     AccessToken m_cached;
     QString m_lastError;

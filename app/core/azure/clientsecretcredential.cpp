@@ -3,7 +3,7 @@
 #include "azure/clientsecretcredential.h"
 
 #include "azure/tokenparsers.h"
-#include "fleet/clock.h"
+#include "base/clock.h"
 
 #include <QRegularExpression>
 #include <QUrl>
@@ -14,8 +14,8 @@ namespace spotkeeper::core {
 
 ClientSecretCredential::ClientSecretCredential(QString tenantId, QString clientId,
                                                QByteArray clientSecret, AzureCloud cloud,
-                                               QNetworkAccessManager *network, const Clock &clock,
-                                               QObject *parent)
+                                               QNetworkAccessManager *network,
+                                               const base::Clock &clock, QObject *parent)
     : AccessTokenSource(parent)
     , m_tenantId(std::move(tenantId))
     , m_clientId(std::move(clientId))
@@ -28,7 +28,8 @@ ClientSecretCredential::ClientSecretCredential(QString tenantId, QString clientI
 ClientSecretCredential *ClientSecretCredential::fromEnvironment(const QProcessEnvironment &env,
                                                                 const AzureCloud &cloud,
                                                                 QNetworkAccessManager *network,
-                                                                const Clock &clock, QObject *parent)
+                                                                const base::Clock &clock,
+                                                                QObject *parent)
 {
     return new ClientSecretCredential(
         env.value(u"AZURE_TENANT_ID"_s).trimmed(), env.value(u"AZURE_CLIENT_ID"_s).trimmed(),

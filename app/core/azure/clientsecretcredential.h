@@ -4,12 +4,11 @@
 
 #include "azure/accesstokensource.h"
 #include "azure/azurecloud.h"
+#include "base/clock.h"
 
 class QNetworkAccessManager;
 
 namespace spotkeeper::core {
-
-class Clock;
 
 // Entra ID client-credentials flow (AZURE-PROTOCOL.md §3.1):
 // POST {authority}/{tenant}/oauth2/v2.0/token, form-encoded, scope {arm}/.default. Configured from
@@ -21,12 +20,13 @@ class ClientSecretCredential final : public AccessTokenSource
     Q_OBJECT
 public:
     ClientSecretCredential(QString tenantId, QString clientId, QByteArray clientSecret,
-                           AzureCloud cloud, QNetworkAccessManager *network, const Clock &clock,
-                           QObject *parent = nullptr);
+                           AzureCloud cloud, QNetworkAccessManager *network,
+                           const base::Clock &clock, QObject *parent = nullptr);
     static ClientSecretCredential *fromEnvironment(const QProcessEnvironment &env,
                                                    const AzureCloud &cloud,
                                                    QNetworkAccessManager *network,
-                                                   const Clock &clock, QObject *parent = nullptr);
+                                                   const base::Clock &clock,
+                                                   QObject *parent = nullptr);
     ~ClientSecretCredential() override;
     Q_DISABLE_COPY_MOVE(ClientSecretCredential)
 
@@ -42,7 +42,7 @@ private:
     QByteArray m_clientSecret;
     AzureCloud m_cloud;
     QNetworkAccessManager *m_network;
-    const Clock &m_clock;
+    const base::Clock &m_clock;
     int m_timeoutMs = 30'000;
 };
 

@@ -3,7 +3,7 @@
 #include "azure/managedidentitycredential.h"
 
 #include "azure/tokenparsers.h"
-#include "fleet/clock.h"
+#include "base/clock.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
@@ -16,7 +16,7 @@ using namespace Qt::StringLiterals;
 
 namespace spotkeeper::core {
 
-ManagedIdentityCredential::ManagedIdentityCredential(AzureCloud cloud, const Clock &clock,
+ManagedIdentityCredential::ManagedIdentityCredential(AzureCloud cloud, const base::Clock &clock,
                                                      QObject *parent)
     : AccessTokenSource(parent)
     , m_cloud(std::move(cloud))

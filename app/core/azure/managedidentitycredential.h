@@ -4,6 +4,7 @@
 
 #include "azure/accesstokensource.h"
 #include "azure/azurecloud.h"
+#include "base/clock.h"
 
 #include <QList>
 #include <QUrl>
@@ -11,8 +12,6 @@
 class QNetworkAccessManager;
 
 namespace spotkeeper::core {
-
-class Clock;
 
 // Managed identity through IMDS (AZURE-PROTOCOL.md §3.2): GET /metadata/identity/oauth2/token
 // ?api-version=2018-02-01&resource=<arm> with `Metadata: true`, never through a proxy. Retries
@@ -24,7 +23,8 @@ class ManagedIdentityCredential final : public AccessTokenSource
     Q_OBJECT
 public:
     // Owns its QNetworkAccessManager: IMDS needs NoProxy even where ARM goes through a proxy.
-    ManagedIdentityCredential(AzureCloud cloud, const Clock &clock, QObject *parent = nullptr);
+    ManagedIdentityCredential(AzureCloud cloud, const base::Clock &clock,
+                              QObject *parent = nullptr);
     ~ManagedIdentityCredential() override;
     Q_DISABLE_COPY_MOVE(ManagedIdentityCredential)
 
@@ -44,7 +44,7 @@ private:
 
     AzureCloud m_cloud;
     QNetworkAccessManager *m_network;
-    const Clock &m_clock;
+    const base::Clock &m_clock;
     QUrl m_endpoint;
     QString m_clientId;
     QList<int> m_retryDelaysMs {2'000, 6'000, 14'000, 30'000};

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/agentwatch.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "fleet/fleettypes.h"
 #include "store/store.h"
 
@@ -35,7 +35,7 @@ EventRecord watchEvent(EventKind kind, const QString &type, const QDateTime &at,
 
 } // namespace
 
-AgentWatch::AgentWatch(Store &store, Clock &clock, AgentWatchConfig config, QObject *parent)
+AgentWatch::AgentWatch(Store &store, base::Clock &clock, AgentWatchConfig config, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_clock(clock)

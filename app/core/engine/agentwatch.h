@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
+
 #include <QObject>
 #include <QTimer>
 
@@ -16,7 +18,6 @@
 // twice nor forgets, and every reader (fleet view, operator API, /metrics) sees the same.
 namespace spotkeeper::core {
 
-class Clock;
 class Store;
 
 struct AgentWatchConfig
@@ -31,7 +32,7 @@ class AgentWatch final : public QObject
 {
     Q_OBJECT
 public:
-    AgentWatch(Store &store, Clock &clock, AgentWatchConfig config, QObject *parent = nullptr);
+    AgentWatch(Store &store, base::Clock &clock, AgentWatchConfig config, QObject *parent = nullptr);
     ~AgentWatch() override;
     Q_DISABLE_COPY_MOVE(AgentWatch)
 
@@ -47,7 +48,7 @@ Q_SIGNALS:
 
 private:
     Store &m_store;
-    Clock &m_clock;
+    base::Clock &m_clock;
     AgentWatchConfig m_config;
     QTimer m_timer;
 };

@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/reconciler.h"
 
+#include "base/clock.h"
 #include "engine/duetimer.h"
 #include "engine/restartengine.h"
-#include "fleet/clock.h"
 #include "store/store.h"
 
 #include <QSet>
@@ -37,8 +37,8 @@ QString keyOf(const VmRecord &vm)
 
 } // namespace
 
-Reconciler::Reconciler(Store &store, CloudProvider &cloud, RestartEngine &engine, Clock &clock,
-                       ReconcilerConfig config, QObject *parent)
+Reconciler::Reconciler(Store &store, CloudProvider &cloud, RestartEngine &engine,
+                       base::Clock &clock, ReconcilerConfig config, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_cloud(cloud)

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "fleet/cloudprovider.h"
 
 #include <QHash>
@@ -19,7 +20,6 @@
 // since a person may have deallocated them. It also confirms restarts (running VMs).
 namespace spotkeeper::core {
 
-class Clock;
 class Store;
 class RestartEngine;
 
@@ -57,7 +57,7 @@ class Reconciler final : public QObject
 {
     Q_OBJECT
 public:
-    Reconciler(Store &store, CloudProvider &cloud, RestartEngine &engine, Clock &clock,
+    Reconciler(Store &store, CloudProvider &cloud, RestartEngine &engine, base::Clock &clock,
                ReconcilerConfig config = {}, QObject *parent = nullptr);
     ~Reconciler() override;
     Q_DISABLE_COPY_MOVE(Reconciler)
@@ -99,7 +99,7 @@ private:
     Store &m_store;
     CloudProvider &m_cloud;
     RestartEngine &m_engine;
-    Clock &m_clock;
+    base::Clock &m_clock;
     ReconcilerConfig m_config;
     QHash<QString, Subscription> m_subs; // by lower-cased subscription id
     QTimer m_timer;

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/restartengine.h"
 
+#include "base/clock.h"
 #include "engine/duetimer.h"
-#include "fleet/clock.h"
 #include "store/store.h"
 
 #include <QCoreApplication>
@@ -27,8 +27,8 @@ bool startable(PowerState state)
 
 } // namespace
 
-RestartEngine::RestartEngine(Store &store, CloudProvider &cloud, Clock &clock, EngineConfig config,
-                             QObject *parent)
+RestartEngine::RestartEngine(Store &store, CloudProvider &cloud, base::Clock &clock,
+                             EngineConfig config, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_cloud(cloud)

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "engine/engineconfig.h"
 #include "fleet/cloudprovider.h"
 #include "fleet/fleetoperations.h"
@@ -21,14 +22,13 @@
 // with a QTimer at the next due time; tests with a ManualClock call processDue().
 namespace spotkeeper::core {
 
-class Clock;
 class Store;
 
 class RestartEngine final : public QObject, public FleetOperations
 {
     Q_OBJECT
 public:
-    RestartEngine(Store &store, CloudProvider &cloud, Clock &clock, EngineConfig config = {},
+    RestartEngine(Store &store, CloudProvider &cloud, base::Clock &clock, EngineConfig config = {},
                   QObject *parent = nullptr);
     ~RestartEngine() override;
     Q_DISABLE_COPY_MOVE(RestartEngine)
@@ -206,7 +206,7 @@ private:
 
     Store &m_store;
     CloudProvider &m_cloud;
-    Clock &m_clock;
+    base::Clock &m_clock;
     EngineConfig m_config;
     BackoffPolicy m_backoff;
     QHash<qint64, Tracked> m_jobs; // by vm id

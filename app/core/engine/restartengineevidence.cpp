@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RestartEngine: a managed VM went down with no notice. Eviction or somebody's decision?
 // The cloud's own record (Azure: the Activity Log) decides; docs/ENGINE.md has the table.
+#include "base/clock.h"
 #include "engine/restartengine.h"
-#include "fleet/clock.h"
 #include "store/store.h"
 
 namespace spotkeeper::core {

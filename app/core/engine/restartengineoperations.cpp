@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RestartEngine: notice ingest, unreported evictions and the operator actions.
+#include "base/clock.h"
 #include "engine/restartengine.h"
-#include "fleet/clock.h"
 #include "protocol/azurenames.h"
 #include "protocol/messagecodec.h"
 #include "store/store.h"

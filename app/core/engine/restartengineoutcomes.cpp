@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RestartEngine: what the engine does with outcomes (start results, operator-stops,
 // recovery, the alert threshold, power states the reconciler saw).
+#include "base/clock.h"
 #include "engine/restartengine.h"
-#include "fleet/clock.h"
 #include "store/store.h"
 
 #include <algorithm>

@@ -3,8 +3,8 @@
 // RestartEngine in a storm: many jobs of one subscription read their power states from one
 // paged statusOnly list (50 VMs a read) instead of one GET each, and accepted starts are
 // confirmed by the same list instead of one operation poll each (issue 12, point 5).
+#include "base/clock.h"
 #include "engine/restartengine.h"
-#include "fleet/clock.h"
 #include "store/store.h"
 
 namespace spotkeeper::core {

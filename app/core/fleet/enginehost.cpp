@@ -9,7 +9,7 @@
 #include "engine/engineidentity.h"
 #include "engine/reconciler.h"
 #include "engine/restartengine.h"
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "fleet/cloudrouter.h"
 #include "fleet/sharedratebudgets.h"
 #include "gcp/computecloudprovider.h"
@@ -112,7 +112,7 @@ private:
 
 } // namespace
 
-EngineHost::EngineHost(EngineHostConfig config, Store &store, Clock &clock,
+EngineHost::EngineHost(EngineHostConfig config, Store &store, base::Clock &clock,
                        EngineHostOptions options, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))

@@ -4,6 +4,7 @@
 
 #include "fleet/enginehostconfig.h"
 #include "fleet/ratebudget.h"
+#include "base/clock.h"
 
 #include <QObject>
 #include <QTimer>
@@ -36,7 +37,6 @@ namespace spotkeeper::core {
 
 class AgentWatch;
 class ArmCloudProvider;
-class Clock;
 class CloudRouter;
 class EngineIdentity;
 class EngineMetrics;
@@ -70,7 +70,7 @@ class EngineHost final : public QObject
 {
     Q_OBJECT
 public:
-    EngineHost(EngineHostConfig config, Store &store, Clock &clock, EngineHostOptions options = {},
+    EngineHost(EngineHostConfig config, Store &store, base::Clock &clock, EngineHostOptions options = {},
                QObject *parent = nullptr);
     ~EngineHost() override;
     Q_DISABLE_COPY_MOVE(EngineHost)
@@ -122,7 +122,7 @@ private:
 
     EngineHostConfig m_config;
     Store &m_store;
-    Clock &m_clock;
+    base::Clock &m_clock;
     EngineHostOptions m_options;
     ArmCloudProvider *m_cloud = nullptr; // QObject child
     CloudRouter *m_router = nullptr; // QObject child: what the engine and reconciler call

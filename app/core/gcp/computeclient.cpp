@@ -5,7 +5,7 @@
 #include "azure/accesstokensource.h"
 #include "azure/armerror.h"
 #include "fleet/bearerexchange.h"
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "gcp/computeparsers.h"
 
 #include <QLoggingCategory>
@@ -30,7 +30,7 @@ int defaultPort(const QUrl &url)
 } // namespace
 
 ComputeClient::ComputeClient(core::AccessTokenSource *credential, ComputeOptions options,
-                             const core::Clock &clock, QObject *parent)
+                             const base::Clock &clock, QObject *parent)
     : QObject(parent)
     , m_credential(credential)
     , m_options(std::move(options))

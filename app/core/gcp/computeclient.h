@@ -4,6 +4,7 @@
 
 #include "fleet/cloudprovider.h"
 #include "fleet/ratebudget.h"
+#include "base/clock.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -20,7 +21,6 @@ class QNetworkAccessManager;
 
 namespace spotkeeper::core {
 class AccessTokenSource;
-class Clock;
 } // namespace spotkeeper::core
 
 // Sends Compute Engine API requests (docs/GCP-PROTOCOL.md §5) with a bearer token, paced by
@@ -72,7 +72,7 @@ public:
     enum class Kind { Read, Write, OperationRead, List };
 
     ComputeClient(core::AccessTokenSource *credential, ComputeOptions options,
-                  const core::Clock &clock, QObject *parent = nullptr);
+                  const base::Clock &clock, QObject *parent = nullptr);
     ~ComputeClient() override;
     Q_DISABLE_COPY_MOVE(ComputeClient)
 
@@ -109,7 +109,7 @@ private:
 
     core::AccessTokenSource *m_credential;
     ComputeOptions m_options;
-    const core::Clock &m_clock;
+    const base::Clock &m_clock;
     QNetworkAccessManager *m_network;
     std::deque<Pending> m_queue;
     QHash<QString, core::RateBudget> m_buckets; // "<kind>/<project>"

@@ -3,7 +3,7 @@
 #include "gcp/computecloudprovider.h"
 
 #include "azure/accesstokensource.h"
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "gcp/computeparsers.h"
 #include "listener/vmresourceid.h"
 
@@ -71,7 +71,7 @@ struct ComputeCloudProvider::ListState
 };
 
 ComputeCloudProvider::ComputeCloudProvider(core::AccessTokenSource *credential,
-                                           ComputeOptions options, const core::Clock &clock,
+                                           ComputeOptions options, const base::Clock &clock,
                                            QObject *parent)
     : CloudProvider(parent)
     , m_client(new ComputeClient(credential, std::move(options), clock, this))

@@ -4,12 +4,12 @@
 
 #include "fleet/cloudprovider.h"
 #include "gcp/computeclient.h"
+#include "base/clock.h"
 
 #include <memory>
 
 namespace spotkeeper::core {
 class AccessTokenSource;
-class Clock;
 } // namespace spotkeeper::core
 
 // Google Cloud behind the engine's CloudProvider seam (docs/GCP-PROTOCOL.md §5, docs/GCP.md):
@@ -26,7 +26,7 @@ class ComputeCloudProvider final : public core::CloudProvider
 public:
     // credential: owned (reparented to the provider).
     ComputeCloudProvider(core::AccessTokenSource *credential, ComputeOptions options,
-                         const core::Clock &clock, QObject *parent = nullptr);
+                         const base::Clock &clock, QObject *parent = nullptr);
     ~ComputeCloudProvider() override;
     Q_DISABLE_COPY_MOVE(ComputeCloudProvider)
 
@@ -60,7 +60,7 @@ private:
     void listPage(std::shared_ptr<ListState> state);
 
     ComputeClient *m_client;
-    const core::Clock &m_clock;
+    const base::Clock &m_clock;
 };
 
 } // namespace spotkeeper::gcp

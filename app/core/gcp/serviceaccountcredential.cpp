@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gcp/serviceaccountcredential.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,7 +14,7 @@ using namespace Qt::StringLiterals;
 
 ServiceAccountCredential::ServiceAccountCredential(ServiceAccountKey key, QStringList scopes,
                                                    QNetworkAccessManager *network,
-                                                   const core::Clock &clock, QObject *parent)
+                                                   const base::Clock &clock, QObject *parent)
     : core::AccessTokenSource(parent)
     , m_key(std::move(key))
     , m_scopes(std::move(scopes))

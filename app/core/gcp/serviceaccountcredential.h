@@ -3,13 +3,10 @@
 #pragma once
 
 #include "azure/accesstokensource.h"
+#include "base/clock.h"
 #include "gcp/gcpcredentials.h"
 
 class QNetworkAccessManager;
-
-namespace spotkeeper::core {
-class Clock;
-}
 
 // Google's service-account flow (docs/GCP-PROTOCOL.md §6): a JWT grant signed RS256 with the
 // key file's private key, POSTed form-encoded to its token_uri; the access token is kept until
@@ -22,7 +19,7 @@ class ServiceAccountCredential final : public core::AccessTokenSource
     Q_OBJECT
 public:
     ServiceAccountCredential(ServiceAccountKey key, QStringList scopes,
-                             QNetworkAccessManager *network, const core::Clock &clock,
+                             QNetworkAccessManager *network, const base::Clock &clock,
                              QObject *parent = nullptr);
     Q_DISABLE_COPY_MOVE(ServiceAccountCredential)
 
@@ -39,7 +36,7 @@ private:
     ServiceAccountKey m_key;
     QStringList m_scopes;
     QNetworkAccessManager *m_network;
-    const core::Clock &m_clock;
+    const base::Clock &m_clock;
     core::AccessToken m_cached;
     int m_timeoutMs = 30'000;
 };

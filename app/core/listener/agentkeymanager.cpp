@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "listener/agentkeymanager.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "listener/vmresourceid.h"
 #include "store/store.h"
 
@@ -35,7 +35,7 @@ QByteArray credentialText(const QString &keyId, const protocol::WebhookSecret &s
 
 } // namespace
 
-AgentKeyManager::AgentKeyManager(Store &store, Clock &clock, qint64 cacheTtlSeconds)
+AgentKeyManager::AgentKeyManager(Store &store, base::Clock &clock, qint64 cacheTtlSeconds)
     : m_store(store)
     , m_clock(clock)
     , m_ttlMs(cacheTtlSeconds * 1000)

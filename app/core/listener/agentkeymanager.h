@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "fleet/fleettypes.h"
 #include "protocol/webhooksignature.h"
 
@@ -18,7 +19,6 @@
 // are picked up when a cached entry is older than cacheTtlSeconds.
 namespace spotkeeper::core {
 
-class Clock;
 class Store;
 
 enum class KeyError { None, NotFound, Invalid, Conflict, Failed };
@@ -35,7 +35,7 @@ struct IssuedKey
 class AgentKeyManager
 {
 public:
-    explicit AgentKeyManager(Store &store, Clock &clock, qint64 cacheTtlSeconds = 30);
+    explicit AgentKeyManager(Store &store, base::Clock &clock, qint64 cacheTtlSeconds = 30);
 
     std::optional<IssuedKey> generate(const QString &vmResourceId, const QString &actor,
                                       KeyError *code, QString *error);
@@ -76,7 +76,7 @@ private:
     static QString newKeyId();
 
     Store &m_store;
-    Clock &m_clock;
+    base::Clock &m_clock;
     qint64 m_ttlMs;
     QHash<QString, CacheEntry> m_cache;
 };

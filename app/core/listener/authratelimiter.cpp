@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "listener/authratelimiter.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 
 #include <algorithm>
 
@@ -13,7 +13,8 @@ constexpr qint64 kWindowMs = 60'000;
 constexpr qsizetype kMaxCredentialIdBytes = 128; // longer ids are refused unread anyway
 } // namespace
 
-AuthRateLimiter::AuthRateLimiter(Clock &clock, int maxFailuresPerMinute, int maxTrackedAddresses)
+AuthRateLimiter::AuthRateLimiter(base::Clock &clock, int maxFailuresPerMinute,
+                                 int maxTrackedAddresses)
     : m_clock(clock)
     , m_maxFailures(std::max(1, maxFailuresPerMinute))
     , m_maxTracked(std::max(1, maxTrackedAddresses))

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
+
 #include <QByteArrayView>
 #include <QHash>
 #include <QHostAddress>
@@ -15,12 +17,10 @@
 // maxTrackedAddresses pairs are remembered; when full, the stalest are dropped first.
 namespace spotkeeper::core {
 
-class Clock;
-
 class AuthRateLimiter
 {
 public:
-    explicit AuthRateLimiter(Clock &clock, int maxFailuresPerMinute = 20,
+    explicit AuthRateLimiter(base::Clock &clock, int maxFailuresPerMinute = 20,
                              int maxTrackedAddresses = 10'000);
 
     bool isBlocked(const QHostAddress &peer, QByteArrayView credentialId = {});
@@ -34,7 +34,7 @@ private:
     void evictStalest();
     static QString keyFor(const QHostAddress &peer, QByteArrayView credentialId);
 
-    Clock &m_clock;
+    base::Clock &m_clock;
     int m_maxFailures;
     int m_maxTracked;
     QHash<QString, QList<qint64>> m_failures; // address + id -> failure times (ms), ascending

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "listener/listenermetrics.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "fleet/fleettypes.h"
 #include "store/store.h"
 
@@ -120,7 +120,7 @@ void ListenerMetrics::readStoreGauges(Store &store, qint64 nowMs)
     m_gauges = g;
 }
 
-QByteArray ListenerMetrics::render(Store &store, Clock &clock,
+QByteArray ListenerMetrics::render(Store &store, base::Clock &clock,
                                    const std::function<QByteArray()> &extra)
 {
     QByteArray out;

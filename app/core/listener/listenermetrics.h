@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
+
 #include <QByteArray>
 #include <QMap>
 #include <QString>
@@ -17,7 +19,6 @@
 // per store-gauge TTL, however often a scraper polls; everything else is in memory.
 namespace spotkeeper::core {
 
-class Clock;
 class Store;
 
 class ListenerMetrics
@@ -43,7 +44,7 @@ public:
     // Text exposition; store gauges are skipped (and spotkeeper_store_up is 0) when
     // the store fails. The store is read only when the last read is older than the TTL
     // (by clock); the oldest waiting job's age is still computed against clock's now.
-    QByteArray render(Store &store, Clock &clock, const std::function<QByteArray()> &extra);
+    QByteArray render(Store &store, base::Clock &clock, const std::function<QByteArray()> &extra);
 
     static constexpr qint64 kDefaultStoreGaugeTtlMs = 5000;
     // 0 reads the store on every scrape (the benchmark's "before").

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "listener/noticebatcher.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "listener/noticewriter.h"
 
 #include <QElapsedTimer>
@@ -35,7 +35,7 @@ NoticeBatcher::~NoticeBatcher()
     m_writer.reset();
 }
 
-bool NoticeBatcher::useWriterThread(const StoreOptions &store, Clock *clock, QString *error)
+bool NoticeBatcher::useWriterThread(const StoreOptions &store, base::Clock *clock, QString *error)
 {
     flush();
     m_clock = clock;

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "store/store.h"
 
 #include <QHash>
@@ -23,7 +24,6 @@
 // for an in-memory store) the commit runs on the caller's thread.
 namespace spotkeeper::core {
 
-class Clock;
 class NoticeWriter;
 
 class NoticeBatcher final : public QObject
@@ -41,7 +41,7 @@ public:
 
     // Commits on a thread with its own connection to the store's file; false (and
     // *error) when the store has none (":memory:"): commits stay on this thread.
-    bool useWriterThread(const StoreOptions &store, Clock *clock, QString *error);
+    bool useWriterThread(const StoreOptions &store, base::Clock *clock, QString *error);
     bool hasWriterThread() const { return m_writer != nullptr; }
 
     void enqueue(IncomingNotice notice, Done done);
@@ -84,7 +84,7 @@ private:
     QList<Item> m_queue;
     QTimer m_window;
     std::unique_ptr<NoticeWriter> m_writer;
-    Clock *m_clock = nullptr; // the listener's, read on this thread only
+    base::Clock *m_clock = nullptr; // the listener's, read on this thread only
     std::unique_ptr<InFlight> m_inFlight;
     qint64 m_batches = 0;
     qint64 m_largest = 0;

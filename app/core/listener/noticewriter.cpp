@@ -2,13 +2,29 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "listener/noticewriter.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 
 #include <QElapsedTimer>
 
 namespace spotkeeper::core {
 
 using namespace Qt::StringLiterals;
+
+namespace {
+
+// The store stamps what it writes with its clock's "now": here, the time the listener
+// received the batch being committed, not the time this thread got to it.
+class BatchClock final : public base::Clock
+{
+public:
+    QDateTime nowUtc() const override { return m_receivedAt; }
+    void set(QDateTime receivedAt) { m_receivedAt = std::move(receivedAt); }
+
+private:
+    QDateTime m_receivedAt = QDateTime::currentDateTimeUtc();
+};
+
+} // namespace
 
 void NoticeWriter::Result::wait()
 {
@@ -63,7 +79,7 @@ void NoticeWriter::run(StoreOptions options)
 {
     StoreError storeError;
     // The connection and its clock belong to this thread: opened, used and closed here.
-    ManualClock clock;
+    BatchClock clock;
     options.readOnly = false;
     options.clock = &clock;
     std::unique_ptr<Store> store = Store::open(options, &storeError);

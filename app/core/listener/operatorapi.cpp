@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "listener/operatorapi.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "fleet/fleetoperations.h"
 #include "listener/agentkeymanager.h"
 #include "listener/listenerjson.h"
@@ -112,7 +112,7 @@ QJsonObject issuedJson(const IssuedKey &key, const QByteArray &agentCa)
 
 } // namespace
 
-OperatorApi::OperatorApi(Store &store, FleetOperations &operations, Clock &clock,
+OperatorApi::OperatorApi(Store &store, FleetOperations &operations, base::Clock &clock,
                          AgentKeyManager &keys, OperatorTokens &tokens,
                          qint64 defaultOverlapSeconds)
     : m_store(store)

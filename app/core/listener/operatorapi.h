@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "fleet/fleettypes.h"
 #include "http/httpserver.h"
 
@@ -29,7 +30,6 @@
 namespace spotkeeper::core {
 
 class AgentKeyManager;
-class Clock;
 class FleetOperations;
 class OperatorTokens;
 class Store;
@@ -37,8 +37,8 @@ class Store;
 class OperatorApi
 {
 public:
-    OperatorApi(Store &store, FleetOperations &operations, Clock &clock, AgentKeyManager &keys,
-                OperatorTokens &tokens, qint64 defaultOverlapSeconds);
+    OperatorApi(Store &store, FleetOperations &operations, base::Clock &clock,
+                AgentKeyManager &keys, OperatorTokens &tokens, qint64 defaultOverlapSeconds);
 
     http::Response handle(const http::Request &request, const QString &actor);
     // PEM sent as "caCertificate" with every issued key (ListenerOptions::agentCaPem).
@@ -66,7 +66,7 @@ private:
 
     Store &m_store;
     FleetOperations &m_operations;
-    Clock &m_clock;
+    base::Clock &m_clock;
     AgentKeyManager &m_keys;
     OperatorTokens &m_tokens;
     qint64 m_defaultOverlap;

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "listener/operatortokens.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "store/store.h"
 
 #include <QCryptographicHash>
@@ -34,7 +34,7 @@ QByteArray bearerValue(QByteArrayView header)
     return trimmed.sliced(scheme.size()).trimmed().toByteArray();
 }
 
-OperatorTokens::OperatorTokens(Store &store, Clock &clock)
+OperatorTokens::OperatorTokens(Store &store, base::Clock &clock)
     : m_store(store)
     , m_clock(clock)
 { }

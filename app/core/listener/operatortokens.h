@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
+
 #include <QByteArrayView>
 #include <QDateTime>
 #include <QString>
@@ -13,7 +15,6 @@
 // revocation are audited. Rotation = create a new token, then revoke the old one.
 namespace spotkeeper::core {
 
-class Clock;
 class Store;
 
 struct CreatedToken
@@ -26,7 +27,7 @@ struct CreatedToken
 class OperatorTokens
 {
 public:
-    explicit OperatorTokens(Store &store, Clock &clock);
+    explicit OperatorTokens(Store &store, base::Clock &clock);
 
     // validSeconds 0 = no expiry.
     std::optional<CreatedToken> create(const QString &actor, qint64 validSeconds, QString *error);
@@ -38,7 +39,7 @@ public:
 
 private:
     Store &m_store;
-    Clock &m_clock;
+    base::Clock &m_clock;
 };
 
 // "Bearer <x>" -> x (scheme case-insensitive), empty if the header is not a bearer header.

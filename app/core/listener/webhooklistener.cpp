@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "listener/webhooklistener.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "fleet/fleetoperations.h"
 #include "listener/listenerjson.h"
 #include "listener/operatorapi.h"
@@ -80,7 +80,7 @@ QString missingHeader(const http::Request &request)
 
 } // namespace
 
-WebhookListener::WebhookListener(Store &store, FleetOperations &operations, Clock &clock,
+WebhookListener::WebhookListener(Store &store, FleetOperations &operations, base::Clock &clock,
                                  ListenerOptions options, QObject *parent)
     : QObject(parent)
     , m_store(store)

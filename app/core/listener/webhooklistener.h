@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "http/httpserver.h"
 #include "listener/agentkeymanager.h"
 #include "listener/authratelimiter.h"
@@ -23,7 +24,6 @@
 // 2xx only after its group commit; the engine hears of it after that.
 namespace spotkeeper::core {
 
-class Clock;
 class FleetOperations;
 class OperatorApi;
 class Store;
@@ -60,7 +60,7 @@ class WebhookListener final : public QObject
 {
     Q_OBJECT
 public:
-    WebhookListener(Store &store, FleetOperations &operations, Clock &clock,
+    WebhookListener(Store &store, FleetOperations &operations, base::Clock &clock,
                     ListenerOptions options = {}, QObject *parent = nullptr);
     ~WebhookListener() override;
     Q_DISABLE_COPY_MOVE(WebhookListener)
@@ -121,7 +121,7 @@ private:
 
     Store &m_store;
     FleetOperations &m_operations;
-    Clock &m_clock;
+    base::Clock &m_clock;
     ListenerOptions m_options;
     AgentKeyManager m_keys;
     OperatorTokens m_tokens;

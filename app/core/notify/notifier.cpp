@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "notify/notifier.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "listener/listenermetrics.h"
 #include "notify/notification.h"
 #include "store/store.h"
@@ -37,7 +37,7 @@ qint64 downtimeOf(Store &store, qint64 vmId)
 
 } // namespace
 
-Notifier::Notifier(const NotifyConfig &config, Store &store, Clock &clock)
+Notifier::Notifier(const NotifyConfig &config, Store &store, base::Clock &clock)
     : m_config(config)
     , m_store(store)
     , m_clock(clock)
@@ -48,7 +48,7 @@ Notifier::Notifier(const NotifyConfig &config, Store &store, Clock &clock)
 
 Notifier::~Notifier() = default;
 
-std::unique_ptr<Notifier> Notifier::create(const NotifyConfig &config, Store &store, Clock &clock,
+std::unique_ptr<Notifier> Notifier::create(const NotifyConfig &config, Store &store, base::Clock &clock,
                                            QString *error)
 {
     if (const QString problem = config.validate(); !problem.isEmpty()) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "notify/notifyconfig.h"
+#include "base/clock.h"
 
 #include <QHash>
 #include <QMap>
@@ -26,7 +27,6 @@ class QNetworkAccessManager;
 // Time comes from the injected Clock; tests call pump() themselves.
 namespace spotkeeper::core {
 
-class Clock;
 class Store;
 
 class Notifier final : public QObject
@@ -37,7 +37,7 @@ public:
 
     // Reads every channel's files; nullptr and *error (naming channel and file, never a
     // secret) when one is missing or unusable.
-    static std::unique_ptr<Notifier> create(const NotifyConfig &config, Store &store, Clock &clock,
+    static std::unique_ptr<Notifier> create(const NotifyConfig &config, Store &store, base::Clock &clock,
                                             QString *error);
     ~Notifier() override;
     Q_DISABLE_COPY_MOVE(Notifier)
@@ -55,7 +55,7 @@ Q_SIGNALS:
     void deliveryFailed(const QString &channel, const QString &eventKey, const QString &error);
 
 private:
-    Notifier(const NotifyConfig &config, Store &store, Clock &clock);
+    Notifier(const NotifyConfig &config, Store &store, base::Clock &clock);
     struct Channel
     {
         NotifyChannel config;
@@ -66,7 +66,7 @@ private:
 
     NotifyConfig m_config;
     Store &m_store;
-    Clock &m_clock;
+    base::Clock &m_clock;
     QMap<QString, Channel> m_channels;
     std::unique_ptr<QNetworkAccessManager> m_network;
     QSet<qint64> m_inFlight;

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "store/sqlitestore.h"
 
-#include "fleet/clock.h"
+#include "base/clock.h"
 #include "store/schema.h"
 #include "store/storerows.h"
 
@@ -135,7 +135,7 @@ bool SqliteStore::openDatabase(StoreError *error)
     if (path.isEmpty())
         return failWith(StoreError::Code::CannotOpen, u"no store path given (--store)"_s);
     if (!m_options.clock)
-        m_options.clock = &systemClock();
+        m_options.clock = &base::systemClock();
 
     QString problem;
     if (!m_dialect->configure(m_db, m_options, &problem))

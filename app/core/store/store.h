@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "fleet/fleettypes.h"
 
 #include <QString>
@@ -21,13 +22,11 @@ class QObject;
 // GUI's reads). Every write method returns only after its transaction is committed.
 namespace spotkeeper::core {
 
-class Clock;
-
 struct StoreOptions
 {
     // Positional like the aggregate it was: StoreOptions {path, readOnly, busyTimeoutMs, clock}.
     explicit StoreOptions(QString path_ = {}, bool readOnly_ = false, int busyTimeoutMs_ = 5000,
-                          Clock *clock_ = nullptr)
+                          base::Clock *clock_ = nullptr)
         : path(std::move(path_))
         , readOnly(readOnly_)
         , busyTimeoutMs(busyTimeoutMs_)
@@ -39,7 +38,7 @@ struct StoreOptions
     QString path;
     bool readOnly = false;
     int busyTimeoutMs = 5000;
-    Clock *clock = nullptr; // defaults to systemClock()
+    base::Clock *clock = nullptr; // defaults to systemClock()
     // PostgreSQL only: a file (mode 0600) holding the password; empty = libpq's own
     // PGPASSFILE / ~/.pgpass. sslMode and sslRootCert go to libpq (sslmode, sslrootcert).
     QString passwordFile;

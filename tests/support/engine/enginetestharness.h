@@ -4,8 +4,8 @@
 
 #include "engine/reconciler.h"
 #include "engine/restartengine.h"
-#include "fleet/clock.h"
 #include "store/store.h"
+#include "support/base/manualclock.h"
 #include "support/engine/fakecloudprovider.h"
 
 #include <QTemporaryDir>
@@ -19,6 +19,7 @@
 // One engine under test: a SQLite store on a temp file, a ManualClock, the fake cloud,
 // and a discrete-event loop that jumps the clock straight to the next thing due.
 namespace spotkeeper::core::test {
+using testsupport::ManualClock;
 
 inline const QString kSubscription = QStringLiteral("11111111-2222-3333-4444-555555555555");
 
@@ -54,7 +55,7 @@ public:
     QList<EventRecord> events(qint64 vmId, EventKind kind);
     std::optional<JobRecord> latestJob(qint64 vmId);
 
-    ManualClock clock;
+    testsupport::ManualClock clock;
     QTemporaryDir dir;
     std::unique_ptr<Store> store;
     std::unique_ptr<FakeCloudProvider> cloud;

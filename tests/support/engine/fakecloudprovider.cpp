@@ -7,6 +7,7 @@
 namespace spotkeeper::core::test {
 
 using namespace Qt::StringLiterals;
+using spotkeeper::testsupport::ManualClock;
 
 namespace {
 

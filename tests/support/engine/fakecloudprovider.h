@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "fleet/clock.h"
 #include "fleet/cloudprovider.h"
+#include "support/base/manualclock.h"
 
 #include <QHash>
 #include <QMap>
@@ -18,6 +18,7 @@
 // every call is recorded with its time; ARM's write bucket and Compute's per-VM start
 // pace can be enforced (429s and violations are counted).
 namespace spotkeeper::core::test {
+using testsupport::ManualClock;
 
 class FakeCloudProvider final : public CloudProvider
 {
@@ -46,7 +47,7 @@ public:
         bool acceptedWithoutUrl = false;
     };
 
-    explicit FakeCloudProvider(ManualClock &clock, QObject *parent = nullptr);
+    explicit FakeCloudProvider(testsupport::ManualClock &clock, QObject *parent = nullptr);
     ~FakeCloudProvider() override;
     Q_DISABLE_COPY_MOVE(FakeCloudProvider)
 
@@ -143,7 +144,7 @@ private:
     void post(qint64 atMs, std::function<void()> reply);
     CallResult failureFor(const StartScript &script) const;
 
-    ManualClock &m_clock;
+    testsupport::ManualClock &m_clock;
     QHash<QString, Vm> m_vms;
     QHash<QString, Operation> m_ops; // by async URL
     QHash<QString, EvidenceResult> m_evidence;

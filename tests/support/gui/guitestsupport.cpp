@@ -8,7 +8,7 @@
 
 namespace spotkeeper::gui::test {
 
-std::unique_ptr<core::Store> openStore(const QString &path, core::Clock *clock)
+std::unique_ptr<core::Store> openStore(const QString &path, base::Clock *clock)
 {
     core::StoreOptions options;
     options.path = path;

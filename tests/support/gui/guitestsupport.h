@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "fleet/fleetoperations.h"
 #include "store/store.h"
 
@@ -13,7 +14,7 @@
 // Shared by the dashboard tests, the benchmark and the screenshot seeder.
 namespace spotkeeper::gui::test {
 
-std::unique_ptr<core::Store> openStore(const QString &path, core::Clock *clock);
+std::unique_ptr<core::Store> openStore(const QString &path, base::Clock *clock);
 
 struct DemoOptions
 {

@@ -15,7 +15,7 @@ using namespace Qt::StringLiterals;
 
 void ListenerTestBase::setUpStore(const QString &path)
 {
-    m_clock = std::make_unique<core::ManualClock>();
+    m_clock = std::make_unique<testsupport::ManualClock>();
     core::StoreError error;
     m_store = core::Store::open(core::StoreOptions {path, false, 5000, m_clock.get()}, &error);
     QVERIFY2(m_store, qPrintable(error.message));

@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "fleet/clock.h"
 #include "http/httpserver.h"
 #include "listener/webhooklistener.h"
 #include "store/store.h"
+#include "support/base/manualclock.h"
 #include "support/http/rawhttpclient.h"
 #include "support/listener/listenertestkit.h"
 
@@ -18,6 +18,7 @@
 // The fixture of the listener tests: a fresh in-memory store, a ManualClock, a
 // RecordingOperations and a listener on 127.0.0.1:0 with one agent key for "vm-a".
 namespace spotkeeper::listenertest {
+using testsupport::ManualClock;
 
 class ListenerTestBase : public QObject
 {
@@ -33,7 +34,7 @@ protected:
     QJsonObject json(const testsupport::RawResponse &response) const;
     qint64 storedEvents();
 
-    std::unique_ptr<core::ManualClock> m_clock;
+    std::unique_ptr<testsupport::ManualClock> m_clock;
     std::unique_ptr<core::Store> m_store;
     std::unique_ptr<RecordingOperations> m_ops;
     std::unique_ptr<http::HttpServer> m_server;

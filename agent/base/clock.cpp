@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "fleet/clock.h"
+#include "base/clock.h"
 
-namespace spotkeeper::core {
+namespace spotkeeper::base {
 
 namespace {
 class SystemClock final : public Clock
@@ -18,4 +18,4 @@ Clock &systemClock()
     return clock;
 }
 
-} // namespace spotkeeper::core
+} // namespace spotkeeper::base
