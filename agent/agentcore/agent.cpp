@@ -150,7 +150,7 @@ void Agent::handleSnapshot(const EventSnapshot &snapshot)
         const QString notBefore =
             event.notBefore.isValid() ? event.notBefore.toString(Qt::ISODate) : u"now (started)"_s;
         if (m_client.isLegacy() && !isEviction(event)) {
-            entry.delivered = true; // the seed protocol has no way to say it
+            entry.delivered = true; // the legacy webhook has no way to say it
             qCInfo(lcAgent).noquote()
                 << u"event: %1 %2 %3, not before %4 - not reported in legacy mode"_s.arg(
                        entry.eventType, entry.eventId, entry.eventStatus, notBefore);

@@ -207,7 +207,7 @@ void AgentCheck::checkDashboard()
             if (result.httpStatus == 401 || result.httpStatus == 403)
                 hint = u" - check the agent key and that it is bound to this VM"_s;
             else if (result.httpStatus == 404)
-                hint = m_config.legacy ? u" - is seed compatibility enabled on the dashboard?"_s
+                hint = m_config.legacy ? u" - is the legacy webhook enabled on the server ([legacy_webhook] in spotkeeperd.conf)?"_s
                                        : u" - check dashboard-url"_s;
             else if (result.httpStatus == 0 && !result.error.startsWith("not sent"_L1))
                 hint = u" - is the dashboard reachable from this VM?"_s;
@@ -230,7 +230,7 @@ void AgentCheck::checkDashboard()
                    u"legacy webhook"_s);
             return;
         }
-        // Harmless: the dashboard answers the seed body with a power-state check only.
+        // Harmless: the server answers the legacy body with a power-state check only.
         m_dashboard.post(
             Route::Heartbeat, legacyWebhookBody(m_vm), {},
             [finish](const PostResult &result) { finish(result, u"legacy webhook"_s); });

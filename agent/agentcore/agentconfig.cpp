@@ -389,7 +389,7 @@ ConfigResult loadAgentConfig(const QStringList &arguments, const QProcessEnviron
                       &error))
             return {std::nullopt, error, {}};
         const QString path = config.legacyWebhookUrl.path();
-        if (path.isEmpty() || path == "/"_L1) // a bare origin means the seed-compatible route
+        if (path.isEmpty() || path == "/"_L1) // a bare origin means the legacy route
             config.legacyWebhookUrl.setPath(u"/webhook"_s);
         config.legacyApiKey = env.value("WEBHOOK_API_KEY"_L1).trimmed().toUtf8();
         if (config.legacyApiKey.isEmpty())
@@ -398,8 +398,9 @@ ConfigResult loadAgentConfig(const QStringList &arguments, const QProcessEnviron
         config.keySource = u"environment variable WEBHOOK_API_KEY"_s;
         config.warnings.append(
             u"legacy mode (WEBHOOK_URL): only Preempt/Terminate are reported, unsigned, as "
-            "{resourceGroup, vmName} with a bearer key and no heartbeats; the dashboard must "
-            "enable seed compatibility. Move to dashboard-url and an agent key."_s);
+            "{resourceGroup, vmName} with a bearer key and no heartbeats; the server must enable "
+            "the legacy webhook ([legacy_webhook] in spotkeeperd.conf). Move to dashboard-url "
+            "and an agent key."_s);
     } else {
         if (!values.contains("dashboard-url"_L1))
             return {std::nullopt,

@@ -28,7 +28,7 @@ struct AgentConfig
     protocol::AgentCredential credential;
     QString keySource; // where the key came from, for logs (never the key)
 
-    bool legacy = false; // seed-compatible POST /webhook with a bearer key
+    bool legacy = false; // legacy POST /webhook with a bearer key
     QUrl legacyWebhookUrl; // full URL notices are POSTed to in legacy mode
     QByteArray legacyApiKey; // secret: never logged
 

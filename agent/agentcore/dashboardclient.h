@@ -15,7 +15,7 @@
 // Webhooks headers (webhook-id stable per message, webhook-timestamp fresh at every
 // attempt and re-signed) plus spotkeeper-key-id, to /api/v1/notices or
 // /api/v1/heartbeats. Legacy mode: `Authorization: Bearer <WEBHOOK_API_KEY>` to the
-// seed-compatible URL. No retries here: the caller owns the retry policy.
+// legacy webhook URL. No retries here: the caller owns the retry policy.
 namespace spotkeeper::agent {
 
 enum class Route { Notice, Heartbeat };

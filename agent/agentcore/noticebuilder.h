@@ -16,13 +16,13 @@ namespace spotkeeper::agent {
 // different ids.
 QString noticeWebhookId(const protocol::VmIdentity &vm, const protocol::ScheduledEvent &event);
 
-// Signed mode: the protocol notice. Legacy mode: the seed design's
+// Signed mode: the protocol notice. Legacy mode: the original design's
 // {"resourceGroup","vmName"} body.
 SpoolEntry buildNoticeEntry(const protocol::VmIdentity &vm, const protocol::ScheduledEvent &event,
                             qint64 incarnation, const QDateTime &nowUtc, bool legacy);
 QByteArray legacyWebhookBody(const protocol::VmIdentity &vm);
 
-// The seed design only knew evictions: legacy mode reports Preempt and Terminate.
+// The original design only knew evictions: legacy mode reports Preempt and Terminate.
 bool isEviction(const protocol::ScheduledEvent &event);
 
 } // namespace spotkeeper::agent

@@ -50,8 +50,20 @@ Setter boolean(bool ServerConfig::*member)
     };
 }
 
+Setter legacySubscription()
+{
+    return [](ServerConfig &c, const QString &v) -> QString {
+        const QString problem = protocol::checkSubscriptionId(v);
+        if (!problem.isEmpty())
+            return problem;
+        c.seedSubscription = v;
+        return QString();
+    };
+}
+
 const QHash<QString, Setter> &setters()
 {
+    // [legacy_webhook] was called [seed] before; both names are read.
     static const QHash<QString, Setter> table {
         {u"listen.address"_s,
          [](ServerConfig &c, const QString &v) -> QString {
@@ -198,15 +210,11 @@ const QHash<QString, Setter> &setters()
          }},
         {u"keys.rotation_overlap_hours"_s,
          integer(&ServerConfig::rotationOverlapHours, 0, 24 * 90)},
+        {u"legacy_webhook.enabled"_s, boolean(&ServerConfig::seedEnabled)},
+        {u"legacy_webhook.subscription"_s, legacySubscription()},
+        {u"legacy_webhook.key_file"_s, text(&ServerConfig::seedKeyFile)},
         {u"seed.enabled"_s, boolean(&ServerConfig::seedEnabled)},
-        {u"seed.subscription"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             const QString problem = protocol::checkSubscriptionId(v);
-             if (!problem.isEmpty())
-                 return problem;
-             c.seedSubscription = v;
-             return QString();
-         }},
+        {u"seed.subscription"_s, legacySubscription()},
         {u"seed.key_file"_s, text(&ServerConfig::seedKeyFile)},
         {u"log.level"_s,
          [](ServerConfig &c, const QString &v) -> QString {

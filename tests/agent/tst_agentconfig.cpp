@@ -205,6 +205,9 @@ void TestAgentConfig::legacyWebhookVariables()
     QCOMPARE(result.config->legacyWebhookUrl, QUrl(u"https://old.example/webhook"_s));
     QCOMPARE(result.config->legacyApiKey, QByteArray("legacy-bearer-123"));
     QVERIFY(!result.config->warnings.join(u' ').contains("legacy-bearer-123"_L1));
+    // The warning tells the operator what to switch on, in the server's own words.
+    QVERIFY(result.config->warnings.join(u' ').contains("[legacy_webhook] in spotkeeperd.conf"_L1));
+    QVERIFY(!result.config->warnings.join(u' ').contains("seed"_L1, Qt::CaseInsensitive));
 
     env.insert(u"WEBHOOK_URL"_s, u"https://worker.example/custom/path"_s); // kept as given
     result = loadAgentConfig({u"spotkeeper-agent"_s}, env);

@@ -19,6 +19,7 @@ class TestServerConfig : public QObject
 private slots:
     void shippedExampleIsValid();
     void parsesEverySection();
+    void formerLegacyWebhookSectionNameIsRead();
     void rejectsMistakes_data();
     void rejectsMistakes();
     void refusesUnsafeCombinations_data();
@@ -100,10 +101,10 @@ template = {title}\n{text}
 [notify.chat]
 type = slack
 url_file = /etc/x/slack.url
-[seed]
+[legacy_webhook]
 enabled = yes
 subscription = 8d3c6a4e-2f4b-4c1e-9a53-3f1b2f0c7d11
-key_file = /etc/x/seed.key
+key_file = /etc/x/legacy.key
 [log]
 level = DEBUG
 )";
@@ -129,6 +130,8 @@ level = DEBUG
     QCOMPARE(config->evidenceWaitSeconds, 120);
     QVERIFY(!config->restartUnprovenDeallocation);
     QVERIFY(config->seedEnabled);
+    QCOMPARE(config->seedSubscription, u"8d3c6a4e-2f4b-4c1e-9a53-3f1b2f0c7d11"_s);
+    QCOMPARE(config->seedKeyFile, u"/etc/x/legacy.key"_s);
     QCOMPARE(config->logLevel, u"debug"_s);
     QCOMPARE(config->heartbeatIntervalSeconds, 30);
     QCOMPARE(config->agentSilentIntervals, 4);
@@ -140,6 +143,21 @@ level = DEBUG
     QCOMPARE(config->notify.channels.at(0).templateText, u"{title}\n{text}"_s);
     QVERIFY(config->notify.channels.at(1).type == core::ChannelType::Slack);
     QVERIFY2(config->validate().isEmpty(), qPrintable(config->validate())); // TLS set: 0.0.0.0 ok
+}
+
+void TestServerConfig::formerLegacyWebhookSectionNameIsRead()
+{
+    // [legacy_webhook] was called [seed]: files written then keep working.
+    QString error;
+    const auto config = headless::ServerConfig::parse(
+        "[seed]\nenabled = true\nsubscription = 8d3c6a4e-2f4b-4c1e-9a53-3f1b2f0c7d11\n"
+        "key_file = /etc/x/seed.key\n",
+        &error);
+    QVERIFY2(config, qPrintable(error));
+    QVERIFY(config->seedEnabled);
+    QCOMPARE(config->seedSubscription, u"8d3c6a4e-2f4b-4c1e-9a53-3f1b2f0c7d11"_s);
+    QCOMPARE(config->seedKeyFile, u"/etc/x/seed.key"_s);
+    QVERIFY2(config->validate().isEmpty(), qPrintable(config->validate()));
 }
 
 void TestServerConfig::rejectsMistakes_data()
@@ -154,7 +172,7 @@ void TestServerConfig::rejectsMistakes_data()
     QTest::newRow("bad port") << QByteArray("[listen]\nport = 70000\n") << u"listen.port"_s;
     QTest::newRow("bad address") << QByteArray("[listen]\naddress = localhost\n")
                                  << u"not an IP address"_s;
-    QTest::newRow("bad bool") << QByteArray("[seed]\nenabled = maybe\n") << u"true or false"_s;
+    QTest::newRow("bad bool") << QByteArray("[legacy_webhook]\nenabled = maybe\n") << u"true or false"_s;
     QTest::newRow("bad cloud") << QByteArray("[azure]\ncloud = AWS\n") << u"AzureCloud"_s;
     QTest::newRow("bad subscription") << QByteArray("[azure]\nsubscriptions = abc\n") << u"'abc'"_s;
     QTest::newRow("bad project") << QByteArray("[gcp]\nprojects = My_Project\n")
@@ -205,7 +223,12 @@ void TestServerConfig::refusesUnsafeCombinations_data()
     QTest::newRow("client ca alone")
         << QByteArray("[tls]\nclient_ca = /ca.pem\n") << u"client_ca"_s;
     QTest::newRow("agent ca alone") << QByteArray("[tls]\nagent_ca = /ca.pem\n") << u"agent_ca"_s;
-    QTest::newRow("seed without key") << QByteArray("[seed]\nenabled = true\n") << u"key_file"_s;
+    QTest::newRow("legacy webhook without key")
+        << QByteArray("[legacy_webhook]\nenabled = true\n")
+        << u"[legacy_webhook] enabled needs subscription and key_file"_s;
+    QTest::newRow("former section name without key")
+        << QByteArray("[seed]\nenabled = true\n")
+        << u"[legacy_webhook] enabled needs subscription and key_file"_s;
     QTest::newRow("backoff cap below base")
         << QByteArray("[engine]\nbackoff_base_seconds = 60\nbackoff_cap_seconds = 30\n")
         << u"backoff_cap"_s;

@@ -17,7 +17,7 @@ using namespace spotkeeper::listenertest;
 using namespace Qt::StringLiterals;
 
 // The agent-facing routes: verification order, durability of a 2xx, duplicates,
-// binding of keys to VMs, the failed-auth rate limit, seed compatibility, health and
+// binding of keys to VMs, the failed-auth rate limit, the legacy webhook, health and
 // metrics. Transport limits and TLS: tst_listenerlimits.
 class TestWebhookListener : public ListenerTestBase
 {
@@ -38,8 +38,8 @@ private slots:
     void heartbeatsAreRecorded();
     void heartbeatsOfManyVmsShareOneTransaction();
     void concurrentNoticesCommitOnTheWriterThread();
-    void seedWebhookIsOffByDefault();
-    void seedWebhookIsAnUnconfirmedNotice();
+    void legacyWebhookIsOffByDefault();
+    void legacyWebhookIsAnUnconfirmedNotice();
     void healthAndMetrics();
 };
 
@@ -473,7 +473,7 @@ void TestWebhookListener::concurrentNoticesCommitOnTheWriterThread()
     tearDown(); // before the directory goes
 }
 
-void TestWebhookListener::seedWebhookIsOffByDefault()
+void TestWebhookListener::legacyWebhookIsOffByDefault()
 {
     startServer();
     const auto response =
@@ -483,7 +483,7 @@ void TestWebhookListener::seedWebhookIsOffByDefault()
     QCOMPARE(m_ops->calls.size(), 0);
 }
 
-void TestWebhookListener::seedWebhookIsAnUnconfirmedNotice()
+void TestWebhookListener::legacyWebhookIsAnUnconfirmedNotice()
 {
     core::ListenerOptions options;
     options.seedEnabled = true;
@@ -493,11 +493,23 @@ void TestWebhookListener::seedWebhookIsAnUnconfirmedNotice()
     const QByteArray body = R"({"resourceGroup":"rg-spot","vmName":"vm-a"})";
     const http::HeaderList auth {{"Authorization", "Bearer legacy-key"}};
 
-    QCOMPARE(
-        exchange(rawRequest("POST", "/webhook", {{"Authorization", "Bearer wrong"}}, body)).status,
-        401);
-    QCOMPARE(exchange(rawRequest("POST", "/webhook", auth, body)).status, 403); // not in the fleet
-    QCOMPARE(exchange(rawRequest("POST", "/webhook", auth, R"({"vmName":"vm-a"})")).status, 400);
+    // Codes and messages speak of the legacy webhook an operator configured.
+    const auto errorOf = [this](const testsupport::RawResponse &response) {
+        return json(response).value(u"error"_s).toObject();
+    };
+    const auto wrongKey =
+        exchange(rawRequest("POST", "/webhook", {{"Authorization", "Bearer wrong"}}, body));
+    QCOMPARE(wrongKey.status, 401);
+    QCOMPARE(errorOf(wrongKey).value(u"code"_s).toString(), u"bad_legacy_key"_s);
+    QVERIFY(errorOf(wrongKey).value(u"message"_s).toString().contains("legacy webhook key"_L1));
+    const auto unknownVm = exchange(rawRequest("POST", "/webhook", auth, body));
+    QCOMPARE(unknownVm.status, 403); // not in the fleet
+    QVERIFY(errorOf(unknownVm).value(u"message"_s).toString().contains("legacy webhook key"_L1));
+    const auto noGroup = exchange(rawRequest("POST", "/webhook", auth, R"({"vmName":"vm-a"})"));
+    QCOMPARE(noGroup.status, 400);
+    QCOMPARE(errorOf(noGroup).value(u"code"_s).toString(), u"invalid_legacy_notice"_s);
+    for (const auto &response : {wrongKey, unknownVm, noGroup})
+        QVERIFY(!response.body.contains("seed"));
     QCOMPARE(
         exchange(rawRequest("POST", "/webhook", auth, R"({"resourceGroup":"rg.","vmName":"vm-a"})"))
             .status,

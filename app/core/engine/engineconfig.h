@@ -50,7 +50,7 @@ struct EngineConfig
     qint64 evidencePollMs = 30'000;
     qint64 evidenceLookBackMs = 2 * 60'000; // before the last sight of the VM running
     bool restartUnproven = true;
-    // An unconfirmed (seed-format) notice watches the VM's power state this long (every
+    // An unconfirmed (legacy webhook) notice watches the VM's power state this long (every
     // deallocationPollMs, within the read budgets) so the start follows the deallocation.
     qint64 unconfirmedWatchMs = 3 * 60'000;
 

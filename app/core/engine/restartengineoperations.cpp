@@ -178,7 +178,7 @@ void RestartEngine::handleProbeResult(qint64 vmId, const PowerStateResult &resul
         && (result.state == PowerState::Deallocated || result.state == PowerState::Deleted
             || result.state == PowerState::Stopped);
     if (!settled && at < probe->until) {
-        // The seed's agent posts at Scheduled, before the VM goes down: keep watching (a
+        // A legacy agent posts at Scheduled, before the VM goes down: keep watching (a
         // bounded watch, like a signed Preempt's job) so the start follows the deallocation.
         QDateTime due = at.addMSecs(m_config.deallocationPollMs);
         if (result.call.retryAfter.isValid() && result.call.retryAfter > due)

@@ -242,7 +242,7 @@ bool EngineHost::prepare(QString *error)
     options.rotationOverlapSeconds = qint64(m_config.rotationOverlapHours) * 3600;
     if (m_config.seedEnabled) {
         QByteArray key;
-        if (QString problem = readSecretFile(m_config.seedKeyFile, u"seed key"_s, &key);
+        if (QString problem = readSecretFile(m_config.seedKeyFile, u"legacy webhook key"_s, &key);
             !problem.isEmpty()) {
             *error = problem;
             return false;

@@ -77,7 +77,7 @@ public:
 
     // prepare() + listen() + startEngine(); false with a message saying what to fix.
     bool start(QString *error);
-    // Builds everything without binding or starting: refuses an unreadable seed key or
+    // Builds everything without binding or starting: refuses an unreadable legacy webhook key or
     // client secret file, a bad certificate or (unless tolerated) a bad Azure setting.
     bool prepare(QString *error);
     bool listen(QString *error);

@@ -27,7 +27,7 @@ QString EngineHostConfig::validate() const
     if (backoffCapSeconds < backoffBaseSeconds)
         return u"[engine] backoff_cap_seconds must not be below backoff_base_seconds"_s;
     if (seedEnabled && (seedSubscription.isEmpty() || seedKeyFile.isEmpty()))
-        return u"[seed] enabled needs subscription and key_file"_s;
+        return u"[legacy_webhook] enabled needs subscription and key_file"_s;
     return notify.validate();
 }
 

@@ -11,7 +11,7 @@
 #include <QStringList>
 
 // What one EngineHost runs with: the listener, TLS, the Azure provider, the restart engine's
-// budgets and backoff, key rotation and the seed compatibility. spotkeeperd reads it from its
+// budgets and backoff, key rotation and the legacy webhook. spotkeeperd reads it from its
 // configuration file (headless::ServerConfig, docs/SERVER.md); the dashboard fills it from its
 // Settings. The defaults are the documented ones.
 namespace spotkeeper::core {
@@ -71,7 +71,8 @@ struct EngineHostConfig : BudgetSettings
     bool restartUnprovenDeallocation = true; // unproven_deallocation = restart | leave
     // [keys]
     int rotationOverlapHours = 24;
-    // [seed] compatibility with the original Cloudflare-worker agents, off by default
+    // [legacy_webhook] (formerly [seed]): POST /webhook of the original Cloudflare-worker
+    // agents, off by default
     bool seedEnabled = false;
     QString seedSubscription;
     QString seedKeyFile;
@@ -79,7 +80,7 @@ struct EngineHostConfig : BudgetSettings
     NotifyConfig notify;
 
     // Checks the combination: a non-loopback address needs TLS or insecureListen, TLS
-    // needs both files, seed needs a subscription and a key file. Empty when fine.
+    // needs both files, the legacy webhook needs a subscription and a key file. Empty when fine.
     QString validate() const;
     bool isLoopback() const;
 };

@@ -27,7 +27,7 @@ public:
     // Ingest: called by the listener after the notice is committed to the store.
     // The engine decides what is an eviction (Preempt, Terminate) and what is not.
     virtual void handleNoticeStored(qint64 vmId, const EventRecord &notice) = 0;
-    // Seed-compatible (unauthenticated-format) notice: never a blind start; the engine
+    // Legacy webhook (unauthenticated-format) notice: never a blind start; the engine
     // checks the VM's power state and acts only if it is really deallocated.
     virtual void handleUnconfirmedNotice(qint64 vmId) = 0;
 

@@ -109,7 +109,7 @@ struct EventRecord
     qint64 vmId = 0;
     EventKind kind = EventKind::Notice;
     QDateTime at; // when it happened (UTC)
-    QString source; // "agent", "reconciler", "engine", "operator", "seed"
+    QString source; // "agent", "reconciler", "engine", "operator"
     QString eventType; // Scheduled Events type for notices/evictions ("Preempt", ...)
     QString eventId; // Scheduled Events EventId, when there is one
     QString eventStatus; // "Scheduled" | "Started" for notices
@@ -127,7 +127,7 @@ struct JobRecord
     qint64 id = 0;
     qint64 vmId = 0;
     JobState state = JobState::WaitingForDeallocation;
-    QString trigger; // "notice", "reconciler", "operator", "seed"
+    QString trigger; // "notice", "reconciler", "operator"
     int attempt = 0; // start calls made so far
     QDateTime nextAttemptAt;
     QDateTime notBefore; // from the notice; polling for deallocation starts here

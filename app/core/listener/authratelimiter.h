@@ -11,7 +11,7 @@
 
 // Counts failed authentications per (source address, credential id) over a sliding
 // minute and says when that pair must be answered 429. The credential id is the agent
-// key id a signed request names ("" where there is none: operator tokens, the seed
+// key id a signed request names ("" where there is none: operator tokens, the legacy
 // key): agents behind one NAT address each have their own count, so a misconfigured or
 // hostile neighbour cannot lock a good agent out. Memory is bounded: at most
 // maxTrackedAddresses pairs are remembered; when full, the stalest are dropped first.

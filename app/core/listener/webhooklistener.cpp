@@ -447,8 +447,8 @@ void WebhookListener::handleSeedWebhook(const http::Request &request,
     if (key.isEmpty() || m_options.seedKeySha256.isEmpty()
         || !constantTimeEqual(OperatorTokens::hashToken(key), m_options.seedKeySha256)) {
         m_rateLimiter.recordFailure(request.peer);
-        reject(responder, 401, u"bad_seed_key"_s,
-               u"Authorization: Bearer <key> with the configured seed key is required"_s);
+        reject(responder, 401, u"bad_legacy_key"_s,
+               u"Authorization: Bearer <key> with the server's legacy webhook key is required"_s);
         return;
     }
     QJsonParseError parseError;
@@ -464,7 +464,7 @@ void WebhookListener::handleSeedWebhook(const http::Request &request,
     const QJsonValue group = object.value(u"resourceGroup"_s);
     const QJsonValue name = object.value(u"vmName"_s);
     if (!group.isString() || !name.isString()) {
-        reject(responder, 400, u"invalid_seed_notice"_s,
+        reject(responder, 400, u"invalid_legacy_notice"_s,
                u"body must have string fields \"resourceGroup\" and \"vmName\""_s);
         return;
     }
@@ -472,13 +472,13 @@ void WebhookListener::handleSeedWebhook(const http::Request &request,
     const auto vmId = VmResourceId::fromParts(m_options.seedSubscriptionId, group.toString(),
                                               name.toString(), &error);
     if (!vmId) {
-        reject(responder, 400, u"invalid_seed_notice"_s, error);
+        reject(responder, 400, u"invalid_legacy_notice"_s, error);
         return;
     }
     const std::optional<VmRecord> vm = m_store.vmByKey(vmId->resourceKey());
     if (!vm) {
         reject(responder, 403, u"unknown_vm"_s,
-               u"the seed key may only speak for VMs already in the fleet; add the VM first"_s);
+               u"the legacy webhook key may only speak for VMs already in the fleet; add the VM first"_s);
         return;
     }
     m_operations.handleUnconfirmedNotice(vm->id);

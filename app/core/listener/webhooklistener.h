@@ -18,7 +18,7 @@
 #include <memory>
 
 // The listener: routes of one HttpServer for agents (signed notices and heartbeats),
-// the optional seed-compatible /webhook, /healthz, /metrics and the operator API.
+// the optional legacy /webhook, /healthz, /metrics and the operator API.
 // Agent requests are verified in the fixed Standard Webhooks order (protocol::verify),
 // then bound to the key's VM (another VM -> 403), then parsed. A notice is answered
 // 2xx only after its group commit; the engine hears of it after that.
@@ -48,7 +48,7 @@ struct ListenerOptions
     // PEM of the CA that signed the listener's certificate ([tls] agent_ca), sent with every
     // issued key as "caCertificate" so the enrolled agent trusts this server; empty = none.
     QByteArray agentCaPem;
-    // Seed compatibility (off by default): POST /webhook, Authorization: Bearer <legacy key>,
+    // Legacy webhook (off by default): POST /webhook, Authorization: Bearer <legacy key>,
     // body {"resourceGroup","vmName"}. The legacy key speaks for VMs of one subscription
     // that are already in the fleet.
     bool seedEnabled = false;
