@@ -207,8 +207,9 @@ void AgentCheck::checkDashboard()
             if (result.httpStatus == 401 || result.httpStatus == 403)
                 hint = u" - check the agent key and that it is bound to this VM"_s;
             else if (result.httpStatus == 404)
-                hint = m_config.legacy ? u" - is the legacy webhook enabled on the server ([legacy_webhook] in spotkeeperd.conf)?"_s
-                                       : u" - check dashboard-url"_s;
+                hint = m_config.legacy
+                    ? u" - is the legacy webhook enabled on the server ([legacy_webhook] in spotkeeperd.conf)?"_s
+                    : u" - check dashboard-url"_s;
             else if (result.httpStatus == 0 && !result.error.startsWith("not sent"_L1))
                 hint = u" - is the dashboard reachable from this VM?"_s;
             report(false, u"dashboard"_s,

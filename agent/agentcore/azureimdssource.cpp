@@ -13,18 +13,17 @@ using namespace Qt::StringLiterals;
 
 AzureImdsSource::AzureImdsSource(const QUrl &imdsUrl, const ImdsTiming &timing, quint32 seed,
                                  const base::Clock &clock, QObject *parent)
-    : NoticeSource(parent)
+    : MetadataSource(clock, u"IMDS instance metadata"_s, timing.errorBackoffBaseMs,
+                     timing.identityBackoffCapMs, seed, parent)
     , m_client(imdsUrl)
     , m_timing(timing)
-    , m_clock(clock)
-    , m_identityBackoff(timing.errorBackoffBaseMs, timing.identityBackoffCapMs, seed)
     , m_pollBackoff(timing.errorBackoffBaseMs, timing.errorBackoffCapMs, seed ^ 0x9e3779b9U)
 {
     m_timer.setSingleShot(true);
     // A coarse timer may fire 5% early: 190 ms gaps would break IMDS's 5 requests/s.
     m_timer.setTimerType(Qt::PreciseTimer);
     connect(&m_timer, &QTimer::timeout, this, [this] {
-        if (m_identityKnown)
+        if (identityKnown())
             poll();
         else
             fetchIdentity();
@@ -67,34 +66,23 @@ void AzureImdsSource::handleIdentity(const ImdsReply &reply)
         QString warning;
         const auto parsed = parseInstanceMetadata(reply.body, &warning);
         if (parsed.value) {
-            m_identity = *parsed.value;
-            m_identityKnown = true;
-            m_identityError.clear();
-            m_identityBackoff.reset();
+            const protocol::VmIdentity &vm = *parsed.value;
             if (!warning.isEmpty())
                 qCWarning(lcAgent).noquote() << u"identity: "_s + warning;
-            qCInfo(lcAgent).noquote()
-                << u"identity: VM %1 in resource group %2, subscription %3 (priority %4%5), "
-                   "resource id %6"_s.arg(m_identity.vmName, m_identity.resourceGroup,
-                                          m_identity.subscriptionId, m_identity.priority,
-                                          m_identity.evictionPolicy.isEmpty()
-                                              ? QString()
-                                              : u", eviction policy "_s + m_identity.evictionPolicy,
-                                          m_identity.resourceId());
-            emit identityResolved(m_identity);
+            identityRead(vm,
+                         u"VM %1 in resource group %2, subscription %3 (priority %4%5), "
+                         "resource id %6"_s.arg(vm.vmName, vm.resourceGroup, vm.subscriptionId,
+                                                vm.priority,
+                                                vm.evictionPolicy.isEmpty()
+                                                    ? QString()
+                                                    : u", eviction policy "_s + vm.evictionPolicy,
+                                                vm.resourceId()));
             scheduleNext(kMinRequestGapMs);
             return;
         }
         problem = parsed.error;
     }
-    m_identityError = problem;
-    const int delay = std::max(kMinRequestGapMs, m_identityBackoff.nextDelayMs());
-    qCWarning(lcAgent).noquote()
-        << u"identity: cannot read IMDS instance metadata (%1); retry %2 in %3 ms, no events "
-           "are watched until then"_s.arg(problem)
-               .arg(m_identityBackoff.failures())
-               .arg(delay);
-    scheduleNext(delay);
+    scheduleNext(identityFailed(problem, kMinRequestGapMs));
 }
 
 void AzureImdsSource::poll()
@@ -120,11 +108,12 @@ void AzureImdsSource::handlePoll(const ImdsReply &reply)
                            m_pollBackoff.failures());
             m_answeredOnce = true;
             m_pollBackoff.reset();
-            m_lastPoll = {m_clock.nowUtc(), true, {}};
-            reportUnreadable(unreadableForVm(parsed.value->unreadable, m_identity.vmName));
+            pollSucceeded();
+            const QString &vmName = knownIdentity().vmName;
+            reportUnreadable(unreadableForVm(parsed.value->unreadable, vmName));
             EventSnapshot snapshot;
             snapshot.incarnation = parsed.value->incarnation;
-            snapshot.events = eventsForVm(parsed.value->events, m_identity.vmName);
+            snapshot.events = eventsForVm(parsed.value->events, vmName);
             snapshot.otherEvents = int(parsed.value->events.size() - snapshot.events.size());
             if (snapshot.incarnation != m_lastIncarnation) {
                 qCInfo(lcAgent).noquote()
@@ -141,13 +130,12 @@ void AzureImdsSource::handlePoll(const ImdsReply &reply)
         }
         problem = u"unreadable document: "_s + parsed.error;
     }
-    m_lastPoll = {m_clock.nowUtc(), false, problem};
     const int delay = std::max(m_timing.pollIntervalMs, m_pollBackoff.nextDelayMs());
     qCWarning(lcAgent).noquote() << u"scheduled events: poll failed (%1); retry %2 in %3 ms"_s
                                         .arg(problem)
                                         .arg(m_pollBackoff.failures())
                                         .arg(delay);
-    emit pollFailed(problem);
+    pollFailedWith(problem);
     scheduleNext(delay);
 }
 
@@ -158,7 +146,7 @@ void AzureImdsSource::reportUnreadable(const QList<UnreadableEvent> &events)
     // operator learns of it; the log says it once per change, not once a second.
     const QString report = describeUnreadable(events);
     if (!report.isEmpty())
-        m_lastPoll = {m_clock.nowUtc(), false, report};
+        pollIncomplete(report);
     if (report == m_lastUnreadableReport)
         return;
     m_lastUnreadableReport = report;

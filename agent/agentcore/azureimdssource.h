@@ -4,7 +4,7 @@
 
 #include "agentcore/backoff.h"
 #include "agentcore/imdsclient.h"
-#include "agentcore/noticesource.h"
+#include "agentcore/metadatasource.h"
 #include "agentcore/scheduledevents.h"
 #include "base/clock.h"
 
@@ -33,7 +33,7 @@ struct ImdsTiming
     int identityBackoffCapMs = 60'000;
 };
 
-class AzureImdsSource final : public NoticeSource
+class AzureImdsSource final : public MetadataSource
 {
     Q_OBJECT
 public:
@@ -43,10 +43,6 @@ public:
 
     void start() override;
     void stop() override;
-    bool identityKnown() const override { return m_identityKnown; }
-    protocol::VmIdentity identity() const override { return m_identity; }
-    QString identityError() const override { return m_identityError; }
-    protocol::PollOutcome lastPoll() const override { return m_lastPoll; }
     void acknowledge(const QString &eventId,
                      std::function<void(bool ok, const QString &error)> done) override;
 
@@ -64,17 +60,11 @@ private:
 
     ImdsClient m_client;
     ImdsTiming m_timing;
-    const base::Clock &m_clock;
-    Backoff m_identityBackoff;
     Backoff m_pollBackoff;
     QTimer m_timer;
     QElapsedTimer m_sinceLastStart;
     bool m_running = false;
-    bool m_identityKnown = false;
     bool m_answeredOnce = false; // Scheduled Events has answered 200 at least once
-    protocol::VmIdentity m_identity;
-    QString m_identityError = QStringLiteral("not read yet");
-    protocol::PollOutcome m_lastPoll;
     qint64 m_lastIncarnation = -1;
     QString m_lastUnreadableReport; // last logged, so a bad event is not logged every second
 };

@@ -4,6 +4,7 @@
 
 #include "agentcore/agentlog.h"
 #include "agentcore/httpexchange.h"
+#include "base/urlpath.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -46,12 +47,8 @@ QUrl DashboardClient::urlFor(Route route) const
 {
     if (m_legacy)
         return m_legacyUrl;
-    QUrl url = m_baseUrl;
-    QString path = url.path();
-    while (path.endsWith(u'/'))
-        path.chop(1);
-    url.setPath(path + (route == Route::Notice ? u"/api/v1/notices"_s : u"/api/v1/heartbeats"_s));
-    return url;
+    return base::appendPath(
+        m_baseUrl, route == Route::Notice ? u"/api/v1/notices"_s : u"/api/v1/heartbeats"_s);
 }
 
 void DashboardClient::post(Route route, const QByteArray &body, const QByteArray &webhookId,

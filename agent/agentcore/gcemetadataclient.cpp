@@ -3,6 +3,7 @@
 #include "agentcore/gcemetadataclient.h"
 
 #include "agentcore/httpexchange.h"
+#include "base/urlpath.h"
 
 namespace spotkeeper::agent {
 
@@ -27,11 +28,7 @@ QUrl GceMetadataClient::urlFromHostVariable(const QString &hostAndPort)
 void GceMetadataClient::get(const QString &key, const QUrlQuery &query, int timeoutMs,
                             Callback done)
 {
-    QUrl url = m_base;
-    QString basePath = url.path();
-    while (basePath.endsWith(u'/'))
-        basePath.chop(1);
-    url.setPath(basePath + u"/computeMetadata/v1/"_s + key);
+    QUrl url = base::appendPath(m_base, u"/computeMetadata/v1/"_s + key);
     url.setQuery(query);
 
     HttpRequest request;

@@ -52,12 +52,11 @@ struct GceMetadataSource::Watch
 
 GceMetadataSource::GceMetadataSource(const QUrl &metadataUrl, const GceTiming &timing, quint32 seed,
                                      const base::Clock &clock, QString bootId, QObject *parent)
-    : NoticeSource(parent)
+    : MetadataSource(clock, u"the metadata server"_s, timing.errorBackoffBaseMs,
+                     timing.identityBackoffCapMs, seed, parent)
     , m_client(metadataUrl)
     , m_timing(timing)
-    , m_clock(clock)
     , m_bootId(std::move(bootId))
-    , m_identityBackoff(timing.errorBackoffBaseMs, timing.identityBackoffCapMs, seed)
     , m_preempted(std::make_unique<Watch>(u"instance/preempted"_s, timing.errorBackoffBaseMs,
                                           timing.errorBackoffCapMs, seed ^ 0x9e3779b9U))
     , m_maintenance(std::make_unique<Watch>(u"instance/maintenance-event"_s,
@@ -81,7 +80,7 @@ void GceMetadataSource::start()
     if (m_running)
         return;
     m_running = true;
-    if (m_identityKnown) {
+    if (identityKnown()) {
         startWatch(*m_preempted);
         startWatch(*m_maintenance);
         return;
@@ -133,7 +132,7 @@ void GceMetadataSource::handleIdentityStep(const GceReply &reply)
         return;
     const QLatin1StringView key(kIdentityKeys[m_identityStep].key);
     if (!reply.ok()) {
-        identityFailed(key + u": "_s + reply.error);
+        restartIdentity(key + u": "_s + reply.error);
         return;
     }
     m_identityAnswers.append(reply.body);
@@ -145,37 +144,25 @@ void GceMetadataSource::handleIdentityStep(const GceReply &reply)
                                           m_identityAnswers.value(2), m_identityAnswers.value(3),
                                           m_identityAnswers.value(4)});
     if (!parsed.value) {
-        identityFailed(parsed.error);
+        restartIdentity(parsed.error);
         return;
     }
-    m_identity = *parsed.value;
-    m_identityKnown = true;
-    m_identityError.clear();
-    m_identityBackoff.reset();
-    qCInfo(lcAgent).noquote() << u"identity: Compute Engine instance %1 (id %2) in project %3, "
-                                 "zone %4, provisioning model %5%6"_s.arg(
-                                     m_identity.vmName, m_identity.vmId, m_identity.projectId,
-                                     m_identity.zone, m_identity.priority,
-                                     m_identity.evictionPolicy.isEmpty()
-                                         ? QString()
-                                         : u", termination action "_s + m_identity.evictionPolicy);
-    emit identityResolved(m_identity);
+    const protocol::VmIdentity &vm = *parsed.value;
+    identityRead(vm,
+                 u"Compute Engine instance %1 (id %2) in project %3, zone %4, provisioning "
+                 "model %5%6"_s.arg(vm.vmName, vm.vmId, vm.projectId, vm.zone, vm.priority,
+                                    vm.evictionPolicy.isEmpty()
+                                        ? QString()
+                                        : u", termination action "_s + vm.evictionPolicy));
     startWatch(*m_preempted);
     startWatch(*m_maintenance);
 }
 
-void GceMetadataSource::identityFailed(const QString &problem)
+void GceMetadataSource::restartIdentity(const QString &problem)
 {
-    m_identityError = problem;
     m_identityStep = 0;
     m_identityAnswers.clear();
-    const int delay = std::max(kMinRequestGapMs, m_identityBackoff.nextDelayMs());
-    qCWarning(lcAgent).noquote()
-        << u"identity: cannot read the metadata server (%1); retry %2 in %3 ms, nothing is "
-           "watched until then"_s.arg(problem)
-               .arg(m_identityBackoff.failures())
-               .arg(delay);
-    m_identityTimer.start(delay);
+    m_identityTimer.start(identityFailed(problem, kMinRequestGapMs));
 }
 
 void GceMetadataSource::startWatch(Watch &watch)
@@ -233,7 +220,7 @@ void GceMetadataSource::handleWatch(Watch &watch, const GceReply &reply)
             watch.etag = reply.etag;
             // Without an ETag a long poll could miss a change between two requests.
             watch.longPoll = !watch.etag.isEmpty();
-            m_lastPoll = {m_clock.nowUtc(), true, {}};
+            pollSucceeded();
             publish();
             const int elapsed = int(watch.sinceStart.elapsed());
             const int gap = watch.longPoll ? kMinRequestGapMs : m_timing.pollIntervalMs;
@@ -242,14 +229,13 @@ void GceMetadataSource::handleWatch(Watch &watch, const GceReply &reply)
         }
     }
     watch.longPoll = false;
-    m_lastPoll = {m_clock.nowUtc(), false, watch.key + u": "_s + problem};
     const int delay = std::max(m_timing.pollIntervalMs, watch.backoff.nextDelayMs());
     qCWarning(lcAgent).noquote()
         << u"%1: read failed (%2); polling instead of waiting for changes, retry %3 in %4 ms"_s
                .arg(watch.key, problem)
                .arg(watch.backoff.failures())
                .arg(delay);
-    emit pollFailed(m_lastPoll.error);
+    pollFailedWith(watch.key + u": "_s + problem);
     watch.timer.start(delay);
 }
 
@@ -271,10 +257,10 @@ void GceMetadataSource::publish()
     EventSnapshot snapshot;
     snapshot.incarnation = m_incarnation;
     if (preempted)
-        snapshot.events.append(preemptionEvent(m_identity, m_bootId));
+        snapshot.events.append(preemptionEvent(knownIdentity(), m_bootId));
     if (maintenance != "NONE"_L1)
         snapshot.events.append(
-            maintenanceEvent(m_identity, maintenance, m_maintenanceOrdinal, m_bootId));
+            maintenanceEvent(knownIdentity(), maintenance, m_maintenanceOrdinal, m_bootId));
     emit eventsObserved(snapshot);
 }
 

@@ -4,7 +4,7 @@
 
 #include "agentcore/backoff.h"
 #include "agentcore/gcemetadataclient.h"
-#include "agentcore/noticesource.h"
+#include "agentcore/metadatasource.h"
 #include "base/clock.h"
 
 #include <QElapsedTimer>
@@ -37,7 +37,7 @@ struct GceTiming
     int identityBackoffCapMs = 60'000;
 };
 
-class GceMetadataSource final : public NoticeSource
+class GceMetadataSource final : public MetadataSource
 {
     Q_OBJECT
 public:
@@ -50,10 +50,6 @@ public:
 
     void start() override;
     void stop() override;
-    bool identityKnown() const override { return m_identityKnown; }
-    protocol::VmIdentity identity() const override { return m_identity; }
-    QString identityError() const override { return m_identityError; }
-    protocol::PollOutcome lastPoll() const override { return m_lastPoll; }
     // Compute Engine has no call that lets a preemption or maintenance start early.
     void acknowledge(const QString &eventId,
                      std::function<void(bool ok, const QString &error)> done) override;
@@ -69,7 +65,7 @@ private:
 
     void readIdentity();
     void handleIdentityStep(const GceReply &reply);
-    void identityFailed(const QString &problem);
+    void restartIdentity(const QString &problem); // from the first key, after a backoff
     void startWatch(Watch &watch);
     void request(Watch &watch);
     void handleWatch(Watch &watch, const GceReply &reply);
@@ -77,9 +73,7 @@ private:
 
     GceMetadataClient m_client;
     GceTiming m_timing;
-    const base::Clock &m_clock;
     QString m_bootId;
-    Backoff m_identityBackoff;
     QTimer m_identityTimer;
     int m_identityStep = 0;
     QList<QByteArray> m_identityAnswers;
@@ -87,10 +81,6 @@ private:
     std::unique_ptr<Watch> m_maintenance;
     bool m_running = false;
     quint64 m_generation = 0; // bumped by stop(): late answers of an earlier run are dropped
-    bool m_identityKnown = false;
-    protocol::VmIdentity m_identity;
-    QString m_identityError = QStringLiteral("not read yet");
-    protocol::PollOutcome m_lastPoll;
     qint64 m_incarnation = 0;
     QString m_lastState; // "preempted|maintenance" last published, to count changes
     QString m_lastMaintenance = QStringLiteral("NONE");

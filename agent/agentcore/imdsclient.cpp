@@ -4,6 +4,7 @@
 
 #include "agentcore/httpexchange.h"
 #include "agentcore/scheduledevents.h"
+#include "base/urlpath.h"
 
 #include <QUrlQuery>
 
@@ -36,11 +37,7 @@ void ImdsClient::postStartRequests(const QStringList &eventIds, int timeoutMs, C
 void ImdsClient::send(const QByteArray &verb, const QString &path, const QString &apiVersion,
                       const QByteArray &body, int timeoutMs, Callback done)
 {
-    QUrl url = m_base;
-    QString basePath = url.path();
-    while (basePath.endsWith(u'/'))
-        basePath.chop(1);
-    url.setPath(basePath + path);
+    QUrl url = base::appendPath(m_base, path);
     QUrlQuery query;
     query.addQueryItem(u"api-version"_s, apiVersion);
     url.setQuery(query);

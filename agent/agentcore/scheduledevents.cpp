@@ -25,6 +25,18 @@ QString parseErrorText(const QJsonParseError &error)
     return u"malformed JSON at byte %1: %2"_s.arg(error.offset).arg(error.errorString());
 }
 
+// The document as a JSON object; what names it in the error ("document", ...).
+Parsed<QJsonObject> parseObject(QByteArrayView json, QLatin1StringView what)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toByteArray(), &error);
+    if (error.error != QJsonParseError::NoError)
+        return {std::nullopt, parseErrorText(error)};
+    if (!doc.isObject())
+        return {std::nullopt, what + u" must be a JSON object"_s};
+    return {doc.object(), {}};
+}
+
 std::optional<qint64> integerValue(const QJsonValue &value)
 {
     if (value.isDouble())
@@ -165,13 +177,10 @@ QDateTime parseNotBefore(QStringView text)
 
 Parsed<ScheduledEventsDocument> parseScheduledEvents(QByteArrayView json)
 {
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(json.toByteArray(), &error);
-    if (error.error != QJsonParseError::NoError)
-        return {std::nullopt, parseErrorText(error)};
-    if (!doc.isObject())
-        return {std::nullopt, u"document must be a JSON object"_s};
-    const QJsonObject root = doc.object();
+    const Parsed<QJsonObject> document = parseObject(json, "document"_L1);
+    if (!document.value)
+        return {std::nullopt, document.error};
+    const QJsonObject &root = *document.value;
 
     ScheduledEventsDocument result;
     const auto incarnation = integerValue(root.value("DocumentIncarnation"_L1));
@@ -249,13 +258,10 @@ QList<ScheduledEvent> eventsForVm(const QList<ScheduledEvent> &events, QStringVi
 
 Parsed<protocol::VmIdentity> parseInstanceMetadata(QByteArrayView json, QString *warning)
 {
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(json.toByteArray(), &error);
-    if (error.error != QJsonParseError::NoError)
-        return {std::nullopt, parseErrorText(error)};
-    if (!doc.isObject())
-        return {std::nullopt, u"instance metadata must be a JSON object"_s};
-    QJsonObject compute = doc.object();
+    const Parsed<QJsonObject> document = parseObject(json, "instance metadata"_L1);
+    if (!document.value)
+        return {std::nullopt, document.error};
+    QJsonObject compute = *document.value;
     if (compute.value("compute"_L1).isObject())
         compute = compute.value("compute"_L1).toObject();
 

@@ -3,6 +3,7 @@
 #include "sim/simagents.h"
 
 #include "base/clock.h"
+#include "base/urlpath.h"
 #include "protocol/messagecodec.h"
 #include "sim/fleetmodel.h"
 
@@ -165,13 +166,9 @@ void SimAgents::post(const QString &route, const protocol::AgentCredential &cred
                      const QByteArray &body, const QByteArray &webhookId,
                      std::function<void(bool)> done)
 {
-    QUrl url = m_dashboards.at(m_nextDashboard);
+    const QUrl &dashboard = m_dashboards.at(m_nextDashboard);
     m_nextDashboard = (m_nextDashboard + 1) % m_dashboards.size();
-    QString path = url.path();
-    while (path.endsWith(u'/'))
-        path.chop(1);
-    url.setPath(path + route);
-    QNetworkRequest request(url);
+    QNetworkRequest request(base::appendPath(dashboard, route));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setTransferTimeout(30'000);
     const auto headers =

@@ -35,24 +35,8 @@ QJsonObject status(const QString &code, const QString &display, qint64 atMs)
 
 QString powerDisplay(Power power)
 {
-    switch (power) {
-    case Power::Running:
-        return u"VM running"_s;
-    case Power::Deallocating:
-        return u"VM deallocating"_s;
-    case Power::Deallocated:
-        return u"VM deallocated"_s;
-    case Power::Starting:
-        return u"VM starting"_s;
-    case Power::Deleting:
-    case Power::Deleted:
-        return u"VM deleting"_s;
-    case Power::Stopping:
-        return u"VM stopping"_s;
-    case Power::Stopped:
-        return u"VM stopped"_s;
-    }
-    return {};
+    // Azure's display status is "VM " and the code; a VM being deleted stays "VM deleting".
+    return u"VM "_s + powerCode(power == Power::Deleted ? Power::Deleting : power);
 }
 
 QString provisioning(const SimVm &vm)

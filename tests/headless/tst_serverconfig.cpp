@@ -172,7 +172,8 @@ void TestServerConfig::rejectsMistakes_data()
     QTest::newRow("bad port") << QByteArray("[listen]\nport = 70000\n") << u"listen.port"_s;
     QTest::newRow("bad address") << QByteArray("[listen]\naddress = localhost\n")
                                  << u"not an IP address"_s;
-    QTest::newRow("bad bool") << QByteArray("[legacy_webhook]\nenabled = maybe\n") << u"true or false"_s;
+    QTest::newRow("bad bool") << QByteArray("[legacy_webhook]\nenabled = maybe\n")
+                              << u"true or false"_s;
     QTest::newRow("bad cloud") << QByteArray("[azure]\ncloud = AWS\n") << u"AzureCloud"_s;
     QTest::newRow("bad subscription") << QByteArray("[azure]\nsubscriptions = abc\n") << u"'abc'"_s;
     QTest::newRow("bad project") << QByteArray("[gcp]\nprojects = My_Project\n")

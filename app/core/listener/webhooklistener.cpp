@@ -477,8 +477,9 @@ void WebhookListener::handleSeedWebhook(const http::Request &request,
     }
     const std::optional<VmRecord> vm = m_store.vmByKey(vmId->resourceKey());
     if (!vm) {
-        reject(responder, 403, u"unknown_vm"_s,
-               u"the legacy webhook key may only speak for VMs already in the fleet; add the VM first"_s);
+        reject(
+            responder, 403, u"unknown_vm"_s,
+            u"the legacy webhook key may only speak for VMs already in the fleet; add the VM first"_s);
         return;
     }
     m_operations.handleUnconfirmedNotice(vm->id);
