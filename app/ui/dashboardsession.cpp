@@ -3,10 +3,10 @@
 #include "ui/dashboardsession.h"
 
 #include "azure/armcloudprovider.h"
+#include "base/clock.h"
 #include "engine/agentwatch.h"
 #include "engine/reconciler.h"
 #include "engine/restartengine.h"
-#include "base/clock.h"
 #include "fleet/enginehost.h"
 #include "listener/agentkeymanager.h"
 #include "listener/webhooklistener.h"

@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gcp/computecloudprovider.h"
 #include "support/azure/azuretestsupport.h"
+#include "support/base/manualclock.h"
 #include "support/common/fixtures.h"
 #include "support/http/fakehttpserver.h"
-#include "support/base/manualclock.h"
 
 #include <QFile>
 #include <QJsonDocument>

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "agentcore/agentconfig.h"
 #include "agentcore/dashboardclient.h"
+#include "base/clock.h"
 #include "headless/tlsinit.h"
 #include "http/certificatereloader.h"
 #include "http/httpserver.h"
@@ -453,8 +454,7 @@ void TestTlsLifecycle::daemonEnrolsReloadsOnSighupAndShowsExpiry()
     const agent::ConfigResult agentConfig = agent::loadAgentConfig(
         {u"spotkeeper-agent"_s, u"--config"_s, agentDir + u"/agent.conf"_s}, QProcessEnvironment());
     QVERIFY2(agentConfig.config, qPrintable(agentConfig.error));
-    agent::DashboardClient agentClient(*agentConfig.config,
-                                       [] { return QDateTime::currentDateTimeUtc(); });
+    agent::DashboardClient agentClient(*agentConfig.config, base::systemClock());
     std::optional<agent::PostResult> delivered;
     agentClient.post(agent::Route::Heartbeat,
                      protocol::encodeHeartbeat(

@@ -5,8 +5,8 @@
 // the dispatcher, a storm grouped into one message, routing, Slack/Teams payloads, bad config.
 #include "notify/notifier.h"
 #include "store/store.h"
-#include "support/http/fakehttpserver.h"
 #include "support/base/manualclock.h"
+#include "support/http/fakehttpserver.h"
 
 #include <QFile>
 #include <QJsonArray>

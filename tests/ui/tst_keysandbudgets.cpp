@@ -13,12 +13,12 @@
 #include "listener/webhooklistener.h"
 #include "models/localfleetsource.h"
 #include "store/store.h"
+#include "support/base/manualclock.h"
 #include "support/gui/awaitanswer.h"
 #include "support/listener/listenertestkit.h"
 #include "ui/agentkeysdialog.h"
 #include "ui/dashboardsession.h"
 #include "ui/dashboardsettings.h"
-#include "support/base/manualclock.h"
 
 #include <QPushButton>
 #include <QTemporaryDir>

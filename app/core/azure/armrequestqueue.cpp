@@ -4,8 +4,8 @@
 
 #include "azure/accesstokensource.h"
 #include "azure/armparsers.h"
-#include "fleet/bearerexchange.h"
 #include "base/clock.h"
+#include "fleet/bearerexchange.h"
 #include "fleet/sharedratebudgets.h"
 
 #include <QLoggingCategory>

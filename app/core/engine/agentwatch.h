@@ -32,7 +32,8 @@ class AgentWatch final : public QObject
 {
     Q_OBJECT
 public:
-    AgentWatch(Store &store, base::Clock &clock, AgentWatchConfig config, QObject *parent = nullptr);
+    AgentWatch(Store &store, base::Clock &clock, AgentWatchConfig config,
+               QObject *parent = nullptr);
     ~AgentWatch() override;
     Q_DISABLE_COPY_MOVE(AgentWatch)
 

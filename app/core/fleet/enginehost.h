@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "fleet/enginehostconfig.h"
 #include "fleet/ratebudget.h"
-#include "base/clock.h"
 
 #include <QObject>
 #include <QTimer>
@@ -70,8 +70,8 @@ class EngineHost final : public QObject
 {
     Q_OBJECT
 public:
-    EngineHost(EngineHostConfig config, Store &store, base::Clock &clock, EngineHostOptions options = {},
-               QObject *parent = nullptr);
+    EngineHost(EngineHostConfig config, Store &store, base::Clock &clock,
+               EngineHostOptions options = {}, QObject *parent = nullptr);
     ~EngineHost() override;
     Q_DISABLE_COPY_MOVE(EngineHost)
 

@@ -4,8 +4,8 @@
 
 #include "azure/accesstokensource.h"
 #include "azure/armerror.h"
-#include "fleet/bearerexchange.h"
 #include "base/clock.h"
+#include "fleet/bearerexchange.h"
 #include "gcp/computeparsers.h"
 
 #include <QLoggingCategory>

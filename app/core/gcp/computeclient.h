@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "fleet/cloudprovider.h"
 #include "fleet/ratebudget.h"
-#include "base/clock.h"
 
 #include <QByteArray>
 #include <QHash>

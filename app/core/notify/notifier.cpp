@@ -48,8 +48,8 @@ Notifier::Notifier(const NotifyConfig &config, Store &store, base::Clock &clock)
 
 Notifier::~Notifier() = default;
 
-std::unique_ptr<Notifier> Notifier::create(const NotifyConfig &config, Store &store, base::Clock &clock,
-                                           QString *error)
+std::unique_ptr<Notifier> Notifier::create(const NotifyConfig &config, Store &store,
+                                           base::Clock &clock, QString *error)
 {
     if (const QString problem = config.validate(); !problem.isEmpty()) {
         *error = problem;

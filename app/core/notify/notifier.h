@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "notify/notifyconfig.h"
 #include "base/clock.h"
+#include "notify/notifyconfig.h"
 
 #include <QHash>
 #include <QMap>
@@ -37,8 +37,8 @@ public:
 
     // Reads every channel's files; nullptr and *error (naming channel and file, never a
     // secret) when one is missing or unusable.
-    static std::unique_ptr<Notifier> create(const NotifyConfig &config, Store &store, base::Clock &clock,
-                                            QString *error);
+    static std::unique_ptr<Notifier> create(const NotifyConfig &config, Store &store,
+                                            base::Clock &clock, QString *error);
     ~Notifier() override;
     Q_DISABLE_COPY_MOVE(Notifier)
 
