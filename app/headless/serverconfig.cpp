@@ -192,6 +192,8 @@ const QHash<QString, Setter> &setters()
         {u"engine.backoff_base_seconds"_s, integer(&ServerConfig::backoffBaseSeconds, 1, 3600)},
         {u"engine.backoff_cap_seconds"_s, integer(&ServerConfig::backoffCapSeconds, 1, 86'400)},
         {u"engine.alert_after_minutes"_s, integer(&ServerConfig::alertAfterMinutes, 0, 10'080)},
+        {u"engine.capacity_alert_minutes"_s,
+         integer(&ServerConfig::capacityAlertMinutes, 0, 10'080)},
         {u"engine.heartbeat_interval_seconds"_s,
          integer(&ServerConfig::heartbeatIntervalSeconds, 1, 86'400)},
         {u"engine.agent_silent_intervals"_s, integer(&ServerConfig::agentSilentIntervals, 0, 1000)},

@@ -191,10 +191,32 @@ void TestRestartEngine::capacityForAnHourThenSuccess()
     QCOMPARE_ENUM(job->state, JobState::Running);
     QCOMPARE(job->attempt, starts.size());
     QCOMPARE(h.events(vm.id, EventKind::RestartAttempt).size(), starts.size());
-    // Still down after 15 min: one alert, however long it stays down.
+    // Still down after 15 min: one alert, however long it stays down; capacity errors of the
+    // pool for 30 min: one more. Each event says what it means (the Notifier's kind).
     QCOMPARE(stillDown.size(), 1);
     QCOMPARE(stillDown[0][1].toInt(), 15);
-    QCOMPARE(h.events(vm.id, EventKind::Alert).size(), 1);
+    const QList<EventRecord> alerts = h.events(vm.id, EventKind::Alert);
+    QCOMPARE(alerts.size(), 2);
+    QStringList types;
+    for (const EventRecord &alert : alerts)
+        types << alert.eventType;
+    types.sort();
+    QCOMPARE(types, (QStringList {u"capacity"_s, u"still_down"_s}));
+    for (const EventRecord &alert : alerts) {
+        if (alert.eventType != u"capacity"_s)
+            continue;
+        QVERIFY(alert.at >= t0.addSecs(30 * 60));
+        QVERIFY(alert.at < t0.addSecs(40 * 60));
+        QVERIFY2(alert.message.startsWith(u"capacity errors for Standard_D2s_v5 in westeurope"_s),
+                 qPrintable(alert.message));
+        QCOMPARE(alert.armErrorCode, u"AllocationFailed"_s);
+    }
+    // The start that worked ends the job: a restart attempt event typed "restarted".
+    const QList<EventRecord> attempts = h.events(vm.id, EventKind::RestartAttempt);
+    int restarted = 0;
+    for (const EventRecord &attempt : attempts)
+        restarted += attempt.eventType == u"restarted"_s ? 1 : 0;
+    QCOMPARE(restarted, 1);
 }
 
 void TestRestartEngine::capacityBackInOnePoolWakesItsWaiters()
@@ -450,7 +472,10 @@ void TestRestartEngine::stopClassesNeedOperator()
     QCOMPARE(job->lastErrorCode, code);
     QCOMPARE(needs.size(), 1);
     QCOMPARE(needs[0][1].toString(), job->reason);
-    QCOMPARE(h.events(vm.id, EventKind::RestartAttempt).size(), 1);
+    // The refused start is the restart attempt event; it says the job needs an operator.
+    const QList<EventRecord> attempts = h.events(vm.id, EventKind::RestartAttempt);
+    QCOMPARE(attempts.size(), 1);
+    QCOMPARE(attempts.constFirst().eventType, u"needs_operator"_s);
 }
 
 void TestRestartEngine::deletedVmWhileWaitingNeedsOperator()

@@ -77,6 +77,11 @@ public:
     {
         return m_inner->dueNotifications(now, limit);
     }
+    QList<OutboxEntry> claimNotifications(const QDateTime &now, const QDateTime &leaseUntil,
+                                          int limit) override
+    {
+        return m_inner->claimNotifications(now, leaseUntil, limit);
+    }
     bool updateNotification(const OutboxEntry &entry) override
     {
         return m_inner->updateNotification(entry);

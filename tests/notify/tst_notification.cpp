@@ -55,30 +55,48 @@ private Q_SLOTS:
                                   << u"eviction"_s << u"Spot VM web-1 evicted"_s;
         QTest::newRow("restarted")
             << int(EventKind::JobTransition) << u"starting -> running: power state running"_s
-            << QString() << u"restarted"_s << u"VM web-1 restarted"_s;
+            << u"restarted"_s << u"restarted"_s << u"VM web-1 restarted"_s;
+        // A successful start is a restart attempt event: its kind is no transition.
+        QTest::newRow("restarted by a start")
+            << int(EventKind::RestartAttempt) << u"start attempt 1 succeeded"_s << u"restarted"_s
+            << u"restarted"_s << u"VM web-1 restarted"_s;
         QTest::newRow("needs operator")
             << int(EventKind::JobTransition)
-            << u"backing_off -> needs_operator: quota exceeded in westeurope"_s << QString()
-            << u"needs_operator"_s << u"VM web-1 needs an operator"_s;
+            << u"backing_off -> needs_operator: quota exceeded in westeurope"_s
+            << u"needs_operator"_s << u"needs_operator"_s << u"VM web-1 needs an operator"_s;
+        QTest::newRow("needs operator after a start")
+            << int(EventKind::RestartAttempt)
+            << u"starting -> needs_operator: starting the VM: 409 OperationNotAllowed"_s
+            << u"needs_operator"_s << u"needs_operator"_s << u"VM web-1 needs an operator"_s;
         QTest::newRow("stopped on purpose")
             << int(EventKind::PowerChange)
             << u"Stopped on purpose by alice (deallocate); desired state is now stopped"_s
-            << QString() << u"stopped"_s << u"VM web-1 stopped on purpose"_s;
-        QTest::newRow("still down") << int(EventKind::Alert) << u"still down after 15 min"_s
-                                    << QString() << u"still_down"_s << u"VM web-1 still down"_s;
+            << u"stopped"_s << u"stopped"_s << u"VM web-1 stopped on purpose"_s;
+        QTest::newRow("still down")
+            << int(EventKind::Alert) << u"still down after 15 min"_s << u"still_down"_s
+            << u"still_down"_s << u"VM web-1 still down"_s;
         QTest::newRow("agent silent")
             << int(EventKind::Alert) << u"agent silent for 3 min"_s << u"agent_silent"_s
             << u"agent_silent"_s << u"Agent of web-1 silent (VM running)"_s;
+        QTest::newRow("capacity") << int(
+            EventKind::Alert) << u"capacity errors for Standard_D2s_v5 in westeurope for 31 min"_s
+                                  << u"capacity"_s << u"capacity"_s
+                                  << u"Capacity errors for Standard_D2s_v5 in westeurope"_s;
+        // The kind is what the engine recorded, never guessed from the text.
+        QTest::newRow("transition text without a type")
+            << int(EventKind::JobTransition) << u"starting -> running"_s << QString() << QString()
+            << QString();
+        QTest::newRow("an operator's alert is no still-down")
+            << int(EventKind::Alert)
+            << u"Stop on purpose by alice: the deallocation failed: throttled"_s << QString()
+            << QString() << QString();
         QTest::newRow("other transition")
             << int(EventKind::JobTransition) << u"waiting_for_deallocation -> starting"_s
             << QString() << QString() << QString();
-        QTest::newRow("running is not running_x")
-            << int(EventKind::JobTransition) << u"starting -> runningish"_s << QString()
-            << QString() << QString();
         QTest::newRow("power change") << int(EventKind::PowerChange) << u"running -> deallocated"_s
                                       << QString() << QString() << QString();
-        QTest::newRow("notice") << int(EventKind::Notice) << u"Preempt"_s << QString() << QString()
-                                << QString();
+        QTest::newRow("notice") << int(EventKind::Notice) << u"Preempt"_s << u"Preempt"_s
+                                << QString() << QString();
         QTest::newRow("heartbeat") << int(EventKind::Heartbeat) << u"agent_resumed"_s
                                    << u"agent_resumed"_s << QString() << QString();
     }
@@ -104,22 +122,101 @@ private Q_SLOTS:
 
     void restartCarriesItsDowntimeAndNeedsOperatorItsReason()
     {
-        const auto restarted = notificationFor(
-            makeEvent(EventKind::JobTransition, u"starting -> running"_s), vm(), 754'000);
+        const EventRecord running =
+            makeEvent(EventKind::RestartAttempt, u"start attempt 2 succeeded"_s, u"restarted"_s);
+        JobRecord job;
+        job.createdAt = running.at.addSecs(-700);
+        job.evictedAt = running.at.addSecs(-754);
+        const auto restarted = notificationFor(running, vm(), &job);
         QVERIFY(restarted);
         QCOMPARE(restarted->facts.value(u"downtimeSeconds"_s).toInt(), 754);
         QCOMPARE(restarted->facts.value(u"text"_s).toString(),
                  u"running again after 12 min down"_s);
+        job.reason = u"quota exceeded"_s;
         const auto stuck = notificationFor(
-            makeEvent(EventKind::JobTransition, u"backing_off -> needs_operator: quota exceeded"_s),
-            vm());
+            makeEvent(EventKind::JobTransition, u"backing_off -> needs_operator: quota exceeded"_s,
+                      u"needs_operator"_s),
+            vm(), &job);
         QCOMPARE(stuck->facts.value(u"reason"_s).toString(), u"quota exceeded"_s);
+    }
+
+    void routesByKindSubscriptionAndTag_data()
+    {
+        QTest::addColumn<QStringList>("events");
+        QTest::addColumn<QStringList>("subscriptions");
+        QTest::addColumn<QStringList>("tags");
+        QTest::addColumn<bool>("wanted");
+        // The VM: an eviction in sub-1 with tags env=prod, Team=ops.
+        QTest::newRow("everything") << QStringList() << QStringList() << QStringList() << true;
+        QTest::newRow("kind listed")
+            << QStringList {u"eviction"_s} << QStringList() << QStringList() << true;
+        QTest::newRow("kind not listed")
+            << QStringList {u"restarted"_s} << QStringList() << QStringList() << false;
+        QTest::newRow("other subscription")
+            << QStringList() << QStringList {u"sub-2"_s} << QStringList() << false;
+        QTest::newRow("subscription, any case")
+            << QStringList() << QStringList {u"SUB-1"_s} << QStringList() << true;
+        QTest::newRow("tag value")
+            << QStringList() << QStringList() << QStringList {u"env=prod"_s} << true;
+        QTest::newRow("other tag value")
+            << QStringList() << QStringList() << QStringList {u"env=test"_s} << false;
+        QTest::newRow("tag name, any case")
+            << QStringList() << QStringList() << QStringList {u"team"_s} << true;
+        QTest::newRow("one of several tags")
+            << QStringList() << QStringList() << QStringList {u"critical"_s, u"env=prod"_s} << true;
+        QTest::newRow("kind, subscription and tag")
+            << QStringList {u"eviction"_s} << QStringList {u"sub-1"_s}
+            << QStringList {u"env=prod"_s} << true;
+        QTest::newRow("right tag, wrong kind")
+            << QStringList {u"capacity"_s} << QStringList() << QStringList {u"env=prod"_s} << false;
+    }
+
+    void routesByKindSubscriptionAndTag()
+    {
+        QFETCH(QStringList, events);
+        QFETCH(QStringList, subscriptions);
+        QFETCH(QStringList, tags);
+        QFETCH(bool, wanted);
+        VmRecord tagged = vm();
+        tagged.tags = {{u"env"_s, u"prod"_s}, {u"Team"_s, u"ops"_s}};
+        const auto n = notificationFor(makeEvent(EventKind::Eviction, u"Preempt"_s), tagged);
+        QVERIFY(n);
+        QCOMPARE(n->facts.value(u"tags"_s).toString(), u"Team=ops, env=prod"_s);
+        NotifyChannel channel;
+        channel.events = events;
+        channel.subscriptions = subscriptions;
+        channel.tags = tags;
+        QCOMPARE(channel.wants(n->kind, n->subscriptionId, n->vmTags), wanted);
+    }
+
+    void aGroupGoesWhereOneOfItsVmsIsRouted()
+    {
+        VmRecord prod = vm();
+        prod.tags = {{u"env"_s, u"prod"_s}};
+        QList<Notification> storm;
+        for (int i = 0; i < 3; ++i) {
+            EventRecord e = makeEvent(EventKind::Eviction, u"Preempt"_s);
+            e.id = 100 + i;
+            storm << *notificationFor(e, i == 1 ? prod : vm());
+        }
+        const Notification group = groupEvictions(storm, {});
+        NotifyChannel channel;
+        channel.tags = {u"env=prod"_s};
+        QVERIFY(channel.wants(group.kind, group.subscriptionId, group.vmTags));
+        channel.tags = {u"env=test"_s};
+        QVERIFY(!channel.wants(group.kind, group.subscriptionId, group.vmTags));
     }
 
     void templatesRenderPlaceholders()
     {
-        const auto n = notificationFor(
-            makeEvent(EventKind::JobTransition, u"starting -> running"_s), vm(), 90'000);
+        const EventRecord running =
+            makeEvent(EventKind::JobTransition, u"starting -> running"_s, u"restarted"_s);
+        JobRecord job;
+        job.createdAt = running.at.addSecs(-90);
+        VmRecord tagged = vm();
+        tagged.tags = {{u"env"_s, u"prod"_s}};
+        const auto n = notificationFor(running, tagged, &job);
+        QCOMPARE(renderText(u"{vm} ({tags})"_s, n->facts), u"web-1 (env=prod)"_s);
         QCOMPARE(renderText(u"{title} in {region}/{resource_group} ({size}), down {downtime} s, "
                             "{unknown} stays, {count}"_s,
                             n->facts),

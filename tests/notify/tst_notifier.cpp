@@ -7,6 +7,7 @@
 #include "store/store.h"
 #include "support/base/manualclock.h"
 #include "support/http/fakehttpserver.h"
+#include "support/notify/notifyfixtures.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -44,11 +45,7 @@ private:
     }
     QString writeFile(const QString &name, const QByteArray &content)
     {
-        QFile file(m_dir->filePath(name));
-        if (!file.open(QIODevice::WriteOnly))
-            return {};
-        file.write(content);
-        return file.fileName();
+        return writeTestFile(m_dir->path(), name, content);
     }
     NotifyChannel webhook(const QString &name, const QUrl &url)
     {
@@ -69,25 +66,11 @@ private:
     }
     qint64 addVm(Store &store, const QString &name, const QString &region = u"westeurope"_s)
     {
-        VmRecord vm;
-        vm.name = name;
-        vm.resourceId = u"/subscriptions/sub-1/resourceGroups/rg/providers/"
-                        "Microsoft.Compute/virtualMachines/"_s
-            + name;
-        vm.resourceKey = vm.resourceId.toLower();
-        vm.subscriptionId = u"sub-1"_s;
-        vm.location = region;
-        return store.upsertVm(vm);
+        return addTestVm(store, name, region);
     }
     qint64 evict(Store &store, qint64 vmId)
     {
-        EventRecord event;
-        event.vmId = vmId;
-        event.kind = EventKind::Eviction;
-        event.at = m_clock.nowUtc();
-        event.source = u"agent"_s;
-        event.message = u"Preempt notice"_s;
-        return store.appendEvent(event);
+        return appendEviction(store, vmId, m_clock.nowUtc());
     }
     std::unique_ptr<Notifier> notifier(const NotifyConfig &c, Store &store)
     {
@@ -359,6 +342,48 @@ private Q_SLOTS:
         QVERIFY(
             card.value(u"body"_s).toArray().at(0).toObject().value(u"text"_s).toString().contains(
                 u"Spot VM web-1 evicted"_s));
+    }
+
+    // A restart whose successful start is the job's last event (a restart attempt event, no
+    // transition) is news; the timeline's text is never read for the kind.
+    void restartedByAStartIsNotifiedWithItsDowntime()
+    {
+        FakeHttpServer receiver;
+        QVERIFY(receiver.start());
+        receiver.route("POST", "/hook").respond(200, "{}");
+        auto store = openStore();
+        const qint64 vm = addVm(*store, u"web-1"_s);
+        auto n = notifier(config({webhook(u"ops"_s, receiver.url(u"/hook"_s))}), *store);
+        n->pump();
+        JobRecord job;
+        job.vmId = vm;
+        job.trigger = u"notice"_s;
+        job.evictedAt = m_clock.nowUtc();
+        job.createdAt = m_clock.nowUtc();
+        bool created = false;
+        QVERIFY(store->createJob(job, &created));
+        QVERIFY(created);
+        m_clock.advanceMSecs(300'000);
+        EventRecord untyped; // looks like a transition to running, but says nothing
+        untyped.vmId = vm;
+        untyped.kind = EventKind::JobTransition;
+        untyped.at = m_clock.nowUtc();
+        untyped.source = u"engine"_s;
+        untyped.message = u"starting -> running"_s;
+        store->appendEvent(untyped);
+        EventRecord started = untyped;
+        started.kind = EventKind::RestartAttempt;
+        started.message = u"start attempt 1 succeeded"_s;
+        started.eventType = u"restarted"_s;
+        const qint64 id = store->appendEvent(started);
+        QSignalSpy done(n.get(), &Notifier::delivered);
+        n->pump();
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(receiver.count(), 1);
+        const QJsonObject data = receiver.last().json().object().value(u"data"_s).toObject();
+        QCOMPARE(data.value(u"kind"_s).toString(), u"restarted"_s);
+        QCOMPARE(data.value(u"id"_s).toString(), u"evt_"_s + QString::number(id));
+        QCOMPARE(data.value(u"downtimeSeconds"_s).toInt(), 300);
     }
 
     void badConfigurationIsAClearError()

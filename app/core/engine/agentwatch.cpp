@@ -3,6 +3,7 @@
 #include "engine/agentwatch.h"
 
 #include "base/clock.h"
+#include "fleet/eventtypes.h"
 #include "fleet/fleettypes.h"
 #include "store/store.h"
 
@@ -82,7 +83,8 @@ void AgentWatch::check()
                 + u" on a running VM (last heartbeat "_s + vm.agentLastSeen.toString(Qt::ISODate)
                 + u')';
             if (m_store.setAgentSilent(
-                    vm.id, now, watchEvent(EventKind::Alert, u"agent_silent"_s, now, message)))
+                    vm.id, now,
+                    watchEvent(EventKind::Alert, eventtype::kAgentSilent.toString(), now, message)))
                 Q_EMIT agentSilent(vm.id, silentFor);
             continue;
         }

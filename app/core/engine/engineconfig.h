@@ -30,6 +30,9 @@ struct EngineConfig
     qint64 evictionGraceMs =
         5 * 60'000; // a noticed VM still running this long after NotBefore: done
     qint64 alertAfterMs = 15 * 60'000; // still down this long: alert once (0 = never)
+    // Starts of one subscription/region/size refused for capacity this long (no success in
+    // between): alert once per shortage (0 = never).
+    qint64 capacityAlertAfterMs = 30 * 60'000;
 
     // Storms (docs/ENGINE.md "Storms"): once a subscription has listPowerThreshold jobs, their
     // power states come from one paged statusOnly list of the subscription (50 VMs a read,

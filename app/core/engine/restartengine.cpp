@@ -4,6 +4,7 @@
 
 #include "base/clock.h"
 #include "engine/duetimer.h"
+#include "fleet/eventtypes.h"
 #include "store/store.h"
 
 #include <QCoreApplication>
@@ -279,6 +280,11 @@ bool RestartEngine::transition(qint64 vmId, JobState to, const QString &message,
         : jobEvent(job, EventKind::JobTransition,
                    toString(before.state) + u" -> "_s + toString(to)
                        + (message.isEmpty() ? QString() : u": "_s + message));
+    // What the transition means for operators, explicit for the Notifier (fleet/eventtypes.h).
+    if (to == JobState::Running)
+        record.eventType = eventtype::kRestarted.toString();
+    else if (to == JobState::NeedsOperator)
+        record.eventType = eventtype::kNeedsOperator.toString();
     if (!m_store.saveJobIfUnchanged(job, &record)) {
         if (m_store.lastError().code == StoreError::Code::Conflict) {
             loseJob(vmId, m_store.lastError().message); // another engine or an operator

@@ -158,6 +158,9 @@ private:
     void handlePowerList(const QString &subscriptionKey, const ListResult &result);
     void checkAlert(qint64 vmId);
     void wakeCapacityWaiters(const QString &capacityKey);
+    // A start refused for capacity: the first refusal of the pool starts its shortage; one
+    // that lasts capacityAlertAfterMs raises one alert (a success in the pool ends it).
+    void noteCapacityError(qint64 vmId, const CallResult &call);
     void renewLeases();
     bool transition(qint64 vmId, JobState to, const QString &message,
                     const EventRecord *event = nullptr);
@@ -215,6 +218,12 @@ private:
     QHash<QString, int> m_jobsBySubscription; // storm detection, rebuilt when dirty
     bool m_jobsBySubscriptionDirty = true;
     QHash<qint64, EvidenceWatch> m_watches;
+    struct CapacityShortage
+    {
+        QDateTime since; // the first capacity error since the pool's last success
+        bool alerted = false;
+    };
+    QHash<QString, CapacityShortage> m_capacityShortages; // by capacity key
     QHash<QString, RateBudget> m_vmStart; // by resource key
     QHash<QString, RateBudget> m_vmRead; // by resource key
     QHash<QString, RateBudget> m_subWrite; // by subscription id (lower case)

@@ -4,6 +4,7 @@
 // The cloud's own record (Azure: the Activity Log) decides; docs/ENGINE.md has the table.
 #include "base/clock.h"
 #include "engine/restartengine.h"
+#include "fleet/eventtypes.h"
 #include "store/store.h"
 
 namespace spotkeeper::core {
@@ -226,6 +227,7 @@ void RestartEngine::markStoppedOnPurpose(const VmRecord &vm, const QString &by,
                                 u"Stopped on purpose by "_s + by + u" ("_s + operation
                                     + u"); desired state is now stopped, not restarted"_s);
     event.evidence = evidence;
+    event.eventType = eventtype::kStoppedOnPurpose.toString();
     m_store.appendEvent(event);
     if (source != u"operator"_s) { // an operator's own action writes its audit row itself
         AuditRecord record;

@@ -4,6 +4,7 @@
 // recovery, the alert threshold, power states the reconciler saw).
 #include "base/clock.h"
 #include "engine/restartengine.h"
+#include "fleet/eventtypes.h"
 #include "store/store.h"
 
 #include <algorithm>
@@ -152,6 +153,8 @@ void RestartEngine::handleStartDone(qint64 vmId, quint64 generation, const Start
             again->capacityWait = call.failure == FailureClass::Capacity;
         }
     }
+    if (call.failure == FailureClass::Capacity)
+        noteCapacityError(vmId, call);
     reschedule();
 }
 
@@ -163,6 +166,7 @@ void RestartEngine::wakeCapacityWaiters(const QString &capacityKey)
     // (tryStart), and a VM refused again backs off with its next, larger ceiling.
     if (capacityKey.isEmpty())
         return;
+    m_capacityShortages.remove(capacityKey); // the shortage is over
     const QDateTime at = now();
     for (Tracked &t : m_jobs) {
         if (!t.capacityWait || t.capacityKey != capacityKey || t.inFlight
@@ -172,6 +176,37 @@ void RestartEngine::wakeCapacityWaiters(const QString &capacityKey)
         if (t.dueAt.isValid() && t.dueAt > at)
             t.dueAt = at;
     }
+}
+
+void RestartEngine::noteCapacityError(qint64 vmId, const CallResult &call)
+{
+    const auto it = m_jobs.constFind(vmId);
+    if (it == m_jobs.constEnd() || it->capacityKey.isEmpty() || m_config.capacityAlertAfterMs <= 0)
+        return;
+    const QString key = it->capacityKey;
+    CapacityShortage &shortage = m_capacityShortages[key];
+    const QDateTime at = now();
+    if (!shortage.since.isValid())
+        shortage.since = at;
+    const qint64 lasted = shortage.since.msecsTo(at);
+    if (shortage.alerted || lasted < m_config.capacityAlertAfterMs)
+        return;
+    shortage.alerted = true;
+    const std::optional<VmRecord> vm = m_store.vm(vmId);
+    if (!vm)
+        return;
+    const auto waiting = std::count_if(m_jobs.cbegin(), m_jobs.cend(), [&](const Tracked &t) {
+        return t.capacityKey == key && !isTerminal(t.job.state);
+    });
+    EventRecord event =
+        vmEvent(vmId, EventKind::Alert, u"engine"_s,
+                u"capacity errors for "_s + vm->size + u" in "_s + vm->location + u" for "_s
+                    + QString::number(lasted / 60'000) + u" min ("_s + QString::number(waiting)
+                    + u" VMs waiting, last error "_s + call.errorCode + u')');
+    event.eventType = eventtype::kCapacity.toString();
+    event.armErrorCode = call.errorCode;
+    m_store.appendEvent(event);
+    Q_EMIT alertRaised(vmId, event.message);
 }
 
 void RestartEngine::toNeedsOperator(qint64 vmId, const CallResult &call, const QString &what)
@@ -249,6 +284,7 @@ void RestartEngine::checkAlert(qint64 vmId)
                                             ? QString()
                                             : u", last error "_s + it->job.lastErrorCode)
                                      + u')');
+    event.eventType = eventtype::kStillDown.toString();
     m_store.appendEvent(event);
     Q_EMIT vmStillDown(vmId, minutes);
     Q_EMIT alertRaised(vmId, event.message);

@@ -70,6 +70,7 @@ EngineConfig engineConfig(const EngineHostConfig &c)
     config.backoff.baseMs = qint64(c.backoffBaseSeconds) * 1000;
     config.backoff.capMs = qint64(c.backoffCapSeconds) * 1000;
     config.alertAfterMs = qint64(c.alertAfterMinutes) * 60'000;
+    config.capacityAlertAfterMs = qint64(c.capacityAlertMinutes) * 60'000;
     config.listPowerThreshold = c.listPowerThreshold;
     config.evidenceWaitMs = qint64(c.evidenceWaitSeconds) * 1000;
     config.restartUnproven = c.restartUnprovenDeallocation;

@@ -60,6 +60,7 @@ struct EngineHostConfig : BudgetSettings
     int backoffBaseSeconds = 10;
     int backoffCapSeconds = 300;
     int alertAfterMinutes = 15; // 0 = never
+    int capacityAlertMinutes = 30; // capacity errors of one size/region this long: alert; 0 = never
     // Silent agents: a running VM's agent quiet for agentSilentIntervals x
     // heartbeatIntervalSeconds (the agents' heartbeat-interval) is alerted; 0 = never.
     int heartbeatIntervalSeconds = 60;

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "notify/notification.h"
 
+#include "fleet/eventtypes.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMap>
@@ -38,76 +40,71 @@ QJsonObject vmFacts(const VmRecord &vm)
     };
 }
 
-// "<from> -> <to>" or "<from> -> <to>: why", as RestartEngine::transition writes it.
-bool transitionTo(const QString &message, QStringView state, QString *why)
+// "env=prod, team=ops": the VM's tags for {tags}, sorted by name.
+QString tagText(const QMap<QString, QString> &tags)
 {
-    const qsizetype arrow = message.indexOf(u" -> "_s);
-    if (arrow < 0)
-        return false;
-    const QString rest = message.mid(arrow + 4);
-    if (!rest.startsWith(state))
-        return false;
-    const QString after = rest.mid(state.size());
-    if (!after.isEmpty() && !after.startsWith(u':'))
-        return false;
-    *why = after.mid(1).trimmed();
-    return true;
+    QStringList parts;
+    for (auto it = tags.cbegin(); it != tags.cend(); ++it)
+        parts << (it.value().isEmpty() ? it.key() : it.key() + u'=' + it.value());
+    return parts.join(u", "_s);
 }
 
 } // namespace
 
 std::optional<Notification> notificationFor(const EventRecord &event, const VmRecord &vm,
-                                            qint64 downtimeMs)
+                                            const JobRecord *job)
 {
     Notification n;
     n.key = u"evt_"_s + QString::number(event.id);
     n.at = event.at;
     n.vmId = event.vmId;
     n.subscriptionId = vm.subscriptionId;
+    n.vmTags = {vm.tags};
     n.facts = vmFacts(vm);
+    if (!vm.tags.isEmpty())
+        n.facts.insert(u"tags"_s, tagText(vm.tags));
     const QString name = vm.name.isEmpty() ? vm.resourceKey : vm.name;
     QString title;
     QString text = event.message;
-    QString why;
-    switch (event.kind) {
-    case EventKind::Eviction:
+    // The engine writes what an event means to its type (fleet/eventtypes.h); an agent's
+    // notice keeps the Scheduled Events type there, so evictions go by the event's kind.
+    const QString &type = event.eventType;
+    if (event.kind == EventKind::Eviction) {
         n.kind = u"eviction"_s;
         title = u"Spot VM "_s + name + u" evicted"_s;
-        break;
-    case EventKind::JobTransition:
-        if (transitionTo(event.message, u"running", &why)) {
-            n.kind = u"restarted"_s;
-            title = u"VM "_s + name + u" restarted"_s;
-            if (downtimeMs >= 0) {
-                n.facts.insert(u"downtimeSeconds"_s, double(downtimeMs / 1000));
-                text = u"running again after "_s + duration(downtimeMs) + u" down"_s;
-            }
-        } else if (transitionTo(event.message, u"needs_operator", &why)) {
-            n.kind = u"needs_operator"_s;
-            title = u"VM "_s + name + u" needs an operator"_s;
-            n.facts.insert(u"reason"_s, why);
-            text = why.isEmpty() ? event.message : why;
-        } else {
-            return std::nullopt;
-        }
-        break;
-    case EventKind::PowerChange:
-        if (!event.message.startsWith(u"Stopped on purpose by "_s))
-            return std::nullopt;
-        n.kind = u"stopped"_s;
-        title = u"VM "_s + name + u" stopped on purpose"_s;
-        break;
-    case EventKind::Alert:
-        if (event.eventType == u"agent_silent"_s) {
-            n.kind = u"agent_silent"_s;
-            title = u"Agent of "_s + name + u" silent (VM running)"_s;
-        } else {
-            n.kind = u"still_down"_s;
-            title = u"VM "_s + name + u" still down"_s;
-        }
-        break;
-    default:
+    } else if (event.kind == EventKind::Notice) {
         return std::nullopt;
+    } else if (type == eventtype::kRestarted) {
+        n.kind = type;
+        title = u"VM "_s + name + u" restarted"_s;
+        if (job && (job->evictedAt.isValid() || job->createdAt.isValid())) {
+            const QDateTime since = job->evictedAt.isValid() ? job->evictedAt : job->createdAt;
+            const qint64 downtimeMs = std::max<qint64>(0, since.msecsTo(event.at));
+            n.facts.insert(u"downtimeSeconds"_s, double(downtimeMs / 1000));
+            text = u"running again after "_s + duration(downtimeMs) + u" down"_s;
+        }
+    } else if (type == eventtype::kNeedsOperator) {
+        n.kind = type;
+        title = u"VM "_s + name + u" needs an operator"_s;
+        const QString reason = job && !job->reason.isEmpty() ? job->reason : event.message;
+        n.facts.insert(u"reason"_s, reason);
+        text = reason;
+    } else if (type == eventtype::kStoppedOnPurpose) {
+        n.kind = type;
+        title = u"VM "_s + name + u" stopped on purpose"_s;
+    } else if (type == eventtype::kStillDown) {
+        n.kind = type;
+        title = u"VM "_s + name + u" still down"_s;
+    } else if (type == eventtype::kAgentSilent) {
+        n.kind = type;
+        title = u"Agent of "_s + name + u" silent (VM running)"_s;
+    } else if (type == eventtype::kCapacity) {
+        n.kind = type;
+        title = u"Capacity errors for "_s + vm.size + u" in "_s + vm.location;
+        if (!event.armErrorCode.isEmpty())
+            n.facts.insert(u"error"_s, event.armErrorCode);
+    } else {
+        return std::nullopt; // not news (a start attempt, a power change, ...)
     }
     n.facts.insert(u"kind"_s, n.kind);
     n.facts.insert(u"id"_s, n.key);
@@ -133,6 +130,7 @@ Notification groupEvictions(const QList<Notification> &evictions,
     for (const Notification &n : evictions) {
         ++regions[n.facts.value(u"region"_s).toString()];
         subscriptions.insert(n.subscriptionId);
+        g.vmTags.append(n.vmTags);
         worst.append(&n);
     }
     // The worst cases first: VMs evicted most often recently, then in order of eviction.
@@ -181,11 +179,18 @@ Notification groupEvictions(const QList<Notification> &evictions,
     return g;
 }
 
+QString defaultSubject()
+{
+    return u"[SpotKeeper] {title}"_s;
+}
+
 QString defaultTemplate(ChannelType type)
 {
     switch (type) {
     case ChannelType::Slack:
         return u"*{title}*\n{text}"_s;
+    case ChannelType::Smtp:
+        return u"{title}\n\n{text}\n\n{at} ({id})"_s;
     case ChannelType::Teams:
     case ChannelType::Webhook:
         break;
@@ -235,6 +240,8 @@ QByteArray channelBody(ChannelType type, const QString &templateText, const QStr
         renderText(templateText.isEmpty() ? defaultTemplate(type) : templateText, facts);
     QJsonObject body;
     switch (type) {
+    case ChannelType::Smtp:
+        return text.toUtf8(); // the mail's body (smtpmail.h makes the message)
     case ChannelType::Slack:
         body = QJsonObject {{u"text"_s, text}};
         break;

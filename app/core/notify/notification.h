@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 
 #include <optional>
 
@@ -25,14 +26,17 @@ struct Notification
     QDateTime at;
     qint64 vmId = 0; // 0 for a group
     QString subscriptionId; // routing; empty for a group of several subscriptions
+    QList<QMap<QString, QString>> vmTags; // routing: the tags of each VM (a group: of each)
     QJsonObject facts; // title, text, vm, resourceId, ..., count, downtimeSeconds, reason
 };
 
-// The notification an event means, if it is news (eviction noticed, VM restarted with its
-// downtime, needs operator with the reason, stopped on purpose, still down, agent silent).
-// vm is the event's VM; downtimeMs (restarted) comes from the finished job.
+// The notification an event means, if it is news: an eviction, or an engine event by its
+// explicit type (fleet/eventtypes.h: restarted with its downtime, needs operator with the
+// reason, stopped on purpose, still down, agent silent, capacity errors). vm is the event's
+// VM; job, when known, the restart job the event belongs to (downtime from its eviction to
+// the event, the reason an operator is needed).
 std::optional<Notification> notificationFor(const EventRecord &event, const VmRecord &vm,
-                                            qint64 downtimeMs = -1);
+                                            const JobRecord *job = nullptr);
 
 // One message for a storm: count, regions, and the worst cases (VMs evicted most often,
 // evictionCounts by VM id, the caller's recent counts) named first, at most maxNamed.
@@ -43,9 +47,10 @@ Notification groupEvictions(const QList<Notification> &evictions,
 // docs/NOTIFICATIONS.md); unknown placeholders stay as written.
 QString renderText(const QString &templateText, const QJsonObject &facts);
 QString defaultTemplate(ChannelType type);
+QString defaultSubject(); // e-mail: "[SpotKeeper] {title}"
 
 // The HTTP body for a channel: webhook {"type":"spotkeeper.<kind>","timestamp","data"},
-// Slack {"text"}, Teams a message with one Adaptive Card.
+// Slack {"text"}, Teams a message with one Adaptive Card; e-mail the text of the body.
 QByteArray channelBody(ChannelType type, const QString &templateText, const QString &kind,
                        const QJsonObject &facts);
 

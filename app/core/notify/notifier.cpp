@@ -3,8 +3,11 @@
 #include "notify/notifier.h"
 
 #include "base/clock.h"
+#include "fleet/eventtypes.h"
 #include "listener/listenermetrics.h"
 #include "notify/notification.h"
+#include "notify/smtpmail.h"
+#include "notify/smtpsender.h"
 #include "store/store.h"
 
 #include <QJsonDocument>
@@ -23,16 +26,16 @@ namespace {
 
 constexpr int kEventsPerPump = 1000;
 constexpr int kDeliveriesPerPump = 50;
+constexpr qint64 kLeaseMarginMs = 30'000;
 
-// Downtime of the restart job that just finished on vmId (evicted -> running).
-qint64 downtimeOf(Store &store, qint64 vmId)
+// The restart job an engine event belongs to: the VM's newest job created by the event's
+// time (its eviction gives a restart's downtime, its reason why an operator is needed).
+std::optional<JobRecord> jobOf(Store &store, const EventRecord &event)
 {
-    const QList<JobRecord> jobs = store.jobs(vmId, 1);
-    if (jobs.isEmpty() || !jobs.constFirst().finishedAt.isValid())
-        return -1;
-    const JobRecord &job = jobs.constFirst();
-    const QDateTime since = job.evictedAt.isValid() ? job.evictedAt : job.createdAt;
-    return std::max<qint64>(0, since.msecsTo(job.finishedAt));
+    for (const JobRecord &job : store.jobs(event.vmId, 5))
+        if (!job.createdAt.isValid() || job.createdAt <= event.at)
+            return job;
+    return std::nullopt;
 }
 
 } // namespace
@@ -63,6 +66,8 @@ std::unique_ptr<Notifier> Notifier::create(const NotifyConfig &config, Store &st
             return nullptr;
         }
         notifier->m_channels.insert(channel.name, c);
+        if (channel.type == ChannelType::Smtp && !notifier->m_smtp)
+            notifier->m_smtp = std::make_unique<SmtpSender>();
     }
     return notifier;
 }
@@ -101,8 +106,8 @@ int Notifier::enqueueNew()
 
     EventFilter filter;
     filter.afterId = cursor;
-    filter.kinds = {EventKind::Eviction, EventKind::JobTransition, EventKind::PowerChange,
-                    EventKind::Alert};
+    filter.kinds = {EventKind::Eviction, EventKind::JobTransition, EventKind::RestartAttempt,
+                    EventKind::PowerChange, EventKind::Alert};
     filter.limit = kEventsPerPump;
     const QList<EventRecord> events = m_store.events(filter);
     if (m_store.lastError().code != StoreError::Code::None)
@@ -154,9 +159,11 @@ int Notifier::enqueueNew()
             }
         }
         const VmRecord &vm = vmOf(event.vmId);
-        const bool restarted = event.kind == EventKind::JobTransition;
-        std::optional<Notification> n =
-            notificationFor(event, vm, restarted ? downtimeOf(m_store, event.vmId) : -1);
+        const bool ofJob = event.eventType == eventtype::kRestarted
+            || event.eventType == eventtype::kNeedsOperator;
+        const std::optional<JobRecord> job =
+            ofJob ? jobOf(m_store, event) : std::optional<JobRecord>();
+        std::optional<Notification> n = notificationFor(event, vm, job ? &*job : nullptr);
         if (n && n->kind == u"eviction"_s && windowMs > 0)
             window.append(*n);
         else if (n)
@@ -169,7 +176,7 @@ int Notifier::enqueueNew()
     for (const Notification &n : std::as_const(out)) {
         const QByteArray facts = QJsonDocument(n.facts).toJson(QJsonDocument::Compact);
         for (const Channel &channel : std::as_const(m_channels)) {
-            if (!channel.config.wants(n.kind, n.subscriptionId))
+            if (!channel.config.wants(n.kind, n.subscriptionId, n.vmTags))
                 continue;
             OutboxEntry e;
             e.channel = channel.config.name;
@@ -192,7 +199,11 @@ int Notifier::enqueueNew()
 void Notifier::deliverDue()
 {
     const QDateTime now = m_clock.nowUtc();
-    const QList<OutboxEntry> due = m_store.dueNotifications(now, kDeliveriesPerPump);
+    // Each row is claimed for one attempt: replicas sharing the store never send one row at
+    // the same moment. The lease outlasts the attempt's timeout; a process that dies with a
+    // row claimed leaves it to whoever finds it due when the lease ends.
+    const QDateTime leaseUntil = now.addMSecs(qint64(m_config.timeoutMs) * 2 + kLeaseMarginMs);
+    const QList<OutboxEntry> due = m_store.claimNotifications(now, leaseUntil, kDeliveriesPerPump);
     for (const OutboxEntry &entry : due) {
         if (m_inFlight.contains(entry.id))
             continue;
@@ -203,6 +214,10 @@ void Notifier::deliverDue()
             gone.state = OutboxEntry::State::Failed;
             gone.lastError = u"channel no longer configured"_s;
             m_store.updateNotification(gone);
+            continue;
+        }
+        if (channel->config.type == ChannelType::Smtp) {
+            sendMail(entry, *channel, now);
             continue;
         }
         const QJsonObject facts = QJsonDocument::fromJson(entry.payload.toUtf8()).object();
@@ -246,6 +261,40 @@ void Notifier::deliverDue()
                     finish(rowId, channelName, key, attempts, status, error);
                 });
     }
+}
+
+void Notifier::sendMail(const OutboxEntry &entry, const Channel &channel, const QDateTime &now)
+{
+    const NotifyChannel &config = channel.config;
+    const QJsonObject facts = QJsonDocument::fromJson(entry.payload.toUtf8()).object();
+    SmtpMail mail;
+    mail.from = config.from;
+    mail.to = config.to;
+    mail.subject = renderText(
+        config.subjectTemplate.isEmpty() ? defaultSubject() : config.subjectTemplate, facts);
+    mail.body =
+        QString::fromUtf8(channelBody(ChannelType::Smtp, config.templateText, entry.kind, facts));
+    mail.eventKey = entry.eventKey;
+    mail.channel = config.name;
+    mail.date = now;
+    SmtpSend send;
+    send.url = channel.secrets.url;
+    send.from = config.from.toUtf8();
+    for (const QString &to : config.to)
+        send.to << to.toUtf8();
+    send.username = config.username.toUtf8();
+    send.password = channel.secrets.password;
+    send.requireStartTls = config.requireStartTls;
+    send.caFile = config.caFile;
+    send.message = smtpMessage(mail);
+    send.timeoutMs = m_config.timeoutMs;
+    m_inFlight.insert(entry.id);
+    m_smtp->send(send,
+                 [this, rowId = entry.id, channelName = entry.channel, key = entry.eventKey,
+                  attempts = entry.attempts + 1](const SmtpOutcome &outcome) {
+                     finish(rowId, channelName, key, attempts, outcome.replyCode,
+                            outcome.ok ? QString() : outcome.error);
+                 });
 }
 
 void Notifier::finish(qint64 rowId, const QString &channel, const QString &eventKey, int attempts,

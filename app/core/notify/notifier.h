@@ -20,14 +20,17 @@ class QNetworkAccessManager;
 //     become outbox rows, one per routed channel, in ONE transaction with the cursor's move,
 //     so an event is enqueued exactly once even across a crash. Evictions wait for their
 //     group window to close; a window with groupMin or more becomes one message.
-//  2. deliver: due rows are POSTed (webhook: signed with Standard Webhooks, webhook-id = the
-//     row's event key); a 2xx marks the row delivered, anything else (status, timeout,
-//     network error) schedules a retry with exponential backoff. Pending rows survive a
-//     restart; a row is never POSTed again once a 2xx was recorded.
+//  2. deliver: due rows are claimed with a lease (Store::claimNotifications, so replicas on
+//     one store never send a row at the same moment) and POSTed (webhook: signed with Standard
+//     Webhooks, webhook-id = the row's event key); a 2xx marks the row delivered, anything else
+//     (status, timeout, network error) schedules a retry with exponential backoff. Pending rows
+//     survive a restart; a row is never POSTed again once a 2xx was recorded.
 // Time comes from the injected Clock; tests call pump() themselves.
 namespace spotkeeper::core {
 
+class SmtpSender;
 class Store;
+struct OutboxEntry;
 
 class Notifier final : public QObject
 {
@@ -61,6 +64,7 @@ private:
         NotifyChannel config;
         ChannelSecrets secrets;
     };
+    void sendMail(const OutboxEntry &entry, const Channel &channel, const QDateTime &now);
     void finish(qint64 rowId, const QString &channel, const QString &eventKey, int attempts,
                 int status, const QString &error);
 
@@ -69,6 +73,7 @@ private:
     base::Clock &m_clock;
     QMap<QString, Channel> m_channels;
     std::unique_ptr<QNetworkAccessManager> m_network;
+    std::unique_ptr<SmtpSender> m_smtp; // with an smtp channel: its worker threads
     QSet<qint64> m_inFlight;
     QTimer m_timer;
     QMap<QPair<QString, QString>, qint64> m_results; // (channel, delivered|failed) counts

@@ -4,6 +4,7 @@
 
 #include "protocol/webhooksignature.h"
 
+#include <QMap>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -11,12 +12,12 @@
 #include <optional>
 
 // [notify] and [notify.<channel>] of spotkeeperd.conf (docs/NOTIFICATIONS.md). Secrets - a
-// webhook's signing secret, a Slack or Teams webhook URL (the URL is the credential) - are
-// read from files named here, never written in the configuration, never logged.
+// webhook's signing secret, a Slack or Teams webhook URL (the URL is the credential), an SMTP
+// password - are read from files named here, never written in the configuration, never logged.
 namespace spotkeeper::core {
 
-enum class ChannelType { Webhook, Slack, Teams };
-QString toString(ChannelType type); // "webhook" | "slack" | "teams"
+enum class ChannelType { Webhook, Slack, Teams, Smtp };
+QString toString(ChannelType type); // "webhook" | "slack" | "teams" | "smtp"
 
 struct NotifyChannel
 {
@@ -27,8 +28,20 @@ struct NotifyChannel
     QString secretFile; // webhook: a file holding the whsec_ signing secret
     QStringList events; // notification kinds routed here; empty = all
     QStringList subscriptions; // only VMs of these subscriptions; empty = all
+    QStringList tags; // only VMs with one of these tags ("name" or "name=value"); empty = all
     QString templateText; // the message text, with {placeholders}; empty = the default
-    bool wants(const QString &kind, const QString &subscriptionId) const;
+    // smtp: url is smtp://host:587 (STARTTLS) or smtps://host:465; the envelope and login.
+    QString from; // sender address
+    QStringList to; // recipient addresses
+    QString username; // empty = no AUTH
+    QString passwordFile; // a file holding the password (with username)
+    bool requireStartTls = true; // smtp://: refuse to send unless STARTTLS succeeds
+    QString caFile; // PEM bundle the server's certificate must chain to; empty = the system's
+    QString subjectTemplate; // the subject, with {placeholders}; empty = the default
+    // Routing: the kind is one of events, the subscription one of subscriptions, and a VM
+    // (of a group: any of its VMs) carries one of tags; an empty list passes everything.
+    bool wants(const QString &kind, const QString &subscriptionId,
+               const QList<QMap<QString, QString>> &vmTags = {}) const;
 };
 
 struct NotifyConfig
@@ -56,6 +69,7 @@ struct ChannelSecrets
 {
     QUrl url;
     std::optional<protocol::WebhookSecret> secret; // webhook channels
+    QByteArray password; // smtp channels with a username
 };
 QString loadChannelSecrets(const NotifyChannel &channel, ChannelSecrets *out);
 

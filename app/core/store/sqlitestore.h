@@ -50,6 +50,8 @@ public:
     bool enqueueNotifications(const QList<OutboxEntry> &entries, const QString &cursorKey,
                               const QString &cursorValue) override;
     QList<OutboxEntry> dueNotifications(const QDateTime &now, int limit) override;
+    QList<OutboxEntry> claimNotifications(const QDateTime &now, const QDateTime &leaseUntil,
+                                          int limit) override;
     bool updateNotification(const OutboxEntry &entry) override;
     QList<OutboxCount> notificationCounts() override;
     bool recordHeartbeat(const QString &vmResourceKey, const VmRecord &identity,
@@ -161,6 +163,7 @@ private:
     bool updateVmColumns(qint64 vmId, const QString &assignments, const QVariantList &values);
     QString eventWhere(const EventFilter &filter, QVariantList *binds) const;
     QList<JobRecord> jobsWhere(const QString &whereAndOrder, const QVariantList &binds);
+    QList<OutboxEntry> outboxWhere(const QString &clause, const QVariantList &values);
     bool insertNotice(const IncomingNotice &notice, NoticeOutcome *outcome);
     bool recordHeartbeatLocked(const HeartbeatUpdate &update);
     QList<AgentKeyRecord> agentKeysWhere(const QString &where, const QVariantList &binds);

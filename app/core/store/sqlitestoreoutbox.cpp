@@ -85,20 +85,16 @@ bool SqliteStore::enqueueNotifications(const QList<OutboxEntry> &entries, const 
     return execOrFail(q) && tx.commit();
 }
 
-QList<OutboxEntry> SqliteStore::dueNotifications(const QDateTime &now, int limit)
+QList<OutboxEntry> SqliteStore::outboxWhere(const QString &clause, const QVariantList &values)
 {
-    clearError();
     QList<OutboxEntry> result;
     QSqlQuery q = query();
     q.setForwardOnly(true);
-    if (!prepareOrFail(q,
-                       u"SELECT id, channel, event_key, kind, vm_id, created_at, payload, state, "
-                       "attempts, next_attempt_at, delivered_at, last_error FROM notify_outbox "
-                       "WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id%1"_s.arg(
-                           limit > 0 ? QString(u" LIMIT "_s + QString::number(limit)) : QString())))
-        return result;
-    q.addBindValue(now.toMSecsSinceEpoch());
-    if (!execOrFail(q))
+    if (!runOrFail(q,
+                   u"SELECT id, channel, event_key, kind, vm_id, created_at, payload, state, "
+                   "attempts, next_attempt_at, delivered_at, last_error FROM notify_outbox "_s
+                       + clause,
+                   values))
         return result;
     while (q.next()) {
         OutboxEntry e;
@@ -117,6 +113,50 @@ QList<OutboxEntry> SqliteStore::dueNotifications(const QDateTime &now, int limit
         result.append(e);
     }
     return result;
+}
+
+QList<OutboxEntry> SqliteStore::dueNotifications(const QDateTime &now, int limit)
+{
+    clearError();
+    return outboxWhere(u"WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id"_s
+                           + (limit > 0 ? u" LIMIT "_s + QString::number(limit) : QString()),
+                       {now.toMSecsSinceEpoch()});
+}
+
+QList<OutboxEntry> SqliteStore::claimNotifications(const QDateTime &now,
+                                                   const QDateTime &leaseUntil, int limit)
+{
+    clearError();
+    if (!leaseUntil.isValid() || limit <= 0) {
+        invalid(u"claimNotifications needs a lease end and a limit"_s);
+        return {};
+    }
+    WriteTransaction tx(*this);
+    if (!tx.ok())
+        return {};
+    // Rows another replica is claiming right now are locked: skip them rather than wait (on
+    // SQLite one writer at a time anyway). Its commit moves them out of the due range.
+    const QList<OutboxEntry> due =
+        outboxWhere(u"WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT "_s
+                        + QString::number(limit) + m_dialect->lockSkipLocked(),
+                    {now.toMSecsSinceEpoch()});
+    if (m_error.code != StoreError::Code::None)
+        return {};
+    QList<OutboxEntry> claimed;
+    for (const OutboxEntry &entry : due) {
+        QSqlQuery q = query();
+        // The condition again: a row claimed since it was read is not due any more.
+        if (!runOrFail(q,
+                       u"UPDATE notify_outbox SET next_attempt_at = ? WHERE id = ? "
+                       "AND state = 'pending' AND next_attempt_at <= ?"_s,
+                       {millis(leaseUntil), entry.id, now.toMSecsSinceEpoch()}))
+            return {};
+        if (q.numRowsAffected() == 1)
+            claimed.append(entry);
+    }
+    if (!tx.commit())
+        return {};
+    return claimed;
 }
 
 bool SqliteStore::updateNotification(const OutboxEntry &entry)

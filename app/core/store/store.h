@@ -285,6 +285,12 @@ public:
                                       const QString &cursorValue) = 0;
     // Pending entries with nextAttemptAt <= now, oldest first; limit <= 0 = all.
     virtual QList<OutboxEntry> dueNotifications(const QDateTime &now, int limit) = 0;
+    // Claims up to limit (> 0) due entries for one delivery each: their nextAttemptAt moves to
+    // leaseUntil in the claiming transaction, so no other Notifier on the store sees them due
+    // until the lease ends (on PostgreSQL rows another replica is claiming are skipped, never
+    // waited for). The entries come back as they were before the claim, oldest first.
+    virtual QList<OutboxEntry> claimNotifications(const QDateTime &now, const QDateTime &leaseUntil,
+                                                  int limit) = 0;
     // Writes state, attempts, nextAttemptAt, deliveredAt and lastError of the entry's row.
     virtual bool updateNotification(const OutboxEntry &entry) = 0;
     // How many entries each channel has in each state (/metrics).
