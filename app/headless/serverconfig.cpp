@@ -156,6 +156,7 @@ const QHash<QString, Setter> &setters()
         {u"gcp.credentials_file"_s, text(&ServerConfig::gcpCredentialsFile)},
         {u"gcp.token_uri"_s, text(&ServerConfig::gcpTokenUri)},
         {u"gcp.compute_endpoint"_s, text(&ServerConfig::gcpComputeEndpoint)},
+        {u"gcp.logging_endpoint"_s, text(&ServerConfig::gcpLoggingEndpoint)},
         {u"gcp.list_filter"_s, text(&ServerConfig::gcpListFilter)},
         {u"gcp.projects"_s,
          [](ServerConfig &c, const QString &v) -> QString {

@@ -5,6 +5,9 @@
 // docs/SIMULATOR.md): instances.get, instances.start with its zone operation,
 // zoneOperations.get, instances.aggregatedList (label filter, pageToken). A preempted VM
 // reads TERMINATED; a start without capacity ends DONE with ZONE_RESOURCE_POOL_EXHAUSTED.
+// Cloud Logging's entries.list (/logging/v2/entries:list) answers from the same record the
+// Activity Log of the Azure VMs reads: a preemption is a compute.instances.preempted system
+// event, a stop "as a user" a v1.compute.instances.stop by that principal (docs/SIMULATOR.md).
 #include "base/clock.h"
 #include "sim/fleetmodel.h"
 #include "sim/simserver.h"
@@ -13,6 +16,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QUrlQuery>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -163,14 +168,105 @@ void SimServer::handleGcpToken(const http::Request &request, const ResponderPtr 
             {u"token_type"_s, u"Bearer"_s}});
 }
 
+bool SimServer::gcpAuthorized(const http::Request &request) const
+{
+    const QByteArray auth = request.header("Authorization");
+    const auto token = m_tokens.constFind(auth.mid(7).trimmed());
+    return auth.startsWith("Bearer ") && token != m_tokens.constEnd() && *token > m_wall.nowMSecs();
+}
+
+void SimServer::handleLogging(const http::Request &request, const ResponderPtr &responder)
+{
+    const auto send = [&](const http::Response &response) {
+        reply(request, responder, response, u"logging"_s);
+    };
+    if (!gcpAuthorized(request))
+        return send(googleError(401, u"authError"_s, u"Invalid Credentials"_s));
+    if (request.method != "POST")
+        return send(googleError(405, u"methodNotAllowed"_s, u"entries.list is a POST"_s));
+    const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+    const QString project =
+        body.value("resourceNames"_L1).toArray().first().toString().section(u'/', 1, 1);
+    const QString filter = body.value("filter"_L1).toString();
+    if (project.isEmpty() || filter.isEmpty())
+        return send(googleError(400, u"badRequest"_s, u"resourceNames and filter are required"_s));
+    ++m_armReads.activityPages;
+    // The clauses the engine sends: protoPayload.resourceName="…" (optional), timestamp>="…",
+    // and the methods, each quoted; an entry must match the ones present.
+    const auto quotedAfter = [&](const QString &prefix) {
+        const qsizetype at = filter.indexOf(prefix);
+        if (at < 0)
+            return QString();
+        const qsizetype from = at + prefix.size();
+        return filter.mid(from, filter.indexOf(u'"', from) - from);
+    };
+    const QString resource = quotedAfter(u"protoPayload.resourceName=\""_s).toLower();
+    const QDateTime since =
+        QDateTime::fromString(quotedAfter(u"timestamp>=\""_s), Qt::ISODateWithMs);
+    const QString systemLog = u"projects/"_s + project + u"/logs/cloudaudit.googleapis.com%2F"_s;
+    QList<QJsonObject> entries;
+    const QList<ActivityEntry> records =
+        m_model.activity({}, since.isValid() ? since.toMSecsSinceEpoch() : 0);
+    for (auto it = records.crbegin(); it != records.crend(); ++it) { // newest first
+        const ActivityEntry &record = *it;
+        if (!record.resourceId.startsWith(u"projects/"_s + project + u'/')
+            || (!resource.isEmpty() && record.resourceId.toLower() != resource))
+            continue;
+        const bool preempted = record.operationName.endsWith("evictSpotVM/action"_L1);
+        const bool stopped = record.operationName.endsWith("deallocate/action"_L1)
+            || record.operationName.endsWith("powerOff/action"_L1);
+        const QString method = preempted ? u"compute.instances.preempted"_s
+            : stopped                    ? u"v1.compute.instances.stop"_s
+                                         : u"v1.compute.instances.start"_s;
+        if (!filter.contains(u'"' + method + u'"'))
+            continue;
+        const QString principal = preempted ? u"system@google.com"_s : record.caller;
+        entries.append(QJsonObject {
+            {u"protoPayload"_s,
+             QJsonObject {
+                 {u"@type"_s, u"type.googleapis.com/google.cloud.audit.AuditLog"_s},
+                 {u"authenticationInfo"_s, QJsonObject {{u"principalEmail"_s, principal}}},
+                 {u"serviceName"_s, u"compute.googleapis.com"_s},
+                 {u"methodName"_s, method},
+                 {u"resourceName"_s, record.resourceId},
+             }},
+            {u"insertId"_s, record.operationId.left(12)},
+            {u"resource"_s,
+             QJsonObject {{u"type"_s, u"gce_instance"_s},
+                          {u"labels"_s, QJsonObject {{u"project_id"_s, project}}}}},
+            {u"timestamp"_s,
+             QDateTime::fromMSecsSinceEpoch(record.atMs, Qt::UTC).toString(Qt::ISODateWithMs)},
+            {u"severity"_s, preempted ? u"INFO"_s : u"NOTICE"_s},
+            {u"logName"_s, QString(systemLog + (preempted ? u"system_event"_s : u"activity"_s))},
+            {u"operation"_s,
+             QJsonObject {{u"id"_s, record.operationId},
+                          {u"producer"_s, preempted ? method : u"compute.googleapis.com"_s},
+                          {u"first"_s, true},
+                          {u"last"_s, true}}},
+        });
+    }
+    // pageToken: the offset of the next entry, as text.
+    bool ok = false;
+    const int offset = std::max(0, body.value("pageToken"_L1).toString().toInt(&ok));
+    const int pageSize = std::clamp(body.value("pageSize"_L1).toInt(50), 1, 1000);
+    QJsonArray pageEntries;
+    for (qsizetype i = ok ? offset : 0; i < entries.size() && pageEntries.size() < pageSize; ++i)
+        pageEntries.append(entries.at(i));
+    QJsonObject answer;
+    if (!pageEntries.isEmpty())
+        answer.insert(u"entries"_s, pageEntries);
+    const qsizetype next = (ok ? offset : 0) + pageEntries.size();
+    if (next < entries.size())
+        answer.insert(u"nextPageToken"_s, QString::number(next));
+    send(http::Response::json(200, compact(answer)));
+}
+
 void SimServer::handleCompute(const http::Request &request, const ResponderPtr &responder)
 {
     const auto send = [&](const http::Response &response) {
         reply(request, responder, response, u"compute"_s);
     };
-    const QByteArray auth = request.header("Authorization");
-    const auto token = m_tokens.constFind(auth.mid(7).trimmed());
-    if (!auth.startsWith("Bearer ") || token == m_tokens.constEnd() || *token <= m_wall.nowMSecs())
+    if (!gcpAuthorized(request))
         return send(googleError(401, u"authError"_s, u"Invalid Credentials"_s));
     // /compute/v1/projects/{p}/zones/{z}/instances/{n}[/start]
     // /compute/v1/projects/{p}/zones/{z}/operations/{op}

@@ -94,6 +94,8 @@ void SimServer::handle(const http::Request &request, ResponderPtr responder)
         handleGce(request, responder);
     else if (path.startsWith("/compute/v1/"))
         handleCompute(request, responder);
+    else if (path == "/logging/v2/entries:list")
+        handleLogging(request, responder);
     else if (path == "/gcp/token")
         handleGcpToken(request, responder);
     else if (path.startsWith("/subscriptions/"))

@@ -119,6 +119,9 @@ private:
     void handleGcpToken(const http::Request &request, const ResponderPtr &responder);
     void handleCompute(const http::Request &request, const ResponderPtr &responder);
     http::Response computeList(const http::Request &request, const QString &project);
+    // Cloud Logging entries.list over the GCP VMs' audit log (computeroutes.cpp).
+    void handleLogging(const http::Request &request, const ResponderPtr &responder);
+    bool gcpAuthorized(const http::Request &request) const;
     QJsonObject computeInstance(const http::Request &request, const SimVm &vm) const;
     QJsonObject computeOperation(const http::Request &request, const SimVm &vm,
                                  const SimOperation *op, const QString &opId) const;

@@ -21,23 +21,6 @@ QString vmName(int i)
     return u"vm-"_s + QString::number(i).rightJustified(4, u'0');
 }
 
-QString powerOf(const QJsonObject &state, const QString &name)
-{
-    for (const QJsonValue &v : state.value("vms"_L1).toArray()) {
-        if (v.toObject().value("name"_L1).toString() == name)
-            return v.toObject().value("power"_L1).toString();
-    }
-    return {};
-}
-
-int startsOf(const QJsonObject &records, const QString &name)
-{
-    int n = 0;
-    for (const QJsonValue &v : records.value("starts"_L1).toArray())
-        n += v.toObject().value("vm"_L1).toString().endsWith(u'/' + name.toLower()) ? 1 : 0;
-    return n;
-}
-
 // The reconciler has seen every VM of the fleet tagged and running.
 bool fleetIsManagedAndRunning(E2eRig &rig, int fleet)
 {

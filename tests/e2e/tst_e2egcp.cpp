@@ -5,10 +5,13 @@
 // id by `spotkeeperd keys generate`; when the simulator preempts the VM, the agent's signed
 // version 2 notice is verified and stored by spotkeeperd under that id. With [gcp] pointing at
 // the simulator's token endpoint and Compute API, spotkeeperd then starts the TERMINATED
-// instance again (instances.start, its zone operation followed to DONE).
+// instance again (instances.start, its zone operation followed to DONE). A VM a person stops
+// (v1.compute.instances.stop in the audit log) stays stopped; a start refused for capacity
+// (ZONE_RESOURCE_POOL_EXHAUSTED inside the start operation) is retried until the zone has room.
 #include "fleet/cloud.h"
 #include "support/e2e/e2echecks.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -144,6 +147,90 @@ private slots:
                  qPrintable(u"no restart attempt recorded; daemon log tail: "_s
                             + rig.daemonLog().right(2500)));
         QCOMPARE(counter(rig.state(), "startsOnRunning"), 0);
+    }
+
+    void userStoppedVmStaysStopped()
+    {
+        if (const QString missing = E2eRig::missingBinaries(); !missing.isEmpty())
+            QSKIP(qPrintable(missing));
+        E2eRig rig;
+        const QString failed = startWithAgent(rig, 10, true, u"gce-001"_s);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        const QString key = instanceKey(u"gce-001"_s);
+        // A person stops the VM: no preemption notice, TERMINATED, and the audit log records
+        // v1.compute.instances.stop by them 20 simulated seconds later (the log lags).
+        const QJsonObject stopped =
+            rig.control("deallocate",
+                        R"({"vms":["gce-001"],"caller":"alice@example.com","logDelaySeconds":20})");
+        QCOMPARE(stopped.value("deallocated"_L1).toArray().size(), 1);
+        auto store = rig.openStore();
+        QVERIFY(store);
+        const bool decided = E2eRig::waitFor(
+            [&] {
+                const auto vm = store->vmByKey(key);
+                return vm && vm->stoppedBy == u"alice@example.com"_s;
+            },
+            90'000);
+        QVERIFY2(decided,
+                 qPrintable(u"not decided; daemon log tail: "_s + rig.daemonLog().right(2500)));
+        QTest::qWait(10'000); // sweeps after the decision: still nobody starts it
+        QCOMPARE(powerOf(rig.state(), u"gce-001"_s), u"deallocated"_s);
+        QCOMPARE(startsOf(rig.records(), u"gce-001"_s), 0);
+        const auto vm = store->vmByKey(key);
+        QVERIFY(vm->desiredState == core::DesiredState::Stopped);
+        QCOMPARE(vm->stoppedOperation, u"v1.compute.instances.stop"_s);
+        core::EventFilter filter;
+        filter.vmId = vm->id;
+        filter.kinds = {core::EventKind::PowerChange};
+        bool evidence = false;
+        for (const core::EventRecord &e : store->events(filter))
+            evidence = evidence || e.evidence.contains("v1.compute.instances.stop by alice"_L1);
+        QVERIFY(evidence);
+    }
+
+    void capacityShortageIsRetriedUntilItRuns()
+    {
+        if (const QString missing = E2eRig::missingBinaries(); !missing.isEmpty())
+            QSKIP(qPrintable(missing));
+        E2eRig rig;
+        const QString failed = startWithAgent(rig, 10, true, u"gce-002"_s);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        const QString key = instanceKey(u"gce-002"_s);
+        // The zone has no room for 150 simulated seconds: starts end DONE with
+        // ZONE_RESOURCE_POOL_EXHAUSTED until then.
+        const QJsonObject shortage =
+            rig.control("capacity",
+                        QJsonDocument(QJsonObject {{u"region"_s, kZone},
+                                                   {u"seconds"_s, 150},
+                                                   {u"code"_s, u"ZonalAllocationFailed"_s}})
+                            .toJson(QJsonDocument::Compact));
+        QVERIFY(shortage.value("ok"_L1).toBool());
+        const QJsonObject evicted = rig.control("evict", R"({"vms":["gce-002"]})");
+        QCOMPARE(evicted.value("evicted"_L1).toArray().size(), 1);
+        const bool running = E2eRig::waitFor(
+            [&] {
+                const QJsonObject s = rig.state();
+                return powerOf(s, u"gce-002"_s) == "running"_L1
+                    && counter(s, "startsSucceeded") >= 1;
+            },
+            150'000);
+        QVERIFY2(running,
+                 qPrintable(u"never ran again; daemon log tail: "_s + rig.daemonLog().right(2500)));
+        const QJsonObject state = rig.state();
+        QVERIFY2(counter(state, "startsFailed") >= 1, "no start met the shortage");
+        QCOMPARE(counter(state, "startsOnRunning"), 0);
+        auto store = rig.openStore();
+        QVERIFY(store);
+        const auto vm = store->vmByKey(key);
+        QVERIFY(vm);
+        core::EventFilter attempts;
+        attempts.vmId = vm->id;
+        attempts.kinds = {core::EventKind::RestartAttempt};
+        QVERIFY(E2eRig::waitFor([&] { return store->eventCount(attempts) >= 2; }, 30'000));
+        bool exhausted = false;
+        for (const core::EventRecord &e : store->events(attempts))
+            exhausted = exhausted || e.message.contains("ZONE_RESOURCE_POOL_EXHAUSTED"_L1);
+        QVERIFY2(exhausted, "no attempt names the capacity error");
     }
 };
 

@@ -10,7 +10,11 @@
 //      not fail, and a failure always names a code
 //   2  parseAggregatedListJson(rest): every instance of the page has a valid id
 //   3  parseApiError(rest): classifyHttp of any error status is never "success"
+//   4  auditlog::parseEntriesJson(rest) (app/core/gcp/auditlogparsers.h): every entry kept
+//      has a method and a time; decide() finds evidence exactly when some entry is decisive,
+//      and evidence always says what it is
 // A broken property aborts, so libFuzzer reports it like a crash.
+#include "gcp/auditlogparsers.h"
 #include "gcp/computeparsers.h"
 #include "listener/vmresourceid.h"
 
@@ -50,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     const QByteArrayView rest(reinterpret_cast<const char *>(data) + 1, qsizetype(size - 1));
     QString error;
-    switch (data[0] % 4) {
+    switch (data[0] % 5) {
     case 0:
         if (const auto instance = compute::parseInstanceJson(rest, &error))
             checkInstance(*instance);
@@ -77,6 +81,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 checkInstance(instance);
         } else if (error.isEmpty()) {
             broken("a refused page says why");
+        }
+        break;
+    case 4:
+        if (const auto page = gcp::auditlog::parseEntriesJson(rest, &error)) {
+            bool decisive = false;
+            for (const gcp::auditlog::Entry &entry : page->entries) {
+                if (entry.methodName.isEmpty() || !entry.timestamp.isValid())
+                    broken("a kept audit entry has a method and a time");
+                decisive = decisive || gcp::auditlog::classify(entry) != core::EvidenceKind::None;
+            }
+            const core::EvidenceResult result = gcp::auditlog::decide(page->entries, {});
+            if ((result.kind != core::EvidenceKind::None) != decisive)
+                broken("evidence is found exactly when an entry is decisive");
+            if (decisive && (result.evidence.isEmpty() || result.operation.isEmpty()))
+                broken("evidence says what it is");
+        } else if (error.isEmpty()) {
+            broken("a refused audit page says why");
         }
         break;
     default: {

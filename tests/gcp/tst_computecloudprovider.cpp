@@ -28,6 +28,7 @@ const QByteArray kOperationPath =
     "/compute/v1/projects/spot-fleet-1/zones/europe-west1-b/operations/"
     "operation-1765111955123-5f1c2a3b4d5e6-7a8b9c0d-1e2f3a4b";
 const QByteArray kListPath = "/compute/v1/projects/spot-fleet-1/aggregated/instances";
+const QByteArray kLoggingPath = "/logging/v2/entries:list";
 
 QString fixturePath(const QString &name)
 {
@@ -41,6 +42,22 @@ core::VmRecord gcpVm()
     vm.resourceKey = kId;
     vm.subscriptionId = u"spot-fleet-1"_s;
     return vm;
+}
+
+// The instance the audit log fixtures (tests/data/gcp/logging) speak of.
+core::VmRecord auditVm()
+{
+    core::VmRecord vm;
+    vm.resourceId = u"projects/spot-demo-1/zones/europe-west1-b/instances/batch-7"_s;
+    vm.resourceKey = vm.resourceId;
+    vm.subscriptionId = u"spot-demo-1"_s;
+    return vm;
+}
+
+QByteArray loggingFixture(const QString &name)
+{
+    QFile file(testsupport::testDataPath(u"gcp/logging/"_s + name));
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
 } // namespace
@@ -73,6 +90,10 @@ private slots:
     void listErrorsAndUnfilteredListing();
     void networkErrorIsTransient();
     void stopIsAStopCall();
+    void evidenceFromTheAuditLog();
+    void evidenceOfAPreemption();
+    void evidenceReadFailures();
+    void evidenceForManyVmsInOneListing();
 
 private:
     std::unique_ptr<ComputeCloudProvider> makeProvider(ComputeOptions options = {});
@@ -101,6 +122,7 @@ ComputeOptions TestComputeCloudProvider::fastOptions() const
 {
     ComputeOptions options;
     options.computeUrl = m_fake->url(u"/compute/v1/"_s);
+    options.loggingUrl = m_fake->url(u"/logging/v2/"_s);
     options.operationPollMs = 1;
     options.budgets.enabled = false;
     options.requestTimeoutMs = 5'000;
@@ -474,10 +496,109 @@ void TestComputeCloudProvider::stopIsAStopCall()
     QTRY_VERIFY(result.has_value());
     QVERIFY(result->ok());
     QCOMPARE(m_fake->requests("POST", kInstancePath + "/stop").size(), 1);
+}
+
+void TestComputeCloudProvider::evidenceFromTheAuditLog()
+{
+    auto provider = makeProvider(fastOptions());
+    // Page one has a nextPageToken; the stop on it is the newest decisive entry.
+    m_fake->route("POST", kLoggingPath)
+        .enqueue(http::Response::json(200, loggingFixture(u"entries-user-stop.json"_s)))
+        .respondFile(200, testsupport::testDataPath(u"gcp/logging/entries-empty.json"_s));
+    const QDateTime since = QDateTime::fromString(u"2026-12-07T10:00:00Z"_s, Qt::ISODate);
     std::optional<core::EvidenceResult> evidence;
-    provider->evictionEvidence(gcpVm(), m_clock->nowUtc(),
+    provider->evictionEvidence(auditVm(), since,
                                [&](const core::EvidenceResult &r) { evidence = r; });
-    QVERIFY(evidence && evidence->call.ok() && evidence->kind == core::EvidenceKind::None);
+    QTRY_VERIFY(evidence.has_value());
+    QVERIFY2(evidence->call.ok(), qPrintable(evidence->call.errorMessage));
+    QVERIFY(evidence->kind == core::EvidenceKind::Deliberate);
+    QCOMPARE(evidence->caller, u"alice@example.com"_s);
+    QCOMPARE(evidence->operation, u"v1.compute.instances.stop"_s);
+    const auto posts = m_fake->requests("POST", kLoggingPath);
+    QCOMPARE(posts.size(), 2);
+    QCOMPARE(posts.at(0).header("Authorization"), QByteArray("Bearer test-token-1"));
+    const QJsonObject first = posts.at(0).json().object();
+    QVERIFY(
+        first.value("filter"_L1)
+            .toString()
+            .contains(
+                u"protoPayload.resourceName=\"projects/spot-demo-1/zones/europe-west1-b/instances/batch-7\""_s));
+    QVERIFY(
+        first.value("filter"_L1).toString().contains(u"timestamp>=\"2026-12-07T10:00:00.000Z\""_s));
+    QCOMPARE(first.value("orderBy"_L1).toString(), u"timestamp desc"_s);
+    QVERIFY(!first.contains("pageToken"_L1));
+    QCOMPARE(posts.at(1).json().object().value("pageToken"_L1).toString(),
+             u"EAA4suKu3qnLwbtrSg9wcm9qZWN0cy9zcG90LWRlbW8tMQ"_s);
+}
+
+void TestComputeCloudProvider::evidenceOfAPreemption()
+{
+    auto provider = makeProvider(fastOptions());
+    m_fake->route("POST", kLoggingPath)
+        .respondFile(200, testsupport::testDataPath(u"gcp/logging/entries-preempted.json"_s));
+    std::optional<core::EvidenceResult> evidence;
+    provider->evictionEvidence(auditVm(), {}, [&](const core::EvidenceResult &r) { evidence = r; });
+    QTRY_VERIFY(evidence.has_value());
+    QVERIFY(evidence->call.ok());
+    QVERIFY(evidence->kind == core::EvidenceKind::Eviction);
+    QCOMPARE(m_fake->requests("POST", kLoggingPath).size(), 1); // no token: one page
+}
+
+void TestComputeCloudProvider::evidenceReadFailures()
+{
+    auto provider = makeProvider(fastOptions());
+    m_fake->route("POST", kLoggingPath)
+        .enqueue(http::Response::json(
+            403,
+            R"({"error":{"code":403,"message":"Permission 'logging.logEntries.list' denied",)"
+            R"("status":"PERMISSION_DENIED"}})"))
+        .respond(200, QByteArray(R"({"entries": 5})"));
+    std::optional<core::EvidenceResult> denied;
+    provider->evictionEvidence(auditVm(), {}, [&](const core::EvidenceResult &r) { denied = r; });
+    QTRY_VERIFY(denied.has_value());
+    QVERIFY(denied->call.failure == FailureClass::Authorization);
+    QVERIFY(denied->kind == core::EvidenceKind::None);
+    std::optional<core::EvidenceResult> garbled;
+    provider->evictionEvidence(auditVm(), {}, [&](const core::EvidenceResult &r) { garbled = r; });
+    QTRY_VERIFY(garbled.has_value());
+    QVERIFY(garbled->call.failure == FailureClass::Transient);
+    QCOMPARE(garbled->call.errorCode, u"InvalidResponse"_s);
+    // An Azure VM is refused without a request.
+    core::VmRecord azure;
+    azure.resourceId = u"/subscriptions/8d3c6a4e-2f4b-4c1e-9a53-3f1b2f0c7d11/resourceGroups/rg/"
+                       "providers/Microsoft.Compute/virtualMachines/vm"_s;
+    std::optional<core::EvidenceResult> refused;
+    provider->evictionEvidence(azure, {}, [&](const core::EvidenceResult &r) { refused = r; });
+    QVERIFY(refused && refused->call.failure == FailureClass::Fatal);
+    QCOMPARE(m_fake->requests("POST", kLoggingPath).size(), 2);
+}
+
+void TestComputeCloudProvider::evidenceForManyVmsInOneListing()
+{
+    ComputeOptions options = fastOptions();
+    options.maxAuditPages = 1;
+    auto provider = makeProvider(options);
+    m_fake->route("POST", kLoggingPath)
+        .respondFile(200, testsupport::testDataPath(u"gcp/logging/entries-user-stop.json"_s));
+    core::VmRecord other = auditVm();
+    other.resourceId = other.resourceKey =
+        u"projects/spot-demo-1/zones/europe-west1-b/instances/batch-9"_s;
+    std::optional<core::FleetEvidenceResult> fleet;
+    provider->evictionEvidenceForVms(u"spot-demo-1"_s, {auditVm(), other}, {},
+                                     [&](const core::FleetEvidenceResult &r) { fleet = r; });
+    QTRY_VERIFY(fleet.has_value());
+    QVERIFY(fleet->call.ok());
+    QCOMPARE(fleet->pages, 1);
+    QVERIFY(!fleet->complete); // the page bound cut the listing short
+    QCOMPARE(fleet->byVm.size(), 1);
+    QVERIFY(fleet->byVm.value(auditVm().resourceKey).kind == core::EvidenceKind::Deliberate);
+    const QString filter = m_fake->requests("POST", kLoggingPath)
+                               .constFirst()
+                               .json()
+                               .object()
+                               .value("filter"_L1)
+                               .toString();
+    QVERIFY(!filter.contains(u"resourceName"_s)); // one listing for the whole project
 }
 
 QTEST_GUILESS_MAIN(TestComputeCloudProvider)

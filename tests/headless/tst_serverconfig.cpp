@@ -83,6 +83,7 @@ projects = spot-fleet-1, example.com:other-proj
 list_filter =
 token_uri = http://127.0.0.1:9/gcp/token
 compute_endpoint = http://127.0.0.1:9/compute/v1/
+logging_endpoint = http://127.0.0.1:9/logging/v2/
 [engine]
 reconcile_seconds = 30
 backoff_base_seconds = 5
@@ -125,6 +126,7 @@ level = DEBUG
     QCOMPARE(config->gcpListFilter, QString());
     QCOMPARE(config->gcpTokenUri, u"http://127.0.0.1:9/gcp/token"_s);
     QCOMPARE(config->gcpComputeEndpoint, u"http://127.0.0.1:9/compute/v1/"_s);
+    QCOMPARE(config->gcpLoggingEndpoint, u"http://127.0.0.1:9/logging/v2/"_s);
     QCOMPARE(config->reconcileSeconds, 30);
     QCOMPARE(config->backoffBaseSeconds, 5);
     QCOMPARE(config->evidenceWaitSeconds, 120);

@@ -224,10 +224,18 @@ bool EngineHost::startGoogleCloud(const QProcessEnvironment &env, QString *error
         *error = u"[gcp] compute_endpoint is not a URL: "_s + m_config.gcpComputeEndpoint;
         return false;
     }
+    if (!m_config.gcpLoggingEndpoint.isEmpty())
+        options.loggingUrl = QUrl(m_config.gcpLoggingEndpoint);
+    if (!options.loggingUrl.isValid() || options.loggingUrl.host().isEmpty()) {
+        *error = u"[gcp] logging_endpoint is not a URL: "_s + m_config.gcpLoggingEndpoint;
+        return false;
+    }
     options.listFilter = m_config.gcpListFilter;
     auto *network = new QNetworkAccessManager(this);
     auto *credential = new gcp::ServiceAccountCredential(
-        std::move(*key), {QString::fromLatin1(gcp::kComputeScope)}, network, m_clock);
+        std::move(*key),
+        {QString::fromLatin1(gcp::kComputeScope), QString::fromLatin1(gcp::kLoggingReadScope)},
+        network, m_clock);
     m_gcp = new gcp::ComputeCloudProvider(credential, options, m_clock, this);
     m_router->setProvider(Cloud::Gcp, m_gcp);
     return true;

@@ -49,6 +49,7 @@ struct EngineHostConfig : BudgetSettings
     QString gcpCredentialsFile; // the key file (never the key itself here)
     QString gcpTokenUri; // override of the key file's token_uri (tests, private endpoints)
     QString gcpComputeEndpoint; // override of https://compute.googleapis.com/compute/v1/
+    QString gcpLoggingEndpoint; // override of https://logging.googleapis.com/v2/ (audit log)
     QStringList gcpProjects; // projects the reconciler lists (with [azure] subscriptions)
     QString gcpListFilter = QStringLiteral("labels.spotkeeper-auto-restart=true");
     // [engine]

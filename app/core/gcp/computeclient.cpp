@@ -27,6 +27,13 @@ int defaultPort(const QUrl &url)
     return url.port(url.scheme() == "https"_L1 ? 443 : 80);
 }
 
+bool isUnder(const QUrl &url, const QUrl &base)
+{
+    return url.isValid() && base.isValid() && url.scheme() == base.scheme()
+        && url.host().compare(base.host(), Qt::CaseInsensitive) == 0
+        && defaultPort(url) == defaultPort(base) && url.path().startsWith(base.path());
+}
+
 } // namespace
 
 ComputeClient::ComputeClient(core::AccessTokenSource *credential, ComputeOptions options,
@@ -37,8 +44,10 @@ ComputeClient::ComputeClient(core::AccessTokenSource *credential, ComputeOptions
     , m_clock(clock)
     , m_network(new QNetworkAccessManager(this))
 {
-    if (!m_options.computeUrl.path().endsWith(u'/'))
-        m_options.computeUrl.setPath(m_options.computeUrl.path() + u'/');
+    for (QUrl *base : {&m_options.computeUrl, &m_options.loggingUrl}) {
+        if (!base->path().endsWith(u'/'))
+            base->setPath(base->path() + u'/');
+    }
     m_wake.setSingleShot(true);
     connect(&m_wake, &QTimer::timeout, this, &ComputeClient::processQueue);
 }
@@ -60,12 +69,21 @@ QUrl ComputeClient::url(const QString &path, const QList<QPair<QString, QString>
     return url;
 }
 
+QUrl ComputeClient::loggingUrl(const QString &path) const
+{
+    QUrl url = m_options.loggingUrl;
+    url.setPath(url.path() + path);
+    return url;
+}
+
 bool ComputeClient::isComputeUrl(const QUrl &url) const
 {
-    const QUrl &base = m_options.computeUrl;
-    return url.isValid() && url.scheme() == base.scheme()
-        && url.host().compare(base.host(), Qt::CaseInsensitive) == 0
-        && defaultPort(url) == defaultPort(base) && url.path().startsWith(base.path());
+    return isUnder(url, m_options.computeUrl);
+}
+
+bool ComputeClient::isTrustedUrl(const QUrl &url) const
+{
+    return isUnder(url, m_options.computeUrl) || isUnder(url, m_options.loggingUrl);
 }
 
 core::RateBudget &ComputeClient::bucket(Kind kind, const QString &project)
@@ -77,6 +95,7 @@ core::RateBudget &ComputeClient::bucket(Kind kind, const QString &project)
         const core::BudgetConfig config = kind == Kind::Read ? b.reads
             : kind == Kind::Write                            ? b.writes
             : kind == Kind::OperationRead                    ? b.operationReads
+            : kind == Kind::LogRead                          ? b.logReads
                                                              : b.lists;
         it = m_buckets.insert(key, core::RateBudget(config));
     }
@@ -86,16 +105,23 @@ core::RateBudget &ComputeClient::bucket(Kind kind, const QString &project)
 void ComputeClient::send(Kind kind, const QByteArray &method, const QUrl &url,
                          const QString &project, std::function<void(ComputeReply)> done)
 {
-    if (!isComputeUrl(url)) {
+    send(kind, method, url, project, QByteArray(), std::move(done));
+}
+
+void ComputeClient::send(Kind kind, const QByteArray &method, const QUrl &url,
+                         const QString &project, const QByteArray &jsonBody,
+                         std::function<void(ComputeReply)> done)
+{
+    if (!isTrustedUrl(url)) {
         ComputeReply reply;
         reply.call.failure = FailureClass::Fatal;
         reply.call.errorCode = u"UntrustedUrl"_s;
-        reply.call.errorMessage =
-            u"not a URL of the configured Compute API; not sending a token there"_s;
+        reply.call.errorMessage = u"not a URL of the configured Compute or Logging API; not "
+                                  "sending a token there"_s;
         done(reply);
         return;
     }
-    m_queue.push_back(Pending {kind, method, url, project, std::move(done)});
+    m_queue.push_back(Pending {kind, method, url, project, jsonBody, std::move(done)});
     processQueue();
 }
 
@@ -134,8 +160,9 @@ void ComputeClient::dispatch(Pending request, bool isRetryAfter401)
 {
     const QUrl url = request.url;
     const QByteArray method = request.method;
+    const QByteArray body = request.body;
     core::sendWithBearer(
-        m_credential, m_network, this, method, url, QByteArray(), m_options.requestTimeoutMs,
+        m_credential, m_network, this, method, url, body, m_options.requestTimeoutMs,
         [this, request = std::move(request), isRetryAfter401](core::BearerAnswer answer) mutable {
             if (answer.tokenFailed) {
                 ComputeReply reply;

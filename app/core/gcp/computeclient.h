@@ -23,13 +23,14 @@ namespace spotkeeper::core {
 class AccessTokenSource;
 } // namespace spotkeeper::core
 
-// Sends Compute Engine API requests (docs/GCP-PROTOCOL.md §5) with a bearer token, paced by
+// Sends Compute Engine API requests (docs/GCP-PROTOCOL.md §5), and the Cloud Logging API's
+// audit log reads (§7), with a bearer token, paced by
 // client-side budgets per project and kind (Compute's rate quotas are per project and per
 // minute, counted separately for reads, writes, operation reads and aggregated lists), and
 // never before a project's throttle gate: after a 429 or a 403 rateLimitExceeded, until its
 // Retry-After, or without one for defaultThrottleMs (the quota refills each minute). Requests
 // wait in a FIFO instead of being sent. A 401 invalidates the token and retries exactly once.
-// The token only goes to the configured Compute base URL's scheme, host and port.
+// The token only goes to the configured Compute and Logging base URLs.
 namespace spotkeeper::gcp {
 
 struct ComputeBudgets
@@ -39,12 +40,19 @@ struct ComputeBudgets
     core::BudgetConfig writes {30, 5, 1'000}; // instances.start, instances.stop
     core::BudgetConfig operationReads {60, 10, 1'000}; // zoneOperations.get
     core::BudgetConfig lists {10, 1, 1'000}; // instances.aggregatedList pages
+    // Cloud Logging entries.list (the audit log): Logging allows 60 reads a minute per
+    // project; the engine's evidence waits stay well below (docs/GCP-PROTOCOL.md §7).
+    core::BudgetConfig logReads {30, 5, 2'000};
     bool enabled = true; // false = no client-side pacing (tests only)
 };
 
 struct ComputeOptions
 {
     QUrl computeUrl = QUrl(QStringLiteral("https://compute.googleapis.com/compute/v1/"));
+    // The Cloud Logging API (audit log reads); the token goes to this base too.
+    QUrl loggingUrl = QUrl(QStringLiteral("https://logging.googleapis.com/v2/"));
+    int auditPageSize = 100; // entries.list pageSize
+    int maxAuditPages = 10; // a project-wide evidence listing stops here (complete = false)
     ComputeBudgets budgets;
     int requestTimeoutMs = 60'000;
     int operationPollMs = 2'000; // between GETs of a zone operation
@@ -69,7 +77,7 @@ class ComputeClient final : public QObject
 {
     Q_OBJECT
 public:
-    enum class Kind { Read, Write, OperationRead, List };
+    enum class Kind { Read, Write, OperationRead, List, LogRead };
 
     ComputeClient(core::AccessTokenSource *credential, ComputeOptions options,
                   const base::Clock &clock, QObject *parent = nullptr);
@@ -79,9 +87,15 @@ public:
     // path relative to the base URL, e.g. "projects/p/zones/z/instances/n"; query items are
     // percent-encoded here (a filter's '=', a page token's '+' and '/').
     QUrl url(const QString &path, const QList<QPair<QString, QString>> &query = {}) const;
+    // path relative to the Logging base URL, e.g. "entries:list".
+    QUrl loggingUrl(const QString &path) const;
     bool isComputeUrl(const QUrl &url) const;
+    bool isTrustedUrl(const QUrl &url) const; // Compute's or Logging's base
     void send(Kind kind, const QByteArray &method, const QUrl &url, const QString &project,
               std::function<void(ComputeReply)> done);
+    // The same with a JSON body (POST entries.list).
+    void send(Kind kind, const QByteArray &method, const QUrl &url, const QString &project,
+              const QByteArray &jsonBody, std::function<void(ComputeReply)> done);
 
     void processQueue();
     const ComputeOptions &options() const { return m_options; }
@@ -100,6 +114,7 @@ private:
         QByteArray method;
         QUrl url;
         QString project;
+        QByteArray body;
         std::function<void(ComputeReply)> done;
     };
     core::RateBudget &bucket(Kind kind, const QString &project);

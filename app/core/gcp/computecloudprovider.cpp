@@ -4,6 +4,7 @@
 
 #include "azure/accesstokensource.h"
 #include "base/clock.h"
+#include "gcp/auditlogparsers.h"
 #include "gcp/computeparsers.h"
 #include "listener/vmresourceid.h"
 
@@ -60,6 +61,19 @@ struct ComputeCloudProvider::Follow
     QDateTime startedAt;
     int errors = 0;
     std::function<void(core::StartResult)> done;
+};
+
+// One entries.list listing of a project's audit log, every page up to maxAuditPages.
+struct ComputeCloudProvider::AuditState
+{
+    QString project;
+    QString filter;
+    QString pageToken;
+    QList<gcp::auditlog::Entry> entries;
+    int pages = 0;
+    int maxPages = 1;
+    bool complete = true;
+    std::function<void(const CallResult &, const AuditState &)> done;
 };
 
 struct ComputeCloudProvider::ListState
@@ -344,9 +358,100 @@ void ComputeCloudProvider::listPage(std::shared_ptr<ListState> state)
 void ComputeCloudProvider::evictionEvidence(const core::VmRecord &vm, const QDateTime &since,
                                             std::function<void(core::EvidenceResult)> done)
 {
-    Q_UNUSED(vm);
-    Q_UNUSED(since);
-    done(core::EvidenceResult {}); // Cloud Audit Logs are not read yet (docs/GCP.md)
+    CallResult bad;
+    const auto id = instanceOf(vm, &bad);
+    if (!id) {
+        core::EvidenceResult result;
+        result.call = bad;
+        done(result);
+        return;
+    }
+    // The newest entries first: the first page holds the answer unless the window is long.
+    auto state = std::make_shared<AuditState>();
+    state->project = id->projectId;
+    state->filter = auditlog::filter(id->projectId, instancePath(*id), since);
+    state->maxPages = 2;
+    state->done = [since, done = std::move(done)](const CallResult &call, const AuditState &s) {
+        core::EvidenceResult result =
+            call.ok() ? auditlog::decide(s.entries, since) : core::EvidenceResult {};
+        result.call = call;
+        done(result);
+    };
+    auditPage(state);
+}
+
+void ComputeCloudProvider::evictionEvidenceForVms(
+    const QString &projectId, const QList<core::VmRecord> &vms, const QDateTime &since,
+    std::function<void(core::FleetEvidenceResult)> done)
+{
+    // One listing of the project's decisive audit records answers every VM of the storm.
+    QHash<QString, QString> keyByPath; // lower-case instance path -> resourceKey
+    for (const core::VmRecord &vm : vms) {
+        CallResult bad;
+        if (const auto id = instanceOf(vm, &bad))
+            keyByPath.insert(instancePath(*id).toLower(), vm.resourceKey);
+    }
+    auto state = std::make_shared<AuditState>();
+    state->project = projectId;
+    state->filter = auditlog::filter(projectId, {}, since);
+    state->maxPages = m_client->options().maxAuditPages;
+    state->done = [since, keyByPath, done = std::move(done)](const CallResult &call,
+                                                             const AuditState &s) {
+        core::FleetEvidenceResult fleet;
+        fleet.call = call;
+        fleet.pages = s.pages;
+        fleet.complete = s.complete;
+        if (call.ok()) {
+            QHash<QString, QList<auditlog::Entry>> byVm;
+            for (const auditlog::Entry &entry : s.entries) {
+                const auto key = keyByPath.constFind(entry.resourceName.toLower());
+                if (key != keyByPath.cend())
+                    byVm[*key].append(entry);
+            }
+            for (auto it = byVm.cbegin(); it != byVm.cend(); ++it) {
+                core::EvidenceResult result = auditlog::decide(it.value(), since);
+                if (result.kind != core::EvidenceKind::None)
+                    fleet.byVm.insert(it.key(), result);
+            }
+        }
+        done(fleet);
+    };
+    auditPage(state);
+}
+
+void ComputeCloudProvider::auditPage(std::shared_ptr<AuditState> state)
+{
+    const QByteArray body = auditlog::listRequestBody(
+        state->project, state->filter, m_client->options().auditPageSize, state->pageToken);
+    m_client->send(ComputeClient::Kind::LogRead, "POST", m_client->loggingUrl(u"entries:list"_s),
+                   state->project, body, [this, state](const ComputeReply &reply) {
+                       ++state->pages;
+                       if (!reply.call.ok()) {
+                           state->done(reply.call, *state);
+                           return;
+                       }
+                       QString error;
+                       const auto page = auditlog::parseEntriesJson(reply.body, &error);
+                       if (!page) {
+                           state->done(failure(FailureClass::Transient, u"InvalidResponse"_s,
+                                               u"audit log page: "_s + error),
+                                       *state);
+                           return;
+                       }
+                       state->entries += page->entries;
+                       if (page->nextPageToken.isEmpty()
+                           || page->nextPageToken == state->pageToken) {
+                           state->done(reply.call, *state);
+                           return;
+                       }
+                       if (state->pages >= state->maxPages) {
+                           state->complete = false; // older entries are left unread
+                           state->done(reply.call, *state);
+                           return;
+                       }
+                       state->pageToken = page->nextPageToken;
+                       auditPage(state);
+                   });
 }
 
 void ComputeCloudProvider::deallocate(const core::VmRecord &vm,

@@ -17,7 +17,8 @@ class AccessTokenSource;
 // zone operation followed by GET until DONE and the errors inside it classified (capacity ->
 // retry with backoff; quota, permission -> an operator), instances.aggregatedList (opt-in
 // label filter, every pageToken followed) for the reconciler, instances.stop for an
-// operator's stop. The audit log is not read yet: evictionEvidence answers "none".
+// operator's stop. Why a VM went down without notice is read from Cloud Audit Logs
+// (docs/GCP-PROTOCOL.md §7): a preemption system event, or a stop somebody asked for.
 namespace spotkeeper::gcp {
 
 class ComputeCloudProvider final : public core::CloudProvider
@@ -46,11 +47,15 @@ public:
                  std::function<void(core::ListResult)> done) override;
     void evictionEvidence(const core::VmRecord &vm, const QDateTime &since,
                           std::function<void(core::EvidenceResult)> done) override;
+    void evictionEvidenceForVms(const QString &projectId, const QList<core::VmRecord> &vms,
+                                const QDateTime &since,
+                                std::function<void(core::FleetEvidenceResult)> done) override;
     void deallocate(const core::VmRecord &vm, std::function<void(core::CallResult)> done) override;
 
 private:
     struct Follow;
     struct ListState;
+    struct AuditState;
     void postStart(const core::VmRecord &vm, bool follow,
                    std::function<void(const QString &)> progress,
                    std::function<void(core::StartResult)> done);
@@ -58,6 +63,7 @@ private:
     void pollLater(std::shared_ptr<Follow> follow, const QDateTime &retryAfter);
     void poll(std::shared_ptr<Follow> follow);
     void listPage(std::shared_ptr<ListState> state);
+    void auditPage(std::shared_ptr<AuditState> state);
 
     ComputeClient *m_client;
     const base::Clock &m_clock;

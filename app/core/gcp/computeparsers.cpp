@@ -34,21 +34,6 @@ QString projectOf(const QString &url)
     return {};
 }
 
-std::optional<QJsonObject> objectOf(QByteArrayView json, QString *error)
-{
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(json.toByteArray(), &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *error = u"not JSON: "_s + parseError.errorString();
-        return std::nullopt;
-    }
-    if (!doc.isObject()) {
-        *error = u"not a JSON object"_s;
-        return std::nullopt;
-    }
-    return doc.object();
-}
-
 // A string field; Compute sends ids as strings, but a number is read too.
 QString text(const QJsonObject &object, QLatin1StringView key)
 {
@@ -103,6 +88,21 @@ std::optional<FailureClass> classOfCode(QStringView code)
 }
 
 } // namespace
+
+std::optional<QJsonObject> jsonObjectOf(QByteArrayView json, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toByteArray(), &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = u"not JSON: "_s + parseError.errorString();
+        return std::nullopt;
+    }
+    if (!doc.isObject()) {
+        *error = u"not a JSON object"_s;
+        return std::nullopt;
+    }
+    return doc.object();
+}
 
 QString Instance::resourceId() const
 {
@@ -160,7 +160,7 @@ std::optional<Instance> parseInstance(const QJsonObject &object, QString *error)
 
 std::optional<Instance> parseInstanceJson(QByteArrayView json, QString *error)
 {
-    const auto object = objectOf(json, error);
+    const auto object = jsonObjectOf(json, error);
     if (!object)
         return std::nullopt;
     return parseInstance(*object, error);
@@ -184,7 +184,7 @@ core::VmRecord toVmRecord(const Instance &instance)
 
 std::optional<Operation> parseOperationJson(QByteArrayView json, QString *error)
 {
-    const auto object = objectOf(json, error);
+    const auto object = jsonObjectOf(json, error);
     if (!object)
         return std::nullopt;
     Operation operation;
@@ -223,7 +223,7 @@ std::optional<Operation> parseOperationJson(QByteArrayView json, QString *error)
 
 std::optional<AggregatedPage> parseAggregatedListJson(QByteArrayView json, QString *error)
 {
-    const auto object = objectOf(json, error);
+    const auto object = jsonObjectOf(json, error);
     if (!object)
         return std::nullopt;
     AggregatedPage page;
@@ -253,7 +253,7 @@ ApiError parseApiError(QByteArrayView body)
 {
     ApiError result;
     QString ignored;
-    const auto object = objectOf(body, &ignored);
+    const auto object = jsonObjectOf(body, &ignored);
     if (!object)
         return result;
     const QJsonObject error = object->value("error"_L1).toObject();

@@ -19,6 +19,10 @@
 // failure into the engine's FailureClass. Fuzzed by tests/fuzz/fuzz_compute_parsers.cpp.
 namespace spotkeeper::gcp::compute {
 
+// The JSON object of an answer body, or nullopt and *error ("not JSON: ...", "not a JSON
+// object"); shared by the Compute and the audit log parsers.
+std::optional<QJsonObject> jsonObjectOf(QByteArrayView json, QString *error);
+
 struct Instance
 {
     QString project; // from the zone or selfLink URL

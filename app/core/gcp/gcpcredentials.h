@@ -19,6 +19,8 @@ namespace spotkeeper::gcp {
 
 inline constexpr auto kDefaultTokenUri = "https://oauth2.googleapis.com/token";
 inline constexpr auto kComputeScope = "https://www.googleapis.com/auth/compute";
+// Reading Cloud Audit Logs (entries.list) for the evidence of a deliberate stop.
+inline constexpr auto kLoggingReadScope = "https://www.googleapis.com/auth/logging.read";
 
 struct ServiceAccountKey
 {

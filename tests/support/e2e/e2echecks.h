@@ -26,6 +26,30 @@ inline int runningVms(const QJsonObject &state)
         .toInt();
 }
 
+// The simulator's power state of one VM by name ("running", "deallocated", ...), empty if none.
+inline QString powerOf(const QJsonObject &state, const QString &name)
+{
+    for (const QJsonValue &v : state.value(QLatin1StringView("vms")).toArray()) {
+        if (v.toObject().value(QLatin1StringView("name")).toString() == name)
+            return v.toObject().value(QLatin1StringView("power")).toString();
+    }
+    return {};
+}
+
+// Start requests the simulator recorded for one VM by name.
+inline int startsOf(const QJsonObject &records, const QString &name)
+{
+    int n = 0;
+    for (const QJsonValue &v : records.value(QLatin1StringView("starts")).toArray())
+        n += v.toObject()
+                 .value(QLatin1StringView("vm"))
+                 .toString()
+                 .endsWith(QLatin1Char('/') + name.toLower())
+            ? 1
+            : 0;
+    return n;
+}
+
 // VMs the store knows as running and managed (the reconciler listed and tagged them): only
 // those are restarted when they go without a notice.
 inline int managedRunningVms(core::Store &store)

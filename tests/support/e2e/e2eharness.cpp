@@ -180,11 +180,12 @@ QString E2eRig::writeConfig(int reconcileSeconds, quint16 port, const QString &n
             m_engineOptions.isEmpty() ? QString() : m_engineOptions + u'\n');
     file.write(text.toUtf8());
     if (!m_gcpProject.isEmpty())
-        file.write(u"[gcp]\ncredentials_file = %1\ntoken_uri = %2/gcp/token\n"
-                   "compute_endpoint = %2/compute/v1/\nprojects = %3\n"_s
-                       .arg(testsupport::testDataPath(u"gcp/test-service-account.json"_s), m_simUrl,
-                            m_gcpProject)
-                       .toUtf8());
+        file.write(
+            u"[gcp]\ncredentials_file = %1\ntoken_uri = %2/gcp/token\n"
+            "compute_endpoint = %2/compute/v1/\nlogging_endpoint = %2/logging/v2/\nprojects = %3\n"_s
+                .arg(testsupport::testDataPath(u"gcp/test-service-account.json"_s), m_simUrl,
+                     m_gcpProject)
+                .toUtf8());
     return path;
 }
 
@@ -325,7 +326,8 @@ QString E2eRig::writeGcpScenario(int gcpVms, const QString &project, const QStri
     file.write(uR"({"name":"gcp","speed":1,"fleet":[
         {"count":1,"namePrefix":"az-","subscription":"6b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
          "resourceGroup":"sim-rg","location":"westeurope"},
-        {"count":%1,"namePrefix":"gce-","project":"%2","location":"%3"}]})"_s
+        {"count":%1,"namePrefix":"gce-","project":"%2","location":"%3",
+         "tags":{"spotkeeper:auto-restart":"true"}}]})"_s
                    .arg(QString::number(gcpVms), project, zone)
                    .toUtf8());
     return path;
