@@ -51,6 +51,15 @@ Agent::Agent(const AgentConfig &config, std::unique_ptr<NoticeSource> source,
         if (!m_client.isLegacy())
             sendHeartbeat(); // tell the dashboard at once that this VM is watched
     });
+    if (config.health.enabled()) {
+        m_health = std::make_unique<HealthProbe>(config.health, m_clock);
+        // A change is news for the dashboard (a restart job waits for "healthy"): at once,
+        // not at the next interval. Changes come at most once per probe interval.
+        connect(m_health.get(), &HealthProbe::stateChanged, this, [this] {
+            if (!m_client.isLegacy() && m_source->identityKnown())
+                sendHeartbeat();
+        });
+    }
 }
 
 Agent::~Agent()
@@ -97,6 +106,11 @@ bool Agent::start(QString *error)
                .arg(m_spool.entries().size() - pending.size());
     if (!m_config.keySource.isEmpty())
         qCInfo(lcAgent).noquote() << u"start: agent key from "_s + m_config.keySource;
+    if (m_health)
+        qCInfo(lcAgent).noquote() << u"start: health probe %1, every %2 ms, limit %3 ms"_s
+                                         .arg(m_config.health.describe())
+                                         .arg(m_config.health.intervalMs)
+                                         .arg(m_config.health.timeoutMs);
     for (const QString &warning : m_config.warnings)
         qCWarning(lcAgent).noquote() << u"config: "_s + warning;
     // Notices spooled before a restart go out at once; their events are checked
@@ -105,6 +119,8 @@ bool Agent::start(QString *error)
     m_source->start();
     if (!m_client.isLegacy())
         m_heartbeatTimer.start();
+    if (m_health && !m_client.isLegacy())
+        m_health->start();
     return true;
 }
 
@@ -115,6 +131,8 @@ void Agent::shutdown()
     m_stopped = true;
     m_source->stop();
     m_heartbeatTimer.stop();
+    if (m_health)
+        m_health->stop();
     if (m_delivery)
         m_delivery->stop();
     if (!m_uptime.isValid())
@@ -260,6 +278,8 @@ void Agent::sendHeartbeat()
     if (!heartbeat.identityKnown && heartbeat.lastPoll.error.isEmpty())
         heartbeat.lastPoll.error = u"identity unknown: "_s + m_source->identityError();
     heartbeat.sentAt = m_clock.nowUtc();
+    if (m_health)
+        heartbeat.app = m_health->current();
     const QByteArray body = protocol::encodeHeartbeat(heartbeat);
     const QByteArray id = "hb_" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
     QPointer<Agent> self(this);

@@ -5,6 +5,7 @@
 #include "agentcore/agentconfig.h"
 #include "agentcore/dashboardclient.h"
 #include "agentcore/drainhook.h"
+#include "agentcore/healthprobe.h"
 #include "agentcore/noticedelivery.h"
 #include "agentcore/noticesource.h"
 #include "agentcore/noticespool.h"
@@ -40,6 +41,7 @@ public:
 
     NoticeSpool &spool() { return m_spool; }
     NoticeSource &source() { return *m_source; }
+    HealthProbe *healthProbe() { return m_health.get(); } // null without a probe
 
 signals:
     void noticeQueued(const spotkeeper::agent::SpoolEntry &entry);
@@ -62,6 +64,7 @@ private:
     std::unique_ptr<NoticeDelivery> m_delivery;
     DeliveryTiming m_deliveryTiming;
     DrainHook m_drainHook;
+    std::unique_ptr<HealthProbe> m_health;
     QTimer m_heartbeatTimer;
     QElapsedTimer m_uptime;
     bool m_processedOnce = false;

@@ -4,7 +4,6 @@
 
 #include "agentcore/gcemetadataclient.h"
 #include "base/configfile.h"
-#include "base/duration.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -62,6 +61,18 @@ constexpr std::array kSettings = {
              "Command run before approving an event"_L1},
     Setting {"drain-timeout"_L1, "SPOTKEEPER_DRAIN_TIMEOUT"_L1, "duration"_L1,
              "Time limit of the drain hook (default 20s)"_L1},
+    Setting {"health-url"_L1, "SPOTKEEPER_HEALTH_URL"_L1, "url"_L1,
+             "Application health probe: GET this http(s) URL"_L1},
+    Setting {"health-status"_L1, "SPOTKEEPER_HEALTH_STATUS"_L1, "status"_L1,
+             "HTTP status of a healthy application (default any 2xx)"_L1},
+    Setting {"health-tcp"_L1, "SPOTKEEPER_HEALTH_TCP"_L1, "host:port"_L1,
+             "Application health probe: connect to this TCP port"_L1},
+    Setting {"health-command"_L1, "SPOTKEEPER_HEALTH_COMMAND"_L1, "command"_L1,
+             "Application health probe: run this command, healthy on exit status 0"_L1},
+    Setting {"health-timeout"_L1, "SPOTKEEPER_HEALTH_TIMEOUT"_L1, "duration"_L1,
+             "Time limit of one health probe (default 5s)"_L1},
+    Setting {"health-interval"_L1, "SPOTKEEPER_HEALTH_INTERVAL"_L1, "duration"_L1,
+             "Health probe interval (default 10s)"_L1},
 };
 
 // Options that would put a secret on the command line, where `ps` shows it to everyone.
@@ -313,23 +324,7 @@ ConfigResult loadAgentConfig(const QStringList &arguments, const QProcessEnviron
 
     // Durations follow base/duration.h; none of the agent's is longer than a week.
     auto duration = [&](QLatin1StringView name, int minimumMs, int *target) {
-        if (!values.contains(name))
-            return true;
-        const QString text = values.value(name);
-        QString problem;
-        const auto ms = base::parseDuration(text, &problem);
-        if (!ms) {
-            error = name + u": "_s + problem;
-            return false;
-        }
-        if (*ms < minimumMs || *ms > kLongestDurationMs) {
-            error = u"%1: '%2' is not a duration of at least %3 ms and at most 7 days (e.g. "
-                    "500ms, 1s, 2m)"_s.arg(name, text)
-                        .arg(minimumMs);
-            return false;
-        }
-        *target = static_cast<int>(*ms);
-        return true;
+        return readDurationSetting(values, name, minimumMs, kLongestDurationMs, target, &error);
     };
     // 200 ms floor: IMDS allows 5 requests per second per VM for all calls together.
     if (!duration("poll-interval"_L1, 200, &config.pollIntervalMs)
@@ -365,6 +360,9 @@ ConfigResult loadAgentConfig(const QStringList &arguments, const QProcessEnviron
     config.caFile = values.value("ca-file"_L1);
     if (!config.caFile.isEmpty() && !QFileInfo(config.caFile).isReadable())
         return {std::nullopt, u"ca-file: cannot read %1"_s.arg(config.caFile), {}};
+    if (!readHealthProbe(values, &config.health, &error))
+        return {std::nullopt, error, {}};
+    config.health.caFile = config.caFile;
 
     config.spoolDir = values.value("spool-dir"_L1);
     if (config.spoolDir.isEmpty())
@@ -401,6 +399,9 @@ ConfigResult loadAgentConfig(const QStringList &arguments, const QProcessEnviron
             "{resourceGroup, vmName} with a bearer key and no heartbeats; the server must enable "
             "the legacy webhook ([legacy_webhook] in spotkeeperd.conf). Move to dashboard-url "
             "and an agent key."_s);
+        if (config.health.enabled())
+            config.warnings.append(u"a health probe is set, but legacy mode sends no heartbeats: "
+                                   "the probe does not run"_s);
     } else {
         if (!values.contains("dashboard-url"_L1))
             return {std::nullopt,

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "agentcore/healthprobeconfig.h"
 #include "protocol/webhooksignature.h"
 
 #include <QProcessEnvironment>
@@ -49,6 +50,7 @@ struct AgentConfig
     bool acknowledgeEvents = false; // POST StartRequests for Preempt/Terminate after delivery
     QString drainHook; // command run before acknowledging
     int drainTimeoutMs = 20'000;
+    HealthProbeConfig health; // the application health probe (health-*), if any
     QString configFile; // the file that was read; empty if none
 
     QStringList warnings; // non-fatal remarks worth a log line

@@ -28,7 +28,8 @@ namespace {
 
 // --- encoding ---------------------------------------------------------------
 
-QJsonObject encodeVm(const VmIdentity &vm)
+// withCloud: the message is version 2 or later, which names the cloud (always, for Azure too).
+QJsonObject encodeVm(const VmIdentity &vm, bool withCloud)
 {
     if (vm.cloud == Cloud::Gcp) // version 2
         return QJsonObject {
@@ -52,7 +53,18 @@ QJsonObject encodeVm(const VmIdentity &vm)
     };
     if (!vm.armResourceId.isEmpty()) // optional: a reader that predates it ignores it
         object.insert(u"resourceId"_s, vm.armResourceId);
+    if (withCloud)
+        object.insert(u"cloud"_s, toString(vm.cloud));
     return object;
+}
+
+QJsonObject encodeAppHealth(const AppHealth &app)
+{
+    return QJsonObject {
+        {u"probe"_s, toString(app.probe)},   {u"state"_s, toString(app.state)},
+        {u"at"_s, formatIso8601Utc(app.at)}, {u"latencyMs"_s, app.latencyMs},
+        {u"detail"_s, app.detail},
+    };
 }
 
 QJsonObject encodeEvent(const ScheduledEvent &event)
@@ -339,12 +351,44 @@ ScheduledEvent readEvent(Reader &r, const QJsonObject &root, Cloud cloud)
     return event;
 }
 
+// Version 3's "app": a pending result has no time and latency -1; a finished one both.
+std::optional<AppHealth> readAppHealth(Reader &r, const QJsonObject &root)
+{
+    const auto object = r.object(root, {}, "app"_L1);
+    if (!object)
+        return std::nullopt;
+    const QString p = u"app"_s;
+    AppHealth app;
+    if (const auto text = r.string(*object, p, "probe"_L1)) {
+        if (const auto kind = probeKindFromString(*text))
+            app.probe = *kind;
+        else
+            r.fail(u"app.probe"_s, u"must be \"http\", \"tcp\" or \"command\""_s);
+    }
+    if (const auto text = r.string(*object, p, "state"_L1)) {
+        if (const auto state = appHealthStateFromString(*text))
+            app.state = *state;
+        else
+            r.fail(u"app.state"_s, u"must be \"pending\", \"healthy\" or \"unhealthy\""_s);
+    }
+    const bool pending = app.state == AppHealthState::Pending;
+    app.at = r.isoTime(*object, p, "at"_L1, true);
+    if (!pending && !app.at.isValid() && object->value("at"_L1).toString().isEmpty())
+        r.fail(u"app.at"_s, u"must be set once a probe finished"_s);
+    app.latencyMs =
+        r.integer(*object, p, "latencyMs"_L1, pending ? -1 : 0, 86'400'000).value_or(-1);
+    app.detail = r.string(*object, p, "detail"_L1).value_or(QString());
+    if (app.detail.size() > 200)
+        r.fail(u"app.detail"_s, u"must be at most 200 characters"_s);
+    return app;
+}
+
 // Parses the envelope shared by both messages: a JSON object of the expected type
 // and a version this build reads. Returns nullopt (errors recorded) otherwise.
-// *version is set to the version read (1 or 2).
+// *version is set to the version read (1 up to highestVersion).
 std::optional<QJsonObject> readEnvelope(Reader &r, QByteArrayView json,
                                         QLatin1StringView expectedType, QLatin1StringView otherType,
-                                        QStringView otherName, int supportedVersion,
+                                        QStringView otherName, int highestVersion,
                                         qint64 *versionRead)
 {
     QJsonParseError parseError;
@@ -376,11 +420,12 @@ std::optional<QJsonObject> readEnvelope(Reader &r, QByteArrayView json,
                                    std::numeric_limits<qint64>::max());
     if (!version)
         return std::nullopt;
-    if (*version != supportedVersion && *version != kCloudVersion) {
+    if (*version < 1 || *version > highestVersion) {
         r.fail(u"version"_s,
                u"unsupported major version "_s + QString::number(*version)
-                   + u"; this build reads versions "_s + QString::number(supportedVersion)
-                   + u" and "_s + QString::number(kCloudVersion));
+                   + u"; this build reads versions 1 "_s
+                   + (highestVersion == 2 ? u"and"_s : u"to"_s) + u' '
+                   + QString::number(highestVersion));
         return std::nullopt;
     }
     *versionRead = *version;
@@ -404,7 +449,7 @@ QByteArray encodeNotice(const Notice &notice)
     const QJsonObject root {
         {u"type"_s, QLatin1StringView(kNoticeType)},
         {u"version"_s, notice.vm.cloud == Cloud::Azure ? kNoticeVersion : kCloudVersion},
-        {u"vm"_s, encodeVm(notice.vm)},
+        {u"vm"_s, encodeVm(notice.vm, false)},
         {u"event"_s, encodeEvent(notice.event)},
         {u"documentIncarnation"_s, notice.documentIncarnation},
         {u"agentVersion"_s, notice.agentVersion},
@@ -420,16 +465,23 @@ QByteArray encodeHeartbeat(const Heartbeat &heartbeat)
         {u"ok"_s, heartbeat.lastPoll.ok},
         {u"error"_s, heartbeat.lastPoll.error},
     };
-    const QJsonObject root {
+    // The oldest version that carries what the heartbeat has: an agent without a probe stays
+    // readable by dashboards that predate version 3.
+    const int version = heartbeat.app        ? kAppHealthVersion
+        : heartbeat.vm.cloud == Cloud::Azure ? kHeartbeatVersion
+                                             : kCloudVersion;
+    QJsonObject root {
         {u"type"_s, QLatin1StringView(kHeartbeatType)},
-        {u"version"_s, heartbeat.vm.cloud == Cloud::Azure ? kHeartbeatVersion : kCloudVersion},
-        {u"vm"_s, encodeVm(heartbeat.vm)},
+        {u"version"_s, version},
+        {u"vm"_s, encodeVm(heartbeat.vm, version >= kCloudVersion)},
         {u"agentVersion"_s, heartbeat.agentVersion},
         {u"uptimeSeconds"_s, heartbeat.uptimeSeconds},
         {u"identityKnown"_s, heartbeat.identityKnown},
         {u"lastPoll"_s, lastPoll},
         {u"sentAt"_s, formatIso8601Utc(heartbeat.sentAt)},
     };
+    if (heartbeat.app)
+        root.insert(u"app"_s, encodeAppHealth(*heartbeat.app));
     return QJsonDocument(root).toJson(QJsonDocument::Compact);
 }
 
@@ -440,7 +492,7 @@ Decoded<Notice> decodeNotice(QByteArrayView json)
     qint64 version = 0;
     const auto root =
         readEnvelope(r, json, QLatin1StringView(kNoticeType), QLatin1StringView(kHeartbeatType),
-                     u"a heartbeat is not a notice", kNoticeVersion, &version);
+                     u"a heartbeat is not a notice", kCloudVersion, &version);
     if (!root)
         return finish(Notice {}, errors);
     Notice notice;
@@ -461,7 +513,7 @@ Decoded<Heartbeat> decodeHeartbeat(QByteArrayView json)
     qint64 version = 0;
     const auto root =
         readEnvelope(r, json, QLatin1StringView(kHeartbeatType), QLatin1StringView(kNoticeType),
-                     u"a notice is not a heartbeat", kHeartbeatVersion, &version);
+                     u"a notice is not a heartbeat", kAppHealthVersion, &version);
     if (!root)
         return finish(Heartbeat {}, errors);
     Heartbeat heartbeat;
@@ -482,6 +534,8 @@ Decoded<Heartbeat> decodeHeartbeat(QByteArrayView json)
             r.fail(u"lastPoll.error"_s, u"must be empty when lastPoll.ok is true"_s);
     }
     heartbeat.sentAt = r.isoTime(*root, {}, "sentAt"_L1, false);
+    if (version >= kAppHealthVersion && root->contains("app"_L1))
+        heartbeat.app = readAppHealth(r, *root);
     return finish(std::move(heartbeat), errors);
 }
 

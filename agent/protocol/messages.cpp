@@ -130,4 +130,49 @@ EventStatus eventStatusFromString(QStringView text)
     return EventStatus::Unknown;
 }
 
+QString toString(ProbeKind kind)
+{
+    switch (kind) {
+    case ProbeKind::Tcp:
+        return QStringLiteral("tcp");
+    case ProbeKind::Command:
+        return QStringLiteral("command");
+    case ProbeKind::Http:
+        break;
+    }
+    return QStringLiteral("http");
+}
+
+std::optional<ProbeKind> probeKindFromString(QStringView text)
+{
+    for (const ProbeKind kind : {ProbeKind::Http, ProbeKind::Tcp, ProbeKind::Command}) {
+        if (text == toString(kind))
+            return kind;
+    }
+    return std::nullopt;
+}
+
+QString toString(AppHealthState state)
+{
+    switch (state) {
+    case AppHealthState::Healthy:
+        return QStringLiteral("healthy");
+    case AppHealthState::Unhealthy:
+        return QStringLiteral("unhealthy");
+    case AppHealthState::Pending:
+        break;
+    }
+    return QStringLiteral("pending");
+}
+
+std::optional<AppHealthState> appHealthStateFromString(QStringView text)
+{
+    for (const AppHealthState state :
+         {AppHealthState::Pending, AppHealthState::Healthy, AppHealthState::Unhealthy}) {
+        if (text == toString(state))
+            return state;
+    }
+    return std::nullopt;
+}
+
 } // namespace spotkeeper::protocol

@@ -22,6 +22,10 @@ namespace spotkeeper::protocol {
 inline constexpr int kNoticeVersion = 1;
 inline constexpr int kHeartbeatVersion = 1;
 inline constexpr int kCloudVersion = 2; // notices and heartbeats with vm.cloud
+// Version 3 (heartbeats only) adds "app", the application health probe's last result; agents
+// write it only when a probe is configured, so one without keeps working against an older
+// dashboard. Version 3 names the cloud as version 2 does.
+inline constexpr int kAppHealthVersion = 3;
 inline constexpr auto kNoticeType = "spotkeeper.notice";
 inline constexpr auto kHeartbeatType = "spotkeeper.heartbeat";
 
@@ -104,6 +108,21 @@ struct PollOutcome
     friend bool operator==(const PollOutcome &, const PollOutcome &) = default;
 };
 
+// The agent's application health probe (docs/AGENT.md "Application health"), reported in
+// every heartbeat of an agent that has one. Pending until the first probe finished.
+enum class ProbeKind { Http, Tcp, Command };
+enum class AppHealthState { Pending, Healthy, Unhealthy };
+
+struct AppHealth
+{
+    ProbeKind probe = ProbeKind::Http;
+    AppHealthState state = AppHealthState::Pending;
+    QDateTime at; // UTC, when the last probe finished; invalid while pending
+    qint64 latencyMs = -1; // how long the last probe took; -1 while pending
+    QString detail; // "HTTP 200", "connection refused", "exited with status 1", ...
+    friend bool operator==(const AppHealth &, const AppHealth &) = default;
+};
+
 struct Heartbeat
 {
     VmIdentity vm;
@@ -113,6 +132,7 @@ struct Heartbeat
     bool identityKnown = true; // false while IMDS instance metadata cannot be read; the vm
                                // fields may then be empty (see messagecodec.h)
     QDateTime sentAt; // UTC
+    std::optional<AppHealth> app {}; // version 3; nullopt: no probe configured (or older agent)
     friend bool operator==(const Heartbeat &, const Heartbeat &) = default;
 };
 
@@ -124,6 +144,11 @@ QString checkArmResourceId(const VmIdentity &vm);
 
 QString toString(Cloud cloud); // "azure", "gcp"
 std::optional<Cloud> cloudFromString(QStringView text); // exact, lower case
+
+QString toString(ProbeKind kind); // "http", "tcp", "command"
+std::optional<ProbeKind> probeKindFromString(QStringView text);
+QString toString(AppHealthState state); // "pending", "healthy", "unhealthy"
+std::optional<AppHealthState> appHealthStateFromString(QStringView text);
 
 QString toString(EventType type);
 EventType eventTypeFromString(QStringView text);

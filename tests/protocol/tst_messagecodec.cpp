@@ -451,8 +451,9 @@ void TestMessageCodec::rejections_data()
 
     h("heartbeat type unknown", heartbeat, u"type"_s, u"spotkeeper.ping"_s, u"type"_s,
       u"must be \"spotkeeper.heartbeat\""_s);
-    h("heartbeat version 3", heartbeat, u"version"_s, 3, u"version"_s,
-      u"unsupported major version 3; this build reads versions 1 and 2"_s);
+    h("heartbeat version 3 without a cloud", heartbeat, u"version"_s, 3, u"vm.cloud"_s, required);
+    h("heartbeat version 4", heartbeat, u"version"_s, 4, u"version"_s,
+      u"unsupported major version 4; this build reads versions 1 to 3"_s);
     h("identityKnown missing", heartbeat, u"identityKnown"_s, absent, u"identityKnown"_s, required);
     h("identityKnown a string", heartbeat, u"identityKnown"_s, u"yes"_s, u"identityKnown"_s,
       u"must be true or false"_s);

@@ -105,6 +105,9 @@ private slots:
     void gcpRejections();
     void gcpNames_data();
     void gcpNames();
+    void version3CarriesAppHealth();
+    void version3Rejections_data();
+    void version3Rejections();
 };
 
 void TestProtocolCloud::gcpGoldenFiles()
@@ -234,6 +237,87 @@ void TestProtocolCloud::gcpRejections()
     QVERIFY(!decoded.ok());
     QCOMPARE(decoded.errors.size(), 1);
     QCOMPARE(decoded.errors.first().field, field);
+}
+
+void TestProtocolCloud::version3CarriesAppHealth()
+{
+    // An agent with a probe writes version 3 (golden file), which names its cloud as
+    // version 2 does, also for Azure; the golden heartbeat without one stays version 1.
+    Heartbeat heartbeat = gcpHeartbeat();
+    heartbeat.vm = decodeHeartbeat(readData(u"heartbeat-healthy.json"_s)).value->vm;
+    heartbeat.app = AppHealth {ProbeKind::Http, AppHealthState::Unhealthy,
+                               QDateTime(QDate(2026, 12, 7), QTime(6, 0, 0, 500), Qt::UTC), 37,
+                               u"HTTP 503, expected 2xx"_s};
+    const QByteArray json = encodeHeartbeat(heartbeat);
+    if (qEnvironmentVariableIsSet("SPOTKEEPER_UPDATE_GOLDEN")) {
+        QFile out(QStringLiteral(SPOTKEEPER_TEST_DATA "/protocol/heartbeat-app-unhealthy.json"));
+        QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        out.write(json);
+    }
+    QCOMPARE(json, readData(u"heartbeat-app-unhealthy.json"_s));
+    const QJsonObject root = QJsonDocument::fromJson(json).object();
+    QCOMPARE(root.value("version"_L1).toInt(), kAppHealthVersion);
+    QCOMPARE(root.value("vm"_L1).toObject().value("cloud"_L1).toString(), u"azure"_s);
+    const auto decoded = decodeHeartbeat(json);
+    QVERIFY2(decoded.ok(), qPrintable(describe(decoded.errors)));
+    QCOMPARE(*decoded.value, heartbeat);
+
+    // Pending: no time, latency -1.
+    heartbeat.app = AppHealth {ProbeKind::Command, AppHealthState::Pending, {}, -1, {}};
+    const auto pending = decodeHeartbeat(encodeHeartbeat(heartbeat));
+    QVERIFY2(pending.ok(), qPrintable(describe(pending.errors)));
+    QCOMPARE(*pending.value, heartbeat);
+
+    // Older agents: versions 1 and 2 have no app, and an "app" in them is ignored.
+    for (const QString &file : {u"heartbeat-healthy.json"_s, u"heartbeat-gcp-healthy.json"_s}) {
+        QJsonObject old = QJsonDocument::fromJson(readData(file)).object();
+        const auto plain = decodeHeartbeat(readData(file));
+        QVERIFY2(plain.ok(), qPrintable(describe(plain.errors)));
+        QVERIFY(!plain.value->app);
+        old.insert(u"app"_s, root.value("app"_L1));
+        const auto ignored = decodeHeartbeat(QJsonDocument(old).toJson(QJsonDocument::Compact));
+        QVERIFY(ignored.ok());
+        QVERIFY(!ignored.value->app);
+    }
+}
+
+void TestProtocolCloud::version3Rejections_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QJsonValue>("value");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("probe unknown") << u"probe"_s << QJsonValue(u"grpc"_s)
+                                   << u"app.probe: must be \"http\", \"tcp\" or \"command\""_s;
+    QTest::newRow("state unknown") << u"state"_s << QJsonValue(u"degraded"_s)
+                                   << u"app.state: must be \"pending\", \"healthy\" or "
+                                      "\"unhealthy\""_s;
+    QTest::newRow("finished without time")
+        << u"at"_s << QJsonValue(u""_s) << u"app.at: must be set once a probe finished"_s;
+    QTest::newRow("latency negative")
+        << u"latencyMs"_s << QJsonValue(-5)
+        << u"app.latencyMs: must be at least 0 and at most 86400000"_s;
+    QTest::newRow("latency missing")
+        << u"latencyMs"_s << QJsonValue(QJsonValue::Undefined) << u"app.latencyMs: is required"_s;
+    QTest::newRow("detail too long") << u"detail"_s << QJsonValue(QString(201, u'x'))
+                                     << u"app.detail: must be at most 200 characters"_s;
+}
+
+void TestProtocolCloud::version3Rejections()
+{
+    QFETCH(QString, key);
+    QFETCH(QJsonValue, value);
+    QFETCH(QString, error);
+    QJsonObject root =
+        QJsonDocument::fromJson(readData(u"heartbeat-app-unhealthy.json"_s)).object();
+    QJsonObject app = root.value("app"_L1).toObject();
+    if (value.isUndefined())
+        app.remove(key);
+    else
+        app.insert(key, value);
+    root.insert(u"app"_s, app);
+    const auto decoded = decodeHeartbeat(QJsonDocument(root).toJson(QJsonDocument::Compact));
+    QVERIFY(!decoded.ok());
+    QCOMPARE(decoded.errors.first().message(), error);
 }
 
 void TestProtocolCloud::gcpNames_data()
