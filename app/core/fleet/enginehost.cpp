@@ -13,7 +13,8 @@
 #include "fleet/cloudrouter.h"
 #include "fleet/sharedratebudgets.h"
 #include "gcp/computecloudprovider.h"
-#include "gcp/serviceaccountcredential.h"
+#include "gcp/gcpcredentials.h"
+#include "gcp/googlecredentialchain.h"
 #include "http/certificatereloader.h"
 #include "http/httpserver.h"
 #include "http/tlsloader.h"
@@ -188,35 +189,26 @@ bool EngineHost::startCloud(QString *error)
 
 bool EngineHost::startGoogleCloud(const QProcessEnvironment &env, QString *error)
 {
-    // The service-account key file: [gcp] credentials_file, else GOOGLE_APPLICATION_CREDENTIALS
-    // (the first place Google's Application Default Credentials look). Neither: no Google
-    // Cloud provider, and the router answers NoCloudProvider for Google Cloud VMs.
-    const bool configured = !m_config.gcpCredentialsFile.isEmpty();
-    const QString path =
-        configured ? m_config.gcpCredentialsFile : env.value(u"GOOGLE_APPLICATION_CREDENTIALS"_s);
-    if (path.isEmpty())
+    // Google's Application Default Credentials order (gcp/googlecredentialchain.h). None:
+    // no Google Cloud provider, and the router answers NoCloudProvider for Google Cloud VMs.
+    auto *network = new QNetworkAccessManager(this);
+    gcp::GoogleCredentialSetup setup;
+    setup.configuredFile = m_config.gcpCredentialsFile;
+    setup.tokenUri = m_config.gcpTokenUri;
+    setup.wanted = !m_config.gcpProjects.isEmpty();
+    setup.scopes = {QString::fromLatin1(gcp::kComputeScope),
+                    QString::fromLatin1(gcp::kLoggingReadScope)};
+#ifdef Q_OS_WIN
+    setup.windows = true;
+#endif
+    const auto choice = gcp::chooseGoogleCredential(setup, env, network, m_clock, error);
+    if (!choice)
+        return false;
+    if (!choice->warning.isEmpty())
+        qWarning().noquote() << "Google Cloud off:" << choice->warning;
+    if (!choice->credential)
         return true;
-    QByteArray json;
-    QString problem = readSecretFile(path, u"Google Cloud credentials"_s, &json);
-    std::optional<gcp::ServiceAccountKey> key;
-    if (problem.isEmpty()) {
-        key = gcp::parseServiceAccountKey(json, &problem);
-        json.fill('\0');
-        if (!key)
-            problem = u"Google Cloud credentials "_s + path + u": "_s + problem;
-    }
-    if (!key) {
-        // A file named in the configuration must work; one the environment names may be
-        // another tool's (gcloud's user credentials): then Google Cloud stays off, said once.
-        if (configured) {
-            *error = problem;
-            return false;
-        }
-        qWarning().noquote() << "Google Cloud off:" << problem;
-        return true;
-    }
-    if (!m_config.gcpTokenUri.isEmpty())
-        key->tokenUri = m_config.gcpTokenUri;
+    std::unique_ptr<AccessTokenSource> credential(choice->credential);
     gcp::ComputeOptions options;
     if (!m_config.gcpComputeEndpoint.isEmpty())
         options.computeUrl = QUrl(m_config.gcpComputeEndpoint);
@@ -231,12 +223,8 @@ bool EngineHost::startGoogleCloud(const QProcessEnvironment &env, QString *error
         return false;
     }
     options.listFilter = m_config.gcpListFilter;
-    auto *network = new QNetworkAccessManager(this);
-    auto *credential = new gcp::ServiceAccountCredential(
-        std::move(*key),
-        {QString::fromLatin1(gcp::kComputeScope), QString::fromLatin1(gcp::kLoggingReadScope)},
-        network, m_clock);
-    m_gcp = new gcp::ComputeCloudProvider(credential, options, m_clock, this);
+    qInfo().noquote() << "Google Cloud credentials from" << choice->from;
+    m_gcp = new gcp::ComputeCloudProvider(credential.release(), options, m_clock, this);
     m_router->setProvider(Cloud::Gcp, m_gcp);
     return true;
 }

@@ -36,6 +36,41 @@ struct MdContextFree
     void operator()(EVP_MD_CTX *context) const { EVP_MD_CTX_free(context); }
 };
 
+// A credentials file's JSON object when its "type" is `type`; else nullopt and *error (never
+// a value of the file but its type).
+std::optional<QJsonObject> credentialsOfType(QByteArrayView json, QLatin1StringView type,
+                                             QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        *error = u"not a JSON object"_s;
+        return std::nullopt;
+    }
+    const QString found = document.object().value("type"_L1).toString();
+    if (found != type) {
+        *error = found.isEmpty() ? u"\"type\" is missing; this file needs \"%1\""_s.arg(type)
+                                 : u"\"type\" is \"%1\", not \"%2\""_s.arg(found.left(40), type);
+        return std::nullopt;
+    }
+    return document.object();
+}
+
+// "token_uri" when the file names one (https only; 127.0.0.1 for tests): into *target.
+bool readTokenUri(const QJsonObject &object, QString *target, QString *error)
+{
+    const QString uri = object.value("token_uri"_L1).toString();
+    if (uri.isEmpty())
+        return true;
+    const QUrl url(uri);
+    if (!url.isValid() || (url.scheme() != "https"_L1 && url.host() != "127.0.0.1"_L1)) {
+        *error = u"\"token_uri\" must be an https URL"_s;
+        return false;
+    }
+    *target = uri;
+    return true;
+}
+
 } // namespace
 
 ServiceAccountKey::~ServiceAccountKey()
@@ -45,20 +80,10 @@ ServiceAccountKey::~ServiceAccountKey()
 
 std::optional<ServiceAccountKey> parseServiceAccountKey(QByteArrayView json, QString *error)
 {
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        *error = u"not a JSON object"_s;
+    const auto parsed = credentialsOfType(json, "service_account"_L1, error);
+    if (!parsed)
         return std::nullopt;
-    }
-    const QJsonObject object = document.object();
-    const QString type = object.value("type"_L1).toString();
-    if (type != "service_account"_L1) {
-        *error = type.isEmpty()
-            ? u"\"type\" is missing; a service-account key file has \"service_account\""_s
-            : u"\"type\" is \"%1\", not \"service_account\""_s.arg(type.left(40));
-        return std::nullopt;
-    }
+    const QJsonObject &object = *parsed;
     ServiceAccountKey key;
     for (const auto &[name, target] : {std::pair {"client_email"_L1, &key.clientEmail},
                                        std::pair {"private_key_id"_L1, &key.privateKeyId}}) {
@@ -73,14 +98,8 @@ std::optional<ServiceAccountKey> parseServiceAccountKey(QByteArrayView json, QSt
         *error = u"\"private_key\" is missing or not a PEM private key"_s;
         return std::nullopt;
     }
-    if (const QString uri = object.value("token_uri"_L1).toString(); !uri.isEmpty()) {
-        const QUrl url(uri);
-        if (!url.isValid() || (url.scheme() != "https"_L1 && url.host() != "127.0.0.1"_L1)) {
-            *error = u"\"token_uri\" must be an https URL"_s;
-            return std::nullopt;
-        }
-        key.tokenUri = uri;
-    }
+    if (!readTokenUri(object, &key.tokenUri, error))
+        return std::nullopt;
     key.projectId = object.value("project_id"_L1).toString();
     return key;
 }
@@ -132,6 +151,50 @@ QByteArray signJwtGrant(const ServiceAccountKey &key, const QStringList &scopes,
     }
     signature.resize(qsizetype(length));
     return signingInput + '.' + base64Url(signature);
+}
+
+AuthorizedUser::~AuthorizedUser()
+{
+    clientSecret.fill('\0');
+    refreshToken.fill('\0');
+}
+
+QString credentialFileType(QByteArrayView json)
+{
+    return QJsonDocument::fromJson(json.toByteArray()).object().value("type"_L1).toString();
+}
+
+std::optional<AuthorizedUser> parseAuthorizedUser(QByteArrayView json, QString *error)
+{
+    const auto parsed = credentialsOfType(json, "authorized_user"_L1, error);
+    if (!parsed)
+        return std::nullopt;
+    const QJsonObject &object = *parsed;
+    AuthorizedUser user;
+    user.clientId = object.value("client_id"_L1).toString();
+    user.clientSecret = object.value("client_secret"_L1).toString().toUtf8();
+    user.refreshToken = object.value("refresh_token"_L1).toString().toUtf8();
+    for (const auto &[name, missing] :
+         {std::pair {"client_id"_L1, user.clientId.isEmpty()},
+          std::pair {"client_secret"_L1, user.clientSecret.isEmpty()},
+          std::pair {"refresh_token"_L1, user.refreshToken.isEmpty()}}) {
+        if (missing) {
+            *error = u"\"%1\" is missing or not a string"_s.arg(name);
+            return std::nullopt;
+        }
+    }
+    if (!readTokenUri(object, &user.tokenUri, error))
+        return std::nullopt;
+    user.quotaProjectId = object.value("quota_project_id"_L1).toString();
+    return user;
+}
+
+QByteArray refreshTokenBody(const AuthorizedUser &user)
+{
+    // Every value percent-encoded ('+' included: a form decoder reads it as a space).
+    return "grant_type=refresh_token&client_id=" + QUrl::toPercentEncoding(user.clientId)
+        + "&client_secret=" + QUrl::toPercentEncoding(QString::fromUtf8(user.clientSecret))
+        + "&refresh_token=" + QUrl::toPercentEncoding(QString::fromUtf8(user.refreshToken));
 }
 
 QByteArray jwtGrantBody(const QByteArray &assertion)

@@ -47,6 +47,33 @@ std::optional<ServiceAccountKey> parseServiceAccountKey(QByteArrayView json, QSt
 QByteArray signJwtGrant(const ServiceAccountKey &key, const QStringList &scopes,
                         const QDateTime &issuedAt, int lifetimeSeconds, QString *error);
 
+// gcloud's application-default credentials of a user (`gcloud auth application-default
+// login`): {"type":"authorized_user", "client_id", "client_secret", "refresh_token",
+// "quota_project_id"?, "token_uri"?}. The secret and the refresh token are wiped on
+// destruction and never reach an error.
+struct AuthorizedUser
+{
+    QString clientId;
+    QByteArray clientSecret; // secret
+    QByteArray refreshToken; // secret
+    QString tokenUri = QLatin1StringView(kDefaultTokenUri);
+    QString quotaProjectId;
+
+    AuthorizedUser() = default;
+    AuthorizedUser(const AuthorizedUser &) = default;
+    AuthorizedUser &operator=(const AuthorizedUser &) = default;
+    ~AuthorizedUser();
+};
+std::optional<AuthorizedUser> parseAuthorizedUser(QByteArrayView json, QString *error);
+
+// The form of the refresh grant POSTed to tokenUri: grant_type=refresh_token&client_id=...&
+// client_secret=...&refresh_token=... (secret: the caller wipes it).
+QByteArray refreshTokenBody(const AuthorizedUser &user);
+
+// The "type" of a credentials file ("service_account", "authorized_user", ...), empty when it
+// is no JSON object.
+QString credentialFileType(QByteArrayView json);
+
 // The form POSTed to tokenUri: grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=...
 QByteArray jwtGrantBody(const QByteArray &assertion);
 

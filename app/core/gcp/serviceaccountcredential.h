@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "azure/accesstokensource.h"
 #include "base/clock.h"
 #include "gcp/gcpcredentials.h"
+#include "gcp/googletokensource.h"
 
 class QNetworkAccessManager;
 
@@ -14,7 +14,7 @@ class QNetworkAccessManager;
 // the key or the token; invalid_grant / unauthorized_client (a revoked or wrong key) are fatal.
 namespace spotkeeper::gcp {
 
-class ServiceAccountCredential final : public core::AccessTokenSource
+class ServiceAccountCredential final : public GoogleTokenSource
 {
     Q_OBJECT
 public:
@@ -26,18 +26,12 @@ public:
     QString sourceName() const override { return QStringLiteral("gcp-service-account"); }
     QString principal() const override { return m_key.clientEmail; }
     void requestToken(std::function<void(core::TokenResult)> done) override;
-    void invalidate() override { m_cached = {}; }
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
 private:
-    void handleTokenAnswer(int status, const QByteArray &answer, const QString &error,
-                           const std::function<void(core::TokenResult)> &done);
-
     ServiceAccountKey m_key;
     QStringList m_scopes;
     QNetworkAccessManager *m_network;
-    const base::Clock &m_clock;
-    core::AccessToken m_cached;
     int m_timeoutMs = 30'000;
 };
 
