@@ -10,6 +10,7 @@
 #include "headless/tlsinit.h"
 #include "listener/agentkeymanager.h"
 #include "listener/operatortokens.h"
+#include "notify/notifier.h"
 #include "store/store.h"
 #include "store/storecopy.h"
 
@@ -257,6 +258,48 @@ int vmCommand(const QStringList &args, const QCommandLineParser &parser, const S
     return 0;
 }
 
+// notify test <channel>: one test message through the channel now (outside the outbox);
+// notify status: each configured channel's outbox rows and its last error in this process.
+int notifyCommand(const QStringList &args, const ServerConfig &config, core::Store &store)
+{
+    const QString what = args.value(1);
+    if (!((what == "test"_L1 && args.size() == 3) || (what == "status"_L1 && args.size() == 2)))
+        return fail(u"usage: notify test <channel> | notify status"_s, 2);
+    QString error;
+    const auto notifier = core::Notifier::create(config.notify, store, base::systemClock(), &error);
+    if (!notifier)
+        return fail(error);
+    if (what == "status"_L1) {
+        for (const core::ChannelStatus &status : notifier->channelStatuses())
+            out() << status.name << " (" << core::toString(status.type) << "): " << status.pending
+                  << " pending, " << status.delivered << " delivered, " << status.failed
+                  << " failed" << Qt::endl;
+        return 0;
+    }
+    const QString channel = args.at(2);
+    bool answered = false;
+    QString outcome;
+    const bool known = notifier->sendTest(channel, [&](int status, const QString &problem) {
+        answered = true;
+        outcome =
+            problem.isEmpty() ? u"delivered (status "_s + QString::number(status) + u')' : problem;
+        QCoreApplication::exit(problem.isEmpty() ? 0 : 1);
+    });
+    if (!known) {
+        QStringList names;
+        for (const core::NotifyChannel &c : config.notify.channels)
+            names << c.name;
+        return fail(u"no notify channel '"_s + channel + u"' (configured: "_s
+                    + (names.isEmpty() ? u"none"_s : names.join(u", "_s)) + u')');
+    }
+    const int code =
+        answered ? (outcome.startsWith(u"delivered"_s) ? 0 : 1) : QCoreApplication::exec();
+    if (code != 0)
+        return fail(channel + u": test notification failed: "_s + outcome);
+    out() << channel << ": test notification " << outcome << Qt::endl;
+    return 0;
+}
+
 // migrate-store --from sqlite:PATH [--to postgresql://...] [--into-non-empty]: the target is
 // [store] (url, password_file, sslmode, sslrootcert) unless --to names another URL.
 int migrateStoreCommand(const QCommandLineParser &parser, const ServerConfig &config)
@@ -334,9 +377,10 @@ int runAdminCommand(const QStringList &args, const QCommandLineParser &parser,
     if (command == "tls"_L1)
         return tlsCommand(args, parser);
     if (command != "keys"_L1 && command != "token"_L1 && command != "export"_L1
-        && command != "vm"_L1)
-        return fail(
-            u"unknown command '"_s + command + u"' (use keys, token, export, vm, tls or run)"_s, 2);
+        && command != "vm"_L1 && command != "notify"_L1)
+        return fail(u"unknown command '"_s + command
+                        + u"' (use keys, token, export, vm, notify, tls or run)"_s,
+                    2);
     core::StoreError error;
     const core::StoreOptions storeOptions = config.storeOptions();
     auto store = core::Store::open(storeOptions, &error);
@@ -348,6 +392,8 @@ int runAdminCommand(const QStringList &args, const QCommandLineParser &parser,
         return tokenCommand(args, parser, *store);
     if (command == "vm"_L1)
         return vmCommand(args, parser, config, *store);
+    if (command == "notify"_L1)
+        return notifyCommand(args, config, *store);
     return exportCommand(args, parser, *store);
 }
 

@@ -18,6 +18,8 @@ class QCommandLineParser;
 //   export events|audit|fleet --out FILE [--vm ID] [--from T] [--to T] [--bom]
 //   vm stop --vm <resource id>   Stop on purpose: desired state stopped, then ARM deallocate
 //   vm start --vm <resource id>  undo it: desired state running, a restart job if it is down
+//   notify test <channel>        send a test notification through a [notify.<channel>] now
+//   notify status                each channel's outbox rows (pending, delivered, failed)
 //   tls init --san NAME... [--dir DIR] [--valid-days N] [--force]  private CA + server cert
 //   tls renew --san NAME... [--dir DIR] [--valid-days N]  new server cert from the same CA
 // Returns the process exit code: 0 done, 1 failed, 2 usage error.

@@ -69,6 +69,7 @@ int main(int argc, char *argv[])
         "  export events|audit|fleet --out FILE\n"
         "  vm stop|start --vm <resource id>   stop on purpose (deallocate, never restarted) / "
         "start again\n"
+        "  notify test <channel> | status     send a test notification now / outbox per channel\n"
         "  migrate-store --from sqlite:PATH [--to postgresql://...] [--into-non-empty]\n"
         "                                     copy a store into [store] (or --to)\n"
         "  tls init --san NAME [--san NAME...] [--dir DIR] [--valid-days N] [--force]\n"
@@ -110,7 +111,8 @@ int main(int argc, char *argv[])
         {u"bom"_s, u"export: write a UTF-8 byte order mark (for Excel)."_s},
     });
     parser.addPositionalArgument(
-        u"command"_s, u"run, check-config, keys, token, export, vm, migrate-store or tls."_s);
+        u"command"_s,
+        u"run, check-config, keys, token, export, vm, notify, migrate-store or tls."_s);
     parser.process(app);
 
     QString configPath = parser.value(u"config"_s);

@@ -2,11 +2,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "protocol/messagecodec.h"
 #include "store/store.h"
+#include "support/http/fakehttpserver.h"
 #include "support/http/rawhttpclient.h"
 #include "support/listener/listenertestkit.h"
 
 #include <QDir>
 #include <QFile>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
@@ -36,6 +38,7 @@ private slots:
     void refusesToStart_data();
     void refusesToStart();
     void insecureListenWarnsAtStart();
+    void notifyTestSendsThroughTheChannel();
 
 private:
     static QString binary()
@@ -305,6 +308,51 @@ void TestSpotkeeperd::insecureListenWarnsAtStart()
     ::kill(pid_t(server.processId()), SIGTERM);
     QVERIFY(server.waitForFinished(20'000));
     QCOMPARE(server.exitCode(), 0);
+}
+
+// `spotkeeperd notify test <channel>`: one signed test message to the receiver now, exit 0;
+// a receiver that refuses it, exit 1 with the status; an unknown channel names the known ones.
+void TestSpotkeeperd::notifyTestSendsThroughTheChannel()
+{
+    testsupport::FakeHttpServer receiver;
+    QVERIFY(receiver.start());
+    testsupport::Route &route = receiver.route("POST", "/hook");
+    route.respond(204, {});
+    QFile secret(m_dir->filePath(u"ops.secret"_s));
+    QVERIFY(secret.open(QIODevice::WriteOnly));
+    secret.write("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    secret.close();
+    writeConfig("[notify.ops]\ntype = webhook\nurl = " + receiver.url(u"/hook"_s).toEncoded()
+                + "\nsecret_file = " + secret.fileName().toUtf8() + "\n");
+    // The receiver runs on this thread: wait for the process with the event loop running.
+    const auto run = [&](const QStringList &args, QByteArray *output) {
+        QProcess process;
+        process.setProcessEnvironment(environment());
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(binary(), QStringList {u"-c"_s, m_config} + args);
+        if (!QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 30'000))
+            process.kill();
+        process.waitForFinished();
+        *output = process.readAll();
+        return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    };
+    QByteArray output;
+    QCOMPARE(run({u"notify"_s, u"test"_s, u"ops"_s}, &output), 0);
+    QVERIFY2(output.contains("ops: test notification delivered (status 204)"), output.constData());
+    QCOMPARE(receiver.count("POST", "/hook"), 1);
+    const testsupport::RecordedRequest request = receiver.last();
+    QVERIFY(request.header("webhook-id").startsWith("test_"));
+    QVERIFY(!request.header("webhook-signature").isEmpty());
+    QCOMPARE(request.json().object().value(u"type"_s).toString(), u"spotkeeper.test"_s);
+
+    route.respond(503, "{}");
+    QCOMPARE(run({u"notify"_s, u"test"_s, u"ops"_s}, &output), 1);
+    QVERIFY2(output.contains("HTTP 503"), output.constData());
+    QCOMPARE(run({u"notify"_s, u"test"_s, u"pager"_s}, &output), 1);
+    QVERIFY2(output.contains("no notify channel 'pager' (configured: ops)"), output.constData());
+    QCOMPARE(run({u"notify"_s, u"status"_s}, &output), 0);
+    QVERIFY2(output.contains("ops (webhook): 0 pending, 0 delivered, 0 failed"),
+             output.constData());
 }
 
 QTEST_GUILESS_MAIN(TestSpotkeeperd)

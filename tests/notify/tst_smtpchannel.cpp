@@ -191,6 +191,34 @@ private Q_SLOTS:
         verifyPasswordNowhere(*n);
     }
 
+    // "Send test notification": one mail now, outside the outbox (nothing stored or retried).
+    void testNotificationIsMailedNow()
+    {
+        FakeSmtpServer server;
+        server.setCredentials(kUser, kPassword);
+        QVERIFY(server.start());
+        auto n = notifier(mailChannel(server.port()));
+        QVERIFY(n);
+        int status = -1;
+        QString error = u"not answered"_s;
+        QVERIFY(n->sendTest(u"mail"_s, [&](int code, const QString &problem) {
+            status = code;
+            error = problem;
+        }));
+        QVERIFY(!n->sendTest(u"nope"_s, [](int, const QString &) {}));
+        QTRY_COMPARE_WITH_TIMEOUT(status, 250, 20'000);
+        QVERIFY(error.isEmpty());
+        QCOMPARE(server.mails().size(), 1);
+        QCOMPARE(header(server.mails().constFirst().data, "Subject"),
+                 QByteArray("[SpotKeeper] SpotKeeper test notification"));
+        QVERIFY(m_store->notificationCounts().isEmpty());
+        const QList<ChannelStatus> statuses = n->channelStatuses();
+        QCOMPARE(statuses.size(), 1);
+        QCOMPARE(statuses.constFirst().name, u"mail"_s);
+        QVERIFY(statuses.constFirst().type == ChannelType::Smtp);
+        QVERIFY(statuses.constFirst().lastError.isEmpty());
+    }
+
     void wrongPasswordIsRefusedRetriedAndNeverLogged()
     {
         FakeSmtpServer server;
@@ -212,6 +240,9 @@ private Q_SLOTS:
         QCOMPARE(due.size(), 1);
         QCOMPARE(due.constFirst().attempts, 1);
         QCOMPARE(due.constFirst().lastError, error);
+        const ChannelStatus status = n->channelStatuses().constFirst();
+        QCOMPARE(status.pending, qint64(1));
+        QCOMPARE(status.lastError, error);
         verifyPasswordNowhere(*n);
     }
 

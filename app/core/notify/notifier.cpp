@@ -216,65 +216,120 @@ void Notifier::deliverDue()
             m_store.updateNotification(gone);
             continue;
         }
-        if (channel->config.type == ChannelType::Smtp) {
-            sendMail(entry, *channel, now);
-            continue;
-        }
         const QJsonObject facts = QJsonDocument::fromJson(entry.payload.toUtf8()).object();
-        const QByteArray body =
-            channelBody(channel->config.type, channel->config.templateText, entry.kind, facts);
-        QNetworkRequest request(channel->secrets.url);
-        request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-        request.setTransferTimeout(m_config.timeoutMs);
-        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                             QNetworkRequest::ManualRedirectPolicy);
-        const QByteArray id = entry.eventKey.toUtf8();
-        request.setRawHeader(protocol::kHeaderId, id);
-        if (channel->secrets.secret) {
-            const protocol::SignedHeaders signature =
-                protocol::sign({*channel->secrets.secret}, id, now.toSecsSinceEpoch(), body);
-            request.setRawHeader(protocol::kHeaderTimestamp, signature.timestamp);
-            request.setRawHeader(protocol::kHeaderSignature, signature.signature);
-        }
         m_inFlight.insert(entry.id);
-        QNetworkReply *reply = m_network->post(request, body);
-        const qint64 rowId = entry.id;
-        const QString channelName = entry.channel;
-        const QString key = entry.eventKey;
-        const int attempts = entry.attempts + 1;
-        connect(reply, &QNetworkReply::finished, this,
-                [this, reply, rowId, channelName, key, attempts] {
-                    reply->deleteLater();
-                    const int status =
-                        reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                    QString error;
-                    if (status < 200 || status > 299) {
-                        // Never the URL: for Slack and Teams it is the credential.
-                        if (status > 0)
-                            error = u"HTTP "_s + QString::number(status);
-                        else if (reply->error() == QNetworkReply::OperationCanceledError
-                                 || reply->error() == QNetworkReply::TimeoutError)
-                            error = u"timed out"_s;
-                        else
-                            error = u"network error "_s + QString::number(int(reply->error()));
-                    }
-                    finish(rowId, channelName, key, attempts, status, error);
-                });
+        transmit(*channel, entry.kind, entry.eventKey, facts, now,
+                 [this, rowId = entry.id, channelName = entry.channel, key = entry.eventKey,
+                  attempts = entry.attempts + 1](int status, const QString &error) {
+                     finish(rowId, channelName, key, attempts, status, error);
+                 });
     }
 }
 
-void Notifier::sendMail(const OutboxEntry &entry, const Channel &channel, const QDateTime &now)
+void Notifier::transmit(const Channel &channel, const QString &kind, const QString &eventKey,
+                        const QJsonObject &facts, const QDateTime &now, Transmitted done)
+{
+    if (channel.config.type == ChannelType::Smtp) {
+        sendMail(channel, eventKey, facts, now, std::move(done));
+        return;
+    }
+    const QByteArray body =
+        channelBody(channel.config.type, channel.config.templateText, kind, facts);
+    QNetworkRequest request(channel.secrets.url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    request.setTransferTimeout(m_config.timeoutMs);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    const QByteArray id = eventKey.toUtf8();
+    request.setRawHeader(protocol::kHeaderId, id);
+    if (channel.secrets.secret) {
+        const protocol::SignedHeaders signature =
+            protocol::sign({*channel.secrets.secret}, id, now.toSecsSinceEpoch(), body);
+        request.setRawHeader(protocol::kHeaderTimestamp, signature.timestamp);
+        request.setRawHeader(protocol::kHeaderSignature, signature.signature);
+    }
+    QNetworkReply *reply = m_network->post(request, body);
+    connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        QString error;
+        if (status < 200 || status > 299) {
+            // Never the URL: for Slack and Teams it is the credential.
+            if (status > 0)
+                error = u"HTTP "_s + QString::number(status);
+            else if (reply->error() == QNetworkReply::OperationCanceledError
+                     || reply->error() == QNetworkReply::TimeoutError)
+                error = u"timed out"_s;
+            else
+                error = u"network error "_s + QString::number(int(reply->error()));
+        }
+        done(status, error);
+    });
+}
+
+bool Notifier::sendTest(const QString &channelName, Transmitted done)
+{
+    const auto channel = m_channels.constFind(channelName);
+    if (channel == m_channels.constEnd())
+        return false;
+    const QDateTime now = m_clock.nowUtc();
+    const QString key = u"test_"_s + QString::number(now.toMSecsSinceEpoch());
+    const QJsonObject facts {
+        {u"kind"_s, u"test"_s},
+        {u"id"_s, key},
+        {u"at"_s, now.toString(Qt::ISODate)},
+        {u"title"_s, u"SpotKeeper test notification"_s},
+        {u"text"_s, QString(u"The channel "_s + channelName + u" reaches you."_s)},
+        {u"count"_s, 0},
+    };
+    transmit(*channel, u"test"_s, key, facts, now,
+             [this, channelName, done = std::move(done)](int status, const QString &error) {
+                 if (!error.isEmpty())
+                     m_lastError.insert(channelName, error);
+                 done(status, error);
+             });
+    return true;
+}
+
+QList<ChannelStatus> Notifier::channelStatuses()
+{
+    QList<ChannelStatus> result;
+    for (const Channel &channel : std::as_const(m_channels)) {
+        ChannelStatus status;
+        status.name = channel.config.name;
+        status.type = channel.config.type;
+        status.lastError = m_lastError.value(status.name);
+        if (const qint64 ms = m_lastSuccessMs.value(status.name, 0); ms > 0)
+            status.lastSuccess = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+        result.append(status);
+    }
+    for (const OutboxCount &count : m_store.notificationCounts()) {
+        for (ChannelStatus &status : result) {
+            if (status.name != count.channel)
+                continue;
+            if (count.state == OutboxEntry::State::Pending)
+                status.pending = count.count;
+            else if (count.state == OutboxEntry::State::Delivered)
+                status.delivered = count.count;
+            else
+                status.failed = count.count;
+        }
+    }
+    return result;
+}
+
+void Notifier::sendMail(const Channel &channel, const QString &eventKey, const QJsonObject &facts,
+                        const QDateTime &now, Transmitted done)
 {
     const NotifyChannel &config = channel.config;
-    const QJsonObject facts = QJsonDocument::fromJson(entry.payload.toUtf8()).object();
     SmtpMail mail;
     mail.from = config.from;
     mail.to = config.to;
     mail.subject = renderText(
         config.subjectTemplate.isEmpty() ? defaultSubject() : config.subjectTemplate, facts);
-    mail.body =
-        QString::fromUtf8(channelBody(ChannelType::Smtp, config.templateText, entry.kind, facts));
-    mail.eventKey = entry.eventKey;
+    mail.body = QString::fromUtf8(channelBody(ChannelType::Smtp, config.templateText,
+                                              facts.value(u"kind"_s).toString(), facts));
+    mail.eventKey = eventKey;
     mail.channel = config.name;
     mail.date = now;
     SmtpSend send;
@@ -288,13 +343,9 @@ void Notifier::sendMail(const OutboxEntry &entry, const Channel &channel, const 
     send.caFile = config.caFile;
     send.message = smtpMessage(mail);
     send.timeoutMs = m_config.timeoutMs;
-    m_inFlight.insert(entry.id);
-    m_smtp->send(send,
-                 [this, rowId = entry.id, channelName = entry.channel, key = entry.eventKey,
-                  attempts = entry.attempts + 1](const SmtpOutcome &outcome) {
-                     finish(rowId, channelName, key, attempts, outcome.replyCode,
-                            outcome.ok ? QString() : outcome.error);
-                 });
+    m_smtp->send(send, [done = std::move(done)](const SmtpOutcome &outcome) {
+        done(outcome.replyCode, outcome.ok ? QString() : outcome.error);
+    });
 }
 
 void Notifier::finish(qint64 rowId, const QString &channel, const QString &eventKey, int attempts,
@@ -311,12 +362,14 @@ void Notifier::finish(qint64 rowId, const QString &channel, const QString &event
         row.nextAttemptAt = now;
         ++m_results[{channel, u"delivered"_s}];
         m_lastSuccessMs.insert(channel, now.toMSecsSinceEpoch());
+        m_lastError.remove(channel);
     } else {
         const qint64 base = qint64(m_config.retryBaseSeconds) * 1000;
         const qint64 cap = qint64(m_config.retryCapSeconds) * 1000;
         const int shift = std::min(attempts - 1, 30);
         row.nextAttemptAt = now.addMSecs(std::min(cap, base << shift));
         row.lastError = error;
+        m_lastError.insert(channel, error);
         ++m_results[{channel, u"failed"_s}];
     }
     m_store.updateNotification(row);

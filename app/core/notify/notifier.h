@@ -5,12 +5,15 @@
 #include "base/clock.h"
 #include "notify/notifyconfig.h"
 
+#include <QDateTime>
 #include <QHash>
+#include <QJsonObject>
 #include <QMap>
 #include <QObject>
 #include <QSet>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -30,7 +33,18 @@ namespace spotkeeper::core {
 
 class SmtpSender;
 class Store;
-struct OutboxEntry;
+
+// One channel's delivery status (the dashboard, `spotkeeperd notify status`).
+struct ChannelStatus
+{
+    QString name;
+    ChannelType type = ChannelType::Webhook;
+    qint64 pending = 0; // outbox rows by state
+    qint64 delivered = 0;
+    qint64 failed = 0;
+    QDateTime lastSuccess; // by this process; invalid = none yet
+    QString lastError; // the last failed attempt's, cleared by a success; never a secret
+};
 
 class Notifier final : public QObject
 {
@@ -52,6 +66,14 @@ public:
     void deliverDue();
     int inFlight() const { return int(m_inFlight.size()); }
     QByteArray renderMetrics(); // per-channel delivery status for /metrics
+    QList<ChannelStatus> channelStatuses();
+
+    // status: the HTTP status (e-mail: the SMTP reply code), 0 without one; error empty on
+    // success (a 2xx, or the mail accepted).
+    using Transmitted = std::function<void(int status, const QString &error)>;
+    // "Send test notification": one message of kind "test" to the channel now, outside the
+    // outbox (nothing stored, nothing retried); done says how it went. False: no such channel.
+    bool sendTest(const QString &channel, Transmitted done);
 
 Q_SIGNALS:
     void delivered(const QString &channel, const QString &eventKey, int httpStatus);
@@ -64,7 +86,11 @@ private:
         NotifyChannel config;
         ChannelSecrets secrets;
     };
-    void sendMail(const OutboxEntry &entry, const Channel &channel, const QDateTime &now);
+    // One message to one channel (HTTP POST or e-mail); done on this thread.
+    void transmit(const Channel &channel, const QString &kind, const QString &eventKey,
+                  const QJsonObject &facts, const QDateTime &now, Transmitted done);
+    void sendMail(const Channel &channel, const QString &eventKey, const QJsonObject &facts,
+                  const QDateTime &now, Transmitted done);
     void finish(qint64 rowId, const QString &channel, const QString &eventKey, int attempts,
                 int status, const QString &error);
 
@@ -78,6 +104,7 @@ private:
     QTimer m_timer;
     QMap<QPair<QString, QString>, qint64> m_results; // (channel, delivered|failed) counts
     QHash<QString, qint64> m_lastSuccessMs; // by channel
+    QHash<QString, QString> m_lastError; // by channel, until its next success
 };
 
 } // namespace spotkeeper::core
