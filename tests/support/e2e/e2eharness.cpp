@@ -186,6 +186,7 @@ QString E2eRig::writeConfig(int reconcileSeconds, quint16 port, const QString &n
                 .arg(testsupport::testDataPath(u"gcp/test-service-account.json"_s), m_simUrl,
                      m_gcpProject)
                 .toUtf8());
+    file.write(m_extraConfig.toUtf8());
     return path;
 }
 

@@ -37,6 +37,8 @@ public:
     void enableGcp(const QString &project) { m_gcpProject = project; }
     // Extra "key = value" lines for the daemons' [engine] section (benchmarks).
     void setEngineOptions(const QString &lines) { m_engineOptions = lines; }
+    // Extra sections for the daemons' configuration, appended as written ([notify], ...).
+    void setExtraConfig(const QString &sections) { m_extraConfig = sections; }
     void killDaemon(); // SIGKILL, then wait for the process to be gone
     // A second spotkeeperd on the same store (its own port and log, no agents aimed at it).
     bool startSecondDaemon(QString *error, int reconcileSeconds = 10);
@@ -106,6 +108,7 @@ private:
     quint16 m_daemonPort = 0;
     int m_daemonStarts = 0;
     QString m_engineOptions;
+    QString m_extraConfig;
     QString m_storeLocation;
     QString m_gcpProject;
 };

@@ -188,9 +188,9 @@ FakeHttpServer::FakeHttpServer(QObject *parent)
 
 FakeHttpServer::~FakeHttpServer() = default;
 
-bool FakeHttpServer::start(QString *error)
+bool FakeHttpServer::start(QString *error, quint16 port)
 {
-    return m_server.listen(QHostAddress::LocalHost, 0, error);
+    return m_server.listen(QHostAddress::LocalHost, port, error);
 }
 
 bool FakeHttpServer::startTls(const http::TlsOptions &tls, QString *error)

@@ -103,7 +103,8 @@ public:
     Q_DISABLE_COPY_MOVE(FakeHttpServer)
 
     // Listens on 127.0.0.1:0 (plain, or TLS with the given files). Tests: QVERIFY2(start(&e), ..).
-    bool start(QString *error = nullptr);
+    // A port: that one (a receiver that comes back where it was).
+    bool start(QString *error = nullptr, quint16 port = 0);
     bool startTls(const http::TlsOptions &tls, QString *error = nullptr);
     quint16 port() const;
     QUrl baseUrl() const; // http(s)://127.0.0.1:<port>
