@@ -231,7 +231,13 @@ void TestEngineOperations::alertFiresOnceAcrossEngineRestarts()
     QSignalSpy again(h.engine.get(), &RestartEngine::vmStillDown);
     h.runFor(20 * 60'000);
     QCOMPARE(again.size(), 0);
-    QCOMPARE(h.events(vm.id, EventKind::Alert).size(), 1);
+    // One still-down alert for the job; the capacity shortage (30 min in, before the restart)
+    // has its own, once.
+    QStringList types;
+    for (const EventRecord &alert : h.events(vm.id, EventKind::Alert))
+        types << alert.eventType;
+    types.sort();
+    QCOMPARE(types, (QStringList {u"capacity"_s, u"still_down"_s}));
     QVERIFY(h.cloud->count(Kind::Start) > 10); // it kept trying all along
 }
 
