@@ -241,6 +241,15 @@ QString Ec2Instance::tag(const QString &key) const
     return {};
 }
 
+RunInstancesAnswer parseRunInstances(QByteArrayView xml)
+{
+    return parseList<RunInstancesAnswer>(
+        xml, u"RunInstancesResponse", u"instancesSet",
+        [](QXmlStreamReader &reader, RunInstancesAnswer &answer) {
+            answer.instances.append(readInstance(reader));
+        });
+}
+
 DescribeInstancesPage parseDescribeInstances(QByteArrayView xml)
 {
     return parseList<DescribeInstancesPage>(

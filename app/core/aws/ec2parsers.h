@@ -81,6 +81,15 @@ struct StartInstancesAnswer
 };
 StartInstancesAnswer parseStartInstances(QByteArrayView xml);
 
+// RunInstancesResponse: the launched instances (instancesSet/item), as readInstance reads them.
+struct RunInstancesAnswer
+{
+    QString error;
+    QString requestId;
+    QList<Ec2Instance> instances;
+};
+RunInstancesAnswer parseRunInstances(QByteArrayView xml);
+
 struct SpotInstanceRequest
 {
     QString spotInstanceRequestId;

@@ -307,4 +307,90 @@ SigV4Result signRequest(SigV4Request &request, const AwsCredentials &credentials
     return result;
 }
 
+SigV4Check verifySignature(const SigV4Request &received,
+                           const std::function<std::optional<AwsCredentials>(const QString &)>
+                               &secretFor)
+{
+    SigV4Check check;
+    QByteArray authorization;
+    for (const auto &[name, value] : received.headers) {
+        if (name.compare("Authorization", Qt::CaseInsensitive) == 0)
+            authorization = value.trimmed();
+    }
+    if (!authorization.startsWith(QByteArray(kAlgorithm.toByteArray() + ' '))) {
+        check.error = u"no AWS4-HMAC-SHA256 Authorization header"_s;
+        return check;
+    }
+    QByteArray credential;
+    QByteArray signedNames;
+    QByteArray signature;
+    for (QByteArray part : authorization.mid(kAlgorithm.size() + 1).split(',')) {
+        part = part.trimmed();
+        if (part.startsWith("Credential="))
+            credential = part.mid(11);
+        else if (part.startsWith("SignedHeaders="))
+            signedNames = part.mid(14);
+        else if (part.startsWith("Signature="))
+            signature = part.mid(10);
+    }
+    const QList<QByteArray> scope = credential.split('/');
+    if (scope.size() != 5 || scope[4] != "aws4_request" || signedNames.isEmpty()
+        || signature.isEmpty()) {
+        check.error = u"the Authorization header is not Credential=.../aws4_request, "
+                      "SignedHeaders=..., Signature=..."_s;
+        return check;
+    }
+    check.accessKeyId = QString::fromUtf8(scope[0]);
+    check.region = QString::fromUtf8(scope[2]);
+    check.service = QString::fromUtf8(scope[3]);
+    const std::optional<AwsCredentials> credentials = secretFor(check.accessKeyId);
+    if (!credentials) {
+        check.error = u"unknown access key id"_s;
+        return check;
+    }
+    SigV4Request resigned = received;
+    resigned.headers.clear();
+    const QList<QByteArray> names = signedNames.split(';');
+    for (const auto &[name, value] : received.headers) {
+        if (names.contains(name.toLower()))
+            resigned.headers.append({name, value});
+    }
+    if (!names.contains("host") || !names.contains("x-amz-date")) {
+        check.error = u"Host and X-Amz-Date must be signed"_s;
+        return check;
+    }
+    SigV4Result result = signV4(resigned, *credentials, check.region, check.service);
+    if (!result.ok()) {
+        check.error = result.error;
+        return check;
+    }
+    for (const auto &[name, value] : resigned.headers) {
+        if (name.compare("X-Amz-Date", Qt::CaseInsensitive) == 0)
+            check.signedAt = parseAmzDate(value.trimmed());
+    }
+    if (!check.signedAt.isValid() || amzDate(check.signedAt).first(8) != scope[1]) {
+        check.error = u"the credential scope's date is not the X-Amz-Date's day"_s;
+        return check;
+    }
+    if (CRYPTO_memcmp(result.signature.constData(), signature.constData(),
+                      size_t(std::min(result.signature.size(), signature.size())))
+            != 0
+        || result.signature.size() != signature.size()) {
+        check.error = u"the signature does not match"_s;
+        return check;
+    }
+    if (!credentials->sessionToken.isEmpty()) {
+        bool tokenSent = false;
+        for (const auto &[name, value] : received.headers) {
+            if (name.compare("X-Amz-Security-Token", Qt::CaseInsensitive) == 0)
+                tokenSent = value == credentials->sessionToken.toUtf8();
+        }
+        if (!tokenSent) {
+            check.error = u"temporary keys need their session token"_s;
+            return check;
+        }
+    }
+    return check;
+}
+
 } // namespace spotkeeper::core::aws

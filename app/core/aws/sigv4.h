@@ -9,6 +9,9 @@
 #include <QPair>
 #include <QString>
 
+#include <functional>
+#include <optional>
+
 // AWS Signature Version 4 (docs/AWS-PROTOCOL.md §7), written once for every AWS call SpotKeeper
 // makes. Pure: no network, no clock (the caller passes the time), no logging. Checked byte for
 // byte against AWS's published SigV4 test suite (tests/data/aws/sigv4/).
@@ -70,5 +73,22 @@ SigV4Result signV4(const SigV4Request &request, const AwsCredentials &credential
 // header. On failure the request is left without an Authorization header.
 SigV4Result signRequest(SigV4Request &request, const AwsCredentials &credentials,
                         const QString &region, const QString &service, const QDateTime &now);
+
+// The receiving side (the simulator's AWS APIs, test fakes): what a request's Authorization
+// header claims, and whether it is right. verifySignature() keeps the signed headers of the
+// request as received, signs them again with the secret `secretFor` gives for the claimed access
+// key id (nullopt = unknown key), and compares. error says what is wrong; never the secret.
+struct SigV4Check
+{
+    QString error; // empty = the signature is right
+    QString accessKeyId;
+    QString region;
+    QString service;
+    QDateTime signedAt;
+    bool ok() const { return error.isEmpty(); }
+};
+SigV4Check verifySignature(const SigV4Request &received,
+                           const std::function<std::optional<AwsCredentials>(const QString &)>
+                               &secretFor);
 
 } // namespace spotkeeper::core::aws
