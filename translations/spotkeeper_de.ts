@@ -855,6 +855,10 @@
         <translation>Google Cloud</translation>
     </message>
     <message>
+        <source>AWS</source>
+        <translation>AWS</translation>
+    </message>
+    <message>
         <source>Azure</source>
         <translation>Azure</translation>
     </message>

@@ -78,6 +78,8 @@ QString checkArmResourceId(const VmIdentity &vm)
 
 QString toString(Cloud cloud)
 {
+    if (cloud == Cloud::Aws)
+        return QStringLiteral("aws");
     return cloud == Cloud::Gcp ? QStringLiteral("gcp") : QStringLiteral("azure");
 }
 
@@ -87,6 +89,8 @@ std::optional<Cloud> cloudFromString(QStringView text)
         return Cloud::Azure;
     if (text == u"gcp")
         return Cloud::Gcp;
+    if (text == u"aws")
+        return Cloud::Aws;
     return std::nullopt;
 }
 

@@ -34,8 +34,9 @@ inline constexpr auto kHeartbeatType = "spotkeeper.heartbeat";
 enum class EventType { Freeze, Reboot, Redeploy, Preempt, Terminate, Unknown };
 enum class EventStatus { Scheduled, Started, Unknown };
 
-// Where the VM runs. The wire names are "azure" and "gcp".
-enum class Cloud { Azure, Gcp };
+// Where the VM runs. The wire names are "azure", "gcp" and "aws" (an EC2 instance, filed under
+// its ARN arn:<partition>:ec2:<region>:<account>:instance/<id>).
+enum class Cloud { Azure, Gcp, Aws };
 
 // Who the VM is, as the cloud's metadata service tells it. For Azure: IMDS instance
 // metadata, names compare case-insensitively. For Google Cloud (cloud == Gcp): projectId,

@@ -2,12 +2,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "headless/serverconfig.h"
 
+#include "aws/instancearn.h"
 #include "base/configfile.h"
 #include "protocol/azurenames.h"
 #include "protocol/gcpnames.h"
 
 #include <QHash>
 
+#include <algorithm>
 #include <functional>
 
 namespace spotkeeper::headless {
@@ -48,6 +50,46 @@ Setter boolean(bool ServerConfig::*member)
         c.*member = *value;
         return QString();
     };
+}
+
+// A comma-separated list, each entry checked (problemOf: empty = fine); empty entries skipped.
+Setter list(QStringList ServerConfig::*member, const QString &what,
+            const std::function<QString(const QString &)> &problemOf)
+{
+    return [=](ServerConfig &c, const QString &v) -> QString {
+        QStringList values;
+        for (const QString &part : v.split(u',', Qt::SkipEmptyParts)) {
+            const QString value = part.trimmed();
+            if (const QString problem = problemOf(value); !problem.isEmpty())
+                return what + u" '"_s + value + u"': "_s + problem;
+            values.append(value);
+        }
+        c.*member = values;
+        return QString();
+    };
+}
+
+// A rule as problemOf: the problem when valid() says no.
+std::function<QString(const QString &)> rule(bool (*valid)(QStringView), const QString &problem)
+{
+    return [=](const QString &value) {
+        return valid(value) ? QString() : problem;
+    };
+}
+
+bool isAwsName(QStringView value) // an instance type: m5.large, c7gn.16xlarge
+{
+    return !value.isEmpty() && value.size() <= 64
+        && std::all_of(value.begin(), value.end(), [](QChar ch) {
+               return (ch >= u'a' && ch <= u'z') || (ch >= u'0' && ch <= u'9') || ch == u'.'
+                   || ch == u'-';
+           });
+}
+
+bool isAvailabilityZone(QStringView value) // eu-west-1b: a region and a letter
+{
+    return isAwsName(value) && value.size() > 1 && value.back().isLetter()
+        && core::aws::isRegionName(value.chopped(1));
 }
 
 Setter legacySubscription()
@@ -142,34 +184,46 @@ const QHash<QString, Setter> &setters()
         {u"azure.imds_endpoint"_s, text(&ServerConfig::imdsEndpoint)},
         {u"azure.az_program"_s, text(&ServerConfig::azProgram)},
         {u"azure.subscriptions"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             c.subscriptions.clear();
-             for (const QString &part : v.split(u',', Qt::SkipEmptyParts)) {
-                 const QString id = part.trimmed();
-                 const QString problem = protocol::checkSubscriptionId(id);
-                 if (!problem.isEmpty())
-                     return u"subscription '"_s + id + u"': "_s + problem;
-                 c.subscriptions.append(id);
-             }
-             return QString();
-         }},
+         list(&ServerConfig::subscriptions, u"subscription"_s, protocol::checkSubscriptionId)},
         {u"gcp.credentials_file"_s, text(&ServerConfig::gcpCredentialsFile)},
         {u"gcp.token_uri"_s, text(&ServerConfig::gcpTokenUri)},
         {u"gcp.compute_endpoint"_s, text(&ServerConfig::gcpComputeEndpoint)},
         {u"gcp.logging_endpoint"_s, text(&ServerConfig::gcpLoggingEndpoint)},
         {u"gcp.list_filter"_s, text(&ServerConfig::gcpListFilter)},
         {u"gcp.projects"_s,
+         list(&ServerConfig::gcpProjects, u"project"_s, protocol::checkGcpProjectId)},
+        {u"aws.regions"_s,
+         list(&ServerConfig::awsRegions, u"region"_s,
+              rule(core::aws::isRegionName, u"not an AWS region name (e.g. eu-west-1)"_s))},
+        {u"aws.account_id"_s,
          [](ServerConfig &c, const QString &v) -> QString {
-             c.gcpProjects.clear();
-             for (const QString &part : v.split(u',', Qt::SkipEmptyParts)) {
-                 const QString id = part.trimmed();
-                 const QString problem = protocol::checkGcpProjectId(id);
-                 if (!problem.isEmpty())
-                     return u"project '"_s + id + u"': "_s + problem;
-                 c.gcpProjects.append(id);
-             }
+             if (!core::aws::isAccountId(v))
+                 return u"expected the 12 digits of an AWS account id"_s;
+             c.awsAccountId = v;
              return QString();
          }},
+        {u"aws.partition"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             if (v != "aws"_L1 && v != "aws-cn"_L1 && v != "aws-us-gov"_L1)
+                 return u"expected aws, aws-cn or aws-us-gov"_s;
+             c.awsPartition = v;
+             return QString();
+         }},
+        {u"aws.profile"_s, text(&ServerConfig::awsProfile)},
+        {u"aws.ec2_endpoint"_s, text(&ServerConfig::awsEc2Endpoint)},
+        {u"aws.cloudtrail_endpoint"_s, text(&ServerConfig::awsCloudTrailEndpoint)},
+        {u"aws.sts_endpoint"_s, text(&ServerConfig::awsStsEndpoint)},
+        {u"aws.imds_endpoint"_s, text(&ServerConfig::awsImdsEndpoint)},
+        {u"aws.instance_role"_s, boolean(&ServerConfig::awsInstanceRole)},
+        {u"aws.restart_watch_minutes"_s,
+         integer(&ServerConfig::awsRestartWatchMinutes, 1, 7 * 24 * 60)},
+        {u"aws.replace_terminated"_s, boolean(&ServerConfig::awsReplaceTerminated)},
+        {u"aws.alternate_instance_types"_s,
+         list(&ServerConfig::awsAlternateInstanceTypes, u"instance type"_s,
+              rule(isAwsName, u"not an EC2 instance type (e.g. m5.large)"_s))},
+        {u"aws.alternate_zones"_s,
+         list(&ServerConfig::awsAlternateZones, u"zone"_s,
+              rule(isAvailabilityZone, u"not an Availability Zone (e.g. eu-west-1b)"_s))},
         {u"engine.id"_s,
          [](ServerConfig &c, const QString &v) -> QString {
              const QString id = v.trimmed();

@@ -16,9 +16,11 @@ namespace spotkeeper::gui {
 
 namespace {
 
-// "Azure", "Google Cloud" (translated): the Cloud column.
+// "Azure", "Google Cloud", "AWS" (translated): the Cloud column.
 QString cloudText(core::Cloud cloud)
 {
+    if (cloud == core::Cloud::Aws)
+        return FleetTableModel::tr("AWS");
     return cloud == core::Cloud::Gcp ? FleetTableModel::tr("Google Cloud")
                                      : FleetTableModel::tr("Azure");
 }

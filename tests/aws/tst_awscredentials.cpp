@@ -123,8 +123,8 @@ void TestAwsCredentials::endpointsAreOverriddenTheSdkWay()
              QUrl(u"http://127.0.0.1:9000/ec2/"_s));
     QCOMPARE(serviceEndpoint(env, {}, u"STS"_s, u"sts"_s, u"eu-west-1"_s, &problem),
              QUrl(u"http://127.0.0.1:4566/"_s));
-    QCOMPARE(serviceEndpoint(env, u"https://ec2.example.test"_s, u"EC2"_s, u"ec2"_s,
-                             u"eu-west-1"_s, &problem),
+    QCOMPARE(serviceEndpoint(env, u"https://ec2.example.test"_s, u"EC2"_s, u"ec2"_s, u"eu-west-1"_s,
+                             &problem),
              QUrl(u"https://ec2.example.test/"_s));
     problem.clear();
     QVERIFY(!serviceEndpoint(env, u"ftp://nope"_s, u"EC2"_s, u"ec2"_s, u"eu-west-1"_s, &problem)
@@ -166,13 +166,15 @@ void TestAwsCredentials::profileFromTheSharedFiles()
 {
     const QString credentials = m_home->filePath(u"creds"_s);
     const QString config = m_home->filePath(u"config"_s);
-    QVERIFY(writeFile(credentials, "# comment\n[default]\naws_access_key_id=AKIADEFAULT\n"
-                                   "aws_secret_access_key=default-secret\n\n[work]\n"
-                                   "aws_access_key_id = AKIAWORK\n"
-                                   "aws_secret_access_key = work-secret\n"));
-    QVERIFY(writeFile(config, "[default]\nregion = us-east-1\n[profile work]\nregion = eu-west-1\n"
-                              "aws_access_key_id = AKIACONFIG\n[profile cfgonly]\n"
-                              "aws_access_key_id = AKIACFG\naws_secret_access_key = cfg-secret\n"));
+    QVERIFY(writeFile(credentials,
+                      "# comment\n[default]\naws_access_key_id=AKIADEFAULT\n"
+                      "aws_secret_access_key=default-secret\n\n[work]\n"
+                      "aws_access_key_id = AKIAWORK\n"
+                      "aws_secret_access_key = work-secret\n"));
+    QVERIFY(writeFile(config,
+                      "[default]\nregion = us-east-1\n[profile work]\nregion = eu-west-1\n"
+                      "aws_access_key_id = AKIACONFIG\n[profile cfgonly]\n"
+                      "aws_access_key_id = AKIACFG\naws_secret_access_key = cfg-secret\n"));
     QProcessEnvironment env;
     env.insert(u"AWS_SHARED_CREDENTIALS_FILE"_s, credentials);
     env.insert(u"AWS_CONFIG_FILE"_s, config);
@@ -233,8 +235,9 @@ void TestAwsCredentials::webIdentityThroughSts()
 {
     FakeHttpServer sts;
     QVERIFY(sts.start());
-    sts.route("POST", "/").respond(
-        http::Response::text(200, stsAnswer(m_clock.nowUtc().addSecs(3600).toString(Qt::ISODate))));
+    sts.route("POST", "/")
+        .respond(http::Response::text(
+            200, stsAnswer(m_clock.nowUtc().addSecs(3600).toString(Qt::ISODate))));
     const QString tokenFile = m_home->filePath(u"token"_s);
     QVERIFY(writeFile(tokenFile, kWebToken + '\n'));
     QProcessEnvironment env;
@@ -265,10 +268,12 @@ void TestAwsCredentials::refusedWebIdentityNeedsAnOperator()
 {
     FakeHttpServer sts;
     QVERIFY(sts.start());
-    sts.route("POST", "/").respond(http::Response::text(
-        400, "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code>"
-             "<Message>No OpenIDConnect provider found</Message></Error>"
-             "<RequestId>1</RequestId></ErrorResponse>"));
+    sts.route("POST", "/")
+        .respond(http::Response::text(
+            400,
+            "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code>"
+            "<Message>No OpenIDConnect provider found</Message></Error>"
+            "<RequestId>1</RequestId></ErrorResponse>"));
     const QString tokenFile = m_home->filePath(u"token"_s);
     QVERIFY(writeFile(tokenFile, kWebToken));
     QProcessEnvironment env;
@@ -387,12 +392,12 @@ void TestAwsCredentials::parsersRefuseIncompleteAnswers()
     const StsAnswer broken = parseAssumeRoleWithWebIdentity("<a><b>");
     QVERIFY(!broken.credentials);
     QCOMPARE(broken.errorCode, u"InvalidResponse"_s);
-    const StsAnswer empty =
-        parseAssumeRoleWithWebIdentity("<AssumeRoleWithWebIdentityResponse/>");
+    const StsAnswer empty = parseAssumeRoleWithWebIdentity("<AssumeRoleWithWebIdentityResponse/>");
     QVERIFY(!empty.credentials);
     const StsAnswer good = parseAssumeRoleWithWebIdentity(stsAnswer(u"2026-12-07T12:00:00Z"_s));
     QVERIFY(good.credentials);
-    QCOMPARE(good.assumedRoleArn, u"arn:aws:sts::123456789012:assumed-role/spotkeeper/spotkeeperd"_s);
+    QCOMPARE(good.assumedRoleArn,
+             u"arn:aws:sts::123456789012:assumed-role/spotkeeper/spotkeeperd"_s);
     QCOMPARE(good.credentials->expiresAt, QDateTime(QDate(2026, 12, 7), QTime(12, 0), Qt::UTC));
 }
 

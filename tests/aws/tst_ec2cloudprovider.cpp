@@ -45,9 +45,9 @@ struct InstanceSpec
 
 QByteArray instanceItem(const InstanceSpec &spec)
 {
-    static const QHash<QString, int> codes {{u"pending"_s, 0},   {u"running"_s, 16},
+    static const QHash<QString, int> codes {{u"pending"_s, 0},        {u"running"_s, 16},
                                             {u"shutting-down"_s, 32}, {u"terminated"_s, 48},
-                                            {u"stopping"_s, 64}, {u"stopped"_s, 80}};
+                                            {u"stopping"_s, 64},      {u"stopped"_s, 80}};
     QByteArray xml = "<item><instanceId>" + spec.id.toLatin1()
         + "</instanceId><instanceType>m5.large</instanceType><instanceState><code>"
         + QByteArray::number(codes.value(spec.state)) + "</code><name>" + spec.state.toLatin1()
@@ -68,9 +68,10 @@ QByteArray instanceItem(const InstanceSpec &spec)
 
 QByteArray describeInstances(const QList<InstanceSpec> &instances, const QByteArray &next = {})
 {
-    QByteArray xml = "<DescribeInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
-                     "<requestId>req-1</requestId><reservationSet><item><reservationId>r-1"
-                     "</reservationId><ownerId>"
+    QByteArray xml =
+        "<DescribeInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
+        "<requestId>req-1</requestId><reservationSet><item><reservationId>r-1"
+        "</reservationId><ownerId>"
         + kAccount.toLatin1() + "</ownerId><instancesSet>";
     for (const InstanceSpec &spec : instances)
         xml += instanceItem(spec);
@@ -209,11 +210,10 @@ QByteArray trailEvent(const QString &name, const QString &identityType, const QS
         identity.insert(u"arn"_s, arn);
     if (!invokedBy.isEmpty())
         identity.insert(u"invokedBy"_s, invokedBy);
-    const QJsonObject record {{u"eventName"_s, name},
-                              {u"eventType"_s, identityType == "AWSService"_L1
-                                   ? u"AwsServiceEvent"_s
-                                   : u"AwsApiCall"_s},
-                              {u"userIdentity"_s, identity}};
+    const QJsonObject record {
+        {u"eventName"_s, name},
+        {u"eventType"_s, identityType == "AWSService"_L1 ? u"AwsServiceEvent"_s : u"AwsApiCall"_s},
+        {u"userIdentity"_s, identity}};
     QJsonObject event;
     event.insert(u"EventId"_s, QString(u"ev-"_s + name));
     event.insert(u"EventName"_s, name);
@@ -316,8 +316,7 @@ StartResult TestEc2CloudProvider::startAndWait(Ec2CloudProvider &provider)
 {
     std::optional<StartResult> result;
     provider.start(awsVm(), {}, [&](const StartResult &r) { result = r; });
-    if (!QTest::qWaitFor([&] { return result.has_value(); }, 10'000))
-    {
+    if (!QTest::qWaitFor([&] { return result.has_value(); }, 10'000)) {
         StartResult none;
         none.call.failure = FailureClass::Fatal;
         none.call.errorCode = u"NoAnswer"_s;
@@ -410,11 +409,12 @@ void TestEc2CloudProvider::startsWhatTheOwnerMayStart()
     retired.reasonCode = u"Server.ScheduledStop"_s;
     m_aws->enqueue("DescribeInstances", xml(200, describeInstances({retired})));
     m_aws->respond("StartInstances",
-                   xml(200, "<StartInstancesResponse><requestId>s</requestId><instancesSet><item>"
-                            "<instanceId>i-0123456789abcdef0</instanceId><currentState><code>0"
-                            "</code><name>pending</name></currentState><previousState><code>80"
-                            "</code><name>stopped</name></previousState></item></instancesSet>"
-                            "</StartInstancesResponse>"));
+                   xml(200,
+                       "<StartInstancesResponse><requestId>s</requestId><instancesSet><item>"
+                       "<instanceId>i-0123456789abcdef0</instanceId><currentState><code>0"
+                       "</code><name>pending</name></currentState><previousState><code>80"
+                       "</code><name>stopped</name></previousState></item></instancesSet>"
+                       "</StartInstancesResponse>"));
     StartResult result = startAndWait(*provider);
     QVERIFY2(result.call.ok(), qPrintable(result.call.errorMessage));
     QVERIFY(!result.finished); // pending: the power state confirms
@@ -440,14 +440,14 @@ void TestEc2CloudProvider::startErrorsAreClassified_data()
     QTest::addColumn<QByteArray>("code");
     QTest::addColumn<int>("status");
     QTest::addColumn<int>("failure");
-    QTest::newRow("capacity: long backoff") << QByteArray("InsufficientInstanceCapacity") << 500
-                                            << int(FailureClass::Capacity);
-    QTest::newRow("mid-transition: wait") << QByteArray("IncorrectInstanceState") << 400
-                                          << int(FailureClass::Transient);
-    QTest::newRow("not allowed: operator") << QByteArray("UnauthorizedOperation") << 403
-                                           << int(FailureClass::Authorization);
-    QTest::newRow("quota: operator") << QByteArray("VcpuLimitExceeded") << 400
-                                     << int(FailureClass::Quota);
+    QTest::newRow("capacity: long backoff")
+        << QByteArray("InsufficientInstanceCapacity") << 500 << int(FailureClass::Capacity);
+    QTest::newRow("mid-transition: wait")
+        << QByteArray("IncorrectInstanceState") << 400 << int(FailureClass::Transient);
+    QTest::newRow("not allowed: operator")
+        << QByteArray("UnauthorizedOperation") << 403 << int(FailureClass::Authorization);
+    QTest::newRow("quota: operator")
+        << QByteArray("VcpuLimitExceeded") << 400 << int(FailureClass::Quota);
     QTest::newRow("throttled") << QByteArray("RequestLimitExceeded") << 503
                                << int(FailureClass::Throttled);
     QTest::newRow("server error") << QByteArray("InternalError") << 500
@@ -483,8 +483,9 @@ void TestEc2CloudProvider::watchesWhatEc2RestartsAndAlertsWhenOverdue()
     interrupted.reasonCode = u"Server.SpotInstanceShutdown"_s;
     m_aws->respond("DescribeInstances", xml(200, describeInstances({interrupted})));
     m_aws->respond("DescribeSpotInstanceRequests",
-                   xml(200, spotRequests(u"persistent"_s, u"disabled"_s,
-                                         u"instance-stopped-no-capacity"_s, u"stop"_s)));
+                   xml(200,
+                       spotRequests(u"persistent"_s, u"disabled"_s,
+                                    u"instance-stopped-no-capacity"_s, u"stop"_s)));
     StartResult result = startAndWait(*provider);
     QCOMPARE(int(result.call.failure), int(FailureClass::Capacity)); // the engine looks again later
     QCOMPARE(result.call.errorCode, u"AwaitingSpotRestart"_s);
@@ -506,8 +507,9 @@ void TestEc2CloudProvider::watchesWhatEc2RestartsAndAlertsWhenOverdue()
     // Hibernated by EC2 (same reason code) is watched the same way, afresh.
     m_aws->respond("DescribeInstances", xml(200, describeInstances({interrupted})));
     m_aws->respond("DescribeSpotInstanceRequests",
-                   xml(200, spotRequests(u"persistent"_s, u"disabled"_s,
-                                         u"instance-stopped-no-capacity"_s, u"hibernate"_s)));
+                   xml(200,
+                       spotRequests(u"persistent"_s, u"disabled"_s,
+                                    u"instance-stopped-no-capacity"_s, u"hibernate"_s)));
     result = startAndWait(*provider);
     QCOMPARE(result.call.errorCode, u"AwaitingSpotRestart"_s);
     QCOMPARE(m_aws->badSignatures, 0);
@@ -521,8 +523,9 @@ void TestEc2CloudProvider::closedRequestNeedsAnOperator()
     interrupted.reasonCode = u"Server.SpotInstanceShutdown"_s;
     m_aws->respond("DescribeInstances", xml(200, describeInstances({interrupted})));
     m_aws->enqueue("DescribeSpotInstanceRequests",
-                   xml(200, spotRequests(u"persistent"_s, u"cancelled"_s,
-                                         u"request-canceled-and-instance-running"_s, u"stop"_s)));
+                   xml(200,
+                       spotRequests(u"persistent"_s, u"cancelled"_s,
+                                    u"request-canceled-and-instance-running"_s, u"stop"_s)));
     StartResult result = startAndWait(*provider);
     QCOMPARE(int(result.call.failure), int(FailureClass::Fatal));
     QCOMPARE(result.call.errorCode, u"SpotRequestNotOpen"_s);
@@ -542,13 +545,15 @@ void TestEc2CloudProvider::terminatedOneTimeIsReplacedOnlyWhenOptedIn()
     terminated.tags.append({u"aws:ec2launchtemplate:version"_s, u"3"_s});
     terminated.tags.append({u"team"_s, u"batch"_s});
     const http::Response oneTime =
-        xml(200, spotRequests(u"one-time"_s, u"closed"_s, u"instance-terminated-no-capacity"_s,
-                              u"terminate"_s));
+        xml(200,
+            spotRequests(u"one-time"_s, u"closed"_s, u"instance-terminated-no-capacity"_s,
+                         u"terminate"_s));
     const http::Response launched =
-        xml(200, "<RunInstancesResponse><requestId>run-1</requestId><reservationId>r-2"
-                 "</reservationId><ownerId>123456789012</ownerId><instancesSet><item><instanceId>"
-                 "i-0fedcba9876543210</instanceId><instanceState><code>0</code><name>pending"
-                 "</name></instanceState></item></instancesSet></RunInstancesResponse>");
+        xml(200,
+            "<RunInstancesResponse><requestId>run-1</requestId><reservationId>r-2"
+            "</reservationId><ownerId>123456789012</ownerId><instancesSet><item><instanceId>"
+            "i-0fedcba9876543210</instanceId><instanceState><code>0</code><name>pending"
+            "</name></instanceState></item></instancesSet></RunInstancesResponse>");
     {
         // Off in the configuration: gone, no RunInstances.
         auto provider = makeProvider(fastOptions());
@@ -613,9 +618,10 @@ void TestEc2CloudProvider::terminatedOneTimeIsReplacedOnlyWhenOptedIn()
     QCOMPARE(m_aws->count("RunInstances"), 1);
     // A persistent request relaunches by itself: nothing to replace.
     m_aws->respond("DescribeInstances", xml(200, describeInstances({terminated})));
-    m_aws->enqueue("DescribeSpotInstanceRequests",
-                   xml(200, spotRequests(u"persistent"_s, u"open"_s, u"pending-fulfillment"_s,
-                                         u"terminate"_s)));
+    m_aws->enqueue(
+        "DescribeSpotInstanceRequests",
+        xml(200,
+            spotRequests(u"persistent"_s, u"open"_s, u"pending-fulfillment"_s, u"terminate"_s)));
     const StartResult persistent = startAndWait(*provider);
     QCOMPARE(persistent.call.errorCode, u"InstanceTerminated"_s);
     QVERIFY(persistent.call.errorMessage.contains(u"persistent"_s));
@@ -636,8 +642,9 @@ void TestEc2CloudProvider::replacementTriesAlternatesOnCapacity()
     terminated.tags.append({u"spotkeeper:replace"_s, u"true"_s});
     m_aws->respond("DescribeInstances", xml(200, describeInstances({terminated})));
     m_aws->respond("DescribeSpotInstanceRequests",
-                   xml(200, spotRequests(u"one-time"_s, u"closed"_s,
-                                         u"instance-terminated-no-capacity"_s, u"terminate"_s)));
+                   xml(200,
+                       spotRequests(u"one-time"_s, u"closed"_s,
+                                    u"instance-terminated-no-capacity"_s, u"terminate"_s)));
     m_aws->respond("RunInstances", xml(500, ec2Error("InsufficientInstanceCapacity")));
     const StartResult result = startAndWait(*provider);
     QCOMPARE(int(result.call.failure), int(FailureClass::Capacity)); // all four choices short
@@ -649,8 +656,9 @@ void TestEc2CloudProvider::replacementTriesAlternatesOnCapacity()
                            + formValue(form, "Placement.AvailabilityZone") + '/'
                            + formValue(form, "ClientToken").right(1));
     }
-    QCOMPARE(choices, (QList<QByteArray> {"//0", "m5a.large//1", "/eu-west-1c/2",
-                                          "m5a.large/eu-west-1c/3"}));
+    QCOMPARE(
+        choices,
+        (QList<QByteArray> {"//0", "m5a.large//1", "/eu-west-1c/2", "m5a.large/eu-west-1c/3"}));
     QVERIFY(result.call.errorMessage.contains(u"m5a.large"_s));
 }
 
@@ -818,8 +826,9 @@ void TestEc2CloudProvider::evidenceFromStateReasonAndCloudTrail()
     QCOMPARE(result.operation, u"BidEvictedEvent"_s);
     // EC2's own StopInstances (invoked by the service) is not a person's.
     m_aws->enqueue("DescribeInstances", xml(200, describeInstances({InstanceSpec {}})));
-    m_aws->enqueue("LookupEvents", trailAnswer({trailEvent(u"StopInstances"_s, u"AWSService"_s, {},
-                                                           at, u"ec2.amazonaws.com"_s)}));
+    m_aws->enqueue("LookupEvents",
+                   trailAnswer({trailEvent(u"StopInstances"_s, u"AWSService"_s, {}, at,
+                                           u"ec2.amazonaws.com"_s)}));
     result = evidence();
     QCOMPARE(int(result.kind), int(EvidenceKind::None));
     QVERIFY(result.call.ok());
@@ -838,17 +847,18 @@ void TestEc2CloudProvider::cloudTrailPagesAndFailures()
     };
     m_aws->respond("DescribeInstances", xml(200, describeInstances({InstanceSpec {}})));
     m_aws->enqueue("LookupEvents", trailAnswer({}, u"more"_s));
-    m_aws->enqueue("LookupEvents",
-                   trailAnswer({trailEvent(u"TerminateInstances"_s, u"AssumedRole"_s,
-                                           u"arn:aws:sts::123456789012:assumed-role/ops/carol"_s,
-                                           at)}));
+    m_aws->enqueue(
+        "LookupEvents",
+        trailAnswer({trailEvent(u"TerminateInstances"_s, u"AssumedRole"_s,
+                                u"arn:aws:sts::123456789012:assumed-role/ops/carol"_s, at)}));
     EvidenceResult result = evidence();
     QCOMPARE(int(result.kind), int(EvidenceKind::Deliberate));
     QCOMPARE(result.caller, u"arn:aws:sts::123456789012:assumed-role/ops/carol"_s);
     QCOMPARE(m_aws->trailBodies.last().value("NextToken"_L1).toString(), u"more"_s);
     // CloudTrail refused: no decision (the engine asks again), the code says why.
-    m_aws->enqueue("LookupEvents",
-                   http::Response::json(400, R"({"__type":"AccessDeniedException","message":"no"})"));
+    m_aws->enqueue(
+        "LookupEvents",
+        http::Response::json(400, R"({"__type":"AccessDeniedException","message":"no"})"));
     result = evidence();
     QCOMPARE(int(result.call.failure), int(FailureClass::Authorization));
     QCOMPARE(result.call.errorCode, u"AccessDeniedException"_s);

@@ -80,6 +80,8 @@ VmRecord vmWithId(const QString &resourceId)
 const QString kAzureId = u"/subscriptions/8d3c6a4e-2f4b-4c1e-9a53-3f1b2f0c7d11/resourceGroups/rg/"
                          "providers/Microsoft.Compute/virtualMachines/vm-a"_s;
 const QString kGcpId = u"projects/spot-fleet-1/zones/europe-west1-b/instances/worker-7"_s;
+const QString kAwsId = u"arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0"_s;
+const QString kAwsScope = u"arn:aws:ec2:eu-west-1:123456789012"_s;
 
 } // namespace
 
@@ -91,6 +93,7 @@ private slots:
     void cloudOfIdsAndScopes();
     void callsReachTheVmsCloud();
     void aCloudWithoutProviderIsRefusedPlainly();
+    void awsInstancesReachTheAwsProvider();
 };
 
 void TestCloudRouter::cloudOfIdsAndScopes()
@@ -104,6 +107,11 @@ void TestCloudRouter::cloudOfIdsAndScopes()
     QVERIFY(cloudOfScope(u"spot-fleet-1") == Cloud::Gcp);
     QVERIFY(cloudOfScope(u"example.com:spot-fleet-1") == Cloud::Gcp);
     QVERIFY(cloudOfScope(u"") == Cloud::Azure);
+    QVERIFY(cloudOfResourceId(kAwsId) == Cloud::Aws);
+    QVERIFY(cloudOf(vmWithId(kAwsId)) == Cloud::Aws);
+    QVERIFY(cloudOfScope(kAwsScope) == Cloud::Aws);
+    QCOMPARE(toString(Cloud::Aws), u"aws"_s);
+    QVERIFY(protocol::cloudFromString(u"aws") == Cloud::Aws);
 }
 
 void TestCloudRouter::callsReachTheVmsCloud()
@@ -161,6 +169,33 @@ void TestCloudRouter::aCloudWithoutProviderIsRefusedPlainly()
         QVERIFY(r.errorMessage.contains(u"[gcp]"_s));
     }
     QVERIFY(azure.calls.isEmpty()); // never handed to another cloud's API
+}
+
+void TestCloudRouter::awsInstancesReachTheAwsProvider()
+{
+    NamedProvider azure(u"azure"_s);
+    NamedProvider gcp(u"gcp"_s);
+    CloudRouter router;
+    router.setProvider(Cloud::Azure, &azure);
+    router.setProvider(Cloud::Gcp, &gcp);
+    QList<CallResult> results;
+    router.powerState(vmWithId(kAwsId), [&](const PowerStateResult &r) { results.append(r.call); });
+    router.listVms(kAwsScope, true, [&](const ListResult &r) { results.append(r.call); });
+    QCOMPARE(results.size(), 2);
+    for (const CallResult &r : std::as_const(results)) {
+        QCOMPARE(r.errorCode, u"NoCloudProvider"_s);
+        QVERIFY(r.errorMessage.contains(u"[aws]"_s));
+    }
+    QVERIFY(azure.calls.isEmpty() && gcp.calls.isEmpty());
+    NamedProvider aws(u"aws"_s);
+    router.setProvider(Cloud::Aws, &aws);
+    QStringList answeredBy;
+    router.start(vmWithId(kAwsId), {},
+                 [&](const StartResult &r) { answeredBy.append(r.call.errorMessage); });
+    router.listVms(kAwsScope, true,
+                   [&](const ListResult &r) { answeredBy.append(r.call.errorMessage); });
+    QCOMPARE(answeredBy, QStringList({u"aws"_s, u"aws"_s}));
+    QCOMPARE(aws.calls.constLast(), u"list "_s + kAwsScope);
 }
 
 QTEST_GUILESS_MAIN(TestCloudRouter)

@@ -84,6 +84,18 @@ list_filter =
 token_uri = http://127.0.0.1:9/gcp/token
 compute_endpoint = http://127.0.0.1:9/compute/v1/
 logging_endpoint = http://127.0.0.1:9/logging/v2/
+[aws]
+regions = eu-west-1, us-east-1
+account_id = 123456789012
+profile = spotkeeper
+ec2_endpoint = http://127.0.0.1:9/ec2/
+cloudtrail_endpoint = http://127.0.0.1:9/cloudtrail/
+sts_endpoint = http://127.0.0.1:9/sts/
+instance_role = false
+restart_watch_minutes = 45
+replace_terminated = true
+alternate_instance_types = m5a.large, m6i.large
+alternate_zones = eu-west-1c
 [engine]
 reconcile_seconds = 30
 backoff_base_seconds = 5
@@ -127,6 +139,20 @@ level = DEBUG
     QCOMPARE(config->gcpTokenUri, u"http://127.0.0.1:9/gcp/token"_s);
     QCOMPARE(config->gcpComputeEndpoint, u"http://127.0.0.1:9/compute/v1/"_s);
     QCOMPARE(config->gcpLoggingEndpoint, u"http://127.0.0.1:9/logging/v2/"_s);
+    QCOMPARE(config->awsRegions, QStringList({u"eu-west-1"_s, u"us-east-1"_s}));
+    QCOMPARE(config->awsAccountId, u"123456789012"_s);
+    QCOMPARE(config->awsScopes(),
+             QStringList({u"arn:aws:ec2:eu-west-1:123456789012"_s,
+                          u"arn:aws:ec2:us-east-1:123456789012"_s}));
+    QCOMPARE(config->awsProfile, u"spotkeeper"_s);
+    QCOMPARE(config->awsEc2Endpoint, u"http://127.0.0.1:9/ec2/"_s);
+    QCOMPARE(config->awsCloudTrailEndpoint, u"http://127.0.0.1:9/cloudtrail/"_s);
+    QCOMPARE(config->awsStsEndpoint, u"http://127.0.0.1:9/sts/"_s);
+    QVERIFY(!config->awsInstanceRole);
+    QCOMPARE(config->awsRestartWatchMinutes, 45);
+    QVERIFY(config->awsReplaceTerminated);
+    QCOMPARE(config->awsAlternateInstanceTypes, QStringList({u"m5a.large"_s, u"m6i.large"_s}));
+    QCOMPARE(config->awsAlternateZones, QStringList({u"eu-west-1c"_s}));
     QCOMPARE(config->reconcileSeconds, 30);
     QCOMPARE(config->backoffBaseSeconds, 5);
     QCOMPARE(config->evidenceWaitSeconds, 120);
@@ -182,6 +208,19 @@ void TestServerConfig::rejectsMistakes_data()
                                  << u"'My_Project'"_s;
     QTest::newRow("unknown gcp key")
         << QByteArray("[gcp]\nkey = x\n") << u"unknown setting 'key'"_s;
+    QTest::newRow("bad region") << QByteArray("[aws]\nregions = eu-west-1, Frankfurt\n")
+                                << u"aws.regions: region 'Frankfurt': not an AWS region name"_s;
+    QTest::newRow("bad account") << QByteArray("[aws]\naccount_id = 1234\n")
+                                 << u"aws.account_id: expected the 12 digits"_s;
+    QTest::newRow("bad partition") << QByteArray("[aws]\npartition = azure\n") << u"aws-us-gov"_s;
+    QTest::newRow("bad zone") << QByteArray("[aws]\nalternate_zones = eu-west-1\n")
+                              << u"zone 'eu-west-1': not an Availability Zone"_s;
+    QTest::newRow("bad instance type")
+        << QByteArray("[aws]\nalternate_instance_types = M5 Large\n") << u"'M5 Large'"_s;
+    QTest::newRow("watch too long")
+        << QByteArray("[aws]\nrestart_watch_minutes = 0\n") << u"aws.restart_watch_minutes"_s;
+    QTest::newRow("aws key in the file")
+        << QByteArray("[aws]\nsecret_access_key = x\n") << u"unknown setting 'secret_access_key'"_s;
     QTest::newRow("bad number") << QByteArray("[engine]\nreconcile_seconds = 1\n") << u"from 10"_s;
     QTest::newRow("bad unproven default")
         << QByteArray("[engine]\nunproven_deallocation = maybe\n")
@@ -232,6 +271,14 @@ void TestServerConfig::refusesUnsafeCombinations_data()
     QTest::newRow("former section name without key")
         << QByteArray("[seed]\nenabled = true\n")
         << u"[legacy_webhook] enabled needs subscription and key_file"_s;
+    QTest::newRow("aws regions without account")
+        << QByteArray("[aws]\nregions = eu-west-1\n") << u"[aws] regions needs account_id"_s;
+    QTest::newRow("aws account without regions")
+        << QByteArray("[aws]\naccount_id = 123456789012\n") << u"[aws] account_id needs regions"_s;
+    QTest::newRow("aws zone outside the regions")
+        << QByteArray("[aws]\nregions = eu-west-1\naccount_id = 123456789012\n"
+                      "alternate_zones = us-east-1a\n")
+        << u"us-east-1a is no Availability Zone of the [aws] regions"_s;
     QTest::newRow("backoff cap below base")
         << QByteArray("[engine]\nbackoff_base_seconds = 60\nbackoff_cap_seconds = 30\n")
         << u"backoff_cap"_s;

@@ -176,13 +176,13 @@ ProfileSettings readProfile(QByteArrayView credentialsFile, QByteArrayView confi
     ProfileSettings settings;
     const IniFile credentials = parseIni(credentialsFile);
     const IniFile config = parseIni(configFile);
-    const QString configSection =
-        profile == "default"_L1 ? profile : u"profile "_s + profile;
+    const QString configSection = profile == "default"_L1 ? profile : u"profile "_s + profile;
     QHash<QString, QString> values;
     if (auto it = config.find(configSection); it != config.end()) {
         settings.found = true;
         values = *it;
-    } else if (auto plain = config.find(profile); plain != config.end() && profile == "default"_L1) {
+    } else if (auto plain = config.find(profile);
+               plain != config.end() && profile == "default"_L1) {
         settings.found = true;
         values = *plain;
     }
@@ -284,8 +284,7 @@ AwsCredentialChain::AwsCredentialChain(CredentialChainOptions options, const bas
     , m_clock(clock)
     , m_network(new QNetworkAccessManager(this))
 {
-    m_region = m_options.region.isEmpty() ? regionFromEnvironment(m_options.env)
-                                          : m_options.region;
+    m_region = m_options.region.isEmpty() ? regionFromEnvironment(m_options.env) : m_options.region;
 }
 
 AwsCredentialChain::~AwsCredentialChain()
@@ -414,8 +413,9 @@ void AwsCredentialChain::resolve()
     }
     // 4. The instance's role through IMDSv2.
     if (m_options.excludeInstanceRole
-        || env.value(u"AWS_EC2_METADATA_DISABLED"_s).trimmed().compare(u"true"_s,
-                                                                      Qt::CaseInsensitive)
+        || env.value(u"AWS_EC2_METADATA_DISABLED"_s)
+                .trimmed()
+                .compare(u"true"_s, Qt::CaseInsensitive)
             == 0) {
         finish(CredentialResult {std::nullopt,
                                  u"no AWS credentials: none in the environment, no profile "
@@ -452,28 +452,27 @@ void AwsCredentialChain::fromWebIdentity(const QString &roleArn, const QString &
     const BytePairList headers {
         {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
         {"Accept", "application/xml"}};
-    sendAwsHttp(m_network, this, "POST", url, headers, body, m_options.timeoutMs,
-                [this, roleArn](const AwsHttpAnswer &answer) {
-                    if (answer.status == 0) {
-                        finish(CredentialResult {std::nullopt,
-                                                 u"STS did not answer: "_s + answer.networkText,
-                                                 false});
-                        return;
-                    }
-                    StsAnswer sts = parseAssumeRoleWithWebIdentity(answer.body);
-                    if (answer.status / 100 == 2 && sts.credentials) {
-                        sts.credentials->source = u"web identity "_s + roleArn;
-                        finish(CredentialResult {sts.credentials, {}, false});
-                        return;
-                    }
-                    const bool fatal = answer.status / 100 == 4;
-                    finish(CredentialResult {
-                        std::nullopt,
-                        u"STS AssumeRoleWithWebIdentity for %1: HTTP %2 %3 %4"_s.arg(
-                            roleArn, QString::number(answer.status), sts.errorCode,
-                            sts.errorMessage),
-                        fatal});
-                });
+    sendAwsHttp(
+        m_network, this, "POST", url, headers, body, m_options.timeoutMs,
+        [this, roleArn](const AwsHttpAnswer &answer) {
+            if (answer.status == 0) {
+                finish(CredentialResult {std::nullopt,
+                                         u"STS did not answer: "_s + answer.networkText, false});
+                return;
+            }
+            StsAnswer sts = parseAssumeRoleWithWebIdentity(answer.body);
+            if (answer.status / 100 == 2 && sts.credentials) {
+                sts.credentials->source = u"web identity "_s + roleArn;
+                finish(CredentialResult {sts.credentials, {}, false});
+                return;
+            }
+            const bool fatal = answer.status / 100 == 4;
+            finish(CredentialResult {
+                std::nullopt,
+                u"STS AssumeRoleWithWebIdentity for %1: HTTP %2 %3 %4"_s.arg(
+                    roleArn, QString::number(answer.status), sts.errorCode, sts.errorMessage),
+                fatal});
+        });
     body.fill('\0');
 }
 
@@ -493,13 +492,12 @@ void AwsCredentialChain::fromInstanceRole()
     };
     const int timeout = m_options.timeoutMs;
     const auto failed = [this](const QString &step, const AwsHttpAnswer &answer) {
-        const QString why = answer.status == 0 ? answer.networkText
-                                               : u"HTTP %1"_s.arg(answer.status);
+        const QString why =
+            answer.status == 0 ? answer.networkText : u"HTTP %1"_s.arg(answer.status);
         // No IMDS (not on EC2) is a configuration matter; a 5xx of a present IMDS passes.
-        finish(CredentialResult {std::nullopt,
-                                 u"instance role through IMDSv2: %1: %2"_s.arg(step, why),
-                                 answer.status == 0 || answer.status == 404
-                                     || answer.status == 403});
+        finish(CredentialResult {
+            std::nullopt, u"instance role through IMDSv2: %1: %2"_s.arg(step, why),
+            answer.status == 0 || answer.status == 404 || answer.status == 403});
     };
     sendAwsHttp(
         m_network, this, "PUT", at(u"/latest/api/token"_s),
@@ -520,23 +518,23 @@ void AwsCredentialChain::fromInstanceRole()
                         failed(u"role name (is an instance profile attached?)"_s, roleAnswer);
                         return;
                     }
-                    sendAwsHttp(
-                        m_network, this, "GET",
-                        at(u"/latest/meta-data/iam/security-credentials/"_s + role), headers, {},
-                        timeout, [=, this](const AwsHttpAnswer &keysAnswer) {
-                            if (keysAnswer.status != 200) {
-                                failed(u"credentials of role "_s + role, keysAnswer);
-                                return;
-                            }
-                            QString problem;
-                            auto keys = parseInstanceRoleCredentials(keysAnswer.body, &problem);
-                            if (!keys) {
-                                finish(CredentialResult {std::nullopt, problem, false});
-                                return;
-                            }
-                            keys->source = u"instance role "_s + role;
-                            finish(CredentialResult {keys, {}, false});
-                        });
+                    sendAwsHttp(m_network, this, "GET",
+                                at(u"/latest/meta-data/iam/security-credentials/"_s + role),
+                                headers, {}, timeout, [=, this](const AwsHttpAnswer &keysAnswer) {
+                                    if (keysAnswer.status != 200) {
+                                        failed(u"credentials of role "_s + role, keysAnswer);
+                                        return;
+                                    }
+                                    QString problem;
+                                    auto keys =
+                                        parseInstanceRoleCredentials(keysAnswer.body, &problem);
+                                    if (!keys) {
+                                        finish(CredentialResult {std::nullopt, problem, false});
+                                        return;
+                                    }
+                                    keys->source = u"instance role "_s + role;
+                                    finish(CredentialResult {keys, {}, false});
+                                });
                 });
         });
 }

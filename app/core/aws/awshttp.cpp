@@ -41,20 +41,19 @@ void sendAwsHttp(QNetworkAccessManager *network, QObject *context, const QByteAr
     else
         reply = network->sendCustomRequest(http, method, body);
     QPointer<QObject> alive(context);
-    QObject::connect(reply, &QNetworkReply::finished, context,
-                     [reply, alive, done = std::move(done)]() mutable {
-                         reply->deleteLater();
-                         if (!alive)
-                             return;
-                         AwsHttpAnswer answer;
-                         answer.status =
-                             reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                         answer.body = reply->readAll();
-                         answer.headers = reply->rawHeaderPairs();
-                         answer.networkError = int(reply->error());
-                         answer.networkText = reply->errorString();
-                         done(std::move(answer));
-                     });
+    QObject::connect(
+        reply, &QNetworkReply::finished, context, [reply, alive, done = std::move(done)]() mutable {
+            reply->deleteLater();
+            if (!alive)
+                return;
+            AwsHttpAnswer answer;
+            answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            answer.body = reply->readAll();
+            answer.headers = reply->rawHeaderPairs();
+            answer.networkError = int(reply->error());
+            answer.networkText = reply->errorString();
+            done(std::move(answer));
+        });
 }
 
 } // namespace spotkeeper::core::aws

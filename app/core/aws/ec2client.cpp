@@ -59,8 +59,8 @@ CallResult cloudTrailCallResult(int httpStatus, QByteArrayView body)
     return result;
 }
 
-Ec2Client::Ec2Client(AwsCredentialChain *credentials, Ec2Options options,
-                     const base::Clock &clock, QObject *parent)
+Ec2Client::Ec2Client(AwsCredentialChain *credentials, Ec2Options options, const base::Clock &clock,
+                     QObject *parent)
     : QObject(parent)
     , m_credentials(credentials)
     , m_options(std::move(options))
@@ -195,8 +195,8 @@ void Ec2Client::dispatch(Pending request, bool isRetry)
         signable.headers.append(request.extraHeaders);
         signable.body = request.body;
         const SigV4Result signature =
-            signRequest(signable, credentials.credentials->keys, request.region,
-                        request.service, m_clock.nowUtc());
+            signRequest(signable, credentials.credentials->keys, request.region, request.service,
+                        m_clock.nowUtc());
         if (!signature.ok()) {
             Ec2Reply reply;
             reply.call.failure = FailureClass::Fatal;
@@ -233,8 +233,8 @@ void Ec2Client::handleAnswer(Pending request, bool isRetry, int status, const QB
     qCDebug(lcEc2).noquote() << request.service << request.region << "->" << status
                              << reply.call.errorCode;
     if (!reply.call.ok() && !isRetry && isStaleKeys(reply.call.errorCode)) {
-        qCInfo(lcEc2).noquote() << request.service << "refused the keys ("
-                                << reply.call.errorCode << "); resolving them again, once";
+        qCInfo(lcEc2).noquote() << request.service << "refused the keys (" << reply.call.errorCode
+                                << "); resolving them again, once";
         m_credentials->invalidate();
         dispatch(std::move(request), true);
         return;
@@ -242,9 +242,9 @@ void Ec2Client::handleAnswer(Pending request, bool isRetry, int status, const QB
     Gate &gate = m_gates[request.service + u'/' + request.region];
     if (reply.call.failure == FailureClass::Throttled) {
         ++gate.throttles;
-        const qint64 delay = std::min<qint64>(
-            m_options.throttleMaxMs,
-            qint64(m_options.throttleBaseMs) << std::min(gate.throttles - 1, 16));
+        const qint64 delay =
+            std::min<qint64>(m_options.throttleMaxMs,
+                             qint64(m_options.throttleBaseMs) << std::min(gate.throttles - 1, 16));
         const QDateTime until = m_clock.nowUtc().addMSecs(delay);
         if (!gate.until.isValid() || gate.until < until)
             gate.until = until;

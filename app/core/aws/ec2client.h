@@ -86,7 +86,8 @@ public:
     const Ec2Options &options() const { return m_options; }
     AwsCredentialChain *credentials() const { return m_credentials; }
     // Until when a region's requests to a service wait after throttling (invalid = not gated).
-    QDateTime blockedUntil(const QString &region, const QString &service = QStringLiteral("ec2")) const
+    QDateTime blockedUntil(const QString &region,
+                           const QString &service = QStringLiteral("ec2")) const
     {
         return m_gates.value(service + u'/' + region).until;
     }

@@ -109,34 +109,31 @@ QString Ec2CloudProvider::credentialStatus() const
     return m_credentials->status();
 }
 
-void Ec2CloudProvider::describeOne(
-    const QString &region, const QString &instanceId,
-    std::function<void(CallResult, std::optional<Ec2Instance>)> done)
+void Ec2CloudProvider::describeOne(const QString &region, const QString &instanceId,
+                                   std::function<void(CallResult, std::optional<Ec2Instance>)> done)
 {
     Ec2Query query("DescribeInstances");
     query.addList("InstanceId", {instanceId.toLatin1()});
-    m_client->sendQuery(Ec2Client::Kind::Describe, region, query,
-                        [done = std::move(done)](const Ec2Reply &reply) {
-                            if (!reply.call.ok()) {
-                                done(reply.call, std::nullopt);
-                                return;
-                            }
-                            const DescribeInstancesPage page = parseDescribeInstances(reply.body);
-                            if (!page.error.isEmpty()) {
-                                done(failure(FailureClass::Transient, u"InvalidResponse"_s,
-                                             page.error),
-                                     std::nullopt);
-                                return;
-                            }
-                            if (page.instances.isEmpty()) {
-                                done(failure(FailureClass::NotFound,
-                                             u"InvalidInstanceID.NotFound"_s,
-                                             u"EC2 does not list the instance"_s),
-                                     std::nullopt);
-                                return;
-                            }
-                            done(reply.call, page.instances.first());
-                        });
+    m_client->sendQuery(
+        Ec2Client::Kind::Describe, region, query, [done = std::move(done)](const Ec2Reply &reply) {
+            if (!reply.call.ok()) {
+                done(reply.call, std::nullopt);
+                return;
+            }
+            const DescribeInstancesPage page = parseDescribeInstances(reply.body);
+            if (!page.error.isEmpty()) {
+                done(failure(FailureClass::Transient, u"InvalidResponse"_s, page.error),
+                     std::nullopt);
+                return;
+            }
+            if (page.instances.isEmpty()) {
+                done(failure(FailureClass::NotFound, u"InvalidInstanceID.NotFound"_s,
+                             u"EC2 does not list the instance"_s),
+                     std::nullopt);
+                return;
+            }
+            done(reply.call, page.instances.first());
+        });
 }
 
 void Ec2CloudProvider::powerState(const VmRecord &vm, std::function<void(PowerStateResult)> done)
@@ -195,11 +192,11 @@ void Ec2CloudProvider::decideStart(const VmRecord &vm, const QString &region,
     case Ec2InstanceState::Stopping:
     case Ec2InstanceState::ShuttingDown:
     case Ec2InstanceState::Unknown:
-        done(StartResult {failure(FailureClass::Transient, u"IncorrectInstanceState"_s,
-                                  u"the instance is %1; waiting for it to settle"_s.arg(
-                                      describeState(instance))),
-                          {},
-                          false});
+        done(StartResult {
+            failure(FailureClass::Transient, u"IncorrectInstanceState"_s,
+                    u"the instance is %1; waiting for it to settle"_s.arg(describeState(instance))),
+            {},
+            false});
         return;
     case Ec2InstanceState::Stopped:
     case Ec2InstanceState::Terminated:
@@ -226,8 +223,8 @@ void Ec2CloudProvider::decideStart(const VmRecord &vm, const QString &region,
     const Ec2Query query =
         describeSpotInstanceRequests({instance.spotInstanceRequestId.toLatin1()}, {}, &error);
     if (!error.isEmpty()) {
-        done(StartResult {failure(FailureClass::Fatal, u"InvalidSpotRequestId"_s, error), {},
-                          true});
+        done(
+            StartResult {failure(FailureClass::Fatal, u"InvalidSpotRequestId"_s, error), {}, true});
         return;
     }
     m_client->sendQuery(
@@ -235,8 +232,7 @@ void Ec2CloudProvider::decideStart(const VmRecord &vm, const QString &region,
         [this, vm, region, instance, done = std::move(done)](const Ec2Reply &reply) mutable {
             std::optional<SpotInstanceRequest> request;
             if (reply.call.ok()) {
-                const SpotInstanceRequestsPage page =
-                    parseDescribeSpotInstanceRequests(reply.body);
+                const SpotInstanceRequestsPage page = parseDescribeSpotInstanceRequests(reply.body);
                 if (!page.requests.isEmpty())
                     request = page.requests.first();
             } else if (reply.call.failure != FailureClass::NotFound) {
@@ -264,7 +260,7 @@ void Ec2CloudProvider::decideStart(const VmRecord &vm, const QString &region,
                     failure(FailureClass::Fatal, u"SpotRequestNotOpen"_s,
                             u"EC2 stopped the Spot Instance %1 and only EC2 may start it again, "
                             "but its %2 will not: an operator decides"_s.arg(instance.instanceId,
-                                                                              requestText)),
+                                                                             requestText)),
                     {},
                     true});
                 return;
@@ -286,13 +282,13 @@ void Ec2CloudProvider::decideStart(const VmRecord &vm, const QString &region,
                     true});
                 return;
             }
-            done(StartResult {failure(FailureClass::Capacity, u"AwaitingSpotRestart"_s,
-                                      u"EC2 restarts the interrupted Spot Instance %1 itself when "
-                                      "capacity returns (%2); SpotKeeper watches and does not "
-                                      "call StartInstances"_s.arg(instance.instanceId,
-                                                                  requestText)),
-                              {},
-                              false});
+            done(
+                StartResult {failure(FailureClass::Capacity, u"AwaitingSpotRestart"_s,
+                                     u"EC2 restarts the interrupted Spot Instance %1 itself when "
+                                     "capacity returns (%2); SpotKeeper watches and does not "
+                                     "call StartInstances"_s.arg(instance.instanceId, requestText)),
+                             {},
+                             false});
         });
 }
 
@@ -315,8 +311,7 @@ void Ec2CloudProvider::startInstance(const QString &region, const Ec2Instance &i
                             }
                             const StartInstancesAnswer answer = parseStartInstances(reply.body);
                             const bool running = !answer.instances.isEmpty()
-                                && answer.instances.first().current
-                                    == Ec2InstanceState::Running;
+                                && answer.instances.first().current == Ec2InstanceState::Running;
                             // pending: accepted; the engine confirms by the power state.
                             done(StartResult {reply.call, {}, running});
                         });
@@ -328,12 +323,12 @@ void Ec2CloudProvider::afterTermination(const VmRecord &vm, const QString &regio
 {
     const QString id = instance.instanceId;
     if (!instance.isSpot() || !reasonIs(instance, "SpotInstanceTermination"_L1)) {
-        done(StartResult {failure(FailureClass::NotFound, u"InstanceTerminated"_s,
-                                  u"the instance %1 was terminated (%2), not by a Spot "
-                                  "interruption; nothing can start it"_s.arg(id,
-                                                                             describeState(instance))),
-                          {},
-                          true});
+        done(StartResult {
+            failure(FailureClass::NotFound, u"InstanceTerminated"_s,
+                    u"the instance %1 was terminated (%2), not by a Spot "
+                    "interruption; nothing can start it"_s.arg(id, describeState(instance))),
+            {},
+            true});
         return;
     }
     if (requestType == "persistent"_L1) {
@@ -405,8 +400,7 @@ void Ec2CloudProvider::launchReplacement(std::shared_ptr<Replacement> replacemen
             StartResult {failure(FailureClass::Fatal, u"InvalidLaunch"_s, error), {}, true});
         return;
     }
-    qCInfo(lcProvider).noquote() << "RunInstances to replace" << old.instanceId << "from"
-                                 << choice;
+    qCInfo(lcProvider).noquote() << "RunInstances to replace" << old.instanceId << "from" << choice;
     m_client->sendQuery(
         Ec2Client::Kind::Run, replacement->region, query,
         [this, replacement, choice](const Ec2Reply &reply) {
@@ -420,9 +414,10 @@ void Ec2CloudProvider::launchReplacement(std::shared_ptr<Replacement> replacemen
                     return;
                 }
                 CallResult call = reply.call;
-                call.errorMessage = u"replacing the terminated Spot Instance %1 failed (%2): %3"_s
-                                        .arg(replaced.instanceId, replacement->tried.join(u"; "_s),
-                                             reply.call.errorMessage);
+                call.errorMessage =
+                    u"replacing the terminated Spot Instance %1 failed (%2): %3"_s.arg(
+                        replaced.instanceId, replacement->tried.join(u"; "_s),
+                        reply.call.errorMessage);
                 qCWarning(lcProvider).noquote() << call.errorMessage;
                 emit replacementLaunched(replacement->oldArn, {}, call.errorMessage);
                 replacement->done(StartResult {call, {}, false});
@@ -500,8 +495,8 @@ void Ec2CloudProvider::listPage(std::shared_ptr<ListState> state)
             }
             const DescribeInstancesPage page = parseDescribeInstances(reply.body);
             if (!page.error.isEmpty()) {
-                state->result.call = failure(FailureClass::Transient, u"InvalidResponse"_s,
-                                             page.error);
+                state->result.call =
+                    failure(FailureClass::Transient, u"InvalidResponse"_s, page.error);
                 state->result.vms.clear();
                 state->done(state->result);
                 return;
@@ -561,8 +556,8 @@ void Ec2CloudProvider::evictionEvidence(const VmRecord &vm, const QDateTime &sin
                         base.kind = EvidenceKind::Eviction;
                         base.operation = reason;
                         base.caller = u"ec2.amazonaws.com"_s;
-                        base.evidence = u"state reason %1: %2"_s.arg(reason,
-                                                                      instance->stateReasonMessage);
+                        base.evidence =
+                            u"state reason %1: %2"_s.arg(reason, instance->stateReasonMessage);
                         done(base);
                         return;
                     }
@@ -571,8 +566,8 @@ void Ec2CloudProvider::evictionEvidence(const VmRecord &vm, const QDateTime &sin
                         base.kind = EvidenceKind::Deliberate;
                         base.operation = reason;
                         base.caller = u"unknown principal"_s;
-                        base.evidence = u"state reason %1: %2"_s.arg(reason,
-                                                                      instance->stateReasonMessage);
+                        base.evidence =
+                            u"state reason %1: %2"_s.arg(reason, instance->stateReasonMessage);
                     }
                     lookupTrail(region, *instance, since, base, std::move(done));
                 });
@@ -629,10 +624,9 @@ void Ec2CloudProvider::lookupTrail(const QString &region, const Ec2Instance &ins
                         result.caller = event.caller;
                         result.operation = event.name;
                         result.at = event.time;
-                        result.evidence =
-                            u"CloudTrail %1 by %2 at %3 (event %4)"_s.arg(
-                                event.name, event.caller, event.time.toString(Qt::ISODate),
-                                event.eventId)
+                        result.evidence = u"CloudTrail %1 by %2 at %3 (event %4)"_s.arg(
+                                              event.name, event.caller,
+                                              event.time.toString(Qt::ISODate), event.eventId)
                             + (base.evidence.isEmpty() ? QString() : u"; "_s + base.evidence);
                     }
                 }

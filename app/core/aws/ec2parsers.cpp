@@ -243,11 +243,10 @@ QString Ec2Instance::tag(const QString &key) const
 
 RunInstancesAnswer parseRunInstances(QByteArrayView xml)
 {
-    return parseList<RunInstancesAnswer>(
-        xml, u"RunInstancesResponse", u"instancesSet",
-        [](QXmlStreamReader &reader, RunInstancesAnswer &answer) {
-            answer.instances.append(readInstance(reader));
-        });
+    return parseList<RunInstancesAnswer>(xml, u"RunInstancesResponse", u"instancesSet",
+                                         [](QXmlStreamReader &reader, RunInstancesAnswer &answer) {
+                                             answer.instances.append(readInstance(reader));
+                                         });
 }
 
 DescribeInstancesPage parseDescribeInstances(QByteArrayView xml)

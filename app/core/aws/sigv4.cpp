@@ -307,9 +307,9 @@ SigV4Result signRequest(SigV4Request &request, const AwsCredentials &credentials
     return result;
 }
 
-SigV4Check verifySignature(const SigV4Request &received,
-                           const std::function<std::optional<AwsCredentials>(const QString &)>
-                               &secretFor)
+SigV4Check
+verifySignature(const SigV4Request &received,
+                const std::function<std::optional<AwsCredentials>(const QString &)> &secretFor)
 {
     SigV4Check check;
     QByteArray authorization;

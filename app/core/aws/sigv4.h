@@ -87,8 +87,8 @@ struct SigV4Check
     QDateTime signedAt;
     bool ok() const { return error.isEmpty(); }
 };
-SigV4Check verifySignature(const SigV4Request &received,
-                           const std::function<std::optional<AwsCredentials>(const QString &)>
-                               &secretFor);
+SigV4Check
+verifySignature(const SigV4Request &received,
+                const std::function<std::optional<AwsCredentials>(const QString &)> &secretFor);
 
 } // namespace spotkeeper::core::aws

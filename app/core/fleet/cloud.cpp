@@ -8,6 +8,8 @@ namespace spotkeeper::core {
 
 Cloud cloudOfResourceId(QStringView resourceId)
 {
+    if (resourceId.startsWith(QLatin1StringView("arn:"), Qt::CaseInsensitive))
+        return Cloud::Aws;
     return resourceId.startsWith(QLatin1StringView("projects/"), Qt::CaseInsensitive)
         ? Cloud::Gcp
         : Cloud::Azure;
@@ -15,6 +17,8 @@ Cloud cloudOfResourceId(QStringView resourceId)
 
 Cloud cloudOfScope(QStringView scope)
 {
+    if (scope.startsWith(QLatin1StringView("arn:"), Qt::CaseInsensitive))
+        return Cloud::Aws; // arn:<partition>:ec2:<region>:<account>
     return protocol::checkGcpProjectId(scope).isEmpty() ? Cloud::Gcp : Cloud::Azure;
 }
 

@@ -9,11 +9,13 @@
 
 // Which cloud a VM runs in. The cloud follows from the VM's resource id (so it is stored with
 // the id and can never disagree with it): Google Cloud's "projects/{project}/zones/{zone}/
-// instances/{name}", Azure's "/subscriptions/..." otherwise. For a Google Cloud VM the
-// VmRecord fields read: subscriptionId = the project id (the scope one fleet listing covers,
-// as a subscription on Azure), resourceGroup empty, location = the zone ("europe-west1-b"),
-// zone empty, priority = the provisioning model ("SPOT", "STANDARD"), evictionPolicy = the
-// instance termination action ("STOP", "DELETE"). listener/vmresourceid.h parses each form.
+// instances/{name}", AWS's instance ARN "arn:aws:ec2:{region}:{account}:instance/{id}" (scope
+// "arn:aws:ec2:{region}:{account}", aws/instancearn.h), Azure's "/subscriptions/..." otherwise. For
+// a Google Cloud VM the VmRecord fields read: subscriptionId = the project id (the scope one fleet
+// listing covers, as a subscription on Azure), resourceGroup empty, location = the zone
+// ("europe-west1-b"), zone empty, priority = the provisioning model ("SPOT", "STANDARD"),
+// evictionPolicy = the instance termination action ("STOP", "DELETE"). listener/vmresourceid.h
+// parses each form.
 namespace spotkeeper::core {
 
 // The wire protocol's names, "azure" and "gcp"; toString(Cloud) and cloudFromString are

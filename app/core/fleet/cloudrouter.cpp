@@ -28,6 +28,8 @@ CallResult CloudRouter::noProvider(Cloud cloud)
     result.errorMessage = cloud == Cloud::Gcp
         ? u"no Google Cloud provider is configured (the [gcp] section of spotkeeperd.conf, "
           "docs/GCP.md)"_s
+        : cloud == Cloud::Aws
+        ? u"no AWS provider is configured (the [aws] section of spotkeeperd.conf, docs/AWS.md)"_s
         : u"no Azure provider is configured"_s;
     return result;
 }

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fleet/enginehost.h"
 
+#include "aws/awscredentials.h"
+#include "aws/ec2cloudprovider.h"
 #include "azure/armclient.h"
 #include "azure/armcloudprovider.h"
 #include "azure/armrequestqueue.h"
@@ -184,7 +186,7 @@ bool EngineHost::startCloud(QString *error)
     m_cloud = ArmCloudProvider::create(azure, env, m_clock, this);
     m_router = new CloudRouter(this);
     m_router->setProvider(Cloud::Azure, m_cloud);
-    return startGoogleCloud(env, error);
+    return startGoogleCloud(env, error) && startAws(env, error);
 }
 
 bool EngineHost::startGoogleCloud(const QProcessEnvironment &env, QString *error)
@@ -226,6 +228,50 @@ bool EngineHost::startGoogleCloud(const QProcessEnvironment &env, QString *error
     qInfo().noquote() << "Google Cloud credentials from" << choice->from;
     m_gcp = new gcp::ComputeCloudProvider(credential.release(), options, m_clock, this);
     m_router->setProvider(Cloud::Gcp, m_gcp);
+    return true;
+}
+
+bool EngineHost::startAws(const QProcessEnvironment &env, QString *error)
+{
+    // [aws] regions turns AWS on; the keys come from the SDKs' chain (docs/AWS.md), resolved at
+    // the first call, so a missing credential is a needs-operator result, not a refusal to start.
+    if (m_config.awsRegions.isEmpty())
+        return true;
+    aws::CredentialChainOptions chain;
+    chain.env = env;
+    if (!m_config.awsProfile.isEmpty())
+        chain.env.insert(u"AWS_PROFILE"_s, m_config.awsProfile);
+    if (!m_config.awsStsEndpoint.isEmpty())
+        chain.env.insert(u"AWS_ENDPOINT_URL_STS"_s, m_config.awsStsEndpoint);
+    chain.region = m_config.awsRegions.constFirst();
+    chain.excludeInstanceRole = !m_config.awsInstanceRole || m_options.excludeManagedIdentity;
+    if (!m_config.awsImdsEndpoint.isEmpty())
+        chain.imdsUrl = QUrl(m_config.awsImdsEndpoint);
+    aws::Ec2ProviderOptions options;
+    options.client.env = chain.env;
+    options.client.ec2Endpoint = m_config.awsEc2Endpoint;
+    options.client.cloudTrailEndpoint = m_config.awsCloudTrailEndpoint;
+    for (const QString &region : std::as_const(m_config.awsRegions)) {
+        for (const QString &service : {u"ec2"_s, u"cloudtrail"_s}) {
+            QString problem;
+            const QString configured =
+                service == "ec2"_L1 ? m_config.awsEc2Endpoint : m_config.awsCloudTrailEndpoint;
+            if (!aws::serviceEndpoint(chain.env, configured, service.toUpper(), service, region,
+                                      &problem)
+                     .isValid()) {
+                *error = u"[aws] "_s + problem;
+                return false;
+            }
+        }
+    }
+    options.restartWatchMs = qint64(m_config.awsRestartWatchMinutes) * 60'000;
+    options.replaceTerminated = m_config.awsReplaceTerminated;
+    options.alternateInstanceTypes = m_config.awsAlternateInstanceTypes;
+    options.alternateZones = m_config.awsAlternateZones;
+    options.partition = m_config.awsPartition;
+    auto *credentials = new aws::AwsCredentialChain(chain, m_clock);
+    m_aws = new aws::Ec2CloudProvider(credentials, options, m_clock, this);
+    m_router->setProvider(Cloud::Aws, m_aws);
     return true;
 }
 
@@ -321,7 +367,7 @@ bool EngineHost::prepare(QString *error)
     ReconcilerConfig reconcile;
     // Configured scopes: the subscriptions, and the Google Cloud projects beside them; with
     // neither, every scope the fleet table holds.
-    reconcile.subscriptions = m_config.subscriptions + m_config.gcpProjects;
+    reconcile.subscriptions = m_config.subscriptions + m_config.gcpProjects + m_config.awsScopes();
     reconcile.intervalMs = qint64(m_config.reconcileSeconds) * 1000;
     // Replicas on one store take turns sweeping; a dead one's turn ends with its job leases.
     reconcile.owner = engine.owner;
@@ -470,6 +516,8 @@ QString EngineHost::credentialStatus() const
     QString status = m_cloud ? m_cloud->credentialStatus() : QString();
     if (m_gcp)
         status += (status.isEmpty() ? u""_s : u"; "_s) + u"gcp: "_s + m_gcp->credentialStatus();
+    if (m_aws)
+        status += (status.isEmpty() ? u""_s : u"; "_s) + u"aws: "_s + m_aws->credentialStatus();
     return status;
 }
 

@@ -35,6 +35,10 @@ class ComputeCloudProvider;
 
 namespace spotkeeper::core {
 
+namespace aws {
+class Ec2CloudProvider;
+}
+
 class AgentWatch;
 class ArmCloudProvider;
 class CloudRouter;
@@ -93,6 +97,7 @@ public:
     WebhookListener *listener() const { return m_listener.get(); }
     ArmCloudProvider *cloud() const { return m_cloud; }
     gcp::ComputeCloudProvider *googleCloud() const { return m_gcp; }
+    aws::Ec2CloudProvider *amazonCloud() const { return m_aws; }
     EngineMetrics *engineMetrics() const { return m_engineMetrics.get(); }
     http::HttpServer *server() const { return m_server.get(); }
     bool isListening() const;
@@ -115,6 +120,7 @@ signals:
 private:
     bool startCloud(QString *error);
     bool startGoogleCloud(const QProcessEnvironment &env, QString *error);
+    bool startAws(const QProcessEnvironment &env, QString *error);
     void checkDrained();
     void finishStop();
     QByteArray rateLimitMetrics() const;
@@ -127,6 +133,7 @@ private:
     ArmCloudProvider *m_cloud = nullptr; // QObject child
     CloudRouter *m_router = nullptr; // QObject child: what the engine and reconciler call
     gcp::ComputeCloudProvider *m_gcp = nullptr; // QObject child; null without [gcp] credentials
+    aws::Ec2CloudProvider *m_aws = nullptr; // QObject child; null without [aws] regions
     std::unique_ptr<EngineIdentity> m_identity; // held (lock file) while the engine runs
     std::unique_ptr<StoreRateBudgets> m_sharedBudgets; // replicas: ARM buckets in the store
     std::unique_ptr<RestartEngine> m_engine;

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fleet/enginehostconfig.h"
 
+#include <algorithm>
+
 namespace spotkeeper::core {
 
 using namespace Qt::StringLiterals;
@@ -28,7 +30,28 @@ QString EngineHostConfig::validate() const
         return u"[engine] backoff_cap_seconds must not be below backoff_base_seconds"_s;
     if (seedEnabled && (seedSubscription.isEmpty() || seedKeyFile.isEmpty()))
         return u"[legacy_webhook] enabled needs subscription and key_file"_s;
+    if (!awsRegions.isEmpty() && awsAccountId.isEmpty())
+        return u"[aws] regions needs account_id (the 12 digits of the instances' account)"_s;
+    if (awsRegions.isEmpty() && !awsAccountId.isEmpty())
+        return u"[aws] account_id needs regions (which regions to watch)"_s;
+    for (const QString &zone : awsAlternateZones) {
+        const bool inRegion =
+            std::any_of(awsRegions.cbegin(), awsRegions.cend(), [&](const QString &region) {
+                return zone.startsWith(region) && zone.size() == region.size() + 1;
+            });
+        if (!inRegion)
+            return u"[aws] alternate_zones: %1 is no Availability Zone of the [aws] regions"_s.arg(
+                zone);
+    }
     return notify.validate();
+}
+
+QStringList EngineHostConfig::awsScopes() const
+{
+    QStringList scopes;
+    for (const QString &region : awsRegions)
+        scopes.append(u"arn:%1:ec2:%2:%3"_s.arg(awsPartition, region, awsAccountId));
+    return scopes;
 }
 
 } // namespace spotkeeper::core

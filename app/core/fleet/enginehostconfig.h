@@ -52,6 +52,23 @@ struct EngineHostConfig : BudgetSettings
     QString gcpLoggingEndpoint; // override of https://logging.googleapis.com/v2/ (audit log)
     QStringList gcpProjects; // projects the reconciler lists (with [azure] subscriptions)
     QString gcpListFilter = QStringLiteral("labels.spotkeeper-auto-restart=true");
+    // [aws] (docs/AWS.md): on when regions are listed; the keys come from the AWS SDKs' chain
+    // (environment, shared files with profile, web identity, instance role), never from here.
+    QStringList awsRegions; // regions the reconciler lists (with the other clouds' scopes)
+    QString awsAccountId; // the account of the instances (12 digits); needed with regions
+    QString awsPartition = QStringLiteral("aws"); // aws | aws-cn | aws-us-gov
+    QString awsProfile; // AWS_PROFILE for the shared files; empty = the environment's
+    QString awsEc2Endpoint; // override of https://ec2.<region>.amazonaws.com/
+    QString awsCloudTrailEndpoint; // override of https://cloudtrail.<region>.amazonaws.com/
+    QString awsStsEndpoint; // override of STS (web identity)
+    QString awsImdsEndpoint; // override of http://169.254.169.254 (instance role; tests)
+    bool awsInstanceRole = true; // false: never ask IMDS for the instance's role
+    int awsRestartWatchMinutes = 30; // EC2 restarts an interrupted instance within this, or alert
+    bool awsReplaceTerminated = false; // opt-in replacement of terminated one-time instances
+    QStringList awsAlternateInstanceTypes; // tried for a replacement after the template's own
+    QStringList awsAlternateZones; // likewise, Availability Zones
+    // The reconciler's AWS scopes: arn:<partition>:ec2:<region>:<account> per region.
+    QStringList awsScopes() const;
     // [engine]
     QString engineId; // lease owner; empty = a random id the store keeps for this host
     // How long a job stays an engine's without renewal: another server (replica) takes
