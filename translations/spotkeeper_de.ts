@@ -1649,6 +1649,18 @@
         <source>Silent a&amp;gent after missed heartbeats:</source>
         <translation>Agent &amp;stumm nach verpassten Lebenszeichen:</translation>
     </message>
+    <message>
+        <source>PEM CA of a private certificate (optional)</source>
+        <translation>PEM-CA eines privaten Zertifikats (optional)</translation>
+    </message>
+    <message>
+        <source>Enrolment snippets install this CA as the agent's ca-file, so agents trust a certificate from a private CA (spotkeeperd tls init writes it as ca.pem).</source>
+        <translation>Die Registrierungs-Snippets installieren diese CA als ca-file des Agenten, damit Agenten einem Zertifikat einer privaten CA vertrauen (spotkeeperd tls init schreibt sie als ca.pem).</translation>
+    </message>
+    <message>
+        <source>CA for a&amp;gents:</source>
+        <translation>CA für A&amp;gents:</translation>
+    </message>
 </context>
 <context>
     <name>spotkeeper::gui::SummaryStrip</name>

@@ -164,6 +164,8 @@ EnrollResult LocalFleetSource::enroll(const core::VmRecord &vm, const QString &a
         result.endpoint =
             (m_status.listenerTls ? QStringLiteral("https://") : QStringLiteral("http://"))
             + m_status.listenerAddress;
+    if (m_status.listenerTls)
+        result.caCertificate = m_agentCa;
     return result;
 }
 

@@ -32,6 +32,9 @@ public:
     // The listener's key manager (so a rotation or revocation takes effect in its cache at
     // once) and the overlap a rotation gives the previous secret. Null = no key management.
     void setKeyManager(core::AgentKeyManager *keys, qint64 rotationOverlapSeconds);
+    // PEM of the private CA behind the listener's certificate (core::ListenerOptions::
+    // agentCaPem): enrolment answers carry it while the listener serves TLS. Empty = none.
+    void setAgentCa(const QByteArray &pem) { m_agentCa = pem; }
 
     QList<core::VmRecord> vms() override;
     std::optional<core::VmRecord> vm(qint64 vmId) override;
@@ -74,6 +77,7 @@ private:
     qint64 m_rotationOverlapSeconds = 24 * 3600;
     core::FleetOperations *m_engine = nullptr;
     SourceStatus m_status;
+    QByteArray m_agentCa;
 };
 
 } // namespace spotkeeper::gui

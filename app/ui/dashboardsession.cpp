@@ -138,6 +138,7 @@ void DashboardSession::startEngine(const DashboardSettings &settings)
     if (settings.tls) {
         config.tls.certificateFile = settings.tlsCertificate;
         config.tls.privateKeyFile = settings.tlsKey;
+        config.agentCaFile = settings.tlsAgentCa;
     }
     if (listenerProblem.isEmpty())
         listenerProblem = config.validate();
@@ -148,9 +149,10 @@ void DashboardSession::startEngine(const DashboardSettings &settings)
     m_host = std::make_unique<core::EngineHost>(config, *m_store, m_clock, options);
     QString error;
     if (!m_host->prepare(&error)) {
-        // Only the certificate can refuse here: run without the listener.
+        // Only the certificate or its CA can refuse here: run without the listener.
         listenerProblem = error;
         config.tls = {};
+        config.agentCaFile.clear();
         m_host = std::make_unique<core::EngineHost>(config, *m_store, m_clock, options);
         m_host->prepare(&error);
     }
@@ -158,9 +160,12 @@ void DashboardSession::startEngine(const DashboardSettings &settings)
     if (listenerProblem.isEmpty())
         m_host->listen(&listenerProblem);
     // The keys panel goes through the listener's manager, so its cache sees changes at once.
-    if (m_host->listener())
+    if (m_host->listener()) {
         m_source->setKeyManager(&m_host->listener()->keys(),
                                 qint64(config.rotationOverlapHours) * 3600);
+        // Enrolment snippets carry the listener's private CA, as spotkeeperd's do.
+        m_source->setAgentCa(m_host->listener()->options().agentCaPem);
+    }
     connect(m_host->listener(), &core::WebhookListener::noticeStored, this, [this](qint64 vmId) {
         m_source->notifyVmChanged(vmId);
         notifyLatestEvent(vmId, core::EventKind::Notice);

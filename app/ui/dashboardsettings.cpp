@@ -52,6 +52,7 @@ DashboardSettings DashboardSettings::load()
     d.tls = s.value(QStringLiteral("listener/tls"), d.tls).toBool();
     d.tlsCertificate = s.value(QStringLiteral("listener/certificate")).toString();
     d.tlsKey = s.value(QStringLiteral("listener/key")).toString();
+    d.tlsAgentCa = s.value(QStringLiteral("listener/agentCa")).toString();
     d.credentialSource = s.value(QStringLiteral("azure/source"), d.credentialSource).toString();
     d.tenantId = s.value(QStringLiteral("azure/tenantId")).toString();
     d.clientId = s.value(QStringLiteral("azure/clientId")).toString();
@@ -96,6 +97,7 @@ void DashboardSettings::save() const
     s.setValue(QStringLiteral("listener/tls"), tls);
     s.setValue(QStringLiteral("listener/certificate"), tlsCertificate);
     s.setValue(QStringLiteral("listener/key"), tlsKey);
+    s.setValue(QStringLiteral("listener/agentCa"), tlsAgentCa);
     s.setValue(QStringLiteral("azure/source"), credentialSource);
     s.setValue(QStringLiteral("azure/tenantId"), tenantId);
     s.setValue(QStringLiteral("azure/clientId"), clientId);

@@ -20,6 +20,9 @@ struct DashboardSettings : core::BudgetSettings
     bool tls = false;
     QString tlsCertificate;
     QString tlsKey;
+    // PEM CA that signed tlsCertificate (spotkeeperd.conf [tls] agent_ca; `spotkeeperd tls
+    // init` writes it as ca.pem): enrolment snippets install it as the agent's ca-file.
+    QString tlsAgentCa;
     QString credentialSource =
         QStringLiteral("auto"); // auto | cli | service_principal | managed_identity | none
     QString tenantId;

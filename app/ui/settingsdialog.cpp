@@ -52,11 +52,17 @@ SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets,
     m_key = new QLineEdit(s.tlsKey, listener);
     m_cert->setPlaceholderText(tr("PEM certificate chain"));
     m_key->setPlaceholderText(tr("PEM private key (file mode 0600)"));
+    m_agentCa = new QLineEdit(s.tlsAgentCa, listener);
+    m_agentCa->setPlaceholderText(tr("PEM CA of a private certificate (optional)"));
+    m_agentCa->setToolTip(tr("Enrolment snippets install this CA as the agent's ca-file, so "
+                             "agents trust a certificate from a private CA (spotkeeperd tls "
+                             "init writes it as ca.pem)."));
     lf->addRow(tr("Listen &address:"), m_address);
     lf->addRow(tr("&Port:"), m_port);
     lf->addRow(QString(), m_tls);
     lf->addRow(tr("TLS &certificate:"), m_cert);
     lf->addRow(tr("TLS &key:"), m_key);
+    lf->addRow(tr("CA for a&gents:"), m_agentCa);
     auto *keysNote = new QLabel(tr("Agent keys are generated per VM with Actions → Enroll agent, "
                                    "and listed, rotated and revoked with Actions → Agent keys; "
                                    "their secrets are shown once and stored only as agent key "
@@ -222,6 +228,7 @@ DashboardSettings SettingsDialog::settings() const
     s.tls = m_tls->isChecked();
     s.tlsCertificate = m_cert->text().trimmed();
     s.tlsKey = m_key->text().trimmed();
+    s.tlsAgentCa = m_agentCa->text().trimmed();
     s.credentialSource = m_source->currentData().toString();
     s.tenantId = m_tenant->text().trimmed();
     s.clientId = m_client->text().trimmed();

@@ -44,6 +44,7 @@ private:
     QCheckBox *m_tls = nullptr;
     QLineEdit *m_cert = nullptr;
     QLineEdit *m_key = nullptr;
+    QLineEdit *m_agentCa = nullptr;
     QComboBox *m_source = nullptr;
     QLineEdit *m_tenant = nullptr;
     QLineEdit *m_client = nullptr;

@@ -16,9 +16,12 @@
 #include "support/http/testhttpclient.h"
 #include "support/listener/listenertestkit.h"
 #include "ui/dashboardsession.h"
+#include "ui/enrolldialog.h"
 
+#include <QFile>
 #include <QHostAddress>
 #include <QSignalSpy>
+#include <QSslCertificate>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -37,6 +40,8 @@ private slots:
     void rejectsUnsignedNotice();
     void busyPortLeavesTheDashboardRunning();
     void nonLoopbackWithoutTlsIsRefused();
+    void enrolmentCarriesTheListenersCa();
+    void unreadableAgentCaTurnsTheListenerOff();
     void credentialsOffStillStoresNotices();
     void shutdownDrainsInFlightNotices();
     void shutdownReleasesJobLeases();
@@ -47,6 +52,8 @@ private slots:
 
 private:
     gui::DashboardSettings settings() const;
+    // HTTPS with the test PKI's server certificate (tests/data/tls) and agentCa from there.
+    gui::DashboardSettings tlsSettings(const QString &agentCa) const;
     // A new agent key for vmName on the host's listener and a notice signed with it (an empty
     // body if the key could not be made).
     static qint64 storeVm(core::Store &store, const QString &name, core::PowerState power);
@@ -80,6 +87,17 @@ gui::DashboardSettings TestDashboardSession::settings() const
     s.storePath = m_dir->filePath(u"spotkeeper.db"_s);
     s.listenPort = 0; // any free port
     s.subscriptions = {listenertest::kSubscription};
+    return s;
+}
+
+gui::DashboardSettings TestDashboardSession::tlsSettings(const QString &agentCa) const
+{
+    const QString tls = QStringLiteral(SPOTKEEPER_TEST_DATA "/tls/");
+    gui::DashboardSettings s = settings();
+    s.tls = true;
+    s.tlsCertificate = tls + u"server.pem"_s;
+    s.tlsKey = tls + u"server.key"_s;
+    s.tlsAgentCa = tls + agentCa;
     return s;
 }
 
@@ -224,6 +242,68 @@ void TestDashboardSession::nonLoopbackWithoutTlsIsRefused()
     QVERIFY2(bad.open(s, &error), qPrintable(error));
     QVERIFY2(bad.source().status().listenerProblem.contains(u"localhost-ish"_s),
              qPrintable(bad.source().status().listenerProblem));
+}
+
+void TestDashboardSession::enrolmentCarriesTheListenersCa()
+{
+    // The dashboard's listener serves a certificate from a private CA: like spotkeeperd's
+    // [tls] agent_ca, the CA named in Settings reaches every enrolment answer, so the
+    // snippet installs it as the agent's ca-file and the agent trusts the listener at once.
+    const gui::DashboardSettings s = tlsSettings(u"ca.pem"_s);
+    gui::DashboardSession session(base::systemClock());
+    QString error;
+    QVERIFY2(session.open(s, &error), qPrintable(error));
+    QVERIFY(session.host()->isListening());
+    QVERIFY(session.host()->isTls());
+    QVERIFY2(session.source().status().listenerProblem.isEmpty(),
+             qPrintable(session.source().status().listenerProblem));
+
+    const qint64 vmId = storeVm(*session.store(), u"vm-ca"_s, core::PowerState::Running);
+    const auto vm = session.store()->vm(vmId);
+    QVERIFY(vm);
+    const gui::EnrollResult enrolled = gui::test::enroll(session.source(), *vm, u"test"_s);
+    QVERIFY2(enrolled.ok, qPrintable(enrolled.error));
+    QFile caFile(s.tlsAgentCa);
+    QVERIFY(caFile.open(QIODevice::ReadOnly));
+    const QList<QSslCertificate> expected = QSslCertificate::fromData(caFile.readAll());
+    QCOMPARE(expected.size(), 1);
+    QCOMPARE(QSslCertificate::fromData(enrolled.caCertificate), expected);
+    const QString snippet =
+        gui::EnrollDialog::snippet(gui::EnrollDialog::Snippet::Linux, *vm, enrolled);
+    QVERIFY2(snippet.contains(u"ca-file = /etc/spotkeeper-agent/ca.pem"_s), qPrintable(snippet));
+    QVERIFY2(snippet.contains(QString::fromLatin1(expected.constFirst().toPem()).trimmed()),
+             qPrintable(snippet));
+
+    // The operator API of the same listener answers an issued key with the same CA.
+    QCOMPARE(QSslCertificate::fromData(session.host()->listener()->options().agentCaPem), expected);
+
+    // Without TLS there is no CA to hand out.
+    gui::DashboardSettings plain = settings();
+    plain.storePath = m_dir->filePath(u"plain.db"_s);
+    plain.tlsAgentCa = s.tlsAgentCa; // left over from an earlier TLS setup
+    gui::DashboardSession plainSession(base::systemClock());
+    QVERIFY2(plainSession.open(plain, &error), qPrintable(error));
+    QVERIFY(plainSession.host()->isListening());
+    QVERIFY(!plainSession.host()->isTls());
+    const qint64 plainId = storeVm(*plainSession.store(), u"vm-ca"_s, core::PowerState::Running);
+    const gui::EnrollResult plainKey =
+        gui::test::enroll(plainSession.source(), *plainSession.store()->vm(plainId), u"test"_s);
+    QVERIFY2(plainKey.ok, qPrintable(plainKey.error));
+    QVERIFY(plainKey.caCertificate.isEmpty());
+}
+
+void TestDashboardSession::unreadableAgentCaTurnsTheListenerOff()
+{
+    // A CA file that is no certificate is refused like a bad certificate: the dashboard runs
+    // without its listener and says why, instead of handing agents nothing or garbage.
+    const gui::DashboardSettings s = tlsSettings(u"not-pem.txt"_s);
+    gui::DashboardSession session(base::systemClock());
+    QString error;
+    QVERIFY2(session.open(s, &error), qPrintable(error));
+    QVERIFY(!session.host()->isListening());
+    const QString problem = session.source().status().listenerProblem;
+    QVERIFY2(problem.contains(u"agent CA"_s), qPrintable(problem));
+    QVERIFY(session.host()->engine()); // the engine still runs
 }
 
 void TestDashboardSession::credentialsOffStillStoresNotices()
