@@ -3,7 +3,8 @@
 // bench_e2e: simulator + spotkeeperd benchmarks (docs/BENCHMARKS.md "Simulator and
 // end-to-end"). Not a test. Usage: bench_e2e recovery [VMS [SCALE_SET_INSTANCES]] |
 // storm [VMS RECONCILE LISTS] | availability [SCENARIO SPEED]
-// | latency
+// | latency | takeover [VMS LEASE_SECONDS ROUNDS] (two replicas on a throwaway PostgreSQL)
+#include "support/common/pgcluster.h"
 #include "support/e2e/e2echecks.h"
 
 #include <QCoreApplication>
@@ -265,6 +266,81 @@ int latency()
     return 0;
 }
 
+// Issue 14: two replicas on one PostgreSQL database; the one that owns an eviction wave's jobs
+// is SIGKILLed while they are in flight (claimed, no VM started yet). Measured from the kill:
+// the survivor's first accepted start, and every VM running. Rounds on fresh databases.
+int takeover(int vms, int leaseSeconds, int rounds)
+{
+    testsupport::PgCluster pg;
+    QString error;
+    if (!pg.start(&error) || !pg.usePgPassFile(&error)) {
+        out() << "PostgreSQL: " << error << Qt::endl;
+        return 1;
+    }
+    QList<double> firstStarts;
+    QList<double> allRunning;
+    for (int round = 1; round <= rounds; ++round) {
+        const QString database = u"takeover_%1"_s.arg(round);
+        if (!pg.createDatabase(database, &error)) {
+            out() << "PostgreSQL: " << error << Qt::endl;
+            return 1;
+        }
+        E2eRig rig;
+        rig.setStoreLocation(pg.url(database));
+        rig.setEngineOptions(u"lease_seconds = %1"_s.arg(leaseSeconds));
+        if (!rig.startSim(vms, vms, 10, {}, &error) || !rig.startDaemon(&error)
+            || !rig.startSecondDaemon(&error)) {
+            out() << "setup failed: " << error << Qt::endl;
+            return 1;
+        }
+        auto store = rig.openStore();
+        rig.control("evict", QByteArray("{\"count\":") + QByteArray::number(vms) + "}");
+        // The agents report to the first replica only: it creates and owns every job.
+        if (!E2eRig::waitFor([&] { return store->activeJobs().size() == vms; }, 60'000)) {
+            out() << "the jobs were not created" << Qt::endl;
+            return 1;
+        }
+        const qint64 startsBefore = rig.records().value("starts"_L1).toArray().size();
+        const qint64 killedAt = QDateTime::currentMSecsSinceEpoch();
+        rig.killDaemon();
+        const bool ok = E2eRig::waitFor(
+            [&] {
+                const QJsonObject s = rig.state();
+                return counter(s, "evictions") == vms && runningVms(s) == vms;
+            },
+            10 * 60'000);
+        const qint64 runningAt = QDateTime::currentMSecsSinceEpoch();
+        const QJsonObject state = rig.state();
+        qint64 firstStart = 0;
+        for (const QJsonValue &v : rig.records().value("starts"_L1).toArray()) {
+            const QJsonObject start = v.toObject();
+            const qint64 at = start.value("wallMs"_L1).toInteger();
+            if (start.value("status"_L1).toInt() == 202 && at >= killedAt
+                && (firstStart == 0 || at < firstStart))
+                firstStart = at;
+        }
+        const double first = firstStart ? double(firstStart - killedAt) / 1000.0 : -1.0;
+        const double all = double(runningAt - killedAt) / 1000.0;
+        out() << "round " << round << ": " << vms << " VMs, lease " << leaseSeconds
+              << " s, starts before the kill " << startsBefore
+              << "; kill -> first start by the survivor " << first << " s, -> all running " << all
+              << " s (" << (ok ? "recovered" : "NOT recovered") << "); double starts "
+              << counter(state, "doubleStarts") << ", starts on running "
+              << counter(state, "startsOnRunning") << Qt::endl;
+        if (!ok || firstStart == 0 || counter(state, "doubleStarts") != 0)
+            return 1;
+        firstStarts << first;
+        allRunning << all;
+    }
+    std::sort(firstStarts.begin(), firstStarts.end());
+    std::sort(allRunning.begin(), allRunning.end());
+    out() << "median of " << rounds << " rounds: kill -> first start "
+          << firstStarts.at(firstStarts.size() / 2) << " s (" << firstStarts.first() << "-"
+          << firstStarts.last() << "), kill -> all running " << allRunning.at(allRunning.size() / 2)
+          << " s" << Qt::endl;
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -288,8 +364,12 @@ int main(int argc, char *argv[])
                             args.value(3, u"24"_s).toDouble(), args.value(4, u"3600"_s).toInt());
     if (mode == "latency"_L1)
         return latency();
+    if (mode == "takeover"_L1)
+        return takeover(args.value(2, u"20"_s).toInt(), args.value(3, u"10"_s).toInt(),
+                        args.value(4, u"3"_s).toInt());
     out() << "usage: bench_e2e recovery [VMS [INSTANCES]] | storm [VMS RECONCILE_SECONDS "
-             "LIST_THRESHOLD] | availability [SCENARIO SPEED SECONDS] | latency"
+             "LIST_THRESHOLD] | availability [SCENARIO SPEED SECONDS] | latency | takeover "
+             "[VMS LEASE_SECONDS ROUNDS]"
           << Qt::endl;
     return 2;
 }

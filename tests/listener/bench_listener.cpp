@@ -11,6 +11,9 @@
 //   SPOTKEEPER_BENCH_STORE=postgresql bench_listener notices ...: the same on a throwaway
 //     PostgreSQL (tests/support/common/pgcluster.h) with fsync and full_page_writes on, so a
 //     commit is as durable as SQLite's synchronous=FULL
+//   bench_listener replicas [seconds=10] [connections=64] [replicas=3]: that PostgreSQL
+//     with REPLICAS listener processes on its one database (this program, "serve" mode),
+//     the connections dealt round robin over them (one wrk per replica, side by side)
 //     (notices while a second wrk polls GET /metrics as hard as it can: the store gauges
 //      read on every scrape, as before, side by side with the cached ones; medians)
 // The FleetOperations behind the listener does nothing: this measures ingest, not restarts.
@@ -29,6 +32,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSocketNotifier>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -36,6 +40,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <sys/resource.h>
+#include <unistd.h>
 
 using namespace spotkeeper;
 using namespace spotkeeper::listenertest;
@@ -394,6 +399,148 @@ int metricsBench(Bench &bench, int seconds, int vms, int rounds, int connections
     return 0;
 }
 
+// --- replicas mode: several listener processes on one PostgreSQL database
+
+// A replica ("serve" mode): the listener on its own connections to the database, on a free
+// port it prints; it ends when its standard input closes and then prints its figures.
+int serveReplica(QCoreApplication &app, const QString &url, const QString &passwordFile)
+{
+    core::StoreOptions storeOptions(url);
+    storeOptions.passwordFile = passwordFile;
+    core::StoreError storeError;
+    const std::unique_ptr<core::Store> store = core::Store::open(storeOptions, &storeError);
+    if (!store) {
+        std::fprintf(stderr, "replica: %s\n", qPrintable(storeError.message));
+        return 1;
+    }
+    NoOperations operations;
+    http::HttpServer server;
+    core::WebhookListener listener(*store, operations, base::systemClock());
+    listener.attach(server);
+    QString error;
+    if (!server.listen(QHostAddress(QHostAddress::LocalHost), 0, &error)) {
+        std::fprintf(stderr, "replica: %s\n", qPrintable(error));
+        return 1;
+    }
+    std::printf("port %d\n", int(server.serverPort()));
+    std::fflush(stdout);
+    QSocketNotifier input(STDIN_FILENO, QSocketNotifier::Read);
+    QObject::connect(&input, &QSocketNotifier::activated, &app, [&app] { app.quit(); });
+    const double cpuBefore = cpuSeconds();
+    app.exec();
+    listener.flushNow();
+    const core::NoticeBatcher &batcher = listener.batcher();
+    std::printf("figures %.3f %lld %lld %lld %lld\n", cpuSeconds() - cpuBefore,
+                listener.metrics().notices(u"stored"_s), batcher.batches(), batcher.notices(),
+                batcher.commitMicroseconds());
+    std::fflush(stdout);
+    return 0;
+}
+
+struct Replica
+{
+    std::unique_ptr<QProcess> process;
+    quint16 port = 0;
+    double cpu = 0;
+    qint64 stored = 0, batches = 0, batched = 0, commitUs = 0;
+};
+
+bool startReplica(Replica *replica, const QString &url, const QString &passwordFile)
+{
+    replica->process = std::make_unique<QProcess>();
+    replica->process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    replica->process->start(QCoreApplication::applicationFilePath(),
+                            {u"serve"_s, url, passwordFile});
+    while (!replica->process->canReadLine()) {
+        if (!replica->process->waitForReadyRead(60'000))
+            return false;
+    }
+    const QByteArray line = replica->process->readLine().trimmed();
+    replica->port = quint16(line.mid(5).toUInt());
+    return line.startsWith("port ") && replica->port != 0;
+}
+
+void stopReplica(Replica *replica)
+{
+    replica->process->closeWriteChannel();
+    replica->process->waitForFinished(60'000);
+    for (const QByteArray &line : replica->process->readAll().split('\n')) {
+        const QList<QByteArray> f = line.split(' ');
+        if (f.size() == 6 && f.at(0) == "figures") {
+            replica->cpu = f.at(1).toDouble();
+            replica->stored = f.at(2).toLongLong();
+            replica->batches = f.at(3).toLongLong();
+            replica->batched = f.at(4).toLongLong();
+            replica->commitUs = f.at(5).toLongLong();
+        }
+    }
+}
+
+int replicasBench(Bench &bench, int seconds, int connections, int replicas)
+{
+    const QString url = bench.pg->url(u"bench"_s);
+    std::vector<Replica> children(size_t(std::max(1, replicas)));
+    for (Replica &replica : children) {
+        if (!startReplica(&replica, url, bench.pg->passwordFile())) {
+            std::fprintf(stderr, "a replica did not start\n");
+            return 1;
+        }
+    }
+    const QString script = writeLuaScript(bench);
+    if (script.isEmpty())
+        return 1;
+    const int count = seconds * 15'000 / int(children.size()); // never wraps to duplicates
+    QList<QStringList> commands;
+    for (size_t i = 0; i < children.size(); ++i) {
+        // Connections dealt round robin: replica i gets every children.size()-th one.
+        const int mine = connections / int(children.size())
+            + (int(i) < connections % int(children.size()) ? 1 : 0);
+        const QString requests = bench.writeRequests(true, count, int(i) * count);
+        commands.append({u"-t1"_s, u"-c"_s + QString::number(std::max(1, mine)),
+                         u"-d"_s + QString::number(seconds) + u's', u"--latency"_s, u"-s"_s, script,
+                         u"http://127.0.0.1:"_s + QString::number(children.at(i).port) + u'/',
+                         u"--"_s, requests, u"/api/v1/notices"_s, u"0"_s});
+    }
+    std::printf("replicas: %d listener processes on one PostgreSQL database, %d connections, "
+                "%d s, %d pre-signed notices each\n",
+                int(children.size()), connections, seconds, count);
+    std::fflush(stdout);
+    const QList<QByteArray> outputs = runWrks(commands);
+    if (outputs.size() != commands.size())
+        return 1;
+    double answered = 0;
+    QList<double> p50, p99;
+    for (const QByteArray &output : outputs) {
+        const WrkFigures f = parseWrk(output);
+        answered += f.requestsPerSec;
+        p50.append(f.p50Ms);
+        p99.append(f.p99Ms);
+    }
+    for (Replica &replica : children)
+        stopReplica(&replica);
+    core::EventFilter filter;
+    filter.kinds = {core::EventKind::Notice};
+    filter.limit = 0;
+    const qint64 stored = bench.store->eventCount(filter);
+    qint64 acknowledged = 0;
+    for (size_t i = 0; i < children.size(); ++i) {
+        const Replica &r = children.at(i);
+        acknowledged += r.stored;
+        std::printf("replica %d: stored %lld, CPU %.2f s (%.0f%% of a core), group commits %lld, "
+                    "mean batch %.1f, mean commit %.2f ms; wrk p50 %.2f ms p99 %.2f ms\n",
+                    int(i), r.stored, r.cpu, 100.0 * r.cpu / seconds, r.batches,
+                    r.batches ? double(r.batched) / double(r.batches) : 0.0,
+                    r.batches ? double(r.commitUs) / 1000.0 / double(r.batches) : 0.0,
+                    p50.at(qsizetype(i)), p99.at(qsizetype(i)));
+    }
+    std::printf("stored notices: %lld (%.0f durable notices/s over %d s); acknowledged as stored "
+                "by the replicas: %lld; wrk answers %.0f/s; p50 %.2f ms, p99 %.2f ms (median of "
+                "the replicas)\n",
+                stored, double(stored) / seconds, seconds, acknowledged, answered, median(p50),
+                median(p99));
+    return stored >= acknowledged ? 0 : 1; // every acknowledged notice is in the database
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -404,6 +551,10 @@ int main(int argc, char *argv[])
     const auto arg = [&](int i, int fallback) {
         return args.size() > i ? args.at(i).toInt() : fallback;
     };
+    if (mode == u"serve"_s)
+        return serveReplica(app, args.value(2), args.value(3));
+    if (mode == u"replicas"_s)
+        qputenv("SPOTKEEPER_BENCH_STORE", "postgresql");
     Bench bench;
     QString error;
     const bool inlineCommits = mode == u"notices"_s && args.value(4) == u"inline"_s;
@@ -523,6 +674,8 @@ int main(int argc, char *argv[])
     }
     if (mode == u"metrics"_s)
         return metricsBench(bench, arg(2, 4), arg(3, 10'000), arg(4, 3), arg(5, 16));
-    std::fprintf(stderr, "usage: bench_listener notices|heartbeats|slow|metrics [...]\n");
+    if (mode == u"replicas"_s)
+        return replicasBench(bench, arg(2, 10), arg(3, 64), arg(4, 3));
+    std::fprintf(stderr, "usage: bench_listener notices|heartbeats|slow|metrics|replicas [...]\n");
     return 2;
 }
