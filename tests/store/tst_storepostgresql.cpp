@@ -299,6 +299,119 @@ private slots:
         QCOMPARE(store->vms().size(), 50);
     }
 
+    void noticeBatchesOfReplicasRunSideBySide()
+    {
+        // Another replica is in the middle of a notice batch: it holds the store's write
+        // lock shared ("SpKeStor", postgresqldialect.cpp). A notice batch here goes on
+        // meanwhile; any other write (a heartbeat batch) waits for it, as for every writer.
+        const StoreOptions options = optionsFor(u"sidebyside"_s);
+        auto store = Store::open(options, nullptr);
+        QVERIFY(store);
+        RawDb other(options.path, options.passwordFile);
+        RawDb observer(options.path, options.passwordFile);
+        const auto advisoryWaiters = [&observer] {
+            return observer
+                .scalar(u"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                        "AND NOT granted"_s)
+                .toInt();
+        };
+        QCOMPARE(other.exec(u"BEGIN"_s), QString());
+        QCOMPARE(other.exec(u"SELECT pg_advisory_xact_lock_shared(6012388401103531890)"_s),
+                 QString());
+        // 6012388401103531890 = 0x53704b6553746f72
+
+        std::atomic<bool> noticeDone {false};
+        QList<NoticeOutcome> outcomes;
+        std::thread notices([&] {
+            auto mine = Store::open(options, nullptr);
+            outcomes = mine->insertNotices(
+                {notice(1, u"wh-1"_s, u"ev-1"_s), notice(2, u"wh-2"_s, u"ev-2"_s)});
+            noticeDone = true;
+        });
+        // Either the batch is done or it waits for a lock: whichever comes first.
+        QTRY_VERIFY_WITH_TIMEOUT(noticeDone || advisoryWaiters() > 0, 60'000);
+        if (!noticeDone) {
+            other.exec(u"ROLLBACK"_s);
+            notices.join();
+            QFAIL("a notice batch waited for another replica's notice batch");
+        }
+        notices.join();
+        QCOMPARE(outcomes.size(), 2);
+        QCOMPARE(outcomes[0].status, NoticeOutcome::Status::Inserted);
+        QCOMPARE(outcomes[1].status, NoticeOutcome::Status::Inserted);
+
+        std::atomic<bool> heartbeatDone {false};
+        bool heartbeatOk = false;
+        std::thread heartbeats([&] {
+            auto mine = Store::open(options, nullptr);
+            heartbeatOk = mine->recordHeartbeats(
+                {HeartbeatUpdate {vmKey(1), vmRecord(1), m_clock.nowUtc(), u"1.0"_s, {}}});
+            heartbeatDone = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(heartbeatDone || advisoryWaiters() > 0, 60'000);
+        const bool waited = !heartbeatDone;
+        QCOMPARE(other.exec(u"COMMIT"_s), QString());
+        heartbeats.join();
+        QVERIFY2(waited, "a heartbeat write ran beside another replica's notice batch");
+        QVERIFY(heartbeatOk);
+        QCOMPARE(store->eventCount(byKinds({EventKind::Notice})), 2);
+    }
+
+    void replicasNoticeBatchesInAnyOrderStoreEachNoticeOnce()
+    {
+        // Four replicas send overlapping batches at once, each listing the VMs in its own
+        // order (the per-VM locks are taken in one fixed order, so none waits in a circle):
+        // every notice is stored once, every other copy is a duplicate, none fails.
+        const StoreOptions options = optionsFor(u"overlap"_s);
+        constexpr int kReplicas = 4;
+        constexpr int kVms = 30;
+        QSet<QString> allSent;
+        QSet<int> vmsSent;
+        for (int round = 0; round < 4; ++round) {
+            std::vector<std::unique_ptr<Store>> replicas;
+            for (int r = 0; r < kReplicas; ++r)
+                replicas.push_back(Store::open(options, nullptr));
+            std::vector<QList<IncomingNotice>> batches(kReplicas);
+            for (int r = 0; r < kReplicas; ++r) {
+                for (int i = 0; i < kVms; ++i) {
+                    // Replica r starts at VM (r * 7 + round) and goes round backwards for
+                    // odd replicas; half the VMs of each batch are in every other batch.
+                    const int step = (r % 2) ? kVms - 1 : 1;
+                    const int vm = (r * 7 + round + i * step) % kVms;
+                    if (i % 2 == 1 && vm % kReplicas != r)
+                        continue;
+                    const QString id = u"r%1-vm%2"_s.arg(round).arg(vm);
+                    vmsSent.insert(vm);
+                    batches[size_t(r)].append(notice(vm, u"wh-"_s + id, u"ev-"_s + id));
+                }
+            }
+            std::vector<QList<NoticeOutcome>> outcomes(kReplicas);
+            together(kReplicas, [&](int r) {
+                outcomes[size_t(r)] = replicas[size_t(r)]->insertNotices(batches[size_t(r)]);
+            });
+            QHash<QString, int> inserted;
+            QSet<QString> sent;
+            for (int r = 0; r < kReplicas; ++r) {
+                QCOMPARE(outcomes[size_t(r)].size(), batches[size_t(r)].size());
+                for (qsizetype i = 0; i < batches[size_t(r)].size(); ++i) {
+                    const NoticeOutcome &o = outcomes[size_t(r)].at(i);
+                    const QString id = batches[size_t(r)].at(i).webhookId;
+                    sent.insert(id);
+                    QVERIFY2(o.status != NoticeOutcome::Status::Failed, qPrintable(id));
+                    if (o.status == NoticeOutcome::Status::Inserted)
+                        ++inserted[id];
+                }
+            }
+            QCOMPARE(inserted.size(), sent.size());
+            for (auto it = inserted.cbegin(); it != inserted.cend(); ++it)
+                QVERIFY2(it.value() == 1, qPrintable(it.key()));
+            allSent.unite(sent);
+        }
+        auto store = Store::open(options, nullptr);
+        QCOMPARE(store->vms().size(), vmsSent.size());
+        QCOMPARE(store->eventCount(byKinds({EventKind::Notice})), allSent.size());
+    }
+
     void twoReplicasNeverClaimOneJob()
     {
         const StoreOptions options = optionsFor(u"claims"_s);

@@ -4,16 +4,23 @@
 // one database. Writers take turns through one transaction-scoped advisory lock, which gives
 // the store the same one-writer-at-a-time guarantee SQLite's BEGIN IMMEDIATE gives it, across
 // servers: a read-then-write transaction (notice dedup, VM upsert, job claim, migration step)
-// never sees another server's half-done work and never fails half-way.
+// never sees another server's half-done work and never fails half-way. Notice batches, the
+// bulk of the writes, take that lock shared plus one lock per VM they touch: batches of
+// several replicas run (and wait for their fsync) side by side unless they share a VM, and
+// every other writer still runs alone.
 #include "store/sqldialect.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QtEndian>
 #include <QUrl>
 #include <QUrlQuery>
 #include <QVariant>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -24,6 +31,18 @@ namespace {
 // The key of the store's write lock (pg_advisory_xact_lock): "SpKeStor" in ASCII. Any other
 // application sharing the database would have to pick the same number by accident.
 constexpr qint64 kWriteLockKey = 0x53704b6553746f72;
+// The key space of the per-VM locks (the two-integer form of the advisory locks, which never
+// overlaps the one-bigint form of the write and identity locks): "SpVm".
+constexpr qint32 kVmLockSpace = 0x5370566d;
+
+// A VM's lock number: the first 32 bits of SHA-256 of its key, the same in every process. Two
+// VMs that share a number only wait for each other.
+qint32 vmLockNumber(const QString &vmKey)
+{
+    const QByteArray digest =
+        QCryptographicHash::hash(vmKey.toLower().toUtf8(), QCryptographicHash::Sha256);
+    return qFromBigEndian<qint32>(digest.constData());
+}
 
 constexpr QFile::Permissions kGroupOrOthers = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup
     | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
@@ -175,6 +194,30 @@ public:
     QStringList beginWriteSql() const override
     {
         return {u"BEGIN"_s, u"SELECT pg_advisory_xact_lock(%1)"_s.arg(kWriteLockKey)};
+    }
+    QStringList beginVmWriteSql(const QStringList &vmKeys) const override
+    {
+        // Shared: other notice batches go on; an exclusive writer waits for them (and new
+        // batches queue behind it). The VM locks are taken in ascending order in one
+        // statement (unnest keeps the array's order), so two batches never wait in a circle.
+        QList<qint32> numbers;
+        numbers.reserve(vmKeys.size());
+        for (const QString &key : vmKeys)
+            numbers.append(vmLockNumber(key));
+        std::sort(numbers.begin(), numbers.end());
+        numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
+        QStringList statements {u"BEGIN"_s,
+                                u"SELECT pg_advisory_xact_lock_shared(%1)"_s.arg(kWriteLockKey)};
+        if (!numbers.isEmpty()) {
+            QStringList literals;
+            literals.reserve(numbers.size());
+            for (qint32 number : std::as_const(numbers))
+                literals.append(QString::number(number));
+            statements.append(u"SELECT pg_advisory_xact_lock(%1, n) FROM "
+                              "unnest(ARRAY[%2]::integer[]) AS n"_s.arg(kVmLockSpace)
+                                  .arg(literals.join(u',')));
+        }
+        return statements;
     }
     QString returningId() const override { return u" RETURNING id"_s; }
     QStringList continueIdentity(const QString &table) const override

@@ -221,6 +221,11 @@ bool SqlDialect::exec(const QSqlDatabase &db, const QString &sql, QSqlError *err
     return false;
 }
 
+QStringList SqlDialect::beginVmWriteSql(const QStringList & /*vmKeys*/) const
+{
+    return beginWriteSql();
+}
+
 QStringList SqlDialect::rebuildTable(const QString &table, const QString &createDdl,
                                      const QString &columns) const
 {

@@ -63,6 +63,11 @@ public:
     // from its start, so a read-then-write transaction can never fail half-way on a lock
     // upgrade and writers of several processes (or servers) take turns.
     virtual QStringList beginWriteSql() const = 0;
+    // Like beginWriteSql, for a transaction that reads and writes only what belongs to the
+    // VMs vmKeys (a notice batch: dedup, the VM's row, its events). Where the engine allows
+    // it, such transactions run side by side when their VMs differ and wait for each other
+    // per VM, while every other writer still runs alone. The default: beginWriteSql.
+    virtual QStringList beginVmWriteSql(const QStringList &vmKeys) const;
     // Appended to an INSERT so that insertedId() can read the new row's id.
     virtual QString returningId() const = 0;
     // Appended to a SELECT inside a write transaction: rows another transaction holds are

@@ -204,10 +204,20 @@ bool SqliteStore::openDatabase(StoreError *error)
 SqliteStore::WriteTransaction::WriteTransaction(SqliteStore &store)
     : m_store(store)
 {
+    begin(m_store.m_dialect->beginWriteSql());
+}
+
+SqliteStore::WriteTransaction::WriteTransaction(SqliteStore &store, const QStringList &vmKeys)
+    : m_store(store)
+{
+    begin(m_store.m_dialect->beginVmWriteSql(vmKeys));
+}
+
+void SqliteStore::WriteTransaction::begin(const QStringList &statements)
+{
     ++m_store.m_busy;
     // Transaction control is run unprepared: not every driver can prepare it (QPSQL
     // prepares with SQL PREPARE, which takes no BEGIN).
-    const QStringList statements = m_store.m_dialect->beginWriteSql();
     for (qsizetype i = 0; i < statements.size(); ++i) {
         QSqlQuery q = m_store.query();
         if (!m_store.execOrFail(q, statements.at(i))) {

@@ -108,11 +108,14 @@ private:
     {
     public:
         explicit WriteTransaction(SqliteStore &store);
+        // A transaction that touches only the VMs vmKeys (SqlDialect::beginVmWriteSql).
+        WriteTransaction(SqliteStore &store, const QStringList &vmKeys);
         ~WriteTransaction();
         bool ok() const { return m_active; }
         bool commit();
 
     private:
+        void begin(const QStringList &statements);
         SqliteStore &m_store;
         bool m_active = false;
         Q_DISABLE_COPY_MOVE(WriteTransaction)

@@ -85,10 +85,18 @@ bool SqliteStore::recordHeartbeatLocked(const HeartbeatUpdate &update)
 
 // --- notices
 
+namespace {
+// The key of the VM a notice is for (the signing key's VM when the listener set it).
+QString noticeVmKey(const IncomingNotice &notice)
+{
+    return (notice.vmResourceKey.isEmpty() ? notice.vm.resourceKey : notice.vmResourceKey)
+        .toLower();
+}
+} // namespace
+
 bool SqliteStore::insertNotice(const IncomingNotice &notice, NoticeOutcome *outcome)
 {
-    const QString key =
-        (notice.vmResourceKey.isEmpty() ? notice.vm.resourceKey : notice.vmResourceKey).toLower();
+    const QString key = noticeVmKey(notice);
     if (key.isEmpty())
         return true; // stays Failed; a caller error that must not sink the whole batch
 
@@ -168,7 +176,13 @@ QList<NoticeOutcome> SqliteStore::insertNotices(const QList<IncomingNotice> &bat
     const QList<NoticeOutcome> allFailed(batch.size());
     if (batch.isEmpty())
         return {};
-    WriteTransaction tx(*this);
+    // Only the batch's VMs are touched (their row, their events): on PostgreSQL batches of
+    // several replicas for other VMs go on meanwhile.
+    QStringList vmKeys;
+    vmKeys.reserve(batch.size());
+    for (const IncomingNotice &notice : batch)
+        vmKeys.append(noticeVmKey(notice));
+    WriteTransaction tx(*this, vmKeys);
     if (!tx.ok())
         return allFailed;
     QList<NoticeOutcome> out(batch.size());
