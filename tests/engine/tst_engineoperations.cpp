@@ -47,6 +47,7 @@ private Q_SLOTS:
     void pauseStopsRetriesAndResumeRestarts();
     void unconfirmedNoticeActsOnlyOnADeallocatedVm();
     void alertFiresOnceAcrossEngineRestarts();
+    void capacityAlertIsNoStillDownAlertAfterARestart();
     void addVmMarksItManagedAndReadsItsPowerState();
     void timerDrivesTheEngineWithoutProcessDue();
 };
@@ -239,6 +240,24 @@ void TestEngineOperations::alertFiresOnceAcrossEngineRestarts()
     types.sort();
     QCOMPARE(types, (QStringList {u"capacity"_s, u"still_down"_s}));
     QVERIFY(h.cloud->count(Kind::Start) > 10); // it kept trying all along
+}
+
+// A capacity alert before the still-down threshold is not the job's still-down alert: an
+// engine restarted in between still raises that one.
+void TestEngineOperations::capacityAlertIsNoStillDownAlertAfterARestart()
+{
+    EngineConfig config = EngineHarness::defaultConfig();
+    config.capacityAlertAfterMs = 5 * 60'000; // before alertAfterMs (15 min)
+    EngineHarness h(config);
+    const VmRecord vm = h.addVm(u"spot-1"_s, ManagedBy::Agent, PowerState::Deallocated);
+    alwaysCapacity(h);
+    h.notice(vm, h.clock.nowUtc());
+    h.runFor(10 * 60'000);
+    QCOMPARE(h.events(vm.id, EventKind::Alert).size(), 1); // the capacity alert
+    h.restartEngine(config);
+    QSignalSpy stillDown(h.engine.get(), &RestartEngine::vmStillDown);
+    h.runFor(10 * 60'000);
+    QCOMPARE(stillDown.size(), 1);
 }
 
 void TestEngineOperations::addVmMarksItManagedAndReadsItsPowerState()

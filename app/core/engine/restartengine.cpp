@@ -206,7 +206,11 @@ void RestartEngine::adopt(const JobRecord &job)
     alerts.vmId = job.vmId;
     alerts.kinds = {EventKind::Alert};
     alerts.from = job.createdAt;
-    t.alerted = m_store.eventCount(alerts) > 0;
+    // The job's still-down alert; a capacity shortage's alert on the VM is not it.
+    const QList<EventRecord> raised = m_store.events(alerts);
+    t.alerted = std::any_of(raised.cbegin(), raised.cend(), [](const EventRecord &e) {
+        return e.eventType != eventtype::kCapacity;
+    });
     m_jobs.insert(job.vmId, t);
     m_jobsBySubscriptionDirty = true;
 }
