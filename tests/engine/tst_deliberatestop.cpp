@@ -61,6 +61,7 @@ private Q_SLOTS:
     void stopOnPurposeAndStartAreAudited();
     void terminateIsNeverRestarted();
     void deleteEvictionPolicyNeedsOperator();
+    void cloudReasonKeepsTheVmStopped();
     void unconfirmedNoticeWatchesUntilDeallocated();
     void unconfirmedNoticeWatchIsBounded();
 };
@@ -420,6 +421,31 @@ void TestDeliberateStop::deleteEvictionPolicyNeedsOperator()
     QCOMPARE(needs.size(), 1);
     QCOMPARE(h.cloud->count(Kind::Start), 0);
     QCOMPARE(h.cloud->count(Kind::PowerState), 0); // no retry loop, not even reads
+}
+
+void TestDeliberateStop::cloudReasonKeepsTheVmStopped()
+{
+    // A cloud that will not have the VM started (Google Cloud: termination action DELETE, a
+    // managed instance group's VM) parks the job with the cloud's own words, on the notice
+    // path and on the reconciler's, and nothing is ever started.
+    EngineHarness h;
+    const VmRecord noticed = h.addVm(u"mig-member-1"_s, ManagedBy::Agent, PowerState::Running);
+    const VmRecord silent = h.addVm(u"mig-member-2"_s, ManagedBy::Tag, PowerState::Running);
+    const QString reason = u"its managed instance group (spot-mig) recreates it"_s;
+    h.cloud->setCannotRestart(noticed.resourceKey, reason);
+    h.cloud->setCannotRestart(silent.resourceKey, reason);
+    h.notice(noticed, h.clock.nowUtc().addSecs(30));
+    h.cloud->setPowerAt(noticed.resourceKey, h.clock.nowUtc().addSecs(40), PowerState::Deallocated);
+    h.cloud->setPower(silent.resourceKey, PowerState::Deallocated);
+    QVERIFY(h.engine->handleUnreportedEviction(silent.id, PowerState::Deallocated));
+    h.runFor(30 * 60'000);
+    for (const VmRecord &vm : {noticed, silent}) {
+        const auto job = h.store->activeJob(vm.id);
+        QVERIFY(job);
+        QCOMPARE_ENUM(job->state, JobState::NeedsOperator);
+        QVERIFY2(job->reason.contains(reason), qPrintable(job->reason));
+    }
+    QCOMPARE(h.cloud->count(Kind::Start), 0);
 }
 
 void TestDeliberateStop::unconfirmedNoticeWatchesUntilDeallocated()

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gcp/computecloudprovider.h"
+#include "gcp/computeparsers.h"
 #include "support/azure/azuretestsupport.h"
 #include "support/base/manualclock.h"
 #include "support/common/fixtures.h"
@@ -91,6 +92,7 @@ private slots:
     void networkErrorIsTransient();
     void stopIsAStopCall();
     void evidenceFromTheAuditLog();
+    void deletedOrGroupVmsAreNotStarted();
     void evidenceOfAPreemption();
     void evidenceReadFailures();
     void evidenceForManyVmsInOneListing();
@@ -496,6 +498,23 @@ void TestComputeCloudProvider::stopIsAStopCall()
     QTRY_VERIFY(result.has_value());
     QVERIFY(result->ok());
     QCOMPARE(m_fake->requests("POST", kInstancePath + "/stop").size(), 1);
+}
+
+void TestComputeCloudProvider::deletedOrGroupVmsAreNotStarted()
+{
+    auto provider = makeProvider(fastOptions());
+    core::VmRecord vm = gcpVm();
+    vm.evictionPolicy = u"STOP"_s;
+    QVERIFY(provider->cannotRestart(vm).isEmpty()); // STOP: SpotKeeper's job
+    vm.evictionPolicy = u"DELETE"_s;
+    QVERIFY2(provider->cannotRestart(vm).contains(u"deleted by Google on preemption"_s),
+             qPrintable(provider->cannotRestart(vm)));
+    vm.evictionPolicy = u"STOP"_s;
+    vm.tags.insert(QLatin1StringView(compute::kManagedGroupTag),
+                   u"projects/1/zones/europe-west1-b/instanceGroupManagers/spot-mig"_s);
+    const QString group = provider->cannotRestart(vm);
+    QVERIFY2(group.contains(u"managed instance group (spot-mig) recreates it"_s),
+             qPrintable(group));
 }
 
 void TestComputeCloudProvider::evidenceFromTheAuditLog()

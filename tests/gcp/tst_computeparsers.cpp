@@ -31,6 +31,7 @@ class TestComputeParsers : public QObject
 
 private slots:
     void instance();
+    void managedGroupMember();
     void statusToPowerState();
     void operations();
     void aggregatedListPages();
@@ -38,6 +39,25 @@ private slots:
     void apiErrors();
     void rejectsWhatIsNoAnswer();
 };
+
+void TestComputeParsers::managedGroupMember()
+{
+    QString error;
+    const auto instance =
+        compute::parseInstanceJson(fixture(u"instance-mig-member.json"_s), &error);
+    QVERIFY2(instance, qPrintable(error));
+    QVERIFY(instance->inManagedGroup());
+    QCOMPARE(instance->terminationAction, u"DELETE"_s);
+    const core::VmRecord vm = compute::toVmRecord(*instance);
+    QCOMPARE(vm.tags.value(QLatin1StringView(compute::kManagedGroupTag)),
+             u"projects/123456789012/zones/europe-west1-b/instanceGroupManagers/spot-mig"_s);
+    // A VM of no group carries no such tag.
+    const auto alone =
+        compute::parseInstanceJson(fixture(u"instance-spot-terminated.json"_s), &error);
+    QVERIFY(alone && !alone->inManagedGroup());
+    QVERIFY(
+        !compute::toVmRecord(*alone).tags.contains(QLatin1StringView(compute::kManagedGroupTag)));
+}
 
 void TestComputeParsers::instance()
 {

@@ -187,7 +187,7 @@ private:
     bool mayRestart(const VmRecord &vm, QString *why) const;
     OperationResult restartNow(const VmRecord &vm, const QString &actor);
     OperationResult resumeOrStart(qint64 vmId, const QString &actor, const QString &action);
-    void parkDeleteEvicted(qint64 vmId);
+    void parkIfNotRestartable(const VmRecord &vm);
 
     // restartengineevidence.cpp: what the Activity Log says about a deallocation
     void processWatches(const QList<qint64> &due);

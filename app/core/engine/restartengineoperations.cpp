@@ -33,11 +33,6 @@ bool isTerminate(const QString &type)
     return type.compare(u"Terminate"_s, Qt::CaseInsensitive) == 0;
 }
 
-bool deletedOnEviction(const VmRecord &vm)
-{
-    return vm.evictionPolicy.compare(u"Delete"_s, Qt::CaseInsensitive) == 0;
-}
-
 bool isUp(PowerState state)
 {
     return state == PowerState::Running || state == PowerState::Starting;
@@ -127,9 +122,8 @@ void RestartEngine::handleNoticeStored(qint64 vmId, const EventRecord &notice)
     if (restart) {
         const QDateTime at = now();
         if (createJob(*vm, JobState::WaitingForDeallocation, u"notice"_s, notBefore,
-                      notBefore.isValid() ? std::max(at, notBefore) : at)
-            && deletedOnEviction(*vm))
-            parkDeleteEvicted(vmId);
+                      notBefore.isValid() ? std::max(at, notBefore) : at))
+            parkIfNotRestartable(*vm);
     }
     reschedule();
 }
@@ -231,6 +225,7 @@ bool RestartEngine::handleUnreportedEviction(qint64 vmId, PowerState observed)
         it->sawNotRunning = true;
         it->dueAt = at;
     }
+    parkIfNotRestartable(*vm);
     reschedule();
     return true;
 }

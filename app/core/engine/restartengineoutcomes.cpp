@@ -235,15 +235,15 @@ void RestartEngine::toNeedsOperator(qint64 vmId, const CallResult &call, const Q
         Q_EMIT needsOperator(vmId, reason);
 }
 
-void RestartEngine::parkDeleteEvicted(qint64 vmId)
+void RestartEngine::parkIfNotRestartable(const VmRecord &vm)
 {
-    auto it = m_jobs.find(vmId);
-    if (it == m_jobs.end())
+    // The cloud says why it cannot be started (deleted on eviction, recreated by its group):
+    // the job waits for an operator with that reason and nothing is ever started.
+    const QString reason = m_cloud.cannotRestart(vm);
+    auto it = m_jobs.find(vm.id);
+    if (reason.isEmpty() || it == m_jobs.end())
         return;
-    const QString reason =
-        u"Spot VM with the Delete eviction policy: Azure deletes it when it evicts it, so it "
-        "cannot be started again — re-create it (or give it the Deallocate policy), then "
-        "cancel this job"_s;
+    const qint64 vmId = vm.id;
     it->job.reason = reason;
     it->dueAt = QDateTime();
     it->reserved = false;

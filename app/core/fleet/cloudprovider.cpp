@@ -36,6 +36,15 @@ void CloudProvider::startWithoutFollowing(const VmRecord &vm, std::function<void
     start(vm, {}, std::move(done));
 }
 
+QString CloudProvider::cannotRestart(const VmRecord &vm) const
+{
+    if (vm.evictionPolicy.compare(QLatin1StringView("Delete"), Qt::CaseInsensitive) != 0)
+        return {};
+    return QStringLiteral("Spot VM with the Delete eviction policy: Azure deletes it when it "
+                          "evicts it, so it cannot be started again — re-create it (or give it "
+                          "the Deallocate policy), then cancel this job");
+}
+
 void CloudProvider::evictionEvidenceForVms(const QString &subscriptionId,
                                            const QList<VmRecord> &vms, const QDateTime &since,
                                            std::function<void(FleetEvidenceResult)> done)

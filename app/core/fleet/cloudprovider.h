@@ -131,6 +131,11 @@ public:
     virtual void evictionEvidenceForVms(const QString &subscriptionId, const QList<VmRecord> &vms,
                                         const QDateTime &since,
                                         std::function<void(FleetEvidenceResult)> done);
+    // Why this cloud will not let SpotKeeper bring the VM back after an eviction, for the
+    // fleet view and the job ("" = it can be started). The default: a Spot VM with the Delete
+    // eviction policy (Azure deletes it on eviction). Google Cloud adds its own reasons
+    // (termination action DELETE, a managed instance group that recreates its VMs).
+    virtual QString cannotRestart(const VmRecord &vm) const;
     // Deallocates the VM (an operator's "Stop on purpose"). Done when the cloud accepted the
     // request; the power change itself is observed like any other.
     virtual void deallocate(const VmRecord &vm, std::function<void(CallResult)> done) = 0;

@@ -105,6 +105,13 @@ void CloudRouter::evictionEvidenceForVms(const QString &subscriptionId, const QL
     done(result);
 }
 
+QString CloudRouter::cannotRestart(const VmRecord &vm) const
+{
+    if (const CloudProvider *p = provider(cloudOf(vm)))
+        return p->cannotRestart(vm);
+    return CloudProvider::cannotRestart(vm);
+}
+
 void CloudRouter::deallocate(const VmRecord &vm, std::function<void(CallResult)> done)
 {
     if (CloudProvider *p = provider(cloudOf(vm)))

@@ -40,6 +40,7 @@ public:
                                 const QDateTime &since,
                                 std::function<void(FleetEvidenceResult)> done) override;
     void deallocate(const VmRecord &vm, std::function<void(CallResult)> done) override;
+    QString cannotRestart(const VmRecord &vm) const override; // the VM's cloud's answer
 
 private:
     QMap<Cloud, CloudProvider *> m_providers;

@@ -454,6 +454,20 @@ void ComputeCloudProvider::auditPage(std::shared_ptr<AuditState> state)
                    });
 }
 
+QString ComputeCloudProvider::cannotRestart(const core::VmRecord &vm) const
+{
+    if (const QString group = vm.tags.value(QLatin1StringView(compute::kManagedGroupTag));
+        !group.isEmpty())
+        return u"its managed instance group (%1) recreates it; SpotKeeper does not start a "
+               "group's VMs — let the group repair it, then cancel this job"_s.arg(
+                   group.section(u'/', -1));
+    if (vm.evictionPolicy.compare("DELETE"_L1, Qt::CaseInsensitive) == 0)
+        return u"Spot VM with instanceTerminationAction DELETE: deleted by Google on preemption; "
+               "SpotKeeper cannot restart it — re-create it (or set the termination action to "
+               "STOP), then cancel this job"_s;
+    return {};
+}
+
 void ComputeCloudProvider::deallocate(const core::VmRecord &vm,
                                       std::function<void(core::CallResult)> done)
 {

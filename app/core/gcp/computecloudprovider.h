@@ -51,6 +51,9 @@ public:
                                 const QDateTime &since,
                                 std::function<void(core::FleetEvidenceResult)> done) override;
     void deallocate(const core::VmRecord &vm, std::function<void(core::CallResult)> done) override;
+    // Termination action DELETE (Google deletes the VM when it preempts it) or a managed
+    // instance group's VM (the group recreates or restarts it): never started by SpotKeeper.
+    QString cannotRestart(const core::VmRecord &vm) const override;
 
 private:
     struct Follow;

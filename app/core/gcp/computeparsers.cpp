@@ -104,6 +104,11 @@ std::optional<QJsonObject> jsonObjectOf(QByteArrayView json, QString *error)
     return doc.object();
 }
 
+bool Instance::inManagedGroup() const
+{
+    return createdBy.contains("/instanceGroupManagers/"_L1);
+}
+
 QString Instance::resourceId() const
 {
     return u"projects/"_s + project + u"/zones/"_s + zone + u"/instances/"_s + name;
@@ -145,6 +150,11 @@ std::optional<Instance> parseInstance(const QJsonObject &object, QString *error)
     const QJsonObject labels = object.value("labels"_L1).toObject();
     for (auto it = labels.constBegin(); it != labels.constEnd(); ++it)
         instance.labels.insert(it.key(), it.value().toString());
+    for (const QJsonValue &item :
+         object.value("metadata"_L1).toObject().value("items"_L1).toArray()) {
+        if (item.toObject().value("key"_L1).toString() == "created-by"_L1)
+            instance.createdBy = item.toObject().value("value"_L1).toString().left(300);
+    }
     // The id must be one the rest of SpotKeeper accepts (and a status must be there).
     QString problem;
     if (!core::VmResourceId::parse(instance.resourceId(), &problem)) {
@@ -178,6 +188,8 @@ core::VmRecord toVmRecord(const Instance &instance)
     vm.priority = instance.provisioningModel;
     vm.evictionPolicy = instance.terminationAction;
     vm.tags = instance.labels;
+    if (instance.inManagedGroup())
+        vm.tags.insert(QLatin1StringView(kManagedGroupTag), instance.createdBy);
     vm.powerState = powerStateOf(instance.status);
     return vm;
 }

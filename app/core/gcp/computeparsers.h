@@ -34,6 +34,10 @@ struct Instance
     QString provisioningModel; // SPOT, STANDARD; a legacy preemptible VM: PREEMPTIBLE
     QString terminationAction; // STOP, DELETE, "" (scheduling.instanceTerminationAction)
     QMap<QString, QString> labels;
+    // The metadata item "created-by" Compute sets on a managed instance group's VMs:
+    // projects/{number}/zones/{zone}/instanceGroupManagers/{name} (or regions/...); "" = none.
+    QString createdBy;
+    bool inManagedGroup() const;
     // projects/{project}/zones/{zone}/instances/{name}
     QString resourceId() const;
 };
@@ -48,8 +52,10 @@ std::optional<Instance> parseInstance(const QJsonObject &object, QString *error)
 std::optional<Instance> parseInstanceJson(QByteArrayView json, QString *error);
 // The engine's record of an instance: the id and scope (project) of listener/vmresourceid.h,
 // location = zone, size = machine type, priority = provisioning model, evictionPolicy =
-// termination action, tags = labels, power state from the status.
+// termination action, tags = labels (plus kManagedGroupTag for a managed instance group's VM;
+// a label key cannot hold ':', so it never clashes), power state from the status.
 core::VmRecord toVmRecord(const Instance &instance);
+inline constexpr auto kManagedGroupTag = "gcp:created-by";
 
 struct OperationError
 {

@@ -123,6 +123,16 @@ public:
                                 const QDateTime &since,
                                 std::function<void(FleetEvidenceResult)> done) override;
     void deallocate(const VmRecord &vm, std::function<void(CallResult)> done) override;
+    // The cloud's reason not to start a VM (set by a test; else the base class decides).
+    void setCannotRestart(const QString &key, const QString &reason)
+    {
+        m_cannotRestart.insert(key, reason);
+    }
+    QString cannotRestart(const VmRecord &vm) const override
+    {
+        return m_cannotRestart.contains(vm.resourceKey) ? m_cannotRestart.value(vm.resourceKey)
+                                                        : CloudProvider::cannotRestart(vm);
+    }
 
 private:
     struct Vm
@@ -146,6 +156,7 @@ private:
 
     testsupport::ManualClock &m_clock;
     QHash<QString, Vm> m_vms;
+    QHash<QString, QString> m_cannotRestart;
     QHash<QString, Operation> m_ops; // by async URL
     QHash<QString, EvidenceResult> m_evidence;
     QMap<QPair<qint64, quint64>, std::function<void()>> m_pending;
