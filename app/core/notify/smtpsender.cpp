@@ -33,12 +33,12 @@ struct Upload
 size_t readMessage(char *buffer, size_t size, size_t count, void *user)
 {
     auto *upload = static_cast<Upload *>(user);
-    const qsizetype room = qsizetype(size * count);
+    const auto room = static_cast<qsizetype>(size) * static_cast<qsizetype>(count);
     const qsizetype left = upload->data->size() - upload->offset;
     const qsizetype n = std::min(room, left);
     if (n <= 0)
         return 0;
-    std::memcpy(buffer, upload->data->constData() + upload->offset, size_t(n));
+    std::memcpy(buffer, QByteArrayView(*upload->data).sliced(upload->offset, n).data(), size_t(n));
     upload->offset += n;
     return size_t(n);
 }
@@ -47,7 +47,7 @@ int progress(void *user, curl_off_t /*dltotal*/, curl_off_t /*dlnow*/, curl_off_
              curl_off_t /*ulnow*/)
 {
     const auto *abort = static_cast<const std::atomic<bool> *>(user);
-    return abort && abort->load() ? 1 : 0; // non-zero aborts the transfer
+    return abort != nullptr && abort->load() ? 1 : 0; // non-zero aborts the transfer
 }
 
 struct EasyDeleter
@@ -100,7 +100,7 @@ SmtpOutcome SmtpSender::sendBlocking(const SmtpSend &mail, const std::atomic<boo
     curl_slist *list = nullptr;
     for (const QByteArray &to : mail.to) {
         curl_slist *head = curl_slist_append(list, QByteArray('<' + to + '>').constData());
-        if (!head) {
+        if (head == nullptr) {
             curl_slist_free_all(list);
             outcome.error = u"out of memory"_s;
             return outcome;

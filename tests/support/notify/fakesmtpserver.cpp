@@ -5,6 +5,7 @@
 #include "support/http/testtls.h"
 
 #include <QFile>
+#include <QHash>
 #include <QSslCertificate>
 #include <QSslKey>
 
@@ -131,100 +132,158 @@ void FakeSmtpServer::readFrom(Session *session)
     }
 }
 
+namespace {
+
+// "<address>" of MAIL FROM:<...> / RCPT TO:<...>; empty when there are no brackets.
+QByteArray bracketed(const QByteArray &argument)
+{
+    const qsizetype open = argument.indexOf('<');
+    const qsizetype close = argument.indexOf('>');
+    return open >= 0 && close > open ? argument.mid(open + 1, close - open - 1) : QByteArray();
+}
+
+} // namespace
+
+bool FakeSmtpServer::authOffered(const Session *session) const
+{
+    return !m_user.isEmpty() && (session->socket->isEncrypted() || !m_startTls);
+}
+
 void FakeSmtpServer::command(Session *session, const QByteArray &line)
 {
-    QSslSocket *socket = session->socket.get();
+    using Handler = void (FakeSmtpServer::*)(Session *, const QByteArray & /*verb*/,
+                                             const QByteArray & /*argument*/);
+    static const QHash<QByteArray, Handler> handlers {
+        {"EHLO", &FakeSmtpServer::hello},        {"HELO", &FakeSmtpServer::hello},
+        {"STARTTLS", &FakeSmtpServer::startTls}, {"AUTH", &FakeSmtpServer::auth},
+        {"MAIL", &FakeSmtpServer::mailFrom},     {"RCPT", &FakeSmtpServer::rcptTo},
+        {"DATA", &FakeSmtpServer::data},         {"RSET", &FakeSmtpServer::reset},
+        {"NOOP", &FakeSmtpServer::noop},         {"QUIT", &FakeSmtpServer::quit},
+    };
     const qsizetype space = line.indexOf(' ');
     const QByteArray verb = (space < 0 ? line : line.left(space)).toUpper();
     const QByteArray argument = space < 0 ? QByteArray() : line.mid(space + 1);
     m_commands << verb;
-    const bool secure = socket->isEncrypted();
-    const bool authOffered = !m_user.isEmpty() && (secure || !m_startTls);
-    if (verb == "EHLO" || verb == "HELO") {
-        session->greeted = true;
-        QList<QByteArray> lines {"fake.smtp.test greets " + argument};
-        if (verb == "EHLO") {
-            if (m_startTls && !secure)
-                lines << "STARTTLS";
-            if (authOffered)
-                lines << "AUTH " + m_mechanisms.join(' ');
-            lines << "8BITMIME";
-        }
-        for (qsizetype i = 0; i < lines.size(); ++i)
-            socket->write("250" + QByteArray(i + 1 < lines.size() ? "-" : " ") + lines.at(i)
-                          + "\r\n");
-    } else if (verb == "STARTTLS") {
-        if (!m_startTls || secure) {
-            socket->write("454 4.7.0 TLS not available\r\n");
-            return;
-        }
-        socket->write("220 2.0.0 Ready to start TLS\r\n");
-        socket->flush();
-        // RFC 3207: the client starts over (EHLO again); nothing said before TLS counts.
-        session->greeted = false;
-        session->auth = Session::Auth::None;
-        session->user.clear();
-        session->mail = Mail {};
-        session->hasFrom = false;
-        session->socket->startServerEncryption();
-    } else if (verb == "AUTH") {
-        if (!authOffered) {
-            socket->write("503 5.5.1 AUTH not available\r\n");
-            return;
-        }
-        const QList<QByteArray> parts = argument.split(' ');
-        const QByteArray mechanism = parts.value(0).toUpper();
-        if (!m_mechanisms.contains(mechanism)) {
-            socket->write("504 5.5.4 Unrecognized authentication type\r\n");
-        } else if (mechanism == "PLAIN" && parts.size() > 1) {
-            session->auth = Session::Auth::PlainResponse;
-            authLine(session, parts.at(1));
-        } else if (mechanism == "PLAIN") {
-            session->auth = Session::Auth::PlainResponse;
-            socket->write("334 \r\n");
-        } else {
-            session->auth = Session::Auth::LoginUser;
-            socket->write("334 VXNlcm5hbWU6\r\n"); // "Username:"
-        }
-    } else if (verb == "MAIL") {
-        if (!m_user.isEmpty() && session->user.isEmpty()) {
-            socket->write("530 5.7.0 Authentication required\r\n");
-            return;
-        }
-        const qsizetype open = argument.indexOf('<');
-        const qsizetype close = argument.indexOf('>');
-        session->mail.from =
-            open >= 0 && close > open ? argument.mid(open + 1, close - open - 1) : QByteArray();
-        session->hasFrom = true;
-        socket->write("250 2.1.0 Ok\r\n");
-    } else if (verb == "RCPT") {
-        if (!session->hasFrom) {
-            socket->write("503 5.5.1 Need MAIL first\r\n");
-            return;
-        }
-        const qsizetype open = argument.indexOf('<');
-        const qsizetype close = argument.indexOf('>');
-        session->mail.to << argument.mid(open + 1, close - open - 1);
-        socket->write("250 2.1.5 Ok\r\n");
-    } else if (verb == "DATA") {
-        if (session->mail.to.isEmpty()) {
-            socket->write("503 5.5.1 Need RCPT first\r\n");
-            return;
-        }
-        session->inData = true;
-        socket->write("354 End data with <CR><LF>.<CR><LF>\r\n");
-    } else if (verb == "RSET") {
-        session->mail = Mail {};
-        session->hasFrom = false;
-        socket->write("250 2.0.0 Ok\r\n");
-    } else if (verb == "NOOP") {
-        socket->write("250 2.0.0 Ok\r\n");
-    } else if (verb == "QUIT") {
-        socket->write("221 2.0.0 Bye\r\n");
-        socket->disconnectFromHost();
-    } else {
-        socket->write("502 5.5.2 Command not recognized\r\n");
+    const Handler handler = handlers.value(verb, nullptr);
+    if (handler == nullptr) {
+        session->socket->write("502 5.5.2 Command not recognized\r\n");
+        return;
     }
+    (this->*handler)(session, verb, argument);
+}
+
+void FakeSmtpServer::hello(Session *session, const QByteArray &verb, const QByteArray &argument)
+{
+    session->greeted = true;
+    QList<QByteArray> lines {"fake.smtp.test greets " + argument};
+    if (verb == "EHLO") {
+        if (m_startTls && !session->socket->isEncrypted())
+            lines << "STARTTLS";
+        if (authOffered(session))
+            lines << "AUTH " + m_mechanisms.join(' ');
+        lines << "8BITMIME";
+    }
+    for (qsizetype i = 0; i < lines.size(); ++i)
+        session->socket->write("250" + QByteArray(i + 1 < lines.size() ? "-" : " ") + lines.at(i)
+                               + "\r\n");
+}
+
+// NOLINTNEXTLINE(readability-make-member-function-const): every handler has one member-pointer type
+void FakeSmtpServer::startTls(Session *session, const QByteArray & /*verb*/,
+                              const QByteArray & /*argument*/)
+{
+    QSslSocket *socket = session->socket.get();
+    if (!m_startTls || socket->isEncrypted()) {
+        socket->write("454 4.7.0 TLS not available\r\n");
+        return;
+    }
+    socket->write("220 2.0.0 Ready to start TLS\r\n");
+    socket->flush();
+    // RFC 3207: the client starts over (EHLO again); nothing said before TLS counts.
+    session->greeted = false;
+    session->auth = Session::Auth::None;
+    session->user.clear();
+    session->mail = Mail {};
+    session->hasFrom = false;
+    socket->startServerEncryption();
+}
+
+void FakeSmtpServer::auth(Session *session, const QByteArray & /*verb*/, const QByteArray &argument)
+{
+    QSslSocket *socket = session->socket.get();
+    if (!authOffered(session)) {
+        socket->write("503 5.5.1 AUTH not available\r\n");
+        return;
+    }
+    const QList<QByteArray> parts = argument.split(' ');
+    const QByteArray mechanism = parts.value(0).toUpper();
+    if (!m_mechanisms.contains(mechanism)) {
+        socket->write("504 5.5.4 Unrecognized authentication type\r\n");
+    } else if (mechanism == "PLAIN" && parts.size() > 1) {
+        session->auth = Session::Auth::PlainResponse;
+        authLine(session, parts.at(1));
+    } else if (mechanism == "PLAIN") {
+        session->auth = Session::Auth::PlainResponse;
+        socket->write("334 \r\n");
+    } else {
+        session->auth = Session::Auth::LoginUser;
+        socket->write("334 VXNlcm5hbWU6\r\n"); // "Username:"
+    }
+}
+
+void FakeSmtpServer::mailFrom(Session *session, const QByteArray & /*verb*/,
+                              const QByteArray &argument)
+{
+    if (!m_user.isEmpty() && session->user.isEmpty()) {
+        session->socket->write("530 5.7.0 Authentication required\r\n");
+        return;
+    }
+    session->mail.from = bracketed(argument);
+    session->hasFrom = true;
+    session->socket->write("250 2.1.0 Ok\r\n");
+}
+
+void FakeSmtpServer::rcptTo(Session *session, const QByteArray & /*verb*/,
+                            const QByteArray &argument)
+{
+    if (!session->hasFrom) {
+        session->socket->write("503 5.5.1 Need MAIL first\r\n");
+        return;
+    }
+    session->mail.to << bracketed(argument);
+    session->socket->write("250 2.1.5 Ok\r\n");
+}
+
+void FakeSmtpServer::data(Session *session, const QByteArray & /*verb*/,
+                          const QByteArray & /*argument*/)
+{
+    if (session->mail.to.isEmpty()) {
+        session->socket->write("503 5.5.1 Need RCPT first\r\n");
+        return;
+    }
+    session->inData = true;
+    session->socket->write("354 End data with <CR><LF>.<CR><LF>\r\n");
+}
+
+void FakeSmtpServer::reset(Session *session, const QByteArray & /*verb*/,
+                           const QByteArray & /*argument*/)
+{
+    session->mail = Mail {};
+    session->hasFrom = false;
+    session->socket->write("250 2.0.0 Ok\r\n");
+}
+
+void FakeSmtpServer::noop(Session *session, const QByteArray & /*verb*/,
+                          const QByteArray & /*argument*/)
+{
+    session->socket->write("250 2.0.0 Ok\r\n");
+}
+
+void FakeSmtpServer::quit(Session *session, const QByteArray & /*verb*/,
+                          const QByteArray & /*argument*/)
+{
+    session->socket->write("221 2.0.0 Bye\r\n");
+    session->socket->disconnectFromHost();
 }
 
 void FakeSmtpServer::authLine(Session *session, const QByteArray &line)

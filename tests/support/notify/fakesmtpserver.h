@@ -59,6 +59,17 @@ private:
     void accept(qintptr descriptor);
     void readFrom(Session *session);
     void command(Session *session, const QByteArray &line);
+    bool authOffered(const Session *session) const;
+    // One SMTP command each: (session, verb, argument).
+    void hello(Session *session, const QByteArray &verb, const QByteArray &argument);
+    void startTls(Session *session, const QByteArray &verb, const QByteArray &argument);
+    void auth(Session *session, const QByteArray &verb, const QByteArray &argument);
+    void mailFrom(Session *session, const QByteArray &verb, const QByteArray &argument);
+    void rcptTo(Session *session, const QByteArray &verb, const QByteArray &argument);
+    void data(Session *session, const QByteArray &verb, const QByteArray &argument);
+    void reset(Session *session, const QByteArray &verb, const QByteArray &argument);
+    void noop(Session *session, const QByteArray &verb, const QByteArray &argument);
+    void quit(Session *session, const QByteArray &verb, const QByteArray &argument);
     void authLine(Session *session, const QByteArray &line);
     void checkCredentials(Session *session, const QByteArray &user, const QByteArray &password);
 
