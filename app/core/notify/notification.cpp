@@ -69,24 +69,26 @@ std::optional<Notification> notificationFor(const EventRecord &event, const VmRe
     // The engine writes what an event means to its type (fleet/eventtypes.h); an agent's
     // notice keeps the Scheduled Events type there, so evictions go by the event's kind.
     const QString &type = event.eventType;
+    if (event.kind == EventKind::Notice)
+        return std::nullopt; // news once it is an eviction
     if (event.kind == EventKind::Eviction) {
         n.kind = u"eviction"_s;
         title = u"Spot VM "_s + name + u" evicted"_s;
-    } else if (event.kind == EventKind::Notice) {
-        return std::nullopt;
     } else if (type == eventtype::kRestarted) {
         n.kind = type;
         title = u"VM "_s + name + u" restarted"_s;
-        if (job && (job->evictedAt.isValid() || job->createdAt.isValid())) {
+        if (job != nullptr && (job->evictedAt.isValid() || job->createdAt.isValid())) {
             const QDateTime since = job->evictedAt.isValid() ? job->evictedAt : job->createdAt;
             const qint64 downtimeMs = std::max<qint64>(0, since.msecsTo(event.at));
-            n.facts.insert(u"downtimeSeconds"_s, double(downtimeMs / 1000));
+            const qint64 seconds = downtimeMs / 1000;
+            n.facts.insert(u"downtimeSeconds"_s, double(seconds));
             text = u"running again after "_s + duration(downtimeMs) + u" down"_s;
         }
     } else if (type == eventtype::kNeedsOperator) {
         n.kind = type;
         title = u"VM "_s + name + u" needs an operator"_s;
-        const QString reason = job && !job->reason.isEmpty() ? job->reason : event.message;
+        const QString reason =
+            job != nullptr && !job->reason.isEmpty() ? job->reason : event.message;
         n.facts.insert(u"reason"_s, reason);
         text = reason;
     } else if (type == eventtype::kStoppedOnPurpose) {
