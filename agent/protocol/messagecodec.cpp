@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "protocol/messagecodec.h"
 
+#include "protocol/awsnames.h"
 #include "protocol/azurenames.h"
 #include "protocol/gcpnames.h"
 #include "protocol/timeformat.h"
@@ -40,6 +41,13 @@ QJsonObject encodeVm(const VmIdentity &vm, bool withCloud)
             {u"vmId"_s, vm.vmId},
             {u"priority"_s, vm.priority},
             {u"evictionPolicy"_s, vm.evictionPolicy},
+        };
+    if (vm.cloud == Cloud::Aws) // version 2
+        return QJsonObject {
+            {u"cloud"_s, toString(vm.cloud)}, {u"accountId"_s, vm.accountId},
+            {u"region"_s, vm.location},       {u"zone"_s, vm.zone},
+            {u"instanceId"_s, vm.vmId},       {u"instanceType"_s, vm.instanceType},
+            {u"priority"_s, vm.priority},     {u"evictionPolicy"_s, vm.evictionPolicy},
         };
     QJsonObject object {
         {u"subscriptionId"_s, vm.subscriptionId},
@@ -260,6 +268,21 @@ void readGcpVm(Reader &r, const QJsonObject &object, bool optional, VmIdentity *
     vm->evictionPolicy = r.checked(object, p, "evictionPolicy"_L1, checkWord);
 }
 
+// Version 2's AWS identity (docs/PROTOCOL.md): the instance identity document's fields; the
+// instance id is both vmId and vmName.
+void readAwsVm(Reader &r, const QJsonObject &object, bool optional, VmIdentity *vm)
+{
+    const QString p = u"vm"_s;
+    vm->accountId = r.checked(object, p, "accountId"_L1, checkAwsAccountId, optional);
+    vm->location = r.checked(object, p, "region"_L1, checkAwsRegion, optional);
+    vm->zone = r.checked(object, p, "zone"_L1, checkAwsAvailabilityZone, optional);
+    vm->vmId = r.checked(object, p, "instanceId"_L1, checkAwsInstanceId, optional);
+    vm->vmName = vm->vmId;
+    vm->instanceType = r.checked(object, p, "instanceType"_L1, checkAwsInstanceType, true);
+    vm->priority = r.checked(object, p, "priority"_L1, checkAwsLifecycle, true);
+    vm->evictionPolicy = r.checked(object, p, "evictionPolicy"_L1, checkWord);
+}
+
 // Version 1 has no cloud field and is Azure; version 2 must name the cloud.
 VmIdentity readVm(Reader &r, const QJsonObject &root, bool identityRequired, qint64 version)
 {
@@ -275,12 +298,16 @@ VmIdentity readVm(Reader &r, const QJsonObject &root, bool identityRequired, qin
             return vm;
         const auto cloud = cloudFromString(*text);
         if (!cloud) {
-            r.fail(u"vm.cloud"_s, u"must be \"azure\" or \"gcp\""_s);
+            r.fail(u"vm.cloud"_s, u"must be \"azure\", \"gcp\" or \"aws\""_s);
             return vm;
         }
         vm.cloud = *cloud;
         if (vm.cloud == Cloud::Gcp) {
             readGcpVm(r, *object, optional, &vm);
+            return vm;
+        }
+        if (vm.cloud == Cloud::Aws) {
+            readAwsVm(r, *object, optional, &vm);
             return vm;
         }
     }
@@ -302,7 +329,9 @@ VmIdentity readVm(Reader &r, const QJsonObject &root, bool identityRequired, qin
 
 ScheduledEvent readEvent(Reader &r, const QJsonObject &root, Cloud cloud)
 {
-    const auto checkName = cloud == Cloud::Gcp ? checkGcpInstanceName : checkVmName;
+    const auto checkName = cloud == Cloud::Gcp ? checkGcpInstanceName
+        : cloud == Cloud::Aws                  ? checkAwsInstanceId
+                                               : checkVmName;
     ScheduledEvent event;
     const auto object = r.object(root, {}, "event"_L1);
     if (!object)

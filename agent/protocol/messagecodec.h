@@ -53,8 +53,11 @@ QByteArray encodeHeartbeat(const Heartbeat &heartbeat);
 // Version 2 (kCloudVersion) adds "vm.cloud": "azure" (then the vm fields are those above)
 // or "gcp", whose vm is {cloud, projectId, zone, vmName, vmId, priority, evictionPolicy}
 // checked against Google's naming rules (gcpnames.h), and whose event Resources are
-// instance names. A version 1 message is Azure. encode* write version 1 for Azure, so a
-// dashboard that predates version 2 still reads them, and version 2 for Google Cloud.
+// instance names; or "aws", whose vm is {cloud, accountId, region, zone, instanceId,
+// instanceType, priority, evictionPolicy} checked against AWS's rules (awsnames.h; the
+// instance id is also vmName) and whose event Resources are instance ids. A version 1
+// message is Azure. encode* write version 1 for Azure, so a
+// dashboard that predates version 2 still reads them, and version 2 for Google Cloud and AWS.
 //
 // Decoding rules worth knowing:
 // - Every listed field must be present with its JSON type; unknown extra fields are

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "protocol/messages.h"
 
+#include "protocol/awsnames.h"
 #include "protocol/azurenames.h"
 
 #include <array>
@@ -28,6 +29,8 @@ QString VmIdentity::resourceId() const
     if (cloud == Cloud::Gcp)
         return QStringLiteral("projects/") + projectId + QStringLiteral("/zones/") + zone
             + QStringLiteral("/instances/") + vmName;
+    if (cloud == Cloud::Aws)
+        return awsInstanceArn(location, accountId, vmId);
     if (!armResourceId.isEmpty())
         return armResourceId;
     return QStringLiteral("/subscriptions/") + subscriptionId + QStringLiteral("/resourceGroups/")

@@ -43,7 +43,10 @@ enum class Cloud { Azure, Gcp, Aws };
 // zone, vmName (the instance name) and vmId (the numeric instance id) from the metadata
 // server; priority is the provisioning model ("SPOT", "STANDARD") and evictionPolicy the
 // instance termination action ("STOP", "DELETE" or ""); location is the zone; the Azure-only
-// fields stay empty.
+// fields stay empty. For AWS (cloud == Aws): accountId, location (the Region), zone (the
+// Availability Zone), vmId and vmName (both the instance id "i-..."), instanceType, from the
+// instance identity document; priority is the instance lifecycle ("spot", "on-demand"),
+// evictionPolicy stays empty (the interruption behaviour shows only in the notice).
 struct VmIdentity
 {
     QString subscriptionId; // GUID
@@ -63,11 +66,15 @@ struct VmIdentity
     // initialisers of the fields above stay valid (and -Wmissing-field-initializers quiet).
     Cloud cloud = Cloud::Azure;
     QString projectId {}; // Google Cloud only
-    QString zone {}; // Google Cloud only
+    QString zone {}; // Google Cloud and AWS (the Availability Zone)
+    QString accountId {}; // AWS only: the 12-digit account id
+    QString instanceType {}; // AWS only: "m5.large"
 
     // Azure: armResourceId when set, else composed:
     // "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{vm}"
     // Google Cloud: "projects/{projectId}/zones/{zone}/instances/{vmName}".
+    // AWS: the instance ARN "arn:aws:ec2:{location}:{accountId}:instance/{vmId}" (the
+    // partition follows from the Region: awsnames.h).
     QString resourceId() const;
     // resourceId() lower-cased: the key under which the dashboard files the VM.
     QString resourceKey() const;
@@ -143,7 +150,7 @@ struct Heartbeat
 // (case-insensitively); otherwise the rule it breaks.
 QString checkArmResourceId(const VmIdentity &vm);
 
-QString toString(Cloud cloud); // "azure", "gcp"
+QString toString(Cloud cloud); // "azure", "gcp", "aws"
 std::optional<Cloud> cloudFromString(QStringView text); // exact, lower case
 
 QString toString(ProbeKind kind); // "http", "tcp", "command"

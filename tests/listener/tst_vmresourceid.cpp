@@ -8,7 +8,7 @@ using namespace spotkeeper;
 using namespace spotkeeper::core;
 using namespace Qt::StringLiterals;
 
-// Both clouds' VM ids: what enrolment (keys generate --vm), the operator API's
+// Every cloud's VM ids: what enrolment (keys generate --vm), the operator API's
 // /api/v1/vms/{scope}/{group}/{vm} paths and the listener accept, and the rule each bad id breaks.
 class TestVmResourceId : public QObject
 {
@@ -25,27 +25,46 @@ private slots:
 void TestVmResourceId::parsesBothClouds_data()
 {
     QTest::addColumn<QString>("text");
-    QTest::addColumn<bool>("gcp");
+    QTest::addColumn<QString>("cloud");
     QTest::addColumn<QString>("scope");
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("resourceId");
     const QString sub = u"8d3c6a4e-2f4b-4c1e-9a53-3f1b2f0c7d11"_s;
     const QString azure =
         u"/subscriptions/"_s + sub + u"/resourceGroups/rg-spot/providers/Microsoft.Compute/"_s;
-    QTest::newRow("azure") << azure + u"virtualMachines/vm-a"_s << false << sub << u"vm-a"_s
+    QTest::newRow("azure") << azure + u"virtualMachines/vm-a"_s << u"azure"_s << sub << u"vm-a"_s
                            << azure + u"virtualMachines/vm-a"_s;
     QTest::newRow("azure scale set")
-        << azure + u"virtualMachineScaleSets/ss/virtualMachines/3"_s << false << sub << u"3"_s
+        << azure + u"virtualMachineScaleSets/ss/virtualMachines/3"_s << u"azure"_s << sub << u"3"_s
         << azure + u"virtualMachineScaleSets/ss/virtualMachines/3"_s;
     const QString gcp = u"projects/spot-fleet-1/zones/europe-west1-b/instances/worker-7"_s;
-    QTest::newRow("gcp") << gcp << true << u"spot-fleet-1"_s << u"worker-7"_s << gcp;
+    QTest::newRow("gcp") << gcp << u"gcp"_s << u"spot-fleet-1"_s << u"worker-7"_s << gcp;
     QTest::newRow("gcp, upper-case keywords")
-        << u"Projects/spot-fleet-1/Zones/europe-west1-b/Instances/worker-7"_s << true
+        << u"Projects/spot-fleet-1/Zones/europe-west1-b/Instances/worker-7"_s << u"gcp"_s
         << u"spot-fleet-1"_s << u"worker-7"_s << gcp;
     QTest::newRow("gcp, domain-scoped project")
-        << u"projects/example.com:spot-fleet-1/zones/us-central1-a/instances/a"_s << true
+        << u"projects/example.com:spot-fleet-1/zones/us-central1-a/instances/a"_s << u"gcp"_s
         << u"example.com:spot-fleet-1"_s << u"a"_s
         << u"projects/example.com:spot-fleet-1/zones/us-central1-a/instances/a"_s;
+    const QString arn = u"arn:aws:ec2:us-east-1:123456789012:instance/i-0abc1234def567890"_s;
+    const QString scope = u"arn:aws:ec2:us-east-1:123456789012"_s;
+    QTest::newRow("aws") << arn << u"aws"_s << scope << u"i-0abc1234def567890"_s << arn;
+    QTest::newRow("aws, upper case")
+        << u"ARN:AWS:EC2:US-EAST-1:123456789012:INSTANCE/I-0ABC1234DEF567890"_s << u"aws"_s << scope
+        << u"i-0abc1234def567890"_s << arn;
+    QTest::newRow("aws, short instance id")
+        << u"arn:aws:ec2:eu-west-1:123456789012:instance/i-1a2b3c4d"_s << u"aws"_s
+        << u"arn:aws:ec2:eu-west-1:123456789012"_s << u"i-1a2b3c4d"_s
+        << u"arn:aws:ec2:eu-west-1:123456789012:instance/i-1a2b3c4d"_s;
+    QTest::newRow("aws china")
+        << u"arn:aws-cn:ec2:cn-north-1:123456789012:instance/i-0abc1234def567890"_s << u"aws"_s
+        << u"arn:aws-cn:ec2:cn-north-1:123456789012"_s << u"i-0abc1234def567890"_s
+        << u"arn:aws-cn:ec2:cn-north-1:123456789012:instance/i-0abc1234def567890"_s;
+    QTest::newRow("aws govcloud")
+        << u"arn:aws-us-gov:ec2:us-gov-west-1:123456789012:instance/i-0abc1234def567890"_s
+        << u"aws"_s << u"arn:aws-us-gov:ec2:us-gov-west-1:123456789012"_s
+        << u"i-0abc1234def567890"_s
+        << u"arn:aws-us-gov:ec2:us-gov-west-1:123456789012:instance/i-0abc1234def567890"_s;
 }
 
 void TestVmResourceId::parsesBothClouds()
@@ -54,7 +73,7 @@ void TestVmResourceId::parsesBothClouds()
     QString error;
     const auto id = VmResourceId::parse(text, &error);
     QVERIFY2(id, qPrintable(error));
-    QTEST(id->cloud == Cloud::Gcp, "gcp");
+    QTEST(toString(id->cloud), "cloud");
     QTEST(id->scope(), "scope");
     QTEST(id->name, "name");
     QTEST(id->resourceId(), "resourceId");
@@ -86,6 +105,23 @@ void TestVmResourceId::refusesWithTheRuleBroken_data()
     QTest::newRow("gcp, trailing part")
         << u"projects/spot-fleet-1/zones/europe-west1-b/instances/worker-7/start"_s
         << u"not a Google Cloud instance id"_s;
+    const QString arn = u"arn:aws:ec2:us-east-1:123456789012:"_s;
+    QTest::newRow("aws, not ec2")
+        << u"arn:aws:s3:us-east-1:123456789012:instance/i-0abc1234def567890"_s
+        << u"not an EC2 instance ARN"_s;
+    QTest::newRow("aws, a volume")
+        << arn + u"volume/vol-0abc1234def567890"_s << u"not an EC2 instance ARN"_s;
+    QTest::newRow("aws, no region")
+        << u"arn:aws:ec2::123456789012:instance/i-0abc1234def567890"_s << u"region:"_s;
+    QTest::newRow("aws, short account")
+        << u"arn:aws:ec2:us-east-1:1234567890:instance/i-0abc1234def567890"_s << u"account id:"_s;
+    QTest::newRow("aws, bad instance id")
+        << arn + u"instance/i-0abc1234def56789"_s << u"instance id:"_s;
+    QTest::newRow("aws, not hex") << arn + u"instance/i-0abc1234xyz567890"_s << u"instance id:"_s;
+    QTest::newRow("aws, wrong partition")
+        << u"arn:aws:ec2:cn-north-1:123456789012:instance/i-0abc1234def567890"_s << u"partition:"_s;
+    QTest::newRow("aws, trailing part")
+        << arn + u"instance/i-0abc1234def567890:x"_s << u"not an EC2 instance ARN"_s;
 }
 
 void TestVmResourceId::refusesWithTheRuleBroken()
@@ -109,6 +145,25 @@ void TestVmResourceId::fromPartsTellsTheCloudByTheScope()
     QVERIFY2(gcp, qPrintable(error));
     QVERIFY(gcp->cloud == Cloud::Gcp);
     QCOMPARE(gcp->resourceId(), u"projects/spot-fleet-1/zones/europe-west1-b/instances/worker-7"_s);
+    const auto aws = VmResourceId::fromParts(u"123456789012"_s, u"us-east-1"_s,
+                                             u"i-0abc1234def567890"_s, &error);
+    QVERIFY2(aws, qPrintable(error));
+    QVERIFY(aws->cloud == Cloud::Aws);
+    QCOMPARE(aws->resourceId(),
+             u"arn:aws:ec2:us-east-1:123456789012:instance/i-0abc1234def567890"_s);
+    VmRecord record;
+    aws->fillRecord(&record);
+    QCOMPARE(record.location, u"us-east-1"_s);
+    QCOMPARE(record.subscriptionId, u"arn:aws:ec2:us-east-1:123456789012"_s);
+    // The scope as the record holds it, as the operator API's paths carry it.
+    const auto byScope =
+        VmResourceId::fromParts(record.subscriptionId, {}, u"i-0abc1234def567890"_s, &error);
+    QVERIFY2(byScope, qPrintable(error));
+    QCOMPARE(byScope->resourceId(), aws->resourceId());
+    QVERIFY(!VmResourceId::fromParts(record.subscriptionId, u"eu-west-1"_s,
+                                     u"i-0abc1234def567890"_s, &error));
+    QVERIFY(!VmResourceId::fromParts(u"123456789012"_s, u"us-east-1"_s, u"worker-7"_s, &error));
+    QVERIFY2(error.startsWith(u"instance id:"_s), qPrintable(error));
     // Neither a subscription GUID nor a project id: Azure's rule is named.
     QVERIFY(!VmResourceId::fromParts(u"NOT A SUB"_s, u"rg"_s, u"vm"_s, &error));
     QVERIFY2(error.startsWith(u"subscription id:"_s), qPrintable(error));

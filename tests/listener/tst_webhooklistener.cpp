@@ -29,6 +29,7 @@ private slots:
 
     void acceptsSignedNotice();
     void acceptsSignedGoogleCloudNotice();
+    void acceptsSignedAwsNotice();
     void badRequests_data();
     void badRequests();
     void replayedNoticeIsStoredOnce();
@@ -143,6 +144,59 @@ void TestWebhookListener::acceptsSignedGoogleCloudNotice()
     QVERIFY(cloudOf(*idle) == core::Cloud::Gcp);
     QCOMPARE(idle->subscriptionId, u"spot-fleet-1"_s);
     QCOMPARE(idle->name, u"idle-1"_s);
+}
+
+// Issue 16: a key bound to an EC2 instance's ARN is issued, its agent's version 2 notice
+// ("aws") is stored under the ARN with the account's Region as its scope and its location,
+// and the instance type as its size; the key speaks for no other instance.
+void TestWebhookListener::acceptsSignedAwsNotice()
+{
+    startServer();
+    const QString id = u"arn:aws:ec2:us-east-1:123456789012:instance/i-0abc1234def567890"_s;
+    core::KeyError code = core::KeyError::None;
+    QString error;
+    const auto key = m_listener->keys().generate(id, u"test"_s, &code, &error);
+    QVERIFY2(key, qPrintable(error));
+    QCOMPARE(key->vmResourceKey, id);
+
+    protocol::Notice notice =
+        makeNotice(u"i-0abc1234def567890"_s, newEventId(9), m_clock->nowUtc());
+    notice.vm = protocol::VmIdentity {};
+    notice.vm.cloud = protocol::Cloud::Aws;
+    notice.vm.accountId = u"123456789012"_s;
+    notice.vm.location = u"us-east-1"_s;
+    notice.vm.zone = u"us-east-1a"_s;
+    notice.vm.vmId = u"i-0abc1234def567890"_s;
+    notice.vm.vmName = notice.vm.vmId;
+    notice.vm.instanceType = u"m5.large"_s;
+    notice.vm.priority = u"spot"_s;
+    const QList<protocol::WebhookSecret> secrets {key->secret};
+    const auto post = [&](const QByteArray &body, const QString &webhookId) {
+        const SignedRequest request =
+            sign(body, key->keyId, secrets, webhookId, m_clock->nowUtc().toSecsSinceEpoch());
+        return exchange(rawRequest("POST", "/api/v1/notices", request.headers, request.body));
+    };
+    QCOMPARE(post(protocol::encodeNotice(notice), u"msg_a1"_s).status, 200);
+    const auto vm = m_store->vmByKey(id);
+    QVERIFY(vm);
+    QVERIFY(cloudOf(*vm) == core::Cloud::Aws);
+    QCOMPARE(vm->resourceId, id);
+    QCOMPARE(vm->subscriptionId, u"arn:aws:ec2:us-east-1:123456789012"_s); // the listing scope
+    QCOMPARE(vm->resourceGroup, QString());
+    QCOMPARE(vm->name, u"i-0abc1234def567890"_s);
+    QCOMPARE(vm->location, u"us-east-1"_s);
+    QCOMPARE(vm->size, u"m5.large"_s);
+    QCOMPARE(vm->priority, u"Spot"_s);
+    QVERIFY(vm->managedBy == core::ManagedBy::Agent);
+    QCOMPARE(m_ops->count(u"notice"_s), 1);
+    QCOMPARE(m_ops->calls.constFirst().vmId, vm->id);
+
+    // The same key naming another instance is refused.
+    protocol::Notice other = notice;
+    other.vm.vmId = u"i-0abc1234def567891"_s;
+    other.vm.vmName = other.vm.vmId;
+    other.event.resources = {other.vm.vmId};
+    QCOMPARE(post(protocol::encodeNotice(other), u"msg_a2"_s).status, 403);
 }
 
 using Mutator = std::function<void(QByteArray &method, QByteArray &path, http::HeaderList &headers,

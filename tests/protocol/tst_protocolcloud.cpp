@@ -1,7 +1,10 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The cloud discriminator (protocol version 2): Google Cloud notices and heartbeats, and
-// version 1 messages, which carry no cloud, read as Azure.
+// The cloud discriminator (protocol version 2): Google Cloud and AWS notices and heartbeats
+// (AWS: the instance ARN as resource id, AWS's naming rules), and the messages of older
+// agents (version 1, which carry no cloud and read as Azure; version 2 Google Cloud) read
+// exactly as before.
+#include "protocol/awsnames.h"
 #include "protocol/gcpnames.h"
 #include "protocol/messagecodec.h"
 
@@ -65,6 +68,51 @@ Heartbeat gcpHeartbeat()
     return heartbeat;
 }
 
+VmIdentity awsVm()
+{
+    VmIdentity vm;
+    vm.cloud = Cloud::Aws;
+    vm.accountId = u"123456789012"_s;
+    vm.location = u"us-west-2"_s;
+    vm.zone = u"us-west-2b"_s;
+    vm.vmId = u"i-1234567890abcdef0"_s;
+    vm.vmName = vm.vmId;
+    vm.instanceType = u"m5.large"_s;
+    vm.priority = u"spot"_s;
+    return vm;
+}
+
+Notice awsNotice()
+{
+    Notice notice;
+    notice.vm = awsVm();
+    notice.event.eventId = u"0B5F7C16-7C0A-5D0B-9C43-2E3B3C61A0F1"_s;
+    notice.event.eventType = EventType::Preempt;
+    notice.event.eventTypeText = u"Preempt"_s;
+    notice.event.eventStatus = EventStatus::Scheduled;
+    notice.event.notBefore = QDateTime(QDate(2026, 12, 7), QTime(6, 2, 0), Qt::UTC);
+    notice.event.description = u"EC2 Spot interruption: stop"_s;
+    notice.event.eventSource = u"Platform"_s;
+    notice.event.durationInSeconds = -1;
+    notice.event.resourceType = u"VirtualMachine"_s;
+    notice.event.resources = {u"i-1234567890abcdef0"_s};
+    notice.documentIncarnation = 2;
+    notice.agentVersion = u"0.1.0"_s;
+    notice.sentAt = QDateTime(QDate(2026, 12, 7), QTime(6, 0, 0, 500), Qt::UTC);
+    return notice;
+}
+
+Heartbeat awsHeartbeat()
+{
+    Heartbeat heartbeat;
+    heartbeat.vm = awsVm();
+    heartbeat.agentVersion = u"0.1.0"_s;
+    heartbeat.uptimeSeconds = 61;
+    heartbeat.lastPoll = {QDateTime(QDate(2026, 12, 7), QTime(6, 0, 0), Qt::UTC), true, {}};
+    heartbeat.sentAt = QDateTime(QDate(2026, 12, 7), QTime(6, 0, 1), Qt::UTC);
+    return heartbeat;
+}
+
 QByteArray withVmField(const QByteArray &json, const QString &key, const QJsonValue &value,
                        const QJsonValue &version = QJsonValue(QJsonValue::Undefined))
 {
@@ -108,6 +156,15 @@ private slots:
     void version3CarriesAppHealth();
     void version3Rejections_data();
     void version3Rejections();
+    void awsGoldenFiles();
+    void awsResourceIdIsTheArn();
+    void olderMessagesAreStillRead_data();
+    void olderMessagesAreStillRead();
+    void awsHeartbeatWithoutIdentity();
+    void awsRejections_data();
+    void awsRejections();
+    void awsNames_data();
+    void awsNames();
 };
 
 void TestProtocolCloud::gcpGoldenFiles()
@@ -182,8 +239,8 @@ void TestProtocolCloud::version2NamesItsCloud_data()
     QTest::newRow("v2 azure") << withVmField(azure, u"cloud"_s, u"azure"_s, 2) << QString();
     QTest::newRow("v2 without cloud")
         << withVmField(azure, u"cloud"_s, QJsonValue::Undefined, 2) << u"vm.cloud: is required"_s;
-    QTest::newRow("v2 unknown cloud") << withVmField(azure, u"cloud"_s, u"aws"_s, 2)
-                                      << u"vm.cloud: must be \"azure\" or \"gcp\""_s;
+    QTest::newRow("v2 unknown cloud") << withVmField(azure, u"cloud"_s, u"oci"_s, 2)
+                                      << u"vm.cloud: must be \"azure\", \"gcp\" or \"aws\""_s;
     QTest::newRow("v2 cloud not a string")
         << withVmField(azure, u"cloud"_s, 1, 2) << u"vm.cloud: must be a string"_s;
     QTest::newRow("v2 gcp with azure fields only")
@@ -354,6 +411,200 @@ void TestProtocolCloud::gcpNames()
         rule = checkGcpInstanceName(value);
     else
         rule = checkGcpInstanceId(value);
+    QCOMPARE(rule.isEmpty(), valid);
+}
+
+void TestProtocolCloud::awsGoldenFiles()
+{
+    const QByteArray notice = encodeNotice(awsNotice());
+    const QByteArray heartbeat = encodeHeartbeat(awsHeartbeat());
+    if (qEnvironmentVariableIsSet("SPOTKEEPER_UPDATE_GOLDEN")) {
+        for (const auto &[name, bytes] :
+             {std::pair {u"notice-aws-preempt-scheduled.json"_s, notice},
+              std::pair {u"heartbeat-aws-healthy.json"_s, heartbeat}}) {
+            QFile out(QStringLiteral(SPOTKEEPER_TEST_DATA "/protocol/") + name);
+            QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            out.write(bytes);
+        }
+    }
+    QCOMPARE(notice, readData(u"notice-aws-preempt-scheduled.json"_s));
+    QCOMPARE(heartbeat, readData(u"heartbeat-aws-healthy.json"_s));
+    const auto decodedNotice = decodeNotice(notice);
+    QVERIFY2(decodedNotice.ok(), qPrintable(describe(decodedNotice.errors)));
+    QCOMPARE(*decodedNotice.value, awsNotice());
+    const auto decodedHeartbeat = decodeHeartbeat(heartbeat);
+    QVERIFY2(decodedHeartbeat.ok(), qPrintable(describe(decodedHeartbeat.errors)));
+    QCOMPARE(*decodedHeartbeat.value, awsHeartbeat());
+    const QJsonObject root = QJsonDocument::fromJson(notice).object();
+    QCOMPARE(root.value("version"_L1).toInt(), kCloudVersion);
+    const QJsonObject vm = root.value("vm"_L1).toObject();
+    QCOMPARE(vm.value("cloud"_L1).toString(), u"aws"_s);
+    QCOMPARE(vm.value("instanceId"_L1).toString(), u"i-1234567890abcdef0"_s);
+    QVERIFY(!vm.contains("subscriptionId"_L1));
+    QVERIFY(!vm.contains("projectId"_L1));
+}
+
+void TestProtocolCloud::awsResourceIdIsTheArn()
+{
+    QCOMPARE(awsVm().resourceId(),
+             u"arn:aws:ec2:us-west-2:123456789012:instance/i-1234567890abcdef0"_s);
+    QCOMPARE(awsVm().resourceKey(), awsVm().resourceId());
+    VmIdentity china = awsVm();
+    china.location = u"cn-northwest-1"_s;
+    QCOMPARE(china.resourceId(),
+             u"arn:aws-cn:ec2:cn-northwest-1:123456789012:instance/i-1234567890abcdef0"_s);
+    VmIdentity gov = awsVm();
+    gov.location = u"us-gov-east-1"_s;
+    QVERIFY(gov.resourceId().startsWith("arn:aws-us-gov:ec2:us-gov-east-1:"_L1));
+}
+
+// What agents that predate AWS send is read exactly as before: version 1 (Azure), version 2
+// Google Cloud and version 2 Azure, notices and heartbeats, and version 3 heartbeats.
+void TestProtocolCloud::olderMessagesAreStillRead_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<int>("version");
+    QTest::addColumn<QString>("cloud");
+    QTest::newRow("v1 notice") << u"notice-preempt-scheduled.json"_s << 1 << u"azure"_s;
+    QTest::newRow("v1 notice, unknown type") << u"notice-unknown-type.json"_s << 1 << u"azure"_s;
+    QTest::newRow("v1 heartbeat") << u"heartbeat-healthy.json"_s << 1 << u"azure"_s;
+    QTest::newRow("v1 heartbeat, identity unknown")
+        << u"heartbeat-identity-unknown.json"_s << 1 << u"azure"_s;
+    QTest::newRow("v2 gcp notice") << u"notice-gcp-preempt-started.json"_s << 2 << u"gcp"_s;
+    QTest::newRow("v2 gcp heartbeat") << u"heartbeat-gcp-healthy.json"_s << 2 << u"gcp"_s;
+    QTest::newRow("v3 heartbeat with app health")
+        << u"heartbeat-app-unhealthy.json"_s << 3 << u"azure"_s;
+}
+
+void TestProtocolCloud::olderMessagesAreStillRead()
+{
+    QFETCH(QString, file);
+    QFETCH(int, version);
+    QFETCH(QString, cloud);
+    const QByteArray json = readData(file);
+    QVERIFY(!json.isEmpty());
+    const QJsonObject root = QJsonDocument::fromJson(json).object();
+    QCOMPARE(root.value("version"_L1).toInt(), version);
+    const bool heartbeat = root.value("type"_L1).toString() == QLatin1StringView(kHeartbeatType);
+    if (heartbeat) {
+        const auto decoded = decodeHeartbeat(json);
+        QVERIFY2(decoded.ok(), qPrintable(describe(decoded.errors)));
+        QCOMPARE(toString(decoded.value->vm.cloud), cloud);
+        QCOMPARE(encodeHeartbeat(*decoded.value), json); // nothing lost or changed
+    } else {
+        const auto decoded = decodeNotice(json);
+        QVERIFY2(decoded.ok(), qPrintable(describe(decoded.errors)));
+        QCOMPARE(toString(decoded.value->vm.cloud), cloud);
+        QCOMPARE(encodeNotice(*decoded.value), json);
+    }
+    if (version == 1) { // the same message as version 2 with cloud "azure"
+        QJsonObject v2 = root;
+        QJsonObject vm = v2.value("vm"_L1).toObject();
+        vm.insert(u"cloud"_s, u"azure"_s);
+        v2.insert(u"vm"_s, vm);
+        v2.insert(u"version"_s, 2);
+        const QByteArray bytes = QJsonDocument(v2).toJson(QJsonDocument::Compact);
+        const QList<ValidationError> errors =
+            heartbeat ? decodeHeartbeat(bytes).errors : decodeNotice(bytes).errors;
+        QVERIFY2(errors.isEmpty(), qPrintable(describe(errors)));
+    }
+}
+
+void TestProtocolCloud::awsHeartbeatWithoutIdentity()
+{
+    // Before IMDS answered: every identity field may be empty, the cloud is still named.
+    Heartbeat heartbeat = awsHeartbeat();
+    heartbeat.identityKnown = false;
+    heartbeat.vm = VmIdentity {};
+    heartbeat.vm.cloud = Cloud::Aws;
+    heartbeat.lastPoll = {};
+    const auto decoded = decodeHeartbeat(encodeHeartbeat(heartbeat));
+    QVERIFY2(decoded.ok(), qPrintable(describe(decoded.errors)));
+    QVERIFY(decoded.value->vm.cloud == Cloud::Aws);
+    QVERIFY(!decoded.value->identityKnown);
+}
+
+void TestProtocolCloud::awsRejections_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QJsonValue>("value");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("account 10 digits")
+        << u"accountId"_s << QJsonValue(u"0123456789"_s) << u"vm.accountId"_s;
+    QTest::newRow("account as number")
+        << u"accountId"_s << QJsonValue(123456789012.0) << u"vm.accountId"_s;
+    QTest::newRow("account missing")
+        << u"accountId"_s << QJsonValue(QJsonValue::Undefined) << u"vm.accountId"_s;
+    QTest::newRow("region upper case")
+        << u"region"_s << QJsonValue(u"US-EAST-1"_s) << u"vm.region"_s;
+    QTest::newRow("region an AZ") << u"region"_s << QJsonValue(u"us-east-1a"_s) << u"vm.region"_s;
+    QTest::newRow("zone with slash") << u"zone"_s << QJsonValue(u"us/east"_s) << u"vm.zone"_s;
+    QTest::newRow("instance id without i-")
+        << u"instanceId"_s << QJsonValue(u"1234567890abcdef0"_s) << u"vm.instanceId"_s;
+    QTest::newRow("instance id upper case")
+        << u"instanceId"_s << QJsonValue(u"i-1234567890ABCDEF0"_s) << u"vm.instanceId"_s;
+    QTest::newRow("instance type with space")
+        << u"instanceType"_s << QJsonValue(u"m5 large"_s) << u"vm.instanceType"_s;
+    QTest::newRow("lifecycle with space")
+        << u"priority"_s << QJsonValue(u"on demand"_s) << u"vm.priority"_s;
+}
+
+void TestProtocolCloud::awsRejections()
+{
+    QFETCH(QString, key);
+    QFETCH(QJsonValue, value);
+    QFETCH(QString, field);
+    const auto decoded = decodeNotice(withVmField(encodeNotice(awsNotice()), key, value));
+    QVERIFY(!decoded.ok());
+    QCOMPARE(decoded.errors.size(), 1);
+    QCOMPARE(decoded.errors.first().field, field);
+}
+
+void TestProtocolCloud::awsNames_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<bool>("valid");
+    QTest::newRow("account") << u"account"_s << u"123456789012"_s << true;
+    QTest::newRow("account 13") << u"account"_s << u"1234567890123"_s << false;
+    QTest::newRow("account letter") << u"account"_s << u"12345678901a"_s << false;
+    QTest::newRow("region") << u"region"_s << u"ap-southeast-2"_s << true;
+    QTest::newRow("region gov") << u"region"_s << u"us-gov-west-1"_s << true;
+    QTest::newRow("region two parts") << u"region"_s << u"useast-1"_s << false;
+    QTest::newRow("region no number") << u"region"_s << u"us-east-a"_s << false;
+    QTest::newRow("region empty part") << u"region"_s << u"us--1"_s << false;
+    QTest::newRow("zone") << u"zone"_s << u"us-east-1a"_s << true;
+    QTest::newRow("local zone") << u"zone"_s << u"us-west-2-lax-1a"_s << true;
+    QTest::newRow("zone trailing hyphen") << u"zone"_s << u"us-east-1-"_s << false;
+    QTest::newRow("id 8") << u"id"_s << u"i-1a2b3c4d"_s << true;
+    QTest::newRow("id 17") << u"id"_s << u"i-0123456789abcdef0"_s << true;
+    QTest::newRow("id 9") << u"id"_s << u"i-1a2b3c4d5"_s << false;
+    QTest::newRow("id prefix only") << u"id"_s << u"i-"_s << false;
+    QTest::newRow("id empty") << u"id"_s << QString() << false;
+    QTest::newRow("type") << u"type"_s << u"u-6tb1.metal"_s << true;
+    QTest::newRow("type upper") << u"type"_s << u"M5.large"_s << false;
+    QTest::newRow("lifecycle") << u"lifecycle"_s << u"on-demand"_s << true;
+    QTest::newRow("lifecycle digits") << u"lifecycle"_s << u"spot1"_s << false;
+}
+
+void TestProtocolCloud::awsNames()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, value);
+    QFETCH(bool, valid);
+    QString rule;
+    if (kind == "account"_L1)
+        rule = checkAwsAccountId(value);
+    else if (kind == "region"_L1)
+        rule = checkAwsRegion(value);
+    else if (kind == "zone"_L1)
+        rule = checkAwsAvailabilityZone(value);
+    else if (kind == "id"_L1)
+        rule = checkAwsInstanceId(value);
+    else if (kind == "type"_L1)
+        rule = checkAwsInstanceType(value);
+    else
+        rule = checkAwsLifecycle(value);
     QCOMPARE(rule.isEmpty(), valid);
 }
 

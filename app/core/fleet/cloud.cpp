@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fleet/cloud.h"
 
+#include "protocol/awsnames.h"
 #include "protocol/gcpnames.h"
 
 namespace spotkeeper::core {
@@ -17,8 +18,10 @@ Cloud cloudOfResourceId(QStringView resourceId)
 
 Cloud cloudOfScope(QStringView scope)
 {
-    if (scope.startsWith(QLatin1StringView("arn:"), Qt::CaseInsensitive))
-        return Cloud::Aws; // arn:<partition>:ec2:<region>:<account>
+    // "arn:aws:ec2:<region>:<account>" (what AWS VMs carry), or an account id (12 digits).
+    if (scope.startsWith(QLatin1StringView("arn:"), Qt::CaseInsensitive)
+        || protocol::checkAwsAccountId(scope).isEmpty())
+        return Cloud::Aws;
     return protocol::checkGcpProjectId(scope).isEmpty() ? Cloud::Gcp : Cloud::Azure;
 }
 

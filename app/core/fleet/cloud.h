@@ -18,14 +18,15 @@
 // parses each form.
 namespace spotkeeper::core {
 
-// The wire protocol's names, "azure" and "gcp"; toString(Cloud) and cloudFromString are
+// The wire protocol's names, "azure", "gcp" and "aws"; toString(Cloud) and cloudFromString are
 // protocol's (found by argument lookup).
 using Cloud = protocol::Cloud;
 
 // The one place that tells the clouds' ids apart (any letter case).
 Cloud cloudOfResourceId(QStringView resourceId);
 // The cloud of a listing scope (VmRecord::subscriptionId): an Azure subscription id is a GUID
-// (36 characters), a Google Cloud project id is not (6-30, or "domain:project").
+// (36 characters), a Google Cloud project id is not (6-30, starting with a letter, or
+// "domain:project"), an AWS scope starts with "arn:" (or is a 12-digit account id).
 Cloud cloudOfScope(QStringView scope);
 
 inline Cloud cloudOf(const VmRecord &vm)

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "listener/vmresourceid.h"
 
+#include "protocol/awsnames.h"
 #include "protocol/azurenames.h"
 #include "protocol/gcpnames.h"
 
@@ -72,8 +73,9 @@ std::optional<VmResourceId> azureParse(QStringView text, QString *error)
         || !is(parts[6], "Microsoft.Compute"_L1) || !is(parts[7], "virtualMachines"_L1)) {
         *error = u"not a VM resource id: expected /subscriptions/<id>/resourceGroups/<group>"
                  u"/providers/Microsoft.Compute/virtualMachines/<name> (or .../"
-                 u"virtualMachineScaleSets/<scale set>/virtualMachines/<instance id>), or for "
-                 u"Google Cloud projects/<project>/zones/<zone>/instances/<name>"_s;
+                 u"virtualMachineScaleSets/<scale set>/virtualMachines/<instance id>), for "
+                 u"Google Cloud projects/<project>/zones/<zone>/instances/<name>, or for AWS "
+                 u"arn:aws:ec2:<region>:<account>:instance/<instance id>"_s;
         return std::nullopt;
     }
     return azureFromParts(parts[2].toString(), parts[4].toString(), parts[8].toString(), error);
@@ -119,6 +121,72 @@ std::optional<VmResourceId> gcpParse(QStringView text, QString *error)
     return gcpFromParts(parts[1].toString(), parts[3].toString(), parts[5].toString(), error);
 }
 
+// ---- AWS: arn:{partition}:ec2:{region}:{account}:instance/{instance id}
+// (docs/AWS-PROTOCOL.md §4)
+
+std::optional<VmResourceId> awsFromParts(const QString &scope, const QString &group,
+                                         const QString &instanceId, QString *error)
+{
+    // The scope as VmRecord::subscriptionId holds it, "arn:<partition>:ec2:<region>:<account>"
+    // (the group then empty or the region), or the account id with the region as the group.
+    QString accountId = scope;
+    QString region = group;
+    if (scope.startsWith("arn:"_L1, Qt::CaseInsensitive)) {
+        const QList<QStringView> parts = QStringView(scope).split(u':');
+        if (parts.size() != 5 || !is(parts[2], "ec2"_L1)
+            || (!group.isEmpty() && group.compare(parts[3], Qt::CaseInsensitive) != 0)) {
+            *error = u"not an AWS scope: expected arn:aws:ec2:<region>:<account>"_s;
+            return std::nullopt;
+        }
+        region = parts[3].toString().toLower();
+        accountId = parts[4].toString();
+    }
+    QString problem = protocol::checkAwsAccountId(accountId);
+    if (!problem.isEmpty()) {
+        *error = u"account id: "_s + problem;
+        return std::nullopt;
+    }
+    problem = protocol::checkAwsRegion(region);
+    if (!problem.isEmpty()) {
+        *error = u"region: "_s + problem;
+        return std::nullopt;
+    }
+    problem = protocol::checkAwsInstanceId(instanceId);
+    if (!problem.isEmpty()) {
+        *error = u"instance id: "_s + problem;
+        return std::nullopt;
+    }
+    VmResourceId id;
+    id.cloud = Cloud::Aws;
+    id.accountId = accountId;
+    id.region = region;
+    id.name = instanceId;
+    return id;
+}
+
+std::optional<VmResourceId> awsParse(QStringView text, QString *error)
+{
+    // arn, partition, service, region, account, resource ("instance/i-...")
+    const QList<QStringView> parts = text.split(u':');
+    if (parts.size() != 6 || !is(parts[0], "arn"_L1) || !is(parts[2], "ec2"_L1)
+        || !parts[5].startsWith(u"instance/", Qt::CaseInsensitive)) {
+        *error = u"not an EC2 instance ARN: expected "
+                 "arn:aws:ec2:<region>:<account>:instance/<instance id>"_s;
+        return std::nullopt;
+    }
+    // The ARN's parts are lower case as AWS writes them; the store files ids lower-cased.
+    const QString region = parts[3].toString().toLower();
+    auto id =
+        awsFromParts(parts[4].toString(), region, parts[5].sliced(9).toString().toLower(), error);
+    const QString partition = protocol::awsPartitionOfRegion(region);
+    if (id && parts[1].compare(partition, Qt::CaseInsensitive) != 0) {
+        *error = u"partition: "_s + parts[1].toString() + u" is not the partition of "_s + region
+            + u" ("_s + partition + u')';
+        return std::nullopt;
+    }
+    return id;
+}
+
 // One row per cloud: everything cloud-specific about a VM's id.
 struct IdForm
 {
@@ -131,6 +199,7 @@ struct IdForm
 constexpr IdForm kForms[] = {
     {Cloud::Azure, azureParse, azureFromParts},
     {Cloud::Gcp, gcpParse, gcpFromParts},
+    {Cloud::Aws, awsParse, awsFromParts},
 };
 
 const IdForm &formOf(Cloud cloud)
@@ -144,8 +213,24 @@ const IdForm &formOf(Cloud cloud)
 
 } // namespace
 
+QString VmResourceId::scope() const
+{
+    switch (cloud) {
+    case Cloud::Gcp:
+        return projectId;
+    case Cloud::Aws: // one Region of one account: "arn:aws:ec2:<region>:<account>"
+        return u"arn:"_s + protocol::awsPartitionOfRegion(region) + u":ec2:"_s + region + u':'
+            + accountId;
+    case Cloud::Azure:
+        break;
+    }
+    return subscriptionId;
+}
+
 QString VmResourceId::resourceId() const
 {
+    if (cloud == Cloud::Aws)
+        return protocol::awsInstanceArn(region, accountId, name);
     if (cloud == Cloud::Gcp)
         return u"projects/"_s + projectId + u"/zones/"_s + zone + u"/instances/"_s + name;
     if (!scaleSet.isEmpty())
@@ -168,6 +253,8 @@ void VmResourceId::fillRecord(VmRecord *vm) const
     vm->subscriptionId = scope();
     vm->resourceGroup = resourceGroup;
     vm->name = name;
+    if (cloud == Cloud::Aws)
+        vm->location = region;
 }
 
 std::optional<VmResourceId> VmResourceId::fromParts(const QString &scope, const QString &group,

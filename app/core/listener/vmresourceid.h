@@ -28,25 +28,29 @@ struct VmResourceId
     Cloud cloud = Cloud::Azure;
     QString projectId {}; // Google Cloud only
     QString zone {}; // Google Cloud only
+    QString accountId {}; // AWS only
+    QString region {}; // AWS only
 
     // Azure: "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/
     // virtualMachines/{vm}" (or the scale set instance form above); Google Cloud:
-    // "projects/{project}/zones/{zone}/instances/{name}".
+    // "projects/{project}/zones/{zone}/instances/{name}"; AWS: the instance ARN
+    // "arn:{partition}:ec2:{region}:{account}:instance/{instance id}" (name = the instance id).
     QString resourceId() const;
     QString resourceKey() const; // resourceId() lower-cased, as the store files VMs
-    // The scope one fleet listing covers: the subscription, or the Google Cloud project
-    // (VmRecord::subscriptionId).
-    QString scope() const { return cloud == Cloud::Gcp ? projectId : subscriptionId; }
+    // The scope one fleet listing covers: the subscription, the Google Cloud project or one
+    // Region of an AWS account, "arn:aws:ec2:<region>:<account>" (VmRecord::subscriptionId).
+    QString scope() const;
     // The identity part of a VmRecord: resourceKey, resourceId, subscriptionId (the scope),
-    // resourceGroup and name.
+    // resourceGroup and name; for AWS also location (the Region), which the ARN carries.
     void fillRecord(VmRecord *vm) const;
 
-    // Accepts either cloud's form; Azure's in any letter case and both of its forms; error
+    // Accepts every cloud's form; Azure's in any letter case and both of its forms; error
     // names the part that is wrong.
     static std::optional<VmResourceId> parse(QStringView text, QString *error);
     // From the three path segments of /api/v1/vms/{scope}/{group}/{vm}/...: an Azure
-    // subscription id (a GUID), resource group and VM name, or a Google Cloud project id,
-    // zone and instance name.
+    // subscription id (a GUID), resource group and VM name, a Google Cloud project id,
+    // zone and instance name, or an AWS scope ("arn:aws:ec2:<region>:<account>", the group
+    // empty or the Region; or the account id with the Region as the group) and instance id.
     static std::optional<VmResourceId> fromParts(const QString &scope, const QString &group,
                                                  const QString &name, QString *error);
 };

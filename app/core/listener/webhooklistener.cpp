@@ -7,6 +7,7 @@
 #include "listener/listenerjson.h"
 #include "listener/operatorapi.h"
 #include "listener/vmresourceid.h"
+#include "protocol/awsnames.h"
 #include "protocol/azurenames.h"
 #include "protocol/messagecodec.h"
 #include "protocol/webhooksignature.h"
@@ -57,7 +58,7 @@ VmRecord recordFor(const protocol::VmIdentity &identity)
 {
     // The identity parts (the scope: subscription or Google Cloud project) come from the
     // id's own parser; what the agent reported besides is the same for every cloud
-    // (location: an Azure region, or a Google Cloud zone).
+    // (location: an Azure region, a Google Cloud zone or an AWS Region).
     VmRecord vm = recordForId(identity.resourceId(), identity.resourceKey());
     vm.resourceId = identity.resourceId();
     vm.name = identity.vmName;
@@ -65,6 +66,10 @@ VmRecord recordFor(const protocol::VmIdentity &identity)
     vm.location = identity.location;
     vm.priority = identity.priority;
     vm.evictionPolicy = identity.evictionPolicy;
+    if (identity.cloud == protocol::Cloud::Aws) {
+        vm.size = identity.instanceType; // others report no size
+        vm.priority = protocol::awsFleetPriority(identity.priority); // as the EC2 listing has it
+    }
     return vm;
 }
 
