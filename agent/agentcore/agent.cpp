@@ -17,15 +17,19 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// "IMDS http://169.254.169.254" (Azure), "Google metadata server http://..." or both for auto.
+// "IMDS http://169.254.169.254" (Azure), "Google metadata server http://...", "EC2 IMDSv2
+// http://..." or all three for auto.
 QString metadataDescription(const AgentConfig &config)
 {
     switch (config.cloud) {
     case AgentConfig::Cloud::Gcp:
         return u"Google metadata server "_s + config.gceMetadataUrl.toString();
+    case AgentConfig::Cloud::Aws:
+        return u"EC2 IMDSv2 "_s + config.awsImdsUrl.toString();
     case AgentConfig::Cloud::Auto:
-        return u"cloud auto (Google metadata server %1, else IMDS %2)"_s.arg(
-            config.gceMetadataUrl.toString(), config.imdsUrl.toString());
+        return u"cloud auto (Google metadata server %1, else EC2 IMDSv2 %2, else IMDS %3)"_s.arg(
+            config.gceMetadataUrl.toString(), config.awsImdsUrl.toString(),
+            config.imdsUrl.toString());
     case AgentConfig::Cloud::Azure:
         break;
     }

@@ -49,7 +49,9 @@ void AgentCheck::checkWithSource()
                 m_identityKnown = true;
                 report(true, u"identity"_s,
                        u"%1 VM %2, priority %3, resource id %4"_s.arg(
-                           vm.cloud == protocol::Cloud::Gcp ? u"Google Cloud"_s : u"Azure"_s,
+                           vm.cloud == protocol::Cloud::Gcp       ? u"Google Cloud"_s
+                               : vm.cloud == protocol::Cloud::Aws ? u"AWS"_s
+                                                                  : u"Azure"_s,
                            vm.vmName, vm.priority, vm.resourceId()));
             });
     connect(m_source.get(), &NoticeSource::eventsObserved, this,
@@ -85,8 +87,9 @@ void AgentCheck::finishSourceCheck(bool timedOut)
             m_identityError = m_source->identityError();
             report(false, u"identity"_s,
                    u"cannot read the metadata service at %1 (%2)"_s.arg(
-                       (m_config.cloud == AgentConfig::Cloud::Gcp ? m_config.gceMetadataUrl
-                                                                  : m_config.imdsUrl)
+                       (m_config.cloud == AgentConfig::Cloud::Gcp       ? m_config.gceMetadataUrl
+                            : m_config.cloud == AgentConfig::Cloud::Aws ? m_config.awsImdsUrl
+                                                                        : m_config.imdsUrl)
                            .toString(),
                        m_identityError));
         }

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "agentcore/agentconfig.h"
 
+#include "agentcore/ec2imdsclient.h"
 #include "agentcore/gcemetadataclient.h"
 #include "base/configfile.h"
 
@@ -34,12 +35,12 @@ constexpr std::array kSettings = {
     Setting {"key-file"_L1, "SPOTKEEPER_AGENT_KEY_FILE"_L1, "path"_L1,
              "Agent key file, one line \"<keyId> whsec_...\" (default: "
              "$CREDENTIALS_DIRECTORY/agent.key, then /etc/spotkeeper-agent/agent.key)"_L1},
-    Setting {"cloud"_L1, "SPOTKEEPER_CLOUD"_L1, "azure|gcp|auto"_L1,
-             "Where this VM runs: azure (IMDS), gcp (Compute Engine metadata server) or auto "
-             "(ask the metadata address once; default azure)"_L1},
+    Setting {"cloud"_L1, "SPOTKEEPER_CLOUD"_L1, "azure|gcp|aws|auto"_L1,
+             "Where this VM runs: azure (IMDS), gcp (Compute Engine metadata server), aws "
+             "(EC2 IMDSv2) or auto (ask the metadata address once; default azure)"_L1},
     Setting {"imds-url"_L1, "SPOTKEEPER_IMDS_URL"_L1, "url"_L1,
              "Metadata service base URL (default http://169.254.169.254; for gcp also "
-             "GCE_METADATA_HOST)"_L1},
+             "GCE_METADATA_HOST, for aws also AWS_EC2_METADATA_SERVICE_ENDPOINT)"_L1},
     Setting {"poll-interval"_L1, "SPOTKEEPER_POLL_INTERVAL"_L1, "duration"_L1,
              "Scheduled Events poll interval, at least 200ms (default 1s)"_L1},
     Setting {"heartbeat-interval"_L1, "SPOTKEEPER_HEARTBEAT_INTERVAL"_L1, "duration"_L1,
@@ -230,15 +231,29 @@ bool readCloud(const QHash<QString, QString> &values, const QProcessEnvironment 
         config->cloud = AgentConfig::Cloud::Azure;
     } else if (cloud == "gcp"_L1) {
         config->cloud = AgentConfig::Cloud::Gcp;
+    } else if (cloud == "aws"_L1) {
+        config->cloud = AgentConfig::Cloud::Aws;
     } else if (cloud == "auto"_L1) {
         config->cloud = AgentConfig::Cloud::Auto;
     } else {
-        *error = u"cloud: '%1' is not azure, gcp or auto"_s.arg(values.value("cloud"_L1));
+        *error = u"cloud: '%1' is not azure, gcp, aws or auto"_s.arg(values.value("cloud"_L1));
         return false;
     }
     if (values.contains("imds-url"_L1)) {
         config->gceMetadataUrl = config->imdsUrl;
-    } else if (const QString host = env.value("GCE_METADATA_HOST"_L1); !host.isEmpty()) {
+        config->awsImdsUrl = config->imdsUrl;
+        return true;
+    }
+    // The AWS SDKs' variables, read only for aws and auto (Azure ignores them).
+    if (config->cloud == AgentConfig::Cloud::Aws || config->cloud == AgentConfig::Cloud::Auto) {
+        const QUrl url = Ec2ImdsClient::urlFromEnvironment(
+            env.value("AWS_EC2_METADATA_SERVICE_ENDPOINT"_L1),
+            env.value("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"_L1), error);
+        if (!url.isValid())
+            return false;
+        config->awsImdsUrl = url;
+    }
+    if (const QString host = env.value("GCE_METADATA_HOST"_L1); !host.isEmpty()) {
         const QUrl url = GceMetadataClient::urlFromHostVariable(host);
         if (!url.isValid()) {
             *error = u"GCE_METADATA_HOST: '%1' is not host or host:port"_s.arg(host);
@@ -261,7 +276,7 @@ ConfigResult loadAgentConfig(const QStringList &arguments, const QProcessEnviron
     QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Watches this VM's eviction and maintenance notices (Azure Scheduled Events, Google "
-        "Cloud's metadata server) and reports them to SpotKeeper."_s);
+        "Cloud's metadata server, EC2 instance metadata) and reports them to SpotKeeper."_s);
     const QCommandLineOption help({u"h"_s, u"help"_s}, u"Show this help."_s);
     const QCommandLineOption version({u"v"_s, u"version"_s}, u"Show the version."_s);
     const QCommandLineOption check(u"check"_s,

@@ -34,12 +34,15 @@ struct AgentConfig
     QByteArray legacyApiKey; // secret: never logged
 
     // Which metadata service tells this VM's identity and events (cloudselect.h).
-    enum class Cloud { Azure, Gcp, Auto };
+    enum class Cloud { Azure, Gcp, Aws, Auto };
     Cloud cloud = Cloud::Azure;
     QUrl imdsUrl {QStringLiteral("http://169.254.169.254")};
     // Google's metadata server: imds-url when set, else GCE_METADATA_HOST, else the same
     // link-local address (which Google's metadata.google.internal resolves to).
     QUrl gceMetadataUrl {QStringLiteral("http://169.254.169.254")};
+    // EC2's IMDSv2: imds-url when set, else AWS_EC2_METADATA_SERVICE_ENDPOINT (or with
+    // AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6 http://[fd00:ec2::254]), else this address.
+    QUrl awsImdsUrl {QStringLiteral("http://169.254.169.254")};
     int pollIntervalMs = 1000;
     int heartbeatIntervalMs = 60'000;
     int firstPollTimeoutMs = 120'000; // IMDS may take two minutes to enable the service

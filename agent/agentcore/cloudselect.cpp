@@ -4,6 +4,7 @@
 
 #include "agentcore/agentlog.h"
 #include "agentcore/azureimdssource.h"
+#include "agentcore/ec2metadatasource.h"
 #include "agentcore/gcemetadatasource.h"
 
 #include <algorithm>
@@ -12,11 +13,13 @@ namespace spotkeeper::agent {
 
 using namespace Qt::StringLiterals;
 
-CloudDetectingSource::CloudDetectingSource(const QUrl &gceMetadataUrl, Factory gcp, Factory azure,
-                                           QObject *parent)
+CloudDetectingSource::CloudDetectingSource(const QUrl &gceMetadataUrl, const QUrl &awsImdsUrl,
+                                           Factory gcp, Factory aws, Factory azure, QObject *parent)
     : NoticeSource(parent)
     , m_client(gceMetadataUrl)
+    , m_aws(awsImdsUrl, base::systemClock())
     , m_gcp(std::move(gcp))
+    , m_awsFactory(std::move(aws))
     , m_azure(std::move(azure))
 {
     m_retry.setSingleShot(true);
@@ -85,9 +88,7 @@ void CloudDetectingSource::probe()
             return;
         }
         if (reply.httpStatus != 0) {
-            choose(AgentConfig::Cloud::Azure,
-                   u"%1 is not Google's metadata server (%2)"_s.arg(m_client.baseUrl().toString(),
-                                                                    reply.error));
+            probeAws(reply.httpStatus);
             return;
         }
         m_lastProblem = reply.error;
@@ -104,12 +105,48 @@ void CloudDetectingSource::probe()
     });
 }
 
+void CloudDetectingSource::probeAws(int firstStatus)
+{
+    const QString base = m_aws.baseUrl().toString();
+    m_aws.probeToken(kProbeTimeoutMs, [this, firstStatus, base](const Ec2Reply &reply) {
+        if (m_inner)
+            return;
+        if (reply.ok()) {
+            choose(AgentConfig::Cloud::Aws,
+                   u"%1 gave an IMDSv2 session token (PUT /latest/api/token)"_s.arg(base));
+        } else if (reply.httpStatus != 0) {
+            choose(AgentConfig::Cloud::Azure,
+                   u"%1 is neither Google's metadata server nor EC2's IMDSv2 (token request: "
+                   "%2)"_s.arg(base, reply.error));
+        } else if (firstStatus == 401) {
+            choose(AgentConfig::Cloud::Aws,
+                   u"%1 refused a read without a session token (HTTP 401, as IMDSv2 does) but "
+                   "the token request got no answer (%2): raise the instance's metadata hop "
+                   "limit to 2 in a container"_s.arg(base, reply.error));
+        } else {
+            choose(AgentConfig::Cloud::Azure,
+                   u"%1 is not Google's metadata server (HTTP %2) and the IMDSv2 token "
+                   "request got no answer (%3)"_s.arg(base)
+                       .arg(firstStatus)
+                       .arg(reply.error));
+        }
+    });
+}
+
 void CloudDetectingSource::choose(AgentConfig::Cloud cloud, const QString &why)
 {
     m_detected = cloud;
-    m_inner = cloud == AgentConfig::Cloud::Gcp ? m_gcp() : m_azure();
-    qCInfo(lcAgent).noquote() << u"cloud: %1, because %2"_s.arg(
-        cloud == AgentConfig::Cloud::Gcp ? u"Google Cloud"_s : u"Azure"_s, why);
+    QString name = u"Azure"_s;
+    if (cloud == AgentConfig::Cloud::Gcp) {
+        m_inner = m_gcp();
+        name = u"Google Cloud"_s;
+    } else if (cloud == AgentConfig::Cloud::Aws) {
+        m_inner = m_awsFactory();
+        name = u"AWS"_s;
+    } else {
+        m_inner = m_azure();
+    }
+    qCInfo(lcAgent).noquote() << u"cloud: %1, because %2"_s.arg(name, why);
     connect(m_inner.get(), &NoticeSource::identityResolved, this, &NoticeSource::identityResolved);
     connect(m_inner.get(), &NoticeSource::eventsObserved, this, &NoticeSource::eventsObserved);
     connect(m_inner.get(), &NoticeSource::pollFailed, this, &NoticeSource::pollFailed);
@@ -137,11 +174,21 @@ std::unique_ptr<NoticeSource> createNoticeSource(const AgentConfig &config, quin
         timing.errorBackoffBaseMs = std::min(1000, config.pollIntervalMs);
         return std::make_unique<GceMetadataSource>(config.gceMetadataUrl, timing, seed, clock);
     };
+    auto aws = [config, seed, &clock]() -> std::unique_ptr<NoticeSource> {
+        Ec2Timing timing;
+        timing.pollIntervalMs = config.pollIntervalMs;
+        timing.requestTimeoutMs = config.pollTimeoutMs;
+        timing.errorBackoffBaseMs = std::min(1000, config.pollIntervalMs);
+        return std::make_unique<Ec2MetadataSource>(config.awsImdsUrl, timing, seed, clock);
+    };
     switch (config.cloud) {
     case AgentConfig::Cloud::Gcp:
         return gcp();
+    case AgentConfig::Cloud::Aws:
+        return aws();
     case AgentConfig::Cloud::Auto:
-        return std::make_unique<CloudDetectingSource>(config.gceMetadataUrl, gcp, azure);
+        return std::make_unique<CloudDetectingSource>(config.gceMetadataUrl, config.awsImdsUrl, gcp,
+                                                      aws, azure);
     case AgentConfig::Cloud::Azure:
         break;
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "agentcore/agentconfig.h"
+#include "agentcore/ec2imdsclient.h"
 #include "agentcore/gcemetadataclient.h"
 #include "agentcore/noticesource.h"
 #include "base/clock.h"
@@ -13,10 +14,14 @@
 #include <memory>
 
 // Which NoticeSource the agent runs: `cloud = azure` (Azure IMDS), `gcp` (the Compute
-// Engine metadata server) or `auto`. Auto asks the metadata server address once whether it
-// is Google's (GET /computeMetadata/v1/instance/id with Metadata-Flavor: Google, and an
-// answer that carries the same header): yes -> Google Cloud; any other HTTP answer -> Azure;
-// no answer at all -> asked again, at most kAttempts times kProbeTimeoutMs, then Azure.
+// Engine metadata server), `aws` (EC2's IMDSv2) or `auto`. Auto asks the metadata server
+// address once whether it is Google's (GET /computeMetadata/v1/instance/id with
+// Metadata-Flavor: Google, and an answer that carries the same header): yes -> Google Cloud.
+// Any other HTTP answer -> it asks for an IMDSv2 session token (PUT /latest/api/token at the
+// AWS address): a token -> AWS; another HTTP answer -> Azure; no answer to the PUT -> AWS if
+// the first GET was refused with 401 (what IMDSv2 answers a read without a token: the PUT's
+// answer is then most likely lost to the hop limit, docs/AGENT.md), else Azure. No answer at
+// all to the first GET -> asked again, at most kAttempts times kProbeTimeoutMs, then Azure.
 // The chosen source then runs behind this one, which forwards everything to it.
 namespace spotkeeper::agent {
 
@@ -26,8 +31,8 @@ class CloudDetectingSource final : public NoticeSource
 public:
     using Factory = std::function<std::unique_ptr<NoticeSource>()>;
 
-    CloudDetectingSource(const QUrl &gceMetadataUrl, Factory gcp, Factory azure,
-                         QObject *parent = nullptr);
+    CloudDetectingSource(const QUrl &gceMetadataUrl, const QUrl &awsImdsUrl, Factory gcp,
+                         Factory aws, Factory azure, QObject *parent = nullptr);
     Q_DISABLE_COPY_MOVE(CloudDetectingSource)
 
     void start() override;
@@ -51,10 +56,13 @@ signals:
 
 private:
     void probe();
+    void probeAws(int firstStatus);
     void choose(AgentConfig::Cloud cloud, const QString &why);
 
     GceMetadataClient m_client;
+    Ec2ImdsClient m_aws;
     Factory m_gcp;
+    Factory m_awsFactory;
     Factory m_azure;
     std::unique_ptr<NoticeSource> m_inner;
     AgentConfig::Cloud m_detected = AgentConfig::Cloud::Auto;

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "agentcore/gcemetadata.h"
 
+#include "agentcore/metadatatext.h"
 #include "protocol/gcpnames.h"
 
 #include <QJsonDocument>
@@ -14,17 +15,6 @@ namespace spotkeeper::agent {
 using namespace Qt::StringLiterals;
 
 namespace {
-
-// Shown in errors: at most 40 characters, anything unprintable as '?'.
-QString excerpt(QByteArrayView body)
-{
-    QString text;
-    for (const char c : body.first(std::min<qsizetype>(body.size(), 40)))
-        text += (c >= 0x20 && c < 0x7f) ? QChar::fromLatin1(c) : u'?';
-    if (body.size() > 40)
-        text += u"..."_s;
-    return u'"' + text + u'"';
-}
 
 // A plain-text value: trimmed, and refused when it is not valid UTF-8.
 std::optional<QString> text(QByteArrayView body)
@@ -47,17 +37,12 @@ QString eventId(const QString &name)
 {
     // A fixed namespace of SpotKeeper's own; changing it would change every id.
     static const QUuid kNamespace(u"5b0f3c1e-4a7d-4c38-9f2e-7d1b6a0c9e44"_s);
-    return QUuid::createUuidV5(kNamespace, name).toString(QUuid::WithoutBraces).toUpper();
+    return nameBasedEventId(kNamespace, name);
 }
 
 protocol::ScheduledEvent baseEvent(const protocol::VmIdentity &vm)
 {
-    protocol::ScheduledEvent event;
-    event.eventSource = u"Platform"_s;
-    event.durationInSeconds = -1;
-    event.resourceType = u"VirtualMachine"_s;
-    event.resources = {vm.vmName};
-    return event;
+    return platformEvent(vm.vmName);
 }
 
 } // namespace

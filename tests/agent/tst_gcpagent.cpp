@@ -5,13 +5,13 @@
 // settings, and the whole agent delivering a preemption to a fake dashboard exactly once.
 // Assertions are on order and counts, never on wall-clock durations.
 #include "agentcore/agent.h"
-#include "agentcore/agentcheck.h"
 #include "agentcore/agentconfig.h"
 #include "agentcore/azureimdssource.h"
 #include "agentcore/cloudselect.h"
 #include "agentcore/gcemetadatasource.h"
 #include "protocol/messagecodec.h"
 #include "support/agent/agentfakes.h"
+#include "support/agent/agentruns.h"
 #include "support/gcp/fakegcemetadata.h"
 
 #include <QJsonDocument>
@@ -330,11 +330,12 @@ void TestGcpAgent::detectsGoogle()
 {
     bool gcpMade = false;
     CloudDetectingSource source(
-        m_fake->baseUrl(),
+        m_fake->baseUrl(), m_fake->baseUrl(),
         [&] {
             gcpMade = true;
             return sourceFor(*m_fake);
         },
+        [] { return std::unique_ptr<NoticeSource>(); },
         [] { return std::unique_ptr<NoticeSource>(); });
     QSignalSpy resolved(&source, &NoticeSource::identityResolved);
     source.start();
@@ -350,7 +351,8 @@ void TestGcpAgent::detectsAzure()
     QString error;
     QVERIFY2(imds.start(&error), qPrintable(error));
     CloudDetectingSource source(
-        imds.baseUrl(), [] { return std::unique_ptr<NoticeSource>(); },
+        imds.baseUrl(), imds.baseUrl(), [] { return std::unique_ptr<NoticeSource>(); },
+        [] { return std::unique_ptr<NoticeSource>(); },
         [&] {
             ImdsTiming timing;
             timing.pollIntervalMs = 200;
@@ -369,7 +371,8 @@ void TestGcpAgent::detectsAzureWhenNothingAnswers()
 {
     const QUrl nowhere(u"http://127.0.0.1:%1"_s.arg(closedPort()));
     CloudDetectingSource source(
-        nowhere, [] { return std::unique_ptr<NoticeSource>(); },
+        nowhere, nowhere, [] { return std::unique_ptr<NoticeSource>(); },
+        [] { return std::unique_ptr<NoticeSource>(); },
         [&] {
             return std::unique_ptr<NoticeSource>(
                 std::make_unique<AzureImdsSource>(nowhere, ImdsTiming {}, 1, base::systemClock()));
@@ -402,9 +405,9 @@ void TestGcpAgent::configCloudAndMetadataHost()
     QVERIFY(result.config->cloud == AgentConfig::Cloud::Gcp);
     result = load({u"--cloud=AUTO"_s}, env);
     QVERIFY(result.config && result.config->cloud == AgentConfig::Cloud::Auto);
-    result = load({u"--cloud=aws"_s}, env);
+    result = load({u"--cloud=oci"_s}, env);
     QVERIFY(!result.config);
-    QCOMPARE(result.error, u"cloud: 'aws' is not azure, gcp or auto"_s);
+    QCOMPARE(result.error, u"cloud: 'oci' is not azure, gcp, aws or auto"_s);
 
     QProcessEnvironment gce = env;
     gce.insert(u"GCE_METADATA_HOST"_s, u"127.0.0.1:8089"_s);
@@ -433,12 +436,7 @@ void TestGcpAgent::agentDeliversPreemptionExactlyOnce()
     QTemporaryDir spool;
     const AgentConfig config = gcpConfig(*m_fake, dashboard, spool);
     auto makeAgent = [&] {
-        auto agent = std::make_unique<Agent>(config, nullptr, base::systemClock(), 99);
-        DeliveryTiming timing;
-        timing.retryBaseMs = 50;
-        timing.retryCapMs = 200;
-        agent->setDeliveryTiming(timing);
-        return agent;
+        return makeTestAgent(config);
     };
     auto agent = makeAgent();
     QVERIFY2(agent->start(&error), qPrintable(error));
@@ -487,13 +485,7 @@ void TestGcpAgent::checkReadsTheMetadataServer()
     QTemporaryDir spool;
     const AgentConfig config = gcpConfig(*m_fake, dashboard, spool);
     const auto run = [&](QStringList *lines) {
-        int failures = -1;
-        AgentCheck check(config, base::systemClock(),
-                         [lines](const QString &line) { lines->append(line); });
-        check.run([&failures](int n) { failures = n; });
-        if (!QTest::qWaitFor([&] { return failures >= 0; }, kWaitMs))
-            return -1;
-        return failures;
+        return runAgentCheck(config, lines, kWaitMs);
     };
     QStringList lines;
     QCOMPARE(run(&lines), 0);

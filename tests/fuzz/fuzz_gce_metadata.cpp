@@ -13,28 +13,16 @@
 //      notice for it too
 // A broken property aborts, so libFuzzer reports it like a crash.
 #include "agentcore/gcemetadata.h"
-#include "protocol/messagecodec.h"
+#include "fuzz/fuzzchecks.h"
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 
 using namespace spotkeeper;
 using namespace spotkeeper::agent;
 
 namespace {
 
-[[noreturn]] void broken(const char *property)
-{
-    std::fprintf(stderr, "fuzz_gce_metadata: property broken: %s\n", property);
-    std::abort();
-}
-
-const QDateTime &sentAt()
-{
-    static const QDateTime time = QDateTime::fromSecsSinceEpoch(1'800'000'000, Qt::UTC);
-    return time;
-}
+constexpr const char *kName = "fuzz_gce_metadata";
 
 protocol::VmIdentity knownVm()
 {
@@ -50,21 +38,6 @@ protocol::VmIdentity knownVm()
     return vm;
 }
 
-void noticeRoundTrip(const protocol::VmIdentity &vm, const protocol::ScheduledEvent &event)
-{
-    protocol::Notice notice;
-    notice.vm = vm;
-    notice.event = event;
-    notice.documentIncarnation = 1;
-    notice.agentVersion = QStringLiteral("0.1.0");
-    notice.sentAt = sentAt();
-    const auto decoded = protocol::decodeNotice(protocol::encodeNotice(notice));
-    if (!decoded.ok())
-        broken("a notice built from a parsed answer is refused by the decoder");
-    if (!(*decoded.value == notice))
-        broken("a notice built from a parsed answer changes on the wire");
-}
-
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
@@ -76,16 +49,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     case 0: {
         const auto parsed = parsePreempted(rest);
         if (parsed.value.has_value() == !parsed.error.isEmpty())
-            broken("parsePreempted: exactly one of value and error");
+            fuzz::broken(kName, "parsePreempted: exactly one of value and error");
         break;
     }
     case 1: {
         const auto parsed = parseMaintenanceEvent(rest);
         if (parsed.value.has_value() == !parsed.error.isEmpty())
-            broken("parseMaintenanceEvent: exactly one of value and error");
+            fuzz::broken(kName, "parseMaintenanceEvent: exactly one of value and error");
         if (parsed.value && *parsed.value != QLatin1StringView("NONE"))
-            noticeRoundTrip(knownVm(),
-                            maintenanceEvent(knownVm(), *parsed.value, 1, QStringLiteral("boot")));
+            fuzz::noticeRoundTrip(
+                kName, knownVm(),
+                maintenanceEvent(knownVm(), *parsed.value, 1, QStringLiteral("boot")));
         break;
     }
     default: {
@@ -97,20 +71,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             *fields[i] = parts.at(i);
         const auto parsed = parseGceIdentity(answers);
         if (parsed.value.has_value() == !parsed.error.isEmpty())
-            broken("parseGceIdentity: exactly one of value and error");
+            fuzz::broken(kName, "parseGceIdentity: exactly one of value and error");
         if (!parsed.value)
             break;
-        protocol::Heartbeat heartbeat;
-        heartbeat.vm = *parsed.value;
-        heartbeat.agentVersion = QStringLiteral("0.1.0");
-        heartbeat.lastPoll = {sentAt(), true, {}};
-        heartbeat.sentAt = sentAt();
-        const auto decoded = protocol::decodeHeartbeat(protocol::encodeHeartbeat(heartbeat));
-        if (!decoded.ok())
-            broken("an identity parseGceIdentity accepts is refused by the protocol");
-        if (!(*decoded.value == heartbeat))
-            broken("an identity parseGceIdentity accepts changes on the wire");
-        noticeRoundTrip(*parsed.value, preemptionEvent(*parsed.value, QStringLiteral("boot")));
+        fuzz::heartbeatRoundTrip(kName, *parsed.value);
+        fuzz::noticeRoundTrip(kName, *parsed.value,
+                              preemptionEvent(*parsed.value, QStringLiteral("boot")));
         break;
     }
     }
