@@ -64,6 +64,18 @@ void SimServer::handleControl(const http::Request &request, const ResponderPtr &
                     QJsonObject {{u"evicted"_s, QJsonArray::fromStringList(evicted)},
                                  {u"notice"_s, notice}});
     }
+    if (what == "rebalance") { // AWS instances: a rebalance recommendation in their IMDS
+        const QStringList vms = stringList(body.value("vms"_L1));
+        if (vms.isEmpty())
+            return bad(u"rebalance needs vms [names of running AWS instances]"_s);
+        QStringList done;
+        for (const QString &name : vms) {
+            const int index = m_model.findByName(name);
+            if (index >= 0 && m_model.recommendRebalance(index))
+                done.append(name);
+        }
+        return send(200, QJsonObject {{u"recommended"_s, QJsonArray::fromStringList(done)}});
+    }
     if (what == "deallocate" || what == "power-off") {
         const QString verb = QString::fromLatin1(what);
         const QStringList vms = stringList(body.value("vms"_L1));

@@ -3,6 +3,7 @@
 #include "sim/fleetmodel.h"
 
 #include "base/clock.h"
+#include "protocol/awsnames.h"
 
 #include <QUuid>
 
@@ -45,6 +46,8 @@ QString SimVm::resourceId() const
 {
     if (isGcp())
         return u"projects/%1/zones/%2/instances/%3"_s.arg(gcpProject, location, name);
+    if (isAws())
+        return protocol::awsInstanceArn(location, awsAccount, vmId);
     if (!scaleSet.isEmpty())
         return u"/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Compute/"
                "virtualMachineScaleSets/%3/virtualMachines/%4"_s.arg(subscriptionId, resourceGroup,
@@ -98,6 +101,55 @@ QString FleetModel::newGuid()
     return QUuid::fromRfc4122(bytes).toString(QUuid::WithoutBraces);
 }
 
+QString FleetModel::checkAwsInstance(SimVm *vm)
+{
+    // EC2: an account, a Region and an Availability Zone, an instance id; the Spot request's
+    // interruption behaviour decides what an interruption does (docs/AWS-PROTOCOL.md §1).
+    if (!vm->subscriptionId.isEmpty() || !vm->resourceGroup.isEmpty() || !vm->scaleSet.isEmpty())
+        return u"AWS instance '%1': it has no subscription, resource group or scale set"_s.arg(
+            vm->name);
+    if (vm->name.isEmpty() || !protocol::checkAwsAccountId(vm->awsAccount).isEmpty()
+        || !protocol::checkAwsRegion(vm->location).isEmpty() || vm->size.isEmpty())
+        return u"AWS instance '%1': a name, a 12-digit account, a Region (location) and an "
+               "instance type (size) are required"_s.arg(vm->name);
+    if (vm->zone.isEmpty())
+        vm->zone = vm->location + u'a';
+    if (!protocol::checkAwsAvailabilityZone(vm->zone).isEmpty()
+        || !vm->zone.startsWith(vm->location))
+        return u"AWS instance '%1': zone must be an Availability Zone of %2"_s.arg(vm->name,
+                                                                                   vm->location);
+    if (vm->awsInterruptionBehavior.isEmpty())
+        vm->awsInterruptionBehavior = u"terminate"_s;
+    const QString &behaviour = vm->awsInterruptionBehavior;
+    if (behaviour != "terminate"_L1 && behaviour != "stop"_L1 && behaviour != "hibernate"_L1)
+        return u"AWS instance '%1': interruptionBehavior must be terminate, stop or "
+               "hibernate"_s.arg(vm->name);
+    if (vm->awsRequestType.isEmpty())
+        vm->awsRequestType = behaviour == "terminate"_L1 ? u"one-time"_s : u"persistent"_s;
+    if (vm->awsRequestType != "one-time"_L1 && vm->awsRequestType != "persistent"_L1)
+        return u"AWS instance '%1': requestType must be one-time or persistent"_s.arg(vm->name);
+    if (vm->awsRequestType == "one-time"_L1 && behaviour != "terminate"_L1)
+        return u"AWS instance '%1': a one-time Spot request can only terminate"_s.arg(vm->name);
+    vm->evictionPolicy = behaviour == "terminate"_L1 ? u"Delete"_s : u"Deallocate"_s;
+    if (vm->vmId.isEmpty()) {
+        QByteArray hex;
+        for (int i = 0; i < 17; ++i)
+            hex += "0123456789abcdef"[m_rng.bounded(16)];
+        vm->vmId = u"i-"_s + QString::fromLatin1(hex);
+    }
+    if (!protocol::checkAwsInstanceId(vm->vmId).isEmpty())
+        return u"AWS instance '%1': vmId must be an instance id (i- and 17 hex digits)"_s.arg(
+            vm->name);
+    if (vm->awsSpotRequestId.isEmpty()
+        && vm->priority.compare("Spot"_L1, Qt::CaseInsensitive) == 0) {
+        QByteArray id;
+        for (int i = 0; i < 8; ++i)
+            id += "abcdefghijklmnopqrstuvwxyz0123456789"[m_rng.bounded(36)];
+        vm->awsSpotRequestId = u"sir-"_s + QString::fromLatin1(id);
+    }
+    return {};
+}
+
 int FleetModel::addVm(SimVm vm, QString *error)
 {
     const auto fail = [error](const QString &message) {
@@ -135,6 +187,9 @@ int FleetModel::addVm(SimVm vm, QString *error)
                         "size are required"_s.arg(vm.name));
         if (vm.vmId.isEmpty())
             vm.vmId = QString::number(m_rng.generate64() >> 1);
+    } else if (vm.isAws()) {
+        if (const QString problem = checkAwsInstance(&vm); !problem.isEmpty())
+            return fail(problem);
     } else if (vm.subscriptionId.isEmpty() || vm.resourceGroup.isEmpty() || vm.name.isEmpty()
                || vm.location.isEmpty() || vm.size.isEmpty())
         return fail(
@@ -348,10 +403,21 @@ bool FleetModel::evict(int index, bool notice)
     SimEvent event;
     event.eventId = newGuid().toUpper();
     event.status = u"Scheduled"_s;
-    event.notBeforeMs = now + m_timings.noticeMs;
+    // EC2 hibernates at once, with no two-minute lead (docs/AWS-PROTOCOL.md §3).
+    const bool atOnce = vm.isAws() && vm.awsInterruptionBehavior == "hibernate"_L1;
+    event.notBeforeMs = now + (atOnce ? 0 : m_timings.noticeMs);
     vm.events.append(event);
     bumpIncarnation(vm);
     vm.evictAtMs = event.notBeforeMs;
+    return true;
+}
+
+bool FleetModel::recommendRebalance(int index)
+{
+    SimVm *running = runningVm(index);
+    if (!running || !running->isAws())
+        return false;
+    running->rebalanceAtMs = nowMs();
     return true;
 }
 
@@ -359,6 +425,7 @@ void FleetModel::completeEviction(int index, qint64 atMs)
 {
     SimVm &vm = m_vms[index];
     vm.evictAtMs = 0;
+    vm.rebalanceAtMs = 0; // the next run of the instance starts without one
     bool changed = false;
     for (SimEvent &event : vm.events) {
         if (event.status == "Scheduled"_L1) {

@@ -59,6 +59,8 @@ public:
     // Preempt document (the "agent loss" case). False when the VM is not running or an
     // eviction is already pending.
     bool evict(int index, bool notice = true);
+    // A running AWS instance gets a rebalance recommendation (its IMDS shows it from now).
+    bool recommendRebalance(int index);
     // Evicts up to count running VMs (seeded random pick), optionally in one region.
     QList<int> evictRandom(int count, const QString &region = {}, bool notice = true);
     QList<int> evictRegion(const QString &region, bool notice = true);
@@ -112,6 +114,9 @@ private:
     void settleBatches();
     void recordLoss(const SimVm &vm, qint64 acceptedAtMs);
     QString newGuid();
+    // An AWS instance's fields checked and completed (instance id, zone, Spot request, the
+    // eviction policy its interruption behaviour means); the problem, empty when fine.
+    QString checkAwsInstance(SimVm *vm);
     void bumpIncarnation(SimVm &vm) { vm.incarnation += 1 + (m_rng.bounded(4) == 0 ? 1 : 0); }
     std::optional<CapacityWindow> shortage(const SimVm &vm, qint64 atMs) const;
 

@@ -152,7 +152,24 @@ std::optional<Scenario> Scenario::parse(const QByteArray &json, QString *error)
             // "project": a Google Cloud VM (location = its zone, e.g. "europe-west1-b"),
             // watched by a real `spotkeeper-agent --cloud gcp` against /gce/{name}.
             vm.gcpProject = group.value("project"_L1).toString();
-            if (vm.isGcp()) {
+            // "account": an AWS instance (location = its Region, "zones" its Availability
+            // Zones), watched by a real `spotkeeper-agent --cloud aws` against
+            // /aws-imds/{name}; "interruptionBehavior" and "requestType" as the Spot request
+            // has them (FleetModel checks the combination).
+            vm.awsAccount = group.value("account"_L1).toString();
+            if (vm.isAws()) {
+                if (!vm.subscriptionId.isEmpty() || !vm.resourceGroup.isEmpty()
+                    || !scaleSet.isEmpty() || vm.location.isEmpty() || vm.agent || vm.isGcp()) {
+                    *error = where
+                        + u": an AWS group (account) needs a location (its Region) and no "
+                          "subscription, resourceGroup, project, scaleSet or simulated "
+                          "agents"_s;
+                    return std::nullopt;
+                }
+                vm.size = group.value("size"_L1).toString(u"m5.large"_s);
+                vm.awsInterruptionBehavior = group.value("interruptionBehavior"_L1).toString();
+                vm.awsRequestType = group.value("requestType"_L1).toString();
+            } else if (vm.isGcp()) {
                 if (!vm.subscriptionId.isEmpty() || !vm.resourceGroup.isEmpty()
                     || !scaleSet.isEmpty() || vm.location.isEmpty() || vm.agent) {
                     *error = where

@@ -92,6 +92,8 @@ void SimServer::handle(const http::Request &request, ResponderPtr responder)
         handleImds(request, responder);
     else if (path.startsWith("/gce/"))
         handleGce(request, responder);
+    else if (path.startsWith("/aws-imds/"))
+        handleAwsImds(request, responder);
     else if (path.startsWith("/compute/v1/"))
         handleCompute(request, responder);
     else if (path == "/logging/v2/entries:list")

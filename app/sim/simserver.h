@@ -25,6 +25,7 @@
 //   /gce/{vmName}/computeMetadata/v1/...                 metadata server of each Google Cloud VM
 //   /gcp/token                                           Google's token endpoint (JWT grant)
 //   /compute/v1/projects/{p}/...                         Compute Engine API of the GCP VMs
+//   /aws-imds/{name}/latest/...                          IMDSv2 of each AWS instance
 //   /control/...                                         the control API (docs/SIMULATOR.md)
 // ARM requests need a bearer token it issued and pass through ArmLimits (wall clock);
 // injectable faults (5xx, dropped requests, delays) apply to ARM only. Every request is
@@ -115,6 +116,8 @@ private:
     // Google Cloud metadata server per GCP VM, long polls included (gceroutes.cpp).
     void handleGce(const http::Request &request, const ResponderPtr &responder);
     void answerGceWaiters();
+    // EC2 instance metadata (IMDSv2 only) per AWS instance (awsimdsroutes.cpp).
+    void handleAwsImds(const http::Request &request, const ResponderPtr &responder);
     // Google's token endpoint and the Compute Engine API of the GCP VMs (computeroutes.cpp).
     void handleGcpToken(const http::Request &request, const ResponderPtr &responder);
     void handleCompute(const http::Request &request, const ResponderPtr &responder);
@@ -178,6 +181,12 @@ private:
         QByteArray etag; // what the client has seen
         qint64 deadlineWallMs = 0;
     };
+    struct AwsImdsToken
+    {
+        QString vmName; // a token is good for the instance that issued it only
+        qint64 expiresWallMs = 0;
+    };
+    QHash<QByteArray, AwsImdsToken> m_awsImdsTokens; // IMDSv2 session tokens
     std::vector<GceWaiter> m_gceWaiters; // open ?wait_for_change=true requests
     QTimer m_gceTimer; // checks them every kGceCheckMs while any is open
 };

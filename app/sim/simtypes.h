@@ -86,8 +86,23 @@ struct SimVm
     // eviction reads there as instance/preempted TRUE (docs/SIMULATOR.md).
     QString gcpProject {};
 
+    // An AWS (EC2) instance when set: its 12-digit account id. It has no subscription or
+    // resource group and is not listed by the ARM routes; location holds its Region, zone its
+    // Availability Zone, vmId its instance id ("i-" and 17 hex digits), name its Name tag (the
+    // instance metadata of /aws-imds/{name}/latest/... is addressed by it), size its instance
+    // type. awsInterruptionBehavior is the Spot request's interruption behaviour, and
+    // evictionPolicy follows it (terminate -> Delete, stop and hibernate -> Deallocate);
+    // awsRequestType is the Spot request's type ("one-time" only with terminate).
+    QString awsAccount {};
+    QString awsInterruptionBehavior {}; // "terminate" | "stop" | "hibernate"
+    QString awsRequestType {}; // "one-time" | "persistent"
+    QString awsSpotRequestId {}; // "sir-" and 8 lower-case letters and digits
+    qint64 rebalanceAtMs = 0; // a rebalance recommendation was issued (0 = none)
+
     bool isGcp() const { return !gcpProject.isEmpty(); }
-    // ARM id, or for a Google Cloud VM "projects/{project}/zones/{zone}/instances/{name}".
+    bool isAws() const { return !awsAccount.isEmpty(); }
+    // ARM id, for a Google Cloud VM "projects/{project}/zones/{zone}/instances/{name}", for an
+    // AWS instance its ARN "arn:aws:ec2:{region}:{account}:instance/{instance id}".
     QString resourceId() const;
     QString key() const { return resourceId().toLower(); }
 };

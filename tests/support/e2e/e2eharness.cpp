@@ -9,6 +9,7 @@
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QTcpServer>
 #include <QThread>
 
@@ -309,6 +310,28 @@ bool E2eRig::startRealGcpAgent(const QString &vmName, const QString &project, co
                        error);
 }
 
+QString E2eRig::arnOf(const QString &vmName)
+{
+    const QJsonArray vms = state().value("vms"_L1).toArray();
+    for (const QJsonValue &vm : vms) {
+        if (vm.toObject().value("name"_L1).toString() == vmName)
+            return vm.toObject().value("resourceId"_L1).toString();
+    }
+    return {};
+}
+
+bool E2eRig::startRealAwsAgent(const QString &vmName, QString *error)
+{
+    const QString arn = arnOf(vmName);
+    if (!arn.startsWith("arn:"_L1)) {
+        *error = u"the simulator has no AWS instance "_s + vmName;
+        return false;
+    }
+    return launchAgent(
+        vmName, arn, {u"--cloud"_s, u"aws"_s, u"--imds-url"_s, m_simUrl + u"/aws-imds/"_s + vmName},
+        error);
+}
+
 void E2eRig::stopAgents()
 {
     for (auto &agent : m_agents)
@@ -330,6 +353,31 @@ QString E2eRig::writeGcpScenario(int gcpVms, const QString &project, const QStri
         {"count":%1,"namePrefix":"gce-","project":"%2","location":"%3",
          "tags":{"spotkeeper:auto-restart":"true"}}]})"_s
                    .arg(QString::number(gcpVms), project, zone)
+                   .toUtf8());
+    return path;
+}
+
+QString E2eRig::awsName(int n)
+{
+    return u"ec2-"_s + QString::number(n).rightJustified(3, u'0');
+}
+
+QString E2eRig::writeAwsScenario(const QStringList &behaviours, const QString &account,
+                                 const QString &region)
+{
+    const QString path = m_dir.filePath(u"aws-scenario.json"_s);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return {};
+    QString groups;
+    for (qsizetype i = 0; i < behaviours.size(); ++i)
+        groups += uR"(,
+        {"count":1,"name":"%1","account":"%2","location":"%3","size":"m5.large",
+         "interruptionBehavior":"%4"})"_s.arg(awsName(int(i + 1)), account, region,
+                                              behaviours.at(i));
+    file.write(uR"({"name":"aws","speed":1,"fleet":[
+        {"count":1,"namePrefix":"az-","subscription":"6b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+         "resourceGroup":"sim-rg","location":"westeurope"}%1]})"_s.arg(groups)
                    .toUtf8());
     return path;
 }

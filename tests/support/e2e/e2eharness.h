@@ -58,10 +58,22 @@ public:
     // key is bound to projects/{project}/zones/{zone}/instances/{vmName}.
     bool startRealGcpAgent(const QString &vmName, const QString &project, const QString &zone,
                            QString *error);
+    // A real `spotkeeper-agent --cloud aws` for the simulator's AWS instance vmName (a
+    // scenario group with "account"), watching its IMDSv2 under /aws-imds/{vmName}; its key is
+    // bound to the instance's ARN as the simulator reports it (arnOf).
+    bool startRealAwsAgent(const QString &vmName, QString *error);
+    // The ARN of the simulator's AWS instance vmName (its state's resourceId); empty if none.
+    QString arnOf(const QString &vmName);
     void stopAgents(); // SIGKILL every real agent started so far
     // A scenario file for startSim's --scenario: one Azure VM "az-001" (so the daemon has a
     // subscription) and gcpVms Google Cloud Spot VMs "gce-001"... in project and zone.
     QString writeGcpScenario(int gcpVms, const QString &project, const QString &zone);
+    // One Azure VM "az-001" and, per interruption behaviour given, one AWS Spot instance
+    // (awsName(1), awsName(2), ... in that order; a persistent request for stop and
+    // hibernate, one-time for terminate) in account and region.
+    QString writeAwsScenario(const QStringList &behaviours, const QString &account,
+                             const QString &region);
+    static QString awsName(int n); // "ec2-001"
     // spotkeeperd --config <the daemon's config> args...: exit code, stdout+stderr in *output.
     int runCli(const QStringList &args, QString *output);
     QString resourceIdOf(const QString &vmName) const;
