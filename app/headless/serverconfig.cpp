@@ -8,6 +8,7 @@
 #include "protocol/gcpnames.h"
 
 #include <QHash>
+#include <QUrl>
 
 #include <algorithm>
 #include <functional>
@@ -265,6 +266,17 @@ const QHash<QString, Setter> &setters()
                  return u"expected restart or leave"_s;
              return QString();
          }},
+        {u"prices.enabled"_s, boolean(&ServerConfig::pricesEnabled)},
+        {u"prices.url"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             const QUrl url(v.trimmed(), QUrl::StrictMode);
+             if (!url.isValid() || (url.scheme() != "https"_L1 && url.scheme() != "http"_L1)
+                 || url.host().isEmpty())
+                 return u"expected an http(s) URL"_s;
+             c.pricesEndpoint = url.toString();
+             return QString();
+         }},
+        {u"prices.max_age_hours"_s, integer(&ServerConfig::priceMaxAgeHours, 1, 24 * 30)},
         {u"keys.rotation_overlap_hours"_s,
          integer(&ServerConfig::rotationOverlapHours, 0, 24 * 90)},
         {u"legacy_webhook.enabled"_s, boolean(&ServerConfig::seedEnabled)},

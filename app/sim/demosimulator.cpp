@@ -100,7 +100,8 @@ bool DemoSimulator::start(const QString &storePath, quint16 dashboardPort, QStri
             m_url = value;
         else if (key == "SPOTKEEPER_SIM_SUBSCRIPTIONS"_L1)
             m_subscriptions = value.split(u',', Qt::SkipEmptyParts);
-        else if (key.startsWith("AZURE_"_L1) || key == "SPOTKEEPER_ARM_URL"_L1)
+        else if (key.startsWith("AZURE_"_L1) || key == "SPOTKEEPER_ARM_URL"_L1
+                 || key == "SPOTKEEPER_PRICES_URL"_L1)
             m_env.insert(key, value);
     }
     QFile secret(m_secretFile);

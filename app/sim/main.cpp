@@ -303,6 +303,7 @@ int main(int argc, char *argv[])
         QTextStream out(stdout);
         out << "SPOTKEEPER_SIM_URL=" << server.baseUrl() << '\n'
             << "SPOTKEEPER_ARM_URL=" << server.baseUrl() << "/\n"
+            << "SPOTKEEPER_PRICES_URL=" << server.baseUrl() << "/api/retail/prices\n"
             << "AZURE_AUTHORITY_HOST=" << server.baseUrl() << "/\n"
             << "AZURE_TENANT_ID=" << kTenant << '\n'
             << "AZURE_CLIENT_ID=" << options.clientId << '\n'

@@ -47,6 +47,8 @@ SimServer::SimServer(FleetModel &model, const base::Clock &wallClock, ServerOpti
         handle(request, responder);
     });
     connect(&m_gceTimer, &QTimer::timeout, this, &SimServer::answerGceWaiters);
+    m_priceBucket = TokenBucketSim(m_options.pricesBurst, m_options.pricesPerSecond / 1000.0,
+                                   m_wall.nowMSecs());
 }
 
 SimServer::~SimServer() = default;
@@ -102,6 +104,8 @@ void SimServer::handle(const http::Request &request, ResponderPtr responder)
         handleGcpToken(request, responder);
     else if (path.startsWith("/subscriptions/"))
         handleArm(request, responder);
+    else if (path == "/api/retail/prices")
+        handlePrices(request, responder);
     else if (path.endsWith("/oauth2/v2.0/token"))
         handleToken(request, responder);
     else
@@ -278,6 +282,7 @@ QJsonObject SimServer::stateJson() const
                                       {u"throttled"_s, m_limits.throttled()},
                                       {u"requestsBeforeRetryAfter"_s, m_limits.violations()},
                                       {u"tokensIssued"_s, m_tokensIssued},
+                                      {u"pricesThrottled"_s, m_prices429},
                                       {u"injected5xx"_s, m_injected5xx},
                                       {u"dropped"_s, m_dropped},
                                       {u"resets"_s, m_resets},

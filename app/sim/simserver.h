@@ -26,6 +26,7 @@
 //   /gcp/token                                           Google's token endpoint (JWT grant)
 //   /compute/v1/projects/{p}/...                         Compute Engine API of the GCP VMs
 //   /aws-imds/{name}/latest/...                          IMDSv2 of each AWS instance
+//   /api/retail/prices                                   Azure Retail Prices API (public)
 //   /control/...                                         the control API (docs/SIMULATOR.md)
 // ARM requests need a bearer token it issued and pass through ArmLimits (wall clock);
 // injectable faults (5xx, dropped requests, delays) apply to ARM only. Every request is
@@ -49,6 +50,11 @@ struct ServerOptions
     double resetRate = 0; // fraction of ARM requests answered by a TCP RST (ECONNRESET)
     int delayMs = 0; // added before every ARM answer
     int imdsRequestsPerSecond = 5;
+    // The retail prices API (priceroutes.cpp): a token bucket per simulator (wall clock), and
+    // items per answer page.
+    double pricesBurst = 5;
+    double pricesPerSecond = 3;
+    int pricesPageSize = 100;
     quint32 seed = 1;
 };
 
@@ -97,6 +103,9 @@ public:
     static QJsonObject lossesJson(const LossBreakdown &losses);
     const std::deque<RequestRecord> &requests() const { return m_requests; }
     qint64 tokensIssued() const { return m_tokensIssued; }
+    qint64 pricesThrottled() const { return m_prices429; } // 429s of /api/retail/prices
+    // The simulated price list's items for one size in one region (every meter type).
+    static QList<QJsonObject> priceItems(const QString &region, const QString &size);
 
     // Hook for the scenario runner / simulated agents: called after every eviction.
     std::function<void(const QStringList &)> onEvicted;
@@ -113,6 +122,7 @@ private:
     void routeArm(const http::Request &request, const ResponderPtr &responder);
     void handleImds(const http::Request &request, const ResponderPtr &responder);
     void handleControl(const http::Request &request, const ResponderPtr &responder);
+    void handlePrices(const http::Request &request, const ResponderPtr &responder);
     // Google Cloud metadata server per GCP VM, long polls included (gceroutes.cpp).
     void handleGce(const http::Request &request, const ResponderPtr &responder);
     void answerGceWaiters();
@@ -159,6 +169,8 @@ private:
     QHash<QString, std::deque<qint64>> m_imdsHits; // vm name -> recent wall ms
     std::deque<RequestRecord> m_requests;
     qint64 m_tokensIssued = 0;
+    TokenBucketSim m_priceBucket;
+    qint64 m_prices429 = 0;
     qint64 m_dropped = 0;
     qint64 m_resets = 0;
     struct ArmReads

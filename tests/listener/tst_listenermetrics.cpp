@@ -192,6 +192,15 @@ public:
     {
         return m_inner->audit(from, to, limit);
     }
+    bool savePrices(const QList<PriceRecord> &prices) override
+    {
+        return m_inner->savePrices(prices);
+    }
+    QList<PriceRecord> prices() override { return m_inner->prices(); }
+    std::optional<CostReport> costReport(const CostQuery &query) override
+    {
+        return m_inner->costReport(query);
+    }
 
 private:
     std::unique_ptr<Store> m_inner;

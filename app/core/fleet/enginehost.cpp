@@ -7,6 +7,7 @@
 #include "azure/armclient.h"
 #include "azure/armcloudprovider.h"
 #include "azure/armrequestqueue.h"
+#include "azure/pricerefresher.h"
 #include "base/clock.h"
 #include "engine/agentwatch.h"
 #include "engine/engineidentity.h"
@@ -135,6 +136,7 @@ EngineHost::~EngineHost()
     m_server.reset();
     m_listener.reset();
     m_observer.reset();
+    m_prices.reset();
     m_notifier.reset();
     m_agentWatch.reset();
     m_reconciler.reset();
@@ -418,10 +420,31 @@ void EngineHost::startEngine()
     m_agentWatch->start(); // observing hosts watch agents too
     if (m_notifier)
         m_notifier->start();
+    startPrices();
     if (!m_engine)
         return;
     m_engine->start();
     m_reconciler->start();
+}
+
+void EngineHost::startPrices()
+{
+    // The public price list needs no credential; observing hosts show costs too. The
+    // endpoint: [prices] url, else SPOTKEEPER_PRICES_URL (the simulator's), else Azure's.
+    if (!m_config.pricesEnabled || m_prices)
+        return;
+    RetailPriceClientOptions client;
+    QString endpoint = m_config.pricesEndpoint;
+    if (endpoint.isEmpty())
+        endpoint = qEnvironmentVariable("SPOTKEEPER_PRICES_URL");
+    if (!endpoint.isEmpty())
+        client.endpoint = QUrl(endpoint);
+    PriceRefresherOptions options;
+    options.maxAgeHours = m_config.priceMaxAgeHours;
+    m_prices = std::make_unique<PriceRefresher>(m_store, m_clock, client, options);
+    connect(m_prices.get(), &PriceRefresher::refreshFailed, this,
+            [](const QString &why) { qWarning().noquote() << "retail prices:" << why; });
+    m_prices->start();
 }
 
 bool EngineHost::start(QString *error)
@@ -559,6 +582,7 @@ void EngineHost::finishStop()
         m_server->close();
     m_listener.reset();
     m_observer.reset();
+    m_prices.reset();
     m_notifier.reset();
     m_agentWatch.reset();
     m_reconciler.reset();

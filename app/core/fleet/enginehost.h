@@ -46,6 +46,7 @@ class EngineIdentity;
 class EngineMetrics;
 class FleetOperations;
 class Notifier;
+class PriceRefresher;
 class Reconciler;
 class RestartEngine;
 class Store;
@@ -94,6 +95,7 @@ public:
     Reconciler *reconciler() const { return m_reconciler.get(); }
     AgentWatch *agentWatch() const { return m_agentWatch.get(); }
     Notifier *notifier() const { return m_notifier.get(); } // null without [notify] channels
+    PriceRefresher *prices() const { return m_prices.get(); } // null with [prices] enabled = false
     WebhookListener *listener() const { return m_listener.get(); }
     ArmCloudProvider *cloud() const { return m_cloud; }
     gcp::ComputeCloudProvider *googleCloud() const { return m_gcp; }
@@ -122,6 +124,7 @@ private:
     bool startGoogleCloud(const QProcessEnvironment &env, QString *error);
     bool startAws(const QProcessEnvironment &env, QString *error);
     void checkDrained();
+    void startPrices();
     void finishStop();
     QByteArray rateLimitMetrics() const;
     QByteArray tlsMetrics() const;
@@ -140,6 +143,7 @@ private:
     std::unique_ptr<Reconciler> m_reconciler;
     std::unique_ptr<AgentWatch> m_agentWatch;
     std::unique_ptr<Notifier> m_notifier;
+    std::unique_ptr<PriceRefresher> m_prices;
     std::unique_ptr<EngineMetrics> m_engineMetrics;
     std::unique_ptr<FleetOperations> m_observer; // observeOnly: what the listener calls
     std::unique_ptr<WebhookListener> m_listener;

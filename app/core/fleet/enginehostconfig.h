@@ -95,6 +95,10 @@ struct EngineHostConfig : BudgetSettings
     bool seedEnabled = false;
     QString seedSubscription;
     QString seedKeyFile;
+    // [prices] (docs/ANALYTICS.md): the Azure Retail Prices API the cost reports use
+    bool pricesEnabled = true;
+    QString pricesEndpoint; // empty = SPOTKEEPER_PRICES_URL, else prices.azure.com
+    int priceMaxAgeHours = 24; // a cached price older than this is fetched again
     // [notify] and [notify.<channel>]: outbound notifications (docs/NOTIFICATIONS.md)
     NotifyConfig notify;
 

@@ -256,9 +256,41 @@ QStringList version9(const SqlDialect &d)
     };
 }
 
+// v10 (issue 18, docs/ANALYTICS.md): the cost analytics. vm_prices caches the Azure retail
+// prices (per hour, per region, size, OS and Spot or pay-as-you-go) with the date they were
+// read; power_history keeps each VM's power states as spans (ended_at NULL: the current one),
+// written with every power state change, so running hours can be summed in SQL. Every VM's
+// current state opens its span at power_state_at.
+QStringList version10(const SqlDialect &d)
+{
+    return {
+        u"CREATE TABLE vm_prices ("
+        " region VARCHAR(64) NOT NULL,"
+        " size VARCHAR(128) NOT NULL,"
+        " os VARCHAR(16) NOT NULL,"
+        " kind VARCHAR(16) NOT NULL,"
+        " price_per_hour DOUBLE PRECISION NOT NULL,"
+        " currency VARCHAR(8) NOT NULL,"
+        " effective_from BIGINT,"
+        " fetched_at BIGINT NOT NULL,"
+        " PRIMARY KEY (region, size, os, kind))"_s,
+        d.expand(u"CREATE TABLE power_history ("
+                 " id {ID_PK},"
+                 " vm_id BIGINT NOT NULL REFERENCES vms(id),"
+                 " state VARCHAR(32) NOT NULL,"
+                 " started_at BIGINT NOT NULL,"
+                 " ended_at BIGINT)"_s),
+        u"CREATE INDEX power_history_vm ON power_history(vm_id, ended_at)"_s,
+        u"CREATE INDEX power_history_started ON power_history(state, started_at)"_s,
+        u"INSERT INTO power_history (vm_id, state, started_at)"
+        " SELECT id, power_state, COALESCE(power_state_at, updated_at) FROM vms"
+        " WHERE power_state <> 'unknown'"_s,
+    };
+}
+
 using Step = QStringList (*)(const SqlDialect &);
 constexpr Step kSteps[] = {version1, version2, version3, version4, version5,
-                           version6, version7, version8, version9};
+                           version6, version7, version8, version9, version10};
 
 bool exec(QSqlQuery &query, const QString &sql, QString *error)
 {

@@ -477,7 +477,8 @@ qint64 SqliteStore::upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor,
             return 0;
         QSqlQuery &q = statement.query();
         bindVm(q, row);
-        return execOrFail(q) ? m_dialect->insertedId(q) : 0;
+        const qint64 id = execOrFail(q) ? m_dialect->insertedId(q) : 0;
+        return id > 0 && recordPowerLocked(id, row.powerState, row.powerStateAt) ? id : 0;
     }
     // Identity is refreshed by whatever the caller knows; operator choices
     // (autoRestart, desiredState) are kept, managedBy only grows stronger.
@@ -539,7 +540,12 @@ qint64 SqliteStore::upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor,
     QSqlQuery &q = statement.query();
     bindVm(q, row);
     q.addBindValue(row.id);
-    return execOrFail(q) ? row.id : 0;
+    if (!execOrFail(q))
+        return 0;
+    if (row.powerState != existing->powerState
+        && !recordPowerLocked(row.id, row.powerState, row.powerStateAt))
+        return 0;
+    return row.id;
 }
 
 qint64 SqliteStore::upsertVm(const VmRecord &vm)
@@ -575,8 +581,46 @@ bool SqliteStore::updateVmColumns(qint64 vmId, const QString &assignments,
 
 bool SqliteStore::setPowerState(qint64 vmId, PowerState state, const QDateTime &at)
 {
-    return updateVmColumns(vmId, u"power_state = ?, power_state_at = ?"_s,
-                           {toString(state), millis(at.isValid() ? at : now())});
+    clearError();
+    const QDateTime since = at.isValid() ? at : now();
+    WriteTransaction tx(*this);
+    if (!tx.ok())
+        return false;
+    QSqlQuery q = query();
+    if (!runOrFail(q,
+                   u"UPDATE vms SET power_state = ?, power_state_at = ?, updated_at = ? "
+                   "WHERE id = ?"_s,
+                   {toString(state), millis(since), now().toMSecsSinceEpoch(), vmId}))
+        return false;
+    if (q.numRowsAffected() == 0)
+        return invalid(u"no VM with id %1"_s.arg(vmId));
+    return recordPowerLocked(vmId, state, since) && tx.commit();
+}
+
+bool SqliteStore::recordPowerLocked(qint64 vmId, PowerState state, const QDateTime &at)
+{
+    if (state == PowerState::Unknown)
+        return true; // not a state: the span of the last known one goes on
+    qint64 atMs = (at.isValid() ? at : now()).toMSecsSinceEpoch();
+    QSqlQuery q = query();
+    if (!runOrFail(q,
+                   u"SELECT state, started_at FROM power_history WHERE vm_id = ? AND "
+                   "ended_at IS NULL ORDER BY id DESC"_s,
+                   {vmId}))
+        return false;
+    if (q.next()) {
+        if (q.value(0).toString() == toString(state))
+            return true; // the same state again: its span goes on
+        // A change reported out of order never makes a span end before it began.
+        atMs = std::max(atMs, q.value(1).toLongLong());
+    }
+    q.finish();
+    return runOrFail(q,
+                     u"UPDATE power_history SET ended_at = ? WHERE vm_id = ? AND "
+                     "ended_at IS NULL"_s,
+                     {atMs, vmId})
+        && runOrFail(q, u"INSERT INTO power_history (vm_id, state, started_at) VALUES (?, ?, ?)"_s,
+                     {vmId, toString(state), atMs});
 }
 
 bool SqliteStore::setAutoRestart(qint64 vmId, bool enabled)

@@ -102,6 +102,10 @@ public:
     qint64 appendAudit(const AuditRecord &record) override;
     QList<AuditRecord> audit(const QDateTime &from, const QDateTime &to, int limit) override;
 
+    bool savePrices(const QList<PriceRecord> &prices) override;
+    QList<PriceRecord> prices() override;
+    std::optional<CostReport> costReport(const CostQuery &query) override;
+
 private:
     // Holds the write lock from BEGIN; rolls back unless commit() succeeded.
     class WriteTransaction
@@ -164,6 +168,9 @@ private:
                           const std::optional<VmRecord> *known = nullptr);
     qint64 insertEventLocked(const EventRecord &event);
     bool updateVmColumns(qint64 vmId, const QString &assignments, const QVariantList &values);
+    // Inside a write transaction: the VM is in `state` since `at` (power_history): closes the
+    // open span of another state and opens one for this state; the same state changes nothing.
+    bool recordPowerLocked(qint64 vmId, PowerState state, const QDateTime &at);
     QString eventWhere(const EventFilter &filter, QVariantList *binds) const;
     QList<JobRecord> jobsWhere(const QString &whereAndOrder, const QVariantList &binds);
     QList<OutboxEntry> outboxWhere(const QString &clause, const QVariantList &values);

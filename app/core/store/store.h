@@ -3,6 +3,7 @@
 #pragma once
 
 #include "base/clock.h"
+#include "fleet/costtypes.h"
 #include "fleet/fleettypes.h"
 
 #include <QString>
@@ -313,6 +314,17 @@ public:
     virtual qint64 appendAudit(const AuditRecord &record) = 0;
     // Oldest first; from inclusive, to exclusive, invalid = open; limit <= 0 = no limit.
     virtual QList<AuditRecord> audit(const QDateTime &from, const QDateTime &to, int limit) = 0;
+
+    // --- cost analytics (docs/ANALYTICS.md). Every power state change (setPowerState,
+    // upsertVm) also lands in the power history the running hours are summed from.
+    // Stores the retail prices (one row per region, size, OS and kind; a newer fetch
+    // replaces the row) in one transaction.
+    virtual bool savePrices(const QList<PriceRecord> &prices) = 0;
+    virtual QList<PriceRecord> prices() = 0; // by region, size, OS, kind
+    // Running hours, spot and pay-as-you-go cost, savings, hours lost to evictions and their
+    // pay-as-you-go cost per group over the query's range, and the savings series, summed
+    // by the database. nullopt on a store error or an invalid range.
+    virtual std::optional<CostReport> costReport(const CostQuery &query) = 0;
 
 protected:
     Store() = default;

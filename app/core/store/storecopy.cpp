@@ -31,6 +31,8 @@ constexpr Table kTables[] = {
     {"operator_tokens"_L1, "token_id"_L1, false},
     {"audit_log"_L1, "id"_L1, true},
     {"notify_outbox"_L1, "id"_L1, true},
+    {"power_history"_L1, "id"_L1, true},
+    {"vm_prices"_L1, "region, size, os, kind"_L1, false},
 };
 
 QString sqlError(const QSqlQuery &q)

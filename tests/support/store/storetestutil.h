@@ -66,6 +66,20 @@ inline StoreOptions backendOptions(const QString &dir, const QString &name, bool
     return o;
 }
 
+// Opens (creating) the store `name` in dir on the backend under test with the given clock;
+// null (and a warning saying why) when it cannot be opened.
+inline std::unique_ptr<Store> openBackendStore(const QString &dir, const QString &name,
+                                               base::Clock *clock)
+{
+    StoreOptions o = backendOptions(dir, name);
+    o.clock = clock;
+    StoreError error;
+    auto store = Store::open(o, &error);
+    if (!store)
+        qWarning("open failed: %s", qPrintable(error.message));
+    return store;
+}
+
 inline EventFilter byKinds(const QList<EventKind> &kinds, int limit = 500)
 {
     EventFilter f;

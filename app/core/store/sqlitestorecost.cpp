@@ -1,0 +1,286 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SqliteStore: the retail price cache and the cost report (docs/ANALYTICS.md). The report is
+// summed by the database in portable SQL (CASE instead of MIN/MAX or LEAST/GREATEST, ||,
+// integer division of BIGINTs), the same on SQLite and PostgreSQL.
+#include "store/sqlitestore.h"
+#include "store/storerows.h"
+
+#include <QHash>
+#include <QSqlQuery>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace spotkeeper::core {
+
+using namespace rows;
+
+namespace {
+
+constexpr double kMsPerHour = 3'600'000.0;
+constexpr qint64 kMaxBuckets = 5000;
+
+// Running spans clipped to [from, end): binds from, from, end, end, end, from.
+const auto kRunningSpans = u"SELECT h.vm_id AS vm_id,"
+                           " CASE WHEN h.started_at > ? THEN h.started_at ELSE ? END AS s,"
+                           " CASE WHEN h.ended_at IS NULL OR h.ended_at > ? THEN ?"
+                           " ELSE h.ended_at END AS e"
+                           " FROM power_history h"
+                           " WHERE h.state = 'running' AND h.started_at < ?"
+                           " AND (h.ended_at IS NULL OR h.ended_at > ?)"_s;
+
+// A VM's Linux Spot and pay-as-you-go prices; spot VMs only (a Regular VM saves nothing).
+const auto kPriceJoins =
+    u" LEFT JOIN vm_prices sp ON sp.region = LOWER(v.location) AND sp.size = LOWER(v.size)"
+    " AND sp.os = 'linux' AND sp.kind = 'spot'"
+    " LEFT JOIN vm_prices pg ON pg.region = LOWER(v.location) AND pg.size = LOWER(v.size)"
+    " AND pg.os = 'linux' AND pg.kind = 'payg'"_s;
+const auto kSpotOnly = u"(v.priority IS NULL OR LOWER(v.priority) <> 'regular')"_s;
+
+QString groupKey(CostGroup group)
+{
+    switch (group) {
+    case CostGroup::Vm:
+        return u"v.resource_key"_s;
+    case CostGroup::Size:
+        return u"LOWER(COALESCE(v.size, ''))"_s;
+    case CostGroup::Region:
+        return u"LOWER(COALESCE(v.location, ''))"_s;
+    case CostGroup::ResourceGroup:
+        return u"LOWER(COALESCE(v.subscription_id, '') || '/' || COALESCE(v.resource_group, ''))"_s;
+    }
+    return u"v.resource_key"_s;
+}
+
+QString groupLabel(CostGroup group)
+{
+    switch (group) {
+    case CostGroup::Vm:
+        return u"MIN(COALESCE(v.name, v.resource_key))"_s;
+    case CostGroup::Size:
+        return u"MIN(COALESCE(v.size, ''))"_s;
+    case CostGroup::Region:
+        return u"MIN(COALESCE(v.location, ''))"_s;
+    case CostGroup::ResourceGroup:
+        return u"MIN(COALESCE(v.resource_group, ''))"_s;
+    }
+    return u"MIN(v.name)"_s;
+}
+
+} // namespace
+
+bool SqliteStore::savePrices(const QList<PriceRecord> &prices)
+{
+    clearError();
+    WriteTransaction tx(*this);
+    if (!tx.ok())
+        return false;
+    QSqlQuery q = query();
+    if (!prepareOrFail(q,
+                       u"INSERT INTO vm_prices (region, size, os, kind, price_per_hour, currency,"
+                       " effective_from, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                       " ON CONFLICT (region, size, os, kind) DO UPDATE SET"
+                       " price_per_hour = excluded.price_per_hour, currency = excluded.currency,"
+                       " effective_from = excluded.effective_from,"
+                       " fetched_at = excluded.fetched_at"_s))
+        return false;
+    for (const PriceRecord &p : prices) {
+        if (p.region.isEmpty() || p.size.isEmpty() || !std::isfinite(p.perHour) || p.perHour < 0)
+            return invalid(u"a price needs a region, a size and a finite price >= 0"_s);
+        q.addBindValue(p.region.toLower().left(64));
+        q.addBindValue(p.size.toLower().left(128));
+        q.addBindValue(toString(p.os));
+        q.addBindValue(toString(p.kind));
+        q.addBindValue(p.perHour);
+        q.addBindValue(p.currency.left(8));
+        q.addBindValue(millis(p.effectiveFrom));
+        q.addBindValue(millis(p.fetchedAt.isValid() ? p.fetchedAt : now()));
+        if (!execOrFail(q))
+            return false;
+    }
+    return tx.commit();
+}
+
+QList<PriceRecord> SqliteStore::prices()
+{
+    clearError();
+    QList<PriceRecord> out;
+    QSqlQuery q = query();
+    if (!execOrFail(q,
+                    u"SELECT region, size, os, kind, price_per_hour, currency, effective_from,"
+                    " fetched_at FROM vm_prices ORDER BY region, size, os, kind"_s))
+        return out;
+    while (q.next()) {
+        PriceRecord p;
+        p.region = q.value(0).toString();
+        p.size = q.value(1).toString();
+        p.os = priceOsFromString(q.value(2).toString());
+        p.kind = priceKindFromString(q.value(3).toString());
+        p.perHour = q.value(4).toDouble();
+        p.currency = q.value(5).toString();
+        p.effectiveFrom = dateTime(q.value(6));
+        p.fetchedAt = dateTime(q.value(7));
+        out << p;
+    }
+    return out;
+}
+
+std::optional<CostReport> SqliteStore::costReport(const CostQuery &query)
+{
+    clearError();
+    if (!query.from.isValid() || !query.to.isValid() || query.to <= query.from
+        || query.bucketMs < 0) {
+        invalid(u"a cost report needs a range (from before to) and a bucket width >= 0"_s);
+        return std::nullopt;
+    }
+    CostReport report;
+    report.query = query;
+    report.computedAt = now();
+    const qint64 from = query.from.toMSecsSinceEpoch();
+    const qint64 end =
+        std::min(query.to.toMSecsSinceEpoch(), report.computedAt.toMSecsSinceEpoch());
+
+    QSqlQuery q = this->query();
+    q.setForwardOnly(true);
+    if (!execOrFail(q, u"SELECT MIN(fetched_at), MIN(currency) FROM vm_prices"_s))
+        return std::nullopt;
+    if (q.next()) {
+        report.pricesFetchedAt = dateTime(q.value(0));
+        if (!q.value(1).toString().isEmpty())
+            report.currency = q.value(1).toString();
+    }
+    q.finish();
+    if (end <= from)
+        return report; // the range lies in the future: nothing ran in it yet
+
+    // Per VM: running ms and lost ms (restart jobs of an eviction, from the eviction until
+    // the job ended), with the VM's prices; then per group.
+    const QString sql = u"WITH run AS (SELECT vm_id, SUM(e - s) AS ms FROM ("_s + kRunningSpans
+        + u") r WHERE e > s GROUP BY vm_id),"
+          " lost AS (SELECT vm_id,"
+          " SUM(CASE WHEN e > s THEN e - s ELSE 0 END) AS ms, SUM(began) AS n FROM ("
+          "SELECT j.vm_id AS vm_id,"
+          " CASE WHEN COALESCE(j.evicted_at, j.created_at) > ? THEN"
+          " COALESCE(j.evicted_at, j.created_at) ELSE ? END AS s,"
+          " CASE WHEN j.finished_at IS NULL OR j.finished_at > ? THEN ? ELSE j.finished_at END"
+          " AS e,"
+          " CASE WHEN COALESCE(j.evicted_at, j.created_at) >= ? THEN 1 ELSE 0 END AS began"
+          " FROM jobs j WHERE j.trigger_source IN ('notice', 'reconciler')"
+          " AND COALESCE(j.evicted_at, j.created_at) < ?"
+          " AND (j.finished_at IS NULL OR j.finished_at > ?)) l GROUP BY vm_id),"
+          " per_vm AS (SELECT v.id AS id, "_s
+        + groupKey(query.groupBy) + u" AS gkey,"
+        + u" COALESCE(run.ms, 0) AS run_ms, COALESCE(lost.ms, 0) AS lost_ms,"
+          " COALESCE(lost.n, 0) AS evictions,"
+          " sp.price_per_hour AS spot, pg.price_per_hour AS payg"
+          " FROM vms v LEFT JOIN run ON run.vm_id = v.id LEFT JOIN lost ON lost.vm_id = v.id"_s
+        + kPriceJoins + u" WHERE (run.vm_id IS NOT NULL OR lost.vm_id IS NOT NULL) AND "_s
+        + kSpotOnly
+        + u")"
+          " SELECT p.gkey, "_s
+        + groupLabel(query.groupBy)
+        + u", COUNT(*), SUM(p.run_ms),"
+          " SUM(CASE WHEN p.spot IS NOT NULL AND p.payg IS NOT NULL THEN p.run_ms * p.spot"
+          " ELSE 0 END),"
+          " SUM(CASE WHEN p.spot IS NOT NULL AND p.payg IS NOT NULL THEN p.run_ms * p.payg"
+          " ELSE 0 END),"
+          " SUM(p.lost_ms),"
+          " SUM(CASE WHEN p.payg IS NOT NULL THEN p.lost_ms * p.payg ELSE 0 END),"
+          " SUM(p.evictions),"
+          " SUM(CASE WHEN p.spot IS NULL OR p.payg IS NULL THEN p.run_ms ELSE 0 END)"
+          " FROM per_vm p JOIN vms v ON v.id = p.id GROUP BY p.gkey"_s;
+    const QVariantList binds {from, from, end, end, end,  from, // running spans
+                              from, from, end, end, from, end,  from}; // lost spans
+    if (!runOrFail(q, sql, binds))
+        return std::nullopt;
+    while (q.next()) {
+        CostRow row;
+        row.key = q.value(0).toString();
+        row.label = q.value(1).toString();
+        row.vms = q.value(2).toLongLong();
+        row.runningHours = q.value(3).toDouble() / kMsPerHour;
+        row.spotCost = q.value(4).toDouble() / kMsPerHour;
+        row.payAsYouGoCost = q.value(5).toDouble() / kMsPerHour;
+        row.lostHours = q.value(6).toDouble() / kMsPerHour;
+        row.lostPayAsYouGoCost = q.value(7).toDouble() / kMsPerHour;
+        row.evictions = q.value(8).toLongLong();
+        row.unpricedHours = q.value(9).toDouble() / kMsPerHour;
+        report.rows << row;
+    }
+    q.finish();
+    std::stable_sort(report.rows.begin(), report.rows.end(),
+                     [](const CostRow &a, const CostRow &b) {
+                         if (a.savings() != b.savings())
+                             return a.savings() > b.savings();
+                         return a.key < b.key;
+                     });
+    if (query.bucketMs == 0)
+        return report;
+
+    // The series. A span [s, e) adds w x (t - s) to the running total F(t) at every t >= s and
+    // takes w x (t - e) back at every t >= e; so per bucket the database sums, over the span
+    // starts (+) and ends (-) falling in it, w and w x t, and F at each bucket boundary B is
+    // B x sum(w) - sum(w x t) over the points before B. Three weights: 1 (hours), the Spot and
+    // the pay-as-you-go price (0 for a VM without both, as in the totals).
+    const qint64 width = query.bucketMs;
+    const qint64 buckets =
+        std::min<qint64>(kMaxBuckets, (query.to.toMSecsSinceEpoch() - from + width - 1) / width);
+    const QString weighted =
+        u"SELECT r.s - ? AS t0, r.e - ? AS t1,"
+        " CASE WHEN sp.price_per_hour IS NOT NULL AND pg.price_per_hour IS NOT NULL THEN"
+        " sp.price_per_hour ELSE 0 END AS ps,"
+        " CASE WHEN sp.price_per_hour IS NOT NULL AND pg.price_per_hour IS NOT NULL THEN"
+        " pg.price_per_hour ELSE 0 END AS pp"
+        " FROM ("_s
+        + kRunningSpans + u") r JOIN vms v ON v.id = r.vm_id"_s + kPriceJoins
+        + u" WHERE r.e > r.s AND "_s + kSpotOnly;
+    const QString series = u"WITH w AS ("_s + weighted
+        + u"), pts AS (SELECT t0 / ? AS b, t0 AS t, 1 AS sg, ps, pp FROM w"
+          " UNION ALL SELECT t1 / ? AS b, t1 AS t, -1 AS sg, ps, pp FROM w)"
+          " SELECT b, SUM(sg), SUM(sg * t), SUM(sg * ps), SUM(sg * ps * t),"
+          " SUM(sg * pp), SUM(sg * pp * t) FROM pts GROUP BY b ORDER BY b"_s;
+    if (!runOrFail(q, series, {from, from, from, from, end, end, end, from, width, width}))
+        return std::nullopt;
+    struct Sums
+    {
+        double n = 0, nt = 0, s = 0, st = 0, p = 0, pt = 0;
+    };
+    QHash<qint64, Sums> byBucket;
+    while (q.next()) {
+        byBucket.insert(q.value(0).toLongLong(),
+                        Sums {q.value(1).toDouble(), q.value(2).toDouble(), q.value(3).toDouble(),
+                              q.value(4).toDouble(), q.value(5).toDouble(), q.value(6).toDouble()});
+    }
+    q.finish();
+    Sums acc;
+    double prevHours = 0, prevSpot = 0, prevPayg = 0;
+    for (qint64 k = 0; k < buckets; ++k) {
+        if (const auto it = byBucket.constFind(k); it != byBucket.cend()) {
+            acc.n += it->n;
+            acc.nt += it->nt;
+            acc.s += it->s;
+            acc.st += it->st;
+            acc.p += it->p;
+            acc.pt += it->pt;
+        }
+        const double boundary = double((k + 1) * width);
+        const double hours = boundary * acc.n - acc.nt;
+        const double spot = boundary * acc.s - acc.st;
+        const double payg = boundary * acc.p - acc.pt;
+        CostPoint point;
+        point.start = QDateTime::fromMSecsSinceEpoch(from + k * width, Qt::UTC);
+        point.runningHours = (hours - prevHours) / kMsPerHour;
+        point.spotCost = (spot - prevSpot) / kMsPerHour;
+        point.payAsYouGoCost = (payg - prevPayg) / kMsPerHour;
+        prevHours = hours;
+        prevSpot = spot;
+        prevPayg = payg;
+        report.series << point;
+    }
+    return report;
+}
+
+} // namespace spotkeeper::core
