@@ -266,6 +266,37 @@ S.update({
  'Exports of events and of the audit log run where the store is.': 'Exporte von Ereignissen und des Prüfprotokolls laufen dort, wo der Speicher ist.',
 })
 
+# The Cost tab (issue 18, docs/ANALYTICS.md).
+S.update({
+ '%1 running hours have no cached price; they count as 0.': '%1 Betriebsstunden haben keinen zwischengespeicherten Preis; sie zählen als 0.',
+ 'VM': 'VM', 'Size': 'Größe', 'VMs': 'VMs', 'Running h': 'Laufzeit (Std.)', 'Spot cost': 'Spot-Kosten',
+ 'Pay-as-you-go cost': 'Kosten nutzungsbasiert', 'Savings': 'Ersparnis',
+ 'Hours lost to evictions': 'Durch Verdrängungen verlorene Stunden',
+ 'Lost (pay-as-you-go)': 'Verloren (nutzungsbasiert)', 'Evictions': 'Verdrängungen',
+ 'This fleet source has no cost reports.': 'Diese Flottenquelle liefert keine Kostenberichte.',
+ '%1 answered without a cost report.': '%1 hat ohne Kostenbericht geantwortet.',
+ 'Last 7 days': 'Letzte 7 Tage', 'Last 30 days': 'Letzte 30 Tage', 'Last 90 days': 'Letzte 90 Tage',
+ 'Last 12 months': 'Letzte 12 Monate', 'Cost report range': 'Zeitraum des Kostenberichts',
+ '&Range:': '&Zeitraum:', 'Group costs by': 'Kosten gruppieren nach', '&Group by:': '&Gruppieren nach:',
+ 'E&xport CSV…': 'CSV e&xportieren…', 'Savings over time': 'Ersparnis im Zeitverlauf',
+ 'Top sizes by savings': 'Größen mit der höchsten Ersparnis', 'Hours lost': 'Verlorene Stunden',
+ 'Top sizes by hours lost to evictions': 'Größen mit den meisten durch Verdrängung verlorenen Stunden',
+ 'Costs per group': 'Kosten je Gruppe',
+ "Assumptions: Microsoft's public retail prices (Azure Retail Prices API) as cached, in USD; no reservations, savings plans or other discounts; today's price for every hour of the range; Linux meters; a Spot VM pays the Spot price, never more than its maxPrice; lost hours are priced at pay-as-you-go; compute only (disks, network and licences are not included).":
+ 'Annahmen: die öffentlichen Einzelhandelspreise von Microsoft (Azure Retail Prices API) wie zwischengespeichert, in USD; keine Reservierungen, Sparpläne oder anderen Rabatte; der heutige Preis für jede Stunde des Zeitraums; Linux-Tarife; eine Spot-VM zahlt den Spot-Preis, nie mehr als ihren maxPrice; verlorene Stunden werden nutzungsbasiert bewertet; nur Rechenleistung (Datenträger, Netzwerk und Lizenzen sind nicht enthalten).',
+ 'Computing the cost report…': 'Kostenbericht wird berechnet…', 'No cost report: %1': 'Kein Kostenbericht: %1',
+ 'Prices as of %1 (UTC).': 'Preise vom %1 (UTC).',
+ 'No prices cached yet: costs count as 0 until the first price refresh.': 'Noch keine Preise zwischengespeichert: Kosten zählen bis zur ersten Preisaktualisierung als 0.',
+ '%1 running hours have no price and count as 0.': '%1 Betriebsstunden haben keinen Preis und zählen als 0.',
+ 'C&ost': 'K&osten',
+ 'AWS': 'AWS',  # the Cloud column (issue 16), kept when this table refills the file
+})
+N.update({
+ 'Saved %1 %2 (Spot %3, pay-as-you-go %4); %5 h lost to %n eviction(s), worth %6 %2':
+ ['%1 %2 gespart (Spot %3, nutzungsbasiert %4); %5 Std. durch %n Verdrängung verloren, Wert %6 %2',
+  '%1 %2 gespart (Spot %3, nutzungsbasiert %4); %5 Std. durch %n Verdrängungen verloren, Wert %6 %2'],
+})
+
 def fill(path, german):
     tree = ET.parse(path)
     missing = []

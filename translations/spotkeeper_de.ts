@@ -523,6 +523,172 @@
     </message>
 </context>
 <context>
+    <name>spotkeeper::gui::CostPanel</name>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Letzte 30 Tage</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>Letzte 90 Tage</translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation>Letzte 12 Monate</translation>
+    </message>
+    <message>
+        <source>Cost report range</source>
+        <translation>Zeitraum des Kostenberichts</translation>
+    </message>
+    <message>
+        <source>&amp;Range:</source>
+        <translation>&amp;Zeitraum:</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>Resource group</source>
+        <translation>Ressourcengruppe</translation>
+    </message>
+    <message>
+        <source>VM</source>
+        <translation>VM</translation>
+    </message>
+    <message>
+        <source>Group costs by</source>
+        <translation>Kosten gruppieren nach</translation>
+    </message>
+    <message>
+        <source>&amp;Group by:</source>
+        <translation>&amp;Gruppieren nach:</translation>
+    </message>
+    <message>
+        <source>E&amp;xport CSV…</source>
+        <translation>CSV e&amp;xportieren…</translation>
+    </message>
+    <message>
+        <source>Savings over time</source>
+        <translation>Ersparnis im Zeitverlauf</translation>
+    </message>
+    <message>
+        <source>Savings</source>
+        <translation>Ersparnis</translation>
+    </message>
+    <message>
+        <source>Spot cost</source>
+        <translation>Spot-Kosten</translation>
+    </message>
+    <message>
+        <source>Top sizes by savings</source>
+        <translation>Größen mit der höchsten Ersparnis</translation>
+    </message>
+    <message>
+        <source>Top sizes by hours lost to evictions</source>
+        <translation>Größen mit den meisten durch Verdrängung verlorenen Stunden</translation>
+    </message>
+    <message>
+        <source>Hours lost</source>
+        <translation>Verlorene Stunden</translation>
+    </message>
+    <message>
+        <source>Costs per group</source>
+        <translation>Kosten je Gruppe</translation>
+    </message>
+    <message>
+        <source>Assumptions: Microsoft's public retail prices (Azure Retail Prices API) as cached, in USD; no reservations, savings plans or other discounts; today's price for every hour of the range; Linux meters; a Spot VM pays the Spot price, never more than its maxPrice; lost hours are priced at pay-as-you-go; compute only (disks, network and licences are not included).</source>
+        <translation>Annahmen: die öffentlichen Einzelhandelspreise von Microsoft (Azure Retail Prices API) wie zwischengespeichert, in USD; keine Reservierungen, Sparpläne oder anderen Rabatte; der heutige Preis für jede Stunde des Zeitraums; Linux-Tarife; eine Spot-VM zahlt den Spot-Preis, nie mehr als ihren maxPrice; verlorene Stunden werden nutzungsbasiert bewertet; nur Rechenleistung (Datenträger, Netzwerk und Lizenzen sind nicht enthalten).</translation>
+    </message>
+    <message>
+        <source>Computing the cost report…</source>
+        <translation>Kostenbericht wird berechnet…</translation>
+    </message>
+    <message>
+        <source>No cost report: %1</source>
+        <translation>Kein Kostenbericht: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %1 %2 (Spot %3, pay-as-you-go %4); %5 h lost to %n eviction(s), worth %6 %2</source>
+        <translation><numerusform>%1 %2 gespart (Spot %3, nutzungsbasiert %4); %5 Std. durch %n Verdrängung verloren, Wert %6 %2</numerusform><numerusform>%1 %2 gespart (Spot %3, nutzungsbasiert %4); %5 Std. durch %n Verdrängungen verloren, Wert %6 %2</numerusform></translation>
+    </message>
+    <message>
+        <source>Prices as of %1 (UTC).</source>
+        <translation>Preise vom %1 (UTC).</translation>
+    </message>
+    <message>
+        <source>No prices cached yet: costs count as 0 until the first price refresh.</source>
+        <translation>Noch keine Preise zwischengespeichert: Kosten zählen bis zur ersten Preisaktualisierung als 0.</translation>
+    </message>
+    <message>
+        <source>%1 running hours have no price and count as 0.</source>
+        <translation>%1 Betriebsstunden haben keinen Preis und zählen als 0.</translation>
+    </message>
+</context>
+<context>
+    <name>spotkeeper::gui::CostTableModel</name>
+    <message>
+        <source>%1 running hours have no cached price; they count as 0.</source>
+        <translation>%1 Betriebsstunden haben keinen zwischengespeicherten Preis; sie zählen als 0.</translation>
+    </message>
+    <message>
+        <source>VM</source>
+        <translation>VM</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>Resource group</source>
+        <translation>Ressourcengruppe</translation>
+    </message>
+    <message>
+        <source>VMs</source>
+        <translation>VMs</translation>
+    </message>
+    <message>
+        <source>Running h</source>
+        <translation>Laufzeit (Std.)</translation>
+    </message>
+    <message>
+        <source>Spot cost</source>
+        <translation>Spot-Kosten</translation>
+    </message>
+    <message>
+        <source>Pay-as-you-go cost</source>
+        <translation>Kosten nutzungsbasiert</translation>
+    </message>
+    <message>
+        <source>Savings</source>
+        <translation>Ersparnis</translation>
+    </message>
+    <message>
+        <source>Hours lost to evictions</source>
+        <translation>Durch Verdrängungen verlorene Stunden</translation>
+    </message>
+    <message>
+        <source>Lost (pay-as-you-go)</source>
+        <translation>Verloren (nutzungsbasiert)</translation>
+    </message>
+    <message>
+        <source>Evictions</source>
+        <translation>Verdrängungen</translation>
+    </message>
+</context>
+<context>
     <name>spotkeeper::gui::DashboardSession</name>
     <message>
         <source>Signing in to Azure…</source>
@@ -754,6 +920,10 @@
     <message>
         <source>Exports of events and of the audit log run where the store is.</source>
         <translation>Exporte von Ereignissen und des Prüfprotokolls laufen dort, wo der Speicher ist.</translation>
+    </message>
+    <message>
+        <source>This fleet source has no cost reports.</source>
+        <translation>Diese Flottenquelle liefert keine Kostenberichte.</translation>
     </message>
 </context>
 <context>
@@ -1290,6 +1460,10 @@
         <source>&amp;Start</source>
         <translation>&amp;Starten</translation>
     </message>
+    <message>
+        <source>C&amp;ost</source>
+        <translation>K&amp;osten</translation>
+    </message>
 </context>
 <context>
     <name>spotkeeper::gui::MemorySecretStore</name>
@@ -1398,6 +1572,10 @@
     <message>
         <source>The VM is not in the fleet.</source>
         <translation>Die VM gehört nicht zur Flotte.</translation>
+    </message>
+    <message>
+        <source>%1 answered without a cost report.</source>
+        <translation>%1 hat ohne Kostenbericht geantwortet.</translation>
     </message>
 </context>
 <context>

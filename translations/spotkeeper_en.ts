@@ -86,6 +86,13 @@
     </message>
     </context>
 <context>
+    <name>spotkeeper::gui::CostPanel</name>
+    <message numerus="yes">
+        <source>Saved %1 %2 (Spot %3, pay-as-you-go %4); %5 h lost to %n eviction(s), worth %6 %2</source>
+        <translation><numerusform>Saved %1 %2 (Spot %3, pay-as-you-go %4); %5 h lost to %n eviction, worth %6 %2</numerusform><numerusform>Saved %1 %2 (Spot %3, pay-as-you-go %4); %5 h lost to %n evictions, worth %6 %2</numerusform></translation>
+    </message>
+    </context>
+<context>
     <name>spotkeeper::gui::MainWindow</name>
     <message numerus="yes">
         <source>ARM budget: %n call(s) left</source>

@@ -105,6 +105,9 @@ using OperationDone = std::function<void(const core::OperationResult &)>;
 using EnrollDone = std::function<void(const EnrollResult &)>;
 using AgentKeysDone = std::function<void(const QList<AgentKeyInfo> &keys, const QString &error)>;
 using KeyActionDone = std::function<void(const KeyActionResult &)>;
+// A cost report, or (report empty) why there is none.
+using CostReportDone =
+    std::function<void(const std::optional<core::CostReport> &report, const QString &error)>;
 
 class FleetSource : public QObject
 {
@@ -149,6 +152,11 @@ public:
     virtual void listAgentKeys(AgentKeysDone done);
     virtual void rotateAgentKey(const QString &keyId, const QString &actor, KeyActionDone done);
     virtual void revokeAgentKey(const QString &keyId, const QString &actor, KeyActionDone done);
+
+    // The cost report of the Cost tab (docs/ANALYTICS.md), computed away from the GUI thread
+    // (a worker on its own store connection, or the server's GET /api/v1/cost); done runs on
+    // the GUI thread, also when the source cannot report (then with why).
+    virtual void costReport(const core::CostQuery &query, CostReportDone done);
 
 Q_SIGNALS:
     void vmChanged(qint64 vmId); // row added or changed

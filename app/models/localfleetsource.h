@@ -58,6 +58,7 @@ public:
     void listAgentKeys(AgentKeysDone done) override;
     void rotateAgentKey(const QString &keyId, const QString &actor, KeyActionDone done) override;
     void revokeAgentKey(const QString &keyId, const QString &actor, KeyActionDone done) override;
+    void costReport(const core::CostQuery &query, CostReportDone done) override;
 
     void notifyVmChanged(qint64 vmId) { Q_EMIT vmChanged(vmId); }
     void notifyJobChanged(qint64 vmId) { Q_EMIT jobChanged(vmId); }

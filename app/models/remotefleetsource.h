@@ -76,6 +76,7 @@ public:
     void listAgentKeys(AgentKeysDone done) override;
     void rotateAgentKey(const QString &keyId, const QString &actor, KeyActionDone done) override;
     void revokeAgentKey(const QString &keyId, const QString &actor, KeyActionDone done) override;
+    void costReport(const core::CostQuery &query, CostReportDone done) override;
 
     // One answer of the API: status 0 = no answer (error says why); json = parsed body.
     struct Reply

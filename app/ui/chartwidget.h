@@ -21,7 +21,8 @@ class ChartModel;
 
 // The thin wrapper around Qt Charts: draws a ChartModel as (stacked) bars and offers
 // "show as table", which shows the very same model in a table view. Nothing else in the
-// dashboard includes QtCharts. The chart, its series and axes are made once; a model reset
+// dashboard includes QtCharts but the Cost tab (costpanel.cpp), whose line and horizontal-bar
+// charts are of another kind. The chart, its series and axes are made once; a model reset
 // updates the bar values, labels and ranges in place, so a redraw does not flicker.
 class ChartWidget final : public QWidget
 {

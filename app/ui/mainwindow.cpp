@@ -5,12 +5,14 @@
 #include "base/clock.h"
 #include "models/auditmodel.h"
 #include "models/chartmodel.h"
+#include "models/costmodel.h"
 #include "models/fleetfilterproxy.h"
 #include "models/fleetsource.h"
 #include "models/fleetstatus.h"
 #include "models/fleettablemodel.h"
 #include "models/notificationcenter.h"
 #include "ui/chartspanel.h"
+#include "ui/costpanel.h"
 #include "ui/detailpane.h"
 #include "ui/fleetview.h"
 #include "ui/retrypanel.h"
@@ -59,6 +61,8 @@ MainWindow::MainWindow(FleetSource &source, const base::Clock &clock, SecretStor
     m_detail = new DetailPane(source, this);
     m_retries = new RetryPanel(*m_fleet, clock, this);
     m_chartsPanel = new ChartsPanel(*m_charts, this);
+    m_costReports = new CostReports(source, clock, this);
+    m_costPanel = new CostPanel(*m_costReports, this);
 
     auto *fleetSplit = new QSplitter(Qt::Horizontal, this);
     fleetSplit->setObjectName(QStringLiteral("fleetSplitter"));
@@ -80,6 +84,7 @@ MainWindow::MainWindow(FleetSource &source, const base::Clock &clock, SecretStor
     m_tabs->addTab(fleetSplit, tr("&Fleet"));
     m_tabs->addTab(m_retries, tr("&Retries"));
     m_tabs->addTab(m_chartsPanel, tr("C&harts"));
+    m_tabs->addTab(m_costPanel, tr("C&ost"));
     m_tabs->addTab(auditTable, tr("A&udit"));
     m_tabs->addTab(m_notificationList, tr("&Notifications"));
 
@@ -118,6 +123,13 @@ MainWindow::MainWindow(FleetSource &source, const base::Clock &clock, SecretStor
         m_detail->showVm(vmId);
     });
     connect(m_range, &TimeRangePicker::rangeChanged, this, &MainWindow::setRange);
+    // The cost report is computed when the Cost tab is shown (and again each time), never
+    // for a window that does not look at it.
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (m_tabs->widget(index) == m_costPanel)
+            m_costReports->reload();
+    });
+    connect(m_costPanel, &CostPanel::exportRequested, this, &MainWindow::exportCostReport);
     connect(&source, &FleetSource::statusChanged, this, [this] {
         updateStatusBar();
         updateActions();

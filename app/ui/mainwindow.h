@@ -25,6 +25,8 @@ namespace spotkeeper::gui {
 
 class AuditModel;
 class ChartsPanel;
+class CostPanel;
+class CostReports;
 class DetailPane;
 class FleetCharts;
 class FleetSource;
@@ -91,6 +93,7 @@ private:
     void enrollAgent();
     void openAgentKeys();
     void exportCurrentView();
+    void exportCostReport();
     void exportEvents();
     void exportAudit();
     void startStoreExport(ExportJob::Request request, const QString &label);
@@ -125,6 +128,8 @@ private:
     DetailPane *m_detail = nullptr;
     RetryPanel *m_retries = nullptr;
     ChartsPanel *m_chartsPanel = nullptr;
+    CostReports *m_costReports = nullptr;
+    CostPanel *m_costPanel = nullptr;
     SummaryStrip *m_summary = nullptr;
     TimeRangePicker *m_range = nullptr;
     QListView *m_notificationList = nullptr;

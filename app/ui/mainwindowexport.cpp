@@ -4,6 +4,7 @@
 // audit log can be millions of rows and run as an ExportJob on a worker thread, with a
 // progress dialog whose Cancel aborts the write (no file is left behind).
 #include "export/csvexport.h"
+#include "models/costmodel.h"
 #include "models/fleetfilterproxy.h"
 #include "models/fleetsource.h"
 #include "models/modelcsv.h"
@@ -59,6 +60,21 @@ void MainWindow::exportCurrentView()
     QString error;
     if (!exportModel(*m_fleetView->proxy(), m_fleetView->visibleColumns(), path,
                      core::CsvOptions {m_settings.csvBom}, &error))
+        QMessageBox::warning(this, tr("Export"), error);
+    else
+        statusBar()->showMessage(tr("Exported %1").arg(path), 10000);
+}
+
+void MainWindow::exportCostReport()
+{
+    // The report on screen (already computed): small, written at once, with the same CSV
+    // rules as every export.
+    const QString path = askExportPath(QStringLiteral("spotkeeper-cost.csv"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!core::exportCost(m_costReports->table()->report(), path,
+                          core::CsvOptions {m_settings.csvBom}, &error))
         QMessageBox::warning(this, tr("Export"), error);
     else
         statusBar()->showMessage(tr("Exported %1").arg(path), 10000);

@@ -1,9 +1,11 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/restartengine.h"
+#include "export/csvexport.h"
 #include "fleet/cloudprovider.h"
 #include "http/httpserver.h"
 #include "listener/webhooklistener.h"
+#include "operatorapi/operatorapijson.h"
 #include "protocol/messagecodec.h"
 #include "store/store.h"
 #include "support/base/manualclock.h"
@@ -62,6 +64,7 @@ private slots:
     void operatorTokenLifecycle();
     void remoteDashboardReads();
     void addVmIsAudited();
+    void costReportAsJsonAndCsv();
 
 private:
     testsupport::RawResponse call(const QByteArray &method, const QByteArray &path,
@@ -497,6 +500,66 @@ void TestOperatorApi::addVmIsAudited()
     const auto refused = call("POST", "/api/v1/vms", R"({"resourceId": "/not/a/vm"})");
     QCOMPARE(refused.status, 400);
     QVERIFY(!json(refused).value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty());
+}
+
+// GET /api/v1/cost: the store's cost report as JSON (decoded by the dashboard's codec) and
+// as CSV with the export's columns; bad queries are 400s.
+void TestOperatorApi::costReportAsJsonAndCsv()
+{
+    // One Spot D2s_v3 in westeurope running since the clock's start (T0), prices per hour
+    // 0.02 Spot and 0.10 pay-as-you-go; the clock at T0 + 10 h: 10 running hours,
+    // spot 0.20, payg 1.00, savings 0.80.
+    const QDateTime t0 = m_clock->nowUtc();
+    core::VmRecord vm;
+    vm.resourceId = vmResourceId(u"vm-cost"_s);
+    vm.name = u"vm-cost"_s;
+    vm.location = u"westeurope"_s;
+    vm.size = u"Standard_D2s_v3"_s;
+    vm.priority = u"Spot"_s;
+    vm.powerState = core::PowerState::Running;
+    vm.powerStateAt = t0;
+    QVERIFY(m_store->upsertVm(vm) > 0);
+    core::PriceRecord spot;
+    spot.region = u"westeurope"_s;
+    spot.size = u"standard_d2s_v3"_s;
+    spot.kind = core::PriceKind::Spot;
+    spot.perHour = 0.02;
+    core::PriceRecord payg = spot;
+    payg.kind = core::PriceKind::PayAsYouGo;
+    payg.perHour = 0.10;
+    QVERIFY(m_store->savePrices({spot, payg}));
+    m_clock->advanceMSecs(10 * 3'600'000LL);
+    const QByteArray range = "from=" + QUrl::toPercentEncoding(t0.toString(Qt::ISODateWithMs))
+        + "&to=" + QUrl::toPercentEncoding(t0.addDays(1).toString(Qt::ISODateWithMs));
+
+    const auto answer = call("GET", "/api/v1/cost?" + range + "&groupBy=vm&bucketSeconds=3600");
+    QCOMPARE(answer.status, 200);
+    const std::optional<core::CostReport> report = core::costReportFromJson(json(answer));
+    QVERIFY(report);
+    QCOMPARE(report->rows.size(), 1);
+    QCOMPARE(report->rows.at(0).label, u"vm-cost"_s);
+    QVERIFY(std::abs(report->rows.at(0).runningHours - 10.0) < 1e-9);
+    QVERIFY(std::abs(report->rows.at(0).savings() - 0.80) < 1e-9);
+    QCOMPARE(report->series.size(), 24);
+    QVERIFY(std::abs(report->series.at(9).runningHours - 1.0) < 1e-9);
+    QVERIFY(std::abs(report->series.at(10).runningHours) < 1e-9); // after now
+    QVERIFY(report->query.groupBy == core::CostGroup::Vm);
+    QVERIFY(json(answer).value(u"assumptions"_s).toArray().size() >= 3);
+
+    const auto csv = call("GET", "/api/v1/cost?" + range + "&format=csv&bucketSeconds=0");
+    QCOMPARE(csv.status, 200);
+    QVERIFY(csv.header("Content-Type").startsWith("text/csv"));
+    const QList<QByteArray> lines = csv.body.split('\n');
+    QCOMPARE(QString::fromUtf8(lines.at(0)).trimmed(), core::costCsvColumns().join(u','));
+    QVERIFY(lines.at(1).startsWith("size,standard_d2s_v3,Standard_D2s_v3,1,10,0.2,1,0.8,"));
+
+    QCOMPARE(call("GET", "/api/v1/cost?groupBy=planet").status, 400);
+    QCOMPARE(call("GET", "/api/v1/cost?bucketSeconds=1").status, 400); // 2.6 million points
+    QCOMPARE(call("GET", "/api/v1/cost?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z").status,
+             400);
+    QCOMPARE(call("GET", "/api/v1/cost?format=xml").status, 400);
+    QCOMPARE(call("POST", "/api/v1/cost").status, 405);
+    QCOMPARE(call("GET", "/api/v1/cost", {}, u""_s).status, 401); // the token is required
 }
 
 QTEST_GUILESS_MAIN(TestOperatorApi)

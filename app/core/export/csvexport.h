@@ -38,10 +38,17 @@ bool exportAudit(Store &store, const QDateTime &from, const QDateTime &to, const
 // One row per VM with its active restart job, if any.
 bool exportFleet(Store &store, const QString &path, const CsvOptions &options, QString *error);
 
+// A cost report (docs/ANALYTICS.md): one row per group, then the savings series if any
+// (a row per bucket, group "series"). writeCostCsv encodes it into an open writer.
+bool exportCost(const CostReport &report, const QString &path, const CsvOptions &options,
+                QString *error);
+void writeCostCsv(const CostReport &report, CsvWriter &writer);
+
 // Header rows, so tests and documentation name the same columns.
 QStringList eventCsvColumns();
 QStringList auditCsvColumns();
 QStringList fleetCsvColumns();
+QStringList costCsvColumns();
 
 // "Cannot read <what> from the store: <reason>" (shared by the export files).
 QString exportStoreError(Store &store, const QString &what);

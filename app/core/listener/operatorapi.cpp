@@ -144,6 +144,8 @@ http::Response OperatorApi::handle(const http::Request &request, const QString &
         return request.method == "GET" ? listJobs(request) : methodNotAllowed(request, "GET");
     if (head == "audit" && segments.size() == 1)
         return request.method == "GET" ? listAudit(request) : methodNotAllowed(request, "GET");
+    if (head == "cost" && segments.size() == 1)
+        return request.method == "GET" ? costReport(request) : methodNotAllowed(request, "GET");
     if (head == "keys")
         return keys(request, segments, actor);
     if (head == "tokens")

@@ -52,6 +52,8 @@ private:
     // operatorapiviews.cpp: what the remote dashboard reads (RemoteFleetSource)
     http::Response listJobs(const http::Request &request);
     http::Response listAudit(const http::Request &request);
+    // GET /api/v1/cost (operatorapicost.cpp): the cost report as JSON, or CSV with format=csv.
+    http::Response costReport(const http::Request &request);
     std::optional<VmRecord> vmFromQuery(const QString &value);
     // Query parsing shared by the list routes: false with a 400 in *error on a bad value.
     // limit=<n> within [1, max], fallback when absent; from/to as ISO 8601 times.

@@ -22,6 +22,8 @@ QJsonObject toJson(const JobRecord &job);
 QJsonObject toJson(const EventRecord &event);
 QJsonObject toJson(const AuditRecord &record);
 QJsonObject toJson(const AgentKeyRecord &key, const QDateTime &now);
+// GET /api/v1/cost: the report with its query, rows, series and the assumptions it makes.
+QJsonObject toJson(const CostReport &report);
 
 std::optional<VmRecord> vmFromJson(const QJsonObject &object);
 // vmId: the VM a job nested in its VM's object belongs to (the object may omit it).
@@ -30,5 +32,7 @@ std::optional<EventRecord> eventFromJson(const QJsonObject &object);
 std::optional<AuditRecord> auditFromJson(const QJsonObject &object);
 // The key's times and state, with no secret bytes (the API never sends any).
 std::optional<AgentKeyRecord> agentKeyFromJson(const QJsonObject &object);
+// nullopt for an object without a valid range.
+std::optional<CostReport> costReportFromJson(const QJsonObject &object);
 
 } // namespace spotkeeper::core

@@ -1,0 +1,127 @@
+// SPDX-FileCopyrightText: 2026 SpotKeeper contributors
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The operator API's JSON of a cost report (GET /api/v1/cost, docs/ANALYTICS.md), both ways.
+#include "operatorapi/operatorapijson.h"
+
+#include <QJsonArray>
+
+namespace spotkeeper::core {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QJsonValue isoTime(const QDateTime &at)
+{
+    return at.isValid() ? QJsonValue(at.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
+}
+
+QDateTime isoTime(const QJsonObject &o, QStringView key)
+{
+    return QDateTime::fromString(o.value(key).toString(), Qt::ISODateWithMs);
+}
+
+// The figures of a row and of a series point, one entry each, read by both directions.
+struct Figure
+{
+    QStringView key;
+    double CostRow::*member;
+};
+constexpr Figure kRowFigures[] = {
+    {u"runningHours", &CostRow::runningHours},
+    {u"spotCost", &CostRow::spotCost},
+    {u"payAsYouGoCost", &CostRow::payAsYouGoCost},
+    {u"lostHours", &CostRow::lostHours},
+    {u"lostPayAsYouGoCost", &CostRow::lostPayAsYouGoCost},
+    {u"unpricedHours", &CostRow::unpricedHours},
+};
+struct PointFigure
+{
+    QStringView key;
+    double CostPoint::*member;
+};
+constexpr PointFigure kPointFigures[] = {
+    {u"runningHours", &CostPoint::runningHours},
+    {u"spotCost", &CostPoint::spotCost},
+    {u"payAsYouGoCost", &CostPoint::payAsYouGoCost},
+};
+
+} // namespace
+
+QJsonObject toJson(const CostReport &report)
+{
+    QJsonArray rows;
+    for (const CostRow &row : report.rows) {
+        QJsonObject o {{u"key"_s, row.key},
+                       {u"label"_s, row.label},
+                       {u"vms"_s, double(row.vms)},
+                       {u"evictions"_s, double(row.evictions)},
+                       {u"savings"_s, row.savings()}};
+        for (const Figure &f : kRowFigures)
+            o.insert(f.key, row.*f.member);
+        rows.append(o);
+    }
+    QJsonArray series;
+    for (const CostPoint &point : report.series) {
+        QJsonObject o {{u"start"_s, isoTime(point.start)}, {u"savings"_s, point.savings()}};
+        for (const PointFigure &f : kPointFigures)
+            o.insert(f.key, point.*f.member);
+        series.append(o);
+    }
+    return {
+        {u"from"_s, isoTime(report.query.from)},
+        {u"to"_s, isoTime(report.query.to)},
+        {u"groupBy"_s, toString(report.query.groupBy)},
+        {u"bucketSeconds"_s, double(report.query.bucketMs / 1000)},
+        {u"computedAt"_s, isoTime(report.computedAt)},
+        {u"currency"_s, report.currency},
+        {u"pricesFetchedAt"_s, isoTime(report.pricesFetchedAt)},
+        {u"assumptions"_s,
+         QJsonArray {u"Microsoft's public retail prices (Azure Retail Prices API), as cached"_s,
+                     u"no reservations, savings plans or other discounts"_s,
+                     u"today's cached price applies to every hour of the range"_s,
+                     u"Linux meters; a Spot VM pays the Spot price, never above its maxPrice"_s,
+                     u"compute only: disks, network and licences are not included"_s}},
+        {u"rows"_s, rows},
+        {u"series"_s, series},
+    };
+}
+
+std::optional<CostReport> costReportFromJson(const QJsonObject &object)
+{
+    CostReport report;
+    report.query.from = isoTime(object, u"from");
+    report.query.to = isoTime(object, u"to");
+    if (!report.query.from.isValid() || !report.query.to.isValid())
+        return std::nullopt;
+    if (!costGroupFromString(object.value(u"groupBy"_s).toString(), &report.query.groupBy))
+        report.query.groupBy = CostGroup::Size;
+    report.query.bucketMs = qint64(object.value(u"bucketSeconds"_s).toDouble()) * 1000;
+    report.computedAt = isoTime(object, u"computedAt");
+    report.currency = object.value(u"currency"_s).toString(u"USD"_s);
+    report.pricesFetchedAt = isoTime(object, u"pricesFetchedAt");
+    const QJsonArray rows = object.value(u"rows"_s).toArray();
+    for (const QJsonValue &value : rows) {
+        const QJsonObject o = value.toObject();
+        CostRow row;
+        row.key = o.value(u"key"_s).toString();
+        row.label = o.value(u"label"_s).toString();
+        row.vms = qint64(o.value(u"vms"_s).toDouble());
+        row.evictions = qint64(o.value(u"evictions"_s).toDouble());
+        for (const Figure &f : kRowFigures)
+            row.*f.member = o.value(f.key).toDouble();
+        report.rows.append(row);
+    }
+    const QJsonArray series = object.value(u"series"_s).toArray();
+    for (const QJsonValue &value : series) {
+        const QJsonObject o = value.toObject();
+        CostPoint point;
+        point.start = isoTime(o, u"start");
+        for (const PointFigure &f : kPointFigures)
+            point.*f.member = o.value(f.key).toDouble();
+        report.series.append(point);
+    }
+    return report;
+}
+
+} // namespace spotkeeper::core
