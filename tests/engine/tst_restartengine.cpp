@@ -46,6 +46,7 @@ private Q_SLOTS:
     void stopClassesNeedOperator_data();
     void stopClassesNeedOperator();
     void deletedVmWhileWaitingNeedsOperator();
+    void terminatedAwsInstanceIsHandedToItsProvider();
     void duplicateNoticeIsNoop();
     void unmanagedOrPausedVmIsNotRestarted();
 };
@@ -491,6 +492,39 @@ void TestRestartEngine::deletedVmWhileWaitingNeedsOperator()
     QVERIFY2(job->reason.contains(u"not_found"_s), qPrintable(job->reason));
     QCOMPARE(h.cloud->count(Kind::Start), 0);
     QCOMPARE_ENUM(h.store->vm(vm.id)->powerState, PowerState::Deleted);
+}
+
+void TestRestartEngine::terminatedAwsInstanceIsHandedToItsProvider()
+{
+    // AWS: a terminated one-time Spot Instance may be replaced by its provider (an opt-in
+    // RunInstances from its launch template), so its start goes to the provider, which answers
+    // what it did; an Azure VM that reads deleted is not started at all (the test above).
+    EngineHarness h;
+    VmRecord vm;
+    vm.resourceId = u"arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0"_s;
+    vm.resourceKey = vm.resourceId.toLower();
+    vm.subscriptionId = u"arn:aws:ec2:eu-west-1:123456789012"_s;
+    vm.name = u"i-0123456789abcdef0"_s;
+    vm.priority = u"Spot"_s;
+    vm.managedBy = ManagedBy::Agent;
+    vm.powerState = PowerState::Running;
+    vm.powerStateAt = h.clock.nowUtc();
+    vm.id = h.store->upsertVm(vm);
+    QVERIFY(vm.id > 0);
+    h.cloud->addVm(vm, PowerState::Running);
+    FakeCloudProvider::StartScript replaced;
+    replaced.failure = FailureClass::NotFound;
+    replaced.errorCode = u"ReplacedByNewInstance"_s;
+    h.cloud->scriptStarts(vm.resourceKey, {replaced});
+    const QDateTime t0 = h.clock.nowUtc();
+    h.cloud->setPowerAt(vm.resourceKey, t0.addSecs(40), PowerState::Deleted);
+    h.notice(vm, t0.addSecs(30));
+    h.runFor(10 * 60'000);
+    QCOMPARE(h.cloud->count(Kind::Start), 1);
+    const auto job = h.store->activeJob(vm.id);
+    QVERIFY(job);
+    QCOMPARE_ENUM(job->state, JobState::NeedsOperator);
+    QCOMPARE(job->lastErrorCode, u"ReplacedByNewInstance"_s);
 }
 
 void TestRestartEngine::duplicateNoticeIsNoop()

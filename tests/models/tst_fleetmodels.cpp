@@ -99,6 +99,22 @@ private Q_SLOTS:
                     .data(FleetTableModel::SearchTextRole)
                     .toString()
                     .contains(QStringLiteral("google cloud")));
+        // Issue 16: an EC2 instance, filed under its ARN, reads AWS.
+        core::VmRecord ec2;
+        ec2.resourceId =
+            QStringLiteral("arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0");
+        ec2.resourceKey = ec2.resourceId;
+        ec2.subscriptionId = QStringLiteral("arn:aws:ec2:eu-west-1:123456789012");
+        ec2.name = QStringLiteral("worker-1");
+        const qint64 awsId = m_store->upsertVm(ec2);
+        QVERIFY(awsId > 0);
+        model.reload();
+        const QModelIndex aws = model.index(model.rowOfVm(awsId), FleetTableModel::Cloud);
+        QCOMPARE(aws.data().toString(), QStringLiteral("AWS"));
+        QVERIFY(aws.siblingAtColumn(0)
+                    .data(FleetTableModel::SearchTextRole)
+                    .toString()
+                    .contains(QStringLiteral("aws")));
     }
 
     // The Retries panel's rows: exactly the VMs with an active restart job.

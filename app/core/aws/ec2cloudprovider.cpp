@@ -186,8 +186,10 @@ void Ec2CloudProvider::decideStart(const VmRecord &vm, const QString &region,
     switch (instance.state) {
     case Ec2InstanceState::Running:
     case Ec2InstanceState::Pending:
+        // Started already (by EC2, or by someone): running is done; pending is confirmed by
+        // the power state, as an accepted start.
         m_watchingSince.remove(id);
-        done(StartResult {CallResult {}, {}, true});
+        done(StartResult {CallResult {}, {}, instance.state == Ec2InstanceState::Running});
         return;
     case Ec2InstanceState::Stopping:
     case Ec2InstanceState::ShuttingDown:

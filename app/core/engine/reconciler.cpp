@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "engine/duetimer.h"
 #include "engine/restartengine.h"
+#include "fleet/cloud.h"
 #include "store/store.h"
 
 #include <QSet>
@@ -321,7 +322,11 @@ void Reconciler::applyStatus(const QString &subscriptionId, const ListResult &re
             const QDateTime lastSeenUp = vm.powerStateAt.isValid() && vm.powerStateAt > lastSweep
                 ? vm.powerStateAt
                 : lastSweep;
-            if (wasUp(vm.powerState) && isDown(to)
+            // An AWS instance EC2 terminated (a one-time Spot Instance) is looked at the same
+            // way: its provider may replace it (docs/AWS-PROTOCOL.md §9).
+            const bool awsTerminated =
+                to == PowerState::Deleted && cloudOfResourceId(vm.resourceKey) == Cloud::Aws;
+            if (wasUp(vm.powerState) && (isDown(to) || awsTerminated)
                 && m_engine.handleUnreportedDeallocation(vm.id, to, lastSeenUp)) {
                 ++stats.evictionsCaught;
                 Q_EMIT unreportedEvictionFound(vm.id);

@@ -4,6 +4,7 @@
 
 #include "base/clock.h"
 #include "engine/duetimer.h"
+#include "fleet/cloud.h"
 #include "fleet/eventtypes.h"
 #include "store/store.h"
 
@@ -24,6 +25,15 @@ namespace {
 bool startable(PowerState state)
 {
     return state == PowerState::Deallocated || state == PowerState::Stopped;
+}
+
+// An AWS instance EC2 terminated is handed to its provider too: it replaces a one-time Spot
+// Instance that opted in (RunInstances from its launch template, docs/AWS-PROTOCOL.md §9) or
+// answers that it is gone. Other clouds' deleted VMs need an operator at once.
+bool startableOn(const QString &resourceKey, PowerState state)
+{
+    return startable(state)
+        || (state == PowerState::Deleted && cloudOfResourceId(resourceKey) == Cloud::Aws);
 }
 
 } // namespace
@@ -435,7 +445,7 @@ void RestartEngine::actOn(qint64 vmId)
     case JobState::WaitingForDeallocation:
         // Once seen deallocated, take the start tokens first, then re-check if stale:
         // under a shared budget a VM must not lose its turn to a re-poll.
-        if (startable(it->observed))
+        if (startableOn(it->resourceKey, it->observed))
             tryStart(vmId);
         else
             poll(vmId);
@@ -459,7 +469,7 @@ void RestartEngine::actOn(qint64 vmId)
                                     if (*alive)
                                         handleStartDone(vmId, generation, result);
                                 });
-        } else if (startable(it->observed) && it->observedAt.isValid()
+        } else if (startableOn(it->resourceKey, it->observed) && it->observedAt.isValid()
                    && it->observedAt.msecsTo(now()) <= m_config.freshObservationMs) {
             tryStart(vmId); // just seen down after an accepted start that did not take
         } else {
@@ -517,7 +527,8 @@ void RestartEngine::handlePowerResult(qint64 vmId, quint64 generation,
     it->inFlight = false;
     const QDateTime at = now();
     const CallResult &call = result.call;
-    if (!call.ok() || result.state == PowerState::Deleted) {
+    if (!call.ok()
+        || (result.state == PowerState::Deleted && !startableOn(it->resourceKey, result.state))) {
         switch (call.failure) {
         case FailureClass::Throttled:
         case FailureClass::Transient:
@@ -558,7 +569,7 @@ void RestartEngine::handlePowerResult(qint64 vmId, quint64 generation,
         } else {
             finishRunning(vmId, u"VM is running"_s);
         }
-    } else if (startable(state)) {
+    } else if (startableOn(it->resourceKey, state)) {
         tryStart(vmId);
     } else if (state == PowerState::Deallocating || state == PowerState::Stopping) {
         if (jobState != JobState::WaitingForDeallocation)
@@ -589,7 +600,7 @@ void RestartEngine::tryStart(qint64 vmId)
     }
     const bool fresh =
         it->observedAt.isValid() && it->observedAt.msecsTo(now()) <= m_config.freshObservationMs;
-    if (!fresh || !startable(it->observed)) {
+    if (!fresh || !startableOn(it->resourceKey, it->observed)) {
         poll(vmId); // never start a VM we have not just seen deallocated or stopped
         return;
     }

@@ -164,7 +164,7 @@ QJsonObject toJson(const VmRecord &vm, const std::optional<JobRecord> &job)
 {
     QJsonObject object {
         {u"id"_s, double(vm.id)},
-        {u"cloud"_s, toString(cloudOf(vm))}, // from the id: "azure" | "gcp"; not read back
+        {u"cloud"_s, toString(cloudOf(vm))}, // from the id: "azure" | "gcp" | "aws"; not read back
         {u"tags"_s, tagsJson(vm.tags)},
         {u"powerState"_s, toString(vm.powerState)},
         {u"desiredState"_s, toString(vm.desiredState)},

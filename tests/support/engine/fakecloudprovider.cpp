@@ -159,7 +159,9 @@ void FakeCloudProvider::powerState(const VmRecord &vm, std::function<void(PowerS
         result.call = it->powerFailures.takeFirst();
     } else {
         result.state = powerAt(vm.resourceKey, now);
-        if (result.state == PowerState::Deleted) {
+        // Azure answers 404 for a deleted VM; EC2 still lists a terminated instance (its ARN
+        // key) for a while, as "terminated": an answer, not an error.
+        if (result.state == PowerState::Deleted && !vm.resourceKey.startsWith(u"arn:"_s)) {
             result.call.failure = FailureClass::NotFound;
             result.call.httpStatus = 404;
             result.call.errorCode = u"NotFound"_s;
