@@ -37,6 +37,24 @@ CallResult networkFailure(int networkError, const QString &text)
     return call;
 }
 
+bool classifyTransport(const BearerAnswer &answer, CallResult &call)
+{
+    if (answer.tokenFailed) {
+        call = answer.call;
+        return true;
+    }
+    if (answer.status == 0) {
+        call = networkFailure(answer.networkError, answer.networkText);
+        return true;
+    }
+    call.httpStatus = answer.status;
+    if (answer.status >= 200 && answer.status < 300) {
+        call.failure = FailureClass::None;
+        return true;
+    }
+    return false;
+}
+
 void sendWithBearer(AccessTokenSource *credential, QNetworkAccessManager *network, QObject *context,
                     const QByteArray &method, const QUrl &url, const QByteArray &jsonBody,
                     int timeoutMs, std::function<void(BearerAnswer)> done,

@@ -47,5 +47,9 @@ void sendWithBearer(AccessTokenSource *credential, QNetworkAccessManager *networ
 CallResult tokenFailure(const TokenResult &token);
 // No HTTP answer: the class of the network error (always retryable) and its name.
 CallResult networkFailure(int networkError, const QString &text);
+// What any cloud's answer means before its error body is read: a token that could not be had,
+// no HTTP answer (networkFailure) or a 2xx (FailureClass::None); call.httpStatus is set.
+// false = an HTTP error status, which the cloud's client classifies itself.
+bool classifyTransport(const BearerAnswer &answer, CallResult &call);
 
 } // namespace spotkeeper::core

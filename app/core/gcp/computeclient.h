@@ -3,18 +3,16 @@
 #pragma once
 
 #include "base/clock.h"
+#include "fleet/budgetedrequestqueue.h"
 #include "fleet/cloudprovider.h"
 #include "fleet/ratebudget.h"
 
 #include <QByteArray>
-#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QPair>
-#include <QTimer>
 #include <QUrl>
 
-#include <deque>
 #include <functional>
 
 class QNetworkAccessManager;
@@ -24,13 +22,13 @@ class AccessTokenSource;
 } // namespace spotkeeper::core
 
 // Sends Compute Engine API requests (docs/GCP-PROTOCOL.md §5), and the Cloud Logging API's
-// audit log reads (§7), with a bearer token, paced by
-// client-side budgets per project and kind (Compute's rate quotas are per project and per
+// audit log reads (§7), with a bearer token, paced by client-side budgets per project and kind (Compute's rate quotas are per project and per
 // minute, counted separately for reads, writes, operation reads and aggregated lists), and
 // never before a project's throttle gate: after a 429 or a 403 rateLimitExceeded, until its
-// Retry-After, or without one for defaultThrottleMs (the quota refills each minute). Requests
-// wait in a FIFO instead of being sent. A 401 invalidates the token and retries exactly once.
-// The token only goes to the configured Compute and Logging base URLs.
+// Retry-After, or without one for defaultThrottleMs (the quota refills each minute). The
+// waiting, the wake timer and the one 401 retry are the shared BudgetedRequestQueue's
+// (fleet/budgetedrequestqueue.h); this client adds Compute's bucket keys and error
+// classification. The token only goes to the configured Compute and Logging base URLs.
 namespace spotkeeper::gcp {
 
 struct ComputeBudgets
@@ -91,46 +89,29 @@ public:
     QUrl loggingUrl(const QString &path) const;
     bool isComputeUrl(const QUrl &url) const;
     bool isTrustedUrl(const QUrl &url) const; // Compute's or Logging's base
+    // Decides at once whether the request may go: pending() counts it right away if not.
     void send(Kind kind, const QByteArray &method, const QUrl &url, const QString &project,
               std::function<void(ComputeReply)> done);
     // The same with a JSON body (POST entries.list).
     void send(Kind kind, const QByteArray &method, const QUrl &url, const QString &project,
               const QByteArray &jsonBody, std::function<void(ComputeReply)> done);
 
-    void processQueue();
+    void processQueue() { m_queue.processQueue(); }
     const ComputeOptions &options() const { return m_options; }
-    core::AccessTokenSource *credential() const { return m_credential; }
-    QDateTime blockedUntil(const QString &project) const { return m_gates.value(project); }
-    qint64 sentCount() const { return m_sent; }
-    int pending() const { return int(m_queue.size()); }
+    core::AccessTokenSource *credential() const { return m_queue.credential(); }
+    QDateTime blockedUntil(const QString &project) const { return m_queue.blockedUntil(project); }
+    qint64 sentCount() const { return m_queue.sentCount(); }
+    int pending() const { return m_queue.pending(); }
 
 signals:
     void throttled(const QString &project, const QDateTime &until);
 
 private:
-    struct Pending
-    {
-        Kind kind;
-        QByteArray method;
-        QUrl url;
-        QString project;
-        QByteArray body;
-        std::function<void(ComputeReply)> done;
-    };
-    core::RateBudget &bucket(Kind kind, const QString &project);
-    void dispatch(Pending request, bool isRetryAfter401);
-    void handleReply(Pending request, bool isRetryAfter401, int status, const QByteArray &body,
-                     const QByteArray &retryAfter, int networkError, const QString &networkText);
+    ComputeReply reply(const QString &project, core::BearerAnswer answer);
 
-    core::AccessTokenSource *m_credential;
     ComputeOptions m_options;
-    const base::Clock &m_clock;
     QNetworkAccessManager *m_network;
-    std::deque<Pending> m_queue;
-    QHash<QString, core::RateBudget> m_buckets; // "<kind>/<project>"
-    QHash<QString, QDateTime> m_gates;
-    QTimer m_wake;
-    qint64 m_sent = 0;
+    core::BudgetedRequestQueue m_queue;
 };
 
 } // namespace spotkeeper::gcp
