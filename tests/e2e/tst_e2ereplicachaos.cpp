@@ -8,7 +8,6 @@
 // Scaled to fit a 2-core machine (SPOTKEEPER_REPLICA_CHAOS_VMS / _KILLS for more; from about
 // 25 kills the run outlasts Qt Test's 5-minute watchdog: raise QTEST_FUNCTION_TIMEOUT); needs
 // PostgreSQL (skips without it, fails where CI=true).
-#include "support/common/pgcluster.h"
 #include "support/e2e/e2echecks.h"
 
 #include <QElapsedTimer>
@@ -33,14 +32,7 @@ private:
     }
 
 private slots:
-    void initTestCase()
-    {
-        if (const QString missing = E2eRig::missingBinaries(); !missing.isEmpty())
-            QSKIP(qPrintable(missing));
-        SPOTKEEPER_PG_CLUSTER_START(m_pg);
-        QString error;
-        QVERIFY2(m_pg.usePgPassFile(&error), qPrintable(error));
-    }
+    void initTestCase() { SPOTKEEPER_E2E_PG_START(m_pg); }
 
     void oneReplicaKilledEveryTenSeconds()
     {
@@ -48,10 +40,8 @@ private slots:
         const int kills = setting("SPOTKEEPER_REPLICA_CHAOS_KILLS", 6);
         constexpr int kReplicas = 3;
         QString error;
-        QVERIFY2(m_pg.createDatabase(u"replica_chaos"_s, &error), qPrintable(error));
         E2eRig rig;
-        rig.setStoreLocation(m_pg.url(u"replica_chaos"_s));
-        rig.setEngineOptions(u"lease_seconds = 10"_s);
+        QVERIFY2(rig.useReplicaDatabase(m_pg, u"replica_chaos"_s, &error), qPrintable(error));
         rig.setReplicaCount(kReplicas);
         QVERIFY2(rig.startSim(fleet, fleet, 10, {}, &error), qPrintable(error));
         for (int i = 0; i < kReplicas; ++i)

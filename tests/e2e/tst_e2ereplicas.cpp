@@ -5,7 +5,6 @@
 // started again: the other one takes its jobs over when their lease ends and brings every VM
 // back, with no double start and no start of a running VM. Needs PostgreSQL (skips without
 // it, fails where CI=true).
-#include "support/common/pgcluster.h"
 #include "support/e2e/e2echecks.h"
 
 #include <QElapsedTimer>
@@ -24,25 +23,14 @@ private:
     testsupport::PgCluster m_pg;
 
 private slots:
-    void initTestCase()
-    {
-        if (const QString missing = E2eRig::missingBinaries(); !missing.isEmpty())
-            QSKIP(qPrintable(missing));
-        SPOTKEEPER_PG_CLUSTER_START(m_pg);
-        // Every process (simulator, replicas, CLI, this test's own reads) finds the password
-        // the standard way: libpq's PGPASSFILE.
-        QString error;
-        QVERIFY2(m_pg.usePgPassFile(&error), qPrintable(error));
-    }
+    void initTestCase() { SPOTKEEPER_E2E_PG_START(m_pg); }
 
     void survivorTakesOverADeadReplicasJobs()
     {
         constexpr int kFleet = 20;
         QString error;
-        QVERIFY2(m_pg.createDatabase(u"replicas"_s, &error), qPrintable(error));
         E2eRig rig;
-        rig.setStoreLocation(m_pg.url(u"replicas"_s));
-        rig.setEngineOptions(u"lease_seconds = 10"_s);
+        QVERIFY2(rig.useReplicaDatabase(m_pg, u"replicas"_s, &error), qPrintable(error));
         QVERIFY2(rig.startSim(kFleet, kFleet, 10, {}, &error), qPrintable(error));
         QVERIFY2(rig.startDaemon(&error), qPrintable(error));
         QVERIFY2(rig.startSecondDaemon(&error), qPrintable(error));

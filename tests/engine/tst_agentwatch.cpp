@@ -5,6 +5,7 @@
 #include "engine/agentwatch.h"
 #include "store/store.h"
 #include "support/base/manualclock.h"
+#include "support/store/storetestutil.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -35,13 +36,7 @@ class TestAgentWatch : public QObject
 private:
     std::unique_ptr<Store> openStore()
     {
-        StoreOptions options(m_dir->filePath(u"store.db"_s));
-        options.clock = &m_clock;
-        StoreError error;
-        auto store = Store::open(options, &error);
-        if (!store)
-            qWarning() << "open failed:" << error.message;
-        return store;
+        return testutil::openStore(StoreOptions(m_dir->filePath(u"store.db"_s)), m_clock);
     }
     // A VM in powerState since now, whose agent sent a heartbeat now.
     qint64 addVm(Store &store, const QString &name, PowerState state, bool agent = true)

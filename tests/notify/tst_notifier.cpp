@@ -8,6 +8,7 @@
 #include "support/base/manualclock.h"
 #include "support/http/fakehttpserver.h"
 #include "support/notify/notifyfixtures.h"
+#include "support/store/storetestutil.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -35,13 +36,7 @@ class TestNotifier : public QObject
 private:
     std::unique_ptr<Store> openStore()
     {
-        StoreOptions options(m_dir->filePath(u"store.db"_s));
-        options.clock = &m_clock;
-        StoreError error;
-        auto store = Store::open(options, &error);
-        if (!store)
-            qWarning() << "open failed:" << error.message;
-        return store;
+        return testutil::openStore(StoreOptions(m_dir->filePath(u"store.db"_s)), m_clock);
     }
     QString writeFile(const QString &name, const QByteArray &content)
     {

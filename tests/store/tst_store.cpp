@@ -24,13 +24,7 @@ class TestStore : public QObject
 private:
     std::unique_ptr<Store> openStore(const QString &name = u"store.db"_s)
     {
-        StoreOptions options = backendOptions(m_dir->path(), name);
-        options.clock = &m_clock;
-        StoreError error;
-        auto store = Store::open(options, &error);
-        if (!store)
-            qWarning() << "open failed:" << error.message;
-        return store;
+        return testutil::openStore(backendOptions(m_dir->path(), name), m_clock);
     }
     StoreError openError(const QString &path, bool readOnly = false)
     {

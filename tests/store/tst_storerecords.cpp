@@ -21,13 +21,7 @@ class TestStoreRecords : public QObject
 private:
     std::unique_ptr<Store> openStore()
     {
-        StoreOptions options = backendOptions(m_dir->path(), u"store.db"_s);
-        options.clock = &m_clock;
-        StoreError error;
-        auto store = Store::open(options, &error);
-        if (!store)
-            qWarning() << "open failed:" << error.message;
-        return store;
+        return testutil::openStore(backendOptions(m_dir->path(), u"store.db"_s), m_clock);
     }
     JobRecord newJob(qint64 vmId) const
     {

@@ -59,6 +59,12 @@ private:
     static qint64 storeVm(core::Store &store, const QString &name, core::PowerState power);
     static listenertest::SignedRequest signedNotice(core::EngineHost &host, const QString &vmName,
                                                     int eventNumber);
+    // A signed notice for vmName written to socket, connected to the host's listener, but for
+    // its last bytes, which it returns (empty when the request could not be made or sent):
+    // the host then holds one open connection with a half-sent request.
+    static QByteArray sendAllButTheEnd(core::EngineHost &host, QTcpSocket &socket,
+                                       const QString &vmName, int eventNumber);
+    static qint64 storedNotices(core::Store &store);
     std::unique_ptr<QTemporaryDir> m_dir;
 };
 
@@ -133,6 +139,30 @@ TestDashboardSession::signedNotice(core::EngineHost &host, const QString &vmName
                               now.toSecsSinceEpoch());
 }
 
+QByteArray TestDashboardSession::sendAllButTheEnd(core::EngineHost &host, QTcpSocket &socket,
+                                                  const QString &vmName, int eventNumber)
+{
+    const listenertest::SignedRequest request = signedNotice(host, vmName, eventNumber);
+    if (request.body.isEmpty())
+        return {};
+    const QByteArray raw =
+        listenertest::rawRequest("POST", "/api/v1/notices", request.headers, request.body);
+    socket.connectToHost(QHostAddress(QHostAddress::LocalHost), host.server()->serverPort());
+    if (!socket.waitForConnected(5000))
+        return {};
+    socket.write(raw.left(raw.size() - 10));
+    if (!QTest::qWaitFor([&] { return host.server()->openConnections() == 1; }))
+        return {};
+    return raw.right(10);
+}
+
+qint64 TestDashboardSession::storedNotices(core::Store &store)
+{
+    core::EventFilter notices;
+    notices.kinds = {core::EventKind::Notice};
+    return store.eventCount(notices);
+}
+
 void TestDashboardSession::acceptsSignedNoticeOnItsListener()
 {
     gui::DashboardSession session(base::systemClock());
@@ -201,9 +231,7 @@ void TestDashboardSession::rejectsUnsignedNotice()
     const testsupport::HttpReply reply =
         client.post(QUrl(u"http://"_s + address + u"/api/v1/notices"_s), body);
     QCOMPARE(reply.status, 401);
-    core::EventFilter notices;
-    notices.kinds = {core::EventKind::Notice};
-    QCOMPARE(session.store()->eventCount(notices), 0);
+    QCOMPARE(storedNotices(*session.store()), 0);
 }
 
 void TestDashboardSession::busyPortLeavesTheDashboardRunning()
@@ -333,9 +361,7 @@ void TestDashboardSession::credentialsOffStillStoresNotices()
         client.post(QUrl(u"http://"_s + status.listenerAddress + u"/api/v1/notices"_s),
                     request.body, request.headers);
     QVERIFY2(reply.status / 100 == 2, qPrintable(QString::fromUtf8(reply.body)));
-    core::EventFilter notices;
-    notices.kinds = {core::EventKind::Notice};
-    QCOMPARE(session.store()->eventCount(notices), 1);
+    QCOMPARE(storedNotices(*session.store()), 1);
     QTRY_VERIFY(!appended.isEmpty());
     QCOMPARE(session.source().vms().size(), 1);
     QVERIFY(session.store()->activeJobs().isEmpty()); // no engine: no restart job
@@ -349,16 +375,9 @@ void TestDashboardSession::shutdownDrainsInFlightNotices()
     core::EngineHost *host = session.host();
     // A request half sent when the dashboard quits: the host stops accepting, but this one
     // is finished, committed and answered before the store closes.
-    const listenertest::SignedRequest request = signedNotice(*host, u"vm-c"_s, 4);
-    QVERIFY(!request.body.isEmpty());
-    const QByteArray raw =
-        listenertest::rawRequest("POST", "/api/v1/notices", request.headers, request.body);
     QTcpSocket socket;
-    socket.connectToHost(QHostAddress(QHostAddress::LocalHost), host->server()->serverPort());
-    QVERIFY(socket.waitForConnected(5000));
-    socket.write(raw.left(raw.size() - 10));
-    QTRY_COMPARE(host->server()->openConnections(), 1);
-    const QByteArray rest = raw.right(10);
+    const QByteArray rest = sendAllButTheEnd(*host, socket, u"vm-c"_s, 4);
+    QVERIFY(!rest.isEmpty());
     QSignalSpy drained(host, &core::EngineHost::drained);
     host->stop();
     QVERIFY(!host->isListening());
@@ -371,9 +390,7 @@ void TestDashboardSession::shutdownDrainsInFlightNotices()
     QTRY_VERIFY(socket.bytesAvailable() > 0 || socket.waitForReadyRead(100));
     const QByteArray answer = socket.readAll();
     QVERIFY2(answer.startsWith("HTTP/1.1 2"), answer.constData());
-    core::EventFilter notices;
-    notices.kinds = {core::EventKind::Notice};
-    QCOMPARE(session.store()->eventCount(notices), 1);
+    QCOMPARE(storedNotices(*session.store()), 1);
     // Everything behind the listener is shut down: no timer can fire into a closed store.
     QVERIFY(host->isStopped());
     QVERIFY(!host->listener());
@@ -391,16 +408,9 @@ void TestDashboardSession::shutdownDoesNotWait()
     QString error;
     QVERIFY2(session.open(settings(), &error), qPrintable(error));
     core::EngineHost *host = session.host();
-    const listenertest::SignedRequest request = signedNotice(*host, u"vm-w"_s, 5);
-    QVERIFY(!request.body.isEmpty());
-    const QByteArray raw =
-        listenertest::rawRequest("POST", "/api/v1/notices", request.headers, request.body);
     QTcpSocket socket;
-    socket.connectToHost(QHostAddress(QHostAddress::LocalHost), host->server()->serverPort());
-    QVERIFY(socket.waitForConnected(5000));
-    socket.write(raw.left(raw.size() - 10));
-    QTRY_COMPARE(host->server()->openConnections(), 1);
-    const QByteArray rest = raw.right(10);
+    const QByteArray rest = sendAllButTheEnd(*host, socket, u"vm-w"_s, 5);
+    QVERIFY(!rest.isEmpty());
     QSignalSpy stopped(&session, &gui::DashboardSession::stopped);
     session.shutdown();
     QVERIFY(!session.isStopped()); // returned while the request is still open
@@ -408,9 +418,8 @@ void TestDashboardSession::shutdownDoesNotWait()
     socket.write(rest);
     QVERIFY(stopped.wait(15'000));
     QVERIFY(session.isStopped());
-    core::EventFilter notices; // the half-sent notice was committed before the drain ended
-    notices.kinds = {core::EventKind::Notice};
-    QCOMPARE(session.store()->eventCount(notices), 1);
+    // The half-sent notice was committed before the drain ended.
+    QCOMPARE(storedNotices(*session.store()), 1);
     session.shutdown(); // again: harmless, and stopped() is not announced twice
     QCOMPARE(stopped.size(), 1);
 }

@@ -2,10 +2,25 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "support/common/pgcluster.h"
 #include "support/e2e/e2eharness.h"
 
 #include <QJsonArray>
 #include <QSet>
+
+// In initTestCase() of an end-to-end test on PostgreSQL: skip without the executables, start
+// `cluster` (or fail / skip, as SPOTKEEPER_PG_CLUSTER_START), and let every process (simulator,
+// replicas, CLI, the test's own reads) find the password the standard way: libpq's PGPASSFILE.
+// NOLINTNEXTLINE(cppcoreguidelines-macro-usage): QSKIP/QFAIL must return from the test function
+#define SPOTKEEPER_E2E_PG_START(cluster)                                                           \
+    do {                                                                                           \
+        if (const QString missing_ = spotkeeper::e2e::E2eRig::missingBinaries();                   \
+            !missing_.isEmpty())                                                                   \
+            QSKIP(qPrintable(missing_));                                                           \
+        SPOTKEEPER_PG_CLUSTER_START(cluster);                                                      \
+        QString pgPassError_;                                                                      \
+        QVERIFY2((cluster).usePgPassFile(&pgPassError_), qPrintable(pgPassError_));                \
+    } while (false)
 
 // What every end-to-end test asserts, read from the simulator's state and the store.
 namespace spotkeeper::e2e {

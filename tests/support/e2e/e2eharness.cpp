@@ -3,6 +3,7 @@
 #include "support/e2e/e2eharness.h"
 
 #include "support/common/fixtures.h"
+#include "support/common/pgcluster.h"
 #include "support/http/testhttpclient.h"
 
 #include <QCoreApplication>
@@ -44,6 +45,16 @@ quint16 freePort()
 } // namespace
 
 E2eRig::E2eRig() = default;
+
+bool E2eRig::useReplicaDatabase(testsupport::PgCluster &cluster, const QString &database,
+                                QString *error)
+{
+    if (!cluster.createDatabase(database, error))
+        return false;
+    setStoreLocation(cluster.url(database));
+    setEngineOptions(QStringLiteral("lease_seconds = 10"));
+    return true;
+}
 
 E2eRig::~E2eRig()
 {

@@ -16,6 +16,10 @@
 // spotkeeperd against it, and real spotkeeper-agent processes polling the simulator's
 // per-VM IMDS. Everything on 127.0.0.1, in a temporary directory, torn down (SIGKILL)
 // by the destructor. Checks read the simulator's /control routes and the store.
+namespace spotkeeper::testsupport {
+class PgCluster;
+} // namespace spotkeeper::testsupport
+
 namespace spotkeeper::e2e {
 
 class E2eRig
@@ -95,6 +99,10 @@ public:
                                          : m_storeLocation;
     }
     void setStoreLocation(const QString &location) { m_storeLocation = location; }
+    // Replicas on one PostgreSQL database: creates `database` in cluster and makes it every
+    // process's store, with 10 s job leases (a dead replica's jobs are soon taken over).
+    bool useReplicaDatabase(testsupport::PgCluster &cluster, const QString &database,
+                            QString *error);
     QString subscription() const { return m_subscription; }
     quint16 daemonPort() const { return m_daemonPort; }
     QString daemonLog() const;

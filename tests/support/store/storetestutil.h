@@ -5,12 +5,15 @@
 #include "store/store.h"
 #include "support/common/pgcluster.h"
 
+#include <QDebug>
 #include <QFile>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QString>
 #include <QUrl>
+
+#include <memory>
 
 // Small builders shared by the store tests.
 namespace spotkeeper::core::testutil {
@@ -55,6 +58,18 @@ inline StoreOptions options(const QString &path, bool readOnly = false)
     o.path = path;
     o.readOnly = readOnly;
     return o;
+}
+
+// Opens (creating if needed) the store at options.path on the test's clock; nullptr, with a
+// warning that says why, when it cannot.
+inline std::unique_ptr<Store> openStore(StoreOptions options, base::Clock &clock)
+{
+    options.clock = &clock;
+    StoreError error;
+    auto store = Store::open(options, &error);
+    if (!store)
+        qWarning() << "open failed:" << error.message;
+    return store;
 }
 
 // A store of this test case on the backend under test (SQLite, or PostgreSQL when
