@@ -6,6 +6,7 @@
 #include "fleet/cloudprovider.h"
 #include "fleet/fleetoperations.h"
 #include "fleet/fleettypes.h"
+#include "store/fleetreads.h"
 #include "store/store.h"
 
 #include <QByteArray>
@@ -19,9 +20,9 @@
 // The seam between the dashboard's views and where the fleet lives. Every model and view
 // reads only this interface: LocalFleetSource answers from the in-process store and engine,
 // RemoteFleetSource from spotkeeperd's operator API. The seam never blocks:
-// - reads (vms(), events(), ...) answer from what the source holds (the local store, which
-//   answers in microseconds, or a remote source's cache that polling keeps fresh); the change
-//   signals tell the models what to re-read;
+// - reads (vms(), events(), ...) answer from what the source holds, one core::FleetReads
+//   either way (the local store, which answers in microseconds, or a remote source's cache
+//   that polling keeps fresh); the change signals tell the models what to re-read;
 // - everything that may need a round trip (operator actions, adding a VM, enrollment, agent
 //   keys) takes a callback that runs once on the GUI thread with the answer, possibly before
 //   the call returns (the in-process engine answers at once). The source announces what
@@ -113,17 +114,32 @@ class FleetSource : public QObject
 {
     Q_OBJECT
 public:
-    using QObject::QObject;
+    // reads: where the reads below are answered (LocalFleetSource: the store; RemoteFleetSource:
+    // its cache). Not owned; it must live as long as the source.
+    explicit FleetSource(core::FleetReads &reads, QObject *parent = nullptr)
+        : QObject(parent)
+        , m_reads(reads)
+    { }
     ~FleetSource() override = default;
+    Q_DISABLE_COPY_MOVE(FleetSource)
 
-    virtual QList<core::VmRecord> vms() = 0;
-    virtual std::optional<core::VmRecord> vm(qint64 vmId) = 0;
-    virtual QList<core::JobRecord> activeJobs() = 0;
-    virtual std::optional<core::JobRecord> activeJob(qint64 vmId) = 0;
-    virtual QList<core::JobRecord> jobs(qint64 vmId, int limit) = 0; // newest first
-    virtual QList<core::EventRecord> events(const core::EventFilter &filter) = 0;
-    virtual QList<core::AuditRecord> audit(const QDateTime &from, const QDateTime &to,
-                                           int limit) = 0;
+    // The reads, answered at once from what the source holds (core::FleetReads).
+    QList<core::VmRecord> vms() { return m_reads.vms(); }
+    std::optional<core::VmRecord> vm(qint64 vmId) { return m_reads.vm(vmId); }
+    QList<core::JobRecord> activeJobs() { return m_reads.activeJobs(); }
+    std::optional<core::JobRecord> activeJob(qint64 vmId) { return m_reads.activeJob(vmId); }
+    QList<core::JobRecord> jobs(qint64 vmId, int limit) // newest first
+    {
+        return m_reads.jobs(vmId, limit);
+    }
+    QList<core::EventRecord> events(const core::EventFilter &filter)
+    {
+        return m_reads.events(filter);
+    }
+    QList<core::AuditRecord> audit(const QDateTime &from, const QDateTime &to, int limit)
+    {
+        return m_reads.audit(from, to, limit);
+    }
 
     virtual SourceStatus status() const = 0;
     // False when the source is read-only (then status().actionsDisabledReason says why).
@@ -165,6 +181,9 @@ Q_SIGNALS:
     void auditAppended();
     void statusChanged();
     void fleetReset(); // many things changed: re-read everything
+
+private:
+    core::FleetReads &m_reads;
 };
 
 } // namespace spotkeeper::gui

@@ -34,7 +34,7 @@ core::OperationResult runOn(core::FleetOperations &engine, OperatorAction action
 
 LocalFleetSource::LocalFleetSource(core::Store &store, core::FleetOperations *operations,
                                    const base::Clock &clock, QObject *parent)
-    : FleetSource(parent)
+    : FleetSource(store, parent)
     , m_store(store)
     , m_clock(clock)
 {
@@ -53,42 +53,6 @@ void LocalFleetSource::setStatus(const SourceStatus &status)
 {
     m_status = status;
     Q_EMIT statusChanged();
-}
-
-QList<core::VmRecord> LocalFleetSource::vms()
-{
-    return m_store.vms();
-}
-
-std::optional<core::VmRecord> LocalFleetSource::vm(qint64 vmId)
-{
-    return m_store.vm(vmId);
-}
-
-QList<core::JobRecord> LocalFleetSource::activeJobs()
-{
-    return m_store.activeJobs();
-}
-
-std::optional<core::JobRecord> LocalFleetSource::activeJob(qint64 vmId)
-{
-    return m_store.activeJob(vmId);
-}
-
-QList<core::JobRecord> LocalFleetSource::jobs(qint64 vmId, int limit)
-{
-    return m_store.jobs(vmId, limit);
-}
-
-QList<core::EventRecord> LocalFleetSource::events(const core::EventFilter &filter)
-{
-    return m_store.events(filter);
-}
-
-QList<core::AuditRecord> LocalFleetSource::audit(const QDateTime &from, const QDateTime &to,
-                                                 int limit)
-{
-    return m_store.audit(from, to, limit);
 }
 
 SourceStatus LocalFleetSource::status() const

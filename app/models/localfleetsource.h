@@ -12,7 +12,8 @@ class AgentKeyManager;
 namespace spotkeeper::gui {
 
 // FleetSource over the in-process store and engine (the default dashboard mode). Reads go
-// straight to the store on the GUI thread. Operations are forwarded to the engine, which
+// straight to the store (FleetSource's reads are the store's core::FleetReads) on the GUI
+// thread. Operations are forwarded to the engine, which
 // answers at once; the source then announces their effect (vmChanged/jobChanged/
 // auditAppended) so the views refresh even for changes the engine does not signal itself,
 // and calls back. Whoever owns the engine and listener calls the notify* slots for
@@ -36,13 +37,6 @@ public:
     // agentCaPem): enrolment answers carry it while the listener serves TLS. Empty = none.
     void setAgentCa(const QByteArray &pem) { m_agentCa = pem; }
 
-    QList<core::VmRecord> vms() override;
-    std::optional<core::VmRecord> vm(qint64 vmId) override;
-    QList<core::JobRecord> activeJobs() override;
-    std::optional<core::JobRecord> activeJob(qint64 vmId) override;
-    QList<core::JobRecord> jobs(qint64 vmId, int limit) override;
-    QList<core::EventRecord> events(const core::EventFilter &filter) override;
-    QList<core::AuditRecord> audit(const QDateTime &from, const QDateTime &to, int limit) override;
     SourceStatus status() const override;
     bool canOperate() const override { return m_engine != nullptr; }
     void operate(OperatorAction action, qint64 vmId, const QString &actor,

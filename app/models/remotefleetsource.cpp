@@ -56,7 +56,7 @@ QString actionPath(OperatorAction action)
 
 RemoteFleetSource::RemoteFleetSource(RemoteSourceOptions options, const base::Clock &clock,
                                      QObject *parent)
-    : FleetSource(parent)
+    : FleetSource(m_cache, parent)
     , m_options(std::move(options))
     , m_clock(clock)
     , m_client(new core::OperatorClient(
@@ -242,9 +242,10 @@ void RemoteFleetSource::runStep(Step step)
     }
     case Step::Audit: {
         QString query = u"/api/v1/audit?limit=1000&after="_s
-            + QString::number(m_audit.isEmpty() ? 0 : m_audit.constLast().id) + u"&from="_s
-            + iso(m_audit.isEmpty() ? m_clock.nowUtc().addDays(-m_options.eventDays)
-                                    : m_audit.constLast().at);
+            + QString::number(m_cache.auditRows.isEmpty() ? 0 : m_cache.auditRows.constLast().id)
+            + u"&from="_s
+            + iso(m_cache.auditRows.isEmpty() ? m_clock.nowUtc().addDays(-m_options.eventDays)
+                                              : m_cache.auditRows.constLast().at);
         get(query, [this](const Reply &r) {
             if (!r.ok() || !r.json.value(u"audit"_s).isArray())
                 return failPoll(r);
@@ -328,9 +329,9 @@ void RemoteFleetSource::applyVms(const QJsonObject &json)
     bool removed = false;
     for (auto it = m_vmJson.cbegin(); it != m_vmJson.cend() && !removed; ++it)
         removed = !raw.contains(it.key());
-    m_vms = std::move(vms);
-    m_vmIndex = std::move(index);
-    m_activeJobs = std::move(jobs);
+    m_cache.vmRows = std::move(vms);
+    m_cache.vmIndex = std::move(index);
+    m_cache.activeJobsByVm = std::move(jobs);
     m_vmJson = std::move(raw);
     if (!m_loaded)
         return; // the first poll ends with fleetReset
@@ -341,7 +342,7 @@ void RemoteFleetSource::applyVms(const QJsonObject &json)
     for (qint64 id : std::as_const(changedVms))
         Q_EMIT vmChanged(id);
     for (qint64 id : std::as_const(changedJobs)) {
-        if (m_jobs.contains(id) && !m_jobQueue.contains(id))
+        if (m_cache.jobsByVm.contains(id) && !m_jobQueue.contains(id))
             m_jobQueue.append(id); // refreshed in the background, the stale list meanwhile
         Q_EMIT jobChanged(id);
     }
@@ -356,14 +357,14 @@ bool RemoteFleetSource::applyEvents(const QJsonObject &json)
         if (!event || event->id <= m_lastEventId)
             continue;
         m_lastEventId = event->id;
-        m_events.append(*event);
+        m_cache.eventRows.append(*event);
         fresh.append(*event);
         if (event->kind == core::EventKind::Notice
             && (!m_status.lastNoticeAt.isValid() || event->at > m_status.lastNoticeAt))
             m_status.lastNoticeAt = event->at;
     }
-    if (m_events.size() > m_options.maxCachedEvents)
-        m_events.remove(0, m_events.size() - m_options.maxCachedEvents);
+    if (m_cache.eventRows.size() > m_options.maxCachedEvents)
+        m_cache.eventRows.remove(0, m_cache.eventRows.size() - m_options.maxCachedEvents);
     const bool more = json.value(u"nextAfter"_s).isString() && !fresh.isEmpty();
     if (m_eventsLoaded) {
         for (const core::EventRecord &event : std::as_const(fresh))
@@ -378,14 +379,14 @@ bool RemoteFleetSource::applyEvents(const QJsonObject &json)
 
 void RemoteFleetSource::applyAudit(const QJsonObject &json)
 {
-    const qint64 lastId = m_audit.isEmpty() ? 0 : m_audit.constLast().id;
+    const qint64 lastId = m_cache.auditRows.isEmpty() ? 0 : m_cache.auditRows.constLast().id;
     bool appended = false;
     const QJsonArray array = json.value(u"audit"_s).toArray();
     for (const QJsonValue &value : array) {
         const std::optional<core::AuditRecord> row = core::auditFromJson(value.toObject());
         if (!row || row->id <= lastId)
             continue;
-        m_audit.append(*row);
+        m_cache.auditRows.append(*row);
         appended = true;
     }
     if (appended)
@@ -430,6 +431,22 @@ void RemoteFleetSource::pollStatus()
         false);
 }
 
+void RemoteFleetSource::discoverVms(const QString &, std::function<void(core::ListResult)> done)
+{
+    core::ListResult result;
+    result.call.failure = core::FailureClass::Authorization;
+    result.call.errorMessage = tr("Discovery runs on the server: use spotkeeperd's subscriptions.");
+    done(result);
+}
+
+void RemoteFleetSource::jobsMissing(qint64 vmId)
+{
+    if (!m_jobQueue.contains(vmId))
+        m_jobQueue.append(vmId);
+    m_jobMisses = true;
+    QTimer::singleShot(0, this, &RemoteFleetSource::fetchNextJobs);
+}
+
 void RemoteFleetSource::fetchNextJobs()
 {
     if (m_fetchingJobs || !m_status.connected)
@@ -446,7 +463,7 @@ void RemoteFleetSource::fetchNextJobs()
     get(u"/api/v1/jobs?limit=50&vm="_s + QString::number(vmId), [this, vmId](const Reply &r) {
         m_fetchingJobs = false;
         if (!r.ok()) {
-            m_jobs.insert(vmId, {}); // asked once; the next job change asks again
+            m_cache.jobsByVm.insert(vmId, {}); // asked once; the next job change asks again
         } else {
             QList<core::JobRecord> jobs;
             const QJsonArray array = r.json.value(u"jobs"_s).toArray();
@@ -454,8 +471,8 @@ void RemoteFleetSource::fetchNextJobs()
                 if (const auto job = core::jobFromJson(value.toObject(), vmId))
                     jobs.append(*job);
             }
-            const bool known = m_jobs.contains(vmId);
-            m_jobs.insert(vmId, jobs);
+            const bool known = m_cache.jobsByVm.contains(vmId);
+            m_cache.jobsByVm.insert(vmId, jobs);
             if (known)
                 Q_EMIT jobChanged(vmId);
         }

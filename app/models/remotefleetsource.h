@@ -55,13 +55,6 @@ public:
     void pollNow();
     bool hasLoaded() const { return m_loaded; } // one full poll succeeded
 
-    QList<core::VmRecord> vms() override;
-    std::optional<core::VmRecord> vm(qint64 vmId) override;
-    QList<core::JobRecord> activeJobs() override;
-    std::optional<core::JobRecord> activeJob(qint64 vmId) override;
-    QList<core::JobRecord> jobs(qint64 vmId, int limit) override;
-    QList<core::EventRecord> events(const core::EventFilter &filter) override;
-    QList<core::AuditRecord> audit(const QDateTime &from, const QDateTime &to, int limit) override;
     SourceStatus status() const override { return m_status; }
     bool canOperate() const override;
     void operate(OperatorAction action, qint64 vmId, const QString &actor,
@@ -100,6 +93,32 @@ Q_SIGNALS:
 private:
     enum class Step { Vms, Events, Audit, Done };
 
+    // What the polls last heard, answering FleetSource's reads without a round trip: the same
+    // core::FleetReads the local store answers (remotefleetsourcereads.cpp). jobs() of a VM
+    // whose jobs are not cached yet answers with its active job and has the source fetch them.
+    struct Cache final : core::FleetReads
+    {
+        explicit Cache(RemoteFleetSource &owner)
+            : source(owner)
+        { }
+        std::optional<core::VmRecord> vm(qint64 id) override;
+        QList<core::VmRecord> vms() override { return vmRows; }
+        QList<core::EventRecord> events(const core::EventFilter &filter) override;
+        std::optional<core::JobRecord> activeJob(qint64 vmId) override;
+        QList<core::JobRecord> activeJobs() override { return activeJobsByVm.values(); }
+        QList<core::JobRecord> jobs(qint64 vmId, int limit) override;
+        QList<core::AuditRecord> audit(const QDateTime &from, const QDateTime &to,
+                                       int limit) override;
+
+        RemoteFleetSource &source;
+        QList<core::VmRecord> vmRows;
+        QHash<qint64, int> vmIndex; // vm id -> index in vmRows
+        QHash<qint64, core::JobRecord> activeJobsByVm;
+        QList<core::EventRecord> eventRows; // ascending by id
+        QList<core::AuditRecord> auditRows; // ascending by id
+        QHash<qint64, QList<core::JobRecord>> jobsByVm; // one VM's jobs, newest first
+    };
+
     void get(const QString &pathAndQuery, Done done, bool expectJson = true);
     Reply toReply(const core::OperatorClient::Reply &answer) const; // words the failure
     void runStep(Step step);
@@ -108,9 +127,11 @@ private:
     bool applyEvents(const QJsonObject &json);
     void applyAudit(const QJsonObject &json);
     void pollStatus();
+    void jobsMissing(qint64 vmId); // a view asked for a VM's jobs the cache does not have
     void fetchNextJobs();
     void setConnected(bool connected, const QString &problem);
 
+    Cache m_cache {*this};
     RemoteSourceOptions m_options;
     const base::Clock &m_clock;
     core::OperatorClient *m_client = nullptr; // the HTTP side of the API
@@ -122,14 +143,8 @@ private:
     bool m_loaded = false;
     bool m_eventsLoaded = false;
 
-    QList<core::VmRecord> m_vms;
-    QHash<qint64, int> m_vmIndex; // vm id -> index in m_vms
-    QHash<qint64, core::JobRecord> m_activeJobs; // by vm id
     QHash<qint64, QJsonObject> m_vmJson; // what the last poll said, to see changes
-    QList<core::EventRecord> m_events; // ascending by id
     qint64 m_lastEventId = 0;
-    QList<core::AuditRecord> m_audit; // ascending by id
-    QHash<qint64, QList<core::JobRecord>> m_jobs; // one VM's jobs, newest first
     QList<qint64> m_jobQueue; // VMs whose jobs are to be fetched
     bool m_fetchingJobs = false;
     bool m_jobMisses = false; // a view asked for jobs not yet cached: reset when fetched

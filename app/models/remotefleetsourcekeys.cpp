@@ -1,7 +1,8 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-// RemoteFleetSource: agent key management over the operator API's /api/v1/keys routes.
-// The server audits each rotation and revocation itself; a poll then fetches the rows.
+// RemoteFleetSource: agent keys over the operator API's /api/v1/keys routes - enrolling an
+// agent (a new key), listing, rotating and revoking. The server audits each of these itself;
+// a poll then fetches the rows.
 #include "base/clock.h"
 #include "models/remotefleetsource.h"
 #include "operatorapi/operatorapijson.h"
@@ -96,6 +97,25 @@ void RemoteFleetSource::revokeAgentKey(const QString &keyId, const QString & /*a
              result.error = reply.error;
              if (result.ok)
                  pollNow();
+             done(result);
+         });
+}
+
+void RemoteFleetSource::enrollAgent(const core::VmRecord &vm, const QString &, EnrollDone done)
+{
+    call("POST", u"/api/v1/keys"_s, {{u"vm"_s, vm.resourceId}},
+         [this, done = std::move(done)](const Reply &reply) {
+             EnrollResult result;
+             const auto secret = issuedSecret(reply, &result.error);
+             if (secret) {
+                 result.ok = true;
+                 result.keyId = reply.json.value(u"keyId"_s).toString();
+                 result.secret = *secret;
+                 result.endpoint =
+                     m_options.baseUrl.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
+                 result.caCertificate = reply.json.value(u"caCertificate"_s).toString().toLatin1();
+                 pollNow(); // the server wrote an audit row
+             }
              done(result);
          });
 }

@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "fleet/costtypes.h"
 #include "fleet/fleettypes.h"
+#include "store/fleetreads.h"
 
 #include <QString>
 #include <QStringList>
@@ -130,21 +131,7 @@ struct OperatorTokenRecord
     QDateTime revokedAt; // invalid = active
 };
 
-// Paging: afterId (0 = from the start) pages ascending; beforeId > 0 pages descending,
-// newest first (pass std::numeric_limits<qint64>::max() for the newest page). limit <= 0
-// means no limit. eventCount() honours everything except limit.
-struct EventFilter
-{
-    qint64 vmId = 0; // 0 = all VMs
-    QList<EventKind> kinds; // empty = all
-    QDateTime from; // inclusive, invalid = open
-    QDateTime to; // exclusive, invalid = open
-    qint64 afterId = 0; // paging: rows with id > afterId (ascending) ...
-    qint64 beforeId = 0; // ... or id < beforeId (descending, newest first)
-    int limit = 500;
-};
-
-class Store
+class Store : public FleetReads
 {
 public:
     virtual ~Store() = default;
@@ -161,10 +148,8 @@ public:
     virtual StoreError lastError() const = 0;
     virtual bool integrityCheck(QString *details) = 0; // PRAGMA integrity_check / equivalent
 
-    // --- fleet
-    virtual std::optional<VmRecord> vm(qint64 id) = 0;
+    // --- fleet (vm(), vms() and the other reads: FleetReads)
     virtual std::optional<VmRecord> vmByKey(const QString &resourceKey) = 0;
-    virtual QList<VmRecord> vms() = 0;
     // Inserts or updates by resourceKey; keeps operator choices (autoRestart,
     // desiredState, managedBy unless stronger) of an existing row. Returns the id, 0 on error.
     virtual qint64 upsertVm(const VmRecord &vm) = 0;
@@ -200,7 +185,6 @@ public:
 
     // --- events
     virtual qint64 appendEvent(const EventRecord &event) = 0;
-    virtual QList<EventRecord> events(const EventFilter &filter) = 0;
     virtual qint64 eventCount(const EventFilter &filter) = 0; // -1 on error
     // Forward-only read for exports: visit(event) for every event matching filter (vmId,
     // kinds, from, to; afterId > 0: id > afterId; beforeId > 0: id < beforeId; limit
@@ -211,11 +195,8 @@ public:
     virtual bool forEachEvent(const EventFilter &filter,
                               const std::function<bool(const EventRecord &)> &visit);
 
-    // --- restart jobs (at most one non-terminal job per VM)
-    virtual std::optional<JobRecord> activeJob(qint64 vmId) = 0;
+    // --- restart jobs (at most one non-terminal job per VM; activeJob(s), jobs: FleetReads)
     virtual std::optional<JobRecord> job(qint64 jobId) = 0;
-    virtual QList<JobRecord> activeJobs() = 0;
-    virtual QList<JobRecord> jobs(qint64 vmId, int limit) = 0; // newest first, incl. finished
     // Creates a job unless the VM already has a non-terminal one (then returns that
     // one with created=false): work-queue semantics, enforced by a unique index.
     virtual std::optional<JobRecord> createJob(const JobRecord &job, bool *created) = 0;
@@ -311,9 +292,7 @@ public:
     virtual QList<OperatorTokenRecord> operatorTokens() = 0; // by token id
 
     // --- audit log: append-only (UPDATE and DELETE are refused by triggers)
-    virtual qint64 appendAudit(const AuditRecord &record) = 0;
-    // Oldest first; from inclusive, to exclusive, invalid = open; limit <= 0 = no limit.
-    virtual QList<AuditRecord> audit(const QDateTime &from, const QDateTime &to, int limit) = 0;
+    virtual qint64 appendAudit(const AuditRecord &record) = 0; // read with audit(): FleetReads
 
     // --- cost analytics (docs/ANALYTICS.md). Every power state change (setPowerState,
     // upsertVm) also lands in the power history the running hours are summed from.
