@@ -22,13 +22,13 @@ class AccessTokenSource;
 } // namespace spotkeeper::core
 
 // Sends Compute Engine API requests (docs/GCP-PROTOCOL.md §5), and the Cloud Logging API's
-// audit log reads (§7), with a bearer token, paced by client-side budgets per project and kind (Compute's rate quotas are per project and per
-// minute, counted separately for reads, writes, operation reads and aggregated lists), and
-// never before a project's throttle gate: after a 429 or a 403 rateLimitExceeded, until its
-// Retry-After, or without one for defaultThrottleMs (the quota refills each minute). The
-// waiting, the wake timer and the one 401 retry are the shared BudgetedRequestQueue's
-// (fleet/budgetedrequestqueue.h); this client adds Compute's bucket keys and error
-// classification. The token only goes to the configured Compute and Logging base URLs.
+// audit log reads (§7), with a bearer token, paced by client-side budgets per project and kind
+// (Compute's rate quotas are per project and per minute, counted separately for reads, writes,
+// operation reads and aggregated lists), and never before a project's throttle gate: after a 429 or
+// a 403 rateLimitExceeded, until its Retry-After, or without one for defaultThrottleMs (the quota
+// refills each minute). The waiting, the wake timer and the one 401 retry are the shared
+// BudgetedRequestQueue's (fleet/budgetedrequestqueue.h); this client adds Compute's bucket keys and
+// error classification. The token only goes to the configured Compute and Logging base URLs.
 namespace spotkeeper::gcp {
 
 struct ComputeBudgets
