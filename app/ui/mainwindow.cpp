@@ -47,22 +47,24 @@ MainWindow::MainWindow(FleetSource &source, const base::Clock &clock, SecretStor
     , m_secrets(secrets)
     , m_settings(DashboardSettings::load())
     , m_actions(source, FleetActions::actorForCurrentUser())
+    , m_fleet(new FleetTableModel(source, clock, this))
+    , m_charts(new FleetCharts(source, clock, this))
+    , m_audit(new AuditModel(source, this))
+    , m_notifications(new NotificationCenter(source, clock, this))
+    , m_pages(new QStackedWidget(this))
+    , m_tabs(new QTabWidget(this))
+    , m_fleetView(new FleetView(*m_fleet, this))
+    , m_detail(new DetailPane(source, this))
+    , m_retries(new RetryPanel(*m_fleet, clock, this))
+    , m_chartsPanel(new ChartsPanel(*m_charts, this))
+    , m_costReports(new CostReports(source, clock, this))
+    , m_costPanel(new CostPanel(*m_costReports, this))
+    , m_summary(new SummaryStrip(*m_fleet, this))
+    , m_range(new TimeRangePicker(clock, this))
+    , m_notificationList(new QListView(this))
 {
     setWindowTitle(tr("SpotKeeper"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/spotkeeper.svg")));
-    m_fleet = new FleetTableModel(source, clock, this);
-    m_charts = new FleetCharts(source, clock, this);
-    m_audit = new AuditModel(source, this);
-    m_notifications = new NotificationCenter(source, clock, this);
-
-    m_summary = new SummaryStrip(*m_fleet, this);
-    m_range = new TimeRangePicker(clock, this);
-    m_fleetView = new FleetView(*m_fleet, this);
-    m_detail = new DetailPane(source, this);
-    m_retries = new RetryPanel(*m_fleet, clock, this);
-    m_chartsPanel = new ChartsPanel(*m_charts, this);
-    m_costReports = new CostReports(source, clock, this);
-    m_costPanel = new CostPanel(*m_costReports, this);
 
     auto *fleetSplit = new QSplitter(Qt::Horizontal, this);
     fleetSplit->setObjectName(QStringLiteral("fleetSplitter"));
@@ -76,11 +78,9 @@ MainWindow::MainWindow(FleetSource &source, const base::Clock &clock, SecretStor
     auditTable->verticalHeader()->setVisible(false);
     auditTable->horizontalHeader()->setStretchLastSection(true);
     auditTable->setAccessibleName(tr("Audit log"));
-    m_notificationList = new QListView(this);
     m_notificationList->setModel(m_notifications);
     m_notificationList->setAccessibleName(tr("Notifications"));
 
-    m_tabs = new QTabWidget(this);
     m_tabs->addTab(fleetSplit, tr("&Fleet"));
     m_tabs->addTab(m_retries, tr("&Retries"));
     m_tabs->addTab(m_chartsPanel, tr("C&harts"));
@@ -97,7 +97,6 @@ MainWindow::MainWindow(FleetSource &source, const base::Clock &clock, SecretStor
     layout->addLayout(top);
     layout->addWidget(m_tabs, 1);
 
-    m_pages = new QStackedWidget(this);
     m_pages->addWidget(buildFirstRunPage());
     m_pages->addWidget(dashboard);
     setCentralWidget(m_pages);
@@ -366,14 +365,15 @@ void MainWindow::updateActions()
 
 void MainWindow::showNotification(const Notification &n)
 {
-    if (m_tray && m_tray->isVisible()) {
+    if (m_tray != nullptr && m_tray->isVisible()) {
         m_tray->showMessage(n.title(), n.body(),
                             n.kind == Notification::Kind::Recovered ? QSystemTrayIcon::Information
                                                                     : QSystemTrayIcon::Warning);
     } else {
         // No tray: the Notifications tab is the fallback, announced in the status bar.
         statusBar()->showMessage(n.title(), 10000);
-        m_tabs->setTabText(4, tr("&Notifications (%1)").arg(m_notifications->rowCount()));
+        m_tabs->setTabText(m_tabs->indexOf(m_notificationList),
+                           tr("&Notifications (%1)").arg(m_notifications->rowCount()));
     }
 }
 

@@ -5,6 +5,7 @@
 #include "models/fleetfilterproxy.h"
 #include "models/fleettablemodel.h"
 #include "models/localfleetsource.h"
+#include "models/notificationcenter.h"
 #include "models/remotefleetsource.h"
 #include "support/base/manualclock.h"
 #include "support/gui/guitestsupport.h"
@@ -60,7 +61,7 @@ QStringList visibleTexts(QChart *chart)
     QStringList texts;
     for (QGraphicsItem *item : chart->scene()->items()) {
         const auto *text = dynamic_cast<QGraphicsTextItem *>(item);
-        if (text && text->isVisible() && !text->toPlainText().trimmed().isEmpty())
+        if (text != nullptr && text->isVisible() && !text->toPlainText().trimmed().isEmpty())
             texts.append(text->toPlainText());
     }
     return texts;
@@ -92,7 +93,7 @@ ChartsPanel *showCharts(MainWindow &window)
     if (!QTest::qWaitForWindowExposed(&window))
         return nullptr;
     auto *panel = window.findChild<ChartsPanel *>();
-    if (panel)
+    if (panel != nullptr)
         window.findChild<QTabWidget *>()->setCurrentWidget(panel);
     return panel;
 }
@@ -156,7 +157,7 @@ private Q_SLOTS:
         QVERIFY(!chart.showsTable());
         chart.setShowAsTable(true);
         QVERIFY(chart.showsTable());
-        QTableView *table = chart.findChild<QTableView *>();
+        auto *table = chart.findChild<QTableView *>();
         QVERIFY(table);
         QCOMPARE(table->model()->rowCount(), 2);
         QCOMPARE(table->model()->index(1, 2).data().toInt(), 5);
@@ -180,6 +181,32 @@ private Q_SLOTS:
         QCOMPARE(drawnTotal(drawn), 12);
     }
 
+    // Without a tray the Notifications tab counts what arrived. It named its tab by position,
+    // so the Cost tab's arrival made the Audit tab read "Notifications (1)" beside the real
+    // Notifications tab.
+    void notificationCountNamesTheNotificationsTab()
+    {
+        DemoSource demo = demoSource(m_clock, {4, 0, 5});
+        MemorySecretStore secrets;
+        MainWindow window(*demo.source, m_clock, secrets);
+        auto *tabs = window.findChild<QTabWidget *>();
+        QVERIFY(tabs);
+        QStringList before;
+        for (int i = 0; i < tabs->count(); ++i)
+            before.append(tabs->tabText(i));
+        window.notifications()->add(Notification::Kind::Evicted, demo.store->vms().constFirst());
+        window.notifications()->flush();
+        QCOMPARE(window.notifications()->rowCount(), 1);
+        QStringList expected = before;
+        const int index = int(before.indexOf(QStringLiteral("&Notifications")));
+        QVERIFY(index >= 0);
+        expected[index] = QStringLiteral("&Notifications (1)");
+        QStringList after;
+        for (int i = 0; i < tabs->count(); ++i)
+            after.append(tabs->tabText(i));
+        QCOMPARE(after, expected);
+    }
+
     // Issue 13.2: "Last 24 hours" was computed once when the window opened, so every
     // eviction after that fell outside the charts. An eviction ten minutes after start
     // must appear in what the chart draws, updated in place (the same chart object).
@@ -192,7 +219,7 @@ private Q_SLOTS:
         MainWindow window(source, m_clock, secrets);
         ChartsPanel *panel = showCharts(window);
         QVERIFY(panel);
-        QChartView *view = panel->charts().at(0)->findChild<QChartView *>();
+        auto *view = panel->charts().at(0)->findChild<QChartView *>();
         QChart *const chart = view->chart();
         const auto evictionsInLastDay = [&] {
             core::EventFilter f;
@@ -203,7 +230,7 @@ private Q_SLOTS:
         };
         QCOMPARE(drawnTotal(chart), evictionsInLastDay());
 
-        m_clock.advanceMSecs(10 * 60 * 1000);
+        m_clock.advanceMSecs(qint64(10) * 60 * 1000);
         core::EventRecord ev;
         ev.vmId = store->vms().constFirst().id;
         ev.kind = core::EventKind::Eviction;
@@ -323,7 +350,7 @@ private Q_SLOTS:
         demo.source->setStatus(status);
         qint64 running = 0;
         for (const core::VmRecord &vm : demo.store->vms()) {
-            if (!running && vm.powerState == core::PowerState::Running && vm.autoRestart
+            if (running == 0 && vm.powerState == core::PowerState::Running && vm.autoRestart
                 && !demo.store->activeJob(vm.id))
                 running = vm.id;
         }
