@@ -12,6 +12,8 @@
 #include <QJsonParseError>
 #include <QUuid>
 
+#include <array>
+
 namespace spotkeeper::agent {
 
 using namespace Qt::StringLiterals;
@@ -105,16 +107,16 @@ Parsed<protocol::VmIdentity> parseEc2Identity(QByteArrayView document, QByteArra
     struct Field
     {
         QLatin1StringView key;
-        QString (*check)(QStringView);
-        QString *target;
+        QString (*check)(QStringView) = nullptr;
+        QString *target = nullptr;
     };
-    const Field fields[] = {
+    const std::array<Field, 5> fields = {{
         {"accountId"_L1, protocol::checkAwsAccountId, &vm.accountId},
         {"region"_L1, protocol::checkAwsRegion, &vm.location},
         {"availabilityZone"_L1, protocol::checkAwsAvailabilityZone, &vm.zone},
         {"instanceId"_L1, protocol::checkAwsInstanceId, &vm.vmId},
         {"instanceType"_L1, protocol::checkAwsInstanceType, &vm.instanceType},
-    };
+    }};
     for (const Field &field : fields) {
         const auto value = member(*root, field.key, item, &error);
         if (!value)
@@ -173,6 +175,45 @@ Parsed<QDateTime> parseRebalanceRecommendation(QByteArrayView body)
     return {time, {}};
 }
 
+namespace {
+
+// One entry of the scheduled-maintenance array ("where" names it in errors).
+Parsed<Ec2MaintenanceEvent> maintenanceEntry(const QJsonObject &entry, const QString &where)
+{
+    QString error;
+    const auto code = member(entry, "Code"_L1, where, &error);
+    const auto id = code ? member(entry, "EventId"_L1, where, &error) : std::nullopt;
+    const auto notBefore = id ? member(entry, "NotBefore"_L1, where, &error) : std::nullopt;
+    if (!notBefore)
+        return failure<Ec2MaintenanceEvent>(error);
+    Ec2MaintenanceEvent event;
+    event.code = *code;
+    event.eventId = *id;
+    if (!isCode(event.code))
+        return failure<Ec2MaintenanceEvent>(where + u": Code "_s + excerpt(event.code)
+                                            + u" is not a code like system-reboot"_s);
+    if (event.eventId.isEmpty() || event.eventId.size() > 128)
+        return failure<Ec2MaintenanceEvent>(where + u": EventId must be 1-128 characters"_s);
+    event.notBefore = eventTime(*notBefore);
+    if (!event.notBefore.isValid())
+        return failure<Ec2MaintenanceEvent>(
+            where + u": NotBefore "_s + excerpt(*notBefore)
+            + u" is not a time like \"21 Jan 2019 09:00:43 GMT\""_s);
+    const QJsonValue notAfter = entry.value("NotAfter"_L1);
+    if (notAfter.isString() && !notAfter.toString().isEmpty()) {
+        event.notAfter = eventTime(notAfter.toString());
+        if (!event.notAfter.isValid())
+            return failure<Ec2MaintenanceEvent>(
+                where + u": NotAfter "_s + excerpt(notAfter.toString())
+                + u" is not a time like \"21 Jan 2019 09:17:23 GMT\""_s);
+    }
+    event.description = entry.value("Description"_L1).toString().left(512);
+    event.state = entry.value("State"_L1).toString().left(32);
+    return {event, {}};
+}
+
+} // namespace
+
 Parsed<QList<Ec2MaintenanceEvent>> parseScheduledMaintenance(QByteArrayView body)
 {
     const QString item = u"events/maintenance/scheduled"_s;
@@ -192,39 +233,10 @@ Parsed<QList<Ec2MaintenanceEvent>> parseScheduledMaintenance(QByteArrayView body
         const QString where = item + u'[' + QString::number(i) + u']';
         if (!array.at(i).isObject())
             return failure<QList<Ec2MaintenanceEvent>>(where + u": not an object"_s);
-        const QJsonObject entry = array.at(i).toObject();
-        QString error;
-        const auto code = member(entry, "Code"_L1, where, &error);
-        const auto id = code ? member(entry, "EventId"_L1, where, &error) : std::nullopt;
-        const auto notBefore = id ? member(entry, "NotBefore"_L1, where, &error) : std::nullopt;
-        if (!notBefore)
-            return failure<QList<Ec2MaintenanceEvent>>(error);
-        Ec2MaintenanceEvent event;
-        event.code = *code;
-        event.eventId = *id;
-        if (!isCode(event.code))
-            return failure<QList<Ec2MaintenanceEvent>>(where + u": Code "_s + excerpt(event.code)
-                                                       + u" is not a code like system-reboot"_s);
-        if (event.eventId.isEmpty() || event.eventId.size() > 128)
-            return failure<QList<Ec2MaintenanceEvent>>(where
-                                                       + u": EventId must be 1-128 "
-                                                         "characters"_s);
-        event.notBefore = eventTime(*notBefore);
-        if (!event.notBefore.isValid())
-            return failure<QList<Ec2MaintenanceEvent>>(
-                where + u": NotBefore "_s + excerpt(*notBefore)
-                + u" is not a time like \"21 Jan 2019 09:00:43 GMT\""_s);
-        const QJsonValue notAfter = entry.value("NotAfter"_L1);
-        if (notAfter.isString() && !notAfter.toString().isEmpty()) {
-            event.notAfter = eventTime(notAfter.toString());
-            if (!event.notAfter.isValid())
-                return failure<QList<Ec2MaintenanceEvent>>(
-                    where + u": NotAfter "_s + excerpt(notAfter.toString())
-                    + u" is not a time like \"21 Jan 2019 09:17:23 GMT\""_s);
-        }
-        event.description = entry.value("Description"_L1).toString().left(512);
-        event.state = entry.value("State"_L1).toString().left(32);
-        events.append(event);
+        auto event = maintenanceEntry(array.at(i).toObject(), where);
+        if (!event.value)
+            return failure<QList<Ec2MaintenanceEvent>>(event.error);
+        events.append(*event.value);
     }
     return {events, {}};
 }
@@ -272,6 +284,8 @@ protocol::ScheduledEvent maintenanceEvent(const protocol::VmIdentity &vm,
             if (!word.isEmpty())
                 event.eventTypeText += word.first(1).toString().toUpper() + word.sliced(1);
         }
+        // The wire reads the type from this text: a code such as "reboot" is a Reboot.
+        event.eventType = protocol::eventTypeFromString(event.eventTypeText);
     }
     event.eventStatus = protocol::EventStatus::Scheduled;
     event.notBefore = maintenance.notBefore;

@@ -70,6 +70,6 @@ protocol::ScheduledEvent rebalanceEvent(const protocol::VmIdentity &vm,
 // as its words run together ("system-maintenance" -> "SystemMaintenance"), Scheduled with
 // NotBefore; the id derives from EC2's event id.
 protocol::ScheduledEvent maintenanceEvent(const protocol::VmIdentity &vm,
-                                          const Ec2MaintenanceEvent &event);
+                                          const Ec2MaintenanceEvent &maintenance);
 
 } // namespace spotkeeper::agent

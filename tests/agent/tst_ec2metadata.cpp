@@ -25,7 +25,7 @@ QByteArray data(const QString &name)
 
 QDateTime utc(int y, int mo, int d, int h, int mi, int s)
 {
-    return QDateTime(QDate(y, mo, d), QTime(h, mi, s), Qt::UTC);
+    return {QDate(y, mo, d), QTime(h, mi, s), Qt::UTC};
 }
 
 protocol::VmIdentity identity()
@@ -303,6 +303,14 @@ void TestEc2Metadata::eventsTravelTheWire()
     const auto maintenance = parseScheduledMaintenance(data(u"scheduled-mixed.json"_s));
     for (const auto &m : *maintenance.value)
         events.append(maintenanceEvent(vm, m));
+    // A code AWS might add that reads like a wire type ("reboot" -> "Reboot"): the type
+    // must say so too, or the dashboard decodes another event than the agent built
+    // (found by fuzz_ec2_metadata).
+    Ec2MaintenanceEvent bare;
+    bare.code = u"reboot"_s;
+    bare.eventId = u"iid"_s;
+    bare.notBefore = utc(2026, 2, 2, 3, 0, 0);
+    events.append(maintenanceEvent(vm, bare));
     for (const protocol::ScheduledEvent &event : std::as_const(events)) {
         protocol::Notice notice;
         notice.vm = vm;
