@@ -25,10 +25,8 @@ public:
     explicit CountingStore(std::unique_ptr<Store> inner)
         : m_inner(std::move(inner))
     { }
-    int vmsCalls = 0;
-    int activeJobsCalls = 0;
-    int eventCountCalls = 0;
-    int reads() const { return vmsCalls + activeJobsCalls + eventCountCalls; }
+    int vmsCalls() const { return m_vmsCalls; }
+    int reads() const { return m_vmsCalls + m_activeJobsCalls + m_eventCountCalls; }
 
     int schemaVersion() const override { return m_inner->schemaVersion(); }
     QString path() const override { return m_inner->path(); }
@@ -39,7 +37,7 @@ public:
     std::optional<VmRecord> vmByKey(const QString &key) override { return m_inner->vmByKey(key); }
     QList<VmRecord> vms() override
     {
-        ++vmsCalls;
+        ++m_vmsCalls;
         return m_inner->vms();
     }
     qint64 upsertVm(const VmRecord &vm) override { return m_inner->upsertVm(vm); }
@@ -107,7 +105,7 @@ public:
     }
     qint64 eventCount(const EventFilter &filter) override
     {
-        ++eventCountCalls;
+        ++m_eventCountCalls;
         return m_inner->eventCount(filter);
     }
     bool forEachEvent(const EventFilter &filter,
@@ -119,7 +117,7 @@ public:
     std::optional<JobRecord> job(qint64 jobId) override { return m_inner->job(jobId); }
     QList<JobRecord> activeJobs() override
     {
-        ++activeJobsCalls;
+        ++m_activeJobsCalls;
         return m_inner->activeJobs();
     }
     QList<JobRecord> jobs(qint64 vmId, int limit) override { return m_inner->jobs(vmId, limit); }
@@ -197,6 +195,16 @@ public:
         return m_inner->savePrices(prices);
     }
     QList<PriceRecord> prices() override { return m_inner->prices(); }
+    bool saveEvictionBands(const QList<EvictionBand> &bands) override
+    {
+        return m_inner->saveEvictionBands(bands);
+    }
+    QList<EvictionBand> evictionBands() override { return m_inner->evictionBands(); }
+    bool saveSpotPriceHistory(const QList<SpotPricePoint> &points) override
+    {
+        return m_inner->saveSpotPriceHistory(points);
+    }
+    QList<SpotPricePoint> spotPriceHistory() override { return m_inner->spotPriceHistory(); }
     std::optional<CostReport> costReport(const CostQuery &query) override
     {
         return m_inner->costReport(query);
@@ -204,6 +212,9 @@ public:
 
 private:
     std::unique_ptr<Store> m_inner;
+    int m_vmsCalls = 0;
+    int m_activeJobsCalls = 0;
+    int m_eventCountCalls = 0;
 };
 
 std::optional<double> sample(const QByteArray &metrics, const QByteArray &series)
@@ -267,7 +278,7 @@ private slots:
         // A scraper polling hard within the TTL costs no store read at all ...
         for (int i = 0; i < 100; ++i)
             metrics.render(*m_store, m_clock, {});
-        QCOMPARE(m_store->vmsCalls, 1);
+        QCOMPARE(m_store->vmsCalls(), 1);
         QCOMPARE(m_store->reads(), readsPerScrape);
 
         // ... the gauges are the last read's (a new VM shows up later), but the oldest
@@ -285,7 +296,7 @@ private slots:
         // Once the TTL has passed, one scrape reads again and sees the new VM.
         m_clock.advanceMSecs(1000);
         text = metrics.render(*m_store, m_clock, {});
-        QCOMPARE(m_store->vmsCalls, 2);
+        QCOMPARE(m_store->vmsCalls(), 2);
         QCOMPARE(m_store->reads(), 2 * readsPerScrape);
         QCOMPARE(sample(text, "spotkeeper_vms"), 5.0);
         QCOMPARE(sample(text, "spotkeeper_store_gauges_age_seconds"), 0.0);
@@ -316,7 +327,7 @@ private slots:
         metrics.setStoreGaugeTtlMs(0);
         for (int i = 0; i < 3; ++i)
             metrics.render(*m_store, m_clock, {});
-        QCOMPARE(m_store->vmsCalls, 3);
+        QCOMPARE(m_store->vmsCalls(), 3);
         QCOMPARE(metrics.storeGaugeReads(), 3);
     }
 
@@ -326,7 +337,7 @@ private slots:
         metrics.render(*m_store, m_clock, {});
         m_clock.advanceMSecs(-3'600'000); // a wall clock step back must not freeze the gauges
         metrics.render(*m_store, m_clock, {});
-        QCOMPARE(m_store->vmsCalls, 2);
+        QCOMPARE(m_store->vmsCalls(), 2);
     }
 };
 

@@ -9,6 +9,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <array>
+#include <utility>
+
 using namespace Qt::StringLiterals;
 using namespace spotkeeper::core;
 using namespace spotkeeper::core::testutil;
@@ -53,6 +56,7 @@ bool near(double actual, double expected)
 
 } // namespace
 
+// NOLINTNEXTLINE(cppcoreguidelines-macro-usage): QVERIFY2 must return from the test function
 #define QCOMPARE_NEAR(actual, expected)                                                            \
     QVERIFY2(near(actual, expected),                                                               \
              qPrintable(u"%1 is %2, expected %3"_s.arg(QStringLiteral(#actual))                    \
@@ -323,17 +327,17 @@ private slots:
         //   [6, 12): A 4 (6-10), C 6, E 6 = 16 h; spot .08 + .30 = .38; payg .40 + 1.20 = 1.60
         //   [12,18): A 6, C 6, E 6 = 18 h; spot .12 + .30 = .42; payg .60 + 1.20 = 1.80
         //   [18,24): the same as [12, 18).
-        const CostReport r = report(*store, CostGroup::Size, 0, 24, 6 * 3'600'000);
+        const CostReport r = report(*store, CostGroup::Size, 0, 24, 6 * 3'600'000LL);
         QCOMPARE(r.series.size(), 4);
         QCOMPARE(r.series.at(0).start, kT0);
         QCOMPARE(r.series.at(3).start, at(18));
-        const double hours[] = {21, 16, 18, 18};
-        const double spot[] = {0.57, 0.38, 0.42, 0.42};
-        const double payg[] = {2.40, 1.60, 1.80, 1.80};
-        for (int i = 0; i < 4; ++i) {
-            QCOMPARE_NEAR(r.series.at(i).runningHours, hours[i]);
-            QCOMPARE_NEAR(r.series.at(i).spotCost, spot[i]);
-            QCOMPARE_NEAR(r.series.at(i).payAsYouGoCost, payg[i]);
+        const std::array<double, 4> hours {21, 16, 18, 18};
+        const std::array<double, 4> spot {0.57, 0.38, 0.42, 0.42};
+        const std::array<double, 4> payg {2.40, 1.60, 1.80, 1.80};
+        for (std::size_t i = 0; i < 4; ++i) {
+            QCOMPARE_NEAR(r.series.at(qsizetype(i)).runningHours, hours.at(i));
+            QCOMPARE_NEAR(r.series.at(qsizetype(i)).spotCost, spot.at(i));
+            QCOMPARE_NEAR(r.series.at(qsizetype(i)).payAsYouGoCost, payg.at(i));
         }
         // The series adds up to the rows' totals (73 h, spot 1.79, payg 7.60).
         double sumSpot = 0;
@@ -349,7 +353,7 @@ private slots:
         buildFleet(*store);
         // The clock stands at 24 h: a range to 48 h counts what ran until now, the same as
         // [0, 24 h); the series has 12 h buckets, the last two after now are empty.
-        const CostReport r = report(*store, CostGroup::Size, 0, 48, 12 * 3'600'000);
+        const CostReport r = report(*store, CostGroup::Size, 0, 48, 12 * 3'600'000LL);
         QCOMPARE_NEAR(r.total().runningHours, 73.0);
         QCOMPARE_NEAR(r.total().lostHours, 22.0);
         QCOMPARE(r.series.size(), 4);
@@ -359,6 +363,149 @@ private slots:
         QCOMPARE_NEAR(r.series.at(3).runningHours, 0.0);
         // A range wholly in the future has nothing yet.
         QVERIFY(report(*store, CostGroup::Size, 30, 40).rows.isEmpty());
+    }
+
+    void publishedRiskIsCachedWithItsDate()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        EvictionBand band {u"WestEurope"_s, u"Standard_D2s_v3"_s, u"0-5"_s, 0, 0, kT0};
+        QVERIFY(store->saveEvictionBands({band}));
+        band.band = u"20+"_s; // the next read replaces the row
+        band.fetchedAt = at(24);
+        QVERIFY(store->saveEvictionBands({band}));
+        QList<EvictionBand> bands = store->evictionBands();
+        QCOMPARE(bands.size(), 1);
+        QCOMPARE(bands.at(0).region, u"westeurope"_s);
+        QCOMPARE(bands.at(0).size, u"standard_d2s_v3"_s);
+        QCOMPARE(bands.at(0).band, u"20+"_s);
+        QCOMPARE(bands.at(0).lowPercent, 20.0);
+        QCOMPARE(bands.at(0).highPercent, -1.0);
+        QCOMPARE(bands.at(0).fetchedAt, at(24));
+        // Bad input: a clear error, nothing written.
+        QVERIFY(
+            !store->saveEvictionBands({EvictionBand {u"eastus"_s, u"x"_s, u"5-10"_s, 0, 0, kT0},
+                                       EvictionBand {u"eastus"_s, u"y"_s, u"lots"_s, 0, 0, kT0}}));
+        QVERIFY(!store->lastError().message.isEmpty());
+        QCOMPARE(store->evictionBands().size(), 1);
+
+        SpotPricePoint p {u"eastus"_s, u"standard_d4s_v3"_s, PriceOs::Linux, at(-48), 0.05, kT0};
+        SpotPricePoint q = p;
+        q.effectiveAt = at(-24);
+        q.perHourUsd = 0.06;
+        QVERIFY(store->saveSpotPriceHistory({p, q}));
+        q.perHourUsd = 0.065; // the same point read again is updated
+        QVERIFY(store->saveSpotPriceHistory({q}));
+        const QList<SpotPricePoint> history = store->spotPriceHistory();
+        QCOMPARE(history.size(), 2);
+        QCOMPARE(history.at(0).effectiveAt, at(-48));
+        QCOMPARE(history.at(1).perHourUsd, 0.065);
+        q.perHourUsd = std::nan("");
+        QVERIFY(!store->saveSpotPriceHistory({q}));
+    }
+
+    // The fleet of buildFleet plus F (vm-6, westeurope D2s_v3 Spot), evicted four times:
+    // at 1 h (running again at 2 h: 1 h), at 3 h (6 h: 3 h), at 7 h (7.5 h: 0.5 h) and at 8 h
+    // (still down). F ran 0-1, 2-3, 6-7 and 7.5-8 h = 3.5 h. Bands: westeurope D2s_v3 "0-5",
+    // eastus D4s_v3 "20+"; E2s_v5 has none.
+    void riskPerSizeAndRegion()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        buildFleet(*store);
+        m_clock.set(kT0);
+        const qint64 f =
+            addVm(*store, 6, u"rg-a"_s, u"westeurope"_s, u"Standard_D2s_v3"_s, u"Spot"_s, kT0);
+        QVERIFY(f > 0);
+        const std::array<std::pair<double, double>, 3> downs {{{1, 2}, {3, 6}, {7, 7.5}}};
+        for (const auto &[down, up] : downs) {
+            QVERIFY(store->setPowerState(f, PowerState::Deallocated, at(down)));
+            QVERIFY(store->setPowerState(f, PowerState::Running, at(up)));
+            QVERIFY(addJob(*store, f, u"notice"_s, at(down), at(up)));
+        }
+        QVERIFY(store->setPowerState(f, PowerState::Deallocated, at(8)));
+        QVERIFY(addJob(*store, f, u"reconciler"_s, at(8), {}));
+        QVERIFY(store->saveEvictionBands(
+            {EvictionBand {u"westeurope"_s, u"standard_d2s_v3"_s, u"0-5"_s, 0, 0, at(-1)},
+             EvictionBand {u"eastus"_s, u"standard_d4s_v3"_s, u"20+"_s, 0, 0, at(-1)}}));
+        m_clock.set(at(24));
+
+        CostQuery query;
+        query.from = kT0;
+        query.to = at(24);
+        query.risk = true;
+        std::optional<CostReport> r = store->costReport(query);
+        QVERIFY(r);
+        QCOMPARE(r->risk.size(), 3);
+        // westeurope D2s_v3 = A + F (D is Regular): running 22 + 3.5 = 25.5 h; evictions
+        // 1 + 4 = 5, per VM-day 5 x 24 / 25.5 = 4.705882; 19.607843 % per hour, above
+        // 2 x 5 % with 5 >= 2 evictions: flagged, so first. Recovered: A 2 h, F 1, 3 and
+        // 0.5 h -> sorted 0.5, 1, 2, 3: median (1 + 2) / 2 = 1.5 h.
+        const RiskRow &d2 = r->risk.at(0);
+        QCOMPARE(d2.size, u"standard_d2s_v3"_s);
+        QCOMPARE(d2.region, u"westeurope"_s);
+        QCOMPARE(d2.sizeLabel, u"Standard_D2s_v3"_s);
+        QCOMPARE(d2.vms, 2);
+        QCOMPARE_NEAR(d2.runningHours, 25.5);
+        QCOMPARE(d2.evictions, 5);
+        QCOMPARE_NEAR(d2.evictionsPerVmDay(), 5.0 * 24 / 25.5);
+        QCOMPARE_NEAR(d2.observedPercentPerHour(), 500.0 / 25.5);
+        QCOMPARE(d2.recoveries, 4);
+        QCOMPARE_NEAR(d2.medianRecoveryHours, 1.5);
+        QCOMPARE(d2.band, u"0-5"_s);
+        QCOMPARE(d2.bandHighPercent, 5.0);
+        QCOMPARE(d2.bandFetchedAt, at(-1));
+        QVERIFY(d2.flagged);
+        // eastus D4s_v3 = B + E: 27 h, 1 eviction (E's operator job is none), 24 / 27 per
+        // VM-day; B never came back: no median. Band 20+ has no upper bound: never flagged.
+        const RiskRow &d4 = r->risk.at(1);
+        QCOMPARE(d4.size, u"standard_d4s_v3"_s);
+        QCOMPARE(d4.vms, 2);
+        QCOMPARE_NEAR(d4.runningHours, 27.0);
+        QCOMPARE(d4.evictions, 1);
+        QCOMPARE_NEAR(d4.evictionsPerVmDay(), 24.0 / 27);
+        QCOMPARE(d4.recoveries, 0);
+        QCOMPARE(d4.medianRecoveryHours, -1.0);
+        QCOMPARE(d4.band, u"20+"_s);
+        QCOMPARE(d4.bandHighPercent, -1.0);
+        QVERIFY(!d4.flagged);
+        // westeurope E2s_v5 = C: 24 h, no eviction, no band.
+        const RiskRow &e2 = r->risk.at(2);
+        QCOMPARE(e2.size, u"standard_e2s_v5"_s);
+        QCOMPARE_NEAR(e2.runningHours, 24.0);
+        QCOMPARE(e2.evictions, 0);
+        QVERIFY(e2.band.isEmpty());
+        QVERIFY(!e2.flagged);
+
+        // [0, 7.9 h): A ran 7.9 h, F 0-1, 2-3, 6-7, 7.5-7.9 = 3.4 h: 11.3 h; F's evictions at
+        // 1, 3 and 7 h began in the range and recovered in 1, 3 and 0.5 h: median 1 h (odd
+        // count, the middle one); A's eviction at 10 h is outside.
+        query.to = at(7.9);
+        r = store->costReport(query);
+        QVERIFY(r);
+        const RiskRow &early = r->risk.at(0);
+        QCOMPARE(early.size, u"standard_d2s_v3"_s);
+        QCOMPARE_NEAR(early.runningHours, 11.3);
+        QCOMPARE(early.evictions, 3);
+        QCOMPARE(early.recoveries, 3);
+        QCOMPARE_NEAR(early.medianRecoveryHours, 1.0);
+        // Without query.risk the report has none.
+        query.risk = false;
+        QVERIFY(store->costReport(query)->risk.isEmpty());
+    }
+
+    void bandsParse()
+    {
+        double low = -7;
+        double high = -7;
+        QVERIFY(parseEvictionBand(u"0-5", &low, &high));
+        QCOMPARE(low, 0.0);
+        QCOMPARE(high, 5.0);
+        QVERIFY(parseEvictionBand(u" 20+ ", &low, &high));
+        QCOMPARE(low, 20.0);
+        QCOMPARE(high, -1.0);
+        for (const auto *const bad : {u"", u"5", u"10-5", u"-5", u"a-b", u"+", u"0-500", u"nan-5"})
+            QVERIFY2(!parseEvictionBand(bad, &low, &high), qPrintable(QStringView(bad).toString()));
     }
 
     void refusesAnEmptyRange()

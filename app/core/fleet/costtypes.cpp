@@ -2,6 +2,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fleet/costtypes.h"
 
+#include <algorithm>
+#include <array>
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace spotkeeper::core {
@@ -44,14 +48,55 @@ QString toString(CostGroup group)
 
 bool costGroupFromString(QStringView text, CostGroup *group)
 {
-    for (CostGroup g :
-         {CostGroup::Vm, CostGroup::Size, CostGroup::Region, CostGroup::ResourceGroup}) {
-        if (text == toString(g)) {
-            *group = g;
-            return true;
-        }
+    constexpr std::array kGroups {CostGroup::Vm, CostGroup::Size, CostGroup::Region,
+                                  CostGroup::ResourceGroup};
+    const auto *found = std::find_if(kGroups.begin(), kGroups.end(),
+                                     [text](CostGroup g) { return text == toString(g); });
+    if (found == kGroups.end())
+        return false;
+    *group = *found;
+    return true;
+}
+
+bool parseEvictionBand(QStringView text, double *low, double *high)
+{
+    const QStringView t = text.trimmed();
+    bool okLow = false;
+    if (t.endsWith(u'+')) {
+        const double l = t.chopped(1).toDouble(&okLow);
+        if (!okLow || !std::isfinite(l) || l < 0 || l > 100)
+            return false;
+        *low = l;
+        *high = -1;
+        return true;
     }
-    return false;
+    const qsizetype dash = t.indexOf(u'-');
+    if (dash <= 0)
+        return false;
+    bool okHigh = false;
+    const double l = t.left(dash).toDouble(&okLow);
+    const double h = t.mid(dash + 1).toDouble(&okHigh);
+    if (!okLow || !okHigh || !std::isfinite(l) || !std::isfinite(h) || l < 0 || h < l || h > 100)
+        return false;
+    *low = l;
+    *high = h;
+    return true;
+}
+
+double RiskRow::evictionsPerVmDay() const
+{
+    return runningHours > 0 ? double(evictions) * 24.0 / runningHours : 0;
+}
+
+double RiskRow::observedPercentPerHour() const
+{
+    return runningHours > 0 ? double(evictions) * 100.0 / runningHours : 0;
+}
+
+bool riskFlagged(const RiskRow &row)
+{
+    return !row.band.isEmpty() && row.bandHighPercent >= 0 && row.evictions >= kRiskMinEvictions
+        && row.observedPercentPerHour() > kRiskFlagFactor * row.bandHighPercent;
 }
 
 CostRow CostReport::total() const

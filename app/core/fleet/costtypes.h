@@ -49,6 +49,8 @@ struct CostQuery
     CostGroup groupBy = CostGroup::Size;
     // The savings-over-time series: buckets of this many ms from `from` (0 = no series).
     qint64 bucketMs = 0;
+    // Also the eviction risk per size and region (CostReport::risk) over the same range.
+    bool risk = false;
 };
 
 // One group's figures over the range. Hours are running hours (power state running);
@@ -77,6 +79,65 @@ struct CostPoint
     double savings() const { return payAsYouGoCost - spotCost; }
 };
 
+// Azure's published Spot eviction-rate band of one size in one region, as Resource Graph's
+// SpotResources table gives it (microsoft.compute/skuspotevictionrate/location), with the
+// date SpotKeeper read it. region and size are lower-cased.
+struct EvictionBand
+{
+    QString region;
+    QString size;
+    QString band; // as published: "0-5", "5-10", ..., "20+"
+    double lowPercent = 0;
+    double highPercent = -1; // -1: open ("20+")
+    QDateTime fetchedAt;
+    bool operator==(const EvictionBand &) const = default;
+};
+// "0-5" -> 0 and 5, "20+" -> 20 and -1; false for anything else.
+bool parseEvictionBand(QStringView text, double *low, double *high);
+
+// One point of Azure's published Spot price history of a size, OS and region
+// (microsoft.compute/skuspotpricehistory/ostype/location), in USD per hour.
+struct SpotPricePoint
+{
+    QString region;
+    QString size;
+    PriceOs os = PriceOs::Linux;
+    QDateTime effectiveAt;
+    double perHourUsd = 0;
+    QDateTime fetchedAt;
+    bool operator==(const SpotPricePoint &) const = default;
+};
+
+// The eviction risk of one size in one region over a report's range: what SpotKeeper
+// observed beside what Azure publishes (docs/ANALYTICS.md "Eviction risk").
+struct RiskRow
+{
+    QString size; // lower-cased key
+    QString region; // lower-cased key
+    QString sizeLabel; // as the VMs spell it
+    qint64 vms = 0; // Spot VMs of this size and region that ran or were evicted in the range
+    double runningHours = 0; // the exposure: running hours in the range
+    qint64 evictions = 0; // restart jobs for an eviction that began in the range
+    qint64 recoveries = 0; // of those, the ones that brought the VM back
+    double medianRecoveryHours = -1; // from eviction until running again; -1: none recovered
+    QString band; // the published band ("0-5"); empty: none cached
+    double bandLowPercent = 0;
+    double bandHighPercent = -1; // -1: open ("20+") or no band
+    QDateTime bandFetchedAt;
+    bool flagged = false; // riskFlagged(): observed far above the published band
+
+    // Evictions per VM-day: evictions / (running hours / 24); 0 without running hours.
+    double evictionsPerVmDay() const;
+    // The same as a percentage per VM-hour (evictions / running hours x 100), the unit the
+    // band is compared in.
+    double observedPercentPerHour() const;
+};
+// The flag rule (docs/ANALYTICS.md): a published band with an upper bound, at least
+// kRiskMinEvictions evictions, and an observed rate above kRiskFlagFactor x that bound.
+inline constexpr qint64 kRiskMinEvictions = 2;
+inline constexpr double kRiskFlagFactor = 2.0;
+bool riskFlagged(const RiskRow &row);
+
 struct CostReport
 {
     CostQuery query;
@@ -85,6 +146,7 @@ struct CostReport
     QDateTime pricesFetchedAt; // the oldest cached price used; invalid = no prices cached
     QList<CostRow> rows; // by savings, largest first
     QList<CostPoint> series; // empty when query.bucketMs is 0
+    QList<RiskRow> risk; // empty unless query.risk; flagged first, then by evictions/VM-day
     CostRow total() const; // the rows summed (key and label empty)
 };
 

@@ -9,6 +9,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <array>
+
 using namespace Qt::StringLiterals;
 
 namespace spotkeeper::core::schema {
@@ -148,7 +150,7 @@ QStringList version2(const SqlDialect &d)
 }
 
 // v3: indexes for the timeline queries (per VM, by time range, by kind) and lease scans.
-QStringList version3(const SqlDialect &)
+QStringList version3(const SqlDialect & /*dialect*/)
 {
     return {
         u"CREATE INDEX events_vm_id ON events(vm_id, id)"_s,
@@ -160,7 +162,7 @@ QStringList version3(const SqlDialect &)
 // v4: a version on each job row, bumped by every write: an engine's save is conditional on
 // the version it read, so one that lost its lease (or whose job an operator paused or
 // cancelled meanwhile) cannot overwrite the row (issue 12).
-QStringList version4(const SqlDialect &)
+QStringList version4(const SqlDialect & /*dialect*/)
 {
     return {
         u"ALTER TABLE jobs ADD COLUMN version BIGINT NOT NULL DEFAULT 0"_s,
@@ -169,7 +171,7 @@ QStringList version4(const SqlDialect &)
 
 // v5: who stopped a VM on purpose (issue 12.1): the Activity Log caller of a deallocate,
 // powerOff or delete, or the operator who used "Stop on purpose"; NULL while it runs.
-QStringList version5(const SqlDialect &)
+QStringList version5(const SqlDialect & /*dialect*/)
 {
     return {
         u"ALTER TABLE vms ADD COLUMN stopped_by VARCHAR(256)"_s,
@@ -210,7 +212,7 @@ QStringList version6(const SqlDialect &d)
 // sweep finished, so one engine sweeps it per interval and another takes over when it dies.
 // rate_budgets: the state of ARM's buckets (per principal and subscription, per VM), so the
 // replicas together stay within one allowance.
-QStringList version7(const SqlDialect &)
+QStringList version7(const SqlDialect & /*dialect*/)
 {
     return {
         u"CREATE TABLE sweep_leases ("
@@ -226,7 +228,7 @@ QStringList version7(const SqlDialect &)
 
 // v8 (issue 17): since when the agent of a running VM has been silent (the AgentWatch sets
 // and clears it); NULL while it answers.
-QStringList version8(const SqlDialect &)
+QStringList version8(const SqlDialect & /*dialect*/)
 {
     return {
         u"ALTER TABLE vms ADD COLUMN agent_silent_since BIGINT"_s,
@@ -288,9 +290,35 @@ QStringList version10(const SqlDialect &d)
     };
 }
 
+// v11 (issue 18, docs/ANALYTICS.md "Eviction risk"): what Azure publishes about Spot risk,
+// read from Resource Graph's SpotResources table and cached with the date it was read:
+// spot_eviction_bands, the eviction-rate band per region and size (high_percent NULL for an
+// open band such as "20+"); spot_price_history, the Spot price points per region, size and OS.
+QStringList version11(const SqlDialect & /*dialect*/)
+{
+    return {
+        u"CREATE TABLE spot_eviction_bands ("
+        " region VARCHAR(64) NOT NULL,"
+        " size VARCHAR(128) NOT NULL,"
+        " band VARCHAR(16) NOT NULL,"
+        " low_percent DOUBLE PRECISION NOT NULL,"
+        " high_percent DOUBLE PRECISION,"
+        " fetched_at BIGINT NOT NULL,"
+        " PRIMARY KEY (region, size))"_s,
+        u"CREATE TABLE spot_price_history ("
+        " region VARCHAR(64) NOT NULL,"
+        " size VARCHAR(128) NOT NULL,"
+        " os VARCHAR(16) NOT NULL,"
+        " effective_at BIGINT NOT NULL,"
+        " price_per_hour DOUBLE PRECISION NOT NULL,"
+        " fetched_at BIGINT NOT NULL,"
+        " PRIMARY KEY (region, size, os, effective_at))"_s,
+    };
+}
+
 using Step = QStringList (*)(const SqlDialect &);
-constexpr Step kSteps[] = {version1, version2, version3, version4, version5,
-                           version6, version7, version8, version9, version10};
+constexpr std::array<Step, 11> kSteps {version1, version2, version3, version4,  version5, version6,
+                                       version7, version8, version9, version10, version11};
 
 bool exec(QSqlQuery &query, const QString &sql, QString *error)
 {
@@ -311,7 +339,7 @@ QStringList migrationStatements(const SqlDialect &dialect, int version)
 {
     if (version < 1 || version > currentVersion())
         return {};
-    return kSteps[version - 1](dialect);
+    return kSteps.at(std::size_t(version - 1))(dialect);
 }
 
 int readVersion(const QSqlDatabase &db, QString *error)
@@ -342,21 +370,51 @@ int readVersion(const QSqlDatabase &db, QString *error)
     return version;
 }
 
+namespace {
+
+// Takes the dialect's write lock; on a failure after its first statement, rolls back.
+bool beginWrite(QSqlQuery &query, const SqlDialect &dialect, QString *error)
+{
+    const QStringList begin = dialect.beginWriteSql();
+    for (qsizetype i = 0; i < begin.size(); ++i) {
+        if (!exec(query, begin.at(i), error)) {
+            QString ignored;
+            if (i > 0)
+                exec(query, u"ROLLBACK"_s, &ignored);
+            return false;
+        }
+    }
+    return true;
+}
+
+// Inside the write lock: step `next`'s statements and the recorded version (not committed).
+bool applyStep(QSqlQuery &query, const QSqlDatabase &db, const SqlDialect &dialect, int next,
+               QString *error)
+{
+    for (const QString &statement : migrationStatements(dialect, next)) {
+        if (!exec(query, statement, error))
+            return false;
+    }
+    query.prepare(u"UPDATE schema_meta SET meta_value = ? WHERE meta_key = 'schema_version'"_s);
+    query.addBindValue(QString::number(next));
+    if (!query.exec() || query.numRowsAffected() != 1) {
+        *error = u"cannot record schema version %1: %2"_s.arg(next).arg(
+            rows::errorText(query.lastError()));
+        return false;
+    }
+    return dialect.mirrorSchemaVersion(db, next);
+}
+
+} // namespace
+
 bool migrate(const QSqlDatabase &db, const SqlDialect &dialect, int targetVersion, QString *error)
 {
     for (;;) {
         // The write lock makes several processes migrating one database at once take turns;
         // each step re-reads the version under it, so a step runs once.
         QSqlQuery query(db);
-        const QStringList begin = dialect.beginWriteSql();
-        for (qsizetype i = 0; i < begin.size(); ++i) {
-            if (!exec(query, begin.at(i), error)) {
-                QString ignored;
-                if (i > 0)
-                    exec(query, u"ROLLBACK"_s, &ignored);
-                return false;
-            }
-        }
+        if (!beginWrite(query, dialect, error))
+            return false;
         const int version = readVersion(db, error);
         if (version < 0 || version >= targetVersion) {
             QString ignored;
@@ -364,24 +422,7 @@ bool migrate(const QSqlDatabase &db, const SqlDialect &dialect, int targetVersio
             return version >= 0;
         }
         const int next = version + 1;
-        bool ok = true;
-        for (const QString &statement : migrationStatements(dialect, next)) {
-            if (!exec(query, statement, error)) {
-                ok = false;
-                break;
-            }
-        }
-        if (ok) {
-            query.prepare(
-                u"UPDATE schema_meta SET meta_value = ? WHERE meta_key = 'schema_version'"_s);
-            query.addBindValue(QString::number(next));
-            ok = query.exec() && query.numRowsAffected() == 1;
-            if (!ok)
-                *error = u"cannot record schema version %1: %2"_s.arg(next).arg(
-                    rows::errorText(query.lastError()));
-        }
-        ok = ok && dialect.mirrorSchemaVersion(db, next);
-        if (!ok) {
+        if (!applyStep(query, db, dialect, next, error)) {
             const QString failure = *error;
             QString ignored;
             exec(query, u"ROLLBACK"_s, &ignored);

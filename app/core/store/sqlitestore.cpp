@@ -22,7 +22,12 @@ using namespace rows;
 
 namespace {
 
-std::atomic<quint64> g_connectionCounter {0};
+// Each store opens its own named connection: "spotkeeper-store-<n>".
+quint64 nextConnectionNumber()
+{
+    static std::atomic<quint64> counter {0};
+    return ++counter;
+}
 
 ManagedBy stronger(ManagedBy a, ManagedBy b)
 {
@@ -81,6 +86,37 @@ void mergeText(QString &target, const QString &incoming)
         target = incoming;
 }
 
+// Identity is refreshed by whatever the caller knows; operator choices (autoRestart,
+// desiredState) are kept, managedBy only grows stronger.
+VmRecord merged(const VmRecord &existing, const VmRecord &vm, ManagedBy managedFloor,
+                const QDateTime &at)
+{
+    VmRecord row = existing;
+    mergeText(row.resourceId, vm.resourceId);
+    mergeText(row.subscriptionId, vm.subscriptionId);
+    mergeText(row.resourceGroup, vm.resourceGroup);
+    mergeText(row.name, vm.name);
+    mergeText(row.vmId, vm.vmId);
+    mergeText(row.location, vm.location);
+    mergeText(row.zone, vm.zone);
+    mergeText(row.size, vm.size);
+    mergeText(row.priority, vm.priority);
+    mergeText(row.evictionPolicy, vm.evictionPolicy);
+    if (!vm.tags.isEmpty())
+        row.tags = vm.tags;
+    if (vm.powerState != PowerState::Unknown && vm.powerState != row.powerState) {
+        row.powerState = vm.powerState; // powerStateAt means "in this state since"
+        row.powerStateAt = vm.powerStateAt.isValid() ? vm.powerStateAt : at;
+    }
+    if (vm.agentLastSeen.isValid()) {
+        row.agentLastSeen = vm.agentLastSeen;
+        row.agentVersion = vm.agentVersion;
+        row.agentLastPollError = vm.agentLastPollError;
+    }
+    row.managedBy = stronger(stronger(row.managedBy, vm.managedBy), managedFloor);
+    return row;
+}
+
 } // namespace
 
 std::unique_ptr<Store> Store::open(const StoreOptions &options, StoreError *error)
@@ -88,11 +124,11 @@ std::unique_ptr<Store> Store::open(const StoreOptions &options, StoreError *erro
     auto store = std::make_unique<SqliteStore>(options, SqlDialect::forLocation(options.path));
     StoreError local;
     if (!store->openDatabase(&local)) {
-        if (error)
+        if (error != nullptr)
             *error = local;
         return nullptr;
     }
-    if (error)
+    if (error != nullptr)
         *error = {};
     return store;
 }
@@ -102,10 +138,10 @@ int Store::currentSchemaVersion()
     return schema::currentVersion();
 }
 
-SqliteStore::SqliteStore(const StoreOptions &options, std::unique_ptr<SqlDialect> dialect)
-    : m_options(options)
+SqliteStore::SqliteStore(StoreOptions options, std::unique_ptr<SqlDialect> dialect)
+    : m_options(std::move(options))
     , m_dialect(std::move(dialect))
-    , m_connectionName(u"spotkeeper-store-%1"_s.arg(++g_connectionCounter))
+    , m_connectionName(u"spotkeeper-store-%1"_s.arg(nextConnectionNumber()))
 {
     m_db = QSqlDatabase::addDatabase(m_dialect->driverName(), m_connectionName);
 }
@@ -134,7 +170,7 @@ bool SqliteStore::openDatabase(StoreError *error)
     }
     if (path.isEmpty())
         return failWith(StoreError::Code::CannotOpen, u"no store path given (--store)"_s);
-    if (!m_options.clock)
+    if (m_options.clock == nullptr)
         m_options.clock = &base::systemClock();
 
     QString problem;
@@ -268,7 +304,7 @@ SqliteStore::CachedStatement::CachedStatement(SqliteStore &store, const QString 
 
 SqliteStore::CachedStatement::~CachedStatement()
 {
-    if (m_query)
+    if (m_query != nullptr)
         m_query->finish();
     --m_store.m_busy;
 }
@@ -448,6 +484,29 @@ QList<VmRecord> SqliteStore::vms()
     return out;
 }
 
+qint64 SqliteStore::insertVmLocked(const VmRecord &vm, const QString &key, ManagedBy managedFloor,
+                                   const QDateTime &at)
+{
+    VmRecord row = vm;
+    row.resourceKey = key;
+    row.managedBy = stronger(vm.managedBy, managedFloor);
+    if (row.powerState != PowerState::Unknown && !row.powerStateAt.isValid())
+        row.powerStateAt = at;
+    if (!row.createdAt.isValid())
+        row.createdAt = at;
+    row.updatedAt = at;
+    CachedStatement statement(
+        *this,
+        u"INSERT INTO vms (%1) VALUES (%2)"_s.arg(vmWriteColumns(), u"?, "_s.repeated(21) + u'?')
+            + m_dialect->returningId());
+    if (!statement.ok())
+        return 0;
+    QSqlQuery &q = statement.query();
+    bindVm(q, row);
+    const qint64 id = execOrFail(q) ? m_dialect->insertedId(q) : 0;
+    return id > 0 && recordPowerLocked(id, row.powerState, row.powerStateAt) ? id : 0;
+}
+
 qint64 SqliteStore::upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor,
                                    const std::optional<VmRecord> *known)
 {
@@ -457,54 +516,12 @@ qint64 SqliteStore::upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor,
         return 0;
     }
     const QDateTime at = now();
-    const std::optional<VmRecord> existing = known ? *known : vmByKey(key);
+    const std::optional<VmRecord> existing = known != nullptr ? *known : vmByKey(key);
     if (m_error.code != StoreError::Code::None)
         return 0;
-    if (!existing) {
-        VmRecord row = vm;
-        row.resourceKey = key;
-        row.managedBy = stronger(vm.managedBy, managedFloor);
-        if (row.powerState != PowerState::Unknown && !row.powerStateAt.isValid())
-            row.powerStateAt = at;
-        if (!row.createdAt.isValid())
-            row.createdAt = at;
-        row.updatedAt = at;
-        CachedStatement statement(*this,
-                                  u"INSERT INTO vms (%1) VALUES (%2)"_s.arg(
-                                      vmWriteColumns(), u"?, "_s.repeated(21) + u'?')
-                                      + m_dialect->returningId());
-        if (!statement.ok())
-            return 0;
-        QSqlQuery &q = statement.query();
-        bindVm(q, row);
-        const qint64 id = execOrFail(q) ? m_dialect->insertedId(q) : 0;
-        return id > 0 && recordPowerLocked(id, row.powerState, row.powerStateAt) ? id : 0;
-    }
-    // Identity is refreshed by whatever the caller knows; operator choices
-    // (autoRestart, desiredState) are kept, managedBy only grows stronger.
-    VmRecord row = *existing;
-    mergeText(row.resourceId, vm.resourceId);
-    mergeText(row.subscriptionId, vm.subscriptionId);
-    mergeText(row.resourceGroup, vm.resourceGroup);
-    mergeText(row.name, vm.name);
-    mergeText(row.vmId, vm.vmId);
-    mergeText(row.location, vm.location);
-    mergeText(row.zone, vm.zone);
-    mergeText(row.size, vm.size);
-    mergeText(row.priority, vm.priority);
-    mergeText(row.evictionPolicy, vm.evictionPolicy);
-    if (!vm.tags.isEmpty())
-        row.tags = vm.tags;
-    if (vm.powerState != PowerState::Unknown && vm.powerState != row.powerState) {
-        row.powerState = vm.powerState; // powerStateAt means "in this state since"
-        row.powerStateAt = vm.powerStateAt.isValid() ? vm.powerStateAt : at;
-    }
-    if (vm.agentLastSeen.isValid()) {
-        row.agentLastSeen = vm.agentLastSeen;
-        row.agentVersion = vm.agentVersion;
-        row.agentLastPollError = vm.agentLastPollError;
-    }
-    row.managedBy = stronger(stronger(row.managedBy, vm.managedBy), managedFloor);
+    if (!existing)
+        return insertVmLocked(vm, key, managedFloor, at);
+    VmRecord row = merged(*existing, vm, managedFloor, at);
     if (sameVm(row, *existing))
         return row.id; // nothing new: no write, updatedAt keeps meaning "last change"
     row.updatedAt = at;

@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QSqlDatabase>
 
+#include <functional>
 #include <memory>
 
 class QSqlQuery;
@@ -22,7 +23,7 @@ class SqliteStore final : public Store
 {
 public:
     // Use Store::open(); public only for std::make_unique.
-    SqliteStore(const StoreOptions &options, std::unique_ptr<SqlDialect> dialect);
+    SqliteStore(StoreOptions options, std::unique_ptr<SqlDialect> dialect);
     ~SqliteStore() override;
 
     bool openDatabase(StoreError *error);
@@ -104,6 +105,10 @@ public:
 
     bool savePrices(const QList<PriceRecord> &prices) override;
     QList<PriceRecord> prices() override;
+    bool saveEvictionBands(const QList<EvictionBand> &bands) override;
+    QList<EvictionBand> evictionBands() override;
+    bool saveSpotPriceHistory(const QList<SpotPricePoint> &points) override;
+    QList<SpotPricePoint> spotPriceHistory() override;
     std::optional<CostReport> costReport(const CostQuery &query) override;
 
 private:
@@ -156,6 +161,13 @@ private:
     void reconnectIfDue();
     bool reopenSession(QString *problem);
     bool invalid(const QString &what); // a caller error (bad argument), not an SQL one
+    // In one write transaction: prepares sql and runs it once per row i < count after
+    // bindRow(query, i) bound its values; bindRow answers a problem with row i (nothing is
+    // written then: invalid()).
+    bool writeEach(const QString &sql, qsizetype count,
+                   const std::function<QString(QSqlQuery &, qsizetype)> &bindRow);
+    // costReport's eviction risk per size and region over [from, end) (sqlitestorecost.cpp).
+    bool addRiskRows(CostReport &report, qint64 from, qint64 end);
     bool writeJob(JobRecord &job, const EventRecord *withEvent, bool conditional);
     // Inside a write transaction: tells the other connections (watchJobOwners) that vmId's
     // job is owner's now, when the transaction commits. True where the dialect cannot.
@@ -164,6 +176,9 @@ private:
     std::optional<VmRecord> vmWhere(const QString &column, const QVariant &value);
     // Inside a transaction. managedFloor raises managedBy to at least that value.
     // known: the row as already read in this transaction (saves a query).
+    // The INSERT of a VM not in the store yet (upsertVmLocked), its power history opened.
+    qint64 insertVmLocked(const VmRecord &vm, const QString &key, ManagedBy managedFloor,
+                          const QDateTime &at);
     qint64 upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor,
                           const std::optional<VmRecord> *known = nullptr);
     qint64 insertEventLocked(const EventRecord &event);

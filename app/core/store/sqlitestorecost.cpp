@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 using namespace Qt::StringLiterals;
 
@@ -74,34 +75,27 @@ QString groupLabel(CostGroup group)
 
 bool SqliteStore::savePrices(const QList<PriceRecord> &prices)
 {
-    clearError();
-    WriteTransaction tx(*this);
-    if (!tx.ok())
-        return false;
-    QSqlQuery q = query();
-    if (!prepareOrFail(q,
-                       u"INSERT INTO vm_prices (region, size, os, kind, price_per_hour, currency,"
-                       " effective_from, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                       " ON CONFLICT (region, size, os, kind) DO UPDATE SET"
-                       " price_per_hour = excluded.price_per_hour, currency = excluded.currency,"
-                       " effective_from = excluded.effective_from,"
-                       " fetched_at = excluded.fetched_at"_s))
-        return false;
-    for (const PriceRecord &p : prices) {
-        if (p.region.isEmpty() || p.size.isEmpty() || !std::isfinite(p.perHour) || p.perHour < 0)
-            return invalid(u"a price needs a region, a size and a finite price >= 0"_s);
-        q.addBindValue(p.region.toLower().left(64));
-        q.addBindValue(p.size.toLower().left(128));
-        q.addBindValue(toString(p.os));
-        q.addBindValue(toString(p.kind));
-        q.addBindValue(p.perHour);
-        q.addBindValue(p.currency.left(8));
-        q.addBindValue(millis(p.effectiveFrom));
-        q.addBindValue(millis(p.fetchedAt.isValid() ? p.fetchedAt : now()));
-        if (!execOrFail(q))
-            return false;
-    }
-    return tx.commit();
+    return writeEach(u"INSERT INTO vm_prices (region, size, os, kind, price_per_hour, currency,"
+                     " effective_from, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                     " ON CONFLICT (region, size, os, kind) DO UPDATE SET"
+                     " price_per_hour = excluded.price_per_hour, currency = excluded.currency,"
+                     " effective_from = excluded.effective_from,"
+                     " fetched_at = excluded.fetched_at"_s,
+                     prices.size(), [&](QSqlQuery &q, qsizetype i) {
+                         const PriceRecord &p = prices.at(i);
+                         if (p.region.isEmpty() || p.size.isEmpty() || !std::isfinite(p.perHour)
+                             || p.perHour < 0)
+                             return u"a price needs a region, a size and a finite price >= 0"_s;
+                         q.addBindValue(p.region.toLower().left(64));
+                         q.addBindValue(p.size.toLower().left(128));
+                         q.addBindValue(toString(p.os));
+                         q.addBindValue(toString(p.kind));
+                         q.addBindValue(p.perHour);
+                         q.addBindValue(p.currency.left(8));
+                         q.addBindValue(millis(p.effectiveFrom));
+                         q.addBindValue(millis(p.fetchedAt.isValid() ? p.fetchedAt : now()));
+                         return QString();
+                     });
 }
 
 QList<PriceRecord> SqliteStore::prices()
@@ -126,6 +120,201 @@ QList<PriceRecord> SqliteStore::prices()
         out << p;
     }
     return out;
+}
+
+bool SqliteStore::writeEach(const QString &sql, qsizetype count,
+                            const std::function<QString(QSqlQuery &, qsizetype)> &bindRow)
+{
+    clearError();
+    WriteTransaction tx(*this);
+    if (!tx.ok())
+        return false;
+    QSqlQuery q = query();
+    if (!prepareOrFail(q, sql))
+        return false;
+    for (qsizetype i = 0; i < count; ++i) {
+        if (const QString problem = bindRow(q, i); !problem.isEmpty())
+            return invalid(problem);
+        if (!execOrFail(q))
+            return false;
+    }
+    return tx.commit();
+}
+
+bool SqliteStore::saveEvictionBands(const QList<EvictionBand> &bands)
+{
+    return writeEach(
+        u"INSERT INTO spot_eviction_bands (region, size, band, low_percent, high_percent,"
+        " fetched_at) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (region, size) DO UPDATE SET band = excluded.band,"
+        " low_percent = excluded.low_percent, high_percent = excluded.high_percent,"
+        " fetched_at = excluded.fetched_at"_s,
+        bands.size(), [&](QSqlQuery &q, qsizetype i) {
+            const EvictionBand &b = bands.at(i);
+            double low = 0;
+            double high = -1;
+            if (b.region.isEmpty() || b.size.isEmpty() || !parseEvictionBand(b.band, &low, &high))
+                return u"an eviction band needs a region, a size and a band like 0-5 or 20+"_s;
+            q.addBindValue(b.region.toLower().left(64));
+            q.addBindValue(b.size.toLower().left(128));
+            q.addBindValue(b.band.trimmed().left(16));
+            q.addBindValue(low);
+            q.addBindValue(high < 0 ? QVariant(QMetaType(QMetaType::Double)) : QVariant(high));
+            q.addBindValue(millis(b.fetchedAt.isValid() ? b.fetchedAt : now()));
+            return QString();
+        });
+}
+
+QList<EvictionBand> SqliteStore::evictionBands()
+{
+    clearError();
+    QList<EvictionBand> out;
+    QSqlQuery q = query();
+    if (!execOrFail(q,
+                    u"SELECT region, size, band, low_percent, high_percent, fetched_at"
+                    " FROM spot_eviction_bands ORDER BY region, size"_s))
+        return out;
+    while (q.next()) {
+        EvictionBand b;
+        b.region = q.value(0).toString();
+        b.size = q.value(1).toString();
+        b.band = q.value(2).toString();
+        b.lowPercent = q.value(3).toDouble();
+        b.highPercent = q.value(4).isNull() ? -1 : q.value(4).toDouble();
+        b.fetchedAt = dateTime(q.value(5));
+        out << b;
+    }
+    return out;
+}
+
+bool SqliteStore::saveSpotPriceHistory(const QList<SpotPricePoint> &points)
+{
+    return writeEach(u"INSERT INTO spot_price_history (region, size, os, effective_at,"
+                     " price_per_hour, fetched_at) VALUES (?, ?, ?, ?, ?, ?)"
+                     " ON CONFLICT (region, size, os, effective_at) DO UPDATE SET"
+                     " price_per_hour = excluded.price_per_hour,"
+                     " fetched_at = excluded.fetched_at"_s,
+                     points.size(), [&](QSqlQuery &q, qsizetype i) {
+                         const SpotPricePoint &p = points.at(i);
+                         if (p.region.isEmpty() || p.size.isEmpty() || !p.effectiveAt.isValid()
+                             || !std::isfinite(p.perHourUsd) || p.perHourUsd < 0)
+                             return u"a Spot price point needs a region, a size, a date and a"
+                                    " finite price >= 0"_s;
+                         q.addBindValue(p.region.toLower().left(64));
+                         q.addBindValue(p.size.toLower().left(128));
+                         q.addBindValue(toString(p.os));
+                         q.addBindValue(millis(p.effectiveAt));
+                         q.addBindValue(p.perHourUsd);
+                         q.addBindValue(millis(p.fetchedAt.isValid() ? p.fetchedAt : now()));
+                         return QString();
+                     });
+}
+
+QList<SpotPricePoint> SqliteStore::spotPriceHistory()
+{
+    clearError();
+    QList<SpotPricePoint> out;
+    QSqlQuery q = query();
+    if (!execOrFail(q,
+                    u"SELECT region, size, os, effective_at, price_per_hour, fetched_at"
+                    " FROM spot_price_history ORDER BY region, size, os, effective_at"_s))
+        return out;
+    while (q.next()) {
+        SpotPricePoint p;
+        p.region = q.value(0).toString();
+        p.size = q.value(1).toString();
+        p.os = priceOsFromString(q.value(2).toString());
+        p.effectiveAt = dateTime(q.value(3));
+        p.perHourUsd = q.value(4).toDouble();
+        p.fetchedAt = dateTime(q.value(5));
+        out << p;
+    }
+    return out;
+}
+
+// Per size and region of the Spot VMs that ran or were evicted in [from, end): the running
+// hours (the exposure), the evictions that began in the range, the cached published band;
+// then the median time from eviction to running again of the evictions that began in the
+// range and recovered (job state running), by ROW_NUMBER over each group: the middle row,
+// or the mean of the two middle rows.
+bool SqliteStore::addRiskRows(CostReport &report, qint64 from, qint64 end)
+{
+    const auto evictionJobs = u"j.trigger_source IN ('notice', 'reconciler')"
+                              " AND COALESCE(j.evicted_at, j.created_at) >= ?"
+                              " AND COALESCE(j.evicted_at, j.created_at) < ?"_s;
+    const auto sizeKey = u"LOWER(COALESCE(v.size, ''))"_s;
+    const auto regionKey = u"LOWER(COALESCE(v.location, ''))"_s;
+    const QString sql = u"WITH run AS (SELECT vm_id, SUM(e - s) AS ms FROM ("_s + kRunningSpans
+        + u") r WHERE e > s GROUP BY vm_id),"
+          " ev AS (SELECT j.vm_id AS vm_id, COUNT(*) AS n FROM jobs j WHERE "_s
+        + evictionJobs
+        + u" GROUP BY j.vm_id)"
+          " SELECT "_s
+        + sizeKey + u", "_s + regionKey
+        + u", MIN(COALESCE(v.size, '')), COUNT(*), SUM(COALESCE(run.ms, 0)),"
+          " SUM(COALESCE(ev.n, 0)), MIN(b.band), MIN(b.low_percent), MIN(b.high_percent),"
+          " MIN(b.fetched_at)"
+          " FROM vms v LEFT JOIN run ON run.vm_id = v.id LEFT JOIN ev ON ev.vm_id = v.id"
+          " LEFT JOIN spot_eviction_bands b ON b.region = LOWER(v.location)"
+          " AND b.size = LOWER(v.size)"
+          " WHERE (run.vm_id IS NOT NULL OR ev.vm_id IS NOT NULL) AND "_s
+        + kSpotOnly + u" GROUP BY "_s + sizeKey + u", "_s + regionKey;
+    QSqlQuery q = this->query();
+    q.setForwardOnly(true);
+    if (!runOrFail(q, sql, {from, from, end, end, end, from, from, end}))
+        return false;
+    QHash<QString, qsizetype> index; // "size\nregion" -> row
+    while (q.next()) {
+        RiskRow row;
+        row.size = q.value(0).toString();
+        row.region = q.value(1).toString();
+        row.sizeLabel = q.value(2).toString();
+        row.vms = q.value(3).toLongLong();
+        row.runningHours = q.value(4).toDouble() / kMsPerHour;
+        row.evictions = q.value(5).toLongLong();
+        if (!q.value(6).isNull()) {
+            row.band = q.value(6).toString();
+            row.bandLowPercent = q.value(7).toDouble();
+            row.bandHighPercent = q.value(8).isNull() ? -1 : q.value(8).toDouble();
+            row.bandFetchedAt = dateTime(q.value(9));
+        }
+        index.insert(row.size + u'\n' + row.region, report.risk.size());
+        report.risk << row;
+    }
+    q.finish();
+
+    const QString median = u"WITH rec AS (SELECT "_s + sizeKey + u" AS sz, "_s + regionKey
+        + u" AS rg, j.finished_at - COALESCE(j.evicted_at, j.created_at) AS d"
+          " FROM jobs j JOIN vms v ON v.id = j.vm_id WHERE "_s
+        + evictionJobs + u" AND j.state = 'running' AND j.finished_at IS NOT NULL AND "_s
+        + kSpotOnly
+        + u"), ranked AS (SELECT sz, rg, d,"
+          " ROW_NUMBER() OVER (PARTITION BY sz, rg ORDER BY d) AS rn,"
+          " COUNT(*) OVER (PARTITION BY sz, rg) AS n FROM rec)"
+          " SELECT sz, rg, AVG(d), MAX(n) FROM ranked"
+          " WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2 GROUP BY sz, rg"_s;
+    if (!runOrFail(q, median, {from, end}))
+        return false;
+    while (q.next()) {
+        const auto it = index.constFind(q.value(0).toString() + u'\n' + q.value(1).toString());
+        if (it == index.cend())
+            continue; // its VM neither ran nor has an eviction job in range: cannot happen
+        RiskRow &row = report.risk[*it];
+        row.medianRecoveryHours = q.value(2).toDouble() / kMsPerHour;
+        row.recoveries = q.value(3).toLongLong();
+    }
+    q.finish();
+    for (RiskRow &row : report.risk)
+        row.flagged = riskFlagged(row);
+    std::stable_sort(report.risk.begin(), report.risk.end(),
+                     [](const RiskRow &a, const RiskRow &b) {
+                         if (a.flagged != b.flagged)
+                             return a.flagged;
+                         if (a.evictionsPerVmDay() != b.evictionsPerVmDay())
+                             return a.evictionsPerVmDay() > b.evictionsPerVmDay();
+                         return std::tie(a.size, a.region) < std::tie(b.size, b.region);
+                     });
+    return true;
 }
 
 std::optional<CostReport> SqliteStore::costReport(const CostQuery &query)
@@ -155,6 +344,8 @@ std::optional<CostReport> SqliteStore::costReport(const CostQuery &query)
     q.finish();
     if (end <= from)
         return report; // the range lies in the future: nothing ran in it yet
+    if (query.risk && !addRiskRows(report, from, end))
+        return std::nullopt;
 
     // Per VM: running ms and lost ms (restart jobs of an eviction, from the eviction until
     // the job ended), with the VM's prices; then per group.
@@ -256,7 +447,9 @@ std::optional<CostReport> SqliteStore::costReport(const CostQuery &query)
     }
     q.finish();
     Sums acc;
-    double prevHours = 0, prevSpot = 0, prevPayg = 0;
+    double prevHours = 0;
+    double prevSpot = 0;
+    double prevPayg = 0;
     for (qint64 k = 0; k < buckets; ++k) {
         if (const auto it = byBucket.constFind(k); it != byBucket.cend()) {
             acc.n += it->n;
@@ -266,7 +459,7 @@ std::optional<CostReport> SqliteStore::costReport(const CostQuery &query)
             acc.p += it->p;
             acc.pt += it->pt;
         }
-        const double boundary = double((k + 1) * width);
+        const auto boundary = double((k + 1) * width);
         const double hours = boundary * acc.n - acc.nt;
         const double spot = boundary * acc.s - acc.st;
         const double payg = boundary * acc.p - acc.pt;

@@ -134,7 +134,7 @@ struct OperatorTokenRecord
 class Store : public FleetReads
 {
 public:
-    virtual ~Store() = default;
+    ~Store() override = default;
 
     // Opens (creating if needed) and migrates forward. A database written by a newer
     // SpotKeeper, or a corrupt file, gives an error and nullptr, never a crash.
@@ -300,9 +300,16 @@ public:
     // replaces the row) in one transaction.
     virtual bool savePrices(const QList<PriceRecord> &prices) = 0;
     virtual QList<PriceRecord> prices() = 0; // by region, size, OS, kind
+    // Azure's published eviction-rate bands (a newer read replaces a (region, size) row) and
+    // Spot price history points (a point read again is updated), each in one transaction.
+    virtual bool saveEvictionBands(const QList<EvictionBand> &bands) = 0;
+    virtual QList<EvictionBand> evictionBands() = 0; // by region, size
+    virtual bool saveSpotPriceHistory(const QList<SpotPricePoint> &points) = 0;
+    virtual QList<SpotPricePoint> spotPriceHistory() = 0; // by region, size, OS, date
     // Running hours, spot and pay-as-you-go cost, savings, hours lost to evictions and their
     // pay-as-you-go cost per group over the query's range, and the savings series, summed
-    // by the database. nullopt on a store error or an invalid range.
+    // by the database; with query.risk also the eviction risk per size and region (observed
+    // beside the published band). nullopt on a store error or an invalid range.
     virtual std::optional<CostReport> costReport(const CostQuery &query) = 0;
 
 protected:
