@@ -20,12 +20,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-template<typename T>
-Parsed<T> failure(const QString &error)
-{
-    return Parsed<T> {std::nullopt, error};
-}
-
 // The body as a JSON object, or why not.
 std::optional<QJsonObject> object(QByteArrayView body, const QString &item, QString *error)
 {

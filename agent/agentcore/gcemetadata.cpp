@@ -26,12 +26,6 @@ std::optional<QString> text(QByteArrayView body)
     return value;
 }
 
-template<typename T>
-Parsed<T> failure(const QString &error)
-{
-    return Parsed<T> {std::nullopt, error};
-}
-
 // Name-based UUID in upper case, like every Azure EventId (the protocol checks GUIDs).
 QString eventId(const QString &name)
 {

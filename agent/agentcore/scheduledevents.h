@@ -40,6 +40,13 @@ struct Parsed
     QString error; // names the problem when value is empty
 };
 
+// A parse that failed, for `return failure<T>(why);` in the metadata parsers.
+template<typename T>
+Parsed<T> failure(const QString &error)
+{
+    return Parsed<T> {std::nullopt, error};
+}
+
 // Reads every event. A missing optional field (DurationInSeconds before 2020-07-01,
 // Description, EventSource) takes its documented default. An event with a missing
 // EventId, EventType, EventStatus or Resources, a NotBefore that is neither "" nor a
