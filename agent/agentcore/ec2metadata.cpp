@@ -7,9 +7,7 @@
 #include "protocol/timeformat.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QJsonParseError>
 #include <QUuid>
 
 #include <array>
@@ -23,16 +21,10 @@ namespace {
 // The body as a JSON object, or why not.
 std::optional<QJsonObject> object(QByteArrayView body, const QString &item, QString *error)
 {
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(body.toByteArray(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        *error = item + u": not a JSON object ("_s
-            + (parseError.error != QJsonParseError::NoError ? parseError.errorString()
-                                                            : u"other JSON"_s)
-            + u')';
+    const auto document = jsonDocument(body, item, JsonShape::Object, error);
+    if (!document)
         return std::nullopt;
-    }
-    return document.object();
+    return document->object();
 }
 
 // A string member; an error names the item and key when it is missing or not a string.
@@ -213,16 +205,12 @@ Parsed<QList<Ec2MaintenanceEvent>> parseScheduledMaintenance(QByteArrayView body
     const QString item = u"events/maintenance/scheduled"_s;
     if (body.trimmed().isEmpty())
         return {QList<Ec2MaintenanceEvent> {}, {}};
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(body.toByteArray(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isArray())
-        return failure<QList<Ec2MaintenanceEvent>>(item + u": not a JSON array ("_s
-                                                   + (parseError.error != QJsonParseError::NoError
-                                                          ? parseError.errorString()
-                                                          : u"other JSON"_s)
-                                                   + u')');
+    QString error;
+    const auto document = jsonDocument(body, item, JsonShape::Array, &error);
+    if (!document)
+        return failure<QList<Ec2MaintenanceEvent>>(error);
     QList<Ec2MaintenanceEvent> events;
-    const QJsonArray array = document.array();
+    const QJsonArray array = document->array();
     for (qsizetype i = 0; i < array.size(); ++i) {
         const QString where = item + u'[' + QString::number(i) + u']';
         if (!array.at(i).isObject())

@@ -5,10 +5,10 @@
 #include "agentcore/metadatatext.h"
 #include "protocol/gcpnames.h"
 
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QJsonParseError>
 #include <QUuid>
+
+#include <array>
 
 namespace spotkeeper::agent {
 
@@ -41,84 +41,130 @@ protocol::ScheduledEvent baseEvent(const protocol::VmIdentity &vm)
 
 } // namespace
 
+namespace {
+
+// The plain-text answers into vm; zonePath gets instance/zone as it came. "" or the error.
+QString readTextAnswers(const GceIdentityAnswers &answers, protocol::VmIdentity *vm,
+                        QString *zonePath)
+{
+    struct Field
+    {
+        QLatin1StringView key;
+        QByteArrayView body;
+        QString (*check)(QStringView) = nullptr;
+        QString *target = nullptr;
+    };
+    const std::array<Field, 4> fields = {{
+        {"project/project-id"_L1, answers.projectId, protocol::checkGcpProjectId, &vm->projectId},
+        {"instance/id"_L1, answers.instanceId, protocol::checkGcpInstanceId, &vm->vmId},
+        {"instance/name"_L1, answers.name, protocol::checkGcpInstanceName, &vm->vmName},
+        {"instance/zone"_L1, answers.zone, nullptr, zonePath},
+    }};
+    for (const Field &field : fields) {
+        const auto value = text(field.body);
+        if (!value)
+            return field.key + u": not UTF-8 text"_s;
+        if (field.check != nullptr) {
+            if (const QString rule = field.check(*value); !rule.isEmpty())
+                return field.key + u" "_s + excerpt(field.body) + u": "_s + rule;
+        }
+        *field.target = *value;
+    }
+    return {};
+}
+
+// "projects/123456789012/zones/us-central1-a" -> "us-central1-a"; a bare zone is taken as it
+// is; anything else -> "".
+QString zoneOf(const QString &zonePath)
+{
+    const QList<QStringView> parts = QStringView(zonePath).split(u'/');
+    const bool full = parts.size() == 4 && parts.at(0) == u"projects" && !parts.at(1).isEmpty()
+        && parts.at(2) == u"zones";
+    return (full || parts.size() == 1) ? parts.back().toString() : QString();
+}
+
+// Upper-case letters and '_', at most 32 of them: SPOT, STOP, TRUE, ...
+bool isUpperCaseWord(const QString &value)
+{
+    bool word = value.size() <= 32;
+    for (const QChar c : value)
+        word = word && ((c >= u'A' && c <= u'Z') || c == u'_');
+    return word;
+}
+
+// The instance/scheduling values the identity needs ("" for an absent one).
+struct Scheduling
+{
+    QString provisioningModel;
+    QString terminationAction;
+    QString preemptible;
+};
+
+Parsed<Scheduling> parseScheduling(QByteArrayView body)
+{
+    const QString item = u"instance/scheduling"_s;
+    QString error;
+    const auto document = jsonDocument(body, item, JsonShape::Object, &error);
+    if (!document)
+        return failure<Scheduling>(error);
+    const QJsonObject scheduling = document->object();
+    Scheduling result;
+    // alt=json writes the directory's keys in camelCase; the key names of the plain-text
+    // listing (provisioning-model, ...) are read too, in case a server keeps them.
+    struct Key
+    {
+        QLatin1StringView key;
+        QLatin1StringView listingKey;
+        QString *target = nullptr;
+    };
+    const std::array<Key, 3> keys = {{
+        {"provisioningModel"_L1, "provisioning-model"_L1, &result.provisioningModel},
+        {"instanceTerminationAction"_L1, "instance-termination-action"_L1,
+         &result.terminationAction},
+        {"preemptible"_L1, "preemptible"_L1, &result.preemptible},
+    }};
+    for (const Key &key : keys) {
+        QJsonValue value = scheduling.value(key.key);
+        if (value.isUndefined())
+            value = scheduling.value(key.listingKey);
+        if (value.isUndefined())
+            continue;
+        if (!value.isString() || !isUpperCaseWord(value.toString()))
+            return failure<Scheduling>(item + u": "_s + key.key
+                                       + u" must be an upper-case word such as SPOT, "
+                                         "STOP or TRUE"_s);
+        *key.target = value.toString();
+    }
+    return {result, {}};
+}
+
+} // namespace
+
 Parsed<protocol::VmIdentity> parseGceIdentity(const GceIdentityAnswers &answers)
 {
     protocol::VmIdentity vm;
     vm.cloud = protocol::Cloud::Gcp;
-    struct Field
-    {
-        const char *key;
-        QByteArrayView body;
-        QString (*check)(QStringView);
-        QString *target;
-    };
     QString zonePath;
-    const Field fields[] = {
-        {"project/project-id", answers.projectId, protocol::checkGcpProjectId, &vm.projectId},
-        {"instance/id", answers.instanceId, protocol::checkGcpInstanceId, &vm.vmId},
-        {"instance/name", answers.name, protocol::checkGcpInstanceName, &vm.vmName},
-        {"instance/zone", answers.zone, nullptr, &zonePath},
-    };
-    for (const Field &field : fields) {
-        const auto value = text(field.body);
-        if (!value)
-            return failure<protocol::VmIdentity>(QLatin1StringView(field.key)
-                                                 + u": not UTF-8 text"_s);
-        if (field.check) {
-            if (const QString rule = field.check(*value); !rule.isEmpty())
-                return failure<protocol::VmIdentity>(QLatin1StringView(field.key) + u" "_s
-                                                     + excerpt(field.body) + u": "_s + rule);
-        }
-        *field.target = *value;
-    }
-    // "projects/123456789012/zones/us-central1-a"; a bare zone is taken as it is.
-    const QList<QStringView> parts = QStringView(zonePath).split(u'/');
-    const bool full =
-        parts.size() == 4 && parts[0] == u"projects" && !parts[1].isEmpty() && parts[2] == u"zones";
-    vm.zone = (full || parts.size() == 1) ? parts.back().toString() : QString();
+    if (const QString error = readTextAnswers(answers, &vm, &zonePath); !error.isEmpty())
+        return failure<protocol::VmIdentity>(error);
+    vm.zone = zoneOf(zonePath);
     if (const QString rule = protocol::checkGcpZone(vm.zone); !rule.isEmpty())
         return failure<protocol::VmIdentity>(
             u"instance/zone "_s + excerpt(answers.zone)
             + u": must be projects/<number>/zones/<zone> with a zone like us-central1-a"_s);
     vm.location = vm.zone;
 
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(answers.scheduling, &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject())
-        return failure<protocol::VmIdentity>(
-            u"instance/scheduling: not a JSON object ("_s
-            + (error.error != QJsonParseError::NoError ? error.errorString() : u"other JSON"_s)
-            + u')');
-    const QJsonObject scheduling = document.object();
-    QString values[3]; // provisioningModel, instanceTerminationAction, preemptible
-    // alt=json writes the directory's keys in camelCase; the key names of the plain-text
-    // listing (provisioning-model, ...) are read too, in case a server keeps them.
-    const QLatin1StringView keys[3] = {"provisioningModel"_L1, "instanceTerminationAction"_L1,
-                                       "preemptible"_L1};
-    const QLatin1StringView listingKeys[3] = {"provisioning-model"_L1,
-                                              "instance-termination-action"_L1, "preemptible"_L1};
-    for (int i = 0; i < 3; ++i) {
-        QJsonValue value = scheduling.value(keys[i]);
-        if (value.isUndefined())
-            value = scheduling.value(listingKeys[i]);
-        if (value.isUndefined())
-            continue;
-        bool word = value.isString() && value.toString().size() <= 32;
-        for (const QChar c : value.toString())
-            word = word && ((c >= u'A' && c <= u'Z') || c == u'_');
-        if (!word)
-            return failure<protocol::VmIdentity>(u"instance/scheduling: "_s + keys[i]
-                                                 + u" must be an upper-case word such as SPOT, "
-                                                   "STOP or TRUE"_s);
-        values[i] = value.toString();
-    }
-    if (values[0] == "SPOT"_L1)
-        vm.priority = values[0];
-    else if (values[2] == "TRUE"_L1)
+    const auto scheduling = parseScheduling(answers.scheduling);
+    if (!scheduling.value)
+        return failure<protocol::VmIdentity>(scheduling.error);
+    const Scheduling &values = *scheduling.value;
+    if (values.provisioningModel == "SPOT"_L1)
+        vm.priority = values.provisioningModel;
+    else if (values.preemptible == "TRUE"_L1)
         vm.priority = u"PREEMPTIBLE"_s;
     else
-        vm.priority = values[0].isEmpty() ? u"STANDARD"_s : values[0];
-    vm.evictionPolicy = values[1];
+        vm.priority = values.provisioningModel.isEmpty() ? u"STANDARD"_s : values.provisioningModel;
+    vm.evictionPolicy = values.terminationAction;
     // The protocol allows letters only in these two (no '_'): a future value with one is
     // written without it rather than refused.
     vm.priority.remove(u'_');

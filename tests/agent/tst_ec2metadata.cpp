@@ -213,7 +213,9 @@ void TestEc2Metadata::scheduledRefusals_data()
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("error");
     QTest::newRow("object") << QByteArray("{}")
-                            << u"events/maintenance/scheduled: not a JSON array"_s;
+                            << u"events/maintenance/scheduled: not a JSON array (other JSON)"_s;
+    QTest::newRow("not JSON") << QByteArray("<html>")
+                              << u"events/maintenance/scheduled: not a JSON array ("_s;
     QTest::newRow("item not an object")
         << QByteArray("[1]") << u"events/maintenance/scheduled[0]: not an object"_s;
     QTest::newRow("no code") << QByteArray(
