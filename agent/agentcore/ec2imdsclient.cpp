@@ -18,25 +18,13 @@ constexpr QByteArrayView kTokenPath = "/latest/api/token";
 constexpr QByteArrayView kTtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
 constexpr QByteArrayView kTokenHeader = "X-aws-ec2-metadata-token";
 
-Ec2Reply toReply(const HttpResponse &response)
-{
-    Ec2Reply reply;
-    reply.httpStatus = response.status;
-    reply.timedOut = response.timedOut;
-    reply.body = response.body;
-    reply.error = response.error;
-    if (reply.error.isEmpty() && reply.httpStatus != 200)
-        reply.error = u"HTTP %1"_s.arg(reply.httpStatus);
-    return reply;
-}
-
 HttpRequest baseRequest(const QUrl &url, int timeoutMs)
 {
     HttpRequest request;
     request.url = url;
     request.timeoutMs = timeoutMs;
     request.noProxy = true; // link-local: a proxy would be wrong (and IMDS refuses forwarded PUTs)
-    request.maxResponseBytes = 256 * 1024;
+    request.maxResponseBytes = qint64 {256} * 1024;
     return request;
 }
 
@@ -58,7 +46,7 @@ Ec2ImdsClient::~Ec2ImdsClient()
 QUrl Ec2ImdsClient::urlFromEnvironment(const QString &endpoint, const QString &mode, QString *error)
 {
     if (!endpoint.trimmed().isEmpty()) {
-        const QUrl url(endpoint.trimmed(), QUrl::StrictMode);
+        QUrl url(endpoint.trimmed(), QUrl::StrictMode);
         if (!url.isValid() || (url.scheme() != "http"_L1 && url.scheme() != "https"_L1)
             || url.host().isEmpty() || !url.userInfo().isEmpty() || url.hasQuery()) {
             *error =
@@ -107,8 +95,8 @@ void Ec2ImdsClient::probeToken(int timeoutMs, Callback done)
     request.headers.append({kTtlHeader.toByteArray(), QByteArray::number(m_ttlSeconds)});
     HttpExchange::start(
         request, nullptr,
-        [done](const HttpResponse &response) {
-            Ec2Reply reply = toReply(response);
+        [done = std::move(done)](const HttpResponse &response) {
+            Ec2Reply reply = MetadataReply::from(response);
             if (reply.ok() && reply.body.trimmed().isEmpty())
                 reply.error = u"HTTP 200 without a token"_s;
             reply.body.fill('\0');
@@ -133,7 +121,7 @@ void Ec2ImdsClient::fetchToken(int timeoutMs)
             if (generation != m_tokenGeneration)
                 return;
             m_fetching = false;
-            Ec2Reply reply = toReply(response);
+            Ec2Reply reply = MetadataReply::from(response);
             const QByteArray token = reply.body.trimmed();
             if (reply.ok() && (token.isEmpty() || token.size() > 4096))
                 reply.error = u"HTTP 200 without a usable token"_s;
@@ -199,7 +187,7 @@ void Ec2ImdsClient::read(Waiting waiting)
                 enqueue(std::move(waiting));
                 return;
             }
-            Ec2Reply reply = toReply(response);
+            Ec2Reply reply = MetadataReply::from(response);
             if (reply.httpStatus == 401)
                 reply.error = u"HTTP 401 even with a fresh IMDSv2 session token"_s;
             waiting.done(reply);

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "agentcore/httpexchange.h"
 #include "base/clock.h"
 
 #include <QByteArray>
@@ -23,15 +24,7 @@
 // is never sent. Parsing lives in ec2metadata.h.
 namespace spotkeeper::agent {
 
-struct Ec2Reply
-{
-    int httpStatus = 0; // 0 when no HTTP answer arrived
-    QByteArray body;
-    QString error; // empty on a genuine HTTP 200
-    bool timedOut = false;
-    bool ok() const { return httpStatus == 200 && error.isEmpty(); }
-    bool notFound() const { return httpStatus == 404; }
-};
+using Ec2Reply = MetadataReply;
 
 class Ec2ImdsClient final : public QObject
 {

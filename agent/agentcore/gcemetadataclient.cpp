@@ -19,7 +19,7 @@ QUrl GceMetadataClient::urlFromHostVariable(const QString &hostAndPort)
     const QString trimmed = hostAndPort.trimmed();
     if (trimmed.isEmpty() || trimmed.contains(u'/') || trimmed.contains(u'@'))
         return {};
-    const QUrl url(u"http://"_s + trimmed, QUrl::StrictMode);
+    QUrl url(u"http://"_s + trimmed, QUrl::StrictMode);
     if (!url.isValid() || url.host().isEmpty() || !url.path().isEmpty())
         return {};
     return url;
@@ -36,26 +36,21 @@ void GceMetadataClient::get(const QString &key, const QUrlQuery &query, int time
     request.headers.append({QByteArrayLiteral("Metadata-Flavor"), QByteArrayLiteral("Google")});
     request.timeoutMs = timeoutMs;
     request.noProxy = true; // the metadata server is link-local: a proxy would be wrong
-    request.maxResponseBytes = 256 * 1024;
+    request.maxResponseBytes = qint64 {256} * 1024;
 
     ++m_requestsSent;
     HttpExchange::start(
         request, nullptr,
-        [done](const HttpResponse &response) {
+        [done = std::move(done)](const HttpResponse &response) {
             GceReply reply;
-            reply.httpStatus = response.status;
-            reply.timedOut = response.timedOut;
-            reply.body = response.body;
-            reply.error = response.error;
+            static_cast<MetadataReply &>(reply) = MetadataReply::from(response);
             reply.etag = response.header("etag").value_or(QByteArray());
             reply.fromMetadataServer = response.header("metadata-flavor") == "Google";
-            if (reply.error.isEmpty() && !reply.fromMetadataServer)
+            if (response.error.isEmpty() && !reply.fromMetadataServer)
                 reply.error =
                     u"HTTP %1 without the header Metadata-Flavor: Google, so not from "
                     "the metadata server (a proxy, another cloud's metadata service?)"_s.arg(
                         reply.httpStatus);
-            else if (reply.error.isEmpty() && reply.httpStatus != 200)
-                reply.error = u"HTTP %1"_s.arg(reply.httpStatus);
             done(reply);
         },
         this);

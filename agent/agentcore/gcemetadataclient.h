@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "agentcore/httpexchange.h"
+
 #include <QByteArray>
 #include <QObject>
 #include <QString>
@@ -17,15 +19,10 @@
 // IMDS on the same address) is refused, whatever its status. Parsing lives in gcemetadata.h.
 namespace spotkeeper::agent {
 
-struct GceReply
+struct GceReply : MetadataReply
 {
-    int httpStatus = 0; // 0 when no HTTP answer arrived
-    QByteArray body;
     QByteArray etag; // the ETag header, for wait_for_change's last_etag
-    QString error; // empty on a genuine HTTP 200
-    bool timedOut = false;
     bool fromMetadataServer = false; // the answer carried Metadata-Flavor: Google
-    bool ok() const { return httpStatus == 200 && error.isEmpty(); }
 };
 
 class GceMetadataClient final : public QObject
@@ -35,6 +32,7 @@ public:
     using Callback = std::function<void(const GceReply &)>;
 
     explicit GceMetadataClient(QUrl baseUrl, QObject *parent = nullptr);
+    ~GceMetadataClient() override = default;
     Q_DISABLE_COPY_MOVE(GceMetadataClient)
 
     // key relative to /computeMetadata/v1/, e.g. "instance/preempted".

@@ -16,7 +16,7 @@ namespace spotkeeper::agent {
 using namespace Qt::StringLiterals;
 
 namespace {
-constexpr qsizetype kMaxHeadBytes = 64 * 1024;
+constexpr qsizetype kMaxHeadBytes = qsizetype {64} * 1024;
 
 std::optional<qint64> hexValue(QByteArrayView text)
 {
@@ -35,9 +35,9 @@ void HttpExchange::start(const HttpRequest &request, const QSslConfiguration *ss
     exchange->connectSocket(sslConfiguration);
 }
 
-HttpExchange::HttpExchange(const HttpRequest &request, Callback done, QObject *parent)
+HttpExchange::HttpExchange(HttpRequest request, Callback done, QObject *parent)
     : QObject(parent)
-    , m_request(request)
+    , m_request(std::move(request))
     , m_done(std::move(done))
 { }
 
@@ -65,7 +65,7 @@ void HttpExchange::connectSocket(const QSslConfiguration *sslConfiguration)
     QSslSocket *sslSocket = nullptr;
     if (tls) {
         sslSocket = new QSslSocket(this);
-        if (sslConfiguration)
+        if (sslConfiguration != nullptr)
             sslSocket->setSslConfiguration(*sslConfiguration);
         m_socket = sslSocket;
     }
@@ -78,7 +78,7 @@ void HttpExchange::connectSocket(const QSslConfiguration *sslConfiguration)
         return;
     }
 #endif
-    if (!m_socket)
+    if (m_socket == nullptr)
         m_socket = new QTcpSocket(this);
     if (m_request.noProxy)
         m_socket->setProxy(QNetworkProxy::NoProxy);
@@ -93,9 +93,9 @@ void HttpExchange::connectSocket(const QSslConfiguration *sslConfiguration)
                 }
                 finish({0, {}, m_socket->errorString(), false});
             });
-    const quint16 port = quint16(url.port(tls ? 443 : 80));
+    const auto port = quint16(url.port(tls ? 443 : 80));
 #if QT_CONFIG(ssl)
-    if (sslSocket) {
+    if (sslSocket != nullptr) {
         connect(sslSocket, &QSslSocket::encrypted, this, &HttpExchange::sendRequest);
         sslSocket->connectToHostEncrypted(url.host(), port);
         return;
@@ -172,7 +172,7 @@ bool HttpExchange::parseHead(QString *error)
 
 void HttpExchange::readResponse()
 {
-    if (m_finished || !m_socket)
+    if (m_finished || m_socket == nullptr)
         return;
     m_buffer += m_socket->readAll();
     while (m_headEnd < 0) {
@@ -254,6 +254,18 @@ std::optional<QByteArray> HttpResponse::header(QByteArrayView lowerName) const
     return std::nullopt;
 }
 
+MetadataReply MetadataReply::from(const HttpResponse &response)
+{
+    MetadataReply reply;
+    reply.httpStatus = response.status;
+    reply.timedOut = response.timedOut;
+    reply.body = response.body;
+    reply.error = response.error;
+    if (reply.error.isEmpty() && reply.httpStatus != 200)
+        reply.error = u"HTTP %1"_s.arg(reply.httpStatus);
+    return reply;
+}
+
 std::optional<QByteArray> HttpExchange::decodeChunked(QByteArrayView data, QString *error)
 {
     QByteArray out;
@@ -294,13 +306,13 @@ std::optional<QByteArray> HttpExchange::decodeChunked(QByteArrayView data, QStri
     }
 }
 
-void HttpExchange::finish(HttpResponse response)
+void HttpExchange::finish(const HttpResponse &response)
 {
     if (m_finished)
         return;
     m_finished = true;
     m_timer->stop();
-    if (m_socket) {
+    if (m_socket != nullptr) {
         m_socket->disconnect(this);
         m_socket->abort();
     }

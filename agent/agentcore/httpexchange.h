@@ -32,7 +32,7 @@ struct HttpRequest
     QList<QPair<QByteArray, QByteArray>> headers; // Host, Content-Length and Connection are added
     QByteArray body;
     int timeoutMs = 5000; // whole exchange: connect, send, receive
-    qint64 maxResponseBytes = 1024 * 1024;
+    qint64 maxResponseBytes = qint64 {1024} * 1024;
     bool noProxy = false; // true: never any proxy (IMDS); false: Qt's application proxy
 };
 
@@ -46,6 +46,21 @@ struct HttpResponse
 
     // The first header of that name (give it lower case); nullopt when absent.
     std::optional<QByteArray> header(QByteArrayView lowerName) const;
+};
+
+// A metadata server's answer as the agent's metadata clients hand it on (Azure IMDS: ImdsReply,
+// EC2 IMDSv2: Ec2Reply, Compute Engine: GceReply adds its headers).
+struct MetadataReply
+{
+    int httpStatus = 0; // 0 when no HTTP answer arrived
+    QByteArray body;
+    QString error; // empty on a genuine HTTP 200, else e.g. "HTTP 429" or "timed out after 5000 ms"
+    bool timedOut = false;
+    bool ok() const { return httpStatus == 200 && error.isEmpty(); }
+    bool notFound() const { return httpStatus == 404; }
+
+    // The response, with "HTTP <status>" as the error of an answer other than 200.
+    static MetadataReply from(const HttpResponse &response);
 };
 
 class HttpExchange final : public QObject
@@ -63,8 +78,10 @@ public:
     // *error when it is malformed.
     static std::optional<QByteArray> decodeChunked(QByteArrayView data, QString *error);
 
+    ~HttpExchange() override = default;
+
 private:
-    HttpExchange(const HttpRequest &request, Callback done, QObject *parent);
+    HttpExchange(HttpRequest request, Callback done, QObject *parent);
     Q_DISABLE_COPY_MOVE(HttpExchange)
 
     void connectSocket(const QSslConfiguration *sslConfiguration);
@@ -72,7 +89,7 @@ private:
     void readResponse();
     bool parseHead(QString *error);
     void tryComplete(bool closed);
-    void finish(HttpResponse response);
+    void finish(const HttpResponse &response);
 
     HttpRequest m_request;
     Callback m_done;

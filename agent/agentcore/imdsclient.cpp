@@ -58,15 +58,8 @@ void ImdsClient::send(const QByteArray &verb, const QString &path, const QString
     ++m_requestsSent;
     HttpExchange::start(
         request, nullptr,
-        [done](const HttpResponse &response) {
-            ImdsReply result;
-            result.httpStatus = response.status;
-            result.timedOut = response.timedOut;
-            result.body = response.body;
-            result.error = response.error;
-            if (result.error.isEmpty() && result.httpStatus != 200)
-                result.error = u"HTTP %1"_s.arg(result.httpStatus);
-            done(result);
+        [done = std::move(done)](const HttpResponse &response) {
+            done(MetadataReply::from(response));
         },
         this);
 }

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "agentcore/httpexchange.h"
+
 #include <QByteArray>
 #include <QObject>
 #include <QString>
@@ -16,14 +18,7 @@
 // minutes). Parsing lives in scheduledevents.h.
 namespace spotkeeper::agent {
 
-struct ImdsReply
-{
-    int httpStatus = 0; // 0 when no HTTP answer arrived
-    QByteArray body;
-    QString error; // empty on HTTP 200, else e.g. "HTTP 429" or "timed out after 5000 ms"
-    bool timedOut = false;
-    bool ok() const { return httpStatus == 200 && error.isEmpty(); }
-};
+using ImdsReply = MetadataReply;
 
 class ImdsClient final : public QObject
 {
@@ -32,6 +27,7 @@ public:
     using Callback = std::function<void(const ImdsReply &)>;
 
     explicit ImdsClient(QUrl baseUrl, QObject *parent = nullptr);
+    ~ImdsClient() override = default;
     Q_DISABLE_COPY_MOVE(ImdsClient)
 
     void getInstance(int timeoutMs, Callback done);

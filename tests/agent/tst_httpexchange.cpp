@@ -28,15 +28,15 @@ public:
             while (QTcpSocket *socket = m_server.nextPendingConnection()) {
                 socket->setParent(this);
                 connect(socket, &QTcpSocket::readyRead, this, [this, socket] {
-                    received += socket->readAll();
-                    if (!received.contains("\r\n\r\n") || socket->property("answered").toBool())
+                    m_received += socket->readAll();
+                    if (!m_received.contains("\r\n\r\n") || socket->property("answered").toBool())
                         return;
                     socket->setProperty("answered", true);
-                    socket->write(reply.left(splitAt));
+                    socket->write(m_reply.left(m_splitAt));
                     socket->flush();
                     QTimer::singleShot(20, socket, [this, socket] {
-                        socket->write(reply.mid(splitAt));
-                        if (!keepOpen)
+                        socket->write(m_reply.mid(m_splitAt));
+                        if (!m_keepOpen)
                             socket->disconnectFromHost();
                     });
                 });
@@ -48,13 +48,22 @@ public:
         return QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_server.serverPort()).arg(path));
     }
 
-    QByteArray reply;
-    qsizetype splitAt = 0;
-    bool keepOpen = false;
-    QByteArray received;
+    // What the server answers: reply, written in two parts split at splitAt, then the
+    // connection closed unless keepOpen.
+    void answer(const QByteArray &reply, qsizetype splitAt = 0, bool keepOpen = false)
+    {
+        m_reply = reply;
+        m_splitAt = splitAt;
+        m_keepOpen = keepOpen;
+    }
+    const QByteArray &received() const { return m_received; }
 
 private:
     QTcpServer m_server;
+    QByteArray m_reply;
+    qsizetype m_splitAt = 0;
+    bool m_keepOpen = false;
+    QByteArray m_received;
 };
 
 HttpResponse exchange(const HttpRequest &request)
@@ -80,6 +89,7 @@ private slots:
     void timeout();
     void refused();
     void chunkedDecoder();
+    void metadataReply();
 };
 
 void TestHttpExchange::framing_data()
@@ -129,9 +139,7 @@ void TestHttpExchange::framing()
     QFETCH(QString, error);
     for (const qsizetype split : {qsizetype(0), reply.size() / 2}) {
         RawServer server;
-        server.reply = reply;
-        server.keepOpen = keepOpen;
-        server.splitAt = split; // the whole reply at once, then in two parts
+        server.answer(reply, split, keepOpen); // the whole reply at once, then in two parts
         HttpRequest request;
         request.url = server.url();
         const HttpResponse response = exchange(request);
@@ -145,7 +153,7 @@ void TestHttpExchange::framing()
 void TestHttpExchange::requestHead()
 {
     RawServer server;
-    server.reply = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    server.answer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     HttpRequest request;
     request.verb = "POST";
     request.url = server.url(u"/metadata/scheduledevents?api-version=2020-07-01"_s);
@@ -157,14 +165,14 @@ void TestHttpExchange::requestHead()
         + QByteArray::number(request.url.port())
         + "\r\nMetadata: true\r\nContent-Length: 20\r\nConnection: close\r\n\r\n"
           R"({"StartRequests":[]})";
-    QCOMPARE(server.received, expected);
+    QCOMPARE(server.received(), expected);
 }
 
 void TestHttpExchange::timeout()
 {
     RawServer server;
-    server.reply = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly a part";
-    server.keepOpen = true; // never completes
+    server.answer("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly a part", 0,
+                  true); // never completes
     HttpRequest request;
     request.url = server.url();
     request.timeoutMs = 300;
@@ -202,6 +210,33 @@ void TestHttpExchange::chunkedDecoder()
              std::optional<QByteArray>("hello"));
     QCOMPARE(HttpExchange::decodeChunked("5\r\nhelloXX0\r\n\r\n", &error), std::nullopt);
     QCOMPARE(error, u"chunk not followed by CRLF in a chunked body"_s);
+}
+
+// What the three metadata clients hand on: only a 200 without a transport error is ok.
+void TestHttpExchange::metadataReply()
+{
+    HttpResponse response;
+    response.status = 200;
+    response.body = "{}";
+    MetadataReply reply = MetadataReply::from(response);
+    QVERIFY(reply.ok());
+    QCOMPARE(reply.body, QByteArray("{}"));
+    QVERIFY(reply.error.isEmpty());
+
+    response.status = 404;
+    reply = MetadataReply::from(response);
+    QVERIFY(!reply.ok());
+    QVERIFY(reply.notFound());
+    QCOMPARE(reply.error, u"HTTP 404"_s);
+
+    HttpResponse timedOut;
+    timedOut.error = u"timed out after 5000 ms"_s;
+    timedOut.timedOut = true;
+    reply = MetadataReply::from(timedOut);
+    QVERIFY(!reply.ok());
+    QVERIFY(reply.timedOut);
+    QCOMPARE(reply.httpStatus, 0);
+    QCOMPARE(reply.error, u"timed out after 5000 ms"_s);
 }
 
 QTEST_GUILESS_MAIN(TestHttpExchange)
