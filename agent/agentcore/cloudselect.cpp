@@ -155,32 +155,47 @@ void CloudDetectingSource::choose(AgentConfig::Cloud cloud, const QString &why)
         m_inner->start();
 }
 
+namespace {
+
+// What every cloud's timing takes from the settings alike: the poll interval, and an error
+// backoff that starts no later than the next poll.
+template<typename Timing>
+Timing pollTiming(const AgentConfig &config)
+{
+    Timing timing;
+    timing.pollIntervalMs = config.pollIntervalMs;
+    timing.errorBackoffBaseMs = std::min(1000, config.pollIntervalMs);
+    return timing;
+}
+
+// A metadata source of the clouds whose reads all have one timeout (Google Cloud, AWS).
+template<typename Source, typename Timing>
+CloudDetectingSource::Factory plainSource(const AgentConfig &config, const QUrl &url, quint32 seed,
+                                          const base::Clock &clock)
+{
+    auto timing = pollTiming<Timing>(config);
+    timing.requestTimeoutMs = config.pollTimeoutMs;
+    return [url, timing, seed, &clock]() -> std::unique_ptr<NoticeSource> {
+        return std::make_unique<Source>(url, timing, seed, clock);
+    };
+}
+
+} // namespace
+
 std::unique_ptr<NoticeSource> createNoticeSource(const AgentConfig &config, quint32 seed,
                                                  const base::Clock &clock)
 {
     auto azure = [config, seed, &clock]() -> std::unique_ptr<NoticeSource> {
-        ImdsTiming timing;
-        timing.pollIntervalMs = config.pollIntervalMs;
+        auto timing = pollTiming<ImdsTiming>(config);
         timing.firstPollTimeoutMs = config.firstPollTimeoutMs;
         timing.pollTimeoutMs = config.pollTimeoutMs;
         timing.identityTimeoutMs = config.pollTimeoutMs;
-        timing.errorBackoffBaseMs = std::min(1000, config.pollIntervalMs);
         return std::make_unique<AzureImdsSource>(config.imdsUrl, timing, seed, clock);
     };
-    auto gcp = [config, seed, &clock]() -> std::unique_ptr<NoticeSource> {
-        GceTiming timing;
-        timing.pollIntervalMs = config.pollIntervalMs;
-        timing.requestTimeoutMs = config.pollTimeoutMs;
-        timing.errorBackoffBaseMs = std::min(1000, config.pollIntervalMs);
-        return std::make_unique<GceMetadataSource>(config.gceMetadataUrl, timing, seed, clock);
-    };
-    auto aws = [config, seed, &clock]() -> std::unique_ptr<NoticeSource> {
-        Ec2Timing timing;
-        timing.pollIntervalMs = config.pollIntervalMs;
-        timing.requestTimeoutMs = config.pollTimeoutMs;
-        timing.errorBackoffBaseMs = std::min(1000, config.pollIntervalMs);
-        return std::make_unique<Ec2MetadataSource>(config.awsImdsUrl, timing, seed, clock);
-    };
+    const auto gcp =
+        plainSource<GceMetadataSource, GceTiming>(config, config.gceMetadataUrl, seed, clock);
+    const auto aws =
+        plainSource<Ec2MetadataSource, Ec2Timing>(config, config.awsImdsUrl, seed, clock);
     switch (config.cloud) {
     case AgentConfig::Cloud::Gcp:
         return gcp();

@@ -8,6 +8,7 @@
 #include <QStringList>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 
 namespace spotkeeper::agent {
@@ -16,7 +17,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr QLatin1StringView kPaths[] = {
+constexpr std::array<QLatin1StringView, 3> kPaths = {
     "/latest/meta-data/spot/instance-action"_L1,
     "/latest/meta-data/events/recommendations/rebalance"_L1,
     "/latest/meta-data/events/maintenance/scheduled"_L1,
@@ -27,6 +28,21 @@ constexpr QLatin1StringView kPaths[] = {
 bool isActive(const Ec2MaintenanceEvent &event)
 {
     return event.state.isEmpty() || event.state == "active"_L1;
+}
+
+// An item that is there only while it applies: absent (404) clears *target, a readable body
+// replaces it, an unreadable one leaves it. "" or why the body could not be read.
+template<typename T, typename Parse>
+QString readOptional(std::optional<T> *target, const Ec2Reply &reply, Parse parse)
+{
+    if (reply.notFound()) {
+        target->reset();
+        return {};
+    }
+    const Parsed<T> parsed = parse(QByteArrayView(reply.body));
+    if (parsed.value)
+        *target = parsed.value;
+    return parsed.error;
 }
 
 } // namespace
@@ -124,12 +140,12 @@ void Ec2MetadataSource::poll()
     m_sinceLastStart.start();
     const quint64 generation = m_generation;
     for (int i = 0; i < kItems; ++i) {
-        m_reads[i] = Read {};
-        m_client.get(kPaths[i], m_timing.requestTimeoutMs,
+        m_reads.at(i) = Read {};
+        m_client.get(kPaths.at(i), m_timing.requestTimeoutMs,
                      [this, generation, i](const Ec2Reply &reply) {
                          if (generation != m_generation || !m_running)
                              return;
-                         m_reads[i] = Read {true, reply};
+                         m_reads.at(i) = Read {true, reply};
                          if (std::all_of(std::begin(m_reads), std::end(m_reads),
                                          [](const Read &r) { return r.done; }))
                              handlePoll();
@@ -141,29 +157,13 @@ QString Ec2MetadataSource::applyItem(Item item, const Ec2Reply &reply)
 {
     const bool absent = reply.notFound();
     if (!reply.ok() && !absent)
-        return QString(kPaths[item]).mid(18) + u": "_s // without "/latest/meta-data/"
+        return QString(kPaths.at(item)).mid(18) + u": "_s // without "/latest/meta-data/"
             + reply.error;
     switch (item) {
-    case Action: {
-        if (absent) {
-            m_action.reset();
-            return {};
-        }
-        const auto parsed = parseInstanceAction(reply.body);
-        if (parsed.value)
-            m_action = parsed.value;
-        return parsed.error;
-    }
-    case Rebalance: {
-        if (absent) {
-            m_rebalance.reset();
-            return {};
-        }
-        const auto parsed = parseRebalanceRecommendation(reply.body);
-        if (parsed.value)
-            m_rebalance = parsed.value;
-        return parsed.error;
-    }
+    case Action:
+        return readOptional(&m_action, reply, parseInstanceAction);
+    case Rebalance:
+        return readOptional(&m_rebalance, reply, parseRebalanceRecommendation);
     case Maintenance: {
         const auto parsed = parseScheduledMaintenance(absent ? QByteArray() : reply.body);
         if (parsed.value)
@@ -181,7 +181,7 @@ void Ec2MetadataSource::handlePoll()
     QStringList problems;
     int failedReads = 0; // no answer, or an HTTP error other than 404
     for (int i = 0; i < kItems; ++i) {
-        const Ec2Reply &reply = m_reads[i].reply;
+        const Ec2Reply &reply = m_reads.at(i).reply;
         const QString problem = applyItem(Item(i), reply);
         if (!problem.isEmpty())
             problems.append(problem);
@@ -260,11 +260,9 @@ void Ec2MetadataSource::acknowledge(const QString &eventId,
                                     std::function<void(bool, const QString &)> done)
 {
     Q_UNUSED(eventId);
-    QTimer::singleShot(0, this, [done] {
-        done(false,
-             u"EC2 has no call that lets an interruption or a scheduled event start "
-             "early"_s);
-    });
+    refuseAcknowledge(std::move(done),
+                      u"EC2 has no call that lets an interruption or a scheduled event start "
+                      "early"_s);
 }
 
 } // namespace spotkeeper::agent

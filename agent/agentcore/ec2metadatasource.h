@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QTimer>
 
+#include <array>
 #include <functional>
 #include <optional>
 
@@ -80,7 +81,7 @@ private:
     QElapsedTimer m_sinceLastStart;
     bool m_running = false;
     quint64 m_generation = 0; // bumped by stop(): late answers of an earlier run are dropped
-    Read m_reads[kItems];
+    std::array<Read, kItems> m_reads;
     std::optional<Ec2InstanceAction> m_action;
     std::optional<QDateTime> m_rebalance;
     QList<Ec2MaintenanceEvent> m_maintenance;

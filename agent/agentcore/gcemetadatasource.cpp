@@ -9,6 +9,7 @@
 #include <QUuid>
 
 #include <algorithm>
+#include <array>
 
 namespace spotkeeper::agent {
 
@@ -21,10 +22,13 @@ struct IdentityKey
     const char *key;
     bool json; // ?recursive=true&alt=json
 };
-constexpr IdentityKey kIdentityKeys[] = {
-    {"project/project-id", false}, {"instance/id", false},         {"instance/name", false},
-    {"instance/zone", false},      {"instance/scheduling/", true},
-};
+constexpr std::array<IdentityKey, 5> kIdentityKeys = {{
+    {"project/project-id", false},
+    {"instance/id", false},
+    {"instance/name", false},
+    {"instance/zone", false},
+    {"instance/scheduling/", true},
+}};
 constexpr int kIdentitySteps = int(std::size(kIdentityKeys));
 
 } // namespace
@@ -112,7 +116,7 @@ void GceMetadataSource::readIdentity()
 {
     if (!m_running)
         return;
-    const IdentityKey &step = kIdentityKeys[m_identityStep];
+    const IdentityKey &step = kIdentityKeys.at(m_identityStep);
     QUrlQuery query;
     if (step.json) {
         query.addQueryItem(u"recursive"_s, u"true"_s);
@@ -130,7 +134,7 @@ void GceMetadataSource::handleIdentityStep(const GceReply &reply)
 {
     if (!m_running)
         return;
-    const QLatin1StringView key(kIdentityKeys[m_identityStep].key);
+    const QLatin1StringView key(kIdentityKeys.at(m_identityStep).key);
     if (!reply.ok()) {
         restartIdentity(key + u": "_s + reply.error);
         return;
@@ -268,11 +272,9 @@ void GceMetadataSource::acknowledge(const QString &eventId,
                                     std::function<void(bool, const QString &)> done)
 {
     Q_UNUSED(eventId);
-    QTimer::singleShot(0, this, [done] {
-        done(false,
-             u"Compute Engine has no call that lets a preemption or a host maintenance "
-             "start early"_s);
-    });
+    refuseAcknowledge(std::move(done),
+                      u"Compute Engine has no call that lets a preemption or a host "
+                      "maintenance start early"_s);
 }
 
 } // namespace spotkeeper::agent

@@ -4,6 +4,8 @@
 
 #include "agentcore/agentlog.h"
 
+#include <QTimer>
+
 #include <algorithm>
 
 namespace spotkeeper::agent {
@@ -44,6 +46,12 @@ void MetadataSource::pollFailedWith(const QString &problem)
 {
     m_lastPoll = {m_clock.nowUtc(), false, problem};
     emit pollFailed(problem);
+}
+
+void MetadataSource::refuseAcknowledge(std::function<void(bool, const QString &)> done,
+                                       const QString &why)
+{
+    QTimer::singleShot(0, this, [done = std::move(done), why] { done(false, why); });
 }
 
 } // namespace spotkeeper::agent

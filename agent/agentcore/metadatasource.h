@@ -40,6 +40,9 @@ protected:
     void pollFailedWith(const QString &problem);
 
     const protocol::VmIdentity &knownIdentity() const { return m_identity; }
+    // acknowledge() of a cloud with no call that lets an event start early: done(false, why)
+    // on the event loop's next turn (never from inside acknowledge()).
+    void refuseAcknowledge(std::function<void(bool, const QString &)> done, const QString &why);
 
 private:
     const base::Clock &m_clock;
