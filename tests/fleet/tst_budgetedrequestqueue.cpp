@@ -25,8 +25,8 @@ namespace {
 class ScriptedSharedBudgets final : public SharedRateBudgets
 {
 public:
-    qint64 take(const QString &principal, const QList<Bucket> &buckets, qint64, qint64,
-                qint64) override
+    qint64 take(const QString &principal, const QList<Bucket> &buckets, qint64 /*refillLagMs*/,
+                qint64 /*reserveMs*/, qint64 /*nowMs*/) override
     {
         principals << principal;
         for (const Bucket &bucket : buckets)
@@ -58,6 +58,7 @@ private slots:
     void a401RefreshesTheTokenAndRetriesOnce();
     void aSecond401IsTheAnswer();
     void noTokenSendsNothing();
+    void aClientsOwnSendStepWaitsLikeAnyRequest();
     void transportClassification();
 
 private:
@@ -119,7 +120,7 @@ TestBudgetedRequestQueue::get(const QString &scope, QList<BudgetedRequestQueue::
 void TestBudgetedRequestQueue::send(BudgetedRequestQueue::Request request)
 {
     const int tag = request.tag;
-    m_queue->send(std::move(request), [this, tag](BearerAnswer answer) {
+    m_queue->send(std::move(request), [this, tag](const BearerAnswer &answer) {
         m_answered << tag;
         m_answers << answer;
     });
@@ -313,6 +314,37 @@ void TestBudgetedRequestQueue::noTokenSendsNothing()
     QCOMPARE(queue.sentCount(), 0);
     QCOMPARE(queue.inFlight(), 0);
     QCOMPARE(exchanged.size(), 0);
+}
+
+// A client that signs its requests itself (EC2) queues its send step: paced by the same buckets
+// and gates, run once when its turn comes; the queue sends nothing of its own for it.
+void TestBudgetedRequestQueue::aClientsOwnSendStepWaitsLikeAnyRequest()
+{
+    BudgetedRequestQueue &queue = makeQueue();
+    const BudgetConfig oneAMinute {1, 1, 60'000};
+    QList<int> ran;
+    for (int i = 0; i < 2; ++i) {
+        BudgetedRequestQueue::Request request;
+        request.scope = u"ec2/us-east-1"_s;
+        request.buckets = {{u"describe|us-east-1"_s, oneAMinute}};
+        queue.schedule(request, [&ran, i] { ran << i; });
+    }
+    QCOMPARE(queue.pending(), 2);
+    queue.processQueue();
+    QCOMPARE(ran, (QList<int> {0}));
+    QCOMPARE(queue.pending(), 1);
+    queue.throttle(u"ec2/us-east-1"_s, m_clock.nowUtc().addSecs(120));
+    m_clock.advanceMSecs(60'000); // a token again, but the gate holds the scope
+    queue.processQueue();
+    QCOMPARE(ran, (QList<int> {0}));
+    m_clock.advanceMSecs(60'000);
+    queue.processQueue();
+    QCOMPARE(ran, (QList<int> {0, 1}));
+    QCOMPARE(queue.pending(), 0);
+    QCOMPARE(queue.sentCount(), 0);
+    QCOMPARE(queue.inFlight(), 0);
+    QCOMPARE(m_server->count(), 0);
+    QCOMPARE(m_tokens->requests, 0); // no token was asked for
 }
 
 void TestBudgetedRequestQueue::transportClassification()

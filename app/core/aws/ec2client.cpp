@@ -30,6 +30,16 @@ bool isStaleKeys(const QString &code)
         || code == "ExpiredTokenException"_L1 || code == "UnrecognizedClientException"_L1;
 }
 
+core::RequestQueueOptions queueOptions(const Ec2Options &options)
+{
+    core::RequestQueueOptions queue;
+    queue.apiName = u"AWS"_s;
+    queue.scopeName = u"service/region"_s;
+    queue.log = &lcEc2;
+    queue.budgetsEnabled = options.budgets.enabled;
+    return queue;
+}
+
 } // namespace
 
 CallResult cloudTrailCallResult(int httpStatus, QByteArrayView body)
@@ -66,10 +76,8 @@ Ec2Client::Ec2Client(AwsCredentialChain *credentials, Ec2Options options, const 
     , m_options(std::move(options))
     , m_clock(clock)
     , m_network(new QNetworkAccessManager(this))
-{
-    m_wake.setSingleShot(true);
-    connect(&m_wake, &QTimer::timeout, this, &Ec2Client::processQueue);
-}
+    , m_queue(nullptr, m_network, clock, queueOptions(m_options))
+{ }
 
 Ec2Client::~Ec2Client() = default;
 
@@ -80,21 +88,6 @@ QUrl Ec2Client::endpoint(const QString &service, const QString &region, QString 
                                u"cloudtrail"_s, region, problem);
     return serviceEndpoint(m_options.env, m_options.ec2Endpoint, u"EC2"_s, u"ec2"_s, region,
                            problem);
-}
-
-RateBudget &Ec2Client::bucket(Kind kind, const QString &region)
-{
-    const QString key = QString::number(int(kind)) + u'/' + region;
-    auto it = m_buckets.find(key);
-    if (it == m_buckets.end()) {
-        const Ec2Budgets &b = m_options.budgets;
-        const BudgetConfig config = kind == Kind::Describe ? b.describe
-            : kind == Kind::Mutate                         ? b.mutate
-            : kind == Kind::Run                            ? b.run
-                                                           : b.cloudTrail;
-        it = m_buckets.insert(key, RateBudget(config));
-    }
-    return *it;
 }
 
 void Ec2Client::sendQuery(Kind kind, const QString &region, const Ec2Query &query,
@@ -137,84 +130,69 @@ void Ec2Client::enqueue(Pending request)
         request.done(reply);
         return;
     }
-    m_queue.push_back(std::move(request));
-    processQueue();
+    const Ec2Budgets &budgets = m_options.budgets;
+    const BudgetConfig config = request.kind == Kind::Describe ? budgets.describe
+        : request.kind == Kind::Mutate                         ? budgets.mutate
+        : request.kind == Kind::Run                            ? budgets.run
+                                                               : budgets.cloudTrail;
+    core::BudgetedRequestQueue::Request paced;
+    paced.scope = request.service + u'/' + request.region;
+    paced.buckets = {{QString::number(int(request.kind)) + u'/' + request.region, config}};
+    m_queue.schedule(std::move(paced), [this, request = std::move(request)]() mutable {
+        dispatch(std::move(request), false);
+    });
+    // Decided at once, as before the shared queue: a request that may go is sent now.
+    m_queue.processQueue();
 }
 
 void Ec2Client::processQueue()
 {
-    const qint64 nowMs = m_clock.nowMSecs();
-    qint64 minWait = -1;
-    std::vector<Pending> ready;
-    for (auto it = m_queue.begin(); it != m_queue.end();) {
-        qint64 wait = 0;
-        const QDateTime gate = blockedUntil(it->region, it->service);
-        if (gate.isValid())
-            wait = std::max<qint64>(0, gate.toMSecsSinceEpoch() - nowMs);
-        if (wait == 0 && m_options.budgets.enabled)
-            wait = bucket(it->kind, it->region).msUntilAvailable(nowMs);
-        if (wait == 0) {
-            if (m_options.budgets.enabled)
-                bucket(it->kind, it->region).tryTake(nowMs);
-            ready.push_back(std::move(*it));
-            it = m_queue.erase(it);
-            continue;
-        }
-        minWait = minWait < 0 ? wait : std::min(minWait, wait);
-        ++it;
-    }
-    if (minWait >= 0) {
-        const int ms = int(std::clamp<qint64>(minWait, 1, 3'600'000));
-        if (!m_wake.isActive() || m_wake.remainingTime() > ms)
-            m_wake.start(ms);
-    }
-    for (Pending &request : ready)
-        dispatch(std::move(request), false);
+    m_queue.processQueue();
 }
 
 void Ec2Client::dispatch(Pending request, bool isRetry)
 {
-    m_credentials->get([this, request = std::move(request),
-                        isRetry](const CredentialResult &credentials) mutable {
-        if (!credentials.ok()) {
-            Ec2Reply reply;
-            reply.call.failure =
-                credentials.fatal ? FailureClass::Authorization : FailureClass::Transient;
-            reply.call.errorCode = u"CredentialUnavailable"_s;
-            reply.call.errorMessage = credentials.error;
-            request.done(reply);
-            return;
-        }
-        SigV4Request signable;
-        signable.method = "POST";
-        signable.path = request.url.path(QUrl::FullyDecoded).toUtf8();
-        if (signable.path.isEmpty())
-            signable.path = "/";
-        signable.headers.append({"Host", hostHeader(request.url)});
-        signable.headers.append({"Content-Type", request.contentType});
-        signable.headers.append(request.extraHeaders);
-        signable.body = request.body;
-        const SigV4Result signature =
-            signRequest(signable, credentials.credentials->keys, request.region, request.service,
-                        m_clock.nowUtc());
-        if (!signature.ok()) {
-            Ec2Reply reply;
-            reply.call.failure = FailureClass::Fatal;
-            reply.call.errorCode = u"SigningFailed"_s;
-            reply.call.errorMessage = signature.error;
-            request.done(reply);
-            return;
-        }
-        ++m_sent;
-        const QUrl url = request.url;
-        const QByteArray body = request.body;
-        sendAwsHttp(m_network, this, "POST", url, signable.headers, body,
-                    m_options.requestTimeoutMs,
-                    [this, request = std::move(request), isRetry](AwsHttpAnswer answer) mutable {
-                        handleAnswer(std::move(request), isRetry, answer.status, answer.body,
-                                     answer.networkError, answer.networkText);
-                    });
-    });
+    m_credentials->get(
+        [this, request = std::move(request), isRetry](const CredentialResult &credentials) mutable {
+            if (!credentials.ok()) {
+                Ec2Reply reply;
+                reply.call.failure =
+                    credentials.fatal ? FailureClass::Authorization : FailureClass::Transient;
+                reply.call.errorCode = u"CredentialUnavailable"_s;
+                reply.call.errorMessage = credentials.error;
+                request.done(reply);
+                return;
+            }
+            SigV4Request signable;
+            signable.method = "POST";
+            signable.path = request.url.path(QUrl::FullyDecoded).toUtf8();
+            if (signable.path.isEmpty())
+                signable.path = "/";
+            signable.headers.append({"Host", hostHeader(request.url)});
+            signable.headers.append({"Content-Type", request.contentType});
+            signable.headers.append(request.extraHeaders);
+            signable.body = request.body;
+            const SigV4Result signature =
+                signRequest(signable, credentials.credentials->keys, request.region,
+                            request.service, m_clock.nowUtc());
+            if (!signature.ok()) {
+                Ec2Reply reply;
+                reply.call.failure = FailureClass::Fatal;
+                reply.call.errorCode = u"SigningFailed"_s;
+                reply.call.errorMessage = signature.error;
+                request.done(reply);
+                return;
+            }
+            ++m_sent;
+            const QUrl url = request.url;
+            const QByteArray body = request.body;
+            sendAwsHttp(
+                m_network, this, "POST", url, signable.headers, body, m_options.requestTimeoutMs,
+                [this, request = std::move(request), isRetry](const AwsHttpAnswer &answer) mutable {
+                    handleAnswer(std::move(request), isRetry, answer.status, answer.body,
+                                 answer.networkError, answer.networkText);
+                });
+        });
 }
 
 void Ec2Client::handleAnswer(Pending request, bool isRetry, int status, const QByteArray &body,
@@ -239,21 +217,18 @@ void Ec2Client::handleAnswer(Pending request, bool isRetry, int status, const QB
         dispatch(std::move(request), true);
         return;
     }
-    Gate &gate = m_gates[request.service + u'/' + request.region];
+    const QString scope = request.service + u'/' + request.region;
     if (reply.call.failure == FailureClass::Throttled) {
-        ++gate.throttles;
+        const int throttles = ++m_throttles[scope];
         const qint64 delay =
             std::min<qint64>(m_options.throttleMaxMs,
-                             qint64(m_options.throttleBaseMs) << std::min(gate.throttles - 1, 16));
-        const QDateTime until = m_clock.nowUtc().addMSecs(delay);
-        if (!gate.until.isValid() || gate.until < until)
-            gate.until = until;
-        reply.call.retryAfter = gate.until;
-        qCWarning(lcEc2).noquote() << request.service << "throttled region" << request.region
-                                   << "until" << gate.until.toString(Qt::ISODateWithMs);
-        emit throttled(request.region, gate.until);
+                             qint64(m_options.throttleBaseMs) << std::min(throttles - 1, 16));
+        const QDateTime until = m_queue.throttle(scope, m_clock.nowUtc().addMSecs(delay));
+        const QDateTime gate = m_queue.blockedUntil(scope); // a longer gate stands
+        reply.call.retryAfter = gate.isValid() ? gate : until;
+        emit throttled(request.region, reply.call.retryAfter);
     } else if (status != 0) {
-        gate.throttles = 0;
+        m_throttles.remove(scope);
     }
     request.done(reply);
 }

@@ -4,6 +4,7 @@
 
 #include "aws/ec2query.h"
 #include "base/clock.h"
+#include "fleet/budgetedrequestqueue.h"
 #include "fleet/cloudprovider.h"
 #include "fleet/ratebudget.h"
 
@@ -11,10 +12,8 @@
 #include <QHash>
 #include <QObject>
 #include <QProcessEnvironment>
-#include <QTimer>
 #include <QUrl>
 
-#include <deque>
 #include <functional>
 
 class QNetworkAccessManager;
@@ -24,9 +23,10 @@ class QNetworkAccessManager;
 // account and Region with a bucket per API kind; §6.3), never before a region's throttle gate
 // of the service:
 // after RequestLimitExceeded the region waits with exponential backoff (1 s, 2 s, 4 s, ...
-// up to throttleMaxMs; EC2 sends no Retry-After), reset by the next success. Requests wait in a
-// FIFO instead of being sent. Expired or refused temporary keys are resolved again and the
-// request signed and sent once more.
+// up to throttleMaxMs; EC2 sends no Retry-After), reset by the next success. Requests wait in
+// the shared queue (fleet/budgetedrequestqueue.h, scope "<service>/<region>") instead of being
+// sent; the client's own send step signs each one when it may go. Expired or refused temporary
+// keys are resolved again and the request signed and sent once more.
 namespace spotkeeper::core::aws {
 
 class AwsCredentialChain;
@@ -89,10 +89,10 @@ public:
     QDateTime blockedUntil(const QString &region,
                            const QString &service = QStringLiteral("ec2")) const
     {
-        return m_gates.value(service + u'/' + region).until;
+        return m_queue.blockedUntil(service + u'/' + region);
     }
     qint64 sentCount() const { return m_sent; }
-    int pending() const { return int(m_queue.size()); }
+    int pending() const { return m_queue.pending(); }
 
 signals:
     void throttled(const QString &region, const QDateTime &until);
@@ -100,7 +100,7 @@ signals:
 private:
     struct Pending
     {
-        Kind kind;
+        Kind kind = Kind::Describe;
         QString region;
         QString service;
         QUrl url;
@@ -109,13 +109,7 @@ private:
         QByteArray contentType;
         std::function<void(Ec2Reply)> done;
     };
-    struct Gate
-    {
-        QDateTime until;
-        int throttles = 0; // in a row
-    };
     void enqueue(Pending request);
-    RateBudget &bucket(Kind kind, const QString &region);
     void dispatch(Pending request, bool isRetry);
     void handleAnswer(Pending request, bool isRetry, int status, const QByteArray &body,
                       int networkError, const QString &networkText);
@@ -124,10 +118,8 @@ private:
     Ec2Options m_options;
     const base::Clock &m_clock;
     QNetworkAccessManager *m_network;
-    std::deque<Pending> m_queue;
-    QHash<QString, RateBudget> m_buckets; // "<kind>/<region>"
-    QHash<QString, Gate> m_gates; // "<service>/<region>"
-    QTimer m_wake;
+    core::BudgetedRequestQueue m_queue; // buckets "<kind>/<region>", gates "<service>/<region>"
+    QHash<QString, int> m_throttles; // throttles in a row, per gate
     qint64 m_sent = 0;
 };
 

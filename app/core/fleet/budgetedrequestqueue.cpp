@@ -26,7 +26,7 @@ BudgetedRequestQueue::BudgetedRequestQueue(AccessTokenSource *credential,
     , m_clock(clock)
     , m_options(std::move(options))
 {
-    if (!m_options.log)
+    if (m_options.log == nullptr)
         m_options.log = &lcRequests;
     m_wake.setSingleShot(true);
     connect(&m_wake, &QTimer::timeout, this, &BudgetedRequestQueue::processQueue);
@@ -52,7 +52,17 @@ QDateTime BudgetedRequestQueue::blockedUntil(const QString &scope) const
 
 void BudgetedRequestQueue::send(Request request, Done done)
 {
-    m_queue.push_back(Pending {std::move(request), std::move(done)});
+    enqueue(Pending {std::move(request), std::move(done), {}});
+}
+
+void BudgetedRequestQueue::schedule(Request request, SendStep step)
+{
+    enqueue(Pending {std::move(request), {}, std::move(step)});
+}
+
+void BudgetedRequestQueue::enqueue(Pending pending)
+{
+    m_queue.push_back(std::move(pending));
     // Batch: a burst of sends (a mass eviction) is scanned once, not once per send.
     if (!m_wake.isActive() || m_wake.remainingTime() > 0)
         m_wake.start(0);
@@ -73,58 +83,72 @@ qint64 BudgetedRequestQueue::waitMsFor(const Request &request, qint64 nowMs)
 
 qint64 BudgetedRequestQueue::takeShared(const Request &request, qint64 nowMs)
 {
-    if (!m_shared || !m_options.budgetsEnabled)
+    if (m_shared == nullptr || !m_options.budgetsEnabled)
         return 0;
-    return m_shared->take(m_credential ? m_credential->principal() : QString(), request.buckets,
-                          m_options.refillLagMs, m_options.reserveMs, nowMs);
+    return m_shared->take(m_credential != nullptr ? m_credential->principal() : QString(),
+                          request.buckets, m_options.refillLagMs, m_options.reserveMs, nowMs);
+}
+
+qint64 BudgetedRequestQueue::tryTake(const Request &request, qint64 nowMs)
+{
+    qint64 wait = waitMsFor(request, nowMs);
+    if (wait == 0)
+        wait = takeShared(request, nowMs); // the other replicas' share of the allowance
+    if (wait == 0 && m_options.budgetsEnabled) {
+        for (const Bucket &b : request.buckets)
+            bucket(b).tryTake(nowMs);
+    }
+    return wait;
+}
+
+void BudgetedRequestQueue::scan(Priority pass, qint64 nowMs, Scan *scan)
+{
+    for (auto it = m_queue.begin(); it != m_queue.end();) {
+        const Request &request = it->request;
+        const bool held = pass == Priority::Background
+            && std::any_of(request.buckets.cbegin(), request.buckets.cend(),
+                           [&](const Bucket &b) { return scan->contended.contains(b.key); });
+        if (request.priority != pass || held) {
+            ++it;
+            continue;
+        }
+        const qint64 wait = tryTake(request, nowMs);
+        if (wait == 0) {
+            scan->ready.push_back(std::move(*it));
+            it = m_queue.erase(it);
+            continue;
+        }
+        if (pass == Priority::Normal) {
+            for (const Bucket &b : request.buckets)
+                scan->contended.insert(b.key);
+        }
+        scan->minWait = scan->minWait < 0 ? wait : std::min(scan->minWait, wait);
+        ++it;
+    }
 }
 
 void BudgetedRequestQueue::processQueue()
 {
     const qint64 nowMs = m_clock.nowMSecs();
-    std::vector<Pending> ready;
-    qint64 minWait = -1;
     // Normal requests first (FIFO); background ones take what is left, and none of a bucket
     // that normal requests are still waiting for.
-    QSet<QString> contended;
-    for (const Priority pass : {Priority::Normal, Priority::Background}) {
-        for (auto it = m_queue.begin(); it != m_queue.end();) {
-            const Request &request = it->request;
-            const bool held = pass == Priority::Background
-                && std::any_of(request.buckets.cbegin(), request.buckets.cend(),
-                               [&](const Bucket &b) { return contended.contains(b.key); });
-            if (request.priority != pass || held) {
-                ++it;
-                continue;
-            }
-            qint64 wait = waitMsFor(request, nowMs);
-            if (wait == 0)
-                wait = takeShared(request, nowMs); // the other replicas' share of the allowance
-            if (wait == 0) {
-                if (m_options.budgetsEnabled) {
-                    for (const Bucket &b : request.buckets)
-                        bucket(b).tryTake(nowMs);
-                }
-                ready.push_back(std::move(*it));
-                it = m_queue.erase(it);
-                continue;
-            }
-            if (pass == Priority::Normal) {
-                for (const Bucket &b : request.buckets)
-                    contended.insert(b.key);
-            }
-            minWait = minWait < 0 ? wait : std::min(minWait, wait);
-            ++it;
-        }
-    }
+    Scan result;
+    for (const Priority pass : {Priority::Normal, Priority::Background})
+        scan(pass, nowMs, &result);
+    const qint64 minWait = result.minWait;
+    std::vector<Pending> &ready = result.ready;
     if (minWait >= 0) {
         // Sleep until the earliest budget refill; never busy-loop.
         const int ms = int(std::clamp<qint64>(minWait, 1, 3'600'000));
         if (!m_wake.isActive() || m_wake.remainingTime() > ms)
             m_wake.start(ms);
     }
-    for (Pending &pending : ready)
-        dispatch(std::move(pending), false);
+    for (Pending &pending : ready) {
+        if (pending.step)
+            pending.step();
+        else
+            dispatch(std::move(pending), false);
+    }
 }
 
 void BudgetedRequestQueue::dispatch(Pending pending, bool isRetryAfter401)

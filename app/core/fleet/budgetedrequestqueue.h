@@ -13,12 +13,14 @@
 #include <QList>
 #include <QLoggingCategory>
 #include <QObject>
+#include <QSet>
 #include <QString>
 #include <QTimer>
 #include <QUrl>
 
 #include <deque>
 #include <functional>
+#include <vector>
 
 class QNetworkAccessManager;
 
@@ -30,8 +32,10 @@ class QNetworkAccessManager;
 // What a request costs (its buckets, and the scope its throttle gate belongs to: ARM's
 // subscription, Compute's project) and what an answer means (error classification, when it
 // throttles) stay with each cloud's client, which hands the queue bucket keys and calls
-// throttle() / clamp() from its answer handling. Decisions use the injected clock; a test
-// moves its ManualClock and calls processQueue().
+// throttle() / clamp() from its answer handling. A client that builds and signs each request
+// itself (AWS SigV4: aws/ec2client.h) replaces the send step: schedule() paces its own step
+// the same way. Decisions use the injected clock; a test moves its ManualClock and calls
+// processQueue().
 namespace spotkeeper::core {
 
 class AccessTokenSource;
@@ -68,6 +72,8 @@ public:
     };
     // The final answer, raw (after the one 401 retry), or tokenFailed when none was sent.
     using Done = std::function<void(BearerAnswer)>;
+    // A send step of the client's own: it builds, signs, sends and answers the request itself.
+    using SendStep = std::function<void()>;
 
     BudgetedRequestQueue(AccessTokenSource *credential, QNetworkAccessManager *network,
                          const base::Clock &clock, RequestQueueOptions options,
@@ -85,6 +91,11 @@ public:
     // Queues the request. The queue is scanned on the event loop's next turn, so a burst of
     // sends is scanned once; call processQueue() to decide at once.
     void send(Request request, Done done);
+    // Queues a send step of the client's own instead of the bearer exchange: it waits for the
+    // request's budgets and gate like any request (its method, url and jsonBody are not read)
+    // and is called once when the request may go. Not counted in inFlight() or sentCount(),
+    // no exchanged(): the step reports to its client.
+    void schedule(Request request, SendStep step);
     void processQueue();
 
     // A throttling answer for scope: holds the scope's requests until retryAfter (invalid =
@@ -112,7 +123,19 @@ private:
     {
         Request request;
         Done done;
+        SendStep step; // set = the client's own send step, instead of the bearer exchange
     };
+    // What one processQueue() finds: the requests that go now, the buckets normal requests
+    // still wait for, and the shortest wait (-1 = none waits).
+    struct Scan
+    {
+        std::vector<Pending> ready;
+        QSet<QString> contended;
+        qint64 minWait = -1;
+    };
+    void enqueue(Pending pending);
+    void scan(Priority pass, qint64 nowMs, Scan *scan);
+    qint64 tryTake(const Request &request, qint64 nowMs); // 0 = may go, its tokens taken
     qint64 waitMsFor(const Request &request, qint64 nowMs);
     qint64 takeShared(const Request &request, qint64 nowMs); // 0 = taken
     RateBudget &bucket(const Bucket &bucket);
