@@ -51,7 +51,7 @@ QString readSecretFile(const QString &path, const QString &what, QByteArray *out
     *out = file.readAll().trimmed();
     if (out->isEmpty())
         return u"the "_s + what + u" file "_s + path + u" is empty"_s;
-    return QString();
+    return {};
 }
 
 } // namespace
@@ -97,15 +97,36 @@ AgentWatchConfig agentWatchConfig(const EngineHostConfig &c)
 class ObserveOnlyOperations final : public FleetOperations
 {
 public:
-    void handleNoticeStored(qint64, const EventRecord &) override { }
-    void handleUnconfirmedNotice(qint64) override { }
-    OperationResult forceRestart(qint64, const QString &) override { return refused(); }
-    OperationResult pauseAutoRestart(qint64, const QString &) override { return refused(); }
-    OperationResult resumeAutoRestart(qint64, const QString &) override { return refused(); }
-    OperationResult cancelJob(qint64, const QString &) override { return refused(); }
-    OperationResult addVm(const QString &, const QString &) override { return refused(); }
-    OperationResult stopOnPurpose(qint64, const QString &) override { return refused(); }
-    OperationResult startVm(qint64, const QString &) override { return refused(); }
+    void handleNoticeStored(qint64 /*vmId*/, const EventRecord & /*notice*/) override { }
+    void handleUnconfirmedNotice(qint64 /*vmId*/) override { }
+    OperationResult forceRestart(qint64 /*vmId*/, const QString & /*actor*/) override
+    {
+        return refused();
+    }
+    OperationResult pauseAutoRestart(qint64 /*vmId*/, const QString & /*actor*/) override
+    {
+        return refused();
+    }
+    OperationResult resumeAutoRestart(qint64 /*vmId*/, const QString & /*actor*/) override
+    {
+        return refused();
+    }
+    OperationResult cancelJob(qint64 /*vmId*/, const QString & /*actor*/) override
+    {
+        return refused();
+    }
+    OperationResult addVm(const QString & /*resourceId*/, const QString & /*actor*/) override
+    {
+        return refused();
+    }
+    OperationResult stopOnPurpose(qint64 /*vmId*/, const QString & /*actor*/) override
+    {
+        return refused();
+    }
+    OperationResult startVm(qint64 /*vmId*/, const QString & /*actor*/) override
+    {
+        return refused();
+    }
 
 private:
     static OperationResult refused()
@@ -142,7 +163,7 @@ EngineHost::~EngineHost()
     m_reconciler.reset();
     m_engine.reset();
     m_identity.reset();
-    if (m_cloud)
+    if (m_cloud != nullptr)
         m_cloud->client()->queue()->setSharedBudgets(nullptr);
     m_sharedBudgets.reset();
 }
@@ -210,7 +231,7 @@ bool EngineHost::startGoogleCloud(const QProcessEnvironment &env, QString *error
         return false;
     if (!choice->warning.isEmpty())
         qWarning().noquote() << "Google Cloud off:" << choice->warning;
-    if (!choice->credential)
+    if (choice->credential == nullptr)
         return true;
     std::unique_ptr<AccessTokenSource> credential(choice->credential);
     gcp::ComputeOptions options;
@@ -337,16 +358,7 @@ bool EngineHost::prepare(QString *error)
         m_tlsReloader = std::move(reloader);
         m_observer = std::make_unique<ObserveOnlyOperations>();
         m_listener = std::make_unique<WebhookListener>(m_store, *m_observer, m_clock, options);
-        m_listener->setCredentialStatusProvider([] { return u"off (observe only)"_s; });
-        m_listener->setExtraMetricsProvider([this]() -> QByteArray {
-            QByteArray out = tlsMetrics();
-            if (m_notifier)
-                out += m_notifier->renderMetrics();
-            return out;
-        });
-        m_listener->attach(*m_server);
-        m_prepared = true;
-        return true;
+        return attachListener();
     }
     if (!startCloud(error))
         return false;
@@ -382,19 +394,32 @@ bool EngineHost::prepare(QString *error)
     m_engineMetrics->watch(*m_agentWatch);
 
     m_listener = std::make_unique<WebhookListener>(m_store, *m_engine, m_clock, options);
-    m_listener->setCredentialStatusProvider([this] { return credentialStatus(); });
-    m_listener->setExtraMetricsProvider(
-        // -> QByteArray: with QT_USE_QSTRINGBUILDER a deduced return type would be a
-        // QStringBuilder referring to the two temporaries, read after they are destroyed.
-        [this]() -> QByteArray {
-            QByteArray out = m_engineMetrics->render() + rateLimitMetrics() + tlsMetrics();
-            if (m_notifier)
-                out += m_notifier->renderMetrics();
-            return out;
-        });
+    return attachListener();
+}
+
+// The listener's status and metrics providers and its routes on the server: prepare() is done.
+bool EngineHost::attachListener()
+{
+    m_listener->setCredentialStatusProvider(
+        [this] { return m_options.observeOnly ? u"off (observe only)"_s : credentialStatus(); });
+    // -> QByteArray: with QT_USE_QSTRINGBUILDER a deduced return type could be a
+    // QStringBuilder referring to temporaries, read after they are destroyed.
+    m_listener->setExtraMetricsProvider([this]() -> QByteArray { return extraMetrics(); });
     m_listener->attach(*m_server);
     m_prepared = true;
     return true;
+}
+
+// The engine's own metrics (none in observe-only mode: no engine, no cloud), then TLS and
+// notifications.
+QByteArray EngineHost::extraMetrics() const
+{
+    QByteArray out = m_engineMetrics ? m_engineMetrics->render() : QByteArray();
+    out += rateLimitMetrics();
+    out += tlsMetrics();
+    if (m_notifier)
+        out += m_notifier->renderMetrics();
+    return out;
 }
 
 bool EngineHost::listen(QString *error)
@@ -502,13 +527,13 @@ QByteArray EngineHost::tlsMetrics() const
 QString EngineHost::listenAddress() const
 {
     if (!isListening())
-        return QString();
+        return {};
     return m_server->serverAddress().toString() + u':' + QString::number(m_server->serverPort());
 }
 
 int EngineHost::armBudgetHeadroom() const
 {
-    if (!m_cloud)
+    if (m_cloud == nullptr)
         return -1;
     const QMap<QString, qint64> counters = m_cloud->client()->queue()->lastRateLimits().counters;
     qint64 lowest = -1;
@@ -520,7 +545,7 @@ int EngineHost::armBudgetHeadroom() const
 QByteArray EngineHost::rateLimitMetrics() const
 {
     QByteArray out;
-    if (!m_cloud)
+    if (m_cloud == nullptr)
         return out;
     const QMap<QString, qint64> counters = m_cloud->client()->queue()->lastRateLimits().counters;
     if (counters.isEmpty())
@@ -536,10 +561,10 @@ QByteArray EngineHost::rateLimitMetrics() const
 
 QString EngineHost::credentialStatus() const
 {
-    QString status = m_cloud ? m_cloud->credentialStatus() : QString();
-    if (m_gcp)
+    QString status = m_cloud != nullptr ? m_cloud->credentialStatus() : QString();
+    if (m_gcp != nullptr)
         status += (status.isEmpty() ? u""_s : u"; "_s) + u"gcp: "_s + m_gcp->credentialStatus();
-    if (m_aws)
+    if (m_aws != nullptr)
         status += (status.isEmpty() ? u""_s : u"; "_s) + u"aws: "_s + m_aws->credentialStatus();
     return status;
 }

@@ -126,6 +126,8 @@ private:
     void checkDrained();
     void startPrices();
     void finishStop();
+    bool attachListener();
+    QByteArray extraMetrics() const;
     QByteArray rateLimitMetrics() const;
     QByteArray tlsMetrics() const;
 
