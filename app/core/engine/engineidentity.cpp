@@ -2,13 +2,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/engineidentity.h"
 
+#include "base/randombytes.h"
 #include "store/store.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QLockFile>
 #include <QLoggingCategory>
-#include <QRandomGenerator>
 #include <QSysInfo>
 
 Q_LOGGING_CATEGORY(lcIdentity, "spotkeeper.engine.identity")
@@ -24,10 +24,7 @@ constexpr int kHostSlots = 8;
 
 QString randomHex(int bytes)
 {
-    QByteArray raw(bytes, Qt::Uninitialized);
-    for (char &c : raw)
-        c = char(QRandomGenerator::system()->bounded(256));
-    return QString::fromLatin1(raw.toHex());
+    return QString::fromLatin1(base::randomBytes(bytes).toHex());
 }
 
 QString hostName()
@@ -110,7 +107,8 @@ EngineIdentity::lockBesideFile(std::unique_ptr<EngineIdentity> identity, const Q
         return identity;
     }
     qint64 pid = 0;
-    QString otherHost, app;
+    QString otherHost;
+    QString app;
     lock->getLockInfo(&pid, &otherHost, &app);
     qCWarning(lcIdentity).noquote()
         << "engine identity" << stable << "is in use by process" << pid

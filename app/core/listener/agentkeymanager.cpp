@@ -3,11 +3,11 @@
 #include "listener/agentkeymanager.h"
 
 #include "base/clock.h"
+#include "base/randombytes.h"
 #include "listener/vmresourceid.h"
 #include "store/store.h"
 
 #include <QLoggingCategory>
-#include <QRandomGenerator>
 
 namespace spotkeeper::core {
 
@@ -43,10 +43,7 @@ AgentKeyManager::AgentKeyManager(Store &store, base::Clock &clock, qint64 cacheT
 
 QString AgentKeyManager::newKeyId()
 {
-    quint32 words[2];
-    QRandomGenerator::system()->fillRange(words);
-    return u"key_"_s + QString::number(words[0], 16).rightJustified(8, u'0')
-        + QString::number(words[1], 16).rightJustified(8, u'0');
+    return u"key_"_s + QString::fromLatin1(base::randomBytes(8).toHex()); // 16 hex digits
 }
 
 std::optional<IssuedKey> AgentKeyManager::generate(const QString &vmResourceId,
@@ -192,7 +189,7 @@ std::optional<AgentKeyManager::ActiveKey> AgentKeyManager::lookup(QByteArrayView
                                                                   bool *storeFailed)
 {
     bool failed = false;
-    if (storeFailed)
+    if (storeFailed != nullptr)
         *storeFailed = false;
     if (keyIdBytes.isEmpty() || keyIdBytes.size() > kMaxKeyIdLength)
         return std::nullopt;
@@ -200,7 +197,7 @@ std::optional<AgentKeyManager::ActiveKey> AgentKeyManager::lookup(QByteArrayView
     auto it = m_cache.constFind(keyId);
     if (it == m_cache.constEnd() || m_clock.nowMSecs() - it->loadedAtMs >= m_ttlMs) {
         const bool loaded = loadFresh(keyId, &failed).has_value();
-        if (storeFailed)
+        if (storeFailed != nullptr)
             *storeFailed = failed;
         if (!loaded)
             return std::nullopt;

@@ -3,10 +3,10 @@
 #include "listener/operatortokens.h"
 
 #include "base/clock.h"
+#include "base/randombytes.h"
 #include "store/store.h"
 
 #include <QCryptographicHash>
-#include <QRandomGenerator>
 
 namespace spotkeeper::core {
 
@@ -14,14 +14,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr qsizetype kMaxTokenLength = 256;
-
-QByteArray randomBytes(int count)
-{
-    QByteArray bytes(count, Qt::Uninitialized);
-    for (int i = 0; i < count; ++i)
-        bytes[i] = char(QRandomGenerator::system()->bounded(256));
-    return bytes;
-}
 } // namespace
 
 QByteArray bearerValue(QByteArrayView header)
@@ -53,10 +45,10 @@ std::optional<CreatedToken> OperatorTokens::create(const QString &actor, qint64 
     }
     const QDateTime now = m_clock.nowUtc();
     CreatedToken created;
-    created.tokenId = u"tok_"_s + QString::fromLatin1(randomBytes(8).toHex());
+    created.tokenId = u"tok_"_s + QString::fromLatin1(base::randomBytes(8).toHex());
     created.token = u"skop_"_s
-        + QString::fromLatin1(randomBytes(32).toBase64(QByteArray::Base64UrlEncoding
-                                                       | QByteArray::OmitTrailingEquals));
+        + QString::fromLatin1(base::randomBytes(32).toBase64(QByteArray::Base64UrlEncoding
+                                                             | QByteArray::OmitTrailingEquals));
     if (validSeconds > 0)
         created.expiresAt = now.addSecs(validSeconds);
     if (!m_store.saveOperatorToken(created.tokenId, hashToken(created.token.toLatin1()), now,
