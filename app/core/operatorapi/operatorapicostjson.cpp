@@ -5,6 +5,8 @@
 
 #include <QJsonArray>
 
+#include <array>
+
 namespace spotkeeper::core {
 
 using namespace Qt::StringLiterals;
@@ -22,29 +24,25 @@ QDateTime isoTime(const QJsonObject &o, QStringView key)
 }
 
 // The figures of a row and of a series point, one entry each, read by both directions.
+template<typename Record>
 struct Figure
 {
     QStringView key;
-    double CostRow::*member;
+    double Record::*member = nullptr;
 };
-constexpr Figure kRowFigures[] = {
+constexpr std::array<Figure<CostRow>, 6> kRowFigures = {{
     {u"runningHours", &CostRow::runningHours},
     {u"spotCost", &CostRow::spotCost},
     {u"payAsYouGoCost", &CostRow::payAsYouGoCost},
     {u"lostHours", &CostRow::lostHours},
     {u"lostPayAsYouGoCost", &CostRow::lostPayAsYouGoCost},
     {u"unpricedHours", &CostRow::unpricedHours},
-};
-struct PointFigure
-{
-    QStringView key;
-    double CostPoint::*member;
-};
-constexpr PointFigure kPointFigures[] = {
+}};
+constexpr std::array<Figure<CostPoint>, 3> kPointFigures = {{
     {u"runningHours", &CostPoint::runningHours},
     {u"spotCost", &CostPoint::spotCost},
     {u"payAsYouGoCost", &CostPoint::payAsYouGoCost},
-};
+}};
 
 } // namespace
 
@@ -57,22 +55,23 @@ QJsonObject toJson(const CostReport &report)
                        {u"vms"_s, double(row.vms)},
                        {u"evictions"_s, double(row.evictions)},
                        {u"savings"_s, row.savings()}};
-        for (const Figure &f : kRowFigures)
+        for (const Figure<CostRow> &f : kRowFigures)
             o.insert(f.key, row.*f.member);
         rows.append(o);
     }
     QJsonArray series;
     for (const CostPoint &point : report.series) {
         QJsonObject o {{u"start"_s, isoTime(point.start)}, {u"savings"_s, point.savings()}};
-        for (const PointFigure &f : kPointFigures)
+        for (const Figure<CostPoint> &f : kPointFigures)
             o.insert(f.key, point.*f.member);
         series.append(o);
     }
+    const qint64 bucketSeconds = report.query.bucketMs / 1000; // whole seconds
     return {
         {u"from"_s, isoTime(report.query.from)},
         {u"to"_s, isoTime(report.query.to)},
         {u"groupBy"_s, toString(report.query.groupBy)},
-        {u"bucketSeconds"_s, double(report.query.bucketMs / 1000)},
+        {u"bucketSeconds"_s, double(bucketSeconds)},
         {u"computedAt"_s, isoTime(report.computedAt)},
         {u"currency"_s, report.currency},
         {u"pricesFetchedAt"_s, isoTime(report.pricesFetchedAt)},
@@ -101,23 +100,23 @@ std::optional<CostReport> costReportFromJson(const QJsonObject &object)
     report.currency = object.value(u"currency"_s).toString(u"USD"_s);
     report.pricesFetchedAt = isoTime(object, u"pricesFetchedAt");
     const QJsonArray rows = object.value(u"rows"_s).toArray();
-    for (const QJsonValue &value : rows) {
+    for (const auto &value : rows) {
         const QJsonObject o = value.toObject();
         CostRow row;
         row.key = o.value(u"key"_s).toString();
         row.label = o.value(u"label"_s).toString();
         row.vms = qint64(o.value(u"vms"_s).toDouble());
         row.evictions = qint64(o.value(u"evictions"_s).toDouble());
-        for (const Figure &f : kRowFigures)
+        for (const Figure<CostRow> &f : kRowFigures)
             row.*f.member = o.value(f.key).toDouble();
         report.rows.append(row);
     }
     const QJsonArray series = object.value(u"series"_s).toArray();
-    for (const QJsonValue &value : series) {
+    for (const auto &value : series) {
         const QJsonObject o = value.toObject();
         CostPoint point;
         point.start = isoTime(o, u"start");
-        for (const PointFigure &f : kPointFigures)
+        for (const Figure<CostPoint> &f : kPointFigures)
             point.*f.member = o.value(f.key).toDouble();
         report.series.append(point);
     }
