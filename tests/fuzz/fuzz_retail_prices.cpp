@@ -1,14 +1,19 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
 //
-// libFuzzer target: the parser of Azure Retail Prices API answers
-// (app/core/azure/retailprices.h), which reads whatever the configured price endpoint sends.
-// Properties checked on every input it accepts:
+// libFuzzer target: the parsers of Azure's price and Spot risk answers - the Retail Prices API
+// (app/core/azure/retailprices.h), which reads whatever the configured price endpoint sends,
+// and Resource Graph's SpotResources answers (app/core/azure/resourcegraph.h). Every input goes
+// to all of them. Properties checked on every input the Retail Prices parser accepts:
 //   - every price it returns is usable: ARM-name region and size (lower case), a finite
 //     price >= 0, a three-letter currency;
 //   - a NextPageLink it follows stays on the host, port and scheme the page came from;
 //   - items = prices + skipped, and mergePrices keeps at most one price per key.
+// and on every Resource Graph answer accepted: rows = kept + skipped; a band names an ARM
+// region and size in lower case with bounds 0 <= low <= high <= 100 (or an open high); a price
+// point has a date and a finite price >= 0.
 // A refused page says why. A broken property aborts, so libFuzzer reports it like a crash.
+#include "azure/resourcegraph.h"
 #include "azure/retailprices.h"
 
 #include <QSet>
@@ -29,11 +34,49 @@ namespace {
     std::abort();
 }
 
+bool lowerArmNames(const QString &region, const QString &size)
+{
+    return retailprices::isArmName(region) && retailprices::isArmName(size)
+        && region == region.toLower() && size == size.toLower();
+}
+
+void resourceGraph(const QByteArray &body)
+{
+    const QDateTime read = QDateTime::fromSecsSinceEpoch(1'796'083'200, Qt::UTC);
+    QString error;
+    if (const auto page = resourcegraph::parseEvictionRates(body, read, &error)) {
+        if (page->rows != page->bands.size() + page->skipped)
+            broken("every row is either a band or skipped");
+        for (const EvictionBand &b : page->bands) {
+            if (!lowerArmNames(b.region, b.size))
+                broken("a band names an ARM region and size in lower case");
+            if (b.lowPercent < 0 || b.lowPercent > 100
+                || (b.highPercent >= 0 && (b.highPercent < b.lowPercent || b.highPercent > 100))
+                || (b.highPercent < 0 && b.highPercent != -1))
+                broken("a band's bounds are 0 <= low <= high <= 100 or open");
+        }
+    } else if (error.isEmpty()) {
+        broken("a refused Resource Graph answer says why");
+    }
+    error.clear();
+    if (const auto page = resourcegraph::parsePriceHistory(body, read, &error)) {
+        for (const SpotPricePoint &p : page->points) {
+            if (!lowerArmNames(p.region, p.size))
+                broken("a price point names an ARM region and size in lower case");
+            if (!p.effectiveAt.isValid() || !std::isfinite(p.perHourUsd) || p.perHourUsd < 0)
+                broken("a price point has a date and a finite price >= 0");
+        }
+    } else if (error.isEmpty()) {
+        broken("a refused Resource Graph answer says why");
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
     const QByteArray body(reinterpret_cast<const char *>(data), qsizetype(size));
+    resourceGraph(body);
     const QUrl from(u"https://prices.azure.com/api/retail/prices"_s);
     QString error;
     const auto page = retailprices::parsePage(body, from, &error);
