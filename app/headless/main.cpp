@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // spotkeeperd: wiring only. Exit codes: 0 clean stop, 1 refused to start / command
 // failed, 2 bad command line or configuration.
+#include "base/commandline.h"
 #include "base/signalwatcher.h"
 #include "headless/admincommands.h"
 #include "headless/daemonlog.h"
@@ -46,7 +47,7 @@ QString applyOverrides(const QCommandLineParser &parser, headless::ServerConfig 
         config.insecureListen = true;
     if (parser.isSet(u"log-level"_s))
         config.logLevel = parser.value(u"log-level"_s).toLower();
-    return QString();
+    return {};
 }
 
 } // namespace
@@ -54,11 +55,9 @@ QString applyOverrides(const QCommandLineParser &parser, headless::ServerConfig 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(u"spotkeeperd"_s);
-    QCoreApplication::setApplicationVersion(QStringLiteral(SPOTKEEPER_VERSION));
-
     QCommandLineParser parser;
-    parser.setApplicationDescription(
+    base::describeProgram(
+        parser, u"spotkeeperd"_s,
         u"SpotKeeper server: the listener and the restart engine without a GUI.\n\n"
         "Commands:\n"
         "  run (default)                      serve until SIGTERM\n"
@@ -77,8 +76,6 @@ int main(int argc, char *argv[])
         "                                     /etc/spotkeeperd/tls)\n"
         "  tls renew --san NAME [--san NAME...] [--dir DIR] [--valid-days N]\n"
         "                                     new server certificate from the same CA"_s);
-    parser.addHelpOption();
-    parser.addVersionOption();
     parser.addOptions({
         {{u"c"_s, u"config"_s},
          u"Configuration file (default %1 if it exists)."_s.arg(kDefaultConfig),

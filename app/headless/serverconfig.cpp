@@ -25,7 +25,42 @@ Setter text(QString ServerConfig::*member)
 {
     return [member](ServerConfig &c, const QString &v) -> QString {
         c.*member = v;
-        return QString();
+        return {};
+    };
+}
+
+Setter tlsFile(QString http::TlsOptions::*member)
+{
+    return [member](ServerConfig &c, const QString &v) -> QString {
+        c.tls.*member = v;
+        return {};
+    };
+}
+
+// What a checked text setting keeps of a value (trimmed, canonical case...), nothing = wrong.
+using Accept = std::function<std::optional<QString>(const QString &)>;
+
+// A text setting that only takes what accept() keeps, and says problem otherwise.
+Setter checked(QString ServerConfig::*member, const Accept &accept, const QString &problem)
+{
+    return [=](ServerConfig &c, const QString &v) -> QString {
+        const std::optional<QString> value = accept(v);
+        if (!value)
+            return problem;
+        c.*member = *value;
+        return {};
+    };
+}
+
+// One of names, kept as spelled in names.
+Accept oneOf(const QStringList &names, Qt::CaseSensitivity cs = Qt::CaseSensitive)
+{
+    return [=](const QString &v) -> std::optional<QString> {
+        for (const QString &name : names) {
+            if (v.compare(name, cs) == 0)
+                return name;
+        }
+        return std::nullopt;
     };
 }
 
@@ -38,7 +73,7 @@ Setter integer(int ServerConfig::*member, int min, int max)
             return u"expected a whole number from "_s + QString::number(min) + u" to "_s
                 + QString::number(max);
         c.*member = value;
-        return QString();
+        return {};
     };
 }
 
@@ -49,7 +84,7 @@ Setter boolean(bool ServerConfig::*member)
         if (!value)
             return u"expected true or false"_s;
         c.*member = *value;
-        return QString();
+        return {};
     };
 }
 
@@ -66,7 +101,7 @@ Setter list(QStringList ServerConfig::*member, const QString &what,
             values.append(value);
         }
         c.*member = values;
-        return QString();
+        return {};
     };
 }
 
@@ -96,11 +131,10 @@ bool isAvailabilityZone(QStringView value) // eu-west-1b: a region and a letter
 Setter legacySubscription()
 {
     return [](ServerConfig &c, const QString &v) -> QString {
-        const QString problem = protocol::checkSubscriptionId(v);
-        if (!problem.isEmpty())
+        if (QString problem = protocol::checkSubscriptionId(v); !problem.isEmpty())
             return problem;
         c.seedSubscription = v;
-        return QString();
+        return {};
     };
 }
 
@@ -114,7 +148,7 @@ const QHash<QString, Setter> &setters()
              if (!address.setAddress(v))
                  return u"not an IP address (use 127.0.0.1, ::1, 0.0.0.0, ...)"_s;
              c.address = address;
-             return QString();
+             return {};
          }},
         {u"listen.port"_s,
          [](ServerConfig &c, const QString &v) -> QString {
@@ -123,59 +157,39 @@ const QHash<QString, Setter> &setters()
              if (!ok || port > 65535)
                  return u"expected a port from 0 to 65535"_s;
              c.port = quint16(port);
-             return QString();
+             return {};
          }},
         {u"listen.insecure"_s, boolean(&ServerConfig::insecureListen)},
         {u"listen.max_connections"_s, integer(&ServerConfig::maxConnections, 1, 100'000)},
         {u"listen.read_deadline_seconds"_s, integer(&ServerConfig::readDeadlineSeconds, 1, 300)},
         {u"listen.failed_auth_per_minute"_s,
          integer(&ServerConfig::failedAuthPerMinute, 1, 100'000)},
-        {u"tls.certificate"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             c.tls.certificateFile = v;
-             return QString();
-         }},
-        {u"tls.private_key"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             c.tls.privateKeyFile = v;
-             return QString();
-         }},
-        {u"tls.client_ca"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             c.tls.clientCaFile = v;
-             return QString();
-         }},
+        {u"tls.certificate"_s, tlsFile(&http::TlsOptions::certificateFile)},
+        {u"tls.private_key"_s, tlsFile(&http::TlsOptions::privateKeyFile)},
+        {u"tls.client_ca"_s, tlsFile(&http::TlsOptions::clientCaFile)},
         {u"tls.agent_ca"_s, text(&ServerConfig::agentCaFile)},
         {u"store.path"_s, text(&ServerConfig::storePath)},
         {u"store.url"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             if (!v.startsWith(u"postgresql://"_s) && !v.startsWith(u"postgres://"_s))
-                 return u"expected postgresql://USER@HOST:PORT/DATABASE"_s;
-             c.storeUrl = v;
-             return QString();
-         }},
+         checked(
+             &ServerConfig::storeUrl,
+             [](const QString &v) -> std::optional<QString> {
+                 if (!v.startsWith(u"postgresql://"_s) && !v.startsWith(u"postgres://"_s))
+                     return std::nullopt;
+                 return v;
+             },
+             u"expected postgresql://USER@HOST:PORT/DATABASE"_s)},
         {u"store.password_file"_s, text(&ServerConfig::storePasswordFile)},
         {u"store.sslmode"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             const QStringList modes {u"disable"_s, u"allow"_s,     u"prefer"_s,
-                                      u"require"_s, u"verify-ca"_s, u"verify-full"_s};
-             if (!modes.contains(v))
-                 return u"expected one of "_s + modes.join(u", "_s);
-             c.storeSslMode = v;
-             return QString();
-         }},
+         checked(&ServerConfig::storeSslMode,
+                 oneOf({u"disable"_s, u"allow"_s, u"prefer"_s, u"require"_s, u"verify-ca"_s,
+                        u"verify-full"_s}),
+                 u"expected one of disable, allow, prefer, require, verify-ca, verify-full"_s)},
         {u"store.sslrootcert"_s, text(&ServerConfig::storeSslRootCert)},
         {u"azure.cloud"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             for (const auto name :
-                  {"AzureCloud"_L1, "AzureUSGovernment"_L1, "AzureChinaCloud"_L1, "Custom"_L1}) {
-                 if (v.compare(name, Qt::CaseInsensitive) == 0) {
-                     c.cloud = name;
-                     return QString();
-                 }
-             }
-             return u"expected AzureCloud, AzureUSGovernment, AzureChinaCloud or Custom"_s;
-         }},
+         checked(&ServerConfig::cloud,
+                 oneOf({u"AzureCloud"_s, u"AzureUSGovernment"_s, u"AzureChinaCloud"_s, u"Custom"_s},
+                       Qt::CaseInsensitive),
+                 u"expected AzureCloud, AzureUSGovernment, AzureChinaCloud or Custom"_s)},
         {u"azure.arm_endpoint"_s, text(&ServerConfig::armEndpoint)},
         {u"azure.authority_host"_s, text(&ServerConfig::authorityHost)},
         {u"azure.tenant_id"_s, text(&ServerConfig::tenantId)},
@@ -197,19 +211,15 @@ const QHash<QString, Setter> &setters()
          list(&ServerConfig::awsRegions, u"region"_s,
               rule(core::aws::isRegionName, u"not an AWS region name (e.g. eu-west-1)"_s))},
         {u"aws.account_id"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             if (!core::aws::isAccountId(v))
-                 return u"expected the 12 digits of an AWS account id"_s;
-             c.awsAccountId = v;
-             return QString();
-         }},
+         checked(
+             &ServerConfig::awsAccountId,
+             [](const QString &v) -> std::optional<QString> {
+                 return core::aws::isAccountId(v) ? std::optional(v) : std::nullopt;
+             },
+             u"expected the 12 digits of an AWS account id"_s)},
         {u"aws.partition"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             if (v != "aws"_L1 && v != "aws-cn"_L1 && v != "aws-us-gov"_L1)
-                 return u"expected aws, aws-cn or aws-us-gov"_s;
-             c.awsPartition = v;
-             return QString();
-         }},
+         checked(&ServerConfig::awsPartition, oneOf({u"aws"_s, u"aws-cn"_s, u"aws-us-gov"_s}),
+                 u"expected aws, aws-cn or aws-us-gov"_s)},
         {u"aws.profile"_s, text(&ServerConfig::awsProfile)},
         {u"aws.ec2_endpoint"_s, text(&ServerConfig::awsEc2Endpoint)},
         {u"aws.cloudtrail_endpoint"_s, text(&ServerConfig::awsCloudTrailEndpoint)},
@@ -226,13 +236,15 @@ const QHash<QString, Setter> &setters()
          list(&ServerConfig::awsAlternateZones, u"zone"_s,
               rule(isAvailabilityZone, u"not an Availability Zone (e.g. eu-west-1b)"_s))},
         {u"engine.id"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             const QString id = v.trimmed();
-             if (id.isEmpty() || id.size() > 100)
-                 return u"expected 1 to 100 characters"_s;
-             c.engineId = id;
-             return QString();
-         }},
+         checked(
+             &ServerConfig::engineId,
+             [](const QString &v) -> std::optional<QString> {
+                 const QString id = v.trimmed();
+                 if (id.isEmpty() || id.size() > 100)
+                     return std::nullopt;
+                 return id;
+             },
+             u"expected 1 to 100 characters"_s)},
         {u"engine.reconcile_seconds"_s, integer(&ServerConfig::reconcileSeconds, 10, 86'400)},
         {u"engine.lease_seconds"_s, integer(&ServerConfig::leaseSeconds, 6, 3600)},
         {u"engine.vm_start_burst"_s, integer(&ServerConfig::vmStartBurst, 0, 1000)},
@@ -264,18 +276,20 @@ const QHash<QString, Setter> &setters()
                  c.restartUnprovenDeallocation = false;
              else
                  return u"expected restart or leave"_s;
-             return QString();
+             return {};
          }},
         {u"prices.enabled"_s, boolean(&ServerConfig::pricesEnabled)},
         {u"prices.url"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             const QUrl url(v.trimmed(), QUrl::StrictMode);
-             if (!url.isValid() || (url.scheme() != "https"_L1 && url.scheme() != "http"_L1)
-                 || url.host().isEmpty())
-                 return u"expected an http(s) URL"_s;
-             c.pricesEndpoint = url.toString();
-             return QString();
-         }},
+         checked(
+             &ServerConfig::pricesEndpoint,
+             [](const QString &v) -> std::optional<QString> {
+                 const QUrl url(v.trimmed(), QUrl::StrictMode);
+                 if (!url.isValid() || (url.scheme() != "https"_L1 && url.scheme() != "http"_L1)
+                     || url.host().isEmpty())
+                     return std::nullopt;
+                 return url.toString();
+             },
+             u"expected an http(s) URL"_s)},
         {u"prices.max_age_hours"_s, integer(&ServerConfig::priceMaxAgeHours, 1, 24 * 30)},
         {u"keys.rotation_overlap_hours"_s,
          integer(&ServerConfig::rotationOverlapHours, 0, 24 * 90)},
@@ -286,14 +300,9 @@ const QHash<QString, Setter> &setters()
         {u"seed.subscription"_s, legacySubscription()},
         {u"seed.key_file"_s, text(&ServerConfig::seedKeyFile)},
         {u"log.level"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             const QString level = v.toLower();
-             if (level != "debug"_L1 && level != "info"_L1 && level != "warning"_L1
-                 && level != "error"_L1)
-                 return u"expected debug, info, warning or error"_s;
-             c.logLevel = level;
-             return QString();
-         }},
+         checked(&ServerConfig::logLevel,
+                 oneOf({u"debug"_s, u"info"_s, u"warning"_s, u"error"_s}, Qt::CaseInsensitive),
+                 u"expected debug, info, warning or error"_s)},
     };
     return table;
 }
@@ -367,7 +376,7 @@ QString ServerConfig::validate() const
     if (storeUrl.isEmpty()
         && !(storePasswordFile.isEmpty() && storeSslMode.isEmpty() && storeSslRootCert.isEmpty()))
         return u"[store] password_file, sslmode and sslrootcert need [store] url"_s;
-    return QString();
+    return {};
 }
 
 } // namespace spotkeeper::headless

@@ -30,7 +30,7 @@ struct ServerConfig : core::EngineHostConfig
     // [log]
     QString logLevel = QStringLiteral("info"); // debug | info | warning | error
 
-    static std::optional<ServerConfig> parse(const QByteArray &text, QString *error);
+    static std::optional<ServerConfig> parse(const QByteArray &data, QString *error);
     static std::optional<ServerConfig> load(const QString &path, QString *error);
     // How to open the store: [store] url when set, else [store] path.
     core::StoreOptions storeOptions() const;

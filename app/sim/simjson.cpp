@@ -67,6 +67,22 @@ QJsonArray statuses(const SimVm &vm)
         status(u"PowerState/"_s + powerCode(power), powerDisplay(power), 0)};
 }
 
+// What a VM and a scale set instance share: name, id, type, location, tags, properties (with
+// the instance view when asked) and zones.
+QJsonObject vmEnvelope(const SimVm &vm, const QString &type, QJsonObject props,
+                       bool withInstanceView, qint64 nowMs)
+{
+    if (withInstanceView)
+        props.insert(u"instanceView"_s, instanceView(vm, nowMs));
+    QJsonObject body {
+        {u"name"_s, vm.name},         {u"id"_s, vm.resourceId()},     {u"type"_s, type},
+        {u"location"_s, vm.location}, {u"tags"_s, tagsJson(vm.tags)}, {u"properties"_s, props},
+    };
+    if (!vm.zone.isEmpty())
+        body.insert(u"zones"_s, QJsonArray {vm.zone});
+    return body;
+}
+
 } // namespace
 
 QJsonObject instanceView(const SimVm &vm, qint64 nowMs)
@@ -91,7 +107,6 @@ QJsonObject instanceView(const SimVm &vm, qint64 nowMs)
 
 QJsonObject vmBody(const SimVm &vm, bool withInstanceView, qint64 nowMs)
 {
-    const QJsonObject tags = tagsJson(vm.tags);
     QJsonObject props {
         {u"vmId"_s, vm.vmId},
         {u"hardwareProfile"_s, QJsonObject {{u"vmSize"_s, vm.size}}},
@@ -105,17 +120,7 @@ QJsonObject vmBody(const SimVm &vm, bool withInstanceView, qint64 nowMs)
                                     {u"name"_s, QString(vm.name + u"_OsDisk"_s)},
                                     {u"deleteOption"_s, u"Delete"_s}}}}},
     };
-    if (withInstanceView)
-        props.insert(u"instanceView"_s, instanceView(vm, nowMs));
-    QJsonObject body {{u"name"_s, vm.name},
-                      {u"id"_s, vm.resourceId()},
-                      {u"type"_s, u"Microsoft.Compute/virtualMachines"_s},
-                      {u"location"_s, vm.location},
-                      {u"tags"_s, tags},
-                      {u"properties"_s, props}};
-    if (!vm.zone.isEmpty())
-        body.insert(u"zones"_s, QJsonArray {vm.zone});
-    return body;
+    return vmEnvelope(vm, u"Microsoft.Compute/virtualMachines"_s, props, withInstanceView, nowMs);
 }
 
 QJsonObject vmStatusOnly(const SimVm &vm, qint64 nowMs)
@@ -159,24 +164,16 @@ QJsonObject scaleSetBody(const SimScaleSet &set, int capacity)
 
 QJsonObject instanceBody(const SimVm &vm, bool withInstanceView, qint64 nowMs)
 {
-    const QJsonObject tags = tagsJson(vm.tags);
     QJsonObject props {
         {u"latestModelApplied"_s, true},
         {u"vmId"_s, vm.vmId},
         {u"provisioningState"_s, vm.power == Power::Starting ? u"Updating"_s : u"Succeeded"_s},
     };
-    if (withInstanceView)
-        props.insert(u"instanceView"_s, instanceView(vm, nowMs));
-    QJsonObject body {{u"name"_s, vm.name},
-                      {u"id"_s, vm.resourceId()},
-                      {u"type"_s, u"Microsoft.Compute/virtualMachineScaleSets/virtualMachines"_s},
-                      {u"instanceId"_s, vm.instanceId},
-                      {u"location"_s, vm.location},
-                      {u"tags"_s, tags},
-                      {u"sku"_s, QJsonObject {{u"name"_s, vm.size}, {u"tier"_s, u"Standard"_s}}},
-                      {u"properties"_s, props}};
-    if (!vm.zone.isEmpty())
-        body.insert(u"zones"_s, QJsonArray {vm.zone});
+    QJsonObject body =
+        vmEnvelope(vm, u"Microsoft.Compute/virtualMachineScaleSets/virtualMachines"_s, props,
+                   withInstanceView, nowMs);
+    body.insert(u"instanceId"_s, vm.instanceId);
+    body.insert(u"sku"_s, QJsonObject {{u"name"_s, vm.size}, {u"tier"_s, u"Standard"_s}});
     return body;
 }
 

@@ -3,6 +3,7 @@
 #include "ui/chartwidget.h"
 
 #include "models/chartmodel.h"
+#include "ui/panellayout.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -12,7 +13,6 @@
 #include <QChartView>
 #include <QCheckBox>
 #include <QFontMetricsF>
-#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QSet>
@@ -20,7 +20,6 @@
 #include <QStackedWidget>
 #include <QTableView>
 #include <QValueAxis>
-#include <QVBoxLayout>
 
 #include <array>
 
@@ -74,7 +73,7 @@ QList<Tick> timeTicks(const QList<QDateTime> &starts, qint64 bucketSecs, int ste
 // instead of being cut to "Needs op...".
 QString categoryLabel(const QString &text, const QFontMetricsF &metrics, qreal available)
 {
-    const QString escaped = text.toHtmlEscaped();
+    QString escaped = text.toHtmlEscaped();
     if (metrics.horizontalAdvance(text) <= available)
         return escaped;
     int best = -1;
@@ -139,13 +138,7 @@ ChartWidget::ChartWidget(const QString &title, ChartModel &model, Kind kind, QWi
     m_asTable->setAccessibleName(tr("Show %1 as table").arg(title));
 
     auto *heading = new QLabel(QStringLiteral("<b>%1</b>").arg(title.toHtmlEscaped()), this);
-    auto *top = new QHBoxLayout;
-    top->addWidget(heading, 1);
-    top->addWidget(m_asTable);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(top);
-    layout->addWidget(m_stack, 1);
+    layOutPanel(this, heading, m_asTable, m_stack, QMargins());
     connect(m_asTable, &QCheckBox::toggled, this, &ChartWidget::setShowAsTable);
     connect(&model, &QAbstractItemModel::modelReset, this, &ChartWidget::updateFromModel);
     // A wider or narrower plot fits more or fewer labels.
@@ -198,7 +191,7 @@ qreal ChartWidget::plotWidth() const
 
 void ChartWidget::updateCategoryAxis()
 {
-    auto *axis = static_cast<QBarCategoryAxis *>(m_axisX);
+    auto *axis = qobject_cast<QBarCategoryAxis *>(m_axisX);
     const QStringList categories = m_model.categories();
     const QFontMetricsF metrics(axis->labelsFont());
     // Qt Charts gives each label the width / (categories + 1), less its padding and the
@@ -210,6 +203,24 @@ void ChartWidget::updateCategoryAxis()
     if (axis->categories() != labels)
         axis->setCategories(labels);
 }
+
+namespace {
+
+void setValues(QBarSet *set, const QList<qreal> &values)
+{
+    if (set->count() == values.size()) { // the usual case: same buckets, a few values changed
+        for (int c = 0; c < values.size(); ++c) {
+            if (set->at(c) != values.at(c))
+                set->replace(c, values.at(c));
+        }
+        return;
+    }
+    if (set->count() > 0)
+        set->remove(0, set->count());
+    set->append(values);
+}
+
+} // namespace
 
 void ChartWidget::updateBars()
 {
@@ -238,16 +249,7 @@ void ChartWidget::updateBars()
             stackTotals[c] += v;
             maxValue = qMax(maxValue, m_kind == Kind::OverTime ? stackTotals.at(c) : v);
         }
-        if (set->count() == n) { // the usual case: same buckets, a few values changed
-            for (int c = 0; c < n; ++c) {
-                if (set->at(c) != values.at(c))
-                    set->replace(c, values.at(c));
-            }
-        } else {
-            if (set->count() > 0)
-                set->remove(0, set->count());
-            set->append(values);
-        }
+        setValues(set, values);
     }
     m_chart->legend()->setVisible(names.size() > 1);
     const int top = qMax(1, maxValue);
@@ -268,7 +270,8 @@ int ChartWidget::chooseBucketsPerLabel() const
                               metrics.horizontalAdvance(QStringLiteral("00-00")))
         + 24;
     for (const int step : kBucketsPerLabel) {
-        if (width / qreal(n / step + 2) >= needed)
+        const int labels = n / step + 2;
+        if (width / qreal(labels) >= needed)
             return step;
     }
     return kBucketsPerLabel.back();
@@ -276,7 +279,7 @@ int ChartWidget::chooseBucketsPerLabel() const
 
 void ChartWidget::updateTimeAxis(bool force)
 {
-    auto *axis = static_cast<QCategoryAxis *>(m_axisX);
+    auto *axis = qobject_cast<QCategoryAxis *>(m_axisX);
     const int step = chooseBucketsPerLabel();
     if (!force && step == m_bucketsPerLabel)
         return;

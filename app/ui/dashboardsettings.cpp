@@ -6,6 +6,10 @@
 #include <QSettings>
 
 #include <algorithm>
+#include <array>
+#include <limits>
+#include <type_traits>
+#include <variant>
 
 namespace spotkeeper::gui {
 
@@ -14,23 +18,25 @@ QString DashboardSettings::budgetProblem() const
     // Upper bounds: Azure's own per-subscription buckets (writes 200/10 per s, reads
     // 250/25 per s; Compute start 12/4 per min per VM) times 15, the global limit across
     // principals. A budget above that only turns into 429s.
-    const struct
+    struct Check
     {
         int value;
         int max;
         const char *name;
-    } checks[] = {
-        {subscriptionWritesPerSecond, 150,
-         QT_TRANSLATE_NOOP("DashboardSettings", "ARM writes per second per subscription")},
-        {subscriptionWriteBurst, 3000,
-         QT_TRANSLATE_NOOP("DashboardSettings", "ARM write burst per subscription")},
-        {subscriptionReadsPerSecond, 375,
-         QT_TRANSLATE_NOOP("DashboardSettings", "ARM reads per second per subscription")},
-        {subscriptionReadBurst, 3750,
-         QT_TRANSLATE_NOOP("DashboardSettings", "ARM read burst per subscription")},
-        {vmStartsPerMinute, 60,
-         QT_TRANSLATE_NOOP("DashboardSettings", "Start calls per minute per VM")},
-        {vmStartBurst, 180, QT_TRANSLATE_NOOP("DashboardSettings", "Start call burst per VM")},
+    };
+    const std::array checks {
+        Check {subscriptionWritesPerSecond, 150,
+               QT_TRANSLATE_NOOP("DashboardSettings", "ARM writes per second per subscription")},
+        Check {subscriptionWriteBurst, 3000,
+               QT_TRANSLATE_NOOP("DashboardSettings", "ARM write burst per subscription")},
+        Check {subscriptionReadsPerSecond, 375,
+               QT_TRANSLATE_NOOP("DashboardSettings", "ARM reads per second per subscription")},
+        Check {subscriptionReadBurst, 3750,
+               QT_TRANSLATE_NOOP("DashboardSettings", "ARM read burst per subscription")},
+        Check {vmStartsPerMinute, 60,
+               QT_TRANSLATE_NOOP("DashboardSettings", "Start calls per minute per VM")},
+        Check {vmStartBurst, 180,
+               QT_TRANSLATE_NOOP("DashboardSettings", "Start call burst per VM")},
     };
     for (const auto &check : checks) {
         if (check.value < 1 || check.value > check.max)
@@ -43,86 +49,91 @@ QString DashboardSettings::budgetProblem() const
     return {};
 }
 
+namespace {
+
+using Member = std::variant<QString DashboardSettings::*, int DashboardSettings::*,
+                            bool DashboardSettings::*, QStringList DashboardSettings::*>;
+
+// A QSettings key and the field it holds; a number outside [min, max] is brought back into it.
+struct Key
+{
+    const char *name;
+    Member member;
+    int min = std::numeric_limits<int>::min();
+    int max = std::numeric_limits<int>::max();
+};
+
+// Every key but engine/unprovenDeallocation (restart | leave, a bool in the struct).
+const std::array kKeys {
+    Key {"listener/address", &DashboardSettings::listenAddress},
+    Key {"listener/port", &DashboardSettings::listenPort},
+    Key {"listener/tls", &DashboardSettings::tls},
+    Key {"listener/certificate", &DashboardSettings::tlsCertificate},
+    Key {"listener/key", &DashboardSettings::tlsKey},
+    Key {"listener/agentCa", &DashboardSettings::tlsAgentCa},
+    Key {"azure/source", &DashboardSettings::credentialSource},
+    Key {"azure/tenantId", &DashboardSettings::tenantId},
+    Key {"azure/clientId", &DashboardSettings::clientId},
+    Key {"azure/subscriptions", &DashboardSettings::subscriptions},
+    Key {"budgets/subscriptionWritesPerSecond", &DashboardSettings::subscriptionWritesPerSecond},
+    Key {"budgets/subscriptionWriteBurst", &DashboardSettings::subscriptionWriteBurst},
+    Key {"budgets/subscriptionReadsPerSecond", &DashboardSettings::subscriptionReadsPerSecond},
+    Key {"budgets/subscriptionReadBurst", &DashboardSettings::subscriptionReadBurst},
+    Key {"budgets/vmStartsPerMinute", &DashboardSettings::vmStartsPerMinute},
+    Key {"budgets/vmStartBurst", &DashboardSettings::vmStartBurst},
+    Key {"engine/evidenceWaitSeconds", &DashboardSettings::evidenceWaitSeconds, 0, 3600},
+    Key {"engine/heartbeatIntervalSeconds", &DashboardSettings::heartbeatIntervalSeconds, 1,
+         86'400},
+    Key {"engine/agentSilentIntervals", &DashboardSettings::agentSilentIntervals, 0, 1000},
+    Key {"ui/theme", &DashboardSettings::theme},
+    Key {"ui/language", &DashboardSettings::language},
+    Key {"export/bom", &DashboardSettings::csvBom},
+    Key {"store/path", &DashboardSettings::storePath},
+    Key {"remote/url", &DashboardSettings::remoteUrl},
+    Key {"remote/caFile", &DashboardSettings::remoteCaFile},
+    Key {"remote/attachAtStart", &DashboardSettings::attachAtStart},
+};
+
+const QLatin1StringView kUnprovenKey("engine/unprovenDeallocation");
+
+} // namespace
+
 DashboardSettings DashboardSettings::load()
 {
     const QSettings s;
     DashboardSettings d;
-    d.listenAddress = s.value(QStringLiteral("listener/address"), d.listenAddress).toString();
-    d.listenPort = s.value(QStringLiteral("listener/port"), d.listenPort).toInt();
-    d.tls = s.value(QStringLiteral("listener/tls"), d.tls).toBool();
-    d.tlsCertificate = s.value(QStringLiteral("listener/certificate")).toString();
-    d.tlsKey = s.value(QStringLiteral("listener/key")).toString();
-    d.tlsAgentCa = s.value(QStringLiteral("listener/agentCa")).toString();
-    d.credentialSource = s.value(QStringLiteral("azure/source"), d.credentialSource).toString();
-    d.tenantId = s.value(QStringLiteral("azure/tenantId")).toString();
-    d.clientId = s.value(QStringLiteral("azure/clientId")).toString();
-    d.subscriptions = s.value(QStringLiteral("azure/subscriptions")).toStringList();
-    const auto budget = [&s](const char *key, int *value) {
-        *value = s.value(QLatin1StringView("budgets/") + QLatin1StringView(key), *value).toInt();
-    };
-    budget("subscriptionWritesPerSecond", &d.subscriptionWritesPerSecond);
-    budget("subscriptionWriteBurst", &d.subscriptionWriteBurst);
-    budget("subscriptionReadsPerSecond", &d.subscriptionReadsPerSecond);
-    budget("subscriptionReadBurst", &d.subscriptionReadBurst);
-    budget("vmStartsPerMinute", &d.vmStartsPerMinute);
-    budget("vmStartBurst", &d.vmStartBurst);
-    d.evidenceWaitSeconds = std::clamp(
-        s.value(QStringLiteral("engine/evidenceWaitSeconds"), d.evidenceWaitSeconds).toInt(), 0,
-        3600);
-    d.heartbeatIntervalSeconds = std::clamp(
-        s.value(QStringLiteral("engine/heartbeatIntervalSeconds"), d.heartbeatIntervalSeconds)
-            .toInt(),
-        1, 86'400);
-    d.agentSilentIntervals = std::clamp(
-        s.value(QStringLiteral("engine/agentSilentIntervals"), d.agentSilentIntervals).toInt(), 0,
-        1000);
+    for (const Key &key : kKeys) {
+        std::visit(
+            [&](auto member) {
+                using Value = std::remove_reference_t<decltype(d.*member)>;
+                const QVariant stored = s.value(QLatin1StringView(key.name));
+                if (!stored.isValid())
+                    return; // the default stays
+                if constexpr (std::is_same_v<Value, int>)
+                    d.*member = std::clamp(stored.toInt(), key.min, key.max);
+                else
+                    d.*member = stored.value<Value>();
+            },
+            key.member);
+    }
     d.restartUnprovenDeallocation =
-        s.value(QStringLiteral("engine/unprovenDeallocation"), QStringLiteral("restart")).toString()
-        != QLatin1StringView("leave");
-    d.theme = s.value(QStringLiteral("ui/theme"), d.theme).toString();
-    d.language = s.value(QStringLiteral("ui/language"), d.language).toString();
-    d.csvBom = s.value(QStringLiteral("export/bom"), d.csvBom).toBool();
-    d.storePath = s.value(QStringLiteral("store/path")).toString();
-    d.remoteUrl = s.value(QStringLiteral("remote/url")).toString();
-    d.remoteCaFile = s.value(QStringLiteral("remote/caFile")).toString();
-    d.attachAtStart = s.value(QStringLiteral("remote/attachAtStart"), false).toBool();
+        s.value(kUnprovenKey, QStringLiteral("restart")).toString() != QLatin1StringView("leave");
     return d;
 }
 
 void DashboardSettings::save() const
 {
     QSettings s;
-    s.setValue(QStringLiteral("listener/address"), listenAddress);
-    s.setValue(QStringLiteral("listener/port"), listenPort);
-    s.setValue(QStringLiteral("listener/tls"), tls);
-    s.setValue(QStringLiteral("listener/certificate"), tlsCertificate);
-    s.setValue(QStringLiteral("listener/key"), tlsKey);
-    s.setValue(QStringLiteral("listener/agentCa"), tlsAgentCa);
-    s.setValue(QStringLiteral("azure/source"), credentialSource);
-    s.setValue(QStringLiteral("azure/tenantId"), tenantId);
-    s.setValue(QStringLiteral("azure/clientId"), clientId);
-    s.setValue(QStringLiteral("azure/subscriptions"), subscriptions);
-    s.setValue(QStringLiteral("budgets/subscriptionWritesPerSecond"), subscriptionWritesPerSecond);
-    s.setValue(QStringLiteral("budgets/subscriptionWriteBurst"), subscriptionWriteBurst);
-    s.setValue(QStringLiteral("budgets/subscriptionReadsPerSecond"), subscriptionReadsPerSecond);
-    s.setValue(QStringLiteral("budgets/subscriptionReadBurst"), subscriptionReadBurst);
-    s.setValue(QStringLiteral("budgets/vmStartsPerMinute"), vmStartsPerMinute);
-    s.setValue(QStringLiteral("budgets/vmStartBurst"), vmStartBurst);
-    s.setValue(QStringLiteral("engine/evidenceWaitSeconds"), evidenceWaitSeconds);
-    s.setValue(QStringLiteral("engine/heartbeatIntervalSeconds"), heartbeatIntervalSeconds);
-    s.setValue(QStringLiteral("engine/agentSilentIntervals"), agentSilentIntervals);
-    s.setValue(QStringLiteral("engine/unprovenDeallocation"),
+    for (const Key &key : kKeys) {
+        std::visit(
+            [&](auto member) { s.setValue(QLatin1StringView(key.name), QVariant(this->*member)); },
+            key.member);
+    }
+    s.setValue(kUnprovenKey,
                restartUnprovenDeallocation ? QStringLiteral("restart") : QStringLiteral("leave"));
     // The old fields (never applied to the engine) are gone.
     s.remove(QStringLiteral("budgets/armCallsPerMinute"));
     s.remove(QStringLiteral("budgets/maxConcurrentStarts"));
-    s.setValue(QStringLiteral("ui/theme"), theme);
-    s.setValue(QStringLiteral("ui/language"), language);
-    s.setValue(QStringLiteral("export/bom"), csvBom);
-    s.setValue(QStringLiteral("store/path"), storePath);
-    s.setValue(QStringLiteral("remote/url"), remoteUrl);
-    s.setValue(QStringLiteral("remote/caFile"), remoteCaFile);
-    s.setValue(QStringLiteral("remote/attachAtStart"), attachAtStart);
 }
 
 } // namespace spotkeeper::gui

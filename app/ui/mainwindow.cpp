@@ -15,6 +15,7 @@
 #include "ui/costpanel.h"
 #include "ui/detailpane.h"
 #include "ui/fleetview.h"
+#include "ui/panellayout.h"
 #include "ui/retrypanel.h"
 #include "ui/timerangepicker.h"
 
@@ -89,13 +90,7 @@ MainWindow::MainWindow(FleetSource &source, const base::Clock &clock, SecretStor
     m_tabs->addTab(m_notificationList, tr("&Notifications"));
 
     auto *dashboard = new QWidget(this);
-    auto *top = new QHBoxLayout;
-    top->addWidget(m_summary, 1);
-    top->addWidget(m_range);
-    auto *layout = new QVBoxLayout(dashboard);
-    layout->setContentsMargins(6, 6, 6, 0);
-    layout->addLayout(top);
-    layout->addWidget(m_tabs, 1);
+    layOutPanel(dashboard, m_summary, m_range, m_tabs, QMargins(6, 6, 6, 0));
 
     m_pages->addWidget(buildFirstRunPage());
     m_pages->addWidget(dashboard);

@@ -30,6 +30,15 @@ QComboBox *combo(QWidget *parent, const QList<QPair<QString, QString>> &items,
     box->setCurrentIndex(qMax(0, box->findData(current)));
     return box;
 }
+
+QSpinBox *spinBox(QWidget *parent, int min, int max, int value, const QString &toolTip = {})
+{
+    auto *box = new QSpinBox(parent);
+    box->setRange(min, max);
+    box->setValue(value);
+    box->setToolTip(toolTip);
+    return box;
+}
 } // namespace
 
 SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets, QWidget *parent)
@@ -43,9 +52,7 @@ SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets,
     auto *listener = new QWidget(tabs);
     auto *lf = new QFormLayout(listener);
     m_address = new QLineEdit(s.listenAddress, listener);
-    m_port = new QSpinBox(listener);
-    m_port->setRange(1, 65535);
-    m_port->setValue(s.listenPort);
+    m_port = spinBox(listener, 1, 65535, s.listenPort);
     m_tls = new QCheckBox(tr("Serve HTTPS (recommended beyond localhost)"), listener);
     m_tls->setChecked(s.tls);
     m_cert = new QLineEdit(s.tlsCertificate, listener);
@@ -104,10 +111,7 @@ SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets,
     // The range is wider than the validation on purpose: a hand-edited value shows as it is
     // and accept() says what is wrong with it.
     const auto spin = [budgets](int value) {
-        auto *box = new QSpinBox(budgets);
-        box->setRange(0, 100'000);
-        box->setValue(value);
-        return box;
+        return spinBox(budgets, 0, 100'000, value);
     };
     m_writesPerSecond = spin(s.subscriptionWritesPerSecond);
     m_writeBurst = spin(s.subscriptionWriteBurst);
@@ -128,13 +132,11 @@ SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets,
     bf->addRow(tr("&Start calls per minute per VM:"), m_startsPerMinute);
     bf->addRow(tr("Start call burst per &VM:"), m_startBurst);
     // Eviction or someone's decision (docs/ENGINE.md): the Activity Log decides.
-    m_evidenceWait = new QSpinBox(budgets);
-    m_evidenceWait->setRange(0, 3600);
-    m_evidenceWait->setSuffix(tr(" s"));
-    m_evidenceWait->setValue(s.evidenceWaitSeconds);
-    m_evidenceWait->setToolTip(
+    m_evidenceWait = spinBox(
+        budgets, 0, 3600, s.evidenceWaitSeconds,
         tr("A managed VM went down without a notice: how long the Activity Log is read for an "
            "eviction (restart) or a person's deallocation (leave it stopped)."));
+    m_evidenceWait->setSuffix(tr(" s"));
     m_unproven = new QComboBox(budgets);
     m_unproven->addItem(tr("Restart it"), true);
     m_unproven->addItem(tr("Leave it deallocated"), false);
@@ -142,18 +144,14 @@ SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets,
     bf->addRow(tr("Activity &Log wait for an unexplained deallocation:"), m_evidenceWait);
     bf->addRow(tr("&No evidence by then:"), m_unproven);
     // Silent agents: a running VM whose agent stopped sending heartbeats.
-    m_heartbeatInterval = new QSpinBox(budgets);
-    m_heartbeatInterval->setRange(1, 86'400);
+    m_heartbeatInterval = spinBox(budgets, 1, 86'400, s.heartbeatIntervalSeconds,
+                                  tr("The agents' heartbeat-interval (60 s unless changed)."));
     m_heartbeatInterval->setSuffix(tr(" s"));
-    m_heartbeatInterval->setValue(s.heartbeatIntervalSeconds);
-    m_heartbeatInterval->setToolTip(tr("The agents' heartbeat-interval (60 s unless changed)."));
-    m_agentSilentIntervals = new QSpinBox(budgets);
-    m_agentSilentIntervals->setRange(0, 1000);
+    m_agentSilentIntervals =
+        spinBox(budgets, 0, 1000, s.agentSilentIntervals,
+                tr("Alert when the agent of a running VM has missed this many heartbeats (a "
+                   "deallocated VM is never alerted)."));
     m_agentSilentIntervals->setSpecialValueText(tr("Never alert"));
-    m_agentSilentIntervals->setValue(s.agentSilentIntervals);
-    m_agentSilentIntervals->setToolTip(
-        tr("Alert when the agent of a running VM has missed this many heartbeats (a "
-           "deallocated VM is never alerted)."));
     bf->addRow(tr("Agent &heartbeat interval:"), m_heartbeatInterval);
     bf->addRow(tr("Silent a&gent after missed heartbeats:"), m_agentSilentIntervals);
     tabs->addTab(budgets, tr("&Budgets"));
@@ -177,29 +175,7 @@ SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets,
     af->addRow(tr("CSV:"), m_bom);
     tabs->addTab(look, tr("A&ppearance"));
 
-    m_remoteTab = new QWidget(tabs);
-    auto *rf = new QFormLayout(m_remoteTab);
-    m_remoteUrl = new QLineEdit(s.remoteUrl, m_remoteTab);
-    m_remoteUrl->setPlaceholderText(QStringLiteral("https://spotkeeperd.example.com:8443"));
-    m_remoteToken = new QLineEdit(m_remoteTab);
-    m_remoteToken->setEchoMode(QLineEdit::Password);
-    m_remoteToken->setPlaceholderText(tr("unchanged"));
-    m_remoteCa = new QLineEdit(s.remoteCaFile, m_remoteTab);
-    m_remoteCa->setPlaceholderText(tr("PEM file, only for a private certificate"));
-    m_attach =
-        new QCheckBox(tr("Attach to this server instead of running the engine here"), m_remoteTab);
-    m_attach->setChecked(s.attachAtStart);
-    auto *remoteNote = new QLabel(tr("Create an operator token on the server with "
-                                     "<code>spotkeeperd token create</code>. It is kept in the "
-                                     "system keychain. %1")
-                                      .arg(secrets.persistenceNote()),
-                                  m_remoteTab);
-    remoteNote->setWordWrap(true);
-    rf->addRow(tr("Server &URL:"), m_remoteUrl);
-    rf->addRow(tr("Operator &token:"), m_remoteToken);
-    rf->addRow(tr("C&A certificate:"), m_remoteCa);
-    rf->addRow(QString(), m_attach);
-    rf->addRow(QString(), remoteNote);
+    m_remoteTab = buildRemoteTab(s, tabs);
     tabs->addTab(m_remoteTab, tr("&Remote server"));
     m_tabs = tabs;
 
@@ -212,6 +188,33 @@ SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets,
 }
 
 SettingsDialog::~SettingsDialog() = default;
+
+QWidget *SettingsDialog::buildRemoteTab(const DashboardSettings &s, QWidget *parent)
+{
+    auto *tab = new QWidget(parent);
+    auto *rf = new QFormLayout(tab);
+    m_remoteUrl = new QLineEdit(s.remoteUrl, tab);
+    m_remoteUrl->setPlaceholderText(QStringLiteral("https://spotkeeperd.example.com:8443"));
+    m_remoteToken = new QLineEdit(tab);
+    m_remoteToken->setEchoMode(QLineEdit::Password);
+    m_remoteToken->setPlaceholderText(tr("unchanged"));
+    m_remoteCa = new QLineEdit(s.remoteCaFile, tab);
+    m_remoteCa->setPlaceholderText(tr("PEM file, only for a private certificate"));
+    m_attach = new QCheckBox(tr("Attach to this server instead of running the engine here"), tab);
+    m_attach->setChecked(s.attachAtStart);
+    auto *remoteNote = new QLabel(tr("Create an operator token on the server with "
+                                     "<code>spotkeeperd token create</code>. It is kept in the "
+                                     "system keychain. %1")
+                                      .arg(m_secrets.persistenceNote()),
+                                  tab);
+    remoteNote->setWordWrap(true);
+    rf->addRow(tr("Server &URL:"), m_remoteUrl);
+    rf->addRow(tr("Operator &token:"), m_remoteToken);
+    rf->addRow(tr("C&A certificate:"), m_remoteCa);
+    rf->addRow(QString(), m_attach);
+    rf->addRow(QString(), remoteNote);
+    return tab;
+}
 
 void SettingsDialog::showRemoteTab()
 {

@@ -37,6 +37,8 @@ public:
     void showRemoteTab(); // the first run's "Attach to spotkeeperd…"
 
 private:
+    QWidget *buildRemoteTab(const DashboardSettings &s, QWidget *parent);
+
     SecretStore &m_secrets;
     DashboardSettings m_initial;
     QLineEdit *m_address = nullptr;

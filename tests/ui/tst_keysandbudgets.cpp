@@ -21,6 +21,7 @@
 #include "ui/dashboardsettings.h"
 
 #include <QPushButton>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -61,6 +62,90 @@ private Q_SLOTS:
     {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
+    }
+
+    // Every field goes through QSettings and comes back; the engine's numbers are kept in range.
+    void settingsRoundTrip()
+    {
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir->path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir->path());
+        DashboardSettings d;
+        d.listenAddress = u"0.0.0.0"_s;
+        d.listenPort = 9443;
+        d.tls = true;
+        d.tlsCertificate = u"/etc/cert.pem"_s;
+        d.tlsKey = u"/etc/key.pem"_s;
+        d.tlsAgentCa = u"/etc/ca.pem"_s;
+        d.credentialSource = u"cli"_s;
+        d.tenantId = u"tenant"_s;
+        d.clientId = u"client"_s;
+        d.subscriptions = {listenertest::kSubscription, u"other"_s};
+        d.subscriptionWritesPerSecond = 11;
+        d.subscriptionWriteBurst = 12;
+        d.subscriptionReadsPerSecond = 13;
+        d.subscriptionReadBurst = 14;
+        d.vmStartsPerMinute = 15;
+        d.vmStartBurst = 16;
+        d.evidenceWaitSeconds = 17;
+        d.restartUnprovenDeallocation = false;
+        d.heartbeatIntervalSeconds = 18;
+        d.agentSilentIntervals = 19;
+        d.theme = u"dark"_s;
+        d.language = u"de"_s;
+        d.csvBom = true;
+        d.storePath = u"/var/store.db"_s;
+        d.remoteUrl = u"https://server.example"_s;
+        d.remoteCaFile = u"/etc/remote-ca.pem"_s;
+        d.attachAtStart = true;
+        d.save();
+
+        const DashboardSettings loaded = DashboardSettings::load();
+        QCOMPARE(loaded.listenAddress, d.listenAddress);
+        QCOMPARE(loaded.listenPort, d.listenPort);
+        QCOMPARE(loaded.tls, d.tls);
+        QCOMPARE(loaded.tlsCertificate, d.tlsCertificate);
+        QCOMPARE(loaded.tlsKey, d.tlsKey);
+        QCOMPARE(loaded.tlsAgentCa, d.tlsAgentCa);
+        QCOMPARE(loaded.credentialSource, d.credentialSource);
+        QCOMPARE(loaded.tenantId, d.tenantId);
+        QCOMPARE(loaded.clientId, d.clientId);
+        QCOMPARE(loaded.subscriptions, d.subscriptions);
+        QVERIFY(loaded.budgets() == d.budgets());
+        QCOMPARE(loaded.evidenceWaitSeconds, d.evidenceWaitSeconds);
+        QCOMPARE(loaded.restartUnprovenDeallocation, false);
+        QCOMPARE(loaded.heartbeatIntervalSeconds, d.heartbeatIntervalSeconds);
+        QCOMPARE(loaded.agentSilentIntervals, d.agentSilentIntervals);
+        QCOMPARE(loaded.theme, d.theme);
+        QCOMPARE(loaded.language, d.language);
+        QCOMPARE(loaded.csvBom, d.csvBom);
+        QCOMPARE(loaded.storePath, d.storePath);
+        QCOMPARE(loaded.remoteUrl, d.remoteUrl);
+        QCOMPARE(loaded.remoteCaFile, d.remoteCaFile);
+        QCOMPARE(loaded.attachAtStart, d.attachAtStart);
+
+        QSettings stored;
+        stored.setValue(u"engine/evidenceWaitSeconds"_s, 99'999);
+        stored.setValue(u"engine/heartbeatIntervalSeconds"_s, 0);
+        stored.setValue(u"engine/agentSilentIntervals"_s, -5);
+        stored.setValue(u"engine/unprovenDeallocation"_s, u"restart"_s);
+        stored.sync();
+        const DashboardSettings clamped = DashboardSettings::load();
+        QCOMPARE(clamped.evidenceWaitSeconds, 3600);
+        QCOMPARE(clamped.heartbeatIntervalSeconds, 1);
+        QCOMPARE(clamped.agentSilentIntervals, 0);
+        QCOMPARE(clamped.restartUnprovenDeallocation, true);
+
+        stored.clear();
+        stored.sync();
+        const DashboardSettings defaults = DashboardSettings::load();
+        const DashboardSettings fresh;
+        QCOMPARE(defaults.listenAddress, fresh.listenAddress);
+        QCOMPARE(defaults.listenPort, fresh.listenPort);
+        QCOMPARE(defaults.credentialSource, fresh.credentialSource);
+        QVERIFY(defaults.budgets() == fresh.budgets());
+        QCOMPARE(defaults.heartbeatIntervalSeconds, fresh.heartbeatIntervalSeconds);
+        QCOMPARE(defaults.theme, fresh.theme);
+        QCOMPARE(defaults.storePath, QString());
     }
 
     void panelListsRotatesAndRevokes()
