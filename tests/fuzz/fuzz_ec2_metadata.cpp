@@ -40,38 +40,34 @@ protocol::VmIdentity knownVm()
     return vm;
 }
 
-template<typename T>
-void exactlyOne(const Parsed<T> &parsed, const char *what)
-{
-    if (parsed.value.has_value() == !parsed.error.isEmpty())
-        fuzz::broken(kName, what);
-}
-
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
-    if (size == 0)
+    const auto input = fuzz::modeInput(data, size, 4);
+    if (!input)
         return 0;
-    const QByteArrayView rest(reinterpret_cast<const char *>(data) + 1, qsizetype(size - 1));
-    switch (data[0] % 4) {
+    const QByteArrayView rest = input->rest;
+    switch (input->mode) {
     case 0: {
         const auto parsed = parseInstanceAction(rest);
-        exactlyOne(parsed, "parseInstanceAction: exactly one of value and error");
+        fuzz::exactlyOne(kName, parsed, "parseInstanceAction: exactly one of value and error");
         if (parsed.value)
             fuzz::noticeRoundTrip(kName, knownVm(), interruptionEvent(knownVm(), *parsed.value));
         break;
     }
     case 1: {
         const auto parsed = parseRebalanceRecommendation(rest);
-        exactlyOne(parsed, "parseRebalanceRecommendation: exactly one of value and error");
+        fuzz::exactlyOne(kName, parsed,
+                         "parseRebalanceRecommendation: exactly one of value and error");
         if (parsed.value)
             fuzz::noticeRoundTrip(kName, knownVm(), rebalanceEvent(knownVm(), *parsed.value));
         break;
     }
     case 2: {
         const auto parsed = parseScheduledMaintenance(rest);
-        exactlyOne(parsed, "parseScheduledMaintenance: exactly one of value and error");
+        fuzz::exactlyOne(kName, parsed,
+                         "parseScheduledMaintenance: exactly one of value and error");
         if (parsed.value) {
             for (const Ec2MaintenanceEvent &event : *parsed.value)
                 fuzz::noticeRoundTrip(kName, knownVm(), maintenanceEvent(knownVm(), event));
@@ -83,7 +79,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         const QByteArrayView document = newline < 0 ? rest : rest.first(newline);
         const QByteArrayView lifecycle = newline < 0 ? QByteArrayView() : rest.sliced(newline + 1);
         const auto parsed = parseEc2Identity(document, lifecycle);
-        exactlyOne(parsed, "parseEc2Identity: exactly one of value and error");
+        fuzz::exactlyOne(kName, parsed, "parseEc2Identity: exactly one of value and error");
         if (!parsed.value)
             break;
         if (!parsed.value->resourceId().startsWith(QLatin1StringView("arn:aws")))

@@ -42,20 +42,19 @@ protocol::VmIdentity knownVm()
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
-    if (size == 0)
+    const auto input = fuzz::modeInput(data, size, 3);
+    if (!input)
         return 0;
-    const QByteArrayView rest(reinterpret_cast<const char *>(data) + 1, qsizetype(size - 1));
-    switch (data[0] % 3) {
+    const QByteArrayView rest = input->rest;
+    switch (input->mode) {
     case 0: {
         const auto parsed = parsePreempted(rest);
-        if (parsed.value.has_value() == !parsed.error.isEmpty())
-            fuzz::broken(kName, "parsePreempted: exactly one of value and error");
+        fuzz::exactlyOne(kName, parsed, "parsePreempted: exactly one of value and error");
         break;
     }
     case 1: {
         const auto parsed = parseMaintenanceEvent(rest);
-        if (parsed.value.has_value() == !parsed.error.isEmpty())
-            fuzz::broken(kName, "parseMaintenanceEvent: exactly one of value and error");
+        fuzz::exactlyOne(kName, parsed, "parseMaintenanceEvent: exactly one of value and error");
         if (parsed.value && *parsed.value != QLatin1StringView("NONE"))
             fuzz::noticeRoundTrip(
                 kName, knownVm(),
@@ -70,8 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         for (qsizetype i = 0; i < parts.size() && i < 5; ++i)
             *fields[i] = parts.at(i);
         const auto parsed = parseGceIdentity(answers);
-        if (parsed.value.has_value() == !parsed.error.isEmpty())
-            fuzz::broken(kName, "parseGceIdentity: exactly one of value and error");
+        fuzz::exactlyOne(kName, parsed, "parseGceIdentity: exactly one of value and error");
         if (!parsed.value)
             break;
         fuzz::heartbeatRoundTrip(kName, *parsed.value);

@@ -4,8 +4,10 @@
 
 #include "protocol/messagecodec.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 // What the fuzzers of the agent's metadata parsers check alike (fuzz_gce_metadata,
 // fuzz_ec2_metadata): a broken property aborts, so libFuzzer reports it like a crash; an
@@ -16,6 +18,32 @@ namespace spotkeeper::fuzz {
 {
     std::fprintf(stderr, "%s: property broken: %s\n", fuzzer, property);
     std::abort();
+}
+
+// The input of a fuzzer with several checks: the first byte picks one of `modes`, the rest is
+// what that check parses. Nothing for an empty input.
+struct ModeInput
+{
+    unsigned mode = 0;
+    QByteArrayView rest;
+};
+
+inline std::optional<ModeInput> modeInput(const std::uint8_t *data, std::size_t size,
+                                          unsigned modes)
+{
+    if (size == 0)
+        return std::nullopt;
+    return ModeInput {
+        data[0] % modes,
+        QByteArrayView(reinterpret_cast<const char *>(data) + 1, qsizetype(size - 1))};
+}
+
+// A parser's answer (Parsed<T>) holds exactly one of a value and an error.
+template<typename Parsed>
+void exactlyOne(const char *fuzzer, const Parsed &parsed, const char *property)
+{
+    if (parsed.value.has_value() == !parsed.error.isEmpty())
+        broken(fuzzer, property);
 }
 
 inline const QDateTime &sentAt()
