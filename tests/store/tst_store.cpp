@@ -197,9 +197,9 @@ private slots:
         } // closing checkpoints the WAL into the main file
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadWrite));
-        QVERIFY(file.size() > 8 * 4096);
-        file.seek(3 * 4096); // two whole b-tree pages, page headers included
-        file.write(QByteArray(2 * 4096, '\x5A'));
+        QVERIFY(file.size() > qint64(8) * 4096);
+        file.seek(qint64(3) * 4096); // two whole b-tree pages, page headers included
+        file.write(QByteArray(qsizetype(2) * 4096, '\x5A'));
         file.close();
         StoreError error;
         auto store = Store::open(options(path), &error);
@@ -455,6 +455,71 @@ private slots:
         QCOMPARE(store->eventCount({}), 5);
     }
 
+    // A batch is written set-based (a few statements whatever its size): each notice still
+    // sees the ones before it, each VM row ends as its last notice left it, every stored
+    // notice gets its own id.
+    void largeNoticeBatchActsAsNoticesOneAfterTheOther()
+    {
+        auto store = openStore();
+        const qint64 known = store->upsertVm(vmRecord(1));
+        QVERIFY(known > 0);
+        QList<IncomingNotice> batch;
+        for (int i = 0; i < 37; ++i) {
+            IncomingNotice n = notice(1 + i % 5, u"wh-%1"_s.arg(i), u"ev-%1"_s.arg(i));
+            n.vm.agentLastSeen = m_clock.nowUtc().addMSecs(i);
+            n.vm.agentVersion = u"2.%1"_s.arg(i);
+            batch.append(n);
+        }
+        // wh-3 is VM 4's (i = 3) and wh-7 VM 3's (i = 7): other VMs may use them too.
+        batch.append(notice(2, u"wh-3"_s, u"ev-other"_s));
+        batch.append(notice(4, u"wh-7"_s, u"ev-x"_s));
+        IncomingNotice moved = notice(3, u"wh-moved"_s, u"ev-moved"_s);
+        moved.vm.location = u"northeurope"_s; // says something new about the VM itself
+        batch.append(moved);
+        const QList<NoticeOutcome> out = store->insertNotices(batch);
+        QCOMPARE(out.size(), batch.size());
+        QSet<qint64> ids;
+        for (qsizetype i = 0; i < 37; ++i) {
+            QCOMPARE(out[i].status, NoticeOutcome::Status::Inserted);
+            ids.insert(out[i].eventId);
+        }
+        QCOMPARE(ids.size(), 37);
+        QCOMPARE(out[1].vmId, store->vmByKey(vmKey(2))->id);
+        QCOMPARE(out[0].vmId, known);
+        QCOMPARE(out[37].status, NoticeOutcome::Status::Inserted);
+        QCOMPARE(out[38].status, NoticeOutcome::Status::Inserted);
+        QCOMPARE(out[39].status, NoticeOutcome::Status::Inserted);
+        QCOMPARE(store->eventCount({}), 40);
+        for (qsizetype i = 0; i < 37; ++i) {
+            EventFilter one = byVm(out[i].vmId);
+            one.afterId = out[i].eventId - 1;
+            one.limit = 1;
+            const EventRecord stored = store->events(one).value(0);
+            QCOMPARE(stored.id, out[i].eventId);
+            QCOMPARE(stored.webhookId, batch[i].webhookId);
+            QCOMPARE(stored.eventId, batch[i].event.eventId);
+            QCOMPARE(stored.payload, batch[i].event.payload);
+        }
+        // Each VM's agent columns are its last notice's; VM 3 moved.
+        QCOMPARE(store->vmByKey(vmKey(1))->agentVersion, u"2.35"_s);
+        QCOMPARE(store->vmByKey(vmKey(5))->agentVersion, u"2.34"_s);
+        QCOMPARE(store->vmByKey(vmKey(1))->agentLastSeen, m_clock.nowUtc().addMSecs(35));
+        QCOMPARE(store->vmByKey(vmKey(3))->location, u"northeurope"_s);
+        QCOMPARE(toString(store->vmByKey(vmKey(1))->managedBy), toString(ManagedBy::Agent));
+
+        // The same batch again: every notice a duplicate of its stored self, nothing written.
+        const VmRecord before = *store->vmByKey(vmKey(1));
+        m_clock.advanceMSecs(1000);
+        const QList<NoticeOutcome> again = store->insertNotices(batch);
+        for (qsizetype i = 0; i < batch.size(); ++i) {
+            QCOMPARE(again[i].status, NoticeOutcome::Status::Duplicate);
+            QCOMPARE(again[i].eventId, out[i].eventId);
+            QCOMPARE(again[i].vmId, out[i].vmId);
+        }
+        QCOMPARE(store->eventCount({}), 40);
+        QCOMPARE(store->vmByKey(vmKey(1))->updatedAt, before.updatedAt);
+    }
+
     void noticeWithoutVmKeyFailsAlone()
     {
         auto store = openStore();
@@ -486,9 +551,9 @@ private slots:
         QList<qint64> ids;
         for (int i = 0; i < 30; ++i) {
             EventRecord e;
-            e.vmId = i % 2 ? vmB : vmA;
+            e.vmId = i % 2 != 0 ? vmB : vmA;
             e.kind = i % 3 == 0 ? EventKind::RestartAttempt : EventKind::PowerChange;
-            e.at = t0.addSecs(i * 10);
+            e.at = t0.addSecs(qint64(i) * 10);
             e.httpStatus = i % 3 == 0 ? 409 : 0;
             e.armErrorCode = i % 3 == 0 ? u"OperationNotAllowed"_s : QString();
             e.correlationId = u"corr-%1"_s.arg(i);

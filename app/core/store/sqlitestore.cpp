@@ -29,12 +29,6 @@ quint64 nextConnectionNumber()
     return ++counter;
 }
 
-ManagedBy stronger(ManagedBy a, ManagedBy b)
-{
-    // Declaration order is strength order: None < Agent < Tag < Operator.
-    return int(a) >= int(b) ? a : b;
-}
-
 // resource_key .. updated_at, i.e. vmWriteColumns().
 void bindVm(QSqlQuery &q, const VmRecord &vm)
 {
@@ -60,61 +54,6 @@ void bindVm(QSqlQuery &q, const VmRecord &vm)
     q.addBindValue(optText(vm.agentLastPollError));
     q.addBindValue(millis(vm.createdAt));
     q.addBindValue(millis(vm.updatedAt));
-}
-
-// Everything upsertVmLocked may change except managedBy and the agent columns.
-bool sameIdentity(const VmRecord &a, const VmRecord &b)
-{
-    return a.resourceKey == b.resourceKey && a.resourceId == b.resourceId
-        && a.subscriptionId == b.subscriptionId && a.resourceGroup == b.resourceGroup
-        && a.name == b.name && a.vmId == b.vmId && a.location == b.location && a.zone == b.zone
-        && a.size == b.size && a.priority == b.priority && a.evictionPolicy == b.evictionPolicy
-        && a.tags == b.tags && a.powerState == b.powerState && a.powerStateAt == b.powerStateAt
-        && a.desiredState == b.desiredState && a.autoRestart == b.autoRestart
-        && a.createdAt == b.createdAt;
-}
-
-bool sameVm(const VmRecord &a, const VmRecord &b)
-{
-    return sameIdentity(a, b) && a.managedBy == b.managedBy && a.agentLastSeen == b.agentLastSeen
-        && a.agentVersion == b.agentVersion && a.agentLastPollError == b.agentLastPollError;
-}
-
-void mergeText(QString &target, const QString &incoming)
-{
-    if (!incoming.isEmpty())
-        target = incoming;
-}
-
-// Identity is refreshed by whatever the caller knows; operator choices (autoRestart,
-// desiredState) are kept, managedBy only grows stronger.
-VmRecord merged(const VmRecord &existing, const VmRecord &vm, ManagedBy managedFloor,
-                const QDateTime &at)
-{
-    VmRecord row = existing;
-    mergeText(row.resourceId, vm.resourceId);
-    mergeText(row.subscriptionId, vm.subscriptionId);
-    mergeText(row.resourceGroup, vm.resourceGroup);
-    mergeText(row.name, vm.name);
-    mergeText(row.vmId, vm.vmId);
-    mergeText(row.location, vm.location);
-    mergeText(row.zone, vm.zone);
-    mergeText(row.size, vm.size);
-    mergeText(row.priority, vm.priority);
-    mergeText(row.evictionPolicy, vm.evictionPolicy);
-    if (!vm.tags.isEmpty())
-        row.tags = vm.tags;
-    if (vm.powerState != PowerState::Unknown && vm.powerState != row.powerState) {
-        row.powerState = vm.powerState; // powerStateAt means "in this state since"
-        row.powerStateAt = vm.powerStateAt.isValid() ? vm.powerStateAt : at;
-    }
-    if (vm.agentLastSeen.isValid()) {
-        row.agentLastSeen = vm.agentLastSeen;
-        row.agentVersion = vm.agentVersion;
-        row.agentLastPollError = vm.agentLastPollError;
-    }
-    row.managedBy = stronger(stronger(row.managedBy, vm.managedBy), managedFloor);
-    return row;
 }
 
 } // namespace
@@ -521,10 +460,9 @@ qint64 SqliteStore::upsertVmLocked(const VmRecord &vm, ManagedBy managedFloor,
         return 0;
     if (!existing)
         return insertVmLocked(vm, key, managedFloor, at);
-    VmRecord row = merged(*existing, vm, managedFloor, at);
+    const VmRecord row = mergedVm(*existing, vm, managedFloor, at);
     if (sameVm(row, *existing))
         return row.id; // nothing new: no write, updatedAt keeps meaning "last change"
-    row.updatedAt = at;
     if (sameIdentity(row, *existing)) {
         // The common refresh (a notice or heartbeat: agent columns only) binds 6 values
         // instead of 23.

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
 
 class QSqlQuery;
 
@@ -189,7 +190,36 @@ private:
     QString eventWhere(const EventFilter &filter, QVariantList *binds) const;
     QList<JobRecord> jobsWhere(const QString &whereAndOrder, const QVariantList &binds);
     QList<OutboxEntry> outboxWhere(const QString &clause, const QVariantList &values);
-    bool insertNotice(const IncomingNotice &notice, NoticeOutcome *outcome);
+    // A notice batch, set-based (sqlitestorenotices.cpp): a stored notice's phase, or one
+    // this batch inserts (eventId 0, pending its index in the batch).
+    struct StoredNoticePhase
+    {
+        qint64 eventId = 0;
+        qsizetype pending = -1;
+        QString status;
+    };
+    using VmText = std::pair<qint64, QString>; // a VM's id and a webhook-id or EventId
+    struct NoticeBatch;
+    bool insertNoticesLocked(const QList<IncomingNotice> &batch, const QStringList &vmKeys,
+                             QList<NoticeOutcome> *out);
+    // True (and *outcome says of what) when the notice repeats a stored one or an earlier
+    // one of the batch; sets outcome->laterPhase for a new phase of a known event.
+    static bool isDuplicateNotice(NoticeBatch &b, qint64 vmId, const IncomingNotice &notice,
+                                  qsizetype index, NoticeOutcome *outcome);
+    // The notice's VM row as it leaves it: created (now), rewritten (now, on an identity
+    // change) or its agent columns changed in b (written by writeNoticeBatch).
+    bool applyNoticeToVm(NoticeBatch &b, const QString &key, const VmRecord &vm,
+                         const QDateTime &at);
+    bool writeNoticeBatch(NoticeBatch &b, QList<NoticeOutcome> *out);
+    bool readBatchVms(const QStringList &keys, QHash<QString, VmRecord> *vms);
+    // The stored notices that the probed (VM id, notice) pairs would repeat: by webhook-id,
+    // and by EventId with every stored phase.
+    bool readBatchDuplicates(const QList<std::pair<qint64, const IncomingNotice *>> &probes,
+                             QHash<VmText, qint64> *byWebhookId,
+                             QHash<VmText, QList<StoredNoticePhase>> *byEventId);
+    bool updateBatchVmAgents(const QList<VmRecord> &vms); // agent columns and managed_by
+    // Inserts events (their vmId set) and answers their ids in the same order.
+    bool insertBatchEvents(const QList<EventRecord> &events, QList<qint64> *ids);
     bool recordHeartbeatLocked(const HeartbeatUpdate &update);
     QList<AgentKeyRecord> agentKeysWhere(const QString &where, const QVariantList &binds);
 

@@ -102,6 +102,67 @@ VmRecord readVm(const QSqlQuery &q)
     return vm;
 }
 
+ManagedBy stronger(ManagedBy a, ManagedBy b)
+{
+    return int(a) >= int(b) ? a : b;
+}
+
+bool sameIdentity(const VmRecord &a, const VmRecord &b)
+{
+    return a.resourceKey == b.resourceKey && a.resourceId == b.resourceId
+        && a.subscriptionId == b.subscriptionId && a.resourceGroup == b.resourceGroup
+        && a.name == b.name && a.vmId == b.vmId && a.location == b.location && a.zone == b.zone
+        && a.size == b.size && a.priority == b.priority && a.evictionPolicy == b.evictionPolicy
+        && a.tags == b.tags && a.powerState == b.powerState && a.powerStateAt == b.powerStateAt
+        && a.desiredState == b.desiredState && a.autoRestart == b.autoRestart
+        && a.createdAt == b.createdAt;
+}
+
+bool sameVm(const VmRecord &a, const VmRecord &b)
+{
+    return sameIdentity(a, b) && a.managedBy == b.managedBy && a.agentLastSeen == b.agentLastSeen
+        && a.agentVersion == b.agentVersion && a.agentLastPollError == b.agentLastPollError;
+}
+
+namespace {
+void mergeText(QString &target, const QString &incoming)
+{
+    if (!incoming.isEmpty())
+        target = incoming;
+}
+} // namespace
+
+VmRecord mergedVm(const VmRecord &existing, const VmRecord &vm, ManagedBy managedFloor,
+                  const QDateTime &at)
+{
+    VmRecord row = existing;
+    mergeText(row.resourceId, vm.resourceId);
+    mergeText(row.subscriptionId, vm.subscriptionId);
+    mergeText(row.resourceGroup, vm.resourceGroup);
+    mergeText(row.name, vm.name);
+    mergeText(row.vmId, vm.vmId);
+    mergeText(row.location, vm.location);
+    mergeText(row.zone, vm.zone);
+    mergeText(row.size, vm.size);
+    mergeText(row.priority, vm.priority);
+    mergeText(row.evictionPolicy, vm.evictionPolicy);
+    if (!vm.tags.isEmpty())
+        row.tags = vm.tags;
+    if (vm.powerState != PowerState::Unknown && vm.powerState != row.powerState) {
+        row.powerState = vm.powerState; // powerStateAt means "in this state since"
+        row.powerStateAt = vm.powerStateAt.isValid() ? vm.powerStateAt : at;
+    }
+    if (vm.agentLastSeen.isValid()) {
+        row.agentLastSeen = vm.agentLastSeen;
+        row.agentVersion = vm.agentVersion;
+        row.agentLastPollError = vm.agentLastPollError;
+    }
+    row.managedBy = stronger(stronger(row.managedBy, vm.managedBy), managedFloor);
+    if (!sameVm(row, existing))
+        row.updatedAt = at;
+    return row;
+}
+
 QString eventColumns()
 {
     return u"id, vm_id, kind, occurred_at, source, event_type, event_id, event_status, "

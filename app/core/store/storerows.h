@@ -28,6 +28,18 @@ QString vmColumns(); // "id, resource_key, ..." in readVm() order
 QString vmWriteColumns();
 VmRecord readVm(const QSqlQuery &query);
 
+// How a VM row changes when a caller reports `vm` (upsertVm, a notice, a heartbeat): identity
+// is refreshed by whatever the caller knows; operator choices (autoRestart, desiredState) are
+// kept; managedBy only grows stronger (at least managedFloor). updatedAt is `at` when anything
+// changed.
+VmRecord mergedVm(const VmRecord &existing, const VmRecord &vm, ManagedBy managedFloor,
+                  const QDateTime &at);
+// Declaration order is strength order: None < Agent < Tag < Operator.
+ManagedBy stronger(ManagedBy a, ManagedBy b);
+// Everything mergedVm may change except managedBy and the agent columns.
+bool sameIdentity(const VmRecord &a, const VmRecord &b);
+bool sameVm(const VmRecord &a, const VmRecord &b);
+
 QString eventColumns();
 EventRecord readEvent(const QSqlQuery &query);
 
