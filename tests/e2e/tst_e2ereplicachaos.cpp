@@ -13,6 +13,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTest>
+#include <QTextStream>
 
 using namespace spotkeeper;
 using namespace spotkeeper::e2e;
@@ -29,6 +30,56 @@ private:
     {
         const int value = qEnvironmentVariableIntValue(name);
         return value > 0 ? value : fallback;
+    }
+
+    // For a failed run: what the store says about each VM the simulator has not running (its
+    // row, its last jobs, its last events), beside the kept logs.
+    static void writeStoreView(core::Store &store, const QJsonObject &state, const QString &path)
+    {
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly))
+            return;
+        QTextStream out(&file);
+        for (const QJsonValue &v : state.value("vms"_L1).toArray()) {
+            const QJsonObject vm = v.toObject();
+            if (vm.value("power"_L1).toString() == "running"_L1)
+                continue;
+            const QString name = vm.value("name"_L1).toString();
+            out << name << u" (simulator: "_s << vm.value("power"_L1).toString() << u")\n"_s;
+            std::optional<core::VmRecord> row;
+            for (const core::VmRecord &candidate : store.vms()) {
+                if (candidate.name == name)
+                    row = candidate;
+            }
+            if (!row) {
+                out << u"  not in the store\n"_s;
+                continue;
+            }
+            out << u"  vm %1: power %2 since %3, desired %4, auto %5, managed %6, agent seen %7\n"_s
+                       .arg(row->id)
+                       .arg(core::toString(row->powerState),
+                            row->powerStateAt.toString(Qt::ISODateWithMs),
+                            core::toString(row->desiredState))
+                       .arg(row->autoRestart)
+                       .arg(core::toString(row->managedBy),
+                            row->agentLastSeen.toString(Qt::ISODateWithMs));
+            for (const core::JobRecord &job : store.jobs(row->id, 5)) {
+                out << u"  job %1: %2 trigger %3 attempt %4 next %5 finished %6 lease %7 until "
+                       "%8 reason %9"_s.arg(job.id)
+                           .arg(core::toString(job.state), job.trigger)
+                           .arg(job.attempt)
+                           .arg(job.nextAttemptAt.toString(Qt::ISODateWithMs),
+                                job.finishedAt.toString(Qt::ISODateWithMs), job.leaseOwner,
+                                job.leaseExpiresAt.toString(Qt::ISODateWithMs), job.reason)
+                    << u" error "_s << job.lastErrorCode << u' ' << job.lastErrorMessage << u'\n';
+            }
+            core::EventFilter filter;
+            filter.vmId = row->id;
+            for (const core::EventRecord &event : store.events(filter))
+                out << u"  event "_s << event.at.toString(Qt::ISODateWithMs) << u' '
+                    << core::toString(event.kind) << u' ' << event.source << u' '
+                    << event.eventStatus << u' ' << event.message.left(200) << u'\n';
+        }
     }
 
 private slots:
@@ -78,36 +129,65 @@ private slots:
                 return counter(s, "evictions") == evicted && runningVms(s) == fleet;
             },
             120'000);
+        const qint64 recoveredAfterS = sinceLastKill.elapsed() / 1000;
         const QJsonObject state = rig.state();
         qInfo("%d VMs, %d replicas, %d SIGKILLs over %lld s: %lld evictions, all running %lld s "
               "after the last kill (%s); ARM throttled %lld, requests before a Retry-After %lld",
               fleet, kReplicas, kills, qint64(chaos.elapsed() / 1000), counter(state, "evictions"),
-              qint64(sinceLastKill.elapsed() / 1000), recovered ? "recovered" : "NOT recovered",
+              recoveredAfterS, recovered ? "recovered" : "NOT recovered",
               counter(state, "throttled"), counter(state, "requestsBeforeRetryAfter"));
-        QVERIFY2(recovered,
-                 qPrintable(u"running %1 of %2; replica 0 log: %3"_s.arg(runningVms(state))
-                                .arg(fleet)
-                                .arg(rig.replicaLog(0).right(1500))));
-        QCOMPARE(counter(state, "doubleStarts"), 0);
-        QCOMPARE(counter(state, "startsOnRunning"), 0);
-        QCOMPARE(counter(state, "requestsBeforeRetryAfter"), 0);
-        // The simulator's ARM limits are the engine's default budgets: three replicas that
-        // share one budget (rate_budgets) together never exceed it, so ARM never throttles.
-        QCOMPARE(counter(state, "throttled"), 0);
+
+        // Every condition is checked and reported before the test fails: a slow tail must not
+        // hide double starts (or the other way round).
+        QStringList failures;
+        if (!recovered) {
+            QStringList notRunning;
+            for (const QJsonValue &v : state.value("vms"_L1).toArray()) {
+                const QJsonObject vm = v.toObject();
+                if (vm.value("power"_L1).toString() != "running"_L1)
+                    notRunning << vm.value("name"_L1).toString() + u'='
+                            + vm.value("power"_L1).toString();
+            }
+            failures << u"running %1 of %2 (%3 evictions of %4) 120 s after the last kill; not "
+                        "running: %5"_s.arg(runningVms(state))
+                            .arg(fleet)
+                            .arg(counter(state, "evictions"))
+                            .arg(evicted)
+                            .arg(notRunning.mid(0, 40).join(u' '));
+        }
+        for (const char *name :
+             {"doubleStarts", "startsOnRunning", "requestsBeforeRetryAfter", "throttled"}) {
+            // throttled: the simulator's ARM limits are the engine's default budgets; three
+            // replicas that share one budget (rate_budgets) together never exceed it.
+            if (const qint64 n = counter(state, name); n != 0)
+                failures << u"%1 = %2 (expected 0)"_s.arg(QLatin1StringView(name)).arg(n);
+        }
 
         for (int i = 0; i < kReplicas; ++i)
             rig.killReplica(i); // the store as crashes leave it
         auto store = rig.openStore();
-        QVERIFY(store);
-        const QSet<QString> stored = storedNoticeIds(*store);
-        const QSet<QString> acked = acknowledgedNoticeIds(rig.records());
-        QVERIFY(!acked.isEmpty());
-        QStringList lost;
-        for (const QString &id : acked) {
-            if (!stored.contains(id))
-                lost << id;
+        if (!store) {
+            failures << u"cannot open the store"_s;
+        } else {
+            const QSet<QString> stored = storedNoticeIds(*store);
+            const QSet<QString> acked = acknowledgedNoticeIds(rig.records());
+            if (acked.isEmpty())
+                failures << u"no notice was acknowledged"_s;
+            QStringList lost;
+            for (const QString &id : acked) {
+                if (!stored.contains(id))
+                    lost << id;
+            }
+            if (!lost.isEmpty())
+                failures << u"acknowledged but not stored: "_s + lost.join(u' ');
         }
-        QVERIFY2(lost.isEmpty(), qPrintable(u"acknowledged but not stored: "_s + lost.join(u' ')));
+        if (!failures.isEmpty()) {
+            const QString kept = rig.keepFiles();
+            if (store)
+                writeStoreView(*store, state, kept + u"/not-running.txt"_s);
+            qWarning("replica chaos failed; logs kept in %s", qPrintable(kept));
+            QFAIL(qPrintable(failures.join(u"; "_s) + u"; logs in "_s + kept));
+        }
     }
 };
 

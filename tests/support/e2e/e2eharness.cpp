@@ -277,6 +277,12 @@ QString E2eRig::replicaLog(int index) const
     return QString::fromUtf8(file.readAll());
 }
 
+QString E2eRig::keepFiles()
+{
+    m_dir.setAutoRemove(false);
+    return m_dir.path();
+}
+
 void E2eRig::killDaemon()
 {
     if (!m_daemon)

@@ -54,6 +54,9 @@ public:
     bool startReplica(int index, QString *error, int reconcileSeconds = 10);
     void killReplica(int index); // SIGKILL, then wait for the process to be gone
     QString replicaLog(int index) const;
+    // Keeps the rig's folder (logs, configs, spools) after the test and returns its path:
+    // for a failed run, to be read afterwards.
+    QString keepFiles();
     // resourceId: the VM's ARM id when it is not sim-rg's virtualMachines/{vmName} (a scale set
     // instance: .../virtualMachineScaleSets/{ss}/virtualMachines/{id}, vmName "{ss}_{id}").
     bool startRealAgent(const QString &vmName, QString *error, const QString &resourceId = {});
