@@ -101,6 +101,14 @@ QString FleetModel::newGuid()
     return QUuid::fromRfc4122(bytes).toString(QUuid::WithoutBraces);
 }
 
+QString FleetModel::randomText(QLatin1StringView alphabet, int length)
+{
+    QString text;
+    for (int i = 0; i < length; ++i)
+        text += alphabet.at(qsizetype(m_rng.bounded(int(alphabet.size()))));
+    return text;
+}
+
 QString FleetModel::checkAwsInstance(SimVm *vm)
 {
     // EC2: an account, a Region and an Availability Zone, an instance id; the Spot request's
@@ -108,9 +116,13 @@ QString FleetModel::checkAwsInstance(SimVm *vm)
     if (!vm->subscriptionId.isEmpty() || !vm->resourceGroup.isEmpty() || !vm->scaleSet.isEmpty())
         return u"AWS instance '%1': it has no subscription, resource group or scale set"_s.arg(
             vm->name);
-    if (vm->name.isEmpty() || !protocol::checkAwsAccountId(vm->awsAccount).isEmpty()
+    if (vm->vmId.isEmpty())
+        vm->vmId = u"i-"_s + randomText("0123456789abcdef"_L1, 17);
+    if (vm->name.isEmpty()) // no Name tag: EC2 shows the instance id
+        vm->name = vm->vmId;
+    if (!protocol::checkAwsAccountId(vm->awsAccount).isEmpty()
         || !protocol::checkAwsRegion(vm->location).isEmpty() || vm->size.isEmpty())
-        return u"AWS instance '%1': a name, a 12-digit account, a Region (location) and an "
+        return u"AWS instance '%1': a 12-digit account, a Region (location) and an "
                "instance type (size) are required"_s.arg(vm->name);
     if (vm->zone.isEmpty())
         vm->zone = vm->location + u'a';
@@ -131,71 +143,75 @@ QString FleetModel::checkAwsInstance(SimVm *vm)
     if (vm->awsRequestType == "one-time"_L1 && behaviour != "terminate"_L1)
         return u"AWS instance '%1': a one-time Spot request can only terminate"_s.arg(vm->name);
     vm->evictionPolicy = behaviour == "terminate"_L1 ? u"Delete"_s : u"Deallocate"_s;
-    if (vm->vmId.isEmpty()) {
-        QByteArray hex;
-        for (int i = 0; i < 17; ++i)
-            hex += "0123456789abcdef"[m_rng.bounded(16)];
-        vm->vmId = u"i-"_s + QString::fromLatin1(hex);
-    }
     if (!protocol::checkAwsInstanceId(vm->vmId).isEmpty())
         return u"AWS instance '%1': vmId must be an instance id (i- and 17 hex digits)"_s.arg(
             vm->name);
-    if (vm->awsSpotRequestId.isEmpty()
-        && vm->priority.compare("Spot"_L1, Qt::CaseInsensitive) == 0) {
-        QByteArray id;
-        for (int i = 0; i < 8; ++i)
-            id += "abcdefghijklmnopqrstuvwxyz0123456789"[m_rng.bounded(36)];
-        vm->awsSpotRequestId = u"sir-"_s + QString::fromLatin1(id);
+    if (vm->awsSpotRequestId.isEmpty() && vm->priority.compare("Spot"_L1, Qt::CaseInsensitive) == 0)
+        vm->awsSpotRequestId = u"sir-"_s + randomText("abcdefghijklmnopqrstuvwxyz0123456789"_L1, 8);
+    return {};
+}
+
+QString FleetModel::checkScaleSetInstance(SimVm *vm) const
+{
+    const bool digits = !vm->instanceId.isEmpty()
+        && std::all_of(vm->instanceId.cbegin(), vm->instanceId.cend(),
+                       [](QChar c) { return c.isDigit(); });
+    if (!digits)
+        return u"instance of scale set '%1': instanceId must be digits"_s.arg(vm->scaleSet);
+    const SimScaleSet *set = scaleSet(vm->subscriptionId, vm->resourceGroup, vm->scaleSet);
+    if (set == nullptr)
+        return u"instance %1: no scale set '%2' in that resource group"_s.arg(vm->instanceId,
+                                                                              vm->scaleSet);
+    vm->name = vm->scaleSet + u'_' + vm->instanceId;
+    vm->priority = set->priority; // an instance follows its scale set's profile
+    vm->evictionPolicy = set->evictionPolicy;
+    if (vm->location.isEmpty())
+        vm->location = set->location;
+    if (vm->size.isEmpty())
+        vm->size = set->size;
+    return {};
+}
+
+QString FleetModel::checkCloud(SimVm *vm)
+{
+    if (vm->isAws())
+        return checkAwsInstance(vm);
+    if (!vm->isGcp()) {
+        if (vm->subscriptionId.isEmpty() || vm->resourceGroup.isEmpty() || vm->name.isEmpty()
+            || vm->location.isEmpty() || vm->size.isEmpty())
+            return u"VM '%1': subscription, resourceGroup, name, location and size are "
+                   "required"_s.arg(vm->name);
+        return {};
     }
+    // Compute Engine: a project id, an RFC 1035 name, a zone; numeric instance id.
+    if (!vm->subscriptionId.isEmpty() || !vm->resourceGroup.isEmpty() || !vm->scaleSet.isEmpty())
+        return u"VM '%1': a Google Cloud VM has no subscription, resource group or scale "
+               "set"_s.arg(vm->name);
+    if (vm->name.isEmpty() || vm->name != vm->name.toLower() || vm->location.isEmpty()
+        || vm->size.isEmpty())
+        return u"Google Cloud VM '%1': a lower-case name, a zone (location) and a size are "
+               "required"_s.arg(vm->name);
+    if (vm->vmId.isEmpty())
+        vm->vmId = QString::number(m_rng.generate64() >> 1);
     return {};
 }
 
 int FleetModel::addVm(SimVm vm, QString *error)
 {
     const auto fail = [error](const QString &message) {
-        if (error)
+        if (error != nullptr)
             *error = message;
         return -1;
     };
     if (!vm.scaleSet.isEmpty()) {
-        bool digits = !vm.instanceId.isEmpty();
-        for (const QChar c : std::as_const(vm.instanceId))
-            digits = digits && c.isDigit();
-        if (!digits)
-            return fail(
-                u"instance of scale set '%1': instanceId must be digits"_s.arg(vm.scaleSet));
-        const SimScaleSet *set = scaleSet(vm.subscriptionId, vm.resourceGroup, vm.scaleSet);
-        if (!set)
-            return fail(u"instance %1: no scale set '%2' in that resource group"_s.arg(
-                vm.instanceId, vm.scaleSet));
-        vm.name = vm.scaleSet + u'_' + vm.instanceId;
-        vm.priority = set->priority; // an instance follows its scale set's profile
-        vm.evictionPolicy = set->evictionPolicy;
-        if (vm.location.isEmpty())
-            vm.location = set->location;
-        if (vm.size.isEmpty())
-            vm.size = set->size;
-    }
-    if (vm.isGcp()) {
-        // Compute Engine: a project id, an RFC 1035 name, a zone; numeric instance id.
-        if (!vm.subscriptionId.isEmpty() || !vm.resourceGroup.isEmpty() || !vm.scaleSet.isEmpty())
-            return fail(u"VM '%1': a Google Cloud VM has no subscription, resource group or "
-                        "scale set"_s.arg(vm.name));
-        if (vm.name.isEmpty() || vm.name != vm.name.toLower() || vm.location.isEmpty()
-            || vm.size.isEmpty())
-            return fail(u"Google Cloud VM '%1': a lower-case name, a zone (location) and a "
-                        "size are required"_s.arg(vm.name));
-        if (vm.vmId.isEmpty())
-            vm.vmId = QString::number(m_rng.generate64() >> 1);
-    } else if (vm.isAws()) {
-        if (const QString problem = checkAwsInstance(&vm); !problem.isEmpty())
+        if (const QString problem = checkScaleSetInstance(&vm); !problem.isEmpty())
             return fail(problem);
-    } else if (vm.subscriptionId.isEmpty() || vm.resourceGroup.isEmpty() || vm.name.isEmpty()
-               || vm.location.isEmpty() || vm.size.isEmpty())
-        return fail(
-            u"VM '%1': subscription, resourceGroup, name, location and size are required"_s.arg(
-                vm.name));
-    if (m_byName.contains(vm.name.toLower()))
+    }
+    if (const QString problem = checkCloud(&vm); !problem.isEmpty())
+        return fail(problem);
+    // A terminated AWS instance leaves its name (its Name tag) to the instance that replaces it.
+    if (const int holder = findByName(vm.name); holder >= 0
+        && !(vm.isAws() && m_vms.at(holder).isAws() && m_vms.at(holder).power == Power::Deleted))
         return fail(u"VM name '%1' is used twice (IMDS paths address VMs by name)"_s.arg(vm.name));
     if (vm.evictionPolicy != "Deallocate"_L1 && vm.evictionPolicy != "Delete"_L1)
         return fail(u"VM '%1': evictionPolicy must be Deallocate or Delete"_s.arg(vm.name));
@@ -212,13 +228,13 @@ int FleetModel::addScaleSet(SimScaleSet set, QString *error)
 {
     if (set.subscriptionId.isEmpty() || set.resourceGroup.isEmpty() || set.name.isEmpty()
         || set.location.isEmpty() || set.size.isEmpty()) {
-        if (error)
+        if (error != nullptr)
             *error = u"scale set '%1': subscription, resourceGroup, name, location and size are "
                      "required"_s.arg(set.name);
         return -1;
     }
-    if (scaleSet(set.subscriptionId, set.resourceGroup, set.name)) {
-        if (error)
+    if (scaleSet(set.subscriptionId, set.resourceGroup, set.name) != nullptr) {
+        if (error != nullptr)
             *error = u"scale set name '%1' is used twice"_s.arg(set.name);
         return -1;
     }
@@ -354,29 +370,67 @@ void FleetModel::stepVm(int index, qint64 now)
                 continue;
             }
         }
-        if (vm.nextAtMs > 0 && vm.nextAtMs <= now && vm.power == Power::Stopping) {
-            const qint64 at = vm.nextAtMs;
-            vm.nextAtMs = 0;
-            setPower(vm, Power::Stopped, at);
-            continue;
-        }
-        if (vm.nextAtMs > 0 && vm.nextAtMs <= now
-            && (vm.power == Power::Deallocating || vm.power == Power::Deleting)) {
-            const qint64 at = vm.nextAtMs;
-            vm.nextAtMs = 0;
-            setPower(vm, vm.power == Power::Deallocating ? Power::Deallocated : Power::Deleted, at);
-            if (!vm.events.isEmpty()) { // the Started Preempt disappears
-                vm.events.clear();
-                bumpIncarnation(vm);
-            }
-            if (vm.power == Power::Deallocated) {
-                vm.unavoidableEndMs = capacityFreeAt(vm, at) + m_timings.startingMs;
-                vm.deallocatedAtMs = at;
-            }
-            continue;
-        }
-        break;
+        if (vm.nextAtMs == 0 || vm.nextAtMs > now || !stepTransition(vm))
+            break;
     }
+}
+
+bool FleetModel::stepTransition(SimVm &vm)
+{
+    const qint64 at = vm.nextAtMs;
+    if (vm.power == Power::Stopping) {
+        vm.nextAtMs = 0;
+        setPower(vm, Power::Stopped, at);
+        return true;
+    }
+    if (vm.power == Power::Deallocating || vm.power == Power::Deleting) {
+        vm.nextAtMs = 0;
+        setPower(vm, vm.power == Power::Deallocating ? Power::Deallocated : Power::Deleted, at);
+        if (!vm.events.isEmpty()) { // the Started Preempt disappears
+            vm.events.clear();
+            bumpIncarnation(vm);
+        }
+        if (vm.power == Power::Deallocated) {
+            vm.unavoidableEndMs = capacityFreeAt(vm, at) + m_timings.startingMs;
+            vm.deallocatedAtMs = at;
+            if (ec2RestartsIt(vm))
+                vm.nextAtMs = capacityFreeAt(vm, at) + m_timings.awsRestartMs;
+        }
+        return true;
+    }
+    return stepEc2Restart(vm);
+}
+
+bool FleetModel::stepEc2Restart(SimVm &vm)
+{
+    const qint64 at = vm.nextAtMs;
+    // AWS: EC2 itself restarts an interrupted instance of a persistent Spot request once
+    // capacity is back (a shortage added meanwhile moves it later).
+    if (vm.power == Power::Deallocated && ec2RestartsIt(vm)) {
+        const qint64 free = capacityFreeAt(vm, at);
+        if (free > at) {
+            vm.nextAtMs = free + m_timings.awsRestartMs;
+            return true;
+        }
+        setPower(vm, Power::Starting, at);
+        vm.nextAtMs = at + m_timings.startingMs;
+        ++m_counters.ec2Restarts;
+        return true;
+    }
+    if (vm.power == Power::Starting && vm.startOp.isEmpty() && vm.isAws()) {
+        vm.nextAtMs = 0;
+        vm.awsStateReason.clear();
+        setPower(vm, Power::Running, at);
+        vm.evictedAtMs = 0;
+        return true;
+    }
+    return false;
+}
+
+bool FleetModel::ec2RestartsIt(const SimVm &vm)
+{
+    return vm.isAws() && vm.awsRequestType == "persistent"_L1
+        && vm.awsStateReason == "Server.SpotInstanceShutdown"_L1;
 }
 
 SimVm *FleetModel::runningVm(int index)
@@ -391,7 +445,7 @@ SimVm *FleetModel::runningVm(int index)
 bool FleetModel::evict(int index, bool notice)
 {
     SimVm *running = runningVm(index);
-    if (!running)
+    if (running == nullptr)
         return false;
     SimVm &vm = *running;
     const qint64 now = nowMs();
@@ -415,7 +469,7 @@ bool FleetModel::evict(int index, bool notice)
 bool FleetModel::recommendRebalance(int index)
 {
     SimVm *running = runningVm(index);
-    if (!running || !running->isAws())
+    if (running == nullptr || !running->isAws())
         return false;
     running->rebalanceAtMs = nowMs();
     return true;
@@ -447,9 +501,15 @@ void FleetModel::completeEviction(int index, qint64 atMs)
     vm.unavoidableEndMs =
         capacityFreeAt(vm, vm.nextAtMs) + m_timings.startingMs; // refined when deallocated
     ++m_counters.evictions;
-    m_activity.append(ActivityEntry {vm.resourceId(),
-                                     u"Microsoft.Compute/virtualMachines/evictSpotVM/action"_s,
-                                     u"Succeeded"_s, atMs, newGuid(), kPlatform, 0});
+    if (vm.isAws()) // EC2 stops, hibernates or terminates it; CloudTrail records the eviction
+        vm.awsStateReason =
+            deleting ? u"Server.SpotInstanceTermination"_s : u"Server.SpotInstanceShutdown"_s;
+    m_activity.append(
+        ActivityEntry {vm.resourceId(),
+                       vm.isAws() ? u"BidEvictedEvent"_s
+                                  : u"Microsoft.Compute/virtualMachines/evictSpotVM/action"_s,
+                       u"Succeeded"_s, atMs, newGuid(),
+                       vm.isAws() ? u"ec2.amazonaws.com"_s : QString(kPlatform), 0});
 }
 
 bool FleetModel::deallocate(int index, const QString &caller, qint64 logDelayMs)
@@ -465,10 +525,10 @@ bool FleetModel::powerOff(int index, const QString &caller, qint64 logDelayMs)
 bool FleetModel::stopAsUser(int index, const QString &caller, qint64 logDelayMs, bool deallocate)
 {
     SimVm *vmp = runningVm(index);
-    if (!vmp && deallocate && index >= 0 && index < int(m_vms.size())
+    if (vmp == nullptr && deallocate && index >= 0 && index < int(m_vms.size())
         && m_vms[index].power == Power::Stopped)
         vmp = &m_vms[index]; // a stopped VM can still be deallocated
-    if (!vmp)
+    if (vmp == nullptr)
         return false;
     SimVm &vm = *vmp;
     const qint64 now = nowMs();
@@ -477,10 +537,13 @@ bool FleetModel::stopAsUser(int index, const QString &caller, qint64 logDelayMs,
     vm.evictedAtMs = 0; // somebody's decision, not an outage
     vm.deallocatedAtMs = 0;
     ++(deallocate ? m_counters.userDeallocations : m_counters.userPowerOffs);
+    if (vm.isAws())
+        vm.awsStateReason = u"Client.UserInitiatedShutdown"_s;
     m_activity.append(ActivityEntry {
         vm.resourceId(),
-        deallocate ? u"Microsoft.Compute/virtualMachines/deallocate/action"_s
-                   : u"Microsoft.Compute/virtualMachines/powerOff/action"_s,
+        vm.isAws()       ? u"StopInstances"_s
+            : deallocate ? u"Microsoft.Compute/virtualMachines/deallocate/action"_s
+                         : u"Microsoft.Compute/virtualMachines/powerOff/action"_s,
         u"Succeeded"_s, now, newGuid(), caller, now + std::max<qint64>(0, logDelayMs)});
     return true;
 }
@@ -563,6 +626,38 @@ double FleetModel::spotPrice(const QString &size) const
     return m_prices.value(size.toLower(), 0.02);
 }
 
+std::optional<FleetModel::StartRefusal> FleetModel::startDeallocated(SimVm &vm, SimOperation *op,
+                                                                     qint64 now, bool inOutage)
+{
+    const double price = spotPrice(vm.size);
+    if (vm.maxPrice >= 0 && vm.maxPrice < price) {
+        ++m_counters.startsRefusedPrice;
+        return StartRefusal {409, u"SpotPriceGreaterThanProvidedMaxPrice"_s,
+                             u"Unable to perform operation 'start' since the provided max price "
+                             "'%1 USD' is lower than the current spot price '%2 USD' for Azure "
+                             "Spot Virtual Machine size '%3'."_s.arg(vm.maxPrice)
+                                 .arg(price)
+                                 .arg(vm.size)};
+    }
+    if (const auto w = shortage(vm, now)) {
+        ++m_counters.startsRefusedCapacity;
+        QString code = w->code;
+        if (code == "ZonalAllocationFailed"_L1 && vm.zone.isEmpty())
+            code = u"AllocationFailed"_s;
+        if (!w->async || code == "SkuNotAvailable"_L1)
+            return StartRefusal {409, code, capacityMessage(code, vm)};
+        op->failCode = code;
+        op->failMessage = capacityMessage(code, vm);
+        if (inOutage)
+            ++vm.startsRefused;
+        op->doneAtMs = now + m_timings.startFailMs;
+    } else {
+        op->doneAtMs = now + m_timings.startingMs;
+    }
+    setPower(vm, Power::Starting, now);
+    return std::nullopt;
+}
+
 StartOutcome FleetModel::start(int index, qint64 wallMs)
 {
     advance();
@@ -617,33 +712,9 @@ StartOutcome FleetModel::start(int index, qint64 wallMs)
         // Powered off, still allocated: no capacity or price check, it only boots.
         op.doneAtMs = now + m_timings.startingMs;
         setPower(vm, Power::Starting, now);
-    } else {
-        const double price = spotPrice(vm.size);
-        if (vm.maxPrice >= 0 && vm.maxPrice < price) {
-            ++m_counters.startsRefusedPrice;
-            return refuse(409, u"SpotPriceGreaterThanProvidedMaxPrice"_s,
-                          u"Unable to perform operation 'start' since the provided max price "
-                          "'%1 USD' is lower than the current spot price '%2 USD' for Azure Spot "
-                          "Virtual Machine size '%3'."_s.arg(vm.maxPrice)
-                              .arg(price)
-                              .arg(vm.size));
-        }
-        if (const auto w = shortage(vm, now)) {
-            ++m_counters.startsRefusedCapacity;
-            QString code = w->code;
-            if (code == "ZonalAllocationFailed"_L1 && vm.zone.isEmpty())
-                code = u"AllocationFailed"_s;
-            if (!w->async || code == "SkuNotAvailable"_L1)
-                return refuse(409, code, capacityMessage(code, vm));
-            op.failCode = code;
-            op.failMessage = capacityMessage(code, vm);
-            if (inOutage)
-                ++vm.startsRefused;
-            op.doneAtMs = now + m_timings.startFailMs;
-        } else {
-            op.doneAtMs = now + m_timings.startingMs;
-        }
-        setPower(vm, Power::Starting, now);
+    } else if (const std::optional<StartRefusal> refusal =
+                   startDeallocated(vm, &op, now, inOutage)) {
+        return refuse(refusal->status, refusal->code, refusal->message);
     }
     ++m_counters.startsAccepted;
     vm.startOp = op.id;
@@ -730,9 +801,9 @@ FleetModel::Availability FleetModel::availability() const
     for (const SimVm &vm : m_vms) {
         if (vm.power == Power::Deleted || vm.power == Power::Deleting)
             continue;
-        const double total = double(now - m_epochMs);
-        double down = double(vm.downMs);
-        double unavoidable = double(vm.unavoidableDownMs);
+        const auto total = double(now - m_epochMs);
+        auto down = double(vm.downMs);
+        auto unavoidable = double(vm.unavoidableDownMs);
         if (vm.evictedAtMs > 0) {
             down += double(now - vm.evictedAtMs);
             unavoidable +=

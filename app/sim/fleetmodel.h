@@ -54,6 +54,9 @@ public:
              const QString &name) const;
 
     void advance(); // applies every transition due at clock.nowUtc(), in time order
+    // AWS: an instance of a persistent Spot request that EC2 stopped or hibernated; only EC2
+    // starts it again, once capacity is back (Timings::awsRestartMs after).
+    static bool ec2RestartsIt(const SimVm &vm);
 
     // Schedules an eviction of a running VM. notice=false evicts at once without any
     // Preempt document (the "agent loss" case). False when the VM is not running or an
@@ -117,6 +120,23 @@ private:
     // An AWS instance's fields checked and completed (instance id, zone, Spot request, the
     // eviction policy its interruption behaviour means); the problem, empty when fine.
     QString checkAwsInstance(SimVm *vm);
+    // A scale set instance's fields from its scale set, or why it has none.
+    QString checkScaleSetInstance(SimVm *vm) const;
+    QString checkCloud(SimVm *vm); // the fields of the VM's cloud checked and completed
+    QString randomText(QLatin1StringView alphabet, int length); // from the seeded generator
+    // A due transition of vm (vm.nextAtMs has come): false when none applies.
+    bool stepTransition(SimVm &vm);
+    bool stepEc2Restart(SimVm &vm); // AWS: EC2 restarts an interrupted instance itself
+    struct StartRefusal
+    {
+        int status = 0;
+        QString code;
+        QString message;
+    };
+    // The start of a deallocated VM: refused for price or capacity, else op timed (a failing
+    // one for an asynchronous capacity shortage) and the VM starting.
+    std::optional<StartRefusal> startDeallocated(SimVm &vm, SimOperation *op, qint64 now,
+                                                 bool inOutage);
     void bumpIncarnation(SimVm &vm) { vm.incarnation += 1 + (m_rng.bounded(4) == 0 ? 1 : 0); }
     std::optional<CapacityWindow> shortage(const SimVm &vm, qint64 atMs) const;
 

@@ -21,7 +21,7 @@ qint64 parseScenarioDuration(const QJsonValue &value, QString *error)
         ms = base::durationFromSeconds(value.toDouble(), error);
     else if (value.isString())
         ms = base::parseDuration(value.toString(), error);
-    else if (error)
+    else if (error != nullptr)
         *error = u"not a duration (a number of seconds, or a string such as \"30s\", \"2m\", "
                  "\"1h\")"_s;
     return ms.value_or(-1);
@@ -48,6 +48,153 @@ bool readDuration(const QJsonObject &obj, const char *key, qint64 *out, const QS
     return true;
 }
 
+// The durations of "timings" (a key left out keeps its default).
+bool readTimings(const QJsonObject &timings, Timings *out, QString *error)
+{
+    const QString where = u"timings"_s;
+    return readDuration(timings, "notice", &out->noticeMs, where, error)
+        && readDuration(timings, "deallocating", &out->deallocatingMs, where, error)
+        && readDuration(timings, "deleting", &out->deletingMs, where, error)
+        && readDuration(timings, "starting", &out->startingMs, where, error)
+        && readDuration(timings, "startFail", &out->startFailMs, where, error)
+        && readDuration(timings, "awsRestart", &out->awsRestartMs, where, error);
+}
+
+void readLimits(const QJsonObject &limits, LimitsConfig *out)
+{
+    out->readBurst = limits.value("readBurst"_L1).toDouble(out->readBurst);
+    out->readsPerSecond = limits.value("readsPerSecond"_L1).toDouble(out->readsPerSecond);
+    out->writeBurst = limits.value("writeBurst"_L1).toDouble(out->writeBurst);
+    out->writesPerSecond = limits.value("writesPerSecond"_L1).toDouble(out->writesPerSecond);
+    out->vmStartBurst = limits.value("vmStartBurst"_L1).toDouble(out->vmStartBurst);
+    out->vmStartsPerMinute = limits.value("vmStartsPerMinute"_L1).toDouble(out->vmStartsPerMinute);
+}
+
+// A group with "scaleSet" is one uniform scale set of count instances (ids 0..); its tags,
+// priority and eviction policy are the scale set's.
+bool readScaleSet(const QJsonObject &group, const QString &where, Scenario *s, QString *error)
+{
+    SimScaleSet set;
+    set.subscriptionId = group.value("subscription"_L1).toString();
+    set.resourceGroup = group.value("resourceGroup"_L1).toString();
+    set.name = group.value("scaleSet"_L1).toString();
+    set.location = group.value("location"_L1).toString();
+    set.size = group.value("size"_L1).toString(u"Standard_D2s_v5"_s);
+    set.evictionPolicy = group.value("evictionPolicy"_L1).toString(u"Deallocate"_s);
+    set.orchestrationMode = group.value("orchestrationMode"_L1).toString(u"Uniform"_s);
+    set.spotRestore = group.value("spotRestore"_L1).toBool(false);
+    const QJsonObject setTags = group.value("tags"_L1).toObject();
+    for (auto it = setTags.constBegin(); it != setTags.constEnd(); ++it)
+        set.tags.insert(it.key(), it.value().toString());
+    if (set.orchestrationMode != "Uniform"_L1) {
+        *error = where
+            + u".orchestrationMode: only Uniform scale sets are simulated "
+              "(Flexible VMs are plain VMs: use a group without scaleSet)"_s;
+        return false;
+    }
+    s->scaleSets.append(set);
+    return true;
+}
+
+// The cloud's own fields of VM i of a group, or why the group is wrong for its cloud.
+// "project": a Google Cloud VM (location = its zone, e.g. "europe-west1-b"), watched by a real
+// `spotkeeper-agent --cloud gcp` against /gce/{name}. "account": an AWS instance (location =
+// its Region, "zones" its Availability Zones), watched by a real `spotkeeper-agent --cloud aws`
+// against /aws-imds/{name}; "interruptionBehavior" and "requestType" as the Spot request has
+// them (FleetModel checks the combination); "ids" their instance ids (else generated),
+// "launchTemplate" the launch template ("lt-...") they came from. The simulated EC2 Query API,
+// CloudTrail and STS are under /aws/ (ec2routes.cpp).
+QString readCloud(const QJsonObject &group, qsizetype i, SimVm *vm)
+{
+    vm->gcpProject = group.value("project"_L1).toString();
+    vm->awsAccount = group.value("account"_L1).toString();
+    const bool azureFields =
+        !vm->subscriptionId.isEmpty() || !vm->resourceGroup.isEmpty() || !vm->scaleSet.isEmpty();
+    if (vm->isAws()) {
+        if (azureFields || vm->location.isEmpty() || vm->agent || vm->isGcp())
+            return u": an AWS group (account) needs a location (its Region) and no "
+                   "subscription, resourceGroup, project, scaleSet or simulated agents"_s;
+        vm->vmId = group.value("ids"_L1).toArray().at(i).toString();
+        vm->size = group.value("size"_L1).toString(u"m5.large"_s);
+        vm->awsInterruptionBehavior = group.value("interruptionBehavior"_L1).toString();
+        vm->awsRequestType = group.value("requestType"_L1).toString();
+        vm->awsLaunchTemplate = group.value("launchTemplate"_L1).toString();
+    } else if (vm->isGcp()) {
+        if (azureFields || vm->location.isEmpty() || vm->agent)
+            return u": a Google Cloud group (project) needs a location (its zone) and no "
+                   "subscription, resourceGroup, scaleSet or simulated agents"_s;
+        vm->name = vm->name.toLower();
+        vm->size = group.value("size"_L1).toString(u"e2-standard-2"_s);
+    } else if (vm->subscriptionId.isEmpty() || vm->resourceGroup.isEmpty()
+               || vm->location.isEmpty()) {
+        return u": subscription, resourceGroup and location are required"_s;
+    }
+    return {};
+}
+
+bool readGroup(const QJsonObject &group, const QString &where, Scenario *s, QString *error)
+{
+    const int count = group.value("count"_L1).toInt(1);
+    const QString prefix = group.value("namePrefix"_L1).toString(u"spot-vm-"_s);
+    const QJsonArray zones = group.value("zones"_L1).toArray();
+    if (count < 1 || count > 100'000) {
+        *error = where + u".count must be within 1..100000"_s;
+        return false;
+    }
+    const QString scaleSet = group.value("scaleSet"_L1).toString();
+    if (!scaleSet.isEmpty() && !readScaleSet(group, where, s, error))
+        return false;
+    const QJsonObject tags = scaleSet.isEmpty() ? group.value("tags"_L1).toObject() : QJsonObject();
+    for (int i = 0; i < count; ++i) {
+        SimVm vm;
+        vm.subscriptionId = group.value("subscription"_L1).toString();
+        vm.resourceGroup = group.value("resourceGroup"_L1).toString();
+        vm.name = count == 1 && group.contains("name"_L1)
+            ? group.value("name"_L1).toString()
+            : prefix + QString::number(i + 1).rightJustified(count >= 1000 ? 4 : 3, u'0');
+        vm.location = group.value("location"_L1).toString();
+        vm.size = group.value("size"_L1).toString(u"Standard_D2s_v5"_s);
+        vm.evictionPolicy = group.value("evictionPolicy"_L1).toString(u"Deallocate"_s);
+        vm.maxPrice = group.value("maxPrice"_L1).toDouble(-1);
+        vm.agent = group.value("agents"_L1).toBool(false);
+        if (!zones.isEmpty())
+            vm.zone = zones.at(i % zones.size()).toString();
+        if (!scaleSet.isEmpty()) {
+            vm.scaleSet = scaleSet;
+            vm.instanceId = QString::number(i);
+        }
+        for (auto it = tags.constBegin(); it != tags.constEnd(); ++it)
+            vm.tags.insert(it.key(), it.value().toString());
+        if (const QString problem = readCloud(group, i, &vm); !problem.isEmpty()) {
+            *error = where + problem;
+            return false;
+        }
+        s->vms.append(vm);
+    }
+    return true;
+}
+
+bool readTimeline(const QJsonArray &timeline, QList<TimelineAction> *out, QString *error)
+{
+    for (qsizetype i = 0; i < timeline.size(); ++i) {
+        const QJsonObject item = timeline.at(i).toObject();
+        const QString where = u"timeline[%1]"_s.arg(i);
+        TimelineAction action;
+        action.action = item.value("action"_L1).toString();
+        if (!kActions.contains(action.action)) {
+            *error = where + u".action must be one of "_s + kActions.join(u", "_s);
+            return false;
+        }
+        if (!readDuration(item, "at", &action.atMs, where, error)
+            || !readDuration(item, "every", &action.everyMs, where, error))
+            return false;
+        action.repeat = item.value("repeat"_L1).toInt(0);
+        action.args = item;
+        out->append(action);
+    }
+    return true;
+}
+
 } // namespace
 
 std::optional<Scenario> Scenario::parse(const QByteArray &json, QString *error)
@@ -69,22 +216,9 @@ std::optional<Scenario> Scenario::parse(const QByteArray &json, QString *error)
     }
     s.seed = quint32(root.value("seed"_L1).toInt(1));
     s.pageSize = root.value("pageSize"_L1).toInt(50);
-    const QJsonObject timings = root.value("timings"_L1).toObject();
-    if (!readDuration(timings, "notice", &s.timings.noticeMs, u"timings"_s, error)
-        || !readDuration(timings, "deallocating", &s.timings.deallocatingMs, u"timings"_s, error)
-        || !readDuration(timings, "deleting", &s.timings.deletingMs, u"timings"_s, error)
-        || !readDuration(timings, "starting", &s.timings.startingMs, u"timings"_s, error)
-        || !readDuration(timings, "startFail", &s.timings.startFailMs, u"timings"_s, error))
+    if (!readTimings(root.value("timings"_L1).toObject(), &s.timings, error))
         return std::nullopt;
-    const QJsonObject limits = root.value("limits"_L1).toObject();
-    s.limits.readBurst = limits.value("readBurst"_L1).toDouble(s.limits.readBurst);
-    s.limits.readsPerSecond = limits.value("readsPerSecond"_L1).toDouble(s.limits.readsPerSecond);
-    s.limits.writeBurst = limits.value("writeBurst"_L1).toDouble(s.limits.writeBurst);
-    s.limits.writesPerSecond =
-        limits.value("writesPerSecond"_L1).toDouble(s.limits.writesPerSecond);
-    s.limits.vmStartBurst = limits.value("vmStartBurst"_L1).toDouble(s.limits.vmStartBurst);
-    s.limits.vmStartsPerMinute =
-        limits.value("vmStartsPerMinute"_L1).toDouble(s.limits.vmStartsPerMinute);
+    readLimits(root.value("limits"_L1).toObject(), &s.limits);
     const QJsonObject prices = root.value("spotPrices"_L1).toObject();
     for (auto it = prices.constBegin(); it != prices.constEnd(); ++it)
         s.spotPrices.insert(it.key().toLower(), it.value().toDouble());
@@ -95,115 +229,11 @@ std::optional<Scenario> Scenario::parse(const QByteArray &json, QString *error)
         return std::nullopt;
     }
     for (qsizetype g = 0; g < fleet.size(); ++g) {
-        const QJsonObject group = fleet.at(g).toObject();
-        const QString where = u"fleet[%1]"_s.arg(g);
-        const int count = group.value("count"_L1).toInt(1);
-        const QString prefix = group.value("namePrefix"_L1).toString(u"spot-vm-"_s);
-        const QJsonArray zones = group.value("zones"_L1).toArray();
-        if (count < 1 || count > 100'000) {
-            *error = where + u".count must be within 1..100000"_s;
+        if (!readGroup(fleet.at(g).toObject(), u"fleet[%1]"_s.arg(g), &s, error))
             return std::nullopt;
-        }
-        // A group with "scaleSet" is one uniform scale set of count instances (ids 0..);
-        // its tags, priority and eviction policy are the scale set's.
-        const QString scaleSet = group.value("scaleSet"_L1).toString();
-        if (!scaleSet.isEmpty()) {
-            SimScaleSet set;
-            set.subscriptionId = group.value("subscription"_L1).toString();
-            set.resourceGroup = group.value("resourceGroup"_L1).toString();
-            set.name = scaleSet;
-            set.location = group.value("location"_L1).toString();
-            set.size = group.value("size"_L1).toString(u"Standard_D2s_v5"_s);
-            set.evictionPolicy = group.value("evictionPolicy"_L1).toString(u"Deallocate"_s);
-            set.orchestrationMode = group.value("orchestrationMode"_L1).toString(u"Uniform"_s);
-            set.spotRestore = group.value("spotRestore"_L1).toBool(false);
-            const QJsonObject setTags = group.value("tags"_L1).toObject();
-            for (auto it = setTags.constBegin(); it != setTags.constEnd(); ++it)
-                set.tags.insert(it.key(), it.value().toString());
-            if (set.orchestrationMode != "Uniform"_L1) {
-                *error = where
-                    + u".orchestrationMode: only Uniform scale sets are simulated "
-                      "(Flexible VMs are plain VMs: use a group without scaleSet)"_s;
-                return std::nullopt;
-            }
-            s.scaleSets.append(set);
-        }
-        for (int i = 0; i < count; ++i) {
-            SimVm vm;
-            vm.subscriptionId = group.value("subscription"_L1).toString();
-            vm.resourceGroup = group.value("resourceGroup"_L1).toString();
-            vm.name = count == 1 && group.contains("name"_L1)
-                ? group.value("name"_L1).toString()
-                : prefix + QString::number(i + 1).rightJustified(count >= 1000 ? 4 : 3, u'0');
-            vm.location = group.value("location"_L1).toString();
-            vm.size = group.value("size"_L1).toString(u"Standard_D2s_v5"_s);
-            vm.evictionPolicy = group.value("evictionPolicy"_L1).toString(u"Deallocate"_s);
-            vm.maxPrice = group.value("maxPrice"_L1).toDouble(-1);
-            vm.agent = group.value("agents"_L1).toBool(false);
-            if (!zones.isEmpty())
-                vm.zone = zones.at(i % zones.size()).toString();
-            if (!scaleSet.isEmpty()) {
-                vm.scaleSet = scaleSet;
-                vm.instanceId = QString::number(i);
-            }
-            const QJsonObject tags = group.value("tags"_L1).toObject();
-            for (auto it = tags.constBegin(); scaleSet.isEmpty() && it != tags.constEnd(); ++it)
-                vm.tags.insert(it.key(), it.value().toString());
-            // "project": a Google Cloud VM (location = its zone, e.g. "europe-west1-b"),
-            // watched by a real `spotkeeper-agent --cloud gcp` against /gce/{name}.
-            vm.gcpProject = group.value("project"_L1).toString();
-            // "account": an AWS instance (location = its Region, "zones" its Availability
-            // Zones), watched by a real `spotkeeper-agent --cloud aws` against
-            // /aws-imds/{name}; "interruptionBehavior" and "requestType" as the Spot request
-            // has them (FleetModel checks the combination).
-            vm.awsAccount = group.value("account"_L1).toString();
-            if (vm.isAws()) {
-                if (!vm.subscriptionId.isEmpty() || !vm.resourceGroup.isEmpty()
-                    || !scaleSet.isEmpty() || vm.location.isEmpty() || vm.agent || vm.isGcp()) {
-                    *error = where
-                        + u": an AWS group (account) needs a location (its Region) and no "
-                          "subscription, resourceGroup, project, scaleSet or simulated "
-                          "agents"_s;
-                    return std::nullopt;
-                }
-                vm.size = group.value("size"_L1).toString(u"m5.large"_s);
-                vm.awsInterruptionBehavior = group.value("interruptionBehavior"_L1).toString();
-                vm.awsRequestType = group.value("requestType"_L1).toString();
-            } else if (vm.isGcp()) {
-                if (!vm.subscriptionId.isEmpty() || !vm.resourceGroup.isEmpty()
-                    || !scaleSet.isEmpty() || vm.location.isEmpty() || vm.agent) {
-                    *error = where
-                        + u": a Google Cloud group (project) needs a location (its zone) and "
-                          "no subscription, resourceGroup, scaleSet or simulated agents"_s;
-                    return std::nullopt;
-                }
-                vm.name = vm.name.toLower();
-                vm.size = group.value("size"_L1).toString(u"e2-standard-2"_s);
-            } else if (vm.subscriptionId.isEmpty() || vm.resourceGroup.isEmpty()
-                       || vm.location.isEmpty()) {
-                *error = where + u": subscription, resourceGroup and location are required"_s;
-                return std::nullopt;
-            }
-            s.vms.append(vm);
-        }
     }
-    const QJsonArray timeline = root.value("timeline"_L1).toArray();
-    for (qsizetype i = 0; i < timeline.size(); ++i) {
-        const QJsonObject item = timeline.at(i).toObject();
-        const QString where = u"timeline[%1]"_s.arg(i);
-        TimelineAction action;
-        action.action = item.value("action"_L1).toString();
-        if (!kActions.contains(action.action)) {
-            *error = where + u".action must be one of "_s + kActions.join(u", "_s);
-            return std::nullopt;
-        }
-        if (!readDuration(item, "at", &action.atMs, where, error)
-            || !readDuration(item, "every", &action.everyMs, where, error))
-            return std::nullopt;
-        action.repeat = item.value("repeat"_L1).toInt(0);
-        action.args = item;
-        s.timeline.append(action);
-    }
+    if (!readTimeline(root.value("timeline"_L1).toArray(), &s.timeline, error))
+        return std::nullopt;
     return s;
 }
 
@@ -294,7 +324,8 @@ bool ScenarioRunner::run(const TimelineAction &action, QString *error)
     const QJsonObject &a = action.args;
     ++m_actionsRun;
     QStringList vms;
-    for (const QJsonValue &v : a.value("vms"_L1).toArray())
+    const QJsonArray vmNames = a.value("vms"_L1).toArray();
+    for (const QJsonValue v : vmNames)
         vms << v.toString();
     if (action.action == "evict"_L1 || action.action == "agent-loss"_L1) {
         m_server.evict(a.value("count"_L1).toInt(0), vms, a.value("region"_L1).toString(),
@@ -312,7 +343,7 @@ bool ScenarioRunner::run(const TimelineAction &action, QString *error)
                            a.value("tokenFailureRate"_L1).toDouble(0),
                            a.value("resetRate"_L1).toDouble(0));
     } else {
-        if (error)
+        if (error != nullptr)
             *error = u"unknown action "_s + action.action;
         return false;
     }

@@ -37,13 +37,13 @@ SimServer::SimServer(FleetModel &model, const base::Clock &wallClock, ServerOpti
     , m_wall(wallClock)
     , m_options(std::move(options))
     , m_server(std::make_unique<http::HttpServer>())
-    , m_rng(m_options.seed ^ 0x5eed5u)
+    , m_rng(m_options.seed ^ 0x5eed5U)
 {
     http::Limits limits;
     limits.maxConnections = 4096;
-    limits.maxBodyBytes = 256 * 1024;
+    limits.maxBodyBytes = qsizetype(256) * 1024;
     m_server->setLimits(limits);
-    m_server->setHandler([this](const http::Request &request, ResponderPtr responder) {
+    m_server->setHandler([this](const http::Request &request, const ResponderPtr &responder) {
         handle(request, responder);
     });
     connect(&m_gceTimer, &QTimer::timeout, this, &SimServer::answerGceWaiters);
@@ -75,7 +75,7 @@ QString SimServer::hostBase(const http::Request &request) const
 }
 
 void SimServer::reply(const http::Request &request, const ResponderPtr &responder,
-                      http::Response response, const QString &area)
+                      const http::Response &response, const QString &area)
 {
     if (m_requests.size() >= size_t(kMaxRecords))
         m_requests.pop_front();
@@ -84,7 +84,7 @@ void SimServer::reply(const http::Request &request, const ResponderPtr &responde
     responder->send(response);
 }
 
-void SimServer::handle(const http::Request &request, ResponderPtr responder)
+void SimServer::handle(const http::Request &request, const ResponderPtr &responder)
 {
     m_model.advance();
     const QByteArray &path = request.path;
@@ -102,6 +102,8 @@ void SimServer::handle(const http::Request &request, ResponderPtr responder)
         handleLogging(request, responder);
     else if (path == "/gcp/token")
         handleGcpToken(request, responder);
+    else if (path == "/aws/" || path == "/aws")
+        handleAws(request, responder);
     else if (path.startsWith("/subscriptions/"))
         handleArm(request, responder);
     else if (path == "/api/retail/prices")
@@ -223,6 +225,7 @@ void SimServer::capacityShortage(const QString &region, const QString &size, qin
 void SimServer::throttleStorm(qint64 realSeconds)
 {
     m_limits.startStorm(m_wall.nowMSecs() + realSeconds * 1000);
+    m_awsStormUntilWallMs = m_wall.nowMSecs() + realSeconds * 1000;
 }
 
 void SimServer::setFaults(double error5xxRate, double dropRate, int delayMs,
@@ -297,6 +300,7 @@ QJsonObject SimServer::stateJson() const
                         {u"runningVmMinutes"_s, availability.runningVmMs / 60'000.0},
                         {u"bestVmMinutes"_s, availability.bestVmMs / 60'000.0},
                         {u"losses"_s, lossesJson(m_model.losses())},
+                        {u"aws"_s, awsJson()},
                         {u"vms"_s, vms}};
 }
 

@@ -2,7 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "aws/sigv4.h"
 #include "base/clock.h"
+#include "fleet/ratebudget.h"
 #include "http/httpserver.h"
 #include "sim/armlimits.h"
 #include "sim/simtypes.h"
@@ -17,6 +19,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 
 // The simulator's HTTP front on one spotkeeper::http::HttpServer (127.0.0.1 only):
 //   POST /{tenant}/oauth2/v2.0/token                     Entra ID client credentials
@@ -27,6 +30,8 @@
 //   /compute/v1/projects/{p}/...                         Compute Engine API of the GCP VMs
 //   /aws-imds/{name}/latest/...                          IMDSv2 of each AWS instance
 //   /api/retail/prices                                   Azure Retail Prices API (public)
+//   POST /aws/                                           EC2 Query API, CloudTrail, STS of the
+//                                                        AWS instances (SigV4, ec2routes.cpp)
 //   /control/...                                         the control API (docs/SIMULATOR.md)
 // ARM requests need a bearer token it issued and pass through ArmLimits (wall clock);
 // injectable faults (5xx, dropped requests, delays) apply to ARM only. Every request is
@@ -55,6 +60,16 @@ struct ServerOptions
     double pricesBurst = 5;
     double pricesPerSecond = 3;
     int pricesPageSize = 100;
+    // The simulated AWS account's keys (SigV4) and EC2's request buckets (AWS-PROTOCOL.md §6.3).
+    QString awsAccessKeyId = QStringLiteral("AKIASIMULATOR0000001");
+    QString awsSecretAccessKey = QStringLiteral("sim-aws-secret-access-key");
+    core::BudgetConfig awsDescribeBudget {100, 20, 1'000};
+    core::BudgetConfig awsMutateBudget {50, 5, 1'000};
+    core::BudgetConfig awsRunBudget {20, 2, 1'000};
+    core::BudgetConfig awsCloudTrailBudget {10, 2, 1'000};
+    // How long a client must wait after RequestLimitExceeded before it asks the same service
+    // again (SpotKeeper's EC2 client backs off 1 s, 2 s, 4 s, ...).
+    qint64 awsMinBackoffMs = 1'000;
     quint32 seed = 1;
 };
 
@@ -94,7 +109,8 @@ public:
                            bool deallocate);
     void capacityShortage(const QString &region, const QString &size, qint64 simSeconds,
                           const QString &code, bool async);
-    void throttleStorm(qint64 realSeconds);
+    void throttleStorm(qint64 realSeconds); // ARM and the AWS APIs
+    QJsonObject awsJson() const; // counters of the AWS APIs
     void setFaults(double error5xxRate, double dropRate, int delayMs, double tokenFailureRate,
                    double resetRate = 0);
 
@@ -108,15 +124,17 @@ public:
     static QList<QJsonObject> priceItems(const QString &region, const QString &size);
 
     // Hook for the scenario runner / simulated agents: called after every eviction.
+    // NOLINTNEXTLINE(cppcoreguidelines-non-private-member-variables-in-classes): set by main
     std::function<void(const QStringList &)> onEvicted;
     // Adds the simulated agents' records (acknowledged notices) to recordsJson().
+    // NOLINTNEXTLINE(cppcoreguidelines-non-private-member-variables-in-classes): set by main
     std::function<QJsonObject()> agentRecords;
 
 private:
     using ResponderPtr = std::shared_ptr<http::Responder>;
-    void handle(const http::Request &request, ResponderPtr responder);
-    void reply(const http::Request &request, const ResponderPtr &responder, http::Response response,
-               const QString &area);
+    void handle(const http::Request &request, const ResponderPtr &responder);
+    void reply(const http::Request &request, const ResponderPtr &responder,
+               const http::Response &response, const QString &area);
     void handleToken(const http::Request &request, const ResponderPtr &responder);
     void handleArm(const http::Request &request, const ResponderPtr &responder);
     void routeArm(const http::Request &request, const ResponderPtr &responder);
@@ -136,6 +154,19 @@ private:
     void handleLogging(const http::Request &request, const ResponderPtr &responder);
     bool gcpAuthorized(const http::Request &request) const;
     QJsonObject computeInstance(const http::Request &request, const SimVm &vm) const;
+    // The AWS account under /aws/ (ec2routes.cpp).
+    void handleAws(const http::Request &request, const ResponderPtr &responder);
+    QString awsSignatureProblem(const http::Request &request) const; // empty = signed right
+    bool awsThrottles(const QString &kind, const QString &service); // RequestLimitExceeded
+    http::Response ec2Action(const QByteArray &action, const core::aws::BytePairList &form);
+    http::Response ec2DescribeInstances(const core::aws::BytePairList &form);
+    http::Response ec2StartOrStop(bool start, const core::aws::BytePairList &form);
+    std::optional<http::Response> ec2StartOne(int index); // nullopt = started
+    std::optional<http::Response> ec2StopOne(int index); // nullopt = stopped
+    http::Response ec2DescribeSpotRequests(const core::aws::BytePairList &form);
+    http::Response runInstances(const core::aws::BytePairList &form);
+    http::Response cloudTrailLookup(const http::Request &request);
+    http::Response stsAssume(const core::aws::BytePairList &form);
     QJsonObject computeOperation(const http::Request &request, const SimVm &vm,
                                  const SimOperation *op, const QString &opId) const;
     http::Response armError(int status, const QString &code, const QString &message) const;
@@ -200,6 +231,28 @@ private:
     };
     QHash<QByteArray, AwsImdsToken> m_awsImdsTokens; // IMDSv2 session tokens
     std::vector<GceWaiter> m_gceWaiters; // open ?wait_for_change=true requests
+    QHash<QString, core::aws::AwsCredentials> m_awsKeys; // temporary keys STS issued
+    QHash<QString, core::RateBudget> m_awsBuckets; // per API kind
+    QHash<QByteArray, int> m_awsClientTokens; // RunInstances ClientToken -> instance
+    struct AwsGate
+    {
+        qint64 raisedWallMs = 0; // the throttled answer that opened it
+        qint64 untilWallMs = 0;
+    };
+    // A request this soon after the throttled answer was already in flight (as ArmLimits).
+    static constexpr qint64 kAwsInFlightMs = 250;
+    QHash<QString, AwsGate> m_awsGates; // per service ("ec2", "cloudtrail")
+    qint64 m_awsRequestsBeforeBackoff = 0;
+    qint64 m_awsStormUntilWallMs = 0;
+    qint64 m_awsDescribes = 0;
+    qint64 m_awsStarts = 0;
+    qint64 m_awsStartsRefused = 0;
+    qint64 m_awsRuns = 0;
+    qint64 m_awsRunsRefused = 0;
+    qint64 m_awsTrailReads = 0;
+    qint64 m_awsThrottled = 0;
+    qint64 m_awsRefused = 0;
+    qint64 m_awsStsIssued = 0;
     QTimer m_gceTimer; // checks them every kGceCheckMs while any is open
 };
 

@@ -34,6 +34,9 @@ struct Timings
     qint64 startingMs = 60'000; // start accepted -> running
     qint64 startFailMs = 10'000; // start accepted -> async Failed (capacity)
     qint64 runningStartNoopMs = 1'000; // start on a running VM: op succeeds after this
+    // AWS: EC2 restarts an interrupted instance of a persistent Spot request this long after
+    // capacity returned in its Availability Zone and type (docs/AWS-PROTOCOL.md §2).
+    qint64 awsRestartMs = 60'000;
 };
 
 struct SimEvent
@@ -100,6 +103,10 @@ struct SimVm
     qint64 rebalanceAtMs = 0; // a rebalance recommendation was issued (0 = none)
 
     bool isGcp() const { return !gcpProject.isEmpty(); }
+    // Of the EC2 Query API (ec2routes.cpp): the launch template it was launched from ("lt-...")
+    // and the reason of its last stop or termination (e.g. Server.SpotInstanceShutdown).
+    QString awsLaunchTemplate {};
+    QString awsStateReason {};
     bool isAws() const { return !awsAccount.isEmpty(); }
     // ARM id, for a Google Cloud VM "projects/{project}/zones/{zone}/instances/{name}", for an
     // AWS instance its ARN "arn:aws:ec2:{region}:{account}:instance/{instance id}".
@@ -188,6 +195,7 @@ struct ModelCounters
     qint64 scaleSetStartInstances = 0; // instance ids those calls named
     qint64 userDeallocations = 0; // deallocated "as a user" (control route or ARM deallocate)
     qint64 userPowerOffs = 0; // powered off "as a user" (control route or ARM powerOff)
+    qint64 ec2Restarts = 0; // AWS: interrupted instances EC2 itself started again
 };
 
 // Where the VM-minutes beyond the unavoidable went, summed over finished outages

@@ -22,9 +22,9 @@ namespace spotkeeper::e2e {
 
 namespace {
 
-const char *kSim = "app/sim/spotkeeper-sim";
-const char *kDaemon = "app/headless/spotkeeperd";
-const char *kAgent = "agent/spotkeeper-agent";
+const char *const kSim = "app/sim/spotkeeper-sim";
+const char *const kDaemon = "app/headless/spotkeeperd";
+const char *const kAgent = "agent/spotkeeper-agent";
 
 QString bin(const char *relative)
 {
@@ -177,7 +177,7 @@ bool E2eRig::startSim(int fleet, int simAgents, double speed, const QStringList 
 
 QString E2eRig::writeConfig(int reconcileSeconds, quint16 port, const QString &name)
 {
-    const QString path = m_dir.filePath(name + u".conf"_s);
+    QString path = m_dir.filePath(name + u".conf"_s);
     QFile file(path);
     file.open(QIODevice::WriteOnly | QIODevice::Truncate);
     const QString text =
@@ -199,6 +199,13 @@ QString E2eRig::writeConfig(int reconcileSeconds, quint16 port, const QString &n
                      m_gcpProject)
                 .toUtf8());
     file.write(m_extraConfig.toUtf8());
+    if (!m_awsAccount.isEmpty())
+        file.write(
+            u"[aws]\nregions = %1\naccount_id = %2\nec2_endpoint = %3/aws/\n"
+            "cloudtrail_endpoint = %3/aws/\nsts_endpoint = %3/aws/\ninstance_role = false\n%4"_s
+                .arg(m_awsRegion, m_awsAccount, m_simUrl,
+                     m_awsLines.isEmpty() ? QString() : m_awsLines + u'\n')
+                .toUtf8());
     return path;
 }
 
@@ -223,6 +230,20 @@ bool E2eRig::launchDaemon(std::unique_ptr<QProcess> &process, quint16 port, cons
     process = std::make_unique<QProcess>();
     process->setStandardOutputFile(log, QIODevice::Append);
     process->setStandardErrorFile(log, QIODevice::Append);
+    if (!m_awsAccount.isEmpty()) {
+        // The simulator's keys (ServerOptions), and nothing of the user's AWS setup.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        const QStringList variables = env.keys();
+        for (const QString &variable : variables) {
+            if (variable.startsWith(u"AWS_"_s))
+                env.remove(variable);
+        }
+        env.insert(u"AWS_ACCESS_KEY_ID"_s, u"AKIASIMULATOR0000001"_s);
+        env.insert(u"AWS_SECRET_ACCESS_KEY"_s, u"sim-aws-secret-access-key"_s);
+        env.insert(u"AWS_EC2_METADATA_DISABLED"_s, u"true"_s);
+        env.insert(u"HOME"_s, m_dir.path());
+        process->setProcessEnvironment(env);
+    }
     process->start(bin(kDaemon), {u"--config"_s, config, u"run"_s});
     if (!process->waitForStarted(10'000)) {
         *error = u"spotkeeperd did not start: "_s + process->errorString();
@@ -264,7 +285,7 @@ void E2eRig::killReplica(int index)
 {
     QProcess *p =
         index >= 0 && size_t(index) < m_replicas.size() ? m_replicas[size_t(index)].get() : nullptr;
-    if (!p || p->state() == QProcess::NotRunning)
+    if (p == nullptr || p->state() == QProcess::NotRunning)
         return;
     ::kill(pid_t(p->processId()), SIGKILL);
     p->waitForFinished(10'000);
@@ -330,7 +351,7 @@ bool E2eRig::startRealGcpAgent(const QString &vmName, const QString &project, co
 QString E2eRig::arnOf(const QString &vmName)
 {
     const QJsonArray vms = state().value("vms"_L1).toArray();
-    for (const QJsonValue &vm : vms) {
+    for (const QJsonValue vm : vms) {
         if (vm.toObject().value("name"_L1).toString() == vmName)
             return vm.toObject().value("resourceId"_L1).toString();
     }
@@ -360,7 +381,7 @@ void E2eRig::stopAgents()
 
 QString E2eRig::writeGcpScenario(int gcpVms, const QString &project, const QString &zone)
 {
-    const QString path = m_dir.filePath(u"gcp-scenario.json"_s);
+    QString path = m_dir.filePath(u"gcp-scenario.json"_s);
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
         return {};
@@ -382,19 +403,27 @@ QString E2eRig::awsName(int n)
 QString E2eRig::writeAwsScenario(const QStringList &behaviours, const QString &account,
                                  const QString &region)
 {
-    const QString path = m_dir.filePath(u"aws-scenario.json"_s);
+    QStringList groups;
+    for (qsizetype i = 0; i < behaviours.size(); ++i)
+        groups += uR"({"count":1,"name":"%1","account":"%2","location":"%3","size":"m5.large",
+         "interruptionBehavior":"%4"})"_s.arg(awsName(int(i + 1)), account, region,
+                                              behaviours.at(i));
+    return writeAwsScenario(groups.join(u','));
+}
+
+QString E2eRig::writeAwsScenario(const QString &awsGroups)
+{
+    QString path = m_dir.filePath(u"aws-scenario.json"_s);
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
         return {};
-    QString groups;
-    for (qsizetype i = 0; i < behaviours.size(); ++i)
-        groups += uR"(,
-        {"count":1,"name":"%1","account":"%2","location":"%3","size":"m5.large",
-         "interruptionBehavior":"%4"})"_s.arg(awsName(int(i + 1)), account, region,
-                                              behaviours.at(i));
-    file.write(uR"({"name":"aws","speed":1,"fleet":[
+    // Short AWS timings: an interrupted instance is stopped in 10 s and EC2 restarts it 40 s
+    // after capacity returned (long enough for two reconciler sweeps to see it down).
+    file.write(uR"({"name":"aws","speed":1,
+        "timings":{"deallocating":"10s","deleting":"10s","starting":"10s","awsRestart":"40s"},
+        "fleet":[
         {"count":1,"namePrefix":"az-","subscription":"6b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
-         "resourceGroup":"sim-rg","location":"westeurope"}%1]})"_s.arg(groups)
+         "resourceGroup":"sim-rg","location":"westeurope"},%1]})"_s.arg(awsGroups)
                    .toUtf8());
     return path;
 }
@@ -437,7 +466,7 @@ QJsonObject E2eRig::control(const QByteArray &route, const QByteArray &body)
     return reply.json().object();
 }
 
-std::unique_ptr<core::Store> E2eRig::openStore()
+std::unique_ptr<core::Store> E2eRig::openStore() const
 {
     core::StoreError error;
     return core::Store::open(core::StoreOptions {storePath(), false, 10'000, nullptr}, &error);

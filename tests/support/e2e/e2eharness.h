@@ -39,6 +39,16 @@ public:
     // The daemons get a [gcp] section: the test service-account key (tests/data/gcp), the
     // simulator's token endpoint and Compute API, and this project to reconcile.
     void enableGcp(const QString &project) { m_gcpProject = project; }
+    // The daemons get an [aws] section: the simulator's /aws/ as the EC2 and CloudTrail
+    // endpoints, this account and region, and extra "key = value" lines (replace_terminated,
+    // ...); their environment carries the simulator's AWS keys (nothing else of the user's:
+    // HOME is the rig's folder, IMDS is off).
+    void enableAws(const QString &account, const QString &region, const QString &lines = {})
+    {
+        m_awsAccount = account;
+        m_awsRegion = region;
+        m_awsLines = lines;
+    }
     // Extra "key = value" lines for the daemons' [engine] section (benchmarks).
     void setEngineOptions(const QString &lines) { m_engineOptions = lines; }
     // Extra sections for the daemons' configuration, appended as written ([notify], ...).
@@ -81,6 +91,9 @@ public:
     QString writeAwsScenario(const QStringList &behaviours, const QString &account,
                              const QString &region);
     static QString awsName(int n); // "ec2-001"
+    // One Azure VM "az-001" and the AWS groups given (JSON objects of the simulator's scenario
+    // "fleet", each with "account", comma-separated), with short AWS timings.
+    QString writeAwsScenario(const QString &awsGroups);
     // spotkeeperd --config <the daemon's config> args...: exit code, stdout+stderr in *output.
     int runCli(const QStringList &args, QString *output);
     QString resourceIdOf(const QString &vmName) const;
@@ -88,7 +101,7 @@ public:
     QJsonObject control(const QByteArray &route, const QByteArray &body = {});
     QJsonObject state() { return control("state"); }
     QJsonObject records() { return control("records"); }
-    std::unique_ptr<core::Store> openStore();
+    std::unique_ptr<core::Store> openStore() const;
 
     // Processes events until cond() or timeoutMs; cond is checked every 250 ms.
     static bool waitFor(const std::function<bool()> &cond, int timeoutMs);
@@ -134,6 +147,9 @@ private:
     QString m_extraConfig;
     QString m_storeLocation;
     QString m_gcpProject;
+    QString m_awsAccount;
+    QString m_awsRegion;
+    QString m_awsLines;
 };
 
 } // namespace spotkeeper::e2e
