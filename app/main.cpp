@@ -4,6 +4,7 @@
 // this file creates what it decided and connects it (session or remote source, window,
 // single instance, theme, language, the drain on quit).
 #include "base/clock.h"
+#include "fleet/enginehostconfig.h"
 #include "models/apptranslations.h"
 #include "models/remotefleetsource.h"
 #include "sim/demosimulator.h"
@@ -22,10 +23,105 @@
 #include <QProcessEnvironment>
 #include <QStandardPaths>
 
+#include <cstddef>
 #include <functional>
 #include <memory>
+#include <span>
 
 using namespace spotkeeper;
+
+namespace {
+
+QStringList argumentList(int argc, char **argv)
+{
+    QStringList arguments;
+    for (const char *argument : std::span(argv, std::size_t(argc)))
+        arguments.append(QString::fromLocal8Bit(argument));
+    return arguments;
+}
+
+// The demo: spotkeeper-sim as a child process (it exits with this one), whose Azure
+// endpoints and service principal the in-process engine then uses; null, with the settings'
+// store cleared, when it did not start.
+std::unique_ptr<sim::DemoSimulator> startDemo(gui::DashboardSettings &settings)
+{
+    auto demo = std::make_unique<sim::DemoSimulator>();
+    QString error;
+    if (!demo->start(settings.storePath, quint16(settings.listenPort), &error)) {
+        qWarning("demo: %s", qPrintable(error));
+        settings.storePath.clear();
+        return nullptr;
+    }
+    const QProcessEnvironment env = demo->environment();
+    const QStringList names = env.keys();
+    for (const QString &name : names)
+        qputenv(name.toLatin1().constData(), env.value(name).toUtf8());
+    settings.subscriptions = demo->subscriptions();
+    return demo;
+}
+
+// The in-process engine over the settings' store. In the demo its Google Cloud VMs are
+// restarted through the simulator's Compute API ([gcp] from the demo, whose key file is
+// deleted once the engine has read it). Null and *error when the store does not open.
+std::unique_ptr<gui::DashboardSession> openSession(const gui::DashboardSettings &settings,
+                                                   sim::DemoSimulator *demo, QString *error)
+{
+    auto session = std::make_unique<gui::DashboardSession>(base::systemClock());
+    if (demo != nullptr && !demo->googleCloud().isEmpty()) {
+        session->setEngineOverlay([gcp = demo->googleCloud()](core::EngineHostConfig &config) {
+            config.gcpCredentialsFile = gcp.credentialsFile;
+            config.gcpTokenUri = gcp.tokenUri;
+            config.gcpComputeEndpoint = gcp.computeEndpoint;
+            config.gcpLoggingEndpoint = gcp.loggingEndpoint;
+            config.gcpProjects = gcp.projects;
+        });
+    }
+    const bool opened = session->open(settings, error);
+    if (demo != nullptr)
+        demo->removeKeyFiles(); // the engine holds the demo's Google key now
+    if (!opened)
+        return nullptr;
+    return session;
+}
+
+// --attach: from inside the event loop (the keychain answers there); a failure ends it.
+void attachAtStart(const gui::DashboardSettings &settings, gui::SecretStore &secrets,
+                   std::function<void(std::unique_ptr<gui::RemoteFleetSource>)> show)
+{
+    QMetaObject::invokeMethod(
+        qApp,
+        [&settings, &secrets, show = std::move(show)] {
+            gui::attachRemote(
+                settings, secrets, base::systemClock(), nullptr, true,
+                [show](std::unique_ptr<gui::RemoteFleetSource> next, const QString &error) {
+                    if (!next) {
+                        QMessageBox::critical(nullptr, QObject::tr("SpotKeeper"), error);
+                        QCoreApplication::exit(1);
+                        return;
+                    }
+                    show(std::move(next));
+                });
+        },
+        Qt::QueuedConnection);
+}
+
+// Quit drains the local engine first: no new connections, in-flight notices committed
+// and answered, timers stopped, job leases released, before the store closes.
+void drainOnQuit(QApplication &app, const std::unique_ptr<gui::DashboardSession> &session)
+{
+    QApplication::setQuitOnLastWindowClosed(false);
+    QObject::connect(&app, &QGuiApplication::lastWindowClosed, &app, [&session] {
+        if (!session || session->isStopped()) {
+            QCoreApplication::quit();
+            return;
+        }
+        QObject::connect(session.get(), &gui::DashboardSession::stopped, qApp,
+                         &QCoreApplication::quit);
+        session->shutdown();
+    });
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -34,10 +130,7 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(SPOTKEEPER_VERSION));
     QCommandLineParser parser;
     gui::DashboardStartup::addOptions(parser);
-    QStringList arguments;
-    for (int i = 0; i < argc; ++i)
-        arguments.append(QString::fromLocal8Bit(argv[i]));
-    if (gui::DashboardStartup::asksForHelpOrVersion(arguments)) {
+    if (gui::DashboardStartup::asksForHelpOrVersion(argumentList(argc, argv))) {
         const QCoreApplication noGui(argc, argv);
         parser.process(noGui); // prints the answer and exits
     }
@@ -59,23 +152,9 @@ int main(int argc, char *argv[])
     gui::applyTheme(gui::themeFromString(settings.theme));
     gui::KeychainSecretStore secrets(QStringLiteral("io.github.spotkeeper.SpotKeeper"));
 
-    // The demo: spotkeeper-sim as a child process (it exits with this one), whose Azure
-    // endpoints and service principal the in-process engine then uses.
     std::unique_ptr<sim::DemoSimulator> demo;
-    if (plan.mode == gui::DashboardStartup::Mode::Demo) {
-        demo = std::make_unique<sim::DemoSimulator>();
-        QString demoError;
-        if (demo->start(settings.storePath, quint16(settings.listenPort), &demoError)) {
-            const QProcessEnvironment demoEnv = demo->environment();
-            for (const QString &key : demoEnv.keys())
-                qputenv(key.toLatin1().constData(), demoEnv.value(key).toUtf8());
-            settings.subscriptions = demo->subscriptions();
-        } else {
-            qWarning("demo: %s", qPrintable(demoError));
-            demo.reset();
-            settings.storePath.clear();
-        }
-    }
+    if (plan.mode == gui::DashboardStartup::Mode::Demo)
+        demo = startDemo(settings);
 
     // Local: the engine in-process (DashboardSession). Remote: a RemoteFleetSource. The
     // window is replaced when the operator attaches later (Settings → Remote server).
@@ -122,49 +201,23 @@ int main(int argc, char *argv[])
                           });
     };
 
-    // Quit drains the local engine first: no new connections, in-flight notices committed
-    // and answered, timers stopped, job leases released, before the store closes.
-    QApplication::setQuitOnLastWindowClosed(false);
-    QObject::connect(&app, &QGuiApplication::lastWindowClosed, &app, [&session] {
-        if (!session || session->isStopped()) {
-            QCoreApplication::quit();
-            return;
-        }
-        QObject::connect(session.get(), &gui::DashboardSession::stopped, qApp,
-                         &QCoreApplication::quit);
-        session->shutdown();
-    });
+    drainOnQuit(app, session);
 
     if (plan.mode == gui::DashboardStartup::Mode::Attach) {
-        // From inside the event loop: the keychain answers there, and a failure ends it.
-        QMetaObject::invokeMethod(
-            &app,
-            [&] {
-                gui::attachRemote(
-                    settings, secrets, base::systemClock(), nullptr, true,
-                    [&](std::unique_ptr<gui::RemoteFleetSource> next, const QString &error) {
-                        if (!next) {
-                            QMessageBox::critical(nullptr, QObject::tr("SpotKeeper"), error);
-                            QCoreApplication::exit(1);
-                            return;
-                        }
-                        showRemote(std::move(next));
-                    });
-            },
-            Qt::QueuedConnection);
+        attachAtStart(settings, secrets, showRemote);
         return QApplication::exec();
     }
 
-    session = std::make_unique<gui::DashboardSession>(base::systemClock());
     QString error;
-    if (!session->open(settings, &error)) {
+    session = openSession(settings, demo.get(), &error);
+    if (!session) {
         QMessageBox::critical(nullptr, QObject::tr("SpotKeeper"), error);
         return 1;
     }
     openWindow(session->source(),
-               demo ? QObject::tr("SpotKeeper — Simulated Azure (demo)") : QString());
+               demo ? QObject::tr("SpotKeeper — Simulated clouds (demo)") : QString());
     if (demo)
-        window->addStatusNote(QObject::tr("Demo: simulated Azure"),
-                              QObject::tr("Simulated Azure: demo fleet from spotkeeper-sim"));
+        window->addStatusNote(QObject::tr("Demo: simulated clouds"),
+                              QObject::tr("Simulated clouds: demo fleet from spotkeeper-sim"));
     return QApplication::exec();
 }

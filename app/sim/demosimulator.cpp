@@ -2,6 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sim/demosimulator.h"
 
+#include "base/privatefile.h"
+#include "sim/gcpdemokey.h"
+
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
@@ -27,6 +30,14 @@ DemoSimulator::~DemoSimulator()
     }
     if (!m_secretFile.isEmpty())
         QFile::remove(m_secretFile);
+    removeKeyFiles();
+}
+
+void DemoSimulator::removeKeyFiles()
+{
+    if (!m_gcp.credentialsFile.isEmpty())
+        QFile::remove(m_gcp.credentialsFile);
+    m_gcp.credentialsFile.clear();
 }
 
 QString DemoSimulator::findExecutable()
@@ -62,8 +73,11 @@ bool DemoSimulator::start(const QString &storePath, quint16 dashboardPort, QStri
     }
     const QString runtime = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
     QDir().mkpath(runtime.isEmpty() ? QDir::tempPath() : runtime);
-    m_secretFile = (runtime.isEmpty() ? QDir::tempPath() : runtime)
-        + u"/spotkeeper-sim-secret-%1"_s.arg(QCoreApplication::applicationPid());
+    const QString folder = runtime.isEmpty() ? QDir::tempPath() : runtime;
+    m_secretFile = folder + u"/spotkeeper-sim-secret-%1"_s.arg(QCoreApplication::applicationPid());
+    // The demo's Google service-account key (owner-only, as the secret).
+    const QString gcpKeyFile =
+        folder + u"/spotkeeper-sim-gcp-key-%1.json"_s.arg(QCoreApplication::applicationPid());
     // The simulator's stdin is a pipe whose write end only we hold: if we are killed it
     // reads EOF and exits (plus the parent-death signal; see app/sim/parentwatch.h).
     QStringList args {u"--print-endpoints"_s, u"--client-secret-out"_s,
@@ -112,6 +126,22 @@ bool DemoSimulator::start(const QString &storePath, quint16 dashboardPort, QStri
     m_env.insert(u"AZURE_CLIENT_SECRET"_s, QString::fromUtf8(secret.readAll()));
     secret.close();
     QFile::remove(m_secretFile); // read once; nothing is left behind if we are killed later
+    // The built-in demo's Google Cloud VMs: [gcp] for the simulator, with a key of its own.
+    return extraArgs.contains(u"--scenario"_s) || startGoogleCloud(gcpKeyFile, error);
+}
+
+bool DemoSimulator::startGoogleCloud(const QString &keyFile, QString *error)
+{
+    DemoGoogleCloud gcp;
+    gcp.projects = {QString::fromLatin1(kDemoGcpProject)};
+    gcp.tokenUri = m_url + u"/gcp/token"_s;
+    gcp.computeEndpoint = m_url + u"/compute/v1/"_s;
+    gcp.loggingEndpoint = m_url + u"/logging/v2/"_s;
+    const QByteArray key = makeGcpDemoKeyFile(gcp.projects.constFirst(), gcp.tokenUri, error);
+    if (key.isEmpty() || !base::writePrivateFile(keyFile, key, error))
+        return false;
+    gcp.credentialsFile = keyFile;
+    m_gcp = gcp;
     return true;
 }
 

@@ -13,9 +13,29 @@
 // the running executable, in the build tree, or on PATH), with agent keys provisioned in
 // the dashboard's store and simulated agents aimed at its listener, and hands back the
 // environment that points the Azure client at it (SPOTKEEPER_ARM_URL, AZURE_AUTHORITY_HOST,
-// AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET). The process ends with this object,
-// and with this process even when it is killed (the simulator runs --exit-with-parent).
+// AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET) and, when the fleet has Google
+// Cloud VMs, the engine's [gcp] settings for it (googleCloud()). The process ends with this
+// object, and with this process even when it is killed (the simulator runs --exit-with-parent).
 namespace spotkeeper::sim {
+
+// The Google Cloud project of the built-in demo's Google Cloud VMs (Scenario::demo(),
+// packaging/sim/demo.json).
+inline constexpr auto kDemoGcpProject = "spotkeeper-demo";
+
+// spotkeeperd.conf's [gcp] for the simulated Google Cloud: a throwaway service-account key
+// made at start (gcpdemokey.h; an owner-only file in the runtime folder, removed by
+// removeKeyFiles() once the engine has read it, or with the DemoSimulator), the token URI
+// and the Compute and Logging base URLs of the simulator, the project to reconcile.
+// Empty (isEmpty()) with a scenario of the caller's (extraArgs --scenario).
+struct DemoGoogleCloud
+{
+    QString credentialsFile;
+    QString tokenUri;
+    QString computeEndpoint;
+    QString loggingEndpoint;
+    QStringList projects;
+    bool isEmpty() const { return projects.isEmpty() || credentialsFile.isEmpty(); }
+};
 
 class DemoSimulator final : public QObject
 {
@@ -34,16 +54,23 @@ public:
                const QStringList &extraArgs = {}, int timeoutMs = 20'000);
     QProcessEnvironment environment() const { return m_env; }
     QStringList subscriptions() const { return m_subscriptions; }
+    DemoGoogleCloud googleCloud() const { return m_gcp; }
+    // The key files are read by the engine when it starts; after that they go (the key
+    // stays in the engine's memory only).
+    void removeKeyFiles();
     QString url() const { return m_url; }
     bool isRunning() const;
     qint64 processId() const; // 0 when not running
 
 private:
+    bool startGoogleCloud(const QString &keyFile, QString *error);
+
     std::unique_ptr<QProcess> m_process;
     QProcessEnvironment m_env;
     QStringList m_subscriptions;
     QString m_url;
     QString m_secretFile;
+    DemoGoogleCloud m_gcp;
     QString m_program;
 };
 

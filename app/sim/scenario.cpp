@@ -120,9 +120,10 @@ QString readCloud(const QJsonObject &group, qsizetype i, SimVm *vm)
         vm->awsRequestType = group.value("requestType"_L1).toString();
         vm->awsLaunchTemplate = group.value("launchTemplate"_L1).toString();
     } else if (vm->isGcp()) {
-        if (azureFields || vm->location.isEmpty() || vm->agent)
+        // With "agents", simulated agents send what spotkeeper-agent --cloud gcp sends (the demo).
+        if (azureFields || vm->location.isEmpty())
             return u": a Google Cloud group (project) needs a location (its zone) and no "
-                   "subscription, resourceGroup, scaleSet or simulated agents"_s;
+                   "subscription, resourceGroup or scaleSet"_s;
         vm->name = vm->name.toLower();
         vm->size = group.value("size"_L1).toString(u"e2-standard-2"_s);
     } else if (vm->subscriptionId.isEmpty() || vm->resourceGroup.isEmpty()
@@ -268,7 +269,13 @@ Scenario Scenario::demo()
          "evictionPolicy": "Deallocate", "tags": {"spotkeeper:auto-restart": "true"}, "agents": true},
         {"count": 2, "namePrefix": "tmp-wus-", "subscription": "00000000-0000-4000-8000-00000000d3e0",
          "resourceGroup": "demo-ml", "location": "westus2", "size": "Standard_D2s_v5",
-         "evictionPolicy": "Delete", "tags": {"spotkeeper:auto-restart": "true"}, "agents": true}
+         "evictionPolicy": "Delete", "tags": {"spotkeeper:auto-restart": "true"}, "agents": true},
+        {"count": 8, "namePrefix": "gce-web-", "project": "spotkeeper-demo",
+         "location": "europe-west1-b", "size": "e2-standard-4",
+         "tags": {"spotkeeper:auto-restart": "true", "env": "demo"}, "agents": true},
+        {"count": 4, "namePrefix": "gce-batch-", "project": "spotkeeper-demo",
+         "location": "us-central1-a", "size": "n2-standard-8",
+         "tags": {"spotkeeper:auto-restart": "true"}, "agents": true}
       ],
       "timeline": [
         {"at": "45s", "every": "3m", "action": "evict", "count": 3},
@@ -276,7 +283,11 @@ Scenario Scenario::demo()
          "size": "Standard_F4s_v2", "seconds": 240, "code": "AllocationFailed"},
         {"at": "5m", "every": "15m", "action": "evict", "region": "westeurope", "count": 4},
         {"at": "10m", "every": "20m", "action": "agent-loss", "count": 1},
-        {"at": "12m", "every": "30m", "action": "throttle-storm", "seconds": 20}
+        {"at": "12m", "every": "30m", "action": "throttle-storm", "seconds": 20},
+        {"at": "90s", "every": "4m", "action": "evict", "region": "europe-west1-b", "count": 2},
+        {"at": "6m", "every": "15m", "action": "capacity", "region": "us-central1-a",
+         "size": "n2-standard-8", "seconds": 180, "code": "ZonalAllocationFailed"},
+        {"at": "390s", "every": "15m", "action": "evict", "region": "us-central1-a", "count": 2}
       ]
     })";
     QString error;

@@ -20,6 +20,18 @@ namespace {
 protocol::VmIdentity identityOf(const SimVm &vm)
 {
     protocol::VmIdentity id;
+    if (vm.isGcp()) { // what the Google Cloud agent reads from the metadata server
+        id.cloud = protocol::Cloud::Gcp;
+        id.projectId = vm.gcpProject;
+        id.zone = vm.location;
+        id.location = vm.location;
+        id.vmName = vm.name;
+        id.vmId = vm.vmId;
+        id.priority =
+            vm.priority.compare("Spot"_L1, Qt::CaseInsensitive) == 0 ? u"SPOT"_s : u"STANDARD"_s;
+        id.evictionPolicy = vm.evictionPolicy == "Delete"_L1 ? u"DELETE"_s : u"STOP"_s;
+        return id;
+    }
     id.subscriptionId = vm.subscriptionId;
     id.resourceGroup = vm.resourceGroup;
     id.vmName = vm.name;

@@ -140,6 +140,8 @@ void DashboardSession::startEngine(const DashboardSettings &settings)
         config.tls.privateKeyFile = settings.tlsKey;
         config.agentCaFile = settings.tlsAgentCa;
     }
+    if (m_overlay)
+        m_overlay(config);
     if (listenerProblem.isEmpty())
         listenerProblem = config.validate();
     core::EngineHostOptions options;

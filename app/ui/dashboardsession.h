@@ -10,11 +10,13 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 
 namespace spotkeeper::core {
 class EngineHost;
 class Store;
+struct EngineHostConfig;
 } // namespace spotkeeper::core
 
 namespace spotkeeper::gui {
@@ -60,12 +62,19 @@ Q_SIGNALS:
 public:
     // The ARM budget shown in the status bar is re-read this often (ms; before open()).
     void setBudgetRefreshMs(int ms);
+    // Before open(): what the engine's configuration gets beyond the Settings (the demo's
+    // [gcp] settings pointing at the simulator), applied last.
+    void setEngineOverlay(std::function<void(core::EngineHostConfig &)> overlay)
+    {
+        m_overlay = std::move(overlay);
+    }
 
 private:
     base::Clock &m_clock;
     std::unique_ptr<core::Store> m_store;
     std::unique_ptr<LocalFleetSource> m_source;
     std::unique_ptr<core::EngineHost> m_host;
+    std::function<void(core::EngineHostConfig &)> m_overlay;
 
     void startEngine(const DashboardSettings &settings);
     void announceStopped();
