@@ -297,6 +297,19 @@ N.update({
   '%1 %2 gespart (Spot %3, nutzungsbasiert %4); %5 Std. durch %n Verdrängungen verloren, Wert %6 %2'],
 })
 
+# The cloud everywhere in the dashboard (issues 15/16): fleet filter, detail pane, charts.
+S.update({
+ 'All clouds': 'Alle Clouds', 'Cloud filter': 'Cloud-Filter',
+ 'Show the VMs of one cloud only': 'Nur die VMs einer Cloud zeigen',
+ 'Open in Google Cloud &console': 'In der Google-Cloud-&Konsole öffnen',
+ 'Open in AWS &console': 'In der AWS-&Konsole öffnen',
+ "Copy the VM's resource ID (ARM resource ID, Google Cloud instance path or instance ARN) to the clipboard": 'Die Ressourcen-ID der VM (ARM-Ressourcen-ID, Google-Cloud-Instanzpfad oder Instanz-ARN) in die Zwischenablage kopieren',
+ "Open the VM in its cloud's console in your browser": 'Die VM in der Konsole ihrer Cloud im Browser öffnen',
+ '%1 · %2': '%1 · %2', '%1 · power: %2 · %3': '%1 · Zustand: %2 · %3',
+ 'Charts of the cloud': 'Diagramme der Cloud', 'C&loud:': 'C&loud:',
+ "No agent has reported for this VM (observed through its cloud's API only).": 'Für diese VM hat sich kein Agent gemeldet (nur über die API ihrer Cloud beobachtet).',
+})
+
 def fill(path, german):
     tree = ET.parse(path)
     missing = []

@@ -521,6 +521,22 @@
         <source>Restart outcomes</source>
         <translation>Ergebnisse der Neustarts</translation>
     </message>
+    <message>
+        <source>Cloud</source>
+        <translation>Cloud</translation>
+    </message>
+    <message>
+        <source>All clouds</source>
+        <translation>Alle Clouds</translation>
+    </message>
+    <message>
+        <source>Charts of the cloud</source>
+        <translation>Diagramme der Cloud</translation>
+    </message>
+    <message>
+        <source>C&amp;loud:</source>
+        <translation>C&amp;loud:</translation>
+    </message>
 </context>
 <context>
     <name>spotkeeper::gui::CostPanel</name>
@@ -722,14 +738,6 @@
         <translation>Im Azure-&amp;Portal öffnen</translation>
     </message>
     <message>
-        <source>Copy the VM's ARM resource ID to the clipboard</source>
-        <translation>Die ARM-Ressourcen-ID der VM in die Zwischenablage kopieren</translation>
-    </message>
-    <message>
-        <source>Open the VM in the Azure portal in your browser</source>
-        <translation>Die VM im Azure-Portal im Browser öffnen</translation>
-    </message>
-    <message>
         <source>Timeline</source>
         <translation>Zeitleiste</translation>
     </message>
@@ -774,10 +782,6 @@
         <translation>; letzte Abfrage fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <source>No agent has reported for this VM (observed through ARM only).</source>
-        <translation>Für diese VM hat sich kein Agent gemeldet (nur über ARM beobachtet).</translation>
-    </message>
-    <message>
         <source>Restart job: %1, attempt %2, next attempt %3</source>
         <translation>Neustartauftrag: %1, Versuch %2, nächster Versuch %3</translation>
     </message>
@@ -802,8 +806,32 @@
         <translation>Absichtlich angehalten von %1</translation>
     </message>
     <message>
-        <source>%1 · %2 · %3 · %4 · power: %5 · %6</source>
-        <translation>%1 · %2 · %3 · %4 · Zustand: %5 · %6</translation>
+        <source>Open in Google Cloud &amp;console</source>
+        <translation>In der Google-Cloud-&amp;Konsole öffnen</translation>
+    </message>
+    <message>
+        <source>Open in AWS &amp;console</source>
+        <translation>In der AWS-&amp;Konsole öffnen</translation>
+    </message>
+    <message>
+        <source>Copy the VM's resource ID (ARM resource ID, Google Cloud instance path or instance ARN) to the clipboard</source>
+        <translation>Die Ressourcen-ID der VM (ARM-Ressourcen-ID, Google-Cloud-Instanzpfad oder Instanz-ARN) in die Zwischenablage kopieren</translation>
+    </message>
+    <message>
+        <source>Open the VM in its cloud's console in your browser</source>
+        <translation>Die VM in der Konsole ihrer Cloud im Browser öffnen</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>%1 · power: %2 · %3</source>
+        <translation>%1 · Zustand: %2 · %3</translation>
+    </message>
+    <message>
+        <source>No agent has reported for this VM (observed through its cloud's API only).</source>
+        <translation>Für diese VM hat sich kein Agent gemeldet (nur über die API ihrer Cloud beobachtet).</translation>
     </message>
 </context>
 <context>
@@ -1074,6 +1102,18 @@
     <message>
         <source>Choose columns</source>
         <translation>Spalten wählen</translation>
+    </message>
+    <message>
+        <source>All clouds</source>
+        <translation>Alle Clouds</translation>
+    </message>
+    <message>
+        <source>Cloud filter</source>
+        <translation>Cloud-Filter</translation>
+    </message>
+    <message>
+        <source>Show the VMs of one cloud only</source>
+        <translation>Nur die VMs einer Cloud zeigen</translation>
     </message>
 </context>
 <context>

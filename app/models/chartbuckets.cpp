@@ -2,6 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "models/chartbuckets.h"
 
+#include "fleet/cloud.h"
+#include "models/cloudname.h"
+
 #include <QCoreApplication>
 #include <QMap>
 
@@ -56,7 +59,9 @@ Stacked evictionsOverTime(const QList<core::EventRecord> &evictions,
         const auto vm = vms.constFind(e.vmId);
         QString group = unknown;
         if (vm != vms.constEnd()) {
-            const QString &value = groupBy == GroupBy::Region ? vm->location : vm->resourceGroup;
+            const QString value = groupBy == GroupBy::Cloud ? cloudName(core::cloudOf(*vm))
+                : groupBy == GroupBy::Region                ? vm->location
+                                                            : vm->resourceGroup;
             if (!value.isEmpty())
                 group = value;
         }

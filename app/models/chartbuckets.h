@@ -13,7 +13,7 @@
 // views) display. No Qt model, no I/O: tested on hand-made inputs.
 namespace spotkeeper::gui::buckets {
 
-enum class GroupBy { Region, ResourceGroup };
+enum class GroupBy { Region, ResourceGroup, Cloud };
 
 struct Stacked
 {
@@ -34,9 +34,10 @@ struct Distribution
 // 5 min buckets up to 2 h, hourly up to 48 h (the 24 h view), daily beyond (7 d, 30 d).
 qint64 bucketSecondsFor(const QDateTime &from, const QDateTime &to);
 
-// Eviction events in [from, to) counted per bucket and stacked by the VM's region or
-// resource group ("unknown" when the VM is not in vms). Buckets are aligned to multiples
-// of bucketSecs since the epoch, so the same hour is the same bucket in every view.
+// Eviction events in [from, to) counted per bucket and stacked by the VM's region, resource
+// group or cloud ("Azure", "Google Cloud", "AWS"; "unknown" when the VM is not in vms). Buckets are
+// aligned to multiples of bucketSecs since the epoch, so the same hour is the same bucket in every
+// view.
 Stacked evictionsOverTime(const QList<core::EventRecord> &evictions,
                           const QHash<qint64, core::VmRecord> &vms, const QDateTime &from,
                           const QDateTime &to, qint64 bucketSecs, GroupBy groupBy);

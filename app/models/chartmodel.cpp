@@ -138,6 +138,12 @@ void FleetCharts::setGroupBy(buckets::GroupBy groupBy)
     reload();
 }
 
+void FleetCharts::setCloud(std::optional<core::Cloud> cloud)
+{
+    m_cloud = cloud;
+    reload();
+}
+
 void FleetCharts::reload()
 {
     m_reloadTimer.stop();
@@ -147,8 +153,14 @@ void FleetCharts::reload()
         m_from = m_to.addSecs(-m_spanSecs);
     }
     QHash<qint64, core::VmRecord> vms;
-    for (const core::VmRecord &vm : m_source.vms())
-        vms.insert(vm.id, vm);
+    for (const core::VmRecord &vm : m_source.vms()) {
+        if (!m_cloud || core::cloudOf(vm) == *m_cloud)
+            vms.insert(vm.id, vm);
+    }
+    // With a cloud chosen, the events and jobs of the other clouds' VMs are left out.
+    const auto counted = [this, &vms](qint64 vmId) {
+        return !m_cloud || vms.contains(vmId);
+    };
 
     QList<core::EventRecord> evictions;
     core::EventFilter filter;
@@ -159,9 +171,12 @@ void FleetCharts::reload()
     QSet<qint64> evictedVms;
     for (;;) {
         const QList<core::EventRecord> page = m_source.events(filter);
-        for (const core::EventRecord &e : page)
+        for (const core::EventRecord &e : page) {
+            if (!counted(e.vmId))
+                continue;
             evictedVms.insert(e.vmId);
-        evictions.append(page);
+            evictions.append(e);
+        }
         if (page.size() < filter.limit)
             break;
         filter.afterId = page.constLast().id;
@@ -171,8 +186,10 @@ void FleetCharts::reload()
         buckets::evictionsOverTime(evictions, vms, m_from, m_to, bucket, m_groupBy));
 
     // Jobs: of every VM evicted in the range and of every VM with an active job.
-    for (const core::JobRecord &job : m_source.activeJobs())
-        evictedVms.insert(job.vmId);
+    for (const core::JobRecord &job : m_source.activeJobs()) {
+        if (counted(job.vmId))
+            evictedVms.insert(job.vmId);
+    }
     QList<core::JobRecord> jobs;
     for (qint64 vmId : std::as_const(evictedVms))
         jobs.append(m_source.jobs(vmId, kJobsPerVm));

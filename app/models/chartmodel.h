@@ -3,11 +3,14 @@
 #pragma once
 
 #include "base/clock.h"
+#include "fleet/cloud.h"
 #include "models/chartbuckets.h"
 
 #include <QAbstractTableModel>
 #include <QObject>
 #include <QTimer>
+
+#include <optional>
 
 namespace spotkeeper::gui {
 
@@ -49,8 +52,9 @@ private:
     QList<QList<int>> m_values; // [series][category]
 };
 
-// The dashboard's three charts for one time range, re-read from the source when the
-// range or grouping changes and (throttled) when new evictions arrive. A relative range
+// The dashboard's three charts for one time range (and one cloud, or all), re-read from the
+// source when the range, cloud or grouping changes and (throttled) when new evictions arrive. A
+// relative range
 // ("last 24 hours") ends at the clock's now on every reload and is re-read every minute,
 // so evictions that happen while the window is open land in it and old ones leave; an
 // absolute range stays where it was put.
@@ -67,6 +71,9 @@ public:
     void setRange(const QDateTime &from, const QDateTime &to); // absolute
     void setRelativeRange(qint64 spanSecs); // the last spanSecs, ending now
     void setGroupBy(buckets::GroupBy groupBy);
+    // Only the VMs of one cloud in all three charts (nullopt: every cloud).
+    void setCloud(std::optional<core::Cloud> cloud);
+    std::optional<core::Cloud> cloud() const { return m_cloud; }
     void reload();
 
     bool followsClock() const { return m_spanSecs > 0; }
@@ -88,8 +95,9 @@ private:
     ChartModel m_outcomes;
     QDateTime m_from;
     QDateTime m_to;
-    qint64 m_spanSecs = 24 * 3600; // > 0: relative to now; 0: [m_from, m_to) as set
+    qint64 m_spanSecs = qint64(24) * 3600; // > 0: relative to now; 0: [m_from, m_to) as set
     buckets::GroupBy m_groupBy = buckets::GroupBy::Region;
+    std::optional<core::Cloud> m_cloud;
     QTimer m_reloadTimer;
     QTimer m_followTimer;
 };

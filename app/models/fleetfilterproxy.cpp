@@ -4,6 +4,8 @@
 
 #include "models/fleettablemodel.h"
 
+#include <algorithm>
+
 namespace spotkeeper::gui {
 
 FleetFilterProxy::FleetFilterProxy(QObject *parent)
@@ -68,11 +70,23 @@ void FleetFilterProxy::setOnlyProblems(bool only)
     refilter();
 }
 
+void FleetFilterProxy::setCloud(std::optional<core::Cloud> cloud)
+{
+    if (cloud == m_cloud)
+        return;
+    m_cloud = cloud;
+    refilter();
+}
+
 bool FleetFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     const QAbstractItemModel *model = sourceModel();
     const QModelIndex idx = model->index(sourceRow, 0, sourceParent);
     if (m_onlyProblems && !idx.data(FleetTableModel::ProblemRole).toBool())
+        return false;
+    if (m_cloud
+        && core::cloudOfResourceId(idx.data(FleetTableModel::ResourceIdRole).toString())
+            != *m_cloud)
         return false;
     if (!m_health.isEmpty()
         && !m_health.contains(static_cast<Health>(idx.data(FleetTableModel::HealthRole).toInt())))
@@ -86,11 +100,8 @@ bool FleetFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &source
     if (m_terms.isEmpty())
         return true;
     const QString haystack = idx.data(FleetTableModel::SearchTextRole).toString();
-    for (const QString &term : m_terms) {
-        if (!haystack.contains(term))
-            return false;
-    }
-    return true;
+    return std::ranges::all_of(m_terms,
+                               [&haystack](const QString &term) { return haystack.contains(term); });
 }
 
 } // namespace spotkeeper::gui

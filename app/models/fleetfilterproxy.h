@@ -2,16 +2,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "fleet/cloud.h"
 #include "models/fleetstatus.h"
 
 #include <QSet>
 #include <QSortFilterProxyModel>
 
+#include <optional>
+
 namespace spotkeeper::gui {
 
 // Sorting (on FleetTableModel::SortRole, so times and counts sort as values) and the fleet
-// filters: free text over name/resource group/subscription/region/size/error, facets
-// (health state, region, resource group; an empty facet set means "any"), only problems.
+// filters: free text over name/resource group/subscription/region/size/error/cloud, facets
+// (health state, region, resource group; an empty facet set means "any"), the cloud (one, or
+// all), only problems.
 class FleetFilterProxy final : public QSortFilterProxyModel
 {
     Q_OBJECT
@@ -25,12 +29,14 @@ public:
     void setRegionFacet(const QSet<QString> &regions);
     void setResourceGroupFacet(const QSet<QString> &groups);
     void setOnlyProblems(bool only);
+    void setCloud(std::optional<core::Cloud> cloud); // nullopt: every cloud
 
     QString filterText() const { return m_text; }
     QSet<Health> healthFacet() const { return m_health; }
     QSet<QString> regionFacet() const { return m_regions; }
     QSet<QString> resourceGroupFacet() const { return m_groups; }
     bool onlyProblems() const { return m_onlyProblems; }
+    std::optional<core::Cloud> cloud() const { return m_cloud; }
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
@@ -44,6 +50,7 @@ private:
     QSet<QString> m_regions;
     QSet<QString> m_groups;
     bool m_onlyProblems = false;
+    std::optional<core::Cloud> m_cloud;
 };
 
 } // namespace spotkeeper::gui

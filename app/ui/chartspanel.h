@@ -9,8 +9,8 @@ namespace spotkeeper::gui {
 class ChartWidget;
 class FleetCharts;
 
-// Evictions over time (stacked by region or resource group), time to recovery and restart
-// outcomes for the window's time range.
+// Evictions over time (stacked by region, resource group or cloud), time to recovery and
+// restart outcomes for the window's time range, of every cloud or of the one chosen.
 class ChartsPanel final : public QWidget
 {
     Q_OBJECT

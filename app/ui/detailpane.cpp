@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/detailpane.h"
 
+#include "listener/vmresourceid.h"
+#include "models/cloudname.h"
 #include "models/eventsmodel.h"
 #include "models/fleetsource.h"
 #include "models/fleetstatus.h"
@@ -34,10 +36,60 @@ QTableView *eventTable(EventsModel *model, QWidget *parent, const QString &name)
     return view;
 }
 
+QString portalButtonText(core::Cloud cloud)
+{
+    switch (cloud) {
+    case core::Cloud::Gcp:
+        return DetailPane::tr("Open in Google Cloud &console");
+    case core::Cloud::Aws:
+        return DetailPane::tr("Open in AWS &console");
+    case core::Cloud::Azure:
+        break;
+    }
+    return DetailPane::tr("Open in Azure &portal");
+}
+
 QString utc(const QDateTime &t)
 {
     return t.isValid() ? t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"))
                        : QStringLiteral("-");
+}
+
+// Where and what the VM is, its power state and whether it is restarted.
+QString factsText(const core::VmRecord &vm)
+{
+    // A VM stopped on purpose is not restarted whatever its auto-restart flag says: the
+    // pane says who stopped it instead.
+    const bool stopped = vm.desiredState == core::DesiredState::Stopped;
+    const QString restart = !stopped
+        ? DetailPane::tr("auto-restart: %1")
+              .arg(vm.autoRestart ? DetailPane::tr("on") : DetailPane::tr("off"))
+        : vm.stoppedBy.isEmpty() ? DetailPane::tr("Stopped on purpose")
+                                 : DetailPane::tr("Stopped on purpose by %1").arg(vm.stoppedBy);
+    // The resource group is Azure's alone: Google Cloud and AWS VMs have none.
+    QStringList where;
+    for (const QString &part :
+         {vm.resourceGroup,
+          vm.zone.isEmpty() ? vm.location : vm.location + QLatin1StringView(" / ") + vm.zone,
+          vm.size, vm.priority}) {
+        if (!part.isEmpty())
+            where.append(part);
+    }
+    return DetailPane::tr("%1 · power: %2 · %3")
+        .arg(where.join(QStringLiteral(" · ")), powerStateText(vm.powerState), restart);
+}
+
+QString jobText(const core::JobRecord &job)
+{
+    QString text = DetailPane::tr("Restart job: %1, attempt %2, next attempt %3")
+                       .arg(jobStateText(job.state))
+                       .arg(job.attempt)
+                       .arg(utc(job.nextAttemptAt));
+    if (!job.lastErrorCode.isEmpty())
+        text += DetailPane::tr("; last error %1").arg(job.lastErrorCode);
+    if (!job.reason.isEmpty())
+        text += QStringLiteral(" — ") + job.reason;
+    return text;
 }
 } // namespace
 
@@ -45,6 +97,7 @@ DetailPane::DetailPane(FleetSource &source, QWidget *parent)
     : QWidget(parent)
     , m_source(source)
     , m_title(new QLabel(this))
+    , m_cloud(new QLabel(this))
     , m_facts(new QLabel(this))
     , m_agent(new QLabel(this))
     , m_job(new QLabel(this))
@@ -57,13 +110,15 @@ DetailPane::DetailPane(FleetSource &source, QWidget *parent)
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
     titleFont.setBold(true);
     m_title->setFont(titleFont);
+    m_cloud->setObjectName(QStringLiteral("cloud"));
     m_facts->setObjectName(QStringLiteral("facts"));
-    for (QLabel *label : {m_facts, m_agent, m_job}) {
+    for (QLabel *label : {m_cloud, m_facts, m_agent, m_job}) {
         label->setWordWrap(true);
         label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     }
-    m_copy->setToolTip(tr("Copy the VM's ARM resource ID to the clipboard"));
-    m_portal->setToolTip(tr("Open the VM in the Azure portal in your browser"));
+    m_copy->setToolTip(tr("Copy the VM's resource ID (ARM resource ID, Google Cloud instance "
+                          "path or instance ARN) to the clipboard"));
+    m_portal->setToolTip(tr("Open the VM in its cloud's console in your browser"));
     connect(m_copy, &QPushButton::clicked, this,
             [this] { QGuiApplication::clipboard()->setText(m_resourceId); });
     connect(m_portal, &QPushButton::clicked, this,
@@ -79,6 +134,7 @@ DetailPane::DetailPane(FleetSource &source, QWidget *parent)
     buttons->addStretch(1);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
+    layout->addWidget(m_cloud);
     layout->addWidget(m_facts);
     layout->addWidget(m_agent);
     layout->addWidget(m_job);
@@ -99,6 +155,29 @@ DetailPane::~DetailPane() = default;
 
 QString DetailPane::portalUrl(const QString &resourceId)
 {
+    QString error;
+    const auto id = core::VmResourceId::parse(resourceId, &error);
+    if (!id)
+        return {};
+    switch (id->cloud) {
+    case core::Cloud::Gcp:
+        return QStringLiteral("https://console.cloud.google.com/compute/instancesDetail/zones/%1/"
+                              "instances/%2?project=%3")
+            .arg(id->zone, id->name, id->projectId);
+    case core::Cloud::Aws: {
+        // The commercial partition's console; China and GovCloud have consoles of their own.
+        const QString host = resourceId.startsWith(QLatin1StringView("arn:aws-cn:"))
+            ? QStringLiteral("https://%1.console.amazonaws.cn")
+            : resourceId.startsWith(QLatin1StringView("arn:aws-us-gov:"))
+            ? QStringLiteral("https://%1.console.amazonaws-us-gov.com")
+            : QStringLiteral("https://%1.console.aws.amazon.com");
+        return host.arg(id->region)
+            + QStringLiteral("/ec2/home?region=%1#InstanceDetails:instanceId=%2")
+                  .arg(id->region, id->name);
+    }
+    case core::Cloud::Azure:
+        break;
+    }
     return QStringLiteral("https://portal.azure.com/#resource") + resourceId
         + QStringLiteral("/overview");
 }
@@ -123,6 +202,8 @@ void DetailPane::refresh()
     m_portal->setEnabled(vm.has_value());
     if (!vm) {
         m_resourceId.clear();
+        m_cloud->clear();
+        m_portal->setText(portalButtonText(core::Cloud::Azure));
         m_title->setText(tr("No VM selected"));
         m_facts->setText(tr("Select a VM in the fleet table to see its timeline."));
         m_agent->clear();
@@ -130,21 +211,13 @@ void DetailPane::refresh()
         return;
     }
     m_resourceId = vm->resourceId;
+    const core::Cloud cloud = core::cloudOf(*vm);
+    m_cloud->setText(tr("%1 · %2").arg(cloudName(cloud), vm->resourceId));
+    m_portal->setText(portalButtonText(cloud));
+    m_portal->setEnabled(!portalUrl(vm->resourceId).isEmpty());
     const auto job = m_source.activeJob(m_vmId);
     m_title->setText(vm->name);
-    // A VM stopped on purpose is not restarted whatever its auto-restart flag says: the
-    // pane says who stopped it instead.
-    const bool stopped = vm->desiredState == core::DesiredState::Stopped;
-    const QString restart = !stopped
-        ? tr("auto-restart: %1").arg(vm->autoRestart ? tr("on") : tr("off"))
-        : vm->stoppedBy.isEmpty() ? tr("Stopped on purpose")
-                                  : tr("Stopped on purpose by %1").arg(vm->stoppedBy);
-    m_facts->setText(tr("%1 · %2 · %3 · %4 · power: %5 · %6")
-                         .arg(vm->resourceGroup,
-                              vm->zone.isEmpty()
-                                  ? vm->location
-                                  : vm->location + QLatin1StringView(" / ") + vm->zone,
-                              vm->size, vm->priority, powerStateText(vm->powerState), restart));
+    m_facts->setText(factsText(*vm));
     if (vm->agentLastSeen.isValid()) {
         m_agent->setText(
             tr("Agent %1, last seen %2%3")
@@ -154,21 +227,10 @@ void DetailPane::refresh()
                          ? QString()
                          : tr("; last poll failed: %1").arg(vm->agentLastPollError)));
     } else {
-        m_agent->setText(tr("No agent has reported for this VM (observed through ARM only)."));
+        m_agent->setText(tr("No agent has reported for this VM (observed through its cloud's "
+                            "API only)."));
     }
-    if (job) {
-        QString text = tr("Restart job: %1, attempt %2, next attempt %3")
-                           .arg(jobStateText(job->state))
-                           .arg(job->attempt)
-                           .arg(utc(job->nextAttemptAt));
-        if (!job->lastErrorCode.isEmpty())
-            text += tr("; last error %1").arg(job->lastErrorCode);
-        if (!job->reason.isEmpty())
-            text += QStringLiteral(" — ") + job->reason;
-        m_job->setText(text);
-    } else {
-        m_job->setText(tr("No active restart job."));
-    }
+    m_job->setText(job ? jobText(*job) : tr("No active restart job."));
     for (EventsModel *model : {m_timeline, m_attempts}) {
         if (model->rowCount() == 0 && model->canFetchMore({}))
             model->fetchMore({});

@@ -13,9 +13,10 @@ namespace spotkeeper::gui {
 class EventsModel;
 class FleetSource;
 
-// The selected VM: identity, agent, active job, its timeline (notices, evictions, restart
-// attempts with HTTP status, ARM error code and correlation id), "Copy resource ID" and
-// "Open in Azure portal".
+// The selected VM: its cloud and resource id (ARM id, projects/P/zones/Z/instances/NAME or the
+// instance ARN), identity, agent, active job, its timeline (notices, evictions, restart
+// attempts with HTTP status, the cloud's error code and correlation id), "Copy resource ID"
+// and "Open in" the cloud's console (Azure portal, Google Cloud console, AWS console).
 class DetailPane final : public QWidget
 {
     Q_OBJECT
@@ -29,6 +30,7 @@ public:
     qint64 vmId() const { return m_vmId; }
     EventsModel *timeline() const { return m_timeline; }
     EventsModel *attempts() const { return m_attempts; }
+    // The VM's page in its cloud's console; empty when the id is of no known form.
     static QString portalUrl(const QString &resourceId);
 
 private:
@@ -36,6 +38,7 @@ private:
     qint64 m_vmId = 0;
     QString m_resourceId;
     QLabel *m_title = nullptr;
+    QLabel *m_cloud = nullptr; // "Google Cloud · projects/P/zones/Z/instances/NAME"
     QLabel *m_facts = nullptr;
     QLabel *m_agent = nullptr;
     QLabel *m_job = nullptr;

@@ -2,10 +2,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/fleetview.h"
 
+#include "models/cloudname.h"
 #include "models/fleetfilterproxy.h"
 #include "models/fleettablemodel.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLineEdit>
@@ -68,12 +70,22 @@ FleetView::FleetView(FleetTableModel &model, QWidget *parent)
                   FleetTableModel::Evictions7d}) {
         m_table->setColumnHidden(c, true);
     }
+    // The cloud beside the name (a saved layout, restored below, wins).
+    m_table->horizontalHeader()->moveSection(
+        m_table->horizontalHeader()->visualIndex(FleetTableModel::Cloud), 1);
+    m_table->setColumnWidth(FleetTableModel::Cloud, 100);
     m_table->setColumnWidth(FleetTableModel::Name, 190);
     m_table->setColumnWidth(FleetTableModel::Status, 170);
 
     m_filter->setPlaceholderText(tr("Filter by name, group, region, size, error (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
     m_filter->setAccessibleName(tr("Fleet filter"));
+    m_cloud = new QComboBox(this);
+    m_cloud->addItem(tr("All clouds"), -1);
+    for (const core::Cloud cloud : {core::Cloud::Azure, core::Cloud::Gcp, core::Cloud::Aws})
+        m_cloud->addItem(cloudName(cloud), static_cast<int>(cloud));
+    m_cloud->setAccessibleName(tr("Cloud filter"));
+    m_cloud->setToolTip(tr("Show the VMs of one cloud only"));
     m_stateButton = facetButton(tr("State"), this);
     m_regionButton = facetButton(tr("Region"), this);
     m_groupButton = facetButton(tr("Resource group"), this);
@@ -103,6 +115,11 @@ FleetView::FleetView(FleetTableModel &model, QWidget *parent)
     });
     connect(m_regionButton->menu(), &QMenu::aboutToShow, this, &FleetView::rebuildFacetMenus);
     connect(m_groupButton->menu(), &QMenu::aboutToShow, this, &FleetView::rebuildFacetMenus);
+    connect(m_cloud, &QComboBox::currentIndexChanged, this, [this] {
+        const int cloud = m_cloud->currentData().toInt();
+        m_proxy->setCloud(cloud < 0 ? std::nullopt
+                                    : std::optional(static_cast<core::Cloud>(cloud)));
+    });
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &FleetFilterProxy::setFilterText);
     connect(m_onlyProblems, &QCheckBox::toggled, m_proxy, &FleetFilterProxy::setOnlyProblems);
     connect(m_columnsButton, &QToolButton::clicked, this, &FleetView::showColumnMenu);
@@ -115,6 +132,7 @@ FleetView::FleetView(FleetTableModel &model, QWidget *parent)
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_filter, 1);
+    bar->addWidget(m_cloud);
     bar->addWidget(m_stateButton);
     bar->addWidget(m_regionButton);
     bar->addWidget(m_groupButton);

@@ -5,6 +5,7 @@
 #include <QWidget>
 
 class QCheckBox;
+class QComboBox;
 class QLineEdit;
 class QTableView;
 class QToolButton;
@@ -14,8 +15,9 @@ namespace spotkeeper::gui {
 class FleetFilterProxy;
 class FleetTableModel;
 
-// The fleet table with its filter bar: free text (Ctrl+F focuses it), facet menus for
-// state, region and resource group, "only problems", and a column chooser. The header's
+// The fleet table with its filter bar: free text (Ctrl+F focuses it), the cloud (all, Azure,
+// Google Cloud, AWS), facet menus for state, region and resource group, "only problems", and
+// a column chooser. The header's
 // state (order, widths, hidden columns, sort) is saved in QSettings.
 class FleetView final : public QWidget
 {
@@ -27,6 +29,7 @@ public:
 
     FleetFilterProxy *proxy() const { return m_proxy; }
     QTableView *table() const { return m_table; }
+    QComboBox *cloudFilter() const { return m_cloud; } // data: -1 all, else int(core::Cloud)
     QList<qint64> selectedVmIds() const;
     qint64 currentVmId() const;
     QList<int> visibleColumns() const; // in view order, for "export current view"
@@ -47,6 +50,7 @@ private:
     FleetFilterProxy *m_proxy = nullptr;
     QTableView *m_table = nullptr;
     QLineEdit *m_filter = nullptr;
+    QComboBox *m_cloud = nullptr;
     QToolButton *m_stateButton = nullptr;
     QToolButton *m_regionButton = nullptr;
     QToolButton *m_groupButton = nullptr;

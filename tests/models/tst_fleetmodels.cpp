@@ -4,6 +4,7 @@
 #include "models/apptranslations.h"
 #include "models/auditmodel.h"
 #include "models/chartmodel.h"
+#include "models/cloudname.h"
 #include "models/eventsmodel.h"
 #include "models/fleetfilterproxy.h"
 #include "models/fleettablemodel.h"
@@ -11,6 +12,7 @@
 #include "models/notificationcenter.h"
 #include "support/base/manualclock.h"
 #include "support/gui/guitestsupport.h"
+#include "support/gui/otherclouds.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -115,6 +117,85 @@ private Q_SLOTS:
                     .data(FleetTableModel::SearchTextRole)
                     .toString()
                     .contains(QStringLiteral("aws")));
+    }
+
+    QList<qint64> addOtherClouds(int gcpEvictions, int awsEvictions)
+    {
+        return test::seedOtherClouds(*m_store, m_clock.nowUtc(), gcpEvictions, awsEvictions);
+    }
+
+    // Issues 15/16: the fleet's Cloud filter keeps one cloud's VMs.
+    void cloudFilterKeepsOneCloud()
+    {
+        const QList<qint64> ids = addOtherClouds(0, 0);
+        FleetTableModel model(*m_source, m_clock);
+        FleetFilterProxy proxy;
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.setSourceModel(&model);
+        QCOMPARE(proxy.rowCount(), 50);
+        QCOMPARE(cloudName(core::Cloud::Gcp), QStringLiteral("Google Cloud"));
+        proxy.setCloud(core::Cloud::Gcp);
+        QCOMPARE(proxy.rowCount(), 1);
+        QCOMPARE(proxy.index(0, 0).data(FleetTableModel::VmIdRole).toLongLong(), ids.at(0));
+        proxy.setCloud(core::Cloud::Aws);
+        QCOMPARE(proxy.rowCount(), 1);
+        QCOMPARE(proxy.index(0, FleetTableModel::Cloud).data().toString(), QStringLiteral("AWS"));
+        proxy.setCloud(core::Cloud::Azure);
+        QCOMPARE(proxy.rowCount(), 48);
+        for (int r = 0; r < proxy.rowCount(); ++r)
+            QCOMPARE(proxy.index(r, FleetTableModel::Cloud).data().toString(),
+                     QStringLiteral("Azure"));
+        // With the other filters: one cloud and a free-text term.
+        proxy.setFilterText(QStringLiteral("gce"));
+        QCOMPARE(proxy.rowCount(), 0);
+        proxy.setCloud(std::nullopt);
+        QCOMPARE(proxy.rowCount(), 1);
+        proxy.setFilterText({});
+        QCOMPARE(proxy.rowCount(), 50);
+    }
+
+    // Issues 15/16: the charts per cloud, as a series (stack by cloud) and as a filter that
+    // applies to all three charts.
+    void chartsPerCloud()
+    {
+        addOtherClouds(3, 2);
+        FleetCharts charts(*m_source, m_clock);
+        charts.setRange(m_clock.nowUtc().addDays(-1), m_clock.nowUtc().addSecs(1));
+        const int all = charts.evictions()->total();
+        const int allRecovered = charts.recovery()->total();
+        const int allJobs = charts.outcomes()->total();
+        charts.setGroupBy(buckets::GroupBy::Cloud);
+        const QStringList series = charts.evictions()->seriesNames();
+        QVERIFY2(series.contains(QStringLiteral("Google Cloud"))
+                     && series.contains(QStringLiteral("AWS")),
+                 qPrintable(series.join(u',')));
+        const auto seriesTotal = [&charts](const QString &name) {
+            const int s = int(charts.evictions()->seriesNames().indexOf(name));
+            int sum = 0;
+            for (int c = 0; s >= 0 && c < charts.evictions()->categories().size(); ++c)
+                sum += charts.evictions()->value(s, c);
+            return sum;
+        };
+        QCOMPARE(seriesTotal(QStringLiteral("Google Cloud")), 3);
+        QCOMPARE(seriesTotal(QStringLiteral("AWS")), 2);
+        QCOMPARE(seriesTotal(QStringLiteral("Azure")), all - 5);
+        QCOMPARE(charts.evictions()->total(), all);
+
+        charts.setCloud(core::Cloud::Gcp);
+        QCOMPARE(charts.evictions()->total(), 3);
+        QCOMPARE(charts.evictions()->seriesNames(), QStringList {QStringLiteral("Google Cloud")});
+        QCOMPARE(charts.recovery()->total(), 1); // its one recovered job
+        QCOMPARE(charts.outcomes()->total(), 1);
+        charts.setCloud(core::Cloud::Aws);
+        QCOMPARE(charts.evictions()->total(), 2);
+        QCOMPARE(charts.outcomes()->total(), 1);
+        charts.setCloud(core::Cloud::Azure);
+        QCOMPARE(charts.evictions()->total(), all - 5);
+        QCOMPARE(charts.recovery()->total(), allRecovered - 2);
+        QCOMPARE(charts.outcomes()->total(), allJobs - 2);
+        charts.setCloud(std::nullopt);
+        QCOMPARE(charts.evictions()->total(), all);
     }
 
     // The Retries panel's rows: exactly the VMs with an active restart job.

@@ -9,6 +9,7 @@
 #include "models/remotefleetsource.h"
 #include "support/base/manualclock.h"
 #include "support/gui/guitestsupport.h"
+#include "support/gui/otherclouds.h"
 #include "ui/chartspanel.h"
 #include "ui/chartwidget.h"
 #include "ui/detailpane.h"
@@ -22,12 +23,15 @@
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
 #include <QGraphicsScene>
 #include <QGraphicsTextItem>
+#include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -278,6 +282,107 @@ private Q_SLOTS:
         QVERIFY2(visibleTexts(evictions).filter(hour).size() >= 4,
                  qPrintable(visibleTexts(evictions).join(QLatin1Char('|'))));
         window.close();
+    }
+
+    // Issues 15/16: the cloud everywhere in the window. The fleet's Cloud filter and column,
+    // the detail pane's cloud, resource id and console button, the charts per cloud.
+    void theCloudInFilterColumnDetailAndCharts()
+    {
+        QSettings().remove(QStringLiteral("fleetView/header")); // the default layout
+        DemoSource demo = demoSource(m_clock, {12, 2, 5});
+        const QList<qint64> others = test::seedOtherClouds(*demo.store, m_clock.nowUtc(), 3, 2);
+        MemorySecretStore secrets;
+        MainWindow window(*demo.source, m_clock, secrets);
+        ChartsPanel *panel = showCharts(window);
+        QVERIFY(panel);
+
+        // The fleet: the Cloud column is shown, the filter keeps one cloud.
+        FleetView *fleet = window.fleetView();
+        QVERIFY(!fleet->table()->isColumnHidden(FleetTableModel::Cloud));
+        QCOMPARE(fleet->table()->horizontalHeader()->visualIndex(FleetTableModel::Cloud), 1);
+        QComboBox *cloudFilter = fleet->cloudFilter();
+        QCOMPARE(cloudFilter->count(), 4);
+        QStringList choices;
+        for (int i = 0; i < cloudFilter->count(); ++i)
+            choices.append(cloudFilter->itemText(i));
+        QCOMPARE(choices,
+                 (QStringList {QStringLiteral("All clouds"), QStringLiteral("Azure"),
+                               QStringLiteral("Google Cloud"), QStringLiteral("AWS")}));
+        QCOMPARE(fleet->proxy()->rowCount(), 14);
+        cloudFilter->setCurrentIndex(2);
+        QCOMPARE(fleet->proxy()->rowCount(), 1);
+        QCOMPARE(fleet->proxy()->index(0, FleetTableModel::Cloud).data().toString(),
+                 QStringLiteral("Google Cloud"));
+        cloudFilter->setCurrentIndex(3);
+        QCOMPARE(fleet->proxy()->rowCount(), 1);
+        QCOMPARE(fleet->proxy()->index(0, FleetTableModel::Name).data().toString(),
+                 QStringLiteral("i-0123456789abcdef0"));
+        cloudFilter->setCurrentIndex(1);
+        QCOMPARE(fleet->proxy()->rowCount(), 12);
+        cloudFilter->setCurrentIndex(0);
+        QCOMPARE(fleet->proxy()->rowCount(), 14);
+
+        // The detail pane: cloud and resource id, and the cloud's console.
+        const auto *cloudLine = window.detailPane()->findChild<QLabel *>(QStringLiteral("cloud"));
+        QVERIFY(cloudLine);
+        const auto consoleButton = [&window]() -> QPushButton * {
+            for (QPushButton *button : window.detailPane()->findChildren<QPushButton *>()) {
+                if (button->text().startsWith(QLatin1StringView("Open in")))
+                    return button;
+            }
+            return nullptr;
+        };
+        selectVm(window, others.at(0));
+        QCOMPARE(cloudLine->text(), QStringLiteral("Google Cloud · ") + test::kGcpVmId);
+        QVERIFY(consoleButton() && consoleButton()->isEnabled());
+        QCOMPARE(consoleButton()->text(), QStringLiteral("Open in Google Cloud &console"));
+        QCOMPARE(DetailPane::portalUrl(test::kGcpVmId),
+                 QStringLiteral("https://console.cloud.google.com/compute/instancesDetail/zones/"
+                                "europe-west1-b/instances/gce-7?project=spot-fleet-1"));
+        const QString facts =
+            window.detailPane()->findChild<QLabel *>(QStringLiteral("facts"))->text();
+        QVERIFY2(facts.startsWith(QStringLiteral("europe-west1-b · e2-standard-4 · power: ")),
+                 qPrintable(facts));
+        selectVm(window, others.at(1));
+        QCOMPARE(cloudLine->text(), QStringLiteral("AWS · ") + test::kAwsVmId);
+        QCOMPARE(consoleButton()->text(), QStringLiteral("Open in AWS &console"));
+        QCOMPARE(DetailPane::portalUrl(test::kAwsVmId),
+                 QStringLiteral("https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1"
+                                "#InstanceDetails:instanceId=i-0123456789abcdef0"));
+        const core::VmRecord azure = demo.store->vms().constFirst();
+        selectVm(window, azure.id);
+        QCOMPARE(cloudLine->text(), QStringLiteral("Azure · ") + azure.resourceId);
+        QCOMPARE(consoleButton()->text(), QStringLiteral("Open in Azure &portal"));
+        QCOMPARE(DetailPane::portalUrl(azure.resourceId),
+                 QStringLiteral("https://portal.azure.com/#resource") + azure.resourceId
+                     + QStringLiteral("/overview"));
+
+        // The charts: stacked by cloud, and one cloud's evictions and jobs only.
+        const auto drawn = [panel](int chart) {
+            QMap<QString, int> sums;
+            for (QBarSet *set : panel->charts().at(chart)->barSets()) {
+                for (int i = 0; i < set->count(); ++i)
+                    sums[set->label()] += int(set->at(i));
+            }
+            return sums;
+        };
+        auto *groupBy = panel->findChild<QComboBox *>(QStringLiteral("groupBy"));
+        auto *chartCloud = panel->findChild<QComboBox *>(QStringLiteral("chartCloud"));
+        QVERIFY(groupBy && chartCloud);
+        groupBy->setCurrentIndex(groupBy->findText(QStringLiteral("Cloud")));
+        QTRY_COMPARE(drawn(0).value(QStringLiteral("Google Cloud")), 3);
+        QCOMPARE(drawn(0).value(QStringLiteral("AWS")), 2);
+        QVERIFY(drawn(0).contains(QStringLiteral("Azure")));
+        chartCloud->setCurrentIndex(chartCloud->findText(QStringLiteral("Google Cloud")));
+        QTRY_COMPARE(drawn(0).keys(), QStringList {QStringLiteral("Google Cloud")});
+        QCOMPARE(drawn(0).value(QStringLiteral("Google Cloud")), 3);
+        int recovered = 0;
+        for (int v : drawn(1))
+            recovered += v;
+        QCOMPARE(recovered, 1); // gce-7's one job, back in two minutes
+        chartCloud->setCurrentIndex(chartCloud->findText(QStringLiteral("AWS")));
+        QTRY_COMPARE(drawn(0).value(QStringLiteral("AWS")), 2);
+        QCOMPARE(drawn(0).keys(), QStringList {QStringLiteral("AWS")});
     }
 
     void firstRunExplainsWhatToDo()
