@@ -100,8 +100,8 @@ bool FleetFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &source
     if (m_terms.isEmpty())
         return true;
     const QString haystack = idx.data(FleetTableModel::SearchTextRole).toString();
-    return std::ranges::all_of(m_terms,
-                               [&haystack](const QString &term) { return haystack.contains(term); });
+    return std::ranges::all_of(
+        m_terms, [&haystack](const QString &term) { return haystack.contains(term); });
 }
 
 } // namespace spotkeeper::gui
