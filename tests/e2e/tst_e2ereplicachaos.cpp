@@ -40,7 +40,7 @@ private:
         if (!file.open(QIODevice::WriteOnly))
             return;
         QTextStream out(&file);
-        for (const QJsonValue &v : state.value("vms"_L1).toArray()) {
+        for (const auto &v : state.value("vms"_L1).toArray()) {
             const QJsonObject vm = v.toObject();
             if (vm.value("power"_L1).toString() == "running"_L1)
                 continue;
@@ -60,7 +60,7 @@ private:
                        .arg(core::toString(row->powerState),
                             row->powerStateAt.toString(Qt::ISODateWithMs),
                             core::toString(row->desiredState))
-                       .arg(row->autoRestart)
+                       .arg(row->autoRestart ? 1 : 0)
                        .arg(core::toString(row->managedBy),
                             row->agentLastSeen.toString(Qt::ISODateWithMs));
             for (const core::JobRecord &job : store.jobs(row->id, 5)) {
@@ -80,6 +80,38 @@ private:
                     << core::toString(event.kind) << u' ' << event.source << u' '
                     << event.eventStatus << u' ' << event.message.left(200) << u'\n';
         }
+    }
+
+    // What the simulator's state says went wrong: VMs not running, double starts, starts of a
+    // running VM, requests before a Retry-After, throttling.
+    static QStringList stateFailures(const QJsonObject &state, bool recovered, int fleet,
+                                     int evicted)
+    {
+        QStringList failures;
+        if (!recovered) {
+            QStringList notRunning;
+            for (const auto &v : state.value("vms"_L1).toArray()) {
+                const QJsonObject vm = v.toObject();
+                if (vm.value("power"_L1).toString() != "running"_L1)
+                    notRunning << vm.value("name"_L1).toString() + u'='
+                            + vm.value("power"_L1).toString();
+            }
+            failures << u"running %1 of %2 (%3 evictions of %4) 120 s after the last kill; not "
+                        "running: %5"_s.arg(runningVms(state))
+                            .arg(fleet)
+                            .arg(counter(state, "evictions"))
+                            .arg(evicted)
+                            .arg(notRunning.mid(0, 40).join(u' '));
+        }
+        for (const char *name :
+             {"doubleStarts", "startsOnRunning", "requestsBeforeRetryAfter", "throttled"}) {
+            // throttled: the simulator's ARM limits are the engine's default budgets; three
+            // replicas that share one budget (rate_budgets) together never exceed it.
+            if (const qint64 n = counter(state, name); n != 0)
+                failures << u"%1 = %2 (expected 0)"_s.arg(QLatin1StringView(name)).arg(n);
+        }
+
+        return failures;
     }
 
 private slots:
@@ -139,29 +171,7 @@ private slots:
 
         // Every condition is checked and reported before the test fails: a slow tail must not
         // hide double starts (or the other way round).
-        QStringList failures;
-        if (!recovered) {
-            QStringList notRunning;
-            for (const QJsonValue &v : state.value("vms"_L1).toArray()) {
-                const QJsonObject vm = v.toObject();
-                if (vm.value("power"_L1).toString() != "running"_L1)
-                    notRunning << vm.value("name"_L1).toString() + u'='
-                            + vm.value("power"_L1).toString();
-            }
-            failures << u"running %1 of %2 (%3 evictions of %4) 120 s after the last kill; not "
-                        "running: %5"_s.arg(runningVms(state))
-                            .arg(fleet)
-                            .arg(counter(state, "evictions"))
-                            .arg(evicted)
-                            .arg(notRunning.mid(0, 40).join(u' '));
-        }
-        for (const char *name :
-             {"doubleStarts", "startsOnRunning", "requestsBeforeRetryAfter", "throttled"}) {
-            // throttled: the simulator's ARM limits are the engine's default budgets; three
-            // replicas that share one budget (rate_budgets) together never exceed it.
-            if (const qint64 n = counter(state, name); n != 0)
-                failures << u"%1 = %2 (expected 0)"_s.arg(QLatin1StringView(name)).arg(n);
-        }
+        QStringList failures = stateFailures(state, recovered, fleet, evicted);
 
         for (int i = 0; i < kReplicas; ++i)
             rig.killReplica(i); // the store as crashes leave it
