@@ -187,9 +187,13 @@ void TestSimGce::scenarioGroupWithProject()
         "resourceGroup":"rg"}]})",
                              &error));
     QVERIFY2(error.contains("Google Cloud group"_L1), qPrintable(error));
-    QVERIFY(!Scenario::parse(R"({"name":"bad","fleet":[{"project":"p-123456","location":"z",
-        "agents":true}]})",
-                             &error));
+    // Simulated agents on a Google Cloud group send what spotkeeper-agent --cloud gcp sends
+    // (the demo fleet's Google Cloud VMs).
+    const auto withAgents = Scenario::parse(R"({"name":"agents","fleet":[{"project":"p-123456",
+        "location":"z","agents":true}]})",
+                                            &error);
+    QVERIFY2(withAgents, qPrintable(error));
+    QVERIFY(withAgents->vms.at(0).agent);
 }
 
 void TestSimGce::realAgentProcessDetectsGoogleAndDelivers()
