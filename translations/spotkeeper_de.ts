@@ -50,6 +50,10 @@
         <source>Paused</source>
         <translation>Pausiert</translation>
     </message>
+    <message>
+        <source>App unhealthy</source>
+        <translation>Anwendung gestört</translation>
+    </message>
 </context>
 <context>
     <name>DashboardSettings</name>
@@ -287,6 +291,14 @@
         <source>Agent silent</source>
         <translation>Agent stumm</translation>
     </message>
+    <message>
+        <source>App unhealthy</source>
+        <translation>Anwendung gestört</translation>
+    </message>
+    <message>
+        <source>Waiting for the application</source>
+        <translation>Wartet auf die Anwendung</translation>
+    </message>
 </context>
 <context>
     <name>Notification</name>
@@ -313,6 +325,10 @@
     <message numerus="yes">
         <source>%n running VM(s) with a silent agent in %1</source>
         <translation><numerusform>%n laufende VM mit stummem Agenten in %1</numerusform><numerusform>%n laufende VMs mit stummem Agenten in %1</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n running VM(s) with an unhealthy application in %1</source>
+        <translation><numerusform>%n laufende VM mit gestörter Anwendung in %1</numerusform><numerusform>%n laufende VMs mit gestörter Anwendung in %1</numerusform></translation>
     </message>
 </context>
 <context>
@@ -833,6 +849,18 @@
         <source>No agent has reported for this VM (observed through its cloud's API only).</source>
         <translation>Für diese VM hat sich kein Agent gemeldet (nur über die API ihrer Cloud beobachtet).</translation>
     </message>
+    <message>
+        <source>Application: waiting for the first %1 probe</source>
+        <translation>Anwendung: wartet auf die erste %1-Prüfung</translation>
+    </message>
+    <message>
+        <source>Application: healthy since %1 (%2 probe, %3 ms)</source>
+        <translation>Anwendung: gesund seit %1 (%2-Prüfung, %3 ms)</translation>
+    </message>
+    <message>
+        <source>Application: unhealthy since %1: %2 (%3 probe, %4 ms)</source>
+        <translation>Anwendung: gestört seit %1: %2 (%3-Prüfung, %4 ms)</translation>
+    </message>
 </context>
 <context>
     <name>spotkeeper::gui::EnrollDialog</name>
@@ -1059,6 +1087,10 @@
     <message>
         <source>Azure</source>
         <translation>Azure</translation>
+    </message>
+    <message>
+        <source>The VM is running but its application is unhealthy since %1: %2 (%3 probe, %4 ms).</source>
+        <translation>Die VM läuft, aber ihre Anwendung ist seit %1 gestört: %2 (%3-Prüfung, %4 ms).</translation>
     </message>
 </context>
 <context>
@@ -1878,6 +1910,50 @@
     <message>
         <source>CA for a&amp;gents:</source>
         <translation>CA für A&amp;gents:</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> Min.</translation>
+    </message>
+    <message>
+        <source>Do not wait</source>
+        <translation>Nicht warten</translation>
+    </message>
+    <message>
+        <source>A restarted VM whose agent has a health probe counts as recovered once its application reports healthy; after this long it ends as running with the application not healthy, and an alert.</source>
+        <translation>Eine neu gestartete VM, deren Agent eine Zustandsprüfung hat, gilt als wiederhergestellt, sobald ihre Anwendung gesund meldet; nach dieser Zeit endet der Auftrag als laufend mit gestörter Anwendung, und es gibt einen Alarm.</translation>
+    </message>
+    <message>
+        <source>Alert when the application on a running VM has been unhealthy this long.</source>
+        <translation>Alarm, wenn die Anwendung auf einer laufenden VM so lange gestört ist.</translation>
+    </message>
+    <message>
+        <source>Never (alert only)</source>
+        <translation>Nie (nur Alarm)</translation>
+    </message>
+    <message>
+        <source>VMs tagged spotkeeper-app-restart=true</source>
+        <translation>VMs mit dem Tag spotkeeper-app-restart=true</translation>
+    </message>
+    <message>
+        <source>Every VM</source>
+        <translation>Jede VM</translation>
+    </message>
+    <message>
+        <source>Wait for the a&amp;pplication after a restart:</source>
+        <translation>Nach einem Neustart auf die A&amp;nwendung warten:</translation>
+    </message>
+    <message>
+        <source>Unhealthy appl&amp;ication alert after:</source>
+        <translation>Alarm bei gestörter Anwendung na&amp;ch:</translation>
+    </message>
+    <message>
+        <source>Restart VMs with an unhealthy application:</source>
+        <translation>VMs mit gestörter Anwendung neu starten:</translation>
+    </message>
+    <message>
+        <source>At most, restarts per hour per VM:</source>
+        <translation>Höchstens, Neustarts pro Stunde und VM:</translation>
     </message>
 </context>
 <context>

@@ -84,6 +84,10 @@
         <source>%n running VM(s) with a silent agent in %1</source>
         <translation><numerusform>%n running VM with a silent agent in %1</numerusform><numerusform>%n running VMs with a silent agent in %1</numerusform></translation>
     </message>
+    <message numerus="yes">
+        <source>%n running VM(s) with an unhealthy application in %1</source>
+        <translation><numerusform>%n running VM with an unhealthy application in %1</numerusform><numerusform>%n running VMs with an unhealthy application in %1</numerusform></translation>
+    </message>
     </context>
 <context>
     <name>spotkeeper::gui::CostPanel</name>

@@ -291,6 +291,26 @@ const QHash<QString, Setter> &setters()
              },
              u"expected an http(s) URL"_s)},
         {u"prices.max_age_hours"_s, integer(&ServerConfig::priceMaxAgeHours, 1, 24 * 30)},
+        {u"health.restart_timeout_minutes"_s,
+         integer(&ServerConfig::appHealthTimeoutMinutes, 0, 1440)},
+        {u"health.unhealthy_minutes"_s, integer(&ServerConfig::appUnhealthyMinutes, 0, 1440)},
+        {u"health.restart"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             const QString mode = v.trimmed().toLower();
+             if (mode != "off"_L1 && mode != "tagged"_L1 && mode != "all"_L1)
+                 return u"expected off, tagged or all"_s;
+             c.appRestart = mode;
+             return QString();
+         }},
+        {u"health.restart_tag"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             const QString tag = v.trimmed();
+             if (tag.isEmpty() || tag.size() > 512)
+                 return u"expected a tag name of 1 to 512 characters"_s;
+             c.appRestartTag = tag;
+             return QString();
+         }},
+        {u"health.restarts_per_hour"_s, integer(&ServerConfig::appRestartsPerHour, 0, 60)},
         {u"keys.rotation_overlap_hours"_s,
          integer(&ServerConfig::rotationOverlapHours, 0, 24 * 90)},
         {u"legacy_webhook.enabled"_s, boolean(&ServerConfig::seedEnabled)},

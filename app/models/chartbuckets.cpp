@@ -92,6 +92,12 @@ bool inWindow(const QDateTime &at, const QDateTime &from, const QDateTime &to)
     return (!from.isValid() || at >= from) && (!to.isValid() || at < to);
 }
 
+bool isAppNotHealthy(const core::JobRecord &job)
+{
+    return job.state == core::JobState::Running
+        && job.reason == QLatin1StringView(core::kAppNotHealthyReason);
+}
+
 // One count per label: binOf gives a job's label index, or -1 to leave the job out.
 Distribution countJobs(QStringList labels, const QList<core::JobRecord> &jobs,
                        const std::function<int(const core::JobRecord &)> &binOf)
@@ -113,13 +119,16 @@ Distribution timeToRecovery(const QList<core::JobRecord> &jobs, const QDateTime 
 {
     const QList<qint64> edges = recoveryBinUpperSecs();
     const auto bin = [&](const core::JobRecord &job) {
+        // Recovered jobs only; with a health probe, recovered is when the application
+        // reported healthy (a job that ended with it unhealthy never recovered).
         if (job.state != core::JobState::Running || !job.finishedAt.isValid()
-            || !inWindow(job.finishedAt, from, to))
+            || !inWindow(job.finishedAt, from, to) || isAppNotHealthy(job))
             return -1;
         const QDateTime began = job.evictedAt.isValid() ? job.evictedAt : job.createdAt;
         if (!began.isValid())
             return -1;
-        const qint64 secs = qMax<qint64>(0, began.secsTo(job.finishedAt));
+        const QDateTime recovered = job.appHealthyAt.isValid() ? job.appHealthyAt : job.finishedAt;
+        const qint64 secs = qMax<qint64>(0, began.secsTo(recovered));
         // The first bin whose upper edge is above secs; past the last edge, the last bin.
         return int(std::upper_bound(edges.cbegin(), edges.cend(), secs) - edges.cbegin());
     };
@@ -140,7 +149,7 @@ Distribution restartOutcomes(const QList<core::JobRecord> &jobs, const QDateTime
             return -1;
         switch (job.state) {
         case core::JobState::Running:
-            return 0;
+            return isAppNotHealthy(job) ? 5 : 0;
         case core::JobState::NeedsOperator:
             return 1;
         case core::JobState::Cancelled:
@@ -148,6 +157,7 @@ Distribution restartOutcomes(const QList<core::JobRecord> &jobs, const QDateTime
         case core::JobState::WaitingForDeallocation:
         case core::JobState::Starting:
         case core::JobState::BackingOff:
+        case core::JobState::WaitingForApplication:
             return 3;
         case core::JobState::Paused:
             return 4;
@@ -158,7 +168,8 @@ Distribution restartOutcomes(const QList<core::JobRecord> &jobs, const QDateTime
                       QCoreApplication::translate("ChartBuckets", "Needs operator"),
                       QCoreApplication::translate("ChartBuckets", "Cancelled"),
                       QCoreApplication::translate("ChartBuckets", "In progress"),
-                      QCoreApplication::translate("ChartBuckets", "Paused")},
+                      QCoreApplication::translate("ChartBuckets", "Paused"),
+                      QCoreApplication::translate("ChartBuckets", "App unhealthy")},
                      jobs, bin);
 }
 

@@ -26,6 +26,8 @@ Health healthOf(const core::VmRecord &vm, const std::optional<core::JobRecord> &
             return Health::NeedsOperator;
         case JobState::Paused:
             return Health::Paused;
+        case JobState::WaitingForApplication:
+            return Health::WaitingForApp;
         default:
             break;
         }
@@ -40,6 +42,9 @@ Health healthOf(const core::VmRecord &vm, const std::optional<core::JobRecord> &
         // The VM runs but its agent does not answer: the agent is dead, not the VM.
         if (core::isAgentSilent(vm))
             return Health::AgentSilent;
+        // The VM runs, the service on it does not.
+        if (core::isAppUnhealthy(vm))
+            return Health::AppUnhealthy;
         if (lastEviction.isValid() && lastEviction.secsTo(now) < 24 * 3600)
             return Health::Recovered;
         return Health::Healthy;
@@ -68,6 +73,8 @@ bool isProblem(Health health)
     case Health::NeedsOperator:
     case Health::Paused:
     case Health::AgentSilent:
+    case Health::AppUnhealthy:
+    case Health::WaitingForApp:
         return true;
     default:
         return false;
@@ -95,6 +102,10 @@ QString healthText(Health health)
         return QCoreApplication::translate("FleetStatus", "Stopped");
     case Health::AgentSilent:
         return QCoreApplication::translate("FleetStatus", "Agent silent");
+    case Health::AppUnhealthy:
+        return QCoreApplication::translate("FleetStatus", "App unhealthy");
+    case Health::WaitingForApp:
+        return QCoreApplication::translate("FleetStatus", "Waiting for the application");
     case Health::Unknown:
         break;
     }
@@ -103,9 +114,10 @@ QString healthText(Health health)
 
 QString healthKey(Health health)
 {
-    static const char *const keys[] = {"healthy",      "recovered",      "evicted", "waiting",
-                                       "retrying",     "needs_operator", "paused",  "stopped",
-                                       "agent_silent", "unknown"};
+    static const char *const keys[] = {"healthy",       "recovered",       "evicted",
+                                       "waiting",       "retrying",        "needs_operator",
+                                       "paused",        "stopped",         "agent_silent",
+                                       "app_unhealthy", "waiting_for_app", "unknown"};
     static_assert(std::size(keys) == kHealthCount);
     return QLatin1StringView(keys[static_cast<int>(health)]);
 }
@@ -129,6 +141,10 @@ QColor healthColor(Health health)
         return QColor(0x6d, 0x4c, 0x41);
     case Health::AgentSilent:
         return QColor(0x6a, 0x1b, 0x9a);
+    case Health::AppUnhealthy:
+        return QColor(0xd8, 0x43, 0x15);
+    case Health::WaitingForApp:
+        return QColor(0x00, 0x83, 0x8f);
     case Health::Stopped:
     case Health::Unknown:
         break;
@@ -163,6 +179,8 @@ QString jobStateText(core::JobState state)
         return QCoreApplication::translate("FleetStatus", "Paused");
     case JobState::Cancelled:
         return QCoreApplication::translate("FleetStatus", "Cancelled");
+    case JobState::WaitingForApplication:
+        return QCoreApplication::translate("FleetStatus", "Waiting for the application");
     }
     return {};
 }

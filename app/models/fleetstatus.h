@@ -24,9 +24,11 @@ enum class Health {
     Paused,
     Stopped,
     AgentSilent, // VM running, its agent silent too long (core::isAgentSilent)
+    AppUnhealthy, // VM running, its application's health probe fails (core::isAppUnhealthy)
+    WaitingForApp, // restarted: the VM runs, its application has not reported healthy yet
     Unknown
 };
-inline constexpr int kHealthCount = 10;
+inline constexpr int kHealthCount = 12;
 inline size_t qHash(Health health, size_t seed = 0) noexcept
 {
     return ::qHash(static_cast<int>(health), seed);

@@ -461,6 +461,11 @@ QVariant FleetTableModel::toolTipData(const FleetRow &row, int column) const
     case Status:
         if (row.job && !row.job->reason.isEmpty())
             return QString(healthText(row.health) + QLatin1StringView(": ") + row.job->reason);
+        if (row.health == Health::AppUnhealthy)
+            return tr("The VM is running but its application is unhealthy since %1: %2 (%3 "
+                      "probe, %4 ms).")
+                .arg(utcText(row.vm.appHealthSince), row.vm.appHealthDetail, row.vm.appProbe)
+                .arg(row.vm.appLatencyMs);
         if (row.health == Health::AgentSilent)
             return tr("The VM is running but its agent has sent no heartbeat since %1 (silent "
                       "since %2): the agent is down, not the VM.")

@@ -3,6 +3,7 @@
 #include "models/notificationcenter.h"
 
 #include "base/clock.h"
+#include "fleet/eventtypes.h"
 #include "models/fleetsource.h"
 
 #include <QCoreApplication>
@@ -30,6 +31,11 @@ QString Notification::title() const
     case Kind::AgentSilent:
         return QCoreApplication::translate("Notification",
                                            "%n running VM(s) with a silent agent in %1", nullptr, n)
+            .arg(region);
+    case Kind::AppUnhealthy:
+        return QCoreApplication::translate("Notification",
+                                           "%n running VM(s) with an unhealthy application in %1",
+                                           nullptr, n)
             .arg(region);
     }
     return {};
@@ -94,6 +100,8 @@ void NotificationCenter::handleEvent(const core::EventRecord &event)
         add(Notification::Kind::Evicted, *vm);
     } else if (event.eventType == QLatin1StringView("agent_silent")) {
         add(Notification::Kind::AgentSilent, *vm); // the VM runs: its agent does not answer
+    } else if (event.eventType == core::eventtype::kAppUnhealthy) {
+        add(Notification::Kind::AppUnhealthy, *vm); // the VM runs: its application does not
     } else {
         add(Notification::Kind::StillDown, *vm);
     }

@@ -17,7 +17,7 @@ class FleetSource;
 
 struct Notification
 {
-    enum class Kind { Evicted, Recovered, StillDown, AgentSilent };
+    enum class Kind { Evicted, Recovered, StillDown, AgentSilent, AppUnhealthy };
     Kind kind = Kind::Evicted;
     QString region; // the group key: VMs of one kind and region become one message
     QList<qint64> vmIds;

@@ -130,6 +130,10 @@ void DashboardSession::startEngine(const DashboardSettings &settings)
     config.restartUnprovenDeallocation = settings.restartUnprovenDeallocation;
     config.heartbeatIntervalSeconds = std::clamp(settings.heartbeatIntervalSeconds, 1, 86'400);
     config.agentSilentIntervals = std::clamp(settings.agentSilentIntervals, 0, 1000);
+    config.appHealthTimeoutMinutes = std::clamp(settings.appHealthTimeoutMinutes, 0, 1440);
+    config.appUnhealthyMinutes = std::clamp(settings.appUnhealthyMinutes, 0, 1440);
+    config.appRestart = settings.appRestart;
+    config.appRestartsPerHour = std::clamp(settings.appRestartsPerHour, 0, 60);
     QString listenerProblem;
     if (!config.address.setAddress(settings.listenAddress.trimmed())) {
         listenerProblem =

@@ -85,6 +85,10 @@ const std::array kKeys {
     Key {"engine/heartbeatIntervalSeconds", &DashboardSettings::heartbeatIntervalSeconds, 1,
          86'400},
     Key {"engine/agentSilentIntervals", &DashboardSettings::agentSilentIntervals, 0, 1000},
+    Key {"health/restartTimeoutMinutes", &DashboardSettings::appHealthTimeoutMinutes, 0, 1440},
+    Key {"health/unhealthyMinutes", &DashboardSettings::appUnhealthyMinutes, 0, 1440},
+    Key {"health/restartsPerHour", &DashboardSettings::appRestartsPerHour, 0, 60},
+    Key {"health/restart", &DashboardSettings::appRestart}, // off | tagged | all
     Key {"ui/theme", &DashboardSettings::theme},
     Key {"ui/language", &DashboardSettings::language},
     Key {"export/bom", &DashboardSettings::csvBom},
@@ -116,6 +120,8 @@ DashboardSettings DashboardSettings::load()
             },
             key.member);
     }
+    if (d.appRestart != QLatin1StringView("off") && d.appRestart != QLatin1StringView("all"))
+        d.appRestart = QStringLiteral("tagged");
     d.restartUnprovenDeallocation =
         s.value(kUnprovenKey, QStringLiteral("restart")).toString() != QLatin1StringView("leave");
     return d;

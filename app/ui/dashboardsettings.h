@@ -37,6 +37,14 @@ struct DashboardSettings : core::BudgetSettings
     // agent_silent_intervals): alert after this many missed heartbeats; 0 = never.
     int heartbeatIntervalSeconds = 60;
     int agentSilentIntervals = 3;
+    // Application health (spotkeeperd.conf [health], docs/ENGINE.md "Application health"):
+    // a restart waits this long for the application to report healthy (0 = not at all); an
+    // application unhealthy this long on a running VM is alerted (0 = never) and, for VMs that
+    // opted in (off | tagged | all), restarted at most appRestartsPerHour times an hour.
+    int appHealthTimeoutMinutes = 10;
+    int appUnhealthyMinutes = 5;
+    QString appRestart = QStringLiteral("tagged");
+    int appRestartsPerHour = 2;
     QString theme = QStringLiteral("system"); // system | light | dark
     QString language = QStringLiteral("system");
     bool csvBom = false;

@@ -195,6 +195,25 @@ void DetailPane::showVm(qint64 vmId)
     refresh();
 }
 
+QString DetailPane::applicationText(const core::VmRecord &vm)
+{
+    switch (vm.appHealth) {
+    case core::AppHealth::Pending:
+        return tr("Application: waiting for the first %1 probe").arg(vm.appProbe);
+    case core::AppHealth::Healthy:
+        return tr("Application: healthy since %1 (%2 probe, %3 ms)")
+            .arg(utc(vm.appHealthSince), vm.appProbe)
+            .arg(vm.appLatencyMs);
+    case core::AppHealth::Unhealthy:
+        return tr("Application: unhealthy since %1: %2 (%3 probe, %4 ms)")
+            .arg(utc(vm.appHealthSince), vm.appHealthDetail, vm.appProbe)
+            .arg(vm.appLatencyMs);
+    case core::AppHealth::None:
+        break;
+    }
+    return {};
+}
+
 void DetailPane::refresh()
 {
     const auto vm = m_vmId != 0 ? m_source.vm(m_vmId) : std::nullopt;
@@ -226,6 +245,8 @@ void DetailPane::refresh()
                      vm->agentLastPollError.isEmpty()
                          ? QString()
                          : tr("; last poll failed: %1").arg(vm->agentLastPollError)));
+        if (vm->appHealth != core::AppHealth::None)
+            m_agent->setText(m_agent->text() + QLatin1Char('\n') + applicationText(*vm));
     } else {
         m_agent->setText(tr("No agent has reported for this VM (observed through its cloud's "
                             "API only)."));

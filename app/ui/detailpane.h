@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "fleet/fleettypes.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -32,6 +34,8 @@ public:
     EventsModel *attempts() const { return m_attempts; }
     // The VM's page in its cloud's console; empty when the id is of no known form.
     static QString portalUrl(const QString &resourceId);
+    // "Application: healthy since ... (http probe, 12 ms)", or empty without a probe.
+    static QString applicationText(const core::VmRecord &vm);
 
 private:
     FleetSource &m_source;

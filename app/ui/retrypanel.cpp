@@ -63,7 +63,7 @@ SummaryStrip::SummaryStrip(FleetTableModel &model, QWidget *parent)
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     for (Health h : {Health::Evicted, Health::Waiting, Health::Retrying, Health::Recovered,
-                     Health::NeedsOperator, Health::AgentSilent}) {
+                     Health::NeedsOperator, Health::AgentSilent, Health::AppUnhealthy}) {
         auto *button = new QToolButton(this);
         button->setIcon(healthIcon(h));
         button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);

@@ -18,6 +18,8 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace spotkeeper::gui {
 
 namespace {
@@ -154,6 +156,7 @@ SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets,
     m_agentSilentIntervals->setSpecialValueText(tr("Never alert"));
     bf->addRow(tr("Agent &heartbeat interval:"), m_heartbeatInterval);
     bf->addRow(tr("Silent a&gent after missed heartbeats:"), m_agentSilentIntervals);
+    addApplicationHealthRows(bf, budgets, s);
     tabs->addTab(budgets, tr("&Budgets"));
 
     auto *look = new QWidget(tabs);
@@ -248,6 +251,10 @@ DashboardSettings SettingsDialog::settings() const
     s.restartUnprovenDeallocation = m_unproven->currentData().toBool();
     s.heartbeatIntervalSeconds = m_heartbeatInterval->value();
     s.agentSilentIntervals = m_agentSilentIntervals->value();
+    s.appHealthTimeoutMinutes = m_appTimeout->value();
+    s.appUnhealthyMinutes = m_appUnhealthy->value();
+    s.appRestart = m_appRestart->currentData().toString();
+    s.appRestartsPerHour = m_appRestartsPerHour->value();
     s.theme = m_theme->currentData().toString();
     s.language = m_language->currentData().toString();
     s.csvBom = m_bom->isChecked();
@@ -293,6 +300,39 @@ void SettingsDialog::accept()
     }
     s.save();
     QDialog::accept();
+}
+
+void SettingsDialog::addApplicationHealthRows(QFormLayout *form, QWidget *parent,
+                                              const DashboardSettings &s)
+{
+    // Application health: what the agents' health probes report (docs/ENGINE.md).
+    const auto minutes = [parent](int value, const QString &zero) {
+        auto *box = new QSpinBox(parent);
+        box->setRange(0, 1440);
+        box->setSuffix(tr(" min"));
+        box->setSpecialValueText(zero);
+        box->setValue(value);
+        return box;
+    };
+    m_appTimeout = minutes(s.appHealthTimeoutMinutes, tr("Do not wait"));
+    m_appTimeout->setToolTip(tr("A restarted VM whose agent has a health probe counts as recovered "
+                                "once its application reports healthy; after this long it ends "
+                                "as running with the application not healthy, and an alert."));
+    m_appUnhealthy = minutes(s.appUnhealthyMinutes, tr("Never alert"));
+    m_appUnhealthy->setToolTip(
+        tr("Alert when the application on a running VM has been unhealthy this long."));
+    m_appRestart = new QComboBox(parent);
+    m_appRestart->addItem(tr("Never (alert only)"), QStringLiteral("off"));
+    m_appRestart->addItem(tr("VMs tagged spotkeeper-app-restart=true"), QStringLiteral("tagged"));
+    m_appRestart->addItem(tr("Every VM"), QStringLiteral("all"));
+    m_appRestart->setCurrentIndex(std::max(0, m_appRestart->findData(s.appRestart)));
+    m_appRestartsPerHour = new QSpinBox(parent);
+    m_appRestartsPerHour->setRange(0, 60);
+    m_appRestartsPerHour->setValue(s.appRestartsPerHour);
+    form->addRow(tr("Wait for the a&pplication after a restart:"), m_appTimeout);
+    form->addRow(tr("Unhealthy appl&ication alert after:"), m_appUnhealthy);
+    form->addRow(tr("Restart VMs with an unhealthy application:"), m_appRestart);
+    form->addRow(tr("At most, restarts per hour per VM:"), m_appRestartsPerHour);
 }
 
 } // namespace spotkeeper::gui

@@ -9,6 +9,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -38,6 +39,7 @@ public:
 
 private:
     QWidget *buildRemoteTab(const DashboardSettings &s, QWidget *parent);
+    void addApplicationHealthRows(QFormLayout *form, QWidget *parent, const DashboardSettings &s);
 
     SecretStore &m_secrets;
     DashboardSettings m_initial;
@@ -63,6 +65,10 @@ private:
     QComboBox *m_unproven = nullptr;
     QSpinBox *m_heartbeatInterval = nullptr;
     QSpinBox *m_agentSilentIntervals = nullptr;
+    QSpinBox *m_appTimeout = nullptr;
+    QSpinBox *m_appUnhealthy = nullptr;
+    QComboBox *m_appRestart = nullptr;
+    QSpinBox *m_appRestartsPerHour = nullptr;
     QComboBox *m_theme = nullptr;
     QComboBox *m_language = nullptr;
     QCheckBox *m_bom = nullptr;

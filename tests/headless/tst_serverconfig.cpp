@@ -103,6 +103,12 @@ evidence_wait_seconds = 120
 unproven_deallocation = leave
 heartbeat_interval_seconds = 30
 agent_silent_intervals = 4
+[health]
+restart_timeout_minutes = 20
+unhealthy_minutes = 7
+restart = all
+restart_tag = app-restart
+restarts_per_hour = 3
 [notify]
 group_window_seconds = 60
 [notify.ops]
@@ -163,6 +169,11 @@ level = DEBUG
     QCOMPARE(config->logLevel, u"debug"_s);
     QCOMPARE(config->heartbeatIntervalSeconds, 30);
     QCOMPARE(config->agentSilentIntervals, 4);
+    QCOMPARE(config->appHealthTimeoutMinutes, 20);
+    QCOMPARE(config->appUnhealthyMinutes, 7);
+    QCOMPARE(config->appRestart, u"all"_s);
+    QCOMPARE(config->appRestartTag, u"app-restart"_s);
+    QCOMPARE(config->appRestartsPerHour, 3);
     QCOMPARE(config->notify.groupWindowSeconds, 60);
     QCOMPARE(config->notify.channels.size(), 2);
     QCOMPARE(config->notify.channels.at(0).name, u"ops"_s);
@@ -239,6 +250,10 @@ void TestServerConfig::rejectsMistakes_data()
     QTest::newRow("bad notify setting") << QByteArray("[notify]\ncolour = red\n") << u"line 2"_s;
     QTest::newRow("bad silent intervals") << QByteArray("[engine]\nagent_silent_intervals = -1\n")
                                           << u"engine.agent_silent_intervals"_s;
+    QTest::newRow("bad app restart") << QByteArray("[health]\nrestart = sometimes\n")
+                                     << u"health.restart: expected off, tagged or all"_s;
+    QTest::newRow("bad app timeout") << QByteArray("[health]\nrestart_timeout_minutes = -5\n")
+                                     << u"health.restart_timeout_minutes"_s;
 }
 
 void TestServerConfig::rejectsMistakes()

@@ -4,6 +4,7 @@
 #include "protocol/messagecodec.h"
 #include "support/listener/listenertestbase.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
@@ -38,6 +39,7 @@ private slots:
     void failedAuthIsRateLimitedPerAddress();
     void heartbeatsAreRecorded();
     void heartbeatsOfManyVmsShareOneTransaction();
+    void applicationHealthIsStoredAndOldHeartbeatsStillCount();
     void concurrentNoticesCommitOnTheWriterThread();
     void legacyWebhookIsOffByDefault();
     void legacyWebhookIsAnUnconfirmedNotice();
@@ -448,6 +450,72 @@ void TestWebhookListener::heartbeatsAreRecorded()
     QTRY_COMPARE(m_store->vmByKey(key)->agentLastSeen, m_clock->nowUtc());
     QCOMPARE(m_ops->calls.size(), 0); // a heartbeat never triggers the engine
     QVERIFY(storedEvents() >= 1); // the store notes a first-seen agent
+}
+
+void TestWebhookListener::applicationHealthIsStoredAndOldHeartbeatsStillCount()
+{
+    core::ListenerOptions options;
+    options.heartbeatFlushMs = 10;
+    startServer(options);
+    const QString key = vmResourceId(u"vm-a"_s).toLower();
+    int n = 0;
+    const auto send = [&](const QByteArray &body) {
+        const SignedRequest request =
+            sign(body, m_keyId, m_secrets, u"hb_"_s + QString::number(++n),
+                 m_clock->nowUtc().toSecsSinceEpoch());
+        return exchange(rawRequest("POST", "/api/v1/heartbeats", request.headers, request.body))
+            .status;
+    };
+    const auto beat = [&](std::optional<protocol::AppHealthState> state) {
+        protocol::Heartbeat heartbeat = makeHeartbeat(u"vm-a"_s, m_clock->nowUtc());
+        if (state)
+            heartbeat.app = protocol::AppHealth {
+                protocol::ProbeKind::Tcp, *state, m_clock->nowUtc(), 4,
+                *state == protocol::AppHealthState::Healthy ? u"connected to 127.0.0.1:5432"_s
+                                                            : u"Connection refused"_s};
+        return send(protocol::encodeHeartbeat(heartbeat));
+    };
+    // An agent without a probe (version 1, as every agent before version 3 wrote it).
+    QCOMPARE(beat(std::nullopt), 200);
+    QTRY_VERIFY(m_store->vmByKey(key).has_value());
+    QCOMPARE(core::toString(m_store->vmByKey(key)->appHealth), QString());
+
+    // With a probe (version 3): stored at once, and a change of state at once again.
+    m_clock->advanceMSecs(1'000);
+    const QDateTime healthyAt = m_clock->nowUtc();
+    QCOMPARE(beat(protocol::AppHealthState::Healthy), 200);
+    QTRY_COMPARE(core::toString(m_store->vmByKey(key)->appHealth), u"healthy"_s);
+    auto vm = m_store->vmByKey(key);
+    QCOMPARE(vm->appProbe, u"tcp"_s);
+    QCOMPARE(vm->appLatencyMs, qint64(4));
+    QCOMPARE(vm->appHealthSince, healthyAt);
+    m_clock->advanceMSecs(1'000);
+    const QDateTime downAt = m_clock->nowUtc();
+    QCOMPARE(beat(protocol::AppHealthState::Unhealthy), 200);
+    QTRY_COMPARE(core::toString(m_store->vmByKey(key)->appHealth), u"unhealthy"_s);
+    vm = m_store->vmByKey(key);
+    QCOMPARE(vm->appHealthSince, downAt);
+    QCOMPARE(vm->appHealthDetail, u"Connection refused"_s);
+    // The same state again keeps its start time.
+    m_clock->advanceMSecs(31'000);
+    QCOMPARE(beat(protocol::AppHealthState::Unhealthy), 200);
+    QTRY_COMPARE(m_store->vmByKey(key)->agentLastSeen, m_clock->nowUtc());
+    QCOMPARE(m_store->vmByKey(key)->appHealthSince, downAt);
+
+    // The golden heartbeat of an agent that predates version 3 is still accepted.
+    QFile golden(QStringLiteral(SPOTKEEPER_TEST_DATA "/protocol/heartbeat-healthy.json"));
+    QVERIFY(golden.open(QIODevice::ReadOnly));
+    QJsonObject old = QJsonDocument::fromJson(golden.readAll()).object();
+    QCOMPARE(old.value(u"version"_s).toInt(), 1);
+    protocol::Heartbeat mine = makeHeartbeat(u"vm-a"_s, m_clock->nowUtc());
+    old.insert(u"vm"_s,
+               QJsonDocument::fromJson(protocol::encodeHeartbeat(mine)).object().value(u"vm"_s));
+    old.insert(u"sentAt"_s, mine.sentAt.toString(Qt::ISODateWithMs));
+    m_clock->advanceMSecs(1'000);
+    QCOMPARE(send(QJsonDocument(old).toJson(QJsonDocument::Compact)), 200);
+    // No probe reported any more: the application columns are cleared.
+    QTRY_COMPARE(core::toString(m_store->vmByKey(key)->appHealth), QString());
+    QCOMPARE(m_ops->calls.size(), 0);
 }
 
 void TestWebhookListener::heartbeatsOfManyVmsShareOneTransaction()

@@ -132,8 +132,27 @@ private Q_SLOTS:
             job(core::JobState::Running, t.addDays(-3), 60),
         };
         const auto d = buckets::restartOutcomes(jobs, kNoon.addDays(-1), kNoon);
-        QCOMPARE(d.counts, (QList<int> {2, 1, 1, 2, 1}));
+        QCOMPARE(d.counts, (QList<int> {2, 1, 1, 2, 1, 0}));
         QCOMPARE(d.total(), 7);
+    }
+
+    // Application health: recovered is when the application reported healthy; a job that
+    // ended with the application unhealthy never recovered; waiting for it is in progress.
+    void applicationHealth()
+    {
+        const QDateTime t = kNoon.addSecs(-3600);
+        core::JobRecord healthyLater = job(core::JobState::Running, t, 30); // VM up after 30 s
+        healthyLater.appHealthyAt = t.addSecs(400); // the application 400 s after the eviction
+        core::JobRecord notHealthy = job(core::JobState::Running, t, 30);
+        notHealthy.reason = QLatin1StringView(core::kAppNotHealthyReason);
+        const QList<core::JobRecord> jobs = {healthyLater, notHealthy,
+                                             job(core::JobState::Running, t, 30),
+                                             job(core::JobState::WaitingForApplication, t, -1)};
+        const auto ttr = buckets::timeToRecovery(jobs, kNoon.addDays(-1), kNoon);
+        QCOMPARE(ttr.counts, (QList<int> {1, 0, 1, 0, 0, 0})); // < 1 min, and 5-15 min
+        const auto outcomes = buckets::restartOutcomes(jobs, kNoon.addDays(-1), kNoon);
+        QCOMPARE(outcomes.labels.size(), 6);
+        QCOMPARE(outcomes.counts, (QList<int> {2, 0, 0, 1, 0, 1}));
     }
 };
 

@@ -15,6 +15,24 @@ using namespace spotkeeper::gui;
 class TestFleetTableModel : public QObject
 {
     Q_OBJECT
+private:
+    // The row shows the problem state `health` (its text, the problem flag, a tooltip naming
+    // `why`), counted once, with its key.
+    static void verifyProblemRow(const FleetTableModel &model, int row, Health health,
+                                 const QString &why, const QString &key)
+    {
+        QCOMPARE(model.rowAt(row)->health, health);
+        QCOMPARE(model.index(row, FleetTableModel::Status).data().toString(), healthText(health));
+        QVERIFY(
+            model.index(row, FleetTableModel::Name).data(FleetTableModel::ProblemRole).toBool());
+        QVERIFY(model.index(row, FleetTableModel::Status)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(why));
+        QCOMPARE(model.healthCounts().at(static_cast<std::size_t>(health)), 1);
+        QCOMPARE(healthKey(health), key);
+    }
+
 private Q_SLOTS:
     void jobIsReReadOnlyWhenAnnounced()
     {
@@ -110,17 +128,8 @@ private Q_SLOTS:
         QVERIFY(store->setAgentSilent(vmId, clock.nowUtc(), alert));
         source.notifyVmChanged(vmId);
         model.flushPendingChanges();
-        QCOMPARE(model.rowAt(row)->health, Health::AgentSilent);
-        QCOMPARE(model.index(row, FleetTableModel::Status).data().toString(),
-                 healthText(Health::AgentSilent));
-        QVERIFY(
-            model.index(row, FleetTableModel::Name).data(FleetTableModel::ProblemRole).toBool());
-        QVERIFY(model.index(row, FleetTableModel::Status)
-                    .data(Qt::ToolTipRole)
-                    .toString()
-                    .contains(QStringLiteral("agent")));
-        QCOMPARE(model.healthCounts().at(static_cast<std::size_t>(Health::AgentSilent)), 1);
-        QCOMPARE(healthKey(Health::AgentSilent), QStringLiteral("agent_silent"));
+        verifyProblemRow(model, row, Health::AgentSilent, QStringLiteral("agent"),
+                         QStringLiteral("agent_silent"));
 
         // Deallocated (evicted): its agent is expected to be quiet, whatever the flag says.
         QVERIFY(store->setPowerState(vmId, core::PowerState::Deallocated, clock.nowUtc()));
@@ -137,6 +146,44 @@ private Q_SLOTS:
         source.notifyVmChanged(vmId);
         model.flushPendingChanges();
         QVERIFY(model.rowAt(row)->health != Health::AgentSilent);
+    }
+
+    // Issue 17: a running VM whose application's health probe fails shows "App unhealthy" (a
+    // problem, with the probe's detail in the tooltip); healthy again shows it running.
+    void unhealthyApplicationIsItsOwnHealth()
+    {
+        testsupport::ManualClock clock;
+        auto store = test::openStore(QStringLiteral(":memory:"), &clock);
+        core::VmRecord vm;
+        vm.resourceKey = QStringLiteral("/subscriptions/s/resourcegroups/rg/providers/"
+                                        "microsoft.compute/virtualmachines/web-1");
+        vm.name = QStringLiteral("web-1");
+        vm.powerState = core::PowerState::Running;
+        const qint64 vmId = store->upsertVm(vm);
+        const auto beat = [&](core::AppHealth health, const QString &detail) {
+            core::HeartbeatUpdate update;
+            update.vmResourceKey = vm.resourceKey;
+            update.at = clock.nowUtc();
+            update.agentVersion = QStringLiteral("1.0");
+            update.appHealth = health;
+            update.appProbe = QStringLiteral("http");
+            update.appLatencyMs = 12;
+            update.appHealthDetail = detail;
+            return store->recordHeartbeats({update});
+        };
+        QVERIFY(beat(core::AppHealth::Unhealthy, QStringLiteral("HTTP 503, expected 2xx")));
+        LocalFleetSource source(*store, nullptr, clock);
+        FleetTableModel model(source, clock);
+        const int row = model.rowOfVm(vmId);
+        QVERIFY(row >= 0);
+        verifyProblemRow(model, row, Health::AppUnhealthy, QStringLiteral("HTTP 503"),
+                         QStringLiteral("app_unhealthy"));
+
+        clock.advanceMSecs(1000);
+        QVERIFY(beat(core::AppHealth::Healthy, QStringLiteral("HTTP 200")));
+        source.notifyVmChanged(vmId);
+        model.flushPendingChanges();
+        QCOMPARE(model.rowAt(row)->health, Health::Healthy);
     }
 };
 

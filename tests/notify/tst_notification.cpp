@@ -90,6 +90,13 @@ private Q_SLOTS:
             << int(EventKind::Alert)
             << u"Stop on purpose by alice: the deallocation failed: throttled"_s << QString()
             << QString() << QString();
+        QTest::newRow("application unhealthy")
+            << int(EventKind::Alert) << u"application unhealthy for 5 min on a running VM"_s
+            << u"app_unhealthy"_s << u"app_unhealthy"_s
+            << u"Application on web-1 unhealthy (VM running)"_s;
+        QTest::newRow("application health in the timeline")
+            << int(EventKind::Heartbeat) << u"application unhealthy: HTTP 503 (http probe, 3 ms)"_s
+            << u"app_health"_s << QString() << QString();
         QTest::newRow("other transition")
             << int(EventKind::JobTransition) << u"waiting_for_deallocation -> starting"_s
             << QString() << QString() << QString();

@@ -98,6 +98,8 @@ private:
         QCOMPARE(vms[0].autoRestart, false);
         QCOMPARE(toString(vms[0].managedBy), u"operator"_s);
         QCOMPARE(vms[0].agentLastSeen.toMSecsSinceEpoch(), kT0);
+        QCOMPARE(toString(vms[0].appHealth), QString()); // before v12: no probe reported yet
+        QVERIFY(!vms[0].appHealthSince.isValid());
 
         const QList<EventRecord> events = store->events({});
         QCOMPARE(events.size(), 2);

@@ -269,13 +269,24 @@ void ArmClient::postStart(ArmRequestQueue::Kind kind, const QUrl &target, const 
 
 void ArmClient::deallocateVm(const QString &resourceId, std::function<void(CallResult)> done)
 {
+    postVmAction(resourceId, u"/deallocate"_s, std::move(done));
+}
+
+void ArmClient::restartVm(const QString &resourceId, std::function<void(CallResult)> done)
+{
+    postVmAction(resourceId, u"/restart"_s, std::move(done));
+}
+
+void ArmClient::postVmAction(const QString &resourceId, const QString &action,
+                             std::function<void(CallResult)> done)
+{
     if (!armparsers::parseVmResourceId(resourceId)) {
         done(badResourceId(resourceId));
         return;
     }
     // Accepted (202) is enough: the reconciler and the engine observe the power change.
-    m_queue->send(ArmRequestQueue::Kind::Start, "POST", resourceUrl(resourceId, u"/deallocate"_s),
-                  resourceId, [done = std::move(done)](ArmReply reply) { done(reply.call); });
+    m_queue->send(ArmRequestQueue::Kind::Start, "POST", resourceUrl(resourceId, action), resourceId,
+                  [done = std::move(done)](ArmReply reply) { done(reply.call); });
 }
 
 void ArmClient::followOperation(const QString &resourceId, const QString &url,

@@ -70,6 +70,8 @@ public:
                                 std::function<void(StartResult)> done, bool follow = true);
     // POST deallocate; done once ARM accepted it (the async operation is not followed).
     void deallocateVm(const QString &resourceId, std::function<void(CallResult)> done);
+    // POST restart (a reboot of a running VM); done once ARM accepted it, like deallocateVm.
+    void restartVm(const QString &resourceId, std::function<void(CallResult)> done);
     // Follows an Azure-AsyncOperation or Location URL (a persisted one after a restart).
     void followOperation(const QString &resourceId, const QString &url,
                          std::function<void(StartResult)> done);
@@ -95,6 +97,9 @@ public:
 
 private:
     struct Follow;
+    // POST <vm><action> (deallocate, restart); done once ARM accepted it.
+    void postVmAction(const QString &resourceId, const QString &action,
+                      std::function<void(CallResult)> done);
     void poll(std::shared_ptr<Follow> follow);
     void schedulePoll(std::shared_ptr<Follow> follow, const QDateTime &retryAfter);
     void postStart(ArmRequestQueue::Kind kind, const QUrl &target, const QString &resourceId,

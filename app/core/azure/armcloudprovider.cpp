@@ -261,6 +261,11 @@ void ArmCloudProvider::evictionEvidenceForVms(const QString &subscriptionId,
         });
 }
 
+void ArmCloudProvider::restart(const VmRecord &vm, std::function<void(CallResult)> done)
+{
+    m_client->restartVm(resourceIdOf(vm), std::move(done));
+}
+
 void ArmCloudProvider::deallocate(const VmRecord &vm, std::function<void(CallResult)> done)
 {
     m_client->deallocateVm(resourceIdOf(vm), std::move(done));

@@ -65,6 +65,7 @@ public:
                                 const QDateTime &since,
                                 std::function<void(FleetEvidenceResult)> done) override;
     void deallocate(const VmRecord &vm, std::function<void(CallResult)> done) override;
+    void restart(const VmRecord &vm, std::function<void(CallResult)> done) override;
 
     // For the status bar / healthz: "environment: client <id> in tenant <t>"; never a secret.
     QString credentialStatus() const;

@@ -57,6 +57,13 @@ struct EngineConfig
     // deallocationPollMs, within the read budgets) so the start follows the deallocation.
     qint64 unconfirmedWatchMs = 3 * 60'000;
 
+    // Application health (docs/ENGINE.md "Application health"): the restart job of a VM whose
+    // agent reports a health probe ends recovered only when the application reports healthy;
+    // after appHealthTimeoutMs it ends running with "application not healthy" and an
+    // app_unhealthy alert. 0 = do not wait for the application (power state only).
+    qint64 appHealthTimeoutMs = 10 * 60'000;
+    qint64 appHealthPollMs = 5'000; // how often the store is asked what the agent reported
+
     bool driveWithTimer = true; // production: a QTimer wakes at the next due time
 };
 

@@ -209,6 +209,10 @@ void RestartEngine::adopt(const JobRecord &job)
     case JobState::Starting:
         t.dueAt = at; // resume the async operation, or re-check the power state
         break;
+    case JobState::WaitingForApplication:
+        t.appWaitSince = job.updatedAt.isValid() ? job.updatedAt : at;
+        t.dueAt = at;
+        break;
     default:
         break; // NeedsOperator, Paused: wait for an operator
     }
@@ -380,7 +384,8 @@ QDateTime RestartEngine::nextDueAt() const
     for (const Tracked &t : m_jobs) {
         if (!t.inFlight)
             consider(t.dueAt);
-        if (!t.alerted && m_config.alertAfterMs > 0 && t.job.state != JobState::Paused) {
+        if (!t.alerted && m_config.alertAfterMs > 0 && t.job.state != JobState::Paused
+            && t.job.state != JobState::WaitingForApplication) {
             const QDateTime since = t.job.evictedAt.isValid() ? t.job.evictedAt : t.job.createdAt;
             consider(since.addMSecs(m_config.alertAfterMs));
         }
@@ -475,6 +480,9 @@ void RestartEngine::actOn(qint64 vmId)
         } else {
             poll(vmId); // the POST may or may not have reached Azure: look before starting again
         }
+        break;
+    case JobState::WaitingForApplication:
+        checkApplication(vmId);
         break;
     default:
         break;

@@ -63,6 +63,13 @@ public:
     void recordEvictionEvidence(qint64 vmId, const QString &source, const QString &message,
                                 const QString &evidence);
 
+    // The application health watch's remedy (apphealthwatch.h): an ARM restart (reboot) of
+    // a running VM that has no restart job, within the start and write budgets - it waits
+    // for no token: without one it answers Conflict and the watch tries again at its next
+    // look. Audited (actor "engine", action "app_restart") and in the timeline (a
+    // RestartAttempt event of type "app_restart", then the cloud's answer).
+    OperationResult restartForAppHealth(qint64 vmId, const QString &why);
+
     // FleetOperations
     void handleNoticeStored(qint64 vmId, const EventRecord &notice) override;
     void handleUnconfirmedNotice(qint64 vmId) override;
@@ -82,6 +89,8 @@ Q_SIGNALS:
     void needsOperator(qint64 vmId, const QString &reason);
     void vmStillDown(qint64 vmId, int minutes);
     void alertRaised(qint64 vmId, const QString &message);
+    // A restarted VM runs, but its application did not report healthy within the timeout.
+    void applicationUnhealthy(qint64 vmId, const QString &detail);
     void storeFailed(const QString &message);
     // A managed VM's deallocation was someone's decision (Activity Log caller or operator).
     void stoppedOnPurpose(qint64 vmId, const QString &by, const QString &operation);
@@ -107,6 +116,7 @@ private:
         bool awaitingList = false; // storm: the next power list of the subscription answers
         bool listMissed = false; // the list did not have the VM: one GET instead
         QDateTime acceptedAt; // a start accepted and not followed: a power list confirms it
+        QDateTime appWaitSince; // WaitingForApplication: since when the VM runs
 
         // The VM was seen in `state` at `at` (by a GET or a list); any state but running,
         // starting or unknown is remembered as the VM having been down.
@@ -165,7 +175,11 @@ private:
     bool transition(qint64 vmId, JobState to, const QString &message,
                     const EventRecord *event = nullptr);
     void toNeedsOperator(qint64 vmId, const CallResult &call, const QString &what);
-    void finishRunning(qint64 vmId, const QString &why);
+    void finishRunning(qint64 vmId, const QString &why, const EventRecord *event = nullptr);
+    // restartengineapphealth.cpp: recovered only once the application reports healthy
+    bool waitsForApplication(const VmRecord &vm) const;
+    void checkApplication(qint64 vmId);
+    void endWaitForApplication(qint64 vmId, const VmRecord &vm);
     void reschedule();
     EventRecord jobEvent(const JobRecord &job, EventKind kind, const QString &message) const;
     EventRecord vmEvent(qint64 vmId, EventKind kind, const QString &source,

@@ -111,12 +111,8 @@ void RestartEngine::handleStartDone(qint64 vmId, quint64 generation, const Start
         event.message = u"start attempt "_s + QString::number(attempt) + u" succeeded"_s;
         it->job.lastErrorCode.clear();
         it->job.lastErrorMessage.clear();
-        m_store.setPowerState(vmId, PowerState::Running, now());
-        const QDateTime since = it->job.evictedAt.isValid() ? it->job.evictedAt : it->job.createdAt;
-        const qint64 downtime = std::max<qint64>(0, since.msecsTo(now()));
         const QString capacityKey = it->capacityKey;
-        if (transition(vmId, JobState::Running, {}, &event))
-            Q_EMIT restartSucceeded(vmId, downtime);
+        finishRunning(vmId, {}, &event);
         wakeCapacityWaiters(capacityKey);
         reschedule();
         return;
@@ -252,7 +248,7 @@ void RestartEngine::parkIfNotRestartable(const VmRecord &vm)
         Q_EMIT needsOperator(vmId, reason);
 }
 
-void RestartEngine::finishRunning(qint64 vmId, const QString &why)
+void RestartEngine::finishRunning(qint64 vmId, const QString &why, const EventRecord *event)
 {
     auto it = m_jobs.find(vmId);
     if (it == m_jobs.end())
@@ -260,7 +256,22 @@ void RestartEngine::finishRunning(qint64 vmId, const QString &why)
     const QDateTime since = it->job.evictedAt.isValid() ? it->job.evictedAt : it->job.createdAt;
     const qint64 downtime = std::max<qint64>(0, since.msecsTo(now()));
     m_store.setPowerState(vmId, PowerState::Running, now());
-    if (transition(vmId, JobState::Running, why))
+    // A VM whose agent has a health probe is recovered once its application says so.
+    if (const std::optional<VmRecord> vm = m_store.vm(vmId); vm && waitsForApplication(*vm)) {
+        const QString waiting =
+            (why.isEmpty() ? (event ? event->message : u"VM is running"_s) : why)
+            + u"; waiting for the application to report healthy"_s;
+        if (event)
+            m_store.appendEvent(*event); // the start attempt that made it run
+        if (transition(vmId, JobState::WaitingForApplication, waiting)) {
+            if (auto again = m_jobs.find(vmId); again != m_jobs.end()) {
+                again->appWaitSince = now();
+                again->dueAt = now(); // it may have reported healthy already
+            }
+        }
+        return;
+    }
+    if (transition(vmId, JobState::Running, why, event))
         Q_EMIT restartSucceeded(vmId, downtime);
 }
 
@@ -268,8 +279,8 @@ void RestartEngine::checkAlert(qint64 vmId)
 {
     auto it = m_jobs.find(vmId);
     if (it == m_jobs.end() || it->alerted || m_config.alertAfterMs <= 0
-        || it->job.state == JobState::Paused)
-        return;
+        || it->job.state == JobState::Paused || it->job.state == JobState::WaitingForApplication)
+        return; // paused, or up and waiting for its application: not "still down"
     const QDateTime since = it->job.evictedAt.isValid() ? it->job.evictedAt : it->job.createdAt;
     const qint64 down = since.msecsTo(now());
     if (down < m_config.alertAfterMs)
@@ -307,6 +318,19 @@ void RestartEngine::observePowerState(qint64 vmId, PowerState state)
     it->awaitingList = false;
     it->observe(state, at);
     const JobState jobState = it->job.state;
+    if (jobState == JobState::WaitingForApplication) {
+        // Down again before its application reported healthy: restart it again.
+        if (state != PowerState::Running && state != PowerState::Starting
+            && state != PowerState::Unknown
+            && transition(vmId, JobState::WaitingForDeallocation,
+                          u"VM is "_s + toString(state)
+                              + u" before its application reported healthy"_s)) {
+            if (auto again = m_jobs.find(vmId); again != m_jobs.end())
+                again->dueAt = at;
+        }
+        reschedule();
+        return;
+    }
     if (state == PowerState::Running) {
         if (!evictionPending(*it, at) && jobState != JobState::Paused)
             finishRunning(vmId, u"a power-state list saw the VM running"_s);

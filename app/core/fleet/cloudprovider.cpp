@@ -95,4 +95,14 @@ QString toString(EvidenceKind kind)
     return QStringLiteral("none");
 }
 
+void CloudProvider::restart(const VmRecord &vm, std::function<void(CallResult)> done)
+{
+    Q_UNUSED(vm);
+    CallResult result;
+    result.failure = FailureClass::Fatal;
+    result.errorCode = QStringLiteral("RestartNotSupported");
+    result.errorMessage = QStringLiteral("this cloud provider cannot restart a VM");
+    done(result);
+}
+
 } // namespace spotkeeper::core

@@ -139,6 +139,10 @@ public:
     // Deallocates the VM (an operator's "Stop on purpose"). Done when the cloud accepted the
     // request; the power change itself is observed like any other.
     virtual void deallocate(const VmRecord &vm, std::function<void(CallResult)> done) = 0;
+    // Restarts (reboots) a running VM: the application health watch's remedy for an
+    // application unhealthy for too long (docs/ENGINE.md "Application health"). Done when the
+    // cloud accepted the request. The default answers Fatal "RestartNotSupported".
+    virtual void restart(const VmRecord &vm, std::function<void(CallResult)> done);
 };
 
 } // namespace spotkeeper::core

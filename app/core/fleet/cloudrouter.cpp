@@ -112,6 +112,13 @@ QString CloudRouter::cannotRestart(const VmRecord &vm) const
     return CloudProvider::cannotRestart(vm);
 }
 
+void CloudRouter::restart(const VmRecord &vm, std::function<void(CallResult)> done)
+{
+    if (CloudProvider *p = provider(cloudOf(vm)))
+        return p->restart(vm, std::move(done));
+    done(noProvider(cloudOf(vm)));
+}
+
 void CloudRouter::deallocate(const VmRecord &vm, std::function<void(CallResult)> done)
 {
     if (CloudProvider *p = provider(cloudOf(vm)))

@@ -41,6 +41,7 @@ public:
                                 std::function<void(FleetEvidenceResult)> done) override;
     void deallocate(const VmRecord &vm, std::function<void(CallResult)> done) override;
     QString cannotRestart(const VmRecord &vm) const override; // the VM's cloud's answer
+    void restart(const VmRecord &vm, std::function<void(CallResult)> done) override;
 
 private:
     QMap<Cloud, CloudProvider *> m_providers;

@@ -10,6 +10,7 @@
 #include "azure/pricerefresher.h"
 #include "base/clock.h"
 #include "engine/agentwatch.h"
+#include "engine/apphealthwatch.h"
 #include "engine/engineidentity.h"
 #include "engine/reconciler.h"
 #include "engine/restartengine.h"
@@ -79,6 +80,19 @@ EngineConfig engineConfig(const EngineHostConfig &c)
     config.evidenceWaitMs = qint64(c.evidenceWaitSeconds) * 1000;
     config.restartUnproven = c.restartUnprovenDeallocation;
     config.leaseMs = qint64(c.leaseSeconds) * 1000;
+    config.appHealthTimeoutMs = qint64(c.appHealthTimeoutMinutes) * 60'000;
+    return config;
+}
+
+AppHealthWatchConfig appHealthWatchConfig(const EngineHostConfig &c)
+{
+    AppHealthWatchConfig config;
+    config.unhealthyAfterMs = qint64(c.appUnhealthyMinutes) * 60'000;
+    config.restart = c.appRestart == "all"_L1 ? AppHealthWatchConfig::Restart::All
+        : c.appRestart == "off"_L1            ? AppHealthWatchConfig::Restart::Off
+                                              : AppHealthWatchConfig::Restart::Tagged;
+    config.restartTag = c.appRestartTag;
+    config.restartsPerHour = c.appRestartsPerHour;
     return config;
 }
 
@@ -159,6 +173,7 @@ EngineHost::~EngineHost()
     m_observer.reset();
     m_prices.reset();
     m_notifier.reset();
+    m_appHealthWatch.reset();
     m_agentWatch.reset();
     m_reconciler.reset();
     m_engine.reset();
@@ -353,6 +368,16 @@ bool EngineHost::prepare(QString *error)
     }
     m_notifier = std::move(notifier);
     m_agentWatch = std::make_unique<AgentWatch>(m_store, m_clock, agentWatchConfig(m_config));
+    // An observing host alerts on unhealthy applications but cannot restart them.
+    m_appHealthWatch = std::make_unique<AppHealthWatch>(
+        m_store, m_clock, appHealthWatchConfig(m_config),
+        m_options.observeOnly
+            ? AppHealthWatch::Restarter()
+            : [this](qint64 vmId, const QString &why) {
+                  if (!m_engine)
+                      return OperationResult {OperationResult::Status::Failed, u"no engine"_s};
+                  return m_engine->restartForAppHealth(vmId, why);
+              });
     if (m_options.observeOnly) {
         m_server = std::move(server);
         m_tlsReloader = std::move(reloader);
@@ -443,6 +468,7 @@ void EngineHost::startEngine()
     if (!m_prepared || m_stopping)
         return;
     m_agentWatch->start(); // observing hosts watch agents too
+    m_appHealthWatch->start();
     if (m_notifier)
         m_notifier->start();
     startPrices();
@@ -609,6 +635,7 @@ void EngineHost::finishStop()
     m_observer.reset();
     m_prices.reset();
     m_notifier.reset();
+    m_appHealthWatch.reset();
     m_agentWatch.reset();
     m_reconciler.reset();
     if (m_engine) {

@@ -40,6 +40,7 @@ class Ec2CloudProvider;
 }
 
 class AgentWatch;
+class AppHealthWatch;
 class ArmCloudProvider;
 class CloudRouter;
 class EngineIdentity;
@@ -94,6 +95,7 @@ public:
     RestartEngine *engine() const { return m_engine.get(); }
     Reconciler *reconciler() const { return m_reconciler.get(); }
     AgentWatch *agentWatch() const { return m_agentWatch.get(); }
+    AppHealthWatch *appHealthWatch() const { return m_appHealthWatch.get(); }
     Notifier *notifier() const { return m_notifier.get(); } // null without [notify] channels
     PriceRefresher *prices() const { return m_prices.get(); } // null with [prices] enabled = false
     WebhookListener *listener() const { return m_listener.get(); }
@@ -144,6 +146,7 @@ private:
     std::unique_ptr<RestartEngine> m_engine;
     std::unique_ptr<Reconciler> m_reconciler;
     std::unique_ptr<AgentWatch> m_agentWatch;
+    std::unique_ptr<AppHealthWatch> m_appHealthWatch;
     std::unique_ptr<Notifier> m_notifier;
     std::unique_ptr<PriceRefresher> m_prices;
     std::unique_ptr<EngineMetrics> m_engineMetrics;

@@ -88,6 +88,16 @@ struct EngineHostConfig : BudgetSettings
     // deliberate stop, then restart (true) or leave it deallocated (docs/ENGINE.md).
     int evidenceWaitSeconds = 300;
     bool restartUnprovenDeallocation = true; // unproven_deallocation = restart | leave
+    // [health] application health (docs/ENGINE.md "Application health"): a restart job waits
+    // this long for the application of a VM with a health probe to report healthy (0 = not
+    // at all); an application unhealthy this long on a running VM is alerted (0 = never)
+    // and, for VMs that opted in (restart = tagged: the restart_tag set to true; all; off),
+    // restarted at most restarts_per_hour times an hour.
+    int appHealthTimeoutMinutes = 10;
+    int appUnhealthyMinutes = 5;
+    QString appRestart = QStringLiteral("tagged"); // off | tagged | all
+    QString appRestartTag = QStringLiteral("spotkeeper-app-restart");
+    int appRestartsPerHour = 2;
     // [keys]
     int rotationOverlapHours = 24;
     // [legacy_webhook] (formerly [seed]): POST /webhook of the original Cloudflare-worker

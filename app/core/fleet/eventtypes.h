@@ -16,5 +16,8 @@ inline constexpr QStringView kStoppedOnPurpose = u"stopped"; // someone stopped 
 inline constexpr QStringView kStillDown = u"still_down"; // down past engine.alert_after_minutes
 inline constexpr QStringView kCapacity = u"capacity"; // capacity errors past the threshold
 inline constexpr QStringView kAgentSilent = u"agent_silent"; // a running VM's agent is silent
+// The application on a running VM is unhealthy: a restart job that timed out waiting for it,
+// or the application health watch (docs/ENGINE.md "Application health").
+inline constexpr QStringView kAppUnhealthy = u"app_unhealthy";
 
 } // namespace spotkeeper::core::eventtype

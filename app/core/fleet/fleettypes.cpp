@@ -63,6 +63,7 @@ constexpr std::array kJobStates = {
     std::pair {JobState::NeedsOperator, L("needs_operator")},
     std::pair {JobState::Paused, L("paused")},
     std::pair {JobState::Cancelled, L("cancelled")},
+    std::pair {JobState::WaitingForApplication, L("waiting_for_app")},
 };
 
 constexpr std::array kEventKinds = {
@@ -117,6 +118,31 @@ QString toString(JobState state)
 JobState jobStateFromString(QStringView text)
 {
     return valueOf(kJobStates, text);
+}
+
+namespace {
+constexpr std::array kAppHealth = {
+    std::pair {AppHealth::None, L("")},
+    std::pair {AppHealth::Pending, L("pending")},
+    std::pair {AppHealth::Healthy, L("healthy")},
+    std::pair {AppHealth::Unhealthy, L("unhealthy")},
+};
+} // namespace
+
+QString toString(AppHealth health)
+{
+    return nameOf(kAppHealth, health);
+}
+
+AppHealth appHealthFromString(QStringView text)
+{
+    return valueOf(kAppHealth, text);
+}
+
+bool isAppUnhealthy(const VmRecord &vm)
+{
+    return vm.appHealth == AppHealth::Unhealthy && vm.powerState == PowerState::Running
+        && vm.desiredState == DesiredState::Running;
 }
 
 bool isTerminal(JobState state)

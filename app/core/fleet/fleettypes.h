@@ -37,7 +37,9 @@ ManagedBy managedByFromString(QStringView text);
 
 // A restart job's life: WaitingForDeallocation -> Starting -> Running (recovered),
 // with BackingOff between attempts; NeedsOperator stops until an operator acts;
-// Paused and Cancelled are operator states. Running and Cancelled are terminal.
+// Paused and Cancelled are operator states. Running and Cancelled are terminal. A VM whose
+// agent has an application health probe passes WaitingForApplication (the VM runs, the
+// application has not reported healthy yet) before Running.
 enum class JobState {
     WaitingForDeallocation,
     Starting,
@@ -45,11 +47,21 @@ enum class JobState {
     Running,
     NeedsOperator,
     Paused,
-    Cancelled
+    Cancelled,
+    WaitingForApplication
 };
 QString toString(JobState state); // "waiting_for_deallocation", "starting", ...
 JobState jobStateFromString(QStringView text);
 bool isTerminal(JobState state);
+
+// What the agent's application health probe last reported (protocol version 3). None: the
+// agent reported no probe (none configured, or an agent that predates probes).
+enum class AppHealth { None, Pending, Healthy, Unhealthy };
+QString toString(AppHealth health); // "", "pending", "healthy", "unhealthy"
+AppHealth appHealthFromString(QStringView text);
+
+// The reason a restart job ended Running without the application reporting healthy.
+inline constexpr auto kAppNotHealthyReason = "application not healthy";
 
 enum class EventKind {
     Notice, // a Scheduled Events notice from an agent
@@ -96,12 +108,20 @@ struct VmRecord
     QDateTime agentSilentSince;
     QDateTime createdAt;
     QDateTime updatedAt;
+    // The application health probe's last report (heartbeats, protocol version 3).
+    AppHealth appHealth = AppHealth::None;
+    QString appProbe; // "http", "tcp", "command"; empty with AppHealth::None
+    QDateTime appHealthSince; // when appHealth last changed (the heartbeat that said so)
+    qint64 appLatencyMs = -1;
+    QString appHealthDetail;
 };
 
 // The agent of a running VM is silent: flagged by the AgentWatch and no heartbeat came since
 // (a heartbeat after the flag shows the agent alive at once, before the watch clears it).
 // A deallocated or stopped VM is never "agent silent": its agent is expected to be quiet.
 bool isAgentSilent(const VmRecord &vm);
+// The application on a running VM reports unhealthy (its agent's probe fails).
+bool isAppUnhealthy(const VmRecord &vm);
 
 struct EventRecord
 {
@@ -144,6 +164,9 @@ struct JobRecord
     // Bumped by every write of the row (saves, a claim by a new owner, a release): an
     // engine's conditional save (Store::saveJobIfUnchanged) fails once anyone else wrote.
     qint64 version = 0;
+    // When the application reported healthy after the restart (VMs with a health probe);
+    // time-to-recovery counts to here when set.
+    QDateTime appHealthyAt;
 };
 
 struct AgentKeySecret

@@ -404,6 +404,26 @@ void WebhookListener::handleHeartbeat(const http::Request &request,
     pending.at = m_clock.nowUtc();
     pending.agentVersion = heartbeat.agentVersion;
     pending.pollError = heartbeat.lastPoll.ok ? QString() : heartbeat.lastPoll.error;
+    pending.appHealth = AppHealth::None;
+    pending.appProbe.clear();
+    pending.appLatencyMs = -1;
+    pending.appHealthDetail.clear();
+    if (heartbeat.app) {
+        switch (heartbeat.app->state) {
+        case protocol::AppHealthState::Pending:
+            pending.appHealth = AppHealth::Pending;
+            break;
+        case protocol::AppHealthState::Healthy:
+            pending.appHealth = AppHealth::Healthy;
+            break;
+        case protocol::AppHealthState::Unhealthy:
+            pending.appHealth = AppHealth::Unhealthy;
+            break;
+        }
+        pending.appProbe = protocol::toString(heartbeat.app->probe);
+        pending.appLatencyMs = heartbeat.app->latencyMs;
+        pending.appHealthDetail = heartbeat.app->detail;
+    }
     if (!m_heartbeatTimer.isActive())
         m_heartbeatTimer.start(m_options.heartbeatFlushMs);
     m_metrics.countHeartbeat(u"accepted"_s);
@@ -418,10 +438,12 @@ void WebhookListener::flushHeartbeats()
     for (auto it = m_heartbeats.cbegin(); it != m_heartbeats.cend(); ++it) {
         const auto persisted = m_persistedHeartbeats.constFind(it.key());
         const bool changed = persisted == m_persistedHeartbeats.constEnd()
-            || persisted->agentVersion != it->agentVersion || persisted->pollError != it->pollError;
+            || persisted->agentVersion != it->agentVersion || persisted->pollError != it->pollError
+            || persisted->appHealth != it->appHealth; // a restart job may wait for it
         if (changed || nowMs - persisted->atMs >= persistMs)
-            due.append(
-                HeartbeatUpdate {it.key(), it->identity, it->at, it->agentVersion, it->pollError});
+            due.append(HeartbeatUpdate {it.key(), it->identity, it->at, it->agentVersion,
+                                        it->pollError, it->appHealth, it->appProbe,
+                                        it->appLatencyMs, it->appHealthDetail});
     }
     m_heartbeats.clear(); // what is not due has nothing new worth a transaction
     if (due.isEmpty())
@@ -435,7 +457,7 @@ void WebhookListener::flushHeartbeats()
     for (const HeartbeatUpdate &update : std::as_const(due))
         m_persistedHeartbeats.insert(
             update.vmResourceKey,
-            PersistedHeartbeat {nowMs, update.agentVersion, update.pollError});
+            PersistedHeartbeat {nowMs, update.agentVersion, update.pollError, update.appHealth});
 }
 
 void WebhookListener::flushNow()

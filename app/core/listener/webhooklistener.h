@@ -38,8 +38,8 @@ struct ListenerOptions
     int failedAuthPerMinute = 20; // per (address, agent key id), then 429
     // Heartbeats are answered at once and written coalesced (the latest per VM): every
     // heartbeatFlushMs, all due VMs in ONE transaction (one fsync). A VM is due when its
-    // agent version or poll outcome changed, or heartbeatPersistSeconds after its last
-    // write (agentLastSeen in the store is up to that stale), so at a steady state a
+    // agent version, poll outcome or application health state changed, or heartbeatPersistSeconds
+    // after its last write (agentLastSeen in the store is up to that stale), so at a steady state a
     // flush writes nothing most of the time and never holds the event loop for long.
     int heartbeatFlushMs = 200;
     int heartbeatPersistSeconds = 30;
@@ -117,6 +117,10 @@ private:
         QDateTime at;
         QString agentVersion;
         QString pollError;
+        AppHealth appHealth = AppHealth::None;
+        QString appProbe;
+        qint64 appLatencyMs = -1;
+        QString appHealthDetail;
     };
 
     Store &m_store;
@@ -135,6 +139,7 @@ private:
         qint64 atMs = 0;
         QString agentVersion;
         QString pollError;
+        AppHealth appHealth = AppHealth::None;
     };
     QHash<QString, PersistedHeartbeat> m_persistedHeartbeats; // by VM key, bounded by keys
     QTimer m_heartbeatTimer;

@@ -100,6 +100,9 @@ std::optional<Notification> notificationFor(const EventRecord &event, const VmRe
     } else if (type == eventtype::kAgentSilent) {
         n.kind = type;
         title = u"Agent of "_s + name + u" silent (VM running)"_s;
+    } else if (type == eventtype::kAppUnhealthy && event.kind == EventKind::Alert) {
+        n.kind = type;
+        title = u"Application on "_s + name + u" unhealthy (VM running)"_s;
     } else if (type == eventtype::kCapacity) {
         n.kind = type;
         title = u"Capacity errors for "_s + vm.size + u" in "_s + vm.location;

@@ -112,7 +112,7 @@ QString toString(ChannelType type)
 QStringList notificationKinds()
 {
     return {u"eviction"_s,   u"restarted"_s,    u"needs_operator"_s, u"stopped"_s,
-            u"still_down"_s, u"agent_silent"_s, u"capacity"_s};
+            u"still_down"_s, u"agent_silent"_s, u"capacity"_s,       u"app_unhealthy"_s};
 }
 
 bool NotifyChannel::wants(const QString &kind, const QString &subscriptionId,

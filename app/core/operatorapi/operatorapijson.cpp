@@ -101,11 +101,17 @@ const TextField<VmRecord> kVmTexts[] = {
     {u"agentLastPollError", &VmRecord::agentLastPollError},
     {u"stoppedBy", &VmRecord::stoppedBy},
     {u"stoppedOperation", &VmRecord::stoppedOperation},
+    {u"appProbe", &VmRecord::appProbe},
+    {u"appHealthDetail", &VmRecord::appHealthDetail},
 };
 const TimeField<VmRecord> kVmTimes[] = {
-    {u"createdAt", &VmRecord::createdAt},       {u"updatedAt", &VmRecord::updatedAt},
-    {u"powerStateAt", &VmRecord::powerStateAt}, {u"agentLastSeen", &VmRecord::agentLastSeen},
-    {u"stoppedAt", &VmRecord::stoppedAt},       {u"agentSilentSince", &VmRecord::agentSilentSince},
+    {u"createdAt", &VmRecord::createdAt},
+    {u"updatedAt", &VmRecord::updatedAt},
+    {u"powerStateAt", &VmRecord::powerStateAt},
+    {u"agentLastSeen", &VmRecord::agentLastSeen},
+    {u"stoppedAt", &VmRecord::stoppedAt},
+    {u"agentSilentSince", &VmRecord::agentSilentSince},
+    {u"appHealthSince", &VmRecord::appHealthSince},
 };
 const Fields<VmRecord> kVmFields {kVmTexts, kVmTimes};
 
@@ -119,6 +125,7 @@ const TimeField<JobRecord> kJobTimes[] = {
     {u"notBefore", &JobRecord::notBefore},       {u"evictedAt", &JobRecord::evictedAt},
     {u"nextRetryAt", &JobRecord::nextAttemptAt}, {u"createdAt", &JobRecord::createdAt},
     {u"updatedAt", &JobRecord::updatedAt},       {u"finishedAt", &JobRecord::finishedAt},
+    {u"appHealthyAt", &JobRecord::appHealthyAt},
 };
 const Fields<JobRecord> kJobFields {kJobTexts, kJobTimes};
 
@@ -171,6 +178,10 @@ QJsonObject toJson(const VmRecord &vm, const std::optional<JobRecord> &job)
         {u"autoRestart"_s, vm.autoRestart},
         {u"managedBy"_s, toString(vm.managedBy)},
         {u"agentSilent"_s, isAgentSilent(vm)},
+        // The agent's application health probe (docs/ENGINE.md "Application health").
+        {u"appHealth"_s, vm.appHealth == AppHealth::None ? QJsonValue() : toString(vm.appHealth)},
+        {u"appLatencyMs"_s,
+         vm.appLatencyMs < 0 ? QJsonValue() : QJsonValue(double(vm.appLatencyMs))},
         {u"stoppedOnPurpose"_s,
          vm.desiredState == DesiredState::Stopped && !vm.stoppedBy.isEmpty()
              ? QJsonValue(u"Stopped on purpose by "_s + vm.stoppedBy)
@@ -240,6 +251,8 @@ std::optional<VmRecord> vmFromJson(const QJsonObject &o)
     vm.desiredState = desiredStateFromString(text(o, u"desiredState"));
     vm.autoRestart = o.value(u"autoRestart"_s).toBool(true);
     vm.managedBy = managedByFromString(text(o, u"managedBy"));
+    vm.appHealth = appHealthFromString(text(o, u"appHealth"));
+    vm.appLatencyMs = o.value(u"appLatencyMs"_s).toInteger(-1);
     return vm;
 }
 

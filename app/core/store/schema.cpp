@@ -316,9 +316,23 @@ QStringList version11(const SqlDialect & /*dialect*/)
     };
 }
 
+// v12 (issue 17): the application health an agent's probe reports in its heartbeats
+// (NULL app_health: no probe reported), and when a restart job's VM reported healthy.
+QStringList version12(const SqlDialect & /*dialect*/)
+{
+    return {
+        u"ALTER TABLE vms ADD COLUMN app_health VARCHAR(16)"_s,
+        u"ALTER TABLE vms ADD COLUMN app_probe VARCHAR(16)"_s,
+        u"ALTER TABLE vms ADD COLUMN app_health_since BIGINT"_s,
+        u"ALTER TABLE vms ADD COLUMN app_latency_ms BIGINT"_s,
+        u"ALTER TABLE vms ADD COLUMN app_health_detail VARCHAR(256)"_s,
+        u"ALTER TABLE jobs ADD COLUMN app_healthy_at BIGINT"_s,
+    };
+}
+
 using Step = QStringList (*)(const SqlDialect &);
-constexpr std::array<Step, 11> kSteps {version1, version2, version3, version4,  version5, version6,
-                                       version7, version8, version9, version10, version11};
+constexpr std::array<Step, 12> kSteps {version1, version2, version3,  version4,  version5, version6,
+                                       version7, version8, version9, version10, version11, version12};
 
 bool exec(QSqlQuery &query, const QString &sql, QString *error)
 {

@@ -221,6 +221,8 @@ private:
     // Inserts events (their vmId set) and answers their ids in the same order.
     bool insertBatchEvents(const QList<EventRecord> &events, QList<qint64> *ids);
     bool recordHeartbeatLocked(const HeartbeatUpdate &update);
+    bool recordAppHealthLocked(qint64 vmId, const HeartbeatUpdate &update, const VmRecord &before,
+                               const QDateTime &seen);
     QList<AgentKeyRecord> agentKeysWhere(const QString &where, const QVariantList &binds);
 
     StoreOptions m_options;

@@ -87,7 +87,7 @@ std::optional<JobRecord> SqliteStore::createJob(const JobRecord &job, bool *crea
     // for the VM into a no-op instead of an error; the existing job is returned.
     if (!prepareOrFail(q,
                        u"INSERT INTO jobs (%1) VALUES (%2) ON CONFLICT DO NOTHING"_s.arg(
-                           jobColumns().mid(4), u"?, "_s.repeated(15) + u'?')
+                           jobColumns().mid(4), u"?, "_s.repeated(16) + u'?')
                            + m_dialect->returningId()))
         return std::nullopt;
     bindJob(q, row);
@@ -136,13 +136,14 @@ bool SqliteStore::writeJob(JobRecord &job, const EventRecord *withEvent, bool co
     if (!tx.ok())
         return false;
     QSqlQuery q = query();
-    if (!prepareOrFail(q,
-                       u"UPDATE jobs SET vm_id = ?, state = ?, trigger_source = ?, attempt = ?, "
-                       "next_attempt_at = ?, not_before = ?, evicted_at = ?, created_at = ?, "
-                       "updated_at = ?, finished_at = ?, reason = ?, last_error_code = ?, "
-                       "last_error_message = ?, async_operation_url = ?, lease_owner = ?, "
-                       "lease_expires_at = ?, version = version + 1 WHERE id = ?"_s
-                           + (conditional ? u" AND version = ?"_s : QString())))
+    if (!prepareOrFail(
+            q,
+            u"UPDATE jobs SET vm_id = ?, state = ?, trigger_source = ?, attempt = ?, "
+            "next_attempt_at = ?, not_before = ?, evicted_at = ?, created_at = ?, "
+            "updated_at = ?, finished_at = ?, reason = ?, last_error_code = ?, "
+            "last_error_message = ?, async_operation_url = ?, lease_owner = ?, "
+            "lease_expires_at = ?, app_healthy_at = ?, version = version + 1 WHERE id = ?"_s
+                + (conditional ? u" AND version = ?"_s : QString())))
         return false;
     bindJob(q, row);
     q.addBindValue(row.id);

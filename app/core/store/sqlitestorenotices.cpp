@@ -63,6 +63,9 @@ bool SqliteStore::recordHeartbeatLocked(const HeartbeatUpdate &update)
     if (vmId == 0)
         return false;
 
+    if (!recordAppHealthLocked(vmId, update, existing ? *existing : VmRecord {}, seen))
+        return false;
+
     const bool newAgent = !existing || !existing->agentLastSeen.isValid();
     const bool outcomeChanged = existing && existing->agentLastPollError != pollError;
     if (newAgent || outcomeChanged) {
@@ -83,6 +86,46 @@ bool SqliteStore::recordHeartbeatLocked(const HeartbeatUpdate &update)
             return false;
     }
     return true;
+}
+
+bool SqliteStore::recordAppHealthLocked(qint64 vmId, const HeartbeatUpdate &update,
+                                        const VmRecord &before, const QDateTime &seen)
+{
+    if (update.appHealth == AppHealth::None && before.appHealth == AppHealth::None)
+        return true; // no probe, now or before: nothing to write
+    const bool changed = update.appHealth != before.appHealth;
+    const QDateTime since = changed ? seen : before.appHealthSince;
+    CachedStatement statement(*this,
+                              u"UPDATE vms SET app_health = ?, app_probe = ?, "
+                              "app_health_since = ?, app_latency_ms = ?, "
+                              "app_health_detail = ? WHERE id = ?"_s);
+    if (!statement.ok())
+        return false;
+    QSqlQuery &q = statement.query();
+    const bool none = update.appHealth == AppHealth::None;
+    q.addBindValue(none ? QVariant() : QVariant(toString(update.appHealth)));
+    q.addBindValue(none ? QVariant() : QVariant(update.appProbe));
+    q.addBindValue(none ? QVariant() : millis(since));
+    q.addBindValue(none || update.appLatencyMs < 0 ? QVariant() : QVariant(update.appLatencyMs));
+    q.addBindValue(optText(update.appHealthDetail.left(256)));
+    q.addBindValue(vmId);
+    if (!execOrFail(q))
+        return false;
+    // The timeline says when the application came up or went down (not every probe).
+    if (!changed
+        || (update.appHealth != AppHealth::Healthy && update.appHealth != AppHealth::Unhealthy))
+        return true;
+    EventRecord event;
+    event.vmId = vmId;
+    event.kind = EventKind::Heartbeat;
+    event.at = seen;
+    event.source = u"agent"_s;
+    event.eventType = u"app_health"_s;
+    const QString how = u"%1 probe, %2 ms"_s.arg(update.appProbe).arg(update.appLatencyMs);
+    event.message = update.appHealth == AppHealth::Healthy
+        ? u"application healthy (%1)"_s.arg(how)
+        : u"application unhealthy: %1 (%2)"_s.arg(update.appHealthDetail, how);
+    return insertEventLocked(event) != 0;
 }
 
 // --- notices

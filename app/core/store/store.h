@@ -73,6 +73,12 @@ struct HeartbeatUpdate
     QDateTime at;
     QString agentVersion;
     QString pollError;
+    // The application health probe's report (protocol version 3); None: no probe. A change
+    // of state moves app_health_since and is written to the timeline.
+    AppHealth appHealth = AppHealth::None;
+    QString appProbe {};
+    qint64 appLatencyMs = -1;
+    QString appHealthDetail {};
 };
 
 // A reconciler's claim on a subscription's sweep (Store::claimSweep).

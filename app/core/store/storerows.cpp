@@ -60,7 +60,8 @@ QString vmColumns()
            "location, zone, size, priority, eviction_policy, tags, power_state, power_state_at, "
            "desired_state, auto_restart, managed_by, agent_last_seen, agent_version, "
            "agent_last_poll_error, created_at, updated_at, stopped_by, stopped_operation, "
-           "stopped_at, agent_silent_since"_s;
+           "stopped_at, agent_silent_since, app_health, app_probe, app_health_since, "
+           "app_latency_ms, app_health_detail"_s;
 }
 
 QString vmWriteColumns()
@@ -99,6 +100,11 @@ VmRecord readVm(const QSqlQuery &q)
     vm.stoppedOperation = q.value(24).toString();
     vm.stoppedAt = dateTime(q.value(25));
     vm.agentSilentSince = dateTime(q.value(26));
+    vm.appHealth = appHealthFromString(q.value(27).toString());
+    vm.appProbe = q.value(28).toString();
+    vm.appHealthSince = dateTime(q.value(29));
+    vm.appLatencyMs = q.value(30).isNull() ? -1 : q.value(30).toLongLong();
+    vm.appHealthDetail = q.value(31).toString();
     return vm;
 }
 
@@ -194,7 +200,7 @@ QString jobColumns()
 {
     return u"id, vm_id, state, trigger_source, attempt, next_attempt_at, not_before, evicted_at, "
            "created_at, updated_at, finished_at, reason, last_error_code, last_error_message, "
-           "async_operation_url, lease_owner, lease_expires_at"_s;
+           "async_operation_url, lease_owner, lease_expires_at, app_healthy_at"_s;
 }
 
 QString jobSelectColumns()
@@ -222,7 +228,8 @@ JobRecord readJob(const QSqlQuery &q)
     j.asyncOperationUrl = q.value(14).toString();
     j.leaseOwner = q.value(15).toString();
     j.leaseExpiresAt = dateTime(q.value(16));
-    j.version = q.value(17).toLongLong();
+    j.appHealthyAt = dateTime(q.value(17));
+    j.version = q.value(18).toLongLong();
     return j;
 }
 
@@ -244,6 +251,7 @@ void bindJob(QSqlQuery &q, const JobRecord &j)
     q.addBindValue(optText(j.asyncOperationUrl));
     q.addBindValue(optText(j.leaseOwner));
     q.addBindValue(millis(j.leaseExpiresAt));
+    q.addBindValue(millis(j.appHealthyAt));
 }
 
 } // namespace spotkeeper::core::rows

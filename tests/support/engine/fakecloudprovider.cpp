@@ -442,4 +442,12 @@ void FakeCloudProvider::deallocate(const VmRecord &vm, std::function<void(CallRe
     post(now.toMSecsSinceEpoch() + latencyMs, [done, answer] { done(answer); });
 }
 
+void FakeCloudProvider::restart(const VmRecord &vm, std::function<void(CallResult)> done)
+{
+    const QDateTime now = m_clock.nowUtc();
+    const CallResult answer = restartAnswer;
+    calls.append({Kind::Restart, vm.resourceKey, now, false, 0, answer.failure});
+    post(now.toMSecsSinceEpoch() + latencyMs, [done, answer] { done(answer); });
+}
+
 } // namespace spotkeeper::core::test

@@ -25,7 +25,16 @@ class FakeCloudProvider final : public CloudProvider
     Q_OBJECT
 public:
     // Evidence: one VM's Activity Log; EvidenceListing: a subscription's, for many VMs.
-    enum class Kind { PowerState, Start, ResumeStart, List, Evidence, EvidenceListing, Deallocate };
+    enum class Kind {
+        PowerState,
+        Start,
+        ResumeStart,
+        List,
+        Evidence,
+        EvidenceListing,
+        Deallocate,
+        Restart
+    };
     struct Call
     {
         Kind kind = Kind::PowerState;
@@ -82,6 +91,8 @@ public:
     }
     // deallocate() answers with this (and then the VM deallocates); ok by default.
     CallResult deallocateAnswer;
+    // restart() answers with this; ok by default (the VM stays running).
+    CallResult restartAnswer;
 
     // --- budgets (off until enabled)
     void enforceWriteBucket(int burst, int perSecond);
@@ -133,6 +144,7 @@ public:
         return m_cannotRestart.contains(vm.resourceKey) ? m_cannotRestart.value(vm.resourceKey)
                                                         : CloudProvider::cannotRestart(vm);
     }
+    void restart(const VmRecord &vm, std::function<void(CallResult)> done) override;
 
 private:
     struct Vm
