@@ -266,6 +266,7 @@ private slots:
     void cloudTrailPagesAndFailures();
     void expiredKeysAreResolvedAgainOnce();
     void stopIsStopInstances();
+    void restartIsRebootInstances(); // the application health watch's restart
 
 private:
     std::unique_ptr<Ec2CloudProvider> makeProvider(Ec2ProviderOptions options);
@@ -917,6 +918,18 @@ void TestEc2CloudProvider::stopIsStopInstances()
     provider->deallocate(awsVm(), [&](const CallResult &r) { result = r; });
     QTRY_VERIFY(result.has_value());
     QVERIFY(result->ok());
+    QCOMPARE(formValue(m_aws->forms.last(), "InstanceId.1"), kInstance.toLatin1());
+}
+
+void TestEc2CloudProvider::restartIsRebootInstances()
+{
+    auto provider = makeProvider(fastOptions());
+    m_aws->respond("RebootInstances", xml(200, "<RebootInstancesResponse/>"));
+    std::optional<CallResult> result;
+    provider->restart(awsVm(), [&](const CallResult &r) { result = r; });
+    QTRY_VERIFY(result.has_value());
+    QVERIFY(result->ok());
+    QCOMPARE(formValue(m_aws->forms.last(), "Action"), QByteArray("RebootInstances"));
     QCOMPARE(formValue(m_aws->forms.last(), "InstanceId.1"), kInstance.toLatin1());
 }
 

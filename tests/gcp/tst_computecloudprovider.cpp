@@ -91,6 +91,7 @@ private slots:
     void listErrorsAndUnfilteredListing();
     void networkErrorIsTransient();
     void stopIsAStopCall();
+    void restartIsAResetCall(); // the application health watch's restart
     void evidenceFromTheAuditLog();
     void deletedOrGroupVmsAreNotStarted();
     void evidenceOfAPreemption();
@@ -98,7 +99,7 @@ private slots:
     void evidenceForManyVmsInOneListing();
 
 private:
-    std::unique_ptr<ComputeCloudProvider> makeProvider(ComputeOptions options = {});
+    std::unique_ptr<ComputeCloudProvider> makeProvider(const ComputeOptions &options = {});
     ComputeOptions fastOptions() const;
 
     std::unique_ptr<FakeHttpServer> m_fake;
@@ -131,7 +132,8 @@ ComputeOptions TestComputeCloudProvider::fastOptions() const
     return options;
 }
 
-std::unique_ptr<ComputeCloudProvider> TestComputeCloudProvider::makeProvider(ComputeOptions options)
+std::unique_ptr<ComputeCloudProvider>
+TestComputeCloudProvider::makeProvider(const ComputeOptions &options)
 {
     m_token = new azuretest::CountingTokenSource;
     return std::make_unique<ComputeCloudProvider>(m_token, options, *m_clock);
@@ -256,7 +258,7 @@ void TestComputeCloudProvider::operationReadErrorsAreRetried()
         .respondFile(200, fixturePath(u"operation-start-pending.json"_s));
     m_fake->route("GET", kOperationPath)
         .enqueue(http::Response::error(503, u"backendError"_s, u"try again"_s))
-        .enqueue(http::Response::json(200, "{\"not\":\"an operation\"}"))
+        .enqueue(http::Response::json(200, R"({"not":"an operation"})"))
         .respondFile(200, fixturePath(u"operation-start-done.json"_s));
     std::optional<core::StartResult> result;
     provider->start(gcpVm(), {}, [&](const core::StartResult &r) { result = r; });
@@ -498,6 +500,21 @@ void TestComputeCloudProvider::stopIsAStopCall()
     QTRY_VERIFY(result.has_value());
     QVERIFY(result->ok());
     QCOMPARE(m_fake->requests("POST", kInstancePath + "/stop").size(), 1);
+}
+
+void TestComputeCloudProvider::restartIsAResetCall()
+{
+    auto provider = makeProvider(fastOptions());
+    m_fake->route("POST", kInstancePath + "/reset")
+        .respondFile(200, fixturePath(u"operation-start-pending.json"_s));
+    std::optional<core::CallResult> result;
+    provider->restart(gcpVm(), [&](const core::CallResult &r) { result = r; });
+    QTRY_VERIFY(result.has_value());
+    QVERIFY(result->ok());
+    const auto resets = m_fake->requests("POST", kInstancePath + "/reset");
+    QCOMPARE(resets.size(), 1);
+    QCOMPARE(resets.constFirst().queryItem(u"requestId"_s).size(), 36); // a UUID
+    QVERIFY(m_fake->requests("POST", kInstancePath + "/stop").isEmpty());
 }
 
 void TestComputeCloudProvider::deletedOrGroupVmsAreNotStarted()

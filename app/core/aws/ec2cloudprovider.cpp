@@ -375,7 +375,7 @@ void Ec2CloudProvider::afterTermination(const VmRecord &vm, const QString &regio
     launchReplacement(replacement);
 }
 
-void Ec2CloudProvider::launchReplacement(std::shared_ptr<Replacement> replacement)
+void Ec2CloudProvider::launchReplacement(const std::shared_ptr<Replacement> &replacement)
 {
     const Ec2Instance &old = replacement->instance;
     const auto &[type, zone] = replacement->candidates.at(replacement->next);
@@ -470,7 +470,7 @@ void Ec2CloudProvider::listVms(const QString &scope, bool statusOnly,
     listPage(state);
 }
 
-void Ec2CloudProvider::listPage(std::shared_ptr<ListState> state)
+void Ec2CloudProvider::listPage(const std::shared_ptr<ListState> &state)
 {
     QString error;
     Ec2Query query("DescribeInstances");
@@ -576,7 +576,7 @@ void Ec2CloudProvider::evictionEvidence(const VmRecord &vm, const QDateTime &sin
 }
 
 void Ec2CloudProvider::lookupTrail(const QString &region, const Ec2Instance &instance,
-                                   const QDateTime &since, EvidenceResult base,
+                                   const QDateTime &since, const EvidenceResult &base,
                                    std::function<void(EvidenceResult)> done)
 {
     struct Walk
@@ -640,13 +640,24 @@ void Ec2CloudProvider::lookupTrail(const QString &region, const Ec2Instance &ins
 
 void Ec2CloudProvider::deallocate(const VmRecord &vm, std::function<void(CallResult)> done)
 {
+    instanceAction(vm, "StopInstances", std::move(done));
+}
+
+void Ec2CloudProvider::restart(const VmRecord &vm, std::function<void(CallResult)> done)
+{
+    instanceAction(vm, "RebootInstances", std::move(done));
+}
+
+void Ec2CloudProvider::instanceAction(const VmRecord &vm, const QByteArray &action,
+                                      std::function<void(CallResult)> done)
+{
     CallResult bad;
     const auto arn = arnOf(vm, &bad);
     if (!arn) {
         done(bad);
         return;
     }
-    Ec2Query query("StopInstances");
+    Ec2Query query(action);
     query.addList("InstanceId", {arn->instanceId.toLatin1()});
     m_client->sendQuery(Ec2Client::Kind::Mutate, arn->region, query,
                         [done = std::move(done)](const Ec2Reply &reply) { done(reply.call); });

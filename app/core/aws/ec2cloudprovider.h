@@ -34,7 +34,9 @@
 // - evictionEvidence: the state reason (Server.SpotInstanceShutdown / Termination = EC2's
 //   interruption, Client.UserInitiated* = deliberate), with CloudTrail's LookupEvents naming the
 //   principal of a StopInstances or TerminateInstances (or a BidEvictedEvent);
-// - deallocate: StopInstances.
+// - deallocate: StopInstances;
+// - restart: RebootInstances (the application health watch's remedy; EC2 queues the reboot and
+//   answers at once, the agent's next heartbeats tell whether the application came back).
 namespace spotkeeper::core::aws {
 
 class AwsCredentialChain;
@@ -46,7 +48,7 @@ struct Ec2ProviderOptions
     int maxListPages = 200;
     bool listFilterByTag = true; // false: every instance of the region (tests, small accounts)
     // Watch: how long EC2 may take to restart an interrupted Spot Instance before an alert.
-    qint64 restartWatchMs = 30 * 60'000;
+    qint64 restartWatchMs = qint64(30) * 60'000;
     // Replacement of terminated one-time Spot Instances (opt-in, per instance by tag too).
     bool replaceTerminated = false;
     QStringList alternateInstanceTypes; // tried after the instance's own type
@@ -82,6 +84,7 @@ public:
     void evictionEvidence(const VmRecord &vm, const QDateTime &since,
                           std::function<void(EvidenceResult)> done) override;
     void deallocate(const VmRecord &vm, std::function<void(CallResult)> done) override;
+    void restart(const VmRecord &vm, std::function<void(CallResult)> done) override;
 
 signals:
     // A replacement was launched (or failed); the message is the audit record.
@@ -99,10 +102,13 @@ private:
                        std::function<void(StartResult)> done);
     void afterTermination(const VmRecord &vm, const QString &region, const Ec2Instance &instance,
                           const QString &requestType, std::function<void(StartResult)> done);
-    void launchReplacement(std::shared_ptr<Replacement> replacement);
-    void listPage(std::shared_ptr<ListState> state);
+    void launchReplacement(const std::shared_ptr<Replacement> &replacement);
+    void listPage(const std::shared_ptr<ListState> &state);
+    // StopInstances / RebootInstances of the VM's instance; done once EC2 accepted it.
+    void instanceAction(const VmRecord &vm, const QByteArray &action,
+                        std::function<void(CallResult)> done);
     void lookupTrail(const QString &region, const Ec2Instance &instance, const QDateTime &since,
-                     EvidenceResult base, std::function<void(EvidenceResult)> done);
+                     const EvidenceResult &base, std::function<void(EvidenceResult)> done);
 
     AwsCredentialChain *m_credentials;
     Ec2Client *m_client;

@@ -63,7 +63,7 @@ public:
     void recordEvictionEvidence(qint64 vmId, const QString &source, const QString &message,
                                 const QString &evidence);
 
-    // The application health watch's remedy (apphealthwatch.h): an ARM restart (reboot) of
+    // The application health watch's remedy (apphealthwatch.h): a restart through the cloud of
     // a running VM that has no restart job, within the start and write budgets - it waits
     // for no token: without one it answers Conflict and the watch tries again at its next
     // look. Audited (actor "engine", action "app_restart") and in the timeline (a

@@ -4,6 +4,7 @@
 // when its application reports healthy after the restart, not when its power state says
 // running (docs/ENGINE.md "Application health").
 #include "engine/restartengine.h"
+#include "fleet/cloud.h"
 #include "fleet/eventtypes.h"
 #include "store/store.h"
 
@@ -12,6 +13,24 @@
 namespace spotkeeper::core {
 
 using namespace Qt::StringLiterals;
+
+namespace {
+
+// The cloud call CloudProvider::restart makes, as the audit trail names it.
+QString restartCallOf(const VmRecord &vm)
+{
+    switch (cloudOf(vm)) {
+    case Cloud::Gcp:
+        return u"Compute Engine reset"_s;
+    case Cloud::Aws:
+        return u"EC2 reboot"_s;
+    case Cloud::Azure:
+        break;
+    }
+    return u"ARM restart"_s;
+}
+
+} // namespace
 
 bool RestartEngine::waitsForApplication(const VmRecord &vm) const
 {
@@ -100,24 +119,25 @@ OperationResult RestartEngine::restartForAppHealth(qint64 vmId, const QString &w
                 wait.isValid())
                 return {OperationResult::Status::Conflict,
                         u"no ARM budget before "_s + wait.toString(Qt::ISODate)};
+            const QString call = restartCallOf(vm);
             EventRecord attempt =
-                vmEvent(vmId, EventKind::RestartAttempt, u"engine"_s, u"ARM restart: "_s + why);
+                vmEvent(vmId, EventKind::RestartAttempt, u"engine"_s, call + u": "_s + why);
             attempt.eventType = u"app_restart"_s;
             attempt.eventStatus = u"requested"_s; // what the watch counts per hour
             m_store.appendEvent(attempt);
-            m_cloud.restart(vm, [alive = m_alive, this, vmId](const CallResult &call) {
+            m_cloud.restart(vm, [alive = m_alive, this, vmId, call](const CallResult &result) {
                 if (!*alive)
                     return;
-                EventRecord answer =
-                    vmEvent(vmId, EventKind::RestartAttempt, u"engine"_s,
-                            call.ok() ? u"ARM restart accepted"_s
-                                      : u"ARM restart failed: "_s + toString(call.failure) + u' '
-                                    + call.errorCode + u' ' + call.errorMessage);
+                EventRecord answer = vmEvent(
+                    vmId, EventKind::RestartAttempt, u"engine"_s,
+                    result.ok() ? QString(call + u" accepted"_s)
+                                : QString(call + u" failed: "_s + toString(result.failure) + u' '
+                                          + result.errorCode + u' ' + result.errorMessage));
                 answer.eventType = u"app_restart"_s;
-                answer.eventStatus = call.ok() ? u"accepted"_s : u"failed"_s;
-                answer.httpStatus = call.httpStatus;
-                answer.armErrorCode = call.errorCode;
-                answer.correlationId = call.correlationId;
+                answer.eventStatus = result.ok() ? u"accepted"_s : u"failed"_s;
+                answer.httpStatus = result.httpStatus;
+                answer.armErrorCode = result.errorCode;
+                answer.correlationId = result.correlationId;
                 m_store.appendEvent(answer);
             });
             return {OperationResult::Status::Ok, u"restart requested: "_s + why};

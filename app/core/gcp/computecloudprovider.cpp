@@ -223,16 +223,17 @@ void ComputeCloudProvider::resumeStart(const core::VmRecord &vm, const QString &
     poll(state);
 }
 
-void ComputeCloudProvider::pollLater(std::shared_ptr<Follow> follow, const QDateTime &retryAfter)
+void ComputeCloudProvider::pollLater(const std::shared_ptr<Follow> &follow,
+                                     const QDateTime &retryAfter)
 {
     qint64 delay = m_client->options().operationPollMs;
     if (retryAfter.isValid())
         delay = std::max<qint64>(delay, m_clock.nowUtc().msecsTo(retryAfter));
-    delay = std::clamp<qint64>(delay, 0, 10 * 60'000);
+    delay = std::clamp<qint64>(delay, 0, qint64(10) * 60'000);
     QTimer::singleShot(int(delay), this, [this, follow] { poll(follow); });
 }
 
-void ComputeCloudProvider::poll(std::shared_ptr<Follow> follow)
+void ComputeCloudProvider::poll(const std::shared_ptr<Follow> &follow)
 {
     const QString url = follow->url.toString(QUrl::FullyEncoded);
     if (follow->startedAt.msecsTo(m_clock.nowUtc()) > m_client->options().maxFollowMs) {
@@ -259,7 +260,8 @@ void ComputeCloudProvider::poll(std::shared_ptr<Follow> follow)
                    });
 }
 
-void ComputeCloudProvider::afterOperation(std::shared_ptr<Follow> follow, const QByteArray &body)
+void ComputeCloudProvider::afterOperation(const std::shared_ptr<Follow> &follow,
+                                          const QByteArray &body)
 {
     const QString url = follow->url.toString(QUrl::FullyEncoded);
     QString error;
@@ -305,7 +307,7 @@ void ComputeCloudProvider::listVms(const QString &projectId, bool statusOnly,
     listPage(state);
 }
 
-void ComputeCloudProvider::listPage(std::shared_ptr<ListState> state)
+void ComputeCloudProvider::listPage(const std::shared_ptr<ListState> &state)
 {
     QList<QPair<QString, QString>> query;
     if (!m_client->options().listFilter.isEmpty())
@@ -419,7 +421,7 @@ void ComputeCloudProvider::evictionEvidenceForVms(
     auditPage(state);
 }
 
-void ComputeCloudProvider::auditPage(std::shared_ptr<AuditState> state)
+void ComputeCloudProvider::auditPage(const std::shared_ptr<AuditState> &state)
 {
     const QByteArray body = auditlog::listRequestBody(
         state->project, state->filter, m_client->options().auditPageSize, state->pageToken);
@@ -471,16 +473,29 @@ QString ComputeCloudProvider::cannotRestart(const core::VmRecord &vm) const
 void ComputeCloudProvider::deallocate(const core::VmRecord &vm,
                                       std::function<void(core::CallResult)> done)
 {
+    postInstanceAction(vm, u"/stop"_s, std::move(done));
+}
+
+void ComputeCloudProvider::restart(const core::VmRecord &vm,
+                                   std::function<void(core::CallResult)> done)
+{
+    postInstanceAction(vm, u"/reset"_s, std::move(done));
+}
+
+void ComputeCloudProvider::postInstanceAction(const core::VmRecord &vm, const QString &action,
+                                              std::function<void(core::CallResult)> done)
+{
     CallResult bad;
     const auto id = instanceOf(vm, &bad);
     if (!id) {
         done(bad);
         return;
     }
+    // The requestId makes a retried POST the same operation (Compute ignores a repeat).
     const QList<QPair<QString, QString>> query {
         {u"requestId"_s, QUuid::createUuid().toString(QUuid::WithoutBraces)}};
     m_client->send(ComputeClient::Kind::Write, "POST",
-                   m_client->url(instancePath(*id) + u"/stop"_s, query), id->projectId,
+                   m_client->url(instancePath(*id) + action, query), id->projectId,
                    [done = std::move(done)](const ComputeReply &reply) { done(reply.call); });
 }
 

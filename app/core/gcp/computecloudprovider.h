@@ -17,8 +17,9 @@ class AccessTokenSource;
 // zone operation followed by GET until DONE and the errors inside it classified (capacity ->
 // retry with backoff; quota, permission -> an operator), instances.aggregatedList (opt-in
 // label filter, every pageToken followed) for the reconciler, instances.stop for an
-// operator's stop. Why a VM went down without notice is read from Cloud Audit Logs
-// (docs/GCP-PROTOCOL.md §7): a preemption system event, or a stop somebody asked for.
+// operator's stop, instances.reset for the application health watch's restart. Why a VM went down
+// without notice is read from Cloud Audit Logs (docs/GCP-PROTOCOL.md §7): a preemption system
+// event, or a stop somebody asked for.
 namespace spotkeeper::gcp {
 
 class ComputeCloudProvider final : public core::CloudProvider
@@ -51,6 +52,10 @@ public:
                                 const QDateTime &since,
                                 std::function<void(core::FleetEvidenceResult)> done) override;
     void deallocate(const core::VmRecord &vm, std::function<void(core::CallResult)> done) override;
+    // instances.reset: a hard reset of a running VM (no graceful shutdown of the guest), the
+    // application health watch's remedy; done once Compute accepted it (the operation is not
+    // followed: the agent's next heartbeats tell whether the application came back).
+    void restart(const core::VmRecord &vm, std::function<void(core::CallResult)> done) override;
     // Termination action DELETE (Google deletes the VM when it preempts it) or a managed
     // instance group's VM (the group recreates or restarts it): never started by SpotKeeper.
     QString cannotRestart(const core::VmRecord &vm) const override;
@@ -62,11 +67,14 @@ private:
     void postStart(const core::VmRecord &vm, bool follow,
                    std::function<void(const QString &)> progress,
                    std::function<void(core::StartResult)> done);
-    void afterOperation(std::shared_ptr<Follow> follow, const QByteArray &body);
-    void pollLater(std::shared_ptr<Follow> follow, const QDateTime &retryAfter);
-    void poll(std::shared_ptr<Follow> follow);
-    void listPage(std::shared_ptr<ListState> state);
-    void auditPage(std::shared_ptr<AuditState> state);
+    void afterOperation(const std::shared_ptr<Follow> &follow, const QByteArray &body);
+    void pollLater(const std::shared_ptr<Follow> &follow, const QDateTime &retryAfter);
+    void poll(const std::shared_ptr<Follow> &follow);
+    void listPage(const std::shared_ptr<ListState> &state);
+    void auditPage(const std::shared_ptr<AuditState> &state);
+    // POST <instance><action> (/stop, /reset) with a requestId; done once Compute accepted it.
+    void postInstanceAction(const core::VmRecord &vm, const QString &action,
+                            std::function<void(core::CallResult)> done);
 
     ComputeClient *m_client;
     const base::Clock &m_clock;
