@@ -294,6 +294,9 @@ const QHash<QString, Setter> &setters()
         {u"health.restart_timeout_minutes"_s,
          integer(&ServerConfig::appHealthTimeoutMinutes, 0, 1440)},
         {u"health.unhealthy_minutes"_s, integer(&ServerConfig::appUnhealthyMinutes, 0, 1440)},
+        {u"health.restart_timeout_seconds"_s,
+         integer(&ServerConfig::appHealthTimeoutSeconds, 0, 86'400)},
+        {u"health.unhealthy_seconds"_s, integer(&ServerConfig::appUnhealthySeconds, 0, 86'400)},
         {u"health.restart"_s,
          [](ServerConfig &c, const QString &v) -> QString {
              const QString mode = v.trimmed().toLower();

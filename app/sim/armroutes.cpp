@@ -321,9 +321,17 @@ http::Response SimServer::vmAction(const http::Request &request, int vm, const Q
                 u"The VM cannot be powered off while it is %1."_s.arg(powerCode(v.power)));
         return http::Response {202, {}, {}};
     }
+    if (action == "restart"_L1 && request.method == "POST") {
+        if (!m_model.restart(vm, m_options.clientId, m_wall.nowMSecs()))
+            return armError(
+                409, u"OperationNotAllowed"_s,
+                u"Operation 'restart' is not allowed on VM '%1' since the VM is %2."_s.arg(
+                    m_model.vm(vm).name, powerCode(m_model.vm(vm).power)));
+        return http::Response {202, {}, {}}; // accepted; the VM reboots and stays running
+    }
     if (action != "start"_L1 || request.method != "POST")
         return armError(405, u"MethodNotAllowed"_s,
-                        u"only GET instanceView, POST start, deallocate, powerOff and "
+                        u"only GET instanceView, POST start, restart, deallocate, powerOff and "
                         "simulateEviction are simulated"_s);
     const StartOutcome out = m_model.start(vm, m_wall.nowMSecs());
     if (out.httpStatus != 202)

@@ -76,6 +76,21 @@ void SimServer::handleControl(const http::Request &request, const ResponderPtr &
         }
         return send(200, QJsonObject {{u"recommended"_s, QJsonArray::fromStringList(done)}});
     }
+    if (what == "app") { // the VMs' applications turn healthy or unhealthy
+        const QStringList vms = stringList(body.value("vms"_L1));
+        if (vms.isEmpty() || !body.value("healthy"_L1).isBool())
+            return bad(u"app needs vms [names] and healthy (true or false)"_s);
+        const bool healthy = body.value("healthy"_L1).toBool();
+        const bool fixedByRestart = body.value("fixedByRestart"_L1).toBool(false);
+        QStringList done;
+        for (const QString &name : vms) {
+            if (m_model.setAppHealthy(m_model.findByName(name), healthy, fixedByRestart))
+                done.append(name);
+        }
+        return send(200,
+                    QJsonObject {{u"changed"_s, QJsonArray::fromStringList(done)},
+                                 {u"healthy"_s, healthy}});
+    }
     if (what == "deallocate" || what == "power-off") {
         const QString verb = QString::fromLatin1(what);
         const QStringList vms = stringList(body.value("vms"_L1));

@@ -517,6 +517,38 @@ bool FleetModel::deallocate(int index, const QString &caller, qint64 logDelayMs)
     return stopAsUser(index, caller, logDelayMs, true);
 }
 
+bool FleetModel::restart(int index, const QString &caller, qint64 wallMs)
+{
+    SimVm *vm = runningVm(index);
+    if (!vm)
+        return false;
+    ++vm->restarts;
+    ++m_counters.restarts;
+    if (vm->appFixedByRestart) {
+        vm->appHealthy = true;
+        vm->appFixedByRestart = false;
+    }
+    m_restarts.append(RestartRecord {nowMs(), wallMs, vm->key(), caller});
+    return true;
+}
+
+bool FleetModel::setAppHealthy(int index, bool healthy, bool fixedByRestart)
+{
+    if (index < 0 || index >= int(m_vms.size()))
+        return false;
+    SimVm &vm = m_vms[index];
+    vm.appHealthy = healthy;
+    vm.appFixedByRestart = !healthy && fixedByRestart;
+    return true;
+}
+
+bool FleetModel::appAnswersHealthy(int index)
+{
+    advance();
+    return index >= 0 && index < int(m_vms.size()) && m_vms[index].power == Power::Running
+        && m_vms[index].appHealthy;
+}
+
 bool FleetModel::powerOff(int index, const QString &caller, qint64 logDelayMs)
 {
     return stopAsUser(index, caller, logDelayMs, false);

@@ -74,6 +74,16 @@ public:
     // The same with powerOff: the VM stops but stays allocated (PowerState/stopped); an
     // Activity Log powerOff/action entry. start() boots it again (no capacity needed).
     bool powerOff(int index, const QString &caller, qint64 logDelayMs = 0);
+    // A restart (ARM POST .../restart) of a running VM: a reboot, so the VM stays running; an
+    // application a restart fixes (setAppHealthy's fixedByRestart) is healthy again. Recorded
+    // with the caller. False when the VM is not running or an eviction is pending.
+    bool restart(int index, const QString &caller, qint64 wallMs);
+    const QList<RestartRecord> &restarts() const { return m_restarts; }
+    // The application on the VM turns healthy or unhealthy (fixedByRestart: unhealthy until
+    // the next restart). False for an unknown index.
+    bool setAppHealthy(int index, bool healthy, bool fixedByRestart = false);
+    // What the VM's application health endpoint answers: healthy only while the VM runs.
+    bool appAnswersHealthy(int index);
     // POST StartRequests from the VM's IMDS: approved Preempts evict now.
     void acknowledge(int index, const QStringList &eventIds);
 
@@ -154,6 +164,7 @@ private:
     QHash<QString, double> m_prices;
     QList<ActivityEntry> m_activity;
     QList<StartRecord> m_starts;
+    QList<RestartRecord> m_restarts;
     ModelCounters m_counters;
     LossBreakdown m_losses;
 };

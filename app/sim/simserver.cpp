@@ -90,6 +90,8 @@ void SimServer::handle(const http::Request &request, const ResponderPtr &respond
     const QByteArray &path = request.path;
     if (path.startsWith("/control/"))
         handleControl(request, responder);
+    else if (path.startsWith("/app/"))
+        handleApp(request, responder);
     else if (path.startsWith("/imds/"))
         handleImds(request, responder);
     else if (path.startsWith("/gce/"))
@@ -255,6 +257,8 @@ QJsonObject SimServer::stateJson() const
                                 {u"powerSince"_s, simjson::isoTime(vm.powerSinceMs)},
                                 {u"evictionPending"_s, vm.evictAtMs > 0},
                                 {u"agent"_s, vm.agent},
+                                {u"app"_s, vm.appHealthy ? u"healthy"_s : u"unhealthy"_s},
+                                {u"restarts"_s, vm.restarts},
                                 {u"incarnation"_s, vm.incarnation}});
     }
     QJsonObject powers;
@@ -282,6 +286,7 @@ QJsonObject SimServer::stateJson() const
                                       {u"scaleSetStartInstances"_s, c.scaleSetStartInstances},
                                       {u"userDeallocations"_s, c.userDeallocations},
                                       {u"userPowerOffs"_s, c.userPowerOffs},
+                                      {u"restarts"_s, c.restarts},
                                       {u"throttled"_s, m_limits.throttled()},
                                       {u"requestsBeforeRetryAfter"_s, m_limits.violations()},
                                       {u"tokensIssued"_s, m_tokensIssued},
@@ -332,6 +337,12 @@ QJsonObject SimServer::recordsJson() const
                                    {u"status"_s, s.httpStatus},
                                    {u"outcome"_s, s.outcome}});
     }
+    QJsonArray restarts;
+    for (const RestartRecord &r : m_model.restarts())
+        restarts.append(QJsonObject {{u"simTime"_s, simjson::isoTime(r.simMs)},
+                                     {u"wallMs"_s, r.wallMs},
+                                     {u"vm"_s, r.vmKey},
+                                     {u"caller"_s, r.caller}});
     QJsonArray requests;
     const size_t first = m_requests.size() > 20'000 ? m_requests.size() - 20'000 : 0;
     for (size_t i = first; i < m_requests.size(); ++i) {
@@ -345,6 +356,7 @@ QJsonObject SimServer::recordsJson() const
     QJsonObject records = stateJson();
     records.remove(u"vms"_s);
     records.insert(u"starts"_s, starts);
+    records.insert(u"restarts"_s, restarts);
     records.insert(u"requests"_s, requests);
     if (agentRecords)
         records.insert(u"agents"_s, agentRecords());

@@ -32,6 +32,7 @@
 //   /api/retail/prices                                   Azure Retail Prices API (public)
 //   POST /aws/                                           EC2 Query API, CloudTrail, STS of the
 //                                                        AWS instances (SigV4, ec2routes.cpp)
+//   /app/{vmName}/health                                 each VM's application health endpoint
 //   /control/...                                         the control API (docs/SIMULATOR.md)
 // ARM requests need a bearer token it issued and pass through ArmLimits (wall clock);
 // injectable faults (5xx, dropped requests, delays) apply to ARM only. Every request is
@@ -140,6 +141,9 @@ private:
     void routeArm(const http::Request &request, const ResponderPtr &responder);
     void handleImds(const http::Request &request, const ResponderPtr &responder);
     void handleControl(const http::Request &request, const ResponderPtr &responder);
+    // GET /app/{vmName}/health: 200 while the VM runs and its application is healthy, else
+    // 503 (approutes.cpp; flipped through POST /control/app).
+    void handleApp(const http::Request &request, const ResponderPtr &responder);
     void handlePrices(const http::Request &request, const ResponderPtr &responder);
     // Google Cloud metadata server per GCP VM, long polls included (gceroutes.cpp).
     void handleGce(const http::Request &request, const ResponderPtr &responder);

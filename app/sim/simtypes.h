@@ -83,6 +83,13 @@ struct SimVm
     qint64 firstStartAtMs = 0; // first start POST once deallocated
     qint64 startsRefused = 0; // start POSTs of this outage that did not start it
 
+    // The application on the VM, as its health endpoint /app/{name}/health answers it
+    // (docs/SIMULATOR.md "Application health"): healthy while the VM runs, unless a test
+    // made it unhealthy; appFixedByRestart: the next restart makes it healthy again.
+    bool appHealthy = true;
+    bool appFixedByRestart = false;
+    qint64 restarts = 0; // restarts (ARM POST .../restart) accepted
+
     // A Google Cloud (Compute Engine) VM when set: its project id. It has no subscription or
     // resource group, is not listed by the ARM routes, its metadata server is under
     // /gce/{name}/computeMetadata/v1/, location holds its zone, and a pending or completed
@@ -178,6 +185,15 @@ struct StartRecord
     QString outcome; // "accepted", error code, ...
 };
 
+// An accepted restart (ARM POST .../restart) of a running VM.
+struct RestartRecord
+{
+    qint64 simMs = 0;
+    qint64 wallMs = 0;
+    QString vmKey;
+    QString caller;
+};
+
 struct ModelCounters
 {
     qint64 evictions = 0;
@@ -196,6 +212,7 @@ struct ModelCounters
     qint64 userDeallocations = 0; // deallocated "as a user" (control route or ARM deallocate)
     qint64 userPowerOffs = 0; // powered off "as a user" (control route or ARM powerOff)
     qint64 ec2Restarts = 0; // AWS: interrupted instances EC2 itself started again
+    qint64 restarts = 0; // ARM restarts accepted (a reboot: the VM stays running)
 };
 
 // Where the VM-minutes beyond the unavoidable went, summed over finished outages

@@ -100,6 +100,7 @@ private Q_SLOTS:
 
     void unhealthyOnARunningVmIsAlertedOnce();
     void optedInVmIsRestartedWithinTheHourlyLimit();
+    void durationsInTheMessages();
     void restartWaitsForTheBudget();
     void aVmWithARestartJobIsLeftToTheJob();
 };
@@ -351,11 +352,34 @@ void TestAppHealth::optedInVmIsRestartedWithinTheHourlyLimit()
          ofType(h.events(vm.id, EventKind::RestartAttempt), u"app_restart"_s))
         accepted += e.eventStatus == u"accepted"_s ? 1 : 0;
     QCOMPARE(accepted, 4);
-    // One alert for the one episode, naming the remedy.
+    // One alert for the episode, naming the remedy; then, each time the hourly limit stops a
+    // restart the application still needs, one more that says so (at 15 and 75 min).
     const QList<EventRecord> alerts =
         ofType(h.events(vm.id, EventKind::Alert), eventtype::kAppUnhealthy.toString());
-    QCOMPARE(alerts.size(), 1);
-    QVERIFY(alerts.constFirst().message.contains(u"restarting the VM"_s));
+    QCOMPARE(alerts.size(), 3);
+    QVERIFY(alerts.at(0).message.contains(u"restarting the VM"_s));
+    QVERIFY(alerts.at(0).eventStatus.isEmpty());
+    for (const EventRecord &limit : {alerts.at(1), alerts.at(2)}) {
+        QCOMPARE(limit.eventStatus, u"restart_limit"_s);
+        QVERIFY2(limit.message.contains(u"after the restarts; 2 restarts in the last hour (at "
+                                        "most 2): alert only"_s),
+                 qPrintable(limit.message));
+    }
+    QCOMPARE(alerts.at(1).at, start.addSecs(15 * 60));
+    QCOMPARE(alerts.at(2).at, start.addSecs(75 * 60));
+    // The other VM: one alert, no restart, no limit to speak of.
+    const QList<EventRecord> others =
+        ofType(h.events(other.id, EventKind::Alert), eventtype::kAppUnhealthy.toString());
+    QCOMPARE(others.size(), 1);
+    QVERIFY(others.constFirst().message.contains(u"alert only (not opted in to restarts)"_s));
+}
+
+void TestAppHealth::durationsInTheMessages()
+{
+    QCOMPARE(appHealthDuration(8'000), u"8 s"_s);
+    QCOMPARE(appHealthDuration(90'000), u"90 s"_s);
+    QCOMPARE(appHealthDuration(5 * 60'000 + 12'000), u"5 min"_s);
+    QCOMPARE(appHealthDuration(10 * 60'000), u"10 min"_s);
 }
 
 void TestAppHealth::restartWaitsForTheBudget()

@@ -22,6 +22,7 @@ private slots:
     void formerLegacyWebhookSectionNameIsRead();
     void rejectsMistakes_data();
     void rejectsMistakes();
+    void healthSecondsReplaceTheMinutes();
     void refusesUnsafeCombinations_data();
     void refusesUnsafeCombinations();
     void quotedValuesKeepCommentCharacters();
@@ -174,6 +175,8 @@ level = DEBUG
     QCOMPARE(config->appRestart, u"all"_s);
     QCOMPARE(config->appRestartTag, u"app-restart"_s);
     QCOMPARE(config->appRestartsPerHour, 3);
+    QCOMPARE(config->appHealthTimeoutSeconds, -1); // the minutes decide
+    QCOMPARE(config->appUnhealthySeconds, -1);
     QCOMPARE(config->notify.groupWindowSeconds, 60);
     QCOMPARE(config->notify.channels.size(), 2);
     QCOMPARE(config->notify.channels.at(0).name, u"ops"_s);
@@ -254,6 +257,22 @@ void TestServerConfig::rejectsMistakes_data()
                                      << u"health.restart: expected off, tagged or all"_s;
     QTest::newRow("bad app timeout") << QByteArray("[health]\nrestart_timeout_minutes = -5\n")
                                      << u"health.restart_timeout_minutes"_s;
+    QTest::newRow("bad app seconds") << QByteArray("[health]\nunhealthy_seconds = 1.5\n")
+                                     << u"health.unhealthy_seconds: expected a whole number"_s;
+}
+
+void TestServerConfig::healthSecondsReplaceTheMinutes()
+{
+    QString error;
+    const auto config = headless::ServerConfig::parse(
+        "[health]\nrestart_timeout_minutes = 10\nrestart_timeout_seconds = 25\n"
+        "unhealthy_seconds = 8\n",
+        &error);
+    QVERIFY2(config, qPrintable(error));
+    QCOMPARE(config->appHealthTimeoutMinutes, 10);
+    QCOMPARE(config->appHealthTimeoutSeconds, 25);
+    QCOMPARE(config->appUnhealthyMinutes, 5); // the default, replaced by:
+    QCOMPARE(config->appUnhealthySeconds, 8);
 }
 
 void TestServerConfig::rejectsMistakes()

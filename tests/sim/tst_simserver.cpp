@@ -467,6 +467,66 @@ private slots:
         reply = http.get(QUrl(rig.url(u"/control/records"_s)));
         QVERIFY(reply.json().object().value("requests"_L1).toArray().size() >= 4);
     }
+
+    // Application health (docs/SIMULATOR.md "Application health"): /app/{vm}/health answers
+    // what /control/app set, 503 while the VM is down; ARM's restart reboots a running VM
+    // (recorded) and heals an application a restart fixes.
+    void applicationHealthAndArmRestart()
+    {
+        Rig rig(3);
+        testsupport::TestHttpClient http;
+        const auto health = [&](const QString &vm) {
+            return http.get(QUrl(rig.url(u"/app/%1/health"_s.arg(vm)))).status;
+        };
+        QCOMPARE(health(u"vm0"_s), 200);
+        QCOMPARE(health(u"nope"_s), 404);
+        QCOMPARE(http.post(QUrl(rig.url(u"/control/app"_s)), R"({"vms":["vm0"]})").status, 400);
+        auto reply =
+            http.post(QUrl(rig.url(u"/control/app"_s)), R"({"vms":["vm0","vm1"],"healthy":false})");
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.json().object().value("changed"_L1).toArray().size(), 2);
+        QCOMPARE(health(u"vm0"_s), 503);
+        QCOMPARE(health(u"vm2"_s), 200);
+        QCOMPARE(http.post(QUrl(rig.url(u"/control/app"_s)),
+                           R"({"vms":["vm1"],"healthy":false,"fixedByRestart":true})")
+                     .status,
+                 200);
+
+        // ARM restart through the real client: accepted for a running VM, the VM stays up.
+        std::optional<core::CallResult> result;
+        rig.provider->restart(rig.record(1), [&](const core::CallResult &r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10'000);
+        QVERIFY2(result->ok(), qPrintable(result->errorMessage));
+        QCOMPARE(rig.model.vm(1).power, Power::Running);
+        QCOMPARE(rig.model.vm(1).restarts, 1);
+        QCOMPARE(health(u"vm1"_s), 200); // a restart fixed it
+        result.reset();
+        rig.provider->restart(rig.record(0), [&](const core::CallResult &r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10'000);
+        QVERIFY(result->ok());
+        QCOMPARE(health(u"vm0"_s), 503); // still broken: not fixed by a restart
+
+        // A VM that is not running cannot be restarted, and its application is down.
+        QVERIFY(rig.model.evict(2, false));
+        QCOMPARE(health(u"vm2"_s), 503);
+        result.reset();
+        rig.provider->restart(rig.record(2), [&](const core::CallResult &r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10'000);
+        QVERIFY(!result->ok());
+        QCOMPARE(result->httpStatus, 409);
+
+        const QJsonObject records = http.get(QUrl(rig.url(u"/control/records"_s))).json().object();
+        QCOMPARE(records.value("counters"_L1).toObject().value("restarts"_L1).toInt(), 2);
+        const QJsonArray restarts = records.value("restarts"_L1).toArray();
+        QCOMPARE(restarts.size(), 2);
+        QCOMPARE(restarts.at(0).toObject().value("vm"_L1).toString(), rig.model.vm(1).key());
+        QCOMPARE(restarts.at(0).toObject().value("caller"_L1).toString(),
+                 rig.server.options().clientId);
+        const QJsonObject state = http.get(QUrl(rig.url(u"/control/state"_s))).json().object();
+        const QJsonObject vm0 = state.value("vms"_L1).toArray().at(0).toObject();
+        QCOMPARE(vm0.value("app"_L1).toString(), u"unhealthy"_s);
+        QCOMPARE(vm0.value("restarts"_L1).toInt(), 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSimServer)

@@ -15,12 +15,17 @@
 // one Alert event ("app_unhealthy") per episode (an episode ends when the probe reports
 // something else). A VM that opted in (the restart tag, or every VM) is also restarted through
 // the cloud (RestartEngine::restartForAppHealth: audited, within the ARM budgets), at most
-// restartsPerHour times in an hour and not again within unhealthyAfterMs of the last one.
+// restartsPerHour times in an hour and not again within unhealthyAfterMs of the last one; when
+// the limit stops a restart the application still needs, one more Alert (status
+// "restart_limit") says so, once until the next restart.
 // Everything it decides from lives in the store (the VM row, its events), so a restarted or
 // second server neither alerts twice nor restarts more often.
 namespace spotkeeper::core {
 
 class Store;
+
+// A duration as the application health messages name it: "45 s", "90 s", "5 min" (floor).
+QString appHealthDuration(qint64 ms);
 
 struct AppHealthWatchConfig
 {
@@ -55,6 +60,8 @@ Q_SIGNALS:
 
 private:
     void checkVm(const VmRecord &vm, const QDateTime &now);
+    void alert(const VmRecord &vm, const QDateTime &now, qint64 unhealthyForMs,
+               const QString &message, const QString &status);
 
     Store &m_store;
     base::Clock &m_clock;

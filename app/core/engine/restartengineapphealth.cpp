@@ -3,6 +3,7 @@
 // RestartEngine, application health: a VM whose agent reports a health probe is recovered
 // when its application reports healthy after the restart, not when its power state says
 // running (docs/ENGINE.md "Application health").
+#include "engine/apphealthwatch.h"
 #include "engine/restartengine.h"
 #include "fleet/cloud.h"
 #include "fleet/eventtypes.h"
@@ -81,15 +82,14 @@ void RestartEngine::endWaitForApplication(qint64 vmId, const VmRecord &vm)
     }
     // The VM runs; its application does not. The job is over (nothing more a start can
     // do), and operators hear about it.
-    const int minutes = int(m_config.appHealthTimeoutMs / 60'000);
+    const QString timeout = appHealthDuration(m_config.appHealthTimeoutMs);
     const QString detail = vm.appHealth == AppHealth::Pending
         ? u"no probe result yet"_s
         : (vm.appHealthDetail.isEmpty() ? u"unhealthy"_s : vm.appHealthDetail);
     it->job.reason = QLatin1StringView(kAppNotHealthyReason);
     if (!transition(
             vmId, JobState::Running,
-            u"application not healthy %1 min after the VM came back (%2)"_s.arg(minutes).arg(
-                detail)))
+            u"application not healthy %1 after the VM came back (%2)"_s.arg(timeout, detail)))
         return;
     EventRecord alert;
     alert.vmId = vmId;
@@ -97,8 +97,7 @@ void RestartEngine::endWaitForApplication(qint64 vmId, const VmRecord &vm)
     alert.at = at;
     alert.source = u"engine"_s;
     alert.eventType = eventtype::kAppUnhealthy.toString();
-    alert.message =
-        u"application not healthy %1 min after the restart: %2"_s.arg(minutes).arg(detail);
+    alert.message = u"application not healthy %1 after the restart: %2"_s.arg(timeout, detail);
     m_store.appendEvent(alert);
     Q_EMIT applicationUnhealthy(vmId, detail);
     Q_EMIT alertRaised(vmId, alert.message);

@@ -80,14 +80,19 @@ EngineConfig engineConfig(const EngineHostConfig &c)
     config.evidenceWaitMs = qint64(c.evidenceWaitSeconds) * 1000;
     config.restartUnproven = c.restartUnprovenDeallocation;
     config.leaseMs = qint64(c.leaseSeconds) * 1000;
-    config.appHealthTimeoutMs = qint64(c.appHealthTimeoutMinutes) * 60'000;
+    config.appHealthTimeoutMs = c.appHealthTimeoutSeconds >= 0
+        ? qint64(c.appHealthTimeoutSeconds) * 1000
+        : qint64(c.appHealthTimeoutMinutes) * 60'000;
     return config;
 }
 
 AppHealthWatchConfig appHealthWatchConfig(const EngineHostConfig &c)
 {
     AppHealthWatchConfig config;
-    config.unhealthyAfterMs = qint64(c.appUnhealthyMinutes) * 60'000;
+    config.unhealthyAfterMs = c.appUnhealthySeconds >= 0 ? qint64(c.appUnhealthySeconds) * 1000
+                                                         : qint64(c.appUnhealthyMinutes) * 60'000;
+    // Look a few times within the unhealthy time (every 30 s at most, every second at least).
+    config.checkIntervalMs = std::clamp<qint64>(config.unhealthyAfterMs / 4, 1000, 30'000);
     config.restart = c.appRestart == "all"_L1 ? AppHealthWatchConfig::Restart::All
         : c.appRestart == "off"_L1            ? AppHealthWatchConfig::Restart::Off
                                               : AppHealthWatchConfig::Restart::Tagged;

@@ -95,6 +95,10 @@ struct EngineHostConfig : BudgetSettings
     // restarted at most restarts_per_hour times an hour.
     int appHealthTimeoutMinutes = 10;
     int appUnhealthyMinutes = 5;
+    // restart_timeout_seconds / unhealthy_seconds: the same in seconds (short timers, as the
+    // end-to-end test uses); when set (not -1) they replace the minutes.
+    int appHealthTimeoutSeconds = -1;
+    int appUnhealthySeconds = -1;
     QString appRestart = QStringLiteral("tagged"); // off | tagged | all
     QString appRestartTag = QStringLiteral("spotkeeper-app-restart");
     int appRestartsPerHour = 2;

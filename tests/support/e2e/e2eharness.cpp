@@ -328,16 +328,26 @@ QString E2eRig::resourceIdOf(const QString &vmName) const
         .arg(m_subscription, vmName);
 }
 
-bool E2eRig::startRealAgent(const QString &vmName, QString *error, const QString &vmResourceId)
+bool E2eRig::startRealAgent(const QString &vmName, QString *error, const QString &vmResourceId,
+                            const QStringList &extraArgs)
 {
     const QString resourceId = !vmResourceId.isEmpty()
         ? vmResourceId
         : u"/subscriptions/%1/resourceGroups/sim-rg/providers/Microsoft.Compute/"
           "virtualMachines/%2"_s.arg(m_subscription, vmName);
     return launchAgent(vmName, resourceId,
-                       {u"--imds-url"_s, m_simUrl + u"/imds/"_s + vmName, u"--poll-interval"_s,
-                        u"1s"_s, u"--first-poll-timeout"_s, u"10s"_s},
+                       QStringList {u"--imds-url"_s, m_simUrl + u"/imds/"_s + vmName,
+                                    u"--poll-interval"_s, u"1s"_s, u"--first-poll-timeout"_s,
+                                    u"10s"_s}
+                           + extraArgs,
                        error);
+}
+
+QStringList E2eRig::appProbeArgs(const QString &vmName) const
+{
+    return {u"--health-url"_s,      m_simUrl + u"/app/"_s + vmName + u"/health"_s,
+            u"--health-interval"_s, u"2s"_s,
+            u"--health-timeout"_s,  u"1500ms"_s};
 }
 
 bool E2eRig::startRealGcpAgent(const QString &vmName, const QString &project, const QString &zone,

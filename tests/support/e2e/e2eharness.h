@@ -69,7 +69,12 @@ public:
     QString keepFiles();
     // resourceId: the VM's ARM id when it is not sim-rg's virtualMachines/{vmName} (a scale set
     // instance: .../virtualMachineScaleSets/{ss}/virtualMachines/{id}, vmName "{ss}_{id}").
-    bool startRealAgent(const QString &vmName, QString *error, const QString &resourceId = {});
+    // extraArgs: more agent options (appProbeArgs).
+    bool startRealAgent(const QString &vmName, QString *error, const QString &resourceId = {},
+                        const QStringList &extraArgs = {});
+    // Agent options for a health probe of the simulator's application of vmName
+    // (GET /app/{vmName}/health) every 2 seconds.
+    QStringList appProbeArgs(const QString &vmName) const;
     // A real `spotkeeper-agent --cloud gcp` for the simulator's Google Cloud VM vmName (a
     // scenario group with "project"), watching its metadata server under /gce/{vmName}; its
     // key is bound to projects/{project}/zones/{zone}/instances/{vmName}.
