@@ -331,8 +331,9 @@ QStringList version12(const SqlDialect & /*dialect*/)
 }
 
 using Step = QStringList (*)(const SqlDialect &);
-constexpr std::array<Step, 12> kSteps {version1, version2, version3,  version4,  version5, version6,
-                                       version7, version8, version9, version10, version11, version12};
+constexpr std::array<Step, 12> kSteps {version1, version2,  version3,  version4,
+                                       version5, version6,  version7,  version8,
+                                       version9, version10, version11, version12};
 
 bool exec(QSqlQuery &query, const QString &sql, QString *error)
 {
