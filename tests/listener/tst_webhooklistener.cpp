@@ -1,5 +1,7 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "aws/ec2parsers.h"
+#include "aws/instancearn.h"
 #include "fleet/cloud.h"
 #include "protocol/messagecodec.h"
 #include "support/listener/listenertestbase.h"
@@ -31,6 +33,7 @@ private slots:
     void acceptsSignedNotice();
     void acceptsSignedGoogleCloudNotice();
     void acceptsSignedAwsNotice();
+    void awsInstanceHasOneRowNamedByItsNameTag();
     void badRequests_data();
     void badRequests();
     void replayedNoticeIsStoredOnce();
@@ -199,6 +202,75 @@ void TestWebhookListener::acceptsSignedAwsNotice()
     other.vm.vmName = other.vm.vmId;
     other.event.resources = {other.vm.vmId};
     QCOMPARE(post(protocol::encodeNotice(other), u"msg_a2"_s).status, 403);
+}
+
+// Issue 16: the notice path knows an AWS instance by its ARN and id, the EC2 listing by its Name
+// tag. Whichever sees it first, there is one row, named by the Name tag once the listing gave
+// it (else by the instance id), and a later notice or heartbeat does not rename it.
+void TestWebhookListener::awsInstanceHasOneRowNamedByItsNameTag()
+{
+    startServer();
+    const auto listing = [](const QString &instanceId, const QString &name) {
+        core::aws::Ec2Instance instance;
+        instance.instanceId = instanceId;
+        instance.ownerId = u"123456789012"_s;
+        instance.instanceType = u"m5.large"_s;
+        instance.availabilityZone = u"us-east-1a"_s;
+        instance.state = core::aws::Ec2InstanceState::Running;
+        instance.instanceLifecycle = u"spot"_s;
+        instance.tags = {{u"Name"_s, name}, {u"spotkeeper:auto-restart"_s, u"true"_s}};
+        return core::aws::toVmRecord(instance, u"us-east-1"_s, u"aws"_s);
+    };
+    int sent = 0;
+    QHash<QString, core::IssuedKey> keys;
+    const auto notify = [&](const QString &instanceId) {
+        const QString arn = u"arn:aws:ec2:us-east-1:123456789012:instance/"_s + instanceId;
+        core::KeyError code = core::KeyError::None;
+        QString error;
+        if (!keys.contains(arn))
+            keys.insert(arn, *m_listener->keys().generate(arn, u"test"_s, &code, &error));
+        const core::IssuedKey &key = keys[arn];
+        protocol::Notice notice =
+            makeNotice(instanceId, newEventId(40 + ++sent), m_clock->nowUtc());
+        notice.vm = protocol::VmIdentity {};
+        notice.vm.cloud = protocol::Cloud::Aws;
+        notice.vm.accountId = u"123456789012"_s;
+        notice.vm.location = u"us-east-1"_s;
+        notice.vm.zone = u"us-east-1a"_s;
+        notice.vm.vmId = instanceId;
+        notice.vm.vmName = instanceId;
+        notice.vm.instanceType = u"m5.large"_s;
+        notice.vm.priority = u"spot"_s;
+        const SignedRequest request =
+            sign(protocol::encodeNotice(notice), key.keyId, {key.secret}, u"msg_n%1"_s.arg(sent),
+                 m_clock->nowUtc().toSecsSinceEpoch());
+        return exchange(rawRequest("POST", "/api/v1/notices", request.headers, request.body))
+            .status;
+    };
+    const auto row = [&](const QString &instanceId) {
+        return m_store->vmByKey(u"arn:aws:ec2:us-east-1:123456789012:instance/"_s.toLower()
+                                + instanceId);
+    };
+
+    // A notice first: named by the instance id until the listing names it.
+    const QString first = u"i-0aaaaaaaaaaaaaaa1"_s;
+    QCOMPARE(notify(first), 200);
+    QCOMPARE(row(first)->name, first);
+    QVERIFY(m_store->upsertVm(listing(first, u"web-1"_s)) == row(first)->id);
+    QCOMPARE(row(first)->name, u"web-1"_s);
+    QCOMPARE(notify(first), 200);
+    QCOMPARE(row(first)->name, u"web-1"_s);
+
+    // The listing first: the notice files under the same row and keeps its name.
+    const QString second = u"i-0aaaaaaaaaaaaaaa2"_s;
+    const qint64 listed = m_store->upsertVm(listing(second, u"web-2"_s));
+    QVERIFY(listed > 0);
+    QCOMPARE(notify(second), 200);
+    QCOMPARE(row(second)->id, listed);
+    QCOMPARE(row(second)->name, u"web-2"_s);
+    QCOMPARE(row(second)->vmId, second);
+    QVERIFY(row(second)->managedBy == core::ManagedBy::Agent);
+    QCOMPARE(m_store->vms().size(), 2);
 }
 
 using Mutator = std::function<void(QByteArray &method, QByteArray &path, http::HeaderList &headers,

@@ -40,8 +40,15 @@ VmRecord recordForId(const QString &resourceId, const QString &vmResourceKey)
 {
     VmRecord vm;
     QString ignored;
-    if (const auto parsed = VmResourceId::parse(resourceId, &ignored))
+    if (const auto parsed = VmResourceId::parse(resourceId, &ignored)) {
         parsed->fillRecord(&vm);
+        if (parsed->cloud == Cloud::Aws) {
+            // An agent knows its instance id, not the Name tag the EC2 listing names it by:
+            // no name from this path (a new row is named by its id; docs/AWS.md "Names").
+            vm.vmId = vm.name;
+            vm.name.clear();
+        }
+    }
     vm.resourceKey = vmResourceKey;
     vm.managedBy = ManagedBy::Agent;
     return vm;
@@ -67,6 +74,7 @@ VmRecord recordFor(const protocol::VmIdentity &identity)
     vm.priority = identity.priority;
     vm.evictionPolicy = identity.evictionPolicy;
     if (identity.cloud == protocol::Cloud::Aws) {
+        vm.name.clear(); // the instance id (vmId): the listing's Name tag is the name
         vm.size = identity.instanceType; // others report no size
         vm.priority = protocol::awsFleetPriority(identity.priority); // as the EC2 listing has it
     }

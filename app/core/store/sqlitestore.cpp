@@ -428,6 +428,8 @@ qint64 SqliteStore::insertVmLocked(const VmRecord &vm, const QString &key, Manag
 {
     VmRecord row = vm;
     row.resourceKey = key;
+    if (row.name.isEmpty()) // known only by its id (an AWS instance's agent): named by it
+        row.name = row.vmId.isEmpty() ? row.resourceId.section(u'/', -1) : row.vmId;
     row.managedBy = stronger(vm.managedBy, managedFloor);
     if (row.powerState != PowerState::Unknown && !row.powerStateAt.isValid())
         row.powerStateAt = at;
