@@ -328,7 +328,7 @@ void TestWebhookListener::badRequests_data()
         << Mutator([](auto &, auto &p, auto &, auto &) { p = "/api/v1/vms"; }) << 401
         << u"unauthorized"_s;
     QTest::newRow("oversized headers") << Mutator([](auto &, auto &, auto &h, auto &) {
-        h.append({"x-filler", QByteArray(17 * 1024, 'x')});
+        h.append({"x-filler", QByteArray(qsizetype(17) * 1024, 'x')});
     }) << 431 << QString();
     QTest::newRow("body over 64 KiB")
         << Mutator([](auto &, auto &, auto &, auto &b) { b = QByteArray(64 * 1024 + 1, ' '); })
@@ -380,7 +380,7 @@ void TestWebhookListener::otherVmIsForbidden()
                  .status,
              403);
 
-    const QByteArray notJson = "{\"type\": \"spotkeeper.notice\", oops";
+    const QByteArray notJson = R"({"type": "spotkeeper.notice", oops)";
     const SignedRequest bad =
         sign(notJson, m_keyId, m_secrets, u"msg_json"_s, m_clock->nowUtc().toSecsSinceEpoch());
     const auto badResponse = exchange(rawRequest("POST", "/api/v1/notices", bad.headers, bad.body));

@@ -88,7 +88,7 @@ QString missingHeader(const http::Request &request)
         if (request.header(QByteArrayView(name)).isEmpty())
             return QString::fromLatin1(name);
     }
-    return QString();
+    return {};
 }
 
 } // namespace
@@ -129,8 +129,8 @@ WebhookListener::~WebhookListener()
 void WebhookListener::attach(http::HttpServer &server)
 {
     server.setHandler(
-        [this](const http::Request &request, std::shared_ptr<http::Responder> responder) {
-            handle(request, std::move(responder));
+        [this](const http::Request &request, const std::shared_ptr<http::Responder> &responder) {
+            handle(request, responder);
         });
     connect(&server, &http::HttpServer::requestRejected, this,
             [this](int status, const QByteArray &reason) {
@@ -194,7 +194,7 @@ bool WebhookListener::checkRateLimit(const http::Request &request,
 }
 
 void WebhookListener::handle(const http::Request &request,
-                             std::shared_ptr<http::Responder> responder)
+                             const std::shared_ptr<http::Responder> &responder)
 {
     const QByteArray &path = request.path;
     // Signed routes are not gated on the address: a request whose signature verifies is
@@ -202,19 +202,19 @@ void WebhookListener::handle(const http::Request &request,
     // (verifySigned limits failures per address and key id).
     if (path == "/api/v1/notices") {
         if (checkMethod(request, responder, "POST"))
-            handleNotice(request, std::move(responder));
+            handleNotice(request, responder);
     } else if (path == "/api/v1/heartbeats") {
         if (checkMethod(request, responder, "POST"))
-            handleHeartbeat(request, std::move(responder));
+            handleHeartbeat(request, responder);
     } else if (path == "/healthz") {
         if (checkMethod(request, responder, "GET"))
-            handleHealth(std::move(responder));
+            handleHealth(responder);
     } else if (path == "/metrics") {
         if (checkMethod(request, responder, "GET"))
-            handleMetrics(std::move(responder));
+            handleMetrics(responder);
     } else if (path == "/webhook" && m_options.seedEnabled) {
         if (checkMethod(request, responder, "POST") && checkRateLimit(request, responder))
-            handleSeedWebhook(request, std::move(responder));
+            handleSeedWebhook(request, responder);
     } else if (path.startsWith("/api/v1/")) {
         if (!checkRateLimit(request, responder))
             return;
@@ -315,7 +315,7 @@ WebhookListener::verifySigned(const http::Request &request,
 }
 
 void WebhookListener::handleNotice(const http::Request &request,
-                                   std::shared_ptr<http::Responder> responder)
+                                   const std::shared_ptr<http::Responder> &responder)
 {
     const std::optional<Verified> verified = verifySigned(request, responder);
     if (!verified)
@@ -382,7 +382,7 @@ void WebhookListener::handleNotice(const http::Request &request,
 }
 
 void WebhookListener::handleHeartbeat(const http::Request &request,
-                                      std::shared_ptr<http::Responder> responder)
+                                      const std::shared_ptr<http::Responder> &responder)
 {
     const std::optional<Verified> verified = verifySigned(request, responder);
     if (!verified)
@@ -476,7 +476,7 @@ void WebhookListener::flushNow()
 }
 
 void WebhookListener::handleSeedWebhook(const http::Request &request,
-                                        std::shared_ptr<http::Responder> responder)
+                                        const std::shared_ptr<http::Responder> &responder)
 {
     const QByteArray key = bearerValue(request.header("Authorization"));
     if (key.isEmpty() || m_options.seedKeySha256.isEmpty()
@@ -522,7 +522,7 @@ void WebhookListener::handleSeedWebhook(const http::Request &request,
          http::Response::json(202, QByteArrayLiteral("{\"accepted\":true,\"confirmed\":false}")));
 }
 
-void WebhookListener::handleHealth(std::shared_ptr<http::Responder> responder)
+void WebhookListener::handleHealth(const std::shared_ptr<http::Responder> &responder)
 {
     m_store.vm(-1); // a cheap indexed read: proves the database still answers
     const StoreError error = m_store.lastError();
@@ -539,7 +539,7 @@ void WebhookListener::handleHealth(std::shared_ptr<http::Responder> responder)
                               QJsonDocument(body).toJson(QJsonDocument::Compact)));
 }
 
-void WebhookListener::handleMetrics(std::shared_ptr<http::Responder> responder)
+void WebhookListener::handleMetrics(const std::shared_ptr<http::Responder> &responder)
 {
     http::Response response =
         http::Response::text(200, m_metrics.render(m_store, m_clock, m_extraMetrics));

@@ -44,7 +44,7 @@ struct ListenerOptions
     int heartbeatFlushMs = 200;
     int heartbeatPersistSeconds = 30;
     qint64 keyCacheTtlSeconds = 30; // see AgentKeyManager
-    qint64 rotationOverlapSeconds = 24 * 3600; // default overlap of a key rotation
+    qint64 rotationOverlapSeconds = qint64(24) * 3600; // default overlap of a key rotation
     // PEM of the CA that signed the listener's certificate ([tls] agent_ca), sent with every
     // issued key as "caCertificate" so the enrolled agent trusts this server; empty = none.
     QByteArray agentCaPem;
@@ -67,7 +67,7 @@ public:
 
     // Installs the routes as the server's handler and counts its limit rejections.
     void attach(http::HttpServer &server);
-    void handle(const http::Request &request, std::shared_ptr<http::Responder> responder);
+    void handle(const http::Request &request, const std::shared_ptr<http::Responder> &responder);
 
     // Shown by /healthz, e.g. "ok", "expired", "not configured" (never a secret).
     void setCredentialStatusProvider(std::function<QString()> provider);
@@ -103,12 +103,14 @@ private:
                         const std::shared_ptr<http::Responder> &responder);
     std::optional<Verified> verifySigned(const http::Request &request,
                                          const std::shared_ptr<http::Responder> &responder);
-    void handleNotice(const http::Request &request, std::shared_ptr<http::Responder> responder);
-    void handleHeartbeat(const http::Request &request, std::shared_ptr<http::Responder> responder);
+    void handleNotice(const http::Request &request,
+                      const std::shared_ptr<http::Responder> &responder);
+    void handleHeartbeat(const http::Request &request,
+                         const std::shared_ptr<http::Responder> &responder);
     void handleSeedWebhook(const http::Request &request,
-                           std::shared_ptr<http::Responder> responder);
-    void handleHealth(std::shared_ptr<http::Responder> responder);
-    void handleMetrics(std::shared_ptr<http::Responder> responder);
+                           const std::shared_ptr<http::Responder> &responder);
+    void handleHealth(const std::shared_ptr<http::Responder> &responder);
+    void handleMetrics(const std::shared_ptr<http::Responder> &responder);
     void flushHeartbeats();
 
     struct PendingHeartbeat
