@@ -188,6 +188,14 @@ S = {
  'Cancel': 'Abbrechen',
  'Export cancelled: no file was written.': 'Export abgebrochen: Es wurde keine Datei geschrieben.',
  'The export to %1 failed: %2': 'Der Export nach %1 ist fehlgeschlagen: %2',
+ 'Published by Azure (Resource Graph), read %1': 'Von Azure veröffentlicht (Resource Graph), gelesen %1',
+ "Observed %1 % per running hour, more than twice the published band's upper bound (%2 %).": 'Beobachtet %1 % je Laufstunde, mehr als das Doppelte der Obergrenze des veröffentlichten Bereichs (%2 %).',
+ 'not published': 'nicht veröffentlicht', '%1 %': '%1 %', 'Far above the band': 'Weit über dem Bereich',
+ 'Evictions per VM-day': 'Verdrängungen je VM-Tag', 'Median recovery h': 'Median Wiederherstellung Std.',
+ 'Published eviction rate': 'Veröffentlichte Verdrängungsrate', 'Flag': 'Markierung',
+ 'Eviction risk per size and region': 'Verdrängungsrisiko je Größe und Region',
+ "Observed: evictions per VM-day of running time and the median time from an eviction until the VM ran again. Published: Azure's eviction-rate band (Resource Graph), read as a percentage per hour. Flagged: at least %1 evictions and an observed rate above %2 times the band's upper bound.": 'Beobachtet: Verdrängungen je VM-Tag Laufzeit und die mittlere Zeit (Median) von einer Verdrängung, bis die VM wieder lief. Veröffentlicht: der Bereich der Verdrängungsrate von Azure (Resource Graph), gelesen als Prozent je Stunde. Markiert: mindestens %1 Verdrängungen und eine beobachtete Rate über dem %2-Fachen der Obergrenze des Bereichs.',
+ 'Costs': 'Kosten', 'Eviction risk': 'Verdrängungsrisiko',
 }
 # Plural forms: [singular, plural] (German: nplurals=2).
 N = {

@@ -664,6 +664,22 @@
         <source>%1 running hours have no price and count as 0.</source>
         <translation>%1 Betriebsstunden haben keinen Preis und zählen als 0.</translation>
     </message>
+    <message>
+        <source>Eviction risk per size and region</source>
+        <translation>Verdrängungsrisiko je Größe und Region</translation>
+    </message>
+    <message>
+        <source>Observed: evictions per VM-day of running time and the median time from an eviction until the VM ran again. Published: Azure's eviction-rate band (Resource Graph), read as a percentage per hour. Flagged: at least %1 evictions and an observed rate above %2 times the band's upper bound.</source>
+        <translation>Beobachtet: Verdrängungen je VM-Tag Laufzeit und die mittlere Zeit (Median) von einer Verdrängung, bis die VM wieder lief. Veröffentlicht: der Bereich der Verdrängungsrate von Azure (Resource Graph), gelesen als Prozent je Stunde. Markiert: mindestens %1 Verdrängungen und eine beobachtete Rate über dem %2-Fachen der Obergrenze des Bereichs.</translation>
+    </message>
+    <message>
+        <source>Costs</source>
+        <translation>Kosten</translation>
+    </message>
+    <message>
+        <source>Eviction risk</source>
+        <translation>Verdrängungsrisiko</translation>
+    </message>
 </context>
 <context>
     <name>spotkeeper::gui::CostTableModel</name>
@@ -1655,6 +1671,65 @@
     <message>
         <source>Active restart jobs</source>
         <translation>Aktive Neustartaufträge</translation>
+    </message>
+</context>
+<context>
+    <name>spotkeeper::gui::RiskTableModel</name>
+    <message>
+        <source>Published by Azure (Resource Graph), read %1</source>
+        <translation>Von Azure veröffentlicht (Resource Graph), gelesen %1</translation>
+    </message>
+    <message>
+        <source>Observed %1 % per running hour, more than twice the published band's upper bound (%2 %).</source>
+        <translation>Beobachtet %1 % je Laufstunde, mehr als das Doppelte der Obergrenze des veröffentlichten Bereichs (%2 %).</translation>
+    </message>
+    <message>
+        <source>not published</source>
+        <translation>nicht veröffentlicht</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Far above the band</source>
+        <translation>Weit über dem Bereich</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>VMs</source>
+        <translation>VMs</translation>
+    </message>
+    <message>
+        <source>Running h</source>
+        <translation>Laufzeit (Std.)</translation>
+    </message>
+    <message>
+        <source>Evictions</source>
+        <translation>Verdrängungen</translation>
+    </message>
+    <message>
+        <source>Evictions per VM-day</source>
+        <translation>Verdrängungen je VM-Tag</translation>
+    </message>
+    <message>
+        <source>Median recovery h</source>
+        <translation>Median Wiederherstellung Std.</translation>
+    </message>
+    <message>
+        <source>Published eviction rate</source>
+        <translation>Veröffentlichte Verdrängungsrate</translation>
+    </message>
+    <message>
+        <source>Flag</source>
+        <translation>Markierung</translation>
     </message>
 </context>
 <context>

@@ -146,6 +146,122 @@ QVariant CostTableModel::headerData(int section, Qt::Orientation orientation, in
     }
 }
 
+RiskTableModel::RiskTableModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{ }
+
+RiskTableModel::~RiskTableModel() = default;
+
+void RiskTableModel::setRows(const QList<core::RiskRow> &rows)
+{
+    beginResetModel();
+    m_rows = rows;
+    endResetModel();
+}
+
+int RiskTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int RiskTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant RiskTableModel::raw(const core::RiskRow &row, int column) const
+{
+    switch (column) {
+    case Size:
+        return row.sizeLabel.isEmpty() ? row.size : row.sizeLabel;
+    case Region:
+        return row.region;
+    case Vms:
+        return row.vms;
+    case RunningHours:
+        return row.runningHours;
+    case Evictions:
+        return row.evictions;
+    case PerVmDay:
+        return row.evictionsPerVmDay();
+    case MedianRecovery:
+        return row.medianRecoveryHours;
+    case PublishedBand:
+        return row.band.isEmpty() ? QVariant() : QVariant(row.bandLowPercent);
+    case Flag:
+        return row.flagged;
+    default:
+        return {};
+    }
+}
+
+QVariant RiskTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const core::RiskRow &row = m_rows.at(index.row());
+    const int column = index.column();
+    if (role == Qt::EditRole || role == Qt::UserRole)
+        return raw(row, column);
+    if (role == Qt::TextAlignmentRole)
+        return column == Size || column == Region || column == Flag
+            ? int(Qt::AlignLeft | Qt::AlignVCenter)
+            : int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ToolTipRole && column == PublishedBand && row.bandFetchedAt.isValid())
+        return tr("Published by Azure (Resource Graph), read %1")
+            .arg(QLocale().toString(row.bandFetchedAt.toLocalTime(), QLocale::ShortFormat));
+    if (role == Qt::ToolTipRole && column == Flag && row.flagged)
+        return tr("Observed %1 % per running hour, more than twice the published band's upper "
+                  "bound (%2 %).")
+            .arg(QLocale().toString(row.observedPercentPerHour(), 'f', 1))
+            .arg(QLocale().toString(row.bandHighPercent, 'f', 0));
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (column) {
+    case RunningHours:
+        return hours(row.runningHours);
+    case PerVmDay:
+        return QLocale().toString(row.evictionsPerVmDay(), 'f', 2);
+    case MedianRecovery:
+        return row.medianRecoveryHours < 0 ? QStringLiteral("\u2013")
+                                           : hours(row.medianRecoveryHours);
+    case PublishedBand:
+        return row.band.isEmpty() ? tr("not published") : tr("%1 %").arg(row.band);
+    case Flag:
+        return row.flagged ? tr("Far above the band") : QString();
+    default:
+        return raw(row, column);
+    }
+}
+
+QVariant RiskTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case Size:
+        return tr("Size");
+    case Region:
+        return tr("Region");
+    case Vms:
+        return tr("VMs");
+    case RunningHours:
+        return tr("Running h");
+    case Evictions:
+        return tr("Evictions");
+    case PerVmDay:
+        return tr("Evictions per VM-day");
+    case MedianRecovery:
+        return tr("Median recovery h");
+    case PublishedBand:
+        return tr("Published eviction rate");
+    case Flag:
+        return tr("Flag");
+    default:
+        return {};
+    }
+}
+
 CostReports::CostReports(FleetSource &source, const base::Clock &clock, QObject *parent)
     : QObject(parent)
     , m_source(source)
@@ -206,9 +322,11 @@ void CostReports::reload()
     main.from = QDateTime::fromMSecsSinceEpoch(end - spanMsOf(m_range), Qt::UTC);
     main.groupBy = m_groupBy;
     main.bucketMs = bucket;
+    main.risk = oneQuery; // the by-size report carries the eviction risk
     core::CostQuery sizes = main;
     sizes.groupBy = core::CostGroup::Size;
     sizes.bucketMs = 0;
+    sizes.risk = true;
     QPointer<CostReports> self(this);
     m_source.costReport(main, [self, generation](const auto &report, const QString &error) {
         if (self)
@@ -237,6 +355,7 @@ void CostReports::handleAnswer(quint64 generation, bool sizes,
     if (--m_pending > 0)
         return;
     m_bySize = m_nextSizes ? *m_nextSizes : *m_nextMain;
+    m_risk.setRows(m_bySize.risk);
     m_table.setReport(*m_nextMain);
     emit reloaded();
 }

@@ -48,6 +48,44 @@ private:
     core::CostReport m_report;
 };
 
+// The eviction risk of a report (docs/ANALYTICS.md "Eviction risk"): one row per size and
+// region, what SpotKeeper observed beside the band Azure publishes; flagged rows say so
+// (Qt::UserRole and EditRole give raw values for sorting).
+class RiskTableModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column {
+        Size,
+        Region,
+        Vms,
+        RunningHours,
+        Evictions,
+        PerVmDay,
+        MedianRecovery,
+        PublishedBand,
+        Flag,
+        ColumnCount
+    };
+
+    explicit RiskTableModel(QObject *parent = nullptr);
+    ~RiskTableModel() override;
+    Q_DISABLE_COPY_MOVE(RiskTableModel)
+
+    void setRows(const QList<core::RiskRow> &rows);
+    const QList<core::RiskRow> &rows() const { return m_rows; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+private:
+    QVariant raw(const core::RiskRow &row, int column) const;
+
+    QList<core::RiskRow> m_rows;
+};
+
 // The Cost tab's data: for the chosen range and grouping, the report (rows + savings series)
 // and, for the "top sizes" charts, the same range by size (one query when grouped by size). Both
 // come from the FleetSource, computed off the GUI thread; a newer request replaces an older one
@@ -75,6 +113,7 @@ public:
     static qint64 spanMsOf(Range range);
 
     CostTableModel *table() { return &m_table; }
+    RiskTableModel *risk() { return &m_risk; } // the range's eviction risk (by size report)
     const core::CostReport &bySize() const { return m_bySize; }
     QString lastError() const { return m_error; }
 
@@ -90,6 +129,7 @@ private:
     FleetSource &m_source;
     const base::Clock &m_clock;
     CostTableModel m_table;
+    RiskTableModel m_risk;
     core::CostReport m_bySize;
     std::optional<core::CostReport> m_nextMain;
     std::optional<core::CostReport> m_nextSizes;

@@ -65,6 +65,8 @@ void RemoteFleetSource::costReport(const core::CostQuery &query, CostReportDone 
     params.addQueryItem(u"to"_s, query.to.toUTC().toString(Qt::ISODateWithMs));
     params.addQueryItem(u"groupBy"_s, core::toString(query.groupBy));
     params.addQueryItem(u"bucketSeconds"_s, QString::number(query.bucketMs / 1000));
+    if (query.risk)
+        params.addQueryItem(u"risk"_s, u"true"_s);
     get(u"/api/v1/cost?"_s + params.toString(QUrl::FullyEncoded),
         [this, done = std::move(done)](const Reply &reply) {
             if (!reply.ok()) {

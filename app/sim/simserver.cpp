@@ -108,6 +108,8 @@ void SimServer::handle(const http::Request &request, const ResponderPtr &respond
         handleAws(request, responder);
     else if (path.startsWith("/subscriptions/"))
         handleArm(request, responder);
+    else if (path == "/providers/Microsoft.ResourceGraph/resources")
+        handleResourceGraph(request, responder);
     else if (path == "/api/retail/prices")
         handlePrices(request, responder);
     else if (path.endsWith("/oauth2/v2.0/token"))

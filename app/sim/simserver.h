@@ -33,6 +33,7 @@
 //   POST /aws/                                           EC2 Query API, CloudTrail, STS of the
 //                                                        AWS instances (SigV4, ec2routes.cpp)
 //   /app/{vmName}/health                                 each VM's application health endpoint
+//   /providers/Microsoft.ResourceGraph/resources         Resource Graph (SpotResources only)
 //   /control/...                                         the control API (docs/SIMULATOR.md)
 // ARM requests need a bearer token it issued and pass through ArmLimits (wall clock);
 // injectable faults (5xx, dropped requests, delays) apply to ARM only. Every request is
@@ -187,6 +188,10 @@ private:
     http::Response startScaleSet(const http::Request &request, const QString &subscription,
                                  const QString &resourceGroup, const QString &scaleSet);
     http::Response operationStatus(const http::Request &request, const QString &opId);
+    // POST /providers/Microsoft.ResourceGraph/resources: SpotResources (resourcegraphroutes.cpp).
+    void handleResourceGraph(const http::Request &request, const ResponderPtr &responder);
+    http::Response resourceGraph(const http::Request &request);
+    void resourceGraphNames(const QString &kql, QStringList *regions, QStringList *sizes) const;
     QString hostBase(const http::Request &request) const;
     // One page ($skiptoken = offset, m_options.pageSize items) of a list of total items as
     // {"value": [...], "nextLink"?}; the nextLink carries query plus the next $skiptoken.

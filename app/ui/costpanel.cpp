@@ -20,6 +20,7 @@
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QTabWidget>
 #include <QValueAxis>
 #include <QVBoxLayout>
 
@@ -110,8 +111,20 @@ void fillTop(QBarSet *set, QBarCategoryAxis *categories, QValueAxis *values,
 CostPanel::CostPanel(CostReports &reports, QWidget *parent)
     : QWidget(parent)
     , m_reports(reports)
+    , m_range(new QComboBox(this))
+    , m_groupBy(new QComboBox(this))
+    , m_export(new QPushButton(tr("E&xport CSV…"), this))
+    , m_status(new QLabel(this))
+    , m_totals(new QLabel(this))
+    , m_savingsChart(new QChart)
+    , m_savings(new QLineSeries(m_savingsChart))
+    , m_spot(new QLineSeries(m_savingsChart))
+    , m_timeAxis(new QDateTimeAxis(m_savingsChart))
+    , m_moneyAxis(new QValueAxis(m_savingsChart))
+    , m_table(new QTableView(this))
+    , m_riskTable(new QTableView(this))
+    , m_tables(new QTabWidget(this))
 {
-    m_range = new QComboBox(this);
     m_range->addItem(tr("Last 7 days"), int(CostReports::Range::Last7Days));
     m_range->addItem(tr("Last 30 days"), int(CostReports::Range::Last30Days));
     m_range->addItem(tr("Last 90 days"), int(CostReports::Range::Last90Days));
@@ -120,7 +133,6 @@ CostPanel::CostPanel(CostReports &reports, QWidget *parent)
     m_range->setAccessibleName(tr("Cost report range"));
     auto *rangeLabel = new QLabel(tr("&Range:"), this);
     rangeLabel->setBuddy(m_range);
-    m_groupBy = new QComboBox(this);
     m_groupBy->addItem(tr("Size"), int(core::CostGroup::Size));
     m_groupBy->addItem(tr("Region"), int(core::CostGroup::Region));
     m_groupBy->addItem(tr("Resource group"), int(core::CostGroup::ResourceGroup));
@@ -128,24 +140,16 @@ CostPanel::CostPanel(CostReports &reports, QWidget *parent)
     m_groupBy->setAccessibleName(tr("Group costs by"));
     auto *groupLabel = new QLabel(tr("&Group by:"), this);
     groupLabel->setBuddy(m_groupBy);
-    m_export = new QPushButton(tr("E&xport CSV…"), this);
-    m_status = new QLabel(this);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_totals = new QLabel(this);
     m_totals->setTextFormat(Qt::PlainText);
 
     // Savings over time: savings and the Spot cost per bucket.
-    m_savingsChart = new QChart;
     m_savingsChart->setTitle(tr("Savings over time"));
-    m_savings = new QLineSeries(m_savingsChart);
     m_savings->setName(tr("Savings"));
-    m_spot = new QLineSeries(m_savingsChart);
     m_spot->setName(tr("Spot cost"));
     m_savingsChart->addSeries(m_savings);
     m_savingsChart->addSeries(m_spot);
-    m_timeAxis = new QDateTimeAxis(m_savingsChart);
     m_timeAxis->setFormat(QStringLiteral("dd MMM"));
-    m_moneyAxis = new QValueAxis(m_savingsChart);
     m_moneyAxis->setLabelFormat(QStringLiteral("%.0f"));
     m_savingsChart->addAxis(m_timeAxis, Qt::AlignBottom);
     m_savingsChart->addAxis(m_moneyAxis, Qt::AlignLeft);
@@ -175,7 +179,6 @@ CostPanel::CostPanel(CostReports &reports, QWidget *parent)
     auto *sorted = new QSortFilterProxyModel(this);
     sorted->setSourceModel(reports.table());
     sorted->setSortRole(Qt::UserRole);
-    m_table = new QTableView(this);
     m_table->setModel(sorted);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(CostTableModel::Savings, Qt::DescendingOrder);
@@ -183,6 +186,34 @@ CostPanel::CostPanel(CostReports &reports, QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAccessibleName(tr("Costs per group"));
+
+    // Eviction risk per size and region: observed beside Azure's published band.
+    auto *riskSorted = new QSortFilterProxyModel(this);
+    riskSorted->setSourceModel(reports.risk());
+    riskSorted->setSortRole(Qt::UserRole);
+    m_riskTable->setModel(riskSorted);
+    m_riskTable->setSortingEnabled(true);
+    m_riskTable->sortByColumn(RiskTableModel::Flag, Qt::DescendingOrder);
+    m_riskTable->verticalHeader()->setVisible(false);
+    m_riskTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_riskTable->horizontalHeader()->setStretchLastSection(true);
+    m_riskTable->setAccessibleName(tr("Eviction risk per size and region"));
+    auto *riskRule = new QLabel(
+        tr("Observed: evictions per VM-day of running time and the median time from an "
+           "eviction until the VM ran again. Published: Azure's eviction-rate band (Resource "
+           "Graph), read as a percentage per hour. Flagged: at least %1 evictions and an "
+           "observed rate above %2 times the band's upper bound.")
+            .arg(core::kRiskMinEvictions)
+            .arg(core::kRiskFlagFactor),
+        this);
+    riskRule->setWordWrap(true);
+    auto *riskPage = new QWidget(this);
+    auto *riskLayout = new QVBoxLayout(riskPage);
+    riskLayout->setContentsMargins(0, 0, 0, 0);
+    riskLayout->addWidget(m_riskTable, 1);
+    riskLayout->addWidget(riskRule);
+    m_tables->addTab(m_table, tr("Costs"));
+    m_tables->addTab(riskPage, tr("Eviction risk"));
 
     auto *assumptions =
         new QLabel(tr("Assumptions: Microsoft's public retail prices (Azure Retail Prices API) "
@@ -217,8 +248,12 @@ CostPanel::CostPanel(CostReports &reports, QWidget *parent)
     layout->addLayout(top);
     layout->addWidget(m_status);
     layout->addLayout(grid, 3);
-    layout->addWidget(m_table, 2);
+    layout->addWidget(m_tables, 2);
     layout->addWidget(assumptions);
+    // The widgets are made in the initializer list: the keyboard goes in reading order.
+    setTabOrder(m_range, m_groupBy);
+    setTabOrder(m_groupBy, m_export);
+    setTabOrder(m_export, m_tables);
 
     connect(m_range, &QComboBox::currentIndexChanged, this,
             [this] { m_reports.setRange(CostReports::Range(m_range->currentData().toInt())); });
@@ -280,7 +315,7 @@ void CostPanel::drawSeries()
     if (!report.series.isEmpty()) {
         m_timeAxis->setRange(report.series.constFirst().start.toLocalTime(),
                              report.series.constLast().start.toLocalTime());
-        m_timeAxis->setFormat(report.query.bucketMs >= 7 * 24 * 3'600'000LL
+        m_timeAxis->setFormat(report.query.bucketMs >= 7LL * 24 * 3'600'000
                                   ? QStringLiteral("MMM yyyy")
                                   : QStringLiteral("dd MMM"));
     }

@@ -7,6 +7,7 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QTabWidget;
 class QTableView;
 
 QT_BEGIN_NAMESPACE
@@ -41,6 +42,8 @@ public:
     QBarSet *topSavings() const { return m_topSavingsSet; }
     QBarSet *topLostHours() const { return m_topLostSet; }
     QTableView *table() const { return m_table; }
+    QTableView *riskTable() const { return m_riskTable; }
+    QTabWidget *tables() const { return m_tables; }
     QLabel *statusLabel() const { return m_status; }
     QPushButton *exportButton() const { return m_export; }
 
@@ -75,6 +78,8 @@ private:
     QBarCategoryAxis *m_topLostAxis = nullptr;
     QValueAxis *m_topLostValues = nullptr;
     QTableView *m_table = nullptr;
+    QTableView *m_riskTable = nullptr;
+    QTabWidget *m_tables = nullptr;
 };
 
 } // namespace spotkeeper::gui

@@ -28,19 +28,24 @@ class SilentCloud final : public core::CloudProvider
 {
 public:
     QString name() const override { return u"silent"_s; }
-    void powerState(const core::VmRecord &, std::function<void(core::PowerStateResult)>) override {
-    }
-    void start(const core::VmRecord &, std::function<void(const QString &)>,
-               std::function<void(core::StartResult)>) override
+    void powerState(const core::VmRecord & /*vm*/,
+                    std::function<void(core::PowerStateResult)> /*done*/) override
     { }
-    void resumeStart(const core::VmRecord &, const QString &,
-                     std::function<void(core::StartResult)>) override
+    void start(const core::VmRecord & /*vm*/, std::function<void(const QString &)> /*progress*/,
+               std::function<void(core::StartResult)> /*done*/) override
     { }
-    void listVms(const QString &, bool, std::function<void(core::ListResult)>) override { }
-    void evictionEvidence(const core::VmRecord &, const QDateTime &,
-                          std::function<void(core::EvidenceResult)>) override
+    void resumeStart(const core::VmRecord & /*vm*/, const QString & /*asyncUrl*/,
+                     std::function<void(core::StartResult)> /*done*/) override
     { }
-    void deallocate(const core::VmRecord &, std::function<void(core::CallResult)>) override { }
+    void listVms(const QString & /*subscriptionId*/, bool /*statusOnly*/,
+                 std::function<void(core::ListResult)> /*done*/) override
+    { }
+    void evictionEvidence(const core::VmRecord & /*vm*/, const QDateTime & /*since*/,
+                          std::function<void(core::EvidenceResult)> /*done*/) override
+    { }
+    void deallocate(const core::VmRecord & /*vm*/,
+                    std::function<void(core::CallResult)> /*done*/) override
+    { }
 };
 
 } // namespace
@@ -65,6 +70,7 @@ private slots:
     void remoteDashboardReads();
     void addVmIsAudited();
     void costReportAsJsonAndCsv();
+    void riskAsJsonAndCsv();
 
 private:
     testsupport::RawResponse call(const QByteArray &method, const QByteArray &path,
@@ -76,6 +82,8 @@ private:
         return QJsonDocument::fromJson(r.body).object();
     }
     QList<core::AuditRecord> audit() { return m_store->audit({}, {}, 0); }
+    // A Spot Standard_D2s_v3 in westeurope, running since `since`; its store id.
+    qint64 addRunningSpotVm(const QString &name, const QDateTime &since);
 
     std::unique_ptr<testsupport::ManualClock> m_clock;
     std::unique_ptr<core::Store> m_store;
@@ -217,7 +225,7 @@ void TestOperatorApi::fleetAndEventsArePaged()
         const auto r = call("GET", path);
         QCOMPARE(r.status, 200);
         const QJsonArray events = json(r).value(u"events"_s).toArray();
-        for (const QJsonValue &e : events)
+        for (const auto &e : events)
             seen.append(qint64(e.toObject().value(u"id"_s).toDouble()));
         const QJsonValue cursor = json(r).value(u"nextCursor"_s);
         if (cursor.isNull())
@@ -425,7 +433,7 @@ void TestOperatorApi::remoteDashboardReads()
     for (int page = 0; page < 20; ++page) {
         const auto r = call("GET", path);
         QCOMPARE(r.status, 200);
-        for (const QJsonValue &e : json(r).value(u"events"_s).toArray())
+        for (const auto &e : json(r).value(u"events"_s).toArray())
             seen.append(qint64(e.toObject().value(u"id"_s).toDouble()));
         const QJsonValue next = json(r).value(u"nextAfter"_s);
         if (next.isNull())
@@ -502,6 +510,19 @@ void TestOperatorApi::addVmIsAudited()
     QVERIFY(!json(refused).value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty());
 }
 
+qint64 TestOperatorApi::addRunningSpotVm(const QString &name, const QDateTime &since)
+{
+    core::VmRecord vm;
+    vm.resourceId = vmResourceId(name);
+    vm.name = name;
+    vm.location = u"westeurope"_s;
+    vm.size = u"Standard_D2s_v3"_s;
+    vm.priority = u"Spot"_s;
+    vm.powerState = core::PowerState::Running;
+    vm.powerStateAt = since;
+    return m_store->upsertVm(vm);
+}
+
 // GET /api/v1/cost: the store's cost report as JSON (decoded by the dashboard's codec) and
 // as CSV with the export's columns; bad queries are 400s.
 void TestOperatorApi::costReportAsJsonAndCsv()
@@ -510,15 +531,7 @@ void TestOperatorApi::costReportAsJsonAndCsv()
     // 0.02 Spot and 0.10 pay-as-you-go; the clock at T0 + 10 h: 10 running hours,
     // spot 0.20, payg 1.00, savings 0.80.
     const QDateTime t0 = m_clock->nowUtc();
-    core::VmRecord vm;
-    vm.resourceId = vmResourceId(u"vm-cost"_s);
-    vm.name = u"vm-cost"_s;
-    vm.location = u"westeurope"_s;
-    vm.size = u"Standard_D2s_v3"_s;
-    vm.priority = u"Spot"_s;
-    vm.powerState = core::PowerState::Running;
-    vm.powerStateAt = t0;
-    QVERIFY(m_store->upsertVm(vm) > 0);
+    QVERIFY(addRunningSpotVm(u"vm-cost"_s, t0) > 0);
     core::PriceRecord spot;
     spot.region = u"westeurope"_s;
     spot.size = u"standard_d2s_v3"_s;
@@ -560,6 +573,72 @@ void TestOperatorApi::costReportAsJsonAndCsv()
     QCOMPARE(call("GET", "/api/v1/cost?format=xml").status, 400);
     QCOMPARE(call("POST", "/api/v1/cost").status, 405);
     QCOMPARE(call("GET", "/api/v1/cost", {}, u""_s).status, 401); // the token is required
+}
+
+void TestOperatorApi::riskAsJsonAndCsv()
+{
+    // One Spot D2s_v3 in westeurope running since T0, evicted at T0 + 4 h and back 2 h later
+    // (a notice job), the clock at T0 + 10 h: 8 running hours, 1 eviction = 3 per VM-day,
+    // recovered in 2 h; the published band "0-5" read at T0.
+    const QDateTime t0 = m_clock->nowUtc();
+    const qint64 id = addRunningSpotVm(u"vm-risk"_s, t0);
+    QVERIFY(id > 0);
+    QVERIFY(m_store->setPowerState(id, core::PowerState::Deallocated, t0.addSecs(4LL * 3600)));
+    QVERIFY(m_store->setPowerState(id, core::PowerState::Running, t0.addSecs(6LL * 3600)));
+    core::JobRecord job;
+    job.vmId = id;
+    job.trigger = u"notice"_s;
+    job.evictedAt = t0.addSecs(4LL * 3600);
+    job.createdAt = job.evictedAt;
+    job.state = core::JobState::Running;
+    job.finishedAt = t0.addSecs(6LL * 3600);
+    bool created = false;
+    QVERIFY(m_store->createJob(job, &created) && created);
+    QVERIFY(m_store->saveEvictionBands(
+        {core::EvictionBand {u"westeurope"_s, u"standard_d2s_v3"_s, u"0-5"_s, 0, 0, t0}}));
+    m_clock->advanceMSecs(10 * 3'600'000LL);
+    const QByteArray range = "from=" + QUrl::toPercentEncoding(t0.toString(Qt::ISODateWithMs))
+        + "&to=" + QUrl::toPercentEncoding(t0.addDays(1).toString(Qt::ISODateWithMs));
+
+    const auto answer = call("GET", "/api/v1/risk?" + range);
+    QCOMPARE(answer.status, 200);
+    const QJsonArray rows = json(answer).value(u"rows"_s).toArray();
+    QCOMPARE(rows.size(), 1);
+    const core::RiskRow row = core::riskRowFromJson(rows.at(0).toObject());
+    QCOMPARE(row.size, u"standard_d2s_v3"_s);
+    QCOMPARE(row.region, u"westeurope"_s);
+    QCOMPARE(row.evictions, 1);
+    QVERIFY(std::abs(row.runningHours - 8.0) < 1e-9);
+    QVERIFY(std::abs(rows.at(0).toObject().value(u"evictionsPerVmDay"_s).toDouble() - 3.0) < 1e-9);
+    QVERIFY(std::abs(row.medianRecoveryHours - 2.0) < 1e-9);
+    QCOMPARE(row.band, u"0-5"_s);
+    QCOMPARE(row.bandFetchedAt, t0);
+    QVERIFY(!row.flagged); // one eviction: below the rule's minimum
+    QVERIFY(json(answer).value(u"rule"_s).toString().contains(u"upper bound"_s));
+
+    // The cost report carries the same rows with risk=true, and round-trips through the codec.
+    const auto cost = call("GET", "/api/v1/cost?" + range + "&risk=true");
+    QCOMPARE(cost.status, 200);
+    const std::optional<core::CostReport> report = core::costReportFromJson(json(cost));
+    QVERIFY(report);
+    QVERIFY(report->query.risk);
+    QCOMPARE(report->risk.size(), 1);
+    QCOMPARE(report->risk.at(0).band, u"0-5"_s);
+    QCOMPARE(report->risk.at(0).bandHighPercent, 5.0);
+    QVERIFY(!json(call("GET", "/api/v1/cost?" + range)).contains(u"risk"_s));
+
+    const auto csv = call("GET", "/api/v1/risk?" + range + "&format=csv");
+    QCOMPARE(csv.status, 200);
+    QVERIFY(csv.header("Content-Disposition").contains("risk.csv"));
+    const QList<QByteArray> lines = csv.body.split('\n');
+    QCOMPARE(QString::fromUtf8(lines.at(0)).trimmed(), core::riskCsvColumns().join(u','));
+    QVERIFY2(lines.at(1).startsWith("Standard_D2s_v3,westeurope,1,8,1,3,12.5,1,2,0-5,"),
+             lines.at(1).constData());
+    QVERIFY(lines.at(1).contains(",no,"));
+
+    QCOMPARE(call("GET", "/api/v1/cost?risk=maybe").status, 400);
+    QCOMPARE(call("POST", "/api/v1/risk").status, 405);
+    QCOMPARE(call("GET", "/api/v1/risk", {}, u""_s).status, 401);
 }
 
 QTEST_GUILESS_MAIN(TestOperatorApi)

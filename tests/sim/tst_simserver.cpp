@@ -4,15 +4,19 @@
 // ArmCloudProvider) and by a plain HTTP client for IMDS, auth and control routes.
 #include "azure/armcloudprovider.h"
 #include "azure/clientsecretcredential.h"
+#include "azure/spotriskrefresher.h"
 #include "sim/fleetmodel.h"
 #include "sim/simserver.h"
 #include "support/base/manualclock.h"
 #include "support/http/testhttpclient.h"
+#include "support/store/storetestutil.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace spotkeeper;
@@ -55,6 +59,8 @@ struct Rig
     ~Rig() { delete provider; }
     Rig(const Rig &) = delete;
     Rig &operator=(const Rig &) = delete;
+    Rig(Rig &&) = delete;
+    Rig &operator=(Rig &&) = delete;
 
     QString url(const QString &path) const { return server.baseUrl() + path; }
 
@@ -86,6 +92,63 @@ class TestSimServer : public QObject
     Q_OBJECT
 
 private slots:
+    // The Spot risk Azure publishes, read from the simulator's Resource Graph by the
+    // SpotRiskRefresher through the ARM queue with the operator's credential, paged by
+    // $skipToken (a page of one row here), and cached in the store with its date.
+    void spotRiskFromResourceGraph()
+    {
+        Rig rig(2, 1);
+        SimVm other;
+        other.subscriptionId = kSub;
+        other.resourceGroup = u"rg"_s;
+        other.name = u"vm-we"_s;
+        other.location = u"westeurope"_s;
+        other.size = u"Standard_D4s_v5"_s;
+        rig.model.addVm(other);
+        QTemporaryDir dir;
+        testsupport::ManualClock clock;
+        clock.set(QDateTime(QDate(2026, 12, 1), QTime(6, 0), Qt::UTC));
+        auto store =
+            core::testutil::openStore(core::testutil::options(dir.filePath(u"store.db"_s)), clock);
+        QVERIFY(store);
+        for (int i = 0; i < rig.model.vmCount(); ++i) {
+            core::VmRecord vm = rig.record(i);
+            vm.location = rig.model.vm(i).location;
+            vm.size = rig.model.vm(i).size;
+            vm.priority = u"Spot"_s;
+            QVERIFY(store->upsertVm(vm) > 0);
+        }
+        core::SpotRiskRefresher refresher(*store, clock, *rig.provider->client()->queue(),
+                                          QUrl(rig.server.baseUrl() + u"/"_s));
+        QSignalSpy refreshed(&refresher, &core::SpotRiskRefresher::refreshed);
+        QSignalSpy failed(&refresher, &core::SpotRiskRefresher::refreshFailed);
+        QVERIFY(refresher.checkNow());
+        QVERIFY(refresher.isBusy());
+        QVERIFY(QTest::qWaitFor([&] { return !refreshed.isEmpty() || !failed.isEmpty(); }, 60'000));
+        QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(0).toString()));
+        // Regions eastus and westeurope x sizes D2s_v5 and D4s_v5: 4 band rows and 8 price
+        // history rows (Linux and Windows), one per page: 4 + 8 requests; 3 points per row.
+        QCOMPARE(refreshed.at(0).at(0).toInt(), 4);
+        QCOMPARE(refreshed.at(0).at(1).toInt(), 24);
+        QCOMPARE(refreshed.at(0).at(2).toInt(), 12);
+        const QList<core::EvictionBand> bands = store->evictionBands();
+        QCOMPARE(bands.size(), 4);
+        QCOMPARE(bands.at(0).region, u"eastus"_s);
+        QCOMPARE(bands.at(0).size, u"standard_d2s_v5"_s);
+        QCOMPARE(bands.at(0).fetchedAt, clock.nowUtc());
+        const QList<core::SpotPricePoint> history = store->spotPriceHistory();
+        QCOMPARE(history.size(), 24);
+        QVERIFY(history.at(0).perHourUsd > 0);
+        // Sorted by region, size, OS: the Windows Spot price of a size is above its Linux one.
+        QVERIFY(history.at(0).os == core::PriceOs::Linux);
+        QVERIFY(history.at(3).os == core::PriceOs::Windows);
+        QVERIFY(history.at(3).perHourUsd > history.at(0).perHourUsd);
+        // Fresh for a day: the next check reads nothing.
+        clock.set(clock.nowUtc().addSecs(3600));
+        QVERIFY(refresher.checkNow());
+        QVERIFY(!refresher.isBusy());
+    }
+
     void scaleSetInstancesWithTheRealClient()
     {
         Rig rig(2);
@@ -114,7 +177,7 @@ private slots:
 
         // The listing: two VMs, then the scale set's instances with its tags.
         std::optional<core::ListResult> listed;
-        rig.provider->listVms(kSub, true, [&](core::ListResult r) { listed = r; });
+        rig.provider->listVms(kSub, true, [&](const core::ListResult &r) { listed = r; });
         QTRY_VERIFY_WITH_TIMEOUT(listed.has_value(), 15'000);
         QVERIFY2(listed->call.ok(), qPrintable(listed->call.errorMessage));
         QCOMPARE(listed->vms.size(), 5);
@@ -126,7 +189,7 @@ private slots:
 
         std::optional<core::PowerStateResult> power;
         rig.provider->powerState(rig.record(instances.at(2)),
-                                 [&](core::PowerStateResult r) { power = r; });
+                                 [&](const core::PowerStateResult &r) { power = r; });
         QTRY_VERIFY_WITH_TIMEOUT(power.has_value(), 15'000);
         QVERIFY2(power->call.ok(), qPrintable(power->call.errorMessage));
         QVERIFY(power->state == core::PowerState::Deallocated);
@@ -135,9 +198,9 @@ private slots:
         std::optional<core::StartResult> first;
         std::optional<core::StartResult> second;
         rig.provider->start(rig.record(instances.at(0)), {},
-                            [&](core::StartResult r) { first = r; });
+                            [&](const core::StartResult &r) { first = r; });
         rig.provider->start(rig.record(instances.at(2)), {},
-                            [&](core::StartResult r) { second = r; });
+                            [&](const core::StartResult &r) { second = r; });
         QTRY_VERIFY_WITH_TIMEOUT(rig.model.counters().scaleSetStarts == 1, 15'000);
         QCOMPARE(rig.model.counters().scaleSetStartInstances, 2);
         QCOMPARE(rig.model.vm(instances.at(0)).power, Power::Starting);
@@ -158,7 +221,7 @@ private slots:
         rig.model.evict(3, false);
         for (bool statusOnly : {true, false}) {
             std::optional<core::ListResult> result;
-            rig.provider->listVms(kSub, statusOnly, [&](core::ListResult r) { result = r; });
+            rig.provider->listVms(kSub, statusOnly, [&](const core::ListResult &r) { result = r; });
             QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 15'000);
             QVERIFY2(result->call.ok(), qPrintable(result->call.errorMessage));
             QCOMPARE(result->vms.size(), 23);
@@ -181,7 +244,8 @@ private slots:
         QVERIFY(rig.model.evict(1, false));
         rig.simClock.advanceMSecs(rig.model.timings().deallocatingMs);
         std::optional<core::PowerStateResult> power;
-        rig.provider->powerState(rig.record(1), [&](core::PowerStateResult r) { power = r; });
+        rig.provider->powerState(rig.record(1),
+                                 [&](const core::PowerStateResult &r) { power = r; });
         QTRY_VERIFY_WITH_TIMEOUT(power.has_value(), 15'000);
         QVERIFY(power->state == core::PowerState::Deallocated);
 
@@ -189,7 +253,7 @@ private slots:
         std::optional<core::StartResult> started;
         rig.provider->start(
             rig.record(1), [&](const QString &url) { asyncUrl = url; },
-            [&](core::StartResult r) { started = r; });
+            [&](const core::StartResult &r) { started = r; });
         QTRY_VERIFY_WITH_TIMEOUT(!asyncUrl.isEmpty(), 15'000);
         QVERIFY(asyncUrl.startsWith(rig.server.baseUrl()));
         QVERIFY(asyncUrl.contains(u"/providers/Microsoft.Compute/locations/eastus/operations/"_s));
@@ -210,7 +274,7 @@ private slots:
         rig.simClock.advanceMSecs(rig.model.timings().deallocatingMs);
         rig.server.capacityShortage(u"eastus"_s, {}, 3600, u"AllocationFailed"_s, true);
         std::optional<core::StartResult> started;
-        rig.provider->start(rig.record(0), {}, [&](core::StartResult r) { started = r; });
+        rig.provider->start(rig.record(0), {}, [&](const core::StartResult &r) { started = r; });
         QTRY_COMPARE_WITH_TIMEOUT(rig.model.counters().startsAccepted, 1, 15'000);
         rig.simClock.advanceMSecs(rig.model.timings().startFailMs);
         QTRY_VERIFY_WITH_TIMEOUT(started.has_value(), 15'000);
@@ -230,13 +294,13 @@ private slots:
         QVERIFY(rig.model.evict(0, false));
         rig.simClock.advanceMSecs(rig.model.timings().deallocatingMs);
         std::optional<core::StartResult> first;
-        rig.provider->start(rig.record(0), {}, [&](core::StartResult r) { first = r; });
+        rig.provider->start(rig.record(0), {}, [&](const core::StartResult &r) { first = r; });
         QTRY_COMPARE_WITH_TIMEOUT(rig.model.counters().startsAccepted, 1, 15'000);
         rig.simClock.advanceMSecs(rig.model.timings().startingMs);
         QTRY_VERIFY_WITH_TIMEOUT(first.has_value(), 15'000);
         QVERIFY(first->call.ok());
         std::optional<core::StartResult> second;
-        rig.provider->start(rig.record(0), {}, [&](core::StartResult r) { second = r; });
+        rig.provider->start(rig.record(0), {}, [&](const core::StartResult &r) { second = r; });
         QTRY_VERIFY_WITH_TIMEOUT(second.has_value(), 15'000);
         QVERIFY(second->call.failure == core::FailureClass::Throttled);
         QVERIFY(second->call.retryAfter.isValid());
@@ -251,13 +315,13 @@ private slots:
         QVERIFY(rig.model.evict(2, false));
         std::optional<core::EvidenceResult> evidence;
         rig.provider->evictionEvidence(rig.record(2), since,
-                                       [&](core::EvidenceResult r) { evidence = r; });
+                                       [&](const core::EvidenceResult &r) { evidence = r; });
         QTRY_VERIFY_WITH_TIMEOUT(evidence.has_value(), 15'000);
         QVERIFY2(evidence->call.ok(), qPrintable(evidence->call.errorMessage));
         QVERIFY(evidence->evidence.contains(u"evictSpotVM/action Succeeded"_s));
         std::optional<core::EvidenceResult> none;
         rig.provider->evictionEvidence(rig.record(1), since,
-                                       [&](core::EvidenceResult r) { none = r; });
+                                       [&](const core::EvidenceResult &r) { none = r; });
         QTRY_VERIFY_WITH_TIMEOUT(none.has_value(), 15'000);
         QVERIFY(none->evidence.isEmpty());
     }
@@ -280,7 +344,7 @@ private slots:
         const auto read = [&](int index) {
             std::optional<core::EvidenceResult> out;
             rig.provider->evictionEvidence(rig.record(index), since,
-                                           [&](core::EvidenceResult r) { out = r; });
+                                           [&](const core::EvidenceResult &r) { out = r; });
             if (!QTest::qWaitFor([&] { return out.has_value(); }, 15'000))
                 qFatal("no evidence reply");
             return *out;
@@ -298,7 +362,7 @@ private slots:
 
         // SpotKeeper's own Stop on purpose: ARM deallocate, recorded with its client id.
         std::optional<core::CallResult> stop;
-        rig.provider->deallocate(rig.record(3), [&](core::CallResult r) { stop = r; });
+        rig.provider->deallocate(rig.record(3), [&](const core::CallResult &r) { stop = r; });
         QTRY_VERIFY_WITH_TIMEOUT(stop.has_value(), 15'000);
         QVERIFY2(stop->ok(), qPrintable(stop->errorMessage));
         QCOMPARE(stop->httpStatus, 202);
@@ -330,8 +394,8 @@ private slots:
         };
         const qint64 readsBefore = activityReads();
         std::optional<core::FleetEvidenceResult> fleet;
-        rig.provider->evictionEvidenceForVms(kSub, asked, since,
-                                             [&](core::FleetEvidenceResult r) { fleet = r; });
+        rig.provider->evictionEvidenceForVms(
+            kSub, asked, since, [&](const core::FleetEvidenceResult &r) { fleet = r; });
         QTRY_VERIFY_WITH_TIMEOUT(fleet.has_value(), 15'000);
         QVERIFY2(fleet->call.ok(), qPrintable(fleet->call.errorMessage));
         QVERIFY(fleet->complete);
@@ -346,8 +410,9 @@ private slots:
         QCOMPARE(alice.caller, u"alice@contoso.com"_s);
         // The window is honoured: nothing recorded since now.
         std::optional<core::FleetEvidenceResult> later;
-        rig.provider->evictionEvidenceForVms(kSub, asked, rig.simClock.nowUtc().addSecs(1),
-                                             [&](core::FleetEvidenceResult r) { later = r; });
+        rig.provider->evictionEvidenceForVms(
+            kSub, asked, rig.simClock.nowUtc().addSecs(1),
+            [&](const core::FleetEvidenceResult &r) { later = r; });
         QTRY_VERIFY_WITH_TIMEOUT(later.has_value(), 15'000);
         QVERIFY(later->call.ok());
         QVERIFY(later->byVm.isEmpty());
@@ -360,7 +425,7 @@ private slots:
         delete rig.provider;
         rig.provider = rig.makeProvider("not-the-secret", true);
         std::optional<core::ListResult> result;
-        rig.provider->listVms(kSub, true, [&](core::ListResult r) { result = r; });
+        rig.provider->listVms(kSub, true, [&](const core::ListResult &r) { result = r; });
         QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 15'000);
         QVERIFY(!result->call.ok());
         QCOMPARE(rig.server.tokensIssued(), 0);
@@ -371,7 +436,8 @@ private slots:
         Rig rig(1);
         rig.server.setFaults(0, 0, 0, 0, 1.0); // every ARM request: TCP RST
         std::optional<core::PowerStateResult> first;
-        rig.provider->powerState(rig.record(0), [&](core::PowerStateResult r) { first = r; });
+        rig.provider->powerState(rig.record(0),
+                                 [&](const core::PowerStateResult &r) { first = r; });
         QTRY_VERIFY_WITH_TIMEOUT(first.has_value(), 30'000);
         QVERIFY(!first->call.ok());
         // A reset, not a timeout: Qt reports the peer's RST as RemoteHostClosedError.
@@ -383,7 +449,8 @@ private slots:
 
         rig.server.setFaults(0, 0, 0, 0, 0); // the network heals: the retry goes through
         std::optional<core::PowerStateResult> again;
-        rig.provider->powerState(rig.record(0), [&](core::PowerStateResult r) { again = r; });
+        rig.provider->powerState(rig.record(0),
+                                 [&](const core::PowerStateResult &r) { again = r; });
         QTRY_VERIFY_WITH_TIMEOUT(again.has_value(), 30'000);
         QVERIFY2(again->call.ok(), qPrintable(again->call.errorMessage));
         QVERIFY(again->state == core::PowerState::Running);
@@ -461,7 +528,7 @@ private slots:
         // Two Preempts still pending (NotBefore in 30 s), one eviction without notice done.
         QCOMPARE(state.value("counters"_L1).toObject().value("evictions"_L1).toInt(), 1);
         int pending = 0;
-        for (const QJsonValue &vm : state.value("vms"_L1).toArray())
+        for (const auto &vm : state.value("vms"_L1).toArray())
             pending += vm.toObject().value("evictionPending"_L1).toBool() ? 1 : 0;
         QCOMPARE(pending, 2);
         reply = http.get(QUrl(rig.url(u"/control/records"_s)));

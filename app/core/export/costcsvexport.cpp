@@ -44,6 +44,53 @@ void writeCostCsv(const CostReport &report, CsvWriter &writer)
     }
 }
 
+QStringList riskCsvColumns()
+{
+    return {u"size"_s,
+            u"region"_s,
+            u"vms"_s,
+            u"running_hours"_s,
+            u"evictions"_s,
+            u"evictions_per_vm_day"_s,
+            u"observed_percent_per_hour"_s,
+            u"recoveries"_s,
+            u"median_recovery_hours"_s,
+            u"published_band"_s,
+            u"band_fetched_at_utc"_s,
+            u"flagged"_s,
+            u"from_utc"_s,
+            u"to_utc"_s};
+}
+
+void writeRiskCsv(const CostReport &report, CsvWriter &writer)
+{
+    writer.writeRow(riskCsvColumns());
+    for (const RiskRow &row : report.risk) {
+        writer.text(row.sizeLabel.isEmpty() ? row.size : row.sizeLabel).text(row.region);
+        writer.number(row.vms).number(row.runningHours).number(row.evictions);
+        writer.number(row.evictionsPerVmDay()).number(row.observedPercentPerHour());
+        writer.number(row.recoveries);
+        if (row.medianRecoveryHours < 0)
+            writer.empty();
+        else
+            writer.number(row.medianRecoveryHours);
+        writer.text(row.band).time(row.bandFetchedAt);
+        writer.text(row.flagged ? u"yes"_s : u"no"_s);
+        writer.time(report.query.from).time(report.query.to);
+        writer.endRow();
+    }
+}
+
+bool exportRisk(const CostReport &report, const QString &path, const CsvOptions &options,
+                QString *error)
+{
+    CsvWriter writer(path, options);
+    if (!writer.open(error))
+        return false;
+    writeRiskCsv(report, writer);
+    return writer.commit(error);
+}
+
 bool exportCost(const CostReport &report, const QString &path, const CsvOptions &options,
                 QString *error)
 {

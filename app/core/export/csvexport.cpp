@@ -21,10 +21,10 @@ QString exportStoreError(Store &store, const QString &what)
 bool continueExport(ExportProgress *progress, qint64 rows, qint64 step, qint64 steps,
                     QString *error)
 {
-    if (!progress || !progress->report || progress->report(rows, step, steps))
+    if (progress == nullptr || !progress->report || progress->report(rows, step, steps))
         return true;
     progress->cancelled = true;
-    if (error)
+    if (error != nullptr)
         *error = QStringLiteral("Export cancelled: no file was written");
     return false; // the caller's QSaveFile is discarded
 }
@@ -90,7 +90,7 @@ bool exportAudit(Store &store, const QDateTime &from, const QDateTime &to, const
     writer.writeRow(auditCsvColumns());
     const QList<AuditRecord> rows = store.audit(from, to, std::numeric_limits<int>::max());
     if (rows.isEmpty() && store.lastError().code != StoreError::Code::None) {
-        if (error)
+        if (error != nullptr)
             *error = exportStoreError(store, QStringLiteral("the audit log"));
         return false;
     }
@@ -108,7 +108,7 @@ bool exportAudit(Store &store, const QDateTime &from, const QDateTime &to, const
     }
     if (!writer.commit(error))
         return false;
-    if (progress)
+    if (progress != nullptr)
         progress->rows = rows.size();
     return true;
 }
@@ -120,7 +120,7 @@ bool exportFleet(Store &store, const QString &path, const CsvOptions &options, Q
         return false;
     const QList<VmRecord> vms = store.vms();
     if (vms.isEmpty() && store.lastError().code != StoreError::Code::None) {
-        if (error)
+        if (error != nullptr)
             *error = exportStoreError(store, QStringLiteral("the fleet"));
         return false;
     }

@@ -43,12 +43,18 @@ bool exportFleet(Store &store, const QString &path, const CsvOptions &options, Q
 bool exportCost(const CostReport &report, const QString &path, const CsvOptions &options,
                 QString *error);
 void writeCostCsv(const CostReport &report, CsvWriter &writer);
+// Its eviction risk (report.risk, docs/ANALYTICS.md "Eviction risk"): one row per size and
+// region.
+bool exportRisk(const CostReport &report, const QString &path, const CsvOptions &options,
+                QString *error);
+void writeRiskCsv(const CostReport &report, CsvWriter &writer);
 
 // Header rows, so tests and documentation name the same columns.
 QStringList eventCsvColumns();
 QStringList auditCsvColumns();
 QStringList fleetCsvColumns();
 QStringList costCsvColumns();
+QStringList riskCsvColumns();
 
 // "Cannot read <what> from the store: <reason>" (shared by the export files).
 QString exportStoreError(Store &store, const QString &what);

@@ -8,6 +8,7 @@
 #include "azure/armcloudprovider.h"
 #include "azure/armrequestqueue.h"
 #include "azure/pricerefresher.h"
+#include "azure/spotriskrefresher.h"
 #include "base/clock.h"
 #include "engine/agentwatch.h"
 #include "engine/apphealthwatch.h"
@@ -177,6 +178,7 @@ EngineHost::~EngineHost()
     m_listener.reset();
     m_observer.reset();
     m_prices.reset();
+    m_spotRisk.reset();
     m_notifier.reset();
     m_appHealthWatch.reset();
     m_agentWatch.reset();
@@ -501,6 +503,16 @@ void EngineHost::startPrices()
     connect(m_prices.get(), &PriceRefresher::refreshFailed, this,
             [](const QString &why) { qWarning().noquote() << "retail prices:" << why; });
     m_prices->start();
+    // What Azure publishes about Spot risk comes from Resource Graph: the operator's ARM
+    // credential, the ARM queue's read budget, background priority (docs/ANALYTICS.md).
+    if (m_cloud != nullptr && m_cloud->client() != nullptr) {
+        ArmClient *arm = m_cloud->client();
+        m_spotRisk = std::make_unique<SpotRiskRefresher>(m_store, m_clock, *arm->queue(),
+                                                         arm->options().armUrl);
+        connect(m_spotRisk.get(), &SpotRiskRefresher::refreshFailed, this,
+                [](const QString &why) { qWarning().noquote() << "published Spot risk:" << why; });
+        m_spotRisk->start();
+    }
 }
 
 bool EngineHost::start(QString *error)
@@ -639,6 +651,7 @@ void EngineHost::finishStop()
     m_listener.reset();
     m_observer.reset();
     m_prices.reset();
+    m_spotRisk.reset();
     m_notifier.reset();
     m_appHealthWatch.reset();
     m_agentWatch.reset();

@@ -48,6 +48,7 @@ class EngineMetrics;
 class FleetOperations;
 class Notifier;
 class PriceRefresher;
+class SpotRiskRefresher;
 class Reconciler;
 class RestartEngine;
 class Store;
@@ -98,6 +99,9 @@ public:
     AppHealthWatch *appHealthWatch() const { return m_appHealthWatch.get(); }
     Notifier *notifier() const { return m_notifier.get(); } // null without [notify] channels
     PriceRefresher *prices() const { return m_prices.get(); } // null with [prices] enabled = false
+    // Azure's published Spot risk (Resource Graph), read with the ARM credential; null with
+    // [prices] enabled = false.
+    SpotRiskRefresher *spotRisk() const { return m_spotRisk.get(); }
     WebhookListener *listener() const { return m_listener.get(); }
     ArmCloudProvider *cloud() const { return m_cloud; }
     gcp::ComputeCloudProvider *googleCloud() const { return m_gcp; }
@@ -149,6 +153,7 @@ private:
     std::unique_ptr<AppHealthWatch> m_appHealthWatch;
     std::unique_ptr<Notifier> m_notifier;
     std::unique_ptr<PriceRefresher> m_prices;
+    std::unique_ptr<SpotRiskRefresher> m_spotRisk;
     std::unique_ptr<EngineMetrics> m_engineMetrics;
     std::unique_ptr<FleetOperations> m_observer; // observeOnly: what the listener calls
     std::unique_ptr<WebhookListener> m_listener;

@@ -146,6 +146,8 @@ http::Response OperatorApi::handle(const http::Request &request, const QString &
         return request.method == "GET" ? listAudit(request) : methodNotAllowed(request, "GET");
     if (head == "cost" && segments.size() == 1)
         return request.method == "GET" ? costReport(request) : methodNotAllowed(request, "GET");
+    if (head == "risk" && segments.size() == 1)
+        return request.method == "GET" ? riskReport(request) : methodNotAllowed(request, "GET");
     if (head == "keys")
         return keys(request, segments, actor);
     if (head == "tokens")

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "base/clock.h"
+#include "fleet/costtypes.h"
 #include "fleet/fleettypes.h"
 #include "http/httpserver.h"
 
@@ -54,6 +55,10 @@ private:
     http::Response listAudit(const http::Request &request);
     // GET /api/v1/cost (operatorapicost.cpp): the cost report as JSON, or CSV with format=csv.
     http::Response costReport(const http::Request &request);
+    http::Response riskReport(const http::Request &request);
+    // The cost and risk routes' query: range, groupBy, bucketSeconds, risk, format.
+    bool readCostQuery(const http::Request &request, CostQuery *query, http::Response *error) const;
+    static http::Response csvAnswer(const CostReport &report, bool risk);
     std::optional<VmRecord> vmFromQuery(const QString &value);
     // Query parsing shared by the list routes: false with a 400 in *error on a bad value.
     // limit=<n> within [1, max], fallback when absent; from/to as ISO 8601 times.

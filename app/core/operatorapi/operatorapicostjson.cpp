@@ -46,6 +46,51 @@ constexpr std::array<Figure<CostPoint>, 3> kPointFigures = {{
 
 } // namespace
 
+QJsonObject toJson(const RiskRow &row)
+{
+    return {{u"size"_s, row.size},
+            {u"region"_s, row.region},
+            {u"sizeLabel"_s, row.sizeLabel},
+            {u"vms"_s, double(row.vms)},
+            {u"runningHours"_s, row.runningHours},
+            {u"evictions"_s, double(row.evictions)},
+            {u"evictionsPerVmDay"_s, row.evictionsPerVmDay()},
+            {u"observedPercentPerHour"_s, row.observedPercentPerHour()},
+            {u"recoveries"_s, double(row.recoveries)},
+            {u"medianRecoveryHours"_s,
+             row.medianRecoveryHours < 0 ? QJsonValue() : QJsonValue(row.medianRecoveryHours)},
+            {u"publishedBand"_s, row.band.isEmpty() ? QJsonValue() : QJsonValue(row.band)},
+            {u"bandFetchedAt"_s, isoTime(row.bandFetchedAt)},
+            {u"flagged"_s, row.flagged}};
+}
+
+RiskRow riskRowFromJson(const QJsonObject &o)
+{
+    RiskRow row;
+    row.size = o.value(u"size"_s).toString();
+    row.region = o.value(u"region"_s).toString();
+    row.sizeLabel = o.value(u"sizeLabel"_s).toString();
+    row.vms = qint64(o.value(u"vms"_s).toDouble());
+    row.runningHours = o.value(u"runningHours"_s).toDouble();
+    row.evictions = qint64(o.value(u"evictions"_s).toDouble());
+    row.recoveries = qint64(o.value(u"recoveries"_s).toDouble());
+    row.medianRecoveryHours = o.value(u"medianRecoveryHours"_s).toDouble(-1);
+    row.band = o.value(u"publishedBand"_s).toString();
+    if (!parseEvictionBand(row.band, &row.bandLowPercent, &row.bandHighPercent))
+        row.band.clear();
+    row.bandFetchedAt = isoTime(o, u"bandFetchedAt");
+    row.flagged = o.value(u"flagged"_s).toBool();
+    return row;
+}
+
+QString riskFlagRule()
+{
+    return u"flagged: a published band with an upper bound, at least %1 evictions, and an"
+           " observed rate (evictions per VM-hour, in percent) above %2 x the band's upper bound"_s
+               .arg(kRiskMinEvictions)
+               .arg(kRiskFlagFactor);
+}
+
 QJsonObject toJson(const CostReport &report)
 {
     QJsonArray rows;
@@ -67,7 +112,7 @@ QJsonObject toJson(const CostReport &report)
         series.append(o);
     }
     const qint64 bucketSeconds = report.query.bucketMs / 1000; // whole seconds
-    return {
+    QJsonObject out {
         {u"from"_s, isoTime(report.query.from)},
         {u"to"_s, isoTime(report.query.to)},
         {u"groupBy"_s, toString(report.query.groupBy)},
@@ -84,6 +129,14 @@ QJsonObject toJson(const CostReport &report)
         {u"rows"_s, rows},
         {u"series"_s, series},
     };
+    if (report.query.risk) {
+        QJsonArray risk;
+        for (const RiskRow &row : report.risk)
+            risk.append(toJson(row));
+        out.insert(u"risk"_s, risk);
+        out.insert(u"riskRule"_s, riskFlagRule());
+    }
+    return out;
 }
 
 std::optional<CostReport> costReportFromJson(const QJsonObject &object)
@@ -111,6 +164,10 @@ std::optional<CostReport> costReportFromJson(const QJsonObject &object)
             row.*f.member = o.value(f.key).toDouble();
         report.rows.append(row);
     }
+    report.query.risk = object.value(u"risk"_s).isArray();
+    const QJsonArray risk = object.value(u"risk"_s).toArray();
+    for (const auto &value : risk)
+        report.risk.append(riskRowFromJson(value.toObject()));
     const QJsonArray series = object.value(u"series"_s).toArray();
     for (const auto &value : series) {
         const QJsonObject o = value.toObject();

@@ -23,7 +23,10 @@ QJsonObject toJson(const EventRecord &event);
 QJsonObject toJson(const AuditRecord &record);
 QJsonObject toJson(const AgentKeyRecord &key, const QDateTime &now);
 // GET /api/v1/cost: the report with its query, rows, series and the assumptions it makes.
-QJsonObject toJson(const CostReport &report);
+QJsonObject toJson(const CostReport &report); // with "risk" and "riskRule" if query.risk
+QJsonObject toJson(const RiskRow &row);
+RiskRow riskRowFromJson(const QJsonObject &object);
+QString riskFlagRule(); // the flag rule in words (docs/ANALYTICS.md "Eviction risk")
 
 std::optional<VmRecord> vmFromJson(const QJsonObject &object);
 // vmId: the VM a job nested in its VM's object belongs to (the object may omit it).
