@@ -637,10 +637,6 @@
         <translation>Kosten je Gruppe</translation>
     </message>
     <message>
-        <source>Assumptions: Microsoft's public retail prices (Azure Retail Prices API) as cached, in USD; no reservations, savings plans or other discounts; today's price for every hour of the range; Linux meters; a Spot VM pays the Spot price, never more than its maxPrice; lost hours are priced at pay-as-you-go; compute only (disks, network and licences are not included).</source>
-        <translation>Annahmen: die öffentlichen Einzelhandelspreise von Microsoft (Azure Retail Prices API) wie zwischengespeichert, in USD; keine Reservierungen, Sparpläne oder anderen Rabatte; der heutige Preis für jede Stunde des Zeitraums; Linux-Tarife; eine Spot-VM zahlt den Spot-Preis, nie mehr als ihren maxPrice; verlorene Stunden werden nutzungsbasiert bewertet; nur Rechenleistung (Datenträger, Netzwerk und Lizenzen sind nicht enthalten).</translation>
-    </message>
-    <message>
         <source>Computing the cost report…</source>
         <translation>Kostenbericht wird berechnet…</translation>
     </message>
@@ -679,6 +675,10 @@
     <message>
         <source>Eviction risk</source>
         <translation>Verdrängungsrisiko</translation>
+    </message>
+    <message>
+        <source>Assumptions: Microsoft's public retail prices (Azure Retail Prices API) as cached, in USD; no reservations, savings plans or other discounts; each hour at the price of its period, as far as the cached history goes; Linux meters; a Spot VM pays the Spot price, never more than its maxPrice; lost hours are priced at pay-as-you-go; compute only (disks, network and licences are not included).</source>
+        <translation>Annahmen: die öffentlichen Einzelhandelspreise von Microsoft (Azure Retail Prices API) wie zwischengespeichert, in USD; keine Reservierungen, Sparpläne oder anderen Rabatte; jede Stunde zum Preis ihres Zeitraums, soweit der zwischengespeicherte Verlauf reicht; Linux-Tarife; eine Spot-VM zahlt den Spot-Preis, nie mehr als ihren maxPrice; verlorene Stunden werden nutzungsbasiert bewertet; nur Rechenleistung (Datenträger, Netzwerk und Lizenzen sind nicht enthalten).</translation>
     </message>
 </context>
 <context>

@@ -218,7 +218,8 @@ CostPanel::CostPanel(CostReports &reports, QWidget *parent)
     auto *assumptions =
         new QLabel(tr("Assumptions: Microsoft's public retail prices (Azure Retail Prices API) "
                       "as cached, in USD; no reservations, savings plans or other discounts; "
-                      "today's price for every hour of the range; Linux meters; a Spot VM pays "
+                      "each hour at the price of its period, as far as the cached history goes; "
+                      "Linux meters; a Spot VM pays "
                       "the Spot price, never more than its maxPrice; lost hours are priced at "
                       "pay-as-you-go; compute only (disks, network and licences are not "
                       "included)."),

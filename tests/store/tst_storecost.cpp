@@ -122,6 +122,8 @@ private:
     //     is left out.
     //   E vm-5 rg-b eastus D4s_v3 Spot: deallocated from 2 h to 3 h by an operator's force
     //     restart (job trigger operator: not an eviction, not lost hours).
+    // Every price was read at T0 without an effective date: each holds from T0, and as the
+    // oldest of its key also before.
     void buildFleet(Store &store)
     {
         QVERIFY(store.savePrices({
@@ -291,6 +293,90 @@ private slots:
         QCOMPARE(rgA->label, u"rg-a"_s);
         QCOMPARE_NEAR(rgA->lostHours, 2.0);
         QCOMPARE_NEAR(rgA->payAsYouGoCost, 2.20);
+    }
+
+    // Prices change: each is kept with the time it began to hold, and a report prices every
+    // hour at the price of its period.
+    void priceHistoryPricesEachPeriod()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        buildFleet(*store);
+        // westeurope D2s_v3 Linux: Spot 0.02 from T0 (as read then), 0.04 from 6 h (the
+        // meter's effective date); pay-as-you-go 0.10, then 0.12 from 18 h.
+        PriceRecord spot = price(u"westeurope"_s, u"standard_d2s_v3"_s, PriceKind::Spot, 0.04);
+        spot.effectiveFrom = at(6);
+        spot.fetchedAt = at(7);
+        PriceRecord payg =
+            price(u"westeurope"_s, u"standard_d2s_v3"_s, PriceKind::PayAsYouGo, 0.12);
+        payg.effectiveFrom = at(18);
+        payg.fetchedAt = at(19);
+        QVERIFY(store->savePrices({spot, payg}));
+        // A runs 0-10 h and 12-24 h, lost 10-12 h:
+        //   Spot: 0-6 h at 0.02 = 0.12; 6-10 h and 12-24 h = 16 h at 0.04 = 0.64; 0.76.
+        //   Pay-as-you-go: 0-10 h and 12-18 h = 16 h at 0.10 = 1.60; 18-24 h = 6 h at 0.12 =
+        //   0.72; 2.32. Savings 1.56. Lost 10-12 h at 0.10 = 0.20.
+        const CostReport all = report(*store, CostGroup::Vm, 0, 24, 6 * 3'600'000LL);
+        const CostRow *a = rowOf(all, vmKey(1));
+        QVERIFY(a);
+        QCOMPARE_NEAR(a->runningHours, 22.0);
+        QCOMPARE_NEAR(a->spotCost, 0.76);
+        QCOMPARE_NEAR(a->payAsYouGoCost, 2.32);
+        QCOMPARE_NEAR(a->savings(), 1.56);
+        QCOMPARE_NEAR(a->lostPayAsYouGoCost, 0.20);
+        // The other VMs' prices did not change (reportBySize): E2s_v5 stays unpriced.
+        const CostRow *b = rowOf(all, vmKey(2));
+        QVERIFY(b);
+        QCOMPARE_NEAR(b->savings(), 0.60);
+        // The series (seriesSplitsSpansAtBucketBoundaries) changes by A's hours only:
+        //   [6, 12): A 6-10 h at 0.04 instead of 0.02: Spot 0.38 + 0.08 = 0.46;
+        //   [12, 18) and [18, 24): Spot 0.42 + 0.12 = 0.54; [18, 24) pay-as-you-go
+        //   1.80 + 6 x 0.02 = 1.92.
+        const std::array<double, 4> seriesHours {21, 16, 18, 18};
+        const std::array<double, 4> seriesSpot {0.57, 0.46, 0.54, 0.54};
+        const std::array<double, 4> seriesPayg {2.40, 1.60, 1.80, 1.92};
+        QCOMPARE(all.series.size(), 4);
+        for (std::size_t i = 0; i < 4; ++i) {
+            QCOMPARE_NEAR(all.series.at(qsizetype(i)).runningHours, seriesHours.at(i));
+            QCOMPARE_NEAR(all.series.at(qsizetype(i)).spotCost, seriesSpot.at(i));
+            QCOMPARE_NEAR(all.series.at(qsizetype(i)).payAsYouGoCost, seriesPayg.at(i));
+        }
+        // A range across the pay-as-you-go change: [17 h, 20 h) = 3 h of A at Spot 0.04 =
+        // 0.12; pay-as-you-go 1 h at 0.10 + 2 h at 0.12 = 0.34.
+        const CostRow *part = rowOf(report(*store, CostGroup::Vm, 17, 20), vmKey(1));
+        QVERIFY(part);
+        QCOMPARE_NEAR(part->spotCost, 0.12);
+        QCOMPARE_NEAR(part->payAsYouGoCost, 0.34);
+        // A range before the Spot change keeps the old price: [0, 6 h) = 6 h at 0.02.
+        const CostRow *early = rowOf(report(*store, CostGroup::Vm, 0, 6), vmKey(1));
+        QVERIFY(early);
+        QCOMPARE_NEAR(early->spotCost, 0.12);
+    }
+
+    // The cache keeps the history: a changed price adds a row, an unchanged one read again
+    // only moves its date on.
+    void pricesKeepTheirHistory()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        PriceRecord p = price(u"westeurope"_s, u"standard_d2s_v3"_s, PriceKind::Spot, 0.02);
+        QVERIFY(store->savePrices({p}));
+        p.fetchedAt = at(24); // the next day, the same price, no effective date: no new row
+        QVERIFY(store->savePrices({p}));
+        QList<PriceRecord> cached = store->prices();
+        QCOMPARE(cached.size(), 1);
+        QCOMPARE(cached.at(0).fetchedAt, at(24));
+        p.perHour = 0.03; // two days later a new price, read without an effective date
+        p.fetchedAt = at(48);
+        QVERIFY(store->savePrices({p}));
+        cached = store->prices();
+        QCOMPARE(cached.size(), 2);
+        QCOMPARE(cached.at(0).perHour, 0.02);
+        QCOMPARE(cached.at(1).perHour, 0.03);
+        QCOMPARE(cached.at(1).fetchedAt, at(48));
+        // The report's date is the oldest of the prices that hold now.
+        m_clock.set(at(50));
+        QCOMPARE(report(*store, CostGroup::Size, 0, 50).pricesFetchedAt, at(48));
     }
 
     void rangeClipsEverySpan()

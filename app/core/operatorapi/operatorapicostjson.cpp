@@ -123,7 +123,8 @@ QJsonObject toJson(const CostReport &report)
         {u"assumptions"_s,
          QJsonArray {u"Microsoft's public retail prices (Azure Retail Prices API), as cached"_s,
                      u"no reservations, savings plans or other discounts"_s,
-                     u"today's cached price applies to every hour of the range"_s,
+                     u"each hour at the cached price that held when it ran (the history starts"
+                     " with the first refresh)"_s,
                      u"Linux meters; a Spot VM pays the Spot price, never above its maxPrice"_s,
                      u"compute only: disks, network and licences are not included"_s}},
         {u"rows"_s, rows},

@@ -330,10 +330,37 @@ QStringList version12(const SqlDialect & /*dialect*/)
     };
 }
 
+// v13 (issue 18, docs/ANALYTICS.md): vm_prices keeps every price a size had instead of the
+// latest one: the key gains valid_from, when the price began to hold (the meter's effective
+// date, else the date it was read); each row holds until the next one's valid_from, the
+// oldest also before it. The cached rows become the first period of their key.
+QStringList version13(const SqlDialect & /*dialect*/)
+{
+    return {
+        u"CREATE TABLE vm_price_periods ("
+        " region VARCHAR(64) NOT NULL,"
+        " size VARCHAR(128) NOT NULL,"
+        " os VARCHAR(16) NOT NULL,"
+        " kind VARCHAR(16) NOT NULL,"
+        " valid_from BIGINT NOT NULL,"
+        " price_per_hour DOUBLE PRECISION NOT NULL,"
+        " currency VARCHAR(8) NOT NULL,"
+        " effective_from BIGINT,"
+        " fetched_at BIGINT NOT NULL,"
+        " PRIMARY KEY (region, size, os, kind, valid_from))"_s,
+        u"INSERT INTO vm_price_periods (region, size, os, kind, valid_from, price_per_hour,"
+        " currency, effective_from, fetched_at) SELECT region, size, os, kind,"
+        " COALESCE(effective_from, fetched_at), price_per_hour, currency, effective_from,"
+        " fetched_at FROM vm_prices"_s,
+        u"DROP TABLE vm_prices"_s,
+        u"ALTER TABLE vm_price_periods RENAME TO vm_prices"_s,
+    };
+}
+
 using Step = QStringList (*)(const SqlDialect &);
-constexpr std::array<Step, 12> kSteps {version1, version2,  version3,  version4,
-                                       version5, version6,  version7,  version8,
-                                       version9, version10, version11, version12};
+constexpr std::array<Step, 13> kSteps {version1,  version2,  version3, version4, version5,
+                                       version6,  version7,  version8, version9, version10,
+                                       version11, version12, version13};
 
 bool exec(QSqlQuery &query, const QString &sql, QString *error)
 {

@@ -1,8 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
-// SqliteStore: the retail price cache and the cost report (docs/ANALYTICS.md). The report is
-// summed by the database in portable SQL (CASE instead of MIN/MAX or LEAST/GREATEST, ||,
-// integer division of BIGINTs), the same on SQLite and PostgreSQL.
+// SqliteStore: the retail price cache with its history and the cost report
+// (docs/ANALYTICS.md). The report is summed by the database in portable SQL (CASE instead of
+// MIN/MAX or LEAST/GREATEST, ||, integer division of BIGINTs, LAG), the same on SQLite and
+// PostgreSQL.
 #include "store/sqlitestore.h"
 #include "store/storerows.h"
 
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <tuple>
 
 using namespace Qt::StringLiterals;
@@ -33,12 +35,70 @@ const auto kRunningSpans = u"SELECT h.vm_id AS vm_id,"
                            " WHERE h.state = 'running' AND h.started_at < ?"
                            " AND (h.ended_at IS NULL OR h.ended_at > ?)"_s;
 
-// A VM's Linux Spot and pay-as-you-go prices; spot VMs only (a Regular VM saves nothing).
+// Eviction restart jobs clipped to [from, end): binds from, from, end, end, from, end, from.
+// began is 1 for an eviction in the range (one that began before counts its hours only).
+const auto kLostSpans = u"SELECT j.vm_id AS vm_id,"
+                        " CASE WHEN COALESCE(j.evicted_at, j.created_at) > ? THEN"
+                        " COALESCE(j.evicted_at, j.created_at) ELSE ? END AS s,"
+                        " CASE WHEN j.finished_at IS NULL OR j.finished_at > ? THEN ?"
+                        " ELSE j.finished_at END AS e,"
+                        " CASE WHEN COALESCE(j.evicted_at, j.created_at) >= ? THEN 1 ELSE 0 END"
+                        " AS began"
+                        " FROM jobs j WHERE j.trigger_source IN ('notice', 'reconciler')"
+                        " AND COALESCE(j.evicted_at, j.created_at) < ?"
+                        " AND (j.finished_at IS NULL OR j.finished_at > ?)"_s;
+
+// A VM's Linux Spot and pay-as-you-go prices as they hold now (the latest valid_from of the
+// key); spot VMs only (a Regular VM saves nothing). Older prices are corrections
+// (kPriceSteps).
 const auto kPriceJoins =
     u" LEFT JOIN vm_prices sp ON sp.region = LOWER(v.location) AND sp.size = LOWER(v.size)"
-    " AND sp.os = 'linux' AND sp.kind = 'spot'"
+    " AND sp.os = 'linux' AND sp.kind = 'spot' AND NOT EXISTS (SELECT 1 FROM vm_prices sn WHERE"
+    " sn.region = sp.region AND sn.size = sp.size AND sn.os = sp.os AND sn.kind = sp.kind"
+    " AND sn.valid_from > sp.valid_from)"
     " LEFT JOIN vm_prices pg ON pg.region = LOWER(v.location) AND pg.size = LOWER(v.size)"
-    " AND pg.os = 'linux' AND pg.kind = 'payg'"_s;
+    " AND pg.os = 'linux' AND pg.kind = 'payg' AND NOT EXISTS (SELECT 1 FROM vm_prices gn WHERE"
+    " gn.region = pg.region AND gn.size = pg.size AND gn.os = pg.os AND gn.kind = pg.kind"
+    " AND gn.valid_from > pg.valid_from)"_s;
+
+// The price changes, one row per price that followed an older one of its key: at b the price
+// went from the older one to this one, d = older - this. A span [s, e) priced at today's
+// price p is then priced period by period by adding d x (min(e, b) - s) for every change b
+// after s: the price before b is the sum of today's price and the d of every later change.
+const auto kPriceSteps =
+    u"(SELECT region, size, os, kind, valid_from AS b,"
+    " LAG(price_per_hour) OVER (PARTITION BY region, size, os, kind ORDER BY valid_from)"
+    " - price_per_hour AS d FROM vm_prices)"_s;
+
+// The changes of the prices of each VM: its size and region, Linux meters.
+const auto kVmSteps = u" c JOIN vms v ON c.region = LOWER(v.location)"
+                      " AND c.size = LOWER(v.size) AND c.os = 'linux'"_s;
+
+bool validPrice(const PriceRecord &p)
+{
+    return !p.region.isEmpty() && !p.size.isEmpty() && std::isfinite(p.perHour) && p.perHour >= 0;
+}
+
+// A price's key in vm_prices: region, size, OS and kind.
+QVariantList priceKey(const PriceRecord &p)
+{
+    return {p.region.toLower().left(64), p.size.toLower().left(128), toString(p.os),
+            toString(p.kind)};
+}
+
+void bindAll(QSqlQuery &q, const QVariantList &values)
+{
+    for (const QVariant &value : values)
+        q.addBindValue(value);
+}
+
+// sql with each ? replaced by the next value (integers the code computed, never input).
+QString withValues(QString sql, std::initializer_list<qint64> values)
+{
+    for (const qint64 value : values)
+        sql.replace(sql.indexOf(u'?'), 1, QString::number(value));
+    return sql;
+}
 const auto kSpotOnly = u"(v.priority IS NULL OR LOWER(v.priority) <> 'regular')"_s;
 
 QString groupKey(CostGroup group)
@@ -73,29 +133,61 @@ QString groupLabel(CostGroup group)
 
 } // namespace
 
+// A price is stored as the period it began (its effective date, else the date it was read).
+// When the period it falls in already has that price, only the date it was read moves on,
+// so a daily refresh of an unchanged price adds no row; a new price adds one and the older
+// ones stay: the history each report prices its hours with.
 bool SqliteStore::savePrices(const QList<PriceRecord> &prices)
 {
-    return writeEach(u"INSERT INTO vm_prices (region, size, os, kind, price_per_hour, currency,"
-                     " effective_from, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                     " ON CONFLICT (region, size, os, kind) DO UPDATE SET"
-                     " price_per_hour = excluded.price_per_hour, currency = excluded.currency,"
-                     " effective_from = excluded.effective_from,"
-                     " fetched_at = excluded.fetched_at"_s,
-                     prices.size(), [&](QSqlQuery &q, qsizetype i) {
-                         const PriceRecord &p = prices.at(i);
-                         if (p.region.isEmpty() || p.size.isEmpty() || !std::isfinite(p.perHour)
-                             || p.perHour < 0)
-                             return u"a price needs a region, a size and a finite price >= 0"_s;
-                         q.addBindValue(p.region.toLower().left(64));
-                         q.addBindValue(p.size.toLower().left(128));
-                         q.addBindValue(toString(p.os));
-                         q.addBindValue(toString(p.kind));
-                         q.addBindValue(p.perHour);
-                         q.addBindValue(p.currency.left(8));
-                         q.addBindValue(millis(p.effectiveFrom));
-                         q.addBindValue(millis(p.fetchedAt.isValid() ? p.fetchedAt : now()));
-                         return QString();
-                     });
+    clearError();
+    if (!std::all_of(prices.cbegin(), prices.cend(), validPrice))
+        return invalid(u"a price needs a region, a size and a finite price >= 0"_s);
+    WriteTransaction tx(*this);
+    if (!tx.ok())
+        return false;
+    QSqlQuery current = query();
+    QSqlQuery touch = query();
+    QSqlQuery write = query();
+    if (!prepareOrFail(current,
+                       u"SELECT valid_from, price_per_hour, currency FROM vm_prices"
+                       " WHERE region = ? AND size = ? AND os = ? AND kind = ?"
+                       " AND valid_from <= ? ORDER BY valid_from DESC LIMIT 1"_s)
+        || !prepareOrFail(touch,
+                          u"UPDATE vm_prices SET fetched_at = ? WHERE region = ? AND size = ?"
+                          " AND os = ? AND kind = ? AND valid_from = ? AND fetched_at < ?"_s)
+        || !prepareOrFail(write,
+                          u"INSERT INTO vm_prices (region, size, os, kind, valid_from,"
+                          " price_per_hour, currency, effective_from, fetched_at)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          " ON CONFLICT (region, size, os, kind, valid_from) DO UPDATE SET"
+                          " price_per_hour = excluded.price_per_hour,"
+                          " currency = excluded.currency,"
+                          " effective_from = excluded.effective_from,"
+                          " fetched_at = excluded.fetched_at"_s))
+        return false;
+    for (const PriceRecord &p : prices) {
+        const QVariantList key = priceKey(p);
+        const QString currency = p.currency.left(8);
+        const qint64 fetchedAt = (p.fetchedAt.isValid() ? p.fetchedAt : now()).toMSecsSinceEpoch();
+        const qint64 validFrom =
+            p.effectiveFrom.isValid() ? p.effectiveFrom.toMSecsSinceEpoch() : fetchedAt;
+        bindAll(current, key + QVariantList {validFrom});
+        if (!execOrFail(current))
+            return false;
+        const bool unchanged = current.next() && current.value(1).toDouble() == p.perHour
+            && current.value(2).toString() == currency;
+        const qint64 since = unchanged ? current.value(0).toLongLong() : 0;
+        current.finish();
+        QSqlQuery &next = unchanged ? touch : write;
+        bindAll(next,
+                unchanged ? QVariantList {fetchedAt} + key + QVariantList {since, fetchedAt}
+                          : key
+                        + QVariantList {validFrom, p.perHour, currency, millis(p.effectiveFrom),
+                                        fetchedAt});
+        if (!execOrFail(next))
+            return false;
+    }
+    return tx.commit();
 }
 
 QList<PriceRecord> SqliteStore::prices()
@@ -105,7 +197,8 @@ QList<PriceRecord> SqliteStore::prices()
     QSqlQuery q = query();
     if (!execOrFail(q,
                     u"SELECT region, size, os, kind, price_per_hour, currency, effective_from,"
-                    " fetched_at FROM vm_prices ORDER BY region, size, os, kind"_s))
+                    " fetched_at FROM vm_prices"
+                    " ORDER BY region, size, os, kind, valid_from"_s))
         return out;
     while (q.next()) {
         PriceRecord p;
@@ -334,7 +427,11 @@ std::optional<CostReport> SqliteStore::costReport(const CostQuery &query)
 
     QSqlQuery q = this->query();
     q.setForwardOnly(true);
-    if (!execOrFail(q, u"SELECT MIN(fetched_at), MIN(currency) FROM vm_prices"_s))
+    // The prices that hold now: the oldest date one of them was read.
+    if (!execOrFail(q,
+                    u"SELECT MIN(p.fetched_at), MIN(p.currency) FROM vm_prices p WHERE NOT EXISTS"
+                    " (SELECT 1 FROM vm_prices n WHERE n.region = p.region AND n.size = p.size"
+                    " AND n.os = p.os AND n.kind = p.kind AND n.valid_from > p.valid_from)"_s))
         return std::nullopt;
     if (q.next()) {
         report.pricesFetchedAt = dateTime(q.value(0));
@@ -348,38 +445,51 @@ std::optional<CostReport> SqliteStore::costReport(const CostQuery &query)
         return std::nullopt;
 
     // Per VM: running ms and lost ms (restart jobs of an eviction, from the eviction until
-    // the job ended), with the VM's prices; then per group.
+    // the job ended), with the VM's prices of today and the corrections of the older ones
+    // (running and lost ms before each price change x the change); then per group.
+    const QString running = withValues(kRunningSpans, {from, from, end, end, end, from});
+    const QString lostSpans = withValues(kLostSpans, {from, from, end, end, from, end, from});
     const QString sql = u"WITH run AS (SELECT vm_id, SUM(e - s) AS ms FROM ("_s + kRunningSpans
         + u") r WHERE e > s GROUP BY vm_id),"
           " lost AS (SELECT vm_id,"
-          " SUM(CASE WHEN e > s THEN e - s ELSE 0 END) AS ms, SUM(began) AS n FROM ("
-          "SELECT j.vm_id AS vm_id,"
-          " CASE WHEN COALESCE(j.evicted_at, j.created_at) > ? THEN"
-          " COALESCE(j.evicted_at, j.created_at) ELSE ? END AS s,"
-          " CASE WHEN j.finished_at IS NULL OR j.finished_at > ? THEN ? ELSE j.finished_at END"
-          " AS e,"
-          " CASE WHEN COALESCE(j.evicted_at, j.created_at) >= ? THEN 1 ELSE 0 END AS began"
-          " FROM jobs j WHERE j.trigger_source IN ('notice', 'reconciler')"
-          " AND COALESCE(j.evicted_at, j.created_at) < ?"
-          " AND (j.finished_at IS NULL OR j.finished_at > ?)) l GROUP BY vm_id),"
+          " SUM(CASE WHEN e > s THEN e - s ELSE 0 END) AS ms, SUM(began) AS n FROM ("_s
+        + kLostSpans
+        + u") l GROUP BY vm_id),"
+          " rcorr AS (SELECT v.id AS vm_id,"
+          " SUM(CASE WHEN c.kind = 'spot' THEN"
+          " c.d * ((CASE WHEN r.e < c.b THEN r.e ELSE c.b END) - r.s) ELSE 0 END) AS spot_w,"
+          " SUM(CASE WHEN c.kind = 'payg' THEN"
+          " c.d * ((CASE WHEN r.e < c.b THEN r.e ELSE c.b END) - r.s) ELSE 0 END) AS payg_w"
+          " FROM "_s
+        + kPriceSteps + kVmSteps + u" JOIN ("_s + running
+        + u") r ON r.vm_id = v.id AND r.s < c.b AND r.e > r.s"
+          " WHERE c.d IS NOT NULL GROUP BY v.id),"
+          " lcorr AS (SELECT v.id AS vm_id,"
+          " SUM(c.d * ((CASE WHEN l.e < c.b THEN l.e ELSE c.b END) - l.s)) AS payg_w FROM "_s
+        + kPriceSteps + kVmSteps + u" JOIN ("_s + lostSpans
+        + u") l ON l.vm_id = v.id AND l.s < c.b AND l.e > l.s"
+          " WHERE c.d IS NOT NULL AND c.kind = 'payg' GROUP BY v.id),"
           " per_vm AS (SELECT v.id AS id, "_s
         + groupKey(query.groupBy) + u" AS gkey,"
         + u" COALESCE(run.ms, 0) AS run_ms, COALESCE(lost.ms, 0) AS lost_ms,"
           " COALESCE(lost.n, 0) AS evictions,"
-          " sp.price_per_hour AS spot, pg.price_per_hour AS payg"
-          " FROM vms v LEFT JOIN run ON run.vm_id = v.id LEFT JOIN lost ON lost.vm_id = v.id"_s
+          " sp.price_per_hour AS spot, pg.price_per_hour AS payg,"
+          " COALESCE(rc.spot_w, 0) AS spot_corr, COALESCE(rc.payg_w, 0) AS payg_corr,"
+          " COALESCE(lc.payg_w, 0) AS lost_corr"
+          " FROM vms v LEFT JOIN run ON run.vm_id = v.id LEFT JOIN lost ON lost.vm_id = v.id"
+          " LEFT JOIN rcorr rc ON rc.vm_id = v.id LEFT JOIN lcorr lc ON lc.vm_id = v.id"_s
         + kPriceJoins + u" WHERE (run.vm_id IS NOT NULL OR lost.vm_id IS NOT NULL) AND "_s
         + kSpotOnly
         + u")"
           " SELECT p.gkey, "_s
         + groupLabel(query.groupBy)
         + u", COUNT(*), SUM(p.run_ms),"
-          " SUM(CASE WHEN p.spot IS NOT NULL AND p.payg IS NOT NULL THEN p.run_ms * p.spot"
-          " ELSE 0 END),"
-          " SUM(CASE WHEN p.spot IS NOT NULL AND p.payg IS NOT NULL THEN p.run_ms * p.payg"
-          " ELSE 0 END),"
+          " SUM(CASE WHEN p.spot IS NOT NULL AND p.payg IS NOT NULL THEN"
+          " p.run_ms * p.spot + p.spot_corr ELSE 0 END),"
+          " SUM(CASE WHEN p.spot IS NOT NULL AND p.payg IS NOT NULL THEN"
+          " p.run_ms * p.payg + p.payg_corr ELSE 0 END),"
           " SUM(p.lost_ms),"
-          " SUM(CASE WHEN p.payg IS NOT NULL THEN p.lost_ms * p.payg ELSE 0 END),"
+          " SUM(CASE WHEN p.payg IS NOT NULL THEN p.lost_ms * p.payg + p.lost_corr ELSE 0 END),"
           " SUM(p.evictions),"
           " SUM(CASE WHEN p.spot IS NULL OR p.payg IS NULL THEN p.run_ms ELSE 0 END)"
           " FROM per_vm p JOIN vms v ON v.id = p.id GROUP BY p.gkey"_s;
@@ -415,23 +525,34 @@ std::optional<CostReport> SqliteStore::costReport(const CostQuery &query)
     // takes w x (t - e) back at every t >= e; so per bucket the database sums, over the span
     // starts (+) and ends (-) falling in it, w and w x t, and F at each bucket boundary B is
     // B x sum(w) - sum(w x t) over the points before B. Three weights: 1 (hours), the Spot and
-    // the pay-as-you-go price (0 for a VM without both, as in the totals).
+    // the pay-as-you-go price of today (0 for a VM without both, as in the totals); an older
+    // price adds a piece [s, min(e, b)) weighted by its change d (kPriceSteps), no hours.
     const qint64 width = query.bucketMs;
     const qint64 buckets =
         std::min<qint64>(kMaxBuckets, (query.to.toMSecsSinceEpoch() - from + width - 1) / width);
     const QString weighted =
-        u"SELECT r.s - ? AS t0, r.e - ? AS t1,"
+        u"SELECT r.s - ? AS t0, r.e - ? AS t1, 1 AS hw,"
         " CASE WHEN sp.price_per_hour IS NOT NULL AND pg.price_per_hour IS NOT NULL THEN"
         " sp.price_per_hour ELSE 0 END AS ps,"
         " CASE WHEN sp.price_per_hour IS NOT NULL AND pg.price_per_hour IS NOT NULL THEN"
         " pg.price_per_hour ELSE 0 END AS pp"
         " FROM ("_s
         + kRunningSpans + u") r JOIN vms v ON v.id = r.vm_id"_s + kPriceJoins
-        + u" WHERE r.e > r.s AND "_s + kSpotOnly;
+        + u" WHERE r.e > r.s AND "_s + kSpotOnly + u" UNION ALL SELECT r.s - "_s
+        + QString::number(from) + u" AS t0, (CASE WHEN r.e < c.b THEN r.e ELSE c.b END) - "_s
+        + QString::number(from)
+        + u" AS t1, 0 AS hw,"
+          " CASE WHEN c.kind = 'spot' AND sp.price_per_hour IS NOT NULL"
+          " AND pg.price_per_hour IS NOT NULL THEN c.d ELSE 0 END AS ps,"
+          " CASE WHEN c.kind = 'payg' AND sp.price_per_hour IS NOT NULL"
+          " AND pg.price_per_hour IS NOT NULL THEN c.d ELSE 0 END AS pp FROM "_s
+        + kPriceSteps + kVmSteps + u" JOIN ("_s + running
+        + u") r ON r.vm_id = v.id AND r.s < c.b AND r.e > r.s"_s + kPriceJoins
+        + u" WHERE c.d IS NOT NULL AND "_s + kSpotOnly;
     const QString series = u"WITH w AS ("_s + weighted
-        + u"), pts AS (SELECT t0 / ? AS b, t0 AS t, 1 AS sg, ps, pp FROM w"
-          " UNION ALL SELECT t1 / ? AS b, t1 AS t, -1 AS sg, ps, pp FROM w)"
-          " SELECT b, SUM(sg), SUM(sg * t), SUM(sg * ps), SUM(sg * ps * t),"
+        + u"), pts AS (SELECT t0 / ? AS b, t0 AS t, hw, 1 AS sg, ps, pp FROM w"
+          " UNION ALL SELECT t1 / ? AS b, t1 AS t, hw, -1 AS sg, ps, pp FROM w)"
+          " SELECT b, SUM(sg * hw), SUM(sg * hw * t), SUM(sg * ps), SUM(sg * ps * t),"
           " SUM(sg * pp), SUM(sg * pp * t) FROM pts GROUP BY b ORDER BY b"_s;
     if (!runOrFail(q, series, {from, from, from, from, end, end, end, from, width, width}))
         return std::nullopt;

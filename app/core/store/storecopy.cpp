@@ -32,7 +32,7 @@ constexpr Table kTables[] = {
     {"audit_log"_L1, "id"_L1, true},
     {"notify_outbox"_L1, "id"_L1, true},
     {"power_history"_L1, "id"_L1, true},
-    {"vm_prices"_L1, "region, size, os, kind"_L1, false},
+    {"vm_prices"_L1, "region, size, os, kind, valid_from"_L1, false},
 };
 
 QString sqlError(const QSqlQuery &q)
