@@ -302,6 +302,15 @@ void CostReports::setGroupBy(core::CostGroup group)
     reload();
 }
 
+void CostReports::setRiskWanted(bool wanted)
+{
+    if (wanted == m_riskWanted)
+        return;
+    m_riskWanted = wanted;
+    if (wanted)
+        reload(); // when it is no longer wanted, the rows shown stay until the next reload
+}
+
 void CostReports::reload()
 {
     const quint64 generation = ++m_generation;
@@ -322,11 +331,11 @@ void CostReports::reload()
     main.from = QDateTime::fromMSecsSinceEpoch(end - spanMsOf(m_range), Qt::UTC);
     main.groupBy = m_groupBy;
     main.bucketMs = bucket;
-    main.risk = oneQuery; // the by-size report carries the eviction risk
+    main.risk = oneQuery && m_riskWanted; // the by-size report carries the eviction risk
     core::CostQuery sizes = main;
     sizes.groupBy = core::CostGroup::Size;
     sizes.bucketMs = 0;
-    sizes.risk = true;
+    sizes.risk = m_riskWanted;
     QPointer<CostReports> self(this);
     m_source.costReport(main, [self, generation](const auto &report, const QString &error) {
         if (self)

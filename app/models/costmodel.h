@@ -104,6 +104,10 @@ public:
     void setRange(Range range);
     Range range() const { return m_range; }
     void setGroupBy(core::CostGroup group);
+    // The eviction risk is worked out only while it is wanted (the Eviction risk tab is open):
+    // it costs the database about as much as the costs themselves. Turning it on reloads.
+    void setRiskWanted(bool wanted);
+    bool riskWanted() const { return m_riskWanted; }
     core::CostGroup groupBy() const { return m_groupBy; }
     void reload();
     bool isLoading() const { return m_pending > 0; }
@@ -135,6 +139,7 @@ private:
     std::optional<core::CostReport> m_nextSizes;
     Range m_range = Range::Last30Days;
     core::CostGroup m_groupBy = core::CostGroup::Size;
+    bool m_riskWanted = false;
     quint64 m_generation = 0;
     int m_pending = 0;
     QString m_error;

@@ -214,6 +214,8 @@ CostPanel::CostPanel(CostReports &reports, QWidget *parent)
     riskLayout->addWidget(riskRule);
     m_tables->addTab(m_table, tr("Costs"));
     m_tables->addTab(riskPage, tr("Eviction risk"));
+    connect(m_tables, &QTabWidget::currentChanged, this,
+            [this, riskPage] { m_reports.setRiskWanted(m_tables->currentWidget() == riskPage); });
 
     auto *assumptions =
         new QLabel(tr("Assumptions: Microsoft's public retail prices (Azure Retail Prices API) "

@@ -175,6 +175,13 @@ private slots:
         QSignalSpy reloaded(&reports, &CostReports::reloaded);
         reports.setRange(CostReports::Range::Last7Days);
         QCOMPARE(reloaded.size(), 1);
+        // Not worked out while only the costs are shown; opening the tab reloads with it.
+        QCOMPARE(reports.risk()->rowCount(), 0);
+        QVERIFY(!reports.riskWanted());
+        panel.tables()->setCurrentIndex(1);
+        QVERIFY(reports.riskWanted());
+        QCOMPARE(reloaded.size(), 2);
+        reloaded.clear();
         RiskTableModel *risk = reports.risk();
         QCOMPARE(risk->rowCount(), 2);
         QCOMPARE(risk->index(0, RiskTableModel::Size).data().toString(), u"Standard_D4s_v3"_s);
@@ -217,7 +224,7 @@ private slots:
         QVERIFY(m_store->saveEvictionBands(
             {core::EvictionBand {u"westeurope"_s, u"standard_d4s_v3"_s, u"0-1"_s, 0, 0, kNow}}));
         reports.setGroupBy(core::CostGroup::Vm);
-        QCOMPARE(reloaded.size(), 2);
+        QCOMPARE(reloaded.size(), 1);
         QCOMPARE(risk->rowCount(), 2);
         QCOMPARE(risk->index(0, RiskTableModel::Evictions).data().toLongLong(), 3);
         QCOMPARE(risk->index(0, RiskTableModel::MedianRecovery).data(Qt::UserRole).toDouble(), 1.0);

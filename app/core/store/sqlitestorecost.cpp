@@ -65,10 +65,11 @@ const auto kPriceJoins =
 // went from the older one to this one, d = older - this. A span [s, e) priced at today's
 // price p is then priced period by period by adding d x (min(e, b) - s) for every change b
 // after s: the price before b is the sum of today's price and the d of every later change.
+// Only the changes themselves (usually none) are joined with the VMs and their spans.
 const auto kPriceSteps =
-    u"(SELECT region, size, os, kind, valid_from AS b,"
+    u"(SELECT * FROM (SELECT region, size, os, kind, valid_from AS b,"
     " LAG(price_per_hour) OVER (PARTITION BY region, size, os, kind ORDER BY valid_from)"
-    " - price_per_hour AS d FROM vm_prices)"_s;
+    " - price_per_hour AS d FROM vm_prices) ch WHERE ch.d IS NOT NULL)"_s;
 
 // The changes of the prices of each VM: its size and region, Linux meters.
 const auto kVmSteps = u" c JOIN vms v ON c.region = LOWER(v.location)"
@@ -530,15 +531,19 @@ std::optional<CostReport> SqliteStore::costReport(const CostQuery &query)
     const qint64 width = query.bucketMs;
     const qint64 buckets =
         std::min<qint64>(kMaxBuckets, (query.to.toMSecsSinceEpoch() - from + width - 1) / width);
-    const QString weighted =
-        u"SELECT r.s - ? AS t0, r.e - ? AS t1, 1 AS hw,"
-        " CASE WHEN sp.price_per_hour IS NOT NULL AND pg.price_per_hour IS NOT NULL THEN"
-        " sp.price_per_hour ELSE 0 END AS ps,"
-        " CASE WHEN sp.price_per_hour IS NOT NULL AND pg.price_per_hour IS NOT NULL THEN"
-        " pg.price_per_hour ELSE 0 END AS pp"
-        " FROM ("_s
-        + kRunningSpans + u") r JOIN vms v ON v.id = r.vm_id"_s + kPriceJoins
-        + u" WHERE r.e > r.s AND "_s + kSpotOnly + u" UNION ALL SELECT r.s - "_s
+    // Today's prices per VM first (grouped, so the database works them out once per VM, not
+    // once per span).
+    const QString vmPrices =
+        u"SELECT v.id AS vm_id,"
+        " MIN(CASE WHEN sp.price_per_hour IS NOT NULL AND pg.price_per_hour IS NOT NULL THEN"
+        " sp.price_per_hour ELSE 0 END) AS ps,"
+        " MIN(CASE WHEN sp.price_per_hour IS NOT NULL AND pg.price_per_hour IS NOT NULL THEN"
+        " pg.price_per_hour ELSE 0 END) AS pp FROM vms v"_s
+        + kPriceJoins + u" WHERE "_s + kSpotOnly + u" GROUP BY v.id"_s;
+    const QString weighted = u"SELECT r.s - ? AS t0, r.e - ? AS t1, 1 AS hw, vp.ps AS ps,"
+                             " vp.pp AS pp FROM ("_s
+        + kRunningSpans
+        + u") r JOIN vp ON vp.vm_id = r.vm_id WHERE r.e > r.s UNION ALL SELECT r.s - "_s
         + QString::number(from) + u" AS t0, (CASE WHEN r.e < c.b THEN r.e ELSE c.b END) - "_s
         + QString::number(from)
         + u" AS t1, 0 AS hw,"
@@ -549,7 +554,7 @@ std::optional<CostReport> SqliteStore::costReport(const CostQuery &query)
         + kPriceSteps + kVmSteps + u" JOIN ("_s + running
         + u") r ON r.vm_id = v.id AND r.s < c.b AND r.e > r.s"_s + kPriceJoins
         + u" WHERE c.d IS NOT NULL AND "_s + kSpotOnly;
-    const QString series = u"WITH w AS ("_s + weighted
+    const QString series = u"WITH vp AS ("_s + vmPrices + u"), w AS ("_s + weighted
         + u"), pts AS (SELECT t0 / ? AS b, t0 AS t, hw, 1 AS sg, ps, pp FROM w"
           " UNION ALL SELECT t1 / ? AS b, t1 AS t, hw, -1 AS sg, ps, pp FROM w)"
           " SELECT b, SUM(sg * hw), SUM(sg * hw * t), SUM(sg * ps), SUM(sg * ps * t),"
