@@ -113,6 +113,41 @@ std::function<QString(const QString &)> rule(bool (*valid)(QStringView), const Q
     };
 }
 
+// [fallback] after_minutes / after_seconds: the same setting in two units (unitMs).
+Setter fallbackAfter(qint64 unitMs, int max)
+{
+    return [=](ServerConfig &c, const QString &v) -> QString {
+        bool ok = false;
+        const int value = v.trimmed().toInt(&ok);
+        if (!ok || value < 0 || value > max)
+            return u"expected a whole number from 0 to "_s + QString::number(max);
+        c.fallback.afterMs = value * unitMs;
+        return QString();
+    };
+}
+
+Setter fallbackFlag(bool core::FallbackConfig::*member)
+{
+    return [=](ServerConfig &c, const QString &v) -> QString {
+        const std::optional<bool> value = base::parseBool(v);
+        if (!value)
+            return u"expected true or false"_s;
+        c.fallback.*member = *value;
+        return QString();
+    };
+}
+
+Setter fallbackTag(QString core::FallbackConfig::*member)
+{
+    return [=](ServerConfig &c, const QString &v) -> QString {
+        const QString tag = v.trimmed();
+        if (tag.isEmpty() || tag.size() > 512)
+            return u"expected a tag name of 1 to 512 characters"_s;
+        c.fallback.*member = tag;
+        return QString();
+    };
+}
+
 bool isAwsName(QStringView value) // an instance type: m5.large, c7gn.16xlarge
 {
     return !value.isEmpty() && value.size() <= 64
@@ -314,6 +349,30 @@ const QHash<QString, Setter> &setters()
              return QString();
          }},
         {u"health.restarts_per_hour"_s, integer(&ServerConfig::appRestartsPerHour, 0, 60)},
+        {u"fallback.enabled"_s, fallbackFlag(&core::FallbackConfig::enabled)},
+        {u"fallback.dry_run"_s, fallbackFlag(&core::FallbackConfig::dryRun)},
+        {u"fallback.return_to_preferred"_s, fallbackFlag(&core::FallbackConfig::returnToPreferred)},
+        {u"fallback.after_minutes"_s, fallbackAfter(60'000, 10'080)},
+        {u"fallback.after_seconds"_s, fallbackAfter(1'000, 604'800)},
+        {u"fallback.max_changes_per_day"_s,
+         [](ServerConfig &c, const QString &v) -> QString {
+             bool ok = false;
+             const int value = v.trimmed().toInt(&ok);
+             if (!ok || value < 1 || value > 100)
+                 return u"expected a whole number from 1 to 100"_s;
+             c.fallback.maxChangesPerDay = value;
+             return QString();
+         }},
+        {u"fallback.sizes_tag"_s, fallbackTag(&core::FallbackConfig::sizesTag)},
+        {u"fallback.max_price_tag"_s, fallbackTag(&core::FallbackConfig::maxPriceTag)},
+        {u"fallback.rule"_s, // repeatable: one rule a line
+         [](ServerConfig &c, const QString &v) -> QString {
+             core::FallbackRule rule;
+             if (QString problem = core::parseFallbackRule(v, &rule); !problem.isEmpty())
+                 return problem;
+             c.fallback.rules.append(rule);
+             return QString();
+         }},
         {u"keys.rotation_overlap_hours"_s,
          integer(&ServerConfig::rotationOverlapHours, 0, 24 * 90)},
         {u"legacy_webhook.enabled"_s, boolean(&ServerConfig::seedEnabled)},

@@ -180,7 +180,8 @@ void SimServer::routeArm(const http::Request &request, const ResponderPtr &respo
         kind = ArmLimits::Kind::List;
     else if (route == Route::Operation)
         kind = ArmLimits::Kind::OperationStatus;
-    else if (route == Route::VmAction && request.method == "POST")
+    else if ((route == Route::VmAction && request.method == "POST")
+             || (route == Route::Vm && request.method == "PATCH")) // Compute's "Update VM"
         kind = ArmLimits::Kind::Start;
     else if (route == Route::ScaleSetStart) // no documented per-scale-set policy: a write
         kind = ArmLimits::Kind::Write;
@@ -263,9 +264,11 @@ void SimServer::routeArm(const http::Request &request, const ResponderPtr &respo
                         parts.size() >= 10 ? parts.mid(7, 3).join(u'/') : parts.at(7), parts.at(3)))
                 : armError(404, u"NotFound"_s,
                            u"The entity was not found in this Azure location."_s);
+        } else if (route == Route::Vm && request.method == "PATCH") {
+            response = patchVm(request, vm);
         } else if (route == Route::Vm) {
             response = request.method != "GET"
-                ? armError(405, u"MethodNotAllowed"_s, u"only GET is simulated"_s)
+                ? armError(405, u"MethodNotAllowed"_s, u"only GET and PATCH are simulated"_s)
                 : http::Response::json(
                     200,
                     compact(
@@ -288,8 +291,35 @@ void SimServer::routeArm(const http::Request &request, const ResponderPtr &respo
     send(std::move(response));
 }
 
+http::Response SimServer::patchVm(const http::Request &request, int vm)
+{
+    // Update VM (PATCH): hardwareProfile.vmSize and billingProfile.maxPrice are simulated.
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body);
+    const QJsonObject properties = doc.object().value("properties"_L1).toObject();
+    if (!doc.isObject())
+        return armError(400, u"InvalidRequestContent"_s, u"The request content was invalid."_s);
+    if (!m_model.vm(vm).scaleSet.isEmpty())
+        return armError(409, u"OperationNotAllowed"_s,
+                        u"A uniform scale set instance takes its size from the scale set model."_s);
+    const QString size =
+        properties.value("hardwareProfile"_L1).toObject().value("vmSize"_L1).toString();
+    const QJsonValue price = properties.value("billingProfile"_L1).toObject().value("maxPrice"_L1);
+    const std::optional<double> maxPrice =
+        price.isDouble() ? std::optional<double>(price.toDouble()) : std::nullopt;
+    if (const auto refusal = m_model.update(vm, size, maxPrice))
+        return armError(refusal->status, refusal->code, refusal->message);
+    return http::Response::json(200,
+                                compact(simjson::vmBody(m_model.vm(vm), false, m_model.nowMs())));
+}
+
 http::Response SimServer::vmAction(const http::Request &request, int vm, const QString &action)
 {
+    if (action == "vmsizes"_L1 && request.method == "GET") { // List Available Sizes
+        QJsonArray sizes;
+        for (const QString &name : m_model.availableSizes(m_model.vm(vm).location))
+            sizes.append(QJsonObject {{u"name"_s, name}});
+        return http::Response::json(200, compact(QJsonObject {{u"value"_s, sizes}}));
+    }
     if (action == "instanceview"_L1 && request.method == "GET")
         return http::Response::json(
             200, compact(simjson::instanceView(m_model.vm(vm), m_model.nowMs())));

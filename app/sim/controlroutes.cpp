@@ -126,6 +126,22 @@ void SimServer::handleControl(const http::Request &request, const ResponderPtr &
                          seconds, code, mode == "async"_L1);
         return send(200, QJsonObject {{u"ok"_s, true}});
     }
+    if (what == "spot-price") { // a price eviction of the size's VMs below the new price
+        const QString size = body.value("size"_L1).toString();
+        const double price = body.value("price"_L1).toDouble(-1);
+        if (size.isEmpty() || price <= 0)
+            return bad(u"spot-price needs size and price > 0 (USD per hour)"_s);
+        const QStringList evicted = raiseSpotPrice(size, price);
+        return send(200, QJsonObject {{u"evicted"_s, QJsonArray::fromStringList(evicted)}});
+    }
+    if (what == "sizes") { // the sizes a region's VMs can be resized to
+        const QString region = body.value("region"_L1).toString();
+        const QStringList sizes = stringList(body.value("sizes"_L1));
+        if (region.isEmpty() || !body.value("sizes"_L1).isArray())
+            return bad(u"sizes needs region and sizes [names]"_s);
+        m_model.setAvailableSizes(region, sizes);
+        return send(200, QJsonObject {{u"ok"_s, true}});
+    }
     if (what == "throttle-storm") {
         const qint64 seconds = body.value("seconds"_L1).toInteger(0);
         if (seconds <= 0 || seconds > 3600)

@@ -653,6 +653,71 @@ void FleetModel::addCapacityWindow(CapacityWindow window)
     m_windows.append(window);
 }
 
+void FleetModel::setAvailableSizes(const QString &region, const QStringList &sizes)
+{
+    m_availableSizes.insert(region.toLower(), sizes);
+}
+
+QStringList FleetModel::availableSizes(const QString &region) const
+{
+    if (const auto it = m_availableSizes.constFind(region.toLower());
+        it != m_availableSizes.constEnd())
+        return *it;
+    QStringList sizes;
+    const auto add = [&sizes](const QString &size) {
+        if (!size.isEmpty() && !sizes.contains(size, Qt::CaseInsensitive))
+            sizes.append(size);
+    };
+    for (const SimVm &vm : m_vms) {
+        if (vm.gcpProject.isEmpty() && vm.awsAccount.isEmpty())
+            add(vm.size);
+    }
+    for (auto it = m_prices.cbegin(); it != m_prices.cend(); ++it)
+        add(it.key());
+    return sizes;
+}
+
+std::optional<FleetModel::Refusal> FleetModel::update(int index, const QString &size,
+                                                      std::optional<double> maxPrice)
+{
+    advance();
+    SimVm &vm = m_vms[index];
+    const QString state = vm.power == Power::Deallocated ? u"deallocated"_s
+        : vm.power == Power::Stopped                     ? u"stopped"_s
+                                                         : QString();
+    if (state.isEmpty() || (maxPrice && vm.power != Power::Deallocated))
+        return Refusal {409, u"OperationNotAllowed"_s,
+                        u"The VM '%1' must be deallocated to change its %2."_s.arg(
+                            vm.name, maxPrice ? u"max price"_s : u"size"_s)};
+    if (maxPrice && (*maxPrice < 0 && *maxPrice != -1.0))
+        return Refusal {400, u"InvalidParameter"_s,
+                        u"maxPrice must be -1 or a positive price in US dollars."_s};
+    if (!size.isEmpty() && !availableSizes(vm.location).contains(size, Qt::CaseInsensitive))
+        return Refusal {
+            409, u"SkuNotAvailable"_s,
+            u"The requested VM size %1 is not available in the current region %2."_s.arg(
+                size, vm.location)};
+    if (!size.isEmpty())
+        vm.size = size;
+    if (maxPrice)
+        vm.maxPrice = *maxPrice;
+    return std::nullopt;
+}
+
+QList<int> FleetModel::raiseSpotPrice(const QString &size, double usd)
+{
+    setSpotPrice(size, usd);
+    advance();
+    QList<int> evicted;
+    for (int i = 0; i < vmCount(); ++i) {
+        const SimVm &vm = m_vms.at(i);
+        if (vm.priority == "Spot"_L1 && vm.size.compare(size, Qt::CaseInsensitive) == 0
+            && vm.maxPrice >= 0 && vm.maxPrice < usd && evict(i, true))
+            evicted.append(i);
+    }
+    return evicted;
+}
+
 double FleetModel::spotPrice(const QString &size) const
 {
     return m_prices.value(size.toLower(), 0.02);

@@ -101,6 +101,24 @@ public:
     void setSpotPrice(const QString &size, double usd) { m_prices.insert(size.toLower(), usd); }
     double spotPrice(const QString &size) const;
 
+    // The sizes a VM in `region` can be resized to (GET {vm}/vmSizes): what
+    // setAvailableSizes(region) set, else every size of the fleet's VMs and of the price list.
+    void setAvailableSizes(const QString &region, const QStringList &sizes);
+    QStringList availableSizes(const QString &region) const;
+    // PATCH of a VM (hardwareProfile.vmSize, billingProfile.maxPrice; empty / nullopt = keep):
+    // as Azure, only while the VM is deallocated or stopped (the max price: deallocated), to a
+    // size its region offers. Nullopt when applied, else the refusal ARM would send.
+    struct Refusal
+    {
+        int status = 0;
+        QString code;
+        QString message;
+    };
+    std::optional<Refusal> update(int index, const QString &size, std::optional<double> maxPrice);
+    // A price eviction: sets the size's Spot price and evicts (with a Preempt notice) every
+    // running Spot VM of that size whose max price is now below it. Returns their indices.
+    QList<int> raiseSpotPrice(const QString &size, double usd);
+
     QList<ActivityEntry> activity(const QString &resourceKey, qint64 sinceMs) const;
     const QList<StartRecord> &starts() const { return m_starts; }
     const ModelCounters &counters() const { return m_counters; }
@@ -162,6 +180,7 @@ private:
     QList<SimScaleSet> m_scaleSets;
     QList<CapacityWindow> m_windows;
     QHash<QString, double> m_prices;
+    QHash<QString, QStringList> m_availableSizes; // by lower-cased region
     QList<ActivityEntry> m_activity;
     QList<StartRecord> m_starts;
     QList<RestartRecord> m_restarts;

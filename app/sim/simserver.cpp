@@ -192,6 +192,16 @@ QStringList SimServer::evict(int count, const QStringList &names, const QString 
     return out;
 }
 
+QStringList SimServer::raiseSpotPrice(const QString &size, double usd)
+{
+    QStringList out;
+    for (int index : m_model.raiseSpotPrice(size, usd))
+        out << m_model.vm(index).name;
+    if (onEvicted && !out.isEmpty())
+        onEvicted(out);
+    return out;
+}
+
 QStringList SimServer::deallocateAsUser(const QStringList &names, const QString &caller,
                                         qint64 logDelayMs)
 {

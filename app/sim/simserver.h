@@ -111,6 +111,9 @@ public:
                            bool deallocate);
     void capacityShortage(const QString &region, const QString &size, qint64 simSeconds,
                           const QString &code, bool async);
+    // A price eviction (docs/SIMULATOR.md "Capacity fallback"): the size's Spot price rises to
+    // usd and its running Spot VMs whose max price is below it are evicted. Returns their names.
+    QStringList raiseSpotPrice(const QString &size, double usd);
     void throttleStorm(qint64 realSeconds); // ARM and the AWS APIs
     QJsonObject awsJson() const; // counters of the AWS APIs
     void setFaults(double error5xxRate, double dropRate, int delayMs, double tokenFailureRate,
@@ -179,6 +182,7 @@ private:
                            const QString &resourceGroup, const QString &location);
     http::Response activityLog(const http::Request &request, const QString &subscription);
     http::Response vmAction(const http::Request &request, int vm, const QString &action);
+    http::Response patchVm(const http::Request &request, int vm);
     http::Response startAccepted(const http::Request &request, const QString &subscriptionId,
                                  const QString &location, const QString &opId) const;
     // Uniform scale sets (scalesetroutes.cpp).

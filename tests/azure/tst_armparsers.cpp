@@ -29,6 +29,21 @@ QByteArray specBody(const QString &name, const char *status = "200")
                              .toObject())
         .toJson();
 }
+// The recorded Spot VM's GET body (maxPrice -1, Standard_A1_v2).
+QByteArray recordedSpotVmBody()
+{
+    const QJsonObject recording =
+        QJsonDocument::fromJson(
+            fixture(u"arm/recording-dotnet-spot-vm-asyncop-get-simulateeviction-204.json"_s))
+            .object();
+    for (const QJsonValue &entry : recording.value("Entries"_L1).toArray()) {
+        const QJsonObject e = entry.toObject();
+        if (e.value("RequestMethod"_L1).toString() == "GET"_L1
+            && e.value("RequestUri"_L1).toString().contains("/virtualMachines/vm7856"_L1))
+            return e.value("ResponseBody"_L1).toString().toUtf8();
+    }
+    return {};
+}
 QByteArray testData(const QString &name)
 {
     QFile file(testDataPath(u"azure/"_s + name));
@@ -53,6 +68,9 @@ private slots:
     void listFullPropertiesFromRecordedVm();
     void listStatusOnlyPowerState();
     void listRejectsGarbage();
+    void vmSettingsFromRecordedSpotVm();
+    void availableSizesSpecExample();
+    void settingsPatchCarriesOnlyWhatChanges();
     void operationStatus();
     void activityLog();
     void activityLogUserDeallocation();
@@ -218,17 +236,7 @@ void TestArmParsers::listAllSpecExample()
 void TestArmParsers::listFullPropertiesFromRecordedVm()
 {
     // The recorded Spot VM GET body, wrapped as a one-item list page.
-    const QJsonObject recording =
-        QJsonDocument::fromJson(
-            fixture(u"arm/recording-dotnet-spot-vm-asyncop-get-simulateeviction-204.json"_s))
-            .object();
-    QByteArray vmBody;
-    for (const QJsonValue &entry : recording.value("Entries"_L1).toArray()) {
-        const QJsonObject e = entry.toObject();
-        if (e.value("RequestMethod"_L1).toString() == "GET"_L1
-            && e.value("RequestUri"_L1).toString().contains("/virtualMachines/vm7856"_L1))
-            vmBody = e.value("ResponseBody"_L1).toString().toUtf8();
-    }
+    const QByteArray vmBody = recordedSpotVmBody();
     QVERIFY(!vmBody.isEmpty());
     const QByteArray page = "{\"value\":[" + vmBody
         + "],\"nextLink\":\"https://management.azure.com/subscriptions/x/providers/"
@@ -250,6 +258,52 @@ void TestArmParsers::listFullPropertiesFromRecordedVm()
     QCOMPARE(vm.tags.value(u"testTag"_s), u"1"_s);
     QCOMPARE(vm.tags.size(), 4);
     QCOMPARE(parsed->nextLink.query(QUrl::FullyDecoded).contains("$skiptoken=abc"_L1), true);
+}
+
+void TestArmParsers::vmSettingsFromRecordedSpotVm()
+{
+    const QByteArray vmBody = recordedSpotVmBody();
+    QVERIFY(!vmBody.isEmpty());
+    QString error;
+    const auto settings = armparsers::parseVmSettings(vmBody, &error);
+    QVERIFY2(settings, qPrintable(error));
+    QCOMPARE(settings->size, u"Standard_A1_v2"_s);
+    QVERIFY(settings->maxPrice);
+    QCOMPARE(*settings->maxPrice, -1.0); // the recorded Spot VM pays up to pay-as-you-go
+
+    // A VM without a billing profile (not Spot) has no max price; a body without a size is
+    // no VM.
+    const auto regular = armparsers::parseVmSettings(
+        R"({"properties":{"hardwareProfile":{"vmSize":"Standard_D2s_v5"}}})", &error);
+    QVERIFY(regular && !regular->maxPrice);
+    QVERIFY(!armparsers::parseVmSettings(R"({"properties":{}})", &error));
+    QVERIFY(error.contains("vmSize"_L1));
+    QVERIFY(!armparsers::parseVmSettings("[]", &error));
+}
+
+void TestArmParsers::availableSizesSpecExample()
+{
+    QString error;
+    const auto sizes = armparsers::parseVmSizes(
+        specBody(u"arm/spec-VirtualMachine_ListAvailableVmSizes-2024-07-01.json"_s), &error);
+    QVERIFY2(sizes, qPrintable(error));
+    QCOMPARE(*sizes, (QStringList {u"Standard_A1_V2"_s, u"Standard_A2_V2"_s}));
+    QVERIFY(!armparsers::parseVmSizes(R"({"values":[]})", &error));
+}
+
+void TestArmParsers::settingsPatchCarriesOnlyWhatChanges()
+{
+    const auto properties = [](const QByteArray &body) {
+        return QJsonDocument::fromJson(body).object().value("properties"_L1).toObject();
+    };
+    const QJsonObject size =
+        properties(armparsers::vmSettingsPatch({u"Standard_D4s_v5"_s, std::nullopt}));
+    QCOMPARE(size.keys(), QStringList {u"hardwareProfile"_s});
+    QCOMPARE(size.value("hardwareProfile"_L1).toObject().value("vmSize"_L1).toString(),
+             u"Standard_D4s_v5"_s);
+    const QJsonObject price = properties(armparsers::vmSettingsPatch({{}, 0.25}));
+    QCOMPARE(price.keys(), QStringList {u"billingProfile"_s});
+    QCOMPARE(price.value("billingProfile"_L1).toObject().value("maxPrice"_L1).toDouble(), 0.25);
 }
 
 void TestArmParsers::listStatusOnlyPowerState()

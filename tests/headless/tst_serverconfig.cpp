@@ -23,6 +23,7 @@ private slots:
     void rejectsMistakes_data();
     void rejectsMistakes();
     void healthSecondsReplaceTheMinutes();
+    void fallbackSectionAndRules();
     void refusesUnsafeCombinations_data();
     void refusesUnsafeCombinations();
     void quotedValuesKeepCommentCharacters();
@@ -257,6 +258,15 @@ void TestServerConfig::rejectsMistakes_data()
                                      << u"health.restart: expected off, tagged or all"_s;
     QTest::newRow("bad app timeout") << QByteArray("[health]\nrestart_timeout_minutes = -5\n")
                                      << u"health.restart_timeout_minutes"_s;
+    QTest::newRow("bad fallback rule")
+        << QByteArray("[fallback]\nrule = Standard_D4s_v5\n") << u"fallback.rule: expected"_s;
+    QTest::newRow("bad fallback size") << QByteArray("[fallback]\nrule = env=a: Standard D4s\n")
+                                       << u"'Standard D4s' is not a VM size name"_s;
+    QTest::newRow("bad fallback cap")
+        << QByteArray("[fallback]\nrule = env=a: Standard_D4s_v5 | max_price = 0\n")
+        << u"max_price: expected a price"_s;
+    QTest::newRow("bad fallback limit")
+        << QByteArray("[fallback]\nmax_changes_per_day = 0\n") << u"fallback.max_changes_per_day"_s;
     QTest::newRow("bad app seconds") << QByteArray("[health]\nunhealthy_seconds = 1.5\n")
                                      << u"health.unhealthy_seconds: expected a whole number"_s;
 }
@@ -273,6 +283,30 @@ void TestServerConfig::healthSecondsReplaceTheMinutes()
     QCOMPARE(config->appHealthTimeoutSeconds, 25);
     QCOMPARE(config->appUnhealthyMinutes, 5); // the default, replaced by:
     QCOMPARE(config->appUnhealthySeconds, 8);
+}
+
+void TestServerConfig::fallbackSectionAndRules()
+{
+    QString error;
+    const auto config = headless::ServerConfig::parse(
+        "[fallback]\nenabled = true\ndry_run = yes\nafter_minutes = 20\n"
+        "max_changes_per_day = 2\nreturn_to_preferred = true\n"
+        "rule = env=batch: Standard_D4s_v5, Standard_D8s_v5\n"
+        "rule = team=ml: | max_price = -1\n",
+        &error);
+    QVERIFY2(config, qPrintable(error));
+    QVERIFY(config->fallback.enabled);
+    QVERIFY(config->fallback.dryRun);
+    QVERIFY(config->fallback.returnToPreferred);
+    QCOMPARE(config->fallback.afterMs, qint64(20 * 60'000));
+    QCOMPARE(config->fallback.maxChangesPerDay, 2);
+    QCOMPARE(config->fallback.rules.size(), 2);
+    QCOMPARE(config->fallback.rules[0].sizes,
+             (QStringList {u"Standard_D4s_v5"_s, u"Standard_D8s_v5"_s}));
+    QCOMPARE(*config->fallback.rules[1].maxPriceCap, -1.0);
+    const headless::ServerConfig defaults;
+    QVERIFY(!defaults.fallback.enabled); // opt-in
+    QCOMPARE(defaults.fallback.sizesTag, u"spotkeeper-fallback-sizes"_s);
 }
 
 void TestServerConfig::rejectsMistakes()

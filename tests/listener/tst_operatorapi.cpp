@@ -71,6 +71,7 @@ private slots:
     void addVmIsAudited();
     void costReportAsJsonAndCsv();
     void riskAsJsonAndCsv();
+    void undoOfAFallbackChangeIsAudited();
 
 private:
     testsupport::RawResponse call(const QByteArray &method, const QByteArray &path,
@@ -642,4 +643,41 @@ void TestOperatorApi::riskAsJsonAndCsv()
 }
 
 QTEST_GUILESS_MAIN(TestOperatorApi)
+void TestOperatorApi::undoOfAFallbackChangeIsAudited()
+{
+    core::VmRecord vm;
+    vm.resourceId = vmResourceId(u"vm-b"_s);
+    vm.resourceKey = vm.resourceId.toLower();
+    vm.subscriptionId = kSubscription;
+    vm.resourceGroup = kGroup;
+    vm.name = u"vm-b"_s;
+    vm.size = u"Standard_D4s_v5"_s;
+    vm.powerState = core::PowerState::Deallocated;
+    QVERIFY(m_store->upsertVm(vm) > 0);
+    core::AuditRecord change;
+    change.at = m_clock->nowUtc();
+    change.actor = u"engine"_s;
+    change.action = QLatin1StringView(core::kAuditFallbackResize);
+    change.target = vm.resourceKey;
+    change.detail = core::encodeFallbackChange(
+        {u"size"_s, u"Standard_D2s_v5"_s, u"Standard_D4s_v5"_s, false, u"capacity"_s});
+    const qint64 id = m_store->appendAudit(change);
+    QVERIFY(id > 0);
+
+    QCOMPARE(call("GET", "/api/v1/audit/" + QByteArray::number(id) + "/undo").status, 405);
+    QCOMPARE(call("POST", "/api/v1/audit/x/undo").status, 400);
+    QCOMPARE(call("POST", "/api/v1/audit/999999/undo").status, 404);
+    const auto response = call("POST", "/api/v1/audit/" + QByteArray::number(id) + "/undo");
+    QVERIFY2(response.status == 200, response.body.constData());
+    // The silent cloud cannot resize: the undo's row says so, with the token as actor.
+    const QList<core::AuditRecord> rows = audit();
+    QCOMPARE(rows.constLast().action, QLatin1StringView(core::kAuditFallbackUndo));
+    QCOMPARE(rows.constLast().actor, u"api:"_s + m_tokenId);
+    const auto undo = core::decodeFallbackChange(rows.constLast().detail);
+    QVERIFY(undo);
+    QCOMPARE(undo->undoes, id);
+    QCOMPARE(undo->after, u"Standard_D2s_v5"_s);
+    QVERIFY2(undo->error.contains(u"SettingsChangeNotSupported"_s), qPrintable(undo->error));
+}
+
 #include "tst_operatorapi.moc"

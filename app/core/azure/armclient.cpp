@@ -289,6 +289,80 @@ void ArmClient::postVmAction(const QString &resourceId, const QString &action,
                   [done = std::move(done)](ArmReply reply) { done(reply.call); });
 }
 
+void ArmClient::vmSettings(const QString &resourceId, std::function<void(VmSettingsResult)> done)
+{
+    if (!armparsers::parseVmResourceId(resourceId)) {
+        done(VmSettingsResult {badResourceId(resourceId), {}, std::nullopt});
+        return;
+    }
+    m_queue->send(ArmRequestQueue::Kind::Read, "GET", resourceUrl(resourceId, {}), resourceId,
+                  [done = std::move(done)](const ArmReply &reply) {
+                      VmSettingsResult result;
+                      result.call = reply.call;
+                      if (reply.call.ok()) {
+                          QString error;
+                          if (auto parsed = armparsers::parseVmSettings(reply.body, &error)) {
+                              result.size = parsed->size;
+                              result.maxPrice = parsed->maxPrice;
+                          } else {
+                              result.call =
+                                  failure(FailureClass::Transient, u"InvalidResponse"_s, error);
+                          }
+                      }
+                      done(result);
+                  });
+}
+
+void ArmClient::availableSizes(const QString &resourceId, std::function<void(VmSizesResult)> done)
+{
+    if (!armparsers::parseVmResourceId(resourceId)) {
+        done(VmSizesResult {badResourceId(resourceId), {}});
+        return;
+    }
+    m_queue->send(ArmRequestQueue::Kind::Read, "GET", resourceUrl(resourceId, u"/vmSizes"_s),
+                  resourceId, [done = std::move(done)](const ArmReply &reply) {
+                      VmSizesResult result;
+                      result.call = reply.call;
+                      if (reply.call.ok()) {
+                          QString error;
+                          if (auto sizes = armparsers::parseVmSizes(reply.body, &error))
+                              result.sizes = *sizes;
+                          else
+                              result.call =
+                                  failure(FailureClass::Transient, u"InvalidResponse"_s, error);
+                      }
+                      done(result);
+                  });
+}
+
+void ArmClient::changeSettings(const QString &resourceId, const VmSettingsChange &change,
+                               std::function<void(CallResult)> done)
+{
+    if (!armparsers::parseVmResourceId(resourceId)) {
+        done(badResourceId(resourceId));
+        return;
+    }
+    m_queue->send(ArmRequestQueue::Kind::Start, "PATCH", resourceUrl(resourceId, {}), resourceId,
+                  armparsers::vmSettingsPatch(change),
+                  [this, resourceId, done = std::move(done)](const ArmReply &reply) {
+                      QByteArray url = armerror::headerValue(reply.headers, "Azure-AsyncOperation");
+                      if (!reply.call.ok() || reply.status == 200 || url.isEmpty()) {
+                          done(reply.call); // 200: applied; 201/202 without a URL: accepted
+                          return;
+                      }
+                      followOperation(resourceId, QString::fromLatin1(url.trimmed()),
+                                      [done](const StartResult &result) {
+                                          CallResult call = result.call;
+                                          if (call.ok() && !result.finished)
+                                              call =
+                                                  failure(FailureClass::Transient,
+                                                          u"OperationStillInProgress"_s,
+                                                          u"the update did not finish in time"_s);
+                                          done(call);
+                                      });
+                  });
+}
+
 void ArmClient::followOperation(const QString &resourceId, const QString &url,
                                 std::function<void(StartResult)> done)
 {

@@ -72,6 +72,16 @@ public:
     void deallocateVm(const QString &resourceId, std::function<void(CallResult)> done);
     // POST restart (a reboot of a running VM); done once ARM accepted it, like deallocateVm.
     void restartVm(const QString &resourceId, std::function<void(CallResult)> done);
+    // GET of the VM: its size and max price (armparsers::parseVmSettings).
+    void vmSettings(const QString &resourceId, std::function<void(VmSettingsResult)> done);
+    // GET {vm}/vmSizes: the sizes the VM can be resized to (Virtual Machines - List Available
+    // Sizes).
+    void availableSizes(const QString &resourceId, std::function<void(VmSizesResult)> done);
+    // PATCH of the VM's hardwareProfile.vmSize / billingProfile.maxPrice ("Update VM": charged
+    // like a start, to the VM's and the subscription's write buckets); an asynchronous answer
+    // is followed until the update finished.
+    void changeSettings(const QString &resourceId, const VmSettingsChange &change,
+                        std::function<void(CallResult)> done);
     // Follows an Azure-AsyncOperation or Location URL (a persisted one after a restart).
     void followOperation(const QString &resourceId, const QString &url,
                          std::function<void(StartResult)> done);

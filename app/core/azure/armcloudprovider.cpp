@@ -271,4 +271,42 @@ void ArmCloudProvider::deallocate(const VmRecord &vm, std::function<void(CallRes
     m_client->deallocateVm(resourceIdOf(vm), std::move(done));
 }
 
+bool ArmCloudProvider::canChangeSettings(const VmRecord &vm) const
+{
+    const auto parts = armparsers::parseVmResourceId(resourceIdOf(vm));
+    return parts && !parts->isScaleSetInstance();
+}
+
+void ArmCloudProvider::vmSettings(const VmRecord &vm, std::function<void(VmSettingsResult)> done)
+{
+    if (!canChangeSettings(vm)) {
+        VmSettingsResult result;
+        result.call = settingsNotSupported();
+        done(result);
+        return;
+    }
+    m_client->vmSettings(resourceIdOf(vm), std::move(done));
+}
+
+void ArmCloudProvider::availableSizes(const VmRecord &vm, std::function<void(VmSizesResult)> done)
+{
+    if (!canChangeSettings(vm)) {
+        VmSizesResult result;
+        result.call = settingsNotSupported();
+        done(result);
+        return;
+    }
+    m_client->availableSizes(resourceIdOf(vm), std::move(done));
+}
+
+void ArmCloudProvider::changeSettings(const VmRecord &vm, const VmSettingsChange &change,
+                                      std::function<void(CallResult)> done)
+{
+    if (!canChangeSettings(vm)) {
+        done(settingsNotSupported());
+        return;
+    }
+    m_client->changeSettings(resourceIdOf(vm), change, std::move(done));
+}
+
 } // namespace spotkeeper::core

@@ -66,6 +66,13 @@ public:
                                 std::function<void(FleetEvidenceResult)> done) override;
     void deallocate(const VmRecord &vm, std::function<void(CallResult)> done) override;
     void restart(const VmRecord &vm, std::function<void(CallResult)> done) override;
+    // Standalone and Flexible scale set VMs; a uniform scale set instance takes its size and
+    // max price from its scale set's model, which SpotKeeper does not change.
+    bool canChangeSettings(const VmRecord &vm) const override;
+    void vmSettings(const VmRecord &vm, std::function<void(VmSettingsResult)> done) override;
+    void availableSizes(const VmRecord &vm, std::function<void(VmSizesResult)> done) override;
+    void changeSettings(const VmRecord &vm, const VmSettingsChange &change,
+                        std::function<void(CallResult)> done) override;
 
     // For the status bar / healthz: "environment: client <id> in tenant <t>"; never a secret.
     QString credentialStatus() const;

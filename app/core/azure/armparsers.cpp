@@ -192,6 +192,53 @@ std::optional<PowerState> parseInstanceView(const QByteArray &body, QString *err
     return powerStateFromStatuses(obj->value("statuses"_L1).toArray());
 }
 
+std::optional<VmSettingsResult> parseVmSettings(const QByteArray &body, QString *error)
+{
+    const auto obj = objectOf(body, u"virtual machine"_s, error);
+    if (!obj)
+        return std::nullopt;
+    const QJsonObject properties = obj->value("properties"_L1).toObject();
+    VmSettingsResult result;
+    result.size = properties.value("hardwareProfile"_L1).toObject().value("vmSize"_L1).toString();
+    if (result.size.isEmpty()) {
+        *error = u"the virtual machine has no properties.hardwareProfile.vmSize"_s;
+        return std::nullopt;
+    }
+    const QJsonValue price = properties.value("billingProfile"_L1).toObject().value("maxPrice"_L1);
+    if (price.isDouble())
+        result.maxPrice = price.toDouble();
+    return result;
+}
+
+std::optional<QStringList> parseVmSizes(const QByteArray &body, QString *error)
+{
+    const auto obj = objectOf(body, u"VM size list"_s, error);
+    if (!obj)
+        return std::nullopt;
+    if (!obj->value("value"_L1).isArray()) {
+        *error = u"the VM size list has no value array"_s;
+        return std::nullopt;
+    }
+    QStringList sizes;
+    for (const QJsonValue &entry : obj->value("value"_L1).toArray()) {
+        const QString name = entry.toObject().value("name"_L1).toString();
+        if (!name.isEmpty())
+            sizes.append(name);
+    }
+    return sizes;
+}
+
+QByteArray vmSettingsPatch(const VmSettingsChange &change)
+{
+    QJsonObject properties;
+    if (!change.size.isEmpty())
+        properties.insert(u"hardwareProfile"_s, QJsonObject {{u"vmSize"_s, change.size}});
+    if (change.maxPrice)
+        properties.insert(u"billingProfile"_s, QJsonObject {{u"maxPrice"_s, *change.maxPrice}});
+    return QJsonDocument(QJsonObject {{u"properties"_s, properties}})
+        .toJson(QJsonDocument::Compact);
+}
+
 std::optional<VmListPage> parseVmListPage(const QByteArray &body, QString *error)
 {
     return parseListPage(body, u"VM list page"_s, error, &VmListPage::vms,

@@ -43,6 +43,14 @@ PowerState powerStateFromStatuses(const QJsonArray &statuses);
 // Instance view body (GET .../instanceView). nullopt + error for a non-object body.
 std::optional<PowerState> parseInstanceView(const QByteArray &body, QString *error);
 
+// GET of a VM: properties.hardwareProfile.vmSize and properties.billingProfile.maxPrice (none
+// when the VM has no billing profile). nullopt + error for a body without a size.
+std::optional<VmSettingsResult> parseVmSettings(const QByteArray &body, QString *error);
+// GET {vm}/vmSizes (Virtual Machines - List Available Sizes): value[].name.
+std::optional<QStringList> parseVmSizes(const QByteArray &body, QString *error);
+// The PATCH body that changes a VM's size and/or max price (only what change sets).
+QByteArray vmSettingsPatch(const VmSettingsChange &change);
+
 struct VmListPage
 {
     QList<VmRecord> vms;

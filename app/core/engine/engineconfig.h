@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/backoffpolicy.h"
+#include "engine/capacityfallback.h"
 #include "fleet/ratebudget.h"
 
 #include <QString>
@@ -63,6 +64,10 @@ struct EngineConfig
     // app_unhealthy alert. 0 = do not wait for the application (power state only).
     qint64 appHealthTimeoutMs = 10 * 60'000;
     qint64 appHealthPollMs = 5'000; // how often the store is asked what the agent reported
+
+    // The capacity fallback (docs/ENGINE.md "Capacity fallback"; spotkeeperd.conf [fallback]):
+    // off unless enabled, and then only for VMs that opted in (a tag or a tag rule).
+    FallbackConfig fallback;
 
     bool driveWithTimer = true; // production: a QTimer wakes at the next due time
 };

@@ -3,12 +3,14 @@
 #pragma once
 
 #include "base/clock.h"
+#include "engine/capacityfallback.h"
 #include "engine/engineconfig.h"
 #include "fleet/cloudprovider.h"
 #include "fleet/fleetoperations.h"
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -70,6 +72,11 @@ public:
     // RestartAttempt event of type "app_restart", then the cloud's answer).
     OperationResult restartForAppHealth(qint64 vmId, const QString &why);
 
+    // Reverts one capacity fallback change (the audit row auditId of a resize or a max price
+    // change) by applying its before value to the deallocated VM; itself one audit row
+    // ("fallback_undo", written when the cloud answered) and one timeline event.
+    OperationResult undoFallback(qint64 auditId, const QString &actor) override;
+
     // FleetOperations
     void handleNoticeStored(qint64 vmId, const EventRecord &notice) override;
     void handleUnconfirmedNotice(qint64 vmId) override;
@@ -96,6 +103,8 @@ Q_SIGNALS:
     void stoppedOnPurpose(qint64 vmId, const QString &by, const QString &operation);
     // The cloud answered a Stop on purpose's deallocate request (ok: accepted).
     void deallocateAnswered(qint64 vmId, bool ok, const QString &message);
+    // The capacity fallback changed (or, in a dry run, would change) a VM, or undid a change.
+    void fallbackRecorded(qint64 vmId, const QString &action, const QString &message);
 
 private:
     struct Tracked
@@ -117,6 +126,9 @@ private:
         bool listMissed = false; // the list did not have the VM: one GET instead
         QDateTime acceptedAt; // a start accepted and not followed: a power list confirms it
         QDateTime appWaitSince; // WaitingForApplication: since when the VM runs
+        QDateTime capacitySince; // the first capacity refusal of this job (the fallback's clock)
+        QSet<QString> fallbackNotes; // fallback events already written for this job
+        bool fallbackDryRun = false; // a dry run's resize is recorded once per job
 
         // The VM was seen in `state` at `at` (by a GET or a list); any state but running,
         // starting or unknown is remembered as the VM having been down.
@@ -195,6 +207,41 @@ private:
     std::optional<JobRecord> createJob(const VmRecord &vm, JobState state, const QString &trigger,
                                        const QDateTime &notBefore, const QDateTime &evictedAt);
 
+    // restartenginefallback.cpp: the capacity fallback (capacityfallback.h decides)
+    // After a capacity refusal (the job backs off): resize to the next approved size once the
+    // refusals lasted FallbackConfig::afterMs. True when a fallback step started.
+    bool fallBackFromCapacity(qint64 vmId);
+    // A start refused for the max price: raise it to the cap (or park the job with the reason).
+    // False when the VM has no price cap, and the refusal takes its usual course.
+    bool raiseMaxPriceAfterRefusal(qint64 vmId, const CallResult &call, const EventRecord &attempt);
+    struct FallbackStep // one change under way: whose, and why
+    {
+        qint64 vmId = 0;
+        quint64 generation = 0; // the job's when it began: an operator action ends the step
+        VmRecord vm;
+        QString reason; // for the audit row
+    };
+    std::optional<FallbackPolicy> fallbackPolicyOf(const VmRecord &vm); // a bad tag is noted
+    bool fallbackAllowed(const VmRecord &vm); // the cloud can, the daily limit allows
+    void resizeWithin(const FallbackStep &step, const QStringList &approved,
+                      const VmSizesResult &sizes);
+    void raiseWithin(const FallbackStep &step, double cap, const QString &refusal,
+                     const VmSettingsResult &settings);
+    // Changes the VM, writes the audit row and the event, then starts the job again (a size
+    // change refused: its backoff; a max price refused: an operator).
+    void applyFallback(const FallbackStep &step, const QString &action,
+                       const FallbackChange &change, const VmSettingsChange &settings);
+    void resumeAfterFallback(qint64 vmId, bool startNow);
+    void parkForOperator(qint64 vmId, const QString &reason);
+    void fallbackNote(qint64 vmId, const QString &message);
+    bool fallbackLimitReached(const VmRecord &vm, QString *why);
+    // FallbackConfig::returnToPreferred: a VM stopped on purpose after a fallback resize gets
+    // its preferred size back once it is deallocated.
+    void noteDeliberateStop(const VmRecord &vm);
+    void returnToPreferredSize(qint64 vmId);
+    void recordFallback(const VmRecord &vm, const QString &action, const FallbackChange &change,
+                        const QString &actor);
+
     // restartengineoperations.cpp: ingest and operator actions
     void processProbe(qint64 vmId);
     void handleProbeResult(qint64 vmId, const PowerStateResult &result);
@@ -232,6 +279,7 @@ private:
     QHash<QString, int> m_jobsBySubscription; // storm detection, rebuilt when dirty
     bool m_jobsBySubscriptionDirty = true;
     QHash<qint64, EvidenceWatch> m_watches;
+    QHash<qint64, QString> m_sizeReturns; // vm id -> preferred size, resized at deallocation
     struct CapacityShortage
     {
         QDateTime since; // the first capacity error since the pool's last success

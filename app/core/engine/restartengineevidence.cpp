@@ -241,6 +241,7 @@ void RestartEngine::markStoppedOnPurpose(const VmRecord &vm, const QString &by,
             Q_EMIT storeFailed(u"cannot write the audit row for stopped_on_purpose"_s);
     }
     Q_EMIT stoppedOnPurpose(vm.id, by, operation);
+    noteDeliberateStop(vm);
 }
 
 EventRecord RestartEngine::vmEvent(qint64 vmId, EventKind kind, const QString &source,

@@ -363,6 +363,7 @@ OperationResult RestartEngine::resumeOrStart(qint64 vmId, const QString &actor,
                                              const QString &action)
 {
     return auditedOnVm(vmId, actor, action, [&](const VmRecord &vm) -> OperationResult {
+        m_sizeReturns.remove(vmId); // wanted running again: no resize on its next deallocation
         const bool wasStopped = vm.desiredState == DesiredState::Stopped;
         if (!m_store.setAutoRestart(vmId, true)
             || (wasStopped && !m_store.setDesiredState(vmId, DesiredState::Running)))

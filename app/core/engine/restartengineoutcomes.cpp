@@ -123,6 +123,10 @@ void RestartEngine::handleStartDone(qint64 vmId, quint64 generation, const Start
     if (!isRetryable(call.failure)) {
         event.message =
             u"start attempt "_s + QString::number(attempt) + u" failed: "_s + describe(call);
+        if (call.failure == FailureClass::Price && raiseMaxPriceAfterRefusal(vmId, call, event)) {
+            reschedule();
+            return;
+        }
         toNeedsOperator(vmId, call, u"starting the VM"_s);
         reschedule();
         return;
@@ -149,8 +153,10 @@ void RestartEngine::handleStartDone(qint64 vmId, quint64 generation, const Start
             again->capacityWait = call.failure == FailureClass::Capacity;
         }
     }
-    if (call.failure == FailureClass::Capacity)
+    if (call.failure == FailureClass::Capacity) {
         noteCapacityError(vmId, call);
+        fallBackFromCapacity(vmId);
+    }
     reschedule();
 }
 
@@ -303,6 +309,8 @@ void RestartEngine::checkAlert(qint64 vmId)
 
 void RestartEngine::observePowerState(qint64 vmId, PowerState state)
 {
+    if (state == PowerState::Deallocated && m_sizeReturns.contains(vmId))
+        returnToPreferredSize(vmId); // deliberately stopped after a capacity fallback resize
     if (state == PowerState::Running || state == PowerState::Starting)
         m_watches.remove(vmId); // back up before anything was decided: nothing to decide
     if (auto probe = m_probes.find(vmId);

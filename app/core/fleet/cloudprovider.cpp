@@ -105,4 +105,44 @@ void CloudProvider::restart(const VmRecord &vm, std::function<void(CallResult)> 
     done(result);
 }
 
+bool CloudProvider::canChangeSettings(const VmRecord &vm) const
+{
+    Q_UNUSED(vm);
+    return false;
+}
+
+CallResult CloudProvider::settingsNotSupported()
+{
+    CallResult result;
+    result.failure = FailureClass::Fatal;
+    result.errorCode = QStringLiteral("SettingsChangeNotSupported");
+    result.errorMessage =
+        QStringLiteral("this cloud provider cannot resize a VM or change its max price");
+    return result;
+}
+
+void CloudProvider::vmSettings(const VmRecord &vm, std::function<void(VmSettingsResult)> done)
+{
+    Q_UNUSED(vm);
+    VmSettingsResult result;
+    result.call = settingsNotSupported();
+    done(result);
+}
+
+void CloudProvider::availableSizes(const VmRecord &vm, std::function<void(VmSizesResult)> done)
+{
+    Q_UNUSED(vm);
+    VmSizesResult result;
+    result.call = settingsNotSupported();
+    done(result);
+}
+
+void CloudProvider::changeSettings(const VmRecord &vm, const VmSettingsChange &change,
+                                   std::function<void(CallResult)> done)
+{
+    Q_UNUSED(vm);
+    Q_UNUSED(change);
+    done(settingsNotSupported());
+}
+
 } // namespace spotkeeper::core

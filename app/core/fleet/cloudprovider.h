@@ -9,6 +9,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <optional>
@@ -96,6 +97,28 @@ struct FleetEvidenceResult
     bool complete = true; // false: the page bound stopped the listing before its end
 };
 
+// A VM's settings the capacity fallback reads and changes (docs/ENGINE.md "Capacity fallback").
+struct VmSettingsResult
+{
+    CallResult call;
+    QString size; // Azure: hardwareProfile.vmSize
+    std::optional<double> maxPrice; // Azure: billingProfile.maxPrice (-1 = pay-as-you-go); none
+                                    // for a VM without one (not Spot)
+};
+
+// What to change: an empty size and no maxPrice change nothing.
+struct VmSettingsChange
+{
+    QString size;
+    std::optional<double> maxPrice;
+};
+
+struct VmSizesResult
+{
+    CallResult call;
+    QStringList sizes; // the sizes the VM can be resized to where it is
+};
+
 class CloudProvider : public QObject
 {
     Q_OBJECT
@@ -143,6 +166,21 @@ public:
     // application unhealthy for too long (docs/ENGINE.md "Application health"). Done when the
     // cloud accepted the request. The default answers Fatal "RestartNotSupported".
     virtual void restart(const VmRecord &vm, std::function<void(CallResult)> done);
+
+    // The capacity fallback's calls. A cloud that cannot resize a VM or change its max price
+    // says so: the defaults answer Fatal "SettingsChangeNotSupported" (and canChangeSettings
+    // is false), and the engine leaves such a VM to its retries and its operator.
+    virtual bool canChangeSettings(const VmRecord &vm) const;
+    // The VM's size and max price as the cloud has them now (Azure: GET of the VM).
+    virtual void vmSettings(const VmRecord &vm, std::function<void(VmSettingsResult)> done);
+    // The sizes the (deallocated) VM can take where it is (Azure: GET {vm}/vmSizes).
+    virtual void availableSizes(const VmRecord &vm, std::function<void(VmSizesResult)> done);
+    // Changes the deallocated VM's size and/or max price (Azure: PATCH of hardwareProfile.vmSize
+    // and billingProfile.maxPrice); done when the cloud has applied it.
+    virtual void changeSettings(const VmRecord &vm, const VmSettingsChange &change,
+                                std::function<void(CallResult)> done);
+    // What the defaults answer.
+    static CallResult settingsNotSupported();
 };
 
 } // namespace spotkeeper::core

@@ -126,4 +126,36 @@ void CloudRouter::deallocate(const VmRecord &vm, std::function<void(CallResult)>
     done(noProvider(cloudOf(vm)));
 }
 
+bool CloudRouter::canChangeSettings(const VmRecord &vm) const
+{
+    const CloudProvider *p = provider(cloudOf(vm));
+    return p != nullptr && p->canChangeSettings(vm);
+}
+
+void CloudRouter::vmSettings(const VmRecord &vm, std::function<void(VmSettingsResult)> done)
+{
+    if (CloudProvider *p = provider(cloudOf(vm)))
+        return p->vmSettings(vm, std::move(done));
+    VmSettingsResult result;
+    result.call = noProvider(cloudOf(vm));
+    done(result);
+}
+
+void CloudRouter::availableSizes(const VmRecord &vm, std::function<void(VmSizesResult)> done)
+{
+    if (CloudProvider *p = provider(cloudOf(vm)))
+        return p->availableSizes(vm, std::move(done));
+    VmSizesResult result;
+    result.call = noProvider(cloudOf(vm));
+    done(result);
+}
+
+void CloudRouter::changeSettings(const VmRecord &vm, const VmSettingsChange &change,
+                                 std::function<void(CallResult)> done)
+{
+    if (CloudProvider *p = provider(cloudOf(vm)))
+        return p->changeSettings(vm, change, std::move(done));
+    done(noProvider(cloudOf(vm)));
+}
+
 } // namespace spotkeeper::core

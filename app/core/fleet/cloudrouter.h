@@ -42,6 +42,11 @@ public:
     void deallocate(const VmRecord &vm, std::function<void(CallResult)> done) override;
     QString cannotRestart(const VmRecord &vm) const override; // the VM's cloud's answer
     void restart(const VmRecord &vm, std::function<void(CallResult)> done) override;
+    bool canChangeSettings(const VmRecord &vm) const override;
+    void vmSettings(const VmRecord &vm, std::function<void(VmSettingsResult)> done) override;
+    void availableSizes(const VmRecord &vm, std::function<void(VmSizesResult)> done) override;
+    void changeSettings(const VmRecord &vm, const VmSettingsChange &change,
+                        std::function<void(CallResult)> done) override;
 
 private:
     QMap<Cloud, CloudProvider *> m_providers;

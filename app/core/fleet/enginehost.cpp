@@ -84,6 +84,7 @@ EngineConfig engineConfig(const EngineHostConfig &c)
     config.appHealthTimeoutMs = c.appHealthTimeoutSeconds >= 0
         ? qint64(c.appHealthTimeoutSeconds) * 1000
         : qint64(c.appHealthTimeoutMinutes) * 60'000;
+    config.fallback = c.fallback;
     return config;
 }
 

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "engine/capacityfallback.h"
 #include "fleet/ratebudget.h"
 #include "http/httpserver.h"
 #include "notify/notifyconfig.h"
@@ -102,6 +103,9 @@ struct EngineHostConfig : BudgetSettings
     QString appRestart = QStringLiteral("tagged"); // off | tagged | all
     QString appRestartTag = QStringLiteral("spotkeeper-app-restart");
     int appRestartsPerHour = 2;
+    // [fallback] the capacity fallback (docs/ENGINE.md "Capacity fallback"): off by default;
+    // then only VMs that opted in (the sizes/max price tags, or a rule) are resized or repriced.
+    FallbackConfig fallback;
     // [keys]
     int rotationOverlapHours = 24;
     // [legacy_webhook] (formerly [seed]): POST /webhook of the original Cloudflare-worker

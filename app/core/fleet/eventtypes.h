@@ -19,5 +19,8 @@ inline constexpr QStringView kAgentSilent = u"agent_silent"; // a running VM's a
 // The application on a running VM is unhealthy: a restart job that timed out waiting for it,
 // or the application health watch (docs/ENGINE.md "Application health").
 inline constexpr QStringView kAppUnhealthy = u"app_unhealthy";
+// The capacity fallback resized a VM or changed its max price (or would, in a dry run), or an
+// operator undid such a change (docs/ENGINE.md "Capacity fallback").
+inline constexpr QStringView kFallback = u"fallback";
 
 } // namespace spotkeeper::core::eventtype

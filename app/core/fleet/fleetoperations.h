@@ -44,6 +44,9 @@ public:
     virtual OperationResult stopOnPurpose(qint64 vmId, const QString &actor) = 0;
     // Undoes it: desired state running, auto-restart on, and the VM started if it is down.
     virtual OperationResult startVm(qint64 vmId, const QString &actor) = 0;
+    // Reverts one capacity fallback change (its audit row's id) by applying the row's before
+    // value (docs/ENGINE.md "Capacity fallback"). The default: not possible here.
+    virtual OperationResult undoFallback(qint64 auditId, const QString &actor);
 };
 
 } // namespace spotkeeper::core

@@ -144,6 +144,17 @@ http::Response OperatorApi::handle(const http::Request &request, const QString &
         return request.method == "GET" ? listJobs(request) : methodNotAllowed(request, "GET");
     if (head == "audit" && segments.size() == 1)
         return request.method == "GET" ? listAudit(request) : methodNotAllowed(request, "GET");
+    if (head == "audit" && segments.size() == 3 && segments[2] == "undo") {
+        // A capacity fallback change undone by its audit row's id (docs/ENGINE.md).
+        if (request.method != "POST")
+            return methodNotAllowed(request, "POST");
+        bool numeric = false;
+        const qint64 auditId = segments[1].toLongLong(&numeric);
+        if (!numeric || auditId <= 0)
+            return http::Response::error(400, u"invalid"_s,
+                                         u"the audit row's id is a positive number"_s);
+        return fromOperation(m_operations.undoFallback(auditId, actor), u"undo"_s);
+    }
     if (head == "cost" && segments.size() == 1)
         return request.method == "GET" ? costReport(request) : methodNotAllowed(request, "GET");
     if (head == "risk" && segments.size() == 1)

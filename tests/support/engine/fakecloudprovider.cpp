@@ -450,4 +450,54 @@ void FakeCloudProvider::restart(const VmRecord &vm, std::function<void(CallResul
     post(now.toMSecsSinceEpoch() + latencyMs, [done, answer] { done(answer); });
 }
 
+bool FakeCloudProvider::canChangeSettings(const VmRecord &vm) const
+{
+    Q_UNUSED(vm);
+    return settingsSupported;
+}
+
+void FakeCloudProvider::vmSettings(const VmRecord &vm, std::function<void(VmSettingsResult)> done)
+{
+    const QDateTime now = m_clock.nowUtc();
+    VmSettingsResult result;
+    if (!settingsSupported) {
+        result.call = settingsNotSupported();
+    } else {
+        result.size = size(vm.resourceKey);
+        result.maxPrice = maxPrice(vm.resourceKey);
+    }
+    calls.append({Kind::Settings, vm.resourceKey, now, false, 0, result.call.failure});
+    post(now.toMSecsSinceEpoch() + latencyMs, [done, result] { done(result); });
+}
+
+void FakeCloudProvider::availableSizes(const VmRecord &vm, std::function<void(VmSizesResult)> done)
+{
+    const QDateTime now = m_clock.nowUtc();
+    VmSizesResult result;
+    if (!settingsSupported)
+        result.call = settingsNotSupported();
+    else
+        result.sizes = sizesOffered;
+    calls.append({Kind::Sizes, vm.resourceKey, now, false, 0, result.call.failure});
+    post(now.toMSecsSinceEpoch() + latencyMs, [done, result] { done(result); });
+}
+
+void FakeCloudProvider::changeSettings(const VmRecord &vm, const VmSettingsChange &change,
+                                       std::function<void(CallResult)> done)
+{
+    const QDateTime now = m_clock.nowUtc();
+    const CallResult answer = settingsSupported ? changeSettingsAnswer : settingsNotSupported();
+    calls.append({Kind::ChangeSettings, vm.resourceKey, now, false, 0, answer.failure});
+    const QString key = vm.resourceKey;
+    post(now.toMSecsSinceEpoch() + latencyMs, [this, key, change, done, answer] {
+        if (answer.ok() && m_vms.contains(key)) { // applied when the answer comes
+            if (!change.size.isEmpty())
+                m_vms[key].record.size = change.size;
+            if (change.maxPrice)
+                m_vms[key].maxPrice = change.maxPrice;
+        }
+        done(answer);
+    });
+}
+
 } // namespace spotkeeper::core::test

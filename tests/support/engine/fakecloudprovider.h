@@ -33,7 +33,10 @@ public:
         Evidence,
         EvidenceListing,
         Deallocate,
-        Restart
+        Restart,
+        Settings, // vmSettings
+        Sizes, // availableSizes
+        ChangeSettings
     };
     struct Call
     {
@@ -146,6 +149,22 @@ public:
     }
     void restart(const VmRecord &vm, std::function<void(CallResult)> done) override;
 
+    // --- the capacity fallback's calls (unsupported, as the base class, until enabled)
+    bool settingsSupported = false;
+    QStringList sizesOffered; // what availableSizes() answers
+    CallResult changeSettingsAnswer; // ok by default; a failure changes nothing
+    QString size(const QString &key) const { return m_vms.value(key).record.size; }
+    std::optional<double> maxPrice(const QString &key) const { return m_vms.value(key).maxPrice; }
+    void setMaxPrice(const QString &key, std::optional<double> price)
+    {
+        m_vms[key].maxPrice = price;
+    }
+    bool canChangeSettings(const VmRecord &vm) const override;
+    void vmSettings(const VmRecord &vm, std::function<void(VmSettingsResult)> done) override;
+    void availableSizes(const VmRecord &vm, std::function<void(VmSizesResult)> done) override;
+    void changeSettings(const VmRecord &vm, const VmSettingsChange &change,
+                        std::function<void(CallResult)> done) override;
+
 private:
     struct Vm
     {
@@ -153,6 +172,7 @@ private:
         QMap<qint64, PowerState> timeline; // ms -> state from then on
         QList<StartScript> script;
         QList<CallResult> powerFailures;
+        std::optional<double> maxPrice; // billingProfile.maxPrice (Spot VMs)
         qint64 paceTokensMilli = 0; // Compute per-VM start bucket, in milli-tokens
         qint64 paceAtMs = 0;
     };
