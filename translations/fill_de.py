@@ -333,6 +333,15 @@ S.update({
  "No agent has reported for this VM (observed through its cloud's API only).": 'Für diese VM hat sich kein Agent gemeldet (nur über die API ihrer Cloud beobachtet).',
 })
 
+# The capacity fallback's Undo in the detail pane (issue 18, docs/DASHBOARD.md).
+S.update({
+ '&Undo change': 'Änderung &rückgängig machen',
+ 'Undo the capacity fallback change selected in the timeline: the VM gets its earlier size or max price back (it must be deallocated)': 'Die in der Zeitleiste ausgewählte Änderung des Kapazitäts-Ausweichens rückgängig machen: Die VM erhält ihre frühere Größe oder ihren früheren Höchstpreis zurück (sie muss freigegeben sein)',
+ 'Undo requested: %1': 'Rückgängig machen angefordert: %1',
+ 'Undo refused: %1': 'Rückgängig machen abgelehnt: %1',
+ "Undo of a capacity fallback change needs the dashboard's own engine.": 'Das Rückgängigmachen einer Änderung des Kapazitäts-Ausweichens braucht die eigene Engine des Dashboards.',
+})
+
 def fill(path, german):
     tree = ET.parse(path)
     missing = []

@@ -877,6 +877,22 @@
         <source>Application: unhealthy since %1: %2 (%3 probe, %4 ms)</source>
         <translation>Anwendung: gestört seit %1: %2 (%3-Prüfung, %4 ms)</translation>
     </message>
+    <message>
+        <source>&amp;Undo change</source>
+        <translation>Änderung &amp;rückgängig machen</translation>
+    </message>
+    <message>
+        <source>Undo the capacity fallback change selected in the timeline: the VM gets its earlier size or max price back (it must be deallocated)</source>
+        <translation>Die in der Zeitleiste ausgewählte Änderung des Kapazitäts-Ausweichens rückgängig machen: Die VM erhält ihre frühere Größe oder ihren früheren Höchstpreis zurück (sie muss freigegeben sein)</translation>
+    </message>
+    <message>
+        <source>Undo requested: %1</source>
+        <translation>Rückgängig machen angefordert: %1</translation>
+    </message>
+    <message>
+        <source>Undo refused: %1</source>
+        <translation>Rückgängig machen abgelehnt: %1</translation>
+    </message>
 </context>
 <context>
     <name>spotkeeper::gui::EnrollDialog</name>
@@ -996,6 +1012,10 @@
     <message>
         <source>This fleet source has no cost reports.</source>
         <translation>Diese Flottenquelle liefert keine Kostenberichte.</translation>
+    </message>
+    <message>
+        <source>Undo of a capacity fallback change needs the dashboard's own engine.</source>
+        <translation>Das Rückgängigmachen einer Änderung des Kapazitäts-Ausweichens braucht die eigene Engine des Dashboards.</translation>
     </message>
 </context>
 <context>

@@ -40,12 +40,16 @@ QString FleetSource::keyManagementUnavailableReason() const
     return tr("This fleet source cannot manage agent keys.");
 }
 
+// The defaults of the virtuals below keep their signature's callback by value (the overrides
+// move it into their requests).
+// NOLINTBEGIN(performance-unnecessary-value-param)
 void FleetSource::listAgentKeys(AgentKeysDone done)
 {
     done({}, keyManagementUnavailableReason());
 }
 
-void FleetSource::rotateAgentKey(const QString &keyId, const QString &, KeyActionDone done)
+void FleetSource::rotateAgentKey(const QString &keyId, const QString & /*actor*/,
+                                 KeyActionDone done)
 {
     KeyActionResult result;
     result.keyId = keyId;
@@ -53,7 +57,8 @@ void FleetSource::rotateAgentKey(const QString &keyId, const QString &, KeyActio
     done(result);
 }
 
-void FleetSource::revokeAgentKey(const QString &keyId, const QString &, KeyActionDone done)
+void FleetSource::revokeAgentKey(const QString &keyId, const QString & /*actor*/,
+                                 KeyActionDone done)
 {
     KeyActionResult result;
     result.keyId = keyId;
@@ -61,9 +66,18 @@ void FleetSource::revokeAgentKey(const QString &keyId, const QString &, KeyActio
     done(result);
 }
 
-bool FleetSource::exportHere(const StoreExportRequest &, qint64 *, QString *error)
+void FleetSource::undoFallback(qint64 /*auditId*/, const QString & /*actor*/, OperationDone done)
 {
-    if (error)
+    done({core::OperationResult::Status::Failed,
+          tr("Undo of a capacity fallback change needs the dashboard's own engine.")});
+}
+
+// NOLINTEND(performance-unnecessary-value-param)
+
+bool FleetSource::exportHere(const StoreExportRequest & /*request*/, qint64 * /*rows*/,
+                             QString *error)
+{
+    if (error != nullptr)
         *error = tr("Exports of events and of the audit log run where the store is.");
     return false;
 }

@@ -174,6 +174,10 @@ public:
     // the GUI thread, also when the source cannot report (then with why).
     virtual void costReport(const core::CostQuery &query, CostReportDone done);
 
+    // Undo of a capacity fallback change (the audit row id a timeline event of type
+    // "fallback" names in eventId); itself audited by the engine. The default: not here.
+    virtual void undoFallback(qint64 auditId, const QString &actor, OperationDone done);
+
 Q_SIGNALS:
     void vmChanged(qint64 vmId); // row added or changed
     void jobChanged(qint64 vmId); // the VM's active job changed, started or finished

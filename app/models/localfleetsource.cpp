@@ -63,7 +63,7 @@ SourceStatus LocalFleetSource::status() const
 void LocalFleetSource::operate(OperatorAction action, qint64 vmId, const QString &actor,
                                OperationDone done)
 {
-    if (!m_engine) {
+    if (m_engine == nullptr) {
         done({core::OperationResult::Status::Failed, m_status.actionsDisabledReason});
         return;
     }
@@ -74,9 +74,20 @@ void LocalFleetSource::operate(OperatorAction action, qint64 vmId, const QString
     done(result);
 }
 
+void LocalFleetSource::undoFallback(qint64 auditId, const QString &actor, OperationDone done)
+{
+    if (m_engine == nullptr) {
+        done({core::OperationResult::Status::Failed, m_status.actionsDisabledReason});
+        return;
+    }
+    const core::OperationResult result = m_engine->undoFallback(auditId, actor);
+    Q_EMIT auditAppended();
+    done(result);
+}
+
 void LocalFleetSource::addVm(const QString &resourceId, const QString &actor, OperationDone done)
 {
-    if (!m_engine) {
+    if (m_engine == nullptr) {
         done({core::OperationResult::Status::Failed, m_status.actionsDisabledReason});
         return;
     }
@@ -136,7 +147,7 @@ EnrollResult LocalFleetSource::enroll(const core::VmRecord &vm, const QString &a
 void LocalFleetSource::discoverVms(const QString &subscriptionId,
                                    std::function<void(core::ListResult)> done)
 {
-    if (!m_cloud) {
+    if (m_cloud == nullptr) {
         core::ListResult result;
         result.call.failure = core::FailureClass::Authorization;
         result.call.errorMessage = tr("No Azure credentials are configured.");
@@ -160,7 +171,7 @@ bool LocalFleetSource::exportHere(const StoreExportRequest &request, qint64 *row
                              &progress)
         : core::exportAudit(m_store, request.from, request.to, request.path, request.options, error,
                             &progress);
-    if (rows)
+    if (rows != nullptr)
         *rows = progress.rows;
     return ok;
 }
@@ -173,14 +184,14 @@ void LocalFleetSource::setKeyManager(core::AgentKeyManager *keys, qint64 rotatio
 
 QString LocalFleetSource::keyManagementUnavailableReason() const
 {
-    return m_keys ? QString()
-                  : tr("The in-process listener is not running, so its keys cannot "
-                       "be managed here.");
+    return m_keys != nullptr ? QString()
+                             : tr("The in-process listener is not running, so its keys cannot "
+                                  "be managed here.");
 }
 
 void LocalFleetSource::listAgentKeys(AgentKeysDone done)
 {
-    if (!m_keys) {
+    if (m_keys == nullptr) {
         FleetSource::listAgentKeys(std::move(done));
         return;
     }
@@ -195,7 +206,7 @@ void LocalFleetSource::listAgentKeys(AgentKeysDone done)
 void LocalFleetSource::rotateAgentKey(const QString &keyId, const QString &actor,
                                       KeyActionDone done)
 {
-    if (!m_keys) {
+    if (m_keys == nullptr) {
         FleetSource::rotateAgentKey(keyId, actor, std::move(done));
         return;
     }
@@ -222,7 +233,7 @@ KeyActionResult LocalFleetSource::rotate(const QString &keyId, const QString &ac
 void LocalFleetSource::revokeAgentKey(const QString &keyId, const QString &actor,
                                       KeyActionDone done)
 {
-    if (!m_keys) {
+    if (m_keys == nullptr) {
         FleetSource::revokeAgentKey(keyId, actor, std::move(done));
         return;
     }

@@ -53,6 +53,7 @@ public:
     void rotateAgentKey(const QString &keyId, const QString &actor, KeyActionDone done) override;
     void revokeAgentKey(const QString &keyId, const QString &actor, KeyActionDone done) override;
     void costReport(const core::CostQuery &query, CostReportDone done) override;
+    void undoFallback(qint64 auditId, const QString &actor, OperationDone done) override;
 
     void notifyVmChanged(qint64 vmId) { Q_EMIT vmChanged(vmId); }
     void notifyJobChanged(qint64 vmId) { Q_EMIT jobChanged(vmId); }
@@ -69,7 +70,7 @@ private:
     const base::Clock &m_clock;
     core::CloudProvider *m_cloud = nullptr;
     core::AgentKeyManager *m_keys = nullptr;
-    qint64 m_rotationOverlapSeconds = 24 * 3600;
+    qint64 m_rotationOverlapSeconds = qint64(24) * 3600;
     core::FleetOperations *m_engine = nullptr;
     SourceStatus m_status;
     QByteArray m_agentCa;

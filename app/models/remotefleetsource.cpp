@@ -99,7 +99,7 @@ QString RemoteFleetSource::checkUrl(const QUrl &url)
 
 QString RemoteFleetSource::checkOptions(const RemoteSourceOptions &options)
 {
-    if (const QString problem = checkUrl(options.baseUrl); !problem.isEmpty())
+    if (QString problem = checkUrl(options.baseUrl); !problem.isEmpty())
         return problem;
     if (options.token.isEmpty())
         return tr("An operator token is needed (spotkeeperd token create).");
@@ -170,7 +170,7 @@ void RemoteFleetSource::call(const QByteArray &method, const QString &path, cons
                    });
 }
 
-void RemoteFleetSource::operate(OperatorAction action, qint64 vmId, const QString &,
+void RemoteFleetSource::operate(OperatorAction action, qint64 vmId, const QString & /*actor*/,
                                 OperationDone done)
 {
     const std::optional<core::VmRecord> vm = this->vm(vmId);
@@ -191,9 +191,19 @@ void RemoteFleetSource::operate(OperatorAction action, qint64 vmId, const QStrin
          });
 }
 
-void RemoteFleetSource::addVm(const QString &resourceId, const QString &, OperationDone done)
+void RemoteFleetSource::addVm(const QString &resourceId, const QString & /*actor*/,
+                              OperationDone done)
 {
     call("POST", u"/api/v1/vms"_s, {{u"resourceId"_s, resourceId.trimmed()}},
+         [this, done = std::move(done)](const Reply &reply) {
+             pollNow();
+             done(fromReply(reply));
+         });
+}
+
+void RemoteFleetSource::undoFallback(qint64 auditId, const QString & /*actor*/, OperationDone done)
+{
+    call("POST", u"/api/v1/audit/"_s + QString::number(auditId) + u"/undo"_s, {},
          [this, done = std::move(done)](const Reply &reply) {
              pollNow();
              done(fromReply(reply));
@@ -309,7 +319,7 @@ void RemoteFleetSource::applyVms(const QJsonObject &json)
     QList<qint64> changedVms;
     QList<qint64> changedJobs;
     const QJsonArray array = json.value(u"vms"_s).toArray();
-    for (const QJsonValue &value : array) {
+    for (const auto &value : array) {
         const QJsonObject object = value.toObject();
         const std::optional<core::VmRecord> vm = core::vmFromJson(object);
         if (!vm)
@@ -352,7 +362,7 @@ bool RemoteFleetSource::applyEvents(const QJsonObject &json)
 {
     const QJsonArray array = json.value(u"events"_s).toArray();
     QList<core::EventRecord> fresh;
-    for (const QJsonValue &value : array) {
+    for (const auto &value : array) {
         const std::optional<core::EventRecord> event = core::eventFromJson(value.toObject());
         if (!event || event->id <= m_lastEventId)
             continue;
@@ -382,7 +392,7 @@ void RemoteFleetSource::applyAudit(const QJsonObject &json)
     const qint64 lastId = m_cache.auditRows.isEmpty() ? 0 : m_cache.auditRows.constLast().id;
     bool appended = false;
     const QJsonArray array = json.value(u"audit"_s).toArray();
-    for (const QJsonValue &value : array) {
+    for (const auto &value : array) {
         const std::optional<core::AuditRecord> row = core::auditFromJson(value.toObject());
         if (!row || row->id <= lastId)
             continue;
@@ -431,7 +441,8 @@ void RemoteFleetSource::pollStatus()
         false);
 }
 
-void RemoteFleetSource::discoverVms(const QString &, std::function<void(core::ListResult)> done)
+void RemoteFleetSource::discoverVms(const QString & /*subscriptionId*/,
+                                    std::function<void(core::ListResult)> done)
 {
     core::ListResult result;
     result.call.failure = core::FailureClass::Authorization;
@@ -467,7 +478,7 @@ void RemoteFleetSource::fetchNextJobs()
         } else {
             QList<core::JobRecord> jobs;
             const QJsonArray array = r.json.value(u"jobs"_s).toArray();
-            for (const QJsonValue &value : array) {
+            for (const auto &value : array) {
                 if (const auto job = core::jobFromJson(value.toObject(), vmId))
                     jobs.append(*job);
             }

@@ -60,6 +60,8 @@ public:
     void operate(OperatorAction action, qint64 vmId, const QString &actor,
                  OperationDone done) override;
     void addVm(const QString &resourceId, const QString &actor, OperationDone done) override;
+    // POST /api/v1/audit/{id}/undo: the server's engine undoes it (and audits it).
+    void undoFallback(qint64 auditId, const QString &actor, OperationDone done) override;
     void enrollAgent(const core::VmRecord &vm, const QString &actor, EnrollDone done) override;
     bool canDiscover() const override { return false; }
     void discoverVms(const QString &subscriptionId,

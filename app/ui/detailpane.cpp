@@ -2,9 +2,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/detailpane.h"
 
+#include "fleet/eventtypes.h"
 #include "listener/vmresourceid.h"
 #include "models/cloudname.h"
 #include "models/eventsmodel.h"
+#include "models/fleetactions.h"
 #include "models/fleetsource.h"
 #include "models/fleetstatus.h"
 
@@ -13,6 +15,7 @@
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableView>
@@ -105,6 +108,8 @@ DetailPane::DetailPane(FleetSource &source, QWidget *parent)
     , m_portal(new QPushButton(tr("Open in Azure &portal"), this))
     , m_timeline(new EventsModel(source, this))
     , m_attempts(new EventsModel(source, this))
+    , m_undo(new QPushButton(tr("&Undo change"), this))
+    , m_undoResult(new QLabel(this))
 {
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
@@ -124,14 +129,25 @@ DetailPane::DetailPane(FleetSource &source, QWidget *parent)
     connect(m_portal, &QPushButton::clicked, this,
             [this] { QDesktopServices::openUrl(QUrl(portalUrl(m_resourceId))); });
 
+    m_undo->setToolTip(tr("Undo the capacity fallback change selected in the timeline: the VM "
+                          "gets its earlier size or max price back (it must be deallocated)"));
+    m_undo->setEnabled(false);
+    m_undoResult->setWordWrap(true);
+    m_undoResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    connect(m_undo, &QPushButton::clicked, this, &DetailPane::undoSelected);
+
     auto *tabs = new QTabWidget(this);
-    tabs->addTab(eventTable(m_timeline, tabs, tr("Timeline")), tr("&Timeline"));
+    m_timelineView = eventTable(m_timeline, tabs, tr("Timeline"));
+    tabs->addTab(m_timelineView, tr("&Timeline"));
+    connect(m_timelineView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &DetailPane::updateUndo);
     tabs->addTab(eventTable(m_attempts, tabs, tr("Restart attempts")), tr("&Attempts"));
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_copy);
     buttons->addWidget(m_portal);
     buttons->addStretch(1);
+    buttons->addWidget(m_undo);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
     layout->addWidget(m_cloud);
@@ -140,6 +156,7 @@ DetailPane::DetailPane(FleetSource &source, QWidget *parent)
     layout->addWidget(m_job);
     layout->addLayout(buttons);
     layout->addWidget(tabs, 1);
+    layout->addWidget(m_undoResult);
     connect(&source, &FleetSource::vmChanged, this, [this](qint64 id) {
         if (id == m_vmId)
             refresh();
@@ -182,9 +199,44 @@ QString DetailPane::portalUrl(const QString &resourceId)
         + QStringLiteral("/overview");
 }
 
+qint64 DetailPane::undoableAuditId(const core::EventRecord &event)
+{
+    if (event.eventType != core::eventtype::kFallback
+        || event.eventStatus != QLatin1StringView("applied")
+        || event.message.startsWith(QLatin1StringView("undo: ")))
+        return 0;
+    bool ok = false;
+    const qint64 id = event.eventId.toLongLong(&ok);
+    return ok && id > 0 ? id : 0;
+}
+
+void DetailPane::updateUndo()
+{
+    const QModelIndex current = m_timelineView->selectionModel()->currentIndex();
+    const core::EventRecord *event =
+        current.isValid() ? m_timeline->eventAt(current.row()) : nullptr;
+    m_undo->setEnabled(event != nullptr && undoableAuditId(*event) > 0 && m_source.canOperate());
+}
+
+void DetailPane::undoSelected()
+{
+    const QModelIndex current = m_timelineView->selectionModel()->currentIndex();
+    const core::EventRecord *event =
+        current.isValid() ? m_timeline->eventAt(current.row()) : nullptr;
+    const qint64 auditId = event != nullptr ? undoableAuditId(*event) : 0;
+    if (auditId <= 0)
+        return;
+    m_source.undoFallback(
+        auditId, FleetActions::actorForCurrentUser(), [this](const core::OperationResult &result) {
+            m_undoResult->setText(result.ok() ? tr("Undo requested: %1").arg(result.message)
+                                              : tr("Undo refused: %1").arg(result.message));
+        });
+}
+
 void DetailPane::showVm(qint64 vmId)
 {
     m_vmId = vmId;
+    m_undoResult->clear();
     m_timeline->setFilter(vmId, {}, {});
     m_attempts->setFilter(vmId, {}, {}, {core::EventKind::RestartAttempt});
     if (vmId == 0) {
@@ -256,6 +308,7 @@ void DetailPane::refresh()
         if (model->rowCount() == 0 && model->canFetchMore({}))
             model->fetchMore({});
     }
+    updateUndo();
 }
 
 } // namespace spotkeeper::gui

@@ -18,7 +18,8 @@ class FleetSource;
 // The selected VM: its cloud and resource id (ARM id, projects/P/zones/Z/instances/NAME or the
 // instance ARN), identity, agent, active job, its timeline (notices, evictions, restart
 // attempts with HTTP status, the cloud's error code and correlation id), "Copy resource ID"
-// and "Open in" the cloud's console (Azure portal, Google Cloud console, AWS console).
+// and "Open in" the cloud's console (Azure portal, Google Cloud console, AWS console). A
+// capacity fallback change selected in the timeline can be undone (docs/DASHBOARD.md).
 class DetailPane final : public QWidget
 {
     Q_OBJECT
@@ -36,8 +37,16 @@ public:
     static QString portalUrl(const QString &resourceId);
     // "Application: healthy since ... (http probe, 12 ms)", or empty without a probe.
     static QString applicationText(const core::VmRecord &vm);
+    // The audit row a timeline event lets the operator undo (a capacity fallback change that
+    // was applied), 0 when it is none.
+    static qint64 undoableAuditId(const core::EventRecord &event);
+    QPushButton *undoButton() const { return m_undo; }
+    QTableView *timelineView() const { return m_timelineView; }
 
 private:
+    void updateUndo(); // the Undo button follows the timeline's current row
+    void undoSelected();
+
     FleetSource &m_source;
     qint64 m_vmId = 0;
     QString m_resourceId;
@@ -50,6 +59,9 @@ private:
     QPushButton *m_portal = nullptr;
     EventsModel *m_timeline = nullptr;
     EventsModel *m_attempts = nullptr;
+    QTableView *m_timelineView = nullptr;
+    QPushButton *m_undo = nullptr; // undoes the selected capacity fallback change
+    QLabel *m_undoResult = nullptr;
 };
 
 } // namespace spotkeeper::gui
