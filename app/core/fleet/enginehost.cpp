@@ -318,6 +318,19 @@ bool EngineHost::startAws(const QProcessEnvironment &env, QString *error)
     auto *credentials = new aws::AwsCredentialChain(chain, m_clock);
     m_aws = new aws::Ec2CloudProvider(credentials, options, m_clock, this);
     m_router->setProvider(Cloud::Aws, m_aws);
+    // Every replacement (launched or failed) is in the audit log, filed under the old instance.
+    connect(m_aws, &aws::Ec2CloudProvider::replacementLaunched, this,
+            [this](const QString &oldArn, const QString &newInstanceId, const QString &message) {
+                const AuditRecord record {0,
+                                          m_clock.nowUtc(),
+                                          u"engine"_s,
+                                          newInstanceId.isEmpty() ? u"aws_replace_failed"_s
+                                                                  : u"aws_replace"_s,
+                                          oldArn.toLower(),
+                                          message};
+                if (m_store.appendAudit(record) <= 0)
+                    qWarning().noquote() << "cannot write the audit row of" << message;
+            });
     return true;
 }
 
