@@ -122,7 +122,7 @@ Setter fallbackAfter(qint64 unitMs, int max)
         if (!ok || value < 0 || value > max)
             return u"expected a whole number from 0 to "_s + QString::number(max);
         c.fallback.afterMs = value * unitMs;
-        return QString();
+        return {};
     };
 }
 
@@ -133,7 +133,7 @@ Setter fallbackFlag(bool core::FallbackConfig::*member)
         if (!value)
             return u"expected true or false"_s;
         c.fallback.*member = *value;
-        return QString();
+        return {};
     };
 }
 
@@ -144,7 +144,7 @@ Setter fallbackTag(QString core::FallbackConfig::*member)
         if (tag.isEmpty() || tag.size() > 512)
             return u"expected a tag name of 1 to 512 characters"_s;
         c.fallback.*member = tag;
-        return QString();
+        return {};
     };
 }
 
@@ -173,27 +173,50 @@ Setter legacySubscription()
     };
 }
 
+QString fallbackChangesPerDay(ServerConfig &c, const QString &v)
+{
+    bool ok = false;
+    const int value = v.trimmed().toInt(&ok);
+    if (!ok || value < 1 || value > 100)
+        return u"expected a whole number from 1 to 100"_s;
+    c.fallback.maxChangesPerDay = value;
+    return {};
+}
+
+QString fallbackRule(ServerConfig &c, const QString &v)
+{
+    core::FallbackRule rule;
+    if (QString problem = core::parseFallbackRule(v, &rule); !problem.isEmpty())
+        return problem;
+    c.fallback.rules.append(rule);
+    return {};
+}
+
+QString listenAddress(ServerConfig &c, const QString &v)
+{
+    QHostAddress address;
+    if (!address.setAddress(v))
+        return u"not an IP address (use 127.0.0.1, ::1, 0.0.0.0, ...)"_s;
+    c.address = address;
+    return {};
+}
+
+QString listenPort(ServerConfig &c, const QString &v)
+{
+    bool ok = false;
+    const uint port = v.toUInt(&ok);
+    if (!ok || port > 65535)
+        return u"expected a port from 0 to 65535"_s;
+    c.port = quint16(port);
+    return {};
+}
+
 const QHash<QString, Setter> &setters()
 {
     // [legacy_webhook] was called [seed] before; both names are read.
     static const QHash<QString, Setter> table {
-        {u"listen.address"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             QHostAddress address;
-             if (!address.setAddress(v))
-                 return u"not an IP address (use 127.0.0.1, ::1, 0.0.0.0, ...)"_s;
-             c.address = address;
-             return {};
-         }},
-        {u"listen.port"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             bool ok = false;
-             const uint port = v.toUInt(&ok);
-             if (!ok || port > 65535)
-                 return u"expected a port from 0 to 65535"_s;
-             c.port = quint16(port);
-             return {};
-         }},
+        {u"listen.address"_s, listenAddress},
+        {u"listen.port"_s, listenPort},
         {u"listen.insecure"_s, boolean(&ServerConfig::insecureListen)},
         {u"listen.max_connections"_s, integer(&ServerConfig::maxConnections, 1, 100'000)},
         {u"listen.read_deadline_seconds"_s, integer(&ServerConfig::readDeadlineSeconds, 1, 300)},
@@ -270,6 +293,15 @@ const QHash<QString, Setter> &setters()
         {u"aws.alternate_zones"_s,
          list(&ServerConfig::awsAlternateZones, u"zone"_s,
               rule(isAvailabilityZone, u"not an Availability Zone (e.g. eu-west-1b)"_s))},
+        // Client-side budgets per Region (docs/AWS-PROTOCOL.md §6.3): bucket sizes and refills.
+        {u"aws.describe_burst"_s, integer(&ServerConfig::awsDescribeBurst, 1, 10'000)},
+        {u"aws.describes_per_second"_s, integer(&ServerConfig::awsDescribesPerSecond, 1, 1000)},
+        {u"aws.mutate_burst"_s, integer(&ServerConfig::awsMutateBurst, 1, 10'000)},
+        {u"aws.mutates_per_second"_s, integer(&ServerConfig::awsMutatesPerSecond, 1, 1000)},
+        {u"aws.run_burst"_s, integer(&ServerConfig::awsRunBurst, 1, 10'000)},
+        {u"aws.runs_per_second"_s, integer(&ServerConfig::awsRunsPerSecond, 1, 1000)},
+        {u"aws.cloudtrail_burst"_s, integer(&ServerConfig::awsCloudTrailBurst, 1, 1000)},
+        {u"aws.cloudtrail_per_second"_s, integer(&ServerConfig::awsCloudTrailPerSecond, 1, 100)},
         {u"engine.id"_s,
          checked(
              &ServerConfig::engineId,
@@ -338,7 +370,7 @@ const QHash<QString, Setter> &setters()
              if (mode != "off"_L1 && mode != "tagged"_L1 && mode != "all"_L1)
                  return u"expected off, tagged or all"_s;
              c.appRestart = mode;
-             return QString();
+             return {};
          }},
         {u"health.restart_tag"_s,
          [](ServerConfig &c, const QString &v) -> QString {
@@ -346,7 +378,7 @@ const QHash<QString, Setter> &setters()
              if (tag.isEmpty() || tag.size() > 512)
                  return u"expected a tag name of 1 to 512 characters"_s;
              c.appRestartTag = tag;
-             return QString();
+             return {};
          }},
         {u"health.restarts_per_hour"_s, integer(&ServerConfig::appRestartsPerHour, 0, 60)},
         {u"fallback.enabled"_s, fallbackFlag(&core::FallbackConfig::enabled)},
@@ -354,25 +386,10 @@ const QHash<QString, Setter> &setters()
         {u"fallback.return_to_preferred"_s, fallbackFlag(&core::FallbackConfig::returnToPreferred)},
         {u"fallback.after_minutes"_s, fallbackAfter(60'000, 10'080)},
         {u"fallback.after_seconds"_s, fallbackAfter(1'000, 604'800)},
-        {u"fallback.max_changes_per_day"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             bool ok = false;
-             const int value = v.trimmed().toInt(&ok);
-             if (!ok || value < 1 || value > 100)
-                 return u"expected a whole number from 1 to 100"_s;
-             c.fallback.maxChangesPerDay = value;
-             return QString();
-         }},
+        {u"fallback.max_changes_per_day"_s, fallbackChangesPerDay},
         {u"fallback.sizes_tag"_s, fallbackTag(&core::FallbackConfig::sizesTag)},
         {u"fallback.max_price_tag"_s, fallbackTag(&core::FallbackConfig::maxPriceTag)},
-        {u"fallback.rule"_s, // repeatable: one rule a line
-         [](ServerConfig &c, const QString &v) -> QString {
-             core::FallbackRule rule;
-             if (QString problem = core::parseFallbackRule(v, &rule); !problem.isEmpty())
-                 return problem;
-             c.fallback.rules.append(rule);
-             return QString();
-         }},
+        {u"fallback.rule"_s, fallbackRule}, // repeatable: one rule a line
         {u"keys.rotation_overlap_hours"_s,
          integer(&ServerConfig::rotationOverlapHours, 0, 24 * 90)},
         {u"legacy_webhook.enabled"_s, boolean(&ServerConfig::seedEnabled)},

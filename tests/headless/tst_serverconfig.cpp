@@ -1,5 +1,9 @@
 // SPDX-FileCopyrightText: 2026 SpotKeeper contributors
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "aws/ec2client.h"
+#include "aws/ec2cloudprovider.h"
+#include "base/clock.h"
+#include "fleet/enginehost.h"
 #include "headless/serverconfig.h"
 
 #include <QFile>
@@ -30,6 +34,7 @@ private slots:
     void fileErrorsNameFileAndLine();
     void hostSettingsAreCheckedWithoutTheFile();
     void postgresqlStore();
+    void awsBudgetsReachTheEc2Client();
 };
 
 void TestServerConfig::shippedExampleIsValid()
@@ -98,6 +103,14 @@ restart_watch_minutes = 45
 replace_terminated = true
 alternate_instance_types = m5a.large, m6i.large
 alternate_zones = eu-west-1c
+describe_burst = 40
+describes_per_second = 8
+mutate_burst = 4
+mutates_per_second = 1
+run_burst = 3
+runs_per_second = 1
+cloudtrail_burst = 1
+cloudtrail_per_second = 1
 [engine]
 reconcile_seconds = 30
 backoff_base_seconds = 5
@@ -161,6 +174,14 @@ level = DEBUG
     QVERIFY(config->awsReplaceTerminated);
     QCOMPARE(config->awsAlternateInstanceTypes, QStringList({u"m5a.large"_s, u"m6i.large"_s}));
     QCOMPARE(config->awsAlternateZones, QStringList({u"eu-west-1c"_s}));
+    QCOMPARE(config->awsDescribeBurst, 40);
+    QCOMPARE(config->awsDescribesPerSecond, 8);
+    QCOMPARE(config->awsMutateBurst, 4);
+    QCOMPARE(config->awsMutatesPerSecond, 1);
+    QCOMPARE(config->awsRunBurst, 3);
+    QCOMPARE(config->awsRunsPerSecond, 1);
+    QCOMPARE(config->awsCloudTrailBurst, 1);
+    QCOMPARE(config->awsCloudTrailPerSecond, 1);
     QCOMPARE(config->reconcileSeconds, 30);
     QCOMPARE(config->backoffBaseSeconds, 5);
     QCOMPARE(config->evidenceWaitSeconds, 120);
@@ -234,6 +255,10 @@ void TestServerConfig::rejectsMistakes_data()
         << QByteArray("[aws]\nalternate_instance_types = M5 Large\n") << u"'M5 Large'"_s;
     QTest::newRow("watch too long")
         << QByteArray("[aws]\nrestart_watch_minutes = 0\n") << u"aws.restart_watch_minutes"_s;
+    QTest::newRow("aws budget of nothing")
+        << QByteArray("[aws]\nmutates_per_second = 0\n") << u"aws.mutates_per_second"_s;
+    QTest::newRow("aws budget not a number")
+        << QByteArray("[aws]\ndescribe_burst = lots\n") << u"aws.describe_burst"_s;
     QTest::newRow("aws key in the file")
         << QByteArray("[aws]\nsecret_access_key = x\n") << u"unknown setting 'secret_access_key'"_s;
     QTest::newRow("bad number") << QByteArray("[engine]\nreconcile_seconds = 1\n") << u"from 10"_s;
@@ -433,6 +458,53 @@ void TestServerConfig::postgresqlStore()
     QCOMPARE(sqlite.storeOptions().path, sqlite.storePath);
     sqlite.storeSslMode = u"require"_s;
     QVERIFY(sqlite.validate().contains(u"need [store] url"_s));
+}
+
+void TestServerConfig::awsBudgetsReachTheEc2Client()
+{
+    // The defaults are the engine's own (aws/ec2client.h), the smallest documented EC2 buckets.
+    const headless::ServerConfig defaults;
+    const core::aws::Ec2Budgets builtIn;
+    QCOMPARE(defaults.awsDescribeBurst, builtIn.describe.burst);
+    QCOMPARE(defaults.awsDescribesPerSecond, builtIn.describe.refill);
+    QCOMPARE(defaults.awsMutateBurst, builtIn.mutate.burst);
+    QCOMPARE(defaults.awsMutatesPerSecond, builtIn.mutate.refill);
+    QCOMPARE(defaults.awsRunBurst, builtIn.run.burst);
+    QCOMPARE(defaults.awsRunsPerSecond, builtIn.run.refill);
+    QCOMPARE(defaults.awsCloudTrailBurst, builtIn.cloudTrail.burst);
+    QCOMPARE(defaults.awsCloudTrailPerSecond, builtIn.cloudTrail.refill);
+
+    // What [aws] says is what the EC2 client of the engine paces by.
+    QString error;
+    auto config = headless::ServerConfig::parse("[aws]\nregions = eu-west-1\n"
+                                                "account_id = 123456789012\n"
+                                                "ec2_endpoint = http://127.0.0.1:9/ec2/\n"
+                                                "cloudtrail_endpoint = http://127.0.0.1:9/ct/\n"
+                                                "instance_role = false\n"
+                                                "describe_burst = 40\ndescribes_per_second = 8\n"
+                                                "mutate_burst = 4\nmutates_per_second = 1\n"
+                                                "run_burst = 3\nruns_per_second = 1\n"
+                                                "cloudtrail_burst = 1\ncloudtrail_per_second = 1\n",
+                                                &error);
+    QVERIFY2(config, qPrintable(error));
+    config->port = 0;
+    core::StoreError storeError;
+    const auto store =
+        core::Store::open(core::StoreOptions {u":memory:"_s, false, 5000, nullptr}, &storeError);
+    QVERIFY2(store, qPrintable(storeError.message));
+    core::EngineHostOptions options;
+    options.excludeManagedIdentity = true;
+    options.tolerateAzureConfigError = true;
+    const core::EngineHostConfig &hostConfig = *config; // the daemon's part for the engine
+    core::EngineHost host(hostConfig, *store, base::systemClock(), options);
+    QVERIFY2(host.prepare(&error), qPrintable(error));
+    QVERIFY(host.amazonCloud() != nullptr);
+    const core::aws::Ec2Budgets &budgets = host.amazonCloud()->client()->options().budgets;
+    QVERIFY(budgets.enabled);
+    QCOMPARE(budgets.describe, (core::BudgetConfig {40, 8, 1'000}));
+    QCOMPARE(budgets.mutate, (core::BudgetConfig {4, 1, 1'000}));
+    QCOMPARE(budgets.run, (core::BudgetConfig {3, 1, 1'000}));
+    QCOMPARE(budgets.cloudTrail, (core::BudgetConfig {1, 1, 1'000}));
 }
 
 QTEST_GUILESS_MAIN(TestServerConfig)

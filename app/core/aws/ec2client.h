@@ -33,12 +33,13 @@ class AwsCredentialChain;
 
 struct Ec2Budgets
 {
-    // Ours, below EC2's documented request-rate buckets (§6.3): describes share a bucket of 100
-    // refilled at 20 a second; mutating calls are slower; RunInstances has its own resource
-    // bucket; CloudTrail's LookupEvents allows 2 a second per account and Region.
+    // The smallest of EC2's documented request buckets each kind can land in (§6.3): describes
+    // without filter or pagination 50, refilled at 10 a second; StartInstances 5 at 2 (Stop and
+    // Reboot have larger ones); RunInstances 5 at 2; CloudTrail's LookupEvents 2 a second per
+    // account and Region. [aws] in spotkeeperd.conf overrides them (EngineHostConfig).
     BudgetConfig describe {50, 10, 1'000};
-    BudgetConfig mutate {20, 2, 1'000};
-    BudgetConfig run {5, 1, 1'000};
+    BudgetConfig mutate {5, 2, 1'000};
+    BudgetConfig run {5, 2, 1'000};
     BudgetConfig cloudTrail {2, 1, 1'000};
     bool enabled = true; // false = no client-side pacing (tests only)
 };

@@ -297,6 +297,11 @@ bool EngineHost::startAws(const QProcessEnvironment &env, QString *error)
     options.client.env = chain.env;
     options.client.ec2Endpoint = m_config.awsEc2Endpoint;
     options.client.cloudTrailEndpoint = m_config.awsCloudTrailEndpoint;
+    const EngineHostConfig &c = m_config;
+    options.client.budgets.describe = {c.awsDescribeBurst, c.awsDescribesPerSecond, 1'000};
+    options.client.budgets.mutate = {c.awsMutateBurst, c.awsMutatesPerSecond, 1'000};
+    options.client.budgets.run = {c.awsRunBurst, c.awsRunsPerSecond, 1'000};
+    options.client.budgets.cloudTrail = {c.awsCloudTrailBurst, c.awsCloudTrailPerSecond, 1'000};
     for (const QString &region : std::as_const(m_config.awsRegions)) {
         for (const QString &service : {u"ec2"_s, u"cloudtrail"_s}) {
             QString problem;

@@ -68,6 +68,16 @@ struct EngineHostConfig : BudgetSettings
     bool awsReplaceTerminated = false; // opt-in replacement of terminated one-time instances
     QStringList awsAlternateInstanceTypes; // tried for a replacement after the template's own
     QStringList awsAlternateZones; // likewise, Availability Zones
+    // [aws] client-side budgets per Region (docs/AWS-PROTOCOL.md §6.3): bucket size and refill
+    // per second of each kind of call; the defaults are aws::Ec2Budgets' (tst_serverconfig).
+    int awsDescribeBurst = 50; // DescribeInstances, DescribeSpotInstanceRequests
+    int awsDescribesPerSecond = 10;
+    int awsMutateBurst = 5; // StartInstances, StopInstances, RebootInstances
+    int awsMutatesPerSecond = 2;
+    int awsRunBurst = 5; // RunInstances
+    int awsRunsPerSecond = 2;
+    int awsCloudTrailBurst = 2; // CloudTrail LookupEvents
+    int awsCloudTrailPerSecond = 1;
     // The reconciler's AWS scopes: arn:<partition>:ec2:<region>:<account> per region.
     QStringList awsScopes() const;
     // [engine]
