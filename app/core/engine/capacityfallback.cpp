@@ -127,7 +127,7 @@ std::optional<FallbackPolicy> fallbackPolicyFor(const FallbackConfig &config, co
             else
                 policy.maxPriceCap = cap;
         }
-        if (problem)
+        if (problem != nullptr)
             *problem = problems.join(u"; "_s);
         if (policy.sizes.isEmpty() && !policy.maxPriceCap)
             return std::nullopt;
@@ -158,7 +158,7 @@ QString nextFallbackSize(const QStringList &approved, const QString &current,
             return approved.at(i);
         missing.append(approved.at(i));
     }
-    if (why) {
+    if (why != nullptr) {
         *why = from >= approved.size()
             ? u"%1 is the last approved size (%2)"_s.arg(current, approved.join(u", "_s))
             : u"the region offers none of the approved sizes after %1 (%2 not available)"_s.arg(
@@ -170,7 +170,7 @@ QString nextFallbackSize(const QStringList &approved, const QString &current,
 std::optional<double> raisedMaxPrice(double current, double cap, QString *why)
 {
     const auto refuse = [&](const QString &text) -> std::optional<double> {
-        if (why)
+        if (why != nullptr)
             *why = text;
         return std::nullopt;
     };

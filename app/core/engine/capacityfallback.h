@@ -32,7 +32,7 @@ struct FallbackConfig
 {
     bool enabled = false; // off: no VM is resized or repriced, whatever its tags say
     bool dryRun = false; // record what would happen, change nothing
-    qint64 afterMs = 15 * 60'000; // capacity errors this long before a resize
+    qint64 afterMs = qint64(15) * 60'000; // capacity errors this long before a resize
     int maxChangesPerDay = 3; // per VM, in any 24 hours (dry-run records count too)
     bool returnToPreferred = false; // resize back at the next deliberate stop
     QString sizesTag = QStringLiteral("spotkeeper-fallback-sizes");
