@@ -368,6 +368,18 @@ bool SqliteStore::runOrFail(QSqlQuery &q, const QString &sql, const QVariantList
     return execOrFail(q);
 }
 
+bool SqliteStore::forEachRow(const QString &sql, const QVariantList &binds,
+                             const std::function<void(const QSqlQuery &)> &onRow)
+{
+    QSqlQuery q = query();
+    q.setForwardOnly(true);
+    if (!runOrFail(q, sql, binds))
+        return false;
+    while (q.next())
+        onRow(q);
+    return true;
+}
+
 bool SqliteStore::fail(const QString &what, const QString &detail, StoreError::Code code)
 {
     m_error.code = code;
@@ -520,20 +532,17 @@ bool SqliteStore::updateVmColumns(qint64 vmId, const QString &assignments,
 {
     clearError();
     WriteTransaction tx(*this); // one statement, but writers take turns (see WriteTransaction)
-    if (!tx.ok())
-        return false;
+    return tx.ok() && updateVmColumnsLocked(vmId, assignments, values) && tx.commit();
+}
+
+bool SqliteStore::updateVmColumnsLocked(qint64 vmId, const QString &assignments,
+                                        QVariantList values)
+{
+    values << now().toMSecsSinceEpoch() << vmId;
     QSqlQuery q = query();
-    if (!prepareOrFail(q, u"UPDATE vms SET %1, updated_at = ? WHERE id = ?"_s.arg(assignments)))
+    if (!runOrFail(q, u"UPDATE vms SET %1, updated_at = ? WHERE id = ?"_s.arg(assignments), values))
         return false;
-    for (const QVariant &value : values)
-        q.addBindValue(value);
-    q.addBindValue(now().toMSecsSinceEpoch());
-    q.addBindValue(vmId);
-    if (!execOrFail(q))
-        return false;
-    if (q.numRowsAffected() == 0)
-        return invalid(u"no VM with id %1"_s.arg(vmId));
-    return tx.commit();
+    return q.numRowsAffected() != 0 || invalid(u"no VM with id %1"_s.arg(vmId));
 }
 
 bool SqliteStore::setPowerState(qint64 vmId, PowerState state, const QDateTime &at)
@@ -541,17 +550,10 @@ bool SqliteStore::setPowerState(qint64 vmId, PowerState state, const QDateTime &
     clearError();
     const QDateTime since = at.isValid() ? at : now();
     WriteTransaction tx(*this);
-    if (!tx.ok())
-        return false;
-    QSqlQuery q = query();
-    if (!runOrFail(q,
-                   u"UPDATE vms SET power_state = ?, power_state_at = ?, updated_at = ? "
-                   "WHERE id = ?"_s,
-                   {toString(state), millis(since), now().toMSecsSinceEpoch(), vmId}))
-        return false;
-    if (q.numRowsAffected() == 0)
-        return invalid(u"no VM with id %1"_s.arg(vmId));
-    return recordPowerLocked(vmId, state, since) && tx.commit();
+    return tx.ok()
+        && updateVmColumnsLocked(vmId, u"power_state = ?, power_state_at = ?"_s,
+                                 {toString(state), millis(since)})
+        && recordPowerLocked(vmId, state, since) && tx.commit();
 }
 
 bool SqliteStore::recordPowerLocked(qint64 vmId, PowerState state, const QDateTime &at)
@@ -615,18 +617,8 @@ bool SqliteStore::setAgentSilent(qint64 vmId, const QDateTime &since, const Even
 {
     clearError();
     WriteTransaction tx(*this);
-    if (!tx.ok())
+    if (!tx.ok() || !updateVmColumnsLocked(vmId, u"agent_silent_since = ?"_s, {millis(since)}))
         return false;
-    QSqlQuery q = query();
-    if (!prepareOrFail(q, u"UPDATE vms SET agent_silent_since = ?, updated_at = ? WHERE id = ?"_s))
-        return false;
-    q.addBindValue(millis(since));
-    q.addBindValue(now().toMSecsSinceEpoch());
-    q.addBindValue(vmId);
-    if (!execOrFail(q))
-        return false;
-    if (q.numRowsAffected() == 0)
-        return invalid(u"no VM with id %1"_s.arg(vmId));
     EventRecord withVm = event;
     if (withVm.vmId <= 0)
         withVm.vmId = vmId;

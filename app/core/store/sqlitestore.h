@@ -153,6 +153,9 @@ private:
     bool execOrFail(QSqlQuery &query, const QString &sql = QString()); // empty: the prepared one
     // Prepares sql, binds `binds` in order and runs it.
     bool runOrFail(QSqlQuery &query, const QString &sql, const QVariantList &binds);
+    // A read: runs sql with `binds` and hands each row to onRow; false on a failure.
+    bool forEachRow(const QString &sql, const QVariantList &binds,
+                    const std::function<void(const QSqlQuery &)> &onRow);
     bool fail(const QString &what, const QString &detail, StoreError::Code code);
     // Every public call starts here: clears the last error and, after a lost connection,
     // reconnects once the backoff allows.
@@ -184,6 +187,9 @@ private:
                           const std::optional<VmRecord> *known = nullptr);
     qint64 insertEventLocked(const EventRecord &event);
     bool updateVmColumns(qint64 vmId, const QString &assignments, const QVariantList &values);
+    // Inside a write transaction: SET assignments (with values bound in order) and updated_at
+    // of the VM; invalid() when there is no such VM.
+    bool updateVmColumnsLocked(qint64 vmId, const QString &assignments, QVariantList values);
     // Inside a write transaction: the VM is in `state` since `at` (power_history): closes the
     // open span of another state and opens one for this state; the same state changes nothing.
     bool recordPowerLocked(qint64 vmId, PowerState state, const QDateTime &at);

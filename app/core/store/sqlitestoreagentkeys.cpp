@@ -23,46 +23,29 @@ bool SqliteStore::saveAgentKey(const AgentKeyRecord &key)
     if (!tx.ok())
         return false;
     QSqlQuery q = query();
-    if (!prepareOrFail(q,
-                       u"UPDATE agent_keys SET vm_resource_key = ?, created_at = ?, "
-                       "revoked_at = ? WHERE key_id = ?"_s))
-        return false;
     const QVariant createdAt = millis(key.createdAt.isValid() ? key.createdAt : now());
-    q.addBindValue(key.vmResourceKey.toLower());
-    q.addBindValue(createdAt);
-    q.addBindValue(millis(key.revokedAt));
-    q.addBindValue(key.keyId);
-    if (!execOrFail(q))
+    if (!runOrFail(q,
+                   u"UPDATE agent_keys SET vm_resource_key = ?, created_at = ?, "
+                   "revoked_at = ? WHERE key_id = ?"_s,
+                   {key.vmResourceKey.toLower(), createdAt, millis(key.revokedAt), key.keyId}))
         return false;
-    if (q.numRowsAffected() == 0) {
-        if (!prepareOrFail(q,
-                           u"INSERT INTO agent_keys (key_id, vm_resource_key, created_at, "
-                           "revoked_at) VALUES (?, ?, ?, ?)"_s))
-            return false;
-        q.addBindValue(key.keyId);
-        q.addBindValue(key.vmResourceKey.toLower());
-        q.addBindValue(createdAt);
-        q.addBindValue(millis(key.revokedAt));
-        if (!execOrFail(q))
-            return false;
-    }
-    if (!prepareOrFail(q, u"DELETE FROM agent_key_secrets WHERE key_id = ?"_s))
+    if (q.numRowsAffected() == 0
+        && !runOrFail(q,
+                      u"INSERT INTO agent_keys (key_id, vm_resource_key, created_at, "
+                      "revoked_at) VALUES (?, ?, ?, ?)"_s,
+                      {key.keyId, key.vmResourceKey.toLower(), createdAt, millis(key.revokedAt)}))
         return false;
-    q.addBindValue(key.keyId);
-    if (!execOrFail(q))
+    if (!runOrFail(q, u"DELETE FROM agent_key_secrets WHERE key_id = ?"_s, {key.keyId}))
         return false;
     for (const AgentKeySecret &secret : key.secrets) {
         if (secret.secret.isEmpty())
             return invalid(u"agent key %1 has an empty secret"_s.arg(key.keyId));
-        if (!prepareOrFail(q,
-                           u"INSERT INTO agent_key_secrets (key_id, secret, created_at, "
-                           "expires_at) VALUES (?, ?, ?, ?)"_s))
-            return false;
-        q.addBindValue(key.keyId);
-        q.addBindValue(secret.secret);
-        q.addBindValue(millis(secret.createdAt.isValid() ? secret.createdAt : now()));
-        q.addBindValue(millis(secret.expiresAt));
-        if (!execOrFail(q))
+        if (!runOrFail(q,
+                       u"INSERT INTO agent_key_secrets (key_id, secret, created_at, "
+                       "expires_at) VALUES (?, ?, ?, ?)"_s,
+                       {key.keyId, secret.secret,
+                        millis(secret.createdAt.isValid() ? secret.createdAt : now()),
+                        millis(secret.expiresAt)}))
             return false;
     }
     return tx.commit();

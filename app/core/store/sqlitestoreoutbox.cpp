@@ -76,13 +76,11 @@ bool SqliteStore::enqueueNotifications(const QList<OutboxEntry> &entries, const 
             return false;
     }
     QSqlQuery q = query();
-    if (!prepareOrFail(q,
-                       u"INSERT INTO schema_meta (meta_key, meta_value) VALUES (?, ?) "
-                       "ON CONFLICT (meta_key) DO UPDATE SET meta_value = excluded.meta_value"_s))
-        return false;
-    q.addBindValue(cursorKey);
-    q.addBindValue(cursorValue);
-    return execOrFail(q) && tx.commit();
+    return runOrFail(q,
+                     u"INSERT INTO schema_meta (meta_key, meta_value) VALUES (?, ?) "
+                     "ON CONFLICT (meta_key) DO UPDATE SET meta_value = excluded.meta_value"_s,
+                     {cursorKey, cursorValue})
+        && tx.commit();
 }
 
 QList<OutboxEntry> SqliteStore::outboxWhere(const QString &clause, const QVariantList &values)
@@ -166,17 +164,12 @@ bool SqliteStore::updateNotification(const OutboxEntry &entry)
     if (!tx.ok())
         return false;
     QSqlQuery q = query();
-    if (!prepareOrFail(q,
-                       u"UPDATE notify_outbox SET state = ?, attempts = ?, next_attempt_at = ?, "
-                       "delivered_at = ?, last_error = ? WHERE id = ?"_s))
-        return false;
-    q.addBindValue(toString(entry.state));
-    q.addBindValue(entry.attempts);
-    q.addBindValue(millis(entry.nextAttemptAt.isValid() ? entry.nextAttemptAt : now()));
-    q.addBindValue(millis(entry.deliveredAt));
-    q.addBindValue(optText(entry.lastError.left(1000)));
-    q.addBindValue(entry.id);
-    if (!execOrFail(q))
+    if (!runOrFail(q,
+                   u"UPDATE notify_outbox SET state = ?, attempts = ?, next_attempt_at = ?, "
+                   "delivered_at = ?, last_error = ? WHERE id = ?"_s,
+                   {toString(entry.state), entry.attempts,
+                    millis(entry.nextAttemptAt.isValid() ? entry.nextAttemptAt : now()),
+                    millis(entry.deliveredAt), optText(entry.lastError.left(1000)), entry.id}))
         return false;
     if (q.numRowsAffected() == 0)
         return invalid(u"no outbox entry with id %1"_s.arg(entry.id));
@@ -187,16 +180,13 @@ QList<OutboxCount> SqliteStore::notificationCounts()
 {
     clearError();
     QList<OutboxCount> result;
-    QSqlQuery q = query();
-    q.setForwardOnly(true);
-    if (!execOrFail(q,
-                    u"SELECT channel, state, COUNT(*) FROM notify_outbox GROUP BY channel, "
-                    "state ORDER BY channel, state"_s))
-        return result;
-    while (q.next())
-        result.append(OutboxCount {q.value(0).toString(),
-                                   outboxStateFromString(q.value(1).toString()),
-                                   q.value(2).toLongLong()});
+    forEachRow(u"SELECT channel, state, COUNT(*) FROM notify_outbox GROUP BY channel, "
+               "state ORDER BY channel, state"_s,
+               {}, [&result](const QSqlQuery &q) {
+                   result.append(OutboxCount {q.value(0).toString(),
+                                              outboxStateFromString(q.value(1).toString()),
+                                              q.value(2).toLongLong()});
+               });
     return result;
 }
 

@@ -22,35 +22,25 @@ bool SqliteStore::saveOperatorToken(const QString &tokenId, const QByteArray &sh
     if (tokenId.isEmpty() || sha256.size() != kSha256Size)
         return invalid(u"an operator token needs an id and a 32-byte SHA-256 hash"_s);
     QSqlQuery q = query();
-    if (!prepareOrFail(q,
-                       u"INSERT INTO operator_tokens (token_id, sha256, created_at, "
-                       "expires_at) VALUES (?, ?, ?, ?)"_s))
-        return false;
-    q.addBindValue(tokenId);
-    q.addBindValue(sha256);
-    q.addBindValue(millis(createdAt.isValid() ? createdAt : now()));
-    q.addBindValue(millis(expiresAt));
-    return execOrFail(q);
+    return runOrFail(
+        q,
+        u"INSERT INTO operator_tokens (token_id, sha256, created_at, "
+        "expires_at) VALUES (?, ?, ?, ?)"_s,
+        {tokenId, sha256, millis(createdAt.isValid() ? createdAt : now()), millis(expiresAt)});
 }
 
 bool SqliteStore::revokeOperatorToken(const QString &tokenId, const QDateTime &at)
 {
     clearError();
     QSqlQuery q = query();
-    if (!prepareOrFail(q,
-                       u"UPDATE operator_tokens SET revoked_at = ? "
-                       "WHERE token_id = ? AND revoked_at IS NULL"_s))
-        return false;
-    q.addBindValue(millis(at.isValid() ? at : now()));
-    q.addBindValue(tokenId);
-    if (!execOrFail(q))
+    if (!runOrFail(q,
+                   u"UPDATE operator_tokens SET revoked_at = ? "
+                   "WHERE token_id = ? AND revoked_at IS NULL"_s,
+                   {millis(at.isValid() ? at : now()), tokenId}))
         return false;
     if (q.numRowsAffected() == 1)
         return true;
-    if (!prepareOrFail(q, u"SELECT 1 FROM operator_tokens WHERE token_id = ?"_s))
-        return false;
-    q.addBindValue(tokenId);
-    if (!execOrFail(q))
+    if (!runOrFail(q, u"SELECT 1 FROM operator_tokens WHERE token_id = ?"_s, {tokenId}))
         return false;
     // Revoking twice is fine; an unknown id is the caller's mistake.
     return q.next() ? true : invalid(u"no operator token with id %1"_s.arg(tokenId));
@@ -61,13 +51,11 @@ std::optional<QString> SqliteStore::operatorTokenIdForHash(const QByteArray &sha
 {
     clearError();
     QSqlQuery q = query();
-    if (!prepareOrFail(q,
-                       u"SELECT token_id FROM operator_tokens WHERE sha256 = ? AND "
-                       "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"_s))
-        return std::nullopt;
-    q.addBindValue(sha256);
-    q.addBindValue((nowAt.isValid() ? nowAt : now()).toMSecsSinceEpoch());
-    if (!execOrFail(q) || !q.next())
+    if (!runOrFail(q,
+                   u"SELECT token_id FROM operator_tokens WHERE sha256 = ? AND "
+                   "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"_s,
+                   {sha256, (nowAt.isValid() ? nowAt : now()).toMSecsSinceEpoch()})
+        || !q.next())
         return std::nullopt;
     return q.value(0).toString();
 }
@@ -76,15 +64,12 @@ QList<OperatorTokenRecord> SqliteStore::operatorTokens()
 {
     clearError();
     QList<OperatorTokenRecord> out;
-    QSqlQuery q = query();
-    if (!execOrFail(q,
-                    u"SELECT token_id, created_at, expires_at, revoked_at "
-                    "FROM operator_tokens ORDER BY token_id"_s))
-        return out;
-    while (q.next()) {
-        out << OperatorTokenRecord {q.value(0).toString(), dateTime(q.value(1)),
-                                    dateTime(q.value(2)), dateTime(q.value(3))};
-    }
+    forEachRow(u"SELECT token_id, created_at, expires_at, revoked_at "
+               "FROM operator_tokens ORDER BY token_id"_s,
+               {}, [&out](const QSqlQuery &q) {
+                   out << OperatorTokenRecord {q.value(0).toString(), dateTime(q.value(1)),
+                                               dateTime(q.value(2)), dateTime(q.value(3))};
+               });
     return out;
 }
 
