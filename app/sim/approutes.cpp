@@ -15,11 +15,9 @@ void SimServer::handleApp(const http::Request &request, const ResponderPtr &resp
         reply(request, responder, http::Response::json(status, body), u"app"_s);
     };
     // /app/{vm}/health
-    const QString path = QString::fromUtf8(request.path);
-    const qsizetype slash = path.indexOf(u'/', 5);
-    const QString vmName = path.mid(5, slash < 0 ? -1 : slash - 5);
-    const int index = m_model.findByName(vmName);
-    if (index < 0 || slash < 0 || path.mid(slash) != "/health"_L1)
+    const VmRoute route = vmRoute(request.path, 5);
+    const int index = route.index;
+    if (index < 0 || route.rest != "/health"_L1)
         return send(404, R"({"status":"no such application"})");
     if (request.method != "GET")
         return send(405, R"({"status":"GET only"})");

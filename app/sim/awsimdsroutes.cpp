@@ -87,12 +87,7 @@ void SimServer::handleAwsImds(const http::Request &request, const ResponderPtr &
               u"aws-imds"_s);
     };
     // /aws-imds/{name}/latest/...
-    const QString path = QString::fromUtf8(request.path);
-    constexpr qsizetype kPrefix = 10; // "/aws-imds/"
-    const qsizetype slash = path.indexOf(u'/', kPrefix);
-    const QString vmName = path.mid(kPrefix, slash < 0 ? -1 : slash - kPrefix);
-    const QString rest = slash < 0 ? QString() : path.mid(slash);
-    const int index = m_model.findByName(vmName);
+    const auto [vmName, rest, index] = vmRoute(request.path, 10); // "/aws-imds/"
     if (index < 0 || !m_model.vm(index).isAws())
         return send(404, "no simulated AWS instance by that name\n");
     const qint64 now = m_wall.nowMSecs();

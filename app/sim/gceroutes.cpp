@@ -91,11 +91,7 @@ void SimServer::handleGce(const http::Request &request, const ResponderPtr &resp
         reply(request, responder, response, u"gce"_s);
     };
     // /gce/{vm}/computeMetadata/v1/{key}
-    const QString path = QString::fromUtf8(request.path);
-    const qsizetype slash = path.indexOf(u'/', 5);
-    const QString vmName = path.mid(5, slash < 0 ? -1 : slash - 5);
-    const QString rest = slash < 0 ? QString() : path.mid(slash);
-    const int index = m_model.findByName(vmName);
+    const auto [vmName, rest, index] = vmRoute(request.path, 5);
     if (index < 0 || !m_model.vm(index).isGcp())
         return send(gceAnswer(404, "no simulated Google Cloud VM by that name\n"));
     // Like Google's: the header is required and a forwarded request is refused.

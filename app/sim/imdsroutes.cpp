@@ -19,11 +19,7 @@ void SimServer::handleImds(const http::Request &request, const ResponderPtr &res
         reply(request, responder, http::Response::json(status, body), u"imds"_s);
     };
     // /imds/{vm}/metadata/...
-    const QString path = QString::fromUtf8(request.path);
-    const qsizetype slash = path.indexOf(u'/', 6);
-    const QString vmName = path.mid(6, slash < 0 ? -1 : slash - 6);
-    const QString rest = slash < 0 ? QString() : path.mid(slash);
-    const int index = m_model.findByName(vmName);
+    const auto [vmName, rest, index] = vmRoute(request.path, 6);
     if (index < 0)
         return send(404, R"({"error":"Not found: no simulated VM by that name"})");
     if (request.header("Metadata") != "true")

@@ -321,6 +321,17 @@ QJsonObject SimServer::stateJson() const
                         {u"vms"_s, vms}};
 }
 
+SimServer::VmRoute SimServer::vmRoute(const QByteArray &path, qsizetype prefixLength) const
+{
+    const QString text = QString::fromUtf8(path);
+    const qsizetype slash = text.indexOf(u'/', prefixLength);
+    VmRoute route;
+    route.vmName = text.mid(prefixLength, slash < 0 ? -1 : slash - prefixLength);
+    route.rest = slash < 0 ? QString() : text.mid(slash);
+    route.index = m_model.findByName(route.vmName);
+    return route;
+}
+
 QJsonObject SimServer::lossesJson(const LossBreakdown &l)
 {
     const auto minutes = [](qint64 ms) {

@@ -143,6 +143,16 @@ private:
     void handleToken(const http::Request &request, const ResponderPtr &responder);
     void handleArm(const http::Request &request, const ResponderPtr &responder);
     void routeArm(const http::Request &request, const ResponderPtr &responder);
+    // A per-VM route's path, "<prefix>{vm}<rest>" with prefixLength the length of the prefix and
+    // its slashes ("/imds/": 6): the VM's name, the rest of the path ("" when nothing follows the
+    // name) and the VM's index in the model (-1: none by that name).
+    struct VmRoute
+    {
+        QString vmName;
+        QString rest;
+        int index = -1;
+    };
+    VmRoute vmRoute(const QByteArray &path, qsizetype prefixLength) const;
     void handleImds(const http::Request &request, const ResponderPtr &responder);
     void handleControl(const http::Request &request, const ResponderPtr &responder);
     // GET /app/{vmName}/health: 200 while the VM runs and its application is healthy, else
