@@ -8,7 +8,7 @@
 
 namespace spotkeeper::gui {
 
-// "Azure", "Google Cloud", "AWS" (translated, as the fleet table's Cloud column says them):
+// "Azure", "Google Cloud", "AWS" (translated): the fleet table's Cloud column,
 // the cloud filters, the detail pane and the charts.
 QString cloudName(core::Cloud cloud);
 

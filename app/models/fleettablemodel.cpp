@@ -4,10 +4,10 @@
 
 #include "base/clock.h"
 #include "fleet/cloud.h"
+#include "models/cloudname.h"
 #include "models/fleetsource.h"
 
 #include <QBrush>
-#include <QCoreApplication>
 
 #include <algorithm>
 #include <limits>
@@ -16,18 +16,9 @@ namespace spotkeeper::gui {
 
 namespace {
 
-// "Azure", "Google Cloud", "AWS" (translated): the Cloud column.
-QString cloudText(core::Cloud cloud)
-{
-    if (cloud == core::Cloud::Aws)
-        return FleetTableModel::tr("AWS");
-    return cloud == core::Cloud::Gcp ? FleetTableModel::tr("Google Cloud")
-                                     : FleetTableModel::tr("Azure");
-}
-
 constexpr int kEvictionPage = 20000;
 constexpr int kSliceRows = 48; // VMs re-read per event-loop pass during a burst
-constexpr qint64 kWeekSecs = 7 * 24 * 3600;
+constexpr qint64 kWeekSecs = qint64(7) * 24 * 3600;
 
 QString utcText(const QDateTime &when)
 {
@@ -192,25 +183,9 @@ void FleetTableModel::applyPending(int maxRows)
     m_flushTimer.stop();
     if (m_dirty.isEmpty())
         return;
-    QSet<qint64> dirty;
-    if (m_dirty.size() <= maxRows) {
-        dirty = std::exchange(m_dirty, {});
-    } else {
-        for (auto it = m_dirty.begin(); it != m_dirty.end() && dirty.size() < maxRows;) {
-            dirty.insert(*it);
-            it = m_dirty.erase(it);
-        }
-    }
-    QList<core::EventRecord> evictions;
-    QList<core::EventRecord> later;
-    for (const core::EventRecord &e : std::as_const(m_pendingEvictions))
-        (dirty.contains(e.vmId) ? evictions : later).append(e);
-    m_pendingEvictions = later;
+    const QSet<qint64> dirty = takeDirty(maxRows);
+    const QHash<qint64, QList<QDateTime>> newEvictions = takeEvictions(dirty);
     const QDateTime now = m_clock.nowUtc();
-    QHash<qint64, QList<QDateTime>> newEvictions;
-    for (const core::EventRecord &e : evictions)
-        newEvictions[e.vmId].append(e.at);
-
     QList<int> changed;
     QList<FleetRow> added;
     QList<qint64> removed;
@@ -249,7 +224,41 @@ void FleetTableModel::applyPending(int maxRows)
             added.append(std::move(fresh));
     }
     emitRanges(changed, 0, ColumnCount - 1, {});
-    for (qint64 id : std::as_const(removed)) {
+    removeRowsOf(removed);
+    appendRows(added);
+    recount();
+    Q_EMIT flushed(int(changed.size() + added.size() + removed.size()));
+}
+
+QSet<qint64> FleetTableModel::takeDirty(int maxRows)
+{
+    if (m_dirty.size() <= maxRows)
+        return std::exchange(m_dirty, {});
+    QSet<qint64> dirty;
+    for (auto it = m_dirty.begin(); it != m_dirty.end() && dirty.size() < maxRows;) {
+        dirty.insert(*it);
+        it = m_dirty.erase(it);
+    }
+    return dirty;
+}
+
+QHash<qint64, QList<QDateTime>> FleetTableModel::takeEvictions(const QSet<qint64> &vmIds)
+{
+    QHash<qint64, QList<QDateTime>> taken;
+    QList<core::EventRecord> later;
+    for (const core::EventRecord &e : std::as_const(m_pendingEvictions)) {
+        if (vmIds.contains(e.vmId))
+            taken[e.vmId].append(e.at);
+        else
+            later.append(e);
+    }
+    m_pendingEvictions = later;
+    return taken;
+}
+
+void FleetTableModel::removeRowsOf(const QList<qint64> &vmIds)
+{
+    for (qint64 id : vmIds) {
         const int r = m_rowById.value(id, -1);
         beginRemoveRows({}, r, r);
         m_rows.removeAt(r);
@@ -260,17 +269,19 @@ void FleetTableModel::applyPending(int maxRows)
         }
         endRemoveRows();
     }
-    if (!added.isEmpty()) {
-        const int first = int(m_rows.size());
-        beginInsertRows({}, first, first + int(added.size()) - 1);
-        for (FleetRow &row : added) {
-            m_rowById.insert(row.vm.id, int(m_rows.size()));
-            m_rows.append(std::move(row));
-        }
-        endInsertRows();
+}
+
+void FleetTableModel::appendRows(QList<FleetRow> &rows)
+{
+    if (rows.isEmpty())
+        return;
+    const int first = int(m_rows.size());
+    beginInsertRows({}, first, first + int(rows.size()) - 1);
+    for (FleetRow &row : rows) {
+        m_rowById.insert(row.vm.id, int(m_rows.size()));
+        m_rows.append(std::move(row));
     }
-    recount();
-    Q_EMIT flushed(int(changed.size() + added.size() + removed.size()));
+    endInsertRows();
 }
 
 void FleetTableModel::emitRanges(QList<int> rows, int firstColumn, int lastColumn,
@@ -413,7 +424,7 @@ QVariant FleetTableModel::displayData(const FleetRow &row, int column, const QDa
     case LastEviction:
         return relativeTime(row.lastEviction(), now);
     case Evictions24h:
-        return countSince(row.evictions, now.addSecs(-24 * 3600));
+        return countSince(row.evictions, now.addSecs(qint64(-24) * 3600));
     case Evictions7d:
         return int(row.evictions.size());
     case AgentLastSeen:
@@ -421,7 +432,7 @@ QVariant FleetTableModel::displayData(const FleetRow &row, int column, const QDa
     case LastError:
         return row.lastArmError;
     case Cloud:
-        return cloudText(cloudOf(vm));
+        return cloudName(cloudOf(vm));
     default:
         return {};
     }
@@ -529,7 +540,7 @@ QVariant FleetTableModel::data(const QModelIndex &index, int role) const
     case SearchTextRole:
         return QStringList {
             row.vm.name, row.vm.resourceGroup, row.vm.subscriptionId,     row.vm.location,
-            row.vm.size, row.lastArmError,     cloudText(cloudOf(row.vm))}
+            row.vm.size, row.lastArmError,     cloudName(cloudOf(row.vm))}
             .join(QLatin1Char('\n'))
             .toLower();
     case NextAttemptRole:

@@ -110,6 +110,12 @@ private:
     void markJobDirty(qint64 vmId);
     void flushSlice();
     void applyPending(int maxRows);
+    // applyPending's steps: up to maxRows dirty VMs taken out of m_dirty, their pending
+    // evictions' times taken out of m_pendingEvictions, rows removed and rows appended.
+    QSet<qint64> takeDirty(int maxRows);
+    QHash<qint64, QList<QDateTime>> takeEvictions(const QSet<qint64> &vmIds);
+    void removeRowsOf(const QList<qint64> &vmIds);
+    void appendRows(QList<FleetRow> &rows);
     void handleEvent(const core::EventRecord &event);
     void refreshRow(FleetRow &row, const QDateTime &now);
     void recount();
