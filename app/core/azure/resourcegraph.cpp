@@ -84,6 +84,23 @@ bool readNames(const QJsonObject &row, QString *region, QString *size)
     return retailprices::isArmName(*region) && retailprices::isArmName(*size);
 }
 
+// A page of rows: its $skipToken, every row counted, each row readRow refuses (false)
+// counted as skipped; nullopt with *error when the envelope is not one.
+template<typename Page, typename ReadRow>
+std::optional<Page> readRows(const QByteArray &body, QString *error, ReadRow readRow)
+{
+    Page page;
+    const std::optional<QJsonArray> data = readEnvelope(body, &page.skipToken, error);
+    if (!data)
+        return std::nullopt;
+    for (const auto &value : *data) {
+        ++page.rows;
+        if (!readRow(value.toObject(), page))
+            ++page.skipped;
+    }
+    return page;
+}
+
 } // namespace
 
 QUrl endpoint(const QUrl &armUrl)
@@ -114,68 +131,55 @@ QByteArray priceHistoryRequest(const QStringList &regions, const QStringList &si
 std::optional<EvictionRatesPage> parseEvictionRates(const QByteArray &body,
                                                     const QDateTime &fetchedAt, QString *error)
 {
-    EvictionRatesPage page;
-    const std::optional<QJsonArray> data = readEnvelope(body, &page.skipToken, error);
-    if (!data)
-        return std::nullopt;
-    for (const auto &value : *data) {
-        ++page.rows;
-        const QJsonObject row = value.toObject();
-        EvictionBand band;
-        band.band = row.value(u"evictionRate"_s).toString().trimmed();
-        band.fetchedAt = fetchedAt;
-        if (!readNames(row, &band.region, &band.size) || band.band.size() > kMaxBand
-            || !parseEvictionBand(band.band, &band.lowPercent, &band.highPercent)) {
-            ++page.skipped;
-            continue;
-        }
-        page.bands << band;
-    }
-    return page;
+    return readRows<EvictionRatesPage>(
+        body, error, [&fetchedAt](const QJsonObject &row, EvictionRatesPage &page) {
+            EvictionBand band;
+            band.band = row.value(u"evictionRate"_s).toString().trimmed();
+            band.fetchedAt = fetchedAt;
+            if (!readNames(row, &band.region, &band.size) || band.band.size() > kMaxBand
+                || !parseEvictionBand(band.band, &band.lowPercent, &band.highPercent))
+                return false;
+            page.bands << band;
+            return true;
+        });
 }
 
 std::optional<PriceHistoryPage> parsePriceHistory(const QByteArray &body,
                                                   const QDateTime &fetchedAt, QString *error)
 {
-    PriceHistoryPage page;
-    const std::optional<QJsonArray> data = readEnvelope(body, &page.skipToken, error);
-    if (!data)
-        return std::nullopt;
-    for (const auto &value : *data) {
-        ++page.rows;
-        const QJsonObject row = value.toObject();
-        QString region;
-        QString size;
-        const QString os = row.value(u"osType"_s).toString();
-        const bool osKnown = os.compare("linux"_L1, Qt::CaseInsensitive) == 0
-            || os.compare("windows"_L1, Qt::CaseInsensitive) == 0;
-        if (!readNames(row, &region, &size) || !osKnown || !row.value(u"spotPrices"_s).isArray()) {
-            ++page.skipped;
-            continue;
-        }
-        const QJsonArray prices = row.value(u"spotPrices"_s).toArray();
-        for (const auto &p : prices) {
-            const QJsonObject item = p.toObject();
-            SpotPricePoint point;
-            point.region = region;
-            point.size = size;
-            point.os = priceOsFromString(os);
-            point.effectiveAt =
-                QDateTime::fromString(item.value(u"effectiveDate"_s).toString(), Qt::ISODateWithMs)
-                    .toUTC();
-            const QJsonValue price = item.value(u"priceUSD"_s);
-            point.perHourUsd = price.toDouble(-1);
-            point.fetchedAt = fetchedAt;
-            if (!point.effectiveAt.isValid() || !price.isDouble()
-                || !std::isfinite(point.perHourUsd) || point.perHourUsd < 0
-                || point.perHourUsd > kMaxPerHour) {
-                ++page.skipped;
-                continue;
+    return readRows<PriceHistoryPage>(
+        body, error, [&fetchedAt](const QJsonObject &row, PriceHistoryPage &page) {
+            QString region;
+            QString size;
+            const QString os = row.value(u"osType"_s).toString();
+            const bool osKnown = os.compare("linux"_L1, Qt::CaseInsensitive) == 0
+                || os.compare("windows"_L1, Qt::CaseInsensitive) == 0;
+            if (!readNames(row, &region, &size) || !osKnown
+                || !row.value(u"spotPrices"_s).isArray())
+                return false;
+            const QJsonArray prices = row.value(u"spotPrices"_s).toArray();
+            for (const auto &p : prices) {
+                const QJsonObject item = p.toObject();
+                SpotPricePoint point;
+                point.region = region;
+                point.size = size;
+                point.os = priceOsFromString(os);
+                point.effectiveAt = QDateTime::fromString(item.value(u"effectiveDate"_s).toString(),
+                                                          Qt::ISODateWithMs)
+                                        .toUTC();
+                const QJsonValue price = item.value(u"priceUSD"_s);
+                point.perHourUsd = price.toDouble(-1);
+                point.fetchedAt = fetchedAt;
+                if (!point.effectiveAt.isValid() || !price.isDouble()
+                    || !std::isfinite(point.perHourUsd) || point.perHourUsd < 0
+                    || point.perHourUsd > kMaxPerHour) {
+                    ++page.skipped; // a price point, not the row
+                    continue;
+                }
+                page.points << point;
             }
-            page.points << point;
-        }
-    }
-    return page;
+            return true;
+        });
 }
 
 } // namespace spotkeeper::core::resourcegraph
