@@ -163,6 +163,34 @@ bool isAvailabilityZone(QStringView value) // eu-west-1b: a region and a letter
         && core::aws::isRegionName(value.chopped(1));
 }
 
+// prices.url: an http(s) URL with a host.
+std::optional<QString> httpUrl(const QString &v)
+{
+    const QUrl url(v.trimmed(), QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != "https"_L1 && url.scheme() != "http"_L1)
+        || url.host().isEmpty())
+        return std::nullopt;
+    return url.toString();
+}
+
+// health.restart: off, tagged or all, in any case.
+std::optional<QString> appRestartMode(const QString &v)
+{
+    const QString mode = v.trimmed().toLower();
+    if (mode != "off"_L1 && mode != "tagged"_L1 && mode != "all"_L1)
+        return std::nullopt;
+    return mode;
+}
+
+// health.restart_tag: a tag name of 1 to 512 characters.
+std::optional<QString> appRestartTag(const QString &v)
+{
+    const QString tag = v.trimmed();
+    if (tag.isEmpty() || tag.size() > 512)
+        return std::nullopt;
+    return tag;
+}
+
 Setter legacySubscription()
 {
     return [](ServerConfig &c, const QString &v) -> QString {
@@ -314,6 +342,8 @@ const QHash<QString, Setter> &setters()
              u"expected 1 to 100 characters"_s)},
         {u"engine.reconcile_seconds"_s, integer(&ServerConfig::reconcileSeconds, 10, 86'400)},
         {u"engine.lease_seconds"_s, integer(&ServerConfig::leaseSeconds, 6, 3600)},
+        {u"engine.budget_fallback_replicas"_s,
+         integer(&ServerConfig::budgetFallbackReplicas, 1, 100)},
         {u"engine.vm_start_burst"_s, integer(&ServerConfig::vmStartBurst, 0, 1000)},
         {u"engine.vm_starts_per_minute"_s, integer(&ServerConfig::vmStartsPerMinute, 0, 1000)},
         {u"engine.subscription_write_burst"_s,
@@ -347,16 +377,7 @@ const QHash<QString, Setter> &setters()
          }},
         {u"prices.enabled"_s, boolean(&ServerConfig::pricesEnabled)},
         {u"prices.url"_s,
-         checked(
-             &ServerConfig::pricesEndpoint,
-             [](const QString &v) -> std::optional<QString> {
-                 const QUrl url(v.trimmed(), QUrl::StrictMode);
-                 if (!url.isValid() || (url.scheme() != "https"_L1 && url.scheme() != "http"_L1)
-                     || url.host().isEmpty())
-                     return std::nullopt;
-                 return url.toString();
-             },
-             u"expected an http(s) URL"_s)},
+         checked(&ServerConfig::pricesEndpoint, httpUrl, u"expected an http(s) URL"_s)},
         {u"prices.max_age_hours"_s, integer(&ServerConfig::priceMaxAgeHours, 1, 24 * 30)},
         {u"health.restart_timeout_minutes"_s,
          integer(&ServerConfig::appHealthTimeoutMinutes, 0, 1440)},
@@ -365,21 +386,10 @@ const QHash<QString, Setter> &setters()
          integer(&ServerConfig::appHealthTimeoutSeconds, 0, 86'400)},
         {u"health.unhealthy_seconds"_s, integer(&ServerConfig::appUnhealthySeconds, 0, 86'400)},
         {u"health.restart"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             const QString mode = v.trimmed().toLower();
-             if (mode != "off"_L1 && mode != "tagged"_L1 && mode != "all"_L1)
-                 return u"expected off, tagged or all"_s;
-             c.appRestart = mode;
-             return {};
-         }},
+         checked(&ServerConfig::appRestart, appRestartMode, u"expected off, tagged or all"_s)},
         {u"health.restart_tag"_s,
-         [](ServerConfig &c, const QString &v) -> QString {
-             const QString tag = v.trimmed();
-             if (tag.isEmpty() || tag.size() > 512)
-                 return u"expected a tag name of 1 to 512 characters"_s;
-             c.appRestartTag = tag;
-             return {};
-         }},
+         checked(&ServerConfig::appRestartTag, appRestartTag,
+                 u"expected a tag name of 1 to 512 characters"_s)},
         {u"health.restarts_per_hour"_s, integer(&ServerConfig::appRestartsPerHour, 0, 60)},
         {u"fallback.enabled"_s, fallbackFlag(&core::FallbackConfig::enabled)},
         {u"fallback.dry_run"_s, fallbackFlag(&core::FallbackConfig::dryRun)},

@@ -144,6 +144,70 @@ private slots:
         QCOMPARE(readThroughEach({a.get(), b.get()}, 8, &done), 8);
     }
 
+    void aReplicaCutOffFromTheBucketsTakesItsShare()
+    {
+        ArmBudgets budgets = readBudget();
+        budgets.subscriptionReads = BudgetConfig {12, 3, 60'000}; // 12 now, then 3 a minute
+        const QString db = u"cut_reads"_s;
+        auto a = replica(db, budgets, true);
+        auto b = replica(db, budgets, true);
+        auto c = replica(db, budgets, true);
+        QVERIFY(a && b && c);
+        const QDateTime until = m_clock.nowUtc().addSecs(30);
+        QVERIFY(b->shared->renewPresence(u"replica-b"_s, until));
+        QVERIFY(c->shared->renewPresence(u"replica-c"_s, until));
+        QVERIFY(a->shared->renewPresence(u"replica-a"_s, until));
+        QCOMPARE(a->shared->replicasSeenAlive(), 3);
+        QCOMPARE(a->shared->fallbackShare(), 3);
+
+        // The budget table is out of reach: a's reads can no longer be counted with the others'.
+        QCOMPARE(m_pg.exec(db, u"ALTER TABLE rate_budgets RENAME TO rate_budgets_cut"_s),
+                 QString());
+        int done = 0;
+        // A third of the allowance, not all of it (3 x 12 for three cut-off replicas).
+        QCOMPARE(readThroughEach({a.get()}, 12, &done), 4);
+        QCOMPARE(a->client->queue()->pending(), 8);
+        m_clock.advanceMSecs(60'000); // the share refills a third as fast: 1 a minute
+        a->client->queue()->processQueue();
+        QTest::qWait(300);
+        QCOMPARE(m_arm->count(), 5);
+        // The presence count cannot be renewed while cut off either: the last count holds.
+        QCOMPARE(m_pg.exec(db, u"ALTER TABLE sweep_leases RENAME TO sweep_leases_cut"_s),
+                 QString());
+        QVERIFY(!a->shared->renewPresence(u"replica-a"_s, m_clock.nowUtc().addSecs(30)));
+        QCOMPARE(a->shared->fallbackShare(), 3);
+
+        // Back in reach: the shared bucket paces again (its 12 tokens are untouched), and
+        // presence leases that ended no longer count.
+        QCOMPARE(m_pg.exec(db, u"ALTER TABLE rate_budgets_cut RENAME TO rate_budgets"_s),
+                 QString());
+        QCOMPARE(m_pg.exec(db, u"ALTER TABLE sweep_leases_cut RENAME TO sweep_leases"_s),
+                 QString());
+        a->client->queue()->processQueue();
+        QTest::qWait(300);
+        QCOMPARE(m_arm->count(), 12);
+        QCOMPARE(done, 12);
+        QVERIFY(a->shared->renewPresence(u"replica-a"_s, m_clock.nowUtc().addSecs(30)));
+        QCOMPARE(a->shared->replicasSeenAlive(), 1); // b's and c's leases ended 30 s ago
+    }
+
+    void theConfiguredFloorBoundsTheShare()
+    {
+        ArmBudgets budgets = readBudget();
+        budgets.subscriptionReads = BudgetConfig {12, 3, 60'000};
+        const QString db = u"cut_floor"_s;
+        auto a = replica(db, budgets, true);
+        QVERIFY(a);
+        a->shared->setFallbackFloor(4); // alone in the lease table, but four are deployed
+        QVERIFY(a->shared->renewPresence(u"replica-a"_s, m_clock.nowUtc().addSecs(30)));
+        QCOMPARE(a->shared->replicasSeenAlive(), 1);
+        QCOMPARE(a->shared->fallbackShare(), 4);
+        QCOMPARE(m_pg.exec(db, u"ALTER TABLE rate_budgets RENAME TO rate_budgets_cut"_s),
+                 QString());
+        int done = 0;
+        QCOMPARE(readThroughEach({a.get()}, 12, &done), 3); // 12 / 4
+    }
+
     void aStartNeedsTheVmsStartTokenToo()
     {
         ArmBudgets budgets;

@@ -116,6 +116,7 @@ reconcile_seconds = 30
 backoff_base_seconds = 5
 evidence_wait_seconds = 120
 unproven_deallocation = leave
+budget_fallback_replicas = 3
 heartbeat_interval_seconds = 30
 agent_silent_intervals = 4
 [health]
@@ -186,6 +187,7 @@ level = DEBUG
     QCOMPARE(config->backoffBaseSeconds, 5);
     QCOMPARE(config->evidenceWaitSeconds, 120);
     QVERIFY(!config->restartUnprovenDeallocation);
+    QCOMPARE(config->budgetFallbackReplicas, 3);
     QVERIFY(config->seedEnabled);
     QCOMPARE(config->seedSubscription, u"8d3c6a4e-2f4b-4c1e-9a53-3f1b2f0c7d11"_s);
     QCOMPARE(config->seedKeyFile, u"/etc/x/legacy.key"_s);
@@ -268,6 +270,8 @@ void TestServerConfig::rejectsMistakes_data()
     QTest::newRow("evidence wait too long")
         << QByteArray("[engine]\nevidence_wait_seconds = 4000\n")
         << u"engine.evidence_wait_seconds"_s;
+    QTest::newRow("no fallback share") << QByteArray("[engine]\nbudget_fallback_replicas = 0\n")
+                                       << u"engine.budget_fallback_replicas"_s;
     QTest::newRow("bad level") << QByteArray("[log]\nlevel = loud\n") << u"debug, info"_s;
     QTest::newRow("store url not postgresql")
         << QByteArray("[store]\nurl = mysql://db/x\n") << u"postgresql://USER@HOST"_s;

@@ -186,6 +186,7 @@ EngineHost::~EngineHost()
     m_reconciler.reset();
     m_engine.reset();
     m_identity.reset();
+    m_presenceTimer.stop();
     if (m_cloud != nullptr)
         m_cloud->client()->queue()->setSharedBudgets(nullptr);
     m_sharedBudgets.reset();
@@ -421,6 +422,7 @@ bool EngineHost::prepare(QString *error)
     if (m_store.path().startsWith(u"postgresql://"_s, Qt::CaseInsensitive)
         || m_store.path().startsWith(u"postgres://"_s, Qt::CaseInsensitive)) {
         m_sharedBudgets = std::make_unique<StoreRateBudgets>(m_store);
+        m_sharedBudgets->setFallbackFloor(m_config.budgetFallbackReplicas);
         m_cloud->client()->queue()->setSharedBudgets(m_sharedBudgets.get());
     }
 
@@ -428,6 +430,16 @@ bool EngineHost::prepare(QString *error)
     m_identity = EngineIdentity::acquire(m_store, m_config.engineId);
     EngineConfig engine = engineConfig(m_config);
     engine.owner = m_identity->owner();
+    if (m_sharedBudgets) {
+        // Who is alive, for the share a replica cut off from the buckets falls back to.
+        const auto renew = [this, owner = engine.owner, leaseMs = engine.leaseMs] {
+            m_sharedBudgets->renewPresence(owner, m_clock.nowUtc().addMSecs(leaseMs));
+        };
+        renew();
+        m_presenceTimer.setInterval(int(std::max<qint64>(1'000, engine.leaseMs / 3)));
+        connect(&m_presenceTimer, &QTimer::timeout, this, renew);
+        m_presenceTimer.start();
+    }
     m_engine = std::make_unique<RestartEngine>(m_store, *m_router, m_clock, engine);
     ReconcilerConfig reconcile;
     // Configured scopes: the subscriptions, and the Google Cloud projects beside them; with

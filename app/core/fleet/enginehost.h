@@ -161,6 +161,7 @@ private:
     std::unique_ptr<http::CertificateReloader> m_tlsReloader; // with TLS only; uses m_server
     QString m_azureConfigError;
     QTimer m_drainTimer;
+    QTimer m_presenceTimer; // replicas: renews this one's presence lease (shared budgets)
     qint64 m_drainDeadlineMs = 0;
     bool m_prepared = false;
     bool m_listening = false;

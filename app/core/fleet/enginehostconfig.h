@@ -85,6 +85,9 @@ struct EngineHostConfig : BudgetSettings
     // How long a job stays an engine's without renewal: another server (replica) takes
     // the jobs of one that died once their lease ended.
     int leaseSeconds = 120;
+    // Replicas cut off from the shared ARM budgets take a 1/N share of them, N the replicas
+    // seen alive, never fewer than this.
+    int budgetFallbackReplicas = 1;
     int reconcileSeconds = 60;
     int backoffBaseSeconds = 10;
     int backoffCapSeconds = 300;

@@ -84,6 +84,7 @@ public:
                           const QDateTime &leaseUntil, const QDateTime &finishedNotAfter) override;
     bool finishSweep(const QString &subscriptionKey, const QString &owner,
                      const QDateTime &finishedAt) override;
+    int renewPresence(const QString &owner, const QDateTime &leaseUntil) override;
     NamedLock holdNamedLock(const QString &name) override;
     bool updateBudgets(const QStringList &keys,
                        const std::function<bool(QList<qint64> &states)> &change) override;

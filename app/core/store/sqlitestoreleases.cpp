@@ -82,6 +82,43 @@ bool SqliteStore::finishSweep(const QString &subscriptionKey, const QString &own
     return tx.commit() && mine;
 }
 
+int SqliteStore::renewPresence(const QString &owner, const QDateTime &leaseUntil)
+{
+    clearError();
+    if (owner.isEmpty() || !leaseUntil.isValid()) {
+        invalid(u"renewPresence needs an owner and a lease end"_s);
+        return -1;
+    }
+    // The key fits sweep_leases' 64 characters whatever the owner's length.
+    const QString key =
+        u"replica|"_s
+        + QString::fromLatin1(
+            QCryptographicHash::hash(owner.toUtf8(), QCryptographicHash::Sha256).toHex().left(32));
+    WriteTransaction tx(*this);
+    if (!tx.ok())
+        return -1;
+    QSqlQuery q = query();
+    if (!runOrFail(
+            q, u"UPDATE sweep_leases SET owner = ?, lease_until = ? WHERE subscription_key = ?"_s,
+            {owner, millis(leaseUntil), key}))
+        return -1;
+    if (q.numRowsAffected() == 0
+        && !runOrFail(q,
+                      u"INSERT INTO sweep_leases (owner, lease_until, subscription_key) "
+                      "VALUES (?, ?, ?)"_s,
+                      {owner, millis(leaseUntil), key}))
+        return -1;
+    if (!runOrFail(q,
+                   u"SELECT COUNT(*) FROM sweep_leases WHERE subscription_key LIKE 'replica|%' "
+                   "AND lease_until > ?"_s,
+                   {now().toMSecsSinceEpoch()})
+        || !q.next())
+        return -1;
+    const int alive = q.value(0).toInt();
+    q.finish();
+    return tx.commit() ? alive : -1;
+}
+
 Store::NamedLock SqliteStore::holdNamedLock(const QString &name)
 {
     clearError();

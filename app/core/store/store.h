@@ -240,6 +240,10 @@ public:
     // owner no longer holds it (its lease expired and another engine took it) or on error.
     virtual bool finishSweep(const QString &subscriptionKey, const QString &owner,
                              const QDateTime &finishedAt) = 0;
+    // Replicas alive: renews the owner's presence lease (a row of sweep_leases keyed
+    // "replica|<hash of the owner>") until leaseUntil and counts the presence leases not yet
+    // ended, the owner's own included. -1 on a store error (nothing changed).
+    virtual int renewPresence(const QString &owner, const QDateTime &leaseUntil) = 0;
     // A lock on `name` held by this connection until it closes (or the process dies), for
     // engine identities on a shared database server. Held: this connection has it; Busy:
     // another connection does; Unsupported: the store has no such locks (a file store: the
