@@ -273,6 +273,43 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT((a->engine->processDue(), a->engine->trackedJob(vm.id)), 10'000);
     }
 
+    void anEvictionWhoseReplicaDiedIsTakenUp()
+    {
+        const QList<VmRecord> fleet = seedFleet(u"unanswered"_s);
+        const VmRecord &vm = fleet.first();
+        auto a = replica(u"unanswered"_s, u"engine-a"_s, fleet);
+        auto b = replica(u"unanswered"_s, u"engine-b"_s, fleet);
+        QVERIFY(a && b);
+        for (Replica *r : {a.get(), b.get()}) {
+            r->cloud->setPower(vm.resourceKey, PowerState::Deallocated); // evicted, no notice
+            r->cloud->setEvidence(vm.resourceKey, u"evictSpotVM by Spot"_s);
+        }
+        // Engine-a's sweep sees the VM go running -> deallocated and records it, and dies
+        // before the Activity Log answers: the change is in the database, the watch was not.
+        a->reconciler->start();
+        a->reconciler->processDue();
+        m_clock.advanceMSecs(a->cloud->latencyMs);
+        a->cloud->deliverDue();
+        QVERIFY(a->store->vm(vm.id)->powerState == PowerState::Deallocated);
+        QVERIFY(a->engine->awaitingEvidence(vm.id));
+        const QDateTime killedAt = m_clock.nowUtc();
+        a->kill();
+
+        // Engine-b's sweeps find the VM deallocated as the store has it: no change to see,
+        // but an eviction signal nobody answered. It takes it up once the grace has passed.
+        b->reconciler->start();
+        run({b.get()}, 4 * kIntervalMs);
+        const QList<JobRecord> jobs = b->store->jobs(vm.id, 5);
+        QVERIFY2(!jobs.isEmpty(), "the eviction was never answered");
+        QCOMPARE(jobs.size(), 1);
+        QCOMPARE(jobs.first().trigger, u"reconciler"_s);
+        QVERIFY(killedAt.msecsTo(jobs.first().createdAt) >= ReconcilerConfig().unansweredGraceMs);
+        QCOMPARE(b->cloud->count(Kind::Start, vm.resourceKey), 1);
+        // The other VMs stayed up and were left alone.
+        for (const VmRecord &other : fleet.mid(1))
+            QVERIFY(b->store->jobs(other.id, 1).isEmpty());
+    }
+
     void eachReplicaHasAStableIdentity()
     {
         const StoreOptions o = options(u"identity"_s);

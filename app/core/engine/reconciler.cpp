@@ -8,15 +8,19 @@
 #include "fleet/cloud.h"
 #include "store/store.h"
 
+#include <QLoggingCategory>
 #include <QSet>
 
 #include <algorithm>
+#include <limits>
 
 namespace spotkeeper::core {
 
 using namespace Qt::StringLiterals;
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcReconciler, "spotkeeper.reconciler")
 
 bool wasUp(PowerState state)
 {
@@ -199,7 +203,7 @@ void Reconciler::sweep(const QString &subscriptionId)
             || state.lastFullAt.msecsTo(now) >= m_config.fullListIntervalMs);
     auto stats = std::make_shared<SweepStats>();
     stats->subscriptionId = subscriptionId;
-    auto status = [alive = m_alive, this, subscriptionId, stats](ListResult result) {
+    auto status = [alive = m_alive, this, subscriptionId, stats](const ListResult &result) {
         if (!*alive)
             return;
         applyStatus(subscriptionId, result, *stats);
@@ -210,13 +214,14 @@ void Reconciler::sweep(const QString &subscriptionId)
         return;
     }
     state.lastFullAt = now;
-    m_cloud.listVms(subscriptionId, false,
-                    [alive = m_alive, this, subscriptionId, stats, status](ListResult result) {
-                        if (!*alive)
-                            return;
-                        applyFull(subscriptionId, result, *stats);
-                        m_cloud.listVms(subscriptionId, true, status);
-                    });
+    m_cloud.listVms(
+        subscriptionId, false,
+        [alive = m_alive, this, subscriptionId, stats, status](const ListResult &result) {
+            if (!*alive)
+                return;
+            applyFull(subscriptionId, result, *stats);
+            m_cloud.listVms(subscriptionId, true, status);
+        });
 }
 
 void Reconciler::applyFull(const QString &subscriptionId, const ListResult &result,
@@ -300,39 +305,10 @@ void Reconciler::applyStatus(const QString &subscriptionId, const ListResult &re
                 ++stats.newVms;
             continue;
         }
-        const VmRecord &vm = *it;
         const PowerState to = listed.powerState;
         if (to == PowerState::Unknown)
             continue; // ARM may omit the power state now and then: not a change
-        if (to != vm.powerState) {
-            ++stats.powerChanges;
-            m_store.setPowerState(vm.id, to, now);
-            EventRecord event;
-            event.vmId = vm.id;
-            event.kind = EventKind::PowerChange;
-            event.at = now;
-            event.source = u"reconciler"_s;
-            event.message = toString(vm.powerState) + u" -> "_s + toString(to);
-            m_store.appendEvent(event);
-            Q_EMIT powerStateChanged(vm.id, vm.powerState, to);
-            // Eviction or somebody's decision? The engine reads the Activity Log first, from
-            // about the last sweep that saw the VM up (powerStateAt is when it came up: an
-            // old deallocate before that must not decide).
-            const QDateTime lastSweep = now.addMSecs(-m_config.intervalMs);
-            const QDateTime lastSeenUp = vm.powerStateAt.isValid() && vm.powerStateAt > lastSweep
-                ? vm.powerStateAt
-                : lastSweep;
-            // An AWS instance EC2 terminated (a one-time Spot Instance) is looked at the same
-            // way: its provider may replace it (docs/AWS-PROTOCOL.md §9).
-            const bool awsTerminated =
-                to == PowerState::Deleted && cloudOfResourceId(vm.resourceKey) == Cloud::Aws;
-            if (wasUp(vm.powerState) && (isDown(to) || awsTerminated)
-                && m_engine.handleUnreportedDeallocation(vm.id, to, lastSeenUp)) {
-                ++stats.evictionsCaught;
-                Q_EMIT unreportedEvictionFound(vm.id);
-            }
-        }
-        m_engine.observePowerState(vm.id, to);
+        applyPowerState(*it, to, now, stats);
     }
     // A VM the complete list no longer has was deleted (Delete eviction policy or a person).
     // A partial list (ListResult::complete false) proves nothing about the VMs it lacks.
@@ -350,6 +326,98 @@ void Reconciler::applyStatus(const QString &subscriptionId, const ListResult &re
         m_store.appendEvent(event);
         Q_EMIT powerStateChanged(it->id, it->powerState, PowerState::Deleted);
     }
+}
+
+// One VM's power state in a status list: a change is recorded and, from up to down, the engine
+// looks for the reason; no change may still hide an eviction nobody answered.
+void Reconciler::applyPowerState(const VmRecord &vm, PowerState to, const QDateTime &now,
+                                 SweepStats &stats)
+{
+    if (to != vm.powerState) {
+        ++stats.powerChanges;
+        m_store.setPowerState(vm.id, to, now);
+        EventRecord event;
+        event.vmId = vm.id;
+        event.kind = EventKind::PowerChange;
+        event.at = now;
+        event.source = u"reconciler"_s;
+        event.message = toString(vm.powerState) + u" -> "_s + toString(to);
+        m_store.appendEvent(event);
+        Q_EMIT powerStateChanged(vm.id, vm.powerState, to);
+        // Eviction or somebody's decision? The engine reads the Activity Log first, from
+        // about the last sweep that saw the VM up (powerStateAt is when it came up: an
+        // old deallocate before that must not decide).
+        const QDateTime lastSweep = now.addMSecs(-m_config.intervalMs);
+        const QDateTime lastSeenUp =
+            vm.powerStateAt.isValid() && vm.powerStateAt > lastSweep ? vm.powerStateAt : lastSweep;
+        // An AWS instance EC2 terminated (a one-time Spot Instance) is looked at the same
+        // way: its provider may replace it (docs/AWS-PROTOCOL.md §9).
+        const bool awsTerminated =
+            to == PowerState::Deleted && cloudOfResourceId(vm.resourceKey) == Cloud::Aws;
+        if (wasUp(vm.powerState) && (isDown(to) || awsTerminated)
+            && m_engine.handleUnreportedDeallocation(vm.id, to, lastSeenUp)) {
+            ++stats.evictionsCaught;
+            Q_EMIT unreportedEvictionFound(vm.id);
+        }
+    } else if (isDown(to) && resumeUnanswered(vm, to, now)) {
+        ++stats.evictionsCaught; // an eviction whose engine died before answering it
+        Q_EMIT unreportedEvictionFound(vm.id);
+    }
+    m_engine.observePowerState(vm.id, to);
+}
+
+// A VM found down as the store already has it (no change to see), with no active job: its last
+// eviction signal - an agent's Preempt notice, or a sweep's running -> down - may have gone
+// unanswered, because the engine that stored or saw it (a replica, a crashed single server) died
+// before it created the job or concluded its Activity Log watch, and nothing in the database
+// says anyone is on it. A signal at least unansweredGraceMs old with no decision after it (an
+// Eviction event, a job, the engine's own power_change "left down") is handed to the engine
+// again: a notice as if just stored, a sweep's change as a new watch.
+bool Reconciler::resumeUnanswered(const VmRecord &vm, PowerState to, const QDateTime &now)
+{
+    // Only what the engine may restart is worth the reads (it checks again).
+    if (vm.managedBy == ManagedBy::None || vm.desiredState != DesiredState::Running
+        || !vm.autoRestart || m_engine.trackedJob(vm.id) || m_engine.awaitingEvidence(vm.id)
+        || m_store.activeJob(vm.id))
+        return false;
+    const std::optional<EventRecord> signal = unansweredSignal(vm.id);
+    if (!signal || signal->at.addMSecs(m_config.unansweredGraceMs) > now)
+        return false; // nothing unanswered, or the engine that has it may still be on it
+    if (signal->kind == EventKind::Notice) {
+        qCInfo(lcReconciler).noquote()
+            << "VM" << vm.name << "had a Preempt notice at"
+            << signal->at.toString(Qt::ISODateWithMs) << "that nobody answered; taking it up";
+        m_engine.handleNoticeStored(vm.id, *signal);
+        return m_engine.trackedJob(vm.id).has_value();
+    }
+    qCInfo(lcReconciler).noquote()
+        << "VM" << vm.name << "went down at" << signal->at.toString(Qt::ISODateWithMs)
+        << "and nobody looked for the reason; looking now";
+    return m_engine.handleUnreportedDeallocation(vm.id, to,
+                                                 signal->at.addMSecs(-m_config.intervalMs));
+}
+
+// The VM's newest eviction signal with no decision after it, if any.
+std::optional<EventRecord> Reconciler::unansweredSignal(qint64 vmId)
+{
+    QDateTime decided; // its newest job
+    if (const QList<JobRecord> last = m_store.jobs(vmId, 1); !last.isEmpty())
+        decided = last.constFirst().createdAt;
+    EventFilter filter;
+    filter.vmId = vmId;
+    filter.kinds = {EventKind::Notice, EventKind::PowerChange, EventKind::Eviction};
+    filter.beforeId = std::numeric_limits<qint64>::max(); // newest first
+    filter.limit = 50;
+    for (const EventRecord &event : m_store.events(filter)) {
+        const bool decision = event.kind == EventKind::Eviction
+            || (event.kind == EventKind::PowerChange && event.source != u"reconciler"_s);
+        if (decision || (decided.isValid() && event.at <= decided))
+            return std::nullopt; // answered: what is older was too
+        if (event.kind == EventKind::PowerChange
+            || event.eventType.compare(u"Preempt"_s, Qt::CaseInsensitive) == 0)
+            return event;
+    }
+    return std::nullopt;
 }
 
 void Reconciler::finish(const QString &subscriptionId, const SweepStats &stats)

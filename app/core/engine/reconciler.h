@@ -39,6 +39,9 @@ struct ReconcilerConfig
     // reconciler sweeps on its own schedule without asking (a single engine, tests).
     QString owner;
     qint64 sweepLeaseMs = 120'000;
+    // A VM found down, as the store already had it, whose last eviction signal is at least
+    // this old and unanswered is taken up again (Reconciler::resumeUnanswered).
+    qint64 unansweredGraceMs = 120'000;
 };
 
 struct SweepStats
@@ -91,6 +94,10 @@ private:
     void sweep(const QString &subscriptionId);
     void applyFull(const QString &subscriptionId, const ListResult &result, SweepStats &stats);
     void applyStatus(const QString &subscriptionId, const ListResult &result, SweepStats &stats);
+    void applyPowerState(const VmRecord &vm, PowerState to, const QDateTime &now,
+                         SweepStats &stats);
+    bool resumeUnanswered(const VmRecord &vm, PowerState to, const QDateTime &now);
+    std::optional<EventRecord> unansweredSignal(qint64 vmId);
     void finish(const QString &subscriptionId, const SweepStats &stats);
     void tighten(); // the engine got a waiting job: sweep sooner
     void reschedule();

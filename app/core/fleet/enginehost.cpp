@@ -449,6 +449,8 @@ bool EngineHost::prepare(QString *error)
     // Replicas on one store take turns sweeping; a dead one's turn ends with its job leases.
     reconcile.owner = engine.owner;
     reconcile.sweepLeaseMs = engine.leaseMs;
+    // An engine that died with an eviction unanswered had it for no longer than its lease.
+    reconcile.unansweredGraceMs = engine.leaseMs;
     m_reconciler = std::make_unique<Reconciler>(m_store, *m_router, *m_engine, m_clock, reconcile);
     m_engineMetrics = std::make_unique<EngineMetrics>();
     m_engineMetrics->watch(*m_engine);
