@@ -62,18 +62,32 @@ std::unique_ptr<sim::DemoSimulator> startDemo(gui::DashboardSettings &settings)
 
 // The in-process engine over the settings' store. In the demo its Google Cloud VMs are
 // restarted through the simulator's Compute API ([gcp] from the demo, whose key file is
-// deleted once the engine has read it). Null and *error when the store does not open.
+// deleted once the engine has read it) and its AWS instances through the simulator's EC2
+// ([aws] from the demo, the simulator's fake keys in the environment). Null and *error when the
+// store does not open.
 std::unique_ptr<gui::DashboardSession> openSession(const gui::DashboardSettings &settings,
                                                    sim::DemoSimulator *demo, QString *error)
 {
     auto session = std::make_unique<gui::DashboardSession>(base::systemClock());
-    if (demo != nullptr && !demo->googleCloud().isEmpty()) {
-        session->setEngineOverlay([gcp = demo->googleCloud()](core::EngineHostConfig &config) {
-            config.gcpCredentialsFile = gcp.credentialsFile;
-            config.gcpTokenUri = gcp.tokenUri;
-            config.gcpComputeEndpoint = gcp.computeEndpoint;
-            config.gcpLoggingEndpoint = gcp.loggingEndpoint;
-            config.gcpProjects = gcp.projects;
+    if (demo != nullptr) {
+        session->setEngineOverlay([gcp = demo->googleCloud(), aws = demo->amazonWebServices()](
+                                      core::EngineHostConfig &config) {
+            if (!gcp.isEmpty()) {
+                config.gcpCredentialsFile = gcp.credentialsFile;
+                config.gcpTokenUri = gcp.tokenUri;
+                config.gcpComputeEndpoint = gcp.computeEndpoint;
+                config.gcpLoggingEndpoint = gcp.loggingEndpoint;
+                config.gcpProjects = gcp.projects;
+            }
+            if (aws.isEmpty())
+                return;
+            config.awsRegions = aws.regions;
+            config.awsAccountId = aws.accountId;
+            config.awsEc2Endpoint = aws.endpoint;
+            config.awsCloudTrailEndpoint = aws.endpoint;
+            config.awsStsEndpoint = aws.endpoint;
+            config.awsInstanceRole = false;
+            config.awsReplaceTerminated = true; // the ec2-job- instances opted in by tag
         });
     }
     const bool opened = session->open(settings, error);

@@ -4,6 +4,7 @@
 
 #include "base/privatefile.h"
 #include "sim/gcpdemokey.h"
+#include "sim/simawskeys.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -126,8 +127,15 @@ bool DemoSimulator::start(const QString &storePath, quint16 dashboardPort, QStri
     m_env.insert(u"AZURE_CLIENT_SECRET"_s, QString::fromUtf8(secret.readAll()));
     secret.close();
     QFile::remove(m_secretFile); // read once; nothing is left behind if we are killed later
+    if (extraArgs.contains(u"--scenario"_s))
+        return true;
+    // The built-in demo's AWS instances: [aws] for the simulator and its static fake keys,
+    // handed over in the environment only (they open nothing but the simulator).
+    m_env.insert(u"AWS_ACCESS_KEY_ID"_s, QString::fromLatin1(kSimAwsAccessKeyId));
+    m_env.insert(u"AWS_SECRET_ACCESS_KEY"_s, QString::fromLatin1(kSimAwsSecretAccessKey));
+    m_aws = DemoAws {m_url + u"/aws/"_s, QString::fromLatin1(kDemoAwsAccount), {u"eu-central-1"_s}};
     // The built-in demo's Google Cloud VMs: [gcp] for the simulator, with a key of its own.
-    return extraArgs.contains(u"--scenario"_s) || startGoogleCloud(gcpKeyFile, error);
+    return startGoogleCloud(gcpKeyFile, error);
 }
 
 bool DemoSimulator::startGoogleCloud(const QString &keyFile, QString *error)

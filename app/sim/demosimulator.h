@@ -14,8 +14,10 @@
 // the dashboard's store and simulated agents aimed at its listener, and hands back the
 // environment that points the Azure client at it (SPOTKEEPER_ARM_URL, AZURE_AUTHORITY_HOST,
 // AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET) and, when the fleet has Google
-// Cloud VMs, the engine's [gcp] settings for it (googleCloud()). The process ends with this
-// object, and with this process even when it is killed (the simulator runs --exit-with-parent).
+// Cloud VMs, the engine's [gcp] settings for it (googleCloud()), and for its AWS instances
+// [aws] (amazonWebServices()) with the simulator's keys in the environment. The process ends with
+// this object, and with this process even when it is killed (the simulator runs
+// --exit-with-parent).
 namespace spotkeeper::sim {
 
 // The Google Cloud project of the built-in demo's Google Cloud VMs (Scenario::demo(),
@@ -37,6 +39,22 @@ struct DemoGoogleCloud
     bool isEmpty() const { return projects.isEmpty() || credentialsFile.isEmpty(); }
 };
 
+// The AWS account and Regions of the built-in demo's EC2 instances.
+inline constexpr auto kDemoAwsAccount = "210987654321";
+
+// spotkeeperd.conf's [aws] for the simulated AWS account: its EC2 Query API and CloudTrail
+// under the simulator's /aws/, the demo's Regions and account, no instance role. The
+// simulator's static keys (fake, accepted only by the simulator on 127.0.0.1) come with
+// environment() as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, never through settings.
+// Empty (isEmpty()) with a scenario of the caller's (extraArgs --scenario).
+struct DemoAws
+{
+    QString endpoint; // the EC2, CloudTrail and STS endpoint
+    QString accountId;
+    QStringList regions;
+    bool isEmpty() const { return regions.isEmpty() || endpoint.isEmpty(); }
+};
+
 class DemoSimulator final : public QObject
 {
     Q_OBJECT
@@ -55,6 +73,7 @@ public:
     QProcessEnvironment environment() const { return m_env; }
     QStringList subscriptions() const { return m_subscriptions; }
     DemoGoogleCloud googleCloud() const { return m_gcp; }
+    DemoAws amazonWebServices() const { return m_aws; }
     // The key files are read by the engine when it starts; after that they go (the key
     // stays in the engine's memory only).
     void removeKeyFiles();
@@ -71,6 +90,7 @@ private:
     QString m_url;
     QString m_secretFile;
     DemoGoogleCloud m_gcp;
+    DemoAws m_aws;
     QString m_program;
 };
 

@@ -111,9 +111,10 @@ QString readCloud(const QJsonObject &group, qsizetype i, SimVm *vm)
     const bool azureFields =
         !vm->subscriptionId.isEmpty() || !vm->resourceGroup.isEmpty() || !vm->scaleSet.isEmpty();
     if (vm->isAws()) {
-        if (azureFields || vm->location.isEmpty() || vm->agent || vm->isGcp())
+        // With "agents", simulated agents send what spotkeeper-agent --cloud aws sends (the demo).
+        if (azureFields || vm->location.isEmpty() || vm->isGcp())
             return u": an AWS group (account) needs a location (its Region) and no "
-                   "subscription, resourceGroup, project, scaleSet or simulated agents"_s;
+                   "subscription, resourceGroup, project or scaleSet"_s;
         vm->vmId = group.value("ids"_L1).toArray().at(i).toString();
         vm->size = group.value("size"_L1).toString(u"m5.large"_s);
         vm->awsInterruptionBehavior = group.value("interruptionBehavior"_L1).toString();
@@ -255,7 +256,8 @@ Scenario Scenario::demo()
 {
     const QByteArray json = R"({
       "name": "demo", "speed": 1, "seed": 7,
-      "timings": {"notice": "30s", "deallocating": "40s", "starting": "50s", "startFail": "15s"},
+      "timings": {"notice": "30s", "deallocating": "40s", "starting": "50s", "startFail": "15s",
+                  "awsRestart": "90s"},
       "fleet": [
         {"count": 14, "namePrefix": "web-eus-", "subscription": "00000000-0000-4000-8000-00000000d3e0",
          "resourceGroup": "demo-web", "location": "eastus", "zones": ["1","2","3"],
@@ -275,7 +277,21 @@ Scenario Scenario::demo()
          "tags": {"spotkeeper:auto-restart": "true", "env": "demo"}, "agents": true},
         {"count": 4, "namePrefix": "gce-batch-", "project": "spotkeeper-demo",
          "location": "us-central1-a", "size": "n2-standard-8",
-         "tags": {"spotkeeper:auto-restart": "true"}, "agents": true}
+         "tags": {"spotkeeper:auto-restart": "true"}, "agents": true},
+        {"count": 4, "namePrefix": "ec2-web-", "account": "210987654321",
+         "location": "eu-central-1", "zones": ["eu-central-1a", "eu-central-1b"],
+         "size": "m6i.large", "interruptionBehavior": "stop",
+         "tags": {"spotkeeper:auto-restart": "true", "env": "demo"}, "agents": true},
+        {"count": 3, "namePrefix": "ec2-cache-", "account": "210987654321",
+         "location": "eu-central-1", "zones": ["eu-central-1a"], "size": "r6i.large",
+         "interruptionBehavior": "hibernate", "tags": {"spotkeeper:auto-restart": "true"},
+         "agents": true},
+        {"count": 3, "namePrefix": "ec2-job-", "account": "210987654321",
+         "location": "eu-central-1", "zones": ["eu-central-1b", "eu-central-1c"], "size": "c6i.xlarge",
+         "interruptionBehavior": "terminate", "requestType": "one-time",
+         "launchTemplate": "lt-0d3e0a1b2c3d4e5f6",
+         "tags": {"spotkeeper:auto-restart": "true", "spotkeeper:replace": "true"},
+         "agents": true}
       ],
       "timeline": [
         {"at": "45s", "every": "3m", "action": "evict", "count": 3},
@@ -287,7 +303,8 @@ Scenario Scenario::demo()
         {"at": "90s", "every": "4m", "action": "evict", "region": "europe-west1-b", "count": 2},
         {"at": "6m", "every": "15m", "action": "capacity", "region": "us-central1-a",
          "size": "n2-standard-8", "seconds": 180, "code": "ZonalAllocationFailed"},
-        {"at": "390s", "every": "15m", "action": "evict", "region": "us-central1-a", "count": 2}
+        {"at": "390s", "every": "15m", "action": "evict", "region": "us-central1-a", "count": 2},
+        {"at": "2m", "every": "5m", "action": "evict", "region": "eu-central-1", "count": 2}
       ]
     })";
     QString error;

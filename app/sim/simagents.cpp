@@ -32,6 +32,17 @@ protocol::VmIdentity identityOf(const SimVm &vm)
         id.evictionPolicy = vm.evictionPolicy == "Delete"_L1 ? u"DELETE"_s : u"STOP"_s;
         return id;
     }
+    if (vm.isAws()) { // what the AWS agent reads from the instance identity document
+        id.cloud = protocol::Cloud::Aws;
+        id.accountId = vm.awsAccount;
+        id.location = vm.location;
+        id.zone = vm.zone;
+        id.vmId = vm.vmId;
+        id.vmName = vm.vmId;
+        id.instanceType = vm.size;
+        id.priority = u"spot"_s;
+        return id;
+    }
     id.subscriptionId = vm.subscriptionId;
     id.resourceGroup = vm.resourceGroup;
     id.vmName = vm.name;
@@ -111,7 +122,7 @@ void SimAgents::sendNotice(Agent &agent, const QString &eventId)
     for (const SimEvent &e : vm.events)
         if (e.eventId == eventId)
             found = &e;
-    if (body.isEmpty() && !found)
+    if (body.isEmpty() && found == nullptr)
         return;
     if (body.isEmpty()) {
         protocol::Notice notice;
@@ -127,6 +138,14 @@ void SimAgents::sendNotice(Agent &agent, const QString &eventId)
         notice.event.durationInSeconds = -1;
         notice.event.resourceType = u"VirtualMachine"_s;
         notice.event.resources = QStringList {vm.name};
+        if (vm.isAws()) { // as spotkeeper-agent --cloud aws words an instance-action
+            notice.event.resources = QStringList {vm.vmId};
+            notice.event.description = u"EC2 Spot interruption: "_s + vm.awsInterruptionBehavior;
+            if (vm.awsInterruptionBehavior == "hibernate"_L1) { // no two-minute lead
+                notice.event.eventStatus = protocol::EventStatus::Started;
+                notice.event.notBefore = QDateTime();
+            }
+        }
         notice.documentIncarnation = vm.incarnation;
         notice.agentVersion = u"sim-agent/"_s + QLatin1StringView(SPOTKEEPER_VERSION);
         notice.sentAt = m_wall.nowUtc();

@@ -7,6 +7,7 @@
 #include "fleet/ratebudget.h"
 #include "http/httpserver.h"
 #include "sim/armlimits.h"
+#include "sim/simawskeys.h"
 #include "sim/simtypes.h"
 
 #include <QHash>
@@ -63,8 +64,8 @@ struct ServerOptions
     double pricesPerSecond = 3;
     int pricesPageSize = 100;
     // The simulated AWS account's keys (SigV4) and EC2's request buckets (AWS-PROTOCOL.md §6.3).
-    QString awsAccessKeyId = QStringLiteral("AKIASIMULATOR0000001");
-    QString awsSecretAccessKey = QStringLiteral("sim-aws-secret-access-key");
+    QString awsAccessKeyId = QString::fromLatin1(kSimAwsAccessKeyId);
+    QString awsSecretAccessKey = QString::fromLatin1(kSimAwsSecretAccessKey);
     core::BudgetConfig awsDescribeBudget {100, 20, 1'000};
     core::BudgetConfig awsMutateBudget {50, 5, 1'000};
     core::BudgetConfig awsRunBudget {20, 2, 1'000};

@@ -23,6 +23,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -363,6 +364,24 @@ void TestSimAws::scenarioGroupWithAccount()
             "location":"us-east-1","subscription":"s","resourceGroup":"r"}]})",
                              &error));
     QVERIFY2(error.contains("AWS group"_L1), qPrintable(error));
+    // Simulated agents may watch AWS instances (the demo's): they send what the AWS agent sends.
+    const auto withAgents = Scenario::parse(
+        R"({"name":"aws","fleet":[{"count":1,"account":"123456789012","location":"us-east-1",
+            "interruptionBehavior":"stop","agents":true}]})",
+        &error);
+    QVERIFY2(withAgents, qPrintable(error));
+    QVERIFY(withAgents->vms.first().agent);
+    // The built-in demo has AWS instances of each behaviour, all with agents.
+    const Scenario demo = Scenario::demo();
+    QSet<QString> behaviours;
+    for (const SimVm &vm : demo.vms) {
+        if (vm.isAws()) {
+            QVERIFY(vm.agent);
+            QCOMPARE(vm.tags.value(u"spotkeeper:auto-restart"_s), u"true"_s);
+            behaviours.insert(vm.awsInterruptionBehavior);
+        }
+    }
+    QCOMPARE(behaviours, (QSet<QString> {u"stop"_s, u"hibernate"_s, u"terminate"_s}));
 }
 
 void TestSimAws::ec2ListsTaggedInstancesByPage()
