@@ -230,6 +230,13 @@ int main(int argc, char *argv[])
     }
     openWindow(session->source(),
                demo ? QObject::tr("SpotKeeper — Simulated clouds (demo)") : QString());
+    // Settings -> Notifications: the engine's notifier runs the saved channels, and is
+    // rebuilt whenever they (or their secrets) change.
+    session->applyNotify(settings.notifyChannels, secrets);
+    QObject::connect(
+        window.get(), &gui::MainWindow::notifyChannelsChanged, session.get(), [&session, &secrets] {
+            session->applyNotify(gui::DashboardSettings::load().notifyChannels, secrets);
+        });
     if (demo)
         window->addStatusNote(QObject::tr("Demo: simulated clouds"),
                               QObject::tr("Simulated clouds: demo fleet from spotkeeper-sim"));

@@ -85,6 +85,18 @@
         <source>%1 must be between 1 and %2 (it is %3).</source>
         <translation>%1 muss zwischen 1 und %2 liegen (ist %3).</translation>
     </message>
+    <message>
+        <source>The signing secret is not a whsec_ secret (whsec_ followed by base64).</source>
+        <translation>Das Signiergeheimnis ist kein whsec_-Geheimnis (whsec_ gefolgt von Base64).</translation>
+    </message>
+    <message>
+        <source>its secret is not in the keychain</source>
+        <translation>sein Geheimnis ist nicht im Schlüsselbund</translation>
+    </message>
+    <message>
+        <source>Channel %1: %2</source>
+        <translation>Kanal %1: %2</translation>
+    </message>
 </context>
 <context>
     <name>FleetActions</name>
@@ -1017,6 +1029,14 @@
         <source>Undo of a capacity fallback change needs the dashboard's own engine.</source>
         <translation>Das Rückgängigmachen einer Änderung des Kapazitäts-Ausweichens braucht die eigene Engine des Dashboards.</translation>
     </message>
+    <message>
+        <source>This fleet source sends no notifications.</source>
+        <translation>Diese Flottenquelle sendet keine Benachrichtigungen.</translation>
+    </message>
+    <message>
+        <source>The channels of an attached spotkeeperd are configured in its spotkeeperd.conf and tested there with spotkeeperd notify test &lt;channel&gt;.</source>
+        <translation>Die Kanäle eines angebundenen spotkeeperd werden in dessen spotkeeperd.conf eingerichtet und dort mit spotkeeperd notify test &lt;kanal&gt; getestet.</translation>
+    </message>
 </context>
 <context>
     <name>spotkeeper::gui::FleetTableModel</name>
@@ -1585,6 +1605,377 @@
     </message>
 </context>
 <context>
+    <name>spotkeeper::gui::NotificationsPage</name>
+    <message>
+        <source>Slack</source>
+        <translation>Slack</translation>
+    </message>
+    <message>
+        <source>Microsoft Teams</source>
+        <translation>Microsoft Teams</translation>
+    </message>
+    <message>
+        <source>E-mail (SMTP)</source>
+        <translation>E-Mail (SMTP)</translation>
+    </message>
+    <message>
+        <source>Webhook</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <source>Eviction</source>
+        <translation>Verdrängung</translation>
+    </message>
+    <message>
+        <source>Restarted</source>
+        <translation>Neu gestartet</translation>
+    </message>
+    <message>
+        <source>Needs an operator</source>
+        <translation>Benötigt einen Bediener</translation>
+    </message>
+    <message>
+        <source>Stopped on purpose</source>
+        <translation>Absichtlich angehalten</translation>
+    </message>
+    <message>
+        <source>Still down</source>
+        <translation>Weiterhin ausgefallen</translation>
+    </message>
+    <message>
+        <source>Agent silent</source>
+        <translation>Agent stumm</translation>
+    </message>
+    <message>
+        <source>Capacity errors</source>
+        <translation>Kapazitätsfehler</translation>
+    </message>
+    <message>
+        <source>Enter the receiver's URL.</source>
+        <translation>Geben Sie die URL des Empfängers ein.</translation>
+    </message>
+    <message>
+        <source>The URL is not valid.</source>
+        <translation>Die URL ist ungültig.</translation>
+    </message>
+    <message>
+        <source>The URL must start with https:// (plain http only to this computer, 127.0.0.1).</source>
+        <translation>Die URL muss mit https:// beginnen (unverschlüsseltes http nur zu diesem Computer, 127.0.0.1).</translation>
+    </message>
+    <message>
+        <source>Notification channels</source>
+        <translation>Benachrichtigungskanäle</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Last delivery</source>
+        <translation>Letzte Zustellung</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>Ausstehend</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>&amp;Add channel</source>
+        <translation>Kanal &amp;hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <source>Messages to operators about evictions, restarts and VMs that need a person. Secrets are kept in the system keychain.</source>
+        <translation>Nachrichten an Bediener über Verdrängungen, Neustarts und VMs, die eine Person brauchen. Geheimnisse werden im Schlüsselbund des Systems aufbewahrt.</translation>
+    </message>
+    <message>
+        <source>e.g. ops-slack</source>
+        <translation>z. B. ops-slack</translation>
+    </message>
+    <message>
+        <source>Lower-case letters, digits, '-' and '_'; it names the channel in /metrics and in the delivery status.</source>
+        <translation>Kleinbuchstaben, Ziffern, '-' und '_'; der Name steht in /metrics und im Zustellstatus.</translation>
+    </message>
+    <message>
+        <source>STARTTLS (port 587)</source>
+        <translation>STARTTLS (Port 587)</translation>
+    </message>
+    <message>
+        <source>TLS (port 465)</source>
+        <translation>TLS (Port 465)</translation>
+    </message>
+    <message>
+        <source>ops@example.com, oncall@example.com</source>
+        <translation>ops@example.com, bereitschaft@example.com</translation>
+    </message>
+    <message>
+        <source>empty: no login</source>
+        <translation>leer: keine Anmeldung</translation>
+    </message>
+    <message>
+        <source>Event kinds</source>
+        <translation>Ereignisarten</translation>
+    </message>
+    <message>
+        <source>all subscriptions</source>
+        <translation>alle Abonnements</translation>
+    </message>
+    <message>
+        <source>all VMs (e.g. team=web, critical)</source>
+        <translation>alle VMs (z. B. team=web, critical)</translation>
+    </message>
+    <message>
+        <source>Reset to &amp;default</source>
+        <translation>Auf &amp;Standard zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Placeholders: {title} {text} {kind} {id} {at} {vm} {resource_id} {subscription} {resource_group} {region} {size} {tags} {count} {downtime} {reason} {error}</source>
+        <translation>Platzhalter: {title} {text} {kind} {id} {at} {vm} {resource_id} {subscription} {resource_group} {region} {size} {tags} {count} {downtime} {reason} {error}</translation>
+    </message>
+    <message>
+        <source>Channel problem</source>
+        <translation>Problem des Kanals</translation>
+    </message>
+    <message>
+        <source>Send &amp;test notification</source>
+        <translation>&amp;Testbenachrichtigung senden</translation>
+    </message>
+    <message>
+        <source>Test result</source>
+        <translation>Testergebnis</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Kind:</source>
+        <translation>&amp;Art:</translation>
+    </message>
+    <message>
+        <source>&amp;URL:</source>
+        <translation>&amp;URL:</translation>
+    </message>
+    <message>
+        <source>SMTP &amp;server:</source>
+        <translation>SMTP-&amp;Server:</translation>
+    </message>
+    <message>
+        <source>P&amp;ort:</source>
+        <translation>P&amp;ort:</translation>
+    </message>
+    <message>
+        <source>Se&amp;curity:</source>
+        <translation>Si&amp;cherheit:</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>&amp;Von:</translation>
+    </message>
+    <message>
+        <source>T&amp;o:</source>
+        <translation>&amp;An:</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>&amp;Benutzername:</translation>
+    </message>
+    <message>
+        <source>Secret:</source>
+        <translation>Geheimnis:</translation>
+    </message>
+    <message>
+        <source>&amp;Events:</source>
+        <translation>&amp;Ereignisse:</translation>
+    </message>
+    <message>
+        <source>None checked: every kind.</source>
+        <translation>Keine angehakt: jede Art.</translation>
+    </message>
+    <message>
+        <source>Su&amp;bscriptions:</source>
+        <translation>A&amp;bonnements:</translation>
+    </message>
+    <message>
+        <source>T&amp;ags:</source>
+        <translation>&amp;Tags:</translation>
+    </message>
+    <message>
+        <source>Su&amp;bject:</source>
+        <translation>Be&amp;treff:</translation>
+    </message>
+    <message>
+        <source>&amp;Message:</source>
+        <translation>&amp;Nachricht:</translation>
+    </message>
+    <message>
+        <source>Last delivery:</source>
+        <translation>Letzte Zustellung:</translation>
+    </message>
+    <message>
+        <source>Last error:</source>
+        <translation>Letzter Fehler:</translation>
+    </message>
+    <message>
+        <source>Outbox:</source>
+        <translation>Ausgang:</translation>
+    </message>
+    <message>
+        <source>&amp;Webhook URL:</source>
+        <translation>&amp;Webhook-URL:</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>unverändert</translation>
+    </message>
+    <message>
+        <source>https://hooks…</source>
+        <translation>https://hooks…</translation>
+    </message>
+    <message>
+        <source>The incoming-webhook URL is the credential: it is kept in the keychain, never in the settings file.</source>
+        <translation>Die URL des eingehenden Webhooks ist selbst das Zugangsgeheimnis: Sie bleibt im Schlüsselbund, nie in der Einstellungsdatei.</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <source>with a user name</source>
+        <translation>mit Benutzername</translation>
+    </message>
+    <message>
+        <source>Kept in the keychain.</source>
+        <translation>Wird im Schlüsselbund aufbewahrt.</translation>
+    </message>
+    <message>
+        <source>Si&amp;gning secret:</source>
+        <translation>Si&amp;gniergeheimnis:</translation>
+    </message>
+    <message>
+        <source>Standard Webhooks signing secret (whsec_ and base64), kept in the keychain. Create one with: printf 'whsec_%s\n' "$(head -c 32 /dev/urandom | base64)"</source>
+        <translation>Signiergeheimnis nach Standard Webhooks (whsec_ und Base64), im Schlüsselbund aufbewahrt. Erzeugen mit: printf 'whsec_%s\n' "$(head -c 32 /dev/urandom | base64)"</translation>
+    </message>
+    <message>
+        <source>(new channel)</source>
+        <translation>(neuer Kanal)</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>not running yet: the channel starts when you press OK</source>
+        <translation>läuft noch nicht: Der Kanal startet, wenn Sie OK drücken</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>läuft nicht</translation>
+    </message>
+    <message>
+        <source>none since the start</source>
+        <translation>keine seit dem Start</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <source>%1 pending, %2 delivered, %3 failed</source>
+        <translation>%1 ausstehend, %2 zugestellt, %3 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>No engine to send from.</source>
+        <translation>Keine Engine, die senden könnte.</translation>
+    </message>
+    <message>
+        <source>Configured on the server</source>
+        <translation>Auf dem Server eingerichtet</translation>
+    </message>
+    <message>
+        <source>Enter a name for the channel.</source>
+        <translation>Geben Sie einen Namen für den Kanal ein.</translation>
+    </message>
+    <message>
+        <source>The name %1 may hold only lower-case letters, digits, '-' and '_' (at most 64).</source>
+        <translation>Der Name %1 darf nur Kleinbuchstaben, Ziffern, '-' und '_' enthalten (höchstens 64).</translation>
+    </message>
+    <message>
+        <source>There is already a channel named %1.</source>
+        <translation>Es gibt bereits einen Kanal namens %1.</translation>
+    </message>
+    <message>
+        <source>Enter the webhook's signing secret (whsec_…).</source>
+        <translation>Geben Sie das Signiergeheimnis des Webhooks ein (whsec_…).</translation>
+    </message>
+    <message>
+        <source>Enter the incoming-webhook URL.</source>
+        <translation>Geben Sie die URL des eingehenden Webhooks ein.</translation>
+    </message>
+    <message>
+        <source>Enter the SMTP server.</source>
+        <translation>Geben Sie den SMTP-Server ein.</translation>
+    </message>
+    <message>
+        <source>The sender %1 is not an e-mail address (name@example.com).</source>
+        <translation>Der Absender %1 ist keine E-Mail-Adresse (name@example.com).</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>(leer)</translation>
+    </message>
+    <message>
+        <source>Enter one or more recipients.</source>
+        <translation>Geben Sie einen oder mehrere Empfänger ein.</translation>
+    </message>
+    <message>
+        <source>The recipient %1 is not an e-mail address (name@example.com).</source>
+        <translation>Der Empfänger %1 ist keine E-Mail-Adresse (name@example.com).</translation>
+    </message>
+    <message>
+        <source>Enter the password for %1.</source>
+        <translation>Geben Sie das Passwort für %1 ein.</translation>
+    </message>
+    <message>
+        <source>A tag is name or name=value.</source>
+        <translation>Ein Tag ist name oder name=wert.</translation>
+    </message>
+    <message>
+        <source>Notification channel %1: %2</source>
+        <translation>Benachrichtigungskanal %1: %2</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Wird gesendet…</translation>
+    </message>
+    <message>
+        <source>Delivered (status %1).</source>
+        <translation>Zugestellt (Status %1).</translation>
+    </message>
+    <message>
+        <source>Delivered.</source>
+        <translation>Zugestellt.</translation>
+    </message>
+    <message>
+        <source>Not delivered: %1</source>
+        <translation>Nicht zugestellt: %1</translation>
+    </message>
+    <message>
+        <source>The secret is not in the keychain.</source>
+        <translation>Das Geheimnis ist nicht im Schlüsselbund.</translation>
+    </message>
+</context>
+<context>
     <name>spotkeeper::gui::RemoteAttach</name>
     <message>
         <source>Attach to spotkeeperd</source>
@@ -2049,6 +2440,10 @@
     <message>
         <source>At most, restarts per hour per VM:</source>
         <translation>Höchstens, Neustarts pro Stunde und VM:</translation>
+    </message>
+    <message>
+        <source>&amp;Notifications</source>
+        <translation>&amp;Benachrichtigungen</translation>
     </message>
 </context>
 <context>

@@ -6,6 +6,7 @@
 #include "fleet/cloudprovider.h"
 #include "fleet/fleetoperations.h"
 #include "fleet/fleettypes.h"
+#include "notify/notifier.h"
 #include "store/fleetreads.h"
 #include "store/store.h"
 
@@ -109,6 +110,12 @@ using KeyActionDone = std::function<void(const KeyActionResult &)>;
 // A cost report, or (report empty) why there is none.
 using CostReportDone =
     std::function<void(const std::optional<core::CostReport> &report, const QString &error)>;
+// The notification channels' delivery status, or (error not empty) why there is none.
+using NotifyStatusDone =
+    std::function<void(const QList<core::ChannelStatus> &channels, const QString &error)>;
+// A test notification's outcome: the HTTP status (e-mail: the SMTP reply code; 0 without
+// one), error empty when it was delivered.
+using NotifyTestDone = std::function<void(int status, const QString &error)>;
 
 class FleetSource : public QObject
 {
@@ -177,6 +184,16 @@ public:
     // Undo of a capacity fallback change (the audit row id a timeline event of type
     // "fallback" names in eventId); itself audited by the engine. The default: not here.
     virtual void undoFallback(qint64 auditId, const QString &actor, OperationDone done);
+    // Outbound notifications (Settings -> Notifications, docs/NOTIFICATIONS.md): the delivery
+    // status of the channels the engine runs (the local notifier's, or the server's GET
+    // /api/v1/notify/status), and a test message to one channel as edited (its secrets
+    // given), sent now outside the outbox. Both answer on the GUI thread; a test is possible
+    // when notifyTestUnavailableReason() is empty.
+    virtual void notifyStatus(const NotifyStatusDone &done);
+    virtual QString notifyTestUnavailableReason() const;
+    virtual void sendTestNotification(const core::NotifyChannel &channel,
+                                      const core::ChannelSecrets &secrets,
+                                      const NotifyTestDone &done);
 
 Q_SIGNALS:
     void vmChanged(qint64 vmId); // row added or changed

@@ -36,6 +36,12 @@ public:
     // PEM of the private CA behind the listener's certificate (core::ListenerOptions::
     // agentCaPem): enrolment answers carry it while the listener serves TLS. Empty = none.
     void setAgentCa(const QByteArray &pem) { m_agentCa = pem; }
+    // The running notifier's channel status (DashboardSession: the EngineHost's notifier,
+    // which Settings may replace); unset = no channels.
+    void setNotifyStatusProvider(std::function<QList<core::ChannelStatus>()> provider)
+    {
+        m_notifyStatus = std::move(provider);
+    }
 
     SourceStatus status() const override;
     bool canOperate() const override { return m_engine != nullptr; }
@@ -54,6 +60,11 @@ public:
     void revokeAgentKey(const QString &keyId, const QString &actor, KeyActionDone done) override;
     void costReport(const core::CostQuery &query, CostReportDone done) override;
     void undoFallback(qint64 auditId, const QString &actor, OperationDone done) override;
+    void notifyStatus(const NotifyStatusDone &done) override;
+    QString notifyTestUnavailableReason() const override { return {}; }
+    void sendTestNotification(const core::NotifyChannel &channel,
+                              const core::ChannelSecrets &secrets,
+                              const NotifyTestDone &done) override;
 
     void notifyVmChanged(qint64 vmId) { Q_EMIT vmChanged(vmId); }
     void notifyJobChanged(qint64 vmId) { Q_EMIT jobChanged(vmId); }
@@ -74,6 +85,7 @@ private:
     core::FleetOperations *m_engine = nullptr;
     SourceStatus m_status;
     QByteArray m_agentCa;
+    std::function<QList<core::ChannelStatus>()> m_notifyStatus;
 };
 
 } // namespace spotkeeper::gui

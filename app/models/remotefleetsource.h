@@ -72,6 +72,7 @@ public:
     void rotateAgentKey(const QString &keyId, const QString &actor, KeyActionDone done) override;
     void revokeAgentKey(const QString &keyId, const QString &actor, KeyActionDone done) override;
     void costReport(const core::CostQuery &query, CostReportDone done) override;
+    void notifyStatus(const NotifyStatusDone &done) override; // GET /api/v1/notify/status
 
     // One answer of the API: status 0 = no answer (error says why); json = parsed body.
     struct Reply

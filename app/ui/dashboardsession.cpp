@@ -11,9 +11,11 @@
 #include "listener/agentkeymanager.h"
 #include "listener/webhooklistener.h"
 #include "models/localfleetsource.h"
+#include "notify/notifier.h"
 #include "store/store.h"
 
 #include <QDir>
+#include <QPointer>
 #include <QStandardPaths>
 
 #include <algorithm>
@@ -96,6 +98,44 @@ QString DashboardSession::defaultStorePath()
     return QDir(dir).filePath(QStringLiteral("spotkeeper.db"));
 }
 
+void DashboardSession::applyNotify(const QList<core::NotifyChannel> &channels,
+                                   core::SecretStore &secrets)
+{
+    const quint64 generation = ++m_notifyGeneration;
+    QPointer<DashboardSession> self(this);
+    loadNotifySecrets(
+        secrets, channels,
+        [self, generation, channels](const QMap<QString, core::ChannelSecrets> &loaded,
+                                     const QString &missing) {
+            if (!self || generation != self->m_notifyGeneration || !self->m_host)
+                return;
+            // A channel that is incomplete (its secret missing) stays off; the others run.
+            core::NotifyConfig config;
+            QStringList problems;
+            if (!missing.isEmpty())
+                problems << missing;
+            for (const core::NotifyChannel &channel : channels) {
+                if (!loaded.contains(channel.name))
+                    continue;
+                core::ChannelSecrets given = loaded.value(channel.name);
+                // The same checks as setNotify's, one channel at a time.
+                QString why = core::checkChannelSecrets(channel, &given);
+                if (why.isEmpty())
+                    config.channels.append(channel);
+                else
+                    problems << why;
+            }
+            QString why;
+            if (!self->m_host->setNotify(config, loaded, &why))
+                problems << why;
+            const QString problem = problems.join(QLatin1Char('\n'));
+            self->m_notifyProblem = problem;
+            if (!problem.isEmpty())
+                qWarning("notifications: %s", qUtf8Printable(problem));
+            Q_EMIT self->notifyApplied(problem);
+        });
+}
+
 bool DashboardSession::open(const DashboardSettings &settings, QString *error)
 {
     core::StoreOptions options;
@@ -109,6 +149,10 @@ bool DashboardSession::open(const DashboardSettings &settings, QString *error)
         return false;
     }
     m_source = std::make_unique<LocalFleetSource>(*m_store, nullptr, m_clock);
+    m_source->setNotifyStatusProvider([this] {
+        core::Notifier *notifier = m_host ? m_host->notifier() : nullptr;
+        return notifier ? notifier->channelStatuses() : QList<core::ChannelStatus> {};
+    });
     startEngine(settings);
     return true;
 }

@@ -49,6 +49,11 @@ public:
     core::Store *store() const { return m_store.get(); }
     core::EngineHost *host() const { return m_host.get(); } // set by open()
     static QString defaultStorePath();
+    // The notification channels of Settings -> Notifications, their secrets read from the
+    // SecretStore: the engine's notifier is rebuilt with them (no restart). notifyProblem()
+    // says what kept a channel from running (never a secret); empty when all run.
+    void applyNotify(const QList<core::NotifyChannel> &channels, core::SecretStore &secrets);
+    QString notifyProblem() const { return m_notifyProblem; }
     // Drains the host: no new connections, in-flight requests answered, the current group
     // commit written, engine and reconciler timers stopped, job leases released. It does
     // not wait: stopped() is emitted when that is done (at once when nothing was open; at
@@ -58,6 +63,7 @@ public:
 
 Q_SIGNALS:
     void stopped();
+    void notifyApplied(const QString &problem); // after applyNotify, empty when all run
 
 public:
     // The ARM budget shown in the status bar is re-read this often (ms; before open()).
@@ -86,6 +92,8 @@ private:
     std::unique_ptr<QTimer> m_budgetTimer;
     int m_budgetRefreshMs = 2000;
     void notifyLatestEvent(qint64 vmId, core::EventKind kind);
+    QString m_notifyProblem;
+    quint64 m_notifyGeneration = 0; // the newest applyNotify wins over a slower keychain read
 };
 
 } // namespace spotkeeper::gui

@@ -4,12 +4,14 @@
 
 #include <QCoreApplication>
 #include <QSettings>
+#include <QUrl>
 
 #include <algorithm>
 #include <array>
 #include <limits>
 #include <type_traits>
 #include <variant>
+#include <memory>
 
 namespace spotkeeper::gui {
 
@@ -20,9 +22,9 @@ QString DashboardSettings::budgetProblem() const
     // principals. A budget above that only turns into 429s.
     struct Check
     {
-        int value;
-        int max;
-        const char *name;
+        int value = 0;
+        int max = 0;
+        const char *name = nullptr;
     };
     const std::array checks {
         Check {subscriptionWritesPerSecond, 150,
@@ -47,6 +49,21 @@ QString DashboardSettings::budgetProblem() const
                 .arg(check.value);
     }
     return {};
+}
+
+QString DashboardSettings::notifySecretKey(const QString &channel, core::ChannelType type)
+{
+    const QString prefix = QStringLiteral("notify/") + channel;
+    switch (type) {
+    case core::ChannelType::Slack:
+    case core::ChannelType::Teams:
+        return prefix + QStringLiteral("/url");
+    case core::ChannelType::Smtp:
+        return prefix + QStringLiteral("/password");
+    case core::ChannelType::Webhook:
+        break;
+    }
+    return prefix + QStringLiteral("/signing-secret");
 }
 
 namespace {
@@ -100,11 +117,69 @@ const std::array kKeys {
 
 const QLatin1StringView kUnprovenKey("engine/unprovenDeallocation");
 
+const QString kChannels = QStringLiteral("notify/channels");
+
+QList<core::NotifyChannel> loadChannels(QSettings &s)
+{
+    QList<core::NotifyChannel> channels;
+    const int count = s.beginReadArray(kChannels);
+    for (int i = 0; i < count; ++i) {
+        s.setArrayIndex(i);
+        core::NotifyChannel c;
+        c.name = s.value(QStringLiteral("name")).toString();
+        const QString type = s.value(QStringLiteral("type")).toString();
+        for (const core::ChannelType known : {core::ChannelType::Webhook, core::ChannelType::Slack,
+                                              core::ChannelType::Teams, core::ChannelType::Smtp})
+            if (core::toString(known) == type)
+                c.type = known;
+        c.url = s.value(QStringLiteral("url")).toString();
+        c.events = s.value(QStringLiteral("events")).toStringList();
+        c.subscriptions = s.value(QStringLiteral("subscriptions")).toStringList();
+        c.tags = s.value(QStringLiteral("tags")).toStringList();
+        c.templateText = s.value(QStringLiteral("template")).toString();
+        c.subjectTemplate = s.value(QStringLiteral("subject")).toString();
+        c.from = s.value(QStringLiteral("from")).toString();
+        c.to = s.value(QStringLiteral("to")).toStringList();
+        c.username = s.value(QStringLiteral("username")).toString();
+        c.requireStartTls = s.value(QStringLiteral("starttls"), true).toBool();
+        if (!c.name.isEmpty())
+            channels.append(c);
+    }
+    s.endArray();
+    return channels;
+}
+
+void saveChannels(QSettings &s, const QList<core::NotifyChannel> &channels)
+{
+    s.remove(kChannels);
+    s.beginWriteArray(kChannels, int(channels.size()));
+    for (int i = 0; i < channels.size(); ++i) {
+        const core::NotifyChannel &c = channels.at(i);
+        s.setArrayIndex(i);
+        s.setValue(QStringLiteral("name"), c.name);
+        s.setValue(QStringLiteral("type"), core::toString(c.type));
+        // A Slack or Teams URL is the credential: it lives in the SecretStore only.
+        const bool urlIsPublic =
+            c.type == core::ChannelType::Webhook || c.type == core::ChannelType::Smtp;
+        s.setValue(QStringLiteral("url"), urlIsPublic ? c.url : QString());
+        s.setValue(QStringLiteral("events"), c.events);
+        s.setValue(QStringLiteral("subscriptions"), c.subscriptions);
+        s.setValue(QStringLiteral("tags"), c.tags);
+        s.setValue(QStringLiteral("template"), c.templateText);
+        s.setValue(QStringLiteral("subject"), c.subjectTemplate);
+        s.setValue(QStringLiteral("from"), c.from);
+        s.setValue(QStringLiteral("to"), c.to);
+        s.setValue(QStringLiteral("username"), c.username);
+        s.setValue(QStringLiteral("starttls"), c.requireStartTls);
+    }
+    s.endArray();
+}
+
 } // namespace
 
 DashboardSettings DashboardSettings::load()
 {
-    const QSettings s;
+    QSettings s;
     DashboardSettings d;
     for (const Key &key : kKeys) {
         std::visit(
@@ -124,6 +199,7 @@ DashboardSettings DashboardSettings::load()
         d.appRestart = QStringLiteral("tagged");
     d.restartUnprovenDeallocation =
         s.value(kUnprovenKey, QStringLiteral("restart")).toString() != QLatin1StringView("leave");
+    d.notifyChannels = loadChannels(s);
     return d;
 }
 
@@ -140,6 +216,76 @@ void DashboardSettings::save() const
     // The old fields (never applied to the engine) are gone.
     s.remove(QStringLiteral("budgets/armCallsPerMinute"));
     s.remove(QStringLiteral("budgets/maxConcurrentStarts"));
+    saveChannels(s, notifyChannels);
+}
+
+core::ChannelSecrets channelSecrets(core::ChannelType type, const QByteArray &secret,
+                                    QString *problem)
+{
+    core::ChannelSecrets out;
+    switch (type) {
+    case core::ChannelType::Slack:
+    case core::ChannelType::Teams:
+        out.url = QUrl(QString::fromUtf8(secret.trimmed()));
+        break;
+    case core::ChannelType::Smtp:
+        out.password = secret;
+        break;
+    case core::ChannelType::Webhook:
+        out.secret = protocol::WebhookSecret::fromString(QString::fromUtf8(secret.trimmed()));
+        if (!out.secret && problem != nullptr)
+            *problem = QCoreApplication::translate(
+                "DashboardSettings",
+                "The signing secret is not a whsec_ secret (whsec_ followed "
+                "by base64).");
+        break;
+    }
+    return out;
+}
+
+void loadNotifySecrets(core::SecretStore &store, const QList<core::NotifyChannel> &channels,
+                       NotifySecretsDone done)
+{
+    struct Pending
+    {
+        QMap<QString, core::ChannelSecrets> secrets;
+        QStringList problems;
+        qsizetype left = 0;
+        NotifySecretsDone done;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->done = std::move(done);
+    pending->left = channels.size() + 1; // + 1: done only after every read was started
+    const auto finishOne = [pending] {
+        if (--pending->left == 0)
+            pending->done(pending->secrets, pending->problems.join(QLatin1Char('\n')));
+    };
+    for (const core::NotifyChannel &channel : channels) {
+        const bool needsSecret =
+            channel.type != core::ChannelType::Smtp || !channel.username.isEmpty();
+        if (!needsSecret) {
+            pending->secrets.insert(channel.name, {});
+            finishOne();
+            continue;
+        }
+        store.readSecret(
+            DashboardSettings::notifySecretKey(channel.name, channel.type),
+            [pending, channel, finishOne](bool ok, const QByteArray &secret, const QString &) {
+                QString problem;
+                if (ok && !secret.isEmpty())
+                    pending->secrets.insert(channel.name,
+                                            channelSecrets(channel.type, secret, &problem));
+                else
+                    problem = QCoreApplication::translate("DashboardSettings",
+                                                          "its secret is not in the keychain");
+                if (!problem.isEmpty())
+                    pending->problems
+                        << QCoreApplication::translate("DashboardSettings", "Channel %1: %2")
+                               .arg(channel.name, problem);
+                finishOne();
+            });
+    }
+    finishOne();
 }
 
 } // namespace spotkeeper::gui

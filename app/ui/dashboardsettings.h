@@ -3,9 +3,14 @@
 #pragma once
 
 #include "fleet/ratebudget.h"
+#include "fleet/secretstore.h"
+#include "notify/notifyconfig.h"
 
+#include <QMap>
 #include <QString>
 #include <QStringList>
+
+#include <functional>
 
 namespace spotkeeper::gui {
 
@@ -54,6 +59,10 @@ struct DashboardSettings : core::BudgetSettings
     QString remoteUrl;
     QString remoteCaFile; // PEM CA for a server with a private certificate
     bool attachAtStart = false;
+    // Outbound notification channels (Settings -> Notifications, docs/NOTIFICATIONS.md),
+    // without their secrets: the *File fields stay empty; a webhook's signing secret, a Slack
+    // or Teams URL and an SMTP password are in the SecretStore under notifySecretKey().
+    QList<core::NotifyChannel> notifyChannels;
 
     // Empty when the budgets are usable, else a message naming the setting and its range.
     QString budgetProblem() const;
@@ -61,6 +70,21 @@ struct DashboardSettings : core::BudgetSettings
     void save() const;
     static inline const QString kClientSecretKey = QStringLiteral("azure/client-secret");
     static inline const QString kOperatorTokenKey = QStringLiteral("remote/operator-token");
+    // The SecretStore key of a channel's secret: "notify/<name>/signing-secret" (webhook),
+    // ".../url" (Slack, Teams), ".../password" (e-mail).
+    static QString notifySecretKey(const QString &channel, core::ChannelType type);
 };
+
+// A channel's secret as the notifier takes it: a webhook's whsec_ signing secret, a Slack or
+// Teams URL, an SMTP password. *problem (never quoting the secret) when it is unusable.
+core::ChannelSecrets channelSecrets(core::ChannelType type, const QByteArray &secret,
+                                    QString *problem);
+// Reads every channel's secret from the SecretStore; done once, on the thread of the
+// store's answers, with the secrets by channel name and what was missing or unusable (empty
+// when all were there).
+using NotifySecretsDone =
+    std::function<void(const QMap<QString, core::ChannelSecrets> &secrets, const QString &problem)>;
+void loadNotifySecrets(core::SecretStore &store, const QList<core::NotifyChannel> &channels,
+                       NotifySecretsDone done);
 
 } // namespace spotkeeper::gui

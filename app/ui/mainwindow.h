@@ -73,6 +73,9 @@ Q_SIGNALS:
     // Settings now say to attach to a remote spotkeeperd (URL, CA, token in the SecretStore):
     // main.cpp replaces this window with one over a RemoteFleetSource.
     void attachRequested();
+    // Settings -> Notifications changed a channel or a secret (saved in DashboardSettings and
+    // the SecretStore): main.cpp rebuilds the local engine's notifier from them.
+    void notifyChannelsChanged();
     // An export of events or of the audit log ended (ok, failed or cancelled).
     void storeExportFinished(bool ok);
 

@@ -314,7 +314,7 @@ void MainWindow::openAgentKeys()
 
 void MainWindow::openSettings()
 {
-    SettingsDialog dialog(m_settings, m_secrets, this);
+    SettingsDialog dialog(m_settings, m_secrets, this, &m_source);
     const bool attachedBefore = m_settings.attachAtStart;
     if (runSettings(dialog) && !attachedBefore && m_settings.attachAtStart
         && !m_source.storePath().isEmpty())
@@ -323,7 +323,7 @@ void MainWindow::openSettings()
 
 void MainWindow::attachToServer()
 {
-    SettingsDialog dialog(m_settings, m_secrets, this);
+    SettingsDialog dialog(m_settings, m_secrets, this, &m_source);
     dialog.showRemoteTab();
     if (runSettings(dialog) && m_settings.attachAtStart)
         Q_EMIT attachRequested();
@@ -335,6 +335,8 @@ bool MainWindow::runSettings(SettingsDialog &dialog)
         return false;
     const DashboardSettings before = m_settings;
     m_settings = dialog.settings();
+    if (dialog.notifyChanged())
+        Q_EMIT notifyChannelsChanged();
     if (before.theme != m_settings.theme)
         applyTheme(themeFromString(m_settings.theme));
     if (before.language != m_settings.language)

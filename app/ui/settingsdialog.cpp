@@ -3,6 +3,7 @@
 #include "ui/settingsdialog.h"
 
 #include "models/remotefleetsource.h"
+#include "ui/notificationspage.h"
 #include "ui/secretstores.h"
 
 #include <QCheckBox>
@@ -43,7 +44,8 @@ QSpinBox *spinBox(QWidget *parent, int min, int max, int value, const QString &t
 }
 } // namespace
 
-SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets, QWidget *parent)
+SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets, QWidget *parent,
+                               FleetSource *source)
     : QDialog(parent)
     , m_secrets(secrets)
     , m_initial(s)
@@ -180,6 +182,8 @@ SettingsDialog::SettingsDialog(const DashboardSettings &s, SecretStore &secrets,
 
     m_remoteTab = buildRemoteTab(s, tabs);
     tabs->addTab(m_remoteTab, tr("&Remote server"));
+    m_notify = new NotificationsPage(s.notifyChannels, secrets, source, tabs);
+    tabs->addTab(m_notify, tr("&Notifications"));
     m_tabs = tabs;
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -226,6 +230,11 @@ void SettingsDialog::showRemoteTab()
     m_remoteUrl->setFocus();
 }
 
+void SettingsDialog::showNotificationsTab()
+{
+    m_tabs->setCurrentWidget(m_notify);
+}
+
 DashboardSettings SettingsDialog::settings() const
 {
     DashboardSettings s = m_initial;
@@ -261,6 +270,7 @@ DashboardSettings SettingsDialog::settings() const
     s.remoteUrl = m_remoteUrl->text().trimmed();
     s.remoteCaFile = m_remoteCa->text().trimmed();
     s.attachAtStart = m_attach->isChecked() && !s.remoteUrl.isEmpty();
+    s.notifyChannels = m_notify->channels();
     return s;
 }
 
@@ -287,6 +297,12 @@ void SettingsDialog::accept()
             return;
         }
     }
+    if (const QString problem = m_notify->validate(); !problem.isEmpty()) {
+        m_tabs->setCurrentWidget(m_notify);
+        QMessageBox::warning(this, windowTitle(), problem);
+        return;
+    }
+    m_notifyChanged = m_notify->apply();
     if (!m_remoteToken->text().isEmpty()) {
         m_secrets.writeSecret(DashboardSettings::kOperatorTokenKey,
                               m_remoteToken->text().trimmed().toUtf8(),

@@ -18,6 +18,8 @@ class QTabWidget;
 
 namespace spotkeeper::gui {
 
+class FleetSource;
+class NotificationsPage;
 using core::SecretStore;
 
 // Listener, TLS, keys, credentials, subscriptions, budgets, theme, language and the remote
@@ -28,14 +30,21 @@ class SettingsDialog final : public QDialog
 {
     Q_OBJECT
 public:
+    // source: where the Notifications page reads the channels' delivery status and sends
+    // test messages (null: neither).
     SettingsDialog(const DashboardSettings &settings, SecretStore &secrets,
-                   QWidget *parent = nullptr);
+                   QWidget *parent = nullptr, FleetSource *source = nullptr);
     ~SettingsDialog() override;
     Q_DISABLE_COPY_MOVE(SettingsDialog)
 
     DashboardSettings settings() const;
     void accept() override;
     void showRemoteTab(); // the first run's "Attach to spotkeeperd…"
+    void showNotificationsTab();
+    NotificationsPage *notificationsPage() const { return m_notify; }
+    // After accept(): the notification channels or their secrets changed (the engine's
+    // notifier is to be rebuilt).
+    bool notifyChanged() const { return m_notifyChanged; }
 
 private:
     QWidget *buildRemoteTab(const DashboardSettings &s, QWidget *parent);
@@ -78,6 +87,8 @@ private:
     QLineEdit *m_remoteToken = nullptr;
     QLineEdit *m_remoteCa = nullptr;
     QCheckBox *m_attach = nullptr;
+    NotificationsPage *m_notify = nullptr;
+    bool m_notifyChanged = false;
 };
 
 } // namespace spotkeeper::gui

@@ -4,6 +4,7 @@
 #include "export/csvexport.h"
 #include "fleet/cloudprovider.h"
 #include "http/httpserver.h"
+#include "listener/operatorapi.h"
 #include "listener/webhooklistener.h"
 #include "operatorapi/operatorapijson.h"
 #include "protocol/messagecodec.h"
@@ -72,6 +73,7 @@ private slots:
     void costReportAsJsonAndCsv();
     void riskAsJsonAndCsv();
     void undoOfAFallbackChangeIsAudited();
+    void notifyStatusPerChannel();
 
 private:
     testsupport::RawResponse call(const QByteArray &method, const QByteArray &path,
@@ -678,6 +680,61 @@ void TestOperatorApi::undoOfAFallbackChangeIsAudited()
     QCOMPARE(undo->undoes, id);
     QCOMPARE(undo->after, u"Standard_D2s_v5"_s);
     QVERIFY2(undo->error.contains(u"SettingsChangeNotSupported"_s), qPrintable(undo->error));
+}
+
+void TestOperatorApi::notifyStatusPerChannel()
+{
+    // Without a notifier: no channels (the dashboard shows none), not an error.
+    auto empty = call("GET", "/api/v1/notify/status");
+    QCOMPARE(empty.status, 200);
+    QVERIFY(json(empty).value(u"channels"_s).toArray().isEmpty());
+
+    core::ChannelStatus ops;
+    ops.name = u"ops"_s;
+    ops.type = core::ChannelType::Slack;
+    ops.pending = 2;
+    ops.delivered = 40;
+    ops.failed = 1;
+    ops.lastSuccess = m_clock->nowUtc().addSecs(-90);
+    ops.lastError = u"HTTP 503"_s;
+    core::ChannelStatus mail;
+    mail.name = u"mail"_s;
+    mail.type = core::ChannelType::Smtp;
+    int asked = 0;
+    m_listener->operatorApi().setNotifyStatusProvider([&] {
+        ++asked;
+        return QList<core::ChannelStatus> {ops, mail};
+    });
+    QCOMPARE(call("GET", "/api/v1/notify/status", {}, u""_s).status, 401);
+    QCOMPARE(asked, 0);
+    QCOMPARE(call("POST", "/api/v1/notify/status").status, 405);
+    const auto reply = call("GET", "/api/v1/notify/status");
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(asked, 1);
+    const QJsonArray channels = json(reply).value(u"channels"_s).toArray();
+    QCOMPARE(channels.size(), 2);
+    const QJsonObject first = channels.at(0).toObject();
+    QCOMPARE(first.value(u"name"_s).toString(), u"ops"_s);
+    QCOMPARE(first.value(u"type"_s).toString(), u"slack"_s);
+    QCOMPARE(first.value(u"pending"_s).toInt(), 2);
+    QCOMPARE(first.value(u"failed"_s).toInt(), 1);
+    QCOMPARE(first.value(u"lastError"_s).toString(), u"HTTP 503"_s);
+    // What the remote dashboard decodes is what the server had.
+    const auto decoded = core::channelStatusFromJson(first);
+    QVERIFY(decoded);
+    QCOMPARE(decoded->name, ops.name);
+    QVERIFY(decoded->type == ops.type);
+    QCOMPARE(decoded->pending, ops.pending);
+    QCOMPARE(decoded->delivered, ops.delivered);
+    QCOMPARE(decoded->failed, ops.failed);
+    QCOMPARE(decoded->lastSuccess, ops.lastSuccess);
+    QCOMPARE(decoded->lastError, ops.lastError);
+    const auto second = core::channelStatusFromJson(channels.at(1).toObject());
+    QVERIFY(second);
+    QVERIFY(second->type == core::ChannelType::Smtp);
+    QVERIFY(!second->lastSuccess.isValid());
+    QVERIFY(second->lastError.isEmpty());
+    QVERIFY(!core::channelStatusFromJson(QJsonObject {{u"type"_s, u"slack"_s}}));
 }
 
 #include "tst_operatorapi.moc"

@@ -25,6 +25,7 @@
 #include "http/tlsloader.h"
 #include "listener/enginemetrics.h"
 #include "listener/listenermetrics.h"
+#include "listener/operatorapi.h"
 #include "listener/operatortokens.h"
 #include "listener/webhooklistener.h"
 #include "notify/notifier.h"
@@ -471,6 +472,7 @@ bool EngineHost::attachListener()
     // QStringBuilder referring to temporaries, read after they are destroyed.
     m_listener->setExtraMetricsProvider([this]() -> QByteArray { return extraMetrics(); });
     m_listener->attach(*m_server);
+    serveNotifyStatus();
     m_prepared = true;
     return true;
 }
@@ -485,6 +487,28 @@ QByteArray EngineHost::extraMetrics() const
     if (m_notifier)
         out += m_notifier->renderMetrics();
     return out;
+}
+
+void EngineHost::serveNotifyStatus()
+{
+    m_listener->operatorApi().setNotifyStatusProvider(
+        [this] { return m_notifier ? m_notifier->channelStatuses() : QList<ChannelStatus> {}; });
+}
+
+bool EngineHost::setNotify(const NotifyConfig &config, const QMap<QString, ChannelSecrets> &secrets,
+                           QString *error)
+{
+    std::unique_ptr<Notifier> notifier;
+    if (config.enabled()) {
+        notifier = Notifier::create(config, secrets, m_store, m_clock, error);
+        if (!notifier)
+            return false;
+    }
+    m_config.notify = config;
+    m_notifier = std::move(notifier);
+    if (m_notifier && m_engineStarted && !m_stopping)
+        m_notifier->start();
+    return true;
 }
 
 bool EngineHost::listen(QString *error)
@@ -509,6 +533,7 @@ void EngineHost::startEngine()
         return;
     m_agentWatch->start(); // observing hosts watch agents too
     m_appHealthWatch->start();
+    m_engineStarted = true;
     if (m_notifier)
         m_notifier->start();
     startPrices();

@@ -98,6 +98,12 @@ public:
     AgentWatch *agentWatch() const { return m_agentWatch.get(); }
     AppHealthWatch *appHealthWatch() const { return m_appHealthWatch.get(); }
     Notifier *notifier() const { return m_notifier.get(); } // null without [notify] channels
+    // The dashboard's channels (Settings -> Notifications) with their secrets from the
+    // keychain, replacing the notifier at once (pending outbox rows stay; a running host
+    // starts the new one). No channels: no notifier. false and *error (never a secret)
+    // when a channel is incomplete: the old notifier keeps running.
+    bool setNotify(const NotifyConfig &config, const QMap<QString, ChannelSecrets> &secrets,
+                   QString *error);
     PriceRefresher *prices() const { return m_prices.get(); } // null with [prices] enabled = false
     // Azure's published Spot risk (Resource Graph), read with the ARM credential; null with
     // [prices] enabled = false.
@@ -131,6 +137,7 @@ private:
     bool startAws(const QProcessEnvironment &env, QString *error);
     void checkDrained();
     void startPrices();
+    void serveNotifyStatus(); // GET /api/v1/notify/status reads m_notifier
     void finishStop();
     bool attachListener();
     QByteArray extraMetrics() const;
@@ -164,6 +171,7 @@ private:
     QTimer m_presenceTimer; // replicas: renews this one's presence lease (shared budgets)
     qint64 m_drainDeadlineMs = 0;
     bool m_prepared = false;
+    bool m_engineStarted = false;
     bool m_listening = false;
     bool m_stopping = false;
     bool m_stopped = false;

@@ -159,11 +159,22 @@ http::Response OperatorApi::handle(const http::Request &request, const QString &
         return request.method == "GET" ? costReport(request) : methodNotAllowed(request, "GET");
     if (head == "risk" && segments.size() == 1)
         return request.method == "GET" ? riskReport(request) : methodNotAllowed(request, "GET");
+    if (head == "notify" && segments.size() == 2 && segments[1] == "status")
+        return request.method == "GET" ? notifyStatus() : methodNotAllowed(request, "GET");
     if (head == "keys")
         return keys(request, segments, actor);
     if (head == "tokens")
         return tokens(request, segments, actor);
     return notFound(request);
+}
+
+http::Response OperatorApi::notifyStatus()
+{
+    QJsonArray array;
+    if (m_notifyStatus)
+        for (const ChannelStatus &status : m_notifyStatus())
+            array.append(toJson(status));
+    return ok(200, {{u"channels"_s, array}});
 }
 
 http::Response OperatorApi::listVms()

@@ -7,8 +7,10 @@
 #include "fleet/fleettypes.h"
 #include "http/httpserver.h"
 
+#include <QList>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 // The operator API under /api/v1/ (everything but the agents' notices and heartbeats),
@@ -27,10 +29,12 @@
 //   GET  /api/v1/tokens                      operator tokens (ids and times only)
 //   POST /api/v1/tokens {"validSeconds": n}  -> new operator token, once
 //   POST /api/v1/tokens/{tokenId}/revoke
+//   GET  /api/v1/notify/status               delivery status per notification channel
 // VM actions are audited by FleetOperations, keys and tokens by their managers.
 namespace spotkeeper::core {
 
 class AgentKeyManager;
+struct ChannelStatus;
 class FleetOperations;
 class OperatorTokens;
 class Store;
@@ -44,6 +48,13 @@ public:
     http::Response handle(const http::Request &request, const QString &actor);
     // PEM sent as "caCertificate" with every issued key (ListenerOptions::agentCaPem).
     void setAgentCa(const QByteArray &pem) { m_agentCa = pem; }
+    // The notification channels' delivery status (the EngineHost's Notifier); without a
+    // provider, or without channels, GET /api/v1/notify/status lists none.
+    using NotifyStatusProvider = std::function<QList<ChannelStatus>()>;
+    void setNotifyStatusProvider(NotifyStatusProvider provider)
+    {
+        m_notifyStatus = std::move(provider);
+    }
 
 private:
     http::Response listVms();
@@ -59,6 +70,7 @@ private:
     // The cost and risk routes' query: range, groupBy, bucketSeconds, risk, format.
     bool readCostQuery(const http::Request &request, CostQuery *query, http::Response *error) const;
     static http::Response csvAnswer(const CostReport &report, bool risk);
+    http::Response notifyStatus();
     std::optional<VmRecord> vmFromQuery(const QString &value);
     // Query parsing shared by the list routes: false with a 400 in *error on a bad value.
     // limit=<n> within [1, max], fallback when absent; from/to as ISO 8601 times.
@@ -78,6 +90,7 @@ private:
     OperatorTokens &m_tokens;
     qint64 m_defaultOverlap;
     QByteArray m_agentCa;
+    NotifyStatusProvider m_notifyStatus;
 };
 
 } // namespace spotkeeper::core

@@ -76,6 +76,7 @@ public:
 
     AgentKeyManager &keys() { return m_keys; }
     OperatorTokens &tokens() { return m_tokens; }
+    OperatorApi &operatorApi() { return *m_api; }
     ListenerMetrics &metrics() { return m_metrics; }
     const ListenerOptions &options() const { return m_options; }
 

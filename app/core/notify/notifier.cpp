@@ -40,7 +40,7 @@ std::optional<JobRecord> jobOf(Store &store, const EventRecord &event)
 
 } // namespace
 
-Notifier::Notifier(const NotifyConfig &config, Store &store, base::Clock &clock)
+Notifier::Notifier(const NotifyConfig &config, Store &store, const base::Clock &clock)
     : m_config(config)
     , m_store(store)
     , m_clock(clock)
@@ -52,7 +52,7 @@ Notifier::Notifier(const NotifyConfig &config, Store &store, base::Clock &clock)
 Notifier::~Notifier() = default;
 
 std::unique_ptr<Notifier> Notifier::create(const NotifyConfig &config, Store &store,
-                                           base::Clock &clock, QString *error)
+                                           const base::Clock &clock, QString *error)
 {
     if (const QString problem = config.validate(); !problem.isEmpty()) {
         *error = problem;
@@ -60,16 +60,51 @@ std::unique_ptr<Notifier> Notifier::create(const NotifyConfig &config, Store &st
     }
     std::unique_ptr<Notifier> notifier(new Notifier(config, store, clock));
     for (const NotifyChannel &channel : config.channels) {
-        Channel c {channel, {}};
-        if (const QString problem = loadChannelSecrets(channel, &c.secrets); !problem.isEmpty()) {
+        ChannelSecrets secrets;
+        if (const QString problem = loadChannelSecrets(channel, &secrets); !problem.isEmpty()) {
             *error = problem;
             return nullptr;
         }
-        notifier->m_channels.insert(channel.name, c);
-        if (channel.type == ChannelType::Smtp && !notifier->m_smtp)
-            notifier->m_smtp = std::make_unique<SmtpSender>();
+        notifier->addChannel(channel, secrets);
     }
     return notifier;
+}
+
+std::unique_ptr<Notifier> Notifier::create(const NotifyConfig &config,
+                                           const QMap<QString, ChannelSecrets> &secrets,
+                                           Store &store, const base::Clock &clock, QString *error)
+{
+    // The configuration's own checks, with the secret files named by placeholders that are
+    // never read: the secrets are given.
+    NotifyConfig probe = config;
+    for (NotifyChannel &channel : probe.channels) {
+        channel.urlFile = channel.type == ChannelType::Smtp ? QString() : u"(keychain)"_s;
+        channel.secretFile = channel.type == ChannelType::Webhook ? u"(keychain)"_s : QString();
+        channel.passwordFile = channel.username.isEmpty() ? QString() : u"(keychain)"_s;
+        if (channel.type == ChannelType::Slack || channel.type == ChannelType::Teams)
+            channel.url.clear();
+    }
+    if (QString problem = probe.validate(); !problem.isEmpty()) {
+        *error = problem;
+        return nullptr;
+    }
+    std::unique_ptr<Notifier> notifier(new Notifier(config, store, clock));
+    for (const NotifyChannel &channel : config.channels) {
+        ChannelSecrets given = secrets.value(channel.name);
+        if (const QString problem = checkChannelSecrets(channel, &given); !problem.isEmpty()) {
+            *error = problem;
+            return nullptr;
+        }
+        notifier->addChannel(channel, given);
+    }
+    return notifier;
+}
+
+void Notifier::addChannel(const NotifyChannel &channel, const ChannelSecrets &secrets)
+{
+    m_channels.insert(channel.name, Channel {channel, secrets});
+    if (channel.type == ChannelType::Smtp && !m_smtp)
+        m_smtp = std::make_unique<SmtpSender>();
 }
 
 void Notifier::start(int intervalMs)
@@ -401,6 +436,38 @@ QByteArray Notifier::renderMetrics()
         ListenerMetrics::appendSample(out, "spotkeeper_notify_last_success_timestamp_seconds",
                                       {{u"channel"_s, it.key()}}, double(it.value() / 1000));
     return out;
+}
+
+bool isMailAddress(const QString &address)
+{
+    // [notify]'s own check of a from address.
+    NotifyConfig probe;
+    return probe.set(u"notify.probe"_s, u"from"_s, address).isEmpty();
+}
+
+QString checkChannelSecrets(const NotifyChannel &channel, ChannelSecrets *secrets)
+{
+    const QString where = u"notify channel '"_s + channel.name + u"': "_s;
+    if (channel.type == ChannelType::Smtp) {
+        if (secrets->url.isEmpty())
+            secrets->url = QUrl(channel.url);
+        if (!channel.username.isEmpty() && secrets->password.isEmpty())
+            return where + u"the password for "_s + channel.username + u" is missing"_s;
+        return {};
+    }
+    if (secrets->url.isEmpty() && !channel.url.isEmpty())
+        secrets->url = QUrl(channel.url);
+    if (secrets->url.isEmpty())
+        return where + u"the URL is missing"_s;
+    // [notify]'s own check of a URL (https, or http to a loopback address). The URL may be the
+    // credential (Slack, Teams): a problem with it never quotes it.
+    NotifyConfig probe;
+    if (const QString problem = probe.set(u"notify.probe"_s, u"url"_s, secrets->url.toString());
+        !problem.isEmpty())
+        return where + u"the URL is unusable: "_s + problem;
+    if (channel.type == ChannelType::Webhook && !secrets->secret)
+        return where + u"the whsec_ signing secret is missing"_s;
+    return {};
 }
 
 } // namespace spotkeeper::core

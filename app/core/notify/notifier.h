@@ -34,6 +34,14 @@ namespace spotkeeper::core {
 class SmtpSender;
 class Store;
 
+// Secrets given by the caller (the dashboard's keychain) complete for the channel: a usable
+// URL (https, or http to a loopback address), a webhook's signing secret, an SMTP password
+// with a user name. An smtp channel's URL is its (non-secret) url when secrets->url is empty.
+// Empty when fine; the error never quotes a secret.
+QString checkChannelSecrets(const NotifyChannel &channel, ChannelSecrets *secrets);
+// An address an smtp channel accepts as from or to (local@domain), as [notify] does.
+bool isMailAddress(const QString &address);
+
 // One channel's delivery status (the dashboard, `spotkeeperd notify status`).
 struct ChannelStatus
 {
@@ -55,7 +63,12 @@ public:
     // Reads every channel's files; nullptr and *error (naming channel and file, never a
     // secret) when one is missing or unusable.
     static std::unique_ptr<Notifier> create(const NotifyConfig &config, Store &store,
-                                            base::Clock &clock, QString *error);
+                                            const base::Clock &clock, QString *error);
+    // The dashboard: every channel's secrets given (from the keychain, by channel name; the
+    // configuration names no files), checked with checkChannelSecrets.
+    static std::unique_ptr<Notifier> create(const NotifyConfig &config,
+                                            const QMap<QString, ChannelSecrets> &secrets,
+                                            Store &store, const base::Clock &clock, QString *error);
     ~Notifier() override;
     Q_DISABLE_COPY_MOVE(Notifier)
 
@@ -80,7 +93,8 @@ Q_SIGNALS:
     void deliveryFailed(const QString &channel, const QString &eventKey, const QString &error);
 
 private:
-    Notifier(const NotifyConfig &config, Store &store, base::Clock &clock);
+    Notifier(const NotifyConfig &config, Store &store, const base::Clock &clock);
+    void addChannel(const NotifyChannel &channel, const ChannelSecrets &secrets);
     struct Channel
     {
         NotifyChannel config;
@@ -96,7 +110,7 @@ private:
 
     NotifyConfig m_config;
     Store &m_store;
-    base::Clock &m_clock;
+    const base::Clock &m_clock;
     QMap<QString, Channel> m_channels;
     std::unique_ptr<QNetworkAccessManager> m_network;
     std::unique_ptr<SmtpSender> m_smtp; // with an smtp channel: its worker threads

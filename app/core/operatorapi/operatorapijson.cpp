@@ -236,6 +236,19 @@ QJsonObject toJson(const AuditRecord &record)
     return object;
 }
 
+QJsonObject toJson(const ChannelStatus &status)
+{
+    return {
+        {u"name"_s, status.name},
+        {u"type"_s, toString(status.type)},
+        {u"pending"_s, double(status.pending)},
+        {u"delivered"_s, double(status.delivered)},
+        {u"failed"_s, double(status.failed)},
+        {u"lastSuccess"_s, time(status.lastSuccess)},
+        {u"lastError"_s, text(status.lastError)},
+    };
+}
+
 // Decoding: what the remote client reads back.
 
 std::optional<VmRecord> vmFromJson(const QJsonObject &o)
@@ -301,6 +314,25 @@ std::optional<AgentKeyRecord> agentKeyFromJson(const QJsonObject &o)
         key.secrets.append({QByteArray(), time(s, u"createdAt"_s), time(s, u"expiresAt"_s)});
     }
     return key;
+}
+
+std::optional<ChannelStatus> channelStatusFromJson(const QJsonObject &o)
+{
+    ChannelStatus status;
+    status.name = text(o, u"name");
+    if (status.name.isEmpty())
+        return std::nullopt;
+    const QString type = text(o, u"type");
+    for (const ChannelType known :
+         {ChannelType::Webhook, ChannelType::Slack, ChannelType::Teams, ChannelType::Smtp})
+        if (toString(known) == type)
+            status.type = known;
+    status.pending = id(o, u"pending");
+    status.delivered = id(o, u"delivered");
+    status.failed = id(o, u"failed");
+    status.lastSuccess = time(o, u"lastSuccess");
+    status.lastError = text(o, u"lastError");
+    return status;
 }
 
 } // namespace spotkeeper::core

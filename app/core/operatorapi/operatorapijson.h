@@ -3,6 +3,7 @@
 #pragma once
 
 #include "fleet/fleettypes.h"
+#include "notify/notifier.h"
 #include "store/store.h"
 
 #include <QJsonObject>
@@ -27,6 +28,8 @@ QJsonObject toJson(const CostReport &report); // with "risk" and "riskRule" if q
 QJsonObject toJson(const RiskRow &row);
 RiskRow riskRowFromJson(const QJsonObject &object);
 QString riskFlagRule(); // the flag rule in words (docs/ANALYTICS.md "Eviction risk")
+// GET /api/v1/notify/status: one channel's delivery status (never a secret).
+QJsonObject toJson(const ChannelStatus &status);
 
 std::optional<VmRecord> vmFromJson(const QJsonObject &object);
 // vmId: the VM a job nested in its VM's object belongs to (the object may omit it).
@@ -37,5 +40,7 @@ std::optional<AuditRecord> auditFromJson(const QJsonObject &object);
 std::optional<AgentKeyRecord> agentKeyFromJson(const QJsonObject &object);
 // nullopt for an object without a valid range.
 std::optional<CostReport> costReportFromJson(const QJsonObject &object);
+// nullopt for an object without a channel name.
+std::optional<ChannelStatus> channelStatusFromJson(const QJsonObject &object);
 
 } // namespace spotkeeper::core
