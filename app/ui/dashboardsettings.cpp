@@ -9,9 +9,9 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <memory>
 #include <type_traits>
 #include <variant>
-#include <memory>
 
 namespace spotkeeper::gui {
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "base/clock.h"
+#include "fleet/fleettypes.h"
 #include "fleet/secretstore.h"
 #include "models/fleetactions.h"
 #include "ui/dashboardsettings.h"
@@ -93,6 +94,7 @@ private:
     void runAction(FleetActions::Kind kind);
     void addVm();
     void discoverVms();
+    void addDiscoveredVms(const QList<core::VmRecord> &vms);
     void enrollAgent();
     void openAgentKeys();
     void exportCurrentView();

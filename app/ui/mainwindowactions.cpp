@@ -26,6 +26,7 @@
 #include <QTabWidget>
 #include <QToolBar>
 
+#include <array>
 #include <memory>
 #include <utility>
 
@@ -106,14 +107,15 @@ void MainWindow::buildMenus()
     }
 
     QMenu *actions = menuBar()->addMenu(tr("&Actions"));
-    const struct
+    struct VmActionDef
     {
         const char *name;
         QString text;
         const char *keys;
         const char *icon;
         K kind;
-    } vmActions[] = {
+    };
+    const auto vmActions = std::to_array<VmActionDef>({
         {"actionForceRestart", tr("Force &restart"), "Ctrl+R", "restart", K::ForceRestart},
         {"actionPause", tr("&Pause auto-restart"), "Ctrl+Shift+P", "pause", K::Pause},
         {"actionResume", tr("Res&ume auto-restart"), "Ctrl+Shift+U", "resume", K::Resume},
@@ -121,7 +123,7 @@ void MainWindow::buildMenus()
         {"actionStopOnPurpose", tr("S&top on purpose"), "Ctrl+Alt+T", "status-stopped",
          K::StopOnPurpose},
         {"actionStart", tr("&Start"), "Ctrl+Alt+S", "status-healthy", K::Start},
-    };
+    });
     for (const auto &def : vmActions) {
         QAction *a =
             makeAction(this, QLatin1StringView(def.name), def.text,
@@ -257,37 +259,43 @@ void MainWindow::discoverVms()
             QMessageBox::warning(this, tr("Discover Spot VMs"), result.call.errorMessage);
             return;
         }
-        QStringList spot;
-        for (const core::VmRecord &vm : result.vms) {
-            if (vm.priority.compare(QLatin1StringView("Spot"), Qt::CaseInsensitive) == 0)
-                spot.append(vm.resourceId);
-        }
-        const QString question =
-            tr("Found %n Spot VM(s). Add them all to the fleet?", nullptr, int(spot.size()));
-        if (spot.isEmpty()
-            || (m_confirmer ? !m_confirmer(question)
-                            : QMessageBox::question(this, tr("Discover Spot VMs"), question)
-                        != QMessageBox::Yes)) {
-            statusBar()->showMessage(tr("Found %n Spot VM(s).", nullptr, int(spot.size())), 10000);
-            return;
-        }
-        // Counted as the answers come in; the message says the total once all are in.
-        auto added = std::make_shared<std::pair<int, qsizetype>>(0, spot.size());
-        for (const QString &id : std::as_const(spot)) {
-            m_actions.addVm(id, [window = QPointer<MainWindow>(this), added](const auto &answer) {
-                added->first += answer.ok() ? 1 : 0;
-                if (--added->second == 0 && window)
-                    window->statusBar()->showMessage(tr("%n VM(s) added.", nullptr, added->first),
-                                                     10000);
-            });
-        }
+        addDiscoveredVms(result.vms);
     });
+}
+
+void MainWindow::addDiscoveredVms(const QList<core::VmRecord> &vms)
+{
+    QStringList spot;
+    for (const core::VmRecord &vm : vms) {
+        if (vm.priority.compare(QLatin1StringView("Spot"), Qt::CaseInsensitive) == 0)
+            spot.append(vm.resourceId);
+    }
+    const QString question =
+        tr("Found %n Spot VM(s). Add them all to the fleet?", nullptr, int(spot.size()));
+    const bool confirmed = !spot.isEmpty()
+        && (m_confirmer ? m_confirmer(question)
+                        : QMessageBox::question(this, tr("Discover Spot VMs"), question)
+                    == QMessageBox::Yes);
+    if (!confirmed) {
+        statusBar()->showMessage(tr("Found %n Spot VM(s).", nullptr, int(spot.size())), 10000);
+        return;
+    }
+    // Counted as the answers come in; the message says the total once all are in.
+    auto added = std::make_shared<std::pair<int, qsizetype>>(0, spot.size());
+    for (const QString &id : std::as_const(spot)) {
+        m_actions.addVm(id, [window = QPointer<MainWindow>(this), added](const auto &answer) {
+            added->first += answer.ok() ? 1 : 0;
+            if (--added->second == 0 && window)
+                window->statusBar()->showMessage(tr("%n VM(s) added.", nullptr, added->first),
+                                                 10000);
+        });
+    }
 }
 
 void MainWindow::enrollAgent()
 {
     const qint64 vmId = m_fleetView->currentVmId();
-    const auto vm = vmId ? m_source.vm(vmId) : std::nullopt;
+    const auto vm = vmId != 0 ? m_source.vm(vmId) : std::nullopt;
     if (!vm)
         return;
     m_source.enrollAgent(*vm, FleetActions::actorForCurrentUser(),
@@ -355,7 +363,7 @@ bool MainWindow::runSettings(SettingsDialog &dialog)
 void MainWindow::snooze(bool wholeGroup)
 {
     const qint64 vmId = m_fleetView->currentVmId();
-    const auto vm = vmId ? m_source.vm(vmId) : std::nullopt;
+    const auto vm = vmId != 0 ? m_source.vm(vmId) : std::nullopt;
     if (!vm)
         return;
     const QDateTime until = m_clock.nowUtc().addSecs(3600);

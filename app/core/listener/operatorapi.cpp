@@ -14,6 +14,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <array>
+
 namespace spotkeeper::core {
 
 using namespace Qt::StringLiterals;
@@ -128,47 +130,68 @@ http::Response OperatorApi::handle(const http::Request &request, const QString &
     // "/api/v1/<a>/<b>..." -> ["a", "b", ...]
     const QList<QByteArray> segments = request.path.mid(8).split('/');
     const QByteArray &head = segments.constFirst();
-    if (head == "vms" && segments.size() == 1) {
-        if (request.method == "POST")
-            return addVm(request, actor);
-        return request.method == "GET" ? listVms() : methodNotAllowed(request, "GET, POST");
-    }
-    if (head == "vms" && segments.size() == 5) {
-        return request.method == "POST" ? vmAction(segments, actor)
-                                        : methodNotAllowed(request, "POST");
-    }
-    if (head == "events" && segments.size() == 1) {
-        return request.method == "GET" ? listEvents(request) : methodNotAllowed(request, "GET");
-    }
-    if (head == "jobs" && segments.size() == 1)
-        return request.method == "GET" ? listJobs(request) : methodNotAllowed(request, "GET");
-    if (head == "audit" && segments.size() == 1)
-        return request.method == "GET" ? listAudit(request) : methodNotAllowed(request, "GET");
-    if (head == "audit" && segments.size() == 3 && segments[2] == "undo") {
-        // A capacity fallback change undone by its audit row's id (docs/ENGINE.md).
-        if (request.method != "POST")
-            return methodNotAllowed(request, "POST");
-        bool numeric = false;
-        const qint64 auditId = segments[1].toLongLong(&numeric);
-        if (!numeric || auditId <= 0)
-            return http::Response::error(400, u"invalid"_s,
-                                         u"the audit row's id is a positive number"_s);
-        return fromOperation(m_operations.undoFallback(auditId, actor), u"undo"_s);
-    }
-    if (head == "cost" && segments.size() == 1)
-        return request.method == "GET" ? costReport(request) : methodNotAllowed(request, "GET");
-    if (head == "risk" && segments.size() == 1)
-        return request.method == "GET" ? riskReport(request) : methodNotAllowed(request, "GET");
-    if (head == "notify" && segments.size() == 2 && segments[1] == "status")
-        return request.method == "GET" ? notifyStatus() : methodNotAllowed(request, "GET");
+    if (head == "vms")
+        return vms(request, segments, actor);
+    if (head == "audit" && segments.size() == 3 && segments[2] == "undo")
+        return undoFallback(request, segments, actor);
     if (head == "keys")
         return keys(request, segments, actor);
     if (head == "tokens")
         return tokens(request, segments, actor);
+    // The read-only collections: GET only.
+    using Reader = http::Response (OperatorApi::*)(const http::Request &);
+    struct Route
+    {
+        const char *path;
+        Reader read;
+    };
+    static constexpr auto kReaders = std::to_array<Route>({
+        {"events", &OperatorApi::listEvents},
+        {"jobs", &OperatorApi::listJobs},
+        {"audit", &OperatorApi::listAudit},
+        {"cost", &OperatorApi::costReport},
+        {"risk", &OperatorApi::riskReport},
+        {"notify/status", &OperatorApi::notifyStatus},
+    });
+    const QByteArray path = segments.join('/');
+    for (const Route &route : kReaders) {
+        if (path == route.path)
+            return request.method == "GET" ? (this->*route.read)(request)
+                                           : methodNotAllowed(request, "GET");
+    }
     return notFound(request);
 }
 
-http::Response OperatorApi::notifyStatus()
+http::Response OperatorApi::undoFallback(const http::Request &request,
+                                         const QList<QByteArray> &segments, const QString &actor)
+{
+    // A capacity fallback change undone by its audit row's id (docs/ENGINE.md).
+    if (request.method != "POST")
+        return methodNotAllowed(request, "POST");
+    bool numeric = false;
+    const qint64 auditId = segments[1].toLongLong(&numeric);
+    if (!numeric || auditId <= 0)
+        return http::Response::error(400, u"invalid"_s,
+                                     u"the audit row's id is a positive number"_s);
+    return fromOperation(m_operations.undoFallback(auditId, actor), u"undo"_s);
+}
+
+http::Response OperatorApi::vms(const http::Request &request, const QList<QByteArray> &segments,
+                                const QString &actor)
+{
+    if (segments.size() == 1) {
+        if (request.method == "POST")
+            return addVm(request, actor);
+        return request.method == "GET" ? listVms() : methodNotAllowed(request, "GET, POST");
+    }
+    if (segments.size() == 5) {
+        return request.method == "POST" ? vmAction(segments, actor)
+                                        : methodNotAllowed(request, "POST");
+    }
+    return notFound(request);
+}
+
+http::Response OperatorApi::notifyStatus([[maybe_unused]] const http::Request &request)
 {
     QJsonArray array;
     if (m_notifyStatus)
@@ -188,6 +211,54 @@ http::Response OperatorApi::listVms()
     return ok(200, {{u"vms"_s, array}});
 }
 
+bool OperatorApi::readEventKinds(const http::Request &request, QList<EventKind> *kinds,
+                                 http::Response *error)
+{
+    const QString type = request.queryItem(u"type"_s);
+    if (type.isEmpty())
+        return true;
+    for (const QString &name : type.split(u',')) {
+        const EventKind kind = eventKindFromString(name);
+        if (toString(kind).compare(name, Qt::CaseInsensitive) != 0) {
+            *error = http::Response::error(
+                400, u"invalid_query"_s,
+                u"type: unknown event type '"_s + name
+                    + u"' (notice, heartbeat, eviction, restart_attempt, power_change, "
+                      u"job_transition, alert)"_s);
+            return false;
+        }
+        kinds->append(kind);
+    }
+    return true;
+}
+
+bool OperatorApi::readEventPage(const http::Request &request, EventFilter *filter,
+                                http::Response *error)
+{
+    bool okNumber = true;
+    const QString cursor = request.queryItem(u"cursor"_s);
+    const QString after = request.queryItem(u"after"_s);
+    if (!after.isEmpty() && cursor.isEmpty()) {
+        // Incremental reads (the remote dashboard): oldest first from id > after.
+        filter->afterId = after.toLongLong(&okNumber);
+        if (okNumber && filter->afterId >= 0)
+            return true;
+        *error = http::Response::error(400, u"invalid_query"_s,
+                                       u"after: the id of the last event already read"_s);
+        return false;
+    }
+    if (cursor.isEmpty()) {
+        filter->beforeId = std::numeric_limits<qint64>::max(); // newest first
+        return true;
+    }
+    filter->beforeId = cursor.toLongLong(&okNumber);
+    if (okNumber && filter->beforeId > 0)
+        return true;
+    *error = http::Response::error(400, u"invalid_query"_s,
+                                   u"cursor: use the nextCursor of the previous page"_s);
+    return false;
+}
+
 http::Response OperatorApi::listEvents(const http::Request &request)
 {
     EventFilter filter;
@@ -201,40 +272,12 @@ http::Response OperatorApi::listEvents(const http::Request &request)
                                          u"no VM "_s + vm + u" in the fleet"_s);
         filter.vmId = record->id;
     }
-    const QString type = request.queryItem(u"type"_s);
-    if (!type.isEmpty()) {
-        for (const QString &name : type.split(u',')) {
-            const EventKind kind = eventKindFromString(name);
-            if (toString(kind).compare(name, Qt::CaseInsensitive) != 0)
-                return http::Response::error(
-                    400, u"invalid_query"_s,
-                    u"type: unknown event type '"_s + name
-                        + u"' (notice, heartbeat, eviction, restart_attempt, power_change, "
-                          u"job_transition, alert)"_s);
-            filter.kinds.append(kind);
-        }
-    }
     http::Response error;
-    if (!readTimeRange(request, &filter.from, &filter.to, &error)
-        || !readLimit(request, 100, 1000, &filter.limit, &error))
+    if (!readEventKinds(request, &filter.kinds, &error)
+        || !readTimeRange(request, &filter.from, &filter.to, &error)
+        || !readLimit(request, 100, 1000, &filter.limit, &error)
+        || !readEventPage(request, &filter, &error))
         return error;
-    bool okNumber = true;
-    const QString cursor = request.queryItem(u"cursor"_s);
-    const QString after = request.queryItem(u"after"_s);
-    if (!after.isEmpty() && cursor.isEmpty()) {
-        // Incremental reads (the remote dashboard): oldest first from id > after.
-        filter.afterId = after.toLongLong(&okNumber);
-        if (!okNumber || filter.afterId < 0)
-            return http::Response::error(400, u"invalid_query"_s,
-                                         u"after: the id of the last event already read"_s);
-    } else if (!cursor.isEmpty()) {
-        filter.beforeId = cursor.toLongLong(&okNumber);
-        if (!okNumber || filter.beforeId <= 0)
-            return http::Response::error(400, u"invalid_query"_s,
-                                         u"cursor: use the nextCursor of the previous page"_s);
-    } else {
-        filter.beforeId = std::numeric_limits<qint64>::max(); // newest first
-    }
     const QList<EventRecord> events = m_store.events(filter);
     if (m_store.lastError().code != StoreError::Code::None)
         return http::Response::error(503, u"store_unavailable"_s, m_store.lastError().message);
@@ -306,7 +349,6 @@ http::Response OperatorApi::addVm(const http::Request &request, const QString &a
 http::Response OperatorApi::keys(const http::Request &request, const QList<QByteArray> &segments,
                                  const QString &actor)
 {
-    http::Response error;
     if (segments.size() == 1 && request.method == "GET") {
         QJsonArray array;
         const QDateTime now = m_clock.nowUtc();
@@ -315,32 +357,42 @@ http::Response OperatorApi::keys(const http::Request &request, const QList<QByte
             array.append(toJson(key, now));
         return ok(200, {{u"keys"_s, array}});
     }
-    if (segments.size() == 1 && request.method == "POST") {
-        const auto body = bodyObject(request, &error);
-        if (!body)
-            return error;
-        if (!body->value(u"vm"_s).isString())
-            return http::Response::error(400, u"invalid"_s,
-                                         u"body needs \"vm\": the VM's resource id"_s);
-        KeyError code = KeyError::None;
-        QString message;
-        const auto issued =
-            m_keys.generate(body->value(u"vm"_s).toString(), actor, &code, &message);
-        return issued ? ok(201, issuedJson(*issued, m_agentCa)) : fromKeyError(code, message);
+    if (segments.size() == 1) {
+        return request.method == "POST" ? issueKey(request, actor)
+                                        : methodNotAllowed(request, "GET, POST");
     }
-    if (segments.size() == 1)
-        return methodNotAllowed(request, "GET, POST");
     if (segments.size() != 3 || (segments[2] != "rotate" && segments[2] != "revoke"))
         return notFound(request);
     if (request.method != "POST")
         return methodNotAllowed(request, "POST");
     const QString keyId = QString::fromUtf8(segments[1]);
+    if (segments[2] == "rotate")
+        return rotateKey(request, keyId, actor);
     QString message;
-    if (segments[2] == "revoke") {
-        const KeyError code = m_keys.revoke(keyId, actor, &message);
-        return code == KeyError::None ? ok(200, {{u"keyId"_s, keyId}, {u"revoked"_s, true}})
-                                      : fromKeyError(code, message);
-    }
+    const KeyError code = m_keys.revoke(keyId, actor, &message);
+    return code == KeyError::None ? ok(200, {{u"keyId"_s, keyId}, {u"revoked"_s, true}})
+                                  : fromKeyError(code, message);
+}
+
+http::Response OperatorApi::issueKey(const http::Request &request, const QString &actor)
+{
+    http::Response error;
+    const auto body = bodyObject(request, &error);
+    if (!body)
+        return error;
+    if (!body->value(u"vm"_s).isString())
+        return http::Response::error(400, u"invalid"_s,
+                                     u"body needs \"vm\": the VM's resource id"_s);
+    KeyError code = KeyError::None;
+    QString message;
+    const auto issued = m_keys.generate(body->value(u"vm"_s).toString(), actor, &code, &message);
+    return issued ? ok(201, issuedJson(*issued, m_agentCa)) : fromKeyError(code, message);
+}
+
+http::Response OperatorApi::rotateKey(const http::Request &request, const QString &keyId,
+                                      const QString &actor)
+{
+    http::Response error;
     const auto body = bodyObject(request, &error);
     if (!body)
         return error;
@@ -355,6 +407,7 @@ http::Response OperatorApi::keys(const http::Request &request, const QList<QByte
             u"overlapSeconds must be a number from 0 to %1 (90 days)"_s.arg(
                 AgentKeyManager::kMaxOverlapSeconds));
     KeyError code = KeyError::None;
+    QString message;
     const auto issued = m_keys.rotate(
         keyId, overlap.isDouble() ? qint64(seconds) : m_defaultOverlap, actor, &code, &message);
     return issued ? ok(200, issuedJson(*issued, m_agentCa)) : fromKeyError(code, message);
@@ -363,53 +416,60 @@ http::Response OperatorApi::keys(const http::Request &request, const QList<QByte
 http::Response OperatorApi::tokens(const http::Request &request, const QList<QByteArray> &segments,
                                    const QString &actor)
 {
-    http::Response error;
-    QString message;
-    if (segments.size() == 1 && request.method == "GET") {
-        QJsonArray array;
-        const QList<OperatorTokenRecord> all = m_store.operatorTokens();
-        for (const OperatorTokenRecord &t : all) {
-            array.append(QJsonObject {
-                {u"tokenId"_s, t.tokenId},
-                {u"createdAt"_s, t.createdAt.toString(Qt::ISODate)},
-                {u"expiresAt"_s,
-                 t.expiresAt.isValid() ? QJsonValue(t.expiresAt.toString(Qt::ISODate))
-                                       : QJsonValue()},
-                {u"revokedAt"_s,
-                 t.revokedAt.isValid() ? QJsonValue(t.revokedAt.toString(Qt::ISODate))
-                                       : QJsonValue()},
-            });
-        }
-        return ok(200, {{u"tokens"_s, array}});
-    }
+    if (segments.size() == 1 && request.method == "GET")
+        return listTokens();
     if (segments.size() == 1) {
-        if (request.method != "POST")
-            return methodNotAllowed(request, "GET, POST");
-        const auto body = bodyObject(request, &error);
-        if (!body)
-            return error;
-        const QJsonValue valid = body->value(u"validSeconds"_s);
-        if (!valid.isUndefined() && !valid.isDouble())
-            return http::Response::error(400, u"invalid"_s, u"validSeconds must be a number"_s);
-        const auto created = m_tokens.create(actor, qint64(valid.toDouble(0)), &message);
-        if (!created)
-            return http::Response::error(400, u"invalid"_s, message);
-        return ok(
-            201,
-            {{u"tokenId"_s, created->tokenId},
-             {u"token"_s, created->token},
-             {u"expiresAt"_s,
-              created->expiresAt.isValid() ? QJsonValue(created->expiresAt.toString(Qt::ISODate))
-                                           : QJsonValue()}});
+        return request.method == "POST" ? createToken(request, actor)
+                                        : methodNotAllowed(request, "GET, POST");
     }
     if (segments.size() != 3 || segments[2] != "revoke")
         return notFound(request);
     if (request.method != "POST")
         return methodNotAllowed(request, "POST");
     const QString tokenId = QString::fromUtf8(segments[1]);
+    QString message;
     if (!m_tokens.revoke(tokenId, actor, &message))
         return http::Response::error(404, u"not_found"_s, message);
     return ok(200, {{u"tokenId"_s, tokenId}, {u"revoked"_s, true}});
+}
+
+http::Response OperatorApi::listTokens()
+{
+    const auto isoOrNull = [](const QDateTime &time) {
+        return time.isValid() ? QJsonValue(time.toString(Qt::ISODate)) : QJsonValue();
+    };
+    QJsonArray array;
+    const QList<OperatorTokenRecord> all = m_store.operatorTokens();
+    for (const OperatorTokenRecord &t : all) {
+        array.append(QJsonObject {
+            {u"tokenId"_s, t.tokenId},
+            {u"createdAt"_s, t.createdAt.toString(Qt::ISODate)},
+            {u"expiresAt"_s, isoOrNull(t.expiresAt)},
+            {u"revokedAt"_s, isoOrNull(t.revokedAt)},
+        });
+    }
+    return ok(200, {{u"tokens"_s, array}});
+}
+
+http::Response OperatorApi::createToken(const http::Request &request, const QString &actor)
+{
+    http::Response error;
+    const auto body = bodyObject(request, &error);
+    if (!body)
+        return error;
+    const QJsonValue valid = body->value(u"validSeconds"_s);
+    if (!valid.isUndefined() && !valid.isDouble())
+        return http::Response::error(400, u"invalid"_s, u"validSeconds must be a number"_s);
+    QString message;
+    const auto created = m_tokens.create(actor, qint64(valid.toDouble(0)), &message);
+    if (!created)
+        return http::Response::error(400, u"invalid"_s, message);
+    return ok(201,
+              {{u"tokenId"_s, created->tokenId},
+               {u"token"_s, created->token},
+               {u"expiresAt"_s,
+                created->expiresAt.isValid() ? QJsonValue(created->expiresAt.toString(Qt::ISODate))
+                                             : QJsonValue()}});
 }
 
 } // namespace spotkeeper::core

@@ -35,6 +35,7 @@ namespace spotkeeper::core {
 
 class AgentKeyManager;
 struct ChannelStatus;
+struct EventFilter;
 class FleetOperations;
 class OperatorTokens;
 class Store;
@@ -57,8 +58,14 @@ public:
     }
 
 private:
+    http::Response vms(const http::Request &request, const QList<QByteArray> &segments,
+                       const QString &actor);
     http::Response listVms();
     http::Response listEvents(const http::Request &request);
+    static bool readEventKinds(const http::Request &request, QList<EventKind> *kinds,
+                               http::Response *error);
+    static bool readEventPage(const http::Request &request, EventFilter *filter,
+                              http::Response *error);
     http::Response vmAction(const QList<QByteArray> &segments, const QString &actor);
     http::Response addVm(const http::Request &request, const QString &actor);
     // operatorapiviews.cpp: what the remote dashboard reads (RemoteFleetSource)
@@ -70,7 +77,9 @@ private:
     // The cost and risk routes' query: range, groupBy, bucketSeconds, risk, format.
     bool readCostQuery(const http::Request &request, CostQuery *query, http::Response *error) const;
     static http::Response csvAnswer(const CostReport &report, bool risk);
-    http::Response notifyStatus();
+    http::Response notifyStatus(const http::Request &request);
+    http::Response undoFallback(const http::Request &request, const QList<QByteArray> &segments,
+                                const QString &actor);
     std::optional<VmRecord> vmFromQuery(const QString &value);
     // Query parsing shared by the list routes: false with a 400 in *error on a bad value.
     // limit=<n> within [1, max], fallback when absent; from/to as ISO 8601 times.
@@ -80,8 +89,13 @@ private:
                               http::Response *error);
     http::Response keys(const http::Request &request, const QList<QByteArray> &segments,
                         const QString &actor);
+    http::Response issueKey(const http::Request &request, const QString &actor);
+    http::Response rotateKey(const http::Request &request, const QString &keyId,
+                             const QString &actor);
     http::Response tokens(const http::Request &request, const QList<QByteArray> &segments,
                           const QString &actor);
+    http::Response listTokens();
+    http::Response createToken(const http::Request &request, const QString &actor);
 
     Store &m_store;
     FleetOperations &m_operations;

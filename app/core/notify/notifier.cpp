@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 namespace spotkeeper::core {
 
@@ -38,10 +39,20 @@ std::optional<JobRecord> jobOf(Store &store, const EventRecord &event)
     return std::nullopt;
 }
 
+// The event's notification; a restart or a needs-operator event names its job.
+std::optional<Notification> notificationWithJob(Store &store, const EventRecord &event,
+                                                const VmRecord &vm)
+{
+    const bool ofJob =
+        event.eventType == eventtype::kRestarted || event.eventType == eventtype::kNeedsOperator;
+    const std::optional<JobRecord> job = ofJob ? jobOf(store, event) : std::optional<JobRecord>();
+    return notificationFor(event, vm, job ? &*job : nullptr);
+}
+
 } // namespace
 
-Notifier::Notifier(const NotifyConfig &config, Store &store, const base::Clock &clock)
-    : m_config(config)
+Notifier::Notifier(NotifyConfig config, Store &store, const base::Clock &clock)
+    : m_config(std::move(config))
     , m_store(store)
     , m_clock(clock)
     , m_network(std::make_unique<QNetworkAccessManager>())
@@ -124,9 +135,8 @@ void Notifier::pump()
     deliverDue();
 }
 
-int Notifier::enqueueNew()
+std::optional<qint64> Notifier::readCursor()
 {
-    const QString cursorKey = QLatin1StringView(kCursorKey);
     // The first start begins after the newest event (no history is sent): the cursor is
     // created with that id, atomically, the first time only.
     EventFilter newest;
@@ -134,13 +144,19 @@ int Notifier::enqueueNew()
     newest.limit = 1;
     const QList<EventRecord> last = m_store.events(newest);
     const QString cursorText = m_store.metaValueOrInsert(
-        cursorKey, QString::number(last.isEmpty() ? 0 : last.constFirst().id));
+        QLatin1StringView(kCursorKey), QString::number(last.isEmpty() ? 0 : last.constFirst().id));
     if (cursorText.isEmpty())
-        return -1;
-    const qint64 cursor = cursorText.toLongLong();
+        return std::nullopt;
+    return cursorText.toLongLong();
+}
 
+int Notifier::enqueueNew()
+{
+    const std::optional<qint64> cursor = readCursor();
+    if (!cursor)
+        return -1;
     EventFilter filter;
-    filter.afterId = cursor;
+    filter.afterId = *cursor;
     filter.kinds = {EventKind::Eviction, EventKind::JobTransition, EventKind::RestartAttempt,
                     EventKind::PowerChange, EventKind::Alert};
     filter.limit = kEventsPerPump;
@@ -151,66 +167,80 @@ int Notifier::enqueueNew()
         return 0;
 
     const QDateTime now = m_clock.nowUtc();
+    qint64 processed = *cursor;
+    const QList<Notification> out = notificationsFor(events, now, &processed);
+    if (processed == *cursor)
+        return 0;
+    const QList<OutboxEntry> entries = outboxEntries(out, now);
+    if (!m_store.enqueueNotifications(entries, QLatin1StringView(kCursorKey),
+                                      QString::number(processed)))
+        return -1;
+    return int(entries.size());
+}
+
+QList<Notification> Notifier::notificationsFor(const QList<EventRecord> &events,
+                                               const QDateTime &now, qint64 *processed)
+{
     const qint64 windowMs = qint64(m_config.groupWindowSeconds) * 1000;
     QHash<qint64, VmRecord> vms;
-    const auto vmOf = [&](qint64 id) -> const VmRecord & {
-        auto it = vms.find(id);
-        if (it == vms.end())
-            it = vms.insert(id, m_store.vm(id).value_or(VmRecord {}));
-        return *it;
-    };
-
     QList<Notification> out;
     QList<Notification> window; // evictions of the open group window
     QDateTime windowEnd;
-    const auto closeWindow = [&] {
-        if (window.size() >= m_config.groupMin && m_config.groupMin > 1) {
-            QHash<qint64, int> counts; // the worst cases: most evictions in 7 days
-            for (const Notification &n : std::as_const(window)) {
-                if (counts.contains(n.vmId) || counts.size() >= 200)
-                    continue;
-                EventFilter recent;
-                recent.vmId = n.vmId;
-                recent.kinds = {EventKind::Eviction};
-                recent.from = now.addDays(-7);
-                counts.insert(n.vmId, int(m_store.eventCount(recent)));
-            }
-            out.append(groupEvictions(window, counts));
-        } else {
-            out.append(window);
-        }
-        window.clear();
-        windowEnd = QDateTime();
-    };
-    qint64 processed = cursor;
     for (const EventRecord &event : events) {
         if (event.kind == EventKind::Eviction && windowMs > 0) {
-            if (windowEnd.isValid() && event.at >= windowEnd)
-                closeWindow();
+            if (windowEnd.isValid() && event.at >= windowEnd) {
+                closeStormWindow(&window, &out, now);
+                windowEnd = QDateTime();
+            }
             if (!windowEnd.isValid()) {
                 windowEnd = event.at.addMSecs(windowMs);
                 if (now < windowEnd)
                     break; // the window is still open: wait for the rest of the storm
             }
         }
-        const VmRecord &vm = vmOf(event.vmId);
-        const bool ofJob = event.eventType == eventtype::kRestarted
-            || event.eventType == eventtype::kNeedsOperator;
-        const std::optional<JobRecord> job =
-            ofJob ? jobOf(m_store, event) : std::optional<JobRecord>();
-        std::optional<Notification> n = notificationFor(event, vm, job ? &*job : nullptr);
+        auto vm = vms.find(event.vmId);
+        if (vm == vms.end())
+            vm = vms.insert(event.vmId, m_store.vm(event.vmId).value_or(VmRecord {}));
+        const std::optional<Notification> n = notificationWithJob(m_store, event, *vm);
         if (n && n->kind == u"eviction"_s && windowMs > 0)
             window.append(*n);
         else if (n)
             out.append(*n);
-        processed = event.id;
+        *processed = event.id;
     }
-    closeWindow();
+    closeStormWindow(&window, &out, now);
+    return out;
+}
 
+void Notifier::closeStormWindow(QList<Notification> *window, QList<Notification> *out,
+                                const QDateTime &now)
+{
+    if (window->size() < m_config.groupMin || m_config.groupMin <= 1) {
+        out->append(*window);
+        window->clear();
+        return;
+    }
+    QHash<qint64, int> counts; // the worst cases: most evictions in 7 days
+    for (const Notification &n : std::as_const(*window)) {
+        if (counts.contains(n.vmId) || counts.size() >= 200)
+            continue;
+        EventFilter recent;
+        recent.vmId = n.vmId;
+        recent.kinds = {EventKind::Eviction};
+        recent.from = now.addDays(-7);
+        counts.insert(n.vmId, int(m_store.eventCount(recent)));
+    }
+    out->append(groupEvictions(*window, counts));
+    window->clear();
+}
+
+QList<OutboxEntry> Notifier::outboxEntries(const QList<Notification> &notifications,
+                                           const QDateTime &now) const
+{
     QList<OutboxEntry> entries;
-    for (const Notification &n : std::as_const(out)) {
+    for (const Notification &n : notifications) {
         const QByteArray facts = QJsonDocument(n.facts).toJson(QJsonDocument::Compact);
-        for (const Channel &channel : std::as_const(m_channels)) {
+        for (const Channel &channel : m_channels) {
             if (!channel.config.wants(n.kind, n.subscriptionId, n.vmTags))
                 continue;
             OutboxEntry e;
@@ -224,11 +254,7 @@ int Notifier::enqueueNew()
             entries.append(e);
         }
     }
-    if (processed == cursor)
-        return 0;
-    if (!m_store.enqueueNotifications(entries, cursorKey, QString::number(processed)))
-        return -1;
-    return int(entries.size());
+    return entries;
 }
 
 void Notifier::deliverDue()
@@ -434,7 +460,7 @@ QByteArray Notifier::renderMetrics()
                                   "When each channel last answered 2xx (unix seconds).");
     for (auto it = m_lastSuccessMs.cbegin(); it != m_lastSuccessMs.cend(); ++it)
         ListenerMetrics::appendSample(out, "spotkeeper_notify_last_success_timestamp_seconds",
-                                      {{u"channel"_s, it.key()}}, double(it.value() / 1000));
+                                      {{u"channel"_s, it.key()}}, double(it.value()) / 1000.0);
     return out;
 }
 

@@ -15,6 +15,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 
@@ -33,6 +34,9 @@ namespace spotkeeper::core {
 
 class SmtpSender;
 class Store;
+struct EventRecord;
+struct Notification;
+struct OutboxEntry;
 
 // Secrets given by the caller (the dashboard's keychain) complete for the channel: a usable
 // URL (https, or http to a loopback address), a webhook's signing secret, an SMTP password
@@ -93,7 +97,7 @@ Q_SIGNALS:
     void deliveryFailed(const QString &channel, const QString &eventKey, const QString &error);
 
 private:
-    Notifier(const NotifyConfig &config, Store &store, const base::Clock &clock);
+    Notifier(NotifyConfig config, Store &store, const base::Clock &clock);
     void addChannel(const NotifyChannel &channel, const ChannelSecrets &secrets);
     struct Channel
     {
@@ -105,6 +109,18 @@ private:
                   const QJsonObject &facts, const QDateTime &now, Transmitted done);
     void sendMail(const Channel &channel, const QString &eventKey, const QJsonObject &facts,
                   const QDateTime &now, Transmitted done);
+    // The event id notifications continue after; created at the newest event the first time.
+    std::optional<qint64> readCursor();
+    // The notifications for these events (after the cursor). Evictions within a group window
+    // become one message; a window still open stops the walk. *processed: the last id taken.
+    QList<Notification> notificationsFor(const QList<EventRecord> &events, const QDateTime &now,
+                                         qint64 *processed);
+    // Ends a storm window: one grouped message, or the evictions one by one when too few.
+    void closeStormWindow(QList<Notification> *window, QList<Notification> *out,
+                          const QDateTime &now);
+    // One outbox row per notification and channel whose routing wants it.
+    QList<OutboxEntry> outboxEntries(const QList<Notification> &notifications,
+                                     const QDateTime &now) const;
     void finish(qint64 rowId, const QString &channel, const QString &eventKey, int attempts,
                 int status, const QString &error);
 

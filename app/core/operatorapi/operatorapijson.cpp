@@ -6,6 +6,7 @@
 
 #include <QJsonArray>
 
+#include <array>
 #include <span>
 
 namespace spotkeeper::core {
@@ -86,7 +87,7 @@ Record readRecord(const QJsonObject &o, const Fields<Record> &fields)
     return r;
 }
 
-const TextField<VmRecord> kVmTexts[] = {
+const auto kVmTexts = std::to_array<TextField<VmRecord>>({
     {u"resourceId", &VmRecord::resourceId, true},
     {u"subscriptionId", &VmRecord::subscriptionId, true},
     {u"resourceGroup", &VmRecord::resourceGroup, true},
@@ -103,8 +104,8 @@ const TextField<VmRecord> kVmTexts[] = {
     {u"stoppedOperation", &VmRecord::stoppedOperation},
     {u"appProbe", &VmRecord::appProbe},
     {u"appHealthDetail", &VmRecord::appHealthDetail},
-};
-const TimeField<VmRecord> kVmTimes[] = {
+});
+const auto kVmTimes = std::to_array<TimeField<VmRecord>>({
     {u"createdAt", &VmRecord::createdAt},
     {u"updatedAt", &VmRecord::updatedAt},
     {u"powerStateAt", &VmRecord::powerStateAt},
@@ -112,24 +113,27 @@ const TimeField<VmRecord> kVmTimes[] = {
     {u"stoppedAt", &VmRecord::stoppedAt},
     {u"agentSilentSince", &VmRecord::agentSilentSince},
     {u"appHealthSince", &VmRecord::appHealthSince},
-};
+});
 const Fields<VmRecord> kVmFields {kVmTexts, kVmTimes};
 
-const TextField<JobRecord> kJobTexts[] = {
+const auto kJobTexts = std::to_array<TextField<JobRecord>>({
     {u"trigger", &JobRecord::trigger, true},
     {u"reason", &JobRecord::reason},
     {u"lastErrorCode", &JobRecord::lastErrorCode},
     {u"lastError", &JobRecord::lastErrorMessage},
-};
-const TimeField<JobRecord> kJobTimes[] = {
-    {u"notBefore", &JobRecord::notBefore},       {u"evictedAt", &JobRecord::evictedAt},
-    {u"nextRetryAt", &JobRecord::nextAttemptAt}, {u"createdAt", &JobRecord::createdAt},
-    {u"updatedAt", &JobRecord::updatedAt},       {u"finishedAt", &JobRecord::finishedAt},
+});
+const auto kJobTimes = std::to_array<TimeField<JobRecord>>({
+    {u"notBefore", &JobRecord::notBefore},
+    {u"evictedAt", &JobRecord::evictedAt},
+    {u"nextRetryAt", &JobRecord::nextAttemptAt},
+    {u"createdAt", &JobRecord::createdAt},
+    {u"updatedAt", &JobRecord::updatedAt},
+    {u"finishedAt", &JobRecord::finishedAt},
     {u"appHealthyAt", &JobRecord::appHealthyAt},
-};
+});
 const Fields<JobRecord> kJobFields {kJobTexts, kJobTimes};
 
-const TextField<EventRecord> kEventTexts[] = {
+const auto kEventTexts = std::to_array<TextField<EventRecord>>({
     {u"source", &EventRecord::source},
     {u"eventType", &EventRecord::eventType},
     {u"eventId", &EventRecord::eventId},
@@ -139,17 +143,17 @@ const TextField<EventRecord> kEventTexts[] = {
     {u"evidence", &EventRecord::evidence},
     {u"armErrorCode", &EventRecord::armErrorCode},
     {u"correlationId", &EventRecord::correlationId},
-};
-const TimeField<EventRecord> kEventTimes[] = {{u"at", &EventRecord::at}};
+});
+const auto kEventTimes = std::to_array<TimeField<EventRecord>>({{u"at", &EventRecord::at}});
 const Fields<EventRecord> kEventFields {kEventTexts, kEventTimes};
 
-const TextField<AuditRecord> kAuditTexts[] = {
+const auto kAuditTexts = std::to_array<TextField<AuditRecord>>({
     {u"actor", &AuditRecord::actor, true},
     {u"action", &AuditRecord::action, true},
     {u"target", &AuditRecord::target, true},
     {u"detail", &AuditRecord::detail, true},
-};
-const TimeField<AuditRecord> kAuditTimes[] = {{u"at", &AuditRecord::at}};
+});
+const auto kAuditTimes = std::to_array<TimeField<AuditRecord>>({{u"at", &AuditRecord::at}});
 const Fields<AuditRecord> kAuditFields {kAuditTexts, kAuditTimes};
 } // namespace
 
@@ -309,7 +313,7 @@ std::optional<AgentKeyRecord> agentKeyFromJson(const QJsonObject &o)
     key.createdAt = time(o, u"createdAt"_s);
     key.revokedAt = time(o, u"revokedAt"_s);
     const QJsonArray secrets = o.value(u"secrets"_s).toArray();
-    for (const QJsonValue &value : secrets) {
+    for (const auto &value : secrets) {
         const QJsonObject s = value.toObject();
         key.secrets.append({QByteArray(), time(s, u"createdAt"_s), time(s, u"expiresAt"_s)});
     }
