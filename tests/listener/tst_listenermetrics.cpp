@@ -153,6 +153,10 @@ public:
     {
         return m_inner->finishSweep(subscriptionKey, owner, finishedAt);
     }
+    int renewPresence(const QString &owner, const QDateTime &leaseUntil) override
+    {
+        return m_inner->renewPresence(owner, leaseUntil);
+    }
     NamedLock holdNamedLock(const QString &name) override { return m_inner->holdNamedLock(name); }
     bool updateBudgets(const QStringList &keys,
                        const std::function<bool(QList<qint64> &states)> &change) override
