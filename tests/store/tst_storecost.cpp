@@ -343,12 +343,15 @@ private slots:
         }
         // A range across the pay-as-you-go change: [17 h, 20 h) = 3 h of A at Spot 0.04 =
         // 0.12; pay-as-you-go 1 h at 0.10 + 2 h at 0.12 = 0.34.
-        const CostRow *part = rowOf(report(*store, CostGroup::Vm, 17, 20), vmKey(1));
+        // (Each report is kept in a variable: rowOf points into it.)
+        const CostReport across = report(*store, CostGroup::Vm, 17, 20);
+        const CostRow *part = rowOf(across, vmKey(1));
         QVERIFY(part);
         QCOMPARE_NEAR(part->spotCost, 0.12);
         QCOMPARE_NEAR(part->payAsYouGoCost, 0.34);
         // A range before the Spot change keeps the old price: [0, 6 h) = 6 h at 0.02.
-        const CostRow *early = rowOf(report(*store, CostGroup::Vm, 0, 6), vmKey(1));
+        const CostReport before = report(*store, CostGroup::Vm, 0, 6);
+        const CostRow *early = rowOf(before, vmKey(1));
         QVERIFY(early);
         QCOMPARE_NEAR(early->spotCost, 0.12);
     }
